@@ -1,0 +1,19 @@
+"""The scenario format: models, a strict located loader, and the built-in library.
+
+Knows nothing of the engine: ``scenarios <- exercise <- scoring <- cli``.
+"""
+
+from scenarios.distributions import Distribution
+from scenarios.errors import BallotdrillError, Problem, ScenarioError, UnknownScenarioError
+from scenarios.jsonschema import json_schema
+from scenarios.library import library_path
+from scenarios.loader import load_file, load_text, pick
+from scenarios.overrides import Override
+from scenarios.scenario import Incident, Inject, Objective, Scenario, ScenarioFile
+from scenarios.structure import Actor, Channel, Procedure, Step, Structure
+
+__all__ = [
+    "Actor", "BallotdrillError", "Channel", "Distribution", "Incident", "Inject", "Objective", "Override",
+    "Problem", "Procedure", "Scenario", "ScenarioError", "ScenarioFile", "Step", "Structure",
+    "UnknownScenarioError", "json_schema", "library_path", "load_file", "load_text", "pick",
+]

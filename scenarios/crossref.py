@@ -1,0 +1,159 @@
+"""Checks across the file: every name points at something defined, every graph ends."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from scenarios.scenario import Condition, Scenario, ScenarioFile
+from scenarios.structure import END, Procedure, Structure
+from scenarios.suggest import did_you_mean
+from scenarios.timefmt import format_clock
+from scenarios.yamlread import Path
+
+Finding = tuple[Path, str]
+
+
+def check(doc: ScenarioFile) -> list[Finding]:
+    """Every cross-reference problem in ``doc``, each with the data path it concerns."""
+    return list(dict.fromkeys([*_structure(doc.structure), *_scenarios(doc)]))
+
+
+def _missing(kind: str, name: str, known: Iterable[str], where: str) -> str:
+    choices = sorted(known)
+    hint = did_you_mean(name, choices)
+    if not hint:
+        hint = f" (defined: {', '.join(choices)})" if 0 < len(choices) <= 8 else ""
+    return f"{where} names {kind} '{name}', which is not defined{hint}"
+
+
+def _structure(structure: Structure) -> Iterator[Finding]:
+    actors, channels = structure.actors, structure.channels
+    base: Path = ("structure",)
+    if structure.default_channel is not None and structure.default_channel not in channels:
+        yield (*base, "default_channel"), _missing("channel", structure.default_channel, channels, "'default_channel'")
+    for name, channel in channels.items():
+        if channel.fallback is not None and channel.fallback not in channels:
+            yield (*base, "channels", name, "fallback"), _missing("channel", channel.fallback, channels,
+                                                                  f"channel '{name}'")
+    yield from _fallback_cycles(structure)
+    all_actions = {a for actor in actors.values() for a in actor.actions}
+    for pname, proc in structure.procedures.items():
+        ppath: Path = (*base, "procedures", pname)
+        action = proc.trigger.action
+        if action is not None and action not in all_actions:
+            yield (*ppath, "trigger", "action"), _missing("action", action, all_actions,
+                                                          f"procedure '{pname}'") + "; list it under an actor's 'actions'"
+        ids = [s.id for s in proc.steps]
+        for i, step in enumerate(proc.steps):
+            spath: Path = (*ppath, "steps", i)
+            where = f"step '{step.id}'"
+            if step.actor not in actors:
+                yield (*spath, "actor"), _missing("actor", step.actor, actors, where)
+            if step.via is not None and step.via not in channels:
+                yield (*spath, "via"), _missing("channel", step.via, channels, where)
+            if step.next is not None and step.next != END and step.next not in ids:
+                yield (*spath, "next"), _missing("step", step.next, [*ids, END], where)
+            if step.decision is not None:
+                for oname, option in step.decision.options.items():
+                    if option.next != END and option.next not in ids:
+                        yield ((*spath, "decision", "options", oname, "next"),
+                               _missing("step", option.next, [*ids, END], f"option '{oname}' of {where}"))
+        yield from _dead_ends(proc, ppath)
+
+
+def _fallback_cycles(structure: Structure) -> Iterator[Finding]:
+    channels = structure.channels
+    reported: set[str] = set()
+    for start in channels:
+        chain = [start]
+        current = channels[start].fallback
+        while current is not None and current in channels and current not in chain:
+            chain.append(current)
+            current = channels[current].fallback
+        if current is not None and current in chain and current == start and start not in reported:
+            reported.update(chain)
+            loop = " -> ".join([*chain, start])
+            yield ("structure", "channels", start, "fallback"), f"fallback channels form a cycle ({loop}); end the chain"
+
+
+def _dead_ends(proc: Procedure, ppath: Path) -> Iterator[Finding]:
+    """Steps from which no path reaches the end (only when every name resolves)."""
+    ids = {s.id: i for i, s in enumerate(proc.steps)}
+    successors = {s.id: proc.successors(i) for i, s in enumerate(proc.steps)}
+    if any(n != END and n not in ids for nexts in successors.values() for n in nexts):
+        return
+    reaches = {END}
+    changed = True
+    while changed:
+        changed = False
+        for sid, nexts in successors.items():
+            if sid not in reaches and any(n in reaches for n in nexts):
+                reaches.add(sid)
+                changed = True
+    for sid, i in ids.items():
+        if sid not in reaches:
+            yield ((*ppath, "steps", i),
+                   f"step '{sid}' never reaches the end of its procedure (it loops back with no way out); "
+                   "give it a 'next' or an option that leads to 'end'")
+            return
+
+
+def _scenarios(doc: ScenarioFile) -> Iterator[Finding]:
+    actors = doc.structure.actors
+    if doc.default is not None and doc.default not in doc.scenarios:
+        yield ("default",), _missing("scenario", doc.default, doc.scenarios, "'default'")
+    for sname, scenario in doc.scenarios.items():
+        yield from _scenario(doc, sname, scenario, actors)
+
+
+def _scenario(doc: ScenarioFile, sname: str, scenario: Scenario, actors: Iterable[str]) -> Iterator[Finding]:
+    base: Path = ("scenarios", sname)
+    incidents = scenario.incident_ids()
+    seen_ids: dict[str, int] = {}
+    window = f"{format_clock(scenario.start)}-{format_clock(scenario.end)}"
+    for n, (inject_id, inject) in enumerate(zip(scenario.inject_ids(), scenario.injects)):
+        ipath: Path = (*base, "injects", n)
+        if inject_id in seen_ids:
+            yield (*ipath, "id"), f"inject id '{inject_id}' is used twice (first as inject {seen_ids[inject_id] + 1})"
+        seen_ids.setdefault(inject_id, n)
+        if inject.incident is not None and inject.every is None:
+            incident_id = inject.incident.id or inject_id
+            if incidents.get(incident_id) != n:
+                yield (*ipath, "incident", "id"), f"incident id '{incident_id}' is used twice in this scenario"
+        for key in ("at", "start", "end"):
+            value = getattr(inject, key)
+            if value is not None and not scenario.start <= value <= scenario.end:
+                label = {"start": "from", "end": "to"}.get(key, key)
+                yield (*ipath, label), (f"'{label}' ({format_clock(value)}) lies outside the scenario's "
+                                        f"window ({window}); move it inside or widen 'start'/'end'")
+        if inject.start is not None and inject.end is not None and inject.end <= inject.start:
+            yield (*ipath, "to"), "'to' must be after 'from'"
+        if inject.message is not None and inject.message.to not in actors:
+            yield (*ipath, "message", "to"), _missing("actor", inject.message.to, actors, "the message")
+        if inject.detected_by is not None and inject.detected_by.actor not in actors:
+            yield (*ipath, "detected_by", "actor"), _missing("actor", inject.detected_by.actor, actors, "'detected_by'")
+        if inject.when is not None:
+            yield from _condition(inject.when, incidents, (*ipath, "when"))
+    step_ids = {s.id for p in doc.structure.procedures.values() for s in p.steps}
+    procedures = doc.structure.procedures
+    for n, objective in enumerate(scenario.objectives):
+        opath: Path = (*base, "objectives", n, "measure")
+        measure = objective.measure
+        interval = measure.interval
+        if interval is not None:
+            for point in interval:
+                if point.incident not in incidents:
+                    yield (*opath, "time"), _missing("incident", point.incident, incidents, f"objective '{objective.id}'")
+                if point.step is not None and point.step not in step_ids:
+                    yield (*opath, "time"), _missing("step", point.step, step_ids, f"objective '{objective.id}'")
+        elif measure.kind == "on_time":
+            if measure.subject != "all" and measure.subject not in procedures:
+                yield (*opath, "on_time"), _missing("procedure", measure.subject, [*procedures, "all"],
+                                                    f"objective '{objective.id}'")
+        elif measure.subject not in incidents:
+            yield (*opath, measure.kind), _missing("incident", measure.subject, incidents, f"objective '{objective.id}'")
+
+
+def _condition(cond: Condition, incidents: Iterable[str], path: Path) -> Iterator[Finding]:
+    if cond.incident not in incidents:
+        yield (*path, "incident"), _missing("incident", cond.incident, incidents, "the condition")

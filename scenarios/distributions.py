@@ -1,0 +1,162 @@
+"""Distributions of durations, each able to draw from a ``random.Random``.
+
+Written as ``{dist: exponential, mean: 20m}``; a bare duration such as ``15m`` is
+shorthand for ``{dist: fixed, value: 15m}``.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BeforeValidator, Field, model_validator
+
+from scenarios.types import Duration, Model
+
+Z90 = 1.2815515655446004
+"""The standard normal's 0.9 quantile, linking a lognormal's median and p90."""
+
+
+class Fixed(Model):
+    """Always the same duration."""
+
+    dist: Literal["fixed"] = "fixed"
+    value: Duration
+
+    def sample(self, rng: random.Random) -> float:
+        return self.value
+
+    @property
+    def mean(self) -> float:
+        return self.value
+
+
+class Uniform(Model):
+    """Any duration between ``min`` and ``max``, equally likely."""
+
+    dist: Literal["uniform"]
+    min: Duration
+    max: Duration
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Uniform:
+        if self.max < self.min:
+            raise ValueError(f"'max' ({self.max:g}m) must not be below 'min' ({self.min:g}m)")
+        return self
+
+    def sample(self, rng: random.Random) -> float:
+        return rng.uniform(self.min, self.max)
+
+    @property
+    def mean(self) -> float:
+        return (self.min + self.max) / 2
+
+
+class Triangular(Model):
+    """Between ``min`` and ``max``, most often near ``mode``."""
+
+    dist: Literal["triangular"]
+    min: Duration
+    mode: Duration
+    max: Duration
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Triangular:
+        if not self.min <= self.mode <= self.max:
+            raise ValueError(
+                f"triangular needs min <= mode <= max (got {self.min:g}m, {self.mode:g}m, {self.max:g}m)"
+            )
+        return self
+
+    def sample(self, rng: random.Random) -> float:
+        return rng.triangular(self.min, self.max, self.mode)
+
+    @property
+    def mean(self) -> float:
+        return (self.min + self.mode + self.max) / 3
+
+
+class Exponential(Model):
+    """Memoryless, with the given mean (Poisson arrivals have exponential gaps)."""
+
+    dist: Literal["exponential"]
+    mean_: Duration = Field(alias="mean", gt=0)
+
+    def sample(self, rng: random.Random) -> float:
+        return rng.expovariate(1.0 / self.mean_)
+
+    @property
+    def mean(self) -> float:
+        return self.mean_
+
+
+class Lognormal(Model):
+    """Right-skewed, set by its median and 90th percentile."""
+
+    dist: Literal["lognormal"]
+    median: Duration = Field(gt=0)
+    p90: Duration
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Lognormal:
+        if self.p90 <= self.median:
+            raise ValueError(f"'p90' ({self.p90:g}m) must be above 'median' ({self.median:g}m)")
+        return self
+
+    @property
+    def sigma(self) -> float:
+        return math.log(self.p90 / self.median) / Z90
+
+    def sample(self, rng: random.Random) -> float:
+        return rng.lognormvariate(math.log(self.median), self.sigma)
+
+    @property
+    def mean(self) -> float:
+        return self.median * math.exp(self.sigma**2 / 2)
+
+
+class Empirical(Model):
+    """One of the listed durations, optionally weighted."""
+
+    dist: Literal["empirical"]
+    values: list[Duration] = Field(min_length=1)
+    weights: list[float] | None = None
+
+    @model_validator(mode="after")
+    def _weights_match(self) -> Empirical:
+        if self.weights is not None:
+            if len(self.weights) != len(self.values):
+                raise ValueError(
+                    f"'weights' needs one weight per value ({len(self.values)}), got {len(self.weights)}"
+                )
+            if any(w < 0 for w in self.weights) or sum(self.weights) <= 0:
+                raise ValueError("'weights' must be non-negative and not all zero")
+        return self
+
+    def sample(self, rng: random.Random) -> float:
+        if self.weights is None:
+            return self.values[rng.randrange(len(self.values))]
+        return rng.choices(self.values, weights=self.weights)[0]
+
+    @property
+    def mean(self) -> float:
+        if self.weights is None:
+            return sum(self.values) / len(self.values)
+        return sum(v * w for v, w in zip(self.values, self.weights)) / sum(self.weights)
+
+
+def _shorthand(value: Any) -> Any:
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return {"dist": "fixed", "value": value}
+    return value
+
+
+Distribution = Annotated[
+    Union[Fixed, Uniform, Triangular, Exponential, Lognormal, Empirical],
+    Field(discriminator="dist"),
+    BeforeValidator(_shorthand),
+]
+"""Any distribution of a duration; a bare duration string means a fixed one."""
+
+ZERO = Fixed(value=0.0)

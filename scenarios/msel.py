@@ -1,0 +1,54 @@
+"""The scenario's MSEL as rows: what happens when, to whom, and what is expected."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from scenarios.scenario import Inject, Scenario
+from scenarios.timefmt import format_clock, format_duration
+
+
+class MselRow(NamedTuple):
+    """One row of the master scenario events list, in the HSEEP template's terms."""
+
+    id: str
+    time: str
+    sort_key: float
+    kind: str
+    to: str
+    event: str
+    expected: str
+
+
+def msel_rows(scenario: Scenario) -> list[MselRow]:
+    """The scenario's injects as MSEL rows, in time order (contingencies at their check time or last)."""
+    rows = [_row(inject_id, inj, scenario) for inject_id, inj in zip(scenario.inject_ids(), scenario.injects)]
+    return sorted(rows, key=lambda r: r.sort_key)
+
+
+def _row(inject_id: str, inj: Inject, scenario: Scenario) -> MselRow:
+    if inj.every is not None:
+        start = inj.start if inj.start is not None else scenario.start
+        end = inj.end if inj.end is not None else scenario.end
+        time = f"{format_clock(start)}-{format_clock(end)}"
+        sort_key = start
+    elif inj.at is not None:
+        time, sort_key = format_clock(inj.at), inj.at
+    else:
+        time, sort_key = "when", scenario.end
+    if inj.when is not None:
+        cond = inj.when
+        test = (f"is {cond.is_}" if cond.is_ else f"is not {cond.is_not}" if cond.is_not
+                else f"reach > {cond.reach_above}")
+        time = f"{time if inj.at is not None else 'when'} if {cond.incident} {test}"
+    if inj.incident is not None:
+        inc = inj.incident
+        label = inc.title or inc.type.replace("_", " ")
+        event = f"incident {inc.id or inject_id}: {label} (severity {inc.severity})"
+        if inj.every is not None:
+            event = f"every ~{format_duration(inj.every.mean)}: {label} (severity {inc.severity})"
+        to = inj.detected_by.actor if inj.detected_by is not None else ""
+    else:
+        assert inj.message is not None
+        event, to = f"message: {inj.message.text}", inj.message.to
+    return MselRow(inject_id, time, sort_key, inj.kind, to, event, inj.expected)

@@ -1,0 +1,94 @@
+"""``--set PATH=VALUE``: change one value of a scenario file before it is validated."""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, replace
+from typing import Any
+
+from scenarios.errors import Problem, ScenarioError
+from scenarios.suggest import did_you_mean
+from scenarios.yamlread import Document, Path, parse
+
+_SEGMENT = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+@dataclass(frozen=True)
+class Override:
+    """One ``PATH=VALUE`` as the user typed it."""
+
+    text: str
+
+    @property
+    def label(self) -> str:
+        return f"--set {self.text}"
+
+    def split(self) -> tuple[Path, Document]:
+        """The data path and the parsed value (YAML flow syntax, e.g. ``5``, ``"18:00"``, ``{dist: fixed, value: 5m}``)."""
+        path_text, eq, value_text = self.text.partition("=")
+        if not eq or not path_text.strip():
+            raise ScenarioError([Problem(self.label, 0, 0, "expected PATH=VALUE, e.g. structure.actors.national-cert.staff=5")])
+        path: list[str | int] = []
+        pos = 0
+        for match in _SEGMENT.finditer(path_text.strip()):
+            if match.start() != pos and path_text.strip()[pos:match.start()] != ".":
+                break
+            pos = match.end()
+            name, index = match.groups()
+            path.append(int(index) if index is not None else int(name) if name.isdigit() else name)
+        if pos != len(path_text.strip()):
+            raise ScenarioError([Problem(self.label, 0, 0, f"cannot read the path {path_text!r}; "
+                                         "separate keys with dots, e.g. scenarios.NAME.injects.0.at")])
+        try:
+            value = parse(value_text if value_text.strip() else "''", self.label)
+        except ScenarioError as exc:
+            raise ScenarioError([Problem(self.label, 0, 0, f"cannot read the value: {exc.problems[0].message}")]) from None
+        return tuple(path), value
+
+
+def apply_overrides(doc: Document, overrides: list[Override]) -> Document:
+    """A copy of ``doc`` with each override applied; problems under an override point at it."""
+    data = copy.deepcopy(doc.data)
+    labels = dict(doc.overrides)
+    values = dict(doc.values)
+    for override in overrides:
+        path, value_doc = override.split()
+        value = value_doc.data
+        parent: Any = data
+        for depth, part in enumerate(path[:-1]):
+            parent = _step(parent, part, path[:depth], override)
+        last = path[-1]
+        if isinstance(parent, list):
+            if not isinstance(last, int) or not -len(parent) <= last < len(parent):
+                raise ScenarioError([Problem(override.label, 0, 0,
+                                             f"no item {last} in the list at '{_dotted(path[:-1])}' ({len(parent)} items)")])
+            parent[last] = value
+        elif isinstance(parent, dict):
+            last = str(last)
+            parent[last] = value
+        else:
+            raise ScenarioError([Problem(override.label, 0, 0, f"'{_dotted(path[:-1])}' holds a single value, not keys")])
+        target = (*path[:-1], last)
+        labels[target] = override.label
+        values.update({(*target, *rel): mark for rel, mark in value_doc.values.items()})
+    return replace(doc, data=data, values=values, overrides=labels)
+
+
+def _step(node: Any, part: str | int, before: Path, override: Override) -> Any:
+    where = _dotted(before) or "the top"
+    if isinstance(node, dict):
+        key = str(part)
+        if key not in node:
+            raise ScenarioError([Problem(override.label, 0, 0,
+                                         f"no key '{key}' at {where}{did_you_mean(key, [str(k) for k in node])}")])
+        return node[key]
+    if isinstance(node, list):
+        if not isinstance(part, int) or not -len(node) <= part < len(node):
+            raise ScenarioError([Problem(override.label, 0, 0, f"no item {part!r} in the list at {where} ({len(node)} items)")])
+        return node[part]
+    raise ScenarioError([Problem(override.label, 0, 0, f"{where} holds a single value, not keys")])
+
+
+def _dotted(path: Path) -> str:
+    return ".".join(str(p) for p in path)

@@ -1,0 +1,231 @@
+"""Scenarios: incidents, the MSEL of injects, objectives; and the whole file."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from scenarios.distributions import ZERO, Distribution
+from scenarios.measures import LOWER_IS_BETTER, Interval, MeasureKind, parse_interval
+from scenarios.structure import Structure
+from scenarios.timefmt import parse_duration
+from scenarios.types import ClockTime, Duration, Level, Model, Name, Severity
+
+IncidentState = Literal["started", "detected", "escalated", "contained", "resolved"]
+
+
+class Reach(Model):
+    """How far a disinformation wave spreads: it doubles until contained, up to a cap."""
+
+    initial: int = Field(ge=1)
+    doubling: Duration = Field(gt=0)
+    cap: int = Field(ge=1)
+
+    @model_validator(mode="after")
+    def _cap_above_initial(self) -> Reach:
+        if self.cap < self.initial:
+            raise ValueError(f"'cap' ({self.cap}) must be at least 'initial' ({self.initial})")
+        return self
+
+
+class Incident(Model):
+    """Something that happens to the election and that the structure must handle."""
+
+    id: Name | None = None
+    type: Name
+    title: str = ""
+    description: str = ""
+    severity: Severity = 2
+    target: str = ""
+    location: str = ""
+    level: Level = "municipal"
+    duration: Distribution | None = None
+    reach: Reach | None = None
+    voters: int = Field(default=0, ge=0)
+    stations: int = Field(default=0, ge=0)
+    throughput: float = Field(default=1.0, ge=0.0, le=1.0)
+
+
+class Detection(Model):
+    """Who notices an incident, and how long after it starts."""
+
+    actor: Name
+    after: Distribution = ZERO
+
+
+class Message(Model):
+    """A message delivered to an actor (the MSEL's 'from', 'to' and 'message')."""
+
+    to: Name
+    text: str
+    sender: str = Field(default="", alias="from")
+
+
+class Condition(Model):
+    """A test of the run's state that releases a contingency inject."""
+
+    incident: Name
+    is_: IncidentState | None = Field(default=None, alias="is")
+    is_not: IncidentState | None = None
+    level: Level | None = None
+    reach_above: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _one_test(self) -> Condition:
+        tests = [k for k, v in (("is", self.is_), ("is_not", self.is_not), ("reach_above", self.reach_above)) if v is not None]
+        if len(tests) != 1:
+            raise ValueError(f"a condition needs exactly one of 'is', 'is_not', 'reach_above' (got {tests or 'none'})")
+        if self.level is not None and "escalated" not in (self.is_, self.is_not):
+            raise ValueError("'level' goes with 'is: escalated' or 'is_not: escalated'")
+        return self
+
+
+class Inject(Model):
+    """One MSEL row: at a time, every so often, or when a condition holds."""
+
+    id: Name | None = None
+    at: ClockTime | None = None
+    every: Distribution | None = None
+    start: ClockTime | None = Field(default=None, alias="from")
+    end: ClockTime | None = Field(default=None, alias="to")
+    limit: int | None = Field(default=None, ge=1)
+    when: Condition | None = None
+    incident: Incident | None = None
+    message: Message | None = None
+    detected_by: Detection | None = None
+    expected: str = ""
+    notes: str = ""
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Inject:
+        if (self.incident is None) == (self.message is None):
+            raise ValueError("an inject needs exactly one of 'incident' or 'message'")
+        if self.every is not None:
+            if self.at is not None or self.when is not None:
+                raise ValueError("'every' (background arrivals) cannot be combined with 'at' or 'when'")
+            if self.incident is None:
+                raise ValueError("'every' needs an 'incident' to repeat")
+        elif self.at is None and self.when is None:
+            raise ValueError("an inject needs 'at' (a time), 'every' (a distribution) or 'when' (a condition)")
+        elif self.start is not None or self.end is not None or self.limit is not None:
+            raise ValueError("'from', 'to' and 'limit' go with 'every'")
+        if self.detected_by is not None and self.incident is None:
+            raise ValueError("'detected_by' goes with an 'incident'")
+        return self
+
+    @property
+    def kind(self) -> str:
+        """The MSEL event type: timed, background or contingency."""
+        if self.every is not None:
+            return "background"
+        return "contingency" if self.when is not None else "timed"
+
+
+class Measure(Model):
+    """What an objective measures: exactly one of the keys."""
+
+    time: str | None = None
+    reach: Name | None = None
+    voter_minutes: Name | None = None
+    station_minutes: Name | None = None
+    on_time: Name | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Measure:
+        set_keys = [k for k in LOWER_IS_BETTER if getattr(self, k) is not None]
+        if len(set_keys) != 1:
+            raise ValueError(f"a measure needs exactly one of {', '.join(LOWER_IS_BETTER)} (got {set_keys or 'none'})")
+        if self.time is not None:
+            parse_interval(self.time)
+        return self
+
+    @property
+    def kind(self) -> MeasureKind:
+        return next(k for k in LOWER_IS_BETTER if getattr(self, k) is not None)  # type: ignore[return-value]
+
+    @property
+    def subject(self) -> str:
+        """The time expression, incident id, or procedure id (``all`` for every procedure)."""
+        return str(getattr(self, self.kind))
+
+    @property
+    def interval(self) -> Interval | None:
+        return parse_interval(self.time) if self.time is not None else None
+
+
+class Objective(Model):
+    """An exercise objective: a capability, a measure and its target."""
+
+    id: Name
+    capability: str
+    description: str = ""
+    measure: Measure
+    target: str | float
+
+    @model_validator(mode="after")
+    def _target_fits_measure(self) -> Objective:
+        kind = self.measure.kind
+        if kind == "time":
+            if not isinstance(self.target, str):
+                raise ValueError(f"the target of a time measure must be a duration such as 90m (got {self.target!r})")
+            parse_duration(self.target)
+        elif kind == "on_time":
+            if isinstance(self.target, str) or not 0 <= self.target <= 1:
+                raise ValueError(f"the target of 'on_time' must be a fraction in [0, 1] (got {self.target!r})")
+        elif isinstance(self.target, str) or self.target < 0:
+            raise ValueError(f"the target of '{kind}' must be a non-negative number (got {self.target!r})")
+        return self
+
+    @property
+    def target_value(self) -> float:
+        """The target in the measure's unit (minutes for a time)."""
+        return parse_duration(self.target) if isinstance(self.target, str) else float(self.target)
+
+    @property
+    def lower_is_better(self) -> bool:
+        return LOWER_IS_BETTER[self.measure.kind]
+
+
+class Scenario(Model):
+    """One exercise: a window of time, its MSEL and its objectives."""
+
+    title: str
+    description: str = ""
+    basis: list[str] = []
+    start: ClockTime
+    end: ClockTime
+    injects: list[Inject] = []
+    objectives: list[Objective] = []
+
+    @model_validator(mode="after")
+    def _window(self) -> Scenario:
+        if self.end <= self.start:
+            raise ValueError("'end' must be after 'start'")
+        return self
+
+    def inject_ids(self) -> list[str]:
+        """Each inject's MSEL id: its own, or ``I<n>`` by position."""
+        return [inj.id or f"I{n}" for n, inj in enumerate(self.injects, start=1)]
+
+    def incident_ids(self) -> dict[str, int]:
+        """The id of each scripted (non-background) incident, mapped to its inject's index."""
+        ids: dict[str, int] = {}
+        for n, (inject_id, inj) in enumerate(zip(self.inject_ids(), self.injects)):
+            if inj.incident is not None and inj.every is None:
+                ids.setdefault(inj.incident.id or inject_id, n)
+        return ids
+
+
+class ScenarioFile(Model):
+    """A scenario file: one response structure and the scenarios played against it."""
+
+    version: Literal[1]
+    structure: Structure
+    scenarios: dict[Name, Scenario] = Field(min_length=1)
+    default: Name | None = None
+
+    @property
+    def default_scenario(self) -> str:
+        """The scenario commands use when none is named."""
+        return self.default or next(iter(self.scenarios))

@@ -1,0 +1,200 @@
+"""The response structure: actors, channels and procedures."""
+
+from __future__ import annotations
+
+from pydantic import Field, model_validator
+
+from scenarios.distributions import ZERO, Distribution
+from scenarios.timefmt import format_clock, parse_clock
+from scenarios.types import Duration, Level, Model, Name, Severity
+
+END = "end"
+"""The ``next`` of a step that ends its procedure."""
+
+
+class Shift(Model):
+    """A daily period (``HH:MM`` to ``HH:MM``, crossing midnight if ``to`` <= ``from``) with its own staff."""
+
+    start: str = Field(alias="from")
+    end: str = Field(alias="to")
+    staff: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _times_of_day(self) -> Shift:
+        for key, text in (("from", self.start), ("to", self.end)):
+            minutes = parse_clock(text)
+            if not 0 <= minutes <= 1440:
+                raise ValueError(f"shift '{key}' must be a time of day HH:MM (got {text!r})")
+        return self
+
+    @property
+    def window(self) -> tuple[float, float]:
+        """Minutes of the day when the shift starts and how long it lasts."""
+        start, end = parse_clock(self.start) % 1440, parse_clock(self.end) % 1440
+        length = (end - start) % 1440 or 1440.0
+        return start, length
+
+
+class Actor(Model):
+    """An agency or cell: serves work with the staff on duty."""
+
+    name: str = ""
+    description: str = ""
+    staff: int = Field(default=1, ge=0)
+    shifts: list[Shift] = []
+    actions: list[Name] = []
+    level: Level | None = None
+
+    @model_validator(mode="after")
+    def _shifts_disjoint(self) -> Actor:
+        windows = [s.window for s in self.shifts]
+        for i, (a_start, a_len) in enumerate(windows):
+            for j in range(i + 1, len(windows)):
+                b_start, b_len = windows[j]
+                # On a 24-hour circle: does either start fall inside the other?
+                if (b_start - a_start) % 1440 < a_len or (a_start - b_start) % 1440 < b_len:
+                    raise ValueError(
+                        f"shifts {i + 1} ({format_clock(a_start)}-{format_clock(a_start + a_len)}) and "
+                        f"{j + 1} ({format_clock(b_start)}-{format_clock(b_start + b_len)}) overlap; "
+                        "give each period of the day one shift"
+                    )
+        return self
+
+
+class Channel(Model):
+    """How a handoff travels: latency, chance of getting through, retries, fallback."""
+
+    name: str = ""
+    latency: Distribution = ZERO
+    reliability: float = Field(default=1.0, ge=0.0, le=1.0)
+    retries: int = Field(default=1, ge=0, le=10)
+    fallback: Name | None = None
+
+
+class Option(Model):
+    """One answer to a decision and the step it leads to."""
+
+    next: Name
+    label: str = ""
+
+
+class Decision(Model):
+    """A question the step's actor must answer; the default applies on timeout."""
+
+    prompt: str = ""
+    options: dict[Name, Option] = Field(min_length=1)
+    default: Name
+    timeout: Duration = 15.0
+
+    @model_validator(mode="after")
+    def _default_is_an_option(self) -> Decision:
+        if self.default not in self.options:
+            from scenarios.suggest import did_you_mean
+
+            raise ValueError(
+                f"'default' ({self.default!r}) must be one of the options "
+                f"{sorted(self.options)}{did_you_mean(self.default, self.options)}"
+            )
+        return self
+
+
+class Effect(Model):
+    """What completing a step does to its incident."""
+
+    contain: float | None = Field(default=None, ge=0.0, le=1.0)
+    resolve: bool = False
+
+    @model_validator(mode="after")
+    def _does_something(self) -> Effect:
+        if self.contain is None and not self.resolve:
+            raise ValueError("an effect needs 'contain' (a probability) or 'resolve: true'")
+        return self
+
+
+class Deadline(Model):
+    """A legal deadline for completing a step, counted from the procedure's start."""
+
+    within: Duration
+    basis: str = ""
+
+
+class Step(Model):
+    """One unit of work by one actor; a change of actor is a handoff."""
+
+    id: Name
+    actor: Name
+    title: str = ""
+    duration: Distribution = ZERO
+    via: Name | None = None
+    target: Duration | None = None
+    deadline: Deadline | None = None
+    decision: Decision | None = None
+    next: Name | None = None
+    escalate: Level | None = None
+    effect: Effect | None = None
+
+    @model_validator(mode="after")
+    def _one_way_on(self) -> Step:
+        if self.decision is not None and self.next is not None:
+            raise ValueError(f"step '{self.id}' has both 'decision' and 'next'; a decision's options say what comes next")
+        return self
+
+
+class Trigger(Model):
+    """When a procedure starts for an incident."""
+
+    type: Name | list[Name] | None = None
+    min_severity: Severity = 1
+    level: Level | None = None
+    action: Name | None = None
+
+    @model_validator(mode="after")
+    def _names_something(self) -> Trigger:
+        if self.type is None and self.level is None and self.action is None:
+            raise ValueError("a trigger needs 'type', 'level' or 'action'")
+        return self
+
+    @property
+    def types(self) -> tuple[str, ...]:
+        if self.type is None:
+            return ()
+        return (self.type,) if isinstance(self.type, str) else tuple(self.type)
+
+
+class Procedure(Model):
+    """A playbook: steps run in order unless ``next`` or a decision says otherwise."""
+
+    title: str = ""
+    trigger: Trigger
+    steps: list[Step] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_step_ids(self) -> Procedure:
+        seen: set[str] = set()
+        for step in self.steps:
+            if step.id in seen:
+                raise ValueError(f"step id '{step.id}' is used twice in this procedure")
+            if step.id == END:
+                raise ValueError(f"'{END}' is reserved for 'next: end' and cannot be a step id")
+            seen.add(step.id)
+        return self
+
+    def successors(self, index: int) -> list[str]:
+        """The step ids (or ``end``) that may follow step ``index``."""
+        step = self.steps[index]
+        if step.decision is not None:
+            return [o.next for o in step.decision.options.values()]
+        if step.next is not None:
+            return [step.next]
+        return [self.steps[index + 1].id] if index + 1 < len(self.steps) else [END]
+
+
+class Structure(Model):
+    """The response structure the scenarios are played against."""
+
+    name: str = ""
+    description: str = ""
+    default_channel: Name | None = None
+    actors: dict[Name, Actor] = Field(min_length=1)
+    channels: dict[Name, Channel] = {}
+    procedures: dict[Name, Procedure] = {}

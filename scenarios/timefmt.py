@@ -1,0 +1,80 @@
+"""Durations (``90s``, ``15m``, ``2h``, ``3d``) and election-day clock times.
+
+Durations and times are held as minutes (a float). Clock times count from
+00:00 on election day (day D): ``"06:00"`` is 360, ``"D-2 18:00"`` is -1800.
+"""
+
+from __future__ import annotations
+
+import re
+
+_UNIT_MINUTES = {"s": 1 / 60, "m": 1.0, "h": 60.0, "d": 1440.0}
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([smhd])")
+_DURATION = re.compile(r"^(?:\d+(?:\.\d+)?\s*[smhd]\s*)+$")
+_CLOCK = re.compile(r"^(?:D\s*(?:([+-])\s*(\d{1,3}))?\s+)?(\d{1,2}):(\d{2})$")
+
+DURATION_HINT = "write a number and a unit, e.g. 90s, 15m, 2h, 3d or 1h30m"
+CLOCK_HINT = "write HH:MM on election day, or D-2 18:00 / D+1 09:00 for the days around it"
+
+
+def parse_duration(text: object) -> float:
+    """Minutes in a duration string such as ``90s``, ``15m``, ``1h30m``."""
+    if isinstance(text, bool) or not isinstance(text, (str, int, float)):
+        raise ValueError(f"a duration must be text such as 15m (got {text!r})")
+    if not isinstance(text, str):
+        if text == 0:
+            return 0.0
+        raise ValueError(f"a duration needs a unit (got {text!r}; {DURATION_HINT})")
+    clean = text.strip()
+    if not _DURATION.match(clean):
+        raise ValueError(f"invalid duration {text!r} ({DURATION_HINT})")
+    return sum(float(n) * _UNIT_MINUTES[u] for n, u in _DURATION_PART.findall(clean))
+
+
+def format_duration(minutes: float) -> str:
+    """The shortest exact duration string for ``minutes``."""
+    if minutes == 0:
+        return "0m"
+    for unit, size in (("d", 1440.0), ("h", 60.0), ("m", 1.0)):
+        count = minutes / size
+        if count == int(count):
+            return f"{int(count)}{unit}"
+    seconds = minutes * 60
+    if abs(seconds - round(seconds)) < 1e-9:
+        return f"{round(seconds)}s"
+    return f"{minutes!r}m"
+
+
+def parse_clock(text: object) -> float:
+    """Minutes since 00:00 on day D for ``HH:MM``, ``D-2 18:00`` or ``D+1 09:00``."""
+    if not isinstance(text, str):
+        raise ValueError(f"a clock time must be text such as \"18:00\" (got {text!r}; {CLOCK_HINT})")
+    match = _CLOCK.match(text.strip())
+    if not match:
+        raise ValueError(f"invalid clock time {text!r} ({CLOCK_HINT})")
+    sign, days, hours, mins = match.groups()
+    hour, minute = int(hours), int(mins)
+    if minute > 59 or hour > 24 or (hour == 24 and minute):
+        raise ValueError(f"invalid clock time {text!r} (hours 00-23, minutes 00-59; 24:00 ends a day)")
+    offset = int(days or 0) * (-1 if sign == "-" else 1)
+    return offset * 1440.0 + hour * 60.0 + minute
+
+
+def format_clock(minutes: float) -> str:
+    """The clock string for minutes since 00:00 on day D (seconds are dropped)."""
+    whole = int(minutes // 1)
+    day, rest = divmod(whole, 1440)
+    clock = f"{rest // 60:02d}:{rest % 60:02d}"
+    if day == 0:
+        return clock
+    return f"D{day:+d} {clock}"
+
+
+def format_clock_precise(minutes: float) -> str:
+    """Like :func:`format_clock`, with seconds when the time is not on a minute."""
+    seconds = round(minutes * 60)
+    day, rest = divmod(seconds, 86400)
+    clock = f"{rest // 3600:02d}:{rest % 3600 // 60:02d}"
+    if rest % 60:
+        clock += f":{rest % 60:02d}"
+    return clock if day == 0 else f"D{day:+d} {clock}"

@@ -1,0 +1,238 @@
+"""A strict YAML reader that keeps where every value came from.
+
+One pass over PyYAML's event stream (the C parser when available) builds plain
+Python data and a map from each value's path to its line and column. It rejects
+what a scenario file never needs and an attacker would use: anchors and aliases
+(alias bombs), duplicate keys (PyYAML silently keeps the last), explicit tags,
+deep nesting, more than one document. Scalars follow YAML 1.2's core schema:
+only ``true``/``false`` are booleans and ``17:53`` stays the text ``17:53``
+(YAML 1.1 would read it as the base-60 number 1073).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from scenarios.errors import Problem, ScenarioError
+
+try:
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+MAX_BYTES = 1024 * 1024
+MAX_DEPTH = 100
+
+Path = tuple[str | int, ...]
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A 1-based line and column."""
+
+    line: int
+    col: int
+
+
+@dataclass
+class Document:
+    """Parsed data, with the mark of each value and of each mapping key, by path."""
+
+    source: str
+    data: Any
+    values: dict[Path, Mark]
+    keys: dict[Path, Mark]
+    overrides: dict[Path, str] = field(default_factory=dict)
+    """Paths replaced by a ``--set``, with the flag that set them."""
+
+    def locate(self, path: Path, *, key: bool = False) -> Mark:
+        """The mark of the deepest known prefix of ``path`` (the key's mark if asked and known)."""
+        for end in range(len(path), -1, -1):
+            prefix = path[:end]
+            if key and prefix in self.keys:
+                return self.keys[prefix]
+            if prefix in self.values:
+                return self.values[prefix]
+        return Mark(1, 1)
+
+    def problem(self, path: Path, message: str, *, key: bool = False) -> Problem:
+        for end in range(len(path), 0, -1):
+            if path[:end] in self.overrides:
+                return Problem(self.overrides[path[:end]], 0, 0, message)
+        mark = self.locate(path, key=key)
+        return Problem(self.source, mark.line, mark.col, message)
+
+
+_NULL = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+_INT = re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$|^0x[0-9a-fA-F_]+$|^0o[0-7_]+$")
+_FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?$")
+_SPECIAL_FLOAT = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"), ".nan": float("nan")}
+MAX_NUMBER_DIGITS = 100
+
+
+def resolve_plain(text: str) -> Any:
+    """The value of an unquoted scalar under YAML 1.2's core schema."""
+    if _NULL.match(text):
+        return None
+    if text in _BOOL:
+        return _BOOL[text]
+    if len(text) <= MAX_NUMBER_DIGITS:
+        if _INT.match(text):
+            return int(text.replace("_", ""), 0) if text[:2] in ("0x", "0o") else int(text.replace("_", ""))
+        if _FLOAT.match(text) and any(c.isdigit() for c in text):
+            return float(text.replace("_", ""))
+        if text.lower() in _SPECIAL_FLOAT:
+            return _SPECIAL_FLOAT[text.lower()]
+    return text
+
+
+def decode(raw: bytes, source: str) -> str:
+    """UTF-8 text of ``raw`` (a leading BOM dropped), or a located error."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        col = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise ScenarioError([Problem(source, line, col,
+                                     f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8")]) from None
+    return text.removeprefix("\ufeff")
+
+
+def read_file(path: str, source: str | None = None) -> Document:
+    """Read and parse a YAML file, refusing files over :data:`MAX_BYTES`."""
+    label = source or path
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise ScenarioError([Problem(label, 0, 0, f"cannot read the file: {exc.strerror or exc}")]) from None
+    if len(raw) > MAX_BYTES:
+        raise ScenarioError([Problem(label, 0, 0,
+                                     f"the file is over {MAX_BYTES // 1024} KiB; split it or trim it")])
+    return parse(decode(raw, label), label)
+
+
+def parse(text: str, source: str) -> Document:
+    """Parse one YAML document from ``text``; raise :class:`ScenarioError` on anything refused."""
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
+        raise ScenarioError([Problem(source, 0, 0, f"the text is over {MAX_BYTES // 1024} KiB; split it or trim it")])
+    builder = _Builder(source)
+    loader = _Loader(text)
+    try:
+        while loader.check_event():
+            builder.feed(loader.get_event())
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or "invalid YAML"
+        if exc.context and exc.problem:
+            problem = f"{exc.problem} ({exc.context})"
+        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        lines = text.splitlines()
+        if mark and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
+            problem += "; a tab is in the indentation: indent with spaces"
+        raise ScenarioError([Problem(source, line, col, problem)]) from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError([Problem(source, 0, 0, f"invalid YAML: {exc}")]) from None
+    finally:
+        loader.dispose()
+    if builder.root is _EMPTY:
+        raise ScenarioError([Problem(source, 1, 1, "the file is empty; a scenario file starts with 'version: 1'")])
+    return Document(source, builder.root, builder.values, builder.keys)
+
+
+_EMPTY = object()
+
+
+class _Frame:
+    __slots__ = ("container", "path", "pending_key", "key_mark")
+
+    def __init__(self, container: dict[str, Any] | list[Any], path: Path) -> None:
+        self.container = container
+        self.path = path
+        self.pending_key: str | None = None
+        self.key_mark: Mark | None = None
+
+
+class _Builder:
+    """Turns parser events into data and marks, refusing what the format forbids."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.root: Any = _EMPTY
+        self.stack: list[_Frame] = []
+        self.values: dict[Path, Mark] = {}
+        self.keys: dict[Path, Mark] = {}
+        self.documents = 0
+
+    def fail(self, event: Any, message: str) -> None:
+        mark = event.start_mark
+        raise ScenarioError([Problem(self.source, mark.line + 1, mark.column + 1, message)])
+
+    def feed(self, event: Any) -> None:
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                self.fail(event, "a scenario file holds one YAML document; remove the second '---'")
+            return
+        if isinstance(event, yaml.AliasEvent):
+            self.fail(event, f"aliases (*{event.anchor}) are not allowed; write the value out in full")
+        if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
+            if event.anchor is not None:
+                self.fail(event, f"anchors (&{event.anchor}) are not allowed; write each value out in full")
+            if event.tag is not None and event.tag != "!" and not (
+                isinstance(event, yaml.ScalarEvent) and not event.implicit[0] and event.implicit[1]
+            ):
+                self.fail(event, f"tags ({event.tag}) are not allowed; remove the tag")
+        if isinstance(event, yaml.ScalarEvent):
+            value = event.value if event.style or event.implicit[0] is False else resolve_plain(event.value)
+            self._add(event, value)
+        elif isinstance(event, yaml.MappingStartEvent):
+            self._open(event, {})
+        elif isinstance(event, yaml.SequenceStartEvent):
+            self._open(event, [])
+        elif isinstance(event, yaml.CollectionEndEvent):
+            self.stack.pop()
+
+    def _open(self, event: Any, container: dict[str, Any] | list[Any]) -> None:
+        if len(self.stack) >= MAX_DEPTH:
+            self.fail(event, f"nesting is deeper than {MAX_DEPTH} levels; flatten the file")
+        path = self._add(event, container)
+        self.stack.append(_Frame(container, path))
+
+    def _add(self, event: Any, value: Any) -> Path:
+        mark = Mark(event.start_mark.line + 1, event.start_mark.column + 1)
+        if not self.stack:
+            self.root = value
+            self.values[()] = mark
+            return ()
+        frame = self.stack[-1]
+        if isinstance(frame.container, list):
+            path = (*frame.path, len(frame.container))
+            frame.container.append(value)
+            self.values[path] = mark
+            return path
+        if frame.pending_key is None:
+            if isinstance(value, (dict, list)):
+                self.fail(event, "a key must be plain text, not a list or mapping")
+            if value is None:
+                self.fail(event, "a key is empty; give it a name")
+            key = str(value).lower() if isinstance(value, bool) else str(value)
+            if key in frame.container:
+                first = self.keys[(*frame.path, key)]
+                self.fail(event, f"duplicate key '{key}' (first at line {first.line}); keep only one")
+            frame.pending_key, frame.key_mark = key, mark
+            return frame.path
+        key = frame.pending_key
+        path = (*frame.path, key)
+        frame.container[key] = value
+        self.values[path] = mark
+        assert frame.key_mark is not None
+        self.keys[path] = frame.key_mark
+        frame.pending_key = frame.key_mark = None
+        return path
