@@ -21,7 +21,7 @@ Z90 = 1.2815515655446004
 class Fixed(Model):
     """Always the same duration."""
 
-    dist: Literal["fixed"] = "fixed"
+    dist: Literal["fixed"]
     value: Duration
 
     def sample(self, rng: random.Random) -> float:
@@ -143,7 +143,7 @@ class Empirical(Model):
     def mean(self) -> float:
         if self.weights is None:
             return sum(self.values) / len(self.values)
-        return sum(v * w for v, w in zip(self.values, self.weights)) / sum(self.weights)
+        return sum(v * w for v, w in zip(self.values, self.weights, strict=True)) / sum(self.weights)
 
 
 def _shorthand(value: Any) -> Any:
@@ -159,4 +159,4 @@ Distribution = Annotated[
 ]
 """Any distribution of a duration; a bare duration string means a fixed one."""
 
-ZERO = Fixed(value=0.0)
+ZERO = Fixed(dist="fixed", value=0.0)
