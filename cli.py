@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 import scenarios
@@ -37,6 +38,11 @@ def _load(file: Path | None, overrides: list[str] | None = None) -> scenarios.Sc
     return scenarios.load_file(path, [scenarios.Override(o) for o in overrides or []])
 
 
+def _add_row(table: Table, *cells: object) -> None:
+    """A table row of user text, shown as written (never read as rich markup)."""
+    table.add_row(*(escape(str(cell)) for cell in cells))
+
+
 def _emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
@@ -54,12 +60,12 @@ def list_scenarios(file: FileOption = None, json_out: JsonOption = False) -> Non
     if json_out:
         _emit_json(rows)
         return
-    table = Table(title=f"Scenarios in {file or 'the built-in library'}")
+    table = Table(title=escape(f"Scenarios in {file or 'the built-in library'}"))
     for column in ("name", "title", "window", "injects", "objectives"):
         table.add_column(column)
     for row in rows:
         name = f"{row['name']} (default)" if row["default"] else row["name"]
-        table.add_row(name, row["title"], f"{row['start']}-{row['end']}", str(row["injects"]), str(row["objectives"]))
+        _add_row(table, name, row["title"], f"{row['start']}-{row['end']}", str(row["injects"]), str(row["objectives"]))
     err.print(table)
 
 
@@ -80,7 +86,8 @@ def validate(
         _emit_json(results)
     for result in results:
         if result["ok"]:
-            err.print(f"[green]ok[/green] {result['file']} ({len(result['scenarios'])} scenarios)", highlight=False)
+            err.print(f"[green]ok[/green] {escape(result['file'])} ({len(result['scenarios'])} scenarios)",
+                      highlight=False)
         for line in result["problems"]:
             err.print(line, markup=False, highlight=False)
     if not all(r["ok"] for r in results):
@@ -108,7 +115,7 @@ def show(
                     "basis": sc.basis, "msel": [r._asdict() for r in rows],
                     "structure": doc.structure.model_dump(mode="json", by_alias=True, exclude_defaults=True)})
         return
-    err.rule(f"[bold]{sc.title}[/bold] ({name}, {format_clock(sc.start)}-{format_clock(sc.end)})")
+    err.rule(f"[bold]{escape(sc.title)}[/bold] ({escape(name)}, {format_clock(sc.start)}-{format_clock(sc.end)})")
     if sc.description:
         err.print(sc.description.strip(), markup=False)
     for source in sc.basis:
@@ -118,8 +125,8 @@ def show(
         actors.add_column(column)
     for key, actor in doc.structure.actors.items():
         shifts = ", ".join(f"{s.start}-{s.end}: {s.staff}" for s in actor.shifts)
-        actors.add_row(key, actor.name, actor.level or "", f"{actor.staff}" + (f" ({shifts})" if shifts else ""),
-                       ", ".join(actor.actions))
+        _add_row(actors, key, actor.name, actor.level or "", f"{actor.staff}" + (f" ({shifts})" if shifts else ""),
+                 ", ".join(actor.actions))
     err.print(actors)
     procs = Table(title="Procedures")
     for column in ("procedure", "trigger", "steps (actor, target)"):
@@ -132,13 +139,13 @@ def show(
         steps = " -> ".join(
             f"{s.id} ({s.actor}{', ' + format_duration(s.target) if s.target is not None else ''})" for s in proc.steps
         )
-        procs.add_row(key, trigger, steps)
+        _add_row(procs, key, trigger, steps)
     err.print(procs)
     msel = Table(title="MSEL")
     for column in ("id", "time", "type", "to / detected by", "event", "expected"):
         msel.add_column(column)
     for row in rows:
-        msel.add_row(row.id, row.time, row.kind, row.to, row.event, row.expected)
+        _add_row(msel, row.id, row.time, row.kind, row.to, row.event, row.expected)
     err.print(msel)
 
 

@@ -41,8 +41,8 @@ def _structure(structure: Structure) -> Iterator[Finding]:
         ppath: Path = (*base, "procedures", pname)
         action = proc.trigger.action
         if action is not None and action not in all_actions:
-            yield (*ppath, "trigger", "action"), _missing("action", action, all_actions,
-                                                          f"procedure '{pname}'") + "; list it under an actor's 'actions'"
+            message = _missing("action", action, all_actions, f"procedure '{pname}'")
+            yield (*ppath, "trigger", "action"), message + "; list it under an actor's 'actions'"
         ids = [s.id for s in proc.steps]
         for i, step in enumerate(proc.steps):
             spath: Path = (*ppath, "steps", i)
@@ -73,7 +73,8 @@ def _fallback_cycles(structure: Structure) -> Iterator[Finding]:
         if current is not None and current in chain and current == start and start not in reported:
             reported.update(chain)
             loop = " -> ".join([*chain, start])
-            yield ("structure", "channels", start, "fallback"), f"fallback channels form a cycle ({loop}); end the chain"
+            yield (("structure", "channels", start, "fallback"),
+                   f"fallback channels form a cycle ({loop}); end the chain")
 
 
 def _dead_ends(proc: Procedure, ppath: Path) -> Iterator[Finding]:
@@ -111,7 +112,7 @@ def _scenario(doc: ScenarioFile, sname: str, scenario: Scenario, actors: Iterabl
     incidents = scenario.incident_ids()
     seen_ids: dict[str, int] = {}
     window = f"{format_clock(scenario.start)}-{format_clock(scenario.end)}"
-    for n, (inject_id, inject) in enumerate(zip(scenario.inject_ids(), scenario.injects)):
+    for n, (inject_id, inject) in enumerate(zip(scenario.inject_ids(), scenario.injects, strict=True)):
         ipath: Path = (*base, "injects", n)
         if inject_id in seen_ids:
             yield (*ipath, "id"), f"inject id '{inject_id}' is used twice (first as inject {seen_ids[inject_id] + 1})"
@@ -143,7 +144,8 @@ def _scenario(doc: ScenarioFile, sname: str, scenario: Scenario, actors: Iterabl
         if interval is not None:
             for point in interval:
                 if point.incident not in incidents:
-                    yield (*opath, "time"), _missing("incident", point.incident, incidents, f"objective '{objective.id}'")
+                    yield (*opath, "time"), _missing("incident", point.incident, incidents,
+                                                     f"objective '{objective.id}'")
                 if point.step is not None and point.step not in step_ids:
                     yield (*opath, "time"), _missing("step", point.step, step_ids, f"objective '{objective.id}'")
         elif measure.kind == "on_time":
@@ -151,7 +153,8 @@ def _scenario(doc: ScenarioFile, sname: str, scenario: Scenario, actors: Iterabl
                 yield (*opath, "on_time"), _missing("procedure", measure.subject, [*procedures, "all"],
                                                     f"objective '{objective.id}'")
         elif measure.subject not in incidents:
-            yield (*opath, measure.kind), _missing("incident", measure.subject, incidents, f"objective '{objective.id}'")
+            yield (*opath, measure.kind), _missing("incident", measure.subject, incidents,
+                                                   f"objective '{objective.id}'")
 
 
 def _condition(cond: Condition, incidents: Iterable[str], path: Path) -> Iterator[Finding]:

@@ -64,10 +64,10 @@ def parse_interval(text: str) -> Interval:
 def _parse_point(words: list[str], text: str) -> tuple[str | None, str, str | None]:
     lowered = [w.lower() for w in words]
     if len(words) >= 3 and lowered[0] == "incident" and len(words) == 3:
-        event = _EVENT_WORDS.get(lowered[2])
-        if event is None:
+        incident_event = _EVENT_WORDS.get(lowered[2])
+        if incident_event is None:
             raise ValueError(f"unknown incident point {words[2]!r} in {text!r} ({MEASURE_HINT})")
-        return words[1], event, None
+        return words[1], incident_event, None
     if len(words) >= 2 and lowered[0] == "step":
         step, rest, event = words[1], lowered[2:], "completed"
         if rest and rest[0] in _STEP_WORDS:

@@ -22,7 +22,8 @@ class MselRow(NamedTuple):
 
 def msel_rows(scenario: Scenario) -> list[MselRow]:
     """The scenario's injects as MSEL rows, in time order (contingencies at their check time or last)."""
-    rows = [_row(inject_id, inj, scenario) for inject_id, inj in zip(scenario.inject_ids(), scenario.injects)]
+    pairs = zip(scenario.inject_ids(), scenario.injects, strict=True)
+    rows = [_row(inject_id, inj, scenario) for inject_id, inj in pairs]
     return sorted(rows, key=lambda r: r.sort_key)
 
 

@@ -25,10 +25,14 @@ class Override:
         return f"--set {self.text}"
 
     def split(self) -> tuple[Path, Document]:
-        """The data path and the parsed value (YAML flow syntax, e.g. ``5``, ``"18:00"``, ``{dist: fixed, value: 5m}``)."""
+        """The data path and the parsed value.
+
+        The value is YAML flow syntax, e.g. ``5``, ``"18:00"``, ``{dist: fixed, value: 5m}``.
+        """
         path_text, eq, value_text = self.text.partition("=")
         if not eq or not path_text.strip():
-            raise ScenarioError([Problem(self.label, 0, 0, "expected PATH=VALUE, e.g. structure.actors.national-cert.staff=5")])
+            raise ScenarioError([Problem(self.label, 0, 0,
+                                         "expected PATH=VALUE, e.g. structure.actors.national-cert.staff=5")])
         path: list[str | int] = []
         pos = 0
         for match in _SEGMENT.finditer(path_text.strip()):
@@ -43,7 +47,8 @@ class Override:
         try:
             value = parse(value_text if value_text.strip() else "''", self.label)
         except ScenarioError as exc:
-            raise ScenarioError([Problem(self.label, 0, 0, f"cannot read the value: {exc.problems[0].message}")]) from None
+            message = f"cannot read the value: {exc.problems[0].message}"
+            raise ScenarioError([Problem(self.label, 0, 0, message)]) from None
         return tuple(path), value
 
 
@@ -61,14 +66,15 @@ def apply_overrides(doc: Document, overrides: list[Override]) -> Document:
         last = path[-1]
         if isinstance(parent, list):
             if not isinstance(last, int) or not -len(parent) <= last < len(parent):
-                raise ScenarioError([Problem(override.label, 0, 0,
-                                             f"no item {last} in the list at '{_dotted(path[:-1])}' ({len(parent)} items)")])
+                message = f"no item {last} in the list at '{_dotted(path[:-1])}' ({len(parent)} items)"
+                raise ScenarioError([Problem(override.label, 0, 0, message)])
             parent[last] = value
         elif isinstance(parent, dict):
             last = str(last)
             parent[last] = value
         else:
-            raise ScenarioError([Problem(override.label, 0, 0, f"'{_dotted(path[:-1])}' holds a single value, not keys")])
+            message = f"'{_dotted(path[:-1])}' holds a single value, not keys"
+            raise ScenarioError([Problem(override.label, 0, 0, message)])
         target = (*path[:-1], last)
         labels[target] = override.label
         values.update({(*target, *rel): mark for rel, mark in value_doc.values.items()})
@@ -85,7 +91,8 @@ def _step(node: Any, part: str | int, before: Path, override: Override) -> Any:
         return node[key]
     if isinstance(node, list):
         if not isinstance(part, int) or not -len(node) <= part < len(node):
-            raise ScenarioError([Problem(override.label, 0, 0, f"no item {part!r} in the list at {where} ({len(node)} items)")])
+            message = f"no item {part!r} in the list at {where} ({len(node)} items)"
+            raise ScenarioError([Problem(override.label, 0, 0, message)])
         return node[part]
     raise ScenarioError([Problem(override.label, 0, 0, f"{where} holds a single value, not keys")])
 

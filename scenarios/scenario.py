@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, cast
 
 from pydantic import Field, model_validator
 
@@ -73,7 +73,8 @@ class Condition(Model):
 
     @model_validator(mode="after")
     def _one_test(self) -> Condition:
-        tests = [k for k, v in (("is", self.is_), ("is_not", self.is_not), ("reach_above", self.reach_above)) if v is not None]
+        given = (("is", self.is_), ("is_not", self.is_not), ("reach_above", self.reach_above))
+        tests = [k for k, v in given if v is not None]
         if len(tests) != 1:
             raise ValueError(f"a condition needs exactly one of 'is', 'is_not', 'reach_above' (got {tests or 'none'})")
         if self.level is not None and "escalated" not in (self.is_, self.is_not):
@@ -142,7 +143,7 @@ class Measure(Model):
 
     @property
     def kind(self) -> MeasureKind:
-        return next(k for k in LOWER_IS_BETTER if getattr(self, k) is not None)  # type: ignore[return-value]
+        return cast(MeasureKind, next(k for k in LOWER_IS_BETTER if getattr(self, k) is not None))
 
     @property
     def subject(self) -> str:
@@ -192,11 +193,11 @@ class Scenario(Model):
 
     title: str
     description: str = ""
-    basis: list[str] = []
+    basis: list[str] = Field(default=[])
     start: ClockTime
     end: ClockTime
-    injects: list[Inject] = []
-    objectives: list[Objective] = []
+    injects: list[Inject] = Field(default=[])
+    objectives: list[Objective] = Field(default=[])
 
     @model_validator(mode="after")
     def _window(self) -> Scenario:
@@ -211,7 +212,7 @@ class Scenario(Model):
     def incident_ids(self) -> dict[str, int]:
         """The id of each scripted (non-background) incident, mapped to its inject's index."""
         ids: dict[str, int] = {}
-        for n, (inject_id, inj) in enumerate(zip(self.inject_ids(), self.injects)):
+        for n, (inject_id, inj) in enumerate(zip(self.inject_ids(), self.injects, strict=True)):
             if inj.incident is not None and inj.every is None:
                 ids.setdefault(inj.incident.id or inject_id, n)
         return ids

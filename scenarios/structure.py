@@ -41,8 +41,8 @@ class Actor(Model):
     name: str = ""
     description: str = ""
     staff: int = Field(default=1, ge=0)
-    shifts: list[Shift] = []
-    actions: list[Name] = []
+    shifts: list[Shift] = Field(default=[])
+    actions: list[Name] = Field(default=[])
     level: Level | None = None
 
     @model_validator(mode="after")
@@ -136,7 +136,9 @@ class Step(Model):
     @model_validator(mode="after")
     def _one_way_on(self) -> Step:
         if self.decision is not None and self.next is not None:
-            raise ValueError(f"step '{self.id}' has both 'decision' and 'next'; a decision's options say what comes next")
+            raise ValueError(
+                f"step '{self.id}' has both 'decision' and 'next'; a decision's options say what comes next"
+            )
         return self
 
 
@@ -196,5 +198,5 @@ class Structure(Model):
     description: str = ""
     default_channel: Name | None = None
     actors: dict[Name, Actor] = Field(min_length=1)
-    channels: dict[Name, Channel] = {}
-    procedures: dict[Name, Procedure] = {}
+    channels: dict[Name, Channel] = Field(default={})
+    procedures: dict[Name, Procedure] = Field(default={})

@@ -6,7 +6,9 @@ Durations and times are held as minutes (a float). Clock times count from
 
 from __future__ import annotations
 
+import math
 import re
+from decimal import Decimal
 
 _UNIT_MINUTES = {"s": 1 / 60, "m": 1.0, "h": 60.0, "d": 1440.0}
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([smhd])")
@@ -28,21 +30,23 @@ def parse_duration(text: object) -> float:
     clean = text.strip()
     if not _DURATION.match(clean):
         raise ValueError(f"invalid duration {text!r} ({DURATION_HINT})")
-    return sum(float(n) * _UNIT_MINUTES[u] for n, u in _DURATION_PART.findall(clean))
+    minutes = sum(float(n) * _UNIT_MINUTES[u] for n, u in _DURATION_PART.findall(clean))
+    if not math.isfinite(minutes):
+        raise ValueError(f"duration {clean[:20]}... is too long")
+    return minutes
 
 
 def format_duration(minutes: float) -> str:
-    """The shortest exact duration string for ``minutes``."""
+    """The shortest duration string that reads back as exactly ``minutes``."""
     if minutes == 0:
         return "0m"
-    for unit, size in (("d", 1440.0), ("h", 60.0), ("m", 1.0)):
-        count = minutes / size
-        if count == int(count):
-            return f"{int(count)}{unit}"
-    seconds = minutes * 60
-    if abs(seconds - round(seconds)) < 1e-9:
-        return f"{round(seconds)}s"
-    return f"{minutes!r}m"
+    if not math.isfinite(minutes):
+        return f"{minutes!r}m"
+    for unit, size in (("d", 1440.0), ("h", 60.0), ("m", 1.0), ("s", 1 / 60)):
+        count = round(minutes / size)
+        if count and count * _UNIT_MINUTES[unit] == minutes:
+            return f"{count}{unit}"
+    return f"{Decimal(repr(minutes)):f}m"  # positional (never 1e-05m), and exact for the float
 
 
 def parse_clock(text: object) -> float:

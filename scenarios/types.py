@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, StringConstraints
-from pydantic import WithJsonSchema, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    PlainSerializer,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from scenarios.suggest import did_you_mean
@@ -45,7 +52,8 @@ SEVERITIES: tuple[int, ...] = (1, 2, 3, 4)
 class Model(BaseModel):
     """Base of every format model: immutable, no unknown keys (with a suggestion)."""
 
-    model_config = ConfigDict(frozen=True, populate_by_name=True, extra="forbid")
+    model_config = ConfigDict(frozen=True, populate_by_name=True, extra="forbid", strict=True,
+                              allow_inf_nan=False)
 
     @model_validator(mode="before")
     @classmethod

@@ -22,9 +22,11 @@ def show(value: Any) -> str:
 def problems_from(exc: ValidationError, doc: Document, limit: int = 20) -> list[Problem]:
     """One problem per pydantic error, placed at the YAML node it concerns."""
     found: list[Problem] = []
-    for err in exc.errors(include_url=False):
-        path, field, at_key = _path_of(err["loc"], doc)
-        message = _message(err, field)
+    for err, path, field, at_key in _union_resolved(exc.errors(include_url=False), doc):
+        message = err["msg"] if err["type"] == "merged_union" else _message(err, field)
+        if not path and err["type"] in ("dict_type", "model_type", "model_attributes_type"):
+            got = show(err.get("input"))
+            message = f"a scenario file is a mapping of keys to values, starting with 'version: 1' (got {got})"
         if err["type"] == "unknown_field":
             path, at_key = (*path, err["ctx"]["key"]), True
         problem = doc.problem(path, message, key=at_key)
@@ -35,19 +37,74 @@ def problems_from(exc: ValidationError, doc: Document, limit: int = 20) -> list[
     return sorted(found, key=lambda p: (p.line, p.col))
 
 
-def _path_of(loc: tuple[str | int, ...], doc: Document) -> tuple[Path, str, bool]:
-    """The data path behind a pydantic location (union tags dropped) and the field it names."""
+_TYPE_WORDS = {
+    "string_type": "text", "list_type": "a list", "float_type": "a number", "float_parsing": "a number",
+    "finite_number": "a finite number",
+    "int_type": "a whole number", "int_parsing": "a whole number", "int_from_float": "a whole number",
+    "bool_type": "true or false", "bool_parsing": "true or false", "dict_type": "a mapping of keys to values",
+    "model_type": "a mapping of keys to values", "model_attributes_type": "a mapping of keys to values",
+}
+
+Located = tuple[Any, Path, str, bool]
+
+
+def _union_resolved(errors: list[Any], doc: Document) -> list[Located]:
+    """Errors with their data paths; of a union's branches only those that fit the data best are kept.
+
+    A plain union (``text | list``) reports one error per branch. The branch whose errors lie
+    deepest in the data is the one the author meant (a list with a bad item); when every branch
+    fails at the value itself (a number where text or a list is expected), one merged error
+    says what the value may be.
+    """
+    located: list[tuple[Located, tuple[Any, ...] | None]] = []
+    for err in errors:
+        path, field, at_key, branch = _path_of(err["loc"], doc, missing=err["type"] == "missing")
+        located.append(((err, path, field, at_key), branch))
+    groups: dict[tuple[Any, ...], dict[Any, list[int]]] = {}
+    for index, (_, branch) in enumerate(located):
+        if branch is not None:
+            groups.setdefault(branch[:-1], {}).setdefault(branch[-1], []).append(index)
+    dropped: set[int] = set()
+    merged: dict[int, Located] = {}
+    for by_tag in groups.values():
+        if len(by_tag) < 2:
+            continue
+        depth = {tag: max(len(located[i][0][1]) for i in indices) for tag, indices in by_tag.items()}
+        best = max(depth.values())
+        kept = [i for tag, indices in by_tag.items() if depth[tag] == best for i in indices]
+        dropped.update(i for indices in by_tag.values() for i in indices if i not in kept)
+        kinds = [located[i][0][0]["type"] for i in kept]
+        if len(kept) > 1 and all(k in _TYPE_WORDS for k in kinds) and len({located[i][0][1] for i in kept}) == 1:
+            err, path, field, at_key = located[kept[0]][0]
+            words = list(dict.fromkeys(_TYPE_WORDS[k] for k in kinds))
+            either = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+            message = f"'{field}' must be {either} (got {show(err.get('input'))})"
+            merged[kept[0]] = ({"type": "merged_union", "msg": message}, path, field, at_key)
+            dropped.update(kept[1:])
+    return [merged.get(i, item) for i, (item, _) in enumerate(located) if i not in dropped]
+
+
+def _path_of(
+    loc: tuple[str | int, ...], doc: Document, *, missing: bool = False
+) -> tuple[Path, str, bool, tuple[Any, ...] | None]:
+    """The data path behind a pydantic location, the field it names, whether it concerns a key,
+    and the location up to the first union tag (which the data never holds), if any."""
     path: list[str | int] = []
     at_key = False
-    for part in loc:
+    branch: tuple[Any, ...] | None = None
+    for n, part in enumerate(loc):
         if part == "[key]":
             at_key = True
             continue
         candidate = (*path, part)
-        if candidate in doc.values or _is_missing_field(candidate, doc):
+        # A name absent from the data is a missing field only at the end of a "missing" error's location;
+        # elsewhere it is a union's tag (e.g. 'exponential', 'str'), which the data never holds.
+        if candidate in doc.values or (missing and n == len(loc) - 1 and _is_missing_field(candidate, doc)):
             path.append(part)
+        elif branch is None:
+            branch = tuple(loc[: n + 1])
     field = next((str(p) for p in reversed(path) if isinstance(p, str)), "value")
-    return tuple(path), field, at_key
+    return tuple(path), field, at_key, branch
 
 
 def _is_missing_field(path: Path, doc: Document) -> bool:
@@ -91,6 +148,8 @@ def _message(err: Any, field: str) -> str:
         return f"'{field}' must be a whole number (got {got})"
     if kind in ("float_parsing", "float_type"):
         return f"'{field}' must be a number (got {got})"
+    if kind == "finite_number":
+        return f"'{field}' must be a finite number (got {got})"
     if kind in ("bool_parsing", "bool_type"):
         return f"'{field}' must be true or false (got {got})"
     if kind in ("string_type", "string_too_long"):

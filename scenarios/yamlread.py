@@ -122,6 +122,9 @@ def parse(text: str, source: str) -> Document:
     """Parse one YAML document from ``text``; raise :class:`ScenarioError` on anything refused."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise ScenarioError([Problem(source, 0, 0, f"the text is over {MAX_BYTES // 1024} KiB; split it or trim it")])
+    for index, char in enumerate(text):
+        if "\ud800" <= char <= "\udfff":  # undecodable bytes smuggled in as surrogates
+            raise _at(text, index, source, f"character U+{ord(char):04X} is not valid text; save the file as UTF-8")
     builder = _Builder(source)
     loader = _Loader(text)
     try:
@@ -137,8 +140,12 @@ def parse(text: str, source: str) -> Document:
         if mark and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:
             problem += "; a tab is in the indentation: indent with spaces"
         raise ScenarioError([Problem(source, line, col, problem)]) from None
+    except yaml.reader.ReaderError as exc:
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        raise _at(text, exc.position, source,
+                  f"character U+{ord(char):04X} is not allowed in YAML ({exc.reason}); remove it") from None
     except yaml.YAMLError as exc:
-        raise ScenarioError([Problem(source, 0, 0, f"invalid YAML: {exc}")]) from None
+        raise ScenarioError([Problem(source, 0, 0, f"invalid YAML: {' '.join(str(exc).split())}")]) from None
     finally:
         loader.dispose()
     if builder.root is _EMPTY:
@@ -146,11 +153,18 @@ def parse(text: str, source: str) -> Document:
     return Document(source, builder.root, builder.values, builder.keys)
 
 
+def _at(text: str, index: int, source: str, message: str) -> ScenarioError:
+    """An error at character ``index`` of ``text``."""
+    before = text[:index]
+    line = before.count("\n") + 1
+    return ScenarioError([Problem(source, line, index - (before.rfind("\n") + 1) + 1, message)])
+
+
 _EMPTY = object()
 
 
 class _Frame:
-    __slots__ = ("container", "path", "pending_key", "key_mark")
+    __slots__ = ("container", "key_mark", "path", "pending_key")
 
     def __init__(self, container: dict[str, Any] | list[Any], path: Path) -> None:
         self.container = container
