@@ -1,0 +1,313 @@
+"""Strengths, areas for improvement (with root causes), the improvement plan and key findings.
+
+Derived from :class:`~scoring.model.Scores` alone. Thresholds:
+
+- a *queue* at an actor: 90th-percentile queue wait ≥ ``QUEUE_P90`` (15 min);
+- a *failed channel*: at least one failed handoff attempt on it (a drop is worse);
+- a *gap in shift cover*: work queued at an actor with nobody on duty;
+- a *late step*: a completed step later than its target; a *missed deadline*: later than its
+  legal deadline; *ping-pong*: work handed back to an actor it had left.
+
+Areas for improvement are ordered by priority (1 most urgent): missed deadline or dropped
+handoff 1, objective rated U or shift gap 2, objective rated M, failed channel or queue 3,
+late step 4, ping-pong 5; ties by the size of the problem.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Literal
+
+from pydantic import Field
+
+from scoring.handoffs import DIRECT
+from scoring.model import Frozen, ObjectiveResult, Scores, StepResult
+from scoring.text import minutes
+
+QUEUE_P90 = 15.0
+"""Minutes of 90th-percentile queue wait from which an actor's queue is an area for improvement."""
+
+CauseKind = Literal["queue", "channel", "shift_gap", "late_step", "deadline", "drop", "ping_pong",
+                    "objective", "slow_work", "upstream", "none"]
+
+
+class Finding(Frozen):
+    """A strength or an area for improvement, with its evidence (journal ``seq`` numbers)."""
+
+    kind: Literal["strength", "improvement"]
+    title: str
+    detail: str
+    root_cause: str = ""
+    cause: CauseKind = "none"
+    capability: str = ""
+    actor: str | None = None
+    recommendation: str = ""
+    priority: int = 9
+    incidents: list[str] = Field(default_factory=list)
+    evidence: list[int] = Field(default_factory=list)
+
+
+class PlanItem(Frozen):
+    """A row of the improvement plan (HSEEP AAR/IP appendix A)."""
+
+    id: str
+    recommendation: str
+    capability: str
+    responsible: str
+    actor: str | None = None
+    priority: int
+    finding: str
+
+
+class KeyFindings(Frozen):
+    """What an evaluator must read first."""
+
+    bottleneck: str | None = None
+    bottleneck_text: str
+    worst_channel: str | None = None
+    worst_channel_text: str
+    first_fix: str
+    ratings: dict[str, int] = Field(default_factory=dict)
+    evidence: list[int] = Field(default_factory=list)
+
+
+class Analysis(Frozen):
+    """Findings, plan and key findings of a run."""
+
+    strengths: list[Finding] = Field(default_factory=list)
+    improvements: list[Finding] = Field(default_factory=list)
+    plan: list[PlanItem] = Field(default_factory=list)
+    key: KeyFindings
+
+
+def _capability(scores: Scores, incidents: set[str], procedure: str | None, default: str) -> str:
+    """The capability of the first objective about one of ``incidents`` or ``procedure``, else ``default``."""
+    for obj in scores.objectives:
+        about = obj.subject.split()
+        if incidents & set(about) or obj.subject in incidents or (procedure and obj.subject == procedure):
+            return obj.capability
+    return default
+
+
+def _step_cause(step: StepResult, scores: Scores, names: dict[str, str]) -> tuple[CauseKind, str, list[int]]:
+    """Why a step was late: a queue, a failed channel, a shift gap, slow work or upstream delays."""
+    late = step.late_by or 0.0
+    carrier = next((h for h in scores.handoffs if h.incident == step.incident and h.step == step.step
+                    and h.receiver == step.actor and h.received_at is not None
+                    and step.queued_at is not None and h.received_at <= step.queued_at), None)
+    who = names.get(step.actor, step.actor)
+    if step.unstaffed:
+        return "shift_gap", f"gap in shift cover: queued at {who} with nobody on duty", []
+    if step.wait and step.wait >= late / 2:
+        return "queue", f"queue at {who}: waited {minutes(step.wait)} before starting", []
+    if carrier is not None and carrier.failures:
+        return ("channel", f"failed channel: the handoff failed {carrier.failures}× on "
+                f"{carrier.first_channel or DIRECT} and took {minutes(carrier.latency)}", carrier.evidence)
+    work = (step.completed_at or 0.0) - (step.started_at or 0.0)
+    if work >= late:
+        return "slow_work", f"slow work at {who}: {minutes(work)} on the step itself", []
+    return "upstream", "delays earlier in the procedure (the step began already close to its target)", []
+
+
+def analyse(scores: Scores, names: dict[str, str]) -> Analysis:
+    """Strengths, areas for improvement, improvement plan and key findings of ``scores``."""
+    def name(key: str) -> str:
+        return names.get(key, key)
+
+    strengths: list[Finding] = Field(default_factory=list)
+    improvements: list[tuple[int, float, Finding]] = Field(default_factory=list)
+
+    def improve(size: float, **fields: object) -> None:
+        finding = Finding(kind="improvement", **fields)  # type: ignore[arg-type,unused-ignore]
+        improvements.append((finding.priority, -size, finding))
+
+    for obj in scores.objectives:
+        if obj.rating == "P":
+            strengths.append(Finding(kind="strength", title=f"Objective {obj.id} met ({obj.capability})",
+                                     detail=f"{obj.value_text} against a target of {obj.target_text}.",
+                                     capability=obj.capability, evidence=obj.evidence))
+    late_groups: dict[tuple[str, str], list[StepResult]] = defaultdict(list)
+    on_time_groups: dict[tuple[str, str], list[StepResult]] = defaultdict(list)
+    for step in scores.steps:
+        if step.deadline_met is False:
+            improve(step.elapsed or 0.0, title=f"Legal deadline missed: {step.step} ({step.incident})",
+                    detail=f"{name(step.actor)} completed '{step.step}' {minutes(step.elapsed)} after the procedure "
+                    f"began; the deadline was {minutes(step.deadline)} ({step.basis or 'no basis given'}).",
+                    root_cause=_step_cause(step, scores, names)[1], cause="deadline", actor=step.actor,
+                    capability=_capability(scores, {step.incident}, step.procedure, "Operational coordination"),
+                    recommendation=f"Give '{step.step}' a standing priority at {name(step.actor)} so the legal "
+                    f"deadline ({minutes(step.deadline)}) is met", priority=1, incidents=[step.incident],
+                    evidence=step.evidence)
+        if step.on_time is False:
+            late_groups[(step.procedure, step.step)].append(step)
+        elif step.on_time:
+            on_time_groups[(step.procedure, step.step)].append(step)
+    for (procedure, step_id), group in late_groups.items():
+        worst = max(group, key=lambda s: (s.late_by or 0.0, -s.evidence[-1]))
+        cause, text, extra = _step_cause(worst, scores, names)
+        total = len(group) + len(on_time_groups.get((procedure, step_id), []))
+        improve(worst.late_by or 0.0, title=f"Step '{step_id}' late ({len(group)} of {total})",
+                detail=f"'{step_id}' ({procedure}) by {name(worst.actor)} missed its {minutes(worst.target)} target "
+                f"by up to {minutes(worst.late_by)} (incident {worst.incident}).",
+                root_cause=text, cause="late_step", actor=worst.actor,
+                capability=_capability(scores, {s.incident for s in group}, procedure, "Operational coordination"),
+                recommendation=_fix_for(cause, name(worst.actor), step_id), priority=4,
+                incidents=sorted({s.incident for s in group}), evidence=sorted({*worst.evidence, *extra}))
+    for (procedure, step_id), group in on_time_groups.items():
+        if (procedure, step_id) not in late_groups:
+            strengths.append(Finding(kind="strength", title=f"Step '{step_id}' always on time",
+                                     detail=f"All {len(group)} completion(s) of '{step_id}' ({procedure}) met "
+                                     f"the {minutes(group[0].target)} target.", actor=group[0].actor,
+                                     evidence=sorted(s.evidence[-1] for s in group)[:10]))
+    for load in scores.load:
+        if load.wait_p90 is not None and load.wait_p90 >= QUEUE_P90:
+            improve(load.wait_p90, title=f"Queue at {load.name}",
+                    detail=f"90th-percentile queue wait {minutes(load.wait_p90)} (mean {minutes(load.wait_mean)}, "
+                    f"max {minutes(load.wait_max)}), longest queue {load.longest_queue}, utilisation "
+                    f"{_pct(load.utilisation)}.", root_cause=f"queue at {load.name}", cause="queue",
+                    actor=load.actor, capability="Operational coordination", priority=3, evidence=load.evidence,
+                    recommendation=_fix_for("queue", load.name, None))
+        elif load.steps and not load.wait_max:
+            strengths.append(Finding(kind="strength", title=f"{load.name} kept up",
+                                     detail=f"All {load.steps} step(s) started without waiting.",
+                                     actor=load.actor, evidence=load.evidence))
+        if load.unstaffed_queued:
+            improve(load.unstaffed_queued, title=f"Gap in shift cover at {load.name}",
+                    detail=f"{load.unstaffed_queued} item(s) of work queued at {load.name} with nobody on duty.",
+                    root_cause=f"gap in shift cover at {load.name}", cause="shift_gap", actor=load.actor,
+                    capability="Operational coordination", priority=2, evidence=load.evidence,
+                    recommendation=_fix_for("shift_gap", load.name, None))
+    for channel in scores.channels:
+        senders = [h for h in scores.handoffs if h.failures and (h.first_channel or DIRECT) == channel.channel]
+        owner = max(sorted({h.sender for h in senders}), key=lambda a: sum(h.sender == a for h in senders),
+                    default=None)
+        if channel.failures:
+            improve(channel.failures + 10 * channel.drops,
+                    title=f"Handoffs failed on {channel.channel}" + (" (dropped)" if channel.drops else ""),
+                    detail=f"{channel.failures} of {channel.attempts} attempt(s) on {channel.channel} failed; "
+                    f"{channel.drops} handoff(s) dropped with no fallback left.",
+                    root_cause=f"failed channel {channel.channel}", cause="drop" if channel.drops else "channel",
+                    actor=owner, capability="Operational communications", priority=1 if channel.drops else 3,
+                    evidence=channel.evidence, recommendation=_fix_for("channel", "", channel.channel))
+        elif channel.attempts:
+            strengths.append(Finding(kind="strength", title=f"{channel.channel} reliable",
+                                     detail=f"{channel.attempts} attempt(s) on {channel.channel}, none failed.",
+                                     evidence=[]))
+    for chain in scores.handoffs:
+        if chain.status == "lost":
+            improve(1, title=f"Handoff never received: {chain.step} ({chain.incident})",
+                    detail=f"{name(chain.sender)} sent '{chain.step}' to {name(chain.receiver)}; it never arrived.",
+                    root_cause=f"failed channel {chain.channel or DIRECT}", cause="drop", actor=chain.sender,
+                    capability="Operational communications", priority=1, evidence=chain.evidence,
+                    incidents=[chain.incident],
+                    recommendation=_fix_for("channel", "", chain.channel or DIRECT))
+        if chain.ping_pong:
+            improve(1, title=f"Work bounced back to {name(chain.receiver)} ({chain.incident})",
+                    detail=f"'{chain.step}' went back from {name(chain.sender)} to {name(chain.receiver)}, "
+                    "which had already handed the work on.", root_cause="ping-pong between actors",
+                    cause="ping_pong", actor=chain.sender, capability="Operational coordination", priority=5,
+                    evidence=chain.evidence, incidents=[chain.incident],
+                    recommendation=f"Let {name(chain.sender)} complete '{chain.step}' "
+                    f"or decide with {name(chain.receiver)} in one exchange")
+    unanswered: dict[str, list[str]] = defaultdict(list)
+    for inc in scores.incidents:
+        harmed = any(h.incident == inc.incident and (h.reach or h.voter_minutes or h.station_minutes)
+                     for h in scores.harm)
+        if inc.to_first_action is None and inc.to_resolve is None and (inc.severity >= 2 or harmed):
+            unanswered[inc.type].append(inc.incident)
+    for kind, ids in unanswered.items():
+        first = next(i for i in scores.incidents if i.incident == ids[0])
+        improve(len(ids), title=f"No response to {kind.replace('_', ' ')} incidents ({', '.join(ids[:5])})",
+                detail=f"{len(ids)} incident(s) of type {kind} were never worked on: no procedure step started.",
+                root_cause=f"no procedure started for {kind} incidents (no trigger matched, or it was dropped)",
+                cause="none", actor=first.detected_by, capability=_capability(scores, set(ids), None,
+                                                                             "Operational coordination"),
+                recommendation=f"Add or extend a procedure triggered by {kind} incidents", priority=2,
+                incidents=ids, evidence=first.evidence)
+    causes = sorted(improvements, key=lambda x: (x[0], x[1], x[2].title))
+    for obj in scores.objectives:
+        if obj.rating in ("M", "U"):
+            related = _related_cause(obj, causes)
+            improve(0 if obj.value is None else obj.value,
+                    title=f"Objective {obj.id} rated {obj.rating} ({obj.capability})",
+                    detail=f"{obj.value_text} against a target of {obj.target_text}: {obj.reason}.",
+                    root_cause=related.root_cause if related else "no single cause found in the journal",
+                    cause="objective", actor=related.actor if related else None, capability=obj.capability,
+                    priority=2 if obj.rating == "U" else 3, evidence=obj.evidence,
+                    recommendation=related.recommendation if related else f"Review the plan for {obj.capability}")
+    ordered = [f for _, _, f in sorted(improvements, key=lambda x: (x[0], x[1], x[2].title))]
+    plan = _plan(ordered, names)
+    return Analysis(strengths=strengths, improvements=ordered, plan=plan, key=_key(scores, plan))
+
+
+def _related_cause(obj: ObjectiveResult, causes: list[tuple[int, float, Finding]]) -> Finding | None:
+    """The most urgent finding about the objective's incident, else sharing its capability or rows."""
+    words = set(obj.subject.split())
+    for _, _, finding in causes:
+        if words & set(finding.incidents):
+            return finding
+    for _, _, finding in causes:
+        if finding.capability == obj.capability or (set(finding.evidence) & set(obj.evidence)):
+            return finding
+    return causes[0][2] if causes and obj.kind == "on_time" else None
+
+
+def _fix_for(cause: str, who: str, subject: str | None) -> str:
+    """A recommendation for a root cause."""
+    if cause == "queue":
+        return f"Add staff or a surge shift at {who}, or let another actor take part of its work"
+    if cause == "shift_gap":
+        return f"Extend shift cover or set an on-call rota at {who} so work never waits with nobody on duty"
+    if cause == "channel":
+        return f"Make {subject} more reliable or give it a fallback channel"
+    if cause == "slow_work":
+        return f"Shorten '{subject}' at {who} with a template or pre-approved wording"
+    return f"Review the handoffs leading to '{subject}' to start it earlier" if subject else "Review the procedure"
+
+
+def _plan(improvements: list[Finding], names: dict[str, str]) -> list[PlanItem]:
+    """One plan row per distinct recommendation, most urgent first."""
+    rows: list[PlanItem] = Field(default_factory=list)
+    seen: set[str] = set()
+    for finding in improvements:
+        if not finding.recommendation or finding.recommendation in seen:
+            continue
+        seen.add(finding.recommendation)
+        rows.append(PlanItem(id=f"IP-{len(rows) + 1}", recommendation=finding.recommendation,
+                             capability=finding.capability or "Operational coordination",
+                             responsible=names.get(finding.actor, finding.actor) if finding.actor else "Exercise lead",
+                             actor=finding.actor, priority=finding.priority, finding=finding.title))
+    return rows
+
+
+def _key(scores: Scores, plan: list[PlanItem]) -> KeyFindings:
+    """Bottleneck actor (by p90 queue wait), worst channel (by failures), first thing to fix."""
+    waited = [a for a in scores.load if a.wait_p90]
+    bottleneck = max(waited, key=lambda a: (a.wait_p90 or 0.0, a.wait_mean or 0.0, a.actor), default=None)
+    failing = [c for c in scores.channels if c.failures]
+    worst = max(failing, key=lambda c: (c.drops, c.failures, c.failures / max(1, c.attempts), c.channel),
+                default=None)
+    ratings = {r: sum(o.rating == r for o in scores.objectives) for r in "PSMU"}
+    if bottleneck is None:
+        b_text = "No work waited in a queue: no actor was a bottleneck."
+    else:
+        b_text = (f"{bottleneck.name} was the bottleneck: 90th-percentile queue wait "
+                  f"{minutes(bottleneck.wait_p90)} (max {minutes(bottleneck.wait_max)}, longest queue "
+                  f"{bottleneck.longest_queue}, utilisation {_pct(bottleneck.utilisation)}).")
+    if worst is None:
+        w_text = "No handoff failed on any channel."
+    else:
+        w_text = (f"{worst.channel} was the worst channel: {worst.failures} of {worst.attempts} attempt(s) failed"
+                  f", {worst.drops} handoff(s) dropped.")
+    evidence = sorted({*(bottleneck.evidence if bottleneck else []), *(worst.evidence if worst else [])})
+    return KeyFindings(
+        bottleneck=bottleneck.actor if bottleneck else None, bottleneck_text=b_text,
+        worst_channel=worst.channel if worst else None, worst_channel_text=w_text,
+        first_fix=(f"{plan[0].recommendation} ({plan[0].responsible}; {plan[0].finding})." if plan
+                   else "Nothing to fix: no area for improvement was found."),
+        ratings=ratings, evidence=evidence,
+    )
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.0f}%"

@@ -1,0 +1,232 @@
+"""The scores of one run: frozen pydantic models, JSON-serialisable and stable.
+
+Times are minutes (floats, rounded to 3 decimals); ``at`` fields are minutes since the
+scenario's start (journal ``t``). Every record carries ``evidence``: the journal ``seq``
+numbers of the rows it was derived from.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+Rating = Literal["P", "S", "M", "U"]
+
+
+class Frozen(BaseModel):
+    """Base of every score record: immutable, no unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class IncidentTimes(Frozen):
+    """How fast one incident was handled (minutes from its start; None: never)."""
+
+    incident: str
+    type: str = ""
+    title: str = ""
+    severity: int = 0
+    started_at: float
+    detected_by: str | None = None
+    to_detect: float | None = None
+    to_first_action: float | None = None
+    to_contain: float | None = None
+    to_resolve: float | None = None
+    contained_by: str | None = None
+    escalations: list[str] = []
+    evidence: list[int] = []
+
+
+class StepResult(Frozen):
+    """One completed (or still open) step instance."""
+
+    incident: str
+    procedure: str
+    step: str
+    actor: str
+    queued_at: float | None = None
+    started_at: float | None = None
+    completed_at: float | None = None
+    wait: float | None = None
+    elapsed: float | None = None
+    target: float | None = None
+    late_by: float | None = None
+    on_time: bool | None = None
+    deadline: float | None = None
+    deadline_met: bool | None = None
+    basis: str = ""
+    unstaffed: bool = False
+    evidence: list[int] = []
+
+
+class Handoff(Frozen):
+    """One handoff: from the first attempt to receipt, drop, or the end of the run."""
+
+    incident: str
+    procedure: str
+    step: str
+    sender: str
+    receiver: str
+    first_channel: str | None = None
+    channel: str | None = None
+    sent_at: float
+    received_at: float | None = None
+    latency: float | None = None
+    attempts: int = 1
+    failures: int = 0
+    status: Literal["received", "dropped", "lost"] = "received"
+    rerouted: bool = False
+    ping_pong: bool = False
+    unstaffed: bool = False
+    evidence: list[int] = []
+
+
+class ChannelStats(Frozen):
+    """Attempts and failures on one channel (``direct`` for a handoff without one)."""
+
+    channel: str
+    attempts: int = 0
+    failures: int = 0
+    drops: int = 0
+    mean_latency: float | None = None
+    evidence: list[int] = []
+
+
+class HandoffSummary(Frozen):
+    """Counts over every handoff of the run."""
+
+    total: int = 0
+    received: int = 0
+    failed_attempts: int = 0
+    reroutes: int = 0
+    ping_pongs: int = 0
+    drops: int = 0
+    unstaffed: int = 0
+    mean_latency: float | None = None
+    per_incident: dict[str, int] = {}
+
+
+class HourLoad(Frozen):
+    """Busy and on-duty staff-minutes of one actor in one clock hour."""
+
+    hour: int
+    busy: float
+    on_duty: float
+    starts: int = 0
+
+
+class ActorLoad(Frozen):
+    """How loaded one actor was."""
+
+    actor: str
+    name: str
+    steps: int = 0
+    busy_minutes: float = 0.0
+    on_duty_minutes: float = 0.0
+    utilisation: float | None = None
+    wait_mean: float | None = None
+    wait_p90: float | None = None
+    wait_max: float | None = None
+    longest_queue: int = 0
+    busiest_hour: int | None = None
+    busiest_hour_starts: int = 0
+    unstaffed_queued: int = 0
+    hours: list[HourLoad] = []
+    evidence: list[int] = []
+
+
+class Harm(Frozen):
+    """Harm done by one incident until containment (or the end of the run if still open)."""
+
+    incident: str
+    reach: float = 0.0
+    voter_minutes: float = 0.0
+    station_minutes: float = 0.0
+    open: bool = False
+    evidence: list[int] = []
+
+
+class ObjectiveResult(Frozen):
+    """An objective's measured value against its target, with its HSEEP rating."""
+
+    id: str
+    capability: str
+    description: str = ""
+    kind: str
+    subject: str
+    target: float
+    target_text: str
+    value: float | None = None
+    value_text: str = ""
+    lower_is_better: bool = True
+    rating: Rating
+    reason: str
+    evidence: list[int] = []
+
+
+class Totals(Frozen):
+    """Run-wide counts, for comparing runs at a glance."""
+
+    incidents: int = 0
+    open_incidents: int = 0
+    steps_completed: int = 0
+    steps_with_target: int = 0
+    late_steps: int = 0
+    deadlines_missed: int = 0
+    handoffs: int = 0
+    handoff_failures: int = 0
+    drops: int = 0
+    reroutes: int = 0
+    ping_pongs: int = 0
+    unstaffed_queued: int = 0
+    decisions: int = 0
+    decisions_defaulted: int = 0
+    on_time: float | None = None
+    reach: float = 0.0
+    voter_minutes: float = 0.0
+    station_minutes: float = 0.0
+
+
+class Scores(Frozen):
+    """Every measure and rating of one run."""
+
+    scenario: str
+    seed: int | None = None
+    start: float = 0.0
+    end: float | None = None
+    until: float | None = None
+    incidents: list[IncidentTimes] = []
+    steps: list[StepResult] = []
+    handoffs: list[Handoff] = []
+    handoff_summary: HandoffSummary = HandoffSummary()
+    channels: list[ChannelStats] = []
+    load: list[ActorLoad] = []
+    harm: list[Harm] = []
+    objectives: list[ObjectiveResult] = []
+    totals: Totals = Totals()
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data."""
+        return self.model_dump(mode="json")
+
+    def to_json(self) -> str:
+        """Canonical JSON: sorted keys, two-space indent, trailing newline."""
+        return dumps(self.to_dict())
+
+
+def dumps(data: Any) -> str:
+    """Stable JSON text for reports: sorted keys, UTF-8, a trailing newline."""
+    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def r3(value: float) -> float:
+    """Round to 3 decimals (avoids -0.0)."""
+    out = round(float(value), 3)
+    return 0.0 if out == 0 else out
+
+
+def r3n(value: float | None) -> float | None:
+    """:func:`r3` passing None through."""
+    return None if value is None else r3(value)

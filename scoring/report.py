@@ -1,0 +1,166 @@
+"""The after-action report (HSEEP AAR/IP outline) as data, and writing it for a run folder.
+
+A report is built from the journal and the scenario file alone. It holds no wall-clock
+date: the overview's ``date`` comes from the run's meta (key ``date``) when present.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+from pydantic import Field
+
+from exercise.journal import JOURNAL_FILE, Event, read_events, read_meta
+from scenarios.scenario import ScenarioFile
+from scenarios.timefmt import format_clock
+from scoring.findings import QUEUE_P90, Analysis, analyse
+from scoring.load import actor_names
+from scoring.model import Frozen, Scores
+from scoring.narrative import incident_label, narratives
+from scoring.ratings import RATING_NAMES, THRESHOLDS
+from scoring.score import score
+
+
+class Participant(Frozen):
+    """An actor of the structure: a participating organisation or cell."""
+
+    key: str
+    name: str
+    description: str = ""
+    staff: int = 0
+    level: str | None = None
+
+
+class ObjectiveLine(Frozen):
+    """An objective as the scenario states it."""
+
+    id: str
+    capability: str
+    description: str = ""
+    measure: str
+    target: str
+
+
+class Overview(Frozen):
+    """Exercise overview: name, scope, scenario, participants, objectives."""
+
+    scenario: str
+    title: str
+    description: str = ""
+    basis: list[str] = Field(default_factory=list)
+    structure: str = ""
+    structure_description: str = ""
+    seed: int | None = None
+    date: str | None = None
+    window: str
+    participants: list[Participant] = Field(default_factory=list)
+    objectives: list[ObjectiveLine] = Field(default_factory=list)
+    injects: int = 0
+
+
+class Report(Frozen):
+    """Everything the renderers show."""
+
+    overview: Overview
+    scores: Scores
+    analysis: Analysis
+    narratives: dict[str, list[str]] = Field(default_factory=dict)
+    incident_labels: dict[str, str] = Field(default_factory=dict)
+    actor_names: dict[str, str] = Field(default_factory=dict)
+    rating_scale: dict[str, str] = Field(default_factory=lambda: dict(RATING_NAMES))
+    thresholds: list[tuple[str, str, str]] = Field(default_factory=lambda: list(THRESHOLDS))
+    finding_thresholds: list[tuple[str, str]] = Field(default_factory=lambda: list(FINDING_THRESHOLDS))
+
+
+FINDING_THRESHOLDS: list[tuple[str, str]] = [
+    ("Queue", f"90th-percentile queue wait ≥ {QUEUE_P90:g} min at an actor"),
+    ("Failed channel", "at least one failed handoff attempt on the channel (a drop: no fallback left)"),
+    ("Gap in shift cover", "work queued at an actor with nobody on duty"),
+    ("Late step", "a step completed later than its target, counted from its procedure's start"),
+    ("Missed deadline", "a step completed later than its legal deadline"),
+    ("Ping-pong", "work handed back to an actor it had already left in the same procedure run"),
+    ("Reroute", "a handoff received on another channel than its first attempt's, or after several attempts"),
+    ("Utilisation", "busy staff-minutes / on-duty staff-minutes over the run"),
+    ("p90", "nearest rank: the ⌈0.9·n⌉-th smallest value"),
+]
+
+
+def build_report(events: Sequence[Event], doc: ScenarioFile, scenario_name: str,
+                 meta: Mapping[str, str] | None = None) -> Report:
+    """Score the run and assemble the after-action report."""
+    events = sorted(events, key=lambda e: e.seq)
+    scenario = doc.scenarios[scenario_name]
+    scores = score(events, doc, scenario_name)
+    names = actor_names(doc.structure)
+    for load in scores.load:
+        names.setdefault(load.actor, load.actor)
+    labels = {e.incident: incident_label(e.data, e.incident) for e in events
+              if e.kind == "incident_started" and e.incident is not None}
+    structure = doc.structure
+    overview = Overview(
+        scenario=scenario_name, title=scenario.title, description=scenario.description, basis=list(scenario.basis),
+        structure=structure.name, structure_description=structure.description, seed=scores.seed,
+        date=(meta or {}).get("date") or None,
+        window=f"{format_clock(scenario.start)} to {format_clock(scenario.end)}",
+        participants=[Participant(key=k, name=a.name or k, description=a.description, staff=a.staff, level=a.level)
+                      for k, a in structure.actors.items()],
+        objectives=[ObjectiveLine(id=o.id, capability=o.capability, description=o.description,
+                                  measure=f"{o.measure.kind}: {o.measure.subject}", target=str(o.target))
+                    for o in scenario.objectives],
+        injects=len(scenario.injects),
+    )
+    return Report(overview=overview, scores=scores, analysis=analyse(scores, names),
+                  narratives=narratives(events, names, scores.start), incident_labels=labels, actor_names=names)
+
+
+class Run(NamedTuple):
+    """A run folder's journal, scenario file, scenario name and meta."""
+
+    events: list[Event]
+    doc: ScenarioFile
+    scenario: str
+    meta: dict[str, str]
+
+
+JSONL_FILE = "journal.jsonl"
+META_FILE = "meta.json"
+
+
+def load_run(run_dir: Path) -> Run:
+    """Read ``journal.sqlite`` (or ``journal.jsonl`` + ``meta.json``) from a run folder."""
+    run_dir = Path(run_dir)
+    sqlite_path, jsonl_path = run_dir / JOURNAL_FILE, run_dir / JSONL_FILE
+    if sqlite_path.is_file():
+        meta = read_meta(sqlite_path)
+        events = list(read_events(sqlite_path))
+    elif jsonl_path.is_file() and (run_dir / META_FILE).is_file():
+        raw = json.loads((run_dir / META_FILE).read_text(encoding="utf-8"))
+        meta = {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in raw.items()}
+        events = list(read_events(jsonl_path))
+    else:
+        raise FileNotFoundError(f"{run_dir} holds no {JOURNAL_FILE} (nor {JSONL_FILE} with {META_FILE})")
+    if "document" not in meta:
+        raise ValueError(f"{run_dir}: the journal's meta has no 'document' (the scenario file)")
+    doc = ScenarioFile.model_validate(json.loads(meta["document"]))
+    name = meta.get("scenario") or next(
+        (str(e.data.get("scenario")) for e in events if e.kind == "run_started"), doc.default_scenario)
+    return Run(events, doc, name, meta)
+
+
+def write_reports(run_dir: Path) -> list[Path]:
+    """Write ``report.html``, ``report.md`` and ``scores.json`` into ``run_dir``; return their paths."""
+    from scoring.render_html import render_html
+    from scoring.render_md import render_json, render_markdown
+
+    run = load_run(Path(run_dir))
+    report = build_report(run.events, run.doc, run.scenario, run.meta)
+    out: list[Path] = Field(default_factory=list)
+    for filename, text in (("report.html", render_html(report)), ("report.md", render_markdown(report)),
+                           ("scores.json", render_json(report))):
+        path = Path(run_dir) / filename
+        path.write_text(text, encoding="utf-8", newline="\n")
+        out.append(path)
+    return out

@@ -1,0 +1,52 @@
+"""Small formatters shared by the narrative and the renderers (plain text, no markup)."""
+
+from __future__ import annotations
+
+from scenarios.timefmt import format_clock
+
+
+def minutes(value: float | None) -> str:
+    """``21 min``, ``1 h 05 min``, ``2 d 3 h``; an em dash for None."""
+    if value is None:
+        return "—"
+    total = round(value)
+    if abs(value) < 1 and value != 0:
+        return f"{value * 60:.0f} s"
+    sign = "-" if total < 0 else ""
+    total = abs(total)
+    if total < 60:
+        return f"{sign}{total} min"
+    days, rest = divmod(total, 1440)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{sign}{days} d {hours} h"
+    return f"{sign}{hours} h {mins:02d} min"
+
+
+def clock(start: float, t: float | None) -> str:
+    """The clock time of journal time ``t`` (``start`` is ``run_started.data.start``)."""
+    return "—" if t is None else format_clock(start + t)
+
+
+def number(value: float | None) -> str:
+    """``12,345`` (rounded); an em dash for None."""
+    return "—" if value is None else f"{round(value):,}"
+
+
+def percent(value: float | None) -> str:
+    """``87%``; an em dash for None."""
+    return "—" if value is None else f"{value * 100:.0f}%"
+
+
+def hour_label(hour: int) -> str:
+    """``18:00–19:00`` for clock hour 18 (``D+1 01:00–02:00`` past midnight)."""
+    return f"{format_clock(hour * 60)}–{format_clock(hour * 60 + 60)[-5:]}"
+
+
+def measure_value(kind: str, value: float | None) -> str:
+    """An objective's value in its unit."""
+    if kind == "time":
+        return minutes(value)
+    if kind == "on_time":
+        return percent(value)
+    return number(value)
