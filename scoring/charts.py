@@ -109,8 +109,9 @@ def gantt(scores: Scores, labels: dict[str, str], names: dict[str, str]) -> Char
         if kind == "incident":
             inc = shown[index]
             end = inc.started_at + (inc.to_resolve if inc.to_resolve is not None else until - inc.started_at)
-            label = f"{inc.incident}: {labels.get(inc.incident, inc.incident)}"
-            chart.add("text", label[:34], title=label, x=8, y=y + 14, class_="row-inc")
+            label = labels.get(inc.incident, inc.incident)
+            label = label if inc.incident in label else f"{inc.incident}: {label}"
+            chart.add("text", label[:36], title=label, x=8, y=y + 14, class_="row-inc")
             chart.add("rect", title=f"{label}: {minutes(end - inc.started_at)}", x=x(inc.started_at), y=y + 3,
                       width=max(1.5, x(end) - x(inc.started_at)), height=14,
                       class_="bar-inc" if inc.to_resolve is not None else "bar-inc open-end")
@@ -168,7 +169,7 @@ def handoff_graph(scores: Scores, names: dict[str, str]) -> Chart:
         pos[actor] = (cx + radius * 1.9 * math.cos(angle), cy + radius * math.sin(angle))
     waited = [a for a in scores.load if a.wait_p90]
     bottleneck = max(waited, key=lambda a: (a.wait_p90 or 0.0, a.wait_mean or 0.0, a.actor)).actor if waited else None
-    node_r = 36.0
+    node_r = 44.0
     for (a, b), idx in sorted(edges.items()):
         chains = [scores.handoffs[i] for i in idx]
         lat = [c.latency for c in chains if c.latency is not None]
@@ -207,8 +208,8 @@ def handoff_graph(scores: Scores, names: dict[str, str]) -> Chart:
         name = names.get(actor, actor)
         chart.add("circle", title=name, cx=px, cy=py, r=node_r,
                   class_="node node-bottleneck" if actor == bottleneck else "node")
-        for k, line in enumerate(_wrap(name, 15)[:3]):
-            chart.add("text", line, x=px, y=py - 4 + (k - 0.5 * (len(_wrap(name, 15)[:3]) - 1)) * 13 + 4,
+        for k, line in enumerate(_wrap(name, 13)[:3]):
+            chart.add("text", line, x=px, y=py - 4 + (k - 0.5 * (len(_wrap(name, 13)[:3]) - 1)) * 13 + 4,
                       class_="node-label", text_anchor="middle")
     return chart
 

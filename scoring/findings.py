@@ -114,8 +114,8 @@ def analyse(scores: Scores, names: dict[str, str]) -> Analysis:
     def name(key: str) -> str:
         return names.get(key, key)
 
-    strengths: list[Finding] = Field(default_factory=list)
-    improvements: list[tuple[int, float, Finding]] = Field(default_factory=list)
+    strengths: list[Finding] = []
+    improvements: list[tuple[int, float, Finding]] = []
 
     def improve(size: float, **fields: object) -> None:
         finding = Finding(kind="improvement", **fields)  # type: ignore[arg-type,unused-ignore]
@@ -230,7 +230,8 @@ def analyse(scores: Scores, names: dict[str, str]) -> Analysis:
             related = _related_cause(obj, causes)
             improve(0 if obj.value is None else obj.value,
                     title=f"Objective {obj.id} rated {obj.rating} ({obj.capability})",
-                    detail=f"{obj.value_text} against a target of {obj.target_text}: {obj.reason}.",
+                    detail=(f"{obj.value_text} against a target of {obj.target_text}: {obj.reason}."
+                            if obj.value is not None else f"Not achieved (target {obj.target_text}): {obj.reason}."),
                     root_cause=related.root_cause if related else "no single cause found in the journal",
                     cause="objective", actor=related.actor if related else None, capability=obj.capability,
                     priority=2 if obj.rating == "U" else 3, evidence=obj.evidence,
@@ -267,7 +268,7 @@ def _fix_for(cause: str, who: str, subject: str | None) -> str:
 
 def _plan(improvements: list[Finding], names: dict[str, str]) -> list[PlanItem]:
     """One plan row per distinct recommendation, most urgent first."""
-    rows: list[PlanItem] = Field(default_factory=list)
+    rows: list[PlanItem] = []
     seen: set[str] = set()
     for finding in improvements:
         if not finding.recommendation or finding.recommendation in seen:

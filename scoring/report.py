@@ -157,7 +157,7 @@ def write_reports(run_dir: Path) -> list[Path]:
 
     run = load_run(Path(run_dir))
     report = build_report(run.events, run.doc, run.scenario, run.meta)
-    out: list[Path] = Field(default_factory=list)
+    out: list[Path] = []
     for filename, text in (("report.html", render_html(report)), ("report.md", render_markdown(report)),
                            ("scores.json", render_json(report))):
         path = Path(run_dir) / filename

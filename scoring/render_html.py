@@ -1,0 +1,51 @@
+"""The after-action report as one self-contained HTML page (Jinja2, autoescape on, no JavaScript)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from scoring import charts
+from scoring.report import Report
+from scoring.text import clock, hour_label, measure_value, minutes, number, percent
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+MAX_EVIDENCE = 12
+"""Evidence rows listed per item before an ellipsis (the JSON report has them all)."""
+
+
+def rows(seqs: list[int]) -> str:
+    """``#16, #17, #18`` (at most :data:`MAX_EVIDENCE`, then ``…``)."""
+    shown = ", ".join(f"#{s}" for s in seqs[:MAX_EVIDENCE])
+    return shown + (f" … (+{len(seqs) - MAX_EVIDENCE})" if len(seqs) > MAX_EVIDENCE else "")
+
+
+@cache
+def environment() -> Environment:
+    """The Jinja2 environment: autoescaping always on, strict undefined, report filters."""
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters.update(minutes=minutes, number=number, percent=percent, rows=rows, hour=hour_label,
+                       measure=measure_value)
+    return env
+
+
+def render_html(report: Report) -> str:
+    """The report page: same report, same bytes."""
+    scores = report.scores
+    names = report.actor_names
+    start = scores.start
+
+    def at(t: float | None) -> str:
+        return clock(start, t)
+
+    template = environment().get_template("report.html.j2")
+    return template.render(
+        r=report, o=report.overview, s=scores, a=report.analysis, names=names, at=at,
+        labels=report.incident_labels,
+        gantt=charts.gantt(scores, report.incident_labels, names),
+        graph=charts.handoff_graph(scores, names), load=charts.load_chart(scores),
+        harm={h.incident: h for h in scores.harm},
+    )
