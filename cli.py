@@ -87,9 +87,9 @@ def validate(
     for result in results:
         if result["ok"]:
             err.print(f"[green]ok[/green] {escape(result['file'])} ({len(result['scenarios'])} scenarios)",
-                      highlight=False)
+                      highlight=False, soft_wrap=True)
         for line in result["problems"]:
-            err.print(line, markup=False, highlight=False)
+            err.print(line, markup=False, highlight=False, soft_wrap=True)
     if not all(r["ok"] for r in results):
         raise typer.Exit(EXIT_BAD_INPUT)
 
@@ -155,7 +155,7 @@ def main() -> None:
         app()
     except scenarios.BallotdrillError as exc:
         for line in str(exc).splitlines():
-            err.print(line, markup=False, highlight=False)
+            err.print(line, markup=False, highlight=False, soft_wrap=True)
         sys.exit(EXIT_BAD_INPUT)
 
 

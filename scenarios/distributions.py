@@ -155,7 +155,10 @@ def _shorthand(value: Any) -> Any:
 Distribution = Annotated[
     Union[Fixed, Uniform, Triangular, Exponential, Lognormal, Empirical],
     Field(discriminator="dist"),
-    BeforeValidator(_shorthand),
+    # The JSON Schema must admit the shorthand too: a duration, or one of the tagged forms.
+    BeforeValidator(_shorthand, json_schema_input_type=Union[
+        Duration, Annotated[Union[Fixed, Uniform, Triangular, Exponential, Lognormal, Empirical],
+                            Field(discriminator="dist")]]),
 ]
 """Any distribution of a duration; a bare duration string means a fixed one."""
 
