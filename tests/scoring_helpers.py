@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
+from pathlib import Path
 from typing import Any
 
 from exercise.journal import Event
@@ -122,3 +125,23 @@ def sample_events() -> list[Event]:
     b.add(1020, "run_ended", open_incidents=["D1"], open_steps=[],
           harm={"D1": {"reach": 0, "voter_minutes": 307000.0, "station_minutes": 1535.0}})
     return b.events
+
+
+def write_run(run_dir: Path, events: list[Event], doc: ScenarioFile, scenario: str = "demo",
+              extra_meta: dict[str, str] | None = None) -> Path:
+    """A run folder as the journal contract describes it: ``journal.sqlite`` with ``events`` and ``meta``."""
+    run_dir.mkdir(parents=True, exist_ok=True)
+    path = run_dir / "journal.sqlite"
+    db = sqlite3.connect(path)
+    db.executescript("CREATE TABLE events (seq INTEGER PRIMARY KEY, t REAL NOT NULL, kind TEXT NOT NULL, "
+                     "incident TEXT, actor TEXT, step TEXT, data TEXT);"
+                     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);")
+    db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   [(e.seq, e.t, e.kind, e.incident, e.actor, e.step,
+                     json.dumps(e.data, sort_keys=True) if e.data else None) for e in events])
+    meta = {"scenario": scenario, "seed": "7", "format": "1", "document": doc.model_dump_json(by_alias=True),
+            **(extra_meta or {})}
+    db.executemany("INSERT INTO meta VALUES (?, ?)", list(meta.items()))
+    db.commit()
+    db.close()
+    return run_dir

@@ -1,0 +1,132 @@
+"""Findings, key findings, the improvement plan, narratives, comparison and the OCEL export."""
+
+from __future__ import annotations
+
+import json
+
+from scoring_helpers import JournalBuilder, sample_events, scenario_file
+
+from scoring import Analysis, analyse, compare, comparison_json, comparison_rows, score, to_ocel
+from scoring.load import actor_names
+from scoring.narrative import narratives
+
+
+def _analysis() -> Analysis:
+    doc = scenario_file()
+    return analyse(score(sample_events(), doc, "demo"), actor_names(doc.structure))
+
+
+def test_key_findings_name_bottleneck_worst_channel_and_first_fix() -> None:
+    key = _analysis().key
+    assert key.bottleneck == "interior" and "FPS Interior elections was the bottleneck" in key.bottleneck_text
+    assert key.worst_channel == "secure-mail" and "1 of 1" in key.worst_channel_text
+    assert key.first_fix.startswith("Add or extend a procedure triggered by cyber_outage")
+    assert key.ratings == {"P": 1, "S": 0, "M": 1, "U": 2}
+    assert key.evidence == [13, 16, 17]
+
+
+def test_improvements_carry_root_causes_and_evidence() -> None:
+    analysis = _analysis()
+    by_title = {f.title: f for f in analysis.improvements}
+    queue = by_title["Queue at FPS Interior elections"]
+    assert queue.cause == "queue" and queue.evidence == [16, 17] and queue.actor == "interior"
+    late = by_title["Step 'alert-interior' late (1 of 1)"]
+    assert late.root_cause.startswith("queue at FPS Interior elections") and 18 in late.evidence
+    channel = by_title["Handoffs failed on secure-mail"]
+    assert channel.cause == "channel" and channel.evidence == [13] and channel.actor == "monitoring"
+    assert by_title["Objective O1 rated M (Public information and warning)"].root_cause.startswith("queue")
+    assert [f.priority for f in analysis.improvements] == sorted(f.priority for f in analysis.improvements)
+    assert all(f.evidence for f in analysis.improvements)
+
+
+def test_plan_rows_are_distinct_and_name_a_responsible_actor() -> None:
+    plan = _analysis().plan
+    assert [p.id for p in plan] == [f"IP-{n}" for n in range(1, len(plan) + 1)]
+    assert len({p.recommendation for p in plan}) == len(plan)
+    assert ("Make secure-mail more reliable or give it a fallback channel", "Monitoring cell",
+            "Operational communications") in [(p.recommendation, p.responsible, p.capability) for p in plan]
+
+
+def test_strengths() -> None:
+    titles = [f.title for f in _analysis().strengths]
+    assert "Objective O2 met (Public information and warning)" in titles
+    assert "Step 'assess' always on time" in titles and "phone reliable" in titles
+
+
+def test_shift_gap_and_drop_findings() -> None:
+    b = JournalBuilder().start(staff={"monitoring": 1, "interior": 1, "info": 0})
+    b.add(0, "incident_started", "N1", type="disinformation", severity=3)
+    b.add(1, "handoff_sent", "N1", "interior", "publish-debunk", procedure="p", to="info", channel="phone",
+          attempt=1)
+    b.add(2, "handoff_failed", "N1", "interior", "publish-debunk", procedure="p", to="info", channel="phone",
+          attempt=1, next=None)
+    b.add(3, "step_queued", "N1", "info", "x", procedure="p", queue=1, on_duty=0)
+    doc = scenario_file()
+    analysis = analyse(score(b.events, doc, "demo"), actor_names(doc.structure))
+    causes = {f.cause: f for f in analysis.improvements}
+    assert causes["drop"].priority == 1 and causes["drop"].evidence == [6]
+    assert causes["shift_gap"].actor == "info" and causes["shift_gap"].evidence == [7]
+    assert analysis.key.worst_channel == "phone"
+
+
+def test_narrative_reads_like_the_run() -> None:
+    doc = scenario_file()
+    text = narratives(sample_events(), actor_names(doc.structure), 360.0)
+    n1 = " ".join(text["N1"])
+    assert n1.startswith("At 18:10 the 'stolen election' narrative began")
+    assert "Monitoring cell detected it at 18:31, 21 min later." in n1
+    assert "failed on secure-mail at 19:01; it was retried on phone" in n1
+    assert "after waiting 16 min in the queue" in n1 and "14 min late" in n1
+    assert "no answer in time" in n1 and "12,000 people reached" in n1
+    assert text["D1"][-1] == ("At the end of the run (23:00) it was still open; 307,000 voter-minutes lost, "
+                              "1,535 station-minutes disrupted.")
+
+
+def test_compare_same_run_is_all_same_and_differences_are_signed() -> None:
+    doc = scenario_file()
+    a = score(sample_events(), doc, "demo")
+    events = [e._replace(data={**e.data, "wait": 40.0}) if e.kind == "step_started" and e.step == "alert-interior"
+              else e for e in sample_events()]
+    b = score(events, doc, "demo")
+    same = compare(a, a)
+    assert all(r.diff in (None, 0.0) for r in same.rows)
+    diff = compare(a, b, "base", "slow")
+    row = next(r for r in diff.rows if (r.section, r.item, r.measure) == ("load", "interior", "wait_p90"))
+    assert (row.a, row.b, row.diff, row.better) == (16.0, 40.0, 24.0, "a")
+    rating = next(r for r in diff.rows if (r.section, r.item, r.measure) == ("objective", "O1", "rating"))
+    assert (rating.a, rating.b, rating.better) == ("M", "M", "same")
+    table = comparison_rows(diff)
+    assert table[0] == ["section", "item", "measure", "base", "slow", "B − A", "better"]
+    assert ["load", "interior", "wait_p90", "16", "40", "+24", "base"] in table
+    assert json.loads(comparison_json(diff))["rows"][0]["section"] == "totals"
+
+
+def test_ocel_export_is_consistent() -> None:
+    events = sample_events()
+    log = to_ocel(events, scenario_file(), "demo")
+    text = json.dumps(log)
+    assert json.loads(text) == log
+    assert set(log) == {"objectTypes", "eventTypes", "objects", "events"}
+    object_ids = {o["id"] for o in log["objects"]}
+    object_types = {t["name"] for t in log["objectTypes"]}
+    event_types = {t["name"] for t in log["eventTypes"]}
+    assert object_types == {"incident", "actor", "step", "handoff", "decision"}
+    assert len(log["events"]) == len(events)
+    for event in log["events"]:
+        assert event["type"] in event_types
+        assert event["time"].endswith("Z") and event["time"].startswith("2026-01-01T")
+        for rel in event["relationships"]:
+            assert rel["objectId"] in object_ids and rel["qualifier"]
+    for obj in log["objects"]:
+        assert obj["type"] in object_types
+        for rel in obj["relationships"]:
+            assert rel["objectId"] in object_ids
+    first = next(e for e in log["events"] if e["type"] == "incident_started" and e["id"] == "e6")
+    assert first["time"] == "2026-01-01T18:10:00.000Z"
+    assert {"objectId": "incident:N1", "qualifier": "subject"} in first["relationships"]
+    received = next(e for e in log["events"] if e["type"] == "handoff_received")
+    quals = {r["qualifier"] for r in received["relationships"]}
+    assert {"subject", "receiver", "sender", "handoff"} <= quals
+    assert sum(o["type"] == "handoff" for o in log["objects"]) == 2
+    assert sum(o["type"] == "step" for o in log["objects"]) == 4
+    assert to_ocel(events, scenario_file(), "demo", day="2024-06-09")["events"][0]["time"].startswith("2024-06-09")

@@ -1,0 +1,172 @@
+"""Measures on hand-built journals with known answers."""
+
+from __future__ import annotations
+
+import pytest
+from scoring_helpers import JournalBuilder, sample_events, scenario_file
+
+from scoring import score
+from scoring.handoffs import channel_stats, handoffs, summary
+from scoring.load import actor_load, p90
+from scoring.timeliness import harm, incident_times, step_results
+
+P = "disinfo-response"
+
+
+def test_incident_timeliness_from_the_sample() -> None:
+    times = {i.incident: i for i in incident_times(sample_events())}
+    n1, d1 = times["N1"], times["D1"]
+    assert (n1.to_detect, n1.to_first_action, n1.to_contain, n1.to_resolve) == (21.0, 21.0, 120.0, 120.0)
+    assert n1.detected_by == "monitoring" and n1.contained_by == "info"
+    assert (d1.to_detect, d1.to_first_action, d1.to_contain, d1.to_resolve) == (7.0, None, None, None)
+    assert list(times) == ["D1", "N1"]
+
+
+def test_steps_against_targets_and_deadlines() -> None:
+    steps = {s.step: s for s in step_results(sample_events())}
+    assert steps["assess"].on_time is True and steps["assess"].late_by == 0.0
+    alert = steps["alert-interior"]
+    assert (alert.wait, alert.elapsed, alert.target, alert.late_by, alert.on_time) == (16.0, 59.0, 45.0, 14.0, False)
+    assert alert.deadline == 60.0 and alert.deadline_met is True and alert.basis == "Art. 1 of the test law"
+    assert steps["choose-response"].target is None and steps["choose-response"].on_time is None
+    assert steps["publish-debunk"].late_by == 9.0
+
+
+def test_deadline_missed_and_open_step() -> None:
+    b = JournalBuilder().start()
+    b.add(0, "incident_started", "X", type="t", severity=2)
+    b.add(1, "step_queued", "X", "interior", "alert-interior", procedure=P, queue=1, on_duty=1)
+    b.add(2, "step_started", "X", "interior", "alert-interior", procedure=P, wait=1.0)
+    b.add(70, "step_completed", "X", "interior", "alert-interior", procedure=P, elapsed=70.0, target=45.0,
+          deadline=60.0, basis="law")
+    b.add(71, "step_queued", "X", "info", "publish-debunk", procedure=P, queue=3, on_duty=1)
+    steps = step_results(b.events)
+    assert steps[0].deadline_met is False and steps[0].late_by == 25.0
+    assert steps[1].completed_at is None and steps[1].on_time is None and steps[1].evidence == [8]
+
+
+def test_harm_from_contained_or_run_end() -> None:
+    rows = {h.incident: h for h in harm(sample_events())}
+    assert (rows["N1"].reach, rows["N1"].open, rows["N1"].evidence) == (12000.0, False, [29])
+    assert (rows["D1"].voter_minutes, rows["D1"].station_minutes, rows["D1"].open) == (307000.0, 1535.0, True)
+
+
+def test_utilisation_counts_busy_over_on_duty_staff_minutes() -> None:
+    b = JournalBuilder().start(start=0.0, until=120.0, staff={"interior": 2})
+    b.add(60, "staff_changed", actor="interior", staff=1)
+    for n, (t0, t1) in enumerate([(0, 30), (10, 70), (100, 130)]):
+        b.add(t0, "step_queued", f"I{n}", "interior", "s", procedure=P, queue=1, on_duty=2)
+        b.add(t0, "step_started", f"I{n}", "interior", "s", procedure=P, wait=0.0)
+        if t1 <= 120:
+            b.add(t1, "step_completed", f"I{n}", "interior", "s", procedure=P, elapsed=float(t1 - t0))
+    events = sorted(b.events, key=lambda e: (e.t, e.seq))
+    doc = scenario_file()
+    loads = {a.actor: a for a in actor_load(events, step_results(events), doc.structure, 0.0, 120.0)}
+    interior = loads["interior"]
+    # busy: 30 + 60 + 20 (open until 120) = 110; on duty: 2*60 + 1*60 = 180
+    assert interior.busy_minutes == 110.0 and interior.on_duty_minutes == 180.0
+    assert interior.utilisation == pytest.approx(110 / 180, abs=1e-3)
+    assert [(h.hour, h.busy, h.on_duty, h.starts) for h in interior.hours] == [(0, 80.0, 120.0, 2), (1, 30.0, 60.0, 1)]
+    assert interior.busiest_hour == 0 and interior.busiest_hour_starts == 2
+    # an actor with no staff_changed row falls back to its structure staff (monitoring: 2)
+    assert loads["monitoring"].on_duty_minutes == 240.0 and loads["monitoring"].utilisation == 0.0
+
+
+@pytest.mark.parametrize(("values", "expected"), [
+    ([], None), ([5.0], 5.0), ([1.0, 2.0], 2.0), ([float(v) for v in range(1, 11)], 9.0),
+    ([float(v) for v in range(1, 21)], 18.0), ([float(v) for v in range(10, 0, -1)], 9.0),
+    ([0.0] * 9 + [100.0], 0.0), ([0.0] * 8 + [50.0, 100.0], 50.0),
+])
+def test_p90_is_nearest_rank(values: list[float], expected: float | None) -> None:
+    assert p90(values) == expected
+
+
+def test_queue_wait_stats_longest_queue_and_unstaffed() -> None:
+    b = JournalBuilder().start(staff={"interior": 1, "info": 0})
+    for n in range(10):
+        b.add(n, "step_queued", f"I{n}", "interior", "s", procedure=P, queue=n + 1, on_duty=1)
+        b.add(n + n, "step_started", f"I{n}", "interior", "s", procedure=P, wait=float(n))
+    b.add(20, "step_queued", "Z", "info", "s", procedure=P, queue=1, on_duty=0)
+    events = sorted(b.events, key=lambda e: (e.t, e.seq))
+    loads = {a.actor: a for a in actor_load(events, step_results(events), scenario_file().structure, 360.0, 60.0)}
+    interior = loads["interior"]
+    assert (interior.wait_mean, interior.wait_p90, interior.wait_max, interior.longest_queue) == (4.5, 8.0, 9.0, 10)
+    assert loads["info"].unstaffed_queued == 1 and loads["info"].on_duty_minutes == 0.0
+    assert loads["info"].utilisation is None
+
+
+def _handoff_journal() -> JournalBuilder:
+    """monitoring → interior (direct), interior → monitoring (ping-pong), monitoring → info dropped,
+    interior → info lost, and a handoff into info with nobody on duty."""
+    b = JournalBuilder().start(staff={"monitoring": 2, "interior": 1, "info": 0})
+    b.add(0, "procedure_started", "A", procedure=P, run=1)
+    b.add(1, "handoff_sent", "A", "monitoring", "alert-interior", procedure=P, to="interior", channel=None, attempt=1)
+    b.add(2, "handoff_received", "A", "interior", "alert-interior", procedure=P, channel=None, latency=1.0,
+          attempts=1, **{"from": "monitoring"})
+    b.add(3, "handoff_sent", "A", "interior", "assess", procedure=P, to="monitoring", channel="phone", attempt=1)
+    b.add(6, "handoff_received", "A", "monitoring", "assess", procedure=P, channel="phone", latency=3.0,
+          attempts=1, **{"from": "interior"})
+    b.add(7, "handoff_sent", "A", "monitoring", "publish-debunk", procedure=P, to="info", channel="phone", attempt=1)
+    b.add(8, "handoff_failed", "A", "monitoring", "publish-debunk", procedure=P, to="info", channel="phone",
+          attempt=1, next=None)
+    b.add(8, "procedure_ended", "A", procedure=P, run=1, outcome="dropped")
+    b.add(10, "procedure_started", "B", procedure=P, run=1)
+    b.add(11, "handoff_sent", "B", "interior", "publish-debunk", procedure=P, to="info", channel="secure-mail",
+          attempt=1)
+    b.add(12, "procedure_started", "C", procedure=P, run=1)
+    b.add(13, "handoff_sent", "C", "monitoring", "publish-debunk", procedure=P, to="info", channel="phone",
+          attempt=1)
+    b.add(15, "handoff_received", "C", "info", "publish-debunk", procedure=P, channel="phone", latency=2.0,
+          attempts=1, **{"from": "monitoring"})
+    b.add(15, "step_queued", "C", "info", "publish-debunk", procedure=P, queue=1, on_duty=0)
+    return b
+
+
+def test_handoff_chains_ping_pong_drops_lost_unstaffed() -> None:
+    chains = handoffs(_handoff_journal().events)
+    assert [(h.incident, h.sender, h.receiver, h.status) for h in chains] == [
+        ("A", "monitoring", "interior", "received"), ("A", "interior", "monitoring", "received"),
+        ("A", "monitoring", "info", "dropped"), ("B", "interior", "info", "lost"),
+        ("C", "monitoring", "info", "received")]
+    assert [h.ping_pong for h in chains] == [False, True, False, False, False]
+    assert [h.unstaffed for h in chains] == [False, False, False, False, True]
+    assert chains[2].failures == 1 and chains[2].evidence == [9, 10]
+    assert chains[4].evidence == [15, 16, 17]
+    s = summary(chains)
+    assert (s.total, s.received, s.drops, s.ping_pongs, s.unstaffed, s.reroutes) == (5, 3, 2, 1, 1, 0)
+    assert s.per_incident == {"A": 3, "B": 1, "C": 1}
+
+
+def test_reroutes_on_channel_change_or_retry() -> None:
+    b = JournalBuilder().start()
+    b.add(0, "handoff_sent", "A", "monitoring", "x", procedure=P, to="interior", channel="phone", attempt=1)
+    b.add(1, "handoff_failed", "A", "monitoring", "x", procedure=P, to="interior", channel="phone", attempt=1,
+          next="phone")
+    b.add(1, "handoff_sent", "A", "monitoring", "x", procedure=P, to="interior", channel="phone", attempt=2)
+    b.add(4, "handoff_received", "A", "interior", "x", procedure=P, channel="phone", latency=4.0, attempts=2,
+          **{"from": "monitoring"})
+    b.add(5, "handoff_sent", "B", "monitoring", "x", procedure=P, to="interior", channel="secure-mail", attempt=1)
+    b.add(6, "handoff_failed", "B", "monitoring", "x", procedure=P, to="interior", channel="secure-mail",
+          attempt=1, next="phone")
+    b.add(6, "handoff_sent", "B", "monitoring", "x", procedure=P, to="interior", channel="phone", attempt=2)
+    b.add(9, "handoff_received", "B", "interior", "x", procedure=P, channel="phone", latency=4.0, attempts=2,
+          **{"from": "monitoring"})
+    b.add(10, "handoff_sent", "C", "monitoring", "x", procedure=P, to="interior", channel="phone", attempt=1)
+    b.add(11, "handoff_received", "C", "interior", "x", procedure=P, channel="phone", latency=1.0, attempts=1,
+          **{"from": "monitoring"})
+    chains = handoffs(b.events)
+    assert [(h.rerouted, h.first_channel, h.channel, h.attempts) for h in chains] == [
+        (True, "phone", "phone", 2), (True, "secure-mail", "phone", 2), (False, "phone", "phone", 1)]
+    stats = {c.channel: c for c in channel_stats(b.events, chains)}
+    assert (stats["phone"].attempts, stats["phone"].failures, stats["phone"].mean_latency) == (4, 1, 3.0)
+    assert (stats["secure-mail"].attempts, stats["secure-mail"].failures) == (1, 1)
+
+
+def test_score_totals_on_the_sample() -> None:
+    s = score(sample_events(), scenario_file(), "demo")
+    t = s.totals
+    assert (t.incidents, t.open_incidents, t.steps_completed, t.late_steps, t.deadlines_missed) == (2, 1, 4, 2, 0)
+    assert (t.handoffs, t.handoff_failures, t.reroutes, t.decisions, t.decisions_defaulted) == (2, 1, 1, 1, 1)
+    assert t.on_time == pytest.approx(1 / 3, abs=1e-3)
+    assert (s.seed, s.start, s.until) == (7, 360.0, 1020.0)
+    assert s.to_json() == s.to_json() and s.to_json().endswith("\n")

@@ -1,0 +1,83 @@
+"""HSEEP ratings at and around their thresholds, and objectives measured from journals."""
+
+from __future__ import annotations
+
+import pytest
+from scoring_helpers import SCENARIO_YAML, JournalBuilder, sample_events, scenario_file
+
+from scoring import rate, score
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (0.0, "P"), (89.999, "P"), (90.0, "P"), (90.001, "S"), (112.5, "S"), (112.501, "M"), (180.0, "M"),
+    (180.001, "M"), (10_000.0, "M"), (None, "U"),
+])
+def test_lower_is_better_thresholds(value: float | None, expected: str) -> None:
+    assert rate(value, 90.0, lower_is_better=True)[0] == expected
+
+
+def test_lower_is_better_reason_notes_twice_the_target() -> None:
+    assert "2 × the target" in rate(181.0, 90.0, True)[1]
+    assert "2 ×" not in rate(179.0, 90.0, True)[1]
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    (1.0, "P"), (0.9, "P"), (0.8999, "S"), (0.72, "S"), (0.7199, "M"), (0.45, "M"), (0.4499, "U"), (0.0, "U"),
+    (None, "U"),
+])
+def test_higher_is_better_thresholds(value: float | None, expected: str) -> None:
+    assert rate(value, 0.9, lower_is_better=False)[0] == expected
+
+
+def test_zero_target() -> None:
+    assert rate(0.0, 0.0, True)[0] == "P"
+    assert rate(1.0, 0.0, True)[0] == "M"
+    assert rate(0.0, 0.0, False)[0] == "P"
+
+
+def test_objectives_on_the_sample_run() -> None:
+    objectives = {o.id: o for o in score(sample_events(), scenario_file(), "demo").objectives}
+    o1, o2, o3, o4 = (objectives[k] for k in ("O1", "O2", "O3", "O4"))
+    assert (o1.value, o1.rating, o1.evidence) == (120.0, "M", [6, 28])  # 120 > 1.25 × 90
+    assert (o2.value, o2.rating, o2.evidence) == (12000.0, "P", [29])
+    assert (o3.value, o3.rating) == (0.333, "U")  # 1 of 3 on time < 0.45
+    assert o3.evidence == [11, 18, 28]
+    assert (o4.value, o4.rating) == (None, "U") and "never contained" in o4.reason
+
+
+def _doc_with(objective: str) -> str:
+    head, _, _ = SCENARIO_YAML.partition("    objectives:\n")
+    return head + "    objectives:\n      - " + objective + "\n"
+
+
+def test_time_objective_end_point_never_reached_is_u() -> None:
+    doc = scenario_file(_doc_with("{id: T, capability: C, measure: {time: from incident D1 start to incident D1 "
+                                  "contained}, target: 30m}"))
+    [obj] = score(sample_events(), doc, "demo").objectives
+    assert obj.rating == "U" and obj.evidence == [4] and "never happened" in obj.reason
+
+
+@pytest.mark.parametrize(("done_at", "expected"), [(40.0, "P"), (50.0, "S"), (51.0, "M")])
+def test_time_objective_rated_at_the_edges(done_at: float, expected: str) -> None:
+    doc = scenario_file(_doc_with("{id: T, capability: C, measure: {time: from incident N1 detected to step "
+                                  "assess completed}, target: 40m}"))
+    b = JournalBuilder().start()
+    b.add(10, "incident_started", "N1", type="disinformation", severity=3)
+    b.add(10, "detected", "N1", "monitoring")
+    b.add(10 + done_at, "step_completed", "N1", "monitoring", "assess", procedure="disinfo-response",
+          elapsed=done_at)
+    [obj] = score(b.events, doc, "demo").objectives
+    assert (obj.value, obj.rating) == (done_at, expected)
+
+
+def test_harm_objective_of_an_incident_that_never_occurred_is_u() -> None:
+    doc = scenario_file(_doc_with("{id: H, capability: C, measure: {reach: N1}, target: 100}"))
+    b = JournalBuilder().start()
+    [obj] = score(b.events, doc, "demo").objectives
+    assert obj.rating == "U" and "did not occur" in obj.reason
+
+
+def test_on_time_of_one_procedure() -> None:
+    doc = scenario_file(_doc_with("{id: Q, capability: C, measure: {on_time: disinfo-response}, target: 0.3}"))
+    [obj] = score(sample_events(), doc, "demo").objectives
+    assert (obj.value, obj.rating, obj.target_text) == (0.333, "P", "30%")
