@@ -6,9 +6,12 @@ from SQLite or JSON Lines without SimPy, so a report can be rebuilt years later.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator
+import subprocess
+import sys
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
 
@@ -44,30 +47,86 @@ class Event(NamedTuple):
         return cls(seq, t, kind, incident, actor, step, json.loads(data) if data else {})
 
 
-def encode_data(data: dict[str, Any]) -> str | None:
-    """Compact canonical JSON for a row's data, or NULL when empty."""
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False) if data else None
+class JournalError(Exception):
+    """The journal could not be written (disk full, folder removed, writer process failed)."""
+
+
+Row = tuple[float, str, "str | None", "str | None", "str | None", "dict[str, Any] | None"]
+"""A journal row as the engine records it: ``(t, kind, incident, actor, step, data)``; numbered at flush."""
+
+_encode = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+
+_NAME_KEYS = frozenset({"procedure", "to", "from", "channel", "outcome"})
+"""Keys whose values are identifiers (validated names or fixed words) or None: JSON strings without escapes."""
+
+_SHAPES: dict[str, tuple[str, ...]] = {
+    "step_started": ("procedure", "wait"),
+    "step_queued": ("on_duty", "procedure", "queue"),
+    "step_completed": ("elapsed", "procedure"),
+    "handoff_sent": ("attempt", "channel", "procedure", "to"),
+    "handoff_received": ("attempts", "channel", "from", "latency", "procedure"),
+    "procedure_started": ("procedure", "run"),
+    "procedure_ended": ("outcome", "procedure", "run"),
+}
+"""The usual data of the most frequent kinds, keys sorted; other data goes through the generic encoder."""
+
+
+def _name(value: str | None) -> str:
+    return "null" if value is None else f'"{value}"'
+
+
+def _compile(keys: tuple[str, ...]) -> Callable[[dict[str, Any]], str]:
+    """A straight-line encoder for dicts with exactly ``keys`` (numbers, or identifiers for name keys)."""
+    parts = [f"'{',' if i else '{'}\"{key}\":' + {'_name' if key in _NAME_KEYS else 'repr'}(d[{key!r}])"
+             for i, key in enumerate(keys)]
+    namespace: dict[str, Any] = {"_name": _name}
+    exec(f"def encode(d):\n    return {' + '.join(parts)} + '}}'", namespace)  # fixed source, generated from _SHAPES
+    return namespace["encode"]  # type: ignore[no-any-return]
+
+
+_FAST = {kind: (len(keys), _compile(keys)) for kind, keys in _SHAPES.items()}
+
+
+def encode_data(kind: str, data: dict[str, Any] | None) -> str | None:
+    """Compact canonical JSON for a row's data (sorted keys, no spaces), or None when empty.
+
+    Frequent shapes take a generated encoder that gives the same bytes as ``json`` at a
+    fraction of the cost; anything else (or any surprise) takes ``json``.
+    """
+    if not data:
+        return None
+    fast = _FAST.get(kind)
+    if fast is not None and len(data) == fast[0]:
+        try:
+            return fast[1](data)
+        except KeyError:
+            pass
+    return _encode(data)
 
 
 class Sink(Protocol):
-    """Where journal batches go."""
+    """Where numbered batches of journal rows go."""
 
-    def write(self, batch: list[Event]) -> None: ...
+    def write(self, first_seq: int, rows: list[Row]) -> None: ...
 
     def close(self) -> None: ...
 
 
 class MemorySink:
-    """Keeps every event in a list."""
+    """Keeps every row in memory; :meth:`events` turns them into :class:`Event` records."""
 
     def __init__(self) -> None:
-        self.events: list[Event] = []
+        self.rows: list[Row] = []
 
-    def write(self, batch: list[Event]) -> None:
-        self.events.extend(batch)
+    def write(self, first_seq: int, rows: list[Row]) -> None:
+        self.rows.extend(rows)
 
     def close(self) -> None:
         pass
+
+    def events(self) -> list[Event]:
+        return [Event(seq, t, kind, inc, actor, step, data or {})
+                for seq, (t, kind, inc, actor, step, data) in enumerate(self.rows)]
 
 
 _SCHEMA = """
@@ -80,53 +139,104 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 
 class SqliteSink:
-    """Appends batches to ``journal.sqlite`` (WAL); each batch is one transaction."""
+    """Appends batches to ``journal.sqlite`` (WAL), each batch one transaction.
 
-    def __init__(self, path: Path, meta: dict[str, str] | None = None) -> None:
+    Small writes go in directly (a live run writes each event through). From the first
+    batch of ``offload`` rows or more on, the run is long: batches go to a writer
+    process (:mod:`exercise.writer`) so that encoding and inserting overlap the run.
+    """
+
+    def __init__(self, path: Path, meta: dict[str, str] | None = None, offload: int = 0) -> None:
         self.path = path
-        self.db = sqlite3.connect(path, isolation_level=None)
+        self.offload = offload
+        self.child: subprocess.Popen[bytes] | None = None
+        self.db: sqlite3.Connection | None = sqlite3.connect(path, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.executescript(_SCHEMA)
         if meta:
-            self.set_meta(meta)
+            with self.db:
+                self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
 
-    def set_meta(self, meta: dict[str, str]) -> None:
-        with self.db:
-            self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
+    def write(self, first_seq: int, rows: list[Row]) -> None:
+        if self.child is None and self.offload and len(rows) >= self.offload:
+            self._start_writer()
+        if self.child is None:
+            self.write_inline(first_seq, rows)
+            return
+        from exercise.writer import frame
 
-    def write(self, batch: list[Event]) -> None:
-        rows = [(e.seq, e.t, e.kind, e.incident, e.actor, e.step, encode_data(e.data)) for e in batch]
+        assert self.child.stdin is not None
+        try:
+            self.child.stdin.write(frame(first_seq, rows))
+        except BrokenPipeError:
+            self._check_writer()
+
+    def write_inline(self, first_seq: int, rows: list[Row]) -> None:
+        """Insert a numbered batch in this process."""
+        assert self.db is not None
+        encode = encode_data
+        numbered = [(seq, t, kind, inc, actor, step, encode(kind, data))
+                    for seq, (t, kind, inc, actor, step, data) in enumerate(rows, first_seq)]
         self.db.execute("BEGIN")
-        self.db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        self.db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)", numbered)
         self.db.execute("COMMIT")
 
-    def close(self) -> None:
+    def _start_writer(self) -> None:
+        assert self.db is not None
         self.db.close()
+        self.db = None
+        self.child = subprocess.Popen([sys.executable, "-m", "exercise.writer", str(self.path)],
+                                      stdin=subprocess.PIPE, stderr=subprocess.PIPE,
+                                      cwd=Path(__file__).resolve().parent.parent)
+
+    def _check_writer(self) -> None:
+        assert self.child is not None
+        if self.child.stdin is not None and not self.child.stdin.closed:
+            with contextlib.suppress(BrokenPipeError):
+                self.child.stdin.close()
+        status = self.child.wait()
+        if status != 0:
+            message = (self.child.stderr.read() if self.child.stderr else b"").decode(errors="replace").strip()
+            raise JournalError(f"{self.path}: {message or f'the journal writer stopped (status {status})'}")
+
+    def close(self) -> None:
+        if self.child is not None:
+            self._check_writer()
+        elif self.db is not None:
+            self.db.close()
+            self.db = None
 
 
 class Journal:
-    """Numbers events and hands them to a sink in batches (``batch=1`` writes each one through)."""
+    """Collects rows and hands them to a sink in numbered batches (``batch=1`` writes each one through)."""
 
-    def __init__(self, sink: Sink, batch: int = 4096) -> None:
+    __slots__ = ("batch", "rows", "sink", "written")
+
+    def __init__(self, sink: Sink, batch: int = 8192) -> None:
         self.sink = sink
         self.batch = batch
-        self.seq = 0
-        self._buffer: list[Event] = []
+        self.written = 0
+        self.rows: list[Row] = []
 
     def record(self, t: float, kind: str, incident: str | None = None, actor: str | None = None,
-               step: str | None = None, data: dict[str, Any] | None = None) -> Event:
-        event = Event(self.seq, t, kind, incident, actor, step, data or {})
-        self.seq += 1
-        self._buffer.append(event)
-        if len(self._buffer) >= self.batch:
+               step: str | None = None, data: dict[str, Any] | None = None) -> None:
+        """Add one event; ``data`` must not be changed afterwards."""
+        rows = self.rows
+        rows.append((t, kind, incident, actor, step, data))
+        if len(rows) >= self.batch:
             self.flush()
-        return event
+
+    @property
+    def count(self) -> int:
+        """Events recorded so far."""
+        return self.written + len(self.rows)
 
     def flush(self) -> None:
-        if self._buffer:
-            self.sink.write(self._buffer)
-            self._buffer = []
+        if self.rows:
+            self.sink.write(self.written, self.rows)
+            self.written += len(self.rows)
+            self.rows = []
 
     def close(self) -> None:
         self.flush()

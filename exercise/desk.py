@@ -1,0 +1,90 @@
+"""An actor's desk: staff on duty follow the shifts; waiting work is served by severity, then arrival."""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable
+from typing import Any
+
+from exercise.journal import Journal
+from scenarios.structure import Actor
+
+
+def staff_at(actor: Actor, clock: float) -> int:
+    """Staff on duty at ``clock`` (minutes since 00:00 on day D)."""
+    minute = clock % 1440
+    for shift in actor.shifts:
+        start, length = shift.window
+        if (minute - start) % 1440 < length:
+            return shift.staff
+    return actor.staff
+
+
+def staff_changes(actor: Actor, clock0: float, horizon: float) -> list[tuple[float, int]]:
+    """``(t, staff)`` at t=0 and at each later shift boundary before ``horizon`` where the staff changes."""
+    changes = [(0.0, staff_at(actor, clock0))]
+    if not actor.shifts:
+        return changes
+    boundaries: set[float] = set()
+    first_day = int(clock0 // 1440) - 1
+    last_day = int((clock0 + horizon) // 1440) + 1
+    for day in range(first_day, last_day + 1):
+        for shift in actor.shifts:
+            start, length = shift.window
+            boundaries.update((day * 1440 + start - clock0, day * 1440 + start + length - clock0))
+    for t in sorted(b for b in boundaries if 0 < b < horizon):
+        staff = staff_at(actor, clock0 + t)
+        if staff != changes[-1][1]:
+            changes.append((t, staff))
+    return changes
+
+
+class Desk:
+    """Serves work items with the staff on duty; never more at once than that staff.
+
+    Work is not pre-empted when a shift ends: it finishes, and nothing new starts
+    until the number busy is below the new staff. Work that cannot start at once
+    is journalled as ``step_queued`` with the queue length and the staff on duty.
+    """
+
+    __slots__ = ("_tick", "busy", "journal", "name", "now", "on_start", "queue", "staff")
+
+    def __init__(self, name: str, journal: Journal, now: Callable[[], float],
+                 on_start: Callable[[Any], None]) -> None:
+        self.name = name
+        self.journal = journal
+        self.now = now
+        self.on_start = on_start
+        self.staff = 0
+        self.busy = 0
+        self.queue: list[tuple[int, int, Any]] = []
+        self._tick = 0
+
+    def submit(self, item: Any, severity: int, incident: str, step: str, procedure: str) -> None:
+        """Start ``item`` (``on_start(item)``) now if staff is free, else queue it, most severe first."""
+        if self.busy < self.staff and not self.queue:
+            self.busy += 1
+            self.on_start(item)
+            return
+        self.journal.record(self.now(), "step_queued", incident, self.name, step,
+                            {"procedure": procedure, "queue": len(self.queue) + 1, "on_duty": self.staff})
+        heapq.heappush(self.queue, (-severity, self._tick, item))
+        self._tick += 1
+
+    def release(self) -> None:
+        """One member of staff is free again."""
+        self.busy -= 1
+        if self.queue:
+            self._dispatch()
+
+    def set_staff(self, staff: int) -> None:
+        """A shift boundary: ``staff`` are on duty from now."""
+        self.staff = staff
+        self.journal.record(self.now(), "staff_changed", None, self.name, None, {"staff": staff})
+        self._dispatch()
+
+    def _dispatch(self) -> None:
+        while self.queue and self.busy < self.staff:
+            item = heapq.heappop(self.queue)[2]
+            self.busy += 1
+            self.on_start(item)

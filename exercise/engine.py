@@ -1,0 +1,535 @@
+"""The discrete-event engine: a scenario's injects played against a response structure.
+
+Work moves by SimPy timeouts with callbacks rather than a process per action:
+a step, a handoff attempt or an arrival is one scheduled event, not a generator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import simpy
+
+from exercise.decisions import Answer, DecisionProvider, DecisionRequest, DefaultDecisions
+from exercise.desk import Desk, staff_changes
+from exercise.incidents import IncidentState, condition_before_start
+from exercise.journal import Journal
+from exercise.streams import Streams
+from scenarios.scenario import Incident, Inject, ScenarioFile
+from scenarios.structure import END, Procedure, Step
+from scenarios.types import LEVELS
+
+
+def _incident_data(spec: Incident, inject_id: str) -> dict[str, Any]:
+    """The ``incident_started`` fields of an incident (shared by every arrival of a background inject)."""
+    data: dict[str, Any] = {"type": spec.type, "severity": spec.severity, "level": spec.level, "inject": inject_id}
+    for key in ("title", "target", "location", "voters", "stations"):
+        if getattr(spec, key):
+            data[key] = getattr(spec, key)
+    if spec.throughput != 1.0:
+        data["throughput"] = spec.throughput
+    if spec.reach is not None:
+        data["reach"] = {"initial": spec.reach.initial, "doubling": spec.reach.doubling, "cap": spec.reach.cap}
+    return data
+
+
+def _completion_extra(step: Step) -> dict[str, Any]:
+    """The fields a step adds to its ``step_completed`` rows: target and legal deadline."""
+    extra: dict[str, Any] = {}
+    if step.target is not None:
+        extra["target"] = step.target
+    if step.deadline is not None:
+        extra["deadline"] = step.deadline.within
+        extra["basis"] = step.deadline.basis
+    return extra
+
+
+END_INDEX = -1
+
+
+class Plan:
+    """A procedure prepared for running: each step's successor index and completion fields."""
+
+    __slots__ = ("contains", "extras", "index_of", "name", "next_index", "steps")
+
+    def __init__(self, name: str, proc: Procedure) -> None:
+        self.name = name
+        self.steps = proc.steps
+        self.index_of = {s.id: i for i, s in enumerate(proc.steps)}
+        self.next_index = [self.index(proc.successors(i)[0]) for i in range(len(proc.steps))]
+        self.extras = [_completion_extra(s) for s in proc.steps]
+        self.contains = any(s.effect is not None for s in proc.steps)
+        """Whether a step can contain the incident (otherwise completing the procedure does)."""
+
+    def index(self, step_id: str) -> int:
+        return END_INDEX if step_id == END else self.index_of[step_id]
+
+
+class ProcedureRun:
+    """One run of a procedure for one incident."""
+
+    __slots__ = ("incident", "name", "number", "plan", "started_at")
+
+    def __init__(self, incident: IncidentState, plan: Plan, number: int, t: float) -> None:
+        self.incident = incident
+        self.plan = plan
+        self.name = plan.name
+        self.number = number
+        self.started_at = t
+
+
+class Wakeup(simpy.events.Event):
+    """A SimPy event that reschedules itself: one object per work item rather than a Timeout per wait.
+
+    It sets what ``Timeout.__init__`` sets (callbacks, value, ok) and schedules itself the same way.
+    """
+
+    def wake(self, env: simpy.Environment, delay: float, callback: Callable[[Any], None]) -> None:
+        self.callbacks = [callback]
+        self._value = None
+        self._ok = True
+        env.schedule(self, simpy.events.NORMAL, delay)
+
+
+class WorkItem(Wakeup):
+    """A step of a procedure run, queued at or served by its actor."""
+
+    def __init__(self, run: ProcedureRun, index: int, t: float) -> None:
+        self.run = run
+        self.index = index
+        self.step: Step = run.plan.steps[index]
+        self.queued_at = t
+
+
+class Handoff(Wakeup):
+    """Work travelling from one actor to the next over a chain of channels."""
+
+    def __init__(self, run: ProcedureRun, index: int, sender: str, channels: list[str], t: float) -> None:
+        self.run = run
+        self.index = index
+        self.sender = sender
+        self.channels = channels
+        self.pos = 0
+        self.tries = 0
+        self.attempt = 0
+        self.delivered = True
+        self.sent_at = t
+
+
+class Exercise:
+    """One run of one scenario: build it, ``run(until)`` (as often as needed), then ``finish()``."""
+
+    def __init__(self, doc: ScenarioFile, scenario: str, journal: Journal, *, seed: int = 0,
+                 decisions: DecisionProvider | None = None) -> None:
+        self.doc = doc
+        self.name = scenario
+        self.scenario = doc.scenarios[scenario]
+        self.structure = doc.structure
+        self.journal = journal
+        self.seed = seed
+        self.decisions = decisions or DefaultDecisions()
+        self.streams = Streams(seed)
+        self.env = simpy.Environment(initial_time=0.0)
+        self.clock0 = self.scenario.start
+        self.horizon = self.scenario.end - self.scenario.start
+        self.incidents: dict[str, IncidentState] = {}
+        self.desks = {name: Desk(name, journal, self._now, self._start_step) for name in self.structure.actors}
+        self.in_transit = 0
+        self.pending: dict[str, tuple[simpy.Event, WorkItem, DecisionRequest]] = {}
+        self._watchers: dict[str, list[tuple[str, Inject]]] = {}
+        self._plans = {name: Plan(name, p) for name, p in self.structure.procedures.items()}
+        self._chains = {name: self._chain(name) for name in self.structure.channels}
+        self._duration_streams = {name: self.streams.get(f"actor/{name}") for name in self.structure.actors}
+        self._channel_streams = {name: self.streams.get(f"channel/{name}") for name in self.structure.channels}
+        self._incident_data: dict[str, dict[str, Any]] = {}
+        self._triggered: dict[tuple[str, int, int], tuple[str, ...]] = {}
+        self._started = False
+        self._finished = False
+
+    # -- set-up --------------------------------------------------------------------------------
+
+    def _now(self) -> float:
+        return self.env.now
+
+    def _chain(self, name: str) -> list[str]:
+        chain = [name]
+        fallback = self.structure.channels[name].fallback
+        while fallback is not None and fallback not in chain:
+            chain.append(fallback)
+            fallback = self.structure.channels[fallback].fallback
+        return chain
+
+    def _at(self, t: float, action: Callable[[], None]) -> None:
+        """Call ``action`` at simulation time ``t`` (now if ``t`` is not in the future)."""
+        self.env.timeout(max(0.0, t - self.env.now)).callbacks.append(lambda _event: action())
+
+    def start(self, until: float) -> None:
+        """Journal the start, put staff on duty and schedule every inject."""
+        self._started = True
+        self.journal.record(0.0, "run_started", data={
+            "scenario": self.name, "seed": self.seed, "start": self.clock0, "end": self.horizon, "until": until})
+        for name, actor in self.structure.actors.items():
+            changes = staff_changes(actor, self.clock0, self.horizon)
+            self.desks[name].set_staff(changes[0][1])
+            for t, staff in changes[1:]:
+                self._at(t, lambda desk=self.desks[name], staff=staff: desk.set_staff(staff))  # type: ignore[misc]
+        for inject_id, inject in zip(self.scenario.inject_ids(), self.scenario.injects, strict=True):
+            if inject.every is not None:
+                self._schedule_arrivals(inject_id, inject)
+            elif inject.at is None:
+                assert inject.when is not None
+                self._watchers.setdefault(inject.when.incident, []).append((inject_id, inject))
+            else:
+                self._at(inject.at - self.clock0, lambda i=inject_id, inj=inject: self._timed(i, inj))  # type: ignore[misc]
+
+    def run(self, until: float) -> None:
+        """Advance the simulation to ``until`` minutes (the events at ``until`` itself stay pending)."""
+        if not self._started:
+            self.start(until)
+        if until > self.env.now:
+            self.env.run(until=until)
+
+    def finish(self) -> None:
+        """Journal what is still open and flush the journal."""
+        if self._finished:
+            return
+        self._finished = True
+        now = self.env.now
+        open_incidents = [i.id for i in self.incidents.values() if i.resolved_at is None]
+        open_steps = sum(len(d.queue) + d.busy for d in self.desks.values()) + self.in_transit
+        harm = {i: h for i in open_incidents if (h := self.incidents[i].harm(now))}
+        self.journal.record(now, "run_ended", data={
+            "open_incidents": open_incidents, "open_steps": open_steps, "harm": harm})
+        self.journal.flush()
+
+    # -- injects ---------------------------------------------------------------------------------
+
+    def _schedule_arrivals(self, inject_id: str, inject: Inject) -> None:
+        assert inject.every is not None and inject.incident is not None
+        every, spec = inject.every, inject.incident
+        rng = self.streams.get(f"arrivals/{inject_id}")
+        start = (inject.start if inject.start is not None else self.scenario.start) - self.clock0
+        stop = (inject.end if inject.end is not None else self.scenario.end) - self.clock0
+        prefix = spec.id or inject_id
+        limit = inject.limit
+        count = 0
+
+        def arrive() -> None:
+            nonlocal count
+            count += 1
+            self._start_incident(f"{prefix}-{count}", spec, inject_id, inject)
+            schedule_next(self.env.now)
+
+        def schedule_next(t: float) -> None:
+            nxt = t + every.sample(rng)
+            if nxt < stop and (limit is None or count < limit):
+                self.env.timeout(nxt - self.env.now).callbacks.append(lambda _event: arrive())
+
+        schedule_next(start)
+
+    def _timed(self, inject_id: str, inject: Inject) -> None:
+        if inject.when is not None:
+            state = self.incidents.get(inject.when.incident)
+            holds = state.holds(inject.when, self.env.now) if state else condition_before_start(inject.when)
+            if not holds:
+                return
+        self._deliver(inject_id, inject)
+
+    def _deliver(self, inject_id: str, inject: Inject) -> None:
+        contingency = inject.when is not None
+        if inject.message is not None:
+            msg = inject.message
+            self.journal.record(self.env.now, "inject_delivered", None, msg.to, None, {
+                "inject": inject_id, "type": "message", "text": msg.text, "from": msg.sender,
+                "contingency": contingency})
+            return
+        assert inject.incident is not None
+        incident_id = inject.incident.id or inject_id
+        if incident_id in self.incidents:
+            return
+        self.journal.record(self.env.now, "inject_delivered", incident_id, None, None, {
+            "inject": inject_id, "type": "incident", "text": inject.incident.title, "from": "",
+            "contingency": contingency})
+        self._start_incident(incident_id, inject.incident, inject_id, inject)
+
+    # -- incidents -------------------------------------------------------------------------------
+
+    def _start_incident(self, incident_id: str, spec: Incident, inject_id: str, inject: Inject) -> None:
+        now = self.env.now
+        state = IncidentState(incident_id, spec, inject_id, now, inject.every is not None)
+        self.incidents[incident_id] = state
+        data = self._incident_data.get(inject_id)
+        if data is None:
+            data = self._incident_data[inject_id] = _incident_data(spec, inject_id)
+        self.journal.record(now, "incident_started", incident_id, None, None, data)
+        detection = inject.detected_by
+        if spec.duration is not None or detection is not None:
+            rng = self.streams.make(f"incident/{incident_id}")
+            if spec.duration is not None:
+                self._at(now + spec.duration.sample(rng), lambda: self._ended(state))
+            if detection is not None:
+                self._at(now + detection.after.sample(rng), lambda: self._detect(state, detection.actor))
+        if detection is None:
+            self._detect(state, None)
+        for _, watched in self._watchers.get(incident_id, []):
+            cond = watched.when
+            if cond is not None and cond.reach_above is not None:
+                crossing = state.reach_crossing(cond.reach_above)
+                if crossing is not None:
+                    self._at(crossing, lambda: self._notify(state))
+        self._notify(state)
+
+    def _detect(self, state: IncidentState, actor: str | None) -> None:
+        state.detected_at = self.env.now
+        state.detector = actor
+        self.journal.record(self.env.now, "detected", state.id, actor)
+        if state.resolved_at is None:
+            self._trigger(state, actor)
+        self._notify(state)
+
+    def _trigger(self, state: IncidentState, origin: str | None) -> None:
+        """Start every procedure whose trigger now matches and that has not run for this incident."""
+        spec = state.spec
+        key = (spec.type, spec.severity, state.level)
+        names = self._triggered.get(key)
+        if names is None:
+            names = self._triggered[key] = self._matching(*key)
+        for name in names:
+            if name not in state.procedures:
+                self._start_procedure(state, name, origin)
+
+    def _matching(self, kind: str, severity: int, level: int) -> tuple[str, ...]:
+        """Procedures started by detection or escalation of an incident of this type, severity and level."""
+        found = []
+        for name, proc in self.structure.procedures.items():
+            trig = proc.trigger
+            if trig.action is not None or (trig.type is not None and kind not in trig.types):
+                continue
+            if severity >= trig.min_severity and (trig.level is None or level >= LEVELS.index(trig.level)):
+                found.append(name)
+        return tuple(found)
+
+    def _escalate(self, state: IncidentState, level: str, by: str) -> None:
+        new = LEVELS.index(level)
+        if new <= state.level:
+            return
+        old, state.level = LEVELS[state.level], new
+        brought_in = [name for name, actor in self.structure.actors.items() if actor.level == level]
+        self.journal.record(self.env.now, "escalated", state.id, None, None, {
+            "from": old, "to": level, "by": by, "actors": brought_in})
+        if state.resolved_at is None:
+            self._trigger(state, by)
+        self._notify(state)
+
+    def _contain(self, state: IncidentState, actor: str | None, how: str) -> None:
+        if state.contained_at is not None:
+            return
+        state.contained_at = self.env.now
+        self.journal.record(self.env.now, "contained", state.id, actor, None,
+                            {"how": how, **state.harm(self.env.now)})
+        self._notify(state)
+        self._maybe_resolve(state)
+
+    def _ended(self, state: IncidentState) -> None:
+        self._contain(state, None, "ended")
+
+    def _maybe_resolve(self, state: IncidentState) -> None:
+        if state.resolved_at is None and state.contained_at is not None and state.open_runs == 0:
+            state.resolved_at = self.env.now
+            self.journal.record(self.env.now, "resolved", state.id)
+            self._notify(state)
+            if state.background:
+                del self.incidents[state.id]
+
+    def _notify(self, state: IncidentState) -> None:
+        """Release contingency injects waiting on this incident whose condition now holds."""
+        waiting = self._watchers.get(state.id)
+        if not waiting:
+            return
+        now = self.env.now
+        due = [(i, inj) for i, inj in waiting if inj.when is not None and state.holds(inj.when, now)]
+        if due:
+            self._watchers[state.id] = [w for w in waiting if w not in due]
+            for inject_id, inject in due:
+                self._deliver(inject_id, inject)
+
+    # -- procedures and steps ------------------------------------------------------------------
+
+    def _start_procedure(self, state: IncidentState, name: str, origin: str | None) -> None:
+        plan = self._plans[name]
+        number = state.procedures.get(name, 0) + 1
+        state.procedures[name] = number
+        state.open_runs += 1
+        if plan.contains:
+            state.stoppable = True
+        run = ProcedureRun(state, plan, number, self.env.now)
+        self.journal.record(self.env.now, "procedure_started", state.id, None, None,
+                            {"procedure": name, "run": number})
+        self._goto(run, 0, origin)
+
+    def _goto(self, run: ProcedureRun, index: int, sender: str | None) -> None:
+        step = run.plan.steps[index]
+        if sender is None or sender == step.actor:
+            self._enqueue(run, index)
+            return
+        channel = step.via or self.structure.default_channel
+        handoff = Handoff(run, index, sender, self._chains[channel] if channel else [], self.env.now)
+        self._send(handoff)
+
+    def _enqueue(self, run: ProcedureRun, index: int) -> None:
+        item = WorkItem(run, index, self.env.now)
+        step = item.step
+        self.desks[step.actor].submit(item, run.incident.spec.severity, run.incident.id, step.id, run.name)
+
+    def _start_step(self, item: WorkItem) -> None:
+        env = self.env
+        now = env.now
+        step = item.step
+        self.journal.record(now, "step_started", item.run.incident.id, step.actor, step.id,
+                            {"procedure": item.run.name, "wait": now - item.queued_at})
+        item.wake(env, step.duration.sample(self._duration_streams[step.actor]), self._complete)
+
+    def _complete(self, item: WorkItem) -> None:
+        if item.step.decision is not None:
+            self._ask(item)
+        else:
+            self._finish(item, item.run.plan.next_index[item.index])
+
+    def _finish(self, item: WorkItem, nxt: int) -> None:
+        now = self.env.now
+        run, step = item.run, item.step
+        state = run.incident
+        data: dict[str, Any] = {"procedure": run.name, "elapsed": now - run.started_at}
+        extra = run.plan.extras[item.index]
+        if extra:
+            data.update(extra)
+        self.journal.record(now, "step_completed", state.id, step.actor, step.id, data)
+        self.desks[step.actor].release()
+        if step.escalate is not None:
+            self._escalate(state, step.escalate, step.actor)
+        effect = step.effect
+        if effect is not None and state.contained_at is None:
+            chance = 1.0 if effect.resolve else effect.contain or 0.0
+            if chance > 0 and chance < 1.0 and state.effects is None:
+                state.effects = self.streams.make(f"incident/{state.id}/effects")
+            if chance >= 1.0 or (chance > 0 and state.effects is not None and state.effects.random() < chance):
+                self._contain(state, step.actor, "effect")
+        if nxt == END_INDEX:
+            self._end_run(run, "completed")
+        else:
+            self._goto(run, nxt, step.actor)
+
+    def _end_run(self, run: ProcedureRun, outcome: str) -> None:
+        state = run.incident
+        state.open_runs -= 1
+        self.journal.record(self.env.now, "procedure_ended", state.id, None, None,
+                            {"procedure": run.name, "run": run.number, "outcome": outcome})
+        if state.open_runs == 0 and state.contained_at is None and not state.stoppable and outcome == "completed":
+            self._contain(state, None, "completed")
+        self._maybe_resolve(state)
+
+    # -- handoffs --------------------------------------------------------------------------------
+
+    def _send(self, handoff: Handoff) -> None:
+        run = handoff.run
+        step = run.plan.steps[handoff.index]
+        channel = handoff.channels[handoff.pos] if handoff.channels else None
+        handoff.attempt += 1
+        handoff.tries += 1
+        self.journal.record(self.env.now, "handoff_sent", run.incident.id, handoff.sender, step.id, {
+            "procedure": run.name, "to": step.actor, "channel": channel, "attempt": handoff.attempt})
+        self.in_transit += 1
+        if channel is None:
+            self._arrived(handoff)
+            return
+        spec = self.structure.channels[channel]
+        rng = self._channel_streams[channel]
+        latency = spec.latency.sample(rng)
+        handoff.delivered = spec.reliability >= 1.0 or rng.random() < spec.reliability
+        handoff.wake(self.env, latency, self._arrived)
+
+    def _arrived(self, handoff: Handoff) -> None:
+        self.in_transit -= 1
+        run = handoff.run
+        step = run.plan.steps[handoff.index]
+        channel = handoff.channels[handoff.pos] if handoff.channels else None
+        if handoff.delivered:
+            self.journal.record(self.env.now, "handoff_received", run.incident.id, step.actor, step.id, {
+                "procedure": run.name, "from": handoff.sender, "channel": channel,
+                "latency": self.env.now - handoff.sent_at, "attempts": handoff.attempt})
+            self._enqueue(run, handoff.index)
+            return
+        assert channel is not None
+        if handoff.tries > self.structure.channels[channel].retries:
+            handoff.pos += 1
+            handoff.tries = 0
+        nxt = handoff.channels[handoff.pos] if handoff.pos < len(handoff.channels) else None
+        self.journal.record(self.env.now, "handoff_failed", run.incident.id, handoff.sender, step.id, {
+            "procedure": run.name, "to": step.actor, "channel": channel, "attempt": handoff.attempt, "next": nxt})
+        if nxt is None:
+            self._end_run(run, "dropped")
+        else:
+            self._send(handoff)
+
+    # -- decisions -------------------------------------------------------------------------------
+
+    def _ask(self, item: WorkItem) -> None:
+        run, step = item.run, item.step
+        decision = step.decision
+        assert decision is not None
+        state = run.incident
+        base = f"{state.id}:{run.name}:{step.id}"
+        state.asked[base] = state.asked.get(base, 0) + 1
+        request = DecisionRequest(f"{base}:{state.asked[base]}", state.id, run.name, step.id, step.actor,
+                                  tuple(decision.options), decision.default, decision.timeout, self.env.now)
+        self.journal.record(self.env.now, "decision_requested", state.id, step.actor, step.id, {
+            "procedure": run.name, "request": request.key, "options": list(request.options),
+            "default": request.default, "timeout": request.timeout})
+        answer = self.decisions.decide(request)
+        if answer is not None:
+            self._decided(item, request, answer)
+            return
+        answered = self.env.event()
+        self.pending[request.key] = (answered, item, request)
+        timeout = self.env.timeout(request.timeout)
+
+        def settle(_event: Any) -> None:
+            if request.key not in self.pending:
+                return
+            del self.pending[request.key]
+            chosen: Answer = answered.value if answered.triggered else Answer(request.default, "timeout")
+            self._decided(item, request, chosen)
+
+        answered.callbacks.append(settle)
+        timeout.callbacks.append(settle)
+
+    def answer(self, key: str, option: str) -> bool:
+        """A live player's answer to a pending decision; False if none is pending or the option is unknown."""
+        pending = self.pending.get(key)
+        if pending is None or option not in pending[2].options:
+            return False
+        event = pending[0]
+        if not event.triggered:
+            event.succeed(Answer(option, "player"))
+        return True
+
+    def _decided(self, item: WorkItem, request: DecisionRequest, answer: Answer) -> None:
+        step = item.step
+        assert step.decision is not None
+        self.journal.record(self.env.now, "decision_made", request.incident, request.actor, request.step, {
+            "procedure": request.procedure, "request": request.key, "option": answer.option, "by": answer.by})
+        self._finish(item, item.run.plan.index(step.decision.options[answer.option].next))
+
+    # -- player actions --------------------------------------------------------------------------
+
+    def take_action(self, actor: str, action: str, incident: str | None = None, by: str = "player") -> None:
+        """A spontaneous action; starts the procedures it triggers for ``incident`` (if given)."""
+        self.journal.record(self.env.now, "action_taken", incident, actor, None, {"action": action, "by": by})
+        state = self.incidents.get(incident) if incident is not None else None
+        if state is None or state.resolved_at is not None:
+            return
+        for name, proc in self.structure.procedures.items():
+            trig = proc.trigger
+            if trig.action == action and (trig.type is None or state.spec.type in trig.types):
+                self._start_procedure(state, name, actor)

@@ -1,0 +1,7 @@
+"""Errors of running an exercise."""
+
+from scenarios.errors import BallotdrillError
+
+
+class RunError(BallotdrillError):
+    """A run cannot be done as asked (a bad --until, an unusable output folder, a bad decisions file)."""

@@ -1,0 +1,94 @@
+"""An incident's state during a run, and the harm it does until contained."""
+
+from __future__ import annotations
+
+import math
+import random
+from typing import Any
+
+from scenarios.scenario import Condition, Incident
+from scenarios.types import LEVELS
+
+
+class IncidentState:
+    """What has happened to one incident so far."""
+
+    __slots__ = ("asked", "background", "contained_at", "detected_at", "detector", "effects", "id", "initial_level",
+                 "inject", "level", "open_runs", "procedures", "resolved_at", "spec", "started_at", "stoppable")
+
+    def __init__(self, incident_id: str, spec: Incident, inject: str, t: float, background: bool) -> None:
+        self.id = incident_id
+        self.spec = spec
+        self.inject = inject
+        self.started_at = t
+        self.background = background
+        """A background arrival: forgotten once resolved, since no condition can name it."""
+        self.effects: random.Random | None = None
+        """The stream deciding whether effects work (``incident/ID/effects``), made on first use."""
+        self.detected_at: float | None = None
+        self.detector: str | None = None
+        self.contained_at: float | None = None
+        self.resolved_at: float | None = None
+        self.level = self.initial_level = LEVELS.index(spec.level)
+        self.open_runs = 0
+        self.procedures: dict[str, int] = {}
+        """Procedure runs started for this incident, by procedure."""
+        self.asked: dict[str, int] = {}
+        """How often each decision step has asked, for stable decision keys."""
+        self.stoppable = spec.duration is not None
+        """Whether something can contain it: a natural end or a containing effect in a procedure that ran."""
+
+    def reach(self, t: float) -> int:
+        """People reached by ``t`` (a wave grows until contained, up to its cap)."""
+        wave = self.spec.reach
+        if wave is None:
+            return 0
+        end = t if self.contained_at is None else min(t, self.contained_at)
+        grown = wave.initial * 2.0 ** ((end - self.started_at) / wave.doubling)
+        return int(min(wave.cap, grown))
+
+    def reach_crossing(self, threshold: int) -> float | None:
+        """When the uncontained wave's reach first exceeds ``threshold`` (None if it never does)."""
+        wave = self.spec.reach
+        if wave is None or threshold >= wave.cap:
+            return None
+        if threshold < wave.initial:
+            return self.started_at
+        return self.started_at + wave.doubling * math.log2((threshold + 1) / wave.initial)
+
+    def harm(self, t: float) -> dict[str, Any]:
+        """Reach, voter-minutes lost and station-minutes disrupted by ``t``."""
+        end = t if self.contained_at is None else min(t, self.contained_at)
+        minutes = max(0.0, end - self.started_at)
+        harm: dict[str, Any] = {}
+        if self.spec.reach is not None:
+            harm["reach"] = self.reach(t)
+        if self.spec.voters:
+            harm["voter_minutes"] = round(self.spec.voters * minutes, 3)
+        if self.spec.stations:
+            harm["station_minutes"] = round(self.spec.stations * minutes, 3)
+        return harm
+
+    def holds(self, cond: Condition, t: float) -> bool:
+        """Whether the condition is true of this incident at ``t``."""
+        if cond.reach_above is not None:
+            return self.reach(t) > cond.reach_above
+        state = cond.is_ or cond.is_not
+        value = self.has(str(state), cond.level)
+        return value if cond.is_ is not None else not value
+
+    def has(self, state: str, level: str | None = None) -> bool:
+        if state == "started":
+            return True
+        if state == "detected":
+            return self.detected_at is not None
+        if state == "escalated":
+            return self.level >= LEVELS.index(level) if level else self.level > self.initial_level
+        if state == "contained":
+            return self.contained_at is not None
+        return self.resolved_at is not None
+
+
+def condition_before_start(cond: Condition) -> bool:
+    """The condition's value while its incident has not started (nothing has happened to it yet)."""
+    return cond.is_not is not None

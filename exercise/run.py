@@ -1,0 +1,100 @@
+"""Run a scenario from start to finish: set up the journal, play, record, close."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from exercise.decisions import DecisionProvider, RecordedDecisions
+from exercise.engine import Exercise
+from exercise.errors import RunError
+from exercise.journal import JOURNAL_FILE, Event, Journal, MemorySink, Sink, SqliteSink, read_events
+from scenarios.scenario import ScenarioFile
+from scenarios.timefmt import format_clock
+
+FORMAT_VERSION = "1"
+
+OFFLOAD_ROWS = 8192
+"""A run that fills a whole journal batch hands its SQLite writes to a writer process."""
+
+Progress = Callable[[float, float], None]
+"""Called with (minutes done, minutes in all) as a run goes."""
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """What a finished run left behind: its journal events (in memory) or its folder."""
+
+    scenario: str
+    seed: int
+    until: float
+    memory: MemorySink | None
+    out: Path | None
+    count: int
+
+    @property
+    def events(self) -> list[Event]:
+        """The journal's events: from memory, or read back from the run folder."""
+        if self.memory is not None:
+            return self.memory.events()
+        assert self.out is not None
+        return list(read_events(self.out / JOURNAL_FILE))
+
+
+def resolve_until(doc: ScenarioFile, scenario: str, until_clock: float | None) -> float:
+    """Simulation minutes to stop at, from a clock time (default: the scenario's end)."""
+    sc = doc.scenarios[scenario]
+    if until_clock is None:
+        return sc.end - sc.start
+    if not sc.start < until_clock <= sc.end:
+        raise RunError(f"--until ({format_clock(until_clock)}) must lie after the scenario's start "
+                       f"({format_clock(sc.start)}) and no later than its end ({format_clock(sc.end)})")
+    return until_clock - sc.start
+
+
+def run_exercise(doc: ScenarioFile, scenario: str, *, seed: int = 0, until_clock: float | None = None,
+                 out: Path | None = None, decisions: Mapping[str, str] | None = None,
+                 provider: DecisionProvider | None = None, source: str = "",
+                 progress: Progress | None = None, chunks: int = 50) -> RunResult:
+    """Play ``scenario`` to its end (or ``until_clock``); journal to ``out``/journal.sqlite or to memory."""
+    until = resolve_until(doc, scenario, until_clock)
+    sink: Sink
+    memory: MemorySink | None = None
+    if out is None:
+        sink = memory = MemorySink()
+    else:
+        sink = _open_folder(out, {
+            "format": FORMAT_VERSION, "scenario": scenario, "seed": str(seed), "source": source,
+            "document": doc.model_dump_json(by_alias=True), "decisions": json.dumps(dict(decisions or {}),
+                                                                                  sort_keys=True)})
+    journal = Journal(sink)
+    if provider is None and decisions:
+        provider = RecordedDecisions(decisions)
+    exercise = Exercise(doc, scenario, journal, seed=seed, decisions=provider)
+    try:
+        if progress is None:
+            exercise.run(until)
+        else:
+            for k in range(1, chunks + 1):
+                exercise.run(until * k / chunks)
+                progress(exercise.env.now, until)
+        exercise.finish()
+    finally:
+        journal.close()
+    return RunResult(scenario, seed, until, memory, out, journal.count)
+
+
+def _open_folder(out: Path, meta: dict[str, str]) -> SqliteSink:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RunError(f"{out}: cannot create the output folder ({exc.strerror or exc})") from None
+    path = out / JOURNAL_FILE
+    if path.exists():
+        raise RunError(f"{path} already exists; choose a new --out folder (a run never overwrites another)")
+    try:
+        return SqliteSink(path, meta, offload=OFFLOAD_ROWS)
+    except Exception as exc:  # sqlite3 errors carry no errno
+        raise RunError(f"{path}: cannot write the journal ({exc})") from None
