@@ -18,6 +18,8 @@ from scoring.text import minutes, percent
 
 MAX_INCIDENTS = 40
 MAX_STEPS = 30
+MAX_BACKGROUND = 15
+"""Background arrivals drawn (as bars, without their steps) before the rest are summarised."""
 LABEL_W = 230.0
 WIDTH = 1040.0
 
@@ -76,18 +78,23 @@ def gantt(scores: Scores, labels: dict[str, str], names: dict[str, str]) -> Char
     for i, result in enumerate(scores.steps):
         steps_by_incident[result.incident].append(i)
     harmed = {h.incident for h in scores.harm if h.reach or h.voter_minutes or h.station_minutes}
-    shown = [inc for inc in scores.incidents
-             if steps_by_incident.get(inc.incident) or inc.severity >= 2 or inc.incident in harmed][:MAX_INCIDENTS]
+    relevant = [inc for inc in scores.incidents
+                if steps_by_incident.get(inc.incident) or inc.severity >= 2 or inc.incident in harmed]
+    scripted = [inc for inc in relevant if not inc.background][:MAX_INCIDENTS]
+    background = [inc for inc in relevant if inc.background]
+    shown = scripted + background[:MAX_BACKGROUND]
     rows: list[tuple[str, int]] = []
     for inc_index, inc in enumerate(shown):
         rows.append(("incident", inc_index))
-        rows.extend(("step", s) for s in steps_by_incident.get(inc.incident, [])[:MAX_STEPS])
+        if not inc.background:
+            rows.extend(("step", s) for s in steps_by_incident.get(inc.incident, [])[:MAX_STEPS])
+    hidden = len(relevant) - len(shown)
     lo = min((inc.started_at for inc in shown), default=0.0)
     hi = max([until, *(s.completed_at or 0.0 for s in scores.steps)]) if shown else until
     lo, hi = lo - (hi - lo) * 0.02, hi + (hi - lo) * 0.01 + 1
     plot_w = WIDTH - LABEL_W - 20
     top = 46.0
-    height = top + sum(22 if kind == "incident" else 17 for kind, _ in rows) + 30
+    height = top + sum(22 if kind == "incident" else 17 for kind, _ in rows) + 30 + (17 if hidden else 0)
     chart = Chart("gantt", WIDTH, max(height, 110.0), "Timeline of incidents and procedure steps")
 
     def x(t: float) -> float:
@@ -144,6 +151,9 @@ def gantt(scores: Scores, labels: dict[str, str], names: dict[str, str]) -> Char
                     mx = x(origin + value)
                     chart.add("line", title=f"{what} {minutes(value)}", x1=mx, y1=y + 1, x2=mx, y2=y + 17, class_=cls)
         y += 17
+    if hidden:
+        chart.add("text", f"… and {hidden} more incident(s), listed in the table below", x=8, y=y + 12,
+                  class_="row-step")
     if not shown:
         chart.add("text", "No incident in this run.", x=LABEL_W, y=top + 30, class_="empty")
     return chart

@@ -289,7 +289,11 @@ def _key(scores: Scores, plan: list[PlanItem]) -> KeyFindings:
     worst = max(failing, key=lambda c: (c.drops, c.failures, c.failures / max(1, c.attempts), c.channel),
                 default=None)
     ratings = {r: sum(o.rating == r for o in scores.objectives) for r in "PSMU"}
-    if bottleneck is None:
+    longest = max((a for a in scores.load if a.wait_max), key=lambda a: (a.wait_max or 0.0, a.actor), default=None)
+    if bottleneck is None and longest is not None:
+        b_text = (f"No actor was a bottleneck: 90% of the work everywhere started without waiting; the longest "
+                  f"single wait was {minutes(longest.wait_max)} at {longest.name}.")
+    elif bottleneck is None:
         b_text = "No work waited in a queue: no actor was a bottleneck."
     else:
         b_text = (f"{bottleneck.name} was the bottleneck: 90th-percentile queue wait "

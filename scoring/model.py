@@ -28,6 +28,8 @@ class IncidentTimes(Frozen):
     type: str = ""
     title: str = ""
     severity: int = 0
+    inject: str = ""
+    background: bool = False
     started_at: float
     detected_by: str | None = None
     to_detect: float | None = None

@@ -35,9 +35,11 @@ def narratives(events: Sequence[Event], names: dict[str, str], start: float) -> 
             end = event
         if event.incident is None:
             continue
-        if event.kind == "incident_started" and event.incident not in rows:
+        if event.kind == "incident_started" and event.incident not in order:
             order.append(event.incident)
-        rows[event.incident].append(event)
+            rows[event.incident] = [event]
+        elif event.incident in rows:
+            rows[event.incident].append(event)
     return {incident: _tell(incident, rows[incident], names, start, end) for incident in order}
 
 

@@ -48,4 +48,5 @@ def render_html(report: Report) -> str:
         gantt=charts.gantt(scores, report.incident_labels, names),
         graph=charts.handoff_graph(scores, names), load=charts.load_chart(scores),
         harm={h.incident: h for h in scores.harm},
+        background={i.incident for i in scores.incidents if i.background},
     )

@@ -66,7 +66,9 @@ def incident_times(events: Sequence[Event]) -> list[IncidentTimes]:
         contained = firsts.get((incident, "contained"))
         out.append(IncidentTimes(
             incident=incident, type=str(start.data.get("type", "")), title=str(start.data.get("title") or ""),
-            severity=int(start.data.get("severity") or 0), started_at=r3(start.t),
+            severity=int(start.data.get("severity") or 0), inject=str(start.data.get("inject") or ""),
+            background=bool(start.data.get("inject")) and incident.startswith(f"{start.data.get('inject')}-"),
+            started_at=r3(start.t),
             detected_by=detected.actor if detected else None,
             to_detect=after("detected"), to_first_action=after("step_started"),
             to_contain=after("contained"), to_resolve=after("resolved"),
