@@ -7,7 +7,7 @@ a step, a handoff attempt or an arrival is one scheduled event, not a generator.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import simpy
 
@@ -238,6 +238,10 @@ class Exercise:
 
     def _deliver(self, inject_id: str, inject: Inject) -> None:
         contingency = inject.when is not None
+        if inject.action is not None:
+            act = inject.action
+            self.take_action(act.actor, act.name, act.incident, by="scenario")
+            return
         if inject.message is not None:
             msg = inject.message
             self.journal.record(self.env.now, "inject_delivered", None, msg.to, None, {
@@ -498,7 +502,7 @@ class Exercise:
             if request.key not in self.pending:
                 return
             del self.pending[request.key]
-            chosen: Answer = answered.value if answered.triggered else Answer(request.default, "timeout")
+            chosen = cast(Answer, answered.value) if answered.triggered else Answer(request.default, "timeout")
             self._decided(item, request, chosen)
 
         answered.callbacks.append(settle)
@@ -524,12 +528,15 @@ class Exercise:
     # -- player actions --------------------------------------------------------------------------
 
     def take_action(self, actor: str, action: str, incident: str | None = None, by: str = "player") -> None:
-        """A spontaneous action; starts the procedures it triggers for ``incident`` (if given)."""
+        """A spontaneous action; starts, once per incident, the procedures it triggers for ``incident``."""
         self.journal.record(self.env.now, "action_taken", incident, actor, None, {"action": action, "by": by})
         state = self.incidents.get(incident) if incident is not None else None
         if state is None or state.resolved_at is not None:
             return
+        spec = state.spec
         for name, proc in self.structure.procedures.items():
             trig = proc.trigger
-            if trig.action == action and (trig.type is None or state.spec.type in trig.types):
+            if (trig.action == action and name not in state.procedures and spec.severity >= trig.min_severity
+                    and (trig.type is None or spec.type in trig.types)
+                    and (trig.level is None or state.level >= LEVELS.index(trig.level))):
                 self._start_procedure(state, name, actor)

@@ -14,13 +14,12 @@ import marshal
 import struct
 import sys
 from pathlib import Path
-from collections.abc import Sequence
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 HEADER = struct.Struct("<Q")
 
 
-def frame(first_seq: int, rows: Sequence[tuple[object, ...]]) -> bytes:
+def frame(first_seq: int, rows: list[Any]) -> bytes:
     """One frame for the writer."""
     payload = marshal.dumps((first_seq, rows))
     return HEADER.pack(len(payload)) + payload

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from scenarios.scenario import Condition, Scenario, ScenarioFile
+from scenarios.scenario import Action, Condition, Scenario, ScenarioFile
 from scenarios.structure import END, Procedure, Structure
 from scenarios.suggest import did_you_mean
 from scenarios.timefmt import format_clock
@@ -131,6 +131,8 @@ def _scenario(doc: ScenarioFile, sname: str, scenario: Scenario, actors: Iterabl
             yield (*ipath, "to"), "'to' must be after 'from'"
         if inject.message is not None and inject.message.to not in actors:
             yield (*ipath, "message", "to"), _missing("actor", inject.message.to, actors, "the message")
+        if inject.action is not None:
+            yield from _action(inject.action, doc, incidents, (*ipath, "action"))
         if inject.detected_by is not None and inject.detected_by.actor not in actors:
             yield (*ipath, "detected_by", "actor"), _missing("actor", inject.detected_by.actor, actors, "'detected_by'")
         if inject.when is not None:
@@ -155,6 +157,17 @@ def _scenario(doc: ScenarioFile, sname: str, scenario: Scenario, actors: Iterabl
         elif measure.subject not in incidents:
             yield (*opath, measure.kind), _missing("incident", measure.subject, incidents,
                                                    f"objective '{objective.id}'")
+
+
+def _action(action: Action, doc: ScenarioFile, incidents: Iterable[str], path: Path) -> Iterator[Finding]:
+    actors = doc.structure.actors
+    if action.actor not in actors:
+        yield (*path, "actor"), _missing("actor", action.actor, actors, "the action")
+    elif action.name not in actors[action.actor].actions:
+        yield (*path, "name"), _missing("action", action.name, actors[action.actor].actions,
+                                        f"actor '{action.actor}'") + "; list it under the actor's 'actions'"
+    if action.incident is not None and action.incident not in incidents:
+        yield (*path, "incident"), _missing("incident", action.incident, incidents, "the action")
 
 
 def _condition(cond: Condition, incidents: Iterable[str], path: Path) -> Iterator[Finding]:

@@ -39,9 +39,10 @@ def _row(inject_id: str, inj: Inject, scenario: Scenario) -> MselRow:
         time, sort_key = "when", scenario.end
     if inj.when is not None:
         cond = inj.when
-        test = (f"is {cond.is_}" if cond.is_ else f"is not {cond.is_not}" if cond.is_not
-                else f"reach > {cond.reach_above}")
-        time = f"{time if inj.at is not None else 'when'} if {cond.incident} {test}"
+        state = f"{cond.is_ or cond.is_not}{f' ({cond.level})' if cond.level else ''}"
+        test = (f"is {state}" if cond.is_ else f"is not {state}" if cond.is_not
+                else f"reach > {cond.reach_above:,}")
+        time = f"{time} if {cond.incident} {test}" if inj.at is not None else f"when {cond.incident} {test}"
     if inj.incident is not None:
         inc = inj.incident
         label = inc.title or inc.type.replace("_", " ")
@@ -49,7 +50,11 @@ def _row(inject_id: str, inj: Inject, scenario: Scenario) -> MselRow:
         if inj.every is not None:
             event = f"every ~{format_duration(inj.every.mean)}: {label} (severity {inc.severity})"
         to = inj.detected_by.actor if inj.detected_by is not None else ""
-    else:
-        assert inj.message is not None
+    elif inj.message is not None:
         event, to = f"message: {inj.message.text}", inj.message.to
+    else:
+        assert inj.action is not None
+        act = inj.action
+        event = f"action: {act.name}" + (f" (incident {act.incident})" if act.incident else "")
+        to = act.actor
     return MselRow(inject_id, time, sort_key, inj.kind, to, event, inj.expected)

@@ -62,6 +62,14 @@ class Message(Model):
     sender: str = Field(default="", alias="from")
 
 
+class Action(Model):
+    """A spontaneous action taken by an actor, scripted (the SimCell plays it) rather than by a player."""
+
+    actor: Name
+    name: Name
+    incident: Name | None = None
+
+
 class Condition(Model):
     """A test of the run's state that releases a contingency inject."""
 
@@ -94,14 +102,16 @@ class Inject(Model):
     when: Condition | None = None
     incident: Incident | None = None
     message: Message | None = None
+    action: Action | None = None
     detected_by: Detection | None = None
     expected: str = ""
     notes: str = ""
 
     @model_validator(mode="after")
     def _consistent(self) -> Inject:
-        if (self.incident is None) == (self.message is None):
-            raise ValueError("an inject needs exactly one of 'incident' or 'message'")
+        given = [k for k in ("incident", "message", "action") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError(f"an inject needs exactly one of 'incident', 'message' or 'action' (got {given or 'none'})")
         if self.every is not None:
             if self.at is not None or self.when is not None:
                 raise ValueError("'every' (background arrivals) cannot be combined with 'at' or 'when'")
