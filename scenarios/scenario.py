@@ -111,7 +111,8 @@ class Inject(Model):
     def _consistent(self) -> Inject:
         given = [k for k in ("incident", "message", "action") if getattr(self, k) is not None]
         if len(given) != 1:
-            raise ValueError(f"an inject needs exactly one of 'incident', 'message' or 'action' (got {given or 'none'})")
+            raise ValueError(
+                f"an inject needs exactly one of 'incident', 'message' or 'action' (got {given or 'none'})")
         if self.every is not None:
             if self.at is not None or self.when is not None:
                 raise ValueError("'every' (background arrivals) cannot be combined with 'at' or 'when'")
