@@ -16,7 +16,7 @@ setup: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/ballotdrill list
-	$(BIN)/ballotdrill show
+	$(BIN)/ballotdrill run
 
 # Headless Chromium for the report's DOM tests: Debian's package, installed when
 # we may (root with apt-get). Otherwise those tests are reported as skipped, with why.

@@ -10,11 +10,18 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 import scenarios
+from exercise.journal import write_csv, write_jsonl
+from exercise.run import run_exercise
 from scenarios.msel import msel_rows
-from scenarios.timefmt import format_clock, format_duration
+from scenarios.timefmt import format_clock, format_duration, parse_clock
+from scoring import Scores, comparison_json, comparison_rows, load_run, ocel_json, score, write_reports
+from scoring import compare as compare_scores
+from scoring.report import REPORT_FILES
+from scoring.summary import bottlenecks, run_summary
 
 EXIT_BAD_INPUT = 2
 """Exit status for any input the user can fix: a file, a flag, a name."""
@@ -36,6 +43,11 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print data as JSON on 
 def _load(file: Path | None, overrides: list[str] | None = None) -> scenarios.ScenarioFile:
     path = file or scenarios.library_path()
     return scenarios.load_file(path, [scenarios.Override(o) for o in overrides or []])
+
+
+def _say(text: str, *, markup: bool = False) -> None:
+    """A plain line on stderr: never wrapped, never highlighted; user text stays as written unless ``markup``."""
+    err.print(text, markup=markup, highlight=False, soft_wrap=True)
 
 
 def _add_row(table: Table, *cells: object) -> None:
@@ -86,10 +98,9 @@ def validate(
         _emit_json(results)
     for result in results:
         if result["ok"]:
-            err.print(f"[green]ok[/green] {escape(result['file'])} ({len(result['scenarios'])} scenarios)",
-                      highlight=False, soft_wrap=True)
+            _say(f"[green]ok[/green] {escape(result['file'])} ({len(result['scenarios'])} scenarios)", markup=True)
         for line in result["problems"]:
-            err.print(line, markup=False, highlight=False, soft_wrap=True)
+            _say(line)
     if not all(r["ok"] for r in results):
         raise typer.Exit(EXIT_BAD_INPUT)
 
@@ -117,9 +128,9 @@ def show(
         return
     err.rule(f"[bold]{escape(sc.title)}[/bold] ({escape(name)}, {format_clock(sc.start)}-{format_clock(sc.end)})")
     if sc.description:
-        err.print(sc.description.strip(), markup=False)
+        _say(sc.description.strip())
     for source in sc.basis:
-        err.print(f"  basis: {source}", markup=False, highlight=False)
+        _say(f"  basis: {source}")
     actors = Table(title="Actors")
     for column in ("actor", "name", "level", "staff (shifts)", "actions"):
         actors.add_column(column)
@@ -149,13 +160,159 @@ def show(
     err.print(msel)
 
 
+def _until(text: str | None) -> float | None:
+    if text is None:
+        return None
+    try:
+        return parse_clock(text)
+    except ValueError as exc:
+        raise scenarios.BallotdrillError(f"--until: {exc}") from None
+
+
+def _new_run_dir(scenario: str, seed: int) -> Path:
+    """A fresh folder under runs/: ``SCENARIO-seedN``, then ``-2``, ``-3`` … (never an existing one)."""
+    base = Path("runs") / f"{scenario}-seed{seed}"
+    candidate, n = base, 1
+    while candidate.exists():
+        n += 1
+        candidate = base.with_name(f"{base.name}-{n}")
+    return candidate
+
+
+def _decisions(path: Path | None) -> dict[str, str]:
+    if path is None:
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise scenarios.BallotdrillError(f"{path}: cannot read the decisions file ({exc})") from None
+    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+        raise scenarios.BallotdrillError(
+            f'{path}: a decisions file is a JSON object of request key to option, e.g. {{"N1:proc:step:1": "debunk"}}')
+    return data
+
+
+@app.command()
+def run(
+    scenario: Annotated[str | None, typer.Argument(help="Scenario name (default: the file's default).")] = None,
+    file: FileOption = None,
+    seed: Annotated[int, typer.Option(help="Seed of the run's random streams.")] = 1,
+    until: Annotated[str | None, typer.Option(help="Stop at this clock time (HH:MM or D+1 09:00).")] = None,
+    overrides: Annotated[list[str] | None, typer.Option(
+        "--set", help="Override a value of the file: PATH=VALUE, e.g. structure.actors.national-cert.staff=5.")] = None,
+    out: Annotated[Path | None, typer.Option(help="Run folder (default: a new folder under runs/).")] = None,
+    decisions: Annotated[Path | None, typer.Option(
+        help="JSON file of recorded decisions (request key to option) to replay.")] = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Run a scenario in batch: journal, after-action report and a summary of where work waited."""
+    doc = _load(file, overrides)
+    name, _ = scenarios.pick(doc, scenario)
+    folder = out or _new_run_dir(name, seed)
+    source = str(file) if file else "built-in library"
+    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err,
+                  transient=True, disable=not err.is_terminal) as progress:
+        task = progress.add_task(f"running {name}", total=1.0)
+        result = run_exercise(doc, name, seed=seed, until_clock=_until(until), out=folder,
+                              decisions=_decisions(decisions), source=source,
+                              progress=lambda done, total: progress.update(task, completed=done / total))
+    scores = write_reports(folder)[0].scores
+    if json_out:
+        _emit_json({**run_summary(scores), "out": str(folder), "events": result.count})
+    _print_summary(scores, folder, result.count)
+
+
+def _print_summary(scores: Scores, folder: Path, events: int) -> None:
+    totals = scores.totals
+    _say(f"[bold]{escape(scores.scenario)}[/bold] seed {scores.seed}: {events:,} journal events", markup=True)
+    _say(f"  incidents {totals.incidents} ({totals.open_incidents} open) · handoffs {totals.handoffs} "
+         f"({totals.handoff_failures} failed attempts, {totals.drops} dropped, {totals.reroutes} rerouted) · "
+         f"late steps {totals.late_steps} of {totals.steps_with_target} with a target"
+         + (f" · legal deadlines missed {totals.deadlines_missed}" if totals.deadlines_missed else ""))
+    harm = [f"reach {totals.reach:,.0f}" if totals.reach else "",
+            f"voter-minutes lost {totals.voter_minutes:,.0f}" if totals.voter_minutes else "",
+            f"station-minutes disrupted {totals.station_minutes:,.0f}" if totals.station_minutes else ""]
+    if any(harm):
+        _say("  harm: " + " · ".join(h for h in harm if h))
+    waits = bottlenecks(scores)
+    _say("  work waited longest at: " + ", ".join(
+        f"{actor} (p90 {p90:.0f} min, {util:.0%} busy)" for actor, p90, util in waits) if waits
+         else "  no work waited for staff")
+    if scores.objectives:
+        table = Table(title="Objectives", title_justify="left")
+        for column in ("objective", "capability", "value", "target", "rating"):
+            table.add_column(column)
+        for obj in scores.objectives:
+            _add_row(table, obj.id, obj.capability, obj.value_text or "-", obj.target_text, obj.rating)
+        err.print(table)
+    _say(f"  report: {folder / 'report.html'} (also report.md, scores.json)")
+
+
+@app.command()
+def report(
+    folder: Annotated[Path, typer.Argument(help="Run folder (holds journal.sqlite).")],
+    fmt: Annotated[str | None, typer.Option("--format", help="Only this format: html, md or json.")] = None,
+) -> None:
+    """Rebuild the after-action report of a run from its journal alone."""
+    if fmt is not None and fmt not in REPORT_FILES:
+        raise scenarios.BallotdrillError(f"--format must be one of {', '.join(REPORT_FILES)} (got {fmt!r})")
+    for path in write_reports(folder, [fmt] if fmt else list(REPORT_FILES))[1]:
+        _say(f"wrote {path}")
+
+
+@app.command()
+def compare(
+    folder_a: Annotated[Path, typer.Argument(help="First run folder.")],
+    folder_b: Annotated[Path, typer.Argument(help="Second run folder.")],
+    json_out: JsonOption = False,
+) -> None:
+    """Compare two runs: every measure and rating side by side, with the difference."""
+    runs = [load_run(f) for f in (folder_a, folder_b)]
+    a, b = (score(r.events, r.doc, r.scenario) for r in runs)
+    comparison = compare_scores(a, b, str(folder_a), str(folder_b))
+    if json_out:
+        sys.stdout.write(comparison_json(comparison))
+        return
+    header, *rows = comparison_rows(comparison)
+    table = Table(title=f"{folder_a} vs {folder_b}", title_justify="left")
+    for column in header:
+        table.add_column(column)
+    for row in rows:
+        _add_row(table, *row)
+    err.print(table)
+
+
+@app.command()
+def export(
+    folder: Annotated[Path, typer.Argument(help="Run folder (holds journal.sqlite).")],
+    jsonl: Annotated[Path | None, typer.Option("--jsonl", help="Write the journal as JSON Lines.")] = None,
+    csv: Annotated[Path | None, typer.Option("--csv", help="Write the journal as CSV.")] = None,
+    ocel: Annotated[Path | None, typer.Option("--ocel", help="Write an OCEL 2.0 JSON event log.")] = None,
+) -> None:
+    """Export a run's journal for other tools: JSON Lines, CSV, or OCEL 2.0 for process mining."""
+    if jsonl is None and csv is None and ocel is None:
+        raise scenarios.BallotdrillError("say what to export: --jsonl FILE, --csv FILE and/or --ocel FILE")
+    run_ = load_run(folder)
+    try:
+        if jsonl is not None:
+            _say(f"wrote {write_jsonl(run_.events, jsonl):,} events to {jsonl}")
+        if csv is not None:
+            _say(f"wrote {write_csv(run_.events, csv):,} events to {csv}")
+        if ocel is not None:
+            ocel.write_text(ocel_json(run_.events, run_.doc, run_.scenario, run_.meta.get("date")),
+                            encoding="utf-8", newline="\n")
+            _say(f"wrote OCEL 2.0 log to {ocel}")
+    except OSError as exc:
+        raise scenarios.BallotdrillError(f"{exc.filename}: cannot write ({exc.strerror})") from None
+
+
 def main() -> None:
     """Entry point: run the app; user errors become one line and exit status 2."""
     try:
         app()
     except scenarios.BallotdrillError as exc:
         for line in str(exc).splitlines():
-            err.print(line, markup=False, highlight=False, soft_wrap=True)
+            _say(line)
         sys.exit(EXIT_BAD_INPUT)
 
 

@@ -201,9 +201,11 @@ class SqliteSink:
             raise JournalError(f"{self.path}: {message or f'the journal writer stopped (status {status})'}")
 
     def close(self) -> None:
+        """Finish the journal as one self-contained file (rollback mode: no -wal/-shm beside it)."""
         if self.child is not None:
             self._check_writer()
         elif self.db is not None:
+            self.db.execute("PRAGMA journal_mode=DELETE")
             self.db.close()
             self.db = None
 
@@ -276,5 +278,20 @@ def write_jsonl(events: Iterable[Event], path: Path) -> int:
     with open(path, "w", encoding="utf-8", newline="\n") as handle:
         for event in events:
             handle.write(event.to_json() + "\n")
+            count += 1
+    return count
+
+
+def write_csv(events: Iterable[Event], path: Path) -> int:
+    """Write events as CSV (``seq,t,kind,incident,actor,step,data``; data as canonical JSON); return how many."""
+    import csv
+
+    count = 0
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        for event in events:
+            writer.writerow((event.seq, repr(event.t), event.kind, event.incident or "", event.actor or "",
+                             event.step or "", _encode(event.data) if event.data else ""))
             count += 1
     return count

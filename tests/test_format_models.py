@@ -152,7 +152,7 @@ def test_models_are_immutable(full: ScenarioFile) -> None:
     ("old", "new", "message"),
     [
         ("{at: \"18:30\", message:", "{at: \"18:30\", incident: {type: x}, message:",
-         "an inject needs exactly one of 'incident', 'message' or 'action'"),
+         "an inject needs exactly one of 'incident', 'message' or 'action' (got ['incident', 'message'])"),
         ("{at: \"18:30\", message:", "{message:",
          "an inject needs 'at' (a time), 'every' (a distribution) or 'when' (a condition)"),
         ("{every: {dist: exponential, mean: 20m}, from:", "{at: \"09:00\", every: 20m, from:",

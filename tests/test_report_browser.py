@@ -27,7 +27,7 @@ def _chromium() -> str:
 def test_report_dom_in_headless_chromium(tmp_path: Path) -> None:
     chromium = _chromium()
     run = write_run(tmp_path / "run", sample_events(), scenario_file())
-    html = next(p for p in write_reports(run) if p.name == "report.html")
+    html = next(p for p in write_reports(run)[1] if p.name == "report.html")
     shot = tmp_path / "report.png"
     base = [chromium, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}"]
     dom = subprocess.run([*base, "--dump-dom", html.as_uri()], capture_output=True, text=True, timeout=120,

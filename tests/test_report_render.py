@@ -11,6 +11,7 @@ from scoring_helpers import SCENARIO_YAML, JournalBuilder, sample_events, scenar
 
 from exercise.journal import Event, write_jsonl
 from scoring import Report, build_report, load_run, render_html, render_json, render_markdown, write_reports
+from scoring.report import RunFolderError
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
@@ -100,14 +101,14 @@ def test_hostile_scenario_text_is_escaped_everywhere() -> None:
 
 def test_write_reports_from_a_sqlite_run_folder(tmp_path: Path) -> None:
     run = write_run(tmp_path / "run", sample_events(), scenario_file(), extra_meta={"date": "2024-06-09"})
-    paths = write_reports(run)
+    paths = write_reports(run)[1]
     assert [p.name for p in paths] == ["report.html", "report.md", "scores.json"]
     loaded = load_run(run)
     assert loaded.scenario == "demo" and len(loaded.events) == len(sample_events())
     assert loaded.events == sample_events()
     direct = build_report(sample_events(), scenario_file(), "demo", {"date": "2024-06-09"})
     assert (run / "report.html").read_text(encoding="utf-8") == render_html(direct)
-    again = [p.read_bytes() for p in write_reports(run)]
+    again = [p.read_bytes() for p in write_reports(run)[1]]
     assert again == [p.read_bytes() for p in paths]
 
 
@@ -120,5 +121,11 @@ def test_load_run_from_json_lines(tmp_path: Path) -> None:
 
 
 def test_load_run_without_a_journal_says_so(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError, match=r"journal\.sqlite"):
+    with pytest.raises(RunFolderError, match=r"no journal\.sqlite here .*ballotdrill run"):
+        load_run(tmp_path)
+
+
+def test_load_run_of_a_damaged_journal_says_so(tmp_path: Path) -> None:
+    (tmp_path / "journal.sqlite").write_bytes(b"this is not a database")
+    with pytest.raises(RunFolderError, match=r"cannot read the run"):
         load_run(tmp_path)

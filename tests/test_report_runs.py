@@ -52,7 +52,7 @@ def test_same_seed_same_report_bytes() -> None:
 
 def test_write_reports_in_a_real_run_folder(tmp_path: Path) -> None:
     run_exercise(DOC, GOLDEN_SCENARIO, seed=GOLDEN_SEED, out=tmp_path)
-    paths = write_reports(tmp_path)
+    paths = write_reports(tmp_path)[1]
     assert sorted(p.name for p in paths) == ["report.html", "report.md", "scores.json"]
     run = load_run(tmp_path)
     assert run.scenario == GOLDEN_SCENARIO
