@@ -279,9 +279,9 @@ class Exercise:
         for _, watched in self._watchers.get(incident_id, []):
             cond = watched.when
             if cond is not None and cond.reach_above is not None:
-                crossing = state.reach_crossing(cond.reach_above)
-                if crossing is not None:
-                    self._at(crossing, lambda: self._notify(state))
+                delay = state.reach_crossing(cond.reach_above)
+                if delay is not None:  # a timeout from now (the start), so the time is exactly start + delay
+                    self.env.timeout(delay).callbacks.append(lambda _event: self._notify(state))
         self._notify(state)
 
     def _detect(self, state: IncidentState, actor: str | None) -> None:

@@ -48,13 +48,20 @@ class IncidentState:
         return int(min(wave.cap, grown))
 
     def reach_crossing(self, threshold: int) -> float | None:
-        """When the uncontained wave's reach first exceeds ``threshold`` (None if it never does)."""
+        """Minutes after the start when the uncontained wave's reach first exceeds ``threshold`` (None: never).
+
+        The logarithm can land a rounding error short of the crossing, where :meth:`reach` still
+        gives ``threshold``; the delay is stepped up until ``reach(started_at + delay)`` exceeds it.
+        """
         wave = self.spec.reach
         if wave is None or threshold >= wave.cap:
             return None
         if threshold < wave.initial:
-            return self.started_at
-        return self.started_at + wave.doubling * math.log2((threshold + 1) / wave.initial)
+            return 0.0
+        delay = wave.doubling * math.log2((threshold + 1) / wave.initial)
+        while self.reach(self.started_at + delay) <= threshold:
+            delay = math.nextafter(delay, math.inf)
+        return delay
 
     def harm(self, t: float) -> dict[str, Any]:
         """Reach, voter-minutes lost and station-minutes disrupted by ``t``."""
