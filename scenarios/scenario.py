@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Literal, cast
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from scenarios.distributions import ZERO, Distribution
 from scenarios.measures import LOWER_IS_BETTER, Interval, MeasureKind, parse_interval
 from scenarios.structure import Structure
-from scenarios.timefmt import parse_duration
+from scenarios.timefmt import format_clock, parse_duration
 from scenarios.types import ClockTime, Duration, Level, Model, Name, Severity
 
 IncidentState = Literal["started", "detected", "escalated", "contained", "resolved"]
@@ -210,11 +210,13 @@ class Scenario(Model):
     injects: list[Inject] = Field(default=[])
     objectives: list[Objective] = Field(default=[])
 
-    @model_validator(mode="after")
-    def _window(self) -> Scenario:
-        if self.end <= self.start:
-            raise ValueError("'end' must be after 'start'")
-        return self
+    @field_validator("end")
+    @classmethod
+    def _after_start(cls, end: float, info: ValidationInfo) -> float:
+        start = info.data.get("start")
+        if start is not None and end <= start:
+            raise ValueError(f"'end' ({format_clock(end)}) must be after 'start' ({format_clock(start)})")
+        return end
 
     def inject_ids(self) -> list[str]:
         """Each inject's MSEL id: its own, or ``I<n>`` by position."""

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from scenarios.distributions import ZERO, Distribution
+from scenarios.suggest import did_you_mean
 from scenarios.timefmt import format_clock, parse_clock
 from scenarios.types import Duration, Level, Model, Name, Severity
 
@@ -86,16 +87,16 @@ class Decision(Model):
     default: Name
     timeout: Duration = 15.0
 
-    @model_validator(mode="after")
-    def _default_is_an_option(self) -> Decision:
-        if self.default not in self.options:
-            from scenarios.suggest import did_you_mean
-
+    @field_validator("default")
+    @classmethod
+    def _default_is_an_option(cls, default: str, info: ValidationInfo) -> str:
+        options = info.data.get("options")
+        if options is not None and default not in options:
             raise ValueError(
-                f"'default' ({self.default!r}) must be one of the options "
-                f"{sorted(self.options)}{did_you_mean(self.default, self.options)}"
+                f"'default' ({default!r}) must be one of the options "
+                f"{sorted(options)}{did_you_mean(default, options)}"
             )
-        return self
+        return default
 
 
 class Effect(Model):

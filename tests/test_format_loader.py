@@ -313,7 +313,7 @@ def test_literal_typo_gets_a_suggestion() -> None:
         ("type: outage}\n", "type: 5}\n", "'type' must be text or a list (got 5)", 11),
         ("type: outage}\n", "type: [outage, 'a b']}\n",
          "'type' must be a name of letters, digits, '-' and '_' (got 'a b')", 11),
-        ('end: "23:00"', 'end: "05:00"', "'end' must be after 'start'", 17),
+        ('end: "23:00"', 'end: "05:00"', "'end' (05:00) must be after 'start' (06:00)", 19),
         ('at: "10:00"', "at: 25:00", "invalid clock time '25:00' (hours 00-23, minutes 00-59; 24:00 ends a day)", 21),
     ],
 )
