@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -50,6 +51,15 @@ def _say(text: str, *, markup: bool = False) -> None:
     err.print(text, markup=markup, highlight=False, soft_wrap=True)
 
 
+def _table(title: str, columns: Sequence[str], keys: Iterable[str] = ()) -> Table:
+    """A table whose first column holds identifiers to type back: shown whole, never wrapped or cut."""
+    table = Table(title=escape(title), title_justify="left")
+    table.add_column(columns[0], no_wrap=True, min_width=max([len(columns[0]), *(len(k) for k in keys)]))
+    for column in columns[1:]:
+        table.add_column(column)
+    return table
+
+
 def _add_row(table: Table, *cells: object) -> None:
     """A table row of user text, shown as written (never read as rich markup)."""
     table.add_row(*(escape(str(cell)) for cell in cells))
@@ -72,11 +82,11 @@ def list_scenarios(file: FileOption = None, json_out: JsonOption = False) -> Non
     if json_out:
         _emit_json(rows)
         return
-    table = Table(title=escape(f"Scenarios in {file or 'the built-in library'}"))
-    for column in ("name", "title", "window", "injects", "objectives"):
-        table.add_column(column)
+    columns = ("name", "title", "window", "injects", "objectives")
+    table = _table(f"Scenarios in {file or 'the built-in library'}", columns, [f"{r['name']} *" for r in rows])
+    table.caption = "* the default scenario (used when none is named)"
     for row in rows:
-        name = f"{row['name']} (default)" if row["default"] else row["name"]
+        name = f"{row['name']} *" if row["default"] else row["name"]
         _add_row(table, name, row["title"], f"{row['start']}-{row['end']}", str(row["injects"]), str(row["objectives"]))
     err.print(table)
 
@@ -131,17 +141,13 @@ def show(
         _say(sc.description.strip())
     for source in sc.basis:
         _say(f"  basis: {source}")
-    actors = Table(title="Actors")
-    for column in ("actor", "name", "level", "staff (shifts)", "actions"):
-        actors.add_column(column)
+    actors = _table("Actors", ("actor", "name", "level", "staff (shifts)", "actions"), doc.structure.actors)
     for key, actor in doc.structure.actors.items():
         shifts = ", ".join(f"{s.start}-{s.end}: {s.staff}" for s in actor.shifts)
         _add_row(actors, key, actor.name, actor.level or "", f"{actor.staff}" + (f" ({shifts})" if shifts else ""),
                  ", ".join(actor.actions))
     err.print(actors)
-    procs = Table(title="Procedures")
-    for column in ("procedure", "trigger", "steps (actor, target)"):
-        procs.add_column(column)
+    procs = _table("Procedures", ("procedure", "trigger", "steps (actor, target)"), doc.structure.procedures)
     for key, proc in doc.structure.procedures.items():
         trig = proc.trigger
         trigger = " ".join(filter(None, ["/".join(trig.types), f"sev>={trig.min_severity}" if trig.types else "",
@@ -152,9 +158,7 @@ def show(
         )
         _add_row(procs, key, trigger, steps)
     err.print(procs)
-    msel = Table(title="MSEL")
-    for column in ("id", "time", "type", "to / detected by", "event", "expected"):
-        msel.add_column(column)
+    msel = _table("MSEL", ("id", "time", "type", "to / detected by", "event", "expected"), [r.id for r in rows])
     for row in rows:
         _add_row(msel, row.id, row.time, row.kind, row.to, row.event, row.expected)
     err.print(msel)
@@ -239,9 +243,8 @@ def _print_summary(scores: Scores, folder: Path, events: int) -> None:
         f"{actor} (p90 {p90:.0f} min, {util:.0%} busy)" for actor, p90, util in waits) if waits
          else "  no work waited for staff")
     if scores.objectives:
-        table = Table(title="Objectives", title_justify="left")
-        for column in ("objective", "capability", "value", "target", "rating"):
-            table.add_column(column)
+        table = _table("Objectives", ("objective", "capability", "value", "target", "rating"),
+                       [o.id for o in scores.objectives])
         for obj in scores.objectives:
             _add_row(table, obj.id, obj.capability, obj.value_text or "-", obj.target_text, obj.rating)
         err.print(table)
@@ -274,9 +277,7 @@ def compare(
         sys.stdout.write(comparison_json(comparison))
         return
     header, *rows = comparison_rows(comparison)
-    table = Table(title=f"{folder_a} vs {folder_b}", title_justify="left")
-    for column in header:
-        table.add_column(column)
+    table = _table(f"{folder_a} vs {folder_b}", header)
     for row in rows:
         _add_row(table, *row)
     err.print(table)
