@@ -21,7 +21,7 @@ from scenarios.msel import msel_rows
 from scenarios.timefmt import format_clock, format_duration, parse_clock
 from scoring import Scores, comparison_json, comparison_rows, load_run, ocel_json, score, write_reports
 from scoring import compare as compare_scores
-from scoring.report import REPORT_FILES
+from scoring.report import REPORT_FILES, Report
 from scoring.summary import bottlenecks, run_summary
 
 EXIT_BAD_INPUT = 2
@@ -220,7 +220,7 @@ def run(
         result = run_exercise(doc, name, seed=seed, until_clock=_until(until), out=folder,
                               decisions=_decisions(decisions), source=source,
                               progress=lambda done, total: progress.update(task, completed=done / total))
-    scores = write_reports(folder)[0].scores
+    scores = _write_reports(folder, list(REPORT_FILES))[0].scores
     if json_out:
         _emit_json({**run_summary(scores), "out": str(folder), "events": result.count})
     _print_summary(scores, folder, result.count)
@@ -251,6 +251,15 @@ def _print_summary(scores: Scores, folder: Path, events: int) -> None:
     _say(f"  report: {folder / 'report.html'} (also report.md, scores.json)")
 
 
+def _write_reports(folder: Path, formats: list[str]) -> tuple[Report, list[Path]]:
+    """``write_reports``, with a folder that cannot be written to (read-only, full) as a user error."""
+    try:
+        return write_reports(folder, formats)
+    except OSError as exc:
+        raise scenarios.BallotdrillError(
+            f"{exc.filename or folder}: cannot write the report ({exc.strerror or exc})") from None
+
+
 @app.command()
 def report(
     folder: Annotated[Path, typer.Argument(help="Run folder (holds journal.sqlite).")],
@@ -259,7 +268,7 @@ def report(
     """Rebuild the after-action report of a run from its journal alone."""
     if fmt is not None and fmt not in REPORT_FILES:
         raise scenarios.BallotdrillError(f"--format must be one of {', '.join(REPORT_FILES)} (got {fmt!r})")
-    for path in write_reports(folder, [fmt] if fmt else list(REPORT_FILES))[1]:
+    for path in _write_reports(folder, [fmt] if fmt else list(REPORT_FILES))[1]:
         _say(f"wrote {path}")
 
 

@@ -74,6 +74,7 @@ CASES: dict[str, Case] = {
     "report-missing": Case(("report", "missing"), ("missing: no journal.sqlite here",)),
     "report-empty": Case(("report", "empty"), ("empty: no journal.sqlite here",)),
     "report-garbage": Case(("report", "garbage"), ("garbage: cannot read the run",)),
+    "report-unwritable": Case(("report", "unwritable"), ("unwritable/report.html: cannot write the report",)),
     "report-format-pdf": Case(("report", "good", "--format", "pdf"), ("--format must be one of html, md, json",)),
     "compare-missing": Case(("compare", "good", "missing"), ("missing: no journal.sqlite here",)),
     "compare-empty": Case(("compare", "empty", "good"), ("empty: no journal.sqlite here",)),
@@ -92,7 +93,7 @@ CASES: dict[str, Case] = {
 
 
 IN_A_FRESH_INTERPRETER = ("unknown-scenario", "until-not-a-time", "decisions-missing", "file-bad", "report-garbage",
-                          "compare-missing", "export-no-target", "export-jsonl-no-dir")
+                          "report-unwritable", "compare-missing", "export-no-target", "export-jsonl-no-dir")
 
 
 def _bd(args: tuple[str, ...], cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -115,6 +116,9 @@ def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (path / "garbage" / "journal.sqlite").write_bytes(b"this is not a database\n" * 100)
     result = CliRunner().invoke(cli.app, ["run", "--file", str(path / "mini.yaml"), "--out", str(path / "good")])
     assert result.exit_code == 0, result.output
+    (path / "unwritable").mkdir()
+    (path / "unwritable" / "journal.sqlite").write_bytes((path / "good" / "journal.sqlite").read_bytes())
+    (path / "unwritable" / "report.html").mkdir()  # as a read-only or full disk would: the write fails
     return path
 
 
