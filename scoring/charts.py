@@ -59,9 +59,24 @@ def _fmt(value: float | str) -> str:
 def _legend(chart: Chart, x: float, y: float, items: list[tuple[str, str]]) -> None:
     """Swatches with labels in a row at (x, y)."""
     for cls, label in items:
-        chart.add("rect", x=x, y=y - 9, width=12, height=12, class_=cls)
+        if cls in ("mk-detect", "mk-contain"):
+            chart.add("path", d=f"M{_fmt(x + 6)} {_fmt(y - 10)} l5 7 l-5 7 l-5 -7 z", class_=cls)
+        else:
+            chart.add("rect", x=x, y=y - 9, width=12, height=12, class_=cls)
         chart.add("text", label, x=x + 17, y=y + 1, class_="legend")
         x += 30 + 6.2 * len(label)
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a word boundary, with an ellipsis when cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:·-–(/") + "…"
 
 
 def _tick_step(span: float) -> float:
@@ -72,7 +87,11 @@ def _tick_step(span: float) -> float:
 
 
 def gantt(scores: Scores, labels: dict[str, str], names: dict[str, str]) -> Chart:
-    """Incidents (start to resolution) and their steps (queue wait, work), targets and deadlines marked."""
+    """Incidents (start to resolution) and their steps (queue wait, work), targets and deadlines marked.
+
+    Row labels are cut at a word boundary with an ellipsis; every label and bar carries the
+    full text as its tooltip (an SVG ``<title>``).
+    """
     until = scores.until or 0.0
     steps_by_incident: dict[str, list[int]] = defaultdict(list)
     for i, result in enumerate(scores.steps):
@@ -93,16 +112,17 @@ def gantt(scores: Scores, labels: dict[str, str], names: dict[str, str]) -> Char
     hi = max([until, *(s.completed_at or 0.0 for s in scores.steps)]) if shown else until
     lo, hi = lo - (hi - lo) * 0.02, hi + (hi - lo) * 0.01 + 1
     plot_w = WIDTH - LABEL_W - 20
-    top = 46.0
+    top = 60.0
     height = top + sum(22 if kind == "incident" else 17 for kind, _ in rows) + 30 + (17 if hidden else 0)
     chart = Chart("gantt", WIDTH, max(height, 110.0), "Timeline of incidents and procedure steps")
 
     def x(t: float) -> float:
         return LABEL_W + (t - lo) / (hi - lo) * plot_w
 
-    _legend(chart, LABEL_W, 14, [("bar-inc", "incident open"), ("bar-wait", "queue wait"), ("bar-ok", "step on time"),
-                                ("bar-late", "step late"), ("bar-open", "unfinished"), ("mk-target", "target"),
-                                ("mk-deadline", "legal deadline")])
+    _legend(chart, 8, 14, [("bar-inc", "incident, start to resolution"), ("open-end", "still open at the end"),
+                           ("mk-detect", "detected"), ("mk-contain", "contained")])
+    _legend(chart, 8, 32, [("bar-wait", "step: queue wait"), ("bar-ok", "on time"), ("bar-late", "late"),
+                           ("bar-open", "unfinished"), ("mk-target", "target"), ("mk-deadline", "legal deadline")])
     step = _tick_step(hi - lo)
     first_tick = math.ceil((scores.start + lo) / step) * step
     tick = first_tick
@@ -116,9 +136,9 @@ def gantt(scores: Scores, labels: dict[str, str], names: dict[str, str]) -> Char
         if kind == "incident":
             inc = shown[index]
             end = inc.started_at + (inc.to_resolve if inc.to_resolve is not None else until - inc.started_at)
-            label = labels.get(inc.incident, inc.incident)
+            label = f"{inc.incident}: {inc.title}" if inc.title else labels.get(inc.incident, inc.incident)
             label = label if inc.incident in label else f"{inc.incident}: {label}"
-            chart.add("text", label[:36], title=label, x=8, y=y + 14, class_="row-inc")
+            chart.add("text", shorten(label, 34), title=label, x=8, y=y + 14, class_="row-inc")
             chart.add("rect", title=f"{label}: {minutes(end - inc.started_at)}", x=x(inc.started_at), y=y + 3,
                       width=max(1.5, x(end) - x(inc.started_at)), height=14,
                       class_="bar-inc" if inc.to_resolve is not None else "bar-inc open-end")
@@ -126,22 +146,23 @@ def gantt(scores: Scores, labels: dict[str, str], names: dict[str, str]) -> Char
             for at, cls, what in marks:
                 if at is not None:
                     cx = x(inc.started_at + at)
-                    chart.add("path", title=f"{what} after {minutes(at)}", class_=cls,
+                    chart.add("path", title=f"{label}: {what} after {minutes(at)}", class_=cls,
                               d=f"M{_fmt(cx)} {_fmt(y + 1)} l5 9 l-5 9 l-5 -9 z")
             y += 22
             continue
         s = scores.steps[index]
-        chart.add("text", f"{s.step} · {names.get(s.actor, s.actor)}"[:38], x=20, y=y + 12, class_="row-step",
-                  title=f"{s.procedure} / {s.step} by {names.get(s.actor, s.actor)}")
+        row_title = f"{s.procedure} / {s.step} by {names.get(s.actor, s.actor)}"
+        chart.add("text", shorten(f"{s.step} · {names.get(s.actor, s.actor)}", 38), x=20, y=y + 12,
+                  class_="row-step", title=row_title)
         if s.queued_at is not None and s.started_at is not None and s.started_at > s.queued_at:
-            chart.add("rect", title=f"waited {minutes(s.wait)}", x=x(s.queued_at), y=y + 4,
+            chart.add("rect", title=f"{row_title}: waited {minutes(s.wait)}", x=x(s.queued_at), y=y + 4,
                       width=max(1.0, x(s.started_at) - x(s.queued_at)), height=10, class_="bar-wait")
         begin = s.started_at if s.started_at is not None else s.queued_at
         if begin is not None:
             finish = s.completed_at if s.completed_at is not None else until
             cls = "bar-open" if s.completed_at is None else ("bar-late" if s.on_time is False else "bar-ok")
-            tip = (f"{s.step}: {minutes(finish - begin)} of work" + (f", {minutes(s.late_by)} late" if s.late_by
-                                                                     else ""))
+            tip = (f"{row_title}: {minutes(finish - begin)} of work"
+                   + (f", {minutes(s.late_by)} late" if s.late_by else ""))
             chart.add("rect", title=tip, x=x(begin), y=y + 3, width=max(1.5, x(finish) - x(begin)), height=12,
                       class_=cls)
         if s.completed_at is not None and s.elapsed is not None:
@@ -149,10 +170,11 @@ def gantt(scores: Scores, labels: dict[str, str], names: dict[str, str]) -> Char
             for value, cls, what in ((s.target, "mk-target", "target"), (s.deadline, "mk-deadline", "deadline")):
                 if value is not None:
                     mx = x(origin + value)
-                    chart.add("line", title=f"{what} {minutes(value)}", x1=mx, y1=y + 1, x2=mx, y2=y + 17, class_=cls)
+                    chart.add("line", title=f"{row_title}: {what} {minutes(value)}", x1=mx, y1=y + 1, x2=mx,
+                              y2=y + 17, class_=cls)
         y += 17
     if hidden:
-        chart.add("text", f"… and {hidden} more incident(s), listed in the table below", x=8, y=y + 12,
+        chart.add("text", f"… and {hidden} more incident(s): see the tables below", x=8, y=y + 12,
                   class_="row-step")
     if not shown:
         chart.add("text", "No incident in this run.", x=LABEL_W, y=top + 30, class_="empty")
@@ -218,8 +240,13 @@ def handoff_graph(scores: Scores, names: dict[str, str]) -> Chart:
         name = names.get(actor, actor)
         chart.add("circle", title=name, cx=px, cy=py, r=node_r,
                   class_="node node-bottleneck" if actor == bottleneck else "node")
-        for k, line in enumerate(_wrap(name, 13)[:3]):
-            chart.add("text", line, x=px, y=py - 4 + (k - 0.5 * (len(_wrap(name, 13)[:3]) - 1)) * 13 + 4,
+        lines = _wrap(name, 13)
+        if len(lines) > 3:
+            lines = [*lines[:2], shorten(lines[2] + " " + lines[3], 13)]
+            if not lines[2].endswith("…"):
+                lines[2] += "…"
+        for k, line in enumerate(lines):
+            chart.add("text", line, title=name, x=px, y=py - 4 + (k - 0.5 * (len(lines) - 1)) * 13 + 4,
                       class_="node-label", text_anchor="middle")
     return chart
 
@@ -251,13 +278,14 @@ def load_chart(scores: Scores) -> Chart:
     cell = heat_w / max(1, len(hours))
     label_every = max(1, math.ceil(len(hours) / 16))
     for k, hour in enumerate(hours):
-        if k % label_every == 0:
-            chart.add("text", tick_label(hour * 60.0), x=LABEL_W + k * cell + 2, y=top - 6, class_="axis")
+        text = tick_label(hour * 60.0)
+        if k % label_every == 0 and LABEL_W + k * cell + 2 + 6.5 * len(text) <= LABEL_W + heat_w:
+            chart.add("text", text, x=LABEL_W + k * cell + 2, y=top - 6, class_="axis")
     bar_x = LABEL_W + heat_w + 16
     chart.add("text", "utilisation · p90 wait", x=bar_x, y=top - 6, class_="axis")
     for r, actor in enumerate(actors):
         y = top + r * row_h
-        chart.add("text", actor.name[:32], title=actor.name, x=8, y=y + 16, class_="row-inc")
+        chart.add("text", shorten(actor.name, 32), title=actor.name, x=8, y=y + 16, class_="row-inc")
         index = {h.hour: h for h in actor.hours}
         for k, hour in enumerate(hours):
             h = index.get(hour)

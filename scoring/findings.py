@@ -11,6 +11,11 @@ Derived from :class:`~scoring.model.Scores` alone. Thresholds:
 Areas for improvement are ordered by priority (1 most urgent): missed deadline or dropped
 handoff 1, objective rated U or shift gap 2, objective rated M, failed channel or queue 3,
 late step 4, ping-pong 5; ties by the size of the problem.
+
+Recommendations fit the response structure when it is given: a failing channel that already
+has a fallback is told to make that fallback the first choice (not to "add a fallback"); a
+queue that formed while nobody was on duty gets shift cover, not more staff; slow work that
+the structure itself makes longer than its target gets a target review.
 """
 
 from __future__ import annotations
@@ -20,9 +25,10 @@ from typing import Literal
 
 from pydantic import Field
 
+from scenarios.structure import Structure
 from scoring.handoffs import DIRECT
 from scoring.model import Frozen, ObjectiveResult, Scores, StepResult
-from scoring.text import minutes
+from scoring.text import clock, minutes
 
 QUEUE_P90 = 15.0
 """Minutes of 90th-percentile queue wait from which an actor's queue is an area for improvement."""
@@ -109,10 +115,16 @@ def _step_cause(step: StepResult, scores: Scores, names: dict[str, str]) -> tupl
     return "upstream", "delays earlier in the procedure (the step began already close to its target)", []
 
 
-def analyse(scores: Scores, names: dict[str, str]) -> Analysis:
-    """Strengths, areas for improvement, improvement plan and key findings of ``scores``."""
+def analyse(scores: Scores, names: dict[str, str], structure: Structure | None = None) -> Analysis:
+    """Strengths, areas for improvement, improvement plan and key findings of ``scores``.
+
+    ``structure`` (the run's response structure) lets recommendations fit it: channel
+    fallbacks, shifts and the usual duration of each step.
+    """
     def name(key: str) -> str:
         return names.get(key, key)
+
+    advice = _Advisor(scores, names, structure)
 
     strengths: list[Finding] = []
     improvements: list[tuple[int, float, Finding]] = []
@@ -151,7 +163,7 @@ def analyse(scores: Scores, names: dict[str, str]) -> Analysis:
                 f"by up to {minutes(worst.late_by)} (incident {worst.incident}).",
                 root_cause=text, cause="late_step", actor=worst.actor,
                 capability=_capability(scores, {s.incident for s in group}, procedure, "Operational coordination"),
-                recommendation=_fix_for(cause, name(worst.actor), step_id), priority=4,
+                recommendation=advice.fix(cause, worst), priority=4,
                 incidents=sorted({s.incident for s in group}), evidence=sorted({*worst.evidence, *extra}))
     for (procedure, step_id), group in on_time_groups.items():
         if (procedure, step_id) not in late_groups:
@@ -161,12 +173,18 @@ def analyse(scores: Scores, names: dict[str, str]) -> Analysis:
                                      evidence=sorted(s.evidence[-1] for s in group)[:10]))
     for load in scores.load:
         if load.wait_p90 is not None and load.wait_p90 >= QUEUE_P90:
+            long_waits = [s for s in scores.steps if s.actor == load.actor and (s.wait or 0.0) >= QUEUE_P90]
+            off_duty = sum(s.unstaffed for s in long_waits)
+            unstaffed_queue = bool(long_waits) and 2 * off_duty >= len(long_waits)
             improve(load.wait_p90, title=f"Queue at {load.name}",
                     detail=f"90th-percentile queue wait {minutes(load.wait_p90)} (mean {minutes(load.wait_mean)}, "
                     f"max {minutes(load.wait_max)}), longest queue {load.longest_queue}, utilisation "
-                    f"{_pct(load.utilisation)}.", root_cause=f"queue at {load.name}", cause="queue",
-                    actor=load.actor, capability="Operational coordination", priority=3, evidence=load.evidence,
-                    recommendation=_fix_for("queue", load.name, None))
+                    f"{_pct(load.utilisation)}.",
+                    root_cause=(f"queue at {load.name}: {off_duty} of the {len(long_waits)} long wait(s) began with "
+                                "nobody on duty" if unstaffed_queue else f"queue at {load.name}"),
+                    cause="queue", actor=load.actor, capability="Operational coordination", priority=3,
+                    evidence=load.evidence,
+                    recommendation=advice.shift_gap(load.actor) if unstaffed_queue else advice.queue(load.actor))
         elif load.steps and not load.wait_max:
             strengths.append(Finding(kind="strength", title=f"{load.name} kept up",
                                      detail=f"All {load.steps} step(s) started without waiting.",
@@ -176,7 +194,7 @@ def analyse(scores: Scores, names: dict[str, str]) -> Analysis:
                     detail=f"{load.unstaffed_queued} item(s) of work queued at {load.name} with nobody on duty.",
                     root_cause=f"gap in shift cover at {load.name}", cause="shift_gap", actor=load.actor,
                     capability="Operational coordination", priority=2, evidence=load.evidence,
-                    recommendation=_fix_for("shift_gap", load.name, None))
+                    recommendation=advice.shift_gap(load.actor))
     for channel in scores.channels:
         senders = [h for h in scores.handoffs if h.failures and (h.first_channel or DIRECT) == channel.channel]
         owner = max(sorted({h.sender for h in senders}), key=lambda a: sum(h.sender == a for h in senders),
@@ -188,7 +206,7 @@ def analyse(scores: Scores, names: dict[str, str]) -> Analysis:
                     f"{channel.drops} handoff(s) dropped with no fallback left.",
                     root_cause=f"failed channel {channel.channel}", cause="drop" if channel.drops else "channel",
                     actor=owner, capability="Operational communications", priority=1 if channel.drops else 3,
-                    evidence=channel.evidence, recommendation=_fix_for("channel", "", channel.channel))
+                    evidence=channel.evidence, recommendation=advice.channel(channel.channel))
         elif channel.attempts:
             strengths.append(Finding(kind="strength", title=f"{channel.channel} reliable",
                                      detail=f"{channel.attempts} attempt(s) on {channel.channel}, none failed.",
@@ -200,7 +218,7 @@ def analyse(scores: Scores, names: dict[str, str]) -> Analysis:
                     root_cause=f"failed channel {chain.channel or DIRECT}", cause="drop", actor=chain.sender,
                     capability="Operational communications", priority=1, evidence=chain.evidence,
                     incidents=[chain.incident],
-                    recommendation=_fix_for("channel", "", chain.channel or DIRECT))
+                    recommendation=advice.channel(chain.channel or DIRECT))
         if chain.ping_pong:
             improve(1, title=f"Work bounced back to {name(chain.receiver)} ({chain.incident})",
                     detail=f"'{chain.step}' went back from {name(chain.sender)} to {name(chain.receiver)}, "
@@ -253,17 +271,104 @@ def _related_cause(obj: ObjectiveResult, causes: list[tuple[int, float, Finding]
     return causes[0][2] if causes and obj.kind == "on_time" else None
 
 
-def _fix_for(cause: str, who: str, subject: str | None) -> str:
-    """A recommendation for a root cause."""
-    if cause == "queue":
-        return f"Add staff or a surge shift at {who}, or let another actor take part of its work"
-    if cause == "shift_gap":
-        return f"Extend shift cover or set an on-call rota at {who} so work never waits with nobody on duty"
-    if cause == "channel":
-        return f"Make {subject} more reliable or give it a fallback channel"
-    if cause == "slow_work":
-        return f"Shorten '{subject}' at {who} with a template or pre-approved wording"
-    return f"Review the handoffs leading to '{subject}' to start it earlier" if subject else "Review the procedure"
+class _Advisor:
+    """Recommendations for root causes, fitted to the response structure when there is one."""
+
+    def __init__(self, scores: Scores, names: dict[str, str], structure: Structure | None) -> None:
+        self.scores, self.names, self.structure = scores, names, structure
+
+    def who(self, actor: str) -> str:
+        return self.names.get(actor, actor)
+
+    def fix(self, cause: str, step: StepResult) -> str:
+        """The fix for a late step, by its root cause."""
+        if cause == "queue":
+            return self.queue(step.actor)
+        if cause == "shift_gap":
+            return self.shift_gap(step.actor)
+        if cause == "channel":
+            carrier = next((h for h in self.scores.handoffs if h.incident == step.incident and h.step == step.step
+                            and h.receiver == step.actor and h.failures), None)
+            return self.channel(carrier.first_channel or DIRECT if carrier else DIRECT)
+        if cause == "slow_work":
+            return self.slow_work(step)
+        return f"Review the handoffs leading to '{step.step}' to start it earlier"
+
+    def queue(self, actor: str) -> str:
+        return f"Add staff or a surge shift at {self.who(actor)}, or let another actor take part of its work"
+
+    def shift_gap(self, actor: str) -> str:
+        """Shift cover: name the hours the actor is staffed and when work arrived with nobody there."""
+        who = self.who(actor)
+        arrived = sorted(s.queued_at for s in self.scores.steps
+                         if s.actor == actor and s.unstaffed and s.queued_at is not None)
+        when = f" (work arrived at {clock(self.scores.start, arrived[0])} with nobody there)" if arrived else ""
+        spec = self.structure.actors.get(actor) if self.structure else None
+        if spec is None:
+            return f"Extend shift cover or set an on-call rota at {who} so work never waits with nobody on duty"
+        covered = [s for s in spec.shifts if s.staff > 0]
+        if not covered and spec.staff == 0:
+            return f"Give {who} staff or an on-call rota: nobody is on duty at any time{when}"
+        if covered and spec.staff == 0:
+            hours = ", ".join(shift_text(s.start, s.end) for s in covered)
+            return (f"Extend {who}'s shift cover beyond {hours}, or set an on-call rota, so work never waits "
+                    f"with nobody on duty{when}")
+        return f"Extend shift cover or set an on-call rota at {who} so work never waits with nobody on duty{when}"
+
+    def channel(self, channel: str) -> str:
+        """A failing channel: use its fallback first if it has one, else give it one."""
+        failed = [h for h in self.scores.handoffs if h.failures and (h.first_channel or DIRECT) == channel]
+        steps = sorted({h.step for h in failed}, key=lambda s: (-sum(h.failures for h in failed if h.step == s), s))
+        which = _quoted(steps)
+        spec = self.structure.channels.get(channel) if self.structure else None
+        if spec is not None and spec.fallback:
+            return (f"Make {channel} more reliable, or make its fallback {spec.fallback} the first choice for "
+                    f"the handoffs of {which}" if which else
+                    f"Make {channel} more reliable, or make its fallback {spec.fallback} the first choice")
+        if self.structure is None:
+            return f"Make {channel} more reliable or give it a fallback channel"
+        others = sorted(((c.reliability, k) for k, c in self.structure.channels.items() if k != channel),
+                        key=lambda rk: (-rk[0], rk[1]))
+        if channel == DIRECT:
+            return (f"Send {which} through a channel with a fallback instead of directly" if which
+                    else "Send these handoffs through a channel with a fallback instead of directly")
+        hint = f" (e.g. {others[0][1]}, {others[0][0] * 100:.0f}% reliable)" if others else ""
+        return f"Make {channel} more reliable, or give it a fallback channel{hint}: it has none"
+
+    def slow_work(self, step: StepResult) -> str:
+        """Slow work: a target review when the structure makes the step longer than its target."""
+        who = self.who(step.actor)
+        usual = self._usual_duration(step)
+        if usual is not None and step.target is not None and usual >= step.target:
+            return (f"Review the {minutes(step.target)} target of '{step.step}' at {who}: the work alone usually "
+                    f"takes about {minutes(usual)}; or start it earlier in the procedure")
+        took = (step.completed_at or 0.0) - (step.started_at or 0.0)
+        if usual is not None and took <= 1.5 * usual:
+            return (f"Start '{step.step}' at {who} earlier: the work took {minutes(took)}, close to its usual "
+                    f"{minutes(usual)}, so the delay built up earlier in the procedure")
+        if usual is not None:
+            return (f"Plan for the long cases of '{step.step}' at {who} (usually about {minutes(usual)}, up to "
+                    f"{minutes(took)} in this run): standing resources, a template or pre-approved wording")
+        return f"Shorten '{step.step}' at {who} with a template or pre-approved wording"
+
+    def _usual_duration(self, step: StepResult) -> float | None:
+        if self.structure is None or step.procedure not in self.structure.procedures:
+            return None
+        spec = next((s for s in self.structure.procedures[step.procedure].steps if s.id == step.step), None)
+        return None if spec is None else float(spec.duration.mean)
+
+
+def shift_text(start: str, end: str) -> str:
+    """A daily shift as ``06:30–22:00`` (as the structure writes it)."""
+    return f"{start}–{end}"
+
+
+def _quoted(items: list[str], limit: int = 3) -> str:
+    """``'a', 'b' and 'c'`` (at most ``limit``, then ``and N more``)."""
+    shown = [f"'{s}'" for s in items[:limit]]
+    if len(items) > limit:
+        return ", ".join(shown) + f" and {len(items) - limit} more"
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1] if shown else ""
 
 
 def _plan(improvements: list[Finding], names: dict[str, str]) -> list[PlanItem]:

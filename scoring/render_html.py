@@ -48,5 +48,7 @@ def render_html(report: Report) -> str:
         gantt=charts.gantt(scores, report.incident_labels, names),
         graph=charts.handoff_graph(scores, names), load=charts.load_chart(scores),
         harm={h.incident: h for h in scores.harm},
+        incidents={i.incident: i for i in scores.incidents},
         background={i.incident for i in scores.incidents if i.background},
+        plan_ids={p.recommendation: p.id for p in report.analysis.plan},
     )

@@ -57,8 +57,9 @@ def render_markdown(report: Report) -> str:
                 ("Seed", "—" if o.seed is None else o.seed), ("Date", o.date or "")]
     out += _table(["Item", "Value"], [(k, v) for k, v in overview if v not in ("", None)])
     out += ["### Participants", ""]
-    out += _table(["Organisation / cell", "Key", "Staff", "Level"],
-                  [(p.name, p.key, p.staff, p.level or "—") for p in o.participants])
+    out += _table(["Organisation / cell", "Key", "Staff on duty", "Level"],
+                  [(p.name, p.key, p.staff_text or p.staff, p.level or "—") for p in o.participants])
+    out += ["Staff on duty: outside any shift, then in brackets the staff of each daily shift and its hours.", ""]
     out += ["## 2. Objectives and capability ratings", ""]
     out += _table(["Objective", "Capability", "Measure", "Target", "Result", "Rating", "Why", "Evidence"],
                   [(x.id, x.capability, f"{x.kind}: {x.subject}", x.target_text, x.value_text, x.rating, x.reason,
@@ -67,16 +68,40 @@ def render_markdown(report: Report) -> str:
             + ". Thresholds in Appendix B.", ""]
     out += ["## 3. Incidents: timeline and narrative", ""]
     harm = {h.incident: h for h in s.harm}
-    out += _table(["Incident", "Type", "Sev.", "Start", "Detect", "First action", "Contain", "Resolve", "Reach",
-                   "Voter-min", "Station-min"],
-                  [(i.incident, i.type, i.severity, at(i.started_at), minutes(i.to_detect),
-                    minutes(i.to_first_action), minutes(i.to_contain), minutes(i.to_resolve),
-                    number(harm[i.incident].reach), number(harm[i.incident].voter_minutes),
-                    number(harm[i.incident].station_minutes) + (" (open)" if harm[i.incident].open else ""))
-                   for i in s.incidents])
-    for incident, sentences in report.narratives.items():
-        out += [f"### {md(incident)}: {md(report.incident_labels.get(incident, incident))}", "",
-                md(" ".join(sentences)), ""]
+    harm = {h.incident: h for h in s.harm}
+    incidents = {i.incident: i for i in s.incidents}
+    background = {i.incident for i in s.incidents if i.background}
+    header = ["Incident", "Type", "Sev.", "Start", "Detect", "First action", "Contain", "Resolve", "Reach",
+              "Voter-min", "Station-min"]
+
+    def incident_rows(ids: Sequence[str]) -> list[tuple[object, ...]]:
+        return [(i.incident, i.type, i.severity, at(i.started_at), minutes(i.to_detect),
+                 minutes(i.to_first_action), minutes(i.to_contain), minutes(i.to_resolve),
+                 number(harm[i.incident].reach), number(harm[i.incident].voter_minutes),
+                 number(harm[i.incident].station_minutes) + (" (open)" if harm[i.incident].open else ""))
+                for i in (incidents[k] for k in ids)]
+
+    out += ["### Scripted incidents", ""]
+    out += _table(header, incident_rows(report.scripted)) if report.scripted else ["No scripted incident.", ""]
+    if report.background:
+        out += ["### Background arrivals", "",
+                "One row per background inject (`every:`); medians over the arrivals that got that far.", ""]
+        out += _table(["Inject", "Incident", "Arrivals", "Open", "Median detect", "Median contain",
+                       "Median resolve", "Reach", "Voter-min", "Station-min"],
+                      [(g.inject, g.title or g.type, g.count, g.open, minutes(g.median_detect),
+                        minutes(g.median_contain), minutes(g.median_resolve), number(g.reach),
+                        number(g.voter_minutes), number(g.station_minutes)) for g in report.background])
+        for g in report.background:
+            out += [f"#### Arrivals of {md(g.inject)}", ""]
+            out += _table(header, incident_rows(g.incidents))
+    for incident in report.scripted:
+        if incident in report.narratives:
+            out += [f"### {md(report.incident_headings.get(incident, incident))}", "",
+                    md(" ".join(report.narratives[incident])), ""]
+    bg_told = [k for k in report.narratives if k in background]
+    if bg_told:
+        out += ["### Background arrivals: narratives", ""]
+        out += [f"- **{md(k)}**: {md(' '.join(report.narratives[k]))}" for k in bg_told] + [""]
     hs = s.handoff_summary
     out += ["## 4. Handoff chains", "",
             f"{hs.total} handoff(s): {hs.received} received, {hs.failed_attempts} failed attempt(s), "
@@ -85,11 +110,15 @@ def render_markdown(report: Report) -> str:
     if s.handoffs:
         out += _table(["Incident", "Step", "From → to", "Channel", "Sent", "Latency", "Attempts", "Status", "Rows"],
                       [(h.incident, h.step, f"{who(h.sender)} → {who(h.receiver)}",
-                        (h.first_channel or "direct") + (f" → {h.channel or 'direct'}" if h.rerouted else ""),
+                        (h.first_channel or "direct")
+                        + (f" → {h.channel or 'direct'}" if h.channel != h.first_channel and h.status == "received"
+                           else ""),
                         at(h.sent_at), minutes(h.latency), h.attempts,
                         ", ".join([h.status] + [f for f, on in (("rerouted", h.rerouted), ("ping-pong", h.ping_pong),
                                                                ("nobody on duty", h.unstaffed)) if on]),
-                        _rows(h.evidence)) for h in s.handoffs])
+                        _rows(h.evidence))
+                       for h in [*(h for h in s.handoffs if h.incident not in background),
+                                 *(h for h in s.handoffs if h.incident in background)]])
         out += _table(["Channel", "Attempts", "Failures", "Dropped", "Mean latency"],
                       [(c.channel, c.attempts, c.failures, c.drops, minutes(c.mean_latency)) for c in s.channels])
     out += ["## 5. Load per actor", ""]
@@ -100,9 +129,13 @@ def render_markdown(report: Report) -> str:
                     "—" if x.busiest_hour is None else f"{hour_label(x.busiest_hour)} ({x.busiest_hour_starts})",
                     x.unstaffed_queued) for x in s.load])
     out += ["## 6. Analysis of capabilities", "", "### Areas for improvement", ""]
+    plan_ids = {p.recommendation: p.id for p in a.plan}
     for f in a.improvements:
         out += [f"- **{md(f.title)}** (priority {f.priority}). {md(f.detail)} Root cause: {md(f.root_cause)}. "
-                f"Capability: {md(f.capability)}. Evidence: rows {_rows(f.evidence)}."]
+                f"Capability: {md(f.capability)}."
+                + (f" Recommendation: {md(f.recommendation)} ({plan_ids[f.recommendation]})."
+                   if f.recommendation in plan_ids else "")
+                + f" Evidence: rows {_rows(f.evidence)}."]
     out += ["" if a.improvements else "No area for improvement was found.", "", "### Strengths", ""]
     for f in a.strengths:
         out += [f"- **{md(f.title)}**. {md(f.detail)}" + (f" Evidence: rows {_rows(f.evidence)}." if f.evidence
@@ -122,7 +155,8 @@ def render_markdown(report: Report) -> str:
                     minutes(x.late_by),
                     "—" if x.deadline is None else f"{minutes(x.deadline)} "
                     + ("met" if x.deadline_met else "missed" if x.deadline_met is False else ""))
-                   for x in s.steps])
+                   for x in [*(x for x in s.steps if x.incident not in background),
+                             *(x for x in s.steps if x.incident in background)]])
     while out and out[-1] == "":
         out.pop()
     return "\n".join(out) + "\n"

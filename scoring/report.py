@@ -10,6 +10,7 @@ import json
 import sqlite3
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from statistics import median
 from typing import NamedTuple
 
 from pydantic import Field
@@ -18,9 +19,9 @@ from exercise.journal import JOURNAL_FILE, Event, read_events, read_meta
 from scenarios.errors import BallotdrillError
 from scenarios.scenario import ScenarioFile
 from scenarios.timefmt import format_clock
-from scoring.findings import QUEUE_P90, Analysis, analyse
+from scoring.findings import QUEUE_P90, Analysis, analyse, shift_text
 from scoring.load import actor_names
-from scoring.model import Frozen, Scores
+from scoring.model import Frozen, IncidentTimes, Scores, r3
 from scoring.narrative import incident_label, narratives
 from scoring.ratings import RATING_NAMES, THRESHOLDS
 from scoring.score import score
@@ -33,6 +34,8 @@ class Participant(Frozen):
     name: str
     description: str = ""
     staff: int = 0
+    shifts: list[tuple[str, str, int]] = Field(default_factory=list)
+    staff_text: str = ""
     level: str | None = None
 
 
@@ -63,6 +66,27 @@ class Overview(Frozen):
     injects: int = 0
 
 
+class BackgroundGroup(Frozen):
+    """The arrivals of one background inject (``every:``), summarised.
+
+    ``open``: arrivals not contained by the end of the run (as the incident table flags them).
+    Medians are over the arrivals that got that far; harm is summed over all of them.
+    """
+
+    inject: str
+    title: str = ""
+    type: str = ""
+    count: int = 0
+    open: int = 0
+    median_detect: float | None = None
+    median_contain: float | None = None
+    median_resolve: float | None = None
+    reach: float = 0.0
+    voter_minutes: float = 0.0
+    station_minutes: float = 0.0
+    incidents: list[str] = Field(default_factory=list)
+
+
 class Report(Frozen):
     """Everything the renderers show."""
 
@@ -71,6 +95,9 @@ class Report(Frozen):
     analysis: Analysis
     narratives: dict[str, list[str]] = Field(default_factory=dict)
     incident_labels: dict[str, str] = Field(default_factory=dict)
+    incident_headings: dict[str, str] = Field(default_factory=dict)
+    scripted: list[str] = Field(default_factory=list)
+    background: list[BackgroundGroup] = Field(default_factory=list)
     actor_names: dict[str, str] = Field(default_factory=dict)
     rating_scale: dict[str, str] = Field(default_factory=lambda: dict(RATING_NAMES))
     thresholds: list[tuple[str, str, str]] = Field(default_factory=lambda: list(THRESHOLDS))
@@ -107,15 +134,55 @@ def build_report(events: Sequence[Event], doc: ScenarioFile, scenario_name: str,
         structure=structure.name, structure_description=structure.description, seed=scores.seed,
         date=(meta or {}).get("date") or None,
         window=f"{format_clock(scenario.start)} to {format_clock(scenario.end)}",
-        participants=[Participant(key=k, name=a.name or k, description=a.description, staff=a.staff, level=a.level)
+        participants=[Participant(key=k, name=a.name or k, description=a.description, staff=a.staff,
+                                  shifts=[(s.start, s.end, s.staff) for s in a.shifts],
+                                  staff_text=staff_text(a.staff, [(s.start, s.end, s.staff) for s in a.shifts]),
+                                  level=a.level)
                       for k, a in structure.actors.items()],
         objectives=[ObjectiveLine(id=o.id, capability=o.capability, description=o.description,
                                   measure=f"{o.measure.kind}: {o.measure.subject}", target=str(o.target))
                     for o in scenario.objectives],
         injects=len(scenario.injects),
     )
-    return Report(overview=overview, scores=scores, analysis=analyse(scores, names),
-                  narratives=narratives(events, names, scores.start), incident_labels=labels, actor_names=names)
+    scripted = sorted((i for i in scores.incidents if not i.background), key=lambda i: (i.started_at, i.incident))
+    headings = {i.incident: f"{i.incident}: {i.title}" if i.title else labels.get(i.incident, i.incident)
+                for i in scores.incidents}
+    return Report(overview=overview, scores=scores, analysis=analyse(scores, names, structure),
+                  narratives=narratives(events, names, scores.start), incident_labels=labels,
+                  incident_headings=headings, scripted=[i.incident for i in scripted],
+                  background=background_groups(scores), actor_names=names)
+
+
+def staff_text(staff: int, shifts: Sequence[tuple[str, str, int]]) -> str:
+    """``0 (240 06:30–22:00)``: the baseline staff, then each daily shift's staff and hours."""
+    if not shifts:
+        return str(staff)
+    return f"{staff} (" + ", ".join(f"{n} {shift_text(a, b)}" for a, b, n in shifts) + ")"
+
+
+def background_groups(scores: Scores) -> list[BackgroundGroup]:
+    """One summary per background inject, in the order of its first arrival."""
+    groups: dict[str, list[IncidentTimes]] = {}
+    for inc in scores.incidents:
+        if inc.background:
+            groups.setdefault(inc.inject, []).append(inc)
+    harm = {h.incident: h for h in scores.harm}
+
+    def mid(values: list[float | None]) -> float | None:
+        known = [v for v in values if v is not None]
+        return r3(median(known)) if known else None
+
+    out: list[BackgroundGroup] = []
+    for inject, incs in groups.items():
+        harms = [harm[i.incident] for i in incs if i.incident in harm]
+        out.append(BackgroundGroup(
+            inject=inject, title=incs[0].title, type=incs[0].type, count=len(incs),
+            open=sum(h.open for h in harms),
+            median_detect=mid([i.to_detect for i in incs]), median_contain=mid([i.to_contain for i in incs]),
+            median_resolve=mid([i.to_resolve for i in incs]),
+            reach=r3(sum(h.reach for h in harms)), voter_minutes=r3(sum(h.voter_minutes for h in harms)),
+            station_minutes=r3(sum(h.station_minutes for h in harms)), incidents=[i.incident for i in incs]))
+    return out
 
 
 class Run(NamedTuple):
