@@ -15,6 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 import cli
+import scenarios
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT_FILES = {"journal.sqlite", "report.html", "report.md", "scores.json"}
@@ -112,11 +113,14 @@ def base(work: Path) -> dict[str, Any]:
 # --- the built-in default scenario -----------------------------------------------------------------------------------
 
 def test_run_without_a_scenario_runs_the_default_into_runs_and_never_reuses_a_folder(tmp_path: Path) -> None:
+    library = scenarios.load_file(scenarios.library_path())
+    name = library.default_scenario
+    default = library.scenarios[name]
     first = bd("run", "--json", cwd=tmp_path)
     data = summary(first)
-    assert data["scenario"] == "combined-hybrid-day"
-    folder = tmp_path / "runs" / "combined-hybrid-day-seed1"
-    assert data["out"] == str(Path("runs") / "combined-hybrid-day-seed1")
+    assert data["scenario"] == name
+    folder = tmp_path / "runs" / f"{name}-seed1"
+    assert data["out"] == str(Path("runs") / f"{name}-seed1")
     assert {p.name for p in folder.iterdir()} >= REPORT_FILES
     assert all((folder / name).stat().st_size > 0 for name in REPORT_FILES)
     assert data["events"] > 100
@@ -133,19 +137,19 @@ def test_run_without_a_scenario_runs_the_default_into_runs_and_never_reuses_a_fo
         for key in ("detect", "contain", "resolve"):
             assert key in times, incident
             assert times[key] is None or isinstance(times[key], int | float)
-    assert data["minutes"] == 1140.0
+    assert data["minutes"] == default.end - default.start
 
     # human output goes to stderr only
-    assert "combined-hybrid-day seed 1:" in first.stderr
-    assert "report: runs/combined-hybrid-day-seed1/report.html" in first.stderr
+    assert f"{name} seed 1:" in first.stderr
+    assert f"report: runs/{name}-seed1/report.html" in first.stderr
     assert "journal events" not in first.stdout
 
     second = ok(bd("run", cwd=tmp_path))
     assert second.stdout == ""
     names = {p.name for p in (tmp_path / "runs").iterdir()}
-    assert names == {"combined-hybrid-day-seed1", "combined-hybrid-day-seed1-2"}
-    assert {p.name for p in (tmp_path / "runs" / "combined-hybrid-day-seed1-2").iterdir()} >= REPORT_FILES
-    assert "runs/combined-hybrid-day-seed1-2/report.html" in second.stderr
+    assert names == {f"{name}-seed1", f"{name}-seed1-2"}
+    assert {p.name for p in (tmp_path / "runs" / f"{name}-seed1-2").iterdir()} >= REPORT_FILES
+    assert f"runs/{name}-seed1-2/report.html" in second.stderr
 
 
 # --- a small file -----------------------------------------------------------------------------------------------------
