@@ -528,10 +528,13 @@ class Exercise:
     # -- player actions --------------------------------------------------------------------------
 
     def take_action(self, actor: str, action: str, incident: str | None = None, by: str = "player") -> None:
-        """A spontaneous action; starts, once per incident, the procedures it triggers for ``incident``."""
+        """A spontaneous action; starts, once per incident, the procedures it triggers for ``incident``.
+
+        Only for a detected incident: procedures never start before detection (docs/journal.md).
+        """
         self.journal.record(self.env.now, "action_taken", incident, actor, None, {"action": action, "by": by})
         state = self.incidents.get(incident) if incident is not None else None
-        if state is None or state.resolved_at is not None:
+        if state is None or state.resolved_at is not None or state.detected_at is None:
             return
         spec = state.spec
         for name, proc in self.structure.procedures.items():

@@ -54,13 +54,14 @@ class IncidentState:
         gives ``threshold``; the delay is stepped up until ``reach(started_at + delay)`` exceeds it.
         """
         wave = self.spec.reach
-        if wave is None or threshold >= wave.cap:
+        if wave is None or threshold >= wave.cap or self.contained_at is not None:
             return None
         if threshold < wave.initial:
             return 0.0
         delay = wave.doubling * math.log2((threshold + 1) / wave.initial)
-        while self.reach(self.started_at + delay) <= threshold:
-            delay = math.nextafter(delay, math.inf)
+        start = self.started_at
+        while self.reach(start + delay) <= threshold:  # a few steps at most: each moves the sum by one unit
+            delay = max(math.nextafter(delay, math.inf), math.nextafter(start + delay, math.inf) - start)
         return delay
 
     def harm(self, t: float) -> dict[str, Any]:
