@@ -74,6 +74,7 @@ def run_exercise(doc: ScenarioFile, scenario: str, *, seed: int = 0, until_clock
         provider = RecordedDecisions(decisions)
     exercise = Exercise(doc, scenario, journal, seed=seed, decisions=provider)
     try:
+        exercise.start(until)  # run_started records where the whole run stops, not the first chunk's end
         if progress is None:
             exercise.run(until)
         else:
