@@ -316,14 +316,34 @@ def export(
         raise scenarios.BallotdrillError(f"{exc.filename}: cannot write ({exc.strerror})") from None
 
 
+def _is(exc: BaseException, name: str) -> bool:
+    """Whether ``exc`` is a click-style ``name`` (typer vendors click in newer releases, so match by class name)."""
+    return any(klass.__name__ == name for klass in type(exc).__mro__)
+
+
 def main() -> None:
-    """Entry point: run the app; user errors become one line and exit status 2."""
+    """Entry point: user errors (bad files, flags, names) become one line on stderr and exit status 2."""
     try:
-        app()
+        status = app(standalone_mode=False, prog_name="ballotdrill")
     except scenarios.BallotdrillError as exc:
         for line in str(exc).splitlines():
             _say(line)
-        sys.exit(EXIT_BAD_INPUT)
+        status = EXIT_BAD_INPUT
+    except Exception as exc:
+        if _is(exc, "NoArgsIsHelpError"):
+            err.print(exc.format_message(), markup=False, highlight=False)  # type: ignore[attr-defined]
+            status = 0
+        elif _is(exc, "UsageError"):
+            ctx = getattr(exc, "ctx", None)
+            where = ctx.command_path if ctx is not None else "ballotdrill"
+            _say(f"{where}: {exc.format_message()} (see '{where} --help')")  # type: ignore[attr-defined]
+            status = EXIT_BAD_INPUT
+        elif _is(exc, "Abort"):
+            _say("interrupted")
+            status = 130
+        else:
+            raise
+    sys.exit(status if isinstance(status, int) else 0)
 
 
 if __name__ == "__main__":

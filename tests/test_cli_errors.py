@@ -50,6 +50,12 @@ class Case(NamedTuple):
 
 
 CASES: dict[str, Case] = {
+    # the command line itself
+    "seed-not-a-number": Case(("run", "--seed", "abc"),
+                              ("ballotdrill run:", "'--seed'", "see 'ballotdrill run --help'")),
+    "misspelt-option": Case(("run", "--sed", "3"), ("No such option: --sed", "--seed")),
+    "unknown-command": Case(("frobnicate",), ("No such command 'frobnicate'",)),
+    "missing-argument": Case(("validate",), ("ballotdrill validate:", "Missing argument")),
     # run
     "unknown-scenario": Case(("run", "combined-hybrid-dya"),
                              ("no scenario 'combined-hybrid-dya'", "did you mean 'combined-hybrid-day'?")),
