@@ -64,7 +64,7 @@ def compare(a: Scores, b: Scores, label_a: str = "A", label_b: str = "B") -> Com
     for field, lower in (("incidents", None), ("open_incidents", True), ("steps_completed", None),
                          ("late_steps", True), ("deadlines_missed", True), ("handoffs", None),
                          ("handoff_failures", True), ("drops", True), ("reroutes", True), ("ping_pongs", True),
-                         ("unstaffed_queued", True), ("decisions_defaulted", True), ("on_time", False),
+                         ("unstaffed_queued", True), ("decisions_defaulted", None), ("on_time", False),
                          ("reach", True), ("voter_minutes", True), ("station_minutes", True)):
         rows.append(_num_row("totals", "run", field, getattr(a.totals, field), getattr(b.totals, field), lower))
     for oid, x, y in _pairs(a.objectives, b.objectives, lambda o: o.id):

@@ -102,6 +102,7 @@ def measure_objective(objective: Objective, events: Sequence[Event], steps: Sequ
     value: float | None = None
     evidence: list[int] = []
     reason_prefix = ""
+    open_text = ""
     interval = objective.measure.interval
     if interval is not None:
         first, last = find_point(events, interval.start), find_point(events, interval.end)
@@ -127,6 +128,7 @@ def measure_objective(objective: Objective, events: Sequence[Event], steps: Sequ
             if row.open:
                 at_end = measure_value(kind, measured)
                 reason_prefix = f"incident {incident} was never contained ({at_end} at the end); "
+                open_text = f"{at_end} at the end, not contained"
             else:
                 value = measured
     rating, reason = rate(value, target, lower)
@@ -134,6 +136,6 @@ def measure_objective(objective: Objective, events: Sequence[Event], steps: Sequ
     return ObjectiveResult(
         id=objective.id, capability=objective.capability, description=objective.description, kind=kind,
         subject=objective.measure.subject, target=r3(target), target_text=str(target_text), value=value,
-        value_text=measure_value(kind, value), lower_is_better=lower, rating=rating,
+        value_text=open_text or measure_value(kind, value), lower_is_better=lower, rating=rating,
         reason=reason_prefix + reason, evidence=sorted(evidence),
     )

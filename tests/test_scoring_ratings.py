@@ -43,6 +43,7 @@ def test_objectives_on_the_sample_run() -> None:
     assert (o3.value, o3.rating) == (0.333, "U")  # 1 of 3 on time < 0.45
     assert o3.evidence == [11, 18, 28]
     assert (o4.value, o4.rating) == (None, "U") and "never contained" in o4.reason
+    assert o4.value_text.endswith("at the end, not contained")  # the evaluator still sees how bad it got
 
 
 def _doc_with(objective: str) -> str:
