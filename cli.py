@@ -276,20 +276,23 @@ def report(
 def compare(
     folder_a: Annotated[Path, typer.Argument(help="First run folder.")],
     folder_b: Annotated[Path, typer.Argument(help="Second run folder.")],
+    only_changed: Annotated[bool, typer.Option("--changed", help="Show only the measures that differ.")] = False,
     json_out: JsonOption = False,
 ) -> None:
-    """Compare two runs: every measure and rating side by side, with the difference."""
+    """Compare two runs (A and B): every measure and rating side by side, with the difference."""
     runs = [load_run(f) for f in (folder_a, folder_b)]
     a, b = (score(r.events, r.doc, r.scenario) for r in runs)
     comparison = compare_scores(a, b, str(folder_a), str(folder_b))
     if json_out:
         sys.stdout.write(comparison_json(comparison))
         return
-    header, *rows = comparison_rows(comparison)
-    table = _table(f"{folder_a} vs {folder_b}", header)
+    header, *rows = comparison_rows(comparison, only_changed)
+    table = _table(f"A = {folder_a} · B = {folder_b}", header)
     for row in rows:
         _add_row(table, *row)
     err.print(table)
+    if only_changed and not rows:
+        _say("the two runs do not differ on any measure")
 
 
 @app.command()

@@ -102,12 +102,18 @@ def _cell(value: float | str | None) -> str:
     return str(value)
 
 
-def comparison_rows(comparison: Comparison) -> list[list[str]]:
-    """Header + rows of strings, for a rich table: section, item, measure, A, B, B−A, better."""
-    header = ["section", "item", "measure", comparison.a, comparison.b, "B − A", "better"]
+def changed(row: ComparisonRow) -> bool:
+    """Whether the two runs differ on this row."""
+    return row.a != row.b
+
+
+def comparison_rows(comparison: Comparison, only_changed: bool = False) -> list[list[str]]:
+    """Header + rows of strings, for a rich table: section, item, measure, A, B, B−A, better (A or B)."""
+    header = ["section", "item", "measure", "A", "B", "B − A", "better"]
     body = [[r.section, r.item, r.measure, _cell(r.a), _cell(r.b),
              "" if r.diff is None else f"{r.diff:+g}",
-             {"a": comparison.a, "b": comparison.b}.get(r.better, r.better)] for r in comparison.rows]
+             {"a": "A", "b": "B"}.get(r.better, r.better)]
+            for r in comparison.rows if changed(r) or not only_changed]
     return [header, *body]
 
 

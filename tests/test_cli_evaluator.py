@@ -125,7 +125,7 @@ def test_compare_prints_a_table_on_stderr(work: Path, run_a: Path, run_b: Path) 
     result = bd("compare", "runs/small-seed3", "runs/small-seed3-2", cwd=work)
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""
-    assert "runs/small-seed3 vs runs/small-seed3-2" in result.stderr
+    assert "A = runs/small-seed3 · B = runs/small-seed3-2" in result.stderr
     assert "incidents" in result.stderr and "cert" in result.stderr and "O1" in result.stderr
 
 

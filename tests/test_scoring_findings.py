@@ -96,8 +96,10 @@ def test_compare_same_run_is_all_same_and_differences_are_signed() -> None:
     rating = next(r for r in diff.rows if (r.section, r.item, r.measure) == ("objective", "O1", "rating"))
     assert (rating.a, rating.b, rating.better) == ("M", "M", "same")
     table = comparison_rows(diff)
-    assert table[0] == ["section", "item", "measure", "base", "slow", "B − A", "better"]
-    assert ["load", "interior", "wait_p90", "16", "40", "+24", "base"] in table
+    assert table[0] == ["section", "item", "measure", "A", "B", "B − A", "better"]
+    assert ["load", "interior", "wait_p90", "16", "40", "+24", "A"] in table
+    changed = comparison_rows(diff, only_changed=True)[1:]
+    assert changed and all(row[3] != row[4] for row in changed) and len(changed) < len(table) - 1
     assert json.loads(comparison_json(diff))["rows"][0]["section"] == "totals"
 
 
