@@ -164,8 +164,13 @@ class Exercise:
         """Call ``action`` at simulation time ``t`` (now if ``t`` is not in the future)."""
         self.env.timeout(max(0.0, t - self.env.now)).callbacks.append(lambda _event: action())
 
-    def start(self, until: float) -> None:
-        """Journal the start, put staff on duty and schedule every inject."""
+    def start(self, until: float | None = None) -> None:
+        """Journal the start, put staff on duty and schedule every inject.
+
+        ``until`` is where the whole run will stop (``run_started.data.until``); default the scenario's end.
+        """
+        if until is None:
+            until = self.horizon
         self._started = True
         self.journal.record(0.0, "run_started", data={
             "scenario": self.name, "seed": self.seed, "start": self.clock0, "end": self.horizon, "until": until})
@@ -184,9 +189,12 @@ class Exercise:
                 self._at(inject.at - self.clock0, lambda i=inject_id, inj=inject: self._timed(i, inj))  # type: ignore[misc]
 
     def run(self, until: float) -> None:
-        """Advance the simulation to ``until`` minutes (the events at ``until`` itself stay pending)."""
+        """Advance the simulation to ``until`` minutes (the events at ``until`` itself stay pending).
+
+        A run played in steps is journalled as stopping at the scenario's end unless :meth:`start` said otherwise.
+        """
         if not self._started:
-            self.start(until)
+            self.start()
         if until > self.env.now:
             self.env.run(until=until)
 

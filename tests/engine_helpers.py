@@ -21,9 +21,17 @@ ROOT = Path(__file__).resolve().parent.parent
 # -- building scenario files ----------------------------------------------------------------------
 
 
+class _NoAliases(yaml.SafeDumper):
+    """The strict loader refuses anchors and aliases: write shared values out in full."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
 def to_yaml(doc: dict[str, Any]) -> str:
     """A scenario file (as plain data) written as YAML the strict loader reads (clock times come out quoted)."""
-    return yaml.safe_dump(doc, sort_keys=False, default_flow_style=None, allow_unicode=True, width=1000)
+    return yaml.dump(doc, Dumper=_NoAliases, sort_keys=False, default_flow_style=None, allow_unicode=True,
+                     width=1000)
 
 
 def load(doc: dict[str, Any] | str, overrides: Sequence[str] = ()) -> ScenarioFile:

@@ -1,0 +1,534 @@
+"""What the engine does, scenario by scenario: shifts, queues, handoffs, decisions, contingencies, escalation,
+harm, actions, early stops. Times in the asserts are minutes since the scenario's start (06:00 unless said).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+from engine_helpers import check_invariants, ended, file_of, kinds, library, load, one, run
+
+from exercise import JOURNAL_FILE, Exercise, RunError, read_meta, run_exercise
+from exercise.decisions import LiveDecisions
+from exercise.journal import Journal, MemorySink
+
+
+def at(clock: str) -> float:
+    """Minutes since 06:00 of an HH:MM clock time on day D."""
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes) - 360
+
+
+def incident(iid: str, clock: str, kind: str = "call", **extra: Any) -> dict[str, Any]:
+    inject: dict[str, Any] = {"id": iid, "at": clock, "incident": {"type": kind, **extra.pop("spec", {})}}
+    inject.update(extra)
+    return inject
+
+
+def checked(data: dict[str, Any], seed: int = 1, **kwargs: Any) -> list[Any]:
+    events = run(data, seed, **kwargs)
+    check_invariants(events)
+    return events
+
+
+# -- shifts ----------------------------------------------------------------------------------------
+
+
+def _shift_file(end: str = "23:00") -> dict[str, Any]:
+    return file_of(
+        {"day-desk": {"staff": 0, "shifts": [{"from": "08:00", "to": "20:00", "staff": 1}]}},
+        {"p": {"trigger": {"type": "call"}, "steps": [{"id": "handle", "actor": "day-desk", "duration": "30m"}]}},
+        [incident("X1", "06:30"), incident("X2", "19:50"), incident("X3", "19:55")], end=end)
+
+
+def test_work_waits_for_the_shift_and_a_shift_end_does_not_interrupt_work() -> None:
+    events = checked(_shift_file())
+    staff = [(e.t, e.data["staff"]) for e in kinds(events, "staff_changed")]
+    assert staff == [(0.0, 0), (at("08:00"), 1), (at("20:00"), 0)]
+    queued = one(events, "step_queued", incident="X1")
+    assert queued.t == at("06:30") and queued.data == {"procedure": "p", "queue": 1, "on_duty": 0}
+    started = one(events, "step_started", incident="X1")
+    assert started.t == at("08:00") and started.data["wait"] == 90
+    # X2 starts at 19:50 and finishes at 20:20, after the shift ended; X3 waits for tomorrow's shift.
+    assert one(events, "step_started", incident="X2").t == at("19:50")
+    assert one(events, "step_completed", incident="X2").t == at("20:20")
+    assert one(events, "step_queued", incident="X3").data["on_duty"] == 1
+    assert not kinds([e for e in events if e.incident == "X3"], "step_started")
+    end = ended(events)
+    assert end.data["open_steps"] == 1 and end.data["open_incidents"] == ["X3"]
+
+
+def test_shifts_repeat_every_day_and_queued_work_starts_with_the_next_shift() -> None:
+    events = checked(_shift_file(end="D+1 12:00"))
+    staff = [(e.t, e.data["staff"]) for e in kinds(events, "staff_changed")]
+    assert staff == [(0.0, 0), (at("08:00"), 1), (at("20:00"), 0), (at("08:00") + 1440, 1)]
+    started = one(events, "step_started", incident="X3")
+    assert started.t == at("08:00") + 1440 and started.data["wait"] == pytest.approx(12 * 60 + 5)
+    assert ended(events).data["open_incidents"] == []
+
+
+def test_a_night_shift_crossing_midnight() -> None:
+    data = file_of({"night": {"staff": 2, "shifts": [{"from": "22:00", "to": "06:00", "staff": 5}]}}, {}, [
+        incident("X1", "13:00")], start="12:00", end="D+1 12:00")
+    staff = [(e.t, e.data["staff"]) for e in kinds(checked(data), "staff_changed")]
+    assert staff == [(0.0, 2), (600.0, 5), (1080.0, 2)]
+
+
+# -- queues ----------------------------------------------------------------------------------------
+
+
+def test_queued_work_is_served_most_severe_first_then_in_arrival_order() -> None:
+    data = file_of(
+        {"desk": {"staff": 1}},
+        {"p": {"trigger": {"type": "call"}, "steps": [{"id": "handle", "actor": "desk", "duration": "1h"}]}},
+        [incident("A", "10:00", spec={"severity": 1}), incident("B", "10:10", spec={"severity": 1}),
+         incident("C", "10:20", spec={"severity": 3}), incident("D", "10:30", spec={"severity": 3}),
+         incident("E", "10:40", spec={"severity": 4})])
+    events = checked(data)
+    order = [e.incident for e in kinds(events, "step_started")]
+    assert order == ["A", "E", "C", "D", "B"]
+    starts = {e.incident: e.t for e in kinds(events, "step_started")}
+    assert [starts[i] for i in order] == [at(c) for c in ("10:00", "11:00", "12:00", "13:00", "14:00")]
+    assert [e.data["queue"] for e in kinds(events, "step_queued")] == [1, 2, 3, 4]
+
+
+# -- handoffs --------------------------------------------------------------------------------------
+
+
+def _handoff_file(c2_reliability: float, **structure: Any) -> dict[str, Any]:
+    return file_of(
+        {"sender": {}, "receiver": {}},
+        {"p": {"trigger": {"type": "call"}, "steps": [
+            {"id": "do", "actor": "receiver", "duration": "10m", **structure.pop("step", {"via": "c1"})}]}},
+        [incident("X1", "10:00", detected_by={"actor": "sender"})],
+        channels={"c1": {"latency": "2m", "reliability": 0, "retries": 1, "fallback": "c2"},
+                  "c2": {"latency": "3m", "reliability": c2_reliability, "retries": 0}},
+        **structure)
+
+
+def _handoff_rows(events: list[Any]) -> list[tuple[Any, ...]]:
+    return [(e.t - at("10:00"), e.kind, e.actor, e.data.get("channel"), e.data.get("attempt", e.data.get("attempts")),
+             e.data.get("next", "-")) for e in kinds(events, "handoff_sent", "handoff_received", "handoff_failed")]
+
+
+def test_a_failing_handoff_is_retried_then_rerouted_then_dropped() -> None:
+    events = checked(_handoff_file(0.0))
+    assert _handoff_rows(events) == [
+        (0.0, "handoff_sent", "sender", "c1", 1, "-"),
+        (2.0, "handoff_failed", "sender", "c1", 1, "c1"),  # retries: 1 -> the same channel again
+        (2.0, "handoff_sent", "sender", "c1", 2, "-"),
+        (4.0, "handoff_failed", "sender", "c1", 2, "c2"),  # then the fallback
+        (4.0, "handoff_sent", "sender", "c2", 3, "-"),
+        (7.0, "handoff_failed", "sender", "c2", 3, None),  # chain exhausted: dropped
+    ]
+    dropped = one(events, "procedure_ended", incident="X1")
+    assert dropped.t == at("10:07") and dropped.data["outcome"] == "dropped"
+    assert not kinds(events, "step_queued", "step_started", "contained")
+    assert ended(events).data["open_incidents"] == ["X1"] and ended(events).data["open_steps"] == 0
+
+
+def test_a_rerouted_handoff_arrives_and_the_step_follows() -> None:
+    events = checked(_handoff_file(1.0))
+    received = one(events, "handoff_received", incident="X1")
+    assert received.t == at("10:07") and received.actor == "receiver"
+    assert received.data == {"procedure": "p", "from": "sender", "channel": "c2", "latency": 7.0, "attempts": 3}
+    assert one(events, "step_started", incident="X1").t == at("10:07")
+    # Received, then queued (or started) at the receiver: never before.
+    assert one(events, "step_started", incident="X1").seq > received.seq
+    assert one(events, "procedure_ended", incident="X1").data["outcome"] == "completed"
+
+
+def test_the_default_channel_carries_handoffs_without_via_and_none_means_direct() -> None:
+    events = checked(_handoff_file(1.0, step={}, default_channel="c2"))
+    assert _handoff_rows(events) == [(0.0, "handoff_sent", "sender", "c2", 1, "-"),
+                                     (3.0, "handoff_received", "receiver", "c2", 1, "-")]
+    events = checked(_handoff_file(1.0, step={}))
+    assert _handoff_rows(events) == [(0.0, "handoff_sent", "sender", None, 1, "-"),
+                                     (0.0, "handoff_received", "receiver", None, 1, "-")]
+
+
+def test_no_handoff_when_the_actor_stays_or_nobody_in_particular_detected() -> None:
+    data = _handoff_file(1.0)
+    data["scenarios"]["s"]["injects"] = [incident("X1", "10:00", detected_by={"actor": "receiver"}),
+                                         incident("X2", "11:00")]
+    events = checked(data)
+    assert not kinds(events, "handoff_sent")
+    assert [e.incident for e in kinds(events, "step_started")] == ["X1", "X2"]
+
+
+# -- decisions -------------------------------------------------------------------------------------
+
+
+def _decision_file() -> dict[str, Any]:
+    return file_of(
+        {"chief": {}, "helper": {}},
+        {"p": {"trigger": {"type": "call"}, "steps": [
+            {"id": "decide", "actor": "chief", "duration": "10m", "decision": {
+                "options": {"go": {"next": "act"}, "stop": {"next": "end"}, "again": {"next": "decide"}},
+                "default": "go", "timeout": "20m"}},
+            {"id": "act", "actor": "chief", "duration": "15m"}]}},
+        [incident("X1", "10:00")])
+
+
+def _decisions(events: list[Any]) -> list[tuple[float, str, str, str]]:
+    return [(e.t, e.data["request"], e.data["option"], e.data["by"]) for e in kinds(events, "decision_made")]
+
+
+def test_batch_takes_the_default_at_once() -> None:
+    events = checked(_decision_file())
+    request = one(events, "decision_requested", incident="X1")
+    assert request.t == at("10:10") and request.actor == "chief" and request.step == "decide"
+    assert request.data == {"procedure": "p", "request": "X1:p:decide:1", "options": ["go", "stop", "again"],
+                            "default": "go", "timeout": 20.0}
+    assert _decisions(events) == [(at("10:10"), "X1:p:decide:1", "go", "default")]
+    assert one(events, "step_completed", step="act").t == at("10:25")
+
+
+def test_recorded_decisions_are_replayed_by_key() -> None:
+    events = checked(_decision_file(), decisions={"X1:p:decide:1": "again", "X1:p:decide:2": "stop"})
+    assert _decisions(events) == [(at("10:10"), "X1:p:decide:1", "again", "recorded"),
+                                  (at("10:20"), "X1:p:decide:2", "stop", "recorded")]
+    assert not [e for e in events if e.step == "act"]
+    assert one(events, "procedure_ended").data["outcome"] == "completed"
+
+
+def test_a_recorded_answer_that_is_not_an_option_falls_back_to_the_default(tmp_path: Path) -> None:
+    events = checked(_decision_file(), decisions={"X1:p:decide:1": "surrender", "Z9:p:decide:1": "stop"})
+    assert _decisions(events) == [(at("10:10"), "X1:p:decide:1", "go", "default")]
+    # the record is kept with the run
+    recorded = {"X1:p:decide:1": "stop"}
+    run_exercise(load(_decision_file()), "s", seed=1, decisions=recorded, out=tmp_path / "r")
+    assert json.loads(read_meta(tmp_path / "r" / JOURNAL_FILE)["decisions"]) == recorded
+
+
+def _live(played: set[str]) -> tuple[Exercise, MemorySink]:
+    sink = MemorySink()
+    ex = Exercise(load(_decision_file()), "s", Journal(sink), seed=1, decisions=LiveDecisions(played))
+    return ex, sink
+
+
+def test_a_live_player_answers_before_the_timeout() -> None:
+    ex, sink = _live({"chief"})
+    ex.run(at("10:15"))
+    assert list(ex.pending) == ["X1:p:decide:1"]
+    assert not ex.answer("X1:p:decide:1", "surrender"), "an unknown option is refused"
+    assert not ex.answer("X1:p:decide:7", "stop"), "an unknown request is refused"
+    assert ex.answer("X1:p:decide:1", "stop")
+    ex.run(at("23:00"))
+    ex.finish()
+    events = sink.events()
+    check_invariants(events)
+    assert _decisions(events) == [(at("10:15"), "X1:p:decide:1", "stop", "player")]
+    assert events[0].data["until"] == at("23:00"), "a run played in steps stops at the scenario's end"
+    assert not ex.pending and not [e for e in events if e.step == "act"]
+    assert not ex.answer("X1:p:decide:1", "go"), "an answered request is no longer pending"
+
+
+def test_an_unanswered_live_decision_times_out_to_the_default() -> None:
+    ex, sink = _live({"chief"})
+    ex.run(at("10:29"))
+    assert "X1:p:decide:1" in ex.pending
+    ex.run(at("23:00"))
+    ex.finish()
+    events = sink.events()
+    check_invariants(events)
+    assert _decisions(events) == [(at("10:30"), "X1:p:decide:1", "go", "timeout")]
+    assert one(events, "step_completed", step="act").t == at("10:45")
+
+
+def test_a_pending_live_decision_is_open_work_when_the_run_stops() -> None:
+    ex, sink = _live({"chief"})
+    ex.run(at("10:20"))
+    ex.finish()
+    events = sink.events()
+    check_invariants(events)
+    assert ended(events).data["open_steps"] == 1 and ended(events).data["open_incidents"] == ["X1"]
+
+
+def test_actors_nobody_plays_take_the_default() -> None:
+    events = run(load(_decision_file()), 1, provider=LiveDecisions({"helper"}))
+    assert _decisions(events) == [(at("10:10"), "X1:p:decide:1", "go", "default")]
+
+
+# -- contingency injects ---------------------------------------------------------------------------
+
+
+def _contingency_file(extra: list[dict[str, Any]]) -> dict[str, Any]:
+    return file_of(
+        {"desk": {}, "gov": {"level": "provincial"}},
+        {"p": {"trigger": {"type": "outage"}, "steps": [
+            {"id": "assess", "actor": "desk", "duration": "30m", "escalate": "provincial"}]}},
+        [incident("X1", "10:00", "outage", spec={"duration": "2h"}), *extra])
+
+
+def _released(events: list[Any]) -> dict[str, float]:
+    return {e.data["inject"]: e.t for e in kinds(events, "inject_delivered") if e.data["contingency"]}
+
+
+def test_checked_contingencies_are_released_only_if_the_condition_holds_at_their_time() -> None:
+    def message(iid: str, clock: str, when: dict[str, Any]) -> dict[str, Any]:
+        return {"id": iid, "at": clock, "when": {"incident": "X1", **when}, "message": {"to": "desk", "text": iid}}
+
+    events = checked(_contingency_file([
+        message("C1", "11:00", {"is_not": "contained"}),   # holds: X1 runs until 12:00
+        message("C2", "13:00", {"is_not": "contained"}),   # no longer
+        message("C3", "13:00", {"is": "contained"}),
+        message("C4", "08:00", {"is_not": "detected"}),    # before X1 starts: is_not holds ...
+        message("C5", "08:00", {"is": "started"}),         # ... and is does not
+        message("C6", "11:00", {"is": "escalated", "level": "provincial"}),
+        message("C7", "11:00", {"is": "escalated", "level": "federal"}),
+    ]))
+    assert _released(events) == {"C4": at("08:00"), "C1": at("11:00"), "C6": at("11:00"), "C3": at("13:00")}
+    c1 = one(events, "inject_delivered", step=None, actor="desk", t=at("11:00"), incident=None,
+             data={"inject": "C1", "type": "message", "text": "C1", "from": "", "contingency": True})
+    assert c1.kind == "inject_delivered"
+
+
+def test_a_contingency_without_a_time_is_released_when_its_state_arrives() -> None:
+    events = checked(_contingency_file([
+        {"id": "W1", "when": {"incident": "X1", "is": "escalated"}, "message": {"to": "gov", "text": "up"}},
+        {"id": "W2", "when": {"incident": "X1", "is": "contained"},
+         "incident": {"id": "Y1", "type": "outage", "severity": 4}},
+        {"id": "W3", "when": {"incident": "X1", "is": "detected"}, "message": {"to": "desk", "text": "seen"}},
+    ]))
+    assert one(events, "escalated", incident="X1").t == at("10:30")
+    assert _released(events) == {"W3": at("10:00"), "W1": at("10:30"), "W2": at("12:00")}
+    y1 = one(events, "incident_started", incident="Y1")
+    assert y1.t == at("12:00") and y1.data["inject"] == "W2" and y1.data["severity"] == 4
+    assert one(events, "inject_delivered", incident="Y1").seq < y1.seq
+
+
+WAVE = {"type": "rumour", "reach": {"initial": 500, "doubling": "40m", "cap": 400000}}
+
+
+@pytest.mark.parametrize("threshold", [499, 500, 1000, 1500, 2000, 7000, 10000, 12345, 50000, 399999])
+def test_reach_above_is_released_when_the_wave_crosses_the_threshold(threshold: int) -> None:
+    data = file_of({"desk": {}}, {}, [
+        {"id": "N1", "at": "10:00", "incident": WAVE},
+        {"id": "C1", "when": {"incident": "N1", "reach_above": threshold}, "message": {"to": "desk", "text": "viral"}}])
+    events = checked(data)
+    crossing = 40 * math.log2((threshold + 1) / 500) if threshold >= 500 else 0.0
+    assert _released(events) == {"C1": pytest.approx(at("10:00") + crossing, abs=1e-6)}
+    released = _released(events)["C1"] - at("10:00")
+    assert min(400000, int(500 * 2 ** (released / 40))) > threshold
+    assert int(500 * 2 ** ((released - 1e-6) / 40)) <= threshold or threshold < 500
+
+
+def test_reach_above_is_not_released_for_a_wave_contained_first_or_capped_below() -> None:
+    contained = {**WAVE, "duration": "30m"}
+    data = file_of({"desk": {}}, {}, [
+        {"id": "N1", "at": "10:00", "incident": contained},
+        {"id": "N2", "at": "10:00", "incident": {"id": "N2", **WAVE}},
+        {"id": "C1", "when": {"incident": "N1", "reach_above": 1000}, "message": {"to": "desk", "text": "a"}},
+        {"id": "C2", "when": {"incident": "N2", "reach_above": 400000}, "message": {"to": "desk", "text": "b"}}])
+    events = checked(data)
+    assert _released(events) == {}
+    assert one(events, "contained", incident="N1").data["reach"] == int(500 * 2 ** (30 / 40))
+
+
+def test_library_reach_contingency_is_released_when_the_wave_is_left_to_grow() -> None:
+    """results-night-ddos C2 (N1 reach above 50,000): with nobody to counter the wave, it must come."""
+    doc = library()
+    sc = doc.scenarios["results-night-ddos"]
+    for seed in (1, 2, 3):
+        events = run(doc, seed, "results-night-ddos")
+        reach = {e.incident: e.data.get("reach") for e in kinds(events, "contained")}
+        n1 = reach.get("N1", ended(events).data["harm"].get("N1", {}).get("reach"))
+        released = "C2" in _released(events)
+        assert released == (n1 is not None and n1 > 50000), (seed, n1)
+    assert sc.start < sc.end
+
+
+# -- escalation ------------------------------------------------------------------------------------
+
+
+def _escalation_file(injects: list[dict[str, Any]]) -> dict[str, Any]:
+    return file_of(
+        {"mayor": {}, "governor": {"level": "provincial"}, "minister": {"level": "federal"},
+         "cabinet": {"level": "federal"}},
+        {"local": {"trigger": {"type": "riot"}, "steps": [
+            {"id": "assess", "actor": "mayor", "duration": "20m", "escalate": "provincial"}]},
+         "province": {"trigger": {"level": "provincial"}, "steps": [
+             {"id": "coordinate", "actor": "governor", "duration": "1h", "escalate": "federal"}]},
+         "nation": {"trigger": {"level": "federal", "min_severity": 3}, "steps": [
+             {"id": "convene", "actor": "minister", "duration": "30m"}]}},
+        injects)
+
+
+def test_escalation_starts_level_procedures_and_lists_the_level_actors() -> None:
+    events = checked(_escalation_file([incident("X1", "10:00", "riot", spec={"severity": 3})]))
+    escalated = kinds(events, "escalated")
+    assert [(e.t, e.data) for e in escalated] == [
+        (at("10:20"), {"from": "municipal", "to": "provincial", "by": "mayor", "actors": ["governor"]}),
+        (at("11:20"), {"from": "provincial", "to": "federal", "by": "governor", "actors": ["minister", "cabinet"]}),
+    ]
+    started = [(e.t, e.data["procedure"]) for e in kinds(events, "procedure_started")]
+    assert started == [(at("10:00"), "local"), (at("10:20"), "province"), (at("11:20"), "nation")]
+    # The escalating actor is the new procedure's origin: its first step is a handoff.
+    sent = [(e.t, e.actor, e.data["to"]) for e in kinds(events, "handoff_sent")]
+    assert sent == [(at("10:20"), "mayor", "governor"), (at("11:20"), "governor", "minister")]
+
+
+def test_an_incident_starting_high_runs_every_level_below_and_is_never_lowered() -> None:
+    events = checked(_escalation_file([incident("X1", "10:00", "riot", spec={"severity": 3, "level": "federal"}),
+                                       incident("X2", "10:00", "riot", spec={"severity": 1})]))
+    x1 = {e.data["procedure"] for e in kinds(events, "procedure_started") if e.incident == "X1"}
+    assert x1 == {"local", "province", "nation"}
+    assert not [e for e in kinds(events, "escalated") if e.incident == "X1"]
+    # severity 1 does not reach the federal procedure's min_severity
+    x2 = [e.data["procedure"] for e in kinds(events, "procedure_started") if e.incident == "X2"]
+    assert x2 == ["local", "province"]
+    assert [e.data["to"] for e in kinds(events, "escalated") if e.incident == "X2"] == ["provincial", "federal"]
+
+
+# -- harm ------------------------------------------------------------------------------------------
+
+
+def test_harm_grows_until_containment_and_is_reported_for_open_incidents() -> None:
+    wave = {"reach": {"initial": 100, "doubling": "30m", "cap": 1000}, "voters": 10, "stations": 2}
+    data = file_of(
+        {"desk": {"staff": 3}},
+        {"fast": {"trigger": {"type": "fast"}, "steps": [
+            {"id": "fix", "actor": "desk", "duration": "1h", "effect": {"contain": 1.0}}]},
+         "slow": {"trigger": {"type": "slow"}, "steps": [
+             {"id": "fix-slowly", "actor": "desk", "duration": "200m", "effect": {"resolve": True}}]}},
+        [incident("W1", "10:00", "fast", spec=wave), incident("W2", "10:00", "slow", spec=wave),
+         incident("W3", "20:00", "none", spec=wave),
+         incident("W4", "10:00", "none", spec={"duration": "45m", "voters": 1000, "throughput": 0.5})])
+    events = checked(data)
+    w1 = one(events, "contained", incident="W1")
+    assert (w1.t, w1.actor) == (at("11:00"), "desk")
+    assert w1.data == {"how": "effect", "reach": 400, "voter_minutes": 600.0, "station_minutes": 120.0}
+    w2 = one(events, "contained", incident="W2")
+    assert w2.data == {"how": "effect", "reach": 1000, "voter_minutes": 2000.0, "station_minutes": 400.0}
+    w4 = one(events, "contained", incident="W4")
+    assert (w4.t, w4.actor, w4.data) == (at("10:45"), None, {"how": "ended", "voter_minutes": 45000.0})
+    assert one(events, "incident_started", incident="W4").data["throughput"] == 0.5
+    end = ended(events)
+    assert end.data["open_incidents"] == ["W3"]
+    assert end.data["harm"] == {"W3": {"reach": min(1000, int(100 * 2 ** (180 / 30))), "voter_minutes": 1800.0,
+                                       "station_minutes": 360.0}}
+    assert {e.incident for e in kinds(events, "resolved")} == {"W1", "W2", "W4"}
+
+
+def test_an_incident_that_ends_before_detection_starts_no_procedure() -> None:
+    data = file_of({"desk": {}}, {"p": {"trigger": {"type": "x"}, "steps": [{"id": "s", "actor": "desk"}]}}, [
+        incident("X1", "10:00", "x", spec={"duration": "10m"}, detected_by={"actor": "desk", "after": "30m"})])
+    events = checked(data)
+    assert [(e.t, e.kind) for e in events if e.incident == "X1"][-3:] == [
+        (at("10:10"), "contained"), (at("10:10"), "resolved"), (at("10:30"), "detected")]
+    assert not kinds(events, "procedure_started")
+
+
+# -- actions, background arrivals, messages -------------------------------------------------------------
+
+
+def _action_file(injects: list[dict[str, Any]]) -> dict[str, Any]:
+    return file_of(
+        {"cell": {"actions": ["convene", "shout"]}, "platform": {}},
+        {"meet": {"trigger": {"action": "convene", "min_severity": 2}, "steps": [
+            {"id": "meeting", "actor": "platform", "duration": "1h"}]}},
+        injects)
+
+
+def test_scripted_actions_start_action_procedures_once_per_incident() -> None:
+    act = [{"id": f"A{k}", "at": clock, "action": {"actor": "cell", "name": "convene", "incident": "X1"}}
+           for k, clock in enumerate(["11:00", "12:00"])]
+    events = checked(_action_file([incident("X1", "10:00", "x"), *act,
+                                   {"id": "A9", "at": "11:30", "action": {"actor": "cell", "name": "shout"}}]))
+    taken = [(e.t, e.incident, e.data) for e in kinds(events, "action_taken")]
+    assert taken == [(at("11:00"), "X1", {"action": "convene", "by": "scenario"}),
+                     (at("11:30"), None, {"action": "shout", "by": "scenario"}),
+                     (at("12:00"), "X1", {"action": "convene", "by": "scenario"})]
+    started = kinds(events, "procedure_started")
+    assert [(e.t, e.data) for e in started] == [(at("11:00"), {"procedure": "meet", "run": 1})]
+    assert one(events, "handoff_sent").actor == "cell"  # the actor who took the action is the origin
+
+
+def test_actions_respect_the_trigger_severity_and_need_a_detected_incident() -> None:
+    events = checked(_action_file([
+        incident("LOW", "10:00", "x", spec={"severity": 1}),
+        incident("LATE", "10:00", "x", detected_by={"actor": "cell", "after": "2h"}),
+        *[{"id": f"A{i}", "at": "11:00", "action": {"actor": "cell", "name": "convene", "incident": i}}
+          for i in ("LOW", "LATE")]]))
+    assert len(kinds(events, "action_taken")) == 2
+    assert not kinds(events, "procedure_started")
+
+
+def test_background_arrivals_are_numbered_limited_and_kept_in_their_window() -> None:
+    data = file_of({"desk": {}}, {}, [
+        {"id": "B1", "every": {"dist": "exponential", "mean": "5m"}, "from": "10:00", "to": "12:00", "limit": 7,
+         "incident": {"type": "x", "title": "Queue at the door", "stations": 1}},
+        {"id": "B2", "every": "30m", "from": "14:00", "to": "16:00", "incident": {"id": "Q", "type": "x"}}])
+    events = checked(data)
+    b1 = [e for e in kinds(events, "incident_started") if e.data["inject"] == "B1"]
+    assert [e.incident for e in b1] == [f"B1-{k}" for k in range(1, 8)]
+    assert all(at("10:00") < e.t < at("12:00") for e in b1)
+    assert all(e.data == {"type": "x", "severity": 2, "level": "municipal", "inject": "B1",
+                          "title": "Queue at the door", "stations": 1} for e in b1)
+    b2 = [(e.incident, e.t) for e in kinds(events, "incident_started") if e.data["inject"] == "B2"]
+    assert b2 == [("Q-1", at("14:30")), ("Q-2", at("15:00")), ("Q-3", at("15:30"))]
+    assert not kinds(events, "inject_delivered")
+
+
+def test_messages_are_delivered_to_their_actor() -> None:
+    data = file_of({"desk": {}}, {}, [
+        {"id": "M1", "at": "18:30", "message": {"from": "Newsroom", "to": "desk", "text": "Results: \"where?\""}}])
+    delivered = one(checked(data), "inject_delivered")
+    assert (delivered.t, delivered.incident, delivered.actor) == (at("18:30"), None, "desk")
+    assert delivered.data == {"inject": "M1", "type": "message", "text": "Results: \"where?\"", "from": "Newsroom",
+                              "contingency": False}
+
+
+# -- stopping early and the run folder ------------------------------------------------------------------
+
+
+def test_until_stops_early_and_reports_open_work() -> None:
+    doc = library()
+    name = "opening-equipment-failures"
+    sc = doc.scenarios[name]
+    full = run(doc, 3, name)
+    stop = sc.start + 180
+    early = run(doc, 3, name, until_clock=stop)
+    check_invariants(early)
+    assert early[0].data["until"] == 180 and early[0].data["end"] == sc.end - sc.start
+    assert ended(early).t == 180
+    assert all(e.t <= 180 for e in early)
+    assert ended(early).data["open_steps"] > 0 and ended(early).data["open_incidents"]
+    # Up to the stop, the early run is the full run.
+    same = [e for e in full if e.t < 180]
+    assert early[1:len(same)] == same[1:]
+
+
+@pytest.mark.parametrize("offset", [0, -60, 10**6])
+def test_until_outside_the_window_is_refused(offset: float) -> None:
+    doc = library()
+    sc = doc.scenarios["results-night-ddos"]
+    until = sc.start + offset if offset <= 0 else sc.end + 1
+    with pytest.raises(RunError, match="--until"):
+        run_exercise(doc, "results-night-ddos", until_clock=until)
+
+
+def test_until_at_the_end_is_the_full_run() -> None:
+    doc = library()
+    sc = doc.scenarios["results-night-ddos"]
+    assert run(doc, 2, "results-night-ddos", until_clock=sc.end) == run(doc, 2, "results-night-ddos")
+
+
+def test_progress_chunks_journal_the_same_run(tmp_path: Path) -> None:
+    doc = library()
+    seen: list[tuple[float, float]] = []
+    chunked = run_exercise(doc, "results-night-ddos", seed=2, progress=lambda done, total: seen.append((done, total)),
+                           chunks=7).events
+    assert chunked == run(doc, 2, "results-night-ddos")
+    assert len(seen) == 7 and seen[-1][0] == seen[-1][1] == chunked[0].data["until"]
+
+
+def test_an_output_path_that_is_a_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "taken").write_text("not a folder")
+    with pytest.raises(RunError, match="cannot create"):
+        run_exercise(library(), "results-night-ddos", out=tmp_path / "taken")
