@@ -184,7 +184,11 @@ class Exercise:
                 self._schedule_arrivals(inject_id, inject)
             elif inject.at is None:
                 assert inject.when is not None
-                self._watchers.setdefault(inject.when.incident, []).append((inject_id, inject))
+                if inject.when.is_not is not None:
+                    # Holds from the start until its state arrives, and states never go away: now or never.
+                    self._at(0.0, lambda i=inject_id, inj=inject: self._timed(i, inj))  # type: ignore[misc]
+                else:
+                    self._watchers.setdefault(inject.when.incident, []).append((inject_id, inject))
             else:
                 self._at(inject.at - self.clock0, lambda i=inject_id, inj=inject: self._timed(i, inj))  # type: ignore[misc]
 

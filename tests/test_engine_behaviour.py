@@ -302,6 +302,17 @@ def test_a_contingency_without_a_time_is_released_when_its_state_arrives() -> No
     assert one(events, "inject_delivered", incident="Y1").seq < y1.seq
 
 
+def test_an_is_not_contingency_without_a_time_is_released_at_the_start_or_never() -> None:
+    """Before its incident starts an ``is_not`` condition holds, so it is released at once (the states never leave)."""
+    events = checked(_contingency_file([
+        {"id": "W1", "when": {"incident": "X1", "is_not": "contained"}, "message": {"to": "desk", "text": "a"}},
+        {"id": "W2", "when": {"incident": "Y1", "is_not": "detected"}, "message": {"to": "desk", "text": "b"}},
+        incident("Y1", "06:00", "outage"),
+        {"id": "W3", "when": {"incident": "Y1", "is_not": "detected"}, "message": {"to": "desk", "text": "c"}},
+    ]))
+    assert _released(events) == {"W1": 0.0, "W2": 0.0}
+
+
 WAVE = {"type": "rumour", "reach": {"initial": 500, "doubling": "40m", "cap": 400000}}
 
 
