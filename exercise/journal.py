@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import sqlite3
 import subprocess
 import sys
@@ -71,15 +72,33 @@ _SHAPES: dict[str, tuple[str, ...]] = {
 """The usual data of the most frequent kinds, keys sorted; other data goes through the generic encoder."""
 
 
-def _name(value: str | None) -> str:
-    return "null" if value is None else f'"{value}"'
+_IDENTIFIER = re.compile(r"[A-Za-z0-9_-]*").fullmatch
+
+
+class _Unfit(Exception):
+    """A value the fast encoder cannot write exactly; the row goes through ``json`` instead."""
+
+
+def _name(value: object) -> str:
+    if value is None:
+        return "null"
+    if type(value) is str and _IDENTIFIER(value):
+        return f'"{value}"'
+    raise _Unfit
+
+
+def _number(value: object) -> str:
+    kind = type(value)
+    if kind is int or (kind is float and value - value == 0.0):  # type: ignore[operator]  # finite floats only
+        return repr(value)
+    raise _Unfit
 
 
 def _compile(keys: tuple[str, ...]) -> Callable[[dict[str, Any]], str]:
     """A straight-line encoder for dicts with exactly ``keys`` (numbers, or identifiers for name keys)."""
-    parts = [f"'{',' if i else '{'}\"{key}\":' + {'_name' if key in _NAME_KEYS else 'repr'}(d[{key!r}])"
+    parts = [f"'{',' if i else '{'}\"{key}\":' + {'_name' if key in _NAME_KEYS else '_number'}(d[{key!r}])"
              for i, key in enumerate(keys)]
-    namespace: dict[str, Any] = {"_name": _name}
+    namespace: dict[str, Any] = {"_name": _name, "_number": _number}
     exec(f"def encode(d):\n    return {' + '.join(parts)} + '}}'", namespace)  # fixed source, generated from _SHAPES
     return namespace["encode"]  # type: ignore[no-any-return]
 
@@ -91,7 +110,8 @@ def encode_data(kind: str, data: dict[str, Any] | None) -> str | None:
     """Compact canonical JSON for a row's data (sorted keys, no spaces), or None when empty.
 
     Frequent shapes take a generated encoder that gives the same bytes as ``json`` at a
-    fraction of the cost; anything else (or any surprise) takes ``json``.
+    fraction of the cost; it checks every value (finite numbers, identifiers) and hands
+    anything else to ``json``.
     """
     if not data:
         return None
@@ -99,7 +119,7 @@ def encode_data(kind: str, data: dict[str, Any] | None) -> str | None:
     if fast is not None and len(data) == fast[0]:
         try:
             return fast[1](data)
-        except KeyError:
+        except (KeyError, _Unfit):
             pass
     return _encode(data)
 

@@ -35,8 +35,12 @@ def test_fast_encoders_match_canonical_json(row: tuple[str, dict[str, Any]]) -> 
     assert encode_data(kind, data) == canonical(data)
 
 
-@given(shaped(), st.text(min_size=1, max_size=8), st.text())
-def test_other_shapes_fall_back_to_json(row: tuple[str, dict[str, Any]], key: str, value: str) -> None:
+values = st.one_of(st.text(), st.booleans(), st.none(), st.floats(), st.lists(st.integers(), max_size=2))
+
+
+@given(shaped(), st.one_of(st.text(min_size=1, max_size=8), st.sampled_from(sorted(_NAME_KEYS | {"wait", "run"}))),
+       values)
+def test_other_shapes_and_values_fall_back_to_json(row: tuple[str, dict[str, Any]], key: str, value: Any) -> None:
     kind, data = row
     data = {**data, key: value}
     assert encode_data(kind, data) == canonical(data)
