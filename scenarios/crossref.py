@@ -59,6 +59,7 @@ def _structure(structure: Structure) -> Iterator[Finding]:
                         yield ((*spath, "decision", "options", oname, "next"),
                                _missing("step", option.next, [*ids, END], f"option '{oname}' of {where}"))
         yield from _dead_ends(proc, ppath)
+        yield from _timeless_loops(proc, ppath, structure)
 
 
 def _fallback_cycles(structure: Structure) -> Iterator[Finding]:
@@ -96,6 +97,39 @@ def _dead_ends(proc: Procedure, ppath: Path) -> Iterator[Finding]:
             yield ((*ppath, "steps", i),
                    f"step '{sid}' never reaches the end of its procedure (it loops back with no way out); "
                    "give it a 'next' or an option that leads to 'end'")
+            return
+
+
+def _timeless_loops(proc: Procedure, ppath: Path, structure: Structure) -> Iterator[Finding]:
+    """A loop on the batch path (``next`` or a decision's default) that takes no time would never let time advance."""
+    ids = {s.id: i for i, s in enumerate(proc.steps)}
+    batch_next: list[int | None] = []
+    for i, step in enumerate(proc.steps):
+        nxt = step.decision.options[step.decision.default].next if step.decision else proc.successors(i)[0]
+        if nxt != END and nxt not in ids:
+            return
+        batch_next.append(None if nxt == END else ids[nxt])
+
+    def timeless(i: int) -> bool:
+        step = proc.steps[i]
+        if step.duration.mean > 0:
+            return False
+        following = batch_next[i]
+        if following is None or proc.steps[following].actor == step.actor:
+            return True
+        channel = proc.steps[following].via or structure.default_channel
+        return channel is None or channel not in structure.channels or structure.channels[channel].latency.mean == 0
+
+    for start in range(len(proc.steps)):
+        path, i = [start], batch_next[start]
+        while i is not None and i not in path:
+            path.append(i)
+            i = batch_next[i]
+        if i == start and all(timeless(k) for k in path):
+            loop = " -> ".join(proc.steps[k].id for k in [*path, start])
+            yield ((*ppath, "steps", start),
+                   f"in batch play this procedure loops through steps that take no time ({loop}), so the run "
+                   "would never advance; give one of them a duration or change the decision's default")
             return
 
 

@@ -267,3 +267,41 @@ def test_all_cross_reference_problems_are_reported_at_once_in_file_order() -> No
     text = replace_once(replace_once(BASE, "actor: cell-a}", "actor: cell-x}"), "via: phone", "via: fax")
     text = replace_once(text, 'at: "10:00"', 'at: "05:00"')
     assert [p.line for p in problems(text)] == [13, 14, 21]
+
+
+LOOP = """\
+version: 1
+structure:
+  actors: {a: {}, b: {}}
+  channels:
+    slow: {latency: 2m}
+    instant: {latency: 0m}
+  procedures:
+    p:
+      trigger: {type: x}
+      steps:
+        - {id: look, actor: a}
+        - id: choose
+          actor: a
+          decision: {options: {again: {next: look}, stop: {next: end}}, default: again}
+scenarios:
+  s: {title: t, start: "06:00", end: "07:00", injects: [{at: "06:10", incident: {type: x}}]}
+"""
+
+
+def test_a_batch_loop_that_takes_no_time_is_refused_where_it_starts() -> None:
+    problem = only_problem(LOOP)
+    assert (problem.line, problem.col) == (11, 11)
+    assert "loops through steps that take no time (look -> choose -> look)" in problem.message
+    assert "give one of them a duration or change the decision's default" in problem.message
+
+
+def test_a_batch_loop_that_takes_time_is_allowed() -> None:
+    load(replace_once(LOOP, "{id: look, actor: a}", "{id: look, actor: a, duration: {dist: exponential, mean: 5m}}"))
+    load(replace_once(LOOP, "default: again", "default: stop"))
+
+
+def test_a_handoff_with_latency_makes_the_loop_advance() -> None:
+    looped = replace_once(LOOP, "{id: look, actor: a}", "{id: look, actor: b, via: slow}")
+    load(looped)
+    assert "take no time" in only_problem(replace_once(looped, "via: slow", "via: instant")).message
