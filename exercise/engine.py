@@ -11,110 +11,15 @@ from typing import Any, cast
 
 import simpy
 
+from exercise.arrivals import Arrivals
 from exercise.decisions import Answer, DecisionProvider, DecisionRequest, DefaultDecisions
 from exercise.desk import Desk, staff_changes
 from exercise.incidents import IncidentState, condition_before_start
 from exercise.journal import Journal
 from exercise.streams import Streams
+from exercise.work import END_INDEX, Handoff, Plan, ProcedureRun, WorkItem, incident_data
 from scenarios.scenario import Incident, Inject, ScenarioFile
-from scenarios.structure import END, Procedure, Step
 from scenarios.types import LEVELS
-
-
-def _incident_data(spec: Incident, inject_id: str) -> dict[str, Any]:
-    """The ``incident_started`` fields of an incident (shared by every arrival of a background inject)."""
-    data: dict[str, Any] = {"type": spec.type, "severity": spec.severity, "level": spec.level, "inject": inject_id}
-    for key in ("title", "target", "location", "voters", "stations"):
-        if getattr(spec, key):
-            data[key] = getattr(spec, key)
-    if spec.throughput != 1.0:
-        data["throughput"] = spec.throughput
-    if spec.reach is not None:
-        data["reach"] = {"initial": spec.reach.initial, "doubling": spec.reach.doubling, "cap": spec.reach.cap}
-    return data
-
-
-def _completion_extra(step: Step) -> dict[str, Any]:
-    """The fields a step adds to its ``step_completed`` rows: target and legal deadline."""
-    extra: dict[str, Any] = {}
-    if step.target is not None:
-        extra["target"] = step.target
-    if step.deadline is not None:
-        extra["deadline"] = step.deadline.within
-        extra["basis"] = step.deadline.basis
-    return extra
-
-
-END_INDEX = -1
-
-
-class Plan:
-    """A procedure prepared for running: each step's successor index and completion fields."""
-
-    __slots__ = ("contains", "extras", "index_of", "name", "next_index", "steps")
-
-    def __init__(self, name: str, proc: Procedure) -> None:
-        self.name = name
-        self.steps = proc.steps
-        self.index_of = {s.id: i for i, s in enumerate(proc.steps)}
-        self.next_index = [self.index(proc.successors(i)[0]) for i in range(len(proc.steps))]
-        self.extras = [_completion_extra(s) for s in proc.steps]
-        self.contains = any(s.effect is not None for s in proc.steps)
-        """Whether a step can contain the incident (otherwise completing the procedure does)."""
-
-    def index(self, step_id: str) -> int:
-        return END_INDEX if step_id == END else self.index_of[step_id]
-
-
-class ProcedureRun:
-    """One run of a procedure for one incident."""
-
-    __slots__ = ("incident", "name", "number", "plan", "started_at")
-
-    def __init__(self, incident: IncidentState, plan: Plan, number: int, t: float) -> None:
-        self.incident = incident
-        self.plan = plan
-        self.name = plan.name
-        self.number = number
-        self.started_at = t
-
-
-class Wakeup(simpy.events.Event):
-    """A SimPy event that reschedules itself: one object per work item rather than a Timeout per wait.
-
-    It sets what ``Timeout.__init__`` sets (callbacks, value, ok) and schedules itself the same way.
-    """
-
-    def wake(self, env: simpy.Environment, delay: float, callback: Callable[[Any], None]) -> None:
-        self.callbacks = [callback]
-        self._value = None
-        self._ok = True
-        env.schedule(self, simpy.events.NORMAL, delay)
-
-
-class WorkItem(Wakeup):
-    """A step of a procedure run, queued at or served by its actor."""
-
-    def __init__(self, run: ProcedureRun, index: int, t: float) -> None:
-        self.run = run
-        self.index = index
-        self.step: Step = run.plan.steps[index]
-        self.queued_at = t
-
-
-class Handoff(Wakeup):
-    """Work travelling from one actor to the next over a chain of channels."""
-
-    def __init__(self, run: ProcedureRun, index: int, sender: str, channels: list[str], t: float) -> None:
-        self.run = run
-        self.index = index
-        self.sender = sender
-        self.channels = channels
-        self.pos = 0
-        self.tries = 0
-        self.attempt = 0
-        self.delivered = True
-        self.sent_at = t
 
 
 class Exercise:
@@ -218,27 +123,13 @@ class Exercise:
     # -- injects ---------------------------------------------------------------------------------
 
     def _schedule_arrivals(self, inject_id: str, inject: Inject) -> None:
-        assert inject.every is not None and inject.incident is not None
-        every, spec = inject.every, inject.incident
-        rng = self.streams.get(f"arrivals/{inject_id}")
+        spec = inject.incident
+        assert spec is not None
+        prefix = spec.id or inject_id
         start = (inject.start if inject.start is not None else self.scenario.start) - self.clock0
         stop = (inject.end if inject.end is not None else self.scenario.end) - self.clock0
-        prefix = spec.id or inject_id
-        limit = inject.limit
-        count = 0
-
-        def arrive() -> None:
-            nonlocal count
-            count += 1
-            self._start_incident(f"{prefix}-{count}", spec, inject_id, inject)
-            schedule_next(self.env.now)
-
-        def schedule_next(t: float) -> None:
-            nxt = t + every.sample(rng)
-            if nxt < stop and (limit is None or count < limit):
-                self.env.timeout(nxt - self.env.now).callbacks.append(lambda _event: arrive())
-
-        schedule_next(start)
+        Arrivals(self.env, inject, self.streams.get(f"arrivals/{inject_id}"), start, stop,
+                 lambda n: self._start_incident(f"{prefix}-{n}", spec, inject_id, inject))
 
     def _timed(self, inject_id: str, inject: Inject) -> None:
         if inject.when is not None:
@@ -277,7 +168,7 @@ class Exercise:
         self.incidents[incident_id] = state
         data = self._incident_data.get(inject_id)
         if data is None:
-            data = self._incident_data[inject_id] = _incident_data(spec, inject_id)
+            data = self._incident_data[inject_id] = incident_data(spec, inject_id)
         self.journal.record(now, "incident_started", incident_id, None, None, data)
         detection = inject.detected_by
         if spec.duration is not None or detection is not None:

@@ -121,11 +121,12 @@ def _timeless_loops(proc: Procedure, ppath: Path, structure: Structure) -> Itera
         return channel is None or channel not in structure.channels or structure.channels[channel].latency.mean == 0
 
     for start in range(len(proc.steps)):
-        path, i = [start], batch_next[start]
-        while i is not None and i not in path:
-            path.append(i)
-            i = batch_next[i]
-        if i == start and all(timeless(k) for k in path):
+        path: list[int] = [start]
+        at = batch_next[start]
+        while at is not None and at not in path:
+            path.append(at)
+            at = batch_next[at]
+        if at == start and all(timeless(k) for k in path):
             loop = " -> ".join(proc.steps[k].id for k in [*path, start])
             yield ((*ppath, "steps", start),
                    f"in batch play this procedure loops through steps that take no time ({loop}), so the run "

@@ -1,0 +1,112 @@
+"""The records of work in a run: procedure plans and runs, work items, handoffs, and their journal fields.
+
+Work items and handoffs are SimPy events that reschedule themselves (:class:`Wakeup`), so a
+step costs one object rather than a Timeout per wait.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import simpy
+
+from exercise.incidents import IncidentState
+from scenarios.scenario import Incident
+from scenarios.structure import END, Procedure, Step
+
+
+def incident_data(spec: Incident, inject_id: str) -> dict[str, Any]:
+    """The ``incident_started`` fields of an incident (shared by every arrival of a background inject)."""
+    data: dict[str, Any] = {"type": spec.type, "severity": spec.severity, "level": spec.level, "inject": inject_id}
+    for key in ("title", "target", "location", "voters", "stations"):
+        if getattr(spec, key):
+            data[key] = getattr(spec, key)
+    if spec.throughput != 1.0:
+        data["throughput"] = spec.throughput
+    if spec.reach is not None:
+        data["reach"] = {"initial": spec.reach.initial, "doubling": spec.reach.doubling, "cap": spec.reach.cap}
+    return data
+
+
+def completion_extra(step: Step) -> dict[str, Any]:
+    """The fields a step adds to its ``step_completed`` rows: target and legal deadline."""
+    extra: dict[str, Any] = {}
+    if step.target is not None:
+        extra["target"] = step.target
+    if step.deadline is not None:
+        extra["deadline"] = step.deadline.within
+        extra["basis"] = step.deadline.basis
+    return extra
+
+
+END_INDEX = -1
+
+
+class Plan:
+    """A procedure prepared for running: each step's successor index and completion fields."""
+
+    __slots__ = ("contains", "extras", "index_of", "name", "next_index", "steps")
+
+    def __init__(self, name: str, proc: Procedure) -> None:
+        self.name = name
+        self.steps = proc.steps
+        self.index_of = {s.id: i for i, s in enumerate(proc.steps)}
+        self.next_index = [self.index(proc.successors(i)[0]) for i in range(len(proc.steps))]
+        self.extras = [completion_extra(s) for s in proc.steps]
+        self.contains = any(s.effect is not None for s in proc.steps)
+        """Whether a step can contain the incident (otherwise completing the procedure does)."""
+
+    def index(self, step_id: str) -> int:
+        return END_INDEX if step_id == END else self.index_of[step_id]
+
+
+class ProcedureRun:
+    """One run of a procedure for one incident."""
+
+    __slots__ = ("incident", "name", "number", "plan", "started_at")
+
+    def __init__(self, incident: IncidentState, plan: Plan, number: int, t: float) -> None:
+        self.incident = incident
+        self.plan = plan
+        self.name = plan.name
+        self.number = number
+        self.started_at = t
+
+
+class Wakeup(simpy.events.Event):
+    """A SimPy event that reschedules itself: one object per work item rather than a Timeout per wait.
+
+    It sets what ``Timeout.__init__`` sets (callbacks, value, ok) and schedules itself the same way.
+    """
+
+    def wake(self, env: simpy.Environment, delay: float, callback: Callable[[Any], None]) -> None:
+        self.callbacks = [callback]
+        self._value = None
+        self._ok = True
+        env.schedule(self, simpy.events.NORMAL, delay)
+
+
+class WorkItem(Wakeup):
+    """A step of a procedure run, queued at or served by its actor."""
+
+    def __init__(self, run: ProcedureRun, index: int, t: float) -> None:
+        self.run = run
+        self.index = index
+        self.step: Step = run.plan.steps[index]
+        self.queued_at = t
+
+
+class Handoff(Wakeup):
+    """Work travelling from one actor to the next over a chain of channels."""
+
+    def __init__(self, run: ProcedureRun, index: int, sender: str, channels: list[str], t: float) -> None:
+        self.run = run
+        self.index = index
+        self.sender = sender
+        self.channels = channels
+        self.pos = 0
+        self.tries = 0
+        self.attempt = 0
+        self.delivered = True
+        self.sent_at = t
