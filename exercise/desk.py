@@ -47,27 +47,28 @@ class Desk:
     is journalled as ``step_queued`` with the queue length and the staff on duty.
     """
 
-    __slots__ = ("_tick", "busy", "journal", "name", "now", "on_start", "queue", "staff")
+    __slots__ = ("_tick", "busy", "journal", "name", "now", "on_start", "on_wait", "queue", "staff")
 
     def __init__(self, name: str, journal: Journal, now: Callable[[], float],
-                 on_start: Callable[[Any], None]) -> None:
+                 on_start: Callable[[Any], None], on_wait: Callable[[Any, int, int], None]) -> None:
         self.name = name
         self.journal = journal
         self.now = now
         self.on_start = on_start
+        self.on_wait = on_wait
+        """Called with (item, items waiting, staff on duty) when work cannot start at once."""
         self.staff = 0
         self.busy = 0
         self.queue: list[tuple[int, int, Any]] = []
         self._tick = 0
 
-    def submit(self, item: Any, severity: int, incident: str, step: str, procedure: str) -> None:
+    def submit(self, item: Any, severity: int) -> None:
         """Start ``item`` (``on_start(item)``) now if staff is free, else queue it, most severe first."""
         if self.busy < self.staff and not self.queue:
             self.busy += 1
             self.on_start(item)
             return
-        self.journal.record(self.now(), "step_queued", incident, self.name, step,
-                            {"procedure": procedure, "queue": len(self.queue) + 1, "on_duty": self.staff})
+        self.on_wait(item, len(self.queue) + 1, self.staff)
         heapq.heappush(self.queue, (-severity, self._tick, item))
         self._tick += 1
 

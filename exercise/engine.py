@@ -39,12 +39,15 @@ class Exercise:
         self.clock0 = self.scenario.start
         self.horizon = self.scenario.end - self.scenario.start
         self.incidents: dict[str, IncidentState] = {}
-        self.desks = {name: Desk(name, journal, self._now, self._start_step) for name in self.structure.actors}
+        self.desks = {name: Desk(name, journal, self._now, self._start_step, self._queued)
+                      for name in self.structure.actors}
         self.in_transit = 0
         self.pending: dict[str, tuple[simpy.Event, WorkItem, DecisionRequest]] = {}
         self._watchers: dict[str, list[tuple[str, Inject]]] = {}
         self._plans = {name: Plan(name, p) for name, p in self.structure.procedures.items()}
         self._chains = {name: self._chain(name) for name in self.structure.channels}
+        self._row = journal.rows.append
+        """Append a row tuple directly (the hot paths, data packed); each work or handoff callback checks the batch."""
         self._duration_streams = {name: self.streams.get(f"actor/{name}") for name in self.structure.actors}
         self._channel_streams = {name: self.streams.get(f"channel/{name}") for name in self.structure.channels}
         self._incident_data: dict[str, dict[str, Any]] = {}
@@ -271,33 +274,36 @@ class Exercise:
         if plan.contains:
             state.stoppable = True
         run = ProcedureRun(state, plan, number, self.env.now)
-        self.journal.record(self.env.now, "procedure_started", state.id, None, None,
-                            {"procedure": name, "run": number})
+        self.journal.record(self.env.now, "procedure_started", state.id, None, None, (name, number))
         self._goto(run, 0, origin)
 
     def _goto(self, run: ProcedureRun, index: int, sender: str | None) -> None:
         step = run.plan.steps[index]
         if sender is None or sender == step.actor:
-            self._enqueue(run, index)
+            self.desks[step.actor].submit(WorkItem(run, index, self.env.now), run.incident.spec.severity)
             return
         channel = step.via or self.structure.default_channel
         handoff = Handoff(run, index, sender, self._chains[channel] if channel else [], self.env.now)
         self._send(handoff)
 
     def _enqueue(self, run: ProcedureRun, index: int) -> None:
-        item = WorkItem(run, index, self.env.now)
+        self.desks[run.plan.steps[index].actor].submit(WorkItem(run, index, self.env.now), run.incident.spec.severity)
+
+    def _queued(self, item: WorkItem, waiting: int, on_duty: int) -> None:
         step = item.step
-        self.desks[step.actor].submit(item, run.incident.spec.severity, run.incident.id, step.id, run.name)
+        self.journal.record(self.env.now, "step_queued", item.run.incident.id, step.actor, step.id,
+                            (on_duty, item.run.name, waiting))
 
     def _start_step(self, item: WorkItem) -> None:
         env = self.env
         now = env.now
         step = item.step
-        self.journal.record(now, "step_started", item.run.incident.id, step.actor, step.id,
-                            {"procedure": item.run.name, "wait": now - item.queued_at})
+        self._row((now, "step_started", item.run.incident.id, step.actor, step.id,
+                   (item.run.name, now - item.queued_at)))
         item.wake(env, step.duration.sample(self._duration_streams[step.actor]), self._complete)
 
     def _complete(self, item: WorkItem) -> None:
+        self.journal.flush_if_full()
         if item.step.decision is not None:
             self._ask(item)
         else:
@@ -307,11 +313,10 @@ class Exercise:
         now = self.env.now
         run, step = item.run, item.step
         state = run.incident
-        data: dict[str, Any] = {"procedure": run.name, "elapsed": now - run.started_at}
         extra = run.plan.extras[item.index]
-        if extra:
-            data.update(extra)
-        self.journal.record(now, "step_completed", state.id, step.actor, step.id, data)
+        elapsed = now - run.started_at
+        self._row((now, "step_completed", state.id, step.actor, step.id,
+                   {"procedure": run.name, "elapsed": elapsed, **extra} if extra else (elapsed, run.name)))
         self.desks[step.actor].release()
         if step.escalate is not None:
             self._escalate(state, step.escalate, step.actor)
@@ -330,8 +335,7 @@ class Exercise:
     def _end_run(self, run: ProcedureRun, outcome: str) -> None:
         state = run.incident
         state.open_runs -= 1
-        self.journal.record(self.env.now, "procedure_ended", state.id, None, None,
-                            {"procedure": run.name, "run": run.number, "outcome": outcome})
+        self.journal.record(self.env.now, "procedure_ended", state.id, None, None, (outcome, run.name, run.number))
         if state.open_runs == 0 and state.contained_at is None and not state.stoppable and outcome == "completed":
             self._contain(state, None, "completed")
         self._maybe_resolve(state)
@@ -344,8 +348,8 @@ class Exercise:
         channel = handoff.channels[handoff.pos] if handoff.channels else None
         handoff.attempt += 1
         handoff.tries += 1
-        self.journal.record(self.env.now, "handoff_sent", run.incident.id, handoff.sender, step.id, {
-            "procedure": run.name, "to": step.actor, "channel": channel, "attempt": handoff.attempt})
+        self._row((self.env.now, "handoff_sent", run.incident.id, handoff.sender, step.id,
+                   (handoff.attempt, channel, run.name, step.actor)))
         self.in_transit += 1
         if channel is None:
             self._arrived(handoff)
@@ -357,14 +361,15 @@ class Exercise:
         handoff.wake(self.env, latency, self._arrived)
 
     def _arrived(self, handoff: Handoff) -> None:
+        self.journal.flush_if_full()
         self.in_transit -= 1
         run = handoff.run
         step = run.plan.steps[handoff.index]
         channel = handoff.channels[handoff.pos] if handoff.channels else None
         if handoff.delivered:
-            self.journal.record(self.env.now, "handoff_received", run.incident.id, step.actor, step.id, {
-                "procedure": run.name, "from": handoff.sender, "channel": channel,
-                "latency": self.env.now - handoff.sent_at, "attempts": handoff.attempt})
+            now = self.env.now
+            self._row((now, "handoff_received", run.incident.id, step.actor, step.id,
+                       (handoff.attempt, channel, handoff.sender, now - handoff.sent_at, run.name)))
             self._enqueue(run, handoff.index)
             return
         assert channel is not None

@@ -104,8 +104,8 @@ def structures(draw: st.DrawFn) -> dict[str, Any]:
                 options = {option_names[0]: {"next": draw(st.sampled_from(later))}}  # one way forward
                 for oname in option_names[1:]:
                     options[oname] = {"next": draw(st.sampled_from([*ids, "end"]))}  # may loop back
-                step["decision"] = {"options": options, "default": draw(st.sampled_from(option_names)),
-                                    "timeout": draw(durations(1))}
+                # The default goes forward: a default that loops back through steps taking no time is refused.
+                step["decision"] = {"options": options, "default": option_names[0], "timeout": draw(durations(1))}
             if draw(st.booleans()):
                 step["effect"] = {"contain": draw(st.floats(0, 1, allow_nan=False))}
             steps.append(step)
