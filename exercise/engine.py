@@ -280,7 +280,7 @@ class Exercise:
     def _goto(self, run: ProcedureRun, index: int, sender: str | None) -> None:
         step = run.plan.steps[index]
         if sender is None or sender == step.actor:
-            self.desks[step.actor].submit(WorkItem(run, index, self.env.now), run.incident.spec.severity)
+            self._enqueue(run, index)
             return
         channel = step.via or self.structure.default_channel
         handoff = Handoff(run, index, sender, self._chains[channel] if channel else [], self.env.now)

@@ -145,13 +145,17 @@ class SqliteSink:
     process (:mod:`exercise.writer`) so that encoding and inserting overlap the run.
     """
 
-    def __init__(self, path: Path, meta: dict[str, str] | None = None, offload: int = 0) -> None:
+    def __init__(self, path: Path, meta: dict[str, str] | None = None, offload: int = 0,
+                 bulk: bool = False) -> None:
+        """``bulk``: no automatic checkpoints while writing (one at close), for the writer process's long runs."""
         self.path = path
         self.offload = offload
         self.child: subprocess.Popen[bytes] | None = None
         self.db: sqlite3.Connection | None = sqlite3.connect(path, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
+        if bulk:
+            self.db.execute("PRAGMA wal_autocheckpoint=0")
         self.db.executescript(_SCHEMA)
         if meta:
             with self.db:

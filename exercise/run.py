@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,17 +76,35 @@ def run_exercise(doc: ScenarioFile, scenario: str, *, seed: int = 0, until_clock
         provider = RecordedDecisions(decisions)
     exercise = Exercise(doc, scenario, journal, seed=seed, decisions=provider)
     try:
-        exercise.start(until)  # run_started records where the whole run stops, not the first chunk's end
-        if progress is None:
-            exercise.run(until)
-        else:
-            for k in range(1, chunks + 1):
-                exercise.run(until * k / chunks)
-                progress(exercise.env.now, until)
-        exercise.finish()
+        with collector_paused():
+            exercise.start(until)  # run_started records where the whole run stops, not the first chunk's end
+            if progress is None:
+                exercise.run(until)
+            else:
+                for k in range(1, chunks + 1):
+                    exercise.run(until * k / chunks)
+                    progress(exercise.env.now, until)
+            exercise.finish()
     finally:
         journal.close()
     return RunResult(scenario, seed, until, memory, out, journal.count)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector (restored on exit, also on error).
+
+    A run allocates millions of short-lived objects but makes no reference cycles (an event
+    drops its callbacks once processed), so collections during it find nothing and cost about
+    a third of the run's time.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _open_folder(out: Path, meta: dict[str, str]) -> SqliteSink:

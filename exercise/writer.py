@@ -29,7 +29,7 @@ def serve(path: Path, stream: BinaryIO) -> None:
     """Append every frame read from ``stream`` to the journal at ``path`` until end of input."""
     from exercise.journal import SqliteSink
 
-    sink = SqliteSink(path)
+    sink = SqliteSink(path, bulk=True)
     try:
         while header := stream.read(HEADER.size):
             (size,) = HEADER.unpack(header)
