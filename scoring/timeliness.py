@@ -112,6 +112,15 @@ class _Open:
         )
 
 
+def _take(waiting: deque[_Open], event: Event, order: list[_Open]) -> _Open:
+    """The oldest instance waiting for ``event``, or a new one (work that started or ended unseen)."""
+    if waiting:
+        return waiting.popleft()
+    item = _Open(event)
+    order.append(item)
+    return item
+
+
 def step_results(events: Sequence[Event]) -> list[StepResult]:
     """Every step instance, paired first-in first-out per (incident, procedure, step, actor)."""
     queued: dict[tuple[str | None, ...], deque[_Open]] = defaultdict(deque)
@@ -127,20 +136,11 @@ def step_results(events: Sequence[Event]) -> list[StepResult]:
             queued[key].append(item)
             order.append(item)
         elif event.kind == "step_started":
-            if queued[key]:
-                item = queued[key].popleft()
-            else:
-                item = _Open(event)
-                order.append(item)
+            item = _take(queued[key], event, order)
             item.started = event
             running[key].append(item)
         else:
-            if running[key]:
-                item = running[key].popleft()
-            else:
-                item = _Open(event)
-                order.append(item)
-            item.completed = event
+            _take(running[key], event, order).completed = event
     return [item.result() for item in order]
 
 

@@ -145,3 +145,15 @@ def write_run(run_dir: Path, events: list[Event], doc: ScenarioFile, scenario: s
     db.commit()
     db.close()
     return run_dir
+
+
+def drop_and_gap() -> JournalBuilder:
+    """A handoff to 'info' dropped on phone, then work queued at 'info' with nobody on duty."""
+    b = JournalBuilder().start(staff={"monitoring": 1, "interior": 1, "info": 0})
+    b.add(0, "incident_started", "N1", type="disinformation", severity=3)
+    b.add(1, "handoff_sent", "N1", "interior", "publish-debunk", procedure="p", to="info", channel="phone",
+          attempt=1)
+    b.add(2, "handoff_failed", "N1", "interior", "publish-debunk", procedure="p", to="info", channel="phone",
+          attempt=1, next=None)
+    b.add(3, "step_queued", "N1", "info", "x", procedure="p", queue=1, on_duty=0)
+    return b

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from scoring_helpers import SCENARIO_YAML, JournalBuilder, sample_events, scenario_file
+from scoring_helpers import SCENARIO_YAML, JournalBuilder, drop_and_gap, sample_events, scenario_file
 
 from exercise.journal import Event
 from scoring import analyse, build_report, render_html, render_markdown, score
@@ -86,13 +86,7 @@ def test_failing_channel_with_a_fallback_is_told_to_use_it_first() -> None:
 
 
 def _drop_and_gap() -> list[Event]:
-    b = JournalBuilder().start(staff={"monitoring": 1, "interior": 1, "info": 0})
-    b.add(0, "incident_started", "N1", type="disinformation", severity=3)
-    b.add(1, "handoff_sent", "N1", "interior", "publish-debunk", procedure="p", to="info", channel="phone",
-          attempt=1)
-    b.add(2, "handoff_failed", "N1", "interior", "publish-debunk", procedure="p", to="info", channel="phone",
-          attempt=1, next=None)
-    b.add(3, "step_queued", "N1", "info", "x", procedure="p", queue=1, on_duty=0)
+    b = drop_and_gap()
     b.add(33, "step_started", "N1", "info", "x", procedure="p", wait=30.0)
     b.add(40, "step_completed", "N1", "info", "x", procedure="p", elapsed=37.0)
     return b.events

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from scoring_helpers import JournalBuilder, sample_events, scenario_file
+from scoring_helpers import drop_and_gap, sample_events, scenario_file
 
 from scoring import Analysis, analyse, compare, comparison_json, comparison_rows, score, to_ocel
 from scoring.load import actor_names
@@ -54,13 +54,7 @@ def test_strengths() -> None:
 
 
 def test_shift_gap_and_drop_findings() -> None:
-    b = JournalBuilder().start(staff={"monitoring": 1, "interior": 1, "info": 0})
-    b.add(0, "incident_started", "N1", type="disinformation", severity=3)
-    b.add(1, "handoff_sent", "N1", "interior", "publish-debunk", procedure="p", to="info", channel="phone",
-          attempt=1)
-    b.add(2, "handoff_failed", "N1", "interior", "publish-debunk", procedure="p", to="info", channel="phone",
-          attempt=1, next=None)
-    b.add(3, "step_queued", "N1", "info", "x", procedure="p", queue=1, on_duty=0)
+    b = drop_and_gap()
     doc = scenario_file()
     analysis = analyse(score(b.events, doc, "demo"), actor_names(doc.structure))
     causes = {f.cause: f for f in analysis.improvements}
