@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import NamedTuple, Protocol
 
+from scenarios.structure import Structure
+from scenarios.suggest import did_you_mean
+
 
 class DecisionRequest(NamedTuple):
     """A decision put to an actor during a run."""
@@ -39,6 +42,32 @@ class DefaultDecisions:
 
     def decide(self, request: DecisionRequest) -> Answer | None:
         return Answer(request.default, "default")
+
+
+def check_record(record: Mapping[str, str], structure: Structure) -> list[str]:
+    """Problems with recorded decisions: each key ``incident:procedure:step:n`` must name a decision step,
+    and each answer one of its options."""
+    problems = []
+    for key, option in record.items():
+        parts = key.split(":")
+        if len(parts) != 4 or not parts[3].isdigit():
+            problems.append(f"decision key {key!r} must read incident:procedure:step:n, e.g. N1:disinfo:choose:1")
+            continue
+        _, procedure, step_id, _ = parts
+        proc = structure.procedures.get(procedure)
+        if proc is None:
+            problems.append(f"decision key {key!r} names procedure '{procedure}', which is not defined"
+                            f"{did_you_mean(procedure, structure.procedures)}")
+            continue
+        step = next((s for s in proc.steps if s.id == step_id), None)
+        if step is None or step.decision is None:
+            asking = [s.id for s in proc.steps if s.decision is not None]
+            problems.append(f"decision key {key!r}: procedure '{procedure}' has no decision step '{step_id}'"
+                            f"{did_you_mean(step_id, asking) or f' (its decision steps: {asking})'}")
+        elif option not in step.decision.options:
+            problems.append(f"decision {key!r}: {option!r} is not an option of step '{step_id}' "
+                            f"({', '.join(step.decision.options)}){did_you_mean(option, step.decision.options)}")
+    return problems
 
 
 class RecordedDecisions:

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from exercise.decisions import DecisionProvider, RecordedDecisions
+from exercise.decisions import DecisionProvider, RecordedDecisions, check_record
 from exercise.engine import Exercise
 from exercise.errors import RunError
 from exercise.journal import JOURNAL_FILE, Event, Journal, MemorySink, Sink, SqliteSink, read_events
@@ -62,6 +62,9 @@ def run_exercise(doc: ScenarioFile, scenario: str, *, seed: int = 0, until_clock
                  progress: Progress | None = None, chunks: int = 50) -> RunResult:
     """Play ``scenario`` to its end (or ``until_clock``); journal to ``out``/journal.sqlite or to memory."""
     until = resolve_until(doc, scenario, until_clock)
+    problems = check_record(decisions or {}, doc.structure)
+    if problems:
+        raise RunError("; ".join(problems))
     sink: Sink
     memory: MemorySink | None = None
     if out is None:
