@@ -96,7 +96,7 @@ def gantt(scores: Scores, labels: dict[str, str], names: dict[str, str]) -> Char
     steps_by_incident: dict[str, list[int]] = defaultdict(list)
     for i, result in enumerate(scores.steps):
         steps_by_incident[result.incident].append(i)
-    harmed = {h.incident for h in scores.harm if h.reach or h.voter_minutes or h.station_minutes}
+    harmed = {h.incident for h in scores.harm if h.nonzero}
     relevant = [inc for inc in scores.incidents
                 if steps_by_incident.get(inc.incident) or inc.severity >= 2 or inc.incident in harmed]
     scripted = [inc for inc in relevant if not inc.background][:MAX_INCIDENTS]

@@ -20,15 +20,15 @@ the structure itself makes longer than its target gets a target review.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from typing import Literal
 
 from pydantic import Field
 
 from scenarios.structure import Structure
 from scoring.handoffs import DIRECT
-from scoring.model import Frozen, ObjectiveResult, Scores, StepResult
-from scoring.text import clock, minutes
+from scoring.model import Frozen, Handoff, IncidentTimes, ObjectiveResult, Scores, StepResult
+from scoring.text import clock, minutes, percent
 
 QUEUE_P90 = 15.0
 """Minutes of 90th-percentile queue wait from which an actor's queue is an area for improvement."""
@@ -95,13 +95,12 @@ def _capability(scores: Scores, incidents: set[str], procedure: str | None, defa
     return default
 
 
-def _step_cause(step: StepResult, scores: Scores, names: dict[str, str]) -> tuple[CauseKind, str, list[int]]:
+def _step_cause(step: StepResult, advice: _Advisor) -> tuple[CauseKind, str, list[int]]:
     """Why a step was late: a queue, a failed channel, a shift gap, slow work or upstream delays."""
     late = step.late_by or 0.0
-    carrier = next((h for h in scores.handoffs if h.incident == step.incident and h.step == step.step
-                    and h.receiver == step.actor and h.received_at is not None
+    carrier = next((h for h in advice.carriers(step) if h.received_at is not None
                     and step.queued_at is not None and h.received_at <= step.queued_at), None)
-    who = names.get(step.actor, step.actor)
+    who = advice.who(step.actor)
     if step.unstaffed:
         return "shift_gap", f"gap in shift cover: queued at {who} with nobody on duty", []
     if step.wait and step.wait >= late / 2:
@@ -145,7 +144,7 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
             improve(step.elapsed or 0.0, title=f"Legal deadline missed: {step.step} ({step.incident})",
                     detail=f"{name(step.actor)} completed '{step.step}' {minutes(step.elapsed)} after the procedure "
                     f"began; the deadline was {minutes(step.deadline)} ({step.basis or 'no basis given'}).",
-                    root_cause=_step_cause(step, scores, names)[1], cause="deadline", actor=step.actor,
+                    root_cause=_step_cause(step, advice)[1], cause="deadline", actor=step.actor,
                     capability=_capability(scores, {step.incident}, step.procedure, "Operational coordination"),
                     recommendation=f"Give '{step.step}' a standing priority at {name(step.actor)} so the legal "
                     f"deadline ({minutes(step.deadline)}) is met", priority=1, incidents=[step.incident],
@@ -156,7 +155,7 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
             on_time_groups[(step.procedure, step.step)].append(step)
     for (procedure, step_id), group in late_groups.items():
         worst = max(group, key=lambda s: (s.late_by or 0.0, -s.evidence[-1]))
-        cause, text, extra = _step_cause(worst, scores, names)
+        cause, text, extra = _step_cause(worst, advice)
         total = len(group) + len(on_time_groups.get((procedure, step_id), []))
         improve(worst.late_by or 0.0, title=f"Step '{step_id}' late ({len(group)} of {total})",
                 detail=f"'{step_id}' ({procedure}) by {name(worst.actor)} missed its {minutes(worst.target)} target "
@@ -179,7 +178,7 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
             improve(load.wait_p90, title=f"Queue at {load.name}",
                     detail=f"90th-percentile queue wait {minutes(load.wait_p90)} (mean {minutes(load.wait_mean)}, "
                     f"max {minutes(load.wait_max)}), longest queue {load.longest_queue}, utilisation "
-                    f"{_pct(load.utilisation)}.",
+                    f"{percent(load.utilisation)}.",
                     root_cause=(f"queue at {load.name}: {off_duty} of the {len(long_waits)} long wait(s) began with "
                                 "nobody on duty" if unstaffed_queue else f"queue at {load.name}"),
                     cause="queue", actor=load.actor, capability="Operational coordination", priority=3,
@@ -196,10 +195,9 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
                     capability="Operational coordination", priority=2, evidence=load.evidence,
                     recommendation=advice.shift_gap(load.actor))
     for channel in scores.channels:
-        senders = [h for h in scores.handoffs if h.failures and (h.first_channel or DIRECT) == channel.channel]
-        owner = max(sorted({h.sender for h in senders}), key=lambda a: sum(h.sender == a for h in senders),
-                    default=None)
         if channel.failures:
+            sent = Counter(h.sender for h in advice.failed_on(channel.channel))
+            owner = max(sorted(sent), key=sent.__getitem__, default=None)
             improve(channel.failures + 10 * channel.drops,
                     title=f"Handoffs failed on {channel.channel}" + (" (dropped)" if channel.drops else ""),
                     detail=f"{channel.failures} of {channel.attempts} attempt(s) on {channel.channel} failed; "
@@ -227,14 +225,13 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
                     evidence=chain.evidence, incidents=[chain.incident],
                     recommendation=f"Let {name(chain.sender)} complete '{chain.step}' "
                     f"or decide with {name(chain.receiver)} in one exchange")
-    unanswered: dict[str, list[str]] = defaultdict(list)
+    harmed = {h.incident for h in scores.harm if h.nonzero}
+    unanswered: dict[str, list[IncidentTimes]] = defaultdict(list)
     for inc in scores.incidents:
-        harmed = any(h.incident == inc.incident and (h.reach or h.voter_minutes or h.station_minutes)
-                     for h in scores.harm)
-        if inc.to_first_action is None and inc.to_resolve is None and (inc.severity >= 2 or harmed):
-            unanswered[inc.type].append(inc.incident)
-    for kind, ids in unanswered.items():
-        first = next(i for i in scores.incidents if i.incident == ids[0])
+        if inc.to_first_action is None and inc.to_resolve is None and (inc.severity >= 2 or inc.incident in harmed):
+            unanswered[inc.type].append(inc)
+    for kind, incs in unanswered.items():
+        first, ids = incs[0], [i.incident for i in incs]
         improve(len(ids), title=f"No response to {kind.replace('_', ' ')} incidents ({', '.join(ids[:5])})",
                 detail=f"{len(ids)} incident(s) of type {kind} were never worked on: no procedure step started.",
                 root_cause=f"no procedure started for {kind} incidents (no trigger matched, or it was dropped)",
@@ -276,6 +273,21 @@ class _Advisor:
 
     def __init__(self, scores: Scores, names: dict[str, str], structure: Structure | None) -> None:
         self.scores, self.names, self.structure = scores, names, structure
+        self._to: dict[tuple[str, str, str], list[Handoff]] = defaultdict(list)
+        self._failed: dict[str, list[Handoff]] = defaultdict(list)
+        for h in scores.handoffs:
+            self._to[(h.incident, h.step, h.receiver)].append(h)
+            if h.failures:
+                self._failed[h.first_channel or DIRECT].append(h)
+        self._channel_fix: dict[str, str] = {}
+
+    def carriers(self, step: StepResult) -> list[Handoff]:
+        """The handoffs that carried ``step``'s work to its actor (same incident and step), first first."""
+        return self._to.get((step.incident, step.step, step.actor), [])
+
+    def failed_on(self, channel: str) -> list[Handoff]:
+        """The handoffs with a failed attempt whose first attempt went on ``channel``."""
+        return self._failed.get(channel, [])
 
     def who(self, actor: str) -> str:
         return self.names.get(actor, actor)
@@ -287,8 +299,7 @@ class _Advisor:
         if cause == "shift_gap":
             return self.shift_gap(step.actor)
         if cause == "channel":
-            carrier = next((h for h in self.scores.handoffs if h.incident == step.incident and h.step == step.step
-                            and h.receiver == step.actor and h.failures), None)
+            carrier = next((h for h in self.carriers(step) if h.failures), None)
             return self.channel(carrier.first_channel or DIRECT if carrier else DIRECT)
         if cause == "slow_work":
             return self.slow_work(step)
@@ -317,8 +328,16 @@ class _Advisor:
 
     def channel(self, channel: str) -> str:
         """A failing channel: use its fallback first if it has one, else give it one."""
-        failed = [h for h in self.scores.handoffs if h.failures and (h.first_channel or DIRECT) == channel]
-        steps = sorted({h.step for h in failed}, key=lambda s: (-sum(h.failures for h in failed if h.step == s), s))
+        if channel not in self._channel_fix:
+            self._channel_fix[channel] = self._channel(channel)
+        return self._channel_fix[channel]
+
+    def _channel(self, channel: str) -> str:
+        failed = self.failed_on(channel)
+        per_step: Counter[str] = Counter()
+        for h in failed:
+            per_step[h.step] += h.failures
+        steps = sorted(per_step, key=lambda s: (-per_step[s], s))
         which = _quoted(steps)
         spec = self.structure.channels.get(channel) if self.structure else None
         if spec is not None and spec.fallback:
@@ -403,7 +422,7 @@ def _key(scores: Scores, plan: list[PlanItem]) -> KeyFindings:
     else:
         b_text = (f"{bottleneck.name} was the bottleneck: 90th-percentile queue wait "
                   f"{minutes(bottleneck.wait_p90)} (max {minutes(bottleneck.wait_max)}, longest queue "
-                  f"{bottleneck.longest_queue}, utilisation {_pct(bottleneck.utilisation)}).")
+                  f"{bottleneck.longest_queue}, utilisation {percent(bottleneck.utilisation)}).")
     if worst is None:
         w_text = "No handoff failed on any channel."
     else:
@@ -417,7 +436,3 @@ def _key(scores: Scores, plan: list[PlanItem]) -> KeyFindings:
                    else "Nothing to fix: no area for improvement was found."),
         ratings=ratings, evidence=evidence,
     )
-
-
-def _pct(value: float | None) -> str:
-    return "—" if value is None else f"{value * 100:.0f}%"

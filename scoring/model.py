@@ -149,6 +149,11 @@ class Harm(Frozen):
     open: bool = False
     evidence: list[int] = []
 
+    @property
+    def nonzero(self) -> bool:
+        """Whether the incident did any harm (reach, voter-minutes or station-minutes)."""
+        return bool(self.reach or self.voter_minutes or self.station_minutes)
+
 
 class ObjectiveResult(Frozen):
     """An objective's measured value against its target, with its HSEEP rating."""

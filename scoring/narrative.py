@@ -6,7 +6,6 @@ Uses actor display names (``actor.name`` or the key) and clock times
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 
 from exercise.journal import Event
@@ -27,20 +26,18 @@ def _sentence(text: str) -> str:
 
 def narratives(events: Sequence[Event], names: dict[str, str], start: float) -> dict[str, list[str]]:
     """Sentences per incident id, in the order the incidents started."""
-    rows: dict[str, list[Event]] = defaultdict(list)
-    order: list[str] = []
+    rows: dict[str, list[Event]] = {}  # in start order; each list begins with incident_started
     end: Event | None = None
     for event in events:
         if event.kind == "run_ended":
             end = event
         if event.incident is None:
             continue
-        if event.kind == "incident_started" and event.incident not in order:
-            order.append(event.incident)
+        if event.kind == "incident_started" and event.incident not in rows:
             rows[event.incident] = [event]
         elif event.incident in rows:
             rows[event.incident].append(event)
-    return {incident: _tell(incident, rows[incident], names, start, end) for incident in order}
+    return {incident: _tell(incident, told, names, start, end) for incident, told in rows.items()}
 
 
 def _tell(incident: str, rows: list[Event], names: dict[str, str], start: float, end: Event | None) -> list[str]:

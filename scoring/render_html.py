@@ -9,17 +9,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from scoring import charts
 from scoring.report import Report
-from scoring.text import clock, hour_label, measure_value, minutes, number, percent
+from scoring.text import clock, evidence_rows, hour_label, measure_value, minutes, number, percent
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-MAX_EVIDENCE = 12
-"""Evidence rows listed per item before an ellipsis (the JSON report has them all)."""
-
-
-def rows(seqs: list[int]) -> str:
-    """``#16, #17, #18`` (at most :data:`MAX_EVIDENCE`, then ``…``)."""
-    shown = ", ".join(f"#{s}" for s in seqs[:MAX_EVIDENCE])
-    return shown + (f" … (+{len(seqs) - MAX_EVIDENCE})" if len(seqs) > MAX_EVIDENCE else "")
 
 
 @cache
@@ -27,7 +19,7 @@ def environment() -> Environment:
     """The Jinja2 environment: autoescaping always on, strict undefined, report filters."""
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(minutes=minutes, number=number, percent=percent, rows=rows, hour=hour_label,
+    env.filters.update(minutes=minutes, number=number, percent=percent, rows=evidence_rows, hour=hour_label,
                        measure=measure_value)
     return env
 

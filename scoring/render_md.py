@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from scoring.model import dumps
 from scoring.report import Report
-from scoring.text import clock, hour_label, minutes, number, percent
+from scoring.text import clock, evidence_rows, hour_label, minutes, number, percent
 
 
 def md(text: object) -> str:
@@ -19,11 +19,6 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
     lines += ["| " + " | ".join(md(c) for c in row) + " |" for row in rows]
     return [*lines, ""]
-
-
-def _rows(seqs: Sequence[int], limit: int = 12) -> str:
-    text = ", ".join(f"#{s}" for s in seqs[:limit])
-    return text + (f" … (+{len(seqs) - limit})" if len(seqs) > limit else "")
 
 
 def render_markdown(report: Report) -> str:
@@ -63,11 +58,10 @@ def render_markdown(report: Report) -> str:
     out += ["## 2. Objectives and capability ratings", ""]
     out += _table(["Objective", "Capability", "Measure", "Target", "Result", "Rating", "Why", "Evidence"],
                   [(x.id, x.capability, f"{x.kind}: {x.subject}", x.target_text, x.value_text, x.rating, x.reason,
-                    _rows(x.evidence)) for x in s.objectives])
+                    evidence_rows(x.evidence)) for x in s.objectives])
     out += ["Rating scale (HSEEP): " + "; ".join(f"**{k}** {md(v)}" for k, v in report.rating_scale.items())
             + ". Thresholds in Appendix B.", ""]
     out += ["## 3. Incidents: timeline and narrative", ""]
-    harm = {h.incident: h for h in s.harm}
     harm = {h.incident: h for h in s.harm}
     incidents = {i.incident: i for i in s.incidents}
     background = {i.incident for i in s.incidents if i.background}
@@ -116,7 +110,7 @@ def render_markdown(report: Report) -> str:
                         at(h.sent_at), minutes(h.latency), h.attempts,
                         ", ".join([h.status] + [f for f, on in (("rerouted", h.rerouted), ("ping-pong", h.ping_pong),
                                                                ("nobody on duty", h.unstaffed)) if on]),
-                        _rows(h.evidence))
+                        evidence_rows(h.evidence))
                        for h in [*(h for h in s.handoffs if h.incident not in background),
                                  *(h for h in s.handoffs if h.incident in background)]])
         out += _table(["Channel", "Attempts", "Failures", "Dropped", "Mean latency"],
@@ -135,10 +129,10 @@ def render_markdown(report: Report) -> str:
                 f"Capability: {md(f.capability)}."
                 + (f" Recommendation: {md(f.recommendation)} ({plan_ids[f.recommendation]})."
                    if f.recommendation in plan_ids else "")
-                + f" Evidence: rows {_rows(f.evidence)}."]
+                + f" Evidence: rows {evidence_rows(f.evidence)}."]
     out += ["" if a.improvements else "No area for improvement was found.", "", "### Strengths", ""]
     for f in a.strengths:
-        out += [f"- **{md(f.title)}**. {md(f.detail)}" + (f" Evidence: rows {_rows(f.evidence)}." if f.evidence
+        out += [f"- **{md(f.title)}**. {md(f.detail)}" + (f" Evidence: rows {evidence_rows(f.evidence)}." if f.evidence
                                                             else "")]
     out += ["" if a.strengths else "No strength stood out.", "", "## Appendix A. Improvement plan", ""]
     out += _table(["#", "Corrective action", "Capability", "Primary responsible organisation", "Priority",

@@ -19,7 +19,7 @@ def score(events: Sequence[Event], doc: ScenarioFile, scenario_name: str) -> Sco
     scenario = doc.scenarios[scenario_name]
     info = run_info(events)
     start = float(info.get("start") or 0.0)
-    until = run_until(events)
+    until = run_until(events, info)
     incidents = incident_times(events)
     steps = step_results(events)
     chains = handoff_measures.handoffs(events)

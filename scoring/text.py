@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from scenarios.timefmt import format_clock
 
 
@@ -50,3 +52,13 @@ def measure_value(kind: str, value: float | None) -> str:
     if kind == "on_time":
         return percent(value)
     return number(value)
+
+
+MAX_EVIDENCE = 12
+"""Evidence rows listed per item before an ellipsis (the JSON report has them all)."""
+
+
+def evidence_rows(seqs: Sequence[int]) -> str:
+    """``#16, #17, #18`` (at most :data:`MAX_EVIDENCE`, then ``…``)."""
+    shown = ", ".join(f"#{s}" for s in seqs[:MAX_EVIDENCE])
+    return shown + (f" … (+{len(seqs) - MAX_EVIDENCE})" if len(seqs) > MAX_EVIDENCE else "")

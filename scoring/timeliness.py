@@ -29,12 +29,15 @@ def run_info(events: Sequence[Event]) -> dict[str, Any]:
     return info
 
 
-def run_until(events: Sequence[Event]) -> float:
-    """Where the run stopped: ``run_ended``'s t, else ``run_started.data.until``, else the last event."""
+def run_until(events: Sequence[Event], info: dict[str, Any] | None = None) -> float:
+    """Where the run stopped: ``run_ended``'s t, else ``run_started.data.until``, else the last event.
+
+    ``info``: :func:`run_info` of ``events`` when the caller has it already.
+    """
     for event in reversed(events):
         if event.kind == "run_ended":
             return float(event.t)
-    info = run_info(events)
+    info = info if info is not None else run_info(events)
     until = info.get("until")
     return float(until) if isinstance(until, (int, float)) else float(info["last_t"])
 
@@ -147,12 +150,12 @@ def step_results(events: Sequence[Event]) -> list[StepResult]:
 def harm(events: Sequence[Event]) -> list[Harm]:
     """Reach, voter-minutes and station-minutes per incident (at containment, or at the run's end)."""
     contained: dict[str, Event] = {}
-    incidents: list[str] = []
+    incidents: dict[str, None] = {}  # ids in start order (a dict: membership is O(1))
     end_harm: dict[str, Any] = {}
     end_seq: int | None = None
     for event in events:
-        if event.kind == "incident_started" and event.incident and event.incident not in incidents:
-            incidents.append(event.incident)
+        if event.kind == "incident_started" and event.incident:
+            incidents.setdefault(event.incident)
         elif event.kind == "contained" and event.incident:
             contained.setdefault(event.incident, event)
         elif event.kind == "run_ended":
