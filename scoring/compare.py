@@ -6,13 +6,12 @@ measure has no direction or a side is missing). Ratings compare on P > S > M > U
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from pydantic import Field
 
-from scoring.model import Frozen, Scores, r3
+from scoring.model import Frozen, Scores, dumps, r3
 
 _RATING_ORDER = {"P": 0, "S": 1, "M": 2, "U": 3}
 
@@ -119,4 +118,4 @@ def comparison_rows(comparison: Comparison, only_changed: bool = False) -> list[
 
 def comparison_json(comparison: Comparison) -> str:
     """The comparison as canonical JSON."""
-    return json.dumps(comparison.model_dump(mode="json"), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+    return dumps(comparison.model_dump(mode="json"))

@@ -9,7 +9,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from scoring import charts
 from scoring.report import Report
-from scoring.text import clock, evidence_rows, hour_label, measure_value, minutes, number, percent
+from scoring.text import clock, evidence_rows, hour_label, minutes, number, percent
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -19,8 +19,7 @@ def environment() -> Environment:
     """The Jinja2 environment: autoescaping always on, strict undefined, report filters."""
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(minutes=minutes, number=number, percent=percent, rows=evidence_rows, hour=hour_label,
-                       measure=measure_value)
+    env.filters.update(minutes=minutes, number=number, percent=percent, rows=evidence_rows, hour=hour_label)
     return env
 
 
@@ -36,7 +35,6 @@ def render_html(report: Report) -> str:
     template = environment().get_template("report.html.j2")
     return template.render(
         r=report, o=report.overview, s=scores, a=report.analysis, names=names, at=at,
-        labels=report.incident_labels,
         gantt=charts.gantt(scores, report.incident_labels, names),
         graph=charts.handoff_graph(scores, names), load=charts.load_chart(scores),
         harm={h.incident: h for h in scores.harm},

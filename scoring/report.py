@@ -18,6 +18,7 @@ from pydantic import Field
 from exercise.journal import JOURNAL_FILE, Event, read_events, read_meta
 from scenarios.errors import BallotdrillError
 from scenarios.scenario import ScenarioFile
+from scenarios.structure import Actor
 from scenarios.timefmt import format_clock
 from scoring.findings import QUEUE_P90, Analysis, analyse, shift_text
 from scoring.load import actor_names
@@ -134,11 +135,7 @@ def build_report(events: Sequence[Event], doc: ScenarioFile, scenario_name: str,
         structure=structure.name, structure_description=structure.description, seed=scores.seed,
         date=(meta or {}).get("date") or None,
         window=f"{format_clock(scenario.start)} to {format_clock(scenario.end)}",
-        participants=[Participant(key=k, name=a.name or k, description=a.description, staff=a.staff,
-                                  shifts=[(s.start, s.end, s.staff) for s in a.shifts],
-                                  staff_text=staff_text(a.staff, [(s.start, s.end, s.staff) for s in a.shifts]),
-                                  level=a.level)
-                      for k, a in structure.actors.items()],
+        participants=[_participant(k, a) for k, a in structure.actors.items()],
         objectives=[ObjectiveLine(id=o.id, capability=o.capability, description=o.description,
                                   measure=f"{o.measure.kind}: {o.measure.subject}", target=str(o.target))
                     for o in scenario.objectives],
@@ -151,6 +148,12 @@ def build_report(events: Sequence[Event], doc: ScenarioFile, scenario_name: str,
                   narratives=narratives(events, names, scores.start), incident_labels=labels,
                   incident_headings=headings, scripted=[i.incident for i in scripted],
                   background=background_groups(scores), actor_names=names)
+
+
+def _participant(key: str, actor: Actor) -> Participant:
+    shifts = [(s.start, s.end, s.staff) for s in actor.shifts]
+    return Participant(key=key, name=actor.name or key, description=actor.description, staff=actor.staff,
+                       shifts=shifts, staff_text=staff_text(actor.staff, shifts), level=actor.level)
 
 
 def staff_text(staff: int, shifts: Sequence[tuple[str, str, int]]) -> str:
