@@ -196,8 +196,11 @@ def test_recorded_decisions_are_replayed_by_key() -> None:
     assert one(events, "procedure_ended").data["outcome"] == "completed"
 
 
-def test_a_recorded_answer_that_is_not_an_option_falls_back_to_the_default(tmp_path: Path) -> None:
-    events = checked(_decision_file(), decisions={"X1:p:decide:1": "surrender", "Z9:p:decide:1": "stop"})
+def test_a_recorded_answer_that_is_not_an_option_is_refused_before_the_run(tmp_path: Path) -> None:
+    with pytest.raises(RunError, match="'surrender' is not an option of step 'decide'"):
+        run_exercise(load(_decision_file()), "s", seed=1, decisions={"X1:p:decide:1": "surrender"})
+    # a key for an incident that never occurs fits the structure: it is simply never asked
+    events = checked(_decision_file(), decisions={"Z9:p:decide:1": "stop"})
     assert _decisions(events) == [(at("10:10"), "X1:p:decide:1", "go", "default")]
     # the record is kept with the run
     recorded = {"X1:p:decide:1": "stop"}
