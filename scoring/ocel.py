@@ -96,6 +96,9 @@ def to_ocel(events: Sequence[Event], doc: ScenarioFile, scenario_name: str, day:
         log.obj(f"actor:{key}", "actor", t0, name=actor.name or key, staff=actor.staff)
     steps: dict[tuple[str, str, str], str] = {}
     step_counts: dict[tuple[str, str, str], int] = {}
+    waiting: set[tuple[str, str, str]] = set()
+    """Steps whose latest instance is queued and not yet started."""
+    handoff_counts: dict[tuple[str, str, str, str], int] = {}
     handoffs: dict[tuple[str, str, str, str], str] = {}
     arrived: dict[tuple[str, str, str], str] = {}
     out_events: list[dict[str, Any]] = []
@@ -131,7 +134,14 @@ def to_ocel(events: Sequence[Event], doc: ScenarioFile, scenario_name: str, day:
                 link(f"actor:{other}", role)
         if e.kind.startswith("step_") and e.step:
             skey = (incident, procedure, e.step)
-            if e.kind == "step_queued" or skey not in steps:
+            # A new instance: queued, or started without having queued (work that starts at once has no
+            # step_queued row), or any row for a step not seen before.
+            new_instance = (e.kind == "step_queued" or skey not in steps
+                            or (e.kind == "step_started" and skey not in waiting))
+            waiting.discard(skey)
+            if e.kind == "step_queued":
+                waiting.add(skey)
+            if new_instance:
                 step_counts[skey] = step_counts.get(skey, 0) + 1
                 sid = f"step:{incident}/{procedure}/{e.step}/{step_counts[skey]}"
                 steps[skey] = log.obj(sid, "step", time, procedure=procedure, step=e.step, actor=e.actor)
@@ -146,8 +156,8 @@ def to_ocel(events: Sequence[Event], doc: ScenarioFile, scenario_name: str, day:
             receiver = str(d.get("to") if e.kind != "handoff_received" else e.actor)
             hkey = (incident, procedure, e.step, receiver)
             if hkey not in handoffs:
-                n = sum(1 for k in handoffs if k[:3] == hkey[:3]) + 1
-                hid = f"handoff:{incident}/{procedure}/{e.step}/{receiver}/{n}"
+                handoff_counts[hkey] = handoff_counts.get(hkey, 0) + 1
+                hid = f"handoff:{incident}/{procedure}/{e.step}/{receiver}/{handoff_counts[hkey]}"
                 handoffs[hkey] = log.obj(hid, "handoff", time, procedure=procedure, step=e.step,
                                          sender=e.actor if e.kind != "handoff_received" else d.get("from"),
                                          receiver=receiver)
