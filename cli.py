@@ -17,7 +17,7 @@ from rich.table import Table
 import scenarios
 from exercise.journal import write_csv, write_jsonl
 from exercise.run import run_exercise
-from scenarios.msel import msel_rows
+from scenarios.msel import msel_rows, write_msel_csv
 from scenarios.timefmt import format_clock, format_duration, parse_clock
 from scoring import Scores, comparison_json, comparison_rows, load_run, ocel_json, score, write_reports
 from scoring import compare as compare_scores
@@ -125,12 +125,19 @@ def schema() -> None:
 def show(
     scenario: Annotated[str | None, typer.Argument(help="Scenario name (default: the file's default).")] = None,
     file: FileOption = None,
+    csv: Annotated[Path | None, typer.Option("--csv", help="Also write the MSEL as a spreadsheet (CSV).")] = None,
     json_out: JsonOption = False,
 ) -> None:
     """Show a scenario: its actors, procedures and the MSEL as a timeline."""
     doc = _load(file)
     name, sc = scenarios.pick(doc, scenario)
     rows = msel_rows(sc)
+    if csv is not None:
+        try:
+            write_msel_csv(rows, csv)
+        except OSError as exc:
+            raise scenarios.BallotdrillError(f"{csv}: cannot write the MSEL ({exc.strerror or exc})") from None
+        _say(f"wrote the MSEL ({len(rows)} rows) to {csv}")
     if json_out:
         _emit_json({"name": name, "title": sc.title, "start": format_clock(sc.start), "end": format_clock(sc.end),
                     "basis": sc.basis, "msel": [r._asdict() for r in rows],

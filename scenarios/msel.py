@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
 from typing import NamedTuple
 
 from scenarios.scenario import Inject, Scenario
@@ -18,6 +20,15 @@ class MselRow(NamedTuple):
     to: str
     event: str
     expected: str
+    sender: str = ""
+    notes: str = ""
+
+
+MSEL_COLUMNS = ("event number", "scenario time", "event type", "from", "to", "message",
+                "expected participant response", "notes")
+"""The HSEEP MSEL template's columns, as written by :func:`write_msel_csv`."""
+
+_EVENT_TYPES = {"timed": "inject", "background": "inject (repeating)", "contingency": "contingency inject"}
 
 
 def msel_rows(scenario: Scenario) -> list[MselRow]:
@@ -43,6 +54,7 @@ def _row(inject_id: str, inj: Inject, scenario: Scenario) -> MselRow:
         test = (f"is {state}" if cond.is_ else f"is not {state}" if cond.is_not
                 else f"reach > {cond.reach_above:,}")
         time = f"{time} if {cond.incident} {test}" if inj.at is not None else f"when {cond.incident} {test}"
+    sender = "SimCell"
     if inj.incident is not None:
         inc = inj.incident
         label = inc.title or inc.type.replace("_", " ")
@@ -52,9 +64,20 @@ def _row(inject_id: str, inj: Inject, scenario: Scenario) -> MselRow:
         to = inj.detected_by.actor if inj.detected_by is not None else ""
     elif inj.message is not None:
         event, to = f"message: {inj.message.text}", inj.message.to
+        sender = inj.message.sender or sender
     else:
         assert inj.action is not None
         act = inj.action
         event = f"action: {act.name}" + (f" (incident {act.incident})" if act.incident else "")
         to = act.actor
-    return MselRow(inject_id, time, sort_key, inj.kind, to, event, inj.expected)
+    return MselRow(inject_id, time, sort_key, inj.kind, to, event, inj.expected, sender, inj.notes)
+
+
+def write_msel_csv(rows: list[MselRow], path: Path) -> None:
+    """Write MSEL rows as a spreadsheet (CSV, UTF-8 with a BOM so spreadsheet programs read the accents)."""
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(MSEL_COLUMNS)
+        for row in rows:
+            writer.writerow((row.id, row.time, _EVENT_TYPES.get(row.kind, row.kind), row.sender, row.to,
+                             row.event, row.expected, row.notes))

@@ -1,0 +1,41 @@
+"""`show --csv` writes the MSEL as a spreadsheet in the HSEEP template's columns."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import scenarios
+from scenarios.msel import MSEL_COLUMNS
+
+
+def ballotdrill(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", "import cli; cli.main()", *args], capture_output=True, text=True,
+                          env={"NO_COLOR": "1", "PATH": ""}, cwd=Path(__file__).resolve().parent.parent)
+
+
+def test_show_writes_every_inject_as_an_msel_row(tmp_path: Path) -> None:
+    doc = scenarios.load_file(scenarios.library_path())
+    name = "results-night-ddos"
+    out = tmp_path / "msel.csv"
+    result = ballotdrill("show", name, "--csv", str(out))
+    assert result.returncode == 0, result.stderr
+    with open(out, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert tuple(rows[0]) == MSEL_COLUMNS
+    body = rows[1:]
+    assert sorted(r[0] for r in body) == sorted(doc.scenarios[name].inject_ids())
+    messages = [inj.message for inj in doc.scenarios[name].injects if inj.message is not None]
+    for message in messages:
+        row = next(r for r in body if r[5] == f"message: {message.text}")
+        assert row[4] == message.to and row[3] == (message.sender or "SimCell")
+    assert {r[2] for r in body} <= {"inject", "inject (repeating)", "contingency inject"}
+
+
+def test_an_unwritable_msel_file_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    result = ballotdrill("show", "--csv", str(tmp_path / "missing" / "msel.csv"))
+    assert result.returncode == 2
+    assert result.stderr.strip().endswith("cannot write the MSEL (No such file or directory)")
+    assert "Traceback" not in result.stderr
