@@ -1,8 +1,8 @@
 """Inline SVG charts as plain shapes (no markup here): the HTML template draws them.
 
 Keeping geometry apart from markup means every label goes through Jinja's autoescaping.
-Charts: an incident-and-step Gantt timeline with targets marked, a handoff graph between
-actors with latencies on the edges, and an hourly load heatmap per actor.
+Charts: an incident-and-step Gantt timeline with targets marked, a handoff matrix
+between actors (count, mean latency and failures per sender and receiver), and an hourly load heatmap per actor.
 """
 
 from __future__ import annotations
@@ -181,89 +181,176 @@ def gantt(scores: Scores, labels: dict[str, str], names: dict[str, str]) -> Char
     return chart
 
 
-def handoff_graph(scores: Scores, names: dict[str, str]) -> Chart:
-    """Actors as nodes, handoffs as arrows labelled with count and mean latency; failures in red."""
-    edges: dict[tuple[str, str], list[int]] = defaultdict(list)
+SLOW_LATENCY = 10.0
+"""Mean latency (minutes) from which a link between two actors counts as slow in the handoff matrix."""
+LATENCY_BANDS = ((2.0, "lat0", "< 2 min"), (5.0, "lat1", "2–5 min"), (SLOW_LATENCY, "lat2", "5–10 min"),
+                 (math.inf, "lat3", "≥ 10 min: slow"))
+CELL_W, CELL_H, MATRIX_LABEL_W = 52.0, 46.0, 226.0
+
+
+@dataclass(frozen=True)
+class Link:
+    """Every handoff from one actor to another, summed: a cell of the handoff matrix, a row of its table."""
+
+    sender: str
+    receiver: str
+    channels: tuple[str, ...]
+    count: int
+    mean_latency: float | None
+    max_latency: float | None
+    failures: int
+    lost: int
+    ping_pongs: int
+
+    @property
+    def shown_latency(self) -> float | None:
+        """The mean latency as the report prints it (whole minutes from one minute up), for banding."""
+        mean = self.mean_latency
+        return mean if mean is None or mean < 1 else float(round(mean))
+
+    @property
+    def slow(self) -> bool:
+        return self.shown_latency is not None and self.shown_latency >= SLOW_LATENCY
+
+    @property
+    def band(self) -> str:
+        """The matrix cell's shading class: ``lat0`` to ``lat3`` by mean latency, ``lat-none`` if never received."""
+        shown = self.shown_latency
+        return "lat-none" if shown is None else next(cls for bound, cls, _ in LATENCY_BANDS if shown < bound)
+
+    @property
+    def state(self) -> str:
+        """``drop`` when a handoff was dropped or never received, ``retry`` after failed attempts, else ``ok``."""
+        return "drop" if self.lost else ("retry" if self.failures else "ok")
+
+
+def actor_order(scores: Scores) -> dict[str, int]:
+    """Each actor in a handoff, numbered in the order it first sends or receives one."""
+    order: dict[str, int] = {}
+    for h in scores.handoffs:
+        order.setdefault(h.sender, len(order))
+        order.setdefault(h.receiver, len(order))
+    return order
+
+
+def handoff_links(scores: Scores) -> list[Link]:
+    """One :class:`Link` per (sender, receiver) pair, by sender then receiver in :func:`actor_order`."""
+    groups: dict[tuple[str, str], list[int]] = {}
     for i, h in enumerate(scores.handoffs):
-        edges[(h.sender, h.receiver)].append(i)
-    actors = sorted({a for pair in edges for a in pair})
-    chart = Chart("handoffs", WIDTH, 470.0, "Handoff graph between actors")
-    _legend(chart, 20, 18, [("sw-ok", "all received"), ("sw-retry", "failed attempts, delivered"),
-                            ("sw-drop", "dropped or lost"), ("node-bottleneck", "bottleneck actor")])
-    if not actors:
+        groups.setdefault((h.sender, h.receiver), []).append(i)
+    links = []
+    for (sender, receiver), idx in groups.items():
+        chains = [scores.handoffs[i] for i in idx]
+        lat = [c.latency for c in chains if c.latency is not None]
+        channels = sorted({c.first_channel or "direct" for c in chains}
+                          | {c.channel or "direct" for c in chains if c.status == "received"})
+        links.append(Link(sender, receiver, tuple(channels), len(chains), fmean(lat) if lat else None,
+                          max(lat) if lat else None, sum(c.failures for c in chains),
+                          sum(c.status != "received" for c in chains), sum(c.ping_pong for c in chains)))
+    order = actor_order(scores)
+    return sorted(links, key=lambda link: (order[link.sender], order[link.receiver]))
+
+
+def link_note(link: Link) -> str:
+    """What went wrong on a link, in words (failed attempts, dropped or lost handoffs, slow), or empty."""
+    parts = []
+    if link.failures:
+        parts.append(f"{link.failures} failed attempt(s)")
+    if link.lost:
+        parts.append(f"{link.lost} dropped or lost")
+    if link.slow:
+        parts.append("slow")
+    return ", ".join(parts)
+
+
+def handoff_graph(scores: Scores, names: dict[str, str]) -> Chart:
+    """Handoffs as a sender × receiver matrix: per cell the count, mean latency and failures.
+
+    A matrix never crosses: every pair of actors has its own cell, however many actors there
+    are. Cells are shaded by mean latency (the darkest band is slow), outlined in orange after
+    failed attempts and in dashed red when a handoff was dropped or lost; the bottleneck actor's
+    row and column labels are marked. Actors keep the order in which they first hand off or
+    receive work, in rows and columns alike.
+    """
+    links = handoff_links(scores)
+    order = actor_order(scores)
+    senders = sorted({link.sender for link in links}, key=order.__getitem__)
+    receivers = sorted({link.receiver for link in links}, key=order.__getitem__)
+    waited = [a for a in scores.load if a.wait_p90]
+    bottleneck = max(waited, key=lambda a: (a.wait_p90 or 0.0, a.wait_mean or 0.0, a.actor)).actor if waited else None
+    heads = {r: shorten(names.get(r, r), 30) for r in receivers}
+    head_h = 8 + 6.6 * 0.71 * max((len(text) for text in heads.values()), default=0)
+    top = 62 + head_h
+    width = max(WIDTH, MATRIX_LABEL_W + len(receivers) * CELL_W + 130)
+    chart = Chart("handoffs", width, top + len(senders) * CELL_H + 34,
+                  "Handoff matrix: sender by receiver, with count, mean latency and failures")
+    _legend(chart, 8, 16, [(f"{cls} mx-ok", text) for _, cls, text in LATENCY_BANDS]
+            + [("lat-none mx-ok", "never received")])
+    marks = [("lat0 mx-retry", "failed attempts, all delivered"), ("lat-none mx-drop", "dropped or lost"),
+             ("mx-self", "same actor")]
+    _legend(chart, 8, 36, marks + ([("node-bottleneck", "bottleneck actor")] if bottleneck else []))
+    if not links:
         chart.add("text", "No handoff in this run.", x=20, y=80, class_="empty")
         chart.height = 110.0
         return chart
-    cx, cy, radius = WIDTH / 2, 255.0, 170.0
-    pos: dict[str, tuple[float, float]] = {}
-    for k, actor in enumerate(actors):
-        angle = -math.pi / 2 + 2 * math.pi * k / len(actors)
-        pos[actor] = (cx + radius * 1.9 * math.cos(angle), cy + radius * math.sin(angle))
-    waited = [a for a in scores.load if a.wait_p90]
-    bottleneck = max(waited, key=lambda a: (a.wait_p90 or 0.0, a.wait_mean or 0.0, a.actor)).actor if waited else None
-    node_r = 44.0
-    for (a, b), idx in sorted(edges.items()):
-        chains = [scores.handoffs[i] for i in idx]
-        lat = [c.latency for c in chains if c.latency is not None]
-        failures = sum(c.failures for c in chains)
-        lost = sum(c.status != "received" for c in chains)
-        cls = "edge-drop" if lost else ("edge-retry" if failures else "edge-ok")
-        (x1, y1), (x2, y2) = pos[a], pos[b]
-        dx, dy = x2 - x1, y2 - y1
-        dist = math.hypot(dx, dy) or 1.0
-        nx, ny = -dy / dist, dx / dist
-        bend = 0.18 * dist if (b, a) in edges else 0.06 * dist
-        qx, qy = (x1 + x2) / 2 + nx * bend, (y1 + y2) / 2 + ny * bend
-        sx, sy = _toward(x1, y1, qx, qy, node_r)
-        ex, ey = _toward(x2, y2, qx, qy, node_r + 4)
-        width = 1.5 + min(5.0, len(chains) * 0.8)
-        tip = (f"{names.get(a, a)} → {names.get(b, b)}: {len(chains)} handoff(s), mean latency "
-               f"{minutes(fmean(lat) if lat else None)}, {failures} failed attempt(s), {lost} dropped/lost")
-        chart.add("path", title=tip, d=f"M{_fmt(sx)} {_fmt(sy)} Q{_fmt(qx)} {_fmt(qy)} {_fmt(ex)} {_fmt(ey)}",
-                  class_=cls, stroke_width=width)
-        ux, uy = ex - qx, ey - qy
-        ul = math.hypot(ux, uy) or 1.0
-        ux, uy = ux / ul, uy / ul
-        tip_x, tip_y = ex + ux * 4, ey + uy * 4
-        base_x, base_y = tip_x - ux * 12, tip_y - uy * 12
-        points = (f"{_fmt(tip_x)},{_fmt(tip_y)} {_fmt(base_x - uy * 6)},{_fmt(base_y + ux * 6)} "
-                  f"{_fmt(base_x + uy * 6)},{_fmt(base_y - ux * 6)}")
-        chart.add("polygon", points=points, class_=cls.replace("edge", "head"))
-        mx, my = 0.25 * x1 + 0.5 * qx + 0.25 * x2, 0.25 * y1 + 0.5 * qy + 0.25 * y2
-        text = f"{len(chains)}× · {minutes(fmean(lat)) if lat else 'never received'}"
-        chart.add("text", text, title=tip, x=mx, y=my - 3, class_="edge-label", text_anchor="middle")
-        if failures or lost:
-            chart.add("text", f"{failures} failed" + (f", {lost} lost" if lost else ""), x=mx, y=my + 11,
-                      class_="edge-label bad", text_anchor="middle")
-    for actor in actors:
-        px, py = pos[actor]
+    x0 = MATRIX_LABEL_W
+    chart.add("text", "from ↓   to →", x=8, y=top - 8, class_="axis")
+    for c, actor in enumerate(receivers):
         name = names.get(actor, actor)
-        chart.add("circle", title=name, cx=px, cy=py, r=node_r,
-                  class_="node node-bottleneck" if actor == bottleneck else "node")
-        lines = _wrap(name, 13)
-        if len(lines) > 3:
-            lines = [*lines[:2], shorten(lines[2] + " " + lines[3], 13)]
-            if not lines[2].endswith("…"):
-                lines[2] += "…"
-        for k, line in enumerate(lines):
-            chart.add("text", line, title=name, x=px, y=py - 4 + (k - 0.5 * (len(lines) - 1)) * 13 + 4,
-                      class_="node-label", text_anchor="middle")
+        cx = x0 + c * CELL_W + CELL_W / 2
+        if actor == bottleneck:
+            chart.add("rect", x=cx - 9, y=top - 19, width=head_h + 4, height=17, class_="node-bottleneck",
+                      transform=f"rotate(-45 {_fmt(cx - 2)} {_fmt(top - 6)})")
+        chart.add("text", heads[actor], title=name, x=cx - 2, y=top - 6, class_="col-label",
+                  transform=f"rotate(-45 {_fmt(cx - 2)} {_fmt(top - 6)})")
+    for r, actor in enumerate(senders):
+        name = names.get(actor, actor)
+        y = top + r * CELL_H
+        if actor == bottleneck:
+            chart.add("rect", x=4, y=y + 4, width=x0 - 10, height=CELL_H - 8, class_="node-bottleneck")
+        label = _two_lines(name, 31)
+        for k, line in enumerate(label):
+            chart.add("text", line, title=name, x=8, y=y + CELL_H / 2 + 4 + (k - (len(label) - 1) / 2) * 15,
+                      class_="row-inc")
+        for c in range(len(receivers)):
+            chart.add("rect", x=x0 + c * CELL_W + 1, y=y + 1, width=CELL_W - 2, height=CELL_H - 2,
+                      class_="mx-self" if receivers[c] == actor else "mx-empty")
+    for link in links:
+        r, c = senders.index(link.sender), receivers.index(link.receiver)
+        x, y = x0 + c * CELL_W, top + r * CELL_H
+        note = link_note(link)
+        tip = (f"{names.get(link.sender, link.sender)} → {names.get(link.receiver, link.receiver)} "
+               f"({', '.join(link.channels)}): {link.count} handoff(s), mean latency {minutes(link.mean_latency)}"
+               + (f"; {note}" if note else ""))
+        chart.add("rect", title=tip, x=x + 1, y=y + 1, width=CELL_W - 2, height=CELL_H - 2,
+                  class_=f"{link.band} mx-{link.state}")
+        bad = [f"{link.failures} failed"] if link.failures else []
+        bad += [f"{link.lost} lost"] if link.lost else []
+        lines = [(f"{link.count}×", "mx-count")]
+        lines += [(minutes(link.mean_latency), "mx-lat")] if link.mean_latency is not None else []
+        lines += [(text, "mx-bad") for text in bad]
+        step = 13.0 if len(lines) <= 3 else 10.5
+        first = y + CELL_H / 2 + 4 - (len(lines) - 1) * step / 2
+        for k, (text, cls) in enumerate(lines):
+            chart.add("text", text, title=tip, x=x + CELL_W / 2, y=first + k * step,
+                      class_=cls if step == 13.0 else f"{cls} tight", text_anchor="middle")
+    failing = sum(link.state != "ok" for link in links)
+    slow = sum(link.slow for link in links)
+    chart.add("text", f"{len(links)} link(s) between {len(order)} actor(s): {failing} with failed attempts or "
+              f"losses, {slow} slow (mean latency ≥ {minutes(SLOW_LATENCY)}). Rows send, columns receive.",
+              x=8, y=top + len(senders) * CELL_H + 22, class_="legend")
     return chart
 
 
-def _toward(x: float, y: float, tx: float, ty: float, by: float) -> tuple[float, float]:
-    d = math.hypot(tx - x, ty - y) or 1.0
-    return x + (tx - x) / d * by, y + (ty - y) / d * by
-
-
-def _wrap(text: str, width: int) -> list[str]:
-    lines: list[str] = []
-    for word in text.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word[: width + 4])
-    return lines or [text]
+def _two_lines(text: str, width: int) -> list[str]:
+    """``text`` on one line, or two lines broken at a word boundary, the second cut with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= width:
+        return [text]
+    space = text.rfind(" ", 0, width + 1)
+    if space < width // 2:
+        return [shorten(text, width)]
+    return [text[:space], shorten(text[space + 1:], width)]
 
 
 def load_chart(scores: Scores) -> Chart:

@@ -37,6 +37,7 @@ def render_html(report: Report) -> str:
         r=report, o=report.overview, s=scores, a=report.analysis, names=names, at=at,
         gantt=charts.gantt(scores, report.incident_labels, names),
         graph=charts.handoff_graph(scores, names), load=charts.load_chart(scores),
+        links=charts.handoff_links(scores), slow_latency=charts.SLOW_LATENCY,
         harm={h.incident: h for h in scores.harm},
         incidents={i.incident: i for i in scores.incidents},
         background={i.incident for i in scores.incidents if i.background},

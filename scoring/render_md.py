@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from scoring.charts import SLOW_LATENCY, handoff_links
 from scoring.model import dumps
 from scoring.report import Report
 from scoring.text import clock, evidence_rows, hour_label, minutes, number, percent
@@ -101,6 +102,19 @@ def render_markdown(report: Report) -> str:
             f"{hs.total} handoff(s): {hs.received} received, {hs.failed_attempts} failed attempt(s), "
             f"{hs.reroutes} reroute(s), {hs.ping_pongs} ping-pong(s), {hs.drops} dropped or lost, "
             f"{hs.unstaffed} into an actor with nobody on duty; mean latency {minutes(hs.mean_latency)}.", ""]
+    links = handoff_links(s)
+    if links:
+        out += ["### Links between actors", "",
+                f"One row per sender and receiver; “slow” is a mean latency of {minutes(SLOW_LATENCY)} or more.", ""]
+        out += _table(["From", "To", "Channel", "Handoffs", "Mean latency", "Longest", "Failed attempts",
+                       "Dropped or lost", "Flags"],
+                      [(who(x.sender), who(x.receiver), ", ".join(x.channels), x.count, minutes(x.mean_latency),
+                        minutes(x.max_latency), f"**{x.failures}**" if x.failures else 0,
+                        f"**{x.lost}**" if x.lost else 0,
+                        ", ".join([*(["slow"] if x.slow else []),
+                                   *([f"{x.ping_pongs} ping-pong"] if x.ping_pongs else [])]))
+                       for x in links])
+        out += ["### Handoffs", ""]
     if s.handoffs:
         out += _table(["Incident", "Step", "From → to", "Channel", "Sent", "Latency", "Attempts", "Status", "Rows"],
                       [(h.incident, h.step, f"{who(h.sender)} → {who(h.receiver)}",
@@ -113,6 +127,7 @@ def render_markdown(report: Report) -> str:
                         evidence_rows(h.evidence))
                        for h in [*(h for h in s.handoffs if h.incident not in background),
                                  *(h for h in s.handoffs if h.incident in background)]])
+        out += ["### Channels", ""]
         out += _table(["Channel", "Attempts", "Failures", "Dropped", "Mean latency"],
                       [(c.channel, c.attempts, c.failures, c.drops, minutes(c.mean_latency)) for c in s.channels])
     out += ["## 5. Load per actor", ""]

@@ -40,7 +40,7 @@ def test_report_dom_in_headless_chromium(tmp_path: Path) -> None:
     for chart in charts:
         assert re.search(r"<(rect|path|circle|line|polygon)\b", chart)
     assert len(re.findall(r"<rect\b", charts[0])) >= 8  # incident and step bars, legend swatches
-    assert len(re.findall(r"<circle\b", charts[1])) == 3  # one node per actor in a handoff
+    assert len(re.findall(r"<rect\b[^>]*class=\"lat[^\"]*\"><title>", charts[1])) == 2  # a cell per link
     assert "<script" not in dom.lower()
     assert "FPS Interior elections was the bottleneck" in dom
     subprocess.run([*base, f"--screenshot={shot}", "--window-size=1280,2400", html.as_uri()],
