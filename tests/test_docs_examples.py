@@ -169,9 +169,12 @@ def parse_only(args: list[str]) -> dict[str, Any]:
 @pytest.mark.skipif(not COMMANDS, reason="no '$ ballotdrill' lines in ```console blocks of README.md or docs/ yet")
 @pytest.mark.parametrize(("path", "command"), COMMANDS,
                          ids=[f"{p.relative_to(ROOT)}: {c}" for p, c in COMMANDS])
-def test_documented_command_parses(path: Path, command: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(ROOT)
-    args = argv_of(command)
+def test_documented_command_parses(path: Path, command: str, monkeypatch: pytest.MonkeyPatch,
+                                   tmp_path: Path) -> None:
+    # Run in a scratch folder: project files the line names are found in the project, and whatever the command
+    # writes (an MSEL spreadsheet, a schema) lands in the scratch folder, not in the project.
+    monkeypatch.chdir(tmp_path)
+    args = [str(ROOT / a) if not a.startswith("-") and (ROOT / a).exists() else a for a in argv_of(command)]
     params = parse_only(args)
     name = args[0]
     if name in RUN_FOR_REAL:
