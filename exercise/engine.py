@@ -45,7 +45,7 @@ class Exercise:
         self.pending: dict[str, tuple[simpy.Event, WorkItem, DecisionRequest]] = {}
         self._watchers: dict[str, list[tuple[str, Inject]]] = {}
         self._plans = {name: Plan(name, p) for name, p in self.structure.procedures.items()}
-        self._chains = {name: self._chain(name) for name in self.structure.channels}
+        self._chains = {name: self.structure.fallback_chain(name) for name in self.structure.channels}
         self._row = journal.rows.append
         """Append a row tuple directly (the hot paths, data packed); each work or handoff callback checks the batch."""
         self._duration_streams = {name: self.streams.get(f"actor/{name}") for name in self.structure.actors}
@@ -59,14 +59,6 @@ class Exercise:
 
     def _now(self) -> float:
         return self.env.now
-
-    def _chain(self, name: str) -> list[str]:
-        chain = [name]
-        fallback = self.structure.channels[name].fallback
-        while fallback is not None and fallback not in chain:
-            chain.append(fallback)
-            fallback = self.structure.channels[fallback].fallback
-        return chain
 
     def _at(self, t: float, action: Callable[[], None]) -> None:
         """Call ``action`` at simulation time ``t`` (now if ``t`` is not in the future)."""

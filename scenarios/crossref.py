@@ -66,12 +66,8 @@ def _fallback_cycles(structure: Structure) -> Iterator[Finding]:
     channels = structure.channels
     reported: set[str] = set()
     for start in channels:
-        chain = [start]
-        current = channels[start].fallback
-        while current is not None and current in channels and current not in chain:
-            chain.append(current)
-            current = channels[current].fallback
-        if current is not None and current in chain and current == start and start not in reported:
+        chain = structure.fallback_chain(start)
+        if channels[chain[-1]].fallback == start and start not in reported:
             reported.update(chain)
             loop = " -> ".join([*chain, start])
             yield (("structure", "channels", start, "fallback"),

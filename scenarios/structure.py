@@ -201,3 +201,12 @@ class Structure(Model):
     actors: dict[Name, Actor] = Field(min_length=1)
     channels: dict[Name, Channel] = Field(default={})
     procedures: dict[Name, Procedure] = Field(default={})
+
+    def fallback_chain(self, channel: str) -> list[str]:
+        """``channel`` and its fallbacks in order, stopping before a repeat or an undefined name."""
+        chain = [channel]
+        fallback = self.channels[channel].fallback
+        while fallback is not None and fallback in self.channels and fallback not in chain:
+            chain.append(fallback)
+            fallback = self.channels[fallback].fallback
+        return chain

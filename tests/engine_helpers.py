@@ -187,3 +187,20 @@ def check_invariants(events: Sequence[Event]) -> None:
     unresolved = [i for i, state in incidents.items() if state != "resolved"]
     assert sorted(end.data["open_incidents"]) == sorted(unresolved)
     assert set(end.data["harm"]) <= set(unresolved)
+
+def at(clock: str) -> float:
+    """Minutes since 06:00 of an HH:MM clock time on day D."""
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes) - 360
+
+
+def incident(iid: str, clock: str, kind: str = "call", **extra: Any) -> dict[str, Any]:
+    inject: dict[str, Any] = {"id": iid, "at": clock, "incident": {"type": kind, **extra.pop("spec", {})}}
+    inject.update(extra)
+    return inject
+
+
+def checked(data: dict[str, Any], seed: int = 1, **kwargs: Any) -> list[Any]:
+    events = run(data, seed, **kwargs)
+    check_invariants(events)
+    return events

@@ -8,28 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from engine_helpers import check_invariants, ended, file_of, kinds, library, one, run
+from engine_helpers import at, check_invariants, checked, ended, file_of, incident, kinds, library, one, run
 
 from exercise import RunError, run_exercise
-
-
-def at(clock: str) -> float:
-    """Minutes since 06:00 of an HH:MM clock time on day D."""
-    hours, minutes = clock.split(":")
-    return int(hours) * 60 + int(minutes) - 360
-
-
-def incident(iid: str, clock: str, kind: str = "call", **extra: Any) -> dict[str, Any]:
-    inject: dict[str, Any] = {"id": iid, "at": clock, "incident": {"type": kind, **extra.pop("spec", {})}}
-    inject.update(extra)
-    return inject
-
-
-def checked(data: dict[str, Any], seed: int = 1, **kwargs: Any) -> list[Any]:
-    events = run(data, seed, **kwargs)
-    check_invariants(events)
-    return events
-
 
 # -- shifts ----------------------------------------------------------------------------------------
 
