@@ -2,21 +2,32 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+RUN_STAMP  := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
 
 .PHONY: demo test test-slow lint bench browser clean setup
 
-$(STAMP): pyproject.toml
+# What running needs: the package and its runtime dependencies only.
+$(RUN_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $(RUN_STAMP)
+
+# What the tests add: linters, hypothesis, pm4py (AGPL, tests only).
+$(TEST_STAMP): $(RUN_STAMP)
 	$(BIN)/pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	touch $(TEST_STAMP)
 
-setup: $(STAMP)
+setup: $(TEST_STAMP)
 
-demo: $(STAMP)
+demo: $(RUN_STAMP)
 	$(BIN)/ballotdrill list
 	$(BIN)/ballotdrill run
+	@echo
+	@echo "ballotdrill is installed in $(VENV)/bin. To call it as 'ballotdrill':"
+	@echo "  source $(VENV)/bin/activate      (this shell)"
+	@echo "  pipx install .                   (everywhere, in its own environment)"
 
 # Headless Chromium for the report's DOM tests: Debian's package, installed when
 # we may (root with apt-get). Otherwise those tests are reported as skipped, with why.
@@ -31,19 +42,19 @@ browser:
 
 # The default run leaves out the long statistical tests (`slow`); each has a reduced form
 # that runs here. `make test-slow` runs them in full.
-test: $(STAMP) browser
+test: $(TEST_STAMP) browser
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -m "not slow"
 
-test-slow: $(STAMP) browser
+test-slow: $(TEST_STAMP) browser
 	$(BIN)/python -m pytest -m slow
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(BIN)/python bench/engine_vs_simpy.py
 
 clean:

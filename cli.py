@@ -14,15 +14,11 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-import scenarios
-from exercise.journal import write_csv, write_jsonl
-from exercise.run import run_exercise
-from scenarios.msel import msel_rows, write_msel_csv
-from scenarios.timefmt import format_clock, format_duration, parse_clock
-from scoring import Scores, comparison_json, comparison_rows, load_run, ocel_json, score, write_reports
-from scoring import compare as compare_scores
-from scoring.report import REPORT_FILES, Report
-from scoring.summary import bottlenecks, run_summary
+from ballotdrill import __version__, application, scenarios
+from ballotdrill.scenarios.msel import msel_rows, write_msel_csv
+from ballotdrill.scenarios.timefmt import format_clock, format_duration
+from ballotdrill.scoring import Scores, comparison_json, comparison_rows
+from ballotdrill.scoring.summary import bottlenecks, run_summary
 
 EXIT_BAD_INPUT = 2
 """Exit status for any input the user can fix: a file, a flag, a name."""
@@ -34,6 +30,21 @@ app = typer.Typer(
     add_completion=False,
 )
 err = Console(stderr=True)
+"""Talk, progress and errors."""
+out = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 10_000)
+"""The command's output (tables, JSON). Not a terminal: as wide as the content, so no name is cut."""
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"ballotdrill {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                               help="Print the version and exit.")] = False) -> None:
+    """Election-risk exercise simulator: run scripted election-day incidents against a crisis-response structure."""
 
 FileOption = Annotated[
     Path | None, typer.Option("--file", "-f", help="Scenario file (default: the built-in library).")
@@ -42,8 +53,7 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print data as JSON on 
 
 
 def _load(file: Path | None, overrides: list[str] | None = None) -> scenarios.ScenarioFile:
-    path = file or scenarios.library_path()
-    return scenarios.load_file(path, [scenarios.Override(o) for o in overrides or []])
+    return application.load_scenarios(file, overrides or [])
 
 
 def _say(text: str, *, markup: bool = False) -> None:
@@ -88,7 +98,7 @@ def list_scenarios(file: FileOption = None, json_out: JsonOption = False) -> Non
     for row in rows:
         name = f"{row['name']} *" if row["default"] else row["name"]
         _add_row(table, name, row["title"], f"{row['start']}-{row['end']}", str(row["injects"]), str(row["objectives"]))
-    err.print(table)
+    out.print(table)
 
 
 @app.command()
@@ -143,17 +153,18 @@ def show(
                     "basis": sc.basis, "msel": [r._asdict() for r in rows],
                     "structure": doc.structure.model_dump(mode="json", by_alias=True, exclude_defaults=True)})
         return
-    err.rule(f"[bold]{escape(sc.title)}[/bold] ({escape(name)}, {format_clock(sc.start)}-{format_clock(sc.end)})")
+    out.print(f"[bold]{escape(sc.title)}[/bold] ({escape(name)}, {format_clock(sc.start)}-{format_clock(sc.end)})",
+              highlight=False)
     if sc.description:
-        _say(sc.description.strip())
+        out.print(sc.description.strip(), markup=False, highlight=False)
     for source in sc.basis:
-        _say(f"  basis: {source}")
+        out.print(f"  basis: {source}", markup=False, highlight=False)
     actors = _table("Actors", ("actor", "name", "level", "staff (shifts)", "actions"), doc.structure.actors)
     for key, actor in doc.structure.actors.items():
         shifts = ", ".join(f"{s.start}-{s.end}: {s.staff}" for s in actor.shifts)
         _add_row(actors, key, actor.name, actor.level or "", f"{actor.staff}" + (f" ({shifts})" if shifts else ""),
                  ", ".join(actor.actions))
-    err.print(actors)
+    out.print(actors)
     procs = _table("Procedures", ("procedure", "trigger", "steps (actor, target)"), doc.structure.procedures)
     for key, proc in doc.structure.procedures.items():
         trig = proc.trigger
@@ -164,43 +175,11 @@ def show(
             f"{s.id} ({s.actor}{', ' + format_duration(s.target) if s.target is not None else ''})" for s in proc.steps
         )
         _add_row(procs, key, trigger, steps)
-    err.print(procs)
+    out.print(procs)
     msel = _table("MSEL", ("id", "time", "type", "to / detected by", "event", "expected"), [r.id for r in rows])
     for row in rows:
         _add_row(msel, row.id, row.time, row.kind, row.to, row.event, row.expected)
-    err.print(msel)
-
-
-def _until(text: str | None) -> float | None:
-    if text is None:
-        return None
-    try:
-        return parse_clock(text)
-    except ValueError as exc:
-        raise scenarios.BallotdrillError(f"--until: {exc}") from None
-
-
-def _new_run_dir(scenario: str, seed: int) -> Path:
-    """A fresh folder under runs/: ``SCENARIO-seedN``, then ``-2``, ``-3`` … (never an existing one)."""
-    base = Path("runs") / f"{scenario}-seed{seed}"
-    candidate, n = base, 1
-    while candidate.exists():
-        n += 1
-        candidate = base.with_name(f"{base.name}-{n}")
-    return candidate
-
-
-def _decisions(path: Path | None) -> dict[str, str]:
-    if path is None:
-        return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise scenarios.BallotdrillError(f"{path}: cannot read the decisions file ({exc})") from None
-    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
-        raise scenarios.BallotdrillError(
-            f'{path}: a decisions file is a JSON object of request key to option, e.g. {{"N1:proc:step:1": "debunk"}}')
-    return data
+    out.print(msel)
 
 
 @app.command()
@@ -211,7 +190,8 @@ def run(
     until: Annotated[str | None, typer.Option(help="Stop at this clock time (HH:MM or D+1 09:00).")] = None,
     overrides: Annotated[list[str] | None, typer.Option(
         "--set", help="Override a value of the file: PATH=VALUE, e.g. structure.actors.national-cert.staff=5.")] = None,
-    out: Annotated[Path | None, typer.Option(help="Run folder (default: a new folder under runs/).")] = None,
+    out_dir: Annotated[Path | None, typer.Option(
+        "--out", help="Run folder (default: a new folder under runs/).")] = None,
     decisions: Annotated[Path | None, typer.Option(
         help="JSON file of recorded decisions (request key to option) to replay.")] = None,
     json_out: JsonOption = False,
@@ -219,18 +199,19 @@ def run(
     """Run a scenario in batch: journal, after-action report and a summary of where work waited."""
     doc = _load(file, overrides)
     name, _ = scenarios.pick(doc, scenario)
-    folder = out or _new_run_dir(name, seed)
-    source = str(file) if file else "built-in library"
+    folder = out_dir or application.new_run_dir(name, seed)
+    recorded = application.read_decisions(decisions)
     with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err,
                   transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task(f"running {name}", total=1.0)
-        result = run_exercise(doc, name, seed=seed, until_clock=_until(until), out=folder,
-                              decisions=_decisions(decisions), source=source,
-                              progress=lambda done, total: progress.update(task, completed=done / total))
-    scores = _write_reports(folder, list(REPORT_FILES))[0].scores
+        result = application.run_to_folder(
+            doc, name, seed=seed, folder=folder, until=until, decisions=recorded,
+            source=str(file) if file else "built-in library",
+            progress=lambda done, total: progress.update(task, completed=done / total))
+    scores = result.report.scores
     if json_out:
-        _emit_json({**run_summary(scores), "out": str(folder), "events": result.count})
-    _print_summary(scores, folder, result.count)
+        _emit_json({**run_summary(scores), "out": str(folder), "events": result.events})
+    _print_summary(scores, folder, result.events)
 
 
 def _print_summary(scores: Scores, folder: Path, events: int) -> None:
@@ -258,24 +239,13 @@ def _print_summary(scores: Scores, folder: Path, events: int) -> None:
     _say(f"  report: {folder / 'report.html'} (also report.md, scores.json)")
 
 
-def _write_reports(folder: Path, formats: list[str]) -> tuple[Report, list[Path]]:
-    """``write_reports``, with a folder that cannot be written to (read-only, full) as a user error."""
-    try:
-        return write_reports(folder, formats)
-    except OSError as exc:
-        raise scenarios.BallotdrillError(
-            f"{exc.filename or folder}: cannot write the report ({exc.strerror or exc})") from None
-
-
 @app.command()
 def report(
     folder: Annotated[Path, typer.Argument(help="Run folder (holds journal.sqlite).")],
     fmt: Annotated[str | None, typer.Option("--format", help="Only this format: html, md or json.")] = None,
 ) -> None:
     """Rebuild the after-action report of a run from its journal alone."""
-    if fmt is not None and fmt not in REPORT_FILES:
-        raise scenarios.BallotdrillError(f"--format must be one of {', '.join(REPORT_FILES)} (got {fmt!r})")
-    for path in _write_reports(folder, [fmt] if fmt else list(REPORT_FILES))[1]:
+    for path in application.write_reports(folder, [fmt] if fmt else list(application.REPORT_FILES))[1]:
         _say(f"wrote {path}")
 
 
@@ -287,9 +257,7 @@ def compare(
     json_out: JsonOption = False,
 ) -> None:
     """Compare two runs (A and B): every measure and rating side by side, with the difference."""
-    runs = [load_run(f) for f in (folder_a, folder_b)]
-    a, b = (score(r.events, r.doc, r.scenario) for r in runs)
-    comparison = compare_scores(a, b, str(folder_a), str(folder_b))
+    comparison = application.compare_runs(folder_a, folder_b)
     if json_out:
         sys.stdout.write(comparison_json(comparison))
         return
@@ -310,20 +278,9 @@ def export(
     ocel: Annotated[Path | None, typer.Option("--ocel", help="Write an OCEL 2.0 JSON event log.")] = None,
 ) -> None:
     """Export a run's journal for other tools: JSON Lines, CSV, or OCEL 2.0 for process mining."""
-    if jsonl is None and csv is None and ocel is None:
-        raise scenarios.BallotdrillError("say what to export: --jsonl FILE, --csv FILE and/or --ocel FILE")
-    run_ = load_run(folder)
-    try:
-        if jsonl is not None:
-            _say(f"wrote {write_jsonl(run_.events, jsonl):,} events to {jsonl}")
-        if csv is not None:
-            _say(f"wrote {write_csv(run_.events, csv):,} events to {csv}")
-        if ocel is not None:
-            ocel.write_text(ocel_json(run_.events, run_.doc, run_.scenario, run_.meta.get("date")),
-                            encoding="utf-8", newline="\n")
-            _say(f"wrote OCEL 2.0 log to {ocel}")
-    except OSError as exc:
-        raise scenarios.BallotdrillError(f"{exc.filename}: cannot write ({exc.strerror})") from None
+    for done in application.export_run(folder, jsonl=jsonl, csv=csv, ocel=ocel):
+        _say(f"wrote OCEL 2.0 log to {done.path}" if done.events is None
+             else f"wrote {done.events:,} events to {done.path}")
 
 
 def _is(exc: BaseException, name: str) -> bool:

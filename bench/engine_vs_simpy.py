@@ -28,9 +28,9 @@ import simpy
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from exercise import run_exercise  # noqa: E402
-from exercise.run import collector_paused  # noqa: E402
-from scenarios import load_text  # noqa: E402
+from ballotdrill.exercise import run_exercise  # noqa: E402
+from ballotdrill.exercise.run import collector_paused  # noqa: E402
+from ballotdrill.scenarios import load_text  # noqa: E402
 
 STAFF = (3, 2, 4, 2, 3)
 MEANS = (2.1, 2.4, 2.4, 2.0, 1.8)

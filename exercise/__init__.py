@@ -1,7 +1,7 @@
 """The engine: play a scenario against its response structure and journal what happens.
 
-``scenarios <- exercise <- scoring <- cli``: nothing here imports scoring. Names are
-loaded on first use, so ``exercise.journal`` (all that scoring reads) never imports SimPy.
+``scenarios <- journal <- exercise``: nothing here imports scoring. Names are loaded on
+first use, so importing the package does not import SimPy.
 """
 
 from __future__ import annotations
@@ -10,29 +10,31 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from exercise.decisions import Answer, DecisionProvider, DecisionRequest, DefaultDecisions, RecordedDecisions
-    from exercise.engine import Exercise
-    from exercise.errors import RunError
-    from exercise.journal import JOURNAL_FILE, KINDS, Event, Journal, read_events, read_meta, write_jsonl
-    from exercise.run import RunResult, run_exercise
+    from ballotdrill.exercise.decisions import (
+        Answer,
+        DecisionProvider,
+        DecisionRequest,
+        DefaultDecisions,
+        RecordedDecisions,
+    )
+    from ballotdrill.exercise.engine import Exercise
+    from ballotdrill.exercise.errors import RunError
+    from ballotdrill.exercise.run import RunResult, run_exercise
 
 _HOMES = {
     "Answer": "decisions", "DecisionProvider": "decisions", "DecisionRequest": "decisions",
     "DefaultDecisions": "decisions", "RecordedDecisions": "decisions", "Exercise": "engine", "RunError": "errors",
-    "JOURNAL_FILE": "journal", "KINDS": "journal", "Event": "journal", "Journal": "journal",
-    "read_events": "journal", "read_meta": "journal", "write_jsonl": "journal",
     "RunResult": "run", "run_exercise": "run",
 }
 
 __all__ = [
-    "JOURNAL_FILE", "KINDS", "Answer", "DecisionProvider", "DecisionRequest", "DefaultDecisions", "Event",
-    "Exercise", "Journal", "RecordedDecisions", "RunError", "RunResult", "read_events", "read_meta",
-    "run_exercise", "write_jsonl",
+    "Answer", "DecisionProvider", "DecisionRequest", "DefaultDecisions", "Exercise", "RecordedDecisions",
+    "RunError", "RunResult", "run_exercise",
 ]
 
 
 def __getattr__(name: str) -> Any:
     home = _HOMES.get(name)
     if home is None:
-        raise AttributeError(f"module 'exercise' has no attribute {name!r}")
-    return getattr(importlib.import_module(f"exercise.{home}"), name)
+        raise AttributeError(f"module 'ballotdrill.exercise' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"ballotdrill.exercise.{home}"), name)

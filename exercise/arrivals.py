@@ -8,7 +8,7 @@ from typing import Any
 
 import simpy
 
-from scenarios.scenario import Inject
+from ballotdrill.scenarios.scenario import Inject
 
 
 class Arrivals:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import NamedTuple, Protocol
 
-from scenarios.structure import Structure
-from scenarios.suggest import did_you_mean
+from ballotdrill.scenarios.structure import Structure
+from ballotdrill.scenarios.suggest import did_you_mean
 
 
 class DecisionRequest(NamedTuple):

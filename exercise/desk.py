@@ -6,8 +6,8 @@ import heapq
 from collections.abc import Callable
 from typing import Any
 
-from exercise.journal import Journal
-from scenarios.structure import Actor
+from ballotdrill.journal import Journal
+from ballotdrill.scenarios.structure import Actor
 
 
 def staff_at(actor: Actor, clock: float) -> int:

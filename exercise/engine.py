@@ -11,15 +11,15 @@ from typing import Any, cast
 
 import simpy
 
-from exercise.arrivals import Arrivals
-from exercise.decisions import Answer, DecisionProvider, DecisionRequest, DefaultDecisions
-from exercise.desk import Desk, staff_changes
-from exercise.incidents import IncidentState, condition_before_start
-from exercise.journal import Journal
-from exercise.streams import Streams
-from exercise.work import END_INDEX, Handoff, Plan, ProcedureRun, WorkItem, incident_data
-from scenarios.scenario import Incident, Inject, ScenarioFile
-from scenarios.types import LEVELS
+from ballotdrill.exercise.arrivals import Arrivals
+from ballotdrill.exercise.decisions import Answer, DecisionProvider, DecisionRequest, DefaultDecisions
+from ballotdrill.exercise.desk import Desk, staff_changes
+from ballotdrill.exercise.incidents import IncidentState, condition_before_start
+from ballotdrill.exercise.streams import Streams
+from ballotdrill.exercise.work import END_INDEX, Handoff, Plan, ProcedureRun, WorkItem, incident_data
+from ballotdrill.journal import Journal
+from ballotdrill.scenarios.scenario import Incident, Inject, ScenarioFile
+from ballotdrill.scenarios.types import LEVELS
 
 
 class Exercise:

@@ -1,6 +1,6 @@
 """Errors of running an exercise."""
 
-from scenarios.errors import BallotdrillError
+from ballotdrill.scenarios.errors import BallotdrillError
 
 
 class RunError(BallotdrillError):

@@ -6,8 +6,8 @@ import math
 import random
 from typing import Any
 
-from scenarios.scenario import Condition, Incident
-from scenarios.types import LEVELS
+from ballotdrill.scenarios.scenario import Condition, Incident
+from ballotdrill.scenarios.types import LEVELS
 
 
 class IncidentState:

@@ -9,12 +9,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from exercise.decisions import DecisionProvider, RecordedDecisions, check_record
-from exercise.engine import Exercise
-from exercise.errors import RunError
-from exercise.journal import JOURNAL_FILE, Event, Journal, MemorySink, Sink, SqliteSink, read_events
-from scenarios.scenario import ScenarioFile
-from scenarios.timefmt import format_clock
+from ballotdrill import __version__
+from ballotdrill.exercise.decisions import DecisionProvider, RecordedDecisions, check_record
+from ballotdrill.exercise.engine import Exercise
+from ballotdrill.exercise.errors import RunError
+from ballotdrill.journal import JOURNAL_FILE, Event, Journal, MemorySink, Sink, SqliteSink, read_events
+from ballotdrill.scenarios.scenario import ScenarioFile
+from ballotdrill.scenarios.timefmt import format_clock
 
 FORMAT_VERSION = "1"
 
@@ -71,7 +72,7 @@ def run_exercise(doc: ScenarioFile, scenario: str, *, seed: int = 0, until_clock
         sink = memory = MemorySink()
     else:
         sink = _open_folder(out, {
-            "format": FORMAT_VERSION, "scenario": scenario, "seed": str(seed), "source": source,
+            "format": FORMAT_VERSION, "version": __version__, "scenario": scenario, "seed": str(seed), "source": source,
             "document": doc.model_dump_json(by_alias=True), "decisions": json.dumps(dict(decisions or {}),
                                                                                   sort_keys=True)})
     journal = Journal(sink)

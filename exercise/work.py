@@ -11,9 +11,9 @@ from typing import Any
 
 import simpy
 
-from exercise.incidents import IncidentState
-from scenarios.scenario import Incident
-from scenarios.structure import END, Procedure, Step
+from ballotdrill.exercise.incidents import IncidentState
+from ballotdrill.scenarios.scenario import Incident
+from ballotdrill.scenarios.structure import END, Procedure, Step
 
 
 def incident_data(spec: Incident, inject_id: str) -> dict[str, Any]:

@@ -3,14 +3,14 @@
 Knows nothing of the engine: ``scenarios <- exercise <- scoring <- cli``.
 """
 
-from scenarios.distributions import Distribution
-from scenarios.errors import BallotdrillError, Problem, ScenarioError, UnknownScenarioError
-from scenarios.jsonschema import json_schema
-from scenarios.library import library_path
-from scenarios.loader import load_file, load_text, pick
-from scenarios.overrides import Override
-from scenarios.scenario import Incident, Inject, Objective, Scenario, ScenarioFile
-from scenarios.structure import Actor, Channel, Procedure, Step, Structure
+from ballotdrill.scenarios.distributions import Distribution
+from ballotdrill.scenarios.errors import BallotdrillError, Problem, ScenarioError, UnknownScenarioError
+from ballotdrill.scenarios.jsonschema import json_schema
+from ballotdrill.scenarios.library import library_path
+from ballotdrill.scenarios.loader import load_file, load_text, pick
+from ballotdrill.scenarios.overrides import Override
+from ballotdrill.scenarios.scenario import Incident, Inject, Objective, Scenario, ScenarioFile
+from ballotdrill.scenarios.structure import Actor, Channel, Procedure, Step, Structure
 
 __all__ = [
     "Actor", "BallotdrillError", "Channel", "Distribution", "Incident", "Inject", "Objective", "Override",

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-from scenarios.scenario import Action, Condition, Scenario, ScenarioFile
-from scenarios.structure import END, Procedure, Structure
-from scenarios.suggest import did_you_mean
-from scenarios.timefmt import format_clock
-from scenarios.yamlread import Path
+from ballotdrill.scenarios.scenario import Action, Condition, Scenario, ScenarioFile
+from ballotdrill.scenarios.structure import END, Procedure, Structure
+from ballotdrill.scenarios.suggest import did_you_mean
+from ballotdrill.scenarios.timefmt import format_clock
+from ballotdrill.scenarios.yamlread import Path
 
 Finding = tuple[Path, str]
 

@@ -12,7 +12,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import BeforeValidator, Field, model_validator
 
-from scenarios.types import Duration, Model
+from ballotdrill.scenarios.types import Duration, Model
 
 Z90 = 1.2815515655446004
 """The standard normal's 0.9 quantile, linking a lognormal's median and p90."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scenarios.scenario import ScenarioFile
+from ballotdrill.scenarios.scenario import ScenarioFile
 
 
 def json_schema() -> dict[str, Any]:

@@ -1,19 +1,13 @@
-"""The built-in scenario library (``scenarios.yaml`` beside the packages)."""
+"""The built-in scenario library (``scenarios.yaml``, installed inside the package)."""
 
 from __future__ import annotations
 
-import sys
+from importlib.resources import as_file, files
 from pathlib import Path
-
-_CANDIDATES = (
-    Path(__file__).resolve().parent.parent / "scenarios.yaml",
-    Path(sys.prefix) / "share" / "ballotdrill" / "scenarios.yaml",
-)
 
 
 def library_path() -> Path:
-    """Where the built-in library lives (the source tree, or the installed data file)."""
-    for candidate in _CANDIDATES:
-        if candidate.is_file():
-            return candidate
-    return _CANDIDATES[0]
+    """Where the built-in library lives: a real file, wherever and however the package is installed."""
+    resource = files("ballotdrill") / "scenarios.yaml"
+    with as_file(resource) as path:  # a plain file for every installer this project supports (not zipped)
+        return Path(path)

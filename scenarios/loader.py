@@ -6,13 +6,13 @@ from pathlib import Path as FilePath
 
 from pydantic import ValidationError
 
-from scenarios import crossref
-from scenarios.errors import ScenarioError, UnknownScenarioError
-from scenarios.overrides import Override, apply_overrides
-from scenarios.scenario import Scenario, ScenarioFile
-from scenarios.suggest import did_you_mean
-from scenarios.validation import problems_from
-from scenarios.yamlread import Document, parse, read_file
+from ballotdrill.scenarios import crossref
+from ballotdrill.scenarios.errors import ScenarioError, UnknownScenarioError
+from ballotdrill.scenarios.overrides import Override, apply_overrides
+from ballotdrill.scenarios.scenario import Scenario, ScenarioFile
+from ballotdrill.scenarios.suggest import did_you_mean
+from ballotdrill.scenarios.validation import problems_from
+from ballotdrill.scenarios.yamlread import Document, parse, read_file
 
 
 def load_document(doc: Document, overrides: list[Override] | None = None) -> ScenarioFile:

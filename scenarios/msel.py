@@ -6,8 +6,8 @@ import csv
 from pathlib import Path
 from typing import NamedTuple
 
-from scenarios.scenario import Inject, Scenario
-from scenarios.timefmt import format_clock, format_duration
+from ballotdrill.scenarios.scenario import Inject, Scenario
+from ballotdrill.scenarios.timefmt import format_clock, format_duration
 
 
 class MselRow(NamedTuple):

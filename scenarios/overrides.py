@@ -7,9 +7,9 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from scenarios.errors import Problem, ScenarioError
-from scenarios.suggest import did_you_mean
-from scenarios.yamlread import Document, Path, parse
+from ballotdrill.scenarios.errors import Problem, ScenarioError
+from ballotdrill.scenarios.suggest import did_you_mean
+from ballotdrill.scenarios.yamlread import Document, Path, parse
 
 _SEGMENT = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 

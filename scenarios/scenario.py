@@ -6,11 +6,11 @@ from typing import Literal, cast
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from scenarios.distributions import ZERO, Distribution
-from scenarios.measures import LOWER_IS_BETTER, Interval, MeasureKind, parse_interval
-from scenarios.structure import Structure
-from scenarios.timefmt import format_clock, parse_duration
-from scenarios.types import ClockTime, Duration, Level, Model, Name, Severity
+from ballotdrill.scenarios.distributions import ZERO, Distribution
+from ballotdrill.scenarios.measures import LOWER_IS_BETTER, Interval, MeasureKind, parse_interval
+from ballotdrill.scenarios.structure import Structure
+from ballotdrill.scenarios.timefmt import format_clock, parse_duration
+from ballotdrill.scenarios.types import ClockTime, Duration, Level, Model, Name, Severity
 
 IncidentState = Literal["started", "detected", "escalated", "contained", "resolved"]
 

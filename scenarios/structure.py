@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from scenarios.distributions import ZERO, Distribution
-from scenarios.suggest import did_you_mean
-from scenarios.timefmt import format_clock, parse_clock
-from scenarios.types import Duration, Level, Model, Name, Severity
+from ballotdrill.scenarios.distributions import ZERO, Distribution
+from ballotdrill.scenarios.suggest import did_you_mean
+from ballotdrill.scenarios.timefmt import format_clock, parse_clock
+from ballotdrill.scenarios.types import Duration, Level, Model, Name, Severity
 
 END = "end"
 """The ``next`` of a step that ends its procedure."""

@@ -15,8 +15,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from scenarios.suggest import did_you_mean
-from scenarios.timefmt import format_clock, format_duration, parse_clock, parse_duration
+from ballotdrill.scenarios.suggest import did_you_mean
+from ballotdrill.scenarios.timefmt import format_clock, format_duration, parse_clock, parse_duration
 
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
 

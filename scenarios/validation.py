@@ -6,9 +6,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from scenarios.errors import Problem
-from scenarios.suggest import did_you_mean
-from scenarios.yamlread import Document, Path
+from ballotdrill.scenarios.errors import Problem
+from ballotdrill.scenarios.suggest import did_you_mean
+from ballotdrill.scenarios.yamlread import Document, Path
 
 _SHOWN = 40
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from scenarios.errors import Problem, ScenarioError
+from ballotdrill.scenarios.errors import Problem, ScenarioError
 
 try:
     _Loader: type = yaml.CSafeLoader

@@ -1,21 +1,16 @@
-"""From a journal to measures, HSEEP ratings and after-action reports (HTML, Markdown, JSON).
+"""From a journal to measures, HSEEP ratings, findings and comparisons.
 
 Works from the journal (a sequence of events) and the scenario file alone: never SimPy,
-never the CLI. ``scenarios <- exercise <- scoring <- cli``.
+never a front end, never presentation.
 """
 
-from scoring.compare import Comparison, ComparisonRow, compare, comparison_json, comparison_rows
-from scoring.findings import Analysis, Finding, KeyFindings, PlanItem, analyse
-from scoring.model import Scores
-from scoring.ocel import ocel_json, to_ocel
-from scoring.ratings import rate
-from scoring.render_html import render_html
-from scoring.render_md import render_json, render_markdown
-from scoring.report import Report, Run, build_report, load_run, write_reports
-from scoring.score import score
+from ballotdrill.scoring.compare import Comparison, ComparisonRow, compare, comparison_json, comparison_rows
+from ballotdrill.scoring.findings import Analysis, Finding, KeyFindings, PlanItem, analyse
+from ballotdrill.scoring.model import Scores
+from ballotdrill.scoring.ratings import rate
+from ballotdrill.scoring.score import score
 
 __all__ = [
-    "Analysis", "Comparison", "ComparisonRow", "Finding", "KeyFindings", "PlanItem", "Report", "Run", "Scores",
-    "analyse", "build_report", "compare", "comparison_json", "comparison_rows", "load_run", "ocel_json", "rate",
-    "render_html", "render_json", "render_markdown", "score", "to_ocel", "write_reports",
+    "Analysis", "Comparison", "ComparisonRow", "Finding", "KeyFindings", "PlanItem", "Scores",
+    "analyse", "compare", "comparison_json", "comparison_rows", "rate", "score",
 ]

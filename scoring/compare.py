@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import Field
 
-from scoring.model import Frozen, Scores, dumps, r3
+from ballotdrill.scoring.model import Frozen, Scores, dumps, r3
 
 _RATING_ORDER = {"P": 0, "S": 1, "M": 2, "U": 3}
 

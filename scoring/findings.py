@@ -25,10 +25,10 @@ from typing import Literal
 
 from pydantic import Field
 
-from scenarios.structure import Structure
-from scoring.handoffs import DIRECT
-from scoring.model import Frozen, Handoff, IncidentTimes, ObjectiveResult, Scores, StepResult
-from scoring.text import clock, minutes, percent
+from ballotdrill.scenarios.structure import Structure
+from ballotdrill.scoring.handoffs import DIRECT
+from ballotdrill.scoring.model import Frozen, Handoff, IncidentTimes, ObjectiveResult, Scores, StepResult
+from ballotdrill.scoring.text import clock, minutes, percent
 
 QUEUE_P90 = 15.0
 """Minutes of 90th-percentile queue wait from which an actor's queue is an area for improvement."""

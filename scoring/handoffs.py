@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from statistics import fmean
 from typing import Any
 
-from exercise.journal import Event
-from scoring.model import ChannelStats, Handoff, HandoffSummary, r3, r3n
+from ballotdrill.journal import Event
+from ballotdrill.scoring.model import ChannelStats, Handoff, HandoffSummary, r3, r3n
 
 DIRECT = "direct"
 """The channel name used for a handoff that travels without one."""

@@ -18,9 +18,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from statistics import fmean
 
-from exercise.journal import Event
-from scenarios.structure import Structure
-from scoring.model import ActorLoad, HourLoad, StepResult, r3, r3n
+from ballotdrill.journal import Event
+from ballotdrill.scenarios.structure import Structure
+from ballotdrill.scoring.model import ActorLoad, HourLoad, StepResult, r3, r3n
 
 
 def p90(values: Sequence[float]) -> float | None:

@@ -23,11 +23,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from exercise.journal import Event
-from scenarios.measures import Point
-from scenarios.scenario import Objective
-from scoring.model import Harm, ObjectiveResult, Rating, StepResult, r3
-from scoring.text import measure_value
+from ballotdrill.journal import Event
+from ballotdrill.scenarios.measures import Point
+from ballotdrill.scenarios.scenario import Objective
+from ballotdrill.scoring.model import Harm, ObjectiveResult, Rating, StepResult, r3
+from ballotdrill.scoring.text import measure_value
 
 S_FACTOR = 1.25
 """S band: up to this multiple of the target (lower is better) or down to target / this."""

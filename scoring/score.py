@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from exercise.journal import Event
-from scenarios.scenario import ScenarioFile
-from scoring import handoffs as handoff_measures
-from scoring.load import actor_load
-from scoring.model import Scores, Totals, r3
-from scoring.ratings import measure_objective, on_time_share
-from scoring.timeliness import harm, incident_times, run_info, run_until, step_results
+from ballotdrill.journal import Event
+from ballotdrill.scenarios.scenario import ScenarioFile
+from ballotdrill.scoring import handoffs as handoff_measures
+from ballotdrill.scoring.load import actor_load
+from ballotdrill.scoring.model import Scores, Totals, r3
+from ballotdrill.scoring.ratings import measure_objective, on_time_share
+from ballotdrill.scoring.timeliness import harm, incident_times, run_info, run_until, step_results
 
 
 def score(events: Sequence[Event], doc: ScenarioFile, scenario_name: str) -> Scores:

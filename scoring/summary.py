@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from scoring.model import Scores
+from ballotdrill.scoring.model import Scores
 
 
 def run_summary(scores: Scores) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from scenarios.timefmt import format_clock
+from ballotdrill.scenarios.timefmt import format_clock
 
 
 def minutes(value: float | None) -> str:

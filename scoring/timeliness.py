@@ -14,8 +14,8 @@ from collections import defaultdict, deque
 from collections.abc import Sequence
 from typing import Any
 
-from exercise.journal import Event
-from scoring.model import Harm, IncidentTimes, StepResult, r3, r3n
+from ballotdrill.journal import Event
+from ballotdrill.scoring.model import Harm, IncidentTimes, StepResult, r3, r3n
 
 
 def run_info(events: Sequence[Event]) -> dict[str, Any]:

@@ -11,9 +11,10 @@ from typing import Any
 
 import yaml
 
-import scenarios
-from exercise import Event, run_exercise
-from scenarios import Override, ScenarioFile
+from ballotdrill import scenarios
+from ballotdrill.exercise import run_exercise
+from ballotdrill.journal import Event
+from ballotdrill.scenarios import Override, ScenarioFile
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from scenarios import Override, ScenarioError, ScenarioFile, load_text
-from scenarios.errors import Problem
+from ballotdrill.scenarios import Override, ScenarioError, ScenarioFile, load_text
+from ballotdrill.scenarios.errors import Problem
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -80,6 +80,6 @@ def col_of(text: str, line: int, needle: str) -> int:
 def run_cli(*args: str, cwd: Path | None = None, timeout: float = 30) -> subprocess.CompletedProcess[str]:
     """Run ``ballotdrill ARGS`` in a fresh interpreter, as a user would."""
     return subprocess.run(
-        [sys.executable, "-c", "import cli; cli.main()", *args],
+        [sys.executable, "-m", "ballotdrill", *args],
         capture_output=True, text=True, timeout=timeout, cwd=cwd or ROOT,
     )

@@ -7,8 +7,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from exercise.journal import Event
-from scenarios import ScenarioFile, load_text
+from ballotdrill.journal import Event
+from ballotdrill.scenarios import ScenarioFile, load_text
 
 SCENARIO_YAML = """
 version: 1

@@ -17,7 +17,7 @@ from typing import NamedTuple
 import pytest
 from typer.testing import CliRunner
 
-import cli
+from ballotdrill import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -104,7 +104,7 @@ IN_A_FRESH_INTERPRETER = ("unknown-scenario", "until-not-a-time", "decisions-mis
 
 def _bd(args: tuple[str, ...], cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-c", "import cli; cli.main()", *args],
+    return subprocess.run([sys.executable, "-m", "ballotdrill", *args],
                           capture_output=True, text=True, timeout=60, cwd=cwd, env=env)
 
 

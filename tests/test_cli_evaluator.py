@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-import cli
+from ballotdrill import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 runner = CliRunner()
@@ -58,7 +58,7 @@ SMALL = textwrap.dedent(
 
 def bd(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT)}
-    result = subprocess.run([sys.executable, "-c", "import cli; cli.main()", *args],
+    result = subprocess.run([sys.executable, "-m", "ballotdrill", *args],
                             capture_output=True, text=True, timeout=60, cwd=cwd, env=env)
     assert "Traceback" not in result.stderr
     return result

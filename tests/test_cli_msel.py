@@ -7,12 +7,12 @@ import subprocess
 import sys
 from pathlib import Path
 
-import scenarios
-from scenarios.msel import MSEL_COLUMNS
+from ballotdrill import scenarios
+from ballotdrill.scenarios.msel import MSEL_COLUMNS
 
 
 def ballotdrill(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", "import cli; cli.main()", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "ballotdrill", *args], capture_output=True, text=True,
                           env={"NO_COLOR": "1", "PATH": ""}, cwd=Path(__file__).resolve().parent.parent)
 
 

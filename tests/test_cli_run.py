@@ -14,8 +14,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-import cli
-import scenarios
+from ballotdrill import cli, scenarios
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT_FILES = {"journal.sqlite", "report.html", "report.md", "scores.json"}
@@ -64,7 +63,7 @@ TINY = textwrap.dedent(
 def bd(*args: str, cwd: Path, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     """``ballotdrill ARGS`` in a fresh interpreter, run from ``cwd`` (so ``runs/`` lands there)."""
     env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-c", "import cli; cli.main()", *args],
+    return subprocess.run([sys.executable, "-m", "ballotdrill", *args],
                           capture_output=True, text=True, timeout=timeout, cwd=cwd, env=env)
 
 

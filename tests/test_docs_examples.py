@@ -20,9 +20,8 @@ import pytest
 import typer.main
 from typer.testing import CliRunner
 
-import cli
-import scenarios
-from scenarios.timefmt import parse_clock
+from ballotdrill import cli, scenarios
+from ballotdrill.scenarios.timefmt import parse_clock
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "docs" / "examples"
@@ -174,7 +173,8 @@ def test_documented_command_parses(path: Path, command: str, monkeypatch: pytest
     # Run in a scratch folder: project files the line names are found in the project, and whatever the command
     # writes (an MSEL spreadsheet, a schema) lands in the scratch folder, not in the project.
     monkeypatch.chdir(tmp_path)
-    args = [str(ROOT / a) if not a.startswith("-") and (ROOT / a).exists() else a for a in argv_of(command)]
+    command_name, *rest = argv_of(command)
+    args = [command_name, *(str(ROOT / a) if not a.startswith("-") and (ROOT / a).exists() else a for a in rest)]
     params = parse_only(args)
     name = args[0]
     if name in RUN_FOR_REAL:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from engine_helpers import at, check_invariants, checked, ended, file_of, incident, kinds, library, one, run
 
-from exercise import RunError, run_exercise
+from ballotdrill.exercise import RunError, run_exercise
 
 # -- shifts ----------------------------------------------------------------------------------------
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-import scenarios
-from exercise import RunError, run_exercise
-from exercise.run import collector_paused
+from ballotdrill import scenarios
+from ballotdrill.exercise import RunError, run_exercise
+from ballotdrill.exercise.run import collector_paused
 
 
 def test_the_collector_is_back_on_after_a_run() -> None:

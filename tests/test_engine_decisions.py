@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from engine_helpers import at, check_invariants, checked, ended, file_of, incident, kinds, library, load, one, run
 
-from exercise import JOURNAL_FILE, Exercise, RunError, read_meta, run_exercise
-from exercise.decisions import LiveDecisions
-from exercise.journal import Journal, MemorySink
+from ballotdrill.exercise import Exercise, RunError, run_exercise
+from ballotdrill.exercise.decisions import LiveDecisions
+from ballotdrill.journal import JOURNAL_FILE, Journal, MemorySink, read_meta
 
 # -- decisions -------------------------------------------------------------------------------------
 

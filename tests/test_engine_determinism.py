@@ -11,9 +11,11 @@ from typing import Any
 import pytest
 from engine_helpers import ROOT, check_invariants, file_of, library, load
 
-import exercise.journal
-import scenarios
-from exercise import JOURNAL_FILE, RunError, read_events, read_meta, run_exercise, write_jsonl
+import ballotdrill.journal.store
+from ballotdrill import scenarios
+from ballotdrill.exercise import RunError, run_exercise
+from ballotdrill.exports import write_jsonl
+from ballotdrill.journal import JOURNAL_FILE, read_events, read_meta
 
 LIBRARY = library()
 NAMES = list(LIBRARY.scenarios)
@@ -23,8 +25,9 @@ DECISIONS = {"N1:disinfo-response:dis-choose-response:1": "takedown"}
 _CHILD = """
 import json, sys
 from pathlib import Path
-import scenarios
-from exercise import run_exercise, write_jsonl
+from ballotdrill import scenarios
+from ballotdrill.exercise import run_exercise
+from ballotdrill.exports import write_jsonl
 out = Path(sys.argv[1])
 doc = scenarios.load_file(scenarios.library_path())
 decisions = json.loads(sys.argv[2])
@@ -123,11 +126,12 @@ def test_a_long_run_goes_through_the_writer_process_and_reads_back_exactly(
         started.append(list(args))
         return popen(args, *rest, **kwargs)
 
-    monkeypatch.setattr(exercise.journal.subprocess, "Popen", spy)
+    monkeypatch.setattr(ballotdrill.journal.store.subprocess, "Popen", spy)
     memory = run_exercise(doc, "s", seed=3).events
     assert len(memory) > 2 * 8192 and not started
     result = run_exercise(doc, "s", seed=3, out=tmp_path / "run")
-    assert len(started) == 1 and started[0][1:3] == ["-m", "exercise.writer"], "the writer process was not used"
+    assert len(started) == 1, "the writer process was not used"
+    assert started[0][1:4] == ["-P", "-m", "ballotdrill.journal.writer"]
     stored = list(read_events(tmp_path / "run" / JOURNAL_FILE))
     assert result.count == len(stored) == len(memory)
     assert stored == memory

@@ -9,7 +9,7 @@ from engine_helpers import check_invariants, ended, file_of, kinds, library, loa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exercise import KINDS
+from ballotdrill.journal import KINDS
 
 LIBRARY = library()
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import pytest
 from engine_helpers import check_invariants, file_of, kinds, load, run
 
-from scenarios import ScenarioFile
+from ballotdrill.scenarios import ScenarioFile
 
 T_99_19 = 2.861
 """The t distribution's 0.995 quantile with 19 degrees of freedom (20 batches)."""

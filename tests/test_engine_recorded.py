@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-import scenarios
-from exercise import RunError, run_exercise
-from exercise.decisions import check_record
+from ballotdrill import scenarios
+from ballotdrill.exercise import RunError, run_exercise
+from ballotdrill.exercise.decisions import check_record
 
 LIBRARY = scenarios.load_file(scenarios.library_path())
 KEY = "N1:disinfo-response:dis-choose-response:1"

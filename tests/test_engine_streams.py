@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from engine_helpers import ROOT, file_of, kinds, library, load, run
 
-import scenarios
-from exercise import Event
-from exercise.streams import Streams, derive_seed
-from scenarios import Override
+from ballotdrill import scenarios
+from ballotdrill.exercise.streams import Streams, derive_seed
+from ballotdrill.journal import Event
+from ballotdrill.scenarios import Override
 
 LIBRARY = library()
 

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import pytest
 from format_helpers import BASE, replace_once, run_cli
 from typer.testing import CliRunner
 
-import cli
+from ballotdrill import cli
 
 runner = CliRunner()
 
@@ -82,19 +81,16 @@ def test_every_refusal_is_one_line_and_status_2(tmp_path: Path, content: bytes, 
     assert expected in lines[0]
 
 
-def test_alias_bomb_is_refused_within_a_second(tmp_path: Path) -> None:
+def test_alias_bomb_is_refused_at_its_first_anchor(tmp_path: Path) -> None:
     lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for i in range(1, 9):
         prev, name = chr(96 + i), chr(97 + i)
         lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
     path = tmp_path / "bomb.yaml"
     path.write_text("\n".join(lines) + "\n")
-    started = time.perf_counter()
     result = run_cli("validate", str(path))
-    elapsed = time.perf_counter() - started
     assert_clean_failure(result)
     assert f"{path}:1:4: anchors (&a) are not allowed" in result.stderr
-    assert elapsed < 1.5  # includes starting Python; the refusal itself takes well under a millisecond
 
 
 def test_missing_file(tmp_path: Path) -> None:
@@ -136,7 +132,7 @@ def test_list_json_of_a_file(good: Path) -> None:
 def test_list_table_shows_user_text_as_written(good: Path) -> None:
     result = runner.invoke(cli.app, ["list", "--file", str(good)])
     assert result.exit_code == 0, result.output
-    assert "[draft]" in result.stderr and "[/b]" in result.stderr
+    assert "[draft]" in result.stdout and "[/b]" in result.stdout
 
 
 def test_show_json_has_msel_and_structure(good: Path) -> None:
@@ -152,13 +148,13 @@ def test_show_default_scenario_as_tables(good: Path) -> None:
     result = runner.invoke(cli.app, ["show", "--file", str(good)])
     assert result.exit_code == 0, result.output
     for word in ("Actors", "Procedures", "MSEL", "cell-a", "s1 (cell-a)", "incident X1"):
-        assert word in result.stderr
+        assert word in result.stdout
 
 
 def test_show_title_with_brackets_is_not_read_as_markup(good: Path) -> None:
     result = runner.invoke(cli.app, ["show", "second", "--file", str(good)])
     assert result.exit_code == 0, result.output
-    assert "Second [draft] [/b]" in result.stderr
+    assert "Second [draft] [/b]" in result.stdout
 
 
 def test_schema_is_json() -> None:

@@ -10,7 +10,7 @@ import pytest
 from format_helpers import BASE, only_problem, replace_once
 from pydantic import TypeAdapter, ValidationError
 
-from scenarios.distributions import (
+from ballotdrill.scenarios.distributions import (
     Distribution,
     Empirical,
     Exponential,

@@ -10,8 +10,8 @@ from format_helpers import load
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scenarios import ScenarioError, ScenarioFile
-from scenarios.timefmt import format_clock
+from ballotdrill.scenarios import ScenarioError, ScenarioFile
+from ballotdrill.scenarios.timefmt import format_clock
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -363,7 +363,7 @@ def test_arbitrary_text_never_escapes_as_another_exception(text: str) -> None:
 @SETTINGS
 @given(st.binary(max_size=300))
 def test_arbitrary_bytes_never_escape_as_another_exception(raw: bytes) -> None:
-    from scenarios.yamlread import decode
+    from ballotdrill.scenarios.yamlread import decode
 
     try:
         load(decode(raw, "s.yaml"))

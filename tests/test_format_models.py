@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from format_helpers import BASE, dedent, load, only_problem, replace_once
 
-from scenarios import ScenarioFile, library_path, load_file
-from scenarios.distributions import Exponential, Lognormal, Triangular
+from ballotdrill.scenarios import ScenarioFile, library_path, load_file
+from ballotdrill.scenarios.distributions import Exponential, Lognormal, Triangular
 
 FULL = dedent("""
     version: 1

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from format_helpers import BASE, load, only_problem, problems
 
-from scenarios import Override
-from scenarios.yamlread import parse
+from ballotdrill.scenarios import Override
+from ballotdrill.scenarios.yamlread import parse
 
 
 def test_override_changes_one_value() -> None:

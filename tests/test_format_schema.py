@@ -10,8 +10,8 @@ import pytest
 from format_helpers import BASE, run_cli
 from test_format_models import FULL
 
-from scenarios import json_schema, library_path
-from scenarios.yamlread import parse, read_file
+from ballotdrill.scenarios import json_schema, library_path
+from ballotdrill.scenarios.yamlread import parse, read_file
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scenarios.timefmt import format_clock, format_clock_precise, format_duration, parse_clock, parse_duration
+from ballotdrill.scenarios.timefmt import (
+    format_clock,
+    format_clock_precise,
+    format_duration,
+    parse_clock,
+    parse_duration,
+)
 
 
 @pytest.mark.parametrize(

@@ -8,10 +8,10 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-import scenarios
-from exercise import run_exercise
-from exercise.journal import _NAME_KEYS, SHAPES, encode_data, unpack
-from scenarios.types import NAME_PATTERN
+from ballotdrill import scenarios
+from ballotdrill.exercise import run_exercise
+from ballotdrill.journal.events import _NAME_KEYS, SHAPES, encode_data, unpack
+from ballotdrill.scenarios.types import NAME_PATTERN
 
 names = st.from_regex(NAME_PATTERN, fullmatch=True).filter(lambda s: len(s) <= 80)
 numbers = st.one_of(st.integers(-10**6, 10**12), st.floats(allow_nan=False, allow_infinity=False))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from scoring_helpers import sample_events, scenario_file, write_run
 
-from scoring import write_reports
+from ballotdrill.application import write_reports
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync"]

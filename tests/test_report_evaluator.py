@@ -7,10 +7,11 @@ import re
 
 from scoring_helpers import SCENARIO_YAML, JournalBuilder, drop_and_gap, sample_events, scenario_file
 
-from exercise.journal import Event
-from scoring import analyse, build_report, render_html, render_markdown, score
-from scoring.charts import gantt, shorten
-from scoring.load import actor_names
+from ballotdrill.journal import Event
+from ballotdrill.report import build_report, render_html, render_markdown
+from ballotdrill.report.charts import gantt, shorten
+from ballotdrill.scoring import analyse, score
+from ballotdrill.scoring.load import actor_names
 
 SCRIPT = "<script>alert(1)</script>"
 

@@ -6,9 +6,9 @@ import re
 
 from scoring_helpers import JournalBuilder, sample_events, scenario_file
 
-from exercise.journal import Event
-from scoring import build_report, render_html, render_markdown
-from scoring.charts import Link, handoff_graph, handoff_links
+from ballotdrill.journal import Event
+from ballotdrill.report import build_report, render_html, render_markdown
+from ballotdrill.report.charts import Link, handoff_graph, handoff_links
 
 P = "disinfo-response"
 

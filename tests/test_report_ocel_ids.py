@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from scoring_helpers import JournalBuilder, scenario_file
 
-from scoring import to_ocel
+from ballotdrill.exports import to_ocel
 
 
 def test_a_step_done_twice_and_handed_over_twice_gives_two_objects_of_each() -> None:

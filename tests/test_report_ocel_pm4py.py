@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-import scenarios
-from exercise import run_exercise
-from scoring import ocel_json
+from ballotdrill import scenarios
+from ballotdrill.exercise import run_exercise
+from ballotdrill.exports import ocel_json
 
 pm4py = pytest.importorskip("pm4py", reason="pm4py is in the test extra: pip install -e '.[test]'")
 

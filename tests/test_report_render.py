@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from scoring_helpers import SCENARIO_YAML, JournalBuilder, sample_events, scenario_file, write_run
 
-from exercise.journal import Event, write_jsonl
-from scoring import Report, build_report, load_run, render_html, render_json, render_markdown, write_reports
-from scoring.report import RunFolderError
+from ballotdrill.application import RunFolderError, load_run, write_reports
+from ballotdrill.exports import write_jsonl
+from ballotdrill.journal import Event
+from ballotdrill.report import Report, build_report, render_html, render_json, render_markdown
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'

@@ -14,8 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from scenarios import library_path, load_file
-from scoring import build_report, load_run, render_html, render_json, render_markdown, to_ocel, write_reports
+from ballotdrill.application import load_run, write_reports
+from ballotdrill.exports import to_ocel
+from ballotdrill.report import build_report, render_html, render_json, render_markdown
+from ballotdrill.scenarios import library_path, load_file
 
 exercise = pytest.importorskip("exercise")
 run_exercise = getattr(exercise, "run_exercise", None)

@@ -6,9 +6,10 @@ import json
 
 from scoring_helpers import drop_and_gap, sample_events, scenario_file
 
-from scoring import Analysis, analyse, compare, comparison_json, comparison_rows, score, to_ocel
-from scoring.load import actor_names
-from scoring.narrative import narratives
+from ballotdrill.exports import to_ocel
+from ballotdrill.report.narrative import narratives
+from ballotdrill.scoring import Analysis, analyse, compare, comparison_json, comparison_rows, score
+from ballotdrill.scoring.load import actor_names
 
 
 def _analysis() -> Analysis:

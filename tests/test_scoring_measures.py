@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from scoring_helpers import JournalBuilder, sample_events, scenario_file
 
-from scoring import score
-from scoring.handoffs import channel_stats, handoffs, summary
-from scoring.load import actor_load, p90
-from scoring.timeliness import harm, incident_times, step_results
+from ballotdrill.scoring import score
+from ballotdrill.scoring.handoffs import channel_stats, handoffs, summary
+from ballotdrill.scoring.load import actor_load, p90
+from ballotdrill.scoring.timeliness import harm, incident_times, step_results
 
 P = "disinfo-response"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from scoring_helpers import SCENARIO_YAML, JournalBuilder, sample_events, scenario_file
 
-from scoring import rate, score
+from ballotdrill.scoring import rate, score
 
 
 @pytest.mark.parametrize(("value", "expected"), [

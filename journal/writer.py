@@ -5,30 +5,21 @@ use the second core while the engine goes on. Frames are an 8-byte little-endian
 length and a ``marshal`` payload of ``(first_seq, rows)``; both ends are the same
 interpreter. On any error the child prints one line on stderr and exits 1.
 
-Usage (by :class:`exercise.journal.SqliteSink`): ``python -m exercise.writer JOURNAL``.
+Usage (by :class:`ballotdrill.journal.store.SqliteSink`): ``python -m ballotdrill.journal.writer JOURNAL``.
 """
 
 from __future__ import annotations
 
 import marshal
-import struct
 import sys
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
-HEADER = struct.Struct("<Q")
-
-
-def frame(first_seq: int, rows: list[Any]) -> bytes:
-    """One frame for the writer."""
-    payload = marshal.dumps((first_seq, rows))
-    return HEADER.pack(len(payload)) + payload
+from ballotdrill.journal.store import HEADER, SqliteSink
 
 
 def serve(path: Path, stream: BinaryIO) -> None:
     """Append every frame read from ``stream`` to the journal at ``path`` until end of input."""
-    from exercise.journal import SqliteSink
-
     sink = SqliteSink(path, bulk=True)
     try:
         while header := stream.read(HEADER.size):

@@ -1,106 +1,38 @@
-"""The journal: every state change of a run, in order, as small immutable records.
+"""Where journal rows go and where they are read back from: memory, SQLite (WAL), JSON Lines.
 
-Written to SQLite (WAL) in batches as the run goes, or kept in memory. Read back
-from SQLite or JSON Lines without SimPy, so a report can be rebuilt years later.
+A long run hands its SQLite writes to a writer process (:mod:`ballotdrill.journal.writer`).
+Reading needs no SimPy, so a report can be rebuilt from a journal on disk years later.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import marshal
 import sqlite3
+import struct
 import subprocess
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol
+from typing import Protocol
 
-KINDS: tuple[str, ...] = (
-    "run_started", "staff_changed", "incident_started", "detected", "procedure_started", "step_queued",
-    "step_started", "step_completed", "handoff_sent", "handoff_received", "handoff_failed",
-    "decision_requested", "decision_made", "inject_delivered", "escalated", "contained", "resolved",
-    "procedure_ended", "action_taken", "paused", "resumed", "run_ended",
-)
-"""Every event kind, documented with its fields in docs/journal.md."""
-
-COLUMNS = ("seq", "t", "kind", "incident", "actor", "step", "data")
-
-
-class Event(NamedTuple):
-    """One journal row. ``t`` is minutes since the scenario's start; ``data`` holds the kind's extra fields."""
-
-    seq: int
-    t: float
-    kind: str
-    incident: str | None
-    actor: str | None
-    step: str | None
-    data: dict[str, Any]
-
-    def to_json(self) -> str:
-        """The event as one canonical JSON line (sorted keys, no spaces)."""
-        return json.dumps(self._asdict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-    @classmethod
-    def from_row(cls, row: tuple[Any, ...]) -> Event:
-        seq, t, kind, incident, actor, step, data = row
-        return cls(seq, t, kind, incident, actor, step, json.loads(data) if data else {})
+from ballotdrill.journal.events import Data, Event, Row, encode_data, unpack
 
 
 class JournalError(Exception):
     """The journal could not be written (disk full, folder removed, writer process failed)."""
 
 
-Data = dict[str, Any] | tuple[Any, ...] | None
-"""A row's data: a dict, or *packed* as a tuple of the values of the kind's :data:`SHAPES` keys."""
 
-Row = tuple[float, str, "str | None", "str | None", "str | None", Data]
-"""A journal row as the engine records it: ``(t, kind, incident, actor, step, data)``; numbered at flush."""
-
-_encode = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
-
-SHAPES: dict[str, tuple[str, ...]] = {
-    "step_started": ("procedure", "wait"),
-    "step_queued": ("on_duty", "procedure", "queue"),
-    "step_completed": ("elapsed", "procedure"),
-    "handoff_sent": ("attempt", "channel", "procedure", "to"),
-    "handoff_received": ("attempts", "channel", "from", "latency", "procedure"),
-    "procedure_started": ("procedure", "run"),
-    "procedure_ended": ("outcome", "procedure", "run"),
-}
-"""The data keys (sorted) of the most frequent kinds, which the engine records packed."""
-
-_NAME_KEYS = frozenset({"procedure", "to", "from", "channel", "outcome"})
-"""Keys whose packed values are identifiers (validated names or fixed words)."""
-
-_PACKED_JSON = {kind: "{" + ",".join(f'"{k}":"%s"' if k in _NAME_KEYS else f'"{k}":%r' for k in keys) + "}"
-                for kind, keys in SHAPES.items()}
-"""Per kind, a format giving canonical JSON for packed values: identifiers need no escaping, numbers use repr."""
+HEADER = struct.Struct("<Q")
+"""A frame to the writer process: this header (payload length), then ``marshal`` of ``(first_seq, rows)``."""
 
 
-def unpack(kind: str, data: Data) -> dict[str, Any]:
-    """A row's data as a dict."""
-    if data is None:
-        return {}
-    if type(data) is tuple:
-        return dict(zip(SHAPES[kind], data, strict=True))
-    return data  # type: ignore[return-value]
-
-
-def encode_data(kind: str, data: Data) -> str | None:
-    """Compact canonical JSON for a row's data (sorted keys, no spaces), or None when empty.
-
-    Packed data (made only by the engine: identifiers and finite numbers) takes one string
-    format, the same bytes as ``json`` at a fraction of the cost; a None among the values
-    (a direct handoff's channel) or any dict goes through ``json``.
-    """
-    if not data:
-        return None
-    if type(data) is tuple:
-        if None in data:
-            return _encode(unpack(kind, data))
-        return _PACKED_JSON[kind] % data
-    return _encode(data)
+def frame(first_seq: int, rows: list[Row]) -> bytes:
+    """One frame for the writer process."""
+    payload = marshal.dumps((first_seq, rows))
+    return HEADER.pack(len(payload)) + payload
 
 
 class Sink(Protocol):
@@ -142,7 +74,7 @@ class SqliteSink:
 
     Small writes go in directly (a live run writes each event through). From the first
     batch of ``offload`` rows or more on, the run is long: batches go to a writer
-    process (:mod:`exercise.writer`) so that encoding and inserting overlap the run.
+    process (:mod:`ballotdrill.journal.writer`) so that encoding and inserting overlap the run.
     """
 
     def __init__(self, path: Path, meta: dict[str, str] | None = None, offload: int = 0,
@@ -167,8 +99,6 @@ class SqliteSink:
         if self.child is None:
             self.write_inline(first_seq, rows)
             return
-        from exercise.writer import frame
-
         assert self.child.stdin is not None
         try:
             self.child.stdin.write(frame(first_seq, rows))
@@ -189,9 +119,9 @@ class SqliteSink:
         assert self.db is not None
         self.db.close()
         self.db = None
-        self.child = subprocess.Popen([sys.executable, "-m", "exercise.writer", str(self.path)],
-                                      stdin=subprocess.PIPE, stderr=subprocess.PIPE,
-                                      cwd=Path(__file__).resolve().parent.parent)
+        # An absolute path, and -P: the child imports the installed package, never a folder named like it here.
+        command = [sys.executable, "-P", "-m", "ballotdrill.journal.writer", str(self.path.resolve())]
+        self.child = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
 
     def _check_writer(self) -> None:
         assert self.child is not None
@@ -279,28 +209,3 @@ def read_events(path: Path) -> Iterator[Event]:
                 raw = json.loads(line)
                 yield Event(raw["seq"], raw["t"], raw["kind"], raw.get("incident"), raw.get("actor"),
                             raw.get("step"), raw.get("data") or {})
-
-
-def write_jsonl(events: Iterable[Event], path: Path) -> int:
-    """Write events as canonical JSON Lines; return how many."""
-    count = 0
-    with open(path, "w", encoding="utf-8", newline="\n") as handle:
-        for event in events:
-            handle.write(event.to_json() + "\n")
-            count += 1
-    return count
-
-
-def write_csv(events: Iterable[Event], path: Path) -> int:
-    """Write events as CSV (``seq,t,kind,incident,actor,step,data``; data as canonical JSON); return how many."""
-    import csv
-
-    count = 0
-    with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(COLUMNS)
-        for event in events:
-            writer.writerow((event.seq, repr(event.t), event.kind, event.incident or "", event.actor or "",
-                             event.step or "", _encode(event.data) if event.data else ""))
-            count += 1
-    return count

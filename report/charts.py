@@ -12,9 +12,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from statistics import fmean
 
-from scenarios.timefmt import format_clock as tick_label
-from scoring.model import Scores
-from scoring.text import minutes, percent
+from ballotdrill.scenarios.timefmt import format_clock as tick_label
+from ballotdrill.scoring.model import Scores
+from ballotdrill.scoring.text import minutes, percent
 
 MAX_INCIDENTS = 40
 MAX_STEPS = 30

@@ -6,26 +6,21 @@ date: the overview's ``date`` comes from the run's meta (key ``date``) when pres
 
 from __future__ import annotations
 
-import json
-import sqlite3
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from statistics import median
-from typing import NamedTuple
 
 from pydantic import Field
 
-from exercise.journal import JOURNAL_FILE, Event, read_events, read_meta
-from scenarios.errors import BallotdrillError
-from scenarios.scenario import ScenarioFile
-from scenarios.structure import Actor
-from scenarios.timefmt import format_clock
-from scoring.findings import QUEUE_P90, Analysis, analyse, shift_text
-from scoring.load import actor_names
-from scoring.model import Frozen, IncidentTimes, Scores, r3
-from scoring.narrative import incident_label, narratives
-from scoring.ratings import RATING_NAMES, THRESHOLDS
-from scoring.score import score
+from ballotdrill.journal import Event
+from ballotdrill.report.narrative import incident_label, narratives
+from ballotdrill.scenarios.scenario import ScenarioFile
+from ballotdrill.scenarios.structure import Actor
+from ballotdrill.scenarios.timefmt import format_clock
+from ballotdrill.scoring.findings import QUEUE_P90, Analysis, analyse, shift_text
+from ballotdrill.scoring.load import actor_names
+from ballotdrill.scoring.model import Frozen, IncidentTimes, Scores, r3
+from ballotdrill.scoring.ratings import RATING_NAMES, THRESHOLDS
+from ballotdrill.scoring.score import score
 
 
 class Participant(Frozen):
@@ -186,65 +181,3 @@ def background_groups(scores: Scores) -> list[BackgroundGroup]:
             reach=r3(sum(h.reach for h in harms)), voter_minutes=r3(sum(h.voter_minutes for h in harms)),
             station_minutes=r3(sum(h.station_minutes for h in harms)), incidents=[i.incident for i in incs]))
     return out
-
-
-class Run(NamedTuple):
-    """A run folder's journal, scenario file, scenario name and meta."""
-
-    events: list[Event]
-    doc: ScenarioFile
-    scenario: str
-    meta: dict[str, str]
-
-
-JSONL_FILE = "journal.jsonl"
-META_FILE = "meta.json"
-
-
-class RunFolderError(BallotdrillError):
-    """A folder that holds no readable run (no journal, a damaged one, or no scenario file in its meta)."""
-
-
-def load_run(run_dir: Path) -> Run:
-    """Read ``journal.sqlite`` (or ``journal.jsonl`` + ``meta.json``) from a run folder."""
-    run_dir = Path(run_dir)
-    sqlite_path, jsonl_path = run_dir / JOURNAL_FILE, run_dir / JSONL_FILE
-    hint = "create one with 'ballotdrill run --out FOLDER'"
-    try:
-        if sqlite_path.is_file():
-            meta = read_meta(sqlite_path)
-            events = list(read_events(sqlite_path))
-        elif jsonl_path.is_file() and (run_dir / META_FILE).is_file():
-            raw = json.loads((run_dir / META_FILE).read_text(encoding="utf-8"))
-            meta = {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in raw.items()}
-            events = list(read_events(jsonl_path))
-        else:
-            raise RunFolderError(f"{run_dir}: no {JOURNAL_FILE} here (nor {JSONL_FILE} with {META_FILE}); {hint}")
-        if "document" not in meta:
-            raise RunFolderError(f"{run_dir}: the journal's meta has no 'document' (the scenario file); {hint}")
-        doc = ScenarioFile.model_validate(json.loads(meta["document"]))
-    except (OSError, ValueError, KeyError, sqlite3.Error) as exc:
-        raise RunFolderError(f"{run_dir}: cannot read the run ({type(exc).__name__}: {exc})") from None
-    name = meta.get("scenario") or next(
-        (str(e.data.get("scenario")) for e in events if e.kind == "run_started"), doc.default_scenario)
-    return Run(events, doc, name, meta)
-
-
-REPORT_FILES = {"html": "report.html", "md": "report.md", "json": "scores.json"}
-"""Each report format and the file it is written to in a run folder."""
-
-
-def write_reports(run_dir: Path, formats: Sequence[str] = tuple(REPORT_FILES)) -> tuple[Report, list[Path]]:
-    """Rebuild the report from the run folder's journal and write the asked formats into it."""
-    from scoring.render_html import render_html
-    from scoring.render_md import render_json, render_markdown
-
-    renderers = {"html": render_html, "md": render_markdown, "json": render_json}
-    run = load_run(Path(run_dir))
-    report = build_report(run.events, run.doc, run.scenario, run.meta)
-    written: list[Path] = []
-    for fmt in formats:
-        path = Path(run_dir) / REPORT_FILES[fmt]
-        path.write_text(renderers[fmt](report), encoding="utf-8", newline="\n")
-        written.append(path)
-    return report, written

@@ -21,8 +21,8 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from exercise.journal import KINDS, Event
-from scenarios.scenario import ScenarioFile
+from ballotdrill.journal import KINDS, Event
+from ballotdrill.scenarios.scenario import ScenarioFile
 
 REFERENCE_DATE = date(2026, 1, 1)
 """Day D when the run's meta names no date."""

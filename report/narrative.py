@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from exercise.journal import Event
-from scoring.text import clock, minutes, number
+from ballotdrill.journal import Event
+from ballotdrill.scoring.text import clock, minutes, number
 
 
 def incident_label(data: dict[str, object], incident: str) -> str:

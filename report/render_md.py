@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from scoring.charts import SLOW_LATENCY, handoff_links
-from scoring.model import dumps
-from scoring.report import Report
-from scoring.text import clock, evidence_rows, hour_label, minutes, number, percent
+from ballotdrill.report.charts import SLOW_LATENCY, handoff_links
+from ballotdrill.report.report import Report
+from ballotdrill.scoring.model import dumps
+from ballotdrill.scoring.text import clock, evidence_rows, hour_label, minutes, number, percent
 
 
 def md(text: object) -> str:

@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from scoring import charts
-from scoring.report import Report
-from scoring.text import clock, evidence_rows, hour_label, minutes, number, percent
-
-TEMPLATES = Path(__file__).resolve().parent / "templates"
+from ballotdrill.report import charts
+from ballotdrill.report.report import Report
+from ballotdrill.scoring.text import clock, evidence_rows, hour_label, minutes, number, percent
 
 
 @cache
 def environment() -> Environment:
     """The Jinja2 environment: autoescaping always on, strict undefined, report filters."""
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env = Environment(loader=PackageLoader("ballotdrill.report", "templates"), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(minutes=minutes, number=number, percent=percent, rows=evidence_rows, hour=hour_label)
     return env
 

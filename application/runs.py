@@ -1,0 +1,146 @@
+"""Run folders: run a scenario into one, load one, write its reports, read a decisions file.
+
+Every front end (the command line, the live console, the server, sweeps) calls these; none
+of them composes a run folder by hand.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+from ballotdrill.exercise.run import Progress, run_exercise
+from ballotdrill.journal import JOURNAL_FILE, Event, read_events, read_meta
+from ballotdrill.report import Report, build_report
+from ballotdrill.scenarios import library_path, load_file
+from ballotdrill.scenarios.errors import BallotdrillError
+from ballotdrill.scenarios.overrides import Override
+from ballotdrill.scenarios.scenario import ScenarioFile
+from ballotdrill.scenarios.timefmt import parse_clock
+
+
+class Run(NamedTuple):
+    """A run folder's journal, scenario file, scenario name and meta."""
+
+    events: list[Event]
+    doc: ScenarioFile
+    scenario: str
+    meta: dict[str, str]
+
+
+JSONL_FILE = "journal.jsonl"
+META_FILE = "meta.json"
+
+
+class RunFolderError(BallotdrillError):
+    """A folder that holds no readable run (no journal, a damaged one, or no scenario file in its meta)."""
+
+
+def load_run(run_dir: Path) -> Run:
+    """Read ``journal.sqlite`` (or ``journal.jsonl`` + ``meta.json``) from a run folder."""
+    run_dir = Path(run_dir)
+    sqlite_path, jsonl_path = run_dir / JOURNAL_FILE, run_dir / JSONL_FILE
+    hint = "create one with 'ballotdrill run --out FOLDER'"
+    try:
+        if sqlite_path.is_file():
+            meta = read_meta(sqlite_path)
+            events = list(read_events(sqlite_path))
+        elif jsonl_path.is_file() and (run_dir / META_FILE).is_file():
+            raw = json.loads((run_dir / META_FILE).read_text(encoding="utf-8"))
+            meta = {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in raw.items()}
+            events = list(read_events(jsonl_path))
+        else:
+            raise RunFolderError(f"{run_dir}: no {JOURNAL_FILE} here (nor {JSONL_FILE} with {META_FILE}); {hint}")
+        if "document" not in meta:
+            raise RunFolderError(f"{run_dir}: the journal's meta has no 'document' (the scenario file); {hint}")
+        doc = ScenarioFile.model_validate(json.loads(meta["document"]))
+    except (OSError, ValueError, KeyError, sqlite3.Error) as exc:
+        raise RunFolderError(f"{run_dir}: cannot read the run ({type(exc).__name__}: {exc})") from None
+    name = meta.get("scenario") or next(
+        (str(e.data.get("scenario")) for e in events if e.kind == "run_started"), doc.default_scenario)
+    return Run(events, doc, name, meta)
+
+
+REPORT_FILES = {"html": "report.html", "md": "report.md", "json": "scores.json"}
+"""Each report format and the file it is written to in a run folder."""
+
+
+def write_reports(run_dir: Path, formats: Sequence[str] = tuple(REPORT_FILES)) -> tuple[Report, list[Path]]:
+    """Rebuild the report from the run folder's journal and write the asked formats into it."""
+    from ballotdrill.report import render_html, render_json, render_markdown
+
+    for fmt in formats:
+        if fmt not in REPORT_FILES:
+            raise BallotdrillError(f"--format must be one of {', '.join(REPORT_FILES)} (got {fmt!r})")
+    renderers = {"html": render_html, "md": render_markdown, "json": render_json}
+    run = load_run(Path(run_dir))
+    report = build_report(run.events, run.doc, run.scenario, run.meta)
+    written: list[Path] = []
+    for fmt in formats:
+        path = Path(run_dir) / REPORT_FILES[fmt]
+        try:
+            path.write_text(renderers[fmt](report), encoding="utf-8", newline="\n")
+        except OSError as exc:
+            raise BallotdrillError(f"{path}: cannot write the report ({exc.strerror or exc})") from None
+        written.append(path)
+    return report, written
+
+
+def load_scenarios(file: Path | None = None, overrides: Sequence[str] = ()) -> ScenarioFile:
+    """A scenario file (default: the built-in library) with ``--set PATH=VALUE`` overrides applied."""
+    return load_file(file or library_path(), [Override(o) for o in overrides])
+
+
+def new_run_dir(scenario: str, seed: int, root: Path = Path("runs")) -> Path:
+    """A fresh folder under ``root``: ``SCENARIO-seedN``, then ``-2``, ``-3`` … (never an existing one)."""
+    base = root / f"{scenario}-seed{seed}"
+    candidate, n = base, 1
+    while candidate.exists():
+        n += 1
+        candidate = base.with_name(f"{base.name}-{n}")
+    return candidate
+
+
+def parse_until(text: str | None) -> float | None:
+    """``--until`` as a clock time in minutes (None: the scenario's end)."""
+    if text is None:
+        return None
+    try:
+        return parse_clock(text)
+    except ValueError as exc:
+        raise BallotdrillError(f"--until: {exc}") from None
+
+
+def read_decisions(path: Path | None) -> dict[str, str]:
+    """A decisions file: a JSON object of request key to option (empty when no file is given)."""
+    if path is None:
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise BallotdrillError(f"{path}: cannot read the decisions file ({exc})") from None
+    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+        raise BallotdrillError(
+            f'{path}: a decisions file is a JSON object of request key to option, e.g. {{"N1:proc:step:1": "debunk"}}')
+    return data
+
+
+class RunOutcome(NamedTuple):
+    """A finished batch run: its folder, how many events it journalled, and its report."""
+
+    folder: Path
+    events: int
+    report: Report
+
+
+def run_to_folder(doc: ScenarioFile, scenario: str, *, seed: int, folder: Path, until: str | None = None,
+                  decisions: Mapping[str, str] | None = None, source: str = "",
+                  progress: Progress | None = None) -> RunOutcome:
+    """Play ``scenario`` in batch into ``folder`` (journal and stored scenario file) and write its reports."""
+    result = run_exercise(doc, scenario, seed=seed, until_clock=parse_until(until), out=folder,
+                          decisions=decisions, source=source, progress=progress)
+    report, _ = write_reports(folder, tuple(REPORT_FILES))
+    return RunOutcome(folder, result.count, report)

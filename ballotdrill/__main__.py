@@ -1,0 +1,5 @@
+"""``python -m ballotdrill``: the command line."""
+
+from ballotdrill.cli import main
+
+main()
