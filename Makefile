@@ -7,14 +7,15 @@ TEST_STAMP := $(VENV)/.installed-test
 
 .PHONY: demo test test-slow lint bench browser clean setup
 
-# What running needs: the package and its runtime dependencies only.
+# What running needs: the package (built as a wheel) and its runtime dependencies only.
 $(RUN_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet .
 	touch $(RUN_STAMP)
 
-# What the tests add: linters, hypothesis, pm4py (AGPL, tests only).
+# What the tests add: linters, hypothesis, pm4py (AGPL, tests only); the package becomes
+# editable, so the tests and the tool run the working tree.
 $(TEST_STAMP): $(RUN_STAMP)
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(TEST_STAMP)
