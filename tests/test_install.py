@@ -1,4 +1,4 @@
-"""The built wheel works wherever Python installs it: a fresh venv, ``--target`` and ``--user``.
+"""The built wheel works wherever Python installs it: a fresh venv, ``--target``, ``--user`` and pipx.
 
 Each install runs ``ballotdrill list`` and a run from an empty folder elsewhere; the long run
 hands its journal to the writer process, which must write into the run folder the user named.
@@ -104,3 +104,13 @@ def test_wheel_with_user(wheel: Path, tmp_path: Path) -> None:
     work = tmp_path / "elsewhere"
     work.mkdir()
     _use([str(userbase / "bin" / "ballotdrill")], work, env)
+
+
+def test_wheel_with_pipx(wheel: Path, tmp_path: Path) -> None:
+    env = _clean_env(PIPX_HOME=str(tmp_path / "pipx"), PIPX_BIN_DIR=str(tmp_path / "bin"),
+                     PIPX_MAN_DIR=str(tmp_path / "man"))
+    subprocess.run([sys.executable, "-m", "pipx", "install", "--python", _base_python(), str(wheel)],
+                   check=True, capture_output=True, env=env)
+    work = tmp_path / "elsewhere"
+    work.mkdir()
+    _use([str(tmp_path / "bin" / "ballotdrill")], work, env)
