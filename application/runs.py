@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ballotdrill.exercise.run import Progress, run_exercise
-from ballotdrill.journal import JOURNAL_FILE, Event, read_events, read_meta
+from ballotdrill.journal import JOURNAL_FILE, Event, Kind, RunStarted, read_events, read_meta
 from ballotdrill.report import Report, build_report
 from ballotdrill.scenarios import library_path, load_file
 from ballotdrill.scenarios.errors import BallotdrillError
@@ -60,7 +60,7 @@ def load_run(run_dir: Path) -> Run:
     except (OSError, ValueError, KeyError, sqlite3.Error) as exc:
         raise RunFolderError(f"{run_dir}: cannot read the run ({type(exc).__name__}: {exc})") from None
     name = meta.get("scenario") or next(
-        (str(e.data.get("scenario")) for e in events if e.kind == "run_started"), doc.default_scenario)
+        (str(e.fields(RunStarted).scenario) for e in events if e.kind == Kind.RUN_STARTED), doc.default_scenario)
     return Run(events, doc, name, meta)
 
 

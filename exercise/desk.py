@@ -6,7 +6,7 @@ import heapq
 from collections.abc import Callable
 from typing import Any
 
-from ballotdrill.journal import Journal
+from ballotdrill.journal import Journal, Kind
 from ballotdrill.scenarios.structure import Actor
 
 
@@ -81,7 +81,7 @@ class Desk:
     def set_staff(self, staff: int) -> None:
         """A shift boundary: ``staff`` are on duty from now."""
         self.staff = staff
-        self.journal.record(self.now(), "staff_changed", None, self.name, None, {"staff": staff})
+        self.journal.record(self.now(), Kind.STAFF_CHANGED, None, self.name, None, {"staff": staff})
         self._dispatch()
 
     def _dispatch(self) -> None:

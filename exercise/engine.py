@@ -17,9 +17,15 @@ from ballotdrill.exercise.desk import Desk, staff_changes
 from ballotdrill.exercise.incidents import IncidentState, condition_before_start
 from ballotdrill.exercise.streams import Streams
 from ballotdrill.exercise.work import END_INDEX, Handoff, Plan, ProcedureRun, WorkItem, incident_data
-from ballotdrill.journal import Journal
+from ballotdrill.journal import Journal, Kind, events
 from ballotdrill.scenarios.scenario import Incident, Inject, ScenarioFile
 from ballotdrill.scenarios.types import LEVELS
+
+# The hot rows are appended directly, so they carry the kind's plain value (a ``marshal`` frame takes no enum).
+_STEP_STARTED = Kind.STEP_STARTED.value
+_STEP_COMPLETED = Kind.STEP_COMPLETED.value
+_HANDOFF_SENT = Kind.HANDOFF_SENT.value
+_HANDOFF_RECEIVED = Kind.HANDOFF_RECEIVED.value
 
 
 class Exercise:
@@ -72,7 +78,7 @@ class Exercise:
         if until is None:
             until = self.horizon
         self._started = True
-        self.journal.record(0.0, "run_started", data={
+        self.journal.record(0.0, Kind.RUN_STARTED, data={
             "scenario": self.name, "seed": self.seed, "start": self.clock0, "end": self.horizon, "until": until})
         for name, actor in self.structure.actors.items():
             changes = staff_changes(actor, self.clock0, self.horizon)
@@ -111,7 +117,7 @@ class Exercise:
         open_incidents = [i.id for i in self.incidents.values() if i.resolved_at is None]
         open_steps = sum(len(d.queue) + d.busy for d in self.desks.values()) + self.in_transit
         harm = {i: h for i in open_incidents if (h := self.incidents[i].harm(now))}
-        self.journal.record(now, "run_ended", data={
+        self.journal.record(now, Kind.RUN_ENDED, data={
             "open_incidents": open_incidents, "open_steps": open_steps, "harm": harm})
         self.journal.flush()
 
@@ -142,7 +148,7 @@ class Exercise:
             return
         if inject.message is not None:
             msg = inject.message
-            self.journal.record(self.env.now, "inject_delivered", None, msg.to, None, {
+            self.journal.record(self.env.now, Kind.INJECT_DELIVERED, None, msg.to, None, {
                 "inject": inject_id, "type": "message", "text": msg.text, "from": msg.sender,
                 "contingency": contingency})
             return
@@ -150,7 +156,7 @@ class Exercise:
         incident_id = inject.incident.id or inject_id
         if incident_id in self.incidents:
             return
-        self.journal.record(self.env.now, "inject_delivered", incident_id, None, None, {
+        self.journal.record(self.env.now, Kind.INJECT_DELIVERED, incident_id, None, None, {
             "inject": inject_id, "type": "incident", "text": inject.incident.title, "from": "",
             "contingency": contingency})
         self._start_incident(incident_id, inject.incident, inject_id, inject)
@@ -164,7 +170,7 @@ class Exercise:
         data = self._incident_data.get(inject_id)
         if data is None:
             data = self._incident_data[inject_id] = incident_data(spec, inject_id)
-        self.journal.record(now, "incident_started", incident_id, None, None, data)
+        self.journal.record(now, Kind.INCIDENT_STARTED, incident_id, None, None, data)
         detection = inject.detected_by
         if spec.duration is not None or detection is not None:
             rng = self.streams.make(f"incident/{incident_id}")
@@ -185,7 +191,7 @@ class Exercise:
     def _detect(self, state: IncidentState, actor: str | None) -> None:
         state.detected_at = self.env.now
         state.detector = actor
-        self.journal.record(self.env.now, "detected", state.id, actor)
+        self.journal.record(self.env.now, Kind.DETECTED, state.id, actor)
         if state.resolved_at is None:
             self._trigger(state, actor)
         self._notify(state)
@@ -218,7 +224,7 @@ class Exercise:
             return
         old, state.level = LEVELS[state.level], new
         brought_in = [name for name, actor in self.structure.actors.items() if actor.level == level]
-        self.journal.record(self.env.now, "escalated", state.id, None, None, {
+        self.journal.record(self.env.now, Kind.ESCALATED, state.id, None, None, {
             "from": old, "to": level, "by": by, "actors": brought_in})
         if state.resolved_at is None:
             self._trigger(state, by)
@@ -228,7 +234,7 @@ class Exercise:
         if state.contained_at is not None:
             return
         state.contained_at = self.env.now
-        self.journal.record(self.env.now, "contained", state.id, actor, None,
+        self.journal.record(self.env.now, Kind.CONTAINED, state.id, actor, None,
                             {"how": how, **state.harm(self.env.now)})
         self._notify(state)
         self._maybe_resolve(state)
@@ -239,7 +245,7 @@ class Exercise:
     def _maybe_resolve(self, state: IncidentState) -> None:
         if state.resolved_at is None and state.contained_at is not None and state.open_runs == 0:
             state.resolved_at = self.env.now
-            self.journal.record(self.env.now, "resolved", state.id)
+            self.journal.record(self.env.now, Kind.RESOLVED, state.id)
             self._notify(state)
             if state.background:
                 del self.incidents[state.id]
@@ -266,7 +272,8 @@ class Exercise:
         if plan.contains:
             state.stoppable = True
         run = ProcedureRun(state, plan, number, self.env.now)
-        self.journal.record(self.env.now, "procedure_started", state.id, None, None, (name, number))
+        self.journal.record(self.env.now, Kind.PROCEDURE_STARTED, state.id, None, None,
+                            events.procedure_started(procedure=name, run=number))
         self._goto(run, 0, origin)
 
     def _goto(self, run: ProcedureRun, index: int, sender: str | None) -> None:
@@ -283,15 +290,15 @@ class Exercise:
 
     def _queued(self, item: WorkItem, waiting: int, on_duty: int) -> None:
         step = item.step
-        self.journal.record(self.env.now, "step_queued", item.run.incident.id, step.actor, step.id,
-                            (on_duty, item.run.name, waiting))
+        self.journal.record(self.env.now, Kind.STEP_QUEUED, item.run.incident.id, step.actor, step.id,
+                            events.step_queued(on_duty=on_duty, procedure=item.run.name, queue=waiting))
 
     def _start_step(self, item: WorkItem) -> None:
         env = self.env
         now = env.now
         step = item.step
-        self._row((now, "step_started", item.run.incident.id, step.actor, step.id,
-                   (item.run.name, now - item.queued_at)))
+        self._row((now, _STEP_STARTED, item.run.incident.id, step.actor, step.id,
+                   events.step_started(procedure=item.run.name, wait=now - item.queued_at)))
         item.wake(env, step.duration.sample(self._duration_streams[step.actor]), self._complete)
 
     def _complete(self, item: WorkItem) -> None:
@@ -307,8 +314,9 @@ class Exercise:
         state = run.incident
         extra = run.plan.extras[item.index]
         elapsed = now - run.started_at
-        self._row((now, "step_completed", state.id, step.actor, step.id,
-                   {"procedure": run.name, "elapsed": elapsed, **extra} if extra else (elapsed, run.name)))
+        self._row((now, _STEP_COMPLETED, state.id, step.actor, step.id,
+                   {"procedure": run.name, "elapsed": elapsed, **extra} if extra
+                   else events.step_completed(elapsed=elapsed, procedure=run.name)))
         self.desks[step.actor].release()
         if step.escalate is not None:
             self._escalate(state, step.escalate, step.actor)
@@ -327,7 +335,8 @@ class Exercise:
     def _end_run(self, run: ProcedureRun, outcome: str) -> None:
         state = run.incident
         state.open_runs -= 1
-        self.journal.record(self.env.now, "procedure_ended", state.id, None, None, (outcome, run.name, run.number))
+        self.journal.record(self.env.now, Kind.PROCEDURE_ENDED, state.id, None, None,
+                            events.procedure_ended(outcome=outcome, procedure=run.name, run=run.number))
         if state.open_runs == 0 and state.contained_at is None and not state.stoppable and outcome == "completed":
             self._contain(state, None, "completed")
         self._maybe_resolve(state)
@@ -340,8 +349,8 @@ class Exercise:
         channel = handoff.channels[handoff.pos] if handoff.channels else None
         handoff.attempt += 1
         handoff.tries += 1
-        self._row((self.env.now, "handoff_sent", run.incident.id, handoff.sender, step.id,
-                   (handoff.attempt, channel, run.name, step.actor)))
+        self._row((self.env.now, _HANDOFF_SENT, run.incident.id, handoff.sender, step.id,
+                   events.handoff_sent(attempt=handoff.attempt, channel=channel, procedure=run.name, to=step.actor)))
         self.in_transit += 1
         if channel is None:
             self._arrived(handoff)
@@ -360,8 +369,9 @@ class Exercise:
         channel = handoff.channels[handoff.pos] if handoff.channels else None
         if handoff.delivered:
             now = self.env.now
-            self._row((now, "handoff_received", run.incident.id, step.actor, step.id,
-                       (handoff.attempt, channel, handoff.sender, now - handoff.sent_at, run.name)))
+            self._row((now, _HANDOFF_RECEIVED, run.incident.id, step.actor, step.id,
+                       events.handoff_received(attempts=handoff.attempt, channel=channel, from_=handoff.sender,
+                                               latency=now - handoff.sent_at, procedure=run.name)))
             self._enqueue(run, handoff.index)
             return
         assert channel is not None
@@ -369,7 +379,7 @@ class Exercise:
             handoff.pos += 1
             handoff.tries = 0
         nxt = handoff.channels[handoff.pos] if handoff.pos < len(handoff.channels) else None
-        self.journal.record(self.env.now, "handoff_failed", run.incident.id, handoff.sender, step.id, {
+        self.journal.record(self.env.now, Kind.HANDOFF_FAILED, run.incident.id, handoff.sender, step.id, {
             "procedure": run.name, "to": step.actor, "channel": channel, "attempt": handoff.attempt, "next": nxt})
         if nxt is None:
             self._end_run(run, "dropped")
@@ -387,7 +397,7 @@ class Exercise:
         state.asked[base] = state.asked.get(base, 0) + 1
         request = DecisionRequest(f"{base}:{state.asked[base]}", state.id, run.name, step.id, step.actor,
                                   tuple(decision.options), decision.default, decision.timeout, self.env.now)
-        self.journal.record(self.env.now, "decision_requested", state.id, step.actor, step.id, {
+        self.journal.record(self.env.now, Kind.DECISION_REQUESTED, state.id, step.actor, step.id, {
             "procedure": run.name, "request": request.key, "options": list(request.options),
             "default": request.default, "timeout": request.timeout})
         answer = self.decisions.decide(request)
@@ -421,7 +431,7 @@ class Exercise:
     def _decided(self, item: WorkItem, request: DecisionRequest, answer: Answer) -> None:
         step = item.step
         assert step.decision is not None
-        self.journal.record(self.env.now, "decision_made", request.incident, request.actor, request.step, {
+        self.journal.record(self.env.now, Kind.DECISION_MADE, request.incident, request.actor, request.step, {
             "procedure": request.procedure, "request": request.key, "option": answer.option, "by": answer.by})
         self._finish(item, item.run.plan.index(step.decision.options[answer.option].next))
 
@@ -432,7 +442,7 @@ class Exercise:
 
         Only for a detected incident: procedures never start before detection (docs/journal.md).
         """
-        self.journal.record(self.env.now, "action_taken", incident, actor, None, {"action": action, "by": by})
+        self.journal.record(self.env.now, Kind.ACTION_TAKEN, incident, actor, None, {"action": action, "by": by})
         state = self.incidents.get(incident) if incident is not None else None
         if state is None or state.resolved_at is not None or state.detected_at is None:
             return

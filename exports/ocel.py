@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from ballotdrill.journal import KINDS, Event
+from ballotdrill.journal import KINDS, Event, IncidentStarted, Kind, RunStarted, StaffChanged, StepTargets
 from ballotdrill.scenarios.scenario import ScenarioFile
 
 REFERENCE_DATE = date(2026, 1, 1)
@@ -88,7 +88,7 @@ _ACTOR_ROLE = {"detected": "detector", "handoff_sent": "sender", "handoff_failed
 def to_ocel(events: Sequence[Event], doc: ScenarioFile, scenario_name: str, day: str | None = None) -> dict[str, Any]:
     """The journal as an OCEL 2.0 JSON document (``objectTypes``, ``eventTypes``, ``objects``, ``events``)."""
     events = sorted(events, key=lambda e: e.seq)
-    start = next((float(e.data.get("start") or 0.0) for e in events if e.kind == "run_started"), 0.0)
+    start = next((float(e.fields(RunStarted).start or 0.0) for e in events if e.kind == Kind.RUN_STARTED), 0.0)
     day_zero = datetime.combine(date.fromisoformat(day) if day else REFERENCE_DATE, datetime.min.time(), UTC)
     log = _Log(day_zero)
     t0 = log.stamp(start)
@@ -113,9 +113,10 @@ def to_ocel(events: Sequence[Event], doc: ScenarioFile, scenario_name: str, day:
             rels.append({"objectId": oid, "qualifier": qualifier})
 
         if e.incident:
-            if e.kind == "incident_started":
-                log.obj(f"incident:{incident}", "incident", time, type=d.get("type"), severity=d.get("severity"),
-                        title=d.get("title") or None, level=d.get("level"), scenario=scenario_name)
+            if e.kind == Kind.INCIDENT_STARTED:
+                began = e.fields(IncidentStarted)
+                log.obj(f"incident:{incident}", "incident", time, type=began.type, severity=began.severity,
+                        title=began.title or None, level=began.level, scenario=scenario_name)
             elif f"incident:{incident}" not in log.objects:
                 log.obj(f"incident:{incident}", "incident", time, scenario=scenario_name)
             link(f"incident:{incident}", "subject")
@@ -123,8 +124,8 @@ def to_ocel(events: Sequence[Event], doc: ScenarioFile, scenario_name: str, day:
             aid = f"actor:{e.actor}"
             if aid not in log.objects:
                 log.obj(aid, "actor", t0, name=e.actor)
-            if e.kind == "staff_changed":
-                log.set(aid, time, staff=d.get("staff"))
+            if e.kind == Kind.STAFF_CHANGED:
+                log.set(aid, time, staff=e.fields(StaffChanged).staff)
             link(aid, _ACTOR_ROLE.get(e.kind, "performer"))
         for field, role in (("to", "receiver"), ("from", "sender")):
             other = d.get(field)
@@ -136,10 +137,10 @@ def to_ocel(events: Sequence[Event], doc: ScenarioFile, scenario_name: str, day:
             skey = (incident, procedure, e.step)
             # A new instance: queued, or started without having queued (work that starts at once has no
             # step_queued row), or any row for a step not seen before.
-            new_instance = (e.kind == "step_queued" or skey not in steps
-                            or (e.kind == "step_started" and skey not in waiting))
+            new_instance = (e.kind == Kind.STEP_QUEUED or skey not in steps
+                            or (e.kind == Kind.STEP_STARTED and skey not in waiting))
             waiting.discard(skey)
-            if e.kind == "step_queued":
+            if e.kind == Kind.STEP_QUEUED:
                 waiting.add(skey)
             if new_instance:
                 step_counts[skey] = step_counts.get(skey, 0) + 1
@@ -149,25 +150,25 @@ def to_ocel(events: Sequence[Event], doc: ScenarioFile, scenario_name: str, day:
                 via = arrived.pop(skey, None)
                 if via:
                     log.relate(sid, via, "handed over by")
-            if e.kind == "step_completed":
-                log.set(steps[skey], time, target=d.get("target"))
+            if e.kind == Kind.STEP_COMPLETED:
+                log.set(steps[skey], time, target=e.fields(StepTargets).target)
             link(steps[skey], "step")
         if e.kind.startswith("handoff_") and e.step:
-            receiver = str(d.get("to") if e.kind != "handoff_received" else e.actor)
+            receiver = str(d.get("to") if e.kind != Kind.HANDOFF_RECEIVED else e.actor)
             hkey = (incident, procedure, e.step, receiver)
             if hkey not in handoffs:
                 handoff_counts[hkey] = handoff_counts.get(hkey, 0) + 1
                 hid = f"handoff:{incident}/{procedure}/{e.step}/{receiver}/{handoff_counts[hkey]}"
                 handoffs[hkey] = log.obj(hid, "handoff", time, procedure=procedure, step=e.step,
-                                         sender=e.actor if e.kind != "handoff_received" else d.get("from"),
+                                         sender=e.actor if e.kind != Kind.HANDOFF_RECEIVED else d.get("from"),
                                          receiver=receiver)
                 log.relate(hid, f"incident:{incident}", "carries")
             hid = handoffs[hkey]
             log.set(hid, time, channel=d.get("channel"))
             link(hid, "handoff")
-            if e.kind == "handoff_received" or (e.kind == "handoff_failed" and d.get("next") is None):
+            if e.kind == Kind.HANDOFF_RECEIVED or (e.kind == Kind.HANDOFF_FAILED and d.get("next") is None):
                 del handoffs[hkey]
-                if e.kind == "handoff_received":
+                if e.kind == Kind.HANDOFF_RECEIVED:
                     arrived[(incident, procedure, e.step)] = hid
         if e.kind.startswith("decision_") and d.get("request") is not None:
             did = f"decision:{d.get('request')}"

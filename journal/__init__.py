@@ -1,11 +1,45 @@
 """The journal: the single record of a run, as a stream of typed events.
 
-``events`` is the contract (kinds, records, packing); ``store`` writes and reads it
+``events`` is the contract (the kinds, each kind's typed fields, packing); ``store`` writes and reads it
 (memory, SQLite, JSON Lines); ``writer`` is the writer process of long runs. Nothing
 here imports SimPy or scoring.
 """
 
-from ballotdrill.journal.events import COLUMNS, KINDS, SHAPES, Data, Event, Row, canonical_json, encode_data, unpack
+from ballotdrill.journal.events import (
+    COLUMNS,
+    KINDS,
+    PACKED,
+    RECORDS,
+    SHAPES,
+    ActionTaken,
+    Contained,
+    Data,
+    DecisionMade,
+    DecisionRequested,
+    Escalated,
+    Event,
+    HandoffFailed,
+    HandoffReceived,
+    HandoffSent,
+    IncidentStarted,
+    InjectDelivered,
+    Kind,
+    Paused,
+    ProcedureEnded,
+    ProcedureStarted,
+    Resumed,
+    Row,
+    RunEnded,
+    RunStarted,
+    StaffChanged,
+    StepCompleted,
+    StepQueued,
+    StepStarted,
+    StepTargets,
+    canonical_json,
+    encode_data,
+    unpack,
+)
 from ballotdrill.journal.store import (
     JOURNAL_FILE,
     Journal,
@@ -18,6 +52,10 @@ from ballotdrill.journal.store import (
 )
 
 __all__ = [
-    "COLUMNS", "JOURNAL_FILE", "KINDS", "SHAPES", "Data", "Event", "Journal", "JournalError", "MemorySink", "Row",
-    "Sink", "SqliteSink", "canonical_json", "encode_data", "read_events", "read_meta", "unpack",
+    "COLUMNS", "JOURNAL_FILE", "KINDS", "PACKED", "RECORDS", "SHAPES", "ActionTaken", "Contained", "Data",
+    "DecisionMade", "DecisionRequested", "Escalated", "Event", "HandoffFailed", "HandoffReceived", "HandoffSent",
+    "IncidentStarted", "InjectDelivered", "Journal", "JournalError", "Kind", "MemorySink", "Paused",
+    "ProcedureEnded", "ProcedureStarted", "Resumed", "Row", "RunEnded", "RunStarted", "Sink", "SqliteSink",
+    "StaffChanged", "StepCompleted", "StepQueued", "StepStarted", "StepTargets", "canonical_json", "encode_data",
+    "read_events", "read_meta", "unpack",
 ]

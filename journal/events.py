@@ -1,27 +1,297 @@
-"""The journal contract: every event kind, the record of one event, and how rows are packed and encoded.
+"""The journal contract: every event kind, the typed fields of each, the record of one event, and packing.
 
 Nothing here writes or reads a file; the sinks (:mod:`ballotdrill.journal.store`) and the writer
 process (:mod:`ballotdrill.journal.writer`) build on it, and scoring reads only these records.
+
+Each kind's fields are a named tuple (:data:`RECORDS`); a reader asks an :class:`Event` for its
+fields by record (``event.fields(StepStarted).wait``). The engine builds the frequent kinds
+(:data:`PACKED`) by keyword with their builders (``step_started(procedure=..., wait=...)``), which
+give a plain tuple in the record's field order: the row's data, *packed*.
+A field named like a Python keyword ends in ``_`` (``from_``) and is stored as the word (``from``).
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any, NamedTuple
+from enum import StrEnum
+from typing import Any, NamedTuple, TypeVar, cast
 
-KINDS: tuple[str, ...] = (
-    "run_started", "staff_changed", "incident_started", "detected", "procedure_started", "step_queued",
-    "step_started", "step_completed", "handoff_sent", "handoff_received", "handoff_failed",
-    "decision_requested", "decision_made", "inject_delivered", "escalated", "contained", "resolved",
-    "procedure_ended", "action_taken", "paused", "resumed", "run_ended",
-)
-"""Every event kind, documented with its fields in docs/journal.md."""
+
+class Kind(StrEnum):
+    """Every event kind, documented with its fields in docs/journal.md; the values are what files hold."""
+
+    RUN_STARTED = "run_started"
+    STAFF_CHANGED = "staff_changed"
+    INCIDENT_STARTED = "incident_started"
+    DETECTED = "detected"
+    PROCEDURE_STARTED = "procedure_started"
+    STEP_QUEUED = "step_queued"
+    STEP_STARTED = "step_started"
+    STEP_COMPLETED = "step_completed"
+    HANDOFF_SENT = "handoff_sent"
+    HANDOFF_RECEIVED = "handoff_received"
+    HANDOFF_FAILED = "handoff_failed"
+    DECISION_REQUESTED = "decision_requested"
+    DECISION_MADE = "decision_made"
+    INJECT_DELIVERED = "inject_delivered"
+    ESCALATED = "escalated"
+    CONTAINED = "contained"
+    RESOLVED = "resolved"
+    PROCEDURE_ENDED = "procedure_ended"
+    ACTION_TAKEN = "action_taken"
+    PAUSED = "paused"
+    RESUMED = "resumed"
+    RUN_ENDED = "run_ended"
+
+
+KINDS: tuple[str, ...] = tuple(kind.value for kind in Kind)
+"""Every kind's value, in the order of :class:`Kind`."""
+
+KIND_VALUES: dict[str, str] = {kind: kind.value for kind in Kind}
+"""A kind (member or its value) to its value as a plain ``str``, which ``marshal`` can carry; unknown kinds fail."""
 
 COLUMNS = ("seq", "t", "kind", "incident", "actor", "step", "data")
 
 
+# -- the frequent kinds: recorded packed (fields in sorted key order, which the packed encoding relies on) ---------
+
+class ProcedureStarted(NamedTuple):
+    procedure: str
+    run: int
+    """The instance number within the incident, 1-based."""
+
+
+class StepQueued(NamedTuple):
+    on_duty: int
+    """Staff on duty now; 0 means nobody is on shift."""
+    procedure: str
+    queue: int
+    """Items waiting at the actor, this one included."""
+
+
+class StepStarted(NamedTuple):
+    procedure: str
+    wait: float
+    """Minutes queued."""
+
+
+class StepCompleted(NamedTuple):
+    elapsed: float
+    """Minutes since the procedure run started."""
+    procedure: str
+
+
+class HandoffSent(NamedTuple):
+    attempt: int
+    channel: str | None
+    """None: a direct handoff."""
+    procedure: str
+    to: str
+
+
+class HandoffReceived(NamedTuple):
+    attempts: int
+    channel: str | None
+    from_: str
+    latency: float
+    """Minutes since the first attempt."""
+    procedure: str
+
+
+class ProcedureEnded(NamedTuple):
+    outcome: str
+    """``completed`` or ``dropped``."""
+    procedure: str
+    run: int
+
+
+# The engine builds the packed kinds' data with these keyword-only builders: the keywords are checked
+# (by mypy and at call time) and the result is a plain tuple in the record's field order. A named tuple
+# built by keyword costs about ten times a tuple in CPython 3.11 (and a writer frame could not carry it),
+# so the hot rows stay plain tuples; tests/test_journal_encoding.py checks each builder against its record.
+
+def procedure_started(*, procedure: str, run: int) -> tuple[str, int]:
+    return (procedure, run)
+
+
+def step_queued(*, on_duty: int, procedure: str, queue: int) -> tuple[int, str, int]:
+    return (on_duty, procedure, queue)
+
+
+def step_started(*, procedure: str, wait: float) -> tuple[str, float]:
+    return (procedure, wait)
+
+
+def step_completed(*, elapsed: float, procedure: str) -> tuple[float, str]:
+    return (elapsed, procedure)
+
+
+def handoff_sent(*, attempt: int, channel: str | None, procedure: str, to: str) -> tuple[int, str | None, str, str]:
+    return (attempt, channel, procedure, to)
+
+
+def handoff_received(*, attempts: int, channel: str | None, from_: str, latency: float,
+                     procedure: str) -> tuple[int, str | None, str, float, str]:
+    return (attempts, channel, from_, latency, procedure)
+
+
+def procedure_ended(*, outcome: str, procedure: str, run: int) -> tuple[str, str, int]:
+    return (outcome, procedure, run)
+
+
+# -- the other kinds (the engine records their data as dicts); a field with a default may be absent ------------
+
+class RunStarted(NamedTuple):
+    scenario: str
+    seed: int
+    start: float
+    """Clock minutes (since 00:00 on day D) of t = 0."""
+    end: float
+    until: float
+
+
+class StaffChanged(NamedTuple):
+    staff: int
+
+
+class IncidentStarted(NamedTuple):
+    type: str
+    severity: int
+    level: str
+    inject: str
+    title: str | None = None
+    target: str | None = None
+    location: str | None = None
+    voters: int | None = None
+    stations: int | None = None
+    throughput: float | None = None
+    reach: dict[str, float] | None = None
+    """A disinformation wave's ``initial``, ``doubling``, ``cap``."""
+
+
+class StepTargets(NamedTuple):
+    """The optional fields of ``step_completed``: a step's target and legal deadline (minutes)."""
+
+    target: float | None = None
+    deadline: float | None = None
+    basis: str | None = None
+
+
+class HandoffFailed(NamedTuple):
+    procedure: str
+    to: str
+    channel: str
+    attempt: int
+    next: str | None
+    """The channel tried next; None when the handoff is dropped."""
+
+
+class DecisionRequested(NamedTuple):
+    procedure: str
+    request: str
+    options: list[str]
+    default: str
+    timeout: float
+
+
+class DecisionMade(NamedTuple):
+    procedure: str
+    request: str
+    option: str
+    by: str
+    """``default``, ``recorded``, ``player`` or ``timeout``."""
+
+
+class InjectDelivered(NamedTuple):
+    inject: str
+    type: str
+    """``incident`` or ``message``."""
+    text: str
+    from_: str
+    contingency: bool
+
+
+class Escalated(NamedTuple):
+    from_: str
+    to: str
+    by: str
+    actors: list[str]
+
+
+class Contained(NamedTuple):
+    how: str
+    """``effect``, ``ended`` or ``completed``."""
+    reach: float | None = None
+    voter_minutes: float | None = None
+    station_minutes: float | None = None
+
+
+class ActionTaken(NamedTuple):
+    action: str
+    by: str
+
+
+class Paused(NamedTuple):
+    wall: float | None = None
+
+
+class Resumed(NamedTuple):
+    wall: float | None = None
+
+
+class RunEnded(NamedTuple):
+    open_incidents: list[str]
+    open_steps: int
+    harm: dict[str, dict[str, float]]
+    """Per incident still open: ``reach``, ``voter_minutes``, ``station_minutes`` at the end."""
+
+
+PACKED: dict[str, type[tuple[Any, ...]]] = {
+    Kind.STEP_STARTED: StepStarted,
+    Kind.STEP_QUEUED: StepQueued,
+    Kind.STEP_COMPLETED: StepCompleted,
+    Kind.HANDOFF_SENT: HandoffSent,
+    Kind.HANDOFF_RECEIVED: HandoffReceived,
+    Kind.PROCEDURE_STARTED: ProcedureStarted,
+    Kind.PROCEDURE_ENDED: ProcedureEnded,
+}
+"""The most frequent kinds, whose data the engine records packed: a plain tuple of the record's values."""
+
+BUILDERS: dict[str, Any] = {
+    Kind.STEP_STARTED: step_started, Kind.STEP_QUEUED: step_queued, Kind.STEP_COMPLETED: step_completed,
+    Kind.HANDOFF_SENT: handoff_sent, Kind.HANDOFF_RECEIVED: handoff_received,
+    Kind.PROCEDURE_STARTED: procedure_started, Kind.PROCEDURE_ENDED: procedure_ended,
+}
+"""Each packed kind's builder (what the engine calls)."""
+
+RECORDS: dict[type[tuple[Any, ...]], Kind] = {
+    RunStarted: Kind.RUN_STARTED, StaffChanged: Kind.STAFF_CHANGED, IncidentStarted: Kind.INCIDENT_STARTED,
+    ProcedureStarted: Kind.PROCEDURE_STARTED, StepQueued: Kind.STEP_QUEUED, StepStarted: Kind.STEP_STARTED,
+    StepCompleted: Kind.STEP_COMPLETED, StepTargets: Kind.STEP_COMPLETED, HandoffSent: Kind.HANDOFF_SENT,
+    HandoffReceived: Kind.HANDOFF_RECEIVED, HandoffFailed: Kind.HANDOFF_FAILED,
+    DecisionRequested: Kind.DECISION_REQUESTED, DecisionMade: Kind.DECISION_MADE,
+    InjectDelivered: Kind.INJECT_DELIVERED, Escalated: Kind.ESCALATED, Contained: Kind.CONTAINED,
+    ProcedureEnded: Kind.PROCEDURE_ENDED, ActionTaken: Kind.ACTION_TAKEN, Paused: Kind.PAUSED,
+    Resumed: Kind.RESUMED, RunEnded: Kind.RUN_ENDED,
+}
+"""Every record and the kind whose fields it reads (``detected`` and ``resolved`` have none)."""
+
+
+def keys(record: type[tuple[Any, ...]]) -> tuple[str, ...]:
+    """The stored keys of a record's fields (``from_`` is stored as ``from``)."""
+    return tuple(name.rstrip("_") for name in cast(Any, record)._fields)
+
+
+_KEYS = {record: keys(record) for record in RECORDS}
+
+SHAPES: dict[str, tuple[str, ...]] = {kind: _KEYS[record] for kind, record in PACKED.items()}
+"""The data keys (sorted) of the packed kinds, in the order of their records' fields."""
+
+R = TypeVar("R", bound=tuple[Any, ...])
+
+
 class Event(NamedTuple):
-    """One journal row. ``t`` is minutes since the scenario's start; ``data`` holds the kind's extra fields."""
+    """One journal row. ``t`` is minutes since the scenario's start; ``data`` holds the kind's fields as stored."""
 
     seq: int
     t: float
@@ -30,6 +300,13 @@ class Event(NamedTuple):
     actor: str | None
     step: str | None
     data: dict[str, Any]
+
+    def fields(self, record: type[R]) -> R:
+        """The event's fields as ``record`` (one of :data:`RECORDS`, for this kind); a missing key reads as None."""
+        kind = RECORDS[record]
+        if self.kind != kind:
+            raise ValueError(f"event {self.seq} is '{self.kind}', not '{kind}': it has no {record.__name__} fields")
+        return cast(R, cast(Any, record)._make(map(self.data.get, _KEYS[record])))
 
     def to_json(self) -> str:
         """The event as one canonical JSON line (sorted keys, no spaces)."""
@@ -42,24 +319,13 @@ class Event(NamedTuple):
 
 
 Data = dict[str, Any] | tuple[Any, ...] | None
-"""A row's data: a dict, or *packed* as a tuple of the values of the kind's :data:`SHAPES` keys."""
+"""A row's data: a dict, or *packed* as a tuple of the values of the kind's record (:data:`PACKED`)."""
 
 Row = tuple[float, str, "str | None", "str | None", "str | None", Data]
 """A journal row as the engine records it: ``(t, kind, incident, actor, step, data)``; numbered at flush."""
 
 canonical_json = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
 """Compact canonical JSON: sorted keys, no spaces, UTF-8 kept as written."""
-
-SHAPES: dict[str, tuple[str, ...]] = {
-    "step_started": ("procedure", "wait"),
-    "step_queued": ("on_duty", "procedure", "queue"),
-    "step_completed": ("elapsed", "procedure"),
-    "handoff_sent": ("attempt", "channel", "procedure", "to"),
-    "handoff_received": ("attempts", "channel", "from", "latency", "procedure"),
-    "procedure_started": ("procedure", "run"),
-    "procedure_ended": ("outcome", "procedure", "run"),
-}
-"""The data keys (sorted) of the most frequent kinds, which the engine records packed."""
 
 _NAME_KEYS = frozenset({"procedure", "to", "from", "channel", "outcome"})
 """Keys whose packed values are identifiers (validated names or fixed words)."""

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Protocol
 
-from ballotdrill.journal.events import Data, Event, Row, encode_data, unpack
+from ballotdrill.journal.events import KIND_VALUES, Data, Event, Kind, Row, encode_data, unpack
 
 
 class JournalError(Exception):
@@ -154,11 +154,11 @@ class Journal:
         self.written = 0
         self.rows: list[Row] = []
 
-    def record(self, t: float, kind: str, incident: str | None = None, actor: str | None = None,
+    def record(self, t: float, kind: Kind, incident: str | None = None, actor: str | None = None,
                step: str | None = None, data: Data = None) -> None:
-        """Add one event; ``data`` (a dict, or packed for a kind of :data:`SHAPES`) must not change afterwards."""
+        """Add one event; ``data`` (a dict, or packed for a kind of :data:`PACKED`) must not change afterwards."""
         rows = self.rows
-        rows.append((t, kind, incident, actor, step, data))
+        rows.append((t, KIND_VALUES[kind], incident, actor, step, data))
         if len(rows) >= self.batch:
             self.flush()
 

@@ -11,7 +11,7 @@ from statistics import median
 
 from pydantic import Field
 
-from ballotdrill.journal import Event
+from ballotdrill.journal import Event, IncidentStarted, Kind
 from ballotdrill.report.narrative import incident_label, narratives
 from ballotdrill.scenarios.scenario import ScenarioFile
 from ballotdrill.scenarios.structure import Actor
@@ -122,8 +122,8 @@ def build_report(events: Sequence[Event], doc: ScenarioFile, scenario_name: str,
     names = actor_names(doc.structure)
     for load in scores.load:
         names.setdefault(load.actor, load.actor)
-    labels = {e.incident: incident_label(e.data, e.incident) for e in events
-              if e.kind == "incident_started" and e.incident is not None}
+    labels = {e.incident: incident_label(e.fields(IncidentStarted), e.incident) for e in events
+              if e.kind == Kind.INCIDENT_STARTED and e.incident is not None}
     structure = doc.structure
     overview = Overview(
         scenario=scenario_name, title=scenario.title, description=scenario.description, basis=list(scenario.basis),

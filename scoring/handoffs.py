@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from statistics import fmean
 from typing import Any
 
-from ballotdrill.journal import Event
+from ballotdrill.journal import Event, HandoffFailed, HandoffReceived, HandoffSent, Kind, ProcedureStarted, StepQueued
 from ballotdrill.scoring.model import ChannelStats, Handoff, HandoffSummary, r3, r3n
 
 DIRECT = "direct"
@@ -30,11 +30,12 @@ class _Building:
 
     def __init__(self, sent: Event, ping_pong: bool) -> None:
         self.sent = sent
+        data = sent.fields(HandoffSent)
         self.fields: dict[str, Any] = {
-            "incident": sent.incident or "", "procedure": str(sent.data.get("procedure", "")),
-            "step": sent.step or "", "sender": sent.actor or "", "receiver": str(sent.data.get("to", "")),
-            "first_channel": sent.data.get("channel"), "channel": sent.data.get("channel"),
-            "sent_at": r3(sent.t), "attempts": int(sent.data.get("attempt") or 1), "failures": 0,
+            "incident": sent.incident or "", "procedure": str(data.procedure or ""),
+            "step": sent.step or "", "sender": sent.actor or "", "receiver": str(data.to or ""),
+            "first_channel": data.channel, "channel": data.channel,
+            "sent_at": r3(sent.t), "attempts": int(data.attempt or 1), "failures": 0,
             "status": "lost", "ping_pong": ping_pong, "unstaffed": False,
         }
         self.evidence = [sent.seq]
@@ -53,12 +54,13 @@ def handoffs(events: Sequence[Event]) -> list[Handoff]:
     awaiting_queue: dict[tuple[str, str, str], _Building] = {}
     order: list[_Building] = []
     for event in events:
-        kind, data = event.kind, event.data
+        kind = event.kind
         incident = event.incident or ""
-        if kind == "procedure_started":
-            left[(incident, str(data.get("procedure", "")))] = set()
-        elif kind == "handoff_sent":
-            key = (incident, str(data.get("procedure", "")), event.step or "", str(data.get("to", "")))
+        if kind == Kind.PROCEDURE_STARTED:
+            left[(incident, str(event.fields(ProcedureStarted).procedure or ""))] = set()
+        elif kind == Kind.HANDOFF_SENT:
+            sent = event.fields(HandoffSent)
+            key = (incident, str(sent.procedure or ""), event.step or "", str(sent.to or ""))
             item = open_.get(key)
             if item is None:
                 run_left = left[key[:2]]
@@ -67,35 +69,37 @@ def handoffs(events: Sequence[Event]) -> list[Handoff]:
                 open_[key] = item
                 order.append(item)
             else:
-                item.fields["attempts"] = max(item.fields["attempts"], int(data.get("attempt") or 1))
-                item.fields["channel"] = data.get("channel")
+                item.fields["attempts"] = max(item.fields["attempts"], int(sent.attempt or 1))
+                item.fields["channel"] = sent.channel
                 item.evidence.append(event.seq)
-        elif kind == "handoff_failed":
-            key = (incident, str(data.get("procedure", "")), event.step or "", str(data.get("to", "")))
+        elif kind == Kind.HANDOFF_FAILED:
+            failed = event.fields(HandoffFailed)
+            key = (incident, str(failed.procedure or ""), event.step or "", str(failed.to or ""))
             item = open_.get(key)
             if item is None:
                 continue
             item.fields["failures"] += 1
             item.evidence.append(event.seq)
-            if data.get("next") is None:
+            if failed.next is None:
                 item.fields["status"] = "dropped"
                 del open_[key]
-        elif kind == "handoff_received":
-            key = (incident, str(data.get("procedure", "")), event.step or "", event.actor or "")
+        elif kind == Kind.HANDOFF_RECEIVED:
+            received = event.fields(HandoffReceived)
+            key = (incident, str(received.procedure or ""), event.step or "", event.actor or "")
             item = open_.pop(key, None)
             if item is None:
                 continue
-            latency = data.get("latency")
+            latency = received.latency
             item.fields.update(
-                status="received", received_at=r3(event.t), channel=data.get("channel"),
+                status="received", received_at=r3(event.t), channel=received.channel,
                 latency=r3(latency if latency is not None else event.t - item.sent.t),
-                attempts=max(item.fields["attempts"], int(data.get("attempts") or 1)),
+                attempts=max(item.fields["attempts"], int(received.attempts or 1)),
             )
             item.evidence.append(event.seq)
             awaiting_queue[(incident, event.step or "", event.actor or "")] = item
-        elif kind == "step_queued":
+        elif kind == Kind.STEP_QUEUED:
             waiting = awaiting_queue.pop((incident, event.step or "", event.actor or ""), None)
-            if waiting is not None and data.get("on_duty", 1) == 0:
+            if waiting is not None and event.fields(StepQueued).on_duty == 0:
                 waiting.fields["unstaffed"] = True
                 waiting.evidence.append(event.seq)
     return [item.build() for item in order]
@@ -108,15 +112,14 @@ def channel_stats(events: Sequence[Event], chains: Sequence[Handoff]) -> list[Ch
     drops: dict[str, int] = defaultdict(int)
     evidence: dict[str, list[int]] = defaultdict(list)
     for event in events:
-        if event.kind not in ("handoff_sent", "handoff_failed"):
-            continue
-        channel = str(event.data.get("channel") or DIRECT)
-        if event.kind == "handoff_sent":
-            attempts[channel] += 1
-        else:
+        if event.kind == Kind.HANDOFF_SENT:
+            attempts[str(event.fields(HandoffSent).channel or DIRECT)] += 1
+        elif event.kind == Kind.HANDOFF_FAILED:
+            failed = event.fields(HandoffFailed)
+            channel = str(failed.channel or DIRECT)
             failures[channel] += 1
             evidence[channel].append(event.seq)
-            if event.data.get("next") is None:
+            if failed.next is None:
                 drops[channel] += 1
     latencies: dict[str, list[float]] = defaultdict(list)
     for chain in chains:

@@ -18,7 +18,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from statistics import fmean
 
-from ballotdrill.journal import Event
+from ballotdrill.journal import Event, Kind, StaffChanged, StepQueued, StepStarted
 from ballotdrill.scenarios.structure import Structure
 from ballotdrill.scoring.model import ActorLoad, HourLoad, StepResult, r3, r3n
 
@@ -63,16 +63,17 @@ def actor_load(events: Sequence[Event], steps: Sequence[StepResult], structure: 
         actor = event.actor
         if actor is None:
             continue
-        if event.kind == "staff_changed":
+        if event.kind == Kind.STAFF_CHANGED:
             staff_rows[actor].append(event)
-        elif event.kind == "step_started":
+        elif event.kind == Kind.STEP_STARTED:
             seen.add(actor)
-            waits[actor].append((float(event.data.get("wait") or 0.0), event.seq))
+            waits[actor].append((float(event.fields(StepStarted).wait or 0.0), event.seq))
             starts[actor][math.floor((start + event.t) / 60)] += 1
-        elif event.kind == "step_queued":
+        elif event.kind == Kind.STEP_QUEUED:
             seen.add(actor)
-            queues[actor].append((int(event.data.get("queue") or 0), event.seq))
-            if event.data.get("on_duty", 1) == 0:
+            queued = event.fields(StepQueued)
+            queues[actor].append((int(queued.queue or 0), event.seq))
+            if queued.on_duty == 0:
                 unstaffed[actor].append(event.seq)
     busy_spans: dict[str, list[tuple[float, float]]] = defaultdict(list)
     for step in steps:
@@ -87,7 +88,7 @@ def actor_load(events: Sequence[Event], steps: Sequence[StepResult], structure: 
         if rows:
             for row, nxt in zip(rows, [*rows[1:], None], strict=True):
                 t1 = nxt.t if nxt is not None else until
-                _spread(max(0.0, row.t), min(until, t1), float(row.data.get("staff") or 0), start, on_duty)
+                _spread(max(0.0, row.t), min(until, t1), float(row.fields(StaffChanged).staff or 0), start, on_duty)
         elif actor in structure.actors:
             _spread(0.0, until, float(structure.actors[actor].staff), start, on_duty)
         for t0, t1 in busy_spans.get(actor, []):

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ballotdrill.journal import Event
+from ballotdrill.journal import Event, Kind
 from ballotdrill.scenarios.measures import Point
 from ballotdrill.scenarios.scenario import Objective
 from ballotdrill.scoring.model import Harm, ObjectiveResult, Rating, StepResult, r3
@@ -72,8 +72,8 @@ def rate(value: float | None, target: float, lower_is_better: bool) -> tuple[Rat
     return "U", f"below {1 / M_FACTOR:.0%} of the target"
 
 
-_INCIDENT_KINDS = {"started": "incident_started", "detected": "detected", "escalated": "escalated",
-                   "contained": "contained", "resolved": "resolved"}
+_INCIDENT_KINDS = {"started": Kind.INCIDENT_STARTED, "detected": Kind.DETECTED, "escalated": Kind.ESCALATED,
+                   "contained": Kind.CONTAINED, "resolved": Kind.RESOLVED}
 
 
 def find_point(events: Sequence[Event], point: Point) -> Event | None:
@@ -81,7 +81,7 @@ def find_point(events: Sequence[Event], point: Point) -> Event | None:
     if point.step is None:
         kind = _INCIDENT_KINDS[point.event]
         return next((e for e in events if e.kind == kind and e.incident == point.incident), None)
-    kind = "step_started" if point.event == "started" else "step_completed"
+    kind = Kind.STEP_STARTED if point.event == "started" else Kind.STEP_COMPLETED
     return next((e for e in events if e.kind == kind and e.incident == point.incident and e.step == point.step),
                 None)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ballotdrill.journal import Event
+from ballotdrill.journal import DecisionMade, Event, Kind
 from ballotdrill.scenarios.scenario import ScenarioFile
 from ballotdrill.scoring import handoffs as handoff_measures
 from ballotdrill.scoring.load import actor_load
@@ -18,7 +18,7 @@ def score(events: Sequence[Event], doc: ScenarioFile, scenario_name: str) -> Sco
     events = sorted(events, key=lambda e: e.seq)
     scenario = doc.scenarios[scenario_name]
     info = run_info(events)
-    start = float(info.get("start") or 0.0)
+    start = float(info.start or 0.0)
     until = run_until(events, info)
     incidents = incident_times(events)
     steps = step_results(events)
@@ -28,7 +28,7 @@ def score(events: Sequence[Event], doc: ScenarioFile, scenario_name: str) -> Sco
     objectives = [measure_objective(o, events, steps, harms) for o in scenario.objectives]
     summary = handoff_measures.summary(chains)
     on_time, _ = on_time_share(steps, "all")
-    decisions = [e for e in events if e.kind == "decision_made"]
+    decisions = [e.fields(DecisionMade) for e in events if e.kind == Kind.DECISION_MADE]
     totals = Totals(
         incidents=len(incidents), open_incidents=sum(i.to_resolve is None for i in incidents),
         steps_completed=sum(s.completed_at is not None for s in steps),
@@ -38,13 +38,13 @@ def score(events: Sequence[Event], doc: ScenarioFile, scenario_name: str) -> Sco
         handoffs=summary.total, handoff_failures=summary.failed_attempts, drops=summary.drops,
         reroutes=summary.reroutes, ping_pongs=summary.ping_pongs,
         unstaffed_queued=sum(a.unstaffed_queued for a in load), decisions=len(decisions),
-        decisions_defaulted=sum(e.data.get("by") in ("default", "timeout") for e in decisions),
+        decisions_defaulted=sum(d.by in ("default", "timeout") for d in decisions),
         on_time=on_time, reach=r3(sum(h.reach for h in harms)),
         voter_minutes=r3(sum(h.voter_minutes for h in harms)),
         station_minutes=r3(sum(h.station_minutes for h in harms)),
     )
-    seed = info.get("seed")
-    end = info.get("end")
+    seed = info.seed
+    end = info.end
     return Scores(
         scenario=scenario_name, seed=int(seed) if isinstance(seed, int) else None, start=r3(start),
         end=r3(end) if isinstance(end, (int, float)) else None, until=r3(until), incidents=incidents,

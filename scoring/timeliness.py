@@ -12,34 +12,56 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 from collections.abc import Sequence
-from typing import Any
+from typing import NamedTuple
 
-from ballotdrill.journal import Event
+from ballotdrill.journal import (
+    Contained,
+    Escalated,
+    Event,
+    IncidentStarted,
+    Kind,
+    RunEnded,
+    RunStarted,
+    StepCompleted,
+    StepQueued,
+    StepStarted,
+    StepTargets,
+)
 from ballotdrill.scoring.model import Harm, IncidentTimes, StepResult, r3, r3n
 
 
-def run_info(events: Sequence[Event]) -> dict[str, Any]:
-    """``run_started`` data (``start``, ``end``, ``until``, ``seed``), with ``last_t`` the last event's t."""
-    info: dict[str, Any] = {"start": 0.0, "end": None, "until": None, "seed": None, "scenario": ""}
-    for event in events:
-        if event.kind == "run_started":
-            info.update(event.data)
-            break
-    info["last_t"] = max((e.t for e in events), default=0.0)
-    return info
+class RunInfo(NamedTuple):
+    """``run_started``'s fields (None where the journal has none), with ``last_t`` the last event's t."""
+
+    scenario: str
+    seed: int | None
+    start: float | None
+    end: float | None
+    until: float | None
+    last_t: float
 
 
-def run_until(events: Sequence[Event], info: dict[str, Any] | None = None) -> float:
+def run_info(events: Sequence[Event]) -> RunInfo:
+    """The run's ``run_started`` fields and its last event's t."""
+    last_t = max((e.t for e in events), default=0.0)
+    started = next((e.fields(RunStarted) for e in events if e.kind == Kind.RUN_STARTED), None)
+    if started is None:
+        return RunInfo("", None, 0.0, None, None, last_t)
+    return RunInfo(started.scenario if started.scenario is not None else "", started.seed,
+                   started.start if started.start is not None else 0.0, started.end, started.until, last_t)
+
+
+def run_until(events: Sequence[Event], info: RunInfo | None = None) -> float:
     """Where the run stopped: ``run_ended``'s t, else ``run_started.data.until``, else the last event.
 
     ``info``: :func:`run_info` of ``events`` when the caller has it already.
     """
     for event in reversed(events):
-        if event.kind == "run_ended":
+        if event.kind == Kind.RUN_ENDED:
             return float(event.t)
     info = info if info is not None else run_info(events)
-    until = info.get("until")
-    return float(until) if isinstance(until, (int, float)) else float(info["last_t"])
+    until = info.until
+    return float(until) if isinstance(until, (int, float)) else float(info.last_t)
 
 
 def incident_times(events: Sequence[Event]) -> list[IncidentTimes]:
@@ -50,12 +72,12 @@ def incident_times(events: Sequence[Event]) -> list[IncidentTimes]:
     for event in events:
         if event.incident is None:
             continue
-        if event.kind == "incident_started":
+        if event.kind == Kind.INCIDENT_STARTED:
             started.setdefault(event.incident, event)
-        elif event.kind in ("detected", "step_started", "contained", "resolved"):
+        elif event.kind in _FIRSTS:
             firsts.setdefault((event.incident, event.kind), event)
-        elif event.kind == "escalated":
-            escalations[event.incident].append(str(event.data.get("to", "")))
+        elif event.kind == Kind.ESCALATED:
+            escalations[event.incident].append(str(event.fields(Escalated).to or ""))
             firsts.setdefault((event.incident, event.kind), event)
     out: list[IncidentTimes] = []
     for incident, start in started.items():
@@ -63,30 +85,38 @@ def incident_times(events: Sequence[Event]) -> list[IncidentTimes]:
             event = firsts.get((inc, kind))
             return None if event is None else r3(event.t - t0)
 
-        rows = [start] + [e for k in ("detected", "step_started", "escalated", "contained", "resolved")
+        rows = [start] + [e for k in (Kind.DETECTED, Kind.STEP_STARTED, Kind.ESCALATED, Kind.CONTAINED, Kind.RESOLVED)
                           if (e := firsts.get((incident, k))) is not None]
-        detected = firsts.get((incident, "detected"))
-        contained = firsts.get((incident, "contained"))
+        detected = firsts.get((incident, Kind.DETECTED))
+        contained = firsts.get((incident, Kind.CONTAINED))
+        data = start.fields(IncidentStarted)
         out.append(IncidentTimes(
-            incident=incident, type=str(start.data.get("type", "")), title=str(start.data.get("title") or ""),
-            severity=int(start.data.get("severity") or 0), inject=str(start.data.get("inject") or ""),
-            background=bool(start.data.get("inject")) and incident.startswith(f"{start.data.get('inject')}-"),
+            incident=incident, type=str(data.type or ""), title=str(data.title or ""),
+            severity=int(data.severity or 0), inject=str(data.inject or ""),
+            background=bool(data.inject) and incident.startswith(f"{data.inject}-"),
             started_at=r3(start.t),
             detected_by=detected.actor if detected else None,
-            to_detect=after("detected"), to_first_action=after("step_started"),
-            to_contain=after("contained"), to_resolve=after("resolved"),
+            to_detect=after(Kind.DETECTED), to_first_action=after(Kind.STEP_STARTED),
+            to_contain=after(Kind.CONTAINED), to_resolve=after(Kind.RESOLVED),
             contained_by=contained.actor if contained else None,
             escalations=escalations.get(incident, []), evidence=sorted(e.seq for e in rows),
         ))
     return out
 
 
+_FIRSTS = (Kind.DETECTED, Kind.STEP_STARTED, Kind.CONTAINED, Kind.RESOLVED)
+"""Kinds whose first row per incident times it (``escalated`` also collects every level)."""
+
+_STEP_RECORDS: dict[str, type[StepQueued | StepStarted | StepCompleted]] = {
+    Kind.STEP_QUEUED: StepQueued, Kind.STEP_STARTED: StepStarted, Kind.STEP_COMPLETED: StepCompleted}
+
+
 class _Open:
     """A step instance being assembled from its queued/started/completed rows."""
 
-    def __init__(self, event: Event) -> None:
+    def __init__(self, event: Event, procedure: str) -> None:
         self.incident = event.incident or ""
-        self.procedure = str(event.data.get("procedure", ""))
+        self.procedure = procedure
         self.step = event.step or ""
         self.actor = event.actor or ""
         self.queued: Event | None = None
@@ -95,13 +125,13 @@ class _Open:
 
     def result(self) -> StepResult:
         done = self.completed
-        data = done.data if done else {}
-        elapsed = r3n(data.get("elapsed"))
-        target = r3n(data.get("target"))
-        deadline = r3n(data.get("deadline"))
+        goals = done.fields(StepTargets) if done else StepTargets()
+        elapsed = r3n(done.fields(StepCompleted).elapsed if done else None)
+        target = r3n(goals.target)
+        deadline = r3n(goals.deadline)
         late = None if elapsed is None or target is None else r3(max(0.0, elapsed - target))
-        wait = self.started.data.get("wait") if self.started else None
-        unstaffed = bool(self.queued and self.queued.data.get("on_duty", 1) == 0)
+        wait = self.started.fields(StepStarted).wait if self.started else None
+        unstaffed = bool(self.queued and self.queued.fields(StepQueued).on_duty == 0)
         return StepResult(
             incident=self.incident, procedure=self.procedure, step=self.step, actor=self.actor,
             queued_at=r3n(self.queued.t if self.queued else None),
@@ -110,16 +140,16 @@ class _Open:
             target=target, late_by=late, on_time=None if late is None else late == 0,
             deadline=deadline,
             deadline_met=None if deadline is None or elapsed is None else elapsed <= deadline,
-            basis=str(data.get("basis") or ""), unstaffed=unstaffed,
+            basis=str(goals.basis or ""), unstaffed=unstaffed,
             evidence=[e.seq for e in (self.queued, self.started, done) if e is not None],
         )
 
 
-def _take(waiting: deque[_Open], event: Event, order: list[_Open]) -> _Open:
+def _take(waiting: deque[_Open], event: Event, procedure: str, order: list[_Open]) -> _Open:
     """The oldest instance waiting for ``event``, or a new one (work that started or ended unseen)."""
     if waiting:
         return waiting.popleft()
-    item = _Open(event)
+    item = _Open(event, procedure)
     order.append(item)
     return item
 
@@ -130,20 +160,22 @@ def step_results(events: Sequence[Event]) -> list[StepResult]:
     running: dict[tuple[str | None, ...], deque[_Open]] = defaultdict(deque)
     order: list[_Open] = []
     for event in events:
-        if event.kind not in ("step_queued", "step_started", "step_completed"):
+        record = _STEP_RECORDS.get(event.kind)
+        if record is None:
             continue
-        key = (event.incident, str(event.data.get("procedure", "")), event.step, event.actor)
-        if event.kind == "step_queued":
-            item = _Open(event)
+        procedure = str(event.fields(record).procedure or "")
+        key = (event.incident, procedure, event.step, event.actor)
+        if event.kind == Kind.STEP_QUEUED:
+            item = _Open(event, procedure)
             item.queued = event
             queued[key].append(item)
             order.append(item)
-        elif event.kind == "step_started":
-            item = _take(queued[key], event, order)
+        elif event.kind == Kind.STEP_STARTED:
+            item = _take(queued[key], event, procedure, order)
             item.started = event
             running[key].append(item)
         else:
-            _take(running[key], event, order).completed = event
+            _take(running[key], event, procedure, order).completed = event
     return [item.result() for item in order]
 
 
@@ -151,26 +183,27 @@ def harm(events: Sequence[Event]) -> list[Harm]:
     """Reach, voter-minutes and station-minutes per incident (at containment, or at the run's end)."""
     contained: dict[str, Event] = {}
     incidents: dict[str, None] = {}  # ids in start order (a dict: membership is O(1))
-    end_harm: dict[str, Any] = {}
+    end_harm: dict[str, dict[str, float]] = {}
     end_seq: int | None = None
     for event in events:
-        if event.kind == "incident_started" and event.incident:
+        if event.kind == Kind.INCIDENT_STARTED and event.incident:
             incidents.setdefault(event.incident)
-        elif event.kind == "contained" and event.incident:
+        elif event.kind == Kind.CONTAINED and event.incident:
             contained.setdefault(event.incident, event)
-        elif event.kind == "run_ended":
-            end_harm = dict(event.data.get("harm") or {})
+        elif event.kind == Kind.RUN_ENDED:
+            end_harm = dict(event.fields(RunEnded).harm or {})
             end_seq = event.seq
     out: list[Harm] = []
     for incident in incidents:
         row = contained.get(incident)
         if row is not None:
-            data, evidence, still_open = row.data, [row.seq], False
+            data, evidence, still_open = row.fields(Contained), [row.seq], False
         else:
-            data = dict(end_harm.get(incident) or {})
+            at_end = end_harm.get(incident) or {}
+            data = Contained("", at_end.get("reach"), at_end.get("voter_minutes"), at_end.get("station_minutes"))
             evidence, still_open = ([end_seq] if end_seq is not None else []), True
         out.append(Harm(
-            incident=incident, reach=r3(data.get("reach") or 0), voter_minutes=r3(data.get("voter_minutes") or 0),
-            station_minutes=r3(data.get("station_minutes") or 0), open=still_open, evidence=evidence,
+            incident=incident, reach=r3(data.reach or 0), voter_minutes=r3(data.voter_minutes or 0),
+            station_minutes=r3(data.station_minutes or 0), open=still_open, evidence=evidence,
         ))
     return out

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from ballotdrill import scenarios
 from ballotdrill.exercise import run_exercise
-from ballotdrill.journal.events import _NAME_KEYS, SHAPES, encode_data, unpack
+from ballotdrill.journal.events import _NAME_KEYS, BUILDERS, PACKED, SHAPES, encode_data, unpack
 from ballotdrill.scenarios.types import NAME_PATTERN
 
 names = st.from_regex(NAME_PATTERN, fullmatch=True).filter(lambda s: len(s) <= 80)
@@ -53,3 +55,14 @@ def test_every_row_the_engine_records_encodes_canonically() -> None:
         for _t, kind, _incident, _actor, _step, data in result.memory.rows:
             as_dict = unpack(kind, data)
             assert encode_data(kind, data) == (canonical(as_dict) if as_dict else None), (name, kind, data)
+
+
+@pytest.mark.parametrize("kind", sorted(PACKED))
+def test_each_builder_takes_its_records_fields_by_keyword_and_packs_them_in_order(kind: str) -> None:
+    record, builder = PACKED[kind], BUILDERS[kind]
+    params = inspect.signature(builder).parameters
+    assert list(params) == list(record._fields)
+    assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in params.values())
+    values = {name: f"v{i}" for i, name in enumerate(record._fields)}
+    assert builder(**values) == tuple(record(**values))
+    assert list(SHAPES[kind]) == sorted(SHAPES[kind]), "the packed format writes keys in field order"
