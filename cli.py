@@ -283,6 +283,63 @@ def export(
              else f"wrote {done.events:,} events to {done.path}")
 
 
+PlayOption = Annotated[list[str] | None, typer.Option(
+    "--play", help="An actor played by a person (repeat for several); the others are automated.")]
+
+
+@app.command()
+def live(
+    scenario: Annotated[str | None, typer.Argument(help="Scenario name (default: the file's default).")] = None,
+    file: FileOption = None,
+    speed: Annotated[float, typer.Option(help="Times faster than real time (60: a simulated minute a second).")] = 60.0,
+    seed: Annotated[int, typer.Option(help="Seed of the run's random streams.")] = 1,
+    play: PlayOption = None,
+    out_dir: Annotated[Path | None, typer.Option(
+        "--out", help="Run folder (default: a new folder under runs/).")] = None,
+) -> None:
+    """Play a scenario live against the wall clock; commands on stdin (type 'help'); report at the end."""
+    from ballotdrill.live import inputs, rebuild
+    from ballotdrill.live import play as playing
+
+    doc = _load(file)
+    name, _ = scenarios.pick(doc, scenario)
+    inputs.speed(speed)  # checks the value
+    folder = out_dir or application.new_run_dir(name, seed)
+    core = rebuild.start_live(folder, doc, name, seed=seed, played=play or [], speed=speed,
+                              source=str(file) if file else "built-in library")
+    _say(f"live: {name} seed {seed} at speed {speed:g}, playing {', '.join(core.played) or 'no actor'}; "
+         f"journal {folder / 'journal.sqlite'}; commands: {', '.join(inputs.COMMANDS)} (help for usage)")
+    _finish_live(playing.play(core, folder, dashboard=sys.stdin.isatty() and sys.stdout.isatty()))
+
+
+@app.command()
+def resume(folder: Annotated[Path, typer.Argument(
+        help="Folder of a live exercise that stopped (crash, Ctrl-C).")]) -> None:
+    """Carry on a live exercise that stopped: rebuilt to its last commit from its seed and inputs, then live."""
+    from ballotdrill.live import play as playing
+    from ballotdrill.live import rebuild
+
+    core = rebuild.resume_folder(folder)
+    _say(f"resumed {core.name} at {core.clock()} with {core.count} inputs replayed; "
+         f"journal {folder / 'journal.sqlite'}")
+    _finish_live(playing.play(core, folder, dashboard=sys.stdin.isatty() and sys.stdout.isatty()))
+
+
+def _finish_live(written: list[Path]) -> None:
+    _say("exercise ended; report: " + ", ".join(str(p) for p in written))
+
+
+@app.command()
+def replay(folder: Annotated[Path, typer.Argument(help="Folder of a live exercise (finished or crashed).")]) -> None:
+    """Re-run a live exercise from its journal in batch: exit 0 if identical, 1 at the first divergence."""
+    from ballotdrill.live import rebuild
+
+    result = rebuild.replay_folder(folder)
+    _say(("identical: " if result.identical else "diverged: ") + result.message)
+    if not result.identical:
+        raise typer.Exit(1)
+
+
 def _is(exc: BaseException, name: str) -> bool:
     """Whether ``exc`` is a click-style ``name`` (typer vendors click in newer releases, so match by class name)."""
     return any(klass.__name__ == name for klass in type(exc).__mro__)

@@ -58,6 +58,7 @@ class Exercise:
         self._channel_streams = {name: self.streams.get(f"channel/{name}") for name in self.structure.channels}
         self._incident_data: dict[str, dict[str, Any]] = {}
         self._triggered: dict[tuple[str, int, int], tuple[str, ...]] = {}
+        self._delivered: set[str] = set()
         self._started = False
         self._finished = False
 
@@ -140,7 +141,27 @@ class Exercise:
                 return
         self._deliver(inject_id, inject)
 
+    def deliver(self, inject_id: str, inject: Inject) -> None:
+        """Deliver an inject now: a facilitator's ad-hoc inject, or a scheduled one released early.
+
+        An inject is delivered once: its scheduled time or condition later does nothing.
+        """
+        self._deliver(inject_id, inject)
+
+    def was_delivered(self, inject_id: str) -> bool:
+        """Whether the inject ``inject_id`` has been delivered (or its action taken) in this run."""
+        return inject_id in self._delivered
+
+    def settle(self) -> None:
+        """Process every event due at the current time (an answer just given takes effect now)."""
+        env = self.env
+        while env.peek() <= env.now:
+            env.step()
+
     def _deliver(self, inject_id: str, inject: Inject) -> None:
+        if inject_id in self._delivered:
+            return
+        self._delivered.add(inject_id)
         contingency = inject.when is not None
         if inject.action is not None:
             act = inject.action

@@ -42,6 +42,8 @@ class Kind(StrEnum):
     PAUSED = "paused"
     RESUMED = "resumed"
     RUN_ENDED = "run_ended"
+    NOTE = "note"
+    DISCUSSION_ANSWERED = "discussion_answered"
 
 
 KINDS: tuple[str, ...] = tuple(kind.value for kind in Kind)
@@ -239,6 +241,20 @@ class Resumed(NamedTuple):
     wall: float | None = None
 
 
+class Note(NamedTuple):
+    text: str
+    by: str
+    """``facilitator`` or ``evaluator``."""
+
+
+class DiscussionAnswered(NamedTuple):
+    inject: str
+    number: int
+    """The question's number within its inject, 1-based."""
+    question: str
+    answer: str
+
+
 class RunEnded(NamedTuple):
     open_incidents: list[str]
     open_steps: int
@@ -272,7 +288,7 @@ RECORDS: dict[type[tuple[Any, ...]], Kind] = {
     DecisionRequested: Kind.DECISION_REQUESTED, DecisionMade: Kind.DECISION_MADE,
     InjectDelivered: Kind.INJECT_DELIVERED, Escalated: Kind.ESCALATED, Contained: Kind.CONTAINED,
     ProcedureEnded: Kind.PROCEDURE_ENDED, ActionTaken: Kind.ACTION_TAKEN, Paused: Kind.PAUSED,
-    Resumed: Kind.RESUMED, RunEnded: Kind.RUN_ENDED,
+    Resumed: Kind.RESUMED, RunEnded: Kind.RUN_ENDED, Note: Kind.NOTE, DiscussionAnswered: Kind.DISCUSSION_ANSWERED,
 }
 """Every record and the kind whose fields it reads (``detected`` and ``resolved`` have none)."""
 

@@ -60,7 +60,7 @@ class MemorySink:
                 for seq, (t, kind, inc, actor, step, data) in enumerate(self.rows)]
 
 
-_SCHEMA = """
+SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
     seq INTEGER PRIMARY KEY, t REAL NOT NULL, kind TEXT NOT NULL,
     incident TEXT, actor TEXT, step TEXT, data TEXT
@@ -88,7 +88,7 @@ class SqliteSink:
         self.db.execute("PRAGMA synchronous=NORMAL")
         if bulk:
             self.db.execute("PRAGMA wal_autocheckpoint=0")
-        self.db.executescript(_SCHEMA)
+        self.db.executescript(SCHEMA)
         if meta:
             with self.db:
                 self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
@@ -189,7 +189,7 @@ JOURNAL_FILE = "journal.sqlite"
 
 def read_meta(path: Path) -> dict[str, str]:
     """The run's metadata (scenario, seed, the scenario file as JSON) from a SQLite journal."""
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
         return dict(db.execute("SELECT key, value FROM meta").fetchall())
 
 

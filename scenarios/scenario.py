@@ -106,6 +106,8 @@ class Inject(Model):
     detected_by: Detection | None = None
     expected: str = ""
     notes: str = ""
+    questions: list[str] = Field(default=[])
+    """Discussion questions put to the played actors when the inject is delivered (answered in free text)."""
 
     @model_validator(mode="after")
     def _consistent(self) -> Inject:

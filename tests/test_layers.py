@@ -1,6 +1,6 @@
 """The layer rule, checked over the real import graph of the package's source.
 
-``scenarios <- journal <- exercise <- scoring <- report, exports <- application <- cli``:
+``scenarios <- journal <- exercise <- scoring <- report, exports <- application <- live <- cli``:
 each layer imports only layers to its left (report and exports may not import each other),
 and no module graph has a cycle.
 """
@@ -11,7 +11,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["scenarios", "journal", "exercise", "scoring", "report", "exports", "application", "cli"]
+LAYERS = ["scenarios", "journal", "exercise", "scoring", "report", "exports", "application", "live", "cli"]
 ALLOWED: dict[str, set[str]] = {
     "scenarios": set(),
     "journal": set(),  # the journal records what happened; it knows no scenario model
@@ -20,7 +20,8 @@ ALLOWED: dict[str, set[str]] = {
     "report": {"scenarios", "journal", "scoring"},
     "exports": {"scenarios", "journal", "scoring"},
     "application": {"scenarios", "journal", "exercise", "scoring", "report", "exports"},
-    "cli": {"scenarios", "journal", "exercise", "scoring", "report", "exports", "application"},
+    "live": {"scenarios", "journal", "exercise", "scoring", "report", "exports", "application"},  # live play
+    "cli": {"scenarios", "journal", "exercise", "scoring", "report", "exports", "application", "live"},
 }
 
 

@@ -1,0 +1,320 @@
+"""The exercise task's state: one exercise, the inputs applied to it, and what each actor has been shown.
+
+Only the task that owns a :class:`LiveCore` calls it. Every input is checked against the
+current state first; a refused input changes nothing. An accepted input is applied at the
+current simulation time and recorded with it, so :mod:`ballotdrill.live.rebuild` can replay it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from typing import Any, NamedTuple
+
+from ballotdrill.exercise.decisions import LiveDecisions
+from ballotdrill.exercise.engine import Exercise
+from ballotdrill.journal import Event, Journal, Kind, Row, unpack
+from ballotdrill.journal.events import DecisionRequested, InjectDelivered
+from ballotdrill.live.adhoc import check_adhoc
+from ballotdrill.live.describe import describe
+from ballotdrill.live.inputs import Input, InputError
+from ballotdrill.live.store import Store, TimedInput
+from ballotdrill.scenarios.scenario import Inject, ScenarioFile
+from ballotdrill.scenarios.suggest import did_you_mean
+from ballotdrill.scenarios.timefmt import format_clock_precise
+
+
+class Outcome(NamedTuple):
+    """What became of an input: accepted (with its number) or refused, and one line saying so."""
+
+    ok: bool
+    message: str
+    n: int = 0
+
+
+class Request(NamedTuple):
+    """A decision put to a played actor: its number in this exercise and what it offers."""
+
+    number: int
+    key: str
+    incident: str
+    actor: str
+    step: str
+    options: tuple[str, ...]
+    default: str
+    asked_at: float
+    deadline: float
+
+
+class Shown(NamedTuple):
+    """Something shown to a played actor: a message or a discussion question."""
+
+    t: float
+    inject: str
+    kind: str
+    """``message`` or ``question``."""
+    text: str
+    sender: str = ""
+    number: int = 0
+    """The question's number within its inject (1, 2, …); 0 for a message."""
+
+
+class _Tee:
+    """The journal's sink: rows go to the store, and the core sees them first."""
+
+    def __init__(self, core: LiveCore, store: Store) -> None:
+        self.core = core
+        self.store = store
+
+    def write(self, first_seq: int, rows: list[Row]) -> None:
+        self.core.observe(first_seq, rows)
+        self.store.write(first_seq, rows)
+
+    def close(self) -> None:
+        pass
+
+
+class LiveCore:
+    """One exercise played with people: advance it, apply inputs, commit, and read what each actor sees."""
+
+    def __init__(self, doc: ScenarioFile, scenario: str, *, seed: int, played: Iterable[str], store: Store,
+                 speed: float = 60.0, history: int = 200) -> None:
+        self.doc = doc
+        self.name = scenario
+        self.played = tuple(dict.fromkeys(played))
+        for actor in self.played:
+            if actor not in doc.structure.actors:
+                raise InputError(f"--play names actor '{actor}', which is not defined"
+                                 f"{did_you_mean(actor, doc.structure.actors)}")
+        self.store = store
+        self.tee = _Tee(self, store)
+        self.journal = Journal(self.tee, batch=1 << 40)  # flushed at each commit, never mid-slice
+        self.exercise = Exercise(doc, scenario, self.journal, seed=seed, decisions=LiveDecisions(set(self.played)))
+        self.horizon = self.exercise.horizon
+        self.clock0 = self.exercise.clock0
+        self.speed = speed
+        self.paused = False
+        self.ended = False
+        self.count = 0
+        """Inputs accepted so far."""
+        self.injects = dict(zip(self.exercise.scenario.inject_ids(), self.exercise.scenario.injects, strict=True))
+        self.requests: dict[str, Request] = {}
+        self.numbers: dict[int, str] = {}
+        self.shown: dict[str, list[Shown]] = {actor: [] for actor in self.played}
+        self.started: set[str] = set()
+        self.lines: deque[str] = deque(maxlen=history)
+        self.followers: list[Callable[[Event, str], None]] = []
+        """Called for each row observed, with its line."""
+        self.steps: dict[str, str] = {}
+        """Each incident's latest step line (``step at actor``), for the console."""
+        self.exercise.start(self.horizon)
+
+    # -- time ----------------------------------------------------------------------------------
+
+    @property
+    def now(self) -> float:
+        return float(self.exercise.env.now)
+
+    def clock(self, t: float | None = None) -> str:
+        return format_clock_precise(self.clock0 + (self.now if t is None else t))
+
+    def advance(self, t: float) -> None:
+        """Run the simulation to ``t`` (never past the scenario's end, where the exercise ends)."""
+        if self.ended:
+            return
+        self.exercise.run(min(t, self.horizon))
+        if self.now >= self.horizon:
+            self.exercise.finish()
+            self.ended = True
+        self.journal.flush()
+
+    def commit(self) -> None:
+        """Write the journal rows and inputs of this slice through, in one transaction."""
+        self.journal.flush()
+        self.store.commit(self.now)
+
+    # -- inputs --------------------------------------------------------------------------------
+
+    def apply(self, item: Input) -> Outcome:
+        """Check ``item`` against the current state and apply it now; a refused input changes nothing."""
+        if self.ended:
+            return Outcome(False, "the exercise has ended")
+        handler = getattr(self, f"_do_{item.kind}", None)
+        if handler is None:
+            return Outcome(False, f"unknown input kind {item.kind!r}")
+        try:
+            recorded, message = handler(dict(item.data))
+        except InputError as exc:
+            return Outcome(False, str(exc))
+        except (KeyError, TypeError, ValueError) as exc:
+            return Outcome(False, f"malformed {item.kind} input ({type(exc).__name__}: {exc})")
+        self.count += 1
+        self.store.add_input(TimedInput(self.count, self.now, Input(item.kind, recorded)))
+        if not self.ended:
+            self.exercise.settle()
+        self.journal.flush()
+        return Outcome(True, message, self.count)
+
+    def _do_answer(self, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
+        ref, option, player = str(data["request"]), str(data["option"]), data.get("player")
+        key = self.numbers.get(int(ref), "") if ref.isdigit() else ref
+        request = self.requests.get(key)
+        if request is None:
+            raise InputError(f"no decision request {ref!r}; open requests: {self._open_list()}")
+        if player is not None and request.actor != player:
+            raise InputError(f"request {request.number} is for {request.actor}, not {player}")
+        if key not in self.exercise.pending:
+            raise InputError(f"request {request.number} ({key}) is no longer open: it was answered or timed out")
+        if option not in request.options:
+            raise InputError(f"{option!r} is not an option of request {request.number}; "
+                             f"options: {', '.join(request.options)}{did_you_mean(option, request.options)}")
+        self.exercise.answer(key, option)
+        return {"request": key, "option": option, "player": player}, f"request {request.number}: {option}"
+
+    def _do_action(self, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
+        actor, name, incident = str(data["actor"]), str(data["action"]), data.get("incident")
+        self._check_played(actor)
+        actions = self.doc.structure.actors[actor].actions
+        if name not in actions:
+            raise InputError(f"{actor} has no action {name!r}; its actions: {', '.join(actions) or 'none'}"
+                             f"{did_you_mean(name, actions)}")
+        if incident is not None and incident not in self.started:
+            raise InputError(f"no incident {incident!r} has started; started: "
+                             f"{', '.join(sorted(self.started)) or 'none yet'}")
+        self.exercise.take_action(actor, name, incident, by="player")
+        return {"actor": actor, "action": name, "incident": incident}, f"{actor}: {name}"
+
+    def _do_discuss(self, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
+        actor, inject, number, text = str(data["actor"]), str(data["inject"]), int(data["question"]), str(data["text"])
+        self._check_played(actor)
+        asked = [s for s in self.shown[actor] if s.kind == "question" and s.inject == inject]
+        if not asked:
+            raise InputError(f"{actor} has no discussion question from inject {inject!r}")
+        question = next((s for s in asked if s.number == number), None)
+        if question is None:
+            raise InputError(f"inject {inject} has questions 1 to {len(asked)}, not {number}")
+        self.journal.record(self.now, Kind.DISCUSSION_ANSWERED, None, actor, None, {
+            "inject": inject, "number": number, "question": question.text, "answer": text})
+        return {"actor": actor, "inject": inject, "question": number, "text": text}, f"{actor} on {inject}.{number}"
+
+    def _do_note(self, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
+        text, by = str(data["text"]), str(data.get("by") or "facilitator")
+        self.journal.record(self.now, Kind.NOTE, None, None, None, {"text": text, "by": by})
+        return {"text": text, "by": by}, "noted"
+
+    def _do_inject(self, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
+        text = str(data["text"])
+        auto = data.get("id") or self._free_id()
+        inject_id, inject = check_adhoc(text, self.doc, self.name, self.clock0 + self.now, auto, self.started)
+        self.injects[inject_id] = inject
+        self.exercise.deliver(inject_id, inject)
+        return {"text": text, "id": auto}, f"inject {inject_id} delivered"
+
+    def _do_send_now(self, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
+        inject_id = str(data["inject"])
+        inject = self.injects.get(inject_id)
+        if inject is None:
+            raise InputError(f"no inject {inject_id!r}{did_you_mean(inject_id, self.injects)}")
+        if inject.every is not None:
+            raise InputError(f"inject {inject_id} is a background arrival; it cannot be sent now")
+        if self.exercise.was_delivered(inject_id):
+            raise InputError(f"inject {inject_id} has already been delivered")
+        self.exercise.deliver(inject_id, inject)
+        return {"inject": inject_id}, f"inject {inject_id} sent now"
+
+    def _do_pause(self, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
+        if self.paused:
+            raise InputError("the exercise is already paused")
+        wall = float(data.get("wall") or _wall())
+        self.paused = True
+        self.journal.record(self.now, Kind.PAUSED, data={"wall": wall})
+        return {"wall": wall}, "paused"
+
+    def _do_resume(self, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
+        if not self.paused:
+            raise InputError("the exercise is not paused")
+        wall = float(data.get("wall") or _wall())
+        self.paused = False
+        self.journal.record(self.now, Kind.RESUMED, data={"wall": wall})
+        return {"wall": wall}, "resumed"
+
+    def _do_speed(self, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
+        value = float(data["speed"])
+        if not 0 < value <= 100_000:
+            raise InputError(f"speed must be above 0 and at most 100000 (got {value!r})")
+        self.speed = value
+        return {"speed": value}, f"speed {value:g}"
+
+    def _do_end(self, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
+        self.exercise.finish()
+        self.ended = True
+        return {}, "ended"
+
+    def _check_played(self, actor: str) -> None:
+        if actor not in self.played:
+            raise InputError(f"actor {actor!r} is not played in this exercise; played: "
+                             f"{', '.join(self.played) or 'none'}{did_you_mean(actor, self.played)}")
+
+    def _free_id(self) -> str:
+        n = 1
+        while f"F{n}" in self.injects:
+            n += 1
+        return f"F{n}"
+
+    def _open_list(self) -> str:
+        open_ = [f"{r.number} ({r.actor})" for r in self.requests.values() if r.key in self.exercise.pending]
+        return ", ".join(open_) or "none"
+
+    # -- what the rows show ----------------------------------------------------------------------
+
+    def observe(self, first_seq: int, rows: list[Row]) -> None:
+        """Follow the journal: requests to played actors, messages and questions, the latest lines."""
+        for seq, (t, kind, incident, actor, step, packed) in enumerate(rows, first_seq):
+            event = Event(seq, t, kind, incident, actor, step, unpack(kind, packed))
+            line = describe(self.clock(t), event)
+            self.lines.append(line)
+            if kind == Kind.INCIDENT_STARTED and incident is not None:
+                self.started.add(incident)
+            elif kind in _STEP_KINDS and incident is not None:
+                self.steps[incident] = f"{step} ({_STEP_KINDS[kind]}, {actor})"
+            elif kind == Kind.DECISION_REQUESTED and actor in self.shown:
+                asked = event.fields(DecisionRequested)
+                number = len(self.requests) + 1
+                self.requests[asked.request] = Request(
+                    number, asked.request, str(incident), actor, str(step), tuple(asked.options), asked.default,
+                    t, t + asked.timeout)
+                self.numbers[number] = asked.request
+            elif kind == Kind.INJECT_DELIVERED:
+                self._delivered(t, event.fields(InjectDelivered), actor)
+            for follow in self.followers:
+                follow(event, line)
+
+    def _delivered(self, t: float, delivered: InjectDelivered, actor: str | None) -> None:
+        inject = self.injects.get(delivered.inject)
+        if delivered.type == "message" and actor in self.shown:
+            self.shown[actor].append(Shown(t, delivered.inject, "message", delivered.text, delivered.from_))
+        if inject is None or not inject.questions:
+            return
+        for who in self.addressees(inject):
+            for number, question in enumerate(inject.questions, start=1):
+                self.shown[who].append(Shown(t, delivered.inject, "question", question, number=number))
+
+    def addressees(self, inject: Inject) -> tuple[str, ...]:
+        """Who a discussion question goes to: the played actor the inject names, or every played actor."""
+        named = (inject.message.to if inject.message is not None
+                 else inject.detected_by.actor if inject.detected_by is not None else None)
+        return (named,) if named in self.played else self.played
+
+    def open_requests(self, actor: str | None = None) -> list[Request]:
+        """Decisions still waiting for a player (of ``actor``, or of anyone)."""
+        pending = self.exercise.pending
+        return [r for r in self.requests.values() if r.key in pending and (actor is None or r.actor == actor)]
+
+
+_STEP_KINDS: dict[str, str] = {Kind.STEP_QUEUED: "queued", Kind.STEP_STARTED: "started", Kind.HANDOFF_SENT: "handoff sent"}
+
+
+def _wall() -> float:
+    """The wall clock (Unix seconds) for ``paused``/``resumed`` rows."""
+    return round(time.time(), 3)

@@ -1,0 +1,139 @@
+"""Inputs to a live exercise: typed records, and the console's command lines that make them.
+
+An input is what a person did (a player's answer, action or discussion answer; a facilitator's
+command; an evaluator's observation). Each is applied by the exercise task at a simulation
+time and journalled with it, so a replay applies the same inputs at the same times.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import shlex
+from typing import Any, NamedTuple
+
+from ballotdrill.journal import canonical_json
+from ballotdrill.scenarios.errors import BallotdrillError
+
+KINDS = ("answer", "action", "discuss", "note", "inject", "send_now", "pause", "resume", "speed", "end")
+
+MAX_TEXT = 4000
+"""Longest free text accepted (a note, a discussion answer, an ad-hoc inject)."""
+
+MAX_SPEED = 100_000.0
+
+
+class InputError(BallotdrillError, ValueError):
+    """An input refused before it reaches the exercise: one line saying what and how to fix."""
+
+
+class Input(NamedTuple):
+    """One input: its kind and its fields (JSON values only)."""
+
+    kind: str
+    data: dict[str, Any]
+
+    def encoded(self) -> str:
+        return str(canonical_json(self.data))
+
+    @classmethod
+    def decode(cls, kind: str, text: str) -> Input:
+        return cls(kind, json.loads(text))
+
+
+def answer(request: str, option: str, player: str | None = None) -> Input:
+    """Answer a pending decision; ``player`` (an actor) confines it to that actor's own requests."""
+    return Input("answer", {"request": request, "option": option, "player": player})
+
+
+def action(actor: str, name: str, incident: str | None = None) -> Input:
+    return Input("action", {"actor": actor, "action": name, "incident": incident})
+
+
+def discuss(actor: str, inject: str, question: int, text: str) -> Input:
+    return Input("discuss", {"actor": actor, "inject": inject, "question": question, "text": _text(text)})
+
+
+def note(text: str, by: str = "facilitator") -> Input:
+    return Input("note", {"text": _text(text), "by": by})
+
+
+def adhoc_inject(text: str) -> Input:
+    return Input("inject", {"text": _text(text)})
+
+
+def speed(value: float) -> Input:
+    if not (math.isfinite(value) and 0 < value <= MAX_SPEED):
+        raise InputError(f"speed must be a number above 0 and at most {MAX_SPEED:g} (got {value!r})")
+    return Input("speed", {"speed": value})
+
+
+def _text(text: str) -> str:
+    text = text.strip()
+    if not text:
+        raise InputError("the text is empty")
+    if len(text) > MAX_TEXT:
+        raise InputError(f"the text is {len(text)} characters long; at most {MAX_TEXT}")
+    return text
+
+
+COMMANDS = {
+    "answer": "answer REQUEST OPTION   (REQUEST: the number shown, e.g. 2, or the full request key)",
+    "action": "action ACTOR ACTION [INCIDENT]",
+    "discuss": "discuss ACTOR INJECT QUESTION TEXT…   (QUESTION: its number, 1, 2, …)",
+    "note": "note TEXT…",
+    "inject": "inject {message: {to: ACTOR, text: …}}   or   inject {incident: {id: X1, type: …, severity: 2}}",
+    "send-now": "send-now INJECT",
+    "pause": "pause",
+    "resume": "resume",
+    "speed": "speed X   (1 = real time, 60 = a simulated minute a second)",
+    "end": "end",
+}
+"""The console's commands and their usage lines."""
+
+
+def parse_command(line: str) -> Input | None:
+    """A console line as an input; None for a blank line. Raises :class:`InputError` with the usage."""
+    line = line.strip()
+    if not line:
+        return None
+    word, _, rest = line.partition(" ")
+    word, rest = word.lower(), rest.strip()
+    if word == "help":
+        raise InputError("commands: " + "; ".join(COMMANDS.values()))
+    if word not in COMMANDS:
+        raise InputError(f"unknown command {word!r}; commands: {', '.join(COMMANDS)} (type 'help' for usage)")
+    usage = f"usage: {COMMANDS[word]}"
+    if word in ("note",):
+        return note(rest) if rest else _fail(usage)
+    if word == "inject":
+        return adhoc_inject(rest) if rest else _fail(usage)
+    try:
+        args = shlex.split(rest)
+    except ValueError as exc:
+        raise InputError(f"{exc}; {usage}") from None
+    if word in ("pause", "resume", "end"):
+        return Input(word.replace("-", "_"), {}) if not args else _fail(usage)
+    if word == "speed":
+        if len(args) != 1:
+            _fail(usage)
+        try:
+            return speed(float(args[0]))
+        except ValueError as exc:
+            raise InputError(f"{exc}" if isinstance(exc, InputError) else f"speed {args[0]!r} is not a number; "
+                             f"{usage}") from None
+    if word == "send-now":
+        return Input("send_now", {"inject": args[0]}) if len(args) == 1 else _fail(usage)
+    if word == "answer":
+        return answer(args[0], args[1]) if len(args) == 2 else _fail(usage)
+    if word == "action":
+        return action(args[0], args[1], args[2] if len(args) == 3 else None) if len(args) in (2, 3) else _fail(usage)
+    # discuss ACTOR INJECT QUESTION TEXT…
+    parts = rest.split(None, 3)
+    if len(parts) != 4 or not parts[2].isdigit():
+        _fail(usage)
+    return discuss(parts[0], parts[1], int(parts[2]), parts[3])
+
+
+def _fail(usage: str) -> Input:
+    raise InputError(usage)

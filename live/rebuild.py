@@ -1,0 +1,152 @@
+"""Live run folders: start one, and rebuild one from its recorded seed and inputs (``replay``, ``resume``).
+
+Same scenario + seed + inputs at the same simulation times = the same journal, byte for byte;
+``replay`` checks it, ``resume`` relies on it to carry a crashed exercise on from its last commit.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import NamedTuple
+
+from ballotdrill import __version__
+from ballotdrill.application import RunFolderError, load_run
+from ballotdrill.journal import JOURNAL_FILE, encode_data, read_meta
+from ballotdrill.live.core import LiveCore
+from ballotdrill.live.store import NOW_KEY, LiveStore, MemoryStore, TimedInput, read_inputs, read_rows
+from ballotdrill.scenarios.errors import BallotdrillError
+from ballotdrill.scenarios.scenario import ScenarioFile
+
+LIVE_KEY = "live"
+"""Meta key of a live run: JSON with the played actors and the starting speed."""
+
+
+class Diverged(BallotdrillError):
+    """A live journal that its own inputs do not reproduce."""
+
+
+def start_live(folder: Path, doc: ScenarioFile, scenario: str, *, seed: int, played: Iterable[str],
+               speed: float, source: str = "") -> LiveCore:
+    """A new live exercise journalled (durably) into ``folder``; its first rows are committed."""
+    played = tuple(dict.fromkeys(played))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BallotdrillError(f"{folder}: cannot create the output folder ({exc.strerror or exc})") from None
+    path = folder / JOURNAL_FILE
+    if path.exists():
+        raise BallotdrillError(f"{path} already exists; choose a new --out folder, or 'ballotdrill resume {folder}'")
+    LiveCore(doc, scenario, seed=seed, played=played, store=MemoryStore())  # checks --play before a file is made
+    store = LiveStore(path, {
+        "format": "1", "version": __version__, "scenario": scenario, "seed": str(seed), "source": source,
+        "document": doc.model_dump_json(by_alias=True), "decisions": "{}",
+        LIVE_KEY: json.dumps({"played": list(played), "speed": speed}, sort_keys=True)})
+    core = LiveCore(doc, scenario, seed=seed, played=played, store=store, speed=speed)
+    core.journal.flush()
+    core.commit()
+    return core
+
+
+class Recorded(NamedTuple):
+    """What a live run folder holds: how to rebuild it, and what it committed."""
+
+    doc: ScenarioFile
+    scenario: str
+    seed: int
+    played: tuple[str, ...]
+    speed: float
+    inputs: list[TimedInput]
+    rows: list[tuple[int, float, str, str | None, str | None, str | None, str | None]]
+    now: float
+    ended: bool
+
+
+def read_recorded(folder: Path) -> Recorded:
+    """A live run folder's seed, inputs and committed rows (a clear error for anything else)."""
+    path = folder / JOURNAL_FILE
+    run = load_run(folder)  # checks the folder holds a readable run with its scenario file
+    meta = read_meta(path)
+    if LIVE_KEY not in meta:
+        raise RunFolderError(f"{folder}: not a live exercise (no '{LIVE_KEY}' in its meta); "
+                             "a batch run is replayed with 'ballotdrill run --seed N --decisions FILE'")
+    live = json.loads(meta[LIVE_KEY])
+    rows = read_rows(path)
+    return Recorded(run.doc, run.scenario, int(meta.get("seed", "0")), tuple(live["played"]), float(live["speed"]),
+                    read_inputs(path), rows, float(meta.get(NOW_KEY, "0")),
+                    any(row[2] == "run_ended" for row in rows))
+
+
+def rebuild(rec: Recorded, until: float | None = None) -> tuple[LiveCore, MemoryStore]:
+    """Replay ``rec``'s inputs in batch, to ``until`` (default: where the record stops)."""
+    memory = MemoryStore()
+    core = LiveCore(rec.doc, rec.scenario, seed=rec.seed, played=rec.played, store=memory, speed=rec.speed)
+    for item in rec.inputs:
+        core.advance(item.t)
+        if core.now != item.t:
+            raise Diverged(f"input {item.n} ({item.input.kind}) was given at t={item.t!r}, "
+                           f"but the replay is at t={core.now!r}")
+        outcome = core.apply(item.input)
+        if not outcome.ok:
+            raise Diverged(f"input {item.n} ({item.input.kind}) is refused on replay: {outcome.message}")
+    core.advance(until if until is not None else (core.horizon if rec.ended else rec.now))
+    core.journal.flush()
+    return core, memory
+
+
+def _encoded(memory: MemoryStore) -> list[tuple[int, float, str, str | None, str | None, str | None, str | None]]:
+    return [(seq, t, kind, inc, actor, step, encode_data(kind, data))
+            for seq, (t, kind, inc, actor, step, data) in enumerate(memory.rows)]
+
+
+def first_divergence(recorded: list[tuple[object, ...]], replayed: list[tuple[object, ...]]) -> str | None:
+    """None when the two journals are identical; else where they first differ, with both rows."""
+    for a, b in zip(recorded, replayed, strict=False):
+        if a != b:
+            return f"first divergence at seq {a[0]}:\n  journal: {a}\n  replay:  {b}"
+    if len(recorded) != len(replayed):
+        longer, which = (recorded, "journal") if len(recorded) > len(replayed) else (replayed, "replay")
+        shorter = min(len(recorded), len(replayed))
+        return f"first divergence at seq {shorter}: only the {which} has it: {longer[shorter]}"
+    return None
+
+
+class ReplayResult(NamedTuple):
+    """A replay's verdict: identical (with the count of events checked), or where it diverged."""
+
+    identical: bool
+    events: int
+    message: str
+
+
+def replay_folder(folder: Path) -> ReplayResult:
+    """Re-run a live exercise (finished or crashed) from its journal in batch and compare byte for byte."""
+    rec = read_recorded(folder)
+    try:
+        _, memory = rebuild(rec)
+    except Diverged as exc:
+        return ReplayResult(False, 0, str(exc))
+    problem = first_divergence(list(rec.rows), list(_encoded(memory)))
+    if problem is not None:
+        return ReplayResult(False, len(rec.rows), problem)
+    state = "finished" if rec.ended else f"stopped at t={rec.now:g} (not finished)"
+    return ReplayResult(True, len(rec.rows), f"{len(rec.rows)} events and {len(rec.inputs)} inputs replayed "
+                                             f"identically; the exercise {state}")
+
+
+def resume_folder(folder: Path) -> LiveCore:
+    """A crashed live exercise rebuilt to its last commit, journalling on into the same file."""
+    rec = read_recorded(folder)
+    if rec.ended:
+        raise BallotdrillError(f"{folder}: this exercise has ended; 'ballotdrill replay {folder}' checks it and "
+                               f"'ballotdrill report {folder}' rebuilds its report")
+    core, memory = rebuild(rec)
+    problem = first_divergence(list(rec.rows), list(_encoded(memory)))
+    if problem is not None:
+        raise Diverged(f"{folder}: cannot resume, the journal is not what its inputs give ({problem})")
+    store = LiveStore(folder / JOURNAL_FILE)
+    core.store = store
+    core.tee.store = store
+    memory.rows.clear()
+    return core

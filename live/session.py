@@ -1,0 +1,102 @@
+"""The live loop: one asyncio task owns the exercise and advances it with the wall clock.
+
+Inputs arrive on a queue (from the console, the server, a test) with a future each; the task
+advances the simulation to the time the wall clock says, applies the inputs waiting, commits
+the journal and only then resolves the futures. Never SimPy's real-time environment (its
+blocking sleep makes an input wait for the next scheduled event).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Callable
+
+from ballotdrill.live.core import LiveCore, Outcome
+from ballotdrill.live.inputs import Input
+
+TICK = 0.05
+"""Longest wait (seconds) between advances when nothing is scheduled sooner."""
+
+
+class Session:
+    """Runs a :class:`LiveCore` against the wall clock until the exercise ends."""
+
+    def __init__(self, core: LiveCore, *, on_commit: Callable[[], None] | None = None) -> None:
+        self.core = core
+        self.queue: asyncio.Queue[tuple[Input, asyncio.Future[Outcome]]] = asyncio.Queue()
+        self.on_commit = on_commit
+        self._anchor_wall = time.monotonic()
+        self._anchor_sim = core.now
+        self._speed = core.speed
+        self._paused = core.paused
+        self.commits = 0
+        self._written = core.journal.written
+
+    def sim_time(self) -> float:
+        """The simulation time the wall clock says now."""
+        if self._paused:
+            return self._anchor_sim
+        return self._anchor_sim + (time.monotonic() - self._anchor_wall) * self._speed / 60.0
+
+    async def submit(self, item: Input) -> Outcome:
+        """Queue an input; the answer comes once it is committed (or refused)."""
+        if self.core.ended:
+            return Outcome(False, "the exercise has ended")
+        future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
+        await self.queue.put((item, future))
+        return await future
+
+    def _reanchor(self) -> None:
+        core = self.core
+        if core.speed != self._speed or core.paused != self._paused:
+            self._anchor_wall, self._anchor_sim = time.monotonic(), core.now
+            self._speed, self._paused = core.speed, core.paused
+
+    def _commit(self) -> None:
+        self.core.commit()
+        self.commits += 1
+        if self.on_commit is not None:
+            self.on_commit()
+
+    def _wait(self) -> float:
+        """Seconds until the next scheduled event is due on the wall clock, at most :data:`TICK`."""
+        if self._paused:
+            return TICK
+        due = self.core.exercise.env.peek()
+        ahead = (min(due, self.core.horizon) - self.sim_time()) * 60.0 / self._speed
+        return max(0.0, min(TICK, ahead))
+
+    async def run(self) -> None:
+        """Play until the end (the scenario's end, or an ``end`` input); refuse what is still queued then."""
+        core = self.core
+        try:
+            while not core.ended:
+                core.advance(self.sim_time())
+                if core.ended:
+                    break
+                batch = []
+                with contextlib.suppress(TimeoutError):
+                    batch.append(await asyncio.wait_for(self.queue.get(), self._wait()))
+                while not self.queue.empty():
+                    batch.append(self.queue.get_nowait())
+                if not batch:
+                    if core.journal.rows or core.journal.written != self._written:
+                        self._written = core.journal.written
+                        self._commit()
+                    continue
+                core.advance(self.sim_time())
+                outcomes = [(future, core.apply(item)) for item, future in batch]
+                self._commit()
+                self._written = core.journal.written
+                for future, outcome in outcomes:
+                    if not future.done():
+                        future.set_result(outcome)
+                self._reanchor()
+            self._commit()
+        finally:
+            while not self.queue.empty():
+                _, future = self.queue.get_nowait()
+                if not future.done():
+                    future.set_result(Outcome(False, "the exercise has ended"))

@@ -1,0 +1,85 @@
+"""Bad input at the console: one clear line, and nothing changes (no journal row, no input recorded)."""
+
+from __future__ import annotations
+
+import pytest
+from live_helpers import example
+
+from ballotdrill.live import inputs
+from ballotdrill.live.core import LiveCore
+from ballotdrill.live.inputs import InputError, parse_command
+from ballotdrill.live.store import MemoryStore
+
+
+def _core() -> tuple[LiveCore, MemoryStore]:
+    store = MemoryStore()
+    core = LiveCore(example(), "wave", seed=1, played=("interior", "monitor"), store=store)
+    return core, store
+
+
+@pytest.mark.parametrize(("line", "says"), [
+    ("dance", "unknown command 'dance'"),
+    ("answer 1", "usage: answer REQUEST OPTION"),
+    ("speed fast", "speed 'fast' is not a number"),
+    ("speed -3", "speed must be a number above 0"),
+    ("speed nan", "speed must be a number above 0"),
+    ("note   ", "usage: note TEXT"),
+    ("discuss interior M1 first hello", "usage: discuss"),
+    ("pause now", "usage: pause"),
+    ("action 'unclosed", "No closing quotation"),
+])
+def test_malformed_command_lines_are_refused_with_their_usage(line: str, says: str) -> None:
+    with pytest.raises(InputError) as caught:
+        parse_command(line)
+    assert says in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_refused_inputs_change_nothing() -> None:
+    core, store = _core()
+    core.advance(20.0)  # N1 started at 08:10; its decision for interior is asked at 08:17
+    core.commit()
+    request = core.open_requests("interior")[0]
+    before = (len(store.rows), len(core.journal.rows), core.count, dict(core.exercise.pending))
+    refused = {
+        "option not offered": inputs.answer(str(request.number), "panic"),
+        "unknown request": inputs.answer("99", "debunk"),
+        "someone else's request": inputs.answer(request.key, "debunk", player="monitor"),
+        "actor not played": inputs.action("comms", "convene"),
+        "action not declared": inputs.action("interior", "convene"),
+        "incident not started": inputs.action("monitor", "convene", "N7"),
+        "no question": inputs.discuss("interior", "N2", 1, "text"),
+        "inject failing validation": inputs.adhoc_inject("{message: {to: nobody, text: hello}}"),
+        "inject with a time": inputs.adhoc_inject("{at: '09:00', message: {to: interior, text: hello}}"),
+        "inject not YAML": inputs.adhoc_inject("{message: [unclosed"),
+        "incident already in play": inputs.adhoc_inject("{incident: {id: N1, type: disinformation, severity: 1}}"),
+        "send-now of an unknown inject": inputs.Input("send_now", {"inject": "Z9"}),
+        "send-now of a delivered inject": inputs.Input("send_now", {"inject": "N1"}),
+        "resume when running": inputs.Input("resume", {}),
+        "malformed fields": inputs.Input("answer", {"option": "debunk"}),
+        "unknown kind": inputs.Input("dance", {}),
+    }
+    for why, item in refused.items():
+        outcome = core.apply(item)
+        assert not outcome.ok, why
+        assert outcome.message and "\n" not in outcome.message, why
+    assert (len(store.rows), len(core.journal.rows), core.count, dict(core.exercise.pending)) == before
+    assert "nobody" in core.apply(refused["inject failing validation"]).message
+    assert "debunk, ignore" in core.apply(refused["option not offered"]).message
+
+
+def test_an_answer_to_an_expired_request_is_refused() -> None:
+    core, store = _core()
+    core.advance(20.0)
+    request = core.open_requests("interior")[0]
+    core.advance(request.deadline + 1)  # the timeout took the default
+    rows = len(store.rows)
+    outcome = core.apply(inputs.answer(str(request.number), "debunk"))
+    assert not outcome.ok and "no longer open" in outcome.message
+    assert len(store.rows) == rows and core.count == 0
+
+
+def test_an_ended_exercise_refuses_every_input() -> None:
+    core, _ = _core()
+    assert core.apply(inputs.Input("end", {})).ok
+    assert core.apply(inputs.note("late")).message == "the exercise has ended"
