@@ -312,7 +312,8 @@ class LiveCore:
         return [r for r in self.requests.values() if r.key in pending and (actor is None or r.actor == actor)]
 
 
-_STEP_KINDS: dict[str, str] = {Kind.STEP_QUEUED: "queued", Kind.STEP_STARTED: "started", Kind.HANDOFF_SENT: "handoff sent"}
+_STEP_KINDS: dict[str, str] = {
+    Kind.STEP_QUEUED: "queued", Kind.STEP_STARTED: "started", Kind.HANDOFF_SENT: "handoff sent"}
 
 
 def _wall() -> float:
