@@ -44,6 +44,9 @@ class Exercise:
         self.env = simpy.Environment(initial_time=0.0)
         self.clock0 = self.scenario.start
         self.horizon = self.scenario.end - self.scenario.start
+        opened, closed = self.scenario.polls_window
+        self.polls = (opened - self.clock0, closed - self.clock0)
+        """Simulation minutes when the polls open and close."""
         self.incidents: dict[str, IncidentState] = {}
         self.desks = {name: Desk(name, journal, self._now, self._start_step, self._queued)
                       for name in self.structure.actors}
@@ -80,7 +83,8 @@ class Exercise:
             until = self.horizon
         self._started = True
         self.journal.record(0.0, Kind.RUN_STARTED, data={
-            "scenario": self.name, "seed": self.seed, "start": self.clock0, "end": self.horizon, "until": until})
+            "scenario": self.name, "seed": self.seed, "start": self.clock0, "end": self.horizon, "until": until,
+            "polls": list(self.polls)})
         for name, actor in self.structure.actors.items():
             changes = staff_changes(actor, self.clock0, self.horizon)
             self.desks[name].set_staff(changes[0][1])
@@ -186,7 +190,7 @@ class Exercise:
 
     def _start_incident(self, incident_id: str, spec: Incident, inject_id: str, inject: Inject) -> None:
         now = self.env.now
-        state = IncidentState(incident_id, spec, inject_id, now, inject.every is not None)
+        state = IncidentState(incident_id, spec, inject_id, now, inject.every is not None, self.polls)
         self.incidents[incident_id] = state
         data = self._incident_data.get(inject_id)
         if data is None:
@@ -348,6 +352,9 @@ class Exercise:
                 state.effects = self.streams.make(f"incident/{state.id}/effects")
             if chance >= 1.0 or (chance > 0 and state.effects is not None and state.effects.random() < chance):
                 self._contain(state, step.actor, "effect")
+            elif chance > 0:
+                self.journal.record(now, Kind.EFFECT_FAILED, state.id, step.actor, step.id,
+                                    {"procedure": run.name, "contain": chance})
         if nxt == END_INDEX:
             self._end_run(run, "completed")
         else:

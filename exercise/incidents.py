@@ -14,10 +14,14 @@ class IncidentState:
     """What has happened to one incident so far."""
 
     __slots__ = ("asked", "background", "contained_at", "detected_at", "detector", "effects", "id", "initial_level",
-                 "inject", "level", "open_runs", "procedures", "resolved_at", "spec", "started_at", "stoppable")
+                 "inject", "level", "open_runs", "polls", "procedures", "resolved_at", "spec", "started_at",
+                 "stoppable")
 
-    def __init__(self, incident_id: str, spec: Incident, inject: str, t: float, background: bool) -> None:
+    def __init__(self, incident_id: str, spec: Incident, inject: str, t: float, background: bool,
+                 polls: tuple[float, float] = (-math.inf, math.inf)) -> None:
         self.id = incident_id
+        self.polls = polls
+        """Simulation minutes when the polls open and close: harm to voters and stations counts only between."""
         self.spec = spec
         self.inject = inject
         self.started_at = t
@@ -65,16 +69,21 @@ class IncidentState:
         return delay
 
     def harm(self, t: float) -> dict[str, Any]:
-        """Reach, voter-minutes lost and station-minutes disrupted by ``t``."""
+        """Reach, voter-minutes lost and station-minutes disrupted by ``t``.
+
+        Voter- and station-minutes count only while the polls are open; a station-minute is
+        weighted by the share of its throughput lost (``1 - throughput``).
+        """
         end = t if self.contained_at is None else min(t, self.contained_at)
-        minutes = max(0.0, end - self.started_at)
+        opened, closed = self.polls
+        minutes = max(0.0, min(end, closed) - max(self.started_at, opened))
         harm: dict[str, Any] = {}
         if self.spec.reach is not None:
             harm["reach"] = self.reach(t)
         if self.spec.voters:
             harm["voter_minutes"] = round(self.spec.voters * minutes, 3)
         if self.spec.stations:
-            harm["station_minutes"] = round(self.spec.stations * minutes, 3)
+            harm["station_minutes"] = round(self.spec.stations * (1.0 - self.spec.throughput) * minutes, 3)
         return harm
 
     def holds(self, cond: Condition, t: float) -> bool:

@@ -22,7 +22,7 @@ def incident_data(spec: Incident, inject_id: str) -> dict[str, Any]:
     for key in ("title", "target", "location", "voters", "stations"):
         if getattr(spec, key):
             data[key] = getattr(spec, key)
-    if spec.throughput != 1.0:
+    if spec.stations or spec.throughput:
         data["throughput"] = spec.throughput
     if spec.reach is not None:
         data["reach"] = {"initial": spec.reach.initial, "doubling": spec.reach.doubling, "cap": spec.reach.cap}

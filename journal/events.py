@@ -36,6 +36,7 @@ class Kind(StrEnum):
     INJECT_DELIVERED = "inject_delivered"
     ESCALATED = "escalated"
     CONTAINED = "contained"
+    EFFECT_FAILED = "effect_failed"
     RESOLVED = "resolved"
     PROCEDURE_ENDED = "procedure_ended"
     ACTION_TAKEN = "action_taken"
@@ -150,6 +151,8 @@ class RunStarted(NamedTuple):
     """Clock minutes (since 00:00 on day D) of t = 0."""
     end: float
     until: float
+    polls: list[float] | None = None
+    """``[open, close]``: t when the polls open and close (absent in journals written before it)."""
 
 
 class StaffChanged(NamedTuple):
@@ -228,6 +231,12 @@ class Contained(NamedTuple):
     station_minutes: float | None = None
 
 
+class EffectFailed(NamedTuple):
+    procedure: str
+    contain: float
+    """The probability the step's effect had of containing the incident."""
+
+
 class ActionTaken(NamedTuple):
     action: str
     by: str
@@ -287,8 +296,9 @@ RECORDS: dict[type[tuple[Any, ...]], Kind] = {
     HandoffReceived: Kind.HANDOFF_RECEIVED, HandoffFailed: Kind.HANDOFF_FAILED,
     DecisionRequested: Kind.DECISION_REQUESTED, DecisionMade: Kind.DECISION_MADE,
     InjectDelivered: Kind.INJECT_DELIVERED, Escalated: Kind.ESCALATED, Contained: Kind.CONTAINED,
-    ProcedureEnded: Kind.PROCEDURE_ENDED, ActionTaken: Kind.ACTION_TAKEN, Paused: Kind.PAUSED,
-    Resumed: Kind.RESUMED, RunEnded: Kind.RUN_ENDED, Note: Kind.NOTE, DiscussionAnswered: Kind.DISCUSSION_ANSWERED,
+    EffectFailed: Kind.EFFECT_FAILED, ProcedureEnded: Kind.PROCEDURE_ENDED, ActionTaken: Kind.ACTION_TAKEN,
+    Paused: Kind.PAUSED, Resumed: Kind.RESUMED, RunEnded: Kind.RUN_ENDED, Note: Kind.NOTE,
+    DiscussionAnswered: Kind.DISCUSSION_ANSWERED,
 }
 """Every record and the kind whose fields it reads (``detected`` and ``resolved`` have none)."""
 

@@ -44,7 +44,8 @@ class Incident(Model):
     reach: Reach | None = None
     voters: int = Field(default=0, ge=0)
     stations: int = Field(default=0, ge=0)
-    throughput: float = Field(default=1.0, ge=0.0, le=1.0)
+    throughput: float = Field(default=0.0, ge=0.0, le=1.0)
+    """Share of a disrupted station's normal throughput still served (0: closed; 0.9: a minor disruption)."""
 
 
 class Detection(Model):
@@ -201,6 +202,26 @@ class Objective(Model):
         return LOWER_IS_BETTER[self.measure.kind]
 
 
+DEFAULT_POLLS_OPEN = 7 * 60.0
+"""07:00 on day D: when the polls open if a scenario does not say (a wide window; declare your own)."""
+DEFAULT_POLLS_CLOSE = 20 * 60.0
+"""20:00 on day D: when the polls close if a scenario does not say."""
+
+
+class Polls(Model):
+    """Polling hours: harm to voters and stations counts only while the polls are open."""
+
+    open: ClockTime
+    close: ClockTime
+
+    @model_validator(mode="after")
+    def _close_after_open(self) -> Polls:
+        if self.close <= self.open:
+            raise ValueError(f"polls 'close' ({format_clock(self.close)}) must be after 'open' "
+                             f"({format_clock(self.open)})")
+        return self
+
+
 class Scenario(Model):
     """One exercise: a window of time, its MSEL and its objectives."""
 
@@ -209,8 +230,16 @@ class Scenario(Model):
     basis: list[str] = Field(default=[])
     start: ClockTime
     end: ClockTime
+    polls: Polls | None = None
     injects: list[Inject] = Field(default=[])
     objectives: list[Objective] = Field(default=[])
+
+    @property
+    def polls_window(self) -> tuple[float, float]:
+        """When the polls open and close (clock minutes since 00:00 on day D), the default if not given."""
+        if self.polls is None:
+            return DEFAULT_POLLS_OPEN, DEFAULT_POLLS_CLOSE
+        return self.polls.open, self.polls.close
 
     @field_validator("end")
     @classmethod

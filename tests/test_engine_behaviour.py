@@ -204,8 +204,9 @@ def test_harm_grows_until_containment_and_is_reported_for_open_incidents() -> No
     assert one(events, "incident_started", incident="W4").data["throughput"] == 0.5
     end = ended(events)
     assert end.data["open_incidents"] == ["W3"]
-    assert end.data["harm"] == {"W3": {"reach": min(1000, int(100 * 2 ** (180 / 30))), "voter_minutes": 1800.0,
-                                       "station_minutes": 360.0}}
+    # W3 starts when the polls close (20:00 by default): it reaches people, but costs no votes.
+    assert end.data["harm"] == {"W3": {"reach": min(1000, int(100 * 2 ** (180 / 30))), "voter_minutes": 0.0,
+                                       "station_minutes": 0.0}}
     assert {e.incident for e in kinds(events, "resolved")} == {"W1", "W2", "W4"}
 
 
@@ -263,7 +264,7 @@ def test_background_arrivals_are_numbered_limited_and_kept_in_their_window() -> 
     assert [e.incident for e in b1] == [f"B1-{k}" for k in range(1, 8)]
     assert all(at("10:00") < e.t < at("12:00") for e in b1)
     assert all(e.data == {"type": "x", "severity": 2, "level": "municipal", "inject": "B1",
-                          "title": "Queue at the door", "stations": 1} for e in b1)
+                          "title": "Queue at the door", "stations": 1, "throughput": 0.0} for e in b1)
     b2 = [(e.incident, e.t) for e in kinds(events, "incident_started") if e.data["inject"] == "B2"]
     assert b2 == [("Q-1", at("14:30")), ("Q-2", at("15:00")), ("Q-3", at("15:30"))]
     assert not kinds(events, "inject_delivered")

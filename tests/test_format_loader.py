@@ -275,7 +275,7 @@ def test_unknown_key_without_a_near_name_lists_the_allowed_keys() -> None:
     problem = only_problem(text)
     assert (problem.line, problem.col) == (18, 5)
     assert problem.message == ("unknown key 'zzz' (allowed here: basis, description, end, injects, objectives, "
-                               "start, title)")
+                               "polls, start, title)")
 
 
 def test_severity_out_of_range_message() -> None:
