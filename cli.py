@@ -16,6 +16,7 @@ from rich.table import Table
 
 from ballotdrill import __version__, application, scenarios
 from ballotdrill.scenarios.msel import msel_rows, write_msel_csv
+from ballotdrill.scenarios.safetext import json_output, terminal_text
 from ballotdrill.scenarios.timefmt import format_clock, format_duration
 from ballotdrill.scoring import Scores, comparison_json, comparison_rows
 from ballotdrill.scoring.summary import bottlenecks, run_summary
@@ -57,13 +58,16 @@ def _load(file: Path | None, overrides: list[str] | None = None) -> scenarios.Sc
 
 
 def _say(text: str, *, markup: bool = False) -> None:
-    """A plain line on stderr: never wrapped, never highlighted; user text stays as written unless ``markup``."""
-    err.print(text, markup=markup, highlight=False, soft_wrap=True)
+    """A plain line on stderr: never wrapped, never highlighted; user text stays as written unless ``markup``.
+
+    Control characters are shown escaped: a file's text never moves the cursor or rewrites a line.
+    """
+    err.print(terminal_text(text), markup=markup, highlight=False, soft_wrap=True)
 
 
 def _table(title: str, columns: Sequence[str], keys: Iterable[str] = ()) -> Table:
     """A table whose first column holds identifiers to type back: shown whole, never wrapped or cut."""
-    table = Table(title=escape(title), title_justify="left")
+    table = Table(title=escape(terminal_text(title)), title_justify="left")
     table.add_column(columns[0], no_wrap=True, min_width=max([len(columns[0]), *(len(k) for k in keys)]))
     for column in columns[1:]:
         table.add_column(column)
@@ -72,11 +76,13 @@ def _table(title: str, columns: Sequence[str], keys: Iterable[str] = ()) -> Tabl
 
 def _add_row(table: Table, *cells: object) -> None:
     """A table row of user text, shown as written (never read as rich markup)."""
-    table.add_row(*(escape(str(cell)) for cell in cells))
+    table.add_row(*(escape(terminal_text(cell)) for cell in cells))
 
 
 def _emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    """JSON on stdout; controls beyond those JSON escapes itself (DEL, C1, bidi) written as ``\\u`` escapes."""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    sys.stdout.write(json_output(text) + "\n")
 
 
 @app.command("list")
@@ -104,22 +110,32 @@ def list_scenarios(file: FileOption = None, json_out: JsonOption = False) -> Non
 @app.command()
 def validate(
     files: Annotated[list[Path], typer.Argument(help="Scenario files to check.")],
+    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings (dead configuration) as errors.")] = False,
     json_out: JsonOption = False,
 ) -> None:
-    """Check scenario files; print every problem as FILE:LINE:COL: message (exit 2 if any)."""
+    """Check scenario files; print every problem as FILE:LINE:COL: message (exit 2 if any).
+
+    Warnings (configuration that can never take effect) are printed too, with exit 0 unless --strict.
+    """
     results: list[dict[str, Any]] = []
     for path in files:
         try:
-            doc = scenarios.load_file(path)
-            results.append({"file": str(path), "ok": True, "scenarios": list(doc.scenarios), "problems": []})
+            checked = scenarios.check_file(path)
+            warnings = [str(w) for w in checked.warnings]
+            results.append({"file": str(path), "ok": not (strict and warnings),
+                            "scenarios": list(checked.doc.scenarios),
+                            "problems": warnings if strict else [], "warnings": warnings})
         except scenarios.ScenarioError as exc:
-            results.append({"file": str(path), "ok": False, "problems": [str(p) for p in exc.problems]})
+            results.append({"file": str(path), "ok": False, "problems": [str(p) for p in exc.problems],
+                            "warnings": []})
     if json_out:
         _emit_json(results)
     for result in results:
         if result["ok"]:
-            _say(f"[green]ok[/green] {escape(result['file'])} ({len(result['scenarios'])} scenarios)", markup=True)
-        for line in result["problems"]:
+            counted = f", {len(result['warnings'])} warnings" if result["warnings"] else ""
+            _say(f"[green]ok[/green] {escape(result['file'])} ({len(result['scenarios'])} scenarios{counted})",
+                 markup=True)
+        for line in result["problems"] or result["warnings"]:
             _say(line)
     if not all(r["ok"] for r in results):
         raise typer.Exit(EXIT_BAD_INPUT)
@@ -153,12 +169,12 @@ def show(
                     "basis": sc.basis, "msel": [r._asdict() for r in rows],
                     "structure": doc.structure.model_dump(mode="json", by_alias=True, exclude_defaults=True)})
         return
-    out.print(f"[bold]{escape(sc.title)}[/bold] ({escape(name)}, {format_clock(sc.start)}-{format_clock(sc.end)})",
-              highlight=False)
+    out.print(f"[bold]{escape(terminal_text(sc.title))}[/bold] ({escape(name)}, {format_clock(sc.start)}-"
+              f"{format_clock(sc.end)})", highlight=False)
     if sc.description:
-        out.print(sc.description.strip(), markup=False, highlight=False)
+        out.print(terminal_text(sc.description.strip(), newlines=True), markup=False, highlight=False)
     for source in sc.basis:
-        out.print(f"  basis: {source}", markup=False, highlight=False)
+        out.print(f"  basis: {terminal_text(source)}", markup=False, highlight=False)
     actors = _table("Actors", ("actor", "name", "level", "staff (shifts)", "actions"), doc.structure.actors)
     for key, actor in doc.structure.actors.items():
         shifts = ", ".join(f"{s.start}-{s.end}: {s.staff}" for s in actor.shifts)
@@ -197,7 +213,9 @@ def run(
     json_out: JsonOption = False,
 ) -> None:
     """Run a scenario in batch: journal, after-action report and a summary of where work waited."""
-    doc = _load(file, overrides)
+    doc, _, warnings = application.check_scenarios(file, overrides or [])
+    for warning in warnings:
+        _say(str(warning))
     name, _ = scenarios.pick(doc, scenario)
     folder = out_dir or application.new_run_dir(name, seed)
     recorded = application.read_decisions(decisions)

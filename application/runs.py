@@ -15,7 +15,7 @@ from typing import NamedTuple
 from ballotdrill.exercise.run import Progress, run_exercise
 from ballotdrill.journal import JOURNAL_FILE, Event, Kind, RunStarted, read_events, read_meta
 from ballotdrill.report import Report, build_report
-from ballotdrill.scenarios import library_path, load_file
+from ballotdrill.scenarios import Checked, check_file, library_path, load_file
 from ballotdrill.scenarios.errors import BallotdrillError
 from ballotdrill.scenarios.overrides import Override
 from ballotdrill.scenarios.scenario import ScenarioFile
@@ -94,6 +94,11 @@ def load_scenarios(file: Path | None = None, overrides: Sequence[str] = ()) -> S
     return load_file(file or library_path(), [Override(o) for o in overrides])
 
 
+def check_scenarios(file: Path | None = None, overrides: Sequence[str] = ()) -> Checked:
+    """:func:`load_scenarios`, also returning the file's warnings (dead configuration)."""
+    return check_file(file or library_path(), [Override(o) for o in overrides])
+
+
 def new_run_dir(scenario: str, seed: int, root: Path = Path("runs")) -> Path:
     """A fresh folder under ``root``: ``SCENARIO-seedN``, then ``-2``, ``-3`` … (never an existing one)."""
     base = root / f"{scenario}-seed{seed}"
@@ -114,14 +119,43 @@ def parse_until(text: str | None) -> float | None:
         raise BallotdrillError(f"--until: {exc}") from None
 
 
+MAX_DECISIONS_BYTES = 1024 * 1024
+"""A decisions file is a few lines per decision step; anything larger is not one."""
+
+
 def read_decisions(path: Path | None) -> dict[str, str]:
-    """A decisions file: a JSON object of request key to option (empty when no file is given)."""
+    """A decisions file: a JSON object of request key to option (empty when no file is given).
+
+    Held to the scenario files' standard: at most :data:`MAX_DECISIONS_BYTES`, UTF-8, no duplicate
+    keys. Whether each key fits the scenario is checked before the run (``check_record``).
+    """
     if path is None:
         return {}
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise BallotdrillError(f"{path}: cannot read the decisions file ({exc})") from None
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_DECISIONS_BYTES + 1)
+    except OSError as exc:
+        raise BallotdrillError(f"{path}: cannot read the decisions file ({exc.strerror or exc})") from None
+    if len(raw) > MAX_DECISIONS_BYTES:
+        raise BallotdrillError(f"{path}: the decisions file is over {MAX_DECISIONS_BYTES // 1024} KiB; "
+                               "it holds one line per recorded decision")
+
+    def no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
+        seen: dict[str, object] = {}
+        for key, value in pairs:
+            if key in seen:
+                raise ValueError(f"duplicate key {key!r}; keep only one")
+            seen[key] = value
+        return seen
+
+    try:
+        data = json.loads(raw.decode("utf-8").removeprefix("\ufeff"), object_pairs_hook=no_duplicates)
+    except UnicodeDecodeError as exc:
+        raise BallotdrillError(f"{path}: byte {exc.start} is not UTF-8; save the decisions file as UTF-8") from None
+    except json.JSONDecodeError as exc:
+        raise BallotdrillError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg})") from None
+    except (ValueError, RecursionError) as exc:
+        raise BallotdrillError(f"{path}: cannot read the decisions file ({exc or 'nested too deeply'})") from None
     if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
         raise BallotdrillError(
             f'{path}: a decisions file is a JSON object of request key to option, e.g. {{"N1:proc:step:1": "debunk"}}')

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import NamedTuple, Protocol
 
-from ballotdrill.scenarios.structure import Structure
+from ballotdrill.scenarios.scenario import Scenario
+from ballotdrill.scenarios.structure import Procedure, Structure
 from ballotdrill.scenarios.suggest import did_you_mean
 
 
@@ -44,30 +45,68 @@ class DefaultDecisions:
         return Answer(request.default, "default")
 
 
-def check_record(record: Mapping[str, str], structure: Structure) -> list[str]:
+def check_record(record: Mapping[str, str], structure: Structure, scenario: Scenario | None = None) -> list[str]:
     """Problems with recorded decisions: each key ``incident:procedure:step:n`` must name a decision step,
-    and each answer one of its options."""
+    and each answer one of its options. With ``scenario``, the incident must be one the scenario can start
+    (a scripted id, or ``ID-N`` of a background arrival), the procedure one that can run for it, and ``n``
+    an occurrence that can happen (1, unless the step can be reached again from itself)."""
     problems = []
     for key, option in record.items():
         parts = key.split(":")
-        if len(parts) != 4 or not parts[3].isdigit():
-            problems.append(f"decision key {key!r} must read incident:procedure:step:n, e.g. N1:disinfo:choose:1")
+        if len(parts) != 4 or not parts[3].isdigit() or int(parts[3]) < 1:
+            problems.append(f"decision key {key!r} must read incident:procedure:step:n with n >= 1, "
+                            "e.g. N1:disinfo:choose:1")
             continue
-        _, procedure, step_id, _ = parts
+        incident, procedure, step_id, n = parts
         proc = structure.procedures.get(procedure)
         if proc is None:
             problems.append(f"decision key {key!r} names procedure '{procedure}', which is not defined"
                             f"{did_you_mean(procedure, structure.procedures)}")
             continue
-        step = next((s for s in proc.steps if s.id == step_id), None)
-        if step is None or step.decision is None:
+        index = next((i for i, s in enumerate(proc.steps) if s.id == step_id), None)
+        step = None if index is None else proc.steps[index]
+        if index is None or step is None or step.decision is None:
             asking = [s.id for s in proc.steps if s.decision is not None]
             problems.append(f"decision key {key!r}: procedure '{procedure}' has no decision step '{step_id}'"
                             f"{did_you_mean(step_id, asking) or f' (its decision steps: {asking})'}")
-        elif option not in step.decision.options:
+            continue
+        if option not in step.decision.options:
             problems.append(f"decision {key!r}: {option!r} is not an option of step '{step_id}' "
                             f"({', '.join(step.decision.options)}){did_you_mean(option, step.decision.options)}")
+        if scenario is not None:
+            problems.extend(_incident_problems(key, incident, procedure, proc, scenario))
+        if int(n) > 1 and not proc.loops_back(index):
+            problems.append(f"decision key {key!r}: step '{step_id}' asks at most once per incident "
+                            f"(no path leads back to it), so there is no occurrence {n}; use {incident}:{procedure}:"
+                            f"{step_id}:1")
     return problems
+
+
+def _incident_problems(key: str, incident: str, procedure: str, proc: Procedure, scenario: Scenario) -> list[str]:
+    """Whether ``incident`` can exist in ``scenario`` and start ``proc``."""
+    specs = {name: scenario.injects[i].incident for name, i in scenario.incident_ids().items()}
+    spec = specs.get(incident)
+    if spec is None:
+        for inject_id, inject in zip(scenario.inject_ids(), scenario.injects, strict=True):
+            if inject.every is None or inject.incident is None:
+                continue
+            prefix = inject.incident.id or inject_id
+            head, dash, tail = incident.rpartition("-")
+            if dash and head == prefix and tail.isdigit() and int(tail) >= 1 and not tail.startswith("0") and (
+                    inject.limit is None or int(tail) <= inject.limit):
+                spec = inject.incident
+                break
+    if spec is None:
+        known = [*specs, *(f"{inj.incident.id or iid}-1" for iid, inj in zip(scenario.inject_ids(), scenario.injects,
+                                                                         strict=True)
+                           if inj.every is not None and inj.incident is not None)]
+        hint = did_you_mean(incident, known) or (f" (its incidents: {', '.join(known)})" if known else "")
+        return [f"decision key {key!r} names incident '{incident}', which this scenario never starts{hint}"]
+    trig = proc.trigger
+    if (trig.type is not None and spec.type not in trig.types) or spec.severity < trig.min_severity:
+        return [f"decision key {key!r}: procedure '{procedure}' never runs for incident '{incident}' "
+                f"(type {spec.type}, severity {spec.severity})"]
+    return []
 
 
 class RecordedDecisions:

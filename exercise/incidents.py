@@ -48,7 +48,8 @@ class IncidentState:
         if wave is None:
             return 0
         end = t if self.contained_at is None else min(t, self.contained_at)
-        grown = wave.initial * 2.0 ** ((end - self.started_at) / wave.doubling)
+        # Past 2**1023 the wave is beyond any cap the format allows; the float power would overflow.
+        grown = wave.initial * 2.0 ** min((end - self.started_at) / wave.doubling, 1023.0)
         return int(min(wave.cap, grown))
 
     def reach_crossing(self, threshold: int) -> float | None:

@@ -63,7 +63,7 @@ def run_exercise(doc: ScenarioFile, scenario: str, *, seed: int = 0, until_clock
                  progress: Progress | None = None, chunks: int = 50) -> RunResult:
     """Play ``scenario`` to its end (or ``until_clock``); journal to ``out``/journal.sqlite or to memory."""
     until = resolve_until(doc, scenario, until_clock)
-    problems = check_record(decisions or {}, doc.structure)
+    problems = check_record(decisions or {}, doc.structure, doc.scenarios[scenario])
     if problems:
         raise RunError("; ".join(problems))
     sink: Sink

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ballotdrill.journal.events import COLUMNS, Event, canonical_json
+from ballotdrill.scenarios.safetext import csv_cell
 
 
 def write_jsonl(events: Iterable[Event], path: Path) -> int:
@@ -26,7 +27,8 @@ def write_csv(events: Iterable[Event], path: Path) -> int:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(COLUMNS)
         for event in events:
-            writer.writerow((event.seq, repr(event.t), event.kind, event.incident or "", event.actor or "",
-                             event.step or "", canonical_json(event.data) if event.data else ""))
+            writer.writerow([csv_cell(cell) for cell in (
+                event.seq, repr(event.t), event.kind, event.incident, event.actor, event.step,
+                canonical_json(event.data) if event.data else "")])
             count += 1
     return count

@@ -6,14 +6,14 @@ from collections.abc import Sequence
 
 from ballotdrill.report.charts import SLOW_LATENCY, handoff_links
 from ballotdrill.report.report import Report
+from ballotdrill.scenarios.safetext import markdown_text
 from ballotdrill.scoring.model import dumps
 from ballotdrill.scoring.text import clock, evidence_rows, hour_label, minutes, number, percent
 
 
 def md(text: object) -> str:
-    """Text safe in a Markdown table cell: no raw HTML, no pipes, no line breaks."""
-    out = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return out.replace("|", "\\|").replace("\r", " ").replace("\n", " ")
+    """Text safe in a Markdown table cell: no raw HTML, links, images, pipes or line breaks."""
+    return markdown_text(text)
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[object]]) -> list[str]:

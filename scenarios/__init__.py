@@ -7,13 +7,13 @@ from ballotdrill.scenarios.distributions import Distribution
 from ballotdrill.scenarios.errors import BallotdrillError, Problem, ScenarioError, UnknownScenarioError
 from ballotdrill.scenarios.jsonschema import json_schema
 from ballotdrill.scenarios.library import library_path
-from ballotdrill.scenarios.loader import load_file, load_text, pick
+from ballotdrill.scenarios.loader import Checked, check_file, load_file, load_text, pick
 from ballotdrill.scenarios.overrides import Override
 from ballotdrill.scenarios.scenario import Incident, Inject, Objective, Scenario, ScenarioFile
 from ballotdrill.scenarios.structure import Actor, Channel, Procedure, Step, Structure
 
 __all__ = [
-    "Actor", "BallotdrillError", "Channel", "Distribution", "Incident", "Inject", "Objective", "Override",
+    "Actor", "BallotdrillError", "Channel", "Checked", "Distribution", "Incident", "Inject", "Objective", "Override",
     "Problem", "Procedure", "Scenario", "ScenarioError", "ScenarioFile", "Step", "Structure",
-    "UnknownScenarioError", "json_schema", "library_path", "load_file", "load_text", "pick",
+    "UnknownScenarioError", "check_file", "json_schema", "library_path", "load_file", "load_text", "pick",
 ]

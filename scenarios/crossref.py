@@ -7,10 +7,14 @@ from collections.abc import Iterable, Iterator
 from ballotdrill.scenarios.scenario import Action, Condition, Scenario, ScenarioFile
 from ballotdrill.scenarios.structure import END, Procedure, Structure
 from ballotdrill.scenarios.suggest import did_you_mean
-from ballotdrill.scenarios.timefmt import format_clock
+from ballotdrill.scenarios.timefmt import format_clock, format_duration
 from ballotdrill.scenarios.yamlread import Path
 
 Finding = tuple[Path, str]
+
+MIN_LOOP_MINUTES = 1 / 60
+"""A loop of steps in batch play takes at least this long per pass on average (one second)."""
+MIN_LOOP_TEXT = "1s"
 
 
 def check(doc: ScenarioFile) -> list[Finding]:
@@ -36,6 +40,9 @@ def _structure(structure: Structure) -> Iterator[Finding]:
             yield (*base, "channels", name, "fallback"), _missing("channel", channel.fallback, channels,
                                                                   f"channel '{name}'")
     yield from _fallback_cycles(structure)
+    for aname, actor in actors.items():
+        for j, message in actor.shift_overlaps():
+            yield (*base, "actors", aname, "shifts", j), message
     all_actions = {a for actor in actors.values() for a in actor.actions}
     for pname, proc in structure.procedures.items():
         ppath: Path = (*base, "procedures", pname)
@@ -97,7 +104,8 @@ def _dead_ends(proc: Procedure, ppath: Path) -> Iterator[Finding]:
 
 
 def _timeless_loops(proc: Procedure, ppath: Path, structure: Structure) -> Iterator[Finding]:
-    """A loop on the batch path (``next`` or a decision's default) that takes no time would never let time advance."""
+    """A loop on the batch path (``next`` or a decision's default) that takes (almost) no time per pass
+    would never let time advance: refused under :data:`MIN_LOOP_MINUTES` of expected time per pass."""
     ids = {s.id: i for i, s in enumerate(proc.steps)}
     batch_next: list[int | None] = []
     for i, step in enumerate(proc.steps):
@@ -106,15 +114,15 @@ def _timeless_loops(proc: Procedure, ppath: Path, structure: Structure) -> Itera
             return
         batch_next.append(None if nxt == END else ids[nxt])
 
-    def timeless(i: int) -> bool:
+    def pass_time(i: int) -> float:
+        """Expected minutes from step ``i`` starting to the next one starting: its duration and any handoff."""
         step = proc.steps[i]
-        if step.duration.mean > 0:
-            return False
         following = batch_next[i]
         if following is None or proc.steps[following].actor == step.actor:
-            return True
+            return step.duration.mean
         channel = proc.steps[following].via or structure.default_channel
-        return channel is None or channel not in structure.channels or structure.channels[channel].latency.mean == 0
+        latency = structure.channels[channel].latency.mean if channel in structure.channels else 0.0
+        return step.duration.mean + latency
 
     for start in range(len(proc.steps)):
         path: list[int] = [start]
@@ -122,11 +130,13 @@ def _timeless_loops(proc: Procedure, ppath: Path, structure: Structure) -> Itera
         while at is not None and at not in path:
             path.append(at)
             at = batch_next[at]
-        if at == start and all(timeless(k) for k in path):
+        if at == start and sum(pass_time(k) for k in path) < MIN_LOOP_MINUTES:
             loop = " -> ".join(proc.steps[k].id for k in [*path, start])
             yield ((*ppath, "steps", start),
-                   f"in batch play this procedure loops through steps that take no time ({loop}), so the run "
-                   "would never advance; give one of them a duration or change the decision's default")
+                   f"in batch play this procedure loops through steps that take no time ({loop}: "
+                   f"{format_duration(sum(pass_time(k) for k in path))} per pass on average, under the "
+                   f"{MIN_LOOP_TEXT} floor), "
+                   "so the run would never advance; give one of them a duration or change the decision's default")
             return
 
 

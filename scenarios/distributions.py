@@ -91,6 +91,10 @@ class Exponential(Model):
         return self.mean_
 
 
+MAX_P90_RATIO = 1000.0
+"""A lognormal's p90 at most this many times its median (beyond, draws overflow or dwarf any scenario)."""
+
+
 class Lognormal(Model):
     """Right-skewed, set by its median and 90th percentile."""
 
@@ -102,6 +106,9 @@ class Lognormal(Model):
     def _ordered(self) -> Lognormal:
         if self.p90 <= self.median:
             raise ValueError(f"'p90' ({self.p90:g}m) must be above 'median' ({self.median:g}m)")
+        if self.p90 > MAX_P90_RATIO * self.median:
+            raise ValueError(f"'p90' ({self.p90:g}m) is more than {MAX_P90_RATIO:g} times 'median' "
+                             f"({self.median:g}m): the mean and the longest draws would be absurd; use a smaller p90")
         return self
 
     @property
@@ -114,6 +121,10 @@ class Lognormal(Model):
     @property
     def mean(self) -> float:
         return self.median * math.exp(self.sigma**2 / 2)
+
+
+MIN_WEIGHT_SHARE = 1e-6
+"""A nonzero empirical weight is at least this share of the total (smaller ones are typos or traps)."""
 
 
 class Empirical(Model):
@@ -132,6 +143,11 @@ class Empirical(Model):
                 )
             if any(w < 0 for w in self.weights) or sum(self.weights) <= 0:
                 raise ValueError("'weights' must be non-negative and not all zero")
+            total = sum(self.weights)
+            tiny = [w for w in self.weights if 0 < w < MIN_WEIGHT_SHARE * total]
+            if tiny:
+                raise ValueError(f"weight {tiny[0]:g} is a vanishing share of the total ({total:g}); "
+                                 f"use 0 to leave a value out, or at least {MIN_WEIGHT_SHARE:g} of the total")
         return self
 
     def sample(self, rng: random.Random) -> float:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path as FilePath
+from typing import NamedTuple
 
 from pydantic import ValidationError
 
-from ballotdrill.scenarios import crossref
-from ballotdrill.scenarios.errors import ScenarioError, UnknownScenarioError
+from ballotdrill.scenarios import crossref, deadconfig
+from ballotdrill.scenarios.errors import Problem, ScenarioError, UnknownScenarioError
 from ballotdrill.scenarios.overrides import Override, apply_overrides
 from ballotdrill.scenarios.scenario import Scenario, ScenarioFile
 from ballotdrill.scenarios.suggest import did_you_mean
@@ -15,8 +16,22 @@ from ballotdrill.scenarios.validation import problems_from
 from ballotdrill.scenarios.yamlread import Document, parse, read_file
 
 
+class Checked(NamedTuple):
+    """A loaded scenario file and its warnings (dead configuration), each located like an error."""
+
+    doc: ScenarioFile
+    warnings: list[Problem]
+    batch_warnings: list[Problem]
+    """The warnings that change what a batch run does (not those only a live player could reach)."""
+
+
 def load_document(doc: Document, overrides: list[Override] | None = None) -> ScenarioFile:
     """Validate parsed data (after ``overrides``) and check its cross-references."""
+    return check_document(doc, overrides).doc
+
+
+def check_document(doc: Document, overrides: list[Override] | None = None) -> Checked:
+    """:func:`load_document`, also returning the file's warnings (see :mod:`.deadconfig`)."""
     if overrides:
         doc = apply_overrides(doc, overrides)
     try:
@@ -27,12 +42,19 @@ def load_document(doc: Document, overrides: list[Override] | None = None) -> Sce
     if findings:
         problems = [doc.problem(path, message) for path, message in findings]
         raise ScenarioError(sorted(problems, key=lambda p: (p.line, p.col)))
-    return model
+    dead = sorted(((doc.problem(d.path, f"warning: {d.message}"), d.batch) for d in deadconfig.warnings(model)),
+                  key=lambda found: (found[0].line, found[0].col))
+    return Checked(model, [p for p, _ in dead], [p for p, batch in dead if batch])
 
 
 def load_file(path: str | FilePath, overrides: list[Override] | None = None) -> ScenarioFile:
     """Load and check the scenario file at ``path``."""
     return load_document(read_file(str(path)), overrides)
+
+
+def check_file(path: str | FilePath, overrides: list[Override] | None = None) -> Checked:
+    """Load and check the scenario file at ``path``, with its warnings."""
+    return check_document(read_file(str(path)), overrides)
 
 
 def load_text(text: str, source: str = "<text>", overrides: list[Override] | None = None) -> ScenarioFile:

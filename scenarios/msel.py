@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 from typing import NamedTuple
 
+from ballotdrill.scenarios.safetext import csv_cell
 from ballotdrill.scenarios.scenario import Inject, Scenario
 from ballotdrill.scenarios.timefmt import format_clock, format_duration
 
@@ -79,5 +80,6 @@ def write_msel_csv(rows: list[MselRow], path: Path) -> None:
         writer = csv.writer(handle)
         writer.writerow(MSEL_COLUMNS)
         for row in rows:
-            writer.writerow((row.id, row.time, _EVENT_TYPES.get(row.kind, row.kind), row.sender, row.to,
-                             row.event, row.expected, row.notes))
+            writer.writerow([csv_cell(cell) for cell in (
+                row.id, row.time, _EVENT_TYPES.get(row.kind, row.kind), row.sender, row.to, row.event, row.expected,
+                row.notes)])

@@ -9,8 +9,11 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 from ballotdrill.scenarios.distributions import ZERO, Distribution
 from ballotdrill.scenarios.measures import LOWER_IS_BETTER, Interval, MeasureKind, parse_interval
 from ballotdrill.scenarios.structure import Structure
-from ballotdrill.scenarios.timefmt import format_clock, parse_duration
+from ballotdrill.scenarios.timefmt import format_clock, format_duration, parse_duration
 from ballotdrill.scenarios.types import ClockTime, Duration, Level, Model, Name, Severity
+
+MIN_GAP = 1 / 60
+"""Background arrivals without a ``limit`` are at least this far apart on average (one second)."""
 
 IncidentState = Literal["started", "detected", "escalated", "contained", "resolved"]
 
@@ -121,6 +124,9 @@ class Inject(Model):
                 raise ValueError("'every' (background arrivals) cannot be combined with 'at' or 'when'")
             if self.incident is None:
                 raise ValueError("'every' needs an 'incident' to repeat")
+            if self.limit is None and self.every.mean < MIN_GAP:
+                raise ValueError(f"'every' has a mean gap of {format_duration(self.every.mean)} between arrivals, "
+                                 "so time would never advance; make the gap at least 1s or give a 'limit'")
         elif self.at is None and self.when is None:
             raise ValueError("an inject needs 'at' (a time), 'every' (a distribution) or 'when' (a condition)")
         elif self.start is not None or self.end is not None or self.limit is not None:

@@ -46,20 +46,20 @@ class Actor(Model):
     actions: list[Name] = Field(default=[])
     level: Level | None = None
 
-    @model_validator(mode="after")
-    def _shifts_disjoint(self) -> Actor:
+    def shift_overlaps(self) -> list[tuple[int, str]]:
+        """Each shift (by index) that overlaps an earlier one, with what to tell the author."""
         windows = [s.window for s in self.shifts]
-        for i, (a_start, a_len) in enumerate(windows):
-            for j in range(i + 1, len(windows)):
-                b_start, b_len = windows[j]
+        found = []
+        for j, (b_start, b_len) in enumerate(windows):
+            for i in range(j):
+                a_start, a_len = windows[i]
                 # On a 24-hour circle: does either start fall inside the other?
                 if (b_start - a_start) % 1440 < a_len or (a_start - b_start) % 1440 < b_len:
-                    raise ValueError(
-                        f"shifts {i + 1} ({format_clock(a_start)}-{format_clock(a_start + a_len)}) and "
-                        f"{j + 1} ({format_clock(b_start)}-{format_clock(b_start + b_len)}) overlap; "
-                        "give each period of the day one shift"
-                    )
-        return self
+                    found.append((j, f"shifts {i + 1} ({format_clock(a_start)}-{format_clock(a_start + a_len)}) "
+                                     f"and {j + 1} ({format_clock(b_start)}-{format_clock(b_start + b_len)}) overlap; "
+                                     "give each period of the day one shift"))
+                    break
+        return found
 
 
 class Channel(Model):
@@ -190,6 +190,21 @@ class Procedure(Model):
         if step.next is not None:
             return [step.next]
         return [self.steps[index + 1].id] if index + 1 < len(self.steps) else [END]
+
+    def loops_back(self, index: int) -> bool:
+        """Whether some path of successors leads from step ``index`` back to it (so it can run again)."""
+        ids = {s.id: i for i, s in enumerate(self.steps)}
+        seen: set[int] = set()
+        todo = [index]
+        while todo:
+            for name in self.successors(todo.pop()):
+                at = ids.get(name)
+                if at == index:
+                    return True
+                if at is not None and at not in seen:
+                    seen.add(at)
+                    todo.append(at)
+        return False
 
 
 class Structure(Model):

@@ -82,10 +82,14 @@ def resolve_plain(text: str) -> Any:
     if text in _BOOL:
         return _BOOL[text]
     if len(text) <= MAX_NUMBER_DIGITS:
+        digits = text.replace("_", "")
         if _INT.match(text):
-            return int(text.replace("_", ""), 0) if text[:2] in ("0x", "0o") else int(text.replace("_", ""))
+            try:
+                return int(digits, 0) if text[:2] in ("0x", "0o") else int(digits)
+            except ValueError:  # a prefix without digits (0x_): not a number, so text
+                return text
         if _FLOAT.match(text) and any(c.isdigit() for c in text):
-            return float(text.replace("_", ""))
+            return float(digits)
         if text.lower() in _SPECIAL_FLOAT:
             return _SPECIAL_FLOAT[text.lower()]
     return text
@@ -135,6 +139,15 @@ def parse(text: str, source: str) -> Document:
         problem = exc.problem or "invalid YAML"
         if exc.context and exc.problem:
             problem = f"{exc.problem} ({exc.context})"
+        opened = exc.context_mark
+        if (exc.context and exc.context.startswith("while parsing a flow") and opened and exc.problem_mark
+                and exc.problem_mark.line > opened.line):  # left open: the error shows on a later line
+            bracket = "{" if "mapping" in exc.context else "["
+            problem = (f"this '{bracket}' is never closed ({exc.problem} at line {exc.problem_mark.line + 1}); "
+                       f"close it with '{'}' if bracket == '{' else ']'}'")
+            mark = opened
+        if "mapping values are not allowed" in problem:
+            problem += "; put quotes around text that holds ': ' (e.g. text: \"Note: polls close\")"
         line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         lines = text.splitlines()
         if mark and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from cli_helpers import in_process
 from typer.testing import CliRunner
 
 from ballotdrill import cli
@@ -69,7 +70,7 @@ CASES: dict[str, Case] = {
     "decisions-missing": Case(("run", "--file", "mini.yaml", "--decisions", "nope.json", "--out", "never-3"),
                               ("nope.json: cannot read the decisions file",)),
     "decisions-not-json": Case(("run", "--file", "mini.yaml", "--decisions", "broken.json"),
-                               ("broken.json: cannot read the decisions file",)),
+                               ("broken.json:1:2: not valid JSON",)),
     "decisions-not-a-mapping": Case(("run", "--file", "mini.yaml", "--decisions", "list.json"),
                                     ("list.json: a decisions file is a JSON object of request key to option",)),
     "file-missing": Case(("run", "--file", "missing.yaml"), ("missing.yaml", "cannot read")),
@@ -137,21 +138,6 @@ def fresh(work: Path) -> Results:
     with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
         futures = {name: pool.submit(_bd, CASES[name].args, work) for name in IN_A_FRESH_INTERPRETER}
         return {name: future.result() for name, future in futures.items()}
-
-
-def in_process(args: tuple[str, ...], work: Path, monkeypatch: pytest.MonkeyPatch,
-               capsys: pytest.CaptureFixture[str]) -> subprocess.CompletedProcess[str]:
-    """``cli.main()`` with ``args`` as its command line, from ``work``; its exit status and output."""
-    monkeypatch.chdir(work)
-    monkeypatch.setattr(sys, "argv", ["ballotdrill", *args])
-    capsys.readouterr()
-    code: int | str | None = 0
-    try:
-        cli.main()
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return subprocess.CompletedProcess(list(args), code if isinstance(code, int) else 1, out, err)
 
 
 def assert_one_line(name: str, result: subprocess.CompletedProcess[str]) -> None:

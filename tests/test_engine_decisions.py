@@ -53,9 +53,9 @@ def test_recorded_decisions_are_replayed_by_key() -> None:
 def test_a_recorded_answer_that_is_not_an_option_is_refused_before_the_run(tmp_path: Path) -> None:
     with pytest.raises(RunError, match="'surrender' is not an option of step 'decide'"):
         run_exercise(load(_decision_file()), "s", seed=1, decisions={"X1:p:decide:1": "surrender"})
-    # a key for an incident that never occurs fits the structure: it is simply never asked
-    events = checked(_decision_file(), decisions={"Z9:p:decide:1": "stop"})
-    assert _decisions(events) == [(at("10:10"), "X1:p:decide:1", "go", "default")]
+    # a key for an incident the scenario never starts would silently replay the default: refused too
+    with pytest.raises(RunError, match="names incident 'Z9', which this scenario never starts"):
+        run_exercise(load(_decision_file()), "s", seed=1, decisions={"Z9:p:decide:1": "stop"})
     # the record is kept with the run
     recorded = {"X1:p:decide:1": "stop"}
     run_exercise(load(_decision_file()), "s", seed=1, decisions=recorded, out=tmp_path / "r")

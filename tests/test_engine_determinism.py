@@ -14,6 +14,7 @@ from engine_helpers import ROOT, check_invariants, file_of, library, load
 import ballotdrill.journal.store
 from ballotdrill import scenarios
 from ballotdrill.exercise import RunError, run_exercise
+from ballotdrill.exercise.decisions import check_record
 from ballotdrill.exports import write_jsonl
 from ballotdrill.journal import JOURNAL_FILE, read_events, read_meta
 
@@ -27,21 +28,25 @@ import json, sys
 from pathlib import Path
 from ballotdrill import scenarios
 from ballotdrill.exercise import run_exercise
+from ballotdrill.exercise.decisions import check_record
 from ballotdrill.exports import write_jsonl
 out = Path(sys.argv[1])
 doc = scenarios.load_file(scenarios.library_path())
 decisions = json.loads(sys.argv[2])
 for name in doc.scenarios:
+    fits = {} if check_record(decisions, doc.structure, doc.scenarios[name]) else decisions
     for seed in (1, 7):
-        events = run_exercise(doc, name, seed=seed, decisions=decisions).events
+        events = run_exercise(doc, name, seed=seed, decisions=fits).events
         write_jsonl(events, out / f"{name}-{seed}.jsonl")
 """
 
 
 def _jsonl_in_process(out: Path, decisions: dict[str, str]) -> None:
     for name in NAMES:
+        # a record is refused where its keys cannot occur (another scenario's incidents): those replay none
+        fits = {} if check_record(decisions, LIBRARY.structure, LIBRARY.scenarios[name]) else decisions
         for seed in (1, 7):
-            events = run_exercise(LIBRARY, name, seed=seed, decisions=decisions).events
+            events = run_exercise(LIBRARY, name, seed=seed, decisions=fits).events
             write_jsonl(events, out / f"{name}-{seed}.jsonl")
 
 

@@ -292,7 +292,7 @@ scenarios:
 def test_a_batch_loop_that_takes_no_time_is_refused_where_it_starts() -> None:
     problem = only_problem(LOOP)
     assert (problem.line, problem.col) == (11, 11)
-    assert "loops through steps that take no time (look -> choose -> look)" in problem.message
+    assert "loops through steps that take no time (look -> choose -> look: 0m per pass" in problem.message
     assert "give one of them a duration or change the decision's default" in problem.message
 
 

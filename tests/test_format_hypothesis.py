@@ -144,6 +144,7 @@ def scenarios_for(draw: st.DrawFn, structure: dict[str, Any]) -> dict[str, Any]:
         elif kind == "every":
             a, b = sorted(draw(st.lists(inside, min_size=2, max_size=2, unique=True)))
             inject = {"every": draw(distributions()), "from": clock(a), "to": clock(b),
+                      "limit": draw(st.integers(1, 99)),
                       "incident": {"type": draw(NAMES), "severity": draw(st.integers(1, 4))}}
         else:
             if not incident_ids:

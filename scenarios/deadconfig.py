@@ -1,0 +1,82 @@
+"""Warnings for configuration that can never take effect: valid, but dead.
+
+A procedure whose trigger type no incident has (``cyber_outrage`` for ``cyber_outage``) never
+runs, and an objective on it reads 100 % on time. These are warnings, not errors: a shared
+structure may hold playbooks for incidents a given file does not script. ``validate --strict``
+makes them errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import NamedTuple
+
+from ballotdrill.scenarios.scenario import Incident, ScenarioFile
+from ballotdrill.scenarios.structure import Procedure
+from ballotdrill.scenarios.suggest import did_you_mean
+from ballotdrill.scenarios.types import LEVELS
+from ballotdrill.scenarios.yamlread import Path
+
+Finding = tuple[Path, str]
+
+
+class Dead(NamedTuple):
+    """One piece of dead configuration: where, what, and whether it changes what a batch run does."""
+
+    path: Path
+    message: str
+    batch: bool
+    """False for what only a live player could reach (an action no procedure listens to)."""
+
+
+def warnings(doc: ScenarioFile) -> list[Dead]:
+    """Every piece of dead configuration in ``doc``, each with the data path it concerns."""
+    incidents = [inj.incident for sc in doc.scenarios.values() for inj in sc.injects if inj.incident is not None]
+    scripted = {inj.action.name for sc in doc.scenarios.values() for inj in sc.injects if inj.action is not None}
+    found = [Dead(path, message, True) for path, message in _procedures(doc, incidents)]
+    found += [Dead(path, message, action in scripted) for path, message, action in _unheard_actions(doc)]
+    return list(dict.fromkeys(found))
+
+
+def _procedures(doc: ScenarioFile, incidents: list[Incident]) -> Iterator[Finding]:
+    types = sorted({i.type for i in incidents})
+    top_level = max([LEVELS.index(i.level) for i in incidents]
+                    + [LEVELS.index(s.escalate) for p in doc.structure.procedures.values()
+                       for s in p.steps if s.escalate is not None], default=-1)
+    for name, proc in doc.structure.procedures.items():
+        path: Path = ("structure", "procedures", name, "trigger")
+        trig = proc.trigger
+        dead = [t for t in trig.types if t not in types]
+        for t in dead:
+            where = (*path, "type") if isinstance(trig.type, str) else (*path, "type", trig.types.index(t))
+            hint = did_you_mean(t, types) or (f" (incident types in this file: {', '.join(types)})" if types else "")
+            yield where, f"procedure '{name}' is triggered by type '{t}', which no incident in this file has{hint}"
+        if dead and len(dead) == len(trig.types):
+            continue
+        reason = _never_starts(proc, incidents, top_level)
+        if reason:
+            yield path, f"procedure '{name}' never starts: {reason}"
+
+
+def _never_starts(proc: Procedure, incidents: list[Incident], top_level: int) -> str:
+    """Why no incident of the file can start ``proc`` (empty if one can)."""
+    trig = proc.trigger
+    if trig.types:
+        matching = [i for i in incidents if i.type in trig.types]
+        if not any(i.severity >= trig.min_severity for i in matching):
+            return (f"no incident of type {'/'.join(trig.types)} has severity {trig.min_severity} or more "
+                    f"(highest: {max(i.severity for i in matching)})")
+    if trig.level is not None and LEVELS.index(trig.level) > top_level:
+        return f"no incident starts at or is escalated to level '{trig.level}'"
+    return ""
+
+
+def _unheard_actions(doc: ScenarioFile) -> Iterator[tuple[Path, str, str]]:
+    heard = sorted({p.trigger.action for p in doc.structure.procedures.values() if p.trigger.action is not None})
+    for aname, actor in doc.structure.actors.items():
+        for n, action in enumerate(actor.actions):
+            if action not in heard:
+                hint = did_you_mean(action, heard)
+                yield (("structure", "actors", aname, "actions", n),
+                       f"actor '{aname}' lists action '{action}', which no procedure's trigger names, so taking it "
+                       f"starts nothing{hint}", action)

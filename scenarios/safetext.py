@@ -1,0 +1,61 @@
+"""User text made harmless for where it is shown: a terminal, a spreadsheet cell, Markdown.
+
+Scenario files, decisions files and run folders come from anyone. Their text must never
+smuggle a terminal escape sequence (clear the screen, rewrite a line, set the clipboard),
+a spreadsheet formula (``=HYPERLINK(...)``) or a Markdown link or image (a remote fetch
+when the report is rendered). Every front end and writer calls these; none escapes by hand.
+"""
+
+from __future__ import annotations
+
+import re
+
+CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+"""C0 and C1 controls, DEL, and the bidirectional overrides that reorder what a reader sees."""
+
+_CONTROL_BUT_NEWLINE = re.compile(CONTROL_CHARS.pattern.replace(r"\x00-\x1f", r"\x00-\x09\x0b-\x1f"))
+
+
+def _escaped(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def terminal_text(text: object, *, newlines: bool = False) -> str:
+    """``text`` with every control character shown as an escape (``\\x1b``); ``newlines`` keeps line breaks."""
+    pattern = _CONTROL_BUT_NEWLINE if newlines else CONTROL_CHARS
+    return pattern.sub(_escaped, str(text))
+
+
+_BEYOND_JSON = re.compile(CONTROL_CHARS.pattern.replace(r"\x00-\x1f", ""))
+
+
+def json_output(text: str) -> str:
+    """JSON text (from ``json.dumps``) with the controls JSON leaves raw (DEL, C1, bidi) as ``\\u`` escapes."""
+    return _BEYOND_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet reads as the start of a formula (OWASP's list for CSV injection)."""
+
+
+def csv_cell(value: object) -> str:
+    """A CSV cell that a spreadsheet shows as text: a leading ``'`` before a would-be formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+_MARKDOWN_ACTIVE = re.compile(r"[\\`\[\]]")
+
+
+def markdown_text(text: object) -> str:
+    """``text`` as literal Markdown on one line (also inside a table cell).
+
+    HTML is escaped as entities (no tags, no autolinks), ``[``, ``]``, backticks and
+    backslashes are backslash-escaped (no link, image or reference definition can form),
+    ``|`` cannot end a table cell, line breaks become spaces and controls are shown escaped.
+    """
+    out = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    out = _MARKDOWN_ACTIVE.sub(lambda m: "\\" + m.group(), out)
+    out = out.replace("|", "\\|").replace("\r\n", " ").replace("\r", " ").replace("\n", " ")
+    return terminal_text(out)
