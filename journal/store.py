@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Protocol
 
 from ballotdrill.journal.events import KIND_VALUES, Data, Event, Kind, Row, encode_data, unpack
+from ballotdrill.scenarios.errors import BallotdrillError
 
 
 class JournalError(Exception):
@@ -143,16 +144,33 @@ class SqliteSink:
             self.db = None
 
 
+ROW_BUDGET = 20_000_000
+"""A run stops past this many journal rows (about 2 GB of SQLite): no exercise needs more."""
+STALL_ROWS = 200_000
+"""A run stops when this many rows in a row are journalled at one simulated instant: time has stopped."""
+
+
+class RunawayError(BallotdrillError):
+    """A run stopped because simulated time stopped advancing or its journal outgrew the row budget."""
+
+
 class Journal:
-    """Collects rows and hands them to a sink in numbered batches (``batch=1`` writes each one through)."""
+    """Collects rows and hands them to a sink in numbered batches (``batch=1`` writes each one through).
 
-    __slots__ = ("batch", "rows", "sink", "written")
+    A second line of defence behind validation: a run whose time stops advancing, or whose journal
+    passes ``budget`` rows, stops with :class:`RunawayError` (the rows so far are kept).
+    """
 
-    def __init__(self, sink: Sink, batch: int = 8192) -> None:
+    __slots__ = ("batch", "budget", "rows", "sink", "stall_rows", "stall_t", "written")
+
+    def __init__(self, sink: Sink, batch: int = 8192, budget: int = ROW_BUDGET) -> None:
         self.sink = sink
         self.batch = batch
+        self.budget = budget
         self.written = 0
         self.rows: list[Row] = []
+        self.stall_t: float | None = None
+        self.stall_rows = 0
 
     def record(self, t: float, kind: Kind, incident: str | None = None, actor: str | None = None,
                step: str | None = None, data: Data = None) -> None:
@@ -169,10 +187,26 @@ class Journal:
 
     def flush(self) -> None:
         """Hand the buffered rows to the sink (the buffer list is kept: hot paths hold its ``append``)."""
-        if self.rows:
-            self.sink.write(self.written, self.rows)
-            self.written += len(self.rows)
-            self.rows.clear()
+        rows = self.rows
+        if rows:
+            first, last, count = rows[0][0], rows[-1][0], len(rows)
+            self.sink.write(self.written, rows)
+            self.written += count
+            rows.clear()
+            if first == last and first == self.stall_t:
+                self.stall_rows += count
+            else:
+                self.stall_t, self.stall_rows = last, (count if first == last else 0)
+            self._check_runaway()
+
+    def _check_runaway(self) -> None:
+        if self.stall_rows >= STALL_ROWS:
+            raise RunawayError(
+                f"the run stopped: simulated time stayed at minute {self.stall_t:g} for {self.stall_rows:,} journal "
+                "rows, so it would never end; look for arrivals or a loop of steps that take no time")
+        if self.written > self.budget:
+            raise RunawayError(f"the run stopped: its journal passed {self.budget:,} rows, more than any exercise "
+                               "needs; look for arrivals far too frequent or a loop that never ends")
 
     def flush_if_full(self) -> None:
         """Flush once a batch has gathered; for callers that append to :attr:`rows` directly."""

@@ -15,6 +15,8 @@ from cli_helpers import in_process, one_line
 from ballotdrill.application import read_decisions
 from ballotdrill.exercise import RunError, run_exercise
 from ballotdrill.exercise.incidents import IncidentState
+from ballotdrill.journal import Journal, MemorySink
+from ballotdrill.journal.store import RunawayError
 from ballotdrill.scenarios import BallotdrillError, ScenarioError, check_file, load_text
 from ballotdrill.scenarios.safetext import csv_cell, markdown_text, terminal_text
 
@@ -328,3 +330,27 @@ def test_run_report_and_export_carry_no_escape_formula_or_image(tmp_path: Path, 
     with open(tmp_path / "j.csv", encoding="utf-8", newline="") as handle:
         cells = [cell for row in csv.reader(handle) for cell in row]
     assert not [c for c in cells if c.startswith(("=", "+", "-", "@", "\t", "\r"))]
+
+
+# -- the second line of defence: a run that stops advancing ------------------------------------------------
+
+def test_a_journal_refuses_to_grow_past_its_budget_or_to_stall() -> None:
+    journal = Journal(MemorySink(), batch=10, budget=25)
+    for n in range(20):
+        journal.record(float(n), "detected", "X1")
+    with pytest.raises(RunawayError, match="passed 25 rows"):
+        for n in range(20, 40):
+            journal.record(float(n), "detected", "X1")
+    stalled = Journal(MemorySink(), batch=1000)
+    with pytest.raises(RunawayError, match="simulated time stayed at minute 5 for 200,000 journal rows"):
+        for _ in range(300_000):
+            stalled.record(5.0, "detected", "X1")
+    assert stalled.written == 200_000  # what was journalled is kept
+
+
+def test_arrivals_that_validation_lets_through_stop_with_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    text = MINI.replace("{every: 30m, from: \"10:00\", to: \"11:00\", limit: 3,",
+                        "{every: 0m, from: \"10:00\", to: \"11:00\", limit: 1000000000,")
+    line = refused(tmp_path, monkeypatch, capsys, "run", "-f", "s.yaml", "--out", "r", text=text)
+    assert "the run stopped: simulated time stayed at minute 120" in line
