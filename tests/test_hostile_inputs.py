@@ -15,7 +15,7 @@ from cli_helpers import in_process, one_line
 from ballotdrill.application import read_decisions
 from ballotdrill.exercise import RunError, run_exercise
 from ballotdrill.exercise.incidents import IncidentState
-from ballotdrill.journal import Journal, MemorySink
+from ballotdrill.journal import Journal, Kind, MemorySink
 from ballotdrill.journal.store import RunawayError
 from ballotdrill.scenarios import BallotdrillError, ScenarioError, check_file, load_text
 from ballotdrill.scenarios.safetext import csv_cell, markdown_text, terminal_text
@@ -337,14 +337,14 @@ def test_run_report_and_export_carry_no_escape_formula_or_image(tmp_path: Path, 
 def test_a_journal_refuses_to_grow_past_its_budget_or_to_stall() -> None:
     journal = Journal(MemorySink(), batch=10, budget=25)
     for n in range(20):
-        journal.record(float(n), "detected", "X1")
+        journal.record(float(n), Kind.DETECTED, "X1")
     with pytest.raises(RunawayError, match="passed 25 rows"):
         for n in range(20, 40):
-            journal.record(float(n), "detected", "X1")
+            journal.record(float(n), Kind.DETECTED, "X1")
     stalled = Journal(MemorySink(), batch=1000)
     with pytest.raises(RunawayError, match="simulated time stayed at minute 5 for 200,000 journal rows"):
         for _ in range(300_000):
-            stalled.record(5.0, "detected", "X1")
+            stalled.record(5.0, Kind.DETECTED, "X1")
     assert stalled.written == 200_000  # what was journalled is kept
 
 
