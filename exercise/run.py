@@ -14,6 +14,7 @@ from ballotdrill.exercise.decisions import DecisionProvider, RecordedDecisions, 
 from ballotdrill.exercise.engine import Exercise
 from ballotdrill.exercise.errors import RunError
 from ballotdrill.journal import JOURNAL_FILE, Event, Journal, MemorySink, Sink, SqliteSink, read_events
+from ballotdrill.journal.store import RunawayError
 from ballotdrill.scenarios.scenario import ScenarioFile
 from ballotdrill.scenarios.timefmt import format_clock
 
@@ -89,6 +90,8 @@ def run_exercise(doc: ScenarioFile, scenario: str, *, seed: int = 0, until_clock
                     exercise.run(until * k / chunks)
                     progress(exercise.env.now, until)
             exercise.finish()
+    except RunawayError as exc:  # the model never lets time pass: the rows so far are kept, the run is unfinished
+        raise RunError(str(exc)) from None
     finally:
         journal.close()
     return RunResult(scenario, seed, until, memory, out, journal.count)

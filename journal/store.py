@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Protocol
 
 from ballotdrill.journal.events import KIND_VALUES, Data, Event, Kind, Row, encode_data, unpack
-from ballotdrill.scenarios.errors import BallotdrillError
 
 
 class JournalError(Exception):
@@ -150,7 +149,7 @@ STALL_ROWS = 200_000
 """A run stops when this many rows in a row are journalled at one simulated instant: time has stopped."""
 
 
-class RunawayError(BallotdrillError):
+class RunawayError(Exception):
     """A run stopped because simulated time stopped advancing or its journal outgrew the row budget."""
 
 
