@@ -224,7 +224,7 @@ def run(
         task = progress.add_task(f"running {name}", total=1.0)
         result = application.run_to_folder(
             doc, name, seed=seed, folder=folder, until=until, decisions=recorded,
-            source=str(file) if file else "built-in library",
+            source=str(file) if file else "built-in library", overrides=overrides or [],
             progress=lambda done, total: progress.update(task, completed=done / total))
     scores = result.report.scores
     if json_out:

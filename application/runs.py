@@ -172,9 +172,14 @@ class RunOutcome(NamedTuple):
 
 def run_to_folder(doc: ScenarioFile, scenario: str, *, seed: int, folder: Path, until: str | None = None,
                   decisions: Mapping[str, str] | None = None, source: str = "",
-                  progress: Progress | None = None) -> RunOutcome:
-    """Play ``scenario`` in batch into ``folder`` (journal and stored scenario file) and write its reports."""
+                  progress: Progress | None = None, overrides: Sequence[str] = ()) -> RunOutcome:
+    """Play ``scenario`` in batch into ``folder`` (journal and stored scenario file) and write its reports.
+
+    ``overrides``: the ``--set PATH=VALUE`` texts ``doc`` was loaded with, recorded in the run's meta
+    (key ``overrides``, a JSON list) so the report and ``compare`` can say what made this run.
+    """
     result = run_exercise(doc, scenario, seed=seed, until_clock=parse_until(until), out=folder,
-                          decisions=decisions, source=source, progress=progress)
+                          decisions=decisions, source=source, progress=progress,
+                          meta={"overrides": json.dumps(list(overrides))})
     report, _ = write_reports(folder, tuple(REPORT_FILES))
     return RunOutcome(folder, result.count, report)

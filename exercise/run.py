@@ -61,8 +61,12 @@ def resolve_until(doc: ScenarioFile, scenario: str, until_clock: float | None) -
 def run_exercise(doc: ScenarioFile, scenario: str, *, seed: int = 0, until_clock: float | None = None,
                  out: Path | None = None, decisions: Mapping[str, str] | None = None,
                  provider: DecisionProvider | None = None, source: str = "",
-                 progress: Progress | None = None, chunks: int = 50) -> RunResult:
-    """Play ``scenario`` to its end (or ``until_clock``); journal to ``out``/journal.sqlite or to memory."""
+                 progress: Progress | None = None, chunks: int = 50,
+                 meta: Mapping[str, str] | None = None) -> RunResult:
+    """Play ``scenario`` to its end (or ``until_clock``); journal to ``out``/journal.sqlite or to memory.
+
+    ``meta``: more entries for the run folder's meta (e.g. ``overrides``), besides those every run records.
+    """
     until = resolve_until(doc, scenario, until_clock)
     problems = check_record(decisions or {}, doc.structure, doc.scenarios[scenario])
     if problems:
@@ -73,6 +77,7 @@ def run_exercise(doc: ScenarioFile, scenario: str, *, seed: int = 0, until_clock
         sink = memory = MemorySink()
     else:
         sink = _open_folder(out, {
+            **(meta or {}),
             "format": FORMAT_VERSION, "version": __version__, "scenario": scenario, "seed": str(seed), "source": source,
             "document": doc.model_dump_json(by_alias=True), "decisions": json.dumps(dict(decisions or {}),
                                                                                   sort_keys=True)})

@@ -1,24 +1,30 @@
-"""The after-action report (HSEEP AAR/IP outline) as data, and writing it for a run folder.
+"""The after-action report (HSEEP AAR/IP outline) as data, and its sections as view models.
 
-A report is built from the journal and the scenario file alone. It holds no wall-clock
-date: the overview's ``date`` comes from the run's meta (key ``date``) when present.
+A report is built from the journal, the scenario file and the run's meta alone. It holds no
+wall-clock date: the overview's ``date`` comes from the run's meta (key ``date``) when present;
+``overrides`` (the ``--set`` values, JSON) and ``version`` (of the tool) come from the meta too.
 """
 
 from __future__ import annotations
 
+import json
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from statistics import median
 
 from pydantic import Field
 
-from ballotdrill.journal import Event, IncidentStarted, Kind
+from ballotdrill.journal import DecisionMade, DecisionRequested, Event, IncidentStarted, Kind
+from ballotdrill.report.injects import InjectEntry, inject_log
 from ballotdrill.report.narrative import incident_label, narratives
+from ballotdrill.report.story import key_moments
+from ballotdrill.report.view import Section
 from ballotdrill.scenarios.scenario import ScenarioFile
 from ballotdrill.scenarios.structure import Actor
 from ballotdrill.scenarios.timefmt import format_clock
 from ballotdrill.scoring.findings import QUEUE_P90, Analysis, analyse, shift_text
 from ballotdrill.scoring.load import actor_names
-from ballotdrill.scoring.model import Frozen, IncidentTimes, Scores, r3
+from ballotdrill.scoring.model import Frozen, Handoff, Harm, IncidentTimes, Scores, StepResult, r3
 from ballotdrill.scoring.ratings import RATING_NAMES, THRESHOLDS
 from ballotdrill.scoring.score import score
 
@@ -45,21 +51,45 @@ class ObjectiveLine(Frozen):
     target: str
 
 
+class Contact(Frozen):
+    """A point of contact named by the scenario."""
+
+    name: str
+    role: str = ""
+    organisation: str = ""
+    email: str = ""
+    phone: str = ""
+
+
 class Overview(Frozen):
-    """Exercise overview: name, scope, scenario, participants, objectives."""
+    """Exercise overview: name, date, place, sponsor, scope, scenario, participants, objectives, run settings."""
 
     scenario: str
     title: str
     description: str = ""
     basis: list[str] = Field(default_factory=list)
+    exercise_date: str = ""
+    location: str = ""
+    sponsor: str = ""
+    contacts: list[Contact] = Field(default_factory=list)
     structure: str = ""
     structure_description: str = ""
     seed: int | None = None
     date: str | None = None
+    version: str = ""
+    overrides: list[str] = Field(default_factory=list)
     window: str
     participants: list[Participant] = Field(default_factory=list)
     objectives: list[ObjectiveLine] = Field(default_factory=list)
     injects: int = 0
+
+
+class DecisionCount(Frozen):
+    """How the run's decisions were taken (``by`` of ``decision_made``), and how many were still open."""
+
+    total: int = 0
+    by: dict[str, int] = Field(default_factory=dict)
+    pending: int = 0
 
 
 class BackgroundGroup(Frozen):
@@ -80,6 +110,9 @@ class BackgroundGroup(Frozen):
     reach: float = 0.0
     voter_minutes: float = 0.0
     station_minutes: float = 0.0
+    worst_contain: str | None = None
+    """The arrival that took longest to contain (or one still open), for the summary's worst case."""
+    worst_harm: str | None = None
     incidents: list[str] = Field(default_factory=list)
 
 
@@ -89,7 +122,12 @@ class Report(Frozen):
     overview: Overview
     scores: Scores
     analysis: Analysis
+    decisions: DecisionCount = DecisionCount()
+    inject_log: list[InjectEntry] = Field(default_factory=list)
+    moments: dict[str, list[str]] = Field(default_factory=dict)
+    """Per scripted incident, the moments that matter (the story a director reads)."""
     narratives: dict[str, list[str]] = Field(default_factory=dict)
+    """Per scripted incident, one sentence per journal row (the appendix's full event list)."""
     incident_labels: dict[str, str] = Field(default_factory=dict)
     incident_headings: dict[str, str] = Field(default_factory=dict)
     scripted: list[str] = Field(default_factory=list)
@@ -98,6 +136,9 @@ class Report(Frozen):
     rating_scale: dict[str, str] = Field(default_factory=lambda: dict(RATING_NAMES))
     thresholds: list[tuple[str, str, str]] = Field(default_factory=lambda: list(THRESHOLDS))
     finding_thresholds: list[tuple[str, str]] = Field(default_factory=lambda: list(FINDING_THRESHOLDS))
+    sections: list[Section] = Field(default_factory=list, exclude=True)
+    """The report laid out: one view model per section, shown by both renderers (not in ``scores.json``)."""
+    cover: list[str] = Field(default_factory=list, exclude=True)
 
 
 FINDING_THRESHOLDS: list[tuple[str, str]] = [
@@ -113,10 +154,11 @@ FINDING_THRESHOLDS: list[tuple[str, str]] = [
 ]
 
 
-def build_report(events: Sequence[Event], doc: ScenarioFile, scenario_name: str,
-                 meta: Mapping[str, str] | None = None) -> Report:
-    """Score the run and assemble the after-action report."""
+def assemble(events: Sequence[Event], doc: ScenarioFile, scenario_name: str,
+             meta: Mapping[str, str] | None = None) -> Report:
+    """Score the run and gather the report's data (its sections are laid out by :mod:`.build`)."""
     events = sorted(events, key=lambda e: e.seq)
+    meta = meta or {}
     scenario = doc.scenarios[scenario_name]
     scores = score(events, doc, scenario_name)
     names = actor_names(doc.structure)
@@ -127,8 +169,10 @@ def build_report(events: Sequence[Event], doc: ScenarioFile, scenario_name: str,
     structure = doc.structure
     overview = Overview(
         scenario=scenario_name, title=scenario.title, description=scenario.description, basis=list(scenario.basis),
+        exercise_date=scenario.date, location=scenario.location, sponsor=scenario.sponsor,
+        contacts=[Contact(**c.model_dump()) for c in scenario.contacts],
         structure=structure.name, structure_description=structure.description, seed=scores.seed,
-        date=(meta or {}).get("date") or None,
+        date=meta.get("date") or None, version=meta.get("version", ""), overrides=_overrides(meta),
         window=f"{format_clock(scenario.start)} to {format_clock(scenario.end)}",
         participants=[_participant(k, a) for k, a in structure.actors.items()],
         objectives=[ObjectiveLine(id=o.id, capability=o.capability, description=o.description,
@@ -136,13 +180,55 @@ def build_report(events: Sequence[Event], doc: ScenarioFile, scenario_name: str,
                     for o in scenario.objectives],
         injects=len(scenario.injects),
     )
-    scripted = sorted((i for i in scores.incidents if not i.background), key=lambda i: (i.started_at, i.incident))
+    scripted = [i.incident for i in sorted((i for i in scores.incidents if not i.background),
+                                           key=lambda i: (i.started_at, i.incident))]
     headings = {i.incident: f"{i.incident}: {i.title}" if i.title else labels.get(i.incident, i.incident)
                 for i in scores.incidents}
     return Report(overview=overview, scores=scores, analysis=analyse(scores, names, structure),
-                  narratives=narratives(events, names, scores.start), incident_labels=labels,
-                  incident_headings=headings, scripted=[i.incident for i in scripted],
+                  decisions=_decisions(events), moments=_moments(events, scores, set(scripted), names),
+                  inject_log=inject_log(scenario, events, scores.incidents, scores.harm, names, scores.start,
+                                        scores.until),
+                  narratives=narratives([e for e in events if e.incident is None or e.incident in set(scripted)],
+                                        names, scores.start),
+                  incident_labels=labels, incident_headings=headings, scripted=scripted,
                   background=background_groups(scores), actor_names=names)
+
+
+def _overrides(meta: Mapping[str, str]) -> list[str]:
+    """The ``--set`` overrides recorded in the run's meta (a JSON list), or none."""
+    try:
+        value = json.loads(meta.get("overrides") or "[]")
+    except ValueError:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+def _decisions(events: Sequence[Event]) -> DecisionCount:
+    made_rows = [e.fields(DecisionMade) for e in events if e.kind == Kind.DECISION_MADE]
+    made = Counter(str(m.by or "default") for m in made_rows)
+    asked = {e.fields(DecisionRequested).request for e in events if e.kind == Kind.DECISION_REQUESTED}
+    answered = {m.request for m in made_rows}
+    return DecisionCount(total=sum(made.values()), by=dict(sorted(made.items())), pending=len(asked - answered))
+
+
+def _moments(events: Sequence[Event], scores: Scores, scripted: set[str],
+             names: dict[str, str]) -> dict[str, list[str]]:
+    rows: dict[str, list[Event]] = {k: [] for k in scripted}
+    for e in events:
+        if e.incident in rows:
+            rows[e.incident].append(e)
+    steps: dict[str, list[StepResult]] = {k: [] for k in scripted}
+    for s in scores.steps:
+        if s.incident in steps:
+            steps[s.incident].append(s)
+    chains: dict[str, list[Handoff]] = {k: [] for k in scripted}
+    for h in scores.handoffs:
+        if h.incident in chains:
+            chains[h.incident].append(h)
+    harm = {h.incident: h for h in scores.harm}
+    return {i.incident: key_moments(i, rows[i.incident], steps[i.incident], chains[i.incident], harm.get(i.incident),
+                                    names, scores.start, scores.until)
+            for i in sorted(scores.incidents, key=lambda i: (i.started_at, i.incident)) if i.incident in scripted}
 
 
 def _participant(key: str, actor: Actor) -> Participant:
@@ -179,5 +265,20 @@ def background_groups(scores: Scores) -> list[BackgroundGroup]:
             median_detect=mid([i.to_detect for i in incs]), median_contain=mid([i.to_contain for i in incs]),
             median_resolve=mid([i.to_resolve for i in incs]),
             reach=r3(sum(h.reach for h in harms)), voter_minutes=r3(sum(h.voter_minutes for h in harms)),
-            station_minutes=r3(sum(h.station_minutes for h in harms)), incidents=[i.incident for i in incs]))
+            station_minutes=r3(sum(h.station_minutes for h in harms)), worst_contain=_slowest(incs, harm),
+            worst_harm=_most_harm(harms), incidents=[i.incident for i in incs]))
     return out
+
+
+def _slowest(incs: list[IncidentTimes], harm: dict[str, Harm]) -> str | None:
+    """The arrival still open (the earliest) or, if none, the one that took longest to contain."""
+    still = [i for i in incs if i.incident in harm and harm[i.incident].open]
+    if still:
+        return still[0].incident
+    timed = [i for i in incs if i.to_contain is not None]
+    return max(timed, key=lambda i: (i.to_contain or 0.0, i.incident)).incident if timed else None
+
+
+def _most_harm(harms: list[Harm]) -> str | None:
+    worst = max(harms, key=lambda h: (h.reach + h.voter_minutes + h.station_minutes, h.incident), default=None)
+    return worst.incident if worst is not None and worst.nonzero else None

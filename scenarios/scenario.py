@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Literal, cast
+from datetime import date
+from typing import Annotated, Literal, cast
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 
 from ballotdrill.scenarios.distributions import ZERO, Distribution
 from ballotdrill.scenarios.measures import LOWER_IS_BETTER, Interval, MeasureKind, parse_interval
@@ -228,12 +229,38 @@ class Polls(Model):
         return self
 
 
+class Contact(Model):
+    """A point of contact for the exercise (the AAR/IP's overview lists them)."""
+
+    name: str = Field(min_length=1)
+    role: str = ""
+    organisation: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+def _iso_date(value: object) -> object:
+    if isinstance(value, str) and value:
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"'date' must be a calendar date YYYY-MM-DD, e.g. 2024-06-09 (got {value!r})") from None
+        if len(value) != 10:
+            raise ValueError(f"'date' must be a calendar date YYYY-MM-DD, e.g. 2024-06-09 (got {value!r})")
+    return value
+
+
 class Scenario(Model):
     """One exercise: a window of time, its MSEL and its objectives."""
 
     title: str
     description: str = ""
     basis: list[str] = Field(default=[])
+    date: Annotated[str, AfterValidator(_iso_date)] = ""
+    """The exercise date (election day D), ``YYYY-MM-DD``; shown in the report's overview."""
+    location: str = ""
+    sponsor: str = ""
+    contacts: list[Contact] = Field(default=[])
     start: ClockTime
     end: ClockTime
     polls: Polls | None = None

@@ -33,8 +33,12 @@ def test_report_dom_in_headless_chromium(tmp_path: Path) -> None:
     dom = subprocess.run([*base, "--dump-dom", html.as_uri()], capture_output=True, text=True, timeout=120,
                          check=True).stdout
     for section in ("key-findings", "overview", "objectives", "incidents", "handoffs", "load", "analysis",
-                    "improvement-plan", "thresholds"):
+                    "inject-log", "improvement-plan", "thresholds", "steps", "event-log"):
         assert f'id="{section}"' in dom
+    details = re.findall(r"<details\b[^>]*>", dom)
+    assert {'<details class="background" id="events-D1">', '<details class="background" id="events-N1">'} <= set(
+        details)
+    assert not any(" open" in d for d in details)  # the full event list stays collapsed until opened
     charts = re.findall(r"<svg\b.*?</svg>", dom, flags=re.S)
     assert len(charts) == 3
     for chart in charts:

@@ -43,18 +43,24 @@ def test_background_arrivals_are_summarised_per_inject_after_the_scripted_incide
     assert (group.inject, group.title, group.count, group.open) == ("B9", "Voting computer does not start", 3, 1)
     assert (group.median_detect, group.median_contain, group.median_resolve) == (10.0, 30.0, 30.0)
     assert group.station_minutes == 580.0 and group.incidents == ["B9-1", "B9-2", "B9-3"]
+    assert (group.worst_contain, group.worst_harm) == ("B9-3", "B9-3")
+    assert report.narratives.keys() == report.moments.keys() == {"D1", "N1"}  # arrivals are never narrated
     html = render_html(report)
     scripted_at, details_at = html.index("<h3>Scripted incidents</h3>"), html.index('id="background-B9"')
     assert scripted_at < details_at and "<details open" not in html
     summary = re.search(r'<details class="background" id="background-B9">\s*<summary>(.*?)</summary>', html, re.S)
-    assert summary is not None
-    assert "3 arrival(s), 1 open" in summary.group(1) and "median detect 10 min" in summary.group(1)
-    assert "580 station-min" in summary.group(1)
-    assert html.index("<strong>B9-1</strong>") > details_at
+    assert summary is not None and "each of its 3 arrival(s)" in summary.group(1)
+    row = ("<td><strong>B9</strong></td><td>Voting computer does not start</td><td class=\"num\">3</td>"
+           "<td class=\"num\"><span class=\"flag bad\">1</span></td><td class=\"num\">10 min</td>"
+           "<td class=\"num\">30 min</td><td class=\"num\">30 min</td><td class=\"num\">580 station-min</td>"
+           "<td>B9-3 still open at the end (since 14:20)</td>")
+    assert row in html and html.index(row) < details_at < html.index("<strong>B9-1</strong>")
     md = render_markdown(report)
-    assert "| B9 | Voting computer does not start | 3 | 1 | 10 min | 30 min | 30 min | 0 | 0 | 580 |" in md
-    assert md.index("### Scripted incidents") < md.index("### Background arrivals") < md.index("#### Arrivals of B9")
-    assert md.index("| D1 | cyber_outage") < md.index("| B9-1 | equipment_failure")
+    assert ("| **B9** | Voting computer does not start | 3 | **1** | 10 min | 30 min | 30 min | 580 station-min "
+            "| B9-3 still open at the end (since 14:20) |") in md
+    assert md.index("### Scripted incidents") < md.index("### Background arrivals")
+    assert "B9-1" not in md  # one row per inject, never one per arrival
+    assert "B9-1" not in " ".join(" ".join(v) for v in report.moments.values())
 
 
 def test_a_run_without_background_has_no_background_block() -> None:
@@ -72,7 +78,7 @@ def test_participants_show_staff_with_their_shifts() -> None:
     assert staff == {"monitoring": "2 (4 06:00–22:00)", "interior": "1",
                      "info": "0 (240 08:00–18:00, 2 18:00–20:00)"}
     assert '<td class="num">0 (240 08:00–18:00, 2 18:00–20:00)</td>' in render_html(report)
-    assert "| info | 0 (240 08:00–18:00, 2 18:00–20:00) |" in render_markdown(report)
+    assert "| `info` | 0 (240 08:00–18:00, 2 18:00–20:00) |" in render_markdown(report)
 
 
 def test_failing_channel_with_a_fallback_is_told_to_use_it_first() -> None:

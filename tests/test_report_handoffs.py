@@ -108,9 +108,9 @@ def test_links_table_lists_every_link_in_html_and_markdown() -> None:
     assert table.group(0).count('<span class="flag bad">1 lost</span>') == 2
     md = render_markdown(report)
     assert "### Links between actors" in md
-    assert ("| Monitoring cell | FPS Interior elections | phone, secure-mail | 2 | 8 min | 13 min | **1** | 0 |  |"
-            in md)
-    assert "| info | Monitoring cell | secure-mail | 1 | — | — | 0 | **1** | 1 ping-pong |" in md
+    assert ("| Monitoring cell | FPS Interior elections | phone, secure-mail | 2 | 8 min | 13 min | **1 failed** | 0 "
+            "|  |" in md)
+    assert "| info | Monitoring cell | secure-mail | 1 | — | — | 0 | **1 lost** | 1 ping-pong |" in md
 
 
 def test_a_run_without_handoffs_says_so() -> None:

@@ -16,8 +16,8 @@ from ballotdrill.report import Report, build_report, render_html, render_json, r
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
-SECTIONS = ("key-findings", "overview", "objectives", "incidents", "handoffs", "load", "analysis",
-            "improvement-plan", "thresholds", "steps")
+SECTIONS = ("key-findings", "overview", "objectives", "incidents", "handoffs", "load", "analysis", "inject-log",
+            "improvement-plan", "thresholds", "steps", "event-log")
 
 
 def _report() -> Report:
@@ -41,15 +41,17 @@ def test_markdown_follows_the_outline() -> None:
     headings = [line for line in md.splitlines() if line.startswith("## ")]
     assert headings == ["## Key findings", "## 1. Exercise overview", "## 2. Objectives and capability ratings",
                         "## 3. Incidents: timeline and narrative", "## 4. Handoff chains", "## 5. Load per actor",
-                        "## 6. Analysis of capabilities", "## Appendix A. Improvement plan",
-                        "## Appendix B. Rating thresholds and definitions", "## Appendix C. Steps against targets"]
-    assert "| O1 | Public information and warning |" in md
+                        "## 6. Analysis of capabilities", "## 7. Inject log", "## Appendix A. Improvement plan",
+                        "## Appendix B. Rating thresholds and definitions", "## Appendix C. Steps against targets",
+                        "## Appendix D. Event list of the scripted incidents"]
+    assert "| **O1** | Public information and warning |" in md
 
 
 def test_json_is_the_whole_report_with_sorted_keys() -> None:
     text = render_json(_report())
     data = json.loads(text)
-    assert set(data) >= {"overview", "scores", "analysis", "narratives", "thresholds"}
+    assert set(data) >= {"overview", "scores", "analysis", "narratives", "moments", "inject_log", "thresholds"}
+    assert "sections" not in data
     assert text == json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
     assert data["scores"]["objectives"][0]["rating"] == "M"
 

@@ -37,7 +37,8 @@ def test_every_library_scenario_reports(name: str) -> None:
     assert "<script" not in html.lower() and html.count("<svg") == 3
     assert len(report.scores.objectives) == len(DOC.scenarios[name].objectives)
     assert {o.rating for o in report.scores.objectives} <= {"P", "S", "M", "U"}
-    assert list(report.narratives) == [i.incident for i in report.scores.incidents]
+    assert list(report.narratives) == list(report.moments) == report.scripted
+    assert {e.id for e in report.inject_log} == set(DOC.scenarios[name].inject_ids())
     assert render_markdown(report).startswith("# After-action report")
     json.loads(render_json(report))
     log = to_ocel(events, DOC, name)

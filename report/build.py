@@ -1,0 +1,31 @@
+"""Building the after-action report: gather its data, then lay out each section once for every renderer."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from ballotdrill.journal import Event
+from ballotdrill.report import sections_back as back
+from ballotdrill.report import sections_front as front
+from ballotdrill.report import sections_incidents as incidents
+from ballotdrill.report.report import Report, assemble
+from ballotdrill.report.view import Context, Section
+from ballotdrill.scenarios.scenario import ScenarioFile
+
+
+def build_report(events: Sequence[Event], doc: ScenarioFile, scenario_name: str,
+                 meta: Mapping[str, str] | None = None) -> Report:
+    """Score the run and assemble the after-action report, its sections laid out (HSEEP AAR/IP outline)."""
+    report = assemble(events, doc, scenario_name, meta)
+    return report.model_copy(update={"sections": sections(report), "cover": front.cover(report)})
+
+
+def sections(report: Report) -> list[Section]:
+    """Every section of ``report`` in reading order: key findings, 1–7, appendices A–D."""
+    ctx = Context(report.actor_names, report.scores.start)
+    return [
+        front.key_findings(report), front.overview(report, ctx), front.objectives(report),
+        incidents.incidents_section(report, ctx), back.handoffs_section(report, ctx), back.load_section(report),
+        back.analysis_section(report), incidents.inject_log_section(report), back.plan_appendix(report),
+        back.thresholds_appendix(report), back.steps_appendix(report, ctx), incidents.event_log_appendix(report),
+    ]

@@ -1,0 +1,121 @@
+"""The inject log: every MSEL inject, whether it was delivered, what was expected and what the journal shows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from pydantic import Field
+
+from ballotdrill.journal import ActionTaken, Contained, Event, InjectDelivered, Kind
+from ballotdrill.scenarios.msel import msel_rows
+from ballotdrill.scenarios.scenario import Scenario
+from ballotdrill.scoring.model import Frozen, Harm, IncidentTimes
+from ballotdrill.scoring.text import clock, minutes
+
+_TYPES = {"timed": "inject", "background": "inject (repeating)", "contingency": "contingency inject"}
+
+
+class InjectEntry(Frozen):
+    """One MSEL row against the run."""
+
+    id: str
+    time: str
+    type: str
+    to: str = ""
+    event: str
+    status: str
+    delivered: bool
+    expected: str = ""
+    observed: str = ""
+    evidence: list[int] = Field(default_factory=list)
+
+
+def inject_log(scenario: Scenario, events: Sequence[Event], incidents: Sequence[IncidentTimes],
+               harm: Sequence[Harm], names: dict[str, str], start: float, until: float | None) -> list[InjectEntry]:
+    """Each inject of ``scenario`` in MSEL order, with its delivery and what followed."""
+    by_id = dict(zip(scenario.inject_ids(), scenario.injects, strict=True))
+    delivered = {e.fields(InjectDelivered).inject: e for e in events if e.kind == Kind.INJECT_DELIVERED}
+    actions = [(e, scripted.action) for e in events
+               if e.kind == Kind.ACTION_TAKEN and (scripted := e.fields(ActionTaken)).by == "scenario"]
+    per_inject: dict[str, list[IncidentTimes]] = {}
+    for inc in incidents:
+        per_inject.setdefault(inc.inject, []).append(inc)
+    open_ids = {h.incident for h in harm if h.open}
+    how = {e.incident: e.fields(Contained).how for e in events if e.kind == Kind.CONTAINED}
+
+    def who(key: str | None) -> str:
+        return names.get(key or "", key or "")
+
+    def at(t: float | None) -> str:
+        return clock(start, t)
+
+    stopped = "" if until is None else f" (the run stopped at {at(until)})"
+    out: list[InjectEntry] = []
+    for row in msel_rows(scenario):
+        inject = by_id[row.id]
+        to = who(row.to) if row.to else ""
+        base = {"id": row.id, "time": row.time, "type": _TYPES.get(row.kind, row.kind), "to": to, "event": row.event,
+                "expected": row.expected}
+        if inject.every is not None:
+            arrivals = per_inject.get(row.id, [])
+            observed = _arrivals_text(arrivals, open_ids) if arrivals else ""
+            out.append(InjectEntry(**base, status=f"{len(arrivals)} arrival(s)", delivered=bool(arrivals),
+                                   observed=observed, evidence=[a.evidence[0] for a in arrivals[:1] if a.evidence]))
+            continue
+        if inject.action is not None:
+            act = inject.action
+            taken = next((e for e, name in actions if e.actor == act.actor and name == act.name
+                          and e.incident == act.incident), None)
+            if taken is not None:
+                out.append(InjectEntry(**base, status=f"delivered {at(taken.t)}", delivered=True,
+                                       observed=f"{who(act.actor)} took '{act.name}'", evidence=[taken.seq]))
+            else:
+                out.append(InjectEntry(**base, status=_not_released(inject.when is not None, stopped),
+                                       delivered=False))
+            continue
+        row_event = delivered.get(row.id)
+        if row_event is None:
+            out.append(InjectEntry(**base, status=_not_released(inject.when is not None, stopped), delivered=False))
+            continue
+        status = f"{'released' if inject.when is not None else 'delivered'} {at(row_event.t)}"
+        if inject.message is not None:
+            out.append(InjectEntry(**base, status=status, delivered=True,
+                                   observed=f"message delivered to {who(row_event.actor)}", evidence=[row_event.seq]))
+            continue
+        found = next((i for i in per_inject.get(row.id, []) if i.incident == row_event.incident), None)
+        observed = _incident_text(found, how.get(found.incident), who) if found else ""
+        out.append(InjectEntry(**base, status=status, delivered=True, observed=observed,
+                               evidence=[row_event.seq, *(found.evidence[-1:] if found else [])]))
+    return out
+
+
+def _not_released(contingency: bool, stopped: str) -> str:
+    return "not released (its condition did not hold)" if contingency else f"not reached{stopped}"
+
+
+def _incident_text(inc: IncidentTimes, how: str | None, who: Callable[[str | None], str]) -> str:
+    parts = []
+    if inc.to_detect is None:
+        parts.append("never detected")
+    else:
+        parts.append(f"detected after {minutes(inc.to_detect)}" + (f" by {who(inc.detected_by)}" if inc.detected_by
+                                                                   else ""))
+    parts.append("no response step" if inc.to_first_action is None
+                 else f"first action after {minutes(inc.to_first_action)}")
+    if inc.to_contain is None:
+        parts.append("still open at the end")
+    elif how == "ended":
+        parts.append(f"ended by itself after {minutes(inc.to_contain)}")
+    elif how == "completed":
+        parts.append(f"procedures completed after {minutes(inc.to_contain)}")
+    else:
+        parts.append(f"contained after {minutes(inc.to_contain)}"
+                     + (f" by {who(inc.contained_by)}" if inc.contained_by else ""))
+    return "; ".join(parts)
+
+
+def _arrivals_text(arrivals: Sequence[IncidentTimes], open_ids: set[str]) -> str:
+    handled = sum(a.to_first_action is not None for a in arrivals)
+    still = sum(a.incident in open_ids for a in arrivals)
+    return (f"{handled} of {len(arrivals)} worked on; {still} still open at the end" if still
+            else f"{handled} of {len(arrivals)} worked on; none open at the end")

@@ -1,0 +1,208 @@
+"""The report's back: handoff chains, load, analysis per capability, improvement plan, thresholds, steps."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ballotdrill.report.charts import SLOW_LATENCY, handoff_links
+from ballotdrill.report.report import Report
+from ballotdrill.report.view import Block, Card, Cell, Chart, Context, Details, Heading, Para, Section, Table, cell
+from ballotdrill.scoring.findings import Finding
+from ballotdrill.scoring.model import Handoff, StepResult
+from ballotdrill.scoring.text import evidence_rows, hour_label, minutes, percent
+
+ELEMENTS: dict[str, str] = {
+    "queue": "Organisation", "shift_gap": "Organisation", "channel": "Equipment", "drop": "Equipment",
+    "late_step": "Planning", "slow_work": "Planning", "deadline": "Planning", "ping_pong": "Planning",
+    "upstream": "Planning", "objective": "Planning", "none": "Planning",
+}
+"""The HSEEP capability element (planning, organisation, equipment, training, exercises) a plan item works on,
+from the cause of its finding: staff and shifts are organisation, channels equipment, procedures planning."""
+
+
+def _status(h: Handoff) -> Cell:
+    flags = [f for f, on in (("rerouted", h.rerouted), ("ping-pong", h.ping_pong), ("nobody on duty", h.unstaffed))
+             if on]
+    status = str(h.status).replace("_", " ")
+    return cell(status, tag=", ".join(flags),
+                flag="" if status == "received" and not h.unstaffed else "warn" if status == "in transit" else "bad")
+
+
+def _handoff_table(chains: Sequence[Handoff], ctx: Context) -> Table:
+    return Table(
+        header=["Incident", "Step", "From → to", "Channel", "Sent", "Latency", "Attempts", "Status", "Rows"],
+        numeric=[False, False, False, False, True, True, True, False, False],
+        rows=[[cell(h.incident), cell(h.step), cell(f"{ctx.who(h.sender)} → {ctx.who(h.receiver)}"),
+               cell((h.first_channel or "direct") + (f" → {h.channel or 'direct'}" if h.channel != h.first_channel
+                                                     and h.status == "received" else "")),
+               cell(ctx.at(h.sent_at)), cell(minutes(h.latency)), cell(h.attempts), _status(h),
+               cell(evidence_rows(h.evidence))] for h in chains])
+
+
+def handoffs_section(report: Report, ctx: Context) -> Section:
+    s = report.scores
+    hs = s.handoff_summary
+    background = {i.incident for i in s.incidents if i.background}
+    blocks: list[Block] = [
+        Para(text=f"{hs.total} handoff(s): {hs.received} received, {hs.failed_attempts} failed attempt(s), "
+             f"{hs.reroutes} reroute(s), {hs.ping_pongs} ping-pong(s), {hs.drops} dropped or lost, {hs.unstaffed} into "
+             f"an actor with nobody on duty; mean latency {minutes(hs.mean_latency)}."),
+        Chart(name="handoffs")]
+    links = handoff_links(s)
+    if links:
+        blocks += [Heading(text="Links between actors"), Table(
+            header=["From", "To", "Channel", "Handoffs", "Mean latency", "Longest", "Failed attempts",
+                    "Dropped or lost", "Flags"],
+            numeric=[False, False, False, True, True, True, True, True, False], compact=True,
+            row_marks=["" if x.state == "ok" else x.state for x in links],
+            rows=[[cell(ctx.who(x.sender)), cell(ctx.who(x.receiver)), cell(", ".join(x.channels)), cell(x.count),
+                   cell(minutes(x.mean_latency)), cell(minutes(x.max_latency)),
+                   cell(f"{x.failures} failed" if x.failures else "0", flag="warn" if x.failures else ""),
+                   cell(f"{x.lost} lost" if x.lost else "0", flag="bad" if x.lost else ""),
+                   cell(", ".join([*(["slow"] if x.slow else []), *([f"{x.ping_pongs} ping-pong"] if x.ping_pongs
+                                                                     else [])]))] for x in links]),
+            Para(text=f"One row per sender and receiver, in the order of the matrix rows; “slow” is a mean latency "
+                 f"of {minutes(SLOW_LATENCY)} or more.", muted=True)]
+    own = [h for h in s.handoffs if h.incident not in background]
+    bg = [h for h in s.handoffs if h.incident in background]
+    if own:
+        blocks += [Heading(text="Handoffs of the scripted incidents"), _handoff_table(own, ctx)]
+    if bg:
+        groups: dict[str, list[Handoff]] = {}
+        inject = {i.incident: i.inject for i in s.incidents}
+        for h in bg:
+            groups.setdefault(inject.get(h.incident, ""), []).append(h)
+        blocks += [Heading(text="Handoffs of background arrivals"), Table(
+            header=["Inject", "Handoffs", "Failed attempts", "Rerouted", "Not received", "Longest latency"],
+            numeric=[False, True, True, True, True, True],
+            rows=[[cell(k, strong=True), cell(len(g)), cell(sum(h.failures for h in g)),
+                   cell(sum(h.rerouted for h in g)), cell(sum(h.status != "received" for h in g)),
+                   cell(minutes(max((h.latency for h in g if h.latency is not None), default=None)))]
+                  for k, g in groups.items()]),
+            Details(id="background-handoffs", markdown=False, summary=f"Each of the {len(bg)} handoff(s)",
+                    blocks=[_handoff_table(bg, ctx)])]
+    if s.channels:
+        blocks += [Heading(text="Channels"), Table(
+            header=["Channel", "Attempts", "Failures", "Dropped", "Mean latency"],
+            numeric=[False, True, True, True, True],
+            rows=[[cell(c.channel), cell(c.attempts), cell(c.failures), cell(c.drops), cell(minutes(c.mean_latency))]
+                  for c in s.channels])]
+    return Section(id="handoffs", title="4. Handoff chains", blocks=blocks)
+
+
+def load_section(report: Report) -> Section:
+    return Section(id="load", title="5. Load per actor", blocks=[Chart(name="load"), Table(
+        header=["Actor", "Steps", "Utilisation", "Wait mean", "Wait p90", "Wait max", "Longest queue",
+                "Busiest hour", "Queued, nobody on duty"],
+        numeric=[False, *([True] * 8)],
+        rows=[[cell(x.name), cell(x.steps), cell(percent(x.utilisation)), cell(minutes(x.wait_mean)),
+               cell(minutes(x.wait_p90)), cell(minutes(x.wait_max)), cell(x.longest_queue),
+               cell("—" if x.busiest_hour is None else f"{hour_label(x.busiest_hour)} ({x.busiest_hour_starts})"),
+               cell(x.unstaffed_queued)] for x in report.scores.load])])
+
+
+def _card(f: Finding, plan_ids: dict[str, str]) -> Card:
+    if f.kind == "strength":
+        return Card(kind="strength", title=f.title, lines=[Para(text=f.detail)],
+                    evidence=evidence_rows(f.evidence) if f.evidence else "")
+    lines = [Para(text=f.detail), Para(label="Root cause:", text=f.root_cause)]
+    if f.recommendation:
+        ref = f" ({plan_ids[f.recommendation]})" if f.recommendation in plan_ids else ""
+        lines.append(Para(label="Recommendation:", text=f.recommendation + ref))
+    return Card(kind="improvement", title=f.title, tag=f"priority {f.priority}", lines=lines,
+                evidence=evidence_rows(f.evidence))
+
+
+def analysis_section(report: Report) -> Section:
+    """Strengths and areas for improvement grouped per capability, with that capability's objectives."""
+    a, s = report.analysis, report.scores
+    plan_ids = {p.recommendation: p.id for p in a.plan}
+    order: list[str] = []
+    for cap in [o.capability for o in s.objectives] + [f.capability for f in (*a.improvements, *a.strengths)]:
+        if cap not in order:
+            order.append(cap)
+    blocks: list[Block] = []
+    if not a.improvements and not a.strengths:
+        blocks.append(Para(text="No area for improvement was found and no strength stood out.", muted=True))
+    for cap in order:
+        improvements = [f for f in a.improvements if f.capability == cap]
+        strengths = [f for f in a.strengths if f.capability == cap]
+        objectives = [o for o in s.objectives if o.capability == cap]
+        if not (improvements or strengths or objectives):
+            continue
+        blocks.append(Heading(text=f"Capability: {cap}" if cap else "Across capabilities"))
+        if objectives:
+            blocks.append(Para(label="Objectives:", text="; ".join(f"{o.id} rated {o.rating} ({o.value_text or '—'} "
+                                                                   f"against {o.target_text})" for o in objectives)))
+        if not improvements and not strengths:
+            blocks.append(Para(text="No finding for this capability.", muted=True))
+        blocks += [_card(f, plan_ids) for f in improvements] + [_card(f, plan_ids) for f in strengths]
+    return Section(id="analysis", title="6. Analysis of capabilities", blocks=blocks)
+
+
+def plan_appendix(report: Report) -> Section:
+    a = report.analysis
+    cause = {f.title: f.cause for f in a.improvements}
+    if not a.plan:
+        return Section(id="improvement-plan", title="Appendix A. Improvement plan",
+                       blocks=[Para(text="Nothing to plan.", muted=True)])
+    return Section(id="improvement-plan", title="Appendix A. Improvement plan", blocks=[
+        Para(text="Start and completion dates are left for the planner; the responsible organisation is the actor "
+             "the finding points at, to be confirmed.", muted=True),
+        Table(header=["#", "Capability", "Capability element", "Corrective action", "Primary responsible organisation",
+                      "Start date", "Completion date", "Priority", "From finding"],
+              numeric=[False] * 7 + [True, False],
+              rows=[[cell(p.id, strong=True), cell(p.capability), cell(ELEMENTS.get(cause.get(p.finding, ""),
+                                                                                    "Planning")),
+                     cell(p.recommendation), cell(p.responsible), cell(""), cell(""), cell(p.priority),
+                     cell(p.finding)] for p in a.plan])])
+
+
+def thresholds_appendix(report: Report) -> Section:
+    return Section(id="thresholds", title="Appendix B. Rating thresholds and definitions", blocks=[
+        Table(header=["Rating", "Lower is better (time, reach, voter-minutes, station-minutes)",
+                      "Higher is better (on-time share)"],
+              rows=[[cell(report.rating_scale.get(k, k), rating=k), cell(low), cell(high)]
+                    for k, low, high in report.thresholds]),
+        Table(header=["Term", "Definition"], rows=[[cell(t), cell(d)] for t, d in report.finding_thresholds])])
+
+
+def _steps_table(rows: Sequence[StepResult], ctx: Context) -> Table:
+    return Table(
+        header=["Incident", "Procedure / step", "Actor", "Wait", "Elapsed", "Target", "Late by", "Deadline"],
+        numeric=[False, False, False, True, True, True, True, False],
+        rows=[[cell(x.incident), cell(f"{x.procedure} / {x.step}"), cell(ctx.who(x.actor)), cell(minutes(x.wait)),
+               cell("unfinished", flag="ok") if x.completed_at is None else cell(minutes(x.elapsed)),
+               cell(minutes(x.target)), cell(minutes(x.late_by), flag="warn" if x.late_by else ""),
+               _deadline(x)] for x in rows])
+
+
+def _deadline(x: StepResult) -> Cell:
+    if x.deadline is None:
+        return cell("—")
+    met = "met" if x.deadline_met else "missed" if x.deadline_met is False else ""
+    return cell(minutes(x.deadline), tag=met, flag="bad" if x.deadline_met is False else "ok" if met else "",
+                note=x.basis)
+
+
+def steps_appendix(report: Report, ctx: Context) -> Section:
+    s = report.scores
+    background = {i.incident for i in s.incidents if i.background}
+    own = [x for x in s.steps if x.incident not in background]
+    bg = [x for x in s.steps if x.incident in background]
+    blocks: list[Block] = [_steps_table(own, ctx)] if own else []
+    if bg:
+        groups: dict[tuple[str, str], list[StepResult]] = {}
+        for x in bg:
+            groups.setdefault((x.procedure, x.step), []).append(x)
+        blocks += [Heading(text="Steps of background arrivals"), Table(
+            header=["Procedure / step", "Actor", "Instances", "Late", "Unfinished", "Longest wait", "Worst late by"],
+            numeric=[False, False, True, True, True, True, True],
+            rows=[[cell(f"{p} / {st}"), cell(ctx.who(g[0].actor)), cell(len(g)),
+                   cell(sum(x.on_time is False for x in g)), cell(sum(x.completed_at is None for x in g)),
+                   cell(minutes(max((x.wait for x in g if x.wait is not None), default=None))),
+                   cell(minutes(max((x.late_by for x in g if x.late_by), default=None)))]
+                  for (p, st), g in groups.items()]),
+            Details(id="background-steps", markdown=False, summary=f"Each of the {len(bg)} step(s)",
+                    blocks=[_steps_table(bg, ctx)])]
+    return Section(id="steps", title="Appendix C. Steps against targets", blocks=blocks)

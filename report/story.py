@@ -1,0 +1,210 @@
+"""The few moments of an incident a director reads: detection, first action, handoffs that failed
+or waited, decisions, escalations, containment or why not.
+
+Built from the incident's scores (times, steps, handoffs, harm) and, for what the scores do not
+keep (decisions, escalations, messages), its journal rows. The full account,
+one sentence per row, is :func:`ballotdrill.report.narrative.narratives`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ballotdrill.journal import (
+    ActionTaken,
+    Contained,
+    DecisionMade,
+    Escalated,
+    Event,
+    IncidentStarted,
+    InjectDelivered,
+    Kind,
+    ProcedureEnded,
+)
+from ballotdrill.report.narrative import incident_label
+from ballotdrill.scoring.findings import QUEUE_P90
+from ballotdrill.scoring.model import Handoff, Harm, IncidentTimes, StepResult
+from ballotdrill.scoring.text import clock, minutes, number
+
+SLOW_HANDOFF = 10.0
+"""Minutes from a handoff's first attempt to receipt from which the story says it waited."""
+MAX_MOMENTS_OF_A_KIND = 4
+"""Late steps, slow handoffs or queue waits told one by one before the rest are counted."""
+
+_BY = {"default": "the scenario's default", "timeout": "the default, no answer in time",
+       "recorded": "a recorded choice", "player": "a player's choice"}
+
+
+class _Told:
+    """Sentences of one incident, with the helpers they share."""
+
+    def __init__(self, names: dict[str, str], start: float, t0: float) -> None:
+        self.names, self.start, self.t0 = names, start, t0
+        self.moments: list[tuple[float, int, str]] = []
+
+    def who(self, key: object) -> str:
+        return self.names.get(str(key or ""), str(key or "nobody in particular"))
+
+    def at(self, t: float | None) -> str:
+        return clock(self.start, t)
+
+    def since(self, t: float) -> str:
+        return minutes(t - self.t0)
+
+    def say(self, t: float, text: str) -> None:
+        """A moment at journal time ``t`` (the story is told in time order, ties in the order said)."""
+        self.moments.append((t, len(self.moments), text))
+
+    @property
+    def lines(self) -> list[str]:
+        return [text for _, _, text in sorted(self.moments)]
+
+
+def key_moments(inc: IncidentTimes, rows: Sequence[Event], steps: Sequence[StepResult],
+                handoffs: Sequence[Handoff], harm: Harm | None, names: dict[str, str], start: float,
+                run_end: float | None) -> list[str]:
+    """The moments of incident ``inc`` that matter, as sentences in time order of their kind."""
+    t0 = inc.started_at
+    told = _Told(names, start, t0)
+    first = next((e for e in rows if e.kind == Kind.INCIDENT_STARTED), None)
+    started_row = (first.fields(IncidentStarted) if first is not None else
+                   IncidentStarted(type=inc.type, severity=inc.severity, level="", inject=inc.inject, title=inc.title))
+    label = incident_label(started_row, inc.incident)
+    kind = inc.type.replace("_", " ")
+    told.say(t0, f"At {told.at(t0)} {label} began ({kind}, severity {inc.severity}).")
+    detected_at = None if inc.to_detect is None else t0 + inc.to_detect
+    if detected_at is None:
+        told.say(t0, "It was never detected.")
+    elif inc.detected_by:
+        told.say(detected_at,
+                 f"{told.who(inc.detected_by)} detected it at {told.at(detected_at)}, {minutes(inc.to_detect)} later.")
+    else:
+        told.say(detected_at, f"It was noticed at {told.at(detected_at)}, {minutes(inc.to_detect)} later.")
+    started = sorted((s for s in steps if s.started_at is not None), key=lambda s: (s.started_at or 0.0, s.step))
+    if started:
+        s = started[0]
+        told.say(s.started_at or t0, f"{told.who(s.actor)} took the first action, '{s.step}' ({s.procedure}), at "
+                 f"{told.at(s.started_at)}, {told.since(s.started_at or t0)} after it began.")
+    elif detected_at is not None:
+        told.say(detected_at, "No procedure step started for it.")
+    for e in rows:
+        if e.kind == Kind.INJECT_DELIVERED and (message := e.fields(InjectDelivered)).type == "message":
+            told.say(e.t, f"At {told.at(e.t)} {told.who(e.actor)} received a message: \u201c{message.text}\u201d.")
+    _handoffs(told, handoffs)
+    _steps(told, steps)
+    for e in rows:
+        if e.kind == Kind.DECISION_MADE:
+            made = e.fields(DecisionMade)
+            how = _BY.get(str(made.by), str(made.by or ""))
+            told.say(e.t, f"{told.who(e.actor)} chose '{made.option}' at '{e.step}' at {told.at(e.t)} ({how}).")
+        elif e.kind == Kind.ESCALATED:
+            up = e.fields(Escalated)
+            told.say(e.t, f"At {told.at(e.t)} {told.who(up.by)} escalated it from the {up.from_} to the {up.to} level.")
+        elif e.kind == Kind.ACTION_TAKEN:
+            told.say(e.t, f"{told.who(e.actor)} took the action '{e.fields(ActionTaken).action}' at {told.at(e.t)}.")
+        elif e.kind == Kind.PROCEDURE_ENDED and (ended := e.fields(ProcedureEnded)).outcome == "dropped":
+            told.say(e.t, f"The {ended.procedure} procedure stopped at {told.at(e.t)}: a handoff was dropped.")
+    _ending(told, inc, rows, steps, harm, detected_at, started, run_end)
+    return told.lines
+
+
+def _handoffs(told: _Told, handoffs: Sequence[Handoff]) -> None:
+    slow: list[Handoff] = []
+    for h in sorted(handoffs, key=lambda x: (x.sent_at, x.step)):
+        route = f"The handoff of '{h.step}' from {told.who(h.sender)} to {told.who(h.receiver)}"
+        if h.status == "dropped":
+            told.say(h.sent_at,
+                     f"{route} failed {h.failures}× from {told.at(h.sent_at)} and was dropped: no channel was left.")
+        elif h.status == "lost":
+            told.say(h.sent_at, f"{route}, sent at {told.at(h.sent_at)}, had not arrived when the run ended.")
+        elif h.failures:
+            told.say(h.received_at or h.sent_at,
+                     f"{route} failed {h.failures}× on {h.first_channel or 'a direct call'} and arrived "
+                     f"via {h.channel or 'a direct handover'} at {told.at(h.received_at)}, {minutes(h.latency)} "
+                     "after it was first sent.")
+        elif (h.latency or 0.0) >= SLOW_HANDOFF:
+            slow.append(h)
+        if h.unstaffed:
+            told.say(h.received_at or h.sent_at, f"'{h.step}' reached {told.who(h.receiver)} with nobody on duty.")
+    for h in slow[:MAX_MOMENTS_OF_A_KIND]:
+        told.say(h.received_at or h.sent_at,
+                 f"The handoff of '{h.step}' to {told.who(h.receiver)} took {minutes(h.latency)} on "
+                 f"{h.channel or 'a direct handover'}.")
+    if len(slow) > MAX_MOMENTS_OF_A_KIND:
+        told.say(slow[-1].sent_at,
+                 f"{len(slow) - MAX_MOMENTS_OF_A_KIND} more handoff(s) took {minutes(SLOW_HANDOFF)} or longer.")
+
+
+def _steps(told: _Told, steps: Sequence[StepResult]) -> None:
+    waited = [s for s in steps if (s.wait or 0.0) >= QUEUE_P90]
+    for s in waited[:MAX_MOMENTS_OF_A_KIND]:
+        told.say(s.started_at or s.queued_at or 0.0,
+                 f"'{s.step}' waited {minutes(s.wait)} at {told.who(s.actor)} before it started"
+                 + (" (nobody on duty)." if s.unstaffed else "."))
+    if len(waited) > MAX_MOMENTS_OF_A_KIND:
+        told.say(waited[-1].started_at or 0.0,
+                 f"{len(waited) - MAX_MOMENTS_OF_A_KIND} more step(s) waited {minutes(QUEUE_P90)} or longer.")
+    late = [s for s in steps if s.on_time is False or s.deadline_met is False]
+    for s in late[:MAX_MOMENTS_OF_A_KIND]:
+        text = f"{told.who(s.actor)} completed '{s.step}' at {told.at(s.completed_at)}"
+        if s.late_by:
+            text += f", {minutes(s.late_by)} past its {minutes(s.target)} target"
+        if s.deadline_met is False:
+            text += f"; the legal deadline of {minutes(s.deadline)} was missed"
+        told.say(s.completed_at or s.started_at or 0.0, text + ".")
+    if len(late) > MAX_MOMENTS_OF_A_KIND:
+        told.say(late[-1].completed_at or 0.0, f"{len(late) - MAX_MOMENTS_OF_A_KIND} more step(s) were late.")
+
+
+def _ending(told: _Told, inc: IncidentTimes, rows: Sequence[Event], steps: Sequence[StepResult],
+            harm: Harm | None, detected_at: float | None, started: list[StepResult], run_end: float | None) -> None:
+    done = _harm_clause(harm)
+    contained = next((e for e in rows if e.kind == Kind.CONTAINED), None)
+    if contained is not None:
+        how = contained.fields(Contained).how
+        if how == "ended":
+            first_action = started[0].started_at if started else None
+            before = ("before it was detected" if detected_at is None or detected_at > contained.t
+                      else "before any response step started" if first_action is None or first_action > contained.t
+                      else "while the response was under way")
+            told.say(contained.t,
+                     f"It ended by itself at {told.at(contained.t)}, {told.since(contained.t)} after it began, "
+                     f"{before}{done}.")
+        elif how == "completed":
+            told.say(contained.t,
+                     f"Its procedures completed at {told.at(contained.t)}, {told.since(contained.t)} after it began "
+                     f"(no step of theirs contains it){done}.")
+        else:
+            told.say(contained.t, f"{told.who(contained.actor)} contained it at {told.at(contained.t)}, "
+                     f"{told.since(contained.t)} after it began{done}.")
+        resolved = next((e for e in rows if e.kind == Kind.RESOLVED), None)
+        if resolved is not None and resolved.t > contained.t:
+            told.say(resolved.t, f"It was resolved at {told.at(resolved.t)}.")
+        return
+    why = _why_open(rows, steps, detected_at, started)
+    told.say(float("inf"), f"At the end of the run ({told.at(run_end)}) it was still open{done}: {why}.")
+
+
+def _why_open(rows: Sequence[Event], steps: Sequence[StepResult], detected_at: float | None,
+              started: list[StepResult]) -> str:
+    if detected_at is None:
+        return "it was never detected"
+    if any(e.kind == Kind.PROCEDURE_ENDED and e.fields(ProcedureEnded).outcome == "dropped" for e in rows):
+        return "its response stopped when a handoff was dropped"
+    running = [s for s in steps if s.completed_at is None]
+    if running:
+        s = running[0]
+        state = "in progress" if s.started_at is not None else "waiting"
+        return f"its response was still under way ('{s.step}' {state})"
+    if not started:
+        return "no procedure responded to it"
+    return "its procedures ended without containing it"
+
+
+def _harm_clause(harm: Harm | None) -> str:
+    if harm is None:
+        return ""
+    parts = [f"{number(v)} {words}" for v, words in ((harm.reach, "people reached"),
+                                                       (harm.voter_minutes, "voter-minutes lost"),
+                                                       (harm.station_minutes, "station-minutes disrupted")) if v]
+    return "; " + ", ".join(parts) if parts else ""
