@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,7 +12,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
 from ballotdrill import __version__, application, scenarios
@@ -20,6 +21,7 @@ from ballotdrill.scenarios.safetext import json_output, terminal_text
 from ballotdrill.scenarios.timefmt import format_clock, format_duration
 from ballotdrill.scoring import Scores, comparison_json, comparison_rows
 from ballotdrill.scoring.summary import bottlenecks, run_summary
+from ballotdrill.sweep import difference_text, objective_value_difference
 
 EXIT_BAD_INPUT = 2
 """Exit status for any input the user can fix: a file, a flag, a name."""
@@ -286,6 +288,76 @@ def compare(
     err.print(table)
     if only_changed and not rows:
         _say("the two runs do not differ on any measure")
+    _say("one seed is one draw: to tell a real difference from luck, run 'ballotdrill sweep SCENARIO --variant FILE' "
+         "(paired runs with confidence intervals)")
+
+
+@app.command()
+def sweep(
+    scenario: Annotated[str | None, typer.Argument(help="Scenario name (default: the file's default).")] = None,
+    file: FileOption = None,
+    runs: Annotated[int, typer.Option("--runs", "-n", help="Replications per grid point and variant.")] = 100,
+    seed: Annotated[int, typer.Option(help="Sweep seed: each replication's seed is derived from it.")] = 1,
+    workers: Annotated[int | None, typer.Option(help="Worker processes (default: every core).")] = None,
+    overrides: Annotated[list[str] | None, typer.Option(
+        "--set", help="Override a value for every run: PATH=VALUE.")] = None,
+    grid: Annotated[list[str] | None, typer.Option(
+        "--grid", help="Sweep a value: PATH=V1,V2,... (repeatable: every combination).")] = None,
+    variants: Annotated[list[Path] | None, typer.Option(
+        "--variant", help="A structure variant file, compared with the baseline on the same seeds (repeatable).",
+    )] = None,
+    out_dir: Annotated[Path | None, typer.Option(
+        "--out", help="Sweep folder (default: a new folder under runs/).")] = None,
+    keep_journals: Annotated[bool, typer.Option(
+        "--keep-journals", help="Also write every replication's journal as a run folder under journals/.")] = False,
+    scheduler: Annotated[str | None, typer.Option(
+        help="Run on a Dask cluster: the scheduler's address, tcp://HOST:PORT.")] = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Run many replications (Monte-Carlo): the chance of meeting each objective, with confidence intervals."""
+    started = time.perf_counter()
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  TimeRemainingColumn(), console=err, transient=True, disable=not err.is_terminal) as progress:
+        task = progress.add_task("sweeping", total=None)
+        outcome = application.sweep_to_folder(
+            file, scenario, runs=runs, seed=seed, workers=workers, overrides=overrides or [], grid=grid or [],
+            variants=variants or [], out=out_dir, keep_journals=keep_journals, scheduler=scheduler,
+            progress=lambda done, total: progress.update(task, completed=done, total=total))
+    seconds = time.perf_counter() - started
+    if json_out:
+        sys.stdout.write(application.sweep_json(outcome.result))
+    _print_sweep(outcome, seconds)
+
+
+def _print_sweep(outcome: application.SweepOutcome, seconds: float) -> None:
+    result = outcome.result
+    _say(f"[bold]{escape(result.scenario)}[/bold]: {outcome.replications:,} replications "
+         f"({result.runs} per point, {len(result.points)} points) in {seconds:.1f} s "
+         f"on {outcome.slots} worker{'s' if outcome.slots != 1 else ''}", markup=True)
+    objectives = result.points[0].objectives
+    table = _table("Chance of meeting each objective (share of runs rated P, 95 % CI)",
+                   ("point", *(o.id for o in objectives)), [p.label for p in result.points])
+    for point in result.points:
+        _add_row(table, point.label, *(_share_text(o.met) for o in point.objectives))
+    err.print(table)
+    for point in result.points:
+        tops = ", ".join(f"{b.name} {_share_text(b.share)}" for b in point.bottlenecks[:3])
+        _say(f"  bottleneck{' at ' + point.label if len(result.points) > 1 else ''}: {tops}")
+    points = {p.index: p for p in result.points}
+    for comparison in result.comparisons:
+        where = f" at {points[comparison.variant_point].label}" if comparison.grid else ""
+        for diff in comparison.objectives:
+            _say(f"  {diff.verdict}{where}: {diff.text}")
+            value = objective_value_difference(comparison, diff.id)
+            if value is not None:
+                _say(f"    {diff.id} value with {comparison.variant}, paired: {difference_text(value)}")
+    _say(f"  summary: {outcome.folder / 'sweep.html'} (also sweep.json, sweep.csv, replications.csv)")
+
+
+def _share_text(share: Any) -> str:
+    if share.share is None:
+        return "—"
+    return f"{share.share:.0%} ({share.ci_low:.0%}–{share.ci_high:.0%})"
 
 
 @app.command()

@@ -1,7 +1,8 @@
 """The application layer: what every front end (command line, live console, server, sweeps) calls.
 
 Run a scenario into a run folder, load a run, write its reports, compare runs, export a
-journal, read a decisions file. Front ends parse, call this and show; they hold no domain logic.
+journal, read a decisions file, sweep many replications into a folder. Front ends parse, call this
+and show; they hold no domain logic.
 """
 
 from ballotdrill.application.evaluate import Exported, compare_runs, export_run
@@ -19,6 +20,14 @@ from ballotdrill.application.runs import (
     run_to_folder,
     write_reports,
 )
+from ballotdrill.application.sweeps import (
+    SweepOutcome,
+    SweepPlan,
+    default_workers,
+    plan_sweep,
+    sweep_json,
+    sweep_to_folder,
+)
 
 __all__ = [
     "REPORT_FILES",
@@ -26,14 +35,20 @@ __all__ = [
     "Run",
     "RunFolderError",
     "RunOutcome",
+    "SweepOutcome",
+    "SweepPlan",
     "check_scenarios",
     "compare_runs",
+    "default_workers",
     "export_run",
     "load_run",
     "load_scenarios",
     "new_run_dir",
     "parse_until",
+    "plan_sweep",
     "read_decisions",
     "run_to_folder",
+    "sweep_json",
+    "sweep_to_folder",
     "write_reports",
 ]

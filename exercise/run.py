@@ -76,11 +76,7 @@ def run_exercise(doc: ScenarioFile, scenario: str, *, seed: int = 0, until_clock
     if out is None:
         sink = memory = MemorySink()
     else:
-        sink = _open_folder(out, {
-            **(meta or {}),
-            "format": FORMAT_VERSION, "version": __version__, "scenario": scenario, "seed": str(seed), "source": source,
-            "document": doc.model_dump_json(by_alias=True), "decisions": json.dumps(dict(decisions or {}),
-                                                                                  sort_keys=True)})
+        sink = _open_folder(out, {**(meta or {}), **run_meta(doc, scenario, seed, source, decisions)})
     journal = Journal(sink)
     if provider is None and decisions:
         provider = RecordedDecisions(decisions)
@@ -100,6 +96,14 @@ def run_exercise(doc: ScenarioFile, scenario: str, *, seed: int = 0, until_clock
     finally:
         journal.close()
     return RunResult(scenario, seed, until, memory, out, journal.count)
+
+
+def run_meta(doc: ScenarioFile, scenario: str, seed: int, source: str = "",
+             decisions: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The ``meta`` table of a run's journal: what a report needs besides the events (the whole scenario file)."""
+    return {"format": FORMAT_VERSION, "version": __version__, "scenario": scenario, "seed": str(seed),
+            "source": source, "document": doc.model_dump_json(by_alias=True),
+            "decisions": json.dumps(dict(decisions or {}), sort_keys=True)}
 
 
 @contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path as FilePath
 from typing import NamedTuple
 
@@ -9,7 +10,7 @@ from pydantic import ValidationError
 
 from ballotdrill.scenarios import crossref, deadconfig
 from ballotdrill.scenarios.errors import Problem, ScenarioError, UnknownScenarioError
-from ballotdrill.scenarios.overrides import Override, apply_overrides
+from ballotdrill.scenarios.overrides import Change, apply_overrides
 from ballotdrill.scenarios.scenario import Scenario, ScenarioFile
 from ballotdrill.scenarios.suggest import did_you_mean
 from ballotdrill.scenarios.validation import problems_from
@@ -25,12 +26,12 @@ class Checked(NamedTuple):
     """The warnings that change what a batch run does (not those only a live player could reach)."""
 
 
-def load_document(doc: Document, overrides: list[Override] | None = None) -> ScenarioFile:
+def load_document(doc: Document, overrides: Sequence[Change] | None = None) -> ScenarioFile:
     """Validate parsed data (after ``overrides``) and check its cross-references."""
     return check_document(doc, overrides).doc
 
 
-def check_document(doc: Document, overrides: list[Override] | None = None) -> Checked:
+def check_document(doc: Document, overrides: Sequence[Change] | None = None) -> Checked:
     """:func:`load_document`, also returning the file's warnings (see :mod:`.deadconfig`)."""
     if overrides:
         doc = apply_overrides(doc, overrides)
@@ -47,17 +48,17 @@ def check_document(doc: Document, overrides: list[Override] | None = None) -> Ch
     return Checked(model, [p for p, _ in dead], [p for p, batch in dead if batch])
 
 
-def load_file(path: str | FilePath, overrides: list[Override] | None = None) -> ScenarioFile:
+def load_file(path: str | FilePath, overrides: Sequence[Change] | None = None) -> ScenarioFile:
     """Load and check the scenario file at ``path``."""
     return load_document(read_file(str(path)), overrides)
 
 
-def check_file(path: str | FilePath, overrides: list[Override] | None = None) -> Checked:
+def check_file(path: str | FilePath, overrides: Sequence[Change] | None = None) -> Checked:
     """Load and check the scenario file at ``path``, with its warnings."""
     return check_document(read_file(str(path)), overrides)
 
 
-def load_text(text: str, source: str = "<text>", overrides: list[Override] | None = None) -> ScenarioFile:
+def load_text(text: str, source: str = "<text>", overrides: Sequence[Change] | None = None) -> ScenarioFile:
     """Load and check scenario YAML given as text."""
     return load_document(parse(text, source), overrides)
 

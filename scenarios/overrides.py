@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Protocol
 
 from ballotdrill.scenarios.errors import Problem, ScenarioError
 from ballotdrill.scenarios.suggest import did_you_mean
@@ -14,15 +15,25 @@ from ballotdrill.scenarios.yamlread import Document, Path, parse
 _SEGMENT = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 
 
+class Change(Protocol):
+    """One change to a scenario file: where it came from (``label``), its data path and its parsed value."""
+
+    @property
+    def label(self) -> str: ...
+
+    def split(self) -> tuple[Path, Document]: ...
+
+
 @dataclass(frozen=True)
 class Override:
-    """One ``PATH=VALUE`` as the user typed it."""
+    """One ``PATH=VALUE`` as the user typed it after ``flag`` (``--set``, or ``--grid`` for one grid value)."""
 
     text: str
+    flag: str = "--set"
 
     @property
     def label(self) -> str:
-        return f"--set {self.text}"
+        return f"{self.flag} {self.text}"
 
     def split(self) -> tuple[Path, Document]:
         """The data path and the parsed value.
@@ -33,26 +44,49 @@ class Override:
         if not eq or not path_text.strip():
             raise ScenarioError([Problem(self.label, 0, 0,
                                          "expected PATH=VALUE, e.g. structure.actors.national-cert.staff=5")])
-        path: list[str | int] = []
-        pos = 0
-        for match in _SEGMENT.finditer(path_text.strip()):
-            if match.start() != pos and path_text.strip()[pos:match.start()] != ".":
-                break
-            pos = match.end()
-            name, index = match.groups()
-            path.append(int(index) if index is not None else int(name) if name.isdigit() else name)
-        if pos != len(path_text.strip()):
-            raise ScenarioError([Problem(self.label, 0, 0, f"cannot read the path {path_text!r}; "
-                                         "separate keys with dots, e.g. scenarios.NAME.injects.0.at")])
+        path = parse_path(path_text, self.label)
         try:
             value = parse(value_text if value_text.strip() else "''", self.label)
         except ScenarioError as exc:
             message = f"cannot read the value: {exc.problems[0].message}"
             raise ScenarioError([Problem(self.label, 0, 0, message)]) from None
-        return tuple(path), value
+        return path, value
 
 
-def apply_overrides(doc: Document, overrides: list[Override]) -> Document:
+@dataclass(frozen=True)
+class Setting:
+    """A change already parsed elsewhere (e.g. one entry of a variant file), with the label its problems carry."""
+
+    path: Path
+    value: Document
+    where: str
+
+    @property
+    def label(self) -> str:
+        return self.where
+
+    def split(self) -> tuple[Path, Document]:
+        return self.path, self.value
+
+
+def parse_path(text: str, label: str) -> Path:
+    """A dotted data path (``scenarios.NAME.injects.0.at`` or ``injects[0]``) as keys and list indexes."""
+    path: list[str | int] = []
+    pos = 0
+    stripped = text.strip()
+    for match in _SEGMENT.finditer(stripped):
+        if match.start() != pos and stripped[pos:match.start()] != ".":
+            break
+        pos = match.end()
+        name, index = match.groups()
+        path.append(int(index) if index is not None else int(name) if name.isdigit() else name)
+    if not path or pos != len(stripped):
+        raise ScenarioError([Problem(label, 0, 0, f"cannot read the path {text!r}; "
+                                     "separate keys with dots, e.g. scenarios.NAME.injects.0.at")])
+    return tuple(path)
+
+
+def apply_overrides(doc: Document, overrides: Sequence[Change]) -> Document:
     """A copy of ``doc`` with each override applied; problems under an override point at it."""
     data = copy.deepcopy(doc.data)
     labels = dict(doc.overrides)
@@ -81,7 +115,7 @@ def apply_overrides(doc: Document, overrides: list[Override]) -> Document:
     return replace(doc, data=data, values=values, overrides=labels)
 
 
-def _step(node: Any, part: str | int, before: Path, override: Override) -> Any:
+def _step(node: Any, part: str | int, before: Path, override: Change) -> Any:
     where = _dotted(before) or "the top"
     if isinstance(node, dict):
         key = str(part)

@@ -20,7 +20,7 @@ import pytest
 import typer.main
 from typer.testing import CliRunner
 
-from ballotdrill import cli, scenarios
+from ballotdrill import application, cli, scenarios
 from ballotdrill.scenarios.timefmt import parse_clock
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -195,6 +195,11 @@ def test_documented_command_parses(path: Path, command: str, monkeypatch: pytest
             parse_clock(params["until"])
         if params["decisions"] is not None and not str(params["decisions"]).startswith("runs/"):
             assert params["decisions"].is_file(), f"{command}: {params['decisions']} is not in the repository"
+    if name == "sweep":
+        # the scenario, --set, --grid and every --variant file must fit: every point is built and checked
+        plan = application.plan_sweep(params["file"], params["scenario"], params["overrides"] or [],
+                                      params["grid"] or [], params["variants"] or [])
+        assert plan.points
 
 
 def test_the_check_catches_a_rotten_line() -> None:

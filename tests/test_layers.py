@@ -1,7 +1,7 @@
 """The layer rule, checked over the real import graph of the package's source.
 
-``scenarios <- journal <- exercise <- scoring <- report, exports <- application <- live <- cli``:
-each layer imports only layers to its left (report and exports may not import each other),
+``scenarios <- journal <- exercise <- scoring <- report, exports, sweep <- application <- live <- cli``:
+each layer imports only layers to its left (report, exports and sweep may not import each other),
 and no module graph has a cycle.
 """
 
@@ -11,7 +11,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["scenarios", "journal", "exercise", "scoring", "report", "exports", "application", "live", "cli"]
+LAYERS = ["scenarios", "journal", "exercise", "scoring", "report", "exports", "sweep", "application", "live", "cli"]
 ALLOWED: dict[str, set[str]] = {
     "scenarios": set(),
     "journal": set(),  # the journal records what happened; it knows no scenario model
@@ -19,9 +19,10 @@ ALLOWED: dict[str, set[str]] = {
     "scoring": {"scenarios", "journal"},  # never the engine (SimPy)
     "report": {"scenarios", "journal", "scoring"},
     "exports": {"scenarios", "journal", "scoring"},
-    "application": {"scenarios", "journal", "exercise", "scoring", "report", "exports"},
-    "live": {"scenarios", "journal", "exercise", "scoring", "report", "exports", "application"},  # live play
-    "cli": {"scenarios", "journal", "exercise", "scoring", "report", "exports", "application", "live"},
+    "sweep": {"scenarios", "journal", "exercise", "scoring"},  # runs and scores replications; no report rendering
+    "application": {"scenarios", "journal", "exercise", "scoring", "report", "exports", "sweep"},
+    "live": {"scenarios", "journal", "exercise", "scoring", "report", "exports", "sweep", "application"},  # live play
+    "cli": {"scenarios", "journal", "exercise", "scoring", "report", "exports", "sweep", "application", "live"},
 }
 
 

@@ -1,0 +1,164 @@
+"""Sweeps into a folder: many replications of a scenario, over grid values and variants, summarised.
+
+Writes ``sweep.json``, ``sweep.csv``, ``replications.csv`` and ``sweep.html`` (and, when asked,
+every replication's journal as a run folder of its own under ``journals/``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from concurrent.futures import Executor
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import NamedTuple
+
+from ballotdrill.exercise.run import run_meta
+from ballotdrill.journal import JOURNAL_FILE, SqliteSink
+from ballotdrill.scenarios import library_path
+from ballotdrill.scenarios.errors import BallotdrillError
+from ballotdrill.scenarios.yamlread import read_file
+from ballotdrill.sweep import (
+    Axis,
+    Point,
+    Progress,
+    SweepResult,
+    Variant,
+    aggregate,
+    build_points,
+    dask_pool,
+    local_pool,
+    make_tasks,
+    parse_axis,
+    read_variant,
+    render_csv,
+    render_html,
+    render_json,
+    render_replications,
+    replication_seed,
+    run_tasks,
+)
+from ballotdrill.sweep.worker import Done
+
+
+def sweep_json(result: SweepResult) -> str:
+    """The sweep's result as canonical JSON (what sweep.json holds)."""
+    return render_json(result)
+
+
+SWEEP_FILES = ("sweep.json", "sweep.csv", "replications.csv", "sweep.html")
+
+
+class SweepOutcome(NamedTuple):
+    """A finished sweep: its folder, result, how many replications ran and on how many worker slots."""
+
+    folder: Path
+    result: SweepResult
+    replications: int
+    slots: int
+    files: list[Path]
+
+
+def default_workers() -> int:
+    """Every core this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def new_sweep_dir(scenario: str, seed: int, root: Path = Path("runs")) -> Path:
+    """A fresh folder under ``root``: ``SCENARIO-sweep-seedN``, then ``-2``, ``-3`` …"""
+    base = root / f"{scenario}-sweep-seed{seed}"
+    candidate, n = base, 1
+    while candidate.exists():
+        n += 1
+        candidate = base.with_name(f"{base.name}-{n}")
+    return candidate
+
+
+class SweepPlan(NamedTuple):
+    """A sweep's points, checked: the scenario's name, the grid axes, the variants and where the file came from."""
+
+    scenario: str
+    points: list[Point]
+    axes: list[Axis]
+    variants: list[Variant]
+    source: str
+
+
+def plan_sweep(file: Path | None, scenario: str | None, overrides: Sequence[str] = (), grid: Sequence[str] = (),
+               variants: Sequence[Path] = ()) -> SweepPlan:
+    """Read the scenario file and variant files and build every point; any problem is one located line."""
+    source = str(file) if file else "built-in library"
+    document = read_file(str(file or library_path()), source if file else None)
+    axes = [parse_axis(text) for text in grid]
+    read = [read_variant(Path(path)) for path in variants]
+    name, points = build_points(document, scenario, overrides, axes, read)
+    return SweepPlan(name, points, axes, read, source)
+
+
+def sweep_to_folder(file: Path | None, scenario: str | None, *, runs: int, seed: int = 1,
+                    workers: int | None = None, overrides: Sequence[str] = (), grid: Sequence[str] = (),
+                    variants: Sequence[Path] = (), out: Path | None = None, keep_journals: bool = False,
+                    scheduler: str | None = None, progress: Progress | None = None) -> SweepOutcome:
+    """Check everything, run ``runs`` replications of every point, aggregate and write the sweep's files."""
+    if runs < 1:
+        raise BallotdrillError(f"--runs must be at least 1 (got {runs}); 30 or more give useful intervals")
+    plan = plan_sweep(file, scenario, overrides, grid, variants)
+    name, points, axes, read, source = plan.scenario, plan.points, plan.axes, plan.variants, plan.source
+    seeds = [replication_seed(seed, i) for i in range(runs)]
+    if workers is not None and workers < 1:
+        raise BallotdrillError(f"--workers must be at least 1 (got {workers})")
+    folder = out or new_sweep_dir(name, seed)
+    pool: AbstractContextManager[tuple[Executor | None, int]] = (
+        dask_pool(scheduler) if scheduler else local_pool(workers or default_workers()))
+    with pool as (executor, slots):  # a scheduler is reached before the folder is made
+        _prepare(folder)
+        done = run_tasks(make_tasks(points, name, seeds, slots, keep_journals), executor, progress)
+    if keep_journals:
+        _write_journals(folder, points, name, source, done)
+    outcomes = [d.outcome for d in done]
+    result = aggregate(name, seed, seeds, overrides, axes, read, points, outcomes)
+    texts = {"sweep.json": render_json(result), "sweep.csv": render_csv(result),
+             "replications.csv": render_replications(result, outcomes), "sweep.html": render_html(result)}
+    files = []
+    for filename, text in texts.items():
+        path = folder / filename
+        try:
+            path.write_text(text, encoding="utf-8", newline="\n")
+        except OSError as exc:
+            raise BallotdrillError(f"{path}: cannot write ({exc.strerror or exc})") from None
+        files.append(path)
+    return SweepOutcome(folder, result, len(done), slots, files)
+
+
+def _prepare(folder: Path) -> None:
+    """Create the sweep's folder; refuse one that already holds a sweep (a sweep never overwrites another)."""
+    taken = [f for f in SWEEP_FILES if (folder / f).exists()]
+    if taken or (folder / "journals").exists():
+        raise BallotdrillError(f"{folder} already holds a sweep ({(taken or ['journals'])[0]}); "
+                               "choose a new --out folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BallotdrillError(f"{folder}: cannot create the output folder ({exc.strerror or exc})") from None
+
+
+def journal_folder(folder: Path, point: Point, replication: int, seed: int) -> Path:
+    """Where a kept replication's run folder goes: ``journals/POINT-VARIANT/rREPLICATION-seedSEED``."""
+    return folder / "journals" / f"p{point.index:03d}-{point.variant}" / f"r{replication:04d}-seed{seed}"
+
+
+def _write_journals(folder: Path, points: Sequence[Point], scenario: str, source: str, done: Sequence[Done]) -> None:
+    for d in done:
+        o, point = d.outcome, points[d.outcome.point]
+        assert d.rows is not None
+        run_dir = journal_folder(folder, point, o.replication, o.seed)
+        try:
+            run_dir.mkdir(parents=True)
+            sink = SqliteSink(run_dir / JOURNAL_FILE, run_meta(point.doc, scenario, o.seed, source))
+            sink.write(0, d.rows)
+            sink.close()
+        except OSError as exc:
+            raise BallotdrillError(f"{run_dir}: cannot write the journal ({exc.strerror or exc})") from None

@@ -1,0 +1,49 @@
+"""Many runs, one answer: Monte-Carlo sweeps over seeds, grid values and structure variants.
+
+Replications share seeds across points (common random numbers), journal to memory, are scored
+at once and reduced to their measures; the aggregate (means, percentiles, confidence intervals,
+rating shares, paired differences) is the same for any number of workers and on a Dask cluster.
+"""
+
+from ballotdrill.sweep.aggregate import aggregate
+from ballotdrill.sweep.execute import Progress, SchedulerError, dask_pool, local_pool, make_tasks, run_tasks
+from ballotdrill.sweep.measures import Measure, Outcome
+from ballotdrill.sweep.model import RATINGS, SweepResult
+from ballotdrill.sweep.plan import BASELINE, Axis, Point, Variant, build_points, parse_axis, read_variant
+from ballotdrill.sweep.render import (
+    difference_text,
+    objective_value_difference,
+    render_csv,
+    render_html,
+    render_json,
+    render_replications,
+)
+from ballotdrill.sweep.seeds import replication_seed
+
+__all__ = [
+    "BASELINE",
+    "RATINGS",
+    "Axis",
+    "Measure",
+    "Outcome",
+    "Point",
+    "Progress",
+    "SchedulerError",
+    "SweepResult",
+    "Variant",
+    "aggregate",
+    "build_points",
+    "dask_pool",
+    "difference_text",
+    "local_pool",
+    "make_tasks",
+    "objective_value_difference",
+    "parse_axis",
+    "read_variant",
+    "render_csv",
+    "render_html",
+    "render_json",
+    "render_replications",
+    "replication_seed",
+    "run_tasks",
+]

@@ -1,0 +1,250 @@
+"""From the replications' outcomes to the sweep's answer: distributions, rating shares, paired differences.
+
+Outcomes arrive sorted by point and replication; every figure is computed from them in that
+order, so the result does not depend on how many workers ran them or where.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+
+from ballotdrill.scenarios.scenario import Objective
+from ballotdrill.scoring.text import measure_value
+from ballotdrill.sweep.measures import (
+    ACTOR_FIELDS,
+    CHANNEL_FIELDS,
+    HARM_FIELDS,
+    INCIDENT_FIELDS,
+    RUN_FIELDS,
+    Measure,
+    Outcome,
+    lower_is_better,
+    unit,
+)
+from ballotdrill.sweep.model import (
+    RATINGS,
+    ActorShare,
+    AxisInfo,
+    Comparison,
+    Difference,
+    GridValue,
+    Histogram,
+    MeasureSummary,
+    ObjectiveDifference,
+    ObjectiveSummary,
+    PointSummary,
+    Share,
+    Stat,
+    SweepResult,
+    VariantInfo,
+    Verdict,
+)
+from ballotdrill.sweep.plan import BASELINE, Axis, Point, Variant
+from ballotdrill.sweep.stats import mean_ci, percentile, share_ci
+
+BINS = 20
+_SECTIONS = {"run": RUN_FIELDS, "objective": ("value",), "incident": INCIDENT_FIELDS, "harm": HARM_FIELDS,
+             "actor": ACTOR_FIELDS, "channel": CHANNEL_FIELDS}
+_SECTION_ORDER = list(_SECTIONS)
+
+
+def rating_category(rating: str) -> str:
+    """P, S, M or U as rated; anything else (an objective not exercised in the run) as ``not exercised``."""
+    return rating if rating in RATINGS[:4] else RATINGS[4]
+
+
+def _r(value: float | None) -> float | None:
+    if value is None:
+        return None
+    out = round(value, 4)
+    return 0.0 if out == 0 else out
+
+
+def stat(values: Sequence[float | None]) -> Stat:
+    """The distribution of a measure over the runs where it applied (None: its end point never happened)."""
+    given = [v for v in values if v is not None]
+    if not given:
+        return Stat(runs=len(values), reached=0)
+    ordered = sorted(given)
+    ci = mean_ci(given)
+    return Stat(runs=len(values), reached=len(given), mean=_r(ci.mean), sd=_r(ci.sd), ci_low=_r(ci.low),
+                ci_high=_r(ci.high), p10=_r(percentile(ordered, 0.1)), p50=_r(percentile(ordered, 0.5)),
+                p90=_r(percentile(ordered, 0.9)), min=_r(ordered[0]), max=_r(ordered[-1]))
+
+
+def share(count: int, runs: int) -> Share:
+    ci = share_ci(count, runs)
+    return Share(count=count, runs=runs, share=_r(ci.share), ci_low=_r(ci.low), ci_high=_r(ci.high))
+
+
+def histogram(values: Sequence[float], target: float | None = None) -> Histogram | None:
+    """Equal bins over the values' range (widened to show the target)."""
+    if not values:
+        return None
+    low, high = min(values), max(values)
+    if target is not None:
+        low, high = min(low, target), max(high, target)
+    if high == low:
+        high = low + 1.0
+    width = (high - low) / BINS
+    counts = [0] * BINS
+    for value in values:
+        counts[min(BINS - 1, int((value - low) / width))] += 1
+    return Histogram(low=_r(low) or 0.0, high=_r(high) or 0.0, counts=counts)
+
+
+def _measure_order(measure: Measure) -> tuple[int, str, int]:
+    fields = _SECTIONS[measure.section]
+    return _SECTION_ORDER.index(measure.section), measure.item, fields.index(measure.field)
+
+
+def _objective(objective: Objective, outcomes: Sequence[Outcome]) -> ObjectiveSummary:
+    key = Measure("objective", objective.id, "value")
+    values = [o.values.get(key) for o in outcomes]
+    counts = Counter(rating_category(o.ratings.get(objective.id, "")) for o in outcomes)
+    runs = len(outcomes)
+    exercised = runs - counts[RATINGS[4]]
+    kind, target = objective.measure.kind, objective.target_value
+    target_text = objective.target if isinstance(objective.target, str) else measure_value(kind, target)
+    return ObjectiveSummary(
+        id=objective.id, capability=objective.capability, description=objective.description, kind=kind,
+        unit=unit(key, kind), target=target, target_text=str(target_text), lower_is_better=objective.lower_is_better,
+        value=stat(values), histogram=histogram([v for v in values if v is not None], target),
+        ratings={r: share(counts[r], runs) for r in RATINGS}, met=share(counts["P"], runs),
+        met_when_exercised=share(counts["P"], exercised))
+
+
+def summarise_point(point: Point, scenario: str, outcomes: Sequence[Outcome]) -> PointSummary:
+    """Every measure, objective and bottleneck share of one point's replications."""
+    sc = point.doc.scenarios[scenario]
+    keys: dict[Measure, None] = {}
+    for o in outcomes:
+        keys.update(dict.fromkeys(o.values))
+    measures = []
+    for key in sorted(keys, key=_measure_order):
+        values = [o.values[key] for o in outcomes if key in o.values]
+        if key.section not in ("run", "objective") and not any(values):
+            continue  # zero or unreached in every run: nothing to show (e.g. the reach of an outage)
+        measures.append(MeasureSummary(section=key.section, item=key.item, field=key.field, unit=unit(key),
+                                       lower_is_better=lower_is_better(key), stat=stat(values)))
+    runs = len(outcomes)
+    tops = Counter(o.bottleneck for o in outcomes)
+    names = {k: a.name or k for k, a in point.doc.structure.actors.items()}
+    bottlenecks = [ActorShare(actor=actor, name=names.get(actor, actor) if actor else "no work waited",
+                              share=share(count, runs))
+                   for actor, count in sorted(tops.items(), key=lambda kv: (-kv[1], kv[0] or ""))]
+    events = math.fsum(o.events for o in outcomes) / runs if runs else 0.0
+    return PointSummary(
+        index=point.index, variant=point.variant, grid=[GridValue(path=p, value=v) for p, v in point.grid],
+        label=point.label, runs=runs, events_mean=round(events, 1),
+        objectives=[_objective(obj, outcomes) for obj in sc.objectives], bottlenecks=bottlenecks,
+        measures=measures)
+
+
+def _verdict(diffs: Sequence[float], low: float | None, high: float | None,
+             lower: bool | None, mean: float) -> Verdict:
+    if not diffs:
+        return "not comparable"
+    if all(d == 0 for d in diffs):
+        return "no change"
+    if low is None or high is None or low <= 0 <= high:
+        return "within noise"
+    if lower is None:
+        return "different"
+    return "better" if (mean < 0) == lower else "worse"
+
+
+def difference(key: Measure, kind: str, lower: bool | None, base: Sequence[Outcome],
+               variant: Sequence[Outcome]) -> Difference:
+    """Variant minus baseline of one measure, replication by replication (same seeds)."""
+    diffs = [b.values[key] - a.values[key] for a, b in zip(base, variant, strict=True)  # type: ignore[operator]
+             if a.values.get(key) is not None and b.values.get(key) is not None]
+    if not diffs:
+        return Difference(section=key.section, item=key.item, field=key.field, unit=unit(key, kind),
+                          lower_is_better=lower, pairs=0, verdict="not comparable")
+    ci = mean_ci(diffs)
+    return Difference(section=key.section, item=key.item, field=key.field, unit=unit(key, kind),
+                      lower_is_better=lower, pairs=len(diffs), mean=_r(ci.mean), ci_low=_r(ci.low),
+                      ci_high=_r(ci.high), verdict=_verdict(diffs, ci.low, ci.high, lower, ci.mean))
+
+
+def _pct(value: float | None, sign: bool = False) -> str:
+    if value is None:
+        return "—"
+    points = round(value * 100) or 0  # never "-0"
+    return f"{points:+d}" if sign else f"{points:d}%"
+
+
+def objective_difference(objective: Objective, base: Sequence[Outcome], variant: Sequence[Outcome],
+                         variant_name: str) -> ObjectiveDifference:
+    """How much the chance of meeting an objective changed, paired run by run."""
+    met_a = [o.ratings.get(objective.id) == "P" for o in base]
+    met_b = [o.ratings.get(objective.id) == "P" for o in variant]
+    diffs = [float(b) - float(a) for a, b in zip(met_a, met_b, strict=True)]
+    a, b = share(sum(met_a), len(met_a)), share(sum(met_b), len(met_b))
+    if not diffs:
+        return ObjectiveDifference(id=objective.id, baseline=a, variant=b, difference=None, ci_low=None,
+                                   ci_high=None, verdict="not comparable", text="no runs to compare")
+    ci = mean_ci(diffs)
+    verdict = _verdict(diffs, ci.low, ci.high, False, ci.mean)
+    changed = sum(d != 0 for d in diffs)
+    head = (f"{objective.id} met in {_pct(b.share)} of runs with {variant_name} against {_pct(a.share)} "
+            f"without ({changed} of {len(diffs)} paired runs changed)")
+    if verdict == "no change":
+        tail = "no difference"
+    elif ci.low is None or ci.high is None:
+        tail = "too few runs to tell"
+    else:
+        interval = f"{_pct(ci.mean, True)} points (95 % CI {_pct(ci.low, True)} to {_pct(ci.high, True)})"
+        tail = {"better": f"{interval}: a real improvement", "worse": f"{interval}: a real deterioration",
+                "within noise": f"{interval}: within noise, the sweep cannot tell this from luck"}[verdict]
+    return ObjectiveDifference(id=objective.id, baseline=a, variant=b, difference=_r(ci.mean), ci_low=_r(ci.low),
+                               ci_high=_r(ci.high), verdict=verdict, text=f"{head}; {tail}")
+
+
+def compare_points(scenario: str, base_point: Point, variant_point: Point, base: Sequence[Outcome],
+                   variant: Sequence[Outcome], measures: Sequence[MeasureSummary]) -> Comparison:
+    """A variant against the baseline at one grid point, on the same seeds."""
+    objectives = {o.id: o for o in base_point.doc.scenarios[scenario].objectives}
+    rows = []
+    for m in measures:
+        key = Measure(m.section, m.item, m.field)
+        obj = objectives.get(m.item) if m.section == "objective" else None
+        lower = obj.lower_is_better if obj is not None else lower_is_better(key)
+        rows.append(difference(key, obj.measure.kind if obj else "", lower, base, variant))
+    return Comparison(
+        variant=variant_point.variant, baseline_point=base_point.index, variant_point=variant_point.index,
+        grid=[GridValue(path=p, value=v) for p, v in base_point.grid],
+        objectives=[objective_difference(o, base, variant, variant_point.variant) for o in objectives.values()],
+        measures=rows)
+
+
+def aggregate(scenario: str, seed: int, seeds: Sequence[int], overrides: Sequence[str], axes: Sequence[Axis],
+              variants: Sequence[Variant], points: Sequence[Point], outcomes: Sequence[Outcome]) -> SweepResult:
+    """The sweep's result from every replication's outcome (sorted by point, then replication)."""
+    by_point: dict[int, list[Outcome]] = {p.index: [] for p in points}
+    for o in outcomes:
+        by_point[o.point].append(o)
+    summaries = [summarise_point(p, scenario, by_point[p.index]) for p in points]
+    comparisons = []
+    baselines = {p.grid: p for p in points if p.variant == BASELINE}
+    for p in points:
+        if p.variant != BASELINE:
+            base = baselines[p.grid]
+            comparisons.append(compare_points(scenario, base, p, by_point[base.index], by_point[p.index],
+                                              _union(summaries[base.index].measures, summaries[p.index].measures)))
+    sc = points[0].doc.scenarios[scenario]
+    return SweepResult(
+        scenario=scenario, title=sc.title, seed=seed, runs=len(seeds), seeds=list(seeds), overrides=list(overrides),
+        axes=[AxisInfo(path=a.path, values=list(a.values)) for a in axes],
+        variants=[VariantInfo(name=v.name, source=v.source, description=v.description, changes=v.changes)
+                  for v in variants],
+        points=summaries, comparisons=comparisons)
+
+
+def _union(a: Sequence[MeasureSummary], b: Sequence[MeasureSummary]) -> list[MeasureSummary]:
+    seen = {(m.section, m.item, m.field) for m in a}
+    merged = [*a, *(m for m in b if (m.section, m.item, m.field) not in seen)]
+    return sorted(merged, key=lambda m: _measure_order(Measure(m.section, m.item, m.field)))

@@ -1,0 +1,107 @@
+"""Running a sweep's tasks: in this process, on a local process pool, or on a Dask cluster.
+
+Whatever runs them and in whatever order they finish, the outcomes come back sorted by point
+and replication, so the aggregate is the same for any number of workers and on Dask.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
+from typing import Any
+
+from ballotdrill.scenarios.errors import BallotdrillError
+from ballotdrill.sweep.plan import Point
+from ballotdrill.sweep.worker import Done, Task, run_task
+
+Progress = Callable[[int, int], None]
+"""Called with (replications done, replications in all) as tasks finish."""
+
+TASKS_PER_SLOT = 4
+"""Tasks per worker slot: enough to balance uneven replications, few enough to keep overhead low."""
+MAX_BATCH = 50
+"""At most this many replications in one task."""
+
+
+class SchedulerError(BallotdrillError):
+    """A Dask scheduler that cannot be used (extra not installed, address unreachable)."""
+
+
+def make_tasks(points: Sequence[Point], scenario: str, seeds: Sequence[int], slots: int,
+               keep_journals: bool = False) -> list[Task]:
+    """Every point's replications in batches, sized so each worker slot gets a few tasks."""
+    total = len(points) * len(seeds)
+    size = max(1, min(MAX_BATCH, math.ceil(total / (max(1, slots) * TASKS_PER_SLOT))))
+    indexed = tuple(enumerate(seeds))
+    tasks = []
+    for point in points:
+        document = point.doc.model_dump_json(by_alias=True)
+        for start in range(0, len(indexed), size):
+            tasks.append(Task(point.index, scenario, document, indexed[start:start + size], keep_journals))
+    return tasks
+
+
+def run_tasks(tasks: Sequence[Task], executor: Executor | None, progress: Progress | None = None) -> list[Done]:
+    """Run every task (in this process when ``executor`` is None); outcomes sorted by point and replication."""
+    total = sum(len(t.replications) for t in tasks)
+    done: list[Done] = []
+    if executor is None:
+        for task in tasks:
+            done.extend(run_task(task))
+            if progress is not None:
+                progress(len(done), total)
+    else:
+        futures: list[Future[list[Done]]] = [executor.submit(run_task, task) for task in tasks]
+        try:
+            for future in as_completed(futures):
+                done.extend(future.result())
+                if progress is not None:
+                    progress(len(done), total)
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+    return sorted(done, key=lambda d: (d.outcome.point, d.outcome.replication))
+
+
+@contextmanager
+def local_pool(workers: int) -> Iterator[tuple[Executor | None, int]]:
+    """A process pool of ``workers`` (None for one: the tasks run in this process) and its slot count."""
+    if workers < 1:
+        raise BallotdrillError(f"--workers must be at least 1 (got {workers})")
+    if workers == 1:
+        yield None, 1
+        return
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["ballotdrill.sweep.worker"])
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    try:
+        yield pool, workers
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextmanager
+def dask_pool(address: str) -> Iterator[tuple[Executor, int]]:
+    """The ``concurrent.futures`` executor of a Dask cluster's client and its number of worker threads."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise SchedulerError("--scheduler needs Dask's distributed package: "
+                             "pip install 'ballotdrill[distributed]'") from None
+    try:
+        client: Any = Client(address, timeout="15s", set_as_default=False)  # type: ignore[no-untyped-call]
+    except (OSError, TimeoutError, ValueError) as exc:
+        raise SchedulerError(f"--scheduler {address}: cannot reach the Dask scheduler ({exc}); "
+                             "start one with 'dask scheduler' or check the address") from None
+    try:
+        slots = sum(int(n) for n in client.nthreads().values())
+        if slots == 0:
+            raise SchedulerError(f"--scheduler {address}: the cluster has no workers; start some with "
+                                 f"'dask worker {address}'")
+        yield client.get_executor(pure=False), slots
+    finally:
+        client.close()

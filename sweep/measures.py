@@ -1,0 +1,103 @@
+"""What a sweep keeps of one replication: every measure as a number, each objective's rating, the bottleneck.
+
+Background arrivals (``I4-7``) are different incidents in every replication, so they count in
+the run's totals and the actors' load but are not followed one by one; scripted incidents are.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from ballotdrill.scoring.model import Scores
+from ballotdrill.scoring.summary import bottlenecks
+
+
+class Measure(NamedTuple):
+    """One measure of a run: a section (``run``, ``objective``, ``incident``, ``harm``, ``actor``,
+    ``channel``), the item it is about and the field."""
+
+    section: str
+    item: str
+    field: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.section}.{self.item}.{self.field}"
+
+
+class Outcome(NamedTuple):
+    """One replication, reduced: its place in the sweep, its seed and what it measured."""
+
+    point: int
+    replication: int
+    seed: int
+    events: int
+    values: dict[Measure, float | None]
+    """None: the measure's end point never happened in this run (e.g. an incident never contained)."""
+    ratings: dict[str, str]
+    """Objective id to its rating."""
+    bottleneck: str | None
+    """The actor where work waited longest (p90), or None when no work waited."""
+
+
+RUN_FIELDS = ("incidents", "open_incidents", "steps_completed", "late_steps", "deadlines_missed", "handoffs",
+              "handoff_failures", "drops", "reroutes", "ping_pongs", "unstaffed_queued", "decisions_defaulted",
+              "on_time", "reach", "voter_minutes", "station_minutes")
+INCIDENT_FIELDS = ("to_detect", "to_first_action", "to_contain", "to_resolve")
+HARM_FIELDS = ("reach", "voter_minutes", "station_minutes")
+ACTOR_FIELDS = ("utilisation", "wait_mean", "wait_p90", "wait_max", "longest_queue", "unstaffed_queued", "steps")
+CHANNEL_FIELDS = ("attempts", "failures", "drops", "mean_latency")
+
+_UNITS = {"on_time": "share", "utilisation": "share", "reach": "people", "voter_minutes": "voter-minutes",
+          "station_minutes": "station-minutes", "mean_latency": "minutes", **dict.fromkeys(INCIDENT_FIELDS, "minutes"),
+          **dict.fromkeys(("wait_mean", "wait_p90", "wait_max"), "minutes")}
+_HIGHER_IS_BETTER = {"on_time"}
+_NO_DIRECTION = {"incidents", "steps_completed", "handoffs", "decisions_defaulted", "utilisation", "steps", "attempts"}
+_OBJECTIVE_UNITS = {"time": "minutes", "on_time": "share", "reach": "people", "voter_minutes": "voter-minutes",
+                    "station_minutes": "station-minutes"}
+
+
+def unit(measure: Measure, objective_kind: str = "") -> str:
+    """``minutes``, ``share``, ``people``, ``voter-minutes``, ``station-minutes`` or ``count``."""
+    if measure.section == "objective":
+        return _OBJECTIVE_UNITS.get(objective_kind, "")
+    return _UNITS.get(measure.field, "count")
+
+
+def lower_is_better(measure: Measure) -> bool | None:
+    """Which way is better for a measure other than an objective (None: neither, e.g. a count of incidents)."""
+    if measure.field in _NO_DIRECTION:
+        return None
+    return measure.field not in _HIGHER_IS_BETTER
+
+
+def outcome(point: int, replication: int, seed: int, events: int, scores: Scores) -> Outcome:
+    """Reduce one replication's scores to what the sweep aggregates."""
+    values: dict[Measure, float | None] = {}
+    totals = scores.totals
+    for name in RUN_FIELDS:
+        values[Measure("run", "run", name)] = _number(getattr(totals, name))
+    for objective in scores.objectives:
+        values[Measure("objective", objective.id, "value")] = objective.value
+    scripted = {i.incident for i in scores.incidents if not i.background}
+    for incident in scores.incidents:
+        if incident.incident in scripted:
+            for name in INCIDENT_FIELDS:
+                values[Measure("incident", incident.incident, name)] = getattr(incident, name)
+    for harm in scores.harm:
+        if harm.incident in scripted:
+            for name in HARM_FIELDS:
+                values[Measure("harm", harm.incident, name)] = float(getattr(harm, name))
+    for load in scores.load:
+        for name in ACTOR_FIELDS:
+            values[Measure("actor", load.actor, name)] = _number(getattr(load, name))
+    for channel in scores.channels:
+        for name in CHANNEL_FIELDS:
+            values[Measure("channel", channel.channel, name)] = _number(getattr(channel, name))
+    top = bottlenecks(scores, top=1)
+    return Outcome(point, replication, seed, events, values, {o.id: o.rating for o in scores.objectives},
+                   top[0][0] if top else None)
+
+
+def _number(value: float | int | None) -> float | None:
+    return None if value is None else float(value)

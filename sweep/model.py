@@ -1,0 +1,185 @@
+"""The result of a sweep: frozen pydantic models, written as ``sweep.json``.
+
+Units: times in minutes, shares as fractions (0 … 1). Every interval is a 95 % confidence
+interval: Student's t for means and paired differences, Wilson's score interval for shares.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from ballotdrill.scoring.model import Frozen
+
+RATINGS = ("P", "S", "M", "U", "not exercised")
+"""Rating categories a sweep counts, in this order. A rating outside P/S/M/U counts as not exercised."""
+
+Verdict = Literal["better", "worse", "different", "within noise", "no change", "not comparable"]
+
+
+class Stat(Frozen):
+    """A measure over the runs of one point."""
+
+    runs: int
+    """Runs in which the measure applied (e.g. the incident occurred)."""
+    reached: int
+    """Runs with a value (its end point happened)."""
+    mean: float | None = None
+    sd: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    p10: float | None = None
+    p50: float | None = None
+    p90: float | None = None
+    min: float | None = None
+    max: float | None = None
+
+
+class Share(Frozen):
+    """How many runs of ``runs`` something happened in, the share and its interval."""
+
+    count: int
+    runs: int
+    share: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+
+
+class Histogram(Frozen):
+    """Counts of values in equal bins from ``low`` to ``high``."""
+
+    low: float
+    high: float
+    counts: list[int]
+
+
+class MeasureSummary(Frozen):
+    """One measure (``section.item.field``) at one point."""
+
+    section: str
+    item: str
+    field: str
+    unit: str
+    lower_is_better: bool | None
+    stat: Stat
+
+
+class ObjectiveSummary(Frozen):
+    """An objective at one point: its value over the runs and how often each rating came out."""
+
+    id: str
+    capability: str
+    description: str
+    kind: str
+    unit: str
+    target: float
+    target_text: str
+    lower_is_better: bool
+    value: Stat
+    histogram: Histogram | None
+    ratings: dict[str, Share]
+    """Every category of :data:`RATINGS`, in order."""
+    met: Share
+    """Runs rated P: the chance of meeting the objective."""
+    met_when_exercised: Share
+    """Runs rated P among those where the objective was exercised."""
+
+
+class ActorShare(Frozen):
+    """How often an actor was the bottleneck (None: no work waited at all)."""
+
+    actor: str | None
+    name: str
+    share: Share
+
+
+class GridValue(Frozen):
+    """One axis of the grid at a point: the path and its value as typed."""
+
+    path: str
+    value: str
+
+
+class PointSummary(Frozen):
+    """One grid combination under one variant."""
+
+    index: int
+    variant: str
+    grid: list[GridValue]
+    label: str
+    runs: int
+    events_mean: float
+    objectives: list[ObjectiveSummary]
+    bottlenecks: list[ActorShare]
+    measures: list[MeasureSummary]
+
+
+class Difference(Frozen):
+    """Variant minus baseline of one measure, paired over the runs where both have a value."""
+
+    section: str
+    item: str
+    field: str
+    unit: str
+    lower_is_better: bool | None
+    pairs: int
+    mean: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    verdict: Verdict
+
+
+class ObjectiveDifference(Frozen):
+    """How much more (or less) often the variant met an objective, paired run by run."""
+
+    id: str
+    baseline: Share
+    variant: Share
+    difference: float | None
+    ci_low: float | None
+    ci_high: float | None
+    verdict: Verdict
+    text: str
+
+
+class Comparison(Frozen):
+    """A variant against the baseline at the same grid point, on the same seeds (same incidents)."""
+
+    variant: str
+    baseline_point: int
+    variant_point: int
+    grid: list[GridValue]
+    objectives: list[ObjectiveDifference]
+    measures: list[Difference]
+
+
+class AxisInfo(Frozen):
+    """One ``--grid`` axis."""
+
+    path: str
+    values: list[str]
+
+
+class VariantInfo(Frozen):
+    """One ``--variant`` file."""
+
+    name: str
+    source: str
+    description: str
+    changes: list[str]
+
+
+class SweepResult(Frozen):
+    """Everything a sweep found: ``sweep.json``."""
+
+    format: int = 1
+    scenario: str
+    title: str
+    seed: int
+    runs: int
+    seeds: list[int]
+    """The run seed of each replication (``ballotdrill run SCENARIO --seed N`` plays one again)."""
+    overrides: list[str]
+    axes: list[AxisInfo]
+    variants: list[VariantInfo]
+    points: list[PointSummary]
+    comparisons: list[Comparison]

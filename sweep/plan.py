@@ -1,0 +1,196 @@
+"""What a sweep runs: grid axes (``--grid``), variants (``--variant FILE``) and the points they make.
+
+A point is one grid combination under one variant (or the baseline), as a validated scenario
+file. Every point is built and checked before any replication runs, so a bad ``--set``,
+``--grid`` or variant file is reported at once, as one located line.
+
+A variant file is YAML::
+
+    name: second-cert-analyst            # optional; default: the file name without .yaml
+    description: One more CERT analyst   # optional
+    set:                                 # PATH: VALUE, as many as needed, applied in order
+      structure.actors.national-cert.staff: 3
+      structure.actors.liaison: {name: Liaison officer, staff: 1}
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ballotdrill.scenarios.errors import Problem, ScenarioError
+from ballotdrill.scenarios.loader import load_document, pick
+from ballotdrill.scenarios.overrides import Change, Override, Setting, parse_path
+from ballotdrill.scenarios.scenario import ScenarioFile
+from ballotdrill.scenarios.suggest import did_you_mean
+from ballotdrill.scenarios.types import NAME_PATTERN
+from ballotdrill.scenarios.yamlread import Document, Mark, read_file
+
+BASELINE = "baseline"
+"""The name of the points without a variant."""
+
+_VARIANT_KEYS = ("name", "description", "set")
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One ``--grid PATH=V1,V2,...``: a data path and the values it takes, as typed."""
+
+    text: str
+    path: str
+    values: tuple[str, ...]
+
+    def overrides(self) -> list[Override]:
+        return [Override(f"{self.path}={value}", flag="--grid") for value in self.values]
+
+
+def parse_axis(text: str) -> Axis:
+    """``PATH=V1,V2,...`` (commas inside brackets or quotes do not split), checked for form only."""
+    label = f"--grid {text}"
+    path, eq, rest = text.partition("=")
+    if not eq or not path.strip():
+        raise ScenarioError([Problem(label, 0, 0, "expected PATH=V1,V2,..., e.g. "
+                                     "scenarios.opening-equipment-failures.background_factor=0.5,1,2")])
+    parse_path(path, label)
+    values = tuple(v.strip() for v in _split_top_level(rest))
+    if not values or any(not v for v in values):
+        raise ScenarioError([Problem(label, 0, 0, "give the values after '=' separated by commas, none empty")])
+    seen = [v for i, v in enumerate(values) if v in values[:i]]
+    if seen:
+        raise ScenarioError([Problem(label, 0, 0, f"the value {seen[0]!r} is listed twice")])
+    return Axis(text, path.strip(), values)
+
+
+def _split_top_level(text: str) -> list[str]:
+    parts: list[str] = []
+    current: list[str] = []
+    depth, quote = 0, ""
+    for char in text:
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "[{":
+            depth += 1
+        elif char in "]}":
+            depth -= 1
+        elif char == "," and depth == 0:
+            parts.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    parts.append("".join(current))
+    return parts
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A structure override file: a name, what it changes, and the changes themselves."""
+
+    name: str
+    source: str
+    description: str
+    settings: tuple[Setting, ...]
+
+    @property
+    def changes(self) -> list[str]:
+        """Each change as ``PATH`` (for the report)."""
+        return [".".join(str(p) for p in s.path) for s in self.settings]
+
+
+def read_variant(path: Path) -> Variant:
+    """Read a variant file; every problem is one located line."""
+    source = str(path)
+    doc = read_file(source)
+    data = doc.data
+    if not isinstance(data, dict):
+        raise ScenarioError([Problem(source, 1, 1, "a variant file is a mapping with 'set' (PATH: VALUE lines) "
+                                     "and optionally 'name' and 'description'")])
+    for key in data:
+        if key not in _VARIANT_KEYS:
+            mark = doc.keys.get((key,), Mark(1, 1))
+            raise ScenarioError([Problem(source, mark.line, mark.col,
+                                         f"unknown key '{key}'{did_you_mean(str(key), _VARIANT_KEYS)}")])
+    name = data.get("name", path.stem)
+    description = data.get("description", "")
+    if not isinstance(name, str) or not _is_name(name) or name == BASELINE:
+        mark = doc.values.get(("name",), Mark(1, 1))
+        raise ScenarioError([Problem(source, mark.line, mark.col,
+                                     f"the variant's name {name!r} must be letters, digits, '-' or '_' "
+                                     f"(and not '{BASELINE}'); set 'name:' in the file")])
+    if not isinstance(description, str):
+        mark = doc.values[("description",)]
+        raise ScenarioError([Problem(source, mark.line, mark.col, "'description' must be text")])
+    changes = data.get("set")
+    if not isinstance(changes, dict) or not changes:
+        mark = doc.values.get(("set",), Mark(1, 1))
+        raise ScenarioError([Problem(source, mark.line, mark.col,
+                                     "'set' must map each PATH to its new VALUE, e.g. "
+                                     "'structure.actors.national-cert.staff: 3'")])
+    settings = []
+    for key in changes:
+        key_mark = doc.keys.get(("set", key), Mark(1, 1))
+        where = f"{source}:{key_mark.line}:{key_mark.col}"
+        settings.append(Setting(parse_path(str(key), where), _subdocument(doc, ("set", key)), where))
+    return Variant(name, source, description, tuple(settings))
+
+
+def _is_name(text: str) -> bool:
+    return re.fullmatch(NAME_PATTERN.strip("^$"), text) is not None and len(text) <= 80
+
+
+def _subdocument(doc: Document, prefix: tuple[str, ...]) -> Document:
+    """The value at ``prefix`` as a document of its own, keeping its marks."""
+    data = doc.data
+    for part in prefix:
+        data = data[part]
+    n = len(prefix)
+    return Document(doc.source, data, {p[n:]: m for p, m in doc.values.items() if p[:n] == prefix},
+                    {p[n:]: m for p, m in doc.keys.items() if p[:n] == prefix})
+
+
+@dataclass(frozen=True)
+class Point:
+    """One grid combination under one variant: its place in the sweep and its scenario file."""
+
+    index: int
+    grid: tuple[tuple[str, str], ...]
+    variant: str
+    doc: ScenarioFile
+
+    @property
+    def label(self) -> str:
+        where = ", ".join(f"{path.rsplit('.', 1)[-1]}={value}" for path, value in self.grid)
+        return f"{self.variant}" + (f" @ {where}" if where else "")
+
+
+def build_points(document: Document, scenario: str | None, overrides: Sequence[str], axes: Sequence[Axis],
+                 variants: Sequence[Variant]) -> tuple[str, list[Point]]:
+    """The scenario's name and every point: grid combinations in axis order, each as baseline then variants."""
+    paths = [axis.path for axis in axes]
+    twice = [p for i, p in enumerate(paths) if p in paths[:i]]
+    if twice:
+        raise ScenarioError([Problem("--grid", 0, 0, f"the path {twice[0]!r} has two --grid options; "
+                                     "give all its values in one")])
+    names = [v.name for v in variants]
+    same = [n for i, n in enumerate(names) if n in names[:i]]
+    if same:
+        raise ScenarioError([Problem("--variant", 0, 0, f"two variants are named {same[0]!r}; "
+                                     "give one a different 'name:'")])
+    base: list[Change] = [Override(text) for text in overrides]
+    name, _ = pick(load_document(document, base), scenario)
+    points: list[Point] = []
+    for combo in itertools.product(*(axis.overrides() for axis in axes)):
+        grid = tuple((axis.path, value) for axis, value in zip(axes, _values(combo), strict=True))
+        for variant in (None, *variants):
+            changes = [*base, *combo, *(variant.settings if variant else ())]
+            doc = load_document(document, changes)
+            points.append(Point(len(points), grid, variant.name if variant else BASELINE, doc))
+    return name, points
+
+
+def _values(combo: Sequence[Override]) -> list[str]:
+    return [o.text.partition("=")[2] for o in combo]

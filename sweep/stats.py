@@ -1,0 +1,83 @@
+"""Summary statistics of a sweep: percentiles, confidence intervals of means, of shares and of paired differences.
+
+Everything is computed from values in a fixed order with exact summation (``math.fsum``), so
+the same replications give the same figures, bit for bit, whatever order they were run in.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import NamedTuple
+
+Z95 = 1.959963984540054
+"""The standard normal's 97.5 % quantile."""
+
+_T975 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145,
+         2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048,
+         2.045, 2.042)
+"""Student's t 97.5 % quantiles for 1 … 30 degrees of freedom (standard tables)."""
+
+
+def t975(df: int) -> float:
+    """Student's t 97.5 % quantile: the table up to 30 degrees of freedom, Cornish-Fisher beyond (error < 1e-5)."""
+    if df < 1:
+        raise ValueError("a t quantile needs at least one degree of freedom")
+    if df <= len(_T975):
+        return _T975[df - 1]
+    z, v = Z95, float(df)
+    return (z + (z**3 + z) / (4 * v) + (5 * z**5 + 16 * z**3 + 3 * z) / (96 * v**2)
+            + (3 * z**7 + 19 * z**5 + 17 * z**3 - 15 * z) / (384 * v**3))
+
+
+def percentile(ordered: Sequence[float], q: float) -> float:
+    """The ``q`` quantile (0 … 1) of sorted values, interpolating linearly between order statistics."""
+    if not ordered:
+        raise ValueError("no values")
+    pos = q * (len(ordered) - 1)
+    low = math.floor(pos)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
+
+
+class MeanCI(NamedTuple):
+    """A mean with its standard deviation and 95 % confidence interval (None with fewer than two values)."""
+
+    mean: float
+    sd: float | None
+    low: float | None
+    high: float | None
+
+
+def mean_ci(values: Sequence[float]) -> MeanCI:
+    """The mean of ``values`` and its 95 % confidence interval (Student's t)."""
+    if not values:
+        raise ValueError("no values")
+    n = len(values)
+    mean = math.fsum(values) / n
+    if n < 2:
+        return MeanCI(mean, None, None, None)
+    sd = math.sqrt(math.fsum((v - mean) ** 2 for v in values) / (n - 1))
+    half = t975(n - 1) * sd / math.sqrt(n)
+    return MeanCI(mean, sd, mean - half, mean + half)
+
+
+class ShareCI(NamedTuple):
+    """How many of ``n`` runs, the share, and its 95 % Wilson score interval."""
+
+    hits: int
+    n: int
+    share: float | None
+    low: float | None
+    high: float | None
+
+
+def share_ci(count: int, n: int) -> ShareCI:
+    """A share with its Wilson score interval: sound near 0 and 1, where a normal interval is not."""
+    if n == 0:
+        return ShareCI(0, 0, None, None, None)
+    p = count / n
+    z2 = Z95 * Z95
+    centre = (p + z2 / (2 * n)) / (1 + z2 / n)
+    half = Z95 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
+    return ShareCI(count, n, p, max(0.0, centre - half), min(1.0, centre + half))

@@ -1,0 +1,123 @@
+"""``ballotdrill sweep`` from the command line: its files and summary, and every bad --grid, --set, --variant or
+flag as one located line with exit status 2 (and no folder left behind)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sweep_helpers import EXAMPLE, ROOT, VARIANT
+
+from ballotdrill import cli
+
+
+def _bd(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "ballotdrill", *args], capture_output=True, text=True, timeout=120,
+                          cwd=cwd, env=env)
+
+
+def _main(args: list[str], cwd: Path, monkeypatch: pytest.MonkeyPatch,
+          capsys: pytest.CaptureFixture[str]) -> subprocess.CompletedProcess[str]:
+    monkeypatch.chdir(cwd)
+    monkeypatch.setattr(sys, "argv", ["ballotdrill", *args])
+    capsys.readouterr()
+    code: int | str | None = 0
+    try:
+        cli.main()
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    return subprocess.CompletedProcess(args, code if isinstance(code, int) else 1, out, err)
+
+
+def test_sweep_writes_its_files_and_prints_the_answer(tmp_path: Path) -> None:
+    done = _bd("sweep", "--file", str(EXAMPLE), "--runs", "8", "--workers", "2", "--variant", str(VARIANT),
+               "--grid", "structure.channels.phone.reliability=0.5,0.9", "--out", "sw", "--json", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data == json.loads((tmp_path / "sw" / "sweep.json").read_text(encoding="utf-8"))
+    assert [p["label"] for p in data["points"]] == ["baseline @ reliability=0.5", "second-desk @ reliability=0.5",
+                                                    "baseline @ reliability=0.9", "second-desk @ reliability=0.9"]
+    assert sorted(p.name for p in (tmp_path / "sw").iterdir()) == [
+        "replications.csv", "sweep.csv", "sweep.html", "sweep.json"]
+    assert "32 replications (8 per point, 4 points)" in done.stderr
+    assert "sw/sweep.html" in done.stderr
+    html = (tmp_path / "sw" / "sweep.html").read_text(encoding="utf-8")
+    assert "<script" not in html and "Objectives against the load" in html and "What-if" in html
+
+
+def test_compare_points_to_sweep(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        assert _bd("run", "--file", str(EXAMPLE), "--out", name, cwd=tmp_path).returncode == 0
+    done = _bd("compare", "a", "b", cwd=tmp_path)
+    assert done.returncode == 0 and "ballotdrill sweep" in done.stderr and "--variant" in done.stderr
+
+
+CASES = {
+    "grid-no-values": (["--grid", "structure.actors.desk.staff"],
+                       "--grid structure.actors.desk.staff: expected PATH=V1"),
+    "grid-empty-value": (["--grid", "structure.actors.desk.staff=1,,2"], "none empty"),
+    "grid-twice": (["--grid", "structure.actors.desk.staff=1,1"], "the value '1' is listed twice"),
+    "grid-unknown-key": (["--grid", "structure.actors.dsek.staff=1,2"], "--grid structure.actors.dsek.staff=1: "
+                         "no key 'dsek' at structure.actors (did you mean 'desk'?)"),
+    "grid-bad-value": (["--grid", "structure.actors.desk.staff=1,many"],
+                       "--grid structure.actors.desk.staff=many: 'staff' must be a whole number (got 'many')"),
+    "grid-same-path-twice": (["--grid", "structure.actors.desk.staff=1,2", "--grid", "structure.actors.desk.staff=3"],
+                             "two --grid options"),
+    "set-bad-value": (["--set", "structure.actors.desk.staff=-1"], "--set structure.actors.desk.staff=-1:"),
+    "set-no-equals": (["--set", "structure.actors.desk.staff"],
+                      "--set structure.actors.desk.staff: expected PATH=VALUE"),
+    "variant-missing": (["--variant", "nope.yaml"], "nope.yaml: cannot read the file"),
+    "variant-bad-value": (["--variant", "bad-value.yaml"], "bad-value.yaml:3:3: 'staff' must be a whole number"),
+    "variant-bad-path": (["--variant", "bad-path.yaml"], "bad-path.yaml:3:3: no key 'dsek' at structure.actors"),
+    "variant-unknown-key": (["--variant", "bad-key.yaml"],
+                            "bad-key.yaml:1:1: unknown key 'sett' (did you mean 'set'?)"),
+    "variant-not-a-mapping": (["--variant", "list.yaml"], "list.yaml:1:1: a variant file is a mapping"),
+    "variant-empty-set": (["--variant", "empty-set.yaml"], "empty-set.yaml:1:6: 'set' must map each PATH"),
+    "variant-named-twice": (["--variant", str(VARIANT), "--variant", str(VARIANT)],
+                            "two variants are named 'second-desk'"),
+    "runs-zero": (["--runs", "0"], "--runs must be at least 1 (got 0)"),
+    "workers-zero": (["--workers", "0"], "--workers must be at least 1 (got 0)"),
+    "scheduler-unreachable": (["--scheduler", "tcp://127.0.0.1:9"], "--scheduler tcp://127.0.0.1:9: cannot reach"),
+    "unknown-scenario": (["busy-mornign"], "no scenario 'busy-mornign' (did you mean 'busy-morning'?)"),
+}
+
+
+@pytest.fixture(scope="module")
+def bad(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sweep-errors")
+    (path / "bad-value.yaml").write_text("name: more\nset:\n  structure.actors.desk.staff: many\n", encoding="utf-8")
+    (path / "bad-path.yaml").write_text("name: more\nset:\n  structure.actors.dsek.staff: 2\n", encoding="utf-8")
+    (path / "bad-key.yaml").write_text("sett:\n  structure.actors.desk.staff: 2\n", encoding="utf-8")
+    (path / "list.yaml").write_text("- structure.actors.desk.staff=2\n", encoding="utf-8")
+    (path / "empty-set.yaml").write_text("set: {}\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_bad_input_is_one_located_line_and_exit_2(name: str, bad: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    extra, expected = CASES[name]
+    args = ["sweep", *(a for a in extra if not a.startswith("busy")), "--file", str(EXAMPLE), "--runs", "2",
+            "--out", f"never-{name}", *(a for a in extra if a.startswith("busy"))]
+    if "--runs" in extra:
+        args = ["sweep", *extra, "--file", str(EXAMPLE), "--out", f"never-{name}"]
+    result = _main(args, bad, monkeypatch, capsys)
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and expected in lines[0], (expected, lines)
+    assert not (bad / f"never-{name}").exists()
+
+
+def test_a_bad_grid_in_a_fresh_interpreter(tmp_path: Path) -> None:
+    done = _bd("sweep", "--file", str(EXAMPLE), "--grid", "structure.actors.desk.staff=1,lots", cwd=tmp_path)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.strip() == ("--grid structure.actors.desk.staff=lots: 'staff' must be a whole number "
+                                   "(got 'lots')")
+    assert not (tmp_path / "runs").exists()
