@@ -365,12 +365,14 @@ def export(
     folder: Annotated[Path, typer.Argument(help="Run folder (holds journal.sqlite).")],
     jsonl: Annotated[Path | None, typer.Option("--jsonl", help="Write the journal as JSON Lines.")] = None,
     csv: Annotated[Path | None, typer.Option("--csv", help="Write the journal as CSV.")] = None,
-    ocel: Annotated[Path | None, typer.Option("--ocel", help="Write an OCEL 2.0 JSON event log.")] = None,
+    ocel: Annotated[Path | None, typer.Option(
+        "--ocel", help="Write an OCEL 2.0 event log: JSON, or OCEL's SQLite form for a FILE ending in .sqlite or .db.")
+    ] = None,
 ) -> None:
-    """Export a run's journal for other tools: JSON Lines, CSV, or OCEL 2.0 for process mining."""
+    """Export a run's journal for other tools: JSON Lines, CSV, or OCEL 2.0 for process mining (streamed)."""
+    names = {"ocel": "an OCEL 2.0 log of ", "ocel-sqlite": "an OCEL 2.0 SQLite log of "}
     for done in application.export_run(folder, jsonl=jsonl, csv=csv, ocel=ocel):
-        _say(f"wrote OCEL 2.0 log to {done.path}" if done.events is None
-             else f"wrote {done.events:,} events to {done.path}")
+        _say(f"wrote {names.get(done.format, '')}{done.events:,} events to {done.path}")
 
 
 PlayOption = Annotated[list[str] | None, typer.Option(

@@ -6,6 +6,7 @@ of them composes a run folder by hand.
 
 from __future__ import annotations
 
+import itertools
 import json
 import sqlite3
 from collections.abc import Mapping, Sequence
@@ -31,6 +32,15 @@ class Run(NamedTuple):
     meta: dict[str, str]
 
 
+class RunFiles(NamedTuple):
+    """A run folder's scenario file, scenario name, meta and journal file, its events not read."""
+
+    journal: Path
+    doc: ScenarioFile
+    scenario: str
+    meta: dict[str, str]
+
+
 JSONL_FILE = "journal.jsonl"
 META_FILE = "meta.json"
 
@@ -39,29 +49,42 @@ class RunFolderError(BallotdrillError):
     """A folder that holds no readable run (no journal, a damaged one, or no scenario file in its meta)."""
 
 
-def load_run(run_dir: Path) -> Run:
-    """Read ``journal.sqlite`` (or ``journal.jsonl`` + ``meta.json``) from a run folder."""
+def open_run(run_dir: Path) -> RunFiles:
+    """Find a run folder's journal (``journal.sqlite``, or ``journal.jsonl`` + ``meta.json``) and read its meta.
+
+    The events stay on disk: a caller streams them (:func:`read_events`, :func:`stored_rows`).
+    """
     run_dir = Path(run_dir)
     sqlite_path, jsonl_path = run_dir / JOURNAL_FILE, run_dir / JSONL_FILE
     hint = "create one with 'ballotdrill run --out FOLDER'"
     try:
         if sqlite_path.is_file():
-            meta = read_meta(sqlite_path)
-            events = list(read_events(sqlite_path))
+            journal, meta = sqlite_path, read_meta(sqlite_path)
         elif jsonl_path.is_file() and (run_dir / META_FILE).is_file():
             raw = json.loads((run_dir / META_FILE).read_text(encoding="utf-8"))
+            journal = jsonl_path
             meta = {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in raw.items()}
-            events = list(read_events(jsonl_path))
         else:
             raise RunFolderError(f"{run_dir}: no {JOURNAL_FILE} here (nor {JSONL_FILE} with {META_FILE}); {hint}")
         if "document" not in meta:
             raise RunFolderError(f"{run_dir}: the journal's meta has no 'document' (the scenario file); {hint}")
         doc = ScenarioFile.model_validate(json.loads(meta["document"]))
+        # The scenario's name: the meta's, else the run_started row's (the journal's first).
+        first = next(itertools.islice(read_events(journal), 1), None)
+        started = first.fields(RunStarted).scenario if first is not None and first.kind == Kind.RUN_STARTED else None
     except (OSError, ValueError, KeyError, sqlite3.Error) as exc:
         raise RunFolderError(f"{run_dir}: cannot read the run ({type(exc).__name__}: {exc})") from None
-    name = meta.get("scenario") or next(
-        (str(e.fields(RunStarted).scenario) for e in events if e.kind == Kind.RUN_STARTED), doc.default_scenario)
-    return Run(events, doc, name, meta)
+    return RunFiles(journal, doc, meta.get("scenario") or str(started or doc.default_scenario), meta)
+
+
+def load_run(run_dir: Path) -> Run:
+    """Read ``journal.sqlite`` (or ``journal.jsonl`` + ``meta.json``) from a run folder, every event in memory."""
+    files = open_run(run_dir)
+    try:
+        events = list(read_events(files.journal))
+    except (OSError, ValueError, KeyError, sqlite3.Error) as exc:
+        raise RunFolderError(f"{run_dir}: cannot read the run ({type(exc).__name__}: {exc})") from None
+    return Run(events, files.doc, files.scenario, files.meta)
 
 
 REPORT_FILES = {"html": "report.html", "md": "report.md", "json": "scores.json"}

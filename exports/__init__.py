@@ -1,9 +1,12 @@
-"""A run's journal for other tools: JSON Lines, CSV and OCEL 2.0 (process mining).
+"""A run's journal for other tools: JSON Lines, CSV and OCEL 2.0 (process mining), streamed.
 
-Exports read the journal and the scenario file; they compute no measure of their own.
+Exports read the journal and the scenario file; they compute no measure of their own, and
+hold one event at a time (OCEL: the work in flight), whatever the size of the run.
 """
 
-from ballotdrill.exports.lines import write_csv, write_jsonl
-from ballotdrill.exports.ocel import ocel_json, to_ocel
+from ballotdrill.exports.lines import write_csv, write_csv_rows, write_jsonl, write_jsonl_rows
+from ballotdrill.exports.ocel_json import to_ocel, write_ocel_json
+from ballotdrill.exports.ocel_sqlite import write_ocel_sqlite
 
-__all__ = ["ocel_json", "to_ocel", "write_csv", "write_jsonl"]
+__all__ = ["to_ocel", "write_csv", "write_csv_rows", "write_jsonl", "write_jsonl_rows", "write_ocel_json",
+           "write_ocel_sqlite"]

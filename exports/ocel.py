@@ -1,4 +1,4 @@
-"""Export a journal as an OCEL 2.0 JSON event log, for process-mining tools.
+"""A journal as an OCEL 2.0 event log, for process-mining tools, walked in one streaming pass.
 
 Object types: ``incident``, ``actor``, ``step`` (one object per step instance), ``handoff``
 (one per handoff, across its attempts) and ``decision`` (one per request). Event types are
@@ -12,14 +12,22 @@ Timestamps: day D is the date in the run's meta (``date``, ``YYYY-MM-DD``) when 
 else :data:`REFERENCE_DATE` (2026-01-01); an event's time is 00:00 UTC on day D plus
 ``run_started.data.start + t`` minutes, written ISO 8601 with milliseconds and ``Z``.
 Staff changes are timed ``staff`` attribute values of the actor objects.
+
+Streaming: :class:`OcelWalker` reads the events once and hands each event, and each object
+once it can change no more, to a sink (:mod:`ballotdrill.exports.ocel_json`,
+:mod:`ballotdrill.exports.ocel_sqlite`). An incident closes when it starts (nothing changes it
+afterwards), a step when it completes, a handoff when it is received or dropped, a decision
+with its incident's work; what the walk keeps of an incident's work goes when the incident is resolved,
+and what is still open at the end closes then. So memory holds the work in flight, plus the id
+of each incident seen (about 60 bytes each, so that a later event refers back to it).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from typing import Any, NamedTuple, Protocol
 
 from ballotdrill.journal import KINDS, Event, IncidentStarted, Kind, RunStarted, StaffChanged, StepTargets
 from ballotdrill.scenarios.scenario import ScenarioFile
@@ -36,8 +44,41 @@ OBJECT_TYPES: dict[str, dict[str, str]] = {
     "decision": {"procedure": "string", "step": "string", "default": "string", "option": "string"},
 }
 
+Scalar = str | int | float | bool | None
 
-def _type_of(value: Any) -> str:
+
+class OcelEvent(NamedTuple):
+    """One event: its attributes ``(name, value)`` and qualified objects ``(object id, qualifier)``."""
+
+    id: str
+    type: str
+    time: str
+    attributes: list[tuple[str, Scalar]]
+    relationships: list[tuple[str, str]]
+
+
+class OcelObject(NamedTuple):
+    """One object, complete: timed attribute values ``(name, time, value)`` and related objects."""
+
+    id: str
+    type: str
+    created: str
+    attributes: list[tuple[str, str, Scalar]]
+    relationships: list[tuple[str, str]]
+
+
+class OcelSink(Protocol):
+    """Where a walk puts the log: events in journal order, objects as they close, then the event types."""
+
+    def event(self, event: OcelEvent) -> None: ...
+
+    def object(self, obj: OcelObject) -> None: ...
+
+    def finish(self, event_types: dict[str, dict[str, str]]) -> None: ...
+
+
+def value_type(value: Any) -> str:
+    """The OCEL attribute type of a value."""
     if isinstance(value, bool):
         return "boolean"
     if isinstance(value, int):
@@ -47,157 +88,242 @@ def _type_of(value: Any) -> str:
     return "string"
 
 
-def _value(value: Any) -> Any:
+def _value(value: Any) -> Scalar:
     """Scalars as they are; lists and objects as canonical JSON text."""
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-class _Log:
-    """Objects being collected while the events are walked."""
+class _Open:
+    """An object not yet closed: its attribute values and relationships so far."""
 
-    def __init__(self, day_zero: datetime) -> None:
-        self.day_zero = day_zero
-        self.objects: dict[str, dict[str, Any]] = {}
+    __slots__ = ("attributes", "created", "oid", "otype", "relationships")
 
-    def stamp(self, clock_minutes: float) -> str:
-        moment = self.day_zero + timedelta(minutes=clock_minutes)
-        return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    def __init__(self, oid: str, otype: str, created: str) -> None:
+        self.oid, self.otype, self.created = oid, otype, created
+        self.attributes: list[tuple[str, str, Scalar]] = []
+        self.relationships: list[tuple[str, str]] = []
 
-    def obj(self, oid: str, otype: str, time: str, **attrs: Any) -> str:
-        self.objects.setdefault(oid, {"id": oid, "type": otype, "attributes": [], "relationships": []})
-        self.set(oid, time, **attrs)
-        return oid
 
-    def set(self, oid: str, time: str, **attrs: Any) -> None:
-        for name, value in attrs.items():
-            if value is not None:
-                self.objects[oid]["attributes"].append({"name": name, "time": time, "value": _value(value)})
+class _Work:
+    """What the walk keeps for one incident until it is resolved: its steps and handoffs in flight."""
 
-    def relate(self, oid: str, target: str, qualifier: str) -> None:
-        rel = {"objectId": target, "qualifier": qualifier}
-        if target in self.objects and rel not in self.objects[oid]["relationships"]:
-            self.objects[oid]["relationships"].append(rel)
+    __slots__ = ("arrived", "handoff_counts", "handoffs", "owned", "step_counts", "steps", "waiting")
+
+    def __init__(self) -> None:
+        self.steps: dict[tuple[str, str], str] = {}
+        """(procedure, step) to the id of its latest instance."""
+        self.step_counts: dict[tuple[str, str], int] = {}
+        self.waiting: set[tuple[str, str]] = set()
+        """Steps whose latest instance is queued and not yet started."""
+        self.handoffs: dict[tuple[str, str, str], str] = {}
+        """(procedure, step, receiver) to the handoff in flight."""
+        self.handoff_counts: dict[tuple[str, str, str], int] = {}
+        self.arrived: dict[tuple[str, str], str] = {}
+        """(procedure, step) to the handoff that brought it, until its instance opens."""
+        self.owned: list[str] = []
+        """Objects opened for this incident (closed with it if still open)."""
 
 
 _ACTOR_ROLE = {"detected": "detector", "handoff_sent": "sender", "handoff_failed": "sender",
                "handoff_received": "receiver", "inject_delivered": "recipient"}
 
 
-def to_ocel(events: Sequence[Event], doc: ScenarioFile, scenario_name: str, day: str | None = None) -> dict[str, Any]:
-    """The journal as an OCEL 2.0 JSON document (``objectTypes``, ``eventTypes``, ``objects``, ``events``)."""
-    events = sorted(events, key=lambda e: e.seq)
-    start = next((float(e.fields(RunStarted).start or 0.0) for e in events if e.kind == Kind.RUN_STARTED), 0.0)
-    day_zero = datetime.combine(date.fromisoformat(day) if day else REFERENCE_DATE, datetime.min.time(), UTC)
-    log = _Log(day_zero)
-    t0 = log.stamp(start)
-    for key, actor in doc.structure.actors.items():
-        log.obj(f"actor:{key}", "actor", t0, name=actor.name or key, staff=actor.staff)
-    steps: dict[tuple[str, str, str], str] = {}
-    step_counts: dict[tuple[str, str, str], int] = {}
-    waiting: set[tuple[str, str, str]] = set()
-    """Steps whose latest instance is queued and not yet started."""
-    handoff_counts: dict[tuple[str, str, str, str], int] = {}
-    handoffs: dict[tuple[str, str, str, str], str] = {}
-    arrived: dict[tuple[str, str, str], str] = {}
-    out_events: list[dict[str, Any]] = []
-    event_attrs: dict[str, dict[str, str]] = {kind: {} for kind in KINDS}
-    for e in events:
-        time = log.stamp(start + e.t)
+class OcelWalker:
+    """Walks journal events (in ``seq`` order) once and hands the OCEL log to a sink as it goes."""
+
+    def __init__(self, sink: OcelSink, doc: ScenarioFile, scenario_name: str, day: str | None = None) -> None:
+        self.sink = sink
+        self.doc = doc
+        self.scenario = scenario_name
+        self.day_zero = datetime.combine(date.fromisoformat(day) if day else REFERENCE_DATE, datetime.min.time())
+        self.start = 0.0
+        self.t0 = ""
+        """When the log begins (actors' initial values)."""
+        self.objects: dict[str, _Open] = {}
+        self.closed_incidents: set[str] = set()
+        self.work: dict[str, _Work] = {}
+        self.event_types: dict[str, dict[str, str]] = {kind: {} for kind in KINDS}
+        self._last: tuple[float, str] = (float("nan"), "")
+
+    # -- objects ------------------------------------------------------------------------------------------------
+
+    def stamp(self, clock_minutes: float) -> str:
+        """ISO 8601 UTC with milliseconds; the last one is kept (consecutive events often share a time)."""
+        if self._last[0] != clock_minutes:
+            moment = self.day_zero + timedelta(minutes=clock_minutes)
+            self._last = (clock_minutes, moment.isoformat(timespec="milliseconds") + "Z")
+        return self._last[1]
+
+    def obj(self, oid: str, otype: str, time: str, owner: _Work | None = None, **attrs: Any) -> str:
+        """Open ``oid`` if new (its initial values timed ``time``), else add these values to it."""
+        if oid not in self.objects:
+            self.objects[oid] = _Open(oid, otype, time)
+            if owner is not None:
+                owner.owned.append(oid)
+        self.set(oid, time, **attrs)
+        return oid
+
+    def set(self, oid: str, time: str, **attrs: Any) -> None:
+        values = self.objects[oid].attributes
+        for name, value in attrs.items():
+            if value is not None:
+                values.append((name, time, _value(value)))
+
+    def relate(self, oid: str, target: str, qualifier: str) -> None:
+        rels = self.objects[oid].relationships
+        if (target, qualifier) not in rels:
+            rels.append((target, qualifier))
+
+    def close(self, oid: str) -> None:
+        """Hand a finished object to the sink (nothing if it is closed already)."""
+        item = self.objects.pop(oid, None)
+        if item is not None:
+            self.sink.object(OcelObject(item.oid, item.otype, item.created, item.attributes, item.relationships))
+
+    # -- the walk -----------------------------------------------------------------------------------------------
+
+    def walk(self, events: Iterable[Event]) -> int:
+        """Hand every event and object to the sink, then the event types; return how many events.
+
+        The events must come in ``seq`` order.
+        """
+        count = 0
+        for e in events:
+            if not count:
+                if e.kind == Kind.RUN_STARTED:
+                    self.start = float(e.fields(RunStarted).start or 0.0)
+                self._actors()
+            count += 1
+            self._event(e)
+        if not count:
+            self._actors()
+        for oid in list(self.objects):
+            self.close(oid)
+        self.sink.finish(self.event_types)
+        return count
+
+    def _actors(self) -> None:
+        self.t0 = self.stamp(self.start)
+        for key, actor in self.doc.structure.actors.items():
+            self.obj(f"actor:{key}", "actor", self.t0, name=actor.name or key, staff=actor.staff)
+
+    def _work(self, incident: str) -> _Work:
+        work = self.work.get(incident)
+        if work is None:
+            work = self.work[incident] = _Work()
+        return work
+
+    def _event(self, e: Event) -> None:
+        time = self.stamp(self.start + e.t)
         d = e.data
+        kind = e.kind
         incident, procedure = e.incident or "", str(d.get("procedure", ""))
-        rels: list[dict[str, str]] = []
-
-        def link(oid: str, qualifier: str, rels: list[dict[str, str]] = rels) -> None:
-            rels.append({"objectId": oid, "qualifier": qualifier})
-
+        rels: list[tuple[str, str]] = []
+        iid = f"incident:{incident}"
         if e.incident:
-            if e.kind == Kind.INCIDENT_STARTED:
+            if kind == Kind.INCIDENT_STARTED:  # nothing changes an incident afterwards: it closes at once
                 began = e.fields(IncidentStarted)
-                log.obj(f"incident:{incident}", "incident", time, type=began.type, severity=began.severity,
-                        title=began.title or None, level=began.level, scenario=scenario_name)
-            elif f"incident:{incident}" not in log.objects:
-                log.obj(f"incident:{incident}", "incident", time, scenario=scenario_name)
-            link(f"incident:{incident}", "subject")
+                self.obj(iid, "incident", time, type=began.type, severity=began.severity,
+                         title=began.title or None, level=began.level, scenario=self.scenario)
+                self.close(iid)
+                self.closed_incidents.add(incident)
+            elif iid not in self.objects and incident not in self.closed_incidents:
+                self.obj(iid, "incident", time, scenario=self.scenario)
+            rels.append((iid, "subject"))
+        t0 = self.t0
         if e.actor:
             aid = f"actor:{e.actor}"
-            if aid not in log.objects:
-                log.obj(aid, "actor", t0, name=e.actor)
-            if e.kind == Kind.STAFF_CHANGED:
-                log.set(aid, time, staff=e.fields(StaffChanged).staff)
-            link(aid, _ACTOR_ROLE.get(e.kind, "performer"))
-        for field, role in (("to", "receiver"), ("from", "sender")):
-            other = d.get(field)
-            if e.kind.startswith("handoff_") and isinstance(other, str) and other:
-                if f"actor:{other}" not in log.objects:
-                    log.obj(f"actor:{other}", "actor", t0, name=other)
-                link(f"actor:{other}", role)
-        if e.kind.startswith("step_") and e.step:
-            skey = (incident, procedure, e.step)
-            # A new instance: queued, or started without having queued (work that starts at once has no
-            # step_queued row), or any row for a step not seen before.
-            new_instance = (e.kind == Kind.STEP_QUEUED or skey not in steps
-                            or (e.kind == Kind.STEP_STARTED and skey not in waiting))
-            waiting.discard(skey)
-            if e.kind == Kind.STEP_QUEUED:
-                waiting.add(skey)
-            if new_instance:
-                step_counts[skey] = step_counts.get(skey, 0) + 1
-                sid = f"step:{incident}/{procedure}/{e.step}/{step_counts[skey]}"
-                steps[skey] = log.obj(sid, "step", time, procedure=procedure, step=e.step, actor=e.actor)
-                log.relate(sid, f"incident:{incident}", "part of")
-                via = arrived.pop(skey, None)
-                if via:
-                    log.relate(sid, via, "handed over by")
-            if e.kind == Kind.STEP_COMPLETED:
-                log.set(steps[skey], time, target=e.fields(StepTargets).target)
-            link(steps[skey], "step")
-        if e.kind.startswith("handoff_") and e.step:
-            receiver = str(d.get("to") if e.kind != Kind.HANDOFF_RECEIVED else e.actor)
-            hkey = (incident, procedure, e.step, receiver)
-            if hkey not in handoffs:
-                handoff_counts[hkey] = handoff_counts.get(hkey, 0) + 1
-                hid = f"handoff:{incident}/{procedure}/{e.step}/{receiver}/{handoff_counts[hkey]}"
-                handoffs[hkey] = log.obj(hid, "handoff", time, procedure=procedure, step=e.step,
-                                         sender=e.actor if e.kind != Kind.HANDOFF_RECEIVED else d.get("from"),
-                                         receiver=receiver)
-                log.relate(hid, f"incident:{incident}", "carries")
-            hid = handoffs[hkey]
-            log.set(hid, time, channel=d.get("channel"))
-            link(hid, "handoff")
-            if e.kind == Kind.HANDOFF_RECEIVED or (e.kind == Kind.HANDOFF_FAILED and d.get("next") is None):
-                del handoffs[hkey]
-                if e.kind == Kind.HANDOFF_RECEIVED:
-                    arrived[(incident, procedure, e.step)] = hid
-        if e.kind.startswith("decision_") and d.get("request") is not None:
+            if aid not in self.objects:
+                self.obj(aid, "actor", t0, name=e.actor)
+            if kind == Kind.STAFF_CHANGED:
+                self.set(aid, time, staff=e.fields(StaffChanged).staff)
+            rels.append((aid, _ACTOR_ROLE.get(kind, "performer")))
+        if kind.startswith("handoff_"):
+            for field, role in (("to", "receiver"), ("from", "sender")):
+                other = d.get(field)
+                if isinstance(other, str) and other:
+                    if f"actor:{other}" not in self.objects:
+                        self.obj(f"actor:{other}", "actor", t0, name=other)
+                    rels.append((f"actor:{other}", role))
+        has_incident = bool(e.incident) and (iid in self.objects or incident in self.closed_incidents)
+        if kind.startswith("step_") and e.step:
+            self._step(e, self._work(incident), (procedure, e.step), time, has_incident, rels)
+        if kind.startswith("handoff_") and e.step:
+            self._handoff(e, self._work(incident), procedure, time, has_incident, rels)
+        if kind.startswith("decision_") and d.get("request") is not None:
             did = f"decision:{d.get('request')}"
-            log.obj(did, "decision", time, procedure=procedure, step=e.step,
-                    default=d.get("default"), option=d.get("option"))
-            dkey = (incident, procedure, e.step or "")
-            if dkey in steps:
-                log.relate(did, steps[dkey], "asked in")
-            link(did, "decision")
-        attrs = [{"name": k, "value": _value(v)} for k, v in sorted(d.items()) if v is not None]
-        for item in attrs:
-            known = event_attrs.setdefault(e.kind, {})
-            vtype = _type_of(item["value"])
-            if known.get(item["name"]) in ("integer", "float") and vtype in ("integer", "float"):
-                vtype = "float" if "float" in (vtype, known[item["name"]]) else "integer"
-            known[item["name"]] = vtype if item["name"] not in known or vtype != "string" else known[item["name"]]
-        unique = list({(r["objectId"], r["qualifier"]): r for r in rels}.values())
-        out_events.append({"id": f"e{e.seq}", "type": e.kind, "time": time, "attributes": attrs,
-                           "relationships": unique})
-    return {
-        "objectTypes": [{"name": name, "attributes": [{"name": k, "type": v} for k, v in attrs.items()]}
-                        for name, attrs in OBJECT_TYPES.items()],
-        "eventTypes": [{"name": kind, "attributes": [{"name": k, "type": v} for k, v in sorted(attrs.items())]}
-                       for kind, attrs in event_attrs.items()],
-        "objects": list(log.objects.values()),
-        "events": out_events,
-    }
+            work = self._work(incident)
+            self.obj(did, "decision", time, work, procedure=procedure, step=e.step,
+                     default=d.get("default"), option=d.get("option"))
+            asked = work.steps.get((procedure, e.step or ""))
+            if asked is not None:
+                self.relate(did, asked, "asked in")
+            rels.append((did, "decision"))
+        attrs = [(k, _value(v)) for k, v in sorted(d.items()) if v is not None]
+        known = self.event_types.setdefault(kind, {})
+        for name, value in attrs:
+            vtype = value_type(value)
+            had = known.get(name)
+            if had in ("integer", "float") and vtype in ("integer", "float"):
+                vtype = "float" if "float" in (vtype, had) else "integer"
+            known[name] = vtype if had is None or vtype != "string" else had
+        self.sink.event(OcelEvent(f"e{e.seq}", kind, time, attrs, list(dict.fromkeys(rels))))
+        if kind == Kind.RESOLVED and e.incident:
+            self._resolved(incident)
 
+    def _step(self, e: Event, work: _Work, skey: tuple[str, str], time: str, has_incident: bool,
+              rels: list[tuple[str, str]]) -> None:
+        kind = e.kind
+        # A new instance: queued, or started without having queued (work that starts at once has no
+        # step_queued row), or any row for a step not seen before.
+        new_instance = kind == Kind.STEP_QUEUED or skey not in work.steps or (
+            kind == Kind.STEP_STARTED and skey not in work.waiting)
+        work.waiting.discard(skey)
+        if kind == Kind.STEP_QUEUED:
+            work.waiting.add(skey)
+        if new_instance:
+            if skey in work.steps:
+                self.close(work.steps[skey])
+            count = work.step_counts[skey] = work.step_counts.get(skey, 0) + 1
+            sid = f"step:{e.incident or ''}/{skey[0]}/{skey[1]}/{count}"
+            work.steps[skey] = self.obj(sid, "step", time, work, procedure=skey[0], step=skey[1], actor=e.actor)
+            if has_incident:
+                self.relate(sid, f"incident:{e.incident}", "part of")
+            via = work.arrived.pop(skey, None)
+            if via:
+                self.relate(sid, via, "handed over by")
+        sid = work.steps[skey]
+        rels.append((sid, "step"))
+        if kind == Kind.STEP_COMPLETED and sid in self.objects:
+            self.set(sid, time, target=e.fields(StepTargets).target)
+            self.close(sid)
 
-def ocel_json(events: Sequence[Event], doc: ScenarioFile, scenario_name: str, day: str | None = None) -> str:
-    """:func:`to_ocel` as JSON text (stable, two-space indent)."""
-    return json.dumps(to_ocel(events, doc, scenario_name, day), indent=2, ensure_ascii=False) + "\n"
+    def _handoff(self, e: Event, work: _Work, procedure: str, time: str, has_incident: bool,
+                 rels: list[tuple[str, str]]) -> None:
+        d, kind, step = e.data, e.kind, e.step or ""
+        receiver = str(d.get("to") if kind != Kind.HANDOFF_RECEIVED else e.actor)
+        hkey = (procedure, step, receiver)
+        hid = work.handoffs.get(hkey)
+        if hid is None:
+            count = work.handoff_counts[hkey] = work.handoff_counts.get(hkey, 0) + 1
+            hid = f"handoff:{e.incident or ''}/{procedure}/{step}/{receiver}/{count}"
+            work.handoffs[hkey] = self.obj(hid, "handoff", time, work, procedure=procedure, step=step,
+                                           sender=e.actor if kind != Kind.HANDOFF_RECEIVED else d.get("from"),
+                                           receiver=receiver)
+            if has_incident:
+                self.relate(hid, f"incident:{e.incident}", "carries")
+        self.set(hid, time, channel=d.get("channel"))
+        rels.append((hid, "handoff"))
+        if kind == Kind.HANDOFF_RECEIVED or (kind == Kind.HANDOFF_FAILED and d.get("next") is None):
+            del work.handoffs[hkey]
+            if kind == Kind.HANDOFF_RECEIVED:
+                work.arrived[(procedure, step)] = hid
+            self.close(hid)
+
+    def _resolved(self, incident: str) -> None:
+        """Every procedure run of the incident has ended: close what is still open of it and forget its work."""
+        work = self.work.pop(incident, None)
+        for oid in work.owned if work is not None else ():
+            self.close(oid)

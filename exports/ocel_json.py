@@ -1,0 +1,101 @@
+"""OCEL 2.0 as JSON: streamed to a file (one event or object a line), or as a dict for small logs.
+
+The file is one JSON document with the four members of OCEL 2.0, in this order:
+``objectTypes``, ``events`` (in journal order), ``objects`` (as they closed; gathered in a
+temporary file beside the output while the events are written) and ``eventTypes`` (known
+once every event is seen). Readers take the members by name, so the order is free.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO, Any
+
+from ballotdrill.exports.ocel import OBJECT_TYPES, OcelEvent, OcelObject, OcelWalker
+from ballotdrill.journal import Event
+from ballotdrill.scenarios.scenario import ScenarioFile
+
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
+
+
+def event_json(event: OcelEvent) -> dict[str, Any]:
+    return {"id": event.id, "type": event.type, "time": event.time,
+            "attributes": [{"name": k, "value": v} for k, v in event.attributes],
+            "relationships": [{"objectId": o, "qualifier": q} for o, q in event.relationships]}
+
+
+def object_json(obj: OcelObject) -> dict[str, Any]:
+    return {"id": obj.id, "type": obj.type,
+            "attributes": [{"name": k, "time": t, "value": v} for k, t, v in obj.attributes],
+            "relationships": [{"objectId": o, "qualifier": q} for o, q in obj.relationships]}
+
+
+def object_types_json() -> list[dict[str, Any]]:
+    return [{"name": name, "attributes": [{"name": k, "type": v} for k, v in attrs.items()]}
+            for name, attrs in OBJECT_TYPES.items()]
+
+
+def event_types_json(event_types: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
+    return [{"name": kind, "attributes": [{"name": k, "type": v} for k, v in sorted(attrs.items())]}
+            for kind, attrs in event_types.items()]
+
+
+class DictSink:
+    """Collects the log as one OCEL 2.0 JSON document (a dict), for small logs and tests."""
+
+    def __init__(self) -> None:
+        self.events: list[dict[str, Any]] = []
+        self.objects: list[dict[str, Any]] = []
+        self.document: dict[str, Any] = {}
+
+    def event(self, event: OcelEvent) -> None:
+        self.events.append(event_json(event))
+
+    def object(self, obj: OcelObject) -> None:
+        self.objects.append(object_json(obj))
+
+    def finish(self, event_types: dict[str, dict[str, str]]) -> None:
+        self.document = {"objectTypes": object_types_json(), "eventTypes": event_types_json(event_types),
+                         "objects": self.objects, "events": self.events}
+
+
+class FileSink:
+    """Writes the log to an open text file as it comes: events straight in, objects by way of a spool."""
+
+    def __init__(self, out: IO[str], spool: IO[str]) -> None:
+        self.out, self.spool = out, spool
+        self.events = self.objects = 0
+        out.write('{"objectTypes":' + _encode(object_types_json()) + ',\n"events":[')
+
+    def event(self, event: OcelEvent) -> None:
+        self.out.write(("\n" if not self.events else ",\n") + _encode(event_json(event)))
+        self.events += 1
+
+    def object(self, obj: OcelObject) -> None:
+        self.spool.write(("\n" if not self.objects else ",\n") + _encode(object_json(obj)))
+        self.objects += 1
+
+    def finish(self, event_types: dict[str, dict[str, str]]) -> None:
+        self.out.write('\n],\n"objects":[')
+        self.spool.seek(0)
+        shutil.copyfileobj(self.spool, self.out, 1 << 20)
+        self.out.write('\n],\n"eventTypes":' + _encode(event_types_json(event_types)) + "}\n")
+
+
+def write_ocel_json(events: Iterable[Event], path: Path, doc: ScenarioFile, scenario_name: str,
+                    day: str | None = None) -> int:
+    """Stream the journal's events (in ``seq`` order) to an OCEL 2.0 JSON file; return how many events."""
+    with open(path, "w", encoding="utf-8", newline="\n") as out, \
+            tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n", dir=path.parent) as spool:
+        return OcelWalker(FileSink(out, spool), doc, scenario_name, day).walk(events)
+
+
+def to_ocel(events: Iterable[Event], doc: ScenarioFile, scenario_name: str, day: str | None = None) -> dict[str, Any]:
+    """The journal as an OCEL 2.0 JSON document (``objectTypes``, ``eventTypes``, ``objects``, ``events``)."""
+    sink = DictSink()
+    OcelWalker(sink, doc, scenario_name, day).walk(sorted(events, key=lambda e: e.seq))
+    return sink.document

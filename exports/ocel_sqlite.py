@@ -1,0 +1,180 @@
+"""OCEL 2.0 in its SQLite form, streamed: the relational layout process-mining tools read for large logs.
+
+Tables (the OCEL 2.0 specification's): ``event`` and ``object`` (id, type); ``event_object``
+and ``object_object`` (qualified relationships); ``event_map_type`` and ``object_map_type``
+(each type's table suffix); one ``event_<type>`` table per event type (``ocel_id``,
+``ocel_time``, a column per attribute) and one ``object_<type>`` table per object type
+(``ocel_id``, ``ocel_time``, ``ocel_changed_field``, a column per attribute). An object's
+first value of each attribute is on its initial row (``ocel_time`` 1970-01-01, no changed
+field); each later value is a row of its own, timed, naming the field it changes. Times are
+ISO 8601 text (UTC, milliseconds, ``Z``), as in the JSON form.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import re
+import sqlite3
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from ballotdrill.exports.ocel import OBJECT_TYPES, OcelEvent, OcelObject, OcelWalker, Scalar, value_type
+from ballotdrill.journal import Event
+from ballotdrill.scenarios.scenario import ScenarioFile
+
+INITIAL_TIME = "1970-01-01T00:00:00.000Z"
+"""The time of an object's initial row (the specification's convention)."""
+
+_SQL_TYPES = {"string": "TEXT", "integer": "INTEGER", "float": "REAL", "boolean": "INTEGER"}
+
+_SCHEMA = """
+CREATE TABLE event (ocel_id TEXT PRIMARY KEY, ocel_type TEXT);
+CREATE TABLE object (ocel_id TEXT PRIMARY KEY, ocel_type TEXT);
+CREATE TABLE event_object (ocel_event_id TEXT, ocel_object_id TEXT, ocel_qualifier TEXT);
+CREATE TABLE object_object (ocel_source_id TEXT, ocel_target_id TEXT, ocel_qualifier TEXT);
+CREATE TABLE event_map_type (ocel_type TEXT PRIMARY KEY, ocel_type_map TEXT);
+CREATE TABLE object_map_type (ocel_type TEXT PRIMARY KEY, ocel_type_map TEXT);
+"""
+
+BATCH = 20_000
+"""Rows gathered per table before one ``executemany``."""
+
+
+def _ident(name: str) -> str:
+    """A quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+class _Table:
+    """One typed table being filled: its columns (growing as attributes appear) and rows waiting to go in."""
+
+    def __init__(self, db: sqlite3.Connection, name: str, fixed: tuple[str, ...],
+                 columns: dict[str, str] | None = None, *, create: bool = True) -> None:
+        """``create``: make the table (with ``fixed`` as text columns), else it is in the schema already."""
+        self.db, self.name, self.fixed = db, name, fixed
+        self.columns: list[str] = []
+        self.known: set[str] = set()
+        self.rows: list[tuple[Scalar, ...]] = []
+        if create:
+            db.execute(f"CREATE TABLE {_ident(name)} ({', '.join(f'{c} TEXT' for c in fixed)})")
+        self.sql = ""
+        for column, kind in (columns or {}).items():
+            self.add_column(column, kind)
+        self._prepare()
+
+    def add_column(self, column: str, kind: str) -> None:
+        self.flush()
+        self.db.execute(f"ALTER TABLE {_ident(self.name)} ADD COLUMN {_ident(column)} {_SQL_TYPES.get(kind, '')}")
+        self.columns.append(column)
+        self.known.add(column)
+        self._prepare()
+
+    def _prepare(self) -> None:
+        names = [*self.fixed, *map(_ident, self.columns)]
+        self.sql = f"INSERT INTO {_ident(self.name)} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+
+    def add(self, row: tuple[Scalar, ...]) -> None:
+        self.rows.append(row)
+        if len(self.rows) >= BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.rows:
+            self.db.executemany(self.sql, self.rows)
+            self.rows.clear()
+
+
+class SqliteSink:
+    """Puts the log into an open SQLite database (the OCEL 2.0 tables), in batches."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        db.executescript(_SCHEMA)
+        self.events = _Table(db, "event", ("ocel_id", "ocel_type"), create=False)
+        self.objects = _Table(db, "object", ("ocel_id", "ocel_type"), create=False)
+        self.e2o = _Table(db, "event_object", ("ocel_event_id", "ocel_object_id", "ocel_qualifier"), create=False)
+        self.o2o = _Table(db, "object_object", ("ocel_source_id", "ocel_target_id", "ocel_qualifier"), create=False)
+        self.maps: dict[str, set[str]] = {"event": set(), "object": set()}
+        self.event_tables: dict[str, _Table] = {}
+        self.object_tables = {otype: self._typed("object", otype, ("ocel_id", "ocel_time", "ocel_changed_field"),
+                                                 attrs) for otype, attrs in OBJECT_TYPES.items()}
+
+    def _typed(self, family: str, otype: str, fixed: tuple[str, ...], columns: dict[str, str]) -> _Table:
+        """The table of one event or object type, named by a suffix unique (ignoring case) in its family."""
+        base = re.sub(r"[^A-Za-z0-9_]", "_", otype) or "type"
+        suffix, n = base, 1
+        while suffix.casefold() in self.maps[family]:
+            n += 1
+            suffix = f"{base}_{n}"
+        self.maps[family].add(suffix.casefold())
+        self.db.execute(f"INSERT INTO {family}_map_type VALUES (?, ?)", (otype, suffix))
+        return _Table(self.db, f"{family}_{suffix}", fixed, columns)
+
+    def event(self, event: OcelEvent) -> None:
+        self.events.add((event.id, event.type))
+        for oid, qualifier in event.relationships:
+            self.e2o.add((event.id, oid, qualifier))
+        table = self.event_tables.get(event.type)
+        if table is None:
+            table = self.event_tables[event.type] = self._typed("event", event.type, ("ocel_id", "ocel_time"), {})
+        values = dict(event.attributes)
+        if not values.keys() <= table.known:
+            for name, value in event.attributes:
+                if name not in table.known:
+                    table.add_column(name, value_type(value))
+        table.add((event.id, event.time, *map(values.get, table.columns)))
+
+    def object(self, obj: OcelObject) -> None:
+        self.objects.add((obj.id, obj.type))
+        for target, qualifier in obj.relationships:
+            self.o2o.add((obj.id, target, qualifier))
+        table = self.object_tables[obj.type]
+        initial: dict[str, Scalar] = {}
+        changes: list[tuple[str, str, Scalar]] = []
+        for name, time, value in obj.attributes:
+            if name in initial:
+                changes.append((name, time, value))
+            else:
+                initial[name] = value
+        table.add((obj.id, INITIAL_TIME, None, *map(initial.get, table.columns)))
+        for name, time, value in changes:
+            table.add((obj.id, time, name, *(value if column == name else None for column in table.columns)))
+
+    def finish(self, event_types: dict[str, dict[str, str]]) -> None:
+        for table in (self.events, self.objects, self.e2o, self.o2o, *self.event_tables.values(),
+                      *self.object_tables.values()):
+            table.flush()
+
+
+def write_ocel_sqlite(events: Iterable[Event], path: Path, doc: ScenarioFile, scenario_name: str,
+                      day: str | None = None) -> int:
+    """Stream the journal's events (in ``seq`` order) into an OCEL 2.0 SQLite file; return how many events.
+
+    The database is built in a new file beside ``path`` and renamed over it when complete, so a
+    failed export leaves no half-written log (and never adds tables to a database already there).
+    An SQLite error raises :class:`OSError` naming ``path`` (the events' source should raise no
+    :class:`sqlite3.Error` of its own).
+    """
+    handle, partial = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+    os.close(handle)
+    try:
+        db = sqlite3.connect(partial, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=OFF")
+            db.execute("PRAGMA synchronous=OFF")
+            sink = SqliteSink(db)
+            db.execute("BEGIN")
+            count = OcelWalker(sink, doc, scenario_name, day).walk(events)
+            db.execute("COMMIT")
+        finally:
+            db.close()
+        os.replace(partial, path)
+    except sqlite3.Error as exc:
+        raise OSError(errno.EIO, f"cannot write the OCEL log ({exc})", str(path)) from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(partial)
+    return count
