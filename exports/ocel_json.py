@@ -9,13 +9,15 @@ once every event is seen). Readers take the members by name, so the order is fre
 from __future__ import annotations
 
 import json
+import math
 import shutil
 import tempfile
 from collections.abc import Iterable
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import IO, Any
 
-from ballotdrill.exports.ocel import OBJECT_TYPES, OcelEvent, OcelObject, OcelWalker
+from ballotdrill.exports.ocel import OBJECT_TYPES, OcelEvent, OcelObject, OcelWalker, Scalar
 from ballotdrill.journal import Event
 from ballotdrill.scenarios.scenario import ScenarioFile
 
@@ -63,6 +65,40 @@ class DictSink:
                          "objects": self.objects, "events": self.events}
 
 
+_quote = encode_basestring
+_float = float.__repr__
+
+
+def _scalar(value: Scalar) -> str:
+    """A scalar as JSON (what ``json.dumps`` gives), quickly for the usual types."""
+    if isinstance(value, str):
+        return _quote(value)
+    if type(value) is int:
+        return str(value)
+    if isinstance(value, float) and math.isfinite(value):
+        return _float(value)
+    return _encode(value)
+
+
+def _relationships(relationships: list[tuple[str, str]]) -> str:
+    return ",".join([f'{{"objectId":{_quote(o)},"qualifier":{_quote(q)}}}' for o, q in relationships])
+
+
+def event_line(event: OcelEvent) -> str:
+    """One event as compact JSON (the members of :func:`event_json`)."""
+    attributes = ",".join([f'{{"name":{_quote(k)},"value":{_scalar(v)}}}' for k, v in event.attributes])
+    return (f'{{"id":{_quote(event.id)},"type":{_quote(event.type)},"time":{_quote(event.time)},'
+            f'"attributes":[{attributes}],"relationships":[{_relationships(event.relationships)}]}}')
+
+
+def object_line(obj: OcelObject) -> str:
+    """One object as compact JSON (the members of :func:`object_json`)."""
+    attributes = ",".join([f'{{"name":{_quote(k)},"time":{_quote(t)},"value":{_scalar(v)}}}'
+                           for k, t, v in obj.attributes])
+    return (f'{{"id":{_quote(obj.id)},"type":{_quote(obj.type)},"attributes":[{attributes}],'
+            f'"relationships":[{_relationships(obj.relationships)}]}}')
+
+
 class FileSink:
     """Writes the log to an open text file as it comes: events straight in, objects by way of a spool."""
 
@@ -72,11 +108,11 @@ class FileSink:
         out.write('{"objectTypes":' + _encode(object_types_json()) + ',\n"events":[')
 
     def event(self, event: OcelEvent) -> None:
-        self.out.write(("\n" if not self.events else ",\n") + _encode(event_json(event)))
+        self.out.write(("\n" if not self.events else ",\n") + event_line(event))
         self.events += 1
 
     def object(self, obj: OcelObject) -> None:
-        self.spool.write(("\n" if not self.objects else ",\n") + _encode(object_json(obj)))
+        self.spool.write(("\n" if not self.objects else ",\n") + object_line(obj))
         self.objects += 1
 
     def finish(self, event_types: dict[str, dict[str, str]]) -> None:

@@ -17,7 +17,6 @@ import errno
 import os
 import re
 import sqlite3
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -158,8 +157,8 @@ def write_ocel_sqlite(events: Iterable[Event], path: Path, doc: ScenarioFile, sc
     An SQLite error raises :class:`OSError` naming ``path`` (the events' source should raise no
     :class:`sqlite3.Error` of its own).
     """
-    handle, partial = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
-    os.close(handle)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    partial.unlink(missing_ok=True)
     try:
         db = sqlite3.connect(partial, isolation_level=None)
         try:
@@ -171,7 +170,10 @@ def write_ocel_sqlite(events: Iterable[Event], path: Path, doc: ScenarioFile, sc
             db.execute("COMMIT")
         finally:
             db.close()
-        os.replace(partial, path)
+        try:
+            os.replace(partial, path)
+        except OSError as exc:
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
     except sqlite3.Error as exc:
         raise OSError(errno.EIO, f"cannot write the OCEL log ({exc})", str(path)) from None
     finally:
