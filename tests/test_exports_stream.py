@@ -21,6 +21,7 @@ from ballotdrill.exports.ocel import OcelEvent, OcelObject, OcelWalker
 from ballotdrill.journal import COLUMNS, Event, canonical_json, read_events
 from ballotdrill.journal.rows import stored_rows
 from ballotdrill.scenarios import BallotdrillError, library_path, load_file, load_text
+from ballotdrill.scenarios.safetext import csv_cell
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 from engine_vs_simpy import scenario_yaml
@@ -37,9 +38,9 @@ def reference_csv(events: list[Event]) -> bytes:
     out = io.StringIO(newline="")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
-    for e in events:
-        writer.writerow((e.seq, repr(e.t), e.kind, e.incident or "", e.actor or "", e.step or "",
-                         canonical_json(e.data) if e.data else ""))
+    for e in events:  # every cell made spreadsheet-safe, as the CSV was written one event at a time
+        writer.writerow([csv_cell(cell) for cell in (e.seq, repr(e.t), e.kind, e.incident, e.actor, e.step,
+                                                     canonical_json(e.data) if e.data else "")])
     return out.getvalue().encode()
 
 
@@ -49,6 +50,7 @@ def odd_journal(tmp_path: Path) -> list[Event]:
         events.append(Event(len(events), 1000.0 + i / 3, "action_taken", odd, odd, odd,
                             {"action": odd or "", "by": "player", "nested": {"b": [1, 2.5], "a": "\x00"}}))
     events.append(Event(len(events), 1e-7, "resolved", "N9", None, None, {}))
+    events.append(Event(len(events), -2.5, "resolved", "N9", None, None, {}))
     write_run(tmp_path / "run", events, scenario_file())
     with sqlite3.connect(tmp_path / "run" / "journal.sqlite") as db:  # canonical data, as the engine stores it
         db.executemany("UPDATE events SET data = ? WHERE seq = ?",
@@ -64,6 +66,10 @@ def test_streamed_jsonl_and_csv_are_the_bytes_of_each_event_written_out(tmp_path
     assert (tmp_path / "j.jsonl").read_bytes() == reference_jsonl(events)
     assert (tmp_path / "j.csv").read_bytes() == reference_csv(events)
     assert list(read_events(tmp_path / "j.jsonl")) == events
+    with (tmp_path / "j.csv").open(encoding="utf-8", newline="") as handle:
+        cells = [cell for row in csv.reader(handle) for cell in row]
+    assert "'=HYPERLINK(\"x\")" in cells and "'-2.5" in cells and "'-1" in cells
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
 
 
 def test_a_real_run_exports_the_same_bytes_as_its_events(tmp_path: Path) -> None:
