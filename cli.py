@@ -361,6 +361,39 @@ def _share_text(share: Any) -> str:
 
 
 @app.command()
+def decisions(
+    target: Annotated[str, typer.Argument(help="A run folder, or a scenario name (of the library or --file).")],
+    file: FileOption = None,
+    template: Annotated[Path | None, typer.Option(
+        "--template", help="Write a decisions file (key to option) to edit and replay with run --decisions.")] = None,
+    json_out: JsonOption = False,
+) -> None:
+    """List the decision points of a run (what was asked and answered) or of a scenario (the keys that can occur)."""
+    found = application.decision_points(target, file)
+    if template is not None:
+        count = application.write_template(found, template)
+        _say(f"wrote {count} decision(s) to {template}: edit the options, then run with --decisions {template}")
+    if json_out:
+        _emit_json(application.points_json(found))
+        return
+    if found.source == "run":
+        table = _table(f"Decisions asked in the run of {found.scenario}",
+                       ("key", "asked", "actor", "options", "default", "chosen", "by"), [p.key for p in found.points])
+        for p in found.points:
+            _add_row(table, p.key, p.at or "", p.actor, ", ".join(p.options), p.default, p.chosen or "-", p.by or "")
+    else:
+        table = _table(f"Decisions scenario {found.scenario} can ask",
+                       ("key", "actor", "options", "default", "when", "asks again"), [p.key for p in found.points])
+        for p in found.points:
+            _add_row(table, p.key, p.actor, ", ".join(p.options), p.default, p.when, "yes (:2, :3 …)" if p.repeats
+                     else "")
+    if found.points:
+        out.print(table)
+    else:
+        _say(f"no decision point in {'this run' if found.source == 'run' else f'scenario {found.scenario}'}")
+
+
+@app.command()
 def export(
     folder: Annotated[Path, typer.Argument(help="Run folder (holds journal.sqlite).")],
     jsonl: Annotated[Path | None, typer.Option("--jsonl", help="Write the journal as JSON Lines.")] = None,

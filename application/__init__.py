@@ -1,10 +1,17 @@
 """The application layer: what every front end (command line, live console, server, sweeps) calls.
 
 Run a scenario into a run folder, load a run, write its reports, compare runs, export a
-journal, read a decisions file, sweep many replications into a folder. Front ends parse, call this
-and show; they hold no domain logic.
+journal, read a decisions file, list decision points and write a decisions template, sweep many
+replications into a folder. Front ends parse, call this and show; they hold no domain logic.
 """
 
+from ballotdrill.application.decisions import (
+    DecisionPoint,
+    DecisionPoints,
+    decision_points,
+    points_json,
+    write_template,
+)
 from ballotdrill.application.evaluate import Exported, compare_runs, export_run
 from ballotdrill.application.runs import (
     REPORT_FILES,
@@ -31,6 +38,8 @@ from ballotdrill.application.sweeps import (
 
 __all__ = [
     "REPORT_FILES",
+    "DecisionPoint",
+    "DecisionPoints",
     "Exported",
     "Run",
     "RunFolderError",
@@ -39,6 +48,7 @@ __all__ = [
     "SweepPlan",
     "check_scenarios",
     "compare_runs",
+    "decision_points",
     "default_workers",
     "export_run",
     "load_run",
@@ -46,9 +56,11 @@ __all__ = [
     "new_run_dir",
     "parse_until",
     "plan_sweep",
+    "points_json",
     "read_decisions",
     "run_to_folder",
     "sweep_json",
     "sweep_to_folder",
     "write_reports",
+    "write_template",
 ]
