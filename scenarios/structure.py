@@ -41,6 +41,7 @@ class Actor(Model):
 
     name: str = ""
     description: str = ""
+    basis: list[str] = Field(default=[])
     staff: int = Field(default=1, ge=0)
     shifts: list[Shift] = Field(default=[])
     actions: list[Name] = Field(default=[])
@@ -66,6 +67,7 @@ class Channel(Model):
     """How a handoff travels: latency, chance of getting through, retries, fallback."""
 
     name: str = ""
+    basis: list[str] = Field(default=[])
     latency: Distribution = ZERO
     reliability: float = Field(default=1.0, ge=0.0, le=1.0)
     retries: int = Field(default=1, ge=0, le=10)
@@ -168,6 +170,8 @@ class Procedure(Model):
     """A playbook: steps run in order unless ``next`` or a decision says otherwise."""
 
     title: str = ""
+    description: str = ""
+    basis: list[str] = Field(default=[])
     trigger: Trigger
     steps: list[Step] = Field(min_length=1)
 

@@ -1,0 +1,49 @@
+"""The built-in library says where every actor, channel, procedure and scenario comes from."""
+
+from __future__ import annotations
+
+import pytest
+
+from ballotdrill import scenarios
+
+LIBRARY = scenarios.load_file(scenarios.library_path())
+STRUCTURE = LIBRARY.structure
+
+
+def _parts() -> list[tuple[str, list[str]]]:
+    return ([(f"actor {n}", a.basis) for n, a in STRUCTURE.actors.items()]
+            + [(f"channel {n}", c.basis) for n, c in STRUCTURE.channels.items()]
+            + [(f"procedure {n}", p.basis) for n, p in STRUCTURE.procedures.items()]
+            + [(f"scenario {n}", s.basis) for n, s in LIBRARY.scenarios.items()])
+
+
+@pytest.mark.parametrize(("part", "basis"), _parts(), ids=[p for p, _ in _parts()])
+def test_every_part_of_the_library_cites_its_basis(part: str, basis: list[str]) -> None:
+    assert basis, f"{part} has no basis"
+    assert all(entry.strip() for entry in basis), f"{part} has an empty basis entry"
+
+
+def test_sourced_and_assumed_figures_are_told_apart() -> None:
+    """Each actor cites at least one source that is not an assumption (it exists for a documented reason)."""
+    for name, actor in STRUCTURE.actors.items():
+        sourced = [b for b in actor.basis if not b.startswith("Assumption")]
+        assert sourced, f"actor {name} cites only assumptions"
+
+
+def test_step_ids_are_unique_across_the_structure() -> None:
+    """Objectives name steps without their procedure, so a step id must mean one step."""
+    seen: dict[str, str] = {}
+    for proc_name, proc in STRUCTURE.procedures.items():
+        for step in proc.steps:
+            assert step.id not in seen, f"step {step.id} in {proc_name} and {seen[step.id]}"
+            seen[step.id] = proc_name
+
+
+def test_every_actor_is_used_by_some_procedure_or_scenario() -> None:
+    used = {step.actor for proc in STRUCTURE.procedures.values() for step in proc.steps}
+    for sc in LIBRARY.scenarios.values():
+        for inj in sc.injects:
+            used |= {x.actor for x in (inj.detected_by, inj.action) if x is not None}
+            if inj.message is not None:
+                used.add(inj.message.to)
+    assert set(STRUCTURE.actors) - used == set()
