@@ -150,6 +150,36 @@ def schema() -> None:
 
 
 @app.command()
+def risks(
+    register: Annotated[Path | None, typer.Option(
+        "--register", help="Risk register file (default: the built-in register).")] = None,
+    file: FileOption = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Which risks of the register the scenarios exercise, which they never do, and which procedures nothing starts."""
+    cov = application.coverage(_load(file), register)
+    if json_out:
+        _emit_json(cov.as_dict())
+        return
+    labels = [f"S{n}" for n in range(1, len(cov.scenarios) + 1)]
+    columns = ("risk", "threat", "LxI", "owner", "procedures", "objectives", *labels)
+    table = _table(cov.register.title or "Risk register", columns, [r.risk.id for r in cov.risks])
+    table.caption = "; ".join(f"{label} {name}" for label, name in zip(labels, cov.scenarios, strict=True))
+    for row in cov.risks:
+        marks = ["x" if name in row.scenarios else "" for name in cov.scenarios]
+        _add_row(table, row.risk.id, row.risk.threat, f"{row.risk.likelihood}x{row.risk.impact}", row.risk.owner,
+                 len(row.procedures), len(row.objectives), *marks)
+    out.print(table)
+    missing = [r.risk.id for r in cov.risks if not r.exercised]
+    out.print(f"Exercised: {len(cov.risks) - len(missing)} of {len(cov.risks)} risks.", highlight=False)
+    out.print(f"Never exercised: {', '.join(missing) or 'none'}", markup=False, highlight=False)
+    out.print(f"Procedures no scenario starts: {', '.join(cov.untriggered_procedures) or 'none'}",
+              markup=False, highlight=False)
+    out.print(f"Procedures only a player's action starts: {', '.join(cov.action_only_procedures) or 'none'}",
+              markup=False, highlight=False)
+
+
+@app.command()
 def show(
     scenario: Annotated[str | None, typer.Argument(help="Scenario name (default: the file's default).")] = None,
     file: FileOption = None,

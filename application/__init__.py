@@ -13,6 +13,7 @@ from ballotdrill.application.decisions import (
     write_template,
 )
 from ballotdrill.application.evaluate import Exported, compare_runs, export_run
+from ballotdrill.application.risks import Coverage, RiskCoverage, coverage, register_path, risks_for_scenario
 from ballotdrill.application.runs import (
     REPORT_FILES,
     Run,
@@ -38,9 +39,11 @@ from ballotdrill.application.sweeps import (
 
 __all__ = [
     "REPORT_FILES",
+    "Coverage",
     "DecisionPoint",
     "DecisionPoints",
     "Exported",
+    "RiskCoverage",
     "Run",
     "RunFolderError",
     "RunOutcome",
@@ -48,6 +51,7 @@ __all__ = [
     "SweepPlan",
     "check_scenarios",
     "compare_runs",
+    "coverage",
     "decision_points",
     "default_workers",
     "export_run",
@@ -58,6 +62,8 @@ __all__ = [
     "plan_sweep",
     "points_json",
     "read_decisions",
+    "register_path",
+    "risks_for_scenario",
     "run_to_folder",
     "sweep_json",
     "sweep_to_folder",

@@ -1,0 +1,95 @@
+"""Risk coverage: which risks of a register a scenario file exercises, and which procedures it never starts."""
+
+from __future__ import annotations
+
+from importlib.resources import as_file, files
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from ballotdrill.scenarios.coverage import InjectRef, incident_injects, objective_subjects, untriggered_procedures
+from ballotdrill.scenarios.risks import Register, Risk, load_register
+from ballotdrill.scenarios.scenario import ScenarioFile
+
+
+def register_path() -> Path:
+    """The built-in risk register (``risks.yaml``, installed beside the library)."""
+    with as_file(files("ballotdrill") / "risks.yaml") as path:
+        return Path(path)
+
+
+class RiskCoverage(NamedTuple):
+    """One risk and what in the scenario file exercises it."""
+
+    risk: Risk
+    scenarios: tuple[str, ...]
+    injects: tuple[str, ...]
+    procedures: tuple[str, ...]
+    objectives: tuple[str, ...]
+
+    @property
+    def exercised(self) -> bool:
+        """True when some inject of some scenario realises the risk."""
+        return bool(self.injects)
+
+    def as_dict(self) -> dict[str, Any]:
+        r = self.risk
+        return {"id": r.id, "threat": r.threat, "vector": r.vector, "likelihood": r.likelihood, "impact": r.impact,
+                "score": r.score, "controls": list(r.controls), "owner": r.owner, "exercised": self.exercised,
+                "scenarios": list(self.scenarios), "injects": list(self.injects),
+                "procedures": list(self.procedures), "objectives": list(self.objectives)}
+
+
+class Coverage(NamedTuple):
+    """The whole matrix: every risk's coverage, and the procedures no scenario starts."""
+
+    register: Register
+    scenarios: tuple[str, ...]
+    risks: tuple[RiskCoverage, ...]
+    action_only_procedures: tuple[str, ...]
+    untriggered_procedures: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"register": self.register.title, "scenarios": list(self.scenarios),
+                "risks": [r.as_dict() for r in self.risks],
+                "exercised": [r.risk.id for r in self.risks if r.exercised],
+                "not_exercised": [r.risk.id for r in self.risks if not r.exercised],
+                "procedures_started_only_by_a_player_action": list(self.action_only_procedures),
+                "procedures_never_started": list(self.untriggered_procedures)}
+
+
+def _objectives_for(file: ScenarioFile, refs: list[InjectRef], procedures: set[str]) -> list[str]:
+    steps = {s.id for name in procedures for s in file.structure.procedures[name].steps}
+    found: list[str] = []
+    for name in dict.fromkeys(ref.scenario for ref in refs):
+        incidents = {ref.incident for ref in refs if ref.scenario == name}
+        for objective_id, (subject_incidents, subject_steps) in objective_subjects(file.scenarios[name]).items():
+            named_procedure = subject_steps & procedures
+            if (subject_incidents & incidents and (not subject_steps or subject_steps & steps)) or named_procedure:
+                found.append(f"{name}.{objective_id}")
+    return found
+
+
+def risk_coverage(risk: Risk, file: ScenarioFile, refs: list[InjectRef]) -> RiskCoverage:
+    """What exercises ``risk``: injects of its incident types or named in it, what they start, what measures them."""
+    ex = risk.exercised_by
+    matched = [ref for ref in refs if ref.type in ex.incident_types or ref.key in ex.injects]
+    named_injects = [key for key in ex.injects if key not in {ref.key for ref in matched}]  # message injects
+    procedures = dict.fromkeys([*ex.procedures, *(p for ref in matched for p in ref.procedures)])
+    objectives = dict.fromkeys([*ex.objectives, *_objectives_for(file, matched, set(procedures))])
+    injects = [ref.key for ref in matched] + named_injects
+    scenarios = dict.fromkeys(key.split(".", 1)[0] for key in injects)
+    return RiskCoverage(risk, tuple(scenarios), tuple(injects), tuple(procedures), tuple(objectives))
+
+
+def coverage(file: ScenarioFile, register_file: Path | None = None) -> Coverage:
+    """Check the register (the built-in one by default) against ``file`` and compute the coverage matrix."""
+    register = load_register(register_file or register_path(), file)
+    refs = incident_injects(file)
+    by_action, never = untriggered_procedures(file)
+    risks = tuple(risk_coverage(risk, file, refs) for risk in register.risks)
+    return Coverage(register, tuple(file.scenarios), risks, tuple(by_action), tuple(never))
+
+
+def risks_for_scenario(file: ScenarioFile, scenario: str, register_file: Path | None = None) -> list[RiskCoverage]:
+    """The register's risks that ``scenario`` exercises (for the after-action report)."""
+    return [r for r in coverage(file, register_file).risks if scenario in r.scenarios]
