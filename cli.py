@@ -230,6 +230,24 @@ def show(
     out.print(msel)
 
 
+@app.command("import-msel")
+def import_msel(
+    spreadsheet: Annotated[Path, typer.Argument(help="MSEL spreadsheet (CSV, UTF-8) in the HSEEP template's columns.")],
+    structure: Annotated[Path, typer.Option(
+        "--structure", help="Scenario file whose response structure the injects are played against.")],
+    out_file: Annotated[Path, typer.Option("--out", help="Scenario file to write (never overwritten).")],
+    maps: Annotated[list[str] | None, typer.Option(
+        "--map", help="Read a column as a field: COLUMN=FIELD, e.g. --map 'Inject text=message' (repeatable).")] = None,
+    name: Annotated[str | None, typer.Option(help="Scenario name (default: from the file name).")] = None,
+    title: Annotated[str, typer.Option(help="Scenario title (default: its name).")] = "",
+) -> None:
+    """Import an MSEL spreadsheet as a scenario file that validates and runs."""
+    imported = application.import_msel(spreadsheet, structure, out_file, maps or [], name=name, title=title)
+    scenario = next(iter(imported.model.scenarios))
+    _say(f"wrote {out_file}: scenario {scenario} with {len(imported.model.scenarios[scenario].injects)} injects "
+         f"from {imported.rows} rows; run it with: ballotdrill run --file {out_file}")
+
+
 @app.command()
 def run(
     scenario: Annotated[str | None, typer.Argument(help="Scenario name (default: the file's default).")] = None,

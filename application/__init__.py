@@ -13,6 +13,7 @@ from ballotdrill.application.decisions import (
     write_template,
 )
 from ballotdrill.application.evaluate import Exported, compare_runs, export_run
+from ballotdrill.application.msel import import_msel, parse_maps
 from ballotdrill.application.risks import Coverage, RiskCoverage, coverage, register_path, risks_for_scenario
 from ballotdrill.application.runs import (
     REPORT_FILES,
@@ -55,9 +56,11 @@ __all__ = [
     "decision_points",
     "default_workers",
     "export_run",
+    "import_msel",
     "load_run",
     "load_scenarios",
     "new_run_dir",
+    "parse_maps",
     "parse_until",
     "plan_sweep",
     "points_json",

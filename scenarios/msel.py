@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 from typing import NamedTuple
 
+from ballotdrill.scenarios.coverage import objective_subjects
 from ballotdrill.scenarios.safetext import csv_cell
 from ballotdrill.scenarios.scenario import Inject, Scenario
 from ballotdrill.scenarios.timefmt import format_clock, format_duration
@@ -23,11 +25,14 @@ class MselRow(NamedTuple):
     expected: str
     sender: str = ""
     notes: str = ""
+    objective: str = ""
+    definition: str = ""
 
 
 MSEL_COLUMNS = ("event number", "scenario time", "event type", "from", "to", "message",
-                "expected participant response", "notes")
-"""The HSEEP MSEL template's columns, as written by :func:`write_msel_csv`."""
+                "expected participant response", "notes", "exercise objective", "definition")
+"""The HSEEP MSEL template's columns, as written by :func:`write_msel_csv`; ``definition`` holds the
+inject itself as JSON, so ``import-msel`` reads back exactly what was written."""
 
 _EVENT_TYPES = {"timed": "inject", "background": "inject (repeating)", "contingency": "contingency inject"}
 
@@ -35,7 +40,13 @@ _EVENT_TYPES = {"timed": "inject", "background": "inject (repeating)", "continge
 def msel_rows(scenario: Scenario) -> list[MselRow]:
     """The scenario's injects as MSEL rows, in time order (contingencies at their check time or last)."""
     pairs = zip(scenario.inject_ids(), scenario.injects, strict=True)
-    rows = [_row(inject_id, inj, scenario) for inject_id, inj in pairs]
+    subjects = objective_subjects(scenario)
+    rows = []
+    for inject_id, inj in pairs:
+        incident = (inj.incident.id or inject_id) if inj.incident is not None else None
+        objectives = [o for o, (incidents, _) in subjects.items() if incident is not None and incident in incidents]
+        definition = json.dumps(inj.model_dump(mode="json", by_alias=True, exclude_defaults=True), ensure_ascii=False)
+        rows.append(_row(inject_id, inj, scenario)._replace(objective=" ".join(objectives), definition=definition))
     return sorted(rows, key=lambda r: r.sort_key)
 
 
@@ -82,4 +93,4 @@ def write_msel_csv(rows: list[MselRow], path: Path) -> None:
         for row in rows:
             writer.writerow([csv_cell(cell) for cell in (
                 row.id, row.time, _EVENT_TYPES.get(row.kind, row.kind), row.sender, row.to, row.event, row.expected,
-                row.notes)])
+                row.notes, row.objective, row.definition)])

@@ -1,0 +1,71 @@
+"""Import an MSEL spreadsheet as a scenario file against a given response structure."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ballotdrill.scenarios.errors import BallotdrillError, Problem, ScenarioError
+from ballotdrill.scenarios.loader import load_file, load_text
+from ballotdrill.scenarios.msel_import import Imported, build_scenario
+from ballotdrill.scenarios.yamlread import MAX_BYTES, decode
+
+
+class _PlainDumper(yaml.SafeDumper):
+    """Writes every value out (the strict reader refuses anchors and aliases)."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def parse_maps(maps: list[str]) -> dict[str, str]:
+    """``--map COLUMN=FIELD`` flags as a mapping; a flag without '=' is refused."""
+    mapping: dict[str, str] = {}
+    for flag in maps:
+        column, sep, field = flag.partition("=")
+        if not sep or not column.strip() or not field.strip():
+            raise BallotdrillError(f"--map {flag}: expected COLUMN=FIELD, e.g. --map 'Inject text=message'")
+        mapping[column.strip()] = " ".join(field.strip().lower().split())
+    return mapping
+
+
+def _scenario_name(csv_path: Path) -> str:
+    name = re.sub(r"[^A-Za-z0-9_-]+", "-", csv_path.stem).strip("-_")[:80]
+    return name or "imported-msel"
+
+
+def import_msel(csv_path: Path, structure: Path, out: Path, maps: list[str] | None = None, *,
+                name: str | None = None, title: str = "") -> Imported:
+    """Read ``csv_path``, build the scenario against ``structure``'s structure, check it and write ``out``.
+
+    ``out`` is never overwritten. The written file is read back by the scenario loader before it is kept.
+    """
+    if out.exists():
+        raise BallotdrillError(f"{out}: already exists; import-msel never overwrites a file, choose another --out")
+    mapping = parse_maps(maps or [])
+    source = str(csv_path)
+    try:
+        with open(csv_path, "rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise ScenarioError([Problem(source, 0, 0, f"cannot read the file: {exc.strerror or exc}")]) from None
+    if len(raw) > MAX_BYTES:
+        raise ScenarioError([Problem(source, 0, 0, f"the spreadsheet is over {MAX_BYTES // 1024} KiB; split it")])
+    structure_file = load_file(structure)
+    imported = build_scenario(decode(raw, source), source, structure_file, name=name or _scenario_name(csv_path),
+                              title=title, mapping=mapping)
+    header = (f"# Scenario imported from the MSEL {csv_path.name} against the structure of {structure.name}.\n"
+              "# Check the window (start, end) and add objectives: a spreadsheet does not say how to measure them.\n")
+    text = header + yaml.dump(imported.data, Dumper=_PlainDumper, sort_keys=False, allow_unicode=True, width=110)
+    load_text(text, str(out))
+    try:
+        with open(out, "x", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+    except FileExistsError:
+        raise BallotdrillError(f"{out}: already exists; import-msel never overwrites a file") from None
+    except OSError as exc:
+        raise BallotdrillError(f"{out}: cannot write ({exc.strerror or exc})") from None
+    return imported

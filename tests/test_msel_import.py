@@ -1,0 +1,145 @@
+"""import-msel: an MSEL spreadsheet becomes a scenario file that validates and runs; errors name row and column."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from pathlib import Path
+
+import pytest
+
+from ballotdrill import application, cli, scenarios
+from ballotdrill.exercise import run_exercise
+from ballotdrill.scenarios.msel import msel_rows, write_msel_csv
+
+LIBRARY_PATH = scenarios.library_path()
+LIBRARY = scenarios.load_file(LIBRARY_PATH)
+
+
+def _by_id(sc: scenarios.Scenario) -> dict[str, scenarios.Inject]:
+    return dict(zip(sc.inject_ids(), sc.injects, strict=True))
+
+
+@pytest.mark.parametrize("name", list(LIBRARY.scenarios))
+def test_show_csv_round_trips_through_import(name: str, tmp_path: Path) -> None:
+    """Every library scenario's MSEL, written by show --csv and imported again, gives the same injects."""
+    sheet, out = tmp_path / f"{name}.csv", tmp_path / "imported.yaml"
+    write_msel_csv(msel_rows(LIBRARY.scenarios[name]), sheet)
+    imported = application.import_msel(sheet, LIBRARY_PATH, out)
+    again = scenarios.load_file(out)
+    assert again.structure == LIBRARY.structure
+    [(new_name, scenario)] = again.scenarios.items()
+    assert new_name == name and imported.rows == len(LIBRARY.scenarios[name].injects)
+    assert _by_id(scenario) == _by_id(LIBRARY.scenarios[name])
+
+
+def test_an_imported_scenario_runs(tmp_path: Path) -> None:
+    sheet, out = tmp_path / "night.csv", tmp_path / "night.yaml"
+    write_msel_csv(msel_rows(LIBRARY.scenarios["results-night-ddos"]), sheet)
+    application.import_msel(sheet, LIBRARY_PATH, out)
+    doc = scenarios.load_file(out)
+    events = run_exercise(doc, "night", seed=1).events
+    started = {e.incident for e in events if e.kind == "incident_started"}
+    assert {"D1", "D2", "N1"} <= started
+
+
+PLAIN = '''\
+Event No,Designated Scenario Time,Event Type,From,To,Inject text,Expected Participant Response,Exercise Objective,Notes
+1,08:30,Inject,Belga newsroom,nccn-information-cell,Queues in several municipalities.,Statement with FPS Interior,O2,
+,,Expected action,,fps-interior-elections,Supply the facts,,,
+2,D+1 09:00,Inject,,fps-interior-elections,"Results questioned: ""rigged""",,,press
+3,12:00,inject,SimCell,nccn-monitoring,Still no statement?,,,
+'''
+
+
+def test_a_plain_hseep_sheet_with_other_headers(tmp_path: Path) -> None:
+    sheet, out = tmp_path / "plain.csv", tmp_path / "plain.yaml"
+    sheet.write_text(PLAIN, encoding="utf-8")
+    application.import_msel(sheet, LIBRARY_PATH, out, ["Inject text=message"])
+    injects = scenarios.load_file(out).scenarios["plain"].injects
+    assert [i.id for i in injects] == ["1", "2", "3"]
+    first, second, third = injects
+    assert first.message is not None and first.message.to == "nccn-information-cell"
+    assert first.message.sender == "Belga newsroom"
+    assert first.message.text == "Queues in several municipalities."
+    assert first.at == 8 * 60 + 30 and first.notes == "Objective: O2"
+    assert first.expected == "Statement with FPS Interior; fps-interior-elections: Supply the facts"
+    assert second.at == 24 * 60 + 9 * 60 and second.message is not None
+    assert second.message.text == 'Results questioned: "rigged"'
+    assert third.message is not None and third.message.sender == ""
+
+
+def test_contingency_times_are_read(tmp_path: Path) -> None:
+    text = ("event number,scenario time,event type,to,message\n"
+            "C1,19:00 if D1 is not contained,contingency inject,nccn-monitoring,Still down\n"
+            "C2,when N1 reach > 50,contingency inject,nccn-monitoring,Viral\n"
+            "C3,when I2 is escalated (provincial),contingency inject,nccn-monitoring,Governor\n")
+    sheet = tmp_path / "c.csv"
+    sheet.write_text(text, encoding="utf-8")
+    with pytest.raises(scenarios.ScenarioError) as info:  # the conditions name incidents this MSEL lacks
+        application.import_msel(sheet, LIBRARY_PATH, tmp_path / "c.yaml")
+    assert "row 2, column 'scenario time'" in str(info.value) and "'D1'" in str(info.value)
+    assert not (tmp_path / "c.yaml").exists()
+
+
+def _main(args: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    monkeypatch.setattr(sys, "argv", ["ballotdrill", *args])
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as info:
+        cli.main()
+    out, err = capsys.readouterr()
+    assert out == "" and "Traceback" not in err
+    return int(info.value.code or 0), err
+
+
+BAD = {
+    "time": ("1,08:30,Inject", "1,8h30,Inject", "row 2, column 'scenario time': cannot read '8h30' as a time"),
+    "actor": ("nccn-information-cell", "nccn-informaton-cell",
+              "row 2, column 'to': the message names actor 'nccn-informaton-cell', which is not defined"),
+    "event type": ("1,08:30,Inject", "1,08:30,Injekt", "row 2, column 'event type': 'injekt' is not an event type"),
+    "event number": ("1,08:30,Inject", "1 a,08:30,Inject", "row 2, column 'event number': '1 a' is not a name"),
+    "contingency": ("3,12:00,inject", "3,when 1 becomes bad,contingency inject",
+                    "row 5, column 'scenario time': cannot read 'when 1 becomes bad' as a contingency"),
+    "missing column": ("Designated Scenario Time", "Clock", "row 1: no column for 'scenario time'"),
+    "orphan action": ("1,08:30,Inject,Belga", "1,08:30,Expected action,Belga",
+                      "row 2, column 'event type': an expected action must follow the inject"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD))
+def test_bad_rows_name_the_row_and_column(case: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    good, bad, expected = BAD[case]
+    assert good in PLAIN
+    sheet, out = tmp_path / "bad.csv", tmp_path / "bad.yaml"
+    sheet.write_text(PLAIN.replace(good, bad, 1), encoding="utf-8")
+    code, err = _main(["import-msel", str(sheet), "--structure", str(LIBRARY_PATH), "--out", str(out),
+                       "--map", "Inject text=message"], monkeypatch, capsys)
+    assert code == 2 and expected in err, err
+    assert len(err.strip().splitlines()) == 1 and err.startswith(f"{sheet}:"), err
+    assert not out.exists()
+
+
+def test_never_overwrites_and_checks_its_flags(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    sheet, out = tmp_path / "plain.csv", tmp_path / "taken.yaml"
+    sheet.write_text(PLAIN, encoding="utf-8")
+    out.write_text("mine\n", encoding="utf-8")
+    base = ["import-msel", str(sheet), "--structure", str(LIBRARY_PATH)]
+    code, err = _main([*base, "--out", str(out), "--map", "Inject text=message"], monkeypatch, capsys)
+    assert code == 2 and "already exists" in err and out.read_text(encoding="utf-8") == "mine\n"
+    fresh = tmp_path / "fresh.yaml"
+    for flag, expected in (("Inject text=mesage", "'mesage' is not a field"), ("Inject text", "expected COLUMN=FIELD"),
+                           ("Nope=message", "the spreadsheet has no column 'Nope'")):
+        code, err = _main([*base, "--out", str(fresh), "--map", flag], monkeypatch, capsys)
+        assert code == 2 and expected in err, err
+        assert not fresh.exists()
+
+
+def test_the_written_file_is_what_validate_accepts(tmp_path: Path) -> None:
+    sheet, out = tmp_path / "plain.csv", tmp_path / "plain.yaml"
+    sheet.write_text(PLAIN, encoding="utf-8")
+    application.import_msel(sheet, LIBRARY_PATH, out, ["Inject text=message"])
+    with open(sheet, encoding="utf-8", newline="") as handle:
+        assert len(list(csv.reader(handle))) == 5
+    assert scenarios.load_file(out).default_scenario == "plain"
