@@ -143,3 +143,13 @@ def test_the_written_file_is_what_validate_accepts(tmp_path: Path) -> None:
     with open(sheet, encoding="utf-8", newline="") as handle:
         assert len(list(csv.reader(handle))) == 5
     assert scenarios.load_file(out).default_scenario == "plain"
+
+
+def test_a_quote_guarding_a_formula_is_taken_off(tmp_path: Path) -> None:
+    """show --csv (csv_cell) writes a would-be formula as '=...; the import reads the text without the quote."""
+    sheet, out = tmp_path / "plain.csv", tmp_path / "plain.yaml"
+    sheet.write_text(PLAIN.replace("Queues in several municipalities.", "'-5 % turnout in several municipalities."),
+                     encoding="utf-8")
+    application.import_msel(sheet, LIBRARY_PATH, out, ["Inject text=message"])
+    first = scenarios.load_file(out).scenarios["plain"].injects[0]
+    assert first.message is not None and first.message.text == "-5 % turnout in several municipalities."
