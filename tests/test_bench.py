@@ -21,3 +21,19 @@ def test_benchmark_reduced_form_prints_ratios() -> None:
     assert figures["journal_rows"] > 4000 * 15  # about 21 rows per incident through 4 steps
     for key in ("ratio_memory", "ratio_sqlite", "scaling_10x", "memory_growth"):
         assert figures[key] > 0
+
+
+STRESS = Path(__file__).resolve().parent.parent / "bench" / "library_stress.py"
+
+
+def test_library_stress_counts_every_seed_once() -> None:
+    """The stress measure's reduced form: every seed has one bottleneck row and one rating per objective."""
+    out = subprocess.run([sys.executable, str(STRESS), "--file", str(STRESS.parent.parent / "docs" / "examples" /
+                                                                    "guide.yaml"), "--seeds", "3"],
+                         check=True, capture_output=True, text=True, timeout=300).stdout
+    bottleneck = [line for line in out.splitlines() if line.startswith("| ") and line.rstrip().endswith("% |")]
+    assert sum(int(line.split("|")[2]) for line in bottleneck) == 3
+    objectives = [line for line in out.splitlines() if line.startswith("| O")]
+    assert [line.split()[1] for line in objectives] == ["O1", "O2"]
+    for line in objectives:
+        assert sum(int(cell) for cell in line.split("|")[2:-1]) == 3

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from ballotdrill import scenarios
+from ballotdrill.exercise import run_exercise
+from ballotdrill.scenarios.yamlread import read_file
+from ballotdrill.sweep.plan import read_variant
 
 LIBRARY = scenarios.load_file(scenarios.library_path())
 STRUCTURE = LIBRARY.structure
@@ -47,3 +53,24 @@ def test_every_actor_is_used_by_some_procedure_or_scenario() -> None:
             if inj.message is not None:
                 used.add(inj.message.to)
     assert set(STRUCTURE.actors) - used == set()
+
+
+VARIANT = Path(__file__).resolve().parent.parent / "docs" / "examples" / "variants" / "election-coordination-cell.yaml"
+
+
+def variant_overrides(path: Path) -> list[scenarios.Override]:
+    """A variant file's ``set`` entries as --set overrides (each value written as JSON, which is YAML flow)."""
+    data = read_file(str(path)).data
+    return [scenarios.Override(f"{key}={json.dumps(value)}") for key, value in data["set"].items()]
+
+
+def test_the_coordination_cell_variant_applies_to_the_library_and_moves_handoffs_across_the_table() -> None:
+    assert read_variant(VARIANT).name == "election-coordination-cell"  # what sweep --variant reads
+    changed = scenarios.load_file(scenarios.library_path(), variant_overrides(VARIANT))
+    assert "co-located" in changed.structure.channels
+    name = "deepfake-48h"
+    base, cell = (run_exercise(doc, name, seed=1).events for doc in (LIBRARY, changed))
+    sent = [e for e in cell if e.kind == "handoff_sent" and e.data.get("channel") == "co-located"]
+    assert sent, "the variant's channel carries handoffs"
+    started = [[(e.t, e.incident) for e in run if e.kind == "incident_started"] for run in (base, cell)]
+    assert started[0][0] == started[1][0]  # same incidents (common random numbers)
