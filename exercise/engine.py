@@ -135,7 +135,8 @@ class Exercise:
         start = (inject.start if inject.start is not None else self.scenario.start) - self.clock0
         stop = (inject.end if inject.end is not None else self.scenario.end) - self.clock0
         Arrivals(self.env, inject, self.streams.get(f"arrivals/{inject_id}"), start, stop,
-                 lambda n: self._start_incident(f"{prefix}-{n}", spec, inject_id, inject))
+                 lambda n: self._start_incident(f"{prefix}-{n}", spec, inject_id, inject),
+                 rate=self.scenario.background_factor)
 
     def _timed(self, inject_id: str, inject: Inject) -> None:
         if inject.when is not None:

@@ -264,6 +264,8 @@ class Scenario(Model):
     start: ClockTime
     end: ClockTime
     polls: Polls | None = None
+    background_factor: float = Field(default=1.0, gt=0, le=1000)
+    """Every background inject arrives this many times as often (gaps divided by it); a load dial for sweeps."""
     injects: list[Inject] = Field(default=[])
     objectives: list[Objective] = Field(default=[])
 

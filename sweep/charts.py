@@ -103,8 +103,8 @@ class Series:
 
 def load_chart(values: Sequence[str], series: Sequence[Series], axis: str, width: float = 560.0) -> Chart:
     """The chance of meeting an objective (runs rated P, with intervals) at each value of the grid axis."""
-    left, right, top, bottom = 44.0, 16.0, 12.0, 46.0
-    height = 210.0
+    left, right, top, bottom = 44.0, 16.0, 12.0, 62.0
+    height = 226.0
     plot_w, plot_h = width - left - right, height - top - bottom
     chart = Chart(width, height, f"share of runs rated P against {axis}")
 
@@ -120,7 +120,8 @@ def load_chart(values: Sequence[str], series: Sequence[Series], axis: str, width
         chart.add("text", percent(p), x=left - 6, y=y(p) + 4, font_size=11, fill="#5b6475", text_anchor="end")
     for i, value in enumerate(values):
         chart.add("text", value, x=x(i), y=height - bottom + 16, font_size=11, fill="#1d2433", text_anchor="middle")
-    chart.add("text", axis, x=left + plot_w / 2, y=height - 8, font_size=11, fill="#5b6475", text_anchor="middle")
+    chart.add("text", axis, x=left + plot_w / 2, y=height - bottom + 31, font_size=11, fill="#5b6475",
+              text_anchor="middle")
     for k, line in enumerate(series):
         colour = SERIES[k % len(SERIES)]
         points = [(x(i), y(s.share)) for i, s in enumerate(line.shares) if s.share is not None]
@@ -136,8 +137,8 @@ def load_chart(values: Sequence[str], series: Sequence[Series], axis: str, width
             chart.add("circle", title=tip, cx=x(i), cy=y(s.share), r=4.0, fill=colour)
     for k, line in enumerate(series):
         lx = left + 8 + k * 150
-        chart.add("rect", x=lx, y=height - 30, width=10.0, height=10.0, fill=SERIES[k % len(SERIES)])
-        chart.add("text", line.label[:22], x=lx + 14, y=height - 21, font_size=11, fill="#1d2433")
+        chart.add("rect", x=lx, y=height - 14, width=10.0, height=10.0, fill=SERIES[k % len(SERIES)])
+        chart.add("text", line.label[:22], x=lx + 14, y=height - 5, font_size=11, fill="#1d2433")
     return chart
 
 

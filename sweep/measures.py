@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ballotdrill.scoring.model import Scores
+from ballotdrill.scoring.model import Scores, Totals
 from ballotdrill.scoring.summary import bottlenecks
 
 
@@ -40,9 +40,8 @@ class Outcome(NamedTuple):
     """The actor where work waited longest (p90), or None when no work waited."""
 
 
-RUN_FIELDS = ("incidents", "open_incidents", "steps_completed", "late_steps", "deadlines_missed", "handoffs",
-              "handoff_failures", "drops", "reroutes", "ping_pongs", "unstaffed_queued", "decisions_defaulted",
-              "on_time", "reach", "voter_minutes", "station_minutes")
+RUN_FIELDS = tuple(name for name in Totals.model_fields if name not in ("steps_with_target", "decisions"))
+"""Every run total (the two left out are denominators of others)."""
 INCIDENT_FIELDS = ("to_detect", "to_first_action", "to_contain", "to_resolve")
 HARM_FIELDS = ("reach", "voter_minutes", "station_minutes")
 ACTOR_FIELDS = ("utilisation", "wait_mean", "wait_p90", "wait_max", "longest_queue", "unstaffed_queued", "steps")
@@ -90,7 +89,7 @@ def outcome(point: int, replication: int, seed: int, events: int, scores: Scores
                 values[Measure("harm", harm.incident, name)] = float(getattr(harm, name))
     for load in scores.load:
         for name in ACTOR_FIELDS:
-            values[Measure("actor", load.actor, name)] = _number(getattr(load, name))
+            values[Measure("actor", load.actor, name)] = _number(getattr(load, name, None))
     for channel in scores.channels:
         for name in CHANNEL_FIELDS:
             values[Measure("channel", channel.channel, name)] = _number(getattr(channel, name))

@@ -1,0 +1,22 @@
+"""The sweep benchmark runs in a reduced form and reports its figures (no timing is asserted)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parent.parent / "bench" / "sweep_throughput.py"
+
+
+@pytest.mark.bench
+def test_sweep_benchmark_reduced_form_prints_ratios() -> None:
+    out = subprocess.run([sys.executable, str(BENCH), "--runs", "12", "--no-dask", "--json"],
+                         check=True, capture_output=True, text=True, timeout=600).stdout
+    figures = json.loads(out)
+    assert figures["runs"] == 12 and figures["cores"] >= 1
+    for key in ("one_worker_per_s", "all_workers_per_s", "speedup", "pool_startup_s"):
+        assert figures[key] > 0
