@@ -6,7 +6,9 @@ from importlib.resources import as_file, files
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from ballotdrill.report.view import Para, Section, Table, cell
 from ballotdrill.scenarios.coverage import InjectRef, incident_injects, objective_subjects, untriggered_procedures
+from ballotdrill.scenarios.errors import ScenarioError
 from ballotdrill.scenarios.risks import Register, Risk, load_register
 from ballotdrill.scenarios.scenario import ScenarioFile
 
@@ -91,5 +93,36 @@ def coverage(file: ScenarioFile, register_file: Path | None = None) -> Coverage:
 
 
 def risks_for_scenario(file: ScenarioFile, scenario: str, register_file: Path | None = None) -> list[RiskCoverage]:
-    """The register's risks that ``scenario`` exercises (for the after-action report)."""
-    return [r for r in coverage(file, register_file).risks if scenario in r.scenarios]
+    """The register's risks that ``scenario``'s own injects exercise, with what they start there (for the report)."""
+    register = load_register(register_file or register_path(), file)
+    refs = [ref for ref in incident_injects(file) if ref.scenario == scenario]
+    rows = [risk_coverage(risk, file, refs) for risk in register.risks]
+    return [r for r in rows if scenario in r.scenarios]
+
+
+def risk_section(file: ScenarioFile, scenario: str) -> Section | None:
+    """The after-action report's section on the risks of the built-in register this scenario exercises.
+
+    None when the built-in register does not fit the run's scenario file (a file of your own, with other
+    actors): the register's names would not mean anything there.
+    """
+    try:
+        rows = risks_for_scenario(file, scenario)
+    except ScenarioError:
+        return None
+    intro = Para(text=(
+        f"{len(rows)} risk(s) of the risk register (risks.yaml) are exercised by this scenario's injects; "
+        "likelihood and impact (1-5) are the register's own assumptions. The command 'ballotdrill risks' shows "
+        "the whole register and the risks no scenario exercises."))
+    table = Table(header=["Risk", "Threat", "L×I", "Owner", "Injects", "Procedures", "Objectives"],
+                  rows=[[cell(r.risk.id), cell(r.risk.threat), cell(f"{r.risk.likelihood}×{r.risk.impact}"),
+                         cell(r.risk.owner), cell(_here(r.injects, scenario)), cell(", ".join(r.procedures)),
+                         cell(_here(r.objectives, scenario))] for r in rows])
+    blocks = [intro, table] if rows else [intro]
+    return Section(id="risks", title="Risks exercised (from the risk register)", blocks=blocks)
+
+
+def _here(keys: tuple[str, ...], scenario: str) -> str:
+    """The keys (``SCENARIO.ID``) of ``scenario``, without the scenario."""
+    prefix = f"{scenario}."
+    return ", ".join(k.removeprefix(prefix) for k in keys if k.startswith(prefix)) or "—"

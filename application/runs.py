@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
+from ballotdrill.application.risks import risk_section
 from ballotdrill.exercise.run import Progress, run_exercise
 from ballotdrill.journal import JOURNAL_FILE, Event, Kind, RunStarted, read_events, read_meta
 from ballotdrill.report import Report, build_report
@@ -101,6 +102,9 @@ def write_reports(run_dir: Path, formats: Sequence[str] = tuple(REPORT_FILES)) -
     renderers = {"html": render_html, "md": render_markdown, "json": render_json}
     run = load_run(Path(run_dir))
     report = build_report(run.events, run.doc, run.scenario, run.meta)
+    risks = risk_section(run.doc, run.scenario)
+    if risks is not None:
+        report = report.model_copy(update={"sections": [*report.sections, risks]})
     written: list[Path] = []
     for fmt in formats:
         path = Path(run_dir) / REPORT_FILES[fmt]

@@ -99,3 +99,24 @@ def test_the_library_register_fits_the_library_and_the_command_prints_its_matrix
     for row in cov.risks:
         assert row.risk.id in table.stdout
     assert "Never exercised:" in table.stdout
+
+
+def test_the_report_names_the_risks_the_exercise_covered(tmp_path: Path) -> None:
+    library = scenarios.load_file(scenarios.library_path())
+    name = "wrong-chip-cards"
+    expected = application.risks_for_scenario(library, name)
+    assert [r.risk.id for r in expected] == ["R06", "R09"]  # wrong cards; the contingent "stolen votes" claim
+    application.run_to_folder(library, name, seed=1, folder=tmp_path / "run")
+    text = (tmp_path / "run" / "report.md").read_text(encoding="utf-8")
+    section = text[text.index("## Risks exercised"):]
+    for row in expected:
+        assert f"| {row.risk.id} | {row.risk.threat} |" in section
+    assert "R01" not in section
+    # Procedures listed are those this scenario's injects can start (no federal phase for a severity-3 claim).
+    assert "ras-alert" not in section and "wrong-card-response" in section
+
+
+def test_a_file_the_register_does_not_fit_gets_no_risk_section(tmp_path: Path) -> None:
+    guide = scenarios.load_file(Path(__file__).resolve().parent.parent / "docs" / "examples" / "guide.yaml")
+    application.run_to_folder(guide, "results-night", seed=1, folder=tmp_path / "run")
+    assert "Risks exercised" not in (tmp_path / "run" / "report.md").read_text(encoding="utf-8")
