@@ -1,0 +1,51 @@
+"""Aggregation on hand-made outcomes whose right answer is known: shares, not exercised, unreached values,
+bottlenecks and paired verdicts."""
+
+from __future__ import annotations
+
+import pytest
+from sweep_helpers import EXAMPLE, VARIANT
+
+from ballotdrill.scenarios.yamlread import read_file
+from ballotdrill.sweep import Measure, Outcome, aggregate, build_points, read_variant
+from ballotdrill.sweep.aggregate import stat
+
+O1 = Measure("objective", "O1", "value")
+WAIT = Measure("actor", "desk", "wait_mean")
+
+
+def _outcome(point: int, rep: int, rating: str, value: float | None, wait: float, top: str | None) -> Outcome:
+    return Outcome(point, rep, 100 + rep, 10, {O1: value, WAIT: wait}, {"O1": rating, "O2": "P"}, top)
+
+
+def test_shares_count_not_exercised_apart_and_unreached_values_out_of_the_mean() -> None:
+    name, points = build_points(read_file(str(EXAMPLE)), None, [], [], [read_variant(VARIANT)])
+    base = [_outcome(0, 0, "P", 60.0, 30.0, "desk"), _outcome(0, 1, "NE", None, 10.0, None),
+            _outcome(0, 2, "U", None, 20.0, "desk"), _outcome(0, 3, "M", 200.0, 40.0, "cell")]
+    variant = [_outcome(1, 0, "P", 50.0, 5.0, "cell"), _outcome(1, 1, "NE", None, 1.0, None),
+               _outcome(1, 2, "P", 90.0, 5.0, "cell"), _outcome(1, 3, "P", 100.0, 5.0, "cell")]
+    result = aggregate(name, 1, [100, 101, 102, 103], [], [], [read_variant(VARIANT)], points, base + variant)
+    o1 = result.points[0].objectives[0]
+    assert {r: s.count for r, s in o1.ratings.items()} == {"P": 1, "S": 0, "M": 1, "U": 1, "not exercised": 1}
+    assert (o1.met.count, o1.met.runs) == (1, 4)
+    assert (o1.met_when_exercised.count, o1.met_when_exercised.runs) == (1, 3)
+    assert (o1.value.runs, o1.value.reached, o1.value.mean) == (4, 2, 130.0)
+    tops = {b.actor: b.share.count for b in result.points[0].bottlenecks}
+    assert tops == {"desk": 2, "cell": 1, None: 1}
+    assert result.points[0].bottlenecks[0].actor == "desk"
+    comparison = result.comparisons[0]
+    met = comparison.objectives[0]
+    assert (met.baseline.count, met.variant.count, met.difference) == (1, 3, 0.5)  # runs 2 and 3 became P
+    value = next(d for d in comparison.measures if d.section == "objective" and d.item == "O1")
+    assert (value.pairs, value.mean) == (2, -55.0)  # only runs 0 and 3 reached O1 on both sides
+    wait = next(d for d in comparison.measures if d.item == "desk")
+    assert wait.mean == pytest.approx(-21.0) and wait.verdict == "better"  # every run waited less
+    o2 = next(d for d in comparison.objectives if d.id == "O2")
+    assert o2.verdict == "no change"
+
+
+def test_a_measure_never_reached_has_no_mean() -> None:
+    empty = stat([None, None])
+    assert (empty.runs, empty.reached, empty.mean, empty.ci_low) == (2, 0, None, None)
+    one = stat([5.0])
+    assert (one.mean, one.p50, one.ci_low) == (5.0, 5.0, None)
