@@ -16,10 +16,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ballotdrill import __version__, application, scenarios
+from ballotdrill.report.comparison import SWEEP_HINT, comparison_view
 from ballotdrill.scenarios.msel import msel_rows, write_msel_csv
 from ballotdrill.scenarios.safetext import json_output, terminal_text
 from ballotdrill.scenarios.timefmt import format_clock, format_duration
-from ballotdrill.scoring import Scores, comparison_json, comparison_rows
+from ballotdrill.scoring import Scores, comparison_json
 from ballotdrill.scoring.summary import bottlenecks, run_summary
 from ballotdrill.sweep import difference_text, objective_value_difference
 
@@ -321,23 +322,37 @@ def report(
 def compare(
     folder_a: Annotated[Path, typer.Argument(help="First run folder.")],
     folder_b: Annotated[Path, typer.Argument(help="Second run folder.")],
-    only_changed: Annotated[bool, typer.Option("--changed", help="Show only the measures that differ.")] = False,
+    only_changed: Annotated[bool, typer.Option(
+        "--changed", help="After the summary, list every measure that differs.")] = False,
     json_out: JsonOption = False,
 ) -> None:
-    """Compare two runs (A and B): every measure and rating side by side, with the difference."""
+    """Compare two runs (A and B): what differs in their inputs, a summary, and with --changed every difference."""
     comparison = application.compare_runs(folder_a, folder_b)
     if json_out:
         sys.stdout.write(comparison_json(comparison))
         return
-    header, *rows = comparison_rows(comparison, only_changed)
-    table = _table(f"A = {folder_a} · B = {folder_b}", header)
-    for row in rows:
+    view = comparison_view(comparison)
+    out.print(f"A = {escape(str(folder_a))} · B = {escape(str(folder_b))}", highlight=False)
+    if len(view.inputs) > 1:
+        _print_rows("What differs in the inputs", view.inputs)
+    else:
+        out.print("Same inputs: scenario, seed, overrides, decisions and scenario file.", highlight=False)
+    _print_rows("Summary", view.summary)
+    if only_changed:
+        _print_rows(f"Every measure that differs ({view.differing} of {view.total})", view.detail)
+        if view.differing == 0:
+            _say("the two runs do not differ on any measure")
+    else:
+        _say(f"{view.differing} of {view.total} measures differ; --changed lists them, --json gives everything")
+    _say(SWEEP_HINT)
+
+
+def _print_rows(title: str, rows: list[list[str]]) -> None:
+    header, *body = rows
+    table = _table(title, header)
+    for row in body:
         _add_row(table, *row)
-    err.print(table)
-    if only_changed and not rows:
-        _say("the two runs do not differ on any measure")
-    _say("one seed is one draw: to tell a real difference from luck, run 'ballotdrill sweep SCENARIO --variant FILE' "
-         "(paired runs with confidence intervals)")
+    out.print(table)
 
 
 @app.command()

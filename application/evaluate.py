@@ -13,12 +13,17 @@ from ballotdrill.journal import read_events
 from ballotdrill.journal.rows import stored_rows
 from ballotdrill.scenarios.errors import BallotdrillError
 from ballotdrill.scoring import Comparison, compare, score
+from ballotdrill.scoring.compare import input_differences
 
 
 def compare_runs(folder_a: Path, folder_b: Path) -> Comparison:
-    """Score two run folders from their journals and compare them measure by measure (A, then B)."""
+    """Score two run folders from their journals and compare them: how their inputs differ (settings,
+    overrides, the stored scenario files), then measure by measure (A, then B)."""
     a, b = (load_run(folder) for folder in (folder_a, folder_b))
-    return compare(score(a.events, a.doc, a.scenario), score(b.events, b.doc, b.scenario), str(folder_a), str(folder_b))
+    inputs = input_differences(a.meta, b.meta, a.doc.model_dump(mode="json", by_alias=True),
+                               b.doc.model_dump(mode="json", by_alias=True))
+    return compare(score(a.events, a.doc, a.scenario), score(b.events, b.doc, b.scenario), str(folder_a),
+                   str(folder_b), inputs)
 
 
 class Exported(NamedTuple):

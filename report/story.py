@@ -2,7 +2,7 @@
 or waited, decisions, escalations, containment or why not.
 
 Built from the incident's scores (times, steps, handoffs, harm) and, for what the scores do not
-keep (decisions, escalations, messages), its journal rows. The full account,
+keep (decisions, escalations, messages, failed containment effects), its journal rows. The full account,
 one sentence per row, is :func:`ballotdrill.report.narrative.narratives`.
 """
 
@@ -21,6 +21,7 @@ from ballotdrill.journal import (
     Kind,
     ProcedureEnded,
 )
+from ballotdrill.journal.events import EffectFailed
 from ballotdrill.report.narrative import incident_label
 from ballotdrill.scoring.findings import QUEUE_P90
 from ballotdrill.scoring.model import Handoff, Harm, IncidentTimes, StepResult
@@ -102,6 +103,10 @@ def key_moments(inc: IncidentTimes, rows: Sequence[Event], steps: Sequence[StepR
             told.say(e.t, f"At {told.at(e.t)} {told.who(up.by)} escalated it from the {up.from_} to the {up.to} level.")
         elif e.kind == Kind.ACTION_TAKEN:
             told.say(e.t, f"{told.who(e.actor)} took the action '{e.fields(ActionTaken).action}' at {told.at(e.t)}.")
+        elif e.kind == Kind.EFFECT_FAILED:
+            chance = e.fields(EffectFailed).contain
+            told.say(e.t, f"At {told.at(e.t)} '{e.step}' by {told.who(e.actor)} did not contain it (its containment "
+                     f"effect had a {chance:.0%} chance and failed).")
         elif e.kind == Kind.PROCEDURE_ENDED and (ended := e.fields(ProcedureEnded)).outcome == "dropped":
             told.say(e.t, f"The {ended.procedure} procedure stopped at {told.at(e.t)}: a handoff was dropped.")
     _ending(told, inc, rows, steps, harm, detected_at, started, run_end)
@@ -191,6 +196,8 @@ def _why_open(rows: Sequence[Event], steps: Sequence[StepResult], detected_at: f
         return "it was never detected"
     if any(e.kind == Kind.PROCEDURE_ENDED and e.fields(ProcedureEnded).outcome == "dropped" for e in rows):
         return "its response stopped when a handoff was dropped"
+    if any(e.kind == Kind.EFFECT_FAILED for e in rows):
+        return "its containment attempt failed"
     running = [s for s in steps if s.completed_at is None]
     if running:
         s = running[0]

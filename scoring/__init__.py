@@ -4,13 +4,24 @@ Works from the journal (a sequence of events) and the scenario file alone: never
 never a front end, never presentation.
 """
 
-from ballotdrill.scoring.compare import Comparison, ComparisonRow, compare, comparison_json, comparison_rows
+from ballotdrill.scoring.compare import Comparison, ComparisonRow, InputDifference, compare, comparison_json
 from ballotdrill.scoring.findings import Analysis, Finding, KeyFindings, PlanItem, analyse
 from ballotdrill.scoring.model import Scores
 from ballotdrill.scoring.ratings import rate
 from ballotdrill.scoring.score import score
 
 __all__ = [
-    "Analysis", "Comparison", "ComparisonRow", "Finding", "KeyFindings", "PlanItem", "Scores",
-    "analyse", "compare", "comparison_json", "comparison_rows", "rate", "score",
+    "Analysis",
+    "Comparison",
+    "ComparisonRow",
+    "Finding",
+    "InputDifference",
+    "KeyFindings",
+    "PlanItem",
+    "Scores",
+    "analyse",
+    "compare",
+    "comparison_json",
+    "rate",
+    "score",
 ]

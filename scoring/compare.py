@@ -1,17 +1,26 @@
-"""Two runs side by side: every measure and rating with its difference (B − A).
+"""Two runs side by side: what differs in their inputs, and every measure and rating with its difference (B − A).
 
 ``better`` says which run did better on a row (``a``, ``b``, ``same`` or empty when the
-measure has no direction or a side is missing). Ratings compare on P > S > M > U.
+measure has no direction or a side is missing). Ratings compare on P > S > M > U. Every row
+carries its ``unit``: ``min`` (minutes), ``clock`` (minutes since 00:00 on day D),
+``share`` (0..1), ``people``, ``voter-min``, ``station-min``, ``count`` or ``rating``.
+
+Scripted incidents are compared by id: both runs face the same incident. Background arrivals
+are not (``B1-3`` in one run and ``B1-3`` in the other are unrelated draws): each background
+inject is compared as a distribution (arrivals, still open, median / p90 / max times, harm).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from statistics import median
 from typing import Any
 
 from pydantic import Field
 
-from ballotdrill.scoring.model import Frozen, Scores, dumps, r3
+from ballotdrill.scoring.load import p90
+from ballotdrill.scoring.model import Frozen, IncidentTimes, Scores, dumps, r3
 
 _RATING_ORDER = {"P": 0, "S": 1, "M": 2, "U": 3}
 
@@ -26,13 +35,23 @@ class ComparisonRow(Frozen):
     b: float | str | None
     diff: float | None = None
     better: str = ""
+    unit: str = ""
+
+
+class InputDifference(Frozen):
+    """One way the two runs' inputs differ: a run setting, an override, or a value of the scenario file."""
+
+    what: str
+    a: str
+    b: str
 
 
 class Comparison(Frozen):
-    """All rows comparing run A with run B."""
+    """Run A against run B: their inputs' differences, then every measure."""
 
     a: str
     b: str
+    inputs: list[InputDifference] = Field(default_factory=list)
     rows: list[ComparisonRow] = Field(default_factory=list)
 
 
@@ -45,10 +64,10 @@ def _better(a: float | None, b: float | None, lower_is_better: bool | None) -> s
 
 
 def _num_row(section: str, item: str, measure: str, a: float | None, b: float | None,
-             lower: bool | None = True) -> ComparisonRow:
+             lower: bool | None = True, unit: str = "") -> ComparisonRow:
     diff = None if a is None or b is None else r3(b - a)
     return ComparisonRow(section=section, item=item, measure=measure, a=a, b=b, diff=diff,
-                         better=_better(a, b, lower))
+                         better=_better(a, b, lower), unit=unit)
 
 
 def _pairs(a: Iterable[Any], b: Iterable[Any], key: Callable[[Any], str]) -> list[tuple[str, Any, Any]]:
@@ -57,48 +76,98 @@ def _pairs(a: Iterable[Any], b: Iterable[Any], key: Callable[[Any], str]) -> lis
     return [(k, left.get(k), right.get(k)) for k in order]
 
 
-def compare(a: Scores, b: Scores, label_a: str = "A", label_b: str = "B") -> Comparison:
-    """Every measure and rating of ``a`` and ``b`` side by side."""
+_TOTALS: tuple[tuple[str, bool | None, str], ...] = (
+    ("incidents", None, "count"), ("open_incidents", True, "count"), ("steps_completed", None, "count"),
+    ("late_steps", True, "count"), ("deadlines_missed", True, "count"), ("handoffs", None, "count"),
+    ("handoff_failures", True, "count"), ("drops", True, "count"), ("reroutes", True, "count"),
+    ("ping_pongs", True, "count"), ("unstaffed_queued", True, "count"), ("decisions_defaulted", None, "count"),
+    ("on_time", False, "share"), ("reach", True, "people"), ("voter_minutes", True, "voter-min"),
+    ("station_minutes", True, "station-min"))
+_HARM_UNITS = {"reach": "people", "voter_minutes": "voter-min", "station_minutes": "station-min"}
+_LOAD: tuple[tuple[str, bool | None, str], ...] = (
+    ("utilisation", None, "share"), ("wait_mean", True, "min"), ("wait_p90", True, "min"), ("wait_max", True, "min"),
+    ("longest_queue", True, "count"), ("unstaffed_queued", True, "count"), ("steps", None, "count"))
+
+
+def compare(a: Scores, b: Scores, label_a: str = "A", label_b: str = "B",
+            inputs: Sequence[InputDifference] = ()) -> Comparison:
+    """Every measure and rating of ``a`` and ``b`` side by side (``inputs``: how their inputs differ)."""
     rows: list[ComparisonRow] = []
-    for field, lower in (("incidents", None), ("open_incidents", True), ("steps_completed", None),
-                         ("late_steps", True), ("deadlines_missed", True), ("handoffs", None),
-                         ("handoff_failures", True), ("drops", True), ("reroutes", True), ("ping_pongs", True),
-                         ("unstaffed_queued", True), ("decisions_defaulted", None), ("on_time", False),
-                         ("reach", True), ("voter_minutes", True), ("station_minutes", True)):
-        rows.append(_num_row("totals", "run", field, getattr(a.totals, field), getattr(b.totals, field), lower))
+    for field, lower, unit in _TOTALS:
+        rows.append(_num_row("totals", "run", field, getattr(a.totals, field), getattr(b.totals, field), lower, unit))
     for oid, x, y in _pairs(a.objectives, b.objectives, lambda o: o.id):
+        kind = (x or y).kind
         rows.append(_num_row("objective", oid, "value", x.value if x else None, y.value if y else None,
-                             (x or y).lower_is_better))
+                             (x or y).lower_is_better, {"time": "min", "on_time": "share"}.get(kind, _HARM_UNITS.get(
+                                 kind, ""))))
         ra, rb = (x.rating if x else None), (y.rating if y else None)
-        better = "" if ra is None or rb is None else _better(_RATING_ORDER[ra], _RATING_ORDER[rb], True)
-        rows.append(ComparisonRow(section="objective", item=oid, measure="rating", a=ra, b=rb, better=better))
-    for inc, x, y in _pairs(a.incidents, b.incidents, lambda i: i.incident):
+        better = ("" if ra not in _RATING_ORDER or rb not in _RATING_ORDER
+                  else _better(_RATING_ORDER[str(ra)], _RATING_ORDER[str(rb)], True))
+        rows.append(ComparisonRow(section="objective", item=oid, measure="rating", a=ra, b=rb, better=better,
+                                  unit="rating"))
+    harm_a, harm_b = {h.incident: h for h in a.harm}, {h.incident: h for h in b.harm}
+    for inc, x, y in _pairs((i for i in a.incidents if not i.background),
+                            (i for i in b.incidents if not i.background), lambda i: i.incident):
+        rows.append(_num_row("incident", inc, "started", x.started_at + a.start if x else None,
+                             y.started_at + b.start if y else None, None, "clock"))
         for field in ("to_detect", "to_first_action", "to_contain", "to_resolve"):
             rows.append(_num_row("incident", inc, field, getattr(x, field) if x else None,
-                                 getattr(y, field) if y else None))
-    for inc, x, y in _pairs(a.harm, b.harm, lambda h: h.incident):
-        for field in ("reach", "voter_minutes", "station_minutes"):
-            va, vb = (getattr(x, field) if x else None), (getattr(y, field) if y else None)
+                                 getattr(y, field) if y else None, True, "min"))
+        for field, unit in _HARM_UNITS.items():
+            va = getattr(harm_a[inc], field) if inc in harm_a else None
+            vb = getattr(harm_b[inc], field) if inc in harm_b else None
             if va or vb:
-                rows.append(_num_row("harm", inc, field, va, vb))
+                rows.append(_num_row("incident", inc, field, va, vb, True, unit))
+    rows += _background(a, b)
     for actor, x, y in _pairs(a.load, b.load, lambda load: load.actor):
-        for field, lower in (("utilisation", None), ("wait_mean", True), ("wait_p90", True), ("wait_max", True),
-                             ("longest_queue", True), ("unstaffed_queued", True), ("steps", None)):
+        for field, lower, unit in _LOAD:
             rows.append(_num_row("load", actor, field, getattr(x, field) if x else None,
-                                 getattr(y, field) if y else None, lower))
+                                 getattr(y, field) if y else None, lower, unit))
     for channel, x, y in _pairs(a.channels, b.channels, lambda c: c.channel):
-        for field, lower in (("attempts", None), ("failures", True), ("drops", True), ("mean_latency", True)):
+        for field, lower, unit in (("attempts", None, "count"), ("failures", True, "count"), ("drops", True, "count"),
+                                   ("mean_latency", True, "min")):
             rows.append(_num_row("channel", channel, field, getattr(x, field) if x else None,
-                                 getattr(y, field) if y else None, lower))
-    return Comparison(a=label_a, b=label_b, rows=rows)
+                                 getattr(y, field) if y else None, lower, unit))
+    return Comparison(a=label_a, b=label_b, inputs=list(inputs), rows=rows)
 
 
-def _cell(value: float | str | None) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        return f"{value:g}" if abs(value) < 1e6 else f"{value:,.0f}"
-    return str(value)
+def _background(a: Scores, b: Scores) -> list[ComparisonRow]:
+    """Each background inject's arrivals in A and in B, compared as distributions (never arrival by arrival)."""
+    def groups(s: Scores) -> dict[str, list[IncidentTimes]]:
+        out: dict[str, list[IncidentTimes]] = {}
+        for inc in s.incidents:
+            if inc.background:
+                out.setdefault(inc.inject, []).append(inc)
+        return out
+
+    def stats(incs: list[IncidentTimes] | None, s: Scores) -> dict[str, tuple[float | None, bool | None, str]]:
+        if incs is None:
+            return {}
+        harm = {h.incident: h for h in s.harm}
+        mine = [harm[i.incident] for i in incs if i.incident in harm]
+        out: dict[str, tuple[float | None, bool | None, str]] = {
+            "arrivals": (len(incs), None, "count"), "open_at_end": (sum(h.open for h in mine), True, "count")}
+        for field in ("to_detect", "to_contain", "to_resolve"):
+            values = [v for v in (getattr(i, field) for i in incs) if v is not None]
+            out[f"{field} median"] = (r3(median(values)) if values else None, True, "min")
+            out[f"{field} p90"] = (r3(p90(values) or 0.0) if values else None, True, "min")
+            out[f"{field} max"] = (r3(max(values)) if values else None, True, "min")
+        for field, unit in _HARM_UNITS.items():
+            out[field] = (r3(sum(getattr(h, field) for h in mine)), True, unit)
+        return out
+
+    rows: list[ComparisonRow] = []
+    ga, gb = groups(a), groups(b)
+    for inject in [*ga, *(k for k in gb if k not in ga)]:
+        sa, sb = stats(ga.get(inject), a), stats(gb.get(inject), b)
+        for measure in [*sa, *(k for k in sb if k not in sa)]:
+            va, lower, unit = sa.get(measure, (None, None, ""))
+            vb, lower_b, unit_b = sb.get(measure, (None, lower, unit))
+            if measure in _HARM_UNITS and not va and not vb:
+                continue
+            rows.append(_num_row("background", inject, measure, va, vb, lower if va is not None else lower_b,
+                                 unit or unit_b))
+    return rows
 
 
 def changed(row: ComparisonRow) -> bool:
@@ -106,14 +175,44 @@ def changed(row: ComparisonRow) -> bool:
     return row.a != row.b
 
 
-def comparison_rows(comparison: Comparison, only_changed: bool = False) -> list[list[str]]:
-    """Header + rows of strings, for a rich table: section, item, measure, A, B, B−A, better (A or B)."""
-    header = ["section", "item", "measure", "A", "B", "B − A", "better"]
-    body = [[r.section, r.item, r.measure, _cell(r.a), _cell(r.b),
-             "" if r.diff is None else f"{r.diff:+g}",
-             {"a": "A", "b": "B"}.get(r.better, r.better)]
-            for r in comparison.rows if changed(r) or not only_changed]
-    return [header, *body]
+def input_differences(meta_a: Mapping[str, str], meta_b: Mapping[str, str], document_a: Any, document_b: Any,
+                      limit: int = 200) -> list[InputDifference]:
+    """How two runs' inputs differ: scenario, seed, overrides, tool version, then the scenario files' values.
+
+    ``document_*`` are the stored scenario files as plain data (after their overrides). Values
+    differ at a path such as ``structure.actors.national-cert.staff``; at most ``limit`` are listed.
+    """
+    out = [InputDifference(what=key, a=str(meta_a.get(key, "—")), b=str(meta_b.get(key, "—")))
+           for key in ("scenario", "seed", "overrides", "decisions", "version", "source")
+           if meta_a.get(key) != meta_b.get(key)]
+    found: list[InputDifference] = []
+    _diff(document_a, document_b, "", found, limit)
+    return out + found
+
+
+def _diff(a: Any, b: Any, path: str, out: list[InputDifference], limit: int) -> None:
+    if len(out) >= limit or a == b:
+        return
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in [*a, *(k for k in b if k not in a)]:
+            sub = f"{path}.{key}" if path else str(key)
+            if key not in b:
+                out.append(InputDifference(what=sub, a=_short(a[key]), b="(absent)"))
+            elif key not in a:
+                out.append(InputDifference(what=sub, a="(absent)", b=_short(b[key])))
+            else:
+                _diff(a[key], b[key], sub, out, limit)
+        return
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for n, (x, y) in enumerate(zip(a, b, strict=True)):
+            _diff(x, y, f"{path}[{n}]", out, limit)
+        return
+    out.append(InputDifference(what=path or "(the whole file)", a=_short(a), b=_short(b)))
+
+
+def _short(value: Any, width: int = 80) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text if len(text) <= width else text[:width - 1] + "…"
 
 
 def comparison_json(comparison: Comparison) -> str:

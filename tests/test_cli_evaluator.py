@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -121,12 +122,31 @@ def test_report_format_md_writes_only_report_md(tmp_path: Path, run_a: Path) -> 
 
 # --- compare ---------------------------------------------------------------------------------------------------------
 
-def test_compare_prints_a_table_on_stderr(work: Path, run_a: Path, run_b: Path) -> None:
+def test_compare_shows_the_inputs_that_differ_then_a_summary_in_units(work: Path, run_a: Path, run_b: Path) -> None:
     result = bd("compare", "runs/small-seed3", "runs/small-seed3-2", cwd=work)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == ""
-    assert "A = runs/small-seed3 · B = runs/small-seed3-2" in result.stderr
-    assert "incidents" in result.stderr and "cert" in result.stderr and "O1" in result.stderr
+    out = result.stdout
+    assert out.startswith("A = runs/small-seed3 · B = runs/small-seed3-2")
+    assert out.index("What differs in the inputs") < out.index("Summary")
+    assert re.search(r"structure\.actors\.cert\.staff\s*│\s*1\s*│\s*2", out)
+    assert re.search(r'overrides\s*│\s*\[\]\s*│\s*\["structure\.actors\.cert\.staff=2"\]', out)
+    assert re.search(r"objective\s*│\s*O1\s*│\s*value\s*│\s*\d+ (h \d\d )?min", out)  # in minutes, not a float
+    assert re.search(r"measures differ; --changed lists them", result.stderr)
+    assert "ballotdrill sweep SCENARIO --variant FILE" in result.stderr
+    detail = bd("compare", "runs/small-seed3", "runs/small-seed3-2", "--changed", cwd=work).stdout
+    assert "Every measure that differs" in detail and re.search(r"load\s*│\s*cert", detail)
+
+
+def test_compare_matches_background_arrivals_as_distributions_and_scripted_incidents_by_id(
+        work: Path, run_a: Path, run_b: Path) -> None:
+    rows = json.loads(bd("compare", str(run_a), str(run_b), "--json", cwd=work).stdout)["rows"]
+    items = {(r["section"], r["item"]) for r in rows}
+    assert ("incident", "D1") in items and not any(i.startswith("I2-") for _, i in items)
+    background = {r["measure"]: r for r in rows if r["section"] == "background" and r["item"] == "I2"}
+    assert {"arrivals", "open_at_end", "to_contain median", "to_contain p90", "to_contain max"} <= set(background)
+    assert background["arrivals"]["unit"] == "count" and background["to_contain median"]["unit"] == "min"
+    started = next(r for r in rows if (r["section"], r["item"], r["measure"]) == ("incident", "D1", "started"))
+    assert (started["a"], started["unit"]) == (600.0, "clock")  # 10:00 on day D
 
 
 def test_compare_json_holds_both_values_and_the_difference(work: Path, run_a: Path, run_b: Path) -> None:
@@ -134,6 +154,7 @@ def test_compare_json_holds_both_values_and_the_difference(work: Path, run_a: Pa
     assert result.returncode == 0, result.stderr
     data: dict[str, Any] = json.loads(result.stdout)
     assert data["a"] == str(run_a) and data["b"] == str(run_b)
+    assert {"what": "structure.actors.cert.staff", "a": "1", "b": "2"} in data["inputs"]
     rows = data["rows"]
     assert rows
     for row in rows:
@@ -153,8 +174,9 @@ def test_compare_json_holds_both_values_and_the_difference(work: Path, run_a: Pa
 def test_compare_with_itself_differs_nowhere(run_a: Path) -> None:
     result = runner.invoke(cli.app, ["compare", str(run_a), str(run_a), "--json"])
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.stdout)["rows"]
-    assert all(r["diff"] in (0, 0.0, None) or r["a"] == r["b"] for r in rows)
+    data = json.loads(result.stdout)
+    assert data["inputs"] == []
+    assert all(r["diff"] in (0, 0.0, None) or r["a"] == r["b"] for r in data["rows"])
 
 
 # --- export ----------------------------------------------------------------------------------------------------------

@@ -151,3 +151,13 @@ def test_overrides_are_recorded_in_the_run_folder(tmp_path: Path) -> None:
     meta = load_run(tmp_path / "run").meta
     assert json.loads(meta["overrides"]) == ["structure.actors.desk.staff=2"] and meta["version"]
     assert "`structure.actors.desk.staff=2`" in (tmp_path / "run" / "report.md").read_text(encoding="utf-8")
+
+
+def test_a_failed_containment_is_told_and_explains_why_the_incident_stayed_open() -> None:
+    doc = _doc(DRILL.replace("effect: {contain: 1.0}", "effect: {contain: 0.01}"))
+    events = run_exercise(doc, "drill", seed=1, until_clock=11 * 60 + 15).events
+    moments = build_report(events, doc, "drill").moments["O1"]
+    assert ("At 09:27 'repair' by Crisis cell did not contain it (its containment effect had a 1% chance and "
+            "failed).") in moments
+    assert moments[-1].startswith("At the end of the run (11:15) it was still open; ")
+    assert moments[-1].endswith(": its containment attempt failed.")

@@ -7,8 +7,9 @@ import json
 from scoring_helpers import drop_and_gap, sample_events, scenario_file
 
 from ballotdrill.exports import to_ocel
+from ballotdrill.report.comparison import comparison_view
 from ballotdrill.report.narrative import narratives
-from ballotdrill.scoring import Analysis, analyse, compare, comparison_json, comparison_rows, score
+from ballotdrill.scoring import Analysis, analyse, compare, comparison_json, score
 from ballotdrill.scoring.load import actor_names
 
 
@@ -90,11 +91,13 @@ def test_compare_same_run_is_all_same_and_differences_are_signed() -> None:
     assert (row.a, row.b, row.diff, row.better) == (16.0, 40.0, 24.0, "a")
     rating = next(r for r in diff.rows if (r.section, r.item, r.measure) == ("objective", "O1", "rating"))
     assert (rating.a, rating.b, rating.better) == ("M", "M", "same")
-    table = comparison_rows(diff)
-    assert table[0] == ["section", "item", "measure", "A", "B", "B − A", "better"]
-    assert ["load", "interior", "wait_p90", "16", "40", "+24", "A"] in table
-    changed = comparison_rows(diff, only_changed=True)[1:]
-    assert changed and all(row[3] != row[4] for row in changed) and len(changed) < len(table) - 1
+    view = comparison_view(diff)
+    assert view.detail[0] == ["section", "item", "measure", "A", "B", "B − A", "better"]
+    assert ["load", "interior", "wait p90", "16 min", "40 min", "+24 min", "A"] in view.detail
+    assert ["load", "interior", "wait p90", "16 min", "40 min", "+24 min", "A"] in view.summary  # a queue that matters
+    everything = comparison_view(diff, only_changed=False).detail
+    assert all(row[3] != row[4] for row in view.detail[1:]) and len(view.detail) < len(everything)
+    assert view.differing == len(view.detail) - 1 and view.total == len(everything) - 1
     assert json.loads(comparison_json(diff))["rows"][0]["section"] == "totals"
 
 
@@ -127,3 +130,18 @@ def test_ocel_export_is_consistent() -> None:
     assert sum(o["type"] == "handoff" for o in log["objects"]) == 2
     assert sum(o["type"] == "step" for o in log["objects"]) == 4
     assert to_ocel(events, scenario_file(), "demo", day="2024-06-09")["events"][0]["time"].startswith("2024-06-09")
+
+
+def test_input_differences_name_each_changed_value_by_its_path() -> None:
+    from ballotdrill.scoring.compare import input_differences
+
+    a = {"structure": {"actors": {"cert": {"staff": 1}}, "channels": {"mail": {"reliability": 0.9}}},
+         "scenarios": {"s": {"injects": [{"at": "10:00"}, {"at": "11:00"}]}}}
+    b = {"structure": {"actors": {"cert": {"staff": 2}}, "channels": {}},
+         "scenarios": {"s": {"injects": [{"at": "10:00"}, {"at": "11:30"}]}}}
+    found = input_differences({"seed": "1", "overrides": "[]"}, {"seed": "2", "overrides": "[]"}, a, b)
+    assert [(d.what, d.a, d.b) for d in found] == [
+        ("seed", "1", "2"), ("structure.actors.cert.staff", "1", "2"),
+        ("structure.channels.mail", '{"reliability": 0.9}', "(absent)"),
+        ("scenarios.s.injects[1].at", "11:00", "11:30")]
+    assert input_differences({}, {}, a, a) == []

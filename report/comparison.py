@@ -1,0 +1,98 @@
+"""A comparison of two runs laid out for reading: what differs in the inputs, a summary, then the detail.
+
+Values are shown in their units (``21 min``, ``18:05``, ``87%``, ``12,000 people``) and
+differences signed in the same unit (``+4 min``, ``-12 pts``).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from ballotdrill.scenarios.timefmt import format_clock
+from ballotdrill.scoring.compare import Comparison, ComparisonRow, changed
+from ballotdrill.scoring.findings import QUEUE_P90
+from ballotdrill.scoring.text import minutes, number, percent
+
+HEADER = ["section", "item", "measure", "A", "B", "B − A", "better"]
+SUMMARY_TOTALS = {"incidents", "open_incidents", "late_steps", "deadlines_missed", "handoff_failures", "drops",
+                  "on_time", "reach", "voter_minutes", "station_minutes"}
+"""The run totals a summary always shows."""
+SWEEP_HINT = ("One seed is one draw: to tell a real difference from luck, run 'ballotdrill sweep SCENARIO "
+              "--variant FILE' (paired runs on the same seeds, with confidence intervals).")
+
+
+class ComparisonView(NamedTuple):
+    """Tables of strings (each a header, then rows) and counts, ready to print."""
+
+    inputs: list[list[str]]
+    summary: list[list[str]]
+    detail: list[list[str]]
+    differing: int
+    total: int
+
+
+def value_text(unit: str, value: float | str | None) -> str:
+    """A value in its unit."""
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
+    if unit == "min":
+        return minutes(value)
+    if unit == "clock":
+        return format_clock(value)
+    if unit == "share":
+        return percent(value)
+    if unit in ("people", "voter-min", "station-min"):
+        return f"{number(value)} {unit}"
+    return number(value) if float(value).is_integer() else f"{value:g}"
+
+
+def diff_text(unit: str, diff: float | None) -> str:
+    """A signed difference in the row's unit (empty when there is none to show)."""
+    if diff is None:
+        return ""
+    sign = "+" if diff > 0 else "-" if diff < 0 else ""
+    size = abs(diff)
+    if unit in ("min", "clock"):
+        return f"{sign}{minutes(size)}"
+    if unit == "share":
+        return f"{sign}{size * 100:.0f} pts"
+    if unit in ("people", "voter-min", "station-min"):
+        return f"{sign}{number(size)}"
+    return f"{sign}{number(size) if float(size).is_integer() else f'{size:g}'}"
+
+
+def measure_text(measure: str) -> str:
+    """``to_detect p90`` → ``time to detect, p90``; ``open_incidents`` → ``open incidents``."""
+    name, _, stat = measure.partition(" ")
+    text = name.replace("_", " ")
+    if name.startswith("to_"):
+        text = "time " + text
+    return f"{text}, {stat}" if stat else text
+
+
+def _row(r: ComparisonRow) -> list[str]:
+    return [r.section, r.item, measure_text(r.measure), value_text(r.unit, r.a), value_text(r.unit, r.b),
+            diff_text(r.unit, r.diff), {"a": "A", "b": "B"}.get(r.better, r.better)]
+
+
+def in_summary(r: ComparisonRow) -> bool:
+    """Objectives, the main run totals, queues that matter and each background inject's open count and median."""
+    if r.section in ("objective",):
+        return True
+    if r.section == "totals":
+        return r.measure in SUMMARY_TOTALS
+    if r.section == "load" and r.measure == "wait_p90":
+        return any(isinstance(v, float | int) and v >= QUEUE_P90 for v in (r.a, r.b))
+    if r.section == "background":
+        return r.measure in ("arrivals", "open_at_end", "to_contain median")
+    return False
+
+
+def comparison_view(comparison: Comparison, only_changed: bool = True) -> ComparisonView:
+    """The inputs that differ, the summary rows, and the detail (the rows that differ, or all of them)."""
+    inputs = [["input", "A", "B"], *([d.what, d.a, d.b] for d in comparison.inputs)]
+    summary = [HEADER, *(_row(r) for r in comparison.rows if in_summary(r))]
+    detail = [HEADER, *(_row(r) for r in comparison.rows if changed(r) or not only_changed)]
+    return ComparisonView(inputs, summary, detail, sum(changed(r) for r in comparison.rows), len(comparison.rows))
