@@ -7,22 +7,22 @@ import sys
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 from rich.table import Table
 
-from ballotdrill import __version__, application, scenarios
-from ballotdrill.report.comparison import SWEEP_HINT, comparison_view
-from ballotdrill.scenarios.msel import msel_rows, write_msel_csv
+from ballotdrill import application, scenarios
 from ballotdrill.scenarios.safetext import json_output, terminal_text
 from ballotdrill.scenarios.timefmt import format_clock, format_duration
-from ballotdrill.scoring import Scores, comparison_json
-from ballotdrill.scoring.summary import bottlenecks, run_summary
-from ballotdrill.sweep import difference_text, objective_value_difference
+
+if TYPE_CHECKING:
+    from ballotdrill.scoring import Scores
+
+# A command imports what it uses, when it runs (the engine, scoring, reports, sweeps, progress
+# bars): --help, list and validate start with the scenario format alone (bench/startup.py).
 
 EXIT_BAD_INPUT = 2
 """Exit status for any input the user can fix: a file, a flag, a name."""
@@ -41,6 +41,8 @@ out = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 10_000)
 
 def _version(value: bool) -> None:
     if value:
+        from ballotdrill import __version__
+
         sys.stdout.write(f"ballotdrill {__version__}\n")
         raise typer.Exit()
 
@@ -190,6 +192,8 @@ def show(
     """Show a scenario: its actors, procedures and the MSEL as a timeline."""
     doc = _load(file)
     name, sc = scenarios.pick(doc, scenario)
+    from ballotdrill.scenarios.msel import msel_rows, write_msel_csv
+
     rows = msel_rows(sc)
     if csv is not None:
         try:
@@ -270,6 +274,10 @@ def run(
     name, _ = scenarios.pick(doc, scenario)
     folder = out_dir or application.new_run_dir(name, seed)
     recorded = application.read_decisions(decisions)
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from ballotdrill.scoring.summary import run_summary
+
     with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err,
                   transient=True, disable=not err.is_terminal) as progress:
         task = progress.add_task(f"running {name}", total=1.0)
@@ -284,6 +292,8 @@ def run(
 
 
 def _print_summary(scores: Scores, folder: Path, events: int) -> None:
+    from ballotdrill.scoring.summary import bottlenecks
+
     totals = scores.totals
     _say(f"[bold]{escape(scores.scenario)}[/bold] seed {scores.seed}: {events:,} journal events", markup=True)
     _say(f"  incidents {totals.incidents} ({totals.open_incidents} open) · handoffs {totals.handoffs} "
@@ -327,6 +337,9 @@ def compare(
     json_out: JsonOption = False,
 ) -> None:
     """Compare two runs (A and B): what differs in their inputs, a summary, and with --changed every difference."""
+    from ballotdrill.report.comparison import SWEEP_HINT, comparison_view
+    from ballotdrill.scoring import comparison_json
+
     comparison = application.compare_runs(folder_a, folder_b)
     if json_out:
         sys.stdout.write(comparison_json(comparison))
@@ -378,6 +391,15 @@ def sweep(
     json_out: JsonOption = False,
 ) -> None:
     """Run many replications (Monte-Carlo): the chance of meeting each objective, with confidence intervals."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     started = time.perf_counter()
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TimeRemainingColumn(), console=err, transient=True, disable=not err.is_terminal) as progress:
@@ -393,6 +415,8 @@ def sweep(
 
 
 def _print_sweep(outcome: application.SweepOutcome, seconds: float) -> None:
+    from ballotdrill.sweep import difference_text, objective_value_difference
+
     result = outcome.result
     _say(f"[bold]{escape(result.scenario)}[/bold]: {outcome.replications:,} replications "
          f"({result.runs} per point, {len(result.points)} points) in {seconds:.1f} s "

@@ -5,38 +5,79 @@ journal, read a decisions file, list decision points and write a decisions templ
 replications into a folder. Front ends parse, call this and show; they hold no domain logic.
 """
 
-from ballotdrill.application.decisions import (
-    DecisionPoint,
-    DecisionPoints,
-    decision_points,
-    points_json,
-    write_template,
-)
-from ballotdrill.application.evaluate import Exported, compare_runs, export_run
-from ballotdrill.application.msel import import_msel, parse_maps
-from ballotdrill.application.risks import Coverage, RiskCoverage, coverage, register_path, risks_for_scenario
-from ballotdrill.application.runs import (
-    REPORT_FILES,
-    Run,
-    RunFolderError,
-    RunOutcome,
-    check_scenarios,
-    load_run,
-    load_scenarios,
-    new_run_dir,
-    parse_until,
-    read_decisions,
-    run_to_folder,
-    write_reports,
-)
-from ballotdrill.application.sweeps import (
-    SweepOutcome,
-    SweepPlan,
-    default_workers,
-    plan_sweep,
-    sweep_json,
-    sweep_to_folder,
-)
+from typing import TYPE_CHECKING
+
+from ballotdrill._lazy import lazy_names
+
+if TYPE_CHECKING:
+    from ballotdrill.application.decisions import (
+        DecisionPoint,
+        DecisionPoints,
+        decision_points,
+        points_json,
+        write_template,
+    )
+    from ballotdrill.application.evaluate import Exported, compare_runs, export_run
+    from ballotdrill.application.msel import import_msel, parse_maps
+    from ballotdrill.application.risks import Coverage, RiskCoverage, coverage, register_path, risks_for_scenario
+    from ballotdrill.application.runs import (
+        REPORT_FILES,
+        Run,
+        RunFolderError,
+        RunOutcome,
+        load_run,
+        new_run_dir,
+        parse_until,
+        read_decisions,
+        run_to_folder,
+        write_reports,
+    )
+    from ballotdrill.application.scenario_files import check_scenarios, load_scenarios
+    from ballotdrill.application.sweeps import (
+        SweepOutcome,
+        SweepPlan,
+        default_workers,
+        plan_sweep,
+        sweep_json,
+        sweep_to_folder,
+    )
+
+__getattr__ = lazy_names(__name__, {
+    "Coverage": "risks",
+    "DecisionPoint": "decisions",
+    "DecisionPoints": "decisions",
+    "Exported": "evaluate",
+    "REPORT_FILES": "runs",
+    "RiskCoverage": "risks",
+    "Run": "runs",
+    "RunFolderError": "runs",
+    "RunOutcome": "runs",
+    "SweepOutcome": "sweeps",
+    "SweepPlan": "sweeps",
+    "check_scenarios": "scenario_files",
+    "compare_runs": "evaluate",
+    "coverage": "risks",
+    "decision_points": "decisions",
+    "default_workers": "sweeps",
+    "export_run": "evaluate",
+    "import_msel": "msel",
+    "load_run": "runs",
+    "load_scenarios": "scenario_files",
+    "new_run_dir": "runs",
+    "parse_maps": "msel",
+    "parse_until": "runs",
+    "plan_sweep": "sweeps",
+    "points_json": "decisions",
+    "read_decisions": "runs",
+    "register_path": "risks",
+    "risks_for_scenario": "risks",
+    "run_to_folder": "runs",
+    "sweep_json": "sweeps",
+    "sweep_to_folder": "sweeps",
+    "write_reports": "runs",
+    "write_template": "decisions",
+})
+"""Each name is imported from its module on first use: a front end imports this package for free."""
 
 __all__ = [
     "REPORT_FILES",

@@ -11,17 +11,17 @@ import json
 import sqlite3
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from ballotdrill.application.risks import risk_section
-from ballotdrill.exercise.run import Progress, run_exercise
 from ballotdrill.journal import JOURNAL_FILE, Event, Kind, RunStarted, read_events, read_meta
-from ballotdrill.report import Report, build_report
-from ballotdrill.scenarios import Checked, check_file, library_path, load_file
 from ballotdrill.scenarios.errors import BallotdrillError
-from ballotdrill.scenarios.overrides import Override
 from ballotdrill.scenarios.scenario import ScenarioFile
 from ballotdrill.scenarios.timefmt import parse_clock
+
+if TYPE_CHECKING:  # the engine and the report are imported when a run or a report is made
+    from ballotdrill.exercise.run import Progress
+    from ballotdrill.report import Report
 
 
 class Run(NamedTuple):
@@ -94,7 +94,7 @@ REPORT_FILES = {"html": "report.html", "md": "report.md", "json": "scores.json"}
 
 def write_reports(run_dir: Path, formats: Sequence[str] = tuple(REPORT_FILES)) -> tuple[Report, list[Path]]:
     """Rebuild the report from the run folder's journal and write the asked formats into it."""
-    from ballotdrill.report import render_html, render_json, render_markdown
+    from ballotdrill.report import build_report, render_html, render_json, render_markdown
 
     for fmt in formats:
         if fmt not in REPORT_FILES:
@@ -114,16 +114,6 @@ def write_reports(run_dir: Path, formats: Sequence[str] = tuple(REPORT_FILES)) -
             raise BallotdrillError(f"{path}: cannot write the report ({exc.strerror or exc})") from None
         written.append(path)
     return report, written
-
-
-def load_scenarios(file: Path | None = None, overrides: Sequence[str] = ()) -> ScenarioFile:
-    """A scenario file (default: the built-in library) with ``--set PATH=VALUE`` overrides applied."""
-    return load_file(file or library_path(), [Override(o) for o in overrides])
-
-
-def check_scenarios(file: Path | None = None, overrides: Sequence[str] = ()) -> Checked:
-    """:func:`load_scenarios`, also returning the file's warnings (dead configuration)."""
-    return check_file(file or library_path(), [Override(o) for o in overrides])
 
 
 def new_run_dir(scenario: str, seed: int, root: Path = Path("runs")) -> Path:
@@ -205,6 +195,8 @@ def run_to_folder(doc: ScenarioFile, scenario: str, *, seed: int, folder: Path, 
     ``overrides``: the ``--set PATH=VALUE`` texts ``doc`` was loaded with, recorded in the run's meta
     (key ``overrides``, a JSON list) so the report and ``compare`` can say what made this run.
     """
+    from ballotdrill.exercise.run import run_exercise
+
     result = run_exercise(doc, scenario, seed=seed, until_clock=parse_until(until), out=folder,
                           decisions=decisions, source=source, progress=progress,
                           meta={"overrides": json.dumps(list(overrides))})

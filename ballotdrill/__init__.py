@@ -8,11 +8,21 @@ under this name: ``scenarios`` (the format) <- ``journal`` (the record of a run)
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("ballotdrill")
-except PackageNotFoundError:  # run from a source tree that was never installed
-    __version__ = "0+unknown"
+from typing import Any
 
 __all__ = ["__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    """``__version__``, read from the installed metadata when first asked for (a command that never shows it
+    does not pay for ``importlib.metadata``)."""
+    if name != "__version__":
+        raise AttributeError(f"module 'ballotdrill' has no attribute {name!r}")
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        found = version("ballotdrill")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        found = "0+unknown"
+    globals()["__version__"] = found
+    return found

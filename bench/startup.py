@@ -1,0 +1,85 @@
+"""Start-up: how long ``ballotdrill --help``, ``list`` and ``validate`` take as whole processes.
+
+Each command runs as a fresh process, interleaved with ``python -c pass`` (the interpreter's own
+start-up) in the same run; the best of the repeats counts. Figures are printed as seconds and as
+a ratio to ``python -c pass``, so they hold on any machine; what a command imports is listed too.
+
+    python bench/startup.py            # 15 repeats
+    python bench/startup.py --quick    # 3 repeats, for CI (figures only)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LIBRARY = ROOT / "scenarios.yaml"
+
+COMMANDS: dict[str, list[str]] = {
+    "--help": ["--help"],
+    "list": ["list"],
+    "validate": ["validate", str(LIBRARY)],
+}
+"""What an analyst types first; none of them runs the engine, scores or renders."""
+
+_CLI = "import sys; from ballotdrill.cli import main; sys.argv[0] = 'ballotdrill'; main()"
+
+HEAVY = ("simpy", "jinja2", "ballotdrill.exercise", "ballotdrill.scoring", "ballotdrill.report",
+         "ballotdrill.exports", "ballotdrill.sweep", "sqlite3")
+"""Modules none of these commands needs."""
+
+
+def _wall(argv: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    return time.perf_counter() - start
+
+
+def imported(args: list[str]) -> list[str]:
+    """The heavy modules a command imports (from a run with ``-X importtime``)."""
+    done = subprocess.run([sys.executable, "-X", "importtime", "-c", _CLI, *args], capture_output=True,
+                          text=True, cwd=ROOT)
+    names = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
+    return sorted(h for h in HEAVY if h in names)
+
+
+def measure(repeat: int) -> dict[str, object]:
+    best = {"python -c pass": float("inf"), **{name: float("inf") for name in COMMANDS}}
+    for _ in range(repeat):  # interleaved: a busy moment of the machine hits every contender alike
+        best["python -c pass"] = min(best["python -c pass"], _wall([sys.executable, "-c", "pass"]))
+        for name, args in COMMANDS.items():
+            best[name] = min(best[name], _wall([sys.executable, "-c", _CLI, *args]))
+    base = best["python -c pass"]
+    return {
+        "repeat": repeat,
+        "python_pass_s": round(base, 4),
+        "commands": {name: {"seconds": round(best[name], 4), "ratio": round(best[name] / base, 2),
+                            "beyond_python_s": round(best[name] - base, 4), "heavy_imports": imported(args)}
+                     for name, args in COMMANDS.items()},
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--quick", action="store_true", help="3 repeats (CI's reduced form)")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args()
+    figures = measure(3 if args.quick else args.repeat)
+    if args.json:
+        print(json.dumps(figures, indent=2))
+        return
+    print(f"python -c pass: {figures['python_pass_s']:.3f} s (best of {figures['repeat']})")
+    for name, row in figures["commands"].items():  # type: ignore[attr-defined]
+        heavy = ", ".join(row["heavy_imports"]) or "nothing heavy"
+        print(f"  ballotdrill {name:<9} {row['seconds']:.3f} s  {row['ratio']:.2f}x python  "
+              f"(+{row['beyond_python_s']:.3f} s; imports {heavy})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,68 @@
+"""Start-up: the first commands an analyst types import only what they use (figures in bench/startup.py)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench" / "startup.py"
+
+_PROBE = """
+import sys
+from ballotdrill.cli import main
+sys.argv = ["ballotdrill", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+sys.stderr.write("\\nMODULES " + " ".join(sorted(sys.modules)) + "\\n")
+"""
+
+NEVER = ("simpy", "jinja2", "ballotdrill.exercise", "ballotdrill.scoring",
+         "ballotdrill.report", "ballotdrill.exports", "ballotdrill.sweep", "ballotdrill.live")
+"""What none of these commands needs: the engine, scoring, reports, exports, sweeps, the live console."""
+
+
+def loaded(*args: str) -> set[str]:
+    done = subprocess.run([sys.executable, "-c", _PROBE, *args], capture_output=True, text=True, cwd=ROOT,
+                          timeout=120)
+    line = done.stderr.rpartition("\nMODULES ")[2]
+    return set(line.split())
+
+
+@pytest.mark.parametrize("args", [("--help",), ("list",), ("validate", str(ROOT / "scenarios.yaml")),
+                                  ("show", "results-night-ddos")])
+def test_first_commands_import_neither_engine_nor_scoring_nor_templates(args: tuple[str, ...]) -> None:
+    modules = loaded(*args)
+    assert "ballotdrill.cli" in modules
+    heavy = sorted(m for m in modules if m.startswith(NEVER))
+    assert heavy == []
+
+
+def test_help_loads_no_scenario_model() -> None:
+    modules = loaded("--help")
+    assert "pydantic" not in modules and "ballotdrill.scenarios.scenario" not in modules
+    assert "importlib.metadata" not in modules  # the version is looked up for --version only
+
+
+def test_a_run_still_finds_everything_it_needs(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "ballotdrill", "run", "results-night-ddos", "--out",
+                           str(tmp_path / "run"), "--json"], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["events"] > 0
+    assert (tmp_path / "run" / "report.html").is_file()
+
+
+@pytest.mark.bench
+def test_startup_benchmark_reduced_form_prints_ratios() -> None:
+    out = subprocess.run([sys.executable, str(BENCH), "--quick", "--json"], check=True, capture_output=True,
+                         text=True, timeout=300).stdout
+    figures = json.loads(out)
+    assert set(figures["commands"]) == {"--help", "list", "validate"}
+    for row in figures["commands"].values():
+        assert row["ratio"] > 0 and row["heavy_imports"] == []
