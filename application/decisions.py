@@ -10,7 +10,8 @@ import json
 from pathlib import Path
 from typing import NamedTuple
 
-from ballotdrill.application.runs import load_run, load_scenarios
+from ballotdrill.application.runs import load_run
+from ballotdrill.application.scenario_files import load_scenarios
 from ballotdrill.journal import DecisionMade, DecisionRequested, Kind, RunStarted
 from ballotdrill.scenarios import pick
 from ballotdrill.scenarios.errors import BallotdrillError

@@ -12,18 +12,25 @@ from ballotdrill.exports import write_csv_rows, write_jsonl_rows, write_ocel_jso
 from ballotdrill.journal import read_events
 from ballotdrill.journal.rows import stored_rows
 from ballotdrill.scenarios.errors import BallotdrillError
-from ballotdrill.scoring import Comparison, compare, score
+from ballotdrill.scoring import Comparison, Scores, compare, score
 from ballotdrill.scoring.compare import input_differences
 
 
 def compare_runs(folder_a: Path, folder_b: Path) -> Comparison:
     """Score two run folders from their journals and compare them: how their inputs differ (settings,
-    overrides, the stored scenario files), then measure by measure (A, then B)."""
-    a, b = (load_run(folder) for folder in (folder_a, folder_b))
+    overrides, the stored scenario files), then measure by measure (A, then B).
+
+    One journal is in memory at a time: A is read and scored and its events let go before B is read.
+    """
+    a, b = open_run(folder_a), open_run(folder_b)
     inputs = input_differences(a.meta, b.meta, a.doc.model_dump(mode="json", by_alias=True),
                                b.doc.model_dump(mode="json", by_alias=True))
-    return compare(score(a.events, a.doc, a.scenario), score(b.events, b.doc, b.scenario), str(folder_a),
-                   str(folder_b), inputs)
+    return compare(_scores(folder_a), _scores(folder_b), str(folder_a), str(folder_b), inputs)
+
+
+def _scores(folder: Path) -> Scores:
+    run = load_run(folder)
+    return score(run.events, run.doc, run.scenario)
 
 
 class Exported(NamedTuple):

@@ -37,3 +37,18 @@ def test_library_stress_counts_every_seed_once() -> None:
     assert [line.split()[1] for line in objectives] == ["O1", "O2"]
     for line in objectives:
         assert sum(int(cell) for cell in line.split("|")[2:-1]) == 3
+
+
+COMMANDS_BENCH = BENCH.parent / "commands.py"
+
+
+@pytest.mark.bench
+def test_whole_commands_benchmark_reduced_form_prints_ratios_and_memory() -> None:
+    out = subprocess.run([sys.executable, str(COMMANDS_BENCH), "--quick", "--json"], check=True,
+                         capture_output=True, text=True, timeout=900).stdout
+    figures = json.loads(out)
+    assert figures["incidents"] == [1000, 3000]
+    assert set(figures["commands"]) == {"hand-written SimPy", "run", "report", "export-jsonl", "export-csv",
+                                        "export-ocel", "export-ocel-sqlite", "compare"}
+    for row in figures["commands"].values():
+        assert all(s > 0 for s in row["seconds"]) and all(m > 0 for m in row["peak_mb"])
