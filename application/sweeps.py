@@ -114,8 +114,18 @@ def sweep_to_folder(file: Path | None, scenario: str | None, *, runs: int, seed:
     pool: AbstractContextManager[tuple[Executor | None, int]] = (
         dask_pool(scheduler) if scheduler else local_pool(workers or default_workers()))
     with pool as (executor, slots):  # a scheduler is reached before the folder is made
-        _prepare(folder)
-        done = run_tasks(make_tasks(points, name, seeds, slots, keep_journals), executor, progress)
+        made = _prepare(folder)
+        try:
+            done = run_tasks(make_tasks(points, name, seeds, slots, keep_journals), executor, progress)
+        except ModuleNotFoundError as exc:
+            _discard(folder, made)
+            if scheduler is None:
+                raise
+            raise BallotdrillError(f"--scheduler {scheduler}: a Dask worker cannot import {exc.name!r}; install "
+                                   "ballotdrill (with its distributed extra) on every worker") from None
+        except BaseException:  # interrupted, or a run failed: leave no empty folder behind
+            _discard(folder, made)
+            raise
     if keep_journals:
         _write_journals(folder, points, name, source, done)
     outcomes = [d.outcome for d in done]
@@ -133,16 +143,24 @@ def sweep_to_folder(file: Path | None, scenario: str | None, *, runs: int, seed:
     return SweepOutcome(folder, result, len(done), slots, files)
 
 
-def _prepare(folder: Path) -> None:
-    """Create the sweep's folder; refuse one that already holds a sweep (a sweep never overwrites another)."""
+def _discard(folder: Path, made: bool) -> None:
+    """Remove the sweep's folder if this sweep made it and it is still empty."""
+    if made and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+
+
+def _prepare(folder: Path) -> bool:
+    """Create the sweep's folder (True if it did not exist); refuse one that already holds a sweep."""
     taken = [f for f in SWEEP_FILES if (folder / f).exists()]
     if taken or (folder / "journals").exists():
         raise BallotdrillError(f"{folder} already holds a sweep ({(taken or ['journals'])[0]}); "
                                "choose a new --out folder")
+    existed = folder.exists()
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise BallotdrillError(f"{folder}: cannot create the output folder ({exc.strerror or exc})") from None
+    return not existed
 
 
 def journal_folder(folder: Path, point: Point, replication: int, seed: int) -> Path:

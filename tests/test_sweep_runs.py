@@ -114,3 +114,20 @@ def test_a_sweep_never_overwrites_another(tmp_path: Path) -> None:
     with pytest.raises(BallotdrillError, match="already holds a sweep"):
         sweep(tmp_path, "once", runs=1, seed=5)
     assert (tmp_path / "once" / "sweep.json").read_bytes() == before
+
+
+def test_a_failed_sweep_leaves_no_empty_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ballotdrill.application import sweeps
+
+    def interrupted(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sweeps, "run_tasks", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        sweep(tmp_path, "stopped", runs=2)
+    assert not (tmp_path / "stopped").exists()
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("kept", encoding="utf-8")
+    with pytest.raises(KeyboardInterrupt):
+        sweep(tmp_path, "mine", runs=2)
+    assert (tmp_path / "mine" / "notes.txt").read_text(encoding="utf-8") == "kept"  # a folder it did not make stays
