@@ -118,15 +118,16 @@ def _handoffs(told: _Told, handoffs: Sequence[Handoff]) -> None:
     for h in sorted(handoffs, key=lambda x: (x.sent_at, x.step)):
         route = f"The handoff of '{h.step}' from {told.who(h.sender)} to {told.who(h.receiver)}"
         if h.status == "dropped":
-            told.say(h.sent_at,
-                     f"{route} failed {h.failures}× from {told.at(h.sent_at)} and was dropped: no channel was left.")
+            told.say(h.sent_at, f"{route} failed {_times(h.failures)} from {told.at(h.sent_at)} and was dropped: "
+                     "no channel was left.")
         elif h.status == "lost":
             told.say(h.sent_at, f"{route}, sent at {told.at(h.sent_at)}, had not arrived when the run ended.")
         elif h.failures:
+            via = ("on a retry" if h.channel == h.first_channel
+                   else f"via {h.channel or 'a direct handover'}")
             told.say(h.received_at or h.sent_at,
-                     f"{route} failed {h.failures}× on {h.first_channel or 'a direct call'} and arrived "
-                     f"via {h.channel or 'a direct handover'} at {told.at(h.received_at)}, {minutes(h.latency)} "
-                     "after it was first sent.")
+                     f"{route} failed {_times(h.failures)} on {h.first_channel or 'a direct call'} and arrived "
+                     f"{via} at {told.at(h.received_at)}, {minutes(h.latency)} after it was first sent.")
         elif (h.latency or 0.0) >= SLOW_HANDOFF:
             slow.append(h)
         if h.unstaffed:
@@ -215,3 +216,8 @@ def _harm_clause(harm: Harm | None) -> str:
                                                        (harm.voter_minutes, "voter-minutes lost"),
                                                        (harm.station_minutes, "station-minutes disrupted")) if v]
     return "; " + ", ".join(parts) if parts else ""
+
+
+def _times(n: int) -> str:
+    """``once``, ``twice``, ``3 times``."""
+    return {1: "once", 2: "twice"}.get(n, f"{n} times")

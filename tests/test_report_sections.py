@@ -104,7 +104,7 @@ def test_overview_has_date_place_sponsor_contacts_overrides_version_and_the_rati
     html, text = render_html(report), render_markdown(report)
     for needle in ("2024-06-09", "Brussels, crisis centre", "National crisis centre",
                    "Ann Peeters, exercise director, ann@example.invalid", "structure.actors.desk.staff=2",
-                   "ballotdrill 9.9.9", "Ratings are simulated bands"):
+                   "ballotdrill 9.9.9", "Ratings are simulated bands", "07:00 to 20:00 (default)"):
         assert needle in html and needle in text
     assert "none: the scenario file as written" in render_markdown(_report())
 
@@ -161,3 +161,18 @@ def test_a_failed_containment_is_told_and_explains_why_the_incident_stayed_open(
             "failed).") in moments
     assert moments[-1].startswith("At the end of the run (11:15) it was still open; ")
     assert moments[-1].endswith(": its containment attempt failed.")
+
+
+def test_moments_of_the_sample_run_tell_the_failed_handoff_the_queue_the_timeout_and_the_open_outage() -> None:
+    from scoring_helpers import sample_events, scenario_file
+
+    moments = build_report(sample_events(), scenario_file(), "demo").moments
+    assert moments["N1"][3:7] == [
+        "The handoff of 'alert-interior' from Monitoring cell to FPS Interior elections failed once on secure-mail and "
+        "arrived via phone at 19:04, 13 min after it was first sent.",
+        "'alert-interior' waited 16 min at FPS Interior elections before it started.",
+        "FPS Interior elections completed 'alert-interior' at 19:30, 14 min past its 45 min target.",  # deadline met
+        "FPS Interior elections chose 'debunk' at 'choose-response' at 19:45 (the default, no answer in time).",
+    ]
+    assert moments["D1"][-1] == ("At the end of the run (23:00) it was still open; 307,000 voter-minutes lost, "
+                                 "1,535 station-minutes disrupted: no procedure responded to it.")
