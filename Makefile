@@ -58,6 +58,8 @@ lint: $(TEST_STAMP)
 bench: $(TEST_STAMP)
 	$(BIN)/python bench/engine_vs_simpy.py
 	$(BIN)/python bench/sweep_throughput.py
+	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/commands.py
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache .mypy_cache .ruff_cache

@@ -4,7 +4,7 @@ The network is the engine benchmark's (bench/engine_vs_simpy.py: five agencies, 
 arrivals, about 70 % load), at a small and a large number of incidents. Each command runs as
 a fresh process, as a user types it; the baseline is a tight hand-written SimPy model of the
 same network, also a whole process (interpreter, SimPy and the run), in the same run of this
-script. For each command: wall seconds, the ratio to the hand-written model, and the peak
+script. For each command: wall and CPU seconds, their ratios to the hand-written model, and the peak
 resident memory of its largest process (``wait4``'s ``ru_maxrss``: the command or a child of it,
 such as the journal writer), with how much it grows from the small size to the large one.
 
@@ -35,8 +35,9 @@ TARGETS = {"export-jsonl": 2.0, "export-csv": 2.0, "export-ocel": 6.0, "export-o
 MEMORY_TARGET_MB = 300
 
 
-def timed(argv: list[str], cwd: Path) -> tuple[float, float]:
-    """Run ``argv`` to completion; its wall seconds and peak resident memory in MB (largest process)."""
+def timed(argv: list[str], cwd: Path) -> tuple[float, float, float]:
+    """Run ``argv`` to completion: its wall seconds, CPU seconds (user + system, with its children) and
+    peak resident memory in MB (of its largest process)."""
     start = time.perf_counter()
     child = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(child.pid, 0)
@@ -45,7 +46,7 @@ def timed(argv: list[str], cwd: Path) -> tuple[float, float]:
     stderr = child.stderr.read().decode(errors="replace") if child.stderr else ""
     if child.returncode != 0:
         raise SystemExit(f"{' '.join(argv)} failed ({child.returncode}): {stderr.strip()[-2000:]}")
-    return wall, usage.ru_maxrss / 1024
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
 def commands(folder: Path, other: Path, out: Path) -> dict[str, list[str]]:
@@ -79,13 +80,15 @@ def measure(incidents: int, work: Path) -> dict[str, dict[str, float]]:
             **commands(folder, other, work)}
     baseline = [sys.executable, "-c", _HANDWRITTEN.format(bench=str(BENCH), n=incidents)]
     rows: dict[str, dict[str, float]] = {}
-    bases: list[float] = []
+    bases: list[tuple[float, float]] = []
     for name, argv in runs.items():
-        base, base_mb = timed(baseline, work)
-        bases.append(base)
-        seconds, peak = timed(argv, work)
-        rows[name] = {"seconds": seconds, "peak_mb": peak, "ratio": seconds / base}
-        rows["hand-written SimPy"] = {"seconds": min(bases), "peak_mb": base_mb, "ratio": 1.0}
+        base, base_cpu, base_mb = timed(baseline, work)
+        bases.append((base, base_cpu))
+        seconds, cpu, peak = timed(argv, work)
+        rows[name] = {"seconds": seconds, "cpu": cpu, "peak_mb": peak, "ratio": seconds / base,
+                      "cpu_ratio": cpu / base_cpu}
+        rows["hand-written SimPy"] = {"seconds": min(b[0] for b in bases), "cpu": min(b[1] for b in bases),
+                                      "peak_mb": base_mb, "ratio": 1.0, "cpu_ratio": 1.0}
     del rows["run (seed 2)"]
     return rows
 
@@ -105,6 +108,8 @@ def main() -> None:
     figures = {"incidents": [small, large], "commands": {
         name: {"seconds": [round(at_small[name]["seconds"], 2), round(at_large[name]["seconds"], 2)],
                "ratio": [round(at_small[name]["ratio"], 2), round(at_large[name]["ratio"], 2)],
+               "cpu_seconds": [round(at_small[name]["cpu"], 2), round(at_large[name]["cpu"], 2)],
+               "cpu_ratio": [round(at_small[name]["cpu_ratio"], 2), round(at_large[name]["cpu_ratio"], 2)],
                "peak_mb": [round(at_small[name]["peak_mb"], 1), round(at_large[name]["peak_mb"], 1)],
                "memory_growth": round(at_large[name]["peak_mb"] / at_small[name]["peak_mb"], 2),
                "target_ratio": TARGETS.get(name)}
@@ -112,12 +117,15 @@ def main() -> None:
     if args.json:
         print(json.dumps(figures, indent=2))
         return
-    print(f"whole commands at {small:,} and {large:,} incidents (ratio: wall time / hand-written SimPy's)")
-    print(f"  {'command':<20} {'seconds':>17} {'ratio':>13} {'peak MB':>17}  growth  target")
+    print(f"whole commands at {small:,} and {large:,} incidents (ratios to the hand-written SimPy model run"
+          " next to each; CPU is user + system time, steadier than wall time on a shared machine)")
+    print(f"  {'command':<20} {'seconds':>17} {'ratio':>13} {'CPU ratio':>13} {'peak MB':>17}  growth  target")
     for name, row in figures["commands"].items():  # type: ignore[attr-defined]
         target = f"<= {row['target_ratio']:g}x, flat, < {MEMORY_TARGET_MB} MB" if row["target_ratio"] else ""
         print(f"  {name:<20} {row['seconds'][0]:>8.2f} {row['seconds'][1]:>8.2f} "
-              f"{row['ratio'][0]:>6.2f} {row['ratio'][1]:>6.2f} {row['peak_mb'][0]:>8.0f} {row['peak_mb'][1]:>8.0f}"
+              f"{row['ratio'][0]:>6.2f} {row['ratio'][1]:>6.2f} "
+              f"{row['cpu_ratio'][0]:>6.2f} {row['cpu_ratio'][1]:>6.2f} "
+              f"{row['peak_mb'][0]:>8.0f} {row['peak_mb'][1]:>8.0f}"
               f"  x{row['memory_growth']:<5.2f} {target}")
 
 

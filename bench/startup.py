@@ -2,7 +2,8 @@
 
 Each command runs as a fresh process, interleaved with ``python -c pass`` (the interpreter's own
 start-up) in the same run; the best of the repeats counts. Figures are printed as seconds and as
-a ratio to ``python -c pass``, so they hold on any machine; what a command imports is listed too.
+a ratio to ``python -c pass``, wall time and CPU time (user + system, steadier on a shared
+machine); what a command imports is listed too.
 
     python bench/startup.py            # 15 repeats
     python bench/startup.py --quick    # 3 repeats, for CI (figures only)
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import time
@@ -34,10 +36,14 @@ HEAVY = ("simpy", "jinja2", "ballotdrill.exercise", "ballotdrill.scoring", "ball
 """Modules none of these commands needs."""
 
 
-def _wall(argv: list[str]) -> float:
+def _wall(argv: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system) of one run of ``argv`` as a process."""
     start = time.perf_counter()
-    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
-    return time.perf_counter() - start
+    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    _, status, usage = os.wait4(child.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(argv)} failed")
+    return time.perf_counter() - start, usage.ru_utime + usage.ru_stime
 
 
 def imported(args: list[str]) -> list[str]:
@@ -49,17 +55,21 @@ def imported(args: list[str]) -> list[str]:
 
 
 def measure(repeat: int) -> dict[str, object]:
-    best = {"python -c pass": float("inf"), **{name: float("inf") for name in COMMANDS}}
+    argvs = {"python -c pass": [sys.executable, "-c", "pass"],
+             **{name: [sys.executable, "-c", _CLI, *args] for name, args in COMMANDS.items()}}
+    best = {name: (float("inf"), float("inf")) for name in argvs}
     for _ in range(repeat):  # interleaved: a busy moment of the machine hits every contender alike
-        best["python -c pass"] = min(best["python -c pass"], _wall([sys.executable, "-c", "pass"]))
-        for name, args in COMMANDS.items():
-            best[name] = min(best[name], _wall([sys.executable, "-c", _CLI, *args]))
-    base = best["python -c pass"]
+        for name, argv in argvs.items():
+            wall, cpu = _wall(argv)
+            best[name] = (min(best[name][0], wall), min(best[name][1], cpu))
+    base, base_cpu = best["python -c pass"]
     return {
         "repeat": repeat,
         "python_pass_s": round(base, 4),
-        "commands": {name: {"seconds": round(best[name], 4), "ratio": round(best[name] / base, 2),
-                            "beyond_python_s": round(best[name] - base, 4), "heavy_imports": imported(args)}
+        "python_pass_cpu_s": round(base_cpu, 4),
+        "commands": {name: {"seconds": round(best[name][0], 4), "ratio": round(best[name][0] / base, 2),
+                            "cpu_seconds": round(best[name][1], 4), "cpu_ratio": round(best[name][1] / base_cpu, 2),
+                            "beyond_python_s": round(best[name][0] - base, 4), "heavy_imports": imported(args)}
                      for name, args in COMMANDS.items()},
     }
 
@@ -74,11 +84,12 @@ def main() -> None:
     if args.json:
         print(json.dumps(figures, indent=2))
         return
-    print(f"python -c pass: {figures['python_pass_s']:.3f} s (best of {figures['repeat']})")
+    print(f"python -c pass: {figures['python_pass_s']:.3f} s, CPU {figures['python_pass_cpu_s']:.3f} s "
+          f"(best of {figures['repeat']})")
     for name, row in figures["commands"].items():  # type: ignore[attr-defined]
         heavy = ", ".join(row["heavy_imports"]) or "nothing heavy"
-        print(f"  ballotdrill {name:<9} {row['seconds']:.3f} s  {row['ratio']:.2f}x python  "
-              f"(+{row['beyond_python_s']:.3f} s; imports {heavy})")
+        print(f"  ballotdrill {name:<9} {row['seconds']:.3f} s  {row['ratio']:.2f}x python; "
+              f"CPU {row['cpu_seconds']:.3f} s  {row['cpu_ratio']:.2f}x  (imports {heavy})")
 
 
 if __name__ == "__main__":
