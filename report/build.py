@@ -9,6 +9,7 @@ from ballotdrill.report import sections_back as back
 from ballotdrill.report import sections_front as front
 from ballotdrill.report import sections_incidents as incidents
 from ballotdrill.report.report import Report, assemble
+from ballotdrill.report.sections_live import played_section
 from ballotdrill.report.view import Context, Section
 from ballotdrill.scenarios.scenario import ScenarioFile
 
@@ -23,9 +24,11 @@ def build_report(events: Sequence[Event], doc: ScenarioFile, scenario_name: str,
 def sections(report: Report) -> list[Section]:
     """Every section of ``report`` in reading order: key findings, 1–7, appendices A–D."""
     ctx = Context(report.actor_names, report.scores.start)
+    live = played_section(report, ctx)
     return [
         front.key_findings(report), front.overview(report, ctx), front.objectives(report),
         incidents.incidents_section(report, ctx), back.handoffs_section(report, ctx), back.load_section(report),
-        back.analysis_section(report), incidents.inject_log_section(report), back.plan_appendix(report),
+        back.analysis_section(report), incidents.inject_log_section(report), *([live] if live else []),
+        back.plan_appendix(report),
         back.thresholds_appendix(report), back.steps_appendix(report, ctx), incidents.event_log_appendix(report),
     ]

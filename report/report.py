@@ -17,6 +17,7 @@ from pydantic import Field
 from ballotdrill.journal import DecisionMade, DecisionRequested, Event, IncidentStarted, Kind
 from ballotdrill.report.injects import InjectEntry, inject_log
 from ballotdrill.report.narrative import incident_label, narratives
+from ballotdrill.report.played import PlayedInput, played_inputs
 from ballotdrill.report.story import key_moments
 from ballotdrill.report.view import Section
 from ballotdrill.scenarios.scenario import Scenario, ScenarioFile
@@ -138,6 +139,8 @@ class Report(Frozen):
     rating_scale: dict[str, str] = Field(default_factory=lambda: dict(RATING_NAMES))
     thresholds: list[tuple[str, str, str]] = Field(default_factory=lambda: list(THRESHOLDS))
     finding_thresholds: list[tuple[str, str]] = Field(default_factory=lambda: list(FINDING_THRESHOLDS))
+    played: list[PlayedInput] = Field(default_factory=list)
+    """A live exercise's human inputs: players' decisions and actions, discussion answers, notes."""
     sections: list[Section] = Field(default_factory=list, exclude=True)
     """The report laid out: one view model per section, shown by both renderers (not in ``scores.json``)."""
     cover: list[str] = Field(default_factory=list, exclude=True)
@@ -194,7 +197,7 @@ def assemble(events: Sequence[Event], doc: ScenarioFile, scenario_name: str,
                   narratives=narratives([e for e in events if e.incident is None or e.incident in set(scripted)],
                                         names, scores.start),
                   incident_labels=labels, incident_headings=headings, scripted=scripted,
-                  background=background_groups(scores), actor_names=names)
+                  background=background_groups(scores), actor_names=names, played=played_inputs(events))
 
 
 def _polls(scenario: Scenario) -> str:

@@ -35,7 +35,7 @@ async def open_request(core: LiveCore, actor: str) -> Request:
     return core.open_requests(actor)[0]
 
 
-def play_scripted(folder: Path, script: Callable[[Session], Awaitable[None]], *, speed: float = 12000.0,
+def play_scripted(folder: Path, script: Callable[[Session], Awaitable[None]], *, speed: float = 3000.0,
                   played: tuple[str, ...] = ("interior", "monitor"), seed: int = 1) -> LiveCore:
     """A live exercise of the example played at ``speed`` with ``script`` as the people; ends by itself."""
     core = start_live(folder, example(), "wave", seed=seed, played=played, speed=speed)

@@ -41,7 +41,9 @@ def test_markdown_follows_the_outline() -> None:
     headings = [line for line in md.splitlines() if line.startswith("## ")]
     assert headings == ["## Key findings", "## 1. Exercise overview", "## 2. Objectives and capability ratings",
                         "## 3. Incidents: timeline and narrative", "## 4. Handoff chains", "## 5. Load per actor",
-                        "## 6. Analysis of capabilities", "## 7. Inject log", "## Appendix A. Improvement plan",
+                        "## 6. Analysis of capabilities", "## 7. Inject log",
+                        "## 8. Live exercise: what the players decided and said",  # a decision timed out in its journal
+                        "## Appendix A. Improvement plan",
                         "## Appendix B. Rating thresholds and definitions", "## Appendix C. Steps against targets",
                         "## Appendix D. Event list of the scripted incidents"]
     assert "| **O1** | Public information and warning |" in md

@@ -1,0 +1,46 @@
+"""What people did in a live exercise, for the report: players' decisions and actions, discussion answers, notes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ballotdrill.journal import ActionTaken, DecisionMade, Event, Kind
+from ballotdrill.journal.events import DiscussionAnswered, Note
+from ballotdrill.scoring.model import Frozen
+
+
+class PlayedInput(Frozen):
+    """One human input as the journal shows it; ``seq`` is the journal row (the evidence)."""
+
+    seq: int
+    t: float
+    kind: str
+    """``decision`` (a player's answer, or the default taken when none came by the timeout), ``action``,
+    ``discussion`` or ``note``."""
+    who: str
+    subject: str
+    text: str
+
+
+def played_inputs(events: Sequence[Event]) -> list[PlayedInput]:
+    """The rows a person made, in journal order (empty for a batch run)."""
+    found: list[PlayedInput] = []
+    for e in events:
+        if e.kind == Kind.DECISION_MADE:
+            made = e.fields(DecisionMade)
+            if made.by in ("player", "timeout"):
+                text = made.option if made.by == "player" else f"no answer by the timeout: default {made.option}"
+                found.append(PlayedInput(seq=e.seq, t=e.t, kind="decision", who=e.actor or "", subject=made.request,
+                                         text=text))
+        elif e.kind == Kind.ACTION_TAKEN and e.fields(ActionTaken).by == "player":
+            found.append(PlayedInput(seq=e.seq, t=e.t, kind="action", who=e.actor or "",
+                                     subject=e.incident or "", text=e.fields(ActionTaken).action))
+        elif e.kind == Kind.DISCUSSION_ANSWERED:
+            said = e.fields(DiscussionAnswered)
+            found.append(PlayedInput(seq=e.seq, t=e.t, kind="discussion", who=e.actor or "",
+                                     subject=f"inject {said.inject}, question {said.number}: {said.question}",
+                                     text=said.answer))
+        elif e.kind == Kind.NOTE:
+            note = e.fields(Note)
+            found.append(PlayedInput(seq=e.seq, t=e.t, kind="note", who=note.by, subject="", text=note.text))
+    return found
