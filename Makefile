@@ -60,6 +60,7 @@ bench: $(TEST_STAMP)
 	$(BIN)/python bench/sweep_throughput.py
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/commands.py
+	$(BIN)/python bench/live_latency.py
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache .mypy_cache .ruff_cache

@@ -52,3 +52,14 @@ def test_whole_commands_benchmark_reduced_form_prints_ratios_and_memory() -> Non
                                         "export-ocel", "export-ocel-sqlite", "compare"}
     for row in figures["commands"].values():
         assert all(s > 0 for s in row["seconds"]) and all(m > 0 for m in row["peak_mb"])
+
+@pytest.mark.bench
+def test_live_latency_benchmark_reduced_form() -> None:
+    bench = BENCH.parent / "live_latency.py"
+    out = subprocess.run([sys.executable, str(bench), "--inputs", "60", "--json"],
+                         check=True, capture_output=True, text=True, timeout=300).stdout
+    figures = json.loads(out)
+    assert figures["inputs"] == 60 and figures["lost"] == 0
+    assert figures["recorded"] == 61  # every input, and the end
+    for key in ("p50_ms", "p99_ms", "baseline_commit_p99_ms", "ratio_p99"):
+        assert figures[key] > 0
