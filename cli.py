@@ -495,6 +495,9 @@ def export(
         _say(f"wrote {names.get(done.format, '')}{done.events:,} events to {done.path}")
 
 
+ServeOption = Annotated[str | None, typer.Option(
+    "--serve", flag_value="127.0.0.1:0", metavar="[HOST:PORT]",
+    help="Also serve the exercise to players, facilitator and evaluator over HTTP (default 127.0.0.1, a free port).")]
 PlayOption = Annotated[list[str] | None, typer.Option(
     "--play", help="An actor played by a person (repeat for several); the others are automated.")]
 
@@ -508,6 +511,7 @@ def live(
     play: PlayOption = None,
     out_dir: Annotated[Path | None, typer.Option(
         "--out", help="Run folder (default: a new folder under runs/).")] = None,
+    serve: ServeOption = None,
 ) -> None:
     """Play a scenario live against the wall clock; commands on stdin (type 'help'); report at the end."""
     from ballotdrill.live import inputs, rebuild
@@ -521,12 +525,13 @@ def live(
                               source=str(file) if file else "built-in library")
     _say(f"live: {name} seed {seed} at speed {speed:g}, playing {', '.join(core.played) or 'no actor'}; "
          f"journal {folder / 'journal.sqlite'}; commands: {', '.join(inputs.COMMANDS)} (help for usage)")
-    _finish_live(playing.play(core, folder, dashboard=sys.stdin.isatty() and sys.stdout.isatty()))
+    _finish_live(playing.play(core, folder, dashboard=sys.stdin.isatty() and sys.stdout.isatty(), serve=serve,
+                              say=_say))
 
 
 @app.command()
 def resume(folder: Annotated[Path, typer.Argument(
-        help="Folder of a live exercise that stopped (crash, Ctrl-C).")]) -> None:
+        help="Folder of a live exercise that stopped (crash, Ctrl-C).")], serve: ServeOption = None) -> None:
     """Carry on a live exercise that stopped: rebuilt to its last commit from its seed and inputs, then live."""
     from ballotdrill.live import play as playing
     from ballotdrill.live import rebuild
@@ -534,7 +539,8 @@ def resume(folder: Annotated[Path, typer.Argument(
     core = rebuild.resume_folder(folder)
     _say(f"resumed {core.name} at {core.clock()} with {core.count} inputs replayed; "
          f"journal {folder / 'journal.sqlite'}")
-    _finish_live(playing.play(core, folder, dashboard=sys.stdin.isatty() and sys.stdout.isatty()))
+    _finish_live(playing.play(core, folder, dashboard=sys.stdin.isatty() and sys.stdout.isatty(), serve=serve,
+                              say=_say))
 
 
 def _finish_live(written: list[Path]) -> None:

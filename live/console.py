@@ -41,7 +41,7 @@ class FacilitatorConsole:
         self.pending: list[str] = []
         self.replies: deque[str] = deque(maxlen=4)
         self.core.followers.append(self._follow)
-        session.on_commit = self._committed
+        session.listeners.append(self._committed)
 
     def say(self, line: str) -> None:
         """One line to the facilitator (user text shown as written)."""

@@ -103,6 +103,8 @@ class LiveCore:
         self.numbers: dict[int, str] = {}
         self.shown: dict[str, list[Shown]] = {actor: [] for actor in self.played}
         self.started: set[str] = set()
+        self.involved: dict[str, dict[str, None]] = {actor: {} for actor in self.played}
+        """The incidents each played actor has had a part in (detected, been handed, been asked about), in order."""
         self.lines: deque[str] = deque(maxlen=history)
         self.followers: list[Callable[[Event, str], None]] = []
         """Called for each row observed, with its line."""
@@ -274,6 +276,8 @@ class LiveCore:
             event = Event(seq, t, kind, incident, actor, step, unpack(kind, packed))
             line = describe(self.clock(t), event)
             self.lines.append(line)
+            if actor in self.involved and incident is not None:
+                self.involved[actor][incident] = None
             if kind == Kind.INCIDENT_STARTED and incident is not None:
                 self.started.add(incident)
             elif kind in _STEP_KINDS and incident is not None:

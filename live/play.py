@@ -7,23 +7,27 @@ import contextlib
 import os
 import stat
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
 from ballotdrill.application import write_reports
 from ballotdrill.live.console import FacilitatorConsole, stdin_reader
 from ballotdrill.live.core import LiveCore
+from ballotdrill.live.serve import start_server, stop_server
 from ballotdrill.live.session import Session
 
 
-def play(core: LiveCore, folder: Path, *, dashboard: bool = False, out: TextIO = sys.stdout) -> list[Path]:
+def play(core: LiveCore, folder: Path, *, dashboard: bool = False, out: TextIO = sys.stdout,
+         serve: str | None = None, say: Callable[[str], None] = print) -> list[Path]:
     """Play ``core`` live to its end with commands from stdin; then write the after-action report.
 
-    Interrupted (Ctrl-C), the exercise stops where its last commit left it: ``ballotdrill resume``
-    carries it on.
+    ``serve`` (``HOST:PORT``) also serves it over HTTP for players, facilitator and evaluator; ``say``
+    tells the facilitator where the tokens are (never a token). Interrupted (Ctrl-C), the exercise
+    stops where its last commit left it: ``ballotdrill resume`` carries it on.
     """
     try:
-        asyncio.run(_main(core, dashboard, out))
+        asyncio.run(_main(core, folder, dashboard, out, serve, say))
     except KeyboardInterrupt:
         if hasattr(core.store, "abandon"):
             core.store.abandon()
@@ -33,15 +37,23 @@ def play(core: LiveCore, folder: Path, *, dashboard: bool = False, out: TextIO =
     return written
 
 
-async def _main(core: LiveCore, dashboard: bool, out: TextIO) -> None:
+async def _main(core: LiveCore, folder: Path, dashboard: bool, out: TextIO, serve: str | None,
+                say: Callable[[str], None]) -> None:
     session = Session(core)
     console = FacilitatorConsole(session, out=out, dashboard=dashboard)
+    served = None
+    if serve is not None:
+        served, tokens = await start_server(session, folder, serve)
+        say(f"serving {served.url} (loopback only unless --serve named another address); "
+            f"join tokens for each role in {tokens} (mode 0600): hand each team its own")
     runner = asyncio.create_task(session.run())
     tasks = [asyncio.create_task(_commands(console))]
     if dashboard:
         tasks.append(asyncio.create_task(console.show()))
     try:
         await runner
+        if served is not None:
+            await stop_server(served)
     finally:
         for task in tasks:
             task.cancel()

@@ -23,10 +23,11 @@ TICK = 0.05
 class Session:
     """Runs a :class:`LiveCore` against the wall clock until the exercise ends."""
 
-    def __init__(self, core: LiveCore, *, on_commit: Callable[[], None] | None = None) -> None:
+    def __init__(self, core: LiveCore) -> None:
         self.core = core
         self.queue: asyncio.Queue[tuple[Input, asyncio.Future[Outcome]]] = asyncio.Queue()
-        self.on_commit = on_commit
+        self.listeners: list[Callable[[], None]] = []
+        """Called after each commit (the console prints, the server publishes the roles' views)."""
         self._anchor_wall = time.monotonic()
         self._anchor_sim = core.now
         self._speed = core.speed
@@ -57,8 +58,8 @@ class Session:
     def _commit(self) -> None:
         self.core.commit()
         self.commits += 1
-        if self.on_commit is not None:
-            self.on_commit()
+        for listener in self.listeners:
+            listener()
 
     def _wait(self) -> float:
         """Seconds until the next scheduled event is due on the wall clock, at most :data:`TICK`."""

@@ -1,0 +1,88 @@
+"""Serve a live exercise: uvicorn in the exercise's own asyncio loop, on loopback unless told otherwise."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ipaddress
+import socket
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from ballotdrill.live.hub import Hub
+from ballotdrill.live.session import Session
+from ballotdrill.live.tokens import Tokens
+from ballotdrill.scenarios.errors import BallotdrillError
+
+DEFAULT = "127.0.0.1:0"
+"""``--serve`` without a value: loopback, a free port."""
+
+
+def parse_listen(text: str) -> tuple[str, int]:
+    """``HOST:PORT`` (PORT 0: a free one) as a host and port; a clear error otherwise."""
+    host, sep, port = text.rpartition(":")
+    if not sep or not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise BallotdrillError(f"--serve {text!r}: give HOST:PORT, e.g. 127.0.0.1:8765 (0 for a free port)")
+    host = host.strip("[]") or "127.0.0.1"
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        if host != "localhost":
+            raise BallotdrillError(f"--serve {text!r}: the host must be an IP address or localhost") from None
+    return host, int(port)
+
+
+class Served(NamedTuple):
+    """A running server: its URL, the hub of views, and how to stop it."""
+
+    url: str
+    hub: Hub
+    server: Any
+    task: asyncio.Task[None]
+
+
+async def start_server(session: Session, folder: Path, listen: str = DEFAULT, *,
+                       access_log: bool = False) -> tuple[Served, Path]:
+    """Start serving ``session``; writes (or reuses, on resume) the tokens; returns the server and the tokens file."""
+    try:
+        import uvicorn
+
+        from ballotdrill.live.server import make_app
+    except ImportError:
+        raise BallotdrillError("--serve needs FastAPI and uvicorn: pip install 'ballotdrill[serve]'") from None
+    host, port = parse_listen(listen)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        raise BallotdrillError(f"--serve {listen}: cannot listen there ({exc.strerror or exc})") from None
+    bound = sock.getsockname()[1]
+    shown = f"[{host}]" if family == socket.AF_INET6 else host
+    url = f"http://{shown}:{bound}/"
+    tokens = Tokens.load(folder) or Tokens.issue(session.core.played)
+    path = tokens.write(folder, url)
+    hub = Hub(session.core)
+    session.listeners.append(hub.publish)
+    config = uvicorn.Config(make_app(session, hub, tokens), log_level="info" if access_log else "warning",
+                            access_log=access_log, lifespan="off", timeout_keep_alive=5, limit_concurrency=1000,
+                            h11_max_incomplete_event_size=16 * 1024)
+    server = uvicorn.Server(config)
+    server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign,assignment]  # Ctrl-C: the console's
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    while not server.started and not task.done():
+        await asyncio.sleep(0.01)
+    if task.done():
+        task.result()
+    return Served(url, hub, server, task), path
+
+
+async def stop_server(served: Served, grace: float = 1.0) -> None:
+    """Let clients fetch the final state for ``grace`` seconds, then stop."""
+    served.hub.publish()
+    await asyncio.sleep(grace)
+    served.server.should_exit = True
+    with contextlib.suppress(asyncio.CancelledError):
+        await served.task

@@ -1,0 +1,207 @@
+"""The live exercise over HTTP (FastAPI, served by uvicorn in the exercise's own asyncio loop).
+
+Handlers authenticate the token (``Authorization: Bearer …``, never in a URL), check the role,
+validate the payload, and then only enqueue an input or read the role's outbox; the exercise
+task alone touches the simulation. An input is answered after its commit (200) or refusal
+(409, saying why). Long polling (``GET /api/state?since=V``) carries the views.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from importlib import resources
+from typing import Annotated, Any, Literal
+
+from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from ballotdrill.live import inputs
+from ballotdrill.live.hub import Hub
+from ballotdrill.live.session import Session
+from ballotdrill.live.tokens import Grant, Tokens
+from ballotdrill.live.views import EVALUATOR, FACILITATOR, PLAYER
+
+MAX_BODY = 16 * 1024
+"""Largest request body accepted (bytes)."""
+
+PER_TOKEN = 8
+"""Requests one token may have in flight at once (a long poll counts); more get 429."""
+
+LONG_POLL = 20.0
+"""Seconds a ``since`` poll waits for a change."""
+
+Text = Annotated[str, Field(min_length=1, max_length=inputs.MAX_TEXT)]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class AnswerBody(Strict):
+    request: Annotated[str, Field(min_length=1, max_length=300)]
+    option: Name
+
+
+class ActionBody(Strict):
+    action: Name
+    incident: Name | None = None
+
+
+class DiscussBody(Strict):
+    inject: Name
+    question: Annotated[int, Field(ge=1, le=1000)]
+    text: Text
+
+
+class NoteBody(Strict):
+    text: Text
+
+
+class ControlBody(Strict):
+    command: Literal["pause", "resume", "end"]
+
+
+class SpeedBody(Strict):
+    speed: Annotated[float, Field(gt=0, le=inputs.MAX_SPEED, allow_inf_nan=False)]
+
+
+class InjectBody(Strict):
+    text: Text
+
+
+class SendNowBody(Strict):
+    inject: Name
+
+
+_HEADERS = {"Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; base-uri 'none'",
+            "X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+_STATIC = {"app.js": "text/javascript", "app.css": "text/css", "index.html": "text/html"}
+
+
+def make_app(session: Session, hub: Hub, tokens: Tokens) -> FastAPI:
+    """The HTTP application of one live exercise."""
+    app = FastAPI(title="ballotdrill live", docs_url=None, redoc_url=None, openapi_url=None)
+    in_flight: dict[str, int] = {}
+    core = session.core
+
+    @app.middleware("http")
+    async def _guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
+            return JSONResponse({"detail": f"the body is larger than {MAX_BODY} bytes"}, status_code=413)
+        if request.headers.get("transfer-encoding", "").lower() == "chunked":
+            return JSONResponse({"detail": "send a Content-Length (chunked bodies are not accepted)"}, status_code=411)
+        grant = tokens.check(_bearer(request))
+        key = grant.token if grant else ""
+        if grant is not None and in_flight.get(key, 0) >= PER_TOKEN:
+            return JSONResponse({"detail": f"more than {PER_TOKEN} requests at once with this token"},
+                                status_code=429)
+        in_flight[key] = in_flight.get(key, 0) + 1
+        try:
+            response = await call_next(request)
+        finally:
+            in_flight[key] -= 1
+        response.headers.update(_HEADERS)
+        return response
+
+    def grant_of(*roles: str) -> Callable[[Request], Grant]:
+        def check(request: Request) -> Grant:
+            grant = tokens.check(_bearer(request))
+            if grant is None:
+                raise HTTPException(401, "no valid token: send 'Authorization: Bearer TOKEN' (from tokens.json)",
+                                    headers={"WWW-Authenticate": "Bearer"})
+            if core.ended:
+                raise HTTPException(401, "the exercise has ended; tokens have expired")
+            if grant.role not in roles:
+                raise HTTPException(403, f"a {grant.role} may not do this (only: {', '.join(roles)})")
+            return grant
+        return check
+
+    anyone = Depends(grant_of(PLAYER, FACILITATOR, EVALUATOR))
+    player = Depends(grant_of(PLAYER))
+    facilitator = Depends(grant_of(FACILITATOR))
+    observer = Depends(grant_of(FACILITATOR, EVALUATOR))
+
+    async def submit(item: inputs.Input) -> dict[str, Any]:
+        outcome = await session.submit(item)
+        if not outcome.ok:
+            raise HTTPException(409, outcome.message)
+        return {"ok": True, "n": outcome.n, "message": outcome.message}
+
+    @app.get("/api/state")
+    async def state(since: int | None = None, grant: Grant = anyone) -> dict[str, Any]:
+        version, data = await hub.read(grant.role, grant.actor, since, LONG_POLL)
+        return {"version": version, "view": data}
+
+    @app.post("/api/answer")
+    async def answer(body: AnswerBody, grant: Grant = player) -> dict[str, Any]:
+        return await submit(inputs.answer(body.request, body.option, player=grant.actor))
+
+    @app.post("/api/action")
+    async def action(body: ActionBody, grant: Grant = player) -> dict[str, Any]:
+        assert grant.actor is not None
+        return await submit(inputs.action(grant.actor, body.action, body.incident))
+
+    @app.post("/api/discuss")
+    async def discuss(body: DiscussBody, grant: Grant = player) -> dict[str, Any]:
+        assert grant.actor is not None
+        return await submit(inputs.discuss(grant.actor, body.inject, body.question, body.text))
+
+    @app.post("/api/note")
+    async def note(body: NoteBody, grant: Grant = observer) -> dict[str, Any]:
+        return await submit(inputs.note(body.text, by=grant.role))
+
+    @app.post("/api/control")
+    async def control(body: ControlBody, grant: Grant = facilitator) -> dict[str, Any]:
+        return await submit(inputs.Input(body.command, {}))
+
+    @app.post("/api/speed")
+    async def speed(body: SpeedBody, grant: Grant = facilitator) -> dict[str, Any]:
+        return await submit(inputs.speed(body.speed))
+
+    @app.post("/api/inject")
+    async def inject(body: InjectBody, grant: Grant = facilitator) -> dict[str, Any]:
+        return await submit(inputs.adhoc_inject(body.text))
+
+    @app.post("/api/send-now")
+    async def send_now(body: SendNowBody, grant: Grant = facilitator) -> dict[str, Any]:
+        return await submit(inputs.Input("send_now", {"inject": body.inject}))
+
+    @app.get("/")
+    async def index() -> Response:
+        return _static("index.html")
+
+    @app.get("/static/{name}")
+    async def static(name: str) -> Response:
+        if name not in _STATIC:
+            raise HTTPException(404, "no such file")
+        return _static(name)
+
+    return app
+
+
+def _bearer(request: Request | Any) -> str | None:
+    header: str = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else None
+
+
+def _static(name: str) -> Response:
+    body = resources.files("ballotdrill.live").joinpath("static", name).read_bytes()
+    return Response(body, media_type=_STATIC[name])
+
+
+ROUTES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "/api/state": ("GET", (PLAYER, FACILITATOR, EVALUATOR)),
+    "/api/answer": ("POST", (PLAYER,)),
+    "/api/action": ("POST", (PLAYER,)),
+    "/api/discuss": ("POST", (PLAYER,)),
+    "/api/note": ("POST", (FACILITATOR, EVALUATOR)),
+    "/api/control": ("POST", (FACILITATOR,)),
+    "/api/speed": ("POST", (FACILITATOR,)),
+    "/api/inject": ("POST", (FACILITATOR,)),
+    "/api/send-now": ("POST", (FACILITATOR,)),
+}
+"""Every API endpoint, its method and the roles allowed (the tests check each endpoint × role)."""

@@ -1,0 +1,101 @@
+"""Join tokens of a served live exercise: one per played role, one for the facilitator, one for the evaluator.
+
+Random (``secrets``), compared in constant time, written only to ``DIR/tokens.json`` and one
+file per role under ``DIR/tokens/`` (mode 0600), never printed or logged; they expire with the
+exercise (the server refuses every request once it has ended). A resumed exercise keeps its
+tokens, so everyone rejoins with the link and token they had.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import os
+import secrets
+from collections.abc import Iterable
+from pathlib import Path
+from typing import NamedTuple
+
+from ballotdrill.live.views import EVALUATOR, FACILITATOR, PLAYER
+from ballotdrill.scenarios.errors import BallotdrillError
+
+TOKENS_FILE = "tokens.json"
+TOKENS_DIR = "tokens"
+
+
+class Grant(NamedTuple):
+    """What a token lets its holder do: a role, and for a player the actor played."""
+
+    role: str
+    actor: str | None
+    token: str
+
+    @property
+    def name(self) -> str:
+        return self.actor if self.actor is not None else self.role
+
+
+class Tokens:
+    """The grants of one exercise, looked up by token in constant time."""
+
+    def __init__(self, grants: Iterable[Grant]) -> None:
+        self.grants = list(grants)
+
+    @classmethod
+    def issue(cls, played: Iterable[str]) -> Tokens:
+        roles = [(PLAYER, actor) for actor in played] + [(FACILITATOR, None), (EVALUATOR, None)]
+        return cls(Grant(role, actor, secrets.token_urlsafe(32)) for role, actor in roles)
+
+    def check(self, token: str | None) -> Grant | None:
+        """The grant of ``token``; every grant is compared, each in constant time."""
+        if not token:
+            return None
+        given = token.encode("utf-8", "surrogateescape")
+        found = None
+        for grant in self.grants:
+            if hmac.compare_digest(given, grant.token.encode()):
+                found = grant
+        return found
+
+    def write(self, folder: Path, url: str) -> Path:
+        """``tokens.json`` (every role's join link and token) and one token file per role, all mode 0600."""
+        entries = [{"role": g.role, "actor": g.actor, "join": url, "token": g.token,
+                    "token_file": str(folder / TOKENS_DIR / f"{g.name}.token")} for g in self.grants]
+        (folder / TOKENS_DIR).mkdir(mode=0o700, exist_ok=True)
+        for grant in self.grants:
+            _private(folder / TOKENS_DIR / f"{grant.name}.token", grant.token + "\n")
+        path = folder / TOKENS_FILE
+        _private(path, json.dumps({"url": url, "roles": entries}, indent=2) + "\n")
+        return path
+
+    @classmethod
+    def load(cls, folder: Path) -> Tokens | None:
+        """The tokens an earlier run of this exercise wrote (None when there are none)."""
+        path = folder / TOKENS_FILE
+        if not path.is_file():
+            return None
+        try:
+            roles = json.loads(path.read_text(encoding="utf-8"))["roles"]
+            return cls(Grant(r["role"], r["actor"], r["token"]) for r in roles)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise BallotdrillError(f"{path}: cannot read the tokens ({exc}); remove it to issue new ones") from None
+
+
+def _private(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` readable by its owner only (created 0600, never widened)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+
+
+def read_token_file(path: Path) -> str:
+    """A token from a token file (its first line)."""
+    try:
+        token = path.read_text(encoding="utf-8").strip().splitlines()[0].strip()
+    except (OSError, IndexError, UnicodeDecodeError) as exc:
+        raise BallotdrillError(f"{path}: cannot read a token from it ({exc}); use a file from the exercise's "
+                               f"'{TOKENS_DIR}/' folder") from None
+    if not token:
+        raise BallotdrillError(f"{path}: the token file is empty")
+    return token

@@ -1,0 +1,146 @@
+"""The live server on loopback: every endpoint × role, confinement, payload validation, limits, no token in logs."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import os
+import stat
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from live_server_helpers import Served
+
+from ballotdrill.live.server import MAX_BODY, PER_TOKEN, ROUTES
+
+ROLES = ("interior", "monitor", "facilitator", "evaluator")
+ROLE_OF = {"interior": "player", "monitor": "player", "facilitator": "facilitator", "evaluator": "evaluator"}
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    live = Served(tmp_path_factory.mktemp("served") / "run")
+    # Hold the exercise where the interior desk has a decision open and N1's question is out.
+    live.wait_view("interior", lambda v: v["requests"] and v["questions"])
+    status, _ = live.request("POST", "/api/control", live.tokens["facilitator"], {"command": "pause"})
+    assert status == 200
+    yield live
+    live.close()
+
+
+def _body(path: str, served: Served, who: str) -> object:
+    """A valid body for ``path`` as ``who`` would send it (None for GET)."""
+    if path == "/api/answer":
+        request = served.view("interior")["requests"][0]["key"] if who == "interior" else "N1:respond:choose:1"
+        return {"request": request, "option": "debunk"}
+    return {
+        "/api/action": {"action": "convene"},
+        "/api/discuss": {"inject": "N1", "question": 1, "text": f"{who} thinks we should debunk"},
+        "/api/note": {"text": f"observation by {who}"},
+        "/api/control": {"command": "resume"},
+        "/api/speed": {"speed": 600},
+        "/api/inject": {"text": "{message: {to: interior, text: Minister calls}}"},
+        "/api/send-now": {"inject": "N2"},
+    }.get(path)
+
+
+def test_tokens_file_is_private_and_no_token_reaches_a_log(served: Served) -> None:
+    for path in [served.folder / "tokens.json", *(served.folder / "tokens").iterdir()]:
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o600, path
+    served.view("interior")
+    assert served.log.lines, "the access log is on in this test"
+    for line in served.log.lines:
+        for token in served.tokens.values():
+            assert token not in line
+
+
+@pytest.mark.parametrize("path", list(ROUTES))
+def test_every_endpoint_refuses_no_token_and_a_bad_token(served: Served, path: str) -> None:
+    method, _ = ROUTES[path]
+    body = _body(path, served, "interior")
+    assert served.request(method, path, None, body)[0] == 401
+    assert served.request(method, path, "not-a-token", body)[0] == 401
+    assert served.request(method, path, served.tokens["interior"] + "x", body)[0] == 401
+
+
+@pytest.mark.parametrize("path", list(ROUTES))
+@pytest.mark.parametrize("who", ROLES)
+def test_every_endpoint_by_every_role(served: Served, path: str, who: str) -> None:
+    method, allowed = ROUTES[path]
+    before = served.core.count
+    status, data = served.request(method, path, served.tokens[who], _body(path, served, who))
+    if ROLE_OF[who] not in allowed:
+        assert status == 403, data
+        assert served.core.count == before
+        return
+    if path == "/api/answer" and who == "monitor":
+        assert status == 409 and "is for interior, not monitor" in data["detail"]  # another player's request
+        return
+    if path == "/api/action" and who == "interior":
+        assert status == 409 and "has no action 'convene'" in data["detail"]  # not this actor's action
+        return
+    assert 200 <= status < 300, data
+    if path == "/api/control":  # resumed: pause again so the next tests find the same state
+        assert served.request("POST", "/api/control", served.tokens["facilitator"], {"command": "pause"})[0] == 200
+
+
+def test_a_player_sees_only_its_own_traffic(served: Served) -> None:
+    interior, monitor = served.view("interior"), served.view("monitor")
+    assert interior["actor"] == "interior" and monitor["actor"] == "monitor"
+    assert all(r["actor"] == "interior" for r in interior["requests"]) and not monitor["requests"]
+    assert "journal" not in interior and "desks" not in interior
+    facilitator = served.view("facilitator")
+    assert facilitator["journal"] and facilitator["desks"]
+
+
+@pytest.mark.parametrize(("raw", "status"), [
+    (b"{not json", 422),
+    (b'{"request": 1, "option": "debunk"}', 422),  # a number where text is expected
+    (b'{"request": "1", "option": "debunk", "extra": true}', 422),
+    (b'{"request": "1"}', 422),
+    (b'{"request": "1", "option": "panic"}', 409),  # not an option offered
+    (b'{"request": "' + b"x" * (MAX_BODY + 10) + b'", "option": "debunk"}', 413),
+])
+def test_malformed_and_oversized_payloads_change_nothing(served: Served, raw: bytes, status: int) -> None:
+    before = served.core.count
+    code, data = served.request("POST", "/api/answer", served.tokens["interior"], raw=raw)
+    assert code == status, data
+    assert isinstance(data, dict) and data.get("detail")
+    assert served.core.count == before
+
+
+def test_too_many_requests_at_once_from_one_token(served: Served) -> None:
+    token = served.tokens["evaluator"]
+    version = served.request("GET", "/api/state", token)[1]["version"]
+    with concurrent.futures.ThreadPoolExecutor(PER_TOKEN) as pool:
+        polls = [pool.submit(served.request, "GET", f"/api/state?since={version}", token) for _ in range(PER_TOKEN)]
+        codes = []
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:  # until all the long polls are in flight
+            codes.append(served.request("GET", "/api/state", token)[0])
+            if codes[-1] == 429:
+                break
+            time.sleep(0.05)
+        assert codes[-1] == 429 and set(codes) <= {200, 429}
+        assert served.request("GET", "/api/state", served.tokens["facilitator"])[0] == 200  # other tokens unaffected
+        served.request("POST", "/api/note", served.tokens["facilitator"], {"text": "wake the polls"})
+        assert all(p.result(timeout=30)[0] == 200 for p in polls)
+
+
+def test_a_reconnecting_player_gets_its_pending_state_back(served: Served) -> None:
+    first = served.view("interior")
+    again = served.view("interior")  # a new connection, no 'since': the whole state
+    assert again["requests"] == first["requests"] and again["questions"] == first["questions"]
+
+
+def test_the_page_and_its_files_are_served_without_a_token(served: Served) -> None:
+    import urllib.request
+
+    for path in ("/", "/static/app.js", "/static/app.css"):
+        with urllib.request.urlopen(served.url + path, timeout=30) as response:
+            assert response.status == 200
+            assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+            text = response.read().decode()
+            assert "http://" not in text and "https://" not in text  # nothing from a CDN
+    assert served.request("GET", "/static/../tokens.json")[0] == 404
