@@ -496,7 +496,7 @@ def export(
 
 
 ServeOption = Annotated[str | None, typer.Option(
-    "--serve", flag_value="127.0.0.1:0", metavar="[HOST:PORT]",
+    "--serve", metavar="[HOST:PORT]",
     help="Also serve the exercise to players, facilitator and evaluator over HTTP (default 127.0.0.1, a free port).")]
 PlayOption = Annotated[list[str] | None, typer.Option(
     "--play", help="An actor played by a person (repeat for several); the others are automated.")]
@@ -543,6 +543,18 @@ def resume(folder: Annotated[Path, typer.Argument(
                               say=_say))
 
 
+@app.command()
+def join(
+    url: Annotated[str, typer.Argument(help="The exercise's join link, e.g. http://127.0.0.1:8765/.")],
+    token_file: Annotated[Path, typer.Option(help="File holding your role's token (from the exercise's tokens/).")],
+) -> None:
+    """Join a served live exercise as a player, from the terminal: inbox, decisions, questions, actions."""
+    from ballotdrill.live import join as joining
+    from ballotdrill.live import tokens
+
+    joining.join(url, tokens.read_token_file(token_file))
+
+
 def _finish_live(written: list[Path]) -> None:
     _say("exercise ended; report: " + ", ".join(str(p) for p in written))
 
@@ -563,10 +575,26 @@ def _is(exc: BaseException, name: str) -> bool:
     return any(klass.__name__ == name for klass in type(exc).__mro__)
 
 
+OPTIONAL_VALUES = {"--serve": "127.0.0.1:0"}
+"""Options whose value may be left out, and the value they then take."""
+
+
+def _with_defaults(args: list[str]) -> list[str]:
+    """``--serve`` given without HOST:PORT (last, or before another option) gets its default value."""
+    out: list[str] = []
+    for n, arg in enumerate(args):
+        out.append(arg)
+        if arg == "--":
+            return out + args[n + 1:]
+        if arg in OPTIONAL_VALUES and (n + 1 == len(args) or args[n + 1].startswith("-")):
+            out.append(OPTIONAL_VALUES[arg])
+    return out
+
+
 def main() -> None:
     """Entry point: user errors (bad files, flags, names) become one line on stderr and exit status 2."""
     try:
-        status = app(standalone_mode=False, prog_name="ballotdrill")
+        status = app(args=_with_defaults(sys.argv[1:]), standalone_mode=False, prog_name="ballotdrill")
     except scenarios.BallotdrillError as exc:
         for line in str(exc).splitlines():
             _say(line)

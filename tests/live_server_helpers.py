@@ -1,4 +1,4 @@
-"""A served live exercise in a background thread (its own asyncio loop, real uvicorn on loopback), and an HTTP client."""
+"""A served live exercise in a background thread (its own asyncio loop, real uvicorn on loopback); an HTTP client."""
 
 from __future__ import annotations
 
@@ -32,9 +32,10 @@ class Captured(logging.Handler):
 
 
 class Served:
-    """``ballotdrill live --serve`` of the example, in a thread; ``tokens`` by role name (actor, facilitator, …)."""
+    """``ballotdrill live --serve`` of the example in a thread; ``tokens`` by role name (actor, facilitator…)."""
 
-    def __init__(self, folder: Path, *, speed: float = 600.0, played: tuple[str, ...] = ("interior", "monitor")) -> None:
+    def __init__(self, folder: Path, *, speed: float = 600.0,
+                 played: tuple[str, ...] = ("interior", "monitor")) -> None:
         self.folder = folder
         self.core: LiveCore = start_live(folder, example(), "wave", seed=1, played=played, speed=speed)
         self.log = Captured()

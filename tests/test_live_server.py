@@ -7,7 +7,6 @@ import os
 import stat
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from live_server_helpers import Served

@@ -1,0 +1,168 @@
+"""``ballotdrill join``: a player's terminal client for a served live exercise.
+
+Long-polls the role's view and prints what is new (decisions with their time left, messages,
+discussion questions); commands on stdin: ``answer N OPTION``, ``action ACTION [INCIDENT]``,
+``discuss INJECT QUESTION TEXT…``, ``quit``. An answer is shown as accepted only once the server
+says it is committed. The connection is retried when it drops (a resumed exercise).
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import shlex
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from typing import Any, TextIO
+from urllib.parse import urlsplit
+
+from ballotdrill.scenarios.errors import BallotdrillError
+
+USAGE = "commands: answer N OPTION; action ACTION [INCIDENT]; discuss INJECT QUESTION TEXT…; quit"
+
+
+class Client:
+    """HTTP to one served exercise with one token (in the Authorization header only)."""
+
+    def __init__(self, url: str, token: str) -> None:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise BallotdrillError(f"{url!r} is not a join link; it reads like http://127.0.0.1:8765/")
+        self.base = f"{parts.scheme}://{parts.netloc}"
+        self.token = token
+
+    def call(self, method: str, path: str, body: Any = None, timeout: float = 30.0) -> tuple[int, Any]:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.base + path, data=data, method=method)
+        request.add_header("Authorization", f"Bearer {self.token}")
+        if data is not None:
+            request.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return response.status, json.loads(response.read() or b"null")
+        except urllib.error.HTTPError as exc:
+            try:
+                return exc.code, json.loads(exc.read())
+            except ValueError:
+                return exc.code, {"detail": exc.reason}
+
+
+def command_body(line: str) -> tuple[str, dict[str, Any]] | None:
+    """A command line as (endpoint, body); None for a blank line. Raises ValueError with the usage."""
+    line = line.strip()
+    if not line:
+        return None
+    word, _, rest = line.partition(" ")
+    if word == "answer":
+        args = shlex.split(rest)
+        if len(args) == 2:
+            return "/api/answer", {"request": args[0], "option": args[1]}
+    elif word == "action":
+        args = shlex.split(rest)
+        if len(args) in (1, 2):
+            return "/api/action", {"action": args[0], "incident": args[1] if len(args) == 2 else None}
+    elif word == "discuss":
+        parts = rest.split(None, 2)
+        if len(parts) == 3 and parts[1].isdigit():
+            return "/api/discuss", {"inject": parts[0], "question": int(parts[1]), "text": parts[2]}
+    raise ValueError(USAGE)
+
+
+class Follower:
+    """Prints what is new in the role's view, one line each, until the exercise ends."""
+
+    def __init__(self, client: Client, out: TextIO) -> None:
+        self.client = client
+        self.out = out
+        self.lock = threading.Lock()
+        self.seen: set[str] = set()
+        self.ended = threading.Event()
+
+    def say(self, line: str) -> None:
+        with self.lock:
+            self.out.write(line + "\n")
+            self.out.flush()
+
+    def show(self, view: dict[str, Any]) -> None:
+        new = []
+        for r in view.get("requests", []):
+            new.append((f"ask:{r['key']}", f"ask #{r['number']} {r['actor']}: {r['key']} options "
+                                            f"{'/'.join(r['options'])} (default {r['default']}, answer by "
+                                            f"{r['deadline']}, ~{r['seconds_left']:.0f} s)"))
+        for m in view.get("messages", []):
+            new.append((f"msg:{m['inject']}:{m['clock']}",
+                        f"message {m['inject']} from {m['from'] or '?'}: {m['text']}"))
+        for q in view.get("questions", []):
+            new.append((f"q:{q['inject']}:{q['number']}", f"question {q['inject']} {q['number']}: {q['text']}"))
+        for i in view.get("incidents", []):
+            new.append((f"inc:{i['id']}:{i['status']}", f"incident {i['id']} {i.get('title') or i.get('type', '')}: "
+                                                         f"{i['status']}"))
+        for key, line in new:
+            if key not in self.seen:
+                self.seen.add(key)
+                self.say(line)
+
+    def run(self) -> None:
+        version: int | None = None
+        lost = False
+        while not self.ended.is_set():
+            try:
+                status, data = self.client.call("GET", "/api/state" + (f"?since={version}" if version else ""))
+            except (OSError, ValueError, http.client.HTTPException):
+                if not lost:
+                    self.say("connection lost; retrying")
+                lost, version = True, None
+                time.sleep(1.0)
+                continue
+            if status != 200:
+                self.say(f"error: {data.get('detail') if isinstance(data, dict) else data}")
+                self.ended.set()
+                return
+            if lost:
+                self.say("reconnected")
+                lost = False
+            version = data["version"]
+            view = data["view"]
+            if version == 1 or not self.seen:
+                self.say(f"joined as {view.get('actor') or view['role']}: {view['title']} at {view['clock']}; "
+                         f"actions: {', '.join(view.get('actions', [])) or 'none'}; {USAGE}")
+            self.show(view)
+            if view["ended"]:
+                self.say("the exercise has ended")
+                self.ended.set()
+
+
+def join(url: str, token: str, *, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> None:
+    """Follow the exercise and send the player's commands until it ends (or ``quit``)."""
+    client = Client(url, token)
+    status, data = client.call("GET", "/api/state")
+    if status != 200:
+        raise BallotdrillError(f"{url}: {data.get('detail') if isinstance(data, dict) else data} (HTTP {status})")
+    follower = Follower(client, out)
+    threading.Thread(target=follower.run, daemon=True).start()
+    threading.Thread(target=_commands, args=(client, follower, stdin), daemon=True).start()
+    follower.ended.wait()
+
+
+def _commands(client: Client, follower: Follower, stdin: TextIO) -> None:
+    """The player's commands, each answered with one line once the server has committed or refused it."""
+    for line in stdin:
+        if line.strip() == "quit":
+            follower.ended.set()
+            return
+        try:
+            command = command_body(line)
+        except ValueError as exc:
+            follower.say(f"error: {exc}")
+            continue
+        if command is None:
+            continue
+        try:
+            status, data = client.call("POST", *command)
+        except (OSError, http.client.HTTPException) as exc:
+            follower.say(f"error: not sent ({exc}); try again")
+            continue
+        follower.say(f"ok #{data['n']}: {data['message']}" if status == 200 else f"error: {data.get('detail')}")
