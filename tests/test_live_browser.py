@@ -1,0 +1,83 @@
+"""The players' and facilitator's page in real headless Chromium against a real server on loopback."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from cdp import Browser
+from live_server_helpers import Served
+
+from ballotdrill.journal import JOURNAL_FILE, read_events
+
+
+def _chromium() -> str:
+    path = shutil.which("chromium")
+    if path is None:
+        pytest.skip("chromium not installed: run make test as root to install Debian's chromium")
+    return path
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[Browser]:
+    chromium = Browser(_chromium(), tmp_path / "profile")
+    yield chromium
+    chromium.close()
+
+
+def _join(browser: Browser, url: str, token: str) -> str:
+    tab = browser.page(url + "/")
+    browser.wait(tab, "document.readyState === 'complete' && !!document.getElementById('join-form')")
+    browser.evaluate(tab, f"document.getElementById('token').value = {json.dumps(token)};"
+                          "document.getElementById('join-form').requestSubmit(); true")
+    return tab
+
+
+@pytest.mark.browser
+def test_player_and_facilitator_in_the_browser(tmp_path: Path, browser: Browser) -> None:
+    served = Served(tmp_path / "run")
+    try:
+        served.wait_view("interior", lambda v: v["requests"])
+        assert served.request("POST", "/api/control", served.tokens["facilitator"], {"command": "pause"})[0] == 200
+
+        player = _join(browser, served.url, served.tokens["interior"])
+        browser.wait(player, "document.getElementById('player-title').textContent === 'Your role: interior'")
+        assert browser.evaluate(player, "document.getElementById('control').hidden") is True
+        assert browser.evaluate(player, "location.href") == served.url + "/"  # the token never in the URL
+        unlabelled = browser.evaluate(player, """[...document.querySelectorAll('input, select, textarea')]
+            .filter(e => !e.labels || !e.labels.length).map(e => e.id)""")
+        assert unlabelled == []
+        browser.wait(player, "!!document.querySelector('button[data-option=debunk]')")
+        browser.evaluate(player, "document.querySelector('button[data-option=debunk]').click(); true")
+        status = browser.wait(player, "(t => t.startsWith('accepted') || t.startsWith('refused') ? t : '')"
+                                      "(document.getElementById('status').textContent)")
+        assert status == "accepted: request 1: debunk"
+        questions = browser.evaluate(player, "document.getElementById('questions').textContent")
+        assert "Who speaks for the government?" in questions
+
+        facilitator = _join(browser, served.url, served.tokens["facilitator"])
+        browser.wait(facilitator, "document.getElementById('control-title').textContent === 'Facilitator'")
+        assert browser.evaluate(facilitator, "document.getElementById('player').hidden") is True
+        browser.evaluate(facilitator, "document.getElementById('resume').click(); true")
+        browser.wait(facilitator, "document.getElementById('status').textContent === 'accepted: resumed'")
+        browser.evaluate(facilitator, "document.getElementById('pause').click(); true")
+        browser.wait(facilitator, "document.getElementById('status').textContent === 'accepted: paused'")
+        assert served.core.paused
+        browser.evaluate(facilitator, "document.getElementById('inject-text').value = "
+                                      "'{message: {to: interior, text: \"<b>Minister</b> calls\"}}';"
+                                      "document.getElementById('inject-form').requestSubmit(); true")
+        browser.wait(facilitator, "document.getElementById('status').textContent === 'accepted: inject F1 delivered'")
+        inbox = browser.wait(player, "(t => t.includes('Minister') ? t : '')"
+                                     "(document.getElementById('messages').textContent)")
+        assert "<b>Minister</b> calls" in inbox  # shown as text, not markup
+        assert browser.evaluate(player, "document.querySelectorAll('#messages b').length") == 0
+    finally:
+        served.close()
+    events = list(read_events(served.folder / JOURNAL_FILE))
+    made = [e.data for e in events if e.kind == "decision_made" and e.incident == "N1"]
+    assert [(m["option"], m["by"]) for m in made] == [("debunk", "player")]
+    assert any(e.kind == "inject_delivered" and e.data["inject"] == "F1" for e in events)
+    assert [e.kind for e in events if e.kind in ("paused", "resumed")] == ["paused", "resumed", "paused"]
