@@ -103,6 +103,8 @@ class LiveCore:
         self.numbers: dict[int, str] = {}
         self.shown: dict[str, list[Shown]] = {actor: [] for actor in self.played}
         self.started: set[str] = set()
+        self.dirty: set[str] = set(self.played)
+        """Played actors whose view may have changed since :meth:`take_dirty` (the server wakes only theirs)."""
         self.involved: dict[str, dict[str, None]] = {actor: {} for actor in self.played}
         """The incidents each played actor has had a part in (detected, been handed, been asked about), in order."""
         self.lines: deque[str] = deque(maxlen=history)
@@ -153,6 +155,8 @@ class LiveCore:
             return Outcome(False, f"malformed {item.kind} input ({type(exc).__name__}: {exc})")
         self.count += 1
         self.store.add_input(TimedInput(self.count, self.now, Input(item.kind, recorded)))
+        if item.kind in ("pause", "resume", "speed", "end"):
+            self.dirty.update(self.played)
         if not self.ended:
             self.exercise.settle()
         self.journal.flush()
@@ -276,8 +280,12 @@ class LiveCore:
             event = Event(seq, t, kind, incident, actor, step, unpack(kind, packed))
             line = describe(self.clock(t), event)
             self.lines.append(line)
-            if actor in self.involved and incident is not None:
-                self.involved[actor][incident] = None
+            if actor in self.involved:
+                self.dirty.add(actor)
+                if incident is not None:
+                    self.involved[actor][incident] = None
+            if incident is not None:
+                self.dirty.update(a for a, incidents in self.involved.items() if incident in incidents)
             if kind == Kind.INCIDENT_STARTED and incident is not None:
                 self.started.add(incident)
             elif kind in _STEP_KINDS and incident is not None:
@@ -301,6 +309,7 @@ class LiveCore:
         if inject is None or not inject.questions:
             return
         for who in self.addressees(inject):
+            self.dirty.add(who)
             for number, question in enumerate(inject.questions, start=1):
                 self.shown[who].append(Shown(t, delivered.inject, "question", question, number=number))
 
@@ -309,6 +318,13 @@ class LiveCore:
         named = (inject.message.to if inject.message is not None
                  else inject.detected_by.actor if inject.detected_by is not None else None)
         return (named,) if named in self.played else self.played
+
+    def take_dirty(self) -> set[str]:
+        """The played actors whose view may have changed since the last call (and forget them)."""
+        dirty, self.dirty = self.dirty, set()
+        if self.ended:
+            dirty.update(self.played)
+        return dirty
 
     def open_requests(self, actor: str | None = None) -> list[Request]:
         """Decisions still waiting for a player (of ``actor``, or of anyone)."""

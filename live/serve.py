@@ -56,6 +56,7 @@ async def start_server(session: Session, folder: Path, listen: str = DEFAULT, *,
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
+        sock.listen(2048)  # before the tokens file says where to connect
     except OSError as exc:
         sock.close()
         raise BallotdrillError(f"--serve {listen}: cannot listen there ({exc.strerror or exc})") from None

@@ -28,7 +28,7 @@ MAX_BODY = 16 * 1024
 PER_TOKEN = 8
 """Requests one token may have in flight at once (a long poll counts); more get 429."""
 
-LONG_POLL = 20.0
+LONG_POLL = 5.0
 """Seconds a ``since`` poll waits for a change."""
 
 Text = Annotated[str, Field(min_length=1, max_length=inputs.MAX_TEXT)]
@@ -131,9 +131,9 @@ def make_app(session: Session, hub: Hub, tokens: Tokens) -> FastAPI:
         return {"ok": True, "n": outcome.n, "message": outcome.message}
 
     @app.get("/api/state")
-    async def state(since: int | None = None, grant: Grant = anyone) -> dict[str, Any]:
-        version, data = await hub.read(grant.role, grant.actor, since, LONG_POLL)
-        return {"version": version, "view": data}
+    async def state(since: int | None = None, grant: Grant = anyone) -> Response:
+        body = await hub.read(grant.role, grant.actor, since, LONG_POLL)
+        return Response(body, media_type="application/json")
 
     @app.post("/api/answer")
     async def answer(body: AnswerBody, grant: Grant = player) -> dict[str, Any]:

@@ -57,6 +57,9 @@ class Session:
 
     def _commit(self) -> None:
         self.core.commit()
+        self._notify()
+
+    def _notify(self) -> None:
         self.commits += 1
         for listener in self.listeners:
             listener()
@@ -89,11 +92,12 @@ class Session:
                     continue
                 core.advance(self.sim_time())
                 outcomes = [(future, core.apply(item)) for item, future in batch]
-                self._commit()
+                core.commit()  # durable: only now is an input acknowledged
                 self._written = core.journal.written
                 for future, outcome in outcomes:
                     if not future.done():
                         future.set_result(outcome)
+                self._notify()
                 self._reanchor()
             self._commit()
         finally:

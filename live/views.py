@@ -15,7 +15,7 @@ ROLES = (PLAYER, FACILITATOR, EVALUATOR)
 
 def _clock(core: LiveCore) -> dict[str, Any]:
     return {"scenario": core.name, "title": core.exercise.scenario.title, "clock": core.clock(), "t": core.now,
-            "speed": core.speed, "paused": core.paused, "ended": core.ended, "inputs": core.count}
+            "speed": core.speed, "paused": core.paused, "ended": core.ended}
 
 
 def _request(core: LiveCore, r: Request) -> dict[str, Any]:
@@ -54,7 +54,7 @@ def control_view(core: LiveCore, role: str, lines: int = 60) -> dict[str, Any]:
     """The facilitator's and the evaluator's screen: the whole exercise (the evaluator's read-only)."""
     exercise = core.exercise
     return {
-        "role": role, **_clock(core), "played": list(core.played),
+        "role": role, **_clock(core), "inputs": core.count, "played": list(core.played),
         "incidents": [_incident(core, i) for i, state in exercise.incidents.items() if state.resolved_at is None],
         "desks": [{"actor": name, "on_duty": desk.staff, "busy": desk.busy, "waiting": len(desk.queue),
                    "played": name in core.played} for name, desk in exercise.desks.items()],

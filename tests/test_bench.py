@@ -63,3 +63,15 @@ def test_live_latency_benchmark_reduced_form() -> None:
     assert figures["recorded"] == 61  # every input, and the end
     for key in ("p50_ms", "p99_ms", "baseline_commit_p99_ms", "ratio_p99"):
         assert figures[key] > 0
+
+
+@pytest.mark.bench
+def test_live_players_benchmark_reduced_form() -> None:
+    bench = BENCH.parent / "live_players.py"
+    out = subprocess.run([sys.executable, str(bench), "--players", "10", "--seconds", "3", "--json"],
+                         check=True, capture_output=True, text=True, timeout=300).stdout
+    figures = json.loads(out)
+    assert figures["players"] == 10 and figures["lost"] == 0
+    assert figures["inputs_acknowledged"] > 0
+    for key in ("p50_ms", "p99_ms", "baseline_commit_p99_ms"):
+        assert figures[key] > 0

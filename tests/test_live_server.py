@@ -143,3 +143,20 @@ def test_the_page_and_its_files_are_served_without_a_token(served: Served) -> No
             text = response.read().decode()
             assert "http://" not in text and "https://" not in text  # nothing from a CDN
     assert served.request("GET", "/static/../tokens.json")[0] == 404
+
+
+def test_the_server_survives_garbage_and_slow_clients(served: Served) -> None:
+    import socket
+
+    host, port = served.url.removeprefix("http://").rsplit(":", 1)
+    slow = []
+    for payload in (b"\x00\xff garbage \r\n\r\n", b"GET /api/state HTTP/1.1\r\nHost: x\r\nX-Long: " + b"a" * 70000,
+                    b"POST /api/answer HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n{"):
+        sock = socket.create_connection((host, int(port)), timeout=10)
+        sock.sendall(payload)
+        slow.append(sock)  # left open: a client that stops half way
+    for _ in range(20):
+        status, _ = served.request("GET", "/api/state", served.tokens["evaluator"])
+        assert status == 200
+    for sock in slow:
+        sock.close()

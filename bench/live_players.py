@@ -1,0 +1,182 @@
+"""Fifty players on loopback: input round trips while a served live exercise runs at speed 60.
+
+A synthetic structure of 50 desks, each played by its own client (its own token) on the same
+machine: every desk gets a decision about every 3 simulated minutes and may take an action
+any time. Each client long-polls its view, answers its decisions and takes an action about
+once a second. The server is a real ``ballotdrill live --serve`` process; the clients are
+threads here. Reported: p50/p99 of the POST round trip (sent until the server says it is
+committed), every acknowledged input checked against the journal (lost must be 0), and the
+same durable one-row commit baseline as ``live_latency.py``.
+
+    python bench/live_players.py                 # 50 players, 20 s
+    python bench/live_players.py --seconds 5     # reduced form
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from ballotdrill.journal import JOURNAL_FILE  # noqa: E402
+from ballotdrill.live.store import read_inputs  # noqa: E402
+from bench.live_latency import baseline, percentile  # noqa: E402
+
+
+def scenario(players: int) -> str:
+    actors = "\n".join(f"    p{i}: {{staff: 2, actions: [report]}}" for i in range(players))
+    procs = "\n".join(f"""    choose-{i}:
+      trigger: {{type: t{i}}}
+      steps:
+        - id: decide
+          actor: p{i}
+          decision: {{options: {{act: {{next: end}}, wait: {{next: end}}}}, default: wait, timeout: 5m}}"""
+                      for i in range(players))
+    injects = "\n".join(f"      - {{every: {{dist: exponential, mean: 3m}}, incident: {{type: t{i}}}, "
+                        f"detected_by: {{actor: p{i}}}}}" for i in range(players))
+    return f"""version: 1
+structure:
+  actors:
+{actors}
+  procedures:
+{procs}
+scenarios:
+  players:
+    title: fifty players
+    start: "08:00"
+    end: "20:00"
+    injects:
+{injects}
+"""
+
+
+class Player(threading.Thread):
+    def __init__(self, url: str, token: str, stop: threading.Event, seed: int) -> None:
+        super().__init__(daemon=True)
+        self.url, self.token, self.stop, self.rng = url.rstrip("/"), token, stop, random.Random(seed)
+        self.trips: list[float] = []
+        self.acked: list[tuple[int, str]] = []
+        self.refused = 0
+        self.errors = 0
+
+    def call(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.url + path, data=data, method=method,
+                                     headers={"Authorization": f"Bearer {self.token}",
+                                              "Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(req, timeout=30) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as exc:
+            return exc.code, json.loads(exc.read() or b"{}")
+
+    def post(self, path: str, body: Any, kind: str) -> None:
+        start = time.perf_counter()
+        try:
+            status, data = self.call("POST", path, body)
+        except OSError:
+            self.errors += 1
+            return
+        self.trips.append(time.perf_counter() - start)
+        if status == 200:
+            self.acked.append((data["n"], kind))
+        else:
+            self.refused += 1
+
+    def run(self) -> None:
+        version = None
+        answered: set[str] = set()
+        next_action = time.monotonic() + self.rng.uniform(0, 1)
+        while not self.stop.is_set():
+            try:
+                status, data = self.call("GET", "/api/state" + (f"?since={version}" if version else ""))
+            except OSError as exc:
+                self.errors += 1
+                if self.errors < 3 and not self.stop.is_set():
+                    print("poll error:", repr(exc), file=sys.stderr)
+                time.sleep(0.1)
+                continue
+            if status != 200:
+                return
+            version = data["version"]
+            for request in data["view"]["requests"]:
+                if request["key"] not in answered:
+                    answered.add(request["key"])
+                    self.post("/api/answer", {"request": request["key"], "option": "act"}, "answer")
+            if time.monotonic() >= next_action:
+                self.post("/api/action", {"action": "report"}, "action")
+                next_action = time.monotonic() + self.rng.expovariate(1.0)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--players", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        base = [x * 1000 for x in baseline(folder, 200)]
+        file = folder / "players.yaml"
+        file.write_text(scenario(args.players), encoding="utf-8")
+        played = [a for i in range(args.players) for a in ("--play", f"p{i}")]
+        profile = ["-m", "cProfile", "-o", os.environ["BENCH_PROFILE"]] if os.environ.get("BENCH_PROFILE") else []
+        server = subprocess.Popen([sys.executable, *profile, "-m", "ballotdrill", "live", "players", "--file", str(file),
+                                   "--speed", "60", *played, "--serve", "--out", str(folder / "run")],
+                                  stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        tokens_file = folder / "run" / "tokens.json"
+        deadline = time.monotonic() + 60
+        while not tokens_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.2)
+        tokens = json.loads(tokens_file.read_text(encoding="utf-8"))
+        url = tokens["url"]
+        stop = threading.Event()
+        players = [Player(url, r["token"], stop, n) for n, r in enumerate(tokens["roles"]) if r["role"] == "player"]
+        for player in players:
+            player.start()
+        time.sleep(args.seconds)
+        stop.set()
+        facilitator = next(r["token"] for r in tokens["roles"] if r["role"] == "facilitator")
+        Player(url, facilitator, stop, 0).post("/api/control", {"command": "end"}, "end")
+        for player in players:
+            player.join(40)
+        server.wait(120)
+        recorded = {item.n: item.input.kind for item in read_inputs(folder / "run" / JOURNAL_FILE)}
+    acked = [a for p in players for a in p.acked]
+    lost = sum(1 for n, kind in acked if recorded.get(n) != kind)
+    trips = [x * 1000 for p in players for x in p.trips]
+    figures = {
+        "players": len(players), "seconds": args.seconds, "inputs_acknowledged": len(acked),
+        "answers": sum(1 for _, k in acked if k == "answer"), "actions": sum(1 for _, k in acked if k == "action"),
+        "refused": sum(p.refused for p in players), "connection_errors": sum(p.errors for p in players),
+        "lost": lost, "p50_ms": round(percentile(trips, 50), 2), "p99_ms": round(percentile(trips, 99), 2),
+        "max_ms": round(max(trips), 2), "baseline_commit_p99_ms": round(percentile(base, 99), 2),
+    }
+    figures["ratio_p99"] = round(figures["p99_ms"] / max(figures["baseline_commit_p99_ms"], 1e-6), 2)
+    if args.json:
+        print(json.dumps(figures, indent=2))
+        return
+    print(f"{figures['players']} players for {args.seconds:g} s at speed 60: {figures['inputs_acknowledged']} inputs "
+          f"acknowledged ({figures['answers']} answers, {figures['actions']} actions), {figures['refused']} refused, "
+          f"{figures['connection_errors']} connection errors, {lost} lost")
+    print(f"  POST round trip (until committed): p50 {figures['p50_ms']} ms, p99 {figures['p99_ms']} ms "
+          f"(target p99 <= 50 ms), max {figures['max_ms']} ms; baseline durable commit p99 "
+          f"{figures['baseline_commit_p99_ms']} ms (ratio {figures['ratio_p99']}x)")
+
+
+if __name__ == "__main__":
+    main()
