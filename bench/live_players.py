@@ -133,9 +133,11 @@ def main() -> None:
         file = folder / "players.yaml"
         file.write_text(scenario(args.players), encoding="utf-8")
         played = [a for i in range(args.players) for a in ("--play", f"p{i}")]
-        profile = ["-m", "cProfile", "-o", os.environ["BENCH_PROFILE"]] if os.environ.get("BENCH_PROFILE") else []
-        server = subprocess.Popen([sys.executable, *profile, "-m", "ballotdrill", "live", "players", "--file", str(file),
-                                   "--speed", "60", *played, "--serve", "--out", str(folder / "run")],
+        profiled = os.environ.get("BENCH_PROFILE")  # a file: the server runs under cProfile
+        profile = ["-m", "cProfile", "-o", profiled] if profiled else []
+        server = subprocess.Popen([sys.executable, *profile, "-m", "ballotdrill", "live", "players",
+                                   "--file", str(file), "--speed", "60", *played, "--serve", "--out",
+                                   str(folder / "run")],
                                   stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         tokens_file = folder / "run" / "tokens.json"
         deadline = time.monotonic() + 60
