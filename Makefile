@@ -61,6 +61,7 @@ bench: $(TEST_STAMP)
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/commands.py
 	$(BIN)/python bench/live_latency.py
+	$(BIN)/python bench/live_players.py
 
 clean:
 	rm -rf $(VENV) runs .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,30 @@
+"""The facilitator's dashboard, drawn to a recording console: clock, incidents, desks, open decisions, shown items."""
+
+from __future__ import annotations
+
+from collections import deque
+
+from live_helpers import example
+from rich.console import Console
+
+from ballotdrill.live import inputs
+from ballotdrill.live.console import render
+from ballotdrill.live.core import LiveCore
+from ballotdrill.live.session import Session
+from ballotdrill.live.store import MemoryStore
+
+
+def test_dashboard_shows_what_a_facilitator_steers_by() -> None:
+    core = LiveCore(example(), "wave", seed=1, played=("interior", "monitor"), store=MemoryStore())
+    core.advance(20.0)  # N1 is out; the interior desk is asked at 08:17
+    assert core.apply(inputs.adhoc_inject("{message: {to: interior, text: '[bold]not markup[/bold]'}}")).ok
+    console = Console(record=True, width=160)
+    console.print(render(core, Session(core), deque(["ok #1: inject F1 delivered"])))
+    text = console.export_text()
+    assert "wave  08:20" in text and "speed 60" in text
+    assert "N1" in text and "disinformation" in text
+    assert "N1:respond:choose:1" in text and "debunk/ignore" in text
+    assert "interior (played)" in text
+    assert "[bold]not markup[/bold]" in text  # user text shown as written
+    assert "question N1 1: Who speaks for the government?" in text
+    assert "ok #1: inject F1 delivered" in text
