@@ -520,6 +520,8 @@ def live(
     doc = _load(file)
     name, _ = scenarios.pick(doc, scenario)
     inputs.speed(speed)  # checks the value
+    if serve is not None:
+        parse_listen(serve)  # checked before a run folder is made
     folder = out_dir or application.new_run_dir(name, seed)
     core = rebuild.start_live(folder, doc, name, seed=seed, played=play or [], speed=speed,
                               source=str(file) if file else "built-in library")
