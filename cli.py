@@ -516,6 +516,7 @@ def live(
     """Play a scenario live against the wall clock; commands on stdin (type 'help'); report at the end."""
     from ballotdrill.live import inputs, rebuild
     from ballotdrill.live import play as playing
+    from ballotdrill.live.serve import parse_listen
 
     doc = _load(file)
     name, _ = scenarios.pick(doc, scenario)
