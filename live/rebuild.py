@@ -31,6 +31,7 @@ def start_live(folder: Path, doc: ScenarioFile, scenario: str, *, seed: int, pla
                speed: float, source: str = "") -> LiveCore:
     """A new live exercise journalled (durably) into ``folder``; its first rows are committed."""
     played = tuple(dict.fromkeys(played))
+    LiveCore(doc, scenario, seed=seed, played=played, store=MemoryStore())  # checks --play before a folder is made
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -38,7 +39,6 @@ def start_live(folder: Path, doc: ScenarioFile, scenario: str, *, seed: int, pla
     path = folder / JOURNAL_FILE
     if path.exists():
         raise BallotdrillError(f"{path} already exists; choose a new --out folder, or 'ballotdrill resume {folder}'")
-    LiveCore(doc, scenario, seed=seed, played=played, store=MemoryStore())  # checks --play before a file is made
     store = LiveStore(path, {
         "format": "1", "version": __version__, "scenario": scenario, "seed": str(seed), "source": source,
         "document": doc.model_dump_json(by_alias=True), "decisions": "{}",

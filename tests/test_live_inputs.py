@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
-from live_helpers import example
+from live_helpers import EXAMPLE, example
 
 from ballotdrill.live import inputs
 from ballotdrill.live.core import LiveCore
@@ -83,3 +87,14 @@ def test_an_ended_exercise_refuses_every_input() -> None:
     core, _ = _core()
     assert core.apply(inputs.Input("end", {})).ok
     assert core.apply(inputs.note("late")).message == "the exercise has ended"
+
+
+@pytest.mark.parametrize("args", [["--play", "interor"], ["--speed", "0"], ["--serve", "nohost"],
+                                  ["--serve", "127.0.0.1:99999"]])
+def test_bad_live_flags_exit_2_with_one_line_and_make_no_folder(tmp_path: Path, args: list[str]) -> None:
+    out = tmp_path / "run"
+    done = subprocess.run([sys.executable, "-m", "ballotdrill", "live", "--file", str(EXAMPLE), *args, "--out",
+                           str(out)], capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=120)
+    assert done.returncode == 2, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+    assert not out.exists()
