@@ -14,7 +14,7 @@ class PlayedInput(Frozen):
 
     seq: int
     t: float
-    kind: str
+    what: str
     """``decision`` (a player's answer, or the default taken when none came by the timeout), ``action``,
     ``discussion`` or ``note``."""
     who: str
@@ -30,17 +30,17 @@ def played_inputs(events: Sequence[Event]) -> list[PlayedInput]:
             made = e.fields(DecisionMade)
             if made.by in ("player", "timeout"):
                 text = made.option if made.by == "player" else f"no answer by the timeout: default {made.option}"
-                found.append(PlayedInput(seq=e.seq, t=e.t, kind="decision", who=e.actor or "", subject=made.request,
+                found.append(PlayedInput(seq=e.seq, t=e.t, what="decision", who=e.actor or "", subject=made.request,
                                          text=text))
         elif e.kind == Kind.ACTION_TAKEN and e.fields(ActionTaken).by == "player":
-            found.append(PlayedInput(seq=e.seq, t=e.t, kind="action", who=e.actor or "",
+            found.append(PlayedInput(seq=e.seq, t=e.t, what="action", who=e.actor or "",
                                      subject=e.incident or "", text=e.fields(ActionTaken).action))
         elif e.kind == Kind.DISCUSSION_ANSWERED:
             said = e.fields(DiscussionAnswered)
-            found.append(PlayedInput(seq=e.seq, t=e.t, kind="discussion", who=e.actor or "",
+            found.append(PlayedInput(seq=e.seq, t=e.t, what="discussion", who=e.actor or "",
                                      subject=f"inject {said.inject}, question {said.number}: {said.question}",
                                      text=said.answer))
         elif e.kind == Kind.NOTE:
             note = e.fields(Note)
-            found.append(PlayedInput(seq=e.seq, t=e.t, kind="note", who=note.by, subject="", text=note.text))
+            found.append(PlayedInput(seq=e.seq, t=e.t, what="note", who=note.by, subject="", text=note.text))
     return found

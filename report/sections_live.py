@@ -10,7 +10,7 @@ def played_section(report: Report, ctx: Context) -> Section | None:
     """Every human input of a live exercise in journal order (None for a batch run, which has none)."""
     if not report.played:
         return None
-    rows = [[cell(ctx.at(p.t)), cell(ctx.who(p.who) if p.kind != "note" else p.who), cell(p.kind),
+    rows = [[cell(ctx.at(p.t)), cell(ctx.who(p.who) if p.what != "note" else p.who), cell(p.what),
              cell(p.subject or "—"), cell(p.text, flag="warn" if p.text.startswith("no answer") else "",
                                           evidence=f"#{p.seq}")] for p in report.played]
     return Section(id="live", title="8. Live exercise: what the players decided and said", blocks=[

@@ -99,8 +99,8 @@ def test_the_report_shows_what_the_players_decided_and_said(tmp_path: Path) -> N
     folder = tmp_path / "live"
     play_scripted(folder, _hostile)
     report, _ = write_reports(folder)
-    played = {(p.kind, p.who): p for p in report.played}
-    decisions = {p.subject: p.text for p in report.played if p.kind == "decision"}
+    played = {(p.what, p.who): p for p in report.played}
+    decisions = {p.subject: p.text for p in report.played if p.what == "decision"}
     assert decisions == {"N1:respond:choose:1": "debunk",
                          "N2:respond:choose:1": "no answer by the timeout: default ignore"}
     assert played[("discussion", "interior")].subject == "inject M1, question 1: What do you say?"
@@ -109,5 +109,5 @@ def test_the_report_shows_what_the_players_decided_and_said(tmp_path: Path) -> N
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert" not in html
     assert "We &lt;b&gt;hold&lt;/b&gt; the line" in html
     markdown = (folder / "report.md").read_text(encoding="utf-8")
-    assert "## Live exercise: what the players decided and said" in markdown
+    assert "## 8. Live exercise: what the players decided and said" in markdown
     assert "What do you say?" in markdown and "pipes" in markdown and "\\|" in markdown
