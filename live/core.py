@@ -7,6 +7,7 @@ current simulation time and recorded with it, so :mod:`ballotdrill.live.rebuild`
 
 from __future__ import annotations
 
+import math
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
@@ -23,6 +24,11 @@ from ballotdrill.live.store import Store, TimedInput
 from ballotdrill.scenarios.scenario import Inject, ScenarioFile
 from ballotdrill.scenarios.suggest import did_you_mean
 from ballotdrill.scenarios.timefmt import format_clock_precise
+
+GRID = 2.0 ** 20
+"""Slices end on multiples of 1/GRID minutes (about 57 µs of simulated time). SimPy stops at ``now + (t - now)``,
+which can miss ``t`` by a rounding step; between multiples of a power of two the difference and the sum are
+exact, so a replay in other slices reaches every recorded input time exactly."""
 
 
 class Outcome(NamedTuple):
@@ -124,10 +130,10 @@ class LiveCore:
         return format_clock_precise(self.clock0 + (self.now if t is None else t))
 
     def advance(self, t: float) -> None:
-        """Run the simulation to ``t`` (never past the scenario's end, where the exercise ends)."""
+        """Run the simulation to ``t`` on the :data:`GRID` (never past the scenario's end, where the exercise ends)."""
         if self.ended:
             return
-        self.exercise.run(min(t, self.horizon))
+        self.exercise.run(min(math.floor(t * GRID) / GRID, self.horizon))
         if self.now >= self.horizon:
             self.exercise.finish()
             self.ended = True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -98,3 +99,21 @@ def test_bad_live_flags_exit_2_with_one_line_and_make_no_folder(tmp_path: Path, 
     assert done.returncode == 2, done.stderr
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
     assert not out.exists()
+
+
+def test_a_slice_ends_exactly_where_asked_whatever_the_slices_before() -> None:
+    """Live play records an input at the time its slice reached; a replay in other slices must reach it exactly."""
+    live, replay = _core()[0], _core()[0]
+    live.advance(206.75956862490645)  # a time live play reached; 65.507… + (206.759… - 65.507…) misses it
+    replay.advance(65.50770429955354)
+    replay.advance(live.now)
+    assert replay.now == live.now
+    rng = random.Random(11)
+    for _ in range(200):
+        live, replay = _core()[0], _core()[0]
+        for t in sorted(rng.uniform(0.0, 230.0) for _ in range(rng.randrange(1, 40))):
+            live.advance(t)
+        target = live.now  # where live play recorded an input
+        replay.advance(target)
+        assert replay.now == target
+        assert live.exercise.journal.count == replay.exercise.journal.count
