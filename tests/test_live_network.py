@@ -65,7 +65,7 @@ def _post(url: str, path: str, token: str, body: object) -> int:
 
 def test_join_kill_and_resume_serve(tmp_path: Path) -> None:
     folder = tmp_path / "run"
-    live, live_lines = _spawn("live", "wave", "--file", str(EXAMPLE), "--play", "interior", "--speed", "300",
+    live, live_lines = _spawn("live", "wave", "--file", str(EXAMPLE), "--play", "interior", "--speed", "120",
                               "--serve", "--out", str(folder))
     try:
         line = _expect(live_lines, "serving http://127.0.0.1:")
