@@ -6,6 +6,7 @@ import json
 import sys
 import time
 from collections.abc import Iterable, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -25,7 +26,9 @@ if TYPE_CHECKING:
 # bars): --help, list and validate start with the scenario format alone (bench/startup.py).
 
 EXIT_BAD_INPUT = 2
-"""Exit status for any input the user can fix: a file, a flag, a name."""
+"""Exit status for any input the user can fix: a file, a flag, a name (also an output that could not be written)."""
+EXIT_INTERRUPTED = 130
+"""Exit status after Ctrl-C (128 + SIGINT), as shells expect."""
 
 app = typer.Typer(
     help="Election-risk exercise simulator: run scripted election-day incidents against a crisis-response structure.",
@@ -196,10 +199,7 @@ def show(
 
     rows = msel_rows(sc)
     if csv is not None:
-        try:
-            write_msel_csv(rows, csv)
-        except OSError as exc:
-            raise scenarios.BallotdrillError(f"{csv}: cannot write the MSEL ({exc.strerror or exc})") from None
+        application.write_output(csv, partial(write_msel_csv, rows), inputs=[file] if file else [])
         _say(f"wrote the MSEL ({len(rows)} rows) to {csv}")
     if json_out:
         _emit_json({"name": name, "title": sc.title, "start": format_clock(sc.start), "end": format_clock(sc.end),
@@ -318,13 +318,28 @@ def _print_summary(scores: Scores, folder: Path, events: int) -> None:
     _say(f"  report: {folder / 'report.html'} (also report.md, scores.json)")
 
 
+ForceOption = Annotated[bool, typer.Option(
+    "--force", help="Use a run that did not finish or was changed after it ended (the output says so).")]
+
+
+def _forced(force: bool, *folders: Path) -> None:
+    """With --force, say on stderr what is wrong with each run used anyway."""
+    if force:
+        for folder in folders:
+            problem = application.check_run(folder, force=True)
+            if problem:
+                _say(f"warning: {folder}: {problem}; used anyway (--force)")
+
+
 @app.command()
 def report(
     folder: Annotated[Path, typer.Argument(help="Run folder (holds journal.sqlite).")],
     fmt: Annotated[str | None, typer.Option("--format", help="Only this format: html, md or json.")] = None,
+    force: ForceOption = False,
 ) -> None:
-    """Rebuild the after-action report of a run from its journal alone."""
-    for path in application.write_reports(folder, [fmt] if fmt else list(application.REPORT_FILES))[1]:
+    """Rebuild the after-action report of a run from its journal alone (a finished, unchanged run)."""
+    _forced(force, folder)
+    for path in application.write_reports(folder, [fmt] if fmt else list(application.REPORT_FILES), force=force)[1]:
         _say(f"wrote {path}")
 
 
@@ -335,14 +350,16 @@ def compare(
     only_changed: Annotated[bool, typer.Option(
         "--changed", help="After the summary, list every measure that differs.")] = False,
     json_out: JsonOption = False,
+    force: ForceOption = False,
 ) -> None:
     """Compare two runs (A and B): what differs in their inputs, a summary, and with --changed every difference."""
     from ballotdrill.report.comparison import SWEEP_HINT, comparison_view
     from ballotdrill.scoring import comparison_json
 
-    comparison = application.compare_runs(folder_a, folder_b)
+    _forced(force, folder_a, folder_b)
+    comparison = application.compare_runs(folder_a, folder_b, force=force)
     if json_out:
-        sys.stdout.write(comparison_json(comparison))
+        sys.stdout.write(json_output(comparison_json(comparison)))
         return
     view = comparison_view(comparison)
     out.print(f"A = {escape(str(folder_a))} · B = {escape(str(folder_b))}", highlight=False)
@@ -488,10 +505,12 @@ def export(
     ocel: Annotated[Path | None, typer.Option(
         "--ocel", help="Write an OCEL 2.0 event log: JSON, or OCEL's SQLite form for a FILE ending in .sqlite or .db.")
     ] = None,
+    force: ForceOption = False,
 ) -> None:
     """Export a run's journal for other tools: JSON Lines, CSV, or OCEL 2.0 for process mining (streamed)."""
+    _forced(force, folder)
     names = {"ocel": "an OCEL 2.0 log of ", "ocel-sqlite": "an OCEL 2.0 SQLite log of "}
-    for done in application.export_run(folder, jsonl=jsonl, csv=csv, ocel=ocel):
+    for done in application.export_run(folder, jsonl=jsonl, csv=csv, ocel=ocel, force=force):
         _say(f"wrote {names.get(done.format, '')}{done.events:,} events to {done.path}")
 
 
@@ -598,6 +617,12 @@ def main() -> None:
     """Entry point: user errors (bad files, flags, names) become one line on stderr and exit status 2."""
     try:
         status = app(args=_with_defaults(sys.argv[1:]), standalone_mode=False, prog_name="ballotdrill")
+    except application.RunInterrupted as exc:
+        _say(str(exc))
+        status = EXIT_INTERRUPTED
+    except KeyboardInterrupt:
+        _say("interrupted")
+        status = EXIT_INTERRUPTED
     except scenarios.BallotdrillError as exc:
         for line in str(exc).splitlines():
             _say(line)
@@ -613,7 +638,7 @@ def main() -> None:
             status = EXIT_BAD_INPUT
         elif _is(exc, "Abort"):
             _say("interrupted")
-            status = 130
+            status = EXIT_INTERRUPTED
         else:
             raise
     sys.exit(status if isinstance(status, int) else 0)

@@ -3,25 +3,29 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
-from ballotdrill.application.runs import RunFolderError, load_run, open_run
+from ballotdrill.application.folder import write_output
+from ballotdrill.application.runs import INPUT_FILES, RunFiles, RunFolderError, check_run, load_run, open_run
 from ballotdrill.exports import write_csv_rows, write_jsonl_rows, write_ocel_json, write_ocel_sqlite
-from ballotdrill.journal import read_events
+from ballotdrill.journal import Event, read_events
 from ballotdrill.journal.rows import stored_rows
 from ballotdrill.scenarios.errors import BallotdrillError
 from ballotdrill.scoring import Comparison, Scores, compare, score
 from ballotdrill.scoring.compare import input_differences
 
 
-def compare_runs(folder_a: Path, folder_b: Path) -> Comparison:
-    """Score two run folders from their journals and compare them: how their inputs differ (settings,
+def compare_runs(folder_a: Path, folder_b: Path, *, force: bool = False) -> Comparison:
+    """Score two (sealed) run folders from their journals and compare them: how their inputs differ (settings,
     overrides, the stored scenario files), then measure by measure (A, then B).
 
     One journal is in memory at a time: A is read and scored and its events let go before B is read.
     """
+    for folder in (folder_a, folder_b):
+        check_run(folder, force=force)
     a, b = open_run(folder_a), open_run(folder_b)
     inputs = input_differences(a.meta, b.meta, a.doc.model_dump(mode="json", by_alias=True),
                                b.doc.model_dump(mode="json", by_alias=True))
@@ -46,29 +50,35 @@ OCEL_SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 
 
 def export_run(folder: Path, *, jsonl: Path | None = None, csv: Path | None = None,
-               ocel: Path | None = None) -> list[Exported]:
-    """Stream a run's journal to JSON Lines, CSV and/or an OCEL 2.0 log (SQLite form by the file's suffix).
+               ocel: Path | None = None, force: bool = False) -> list[Exported]:
+    """Stream a (sealed) run's journal to JSON Lines, CSV and/or an OCEL 2.0 log (SQLite form by the file's suffix).
 
-    One pass over the journal per file, one event in memory at a time (OCEL: the work in flight).
+    One pass over the journal per file, one event in memory at a time (OCEL: the work in flight). Each file is
+    written whole or not at all (:func:`write_output`): never over the run's own journal, never over a file in
+    the run folder that ballotdrill did not write there.
     """
     if jsonl is None and csv is None and ocel is None:
         raise BallotdrillError("say what to export: --jsonl FILE, --csv FILE and/or --ocel FILE")
+    check_run(folder, force=force)
     run = open_run(folder)
+    guard = partial(write_output, folder=Path(folder), inputs=[Path(folder) / name for name in INPUT_FILES])
     done: list[Exported] = []
-    try:
-        if jsonl is not None:
-            done.append(Exported("jsonl", jsonl, write_jsonl_rows(_reading(folder, stored_rows(run.journal)), jsonl)))
-        if csv is not None:
-            done.append(Exported("csv", csv, write_csv_rows(_reading(folder, stored_rows(run.journal)), csv)))
-        if ocel is not None:
-            sqlite_form = ocel.suffix.lower() in OCEL_SQLITE_SUFFIXES
-            write = write_ocel_sqlite if sqlite_form else write_ocel_json
-            count = write(_reading(folder, read_events(run.journal)), ocel, run.doc, run.scenario,
-                          run.meta.get("date"))
-            done.append(Exported("ocel-sqlite" if sqlite_form else "ocel", ocel, count))
-    except OSError as exc:
-        raise BallotdrillError(f"{exc.filename or folder}: cannot write ({exc.strerror})") from None
+    if jsonl is not None:
+        lines = partial(write_jsonl_rows, _reading(folder, stored_rows(run.journal)))
+        done.append(Exported("jsonl", jsonl, guard(jsonl, lines)))
+    if csv is not None:
+        cells = partial(write_csv_rows, _reading(folder, stored_rows(run.journal)))
+        done.append(Exported("csv", csv, guard(csv, cells)))
+    if ocel is not None:
+        sqlite_form = ocel.suffix.lower() in OCEL_SQLITE_SUFFIXES
+        write = write_ocel_sqlite if sqlite_form else write_ocel_json
+        log = partial(_ocel, write, _reading(folder, read_events(run.journal)), run)
+        done.append(Exported("ocel-sqlite" if sqlite_form else "ocel", ocel, guard(ocel, log)))
     return done
+
+
+def _ocel(write: Callable[..., int], events: Iterator[Event], run: RunFiles, path: Path) -> int:
+    return write(events, path, run.doc, run.scenario, run.meta.get("date"))
 
 
 T = TypeVar("T")

@@ -6,16 +6,27 @@ of them composes a run folder by hand.
 
 from __future__ import annotations
 
+import contextlib
+import html
 import itertools
 import json
+import math
 import sqlite3
 from collections.abc import Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from pydantic import ValidationError
+
+from ballotdrill.application.folder import locked, refuse_if_busy, require_empty, write_output
 from ballotdrill.application.risks import risk_section
+from ballotdrill.exercise.errors import RunError
 from ballotdrill.journal import JOURNAL_FILE, Event, Kind, RunStarted, read_events, read_meta
-from ballotdrill.scenarios.errors import BallotdrillError
+from ballotdrill.journal.seal import settle, verify
+from ballotdrill.scenarios import crossref
+from ballotdrill.scenarios.errors import BallotdrillError, CannotWrite
+from ballotdrill.scenarios.safetext import markdown_text
 from ballotdrill.scenarios.scenario import ScenarioFile
 from ballotdrill.scenarios.timefmt import parse_clock
 
@@ -44,6 +55,8 @@ class RunFiles(NamedTuple):
 
 JSONL_FILE = "journal.jsonl"
 META_FILE = "meta.json"
+INPUT_FILES = (JOURNAL_FILE, f"{JOURNAL_FILE}-wal", f"{JOURNAL_FILE}-shm", JSONL_FILE, META_FILE)
+"""What a run folder's reports and exports are made from: never written over."""
 
 
 class RunFolderError(BallotdrillError):
@@ -73,47 +86,145 @@ def open_run(run_dir: Path) -> RunFiles:
         # The scenario's name: the meta's, else the run_started row's (the journal's first).
         first = next(itertools.islice(read_events(journal), 1), None)
         started = first.fields(RunStarted).scenario if first is not None and first.kind == Kind.RUN_STARTED else None
-    except (OSError, ValueError, KeyError, sqlite3.Error) as exc:
-        raise RunFolderError(f"{run_dir}: cannot read the run ({type(exc).__name__}: {exc})") from None
-    return RunFiles(journal, doc, meta.get("scenario") or str(started or doc.default_scenario), meta)
+    except ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in error["loc"])
+        raise RunFolderError(f"{run_dir}: the stored scenario file is not valid ({where}: {error['msg']})") from None
+    except (OSError, ValueError, KeyError, TypeError, sqlite3.Error) as exc:
+        raise RunFolderError(f"{run_dir}: cannot read the run ({type(exc).__name__}: {one_line(exc)})") from None
+    inconsistent = crossref.check(doc)
+    if inconsistent:
+        raise RunFolderError(f"{run_dir}: the stored scenario file is inconsistent ({inconsistent[0][1]})")
+    name = meta.get("scenario") or str(started or doc.default_scenario)
+    if name not in doc.scenarios:
+        raise RunFolderError(f"{run_dir}: the run names scenario {name!r}, which its stored scenario file does "
+                             f"not hold ({', '.join(doc.scenarios)})")
+    return RunFiles(journal, doc, name, meta)
 
 
 def load_run(run_dir: Path) -> Run:
-    """Read ``journal.sqlite`` (or ``journal.jsonl`` + ``meta.json``) from a run folder, every event in memory."""
+    """Read ``journal.sqlite`` (or ``journal.jsonl`` + ``meta.json``) from a run folder, every event in memory,
+    unchecked against its seal (see :func:`load_checked`); rows and stored scenario must still be readable."""
     files = open_run(run_dir)
     try:
         events = list(read_events(files.journal))
-    except (OSError, ValueError, KeyError, sqlite3.Error) as exc:
-        raise RunFolderError(f"{run_dir}: cannot read the run ({type(exc).__name__}: {exc})") from None
+    except (OSError, ValueError, KeyError, TypeError, sqlite3.Error) as exc:
+        raise RunFolderError(f"{run_dir}: cannot read the run ({type(exc).__name__}: {one_line(exc)})") from None
+    for event in events:
+        _check_row(Path(run_dir), event)
     return Run(events, files.doc, files.scenario, files.meta)
+
+
+def one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
+def _check_row(run_dir: Path, event: Event) -> None:
+    """A journal row as the engine writes it: a finite time, a kind, data that is a mapping."""
+    t = event.t
+    if isinstance(t, bool) or not isinstance(t, (int, float)) or not math.isfinite(t):
+        raise RunFolderError(f"{run_dir}: journal row {event.seq} has time {t!r}; a time is a finite number of minutes")
+    if not isinstance(event.kind, str) or not isinstance(event.data, dict):
+        raise RunFolderError(f"{run_dir}: journal row {event.seq} is malformed (its data must be a JSON object, "
+                             f"got {type(event.data).__name__})")
+
+
+def check_run(run_dir: Path, *, force: bool = False) -> str:
+    """Refuse a run folder that a run is writing, or of a journal format this version does not read; refuse one
+    that did not finish or was changed after it ended unless ``force``, and then return what is wrong."""
+    run_dir = Path(run_dir)
+    refuse_if_busy(run_dir)
+    sqlite_path = run_dir / JOURNAL_FILE
+    if sqlite_path.is_file():
+        try:
+            settle(sqlite_path)
+            fmt = read_meta(sqlite_path).get("format")
+            verdict = verify(sqlite_path)
+        except (sqlite3.Error, OSError) as exc:
+            raise RunFolderError(f"{run_dir}: cannot read the run ({type(exc).__name__}: {one_line(exc)})") from None
+        from ballotdrill.exercise.run import FORMAT_VERSION
+
+        if fmt is not None and fmt != FORMAT_VERSION:
+            raise RunFolderError(f"{run_dir}: its journal is in format {fmt!r}, which this version of ballotdrill "
+                                 f"does not read (it reads format {FORMAT_VERSION})")
+        if verdict.state == "sealed":
+            return ""
+        problem = (f"the run did not finish (interrupted, killed or failed): its journal keeps {verdict.rows:,} rows "
+                   "but no seal" if verdict.state == "unfinished"
+                   else f"the journal was changed after the run ended ({verdict.detail})")
+    elif (run_dir / JSONL_FILE).is_file():
+        problem = "a JSON Lines journal carries no seal, so it cannot be checked"
+    else:
+        return ""  # load_run says what is missing
+    if not force:
+        raise RunFolderError(f"{run_dir}: {problem}; add --force to use it anyway (the output is marked unverified)")
+    return problem
+
+
+def load_checked(run_dir: Path, *, force: bool = False) -> tuple[Run, str]:
+    """:func:`check_run`, then :func:`load_run`: the run, and what is wrong with it (empty when sealed)."""
+    problem = check_run(run_dir, force=force)
+    return load_run(run_dir), problem
 
 
 REPORT_FILES = {"html": "report.html", "md": "report.md", "json": "scores.json"}
 """Each report format and the file it is written to in a run folder."""
 
 
-def write_reports(run_dir: Path, formats: Sequence[str] = tuple(REPORT_FILES)) -> tuple[Report, list[Path]]:
-    """Rebuild the report from the run folder's journal and write the asked formats into it."""
-    from ballotdrill.report import build_report, render_html, render_json, render_markdown
+def write_reports(run_dir: Path, formats: Sequence[str] = tuple(REPORT_FILES), *,
+                  force: bool = False) -> tuple[Report, list[Path]]:
+    """Rebuild the report from the run folder's (sealed) journal and write the asked formats into it.
 
+    ``force``: report on an unfinished or changed run too, each file marked as unverified and why.
+    """
     for fmt in formats:
         if fmt not in REPORT_FILES:
             raise BallotdrillError(f"--format must be one of {', '.join(REPORT_FILES)} (got {fmt!r})")
+    run, problem = load_checked(Path(run_dir), force=force)
+    return _write_reports(Path(run_dir), run, formats, problem)
+
+
+def _write_reports(run_dir: Path, run: Run, formats: Sequence[str], problem: str) -> tuple[Report, list[Path]]:
+    from ballotdrill.report import render_html, render_json, render_markdown
+
     renderers = {"html": render_html, "md": render_markdown, "json": render_json}
-    run = load_run(Path(run_dir))
-    report = build_report(run.events, run.doc, run.scenario, run.meta)
-    risks = risk_section(run.doc, run.scenario)
-    if risks is not None:
-        report = report.model_copy(update={"sections": [*report.sections, risks]})
+    from ballotdrill.report import build_report
+
+    try:
+        report = build_report(run.events, run.doc, run.scenario, run.meta)
+        risks = risk_section(run.doc, run.scenario)
+        if risks is not None:
+            report = report.model_copy(update={"sections": [*report.sections, risks]})
+        texts = {fmt: mark_unverified(fmt, renderers[fmt](report), problem) for fmt in formats}
+    except (TypeError, ValueError, KeyError, AttributeError, IndexError) as exc:
+        raise RunFolderError(f"{run_dir}: cannot report on this run: a journal row or the stored scenario is "
+                             f"malformed ({type(exc).__name__}: {one_line(exc)})") from None
     written: list[Path] = []
     for fmt in formats:
-        path = Path(run_dir) / REPORT_FILES[fmt]
-        try:
-            path.write_text(renderers[fmt](report), encoding="utf-8", newline="\n")
-        except OSError as exc:
-            raise BallotdrillError(f"{path}: cannot write the report ({exc.strerror or exc})") from None
+        path = run_dir / REPORT_FILES[fmt]
+        write_output(path, partial(_write_text, text=texts[fmt]), folder=run_dir)
         written.append(path)
     return report, written
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8", newline="\n")
+
+
+def mark_unverified(fmt: str, text: str, problem: str) -> str:
+    """A report (html, md or json) marked, at its top, as made from a run that failed its check (``--force``)."""
+    if not problem:
+        return text
+    note = f"Unverified run: {problem}. This report was made with --force."
+    if fmt == "md":
+        return f"> **{markdown_text(note)}**\n\n{text}"
+    if fmt == "json":
+        data = json.loads(text)
+        return json.dumps({"unverified": note, **data}, indent=2, ensure_ascii=False) + "\n"
+    banner = (f'<p role="alert" style="border:3px solid #b00;padding:.5em;font-weight:bold">'
+              f"{html.escape(note)}</p>")
+    at = text.find(">", text.find("<body")) + 1 if "<body" in text else 0
+    return text[:at] + banner + text[at:]
 
 
 def new_run_dir(scenario: str, seed: int, root: Path = Path("runs")) -> Path:
@@ -187,18 +298,53 @@ class RunOutcome(NamedTuple):
     report: Report
 
 
+class RunInterrupted(BallotdrillError):
+    """A run stopped by Ctrl-C: its folder keeps what was recorded, unsealed."""
+
+
 def run_to_folder(doc: ScenarioFile, scenario: str, *, seed: int, folder: Path, until: str | None = None,
                   decisions: Mapping[str, str] | None = None, source: str = "",
                   progress: Progress | None = None, overrides: Sequence[str] = ()) -> RunOutcome:
-    """Play ``scenario`` in batch into ``folder`` (journal and stored scenario file) and write its reports.
+    """Play ``scenario`` in batch into ``folder`` (new or empty; locked while the run writes it): journal and
+    stored scenario file, sealed when the run ends, then its reports.
 
     ``overrides``: the ``--set PATH=VALUE`` texts ``doc`` was loaded with, recorded in the run's meta
     (key ``overrides``, a JSON list) so the report and ``compare`` can say what made this run.
     """
     from ballotdrill.exercise.run import run_exercise
 
-    result = run_exercise(doc, scenario, seed=seed, until_clock=parse_until(until), out=folder,
-                          decisions=decisions, source=source, progress=progress,
-                          meta={"overrides": json.dumps(list(overrides))})
-    report, _ = write_reports(folder, tuple(REPORT_FILES))
+    folder = Path(folder)
+    created = [p for p in (folder, *folder.parents) if not p.exists()]  # leaf first
+    try:
+        with locked(folder):
+            require_empty(folder)
+            try:
+                result = run_exercise(doc, scenario, seed=seed, until_clock=parse_until(until), out=folder,
+                                      decisions=decisions, source=source, progress=progress,
+                                      meta={"overrides": json.dumps(list(overrides))})
+            except KeyboardInterrupt:
+                raise RunInterrupted(f"interrupted: {kept(folder)}") from None
+            except (RunError, CannotWrite) as exc:
+                if (folder / JOURNAL_FILE).exists():
+                    raise type(exc)(f"{exc}; {kept(folder)}") from None
+                raise
+            report, _ = _write_reports(folder, load_run(folder), tuple(REPORT_FILES), "")
+    except BaseException:
+        if not (folder / JOURNAL_FILE).exists():  # refused before it began: leave nothing behind
+            with contextlib.suppress(OSError):
+                for made in created:
+                    made.rmdir()
+        raise
     return RunOutcome(folder, result.count, report)
+
+
+def kept(folder: Path) -> str:
+    """What an unfinished run left in ``folder``, and how to report on it."""
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{folder / JOURNAL_FILE}?mode=ro", uri=True)) as db:
+            count, last = db.execute("SELECT count(*), max(t) FROM events").fetchone()
+    except sqlite3.Error:
+        return f"{folder} keeps an unreadable journal"
+    until = f" up to minute {last:g}" if last is not None else ""
+    return (f"{folder} keeps {count:,} journal rows{until}, marked unfinished; "
+            f"'ballotdrill report {folder} --force' reports on them")

@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from ballotdrill.exercise.run import run_meta
 from ballotdrill.journal import JOURNAL_FILE, SqliteSink
+from ballotdrill.journal.seal import seal
 from ballotdrill.scenarios import library_path
 from ballotdrill.scenarios.errors import BallotdrillError
 from ballotdrill.scenarios.yamlread import read_file
@@ -178,5 +179,6 @@ def _write_journals(folder: Path, points: Sequence[Point], scenario: str, source
             sink = SqliteSink(run_dir / JOURNAL_FILE, run_meta(point.doc, scenario, o.seed, source))
             sink.write(0, d.rows)
             sink.close()
+            seal(run_dir / JOURNAL_FILE)  # a finished run: report, compare and export accept it
         except OSError as exc:
             raise BallotdrillError(f"{run_dir}: cannot write the journal ({exc.strerror or exc})") from None

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
+import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,7 +16,9 @@ from ballotdrill.exercise.decisions import DecisionProvider, RecordedDecisions, 
 from ballotdrill.exercise.engine import Exercise
 from ballotdrill.exercise.errors import RunError
 from ballotdrill.journal import JOURNAL_FILE, Event, Journal, MemorySink, Sink, SqliteSink, read_events
-from ballotdrill.journal.store import RunawayError
+from ballotdrill.journal.seal import seal
+from ballotdrill.journal.store import JournalError, RunawayError
+from ballotdrill.scenarios.errors import BallotdrillError, CannotWrite
 from ballotdrill.scenarios.scenario import ScenarioFile
 from ballotdrill.scenarios.timefmt import format_clock
 
@@ -81,6 +85,7 @@ def run_exercise(doc: ScenarioFile, scenario: str, *, seed: int = 0, until_clock
     if provider is None and decisions:
         provider = RecordedDecisions(decisions)
     exercise = Exercise(doc, scenario, journal, seed=seed, decisions=provider)
+    failure: BallotdrillError | None = None
     try:
         with collector_paused():
             exercise.start(until)  # run_started records where the whole run stops, not the first chunk's end
@@ -92,9 +97,23 @@ def run_exercise(doc: ScenarioFile, scenario: str, *, seed: int = 0, until_clock
                     progress(exercise.env.now, until)
             exercise.finish()
     except RunawayError as exc:  # the model never lets time pass: the rows so far are kept, the run is unfinished
-        raise RunError(str(exc)) from None
-    finally:
+        failure = RunError(str(exc))
+    except (JournalError, sqlite3.Error, OSError) as exc:
+        failure = CannotWrite(_cannot_write(out, exc))
+    except BaseException:  # interrupted: keep what was recorded, unsealed
+        with contextlib.suppress(Exception):
+            journal.close()
+        raise
+    try:
+        if failure is not None:
+            journal.rows.clear()  # the batch that failed is not retried
         journal.close()
+        if out is not None and failure is None:
+            seal(out / JOURNAL_FILE)
+    except (JournalError, sqlite3.Error, OSError) as exc:
+        failure = failure or CannotWrite(_cannot_write(out, exc))
+    if failure is not None:
+        raise failure
     return RunResult(scenario, seed, until, memory, out, journal.count)
 
 
@@ -104,6 +123,9 @@ def run_meta(doc: ScenarioFile, scenario: str, seed: int, source: str = "",
     return {"format": FORMAT_VERSION, "version": __version__, "scenario": scenario, "seed": str(seed),
             "source": source, "document": doc.model_dump_json(by_alias=True),
             "decisions": json.dumps(dict(decisions or {}), sort_keys=True)}
+def _cannot_write(out: Path | None, exc: BaseException) -> str:
+    reason = getattr(exc, "strerror", None) or str(exc).removeprefix(f"{out / JOURNAL_FILE if out else ''}: ")
+    return f"{out / JOURNAL_FILE if out else 'the journal'}: cannot write the journal ({reason}); the run stopped"
 
 
 @contextmanager

@@ -138,9 +138,13 @@ class SqliteSink:
         if self.child is not None:
             self._check_writer()
         elif self.db is not None:
-            self.db.execute("PRAGMA journal_mode=DELETE")
-            self.db.close()
-            self.db = None
+            db, self.db = self.db, None
+            try:
+                if db.in_transaction:  # a batch that failed (a full disk): what was committed stays
+                    db.rollback()
+                db.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                db.close()
 
 
 ROW_BUDGET = 20_000_000

@@ -11,6 +11,7 @@ Usage (by :class:`ballotdrill.journal.store.SqliteSink`): ``python -m ballotdril
 from __future__ import annotations
 
 import marshal
+import signal
 import sys
 from pathlib import Path
 from typing import BinaryIO
@@ -22,15 +23,20 @@ def serve(path: Path, stream: BinaryIO) -> None:
     """Append every frame read from ``stream`` to the journal at ``path`` until end of input."""
     sink = SqliteSink(path, bulk=True)
     try:
-        while header := stream.read(HEADER.size):
+        while len(header := stream.read(HEADER.size)) == HEADER.size:
             (size,) = HEADER.unpack(header)
-            first_seq, rows = marshal.loads(stream.read(size))
+            payload = stream.read(size)
+            if len(payload) < size:  # the run was killed mid-frame: keep what was committed
+                break
+            first_seq, rows = marshal.loads(payload)
             sink.write_inline(first_seq, rows)
     finally:
         sink.close()
 
 
 def main() -> None:
+    # Ctrl-C reaches the whole process group: the run decides, and ends this writer by closing its input.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         serve(Path(sys.argv[1]), sys.stdin.buffer)
     except Exception as exc:  # reported to the parent, which raises it as a run error

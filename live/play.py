@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import TextIO
 
 from ballotdrill.application import write_reports
+from ballotdrill.journal import JOURNAL_FILE
+from ballotdrill.journal.seal import seal
 from ballotdrill.live.console import FacilitatorConsole, stdin_reader
 from ballotdrill.live.core import LiveCore
 from ballotdrill.live.serve import start_server, stop_server
@@ -33,6 +35,7 @@ def play(core: LiveCore, folder: Path, *, dashboard: bool = False, out: TextIO =
             core.store.abandon()
         raise
     core.store.close()
+    seal(folder / JOURNAL_FILE)  # ended: sealed like a batch run, so reports, compare and export accept it
     _, written = write_reports(folder)
     return written
 

@@ -9,6 +9,11 @@ class BallotdrillError(Exception):
     """Base class of every error ballotdrill reports to a user."""
 
 
+class CannotWrite(BallotdrillError):
+    """An output could not be written (disk full, folder removed, writer process failed); nothing half-written
+    is left in its place."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """One located problem in an input: ``source:line:col: message``."""

@@ -11,6 +11,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from ballotdrill.scenarios.safetext import csv_cell
 from ballotdrill.scoring.model import dumps
 from ballotdrill.scoring.text import percent
 from ballotdrill.sweep import charts
@@ -30,9 +31,7 @@ def _cell(value: Any) -> Any:
     """A CSV cell: numbers as they are; text that a spreadsheet would run as a formula, quoted as text."""
     if value is None:
         return ""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
+    return csv_cell(value) if isinstance(value, str) else value
 
 
 def _csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ballotdrill.journal import Event
+from ballotdrill.journal.seal import seal
 from ballotdrill.scenarios import ScenarioFile, load_text
 
 SCENARIO_YAML = """
@@ -144,6 +145,7 @@ def write_run(run_dir: Path, events: list[Event], doc: ScenarioFile, scenario: s
     db.executemany("INSERT INTO meta VALUES (?, ?)", list(meta.items()))
     db.commit()
     db.close()
+    seal(path)  # a finished run, as the contract describes it
     return run_dir
 
 

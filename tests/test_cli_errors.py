@@ -81,7 +81,7 @@ CASES: dict[str, Case] = {
     "report-missing": Case(("report", "missing"), ("missing: no journal.sqlite here",)),
     "report-empty": Case(("report", "empty"), ("empty: no journal.sqlite here",)),
     "report-garbage": Case(("report", "garbage"), ("garbage: cannot read the run",)),
-    "report-unwritable": Case(("report", "unwritable"), ("unwritable/report.html: cannot write the report",)),
+    "report-unwritable": Case(("report", "unwritable"), ("unwritable/report.html was not written by ballotdrill",)),
     "report-format-pdf": Case(("report", "good", "--format", "pdf"), ("--format must be one of html, md, json",)),
     "compare-missing": Case(("compare", "good", "missing"), ("missing: no journal.sqlite here",)),
     "compare-empty": Case(("compare", "empty", "good"), ("empty: no journal.sqlite here",)),

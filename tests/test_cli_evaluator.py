@@ -115,7 +115,7 @@ def test_report_format_md_writes_only_report_md(tmp_path: Path, run_a: Path) -> 
     (copy / "journal.sqlite").write_bytes((run_a / "journal.sqlite").read_bytes())
     result = runner.invoke(cli.app, ["report", str(copy), "--format", "md"])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in copy.iterdir()) == ["journal.sqlite", "report.md"]
+    assert sorted(p.name for p in copy.iterdir()) == [".ballotdrill-outputs.json", "journal.sqlite", "report.md"]
     assert (copy / "report.md").read_bytes() == (run_a / "report.md").read_bytes()
     assert result.stderr.strip() == f"wrote {copy / 'report.md'}"
 

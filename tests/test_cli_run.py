@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from ballotdrill import cli, scenarios
 
 ROOT = Path(__file__).resolve().parent.parent
-REPORT_FILES = {"journal.sqlite", "report.html", "report.md", "scores.json"}
+REPORT_FILES = {"journal.sqlite", "report.html", "report.md", "scores.json", ".ballotdrill-outputs.json"}
 
 # Two desks, a lossy channel with a fallback, a decision and background arrivals: small, but busy enough for
 # queues to form at the desk (staff 1), so a change of staff shows in the summary.
@@ -165,7 +165,7 @@ def test_file_and_out_write_the_run_folder_there(work: Path, base: dict[str, Any
 def test_an_existing_run_folder_is_refused(work: Path, base: dict[str, Any]) -> None:
     before = (work / "base" / "journal.sqlite").read_bytes()
     line = one_line_failure(bd("run", "--file", "tiny.yaml", "--out", "base", cwd=work))
-    assert "already exists" in line and "journal.sqlite" in line
+    assert "base is not empty" in line and "journal.sqlite" in line and "choose another --out" in line
     assert (work / "base" / "journal.sqlite").read_bytes() == before
 
 

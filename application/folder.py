@@ -1,0 +1,156 @@
+"""A run folder that defends itself: locked while a run writes it, outputs written whole or not at all,
+never a file it did not create overwritten, never a link followed, never its own input written over.
+
+Every file ballotdrill writes into a run folder (reports, exports) is recorded with its SHA-256 in
+:data:`MANIFEST`; a later command replaces such a file only while it is still what ballotdrill wrote.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+from ballotdrill.scenarios.errors import BallotdrillError, CannotWrite
+
+LOCK_FILE = ".ballotdrill.lock"
+"""Held (``flock``) by the run writing the folder; released by the system if that process dies."""
+MANIFEST = ".ballotdrill-outputs.json"
+"""The files ballotdrill wrote into the folder, with their SHA-256."""
+
+T = TypeVar("T")
+
+
+class FolderError(BallotdrillError):
+    """A run folder refuses what was asked (busy, not empty, a file that is not ballotdrill's)."""
+
+
+@contextlib.contextmanager
+def locked(folder: Path) -> Iterator[None]:
+    """Hold ``folder`` (created if needed) for one run; a second run into it is refused at once."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+    except OSError as exc:
+        raise FolderError(f"{folder}: cannot create the output folder ({exc.strerror or exc})") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise FolderError(f"{folder}: another run is writing this folder; choose another --out") from None
+        try:
+            yield
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(folder / LOCK_FILE)
+    finally:
+        os.close(fd)
+
+
+def is_busy(folder: Path) -> bool:
+    """Whether a run is writing ``folder`` now."""
+    try:
+        fd = os.open(Path(folder) / LOCK_FILE, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
+def refuse_if_busy(folder: Path) -> None:
+    if is_busy(folder):
+        raise FolderError(f"{folder}: a run is still writing this folder; wait for it to finish")
+
+
+def require_empty(folder: Path) -> None:
+    """A run writes only into a new or empty folder: nothing of the user's is ever overwritten."""
+    held = sorted(p.name for p in folder.iterdir() if p.name != LOCK_FILE)
+    if held:
+        shown = ", ".join(held[:3]) + (f" and {len(held) - 3} more" if len(held) > 3 else "")
+        raise FolderError(f"{folder} is not empty (it holds {shown}); a run writes only into a new or empty "
+                          "folder: choose another --out")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _manifest(folder: Path) -> dict[str, str]:
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def write_output(path: Path, fill: Callable[[Path], T], *, folder: Path | None = None,
+                 inputs: Sequence[Path] = ()) -> T:
+    """Write ``path`` whole or not at all: ``fill`` writes a temporary file beside it, renamed over it at the end.
+
+    Refused: a symbolic link at ``path``; a path that is one of ``inputs``; inside ``folder`` (a run folder),
+    an existing file that ballotdrill did not write there or that was changed since.
+    """
+    path = Path(path)
+    if path.is_symlink():
+        raise FolderError(f"{path} is a symbolic link; ballotdrill never writes through one (give the real path)")
+    for source in inputs:
+        if _same_file(path, source):
+            raise FolderError(f"{path} is this command's own input; write the output to another file")
+    inside = folder is not None and path.resolve().parent == Path(folder).resolve()
+    if inside and path.exists():
+        assert folder is not None
+        if path.is_dir() or _manifest(folder).get(path.name) != _sha256(path):
+            raise FolderError(f"{path} was not written by ballotdrill (or was changed since); move it away, "
+                              "or write elsewhere")
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        result = fill(temp)
+        with open(temp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise CannotWrite(f"{path}: cannot write ({exc.strerror or exc}); nothing was changed") from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+    if inside:
+        assert folder is not None
+        _record(folder, path)
+    return result
+
+
+def _record(folder: Path, path: Path) -> None:
+    """Add ``path`` (just written) to the folder's manifest, itself replaced whole."""
+    entries = {**_manifest(folder), path.name: _sha256(path)}
+    temp = folder / f".{MANIFEST}.{os.getpid()}.tmp"
+    try:
+        temp.write_text(json.dumps(entries, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        os.replace(temp, folder / MANIFEST)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise CannotWrite(f"{folder / MANIFEST}: cannot write ({exc.strerror or exc})") from None
