@@ -20,6 +20,7 @@ from ballotdrill.exports import write_csv_rows, write_jsonl_rows
 from ballotdrill.exports.ocel import OcelEvent, OcelObject, OcelWalker
 from ballotdrill.journal import COLUMNS, Event, canonical_json, read_events
 from ballotdrill.journal.rows import stored_rows
+from ballotdrill.journal.seal import seal
 from ballotdrill.scenarios import BallotdrillError, library_path, load_file, load_text
 from ballotdrill.scenarios.safetext import csv_cell
 
@@ -55,6 +56,8 @@ def odd_journal(tmp_path: Path) -> list[Event]:
     with sqlite3.connect(tmp_path / "run" / "journal.sqlite") as db:  # canonical data, as the engine stores it
         db.executemany("UPDATE events SET data = ? WHERE seq = ?",
                        [(canonical_json(e.data) if e.data else None, e.seq) for e in events])
+    db.close()
+    seal(tmp_path / "run" / "journal.sqlite")  # sealed over the stored form, as a finished run is
     return events
 
 
@@ -87,6 +90,10 @@ def test_data_that_is_not_a_json_object_is_refused_with_its_seq(tmp_path: Path) 
     with sqlite3.connect(tmp_path / "run" / "journal.sqlite") as db:
         db.execute("UPDATE events SET data = '[1, 2]' WHERE seq = 5")
     result = CliRunner().invoke(cli.app, ["export", str(tmp_path / "run"), "--jsonl", str(tmp_path / "j.jsonl")])
+    assert result.exit_code != 0 and "the journal was changed after the run ended" in str(result.exception)
+    # used anyway (--force), the streamed export still refuses the row, by its seq
+    result = CliRunner().invoke(cli.app, ["export", str(tmp_path / "run"), "--jsonl", str(tmp_path / "j.jsonl"),
+                                          "--force"])
     assert result.exit_code != 0
     assert isinstance(result.exception, Exception) and "seq 5" in str(result.exception)
     assert "data is not a JSON object" in str(result.exception)
