@@ -165,3 +165,15 @@ def test_a_report_during_a_run_never_makes_the_run_fail(long_file: Path) -> None
     assert run.returncode == 0, err
     assert "database is locked" not in err
     assert verify(long_file / "r" / "journal.sqlite").state == "sealed"
+
+
+def test_a_long_run_from_any_folder_keeps_its_journal_where_asked(long_file: Path) -> None:
+    """Past one batch the journal goes through the writer process: it lands in the folder asked, sealed."""
+    for args, folder in ((("--out", "."), long_file / "here"), ((), long_file / "elsewhere")):
+        folder.mkdir()  # empty: the scenario file lies outside it
+        result = finished("run", "-f", str(long_file / "long.yaml"), *args, cwd=folder)
+        assert result.returncode == 0, result.stderr
+        run = folder if args else folder / "runs" / "long-seed1"
+        verdict = verify(run / "journal.sqlite")
+        assert verdict.state == "sealed" and verdict.rows > 8192, verdict
+        assert "seed 1:" in result.stderr and f"{verdict.rows:,} journal events" in result.stderr
