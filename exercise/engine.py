@@ -112,6 +112,9 @@ class Exercise:
             self.start()
         if until > self.env.now:
             self.env.run(until=until)
+            # SimPy stops at now + (until - now), which can miss ``until`` by one unit in the last place;
+            # stop exactly there, so a run advanced in slices (live play) and its replay agree bit for bit.
+            self.env._now = until
 
     def finish(self) -> None:
         """Journal what is still open and flush the journal."""
