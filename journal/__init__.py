@@ -16,6 +16,7 @@ from ballotdrill.journal.events import (
     Data,
     DecisionMade,
     DecisionRequested,
+    EffectFailed,
     Escalated,
     Event,
     HandoffFailed,
@@ -53,7 +54,8 @@ from ballotdrill.journal.store import (
 
 __all__ = [
     "COLUMNS", "JOURNAL_FILE", "KINDS", "PACKED", "RECORDS", "SHAPES", "ActionTaken", "Contained", "Data",
-    "DecisionMade", "DecisionRequested", "Escalated", "Event", "HandoffFailed", "HandoffReceived", "HandoffSent",
+    "DecisionMade", "DecisionRequested", "EffectFailed", "Escalated", "Event", "HandoffFailed", "HandoffReceived",
+    "HandoffSent",
     "IncidentStarted", "InjectDelivered", "Journal", "JournalError", "Kind", "MemorySink", "Paused",
     "ProcedureEnded", "ProcedureStarted", "Resumed", "Row", "RunEnded", "RunStarted", "Sink", "SqliteSink",
     "StaffChanged", "StepCompleted", "StepQueued", "StepStarted", "StepTargets", "canonical_json", "encode_data",

@@ -246,7 +246,7 @@ def handoff_links(scores: Scores) -> list[Link]:
                           | {c.channel or "direct" for c in chains if c.status == "received"})
         links.append(Link(sender, receiver, tuple(channels), len(chains), fmean(lat) if lat else None,
                           max(lat) if lat else None, sum(c.failures for c in chains),
-                          sum(c.status != "received" for c in chains), sum(c.ping_pong for c in chains)))
+                          sum(c.status == "dropped" for c in chains), sum(c.ping_pong for c in chains)))
     order = actor_order(scores)
     return sorted(links, key=lambda link: (order[link.sender], order[link.receiver]))
 

@@ -12,6 +12,7 @@ from ballotdrill.journal import (
     ActionTaken,
     Contained,
     DecisionMade,
+    EffectFailed,
     Escalated,
     Event,
     HandoffFailed,
@@ -130,8 +131,11 @@ def _tell(incident: str, rows: list[Event], names: dict[str, str], start: float,
         elif e.kind == Kind.CONTAINED:
             contained = e.fields(Contained)
             how = (f"{who(e.actor)} contained it" if e.actor and contained.how != "ended"
-                   else "It ended by itself")
+                   else "It ended by itself, before the response contained it")
             out.append(f"{_sentence(how)} at {at(e.t)}, {minutes(e.t - t0)} after it began{_harm_clause(contained)}.")
+        elif e.kind == Kind.EFFECT_FAILED:
+            chance = e.fields(EffectFailed).contain
+            out.append(f"'{e.step}' did not contain it" + (f" (it had a {chance:.0%} chance)." if chance else "."))
         elif e.kind == Kind.RESOLVED:
             out.append(f"It was resolved at {at(e.t)}, {minutes(e.t - t0)} after it began.")
         elif e.kind == Kind.PROCEDURE_ENDED and (ended := e.fields(ProcedureEnded)).outcome == "dropped":

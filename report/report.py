@@ -150,9 +150,13 @@ FINDING_THRESHOLDS: list[tuple[str, str]] = [
     ("Queue", f"90th-percentile queue wait ≥ {QUEUE_P90:g} min at an actor"),
     ("Failed channel", "at least one failed handoff attempt on the channel (a drop: no fallback left)"),
     ("Gap in shift cover", "work queued at an actor with nobody on duty"),
-    ("Late step", "a step completed later than its target, counted from its procedure's start"),
+    ("Late step", "a step completed later than its target, counted from its procedure's start, or still "
+     "queued or in progress past its target when the run stopped"),
     ("Missed deadline", "a step completed later than its legal deadline"),
-    ("Ping-pong", "work handed back to an actor it had already left in the same procedure run"),
+    ("Ping-pong", "work returned off the procedure's designed path: after a decision looped back, to an actor "
+     "that had already handed it on and then did a step again (a designed A → B → A chain is not ping-pong)"),
+    ("In transit", "a handoff still travelling when the run stopped; overdue past its channel's 90th-percentile "
+     "latency; never counted as dropped"),
     ("Reroute", "a handoff received on another channel than its first attempt's, or after several attempts"),
     ("Utilisation", "busy staff-minutes / on-duty staff-minutes over the run"),
     ("p90", "nearest rank: the ⌈0.9·n⌉-th smallest value"),

@@ -2,23 +2,41 @@
 
 A handoff is identified by (incident, procedure, step, receiver) from its first
 ``handoff_sent`` until it is received, dropped (``handoff_failed`` with ``next: null``)
-or the run ends ("lost": sent, never received). It is
+or the run ends (``in_transit``: still travelling, never called dropped; *overdue* once its
+latest attempt has travelled longer than its channel's usual latency, the 90th percentile). It is
 
 - *rerouted* when received on a channel other than its first attempt's, or after more
   than one attempt;
-- *ping-pong* when its receiver is an actor the work already left earlier in the same
-  procedure run (work coming back);
+- *ping-pong* when it returns work off the procedure's designed path: after a decision, it
+  brought the work back to an actor that had already handed it on, and that actor then did
+  a step of the run a second time (a decision option looping back; ``returned`` names the
+  decision). One per loop: the repeats that follow are the loop, not new returns. A designed
+  A -> B -> A chain, where A does a new step, is not ping-pong. (The engine has no other way
+  off the designed path: channels fall back, but never reroute to another actor);
 - *unstaffed* when the step it carries was queued at the receiver with ``on_duty`` 0.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 from statistics import fmean
 from typing import Any
 
-from ballotdrill.journal import Event, HandoffFailed, HandoffReceived, HandoffSent, Kind, ProcedureStarted, StepQueued
+from ballotdrill.journal import (
+    DecisionMade,
+    Event,
+    HandoffFailed,
+    HandoffReceived,
+    HandoffSent,
+    Kind,
+    ProcedureStarted,
+    StepQueued,
+    StepStarted,
+)
+from ballotdrill.scenarios.distributions import Distribution, Empirical, Exponential, Fixed, Lognormal, Triangular
+from ballotdrill.scenarios.structure import Structure
 from ballotdrill.scoring.model import ChannelStats, Handoff, HandoffSummary, r3, r3n
 
 DIRECT = "direct"
@@ -28,49 +46,122 @@ DIRECT = "direct"
 class _Building:
     """A handoff being assembled from its rows."""
 
-    def __init__(self, sent: Event, ping_pong: bool) -> None:
+    def __init__(self, sent: Event) -> None:
         self.sent = sent
+        self.last_sent = sent
         data = sent.fields(HandoffSent)
         self.fields: dict[str, Any] = {
             "incident": sent.incident or "", "procedure": str(data.procedure or ""),
             "step": sent.step or "", "sender": sent.actor or "", "receiver": str(data.to or ""),
             "first_channel": data.channel, "channel": data.channel,
             "sent_at": r3(sent.t), "attempts": int(data.attempt or 1), "failures": 0,
-            "status": "lost", "ping_pong": ping_pong, "unstaffed": False,
+            "status": "in_transit", "ping_pong": False, "returned": "", "unstaffed": False,
         }
         self.evidence = [sent.seq]
 
-    def build(self) -> Handoff:
+    def build(self, until: float | None, structure: Structure | None) -> Handoff:
         fields = dict(self.fields)
         fields["rerouted"] = fields["status"] == "received" and (
             fields["channel"] != fields["first_channel"] or fields["attempts"] > 1)
+        if fields["status"] == "in_transit" and until is not None:
+            fields["in_transit_for"] = r3(until - self.sent.t)
+            channel = fields["channel"]
+            spec = structure.channels.get(channel) if structure is not None and channel else None
+            if spec is not None:
+                usual = usual_latency(spec.latency)
+                fields["usual_latency"] = r3(usual)
+                fields["overdue"] = until - self.last_sent.t > usual
         return Handoff(**fields, evidence=sorted(self.evidence))
 
 
-def handoffs(events: Sequence[Event]) -> list[Handoff]:
-    """Every handoff of the run, in the order of its first attempt."""
+def usual_latency(dist: Distribution) -> float:
+    """The 90th percentile of a latency distribution: longer than this is unusual."""
+    if isinstance(dist, Fixed):
+        return dist.value
+    if isinstance(dist, Lognormal):
+        return dist.p90
+    if isinstance(dist, Exponential):
+        return dist.mean_ * math.log(10.0)
+    if isinstance(dist, Triangular):
+        span = dist.max - dist.min
+        if span <= 0:
+            return dist.max
+        if 0.9 * span <= dist.mode - dist.min:
+            return dist.min + math.sqrt(0.9 * span * (dist.mode - dist.min))
+        return dist.max - math.sqrt(0.1 * span * (dist.max - dist.mode))
+    if isinstance(dist, Empirical):
+        weights = dist.weights or [1.0] * len(dist.values)
+        total, running = sum(weights), 0.0
+        for value, weight in sorted(zip(dist.values, weights, strict=True)):
+            running += weight
+            if running >= 0.9 * total:
+                return value
+        return max(dist.values)
+    return dist.min + 0.9 * (dist.max - dist.min)  # uniform
+
+
+class _Path:
+    """One procedure run's progress: steps done, actors that handed the work on, the last handoff into each actor."""
+
+    __slots__ = ("decision", "done", "last_in", "left")
+
+    def __init__(self) -> None:
+        self.done: set[str] = set()
+        self.left: set[str] = set()
+        self.last_in: dict[str, tuple[_Building, bool]] = {}
+        self.decision: tuple[str, str] | None = None
+
+    def repeated(self, step: str, actor: str) -> None:
+        """``actor`` starts ``step`` again: the handoff that brought the work back to it was ping-pong."""
+        if step not in self.done:
+            self.done.add(step)
+            return
+        came, returning = self.last_in.get(actor, (None, False))
+        if came is None or not returning or came.fields["ping_pong"] or self.decision is None:
+            return
+        came.fields["ping_pong"] = True
+        came.fields["returned"] = (f"decision '{self.decision[0]}' at '{self.decision[1]}' looped the work "
+                                   f"back to do '{step}' again")
+        self.decision = None  # one bounce per loop: the repeats that follow are the loop, not new returns
+
+
+def handoffs(events: Sequence[Event], structure: Structure | None = None,
+             until: float | None = None) -> list[Handoff]:
+    """Every handoff of the run, in the order of its first attempt.
+
+    ``structure`` gives the channels' usual latencies and ``until`` (where the run stopped)
+    measures handoffs still in transit.
+    """
     open_: dict[tuple[str, str, str, str], _Building] = {}
-    left: dict[tuple[str, str], set[str]] = defaultdict(set)
+    paths: dict[tuple[str, str], _Path] = defaultdict(_Path)
     awaiting_queue: dict[tuple[str, str, str], _Building] = {}
     order: list[_Building] = []
     for event in events:
         kind = event.kind
         incident = event.incident or ""
         if kind == Kind.PROCEDURE_STARTED:
-            left[(incident, str(event.fields(ProcedureStarted).procedure or ""))] = set()
+            paths[(incident, str(event.fields(ProcedureStarted).procedure or ""))] = _Path()
+        elif kind == Kind.STEP_STARTED:
+            path = paths[(incident, str(event.fields(StepStarted).procedure or ""))]
+            path.repeated(event.step or "", event.actor or "")
+        elif kind == Kind.DECISION_MADE:
+            made = event.fields(DecisionMade)
+            paths[(incident, str(made.procedure or ""))].decision = (str(made.option or ""), event.step or "")
         elif kind == Kind.HANDOFF_SENT:
             sent = event.fields(HandoffSent)
             key = (incident, str(sent.procedure or ""), event.step or "", str(sent.to or ""))
             item = open_.get(key)
             if item is None:
-                run_left = left[key[:2]]
-                item = _Building(event, ping_pong=key[3] in run_left)
-                run_left.add(event.actor or "")
+                path = paths[key[:2]]
+                item = _Building(event)
+                path.last_in[key[3]] = (item, key[3] in path.left)
+                path.left.add(event.actor or "")
                 open_[key] = item
                 order.append(item)
             else:
                 item.fields["attempts"] = max(item.fields["attempts"], int(sent.attempt or 1))
                 item.fields["channel"] = sent.channel
+                item.last_sent = event
                 item.evidence.append(event.seq)
         elif kind == Kind.HANDOFF_FAILED:
             failed = event.fields(HandoffFailed)
@@ -102,7 +193,7 @@ def handoffs(events: Sequence[Event]) -> list[Handoff]:
             if waiting is not None and event.fields(StepQueued).on_duty == 0:
                 waiting.fields["unstaffed"] = True
                 waiting.evidence.append(event.seq)
-    return [item.build() for item in order]
+    return [item.build(until, structure) for item in order]
 
 
 def channel_stats(events: Sequence[Event], chains: Sequence[Handoff]) -> list[ChannelStats]:
@@ -142,7 +233,8 @@ def summary(chains: Sequence[Handoff]) -> HandoffSummary:
     return HandoffSummary(
         total=len(chains), received=sum(c.status == "received" for c in chains),
         failed_attempts=sum(c.failures for c in chains), reroutes=sum(c.rerouted for c in chains),
-        ping_pongs=sum(c.ping_pong for c in chains), drops=sum(c.status != "received" for c in chains),
+        ping_pongs=sum(c.ping_pong for c in chains), drops=sum(c.status == "dropped" for c in chains),
+        in_transit=sum(c.status == "in_transit" for c in chains), overdue=sum(c.overdue for c in chains),
         unstaffed=sum(c.unstaffed for c in chains), mean_latency=r3n(fmean(latencies) if latencies else None),
         per_incident=dict(sorted(per_incident.items())),
     )

@@ -4,8 +4,9 @@
   run's end). A started step keeps one staff member busy until it completes (or until the
   run ends); on-duty staff follows ``staff_changed`` (the structure's ``staff`` when an
   actor has no such row).
-- *queue wait*: ``step_started.data.wait``; mean, p90 (nearest rank: the ⌈0.9·n⌉-th
-  smallest) and max.
+- *queue wait*: ``step_started.data.wait``, and for work still queued when the run stopped
+  the wait until then (so a queue that never cleared counts); mean, p90 (nearest rank: the
+  ⌈0.9·n⌉-th smallest) and max.
 - *longest queue*: the largest ``step_queued.data.queue``.
 - *busiest hour*: the clock hour (hours since 00:00 on day D) with the most step starts,
   ties broken by busy minutes, then the earliest.
@@ -76,7 +77,11 @@ def actor_load(events: Sequence[Event], steps: Sequence[StepResult], structure: 
             if queued.on_duty == 0:
                 unstaffed[actor].append(event.seq)
     busy_spans: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    queued_at_end: dict[str, int] = defaultdict(int)
     for step in steps:
+        if step.status == "queued" and step.wait is not None:  # still waiting when the run stopped
+            waits[step.actor].append((step.wait, step.evidence[0] if step.evidence else -1))
+            queued_at_end[step.actor] += 1
         if step.started_at is not None:
             end = step.completed_at if step.completed_at is not None else until
             busy_spans[step.actor].append((step.started_at, max(step.started_at, end)))
@@ -102,7 +107,7 @@ def actor_load(events: Sequence[Event], steps: Sequence[StepResult], structure: 
             busiest = None
         top_waits = sorted(waits.get(actor, []), key=lambda ws: (-ws[0], ws[1]))[:5]
         longest = max(queues.get(actor, []), key=lambda qs: (qs[0], -qs[1]), default=(0, -1))
-        evidence = {s for w, s in top_waits if w > 0} | set(unstaffed.get(actor, [])[:10])
+        evidence = {s for w, s in top_waits if w > 0 and s >= 0} | set(unstaffed.get(actor, [])[:10])
         if longest[1] >= 0:
             evidence.add(longest[1])
         out.append(ActorLoad(
@@ -111,6 +116,7 @@ def actor_load(events: Sequence[Event], steps: Sequence[StepResult], structure: 
             utilisation=r3(busy_total / duty_total) if duty_total > 0 else None,
             wait_mean=r3n(fmean(wait_values) if wait_values else None), wait_p90=r3n(p90(wait_values)),
             wait_max=r3n(max(wait_values) if wait_values else None), longest_queue=longest[0],
+            queued_at_end=queued_at_end.get(actor, 0),
             busiest_hour=busiest, busiest_hour_starts=actor_starts.get(busiest, 0) if busiest is not None else 0,
             unstaffed_queued=len(unstaffed.get(actor, [])),
             hours=[HourLoad(hour=h, busy=r3(busy.get(h, 0.0)), on_duty=r3(on_duty.get(h, 0.0)),

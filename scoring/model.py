@@ -12,7 +12,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-Rating = Literal["P", "S", "M", "U"]
+Rating = Literal["P", "S", "M", "U", "NE"]
+"""HSEEP's P, S, M, U (simulated bands), and NE: not exercised in the played window."""
 
 
 class Frozen(BaseModel):
@@ -37,12 +38,25 @@ class IncidentTimes(Frozen):
     to_contain: float | None = None
     to_resolve: float | None = None
     contained_by: str | None = None
+    contained_how: str | None = None
+    """``effect`` (a step contained it), ``completed`` (its procedures all completed) or ``ended`` (by itself)."""
     escalations: list[str] = []
     evidence: list[int] = []
 
 
+StepStatus = Literal["completed", "in_progress", "queued"]
+"""Where a step instance stood when the run stopped."""
+
+HandoffStatus = Literal["received", "dropped", "in_transit"]
+"""Where a handoff stood when the run stopped (``in_transit``: still travelling, not dropped)."""
+
+
 class StepResult(Frozen):
-    """One completed (or still open) step instance."""
+    """One step instance: completed, or still in progress or queued when the run stopped.
+
+    For a step still open at the end, ``elapsed`` and ``wait`` run to the end of the run, and
+    ``on_time`` is False once its target has passed (None while it still could make it).
+    """
 
     incident: str
     procedure: str
@@ -60,11 +74,16 @@ class StepResult(Frozen):
     deadline_met: bool | None = None
     basis: str = ""
     unstaffed: bool = False
+    status: StepStatus = "completed"
     evidence: list[int] = []
 
 
 class Handoff(Frozen):
-    """One handoff: from the first attempt to receipt, drop, or the end of the run."""
+    """One handoff: from the first attempt to receipt, drop, or the end of the run.
+
+    A handoff still travelling at the end is ``in_transit`` (never "dropped"); ``overdue``
+    when it had travelled longer than its channel's usual latency (its 90th percentile).
+    """
 
     incident: str
     procedure: str
@@ -78,9 +97,14 @@ class Handoff(Frozen):
     latency: float | None = None
     attempts: int = 1
     failures: int = 0
-    status: Literal["received", "dropped", "lost"] = "received"
+    status: HandoffStatus = "received"
+    in_transit_for: float | None = None
+    usual_latency: float | None = None
+    overdue: bool = False
     rerouted: bool = False
     ping_pong: bool = False
+    returned: str = ""
+    """Why a ping-pong handoff is off the designed path (e.g. the decision that looped back)."""
     unstaffed: bool = False
     evidence: list[int] = []
 
@@ -105,6 +129,8 @@ class HandoffSummary(Frozen):
     reroutes: int = 0
     ping_pongs: int = 0
     drops: int = 0
+    in_transit: int = 0
+    overdue: int = 0
     unstaffed: int = 0
     mean_latency: float | None = None
     per_incident: dict[str, int] = {}
@@ -120,7 +146,11 @@ class HourLoad(Frozen):
 
 
 class ActorLoad(Frozen):
-    """How loaded one actor was."""
+    """How loaded one actor was.
+
+    Queue waits include work still queued when the run stopped (waited until the end), so a
+    queue that never cleared shows; ``queued_at_end`` counts that work.
+    """
 
     actor: str
     name: str
@@ -132,6 +162,7 @@ class ActorLoad(Frozen):
     wait_p90: float | None = None
     wait_max: float | None = None
     longest_queue: int = 0
+    queued_at_end: int = 0
     busiest_hour: int | None = None
     busiest_hour_starts: int = 0
     unstaffed_queued: int = 0
@@ -179,12 +210,14 @@ class Totals(Frozen):
     incidents: int = 0
     open_incidents: int = 0
     steps_completed: int = 0
+    steps_open: int = 0
     steps_with_target: int = 0
     late_steps: int = 0
     deadlines_missed: int = 0
     handoffs: int = 0
     handoff_failures: int = 0
     drops: int = 0
+    in_transit: int = 0
     reroutes: int = 0
     ping_pongs: int = 0
     unstaffed_queued: int = 0

@@ -8,15 +8,20 @@ Lower is better (``time``, ``reach``, ``voter_minutes``, ``station_minutes``):
 - **S** (performed with some challenges): T < v ≤ 1.25 × T
 - **M** (performed with major challenges): v > 1.25 × T, but achieved in the run
   (the reason says when v is more than 2 × T)
-- **U** (unable to be performed): never achieved in the run — a time measure whose end
-  point never happened, a harm measure whose incident was never contained, or an
-  objective whose incident never occurred (not exercised).
+- **U** (unable to be performed): not achieved although the players had the whole target
+  (the end point never came; the incident was never contained by the response).
+- **NE** (not exercised, see :mod:`ballotdrill.scoring.exercised`): the subject never happened
+  in the played window, or the incident ended by itself within the target before any response
+  contained it. Never P, never U.
 
 Higher is better (``on_time``: the share of completed steps with a target, of one
 procedure or ``all``, that met it):
 
 - **P**: v ≥ T;  **S**: v ≥ T / 1.25 (= 0.8 × T);  **M**: v ≥ T / 2;
-- **U**: v < T / 2, or no step with a target completed (nothing to measure).
+- **U**: v < T / 2;  **NE**: no step with a target was played (nothing to measure).
+
+Ratings are simulated bands computed from a measure and its target, not an evaluator's
+observation of the players; one seed is one draw.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from collections.abc import Sequence
 from ballotdrill.journal import Event, Kind
 from ballotdrill.scenarios.measures import Point
 from ballotdrill.scenarios.scenario import Objective
+from ballotdrill.scoring.exercised import Verdict, Window, missing_end, missing_start, self_contained
 from ballotdrill.scoring.model import Harm, ObjectiveResult, Rating, StepResult, r3
 from ballotdrill.scoring.text import measure_value
 
@@ -39,14 +45,18 @@ RATING_NAMES: dict[str, str] = {
     "S": "Performed with some challenges",
     "M": "Performed with major challenges",
     "U": "Unable to be performed",
+    "NE": "Not exercised",
 }
 
 THRESHOLDS: list[tuple[str, str, str]] = [
     ("P", "value ≤ target", "value ≥ target"),
     ("S", "target < value ≤ 1.25 × target", "0.8 × target ≤ value < target"),
     ("M", "value > 1.25 × target, but achieved in the run", "0.5 × target ≤ value < 0.8 × target"),
-    ("U", "never achieved in the run (end point missing, incident never contained or never occurred)",
-     "value < 0.5 × target, or no step with a target completed"),
+    ("U", "not achieved although the players had the whole target: the end point never came, or the "
+     "incident was never contained by the response", "value < 0.5 × target"),
+    ("NE", "the subject never happened in the played window (incident after the stop, contingency not "
+     "released), or the incident ended by itself within the target before any response contained it",
+     "no step with a target played"),
 ]
 """(rating, lower-is-better rule, higher-is-better rule): the table shown in reports."""
 
@@ -96,46 +106,59 @@ def on_time_share(steps: Sequence[StepResult], procedure: str) -> tuple[float | 
 
 
 def measure_objective(objective: Objective, events: Sequence[Event], steps: Sequence[StepResult],
-                      harms: Sequence[Harm]) -> ObjectiveResult:
-    """Measure one objective from the journal and rate it."""
+                      harms: Sequence[Harm], window: Window) -> ObjectiveResult:
+    """Measure one objective from the journal and rate it (NE when it was not exercised in ``window``)."""
     kind, target, lower = objective.measure.kind, objective.target_value, objective.lower_is_better
     value: float | None = None
     evidence: list[int] = []
-    reason_prefix = ""
-    open_text = ""
+    verdict: Verdict | None = None
     interval = objective.measure.interval
     if interval is not None:
         first, last = find_point(events, interval.start), find_point(events, interval.end)
         evidence = [e.seq for e in (first, last) if e is not None]
         if first is None:
-            reason_prefix = f"{interval.start.describe()} never happened; "
+            verdict = missing_start(window, interval.start)
         elif last is None:
-            reason_prefix = f"{interval.end.describe()} never happened; "
+            verdict = missing_end(window, interval.start, first.t, interval.end, target)
+        elif interval.end.step is None and interval.end.event == "contained" and \
+                window.self_ended(interval.end.incident) is not None:
+            took = r3(last.t - first.t)
+            verdict = self_contained(interval.end.incident, took, target, f"after {measure_value(kind, took)}")
         else:
             value = r3(last.t - first.t)
     elif kind == "on_time":
         value, evidence = on_time_share(steps, objective.measure.subject)
         if value is None:
-            reason_prefix = "no step with a target completed; "
+            subject = "any procedure" if objective.measure.subject == "all" else objective.measure.subject
+            verdict = Verdict("NE", f"no step of {subject} with a target was played to its end or past its target")
     else:
         incident = objective.measure.subject
         row = next((h for h in harms if h.incident == incident), None)
         if row is None:
-            reason_prefix = f"incident {incident} did not occur (not exercised); "
+            verdict = Verdict("NE", window.never_started(incident))
         else:
             evidence = list(row.evidence)
             measured = float(getattr(row, kind))
-            if row.open:
-                at_end = measure_value(kind, measured)
-                reason_prefix = f"incident {incident} was never contained ({at_end} at the end); "
-                open_text = f"{at_end} at the end, not contained"
+            text = measure_value(kind, measured)
+            if window.self_ended(incident) is not None:
+                verdict = self_contained(incident, measured, target, text)
+            elif row.open and (measured > target or not window.cut):
+                verdict = Verdict("U", f"incident {incident} was never contained ({text} at the end)",
+                                  f"{text} at the end, not contained")
+            elif row.open:
+                verdict = Verdict("NE", f"incident {incident} was still open when {window.stopped()} "
+                                  f"({text} so far, under the target)", f"{text} so far, still open")
             else:
                 value = measured
-    rating, reason = rate(value, target, lower)
+    if verdict is not None:
+        rating, reason, value_text = verdict.rating, verdict.reason, verdict.value_text
+    else:
+        rating, reason = rate(value, target, lower)
+        value_text = measure_value(kind, value)
     target_text = objective.target if isinstance(objective.target, str) else measure_value(kind, target)
     return ObjectiveResult(
         id=objective.id, capability=objective.capability, description=objective.description, kind=kind,
         subject=objective.measure.subject, target=r3(target), target_text=str(target_text), value=value,
-        value_text=open_text or measure_value(kind, value), lower_is_better=lower, rating=rating,
-        reason=reason_prefix + reason, evidence=sorted(evidence),
+        value_text=value_text or ("not exercised" if rating == "NE" else "—"), lower_is_better=lower,
+        rating=rating, reason=reason, evidence=sorted(evidence),
     )

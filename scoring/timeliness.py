@@ -3,7 +3,8 @@
 - per incident: minutes from its start to detection, to the first step started, to
   containment and to resolution (None when it never happened in the run);
 - per step instance: queue wait, elapsed time since its procedure started, against its
-  target (``late_by`` = elapsed - target when positive) and its legal deadline;
+  target (``late_by`` = elapsed - target when positive) and its legal deadline; a step still
+  queued or in progress when the run stopped is measured to the end (late once past its target);
 - per incident harm: reach, voter-minutes and station-minutes from ``contained``, or from
   ``run_ended.data.harm`` for an incident still open at the end.
 """
@@ -20,6 +21,7 @@ from ballotdrill.journal import (
     Event,
     IncidentStarted,
     Kind,
+    ProcedureStarted,
     RunEnded,
     RunStarted,
     StepCompleted,
@@ -27,7 +29,8 @@ from ballotdrill.journal import (
     StepStarted,
     StepTargets,
 )
-from ballotdrill.scoring.model import Harm, IncidentTimes, StepResult, r3, r3n
+from ballotdrill.scenarios.structure import Structure
+from ballotdrill.scoring.model import Harm, IncidentTimes, StepResult, StepStatus, r3, r3n
 
 
 class RunInfo(NamedTuple):
@@ -99,6 +102,7 @@ def incident_times(events: Sequence[Event]) -> list[IncidentTimes]:
             to_detect=after(Kind.DETECTED), to_first_action=after(Kind.STEP_STARTED),
             to_contain=after(Kind.CONTAINED), to_resolve=after(Kind.RESOLVED),
             contained_by=contained.actor if contained else None,
+            contained_how=str(contained.fields(Contained).how) if contained else None,
             escalations=escalations.get(incident, []), evidence=sorted(e.seq for e in rows),
         ))
     return out
@@ -123,24 +127,37 @@ class _Open:
         self.started: Event | None = None
         self.completed: Event | None = None
 
-    def result(self) -> StepResult:
+    def result(self, end: _End | None = None) -> StepResult:
+        """The step instance's result; ``end`` measures one still open when the run stopped."""
         done = self.completed
         goals = done.fields(StepTargets) if done else StepTargets()
         elapsed = r3n(done.fields(StepCompleted).elapsed if done else None)
         target = r3n(goals.target)
         deadline = r3n(goals.deadline)
-        late = None if elapsed is None or target is None else r3(max(0.0, elapsed - target))
         wait = self.started.fields(StepStarted).wait if self.started else None
+        status: StepStatus = "completed"
+        if done is None and end is not None:
+            status = "in_progress" if self.started else "queued"
+            if self.started is None and self.queued is not None:
+                wait = end.until - self.queued.t
+            began = end.procedure_start.get((self.incident, self.procedure))
+            elapsed = None if began is None else r3(max(0.0, end.until - began))
+            target, deadline = end.goals.get((self.procedure, self.step), (None, None))
+        late = None if elapsed is None or target is None else r3(max(0.0, elapsed - target))
+        on_time = None if late is None else late == 0
+        deadline_met = None if deadline is None or elapsed is None else elapsed <= deadline
+        if status != "completed" and on_time:  # still open, not yet past its target: undecided
+            on_time, late = None, None
+        if status != "completed" and deadline_met:
+            deadline_met = None
         unstaffed = bool(self.queued and self.queued.fields(StepQueued).on_duty == 0)
         return StepResult(
             incident=self.incident, procedure=self.procedure, step=self.step, actor=self.actor,
             queued_at=r3n(self.queued.t if self.queued else None),
             started_at=r3n(self.started.t if self.started else None),
             completed_at=r3n(done.t if done else None), wait=r3n(wait), elapsed=elapsed,
-            target=target, late_by=late, on_time=None if late is None else late == 0,
-            deadline=deadline,
-            deadline_met=None if deadline is None or elapsed is None else elapsed <= deadline,
-            basis=str(goals.basis or ""), unstaffed=unstaffed,
+            target=target, late_by=late, on_time=on_time, deadline=deadline, deadline_met=deadline_met,
+            basis=str(goals.basis or ""), unstaffed=unstaffed, status=status,
             evidence=[e.seq for e in (self.queued, self.started, done) if e is not None],
         )
 
@@ -154,12 +171,35 @@ def _take(waiting: deque[_Open], event: Event, procedure: str, order: list[_Open
     return item
 
 
-def step_results(events: Sequence[Event]) -> list[StepResult]:
-    """Every step instance, paired first-in first-out per (incident, procedure, step, actor)."""
+class _End(NamedTuple):
+    """What measuring a step still open at the end needs: where the run stopped, procedure starts, targets."""
+
+    until: float
+    procedure_start: dict[tuple[str, str], float]
+    goals: dict[tuple[str, str], tuple[float | None, float | None]]
+
+
+def step_goals(structure: Structure) -> dict[tuple[str, str], tuple[float | None, float | None]]:
+    """``(procedure, step) -> (target, legal deadline)`` in minutes, from the structure."""
+    return {(name, step.id): (step.target, step.deadline.within if step.deadline else None)
+            for name, proc in structure.procedures.items() for step in proc.steps}
+
+
+def step_results(events: Sequence[Event], structure: Structure | None = None,
+                 until: float | None = None) -> list[StepResult]:
+    """Every step instance, paired first-in first-out per (incident, procedure, step, actor).
+
+    With ``until`` (where the run stopped), a step still queued or in progress is measured to
+    it, against its target and deadline in ``structure``.
+    """
     queued: dict[tuple[str | None, ...], deque[_Open]] = defaultdict(deque)
     running: dict[tuple[str | None, ...], deque[_Open]] = defaultdict(deque)
     order: list[_Open] = []
+    procedure_start: dict[tuple[str, str], float] = {}
     for event in events:
+        if event.kind == Kind.PROCEDURE_STARTED:
+            procedure_start[(event.incident or "", str(event.fields(ProcedureStarted).procedure))] = event.t
+            continue
         record = _STEP_RECORDS.get(event.kind)
         if record is None:
             continue
@@ -176,7 +216,8 @@ def step_results(events: Sequence[Event]) -> list[StepResult]:
             running[key].append(item)
         else:
             _take(running[key], event, procedure, order).completed = event
-    return [item.result() for item in order]
+    end = None if until is None else _End(until, procedure_start, step_goals(structure) if structure else {})
+    return [item.result(end) for item in order]
 
 
 def harm(events: Sequence[Event]) -> list[Harm]:

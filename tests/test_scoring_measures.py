@@ -96,16 +96,20 @@ def test_queue_wait_stats_longest_queue_and_unstaffed() -> None:
 
 
 def _handoff_journal() -> JournalBuilder:
-    """monitoring → interior (direct), interior → monitoring (ping-pong), monitoring → info dropped,
-    interior → info lost, and a handoff into info with nobody on duty."""
+    """monitoring → interior (direct), interior → monitoring (ping-pong: a decision loops back to 'assess'),
+    monitoring → info dropped, interior → info still in transit, and a handoff into info with nobody on duty."""
     b = JournalBuilder().start(staff={"monitoring": 2, "interior": 1, "info": 0})
     b.add(0, "procedure_started", "A", procedure=P, run=1)
+    b.add(0.5, "step_started", "A", "monitoring", "assess", procedure=P, wait=0.0)
     b.add(1, "handoff_sent", "A", "monitoring", "alert-interior", procedure=P, to="interior", channel=None, attempt=1)
     b.add(2, "handoff_received", "A", "interior", "alert-interior", procedure=P, channel=None, latency=1.0,
           attempts=1, **{"from": "monitoring"})
+    b.add(2.5, "decision_made", "A", "interior", "choose-response", procedure=P, request="A:1", option="monitor",
+          by="default")
     b.add(3, "handoff_sent", "A", "interior", "assess", procedure=P, to="monitoring", channel="phone", attempt=1)
     b.add(6, "handoff_received", "A", "monitoring", "assess", procedure=P, channel="phone", latency=3.0,
           attempts=1, **{"from": "interior"})
+    b.add(6, "step_started", "A", "monitoring", "assess", procedure=P, wait=0.0)
     b.add(7, "handoff_sent", "A", "monitoring", "publish-debunk", procedure=P, to="info", channel="phone", attempt=1)
     b.add(8, "handoff_failed", "A", "monitoring", "publish-debunk", procedure=P, to="info", channel="phone",
           attempt=1, next=None)
@@ -122,18 +126,19 @@ def _handoff_journal() -> JournalBuilder:
     return b
 
 
-def test_handoff_chains_ping_pong_drops_lost_unstaffed() -> None:
+def test_handoff_chains_ping_pong_drops_in_transit_unstaffed() -> None:
     chains = handoffs(_handoff_journal().events)
     assert [(h.incident, h.sender, h.receiver, h.status) for h in chains] == [
         ("A", "monitoring", "interior", "received"), ("A", "interior", "monitoring", "received"),
-        ("A", "monitoring", "info", "dropped"), ("B", "interior", "info", "lost"),
+        ("A", "monitoring", "info", "dropped"), ("B", "interior", "info", "in_transit"),
         ("C", "monitoring", "info", "received")]
     assert [h.ping_pong for h in chains] == [False, True, False, False, False]
     assert [h.unstaffed for h in chains] == [False, False, False, False, True]
-    assert chains[2].failures == 1 and chains[2].evidence == [9, 10]
-    assert chains[4].evidence == [15, 16, 17]
+    assert chains[1].returned == "decision 'monitor' at 'choose-response' looped the work back to do 'assess' again"
+    assert chains[2].failures == 1 and chains[2].evidence == [12, 13]
+    assert chains[4].evidence == [18, 19, 20]
     s = summary(chains)
-    assert (s.total, s.received, s.drops, s.ping_pongs, s.unstaffed, s.reroutes) == (5, 3, 2, 1, 1, 0)
+    assert (s.total, s.received, s.drops, s.in_transit, s.ping_pongs, s.unstaffed, s.reroutes) == (5, 3, 1, 1, 1, 1, 0)
     assert s.per_incident == {"A": 3, "B": 1, "C": 1}
 
 

@@ -71,11 +71,11 @@ def test_time_objective_rated_at_the_edges(done_at: float, expected: str) -> Non
     assert (obj.value, obj.rating) == (done_at, expected)
 
 
-def test_harm_objective_of_an_incident_that_never_occurred_is_u() -> None:
+def test_harm_objective_of_an_incident_that_never_occurred_is_not_exercised() -> None:
     doc = scenario_file(_doc_with("{id: H, capability: C, measure: {reach: N1}, target: 100}"))
     b = JournalBuilder().start()
     [obj] = score(b.events, doc, "demo").objectives
-    assert obj.rating == "U" and "did not occur" in obj.reason
+    assert obj.rating == "NE" and obj.reason == "incident N1 did not occur in this run"
 
 
 def test_on_time_of_one_procedure() -> None:

@@ -1,0 +1,208 @@
+"""Root causes and recommendations fitted to the response structure.
+
+Every recommendation names a lever of the structure: an actor's staff or shifts, a channel
+(its reliability or fallback), or a procedure's step or target. A late step's root cause and
+its recommendation come from one decision (:func:`step_cause`), so they cannot contradict
+each other.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Literal, NamedTuple
+
+from ballotdrill.scenarios.structure import Structure
+from ballotdrill.scoring.handoffs import DIRECT
+from ballotdrill.scoring.model import Handoff, ObjectiveResult, Scores, StepResult
+from ballotdrill.scoring.text import clock, minutes
+
+CauseKind = Literal["queue", "channel", "shift_gap", "late_step", "deadline", "drop", "ping_pong",
+                    "objective", "slow_work", "target", "upstream", "none"]
+
+SLOW_FACTOR = 1.5
+"""Work longer than this multiple of its usual duration is *slow work*; shorter is usual work."""
+
+
+class Cause(NamedTuple):
+    """Why a step was late, in words, with its extra evidence and the fix that follows from it."""
+
+    kind: CauseKind
+    text: str
+    evidence: list[int]
+    fix: str
+
+
+def step_cause(step: StepResult, advice: Advisor) -> Cause:
+    """Why a step was late: a shift gap, a queue, a failed channel, a target shorter than the work,
+    slow work, or delays before the step; and the matching fix."""
+    late = step.late_by or 0.0
+    who = advice.who(step.actor)
+    if step.unstaffed:
+        return Cause("shift_gap", f"gap in shift cover: queued at {who} with nobody on duty", [],
+                     advice.shift_gap(step.actor))
+    if step.wait and step.wait >= late / 2:
+        still = " (still waiting at the end)" if step.status == "queued" else ""
+        return Cause("queue", f"queue at {who}: waited {minutes(step.wait)} before starting{still}", [],
+                     advice.queue(step.actor))
+    arrived = step.queued_at if step.queued_at is not None else step.started_at  # work that started at once
+    carrier = next((h for h in advice.carriers(step) if h.received_at is not None
+                    and arrived is not None and h.received_at <= arrived), None)
+    if carrier is not None and carrier.failures:
+        channel = carrier.first_channel or DIRECT
+        return Cause("channel", f"failed channel: the handoff failed {carrier.failures}× on {channel} and took "
+                     f"{minutes(carrier.latency)}", list(carrier.evidence), advice.channel(channel))
+    usual = advice.usual_duration(step)
+    end = step.completed_at if step.completed_at is not None else advice.scores.until
+    work = (end or 0.0) - (step.started_at if step.started_at is not None else end or 0.0)
+    if usual is not None and step.target is not None and usual >= step.target:
+        return Cause("target", f"target shorter than the work: '{step.step}' usually takes about {minutes(usual)} "
+                     f"at {who}, against a {minutes(step.target)} target counted from the procedure's start", [],
+                     f"Review the {minutes(step.target)} target of '{step.step}' ({step.procedure}): the work alone "
+                     f"usually takes about {minutes(usual)} at {who}")
+    if work >= late and (usual is None or work > SLOW_FACTOR * usual):
+        typical = f" (usually about {minutes(usual)})" if usual is not None else ""
+        return Cause("slow_work", f"slow work at {who}: {minutes(work)} on the step itself{typical}", [],
+                     f"Plan for the long cases of '{step.step}' ({step.procedure}) at {who}: standing resources, "
+                     "a template or pre-approved wording")
+    before = (step.elapsed or 0.0) - work - (step.wait or 0.0)
+    left = (step.target or 0.0) - before
+    return Cause("upstream", f"delays before the step: it reached {who} {minutes(before)} after "
+                 f"{step.procedure} began, " + (f"with {minutes(left)} of its {minutes(step.target)} target left"
+                                                if left > 0 else f"already past its {minutes(step.target)} target"), [],
+                 f"Shorten the steps and handoffs of {step.procedure} before '{step.step}' (see the earlier late "
+                 "steps and queues), or start it earlier")
+
+
+class Advisor:
+    """Recommendations for root causes, fitted to the response structure when there is one."""
+
+    def __init__(self, scores: Scores, names: dict[str, str], structure: Structure | None) -> None:
+        self.scores, self.names, self.structure = scores, names, structure
+        self._to: dict[tuple[str, str, str], list[Handoff]] = defaultdict(list)
+        self._failed: dict[str, list[Handoff]] = defaultdict(list)
+        for h in scores.handoffs:
+            self._to[(h.incident, h.step, h.receiver)].append(h)
+            if h.failures:
+                self._failed[h.first_channel or DIRECT].append(h)
+        self._channel_fix: dict[str, str] = {}
+
+    def carriers(self, step: StepResult) -> list[Handoff]:
+        """The handoffs that carried ``step``'s work to its actor (same incident and step), first first."""
+        return self._to.get((step.incident, step.step, step.actor), [])
+
+    def failed_on(self, channel: str) -> list[Handoff]:
+        """The handoffs with a failed attempt whose first attempt went on ``channel``."""
+        return self._failed.get(channel, [])
+
+    def who(self, actor: str) -> str:
+        return self.names.get(actor, actor)
+
+    def slow_channel(self, chain: Handoff) -> str:
+        """A handoff still travelling long after its channel usually delivers."""
+        channel = chain.channel or DIRECT
+        spec = self.structure.channels.get(channel) if self.structure else None
+        if spec is not None and spec.fallback:
+            return (f"Set a time after which '{chain.step}' is re-sent on {spec.fallback} when {channel} "
+                    "has not delivered")
+        return f"Send '{chain.step}' on a faster channel than {channel}, or confirm its receipt"
+
+    def queue(self, actor: str) -> str:
+        return f"Add staff or a surge shift at {self.who(actor)}, or let another actor take part of its work"
+
+    def shift_gap(self, actor: str) -> str:
+        """Shift cover: name the hours the actor is staffed and when work arrived with nobody there."""
+        who = self.who(actor)
+        arrived = sorted(s.queued_at for s in self.scores.steps
+                         if s.actor == actor and s.unstaffed and s.queued_at is not None)
+        when = f" (work arrived at {clock(self.scores.start, arrived[0])} with nobody there)" if arrived else ""
+        spec = self.structure.actors.get(actor) if self.structure else None
+        if spec is None:
+            return f"Extend shift cover or set an on-call rota at {who} so work never waits with nobody on duty"
+        covered = [s for s in spec.shifts if s.staff > 0]
+        if not covered and spec.staff == 0:
+            return f"Give {who} staff or an on-call rota: nobody is on duty at any time{when}"
+        if covered and spec.staff == 0:
+            hours = ", ".join(shift_text(s.start, s.end) for s in covered)
+            return (f"Extend {who}'s shift cover beyond {hours}, or set an on-call rota, so work never waits "
+                    f"with nobody on duty{when}")
+        return f"Extend shift cover or set an on-call rota at {who} so work never waits with nobody on duty{when}"
+
+    def channel(self, channel: str) -> str:
+        """A failing channel: use its fallback first if it has one, else give it one."""
+        if channel not in self._channel_fix:
+            self._channel_fix[channel] = self._channel(channel)
+        return self._channel_fix[channel]
+
+    def _channel(self, channel: str) -> str:
+        failed = self.failed_on(channel)
+        per_step: Counter[str] = Counter()
+        for h in failed:
+            per_step[h.step] += h.failures
+        steps = sorted(per_step, key=lambda s: (-per_step[s], s))
+        which = _quoted(steps)
+        spec = self.structure.channels.get(channel) if self.structure else None
+        if spec is not None and spec.fallback:
+            return (f"Make {channel} more reliable, or make its fallback {spec.fallback} the first choice for "
+                    f"the handoffs of {which}" if which else
+                    f"Make {channel} more reliable, or make its fallback {spec.fallback} the first choice")
+        if self.structure is None:
+            return f"Make {channel} more reliable or give it a fallback channel"
+        others = sorted(((c.reliability, k) for k, c in self.structure.channels.items() if k != channel),
+                        key=lambda rk: (-rk[0], rk[1]))
+        if channel == DIRECT:
+            return (f"Send {which} through a channel with a fallback instead of directly" if which
+                    else "Send these handoffs through a channel with a fallback instead of directly")
+        hint = f" (e.g. {others[0][1]}, {others[0][0] * 100:.0f}% reliable)" if others else ""
+        return f"Make {channel} more reliable, or give it a fallback channel{hint}: it has none"
+
+    def fallible(self, channel: str) -> bool:
+        """Whether ``channel`` can fail at all (a reliability below 1; unknown without a structure)."""
+        if channel == DIRECT:
+            return False
+        spec = self.structure.channels.get(channel) if self.structure else None
+        return spec is None or spec.reliability < 1.0
+
+    def procedures_for(self, kind: str, severity: int) -> list[str]:
+        """Procedures that detection of an incident of this type and severity starts."""
+        if self.structure is None:
+            return []
+        return [name for name, proc in self.structure.procedures.items()
+                if proc.trigger.action is None and proc.trigger.level is None and kind in proc.trigger.types
+                and severity >= proc.trigger.min_severity]
+
+    def objective_lever(self, obj: ObjectiveResult) -> str:
+        """A fix for an objective rated M or U with no root cause found: the step or procedures it measures."""
+        words = obj.subject.split()
+        if obj.kind == "time" and "step" in words:
+            step = words[words.index("step") + 1]
+            return (f"Review the path to step '{step}': its actor's staff and shifts, its target, and the "
+                    "handoffs before it")
+        if obj.kind == "on_time":
+            return f"Review the targets and staffing of the steps of {obj.subject}"
+        incident = next((i for i in self.scores.incidents if i.incident in words), None)
+        kind = incident.type if incident else ""
+        names = self.procedures_for(kind, incident.severity) if incident else []
+        if names:
+            return (f"Give {', '.join(names)} an earlier containing step (or a likelier one) for {kind} incidents, "
+                    f"so {incident.incident if incident else 'the incident'} is contained within the target")
+        return f"Add a procedure that contains {kind.replace('_', ' ') or 'such'} incidents"
+
+    def usual_duration(self, step: StepResult) -> float | None:
+        """The mean duration of ``step``'s work in the structure (None without one)."""
+        if self.structure is None or step.procedure not in self.structure.procedures:
+            return None
+        spec = next((s for s in self.structure.procedures[step.procedure].steps if s.id == step.step), None)
+        return None if spec is None else float(spec.duration.mean)
+
+
+def shift_text(start: str, end: str) -> str:
+    """A daily shift as ``06:30–22:00`` (as the structure writes it)."""
+    return f"{start}–{end}"
+
+
+def _quoted(items: list[str], limit: int = 3) -> str:
+    """``'a', 'b' and 'c'`` (at most ``limit``, then ``and N more``)."""
+    shown = [f"'{s}'" for s in items[:limit]]
+    if len(items) > limit:
+        return ", ".join(shown) + f" and {len(items) - limit} more"
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1] if shown else ""

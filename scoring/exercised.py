@@ -1,0 +1,146 @@
+"""Whether an objective was exercised in the played window, and in words why not.
+
+HSEEP rates the players' performance of a task. A task whose subject never happened in the
+played window (an incident after ``--until``, a contingency never released, a starting point
+that never came), or an incident that went away by itself before the response could contain
+it (within the target), exercised nothing: the objective is *not exercised* (``NE``), never
+P and never U. A task the players had the whole target to perform and did not is U.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from ballotdrill.journal import Event, Kind, ProcedureEnded
+from ballotdrill.scenarios.measures import Point
+from ballotdrill.scenarios.scenario import Condition, Scenario
+from ballotdrill.scenarios.structure import Structure
+from ballotdrill.scoring.model import IncidentTimes
+from ballotdrill.scoring.text import clock, minutes
+
+
+class Window(NamedTuple):
+    """What was played: the scenario, where the run stopped, and what happened to each incident."""
+
+    scenario: Scenario
+    structure: Structure
+    start: float
+    """Clock minutes of t = 0."""
+    until: float
+    """t where the run stopped."""
+    end: float
+    """t of the scenario's end."""
+    incidents: dict[str, IncidentTimes]
+    procedures: dict[tuple[str, str], str]
+    """``(incident, procedure) -> outcome`` of procedure runs that ended (``completed`` or ``dropped``)."""
+
+    @property
+    def cut(self) -> bool:
+        """Whether the run stopped before the scenario's end (``--until``)."""
+        return self.until < self.end - 1e-9
+
+    def stopped(self) -> str:
+        return f"the run stopped at {clock(self.start, self.until)}"
+
+    def self_ended(self, incident: str) -> float | None:
+        """Minutes after its start when ``incident`` ended by itself (its ``duration``), or None."""
+        inc = self.incidents.get(incident)
+        if inc is None or inc.contained_how != "ended":
+            return None
+        return inc.to_contain
+
+    def never_started(self, incident: str) -> str:
+        """Why ``incident`` never started in this run."""
+        for inject_id, inject in zip(self.scenario.inject_ids(), self.scenario.injects, strict=True):
+            spec = inject.incident
+            if spec is None or inject.every is not None or (spec.id or inject_id) != incident:
+                continue
+            if inject.when is not None:
+                at = f" at {clock(0.0, inject.at)}" if inject.at is not None else ""
+                return (f"incident {incident} never started: its contingency inject {inject_id} "
+                        f"({_condition(inject.when)}{at}) was not released")
+            if inject.at is not None and inject.at - self.start >= self.until:
+                return f"incident {incident} starts at {clock(0.0, inject.at)}, after {self.stopped()}"
+        return f"incident {incident} did not occur in this run"
+
+    def procedure_of(self, step: str) -> str | None:
+        """The procedure that has a step ``step`` (the first, in the structure's order)."""
+        return next((name for name, proc in self.structure.procedures.items()
+                     if any(s.id == step for s in proc.steps)), None)
+
+
+def window_of(events: Sequence[Event], scenario: Scenario, structure: Structure, start: float, until: float,
+              incidents: Sequence[IncidentTimes]) -> Window:
+    """The :class:`Window` of a run."""
+    procedures: dict[tuple[str, str], str] = {}
+    for event in events:
+        if event.kind == Kind.PROCEDURE_ENDED:
+            ended = event.fields(ProcedureEnded)
+            procedures[(event.incident or "", str(ended.procedure))] = str(ended.outcome)
+    return Window(scenario, structure, start, until, scenario.end - scenario.start,
+                  {i.incident: i for i in incidents}, procedures)
+
+
+def _condition(cond: Condition) -> str:
+    if cond.reach_above is not None:
+        return f"when {cond.incident} reaches more than {cond.reach_above:,} people"
+    if cond.is_ is not None:
+        return f"when {cond.incident} is {cond.is_}" + (f" to {cond.level}" if cond.level else "")
+    return f"when {cond.incident} is not {cond.is_not}" + (f" to {cond.level}" if cond.level else "")
+
+
+class Verdict(NamedTuple):
+    """An objective that could not be rated on its value: NE (not exercised) or U, and why."""
+
+    rating: str
+    reason: str
+    value_text: str = ""
+
+
+def missing_start(window: Window, point: Point) -> Verdict:
+    """The measure's starting point never happened: nothing was asked of the players."""
+    if point.incident not in window.incidents:
+        return Verdict("NE", window.never_started(point.incident))
+    ended = window.self_ended(point.incident)
+    if ended is not None:
+        return Verdict("NE", f"incident {point.incident} ended by itself after {minutes(ended)}, before "
+                       f"{point.describe()}")
+    when = window.stopped() if window.cut else "the exercise ended"
+    return Verdict("NE", f"{point.describe()} never happened before {when}, so the task was never set")
+
+
+def missing_end(window: Window, start: Point, start_t: float, end: Point, target: float) -> Verdict:
+    """The starting point happened at ``start_t`` but the end point never did."""
+    if end.incident not in window.incidents:
+        return Verdict("NE", window.never_started(end.incident))
+    inc = window.incidents[end.incident]
+    ended = window.self_ended(end.incident)
+    played = window.until - start_t
+    if ended is not None and end.step is not None and inc.started_at + ended - start_t <= target:
+        return Verdict("NE", f"incident {end.incident} ended by itself after {minutes(ended)}, within the "
+                       f"target, before {end.describe()}")
+    why = f"{end.describe()} never happened"
+    if end.step is not None:
+        procedure = window.procedure_of(end.step)
+        outcome = window.procedures.get((end.incident, procedure)) if procedure else None
+        if outcome == "completed":
+            why = f"the response took another path: {procedure} completed without '{end.step}' (a decision)"
+        elif outcome == "dropped":
+            return Verdict("U", f"{procedure} was dropped (a handoff failed on every channel) before "
+                           f"{end.describe()}", "never (procedure dropped)")
+    if played >= target:
+        return Verdict("U", f"{why}: {minutes(played)} after {start.describe()} when "
+                       f"{window.stopped() if window.cut else 'the exercise ended'}, past the "
+                       f"{minutes(target)} target", f"not done in {minutes(played)}")
+    return Verdict("NE", f"{end.describe()} had not happened when {window.stopped()}, "
+                   f"{minutes(played)} into the {minutes(target)} target")
+
+
+def self_contained(incident: str, took: float, target: float, text: str) -> Verdict:
+    """A containment measure of an incident that ended by itself after ``took`` (``text``: the value in words)."""
+    if took <= target:
+        return Verdict("NE", f"incident {incident} ended by itself ({text}) before the response could contain it: "
+                       "nothing was exercised", f"ended by itself ({text})")
+    return Verdict("U", f"the response did not contain incident {incident}: it ended by itself ({text}), "
+                   "past the target", f"ended by itself ({text})")
