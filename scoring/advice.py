@@ -24,12 +24,13 @@ SLOW_FACTOR = 1.5
 
 
 class Cause(NamedTuple):
-    """Why a step was late, in words, with its extra evidence and the fix that follows from it."""
+    """Why a step was late, in words, with its extra evidence, the fix that follows and whose lever it is."""
 
     kind: CauseKind
     text: str
     evidence: list[int]
     fix: str
+    actor: str
 
 
 def step_cause(step: StepResult, advice: Advisor) -> Cause:
@@ -39,18 +40,18 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
     who = advice.who(step.actor)
     if step.unstaffed:
         return Cause("shift_gap", f"gap in shift cover: queued at {who} with nobody on duty", [],
-                     advice.shift_gap(step.actor))
+                     advice.shift_gap(step.actor), step.actor)
     if step.wait and step.wait >= late / 2:
         still = " (still waiting at the end)" if step.status == "queued" else ""
         return Cause("queue", f"queue at {who}: waited {minutes(step.wait)} before starting{still}", [],
-                     advice.queue(step.actor))
+                     advice.queue(step.actor), step.actor)
     arrived = step.queued_at if step.queued_at is not None else step.started_at  # work that started at once
     carrier = next((h for h in advice.carriers(step) if h.received_at is not None
                     and arrived is not None and h.received_at <= arrived), None)
     if carrier is not None and carrier.failures:
         channel = carrier.first_channel or DIRECT
         return Cause("channel", f"failed channel: the handoff failed {carrier.failures}× on {channel} and took "
-                     f"{minutes(carrier.latency)}", list(carrier.evidence), advice.channel(channel))
+                     f"{minutes(carrier.latency)}", list(carrier.evidence), advice.channel(channel), carrier.sender)
     usual = advice.usual_duration(step)
     end = step.completed_at if step.completed_at is not None else advice.scores.until
     work = (end or 0.0) - (step.started_at if step.started_at is not None else end or 0.0)
@@ -58,19 +59,24 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
         return Cause("target", f"target shorter than the work: '{step.step}' usually takes about {minutes(usual)} "
                      f"at {who}, against a {minutes(step.target)} target counted from the procedure's start", [],
                      f"Review the {minutes(step.target)} target of '{step.step}' ({step.procedure}): the work alone "
-                     f"usually takes about {minutes(usual)} at {who}")
+                     f"usually takes about {minutes(usual)} at {who}", step.actor)
     if work >= late and (usual is None or work > SLOW_FACTOR * usual):
         typical = f" (usually about {minutes(usual)})" if usual is not None else ""
         return Cause("slow_work", f"slow work at {who}: {minutes(work)} on the step itself{typical}", [],
                      f"Plan for the long cases of '{step.step}' ({step.procedure}) at {who}: standing resources, "
-                     "a template or pre-approved wording")
+                     "a template or pre-approved wording", step.actor)
     before = (step.elapsed or 0.0) - work - (step.wait or 0.0)
+    earlier = advice.earlier_wait(step, arrived)
+    if earlier is not None and (earlier.wait or 0.0) >= before / 2:
+        return Cause("queue", f"queue earlier in {step.procedure}: '{earlier.step}' waited {minutes(earlier.wait)} at "
+                     f"{advice.who(earlier.actor)} before {who} could start", [],
+                     advice.queue(earlier.actor), earlier.actor)
     left = (step.target or 0.0) - before
     return Cause("upstream", f"delays before the step: it reached {who} {minutes(before)} after "
                  f"{step.procedure} began, " + (f"with {minutes(left)} of its {minutes(step.target)} target left"
                                                 if left > 0 else f"already past its {minutes(step.target)} target"), [],
                  f"Shorten the steps and handoffs of {step.procedure} before '{step.step}' (see the earlier late "
-                 "steps and queues), or start it earlier")
+                 "steps and queues), or start it earlier", step.actor)
 
 
 class Advisor:
@@ -85,6 +91,17 @@ class Advisor:
             if h.failures:
                 self._failed[h.first_channel or DIRECT].append(h)
         self._channel_fix: dict[str, str] = {}
+        self._runs: dict[tuple[str, str], list[StepResult]] = defaultdict(list)
+        for step in scores.steps:
+            self._runs[(step.incident, step.procedure)].append(step)
+
+    def earlier_wait(self, step: StepResult, before: float | None) -> StepResult | None:
+        """The step of the same procedure run that waited longest in a queue before ``step`` arrived."""
+        if before is None:
+            return None
+        earlier = [s for s in self._runs.get((step.incident, step.procedure), [])
+                   if s is not step and s.started_at is not None and s.started_at <= before and s.wait]
+        return max(earlier, key=lambda s: (s.wait or 0.0, -(s.started_at or 0.0)), default=None)
 
     def carriers(self, step: StepResult) -> list[Handoff]:
         """The handoffs that carried ``step``'s work to its actor (same incident and step), first first."""
@@ -181,7 +198,8 @@ class Advisor:
             return f"Review the targets and staffing of the steps of {obj.subject}"
         incident = next((i for i in self.scores.incidents if i.incident in words), None)
         kind = incident.type if incident else ""
-        names = self.procedures_for(kind, incident.severity) if incident else []
+        names = [n for n in (self.procedures_for(kind, incident.severity) if incident else [])
+                 if self.structure is not None and any(st.effect for st in self.structure.procedures[n].steps)]
         if names:
             return (f"Give {', '.join(names)} an earlier containing step (or a likelier one) for {kind} incidents, "
                     f"so {incident.incident if incident else 'the incident'} is contained within the target")

@@ -27,7 +27,7 @@ from pydantic import Field
 
 from ballotdrill.scenarios.structure import Structure
 from ballotdrill.scoring.advice import Advisor, CauseKind, shift_text, step_cause
-from ballotdrill.scoring.model import Frozen, IncidentTimes, ObjectiveResult, Scores, StepResult
+from ballotdrill.scoring.model import Frozen, Handoff, IncidentTimes, ObjectiveResult, Scores, StepResult
 from ballotdrill.scoring.text import clock, minutes, percent
 
 QUEUE_P90 = 15.0
@@ -147,7 +147,7 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
                 detail=f"'{step_id}' ({procedure}) by {name(worst.actor)} missed its {minutes(worst.target)} target "
                 f"by up to {minutes(worst.late_by)} (incident {worst.incident})"
                 + (f"; {still} still open and past the target at the end." if still else "."),
-                root_cause=why.text, cause="late_step", actor=worst.actor,
+                root_cause=why.text, cause="late_step", actor=why.actor,
                 capability=_capability(scores, {s.incident for s in group}, procedure, "Operational coordination"),
                 recommendation=why.fix, priority=4,
                 incidents=sorted({s.incident for s in group}), evidence=sorted({*worst.evidence, *why.evidence}))
@@ -199,18 +199,24 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
             strengths.append(Finding(kind="strength", title=f"{channel.channel} reliable",
                                      detail=f"{channel.attempts} attempt(s) on {channel.channel}, none failed.",
                                      evidence=[]))
+    overdue: dict[str, list[Handoff]] = defaultdict(list)
     for chain in scores.handoffs:
         if chain.status == "in_transit" and chain.overdue:
-            improve(chain.in_transit_for or 0.0,
-                    title=f"Handoff overdue at the end: {chain.step} ({chain.incident})",
-                    detail=f"{name(chain.sender)} sent '{chain.step}' to {name(chain.receiver)} at "
-                    f"{clock(scores.start, chain.sent_at)}; it was still travelling on {chain.channel} when the "
-                    f"run stopped, {minutes(chain.in_transit_for)} later (usually at most "
-                    f"{minutes(chain.usual_latency)}). It is in transit, not dropped.",
-                    root_cause=f"slow channel {chain.channel}: still in transit after "
-                    f"{minutes(chain.in_transit_for)}", cause="channel", actor=chain.sender,
-                    capability="Operational communications", priority=3, evidence=chain.evidence,
-                    incidents=[chain.incident], recommendation=advice.slow_channel(chain))
+            overdue[str(chain.channel or "direct")].append(chain)
+    for channel_name, late_chains in overdue.items():
+        chain = max(late_chains, key=lambda h: (h.in_transit_for or 0.0, -h.sent_at))
+        improve(chain.in_transit_for or 0.0,
+                title=f"{len(late_chains)} handoff(s) overdue on {channel_name} at the end",
+                detail=f"{len(late_chains)} handoff(s) were still travelling on {channel_name} when the run stopped, "
+                f"past its usual {minutes(chain.usual_latency)}; the longest, '{chain.step}' from "
+                f"{name(chain.sender)} to {name(chain.receiver)} ({chain.incident}), was sent at "
+                f"{clock(scores.start, chain.sent_at)}, {minutes(chain.in_transit_for)} before. They are in "
+                "transit, not dropped.",
+                root_cause=f"slow channel {channel_name}: still in transit after {minutes(chain.in_transit_for)}",
+                cause="channel", actor=chain.sender, capability="Operational communications", priority=3,
+                evidence=sorted({seq for h in late_chains[:10] for seq in h.evidence}),
+                incidents=sorted({h.incident for h in late_chains}), recommendation=advice.slow_channel(chain))
+    for chain in scores.handoffs:
         if chain.ping_pong:
             improve(1, title=f"Work bounced back to {name(chain.receiver)} ({chain.incident})",
                     detail=f"'{chain.step}' went back from {name(chain.sender)} to {name(chain.receiver)}, "
@@ -246,7 +252,8 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
     explains: dict[int, int] = defaultdict(int)  # id() of a root-cause finding -> weight of the objectives it explains
     for obj in scores.objectives:
         if obj.rating in ("M", "U"):
-            related = _related_cause(obj, causes)
+            related = _on_time_cause(obj, scores, advice, causes) if obj.kind == "on_time" else None
+            related = related or _related_cause(obj, causes)
             if related is not None:
                 explains[id(related)] += 2 if obj.rating == "U" else 1
             improve(0 if obj.value is None else obj.value,
@@ -267,6 +274,25 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
                for _, _, f in sorted(improvements, key=rank)]
     plan = _plan(ordered, names)
     return Analysis(strengths=strengths, improvements=ordered, plan=plan, key=_key(scores, plan))
+
+
+def _on_time_cause(obj: ObjectiveResult, scores: Scores, advice: Advisor,
+                   causes: list[tuple[int, float, Finding]]) -> Finding | None:
+    """For an on-time share: the finding behind most of the late steps it counts (by root cause and actor)."""
+    tally: Counter[tuple[str, str]] = Counter()
+    for step in scores.steps:
+        if step.on_time is False and obj.subject in ("all", step.procedure):
+            why = step_cause(step, advice)
+            tally[(why.kind, why.actor)] += 1
+    for (kind, actor), _ in tally.most_common():
+        for _, _, finding in causes:
+            if finding.actor == actor and (finding.cause == kind or (kind in ("queue", "shift_gap")
+                                                                     and finding.cause in ("queue", "shift_gap"))):
+                return finding
+        for _, _, finding in causes:
+            if finding.actor == actor and finding.cause == "late_step":
+                return finding
+    return None
 
 
 def _related_cause(obj: ObjectiveResult, causes: list[tuple[int, float, Finding]]) -> Finding | None:

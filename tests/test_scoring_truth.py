@@ -205,10 +205,11 @@ def test_a_handoff_travelling_at_the_end_is_in_transit_not_dropped() -> None:
     assert [c.drops for c in scores.channels] == [0]
     analysis = analyse(scores, actor_names(doc.structure), doc.structure)
     titles = [f.title for f in analysis.improvements]
-    assert "Handoff overdue at the end: alert-interior (N2)" in titles
-    assert not [t for t in titles if "never received" in t or "N1" in t]
-    overdue = next(f for f in analysis.improvements if f.title.startswith("Handoff overdue"))
+    assert "1 handoff(s) overdue on secure-mail at the end" in titles
+    assert not [t for t in titles if "never received" in t or "dropped" in t]
+    overdue = next(f for f in analysis.improvements if "overdue" in f.title)
     assert "in transit, not dropped" in overdue.detail and overdue.cause == "channel" and overdue.priority > 1
+    assert overdue.incidents == ["N2"]
 
 
 # -- failed containment -------------------------------------------------------------------------------
@@ -226,3 +227,28 @@ def test_a_failed_containment_draw_is_journalled_and_narrated() -> None:
     assert [(e.t, e.actor, e.step) for e in failed] == [(at("10:20"), "info", "publish")]
     report = build_report(events, doc, "s")
     assert "'publish' did not contain it (it had a 1% chance)." in report.narratives["N1"]
+
+
+# -- fix first --------------------------------------------------------------------------------------
+
+
+def test_fix_first_names_the_queue_behind_the_objective_not_a_flaky_phone() -> None:
+    data = file_of(
+        {"station": {"name": "Station", "staff": 10}, "helpdesk": {"name": "Helpdesk", "staff": 1}},
+        {"repair": {"trigger": {"type": "equipment_failure"}, "steps": [
+            {"id": "repair", "actor": "helpdesk", "via": "phone", "duration": "20m", "target": "45m"}]}},
+        [incident(f"R{n}", "10:00", "equipment_failure", detected_by={"actor": "station"}) for n in range(1, 7)],
+        channels={"phone": {"latency": "1m", "reliability": 0.5, "retries": 1, "fallback": "liaison"},
+                  "liaison": {"latency": "10m"}})
+    data = _objectives(data, {"id": "O1", "capability": "Infrastructure systems",
+                              "measure": {"on_time": "repair"}, "target": 0.9})
+    doc = load(data)
+    scores, _ = _scores(data, seed=3)
+    assert scores.totals.handoff_failures > 0 and scores.totals.drops == 0  # the phone failed, nothing was lost
+    assert next(o for o in scores.objectives if o.id == "O1").rating in ("M", "U")
+    analysis = analyse(scores, actor_names(doc.structure), doc.structure)
+    titles = [f.title for f in analysis.improvements]
+    assert titles.index("Queue at Helpdesk") < titles.index("Handoffs failed on phone")
+    assert analysis.plan[0].actor == "helpdesk"
+    assert analysis.key.first_fix.startswith("Add staff or a surge shift at Helpdesk")
+    assert analysis.improvements[0].priority == 1
