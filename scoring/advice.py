@@ -71,6 +71,10 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
         return Cause("queue", f"queue earlier in {step.procedure}: '{earlier.step}' waited {minutes(earlier.wait)} at "
                      f"{advice.who(earlier.actor)} before {who} could start", [],
                      advice.queue(earlier.actor), earlier.actor)
+    if carrier is not None and (carrier.latency or 0.0) >= before / 2:
+        channel = carrier.channel or DIRECT
+        return Cause("channel", f"slow handoff: '{step.step}' took {minutes(carrier.latency)} to reach {who} on "
+                     f"{channel}", list(carrier.evidence), advice.slow_channel(carrier), carrier.sender)
     left = (step.target or 0.0) - before
     return Cause("upstream", f"delays before the step: it reached {who} {minutes(before)} after "
                  f"{step.procedure} began, " + (f"with {minutes(left)} of its {minutes(step.target)} target left"
@@ -115,7 +119,7 @@ class Advisor:
         return self.names.get(actor, actor)
 
     def slow_channel(self, chain: Handoff) -> str:
-        """A handoff still travelling long after its channel usually delivers."""
+        """A handoff that travelled (or is still travelling) much longer than its channel usually takes."""
         channel = chain.channel or DIRECT
         spec = self.structure.channels.get(channel) if self.structure else None
         if spec is not None and spec.fallback:

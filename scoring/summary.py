@@ -19,6 +19,7 @@ def run_summary(scores: Scores) -> dict[str, Any]:
                 "utilisation": load.utilisation,
                 "queue_wait": {"mean": load.wait_mean, "p90": load.wait_p90, "max": load.wait_max},
                 "max_queue": load.longest_queue,
+                "queued_at_end": load.queued_at_end,
                 "steps": load.steps,
             }
             for load in scores.load
