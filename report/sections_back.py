@@ -14,7 +14,7 @@ from ballotdrill.scoring.text import evidence_rows, hour_label, minutes, percent
 ELEMENTS: dict[str, str] = {
     "queue": "Organisation", "shift_gap": "Organisation", "channel": "Equipment", "drop": "Equipment",
     "late_step": "Planning", "slow_work": "Planning", "deadline": "Planning", "ping_pong": "Planning",
-    "upstream": "Planning", "objective": "Planning", "none": "Planning",
+    "upstream": "Planning", "objective": "Planning", "none": "Planning", "target": "Planning",
 }
 """The HSEEP capability element (planning, organisation, equipment, training, exercises) a plan item works on,
 from the cause of its finding: staff and shifts are organisation, channels equipment, procedures planning."""
@@ -45,7 +45,8 @@ def handoffs_section(report: Report, ctx: Context) -> Section:
     background = {i.incident for i in s.incidents if i.background}
     blocks: list[Block] = [
         Para(text=f"{hs.total} handoff(s): {hs.received} received, {hs.failed_attempts} failed attempt(s), "
-             f"{hs.reroutes} reroute(s), {hs.ping_pongs} ping-pong(s), {hs.drops} dropped or lost, {hs.unstaffed} into "
+             f"{hs.reroutes} reroute(s), {hs.ping_pongs} ping-pong(s), {hs.drops} dropped, "
+             f"{hs.in_transit} still in transit, {hs.unstaffed} into "
              f"an actor with nobody on duty; mean latency {minutes(hs.mean_latency)}."),
         Chart(name="handoffs")]
     links = handoff_links(s)

@@ -120,8 +120,10 @@ def _handoffs(told: _Told, handoffs: Sequence[Handoff]) -> None:
         if h.status == "dropped":
             told.say(h.sent_at, f"{route} failed {_times(h.failures)} from {told.at(h.sent_at)} and was dropped: "
                      "no channel was left.")
-        elif h.status == "lost":
-            told.say(h.sent_at, f"{route}, sent at {told.at(h.sent_at)}, had not arrived when the run ended.")
+        elif h.status == "in_transit":
+            late = f", longer than the {minutes(h.usual_latency)} it usually takes" if h.overdue else ""
+            told.say(h.sent_at, f"{route}, sent at {told.at(h.sent_at)}, was still in transit when the run "
+                     f"ended{late}.")
         elif h.failures:
             via = ("on a retry" if h.channel == h.first_channel
                    else f"via {h.channel or 'a direct handover'}")

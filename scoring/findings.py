@@ -231,8 +231,8 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
     worked = {s.incident for s in scores.steps} | {h.incident for h in scores.handoffs}
     unanswered: dict[str, list[IncidentTimes]] = defaultdict(list)
     for inc in scores.incidents:
-        if inc.to_detect is not None and inc.incident not in worked and inc.contained_how != "ended" \
-                and (inc.severity >= 2 or inc.incident in harmed):
+        if inc.to_detect is not None and inc.to_resolve is None and inc.incident not in worked \
+                and inc.contained_how != "ended" and (inc.severity >= 2 or inc.incident in harmed):
             unanswered[inc.type].append(inc)
     for kind, incs in unanswered.items():
         first, ids = incs[0], [i.incident for i in incs]
