@@ -36,7 +36,7 @@ def test_every_library_scenario_reports(name: str) -> None:
     html = render_html(report)
     assert "<script" not in html.lower() and html.count("<svg") == 3
     assert len(report.scores.objectives) == len(DOC.scenarios[name].objectives)
-    assert {o.rating for o in report.scores.objectives} <= {"P", "S", "M", "U"}
+    assert {o.rating for o in report.scores.objectives} <= {"P", "S", "M", "U", "NE"}
     assert list(report.narratives) == list(report.moments) == report.scripted
     assert {e.id for e in report.inject_log} == set(DOC.scenarios[name].inject_ids())
     assert render_markdown(report).startswith("# After-action report")

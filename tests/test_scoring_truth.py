@@ -227,6 +227,9 @@ def test_a_failed_containment_draw_is_journalled_and_narrated() -> None:
     assert [(e.t, e.actor, e.step) for e in failed] == [(at("10:20"), "info", "publish")]
     report = build_report(events, doc, "s")
     assert "'publish' did not contain it (it had a 1% chance)." in report.narratives["N1"]
+    moments = report.moments["N1"]
+    assert "Information cell completed 'publish' at 10:20, but it did not contain it (a 1% chance)." in moments
+    assert moments[-1].endswith("'publish' completed but did not contain it, and nothing else could.")
 
 
 # -- fix first --------------------------------------------------------------------------------------
