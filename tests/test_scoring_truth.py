@@ -228,8 +228,9 @@ def test_a_failed_containment_draw_is_journalled_and_narrated() -> None:
     report = build_report(events, doc, "s")
     assert "'publish' did not contain it (it had a 1% chance)." in report.narratives["N1"]
     moments = report.moments["N1"]
-    assert "Information cell completed 'publish' at 10:20, but it did not contain it (a 1% chance)." in moments
-    assert moments[-1].endswith("'publish' completed but did not contain it, and nothing else could.")
+    assert "At 10:20 'publish' by Information cell did not contain it (its containment effect had a 1% chance " \
+        "and failed)." in moments
+    assert moments[-1].endswith("its containment attempt failed.")
 
 
 # -- fix first --------------------------------------------------------------------------------------
