@@ -15,7 +15,7 @@ def staff_at(actor: Actor, clock: float) -> int:
     minute = clock % 1440
     for shift in actor.shifts:
         start, length = shift.window
-        if (minute - start) % 1440 < length:
+        if (minute - start) % 1440 < length and (shift.days is None or shift.on(int((clock - start) // 1440))):
             return shift.staff
     return actor.staff
 

@@ -6,19 +6,27 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from ballotdrill.scenarios.distributions import ZERO, Distribution
 from ballotdrill.scenarios.suggest import did_you_mean
-from ballotdrill.scenarios.timefmt import format_clock, parse_clock
-from ballotdrill.scenarios.types import Duration, Level, Model, Name, Severity
+from ballotdrill.scenarios.timefmt import format_clock, format_day, parse_clock
+from ballotdrill.scenarios.types import Day, Duration, Level, Model, Name, Severity
 
 END = "end"
 """The ``next`` of a step that ends its procedure."""
 
 
 class Shift(Model):
-    """A daily period (``HH:MM`` to ``HH:MM``, crossing midnight if ``to`` <= ``from``) with its own staff."""
+    """A period of the day (``HH:MM`` to ``HH:MM``, crossing midnight if ``to`` <= ``from``) with its own staff.
+
+    It applies every day, or only on the ``days`` named (the day it starts on, for one crossing midnight).
+    """
 
     start: str = Field(alias="from")
     end: str = Field(alias="to")
     staff: int = Field(ge=0)
+    days: list[Day] | None = Field(default=None, min_length=1)
+
+    def on(self, day: int) -> bool:
+        """Whether the shift starting on ``day`` (days after D) applies."""
+        return self.days is None or day in self.days
 
     @model_validator(mode="after")
     def _times_of_day(self) -> Shift:
@@ -34,6 +42,24 @@ class Shift(Model):
         start, end = parse_clock(self.start) % 1440, parse_clock(self.end) % 1440
         length = (end - start) % 1440 or 1440.0
         return start, length
+
+
+def _common_day(a: Shift, a_start: float, a_len: float, b: Shift, b_start: float, b_len: float) -> str | None:
+    """Where two shifts overlap: ``""`` (every day), the first day both hold (``D-1``), or None."""
+    if a.days is None and b.days is None:
+        # On a 24-hour circle: does either start fall inside the other?
+        return "" if (b_start - a_start) % 1440 < a_len or (a_start - b_start) % 1440 < b_len else None
+    named = sorted({*(a.days or ()), *(b.days or ())})
+    for day in range(named[0] - 1, named[-1] + 2):
+        for a_day in (day - 1, day, day + 1):
+            if not a.on(a_day):
+                continue
+            a0 = a_day * 1440 + a_start
+            for b_day in (day - 1, day, day + 1):
+                b0 = b_day * 1440 + b_start
+                if b.on(b_day) and a0 < b0 + b_len and b0 < a0 + a_len:
+                    return format_day(max(a_day, b_day))
+    return None
 
 
 class Actor(Model):
@@ -54,11 +80,12 @@ class Actor(Model):
         for j, (b_start, b_len) in enumerate(windows):
             for i in range(j):
                 a_start, a_len = windows[i]
-                # On a 24-hour circle: does either start fall inside the other?
-                if (b_start - a_start) % 1440 < a_len or (a_start - b_start) % 1440 < b_len:
+                day = _common_day(self.shifts[i], a_start, a_len, self.shifts[j], b_start, b_len)
+                if day is not None:
+                    on = "" if day == "" else f" on {day}"
                     found.append((j, f"shifts {i + 1} ({format_clock(a_start)}-{format_clock(a_start + a_len)}) "
-                                     f"and {j + 1} ({format_clock(b_start)}-{format_clock(b_start + b_len)}) overlap; "
-                                     "give each period of the day one shift"))
+                                     f"and {j + 1} ({format_clock(b_start)}-{format_clock(b_start + b_len)}) "
+                                     f"overlap{on}; give each period of the day one shift"))
                     break
         return found
 

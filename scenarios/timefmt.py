@@ -13,6 +13,7 @@ from decimal import Decimal
 _UNIT_MINUTES = {"s": 1 / 60, "m": 1.0, "h": 60.0, "d": 1440.0}
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([smhd])")
 _DURATION = re.compile(r"^(?:\d+(?:\.\d+)?\s*[smhd]\s*)+$")
+_DAY = re.compile(r"^D\s*(?:([+-])\s*(\d{1,3}))?$")
 _CLOCK = re.compile(r"^(?:D\s*(?:([+-])\s*(\d{1,3}))?\s+)?(\d{1,2}):(\d{2})$")
 
 DURATION_HINT = "write a number and a unit, e.g. 90s, 15m, 2h, 3d or 1h30m"
@@ -62,6 +63,23 @@ def parse_clock(text: object) -> float:
         raise ValueError(f"invalid clock time {text!r} (hours 00-23, minutes 00-59; 24:00 ends a day)")
     offset = int(days or 0) * (-1 if sign == "-" else 1)
     return offset * 1440.0 + hour * 60.0 + minute
+
+
+DAY_HINT = "write D for election day, D-7 or D+1 for the days around it"
+
+
+def parse_day(text: object) -> int:
+    """Days after election day for ``D``, ``D-7`` or ``D+1`` (negative before it)."""
+    match = _DAY.match(text.strip()) if isinstance(text, str) else None
+    if not match:
+        raise ValueError(f"invalid day {text!r} ({DAY_HINT})")
+    sign, days = match.groups()
+    return int(days or 0) * (-1 if sign == "-" else 1)
+
+
+def format_day(day: int) -> str:
+    """``D``, ``D-7``, ``D+1``."""
+    return "D" if day == 0 else f"D{day:+d}"
 
 
 def format_clock(minutes: float) -> str:

@@ -16,7 +16,14 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from ballotdrill.scenarios.suggest import did_you_mean
-from ballotdrill.scenarios.timefmt import format_clock, format_duration, parse_clock, parse_duration
+from ballotdrill.scenarios.timefmt import (
+    format_clock,
+    format_day,
+    format_duration,
+    parse_clock,
+    parse_day,
+    parse_duration,
+)
 
 NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
 
@@ -40,6 +47,15 @@ ClockTime = Annotated[
                     "description": "HH:MM on election day, or D-2 18:00 / D+1 09:00"}),
 ]
 """A time in minutes since 00:00 on election day."""
+
+Day = Annotated[
+    int,
+    BeforeValidator(parse_day),
+    PlainSerializer(format_day, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": r"^D\s*([+-]\s*\d{1,3})?$",
+                    "description": "a day: D (election day), D-7, D+1"}),
+]
+"""A day as days after election day (``D-7`` is -7)."""
 
 Level = Literal["municipal", "provincial", "federal"]
 LEVELS: tuple[str, ...] = ("municipal", "provincial", "federal")

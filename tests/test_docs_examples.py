@@ -111,6 +111,13 @@ def test_the_examples_show_what_their_readme_says(tmp_path: Path) -> None:
                                       str(tmp_path / "on-call"), "--set", "structure.actors.municipal-office.staff=1"])
     assert json.loads(on_call.stdout)["objectives"]["O1"]["rating"] == "P"
 
+    by_day = summary_of(EXAMPLES / "shifts-by-day.yaml", tmp_path / "by-day")
+    late = {i for i, times in by_day["incidents"].items() if times["resolve"] > 30}
+    assert late and all(i.startswith("C1-") for i in late)
+    always = runner.invoke(cli.app, ["run", "--file", str(EXAMPLES / "shifts-by-day.yaml"), "--json", "--out",
+                                     str(tmp_path / "always"), "--set", "structure.actors.helpdesk.staff=5"])
+    assert json.loads(always.stdout)["totals"]["on_time"] == 1.0
+
 
 # --- (3) the documented commands still parse ------------------------------------------------------------------------
 
