@@ -1,4 +1,12 @@
-"""Background arrivals: an inject's incident repeated every so often within a window."""
+"""Background arrivals: an inject's incident repeated every so often within a window.
+
+Gaps are drawn from the inject's own stream. With a ``profile`` or a scenario ``background_factor``
+the gaps are laid on *operational time*, which runs ``factor`` times as fast as the clock
+(the scenario's factor times the profile's factor for that time of day): a gap of ``g``
+ends where the factor integrated from the last arrival reaches ``g``. For exponential gaps
+this is exactly a Poisson process of rate ``factor / mean``; for any gap distribution the
+same draws are used whatever the factor (common random numbers), only placed differently.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +19,45 @@ import simpy
 from ballotdrill.scenarios.scenario import Inject
 
 
+class RateProfile:
+    """The arrival rate's factor over the run: ``scale`` times the profile's factor at each time of day."""
+
+    def __init__(self, inject: Inject, scale: float, clock0: float) -> None:
+        self.scale = scale
+        self.clock0 = clock0
+        self.periods = [(*p.window, p.factor) for p in inject.profile or []]
+
+    def piece(self, clock: float) -> tuple[float, float]:
+        """The factor at ``clock`` (minutes since 00:00 on D) and the clock time where it next changes."""
+        factor, edge = 1.0, float("inf")
+        day = clock // 1440
+        for start, length, value in self.periods:
+            for d in (day - 1, day, day + 1):
+                begin = d * 1440 + start
+                if begin <= clock < begin + length:
+                    factor = value
+                for boundary in (begin, begin + length):
+                    if clock < boundary < edge:
+                        edge = boundary
+        return self.scale * factor, edge
+
+    def advance(self, t: float, gap: float, stop: float) -> float | None:
+        """The run time where ``gap`` of operational time after ``t`` ends, or None if not before ``stop``.
+
+        Walks in clock time, so each piece starts exactly on the edge where the last one ended.
+        """
+        clock, last = self.clock0 + t, self.clock0 + stop
+        while clock < last:
+            factor, until = self.piece(clock)
+            if factor > 0:
+                end = clock + gap / factor
+                if end <= until:
+                    return end - self.clock0
+                gap -= (until - clock) * factor
+            clock = until
+        return None
+
+
 class Arrivals:
     """One ``every:`` inject: the next arrival after a gap drawn from its own stream, until ``to`` or ``limit``.
 
@@ -19,8 +66,9 @@ class Arrivals:
     """
 
     def __init__(self, env: simpy.Environment, inject: Inject, rng: random.Random, start: float, stop: float,
-                 arrive: Callable[[int], None], rate: float = 1.0) -> None:
-        """``rate``: the scenario's ``background_factor``; each gap is divided by it (1: as drawn)."""
+                 arrive: Callable[[int], None], rate: float = 1.0, profile: RateProfile | None = None) -> None:
+        """``rate``: the scenario's ``background_factor``, each gap divided by it (1: as drawn); ``profile``: the
+        inject's rate over the day (with ``rate`` in it), None without one."""
         assert inject.every is not None
         self.env = env
         self.every = inject.every
@@ -29,13 +77,17 @@ class Arrivals:
         self.stop = stop
         self.arrive = arrive
         self.rate = rate
+        self.profile = profile
         self.count = 0
         self._next(start)
 
     def _next(self, t: float) -> None:
         gap = self.every.sample(self.rng)
-        at = t + (gap if self.rate == 1.0 else gap / self.rate)
-        if at < self.stop and (self.limit is None or self.count < self.limit):
+        if self.profile is None:
+            at: float | None = t + (gap if self.rate == 1.0 else gap / self.rate)
+        else:
+            at = self.profile.advance(t, gap, self.stop)
+        if at is not None and at < self.stop and (self.limit is None or self.count < self.limit):
             self.env.timeout(at - self.env.now).callbacks.append(self._fire)
 
     def _fire(self, _event: Any) -> None:

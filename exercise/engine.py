@@ -11,7 +11,7 @@ from typing import Any, cast
 
 import simpy
 
-from ballotdrill.exercise.arrivals import Arrivals
+from ballotdrill.exercise.arrivals import Arrivals, RateProfile
 from ballotdrill.exercise.decisions import Answer, DecisionProvider, DecisionRequest, DefaultDecisions
 from ballotdrill.exercise.desk import Desk, staff_changes
 from ballotdrill.exercise.incidents import IncidentState, condition_before_start
@@ -82,9 +82,9 @@ class Exercise:
         if until is None:
             until = self.horizon
         self._started = True
-        self.journal.record(0.0, Kind.RUN_STARTED, data={
-            "scenario": self.name, "seed": self.seed, "start": self.clock0, "end": self.horizon, "until": until,
-            "polls": list(self.polls)})
+        started = {"scenario": self.name, "seed": self.seed, "start": self.clock0, "end": self.horizon, "until": until,
+                   "polls": list(self.polls)}
+        self.journal.record(0.0, Kind.RUN_STARTED, data=started)
         for name, actor in self.structure.actors.items():
             changes = staff_changes(actor, self.clock0, self.horizon)
             self.desks[name].set_staff(changes[0][1])
@@ -137,9 +137,11 @@ class Exercise:
         prefix = spec.id or inject_id
         start = (inject.start if inject.start is not None else self.scenario.start) - self.clock0
         stop = (inject.end if inject.end is not None else self.scenario.end) - self.clock0
+        factor = self.scenario.background_factor
+        profile = RateProfile(inject, factor, self.clock0) if inject.profile else None
         Arrivals(self.env, inject, self.streams.get(f"arrivals/{inject_id}"), start, stop,
                  lambda n: self._start_incident(f"{prefix}-{n}", spec, inject_id, inject),
-                 rate=self.scenario.background_factor)
+                 rate=factor, profile=profile)
 
     def _timed(self, inject_id: str, inject: Inject) -> None:
         if inject.when is not None:

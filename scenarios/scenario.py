@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal, cast
+from typing import Annotated, ClassVar, Literal, cast
 
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 
 from ballotdrill.scenarios.distributions import ZERO, Distribution
 from ballotdrill.scenarios.measures import LOWER_IS_BETTER, Interval, MeasureKind, parse_interval
-from ballotdrill.scenarios.structure import Structure
+from ballotdrill.scenarios.structure import Period, Structure, overlapping
 from ballotdrill.scenarios.timefmt import format_clock, format_duration, parse_duration
 from ballotdrill.scenarios.types import ClockTime, Duration, Level, Model, Name, Severity
 
@@ -50,6 +50,13 @@ class Incident(Model):
     stations: int = Field(default=0, ge=0)
     throughput: float = Field(default=0.0, ge=0.0, le=1.0)
     """Share of a disrupted station's normal throughput still served (0: closed; 0.9: a minor disruption)."""
+
+
+class RatePeriod(Period):
+    """A period of the day in which a background inject arrives ``factor`` times as often (0: not at all)."""
+
+    noun: ClassVar[str] = "profile period"
+    factor: float = Field(ge=0.0)
 
 
 class Detection(Model):
@@ -104,6 +111,7 @@ class Inject(Model):
     start: ClockTime | None = Field(default=None, alias="from")
     end: ClockTime | None = Field(default=None, alias="to")
     limit: int | None = Field(default=None, ge=1)
+    profile: list[RatePeriod] | None = Field(default=None, min_length=1)
     when: Condition | None = None
     incident: Incident | None = None
     message: Message | None = None
@@ -130,8 +138,12 @@ class Inject(Model):
                                  "so time would never advance; make the gap at least 1s or give a 'limit'")
         elif self.at is None and self.when is None:
             raise ValueError("an inject needs 'at' (a time), 'every' (a distribution) or 'when' (a condition)")
-        elif self.start is not None or self.end is not None or self.limit is not None:
-            raise ValueError("'from', 'to' and 'limit' go with 'every'")
+        elif self.start is not None or self.end is not None or self.limit is not None or self.profile is not None:
+            raise ValueError("'from', 'to', 'limit' and 'profile' go with 'every'")
+        pair = overlapping([p.window for p in self.profile or []])
+        if pair is not None:
+            raise ValueError(
+                f"profile periods {pair[0] + 1} and {pair[1] + 1} overlap; give each time of day one factor")
         if self.detected_by is not None and self.incident is None:
             raise ValueError("'detected_by' goes with an 'incident'")
         return self
@@ -275,6 +287,20 @@ class Scenario(Model):
         if self.polls is None:
             return DEFAULT_POLLS_OPEN, DEFAULT_POLLS_CLOSE
         return self.polls.open, self.polls.close
+
+    @model_validator(mode="after")
+    def _background_time_advances(self) -> Scenario:
+        for inject_id, inj in zip(self.inject_ids(), self.injects, strict=True):
+            if inj.every is None or inj.limit is not None:
+                continue
+            peak = self.background_factor * max([1.0, *(p.factor for p in inj.profile or [])])
+            if peak > 0 and inj.every.mean / peak < MIN_GAP:
+                raise ValueError(
+                    f"background inject '{inject_id}' would arrive on average every "
+                    f"{inj.every.mean / peak * 60:.2g}s at its peak (its mean gap over background_factor "
+                    f"{self.background_factor:g} and its profile's largest factor), so time would never advance; "
+                    "lower the factors or give a 'limit'")
+        return self
 
     @field_validator("end")
     @classmethod

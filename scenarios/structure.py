@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from ballotdrill.scenarios.distributions import ZERO, Distribution
@@ -13,14 +15,46 @@ END = "end"
 """The ``next`` of a step that ends its procedure."""
 
 
-class Shift(Model):
-    """A period of the day (``HH:MM`` to ``HH:MM``, crossing midnight if ``to`` <= ``from``) with its own staff.
+class Period(Model):
+    """A period of the day, ``HH:MM`` to ``HH:MM`` (crossing midnight if ``to`` <= ``from``)."""
+
+    noun: ClassVar[str] = "period"
+    start: str = Field(alias="from")
+    end: str = Field(alias="to")
+
+    @model_validator(mode="after")
+    def _times_of_day(self) -> Period:
+        for key, text in (("from", self.start), ("to", self.end)):
+            minutes = parse_clock(text)
+            if not 0 <= minutes <= 1440:
+                raise ValueError(f"{self.noun} '{key}' must be a time of day HH:MM (got {text!r})")
+        return self
+
+    @property
+    def window(self) -> tuple[float, float]:
+        """Minutes of the day when the period starts and how long it lasts."""
+        start, end = parse_clock(self.start) % 1440, parse_clock(self.end) % 1440
+        length = (end - start) % 1440 or 1440.0
+        return start, length
+
+
+def overlapping(windows: list[tuple[float, float]]) -> tuple[int, int] | None:
+    """The first pair of periods (indexes) that overlap on the 24-hour circle, or None."""
+    for i, (a_start, a_len) in enumerate(windows):
+        for j in range(i + 1, len(windows)):
+            b_start, b_len = windows[j]
+            if (b_start - a_start) % 1440 < a_len or (a_start - b_start) % 1440 < b_len:
+                return i, j
+    return None
+
+
+class Shift(Period):
+    """A period of the day with its own staff.
 
     It applies every day, or only on the ``days`` named (the day it starts on, for one crossing midnight).
     """
 
-    start: str = Field(alias="from")
-    end: str = Field(alias="to")
+    noun: ClassVar[str] = "shift"
     staff: int = Field(ge=0)
     days: list[Day] | None = Field(default=None, min_length=1)
 
@@ -28,27 +62,11 @@ class Shift(Model):
         """Whether the shift starting on ``day`` (days after D) applies."""
         return self.days is None or day in self.days
 
-    @model_validator(mode="after")
-    def _times_of_day(self) -> Shift:
-        for key, text in (("from", self.start), ("to", self.end)):
-            minutes = parse_clock(text)
-            if not 0 <= minutes <= 1440:
-                raise ValueError(f"shift '{key}' must be a time of day HH:MM (got {text!r})")
-        return self
-
-    @property
-    def window(self) -> tuple[float, float]:
-        """Minutes of the day when the shift starts and how long it lasts."""
-        start, end = parse_clock(self.start) % 1440, parse_clock(self.end) % 1440
-        length = (end - start) % 1440 or 1440.0
-        return start, length
-
 
 def _common_day(a: Shift, a_start: float, a_len: float, b: Shift, b_start: float, b_len: float) -> str | None:
     """Where two shifts overlap: ``""`` (every day), the first day both hold (``D-1``), or None."""
     if a.days is None and b.days is None:
-        # On a 24-hour circle: does either start fall inside the other?
-        return "" if (b_start - a_start) % 1440 < a_len or (a_start - b_start) % 1440 < b_len else None
+        return "" if overlapping([(a_start, a_len), (b_start, b_len)]) else None
     named = sorted({*(a.days or ()), *(b.days or ())})
     for day in range(named[0] - 1, named[-1] + 2):
         for a_day in (day - 1, day, day + 1):

@@ -118,6 +118,14 @@ def test_the_examples_show_what_their_readme_says(tmp_path: Path) -> None:
                                      str(tmp_path / "always"), "--set", "structure.actors.helpdesk.staff=5"])
     assert json.loads(always.stdout)["totals"]["on_time"] == 1.0
 
+    rush = summary_of(EXAMPLES / "rush-hours.yaml", tmp_path / "rush")
+    doubled = runner.invoke(cli.app, ["run", "--file", str(EXAMPLES / "rush-hours.yaml"), "--json", "--out",
+                                      str(tmp_path / "doubled"), "--set", "scenarios.polling-day.background_factor=2"])
+    heavy = json.loads(doubled.stdout)
+    assert 0.7 <= rush["totals"]["on_time"] < 0.8
+    assert heavy["totals"]["incidents"] > 1.8 * rush["totals"]["incidents"]
+    assert heavy["actors"]["helpdesk"]["utilisation"] > 0.95 and heavy["totals"]["on_time"] < 0.5
+
 
 # --- (3) the documented commands still parse ------------------------------------------------------------------------
 
