@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ballotdrill.journal import Journal, Kind
-from ballotdrill.scenarios.structure import Actor
+from ballotdrill.scenarios.structure import Actor, Structure
 
 
 def staff_at(actor: Actor, clock: float) -> int:
@@ -45,9 +45,10 @@ class Desk:
     Work is not pre-empted when a shift ends: it finishes, and nothing new starts
     until the number busy is below the new staff. Work that cannot start at once
     is journalled as ``step_queued`` with the queue length and the staff on duty.
+    A post is a desk of one that follows no shift (:meth:`open_post`).
     """
 
-    __slots__ = ("_tick", "busy", "journal", "name", "now", "on_start", "on_wait", "queue", "staff")
+    __slots__ = ("_tick", "busy", "journal", "name", "now", "on_start", "on_wait", "queue", "running", "staff")
 
     def __init__(self, name: str, journal: Journal, now: Callable[[], float],
                  on_start: Callable[[Any], None], on_wait: Callable[[Any, int, int], None]) -> None:
@@ -59,24 +60,33 @@ class Desk:
         """Called with (item, items waiting, staff on duty) when work cannot start at once."""
         self.staff = 0
         self.busy = 0
+        """Staff busy (a step may occupy several: ``item.need``)."""
+        self.running = 0
+        """Work items in progress."""
         self.queue: list[tuple[int, int, Any]] = []
         self._tick = 0
 
     def submit(self, item: Any, severity: int) -> None:
-        """Start ``item`` (``on_start(item)``) now if staff is free, else queue it, most severe first."""
-        if self.busy < self.staff and not self.queue:
-            self.busy += 1
+        """Start ``item`` (``on_start(item)``) if its ``need`` of staff is free, else queue it, most severe first."""
+        if self.busy + item.need <= self.staff and not self.queue:
+            self.busy += item.need
+            self.running += 1
             self.on_start(item)
             return
         self.on_wait(item, len(self.queue) + 1, self.staff)
         heapq.heappush(self.queue, (-severity, self._tick, item))
         self._tick += 1
 
-    def release(self) -> None:
-        """One member of staff is free again."""
-        self.busy -= 1
+    def release(self, need: int) -> None:
+        """A work item that occupied ``need`` staff is done."""
+        self.busy -= need
+        self.running -= 1
         if self.queue:
             self._dispatch()
+
+    def open_post(self) -> None:
+        """Make this desk one of an actor's posts: one person, always there, no ``staff_changed`` rows."""
+        self.staff = 1
 
     def set_staff(self, staff: int) -> None:
         """A shift boundary: ``staff`` are on duty from now."""
@@ -85,7 +95,22 @@ class Desk:
         self._dispatch()
 
     def _dispatch(self) -> None:
-        while self.queue and self.busy < self.staff:
-            item = heapq.heappop(self.queue)[2]
-            self.busy += 1
+        """Start queued work in order while the first item's need fits (a whole-cell meeting holds the line)."""
+        queue = self.queue
+        while queue and self.busy + queue[0][2].need <= self.staff:
+            item = heapq.heappop(queue)[2]
+            self.busy += item.need
+            self.running += 1
             self.on_start(item)
+
+
+def open_desks(structure: Structure, journal: Journal, now: Callable[[], float], on_start: Callable[[Any], None],
+               on_wait: Callable[[Any, int, int], None]) -> dict[str, Desk]:
+    """A desk per actor (by its name) and per post (``actor/post``); posts are open from the start."""
+    desks = {}
+    for name, actor in structure.actors.items():
+        desks[name] = Desk(name, journal, now, on_start, on_wait)
+        for post in actor.posts:
+            desk = desks[f"{name}/{post}"] = Desk(f"{name}/{post}", journal, now, on_start, on_wait)
+            desk.open_post()
+    return desks

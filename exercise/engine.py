@@ -13,7 +13,7 @@ import simpy
 
 from ballotdrill.exercise.arrivals import Arrivals, RateProfile
 from ballotdrill.exercise.decisions import Answer, DecisionProvider, DecisionRequest, DefaultDecisions
-from ballotdrill.exercise.desk import Desk, staff_changes
+from ballotdrill.exercise.desk import open_desks, staff_changes
 from ballotdrill.exercise.incidents import IncidentState, condition_before_start
 from ballotdrill.exercise.streams import Streams
 from ballotdrill.exercise.work import END_INDEX, Handoff, Plan, ProcedureRun, WorkItem, incident_data
@@ -48,8 +48,7 @@ class Exercise:
         self.polls = (opened - self.clock0, closed - self.clock0)
         """Simulation minutes when the polls open and close."""
         self.incidents: dict[str, IncidentState] = {}
-        self.desks = {name: Desk(name, journal, self._now, self._start_step, self._queued)
-                      for name in self.structure.actors}
+        self.desks = open_desks(self.structure, journal, self._now, self._start_step, self._queued)
         self.in_transit = 0
         self.pending: dict[str, tuple[simpy.Event, WorkItem, DecisionRequest]] = {}
         self._watchers: dict[str, list[tuple[str, Inject]]] = {}
@@ -123,7 +122,7 @@ class Exercise:
         self._finished = True
         now = self.env.now
         open_incidents = [i.id for i in self.incidents.values() if i.resolved_at is None]
-        open_steps = sum(len(d.queue) + d.busy for d in self.desks.values()) + self.in_transit
+        open_steps = sum(len(d.queue) + d.running for d in self.desks.values()) + self.in_transit
         harm = {i: h for i in open_incidents if (h := self.incidents[i].harm(now))}
         self.journal.record(now, Kind.RUN_ENDED, data={
             "open_incidents": open_incidents, "open_steps": open_steps, "harm": harm})
@@ -317,19 +316,23 @@ class Exercise:
         self._send(handoff)
 
     def _enqueue(self, run: ProcedureRun, index: int) -> None:
-        self.desks[run.plan.steps[index].actor].submit(WorkItem(run, index, self.env.now), run.incident.spec.severity)
+        self.desks[run.plan.desks[index]].submit(WorkItem(run, index, self.env.now), run.incident.spec.severity)
 
     def _queued(self, item: WorkItem, waiting: int, on_duty: int) -> None:
         step = item.step
+        crew = item.run.plan.crews[item.index]
         self.journal.record(self.env.now, Kind.STEP_QUEUED, item.run.incident.id, step.actor, step.id,
-                            events.step_queued(on_duty=on_duty, procedure=item.run.name, queue=waiting))
+                            events.step_queued(on_duty=on_duty, procedure=item.run.name, queue=waiting) if crew is None
+                            else {"on_duty": on_duty, "procedure": item.run.name, "queue": waiting, **crew})
 
     def _start_step(self, item: WorkItem) -> None:
         env = self.env
         now = env.now
         step = item.step
+        crew = item.run.plan.crews[item.index]
         self._row((now, _STEP_STARTED, item.run.incident.id, step.actor, step.id,
-                   events.step_started(procedure=item.run.name, wait=now - item.queued_at)))
+                   events.step_started(procedure=item.run.name, wait=now - item.queued_at) if crew is None
+                   else {"procedure": item.run.name, "wait": now - item.queued_at, **crew}))
         item.wake(env, step.duration.sample(self._duration_streams[step.actor]), self._complete)
 
     def _complete(self, item: WorkItem) -> None:
@@ -348,7 +351,7 @@ class Exercise:
         self._row((now, _STEP_COMPLETED, state.id, step.actor, step.id,
                    {"procedure": run.name, "elapsed": elapsed, **extra} if extra
                    else events.step_completed(elapsed=elapsed, procedure=run.name)))
-        self.desks[step.actor].release()
+        self.desks[run.plan.desks[item.index]].release(item.need)
         if step.escalate is not None:
             self._escalate(state, step.escalate, step.actor)
         effect = step.effect

@@ -40,13 +40,25 @@ def completion_extra(step: Step) -> dict[str, Any]:
     return extra
 
 
+def desk_of(step: Step) -> str:
+    """The desk that serves ``step``: its actor's, or its post's (``actor/post``)."""
+    return step.actor if step.post is None else f"{step.actor}/{step.post}"
+
+
+def crew_of(step: Step) -> dict[str, Any] | None:
+    """The fields a step adds to its ``step_queued`` and ``step_started`` rows: its post, or the staff it takes."""
+    if step.post is not None:
+        return {"post": step.post}
+    return {"staff": step.staff} if step.staff != 1 else None
+
+
 END_INDEX = -1
 
 
 class Plan:
     """A procedure prepared for running: each step's successor index and completion fields."""
 
-    __slots__ = ("contains", "extras", "index_of", "name", "next_index", "steps")
+    __slots__ = ("contains", "crews", "desks", "extras", "index_of", "name", "next_index", "steps")
 
     def __init__(self, name: str, proc: Procedure) -> None:
         self.name = name
@@ -54,6 +66,10 @@ class Plan:
         self.index_of = {s.id: i for i, s in enumerate(proc.steps)}
         self.next_index = [self.index(proc.successors(i)[0]) for i in range(len(proc.steps))]
         self.extras = [completion_extra(s) for s in proc.steps]
+        self.desks = [desk_of(s) for s in proc.steps]
+        """The desk serving each step: its actor, or ``actor/post``."""
+        self.crews = [crew_of(s) for s in proc.steps]
+        """Each step's ``post``/``staff`` fields for its queued and started rows, or None (one of the staff)."""
         self.contains = any(s.effect is not None for s in proc.steps)
         """Whether a step can contain the incident (otherwise completing the procedure does)."""
 
@@ -94,6 +110,7 @@ class WorkItem(Wakeup):
         self.run = run
         self.index = index
         self.step: Step = run.plan.steps[index]
+        self.need = self.step.staff
         self.queued_at = t
 
 

@@ -34,6 +34,7 @@ from ballotdrill.journal.events import (
     RunStarted,
     StaffChanged,
     StepCompleted,
+    StepCrew,
     StepQueued,
     StepStarted,
     StepTargets,
@@ -58,6 +59,6 @@ __all__ = [
     "HandoffSent",
     "IncidentStarted", "InjectDelivered", "Journal", "JournalError", "Kind", "MemorySink", "Paused",
     "ProcedureEnded", "ProcedureStarted", "Resumed", "Row", "RunEnded", "RunStarted", "Sink", "SqliteSink",
-    "StaffChanged", "StepCompleted", "StepQueued", "StepStarted", "StepTargets", "canonical_json", "encode_data",
-    "read_events", "read_meta", "unpack",
+    "StaffChanged", "StepCompleted", "StepCrew", "StepQueued", "StepStarted", "StepTargets", "canonical_json",
+    "encode_data", "read_events", "read_meta", "unpack",
 ]

@@ -174,6 +174,15 @@ class IncidentStarted(NamedTuple):
     """A disinformation wave's ``initial``, ``doubling``, ``cap``."""
 
 
+class StepCrew(NamedTuple):
+    """Optional fields of ``step_queued`` and ``step_started``: who does the step, when not one of its actor's staff."""
+
+    post: str | None = None
+    """The actor's post that does the step (a bottleneck of one)."""
+    staff: int | None = None
+    """Staff of the actor the step occupies at once, when more than one."""
+
+
 class StepTargets(NamedTuple):
     """The optional fields of ``step_completed``: a step's target and legal deadline (minutes)."""
 
@@ -302,13 +311,23 @@ RECORDS: dict[type[tuple[Any, ...]], Kind] = {
 }
 """Every record and the kind whose fields it reads (``detected`` and ``resolved`` have none)."""
 
+SHARED: dict[type[tuple[Any, ...]], tuple[Kind, ...]] = {StepCrew: (Kind.STEP_QUEUED, Kind.STEP_STARTED)}
+"""Records of optional fields that several kinds carry."""
+
+_KINDS_OF = {**{record: (kind,) for record, kind in RECORDS.items()}, **SHARED}
+
+
+def records_of(kind: str) -> list[type[tuple[Any, ...]]]:
+    """The records that read ``kind``'s fields."""
+    return [record for record, kinds in _KINDS_OF.items() if kind in kinds]
+
 
 def keys(record: type[tuple[Any, ...]]) -> tuple[str, ...]:
     """The stored keys of a record's fields (``from_`` is stored as ``from``)."""
     return tuple(name.rstrip("_") for name in cast(Any, record)._fields)
 
 
-_KEYS = {record: keys(record) for record in RECORDS}
+_KEYS = {record: keys(record) for record in _KINDS_OF}
 
 SHAPES: dict[str, tuple[str, ...]] = {kind: _KEYS[record] for kind, record in PACKED.items()}
 """The data keys (sorted) of the packed kinds, in the order of their records' fields."""
@@ -328,10 +347,11 @@ class Event(NamedTuple):
     data: dict[str, Any]
 
     def fields(self, record: type[R]) -> R:
-        """The event's fields as ``record`` (one of :data:`RECORDS`, for this kind); a missing key reads as None."""
-        kind = RECORDS[record]
-        if self.kind != kind:
-            raise ValueError(f"event {self.seq} is '{self.kind}', not '{kind}': it has no {record.__name__} fields")
+        """The event's fields as ``record`` (a record of this kind, :func:`records_of`); a missing key reads as None."""
+        kinds = _KINDS_OF[record]
+        if self.kind not in kinds:
+            expected = "' or '".join(kinds)
+            raise ValueError(f"event {self.seq} is '{self.kind}', not '{expected}': it has no {record.__name__} fields")
         return cast(R, cast(Any, record)._make(map(self.data.get, _KEYS[record])))
 
     def to_json(self) -> str:

@@ -56,6 +56,14 @@ def _structure(structure: Structure) -> Iterator[Finding]:
             where = f"step '{step.id}'"
             if step.actor not in actors:
                 yield (*spath, "actor"), _missing("actor", step.actor, actors, where)
+            else:
+                actor = actors[step.actor]
+                if step.post is not None and step.post not in actor.posts:
+                    message = _missing("post", step.post, actor.posts, where)
+                    yield (*spath, "post"), f"{message}; list it under actor '{step.actor}''s 'posts'"
+                if step.staff > actor.most_staff:
+                    yield (*spath, "staff"), (f"{where} needs {step.staff} staff but actor '{step.actor}' never has "
+                                              f"more than {actor.most_staff} on duty; it could never start")
             if step.via is not None and step.via not in channels:
                 yield (*spath, "via"), _missing("channel", step.via, channels, where)
             if step.next is not None and step.next != END and step.next not in ids:

@@ -88,8 +88,15 @@ class Actor(Model):
     basis: list[str] = Field(default=[])
     staff: int = Field(default=1, ge=0)
     shifts: list[Shift] = Field(default=[])
+    posts: list[Name] = Field(default=[])
+    """Named one-person posts (the spokesperson, the minister's sign-off): each serves one step at a time."""
     actions: list[Name] = Field(default=[])
     level: Level | None = None
+
+    @property
+    def most_staff(self) -> int:
+        """The most staff ever on duty: the baseline or a shift's."""
+        return max([self.staff, *(s.staff for s in self.shifts)])
 
     def shift_overlaps(self) -> list[tuple[int, str]]:
         """Each shift (by index) that overlaps an earlier one, with what to tell the author."""
@@ -174,6 +181,10 @@ class Step(Model):
     title: str = ""
     duration: Distribution = ZERO
     via: Name | None = None
+    staff: int = Field(default=1, ge=1)
+    """Staff of its actor the step occupies at once (a crisis cell meeting as a whole)."""
+    post: Name | None = None
+    """One of its actor's posts that does the step (a bottleneck of one), instead of the actor's staff."""
     target: Duration | None = None
     deadline: Deadline | None = None
     decision: Decision | None = None
@@ -187,6 +198,8 @@ class Step(Model):
             raise ValueError(
                 f"step '{self.id}' has both 'decision' and 'next'; a decision's options say what comes next"
             )
+        if self.post is not None and self.staff != 1:
+            raise ValueError(f"step '{self.id}' has 'post' and 'staff: {self.staff}'; a post is one person")
         return self
 
 

@@ -1,12 +1,8 @@
 """Load per actor: utilisation, queue waits, longest queue, busiest hour, unstaffed work.
 
 - *utilisation* = busy staff-minutes / on-duty staff-minutes over the run (t = 0 to the
-  run's end). A started step keeps one staff member busy until it completes (or until the
-  run ends); on-duty staff follows ``staff_changed`` (the structure's ``staff`` when an
-  actor has no such row).
-- *queue wait*: ``step_started.data.wait``, and for work still queued when the run stopped
-  the wait until then (so a queue that never cleared counts); mean, p90 (nearest rank: the
-  ⌈0.9·n⌉-th smallest) and max.
+    busy_spans: dict[str, list[tuple[float, float, int]]] = defaultdict(list)
+    queued_at_end: dict[str, int] = defaultdict(int)
 - *longest queue*: the largest ``step_queued.data.queue``.
 - *busiest hour*: the clock hour (hours since 00:00 on day D) with the most step starts,
   ties broken by busy minutes, then the earliest.
@@ -19,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from statistics import fmean
 
-from ballotdrill.journal import Event, Kind, StaffChanged, StepQueued, StepStarted
+from ballotdrill.journal import Event, Kind, StaffChanged, StepCrew, StepQueued, StepStarted
 from ballotdrill.scenarios.structure import Structure
 from ballotdrill.scoring.model import ActorLoad, HourLoad, StepResult, r3, r3n
 
@@ -46,14 +42,28 @@ def _spread(t0: float, t1: float, weight: float, start: float, buckets: dict[int
 
 
 def actor_names(structure: Structure) -> dict[str, str]:
-    """Display name of every actor: its ``name``, else its key."""
-    return {key: actor.name or key for key, actor in structure.actors.items()}
+    """Display name of every actor (its ``name``, else its key) and of every post (``actor/post``: "Name: post")."""
+    names = {key: actor.name or key for key, actor in structure.actors.items()}
+    for key, actor in structure.actors.items():
+        names.update({f"{key}/{post}": f"{actor.name or key}: {post}" for post in actor.posts})
+    return names
+
+
+def _posts(structure: Structure) -> set[str]:
+    return {f"{key}/{post}" for key, actor in structure.actors.items() for post in actor.posts}
 
 
 def actor_load(events: Sequence[Event], steps: Sequence[StepResult], structure: Structure,
                start: float, until: float) -> list[ActorLoad]:
-    """Load of every actor of the structure (and any other actor seen in the journal), by key."""
+    """Load of every actor and post of the structure (and any other actor seen in the journal), by key.
+
+    A post's steps count at the post (``actor/post``, one person always on duty), not at its actor;
+    a step that takes ``staff: k`` keeps k of its actor's staff busy.
+    """
     names = actor_names(structure)
+    posts = _posts(structure)
+    crews: dict[int, tuple[str, int]] = {}
+    """Per ``step_started`` row of a post's or a k-staff step: the desk and the staff it took."""
     staff_rows: dict[str, list[Event]] = defaultdict(list)
     waits: dict[str, list[tuple[float, int]]] = defaultdict(list)
     queues: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -67,16 +77,22 @@ def actor_load(events: Sequence[Event], steps: Sequence[StepResult], structure: 
         if event.kind == Kind.STAFF_CHANGED:
             staff_rows[actor].append(event)
         elif event.kind == Kind.STEP_STARTED:
+            crew = event.fields(StepCrew)
+            if crew.post is not None or crew.staff is not None:
+                actor = actor if crew.post is None else f"{actor}/{crew.post}"
+                crews[event.seq] = (actor, crew.staff or 1)
             seen.add(actor)
             waits[actor].append((float(event.fields(StepStarted).wait or 0.0), event.seq))
             starts[actor][math.floor((start + event.t) / 60)] += 1
         elif event.kind == Kind.STEP_QUEUED:
+            post = event.fields(StepCrew).post
+            actor = actor if post is None else f"{actor}/{post}"
             seen.add(actor)
             queued = event.fields(StepQueued)
             queues[actor].append((int(queued.queue or 0), event.seq))
             if queued.on_duty == 0:
                 unstaffed[actor].append(event.seq)
-    busy_spans: dict[str, list[tuple[float, float]]] = defaultdict(list)
+    busy_spans: dict[str, list[tuple[float, float, int]]] = defaultdict(list)
     queued_at_end: dict[str, int] = defaultdict(int)
     for step in steps:
         if step.status == "queued" and step.wait is not None:  # still waiting when the run stopped
@@ -84,7 +100,8 @@ def actor_load(events: Sequence[Event], steps: Sequence[StepResult], structure: 
             queued_at_end[step.actor] += 1
         if step.started_at is not None:
             end = step.completed_at if step.completed_at is not None else until
-            busy_spans[step.actor].append((step.started_at, max(step.started_at, end)))
+            desk, staff = next((crews[seq] for seq in step.evidence if seq in crews), (step.actor, 1))
+            busy_spans[desk].append((step.started_at, max(step.started_at, end), staff))
     out: list[ActorLoad] = []
     for actor in sorted(set(names) | seen):
         on_duty: dict[int, float] = defaultdict(float)
@@ -96,8 +113,10 @@ def actor_load(events: Sequence[Event], steps: Sequence[StepResult], structure: 
                 _spread(max(0.0, row.t), min(until, t1), float(row.fields(StaffChanged).staff or 0), start, on_duty)
         elif actor in structure.actors:
             _spread(0.0, until, float(structure.actors[actor].staff), start, on_duty)
-        for t0, t1 in busy_spans.get(actor, []):
-            _spread(t0, min(t1, until), 1.0, start, busy)
+        elif actor in posts:
+            _spread(0.0, until, 1.0, start, on_duty)
+        for t0, t1, staff in busy_spans.get(actor, []):
+            _spread(t0, min(t1, until), float(staff), start, busy)
         wait_values = [w for w, _ in waits.get(actor, [])]
         busy_total, duty_total = sum(busy.values()), sum(on_duty.values())
         actor_starts = starts.get(actor, {})

@@ -126,6 +126,14 @@ def test_the_examples_show_what_their_readme_says(tmp_path: Path) -> None:
     assert heavy["totals"]["incidents"] > 1.8 * rush["totals"]["incidents"]
     assert heavy["actors"]["helpdesk"]["utilisation"] > 0.95 and heavy["totals"]["on_time"] < 0.5
 
+    cell = summary_of(EXAMPLES / "crisis-cell.yaml", tmp_path / "cell")
+    assert cell["totals"]["on_time"] == 0.0 and cell["objectives"]["O1"]["rating"] == "U"
+    assert cell["actors"]["cell/spokesperson"]["steps"] == 3
+    alone = runner.invoke(cli.app, ["run", "--file", str(EXAMPLES / "crisis-cell.yaml"), "--json", "--out",
+                                    str(tmp_path / "alone"), "--set", "structure.procedures.respond.steps.0.staff=1"])
+    quick = json.loads(alone.stdout)
+    assert quick["totals"]["on_time"] == 1.0 and quick["totals"]["reach"] < cell["totals"]["reach"] / 2
+
 
 # --- (3) the documented commands still parse ------------------------------------------------------------------------
 
