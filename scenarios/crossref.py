@@ -61,7 +61,7 @@ def _structure(structure: Structure) -> Iterator[Finding]:
                 if step.post is not None and step.post not in actor.posts:
                     message = _missing("post", step.post, actor.posts, where)
                     yield (*spath, "post"), f"{message}; list it under actor '{step.actor}''s 'posts'"
-                if step.staff > actor.most_staff:
+                if step.staff > 1 and step.staff > actor.most_staff:
                     yield (*spath, "staff"), (f"{where} needs {step.staff} staff but actor '{step.actor}' never has "
                                               f"more than {actor.most_staff} on duty; it could never start")
             if step.via is not None and step.via not in channels:
