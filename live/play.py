@@ -34,10 +34,16 @@ def play(core: LiveCore, folder: Path, *, dashboard: bool = False, out: TextIO =
         if hasattr(core.store, "abandon"):
             core.store.abandon()
         raise
-    core.store.close()
-    seal(folder / JOURNAL_FILE)  # ended: sealed like a batch run, so reports, compare and export accept it
+    close_ended(core, folder)
     _, written = write_reports(folder)
     return written
+
+
+def close_ended(core: LiveCore, folder: Path) -> None:
+    """Close an exercise that has ended and seal its journal like a batch run's, so reports, compare and export
+    accept it."""
+    core.store.close()
+    seal(folder / JOURNAL_FILE)
 
 
 async def _main(core: LiveCore, folder: Path, dashboard: bool, out: TextIO, serve: str | None,

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from ballotdrill.live.core import LiveCore, Request
+from ballotdrill.live.play import close_ended
 from ballotdrill.live.rebuild import start_live
 from ballotdrill.live.session import Session
 from ballotdrill.scenarios import load_file
@@ -47,5 +48,5 @@ def play_scripted(folder: Path, script: Callable[[Session], Awaitable[None]], *,
         await runner
 
     asyncio.run(main())
-    core.store.close()
+    close_ended(core, folder)
     return core
