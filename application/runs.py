@@ -227,14 +227,18 @@ def mark_unverified(fmt: str, text: str, problem: str) -> str:
     return text[:at] + banner + text[at:]
 
 
-def new_run_dir(scenario: str, seed: int, root: Path = Path("runs")) -> Path:
-    """A fresh folder under ``root``: ``SCENARIO-seedN``, then ``-2``, ``-3`` … (never an existing one)."""
-    base = root / f"{scenario}-seed{seed}"
+def fresh_folder(base: Path) -> Path:
+    """``base``, or ``base-2``, ``base-3`` … : the first that does not exist yet."""
     candidate, n = base, 1
     while candidate.exists():
         n += 1
         candidate = base.with_name(f"{base.name}-{n}")
     return candidate
+
+
+def new_run_dir(scenario: str, seed: int, root: Path = Path("runs")) -> Path:
+    """A fresh folder under ``root``: ``SCENARIO-seedN``, then ``-2``, ``-3`` … (never an existing one)."""
+    return fresh_folder(root / f"{scenario}-seed{seed}")
 
 
 def parse_until(text: str | None) -> float | None:

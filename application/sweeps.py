@@ -13,6 +13,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import NamedTuple
 
+from ballotdrill.application.runs import fresh_folder
 from ballotdrill.exercise.run import run_meta
 from ballotdrill.journal import JOURNAL_FILE, SqliteSink
 from ballotdrill.journal.seal import seal
@@ -70,12 +71,7 @@ def default_workers() -> int:
 
 def new_sweep_dir(scenario: str, seed: int, root: Path = Path("runs")) -> Path:
     """A fresh folder under ``root``: ``SCENARIO-sweep-seedN``, then ``-2``, ``-3`` …"""
-    base = root / f"{scenario}-sweep-seed{seed}"
-    candidate, n = base, 1
-    while candidate.exists():
-        n += 1
-        candidate = base.with_name(f"{base.name}-{n}")
-    return candidate
+    return fresh_folder(root / f"{scenario}-sweep-seed{seed}")
 
 
 class SweepPlan(NamedTuple):
