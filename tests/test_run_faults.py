@@ -62,7 +62,9 @@ def long_file(tmp_path: Path) -> Path:
 
 
 def test_ctrl_c_says_what_was_kept_and_exits_130(long_file: Path) -> None:
-    proc = bd("run", "-f", "long.yaml", "--out", "r", cwd=long_file, start_new_session=True)
+    # A whole day of arrivals: the run lasts seconds, so the interrupt lands while it plays on any machine.
+    (long_file / "day.yaml").write_text(LONG.replace('end: "05:00"', 'end: "23:59"'), encoding="utf-8")
+    proc = bd("run", "-f", "day.yaml", "--out", "r", cwd=long_file, start_new_session=True)
     journal = long_file / "r" / "journal.sqlite"
     wait_for(journal, proc)
     time.sleep(0.3)
