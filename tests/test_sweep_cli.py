@@ -10,9 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from cli_helpers import in_process
 from sweep_helpers import EXAMPLE, ROOT, VARIANT
-
-from ballotdrill import cli
 
 
 def _bd(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -23,16 +22,7 @@ def _bd(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
 
 def _main(args: list[str], cwd: Path, monkeypatch: pytest.MonkeyPatch,
           capsys: pytest.CaptureFixture[str]) -> subprocess.CompletedProcess[str]:
-    monkeypatch.chdir(cwd)
-    monkeypatch.setattr(sys, "argv", ["ballotdrill", *args])
-    capsys.readouterr()
-    code: int | str | None = 0
-    try:
-        cli.main()
-    except SystemExit as exc:
-        code = exc.code
-    out, err = capsys.readouterr()
-    return subprocess.CompletedProcess(args, code if isinstance(code, int) else 1, out, err)
+    return in_process(tuple(args), cwd, monkeypatch, capsys)
 
 
 def test_sweep_writes_its_files_and_prints_the_answer(tmp_path: Path) -> None:
