@@ -1,4 +1,5 @@
-"""The roles' outboxes: after each commit the exercise task publishes the views that changed; clients long-poll.
+"""The roles' outboxes: after each commit the exercise task publishes the views that changed; clients long-poll
+or hold a WebSocket.
 
 Each view is encoded once per change and numbered by its own version; a long poll waits for
 its view's next version. A player's view is rebuilt only when something concerning that
@@ -59,10 +60,14 @@ class Hub:
 
     async def read(self, role: str, actor: str | None, since: int | None, wait: float) -> bytes:
         """The role's encoded view; with ``since`` equal to its version, wait up to ``wait`` seconds for a newer one."""
+        return (await self.next(role, actor, since, wait))[1]
+
+    async def next(self, role: str, actor: str | None, since: int | None, wait: float) -> tuple[int, bytes]:
+        """:meth:`read` with the version of the view returned."""
         box = self.boxes[(role, actor)]
         if since is not None and since >= box.version and not self.core.ended:
             try:
                 await asyncio.wait_for(box.changed.wait(), wait)
             except TimeoutError:
                 self.refresh(role, actor)
-        return box.body
+        return box.version, box.body

@@ -14,6 +14,9 @@ from ballotdrill.live.session import Session
 from ballotdrill.live.tokens import Tokens
 from ballotdrill.scenarios.errors import BallotdrillError
 
+MAX_MESSAGE = 16 * 1024
+"""Largest WebSocket message accepted from a client (bytes): the token hello."""
+
 DEFAULT = "127.0.0.1:0"
 """``--serve`` without a value: loopback, a free port."""
 
@@ -69,7 +72,8 @@ async def start_server(session: Session, folder: Path, listen: str = DEFAULT, *,
     session.listeners.append(hub.publish)
     config = uvicorn.Config(make_app(session, hub, tokens), log_level="info" if access_log else "warning",
                             access_log=access_log, lifespan="off", timeout_keep_alive=5, limit_concurrency=1000,
-                            h11_max_incomplete_event_size=16 * 1024)
+                            h11_max_incomplete_event_size=16 * 1024,
+                            ws_max_size=MAX_MESSAGE)
     server = uvicorn.Server(config)
     server.capture_signals = contextlib.nullcontext  # type: ignore[method-assign,assignment]  # Ctrl-C: the console's
     task = asyncio.create_task(server.serve(sockets=[sock]))

@@ -3,16 +3,19 @@
 Handlers authenticate the token (``Authorization: Bearer …``, never in a URL), check the role,
 validate the payload, and then only enqueue an input or read the role's outbox; the exercise
 task alone touches the simulation. An input is answered after its commit (200) or refusal
-(409, saying why). Long polling (``GET /api/state?since=V``) carries the views.
+(409, saying why). The views travel on a WebSocket (``/api/ws``: the token in the first
+message, then every new version of the role's view) or by long polling (``GET /api/state?since=V``).
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
 from collections.abc import Awaitable, Callable
 from importlib import resources
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, HTTPException, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -30,6 +33,15 @@ PER_TOKEN = 8
 
 LONG_POLL = 5.0
 """Seconds a ``since`` poll waits for a change."""
+
+HELLO = 5.0
+"""Seconds a new WebSocket has to send its token (``{"token": "…"}``) before it is closed."""
+
+SOCKETS_PER_TOKEN = 4
+"""WebSockets one token may hold open at once (a few tabs); more are closed with 4429."""
+
+CLOSE_AUTH, CLOSE_BUSY = 4401, 4429
+"""WebSocket close codes: no valid token (or the exercise ended), too many sockets with this token."""
 
 Text = Annotated[str, Field(min_length=1, max_length=inputs.MAX_TEXT)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
@@ -134,6 +146,42 @@ def make_app(session: Session, hub: Hub, tokens: Tokens) -> FastAPI:
     async def state(since: int | None = None, grant: Grant = anyone) -> Response:
         body = await hub.read(grant.role, grant.actor, since, LONG_POLL)
         return Response(body, media_type="application/json")
+
+    sockets: dict[str, int] = {}
+
+    @app.websocket("/api/ws")
+    async def live_views(ws: WebSocket) -> None:
+        await ws.accept()
+        grant = await _hello(ws)
+        if grant is None or core.ended:
+            reason = "no valid token: send {\"token\": TOKEN} first" if grant is None else \
+                "the exercise has ended; tokens have expired"
+            await ws.close(CLOSE_AUTH, reason)
+            return
+        if sockets.get(grant.token, 0) >= SOCKETS_PER_TOKEN:
+            await ws.close(CLOSE_BUSY, f"more than {SOCKETS_PER_TOKEN} open sockets with this token")
+            return
+        sockets[grant.token] = sockets.get(grant.token, 0) + 1
+        try:
+            version: int | None = None
+            while True:
+                version, body = await hub.next(grant.role, grant.actor, version, LONG_POLL)
+                await ws.send_text(body.decode())
+                if core.ended:
+                    await ws.close(1000, "the exercise has ended")
+                    return
+        except (WebSocketDisconnect, RuntimeError, OSError):
+            return  # the client went away
+        finally:
+            sockets[grant.token] -= 1
+
+    async def _hello(ws: WebSocket) -> Grant | None:
+        try:
+            first = await asyncio.wait_for(ws.receive_text(), HELLO)
+            token = json.loads(first).get("token") if first.startswith("{") else None
+        except (TimeoutError, WebSocketDisconnect, RuntimeError, ValueError, AttributeError, KeyError):
+            return None
+        return tokens.check(token) if isinstance(token, str) else None
 
     @app.post("/api/answer")
     async def answer(body: AnswerBody, grant: Grant = player) -> dict[str, Any]:

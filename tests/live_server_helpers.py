@@ -35,8 +35,9 @@ class Served:
     """``ballotdrill live --serve`` of the example in a thread; ``tokens`` by role name (actor, facilitator…)."""
 
     def __init__(self, folder: Path, *, speed: float = 600.0,
-                 played: tuple[str, ...] = ("interior", "monitor")) -> None:
+                 played: tuple[str, ...] = ("interior", "monitor"), grace: float = 0.2) -> None:
         self.folder = folder
+        self.grace = grace
         self.core: LiveCore = start_live(folder, example(), "wave", seed=1, played=played, speed=speed)
         self.log = Captured()
         self._ready = threading.Event()
@@ -58,7 +59,7 @@ class Served:
             self.url = served.url.rstrip("/")
             self._ready.set()
             await session.run()
-            await stop_server(served, grace=0.2)
+            await stop_server(served, grace=self.grace)
 
         try:
             asyncio.run(main())

@@ -110,6 +110,7 @@
   }
 
   async function poll() {
+    document.body.dataset.transport = "polling";
     while (token) {
       try {
         const data = await call("GET", "/api/state" + (version === null ? "" : "?since=" + version));
@@ -124,9 +125,31 @@
     }
   }
 
+  // Views arrive on a WebSocket (the token in its first message, never in the URL); if the
+  // socket cannot open at all, long polling takes over. A socket that drops is reopened
+  // (the server restarts on resume).
+  function listen() {
+    const ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/api/ws");
+    let opened = false;
+    ws.onopen = () => { opened = true; document.body.dataset.transport = "websocket"; ws.send(JSON.stringify({ token })); };
+    ws.onmessage = (message) => {
+      const data = JSON.parse(message.data);
+      version = data.version;
+      render(data.view);
+      if (data.view.ended) say("the exercise has ended");
+    };
+    ws.onclose = (closed) => {
+      if (view && view.ended) return;
+      if (closed.code === 4401) { say("not connected: " + closed.reason); $("join").hidden = false; return; }
+      if (!opened) { document.body.dataset.transport = "polling"; poll(); return; }
+      say("not connected: reconnecting");
+      setTimeout(listen, 1000);
+    };
+  }
+
   function start() {
     version = null;
-    poll();
+    if ("WebSocket" in window) listen(); else poll();
   }
 
   document.addEventListener("DOMContentLoaded", () => {
