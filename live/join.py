@@ -1,8 +1,9 @@
 """``ballotdrill join``: a player's terminal client for a served live exercise.
 
 Long-polls the role's view and prints what is new (decisions with their time left, messages,
-discussion questions); commands on stdin: ``answer N OPTION``, ``action ACTION [INCIDENT]``,
-``discuss INJECT QUESTION TEXT…``, ``quit``. An answer is shown as accepted only once the server
+discussion questions; reminders before a decision defaults); commands on stdin: ``answer N OPTION``,
+``action ACTION [INCIDENT]``, ``discuss INJECT QUESTION TEXT…``, ``status`` (the whole state as
+tables, with each decision's time left), ``quit``. An answer is shown as accepted only once the server
 says it is committed. The connection is retried when it drops (a resumed exercise).
 """
 
@@ -19,9 +20,8 @@ import urllib.request
 from typing import Any, TextIO
 from urllib.parse import urlsplit
 
+from ballotdrill.live.joinscreen import USAGE, Screen
 from ballotdrill.scenarios.errors import BallotdrillError
-
-USAGE = "commands: answer N OPTION; action ACTION [INCIDENT]; discuss INJECT QUESTION TEXT…; quit"
 
 
 class Client:
@@ -72,38 +72,15 @@ def command_body(line: str) -> tuple[str, dict[str, Any]] | None:
 
 
 class Follower:
-    """Prints what is new in the role's view, one line each, until the exercise ends."""
+    """Follows the role's view until the exercise ends, showing it on the player's :class:`Screen`."""
 
-    def __init__(self, client: Client, out: TextIO) -> None:
+    def __init__(self, client: Client, screen: Screen) -> None:
         self.client = client
-        self.out = out
-        self.lock = threading.Lock()
-        self.seen: set[str] = set()
+        self.screen = screen
         self.ended = threading.Event()
 
-    def say(self, line: str) -> None:
-        with self.lock:
-            self.out.write(line + "\n")
-            self.out.flush()
-
-    def show(self, view: dict[str, Any]) -> None:
-        new = []
-        for r in view.get("requests", []):
-            new.append((f"ask:{r['key']}", f"ask #{r['number']} {r['actor']}: {r['key']} options "
-                                            f"{'/'.join(r['options'])} (default {r['default']}, answer by "
-                                            f"{r['deadline']}, ~{r['seconds_left']:.0f} s)"))
-        for m in view.get("messages", []):
-            new.append((f"msg:{m['inject']}:{m['clock']}",
-                        f"message {m['inject']} from {m['from'] or '?'}: {m['text']}"))
-        for q in view.get("questions", []):
-            new.append((f"q:{q['inject']}:{q['number']}", f"question {q['inject']} {q['number']}: {q['text']}"))
-        for i in view.get("incidents", []):
-            new.append((f"inc:{i['id']}:{i['status']}", f"incident {i['id']} {i.get('title') or i.get('type', '')}: "
-                                                         f"{i['status']}"))
-        for key, line in new:
-            if key not in self.seen:
-                self.seen.add(key)
-                self.say(line)
+    def say(self, line: str, style: str | None = None) -> None:
+        self.screen.say(line, style)
 
     def run(self) -> None:
         version: int | None = None
@@ -113,26 +90,31 @@ class Follower:
                 status, data = self.client.call("GET", "/api/state" + (f"?since={version}" if version else ""))
             except (OSError, ValueError, http.client.HTTPException):
                 if not lost:
-                    self.say("connection lost; retrying")
+                    self.say("connection lost; retrying", "red")
                 lost, version = True, None
                 time.sleep(1.0)
                 continue
             if status != 200:
-                self.say(f"error: {data.get('detail') if isinstance(data, dict) else data}")
+                self.say(f"error: {data.get('detail') if isinstance(data, dict) else data}", "red")
                 self.ended.set()
                 return
             if lost:
-                self.say("reconnected")
+                self.say("reconnected", "green")
                 lost = False
             version = data["version"]
             view = data["view"]
-            if version == 1 or not self.seen:
+            if version == 1 or not self.screen.seen:
                 self.say(f"joined as {view.get('actor') or view['role']}: {view['title']} at {view['clock']}; "
-                         f"actions: {', '.join(view.get('actions', [])) or 'none'}; {USAGE}")
-            self.show(view)
+                         f"actions: {', '.join(view.get('actions', [])) or 'none'}; {USAGE}", "bold")
+            self.screen.show(view)
             if view["ended"]:
-                self.say("the exercise has ended")
+                self.say("the exercise has ended", "bold")
                 self.ended.set()
+
+    def tick(self) -> None:
+        """Remind the player of decisions about to default, once a second, until the end."""
+        while not self.ended.wait(1.0):
+            self.screen.remind()
 
 
 def join(url: str, token: str, *, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> None:
@@ -141,8 +123,9 @@ def join(url: str, token: str, *, stdin: TextIO = sys.stdin, out: TextIO = sys.s
     status, data = client.call("GET", "/api/state")
     if status != 200:
         raise BallotdrillError(f"{url}: {data.get('detail') if isinstance(data, dict) else data} (HTTP {status})")
-    follower = Follower(client, out)
+    follower = Follower(client, Screen(out))
     threading.Thread(target=follower.run, daemon=True).start()
+    threading.Thread(target=follower.tick, daemon=True).start()
     threading.Thread(target=_commands, args=(client, follower, stdin), daemon=True).start()
     follower.ended.wait()
 
@@ -153,16 +136,22 @@ def _commands(client: Client, follower: Follower, stdin: TextIO) -> None:
         if line.strip() == "quit":
             follower.ended.set()
             return
+        if line.strip() == "status":
+            follower.screen.status()
+            continue
         try:
             command = command_body(line)
         except ValueError as exc:
-            follower.say(f"error: {exc}")
+            follower.say(f"error: {exc}", "red")
             continue
         if command is None:
             continue
         try:
             status, data = client.call("POST", *command)
         except (OSError, http.client.HTTPException) as exc:
-            follower.say(f"error: not sent ({exc}); try again")
+            follower.say(f"error: not sent ({exc}); try again", "red")
             continue
-        follower.say(f"ok #{data['n']}: {data['message']}" if status == 200 else f"error: {data.get('detail')}")
+        if status == 200:
+            follower.say(f"ok #{data['n']}: {data['message']}", "green")
+        else:
+            follower.say(f"error: {data.get('detail')}", "red")

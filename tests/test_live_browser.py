@@ -45,6 +45,7 @@ def test_player_and_facilitator_in_the_browser(tmp_path: Path, browser: Browser)
 
         player = _join(browser, served.url, served.tokens["interior"])
         browser.wait(player, "document.getElementById('player-title').textContent === 'Your role: interior'")
+        assert browser.evaluate(player, "document.body.dataset.transport") == "websocket"
         assert browser.evaluate(player, "document.getElementById('control').hidden") is True
         assert browser.evaluate(player, "location.href") == served.url + "/"  # the token never in the URL
         unlabelled = browser.evaluate(player, """[...document.querySelectorAll('input, select, textarea')]
@@ -81,3 +82,36 @@ def test_player_and_facilitator_in_the_browser(tmp_path: Path, browser: Browser)
     assert [(m["option"], m["by"]) for m in made] == [("debunk", "player")]
     assert any(e.kind == "inject_delivered" and e.data["inject"] == "F1" for e in events)
     assert [e.kind for e in events if e.kind in ("paused", "resumed")] == ["paused", "resumed", "paused"]
+
+
+@pytest.mark.browser
+def test_the_evaluator_watches_read_only_and_adds_an_observation(tmp_path: Path, browser: Browser) -> None:
+    served = Served(tmp_path / "run")
+    try:
+        served.wait_view("interior", lambda v: v["requests"])
+        assert served.request("POST", "/api/control", served.tokens["facilitator"], {"command": "pause"})[0] == 200
+        evaluator = _join(browser, served.url, served.tokens["evaluator"])
+        browser.wait(evaluator, "document.getElementById('control-title').textContent.startsWith('Evaluator')")
+        assert browser.evaluate(evaluator, "document.body.dataset.transport") == "websocket"
+        assert browser.evaluate(evaluator, "document.getElementById('facilitator-tools').hidden") is True
+        assert browser.evaluate(evaluator, "document.getElementById('player').hidden") is True
+        waiting = browser.wait(evaluator, "(t => t.includes('interior') ? t : '')"
+                                          "(document.getElementById('all-requests').textContent)")
+        assert "debunk" in waiting  # every role's pending decisions, read-only
+        assert browser.evaluate(evaluator, "document.querySelectorAll('#all-requests button').length") == 0
+        browser.evaluate(evaluator, "document.getElementById('note-text').value = "
+                                    "'Interior <i>hesitated</i> before debunking';"
+                                    "document.getElementById('note-form').requestSubmit(); true")
+        status = browser.wait(evaluator, "(t => t.startsWith('accepted') || t.startsWith('refused') ? t : '')"
+                                         "(document.getElementById('status').textContent)")
+        assert status.startswith("accepted"), status
+        timeline = browser.wait(evaluator, "(t => t.includes('hesitated') ? t : '')"
+                                           "(document.getElementById('timeline').textContent)")
+        assert "<i>hesitated</i>" in timeline  # text, not markup
+        assert browser.evaluate(evaluator, "document.querySelectorAll('#timeline i').length") == 0
+        refused = served.request("POST", "/api/control", served.tokens["evaluator"], {"command": "resume"})
+        assert refused[0] == 403 and served.core.paused
+    finally:
+        served.close()
+    notes = [e.data for e in read_events(served.folder / JOURNAL_FILE) if e.kind == "note"]
+    assert [(n["by"], n["text"]) for n in notes] == [("evaluator", "Interior <i>hesitated</i> before debunking")]

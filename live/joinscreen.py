@@ -1,0 +1,117 @@
+"""What ``ballotdrill join`` shows a player: one styled line per new item, a status table, decision reminders.
+
+Every text from the server is escaped for the terminal (no control sequences, no markup). A
+decision's time left counts down on the player's own clock from the server's last word, and
+stands still while the facilitator has paused the exercise.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, TextIO
+
+from rich.console import Console
+from rich.table import Table
+
+from ballotdrill.scenarios.safetext import terminal_text
+
+USAGE = "commands: answer N OPTION; action ACTION [INCIDENT]; discuss INJECT QUESTION TEXT…; status; quit"
+
+REMIND_AT = (60.0, 15.0)
+"""Seconds left on a pending decision at which the player is reminded (each once)."""
+
+
+class Screen:
+    """The player's terminal: new items as lines, ``status`` as a table, reminders before a decision's default."""
+
+    def __init__(self, out: TextIO, clock: Callable[[], float] = time.monotonic) -> None:
+        self.console = Console(file=out, highlight=False, soft_wrap=True)
+        self.clock = clock
+        self.lock = threading.Lock()
+        self.seen: set[str] = set()
+        self.view: dict[str, Any] = {}
+        self.received = clock()
+        self.reminded: set[tuple[str, float]] = set()
+        self.asked: set[str] = set()
+
+    def say(self, line: str, style: str | None = None) -> None:
+        """One line, escaped for the terminal."""
+        with self.lock:
+            self.console.print(terminal_text(line), style=style, markup=False)
+            self.console.file.flush()
+
+    def show(self, view: dict[str, Any]) -> None:
+        """Take a new view from the server; print what is new in it."""
+        with self.lock:
+            self.view, self.received = view, self.clock()
+        for key, line, style in _items(view):
+            if key not in self.seen:
+                self.seen.add(key)
+                self.say(line, style)
+        for request in view.get("requests", []):
+            if request["key"] not in self.asked:  # marks already passed when it arrived: its line said so
+                self.asked.add(request["key"])
+                self.reminded |= {(str(request["key"]), mark) for mark in REMIND_AT
+                                  if float(request["seconds_left"]) <= mark}
+
+    def seconds_left(self, request: dict[str, Any]) -> float:
+        """A pending decision's seconds left now (frozen while paused)."""
+        if self.view.get("paused"):
+            return float(request["seconds_left"])
+        return max(0.0, float(request["seconds_left"]) - (self.clock() - self.received))
+
+    def remind(self) -> None:
+        """Print one reminder for each pending decision that has just crossed a mark of :data:`REMIND_AT`."""
+        for request in self.view.get("requests", []):
+            left = self.seconds_left(request)
+            crossed = {(str(request["key"]), mark) for mark in REMIND_AT if left <= mark}
+            if crossed - self.reminded:
+                self.reminded |= crossed
+                self.say(f"reminder: #{request['number']} {request['key']} has ~{left:.0f} s left; "
+                         f"then the default {request['default']} applies", "bold red")
+
+    def status(self) -> None:
+        """The role's whole state as tables: decisions with time left, questions, actions, incidents."""
+        view = self.view
+        decisions = Table(title="Decisions waiting for you", title_justify="left")
+        for column in ("#", "decision", "options", "default", "answer by", "time left"):
+            decisions.add_column(column)
+        for r in view.get("requests", []):
+            left = "paused" if view.get("paused") else f"~{self.seconds_left(r):.0f} s"
+            decisions.add_row(*(terminal_text(v) for v in (r["number"], r["key"], "/".join(r["options"]),
+                                                          r["default"], r["deadline"], left)))
+        other = Table(title=f"{terminal_text(view.get('title', ''))} at {terminal_text(view.get('clock', ''))}"
+                            + (" (paused)" if view.get("paused") else ""), title_justify="left", show_header=False)
+        other.add_column("what")
+        other.add_column("items")
+        other.add_row("questions", "\n".join(terminal_text(f"{q['inject']} {q['number']}: {q['text']}")
+                                             for q in view.get("questions", [])) or "none")
+        other.add_row("actions", terminal_text(", ".join(view.get("actions", [])) or "none"))
+        other.add_row("incidents", "\n".join(terminal_text(f"{i['id']} {i.get('title') or i.get('type', '')}: "
+                                                           f"{i['status']}") for i in view.get("incidents", []))
+                      or "none")
+        with self.lock:
+            self.console.print(decisions)
+            self.console.print(other)
+            self.console.file.flush()
+
+
+def _items(view: dict[str, Any]) -> list[tuple[str, str, str | None]]:
+    """(key, line, style) of every item of a view; a key is printed once."""
+    items: list[tuple[str, str, str | None]] = []
+    for r in view.get("requests", []):
+        items.append((f"ask:{r['key']}", f"ask #{r['number']} {r['actor']}: {r['key']} options "
+                                         f"{'/'.join(r['options'])} (default {r['default']}, answer by "
+                                         f"{r['deadline']}, ~{r['seconds_left']:.0f} s)", "bold yellow"))
+    for m in view.get("messages", []):
+        items.append((f"msg:{m['inject']}:{m['clock']}", f"message {m['inject']} from {m['from'] or '?'}: {m['text']}",
+                      "cyan"))
+    for q in view.get("questions", []):
+        items.append((f"q:{q['inject']}:{q['number']}", f"question {q['inject']} {q['number']}: {q['text']}",
+                      "magenta"))
+    for i in view.get("incidents", []):
+        items.append((f"inc:{i['id']}:{i['status']}",
+                      f"incident {i['id']} {i.get('title') or i.get('type', '')}: {i['status']}", None))
+    return items

@@ -1,0 +1,96 @@
+"""The player's terminal screen of ``ballotdrill join``: escaped lines, status tables, reminders before a default."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from ballotdrill.live.joinscreen import Screen
+
+
+class Clock:
+    """A clock the test moves by hand (the screen's countdowns are measured on it)."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _view(seconds_left: float, *, paused: bool = False, text: str = "Minister calls") -> dict[str, Any]:
+    return {
+        "role": "player", "actor": "interior", "title": "Wave", "clock": "09:10", "paused": paused, "ended": False,
+        "requests": [{"key": "N1:respond:choose:1", "number": 1, "actor": "interior", "incident": "N1",
+                      "step": "choose", "options": ["debunk", "ignore"], "default": "ignore", "deadline": "09:20",
+                      "minutes_left": 10, "seconds_left": seconds_left}],
+        "messages": [{"inject": "M1", "clock": "09:05", "from": "cert", "text": text}],
+        "questions": [{"inject": "N1", "number": 1, "text": "Who speaks for the government?"}],
+        "incidents": [{"id": "N1", "title": "Narrative", "type": "disinfo", "status": "detected"}],
+        "actions": ["convene"],
+    }
+
+
+def _screen() -> tuple[Screen, io.StringIO, Clock]:
+    out, clock = io.StringIO(), Clock()
+    return Screen(out, clock=clock), out, clock
+
+
+def test_each_item_is_shown_once_and_hostile_text_is_escaped() -> None:
+    screen, out, _ = _screen()
+    hostile = "\x1b[2J\x1b]0;pwned\x07 [bold]calls[/bold]"
+    screen.show(_view(120, text=hostile))
+    screen.show(_view(110, text=hostile))
+    text = out.getvalue()
+    assert text.count("ask #1 interior: N1:respond:choose:1 options debunk/ignore") == 1
+    assert text.count("question N1 1: Who speaks for the government?") == 1
+    assert "\x1b" not in text and "\x07" not in text
+    assert "[bold]calls[/bold]" in text  # shown as typed, not read as markup
+
+
+def test_a_reminder_comes_once_per_mark_as_the_default_nears() -> None:
+    screen, out, clock = _screen()
+    screen.show(_view(120))
+    clock.now += 50  # 70 s left
+    screen.remind()
+    assert "reminder" not in out.getvalue()
+    clock.now += 15  # 55 s left: the 60 s mark
+    screen.remind()
+    screen.remind()
+    assert out.getvalue().count("reminder: #1") == 1
+    assert "~55 s left; then the default ignore applies" in out.getvalue()
+    clock.now += 45  # 10 s left: the 15 s mark
+    screen.remind()
+    assert out.getvalue().count("reminder: #1") == 2
+
+
+def test_marks_passed_before_the_decision_arrived_are_not_reminded() -> None:
+    screen, out, clock = _screen()
+    screen.show(_view(20))  # arrives with 20 s left: past the 60 s mark already
+    screen.remind()
+    assert "reminder" not in out.getvalue()
+    clock.now += 6
+    screen.remind()
+    assert out.getvalue().count("reminder: #1") == 1
+
+
+def test_the_countdown_stands_still_while_paused() -> None:
+    screen, out, clock = _screen()
+    screen.show(_view(90, paused=True))
+    clock.now += 600
+    screen.remind()
+    assert "reminder" not in out.getvalue()
+    screen.status()
+    table = out.getvalue()
+    assert "Decisions waiting for you" in table and "paused" in table
+
+
+def test_status_shows_the_time_left_now() -> None:
+    screen, out, clock = _screen()
+    screen.show(_view(120))
+    clock.now += 30
+    screen.status()
+    text = out.getvalue()
+    assert "~90 s" in text
+    for expected in ("debunk/ignore", "09:20", "Who speaks for the government?", "convene", "N1 Narrative: detected"):
+        assert expected in text, expected
