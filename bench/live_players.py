@@ -4,7 +4,7 @@ A synthetic structure of 50 desks, each played by its own client (its own token)
 machine: every desk gets a decision about every 3 simulated minutes and may take an action
 any time. Each client long-polls its view, answers its decisions and takes an action about
 once a second. The server is a real ``ballotdrill live --serve`` process; the clients are
-threads here. Reported: p50/p99 of the POST round trip (sent until the server says it is
+threads here, each keeping its connections open as a browser does. Reported: p50/p99 of the POST round trip (sent until the server says it is
 committed), every acknowledged input checked against the journal (lost must be 0), and the
 same durable one-row commit baseline as ``live_latency.py``.
 
@@ -15,6 +15,7 @@ same durable one-row commit baseline as ``live_latency.py``.
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import random
@@ -23,10 +24,9 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -64,6 +64,9 @@ scenarios:
 
 
 class Player(threading.Thread):
+    """One player's client: like a browser tab, it keeps its connections open (HTTP keep-alive),
+    one for the long poll of its view and one for its inputs."""
+
     def __init__(self, url: str, token: str, stop: threading.Event, seed: int) -> None:
         super().__init__(daemon=True)
         self.url, self.token, self.stop, self.rng = url.rstrip("/"), token, stop, random.Random(seed)
@@ -71,17 +74,30 @@ class Player(threading.Thread):
         self.acked: list[tuple[int, str]] = []
         self.refused = 0
         self.errors = 0
+        self.connections: dict[str, http.client.HTTPConnection] = {}
 
     def call(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+        """One request on the lane's open connection; a connection the server closed while idle
+        (keep-alive timeout) is reopened once, as browsers do."""
+        lane = "poll" if method == "GET" else "input"
         data = json.dumps(body).encode() if body is not None else None
-        req = urllib.request.Request(self.url + path, data=data, method=method,
-                                     headers={"Authorization": f"Bearer {self.token}",
-                                              "Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(req, timeout=30) as response:
-                return response.status, json.loads(response.read())
-        except urllib.error.HTTPError as exc:
-            return exc.code, json.loads(exc.read() or b"{}")
+        headers = {"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"}
+        for attempt in (1, 2):
+            reused = lane in self.connections
+            if not reused:
+                parts = urlsplit(self.url)
+                self.connections[lane] = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+            connection = self.connections[lane]
+            try:
+                connection.request(method, path, body=data, headers=headers)
+                response = connection.getresponse()
+                return response.status, json.loads(response.read() or b"{}")
+            except (OSError, http.client.HTTPException):
+                connection.close()
+                del self.connections[lane]
+                if not reused or attempt == 2:
+                    raise OSError(f"{method} {path} failed") from None
+        raise AssertionError("unreachable")
 
     def post(self, path: str, body: Any, kind: str) -> None:
         start = time.perf_counter()
