@@ -4,9 +4,10 @@ A synthetic structure of 50 desks, each played by its own client (its own token)
 machine: every desk gets a decision about every 3 simulated minutes and may take an action
 any time. Each client long-polls its view, answers its decisions and takes an action about
 once a second. The server is a real ``ballotdrill live --serve`` process; the clients are
-threads here, each keeping its connections open as a browser does. Reported: p50/p99 of the POST round trip (sent until the server says it is
-committed), every acknowledged input checked against the journal (lost must be 0), and the
-same durable one-row commit baseline as ``live_latency.py``.
+threads here, each keeping its connections open as a browser does. Reported: p50/p99 of the
+POST round trip (sent until the server says it is committed), every acknowledged input
+checked against the journal (lost must be 0), and the same durable one-row commit baseline
+as ``live_latency.py``.
 
     python bench/live_players.py                 # 50 players, 20 s
     python bench/live_players.py --seconds 5     # reduced form
