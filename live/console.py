@@ -22,7 +22,7 @@ from rich.text import Text
 from ballotdrill.journal import Event, Kind
 from ballotdrill.journal.events import DecisionRequested, InjectDelivered
 from ballotdrill.live.core import LiveCore
-from ballotdrill.live.inputs import InputError, parse_command
+from ballotdrill.live.inputs import HELP, InputError, is_help, parse_command
 from ballotdrill.live.session import Session
 
 QUIET = frozenset({Kind.STEP_QUEUED, Kind.STEP_STARTED, Kind.STEP_COMPLETED, Kind.HANDOFF_SENT,
@@ -76,6 +76,9 @@ class FacilitatorConsole:
 
     async def handle(self, line: str) -> None:
         """One command line: parsed, submitted and answered with one line."""
+        if is_help(line):
+            self.say(HELP)
+            return
         try:
             item = parse_command(line)
         except InputError as exc:

@@ -6,8 +6,9 @@ from typing import Any
 
 from ballotdrill.journal import Event
 
-_LEFT_OUT = frozenset({"procedure", "run", "contingency"})
-"""Fields a facilitator's line leaves out (the dashboard shows procedures elsewhere)."""
+_LEFT_OUT = frozenset({"procedure", "run", "contingency", "wall"})
+"""Fields a facilitator's line leaves out (the dashboard shows procedures elsewhere; ``wall`` is the
+Unix time a pause or resume happened, kept for the record, while the line shows the exercise clock)."""
 
 
 def describe(clock: str, event: Event) -> str:
@@ -20,7 +21,7 @@ def describe(clock: str, event: Event) -> str:
 
 def _show(value: Any) -> str:
     if isinstance(value, float):
-        return f"{value:.4g}"
+        return f"{value:,.0f}" if abs(value) >= 10_000 else f"{value:.4g}"
     if isinstance(value, list):
         return "/".join(str(v) for v in value)
     if isinstance(value, dict):

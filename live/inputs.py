@@ -91,6 +91,14 @@ COMMANDS = {
 }
 """The console's commands and their usage lines."""
 
+HELP = "commands: " + "; ".join(COMMANDS.values())
+"""What ``help`` shows at the console."""
+
+
+def is_help(line: str) -> bool:
+    """Whether a console line asks for the list of commands."""
+    return line.strip().lower() in ("help", "?")
+
 
 def parse_command(line: str) -> Input | None:
     """A console line as an input; None for a blank line. Raises :class:`InputError` with the usage."""
@@ -99,8 +107,6 @@ def parse_command(line: str) -> Input | None:
         return None
     word, _, rest = line.partition(" ")
     word, rest = word.lower(), rest.strip()
-    if word == "help":
-        raise InputError("commands: " + "; ".join(COMMANDS.values()))
     if word not in COMMANDS:
         raise InputError(f"unknown command {word!r}; commands: {', '.join(COMMANDS)} (type 'help' for usage)")
     usage = f"usage: {COMMANDS[word]}"

@@ -28,3 +28,21 @@ def test_dashboard_shows_what_a_facilitator_steers_by() -> None:
     assert "[bold]not markup[/bold]" in text  # user text shown as written
     assert "question N1 1: Who speaks for the government?" in text
     assert "ok #1: inject F1 delivered" in text
+
+
+def test_help_lists_the_commands_and_is_not_an_error() -> None:
+    import asyncio
+    import io
+
+    from ballotdrill.live.console import FacilitatorConsole
+
+    core = LiveCore(example(), "wave", seed=1, played=("interior",), store=MemoryStore())
+    out = io.StringIO()
+    console = FacilitatorConsole(Session(core), out=out)
+    before = core.count
+    asyncio.run(console.handle("help"))
+    asyncio.run(console.handle("shout loudly"))
+    first, second = out.getvalue().splitlines()
+    assert first.startswith("commands: answer REQUEST OPTION") and "send-now INJECT" in first
+    assert second.startswith("error: unknown command 'shout'")
+    assert core.count == before  # nothing journalled
