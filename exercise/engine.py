@@ -46,7 +46,9 @@ class Exercise:
         self.horizon = self.scenario.end - self.scenario.start
         opened, closed = self.scenario.polls_window
         self.polls = (opened - self.clock0, closed - self.clock0)
-        """Simulation minutes when the polls open and close."""
+        """Simulation minutes when the polls open and the last close."""
+        self._closes = {mode: t - self.clock0 for mode, t in self.scenario.closes.items()}
+        """Simulation minutes when each way of voting closes."""
         self.incidents: dict[str, IncidentState] = {}
         self.desks = open_desks(self.structure, journal, self._now, self._start_step, self._queued)
         self.in_transit = 0
@@ -83,6 +85,8 @@ class Exercise:
         self._started = True
         started = {"scenario": self.name, "seed": self.seed, "start": self.clock0, "end": self.horizon, "until": until,
                    "polls": list(self.polls)}
+        if self.scenario.election is not None and self.scenario.election.closes:
+            started["closes"] = dict(self._closes)
         self.journal.record(0.0, Kind.RUN_STARTED, data=started)
         for name, actor in self.structure.actors.items():
             changes = staff_changes(actor, self.clock0, self.horizon)
@@ -195,7 +199,8 @@ class Exercise:
 
     def _start_incident(self, incident_id: str, spec: Incident, inject_id: str, inject: Inject) -> None:
         now = self.env.now
-        state = IncidentState(incident_id, spec, inject_id, now, inject.every is not None, self.polls)
+        polls = self.polls if spec.voting is None else (self.polls[0], self._closes[spec.voting])
+        state = IncidentState(incident_id, spec, inject_id, now, inject.every is not None, polls)
         self.incidents[incident_id] = state
         data = self._incident_data.get(inject_id)
         if data is None:

@@ -22,6 +22,8 @@ def incident_data(spec: Incident, inject_id: str) -> dict[str, Any]:
     for key in ("title", "target", "location", "voters", "stations"):
         if getattr(spec, key):
             data[key] = getattr(spec, key)
+    if spec.voting is not None:
+        data["voting"] = spec.voting
     if spec.stations or spec.throughput:
         data["throughput"] = spec.throughput
     if spec.reach is not None:

@@ -152,7 +152,9 @@ class RunStarted(NamedTuple):
     end: float
     until: float
     polls: list[float] | None = None
-    """``[open, close]``: t when the polls open and close (absent in journals written before it)."""
+    """``[open, close]``: t when the polls open and the last close (absent in journals written before it)."""
+    closes: dict[str, float] | None = None
+    """t when each way of voting closes (``paper``, ``electronic``), when the election's ``closes`` says."""
 
 
 class StaffChanged(NamedTuple):
@@ -170,6 +172,8 @@ class IncidentStarted(NamedTuple):
     voters: int | None = None
     stations: int | None = None
     throughput: float | None = None
+    voting: str | None = None
+    """The way of voting it disrupts (``paper``, ``electronic``): its harm stops when that mode's polls close."""
     reach: dict[str, float] | None = None
     """A disinformation wave's ``initial``, ``doubling``, ``cap``."""
 

@@ -20,7 +20,8 @@ from ballotdrill.report.narrative import incident_label, narratives
 from ballotdrill.report.played import PlayedInput, played_inputs
 from ballotdrill.report.story import key_moments
 from ballotdrill.report.view import Section
-from ballotdrill.scenarios.scenario import Scenario, ScenarioFile
+from ballotdrill.scenarios.election import election_text, hours_text
+from ballotdrill.scenarios.scenario import ScenarioFile
 from ballotdrill.scenarios.structure import Actor
 from ballotdrill.scenarios.timefmt import format_clock
 from ballotdrill.scoring.findings import QUEUE_P90, Analysis, analyse, shift_text
@@ -81,7 +82,10 @@ class Overview(Frozen):
     overrides: list[str] = Field(default_factory=list)
     window: str
     polls: str = ""
-    """Polling hours, ``07:00 to 20:00``, with ``(default)`` when the scenario does not declare them."""
+    """Polling hours, ``07:00 to 20:00``, with ``(default)`` when the scenario does not declare them, and the
+    closing time of each way of voting when the election gives them."""
+    election: str = ""
+    """The election in one line: what is elected, by whom, compulsory or not (empty when the scenario says nothing)."""
     participants: list[Participant] = Field(default_factory=list)
     objectives: list[ObjectiveLine] = Field(default_factory=list)
     injects: int = 0
@@ -183,7 +187,7 @@ def assemble(events: Sequence[Event], doc: ScenarioFile, scenario_name: str,
         structure=structure.name, structure_description=structure.description, seed=scores.seed,
         date=meta.get("date") or None, version=meta.get("version", ""), overrides=_overrides(meta),
         window=f"{format_clock(scenario.start)} to {format_clock(scenario.end)}",
-        polls=_polls(scenario),
+        polls=hours_text(scenario.polls, scenario.election), election=election_text(scenario.election),
         participants=[_participant(k, a) for k, a in structure.actors.items()],
         objectives=[ObjectiveLine(id=o.id, capability=o.capability, description=o.description,
                                   measure=f"{o.measure.kind}: {o.measure.subject}", target=str(o.target))
@@ -202,11 +206,6 @@ def assemble(events: Sequence[Event], doc: ScenarioFile, scenario_name: str,
                                         names, scores.start),
                   incident_labels=labels, incident_headings=headings, scripted=scripted,
                   background=background_groups(scores), actor_names=names, played=played_inputs(events))
-
-
-def _polls(scenario: Scenario) -> str:
-    opens, closes = scenario.polls_window
-    return f"{format_clock(opens)} to {format_clock(closes)}" + (" (default)" if scenario.polls is None else "")
 
 
 def _overrides(meta: Mapping[str, str]) -> list[str]:

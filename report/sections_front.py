@@ -70,6 +70,7 @@ def overview(report: Report, ctx: Context) -> Section:
         ("Response structure", [cell((o.structure or "—") + (f": {o.structure_description}"
                                                             if o.structure_description else ""))]),
         ("Window (day D)", [cell(f"{o.window}; the run stopped at {ctx.at(s.until)}")]),
+        *([("Election", [cell(o.election)])] if o.election else []),
         ("Polling hours", [cell(f"{o.polls}; harm to voters and stations counts only while the polls are open")]),
         ("Scope", [cell(f"{o.injects} MSEL inject(s); {s.totals.incidents} incident(s), {s.totals.handoffs} "
                         f"handoff(s), {s.totals.steps_completed} step(s) completed")]),

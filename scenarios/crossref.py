@@ -161,6 +161,7 @@ def _scenario(doc: ScenarioFile, sname: str, scenario: Scenario, actors: Iterabl
     incidents = scenario.incident_ids()
     seen_ids: dict[str, int] = {}
     window = f"{format_clock(scenario.start)}-{format_clock(scenario.end)}"
+    yield from _hours(scenario, base)
     for n, (inject_id, inject) in enumerate(zip(scenario.inject_ids(), scenario.injects, strict=True)):
         ipath: Path = (*base, "injects", n)
         if inject_id in seen_ids:
@@ -176,6 +177,10 @@ def _scenario(doc: ScenarioFile, sname: str, scenario: Scenario, actors: Iterabl
                 label = {"start": "from", "end": "to"}.get(key, key)
                 yield (*ipath, label), (f"'{label}' ({format_clock(value)}) lies outside the scenario's "
                                         f"window ({window}); move it inside or widen 'start'/'end'")
+        if inject.incident is not None and inject.incident.voting not in (None, *scenario.closes):
+            yield (*ipath, "incident", "voting"), (
+                f"incident names voting '{inject.incident.voting}', but the election's 'closes' gives only "
+                f"{', '.join(scenario.closes)}; add a '{inject.incident.voting}' close or drop 'voting'")
         if inject.start is not None and inject.end is not None and inject.end <= inject.start:
             yield (*ipath, "to"), "'to' must be after 'from'"
         if inject.message is not None and inject.message.to not in actors:
@@ -206,6 +211,13 @@ def _scenario(doc: ScenarioFile, sname: str, scenario: Scenario, actors: Iterabl
         elif measure.subject not in incidents:
             yield (*opath, measure.kind), _missing("incident", measure.subject, incidents,
                                                    f"objective '{objective.id}'")
+
+
+def _hours(scenario: Scenario, base: Path) -> Iterator[Finding]:
+    """Polling hours said once: in 'polls' or in the election block."""
+    if scenario.polls is not None and scenario.election is not None and scenario.election.gives_hours:
+        yield (*base, "election"), ("both 'polls' and 'election' give polling hours; keep one (the election's "
+                                    "'opens' and 'closes' can say when paper and electronic voting close)")
 
 
 def _action(action: Action, doc: ScenarioFile, incidents: Iterable[str], path: Path) -> Iterator[Finding]:

@@ -8,6 +8,7 @@ from typing import Annotated, ClassVar, Literal, cast
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 
 from ballotdrill.scenarios.distributions import ZERO, Distribution
+from ballotdrill.scenarios.election import Election, Polls, VotingMode, closes_by_mode, polls_window
 from ballotdrill.scenarios.measures import LOWER_IS_BETTER, Interval, MeasureKind, parse_interval
 from ballotdrill.scenarios.structure import Period, Structure, overlapping
 from ballotdrill.scenarios.timefmt import format_clock, format_duration, parse_duration
@@ -50,6 +51,8 @@ class Incident(Model):
     stations: int = Field(default=0, ge=0)
     throughput: float = Field(default=0.0, ge=0.0, le=1.0)
     """Share of a disrupted station's normal throughput still served (0: closed; 0.9: a minor disruption)."""
+    voting: VotingMode | None = None
+    """The way of voting it disrupts: its harm stops when that mode's polls close (else when the last close)."""
 
 
 class RatePeriod(Period):
@@ -221,26 +224,6 @@ class Objective(Model):
         return LOWER_IS_BETTER[self.measure.kind]
 
 
-DEFAULT_POLLS_OPEN = 7 * 60.0
-"""07:00 on day D: when the polls open if a scenario does not say (a wide window; declare your own)."""
-DEFAULT_POLLS_CLOSE = 20 * 60.0
-"""20:00 on day D: when the polls close if a scenario does not say."""
-
-
-class Polls(Model):
-    """Polling hours: harm to voters and stations counts only while the polls are open."""
-
-    open: ClockTime
-    close: ClockTime
-
-    @model_validator(mode="after")
-    def _close_after_open(self) -> Polls:
-        if self.close <= self.open:
-            raise ValueError(f"polls 'close' ({format_clock(self.close)}) must be after 'open' "
-                             f"({format_clock(self.open)})")
-        return self
-
-
 class Contact(Model):
     """A point of contact for the exercise (the AAR/IP's overview lists them)."""
 
@@ -276,6 +259,8 @@ class Scenario(Model):
     start: ClockTime
     end: ClockTime
     polls: Polls | None = None
+    election: Election | None = None
+    """What is elected, by whom, compulsory or not, and the polling hours per way of voting."""
     background_factor: float = Field(default=1.0, gt=0, le=1000)
     """Every background inject arrives this many times as often (gaps divided by it); a load dial for sweeps."""
     injects: list[Inject] = Field(default=[])
@@ -283,10 +268,13 @@ class Scenario(Model):
 
     @property
     def polls_window(self) -> tuple[float, float]:
-        """When the polls open and close (clock minutes since 00:00 on day D), the default if not given."""
-        if self.polls is None:
-            return DEFAULT_POLLS_OPEN, DEFAULT_POLLS_CLOSE
-        return self.polls.open, self.polls.close
+        """When the polls open and the last close (clock minutes since 00:00 on day D), the default if not given."""
+        return polls_window(self.polls, self.election)
+
+    @property
+    def closes(self) -> dict[str, float]:
+        """When each way of voting closes (clock minutes since 00:00 on day D)."""
+        return closes_by_mode(self.polls, self.election)
 
     @model_validator(mode="after")
     def _background_time_advances(self) -> Scenario:

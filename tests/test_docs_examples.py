@@ -134,6 +134,13 @@ def test_the_examples_show_what_their_readme_says(tmp_path: Path) -> None:
     quick = json.loads(alone.stdout)
     assert quick["totals"]["on_time"] == 1.0 and quick["totals"]["reach"] < cell["totals"]["reach"] / 2
 
+    election = summary_of(EXAMPLES / "election.yaml", tmp_path / "election")
+    assert election["totals"]["station_minutes"] == 120 + 360
+    brussels = runner.invoke(cli.app, ["run", "--file", str(EXAMPLES / "election.yaml"), "--json", "--out",
+                                       str(tmp_path / "brussels"), "--set",
+                                       "scenarios.local-election.election.closes.electronic=16:00"])
+    assert json.loads(brussels.stdout)["totals"]["station_minutes"] == 120 + 480
+
 
 # --- (3) the documented commands still parse ------------------------------------------------------------------------
 
