@@ -9,13 +9,14 @@ P and never U. A task the players had the whole target to perform and did not is
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection
 from typing import NamedTuple
 
 from ballotdrill.journal import Event, Kind, ProcedureEnded
 from ballotdrill.scenarios.measures import Point
 from ballotdrill.scenarios.scenario import Condition, Scenario
 from ballotdrill.scenarios.structure import Structure
+from ballotdrill.scoring.feed import Handlers
 from ballotdrill.scoring.model import IncidentTimes
 from ballotdrill.scoring.text import clock, minutes
 
@@ -70,16 +71,21 @@ class Window(NamedTuple):
                      if any(s.id == step for s in proc.steps)), None)
 
 
-def window_of(events: Sequence[Event], scenario: Scenario, structure: Structure, start: float, until: float,
-              incidents: Sequence[IncidentTimes]) -> Window:
-    """The :class:`Window` of a run."""
-    procedures: dict[tuple[str, str], str] = {}
-    for event in events:
-        if event.kind == Kind.PROCEDURE_ENDED:
+class ProcedureOutcomes:
+    """``(incident, procedure) -> outcome`` of procedure runs that ended, for the incidents objectives name."""
+
+    def __init__(self, incidents: Collection[str]) -> None:
+        self.incidents = incidents
+        self.outcomes: dict[tuple[str, str], str] = {}
+
+    def handlers(self) -> Handlers:
+        return {Kind.PROCEDURE_ENDED: self._ended}
+
+    def _ended(self, event: Event) -> None:
+        incident = event.incident or ""
+        if incident in self.incidents:
             ended = event.fields(ProcedureEnded)
-            procedures[(event.incident or "", str(ended.procedure))] = str(ended.outcome)
-    return Window(scenario, structure, start, until, scenario.end - scenario.start,
-                  {i.incident: i for i in incidents}, procedures)
+            self.outcomes[(incident, str(ended.procedure))] = str(ended.outcome)
 
 
 def _condition(cond: Condition) -> str:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from statistics import fmean
 from typing import Any
 
@@ -37,6 +37,7 @@ from ballotdrill.journal import (
 )
 from ballotdrill.scenarios.distributions import Distribution, Empirical, Exponential, Fixed, Lognormal, Triangular
 from ballotdrill.scenarios.structure import Structure
+from ballotdrill.scoring.feed import Handlers, feed_all
 from ballotdrill.scoring.model import ChannelStats, Handoff, HandoffSummary, r3, r3n
 
 DIRECT = "direct"
@@ -46,9 +47,11 @@ DIRECT = "direct"
 class _Building:
     """A handoff being assembled from its rows."""
 
+    __slots__ = ("evidence", "fields", "last_sent_t", "sent_t")
+
     def __init__(self, sent: Event) -> None:
-        self.sent = sent
-        self.last_sent = sent
+        self.sent_t = sent.t
+        self.last_sent_t = sent.t
         data = sent.fields(HandoffSent)
         self.fields: dict[str, Any] = {
             "incident": sent.incident or "", "procedure": str(data.procedure or ""),
@@ -64,13 +67,13 @@ class _Building:
         fields["rerouted"] = fields["status"] == "received" and (
             fields["channel"] != fields["first_channel"] or fields["attempts"] > 1)
         if fields["status"] == "in_transit" and until is not None:
-            fields["in_transit_for"] = r3(until - self.sent.t)
+            fields["in_transit_for"] = r3(until - self.sent_t)
             channel = fields["channel"]
             spec = structure.channels.get(channel) if structure is not None and channel else None
             if spec is not None:
                 usual = usual_latency(spec.latency)
                 fields["usual_latency"] = r3(usual)
-                fields["overdue"] = until - self.last_sent.t > usual
+                fields["overdue"] = until - self.last_sent_t > usual
         return Handoff(**fields, evidence=sorted(self.evidence))
 
 
@@ -125,103 +128,133 @@ class _Path:
         self.decision = None  # one bounce per loop: the repeats that follow are the loop, not new returns
 
 
-def handoffs(events: Sequence[Event], structure: Structure | None = None,
+_Key = tuple[str, str, str, str]
+"""A handoff's identity: (incident, procedure, step, receiver)."""
+
+
+class HandoffCollector:
+    """Every handoff of the run in the order of its first attempt, and attempts, failures and drops per channel."""
+
+    def __init__(self) -> None:
+        self.open: dict[_Key, _Building] = {}
+        self.paths: dict[tuple[str, str], _Path] = defaultdict(_Path)
+        self.awaiting_queue: dict[tuple[str, str, str], _Building] = {}
+        self.order: list[_Building] = []
+        self.attempts: dict[str, int] = defaultdict(int)
+        self.failures: dict[str, int] = defaultdict(int)
+        self.drops: dict[str, int] = defaultdict(int)
+        self.failure_rows: dict[str, list[int]] = defaultdict(list)
+
+    def handlers(self) -> Handlers:
+        return {Kind.PROCEDURE_STARTED: self._procedure, Kind.STEP_STARTED: self._step_started,
+                Kind.DECISION_MADE: self._decision, Kind.HANDOFF_SENT: self._sent,
+                Kind.HANDOFF_FAILED: self._failed, Kind.HANDOFF_RECEIVED: self._received,
+                Kind.STEP_QUEUED: self._queued}
+
+    def _procedure(self, event: Event) -> None:
+        self.paths[(event.incident or "", str(event.fields(ProcedureStarted).procedure or ""))] = _Path()
+
+    def _step_started(self, event: Event) -> None:
+        path = self.paths[(event.incident or "", str(event.fields(StepStarted).procedure or ""))]
+        path.repeated(event.step or "", event.actor or "")
+
+    def _decision(self, event: Event) -> None:
+        made = event.fields(DecisionMade)
+        self.paths[(event.incident or "", str(made.procedure or ""))].decision = (str(made.option or ""),
+                                                                                  event.step or "")
+
+    def _sent(self, event: Event) -> None:
+        sent = event.fields(HandoffSent)
+        self.attempts[str(sent.channel or DIRECT)] += 1
+        key = (event.incident or "", str(sent.procedure or ""), event.step or "", str(sent.to or ""))
+        item = self.open.get(key)
+        if item is None:
+            path = self.paths[key[:2]]
+            item = _Building(event)
+            path.last_in[key[3]] = (item, key[3] in path.left)
+            path.left.add(event.actor or "")
+            self.open[key] = item
+            self.order.append(item)
+        else:
+            item.fields["attempts"] = max(item.fields["attempts"], int(sent.attempt or 1))
+            item.fields["channel"] = sent.channel
+            item.last_sent_t = event.t
+            item.evidence.append(event.seq)
+
+    def _failed(self, event: Event) -> None:
+        failed = event.fields(HandoffFailed)
+        channel = str(failed.channel or DIRECT)
+        self.failures[channel] += 1
+        self.failure_rows[channel].append(event.seq)
+        if failed.next is None:
+            self.drops[channel] += 1
+        key = (event.incident or "", str(failed.procedure or ""), event.step or "", str(failed.to or ""))
+        item = self.open.get(key)
+        if item is None:
+            return
+        item.fields["failures"] += 1
+        item.evidence.append(event.seq)
+        if failed.next is None:
+            item.fields["status"] = "dropped"
+            del self.open[key]
+
+    def _received(self, event: Event) -> None:
+        received = event.fields(HandoffReceived)
+        incident = event.incident or ""
+        item = self.open.pop((incident, str(received.procedure or ""), event.step or "", event.actor or ""), None)
+        if item is None:
+            return
+        latency = received.latency
+        item.fields.update(
+            status="received", received_at=r3(event.t), channel=received.channel,
+            latency=r3(latency if latency is not None else event.t - item.sent_t),
+            attempts=max(item.fields["attempts"], int(received.attempts or 1)),
+        )
+        item.evidence.append(event.seq)
+        self.awaiting_queue[(incident, event.step or "", event.actor or "")] = item
+
+    def _queued(self, event: Event) -> None:
+        waiting = self.awaiting_queue.pop((event.incident or "", event.step or "", event.actor or ""), None)
+        if waiting is not None and event.fields(StepQueued).on_duty == 0:
+            waiting.fields["unstaffed"] = True
+            waiting.evidence.append(event.seq)
+
+    def results(self, structure: Structure | None = None, until: float | None = None) -> list[Handoff]:
+        """Every handoff, in the order of its first attempt; ``until`` measures those still in transit."""
+        return [item.build(until, structure) for item in self.order]
+
+    def channel_stats(self, chains: Sequence[Handoff]) -> list[ChannelStats]:
+        """Attempts, failures, drops and mean latency per channel, sorted by name."""
+        latencies: dict[str, list[float]] = defaultdict(list)
+        for chain in chains:
+            if chain.latency is not None:
+                latencies[str(chain.channel or DIRECT)].append(chain.latency)
+        return [
+            ChannelStats(channel=name, attempts=self.attempts.get(name, 0), failures=self.failures.get(name, 0),
+                         drops=self.drops.get(name, 0),
+                         mean_latency=r3n(fmean(latencies[name]) if latencies[name] else None),
+                         evidence=list(self.failure_rows.get(name, [])))
+            for name in sorted(set(self.attempts) | set(self.failures))
+        ]
+
+
+def handoffs(events: Iterable[Event], structure: Structure | None = None,
              until: float | None = None) -> list[Handoff]:
     """Every handoff of the run, in the order of its first attempt.
 
     ``structure`` gives the channels' usual latencies and ``until`` (where the run stopped)
     measures handoffs still in transit.
     """
-    open_: dict[tuple[str, str, str, str], _Building] = {}
-    paths: dict[tuple[str, str], _Path] = defaultdict(_Path)
-    awaiting_queue: dict[tuple[str, str, str], _Building] = {}
-    order: list[_Building] = []
-    for event in events:
-        kind = event.kind
-        incident = event.incident or ""
-        if kind == Kind.PROCEDURE_STARTED:
-            paths[(incident, str(event.fields(ProcedureStarted).procedure or ""))] = _Path()
-        elif kind == Kind.STEP_STARTED:
-            path = paths[(incident, str(event.fields(StepStarted).procedure or ""))]
-            path.repeated(event.step or "", event.actor or "")
-        elif kind == Kind.DECISION_MADE:
-            made = event.fields(DecisionMade)
-            paths[(incident, str(made.procedure or ""))].decision = (str(made.option or ""), event.step or "")
-        elif kind == Kind.HANDOFF_SENT:
-            sent = event.fields(HandoffSent)
-            key = (incident, str(sent.procedure or ""), event.step or "", str(sent.to or ""))
-            item = open_.get(key)
-            if item is None:
-                path = paths[key[:2]]
-                item = _Building(event)
-                path.last_in[key[3]] = (item, key[3] in path.left)
-                path.left.add(event.actor or "")
-                open_[key] = item
-                order.append(item)
-            else:
-                item.fields["attempts"] = max(item.fields["attempts"], int(sent.attempt or 1))
-                item.fields["channel"] = sent.channel
-                item.last_sent = event
-                item.evidence.append(event.seq)
-        elif kind == Kind.HANDOFF_FAILED:
-            failed = event.fields(HandoffFailed)
-            key = (incident, str(failed.procedure or ""), event.step or "", str(failed.to or ""))
-            item = open_.get(key)
-            if item is None:
-                continue
-            item.fields["failures"] += 1
-            item.evidence.append(event.seq)
-            if failed.next is None:
-                item.fields["status"] = "dropped"
-                del open_[key]
-        elif kind == Kind.HANDOFF_RECEIVED:
-            received = event.fields(HandoffReceived)
-            key = (incident, str(received.procedure or ""), event.step or "", event.actor or "")
-            item = open_.pop(key, None)
-            if item is None:
-                continue
-            latency = received.latency
-            item.fields.update(
-                status="received", received_at=r3(event.t), channel=received.channel,
-                latency=r3(latency if latency is not None else event.t - item.sent.t),
-                attempts=max(item.fields["attempts"], int(received.attempts or 1)),
-            )
-            item.evidence.append(event.seq)
-            awaiting_queue[(incident, event.step or "", event.actor or "")] = item
-        elif kind == Kind.STEP_QUEUED:
-            waiting = awaiting_queue.pop((incident, event.step or "", event.actor or ""), None)
-            if waiting is not None and event.fields(StepQueued).on_duty == 0:
-                waiting.fields["unstaffed"] = True
-                waiting.evidence.append(event.seq)
-    return [item.build(until, structure) for item in order]
+    collector = HandoffCollector()
+    feed_all(collector, events)
+    return collector.results(structure, until)
 
 
-def channel_stats(events: Sequence[Event], chains: Sequence[Handoff]) -> list[ChannelStats]:
+def channel_stats(events: Iterable[Event], chains: Sequence[Handoff]) -> list[ChannelStats]:
     """Attempts, failures, drops and mean latency per channel, sorted by name."""
-    attempts: dict[str, int] = defaultdict(int)
-    failures: dict[str, int] = defaultdict(int)
-    drops: dict[str, int] = defaultdict(int)
-    evidence: dict[str, list[int]] = defaultdict(list)
-    for event in events:
-        if event.kind == Kind.HANDOFF_SENT:
-            attempts[str(event.fields(HandoffSent).channel or DIRECT)] += 1
-        elif event.kind == Kind.HANDOFF_FAILED:
-            failed = event.fields(HandoffFailed)
-            channel = str(failed.channel or DIRECT)
-            failures[channel] += 1
-            evidence[channel].append(event.seq)
-            if failed.next is None:
-                drops[channel] += 1
-    latencies: dict[str, list[float]] = defaultdict(list)
-    for chain in chains:
-        if chain.latency is not None:
-            latencies[str(chain.channel or DIRECT)].append(chain.latency)
-    return [
-        ChannelStats(channel=name, attempts=attempts[name], failures=failures[name], drops=drops[name],
-                     mean_latency=r3n(fmean(latencies[name]) if latencies[name] else None),
-                     evidence=evidence[name])
-        for name in sorted(set(attempts) | set(failures))
-    ]
+    collector = HandoffCollector()
+    feed_all(collector, events)
+    return collector.channel_stats(chains)
 
 
 def summary(chains: Sequence[Handoff]) -> HandoffSummary:

@@ -1,8 +1,8 @@
 """Load per actor: utilisation, queue waits, longest queue, busiest hour, unstaffed work.
 
-- *utilisation* = busy staff-minutes / on-duty staff-minutes over the run (t = 0 to the
-    busy_spans: dict[str, list[tuple[float, float, int]]] = defaultdict(list)
-    queued_at_end: dict[str, int] = defaultdict(int)
+- *utilisation* = busy staff-minutes / on-duty staff-minutes over the run (t = 0 to where
+  it stopped);
+- *queue wait*: mean, 90th percentile (exact: every wait is kept, 8 bytes each) and maximum;
 - *longest queue*: the largest ``step_queued.data.queue``.
 - *busiest hour*: the clock hour (hours since 00:00 on day D) with the most step starts,
   ties broken by busy minutes, then the earliest.
@@ -10,13 +10,16 @@
 
 from __future__ import annotations
 
+import heapq
 import math
+from array import array
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from statistics import fmean
 
-from ballotdrill.journal import Event, Kind, StaffChanged, StepCrew, StepQueued, StepStarted
+from ballotdrill.journal import Event, Kind, RunStarted, StaffChanged, StepCrew, StepQueued, StepStarted
 from ballotdrill.scenarios.structure import Structure
+from ballotdrill.scoring.feed import Handlers, feed_all
 from ballotdrill.scoring.model import ActorLoad, HourLoad, StepResult, r3, r3n
 
 
@@ -53,93 +56,160 @@ def _posts(structure: Structure) -> set[str]:
     return {f"{key}/{post}" for key, actor in structure.actors.items() for post in actor.posts}
 
 
-def actor_load(events: Sequence[Event], steps: Sequence[StepResult], structure: Structure,
+class LoadCollector:
+    """Per actor: staff changes, step starts and queue waits, queue lengths and unstaffed work, as they come.
+
+    ``start``: clock minutes of t = 0; None takes it from the journal's first ``run_started`` row.
+    """
+
+    def __init__(self, start: float | None = None) -> None:
+        self.start = start
+        self.crews: dict[int, tuple[str, int]] = {}
+        """Per ``step_started`` row of a post's or a k-staff step: the desk and the staff it took."""
+        self.staff_rows: dict[str, list[tuple[float, float]]] = defaultdict(list)
+        self.waits: dict[str, array[float]] = defaultdict(lambda: array("d"))
+        self.top_waits: dict[str, list[tuple[float, int]]] = defaultdict(list)
+        """Per actor, a heap of the 5 longest waits as ``(wait, -seq)`` (ties: the earliest row)."""
+        self.longest: dict[str, tuple[int, int]] = {}
+        self.unstaffed: dict[str, int] = defaultdict(int)
+        self.unstaffed_rows: dict[str, list[int]] = defaultdict(list)
+        self.starts: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        self.early_starts: list[tuple[str, float]] = []
+        """Step starts seen before ``run_started`` (their clock hour needs its start)."""
+        self.seen: set[str] = set()
+
+    def handlers(self) -> Handlers:
+        return {Kind.RUN_STARTED: self._run_started, Kind.STAFF_CHANGED: self._staff,
+                Kind.STEP_STARTED: self._started, Kind.STEP_QUEUED: self._queued}
+
+    def _run_started(self, event: Event) -> None:
+        if self.start is None:
+            self.start = float(event.fields(RunStarted).start or 0.0)
+
+    def _staff(self, event: Event) -> None:
+        if event.actor is not None:
+            self.staff_rows[event.actor].append((event.t, float(event.fields(StaffChanged).staff or 0)))
+
+    def _wait(self, actor: str, wait: float, seq: int) -> None:
+        self.waits[actor].append(wait)
+        top = self.top_waits[actor]
+        if len(top) < _TOP_WAITS:
+            heapq.heappush(top, (wait, -seq))
+        elif (wait, -seq) > top[0]:
+            heapq.heapreplace(top, (wait, -seq))
+
+    def _started(self, event: Event) -> None:
+        actor = event.actor
+        if actor is None:
+            return
+        crew = event.fields(StepCrew)
+        if crew.post is not None or crew.staff is not None:
+            actor = actor if crew.post is None else f"{actor}/{crew.post}"
+            self.crews[event.seq] = (actor, crew.staff or 1)
+        self.seen.add(actor)
+        self._wait(actor, float(event.fields(StepStarted).wait or 0.0), event.seq)
+        if self.start is None:
+            self.early_starts.append((actor, event.t))
+        else:
+            self.starts[actor][math.floor((self.start + event.t) / 60)] += 1
+
+    def _queued(self, event: Event) -> None:
+        actor = event.actor
+        if actor is None:
+            return
+        post = event.fields(StepCrew).post
+        actor = actor if post is None else f"{actor}/{post}"
+        self.seen.add(actor)
+        queued = event.fields(StepQueued)
+        size, current = (int(queued.queue or 0), -event.seq), self.longest.get(actor)
+        if current is None or size > current:
+            self.longest[actor] = size
+        if queued.on_duty == 0:
+            self.unstaffed[actor] += 1
+            if len(self.unstaffed_rows[actor]) < _UNSTAFFED_ROWS:
+                self.unstaffed_rows[actor].append(event.seq)
+
+    def results(self, steps: Iterable[StepResult], structure: Structure, until: float) -> list[ActorLoad]:
+        """Load of every actor and post of the structure (and any other actor seen in the journal), by key.
+
+        ``steps``: every step instance (:class:`~ballotdrill.scoring.timeliness.StepCollector`), for the
+        busy time and the work still queued when the run stopped.
+        """
+        start = self.start if self.start is not None else 0.0
+        for actor, t in self.early_starts:
+            self.starts[actor][math.floor((start + t) / 60)] += 1
+        self.early_starts.clear()
+        names = actor_names(structure)
+        posts = _posts(structure)
+        busy_spans: dict[str, list[tuple[float, float, int]]] = defaultdict(list)
+        queued_at_end: dict[str, int] = defaultdict(int)
+        for step in steps:
+            if step.status == "queued" and step.wait is not None:  # still waiting when the run stopped
+                self._wait(step.actor, step.wait, step.evidence[0] if step.evidence else -1)
+                queued_at_end[step.actor] += 1
+            if step.started_at is not None:
+                end = step.completed_at if step.completed_at is not None else until
+                desk, staff = next((self.crews[seq] for seq in step.evidence if seq in self.crews), (step.actor, 1))
+                busy_spans[desk].append((step.started_at, max(step.started_at, end), staff))
+        return [self._load(actor, names, posts, structure, busy_spans.get(actor, []), queued_at_end.get(actor, 0),
+                           start, until)
+                for actor in sorted(set(names) | self.seen)]
+
+    def _load(self, actor: str, names: dict[str, str], posts: set[str], structure: Structure,
+              spans: list[tuple[float, float, int]], queued_at_end: int, start: float, until: float) -> ActorLoad:
+        on_duty: dict[int, float] = defaultdict(float)
+        busy: dict[int, float] = defaultdict(float)
+        rows = self.staff_rows.get(actor)
+        if rows:
+            for (t0, staff), nxt in zip(rows, [*rows[1:], None], strict=True):
+                t1 = nxt[0] if nxt is not None else until
+                _spread(max(0.0, t0), min(until, t1), staff, start, on_duty)
+        elif actor in structure.actors:
+            _spread(0.0, until, float(structure.actors[actor].staff), start, on_duty)
+        elif actor in posts:
+            _spread(0.0, until, 1.0, start, on_duty)
+        for t0, t1, staff in spans:
+            _spread(t0, min(t1, until), float(staff), start, busy)
+        wait_values = self.waits.get(actor, array("d"))
+        busy_total, duty_total = sum(busy.values()), sum(on_duty.values())
+        actor_starts = self.starts.get(actor, {})
+        hours = sorted(set(on_duty) | set(busy) | set(actor_starts))
+        busiest = max(hours, key=lambda h: (actor_starts.get(h, 0), busy.get(h, 0.0), -h), default=None)
+        if busiest is not None and actor_starts.get(busiest, 0) == 0 and busy.get(busiest, 0.0) == 0:
+            busiest = None
+        queue, neg_seq = self.longest.get(actor, (0, 1))
+        evidence = {-s for w, s in self.top_waits.get(actor, []) if w > 0 and -s >= 0}
+        evidence |= set(self.unstaffed_rows.get(actor, []))
+        if -neg_seq >= 0:
+            evidence.add(-neg_seq)
+        return ActorLoad(
+            actor=actor, name=names.get(actor, actor), steps=len(spans),
+            busy_minutes=r3(busy_total), on_duty_minutes=r3(duty_total),
+            utilisation=r3(busy_total / duty_total) if duty_total > 0 else None,
+            wait_mean=r3n(fmean(wait_values) if wait_values else None), wait_p90=r3n(p90(wait_values)),
+            wait_max=r3n(max(wait_values) if wait_values else None), longest_queue=queue,
+            queued_at_end=queued_at_end,
+            busiest_hour=busiest, busiest_hour_starts=actor_starts.get(busiest, 0) if busiest is not None else 0,
+            unstaffed_queued=self.unstaffed.get(actor, 0),
+            hours=[HourLoad(hour=h, busy=r3(busy.get(h, 0.0)), on_duty=r3(on_duty.get(h, 0.0)),
+                            starts=actor_starts.get(h, 0)) for h in hours],
+            evidence=sorted(evidence),
+        )
+
+
+_TOP_WAITS = 5
+"""The longest waits per actor named as evidence."""
+_UNSTAFFED_ROWS = 10
+"""Unstaffed queue rows per actor named as evidence."""
+
+
+def actor_load(events: Iterable[Event], steps: Sequence[StepResult], structure: Structure,
                start: float, until: float) -> list[ActorLoad]:
     """Load of every actor and post of the structure (and any other actor seen in the journal), by key.
 
     A post's steps count at the post (``actor/post``, one person always on duty), not at its actor;
     a step that takes ``staff: k`` keeps k of its actor's staff busy.
     """
-    names = actor_names(structure)
-    posts = _posts(structure)
-    crews: dict[int, tuple[str, int]] = {}
-    """Per ``step_started`` row of a post's or a k-staff step: the desk and the staff it took."""
-    staff_rows: dict[str, list[Event]] = defaultdict(list)
-    waits: dict[str, list[tuple[float, int]]] = defaultdict(list)
-    queues: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    unstaffed: dict[str, list[int]] = defaultdict(list)
-    starts: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    seen: set[str] = set()
-    for event in events:
-        actor = event.actor
-        if actor is None:
-            continue
-        if event.kind == Kind.STAFF_CHANGED:
-            staff_rows[actor].append(event)
-        elif event.kind == Kind.STEP_STARTED:
-            crew = event.fields(StepCrew)
-            if crew.post is not None or crew.staff is not None:
-                actor = actor if crew.post is None else f"{actor}/{crew.post}"
-                crews[event.seq] = (actor, crew.staff or 1)
-            seen.add(actor)
-            waits[actor].append((float(event.fields(StepStarted).wait or 0.0), event.seq))
-            starts[actor][math.floor((start + event.t) / 60)] += 1
-        elif event.kind == Kind.STEP_QUEUED:
-            post = event.fields(StepCrew).post
-            actor = actor if post is None else f"{actor}/{post}"
-            seen.add(actor)
-            queued = event.fields(StepQueued)
-            queues[actor].append((int(queued.queue or 0), event.seq))
-            if queued.on_duty == 0:
-                unstaffed[actor].append(event.seq)
-    busy_spans: dict[str, list[tuple[float, float, int]]] = defaultdict(list)
-    queued_at_end: dict[str, int] = defaultdict(int)
-    for step in steps:
-        if step.status == "queued" and step.wait is not None:  # still waiting when the run stopped
-            waits[step.actor].append((step.wait, step.evidence[0] if step.evidence else -1))
-            queued_at_end[step.actor] += 1
-        if step.started_at is not None:
-            end = step.completed_at if step.completed_at is not None else until
-            desk, staff = next((crews[seq] for seq in step.evidence if seq in crews), (step.actor, 1))
-            busy_spans[desk].append((step.started_at, max(step.started_at, end), staff))
-    out: list[ActorLoad] = []
-    for actor in sorted(set(names) | seen):
-        on_duty: dict[int, float] = defaultdict(float)
-        busy: dict[int, float] = defaultdict(float)
-        rows = staff_rows.get(actor)
-        if rows:
-            for row, nxt in zip(rows, [*rows[1:], None], strict=True):
-                t1 = nxt.t if nxt is not None else until
-                _spread(max(0.0, row.t), min(until, t1), float(row.fields(StaffChanged).staff or 0), start, on_duty)
-        elif actor in structure.actors:
-            _spread(0.0, until, float(structure.actors[actor].staff), start, on_duty)
-        elif actor in posts:
-            _spread(0.0, until, 1.0, start, on_duty)
-        for t0, t1, staff in busy_spans.get(actor, []):
-            _spread(t0, min(t1, until), float(staff), start, busy)
-        wait_values = [w for w, _ in waits.get(actor, [])]
-        busy_total, duty_total = sum(busy.values()), sum(on_duty.values())
-        actor_starts = starts.get(actor, {})
-        hours = sorted(set(on_duty) | set(busy) | set(actor_starts))
-        busiest = max(hours, key=lambda h: (actor_starts.get(h, 0), busy.get(h, 0.0), -h), default=None)
-        if busiest is not None and actor_starts.get(busiest, 0) == 0 and busy.get(busiest, 0.0) == 0:
-            busiest = None
-        top_waits = sorted(waits.get(actor, []), key=lambda ws: (-ws[0], ws[1]))[:5]
-        longest = max(queues.get(actor, []), key=lambda qs: (qs[0], -qs[1]), default=(0, -1))
-        evidence = {s for w, s in top_waits if w > 0 and s >= 0} | set(unstaffed.get(actor, [])[:10])
-        if longest[1] >= 0:
-            evidence.add(longest[1])
-        out.append(ActorLoad(
-            actor=actor, name=names.get(actor, actor), steps=len(busy_spans.get(actor, [])),
-            busy_minutes=r3(busy_total), on_duty_minutes=r3(duty_total),
-            utilisation=r3(busy_total / duty_total) if duty_total > 0 else None,
-            wait_mean=r3n(fmean(wait_values) if wait_values else None), wait_p90=r3n(p90(wait_values)),
-            wait_max=r3n(max(wait_values) if wait_values else None), longest_queue=longest[0],
-            queued_at_end=queued_at_end.get(actor, 0),
-            busiest_hour=busiest, busiest_hour_starts=actor_starts.get(busiest, 0) if busiest is not None else 0,
-            unstaffed_queued=len(unstaffed.get(actor, [])),
-            hours=[HourLoad(hour=h, busy=r3(busy.get(h, 0.0)), on_duty=r3(on_duty.get(h, 0.0)),
-                            starts=actor_starts.get(h, 0)) for h in hours],
-            evidence=sorted(evidence),
-        ))
-    return out
+    collector = LoadCollector(start)
+    feed_all(collector, events)
+    return collector.results(steps, structure, until)

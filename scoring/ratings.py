@@ -26,12 +26,14 @@ observation of the players; one seed is one draw.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import NamedTuple
 
 from ballotdrill.journal import Event, Kind
 from ballotdrill.scenarios.measures import Point
 from ballotdrill.scenarios.scenario import Objective
 from ballotdrill.scoring.exercised import Verdict, Window, missing_end, missing_start, self_contained
+from ballotdrill.scoring.feed import Handlers
 from ballotdrill.scoring.model import Harm, ObjectiveResult, Rating, StepResult, r3
 from ballotdrill.scoring.text import measure_value
 
@@ -86,14 +88,41 @@ _INCIDENT_KINDS = {"started": Kind.INCIDENT_STARTED, "detected": Kind.DETECTED, 
                    "contained": Kind.CONTAINED, "resolved": Kind.RESOLVED}
 
 
-def find_point(events: Sequence[Event], point: Point) -> Event | None:
-    """The first journal row where ``point`` happened, or None."""
-    if point.step is None:
-        kind = _INCIDENT_KINDS[point.event]
-        return next((e for e in events if e.kind == kind and e.incident == point.incident), None)
-    kind = Kind.STEP_STARTED if point.event == "started" else Kind.STEP_COMPLETED
-    return next((e for e in events if e.kind == kind and e.incident == point.incident and e.step == point.step),
-                None)
+class Reached(NamedTuple):
+    """The first journal row where a point happened."""
+
+    seq: int
+    t: float
+
+
+class PointCollector:
+    """The first row where each point an objective measures from or to happened."""
+
+    def __init__(self, points: Iterable[Point]) -> None:
+        self.wanted: dict[tuple[str, str | None, str | None], list[Point]] = {}
+        for point in points:
+            if point.step is None:
+                kind = _INCIDENT_KINDS[point.event]
+            else:
+                kind = Kind.STEP_STARTED if point.event == "started" else Kind.STEP_COMPLETED
+            key = (kind, point.incident, point.step)
+            if point not in self.wanted.setdefault(key, []):
+                self.wanted[key].append(point)
+        self.reached: dict[Point, Reached] = {}
+
+    def handlers(self) -> Handlers:
+        return {kind: self._seen for kind in {key[0] for key in self.wanted}}
+
+    def _seen(self, event: Event) -> None:
+        step = event.step if event.kind in (Kind.STEP_STARTED, Kind.STEP_COMPLETED) else None
+        for point in self.wanted.get((event.kind, event.incident, step), ()):
+            if point not in self.reached:
+                self.reached[point] = Reached(event.seq, event.t)
+
+
+def objective_points(objectives: Iterable[Objective]) -> list[Point]:
+    """The points the interval objectives measure between."""
+    return [p for o in objectives if (i := o.measure.interval) is not None for p in (i.start, i.end)]
 
 
 def on_time_share(steps: Sequence[StepResult], procedure: str) -> tuple[float | None, list[int]]:
@@ -105,16 +134,19 @@ def on_time_share(steps: Sequence[StepResult], procedure: str) -> tuple[float | 
     return r3(share), sorted(s.evidence[-1] for s in chosen)
 
 
-def measure_objective(objective: Objective, events: Sequence[Event], steps: Sequence[StepResult],
+def measure_objective(objective: Objective, reached: Mapping[Point, Reached], steps: Sequence[StepResult],
                       harms: Sequence[Harm], window: Window) -> ObjectiveResult:
-    """Measure one objective from the journal and rate it (NE when it was not exercised in ``window``)."""
+    """Measure one objective and rate it (NE when it was not exercised in ``window``).
+
+    ``reached``: where each point of the interval objectives first happened (:class:`PointCollector`).
+    """
     kind, target, lower = objective.measure.kind, objective.target_value, objective.lower_is_better
     value: float | None = None
     evidence: list[int] = []
     verdict: Verdict | None = None
     interval = objective.measure.interval
     if interval is not None:
-        first, last = find_point(events, interval.start), find_point(events, interval.end)
+        first, last = reached.get(interval.start), reached.get(interval.end)
         evidence = [e.seq for e in (first, last) if e is not None]
         if first is None:
             verdict = missing_start(window, interval.start)

@@ -1,4 +1,4 @@
-"""Timeliness and harm: pure functions from journal events.
+"""Timeliness and harm: collectors fed journal events once, in ``seq`` order.
 
 - per incident: minutes from its start to detection, to the first step started, to
   containment and to resolution (None when it never happened in the run);
@@ -11,8 +11,8 @@
 
 from __future__ import annotations
 
-from collections import defaultdict, deque
-from collections.abc import Sequence
+from collections import deque
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from ballotdrill.journal import (
@@ -30,6 +30,7 @@ from ballotdrill.journal import (
     StepTargets,
 )
 from ballotdrill.scenarios.structure import Structure
+from ballotdrill.scoring.feed import Handlers, feed_all
 from ballotdrill.scoring.model import Harm, IncidentTimes, StepResult, StepStatus, r3, r3n
 
 
@@ -44,97 +45,206 @@ class RunInfo(NamedTuple):
     last_t: float
 
 
-def run_info(events: Sequence[Event]) -> RunInfo:
-    """The run's ``run_started`` fields and its last event's t."""
-    last_t = max((e.t for e in events), default=0.0)
-    started = next((e.fields(RunStarted) for e in events if e.kind == Kind.RUN_STARTED), None)
-    if started is None:
-        return RunInfo("", None, 0.0, None, None, last_t)
-    return RunInfo(started.scenario if started.scenario is not None else "", started.seed,
-                   started.start if started.start is not None else 0.0, started.end, started.until, last_t)
+class RunClock:
+    """The run's ``run_started`` fields (the first such row), its last ``run_ended`` and its latest t."""
+
+    def __init__(self) -> None:
+        self.started: RunStarted | None = None
+        self.ended_t: float | None = None
+        self.last_t = 0.0
+
+    def handlers(self) -> Handlers:
+        return {Kind.RUN_STARTED: self._started, Kind.RUN_ENDED: self._ended}
+
+    def seen(self, t: float) -> None:
+        """Every event's t passes here (the scorer calls it for each row)."""
+        if t > self.last_t:
+            self.last_t = t
+
+    def _started(self, event: Event) -> None:
+        if self.started is None:
+            self.started = event.fields(RunStarted)
+
+    def _ended(self, event: Event) -> None:
+        self.ended_t = float(event.t)
+
+    @property
+    def start(self) -> float:
+        """Clock minutes of t = 0 (0 without a ``run_started`` row)."""
+        return float(self.started.start or 0.0) if self.started is not None else 0.0
+
+    def info(self) -> RunInfo:
+        started = self.started
+        if started is None:
+            return RunInfo("", None, 0.0, None, None, self.last_t)
+        return RunInfo(started.scenario if started.scenario is not None else "", started.seed,
+                       started.start if started.start is not None else 0.0, started.end, started.until,
+                       self.last_t)
+
+    def until(self) -> float:
+        """Where the run stopped: ``run_ended``'s t, else ``run_started.data.until``, else the last event."""
+        if self.ended_t is not None:
+            return self.ended_t
+        until = self.info().until
+        return float(until) if isinstance(until, (int, float)) else float(self.last_t)
 
 
-def run_until(events: Sequence[Event], info: RunInfo | None = None) -> float:
-    """Where the run stopped: ``run_ended``'s t, else ``run_started.data.until``, else the last event.
+class _First(NamedTuple):
+    """The first row of one kind for an incident: what timing and evidence need of it."""
 
-    ``info``: :func:`run_info` of ``events`` when the caller has it already.
-    """
-    for event in reversed(events):
-        if event.kind == Kind.RUN_ENDED:
-            return float(event.t)
-    info = info if info is not None else run_info(events)
-    until = info.until
-    return float(until) if isinstance(until, (int, float)) else float(info.last_t)
+    seq: int
+    t: float
+    actor: str | None
+    how: str | None = None
 
 
-def incident_times(events: Sequence[Event]) -> list[IncidentTimes]:
-    """Time to detect, first action, contain and resolve for every incident, in start order."""
-    started: dict[str, Event] = {}
-    firsts: dict[tuple[str, str], Event] = {}
-    escalations: dict[str, list[str]] = defaultdict(list)
-    for event in events:
-        if event.incident is None:
-            continue
-        if event.kind == Kind.INCIDENT_STARTED:
-            started.setdefault(event.incident, event)
-        elif event.kind in _FIRSTS:
-            firsts.setdefault((event.incident, event.kind), event)
-        elif event.kind == Kind.ESCALATED:
-            escalations[event.incident].append(str(event.fields(Escalated).to or ""))
-            firsts.setdefault((event.incident, event.kind), event)
-    out: list[IncidentTimes] = []
-    for incident, start in started.items():
-        def after(kind: str, inc: str = incident, t0: float = start.t) -> float | None:
-            event = firsts.get((inc, kind))
-            return None if event is None else r3(event.t - t0)
+class _Incident:
+    """What is known of one incident so far."""
 
-        rows = [start] + [e for k in (Kind.DETECTED, Kind.STEP_STARTED, Kind.ESCALATED, Kind.CONTAINED, Kind.RESOLVED)
-                          if (e := firsts.get((incident, k))) is not None]
-        detected = firsts.get((incident, Kind.DETECTED))
-        contained = firsts.get((incident, Kind.CONTAINED))
-        data = start.fields(IncidentStarted)
-        out.append(IncidentTimes(
+    __slots__ = ("escalations", "firsts", "start")
+
+    def __init__(self) -> None:
+        self.start: tuple[Event, IncidentStarted] | None = None
+        self.firsts: dict[str, _First] = {}
+        self.escalations: list[str] = []
+
+    def times(self, incident: str) -> IncidentTimes:
+        assert self.start is not None
+        start, data = self.start
+        firsts = self.firsts
+
+        def after(kind: str) -> float | None:
+            first = firsts.get(kind)
+            return None if first is None else r3(first.t - start.t)
+
+        detected, contained = firsts.get(Kind.DETECTED), firsts.get(Kind.CONTAINED)
+        rows = [start.seq] + [f.seq for k in (Kind.DETECTED, Kind.STEP_STARTED, Kind.ESCALATED, Kind.CONTAINED,
+                                              Kind.RESOLVED) if (f := firsts.get(k)) is not None]
+        return IncidentTimes(
             incident=incident, type=str(data.type or ""), title=str(data.title or ""),
             severity=int(data.severity or 0), inject=str(data.inject or ""),
-            background=bool(data.inject) and incident.startswith(f"{data.inject}-"),
+            background=is_background(incident, data),
             started_at=r3(start.t),
             detected_by=detected.actor if detected else None,
             to_detect=after(Kind.DETECTED), to_first_action=after(Kind.STEP_STARTED),
             to_contain=after(Kind.CONTAINED), to_resolve=after(Kind.RESOLVED),
             contained_by=contained.actor if contained else None,
-            contained_how=str(contained.fields(Contained).how) if contained else None,
-            escalations=escalations.get(incident, []), evidence=sorted(e.seq for e in rows),
-        ))
-    return out
+            contained_how=contained.how if contained else None,
+            escalations=list(self.escalations), evidence=sorted(rows),
+        )
+
+
+def is_background(incident: str, started: IncidentStarted) -> bool:
+    """Whether an incident is an arrival of a background (``every:``) inject: its id is ``INJECT-n``."""
+    return bool(started.inject) and incident.startswith(f"{started.inject}-")
+
+
+class IncidentCollector:
+    """Time to detect, first action, contain and resolve of every incident (the first row of each kind)."""
+
+    def __init__(self) -> None:
+        self.incidents: dict[str, _Incident] = {}
+        self.order: dict[str, None] = {}
+        """Incidents in the order they started."""
+
+    def handlers(self) -> Handlers:
+        table: Handlers = {kind: self._first for kind in _FIRSTS}
+        table[Kind.INCIDENT_STARTED] = self._started
+        table[Kind.ESCALATED] = self._escalated
+        return table
+
+    def _get(self, event: Event) -> _Incident | None:
+        if event.incident is None:
+            return None
+        found = self.incidents.get(event.incident)
+        if found is None:
+            found = self.incidents[event.incident] = _Incident()
+        return found
+
+    def _started(self, event: Event) -> None:
+        inc = self._get(event)
+        if inc is not None and inc.start is None:
+            inc.start = (event, event.fields(IncidentStarted))
+            self.order[event.incident or ""] = None
+
+    def _first(self, event: Event) -> None:
+        inc = self._get(event)
+        if inc is not None and event.kind not in inc.firsts:
+            how = str(event.fields(Contained).how) if event.kind == Kind.CONTAINED else None
+            inc.firsts[event.kind] = _First(event.seq, event.t, event.actor, how)
+
+    def _escalated(self, event: Event) -> None:
+        inc = self._get(event)
+        if inc is not None:
+            inc.escalations.append(str(event.fields(Escalated).to or ""))
+            if Kind.ESCALATED not in inc.firsts:
+                inc.firsts[Kind.ESCALATED] = _First(event.seq, event.t, event.actor)
+
+    def results(self) -> list[IncidentTimes]:
+        """Every incident that started, in start order."""
+        return [self.incidents[i].times(i) for i in self.order]
+
+
+def incident_times(events: Iterable[Event]) -> list[IncidentTimes]:
+    """Time to detect, first action, contain and resolve for every incident, in start order."""
+    collector = IncidentCollector()
+    feed_all(collector, events)
+    return collector.results()
 
 
 _FIRSTS = (Kind.DETECTED, Kind.STEP_STARTED, Kind.CONTAINED, Kind.RESOLVED)
 """Kinds whose first row per incident times it (``escalated`` also collects every level)."""
 
-_STEP_RECORDS: dict[str, type[StepQueued | StepStarted | StepCompleted]] = {
-    Kind.STEP_QUEUED: StepQueued, Kind.STEP_STARTED: StepStarted, Kind.STEP_COMPLETED: StepCompleted}
+
+class _Queued(NamedTuple):
+    seq: int
+    t: float
+    unstaffed: bool
+
+
+class _Started(NamedTuple):
+    seq: int
+    t: float
+    wait: float | None
+
+
+class _Completed(NamedTuple):
+    seq: int
+    t: float
+    elapsed: float | None
+    goals: StepTargets
+
+
+class _End(NamedTuple):
+    """What measuring a step still open at the end needs: where the run stopped, procedure starts, targets."""
+
+    until: float
+    procedure_start: dict[tuple[str, str], float]
+    goals: dict[tuple[str, str], tuple[float | None, float | None]]
 
 
 class _Open:
     """A step instance being assembled from its queued/started/completed rows."""
+
+    __slots__ = ("actor", "completed", "incident", "procedure", "queued", "started", "step")
 
     def __init__(self, event: Event, procedure: str) -> None:
         self.incident = event.incident or ""
         self.procedure = procedure
         self.step = event.step or ""
         self.actor = event.actor or ""
-        self.queued: Event | None = None
-        self.started: Event | None = None
-        self.completed: Event | None = None
+        self.queued: _Queued | None = None
+        self.started: _Started | None = None
+        self.completed: _Completed | None = None
 
     def result(self, end: _End | None = None) -> StepResult:
         """The step instance's result; ``end`` measures one still open when the run stopped."""
         done = self.completed
-        goals = done.fields(StepTargets) if done else StepTargets()
-        elapsed = r3n(done.fields(StepCompleted).elapsed if done else None)
+        goals = done.goals if done else StepTargets()
+        elapsed = r3n(done.elapsed if done else None)
         target = r3n(goals.target)
         deadline = r3n(goals.deadline)
-        wait = self.started.fields(StepStarted).wait if self.started else None
+        wait = self.started.wait if self.started else None
         status: StepStatus = "completed"
         if done is None and end is not None:
             status = "in_progress" if self.started else "queued"
@@ -150,33 +260,15 @@ class _Open:
             on_time, late = None, None
         if status != "completed" and deadline_met:
             deadline_met = None
-        unstaffed = bool(self.queued and self.queued.fields(StepQueued).on_duty == 0)
         return StepResult(
             incident=self.incident, procedure=self.procedure, step=self.step, actor=self.actor,
             queued_at=r3n(self.queued.t if self.queued else None),
             started_at=r3n(self.started.t if self.started else None),
             completed_at=r3n(done.t if done else None), wait=r3n(wait), elapsed=elapsed,
             target=target, late_by=late, on_time=on_time, deadline=deadline, deadline_met=deadline_met,
-            basis=str(goals.basis or ""), unstaffed=unstaffed, status=status,
-            evidence=[e.seq for e in (self.queued, self.started, done) if e is not None],
+            basis=str(goals.basis or ""), unstaffed=bool(self.queued and self.queued.unstaffed), status=status,
+            evidence=[row.seq for row in (self.queued, self.started, done) if row is not None],
         )
-
-
-def _take(waiting: deque[_Open], event: Event, procedure: str, order: list[_Open]) -> _Open:
-    """The oldest instance waiting for ``event``, or a new one (work that started or ended unseen)."""
-    if waiting:
-        return waiting.popleft()
-    item = _Open(event, procedure)
-    order.append(item)
-    return item
-
-
-class _End(NamedTuple):
-    """What measuring a step still open at the end needs: where the run stopped, procedure starts, targets."""
-
-    until: float
-    procedure_start: dict[tuple[str, str], float]
-    goals: dict[tuple[str, str], tuple[float | None, float | None]]
 
 
 def step_goals(structure: Structure) -> dict[tuple[str, str], tuple[float | None, float | None]]:
@@ -185,66 +277,121 @@ def step_goals(structure: Structure) -> dict[tuple[str, str], tuple[float | None
             for name, proc in structure.procedures.items() for step in proc.steps}
 
 
-def step_results(events: Sequence[Event], structure: Structure | None = None,
+_StepKey = tuple[str | None, str, str | None, str | None]
+
+
+class StepCollector:
+    """Every step instance, paired first-in first-out per (incident, procedure, step, actor)."""
+
+    def __init__(self) -> None:
+        self.queued: dict[_StepKey, deque[_Open]] = {}
+        self.running: dict[_StepKey, deque[_Open]] = {}
+        self.order: list[_Open] = []
+        self.procedure_start: dict[tuple[str, str], float] = {}
+
+    def handlers(self) -> Handlers:
+        return {Kind.PROCEDURE_STARTED: self._procedure, Kind.STEP_QUEUED: self._queued,
+                Kind.STEP_STARTED: self._started, Kind.STEP_COMPLETED: self._completed}
+
+    def _procedure(self, event: Event) -> None:
+        self.procedure_start[(event.incident or "", str(event.fields(ProcedureStarted).procedure))] = event.t
+
+    def _take(self, table: dict[_StepKey, deque[_Open]], key: _StepKey, event: Event, procedure: str) -> _Open:
+        """The oldest instance waiting for ``event``, or a new one (work that started or ended unseen)."""
+        waiting = table.get(key)
+        if waiting:
+            item = waiting.popleft()
+            if not waiting:
+                del table[key]
+            return item
+        item = _Open(event, procedure)
+        self.order.append(item)
+        return item
+
+    def _queued(self, event: Event) -> None:
+        data = event.fields(StepQueued)
+        procedure = str(data.procedure or "")
+        item = _Open(event, procedure)
+        item.queued = _Queued(event.seq, event.t, data.on_duty == 0)
+        self.queued.setdefault((event.incident, procedure, event.step, event.actor), deque()).append(item)
+        self.order.append(item)
+
+    def _started(self, event: Event) -> None:
+        data = event.fields(StepStarted)
+        procedure = str(data.procedure or "")
+        key = (event.incident, procedure, event.step, event.actor)
+        item = self._take(self.queued, key, event, procedure)
+        item.started = _Started(event.seq, event.t, data.wait)
+        self.running.setdefault(key, deque()).append(item)
+
+    def _completed(self, event: Event) -> None:
+        data = event.fields(StepCompleted)
+        procedure = str(data.procedure or "")
+        item = self._take(self.running, (event.incident, procedure, event.step, event.actor), event, procedure)
+        item.completed = _Completed(event.seq, event.t, data.elapsed, event.fields(StepTargets))
+
+    def results(self, structure: Structure | None = None, until: float | None = None) -> list[StepResult]:
+        """Every step instance in the order it first appeared; with ``until``, open ones measured to it."""
+        end = None if until is None else _End(until, self.procedure_start, step_goals(structure) if structure else {})
+        return [item.result(end) for item in self.order]
+
+
+def step_results(events: Iterable[Event], structure: Structure | None = None,
                  until: float | None = None) -> list[StepResult]:
     """Every step instance, paired first-in first-out per (incident, procedure, step, actor).
 
     With ``until`` (where the run stopped), a step still queued or in progress is measured to
     it, against its target and deadline in ``structure``.
     """
-    queued: dict[tuple[str | None, ...], deque[_Open]] = defaultdict(deque)
-    running: dict[tuple[str | None, ...], deque[_Open]] = defaultdict(deque)
-    order: list[_Open] = []
-    procedure_start: dict[tuple[str, str], float] = {}
-    for event in events:
-        if event.kind == Kind.PROCEDURE_STARTED:
-            procedure_start[(event.incident or "", str(event.fields(ProcedureStarted).procedure))] = event.t
-            continue
-        record = _STEP_RECORDS.get(event.kind)
-        if record is None:
-            continue
-        procedure = str(event.fields(record).procedure or "")
-        key = (event.incident, procedure, event.step, event.actor)
-        if event.kind == Kind.STEP_QUEUED:
-            item = _Open(event, procedure)
-            item.queued = event
-            queued[key].append(item)
-            order.append(item)
-        elif event.kind == Kind.STEP_STARTED:
-            item = _take(queued[key], event, procedure, order)
-            item.started = event
-            running[key].append(item)
-        else:
-            _take(running[key], event, procedure, order).completed = event
-    end = None if until is None else _End(until, procedure_start, step_goals(structure) if structure else {})
-    return [item.result(end) for item in order]
+    collector = StepCollector()
+    feed_all(collector, events)
+    return collector.results(structure, until)
 
 
-def harm(events: Sequence[Event]) -> list[Harm]:
+class HarmCollector:
     """Reach, voter-minutes and station-minutes per incident (at containment, or at the run's end)."""
-    contained: dict[str, Event] = {}
-    incidents: dict[str, None] = {}  # ids in start order (a dict: membership is O(1))
-    end_harm: dict[str, dict[str, float]] = {}
-    end_seq: int | None = None
-    for event in events:
-        if event.kind == Kind.INCIDENT_STARTED and event.incident:
-            incidents.setdefault(event.incident)
-        elif event.kind == Kind.CONTAINED and event.incident:
-            contained.setdefault(event.incident, event)
-        elif event.kind == Kind.RUN_ENDED:
-            end_harm = dict(event.fields(RunEnded).harm or {})
-            end_seq = event.seq
-    out: list[Harm] = []
-    for incident in incidents:
-        row = contained.get(incident)
+
+    def __init__(self) -> None:
+        self.contained: dict[str, tuple[int, Contained]] = {}
+        self.incidents: dict[str, None] = {}  # ids in start order (a dict: membership is O(1))
+        self.end_harm: dict[str, dict[str, float]] = {}
+        self.end_seq: int | None = None
+
+    def handlers(self) -> Handlers:
+        return {Kind.INCIDENT_STARTED: self._started, Kind.CONTAINED: self._contained, Kind.RUN_ENDED: self._ended}
+
+    def _started(self, event: Event) -> None:
+        if event.incident:
+            self.incidents.setdefault(event.incident)
+
+    def _contained(self, event: Event) -> None:
+        if event.incident and event.incident not in self.contained:
+            self.contained[event.incident] = (event.seq, event.fields(Contained))
+
+    def _ended(self, event: Event) -> None:
+        self.end_harm = dict(event.fields(RunEnded).harm or {})
+        self.end_seq = event.seq
+
+    def results(self) -> list[Harm]:
+        """Every incident's harm, in start order."""
+        return [self.harm_of(incident) for incident in self.incidents]
+
+    def harm_of(self, incident: str) -> Harm:
+        row = self.contained.get(incident)
         if row is not None:
-            data, evidence, still_open = row.fields(Contained), [row.seq], False
+            data, evidence, still_open = row[1], [row[0]], False
         else:
-            at_end = end_harm.get(incident) or {}
+            at_end = self.end_harm.get(incident) or {}
             data = Contained("", at_end.get("reach"), at_end.get("voter_minutes"), at_end.get("station_minutes"))
-            evidence, still_open = ([end_seq] if end_seq is not None else []), True
-        out.append(Harm(
+            evidence, still_open = ([self.end_seq] if self.end_seq is not None else []), True
+        return Harm(
             incident=incident, reach=r3(data.reach or 0), voter_minutes=r3(data.voter_minutes or 0),
             station_minutes=r3(data.station_minutes or 0), open=still_open, evidence=evidence,
-        ))
-    return out
+        )
+
+
+def harm(events: Iterable[Event]) -> list[Harm]:
+    """Reach, voter-minutes and station-minutes per incident (at containment, or at the run's end)."""
+    collector = HarmCollector()
+    feed_all(collector, events)
+    return collector.results()
