@@ -9,20 +9,21 @@ from pathlib import Path
 from typing import NamedTuple, TypeVar
 
 from ballotdrill.application.folder import write_output
-from ballotdrill.application.runs import INPUT_FILES, RunFiles, RunFolderError, check_run, load_run, open_run
+from ballotdrill.application.runs import INPUT_FILES, RunFiles, RunFolderError, check_run, open_run, stream_run
 from ballotdrill.exports import write_csv_rows, write_jsonl_rows, write_ocel_json, write_ocel_sqlite
 from ballotdrill.journal import Event, read_events
 from ballotdrill.journal.rows import stored_rows
 from ballotdrill.scenarios.errors import BallotdrillError
-from ballotdrill.scoring import Comparison, Scores, compare, score
+from ballotdrill.scoring import Comparison, Scores, compare
 from ballotdrill.scoring.compare import input_differences
+from ballotdrill.scoring.stream import Scorer
 
 
 def compare_runs(folder_a: Path, folder_b: Path, *, force: bool = False) -> Comparison:
     """Score two (sealed) run folders from their journals and compare them: how their inputs differ (settings,
     overrides, the stored scenario files), then measure by measure (A, then B).
 
-    One journal is in memory at a time: A is read and scored and its events let go before B is read.
+    Each journal is streamed once through a scorer (never held in memory), A then B.
     """
     for folder in (folder_a, folder_b):
         check_run(folder, force=force)
@@ -33,8 +34,10 @@ def compare_runs(folder_a: Path, folder_b: Path, *, force: bool = False) -> Comp
 
 
 def _scores(folder: Path) -> Scores:
-    run = load_run(folder)
-    return score(run.events, run.doc, run.scenario)
+    files = open_run(folder)
+    scorer = Scorer(files.doc, files.scenario)
+    stream_run(Path(folder), files, scorer.feed)
+    return scorer.finish()
 
 
 class Exported(NamedTuple):

@@ -12,7 +12,7 @@ import itertools
 import json
 import math
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -33,6 +33,7 @@ from ballotdrill.scenarios.timefmt import parse_clock
 if TYPE_CHECKING:  # the engine and the report are imported when a run or a report is made
     from ballotdrill.exercise.run import Progress
     from ballotdrill.report import Report
+    from ballotdrill.report.report import ReportFeed
 
 
 class Run(NamedTuple):
@@ -115,6 +116,36 @@ def load_run(run_dir: Path) -> Run:
     return Run(events, files.doc, files.scenario, files.meta)
 
 
+def stream_run(run_dir: Path, files: RunFiles, feed: Callable[[Event], None]) -> None:
+    """Feed every event of a run folder's journal to ``feed``, in ``seq`` order: one pass, never all in memory.
+
+    Rows are checked as :func:`load_run` checks them; ``feed`` failing on a malformed row or stored scenario
+    is a :class:`RunFolderError` too.
+    """
+    rows = read_events(files.journal)
+    while True:
+        try:
+            event = next(rows, None)
+        except (OSError, ValueError, KeyError, TypeError, sqlite3.Error) as exc:
+            raise RunFolderError(f"{run_dir}: cannot read the run ({type(exc).__name__}: {one_line(exc)})") from None
+        if event is None:
+            return
+        _check_row(Path(run_dir), event)
+        try:
+            feed(event)
+        except MALFORMED as exc:
+            raise _malformed(run_dir, exc) from None
+
+
+MALFORMED = (TypeError, ValueError, KeyError, AttributeError, IndexError)
+"""What scoring or reporting raises on a journal row or stored scenario it cannot make sense of."""
+
+
+def _malformed(run_dir: Path, exc: BaseException) -> RunFolderError:
+    return RunFolderError(f"{run_dir}: cannot report on this run: a journal row or the stored scenario is "
+                          f"malformed ({type(exc).__name__}: {one_line(exc)})")
+
+
 def one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
 
@@ -173,32 +204,36 @@ REPORT_FILES = {"html": "report.html", "md": "report.md", "json": "scores.json"}
 
 def write_reports(run_dir: Path, formats: Sequence[str] = tuple(REPORT_FILES), *,
                   force: bool = False) -> tuple[Report, list[Path]]:
-    """Rebuild the report from the run folder's (sealed) journal and write the asked formats into it.
+    """Rebuild the report from the run folder's (sealed) journal, streamed once, and write the asked formats.
 
     ``force``: report on an unfinished or changed run too, each file marked as unverified and why.
     """
     for fmt in formats:
         if fmt not in REPORT_FILES:
             raise BallotdrillError(f"--format must be one of {', '.join(REPORT_FILES)} (got {fmt!r})")
-    run, problem = load_checked(Path(run_dir), force=force)
-    return _write_reports(Path(run_dir), run, formats, problem)
+    problem = check_run(Path(run_dir), force=force)
+    files = open_run(Path(run_dir))
+    from ballotdrill.report.report import ReportFeed
+
+    feed = ReportFeed(files.doc, files.scenario)
+    stream_run(Path(run_dir), files, feed.feed)
+    return _write_reports(Path(run_dir), feed, files, formats, problem)
 
 
-def _write_reports(run_dir: Path, run: Run, formats: Sequence[str], problem: str) -> tuple[Report, list[Path]]:
+def _write_reports(run_dir: Path, feed: ReportFeed, files: RunFiles, formats: Sequence[str],
+                   problem: str) -> tuple[Report, list[Path]]:
     from ballotdrill.report import render_html, render_json, render_markdown
+    from ballotdrill.report.build import laid_out
 
     renderers = {"html": render_html, "md": render_markdown, "json": render_json}
-    from ballotdrill.report import build_report
-
     try:
-        report = build_report(run.events, run.doc, run.scenario, run.meta)
-        risks = risk_section(run.doc, run.scenario)
+        report = laid_out(feed.assemble(files.meta))
+        risks = risk_section(files.doc, files.scenario)
         if risks is not None:
             report = report.model_copy(update={"sections": [*report.sections, risks]})
         texts = {fmt: mark_unverified(fmt, renderers[fmt](report), problem) for fmt in formats}
-    except (TypeError, ValueError, KeyError, AttributeError, IndexError) as exc:
-        raise RunFolderError(f"{run_dir}: cannot report on this run: a journal row or the stored scenario is "
-                             f"malformed ({type(exc).__name__}: {one_line(exc)})") from None
+    except MALFORMED as exc:
+        raise _malformed(run_dir, exc) from None
     written: list[Path] = []
     for fmt in formats:
         path = run_dir / REPORT_FILES[fmt]
@@ -316,8 +351,10 @@ def run_to_folder(doc: ScenarioFile, scenario: str, *, seed: int, folder: Path, 
     (key ``overrides``, a JSON list) so the report and ``compare`` can say what made this run.
     """
     from ballotdrill.exercise.run import run_exercise
+    from ballotdrill.report.report import ReportFeed
 
     folder = Path(folder)
+    live = _LiveFeed(ReportFeed(doc, scenario))
     created = [p for p in (folder, *folder.parents) if not p.exists()]  # leaf first
     try:
         with locked(folder):
@@ -325,14 +362,19 @@ def run_to_folder(doc: ScenarioFile, scenario: str, *, seed: int, folder: Path, 
             try:
                 result = run_exercise(doc, scenario, seed=seed, until_clock=parse_until(until), out=folder,
                                       decisions=decisions, source=source, progress=progress,
-                                      meta={"overrides": json.dumps(list(overrides))})
+                                      meta={"overrides": json.dumps(list(overrides))}, feed=live)
             except KeyboardInterrupt:
                 raise RunInterrupted(f"interrupted: {kept(folder)}") from None
             except (RunError, CannotWrite) as exc:
                 if (folder / JOURNAL_FILE).exists():
                     raise type(exc)(f"{exc}; {kept(folder)}") from None
                 raise
-            report, _ = _write_reports(folder, load_run(folder), tuple(REPORT_FILES), "")
+            # Scored as it played: the journal is not read back (``report`` rebuilds the same from it).
+            files = RunFiles(folder / JOURNAL_FILE, doc, scenario, read_meta(folder / JOURNAL_FILE))
+            if live.failed:  # a row the live feed could not take: the journal's rebuild says what is wrong
+                live.report = ReportFeed(doc, scenario)
+                stream_run(folder, files, live.report.feed)
+            report, _ = _write_reports(folder, live.report, files, tuple(REPORT_FILES), "")
     except BaseException:
         if not (folder / JOURNAL_FILE).exists():  # refused before it began: leave nothing behind
             with contextlib.suppress(OSError):
@@ -340,6 +382,22 @@ def run_to_folder(doc: ScenarioFile, scenario: str, *, seed: int, folder: Path, 
                     made.rmdir()
         raise
     return RunOutcome(folder, result.count, report)
+
+
+class _LiveFeed:
+    """Feeds a run's report as it plays; a row the scorer cannot take stops the feeding, never the run."""
+
+    def __init__(self, report: ReportFeed) -> None:
+        self.report = report
+        self.failed = False
+
+    def __call__(self, event: Event) -> None:
+        if self.failed:
+            return
+        try:
+            self.report.feed(event)
+        except MALFORMED:
+            self.failed = True
 
 
 def kept(folder: Path) -> str:

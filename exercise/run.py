@@ -15,7 +15,7 @@ from ballotdrill import __version__
 from ballotdrill.exercise.decisions import DecisionProvider, RecordedDecisions, check_record
 from ballotdrill.exercise.engine import Exercise
 from ballotdrill.exercise.errors import RunError
-from ballotdrill.journal import JOURNAL_FILE, Event, Journal, MemorySink, Sink, SqliteSink, read_events
+from ballotdrill.journal import JOURNAL_FILE, Event, Journal, MemorySink, Row, Sink, SqliteSink, read_events, unpack
 from ballotdrill.journal.seal import seal
 from ballotdrill.journal.store import JournalError, RunawayError
 from ballotdrill.scenarios.errors import BallotdrillError, CannotWrite
@@ -30,10 +30,35 @@ OFFLOAD_ROWS = 8192
 Progress = Callable[[float, float], None]
 """Called with (minutes done, minutes in all) as a run goes."""
 
+Feed = Callable[[Event], None]
+"""Takes each journal event as it is written, in ``seq`` order (e.g. a streaming scorer)."""
+
+
+class FeedingSink:
+    """Hands each batch to ``sink``, then each of its rows, as an :class:`Event`, to ``feed``.
+
+    A run fed to a scorer this way is scored as it plays: nothing reads the journal back.
+    """
+
+    def __init__(self, sink: Sink | None, feed: Feed) -> None:
+        self.sink = sink
+        self.feed = feed
+
+    def write(self, first_seq: int, rows: list[Row]) -> None:
+        if self.sink is not None:
+            self.sink.write(first_seq, rows)
+        feed = self.feed
+        for seq, (t, kind, inc, actor, step, data) in enumerate(rows, first_seq):
+            feed(Event(seq, t, kind, inc, actor, step, unpack(kind, data)))
+
+    def close(self) -> None:
+        if self.sink is not None:
+            self.sink.close()
+
 
 @dataclass(frozen=True)
 class RunResult:
-    """What a finished run left behind: its journal events (in memory) or its folder."""
+    """What a finished run left behind: its journal events (in memory), its folder, or neither (fed, not kept)."""
 
     scenario: str
     seed: int
@@ -47,7 +72,8 @@ class RunResult:
         """The journal's events: from memory, or read back from the run folder."""
         if self.memory is not None:
             return self.memory.events()
-        assert self.out is not None
+        if self.out is None:
+            raise ValueError("the run's events were fed as it played and not kept")
         return list(read_events(self.out / JOURNAL_FILE))
 
 
@@ -66,21 +92,29 @@ def run_exercise(doc: ScenarioFile, scenario: str, *, seed: int = 0, until_clock
                  out: Path | None = None, decisions: Mapping[str, str] | None = None,
                  provider: DecisionProvider | None = None, source: str = "",
                  progress: Progress | None = None, chunks: int = 50,
-                 meta: Mapping[str, str] | None = None) -> RunResult:
+                 meta: Mapping[str, str] | None = None, feed: Feed | None = None,
+                 keep: bool = True) -> RunResult:
     """Play ``scenario`` to its end (or ``until_clock``); journal to ``out``/journal.sqlite or to memory.
 
     ``meta``: more entries for the run folder's meta (e.g. ``overrides``), besides those every run records.
+    ``feed``: takes every event as it is journalled (a streaming scorer). ``keep=False`` (with no ``out``):
+    journal to ``feed`` alone, nothing kept in memory.
     """
     until = resolve_until(doc, scenario, until_clock)
     problems = check_record(decisions or {}, doc.structure, doc.scenarios[scenario])
     if problems:
         raise RunError("; ".join(problems))
-    sink: Sink
+    sink: Sink | None
     memory: MemorySink | None = None
-    if out is None:
+    if out is not None:
+        sink = _open_folder(out, {**(meta or {}), **run_meta(doc, scenario, seed, source, decisions)})
+    elif keep or feed is None:
         sink = memory = MemorySink()
     else:
-        sink = _open_folder(out, {**(meta or {}), **run_meta(doc, scenario, seed, source, decisions)})
+        sink = None
+    if feed is not None:
+        sink = FeedingSink(sink, feed)
+    assert sink is not None
     journal = Journal(sink)
     if provider is None and decisions:
         provider = RecordedDecisions(decisions)

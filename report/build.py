@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping
 
 from ballotdrill.journal import Event
 from ballotdrill.report import sections_back as back
@@ -14,10 +14,14 @@ from ballotdrill.report.view import Context, Section
 from ballotdrill.scenarios.scenario import ScenarioFile
 
 
-def build_report(events: Sequence[Event], doc: ScenarioFile, scenario_name: str,
+def build_report(events: Iterable[Event], doc: ScenarioFile, scenario_name: str,
                  meta: Mapping[str, str] | None = None) -> Report:
     """Score the run and assemble the after-action report, its sections laid out (HSEEP AAR/IP outline)."""
-    report = assemble(events, doc, scenario_name, meta)
+    return laid_out(assemble(events, doc, scenario_name, meta))
+
+
+def laid_out(report: Report) -> Report:
+    """``report`` with its sections and cover laid out (from :meth:`ReportFeed.assemble` or :func:`assemble`)."""
     return report.model_copy(update={"sections": sections(report), "cover": front.cover(report)})
 
 

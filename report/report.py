@@ -8,15 +8,15 @@ wall-clock date: the overview's ``date`` comes from the run's meta (key ``date``
 from __future__ import annotations
 
 import json
-from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from statistics import median
 
 from pydantic import Field
 
-from ballotdrill.journal import DecisionMade, DecisionRequested, Event, IncidentStarted, Kind
+from ballotdrill.journal import Event
+from ballotdrill.report.collect import ReportRows
 from ballotdrill.report.injects import InjectEntry, inject_log
-from ballotdrill.report.narrative import incident_label, narratives
+from ballotdrill.report.narrative import narratives
 from ballotdrill.report.played import PlayedInput, played_inputs
 from ballotdrill.report.story import key_moments
 from ballotdrill.report.view import Section
@@ -28,7 +28,7 @@ from ballotdrill.scoring.findings import QUEUE_P90, Analysis, analyse, shift_tex
 from ballotdrill.scoring.load import actor_names
 from ballotdrill.scoring.model import Frozen, Handoff, Harm, IncidentTimes, Scores, StepResult, r3
 from ballotdrill.scoring.ratings import RATING_NAMES, THRESHOLDS
-from ballotdrill.scoring.score import score
+from ballotdrill.scoring.stream import Scorer
 
 
 class Participant(Frozen):
@@ -167,18 +167,42 @@ FINDING_THRESHOLDS: list[tuple[str, str]] = [
 ]
 
 
-def assemble(events: Sequence[Event], doc: ScenarioFile, scenario_name: str,
+class ReportFeed:
+    """The scorer and the report's rows, fed each event of a run once, in ``seq`` order (live, or from a journal)."""
+
+    def __init__(self, doc: ScenarioFile, scenario_name: str) -> None:
+        self.doc = doc
+        self.scenario_name = scenario_name
+        self.scorer = Scorer(doc, scenario_name)
+        self.rows = ReportRows(doc.scenarios[scenario_name])
+
+    def feed(self, event: Event) -> None:
+        """Take the next event of the run."""
+        self.scorer.feed(event)
+        self.rows.feed(event)
+
+    def assemble(self, meta: Mapping[str, str] | None = None) -> Report:
+        """Score the run fed so far and gather the report's data (its sections are laid out by :mod:`.build`)."""
+        return _assemble(self.scorer.finish(), self.rows, self.doc, self.scenario_name, meta or {})
+
+
+def assemble(events: Iterable[Event], doc: ScenarioFile, scenario_name: str,
              meta: Mapping[str, str] | None = None) -> Report:
     """Score the run and gather the report's data (its sections are laid out by :mod:`.build`)."""
-    events = sorted(events, key=lambda e: e.seq)
-    meta = meta or {}
+    feed = ReportFeed(doc, scenario_name)
+    for event in sorted(events, key=lambda e: e.seq):
+        feed.feed(event)
+    return feed.assemble(meta)
+
+
+def _assemble(scores: Scores, rows: ReportRows, doc: ScenarioFile, scenario_name: str,
+              meta: Mapping[str, str]) -> Report:
     scenario = doc.scenarios[scenario_name]
-    scores = score(events, doc, scenario_name)
+    events = rows.rows
     names = actor_names(doc.structure)
     for load in scores.load:
         names.setdefault(load.actor, load.actor)
-    labels = {e.incident: incident_label(e.fields(IncidentStarted), e.incident) for e in events
-              if e.kind == Kind.INCIDENT_STARTED and e.incident is not None}
+    labels = rows.labels
     structure = doc.structure
     overview = Overview(
         scenario=scenario_name, title=scenario.title, description=scenario.description, basis=list(scenario.basis),
@@ -198,8 +222,10 @@ def assemble(events: Sequence[Event], doc: ScenarioFile, scenario_name: str,
                                            key=lambda i: (i.started_at, i.incident))]
     headings = {i.incident: f"{i.incident}: {i.title}" if i.title else labels.get(i.incident, i.incident)
                 for i in scores.incidents}
+    decisions = DecisionCount(total=sum(rows.made.values()), by=dict(sorted(rows.made.items())),
+                              pending=rows.pending)
     return Report(overview=overview, scores=scores, analysis=analyse(scores, names, structure),
-                  decisions=_decisions(events), moments=_moments(events, scores, set(scripted), names),
+                  decisions=decisions, moments=_moments(events, scores, set(scripted), names),
                   inject_log=inject_log(scenario, events, scores.incidents, scores.harm, names, scores.start,
                                         scores.until),
                   narratives=narratives([e for e in events if e.incident is None or e.incident in set(scripted)],
@@ -215,14 +241,6 @@ def _overrides(meta: Mapping[str, str]) -> list[str]:
     except ValueError:
         return []
     return [str(v) for v in value] if isinstance(value, list) else []
-
-
-def _decisions(events: Sequence[Event]) -> DecisionCount:
-    made_rows = [e.fields(DecisionMade) for e in events if e.kind == Kind.DECISION_MADE]
-    made = Counter(str(m.by or "default") for m in made_rows)
-    asked = {e.fields(DecisionRequested).request for e in events if e.kind == Kind.DECISION_REQUESTED}
-    answered = {m.request for m in made_rows}
-    return DecisionCount(total=sum(made.values()), by=dict(sorted(made.items())), pending=len(asked - answered))
 
 
 def _moments(events: Sequence[Event], scores: Scores, scripted: set[str],

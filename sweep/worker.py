@@ -1,10 +1,10 @@
 """One task of a sweep, as run by a worker: a batch of replications of one point.
 
 A task carries the point's scenario file as JSON (parsed once per worker process and kept),
-so it travels to a local process or a Dask worker alike. Replications journal to memory and
-are scored at once; only their reduced outcomes travel back (and their journal rows, when
-asked to keep them: the caller writes them, so no worker ever starts a writer process or
-needs the caller's disks).
+so it travels to a local process or a Dask worker alike. Replications are scored as they play
+(a streaming scorer fed by the engine; no journal kept); only their reduced outcomes travel
+back (and their journal rows, when asked to keep them: the caller writes them, so no worker
+ever starts a writer process or needs the caller's disks).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import NamedTuple
 from ballotdrill.exercise.run import run_exercise
 from ballotdrill.journal.events import Row
 from ballotdrill.scenarios.scenario import ScenarioFile
-from ballotdrill.scoring import score
+from ballotdrill.scoring.stream import Scorer
 from ballotdrill.sweep.measures import Outcome, outcome
 
 
@@ -44,13 +44,12 @@ def _document(text: str) -> ScenarioFile:
 
 
 def run_task(task: Task) -> list[Done]:
-    """Play and score each replication of ``task`` in memory, in order."""
+    """Play each replication of ``task`` in memory, in order, scored as it plays (its events kept only if asked)."""
     doc = _document(task.document)
     done: list[Done] = []
     for index, seed in task.replications:
-        result = run_exercise(doc, task.scenario, seed=seed)
-        assert result.memory is not None
-        scores = score(result.events, doc, task.scenario)
-        reduced = outcome(task.point, index, seed, result.count, scores)
-        done.append(Done(reduced, result.memory.rows if task.keep_journals else None))
+        scorer = Scorer(doc, task.scenario)
+        result = run_exercise(doc, task.scenario, seed=seed, feed=scorer.feed, keep=task.keep_journals)
+        reduced = outcome(task.point, index, seed, result.count, scorer.finish())
+        done.append(Done(reduced, result.memory.rows if result.memory is not None else None))
     return done

@@ -1,0 +1,79 @@
+"""What the report needs of the journal besides the scores, collected in the scorer's single pass.
+
+Bounded: the rows of the scripted incidents (and of incidents of timed injects), the run's end,
+the timed injects' deliveries, the scenario's scripted actions and the people's inputs (decisions,
+actions, discussion answers, notes); of everything else only counts and labels. Background
+arrivals' rows are never kept: their measures come from the scores.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ballotdrill.journal import (
+    ActionTaken,
+    DecisionMade,
+    DecisionRequested,
+    Event,
+    IncidentStarted,
+    InjectDelivered,
+    Kind,
+)
+from ballotdrill.report.narrative import incident_label
+from ballotdrill.scenarios.scenario import Scenario
+from ballotdrill.scoring.timeliness import is_background
+
+_ACTIONS_KEPT = ("scenario", "player")
+"""``action_taken`` rows kept whatever their incident: the scenario's scripted actions and the players'."""
+_DECISIONS_KEPT = ("player", "timeout")
+"""``decision_made`` rows kept whatever their incident: the players' answers and their timeouts."""
+_ALWAYS = frozenset({Kind.RUN_ENDED, Kind.DISCUSSION_ANSWERED, Kind.NOTE})
+
+
+class ReportRows:
+    """Rows, decision counts and incident labels for the report, fed every event once in ``seq`` order."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.timed = {key for key, inject in zip(scenario.inject_ids(), scenario.injects, strict=True)
+                      if inject.every is None}
+        """Injects that are not background arrivals: their deliveries and incidents are told in full."""
+        self.told: set[str] = set()
+        self.rows: list[Event] = []
+        self.labels: dict[str, str] = {}
+        self.made: Counter[str] = Counter()
+        self.asked: set[str | None] = set()
+        self.answered: set[str | None] = set()
+
+    def feed(self, event: Event) -> None:
+        """Take the next event of the run."""
+        kind, incident = event.kind, event.incident
+        if kind == Kind.INCIDENT_STARTED and incident is not None:
+            started = event.fields(IncidentStarted)
+            self.labels[incident] = incident_label(started, incident)
+            if not is_background(incident, started) or str(started.inject or "") in self.timed:
+                self.told.add(incident)
+        elif kind == Kind.DECISION_MADE:
+            made = event.fields(DecisionMade)
+            self.made[str(made.by or "default")] += 1
+            self.answered.add(made.request)
+        elif kind == Kind.DECISION_REQUESTED:
+            self.asked.add(event.fields(DecisionRequested).request)
+        if self._kept(event):
+            self.rows.append(event)
+
+    def _kept(self, event: Event) -> bool:
+        kind = event.kind
+        if (event.incident is not None and event.incident in self.told) or kind in _ALWAYS:
+            return True
+        if kind == Kind.INJECT_DELIVERED:
+            return str(event.fields(InjectDelivered).inject or "") in self.timed
+        if kind == Kind.ACTION_TAKEN:
+            return event.fields(ActionTaken).by in _ACTIONS_KEPT
+        if kind == Kind.DECISION_MADE:
+            return event.fields(DecisionMade).by in _DECISIONS_KEPT
+        return False
+
+    @property
+    def pending(self) -> int:
+        """Decisions asked for and never answered."""
+        return len(self.asked - self.answered)
