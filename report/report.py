@@ -27,6 +27,7 @@ from ballotdrill.scenarios.timefmt import format_clock
 from ballotdrill.scoring.findings import QUEUE_P90, Analysis, analyse, shift_text
 from ballotdrill.scoring.load import actor_names
 from ballotdrill.scoring.model import Frozen, Handoff, Harm, IncidentTimes, Scores, StepResult, r3
+from ballotdrill.scoring.ranking import RANKING_TERMS
 from ballotdrill.scoring.ratings import RATING_NAMES, THRESHOLDS
 from ballotdrill.scoring.stream import Scorer
 
@@ -164,6 +165,7 @@ FINDING_THRESHOLDS: list[tuple[str, str]] = [
     ("Reroute", "a handoff received on another channel than its first attempt's, or after several attempts"),
     ("Utilisation", "busy staff-minutes / on-duty staff-minutes over the run"),
     ("p90", "nearest rank: the ⌈0.9·n⌉-th smallest value"),
+    *RANKING_TERMS,
 ]
 
 

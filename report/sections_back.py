@@ -9,15 +9,8 @@ from ballotdrill.report.report import Report
 from ballotdrill.report.view import Block, Card, Cell, Chart, Context, Details, Heading, Para, Section, Table, cell
 from ballotdrill.scoring.findings import Finding
 from ballotdrill.scoring.model import Handoff, StepResult
+from ballotdrill.scoring.ranking import HARM_MEASURES
 from ballotdrill.scoring.text import evidence_rows, hour_label, minutes, percent
-
-ELEMENTS: dict[str, str] = {
-    "queue": "Organisation", "shift_gap": "Organisation", "channel": "Equipment", "drop": "Equipment",
-    "late_step": "Planning", "slow_work": "Planning", "deadline": "Planning", "ping_pong": "Planning",
-    "upstream": "Planning", "objective": "Planning", "none": "Planning", "target": "Planning",
-}
-"""The HSEEP capability element (planning, organisation, equipment, training, exercises) a plan item works on,
-from the cause of its finding: staff and shifts are organisation, channels equipment, procedures planning."""
 
 
 def _status(h: Handoff) -> Cell:
@@ -110,8 +103,25 @@ def _card(f: Finding, plan_ids: dict[str, str]) -> Card:
     if f.recommendation:
         ref = f" ({plan_ids[f.recommendation]})" if f.recommendation in plan_ids else ""
         lines.append(Para(label="Recommendation:", text=f.recommendation + ref))
+    lines.append(Para(label="Priority:", text=priority_reason(f), muted=True))
     return Card(kind="improvement", title=f.title, tag=f"priority {f.priority}", lines=lines,
                 evidence=evidence_rows(f.evidence))
+
+
+def priority_reason(f: Finding) -> str:
+    """Why a finding has its priority: the objectives it explains, its share of the harm, a loss."""
+    parts = [f"explains objective(s) {', '.join(f.explains)}"] if f.explains else []
+    if f.harm_share:
+        parts.append(f"behind {percent(f.harm_share)} of the run's harm ({' / '.join(HARM_TEXT)}, the largest share)")
+    if f.cause in ("deadline", "drop"):
+        parts.append("a legal deadline missed" if f.cause == "deadline" else "a handoff dropped: its procedure stopped")
+    if f.cause == "objective":
+        parts.append("the objective's own rating")
+    why = "; ".join(parts) if parts else "explains no objective and no harm"
+    return f"{f.priority} (weight {f.weight:g}: {why})"
+
+
+HARM_TEXT = [m.replace("_", "-") for m in HARM_MEASURES]
 
 
 def analysis_section(report: Report) -> Section:
@@ -143,18 +153,18 @@ def analysis_section(report: Report) -> Section:
 
 def plan_appendix(report: Report) -> Section:
     a = report.analysis
-    cause = {f.title: f.cause for f in a.improvements}
     if not a.plan:
         return Section(id="improvement-plan", title="Appendix A. Improvement plan",
                        blocks=[Para(text="Nothing to plan.", muted=True)])
     return Section(id="improvement-plan", title="Appendix A. Improvement plan", blocks=[
-        Para(text="Start and completion dates are left for the planner; the responsible organisation is the actor "
-             "the finding points at, to be confirmed.", muted=True),
+        Para(text="Start and completion dates are left for the planner. The responsible organisation owns the "
+             "lever of the corrective action (the actor's organisation, the channel's or the procedure's owner as "
+             "the structure names them, else the actor itself), to be confirmed; the capability element follows "
+             "from the root cause (Appendix B).", muted=True),
         Table(header=["#", "Capability", "Capability element", "Corrective action", "Primary responsible organisation",
                       "Start date", "Completion date", "Priority", "From finding"],
               numeric=[False] * 7 + [True, False],
-              rows=[[cell(p.id, strong=True), cell(p.capability), cell(ELEMENTS.get(cause.get(p.finding, ""),
-                                                                                    "Planning")),
+              rows=[[cell(p.id, strong=True), cell(p.capability), cell(p.element),
                      cell(p.recommendation), cell(p.responsible), cell(""), cell(""), cell(p.priority),
                      cell(p.finding)] for p in a.plan])])
 

@@ -92,6 +92,8 @@ class Actor(Model):
     """Named one-person posts (the spokesperson, the minister's sign-off): each serves one step at a time."""
     actions: list[Name] = Field(default=[])
     level: Level | None = None
+    organisation: str = ""
+    """The organisation the actor belongs to (responsible for its plan items); the actor itself when empty."""
 
     @property
     def most_staff(self) -> int:
@@ -124,6 +126,8 @@ class Channel(Model):
     reliability: float = Field(default=1.0, ge=0.0, le=1.0)
     retries: int = Field(default=1, ge=0, le=10)
     fallback: Name | None = None
+    owner: str = ""
+    """The organisation that runs the channel (responsible for its plan items)."""
 
 
 class Option(Model):
@@ -230,6 +234,8 @@ class Procedure(Model):
     title: str = ""
     description: str = ""
     basis: list[str] = Field(default=[])
+    owner: str = ""
+    """The organisation that owns the procedure (responsible for its targets and steps in the plan)."""
     trigger: Trigger
     steps: list[Step] = Field(min_length=1)
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Literal, NamedTuple
 
-from ballotdrill.scenarios.structure import Structure
-from ballotdrill.scoring.handoffs import DIRECT
+from ballotdrill.scenarios.structure import Step, Structure
+from ballotdrill.scoring.handoffs import DIRECT, usual_latency
 from ballotdrill.scoring.model import Handoff, ObjectiveResult, Scores, StepResult
 from ballotdrill.scoring.text import clock, minutes
 
@@ -23,14 +23,31 @@ SLOW_FACTOR = 1.5
 """Work longer than this multiple of its usual duration is *slow work*; shorter is usual work."""
 
 
+def actor_lever(actor: str) -> str:
+    """The lever of an actor's staff and shifts."""
+    return f"actor:{actor}"
+
+
+def channel_lever(channel: str | None) -> str:
+    """The lever of a channel (``direct`` for a handoff without one)."""
+    return f"channel:{channel or DIRECT}"
+
+
+def step_lever(procedure: str, step: str) -> str:
+    """The lever of one step of a procedure (its work, its target)."""
+    return f"step:{procedure}/{step}"
+
+
 class Cause(NamedTuple):
-    """Why a step was late, in words, with its extra evidence, the fix that follows and whose lever it is."""
+    """Why a step was late, in words, with its extra evidence, the fix that follows, whose lever it is
+    (``actor``) and the lever itself (see :mod:`ballotdrill.scoring.ranking`)."""
 
     kind: CauseKind
     text: str
     evidence: list[int]
     fix: str
     actor: str
+    lever: str
 
 
 def step_cause(step: StepResult, advice: Advisor) -> Cause:
@@ -40,18 +57,19 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
     who = advice.who(step.actor)
     if step.unstaffed:
         return Cause("shift_gap", f"gap in shift cover: queued at {who} with nobody on duty", [],
-                     advice.shift_gap(step.actor), step.actor)
+                     advice.shift_gap(step.actor), step.actor, actor_lever(step.actor))
     if step.wait and step.wait >= late / 2:
         still = " (still waiting at the end)" if step.status == "queued" else ""
         return Cause("queue", f"queue at {who}: waited {minutes(step.wait)} before starting{still}", [],
-                     advice.queue(step.actor), step.actor)
+                     advice.queue(step.actor), step.actor, actor_lever(step.actor))
     arrived = step.queued_at if step.queued_at is not None else step.started_at  # work that started at once
     carrier = next((h for h in advice.carriers(step) if h.received_at is not None
                     and arrived is not None and h.received_at <= arrived), None)
     if carrier is not None and carrier.failures:
         channel = carrier.first_channel or DIRECT
         return Cause("channel", f"failed channel: the handoff failed {carrier.failures}× on {channel} and took "
-                     f"{minutes(carrier.latency)}", list(carrier.evidence), advice.channel(channel), carrier.sender)
+                     f"{minutes(carrier.latency)}", list(carrier.evidence), advice.channel(channel), carrier.sender,
+                     channel_lever(channel))
     usual = advice.usual_duration(step)
     end = step.completed_at if step.completed_at is not None else advice.scores.until
     work = (end or 0.0) - (step.started_at if step.started_at is not None else end or 0.0)
@@ -59,28 +77,31 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
         return Cause("target", f"target shorter than the work: '{step.step}' usually takes about {minutes(usual)} "
                      f"at {who}, against a {minutes(step.target)} target counted from the procedure's start", [],
                      f"Review the {minutes(step.target)} target of '{step.step}' ({step.procedure}): the work alone "
-                     f"usually takes about {minutes(usual)} at {who}", step.actor)
+                     f"usually takes about {minutes(usual)} at {who}", step.actor,
+                     step_lever(step.procedure, step.step))
     if work >= late and (usual is None or work > SLOW_FACTOR * usual):
         typical = f" (usually about {minutes(usual)})" if usual is not None else ""
         return Cause("slow_work", f"slow work at {who}: {minutes(work)} on the step itself{typical}", [],
-                     f"Plan for the long cases of '{step.step}' ({step.procedure}) at {who}: standing resources, "
-                     "a template or pre-approved wording", step.actor)
+                     f"Prepare {who} for the long cases of '{step.step}' ({step.procedure}): standing resources, "
+                     "a template or pre-approved wording, practised before election day", step.actor,
+                     step_lever(step.procedure, step.step))
     before = (step.elapsed or 0.0) - work - (step.wait or 0.0)
     earlier = advice.earlier_wait(step, arrived)
     if earlier is not None and (earlier.wait or 0.0) >= before / 2:
         return Cause("queue", f"queue earlier in {step.procedure}: '{earlier.step}' waited {minutes(earlier.wait)} at "
                      f"{advice.who(earlier.actor)} before {who} could start", [],
-                     advice.queue(earlier.actor), earlier.actor)
+                     advice.queue(earlier.actor), earlier.actor, actor_lever(earlier.actor))
     if carrier is not None and (carrier.latency or 0.0) >= before / 2:
         channel = carrier.channel or DIRECT
         return Cause("channel", f"slow handoff: '{step.step}' took {minutes(carrier.latency)} to reach {who} on "
-                     f"{channel}", list(carrier.evidence), advice.slow_channel(carrier), carrier.sender)
+                     f"{channel}", list(carrier.evidence), advice.slow_channel(carrier), carrier.sender,
+                     channel_lever(channel))
     left = (step.target or 0.0) - before
     return Cause("upstream", f"delays before the step: it reached {who} {minutes(before)} after "
                  f"{step.procedure} began, " + (f"with {minutes(left)} of its {minutes(step.target)} target left"
                                                 if left > 0 else f"already past its {minutes(step.target)} target"), [],
                  f"Shorten the steps and handoffs of {step.procedure} before '{step.step}' (see the earlier late "
-                 "steps and queues), or start it earlier", step.actor)
+                 "steps and queues), or start it earlier", step.actor, step_lever(step.procedure, step.step))
 
 
 class Advisor:
@@ -191,23 +212,81 @@ class Advisor:
                 if proc.trigger.action is None and proc.trigger.level is None and kind in proc.trigger.types
                 and severity >= proc.trigger.min_severity]
 
-    def objective_lever(self, obj: ObjectiveResult) -> str:
-        """A fix for an objective rated M or U with no root cause found: the step or procedures it measures."""
+    def objective_cause(self, obj: ObjectiveResult, delay: float) -> Cause:
+        """Why an objective rated M or U that no finding explains fell short, and the lever of the procedure
+        it measures: a containment draw that failed, or a designed path longer than the target.
+
+        ``delay``: the minutes of queue, failed handoff and slow work in the response it measures.
+        """
         words = obj.subject.split()
+        incident = next((i for i in self.scores.incidents if i.incident in words), None)
+        plain = (f"no queue, failed handoff or slow step delayed the response to {incident.incident}"
+                 if incident is not None else "no queue, failed handoff or slow step explains it")
+        if delay > 0:
+            plain = (f"the delays in the response ({minutes(delay)} of queue, failed handoff or slow work in all) "
+                     "were each too small to be an area for improvement")
         if obj.kind == "time" and "step" in words:
             step = words[words.index("step") + 1]
-            return (f"Review the path to step '{step}': its actor's staff and shifts, its target, and the "
-                    "handoffs before it")
+            procedure = self._procedure_of(step)
+            actor = self._actor_of(procedure, step)
+            return Cause("objective", f"{plain}: the designed path to '{step}' is longer than the "
+                         f"{obj.target_text} target", [],
+                         f"Review the path to step '{step}': its actor's staff and shifts, its target, and the "
+                         "handoffs before it", actor, step_lever(procedure, step) if procedure else "")
         if obj.kind == "on_time":
-            return f"Review the targets and staffing of the steps of {obj.subject}"
-        incident = next((i for i in self.scores.incidents if i.incident in words), None)
+            return Cause("objective", plain, [], f"Review the targets and staffing of the steps of {obj.subject}",
+                         "", f"procedure:{obj.subject}" if obj.subject != "all" else "")
         kind = incident.type if incident else ""
         names = [n for n in (self.procedures_for(kind, incident.severity) if incident else [])
                  if self.structure is not None and any(st.effect for st in self.structure.procedures[n].steps)]
-        if names:
-            return (f"Give {', '.join(names)} an earlier containing step (or a likelier one) for {kind} incidents, "
-                    f"so {incident.incident if incident else 'the incident'} is contained within the target")
-        return f"Add a procedure that contains {kind.replace('_', ' ') or 'such'} incidents"
+        if not names or self.structure is None or incident is None:
+            return Cause("none", f"no procedure contains {kind.replace('_', ' ') or 'such'} incidents", [],
+                         f"Add a procedure that contains {kind.replace('_', ' ') or 'such'} incidents", "", "")
+        failed = self._failed_containment(incident.incident, names)
+        first = next(st for st in self.structure.procedures[names[0]].steps if st.effect)
+        lever = step_lever(names[0], first.id)
+        fix = (f"Give {', '.join(names)} an earlier containing step (or a likelier one) for {kind} incidents, so "
+               f"{incident.incident} is contained within the target")
+        if failed is not None:
+            chance = failed[1].effect.contain if failed[1].effect and failed[1].effect.contain is not None else 1.0
+            return Cause("objective", f"the containing step '{failed[0].step}' completed at "
+                         f"{clock(self.scores.start, failed[0].completed_at)} but did not contain "
+                         f"{incident.incident} (a {chance:.0%} chance)", list(failed[0].evidence[-1:]), fix,
+                         failed[0].actor, step_lever(failed[0].procedure, failed[0].step))
+        took = ("was never contained" if incident.to_contain is None else
+                f"ended by itself after {minutes(incident.to_contain)}" if incident.contained_how == "ended"
+                else f"was contained after {minutes(incident.to_contain)}")
+        return Cause("objective", f"{plain}: detected after {minutes(incident.to_detect)}, first action after "
+                     f"{minutes(incident.to_first_action)}, it {took}; the designed response is slower than the "
+                     f"{obj.target_text} target", [], fix, first.actor, lever)
+
+    def _failed_containment(self, incident: str, procedures: list[str]) -> tuple[StepResult, Step] | None:
+        """A containing step of ``incident`` that completed while it stayed open: its draw failed."""
+        if self.structure is None:
+            return None
+        inc = next(i for i in self.scores.incidents if i.incident == incident)
+        closed = None if inc.to_contain is None else inc.started_at + inc.to_contain
+        for step in self.scores.steps:
+            if step.incident != incident or step.procedure not in procedures or step.completed_at is None:
+                continue
+            spec = next((s for s in self.structure.procedures[step.procedure].steps if s.id == step.step), None)
+            if spec is not None and spec.effect is not None and spec.effect.contain is not None \
+                    and (closed is None or closed > step.completed_at + 1e-9):
+                return step, spec
+        return None
+
+    def _procedure_of(self, step: str) -> str:
+        procs = self.structure.procedures.items() if self.structure else []
+        return next((n for n, p in procs if any(s.id == step for s in p.steps)), "")
+
+    def _actor_of(self, procedure: str, step: str) -> str:
+        proc = self.structure.procedures.get(procedure) if self.structure else None
+        return next((s.actor for s in proc.steps if s.id == step), "") if proc else ""
+
+    def usual_latency(self, channel: str | None) -> float:
+        """The usual latency of ``channel`` (its 90th percentile; 0 for a direct handoff or without a structure)."""
+        spec = self.structure.channels.get(channel) if self.structure and channel else None
+        return 0.0 if spec is None else usual_latency(spec.latency)
 
     def usual_duration(self, step: StepResult) -> float | None:
         """The mean duration of ``step``'s work in the structure (None without one)."""

@@ -8,9 +8,12 @@ Derived from :class:`~scoring.model.Scores` alone. Thresholds:
 - a *late step*: a completed step later than its target; a *missed deadline*: later than its
   legal deadline; *ping-pong*: work handed back to an actor it had left.
 
-Areas for improvement are ordered by priority (1 most urgent): missed deadline or dropped
-handoff 1, objective rated U or shift gap 2, objective rated M, failed channel or queue 3,
-late step 4, ping-pong 5; ties by the size of the problem.
+Areas for improvement are ranked by their weight: the objectives their lever explains and the
+harm its delay caused (:mod:`ballotdrill.scoring.ranking`); each kind's own priority (missed
+deadline or dropped handoff 1, a queue, shift gap or objective rated U 2, failed channel or
+objective rated M 3, late step 4, ping-pong 5) only breaks ties. Each finding's plan row names
+the organisation owning its lever and the capability element of its root cause
+(:mod:`ballotdrill.scoring.plan`).
 
 Recommendations fit the response structure when it is given: a failing channel that already
 has a fallback is told to make that fallback the first choice (not to "add a fallback"); a
@@ -26,8 +29,18 @@ from typing import Literal
 from pydantic import Field
 
 from ballotdrill.scenarios.structure import Structure
-from ballotdrill.scoring.advice import Advisor, CauseKind, shift_text, step_cause
-from ballotdrill.scoring.model import Frozen, Handoff, IncidentTimes, ObjectiveResult, Scores, StepResult
+from ballotdrill.scoring.advice import (
+    Advisor,
+    CauseKind,
+    actor_lever,
+    channel_lever,
+    shift_text,
+    step_cause,
+    step_lever,
+)
+from ballotdrill.scoring.model import Frozen, Handoff, IncidentTimes, Scores, StepResult
+from ballotdrill.scoring.plan import PlanItem, element_of, plan_of, responsible
+from ballotdrill.scoring.ranking import OBJECTIVE_POINTS, Ranked, delays, priority_of, weigh
 from ballotdrill.scoring.text import clock, minutes, percent
 
 QUEUE_P90 = 15.0
@@ -55,18 +68,18 @@ class Finding(Frozen):
     priority: int = 9
     incidents: list[str] = Field(default_factory=list)
     evidence: list[int] = Field(default_factory=list)
-
-
-class PlanItem(Frozen):
-    """A row of the improvement plan (HSEEP AAR/IP appendix A)."""
-
-    id: str
-    recommendation: str
-    capability: str
-    responsible: str
-    actor: str | None = None
-    priority: int
-    finding: str
+    lever: str = ""
+    """The lever of the structure it works on: ``actor:A``, ``channel:C`` or ``step:P/S`` (see ranking)."""
+    element: str = "Planning"
+    """HSEEP capability element of its fix (planning, organisation, equipment, training, exercises)."""
+    responsible: str = ""
+    """The organisation that owns the lever."""
+    explains: list[str] = Field(default_factory=list)
+    """Objectives rated S, M or U its lever explains, as ``O1 (U)``."""
+    harm_share: float = 0.0
+    """Largest share of the run's reach, voter-minutes or station-minutes behind its lever."""
+    weight: float = 0.0
+    """Ranking weight (see :mod:`ballotdrill.scoring.ranking`)."""
 
 
 class KeyFindings(Frozen):
@@ -130,6 +143,7 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
                     detail=f"{name(step.actor)} completed '{step.step}' {minutes(step.elapsed)} after the procedure "
                     f"began; the deadline was {minutes(step.deadline)} ({step.basis or 'no basis given'}).",
                     root_cause=step_cause(step, advice).text, cause="deadline", actor=step.actor,
+                    lever=step_lever(step.procedure, step.step), element=element_of(step_cause(step, advice).kind),
                     capability=_capability(scores, {step.incident}, step.procedure, "Operational coordination"),
                     recommendation=f"Give '{step.step}' a standing priority at {name(step.actor)} so the legal "
                     f"deadline ({minutes(step.deadline)}) is met", priority=1, incidents=[step.incident],
@@ -147,7 +161,8 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
                 detail=f"'{step_id}' ({procedure}) by {name(worst.actor)} missed its {minutes(worst.target)} target "
                 f"by up to {minutes(worst.late_by)} (incident {worst.incident})"
                 + (f"; {still} still open and past the target at the end." if still else "."),
-                root_cause=why.text, cause="late_step", actor=why.actor,
+                root_cause=why.text, cause="late_step", actor=why.actor, lever=why.lever,
+                element=element_of(why.kind),
                 capability=_capability(scores, {s.incident for s in group}, procedure, "Operational coordination"),
                 recommendation=why.fix, priority=4,
                 incidents=sorted({s.incident for s in group}), evidence=sorted({*worst.evidence, *why.evidence}))
@@ -170,6 +185,7 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
                     root_cause=(f"queue at {load.name}: {off_duty} of the {len(long_waits)} long wait(s) began with "
                                 "nobody on duty" if unstaffed_queue else f"queue at {load.name}"),
                     cause="queue", actor=load.actor, capability="Operational coordination", priority=2,
+                    lever=actor_lever(load.actor), element=element_of("queue"),
                     evidence=load.evidence, incidents=sorted({s.incident for s in long_waits}),
                     recommendation=advice.shift_gap(load.actor) if unstaffed_queue else advice.queue(load.actor))
         elif load.steps >= MIN_STRENGTH and not load.wait_max and (load.utilisation or 0.0) >= BUSY:
@@ -181,6 +197,7 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
             improve(load.unstaffed_queued, title=f"Gap in shift cover at {load.name}",
                     detail=f"{load.unstaffed_queued} item(s) of work queued at {load.name} with nobody on duty.",
                     root_cause=f"gap in shift cover at {load.name}", cause="shift_gap", actor=load.actor,
+                    lever=actor_lever(load.actor), element=element_of("shift_gap"),
                     capability="Operational coordination", priority=2, evidence=load.evidence,
                     recommendation=advice.shift_gap(load.actor))
     for channel in scores.channels:
@@ -193,6 +210,7 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
                     f"{channel.drops} handoff(s) dropped with no fallback left.",
                     root_cause=f"failed channel {channel.channel}", cause="drop" if channel.drops else "channel",
                     actor=owner, capability="Operational communications", priority=1 if channel.drops else 3,
+                    lever=channel_lever(channel.channel), element=element_of("channel"),
                     incidents=sorted({h.incident for h in advice.failed_on(channel.channel)}),
                     evidence=channel.evidence, recommendation=advice.channel(channel.channel))
         elif channel.attempts >= 10 * MIN_STRENGTH and advice.fallible(channel.channel):
@@ -214,6 +232,7 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
                 "transit, not dropped.",
                 root_cause=f"slow channel {channel_name}: still in transit after {minutes(chain.in_transit_for)}",
                 cause="channel", actor=chain.sender, capability="Operational communications", priority=3,
+                lever=channel_lever(channel_name), element=element_of("channel"),
                 evidence=sorted({seq for h in late_chains[:10] for seq in h.evidence}),
                 incidents=sorted({h.incident for h in late_chains}), recommendation=advice.slow_channel(chain))
     for chain in scores.handoffs:
@@ -223,6 +242,7 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
                     f"which had already handed the work on: {chain.returned}.",
                     root_cause=f"decision loop in {chain.procedure}: {chain.returned}",
                     cause="ping_pong", actor=chain.sender, capability="Operational coordination", priority=5,
+                    lever=step_lever(chain.procedure, chain.step), element=element_of("ping_pong"),
                     evidence=chain.evidence, incidents=[chain.incident],
                     recommendation=f"Review the loop in '{chain.procedure}' ({chain.returned}): give "
                     f"{name(chain.sender)} what it needs to decide once, or let {name(chain.receiver)} "
@@ -242,84 +262,59 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
                 "step was queued or started for them.",
                 root_cause=(f"no procedure is triggered by {kind} incidents of this severity" if not matching else
                             f"procedures {', '.join(matching)} match {kind} but never ran for these incidents"),
-                cause="none", actor=first.detected_by, capability=_capability(scores, set(ids), None,
+                cause="none", actor=first.detected_by, lever=f"type:{kind}", element=element_of("none"),
+                capability=_capability(scores, set(ids), None,
                                                                              "Operational coordination"),
                 recommendation=(f"Add a procedure triggered by {kind} incidents (or lower a trigger's "
                                 "min_severity)" if not matching else
                                 f"Check the triggers of {', '.join(matching)}: they did not start for {kind}"),
                 priority=2, incidents=ids, evidence=first.evidence)
-    causes = sorted(improvements, key=lambda x: (x[0], x[1], x[2].title))
-    explains: dict[int, int] = defaultdict(int)  # id() of a root-cause finding -> weight of the objectives it explains
+    causes = [f for _, _, f in sorted(improvements, key=lambda x: (x[0], x[1], x[2].title))]
+    size = {id(f): -neg for _, neg, f in improvements}
+    delay = delays(scores, advice)
+    weighings, explained = weigh(scores, advice, [Ranked(f.lever, f.cause, f.incidents) for f in causes])
+    weighed = [f.model_copy(update={"explains": w.explains, "harm_share": w.harm_share, "weight": w.weight})
+               for f, w in zip(causes, weighings, strict=True)]
+    for f, old in zip(weighed, causes, strict=True):
+        size[id(f)] = size[id(old)]
+    by_lever: dict[str, Finding] = {}
+    for f in weighed:  # the first finding on a lever, in the kinds' own order, speaks for it
+        by_lever.setdefault(f.lever, f)
+    known = {i.incident for i in scores.incidents}
     for obj in scores.objectives:
-        if obj.rating in ("M", "U"):
-            related = _on_time_cause(obj, scores, advice, causes) if obj.kind == "on_time" else None
-            related = related or _related_cause(obj, causes)
-            if related is not None:
-                explains[id(related)] += 2 if obj.rating == "U" else 1
-            improve(0 if obj.value is None else obj.value,
-                    title=f"Objective {obj.id} rated {obj.rating} ({obj.capability})",
-                    detail=(f"{obj.value_text} against a target of {obj.target_text}: {obj.reason}."
-                            if obj.value is not None else f"Not achieved (target {obj.target_text}): {obj.reason}."),
-                    root_cause=related.root_cause if related else "no single cause found in the journal",
-                    cause="objective", actor=related.actor if related else None, capability=obj.capability,
-                    priority=2 if obj.rating == "U" else 3, evidence=obj.evidence,
-                    recommendation=related.recommendation if related else advice.objective_lever(obj))
-    def rank(item: tuple[int, float, Finding]) -> tuple[int, int, float, str]:
-        """Most urgent first: what explains an objective rated M or U, then by priority and size."""
-        priority, size, finding = item
-        explained = explains.get(id(finding), 0)
-        return (1 if explained else priority, -explained, size, finding.title)
-
-    ordered = [f.model_copy(update={"priority": 1}) if explains.get(id(f)) else f
-               for _, _, f in sorted(improvements, key=rank)]
-    plan = _plan(ordered, names)
-    return Analysis(strengths=strengths, improvements=ordered, plan=plan, key=_key(scores, plan))
-
-
-def _on_time_cause(obj: ObjectiveResult, scores: Scores, advice: Advisor,
-                   causes: list[tuple[int, float, Finding]]) -> Finding | None:
-    """For an on-time share: the finding behind most of the late steps it counts (by root cause and actor)."""
-    tally: Counter[tuple[str, str]] = Counter()
-    for step in scores.steps:
-        if step.on_time is False and obj.subject in ("all", step.procedure):
-            why = step_cause(step, advice)
-            tally[(why.kind, why.actor)] += 1
-    for (kind, actor), _ in tally.most_common():
-        for _, _, finding in causes:
-            if finding.actor == actor and (finding.cause == kind or (kind in ("queue", "shift_gap")
-                                                                     and finding.cause in ("queue", "shift_gap"))):
-                return finding
-        for _, _, finding in causes:
-            if finding.actor == actor and finding.cause == "late_step":
-                return finding
-    return None
-
-
-def _related_cause(obj: ObjectiveResult, causes: list[tuple[int, float, Finding]]) -> Finding | None:
-    """The most urgent finding about the objective's incident, else sharing its capability or rows."""
-    words = set(obj.subject.split())
-    for _, _, finding in causes:
-        if words & set(finding.incidents):
-            return finding
-    for _, _, finding in causes:
-        if finding.capability == obj.capability or (set(finding.evidence) & set(obj.evidence)):
-            return finding
-    return causes[0][2] if causes and obj.kind == "on_time" else None
-
-
-def _plan(improvements: list[Finding], names: dict[str, str]) -> list[PlanItem]:
-    """One plan row per distinct recommendation, most urgent first."""
-    rows: list[PlanItem] = []
-    seen: set[str] = set()
-    for finding in improvements:
-        if not finding.recommendation or finding.recommendation in seen:
+        if obj.rating not in ("M", "U"):
             continue
-        seen.add(finding.recommendation)
-        rows.append(PlanItem(id=f"IP-{len(rows) + 1}", recommendation=finding.recommendation,
-                             capability=finding.capability or "Operational coordination",
-                             responsible=names.get(finding.actor, finding.actor) if finding.actor else "Exercise lead",
-                             actor=finding.actor, priority=finding.priority, finding=finding.title))
-    return rows
+        lever = explained.get(obj.id)
+        related = by_lever.get(lever) if lever else None
+        subject = [w for w in obj.subject.split() if w in known]
+        own = None if related else advice.objective_cause(obj, sum(sum(delay.get(i, {}).values()) for i in subject))
+        finding = Finding(
+            kind="improvement", title=f"Objective {obj.id} rated {obj.rating} ({obj.capability})",
+            detail=(f"{obj.value_text} against a target of {obj.target_text}: {obj.reason}."
+                    if obj.value is not None else f"Not achieved (target {obj.target_text}): {obj.reason}."),
+            root_cause=related.root_cause if related else own.text if own else "",
+            cause="objective", actor=related.actor if related else (own.actor if own else None) or None,
+            capability=obj.capability, priority=2 if obj.rating == "U" else 3,
+            evidence=sorted({*obj.evidence, *(own.evidence if own else [])}),
+            lever=lever or (own.lever if own else ""),
+            element=related.element if related else element_of(own.kind if own else "objective"),
+            incidents=subject,
+            recommendation=related.recommendation if related else own.fix if own else "",
+            weight=OBJECTIVE_POINTS[str(obj.rating)])
+        weighed.append(finding)
+        size[id(finding)] = 0.0
+
+    def rank(f: Finding) -> tuple[int, float, bool, int, float, str]:
+        """Priority from the weight, then weight, causes before the objectives they explain, the kind's own
+        priority, size."""
+        return (priority_of(f.weight, f.priority), -f.weight, f.cause == "objective", f.priority, -size[id(f)],
+                f.title)
+
+    ordered = [f.model_copy(update={"priority": priority_of(f.weight, f.priority),
+                                    "responsible": responsible(f, scores, names, structure)})
+               for f in sorted(weighed, key=rank)]
+    plan = plan_of(ordered)
+    return Analysis(strengths=strengths, improvements=ordered, plan=plan, key=_key(scores, plan))
 
 
 def _key(scores: Scores, plan: list[PlanItem]) -> KeyFindings:

@@ -22,11 +22,15 @@ def test_key_findings_name_bottleneck_worst_channel_and_first_fix() -> None:
     key = _analysis().key
     assert key.bottleneck == "interior" and "FPS Interior elections was the bottleneck" in key.bottleneck_text
     assert key.worst_channel == "secure-mail" and "1 of 1" in key.worst_channel_text
-    # the queue at Interior explains O1 (M) and the on-time share O3 (U); the outage nobody worked on explains
-    # O4 (U): both are priority 1, the queue first since it explains more
-    assert key.first_fix.startswith("Add staff or a surge shift at FPS Interior elections")
-    urgent = [f.title for f in _analysis().improvements if f.priority == 1]
-    assert urgent[:2] == ["Queue at FPS Interior elections", "No response to cyber outage incidents (D1)"]
+    # the outage nobody worked on explains O4 (U) and did all of the run's voter- and station-minutes (4 + 4);
+    # the queue at Interior explains O1 (M) and the on-time share O3 (U), and its 16 min wait is 16 of the 120 min
+    # N1 was open, so 13.3% of the run's reach (6 + 0.53):
+    # both are priority 1, the outage first since it weighs more
+    assert key.first_fix.startswith("Add a procedure triggered by cyber_outage incidents")
+    urgent = [f for f in _analysis().improvements if f.priority == 1]
+    assert [f.title for f in urgent[:2]] == ["No response to cyber outage incidents (D1)",
+                                             "Queue at FPS Interior elections"]
+    assert [(f.explains, f.harm_share) for f in urgent[:2]] == [(["O4 (U)"], 1.0), (["O1 (M)", "O3 (U)"], 0.133)]
     assert key.ratings == {"P": 1, "S": 0, "M": 1, "U": 2, "NE": 0}
     assert key.evidence == [13, 16, 17]
 

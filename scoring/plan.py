@@ -1,0 +1,121 @@
+"""The improvement plan: each corrective action with its capability element and the organisation that owns its lever.
+
+**Capability element** (HSEEP: planning, organisation, equipment, training, exercises), by the
+root cause of the finding:
+
+=====================================================  ============
+root cause                                             element
+=====================================================  ============
+queue at an actor, gap in shift cover                  Organisation
+failed, dropped or slow channel                        Equipment
+slow work (longer than the structure's own duration)   Training
+decision defaulted on its timeout in a live exercise   Training
+target shorter than the work, delays before a step,    Planning
+a decision loop, no procedure for an incident type,
+an objective with no single cause
+discussion questions left unanswered                   Exercises
+=====================================================  ============
+
+**Responsible organisation**, the owner of the lever, as the structure says:
+
+- an actor's staff, shifts or practice (``actor:A``): the actor's ``organisation``, else the
+  actor itself (an actor is an agency or cell);
+- a channel (``channel:C``): the channel's ``owner``, else the organisation of the actor that
+  sent most of its failed (or overdue) handoffs: it chooses the channel and its fallback;
+- a procedure's step (``step:P/S``): the procedure's ``owner``, else the organisation of the
+  step's actor; a whole procedure (``procedure:P``): its ``owner``, else its first step's actor's;
+- incidents no procedure answered: the organisation of the actor that detected them.
+
+Only when no lever exists (an objective whose delay has no cause in the journal) is the plan
+row left to the exercise planning team, and the report says so.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ballotdrill.scenarios.structure import Structure
+from ballotdrill.scoring.model import Frozen, Scores
+
+if TYPE_CHECKING:
+    from ballotdrill.scoring.findings import Finding
+
+ELEMENTS: dict[str, str] = {
+    "queue": "Organisation", "shift_gap": "Organisation",
+    "channel": "Equipment", "drop": "Equipment",
+    "slow_work": "Training", "decision_timeout": "Training",
+    "late_step": "Planning", "deadline": "Planning", "ping_pong": "Planning", "upstream": "Planning",
+    "objective": "Planning", "none": "Planning", "target": "Planning",
+    "discussion": "Exercises",
+}
+"""Root-cause kind -> HSEEP capability element of its fix."""
+
+NO_LEVER = "Exercise planning team (no lever found in the structure)"
+"""Responsible for a plan row whose finding has no lever: said as such, never a silent stand-in."""
+
+
+class PlanItem(Frozen):
+    """A row of the improvement plan (HSEEP AAR/IP appendix A)."""
+
+    id: str
+    recommendation: str
+    capability: str
+    element: str = "Planning"
+    responsible: str
+    actor: str | None = None
+    priority: int
+    finding: str
+    weight: float = 0.0
+
+
+def element_of(kind: str) -> str:
+    """The capability element of a fix for a root cause of ``kind`` (Planning when unknown)."""
+    return ELEMENTS.get(kind, "Planning")
+
+
+def organisation(actor: str | None, names: dict[str, str], structure: Structure | None) -> str:
+    """The organisation of ``actor``: its ``organisation`` in the structure, else its name."""
+    if not actor:
+        return ""
+    spec = structure.actors.get(actor) if structure else None
+    if spec is not None and spec.organisation:
+        return spec.organisation
+    return names.get(actor, actor)
+
+
+def responsible(finding: Finding, scores: Scores, names: dict[str, str], structure: Structure | None) -> str:
+    """The organisation that owns ``finding``'s lever (see the module docstring)."""
+    kind, _, key = finding.lever.partition(":")
+    if kind == "channel" and structure is not None:
+        spec = structure.channels.get(key)
+        if spec is not None and spec.owner:
+            return spec.owner
+    if kind == "step" and structure is not None:
+        procedure, _, step = key.partition("/")
+        proc = structure.procedures.get(procedure)
+        if proc is not None and proc.owner:
+            return proc.owner
+        actor = next((s.actor for s in proc.steps if s.id == step), None) if proc is not None else None
+        if actor is not None:
+            return organisation(actor, names, structure)
+    if kind == "procedure" and structure is not None and key in structure.procedures:
+        proc = structure.procedures[key]
+        return proc.owner or organisation(proc.steps[0].actor, names, structure)
+    if kind == "actor":
+        return organisation(key, names, structure)
+    return organisation(finding.actor, names, structure) or NO_LEVER
+
+
+def plan_of(improvements: list[Finding]) -> list[PlanItem]:
+    """One plan row per distinct recommendation, in the order of the findings (most urgent first)."""
+    rows: list[PlanItem] = []
+    seen: set[str] = set()
+    for finding in improvements:
+        if not finding.recommendation or finding.recommendation in seen:
+            continue
+        seen.add(finding.recommendation)
+        rows.append(PlanItem(id=f"IP-{len(rows) + 1}", recommendation=finding.recommendation,
+                             capability=finding.capability or "Operational coordination", element=finding.element,
+                             responsible=finding.responsible or NO_LEVER, actor=finding.actor,
+                             priority=finding.priority, finding=finding.title, weight=finding.weight))
+    return rows
