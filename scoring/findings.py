@@ -311,7 +311,7 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
                 f.title)
 
     ordered = [f.model_copy(update={"priority": priority_of(f.weight, f.priority),
-                                    "responsible": responsible(f, scores, names, structure)})
+                                    "responsible": responsible(f.lever, f.actor, names, structure)})
                for f in sorted(weighed, key=rank)]
     plan = plan_of(ordered)
     return Analysis(strengths=strengths, improvements=ordered, plan=plan, key=_key(scores, plan))

@@ -32,13 +32,32 @@ row left to the exercise planning team, and the report says so.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import Protocol
 
 from ballotdrill.scenarios.structure import Structure
-from ballotdrill.scoring.model import Frozen, Scores
+from ballotdrill.scoring.model import Frozen
 
-if TYPE_CHECKING:
-    from ballotdrill.scoring.findings import Finding
+
+class Planned(Protocol):
+    """What the plan needs of an area for improvement (a :class:`~ballotdrill.scoring.findings.Finding`)."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def recommendation(self) -> str: ...
+    @property
+    def capability(self) -> str: ...
+    @property
+    def element(self) -> str: ...
+    @property
+    def responsible(self) -> str: ...
+    @property
+    def actor(self) -> str | None: ...
+    @property
+    def priority(self) -> int: ...
+    @property
+    def weight(self) -> float: ...
 
 ELEMENTS: dict[str, str] = {
     "queue": "Organisation", "shift_gap": "Organisation",
@@ -83,9 +102,9 @@ def organisation(actor: str | None, names: dict[str, str], structure: Structure 
     return names.get(actor, actor)
 
 
-def responsible(finding: Finding, scores: Scores, names: dict[str, str], structure: Structure | None) -> str:
-    """The organisation that owns ``finding``'s lever (see the module docstring)."""
-    kind, _, key = finding.lever.partition(":")
+def responsible(lever: str, actor: str | None, names: dict[str, str], structure: Structure | None) -> str:
+    """The organisation that owns ``lever`` (``actor``: the actor the finding points at; see the module docstring)."""
+    kind, _, key = lever.partition(":")
     if kind == "channel" and structure is not None:
         spec = structure.channels.get(key)
         if spec is not None and spec.owner:
@@ -103,10 +122,10 @@ def responsible(finding: Finding, scores: Scores, names: dict[str, str], structu
         return proc.owner or organisation(proc.steps[0].actor, names, structure)
     if kind == "actor":
         return organisation(key, names, structure)
-    return organisation(finding.actor, names, structure) or NO_LEVER
+    return organisation(actor, names, structure) or NO_LEVER
 
 
-def plan_of(improvements: list[Finding]) -> list[PlanItem]:
+def plan_of(improvements: Sequence[Planned]) -> list[PlanItem]:
     """One plan row per distinct recommendation, in the order of the findings (most urgent first)."""
     rows: list[PlanItem] = []
     seen: set[str] = set()
