@@ -313,7 +313,7 @@ class Exercise:
 
     def _goto(self, run: ProcedureRun, index: int, sender: str | None) -> None:
         step = run.plan.steps[index]
-        if sender is None or sender == step.actor:
+        if sender is None or sender == run.actors[index]:
             self._enqueue(run, index)
             return
         channel = step.via or self.structure.default_channel
@@ -321,12 +321,12 @@ class Exercise:
         self._send(handoff)
 
     def _enqueue(self, run: ProcedureRun, index: int) -> None:
-        self.desks[run.plan.desks[index]].submit(WorkItem(run, index, self.env.now), run.incident.spec.severity)
+        self.desks[run.desks[index]].submit(WorkItem(run, index, self.env.now), run.incident.spec.severity)
 
     def _queued(self, item: WorkItem, waiting: int, on_duty: int) -> None:
         step = item.step
         crew = item.run.plan.crews[item.index]
-        self.journal.record(self.env.now, Kind.STEP_QUEUED, item.run.incident.id, step.actor, step.id,
+        self.journal.record(self.env.now, Kind.STEP_QUEUED, item.run.incident.id, item.actor, step.id,
                             events.step_queued(on_duty=on_duty, procedure=item.run.name, queue=waiting) if crew is None
                             else {"on_duty": on_duty, "procedure": item.run.name, "queue": waiting, **crew})
 
@@ -335,10 +335,10 @@ class Exercise:
         now = env.now
         step = item.step
         crew = item.run.plan.crews[item.index]
-        self._row((now, _STEP_STARTED, item.run.incident.id, step.actor, step.id,
+        self._row((now, _STEP_STARTED, item.run.incident.id, item.actor, step.id,
                    events.step_started(procedure=item.run.name, wait=now - item.queued_at) if crew is None
                    else {"procedure": item.run.name, "wait": now - item.queued_at, **crew}))
-        item.wake(env, step.duration.sample(self._duration_streams[step.actor]), self._complete)
+        item.wake(env, step.duration.sample(self._duration_streams[item.actor]), self._complete)
 
     def _complete(self, item: WorkItem) -> None:
         self.journal.flush_if_full()
@@ -353,26 +353,27 @@ class Exercise:
         state = run.incident
         extra = run.plan.extras[item.index]
         elapsed = now - run.started_at
-        self._row((now, _STEP_COMPLETED, state.id, step.actor, step.id,
+        actor = item.actor
+        self._row((now, _STEP_COMPLETED, state.id, actor, step.id,
                    {"procedure": run.name, "elapsed": elapsed, **extra} if extra
                    else events.step_completed(elapsed=elapsed, procedure=run.name)))
-        self.desks[run.plan.desks[item.index]].release(item.need)
+        self.desks[run.desks[item.index]].release(item.need)
         if step.escalate is not None:
-            self._escalate(state, step.escalate, step.actor)
+            self._escalate(state, step.escalate, actor)
         effect = step.effect
         if effect is not None and state.contained_at is None:
             chance = 1.0 if effect.resolve else effect.contain or 0.0
             if chance > 0 and chance < 1.0 and state.effects is None:
                 state.effects = self.streams.make(f"incident/{state.id}/effects")
             if chance >= 1.0 or (chance > 0 and state.effects is not None and state.effects.random() < chance):
-                self._contain(state, step.actor, "effect")
+                self._contain(state, actor, "effect")
             elif chance > 0:
-                self.journal.record(now, Kind.EFFECT_FAILED, state.id, step.actor, step.id,
+                self.journal.record(now, Kind.EFFECT_FAILED, state.id, actor, step.id,
                                     {"procedure": run.name, "contain": chance})
         if nxt == END_INDEX:
             self._end_run(run, "completed")
         else:
-            self._goto(run, nxt, step.actor)
+            self._goto(run, nxt, actor)
 
     def _end_run(self, run: ProcedureRun, outcome: str) -> None:
         state = run.incident
@@ -392,7 +393,8 @@ class Exercise:
         handoff.attempt += 1
         handoff.tries += 1
         self._row((self.env.now, _HANDOFF_SENT, run.incident.id, handoff.sender, step.id,
-                   events.handoff_sent(attempt=handoff.attempt, channel=channel, procedure=run.name, to=step.actor)))
+                   events.handoff_sent(attempt=handoff.attempt, channel=channel, procedure=run.name,
+                                                     to=run.actors[handoff.index])))
         self.in_transit += 1
         if channel is None:
             self._arrived(handoff)
@@ -411,7 +413,7 @@ class Exercise:
         channel = handoff.channels[handoff.pos] if handoff.channels else None
         if handoff.delivered:
             now = self.env.now
-            self._row((now, _HANDOFF_RECEIVED, run.incident.id, step.actor, step.id,
+            self._row((now, _HANDOFF_RECEIVED, run.incident.id, run.actors[handoff.index], step.id,
                        events.handoff_received(attempts=handoff.attempt, channel=channel, from_=handoff.sender,
                                                latency=now - handoff.sent_at, procedure=run.name)))
             self._enqueue(run, handoff.index)
@@ -422,7 +424,8 @@ class Exercise:
             handoff.tries = 0
         nxt = handoff.channels[handoff.pos] if handoff.pos < len(handoff.channels) else None
         self.journal.record(self.env.now, Kind.HANDOFF_FAILED, run.incident.id, handoff.sender, step.id, {
-            "procedure": run.name, "to": step.actor, "channel": channel, "attempt": handoff.attempt, "next": nxt})
+            "procedure": run.name, "to": run.actors[handoff.index], "channel": channel, "attempt": handoff.attempt,
+            "next": nxt})
         if nxt is None:
             self._end_run(run, "dropped")
         else:
@@ -437,9 +440,9 @@ class Exercise:
         state = run.incident
         base = f"{state.id}:{run.name}:{step.id}"
         state.asked[base] = state.asked.get(base, 0) + 1
-        request = DecisionRequest(f"{base}:{state.asked[base]}", state.id, run.name, step.id, step.actor,
+        request = DecisionRequest(f"{base}:{state.asked[base]}", state.id, run.name, step.id, item.actor,
                                   tuple(decision.options), decision.default, decision.timeout, self.env.now)
-        self.journal.record(self.env.now, Kind.DECISION_REQUESTED, state.id, step.actor, step.id, {
+        self.journal.record(self.env.now, Kind.DECISION_REQUESTED, state.id, item.actor, step.id, {
             "procedure": run.name, "request": request.key, "options": list(request.options),
             "default": request.default, "timeout": request.timeout})
         answer = self.decisions.decide(request)

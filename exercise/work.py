@@ -12,6 +12,7 @@ from typing import Any
 import simpy
 
 from ballotdrill.exercise.incidents import IncidentState
+from ballotdrill.exercise.owners import Owners
 from ballotdrill.scenarios.scenario import Incident
 from ballotdrill.scenarios.structure import END, Procedure, Step
 
@@ -22,6 +23,8 @@ def incident_data(spec: Incident, inject_id: str) -> dict[str, Any]:
     for key in ("title", "target", "location", "voters", "stations"):
         if getattr(spec, key):
             data[key] = getattr(spec, key)
+    if spec.owner is not None:
+        data["owner"] = spec.owner
     if spec.voting is not None:
         data["voting"] = spec.voting
     if spec.stations or spec.throughput:
@@ -42,11 +45,6 @@ def completion_extra(step: Step) -> dict[str, Any]:
     return extra
 
 
-def desk_of(step: Step) -> str:
-    """The desk that serves ``step``: its actor's, or its post's (``actor/post``)."""
-    return step.actor if step.post is None else f"{step.actor}/{step.post}"
-
-
 def crew_of(step: Step) -> dict[str, Any] | None:
     """The fields a step adds to its ``step_queued`` and ``step_started`` rows: its post, or the staff it takes."""
     if step.post is not None:
@@ -60,7 +58,7 @@ END_INDEX = -1
 class Plan:
     """A procedure prepared for running: each step's successor index and completion fields."""
 
-    __slots__ = ("contains", "crews", "desks", "extras", "index_of", "name", "next_index", "steps")
+    __slots__ = ("contains", "crews", "extras", "index_of", "name", "next_index", "owners", "steps")
 
     def __init__(self, name: str, proc: Procedure) -> None:
         self.name = name
@@ -68,8 +66,8 @@ class Plan:
         self.index_of = {s.id: i for i, s in enumerate(proc.steps)}
         self.next_index = [self.index(proc.successors(i)[0]) for i in range(len(proc.steps))]
         self.extras = [completion_extra(s) for s in proc.steps]
-        self.desks = [desk_of(s) for s in proc.steps]
-        """The desk serving each step: its actor, or ``actor/post``."""
+        self.owners = Owners(proc.steps)
+        """Each step's actor and desk, for the owner of the incident a run serves."""
         self.crews = [crew_of(s) for s in proc.steps]
         """Each step's ``post``/``staff`` fields for its queued and started rows, or None (one of the staff)."""
         self.contains = any(s.effect is not None for s in proc.steps)
@@ -82,11 +80,13 @@ class Plan:
 class ProcedureRun:
     """One run of a procedure for one incident."""
 
-    __slots__ = ("incident", "name", "number", "plan", "started_at")
+    __slots__ = ("actors", "desks", "incident", "name", "number", "plan", "started_at")
 
     def __init__(self, incident: IncidentState, plan: Plan, number: int, t: float) -> None:
         self.incident = incident
         self.plan = plan
+        self.actors, self.desks = plan.owners.assign(incident.spec.owner)
+        """Who does each step (the incident's owner for ``actor: owner``), and the desk that serves it."""
         self.name = plan.name
         self.number = number
         self.started_at = t
@@ -112,6 +112,7 @@ class WorkItem(Wakeup):
         self.run = run
         self.index = index
         self.step: Step = run.plan.steps[index]
+        self.actor = run.actors[index]
         self.need = self.step.staff
         self.queued_at = t
 

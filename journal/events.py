@@ -172,6 +172,8 @@ class IncidentStarted(NamedTuple):
     voters: int | None = None
     stations: int | None = None
     throughput: float | None = None
+    owner: str | None = None
+    """The actor that owns what is attacked: it does the steps written ``actor: owner``."""
     voting: str | None = None
     """The way of voting it disrupts (``paper``, ``electronic``): its harm stops when that mode's polls close."""
     reach: dict[str, float] | None = None

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from ballotdrill.scenarios import owners
 from ballotdrill.scenarios.scenario import Action, Condition, Scenario, ScenarioFile
-from ballotdrill.scenarios.structure import END, Procedure, Structure
+from ballotdrill.scenarios.structure import END, OWNER, Procedure, Structure
 from ballotdrill.scenarios.suggest import did_you_mean
 from ballotdrill.scenarios.timefmt import format_clock, format_duration
 from ballotdrill.scenarios.yamlread import Path
@@ -19,7 +20,7 @@ MIN_LOOP_TEXT = "1s"
 
 def check(doc: ScenarioFile) -> list[Finding]:
     """Every cross-reference problem in ``doc``, each with the data path it concerns."""
-    return list(dict.fromkeys([*_structure(doc.structure), *_scenarios(doc)]))
+    return list(dict.fromkeys([*_structure(doc.structure), *_scenarios(doc), *owners.check(doc)]))
 
 
 def _missing(kind: str, name: str, known: Iterable[str], where: str) -> str:
@@ -54,7 +55,9 @@ def _structure(structure: Structure) -> Iterator[Finding]:
         for i, step in enumerate(proc.steps):
             spath: Path = (*ppath, "steps", i)
             where = f"step '{step.id}'"
-            if step.actor not in actors:
+            if step.actor == OWNER:
+                pass  # the incident's owner: checked against each incident that may start it (owners.py)
+            elif step.actor not in actors:
                 yield (*spath, "actor"), _missing("actor", step.actor, actors, where)
             else:
                 actor = actors[step.actor]

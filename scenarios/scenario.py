@@ -51,6 +51,8 @@ class Incident(Model):
     stations: int = Field(default=0, ge=0)
     throughput: float = Field(default=0.0, ge=0.0, le=1.0)
     """Share of a disrupted station's normal throughput still served (0: closed; 0.9: a minor disruption)."""
+    owner: Name | None = None
+    """The actor that owns what is attacked (runs the site, the network): does the steps written ``actor: owner``."""
     voting: VotingMode | None = None
     """The way of voting it disrupts: its harm stops when that mode's polls close (else when the last close)."""
 

@@ -13,6 +13,8 @@ from ballotdrill.scenarios.types import Day, Duration, Level, Model, Name, Sever
 
 END = "end"
 """The ``next`` of a step that ends its procedure."""
+OWNER = "owner"
+"""The ``actor`` of a step done by the incident's owner (the organisation that runs what is attacked)."""
 
 
 class Period(Model):
@@ -182,6 +184,7 @@ class Step(Model):
 
     id: Name
     actor: Name
+    """An actor of the structure, or ``owner``: the incident's owner does the step."""
     title: str = ""
     duration: Distribution = ZERO
     via: Name | None = None

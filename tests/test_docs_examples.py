@@ -141,6 +141,14 @@ def test_the_examples_show_what_their_readme_says(tmp_path: Path) -> None:
                                        "scenarios.local-election.election.closes.electronic=16:00"])
     assert json.loads(brussels.stdout)["totals"]["station_minutes"] == 120 + 480
 
+    owned = summary_of(EXAMPLES / "owner.yaml", tmp_path / "owner")
+    assert owned["objectives"]["O1"]["rating"] == "P" and owned["actors"]["interior-ict"]["steps"] == 1
+    shared = runner.invoke(cli.app, ["run", "--file", str(EXAMPLES / "owner.yaml"), "--json", "--out",
+                                     str(tmp_path / "shared"), "--set",
+                                     "scenarios.two-attacks.injects.1.incident.owner=municipal-it-provider"])
+    one_desk = json.loads(shared.stdout)
+    assert one_desk["objectives"]["O1"]["rating"] == "M" and one_desk["actors"]["municipal-it-provider"]["steps"] == 2
+
 
 # --- (3) the documented commands still parse ------------------------------------------------------------------------
 
