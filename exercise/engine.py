@@ -61,7 +61,7 @@ class Exercise:
         self._duration_streams = {name: self.streams.get(f"actor/{name}") for name in self.structure.actors}
         self._channel_streams = {name: self.streams.get(f"channel/{name}") for name in self.structure.channels}
         self._incident_data: dict[str, dict[str, Any]] = {}
-        self._triggered: dict[tuple[str, int, int], tuple[str, ...]] = {}
+        self._triggered: dict[tuple[str, int, int, str | None], tuple[str, ...]] = {}
         self._delivered: set[str] = set()
         self._started = False
         self._finished = False
@@ -234,7 +234,7 @@ class Exercise:
     def _trigger(self, state: IncidentState, origin: str | None) -> None:
         """Start every procedure whose trigger now matches and that has not run for this incident."""
         spec = state.spec
-        key = (spec.type, spec.severity, state.level)
+        key = (spec.type, spec.severity, state.level, spec.owner)
         names = self._triggered.get(key)
         if names is None:
             names = self._triggered[key] = self._matching(*key)
@@ -242,12 +242,12 @@ class Exercise:
             if name not in state.procedures:
                 self._start_procedure(state, name, origin)
 
-    def _matching(self, kind: str, severity: int, level: int) -> tuple[str, ...]:
-        """Procedures started by detection or escalation of an incident of this type, severity and level."""
+    def _matching(self, kind: str, severity: int, level: int, owner: str | None) -> tuple[str, ...]:
+        """Procedures started by detection or escalation of an incident of this type, severity, level and owner."""
         found = []
         for name, proc in self.structure.procedures.items():
             trig = proc.trigger
-            if trig.action is not None or (trig.type is not None and kind not in trig.types):
+            if trig.action is not None or (trig.type is not None and kind not in trig.types) or not trig.owned(owner):
                 continue
             if severity >= trig.min_severity and (trig.level is None or level >= LEVELS.index(trig.level)):
                 found.append(name)
@@ -495,6 +495,6 @@ class Exercise:
         for name, proc in self.structure.procedures.items():
             trig = proc.trigger
             if (trig.action == action and name not in state.procedures and spec.severity >= trig.min_severity
-                    and (trig.type is None or spec.type in trig.types)
+                    and (trig.type is None or spec.type in trig.types) and trig.owned(spec.owner)
                     and (trig.level is None or state.level >= LEVELS.index(trig.level))):
                 self._start_procedure(state, name, actor)

@@ -36,7 +36,7 @@ def _fits(proc: Procedure, incident: Incident, level: int, actions: Set[str]) ->
     trigger = proc.trigger
     if trigger.types and incident.type not in trigger.types:
         return False
-    if incident.severity < trigger.min_severity:
+    if incident.severity < trigger.min_severity or not trigger.owned(incident.owner):
         return False
     if trigger.level is not None and level < _LEVELS[trigger.level]:
         return False

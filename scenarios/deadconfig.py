@@ -66,6 +66,8 @@ def _never_starts(proc: Procedure, incidents: list[Incident], top_level: int) ->
         if not any(i.severity >= trig.min_severity for i in matching):
             return (f"no incident of type {'/'.join(trig.types)} has severity {trig.min_severity} or more "
                     f"(highest: {max(i.severity for i in matching)})")
+    if trig.owner is not None and not any(i.owner == trig.owner for i in incidents):
+        return f"no incident names '{trig.owner}' as its owner"
     if trig.level is not None and LEVELS.index(trig.level) > top_level:
         return f"no incident starts at or is escalated to level '{trig.level}'"
     return ""

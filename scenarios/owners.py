@@ -24,9 +24,10 @@ def owner_steps(proc: Procedure) -> list[Step]:
 
 
 def may_start(proc: Procedure, incident: Incident) -> bool:
-    """Whether ``incident`` can start ``proc`` (type and severity; any level can be reached by escalation)."""
+    """Whether ``incident`` can start ``proc`` (type, severity, owner; any level can be reached by escalation)."""
     trig = proc.trigger
-    return (not trig.types or incident.type in trig.types) and incident.severity >= trig.min_severity
+    return ((not trig.types or incident.type in trig.types) and incident.severity >= trig.min_severity
+            and trig.owned(incident.owner))
 
 
 def check(doc: ScenarioFile) -> Iterator[Finding]:
@@ -36,6 +37,12 @@ def check(doc: ScenarioFile) -> Iterator[Finding]:
         yield (("structure", "actors", OWNER),
                f"'{OWNER}' is reserved for steps done by the incident's owner (actor: {OWNER}); rename this actor")
     needing = {name: steps for name, proc in doc.structure.procedures.items() if (steps := owner_steps(proc))}
+    for name, proc in doc.structure.procedures.items():
+        owner = proc.trigger.owner
+        if owner is not None and owner not in actors:
+            yield ("structure", "procedures", name, "trigger", "owner"), (
+                f"procedure '{name}' is triggered for incidents owned by '{owner}', which is not a defined actor"
+                f"{did_you_mean(owner, actors)}")
     for name, steps in needing.items():
         proc = doc.structure.procedures[name]
         ppath: Path = ("structure", "procedures", name)

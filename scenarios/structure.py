@@ -217,12 +217,18 @@ class Trigger(Model):
     min_severity: Severity = 1
     level: Level | None = None
     action: Name | None = None
+    owner: Name | None = None
+    """Only for incidents this actor owns (an incident's ``owner``)."""
 
     @model_validator(mode="after")
     def _names_something(self) -> Trigger:
-        if self.type is None and self.level is None and self.action is None:
-            raise ValueError("a trigger needs 'type', 'level' or 'action'")
+        if self.type is None and self.level is None and self.action is None and self.owner is None:
+            raise ValueError("a trigger needs 'type', 'level', 'action' or 'owner'")
         return self
+
+    def owned(self, owner: str | None) -> bool:
+        """Whether an incident owned by ``owner`` passes the trigger's ``owner`` filter."""
+        return self.owner is None or self.owner == owner
 
     @property
     def types(self) -> tuple[str, ...]:

@@ -180,7 +180,7 @@ def test_models_are_immutable(full: ScenarioFile) -> None:
         ("{id: convene,", "{id: end,", "'end' is reserved for 'next: end' and cannot be a step id"),
         ("{id: alert-interior,", "{id: assess,", "step id 'assess' is used twice in this procedure"),
         ("trigger: {action: convene-platform}", "trigger: {min_severity: 2}",
-         "a trigger needs 'type', 'level' or 'action'"),
+         "a trigger needs 'type', 'level', 'action' or 'owner'"),
     ],
 )
 def test_inconsistent_models_say_what_to_change(old: str, new: str, message: str) -> None:

@@ -9,6 +9,7 @@ from engine_helpers import checked, file_of, incident, kinds, load, to_yaml
 
 from ballotdrill.report.report import assemble
 from ballotdrill.scenarios import ScenarioError
+from ballotdrill.scenarios.deadconfig import warnings
 
 ACTORS: dict[str, Any] = {"cert": {"staff": 1}, "city-it": {"staff": 1}, "interior-ict": {"staff": 2}}
 DDOS: dict[str, Any] = {"trigger": {"type": "ddos"}, "steps": [
@@ -96,3 +97,25 @@ def test_the_missing_owner_is_found_on_the_incident_line() -> None:
     [problem] = caught.value.problems
     lines = to_yaml(data).splitlines()
     assert lines[problem.line - 1].strip() == "incident: {type: ddos}" and "id: D2" in lines[problem.line - 3]
+
+
+def _with_voter_info(trigger_owner: str) -> dict[str, Any]:
+    data = _ddos_file("city-it", "interior-ict", actors={**ACTORS, "municipality": {}})
+    data["structure"]["procedures"]["voter-info"] = {
+        "trigger": {"type": "ddos", "owner": trigger_owner},
+        "steps": [{"id": "tell-voters", "actor": "municipality", "duration": "15m"}]}
+    return data
+
+
+def test_a_trigger_may_serve_only_incidents_of_one_owner() -> None:
+    events = checked(_with_voter_info("city-it"))
+    started = sorted((e.incident, e.data["procedure"]) for e in kinds(events, "procedure_started"))
+    assert started == [("D1", "ddos"), ("D1", "voter-info"), ("D2", "ddos")]
+
+
+def test_a_trigger_owner_must_be_an_actor_and_is_warned_when_no_incident_has_it() -> None:
+    with pytest.raises(ScenarioError, match=r"test\.yaml:\d+:\d+: procedure 'voter-info' is triggered for incidents "
+                                            r"owned by 'city-itt', which is not a defined actor \(did you mean"):
+        load(_with_voter_info("city-itt"))
+    dead = [w.message for w in warnings(load(_with_voter_info("municipality")))]
+    assert dead == ["procedure 'voter-info' never starts: no incident names 'municipality' as its owner"]
