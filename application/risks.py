@@ -6,6 +6,7 @@ from importlib.resources import as_file, files
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from ballotdrill.report.report import Report, RiskLine
 from ballotdrill.report.view import Para, Section, Table, cell
 from ballotdrill.scenarios.coverage import InjectRef, incident_injects, objective_subjects, untriggered_procedures
 from ballotdrill.scenarios.errors import ScenarioError
@@ -71,10 +72,19 @@ def _objectives_for(file: ScenarioFile, refs: list[InjectRef], procedures: set[s
     return found
 
 
+def realises(risk: Risk, ref: InjectRef) -> bool:
+    """Whether the inject's incident realises ``risk``: one of its types, and owned by the risk's owner if owned at all.
+
+    A DDoS on a municipal provider's site (``owner: municipal-it-provider``) realises the municipal DDoS risk,
+    not the results-site one, though both are of type ``ddos``.
+    """
+    return ref.type in risk.exercised_by.incident_types and ref.owner in (None, risk.owner)
+
+
 def risk_coverage(risk: Risk, file: ScenarioFile, refs: list[InjectRef]) -> RiskCoverage:
     """What exercises ``risk``: injects of its incident types or named in it, what they start, what measures them."""
     ex = risk.exercised_by
-    matched = [ref for ref in refs if ref.type in ex.incident_types or ref.key in ex.injects]
+    matched = [ref for ref in refs if ref.key in ex.injects or realises(risk, ref)]
     named_injects = [key for key in ex.injects if key not in {ref.key for ref in matched}]  # message injects
     procedures = dict.fromkeys([*ex.procedures, *(p for ref in matched for p in ref.procedures)])
     objectives = dict.fromkeys([*ex.objectives, *_objectives_for(file, matched, set(procedures))])
@@ -100,29 +110,39 @@ def risks_for_scenario(file: ScenarioFile, scenario: str, register_file: Path | 
     return [r for r in rows if scenario in r.scenarios]
 
 
-def risk_section(file: ScenarioFile, scenario: str) -> Section | None:
-    """The after-action report's section on the risks of the built-in register this scenario exercises.
+def with_risks(report: Report, file: ScenarioFile, scenario: str) -> Report:
+    """The report with the risks of the built-in register this scenario exercises: its ``risks`` (scores.json)
+    and a section (HTML, Markdown).
 
-    None when the built-in register does not fit the run's scenario file (a file of your own, with other
+    Unchanged when the built-in register does not fit the run's scenario file (a file of your own, with other
     actors): the register's names would not mean anything there.
     """
     try:
         rows = risks_for_scenario(file, scenario)
     except ScenarioError:
-        return None
+        return report
+    lines = [RiskLine(id=r.risk.id, threat=r.risk.threat, vector=r.risk.vector, likelihood=r.risk.likelihood,
+                      impact=r.risk.impact, owner=r.risk.owner, controls=list(r.risk.controls),
+                      injects=_here(r.injects, scenario), procedures=list(r.procedures),
+                      objectives=_here(r.objectives, scenario)) for r in rows]
+    return report.model_copy(update={"risks": lines, "sections": [*report.sections, _section(lines)]})
+
+
+def _section(rows: list[RiskLine]) -> Section:
+    """The after-action report's section on the risks the scenario exercises."""
     intro = Para(text=(
         f"{len(rows)} risk(s) of the risk register (risks.yaml) are exercised by this scenario's injects; "
         "likelihood and impact (1-5) are the register's own assumptions. The command 'ballotdrill risks' shows "
         "the whole register and the risks no scenario exercises."))
     table = Table(header=["Risk", "Threat", "L×I", "Owner", "Injects", "Procedures", "Objectives"],
-                  rows=[[cell(r.risk.id), cell(r.risk.threat), cell(f"{r.risk.likelihood}×{r.risk.impact}"),
-                         cell(r.risk.owner), cell(_here(r.injects, scenario)), cell(", ".join(r.procedures)),
-                         cell(_here(r.objectives, scenario))] for r in rows])
+                  rows=[[cell(r.id), cell(r.threat), cell(f"{r.likelihood}×{r.impact}"), cell(r.owner),
+                         cell(", ".join(r.injects) or "—"), cell(", ".join(r.procedures)),
+                         cell(", ".join(r.objectives) or "—")] for r in rows])
     blocks = [intro, table] if rows else [intro]
     return Section(id="risks", title="Risks exercised (from the risk register)", blocks=blocks)
 
 
-def _here(keys: tuple[str, ...], scenario: str) -> str:
+def _here(keys: tuple[str, ...], scenario: str) -> list[str]:
     """The keys (``SCENARIO.ID``) of ``scenario``, without the scenario."""
     prefix = f"{scenario}."
-    return ", ".join(k.removeprefix(prefix) for k in keys if k.startswith(prefix)) or "—"
+    return [k.removeprefix(prefix) for k in keys if k.startswith(prefix)]

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from pydantic import ValidationError
 
 from ballotdrill.application.folder import locked, refuse_if_busy, require_empty, write_output
-from ballotdrill.application.risks import risk_section
+from ballotdrill.application.risks import with_risks
 from ballotdrill.exercise.errors import RunError
 from ballotdrill.journal import JOURNAL_FILE, Event, Kind, RunStarted, read_events, read_meta
 from ballotdrill.journal.seal import settle, verify
@@ -227,10 +227,7 @@ def _write_reports(run_dir: Path, feed: ReportFeed, files: RunFiles, formats: Se
 
     renderers = {"html": render_html, "md": render_markdown, "json": render_json}
     try:
-        report = laid_out(feed.assemble(files.meta))
-        risks = risk_section(files.doc, files.scenario)
-        if risks is not None:
-            report = report.model_copy(update={"sections": [*report.sections, risks]})
+        report = with_risks(laid_out(feed.assemble(files.meta)), files.doc, files.scenario)
         texts = {fmt: mark_unverified(fmt, renderers[fmt](report), problem) for fmt in formats}
     except MALFORMED as exc:
         raise _malformed(run_dir, exc) from None

@@ -124,6 +124,24 @@ class BackgroundGroup(Frozen):
     incidents: list[str] = Field(default_factory=list)
 
 
+class RiskLine(Frozen):
+    """A risk of the risk register that the scenario's injects exercise, with what in this scenario does.
+
+    ``injects`` and ``objectives`` are ids of this scenario; ``procedures`` are those its injects can start.
+    """
+
+    id: str
+    threat: str
+    vector: str = ""
+    likelihood: int
+    impact: int
+    owner: str
+    controls: list[str] = Field(default_factory=list)
+    injects: list[str] = Field(default_factory=list)
+    procedures: list[str] = Field(default_factory=list)
+    objectives: list[str] = Field(default_factory=list)
+
+
 class Report(Frozen):
     """Everything the renderers show."""
 
@@ -146,6 +164,9 @@ class Report(Frozen):
     finding_thresholds: list[tuple[str, str]] = Field(default_factory=lambda: list(FINDING_THRESHOLDS))
     played: list[PlayedInput] = Field(default_factory=list)
     """A live exercise's human inputs: players' decisions and actions, discussion answers, notes."""
+    risks: list[RiskLine] | None = None
+    """The risk register's risks this scenario exercises (added by the application layer); None when the
+    built-in register does not fit the run's scenario file."""
     sections: list[Section] = Field(default_factory=list, exclude=True)
     """The report laid out: one view model per section, shown by both renderers (not in ``scores.json``)."""
     cover: list[str] = Field(default_factory=list, exclude=True)

@@ -26,6 +26,8 @@ class InjectRef(NamedTuple):
     incident: str
     type: str
     procedures: tuple[str, ...]
+    owner: str | None = None
+    """The incident's owner (the actor that runs what is attacked), if it names one."""
 
     @property
     def key(self) -> str:
@@ -71,7 +73,7 @@ def incident_injects(file: ScenarioFile) -> list[InjectRef]:
             incident_id = inj.incident.id or inject_id
             actions = _actions_on(scenario, incident_id)
             refs.append(InjectRef(name, inject_id, incident_id, inj.incident.type,
-                                  procedures_for(file, inj.incident, actions)))
+                                  procedures_for(file, inj.incident, actions), inj.incident.owner))
     return refs
 
 

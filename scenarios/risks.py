@@ -18,7 +18,8 @@ A register is a YAML file read by the same strict reader as scenario files::
           procedures: [cyber-outage-response]
           objectives: [results-night-ddos.O1]
 
-``incident_types`` says which incidents realise the risk: every inject of those types exercises it.
+``incident_types`` says which incidents realise the risk: every inject of those types exercises it, unless
+its incident names an ``owner`` other than the risk's (a DDoS on a municipal site is not the results-site risk).
 ``injects``, ``procedures`` and ``objectives`` name further parts explicitly. A risk without
 ``exercised_by`` (or with nothing in it) is one the scenario file does not model yet. Cross-references
 (owner, types, injects, procedures, objectives) are checked against a scenario file by

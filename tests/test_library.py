@@ -52,6 +52,8 @@ def test_every_actor_is_used_by_some_procedure_or_scenario() -> None:
             used |= {x.actor for x in (inj.detected_by, inj.action) if x is not None}
             if inj.message is not None:
                 used.add(inj.message.to)
+            if inj.incident is not None and inj.incident.owner is not None:
+                used.add(inj.incident.owner)  # does the steps written 'actor: owner'
     assert set(STRUCTURE.actors) - used == set()
 
 

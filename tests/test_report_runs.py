@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from ballotdrill.application import load_run, write_reports
+from ballotdrill.application.risks import with_risks
 from ballotdrill.exports import to_ocel
 from ballotdrill.report import build_report, render_html, render_json, render_markdown
 from ballotdrill.scenarios import library_path, load_file
@@ -59,8 +60,9 @@ def test_write_reports_in_a_real_run_folder(tmp_path: Path) -> None:
     assert sorted(p.name for p in paths) == ["report.html", "report.md", "scores.json"]
     run = load_run(tmp_path)
     assert run.scenario == GOLDEN_SCENARIO
-    memory = build_report(run_exercise(DOC, GOLDEN_SCENARIO, seed=GOLDEN_SEED).events, DOC, GOLDEN_SCENARIO,
-                          run.meta)
+    memory = with_risks(build_report(run_exercise(DOC, GOLDEN_SCENARIO, seed=GOLDEN_SEED).events, DOC,
+                                     GOLDEN_SCENARIO, run.meta), DOC, GOLDEN_SCENARIO)
+    assert memory.risks and render_markdown(memory).count("## Risks exercised") == 1
     assert (tmp_path / "scores.json").read_text(encoding="utf-8") == render_json(memory)
 
 

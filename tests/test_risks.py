@@ -89,11 +89,19 @@ def test_the_library_register_fits_the_library_and_the_command_prints_its_matrix
     data = json.loads(result.stdout)
     assert data["scenarios"] == list(library.scenarios)
     assert data["not_exercised"] == [r.risk.id for r in cov.risks if not r.exercised]
-    # A risk is exercised exactly when some library inject has one of its incident types (or is named).
-    types = {ref.type for ref in incident_injects(library)}
+    # A risk is exercised exactly when some library inject has one of its incident types and no other owner
+    # (or is named).
+    refs = incident_injects(library)
     for row in cov.risks:
         named = bool(row.risk.exercised_by.injects)
-        assert row.exercised == (named or bool(types & set(row.risk.exercised_by.incident_types))), row.risk.id
+        typed = any(ref.type in row.risk.exercised_by.incident_types and ref.owner in (None, row.risk.owner)
+                    for ref in refs)
+        assert row.exercised == (named or typed), row.risk.id
+    # Both DDoS are of type ddos: the incident's owner says which risk each realises.
+    by_id = {row.risk.id: row for row in cov.risks}
+    assert "combined-hybrid-day.D1" in by_id["R02"].injects and "combined-hybrid-day.D1" not in by_id["R01"].injects
+    assert "combined-hybrid-day.D2" in by_id["R01"].injects and "combined-hybrid-day.D2" not in by_id["R02"].injects
+    assert "municipal-site-info" in by_id["R02"].procedures and "municipal-site-info" not in by_id["R01"].procedures
     table = runner.invoke(cli.app, ["risks"])
     assert table.exit_code == 0
     for row in cov.risks:
@@ -114,9 +122,15 @@ def test_the_report_names_the_risks_the_exercise_covered(tmp_path: Path) -> None
     assert "R01" not in section
     # Procedures listed are those this scenario's injects can start (no federal phase for a severity-3 claim).
     assert "ras-alert" not in section and "wrong-card-response" in section
+    data = json.loads((tmp_path / "run" / "scores.json").read_text(encoding="utf-8"))
+    assert [r["id"] for r in data["risks"]] == ["R06", "R09"]
+    cards = data["risks"][0]
+    assert cards["owner"] == "fps-interior-elections" and "wrong-card-response" in cards["procedures"]
+    assert cards["injects"] and cards["injects"] == [k.removeprefix(f"{name}.") for k in expected[0].injects]
 
 
 def test_a_file_the_register_does_not_fit_gets_no_risk_section(tmp_path: Path) -> None:
     guide = scenarios.load_file(Path(__file__).resolve().parent.parent / "docs" / "examples" / "guide.yaml")
     application.run_to_folder(guide, "results-night", seed=1, folder=tmp_path / "run")
     assert "Risks exercised" not in (tmp_path / "run" / "report.md").read_text(encoding="utf-8")
+    assert json.loads((tmp_path / "run" / "scores.json").read_text(encoding="utf-8"))["risks"] is None
