@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import Literal, NamedTuple
 
-from ballotdrill.scenarios.structure import Step, Structure
+from ballotdrill.scenarios.structure import OWNER, Step, Structure
 from ballotdrill.scoring.handoffs import DIRECT, usual_latency
 from ballotdrill.scoring.model import Handoff, ObjectiveResult, Scores, StepResult
 from ballotdrill.scoring.text import clock, minutes
@@ -228,7 +228,7 @@ class Advisor:
         if obj.kind == "time" and "step" in words:
             step = words[words.index("step") + 1]
             procedure = self._procedure_of(step)
-            actor = self._actor_of(procedure, step)
+            actor = self._actor_of(procedure, step, incident.incident if incident else None)
             return Cause("objective", f"{plain}: the designed path to '{step}' is longer than the "
                          f"{obj.target_text} target", [],
                          f"Review the path to step '{step}': its actor's staff and shifts, its target, and the "
@@ -279,9 +279,13 @@ class Advisor:
         procs = self.structure.procedures.items() if self.structure else []
         return next((n for n, p in procs if any(s.id == step for s in p.steps)), "")
 
-    def _actor_of(self, procedure: str, step: str) -> str:
+    def _actor_of(self, procedure: str, step: str, incident: str | None) -> str:
+        """Who does ``step``: its actor in the structure, or for the incident's owner the actor the run journalled."""
         proc = self.structure.procedures.get(procedure) if self.structure else None
-        return next((s.actor for s in proc.steps if s.id == step), "") if proc else ""
+        actor = next((s.actor for s in proc.steps if s.id == step), "") if proc else ""
+        if actor != OWNER:
+            return actor
+        return next((s.actor for s in self.scores.steps if s.step == step and s.incident == incident), "")
 
     def usual_latency(self, channel: str | None) -> float:
         """The usual latency of ``channel`` (its 90th percentile; 0 for a direct handoff or without a structure)."""

@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from ballotdrill.scenarios.structure import Structure
+from ballotdrill.scenarios.structure import OWNER, Structure
 from ballotdrill.scoring.model import Frozen
 
 
@@ -114,12 +114,14 @@ def responsible(lever: str, actor: str | None, names: dict[str, str], structure:
         proc = structure.procedures.get(procedure)
         if proc is not None and proc.owner:
             return proc.owner
-        actor = next((s.actor for s in proc.steps if s.id == step), None) if proc is not None else None
-        if actor is not None:
-            return organisation(actor, names, structure)
+        designed = next((s.actor for s in proc.steps if s.id == step), None) if proc is not None else None
+        if designed is not None:
+            # a step done by the incident's owner: the actor the finding points at is the one who did it
+            return organisation(actor if designed == OWNER else designed, names, structure)
     if kind == "procedure" and structure is not None and key in structure.procedures:
         proc = structure.procedures[key]
-        return proc.owner or organisation(proc.steps[0].actor, names, structure)
+        first = proc.steps[0].actor
+        return proc.owner or organisation(actor if first == OWNER else first, names, structure)
     if kind == "actor":
         return organisation(key, names, structure)
     return organisation(actor, names, structure) or NO_LEVER

@@ -119,3 +119,12 @@ def test_a_trigger_owner_must_be_an_actor_and_is_warned_when_no_incident_has_it(
         load(_with_voter_info("city-itt"))
     dead = [w.message for w in warnings(load(_with_voter_info("municipality")))]
     assert dead == ["procedure 'voter-info' never starts: no incident names 'municipality' as its owner"]
+
+
+def test_the_improvement_plan_names_the_owner_that_did_a_late_step() -> None:
+    procedure = {**DDOS, "steps": [DDOS["steps"][0], {**DDOS["steps"][1], "target": "20m"}]}
+    data = _ddos_file("city-it", "city-it", procedure=procedure,
+                      actors={**ACTORS, "city-it": {"name": "City IT", "staff": 1}})
+    report = assemble(checked(data), load(data), "s")
+    late = [p for p in report.analysis.plan if "mitigate" in p.finding]
+    assert late and {p.responsible for p in late} == {"City IT"}
