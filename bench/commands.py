@@ -10,6 +10,7 @@ such as the journal writer), with how much it grows from the small size to the l
 
     python bench/commands.py             # 10,000 and 100,000 incidents
     python bench/commands.py --quick     # 1,000 and 3,000, for CI (figures only)
+    python bench/commands.py --only report compare   # ``run`` and these only
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def commands(folder: Path, other: Path, out: Path) -> dict[str, list[str]]:
 _HANDWRITTEN = "import sys; sys.path.insert(0, {bench!r}); import engine_vs_simpy as b; b.handwritten({n})"
 
 
-def measure(incidents: int, work: Path) -> dict[str, dict[str, float]]:
+def measure(incidents: int, work: Path, only: list[str] | None = None) -> dict[str, dict[str, float]]:
     """Every command at one size, in a fresh folder, each just after a run of the hand-written model.
 
     The model is run again before each command and each ratio is to the run next to it, so a
@@ -77,7 +78,10 @@ def measure(incidents: int, work: Path) -> dict[str, dict[str, float]]:
     folder, other = work / "run", work / "run-seed2"
     runs = {"run": [*bd, "run", "bench", "--file", str(model), "--seed", "1", "--out", str(folder)],
             "run (seed 2)": [*bd, "run", "bench", "--file", str(model), "--seed", "2", "--out", str(other)],
-            **commands(folder, other, work)}
+            **{name: argv for name, argv in commands(folder, other, work).items()
+               if only is None or name in only}}
+    if only is not None and "compare" not in only:
+        del runs["run (seed 2)"]
     baseline = [sys.executable, "-c", _HANDWRITTEN.format(bench=str(BENCH), n=incidents)]
     rows: dict[str, dict[str, float]] = {}
     bases: list[tuple[float, float]] = []
@@ -89,7 +93,7 @@ def measure(incidents: int, work: Path) -> dict[str, dict[str, float]]:
                       "cpu_ratio": cpu / base_cpu}
         rows["hand-written SimPy"] = {"seconds": min(b[0] for b in bases), "cpu": min(b[1] for b in bases),
                                       "peak_mb": base_mb, "ratio": 1.0, "cpu_ratio": 1.0}
-    del rows["run (seed 2)"]
+    rows.pop("run (seed 2)", None)
     return rows
 
 
@@ -98,13 +102,15 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs=2, default=(10_000, 100_000), metavar=("SMALL", "LARGE"))
     parser.add_argument("--quick", action="store_true", help="1,000 and 3,000 incidents (CI's reduced form)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--only", nargs="+", metavar="COMMAND", choices=list(commands(Path(), Path(), Path())),
+                        help="measure ``run`` and only these commands")
     args = parser.parse_args()
     small, large = (1_000, 3_000) if args.quick else args.sizes
     with tempfile.TemporaryDirectory() as tmp:
         (Path(tmp) / "small").mkdir()
         (Path(tmp) / "large").mkdir()
-        at_small = measure(small, Path(tmp) / "small")
-        at_large = measure(large, Path(tmp) / "large")
+        at_small = measure(small, Path(tmp) / "small", args.only)
+        at_large = measure(large, Path(tmp) / "large", args.only)
     figures = {"incidents": [small, large], "commands": {
         name: {"seconds": [round(at_small[name]["seconds"], 2), round(at_large[name]["seconds"], 2)],
                "ratio": [round(at_small[name]["ratio"], 2), round(at_large[name]["ratio"], 2)],

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from ballotdrill.report.report import Report
 from ballotdrill.report.view import Block, Card, Cell, Details, Heading, Items, KeyValues, Para, Table
 from ballotdrill.scenarios.safetext import markdown_text
+from ballotdrill.scoring.background import bounded
 from ballotdrill.scoring.model import dumps
 
 
@@ -91,5 +92,9 @@ def render_markdown(report: Report) -> str:
 
 
 def render_json(report: Report) -> str:
-    """``scores.json``: the report's data (sorted keys, stable); the laid-out sections are left out."""
-    return dumps(report.model_dump(mode="json"))
+    """``scores.json``: the report's data (sorted keys, stable); the laid-out sections are left out.
+
+    Background arrivals are listed bounded (up to a cap per inject and the worst cases), every one
+    counted in ``scores.background``'s aggregates.
+    """
+    return dumps(report.model_copy(update={"scores": bounded(report.scores)}).model_dump(mode="json"))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from statistics import median
 
 from pydantic import Field
 
@@ -24,9 +23,10 @@ from ballotdrill.scenarios.election import election_text, hours_text
 from ballotdrill.scenarios.scenario import ScenarioFile
 from ballotdrill.scenarios.structure import Actor
 from ballotdrill.scenarios.timefmt import format_clock
+from ballotdrill.scoring.background import summarise
 from ballotdrill.scoring.findings import QUEUE_P90, Analysis, analyse, shift_text
 from ballotdrill.scoring.load import actor_names
-from ballotdrill.scoring.model import Frozen, Handoff, Harm, IncidentTimes, Scores, StepResult, r3
+from ballotdrill.scoring.model import Frozen, Handoff, Scores, StepResult
 from ballotdrill.scoring.ranking import RANKING_TERMS
 from ballotdrill.scoring.ratings import RATING_NAMES, THRESHOLDS
 from ballotdrill.scoring.stream import Scorer
@@ -162,6 +162,8 @@ class Report(Frozen):
     rating_scale: dict[str, str] = Field(default_factory=lambda: dict(RATING_NAMES))
     thresholds: list[tuple[str, str, str]] = Field(default_factory=lambda: list(THRESHOLDS))
     finding_thresholds: list[tuple[str, str]] = Field(default_factory=lambda: list(FINDING_THRESHOLDS))
+    background_note: str = ""
+    """``N of M background incidents listed; all counted in the aggregates`` when the lists are bounded."""
     played: list[PlayedInput] = Field(default_factory=list)
     """A live exercise's human inputs: players' decisions and actions, discussion answers, notes."""
     risks: list[RiskLine] | None = None
@@ -206,7 +208,7 @@ class ReportFeed:
 
     def assemble(self, meta: Mapping[str, str] | None = None) -> Report:
         """Score the run fed so far and gather the report's data (its sections are laid out by :mod:`.build`)."""
-        return _assemble(self.scorer.finish(), self.rows, self.doc, self.scenario_name, meta or {})
+        return _assemble(self.scorer.finish(cap=None), self.rows, self.doc, self.scenario_name, meta or {})
 
 
 def assemble(events: Iterable[Event], doc: ScenarioFile, scenario_name: str,
@@ -254,7 +256,8 @@ def _assemble(scores: Scores, rows: ReportRows, doc: ScenarioFile, scenario_name
                   narratives=narratives([e for e in events if e.incident is None or e.incident in set(scripted)],
                                         names, scores.start),
                   incident_labels=labels, incident_headings=headings, scripted=scripted,
-                  background=background_groups(scores), actor_names=names, played=played_inputs(events))
+                  background=background_groups(scores), actor_names=names, played=played_inputs(events),
+                  background_note=summarise(scores)[0].note())
 
 
 def _overrides(meta: Mapping[str, str]) -> list[str]:
@@ -300,40 +303,16 @@ def staff_text(staff: int, shifts: Sequence[tuple[str, str, int]]) -> str:
 
 
 def background_groups(scores: Scores) -> list[BackgroundGroup]:
-    """One summary per background inject, in the order of its first arrival."""
-    groups: dict[str, list[IncidentTimes]] = {}
+    """One summary per background inject, in the order of its first arrival (from the aggregates of every
+    arrival; ``incidents``: those listed one by one)."""
+    summary, listed = summarise(scores)
+    ids: dict[str, list[str]] = {}
     for inc in scores.incidents:
-        if inc.background:
-            groups.setdefault(inc.inject, []).append(inc)
-    harm = {h.incident: h for h in scores.harm}
-
-    def mid(values: list[float | None]) -> float | None:
-        known = [v for v in values if v is not None]
-        return r3(median(known)) if known else None
-
-    out: list[BackgroundGroup] = []
-    for inject, incs in groups.items():
-        harms = [harm[i.incident] for i in incs if i.incident in harm]
-        out.append(BackgroundGroup(
-            inject=inject, title=incs[0].title, type=incs[0].type, count=len(incs),
-            open=sum(h.open for h in harms),
-            median_detect=mid([i.to_detect for i in incs]), median_contain=mid([i.to_contain for i in incs]),
-            median_resolve=mid([i.to_resolve for i in incs]),
-            reach=r3(sum(h.reach for h in harms)), voter_minutes=r3(sum(h.voter_minutes for h in harms)),
-            station_minutes=r3(sum(h.station_minutes for h in harms)), worst_contain=_slowest(incs, harm),
-            worst_harm=_most_harm(harms), incidents=[i.incident for i in incs]))
-    return out
-
-
-def _slowest(incs: list[IncidentTimes], harm: dict[str, Harm]) -> str | None:
-    """The arrival still open (the earliest) or, if none, the one that took longest to contain."""
-    still = [i for i in incs if i.incident in harm and harm[i.incident].open]
-    if still:
-        return still[0].incident
-    timed = [i for i in incs if i.to_contain is not None]
-    return max(timed, key=lambda i: (i.to_contain or 0.0, i.incident)).incident if timed else None
-
-
-def _most_harm(harms: list[Harm]) -> str | None:
-    worst = max(harms, key=lambda h: (h.reach + h.voter_minutes + h.station_minutes, h.incident), default=None)
-    return worst.incident if worst is not None and worst.nonzero else None
+        if inc.background and inc.incident in listed:
+            ids.setdefault(inc.inject, []).append(inc.incident)
+    return [BackgroundGroup(
+        inject=g.key, title=g.title, type=g.type, count=g.arrivals, open=g.open_at_end,
+        median_detect=g.detect.median, median_contain=g.contain.median, median_resolve=g.resolve.median,
+        reach=g.reach, voter_minutes=g.voter_minutes, station_minutes=g.station_minutes,
+        worst_contain=g.worst_contain, worst_harm=g.worst_harm, incidents=ids.get(g.key, []))
+        for g in summary.injects]

@@ -71,11 +71,17 @@ def incidents_section(report: Report, ctx: Context) -> Section:
                          cell(_worst(g, incidents, harm, ctx))] for g in report.background]),
         ]
         blocks += [Details(id=f"background-{g.inject}", markdown=False,
-                           summary=f"{g.inject} {g.title or g.type}: each of its {g.count} arrival(s)",
+                           summary=f"{g.inject} {g.title or g.type}: " + (
+                               f"each of its {g.count} arrival(s)" if len(g.incidents) == g.count else
+                               f"{len(g.incidents):,} of its {g.count:,} arrivals (the first ones and the worst "
+                               "cases; all counted in the row above)"),
                            blocks=[incident_table([incidents[k] for k in g.incidents], harm, ctx)])
                    for g in report.background]
-        blocks.append(Para(text="Each background arrival is listed in report.html (collapsed) and scores.json.",
-                           muted=True, markdown_only=True))
+        if report.background_note:
+            blocks.append(Para(text=f"{report.background_note}.", muted=True))
+        else:
+            blocks.append(Para(text="Each background arrival is listed in report.html (collapsed) and scores.json.",
+                               muted=True, markdown_only=True))
     blocks.append(Para(text="Times are counted from each incident's start. Harm is measured at containment, or at "
                        "the end of the run for an incident still open.", muted=True))
     for incident in report.scripted:

@@ -14,13 +14,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from statistics import median
 from typing import Any
 
 from pydantic import Field
 
-from ballotdrill.scoring.load import p90
-from ballotdrill.scoring.model import Frozen, IncidentTimes, Scores, dumps, r3
+from ballotdrill.scoring.model import ArrivalStats, Frozen, Scores, dumps, r3
 
 _RATING_ORDER = {"P": 0, "S": 1, "M": 2, "U": 3}
 
@@ -132,34 +130,26 @@ def compare(a: Scores, b: Scores, label_a: str = "A", label_b: str = "B",
 
 
 def _background(a: Scores, b: Scores) -> list[ComparisonRow]:
-    """Each background inject's arrivals in A and in B, compared as distributions (never arrival by arrival)."""
-    def groups(s: Scores) -> dict[str, list[IncidentTimes]]:
-        out: dict[str, list[IncidentTimes]] = {}
-        for inc in s.incidents:
-            if inc.background:
-                out.setdefault(inc.inject, []).append(inc)
-        return out
-
-    def stats(incs: list[IncidentTimes] | None, s: Scores) -> dict[str, tuple[float | None, bool | None, str]]:
-        if incs is None:
+    """Each background inject's arrivals in A and in B, compared as distributions (never arrival by arrival),
+    from the aggregates that count every arrival (the listed ones may be bounded)."""
+    def stats(group: ArrivalStats | None) -> dict[str, tuple[float | None, bool | None, str]]:
+        if group is None:
             return {}
-        harm = {h.incident: h for h in s.harm}
-        mine = [harm[i.incident] for i in incs if i.incident in harm]
         out: dict[str, tuple[float | None, bool | None, str]] = {
-            "arrivals": (len(incs), None, "count"), "open_at_end": (sum(h.open for h in mine), True, "count")}
-        for field in ("to_detect", "to_contain", "to_resolve"):
-            values = [v for v in (getattr(i, field) for i in incs) if v is not None]
-            out[f"{field} median"] = (r3(median(values)) if values else None, True, "min")
-            out[f"{field} p90"] = (r3(p90(values) or 0.0) if values else None, True, "min")
-            out[f"{field} max"] = (r3(max(values)) if values else None, True, "min")
+            "arrivals": (group.arrivals, None, "count"), "open_at_end": (group.open_at_end, True, "count")}
+        for field, values in (("to_detect", group.detect), ("to_contain", group.contain),
+                              ("to_resolve", group.resolve)):
+            out[f"{field} median"] = (values.median, True, "min")
+            out[f"{field} p90"] = (values.p90, True, "min")
+            out[f"{field} max"] = (values.max, True, "min")
         for field, unit in _HARM_UNITS.items():
-            out[field] = (r3(sum(getattr(h, field) for h in mine)), True, unit)
+            out[field] = (getattr(group, field), True, unit)
         return out
 
     rows: list[ComparisonRow] = []
-    ga, gb = groups(a), groups(b)
+    ga, gb = {g.key: g for g in a.background.injects}, {g.key: g for g in b.background.injects}
     for inject in [*ga, *(k for k in gb if k not in ga)]:
-        sa, sb = stats(ga.get(inject), a), stats(gb.get(inject), b)
+        sa, sb = stats(ga.get(inject)), stats(gb.get(inject))
         for measure in [*sa, *(k for k in sb if k not in sa)]:
             va, lower, unit = sa.get(measure, (None, None, ""))
             vb, lower_b, unit_b = sb.get(measure, (None, lower, unit))

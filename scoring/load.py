@@ -92,11 +92,7 @@ class LoadCollector:
 
     def _wait(self, actor: str, wait: float, seq: int) -> None:
         self.waits[actor].append(wait)
-        top = self.top_waits[actor]
-        if len(top) < _TOP_WAITS:
-            heapq.heappush(top, (wait, -seq))
-        elif (wait, -seq) > top[0]:
-            heapq.heapreplace(top, (wait, -seq))
+        _keep_top(self.top_waits[actor], wait, seq)
 
     def _started(self, event: Event) -> None:
         actor = event.actor
@@ -136,27 +132,29 @@ class LoadCollector:
         busy time and the work still queued when the run stopped.
         """
         start = self.start if self.start is not None else 0.0
+        starts = {actor: dict(hours) for actor, hours in self.starts.items()}
         for actor, t in self.early_starts:
-            self.starts[actor][math.floor((start + t) / 60)] += 1
-        self.early_starts.clear()
+            hour = math.floor((start + t) / 60)
+            starts.setdefault(actor, {})[hour] = starts.get(actor, {}).get(hour, 0) + 1
         names = actor_names(structure)
         posts = _posts(structure)
         busy_spans: dict[str, list[tuple[float, float, int]]] = defaultdict(list)
-        queued_at_end: dict[str, int] = defaultdict(int)
+        waiting: dict[str, list[tuple[float, int]]] = defaultdict(list)
+        """Work still queued when the run stopped: its wait so far and its queued row."""
         for step in steps:
             if step.status == "queued" and step.wait is not None:  # still waiting when the run stopped
-                self._wait(step.actor, step.wait, step.evidence[0] if step.evidence else -1)
-                queued_at_end[step.actor] += 1
+                waiting[step.actor].append((step.wait, step.evidence[0] if step.evidence else -1))
             if step.started_at is not None:
                 end = step.completed_at if step.completed_at is not None else until
                 desk, staff = next((self.crews[seq] for seq in step.evidence if seq in self.crews), (step.actor, 1))
                 busy_spans[desk].append((step.started_at, max(step.started_at, end), staff))
-        return [self._load(actor, names, posts, structure, busy_spans.get(actor, []), queued_at_end.get(actor, 0),
-                           start, until)
+        return [self._load(actor, names, posts, structure, busy_spans.get(actor, []), waiting.get(actor, []),
+                           starts.get(actor, {}), start, until)
                 for actor in sorted(set(names) | self.seen)]
 
     def _load(self, actor: str, names: dict[str, str], posts: set[str], structure: Structure,
-              spans: list[tuple[float, float, int]], queued_at_end: int, start: float, until: float) -> ActorLoad:
+              spans: list[tuple[float, float, int]], waiting: list[tuple[float, int]], actor_starts: dict[int, int],
+              start: float, until: float) -> ActorLoad:
         on_duty: dict[int, float] = defaultdict(float)
         busy: dict[int, float] = defaultdict(float)
         rows = self.staff_rows.get(actor)
@@ -170,15 +168,17 @@ class LoadCollector:
             _spread(0.0, until, 1.0, start, on_duty)
         for t0, t1, staff in spans:
             _spread(t0, min(t1, until), float(staff), start, busy)
-        wait_values = self.waits.get(actor, array("d"))
+        wait_values = self.waits.get(actor, array("d")) + array("d", (w for w, _ in waiting))
+        top = list(self.top_waits.get(actor, []))
+        for wait, seq in waiting:
+            _keep_top(top, wait, seq)
         busy_total, duty_total = sum(busy.values()), sum(on_duty.values())
-        actor_starts = self.starts.get(actor, {})
         hours = sorted(set(on_duty) | set(busy) | set(actor_starts))
         busiest = max(hours, key=lambda h: (actor_starts.get(h, 0), busy.get(h, 0.0), -h), default=None)
         if busiest is not None and actor_starts.get(busiest, 0) == 0 and busy.get(busiest, 0.0) == 0:
             busiest = None
         queue, neg_seq = self.longest.get(actor, (0, 1))
-        evidence = {-s for w, s in self.top_waits.get(actor, []) if w > 0 and -s >= 0}
+        evidence = {-s for w, s in top if w > 0 and -s >= 0}
         evidence |= set(self.unstaffed_rows.get(actor, []))
         if -neg_seq >= 0:
             evidence.add(-neg_seq)
@@ -188,7 +188,7 @@ class LoadCollector:
             utilisation=r3(busy_total / duty_total) if duty_total > 0 else None,
             wait_mean=r3n(fmean(wait_values) if wait_values else None), wait_p90=r3n(p90(wait_values)),
             wait_max=r3n(max(wait_values) if wait_values else None), longest_queue=queue,
-            queued_at_end=queued_at_end,
+            queued_at_end=len(waiting),
             busiest_hour=busiest, busiest_hour_starts=actor_starts.get(busiest, 0) if busiest is not None else 0,
             unstaffed_queued=self.unstaffed.get(actor, 0),
             hours=[HourLoad(hour=h, busy=r3(busy.get(h, 0.0)), on_duty=r3(on_duty.get(h, 0.0)),
@@ -199,6 +199,14 @@ class LoadCollector:
 
 _TOP_WAITS = 5
 """The longest waits per actor named as evidence."""
+
+
+def _keep_top(top: list[tuple[float, int]], wait: float, seq: int) -> None:
+    """Keep in the heap ``top`` the :data:`_TOP_WAITS` longest waits as ``(wait, -seq)`` (ties: the earliest row)."""
+    if len(top) < _TOP_WAITS:
+        heapq.heappush(top, (wait, -seq))
+    elif (wait, -seq) > top[0]:
+        heapq.heapreplace(top, (wait, -seq))
 _UNSTAFFED_ROWS = 10
 """Unstaffed queue rows per actor named as evidence."""
 

@@ -204,6 +204,84 @@ class ObjectiveResult(Frozen):
     evidence: list[int] = []
 
 
+class Spread(Frozen):
+    """How one time was spread over background arrivals: count of those that got that far, median, p90, max."""
+
+    count: int = 0
+    median: float | None = None
+    p90: float | None = None
+    max: float | None = None
+
+
+class ArrivalStats(Frozen):
+    """Every background arrival of one inject (or of one incident type), counted and summarised.
+
+    ``open_at_end``: not contained when the run stopped; ``worked_on``: a step of it started.
+    Times in minutes from each arrival's start; harm summed over all arrivals.
+    """
+
+    key: str
+    title: str = ""
+    type: str = ""
+    arrivals: int = 0
+    open_at_end: int = 0
+    worked_on: int = 0
+    detect: Spread = Spread()
+    first_action: Spread = Spread()
+    contain: Spread = Spread()
+    resolve: Spread = Spread()
+    reach: float = 0.0
+    voter_minutes: float = 0.0
+    station_minutes: float = 0.0
+    steps: int = 0
+    late_steps: int = 0
+    deadlines_missed: int = 0
+    handoffs: int = 0
+    failed_attempts: int = 0
+    drops: int = 0
+    worst_contain: str | None = None
+    """The earliest arrival still open at the end, else the one that took longest to contain."""
+    worst_harm: str | None = None
+    """The arrival that did the most harm (reach + voter-minutes + station-minutes), if any did."""
+
+
+class ActorArrivals(Frozen):
+    """Background arrivals' work at one actor: steps, late steps and queue waits."""
+
+    actor: str
+    steps: int = 0
+    late_steps: int = 0
+    wait: Spread = Spread()
+
+
+class Background(Frozen):
+    """Background arrivals as aggregates, and how many of them are listed one by one.
+
+    Scripted incidents are always listed in full; background arrivals up to ``cap`` per inject
+    (in start order) plus each inject's worst cases (longest to contain, most harm). Every
+    arrival is counted in ``injects``, ``types`` and ``actors`` whatever was listed.
+    """
+
+    cap: int = 0
+    arrivals: int = 0
+    listed: int = 0
+    injects: list[ArrivalStats] = []
+    types: list[ArrivalStats] = []
+    actors: list[ActorArrivals] = []
+
+    @property
+    def capped(self) -> bool:
+        """Whether some background arrivals are not listed one by one."""
+        return self.listed < self.arrivals
+
+    def note(self) -> str:
+        """``N of M background incidents listed; all counted in the aggregates`` (empty when all are listed)."""
+        if not self.capped:
+            return ""
+        return (f"{self.listed:,} of {self.arrivals:,} background incidents listed (up to {self.cap:,} per inject "
+                "and the worst cases); all counted in the aggregates")
+
+
 class Totals(Frozen):
     """Run-wide counts, for comparing runs at a glance."""
 
@@ -246,6 +324,8 @@ class Scores(Frozen):
     harm: list[Harm] = []
     objectives: list[ObjectiveResult] = []
     totals: Totals = Totals()
+    background: Background = Background()
+    """Background arrivals as aggregates (per inject, incident type, actor) and how many are listed above."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data."""

@@ -13,6 +13,7 @@ from collections import defaultdict
 from ballotdrill.journal import DecisionMade, Event, Kind
 from ballotdrill.scenarios.scenario import ScenarioFile
 from ballotdrill.scoring import handoffs as handoff_measures
+from ballotdrill.scoring.background import DETAIL_CAP, bounded
 from ballotdrill.scoring.exercised import ProcedureOutcomes, Window
 from ballotdrill.scoring.feed import Handler, Handlers
 from ballotdrill.scoring.load import LoadCollector
@@ -69,8 +70,12 @@ class Scorer:
         for handler in self._table.get(event.kind, ()):
             handler(event)
 
-    def finish(self) -> Scores:
-        """Every measure and rating of the run fed so far."""
+    def finish(self, cap: int | None = DETAIL_CAP) -> Scores:
+        """Every measure and rating of the run fed so far.
+
+        Background arrivals are listed up to ``cap`` per inject and the worst cases (None: all of
+        them); totals, load, channels, objectives and the background aggregates count every one.
+        """
         doc, scenario_name = self.doc, self.scenario_name
         scenario = doc.scenarios[scenario_name]
         info = self.clock.info()
@@ -103,10 +108,10 @@ class Scorer:
             station_minutes=r3(sum(h.station_minutes for h in harms)),
         )
         seed, end = info.seed, info.end
-        return Scores(
+        return bounded(Scores(
             scenario=scenario_name, seed=int(seed) if isinstance(seed, int) else None, start=r3(start),
             end=r3(end) if isinstance(end, (int, float)) else None, until=r3(until), incidents=incidents,
             steps=steps, handoffs=chains, handoff_summary=summary,
             channels=self.handoffs.channel_stats(chains), load=load, harm=harms,
             objectives=objectives, totals=totals,
-        )
+        ), cap)
