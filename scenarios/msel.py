@@ -70,9 +70,11 @@ def _row(inject_id: str, inj: Inject, scenario: Scenario) -> MselRow:
     if inj.incident is not None:
         inc = inj.incident
         label = inc.title or inc.type.replace("_", " ")
-        event = f"incident {inc.id or inject_id}: {label} (severity {inc.severity})"
+        facts = ", ".join([f"severity {inc.severity}", *([f"owner {inc.owner}"] if inc.owner else []),
+                           *([f"{inc.voting} voting"] if inc.voting else [])])
+        event = f"incident {inc.id or inject_id}: {label} ({facts})"
         if inj.every is not None:
-            event = f"every ~{format_duration(inj.every.mean)}: {label} (severity {inc.severity})"
+            event = f"every ~{format_duration(inj.every.mean)}: {label} ({facts})"
         to = inj.detected_by.actor if inj.detected_by is not None else ""
     elif inj.message is not None:
         event, to = f"message: {inj.message.text}", inj.message.to

@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 from engine_helpers import checked, file_of, incident, kinds, load, to_yaml
 
+from ballotdrill.live.adhoc import check_adhoc
+from ballotdrill.live.inputs import InputError
 from ballotdrill.report.report import assemble
 from ballotdrill.scenarios import ScenarioError
 from ballotdrill.scenarios.deadconfig import warnings
@@ -128,3 +130,12 @@ def test_the_improvement_plan_names_the_owner_that_did_a_late_step() -> None:
     report = assemble(checked(data), load(data), "s")
     late = [p for p in report.analysis.plan if "mitigate" in p.finding]
     assert late and {p.responsible for p in late} == {"City IT"}
+
+
+def test_a_live_ad_hoc_incident_that_would_need_an_owner_is_refused_until_it_names_one() -> None:
+    doc = load(_ddos_file("city-it"))
+    with pytest.raises(InputError, match=r"inject:1:\d+: incident of type 'ddos' may start procedure 'ddos'"):
+        check_adhoc("{incident: {id: X1, type: ddos}}", doc, "s", 11 * 60, "A1", set())
+    chosen, inject = check_adhoc("{incident: {id: X1, type: ddos, owner: interior-ict}}", doc, "s", 11 * 60,
+                                 "A1", set())
+    assert chosen == "A1" and inject.incident is not None and inject.incident.owner == "interior-ict"
