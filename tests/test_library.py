@@ -66,6 +66,18 @@ def variant_overrides(path: Path) -> list[scenarios.Override]:
     return [scenarios.Override(f"{key}={json.dumps(value)}") for key, value in data["set"].items()]
 
 
+def test_every_scenario_names_its_election_with_a_source() -> None:
+    """Organiser, compulsory voting and closing times are scenario data (June 2024: 14:00 paper, 16:00 electronic)."""
+    for name, scenario in LIBRARY.scenarios.items():
+        election = scenario.election
+        assert election is not None and scenario.polls is None, name
+        assert election.organiser and election.type and election.compulsory is not None and election.basis, name
+        assert election.closes and election.opens is not None, name
+    federal = LIBRARY.scenarios["combined-hybrid-day"].closes
+    assert federal == {"paper": 14 * 60, "electronic": 16 * 60}
+    assert LIBRARY.scenarios["recount-and-annulment"].election.type == "local"  # type: ignore[union-attr]
+
+
 def test_the_coordination_cell_variant_applies_to_the_library_and_moves_handoffs_across_the_table() -> None:
     assert read_variant(VARIANT).name == "election-coordination-cell"  # what sweep --variant reads
     changed = scenarios.load_file(scenarios.library_path(), variant_overrides(VARIANT))
