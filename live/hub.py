@@ -63,9 +63,11 @@ class Hub:
         return (await self.next(role, actor, since, wait))[1]
 
     async def next(self, role: str, actor: str | None, since: int | None, wait: float) -> tuple[int, bytes]:
-        """:meth:`read` with the version of the view returned."""
+        """:meth:`read` with the version of the view returned; without ``since``, the view as of now."""
         box = self.boxes[(role, actor)]
-        if since is not None and since >= box.version and not self.core.ended:
+        if since is None:  # a client (re)joining: the state as of now, clock included
+            self.refresh(role, actor)
+        elif since >= box.version and not self.core.ended:
             try:
                 await asyncio.wait_for(box.changed.wait(), wait)
             except TimeoutError:

@@ -78,6 +78,7 @@ class Follower:
         self.client = client
         self.screen = screen
         self.ended = threading.Event()
+        self.joined = False
 
     def say(self, line: str, style: str | None = None) -> None:
         self.screen.say(line, style)
@@ -103,7 +104,8 @@ class Follower:
                 lost = False
             version = data["version"]
             view = data["view"]
-            if version == 1 or not self.screen.seen:
+            if not self.joined:
+                self.joined = True
                 self.say(f"joined as {view.get('actor') or view['role']}: {view['title']} at {view['clock']}; "
                          f"actions: {', '.join(view.get('actions', [])) or 'none'}; {USAGE}", "bold")
             self.screen.show(view)
@@ -137,6 +139,12 @@ def _commands(client: Client, follower: Follower, stdin: TextIO) -> None:
             follower.ended.set()
             return
         if line.strip() == "status":
+            try:  # the state now, not as of the last change that concerned this role
+                status, data = client.call("GET", "/api/state")
+            except (OSError, ValueError, http.client.HTTPException):
+                status, data = 0, None
+            if status == 200 and isinstance(data, dict):
+                follower.screen.show(data["view"])
             follower.screen.status()
             continue
         try:
