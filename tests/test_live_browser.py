@@ -36,13 +36,22 @@ def _join(browser: Browser, url: str, token: str) -> str:
     return tab
 
 
-@pytest.mark.browser
-def test_player_and_facilitator_in_the_browser(tmp_path: Path, browser: Browser) -> None:
+@pytest.fixture
+def held(tmp_path: Path) -> Iterator[Served]:
+    """A served exercise paused while the interior desk has a decision open (ended at teardown if still on)."""
     served = Served(tmp_path / "run")
     try:
         served.wait_view("interior", lambda v: v["requests"])
         assert served.request("POST", "/api/control", served.tokens["facilitator"], {"command": "pause"})[0] == 200
+        yield served
+    finally:
+        served.close()
 
+
+@pytest.mark.browser
+def test_player_and_facilitator_in_the_browser(held: Served, browser: Browser) -> None:
+    served = held
+    try:
         player = _join(browser, served.url, served.tokens["interior"])
         browser.wait(player, "document.getElementById('player-title').textContent === 'Your role: interior'")
         assert browser.evaluate(player, "document.body.dataset.transport") == "websocket"
@@ -85,11 +94,9 @@ def test_player_and_facilitator_in_the_browser(tmp_path: Path, browser: Browser)
 
 
 @pytest.mark.browser
-def test_the_evaluator_watches_read_only_and_adds_an_observation(tmp_path: Path, browser: Browser) -> None:
-    served = Served(tmp_path / "run")
+def test_the_evaluator_watches_read_only_and_adds_an_observation(held: Served, browser: Browser) -> None:
+    served = held
     try:
-        served.wait_view("interior", lambda v: v["requests"])
-        assert served.request("POST", "/api/control", served.tokens["facilitator"], {"command": "pause"})[0] == 200
         evaluator = _join(browser, served.url, served.tokens["evaluator"])
         browser.wait(evaluator, "document.getElementById('control-title').textContent.startsWith('Evaluator')")
         assert browser.evaluate(evaluator, "document.body.dataset.transport") == "websocket"
