@@ -41,7 +41,7 @@ SOCKETS_PER_TOKEN = 4
 """WebSockets one token may hold open at once (a few tabs); more are closed with 4429."""
 
 CLOSE_AUTH, CLOSE_BUSY = 4401, 4429
-"""WebSocket close codes: no valid token (or the exercise ended), too many sockets with this token."""
+"""WebSocket close codes: no valid token, too many sockets with this token (1000: the exercise has ended)."""
 
 Text = Annotated[str, Field(min_length=1, max_length=inputs.MAX_TEXT)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
@@ -118,20 +118,21 @@ def make_app(session: Session, hub: Hub, tokens: Tokens) -> FastAPI:
         response.headers.update(_HEADERS)
         return response
 
-    def grant_of(*roles: str) -> Callable[[Request], Grant]:
+    def grant_of(*roles: str, reads: bool = False) -> Callable[[Request], Grant]:
+        """The token's grant, if its role may do this; ``reads``: allowed after the end (the final view)."""
         def check(request: Request) -> Grant:
             grant = tokens.check(_bearer(request))
             if grant is None:
                 raise HTTPException(401, "no valid token: send 'Authorization: Bearer TOKEN' (from tokens.json)",
                                     headers={"WWW-Authenticate": "Bearer"})
-            if core.ended:
+            if core.ended and not reads:
                 raise HTTPException(401, "the exercise has ended; tokens have expired")
             if grant.role not in roles:
                 raise HTTPException(403, f"a {grant.role} may not do this (only: {', '.join(roles)})")
             return grant
         return check
 
-    anyone = Depends(grant_of(PLAYER, FACILITATOR, EVALUATOR))
+    anyone = Depends(grant_of(PLAYER, FACILITATOR, EVALUATOR, reads=True))
     player = Depends(grant_of(PLAYER))
     facilitator = Depends(grant_of(FACILITATOR))
     observer = Depends(grant_of(FACILITATOR, EVALUATOR))
@@ -153,10 +154,8 @@ def make_app(session: Session, hub: Hub, tokens: Tokens) -> FastAPI:
     async def live_views(ws: WebSocket) -> None:
         await ws.accept()
         grant = await _hello(ws)
-        if grant is None or core.ended:
-            reason = "no valid token: send {\"token\": TOKEN} first" if grant is None else \
-                "the exercise has ended; tokens have expired"
-            await ws.close(CLOSE_AUTH, reason)
+        if grant is None:
+            await ws.close(CLOSE_AUTH, "no valid token: send {\"token\": TOKEN} first")
             return
         if sockets.get(grant.token, 0) >= SOCKETS_PER_TOKEN:
             await ws.close(CLOSE_BUSY, f"more than {SOCKETS_PER_TOKEN} open sockets with this token")
