@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from ballotdrill.report.charts import SLOW_LATENCY, handoff_links
 from ballotdrill.report.report import Report
@@ -73,8 +74,7 @@ def handoffs_section(report: Report, ctx: Context) -> Section:
                    cell(sum(h.rerouted for h in g)), cell(sum(h.status != "received" for h in g)),
                    cell(minutes(max((h.latency for h in g if h.latency is not None), default=None)))]
                   for k, g in groups.items()]),
-            Details(id="background-handoffs", markdown=False, summary=f"Each of the {len(bg)} handoff(s)",
-                    blocks=[_handoff_table(bg, ctx)])]
+            _each(report, "background-handoffs", bg, "handoff(s)", lambda shown: _handoff_table(shown, ctx))]
     if s.channels:
         blocks += [Heading(text="Channels"), Table(
             header=["Channel", "Attempts", "Failures", "Dropped", "Mean latency"],
@@ -214,6 +214,20 @@ def steps_appendix(report: Report, ctx: Context) -> Section:
                    cell(minutes(max((x.wait for x in g if x.wait is not None), default=None))),
                    cell(minutes(max((x.late_by for x in g if x.late_by), default=None)))]
                   for (p, st), g in groups.items()]),
-            Details(id="background-steps", markdown=False, summary=f"Each of the {len(bg)} step(s)",
-                    blocks=[_steps_table(bg, ctx)])]
+            _each(report, "background-steps", bg, "step(s)", lambda shown: _steps_table(shown, ctx))]
     return Section(id="steps", title="Appendix C. Steps against targets", blocks=blocks)
+
+
+Item = TypeVar("Item", StepResult, Handoff)
+
+
+def _each(report: Report, block_id: str, items: list[Item], noun: str,
+          table: Callable[[list[Item]], Table]) -> Details:
+    """The collapsed table of each background arrival's steps or handoffs: those of the arrivals listed one by
+    one (all of them below the cap; the table above counts every one)."""
+    listed = {k for g in report.background for k in g.incidents}
+    shown = [x for x in items if x.incident in listed]
+    summary = (f"Each of the {len(items)} {noun}" if len(shown) == len(items) else
+               f"{len(shown):,} of the {len(items):,} {noun}: those of the arrivals listed one by one "
+               "(all counted in the table above)")
+    return Details(id=block_id, markdown=False, summary=summary, blocks=[table(shown)])

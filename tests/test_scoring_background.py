@@ -13,7 +13,7 @@ from typing import Any
 from engine_helpers import file_of, incident, load
 
 from ballotdrill.exercise.run import run_exercise
-from ballotdrill.report import build_report, render_json, render_markdown
+from ballotdrill.report import build_report, render_html, render_json, render_markdown
 from ballotdrill.scoring import compare
 from ballotdrill.scoring.background import DETAIL_CAP, WORST, bounded
 from ballotdrill.scoring.model import r3
@@ -73,6 +73,9 @@ def test_the_report_counts_every_arrival_and_says_the_list_is_bounded() -> None:
     assert group.count > DETAIL_CAP and len(group.incidents) < group.count
     text = render_markdown(report)
     assert f"of {group.count:,} background incidents listed" in text and "all counted in the aggregates" in text
+    html = render_html(report)
+    steps = sum(s.incident != "S1" for s in report.scores.steps)
+    assert f"of the {steps:,} step(s): those of the arrivals listed one by one" in html
     data = json.loads(render_json(report))
     assert data["scores"]["background"]["arrivals"] == group.count
     assert len(data["scores"]["incidents"]) == data["scores"]["background"]["listed"] + 1
