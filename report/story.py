@@ -154,12 +154,17 @@ def _steps(told: _Told, steps: Sequence[StepResult]) -> None:
                  f"{len(waited) - MAX_MOMENTS_OF_A_KIND} more step(s) waited {minutes(QUEUE_P90)} or longer.")
     late = [s for s in steps if s.on_time is False or s.deadline_met is False]
     for s in late[:MAX_MOMENTS_OF_A_KIND]:
-        text = f"{told.who(s.actor)} completed '{s.step}' at {told.at(s.completed_at)}"
-        if s.late_by:
-            text += f", {minutes(s.late_by)} past its {minutes(s.target)} target"
+        if s.completed_at is not None:
+            text = f"{told.who(s.actor)} completed '{s.step}' at {told.at(s.completed_at)}"
+            if s.late_by:
+                text += f", {minutes(s.late_by)} past its {minutes(s.target)} target"
+        else:
+            where = "still waiting in the queue" if s.status == "queued" else "still in progress"
+            text = (f"'{s.step}' at {told.who(s.actor)} was {where} when the run stopped, "
+                    f"{minutes(s.late_by)} past its {minutes(s.target)} target")
         if s.deadline_met is False:
             text += f"; the legal deadline of {minutes(s.deadline)} was missed"
-        told.say(s.completed_at or s.started_at or 0.0, text + ".")
+        told.say(s.completed_at or s.started_at or s.queued_at or 0.0, text + ".")
     if len(late) > MAX_MOMENTS_OF_A_KIND:
         told.say(late[-1].completed_at or 0.0, f"{len(late) - MAX_MOMENTS_OF_A_KIND} more step(s) were late.")
 

@@ -17,7 +17,7 @@ from ballotdrill.scoring.model import Handoff, ObjectiveResult, Scores, StepResu
 from ballotdrill.scoring.text import clock, minutes
 
 CauseKind = Literal["queue", "channel", "shift_gap", "late_step", "deadline", "drop", "ping_pong",
-                    "objective", "slow_work", "target", "upstream", "none"]
+                    "objective", "slow_work", "target", "upstream", "detection", "none"]
 
 SLOW_FACTOR = 1.5
 """Work longer than this multiple of its usual duration is *slow work*; shorter is usual work."""
@@ -97,6 +97,15 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
                      f"{channel}", list(carrier.evidence), advice.slow_channel(carrier), carrier.sender,
                      channel_lever(channel))
     left = (step.target or 0.0) - before
+    if left > 0 and usual is not None and usual >= left / SLOW_FACTOR:
+        so_far = "so far, still open" if step.completed_at is None else "this time"
+        what = "path longer than the target" if usual >= left else "little slack in the path"
+        return Cause("target", f"{what}: it reached {who} {minutes(before)} after "
+                     f"{step.procedure} began, with {minutes(left)} of its {minutes(step.target)} target left, and the "
+                     f"work usually takes about {minutes(usual)} ({minutes(work)} {so_far})", [],
+                     f"Review the {minutes(step.target)} target of '{step.step}' ({step.procedure}) against the path "
+                     f"before it and its usual {minutes(usual)} of work, or shorten the steps before it", step.actor,
+                     step_lever(step.procedure, step.step))
     return Cause("upstream", f"delays before the step: it reached {who} {minutes(before)} after "
                  f"{step.procedure} began, " + (f"with {minutes(left)} of its {minutes(step.target)} target left"
                                                 if left > 0 else f"already past its {minutes(step.target)} target"), [],
@@ -242,6 +251,19 @@ class Advisor:
         if not names or self.structure is None or incident is None:
             return Cause("none", f"no procedure contains {kind.replace('_', ' ') or 'such'} incidents", [],
                          f"Add a procedure that contains {kind.replace('_', ' ') or 'such'} incidents", "", "")
+        measured = obj.target if obj.kind == "time" else (
+            incident.to_contain if incident.to_contain is not None
+            else float(self.scores.until or 0.0) - incident.started_at)
+        if incident.to_detect is not None and incident.detected_by and incident.to_detect >= measured / 2 \
+                and not obj.subject.startswith(f"from incident {incident.incident} detected"):
+            who = self.who(incident.detected_by)
+            share = (f"at least half the {obj.target_text} target" if obj.kind == "time"
+                     else "at least half of the time it was doing harm")
+            return Cause("detection", f"late detection: {who} noticed {incident.incident} only "
+                         f"{minutes(incident.to_detect)} after it began, {share}, and the response could start "
+                         "only then", [],
+                         f"Detect {kind.replace('_', ' ')} incidents sooner at {who}: watch hours, staff on watch and "
+                         "monitoring tools", incident.detected_by, actor_lever(incident.detected_by))
         failed = self._failed_containment(incident.incident, names)
         first = next(st for st in self.structure.procedures[names[0]].steps if st.effect)
         lever = step_lever(names[0], first.id)

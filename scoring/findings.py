@@ -40,7 +40,7 @@ from ballotdrill.scoring.advice import (
 )
 from ballotdrill.scoring.model import Frozen, Handoff, IncidentTimes, Scores, StepResult
 from ballotdrill.scoring.plan import PlanItem, element_of, plan_of, responsible
-from ballotdrill.scoring.ranking import OBJECTIVE_POINTS, Ranked, delays, priority_of, weigh
+from ballotdrill.scoring.ranking import OBJECTIVE_POINTS, Ranked, delay_spans, objective_delay, priority_of, weigh
 from ballotdrill.scoring.text import clock, minutes, percent
 
 QUEUE_P90 = 15.0
@@ -271,7 +271,7 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
                 priority=2, incidents=ids, evidence=first.evidence)
     causes = [f for _, _, f in sorted(improvements, key=lambda x: (x[0], x[1], x[2].title))]
     size = {id(f): -neg for _, neg, f in improvements}
-    delay = delays(scores, advice)
+    spans = delay_spans(scores, advice)
     weighings, explained = weigh(scores, advice, [Ranked(f.lever, f.cause, f.incidents) for f in causes])
     weighed = [f.model_copy(update={"explains": w.explains, "harm_share": w.harm_share, "weight": w.weight})
                for f, w in zip(causes, weighings, strict=True)]
@@ -287,7 +287,7 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
         lever = explained.get(obj.id)
         related = by_lever.get(lever) if lever else None
         subject = [w for w in obj.subject.split() if w in known]
-        own = None if related else advice.objective_cause(obj, sum(sum(delay.get(i, {}).values()) for i in subject))
+        own = None if related else advice.objective_cause(obj, sum(objective_delay(obj, scores, spans).values()))
         finding = Finding(
             kind="improvement", title=f"Objective {obj.id} rated {obj.rating} ({obj.capability})",
             detail=(f"{obj.value_text} against a target of {obj.target_text}: {obj.reason}."

@@ -6,7 +6,7 @@ root cause of the finding:
 =====================================================  ============
 root cause                                             element
 =====================================================  ============
-queue at an actor, gap in shift cover                  Organisation
+queue at an actor, gap in shift cover, late detection  Organisation
 failed, dropped or slow channel                        Equipment
 slow work (longer than the structure's own duration)   Training
 decision defaulted on its timeout in a live exercise   Training
@@ -60,7 +60,7 @@ class Planned(Protocol):
     def weight(self) -> float: ...
 
 ELEMENTS: dict[str, str] = {
-    "queue": "Organisation", "shift_gap": "Organisation",
+    "queue": "Organisation", "shift_gap": "Organisation", "detection": "Organisation",
     "channel": "Equipment", "drop": "Equipment",
     "slow_work": "Training", "decision_timeout": "Training",
     "late_step": "Planning", "deadline": "Planning", "ping_pong": "Planning", "upstream": "Planning",

@@ -3,17 +3,21 @@
 Every area for improvement works on one *lever* of the response structure: an actor's staff
 or shifts (``actor:A``), a channel (``channel:C``), or a procedure's step (``step:P/S``).
 
-**Delay attribution.** The delay an incident's response suffered is split over levers:
-the queue waits of its steps go to their actor, the time its handoffs spent failing and
-retrying beyond the first channel's usual latency (its 90th percentile), or still overdue in
-transit, to the channel they were first sent on, and the
-lateness of a step that was slow of itself (its work took longer than the structure's own
-assumption, or its target is shorter than that work) to the step.
+**Delay attribution.** The delay an incident's response suffered is split over levers, each
+as a stretch of the run: the queue waits of its steps go to their actor; the time its
+handoffs spent failing and retrying beyond the first channel's usual latency (its 90th
+percentile), or still overdue in transit, to the channel they were first sent on; the work
+of a late step beyond the structure's own usual duration for it (slow work) to the step.
+A step late only because the designed path is longer than its target adds no delay: that
+is the design, and shows as a finding about the target.
 
 **Objectives explained.** An objective rated S, M or U is explained by the lever behind
 most of its delay: for an objective about an incident, the lever with the most delay
-minutes in that incident's response; for an on-time share, the root cause of most of the
-late steps it counts. Objectives with no delay to attribute are explained by nothing.
+minutes inside what it measures (between its two points for a time, to the end of the run
+if the end never came; the incident's harm window for reach, voter- or station-minutes);
+for an on-time share, the root cause of most of the late steps it counts. Objectives with
+no delay to attribute are explained by nothing (the finding then says why: a containment
+draw that failed, or a designed path slower than the target).
 
 An incident detected but never worked on is explained by the finding that says so.
 
@@ -48,6 +52,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from ballotdrill.scenarios.measures import Point, parse_interval
 from ballotdrill.scoring.advice import Advisor, actor_lever, channel_lever, step_cause, step_lever
 from ballotdrill.scoring.model import ObjectiveResult, Scores
 
@@ -82,8 +87,10 @@ __all__ = [
     "RANKING_TERMS",
     "Delay",
     "Ranked",
+    "Span",
     "Weighing",
-    "delays",
+    "delay_spans",
+    "objective_delay",
     "priority_of",
     "weigh",
 ]
@@ -93,38 +100,98 @@ Delay = dict[str, float]
 """Minutes of delay per lever."""
 
 
-def delays(scores: Scores, advice: Advisor, harmful_only: bool = False) -> dict[str, Delay]:
-    """Per incident: delay minutes per lever (queue waits, failed or overdue handoffs, slow steps).
+class Span(NamedTuple):
+    """A stretch of delay on one lever, in journal minutes."""
 
-    ``harmful_only``: only the minutes while the incident was still doing harm (from its start
-    to its containment, or to the end of the run while open).
-    """
-    window = {i.incident: (i.started_at, i.started_at + i.to_contain if i.to_contain is not None
-                           else float(scores.until or 0.0)) for i in scores.incidents}
-    out: dict[str, Delay] = defaultdict(lambda: defaultdict(float))
+    lever: str
+    lo: float
+    hi: float
 
-    def add(incident: str, lever: str, lo: float, hi: float) -> None:
-        if harmful_only:
-            start, end = window.get(incident, (lo, hi))
-            lo, hi = max(lo, start), min(hi, end)
-        if hi > lo:
-            out[incident][lever] += hi - lo
 
+def delay_spans(scores: Scores, advice: Advisor) -> dict[str, list[Span]]:
+    """Per incident: the stretches of delay of its response, each on its lever (queue waits, failed or
+    overdue handoffs beyond the channel's usual latency, slow steps)."""
+    until = float(scores.until or 0.0)
+    out: dict[str, list[Span]] = defaultdict(list)
     for step in scores.steps:
         if step.wait and step.queued_at is not None:
-            add(step.incident, actor_lever(step.actor), step.queued_at, step.queued_at + step.wait)
-        if step.on_time is False and step.late_by and step_cause(step, advice).kind in ("slow_work", "target"):
-            end = step.completed_at if step.completed_at is not None else float(scores.until or 0.0)
-            add(step.incident, step_lever(step.procedure, step.step), end - step.late_by, end)
+            out[step.incident].append(Span(actor_lever(step.actor), step.queued_at, step.queued_at + step.wait))
+        if step.on_time is False and step.late_by and step_cause(step, advice).kind == "slow_work":
+            end = step.completed_at if step.completed_at is not None else until
+            usual = advice.usual_duration(step)
+            work = end - (step.started_at if step.started_at is not None else end)
+            excess = work - usual if usual is not None else step.late_by
+            out[step.incident].append(Span(step_lever(step.procedure, step.step), end - excess, end))
     for chain in scores.handoffs:
         took = chain.latency if chain.latency is not None else chain.in_transit_for or 0.0
         if chain.failures:
             usual = advice.usual_latency(chain.first_channel)
-            add(chain.incident, channel_lever(chain.first_channel), chain.sent_at + usual, chain.sent_at + took)
+            out[chain.incident].append(Span(channel_lever(chain.first_channel), chain.sent_at + usual,
+                                            chain.sent_at + took))
         elif chain.status == "in_transit" and chain.overdue:
-            add(chain.incident, channel_lever(chain.channel), chain.sent_at + (chain.usual_latency or 0.0),
-                chain.sent_at + took)
+            out[chain.incident].append(Span(channel_lever(chain.channel), chain.sent_at + (chain.usual_latency or 0.0),
+                                            chain.sent_at + took))
     return out
+
+
+def delay_between(spans: Sequence[Span], lo: float, hi: float) -> Delay:
+    """Minutes of each lever's delay between ``lo`` and ``hi``."""
+    out: Delay = defaultdict(float)
+    for span in spans:
+        overlap = min(span.hi, hi) - max(span.lo, lo)
+        if overlap > 0:
+            out[span.lever] += overlap
+    return out
+
+
+def harm_window(scores: Scores, incident: str) -> tuple[float, float] | None:
+    """When ``incident`` was doing harm: its start to its containment (or the end of the run while open)."""
+    inc = next((i for i in scores.incidents if i.incident == incident), None)
+    if inc is None:
+        return None
+    end = inc.started_at + inc.to_contain if inc.to_contain is not None else float(scores.until or 0.0)
+    return inc.started_at, end
+
+
+def point_time(scores: Scores, point: Point) -> float | None:
+    """When a measure's point happened in the run (None: it did not, or its time is not scored)."""
+    if point.step is not None:
+        step = next((s for s in scores.steps if s.incident == point.incident and s.step == point.step), None)
+        if step is None:
+            return None
+        return step.started_at if point.event == "started" else step.completed_at
+    inc = next((i for i in scores.incidents if i.incident == point.incident), None)
+    if inc is None:
+        return None
+    offset = {"started": 0.0, "detected": inc.to_detect, "contained": inc.to_contain,
+              "resolved": inc.to_resolve}.get(point.event)
+    return None if offset is None else inc.started_at + offset
+
+
+def objective_windows(obj: ObjectiveResult, scores: Scores) -> dict[str, tuple[float, float]]:
+    """The incidents an objective measures and the stretch of the run it measures in each: a time from one
+    point to another (to the end of the run if the end never came), or an incident's harm window."""
+    if obj.kind == "time":
+        try:
+            interval = parse_interval(obj.subject)
+        except ValueError:
+            return {}
+        lo = point_time(scores, interval.start)
+        if lo is None:
+            return {}
+        hi = point_time(scores, interval.end)
+        return {interval.end.incident: (lo, float(scores.until or 0.0) if hi is None else hi)}
+    window = harm_window(scores, obj.subject) if obj.kind != "on_time" else None
+    return {} if window is None else {obj.subject: window}
+
+
+def objective_delay(obj: ObjectiveResult, scores: Scores, spans: dict[str, list[Span]]) -> Delay:
+    """Delay per lever inside what the objective measures."""
+    total: Delay = defaultdict(float)
+    for incident, (lo, hi) in objective_windows(obj, scores).items():
+        for lever, lost in delay_between(spans.get(incident, []), lo, hi).items():
+            total[lever] += lost
+    return total
 
 
 class Weighing(NamedTuple):
@@ -149,9 +216,9 @@ def _subject_incidents(obj: ObjectiveResult, known: set[str]) -> list[str]:
     return [w for w in obj.subject.split() if w in known]
 
 
-def explaining_lever(obj: ObjectiveResult, scores: Scores, advice: Advisor, delay: dict[str, Delay],
+def explaining_lever(obj: ObjectiveResult, scores: Scores, advice: Advisor, spans: dict[str, list[Span]],
                      findings: Sequence[Ranked]) -> str | None:
-    """The lever (among those some finding works on) behind most of the objective's delay."""
+    """The lever (among those some finding works on) behind most of the delay inside what the objective measures."""
     levers = {f.lever for f in findings if f.lever}
     if obj.kind == "on_time":
         tally: Counter[str] = Counter()
@@ -159,36 +226,36 @@ def explaining_lever(obj: ObjectiveResult, scores: Scores, advice: Advisor, dela
             if step.on_time is False and obj.subject in ("all", step.procedure):
                 tally[step_cause(step, advice).lever] += 1
         return next((lever for lever, _ in tally.most_common() if lever in levers), None)
-    known = {i.incident for i in scores.incidents}
-    subject = _subject_incidents(obj, known)
-    unanswered = next((f.lever for f in findings if f.cause == "none" and set(subject) & set(f.incidents)), None)
+    subject = set(objective_windows(obj, scores)) or set(obj.subject.split())
+    unanswered = next((f.lever for f in findings if f.cause == "none" and subject & set(f.incidents)), None)
     if unanswered is not None:  # nobody worked on it: that, not any delay, is why
         return unanswered
-    total: Delay = defaultdict(float)
-    for incident in subject:
-        for lever, lost in delay.get(incident, {}).items():
-            total[lever] += lost
+    total = objective_delay(obj, scores, spans)
     ranked = sorted(total, key=lambda lever: (-total[lever], lever))
     return next((lever for lever in ranked if lever in levers and total[lever] > 0), None)
 
 
 def weigh(scores: Scores, advice: Advisor, findings: Sequence[Ranked]) -> tuple[list[Weighing], dict[str, str]]:
     """The :class:`Weighing` of each finding, and which lever explains each objective rated S, M or U."""
-    delay = delays(scores, advice)
+    spans = delay_spans(scores, advice)
     explained: dict[str, str] = {}
     points: Delay = defaultdict(float)
     named: dict[str, list[str]] = defaultdict(list)
     for obj in scores.objectives:
         if obj.rating in OBJECTIVE_POINTS:
-            lever = explaining_lever(obj, scores, advice, delay, findings)
+            lever = explaining_lever(obj, scores, advice, spans, findings)
             if lever is not None:
                 explained[obj.id] = lever
                 points[lever] += OBJECTIVE_POINTS[obj.rating]
                 named[lever].append(f"{obj.id} ({obj.rating})")
     totals = {m: sum(float(getattr(h, m)) for h in scores.harm) for m in HARM_MEASURES}
-    harmful = delays(scores, advice, harmful_only=True)
-    harm_time = {i.incident: (i.to_contain if i.to_contain is not None else float(scores.until or 0.0) - i.started_at)
-                 for i in scores.incidents}
+    harmful: dict[str, Delay] = {}
+    harm_time: dict[str, float] = {}
+    for incident in {h.incident for h in scores.harm}:
+        window = harm_window(scores, incident)
+        if window is not None:
+            harmful[incident] = delay_between(spans.get(incident, []), *window)
+            harm_time[incident] = window[1] - window[0]
     harm_of = {h.incident: h for h in scores.harm}
 
     def share(finding: Ranked) -> float:

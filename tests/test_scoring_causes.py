@@ -1,0 +1,98 @@
+"""Root causes that say what happened: a designed path longer than a step's target, a step still open past its
+target at the end (never "completed at —"), an objective no delay explains. Small hand-made scenarios."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine_helpers import checked, file_of, incident, load
+
+from ballotdrill.report import build_report, render_markdown
+from ballotdrill.scoring import analyse, score
+from ballotdrill.scoring.load import actor_names
+
+
+def _run(data: dict[str, Any]) -> tuple[Any, str]:
+    doc = load(data)
+    events = checked(data)
+    analysis = analyse(score(events, doc, "s"), actor_names(doc.structure), doc.structure)
+    return analysis, render_markdown(build_report(events, doc, "s"))
+
+
+def test_a_step_late_only_because_the_path_before_it_is_long_blames_the_design_not_the_actor() -> None:
+    data = file_of({"a": {"staff": 1}, "b": {"staff": 1}},
+                   {"p": {"trigger": {"type": "x"}, "steps": [
+                       {"id": "prepare", "actor": "a", "duration": "50m"},
+                       {"id": "answer", "actor": "b", "duration": "20m", "target": "1h"}]}},
+                   [incident("X1", "10:00", "x", detected_by={"actor": "a", "after": "0m"})])
+    analysis, _ = _run(data)
+    late = next(f for f in analysis.improvements if f.cause == "late_step")
+    # 50 min to reach b, 10 min of the target left, 20 min of usual work: no queue, no slow work
+    assert late.root_cause.startswith("path longer than the target: it reached b 50 min after p began, with "
+                                      "10 min of its 1 h 00 min target left, and the work usually takes about 20 min")
+    assert late.recommendation.startswith("Review the 1 h 00 min target of 'answer'")
+    assert late.element == "Planning" and late.lever == "step:p/answer"
+
+
+def test_a_step_still_in_progress_past_its_target_is_told_as_such() -> None:
+    data = file_of({"desk": {"staff": 1}},
+                   {"p": {"trigger": {"type": "x"}, "steps": [
+                       {"id": "answer", "actor": "desk", "duration": "5h", "target": "1h"}]}},
+                   [incident("X1", "20:00", "x", detected_by={"actor": "desk", "after": "0m"})])
+    analysis, text = _run(data)
+    assert "'answer' at desk was still in progress when the run stopped, 2 h 00 min past its 1 h 00 min target." \
+        in text
+    assert "completed 'answer' at —" not in text
+    late = next(f for f in analysis.improvements if f.cause == "late_step")
+    assert "1 still open and past the target at the end" in late.detail
+
+
+def test_an_objective_no_delay_explains_says_the_designed_response_is_slower_than_its_target() -> None:
+    data = file_of({"crew": {"staff": 2, "organisation": "Repair service"}},
+                   {"repair": {"trigger": {"type": "outage"}, "steps": [
+                       {"id": "repair", "actor": "crew", "duration": "2h", "effect": {"contain": 1.0}}]}},
+                   [incident("X1", "10:00", "outage", detected_by={"actor": "crew", "after": "0m"})])
+    data["scenarios"]["s"]["objectives"] = [
+        {"id": "O1", "capability": "Infrastructure systems",
+         "measure": {"time": "from incident X1 start to incident X1 contained"}, "target": "1h"}]
+    analysis, _ = _run(data)
+    objective = next(f for f in analysis.improvements if f.cause == "objective")
+    assert objective.title == "Objective O1 rated M (Infrastructure systems)"
+    assert objective.root_cause == (
+        "no queue, failed handoff or slow step delayed the response to X1: detected after 0 min, first action "
+        "after 0 min, it was contained after 2 h 00 min; the designed response is slower than the 1h target")
+    assert objective.recommendation.startswith("Give repair an earlier containing step")
+    # the lever is the containing step, owned by its actor's organisation: never a stand-in
+    assert objective.lever == "step:repair/repair" and objective.responsible == "Repair service"
+    assert analysis.plan[0].responsible == "Repair service"
+
+
+def test_an_objective_whose_containing_step_failed_its_draw_names_that_step() -> None:
+    data = file_of({"crew": {"staff": 2}},
+                   {"repair": {"trigger": {"type": "outage"}, "steps": [
+                       {"id": "repair", "actor": "crew", "duration": "30m", "effect": {"contain": 0.0}}]}},
+                   [incident("X1", "10:00", "outage", detected_by={"actor": "crew", "after": "0m"})])
+    data["scenarios"]["s"]["objectives"] = [
+        {"id": "O1", "capability": "Infrastructure systems",
+         "measure": {"time": "from incident X1 start to incident X1 contained"}, "target": "1h"}]
+    analysis, _ = _run(data)
+    objective = next(f for f in analysis.improvements if f.cause == "objective")
+    assert objective.title == "Objective O1 rated U (Infrastructure systems)"
+    assert objective.root_cause == "the containing step 'repair' completed at 10:30 but did not contain X1 (a 0% chance)"
+    assert objective.lever == "step:repair/repair" and objective.responsible == "crew"
+
+
+def test_an_objective_missed_because_detection_came_late_names_the_detecting_actor() -> None:
+    data = file_of({"watch": {"staff": 1, "organisation": "Monitoring centre"}, "crew": {"staff": 2}},
+                   {"repair": {"trigger": {"type": "outage"}, "steps": [
+                       {"id": "repair", "actor": "crew", "duration": "10m", "effect": {"contain": 1.0}}]}},
+                   [incident("X1", "10:00", "outage", detected_by={"actor": "watch", "after": "3h"})])
+    data["scenarios"]["s"]["objectives"] = [
+        {"id": "O1", "capability": "Infrastructure systems",
+         "measure": {"time": "from incident X1 start to incident X1 contained"}, "target": "1h"}]
+    analysis, _ = _run(data)
+    objective = next(f for f in analysis.improvements if f.cause == "objective")
+    assert objective.root_cause.startswith("late detection: watch noticed X1 only 3 h 00 min after it began")
+    assert objective.recommendation.startswith("Detect outage incidents sooner at watch")
+    assert (objective.lever, objective.responsible, objective.element) == ("actor:watch", "Monitoring centre",
+                                                                           "Organisation")
