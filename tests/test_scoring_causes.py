@@ -78,7 +78,8 @@ def test_an_objective_whose_containing_step_failed_its_draw_names_that_step() ->
     analysis, _ = _run(data)
     objective = next(f for f in analysis.improvements if f.cause == "objective")
     assert objective.title == "Objective O1 rated U (Infrastructure systems)"
-    assert objective.root_cause == "the containing step 'repair' completed at 10:30 but did not contain X1 (a 0% chance)"
+    assert objective.root_cause == ("the containing step 'repair' completed at 10:30 but did not contain X1 "
+                                    "(a 0% chance)")
     assert objective.lever == "step:repair/repair" and objective.responsible == "crew"
 
 
