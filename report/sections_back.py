@@ -117,6 +117,8 @@ def priority_reason(f: Finding) -> str:
         parts.append("a legal deadline missed" if f.cause == "deadline" else "a handoff dropped: its procedure stopped")
     if f.cause == "objective":
         parts.append("the objective's own rating")
+    if f.weighed_with:
+        parts.append(f"its lever is weighed with “{f.weighed_with}”")
     why = "; ".join(parts) if parts else "explains no objective and no harm"
     return f"{f.priority} (weight {f.weight:g}: {why})"
 

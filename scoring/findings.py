@@ -31,6 +31,7 @@ from pydantic import Field
 from ballotdrill.scenarios.structure import Structure
 from ballotdrill.scoring.advice import (
     Advisor,
+    Cause,
     CauseKind,
     actor_lever,
     channel_lever,
@@ -80,6 +81,8 @@ class Finding(Frozen):
     """Largest share of the run's reach, voter-minutes or station-minutes behind its lever."""
     weight: float = 0.0
     """Ranking weight (see :mod:`ballotdrill.scoring.ranking`)."""
+    weighed_with: str = ""
+    """The finding whose weight counts this one's lever (the first on it), when that is another."""
 
 
 class KeyFindings(Frozen):
@@ -101,6 +104,16 @@ class Analysis(Frozen):
     improvements: list[Finding] = Field(default_factory=list)
     plan: list[PlanItem] = Field(default_factory=list)
     key: KeyFindings
+
+
+def _main_cause(group: list[StepResult], advice: Advisor) -> tuple[Cause, StepResult, int]:
+    """The root cause shared by most of a step's late instances (ties: the one of the latest), an instance of it
+    (the latest) and how many instances it explains."""
+    found = [(step, step_cause(step, advice)) for step in group]
+    count = Counter((why.kind, why.lever) for _, why in found)
+    step, why = max(found, key=lambda sw: (count[(sw[1].kind, sw[1].lever)], sw[0].late_by or 0.0,
+                                           -sw[0].evidence[-1]))
+    return why, step, count[(why.kind, why.lever)]
 
 
 def _capability(scores: Scores, incidents: set[str], procedure: str | None, default: str) -> str:
@@ -154,18 +167,19 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
             on_time_groups[(step.procedure, step.step)].append(step)
     for (procedure, step_id), group in late_groups.items():
         worst = max(group, key=lambda s: (s.late_by or 0.0, -s.evidence[-1]))
-        why = step_cause(worst, advice)
+        why, example, share = _main_cause(group, advice)
         total = len(group) + len(on_time_groups.get((procedure, step_id), []))
         still = sum(s.status != "completed" for s in group)
         improve(worst.late_by or 0.0, title=f"Step '{step_id}' late ({len(group)} of {total})",
                 detail=f"'{step_id}' ({procedure}) by {name(worst.actor)} missed its {minutes(worst.target)} target "
                 f"by up to {minutes(worst.late_by)} (incident {worst.incident})"
                 + (f"; {still} still open and past the target at the end." if still else "."),
-                root_cause=why.text, cause="late_step", actor=why.actor, lever=why.lever,
-                element=element_of(why.kind),
+                root_cause=(why.text if share == len(group) else
+                            f"{share} of the {len(group)} late: {why.text} ({example.incident})"),
+                cause="late_step", actor=why.actor, lever=why.lever, element=element_of(why.kind),
                 capability=_capability(scores, {s.incident for s in group}, procedure, "Operational coordination"),
-                recommendation=why.fix, priority=4,
-                incidents=sorted({s.incident for s in group}), evidence=sorted({*worst.evidence, *why.evidence}))
+                recommendation=why.fix, priority=4, incidents=sorted({s.incident for s in group}),
+                evidence=sorted({*worst.evidence, *example.evidence, *why.evidence}))
     for (procedure, step_id), group in on_time_groups.items():
         if (procedure, step_id) not in late_groups and len(group) >= MIN_STRENGTH:
             strengths.append(Finding(kind="strength", title=f"Step '{step_id}' always on time",
@@ -273,13 +287,17 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
     size = {id(f): -neg for _, neg, f in improvements}
     spans = delay_spans(scores, advice)
     weighings, explained = weigh(scores, advice, [Ranked(f.lever, f.cause, f.incidents) for f in causes])
-    weighed = [f.model_copy(update={"explains": w.explains, "harm_share": w.harm_share, "weight": w.weight})
-               for f, w in zip(causes, weighings, strict=True)]
-    for f, old in zip(weighed, causes, strict=True):
-        size[id(f)] = size[id(old)]
-    by_lever: dict[str, Finding] = {}
-    for f in weighed:  # the first finding on a lever, in the kinds' own order, speaks for it
-        by_lever.setdefault(f.lever, f)
+    first_on: dict[str, int] = {}
+    for index, f in enumerate(causes):  # the first finding on a lever, in the kinds' own order, speaks for it
+        first_on.setdefault(f.lever, index)
+    weighed: list[Finding] = []
+    for index, (f, w) in enumerate(zip(causes, weighings, strict=True)):
+        spoken = f.lever and first_on[f.lever] != index
+        copy = f.model_copy(update={"explains": w.explains, "harm_share": w.harm_share, "weight": w.weight,
+                                    "weighed_with": causes[first_on[f.lever]].title if spoken else ""})
+        size[id(copy)] = size[id(f)]
+        weighed.append(copy)
+    by_lever = {f.lever: f for f in weighed if f.lever and not f.weighed_with}
     known = {i.incident for i in scores.incidents}
     for obj in scores.objectives:
         if obj.rating not in ("M", "U"):

@@ -97,3 +97,18 @@ def test_an_objective_missed_because_detection_came_late_names_the_detecting_act
     assert objective.recommendation.startswith("Detect outage incidents sooner at watch")
     assert (objective.lever, objective.responsible, objective.element) == ("actor:watch", "Monitoring centre",
                                                                            "Organisation")
+
+
+def test_a_step_late_many_times_is_blamed_on_the_cause_of_most_of_them_not_of_the_worst() -> None:
+    # X0 arrives at 10:00 with nobody on duty until 12:00 (the worst lateness, a shift gap); X1-X3 arrive together
+    # at 14:00 on a desk of one: X2 and X3 are late because they queue
+    data = file_of({"desk": {"staff": 0, "shifts": [{"from": "12:00", "to": "23:00", "staff": 1}]}},
+                   {"p": {"trigger": {"type": "x"}, "steps": [
+                       {"id": "answer", "actor": "desk", "duration": "10m", "target": "15m"}]}},
+                   [incident(i, at, "x", detected_by={"actor": "desk", "after": "0m"})
+                    for i, at in (("X0", "10:00"), ("X1", "14:00"), ("X2", "14:00"), ("X3", "14:00"))])
+    analysis, _ = _run(data)
+    late = next(f for f in analysis.improvements if f.cause == "late_step")
+    assert late.title == "Step 'answer' late (3 of 4)" and "by up to 1 h 55 min (incident X0)" in late.detail
+    assert late.root_cause == "2 of the 3 late: queue at desk: waited 20 min before starting (X3)"
+    assert late.lever == "actor:desk" and late.element == "Organisation"
