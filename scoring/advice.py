@@ -280,7 +280,7 @@ class Advisor:
                 else f"was contained after {minutes(incident.to_contain)}")
         return Cause("objective", f"{plain}: detected after {minutes(incident.to_detect)}, first action after "
                      f"{minutes(incident.to_first_action)}, it {took}; the designed response is slower than the "
-                     f"{obj.target_text} target", [], fix, first.actor, lever)
+                     f"{obj.target_text} target", [], fix, self._actor_of(names[0], first.id, incident.incident), lever)
 
     def _failed_containment(self, incident: str, procedures: list[str]) -> tuple[StepResult, Step] | None:
         """A containing step of ``incident`` that completed while it stayed open: its draw failed."""
