@@ -16,6 +16,7 @@ from ballotdrill.exercise.decisions import Answer, DecisionProvider, DecisionReq
 from ballotdrill.exercise.desk import open_desks, staff_changes
 from ballotdrill.exercise.incidents import IncidentState, condition_before_start
 from ballotdrill.exercise.streams import Streams
+from ballotdrill.exercise.waves import finite
 from ballotdrill.exercise.work import END_INDEX, Handoff, Plan, ProcedureRun, WorkItem, incident_data
 from ballotdrill.journal import Journal, Kind, events
 from ballotdrill.scenarios.scenario import Incident, Inject, ScenarioFile
@@ -215,13 +216,17 @@ class Exercise:
                 self._at(now + detection.after.sample(rng), lambda: self._detect(state, detection.actor))
         if detection is None:
             self._detect(state, None)
-        for _, watched in self._watchers.get(incident_id, []):
+        self._watch_reach(state)
+        self._notify(state)
+
+    def _watch_reach(self, state: IncidentState) -> None:
+        """Wake the contingencies waiting for the wave to pass their reach when, at its present rate, it will."""
+        for _, watched in self._watchers.get(state.id, []):
             cond = watched.when
             if cond is not None and cond.reach_above is not None:
-                delay = state.reach_crossing(cond.reach_above)
-                if delay is not None:  # a timeout from now (the start), so the time is exactly start + delay
+                delay = state.reach_crossing(cond.reach_above, self.env.now)
+                if delay is not None:  # a timeout from now, so the time is exactly now + delay
                     self.env.timeout(delay).callbacks.append(lambda _event: self._notify(state))
-        self._notify(state)
 
     def _detect(self, state: IncidentState, actor: str | None) -> None:
         state.detected_at = self.env.now
@@ -361,7 +366,9 @@ class Exercise:
         if step.escalate is not None:
             self._escalate(state, step.escalate, actor)
         effect = step.effect
-        if effect is not None and state.contained_at is None:
+        if effect is not None and effect.slows:
+            self._slow(state, item)
+        elif effect is not None and state.contained_at is None:
             chance = 1.0 if effect.resolve else effect.contain or 0.0
             if chance > 0 and chance < 1.0 and state.effects is None:
                 state.effects = self.streams.make(f"incident/{state.id}/effects")
@@ -374,6 +381,19 @@ class Exercise:
             self._end_run(run, "completed")
         else:
             self._goto(run, nxt, actor)
+
+    def _slow(self, state: IncidentState, item: WorkItem) -> None:
+        """A step's slowing effect: the uncontained wave doubles more slowly from now on."""
+        wave, effect = state.wave, item.step.effect
+        if wave is None or effect is None or state.contained_at is not None:
+            return
+        now = self.env.now
+        before = wave.doubling
+        wave.slow(now, doubling=effect.doubling, growth=effect.growth)
+        self.journal.record(now, Kind.WAVE_SLOWED, state.id, item.step.actor, item.step.id, {
+            "procedure": item.run.name, "reach": wave.reach(now), "doubling": finite(wave.doubling),
+            "previous": finite(before)})
+        self._watch_reach(state)
 
     def _end_run(self, run: ProcedureRun, outcome: str) -> None:
         state = run.incident

@@ -6,6 +6,7 @@ import math
 import random
 from typing import Any
 
+from ballotdrill.exercise.waves import Wave
 from ballotdrill.scenarios.scenario import Condition, Incident
 from ballotdrill.scenarios.types import LEVELS
 
@@ -15,16 +16,18 @@ class IncidentState:
 
     __slots__ = ("asked", "background", "contained_at", "detected_at", "detector", "effects", "id", "initial_level",
                  "inject", "level", "open_runs", "polls", "procedures", "resolved_at", "spec", "started_at",
-                 "stoppable")
+                 "stoppable", "wave")
 
     def __init__(self, incident_id: str, spec: Incident, inject: str, t: float, background: bool,
-                 polls: tuple[float, float] = (-math.inf, math.inf)) -> None:
+                 polls: tuple[float, float] = (-math.inf, math.inf), growth: float = 1.0) -> None:
         self.id = incident_id
         self.polls = polls
         """Simulation minutes when the polls open and close: harm to voters and stations counts only between."""
         self.spec = spec
         self.inject = inject
         self.started_at = t
+        self.wave = Wave(spec.reach, t, growth) if spec.reach is not None else None
+        """Its wave's growth (``growth`` scales the rate it starts with), or None for an incident without ``reach``."""
         self.background = background
         """A background arrival: forgotten once resolved, since no condition can name it."""
         self.effects: random.Random | None = None
@@ -44,30 +47,16 @@ class IncidentState:
 
     def reach(self, t: float) -> int:
         """People reached by ``t`` (a wave grows until contained, up to its cap)."""
-        wave = self.spec.reach
+        wave = self.wave
         if wave is None:
             return 0
-        end = t if self.contained_at is None else min(t, self.contained_at)
-        # Past 2**1023 the wave is beyond any cap the format allows; the float power would overflow.
-        grown = wave.initial * 2.0 ** min((end - self.started_at) / wave.doubling, 1023.0)
-        return int(min(wave.cap, grown))
+        return wave.reach(t if self.contained_at is None else min(t, self.contained_at))
 
-    def reach_crossing(self, threshold: int) -> float | None:
-        """Minutes after the start when the uncontained wave's reach first exceeds ``threshold`` (None: never).
-
-        The logarithm can land a rounding error short of the crossing, where :meth:`reach` still
-        gives ``threshold``; the delay is stepped up until ``reach(started_at + delay)`` exceeds it.
-        """
-        wave = self.spec.reach
-        if wave is None or threshold >= wave.cap or self.contained_at is not None:
+    def reach_crossing(self, threshold: int, now: float) -> float | None:
+        """Minutes after ``now`` till the reach first exceeds ``threshold`` (None: never at its present rate)."""
+        if self.wave is None or self.contained_at is not None:
             return None
-        if threshold < wave.initial:
-            return 0.0
-        delay = wave.doubling * math.log2((threshold + 1) / wave.initial)
-        start = self.started_at
-        while self.reach(start + delay) <= threshold:  # a few steps at most: each moves the sum by one unit
-            delay = max(math.nextafter(delay, math.inf), math.nextafter(start + delay, math.inf) - start)
-        return delay
+        return self.wave.crossing(threshold, now)
 
     def harm(self, t: float) -> dict[str, Any]:
         """Reach, voter-minutes lost and station-minutes disrupted by ``t``.
@@ -79,7 +68,7 @@ class IncidentState:
         opened, closed = self.polls
         minutes = max(0.0, min(end, closed) - max(self.started_at, opened))
         harm: dict[str, Any] = {}
-        if self.spec.reach is not None:
+        if self.wave is not None:
             harm["reach"] = self.reach(t)
         if self.spec.voters:
             harm["voter_minutes"] = round(self.spec.voters * minutes, 3)

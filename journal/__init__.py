@@ -38,6 +38,7 @@ from ballotdrill.journal.events import (
     StepQueued,
     StepStarted,
     StepTargets,
+    WaveSlowed,
     canonical_json,
     encode_data,
     unpack,
@@ -59,6 +60,6 @@ __all__ = [
     "HandoffSent",
     "IncidentStarted", "InjectDelivered", "Journal", "JournalError", "Kind", "MemorySink", "Paused",
     "ProcedureEnded", "ProcedureStarted", "Resumed", "Row", "RunEnded", "RunStarted", "Sink", "SqliteSink",
-    "StaffChanged", "StepCompleted", "StepCrew", "StepQueued", "StepStarted", "StepTargets", "canonical_json",
-    "encode_data", "read_events", "read_meta", "unpack",
+    "StaffChanged", "StepCompleted", "StepCrew", "StepQueued", "StepStarted", "StepTargets", "WaveSlowed",
+    "canonical_json", "encode_data", "read_events", "read_meta", "unpack",
 ]

@@ -37,6 +37,7 @@ class Kind(StrEnum):
     ESCALATED = "escalated"
     CONTAINED = "contained"
     EFFECT_FAILED = "effect_failed"
+    WAVE_SLOWED = "wave_slowed"
     RESOLVED = "resolved"
     PROCEDURE_ENDED = "procedure_ended"
     ACTION_TAKEN = "action_taken"
@@ -252,6 +253,16 @@ class EffectFailed(NamedTuple):
     """The probability the step's effect had of containing the incident."""
 
 
+class WaveSlowed(NamedTuple):
+    procedure: str
+    reach: int
+    """People reached when it was slowed."""
+    doubling: float | None
+    """The wave's doubling time from now on (minutes); None: it no longer grows."""
+    previous: float | None
+    """The doubling time until now; None: it had stopped growing."""
+
+
 class ActionTaken(NamedTuple):
     action: str
     by: str
@@ -311,7 +322,8 @@ RECORDS: dict[type[tuple[Any, ...]], Kind] = {
     HandoffReceived: Kind.HANDOFF_RECEIVED, HandoffFailed: Kind.HANDOFF_FAILED,
     DecisionRequested: Kind.DECISION_REQUESTED, DecisionMade: Kind.DECISION_MADE,
     InjectDelivered: Kind.INJECT_DELIVERED, Escalated: Kind.ESCALATED, Contained: Kind.CONTAINED,
-    EffectFailed: Kind.EFFECT_FAILED, ProcedureEnded: Kind.PROCEDURE_ENDED, ActionTaken: Kind.ACTION_TAKEN,
+    EffectFailed: Kind.EFFECT_FAILED, WaveSlowed: Kind.WAVE_SLOWED, ProcedureEnded: Kind.PROCEDURE_ENDED,
+    ActionTaken: Kind.ACTION_TAKEN,
     Paused: Kind.PAUSED, Resumed: Kind.RESUMED, RunEnded: Kind.RUN_ENDED, Note: Kind.NOTE,
     DiscussionAnswered: Kind.DISCUSSION_ANSWERED,
 }

@@ -27,6 +27,7 @@ from ballotdrill.journal import (
     StepQueued,
     StepStarted,
     StepTargets,
+    WaveSlowed,
 )
 from ballotdrill.scoring.text import clock, minutes, number
 
@@ -136,6 +137,8 @@ def _tell(incident: str, rows: list[Event], names: dict[str, str], start: float,
         elif e.kind == Kind.EFFECT_FAILED:
             chance = e.fields(EffectFailed).contain
             out.append(f"'{e.step}' did not contain it" + (f" (it had a {chance:.0%} chance)." if chance else "."))
+        elif e.kind == Kind.WAVE_SLOWED:
+            out.append(f"'{e.step}' {slowed_text(e.fields(WaveSlowed))} at {at(e.t)}.")
         elif e.kind == Kind.RESOLVED:
             out.append(f"It was resolved at {at(e.t)}, {minutes(e.t - t0)} after it began.")
         elif e.kind == Kind.PROCEDURE_ENDED and (ended := e.fields(ProcedureEnded)).outcome == "dropped":
@@ -146,6 +149,15 @@ def _tell(incident: str, rows: list[Event], names: dict[str, str], start: float,
         at_end = Contained("", harm.get("reach"), harm.get("voter_minutes"), harm.get("station_minutes"))
         out.append(f"At the end of the run ({at(end.t)}) it was still open{_harm_clause(at_end)}.")
     return out
+
+
+def slowed_text(slowed: WaveSlowed) -> str:
+    """``slowed its spread (4,000 people reached; doubling every 1h from then, was 30m)``."""
+    now = (f"doubling every {minutes(slowed.doubling)} from then" if slowed.doubling is not None
+           else "no further growth")
+    was = f", was {minutes(slowed.previous)}" if slowed.previous is not None else ""
+    reach = f"{number(slowed.reach)} people reached; " if slowed.reach is not None else ""
+    return f"slowed its spread ({reach}{now}{was})"
 
 
 def _num(value: object) -> float | None:

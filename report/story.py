@@ -20,9 +20,10 @@ from ballotdrill.journal import (
     InjectDelivered,
     Kind,
     ProcedureEnded,
+    WaveSlowed,
 )
 from ballotdrill.journal.events import EffectFailed
-from ballotdrill.report.narrative import incident_label
+from ballotdrill.report.narrative import incident_label, slowed_text
 from ballotdrill.scoring.findings import QUEUE_P90
 from ballotdrill.scoring.model import Handoff, Harm, IncidentTimes, StepResult
 from ballotdrill.scoring.text import clock, minutes, number
@@ -107,6 +108,8 @@ def key_moments(inc: IncidentTimes, rows: Sequence[Event], steps: Sequence[StepR
             chance = e.fields(EffectFailed).contain
             told.say(e.t, f"At {told.at(e.t)} '{e.step}' by {told.who(e.actor)} did not contain it (its containment "
                      f"effect had a {chance:.0%} chance and failed).")
+        elif e.kind == Kind.WAVE_SLOWED:
+            told.say(e.t, f"At {told.at(e.t)} '{e.step}' by {told.who(e.actor)} {slowed_text(e.fields(WaveSlowed))}.")
         elif e.kind == Kind.PROCEDURE_ENDED and (ended := e.fields(ProcedureEnded)).outcome == "dropped":
             told.say(e.t, f"The {ended.procedure} procedure stopped at {told.at(e.t)}: a handoff was dropped.")
     _ending(told, inc, rows, steps, harm, detected_at, started, run_end)
@@ -206,6 +209,8 @@ def _why_open(rows: Sequence[Event], steps: Sequence[StepResult], detected_at: f
         return "its response stopped when a handoff was dropped"
     if any(e.kind == Kind.EFFECT_FAILED for e in rows):
         return "its containment attempt failed"
+    if any(e.kind == Kind.WAVE_SLOWED for e in rows) and not any(s.completed_at is None for s in steps):
+        return "its response slowed the wave but nothing contained it"
     running = [s for s in steps if s.completed_at is None]
     if running:
         s = running[0]

@@ -160,16 +160,34 @@ class Decision(Model):
 
 
 class Effect(Model):
-    """What completing a step does to its incident."""
+    """What completing a step does to its incident: contain it (with a chance), or slow its wave."""
 
     contain: float | None = Field(default=None, ge=0.0, le=1.0)
     resolve: bool = False
+    doubling: Duration | None = Field(default=None, gt=0)
+    """The wave's doubling time from the step's completion on (a slower spread)."""
+    growth: float | None = Field(default=None, ge=0.0, le=1.0)
+    """The wave's growth rate from the step's completion on, as a share of its rate until then (0: it stops)."""
 
     @model_validator(mode="after")
     def _does_something(self) -> Effect:
-        if self.contain is None and not self.resolve:
-            raise ValueError("an effect needs 'contain' (a probability) or 'resolve: true'")
+        contains = self.contain is not None or self.resolve
+        slows = [k for k in ("doubling", "growth") if getattr(self, k) is not None]
+        if not contains and not slows:
+            raise ValueError("an effect needs 'contain' (a probability), 'resolve: true', or 'doubling' or "
+                             "'growth' (to slow a wave)")
+        if contains and slows:
+            raise ValueError(f"an effect either contains ('contain', 'resolve') or slows a wave ({slows[0]!r}), "
+                             "not both; give the slowing to another step")
+        if len(slows) == 2:
+            raise ValueError("a slowing effect has 'doubling' (a new doubling time) or 'growth' (a share of the "
+                             "present rate), not both")
         return self
+
+    @property
+    def slows(self) -> bool:
+        """Whether the effect slows a wave rather than containing the incident."""
+        return self.doubling is not None or self.growth is not None
 
 
 class Deadline(Model):
