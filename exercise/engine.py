@@ -12,6 +12,7 @@ from typing import Any, cast
 import simpy
 
 from ballotdrill.exercise.arrivals import Arrivals, RateProfile
+from ballotdrill.exercise.channels import Lines, open_lines
 from ballotdrill.exercise.decisions import Answer, DecisionProvider, DecisionRequest, DefaultDecisions
 from ballotdrill.exercise.desk import open_desks, staff_changes
 from ballotdrill.exercise.incidents import IncidentState, condition_before_start
@@ -61,6 +62,8 @@ class Exercise:
         """Append a row tuple directly (the hot paths, data packed); each work or handoff callback checks the batch."""
         self._duration_streams = {name: self.streams.get(f"actor/{name}") for name in self.structure.actors}
         self._channel_streams = {name: self.streams.get(f"channel/{name}") for name in self.structure.channels}
+        self._lines = open_lines(self.structure)
+        """The lines of each channel with a capacity."""
         self._incident_data: dict[str, dict[str, Any]] = {}
         self._triggered: dict[tuple[str, int, int, str | None], tuple[str, ...]] = {}
         self._delivered: set[str] = set()
@@ -390,7 +393,7 @@ class Exercise:
         now = self.env.now
         before = wave.doubling
         wave.slow(now, doubling=effect.doubling, growth=effect.growth)
-        self.journal.record(now, Kind.WAVE_SLOWED, state.id, item.step.actor, item.step.id, {
+        self.journal.record(now, Kind.WAVE_SLOWED, state.id, item.actor, item.step.id, {
             "procedure": item.run.name, "reach": wave.reach(now), "doubling": finite(wave.doubling),
             "previous": finite(before)})
         self._watch_reach(state)
@@ -412,6 +415,11 @@ class Exercise:
         channel = handoff.channels[handoff.pos] if handoff.channels else None
         handoff.attempt += 1
         handoff.tries += 1
+        lines = self._lines.get(channel) if channel is not None else None
+        if lines is not None:
+            assert channel is not None
+            self._send_on_line(handoff, channel, lines)
+            return
         self._row((self.env.now, _HANDOFF_SENT, run.incident.id, handoff.sender, step.id,
                    events.handoff_sent(attempt=handoff.attempt, channel=channel, procedure=run.name,
                                                      to=run.actors[handoff.index])))
@@ -419,23 +427,60 @@ class Exercise:
         if channel is None:
             self._arrived(handoff)
             return
-        spec = self.structure.channels[channel]
+        self._travel(handoff, channel, self.structure.channels[channel].reliability)
+
+    def _travel(self, handoff: Handoff, channel: str, reliability: float) -> None:
+        """An attempt on its way: a latency draw, then whether it gets through."""
         rng = self._channel_streams[channel]
-        latency = spec.latency.sample(rng)
-        handoff.delivered = spec.reliability >= 1.0 or rng.random() < spec.reliability
+        latency = self.structure.channels[channel].latency.sample(rng)
+        handoff.delivered = reliability >= 1.0 or rng.random() < reliability
         handoff.wake(self.env, latency, self._arrived)
 
-    def _arrived(self, handoff: Handoff) -> None:
+    def _send_on_line(self, handoff: Handoff, channel: str, lines: Lines) -> None:
+        """An attempt on a channel with a capacity: it takes a line, waits for one, or finds the channel busy."""
+        run = handoff.run
+        step = run.plan.steps[handoff.index]
+        occupancy = lines.seize()
+        line = {"occupancy": lines.capacity if occupancy is None else occupancy}
+        if occupancy is None:
+            line.update({"busy": True} if lines.fails_when_full else {"waiting": len(lines.waiting) + 1})
+        self.journal.record(self.env.now, Kind.HANDOFF_SENT, run.incident.id, handoff.sender, step.id, {
+            "attempt": handoff.attempt, "channel": channel, "procedure": run.name, "to": run.actors[handoff.index],
+            **line})
+        self.in_transit += 1
+        if occupancy is not None:
+            self._travel(handoff, channel, lines.reliability(occupancy))
+        elif lines.fails_when_full:
+            handoff.delivered = False
+            self._arrived(handoff, busy=True)
+        else:
+            handoff.line_wait = self.env.now
+            lines.waiting.append(handoff)
+
+    def _line_freed(self, channel: str) -> None:
+        """An attempt on ``channel`` is over: its line goes to the next attempt waiting, if any."""
+        lines = self._lines[channel]
+        waiting = lines.release()
+        if waiting is not None:
+            waiting.line_wait = self.env.now - waiting.line_wait
+            self._travel(waiting, channel, lines.reliability(lines.capacity))
+
+    def _arrived(self, handoff: Handoff, busy: bool = False) -> None:
         self.journal.flush_if_full()
         self.in_transit -= 1
         run = handoff.run
         step = run.plan.steps[handoff.index]
         channel = handoff.channels[handoff.pos] if handoff.channels else None
+        line_wait, handoff.line_wait = handoff.line_wait, 0.0
+        if channel in self._lines and not busy:
+            self._line_freed(channel)
         if handoff.delivered:
             now = self.env.now
+            received = events.handoff_received(attempts=handoff.attempt, channel=channel, from_=handoff.sender,
+                                               latency=now - handoff.sent_at, procedure=run.name)
             self._row((now, _HANDOFF_RECEIVED, run.incident.id, run.actors[handoff.index], step.id,
-                       events.handoff_received(attempts=handoff.attempt, channel=channel, from_=handoff.sender,
-                                               latency=now - handoff.sent_at, procedure=run.name)))
+                       received if not line_wait else
+                       {**events.unpack(Kind.HANDOFF_RECEIVED, received), "line_wait": line_wait}))
             self._enqueue(run, handoff.index)
             return
         assert channel is not None
@@ -443,9 +488,13 @@ class Exercise:
             handoff.pos += 1
             handoff.tries = 0
         nxt = handoff.channels[handoff.pos] if handoff.pos < len(handoff.channels) else None
-        self.journal.record(self.env.now, Kind.HANDOFF_FAILED, run.incident.id, handoff.sender, step.id, {
-            "procedure": run.name, "to": run.actors[handoff.index], "channel": channel, "attempt": handoff.attempt,
-            "next": nxt})
+        failed = {"procedure": run.name, "to": run.actors[handoff.index], "channel": channel,
+                  "attempt": handoff.attempt, "next": nxt}
+        if busy:
+            failed["busy"] = True
+        elif line_wait:
+            failed["line_wait"] = line_wait
+        self.journal.record(self.env.now, Kind.HANDOFF_FAILED, run.incident.id, handoff.sender, step.id, failed)
         if nxt is None:
             self._end_run(run, "dropped")
         else:

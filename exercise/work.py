@@ -130,3 +130,5 @@ class Handoff(Wakeup):
         self.attempt = 0
         self.delivered = True
         self.sent_at = t
+        self.line_wait = 0.0
+        """Minutes the present attempt waited for a free line of its channel."""

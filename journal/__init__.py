@@ -20,6 +20,7 @@ from ballotdrill.journal.events import (
     Escalated,
     Event,
     HandoffFailed,
+    HandoffLine,
     HandoffReceived,
     HandoffSent,
     IncidentStarted,
@@ -56,8 +57,8 @@ from ballotdrill.journal.store import (
 
 __all__ = [
     "COLUMNS", "JOURNAL_FILE", "KINDS", "PACKED", "RECORDS", "SHAPES", "ActionTaken", "Contained", "Data",
-    "DecisionMade", "DecisionRequested", "EffectFailed", "Escalated", "Event", "HandoffFailed", "HandoffReceived",
-    "HandoffSent",
+    "DecisionMade", "DecisionRequested", "EffectFailed", "Escalated", "Event", "HandoffFailed", "HandoffLine",
+    "HandoffReceived", "HandoffSent",
     "IncidentStarted", "InjectDelivered", "Journal", "JournalError", "Kind", "MemorySink", "Paused",
     "ProcedureEnded", "ProcedureStarted", "Resumed", "Row", "RunEnded", "RunStarted", "Sink", "SqliteSink",
     "StaffChanged", "StepCompleted", "StepCrew", "StepQueued", "StepStarted", "StepTargets", "WaveSlowed",

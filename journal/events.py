@@ -190,6 +190,19 @@ class StepCrew(NamedTuple):
     """Staff of the actor the step occupies at once, when more than one."""
 
 
+class HandoffLine(NamedTuple):
+    """Optional fields of ``handoff_sent``, ``handoff_received`` and ``handoff_failed`` on a channel with a capacity."""
+
+    occupancy: int | None = None
+    """Lines in use once the attempt is on one, itself included (the capacity when every line was in use)."""
+    waiting: int | None = None
+    """The attempt found every line in use and waits for one: attempts waiting, itself included."""
+    busy: bool | None = None
+    """The attempt found every line in use and failed at once (``when_full: fail``)."""
+    line_wait: float | None = None
+    """Minutes the attempt waited for a free line (received and failed rows; absent when it waited none)."""
+
+
 class StepTargets(NamedTuple):
     """The optional fields of ``step_completed``: a step's target and legal deadline (minutes)."""
 
@@ -329,7 +342,10 @@ RECORDS: dict[type[tuple[Any, ...]], Kind] = {
 }
 """Every record and the kind whose fields it reads (``detected`` and ``resolved`` have none)."""
 
-SHARED: dict[type[tuple[Any, ...]], tuple[Kind, ...]] = {StepCrew: (Kind.STEP_QUEUED, Kind.STEP_STARTED)}
+SHARED: dict[type[tuple[Any, ...]], tuple[Kind, ...]] = {
+    StepCrew: (Kind.STEP_QUEUED, Kind.STEP_STARTED),
+    HandoffLine: (Kind.HANDOFF_SENT, Kind.HANDOFF_RECEIVED, Kind.HANDOFF_FAILED),
+}
 """Records of optional fields that several kinds carry."""
 
 _KINDS_OF = {**{record: (kind,) for record, kind in RECORDS.items()}, **SHARED}

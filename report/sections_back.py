@@ -9,7 +9,7 @@ from ballotdrill.report.charts import SLOW_LATENCY, handoff_links
 from ballotdrill.report.report import Report
 from ballotdrill.report.view import Block, Card, Cell, Chart, Context, Details, Heading, Para, Section, Table, cell
 from ballotdrill.scoring.findings import Finding
-from ballotdrill.scoring.model import Handoff, StepResult
+from ballotdrill.scoring.model import ChannelStats, Handoff, StepResult
 from ballotdrill.scoring.ranking import HARM_MEASURES
 from ballotdrill.scoring.text import evidence_rows, hour_label, minutes, percent
 
@@ -76,12 +76,22 @@ def handoffs_section(report: Report, ctx: Context) -> Section:
                   for k, g in groups.items()]),
             _each(report, "background-handoffs", bg, "handoff(s)", lambda shown: _handoff_table(shown, ctx))]
     if s.channels:
-        blocks += [Heading(text="Channels"), Table(
-            header=["Channel", "Attempts", "Failures", "Dropped", "Mean latency"],
-            numeric=[False, True, True, True, True],
-            rows=[[cell(c.channel), cell(c.attempts), cell(c.failures), cell(c.drops), cell(minutes(c.mean_latency))]
-                  for c in s.channels])]
+        blocks += [Heading(text="Channels"), _channel_table(s.channels)]
     return Section(id="handoffs", title="4. Handoff chains", blocks=blocks)
+
+
+def _channel_table(channels: list[ChannelStats]) -> Table:
+    """Attempts, failures and latency per channel; with the lines used when a channel has a capacity."""
+    header = ["Channel", "Attempts", "Failures", "Dropped", "Mean latency"]
+    rows = [[cell(c.channel), cell(c.attempts), cell(c.failures), cell(c.drops), cell(minutes(c.mean_latency))]
+            for c in channels]
+    if any(c.capacity is not None for c in channels):
+        header += ["Peak lines in use", "Waited for a line", "Longest line wait", "Busy", "Failures under load"]
+        for row, c in zip(rows, channels, strict=True):
+            row += ([cell(f"{c.peak_occupancy or 0} of {c.capacity}"), cell(c.waited),
+                     cell(minutes(c.longest_line_wait)), cell(c.busy), cell(c.failures_under_load)]
+                    if c.capacity is not None else [cell("no limit"), *(cell("") for _ in range(4))])
+    return Table(header=header, numeric=[False, *([True] * (len(header) - 1))], rows=rows)
 
 
 def load_section(report: Report) -> Section:

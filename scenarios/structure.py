@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
@@ -120,7 +120,7 @@ class Actor(Model):
 
 
 class Channel(Model):
-    """How a handoff travels: latency, chance of getting through, retries, fallback."""
+    """How a handoff travels: latency, chance of getting through, retries, fallback, and how many lines."""
 
     name: str = ""
     basis: list[str] = Field(default=[])
@@ -130,6 +130,28 @@ class Channel(Model):
     fallback: Name | None = None
     owner: str = ""
     """The organisation that runs the channel (responsible for its plan items)."""
+    capacity: int | None = Field(default=None, ge=1)
+    """Attempts the channel carries at once (its lines); None: any number."""
+    reliability_at_capacity: float | None = Field(default=None, ge=0.0, le=1.0)
+    """The chance of getting through on the last free line (``reliability`` is on an idle channel)."""
+    when_full: Literal["wait", "fail"] | None = None
+    """What an attempt that finds every line in use does: waits for one (the default) or fails at once."""
+
+    @model_validator(mode="after")
+    def _lines(self) -> Channel:
+        if self.capacity is None:
+            given = [k for k in ("reliability_at_capacity", "when_full") if getattr(self, k) is not None]
+            if given:
+                raise ValueError(f"'{given[0]}' goes with 'capacity' (how many attempts the channel carries at once)")
+            return self
+        if self.reliability_at_capacity is not None:
+            if self.capacity < 2:
+                raise ValueError("'reliability_at_capacity' needs a 'capacity' of at least 2 "
+                                 "(with one line every attempt finds the channel idle)")
+            if self.reliability_at_capacity > self.reliability:
+                raise ValueError(f"'reliability_at_capacity' ({self.reliability_at_capacity:g}) is above "
+                                 f"'reliability' ({self.reliability:g}); a channel does not get better as it fills")
+        return self
 
 
 class Option(Model):

@@ -39,7 +39,7 @@ from ballotdrill.scoring.advice import (
     step_cause,
     step_lever,
 )
-from ballotdrill.scoring.model import Frozen, Handoff, IncidentTimes, Scores, StepResult
+from ballotdrill.scoring.model import ChannelStats, Frozen, Handoff, IncidentTimes, Scores, StepResult
 from ballotdrill.scoring.plan import PlanItem, element_of, plan_of, responsible
 from ballotdrill.scoring.ranking import OBJECTIVE_POINTS, Ranked, delay_spans, objective_delay, priority_of, weigh
 from ballotdrill.scoring.text import clock, minutes, percent
@@ -221,7 +221,7 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
             improve(channel.failures + 10 * channel.drops,
                     title=f"Handoffs failed on {channel.channel}" + (" (dropped)" if channel.drops else ""),
                     detail=f"{channel.failures} of {channel.attempts} attempt(s) on {channel.channel} failed; "
-                    f"{channel.drops} handoff(s) dropped with no fallback left.",
+                    f"{channel.drops} handoff(s) dropped with no fallback left.{_lines_text(channel)}",
                     root_cause=f"failed channel {channel.channel}", cause="drop" if channel.drops else "channel",
                     actor=owner, capability="Operational communications", priority=1 if channel.drops else 3,
                     lever=channel_lever(channel.channel), element=element_of("channel"),
@@ -366,3 +366,15 @@ def _key(scores: Scores, plan: list[PlanItem]) -> KeyFindings:
                    else "Nothing to fix: no area for improvement was found."),
         ratings=ratings, evidence=evidence,
     )
+
+
+def _lines_text(channel: ChannelStats) -> str:
+    """What a channel with a capacity adds to its finding: how full it got and what that did."""
+    if channel.capacity is None:
+        return ""
+    text = f" At its peak {channel.peak_occupancy or 0} of its {channel.capacity} line(s) were in use"
+    if channel.busy:
+        text += f"; {channel.busy} attempt(s) found every line busy"
+    if channel.waited:
+        text += f"; {channel.waited} waited for a line (up to {minutes(channel.longest_line_wait)})"
+    return text + f"; {channel.failures_under_load} failure(s) came with more than half its lines in use."

@@ -19,7 +19,7 @@ latest attempt has travelled longer than its channel's usual latency, the 90th p
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from statistics import fmean
 from typing import Any
@@ -28,6 +28,7 @@ from ballotdrill.journal import (
     DecisionMade,
     Event,
     HandoffFailed,
+    HandoffLine,
     HandoffReceived,
     HandoffSent,
     Kind,
@@ -144,6 +145,7 @@ class HandoffCollector:
         self.failures: dict[str, int] = defaultdict(int)
         self.drops: dict[str, int] = defaultdict(int)
         self.failure_rows: dict[str, list[int]] = defaultdict(list)
+        self.lines = _LinesUsed()
 
     def handlers(self) -> Handlers:
         return {Kind.PROCEDURE_STARTED: self._procedure, Kind.STEP_STARTED: self._step_started,
@@ -166,6 +168,7 @@ class HandoffCollector:
     def _sent(self, event: Event) -> None:
         sent = event.fields(HandoffSent)
         self.attempts[str(sent.channel or DIRECT)] += 1
+        self.lines.sent(event, str(sent.channel or DIRECT))
         key = (event.incident or "", str(sent.procedure or ""), event.step or "", str(sent.to or ""))
         item = self.open.get(key)
         if item is None:
@@ -186,6 +189,7 @@ class HandoffCollector:
         channel = str(failed.channel or DIRECT)
         self.failures[channel] += 1
         self.failure_rows[channel].append(event.seq)
+        self.lines.failed(event, channel)
         if failed.next is None:
             self.drops[channel] += 1
         key = (event.incident or "", str(failed.procedure or ""), event.step or "", str(failed.to or ""))
@@ -200,6 +204,7 @@ class HandoffCollector:
 
     def _received(self, event: Event) -> None:
         received = event.fields(HandoffReceived)
+        self.lines.waited(event, str(received.channel or DIRECT))
         incident = event.incident or ""
         item = self.open.pop((incident, str(received.procedure or ""), event.step or "", event.actor or ""), None)
         if item is None:
@@ -223,8 +228,8 @@ class HandoffCollector:
         """Every handoff, in the order of its first attempt; ``until`` measures those still in transit."""
         return [item.build(until, structure) for item in self.order]
 
-    def channel_stats(self, chains: Sequence[Handoff]) -> list[ChannelStats]:
-        """Attempts, failures, drops and mean latency per channel, sorted by name."""
+    def channel_stats(self, chains: Sequence[Handoff], structure: Structure | None = None) -> list[ChannelStats]:
+        """Attempts, failures, drops and mean latency per channel, sorted by name; lines used when it has a capacity."""
         latencies: dict[str, list[float]] = defaultdict(list)
         for chain in chains:
             if chain.latency is not None:
@@ -233,9 +238,57 @@ class HandoffCollector:
             ChannelStats(channel=name, attempts=self.attempts.get(name, 0), failures=self.failures.get(name, 0),
                          drops=self.drops.get(name, 0),
                          mean_latency=r3n(fmean(latencies[name]) if latencies[name] else None),
-                         evidence=list(self.failure_rows.get(name, [])))
+                         evidence=list(self.failure_rows.get(name, [])), **self.lines.stats(name, structure))
             for name in sorted(set(self.attempts) | set(self.failures))
         ]
+
+
+class _LinesUsed:
+    """What the ``occupancy``, ``waiting``, ``busy`` and ``line_wait`` fields say of each channel's lines.
+
+    Memory is bounded by the open handoffs and the channels' capacities, as the streaming scorer needs.
+    """
+
+    def __init__(self) -> None:
+        self.peak: dict[str, int] = {}
+        self.last: dict[tuple[str | None, str | None, str], int] = {}
+        """The occupancy of each handoff's latest attempt, by (incident, step, channel); dropped when it ends."""
+        self.waited_n: dict[str, int] = defaultdict(int)
+        self.longest: dict[str, float] = {}
+        self.busy: dict[str, int] = defaultdict(int)
+        self.failed_at: dict[str, Counter[int]] = defaultdict(Counter)
+        """How many attempts failed at each occupancy, per channel."""
+
+    def sent(self, event: Event, channel: str) -> None:
+        occupancy = event.fields(HandoffLine).occupancy
+        if occupancy is not None:
+            self.peak[channel] = max(self.peak.get(channel, 0), int(occupancy))
+            self.last[(event.incident, event.step, channel)] = int(occupancy)
+
+    def waited(self, event: Event, channel: str) -> None:
+        self.last.pop((event.incident, event.step, channel), None)
+        wait = event.fields(HandoffLine).line_wait
+        if wait:
+            self.waited_n[channel] += 1
+            self.longest[channel] = max(self.longest.get(channel, 0.0), float(wait))
+
+    def failed(self, event: Event, channel: str) -> None:
+        occupancy = self.last.get((event.incident, event.step, channel))
+        self.waited(event, channel)
+        if event.fields(HandoffLine).busy:
+            self.busy[channel] += 1
+        if occupancy is not None:
+            self.failed_at[channel][occupancy] += 1
+
+    def stats(self, channel: str, structure: Structure | None) -> dict[str, Any]:
+        spec = structure.channels.get(channel) if structure is not None else None
+        capacity = spec.capacity if spec is not None else None
+        if channel not in self.peak and capacity is None:
+            return {}
+        loaded = sum(n for k, n in self.failed_at[channel].items() if k > capacity / 2) if capacity else 0
+        return {"capacity": capacity, "peak_occupancy": self.peak.get(channel), "waited": self.waited_n[channel],
+                "longest_line_wait": r3n(self.longest.get(channel)), "busy": self.busy[channel],
+                "failures_under_load": loaded}
 
 
 def handoffs(events: Iterable[Event], structure: Structure | None = None,
@@ -250,11 +303,12 @@ def handoffs(events: Iterable[Event], structure: Structure | None = None,
     return collector.results(structure, until)
 
 
-def channel_stats(events: Iterable[Event], chains: Sequence[Handoff]) -> list[ChannelStats]:
-    """Attempts, failures, drops and mean latency per channel, sorted by name."""
+def channel_stats(events: Iterable[Event], chains: Sequence[Handoff],
+                  structure: Structure | None = None) -> list[ChannelStats]:
+    """Attempts, failures, drops and mean latency per channel, sorted by name; lines used when it has a capacity."""
     collector = HandoffCollector()
     feed_all(collector, events)
-    return collector.channel_stats(chains)
+    return collector.channel_stats(chains, structure)
 
 
 def summary(chains: Sequence[Handoff]) -> HandoffSummary:

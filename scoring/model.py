@@ -118,6 +118,17 @@ class ChannelStats(Frozen):
     drops: int = 0
     mean_latency: float | None = None
     evidence: list[int] = []
+    capacity: int | None = None
+    """Attempts the channel carries at once (None: any number); the fields below count only with one."""
+    peak_occupancy: int | None = None
+    """The most lines in use at once."""
+    waited: int = 0
+    """Attempts that found every line in use and waited for one."""
+    longest_line_wait: float | None = None
+    busy: int = 0
+    """Attempts that found every line in use and failed at once."""
+    failures_under_load: int = 0
+    """Failed attempts made with more than half the lines in use (busy ones included)."""
 
 
 class HandoffSummary(Frozen):

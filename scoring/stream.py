@@ -112,6 +112,6 @@ class Scorer:
             scenario=scenario_name, seed=int(seed) if isinstance(seed, int) else None, start=r3(start),
             end=r3(end) if isinstance(end, (int, float)) else None, until=r3(until), incidents=incidents,
             steps=steps, handoffs=chains, handoff_summary=summary,
-            channels=self.handoffs.channel_stats(chains), load=load, harm=harms,
+            channels=self.handoffs.channel_stats(chains, doc.structure), load=load, harm=harms,
             objectives=objectives, totals=totals,
         ), cap)
