@@ -16,6 +16,7 @@ from ballotdrill.exercise.channels import Lines, open_lines
 from ballotdrill.exercise.decisions import Answer, DecisionProvider, DecisionRequest, DefaultDecisions
 from ballotdrill.exercise.desk import open_desks, staff_changes
 from ballotdrill.exercise.incidents import IncidentState, condition_before_start
+from ballotdrill.exercise.prevention import ActionLog, Taken
 from ballotdrill.exercise.streams import Streams
 from ballotdrill.exercise.waves import finite
 from ballotdrill.exercise.work import END_INDEX, Handoff, Plan, ProcedureRun, WorkItem, incident_data
@@ -67,6 +68,8 @@ class Exercise:
         self._incident_data: dict[str, dict[str, Any]] = {}
         self._triggered: dict[tuple[str, int, int, str | None], tuple[str, ...]] = {}
         self._delivered: set[str] = set()
+        self._actions = ActionLog()
+        """Actions taken so far, for the incidents they mitigate when they come."""
         self._started = False
         self._finished = False
 
@@ -204,19 +207,24 @@ class Exercise:
     def _start_incident(self, incident_id: str, spec: Incident, inject_id: str, inject: Inject) -> None:
         now = self.env.now
         polls = self.polls if spec.voting is None else (self.polls[0], self._closes[spec.voting])
-        state = IncidentState(incident_id, spec, inject_id, now, inject.every is not None, polls)
+        mitigations = self._actions.mitigations(spec, incident_id)
+        state = IncidentState(incident_id, spec, inject_id, now, inject.every is not None, polls,
+                              growth=mitigations.growth)
         self.incidents[incident_id] = state
         data = self._incident_data.get(inject_id)
         if data is None:
             data = self._incident_data[inject_id] = incident_data(spec, inject_id)
         self.journal.record(now, Kind.INCIDENT_STARTED, incident_id, None, None, data)
+        for applied in mitigations.applied:
+            self.journal.record(now, Kind.MITIGATED, incident_id, applied.taken.actor, None, applied.data())
         detection = inject.detected_by
         if spec.duration is not None or detection is not None:
             rng = self.streams.make(f"incident/{incident_id}")
             if spec.duration is not None:
-                self._at(now + spec.duration.sample(rng), lambda: self._ended(state))
+                self._at(now + spec.duration.sample(rng) * mitigations.duration, lambda: self._ended(state))
             if detection is not None:
-                self._at(now + detection.after.sample(rng), lambda: self._detect(state, detection.actor))
+                delay = detection.after.sample(rng) * mitigations.detection
+                self._at(now + delay, lambda: self._detect(state, detection.actor))
         if detection is None:
             self._detect(state, None)
         self._watch_reach(state)
@@ -557,6 +565,7 @@ class Exercise:
         Only for a detected incident: procedures never start before detection (docs/journal.md).
         """
         self.journal.record(self.env.now, Kind.ACTION_TAKEN, incident, actor, None, {"action": action, "by": by})
+        self._actions.add(action, Taken(self.env.now, actor, incident))
         state = self.incidents.get(incident) if incident is not None else None
         if state is None or state.resolved_at is not None or state.detected_at is None:
             return

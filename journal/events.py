@@ -38,6 +38,7 @@ class Kind(StrEnum):
     CONTAINED = "contained"
     EFFECT_FAILED = "effect_failed"
     WAVE_SLOWED = "wave_slowed"
+    MITIGATED = "mitigated"
     RESOLVED = "resolved"
     PROCEDURE_ENDED = "procedure_ended"
     ACTION_TAKEN = "action_taken"
@@ -276,6 +277,18 @@ class WaveSlowed(NamedTuple):
     """The doubling time until now; None: it had stopped growing."""
 
 
+class Mitigated(NamedTuple):
+    action: str
+    taken_at: float
+    """t when the action was taken (its earliest taking that counts)."""
+    duration: float | None = None
+    """The share of its duration the incident lasts (absent: unchanged)."""
+    detection: float | None = None
+    """The share of its detection delay."""
+    growth: float | None = None
+    """The share of its wave's growth rate."""
+
+
 class ActionTaken(NamedTuple):
     action: str
     by: str
@@ -335,7 +348,8 @@ RECORDS: dict[type[tuple[Any, ...]], Kind] = {
     HandoffReceived: Kind.HANDOFF_RECEIVED, HandoffFailed: Kind.HANDOFF_FAILED,
     DecisionRequested: Kind.DECISION_REQUESTED, DecisionMade: Kind.DECISION_MADE,
     InjectDelivered: Kind.INJECT_DELIVERED, Escalated: Kind.ESCALATED, Contained: Kind.CONTAINED,
-    EffectFailed: Kind.EFFECT_FAILED, WaveSlowed: Kind.WAVE_SLOWED, ProcedureEnded: Kind.PROCEDURE_ENDED,
+    EffectFailed: Kind.EFFECT_FAILED, WaveSlowed: Kind.WAVE_SLOWED, Mitigated: Kind.MITIGATED,
+    ProcedureEnded: Kind.PROCEDURE_ENDED,
     ActionTaken: Kind.ACTION_TAKEN,
     Paused: Kind.PAUSED, Resumed: Kind.RESUMED, RunEnded: Kind.RUN_ENDED, Note: Kind.NOTE,
     DiscussionAnswered: Kind.DISCUSSION_ANSWERED,

@@ -20,6 +20,7 @@ from ballotdrill.journal import (
     IncidentStarted,
     InjectDelivered,
     Kind,
+    Mitigated,
     ProcedureEnded,
     ProcedureStarted,
     RunEnded,
@@ -137,6 +138,11 @@ def _tell(incident: str, rows: list[Event], names: dict[str, str], start: float,
         elif e.kind == Kind.EFFECT_FAILED:
             chance = e.fields(EffectFailed).contain
             out.append(f"'{e.step}' did not contain it" + (f" (it had a {chance:.0%} chance)." if chance else "."))
+        elif e.kind == Kind.MITIGATED:
+            mitigated = e.fields(Mitigated)
+            taken = float(mitigated.taken_at or 0.0)
+            out.append(f"The action '{mitigated.action}' {who(e.actor)} took at {at(taken)}, before it began, "
+                       f"{mitigated_text(mitigated)}.")
         elif e.kind == Kind.WAVE_SLOWED:
             out.append(f"'{e.step}' {slowed_text(e.fields(WaveSlowed))} at {at(e.t)}.")
         elif e.kind == Kind.RESOLVED:
@@ -149,6 +155,16 @@ def _tell(incident: str, rows: list[Event], names: dict[str, str], start: float,
         at_end = Contained("", harm.get("reach"), harm.get("voter_minutes"), harm.get("station_minutes"))
         out.append(f"At the end of the run ({at(end.t)}) it was still open{_harm_clause(at_end)}.")
     return out
+
+
+def mitigated_text(mitigated: Mitigated) -> str:
+    """``cut its duration to 50 % and its detection delay to 25 %`` (or ``prevented it`` for a duration of 0)."""
+    if mitigated.duration == 0:
+        return "prevented it (it ended as it began)"
+    parts = [f"its {what} to {share:.0%}" for share, what in (
+        (mitigated.duration, "duration"), (mitigated.detection, "detection delay"), (mitigated.growth, "growth rate"))
+        if share is not None]
+    return "cut " + " and ".join(parts) if parts else "changed nothing"
 
 
 def slowed_text(slowed: WaveSlowed) -> str:

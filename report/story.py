@@ -19,11 +19,12 @@ from ballotdrill.journal import (
     IncidentStarted,
     InjectDelivered,
     Kind,
+    Mitigated,
     ProcedureEnded,
     WaveSlowed,
 )
 from ballotdrill.journal.events import EffectFailed
-from ballotdrill.report.narrative import incident_label, slowed_text
+from ballotdrill.report.narrative import incident_label, mitigated_text, slowed_text
 from ballotdrill.scoring.findings import QUEUE_P90
 from ballotdrill.scoring.model import Handoff, Harm, IncidentTimes, StepResult
 from ballotdrill.scoring.text import clock, minutes, number
@@ -108,6 +109,11 @@ def key_moments(inc: IncidentTimes, rows: Sequence[Event], steps: Sequence[StepR
             chance = e.fields(EffectFailed).contain
             told.say(e.t, f"At {told.at(e.t)} '{e.step}' by {told.who(e.actor)} did not contain it (its containment "
                      f"effect had a {chance:.0%} chance and failed).")
+        elif e.kind == Kind.MITIGATED:
+            mitigated = e.fields(Mitigated)
+            taken = float(mitigated.taken_at or 0.0)
+            told.say(e.t, f"It was mitigated by the action '{mitigated.action}' {told.who(e.actor)} took at "
+                     f"{told.at(taken)}, {minutes(e.t - taken)} before: it {mitigated_text(mitigated)}.")
         elif e.kind == Kind.WAVE_SLOWED:
             told.say(e.t, f"At {told.at(e.t)} '{e.step}' by {told.who(e.actor)} {slowed_text(e.fields(WaveSlowed))}.")
         elif e.kind == Kind.PROCEDURE_ENDED and (ended := e.fields(ProcedureEnded)).outcome == "dropped":

@@ -165,6 +165,7 @@ def _scenario(doc: ScenarioFile, sname: str, scenario: Scenario, actors: Iterabl
     seen_ids: dict[str, int] = {}
     window = f"{format_clock(scenario.start)}-{format_clock(scenario.end)}"
     yield from _hours(scenario, base)
+    all_actions = {a for actor in doc.structure.actors.values() for a in actor.actions}
     for n, (inject_id, inject) in enumerate(zip(scenario.inject_ids(), scenario.injects, strict=True)):
         ipath: Path = (*base, "injects", n)
         if inject_id in seen_ids:
@@ -190,6 +191,11 @@ def _scenario(doc: ScenarioFile, sname: str, scenario: Scenario, actors: Iterabl
             yield (*ipath, "message", "to"), _missing("actor", inject.message.to, actors, "the message")
         if inject.action is not None:
             yield from _action(inject.action, doc, incidents, (*ipath, "action"))
+        for k, mitigation in enumerate(inject.incident.mitigated_by if inject.incident is not None else []):
+            if mitigation.action not in all_actions:
+                yield ((*ipath, "incident", "mitigated_by", k, "action"),
+                       _missing("action", mitigation.action, all_actions, "the mitigation")
+                       + "; list it under the 'actions' of the actor who takes it")
         if inject.detected_by is not None and inject.detected_by.actor not in actors:
             yield (*ipath, "detected_by", "actor"), _missing("actor", inject.detected_by.actor, actors, "'detected_by'")
         if inject.when is not None:

@@ -34,6 +34,25 @@ class Reach(Model):
         return self
 
 
+class Mitigation(Model):
+    """How an action taken before an incident changes it when it comes: factors on its duration, detection, growth."""
+
+    action: Name
+    duration: float | None = Field(default=None, ge=0.0, le=1.0)
+    """Its duration is this share of what it would have been (0.5: a warned target recovers in half the time)."""
+    detection: float | None = Field(default=None, ge=0.0, le=1.0)
+    """Its detection delay is this share of what it would have been (0: noticed at once)."""
+    growth: float | None = Field(default=None, ge=0.0, le=1.0)
+    """Its wave grows at this share of its rate (0.5: doubling time twice as long; 0: no growth)."""
+
+    @model_validator(mode="after")
+    def _changes_something(self) -> Mitigation:
+        if self.duration is None and self.detection is None and self.growth is None:
+            raise ValueError(f"mitigation by '{self.action}' needs 'duration', 'detection' or 'growth' "
+                             "(a share, 0 to 1, of the incident's own)")
+        return self
+
+
 class Incident(Model):
     """Something that happens to the election and that the structure must handle."""
 
@@ -55,6 +74,19 @@ class Incident(Model):
     """The actor that owns what is attacked (runs the site, the network): does the steps written ``actor: owner``."""
     voting: VotingMode | None = None
     """The way of voting it disrupts: its harm stops when that mode's polls close (else when the last close)."""
+    mitigated_by: list[Mitigation] = Field(default=[])
+    """Preventive actions: taken before the incident starts, each changes it as it says."""
+
+    @model_validator(mode="after")
+    def _mitigations_fit(self) -> Incident:
+        for m in self.mitigated_by:
+            if m.duration is not None and self.duration is None:
+                raise ValueError(f"mitigation by '{m.action}' shortens the incident's 'duration', which it does not "
+                                 "have; give the incident a 'duration' or drop the mitigation's")
+            if m.growth is not None and self.reach is None:
+                raise ValueError(f"mitigation by '{m.action}' slows the incident's wave, which it does not have; "
+                                 "give the incident a 'reach' or drop the mitigation's 'growth'")
+        return self
 
 
 class RatePeriod(Period):
@@ -151,6 +183,10 @@ class Inject(Model):
                 f"profile periods {pair[0] + 1} and {pair[1] + 1} overlap; give each time of day one factor")
         if self.detected_by is not None and self.incident is None:
             raise ValueError("'detected_by' goes with an 'incident'")
+        early = [m.action for m in (self.incident.mitigated_by if self.incident else []) if m.detection is not None]
+        if early and self.detected_by is None:
+            raise ValueError(f"mitigation by '{early[0]}' speeds up detection, but the incident is detected at once "
+                             "(no 'detected_by'); give the inject a 'detected_by' or drop the mitigation's 'detection'")
         return self
 
     @property
