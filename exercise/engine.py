@@ -423,10 +423,9 @@ class Exercise:
         channel = handoff.channels[handoff.pos] if handoff.channels else None
         handoff.attempt += 1
         handoff.tries += 1
-        lines = self._lines.get(channel) if channel is not None else None
-        if lines is not None:
+        if self._lines and channel in self._lines:
             assert channel is not None
-            self._send_on_line(handoff, channel, lines)
+            self._send_on_line(handoff, channel, self._lines[channel])
             return
         self._row((self.env.now, _HANDOFF_SENT, run.incident.id, handoff.sender, step.id,
                    events.handoff_sent(attempt=handoff.attempt, channel=channel, procedure=run.name,
@@ -479,9 +478,11 @@ class Exercise:
         run = handoff.run
         step = run.plan.steps[handoff.index]
         channel = handoff.channels[handoff.pos] if handoff.channels else None
-        line_wait, handoff.line_wait = handoff.line_wait, 0.0
-        if channel in self._lines and not busy:
-            self._line_freed(channel)
+        line_wait = 0.0
+        if self._lines and channel in self._lines:
+            line_wait, handoff.line_wait = handoff.line_wait, 0.0
+            if not busy:
+                self._line_freed(channel)
         if handoff.delivered:
             now = self.env.now
             received = events.handoff_received(attempts=handoff.attempt, channel=channel, from_=handoff.sender,
