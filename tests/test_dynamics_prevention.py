@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from engine_helpers import ended, file_of, kinds, load, one, run
 from format_helpers import BASE, only_problem, replace_once
 
@@ -102,3 +103,16 @@ def test_mitigations_are_checked_where_they_are_written() -> None:
     assert "'duration' must be <= 1.0 (got 2)" in problem_of("{action: warn, duration: 2}")
     assert load(replace_once(base, "{id: X1, type: outage}",
                              "{id: X1, type: outage, duration: 1h, mitigated_by: [{action: warn, duration: 0.5}]}"))
+
+
+def test_with_and_without_the_warning_the_same_draws_are_scaled() -> None:
+    """Common random numbers: for each seed the warned outage lasts exactly half the unwarned one."""
+    spread = {"dist": "lognormal", "median": "1h", "p90": "3h"}
+    for seed in (1, 2, 3):
+        lasted = []
+        for at in ("09:00", "11:00"):                                  # before the 10:00 attack, then after it
+            inject = ddos({"action": "warn-targets", "duration": 0.5})
+            inject["incident"]["duration"] = spread
+            events = run(file_of(ACTORS, PROCS, [warn(at), inject], end="23:00"), seed=seed)
+            lasted.append(one(events, Kind.CONTAINED).t - (10 * 60 - START))
+        assert lasted[0] == pytest.approx(lasted[1] * 0.5, rel=1e-12)
