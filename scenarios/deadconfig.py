@@ -35,7 +35,26 @@ def warnings(doc: ScenarioFile) -> list[Dead]:
     scripted = {inj.action.name for sc in doc.scenarios.values() for inj in sc.injects if inj.action is not None}
     found = [Dead(path, message, True) for path, message in _procedures(doc, incidents)]
     found += [Dead(path, message, action in scripted) for path, message, action in _unheard_actions(doc)]
+    found += [Dead(path, message, False) for path, message in _unscripted_mitigations(doc)]
     return list(dict.fromkeys(found))
+
+
+def _mitigating(doc: ScenarioFile) -> set[str]:
+    """Actions some incident of the file is mitigated by."""
+    return {m.action for sc in doc.scenarios.values() for inj in sc.injects if inj.incident is not None
+            for m in inj.incident.mitigated_by}
+
+
+def _unscripted_mitigations(doc: ScenarioFile) -> Iterator[Finding]:
+    """Mitigations whose action no inject of their scenario takes: only a live player's action can apply them."""
+    for sname, scenario in doc.scenarios.items():
+        taken = {inj.action.name for inj in scenario.injects if inj.action is not None}
+        for n, inj in enumerate(scenario.injects):
+            for k, m in enumerate(inj.incident.mitigated_by if inj.incident is not None else []):
+                if m.action not in taken:
+                    yield (("scenarios", sname, "injects", n, "incident", "mitigated_by", k, "action"),
+                           f"the incident is mitigated by action '{m.action}', which no inject of scenario "
+                           f"'{sname}' takes: only a live player taking it can apply the mitigation")
 
 
 def _procedures(doc: ScenarioFile, incidents: list[Incident]) -> Iterator[Finding]:
@@ -74,7 +93,8 @@ def _never_starts(proc: Procedure, incidents: list[Incident], top_level: int) ->
 
 
 def _unheard_actions(doc: ScenarioFile) -> Iterator[tuple[Path, str, str]]:
-    heard = sorted({p.trigger.action for p in doc.structure.procedures.values() if p.trigger.action is not None})
+    heard = sorted({p.trigger.action for p in doc.structure.procedures.values() if p.trigger.action is not None}
+                   | _mitigating(doc))
     for aname, actor in doc.structure.actors.items():
         for n, action in enumerate(actor.actions):
             if action not in heard:

@@ -10,6 +10,7 @@ from format_helpers import BASE, only_problem, replace_once
 
 from ballotdrill.exercise import Exercise
 from ballotdrill.journal import Contained, Journal, Kind, MemorySink, Mitigated, RunEnded
+from ballotdrill.scenarios.deadconfig import warnings
 
 START = 6 * 60.0
 ACTORS = {"nccn": {"staff": 1, "actions": ["warn-targets", "prebunk"]}, "cert": {"staff": 1}}
@@ -116,3 +117,14 @@ def test_with_and_without_the_warning_the_same_draws_are_scaled() -> None:
             events = run(file_of(ACTORS, PROCS, [warn(at), inject], end="23:00"), seed=seed)
             lasted.append(one(events, Kind.CONTAINED).t - (10 * 60 - START))
         assert lasted[0] == pytest.approx(lasted[1] * 0.5, rel=1e-12)
+
+
+def test_a_mitigating_action_is_not_dead_but_an_unscripted_one_is_live_only() -> None:
+    mitigation = {"action": "warn-targets", "duration": 0.5}
+    scripted = warnings(load(file_of(ACTORS, PROCS, [warn("09:00"), ddos(mitigation)])))
+    assert [w.message for w in scripted if "warn-targets" in w.message] == []
+    live_only = warnings(load(file_of(ACTORS, PROCS, [ddos(mitigation)])))
+    found = [w for w in live_only if "warn-targets" in w.message]
+    assert len(found) == 1 and not found[0].batch
+    assert found[0].path == ("scenarios", "s", "injects", 0, "incident", "mitigated_by", 0, "action")
+    assert "only a live player taking it can apply the mitigation" in found[0].message
