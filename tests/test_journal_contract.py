@@ -43,11 +43,9 @@ def test_fields_reads_a_record_by_attribute_and_refuses_another_kinds_record() -
     assert Event(0, 0.0, "step_completed", None, None, None, {"elapsed": 3}).fields(StepTargets) == StepTargets()
 
 
-def test_every_row_the_engine_writes_fits_its_kinds_record() -> None:
-    """Every data key the engine writes is a field of the kind's record, and every field without a default is there."""
+def _rows_fit_their_records(doc: scenarios.ScenarioFile, seen: set[str]) -> None:
+    """Every data key of every run of ``doc`` is a field of its kind's records; every required field is there."""
     readable = {kind: records_of(kind) for kind in Kind}
-    doc = scenarios.load_file(scenarios.library_path())
-    seen: set[str] = set()
     for name in doc.scenarios:
         result = run_exercise(doc, name, seed=3)
         assert result.memory is not None
@@ -60,7 +58,21 @@ def test_every_row_the_engine_writes_fits_its_kinds_record() -> None:
                         if name_ not in record._field_defaults}
             assert set(event.data) <= fields, (event.kind, set(event.data) - fields)
             assert required <= set(event.data), (event.kind, required - set(event.data))
+
+
+def test_every_row_the_engine_writes_fits_its_kinds_record() -> None:
+    """Every data key the engine writes is a field of the kind's record, and every field without a default is there."""
+    seen: set[str] = set()
+    _rows_fit_their_records(scenarios.load_file(scenarios.library_path()), seen)
     assert set(PACKED) <= seen
+
+
+def test_the_rows_of_the_documented_examples_fit_their_kinds_records() -> None:
+    """The examples exercise what the library does not: wave_slowed, mitigated, the lines of a saturated channel."""
+    seen: set[str] = set()
+    for path in sorted((ROOT / "docs" / "examples").glob("*.yaml")):
+        _rows_fit_their_records(scenarios.load_file(path), seen)
+    assert {Kind.WAVE_SLOWED, Kind.MITIGATED} <= seen
 
 
 def _like_a_kind(text: str) -> bool:
