@@ -332,11 +332,13 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
                                     "responsible": responsible(f.lever, f.actor, names, structure)})
                for f in sorted(weighed, key=rank)]
     plan = plan_of(ordered)
-    return Analysis(strengths=strengths, improvements=ordered, plan=plan, key=_key(scores, plan))
+    return Analysis(strengths=strengths, improvements=ordered, plan=plan, key=_key(scores, plan, ordered))
 
 
-def _key(scores: Scores, plan: list[PlanItem]) -> KeyFindings:
-    """Bottleneck actor (by p90 queue wait), worst channel (by failures), first thing to fix."""
+def _key(scores: Scores, plan: list[PlanItem], ordered: list[Finding]) -> KeyFindings:
+    """Bottleneck actor (by p90 queue wait), worst channel (by failures), first thing to fix.
+
+    When the bottleneck's queue is not the first fix, the bottleneck line says why (its weight)."""
     waited = [a for a in scores.load if a.wait_p90]
     bottleneck = max(waited, key=lambda a: (a.wait_p90 or 0.0, a.wait_mean or 0.0, a.actor), default=None)
     failing = [c for c in scores.channels if c.failures]
@@ -353,6 +355,13 @@ def _key(scores: Scores, plan: list[PlanItem]) -> KeyFindings:
         b_text = (f"{bottleneck.name} was the bottleneck: 90th-percentile queue wait "
                   f"{minutes(bottleneck.wait_p90)} (max {minutes(bottleneck.wait_max)}, longest queue "
                   f"{bottleneck.longest_queue}, utilisation {percent(bottleneck.utilisation)}).")
+        lead = ordered[0] if ordered else None
+        queue = next((f for f in ordered if f.lever == f"actor:{bottleneck.actor}" and not f.weighed_with), None)
+        if lead is not None and queue is not None and lead.lever != queue.lever and queue.weight < lead.weight:
+            explains = f"it explains {', '.join(queue.explains)}" if queue.explains else \
+                "it explains no objective rated S, M or U"
+            b_text += (f" It is not the first fix: its queue weighs {queue.weight:g} against {lead.weight:g} "
+                       f"({explains} and {percent(queue.harm_share)} of the harm).")
     if worst is None:
         w_text = "No handoff failed on any channel."
     else:
