@@ -95,6 +95,14 @@ def render_json(report: Report) -> str:
     """``scores.json``: the report's data (sorted keys, stable); the laid-out sections are left out.
 
     Background arrivals are listed bounded (up to a cap per inject and the worst cases), every one
-    counted in ``scores.background``'s aggregates.
+    counted in ``scores.background``'s aggregates; incident labels and headings of those listed.
     """
-    return dumps(report.model_copy(update={"scores": bounded(report.scores)}).model_dump(mode="json"))
+    scores = bounded(report.scores)
+    if not scores.background.capped:
+        return dumps(report.model_copy(update={"scores": scores}).model_dump(mode="json"))
+    listed = {i.incident for i in scores.incidents}
+    return dumps(report.model_copy(update={
+        "scores": scores,
+        "incident_labels": {k: v for k, v in report.incident_labels.items() if k in listed},
+        "incident_headings": {k: v for k, v in report.incident_headings.items() if k in listed},
+    }).model_dump(mode="json"))

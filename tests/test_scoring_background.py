@@ -79,6 +79,8 @@ def test_the_report_counts_every_arrival_and_says_the_list_is_bounded() -> None:
     data = json.loads(render_json(report))
     assert data["scores"]["background"]["arrivals"] == group.count
     assert len(data["scores"]["incidents"]) == data["scores"]["background"]["listed"] + 1
+    assert set(data["incident_labels"]) == set(data["incident_headings"]) == {
+        i["incident"] for i in data["scores"]["incidents"]}
     assert data["scores"]["totals"]["incidents"] == group.count + 1
 
 
