@@ -12,9 +12,10 @@ from typing import Any, cast
 import simpy
 
 from ballotdrill.exercise.arrivals import Arrivals, RateProfile
-from ballotdrill.exercise.channels import Lines, open_lines
+from ballotdrill.exercise.channels import open_lines
 from ballotdrill.exercise.decisions import Answer, DecisionProvider, DecisionRequest, DefaultDecisions
 from ballotdrill.exercise.desk import open_desks, staff_changes
+from ballotdrill.exercise.handoffs import HandoffPath
 from ballotdrill.exercise.incidents import IncidentState, condition_before_start
 from ballotdrill.exercise.prevention import ActionLog, Taken
 from ballotdrill.exercise.streams import Streams
@@ -27,11 +28,9 @@ from ballotdrill.scenarios.types import LEVELS
 # The hot rows are appended directly, so they carry the kind's plain value (a ``marshal`` frame takes no enum).
 _STEP_STARTED = Kind.STEP_STARTED.value
 _STEP_COMPLETED = Kind.STEP_COMPLETED.value
-_HANDOFF_SENT = Kind.HANDOFF_SENT.value
-_HANDOFF_RECEIVED = Kind.HANDOFF_RECEIVED.value
 
 
-class Exercise:
+class Exercise(HandoffPath):
     """One run of one scenario: build it, ``run(until)`` (as often as needed), then ``finish()``."""
 
     def __init__(self, doc: ScenarioFile, scenario: str, journal: Journal, *, seed: int = 0,
@@ -414,100 +413,6 @@ class Exercise:
         if state.open_runs == 0 and state.contained_at is None and not state.stoppable and outcome == "completed":
             self._contain(state, None, "completed")
         self._maybe_resolve(state)
-
-    # -- handoffs --------------------------------------------------------------------------------
-
-    def _send(self, handoff: Handoff) -> None:
-        run = handoff.run
-        step = run.plan.steps[handoff.index]
-        channel = handoff.channels[handoff.pos] if handoff.channels else None
-        handoff.attempt += 1
-        handoff.tries += 1
-        if self._lines and channel in self._lines:
-            assert channel is not None
-            self._send_on_line(handoff, channel, self._lines[channel])
-            return
-        self._row((self.env.now, _HANDOFF_SENT, run.incident.id, handoff.sender, step.id,
-                   events.handoff_sent(attempt=handoff.attempt, channel=channel, procedure=run.name,
-                                                     to=run.actors[handoff.index])))
-        self.in_transit += 1
-        if channel is None:
-            self._arrived(handoff)
-            return
-        self._travel(handoff, channel, self.structure.channels[channel].reliability)
-
-    def _travel(self, handoff: Handoff, channel: str, reliability: float) -> None:
-        """An attempt on its way: a latency draw, then whether it gets through."""
-        rng = self._channel_streams[channel]
-        latency = self.structure.channels[channel].latency.sample(rng)
-        handoff.delivered = reliability >= 1.0 or rng.random() < reliability
-        handoff.wake(self.env, latency, self._arrived)
-
-    def _send_on_line(self, handoff: Handoff, channel: str, lines: Lines) -> None:
-        """An attempt on a channel with a capacity: it takes a line, waits for one, or finds the channel busy."""
-        run = handoff.run
-        step = run.plan.steps[handoff.index]
-        occupancy = lines.seize()
-        line = {"occupancy": lines.capacity if occupancy is None else occupancy}
-        if occupancy is None:
-            line.update({"busy": True} if lines.fails_when_full else {"waiting": len(lines.waiting) + 1})
-        self.journal.record(self.env.now, Kind.HANDOFF_SENT, run.incident.id, handoff.sender, step.id, {
-            "attempt": handoff.attempt, "channel": channel, "procedure": run.name, "to": run.actors[handoff.index],
-            **line})
-        self.in_transit += 1
-        if occupancy is not None:
-            self._travel(handoff, channel, lines.reliability(occupancy))
-        elif lines.fails_when_full:
-            handoff.delivered = False
-            self._arrived(handoff, busy=True)
-        else:
-            handoff.line_wait = self.env.now
-            lines.waiting.append(handoff)
-
-    def _line_freed(self, channel: str) -> None:
-        """An attempt on ``channel`` is over: its line goes to the next attempt waiting, if any."""
-        lines = self._lines[channel]
-        waiting = lines.release()
-        if waiting is not None:
-            waiting.line_wait = self.env.now - waiting.line_wait
-            self._travel(waiting, channel, lines.reliability(lines.capacity))
-
-    def _arrived(self, handoff: Handoff, busy: bool = False) -> None:
-        self.journal.flush_if_full()
-        self.in_transit -= 1
-        run = handoff.run
-        step = run.plan.steps[handoff.index]
-        channel = handoff.channels[handoff.pos] if handoff.channels else None
-        line_wait = 0.0
-        if self._lines and channel in self._lines:
-            line_wait, handoff.line_wait = handoff.line_wait, 0.0
-            if not busy:
-                self._line_freed(channel)
-        if handoff.delivered:
-            now = self.env.now
-            received = events.handoff_received(attempts=handoff.attempt, channel=channel, from_=handoff.sender,
-                                               latency=now - handoff.sent_at, procedure=run.name)
-            self._row((now, _HANDOFF_RECEIVED, run.incident.id, run.actors[handoff.index], step.id,
-                       received if not line_wait else
-                       {**events.unpack(Kind.HANDOFF_RECEIVED, received), "line_wait": line_wait}))
-            self._enqueue(run, handoff.index)
-            return
-        assert channel is not None
-        if handoff.tries > self.structure.channels[channel].retries:
-            handoff.pos += 1
-            handoff.tries = 0
-        nxt = handoff.channels[handoff.pos] if handoff.pos < len(handoff.channels) else None
-        failed = {"procedure": run.name, "to": run.actors[handoff.index], "channel": channel,
-                  "attempt": handoff.attempt, "next": nxt}
-        if busy:
-            failed["busy"] = True
-        elif line_wait:
-            failed["line_wait"] = line_wait
-        self.journal.record(self.env.now, Kind.HANDOFF_FAILED, run.incident.id, handoff.sender, step.id, failed)
-        if nxt is None:
-            self._end_run(run, "dropped")
-        else:
-            self._send(handoff)
 
     # -- decisions -------------------------------------------------------------------------------
 
