@@ -27,7 +27,7 @@ class Verdict(NamedTuple):
     rows: int
     """Rows found in the journal."""
     detail: str
-    """For ``changed``: what differs."""
+    """For ``changed``: what differs; for ``unfinished``, why it holds nothing when it was never set up."""
 
 
 def _digest(db: sqlite3.Connection, meta: dict[str, str], keys: list[str]) -> tuple[int, str]:
@@ -67,6 +67,9 @@ def settle(path: Path) -> None:
 def verify(path: Path) -> Verdict:
     """Check the journal at ``path`` against its seal (read-only)."""
     with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not {"meta", "events"} <= tables:  # stopped between creating the file and its first commit
+            return Verdict("unfinished", 0, "it was stopped before its journal was set up")
         meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
         raw = meta.get(SEAL_KEY)
         if raw is None:

@@ -182,6 +182,24 @@ def test_a_hand_edited_run_forced_is_one_line_never_a_traceback(
     assert expected in lines[0]
 
 
+
+@pytest.mark.parametrize("setup", ["empty file", "no tables yet"])
+def test_a_run_killed_before_its_journal_was_set_up_has_nothing_to_report(
+        setup: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A kill between creating journal.sqlite and its first commit leaves a file without tables."""
+    journal = tmp_path / "r" / "journal.sqlite"
+    journal.parent.mkdir()
+    journal.touch()
+    if setup == "no tables yet":
+        with sqlite3.connect(journal) as db:
+            db.execute("PRAGMA journal_mode=WAL")
+    assert verify(journal) == (("unfinished", 0, "it was stopped before its journal was set up"))
+    for args in (("report", "r"), ("report", "r", "--force"), ("export", "r", "--jsonl", "r.jsonl", "--force")):
+        result = in_process(args, tmp_path, monkeypatch, capsys)
+        assert one_line(result) == ("r: the run did not finish: it was stopped before its journal was set up, "
+                                    "so there is nothing to report; run it again"), args
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r"]  # nothing written
+
 # -- never overwrite what is not ours, never follow a link, never write over the input ---------------------------
 
 def test_report_rewrites_its_own_files_but_not_the_users(work: Path, monkeypatch: pytest.MonkeyPatch,
