@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 import time
 from collections.abc import Iterable, Sequence
@@ -16,6 +17,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ballotdrill import application, scenarios
+from ballotdrill.journal.interrupts import interrupts_held
 from ballotdrill.scenarios.safetext import json_output, terminal_text
 from ballotdrill.scenarios.timefmt import format_clock, format_duration
 
@@ -286,9 +288,10 @@ def run(
             source=str(file) if file else "built-in library", overrides=overrides or [],
             progress=lambda done, total: progress.update(task, completed=done / total))
     scores = result.report.scores
-    if json_out:
-        _emit_json({**run_summary(scores), "out": str(folder), "events": result.events})
-    _print_summary(scores, folder, result.events)
+    with interrupts_held(deliver=False):  # the run is complete: its summary is printed whole
+        if json_out:
+            _emit_json({**run_summary(scores), "out": str(folder), "events": result.events})
+        _print_summary(scores, folder, result.events)
 
 
 def _print_summary(scores: Scores, folder: Path, events: int) -> None:
@@ -617,6 +620,8 @@ def main() -> None:
     """Entry point: user errors (bad files, flags, names) become one line on stderr and exit status 2."""
     try:
         status = app(args=_with_defaults(sys.argv[1:]), standalone_mode=False, prog_name="ballotdrill")
+        if status == EXIT_INTERRUPTED:  # typer turns a KeyboardInterrupt out of a command into this status
+            _say("interrupted")
     except application.RunInterrupted as exc:
         _say(str(exc))
         status = EXIT_INTERRUPTED
@@ -641,6 +646,7 @@ def main() -> None:
             status = EXIT_INTERRUPTED
         else:
             raise
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the command has ended: a late Ctrl-C cannot cut its exit
     sys.exit(status if isinstance(status, int) else 0)
 
 

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TypeVar
 
+from ballotdrill.journal.interrupts import interrupts_held
 from ballotdrill.scenarios.errors import BallotdrillError, CannotWrite
 
 LOCK_FILE = ".ballotdrill.lock"
@@ -124,22 +125,24 @@ def write_output(path: Path, fill: Callable[[Path], T], *, folder: Path | None =
             raise FolderError(f"{path} was not written by ballotdrill (or was changed since); move it away, "
                               "or write elsewhere")
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        result = fill(temp)
-        with open(temp, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.replace(temp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise CannotWrite(f"{path}: cannot write ({exc.strerror or exc}); nothing was changed") from None
-    except BaseException:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise
-    if inside:
-        assert folder is not None
-        _record(folder, path)
+    with contextlib.ExitStack() as finishing:
+        try:
+            result = fill(temp)
+            with open(temp, "rb+") as handle:
+                os.fsync(handle.fileno())
+            finishing.enter_context(interrupts_held())  # from here a Ctrl-C waits: renamed and recorded together
+            os.replace(temp, path)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+            raise CannotWrite(f"{path}: cannot write ({exc.strerror or exc}); nothing was changed") from None
+        except BaseException:  # interrupted while filling: the temporary file goes, the old file stays
+            with contextlib.suppress(OSError):
+                temp.unlink()
+            raise
+        if inside:
+            assert folder is not None
+            _record(folder, path)
     return result
 
 

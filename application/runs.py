@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import html
-import itertools
 import json
 import math
 import sqlite3
@@ -23,7 +22,7 @@ from ballotdrill.application.folder import locked, refuse_if_busy, require_empty
 from ballotdrill.application.risks import with_risks
 from ballotdrill.exercise.errors import RunError
 from ballotdrill.journal import JOURNAL_FILE, Event, Kind, RunStarted, read_events, read_meta
-from ballotdrill.journal.seal import settle, verify
+from ballotdrill.journal.seal import SEAL_KEY, settle, verify
 from ballotdrill.scenarios import crossref
 from ballotdrill.scenarios.errors import BallotdrillError, CannotWrite
 from ballotdrill.scenarios.safetext import markdown_text
@@ -85,7 +84,8 @@ def open_run(run_dir: Path) -> RunFiles:
             raise RunFolderError(f"{run_dir}: the journal's meta has no 'document' (the scenario file); {hint}")
         doc = ScenarioFile.model_validate(json.loads(meta["document"]))
         # The scenario's name: the meta's, else the run_started row's (the journal's first).
-        first = next(itertools.islice(read_events(journal), 1), None)
+        with contextlib.closing(read_events(journal)) as events:  # closed here, not when collected
+            first = next(events, None)
         started = first.fields(RunStarted).scenario if first is not None and first.kind == Kind.RUN_STARTED else None
     except ValidationError as exc:
         error = exc.errors(include_url=False)[0]
@@ -357,24 +357,27 @@ def run_to_folder(doc: ScenarioFile, scenario: str, *, seed: int, folder: Path, 
     live = _LiveFeed(ReportFeed(doc, scenario))
     created = [p for p in (folder, *folder.parents) if not p.exists()]  # leaf first
     try:
-        with locked(folder):
-            require_empty(folder)
-            try:
-                result = run_exercise(doc, scenario, seed=seed, until_clock=parse_until(until), out=folder,
-                                      decisions=decisions, source=source, progress=progress,
-                                      meta={"overrides": json.dumps(list(overrides))}, feed=live)
-            except KeyboardInterrupt:
-                raise RunInterrupted(f"interrupted: {kept(folder)}") from None
-            except (RunError, CannotWrite) as exc:
-                if (folder / JOURNAL_FILE).exists():
-                    raise type(exc)(f"{exc}; {kept(folder)}") from None
-                raise
-            # Scored as it played: the journal is not read back (``report`` rebuilds the same from it).
-            files = RunFiles(folder / JOURNAL_FILE, doc, scenario, read_meta(folder / JOURNAL_FILE))
-            if live.failed:  # a row the live feed could not take: the journal's rebuild says what is wrong
-                live.report = ReportFeed(doc, scenario)
-                stream_run(folder, files, live.report.feed)
-            report, _ = _write_reports(folder, live.report, files, tuple(REPORT_FILES), "")
+        try:
+            with locked(folder):
+                require_empty(folder)
+                try:
+                    result = run_exercise(doc, scenario, seed=seed, until_clock=parse_until(until), out=folder,
+                                          decisions=decisions, source=source, progress=progress,
+                                          meta={"overrides": json.dumps(list(overrides))}, feed=live)
+                except (RunError, CannotWrite) as exc:
+                    if (folder / JOURNAL_FILE).exists():
+                        raise type(exc)(f"{exc}; {kept(folder)}") from None
+                    raise
+                # Scored as it played: the journal is not read back (``report`` rebuilds the same from it).
+                files = RunFiles(folder / JOURNAL_FILE, doc, scenario, read_meta(folder / JOURNAL_FILE))
+                if live.failed:  # a row the live feed could not take: the journal's rebuild says what is wrong
+                    live.report = ReportFeed(doc, scenario)
+                    stream_run(folder, files, live.report.feed)
+                report, _ = _write_reports(folder, live.report, files, tuple(REPORT_FILES), "")
+        except KeyboardInterrupt:  # at any point: what the folder holds now, and what to do with it
+            if not (folder / JOURNAL_FILE).exists():
+                raise RunInterrupted("interrupted before the run began; nothing was written") from None
+            raise RunInterrupted(interrupted(folder)) from None
     except BaseException:
         if not (folder / JOURNAL_FILE).exists():  # refused before it began: leave nothing behind
             with contextlib.suppress(OSError):
@@ -398,6 +401,23 @@ class _LiveFeed:
             self.report.feed(event)
         except MALFORMED:
             self.failed = True
+
+
+def interrupted(folder: Path) -> str:
+    """The line for a run stopped by Ctrl-C: unfinished (stopped while it played), or played and sealed."""
+    try:
+        sealed = read_meta(folder / JOURNAL_FILE).get(SEAL_KEY)
+        rows = int(json.loads(sealed)["rows"]) if sealed is not None else None
+    except (sqlite3.Error, OSError, ValueError, TypeError, KeyError):
+        rows = None
+    if rows is None:
+        return f"interrupted: {kept(folder)}"
+    reports = [name for name in REPORT_FILES.values() if (folder / name).is_file()]
+    whole = f"interrupted after the run had played: {folder} holds the whole run, sealed ({rows:,} journal rows)"
+    if len(reports) == len(REPORT_FILES):
+        return f"{whole}, and its reports ({', '.join(reports)})"
+    written = f", and only {', '.join(reports)} of its reports" if reports else ", and no report yet"
+    return f"{whole}{written}; 'ballotdrill report {folder}' writes them"
 
 
 def kept(folder: Path) -> str:

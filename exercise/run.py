@@ -16,6 +16,7 @@ from ballotdrill.exercise.decisions import DecisionProvider, RecordedDecisions, 
 from ballotdrill.exercise.engine import Exercise
 from ballotdrill.exercise.errors import RunError
 from ballotdrill.journal import JOURNAL_FILE, Event, Journal, MemorySink, Row, Sink, SqliteSink, read_events, unpack
+from ballotdrill.journal.interrupts import interrupts_held
 from ballotdrill.journal.seal import seal
 from ballotdrill.journal.store import JournalError, RunawayError
 from ballotdrill.scenarios.errors import BallotdrillError, CannotWrite
@@ -134,18 +135,20 @@ def run_exercise(doc: ScenarioFile, scenario: str, *, seed: int = 0, until_clock
         failure = RunError(str(exc))
     except (JournalError, sqlite3.Error, OSError) as exc:
         failure = CannotWrite(_cannot_write(out, exc))
-    except BaseException:  # interrupted: keep what was recorded, unsealed
-        with contextlib.suppress(Exception):
+    except BaseException:  # interrupted: keep what was recorded, unsealed (a second Ctrl-C waits for that)
+        with interrupts_held(deliver=False), contextlib.suppress(Exception):
             journal.close()
         raise
-    try:
-        if failure is not None:
-            journal.rows.clear()  # the batch that failed is not retried
-        journal.close()
-        if out is not None and failure is None:
-            seal(out / JOURNAL_FILE)
-    except (JournalError, sqlite3.Error, OSError) as exc:
-        failure = failure or CannotWrite(_cannot_write(out, exc))
+    # The run has played: its journal is closed and sealed whole; a Ctrl-C meanwhile is delivered after.
+    with interrupts_held():
+        try:
+            if failure is not None:
+                journal.rows.clear()  # the batch that failed is not retried
+            journal.close()
+            if out is not None and failure is None:
+                seal(out / JOURNAL_FILE)
+        except (JournalError, sqlite3.Error, OSError) as exc:
+            failure = failure or CannotWrite(_cannot_write(out, exc))
     if failure is not None:
         raise failure
     return RunResult(scenario, seed, until, memory, out, journal.count)

@@ -13,7 +13,7 @@ import sqlite3
 import struct
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Generator
 from pathlib import Path
 from typing import Protocol
 
@@ -136,7 +136,13 @@ class SqliteSink:
     def close(self) -> None:
         """Finish the journal as one self-contained file (rollback mode: no -wal/-shm beside it)."""
         if self.child is not None:
-            self._check_writer()
+            child = self.child
+            try:
+                self._check_writer()
+            finally:  # the process object goes now, not later in a garbage collection the caller cannot place
+                self.child = None
+                if child.stderr is not None:
+                    child.stderr.close()
         elif self.db is not None:
             db, self.db = self.db, None
             try:
@@ -230,7 +236,7 @@ def read_meta(path: Path) -> dict[str, str]:
         return dict(db.execute("SELECT key, value FROM meta").fetchall())
 
 
-def read_events(path: Path) -> Iterator[Event]:
+def read_events(path: Path) -> Generator[Event, None, None]:
     """Events of a journal file in ``seq`` order: SQLite (``.sqlite``/``.db``) or JSON Lines."""
     if path.suffix in (".sqlite", ".db"):
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
