@@ -17,7 +17,6 @@ from rich.markup import escape
 from rich.table import Table
 
 from ballotdrill import application, scenarios
-from ballotdrill.journal.interrupts import interrupts_held
 from ballotdrill.scenarios.safetext import json_output, terminal_text
 from ballotdrill.scenarios.timefmt import format_clock, format_duration
 
@@ -278,6 +277,7 @@ def run(
     recorded = application.read_decisions(decisions)
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from ballotdrill.journal.interrupts import interrupts_held
     from ballotdrill.scoring.summary import run_summary
 
     with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err,
@@ -420,6 +420,8 @@ def sweep(
         TimeRemainingColumn,
     )
 
+    from ballotdrill.journal.interrupts import interrupts_held
+
     started = time.perf_counter()
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TimeRemainingColumn(), console=err, transient=True, disable=not err.is_terminal) as progress:
@@ -429,9 +431,10 @@ def sweep(
             variants=variants or [], out=out_dir, keep_journals=keep_journals, scheduler=scheduler,
             progress=lambda done, total: progress.update(task, completed=done, total=total))
     seconds = time.perf_counter() - started
-    if json_out:
-        sys.stdout.write(application.sweep_json(outcome.result))
-    _print_sweep(outcome, seconds)
+    with interrupts_held(deliver=False):  # the sweep is complete: its summary is printed whole
+        if json_out:
+            sys.stdout.write(application.sweep_json(outcome.result))
+        _print_sweep(outcome, seconds)
 
 
 def _print_sweep(outcome: application.SweepOutcome, seconds: float) -> None:

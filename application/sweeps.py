@@ -13,9 +13,10 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import NamedTuple
 
-from ballotdrill.application.runs import fresh_folder
+from ballotdrill.application.runs import RunInterrupted, fresh_folder
 from ballotdrill.exercise.run import run_meta
 from ballotdrill.journal import JOURNAL_FILE, SqliteSink
+from ballotdrill.journal.interrupts import interrupts_held
 from ballotdrill.journal.seal import seal
 from ballotdrill.scenarios import library_path
 from ballotdrill.scenarios.errors import BallotdrillError
@@ -110,33 +111,45 @@ def sweep_to_folder(file: Path | None, scenario: str | None, *, runs: int, seed:
     folder = out or new_sweep_dir(name, seed)
     pool: AbstractContextManager[tuple[Executor | None, int]] = (
         dask_pool(scheduler) if scheduler else local_pool(workers or default_workers()))
-    with pool as (executor, slots):  # a scheduler is reached before the folder is made
-        made = _prepare(folder)
-        try:
-            done = run_tasks(make_tasks(points, name, seeds, slots, keep_journals), executor, progress)
-        except ModuleNotFoundError as exc:
-            _discard(folder, made)
-            if scheduler is None:
-                raise
-            raise BallotdrillError(f"--scheduler {scheduler}: a Dask worker cannot import {exc.name!r}; install "
-                                   "ballotdrill (with its distributed extra) on every worker") from None
-        except BaseException:  # interrupted, or a run failed: leave no empty folder behind
-            _discard(folder, made)
-            raise
-    if keep_journals:
-        _write_journals(folder, points, name, source, done)
-    outcomes = [d.outcome for d in done]
-    result = aggregate(name, seed, seeds, overrides, axes, read, points, outcomes)
-    texts = {"sweep.json": render_json(result), "sweep.csv": render_csv(result),
-             "replications.csv": render_replications(result, outcomes), "sweep.html": render_html(result)}
+    made = False
+    try:
+        with pool as (executor, slots):  # a scheduler is reached before the folder is made
+            made = _prepare(folder)
+            try:
+                done = run_tasks(make_tasks(points, name, seeds, slots, keep_journals), executor, progress)
+            except ModuleNotFoundError as exc:
+                if scheduler is None:
+                    raise
+                raise BallotdrillError(f"--scheduler {scheduler}: a Dask worker cannot import {exc.name!r}; "
+                                       "install ballotdrill (with its distributed extra) on every worker") from None
+    except KeyboardInterrupt:
+        _discard(folder, made)
+        raise RunInterrupted("interrupted: the sweep stopped before its replications were done; "
+                             "nothing was written") from None
+    except BaseException:  # a run failed: leave no empty folder behind
+        _discard(folder, made)
+        raise
+    try:
+        if keep_journals:
+            _write_journals(folder, points, name, source, done)
+        outcomes = [d.outcome for d in done]
+        result = aggregate(name, seed, seeds, overrides, axes, read, points, outcomes)
+        texts = {"sweep.json": render_json(result), "sweep.csv": render_csv(result),
+                 "replications.csv": render_replications(result, outcomes), "sweep.html": render_html(result)}
+    except KeyboardInterrupt:
+        _discard(folder, made)
+        kept = f" ({folder / 'journals'} keeps the journals written so far)" if (folder / "journals").exists() else ""
+        raise RunInterrupted(f"interrupted: the sweep's replications had run but its summary was not written{kept}; "
+                             "run the sweep again") from None
     files = []
-    for filename, text in texts.items():
-        path = folder / filename
-        try:
-            path.write_text(text, encoding="utf-8", newline="\n")
-        except OSError as exc:
-            raise BallotdrillError(f"{path}: cannot write ({exc.strerror or exc})") from None
-        files.append(path)
+    with interrupts_held(deliver=False):  # the summary files are written as a set; the sweep is then complete
+        for filename, text in texts.items():
+            path = folder / filename
+            try:
+                path.write_text(text, encoding="utf-8", newline="\n")
+            except OSError as exc:
+                raise BallotdrillError(f"{path}: cannot write ({exc.strerror or exc})") from None
+            files.append(path)
     return SweepOutcome(folder, result, len(done), slots, files)
 
 
@@ -171,10 +184,11 @@ def _write_journals(folder: Path, points: Sequence[Point], scenario: str, source
         assert d.rows is not None
         run_dir = journal_folder(folder, point, o.replication, o.seed)
         try:
-            run_dir.mkdir(parents=True)
-            sink = SqliteSink(run_dir / JOURNAL_FILE, run_meta(point.doc, scenario, o.seed, source))
-            sink.write(0, d.rows)
-            sink.close()
-            seal(run_dir / JOURNAL_FILE)  # a finished run: report, compare and export accept it
+            with interrupts_held():  # each kept journal whole and sealed, or not begun
+                run_dir.mkdir(parents=True)
+                sink = SqliteSink(run_dir / JOURNAL_FILE, run_meta(point.doc, scenario, o.seed, source))
+                sink.write(0, d.rows)
+                sink.close()
+                seal(run_dir / JOURNAL_FILE)  # a finished run: report, compare and export accept it
         except OSError as exc:
             raise BallotdrillError(f"{run_dir}: cannot write the journal ({exc.strerror or exc})") from None

@@ -108,7 +108,13 @@ def run_exercise(doc: ScenarioFile, scenario: str, *, seed: int = 0, until_clock
     sink: Sink | None
     memory: MemorySink | None = None
     if out is not None:
-        sink = _open_folder(out, {**(meta or {}), **run_meta(doc, scenario, seed, source, decisions)})
+        try:
+            with interrupts_held():  # the journal appears with its tables and meta whole
+                opened = _open_folder(out, {**(meta or {}), **run_meta(doc, scenario, seed, source, decisions)})
+        except KeyboardInterrupt:
+            opened.close()
+            raise
+        sink = opened
     elif keep or feed is None:
         sink = memory = MemorySink()
     else:

@@ -50,3 +50,15 @@ def interrupts_held(*, deliver: bool = True) -> Iterator[Held]:
             previous(signal.SIGINT, None)
         elif previous == signal.SIG_DFL:
             signal.raise_signal(signal.SIGINT)
+
+
+@contextlib.contextmanager
+def interrupts_blocked() -> Iterator[None]:
+    """SIGINT blocked while the block runs: a process started in it inherits the blocked signal and never
+    receives a Ctrl-C (a terminal sends it to the whole group; the parent alone decides), and this process
+    gets one that arrived meanwhile as soon as the block ends."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)

@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import TextIO
 
 from ballotdrill.application import write_reports
+from ballotdrill.application.runs import RunInterrupted, interrupted
 from ballotdrill.journal import JOURNAL_FILE
+from ballotdrill.journal.interrupts import interrupts_held
 from ballotdrill.journal.seal import seal
 from ballotdrill.live.console import FacilitatorConsole, stdin_reader
 from ballotdrill.live.core import LiveCore
@@ -32,10 +34,16 @@ def play(core: LiveCore, folder: Path, *, dashboard: bool = False, out: TextIO =
         asyncio.run(_main(core, folder, dashboard, out, serve, say))
     except KeyboardInterrupt:
         if hasattr(core.store, "abandon"):
-            core.store.abandon()
-        raise
-    close_ended(core, folder)
-    _, written = write_reports(folder)
+            with interrupts_held(deliver=False):
+                core.store.abandon()
+        raise RunInterrupted(f"interrupted: {folder} keeps the exercise up to its last commit; "
+                             f"'ballotdrill resume {folder}' carries it on") from None
+    try:
+        with interrupts_held():  # closed and sealed whole; a Ctrl-C meanwhile stops before the reports
+            close_ended(core, folder)
+        _, written = write_reports(folder)
+    except KeyboardInterrupt:
+        raise RunInterrupted(interrupted(folder)) from None
     return written
 
 

@@ -11,8 +11,10 @@ import multiprocessing
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
+from multiprocessing import forkserver, resource_tracker
 from typing import Any
 
+from ballotdrill.journal.interrupts import interrupts_blocked
 from ballotdrill.scenarios.errors import BallotdrillError
 from ballotdrill.sweep.plan import Point
 from ballotdrill.sweep.worker import Done, Task, run_task
@@ -77,8 +79,16 @@ def local_pool(workers: int) -> Iterator[tuple[Executor | None, int]]:
         return
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["ballotdrill.sweep.worker"])
+    resource_tracker.ensure_running()  # first: it unblocks SIGINT once it has started
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
     try:
+        # A terminal's Ctrl-C reaches the whole process group. The fork server and the workers forked from it
+        # inherit a blocked SIGINT, so only this process stops the sweep; and a Ctrl-C while they start waits
+        # until every worker is up, so none is left starting after this process has gone.
+        with interrupts_blocked():
+            forkserver.ensure_running()
+            for started in [pool.submit(int) for _ in range(workers)]:
+                started.result()
         yield pool, workers
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

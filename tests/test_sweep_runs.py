@@ -11,6 +11,7 @@ import pytest
 from sweep_helpers import EXAMPLE, VARIANT, sweep
 
 from ballotdrill import application
+from ballotdrill.application import RunInterrupted
 from ballotdrill.journal import JOURNAL_FILE, read_events
 from ballotdrill.scenarios import BallotdrillError
 
@@ -123,11 +124,11 @@ def test_a_failed_sweep_leaves_no_empty_folder(tmp_path: Path, monkeypatch: pyte
         raise KeyboardInterrupt
 
     monkeypatch.setattr(sweeps, "run_tasks", interrupted)
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(RunInterrupted, match="nothing was written"):
         sweep(tmp_path, "stopped", runs=2)
     assert not (tmp_path / "stopped").exists()
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "notes.txt").write_text("kept", encoding="utf-8")
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(RunInterrupted, match="nothing was written"):
         sweep(tmp_path, "mine", runs=2)
     assert (tmp_path / "mine" / "notes.txt").read_text(encoding="utf-8") == "kept"  # a folder it did not make stays
