@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import signal
 import sys
 import time
 from collections.abc import Iterable, Sequence
@@ -649,7 +648,6 @@ def main() -> None:
             status = EXIT_INTERRUPTED
         else:
             raise
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the command has ended: a late Ctrl-C cannot cut its exit
     sys.exit(status if isinstance(status, int) else 0)
 
 

@@ -75,8 +75,11 @@ class Session:
     async def run(self) -> None:
         """Play until the end (the scenario's end, or an ``end`` input); refuse what is still queued then."""
         core = self.core
+        task = asyncio.current_task()
         try:
             while not core.ended:
+                if task is not None and task.cancelling():  # Ctrl-C: asyncio.wait_for (3.11) can swallow a cancel
+                    raise asyncio.CancelledError
                 core.advance(self.sim_time())
                 if core.ended:
                     break
