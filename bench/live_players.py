@@ -4,7 +4,8 @@ A synthetic structure of 50 desks, each played by its own client (its own token)
 machine: every desk gets a decision about every 3 simulated minutes and may take an action
 any time. Each client long-polls its view, answers its decisions and takes an action about
 once a second. The server is a real ``ballotdrill live --serve`` process; the clients are
-threads here, each keeping its connections open as a browser does. Reported: p50/p99 of the
+threads spread over a few processes (players sit at their own machines, so they should not
+queue for one interpreter lock), each keeping its connections open as a browser does. Reported: p50/p99 of the
 POST round trip (sent until the server says it is committed), every acknowledged input
 checked against the journal (lost must be 0), and the same durable one-row commit baseline
 as ``live_latency.py``.
@@ -25,8 +26,9 @@ import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -87,7 +89,8 @@ class Player(threading.Thread):
             reused = lane in self.connections
             if not reused:
                 parts = urlsplit(self.url)
-                self.connections[lane] = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+                host = parts.hostname or "127.0.0.1"
+                self.connections[lane] = http.client.HTTPConnection(host, parts.port, timeout=30)
             connection = self.connections[lane]
             try:
                 connection.request(method, path, body=data, headers=headers)
@@ -138,10 +141,33 @@ class Player(threading.Thread):
                 next_action = time.monotonic() + self.rng.expovariate(1.0)
 
 
+class Played(NamedTuple):
+    """What one player's client measured."""
+
+    trips: list[float]
+    acked: list[tuple[int, str]]
+    refused: int
+    errors: int
+
+
+def play(url: str, seats: list[tuple[int, str]], seconds: float) -> list[Played]:
+    """Run some players' clients (threads of this process) for ``seconds``; what each measured."""
+    stop = threading.Event()
+    players = [Player(url, token, stop, n) for n, token in seats]
+    for player in players:
+        player.start()
+    time.sleep(seconds)
+    stop.set()
+    for player in players:
+        player.join(40)
+    return [Played(p.trips, p.acked, p.refused, p.errors) for p in players]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--players", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--processes", type=int, default=5, help="client processes the players are spread over")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -163,16 +189,13 @@ def main() -> None:
         time.sleep(0.2)
         tokens = json.loads(tokens_file.read_text(encoding="utf-8"))
         url = tokens["url"]
-        stop = threading.Event()
-        players = [Player(url, r["token"], stop, n) for n, r in enumerate(tokens["roles"]) if r["role"] == "player"]
-        for player in players:
-            player.start()
-        time.sleep(args.seconds)
-        stop.set()
+        seats = [(n, r["token"]) for n, r in enumerate(tokens["roles"]) if r["role"] == "player"]
+        groups = [seats[i::args.processes] for i in range(args.processes)]
+        with ProcessPoolExecutor(args.processes) as pool:  # players as on their own machines: no shared GIL
+            players = [p for group in pool.map(play, [url] * len(groups), groups, [args.seconds] * len(groups))
+                       for p in group]
         facilitator = next(r["token"] for r in tokens["roles"] if r["role"] == "facilitator")
-        Player(url, facilitator, stop, 0).post("/api/control", {"command": "end"}, "end")
-        for player in players:
-            player.join(40)
+        Player(url, facilitator, threading.Event(), 0).post("/api/control", {"command": "end"}, "end")
         server.wait(120)
         recorded = {item.n: item.input.kind for item in read_inputs(folder / "run" / JOURNAL_FILE)}
     acked = [a for p in players for a in p.acked]
