@@ -134,7 +134,8 @@ class SqliteSink:
             raise JournalError(f"{self.path}: {message or f'the journal writer stopped (status {status})'}")
 
     def close(self) -> None:
-        """Finish the journal as one self-contained file (rollback mode: no -wal/-shm beside it)."""
+        """Finish the journal as one self-contained file (rollback mode: no -wal/-shm beside it), or, while
+        another process has it open to read, in WAL mode with every commit kept."""
         if self.child is not None:
             child = self.child
             try:
@@ -148,7 +149,9 @@ class SqliteSink:
             try:
                 if db.in_transaction:  # a batch that failed (a full disk): what was committed stays
                     db.rollback()
-                db.execute("PRAGMA journal_mode=DELETE")
+                # While someone reads the journal this fails: every commit stays in its WAL, folded back by settle.
+                with contextlib.suppress(sqlite3.OperationalError):
+                    db.execute("PRAGMA journal_mode=DELETE")
             finally:
                 db.close()
 
