@@ -47,15 +47,21 @@ def test_a_step_still_in_progress_past_its_target_is_told_as_such() -> None:
     assert "1 still open and past the target at the end" in late.detail
 
 
-def test_an_objective_no_delay_explains_says_the_designed_response_is_slower_than_its_target() -> None:
-    data = file_of({"crew": {"staff": 2, "organisation": "Repair service"}},
+def _one_repair(crew: dict[str, Any], duration: str, contain: float) -> dict[str, Any]:
+    """One outage at 10:00, detected at once by a crew whose one repair step may contain it; objective O1:
+    contained within 1 h."""
+    data = file_of({"crew": crew},
                    {"repair": {"trigger": {"type": "outage"}, "steps": [
-                       {"id": "repair", "actor": "crew", "duration": "2h", "effect": {"contain": 1.0}}]}},
+                       {"id": "repair", "actor": "crew", "duration": duration, "effect": {"contain": contain}}]}},
                    [incident("X1", "10:00", "outage", detected_by={"actor": "crew", "after": "0m"})])
     data["scenarios"]["s"]["objectives"] = [
         {"id": "O1", "capability": "Infrastructure systems",
          "measure": {"time": "from incident X1 start to incident X1 contained"}, "target": "1h"}]
-    analysis, _ = _run(data)
+    return data
+
+
+def test_an_objective_no_delay_explains_says_the_designed_response_is_slower_than_its_target() -> None:
+    analysis, _ = _run(_one_repair({"staff": 2, "organisation": "Repair service"}, "2h", 1.0))
     objective = next(f for f in analysis.improvements if f.cause == "objective")
     assert objective.title == "Objective O1 rated M (Infrastructure systems)"
     assert objective.root_cause == (
@@ -68,14 +74,7 @@ def test_an_objective_no_delay_explains_says_the_designed_response_is_slower_tha
 
 
 def test_an_objective_whose_containing_step_failed_its_draw_names_that_step() -> None:
-    data = file_of({"crew": {"staff": 2}},
-                   {"repair": {"trigger": {"type": "outage"}, "steps": [
-                       {"id": "repair", "actor": "crew", "duration": "30m", "effect": {"contain": 0.0}}]}},
-                   [incident("X1", "10:00", "outage", detected_by={"actor": "crew", "after": "0m"})])
-    data["scenarios"]["s"]["objectives"] = [
-        {"id": "O1", "capability": "Infrastructure systems",
-         "measure": {"time": "from incident X1 start to incident X1 contained"}, "target": "1h"}]
-    analysis, _ = _run(data)
+    analysis, _ = _run(_one_repair({"staff": 2}, "30m", 0.0))
     objective = next(f for f in analysis.improvements if f.cause == "objective")
     assert objective.title == "Objective O1 rated U (Infrastructure systems)"
     assert objective.root_cause == ("the containing step 'repair' completed at 10:30 but did not contain X1 "
