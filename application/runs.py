@@ -170,7 +170,10 @@ def check_run(run_dir: Path, *, force: bool = False) -> str:
         try:
             settle(sqlite_path)
             verdict = verify(sqlite_path)
-            fmt = None if verdict.rows == 0 and verdict.detail else read_meta(sqlite_path).get("format")
+            if verdict.state == "unfinished" and verdict.detail:  # no tables: nothing to report, even with --force
+                raise RunFolderError(f"{run_dir}: the run did not finish: {verdict.detail}, so there is nothing "
+                                     "to report; run it again")
+            fmt = read_meta(sqlite_path).get("format")
         except (sqlite3.Error, OSError) as exc:
             raise RunFolderError(f"{run_dir}: cannot read the run ({type(exc).__name__}: {one_line(exc)})") from None
         from ballotdrill.exercise.run import FORMAT_VERSION
@@ -180,9 +183,6 @@ def check_run(run_dir: Path, *, force: bool = False) -> str:
                                  f"does not read (it reads format {FORMAT_VERSION})")
         if verdict.state == "sealed":
             return ""
-        if verdict.state == "unfinished" and verdict.detail:  # no tables: nothing to report, even with --force
-            raise RunFolderError(f"{run_dir}: the run did not finish: {verdict.detail}, so there is nothing to "
-                                 "report; run it again")
         problem = (f"the run did not finish (interrupted, killed or failed): its journal keeps {verdict.rows:,} rows "
                    "but no seal" if verdict.state == "unfinished"
                    else f"the journal was changed after the run ended ({verdict.detail})")
