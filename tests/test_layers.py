@@ -1,6 +1,6 @@
 """The layer rule, checked over the real import graph of the package's source.
 
-``scenarios <- journal <- exercise <- scoring <- report, exports, sweep <- application <- live <- cli``:
+``scenarios <- journal <- exercise <- scoring <- report, exports, sweep <- application <- live <- commands <- cli``:
 each layer imports only layers to its left (report, exports and sweep may not import each other),
 and no module graph has a cycle.
 """
@@ -11,7 +11,8 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["scenarios", "journal", "exercise", "scoring", "report", "exports", "sweep", "application", "live", "cli"]
+LAYERS = ["scenarios", "journal", "exercise", "scoring", "report", "exports", "sweep", "application", "live", "commands",
+          "cli"]
 ALLOWED: dict[str, set[str]] = {
     "scenarios": set(),
     "journal": set(),  # the journal records what happened; it knows no scenario model
@@ -22,7 +23,10 @@ ALLOWED: dict[str, set[str]] = {
     "sweep": {"scenarios", "journal", "exercise", "scoring"},  # runs and scores replications; no report rendering
     "application": {"scenarios", "journal", "exercise", "scoring", "report", "exports", "sweep"},
     "live": {"scenarios", "journal", "exercise", "scoring", "report", "exports", "sweep", "application"},  # live play
-    "cli": {"scenarios", "journal", "exercise", "scoring", "report", "exports", "sweep", "application", "live"},
+    "commands": {"scenarios", "journal", "exercise", "scoring", "report", "exports", "sweep", "application",
+                 "live"},  # the command line's commands: parse, call, print
+    "cli": {"scenarios", "journal", "exercise", "scoring", "report", "exports", "sweep", "application", "live",
+            "commands"},
 }
 
 

@@ -1,0 +1,6 @@
+"""The command line's commands, one module per group: parse the arguments, call the application layer, print.
+
+``cli.py`` holds the Typer app and registers these functions; each module imports what its
+commands use when they run, so ``--help``, ``list`` and ``validate`` start with the scenario
+format alone. No domain logic lives here.
+"""

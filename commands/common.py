@@ -1,0 +1,80 @@
+"""What the commands share: the two consoles, the exit statuses, the common options and the printing helpers."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from ballotdrill import application, scenarios
+from ballotdrill.scenarios.safetext import json_output, terminal_text
+
+EXIT_BAD_INPUT = 2
+"""Exit status for any input the user can fix: a file, a flag, a name (also an output that could not be written)."""
+EXIT_INTERRUPTED = 130
+"""Exit status after Ctrl-C (128 + SIGINT), as shells expect."""
+
+err = Console(stderr=True)
+"""Talk, progress and errors."""
+out = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 10_000)
+"""The command's output (tables, JSON). Not a terminal: as wide as the content, so no name is cut."""
+
+FileOption = Annotated[
+    Path | None, typer.Option("--file", "-f", help="Scenario file (default: the built-in library).")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print data as JSON on stdout.")]
+
+
+def load_scenarios(file: Path | None, overrides: list[str] | None = None) -> scenarios.ScenarioFile:
+    return application.load_scenarios(file, overrides or [])
+
+
+def say(text: str, *, markup: bool = False) -> None:
+    """A plain line on stderr: never wrapped, never highlighted; user text stays as written unless ``markup``.
+
+    Control characters are shown escaped: a file's text never moves the cursor or rewrites a line.
+    """
+    err.print(terminal_text(text), markup=markup, highlight=False, soft_wrap=True)
+
+
+def new_table(title: str, columns: Sequence[str], keys: Iterable[str] = ()) -> Table:
+    """A table whose first column holds identifiers to type back: shown whole, never wrapped or cut."""
+    table = Table(title=escape(terminal_text(title)), title_justify="left")
+    table.add_column(columns[0], no_wrap=True, min_width=max([len(columns[0]), *(len(k) for k in keys)]))
+    for column in columns[1:]:
+        table.add_column(column)
+    return table
+
+
+def add_row(table: Table, *cells: object) -> None:
+    """A table row of user text, shown as written (never read as rich markup)."""
+    table.add_row(*(escape(terminal_text(cell)) for cell in cells))
+
+
+def emit_json(data: Any) -> None:
+    """JSON on stdout; controls beyond those JSON escapes itself (DEL, C1, bidi) written as ``\\u`` escapes."""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    sys.stdout.write(json_output(text) + "\n")
+
+
+
+
+ForceOption = Annotated[bool, typer.Option(
+    "--force", help="Use a run that did not finish or was changed after it ended (the output says so).")]
+
+
+def forced(force: bool, *folders: Path) -> None:
+    """With --force, say on stderr what is wrong with each run used anyway."""
+    if force:
+        for folder in folders:
+            problem = application.check_run(folder, force=True)
+            if problem:
+                say(f"warning: {folder}: {problem}; used anyway (--force)")
+

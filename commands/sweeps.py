@@ -1,0 +1,104 @@
+"""The sweep command: many replications, the chance of meeting each objective."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.markup import escape
+
+from ballotdrill import application
+from ballotdrill.commands.common import (
+    FileOption,
+    JsonOption,
+    add_row,
+    err,
+    new_table,
+    say,
+)
+
+
+def sweep(
+    scenario: Annotated[str | None, typer.Argument(help="Scenario name (default: the file's default).")] = None,
+    file: FileOption = None,
+    runs: Annotated[int, typer.Option("--runs", "-n", help="Replications per grid point and variant.")] = 100,
+    seed: Annotated[int, typer.Option(help="Sweep seed: each replication's seed is derived from it.")] = 1,
+    workers: Annotated[int | None, typer.Option(help="Worker processes (default: every core).")] = None,
+    overrides: Annotated[list[str] | None, typer.Option(
+        "--set", help="Override a value for every run: PATH=VALUE.")] = None,
+    grid: Annotated[list[str] | None, typer.Option(
+        "--grid", help="Sweep a value: PATH=V1,V2,... (repeatable: every combination).")] = None,
+    variants: Annotated[list[Path] | None, typer.Option(
+        "--variant", help="A structure variant file, compared with the baseline on the same seeds (repeatable).",
+    )] = None,
+    out_dir: Annotated[Path | None, typer.Option(
+        "--out", help="Sweep folder (default: a new folder under runs/).")] = None,
+    keep_journals: Annotated[bool, typer.Option(
+        "--keep-journals", help="Also write every replication's journal as a run folder under journals/.")] = False,
+    scheduler: Annotated[str | None, typer.Option(
+        help="Run on a Dask cluster: the scheduler's address, tcp://HOST:PORT.")] = None,
+    json_out: JsonOption = False,
+) -> None:
+    """Run many replications (Monte-Carlo): the chance of meeting each objective, with confidence intervals."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from ballotdrill.journal.interrupts import interrupts_held
+
+    started = time.perf_counter()
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  TimeRemainingColumn(), console=err, transient=True, disable=not err.is_terminal) as progress:
+        task = progress.add_task("sweeping", total=None)
+        outcome = application.sweep_to_folder(
+            file, scenario, runs=runs, seed=seed, workers=workers, overrides=overrides or [], grid=grid or [],
+            variants=variants or [], out=out_dir, keep_journals=keep_journals, scheduler=scheduler,
+            progress=lambda done, total: progress.update(task, completed=done, total=total))
+    seconds = time.perf_counter() - started
+    with interrupts_held(deliver=False):  # the sweep is complete: its summary is printed whole
+        if json_out:
+            sys.stdout.write(application.sweep_json(outcome.result))
+        _print_sweep(outcome, seconds)
+
+
+def _print_sweep(outcome: application.SweepOutcome, seconds: float) -> None:
+    from ballotdrill.sweep import difference_text, objective_value_difference
+
+    result = outcome.result
+    say(f"[bold]{escape(result.scenario)}[/bold]: {outcome.replications:,} replications "
+         f"({result.runs} per point, {len(result.points)} points) in {seconds:.1f} s "
+         f"on {outcome.slots} worker{'s' if outcome.slots != 1 else ''}", markup=True)
+    objectives = result.points[0].objectives
+    table = new_table("Chance of meeting each objective (share of runs rated P, 95 % CI)",
+                   ("point", *(o.id for o in objectives)), [p.label for p in result.points])
+    for point in result.points:
+        add_row(table, point.label, *(_share_text(o.met) for o in point.objectives))
+    err.print(table)
+    for point in result.points:
+        tops = ", ".join(f"{b.name} {_share_text(b.share)}" for b in point.bottlenecks[:3])
+        say(f"  bottleneck{' at ' + point.label if len(result.points) > 1 else ''}: {tops}")
+    points = {p.index: p for p in result.points}
+    for comparison in result.comparisons:
+        where = f" at {points[comparison.variant_point].label}" if comparison.grid else ""
+        for diff in comparison.objectives:
+            say(f"  {diff.verdict}{where}: {diff.text}")
+            value = objective_value_difference(comparison, diff.id)
+            if value is not None:
+                say(f"    {diff.id} value with {comparison.variant}, paired: {difference_text(value)}")
+    say(f"  summary: {outcome.folder / 'sweep.html'} (also sweep.json, sweep.csv, replications.csv)")
+
+
+def _share_text(share: Any) -> str:
+    if share.share is None:
+        return "—"
+    return f"{share.share:.0%} ({share.ci_low:.0%}–{share.ci_high:.0%})"
+
+
