@@ -11,8 +11,8 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["scenarios", "journal", "exercise", "scoring", "report", "exports", "sweep", "application", "live", "commands",
-          "cli"]
+LAYERS = ["scenarios", "journal", "exercise", "scoring", "report", "exports", "sweep", "application", "live",
+          "commands", "cli"]
 ALLOWED: dict[str, set[str]] = {
     "scenarios": set(),
     "journal": set(),  # the journal records what happened; it knows no scenario model
