@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from importlib import resources
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, HTTPException, Request, WebSocket, WebSocketDisconnect
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from ballotdrill.live import inputs
@@ -95,28 +95,8 @@ _STATIC = {"app.js": "text/javascript", "app.css": "text/css", "index.html": "te
 def make_app(session: Session, hub: Hub, tokens: Tokens) -> FastAPI:
     """The HTTP application of one live exercise."""
     app = FastAPI(title="ballotdrill live", docs_url=None, redoc_url=None, openapi_url=None)
-    in_flight: dict[str, int] = {}
+    app.add_middleware(_Guard, tokens=tokens)
     core = session.core
-
-    @app.middleware("http")
-    async def _guard(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
-            return JSONResponse({"detail": f"the body is larger than {MAX_BODY} bytes"}, status_code=413)
-        if request.headers.get("transfer-encoding", "").lower() == "chunked":
-            return JSONResponse({"detail": "send a Content-Length (chunked bodies are not accepted)"}, status_code=411)
-        grant = tokens.check(_bearer(request))
-        key = grant.token if grant else ""
-        if grant is not None and in_flight.get(key, 0) >= PER_TOKEN:
-            return JSONResponse({"detail": f"more than {PER_TOKEN} requests at once with this token"},
-                                status_code=429)
-        in_flight[key] = in_flight.get(key, 0) + 1
-        try:
-            response = await call_next(request)
-        finally:
-            in_flight[key] -= 1
-        response.headers.update(_HEADERS)
-        return response
 
     def grant_of(*roles: str, reads: bool = False) -> Callable[[Request], Grant]:
         """The token's grant, if its role may do this; ``reads``: allowed after the end (the final view)."""
@@ -229,8 +209,67 @@ def make_app(session: Session, hub: Hub, tokens: Tokens) -> FastAPI:
     return app
 
 
+_HEADER_BYTES = [(name.lower().encode(), value.encode()) for name, value in _HEADERS.items()]
+
+
+class _Guard:
+    """Every HTTP request first: refuse bodies over :data:`MAX_BODY` (413) or chunked (411) and more than
+    :data:`PER_TOKEN` requests in flight with one token (429); add the security headers to every answer.
+
+    A plain ASGI middleware: Starlette's ``BaseHTTPMiddleware`` runs each request through extra tasks
+    and streams, which the fifty-player benchmark showed as a large share of the server's time."""
+
+    def __init__(self, app: Any, tokens: Tokens) -> None:
+        self.app = app
+        self.tokens = tokens
+        self.in_flight: dict[str, int] = {}
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = {name.lower(): value for name, value in scope["headers"]}
+
+        async def secured(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                kept = [(n, v) for n, v in message.get("headers", ()) if n.lower() not in _SECURITY_NAMES]
+                message = {**message, "headers": kept + _HEADER_BYTES}
+            await send(message)
+
+        length = headers.get(b"content-length")
+        if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
+            await _refuse(secured, 413, f"the body is larger than {MAX_BODY} bytes")
+            return
+        if headers.get(b"transfer-encoding", b"").lower() == b"chunked":
+            await _refuse(secured, 411, "send a Content-Length (chunked bodies are not accepted)")
+            return
+        grant = self.tokens.check(_bearer_value(headers.get(b"authorization", b"").decode("latin-1")))
+        key = grant.token if grant else ""
+        if grant is not None and self.in_flight.get(key, 0) >= PER_TOKEN:
+            await _refuse(secured, 429, f"more than {PER_TOKEN} requests at once with this token")
+            return
+        self.in_flight[key] = self.in_flight.get(key, 0) + 1
+        try:
+            await self.app(scope, receive, secured)
+        finally:
+            self.in_flight[key] -= 1
+
+
+_SECURITY_NAMES = {name for name, _ in _HEADER_BYTES}
+
+
+async def _refuse(send: Any, status: int, detail: str) -> None:
+    body = json.dumps({"detail": detail}).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
 def _bearer(request: Request | Any) -> str | None:
-    header: str = request.headers.get("authorization", "")
+    return _bearer_value(request.headers.get("authorization", ""))
+
+
+def _bearer_value(header: str) -> str | None:
     scheme, _, token = header.partition(" ")
     return token.strip() if scheme.lower() == "bearer" else None
 

@@ -19,6 +19,10 @@ from ballotdrill.live.inputs import Input
 TICK = 0.05
 """Longest wait (seconds) between advances when nothing is scheduled sooner."""
 
+QUIET_COMMIT = 0.1
+"""Shortest wall time (seconds) between two commits that carry only the simulation's own rows; a commit with inputs
+never waits (an input is acknowledged at its commit)."""
+
 
 class Session:
     """Runs a :class:`LiveCore` against the wall clock until the exercise ends."""
@@ -34,6 +38,7 @@ class Session:
         self._paused = core.paused
         self.commits = 0
         self._written = core.journal.written
+        self._committed_at = 0.0
 
     def sim_time(self) -> float:
         """The simulation time the wall clock says now."""
@@ -55,9 +60,14 @@ class Session:
             self._anchor_wall, self._anchor_sim = time.monotonic(), core.now
             self._speed, self._paused = core.speed, core.paused
 
-    def _commit(self) -> None:
-        self.core.commit()
-        self._notify()
+    async def _commit(self) -> None:
+        """Write the slice's rows and inputs through. The disk's sync runs in a thread, so the server keeps reading
+        requests meanwhile; the exercise task waits for it and nothing else writes the store."""
+        core = self.core
+        core.journal.flush()
+        await asyncio.get_running_loop().run_in_executor(None, core.store.commit, core.now)
+        self._written = core.journal.written
+        self._committed_at = time.monotonic()
 
     def _notify(self) -> None:
         self.commits += 1
@@ -89,20 +99,21 @@ class Session:
                 while not self.queue.empty():
                     batch.append(self.queue.get_nowait())
                 if not batch:
-                    if core.journal.rows or core.journal.written != self._written:
-                        self._written = core.journal.written
-                        self._commit()
+                    if ((core.journal.rows or core.journal.written != self._written)
+                            and time.monotonic() - self._committed_at >= QUIET_COMMIT):
+                        await self._commit()
+                        self._notify()
                     continue
                 core.advance(self.sim_time())
                 outcomes = [(future, core.apply(item)) for item, future in batch]
-                core.commit()  # durable: only now is an input acknowledged
-                self._written = core.journal.written
+                await self._commit()  # durable: only now is an input acknowledged
                 for future, outcome in outcomes:
                     if not future.done():
                         future.set_result(outcome)
                 self._notify()
                 self._reanchor()
-            self._commit()
+            await self._commit()
+            self._notify()
         finally:
             while not self.queue.empty():
                 _, future = self.queue.get_nowait()
