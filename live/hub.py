@@ -1,10 +1,10 @@
 """The roles' outboxes: after each commit the exercise task publishes the views that changed; clients long-poll
 or hold a WebSocket.
 
-Each view is encoded once per change and numbered by its own version; a long poll waits for
-its view's next version. A player's view is rebuilt only when something concerning that
-actor happened (so fifty players do not wake at every commit); the facilitator's and the
-evaluator's views follow every commit.
+Each view is numbered by its own version and encoded once per version, when the first client asks for it (a
+view nobody is watching is never encoded); a long poll waits for its view's next version. A player's view gets a
+new version only when something concerning that actor happened (so fifty players do not wake at every commit);
+the facilitator's and the evaluator's views follow every commit.
 """
 
 from __future__ import annotations
@@ -19,11 +19,13 @@ Key = tuple[str, str | None]
 
 
 class _Outbox:
-    __slots__ = ("body", "changed", "version")
+    __slots__ = ("body", "changed", "stale", "version")
 
     def __init__(self) -> None:
         self.version = 0
         self.body = b""
+        self.stale = True
+        """The view changed since ``body`` was encoded."""
         self.changed = asyncio.Event()
 
 
@@ -39,24 +41,29 @@ class Hub:
         self.publish()
 
     def publish(self) -> None:
-        """Called by the exercise task after a commit: re-encode the views that may have changed."""
-        core = self.core
-        keys: list[Key] = [(PLAYER, actor) for actor in core.take_dirty()]
+        """Called by the exercise task after a commit: a new version of each view that may have changed."""
+        keys: list[Key] = [(PLAYER, actor) for actor in self.core.take_dirty()]
         keys += [(FACILITATOR, None), (EVALUATOR, None)]
-        control = view(core, FACILITATOR, None)
-        for role, actor in keys:
-            data = {**control, "role": role} if role != PLAYER else view(core, PLAYER, actor)
-            box = self.boxes[(role, actor)]
+        for key in keys:
+            box = self.boxes[key]
             box.version += 1
-            box.body = json.dumps({"version": box.version, "view": data}, ensure_ascii=False).encode()
+            box.stale = True
             box.changed.set()
             box.changed = asyncio.Event()
 
     def refresh(self, role: str, actor: str | None) -> None:
         """Re-encode one view now (a poll that waited out its time gets the current clock)."""
+        self.boxes[(role, actor)].stale = True
+        self._body(role, actor)
+
+    def _body(self, role: str, actor: str | None) -> bytes:
+        """The encoded view of its current version (encoded now if it changed since)."""
         box = self.boxes[(role, actor)]
-        data = view(self.core, role, actor)
-        box.body = json.dumps({"version": box.version, "view": data}, ensure_ascii=False).encode()
+        if box.stale:
+            data = view(self.core, role, actor)
+            box.body = json.dumps({"version": box.version, "view": data}, ensure_ascii=False).encode()
+            box.stale = False
+        return box.body
 
     async def read(self, role: str, actor: str | None, since: int | None, wait: float) -> bytes:
         """The role's encoded view; with ``since`` equal to its version, wait up to ``wait`` seconds for a newer one."""
@@ -69,7 +76,8 @@ class Hub:
             self.refresh(role, actor)
         elif since >= box.version and not self.core.ended:
             try:
-                await asyncio.wait_for(box.changed.wait(), wait)
+                async with asyncio.timeout(wait):
+                    await box.changed.wait()
             except TimeoutError:
                 self.refresh(role, actor)
-        return box.version, box.body
+        return box.version, self._body(role, actor)

@@ -19,6 +19,10 @@ from ballotdrill.live.inputs import Input
 TICK = 0.05
 """Longest wait (seconds) between advances when nothing is scheduled sooner."""
 
+BEAT = 0.005
+"""Shortest wait (seconds) between two advances when no input is waiting: events due closer together than this are
+played in one go (at speed 60, 0.3 s of simulated time), so a busy exercise does not spin the loop once per event."""
+
 QUIET_COMMIT = 0.1
 """Shortest wall time (seconds) between two commits that carry only the simulation's own rows; a commit with inputs
 never waits (an input is acknowledged at its commit)."""
@@ -75,12 +79,12 @@ class Session:
             listener()
 
     def _wait(self) -> float:
-        """Seconds until the next scheduled event is due on the wall clock, at most :data:`TICK`."""
+        """Seconds until the next scheduled event is due on the wall clock, from :data:`BEAT` to :data:`TICK`."""
         if self._paused:
             return TICK
         due = self.core.exercise.env.peek()
         ahead = (min(due, self.core.horizon) - self.sim_time()) * 60.0 / self._speed
-        return max(0.0, min(TICK, ahead))
+        return max(BEAT, min(TICK, ahead))
 
     async def run(self) -> None:
         """Play until the end (the scenario's end, or an ``end`` input); refuse what is still queued then."""
@@ -88,14 +92,16 @@ class Session:
         task = asyncio.current_task()
         try:
             while not core.ended:
-                if task is not None and task.cancelling():  # Ctrl-C: asyncio.wait_for (3.11) can swallow a cancel
+                if task is not None and task.cancelling():  # Ctrl-C landed while a timeout was expiring
                     raise asyncio.CancelledError
                 core.advance(self.sim_time())
                 if core.ended:
                     break
                 batch = []
-                with contextlib.suppress(TimeoutError):
-                    batch.append(await asyncio.wait_for(self.queue.get(), self._wait()))
+                if self.queue.empty():
+                    with contextlib.suppress(TimeoutError):
+                        async with asyncio.timeout(self._wait()):  # no task per wait, unlike asyncio.wait_for
+                            batch.append(await self.queue.get())
                 while not self.queue.empty():
                     batch.append(self.queue.get_nowait())
                 if not batch:
