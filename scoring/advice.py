@@ -13,7 +13,7 @@ from typing import Literal, NamedTuple
 
 from ballotdrill.scenarios.structure import OWNER, Step, Structure
 from ballotdrill.scoring.handoffs import DIRECT, usual_latency
-from ballotdrill.scoring.model import Handoff, ObjectiveResult, Scores, StepResult
+from ballotdrill.scoring.model import ChannelStats, Handoff, ObjectiveResult, Scores, StepResult
 from ballotdrill.scoring.text import clock, minutes
 
 CauseKind = Literal["queue", "channel", "shift_gap", "late_step", "deadline", "drop", "ping_pong",
@@ -179,12 +179,26 @@ class Advisor:
         return f"Extend shift cover or set an on-call rota at {who} so work never waits with nobody on duty{when}"
 
     def channel(self, channel: str) -> str:
-        """A failing channel: use its fallback first if it has one, else give it one."""
+        """A failing channel: more lines when most failures came under load, else its fallback first if it has one,
+        else give it one."""
         if channel not in self._channel_fix:
-            self._channel_fix[channel] = self._channel(channel)
+            stats = next((c for c in self.scores.channels if c.channel == channel), ChannelStats(channel=channel))
+            self._channel_fix[channel] = self._channel(stats)
         return self._channel_fix[channel]
 
-    def _channel(self, channel: str) -> str:
+    @staticmethod
+    def add_lines(stats: ChannelStats) -> str:
+        """A channel that ran out of lines: add lines (what it has and what running out did)."""
+        effects = [f"{stats.busy} attempt(s) found every line busy" if stats.busy else "",
+                   f"{stats.waited} waited for a free line (up to {minutes(stats.longest_line_wait)})"
+                   if stats.waited else "",
+                   f"{stats.failures_under_load} of its {stats.failures} failure(s) came with more than half its "
+                   "lines in use" if stats.failures_under_load else ""]
+        said = "; ".join(e for e in effects if e)
+        return f"Add lines to {stats.channel} (it has {stats.capacity})" + (f": {said}" if said else "")
+
+    def _channel(self, stats: ChannelStats) -> str:
+        channel = stats.channel
         failed = self.failed_on(channel)
         per_step: Counter[str] = Counter()
         for h in failed:
@@ -192,6 +206,9 @@ class Advisor:
         steps = sorted(per_step, key=lambda s: (-per_step[s], s))
         which = _quoted(steps)
         spec = self.structure.channels.get(channel) if self.structure else None
+        if stats.capacity is not None and 2 * stats.failures_under_load >= stats.failures:
+            fallback = f", or make its fallback {spec.fallback} the first choice" if spec and spec.fallback else ""
+            return self.add_lines(stats) + fallback
         if spec is not None and spec.fallback:
             return (f"Make {channel} more reliable, or make its fallback {spec.fallback} the first choice for "
                     f"the handoffs of {which}" if which else

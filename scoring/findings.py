@@ -227,6 +227,16 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
                     lever=channel_lever(channel.channel), element=element_of("channel"),
                     incidents=sorted({h.incident for h in advice.failed_on(channel.channel)}),
                     evidence=channel.evidence, recommendation=advice.channel(channel.channel))
+        elif channel.waited:
+            improve(channel.waited,
+                    title=f"Handoffs waited for a line on {channel.channel}",
+                    detail=f"{channel.waited} of {channel.attempts} attempt(s) on {channel.channel} found all its "
+                    f"{channel.capacity} line(s) in use and waited, up to {minutes(channel.longest_line_wait)}; "
+                    "none failed.",
+                    root_cause=f"too few lines on {channel.channel}", cause="channel", capability=
+                    "Operational communications", priority=3, lever=channel_lever(channel.channel),
+                    element=element_of("channel"), evidence=channel.evidence,
+                    recommendation=advice.add_lines(channel))
         elif channel.attempts >= 10 * MIN_STRENGTH and advice.fallible(channel.channel):
             strengths.append(Finding(kind="strength", title=f"{channel.channel} reliable",
                                      detail=f"{channel.attempts} attempt(s) on {channel.channel}, none failed.",

@@ -8,7 +8,7 @@ from engine_helpers import file_of, kinds, load, one, run
 from format_helpers import BASE, only_problem, replace_once
 
 from ballotdrill.journal import HandoffFailed, HandoffLine, HandoffReceived, Kind
-from ballotdrill.scoring import score
+from ballotdrill.scoring import Finding, analyse, score
 
 ACTORS = {"desk": {"staff": 5}, "cert": {"staff": 5}}
 PROCS = {"p": {"trigger": {"type": "outage"}, "steps": [
@@ -50,6 +50,37 @@ def test_a_busy_line_fails_at_once_and_the_call_falls_back() -> None:
     assert one(events, Kind.HANDOFF_RECEIVED, incident="N2").t == 10 * 60 + 30 - START
     stats = {c.channel: c for c in score(events, load(doc), "s").channels}
     assert stats["phone"].busy == 1 and stats["phone"].failures == 1 and stats["phone"].attempts == 2
+
+
+def channel_findings(doc: Any, seed: int = 1) -> list[Finding]:
+    """The areas for improvement about channels that the after-action report gives for one run of ``doc``."""
+    structure = load(doc).structure
+    analysis = analyse(score(run(doc, seed=seed), load(doc), "s"), {}, structure)
+    return [f for f in analysis.improvements if f.capability == "Operational communications"]
+
+
+def test_calls_that_waited_for_the_only_line_are_an_area_for_improvement_with_more_lines_as_its_fix() -> None:
+    found = channel_findings(file_of(ACTORS, PROCS, calls(3), channels=phone(capacity=1)))
+    assert [f.title for f in found] == ["Handoffs waited for a line on phone"]
+    assert "2 of 3 attempt(s)" in found[0].detail and "up to 20 min" in found[0].detail
+    assert found[0].recommendation == "Add lines to phone (it has 1): 2 waited for a free line (up to 20 min)"
+    # Enough lines: nobody waits and there is nothing to fix on the phone.
+    assert channel_findings(file_of(ACTORS, PROCS, calls(3), channels=phone(capacity=3))) == []
+
+
+def test_failures_under_load_call_for_more_lines_and_failures_when_idle_for_reliability() -> None:
+    loaded = channel_findings(file_of(ACTORS, PROCS, calls(2), channels=phone(
+        capacity=1, when_full="fail", retries=0, fallback="liaison")))
+    assert loaded[0].title == "Handoffs failed on phone"
+    assert loaded[0].recommendation == ("Add lines to phone (it has 1): 1 attempt(s) found every line busy; 1 of its "
+                                        "1 failure(s) came with more than half its lines in use, or make its "
+                                        "fallback liaison the first choice")
+    # One call at a time on an unreliable phone with plenty of lines: the lines are not the problem.
+    idle = file_of(ACTORS, PROCS, [*calls(1), {"at": "12:00", "incident": {"id": "N9", "type": "outage"}}],
+                   channels=phone(capacity=4, reliability=0.0, retries=0, fallback="liaison"))
+    found = channel_findings(idle)
+    assert found[0].title == "Handoffs failed on phone"
+    assert found[0].recommendation.startswith("Make phone more reliable, or make its fallback liaison the first")
 
 
 def test_reliability_falls_linearly_to_its_value_on_the_last_line() -> None:
