@@ -17,7 +17,7 @@ from ballotdrill.scoring.model import ChannelStats, Handoff, ObjectiveResult, Sc
 from ballotdrill.scoring.text import clock, minutes
 
 CauseKind = Literal["queue", "channel", "shift_gap", "late_step", "deadline", "drop", "ping_pong",
-                    "objective", "slow_work", "target", "upstream", "detection", "none"]
+                    "objective", "slow_work", "target", "upstream", "detection", "decision_timeout", "none"]
 
 SLOW_FACTOR = 1.5
 """Work longer than this multiple of its usual duration is *slow work*; shorter is usual work."""

@@ -241,6 +241,21 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
             strengths.append(Finding(kind="strength", title=f"{channel.channel} reliable",
                                      detail=f"{channel.attempts} attempt(s) on {channel.channel}, none failed.",
                                      evidence=[]))
+    for tally in scores.decisions:
+        if tally.timed_out:
+            which = ", ".join(f"'{step}'" for step in tally.steps)
+            improve(tally.timed_out, title=f"Decisions left to their timeout at {name(tally.actor)}",
+                    detail=f"{tally.timed_out} of the {tally.put} decision request(s) put to {name(tally.actor)}'s "
+                    f"players were not answered in time ({which}); the default option was applied.",
+                    root_cause=f"decision left to its timeout at {name(tally.actor)}", cause="decision_timeout",
+                    actor=tally.actor, capability="Operational coordination", priority=3,
+                    lever=actor_lever(tally.actor), element=element_of("decision_timeout"), evidence=tally.evidence,
+                    recommendation=f"Rehearse {which} with {name(tally.actor)}'s players so they answer within the "
+                    "time allowed, or give the decision more time if the real procedure does")
+        elif tally.put >= MIN_STRENGTH:
+            strengths.append(Finding(kind="strength", title=f"{name(tally.actor)} answered every decision",
+                                     detail=f"All {tally.put} decision request(s) put to {name(tally.actor)}'s "
+                                     "players were answered in time.", actor=tally.actor, evidence=[]))
     overdue: dict[str, list[Handoff]] = defaultdict(list)
     for chain in scores.handoffs:
         if chain.status == "in_transit" and chain.overdue:

@@ -293,6 +293,18 @@ class Background(Frozen):
                 "and the worst cases); all counted in the aggregates")
 
 
+class DecisionTally(Frozen):
+    """The decisions put to one played actor in a live exercise: how many, and how many were left to their timeout."""
+
+    actor: str
+    put: int = 0
+    timed_out: int = 0
+    steps: list[str] = []
+    """The decision steps that timed out, in the order they first did."""
+    evidence: list[int] = []
+    """Rows of the timeouts (the first 20)."""
+
+
 class Totals(Frozen):
     """Run-wide counts, for comparing runs at a glance."""
 
@@ -337,6 +349,8 @@ class Scores(Frozen):
     totals: Totals = Totals()
     background: Background = Background()
     """Background arrivals as aggregates (per inject, incident type, actor) and how many are listed above."""
+    decisions: list[DecisionTally] = []
+    """Decisions put to players (live play only), per played actor."""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data."""

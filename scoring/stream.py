@@ -10,32 +10,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ballotdrill.journal import DecisionMade, Event, Kind
+from ballotdrill.journal import Event
 from ballotdrill.scenarios.scenario import ScenarioFile
 from ballotdrill.scoring import handoffs as handoff_measures
 from ballotdrill.scoring.background import DETAIL_CAP, bounded
+from ballotdrill.scoring.decisions import DecisionCollector
 from ballotdrill.scoring.exercised import ProcedureOutcomes, Window
-from ballotdrill.scoring.feed import Handler, Handlers
+from ballotdrill.scoring.feed import Handler
 from ballotdrill.scoring.load import LoadCollector
 from ballotdrill.scoring.model import Scores, Totals, r3
 from ballotdrill.scoring.ratings import PointCollector, measure_objective, objective_points, on_time_share
 from ballotdrill.scoring.timeliness import HarmCollector, IncidentCollector, RunClock, StepCollector
-
-
-class _Decisions:
-    """How many decisions were made, and how many of them by default or on a timeout."""
-
-    def __init__(self) -> None:
-        self.made = 0
-        self.defaulted = 0
-
-    def handlers(self) -> Handlers:
-        return {Kind.DECISION_MADE: self._made}
-
-    def _made(self, event: Event) -> None:
-        self.made += 1
-        if event.fields(DecisionMade).by in ("default", "timeout"):
-            self.defaulted += 1
 
 
 class Scorer:
@@ -54,7 +39,7 @@ class Scorer:
         self.load = LoadCollector()
         self.points = PointCollector(points)
         self.procedures = ProcedureOutcomes({p.incident for p in points})
-        self.decisions = _Decisions()
+        self.decisions = DecisionCollector()
         table: dict[str, list[Handler]] = defaultdict(list)
         for collector in (self.clock, self.incidents, self.steps, self.handoffs, self.harm, self.load,
                           self.points, self.procedures, self.decisions):
@@ -113,5 +98,5 @@ class Scorer:
             end=r3(end) if isinstance(end, (int, float)) else None, until=r3(until), incidents=incidents,
             steps=steps, handoffs=chains, handoff_summary=summary,
             channels=self.handoffs.channel_stats(chains, doc.structure), load=load, harm=harms,
-            objectives=objectives, totals=totals,
+            objectives=objectives, totals=totals, decisions=self.decisions.tallies(),
         ), cap)

@@ -1,0 +1,57 @@
+"""Decisions: how many were made, and which of those put to players were left to their timeout.
+
+A decision step asks its actor to choose. In batch every choice is recorded or defaulted; in a
+live exercise a played actor's request is answered by a player or, when nobody answers in
+time, by its timeout (the default option). A timeout is the evaluator's business: the player
+had the request in front of them and the clock ran out.
+"""
+
+from __future__ import annotations
+
+from ballotdrill.journal import DecisionMade, Event, Kind
+from ballotdrill.scoring.feed import Handlers
+from ballotdrill.scoring.model import DecisionTally
+
+EVIDENCE_KEPT = 20
+"""Journal rows of timeouts kept as evidence per actor (the count covers them all)."""
+
+PLAYED = ("player", "timeout")
+"""How a decision put to a player was made: answered, or left to its timeout."""
+
+
+class DecisionCollector:
+    """Decisions made, defaulted, and put to each played actor (answered or timed out)."""
+
+    def __init__(self) -> None:
+        self.made = 0
+        self.defaulted = 0
+        self._put: dict[str, list[int]] = {}
+        """Played actor -> [put to them, timed out]."""
+        self._steps: dict[str, dict[str, None]] = {}
+        self._evidence: dict[str, list[int]] = {}
+
+    def handlers(self) -> Handlers:
+        return {Kind.DECISION_MADE: self._made}
+
+    def _made(self, event: Event) -> None:
+        self.made += 1
+        by = event.fields(DecisionMade).by
+        if by in ("default", "timeout"):
+            self.defaulted += 1
+        if by not in PLAYED:
+            return
+        actor = event.actor or ""
+        counts = self._put.setdefault(actor, [0, 0])
+        counts[0] += 1
+        if by == "timeout":
+            counts[1] += 1
+            self._steps.setdefault(actor, {})[event.step or ""] = None
+            kept = self._evidence.setdefault(actor, [])
+            if len(kept) < EVIDENCE_KEPT:
+                kept.append(event.seq)
+
+    def tallies(self) -> list[DecisionTally]:
+        """One per played actor that was asked to decide, in actor order."""
+        return [DecisionTally(actor=actor, put=put, timed_out=timed_out, steps=list(self._steps.get(actor, {})),
+                              evidence=self._evidence.get(actor, []))
+                for actor, (put, timed_out) in sorted(self._put.items())]
