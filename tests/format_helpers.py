@@ -43,6 +43,29 @@ BASE = textwrap.dedent(
 """Line 13 is step s1, line 14 step s2, line 21 the first inject."""
 
 
+def one_desk(name: str, title: str, injects: list[str], duration: str = "10m") -> str:
+    """A scenario file with one desk of one, one procedure for outages (a single ``triage`` step of ``duration``) and
+    one scenario ``name`` from 08:00 to 12:00 with ``injects`` (each a YAML flow mapping)."""
+    listed = "".join(f"      - {inject}\n" for inject in injects)
+    return (
+        "version: 1\n"
+        "structure:\n"
+        "  actors:\n"
+        "    desk: {staff: 1}\n"
+        "  procedures:\n"
+        "    fix:\n"
+        "      trigger: {type: outage}\n"
+        "      steps:\n"
+        f"        - {{id: triage, actor: desk, duration: {duration}}}\n"
+        "scenarios:\n"
+        f"  {name}:\n"
+        f"    title: {title}\n"
+        '    start: "08:00"\n'
+        '    end: "12:00"\n'
+        "    injects:\n"
+    ) + listed
+
+
 def dedent(text: str) -> str:
     return textwrap.dedent(text).lstrip("\n")
 

@@ -9,39 +9,20 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import textwrap
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import NamedTuple
 
 import pytest
 from cli_helpers import in_process
+from format_helpers import one_desk
 from typer.testing import CliRunner
 
 from ballotdrill import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 
-MINI = textwrap.dedent(
-    """\
-    version: 1
-    structure:
-      actors:
-        desk: {staff: 1}
-      procedures:
-        fix:
-          trigger: {type: outage}
-          steps:
-            - {id: triage, actor: desk, duration: 10m}
-    scenarios:
-      mini:
-        title: Mini
-        start: "08:00"
-        end: "12:00"
-        injects:
-          - {at: "09:00", incident: {id: X1, type: outage}}
-    """
-)
+MINI = one_desk("mini", "Mini", ['{at: "09:00", incident: {id: X1, type: outage}}'])
 
 
 class Case(NamedTuple):

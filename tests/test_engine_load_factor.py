@@ -2,37 +2,19 @@
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
+from format_helpers import one_desk
 
 from ballotdrill.exercise import run_exercise
 from ballotdrill.journal import Kind
 from ballotdrill.scenarios import Override, ScenarioError, load_text
 
-FILE = textwrap.dedent(
-    """\
-    version: 1
-    structure:
-      actors:
-        desk: {staff: 1}
-      procedures:
-        fix:
-          trigger: {type: outage}
-          steps:
-            - {id: triage, actor: desk, duration: 5m}
-    scenarios:
-      sc:
-        title: Load
-        start: "08:00"
-        end: "12:00"
-        injects:
-          - {at: "09:00", incident: {id: X1, type: outage}}
-          - {id: F, every: 30m, from: "08:00", to: "10:00", incident: {type: outage}}
-          - {id: R, every: {dist: exponential, mean: 20m}, incident: {type: outage}}
-          - {id: L, every: 10m, limit: 3, incident: {type: outage}}
-    """
-)
+FILE = one_desk("sc", "Load", [
+    '{at: "09:00", incident: {id: X1, type: outage}}',
+    '{id: F, every: 30m, from: "08:00", to: "10:00", incident: {type: outage}}',
+    '{id: R, every: {dist: exponential, mean: 20m}, incident: {type: outage}}',
+    '{id: L, every: 10m, limit: 3, incident: {type: outage}}',
+], duration="5m")
 
 
 def _starts(factor: str | None, seed: int = 3) -> dict[str, list[float]]:

@@ -13,32 +13,14 @@ from pathlib import Path
 
 import pytest
 from cli_helpers import in_process, one_line
+from format_helpers import one_desk
 
 from ballotdrill.journal.seal import SEAL_KEY, verify
 
 ROOT = Path(__file__).resolve().parent.parent
 
-SMALL = textwrap.dedent(
-    """\
-    version: 1
-    structure:
-      actors:
-        desk: {staff: 1}
-      procedures:
-        fix:
-          trigger: {type: outage}
-          steps:
-            - {id: triage, actor: desk, duration: 10m}
-    scenarios:
-      small:
-        title: Small
-        start: "08:00"
-        end: "12:00"
-        injects:
-          - {at: "09:00", incident: {id: X1, type: outage}}
-          - {at: "09:30", incident: {id: X2, type: outage}}
-    """
-)
+SMALL = one_desk("small", "Small", ['{at: "09:00", incident: {id: X1, type: outage}}',
+                                   '{at: "09:30", incident: {id: X2, type: outage}}'])
 
 LONG = textwrap.dedent(
     """\
