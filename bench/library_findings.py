@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections import Counter
 from pathlib import Path
@@ -36,6 +37,8 @@ from ballotdrill.scoring import Analysis, Scores, analyse, score
 from ballotdrill.scoring.findings import QUEUE_P90
 from ballotdrill.scoring.load import actor_names
 from ballotdrill.scoring.plan import NO_LEVER
+
+_CARRIED = re.compile(r"measured on (\S+), which continues it")
 
 
 class RunCheck(NamedTuple):
@@ -63,6 +66,9 @@ def problems_of(scores: Scores, analysis: Analysis) -> list[str]:
     for obj in scores.objectives:
         subject = [w for w in obj.subject.split() if w in incidents or w.isupper() or any(c.isdigit() for c in w)]
         about = [w for w in subject if w in incidents]
+        carried = _CARRIED.findall(obj.reason)      # measured on the contingency incident that continues it
+        if carried:
+            about = [carried[-1]]
         if obj.rating == "P" and obj.kind != "on_time" and set(about) & ended and \
                 ("contained" in obj.subject or obj.kind in ("reach", "voter_minutes", "station_minutes")):
             found.append(f"{obj.id} rated P about {', '.join(set(about) & ended)}, which ended by itself")

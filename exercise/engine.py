@@ -290,6 +290,7 @@ class Exercise(HandoffPath):
         self._maybe_resolve(state)
 
     def _ended(self, state: IncidentState) -> None:
+        state.ended = state.contained_at is None
         self._contain(state, None, "ended")
 
     def _maybe_resolve(self, state: IncidentState) -> None:
@@ -373,6 +374,7 @@ class Exercise(HandoffPath):
                    {"procedure": run.name, "elapsed": elapsed, **extra} if extra
                    else events.step_completed(elapsed=elapsed, procedure=run.name)))
         self.desks[run.desks[item.index]].release(item.need)
+        state.completed.add(step.id)
         if step.escalate is not None:
             self._escalate(state, step.escalate, actor)
         effect = step.effect

@@ -14,9 +14,9 @@ from ballotdrill.scenarios.types import LEVELS
 class IncidentState:
     """What has happened to one incident so far."""
 
-    __slots__ = ("asked", "background", "contained_at", "detected_at", "detector", "effects", "id", "initial_level",
-                 "inject", "level", "open_runs", "polls", "procedures", "resolved_at", "spec", "started_at",
-                 "stoppable", "wave")
+    __slots__ = ("asked", "background", "completed", "contained_at", "detected_at", "detector", "effects", "ended",
+                 "id", "initial_level", "inject", "level", "open_runs", "polls", "procedures", "resolved_at", "spec",
+                 "started_at", "stoppable", "wave")
 
     def __init__(self, incident_id: str, spec: Incident, inject: str, t: float, background: bool,
                  polls: tuple[float, float] = (-math.inf, math.inf), growth: float = 1.0) -> None:
@@ -35,6 +35,10 @@ class IncidentState:
         self.detected_at: float | None = None
         self.detector: str | None = None
         self.contained_at: float | None = None
+        self.completed: set[str] = set()
+        """Ids of the steps completed for it so far (any procedure)."""
+        self.ended = False
+        """Whether it was contained by its own ``duration`` running out (it went away by itself)."""
         self.resolved_at: float | None = None
         self.level = self.initial_level = LEVELS.index(spec.level)
         self.open_runs = 0
@@ -80,9 +84,9 @@ class IncidentState:
         """Whether the condition is true of this incident at ``t``."""
         if cond.reach_above is not None:
             return self.reach(t) > cond.reach_above
-        state = cond.is_ or cond.is_not
-        value = self.has(str(state), cond.level)
-        return value if cond.is_ is not None else not value
+        if cond.is_ is not None:
+            return self.has(cond.is_, cond.level) and (cond.before is None or cond.before not in self.completed)
+        return not self.has(str(cond.is_not), cond.level)
 
     def has(self, state: str, level: str | None = None) -> bool:
         if state == "started":
@@ -93,6 +97,8 @@ class IncidentState:
             return self.level >= LEVELS.index(level) if level else self.level > self.initial_level
         if state == "contained":
             return self.contained_at is not None
+        if state == "ended":
+            return self.ended
         return self.resolved_at is not None
 
 

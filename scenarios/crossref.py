@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from ballotdrill.scenarios import owners
 from ballotdrill.scenarios.scenario import Action, Condition, Scenario, ScenarioFile
@@ -166,6 +166,7 @@ def _scenario(doc: ScenarioFile, sname: str, scenario: Scenario, actors: Iterabl
     window = f"{format_clock(scenario.start)}-{format_clock(scenario.end)}"
     yield from _hours(scenario, base)
     all_actions = {a for actor in doc.structure.actors.values() for a in actor.actions}
+    all_steps = {s.id for p in doc.structure.procedures.values() for s in p.steps}
     for n, (inject_id, inject) in enumerate(zip(scenario.inject_ids(), scenario.injects, strict=True)):
         ipath: Path = (*base, "injects", n)
         if inject_id in seen_ids:
@@ -200,6 +201,9 @@ def _scenario(doc: ScenarioFile, sname: str, scenario: Scenario, actors: Iterabl
             yield (*ipath, "detected_by", "actor"), _missing("actor", inject.detected_by.actor, actors, "'detected_by'")
         if inject.when is not None:
             yield from _condition(inject.when, incidents, (*ipath, "when"))
+            if inject.when.before is not None and inject.when.before not in all_steps:
+                yield (*ipath, "when", "before"), _missing("step", inject.when.before, all_steps, "'before'")
+    yield from _continuations(scenario, incidents, base)
     step_ids = {s.id for p in doc.structure.procedures.values() for s in p.steps}
     procedures = doc.structure.procedures
     for n, objective in enumerate(scenario.objectives):
@@ -243,3 +247,39 @@ def _action(action: Action, doc: ScenarioFile, incidents: Iterable[str], path: P
 def _condition(cond: Condition, incidents: Iterable[str], path: Path) -> Iterator[Finding]:
     if cond.incident not in incidents:
         yield (*path, "incident"), _missing("incident", cond.incident, incidents, "the condition")
+
+
+def _continuations(scenario: Scenario, incidents: Mapping[str, int], base: Path) -> Iterator[Finding]:
+    """Each ``continues`` names another scripted incident of the scenario, and no chain loops back."""
+    carried: dict[str, str] = {}
+    for n, (inject_id, inject) in enumerate(zip(scenario.inject_ids(), scenario.injects, strict=True)):
+        spec = inject.incident
+        if spec is None or spec.continues is None:
+            continue
+        path: Path = (*base, "injects", n, "incident", "continues")
+        own = spec.id or inject_id
+        if inject.every is not None:
+            yield path, ("a background arrival cannot continue an incident (objectives name scripted incidents); "
+                         "drop 'continues' or make the inject timed or a contingency")
+        elif spec.continues == own:
+            yield path, f"incident '{own}' cannot continue itself; name the incident it carries on"
+        elif spec.continues not in incidents:
+            yield path, _missing("incident", spec.continues, incidents, "'continues'")
+        else:
+            carried[own] = spec.continues
+    looped: set[str] = set()
+    for n, (inject_id, inject) in enumerate(zip(scenario.inject_ids(), scenario.injects, strict=True)):
+        spec = inject.incident
+        own = (spec.id or inject_id) if spec is not None else ""
+        seen = [own]
+        while own in carried and own not in looped:
+            own = carried[own]
+            if own == seen[0]:
+                looped.update(seen)
+                yield ((*base, "injects", n, "incident", "continues"),
+                       f"'continues' goes round in a loop: {' -> '.join([*seen, own])}; one incident must start "
+                       "the chain")
+                break
+            if own in seen:
+                break
+            seen.append(own)

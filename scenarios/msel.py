@@ -63,6 +63,7 @@ def _row(inject_id: str, inj: Inject, scenario: Scenario) -> MselRow:
     if inj.when is not None:
         cond = inj.when
         state = f"{cond.is_ or cond.is_not}{f' ({cond.level})' if cond.level else ''}"
+        state += f" before {cond.before}" if cond.before else ""
         test = (f"is {state}" if cond.is_ else f"is not {state}" if cond.is_not
                 else f"reach > {cond.reach_above:,}")
         time = f"{time} if {cond.incident} {test}" if inj.at is not None else f"when {cond.incident} {test}"

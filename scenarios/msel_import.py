@@ -42,7 +42,7 @@ _ALIASES = {
 _EVENT_TYPES = {"inject": "inject", "inject (repeating)": "repeating", "contingency inject": "contingency",
                 "contingency": "contingency", "expected action": "expected"}
 _CONDITION = re.compile(r"^(?:(?P<at>.+?)\s+if\s+|when\s+)(?P<incident>\S+)\s+(?:(?P<not>is not|is)\s+(?P<state>\w+)"
-                        r"(?:\s+\((?P<level>\w+)\))?|reach\s*>\s*(?P<reach>[\d,]+))$")
+                        r"(?:\s+\((?P<level>\w+)\))?(?:\s+before\s+(?P<before>\S+))?|reach\s*>\s*(?P<reach>[\d,]+))$")
 _SIMCELL = "SimCell"
 
 
@@ -117,6 +117,8 @@ def _timing(row: _Row, kind: str, source: str) -> dict[str, Any]:
         when["is_not" if match["not"] == "is not" else "is"] = match["state"]
         if match["level"]:
             when["level"] = match["level"]
+        if match["before"]:
+            when["before"] = match["before"]
     timing: dict[str, Any] = {"when": when}
     if match["at"]:
         timing["at"] = _clock(row, match["at"], source)

@@ -17,7 +17,8 @@ from ballotdrill.scenarios.types import ClockTime, Duration, Level, Model, Name,
 MIN_GAP = 1 / 60
 """Background arrivals without a ``limit`` are at least this far apart on average (one second)."""
 
-IncidentState = Literal["started", "detected", "escalated", "contained", "resolved"]
+IncidentState = Literal["started", "detected", "escalated", "contained", "ended", "resolved"]
+"""``ended``: contained because its own ``duration`` ran out (it went away by itself), not by the response."""
 
 
 class Reach(Model):
@@ -76,6 +77,11 @@ class Incident(Model):
     """The way of voting it disrupts: its harm stops when that mode's polls close (else when the last close)."""
     mitigated_by: list[Mitigation] = Field(default=[])
     """Preventive actions: taken before the incident starts, each changes it as it says."""
+    continues: Name | None = None
+    """The scripted incident this one carries on (a contingency: the attack resumes after it went away by itself).
+
+    An objective about that incident which it left unexercised is measured on this one instead.
+    """
 
     @model_validator(mode="after")
     def _mitigations_fit(self) -> Incident:
@@ -127,6 +133,8 @@ class Condition(Model):
     is_not: IncidentState | None = None
     level: Level | None = None
     reach_above: int | None = Field(default=None, ge=1)
+    before: Name | None = None
+    """With ``is``: only while step ``before`` has not completed for the incident (expected play not yet done)."""
 
     @model_validator(mode="after")
     def _one_test(self) -> Condition:
@@ -136,6 +144,9 @@ class Condition(Model):
             raise ValueError(f"a condition needs exactly one of 'is', 'is_not', 'reach_above' (got {tests or 'none'})")
         if self.level is not None and "escalated" not in (self.is_, self.is_not):
             raise ValueError("'level' goes with 'is: escalated' or 'is_not: escalated'")
+        if self.before is not None and self.is_ is None:
+            raise ValueError("'before' (a step not yet completed) goes with 'is', e.g. "
+                             "{incident: D2, is: ended, before: mitigate}")
         return self
 
 
@@ -339,6 +350,14 @@ class Scenario(Model):
     def inject_ids(self) -> list[str]:
         """Each inject's MSEL id: its own, or ``I<n>`` by position."""
         return [inj.id or f"I{n}" for n, inj in enumerate(self.injects, start=1)]
+
+    def continuations(self) -> dict[str, list[str]]:
+        """Scripted incidents carried on by others (``continues``): incident id -> ids continuing it, in MSEL order."""
+        found: dict[str, list[str]] = {}
+        for inject_id, inj in zip(self.inject_ids(), self.injects, strict=True):
+            if inj.incident is not None and inj.every is None and inj.incident.continues is not None:
+                found.setdefault(inj.incident.continues, []).append(inj.incident.id or inject_id)
+        return found
 
     def incident_ids(self) -> dict[str, int]:
         """The id of each scripted (non-background) incident, mapped to its inject's index."""

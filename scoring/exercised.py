@@ -92,7 +92,8 @@ def _condition(cond: Condition) -> str:
     if cond.reach_above is not None:
         return f"when {cond.incident} reaches more than {cond.reach_above:,} people"
     if cond.is_ is not None:
-        return f"when {cond.incident} is {cond.is_}" + (f" to {cond.level}" if cond.level else "")
+        before = f" before step {cond.before}" if cond.before else ""
+        return f"when {cond.incident} is {cond.is_}" + (f" to {cond.level}" if cond.level else "") + before
     return f"when {cond.incident} is not {cond.is_not}" + (f" to {cond.level}" if cond.level else "")
 
 

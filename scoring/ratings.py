@@ -30,12 +30,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from ballotdrill.journal import Event, Kind
-from ballotdrill.scenarios.measures import Point
-from ballotdrill.scenarios.scenario import Objective
+from ballotdrill.scenarios.measures import Interval, Point
+from ballotdrill.scenarios.scenario import Objective, Scenario
 from ballotdrill.scoring.exercised import Verdict, Window, missing_end, missing_start, self_contained
 from ballotdrill.scoring.feed import Handlers
 from ballotdrill.scoring.model import Harm, ObjectiveResult, Rating, StepResult, r3
-from ballotdrill.scoring.text import measure_value
+from ballotdrill.scoring.text import measure_value, minutes
 
 S_FACTOR = 1.25
 """S band: up to this multiple of the target (lower is better) or down to target / this."""
@@ -120,9 +120,25 @@ class PointCollector:
                 self.reached[point] = Reached(event.seq, event.t)
 
 
-def objective_points(objectives: Iterable[Objective]) -> list[Point]:
-    """The points the interval objectives measure between."""
-    return [p for o in objectives if (i := o.measure.interval) is not None for p in (i.start, i.end)]
+def objective_points(scenario: Scenario) -> list[Point]:
+    """The points the interval objectives measure between, and the same points on the incidents continuing theirs."""
+    chains = scenario.continuations()
+    points: list[Point] = []
+    for objective in scenario.objectives:
+        interval = objective.measure.interval
+        if interval is None:
+            continue
+        for point in (interval.start, interval.end):
+            points += [point._replace(incident=i) for i in _chain(point.incident, chains)]
+    return points
+
+
+def _chain(incident: str, chains: Mapping[str, Sequence[str]]) -> list[str]:
+    """``incident`` and every incident carrying it on (``continues``), directly or in turn, in MSEL order."""
+    found = [incident]
+    for known in found:
+        found += [i for i in chains.get(known, ()) if i not in found]
+    return found
 
 
 def on_time_share(steps: Sequence[StepResult], procedure: str) -> tuple[float | None, list[int]]:
@@ -141,10 +157,57 @@ def measure_objective(objective: Objective, reached: Mapping[Point, Reached], st
     ``reached``: where each point of the interval objectives first happened (:class:`PointCollector`).
     """
     kind, target, lower = objective.measure.kind, objective.target_value, objective.lower_is_better
+    interval = objective.measure.interval
+    value, evidence, verdict = _measure(objective, interval, objective.measure.subject, reached, steps, harms, window)
+    carried = ""
+    chains = window.scenario.continuations()
+    while verdict is not None and verdict.rating == "NE" and kind != "on_time":
+        ended = next((i for i in _incidents(interval, objective.measure.subject)
+                      if window.self_ended(i) is not None and _started_continuation(i, chains, window)), None)
+        if ended is None:
+            break
+        successor = _started_continuation(ended, chains, window)
+        assert successor is not None
+        carried += (f"incident {ended} ended by itself after {minutes(window.self_ended(ended) or 0.0)}; measured "
+                    f"on {successor}, which continues it: ")
+        interval = interval and Interval(*(p._replace(incident=successor) if p.incident == ended else p
+                                           for p in interval))
+        subject = successor if interval is None else objective.measure.subject
+        value, more, verdict = _measure(objective, interval, subject, reached, steps, harms, window)
+        evidence = evidence + more
+    if verdict is not None:
+        rating, reason, value_text = verdict.rating, carried + verdict.reason, verdict.value_text
+    else:
+        rating, reason = rate(value, target, lower)
+        reason = carried + reason
+        value_text = measure_value(kind, value)
+    target_text = objective.target if isinstance(objective.target, str) else measure_value(kind, target)
+    return ObjectiveResult(
+        id=objective.id, capability=objective.capability, description=objective.description, kind=kind,
+        subject=objective.measure.subject, target=r3(target), target_text=str(target_text), value=value,
+        value_text=value_text or ("not exercised" if rating == "NE" else "—"), lower_is_better=lower,
+        rating=rating, reason=reason, evidence=sorted(evidence),
+    )
+
+
+def _incidents(interval: Interval | None, subject: str) -> list[str]:
+    """The incidents a measure names: its interval's, or its subject (a harm measure's incident)."""
+    return [subject] if interval is None else list(dict.fromkeys(p.incident for p in interval))
+
+
+def _started_continuation(incident: str, chains: Mapping[str, Sequence[str]], window: Window) -> str | None:
+    """The first incident continuing ``incident`` that started in the played window, or None."""
+    return next((i for i in chains.get(incident, ()) if i in window.incidents), None)
+
+
+def _measure(objective: Objective, interval: Interval | None, subject: str, reached: Mapping[Point, Reached],
+             steps: Sequence[StepResult], harms: Sequence[Harm],
+             window: Window) -> tuple[float | None, list[int], Verdict | None]:
+    """The measured value, its evidence rows, and the verdict when it could not be rated on its value."""
+    kind, target = objective.measure.kind, objective.target_value
     value: float | None = None
     evidence: list[int] = []
     verdict: Verdict | None = None
-    interval = objective.measure.interval
     if interval is not None:
         first, last = reached.get(interval.start), reached.get(interval.end)
         evidence = [e.seq for e in (first, last) if e is not None]
@@ -164,7 +227,7 @@ def measure_objective(objective: Objective, reached: Mapping[Point, Reached], st
             subject = "any procedure" if objective.measure.subject == "all" else objective.measure.subject
             verdict = Verdict("NE", f"no step of {subject} with a target was played to its end or past its target")
     else:
-        incident = objective.measure.subject
+        incident = subject
         row = next((h for h in harms if h.incident == incident), None)
         if row is None:
             verdict = Verdict("NE", window.never_started(incident))
@@ -182,15 +245,4 @@ def measure_objective(objective: Objective, reached: Mapping[Point, Reached], st
                                   f"({text} so far, under the target)", f"{text} so far, still open")
             else:
                 value = measured
-    if verdict is not None:
-        rating, reason, value_text = verdict.rating, verdict.reason, verdict.value_text
-    else:
-        rating, reason = rate(value, target, lower)
-        value_text = measure_value(kind, value)
-    target_text = objective.target if isinstance(objective.target, str) else measure_value(kind, target)
-    return ObjectiveResult(
-        id=objective.id, capability=objective.capability, description=objective.description, kind=kind,
-        subject=objective.measure.subject, target=r3(target), target_text=str(target_text), value=value,
-        value_text=value_text or ("not exercised" if rating == "NE" else "—"), lower_is_better=lower,
-        rating=rating, reason=reason, evidence=sorted(evidence),
-    )
+    return value, evidence, verdict

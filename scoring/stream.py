@@ -30,7 +30,7 @@ class Scorer:
         self.doc = doc
         self.scenario_name = scenario_name
         scenario = doc.scenarios[scenario_name]
-        points = objective_points(scenario.objectives)
+        points = objective_points(scenario)
         self.clock = RunClock()
         self.incidents = IncidentCollector()
         self.steps = StepCollector()
