@@ -378,7 +378,9 @@ class Exercise(HandoffPath):
         if step.escalate is not None:
             self._escalate(state, step.escalate, actor)
         effect = step.effect
-        if effect is not None and effect.slows:
+        if effect is not None and effect.extend_voting is not None:
+            self._extend_voting(state, item, effect.extend_voting - self.clock0)
+        elif effect is not None and effect.slows:
             self._slow(state, item)
         elif effect is not None and state.contained_at is None:
             chance = 1.0 if effect.resolve else effect.contain or 0.0
@@ -393,6 +395,15 @@ class Exercise(HandoffPath):
             self._end_run(run, "completed")
         else:
             self._goto(run, nxt, actor)
+
+    def _extend_voting(self, state: IncidentState, item: WorkItem, until: float) -> None:
+        """A decision keeping the incident's stations open until ``until``: never earlier, never once it has passed."""
+        opened, closed = state.polls
+        if until <= closed or until <= self.env.now:
+            return
+        state.polls = (opened, until)
+        self.journal.record(self.env.now, Kind.VOTING_EXTENDED, state.id, item.actor, item.step.id, {
+            "procedure": item.run.name, "until": until, "previous": closed})
 
     def _slow(self, state: IncidentState, item: WorkItem) -> None:
         """A step's slowing effect: the uncontained wave doubles more slowly from now on."""

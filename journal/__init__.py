@@ -40,6 +40,7 @@ from ballotdrill.journal.events import (
     StepQueued,
     StepStarted,
     StepTargets,
+    VotingExtended,
     WaveSlowed,
     canonical_json,
     encode_data,
@@ -62,6 +63,6 @@ __all__ = [
     "HandoffReceived", "HandoffSent",
     "IncidentStarted", "InjectDelivered", "Journal", "JournalError", "Kind", "MemorySink", "Mitigated", "Paused",
     "ProcedureEnded", "ProcedureStarted", "Resumed", "Row", "RunEnded", "RunStarted", "Sink", "SqliteSink",
-    "StaffChanged", "StepCompleted", "StepCrew", "StepQueued", "StepStarted", "StepTargets", "WaveSlowed",
-    "canonical_json", "encode_data", "read_events", "read_meta", "unpack",
+    "StaffChanged", "StepCompleted", "StepCrew", "StepQueued", "StepStarted", "StepTargets", "VotingExtended",
+    "WaveSlowed", "canonical_json", "encode_data", "read_events", "read_meta", "unpack",
 ]

@@ -38,6 +38,7 @@ class Kind(StrEnum):
     CONTAINED = "contained"
     EFFECT_FAILED = "effect_failed"
     WAVE_SLOWED = "wave_slowed"
+    VOTING_EXTENDED = "voting_extended"
     MITIGATED = "mitigated"
     RESOLVED = "resolved"
     PROCEDURE_ENDED = "procedure_ended"
@@ -277,6 +278,14 @@ class WaveSlowed(NamedTuple):
     """The doubling time until now; None: it had stopped growing."""
 
 
+class VotingExtended(NamedTuple):
+    procedure: str
+    until: float
+    """t when the incident's polling stations now close."""
+    previous: float
+    """t when they closed until now."""
+
+
 class Mitigated(NamedTuple):
     action: str
     taken_at: float
@@ -349,6 +358,7 @@ RECORDS: dict[type[tuple[Any, ...]], Kind] = {
     DecisionRequested: Kind.DECISION_REQUESTED, DecisionMade: Kind.DECISION_MADE,
     InjectDelivered: Kind.INJECT_DELIVERED, Escalated: Kind.ESCALATED, Contained: Kind.CONTAINED,
     EffectFailed: Kind.EFFECT_FAILED, WaveSlowed: Kind.WAVE_SLOWED, Mitigated: Kind.MITIGATED,
+    VotingExtended: Kind.VOTING_EXTENDED,
     ProcedureEnded: Kind.PROCEDURE_ENDED,
     ActionTaken: Kind.ACTION_TAKEN,
     Paused: Kind.PAUSED, Resumed: Kind.RESUMED, RunEnded: Kind.RUN_ENDED, Note: Kind.NOTE,

@@ -6,7 +6,7 @@ Uses actor display names (``actor.name`` or the key) and clock times
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from ballotdrill.journal import (
     ActionTaken,
@@ -28,6 +28,7 @@ from ballotdrill.journal import (
     StepQueued,
     StepStarted,
     StepTargets,
+    VotingExtended,
     WaveSlowed,
 )
 from ballotdrill.scoring.text import clock, minutes, number
@@ -145,6 +146,8 @@ def _tell(incident: str, rows: list[Event], names: dict[str, str], start: float,
                        f"{mitigated_text(mitigated)}.")
         elif e.kind == Kind.WAVE_SLOWED:
             out.append(f"'{e.step}' {slowed_text(e.fields(WaveSlowed))} at {at(e.t)}.")
+        elif e.kind == Kind.VOTING_EXTENDED:
+            out.append(f"{_sentence(who(e.actor))} {extended_text(e.fields(VotingExtended), at)}, at {at(e.t)}.")
         elif e.kind == Kind.RESOLVED:
             out.append(f"It was resolved at {at(e.t)}, {minutes(e.t - t0)} after it began.")
         elif e.kind == Kind.PROCEDURE_ENDED and (ended := e.fields(ProcedureEnded)).outcome == "dropped":
@@ -155,6 +158,12 @@ def _tell(incident: str, rows: list[Event], names: dict[str, str], start: float,
         at_end = Contained("", harm.get("reach"), harm.get("voter_minutes"), harm.get("station_minutes"))
         out.append(f"At the end of the run ({at(end.t)}) it was still open{_harm_clause(at_end)}.")
     return out
+
+
+def extended_text(extended: VotingExtended, at: Callable[[float], str]) -> str:
+    """``kept its polling stations open until 18:00 (they were to close at 16:00)``."""
+    return (f"kept its polling stations open until {at(extended.until)} (they were to close at "
+            f"{at(extended.previous)})")
 
 
 def mitigated_text(mitigated: Mitigated) -> str:

@@ -21,10 +21,11 @@ from ballotdrill.journal import (
     Kind,
     Mitigated,
     ProcedureEnded,
+    VotingExtended,
     WaveSlowed,
 )
 from ballotdrill.journal.events import EffectFailed
-from ballotdrill.report.narrative import incident_label, mitigated_text, slowed_text
+from ballotdrill.report.narrative import extended_text, incident_label, mitigated_text, slowed_text
 from ballotdrill.scoring.findings import QUEUE_P90
 from ballotdrill.scoring.model import Handoff, Harm, IncidentTimes, StepResult
 from ballotdrill.scoring.text import clock, minutes, number
@@ -116,6 +117,8 @@ def key_moments(inc: IncidentTimes, rows: Sequence[Event], steps: Sequence[StepR
                      f"{told.at(taken)}, {minutes(e.t - taken)} before: it {mitigated_text(mitigated)}.")
         elif e.kind == Kind.WAVE_SLOWED:
             told.say(e.t, f"At {told.at(e.t)} '{e.step}' by {told.who(e.actor)} {slowed_text(e.fields(WaveSlowed))}.")
+        elif e.kind == Kind.VOTING_EXTENDED:
+            told.say(e.t, f"At {told.at(e.t)} {told.who(e.actor)} {extended_text(e.fields(VotingExtended), told.at)}.")
         elif e.kind == Kind.PROCEDURE_ENDED and (ended := e.fields(ProcedureEnded)).outcome == "dropped":
             told.say(e.t, f"The {ended.procedure} procedure stopped at {told.at(e.t)}: a handoff was dropped.")
     _ending(told, inc, rows, steps, harm, detected_at, started, run_end)

@@ -9,7 +9,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 from ballotdrill.scenarios.distributions import ZERO, Distribution
 from ballotdrill.scenarios.suggest import did_you_mean
 from ballotdrill.scenarios.timefmt import format_clock, format_day, parse_clock
-from ballotdrill.scenarios.types import Day, Duration, Level, Model, Name, Severity
+from ballotdrill.scenarios.types import ClockTime, Day, Duration, Level, Model, Name, Severity
 
 END = "end"
 """The ``next`` of a step that ends its procedure."""
@@ -182,7 +182,7 @@ class Decision(Model):
 
 
 class Effect(Model):
-    """What completing a step does to its incident: contain it (with a chance), or slow its wave."""
+    """What completing a step does to its incident: contain it (with a chance), slow its wave, or extend voting."""
 
     contain: float | None = Field(default=None, ge=0.0, le=1.0)
     resolve: bool = False
@@ -190,14 +190,19 @@ class Effect(Model):
     """The wave's doubling time from the step's completion on (a slower spread)."""
     growth: float | None = Field(default=None, ge=0.0, le=1.0)
     """The wave's growth rate from the step's completion on, as a share of its rate until then (0: it stops)."""
+    extend_voting: ClockTime | None = None
+    """A decision keeping the incident's polling stations open until this clock time (its harm counts until then)."""
 
     @model_validator(mode="after")
     def _does_something(self) -> Effect:
         contains = self.contain is not None or self.resolve
         slows = [k for k in ("doubling", "growth") if getattr(self, k) is not None]
-        if not contains and not slows:
-            raise ValueError("an effect needs 'contain' (a probability), 'resolve: true', or 'doubling' or "
-                             "'growth' (to slow a wave)")
+        if not contains and not slows and self.extend_voting is None:
+            raise ValueError("an effect needs 'contain' (a probability), 'resolve: true', 'doubling' or "
+                             "'growth' (to slow a wave), or 'extend_voting' (a closing time)")
+        if self.extend_voting is not None and (contains or slows):
+            raise ValueError("an effect that extends voting ('extend_voting') does nothing else; give the "
+                             f"{'containing' if contains else 'slowing'} to another step")
         if contains and slows:
             raise ValueError(f"an effect either contains ('contain', 'resolve') or slows a wave ({slows[0]!r}), "
                              "not both; give the slowing to another step")
