@@ -157,12 +157,12 @@ def measure_objective(objective: Objective, reached: Mapping[Point, Reached], st
     ``reached``: where each point of the interval objectives first happened (:class:`PointCollector`).
     """
     kind, target, lower = objective.measure.kind, objective.target_value, objective.lower_is_better
-    interval = objective.measure.interval
-    value, evidence, verdict = _measure(objective, interval, objective.measure.subject, reached, steps, harms, window)
+    interval, subject = objective.measure.interval, objective.measure.subject
+    value, evidence, verdict = _measure(objective, interval, subject, reached, steps, harms, window)
     carried = ""
     chains = window.scenario.continuations()
     while verdict is not None and verdict.rating == "NE" and kind != "on_time":
-        ended = next((i for i in _incidents(interval, objective.measure.subject)
+        ended = next((i for i in _incidents(interval, subject)
                       if window.self_ended(i) is not None and _started_continuation(i, chains, window)), None)
         if ended is None:
             break
@@ -172,7 +172,7 @@ def measure_objective(objective: Objective, reached: Mapping[Point, Reached], st
                     f"on {successor}, which continues it: ")
         interval = interval and Interval(*(p._replace(incident=successor) if p.incident == ended else p
                                            for p in interval))
-        subject = successor if interval is None else objective.measure.subject
+        subject = successor if interval is None else subject
         value, more, verdict = _measure(objective, interval, subject, reached, steps, harms, window)
         evidence = evidence + more
     if verdict is not None:

@@ -122,3 +122,15 @@ def test_before_names_a_step_and_goes_with_is() -> None:
     injects[1]["when"] = {"incident": "D1", "is_not": "contained", "before": "mitigate"}
     assert "'before' (a step not yet completed) goes with 'is'" in only_problem(
         to_yaml(file_of(ACTORS, MITIGATE, injects))).message
+
+
+def test_a_harm_measure_whose_continuation_also_went_away_by_itself_is_not_exercised() -> None:
+    """D1 and D1R both end by themselves within the target (20 min each, the operator never free): NE, once."""
+    busy = {"op": {"staff": 0}}
+    injects = attack("20m", voters=100)
+    injects[1]["incident"]["duration"] = "20m"
+    objective = {"id": "O2", "capability": "Voting", "measure": {"voter_minutes": "D1"}, "target": 12000}
+    doc = with_objectives(file_of(busy, MITIGATE, injects), objective)
+    result = score(run(doc), load(doc), "s").objectives[0]
+    assert result.rating == "NE"
+    assert result.reason.count("measured on D1R") == 1 and "incident D1R ended by itself" in result.reason
