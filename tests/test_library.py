@@ -10,6 +10,7 @@ import pytest
 from ballotdrill import scenarios
 from ballotdrill.exercise import run_exercise
 from ballotdrill.scenarios.yamlread import read_file
+from ballotdrill.scoring import score
 from ballotdrill.sweep.plan import read_variant
 
 LIBRARY = scenarios.load_file(scenarios.library_path())
@@ -88,3 +89,40 @@ def test_the_coordination_cell_variant_applies_to_the_library_and_moves_handoffs
     assert sent, "the variant's channel carries handoffs"
     started = [[(e.t, e.incident) for e in run if e.kind == "incident_started"] for run in (base, cell)]
     assert started[0][0] == started[1][0]  # same incidents (common random numbers)
+
+
+def test_every_part_names_the_organisation_that_answers_for_it() -> None:
+    """The improvement plan names a real organisation: every actor its organisation, channel and procedure its owner."""
+    assert [n for n, a in STRUCTURE.actors.items() if not a.organisation.strip()] == []
+    assert [n for n, c in STRUCTURE.channels.items() if not c.owner.strip()] == []
+    assert [n for n, p in STRUCTURE.procedures.items() if not p.owner.strip()] == []
+
+
+def test_corrections_slow_a_wave_and_leave_containing_to_the_platforms() -> None:
+    """A published correction, fact-check or warning slows the narrative (growth below 1); it never contains it."""
+    steps = {s.id: s for p in STRUCTURE.procedures.values() for s in p.steps}
+    for step_id in ("dis-publish-debunk", "df-publish-correction", "fc-publish", "ss-warn-owner"):
+        effect = steps[step_id].effect
+        assert effect is not None and effect.slows and effect.contain is None and not effect.resolve, step_id
+        assert effect.growth is not None and 0 < effect.growth < 1, step_id
+
+
+def _not_exercised(seeds: range) -> list[tuple[int, str, str]]:
+    """(seed, objective, why) of every objective of the default day not exercised in those seeds."""
+    found = []
+    for seed in seeds:
+        scores = score(run_exercise(LIBRARY, "combined-hybrid-day", seed=seed).events, LIBRARY, "combined-hybrid-day")
+        found += [(seed, o.id, o.reason) for o in scores.objectives if o.rating == "NE"]
+    return found
+
+
+def test_the_default_day_exercises_every_objective_around_the_seed_that_needed_the_contingency() -> None:
+    """Seed 63: the results-site DDoS ended by itself before its mitigation; the contingency D2R carries O3."""
+    assert _not_exercised(range(60, 66)) == []
+    events = run_exercise(LIBRARY, "combined-hybrid-day", seed=63).events
+    assert any(e.kind == "incident_started" and e.incident == "D2R" for e in events)
+
+
+@pytest.mark.slow
+def test_the_default_day_exercises_every_objective_in_every_one_of_100_seeds() -> None:
+    assert _not_exercised(range(1, 101)) == []
