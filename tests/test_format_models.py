@@ -173,7 +173,8 @@ def test_models_are_immutable(full: ScenarioFile) -> None:
         ("reach: {initial: 500, doubling: 40m, cap: 400000}", "reach: {initial: 500, doubling: 40m, cap: 4}",
          "'cap' (4) must be at least 'initial' (500)"),
         ("effect: {contain: 0.7}", "effect: {}",
-         "an effect needs 'contain' (a probability), 'resolve: true', or 'doubling' or 'growth' (to slow a wave)"),
+         "an effect needs 'contain' (a probability), 'resolve: true', 'doubling' or 'growth' (to slow a wave), "
+         "or 'extend_voting' (a closing time)"),
         ("effect: {contain: 0.7}", "effect: {contain: 1.7}", "'contain' must be <= 1.0 (got 1.7)"),
         ("escalate: provincial, next: end}", "escalate: provincial, next: end, decision: {options: {a: {next: end}}, "
          "default: a}}", "step 'publish-debunk' has both 'decision' and 'next'; a "
