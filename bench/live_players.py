@@ -4,11 +4,12 @@ A synthetic structure of 50 desks, each played by its own client (its own token)
 machine: every desk gets a decision about every 3 simulated minutes and may take an action
 any time. Each client long-polls its view, answers its decisions and takes an action about
 once a second. The server is a real ``ballotdrill live --serve`` process; the clients are
-threads spread over a few processes (players sit at their own machines, so they should not
-queue for one interpreter lock), each keeping its connections open as a browser does. Reported: p50/p99 of the
-POST round trip (sent until the server says it is committed), every acknowledged input
-checked against the journal (lost must be 0), and the same durable one-row commit baseline
-as ``live_latency.py``.
+coroutines spread over a few processes (players sit at their own machines: no thread of one
+player waits for an interpreter lock another holds), each keeping its connections open as a
+browser does. Reported: p50/p99 of the POST round trip (sent until the server says it is
+committed), every acknowledged input checked against the journal (lost must be 0), the same
+durable one-row commit baseline as ``live_latency.py``, and the server's CPU while the players
+play.
 
     python bench/live_players.py                 # 50 players, 20 s
     python bench/live_players.py --seconds 5     # reduced form
@@ -17,6 +18,7 @@ as ``live_latency.py``.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import http.client
 import json
 import os
@@ -24,7 +26,6 @@ import random
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -66,79 +67,110 @@ scenarios:
 """
 
 
-class Player(threading.Thread):
-    """One player's client: like a browser tab, it keeps its connections open (HTTP keep-alive),
-    one for the long poll of its view and one for its inputs."""
+class Connection:
+    """One kept-alive HTTP/1.1 connection on asyncio streams, as a browser tab holds it. A connection the server
+    closed while idle (its keep-alive timeout) is reopened once, as browsers do."""
 
-    def __init__(self, url: str, token: str, stop: threading.Event, seed: int) -> None:
-        super().__init__(daemon=True)
-        self.url, self.token, self.stop, self.rng = url.rstrip("/"), token, stop, random.Random(seed)
-        self.trips: list[float] = []
-        self.acked: list[tuple[int, str]] = []
-        self.refused = 0
-        self.errors = 0
-        self.connections: dict[str, http.client.HTTPConnection] = {}
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
 
-    def call(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
-        """One request on the lane's open connection; a connection the server closed while idle
-        (keep-alive timeout) is reopened once, as browsers do."""
-        lane = "poll" if method == "GET" else "input"
-        data = json.dumps(body).encode() if body is not None else None
-        headers = {"Authorization": f"Bearer {self.token}", "Content-Type": "application/json"}
+    async def request(self, method: str, path: str, token: str, body: bytes | None = None) -> tuple[int, bytes]:
+        head = f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\nAuthorization: Bearer {token}\r\n"
+        if body is not None:
+            head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+        message = (head + "\r\n").encode() + (body or b"")
         for attempt in (1, 2):
-            reused = lane in self.connections
-            if not reused:
-                parts = urlsplit(self.url)
-                host = parts.hostname or "127.0.0.1"
-                self.connections[lane] = http.client.HTTPConnection(host, parts.port, timeout=30)
-            connection = self.connections[lane]
+            reused = self.streams is not None
             try:
-                connection.request(method, path, body=data, headers=headers)
-                response = connection.getresponse()
-                return response.status, json.loads(response.read() or b"{}")
-            except (OSError, http.client.HTTPException):
-                connection.close()
-                del self.connections[lane]
+                if self.streams is None:
+                    self.streams = await asyncio.open_connection(self.host, self.port)
+                reader, writer = self.streams
+                writer.write(message)
+                return await self._response(reader)
+            except (OSError, asyncio.IncompleteReadError, ValueError, IndexError):
+                self.close()
                 if not reused or attempt == 2:
                     raise OSError(f"{method} {path} failed") from None
         raise AssertionError("unreachable")
 
-    def post(self, path: str, body: Any, kind: str) -> None:
+    async def _response(self, reader: asyncio.StreamReader) -> tuple[int, bytes]:
+        status_line = await reader.readline()
+        if not status_line:
+            raise OSError("closed by the server")
+        status, length, closing = int(status_line.split()[1]), 0, False
+        while (line := await reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.decode("latin-1").partition(":")
+            if name.strip().lower() == "content-length":
+                length = int(value)
+            elif name.strip().lower() == "connection" and value.strip().lower() == "close":
+                closing = True
+        body = await reader.readexactly(length)
+        if closing:
+            self.close()
+        return status, body
+
+    def close(self) -> None:
+        if self.streams is not None:
+            self.streams[1].close()
+            self.streams = None
+
+
+class Player:
+    """One player's client: one connection for the long poll of its view, one for its inputs."""
+
+    def __init__(self, url: str, token: str, seed: int) -> None:
+        parts = urlsplit(url)
+        host, port = parts.hostname or "127.0.0.1", parts.port or 80
+        self.token, self.rng = token, random.Random(seed)
+        self.poll, self.input = Connection(host, port), Connection(host, port)
+        self.trips: list[float] = []
+        self.acked: list[tuple[int, str]] = []
+        self.refused = 0
+        self.errors = 0
+
+    async def post(self, path: str, body: Any, kind: str) -> None:
         start = time.perf_counter()
         try:
-            status, data = self.call("POST", path, body)
+            status, data = await self.input.request("POST", path, self.token, json.dumps(body).encode())
         except OSError:
             self.errors += 1
             return
         self.trips.append(time.perf_counter() - start)
         if status == 200:
-            self.acked.append((data["n"], kind))
+            self.acked.append((json.loads(data)["n"], kind))
         else:
             self.refused += 1
 
-    def run(self) -> None:
+    async def run(self) -> None:
         version = None
         answered: set[str] = set()
         next_action = time.monotonic() + self.rng.uniform(0, 1)
-        while not self.stop.is_set():
+        while True:
             try:
-                status, data = self.call("GET", "/api/state" + (f"?since={version}" if version else ""))
+                status, data = await self.poll.request("GET", "/api/state" + (f"?since={version}" if version else ""),
+                                                       self.token)
             except OSError as exc:
                 self.errors += 1
-                if self.errors < 3 and not self.stop.is_set():
+                if self.errors < 3:
                     print("poll error:", repr(exc), file=sys.stderr)
-                time.sleep(0.1)
+                await asyncio.sleep(0.1)
                 continue
             if status != 200:
                 return
-            version = data["version"]
-            for request in data["view"]["requests"]:
+            state = json.loads(data)
+            version = state["version"]
+            for request in state["view"]["requests"]:
                 if request["key"] not in answered:
                     answered.add(request["key"])
-                    self.post("/api/answer", {"request": request["key"], "option": "act"}, "answer")
+                    await self.post("/api/answer", {"request": request["key"], "option": "act"}, "answer")
             if time.monotonic() >= next_action:
-                self.post("/api/action", {"action": "report"}, "action")
+                await self.post("/api/action", {"action": "report"}, "action")
                 next_action = time.monotonic() + self.rng.expovariate(1.0)
+
+    def close(self) -> None:
+        self.poll.close()
+        self.input.close()
 
 
 def cpu_seconds(pid: int) -> float:
@@ -157,16 +189,32 @@ class Played(NamedTuple):
 
 
 def play(url: str, seats: list[tuple[int, str]], seconds: float) -> list[Played]:
-    """Run some players' clients (threads of this process) for ``seconds``; what each measured."""
-    stop = threading.Event()
-    players = [Player(url, token, stop, n) for n, token in seats]
-    for player in players:
-        player.start()
-    time.sleep(seconds)
-    stop.set()
-    for player in players:
-        player.join(40)
+    """Run some players' clients (coroutines of one event loop in this process) for ``seconds``; what each
+    measured. One loop and no threads: a reply is read as soon as it arrives, not when an interpreter lock
+    shared with other players' threads comes round."""
+    players = [Player(url, token, n) for n, token in seats]
+
+    async def session() -> None:
+        tasks = [asyncio.create_task(p.run()) for p in players]
+        _, running = await asyncio.wait(tasks, timeout=seconds)
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
+        for player in players:
+            player.close()
+
+    asyncio.run(session())
     return [Played(p.trips, p.acked, p.refused, p.errors) for p in players]
+
+
+def end_exercise(url: str, token: str) -> None:
+    """The facilitator ends the exercise."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=30)
+    connection.request("POST", "/api/control", body=json.dumps({"command": "end"}),
+                       headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    connection.getresponse().read()
+    connection.close()
 
 
 def main() -> None:
@@ -203,7 +251,7 @@ def main() -> None:
                        for p in group]
             server_cpu = cpu_seconds(server.pid) - cpu_before
         facilitator = next(r["token"] for r in tokens["roles"] if r["role"] == "facilitator")
-        Player(url, facilitator, threading.Event(), 0).post("/api/control", {"command": "end"}, "end")
+        end_exercise(url, facilitator)
         server.wait(120)
         recorded = {item.n: item.input.kind for item in read_inputs(folder / "run" / JOURNAL_FILE)}
     acked = [a for p in players for a in p.acked]
