@@ -386,6 +386,9 @@ def keys(record: type[tuple[Any, ...]]) -> tuple[str, ...]:
 
 
 _KEYS = {record: keys(record) for record in _KINDS_OF}
+_READS = {record: (kinds, _KEYS[record]) for record, kinds in _KINDS_OF.items()}
+"""Per record: the kinds whose fields it reads and its stored keys (one lookup: every scored event reads some)."""
+_new_tuple: Any = tuple.__new__
 
 SHAPES: dict[str, tuple[str, ...]] = {kind: _KEYS[record] for kind, record in PACKED.items()}
 """The data keys (sorted) of the packed kinds, in the order of their records' fields."""
@@ -406,11 +409,12 @@ class Event(NamedTuple):
 
     def fields(self, record: type[R]) -> R:
         """The event's fields as ``record`` (a record of this kind, :func:`records_of`); a missing key reads as None."""
-        kinds = _KINDS_OF[record]
+        kinds, stored = _READS[record]
         if self.kind not in kinds:
             expected = "' or '".join(kinds)
             raise ValueError(f"event {self.seq} is '{self.kind}', not '{expected}': it has no {record.__name__} fields")
-        return cast(R, cast(Any, record)._make(map(self.data.get, _KEYS[record])))
+        values: R = _new_tuple(record, map(self.data.get, stored))  # as record._make, one value per stored key
+        return values
 
     def to_json(self) -> str:
         """The event as one canonical JSON line (sorted keys, no spaces)."""

@@ -16,6 +16,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from statistics import fmean
+from typing import Any
 
 from ballotdrill.journal import Event, Kind, RunStarted, StaffChanged, StepCrew, StepQueued, StepStarted
 from ballotdrill.scenarios.structure import Structure
@@ -125,11 +126,13 @@ class LoadCollector:
             if len(self.unstaffed_rows[actor]) < _UNSTAFFED_ROWS:
                 self.unstaffed_rows[actor].append(event.seq)
 
-    def results(self, steps: Iterable[StepResult], structure: Structure, until: float) -> list[ActorLoad]:
+    def results(self, steps: Iterable[StepResult], structure: Structure, until: float,
+                detail: bool = True) -> list[ActorLoad]:
         """Load of every actor and post of the structure (and any other actor seen in the journal), by key.
 
         ``steps``: every step instance (:class:`~ballotdrill.scoring.timeliness.StepCollector`), for the
-        busy time and the work still queued when the run stopped.
+        busy time and the work still queued when the run stopped. ``detail=False``: the measures alone
+        (no hour-by-hour load, busiest hour or evidence rows), all a sweep reads.
         """
         start = self.start if self.start is not None else 0.0
         starts = {actor: dict(hours) for actor, hours in self.starts.items()}
@@ -149,12 +152,12 @@ class LoadCollector:
                 desk, staff = next((self.crews[seq] for seq in step.evidence if seq in self.crews), (step.actor, 1))
                 busy_spans[desk].append((step.started_at, max(step.started_at, end), staff))
         return [self._load(actor, names, posts, structure, busy_spans.get(actor, []), waiting.get(actor, []),
-                           starts.get(actor, {}), start, until)
+                           starts.get(actor, {}), start, until, detail)
                 for actor in sorted(set(names) | self.seen)]
 
     def _load(self, actor: str, names: dict[str, str], posts: set[str], structure: Structure,
               spans: list[tuple[float, float, int]], waiting: list[tuple[float, int]], actor_starts: dict[int, int],
-              start: float, until: float) -> ActorLoad:
+              start: float, until: float, detail: bool) -> ActorLoad:
         on_duty: dict[int, float] = defaultdict(float)
         busy: dict[int, float] = defaultdict(float)
         rows = self.staff_rows.get(actor)
@@ -169,28 +172,32 @@ class LoadCollector:
         for t0, t1, staff in spans:
             _spread(t0, min(t1, until), float(staff), start, busy)
         wait_values = self.waits.get(actor, array("d")) + array("d", (w for w, _ in waiting))
+        busy_total, duty_total = sum(busy.values()), sum(on_duty.values())
+        measures: dict[str, Any] = dict(
+            actor=actor, name=names.get(actor, actor), steps=len(spans),
+            busy_minutes=r3(busy_total), on_duty_minutes=r3(duty_total),
+            utilisation=r3(busy_total / duty_total) if duty_total > 0 else None,
+            wait_mean=r3n(fmean(wait_values) if wait_values else None), wait_p90=r3n(p90(wait_values)),
+            wait_max=r3n(max(wait_values) if wait_values else None), longest_queue=self.longest.get(actor, (0, 1))[0],
+            queued_at_end=len(waiting), unstaffed_queued=self.unstaffed.get(actor, 0),
+        )
+        if not detail:
+            return ActorLoad(**measures)
         top = list(self.top_waits.get(actor, []))
         for wait, seq in waiting:
             _keep_top(top, wait, seq)
-        busy_total, duty_total = sum(busy.values()), sum(on_duty.values())
         hours = sorted(set(on_duty) | set(busy) | set(actor_starts))
         busiest = max(hours, key=lambda h: (actor_starts.get(h, 0), busy.get(h, 0.0), -h), default=None)
         if busiest is not None and actor_starts.get(busiest, 0) == 0 and busy.get(busiest, 0.0) == 0:
             busiest = None
-        queue, neg_seq = self.longest.get(actor, (0, 1))
+        neg_seq = self.longest.get(actor, (0, 1))[1]
         evidence = {-s for w, s in top if w > 0 and -s >= 0}
         evidence |= set(self.unstaffed_rows.get(actor, []))
         if -neg_seq >= 0:
             evidence.add(-neg_seq)
         return ActorLoad(
-            actor=actor, name=names.get(actor, actor), steps=len(spans),
-            busy_minutes=r3(busy_total), on_duty_minutes=r3(duty_total),
-            utilisation=r3(busy_total / duty_total) if duty_total > 0 else None,
-            wait_mean=r3n(fmean(wait_values) if wait_values else None), wait_p90=r3n(p90(wait_values)),
-            wait_max=r3n(max(wait_values) if wait_values else None), longest_queue=queue,
-            queued_at_end=len(waiting),
-            busiest_hour=busiest, busiest_hour_starts=actor_starts.get(busiest, 0) if busiest is not None else 0,
-            unstaffed_queued=self.unstaffed.get(actor, 0),
+            **measures, busiest_hour=busiest,
+            busiest_hour_starts=actor_starts.get(busiest, 0) if busiest is not None else 0,
             hours=[HourLoad(hour=h, busy=r3(busy.get(h, 0.0)), on_duty=r3(on_duty.get(h, 0.0)),
                             starts=actor_starts.get(h, 0)) for h in hours],
             evidence=sorted(evidence),

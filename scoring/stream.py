@@ -51,15 +51,19 @@ class Scorer:
     def feed(self, event: Event) -> None:
         """Take the next event of the run (events come in ``seq`` order)."""
         self.count += 1
-        self.clock.seen(event.t)
+        clock = self.clock
+        if event.t > clock.last_t:  # clock.seen, inline: this runs for every event
+            clock.last_t = event.t
         for handler in self._table.get(event.kind, ()):
             handler(event)
 
-    def finish(self, cap: int | None = DETAIL_CAP) -> Scores:
+    def finish(self, cap: int | None = DETAIL_CAP, *, detail: bool = True) -> Scores:
         """Every measure and rating of the run fed so far.
 
         Background arrivals are listed up to ``cap`` per inject and the worst cases (None: all of
         them); totals, load, channels, objectives and the background aggregates count every one.
+        ``detail=False`` (what a sweep reads): the same measures and ratings, every incident listed,
+        without the background aggregates and the actors' hour-by-hour load, busiest hour and evidence.
         """
         doc, scenario_name = self.doc, self.scenario_name
         scenario = doc.scenarios[scenario_name]
@@ -70,7 +74,7 @@ class Scorer:
         steps = self.steps.results(doc.structure, until)
         chains = self.handoffs.results(doc.structure, until)
         harms = self.harm.results()
-        load = self.load.results(steps, doc.structure, until)
+        load = self.load.results(steps, doc.structure, until, detail)
         window = Window(scenario, doc.structure, start, until, scenario.end - scenario.start,
                         {i.incident: i for i in incidents}, self.procedures.outcomes)
         objectives = [measure_objective(o, self.points.reached, steps, harms, window) for o in scenario.objectives]
@@ -93,10 +97,11 @@ class Scorer:
             station_minutes=r3(sum(h.station_minutes for h in harms)),
         )
         seed, end = info.seed, info.end
-        return bounded(Scores(
+        scores = Scores(
             scenario=scenario_name, seed=int(seed) if isinstance(seed, int) else None, start=r3(start),
             end=r3(end) if isinstance(end, (int, float)) else None, until=r3(until), incidents=incidents,
             steps=steps, handoffs=chains, handoff_summary=summary,
             channels=self.handoffs.channel_stats(chains, doc.structure), load=load, harm=harms,
             objectives=objectives, totals=totals, decisions=self.decisions.tallies(),
-        ), cap)
+        )
+        return bounded(scores, cap) if detail else scores

@@ -46,7 +46,10 @@ class RunInfo(NamedTuple):
 
 
 class RunClock:
-    """The run's ``run_started`` fields (the first such row), its last ``run_ended`` and its latest t."""
+    """The run's ``run_started`` fields (the first such row), its last ``run_ended`` and its latest t.
+
+    ``last_t`` is kept by the scorer, which sees every event (not only the kinds handled here).
+    """
 
     def __init__(self) -> None:
         self.started: RunStarted | None = None
@@ -55,11 +58,6 @@ class RunClock:
 
     def handlers(self) -> Handlers:
         return {Kind.RUN_STARTED: self._started, Kind.RUN_ENDED: self._ended}
-
-    def seen(self, t: float) -> None:
-        """Every event's t passes here (the scorer calls it for each row)."""
-        if t > self.last_t:
-            self.last_t = t
 
     def _started(self, event: Event) -> None:
         if self.started is None:

@@ -50,6 +50,6 @@ def run_task(task: Task) -> list[Done]:
     for index, seed in task.replications:
         scorer = Scorer(doc, task.scenario)
         result = run_exercise(doc, task.scenario, seed=seed, feed=scorer.feed, keep=task.keep_journals)
-        reduced = outcome(task.point, index, seed, result.count, scorer.finish())
+        reduced = outcome(task.point, index, seed, result.count, scorer.finish(detail=False))
         done.append(Done(reduced, result.memory.rows if result.memory is not None else None))
     return done
