@@ -9,11 +9,12 @@ ever starts a writer process or needs the caller's disks).
 
 from __future__ import annotations
 
+import gc
 import json
 from functools import lru_cache
 from typing import NamedTuple
 
-from ballotdrill.exercise.run import run_exercise
+from ballotdrill.exercise.run import collector_paused, run_exercise
 from ballotdrill.journal.events import Row
 from ballotdrill.scenarios.scenario import ScenarioFile
 from ballotdrill.scoring.stream import Scorer
@@ -48,8 +49,11 @@ def run_task(task: Task) -> list[Done]:
     doc = _document(task.document)
     done: list[Done] = []
     for index, seed in task.replications:
-        scorer = Scorer(doc, task.scenario)
-        result = run_exercise(doc, task.scenario, seed=seed, feed=scorer.feed, keep=task.keep_journals)
-        reduced = outcome(task.point, index, seed, result.count, scorer.finish(detail=False))
-        done.append(Done(reduced, result.memory.rows if result.memory is not None else None))
+        with collector_paused():  # scoring makes no reference cycles either; the run's are freed below
+            scorer = Scorer(doc, task.scenario)
+            result = run_exercise(doc, task.scenario, seed=seed, feed=scorer.feed, keep=task.keep_journals)
+            reduced = outcome(task.point, index, seed, result.count, scorer.finish(detail=False))
+            done.append(Done(reduced, result.memory.rows if result.memory is not None else None))
+            del scorer, result
+        gc.collect(0)  # the young objects only: what this replication left (the collector was paused throughout)
     return done
