@@ -52,7 +52,7 @@ class Scorer:
         """Take the next event of the run (events come in ``seq`` order)."""
         self.count += 1
         clock = self.clock
-        if event.t > clock.last_t:  # clock.seen, inline: this runs for every event
+        if event.t > clock.last_t:  # the latest t, kept here: this runs for every event
             clock.last_t = event.t
         for handler in self._table.get(event.kind, ()):
             handler(event)
