@@ -153,3 +153,18 @@ def test_a_quote_guarding_a_formula_is_taken_off(tmp_path: Path) -> None:
     application.import_msel(sheet, LIBRARY_PATH, out, ["Inject text=message"])
     first = scenarios.load_file(out).scenarios["plain"].injects[0]
     assert first.message is not None and first.message.text == "-5 % turnout in several municipalities."
+
+
+def test_a_contingency_on_an_incident_that_ended_by_itself_before_a_step_is_read(tmp_path: Path) -> None:
+    """'20:30 if D1 is ended before cy-mitigate' in the scenario-time cell: the HSEEP contingency of the default day."""
+    incident = ('{""at"": ""18:00"", ""incident"": {""id"": ""D1"", ""type"": ""ddos"", ""duration"": ""20m"", '
+                '""owner"": ""fps-interior-ict"", ""severity"": 3}}')
+    sheet = tmp_path / "c.csv"
+    sheet.write_text("event number,scenario time,event type,to,message,definition\n"
+                     f'D1,18:00,inject,fps-interior-elections,DDoS,"{incident}"\n'
+                     "C1,20:30 if D1 is ended before cy-mitigate,contingency inject,fps-interior-elections,Again,\n",
+                     encoding="utf-8")
+    application.import_msel(sheet, LIBRARY_PATH, tmp_path / "c.yaml")
+    [scenario] = scenarios.load_file(tmp_path / "c.yaml").scenarios.values()
+    when = _by_id(scenario)["C1"].when
+    assert when is not None and (when.incident, when.is_, when.before) == ("D1", "ended", "cy-mitigate")
