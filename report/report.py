@@ -198,7 +198,7 @@ class ReportFeed:
     def __init__(self, doc: ScenarioFile, scenario_name: str) -> None:
         self.doc = doc
         self.scenario_name = scenario_name
-        self.scorer = Scorer(doc, scenario_name)
+        self.scorer = Scorer(doc, scenario_name, cap=None)
         self.rows = ReportRows(doc.scenarios[scenario_name])
 
     def feed(self, event: Event) -> None:
@@ -208,7 +208,7 @@ class ReportFeed:
 
     def assemble(self, meta: Mapping[str, str] | None = None) -> Report:
         """Score the run fed so far and gather the report's data (its sections are laid out by :mod:`.build`)."""
-        return _assemble(self.scorer.finish(cap=None), self.rows, self.doc, self.scenario_name, meta or {})
+        return _assemble(self.scorer.finish(), self.rows, self.doc, self.scenario_name, meta or {})
 
 
 def assemble(events: Iterable[Event], doc: ScenarioFile, scenario_name: str,

@@ -4,13 +4,19 @@ Scripted incidents are always listed in full. A background (``every:``) inject's
 listed up to :data:`DETAIL_CAP` (in start order), plus its :data:`WORST` worst cases by time to
 contain (still open first) and by harm; every arrival is counted in the aggregates per inject,
 per incident type and per actor, whatever was listed. Below the cap nothing changes.
+
+The aggregates are folded one arrival at a time (:class:`BackgroundFold`), each when it is final
+(the streaming scorer lets go of it then) or at the end of the run: memory holds the running
+aggregates, the arrivals listed so far and the worst-case candidates, never every arrival.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import heapq
+from array import array
 from collections.abc import Iterable, Sequence
 from statistics import median
+from typing import NamedTuple
 
 from ballotdrill.scoring.load import p90
 from ballotdrill.scoring.model import (
@@ -40,105 +46,239 @@ def spread(values: Iterable[float | None]) -> Spread:
     return Spread(count=len(known), median=r3(median(known)), p90=r3(p90(known) or 0.0), max=r3(max(known)))
 
 
-def slowest(incs: Sequence[IncidentTimes], harm: dict[str, Harm]) -> str | None:
-    """The arrival still open (the earliest) or, if none, the one that took longest to contain."""
-    still = [i for i in incs if i.incident in harm and harm[i.incident].open]
-    if still:
-        return still[0].incident
-    timed = [i for i in incs if i.to_contain is not None]
-    return max(timed, key=lambda i: (i.to_contain or 0.0, i.incident)).incident if timed else None
+class Arrival(NamedTuple):
+    """One incident with everything scored of it, numbered in the run's order (what the lists are sorted by)."""
+
+    n: int
+    """Its start ordinal: the n-th incident to start."""
+    times: IncidentTimes
+    harm: Harm
+    steps: list[tuple[int, StepResult]]
+    chains: list[tuple[int, Handoff]]
+
+    @property
+    def harm_sum(self) -> float:
+        return self.harm.reach + self.harm.voter_minutes + self.harm.station_minutes
 
 
-def most_harm(harms: Sequence[Harm]) -> str | None:
-    """The arrival that did the most harm, if any did."""
-    worst = max(harms, key=lambda h: (h.reach + h.voter_minutes + h.station_minutes, h.incident), default=None)
-    return worst.incident if worst is not None and worst.nonzero else None
+class _Group:
+    """The running aggregate of one inject's (or one incident type's) arrivals."""
+
+    __slots__ = ("arrivals", "contain", "deadlines_missed", "detect", "drops", "failed_attempts", "first",
+                 "first_action", "handoffs", "late_steps", "most_harm", "open_at_end", "open_first", "open_first_id",
+                 "reach", "resolve", "slowest", "station_minutes", "steps", "title", "type", "voter_minutes",
+                 "worked_on")
+
+    def __init__(self) -> None:
+        self.first: int | None = None
+        self.title = self.type = ""
+        self.arrivals = self.open_at_end = self.worked_on = 0
+        self.detect, self.first_action = array("d"), array("d")
+        self.contain, self.resolve = array("d"), array("d")
+        self.reach = self.voter_minutes = self.station_minutes = 0.0
+        self.steps = self.late_steps = self.deadlines_missed = 0
+        self.handoffs = self.failed_attempts = self.drops = 0
+        self.open_first: int | None = None
+        self.open_first_id: str | None = None
+        self.slowest: tuple[float, str] | None = None
+        self.most_harm: tuple[float, str] | None = None
+
+    def add(self, arrival: Arrival) -> None:
+        inc, harm = arrival.times, arrival.harm
+        if self.first is None or arrival.n < self.first:
+            self.first, self.title, self.type = arrival.n, inc.title, inc.type
+        self.arrivals += 1
+        self.worked_on += inc.to_first_action is not None
+        for values, value in ((self.detect, inc.to_detect), (self.first_action, inc.to_first_action),
+                              (self.contain, inc.to_contain), (self.resolve, inc.to_resolve)):
+            if value is not None:
+                values.append(value)
+        self.reach += harm.reach
+        self.voter_minutes += harm.voter_minutes
+        self.station_minutes += harm.station_minutes
+        if harm.open:
+            self.open_at_end += 1
+            if self.open_first is None or arrival.n < self.open_first:
+                self.open_first, self.open_first_id = arrival.n, inc.incident
+        elif inc.to_contain is not None and (self.slowest is None or (inc.to_contain, inc.incident) > self.slowest):
+            self.slowest = (inc.to_contain, inc.incident)
+        if harm.nonzero and (self.most_harm is None or (arrival.harm_sum, inc.incident) > self.most_harm):
+            self.most_harm = (arrival.harm_sum, inc.incident)
+        for _, step in arrival.steps:
+            self.steps += 1
+            self.late_steps += step.on_time is False
+            self.deadlines_missed += step.deadline_met is False
+        for _, chain in arrival.chains:
+            self.handoffs += 1
+            self.failed_attempts += chain.failures
+            self.drops += chain.status == "dropped"
+
+    def stats(self, key: str) -> ArrivalStats:
+        worst_contain = self.open_first_id if self.open_first_id is not None else (
+            self.slowest[1] if self.slowest is not None else None)
+        return ArrivalStats(
+            key=key, title=self.title, type=self.type, arrivals=self.arrivals, open_at_end=self.open_at_end,
+            worked_on=self.worked_on, detect=spread(self.detect), first_action=spread(self.first_action),
+            contain=spread(self.contain), resolve=spread(self.resolve), reach=r3(self.reach),
+            voter_minutes=r3(self.voter_minutes), station_minutes=r3(self.station_minutes), steps=self.steps,
+            late_steps=self.late_steps, deadlines_missed=self.deadlines_missed, handoffs=self.handoffs,
+            failed_attempts=self.failed_attempts, drops=self.drops, worst_contain=worst_contain,
+            worst_harm=self.most_harm[1] if self.most_harm is not None else None,
+        )
 
 
-class _Work:
-    """Each incident's step instances and handoffs, by incident id."""
+class _Actor:
+    __slots__ = ("late_steps", "steps", "waits")
 
-    def __init__(self, steps: Sequence[StepResult], chains: Sequence[Handoff], wanted: set[str]) -> None:
-        self.steps: dict[str, list[StepResult]] = defaultdict(list)
-        self.chains: dict[str, list[Handoff]] = defaultdict(list)
-        for step in steps:
-            if step.incident in wanted:
-                self.steps[step.incident].append(step)
-        for chain in chains:
-            if chain.incident in wanted:
-                self.chains[chain.incident].append(chain)
+    def __init__(self) -> None:
+        self.steps = self.late_steps = 0
+        self.waits = array("d")
 
 
-def _stats(key: str, incs: list[IncidentTimes], harm: dict[str, Harm], work: _Work) -> ArrivalStats:
-    mine = [harm[i.incident] for i in incs if i.incident in harm]
-    steps = [s for i in incs for s in work.steps.get(i.incident, [])]
-    chains = [h for i in incs for h in work.chains.get(i.incident, [])]
-    return ArrivalStats(
-        key=key, title=incs[0].title, type=incs[0].type, arrivals=len(incs),
-        open_at_end=sum(h.open for h in mine), worked_on=sum(i.to_first_action is not None for i in incs),
-        detect=spread(i.to_detect for i in incs), first_action=spread(i.to_first_action for i in incs),
-        contain=spread(i.to_contain for i in incs), resolve=spread(i.to_resolve for i in incs),
-        reach=r3(sum(h.reach for h in mine)), voter_minutes=r3(sum(h.voter_minutes for h in mine)),
-        station_minutes=r3(sum(h.station_minutes for h in mine)),
-        steps=len(steps), late_steps=sum(s.on_time is False for s in steps),
-        deadlines_missed=sum(s.deadline_met is False for s in steps),
-        handoffs=len(chains), failed_attempts=sum(h.failures for h in chains),
-        drops=sum(h.status == "dropped" for h in chains),
-        worst_contain=slowest(incs, harm), worst_harm=most_harm(mine),
-    )
+class _Inject:
+    """One inject's arrivals: their aggregate, how many started, and the worst-case candidates."""
+
+    __slots__ = ("contain", "first", "group", "harm")
+
+    def __init__(self) -> None:
+        self.group = _Group()
+        self.first: list[Arrival] = []
+        """Its arrivals within the cap: always listed."""
+        self.contain: _Ranked = []
+        """A heap of the :data:`WORST` slowest to contain beyond the cap (still open first)."""
+        self.harm: _Ranked = []
+        """A heap of the :data:`WORST` most harmful (harm > 0)."""
 
 
-def _listed(incs: list[IncidentTimes], harm: dict[str, Harm], cap: int) -> list[str]:
-    """The arrivals of one inject listed one by one: the first ``cap``, then the worst cases."""
-    if len(incs) <= cap:
-        return [i.incident for i in incs]
-    order = {i.incident: n for n, i in enumerate(incs)}
+_Ranked = list[tuple[tuple[float, ...], Arrival]]
 
-    def contain_badness(i: IncidentTimes) -> tuple[int, float, int]:
-        h = harm.get(i.incident)
-        if h is not None and h.open:
-            return (0, 0.0, order[i.incident])
-        return (1, -(i.to_contain or 0.0), order[i.incident])
 
-    def harm_badness(i: IncidentTimes) -> float:
-        h = harm.get(i.incident)
-        return -(h.reach + h.voter_minutes + h.station_minutes) if h is not None else 0.0
+def _key(item: tuple[tuple[float, ...], Arrival]) -> tuple[float, ...]:
+    return item[0]
 
-    chosen = {i.incident for i in incs[:cap]}
-    chosen |= {i.incident for i in sorted(incs, key=contain_badness)[:WORST]}
-    chosen |= {i.incident for i in sorted(incs, key=harm_badness)[:WORST] if harm_badness(i) < 0}
-    return [i.incident for i in incs if i.incident in chosen]
+
+def _push(heap: _Ranked, key: tuple[float, ...], arrival: Arrival, bound: bool) -> None:
+    """Keep in ``heap`` the :data:`WORST` arrivals of the largest ``key`` (keys are unique: they end in the ordinal;
+    ``bound=False``: keep every one)."""
+    if not bound or len(heap) < WORST:
+        heapq.heappush(heap, (key, arrival))
+    elif key > heap[0][0]:
+        heapq.heapreplace(heap, (key, arrival))
+
+
+def _worst(contain: _Ranked, harm: _Ranked, arrival: Arrival, bound: bool = True) -> None:
+    """Rank ``arrival`` among the slowest to contain (still open first, then the longest; ties: the earliest)
+    and, if it did harm, among the most harmful."""
+    if arrival.harm.open:
+        _push(contain, (0, -0.0, -arrival.n), arrival, bound)
+    else:
+        _push(contain, (-1, arrival.times.to_contain or 0.0, -arrival.n), arrival, bound)
+    if arrival.harm_sum > 0:
+        _push(harm, (arrival.harm_sum, -arrival.n), arrival, bound)
+
+
+class BackgroundFold:
+    """Every background arrival folded in once, in any order: aggregates per inject, type and actor, the first
+    ``cap`` arrivals of each inject (``cap=None``: all) and each inject's worst cases, kept whole to be listed.
+
+    ``ordinal(arrival)`` is its place among its inject's arrivals in start order (0 for the first).
+    """
+
+    def __init__(self, cap: int | None = DETAIL_CAP) -> None:
+        self.cap = cap
+        self.injects: dict[str, _Inject] = {}
+        self.types: dict[str, _Group] = {}
+        self.actors: dict[str, _Actor] = {}
+        self.arrivals = 0
+
+    def add(self, arrival: Arrival, ordinal: int) -> None:
+        """Fold in one background arrival (final, or at the end of the run), the ``ordinal``-th of its inject."""
+        inc = arrival.times
+        self.arrivals += 1
+        inject = self.injects.get(inc.inject)
+        if inject is None:
+            inject = self.injects[inc.inject] = _Inject()
+        inject.group.add(arrival)
+        kind = self.types.get(inc.type)
+        if kind is None:
+            kind = self.types[inc.type] = _Group()
+        kind.add(arrival)
+        for _, step in arrival.steps:
+            actor = self.actors.get(step.actor)
+            if actor is None:
+                actor = self.actors[step.actor] = _Actor()
+            actor.steps += 1
+            actor.late_steps += step.on_time is False
+            if step.wait is not None:
+                actor.waits.append(step.wait)
+        if self.cap is None or ordinal < self.cap:
+            inject.first.append(arrival)
+        else:
+            _worst(inject.contain, inject.harm, arrival)
+
+    def listed(self) -> list[Arrival]:
+        """The arrivals listed one by one: the first ``cap`` of each inject, then its worst cases, in start order.
+
+        The worst are chosen among every arrival of the inject: one already within the cap takes a place among
+        them too, so the list is what choosing from the whole run would give.
+        """
+        chosen: dict[int, Arrival] = {}
+        for inject in self.injects.values():
+            contain, harm = list(inject.contain), list(inject.harm)
+            for arrival in inject.first:
+                chosen[arrival.n] = arrival
+                _worst(contain, harm, arrival, bound=False)
+            for _, arrival in heapq.nlargest(WORST, contain, key=_key) + heapq.nlargest(WORST, harm, key=_key):
+                chosen[arrival.n] = arrival
+        return [chosen[n] for n in sorted(chosen)]
+
+    def summary(self, listed: int) -> Background:
+        """The aggregates of every arrival folded in; ``listed``: how many are listed one by one."""
+        injects = sorted(self.injects.items(), key=lambda kv: kv[1].group.first or 0)
+        return Background(
+            cap=self.cap or 0, arrivals=self.arrivals, listed=listed,
+            injects=[inject.group.stats(key) for key, inject in injects],
+            types=[group.stats(key) for key, group in sorted(self.types.items())],
+            actors=[ActorArrivals(actor=key, steps=a.steps, late_steps=a.late_steps, wait=spread(a.waits))
+                    for key, a in sorted(self.actors.items())],
+        )
+
+
+def arrivals_of(scores: Scores) -> list[Arrival]:
+    """Every incident of ``scores`` with its harm, steps and handoffs, numbered in the lists' order."""
+    steps: dict[str, list[tuple[int, StepResult]]] = {}
+    chains: dict[str, list[tuple[int, Handoff]]] = {}
+    for n, step in enumerate(scores.steps):
+        steps.setdefault(step.incident, []).append((n, step))
+    for n, chain in enumerate(scores.handoffs):
+        chains.setdefault(chain.incident, []).append((n, chain))
+    harm = {h.incident: h for h in scores.harm}
+    return [Arrival(n, inc, harm.get(inc.incident) or Harm(incident=inc.incident), steps.get(inc.incident, []),
+                    chains.get(inc.incident, [])) for n, inc in enumerate(scores.incidents)]
+
+
+def fold_all(arrivals: Sequence[Arrival], cap: int | None) -> BackgroundFold:
+    """The background arrivals among ``arrivals`` (in start order) folded in."""
+    fold = BackgroundFold(cap)
+    seen: dict[str, int] = {}
+    for arrival in arrivals:
+        if arrival.times.background:
+            ordinal = seen.get(arrival.times.inject, 0)
+            seen[arrival.times.inject] = ordinal + 1
+            fold.add(arrival, ordinal)
+    return fold
 
 
 def summarise(scores: Scores, cap: int | None = DETAIL_CAP) -> tuple[Background, set[str]]:
-    """The background aggregates of ``scores`` and the ids of the background arrivals listed one by one."""
-    background = [i for i in scores.incidents if i.background]
-    harm = {h.incident: h for h in scores.harm}
-    work = _Work(scores.steps, scores.handoffs, {i.incident for i in background})
-    by_inject: dict[str, list[IncidentTimes]] = {}
-    by_type: dict[str, list[IncidentTimes]] = {}
-    for inc in background:
-        by_inject.setdefault(inc.inject, []).append(inc)
-        by_type.setdefault(inc.type, []).append(inc)
-    listed: set[str] = set()
-    for incs in by_inject.values():
-        listed.update(_listed(incs, harm, len(incs) if cap is None else cap))
-    actors: dict[str, list[StepResult]] = {}
-    for inc in background:
-        for step in work.steps.get(inc.incident, []):
-            actors.setdefault(step.actor, []).append(step)
-    summary = Background(
-        cap=cap or 0, arrivals=len(background), listed=len(listed),
-        injects=[_stats(key, incs, harm, work) for key, incs in by_inject.items()],
-        types=[_stats(key, incs, harm, work) for key, incs in sorted(by_type.items())],
-        actors=[ActorArrivals(actor=actor, steps=len(steps), late_steps=sum(s.on_time is False for s in steps),
-                              wait=spread(s.wait for s in steps)) for actor, steps in sorted(actors.items())],
-    )
-    return summary, listed
+    """The background aggregates of complete ``scores`` and the ids of the background arrivals listed one by one."""
+    fold = fold_all(arrivals_of(scores), cap)
+    listed = fold.listed()
+    return fold.summary(len(listed)), {a.times.incident for a in listed}
 
 
 def bounded(scores: Scores, cap: int | None = DETAIL_CAP) -> Scores:
-    """``scores`` with its background aggregates, and its lists bounded to the listed arrivals (``cap=None``: all)."""
+    """Complete ``scores`` with its background aggregates, and its lists bounded to the listed arrivals
+    (``cap=None``: all)."""
     summary, listed = summarise(scores, cap)
     if not summary.capped:
         return scores.model_copy(update={"background": summary})

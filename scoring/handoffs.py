@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from statistics import fmean
 from typing import Any
 
@@ -39,7 +39,7 @@ from ballotdrill.journal import (
 from ballotdrill.scenarios.distributions import Distribution, Empirical, Exponential, Fixed, Lognormal, Triangular
 from ballotdrill.scenarios.structure import Structure
 from ballotdrill.scoring.feed import Handlers, feed_all
-from ballotdrill.scoring.model import ChannelStats, Handoff, HandoffSummary, r3, r3n
+from ballotdrill.scoring.model import EVIDENCE_ROWS, ChannelStats, Handoff, HandoffSummary, r3, r3n
 
 DIRECT = "direct"
 """The channel name used for a handoff that travels without one."""
@@ -48,9 +48,11 @@ DIRECT = "direct"
 class _Building:
     """A handoff being assembled from its rows."""
 
-    __slots__ = ("evidence", "fields", "last_sent_t", "sent_t")
+    __slots__ = ("evidence", "fields", "last_sent_t", "n", "sent_t")
 
-    def __init__(self, sent: Event) -> None:
+    def __init__(self, sent: Event, n: int) -> None:
+        self.n = n
+        """The n-th handoff of the run (by its first attempt)."""
         self.sent_t = sent.t
         self.last_sent_t = sent.t
         data = sent.fields(HandoffSent)
@@ -140,7 +142,9 @@ class HandoffCollector:
         self.open: dict[_Key, _Building] = {}
         self.paths: dict[tuple[str, str], _Path] = defaultdict(_Path)
         self.awaiting_queue: dict[tuple[str, str, str], _Building] = {}
-        self.order: list[_Building] = []
+        self.by_incident: dict[str, list[_Building]] = {}
+        """Every handoff not taken out (:meth:`pop`), by incident."""
+        self.made = 0
         self.attempts: dict[str, int] = defaultdict(int)
         self.failures: dict[str, int] = defaultdict(int)
         self.drops: dict[str, int] = defaultdict(int)
@@ -173,11 +177,16 @@ class HandoffCollector:
         item = self.open.get(key)
         if item is None:
             path = self.paths[key[:2]]
-            item = _Building(event)
+            item = _Building(event, self.made)
+            self.made += 1
             path.last_in[key[3]] = (item, key[3] in path.left)
             path.left.add(event.actor or "")
             self.open[key] = item
-            self.order.append(item)
+            found = self.by_incident.get(key[0])
+            if found is None:
+                self.by_incident[key[0]] = [item]
+            else:
+                found.append(item)
         else:
             item.fields["attempts"] = max(item.fields["attempts"], int(sent.attempt or 1))
             item.fields["channel"] = sent.channel
@@ -188,7 +197,9 @@ class HandoffCollector:
         failed = event.fields(HandoffFailed)
         channel = str(failed.channel or DIRECT)
         self.failures[channel] += 1
-        self.failure_rows[channel].append(event.seq)
+        rows = self.failure_rows[channel]
+        if len(rows) < EVIDENCE_ROWS:
+            rows.append(event.seq)
         self.lines.failed(event, channel)
         if failed.next is None:
             self.drops[channel] += 1
@@ -226,18 +237,38 @@ class HandoffCollector:
 
     def results(self, structure: Structure | None = None, until: float | None = None) -> list[Handoff]:
         """Every handoff, in the order of its first attempt; ``until`` measures those still in transit."""
-        return [item.build(until, structure) for item in self.order]
+        return [chain for _, chain in self.numbered(structure, until)]
 
-    def channel_stats(self, chains: Sequence[Handoff], structure: Structure | None = None) -> list[ChannelStats]:
-        """Attempts, failures, drops and mean latency per channel, sorted by name; lines used when it has a capacity."""
-        latencies: dict[str, list[float]] = defaultdict(list)
-        for chain in chains:
-            if chain.latency is not None:
-                latencies[str(chain.channel or DIRECT)].append(chain.latency)
+    def numbered(self, structure: Structure | None = None, until: float | None = None) -> list[tuple[int, Handoff]]:
+        """:meth:`results`, each with its ordinal (the n-th handoff of the run)."""
+        items = sorted((item for items in self.by_incident.values() for item in items), key=lambda item: item.n)
+        return [(item.n, item.build(until, structure)) for item in items]
+
+    def done(self, incident: str) -> bool:
+        """Whether no handoff of ``incident`` is still travelling."""
+        return all(item.fields["status"] != "in_transit" for item in self.by_incident.get(incident, ()))
+
+    def pop(self, incident: str, procedures: Iterable[str]) -> list[tuple[int, Handoff]]:
+        """Take out the handoffs of ``incident`` (none still travelling), numbered, and its procedure runs'
+        paths (``procedures``: the names its runs may have): they are final."""
+        for procedure in procedures:
+            self.paths.pop((incident, procedure), None)
+        items = self.by_incident.pop(incident, [])
+        for item in items:
+            self.awaiting_queue.pop((incident, item.fields["step"], item.fields["receiver"]), None)
+        return [(item.n, item.build(None, None)) for item in items]
+
+    def channel_stats(self, latencies: Mapping[str, Sequence[float]],
+                      structure: Structure | None = None) -> list[ChannelStats]:
+        """Attempts, failures, drops and mean latency per channel, sorted by name; lines used when it has a capacity.
+
+        ``latencies``: per channel, the latency of every handoff received on it. Each channel's evidence is its
+        first :data:`~ballotdrill.scoring.model.EVIDENCE_ROWS` failed attempts (``failures`` counts them all).
+        """
         return [
             ChannelStats(channel=name, attempts=self.attempts.get(name, 0), failures=self.failures.get(name, 0),
                          drops=self.drops.get(name, 0),
-                         mean_latency=r3n(fmean(latencies[name]) if latencies[name] else None),
+                         mean_latency=r3n(fmean(latencies[name]) if latencies.get(name) else None),
                          evidence=list(self.failure_rows.get(name, [])), **self.lines.stats(name, structure))
             for name in sorted(set(self.attempts) | set(self.failures))
         ]
@@ -308,7 +339,11 @@ def channel_stats(events: Iterable[Event], chains: Sequence[Handoff],
     """Attempts, failures, drops and mean latency per channel, sorted by name; lines used when it has a capacity."""
     collector = HandoffCollector()
     feed_all(collector, events)
-    return collector.channel_stats(chains, structure)
+    latencies: dict[str, list[float]] = defaultdict(list)
+    for chain in chains:
+        if chain.latency is not None:
+            latencies[str(chain.channel or DIRECT)].append(chain.latency)
+    return collector.channel_stats(latencies, structure)
 
 
 def summary(chains: Sequence[Handoff]) -> HandoffSummary:

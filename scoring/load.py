@@ -78,6 +78,11 @@ class LoadCollector:
         self.early_starts: list[tuple[str, float]] = []
         """Step starts seen before ``run_started`` (their clock hour needs its start)."""
         self.seen: set[str] = set()
+        self.busy: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
+        """Busy staff-minutes per desk and clock hour of the step instances folded in so far."""
+        self.started_steps: dict[str, int] = defaultdict(int)
+        self.waiting: dict[str, list[tuple[float, int]]] = defaultdict(list)
+        """Work still queued when the run stopped: its wait so far and its queued row."""
 
     def handlers(self) -> Handlers:
         return {Kind.RUN_STARTED: self._run_started, Kind.STAFF_CHANGED: self._staff,
@@ -126,14 +131,37 @@ class LoadCollector:
             if len(self.unstaffed_rows[actor]) < _UNSTAFFED_ROWS:
                 self.unstaffed_rows[actor].append(event.seq)
 
+    def fold(self, steps: Iterable[StepResult], until: float | None = None) -> None:
+        """Count the busy time of ``steps`` (every step instance passes here once: when its incident is final,
+        or at the end) and the work still queued among them; ``until``: where the run stopped (None: before
+        the end, for steps that all completed)."""
+        start = self.start if self.start is not None else 0.0
+        for step in steps:
+            if step.status == "queued" and step.wait is not None:  # still waiting when the run stopped
+                self.waiting[step.actor].append((step.wait, step.evidence[0] if step.evidence else -1))
+            if step.started_at is not None:
+                end = step.completed_at if step.completed_at is not None else until
+                crew = None
+                for seq in step.evidence:
+                    crew = self.crews.pop(seq, None)
+                    if crew is not None:
+                        break
+                desk, staff = crew if crew is not None else (step.actor, 1)
+                self.started_steps[desk] += 1
+                if end is not None:
+                    t1 = max(step.started_at, end)
+                    _spread(step.started_at, t1 if until is None else min(t1, until), float(staff), start,
+                            self.busy[desk])
+
     def results(self, steps: Iterable[StepResult], structure: Structure, until: float,
                 detail: bool = True) -> list[ActorLoad]:
         """Load of every actor and post of the structure (and any other actor seen in the journal), by key.
 
-        ``steps``: every step instance (:class:`~ballotdrill.scoring.timeliness.StepCollector`), for the
-        busy time and the work still queued when the run stopped. ``detail=False``: the measures alone
-        (no hour-by-hour load, busiest hour or evidence rows), all a sweep reads.
+        ``steps``: the step instances not yet folded in (:meth:`fold`), for the busy time and the work still
+        queued when the run stopped. ``detail=False``: the measures alone (no hour-by-hour load, busiest hour
+        or evidence rows), all a sweep reads.
         """
+        self.fold(steps, until)
         start = self.start if self.start is not None else 0.0
         starts = {actor: dict(hours) for actor, hours in self.starts.items()}
         for actor, t in self.early_starts:
@@ -141,25 +169,15 @@ class LoadCollector:
             starts.setdefault(actor, {})[hour] = starts.get(actor, {}).get(hour, 0) + 1
         names = actor_names(structure)
         posts = _posts(structure)
-        busy_spans: dict[str, list[tuple[float, float, int]]] = defaultdict(list)
-        waiting: dict[str, list[tuple[float, int]]] = defaultdict(list)
-        """Work still queued when the run stopped: its wait so far and its queued row."""
-        for step in steps:
-            if step.status == "queued" and step.wait is not None:  # still waiting when the run stopped
-                waiting[step.actor].append((step.wait, step.evidence[0] if step.evidence else -1))
-            if step.started_at is not None:
-                end = step.completed_at if step.completed_at is not None else until
-                desk, staff = next((self.crews[seq] for seq in step.evidence if seq in self.crews), (step.actor, 1))
-                busy_spans[desk].append((step.started_at, max(step.started_at, end), staff))
-        return [self._load(actor, names, posts, structure, busy_spans.get(actor, []), waiting.get(actor, []),
-                           starts.get(actor, {}), start, until, detail)
+        return [self._load(actor, names, posts, structure, self.waiting.get(actor, []), starts.get(actor, {}),
+                           start, until, detail)
                 for actor in sorted(set(names) | self.seen)]
 
     def _load(self, actor: str, names: dict[str, str], posts: set[str], structure: Structure,
-              spans: list[tuple[float, float, int]], waiting: list[tuple[float, int]], actor_starts: dict[int, int],
-              start: float, until: float, detail: bool) -> ActorLoad:
+              waiting: list[tuple[float, int]], actor_starts: dict[int, int], start: float, until: float,
+              detail: bool) -> ActorLoad:
         on_duty: dict[int, float] = defaultdict(float)
-        busy: dict[int, float] = defaultdict(float)
+        busy = self.busy.get(actor, {})
         rows = self.staff_rows.get(actor)
         if rows:
             for (t0, staff), nxt in zip(rows, [*rows[1:], None], strict=True):
@@ -169,12 +187,10 @@ class LoadCollector:
             _spread(0.0, until, float(structure.actors[actor].staff), start, on_duty)
         elif actor in posts:
             _spread(0.0, until, 1.0, start, on_duty)
-        for t0, t1, staff in spans:
-            _spread(t0, min(t1, until), float(staff), start, busy)
         wait_values = self.waits.get(actor, array("d")) + array("d", (w for w, _ in waiting))
         busy_total, duty_total = sum(busy.values()), sum(on_duty.values())
         measures: dict[str, Any] = dict(
-            actor=actor, name=names.get(actor, actor), steps=len(spans),
+            actor=actor, name=names.get(actor, actor), steps=self.started_steps.get(actor, 0),
             busy_minutes=r3(busy_total), on_duty_minutes=r3(duty_total),
             utilisation=r3(busy_total / duty_total) if duty_total > 0 else None,
             wait_mean=r3n(fmean(wait_values) if wait_values else None), wait_p90=r3n(p90(wait_values)),

@@ -12,6 +12,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+EVIDENCE_ROWS = 500
+"""Journal rows named as evidence by one record that would otherwise grow with the run (a channel's failed
+attempts, an on-time share's steps); its counts still count every one."""
+
 Rating = Literal["P", "S", "M", "U", "NE"]
 """HSEEP's P, S, M, U (simulated bands), and NE: not exercised in the played window."""
 

@@ -26,15 +26,16 @@ observation of the players; one seed is one draw.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Mapping, Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ballotdrill.journal import Event, Kind
 from ballotdrill.scenarios.measures import Interval, Point
 from ballotdrill.scenarios.scenario import Objective, Scenario
 from ballotdrill.scoring.exercised import Verdict, Window, missing_end, missing_start, self_contained
 from ballotdrill.scoring.feed import Handlers
-from ballotdrill.scoring.model import Harm, ObjectiveResult, Rating, StepResult, r3
+from ballotdrill.scoring.model import EVIDENCE_ROWS, Harm, ObjectiveResult, Rating, StepResult, r3
 from ballotdrill.scoring.text import measure_value, minutes
 
 S_FACTOR = 1.25
@@ -141,24 +142,100 @@ def _chain(incident: str, chains: Mapping[str, Sequence[str]]) -> list[str]:
     return found
 
 
+class OnTimeShare(NamedTuple):
+    """Share of steps with a target that met it, and the rows of the steps it counts (``listed`` of ``counted``)."""
+
+    value: float | None
+    evidence: list[int]
+    counted: int
+
+    @property
+    def note(self) -> str:
+        """``; evidence: the 500 latest steps and the earliest on time of 12,345`` when not every row is listed."""
+        if len(self.evidence) >= self.counted:
+            return ""
+        return (f"; evidence: {len(self.evidence):,} of the {self.counted:,} steps counted (the latest first, "
+                "then the earliest on time)")
+
+
+class _Share:
+    """One share being counted: steps counted and met, the latest late steps and the earliest on-time ones."""
+
+    __slots__ = ("counted", "late", "met", "on_time")
+
+    def __init__(self) -> None:
+        self.counted = 0
+        self.met = 0
+        self.late: list[tuple[float, int]] = []
+        """A heap of the :data:`EVIDENCE_ROWS` latest late steps as ``(late_by, -row)``."""
+        self.on_time: list[int] = []
+        """A heap of the :data:`EVIDENCE_ROWS` earliest on-time rows, as ``-row``."""
+
+    def add(self, step: StepResult) -> None:
+        self.counted += 1
+        row = step.evidence[-1]
+        if step.on_time:
+            self.met += 1
+            _keep(self.on_time, -row)
+        else:
+            _keep(self.late, (step.late_by or 0.0, -row))
+
+    def share(self) -> OnTimeShare:
+        if not self.counted:
+            return OnTimeShare(None, [], 0)
+        late = [-row for _, row in sorted(self.late, reverse=True)]
+        on_time = sorted(-row for row in self.on_time)
+        return OnTimeShare(r3(self.met / self.counted), sorted((late + on_time)[:EVIDENCE_ROWS]), self.counted)
+
+
+def _keep(heap: list[Any], item: Any) -> None:
+    if len(heap) < EVIDENCE_ROWS:
+        heapq.heappush(heap, item)
+    elif item > heap[0]:
+        heapq.heapreplace(heap, item)
+
+
+class OnTimeTally:
+    """Shares of steps with a target that met it, over all procedures and for each of ``procedures``, counted as
+    step instances are folded in (each once); every step counts, at most :data:`EVIDENCE_ROWS` rows are kept."""
+
+    def __init__(self, procedures: Iterable[str] = ()) -> None:
+        self.shares = {name: _Share() for name in {"all", *procedures}}
+
+    def add(self, steps: Iterable[StepResult]) -> None:
+        every, shares = self.shares["all"], self.shares
+        for step in steps:
+            if step.on_time is not None:
+                every.add(step)
+                own = shares.get(step.procedure)
+                if own is not None and own is not every:
+                    own.add(step)
+
+    def share(self, procedure: str) -> OnTimeShare:
+        """Share of steps with a target (of ``procedure``, or ``all``) that met it (a procedure not named when the
+        tally was made counts as none)."""
+        found = self.shares.get(procedure)
+        return found.share() if found is not None else OnTimeShare(None, [], 0)
+
+
 def on_time_share(steps: Sequence[StepResult], procedure: str) -> tuple[float | None, list[int]]:
     """Share of completed steps with a target (of ``procedure``, or ``all``) that met it, and their rows."""
-    chosen = [s for s in steps if s.on_time is not None and procedure in ("all", s.procedure)]
-    if not chosen:
-        return None, []
-    share = sum(bool(s.on_time) for s in chosen) / len(chosen)
-    return r3(share), sorted(s.evidence[-1] for s in chosen)
+    tally = OnTimeTally([procedure])
+    tally.add(steps)
+    found = tally.share(procedure)
+    return found.value, found.evidence
 
 
-def measure_objective(objective: Objective, reached: Mapping[Point, Reached], steps: Sequence[StepResult],
+def measure_objective(objective: Objective, reached: Mapping[Point, Reached], on_time: OnTimeTally,
                       harms: Sequence[Harm], window: Window) -> ObjectiveResult:
     """Measure one objective and rate it (NE when it was not exercised in ``window``).
 
-    ``reached``: where each point of the interval objectives first happened (:class:`PointCollector`).
+    ``reached``: where each point of the interval objectives first happened (:class:`PointCollector`);
+    ``on_time``: every step instance's on-time share, tallied for the procedures of the on-time objectives.
     """
     kind, target, lower = objective.measure.kind, objective.target_value, objective.lower_is_better
     interval, subject = objective.measure.interval, objective.measure.subject
-    value, evidence, verdict = _measure(objective, interval, subject, reached, steps, harms, window)
+    value, evidence, verdict, note = _measure(objective, interval, subject, reached, on_time, harms, window)
     carried = ""
     chains = window.scenario.continuations()
     while verdict is not None and verdict.rating == "NE" and kind != "on_time":
@@ -173,13 +250,13 @@ def measure_objective(objective: Objective, reached: Mapping[Point, Reached], st
         interval = interval and Interval(*(p._replace(incident=successor) if p.incident == ended else p
                                            for p in interval))
         subject = successor if interval is None else subject
-        value, more, verdict = _measure(objective, interval, subject, reached, steps, harms, window)
+        value, more, verdict, note = _measure(objective, interval, subject, reached, on_time, harms, window)
         evidence = evidence + more
     if verdict is not None:
         rating, reason, value_text = verdict.rating, carried + verdict.reason, verdict.value_text
     else:
         rating, reason = rate(value, target, lower)
-        reason = carried + reason
+        reason = carried + reason + note
         value_text = measure_value(kind, value)
     target_text = objective.target if isinstance(objective.target, str) else measure_value(kind, target)
     return ObjectiveResult(
@@ -201,13 +278,15 @@ def _started_continuation(incident: str, chains: Mapping[str, Sequence[str]], wi
 
 
 def _measure(objective: Objective, interval: Interval | None, subject: str, reached: Mapping[Point, Reached],
-             steps: Sequence[StepResult], harms: Sequence[Harm],
-             window: Window) -> tuple[float | None, list[int], Verdict | None]:
-    """The measured value, its evidence rows, and the verdict when it could not be rated on its value."""
+             on_time: OnTimeTally, harms: Sequence[Harm],
+             window: Window) -> tuple[float | None, list[int], Verdict | None, str]:
+    """The measured value, its evidence rows, the verdict when it could not be rated on its value, and a note
+    on the evidence when not every row is listed."""
     kind, target = objective.measure.kind, objective.target_value
     value: float | None = None
     evidence: list[int] = []
     verdict: Verdict | None = None
+    note = ""
     if interval is not None:
         first, last = reached.get(interval.start), reached.get(interval.end)
         evidence = [e.seq for e in (first, last) if e is not None]
@@ -222,7 +301,8 @@ def _measure(objective: Objective, interval: Interval | None, subject: str, reac
         else:
             value = r3(last.t - first.t)
     elif kind == "on_time":
-        value, evidence = on_time_share(steps, objective.measure.subject)
+        share = on_time.share(objective.measure.subject)
+        value, evidence, note = share.value, share.evidence, share.note
         if value is None:
             subject = "any procedure" if objective.measure.subject == "all" else objective.measure.subject
             verdict = Verdict("NE", f"no step of {subject} with a target was played to its end or past its target")
@@ -245,4 +325,4 @@ def _measure(objective: Objective, interval: Interval | None, subject: str, reac
                                   f"({text} so far, under the target)", f"{text} so far, still open")
             else:
                 value = measured
-    return value, evidence, verdict
+    return value, evidence, verdict, note

@@ -10,25 +10,34 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ballotdrill.journal import Event
+from ballotdrill.journal import Event, IncidentStarted, Kind
 from ballotdrill.scenarios.scenario import ScenarioFile
 from ballotdrill.scoring import handoffs as handoff_measures
-from ballotdrill.scoring.background import DETAIL_CAP, bounded
+from ballotdrill.scoring.background import DETAIL_CAP, Arrival, BackgroundFold
 from ballotdrill.scoring.decisions import DecisionCollector
 from ballotdrill.scoring.exercised import ProcedureOutcomes, Window
 from ballotdrill.scoring.feed import Handler
 from ballotdrill.scoring.load import LoadCollector
-from ballotdrill.scoring.model import Scores, Totals, r3
-from ballotdrill.scoring.ratings import PointCollector, measure_objective, objective_points, on_time_share
-from ballotdrill.scoring.timeliness import HarmCollector, IncidentCollector, RunClock, StepCollector
+from ballotdrill.scoring.model import Handoff, Harm, Scores, StepResult, r3
+from ballotdrill.scoring.ratings import PointCollector, measure_objective, objective_points
+from ballotdrill.scoring.tally import RunTally
+from ballotdrill.scoring.timeliness import HarmCollector, IncidentCollector, RunClock, StepCollector, is_background
 
 
 class Scorer:
-    """Scores one run of ``scenario_name`` from its events, fed one at a time in ``seq`` order."""
+    """Scores one run of ``scenario_name`` from its events, fed one at a time in ``seq`` order.
 
-    def __init__(self, doc: ScenarioFile, scenario_name: str) -> None:
+    Background arrivals are listed up to ``cap`` per inject and the worst cases (None: all of them);
+    totals, load, channels, objectives and the background aggregates count every one. With a cap, an
+    arrival is folded into the aggregates and let go as soon as it is final: resolved and detected (the
+    engine's one event that can follow a resolution is a late detection), with no step or handoff of it
+    still open. The incidents the objectives name are kept whole.
+    """
+
+    def __init__(self, doc: ScenarioFile, scenario_name: str, cap: int | None = DETAIL_CAP) -> None:
         self.doc = doc
         self.scenario_name = scenario_name
+        self.cap = cap
         scenario = doc.scenarios[scenario_name]
         points = objective_points(scenario)
         self.clock = RunClock()
@@ -40,13 +49,25 @@ class Scorer:
         self.points = PointCollector(points)
         self.procedures = ProcedureOutcomes({p.incident for p in points})
         self.decisions = DecisionCollector()
+        self.tally = RunTally(o.measure.subject for o in scenario.objectives if o.measure.kind == "on_time")
+        self.background = BackgroundFold(cap)
+        self.pinned = {p.incident for p in points} | {
+            o.measure.subject for o in scenario.objectives if o.measure.kind in ("reach", "voter_minutes",
+                                                                                   "station_minutes")}
+        """Incidents the objectives name: kept whole to the end."""
+        self.arrivals: dict[str, int] = {}
+        """Background arrivals not yet folded in: each one's place among its inject's arrivals."""
+        self.started: dict[str, int] = defaultdict(int)
         table: dict[str, list[Handler]] = defaultdict(list)
         for collector in (self.clock, self.incidents, self.steps, self.handoffs, self.harm, self.load,
                           self.points, self.procedures, self.decisions):
             for kind, handler in collector.handlers().items():
                 table[kind].append(handler)
+        table[Kind.INCIDENT_STARTED].append(self._arrived)
         self._table = {kind: tuple(handlers) for kind, handlers in table.items()}
+        self._settled = frozenset({Kind.DETECTED, Kind.RESOLVED}) if cap is not None else frozenset()
         self.count = 0
+        self._scores: Scores | None = None
 
     def feed(self, event: Event) -> None:
         """Take the next event of the run (events come in ``seq`` order)."""
@@ -56,52 +77,100 @@ class Scorer:
             clock.last_t = event.t
         for handler in self._table.get(event.kind, ()):
             handler(event)
+        if event.kind in self._settled:
+            self._settle(event.incident or "")
 
-    def finish(self, cap: int | None = DETAIL_CAP, *, detail: bool = True) -> Scores:
-        """Every measure and rating of the run fed so far.
+    def _arrived(self, event: Event) -> None:
+        incident = event.incident
+        if incident is None or incident in self.arrivals:
+            return
+        started = event.fields(IncidentStarted)
+        if is_background(incident, started) and self.incidents.order.get(incident) is not None:
+            inject = str(started.inject or "")
+            self.arrivals[incident] = self.started[inject]
+            self.started[inject] += 1
 
-        Background arrivals are listed up to ``cap`` per inject and the worst cases (None: all of
-        them); totals, load, channels, objectives and the background aggregates count every one.
-        ``detail=False`` (what a sweep reads): the same measures and ratings, every incident listed,
-        without the background aggregates and the actors' hour-by-hour load, busiest hour and evidence.
-        """
+    def _settle(self, incident: str) -> None:
+        """Fold in and let go of a background arrival that is final: resolved and detected, nothing of it open."""
+        ordinal = self.arrivals.get(incident)
+        if ordinal is None or incident in self.pinned:
+            return
+        firsts = self.incidents.incidents[incident].firsts
+        if Kind.RESOLVED not in firsts or Kind.DETECTED not in firsts:
+            return
+        if not (self.steps.done(incident) and self.handoffs.done(incident)):
+            return
+        del self.arrivals[incident]
+        n, times = self.incidents.pop(incident)
+        steps = self.steps.pop(incident)
+        procedures = {*self.doc.structure.procedures, *(s.procedure for _, s in steps)}
+        chains = self.handoffs.pop(incident, procedures)
+        arrival = Arrival(n, times, self.harm.pop(incident), steps, chains)
+        self.tally.incident(times)
+        self.tally.harm(arrival.harm)
+        self.tally.steps(s for _, s in steps)
+        self.tally.chains(c for _, c in chains)
+        self.load.fold(s for _, s in steps)
+        self.background.add(arrival, ordinal)
+
+    def finish(self) -> Scores:
+        """Every measure and rating of the run fed so far (computed once: feed nothing after it)."""
+        if self._scores is None:
+            self._scores = self._finish()
+        return self._scores
+
+    def _finish(self) -> Scores:
         doc, scenario_name = self.doc, self.scenario_name
         scenario = doc.scenarios[scenario_name]
         info = self.clock.info()
         start = self.clock.start
         until = self.clock.until()
-        incidents = self.incidents.results()
-        steps = self.steps.results(doc.structure, until)
-        chains = self.handoffs.results(doc.structure, until)
+        incidents = self.incidents.numbered()
+        steps = self.steps.numbered(doc.structure, until)
+        chains = self.handoffs.numbered(doc.structure, until)
         harms = self.harm.results()
-        load = self.load.results(steps, doc.structure, until, detail)
+        harm_of = {h.incident: h for h in harms}
+        self.tally.steps(s for _, s in steps)
+        self.tally.chains(c for _, c in chains)
+        load = self.load.results((s for _, s in steps), doc.structure, until)
+        steps_of: dict[str, list[tuple[int, StepResult]]] = defaultdict(list)
+        chains_of: dict[str, list[tuple[int, Handoff]]] = defaultdict(list)
+        for n, step in steps:
+            steps_of[step.incident].append((n, step))
+        for n, chain in chains:
+            chains_of[chain.incident].append((n, chain))
+        kept: list[Arrival] = []
+        for n, times in incidents:
+            arrival = Arrival(n, times, harm_of.get(times.incident) or Harm(incident=times.incident),
+                              steps_of.pop(times.incident, []), chains_of.pop(times.incident, []))
+            self.tally.incident(times)
+            self.tally.harm(arrival.harm)
+            if times.background:
+                self.background.add(arrival, self.arrivals.pop(times.incident, 0))
+            else:
+                kept.append(arrival)
+        listed = self.background.listed()
+        kept = sorted([*kept, *listed], key=lambda a: a.n)
+        kept_steps = sorted([*(s for a in kept for s in a.steps), *(s for rest in steps_of.values() for s in rest)],
+                            key=lambda ns: ns[0])
+        kept_chains = sorted([*(c for a in kept for c in a.chains),
+                              *(c for rest in chains_of.values() for c in rest)], key=lambda nc: nc[0])
         window = Window(scenario, doc.structure, start, until, scenario.end - scenario.start,
-                        {i.incident: i for i in incidents}, self.procedures.outcomes)
-        objectives = [measure_objective(o, self.points.reached, steps, harms, window) for o in scenario.objectives]
-        summary = handoff_measures.summary(chains)
-        on_time, _ = on_time_share(steps, "all")
-        totals = Totals(
-            incidents=len(incidents), open_incidents=sum(i.to_resolve is None for i in incidents),
-            steps_completed=sum(s.completed_at is not None for s in steps),
-            steps_open=sum(s.status != "completed" for s in steps),
-            steps_with_target=sum(s.on_time is not None for s in steps),
-            late_steps=sum(s.on_time is False for s in steps),
-            deadlines_missed=sum(s.deadline_met is False for s in steps),
-            handoffs=summary.total, handoff_failures=summary.failed_attempts, drops=summary.drops,
-            in_transit=summary.in_transit,
-            reroutes=summary.reroutes, ping_pongs=summary.ping_pongs,
-            unstaffed_queued=sum(a.unstaffed_queued for a in load), decisions=self.decisions.made,
-            decisions_defaulted=self.decisions.defaulted,
-            on_time=on_time, reach=r3(sum(h.reach for h in harms)),
-            voter_minutes=r3(sum(h.voter_minutes for h in harms)),
-            station_minutes=r3(sum(h.station_minutes for h in harms)),
-        )
+                        {i.incident: i for _, i in incidents}, self.procedures.outcomes)
+        objectives = [measure_objective(o, self.points.reached, self.tally.on_time, harms, window)
+                      for o in scenario.objectives]
+        per_incident: dict[str, int] = defaultdict(int)
+        for _, chain in kept_chains:
+            per_incident[chain.incident] += 1
+        totals = self.tally.totals(sum(a.unstaffed_queued for a in load), self.decisions.made,
+                                   self.decisions.defaulted)
         seed, end = info.seed, info.end
-        scores = Scores(
+        return Scores(
             scenario=scenario_name, seed=int(seed) if isinstance(seed, int) else None, start=r3(start),
-            end=r3(end) if isinstance(end, (int, float)) else None, until=r3(until), incidents=incidents,
-            steps=steps, handoffs=chains, handoff_summary=summary,
-            channels=self.handoffs.channel_stats(chains, doc.structure), load=load, harm=harms,
-            objectives=objectives, totals=totals, decisions=self.decisions.tallies(),
+            end=r3(end) if isinstance(end, (int, float)) else None, until=r3(until),
+            incidents=[a.times for a in kept], steps=[s for _, s in kept_steps], handoffs=[c for _, c in kept_chains],
+            handoff_summary=self.tally.summary(per_incident),
+            channels=self.handoffs.channel_stats(self.tally.channel_latencies, doc.structure), load=load,
+            harm=[a.harm for a in kept], objectives=objectives, totals=totals, decisions=self.decisions.tallies(),
+            background=self.background.summary(len(listed)),
         )
-        return bounded(scores, cap) if detail else scores

@@ -142,8 +142,9 @@ class IncidentCollector:
 
     def __init__(self) -> None:
         self.incidents: dict[str, _Incident] = {}
-        self.order: dict[str, None] = {}
-        """Incidents in the order they started."""
+        self.order: dict[str, int] = {}
+        """Incidents in the order they started, each with its ordinal (the n-th to start)."""
+        self.started = 0
 
     def handlers(self) -> Handlers:
         table: Handlers = {kind: self._first for kind in _FIRSTS}
@@ -163,7 +164,8 @@ class IncidentCollector:
         inc = self._get(event)
         if inc is not None and inc.start is None:
             inc.start = (event, event.fields(IncidentStarted))
-            self.order[event.incident or ""] = None
+            self.order[event.incident or ""] = self.started
+            self.started += 1
 
     def _first(self, event: Event) -> None:
         inc = self._get(event)
@@ -179,8 +181,17 @@ class IncidentCollector:
                 inc.firsts[Kind.ESCALATED] = _First(event.seq, event.t, event.actor)
 
     def results(self) -> list[IncidentTimes]:
-        """Every incident that started, in start order."""
+        """Every incident that started (and was not taken out with :meth:`pop`), in start order."""
         return [self.incidents[i].times(i) for i in self.order]
+
+    def numbered(self) -> list[tuple[int, IncidentTimes]]:
+        """:meth:`results`, each with its start ordinal."""
+        return [(n, self.incidents[i].times(i)) for i, n in self.order.items()]
+
+    def pop(self, incident: str) -> tuple[int, IncidentTimes]:
+        """Take a started incident out, with its start ordinal: what is known of it is final."""
+        n = self.order.pop(incident)
+        return n, self.incidents.pop(incident).times(incident)
 
 
 def incident_times(events: Iterable[Event]) -> list[IncidentTimes]:
@@ -217,16 +228,18 @@ class _End(NamedTuple):
     """What measuring a step still open at the end needs: where the run stopped, procedure starts, targets."""
 
     until: float
-    procedure_start: dict[tuple[str, str], float]
+    procedure_start: dict[str, dict[str, float]]
     goals: dict[tuple[str, str], tuple[float | None, float | None]]
 
 
 class _Open:
     """A step instance being assembled from its queued/started/completed rows."""
 
-    __slots__ = ("actor", "completed", "incident", "procedure", "queued", "started", "step")
+    __slots__ = ("actor", "completed", "incident", "n", "procedure", "queued", "started", "step")
 
-    def __init__(self, event: Event, procedure: str) -> None:
+    def __init__(self, event: Event, procedure: str, n: int) -> None:
+        self.n = n
+        """The n-th step instance to appear in the run."""
         self.incident = event.incident or ""
         self.procedure = procedure
         self.step = event.step or ""
@@ -248,7 +261,7 @@ class _Open:
             status = "in_progress" if self.started else "queued"
             if self.started is None and self.queued is not None:
                 wait = end.until - self.queued.t
-            began = end.procedure_start.get((self.incident, self.procedure))
+            began = end.procedure_start.get(self.incident, {}).get(self.procedure)
             elapsed = None if began is None else r3(max(0.0, end.until - began))
             target, deadline = end.goals.get((self.procedure, self.step), (None, None))
         late = None if elapsed is None or target is None else r3(max(0.0, elapsed - target))
@@ -284,15 +297,28 @@ class StepCollector:
     def __init__(self) -> None:
         self.queued: dict[_StepKey, deque[_Open]] = {}
         self.running: dict[_StepKey, deque[_Open]] = {}
-        self.order: list[_Open] = []
-        self.procedure_start: dict[tuple[str, str], float] = {}
+        self.by_incident: dict[str, list[_Open]] = {}
+        """Every step instance not taken out (:meth:`pop`), by incident, each numbered in the order it appeared."""
+        self.made = 0
+        self.procedure_start: dict[str, dict[str, float]] = {}
 
     def handlers(self) -> Handlers:
         return {Kind.PROCEDURE_STARTED: self._procedure, Kind.STEP_QUEUED: self._queued,
                 Kind.STEP_STARTED: self._started, Kind.STEP_COMPLETED: self._completed}
 
     def _procedure(self, event: Event) -> None:
-        self.procedure_start[(event.incident or "", str(event.fields(ProcedureStarted).procedure))] = event.t
+        self.procedure_start.setdefault(event.incident or "", {})[str(event.fields(ProcedureStarted).procedure)] = \
+            event.t
+
+    def _new(self, event: Event, procedure: str) -> _Open:
+        item = _Open(event, procedure, self.made)
+        self.made += 1
+        found = self.by_incident.get(item.incident)
+        if found is None:
+            self.by_incident[item.incident] = [item]
+        else:
+            found.append(item)
+        return item
 
     def _take(self, table: dict[_StepKey, deque[_Open]], key: _StepKey, event: Event, procedure: str) -> _Open:
         """The oldest instance waiting for ``event``, or a new one (work that started or ended unseen)."""
@@ -302,17 +328,14 @@ class StepCollector:
             if not waiting:
                 del table[key]
             return item
-        item = _Open(event, procedure)
-        self.order.append(item)
-        return item
+        return self._new(event, procedure)
 
     def _queued(self, event: Event) -> None:
         data = event.fields(StepQueued)
         procedure = str(data.procedure or "")
-        item = _Open(event, procedure)
+        item = self._new(event, procedure)
         item.queued = _Queued(event.seq, event.t, data.on_duty == 0)
         self.queued.setdefault((event.incident, procedure, event.step, event.actor), deque()).append(item)
-        self.order.append(item)
 
     def _started(self, event: Event) -> None:
         data = event.fields(StepStarted)
@@ -330,8 +353,23 @@ class StepCollector:
 
     def results(self, structure: Structure | None = None, until: float | None = None) -> list[StepResult]:
         """Every step instance in the order it first appeared; with ``until``, open ones measured to it."""
+        return [result for _, result in self.numbered(structure, until)]
+
+    def numbered(self, structure: Structure | None = None,
+                 until: float | None = None) -> list[tuple[int, StepResult]]:
+        """:meth:`results`, each with its ordinal (the n-th step instance to appear)."""
         end = None if until is None else _End(until, self.procedure_start, step_goals(structure) if structure else {})
-        return [item.result(end) for item in self.order]
+        items = sorted((item for items in self.by_incident.values() for item in items), key=lambda item: item.n)
+        return [(item.n, item.result(end)) for item in items]
+
+    def done(self, incident: str) -> bool:
+        """Whether every step instance of ``incident`` seen so far has completed."""
+        return all(item.completed is not None for item in self.by_incident.get(incident, ()))
+
+    def pop(self, incident: str) -> list[tuple[int, StepResult]]:
+        """Take out the step instances of ``incident`` (all completed), numbered: they are final."""
+        self.procedure_start.pop(incident, None)
+        return [(item.n, item.result()) for item in self.by_incident.pop(incident, ())]
 
 
 def step_results(events: Iterable[Event], structure: Structure | None = None,
@@ -373,6 +411,13 @@ class HarmCollector:
     def results(self) -> list[Harm]:
         """Every incident's harm, in start order."""
         return [self.harm_of(incident) for incident in self.incidents]
+
+    def pop(self, incident: str) -> Harm:
+        """Take out a contained incident's harm: it is final."""
+        found = self.harm_of(incident)
+        self.incidents.pop(incident, None)
+        self.contained.pop(incident, None)
+        return found
 
     def harm_of(self, incident: str) -> Harm:
         row = self.contained.get(incident)

@@ -30,9 +30,14 @@ def _busy_day(every: str = "1m") -> dict[str, Any]:
 
 def _scored(cap: int | None) -> tuple[Any, Any]:
     doc = load(_busy_day())
-    scorer = Scorer(doc, "s")
-    run_exercise(doc, "s", seed=1, feed=scorer.feed, keep=False)
-    return scorer.finish(cap=None), scorer.finish(cap=cap)
+    full, capped = Scorer(doc, "s", cap=None), Scorer(doc, "s", cap=cap)
+
+    def both(event: Any) -> None:
+        full.feed(event)
+        capped.feed(event)
+
+    run_exercise(doc, "s", seed=1, feed=both, keep=False)
+    return full.finish(), capped.finish()
 
 
 def test_every_arrival_counted_and_only_the_first_and_worst_listed() -> None:
