@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from ballotdrill.report.report import Report
 from ballotdrill.report.view import Block, Card, Cell, Details, Heading, Items, KeyValues, Para, Table
 from ballotdrill.scenarios.safetext import markdown_text
-from ballotdrill.scoring.background import bounded
 from ballotdrill.scoring.model import dumps
 
 
@@ -97,9 +96,9 @@ def render_json(report: Report) -> str:
     Background arrivals are listed bounded (up to a cap per inject and the worst cases), every one
     counted in ``scores.background``'s aggregates; incident labels and headings of those listed.
     """
-    scores = bounded(report.scores)
+    scores = report.scores
     if not scores.background.capped:
-        return dumps(report.model_copy(update={"scores": scores}).model_dump(mode="json"))
+        return dumps(report.model_dump(mode="json"))
     listed = {i.incident for i in scores.incidents}
     return dumps(report.model_copy(update={
         "scores": scores,

@@ -23,7 +23,7 @@ from ballotdrill.scenarios.election import election_text, hours_text
 from ballotdrill.scenarios.scenario import ScenarioFile
 from ballotdrill.scenarios.structure import Actor
 from ballotdrill.scenarios.timefmt import format_clock
-from ballotdrill.scoring.background import summarise
+from ballotdrill.scoring.digest import Digest
 from ballotdrill.scoring.findings import QUEUE_P90, Analysis, analyse, shift_text
 from ballotdrill.scoring.load import actor_names
 from ballotdrill.scoring.model import Frozen, Handoff, Scores, StepResult
@@ -198,7 +198,7 @@ class ReportFeed:
     def __init__(self, doc: ScenarioFile, scenario_name: str) -> None:
         self.doc = doc
         self.scenario_name = scenario_name
-        self.scorer = Scorer(doc, scenario_name, cap=None)
+        self.scorer = Scorer(doc, scenario_name)
         self.rows = ReportRows(doc.scenarios[scenario_name])
 
     def feed(self, event: Event) -> None:
@@ -208,7 +208,8 @@ class ReportFeed:
 
     def assemble(self, meta: Mapping[str, str] | None = None) -> Report:
         """Score the run fed so far and gather the report's data (its sections are laid out by :mod:`.build`)."""
-        return _assemble(self.scorer.finish(), self.rows, self.doc, self.scenario_name, meta or {})
+        return _assemble(self.scorer.finish(), self.scorer.digest, self.rows, self.doc, self.scenario_name,
+                         meta or {})
 
 
 def assemble(events: Iterable[Event], doc: ScenarioFile, scenario_name: str,
@@ -220,7 +221,7 @@ def assemble(events: Iterable[Event], doc: ScenarioFile, scenario_name: str,
     return feed.assemble(meta)
 
 
-def _assemble(scores: Scores, rows: ReportRows, doc: ScenarioFile, scenario_name: str,
+def _assemble(scores: Scores, digest: Digest, rows: ReportRows, doc: ScenarioFile, scenario_name: str,
               meta: Mapping[str, str]) -> Report:
     scenario = doc.scenarios[scenario_name]
     events = rows.rows
@@ -249,7 +250,7 @@ def _assemble(scores: Scores, rows: ReportRows, doc: ScenarioFile, scenario_name
                 for i in scores.incidents}
     decisions = DecisionCount(total=sum(rows.made.values()), by=dict(sorted(rows.made.items())),
                               pending=rows.pending)
-    return Report(overview=overview, scores=scores, analysis=analyse(scores, names, structure),
+    return Report(overview=overview, scores=scores, analysis=analyse(scores, names, structure, digest),
                   decisions=decisions, moments=_moments(events, scores, set(scripted), names),
                   inject_log=inject_log(scenario, events, scores.incidents, scores.harm, names, scores.start,
                                         scores.until),
@@ -257,7 +258,7 @@ def _assemble(scores: Scores, rows: ReportRows, doc: ScenarioFile, scenario_name
                                         names, scores.start),
                   incident_labels=labels, incident_headings=headings, scripted=scripted,
                   background=background_groups(scores), actor_names=names, played=played_inputs(events),
-                  background_note=summarise(scores)[0].note())
+                  background_note=scores.background.note())
 
 
 def _overrides(meta: Mapping[str, str]) -> list[str]:
@@ -305,10 +306,10 @@ def staff_text(staff: int, shifts: Sequence[tuple[str, str, int]]) -> str:
 def background_groups(scores: Scores) -> list[BackgroundGroup]:
     """One summary per background inject, in the order of its first arrival (from the aggregates of every
     arrival; ``incidents``: those listed one by one)."""
-    summary, listed = summarise(scores)
+    summary = scores.background
     ids: dict[str, list[str]] = {}
     for inc in scores.incidents:
-        if inc.background and inc.incident in listed:
+        if inc.background:
             ids.setdefault(inc.inject, []).append(inc.incident)
     return [BackgroundGroup(
         inject=g.key, title=g.title, type=g.type, count=g.arrivals, open=g.open_at_end,

@@ -9,11 +9,12 @@ each other.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
 from typing import Literal, NamedTuple
 
 from ballotdrill.scenarios.structure import OWNER, Step, Structure
 from ballotdrill.scoring.handoffs import DIRECT, usual_latency
-from ballotdrill.scoring.model import ChannelStats, Handoff, ObjectiveResult, Scores, StepResult
+from ballotdrill.scoring.model import EVIDENCE_ROWS, ChannelStats, Handoff, ObjectiveResult, Scores, StepResult
 from ballotdrill.scoring.text import clock, minutes
 
 CauseKind = Literal["queue", "channel", "shift_gap", "late_step", "deadline", "drop", "ping_pong",
@@ -71,7 +72,7 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
                      f"{minutes(carrier.latency)}", list(carrier.evidence), advice.channel(channel), carrier.sender,
                      channel_lever(channel))
     usual = advice.usual_duration(step)
-    end = step.completed_at if step.completed_at is not None else advice.scores.until
+    end = step.completed_at if step.completed_at is not None else advice.until
     work = (end or 0.0) - (step.started_at if step.started_at is not None else end or 0.0)
     if usual is not None and step.target is not None and usual >= step.target:
         return Cause("target", f"target shorter than the work: '{step.step}' usually takes about {minutes(usual)} "
@@ -113,21 +114,103 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
                  "steps and queues), or start it earlier", step.actor, step_lever(step.procedure, step.step))
 
 
-class Advisor:
-    """Recommendations for root causes, fitted to the response structure when there is one."""
+class ChannelFailures:
+    """The handoffs with a failed attempt whose first attempt went on one channel: how many, who sent them, the
+    failed attempts per step, and the incidents (the first :data:`~ballotdrill.scoring.model.EVIDENCE_ROWS` by id,
+    and every one an objective names)."""
 
-    def __init__(self, scores: Scores, names: dict[str, str], structure: Structure | None) -> None:
+    __slots__ = ("handoffs", "incidents", "senders", "steps")
+
+    def __init__(self) -> None:
+        self.handoffs = 0
+        self.senders: Counter[str] = Counter()
+        self.steps: Counter[str] = Counter()
+        self.incidents = Incidents()
+
+    def add(self, chain: Handoff) -> None:
+        self.handoffs += 1
+        self.senders[chain.sender] += 1
+        self.steps[chain.step] += chain.failures
+        self.incidents.add(chain.incident)
+
+
+class Incidents:
+    """Incident ids named by a finding: every one counted, the first :data:`EVIDENCE_ROWS` by id kept (and the
+    ``pinned`` ones, those the objectives name, whenever they occur)."""
+
+    __slots__ = ("count", "ids", "pinned")
+
+    def __init__(self, pinned: frozenset[str] = frozenset()) -> None:
+        self.ids: set[str] = set()
+        self.pinned = pinned
+        self.count = 0
+
+    def add(self, incident: str) -> None:
+        if incident in self.ids:
+            return
+        self.count += 1
+        self.ids.add(incident)
+        if len(self.ids) > 2 * EVIDENCE_ROWS:
+            keep = sorted(self.ids)[:EVIDENCE_ROWS]
+            self.ids = {*keep, *(i for i in self.ids if i in self.pinned)}
+
+    def listed(self) -> list[str]:
+        """The ids kept, sorted (every one while there are at most :data:`EVIDENCE_ROWS`)."""
+        ordered = sorted(self.ids)
+        if len(ordered) <= EVIDENCE_ROWS:
+            return ordered
+        return sorted({*ordered[:EVIDENCE_ROWS], *(i for i in ordered if i in self.pinned)})
+
+
+class Advisor:
+    """Recommendations for root causes, fitted to the response structure when there is one.
+
+    ``steps`` and ``chains``: the step instances and handoffs it looks up a step's context in (those of
+    ``scores``, or of one incident); ``failures`` and ``unstaffed_at``: per channel, the failed handoffs, and
+    per actor, when work first arrived with nobody on duty, over the whole run (None: from ``scores``).
+    """
+
+    def __init__(self, scores: Scores | None, names: dict[str, str], structure: Structure | None, *,
+                 steps: Sequence[StepResult] | None = None, chains: Sequence[Handoff] | None = None,
+                 until: float | None = None, failures: Mapping[str, ChannelFailures] | None = None,
+                 unstaffed_at: Mapping[str, float] | None = None) -> None:
         self.scores, self.names, self.structure = scores, names, structure
+        steps = steps if steps is not None else scores.steps if scores is not None else []
+        chains = chains if chains is not None else scores.handoffs if scores is not None else []
+        self.until = until if until is not None or scores is None else scores.until
+        self.start = scores.start if scores is not None else 0.0
         self._to: dict[tuple[str, str, str], list[Handoff]] = defaultdict(list)
-        self._failed: dict[str, list[Handoff]] = defaultdict(list)
-        for h in scores.handoffs:
+        for h in chains:
             self._to[(h.incident, h.step, h.receiver)].append(h)
-            if h.failures:
-                self._failed[h.first_channel or DIRECT].append(h)
-        self._channel_fix: dict[str, str] = {}
         self._runs: dict[tuple[str, str], list[StepResult]] = defaultdict(list)
-        for step in scores.steps:
+        for step in steps:
             self._runs[(step.incident, step.procedure)].append(step)
+        if failures is None:
+            found: dict[str, ChannelFailures] = defaultdict(ChannelFailures)
+            for h in chains:
+                if h.failures:
+                    found[h.first_channel or DIRECT].add(h)
+            failures = found
+        if unstaffed_at is None:
+            firsts: dict[str, float] = {}
+            for step in steps:
+                if step.unstaffed and step.queued_at is not None:
+                    firsts[step.actor] = min(step.queued_at, firsts.get(step.actor, step.queued_at))
+            unstaffed_at = firsts
+        self.failures, self.unstaffed_at = failures, unstaffed_at
+        self._channel_fix: dict[str, str] = {}
+
+    def local(self, steps: Sequence[StepResult], chains: Sequence[Handoff], until: float | None) -> Advisor:
+        """This advisor looking up a step's context among ``steps`` and ``chains`` (one incident's)."""
+        return Advisor(None, self.names, self.structure, steps=steps, chains=chains, until=until,
+                       failures=self.failures, unstaffed_at=self.unstaffed_at)
+
+    @property
+    def whole(self) -> Scores:
+        """The run's scores (an advisor made for one incident's context has none)."""
+        if self.scores is None:
+            raise ValueError("this advisor was made for one incident's context")
+        return self.scores
 
     def earlier_wait(self, step: StepResult, before: float | None) -> StepResult | None:
         """The step of the same procedure run that waited longest in a queue before ``step`` arrived."""
@@ -141,9 +224,9 @@ class Advisor:
         """The handoffs that carried ``step``'s work to its actor (same incident and step), first first."""
         return self._to.get((step.incident, step.step, step.actor), [])
 
-    def failed_on(self, channel: str) -> list[Handoff]:
+    def failed_on(self, channel: str) -> ChannelFailures:
         """The handoffs with a failed attempt whose first attempt went on ``channel``."""
-        return self._failed.get(channel, [])
+        return self.failures.get(channel) or ChannelFailures()
 
     def who(self, actor: str) -> str:
         return self.names.get(actor, actor)
@@ -163,9 +246,8 @@ class Advisor:
     def shift_gap(self, actor: str) -> str:
         """Shift cover: name the hours the actor is staffed and when work arrived with nobody there."""
         who = self.who(actor)
-        arrived = sorted(s.queued_at for s in self.scores.steps
-                         if s.actor == actor and s.unstaffed and s.queued_at is not None)
-        when = f" (work arrived at {clock(self.scores.start, arrived[0])} with nobody there)" if arrived else ""
+        arrived = self.unstaffed_at.get(actor)
+        when = f" (work arrived at {clock(self.start, arrived)} with nobody there)" if arrived is not None else ""
         spec = self.structure.actors.get(actor) if self.structure else None
         if spec is None:
             return f"Extend shift cover or set an on-call rota at {who} so work never waits with nobody on duty"
@@ -182,7 +264,8 @@ class Advisor:
         """A failing channel: more lines when most failures came under load, else its fallback first if it has one,
         else give it one."""
         if channel not in self._channel_fix:
-            stats = next((c for c in self.scores.channels if c.channel == channel), ChannelStats(channel=channel))
+            channels = self.scores.channels if self.scores is not None else []
+            stats = next((c for c in channels if c.channel == channel), ChannelStats(channel=channel))
             self._channel_fix[channel] = self._channel(stats)
         return self._channel_fix[channel]
 
@@ -199,11 +282,8 @@ class Advisor:
 
     def _channel(self, stats: ChannelStats) -> str:
         channel = stats.channel
-        failed = self.failed_on(channel)
-        per_step: Counter[str] = Counter()
-        for h in failed:
-            per_step[h.step] += h.failures
-        steps = sorted(per_step, key=lambda s: (-per_step[s], s))
+        per_step = self.failed_on(channel).steps
+        steps = sorted((s for s in per_step if per_step[s]), key=lambda s: (-per_step[s], s))
         which = _quoted(steps)
         spec = self.structure.channels.get(channel) if self.structure else None
         if stats.capacity is not None and 2 * stats.failures_under_load >= stats.failures:
@@ -245,7 +325,7 @@ class Advisor:
         ``delay``: the minutes of queue, failed handoff and slow work in the response it measures.
         """
         words = obj.subject.split()
-        incident = next((i for i in self.scores.incidents if i.incident in words), None)
+        incident = next((i for i in self.whole.incidents if i.incident in words), None)
         plain = (f"no queue, failed handoff or slow step delayed the response to {incident.incident}"
                  if incident is not None else "no queue, failed handoff or slow step explains it")
         if delay > 0:
@@ -270,7 +350,7 @@ class Advisor:
                          f"Add a procedure that contains {kind.replace('_', ' ') or 'such'} incidents", "", "")
         measured = obj.target if obj.kind == "time" else (
             incident.to_contain if incident.to_contain is not None
-            else float(self.scores.until or 0.0) - incident.started_at)
+            else float(self.whole.until or 0.0) - incident.started_at)
         if incident.to_detect is not None and incident.detected_by and incident.to_detect >= measured / 2 \
                 and not obj.subject.startswith(f"from incident {incident.incident} detected"):
             who = self.who(incident.detected_by)
@@ -289,7 +369,7 @@ class Advisor:
         if failed is not None:
             chance = failed[1].effect.contain if failed[1].effect and failed[1].effect.contain is not None else 1.0
             return Cause("objective", f"the containing step '{failed[0].step}' completed at "
-                         f"{clock(self.scores.start, failed[0].completed_at)} but did not contain "
+                         f"{clock(self.whole.start, failed[0].completed_at)} but did not contain "
                          f"{incident.incident} (a {chance:.0%} chance)", list(failed[0].evidence[-1:]), fix,
                          failed[0].actor, step_lever(failed[0].procedure, failed[0].step))
         took = ("was never contained" if incident.to_contain is None else
@@ -303,9 +383,9 @@ class Advisor:
         """A containing step of ``incident`` that completed while it stayed open: its draw failed."""
         if self.structure is None:
             return None
-        inc = next(i for i in self.scores.incidents if i.incident == incident)
+        inc = next(i for i in self.whole.incidents if i.incident == incident)
         closed = None if inc.to_contain is None else inc.started_at + inc.to_contain
-        for step in self.scores.steps:
+        for step in self.whole.steps:
             if step.incident != incident or step.procedure not in procedures or step.completed_at is None:
                 continue
             spec = next((s for s in self.structure.procedures[step.procedure].steps if s.id == step.step), None)
@@ -324,7 +404,7 @@ class Advisor:
         actor = next((s.actor for s in proc.steps if s.id == step), "") if proc else ""
         if actor != OWNER:
             return actor
-        return next((s.actor for s in self.scores.steps if s.step == step and s.incident == incident), "")
+        return next((s.actor for s in self.whole.steps if s.step == step and s.incident == incident), "")
 
     def usual_latency(self, channel: str | None) -> float:
         """The usual latency of ``channel`` (its 90th percentile; 0 for a direct handoff or without a structure)."""

@@ -23,7 +23,6 @@ the structure itself makes longer than its target gets a target review.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from typing import Literal
 
 from pydantic import Field
@@ -31,7 +30,6 @@ from pydantic import Field
 from ballotdrill.scenarios.structure import Structure
 from ballotdrill.scoring.advice import (
     Advisor,
-    Cause,
     CauseKind,
     actor_lever,
     channel_lever,
@@ -39,13 +37,11 @@ from ballotdrill.scoring.advice import (
     step_cause,
     step_lever,
 )
-from ballotdrill.scoring.model import ChannelStats, Frozen, Handoff, IncidentTimes, Scores, StepResult
+from ballotdrill.scoring.digest import QUEUE_P90, Digest, LongWaits, digest_of
+from ballotdrill.scoring.model import ChannelStats, Frozen, Scores
 from ballotdrill.scoring.plan import PlanItem, element_of, plan_of, responsible
 from ballotdrill.scoring.ranking import OBJECTIVE_POINTS, Ranked, delay_spans, objective_delay, priority_of, weigh
 from ballotdrill.scoring.text import clock, minutes, percent
-
-QUEUE_P90 = 15.0
-"""Minutes of 90th-percentile queue wait from which an actor's queue is an area for improvement."""
 
 MIN_STRENGTH = 3
 """A strength needs at least this many cases (ten times as many channel attempts): one is not evidence."""
@@ -106,16 +102,6 @@ class Analysis(Frozen):
     key: KeyFindings
 
 
-def _main_cause(group: list[StepResult], advice: Advisor) -> tuple[Cause, StepResult, int]:
-    """The root cause shared by most of a step's late instances (ties: the one of the latest), an instance of it
-    (the latest) and how many instances it explains."""
-    found = [(step, step_cause(step, advice)) for step in group]
-    count = Counter((why.kind, why.lever) for _, why in found)
-    step, why = max(found, key=lambda sw: (count[(sw[1].kind, sw[1].lever)], sw[0].late_by or 0.0,
-                                           -sw[0].evidence[-1]))
-    return why, step, count[(why.kind, why.lever)]
-
-
 def _capability(scores: Scores, incidents: set[str], procedure: str | None, default: str) -> str:
     """The capability of the first objective about one of ``incidents`` or ``procedure``, else ``default``."""
     for obj in scores.objectives:
@@ -125,16 +111,21 @@ def _capability(scores: Scores, incidents: set[str], procedure: str | None, defa
     return default
 
 
-def analyse(scores: Scores, names: dict[str, str], structure: Structure | None = None) -> Analysis:
+def analyse(scores: Scores, names: dict[str, str], structure: Structure | None = None,
+            digest: Digest | None = None) -> Analysis:
     """Strengths, areas for improvement, improvement plan and key findings of ``scores``.
 
     ``structure`` (the run's response structure) lets recommendations fit it: channel
-    fallbacks, shifts and the usual duration of each step.
+    fallbacks, shifts and the usual duration of each step. ``digest``: every incident of the run
+    folded in (the streaming scorer's, when ``scores`` lists only some background arrivals); None
+    folds the incidents of ``scores``.
     """
     def name(key: str) -> str:
         return names.get(key, key)
 
-    advice = Advisor(scores, names, structure)
+    if digest is None:
+        digest = digest_of(scores, names, structure)
+    advice = Advisor(scores, names, structure, failures=digest.failures, unstaffed_at=digest.unstaffed_at)
 
     strengths: list[Finding] = []
     improvements: list[tuple[int, float, Finding]] = []
@@ -148,59 +139,63 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
             strengths.append(Finding(kind="strength", title=f"Objective {obj.id} met ({obj.capability})",
                                      detail=f"{obj.value_text} against a target of {obj.target_text}.",
                                      capability=obj.capability, evidence=obj.evidence))
-    late_groups: dict[tuple[str, str], list[StepResult]] = defaultdict(list)
-    on_time_groups: dict[tuple[str, str], list[StepResult]] = defaultdict(list)
-    for step in scores.steps:
-        if step.deadline_met is False:
-            improve(step.elapsed or 0.0, title=f"Legal deadline missed: {step.step} ({step.incident})",
-                    detail=f"{name(step.actor)} completed '{step.step}' {minutes(step.elapsed)} after the procedure "
-                    f"began; the deadline was {minutes(step.deadline)} ({step.basis or 'no basis given'}).",
-                    root_cause=step_cause(step, advice).text, cause="deadline", actor=step.actor,
-                    lever=step_lever(step.procedure, step.step), element=element_of(step_cause(step, advice).kind),
-                    capability=_capability(scores, {step.incident}, step.procedure, "Operational coordination"),
-                    recommendation=f"Give '{step.step}' a standing priority at {name(step.actor)} so the legal "
-                    f"deadline ({minutes(step.deadline)}) is met", priority=1, incidents=[step.incident],
-                    evidence=step.evidence)
-        if step.on_time is False:
-            late_groups[(step.procedure, step.step)].append(step)
-        elif step.on_time:
-            on_time_groups[(step.procedure, step.step)].append(step)
-    for (procedure, step_id), group in late_groups.items():
-        worst = max(group, key=lambda s: (s.late_by or 0.0, -s.evidence[-1]))
-        why, example, share = _main_cause(group, advice)
-        total = len(group) + len(on_time_groups.get((procedure, step_id), []))
-        still = sum(s.status != "completed" for s in group)
-        improve(worst.late_by or 0.0, title=f"Step '{step_id}' late ({len(group)} of {total})",
+    for case, cases in digest.in_order(digest.deadlines):
+        step, why = case.step, case.cause
+        assert step is not None and why is not None
+        kept = cases.cases()
+        more = (f" ({cases.count:,} missed deadlines of '{step.step}' in all; the other "
+                f"{cases.count - len(kept):,} among background arrivals not listed)"
+                if case is kept[0] and cases.count > len(kept) else "")
+        improve(step.elapsed or 0.0, title=f"Legal deadline missed: {step.step} ({step.incident})",
+                detail=f"{name(step.actor)} completed '{step.step}' {minutes(step.elapsed)} after the procedure "
+                f"began; the deadline was {minutes(step.deadline)} ({step.basis or 'no basis given'}).{more}",
+                root_cause=why.text, cause="deadline", actor=step.actor,
+                lever=step_lever(step.procedure, step.step), element=element_of(why.kind),
+                capability=_capability(scores, {step.incident}, step.procedure, "Operational coordination"),
+                recommendation=f"Give '{step.step}' a standing priority at {name(step.actor)} so the legal "
+                f"deadline ({minutes(step.deadline)}) is met", priority=1, incidents=[step.incident],
+                evidence=step.evidence)
+    for (procedure, step_id), group in digest.late_steps():
+        if group.worst is None:
+            continue
+        worst = group.worst[1]
+        best = group.main_cause()
+        example = best.step
+        why = step_cause(example, advice.local(best.steps, best.chains, scores.until))
+        share = group.causes[(why.kind, why.lever)]
+        total = group.late + group.on_time
+        improve(worst.late_by or 0.0, title=f"Step '{step_id}' late ({group.late} of {total})",
                 detail=f"'{step_id}' ({procedure}) by {name(worst.actor)} missed its {minutes(worst.target)} target "
                 f"by up to {minutes(worst.late_by)} (incident {worst.incident})"
-                + (f"; {still} still open and past the target at the end." if still else "."),
-                root_cause=(why.text if share == len(group) else
-                            f"{share} of the {len(group)} late: {why.text} ({example.incident})"),
+                + (f"; {group.still} still open and past the target at the end." if group.still else "."),
+                root_cause=(why.text if share == group.late else
+                            f"{share} of the {group.late} late: {why.text} ({example.incident})"),
                 cause="late_step", actor=why.actor, lever=why.lever, element=element_of(why.kind),
-                capability=_capability(scores, {s.incident for s in group}, procedure, "Operational coordination"),
-                recommendation=why.fix, priority=4, incidents=sorted({s.incident for s in group}),
+                capability=_capability(scores, group.subjects, procedure, "Operational coordination"),
+                recommendation=why.fix, priority=4, incidents=group.incidents.listed(),
                 evidence=sorted({*worst.evidence, *example.evidence, *why.evidence}))
-    for (procedure, step_id), group in on_time_groups.items():
-        if (procedure, step_id) not in late_groups and len(group) >= MIN_STRENGTH:
+    for (procedure, step_id), group in digest.on_time_steps():
+        if group.on_time >= MIN_STRENGTH and group.first_on_time is not None:
+            first_step = group.first_on_time[1]
             strengths.append(Finding(kind="strength", title=f"Step '{step_id}' always on time",
-                                     detail=f"All {len(group)} completion(s) of '{step_id}' ({procedure}) met "
-                                     f"the {minutes(group[0].target)} target.", actor=group[0].actor,
-                                     evidence=sorted(s.evidence[-1] for s in group)[:10]))
+                                     detail=f"All {group.on_time} completion(s) of '{step_id}' ({procedure}) met "
+                                     f"the {minutes(first_step.target)} target.", actor=first_step.actor,
+                                     evidence=sorted(-row for row in group.on_time_rows)))
     for load in scores.load:
         if load.wait_p90 is not None and load.wait_p90 >= QUEUE_P90:
-            long_waits = [s for s in scores.steps if s.actor == load.actor and (s.wait or 0.0) >= QUEUE_P90]
-            off_duty = sum(s.unstaffed for s in long_waits)
-            unstaffed_queue = bool(long_waits) and 2 * off_duty >= len(long_waits)
+            waits = digest.waits.get(load.actor) or LongWaits(frozenset())
+            off_duty, long_waits = waits.unstaffed, waits.count
+            unstaffed_queue = bool(long_waits) and 2 * off_duty >= long_waits
             improve(load.wait_p90, title=f"Queue at {load.name}",
                     detail=f"90th-percentile queue wait {minutes(load.wait_p90)} (mean {minutes(load.wait_mean)}, "
                     f"max {minutes(load.wait_max)}), longest queue {load.longest_queue}, utilisation "
                     f"{percent(load.utilisation)}"
                     + (f"; {load.queued_at_end} item(s) still waiting at the end." if load.queued_at_end else "."),
-                    root_cause=(f"queue at {load.name}: {off_duty} of the {len(long_waits)} long wait(s) began with "
+                    root_cause=(f"queue at {load.name}: {off_duty} of the {long_waits} long wait(s) began with "
                                 "nobody on duty" if unstaffed_queue else f"queue at {load.name}"),
                     cause="queue", actor=load.actor, capability="Operational coordination", priority=2,
                     lever=actor_lever(load.actor), element=element_of("queue"),
-                    evidence=load.evidence, incidents=sorted({s.incident for s in long_waits}),
+                    evidence=load.evidence, incidents=waits.incidents.listed(),
                     recommendation=advice.shift_gap(load.actor) if unstaffed_queue else advice.queue(load.actor))
         elif load.steps >= MIN_STRENGTH and not load.wait_max and (load.utilisation or 0.0) >= BUSY:
             strengths.append(Finding(kind="strength", title=f"{load.name} kept up",
@@ -216,7 +211,8 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
                     recommendation=advice.shift_gap(load.actor))
     for channel in scores.channels:
         if channel.failures:
-            sent = Counter(h.sender for h in advice.failed_on(channel.channel))
+            failed = advice.failed_on(channel.channel)
+            sent = failed.senders
             owner = max(sorted(sent), key=sent.__getitem__, default=None)
             improve(channel.failures + 10 * channel.drops,
                     title=f"Handoffs failed on {channel.channel}" + (" (dropped)" if channel.drops else ""),
@@ -225,7 +221,7 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
                     root_cause=f"failed channel {channel.channel}", cause="drop" if channel.drops else "channel",
                     actor=owner, capability="Operational communications", priority=1 if channel.drops else 3,
                     lever=channel_lever(channel.channel), element=element_of("channel"),
-                    incidents=sorted({h.incident for h in advice.failed_on(channel.channel)}),
+                    incidents=failed.incidents.listed(),
                     evidence=channel.evidence, recommendation=advice.channel(channel.channel))
         elif channel.waited:
             improve(channel.waited,
@@ -256,15 +252,12 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
             strengths.append(Finding(kind="strength", title=f"{name(tally.actor)} answered every decision",
                                      detail=f"All {tally.put} decision request(s) put to {name(tally.actor)}'s "
                                      "players were answered in time.", actor=tally.actor, evidence=[]))
-    overdue: dict[str, list[Handoff]] = defaultdict(list)
-    for chain in scores.handoffs:
-        if chain.status == "in_transit" and chain.overdue:
-            overdue[str(chain.channel or "direct")].append(chain)
-    for channel_name, late_chains in overdue.items():
-        chain = max(late_chains, key=lambda h: (h.in_transit_for or 0.0, -h.sent_at))
+    for channel_name, late in digest.overdue_channels():
+        assert late.longest is not None
+        chain = late.longest[1]
         improve(chain.in_transit_for or 0.0,
-                title=f"{len(late_chains)} handoff(s) overdue on {channel_name} at the end",
-                detail=f"{len(late_chains)} handoff(s) were still travelling on {channel_name} when the run stopped, "
+                title=f"{late.count} handoff(s) overdue on {channel_name} at the end",
+                detail=f"{late.count} handoff(s) were still travelling on {channel_name} when the run stopped, "
                 f"past its usual {minutes(chain.usual_latency)}; the longest, '{chain.step}' from "
                 f"{name(chain.sender)} to {name(chain.receiver)} ({chain.incident}), was sent at "
                 f"{clock(scores.start, chain.sent_at)}, {minutes(chain.in_transit_for)} before. They are in "
@@ -272,38 +265,31 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
                 root_cause=f"slow channel {channel_name}: still in transit after {minutes(chain.in_transit_for)}",
                 cause="channel", actor=chain.sender, capability="Operational communications", priority=3,
                 lever=channel_lever(channel_name), element=element_of("channel"),
-                evidence=sorted({seq for h in late_chains[:10] for seq in h.evidence}),
-                incidents=sorted({h.incident for h in late_chains}), recommendation=advice.slow_channel(chain))
-    for chain in scores.handoffs:
-        if chain.ping_pong:
-            improve(1, title=f"Work bounced back to {name(chain.receiver)} ({chain.incident})",
-                    detail=f"'{chain.step}' went back from {name(chain.sender)} to {name(chain.receiver)}, "
-                    f"which had already handed the work on: {chain.returned}.",
-                    root_cause=f"decision loop in {chain.procedure}: {chain.returned}",
-                    cause="ping_pong", actor=chain.sender, capability="Operational coordination", priority=5,
-                    lever=step_lever(chain.procedure, chain.step), element=element_of("ping_pong"),
-                    evidence=chain.evidence, incidents=[chain.incident],
-                    recommendation=f"Review the loop in '{chain.procedure}' ({chain.returned}): give "
-                    f"{name(chain.sender)} what it needs to decide once, or let {name(chain.receiver)} "
-                    "finish without the work coming back")
-    harmed = {h.incident for h in scores.harm if h.nonzero}
-    worked = {s.incident for s in scores.steps} | {h.incident for h in scores.handoffs}
-    unanswered: dict[str, list[IncidentTimes]] = defaultdict(list)
-    for inc in scores.incidents:
-        if inc.to_detect is not None and inc.to_resolve is None and inc.incident not in worked \
-                and inc.contained_how != "ended" and (inc.severity >= 2 or inc.incident in harmed):
-            unanswered[inc.type].append(inc)
-    for kind, incs in unanswered.items():
-        first, ids = incs[0], [i.incident for i in incs]
-        matching = advice.procedures_for(kind, max(i.severity for i in incs))
-        improve(len(ids), title=f"No response to {kind.replace('_', ' ')} incidents ({', '.join(ids[:5])})",
-                detail=f"{len(ids)} incident(s) of type {kind} were detected but never worked on: no procedure "
+                evidence=sorted({seq for _, rows in late.first for seq in rows}),
+                incidents=late.incidents.listed(), recommendation=advice.slow_channel(chain))
+    for case, _ in digest.in_order(digest.ping_pongs):
+        bounced = case.chain
+        assert bounced is not None
+        improve(1, title=f"Work bounced back to {name(bounced.receiver)} ({bounced.incident})",
+                detail=f"'{bounced.step}' went back from {name(bounced.sender)} to {name(bounced.receiver)}, "
+                f"which had already handed the work on: {bounced.returned}.",
+                root_cause=f"decision loop in {bounced.procedure}: {bounced.returned}",
+                cause="ping_pong", actor=bounced.sender, capability="Operational coordination", priority=5,
+                lever=step_lever(bounced.procedure, bounced.step), element=element_of("ping_pong"),
+                evidence=bounced.evidence, incidents=[bounced.incident],
+                recommendation=f"Review the loop in '{bounced.procedure}' ({bounced.returned}): give "
+                f"{name(bounced.sender)} what it needs to decide once, or let {name(bounced.receiver)} "
+                "finish without the work coming back")
+    for kind, never in digest.unanswered_types():
+        first, ids = never.first_one(), never.ids()
+        matching = advice.procedures_for(kind, never.severity)
+        improve(never.count, title=f"No response to {kind.replace('_', ' ')} incidents ({', '.join(ids[:5])})",
+                detail=f"{never.count} incident(s) of type {kind} were detected but never worked on: no procedure "
                 "step was queued or started for them.",
                 root_cause=(f"no procedure is triggered by {kind} incidents of this severity" if not matching else
                             f"procedures {', '.join(matching)} match {kind} but never ran for these incidents"),
                 cause="none", actor=first.detected_by, lever=f"type:{kind}", element=element_of("none"),
-                capability=_capability(scores, set(ids), None,
-                                                                             "Operational coordination"),
+                capability=_capability(scores, set(ids), None, "Operational coordination"),
                 recommendation=(f"Add a procedure triggered by {kind} incidents (or lower a trigger's "
                                 "min_severity)" if not matching else
                                 f"Check the triggers of {', '.join(matching)}: they did not start for {kind}"),
@@ -311,7 +297,8 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
     causes = [f for _, _, f in sorted(improvements, key=lambda x: (x[0], x[1], x[2].title))]
     size = {id(f): -neg for _, neg, f in improvements}
     spans = delay_spans(scores, advice)
-    weighings, explained = weigh(scores, advice, [Ranked(f.lever, f.cause, f.incidents) for f in causes])
+    weighings, explained = weigh(scores, advice, [Ranked(f.lever, f.cause, f.incidents) for f in causes],
+                                 digest.harm_behind(), digest.on_time_levers)
     first_on: dict[str, int] = {}
     for index, f in enumerate(causes):  # the first finding on a lever, in the kinds' own order, speaks for it
         first_on.setdefault(f.lever, index)

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-EVIDENCE_ROWS = 500
+EVIDENCE_ROWS = 2000
 """Journal rows named as evidence by one record that would otherwise grow with the run (a channel's failed
 attempts, an on-time share's steps); its counts still count every one."""
 

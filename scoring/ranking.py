@@ -48,13 +48,13 @@ finding that restates an objective comes after the lever that explains it.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from ballotdrill.scenarios.measures import Point, parse_interval
-from ballotdrill.scoring.advice import Advisor, actor_lever, channel_lever, step_cause, step_lever
-from ballotdrill.scoring.model import ObjectiveResult, Scores
+from ballotdrill.scoring.advice import Advisor, Cause, actor_lever, channel_lever, step_cause, step_lever
+from ballotdrill.scoring.model import Handoff, ObjectiveResult, Scores, StepResult
 
 OBJECTIVE_POINTS: dict[str, float] = {"U": 4.0, "M": 2.0, "S": 1.0}
 """Weight added for each objective a lever explains, by its rating."""
@@ -86,12 +86,14 @@ __all__ = [
     "OBJECTIVE_POINTS",
     "RANKING_TERMS",
     "Delay",
+    "HarmBehind",
     "Ranked",
     "Span",
     "Weighing",
     "delay_spans",
     "objective_delay",
     "priority_of",
+    "spans_of",
     "weigh",
 ]
 
@@ -111,26 +113,36 @@ class Span(NamedTuple):
 def delay_spans(scores: Scores, advice: Advisor) -> dict[str, list[Span]]:
     """Per incident: the stretches of delay of its response, each on its lever (queue waits, failed or
     overdue handoffs beyond the channel's usual latency, slow steps)."""
-    until = float(scores.until or 0.0)
     out: dict[str, list[Span]] = defaultdict(list)
     for step in scores.steps:
+        cause = step_cause(step, advice) if step.on_time is False and step.late_by else None
+        out[step.incident].extend(spans_of(step, None, cause, advice, scores.until))
+    for chain in scores.handoffs:
+        out[chain.incident].extend(spans_of(None, chain, None, advice, scores.until))
+    return out
+
+
+def spans_of(step: StepResult | None, chain: Handoff | None, cause: Cause | None, advice: Advisor,
+             until: float | None) -> list[Span]:
+    """The stretches of delay of one step instance (``cause``: its root cause when it was late) or handoff."""
+    out: list[Span] = []
+    if step is not None:
         if step.wait and step.queued_at is not None:
-            out[step.incident].append(Span(actor_lever(step.actor), step.queued_at, step.queued_at + step.wait))
-        if step.on_time is False and step.late_by and step_cause(step, advice).kind == "slow_work":
-            end = step.completed_at if step.completed_at is not None else until
+            out.append(Span(actor_lever(step.actor), step.queued_at, step.queued_at + step.wait))
+        if step.on_time is False and step.late_by and cause is not None and cause.kind == "slow_work":
+            end = step.completed_at if step.completed_at is not None else float(until or 0.0)
             usual = advice.usual_duration(step)
             work = end - (step.started_at if step.started_at is not None else end)
             excess = work - usual if usual is not None else step.late_by
-            out[step.incident].append(Span(step_lever(step.procedure, step.step), end - excess, end))
-    for chain in scores.handoffs:
+            out.append(Span(step_lever(step.procedure, step.step), end - excess, end))
+    if chain is not None:
         took = chain.latency if chain.latency is not None else chain.in_transit_for or 0.0
         if chain.failures:
             usual = advice.usual_latency(chain.first_channel)
-            out[chain.incident].append(Span(channel_lever(chain.first_channel), chain.sent_at + usual,
-                                            chain.sent_at + took))
+            out.append(Span(channel_lever(chain.first_channel), chain.sent_at + usual, chain.sent_at + took))
         elif chain.status == "in_transit" and chain.overdue:
-            out[chain.incident].append(Span(channel_lever(chain.channel), chain.sent_at + (chain.usual_latency or 0.0),
-                                            chain.sent_at + took))
+            out.append(Span(channel_lever(chain.channel), chain.sent_at + (chain.usual_latency or 0.0),
+                            chain.sent_at + took))
     return out
 
 
@@ -216,16 +228,15 @@ def _subject_incidents(obj: ObjectiveResult, known: set[str]) -> list[str]:
     return [w for w in obj.subject.split() if w in known]
 
 
-def explaining_lever(obj: ObjectiveResult, scores: Scores, advice: Advisor, spans: dict[str, list[Span]],
-                     findings: Sequence[Ranked]) -> str | None:
-    """The lever (among those some finding works on) behind most of the delay inside what the objective measures."""
+def explaining_lever(obj: ObjectiveResult, scores: Scores, spans: dict[str, list[Span]],
+                     findings: Sequence[Ranked], on_time_levers: Mapping[str, tuple[int, int]]) -> str | None:
+    """The lever (among those some finding works on) behind most of the delay inside what the objective measures.
+
+    ``on_time_levers``: for an on-time objective, per lever the late steps it explains and the first of them."""
     levers = {f.lever for f in findings if f.lever}
     if obj.kind == "on_time":
-        tally: Counter[str] = Counter()
-        for step in scores.steps:
-            if step.on_time is False and obj.subject in ("all", step.procedure):
-                tally[step_cause(step, advice).lever] += 1
-        return next((lever for lever, _ in tally.most_common() if lever in levers), None)
+        ranked = sorted(on_time_levers, key=lambda lever: (-on_time_levers[lever][0], on_time_levers[lever][1]))
+        return next((lever for lever in ranked if lever in levers), None)
     subject = set(objective_windows(obj, scores)) or set(obj.subject.split())
     unanswered = next((f.lever for f in findings if f.cause == "none" and subject & set(f.incidents)), None)
     if unanswered is not None:  # nobody worked on it: that, not any delay, is why
@@ -235,7 +246,17 @@ def explaining_lever(obj: ObjectiveResult, scores: Scores, advice: Advisor, span
     return next((lever for lever in ranked if lever in levers and total[lever] > 0), None)
 
 
-def weigh(scores: Scores, advice: Advisor, findings: Sequence[Ranked]) -> tuple[list[Weighing], dict[str, str]]:
+class HarmBehind(NamedTuple):
+    """The run's harm per measure, and the part of it behind each lever (its delay's share of each incident's
+    harm, summed) and behind each incident type nobody worked on (``type:T``, in full)."""
+
+    total: Mapping[str, float]
+    levers: Mapping[str, Mapping[str, float]]
+    unanswered: Mapping[str, Mapping[str, float]]
+
+
+def weigh(scores: Scores, advice: Advisor, findings: Sequence[Ranked], harm: HarmBehind,
+          on_time_levers: Mapping[str, Mapping[str, tuple[int, int]]]) -> tuple[list[Weighing], dict[str, str]]:
     """The :class:`Weighing` of each finding, and which lever explains each objective rated S, M or U."""
     spans = delay_spans(scores, advice)
     explained: dict[str, str] = {}
@@ -243,39 +264,19 @@ def weigh(scores: Scores, advice: Advisor, findings: Sequence[Ranked]) -> tuple[
     named: dict[str, list[str]] = defaultdict(list)
     for obj in scores.objectives:
         if obj.rating in OBJECTIVE_POINTS:
-            lever = explaining_lever(obj, scores, advice, spans, findings)
+            lever = explaining_lever(obj, scores, spans, findings, on_time_levers.get(obj.subject, {}))
             if lever is not None:
                 explained[obj.id] = lever
                 points[lever] += OBJECTIVE_POINTS[obj.rating]
                 named[lever].append(f"{obj.id} ({obj.rating})")
-    totals = {m: sum(float(getattr(h, m)) for h in scores.harm) for m in HARM_MEASURES}
-    harmful: dict[str, Delay] = {}
-    harm_time: dict[str, float] = {}
-    for incident in {h.incident for h in scores.harm}:
-        window = harm_window(scores, incident)
-        if window is not None:
-            harmful[incident] = delay_between(spans.get(incident, []), *window)
-            harm_time[incident] = window[1] - window[0]
-    harm_of = {h.incident: h for h in scores.harm}
 
     def share(finding: Ranked) -> float:
         best = 0.0
+        behind = harm.unanswered.get(finding.lever, {}) if finding.cause == "none" else (
+            harm.levers.get(finding.lever, {}) if finding.lever else {})
         for measure in HARM_MEASURES:
-            if totals[measure] <= 0:
-                continue
-            done = 0.0
-            for incident, row in harm_of.items():
-                amount = float(getattr(row, measure))
-                if not amount:
-                    continue
-                if finding.cause == "none":  # detected, never worked on: the whole harm is the finding's
-                    part = 1.0 if incident in finding.incidents else 0.0
-                else:
-                    lost = harmful.get(incident, {})
-                    whole = max(sum(lost.values()), harm_time.get(incident, 0.0))
-                    part = lost.get(finding.lever, 0.0) / whole if whole > 0 and finding.lever else 0.0
-                done += amount * part
-            best = max(best, done / totals[measure])
+            if harm.total[measure] > 0:
+                best = max(best, behind.get(measure, 0.0) / harm.total[measure])
         return round(best, 3)
 
     out = []
@@ -286,9 +287,9 @@ def weigh(scores: Scores, advice: Advisor, findings: Sequence[Ranked]) -> tuple[
             out.append(Weighing([], 0.0, finding.own + loss))
             continue
         spoken.add(finding.lever)
-        harm = share(finding)
-        weight = HARM_POINTS * harm + loss + points.get(finding.lever, 0.0)
-        out.append(Weighing(named.get(finding.lever, []), harm, round(weight, 3)))
+        harm_share = share(finding)
+        weight = HARM_POINTS * harm_share + loss + points.get(finding.lever, 0.0)
+        out.append(Weighing(named.get(finding.lever, []), harm_share, round(weight, 3)))
     return out, explained
 
 

@@ -15,9 +15,10 @@ from ballotdrill.scenarios.scenario import ScenarioFile
 from ballotdrill.scoring import handoffs as handoff_measures
 from ballotdrill.scoring.background import DETAIL_CAP, Arrival, BackgroundFold
 from ballotdrill.scoring.decisions import DecisionCollector
+from ballotdrill.scoring.digest import Digest, fold_arrival
 from ballotdrill.scoring.exercised import ProcedureOutcomes, Window
 from ballotdrill.scoring.feed import Handler
-from ballotdrill.scoring.load import LoadCollector
+from ballotdrill.scoring.load import LoadCollector, actor_names
 from ballotdrill.scoring.model import Handoff, Harm, Scores, StepResult, r3
 from ballotdrill.scoring.ratings import PointCollector, measure_objective, objective_points
 from ballotdrill.scoring.tally import RunTally
@@ -51,6 +52,10 @@ class Scorer:
         self.decisions = DecisionCollector()
         self.tally = RunTally(o.measure.subject for o in scenario.objectives if o.measure.kind == "on_time")
         self.background = BackgroundFold(cap)
+        words = {w for o in scenario.objectives for w in o.measure.subject.split()}
+        self.digest = Digest(actor_names(doc.structure), doc.structure, words,
+                             {o.measure.subject for o in scenario.objectives if o.measure.kind == "on_time"})
+        """What the findings need of every incident, folded in as each is let go or at the end."""
         self.pinned = {p.incident for p in points} | {
             o.measure.subject for o in scenario.objectives if o.measure.kind in ("reach", "voter_minutes",
                                                                                    "station_minutes")}
@@ -112,6 +117,7 @@ class Scorer:
         self.tally.chains(c for _, c in chains)
         self.load.fold(s for _, s in steps)
         self.background.add(arrival, ordinal)
+        fold_arrival(self.digest, arrival, None, self.cap is None or ordinal < self.cap)
 
     def finish(self) -> Scores:
         """Every measure and rating of the run fed so far (computed once: feed nothing after it)."""
@@ -145,12 +151,17 @@ class Scorer:
                               steps_of.pop(times.incident, []), chains_of.pop(times.incident, []))
             self.tally.incident(times)
             self.tally.harm(arrival.harm)
-            if times.background:
-                self.background.add(arrival, self.arrivals.pop(times.incident, 0))
-            else:
+            ordinal = self.arrivals.pop(times.incident, 0) if times.background else None
+            if ordinal is not None:
+                self.background.add(arrival, ordinal)
+            if ordinal is None or times.incident in self.pinned:
                 kept.append(arrival)
-        listed = self.background.listed()
-        kept = sorted([*kept, *listed], key=lambda a: a.n)
+            fold_arrival(self.digest, arrival, until, ordinal is None or self.cap is None or ordinal < self.cap)
+        for incident in sorted({*steps_of, *chains_of}):  # work of no started incident
+            self.digest.add(-1, None, None, steps_of[incident], chains_of[incident], until)
+        listed = {a.n: a for a in self.background.listed()}
+        pinned = [a for a in kept if a.times.background and a.n not in listed]
+        kept = sorted([*(a for a in kept if a.n not in listed), *listed.values()], key=lambda a: a.n)
         kept_steps = sorted([*(s for a in kept for s in a.steps), *(s for rest in steps_of.values() for s in rest)],
                             key=lambda ns: ns[0])
         kept_chains = sorted([*(c for a in kept for c in a.chains),
@@ -172,5 +183,5 @@ class Scorer:
             handoff_summary=self.tally.summary(per_incident),
             channels=self.handoffs.channel_stats(self.tally.channel_latencies, doc.structure), load=load,
             harm=[a.harm for a in kept], objectives=objectives, totals=totals, decisions=self.decisions.tallies(),
-            background=self.background.summary(len(listed)),
+            background=self.background.summary(len(listed) + len(pinned)),
         )
