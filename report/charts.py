@@ -15,6 +15,7 @@ from statistics import fmean
 from ballotdrill.scenarios.timefmt import format_clock as tick_label
 from ballotdrill.scoring.model import Scores
 from ballotdrill.scoring.text import minutes, percent
+from ballotdrill.scoring.work import WorkTables
 
 MAX_INCIDENTS = 40
 MAX_STEPS = 30
@@ -86,7 +87,7 @@ def _tick_step(span: float) -> float:
     return 20160.0
 
 
-def gantt(scores: Scores, labels: dict[str, str], names: dict[str, str]) -> Chart:
+def gantt(scores: Scores, labels: dict[str, str], names: dict[str, str], work: WorkTables | None = None) -> Chart:
     """Incidents (start to resolution) and their steps (queue wait, work), targets and deadlines marked.
 
     Row labels are cut at a word boundary with an ellipsis; every label and bar carries the
@@ -107,7 +108,8 @@ def gantt(scores: Scores, labels: dict[str, str], names: dict[str, str]) -> Char
         rows.append(("incident", inc_index))
         if not inc.background:
             rows.extend(("step", s) for s in steps_by_incident.get(inc.incident, [])[:MAX_STEPS])
-    hidden = len(relevant) - len(shown)
+    listed = len(background) if work is None else work.background_drawn
+    hidden = len(relevant) - len(background) + listed - len(shown)
     lo = min((inc.started_at for inc in shown), default=0.0)
     hi = max([until, *(s.completed_at or 0.0 for s in scores.steps)]) if shown else until
     lo, hi = lo - (hi - lo) * 0.02, hi + (hi - lo) * 0.01 + 1
@@ -224,8 +226,11 @@ class Link:
         return "drop" if self.lost else ("retry" if self.failures else "ok")
 
 
-def actor_order(scores: Scores) -> dict[str, int]:
-    """Each actor in a handoff, numbered in the order it first sends or receives one."""
+def actor_order(scores: Scores, work: WorkTables | None = None) -> dict[str, int]:
+    """Each actor in a handoff, numbered in the order it first sends or receives one (``work``: over every
+    handoff of the run; None: those of ``scores``)."""
+    if work is not None:
+        return dict(work.actor_order)
     order: dict[str, int] = {}
     for h in scores.handoffs:
         order.setdefault(h.sender, len(order))
@@ -233,8 +238,12 @@ def actor_order(scores: Scores) -> dict[str, int]:
     return order
 
 
-def handoff_links(scores: Scores) -> list[Link]:
-    """One :class:`Link` per (sender, receiver) pair, by sender then receiver in :func:`actor_order`."""
+def handoff_links(scores: Scores, work: WorkTables | None = None) -> list[Link]:
+    """One :class:`Link` per (sender, receiver) pair, by sender then receiver in :func:`actor_order` (``work``:
+    over every handoff of the run; None: those of ``scores``)."""
+    if work is not None:
+        return [Link(x.sender, x.receiver, tuple(x.channels), x.count, x.mean_latency, x.max_latency, x.failures,
+                     x.lost, x.ping_pongs) for x in work.links]
     groups: dict[tuple[str, str], list[int]] = {}
     for i, h in enumerate(scores.handoffs):
         groups.setdefault((h.sender, h.receiver), []).append(i)
@@ -263,7 +272,7 @@ def link_note(link: Link) -> str:
     return ", ".join(parts)
 
 
-def handoff_graph(scores: Scores, names: dict[str, str]) -> Chart:
+def handoff_graph(scores: Scores, names: dict[str, str], work: WorkTables | None = None) -> Chart:
     """Handoffs as a sender × receiver matrix: per cell the count, mean latency and failures.
 
     A matrix never crosses: every pair of actors has its own cell, however many actors there
@@ -272,8 +281,8 @@ def handoff_graph(scores: Scores, names: dict[str, str]) -> Chart:
     row and column labels are marked. Actors keep the order in which they first hand off or
     receive work, in rows and columns alike.
     """
-    links = handoff_links(scores)
-    order = actor_order(scores)
+    links = handoff_links(scores, work)
+    order = actor_order(scores, work)
     senders = sorted({link.sender for link in links}, key=order.__getitem__)
     receivers = sorted({link.receiver for link in links}, key=order.__getitem__)
     waited = [a for a in scores.load if a.wait_p90]

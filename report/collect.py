@@ -40,24 +40,34 @@ class ReportRows:
         self.told: set[str] = set()
         self.rows: list[Event] = []
         self.labels: dict[str, str] = {}
+        """Labels of the incidents that are not background arrivals (theirs follow from their scores)."""
         self.made: Counter[str] = Counter()
-        self.asked: set[str | None] = set()
-        self.answered: set[str | None] = set()
+        self.waiting: set[str | None] = set()
+        """Decisions asked for and not answered yet."""
+        self.answered_early: set[str | None] = set()
+        """Answers to a request not asked (yet): only in a journal out of order."""
 
     def feed(self, event: Event) -> None:
         """Take the next event of the run."""
         kind, incident = event.kind, event.incident
         if kind == Kind.INCIDENT_STARTED and incident is not None:
             started = event.fields(IncidentStarted)
-            self.labels[incident] = incident_label(started, incident)
-            if not is_background(incident, started) or str(started.inject or "") in self.timed:
+            background = is_background(incident, started)
+            if not background:
+                self.labels[incident] = incident_label(started, incident)
+            if not background or str(started.inject or "") in self.timed:
                 self.told.add(incident)
         elif kind == Kind.DECISION_MADE:
             made = event.fields(DecisionMade)
             self.made[str(made.by or "default")] += 1
-            self.answered.add(made.request)
+            if made.request in self.waiting:
+                self.waiting.discard(made.request)
+            else:
+                self.answered_early.add(made.request)
         elif kind == Kind.DECISION_REQUESTED:
-            self.asked.add(event.fields(DecisionRequested).request)
+            request = event.fields(DecisionRequested).request
+            if request not in self.answered_early:
+                self.waiting.add(request)
         if self._kept(event):
             self.rows.append(event)
 
@@ -76,4 +86,4 @@ class ReportRows:
     @property
     def pending(self) -> int:
         """Decisions asked for and never answered."""
-        return len(self.asked - self.answered)
+        return len(self.waiting)

@@ -36,10 +36,15 @@ from ballotdrill.scoring.text import clock, minutes, number
 
 def incident_label(started: IncidentStarted, incident: str) -> str:
     """``the 'stolen election' narrative``, ``incident D1 (Results site down)`` or ``cyber outage D1``."""
-    title = str(started.title or "").strip()
+    return label_of(str(started.title or ""), str(started.type or ""), incident)
+
+
+def label_of(title: str, kind: str, incident: str) -> str:
+    """:func:`incident_label` from an incident's title and type."""
+    title = title.strip()
     if title:
         return f"the {title}" if not title[0].isupper() else f"incident {incident} ({title})"
-    return f"{str(started.type or 'incident').replace('_', ' ')} {incident}"
+    return f"{(kind or 'incident').replace('_', ' ')} {incident}"
 
 
 def _sentence(text: str) -> str:

@@ -22,5 +22,5 @@ def render_html(report: Report) -> str:
     scores = report.scores
     names = report.actor_names
     return environment().get_template("report.html.j2").render(r=report, charts={
-        "gantt": charts.gantt(scores, report.incident_labels, names),
-        "handoffs": charts.handoff_graph(scores, names), "load": charts.load_chart(scores)})
+        "gantt": charts.gantt(scores, report.incident_labels, names, report.work),
+        "handoffs": charts.handoff_graph(scores, names, report.work), "load": charts.load_chart(scores)})

@@ -15,7 +15,7 @@ from pydantic import Field
 from ballotdrill.journal import Event
 from ballotdrill.report.collect import ReportRows
 from ballotdrill.report.injects import InjectEntry, inject_log
-from ballotdrill.report.narrative import narratives
+from ballotdrill.report.narrative import label_of, narratives
 from ballotdrill.report.played import PlayedInput, played_inputs
 from ballotdrill.report.story import key_moments
 from ballotdrill.report.view import Section
@@ -30,6 +30,7 @@ from ballotdrill.scoring.model import Frozen, Handoff, Scores, StepResult
 from ballotdrill.scoring.ranking import RANKING_TERMS
 from ballotdrill.scoring.ratings import RATING_NAMES, THRESHOLDS
 from ballotdrill.scoring.stream import Scorer
+from ballotdrill.scoring.work import WorkTables
 
 
 class Participant(Frozen):
@@ -169,6 +170,8 @@ class Report(Frozen):
     risks: list[RiskLine] | None = None
     """The risk register's risks this scenario exercises (added by the application layer); None when the
     built-in register does not fit the run's scenario file."""
+    work: WorkTables | None = Field(default=None, exclude=True)
+    """The tables of work over every incident (handoff links, background arrivals' steps and handoffs)."""
     sections: list[Section] = Field(default_factory=list, exclude=True)
     """The report laid out: one view model per section, shown by both renderers (not in ``scores.json``)."""
     cover: list[str] = Field(default_factory=list, exclude=True)
@@ -228,7 +231,10 @@ def _assemble(scores: Scores, digest: Digest, rows: ReportRows, doc: ScenarioFil
     names = actor_names(doc.structure)
     for load in scores.load:
         names.setdefault(load.actor, load.actor)
-    labels = rows.labels
+    labels = dict(rows.labels)
+    for inc in scores.incidents:
+        if inc.background:
+            labels[inc.incident] = label_of(inc.title, inc.type, inc.incident)
     structure = doc.structure
     overview = Overview(
         scenario=scenario_name, title=scenario.title, description=scenario.description, basis=list(scenario.basis),
@@ -258,7 +264,7 @@ def _assemble(scores: Scores, digest: Digest, rows: ReportRows, doc: ScenarioFil
                                         names, scores.start),
                   incident_labels=labels, incident_headings=headings, scripted=scripted,
                   background=background_groups(scores), actor_names=names, played=played_inputs(events),
-                  background_note=scores.background.note())
+                  background_note=scores.background.note(), work=digest.work.tables())
 
 
 def _overrides(meta: Mapping[str, str]) -> list[str]:

@@ -12,6 +12,7 @@ from ballotdrill.scoring.findings import Finding
 from ballotdrill.scoring.model import ChannelStats, Handoff, StepResult
 from ballotdrill.scoring.ranking import HARM_MEASURES
 from ballotdrill.scoring.text import evidence_rows, hour_label, minutes, percent
+from ballotdrill.scoring.work import WorkFold
 
 
 def _status(h: Handoff) -> Cell:
@@ -43,7 +44,7 @@ def handoffs_section(report: Report, ctx: Context) -> Section:
              f"{hs.in_transit} still in transit, {hs.unstaffed} into "
              f"an actor with nobody on duty; mean latency {minutes(hs.mean_latency)}."),
         Chart(name="handoffs")]
-    links = handoff_links(s)
+    links = handoff_links(s, report.work)
     if links:
         blocks += [Heading(text="Links between actors"), Table(
             header=["From", "To", "Channel", "Handoffs", "Mean latency", "Longest", "Failed attempts",
@@ -62,19 +63,20 @@ def handoffs_section(report: Report, ctx: Context) -> Section:
     bg = [h for h in s.handoffs if h.incident in background]
     if own:
         blocks += [Heading(text="Handoffs of the scripted incidents"), _handoff_table(own, ctx)]
-    if bg:
-        groups: dict[str, list[Handoff]] = {}
-        inject = {i.incident: i.inject for i in s.incidents}
-        for h in bg:
-            groups.setdefault(inject.get(h.incident, ""), []).append(h)
+    work = report.work
+    if work is None:  # no fold of the run: its lists are the whole run
+        fold, inject = WorkFold(), {i.incident: i.inject for i in s.incidents}
+        for n, h in enumerate(bg):
+            fold.add([], [(n, h)], inject.get(h.incident, ""), False)
+        work = fold.tables()
+    if work.background_handoffs:
         blocks += [Heading(text="Handoffs of background arrivals"), Table(
             header=["Inject", "Handoffs", "Failed attempts", "Rerouted", "Not received", "Longest latency"],
             numeric=[False, True, True, True, True, True],
-            rows=[[cell(k, strong=True), cell(len(g)), cell(sum(h.failures for h in g)),
-                   cell(sum(h.rerouted for h in g)), cell(sum(h.status != "received" for h in g)),
-                   cell(minutes(max((h.latency for h in g if h.latency is not None), default=None)))]
-                  for k, g in groups.items()]),
-            _each(report, "background-handoffs", bg, "handoff(s)", lambda shown: _handoff_table(shown, ctx))]
+            rows=[[cell(g.inject, strong=True), cell(g.handoffs), cell(g.failed_attempts), cell(g.rerouted),
+                   cell(g.not_received), cell(minutes(g.longest_latency))] for g in work.background_handoffs]),
+            _each(report, "background-handoffs", bg, work.background_handoff_count, "handoff(s)",
+                  lambda shown: _handoff_table(shown, ctx))]
     if s.channels:
         blocks += [Heading(text="Channels"), _channel_table(s.channels)]
     return Section(id="handoffs", title="4. Handoff chains", blocks=blocks)
@@ -214,32 +216,33 @@ def steps_appendix(report: Report, ctx: Context) -> Section:
     own = [x for x in s.steps if x.incident not in background]
     bg = [x for x in s.steps if x.incident in background]
     blocks: list[Block] = [_steps_table(own, ctx)] if own else []
-    if bg:
-        groups: dict[tuple[str, str], list[StepResult]] = {}
-        for x in bg:
-            groups.setdefault((x.procedure, x.step), []).append(x)
+    work = report.work
+    if work is None:  # no fold of the run: its lists are the whole run
+        fold = WorkFold()
+        fold.add(list(enumerate(bg)), [], "", True)
+        work = fold.tables()
+    if work.background_steps:
         blocks += [Heading(text="Steps of background arrivals"), Table(
             header=["Procedure / step", "Actor", "Instances", "Late", "Unfinished", "Longest wait", "Worst late by"],
             numeric=[False, False, True, True, True, True, True],
-            rows=[[cell(f"{p} / {st}"), cell(ctx.who(g[0].actor)), cell(len(g)),
-                   cell(sum(x.on_time is False for x in g)), cell(sum(x.completed_at is None for x in g)),
-                   cell(minutes(max((x.wait for x in g if x.wait is not None), default=None))),
-                   cell(minutes(max((x.late_by for x in g if x.late_by), default=None)))]
-                  for (p, st), g in groups.items()]),
-            _each(report, "background-steps", bg, "step(s)", lambda shown: _steps_table(shown, ctx))]
+            rows=[[cell(f"{g.procedure} / {g.step}"), cell(ctx.who(g.actor)), cell(g.instances), cell(g.late),
+                   cell(g.unfinished), cell(minutes(g.longest_wait)), cell(minutes(g.worst_late))]
+                  for g in work.background_steps]),
+            _each(report, "background-steps", bg, work.background_step_count, "step(s)",
+                  lambda shown: _steps_table(shown, ctx))]
     return Section(id="steps", title="Appendix C. Steps against targets", blocks=blocks)
 
 
 Item = TypeVar("Item", StepResult, Handoff)
 
 
-def _each(report: Report, block_id: str, items: list[Item], noun: str,
+def _each(report: Report, block_id: str, items: list[Item], total: int, noun: str,
           table: Callable[[list[Item]], Table]) -> Details:
     """The collapsed table of each background arrival's steps or handoffs: those of the arrivals listed one by
-    one (all of them below the cap; the table above counts every one)."""
+    one (all of them below the cap; the table above counts every one, ``total`` in all)."""
     listed = {k for g in report.background for k in g.incidents}
     shown = [x for x in items if x.incident in listed]
-    summary = (f"Each of the {len(items)} {noun}" if len(shown) == len(items) else
-               f"{len(shown):,} of the {len(items):,} {noun}: those of the arrivals listed one by one "
+    summary = (f"Each of the {total} {noun}" if len(shown) == total else
+               f"{len(shown):,} of the {total:,} {noun}: those of the arrivals listed one by one "
                "(all counted in the table above)")
     return Details(id=block_id, markdown=False, summary=summary, blocks=[table(shown)])

@@ -22,6 +22,7 @@ from ballotdrill.scoring.advice import Advisor, Cause, ChannelFailures, Incident
 from ballotdrill.scoring.background import WORST, Arrival
 from ballotdrill.scoring.model import EVIDENCE_ROWS, Handoff, Harm, IncidentTimes, Scores, StepResult
 from ballotdrill.scoring.ranking import HARM_MEASURES, HarmBehind, Span, delay_between, spans_of
+from ballotdrill.scoring.work import WorkFold
 
 QUEUE_P90 = 15.0
 """Minutes of 90th-percentile queue wait from which an actor's queue is an area for improvement."""
@@ -212,6 +213,7 @@ class Digest:
         self.unanswered: dict[str, Unanswered] = {}
         self.harm_total = dict.fromkeys(HARM_MEASURES, 0.0)
         self.lever_harm: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(HARM_MEASURES, 0.0))
+        self.work = WorkFold()
         self.on_time_levers: dict[str, dict[str, tuple[int, int]]] = {s: {} for s in on_time_subjects}
         """Per on-time objective's subject: per lever, the late steps it explains and the first of them."""
 
@@ -226,6 +228,9 @@ class Digest:
         """Fold in the ``n``-th incident to start (``times`` None: work of no started incident); ``until``: where
         the run stopped (None while it plays: the incident's work has all ended); ``listed``: keep its cases
         whole."""
+        background = times.inject if times is not None and times.background else None
+        drawn = bool(steps) or (times is not None and times.severity >= 2) or (harm is not None and harm.nonzero)
+        self.work.add(steps, chains, background, drawn)
         plain_steps, plain_chains = [s for _, s in steps], [c for _, c in chains]
         local = self.advice.local(plain_steps, plain_chains, until)
         spans: list[Span] = []

@@ -37,7 +37,7 @@ from ballotdrill.scoring.advice import (
     step_cause,
     step_lever,
 )
-from ballotdrill.scoring.digest import QUEUE_P90, Digest, LongWaits, digest_of
+from ballotdrill.scoring.digest import QUEUE_P90, Case, Digest, LongWaits, digest_of
 from ballotdrill.scoring.model import ChannelStats, Frozen, Scores
 from ballotdrill.scoring.plan import PlanItem, element_of, plan_of, responsible
 from ballotdrill.scoring.ranking import OBJECTIVE_POINTS, Ranked, delay_spans, objective_delay, priority_of, weigh
@@ -102,6 +102,10 @@ class Analysis(Frozen):
     key: KeyFindings
 
 
+def _elapsed(case: Case) -> tuple[float, int]:
+    return ((case.step.elapsed or 0.0) if case.step else 0.0, -case.n)
+
+
 def _capability(scores: Scores, incidents: set[str], procedure: str | None, default: str) -> str:
     """The capability of the first objective about one of ``incidents`` or ``procedure``, else ``default``."""
     for obj in scores.objectives:
@@ -145,7 +149,7 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
         kept = cases.cases()
         more = (f" ({cases.count:,} missed deadlines of '{step.step}' in all; the other "
                 f"{cases.count - len(kept):,} among background arrivals not listed)"
-                if case is kept[0] and cases.count > len(kept) else "")
+                if cases.count > len(kept) and case is max(kept, key=_elapsed) else "")
         improve(step.elapsed or 0.0, title=f"Legal deadline missed: {step.step} ({step.incident})",
                 detail=f"{name(step.actor)} completed '{step.step}' {minutes(step.elapsed)} after the procedure "
                 f"began; the deadline was {minutes(step.deadline)} ({step.basis or 'no basis given'}).{more}",

@@ -79,8 +79,10 @@ def test_the_report_counts_every_arrival_and_says_the_list_is_bounded() -> None:
     text = render_markdown(report)
     assert f"of {group.count:,} background incidents listed" in text and "all counted in the aggregates" in text
     html = render_html(report)
-    steps = sum(s.incident != "S1" for s in report.scores.steps)
-    assert f"of the {steps:,} step(s): those of the arrivals listed one by one" in html
+    steps = sum(g.steps for g in report.scores.background.injects)  # every arrival's, listed or not
+    listed = sum(s.incident != "S1" for s in report.scores.steps)
+    assert listed < steps == report.scores.totals.steps_completed + report.scores.totals.steps_open - 1
+    assert f"{listed:,} of the {steps:,} step(s): those of the arrivals listed one by one" in html
     data = json.loads(render_json(report))
     assert data["scores"]["background"]["arrivals"] == group.count
     assert len(data["scores"]["incidents"]) == data["scores"]["background"]["listed"] + 1

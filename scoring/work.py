@@ -1,0 +1,182 @@
+"""The report's tables of work over every incident, folded one incident at a time (:class:`WorkFold`).
+
+Handoffs per sender and receiver (the handoff matrix), background arrivals' handoffs per inject
+and their steps per procedure step, and how many there are in all: counted over every incident
+as the streaming scorer lets go of it, so a report whose background lists are bounded still
+tells the whole run in its tables.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Sequence
+from statistics import fmean
+
+from pydantic import Field
+
+from ballotdrill.scoring.model import Frozen, Handoff, StepResult
+
+
+class LinkRow(Frozen):
+    """Every handoff from one actor to another, summed."""
+
+    sender: str
+    receiver: str
+    channels: list[str]
+    count: int
+    mean_latency: float | None
+    max_latency: float | None
+    failures: int
+    lost: int
+    ping_pongs: int
+
+
+class InjectHandoffs(Frozen):
+    """The handoffs of one background inject's arrivals."""
+
+    inject: str
+    handoffs: int
+    failed_attempts: int
+    rerouted: int
+    not_received: int
+    longest_latency: float | None
+
+
+class StepGroup(Frozen):
+    """The instances of one procedure step in background arrivals (``actor``: the first one's)."""
+
+    procedure: str
+    step: str
+    actor: str
+    instances: int
+    late: int
+    unfinished: int
+    longest_wait: float | None
+    worst_late: float | None
+
+
+class WorkTables(Frozen):
+    """The report's tables of work, over every incident of the run."""
+
+    links: list[LinkRow] = Field(default_factory=list)
+    """In the order actors first send or receive a handoff (senders, then receivers)."""
+    actor_order: dict[str, int] = Field(default_factory=dict)
+    background_handoffs: list[InjectHandoffs] = Field(default_factory=list)
+    background_steps: list[StepGroup] = Field(default_factory=list)
+    background_handoff_count: int = 0
+    background_step_count: int = 0
+    background_drawn: int = 0
+    """Background arrivals a timeline would draw: with a step, of severity 2 or more, or that did harm."""
+
+
+class _Link:
+    __slots__ = ("channels", "count", "failures", "latencies", "lost", "ping_pongs")
+
+    def __init__(self) -> None:
+        self.channels: set[str] = set()
+        self.count = self.failures = self.lost = self.ping_pongs = 0
+        self.latencies = array("d")
+
+
+class _Inject:
+    __slots__ = ("failed", "first", "handoffs", "longest", "not_received", "rerouted")
+
+    def __init__(self, n: int) -> None:
+        self.first = n
+        self.handoffs = self.failed = self.rerouted = self.not_received = 0
+        self.longest: float | None = None
+
+
+class _Step:
+    __slots__ = ("actor", "first", "instances", "late", "unfinished", "wait", "worst")
+
+    def __init__(self, n: int, actor: str) -> None:
+        self.first, self.actor = n, actor
+        self.instances = self.late = self.unfinished = 0
+        self.wait: float | None = None
+        self.worst: float | None = None
+
+
+def _most(current: float | None, value: float | None) -> float | None:
+    return current if value is None or (current is not None and current >= value) else value
+
+
+class WorkFold:
+    """Every incident's step instances and handoffs folded in once, in any order."""
+
+    def __init__(self) -> None:
+        self.links: dict[tuple[str, str], _Link] = {}
+        self.order: dict[str, tuple[int, int]] = {}
+        self.injects: dict[str, _Inject] = {}
+        self.steps: dict[tuple[str, str], _Step] = {}
+        self.background_handoffs = self.background_steps = self.drawn = 0
+
+    def add(self, steps: Sequence[tuple[int, StepResult]], chains: Sequence[tuple[int, Handoff]],
+            background: str | None, drawn: bool) -> None:
+        """Fold in one incident's work; ``background``: its inject when it is a background arrival;
+        ``drawn``: whether a timeline draws it."""
+        for n, chain in chains:
+            for actor, role in ((chain.sender, 0), (chain.receiver, 1)):
+                seen = self.order.get(actor)
+                if seen is None or (n, role) < seen:
+                    self.order[actor] = (n, role)
+            link = self.links.get((chain.sender, chain.receiver))
+            if link is None:
+                link = self.links[(chain.sender, chain.receiver)] = _Link()
+            link.count += 1
+            link.channels.add(chain.first_channel or "direct")
+            if chain.status == "received":
+                link.channels.add(chain.channel or "direct")
+            if chain.latency is not None:
+                link.latencies.append(chain.latency)
+            link.failures += chain.failures
+            link.lost += chain.status == "dropped"
+            link.ping_pongs += chain.ping_pong
+            if background is not None:
+                self.background_handoffs += 1
+                group = self.injects.get(background)
+                if group is None:
+                    group = self.injects[background] = _Inject(n)
+                group.first = min(group.first, n)
+                group.handoffs += 1
+                group.failed += chain.failures
+                group.rerouted += chain.rerouted
+                group.not_received += chain.status != "received"
+                group.longest = _most(group.longest, chain.latency)
+        if background is None:
+            return
+        self.drawn += drawn
+        for n, step in steps:
+            self.background_steps += 1
+            found = self.steps.get((step.procedure, step.step))
+            if found is None:
+                found = self.steps[(step.procedure, step.step)] = _Step(n, step.actor)
+            elif n < found.first:
+                found.first, found.actor = n, step.actor
+            found.instances += 1
+            found.late += step.on_time is False
+            found.unfinished += step.completed_at is None
+            found.wait = _most(found.wait, step.wait)
+            found.worst = _most(found.worst, step.late_by or None)
+
+    def tables(self) -> WorkTables:
+        ranked = sorted(self.order, key=self.order.__getitem__)
+        order = {actor: i for i, actor in enumerate(ranked)}
+        links = [LinkRow(sender=s, receiver=r, channels=sorted(x.channels), count=x.count,
+                         mean_latency=fmean(x.latencies) if x.latencies else None,
+                         max_latency=max(x.latencies) if x.latencies else None, failures=x.failures, lost=x.lost,
+                         ping_pongs=x.ping_pongs)
+                 for (s, r), x in sorted(self.links.items(), key=lambda kv: (order[kv[0][0]], order[kv[0][1]]))]
+        injects = sorted(self.injects.items(), key=lambda kv: kv[1].first)
+        steps = sorted(self.steps.items(), key=lambda kv: kv[1].first)
+        return WorkTables(
+            links=links, actor_order=order,
+            background_handoffs=[InjectHandoffs(inject=k, handoffs=g.handoffs, failed_attempts=g.failed,
+                                                rerouted=g.rerouted, not_received=g.not_received,
+                                                longest_latency=g.longest) for k, g in injects],
+            background_steps=[StepGroup(procedure=p, step=st, actor=g.actor, instances=g.instances, late=g.late,
+                                        unfinished=g.unfinished, longest_wait=g.wait, worst_late=g.worst)
+                              for (p, st), g in steps],
+            background_handoff_count=self.background_handoffs, background_step_count=self.background_steps,
+            background_drawn=self.drawn,
+        )
