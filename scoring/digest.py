@@ -232,11 +232,14 @@ class Digest:
         drawn = bool(steps) or (times is not None and times.severity >= 2) or (harm is not None and harm.nonzero)
         self.work.add(steps, chains, background, drawn)
         plain_steps, plain_chains = [s for _, s in steps], [c for _, c in chains]
-        local = self.advice.local(plain_steps, plain_chains, until)
+        local: Advisor | None = None  # the incident's own context, made when a late step needs its cause
+        harmful = harm is not None and harm.nonzero  # its delays count only against harm it did
         spans: list[Span] = []
         for n, step in steps:
             cause = None
             if step.deadline_met is False or step.on_time is False:
+                if local is None:
+                    local = self.advice.local(plain_steps, plain_chains, until)
                 cause = step_cause(step, local)
             if step.deadline_met is False:
                 self.deadlines[step_lever(step.procedure, step.step)].add(
@@ -258,7 +261,8 @@ class Digest:
                 waits.incidents.add(step.incident)
             if step.unstaffed and step.queued_at is not None:
                 self.unstaffed_at[step.actor] = min(step.queued_at, self.unstaffed_at.get(step.actor, step.queued_at))
-            spans.extend(spans_of(step, None, cause, local, until))
+            if harmful:
+                spans.extend(spans_of(step, None, cause, self.advice, until))
         for n, chain in chains:
             if chain.failures:
                 self.failures[chain.first_channel or "direct"].add(chain)
@@ -270,7 +274,8 @@ class Digest:
                 overdue.add(n, chain)
             if chain.ping_pong:
                 self.ping_pongs[step_lever(chain.procedure, chain.step)].add(Case(n, None, chain, None), 0.0, listed)
-            spans.extend(spans_of(None, chain, None, local, until))
+            if harmful:
+                spans.extend(spans_of(None, chain, None, self.advice, until))
         if times is not None and harm is not None:
             self._incident(n, times, harm, bool(steps or chains), spans, until)
 

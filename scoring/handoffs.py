@@ -39,7 +39,7 @@ from ballotdrill.journal import (
 from ballotdrill.scenarios.distributions import Distribution, Empirical, Exponential, Fixed, Lognormal, Triangular
 from ballotdrill.scenarios.structure import Structure
 from ballotdrill.scoring.feed import Handlers, feed_all
-from ballotdrill.scoring.model import EVIDENCE_ROWS, ChannelStats, Handoff, HandoffSummary, r3, r3n
+from ballotdrill.scoring.model import EVIDENCE_ROWS, ChannelStats, ExactSum, Handoff, HandoffSummary, r3, r3n
 
 DIRECT = "direct"
 """The channel name used for a handoff that travels without one."""
@@ -258,17 +258,17 @@ class HandoffCollector:
             self.awaiting_queue.pop((incident, item.fields["step"], item.fields["receiver"]), None)
         return [(item.n, item.build(None, None)) for item in items]
 
-    def channel_stats(self, latencies: Mapping[str, Sequence[float]],
+    def channel_stats(self, latencies: Mapping[str, ExactSum],
                       structure: Structure | None = None) -> list[ChannelStats]:
         """Attempts, failures, drops and mean latency per channel, sorted by name; lines used when it has a capacity.
 
-        ``latencies``: per channel, the latency of every handoff received on it. Each channel's evidence is its
+        ``latencies``: per channel, the latencies of the handoffs received on it, summed. Each channel's evidence is its
         first :data:`~ballotdrill.scoring.model.EVIDENCE_ROWS` failed attempts (``failures`` counts them all).
         """
         return [
             ChannelStats(channel=name, attempts=self.attempts.get(name, 0), failures=self.failures.get(name, 0),
                          drops=self.drops.get(name, 0),
-                         mean_latency=r3n(fmean(latencies[name]) if latencies.get(name) else None),
+                         mean_latency=r3n(latencies[name].mean() if name in latencies else None),
                          evidence=list(self.failure_rows.get(name, [])), **self.lines.stats(name, structure))
             for name in sorted(set(self.attempts) | set(self.failures))
         ]
@@ -339,10 +339,10 @@ def channel_stats(events: Iterable[Event], chains: Sequence[Handoff],
     """Attempts, failures, drops and mean latency per channel, sorted by name; lines used when it has a capacity."""
     collector = HandoffCollector()
     feed_all(collector, events)
-    latencies: dict[str, list[float]] = defaultdict(list)
+    latencies: dict[str, ExactSum] = defaultdict(ExactSum)
     for chain in chains:
         if chain.latency is not None:
-            latencies[str(chain.channel or DIRECT)].append(chain.latency)
+            latencies[str(chain.channel or DIRECT)].add(chain.latency)
     return collector.channel_stats(latencies, structure)
 
 

@@ -8,6 +8,7 @@ numbers of the rows it was derived from.
 from __future__ import annotations
 
 import json
+import math
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -368,6 +369,35 @@ class Scores(Frozen):
 def dumps(data: Any) -> str:
     """Stable JSON text for reports: sorted keys, UTF-8, a trailing newline."""
     return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+class ExactSum:
+    """A running sum of floats kept exact (Shewchuk's partials, as :func:`math.fsum` keeps them), so a mean over
+    values folded in any order is :func:`statistics.fmean` of them, without keeping the values."""
+
+    __slots__ = ("count", "partials")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.partials: list[float] = []
+
+    def add(self, x: float) -> None:
+        self.count += 1
+        partials, i = self.partials, 0
+        for y in partials:
+            if abs(x) < abs(y):
+                x, y = y, x
+            hi = x + y
+            lo = y - (hi - x)
+            if lo:
+                partials[i] = lo
+                i += 1
+            x = hi
+        partials[i:] = [x]
+
+    def mean(self) -> float | None:
+        """The mean of the values added (None for none)."""
+        return math.fsum(self.partials) / self.count if self.count else None
 
 
 def r3(value: float) -> float:

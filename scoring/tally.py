@@ -2,17 +2,26 @@
 
 Each incident's scores pass here once, when the streaming scorer lets go of it (a background
 arrival that is final) or at the end of the run, so the counts cover every incident while only
-the open ones are held. Latencies are kept (8 bytes each) so means stay exact.
+the open ones are held. Latencies are summed exactly
+(:class:`~ballotdrill.scoring.model.ExactSum`): their means are those of every value, none kept.
 """
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Iterable
-from statistics import fmean
 
 from ballotdrill.scoring.handoffs import DIRECT
-from ballotdrill.scoring.model import Handoff, HandoffSummary, Harm, IncidentTimes, StepResult, Totals, r3, r3n
+from ballotdrill.scoring.model import (
+    ExactSum,
+    Handoff,
+    HandoffSummary,
+    Harm,
+    IncidentTimes,
+    StepResult,
+    Totals,
+    r3,
+    r3n,
+)
 from ballotdrill.scoring.ratings import OnTimeTally
 
 
@@ -26,8 +35,8 @@ class RunTally:
         self.deadlines_missed = 0
         self.handoffs = self.received = self.failed_attempts = self.reroutes = self.ping_pongs = 0
         self.drops = self.in_transit = self.overdue = self.unstaffed = 0
-        self.latencies = array("d")
-        self.channel_latencies: dict[str, array[float]] = {}
+        self.latencies = ExactSum()
+        self.channel_latencies: dict[str, ExactSum] = {}
         self.reach = self.voter_minutes = self.station_minutes = 0.0
         self.on_time = OnTimeTally(procedures)
 
@@ -62,12 +71,12 @@ class RunTally:
             self.overdue += chain.overdue
             self.unstaffed += chain.unstaffed
             if chain.latency is not None:
-                self.latencies.append(chain.latency)
+                self.latencies.add(chain.latency)
                 channel = str(chain.channel or DIRECT)
                 found = self.channel_latencies.get(channel)
                 if found is None:
-                    found = self.channel_latencies[channel] = array("d")
-                found.append(chain.latency)
+                    found = self.channel_latencies[channel] = ExactSum()
+                found.add(chain.latency)
 
     def summary(self, per_incident: dict[str, int]) -> HandoffSummary:
         """Run-wide handoff counts; ``per_incident``: handoffs of the incidents listed one by one."""
@@ -75,7 +84,7 @@ class RunTally:
             total=self.handoffs, received=self.received, failed_attempts=self.failed_attempts,
             reroutes=self.reroutes, ping_pongs=self.ping_pongs, drops=self.drops, in_transit=self.in_transit,
             overdue=self.overdue, unstaffed=self.unstaffed,
-            mean_latency=r3n(fmean(self.latencies) if self.latencies else None),
+            mean_latency=r3n(self.latencies.mean()),
             per_incident=dict(sorted(per_incident.items())),
         )
 

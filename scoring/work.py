@@ -8,13 +8,11 @@ tells the whole run in its tables.
 
 from __future__ import annotations
 
-from array import array
 from collections.abc import Sequence
-from statistics import fmean
 
 from pydantic import Field
 
-from ballotdrill.scoring.model import Frozen, Handoff, StepResult
+from ballotdrill.scoring.model import ExactSum, Frozen, Handoff, StepResult
 
 
 class LinkRow(Frozen):
@@ -70,12 +68,13 @@ class WorkTables(Frozen):
 
 
 class _Link:
-    __slots__ = ("channels", "count", "failures", "latencies", "lost", "ping_pongs")
+    __slots__ = ("channels", "count", "failures", "latencies", "longest", "lost", "ping_pongs")
 
     def __init__(self) -> None:
         self.channels: set[str] = set()
         self.count = self.failures = self.lost = self.ping_pongs = 0
-        self.latencies = array("d")
+        self.latencies = ExactSum()
+        self.longest: float | None = None
 
 
 class _Inject:
@@ -128,7 +127,8 @@ class WorkFold:
             if chain.status == "received":
                 link.channels.add(chain.channel or "direct")
             if chain.latency is not None:
-                link.latencies.append(chain.latency)
+                link.latencies.add(chain.latency)
+                link.longest = _most(link.longest, chain.latency)
             link.failures += chain.failures
             link.lost += chain.status == "dropped"
             link.ping_pongs += chain.ping_pong
@@ -163,8 +163,7 @@ class WorkFold:
         ranked = sorted(self.order, key=self.order.__getitem__)
         order = {actor: i for i, actor in enumerate(ranked)}
         links = [LinkRow(sender=s, receiver=r, channels=sorted(x.channels), count=x.count,
-                         mean_latency=fmean(x.latencies) if x.latencies else None,
-                         max_latency=max(x.latencies) if x.latencies else None, failures=x.failures, lost=x.lost,
+                         mean_latency=x.latencies.mean(), max_latency=x.longest, failures=x.failures, lost=x.lost,
                          ping_pongs=x.ping_pongs)
                  for (s, r), x in sorted(self.links.items(), key=lambda kv: (order[kv[0][0]], order[kv[0][1]]))]
         injects = sorted(self.injects.items(), key=lambda kv: kv[1].first)

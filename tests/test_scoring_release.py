@@ -9,6 +9,7 @@ without, and checks the capped one against the whole run.
 
 from __future__ import annotations
 
+from statistics import fmean
 from typing import Any
 
 from engine_helpers import file_of, incident, load
@@ -19,7 +20,7 @@ from ballotdrill.scenarios.scenario import ScenarioFile
 from ballotdrill.scoring import analyse
 from ballotdrill.scoring.background import bounded
 from ballotdrill.scoring.load import actor_names
-from ballotdrill.scoring.model import Scores
+from ballotdrill.scoring.model import ExactSum, Scores
 from ballotdrill.scoring.stream import Scorer
 
 
@@ -148,3 +149,14 @@ def test_missed_deadlines_beyond_the_cap_are_counted_and_the_worst_kept() -> Non
     assert f"{missed:,} missed deadlines of 'register' in all" in found[0].detail
     worst = max((s for s in full.steps if s.deadline_met is False), key=lambda s: s.elapsed or 0.0)
     assert f"Legal deadline missed: register ({worst.incident})" in {f.title for f in found}
+
+
+def test_an_exact_running_sum_gives_the_mean_of_every_value_in_any_order() -> None:
+    values = [0.1 * k + 1e-9 * (k % 7) for k in range(1, 400)] + [1e6, 3.3, 1e-12]
+    forward, backward = ExactSum(), ExactSum()
+    for value in values:
+        forward.add(value)
+    for value in reversed(values):
+        backward.add(value)
+    assert forward.mean() == backward.mean() == fmean(values) and forward.count == len(values)
+    assert ExactSum().mean() is None
