@@ -128,6 +128,9 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
         return names.get(key, key)
 
     if digest is None:
+        if scores.background.capped:
+            raise ValueError("these scores list only some background arrivals: pass the scorer's digest "
+                             "(Scorer.digest), or score with cap=None")
         digest = digest_of(scores, names, structure)
     advice = Advisor(scores, names, structure, failures=digest.failures, unstaffed_at=digest.unstaffed_at)
 

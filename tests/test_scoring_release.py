@@ -12,6 +12,7 @@ from __future__ import annotations
 from statistics import fmean
 from typing import Any
 
+import pytest
 from engine_helpers import file_of, incident, load
 
 from ballotdrill.exercise.run import run_exercise
@@ -160,3 +161,14 @@ def test_an_exact_running_sum_gives_the_mean_of_every_value_in_any_order() -> No
         backward.add(value)
     assert forward.mean() == backward.mean() == fmean(values) and forward.count == len(values)
     assert ExactSum().mean() is None
+
+
+def test_findings_from_bounded_scores_alone_are_refused() -> None:
+    procedures = {"answer": {"trigger": {"type": "call"}, "steps": [
+        {"id": "answer", "actor": "desk", "duration": "5m", "effect": {"contain": 1.0}}]}}
+    injects = [{"id": "C", "every": "4m", "from": "08:00", "to": "10:00", "incident": {"type": "call"}}]
+    doc = load(file_of({"desk": {"staff": 1}}, procedures, injects))
+    _, capped, scorer, _ = _both(doc, cap=2)
+    with pytest.raises(ValueError, match="only some background arrivals"):
+        analyse(capped, {}, doc.structure)
+    assert analyse(capped, {}, doc.structure, scorer.digest).key.bottleneck == "desk"
