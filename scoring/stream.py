@@ -19,7 +19,7 @@ from ballotdrill.scoring.digest import Digest, fold_arrival
 from ballotdrill.scoring.exercised import ProcedureOutcomes, Window
 from ballotdrill.scoring.feed import Handler
 from ballotdrill.scoring.load import LoadCollector, actor_names
-from ballotdrill.scoring.model import Handoff, Harm, Scores, StepResult, r3
+from ballotdrill.scoring.model import Background, Handoff, Harm, Scores, StepResult, r3
 from ballotdrill.scoring.ratings import PointCollector, measure_objective, objective_points
 from ballotdrill.scoring.tally import RunTally
 from ballotdrill.scoring.timeliness import HarmCollector, IncidentCollector, RunClock, StepCollector, is_background
@@ -32,13 +32,17 @@ class Scorer:
     totals, load, channels, objectives and the background aggregates count every one. With a cap, an
     arrival is folded into the aggregates and let go as soon as it is final: resolved and detected (the
     engine's one event that can follow a resolution is a late detection), with no step or handoff of it
-    still open. The incidents the objectives name are kept whole.
+    still open. The incidents the objectives name are kept whole. ``detail=False`` (what a sweep
+    reads): the same measures and ratings, every incident listed (no cap), without the background
+    aggregates, the findings' digest and the actors' hour-by-hour load, busiest hour and evidence.
     """
 
-    def __init__(self, doc: ScenarioFile, scenario_name: str, cap: int | None = DETAIL_CAP) -> None:
+    def __init__(self, doc: ScenarioFile, scenario_name: str, cap: int | None = DETAIL_CAP, *,
+                 detail: bool = True) -> None:
         self.doc = doc
         self.scenario_name = scenario_name
-        self.cap = cap
+        self.detail = detail
+        self.cap = cap = cap if detail else None
         scenario = doc.scenarios[scenario_name]
         points = objective_points(scenario)
         self.clock = RunClock()
@@ -138,7 +142,7 @@ class Scorer:
         harm_of = {h.incident: h for h in harms}
         self.tally.steps(s for _, s in steps)
         self.tally.chains(c for _, c in chains)
-        load = self.load.results((s for _, s in steps), doc.structure, until)
+        load = self.load.results((s for _, s in steps), doc.structure, until, self.detail)
         steps_of: dict[str, list[tuple[int, StepResult]]] = defaultdict(list)
         chains_of: dict[str, list[tuple[int, Handoff]]] = defaultdict(list)
         for n, step in steps:
@@ -151,13 +155,14 @@ class Scorer:
                               steps_of.pop(times.incident, []), chains_of.pop(times.incident, []))
             self.tally.incident(times)
             self.tally.harm(arrival.harm)
-            ordinal = self.arrivals.pop(times.incident, 0) if times.background else None
+            ordinal = self.arrivals.pop(times.incident, 0) if times.background and self.detail else None
             if ordinal is not None:
                 self.background.add(arrival, ordinal)
             if ordinal is None or times.incident in self.pinned:
                 kept.append(arrival)
-            fold_arrival(self.digest, arrival, until, ordinal is None or self.cap is None or ordinal < self.cap)
-        for incident in sorted({*steps_of, *chains_of}):  # work of no started incident
+            if self.detail:
+                fold_arrival(self.digest, arrival, until, ordinal is None or self.cap is None or ordinal < self.cap)
+        for incident in sorted({*steps_of, *chains_of}) if self.detail else ():  # work of no started incident
             self.digest.add(-1, None, None, steps_of[incident], chains_of[incident], until)
         listed = {a.n: a for a in self.background.listed()}
         pinned = [a for a in kept if a.times.background and a.n not in listed]
@@ -183,5 +188,5 @@ class Scorer:
             handoff_summary=self.tally.summary(per_incident),
             channels=self.handoffs.channel_stats(self.tally.channel_latencies, doc.structure), load=load,
             harm=[a.harm for a in kept], objectives=objectives, totals=totals, decisions=self.decisions.tallies(),
-            background=self.background.summary(len(listed) + len(pinned)),
+            background=self.background.summary(len(listed) + len(pinned)) if self.detail else Background(),
         )

@@ -50,7 +50,7 @@ def run_task(task: Task) -> list[Done]:
     done: list[Done] = []
     for index, seed in task.replications:
         with collector_paused():  # scoring makes no reference cycles either; the run's are freed below
-            scorer = Scorer(doc, task.scenario, cap=None)
+            scorer = Scorer(doc, task.scenario, detail=False)
             result = run_exercise(doc, task.scenario, seed=seed, feed=scorer.feed, keep=task.keep_journals)
             reduced = outcome(task.point, index, seed, result.count, scorer.finish())
             done.append(Done(reduced, result.memory.rows if result.memory is not None else None))
