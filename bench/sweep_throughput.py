@@ -13,6 +13,12 @@ scoring and aggregating, writing the files (pool start-up is also reported on it
 cluster is up before its sweep starts, as a cluster is when a user points a sweep at it; its
 workers import ballotdrill on their first task, inside the timing.
 
+On a shared machine wall-clock rates fall with the others' load, so the CPU a replication takes
+is printed too (the one-worker sweep runs in this process: its CPU seconds over its
+replications, end to end), with what every core would give if each had a worker to itself
+(cores / CPU per replication: the quiet-machine rate, pool start-up and aggregation aside), and
+the load average the machine had when the benchmark started.
+
     python bench/sweep_throughput.py                 # 200 replications of combined-hybrid-day
     python bench/sweep_throughput.py --runs 40 --json  # the reduced form the tests run
 """
@@ -21,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import time
@@ -36,11 +43,11 @@ from ballotdrill.sweep import local_pool, run_tasks  # noqa: E402
 SCENARIO = "combined-hybrid-day"
 
 
-def timed_sweep(tmp: Path, name: str, runs: int, **options: Any) -> tuple[float, Path]:
-    """Seconds for one sweep end to end, and its folder."""
-    start = time.perf_counter()
+def timed_sweep(tmp: Path, name: str, runs: int, **options: Any) -> tuple[float, Path, float]:
+    """Seconds for one sweep end to end, its folder, and the CPU seconds this process spent on it."""
+    start, cpu = time.perf_counter(), time.process_time()
     outcome = application.sweep_to_folder(None, SCENARIO, runs=runs, seed=1, out=tmp / name, **options)
-    return time.perf_counter() - start, outcome.folder
+    return time.perf_counter() - start, outcome.folder, time.process_time() - cpu
 
 
 def pool_startup(workers: int) -> float:
@@ -60,21 +67,28 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     cores = application.default_workers()
-    figures: dict[str, Any] = {"scenario": SCENARIO, "runs": args.runs, "cores": cores}
+    figures: dict[str, Any] = {"scenario": SCENARIO, "runs": args.runs, "cores": cores,
+                               "load_average": round(os.getloadavg()[0], 1)}
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        one, one_dir = timed_sweep(tmp, "one", args.runs, workers=1)
-        every, every_dir = timed_sweep(tmp, "every", args.runs, workers=cores)
+        one, one_dir, one_cpu = timed_sweep(tmp, "one", args.runs, workers=1)
+        every, every_dir, _ = timed_sweep(tmp, "every", args.runs, workers=cores)
         assert (one_dir / "sweep.json").read_bytes() == (every_dir / "sweep.json").read_bytes()
+        cpu_ms = 1000 * one_cpu / args.runs
         figures.update(one_worker_per_s=round(args.runs / one, 1), all_workers_per_s=round(args.runs / every, 1),
-                       speedup=round(one / every, 2), pool_startup_s=round(pool_startup(cores), 2))
+                       speedup=round(one / every, 2), pool_startup_s=round(pool_startup(cores), 2),
+                       cpu_ms_per_replication=round(cpu_ms, 1), quiet_all_cores_per_s=round(cores * 1000 / cpu_ms, 1))
         if not args.no_dask:
             figures.update(dask(tmp, args.runs, cores, every, every_dir))
     if args.json:
         print(json.dumps(figures, indent=2))
         return
-    print(f"sweep of {SCENARIO}: {args.runs} replications, {cores} cores")
-    print(f"  1 worker (in process)   {figures['one_worker_per_s']:8.1f} replications/s")
+    print(f"sweep of {SCENARIO}: {args.runs} replications, {cores} cores "
+          f"(load average {figures['load_average']} at the start)")
+    print(f"  1 worker (in process)   {figures['one_worker_per_s']:8.1f} replications/s   "
+          f"CPU {figures['cpu_ms_per_replication']:.1f} ms a replication, end to end")
+    print(f"  every core, quiet        {figures['quiet_all_cores_per_s']:8.1f} replications/s   "
+          f"({cores} / CPU a replication: each worker with a core to itself)")
     print(f"  {cores} workers (pool)       {figures['all_workers_per_s']:8.1f} replications/s   "
           f"(target >= 50 on 2 cores); pool start-up {figures['pool_startup_s']:.2f} s")
     print(f"  speed-up 1 -> {cores} workers   {figures['speedup']:8.2f}x   (target >= 1.9x on 2 cores)")
@@ -92,7 +106,7 @@ def dask(tmp: Path, runs: int, cores: int, local: float, local_dir: Path) -> dic
         return {"dask": "not installed (pip install 'ballotdrill[distributed]')"}
     with LocalCluster(n_workers=cores, threads_per_worker=1, processes=True, host="127.0.0.1",
                       dashboard_address=None) as cluster:
-        took, folder = timed_sweep(tmp, "dask", runs, scheduler=cluster.scheduler_address)
+        took, folder, _ = timed_sweep(tmp, "dask", runs, scheduler=cluster.scheduler_address)
     same = (folder / "sweep.json").read_bytes() == (local_dir / "sweep.json").read_bytes()
     return {"dask_per_s": round(runs / took, 1), "dask_overhead": round(took / local - 1, 3),
             "dask_same_result": same}

@@ -10,12 +10,13 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ballotdrill import __version__
 from ballotdrill.exercise.decisions import DecisionProvider, RecordedDecisions, check_record
 from ballotdrill.exercise.engine import Exercise
 from ballotdrill.exercise.errors import RunError
-from ballotdrill.journal import JOURNAL_FILE, Event, Journal, MemorySink, Row, Sink, SqliteSink, read_events, unpack
+from ballotdrill.journal import JOURNAL_FILE, SHAPES, Event, Journal, MemorySink, Row, Sink, SqliteSink, read_events
 from ballotdrill.journal.interrupts import interrupts_held
 from ballotdrill.journal.seal import seal
 from ballotdrill.journal.store import JournalError, RunawayError
@@ -35,6 +36,9 @@ Feed = Callable[[Event], None]
 """Takes each journal event as it is written, in ``seq`` order (e.g. a streaming scorer)."""
 
 
+_new_event: Any = tuple.__new__
+
+
 class FeedingSink:
     """Hands each batch to ``sink``, then each of its rows, as an :class:`Event`, to ``feed``.
 
@@ -48,9 +52,10 @@ class FeedingSink:
     def write(self, first_seq: int, rows: list[Row]) -> None:
         if self.sink is not None:
             self.sink.write(first_seq, rows)
-        feed = self.feed
-        for seq, (t, kind, inc, actor, step, data) in enumerate(rows, first_seq):
-            feed(Event(seq, t, kind, inc, actor, step, unpack(kind, data)))
+        feed, shapes, event = self.feed, SHAPES, _new_event
+        for seq, (t, kind, inc, actor, step, data) in enumerate(rows, first_seq):  # unpack, inline: every row
+            values = {} if data is None else dict(zip(shapes[kind], data, strict=True)) if type(data) is tuple else data
+            feed(event(Event, (seq, t, kind, inc, actor, step, values)))
 
     def close(self) -> None:
         if self.sink is not None:

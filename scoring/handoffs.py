@@ -50,12 +50,11 @@ class _Building:
 
     __slots__ = ("evidence", "fields", "last_sent_t", "n", "sent_t")
 
-    def __init__(self, sent: Event, n: int) -> None:
+    def __init__(self, sent: Event, data: HandoffSent, n: int) -> None:
         self.n = n
         """The n-th handoff of the run (by its first attempt)."""
         self.sent_t = sent.t
         self.last_sent_t = sent.t
-        data = sent.fields(HandoffSent)
         self.fields: dict[str, Any] = {
             "incident": sent.incident or "", "procedure": str(data.procedure or ""),
             "step": sent.step or "", "sender": sent.actor or "", "receiver": str(data.to or ""),
@@ -177,7 +176,7 @@ class HandoffCollector:
         item = self.open.get(key)
         if item is None:
             path = self.paths[key[:2]]
-            item = _Building(event, self.made)
+            item = _Building(event, sent, self.made)
             self.made += 1
             path.last_in[key[3]] = (item, key[3] in path.left)
             path.left.add(event.actor or "")

@@ -18,5 +18,6 @@ def test_sweep_benchmark_reduced_form_prints_ratios() -> None:
                          check=True, capture_output=True, text=True, timeout=600).stdout
     figures = json.loads(out)
     assert figures["runs"] == 12 and figures["cores"] >= 1
-    for key in ("one_worker_per_s", "all_workers_per_s", "speedup", "pool_startup_s"):
+    for key in ("one_worker_per_s", "all_workers_per_s", "speedup", "pool_startup_s", "cpu_ms_per_replication",
+                "quiet_all_cores_per_s"):
         assert figures[key] > 0
