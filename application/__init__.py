@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from ballotdrill._lazy import lazy_names
 
 if TYPE_CHECKING:
+    from ballotdrill.application.comparing import compare_runs
     from ballotdrill.application.decisions import (
         DecisionPoint,
         DecisionPoints,
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
         points_json,
         write_template,
     )
-    from ballotdrill.application.evaluate import Exported, compare_runs, export_run
+    from ballotdrill.application.evaluate import Exported, export_run
     from ballotdrill.application.folder import FolderError, write_output
     from ballotdrill.application.msel import import_msel, parse_maps
     from ballotdrill.application.risks import Coverage, RiskCoverage, coverage, register_path, risks_for_scenario
@@ -62,7 +63,7 @@ __getattr__ = lazy_names(__name__, {
     "SweepPlan": "sweeps",
     "check_run": "runs",
     "check_scenarios": "scenario_files",
-    "compare_runs": "evaluate",
+    "compare_runs": "comparing",
     "coverage": "risks",
     "decision_points": "decisions",
     "default_workers": "sweeps",

@@ -1,4 +1,4 @@
-"""Evaluators' operations on finished runs: compare two runs, export a journal for other tools."""
+"""Evaluators' operations on finished runs: export a journal for other tools (comparing two runs: :mod:`.comparing`)."""
 
 from __future__ import annotations
 
@@ -9,35 +9,11 @@ from pathlib import Path
 from typing import NamedTuple, TypeVar
 
 from ballotdrill.application.folder import write_output
-from ballotdrill.application.runs import INPUT_FILES, RunFiles, RunFolderError, check_run, open_run, stream_run
+from ballotdrill.application.runs import INPUT_FILES, RunFiles, RunFolderError, check_run, open_run
 from ballotdrill.exports import write_csv_rows, write_jsonl_rows, write_ocel_json, write_ocel_sqlite
 from ballotdrill.journal import Event, read_events
 from ballotdrill.journal.rows import stored_rows
 from ballotdrill.scenarios.errors import BallotdrillError
-from ballotdrill.scoring import Comparison, Scores, compare
-from ballotdrill.scoring.compare import input_differences
-from ballotdrill.scoring.stream import Scorer
-
-
-def compare_runs(folder_a: Path, folder_b: Path, *, force: bool = False) -> Comparison:
-    """Score two (sealed) run folders from their journals and compare them: how their inputs differ (settings,
-    overrides, the stored scenario files), then measure by measure (A, then B).
-
-    Each journal is streamed once through a scorer (never held in memory), A then B.
-    """
-    for folder in (folder_a, folder_b):
-        check_run(folder, force=force)
-    a, b = open_run(folder_a), open_run(folder_b)
-    inputs = input_differences(a.meta, b.meta, a.doc.model_dump(mode="json", by_alias=True),
-                               b.doc.model_dump(mode="json", by_alias=True))
-    return compare(_scores(folder_a), _scores(folder_b), str(folder_a), str(folder_b), inputs)
-
-
-def _scores(folder: Path) -> Scores:
-    files = open_run(folder)
-    scorer = Scorer(files.doc, files.scenario)
-    stream_run(Path(folder), files, scorer.feed)
-    return scorer.finish()
 
 
 class Exported(NamedTuple):

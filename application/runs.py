@@ -66,7 +66,8 @@ class RunFolderError(BallotdrillError):
 def open_run(run_dir: Path) -> RunFiles:
     """Find a run folder's journal (``journal.sqlite``, or ``journal.jsonl`` + ``meta.json``) and read its meta.
 
-    The events stay on disk: a caller streams them (:func:`read_events`, :func:`stored_rows`).
+    The events stay on disk: a caller streams them (:func:`read_events`, :func:`stored_rows`). No row is read
+    unless the meta names no scenario (then the first row's).
     """
     run_dir = Path(run_dir)
     sqlite_path, jsonl_path = run_dir / JOURNAL_FILE, run_dir / JSONL_FILE
@@ -83,10 +84,7 @@ def open_run(run_dir: Path) -> RunFiles:
         if "document" not in meta:
             raise RunFolderError(f"{run_dir}: the journal's meta has no 'document' (the scenario file); {hint}")
         doc = ScenarioFile.model_validate(json.loads(meta["document"]))
-        # The scenario's name: the meta's, else the run_started row's (the journal's first).
-        with contextlib.closing(read_events(journal)) as events:  # closed here, not when collected
-            first = next(events, None)
-        started = first.fields(RunStarted).scenario if first is not None and first.kind == Kind.RUN_STARTED else None
+        started = None if meta.get("scenario") else _started_scenario(journal)
     except ValidationError as exc:
         error = exc.errors(include_url=False)[0]
         where = ".".join(str(p) for p in error["loc"])
@@ -101,6 +99,13 @@ def open_run(run_dir: Path) -> RunFiles:
         raise RunFolderError(f"{run_dir}: the run names scenario {name!r}, which its stored scenario file does "
                              f"not hold ({', '.join(doc.scenarios)})")
     return RunFiles(journal, doc, name, meta)
+
+
+def _started_scenario(journal: Path) -> str | None:
+    """The scenario named by the journal's first row (``run_started``), for a meta that names none."""
+    with contextlib.closing(read_events(journal)) as events:  # closed here, not when collected
+        first = next(events, None)
+    return first.fields(RunStarted).scenario if first is not None and first.kind == Kind.RUN_STARTED else None
 
 
 def load_run(run_dir: Path) -> Run:

@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import json
 import sqlite3
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Literal, NamedTuple
 
@@ -30,11 +31,38 @@ class Verdict(NamedTuple):
     """For ``changed``: what differs; for ``unfinished``, why it holds nothing when it was never set up."""
 
 
-def _digest(db: sqlite3.Connection, meta: dict[str, str], keys: list[str]) -> tuple[int, str]:
-    """Rows counted, and the SHA-256 of the named meta entries and every row in ``seq`` order."""
+class Sealed(NamedTuple):
+    """A journal's seal as its meta records it, and a digest of the meta entries it covers alone.
+
+    ``meta_digest`` can be checked without reading a row: a copy of the seal kept elsewhere (a run's
+    ``scores.json``) says which sealed journal, with which stored scenario and seed, it was made from.
+    """
+
+    rows: int
+    digest: str
+    meta_digest: str
+
+
+def _meta_hash(meta: Mapping[str, str], keys: Sequence[str]) -> hashlib._Hash:
     digest = hashlib.sha256()
     for key in keys:
         digest.update(repr((key, meta.get(key))).encode("utf-8", "surrogatepass") + b"\n")
+    return digest
+
+
+def sealed(meta: Mapping[str, str]) -> Sealed | None:
+    """The seal recorded in a journal's meta (None: no seal, or not readable), read without touching a row."""
+    try:
+        found = json.loads(meta[SEAL_KEY])
+        rows, digest, keys = int(found["rows"]), str(found["digest"]), [str(k) for k in found["meta"]]
+    except (KeyError, ValueError, TypeError):
+        return None
+    return Sealed(rows, digest, _meta_hash(meta, keys).hexdigest())
+
+
+def _digest(db: sqlite3.Connection, meta: dict[str, str], keys: list[str]) -> tuple[int, str]:
+    """Rows counted, and the SHA-256 of the named meta entries and every row in ``seq`` order."""
+    digest = _meta_hash(meta, keys)
     count = 0
     cursor = db.execute(_ROWS)
     while rows := cursor.fetchmany(8192):

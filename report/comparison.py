@@ -9,11 +9,12 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from ballotdrill.scenarios.timefmt import format_clock
+from ballotdrill.scoring.compare import SWEEP_HINT as SWEEP_NOTE
 from ballotdrill.scoring.compare import Comparison, ComparisonRow, changed
 from ballotdrill.scoring.findings import QUEUE_P90
 from ballotdrill.scoring.text import minutes, number, percent
 
-HEADER = ["section", "item", "measure", "A", "B", "B − A", "better"]
+HEADER = ["section", "item", "measure", "A", "B", "B − A", "better (this draw)"]
 SUMMARY_TOTALS = {"incidents", "open_incidents", "late_steps", "deadlines_missed", "handoff_failures", "drops",
                   "on_time", "reach", "voter_minutes", "station_minutes"}
 """The run totals a summary always shows."""
@@ -29,6 +30,8 @@ class ComparisonView(NamedTuple):
     detail: list[list[str]]
     differing: int
     total: int
+    notes: list[str]
+    """What one draw per side can say (the sweep hint is said apart, see :data:`SWEEP_HINT`)."""
 
 
 def value_text(unit: str, value: float | str | None) -> str:
@@ -72,21 +75,39 @@ def measure_text(measure: str) -> str:
     return f"{text}, {stat}" if stat else text
 
 
+def _better_text(r: ComparisonRow) -> str:
+    if r.small:
+        return "≈ small"
+    return {"a": "A", "b": "B"}.get(r.better, r.better)
+
+
 def _row(r: ComparisonRow) -> list[str]:
     return [r.section, r.item, measure_text(r.measure), value_text(r.unit, r.a), value_text(r.unit, r.b),
-            diff_text(r.unit, r.diff), {"a": "A", "b": "B"}.get(r.better, r.better)]
+            diff_text(r.unit, r.diff), _better_text(r)]
+
+
+SUMMARY_BACKGROUND = {"arrivals", "open_at_end", "to_contain median", "to_contain p90", "late share"}
+"""Each background inject's measures a summary shows when they changed."""
 
 
 def in_summary(r: ComparisonRow) -> bool:
-    """Objectives, the main run totals, queues that matter and each background inject's open count and median."""
-    if r.section in ("objective",):
+    """What changed that matters: every objective (value and rating); the main run totals, queues that matter,
+    scripted incidents' containment and each background inject's distribution when they differ; a scripted
+    incident that happened in one run only."""
+    if r.section == "objective":
         return True
+    if r.section == "incident" and r.measure == "started":
+        return (r.a is None) != (r.b is None)
+    if not changed(r):
+        return False
     if r.section == "totals":
         return r.measure in SUMMARY_TOTALS
+    if r.section == "incident":
+        return r.measure in ("to_contain", "to_resolve")
     if r.section == "load" and r.measure == "wait_p90":
         return any(isinstance(v, float | int) and v >= QUEUE_P90 for v in (r.a, r.b))
     if r.section == "background":
-        return r.measure in ("arrivals", "open_at_end", "to_contain median")
+        return r.measure in SUMMARY_BACKGROUND
     return False
 
 
@@ -95,4 +116,6 @@ def comparison_view(comparison: Comparison, only_changed: bool = True) -> Compar
     inputs = [["input", "A", "B"], *([d.what, d.a, d.b] for d in comparison.inputs)]
     summary = [HEADER, *(_row(r) for r in comparison.rows if in_summary(r))]
     detail = [HEADER, *(_row(r) for r in comparison.rows if changed(r) or not only_changed)]
-    return ComparisonView(inputs, summary, detail, sum(changed(r) for r in comparison.rows), len(comparison.rows))
+    notes = [n for n in comparison.notes if n != SWEEP_NOTE]
+    return ComparisonView(inputs, summary, detail, sum(changed(r) for r in comparison.rows), len(comparison.rows),
+                          notes)

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pydantic import Field
 
 from ballotdrill.journal import Event
+from ballotdrill.journal.seal import sealed
 from ballotdrill.report.collect import ReportRows
 from ballotdrill.report.injects import InjectEntry, inject_log
 from ballotdrill.report.narrative import label_of, narratives
@@ -143,6 +144,19 @@ class RiskLine(Frozen):
     objectives: list[str] = Field(default_factory=list)
 
 
+class ScoresSource(Frozen):
+    """The sealed journal a report's scores were made from, as its meta records the seal, and the tool that
+    scored it: ``compare`` takes a run's ``scores.json`` for that journal only when all of it still matches."""
+
+    rows: int
+    digest: str
+    """The seal's digest (of every row and the covered meta entries)."""
+    meta_digest: str
+    """A digest of the covered meta entries alone (stored scenario, seed, decisions…): checked without a row."""
+    scored_with: str
+    """The ballotdrill version that scored the run."""
+
+
 class Report(Frozen):
     """Everything the renderers show."""
 
@@ -172,6 +186,8 @@ class Report(Frozen):
     built-in register does not fit the run's scenario file."""
     work: WorkTables | None = Field(default=None, exclude=True)
     """The tables of work over every incident (handoff links, background arrivals' steps and handoffs)."""
+    journal: ScoresSource | None = None
+    """The sealed journal these scores were made from (None: made from a run without a seal)."""
     sections: list[Section] = Field(default_factory=list, exclude=True)
     """The report laid out: one view model per section, shown by both renderers (not in ``scores.json``)."""
     cover: list[str] = Field(default_factory=list, exclude=True)
@@ -264,7 +280,19 @@ def _assemble(scores: Scores, digest: Digest, rows: ReportRows, doc: ScenarioFil
                                         names, scores.start),
                   incident_labels=labels, incident_headings=headings, scripted=scripted,
                   background=background_groups(scores), actor_names=names, played=played_inputs(events),
-                  background_note=scores.background.note(), work=digest.work.tables())
+                  background_note=scores.background.note(), work=digest.work.tables(),
+                  journal=scores_source(meta))
+
+
+def scores_source(meta: Mapping[str, str]) -> ScoresSource | None:
+    """The seal in a run's meta, as a report records it (None: the run was not sealed)."""
+    found = sealed(meta)
+    if found is None:
+        return None
+    from ballotdrill import __version__
+
+    return ScoresSource(rows=found.rows, digest=found.digest, meta_digest=found.meta_digest,
+                        scored_with=__version__)
 
 
 def _overrides(meta: Mapping[str, str]) -> list[str]:

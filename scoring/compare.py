@@ -1,13 +1,17 @@
 """Two runs side by side: what differs in their inputs, and every measure and rating with its difference (B − A).
 
-``better`` says which run did better on a row (``a``, ``b``, ``same`` or empty when the
-measure has no direction or a side is missing). Ratings compare on P > S > M > U. Every row
-carries its ``unit``: ``min`` (minutes), ``clock`` (minutes since 00:00 on day D),
-``share`` (0..1), ``people``, ``voter-min``, ``station-min``, ``count`` or ``rating``.
+``better`` says which run did better on a row in this draw (``a``, ``b``, ``same`` or empty when the
+measure has no direction or a side is missing); ``small`` marks a difference within
+:data:`SMALL_SHARE` of the larger value (:data:`SMALL_POINTS` for a share), which one seed per side
+cannot tell from luck. Ratings compare on P > S > M > U. Every row carries its ``unit``: ``min``
+(minutes), ``clock`` (minutes since 00:00 on day D), ``share`` (0..1), ``people``, ``voter-min``,
+``station-min``, ``count`` or ``rating``.
 
-Scripted incidents are compared by id: both runs face the same incident. Background arrivals
-are not (``B1-3`` in one run and ``B1-3`` in the other are unrelated draws): each background
-inject is compared as a distribution (arrivals, still open, median / p90 / max times, harm).
+Scripted incidents are compared by id: both runs face the same incident (a contingency released in
+one run only shows with a dash on the other side). Background arrivals are not (``B1-3`` in one run
+and ``B1-3`` in the other are unrelated draws): each background inject, incident type and actor is
+compared as a distribution from the aggregates that count every arrival (count, open at the end,
+median / p90 / max times, the share of steps late, harm).
 """
 
 from __future__ import annotations
@@ -18,9 +22,13 @@ from typing import Any
 
 from pydantic import Field
 
-from ballotdrill.scoring.model import ArrivalStats, Frozen, Scores, dumps, r3
+from ballotdrill.scoring.model import ActorArrivals, ArrivalStats, Frozen, Scores, dumps, r3
 
 _RATING_ORDER = {"P": 0, "S": 1, "M": 2, "U": 3}
+SMALL_SHARE = 0.10
+"""A difference within this share of the larger of the two values is ``small``."""
+SMALL_POINTS = 0.05
+"""A difference of shares (0..1) within this many points (here 5) is ``small``."""
 
 
 class ComparisonRow(Frozen):
@@ -34,6 +42,8 @@ class ComparisonRow(Frozen):
     diff: float | None = None
     better: str = ""
     unit: str = ""
+    small: bool = False
+    """The two values differ by at most :data:`SMALL_SHARE` of the larger (:data:`SMALL_POINTS` for a share)."""
 
 
 class InputDifference(Frozen):
@@ -45,11 +55,16 @@ class InputDifference(Frozen):
 
 
 class Comparison(Frozen):
-    """Run A against run B: their inputs' differences, then every measure."""
+    """Run A against run B: their inputs' differences, what one draw per side can and cannot say, every measure."""
 
     a: str
     b: str
+    scenario: str = ""
     inputs: list[InputDifference] = Field(default_factory=list)
+    notes: list[str] = Field(default_factory=list)
+    """Plain sentences on how far the differences can be read as effects (one seed per side is one draw)."""
+    scored_from: dict[str, str] = Field(default_factory=dict)
+    """For ``a`` and ``b``: where the run's scores were taken from (its ``scores.json``, or its journal and why)."""
     rows: list[ComparisonRow] = Field(default_factory=list)
 
 
@@ -61,11 +76,20 @@ def _better(a: float | None, b: float | None, lower_is_better: bool | None) -> s
     return ("a" if a < b else "b") if lower_is_better else ("a" if a > b else "b")
 
 
+def is_small(a: float | None, b: float | None, unit: str) -> bool:
+    """Whether two different values are close: within 10 % of the larger (5 points for a share)."""
+    if a is None or b is None or a == b:
+        return False
+    if unit == "share":
+        return abs(b - a) <= SMALL_POINTS + 1e-9
+    return abs(b - a) <= SMALL_SHARE * max(abs(a), abs(b)) + 1e-9
+
+
 def _num_row(section: str, item: str, measure: str, a: float | None, b: float | None,
              lower: bool | None = True, unit: str = "") -> ComparisonRow:
     diff = None if a is None or b is None else r3(b - a)
     return ComparisonRow(section=section, item=item, measure=measure, a=a, b=b, diff=diff,
-                         better=_better(a, b, lower), unit=unit)
+                         better=_better(a, b, lower), unit=unit, small=is_small(a, b, unit))
 
 
 def _pairs(a: Iterable[Any], b: Iterable[Any], key: Callable[[Any], str]) -> list[tuple[str, Any, Any]]:
@@ -116,7 +140,9 @@ def compare(a: Scores, b: Scores, label_a: str = "A", label_b: str = "B",
             vb = getattr(harm_b[inc], field) if inc in harm_b else None
             if va or vb:
                 rows.append(_num_row("incident", inc, field, va, vb, True, unit))
-    rows += _background(a, b)
+    rows += _arrivals("background", a.background.injects, b.background.injects)
+    rows += _arrivals("background type", a.background.types, b.background.types)
+    rows += _arrival_actors(a.background.actors, b.background.actors)
     for actor, x, y in _pairs(a.load, b.load, lambda load: load.actor):
         for field, lower, unit in _LOAD:
             rows.append(_num_row("load", actor, field, getattr(x, field) if x else None,
@@ -126,38 +152,97 @@ def compare(a: Scores, b: Scores, label_a: str = "A", label_b: str = "B",
                                    ("mean_latency", True, "min")):
             rows.append(_num_row("channel", channel, field, getattr(x, field) if x else None,
                                  getattr(y, field) if y else None, lower, unit))
-    return Comparison(a=label_a, b=label_b, inputs=list(inputs), rows=rows)
+    return Comparison(a=label_a, b=label_b, scenario=a.scenario if a.scenario == b.scenario else "",
+                      inputs=list(inputs), notes=notes(inputs), rows=rows)
 
 
-def _background(a: Scores, b: Scores) -> list[ComparisonRow]:
-    """Each background inject's arrivals in A and in B, compared as distributions (never arrival by arrival),
-    from the aggregates that count every arrival (the listed ones may be bounded)."""
-    def stats(group: ArrivalStats | None) -> dict[str, tuple[float | None, bool | None, str]]:
-        if group is None:
-            return {}
-        out: dict[str, tuple[float | None, bool | None, str]] = {
-            "arrivals": (group.arrivals, None, "count"), "open_at_end": (group.open_at_end, True, "count")}
-        for field, values in (("to_detect", group.detect), ("to_contain", group.contain),
-                              ("to_resolve", group.resolve)):
-            out[f"{field} median"] = (values.median, True, "min")
-            out[f"{field} p90"] = (values.p90, True, "min")
-            out[f"{field} max"] = (values.max, True, "min")
-        for field, unit in _HARM_UNITS.items():
-            out[field] = (getattr(group, field), True, unit)
-        return out
+Measures = dict[str, tuple[float | None, bool | None, str]]
+"""A group's measures by name: value, whether lower is better (None: no direction), unit."""
 
+
+def _share(part: int, whole: int) -> float | None:
+    return r3(part / whole) if whole else None
+
+
+def _group_measures(group: ArrivalStats | None) -> Measures:
+    """One background inject's (or type's) arrivals as a distribution, from its aggregates."""
+    if group is None:
+        return {}
+    out: Measures = {
+        "arrivals": (group.arrivals, None, "count"), "open_at_end": (group.open_at_end, True, "count"),
+        "open share": (_share(group.open_at_end, group.arrivals), True, "share")}
+    for field, values in (("to_detect", group.detect), ("to_first_action", group.first_action),
+                          ("to_contain", group.contain), ("to_resolve", group.resolve)):
+        out[f"{field} median"] = (values.median, True, "min")
+        out[f"{field} p90"] = (values.p90, True, "min")
+        out[f"{field} max"] = (values.max, True, "min")
+    out["steps"] = (group.steps, None, "count")
+    out["late share"] = (_share(group.late_steps, group.steps), True, "share")
+    out["deadlines_missed"] = (group.deadlines_missed, True, "count")
+    out["failed_attempts"] = (group.failed_attempts, True, "count")
+    out["drops"] = (group.drops, True, "count")
+    for field, unit in _HARM_UNITS.items():
+        out[field] = (getattr(group, field), True, unit)
+    return out
+
+
+def _actor_measures(actor: ActorArrivals | None) -> Measures:
+    """Background arrivals' work at one actor: steps, the share late, queue waits."""
+    if actor is None:
+        return {}
+    return {"steps": (actor.steps, None, "count"), "late share": (_share(actor.late_steps, actor.steps), True, "share"),
+            "wait median": (actor.wait.median, True, "min"), "wait p90": (actor.wait.p90, True, "min"),
+            "wait max": (actor.wait.max, True, "min")}
+
+
+def _rows(section: str, item: str, sa: Measures, sb: Measures) -> list[ComparisonRow]:
     rows: list[ComparisonRow] = []
-    ga, gb = {g.key: g for g in a.background.injects}, {g.key: g for g in b.background.injects}
-    for inject in [*ga, *(k for k in gb if k not in ga)]:
-        sa, sb = stats(ga.get(inject)), stats(gb.get(inject))
-        for measure in [*sa, *(k for k in sb if k not in sa)]:
-            va, lower, unit = sa.get(measure, (None, None, ""))
-            vb, lower_b, unit_b = sb.get(measure, (None, lower, unit))
-            if measure in _HARM_UNITS and not va and not vb:
-                continue
-            rows.append(_num_row("background", inject, measure, va, vb, lower if va is not None else lower_b,
-                                 unit or unit_b))
+    for measure in [*sa, *(k for k in sb if k not in sa)]:
+        _, lower, unit = sa.get(measure) or sb[measure]
+        va = sa[measure][0] if measure in sa else None
+        vb = sb[measure][0] if measure in sb else None
+        if measure in _HARM_UNITS and not va and not vb:
+            continue
+        rows.append(_num_row(section, item, measure, va, vb, lower, unit))
     return rows
+
+
+def _arrivals(section: str, a: Sequence[ArrivalStats], b: Sequence[ArrivalStats]) -> list[ComparisonRow]:
+    """Each background group (an inject, or an incident type) in A and in B, compared as distributions (never
+    arrival by arrival), from the aggregates that count every arrival (the listed ones may be bounded)."""
+    return [row for key, x, y in _pairs(a, b, lambda g: g.key)
+            for row in _rows(section, key, _group_measures(x), _group_measures(y))]
+
+
+def _arrival_actors(a: Sequence[ActorArrivals], b: Sequence[ActorArrivals]) -> list[ComparisonRow]:
+    return [row for actor, x, y in _pairs(a, b, lambda g: g.actor)
+            for row in _rows("background load", actor, _actor_measures(x), _actor_measures(y))]
+
+
+SEED_ONLY = ("A and B differ only by their seed: they are two draws of the same exercise, so every difference "
+             "below is chance, not the effect of anything.")
+SEEDS_AND_INPUTS = ("A and B differ in their seed as well as their inputs: they faced different draws of the "
+                    "incidents and delays, so each difference mixes the change with luck.")
+SAME_SEED = ("Same seed: both runs drew their incidents from the same random streams (common random numbers), "
+             "yet each side is one draw; a difference can still be luck.")
+SMALL_NOTE = ("A difference marked ≈ is small (within 10 %, or 5 points of a share): one seed per side cannot "
+              "tell it from luck.")
+SWEEP_HINT = ("To tell a real difference from luck, run 'ballotdrill sweep SCENARIO --variant FILE': paired runs "
+              "on the same seeds, with confidence intervals.")
+
+
+def notes(inputs: Sequence[InputDifference]) -> list[str]:
+    """What two single runs with these input differences can say: one seed per side is one draw."""
+    what = {d.what for d in inputs}
+    if not what:
+        return []
+    if what == {"seed"}:
+        head = SEED_ONLY
+    elif "seed" in what:
+        head = SEEDS_AND_INPUTS
+    else:
+        head = SAME_SEED
+    return [head, SMALL_NOTE, SWEEP_HINT]
 
 
 def changed(row: ComparisonRow) -> bool:

@@ -101,7 +101,7 @@ def test_compare_same_run_is_all_same_and_differences_are_signed() -> None:
     rating = next(r for r in diff.rows if (r.section, r.item, r.measure) == ("objective", "O1", "rating"))
     assert (rating.a, rating.b, rating.better) == ("M", "M", "same")
     view = comparison_view(diff)
-    assert view.detail[0] == ["section", "item", "measure", "A", "B", "B − A", "better"]
+    assert view.detail[0] == ["section", "item", "measure", "A", "B", "B − A", "better (this draw)"]
     assert ["load", "interior", "wait p90", "16 min", "40 min", "+24 min", "A"] in view.detail
     assert ["load", "interior", "wait p90", "16 min", "40 min", "+24 min", "A"] in view.summary  # a queue that matters
     everything = comparison_view(diff, only_changed=False).detail

@@ -1,0 +1,133 @@
+"""Compare two runs from their scores: each run's ``scores.json`` when it was made from that sealed journal,
+else its journal streamed once through the scorer (one journal at a time, never held in memory).
+
+A ``scores.json`` is taken when it names the seal its journal's meta holds now (row count, digest, and
+a digest of the meta entries the seal covers: stored scenario, seed, overrides, decisions) and the
+version of ballotdrill that scored it is this one. Then no row of the journal is read: the scores are
+those the run was scored with when it was sealed (``report`` re-checks every row against the seal).
+Otherwise — no ``scores.json``, unreadable, made with ``--force``, from another journal, from an
+older version — the journal is checked against its seal and scored, and the caller is told why.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import NamedTuple
+
+from pydantic import ValidationError
+
+from ballotdrill.application.folder import refuse_if_busy
+from ballotdrill.application.runs import REPORT_FILES, RunFiles, check_run, open_run, stream_run
+from ballotdrill.journal import JOURNAL_FILE, read_meta
+from ballotdrill.journal.seal import sealed
+from ballotdrill.scenarios.errors import BallotdrillError
+from ballotdrill.scoring import Comparison, Scores, compare
+from ballotdrill.scoring.compare import input_differences
+from ballotdrill.scoring.stream import Scorer
+
+SCORES_FILE = REPORT_FILES["json"]
+
+
+class Side(NamedTuple):
+    """One run of a comparison: its files, its scores when ``scores.json`` could be taken, else why not."""
+
+    folder: Path
+    files: RunFiles | None
+    scores: Scores | None
+    why_not: str
+
+
+def compare_runs(folder_a: Path, folder_b: Path, *, force: bool = False,
+                 say: Callable[[str], None] | None = None) -> Comparison:
+    """Compare two (sealed) run folders of one scenario: how their inputs differ (settings, overrides, the stored
+    scenario files), then measure by measure (A, then B).
+
+    Each run's scores come from its ``scores.json`` when that is valid for its journal; else its journal is
+    checked and streamed once through the scorer, A then B, and ``say`` is told so in one line first.
+    Two runs of different scenarios are refused: their incidents and objectives cannot be matched by id.
+    """
+    sides = [_recorded(Path(folder)) for folder in (folder_a, folder_b)]
+    checked = [side if side.scores is not None else _checked(side, force) for side in sides]
+    a, b = (side.files for side in checked)
+    assert a is not None and b is not None
+    if a.scenario != b.scenario:
+        raise BallotdrillError(
+            f"{folder_a} is a run of scenario {a.scenario!r} and {folder_b} of {b.scenario!r}: compare sets two "
+            "runs of one scenario side by side (incidents and objectives are matched by id); compare each "
+            "scenario's runs, or read each run's report")
+    scores = [side.scores if side.scores is not None else _streamed(side, say) for side in checked]
+    inputs = input_differences(a.meta, b.meta, a.doc.model_dump(mode="json", by_alias=True),
+                               b.doc.model_dump(mode="json", by_alias=True))
+    comparison = compare(scores[0], scores[1], str(folder_a), str(folder_b), inputs)
+    return comparison.model_copy(update={"scored_from": {
+        key: SCORES_FILE if side.scores is not None else f"journal ({side.why_not})"
+        for key, side in zip("ab", sides, strict=True)}})
+
+
+def _checked(side: Side, force: bool) -> Side:
+    """A side whose scores must come from its journal: checked against its seal (refused unless ``force`` when
+    unfinished or changed), its files opened."""
+    check_run(side.folder, force=force)
+    return side._replace(files=open_run(side.folder))
+
+
+def _streamed(side: Side, say: Callable[[str], None] | None) -> Scores:
+    if say is not None:
+        say(f"{side.folder}: {side.why_not}; scoring its journal instead (one pass)")
+    assert side.files is not None
+    scorer = Scorer(side.files.doc, side.files.scenario)
+    stream_run(side.folder, side.files, scorer.feed)
+    return scorer.finish()
+
+
+def _recorded(folder: Path) -> Side:
+    """A run's scores from its ``scores.json`` when they are valid for its sealed journal; else why not."""
+    refuse_if_busy(folder)
+    journal, path = folder / JOURNAL_FILE, folder / SCORES_FILE
+    if not journal.is_file() or any(Path(f"{journal}{end}").exists() for end in ("-wal", "-journal")):
+        return Side(folder, None, None, "its journal is not a closed SQLite journal")
+    if not path.is_file():
+        return Side(folder, None, None, f"it has no {SCORES_FILE}")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        meta = read_meta(journal)
+    except (OSError, UnicodeError, ValueError, sqlite3.Error) as exc:
+        return Side(folder, None, None, f"its {SCORES_FILE} or journal is not readable ({type(exc).__name__})")
+    why_not = _stale(data, meta)
+    if why_not:
+        return Side(folder, None, None, why_not)
+    try:
+        scores = Scores.model_validate(data["scores"])
+    except (KeyError, TypeError, ValidationError):
+        return Side(folder, None, None, f"its {SCORES_FILE} does not hold scores this version reads")
+    files = open_run(folder)  # the meta's stored scenario file; no row is read
+    if scores.scenario != files.scenario:
+        return Side(folder, None, None, f"its {SCORES_FILE} is of scenario {scores.scenario!r}, its journal of "
+                                        f"{files.scenario!r}")
+    return Side(folder, files, scores, "")
+
+
+def _stale(data: object, meta: dict[str, str]) -> str:
+    """Why a ``scores.json``'s data is not the scores of the sealed journal whose meta is ``meta`` (empty: it is)."""
+    from ballotdrill import __version__
+    from ballotdrill.report.report import ScoresSource
+
+    if not isinstance(data, dict):
+        return f"its {SCORES_FILE} is not a JSON object"
+    if "unverified" in data:
+        return f"its {SCORES_FILE} was made with --force from a run that failed its check"
+    try:
+        source = ScoresSource.model_validate(data.get("journal"))
+    except ValidationError:
+        return f"its {SCORES_FILE} does not say which sealed journal it was made from (an older version's?)"
+    seal = sealed(meta)
+    if seal is None:
+        return "its journal has no seal"
+    if (source.rows, source.digest, source.meta_digest) != tuple(seal):
+        return f"its {SCORES_FILE} was not made from this journal as it is sealed now (stale)"
+    if source.scored_with != __version__:
+        return f"its {SCORES_FILE} was scored by ballotdrill {source.scored_with}, not {__version__}"
+    return ""
