@@ -22,7 +22,7 @@ from ballotdrill.commands.common import (
     out,
     say,
 )
-from ballotdrill.scenarios.safetext import json_output
+from ballotdrill.scenarios.safetext import json_output, terminal_text
 
 if TYPE_CHECKING:
     from ballotdrill.scoring import Scores
@@ -118,17 +118,22 @@ def compare(
     from ballotdrill.scoring import comparison_json
 
     forced(force, folder_a, folder_b)
-    comparison = application.compare_runs(folder_a, folder_b, force=force)
+    comparison = application.compare_runs(folder_a, folder_b, force=force, say=say)
     if json_out:
         sys.stdout.write(json_output(comparison_json(comparison)))
         return
     view = comparison_view(comparison)
-    out.print(f"A = {escape(str(folder_a))} · B = {escape(str(folder_b))}", highlight=False)
+    _print_text(f"A = {folder_a} · B = {folder_b}")
     if len(view.inputs) > 1:
         _print_rows("What differs in the inputs", view.inputs)
     else:
-        out.print("Same inputs: scenario, seed, overrides, decisions and scenario file.", highlight=False)
-    _print_rows("Summary", view.summary)
+        _print_text("Same inputs: scenario, seed, overrides, decisions and scenario file.")
+    if len(view.summary) > 1:
+        _print_rows("Summary: what changed that matters", view.summary)
+    else:
+        _print_text("Summary: no objective, run total, scripted incident, queue or background distribution differs.")
+    for note in view.notes:
+        _print_text(note)
     if only_changed:
         _print_rows(f"Every measure that differs ({view.differing} of {view.total})", view.detail)
         if view.differing == 0:
@@ -136,6 +141,10 @@ def compare(
     else:
         say(f"{view.differing} of {view.total} measures differ; --changed lists them, --json gives everything")
     say(SWEEP_HINT)
+
+
+def _print_text(text: str) -> None:
+    out.print(terminal_text(text), markup=False, highlight=False)
 
 
 def _print_rows(title: str, rows: list[list[str]]) -> None:

@@ -149,6 +149,17 @@ def test_from_scores_json_is_what_the_journals_give(runs: Path, tmp_path: Path) 
     assert slow.scored_from["a"] == "journal (it has no scores.json)"
 
 
+def test_the_command_says_in_one_line_when_it_scores_a_journal(runs: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    a = copy_run(runs / "one", tmp_path / "one")
+    (a / "scores.json").unlink()
+    result = in_process(("compare", str(a), str(runs / "two")), tmp_path, monkeypatch, capsys)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines()[0] == f"{a}: it has no scores.json; scoring its journal instead (one pass)"
+    assert "Summary: what changed that matters" in result.stdout
+
+
 def test_a_valid_scores_json_means_no_journal_row_is_read(runs: Path, tmp_path: Path) -> None:
     a = copy_run(runs / "one", tmp_path / "one")
     with sqlite3.connect(a / "journal.sqlite") as db:  # every row made unreadable; the meta (and seal) kept
@@ -203,6 +214,7 @@ def test_runs_that_differ_only_by_seed_say_the_differences_are_chance(
     assert comparison.notes[0] == SEED_ONLY
     result = in_process(("compare", "one", "seed2"), runs, monkeypatch, capsys)
     assert result.returncode == 0, result.stderr
+    assert "differ only by their seed" in result.stdout and "every difference below is chance" in result.stdout
     assert "ballotdrill sweep SCENARIO --variant FILE" in result.stderr
     data = json.loads(in_process(("compare", "one", "seed2", "--json"), runs, monkeypatch, capsys).stdout)
     assert data["notes"][0] == SEED_ONLY and "sweep" in data["notes"][-1]
