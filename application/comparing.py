@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from ballotdrill.application.folder import refuse_if_busy
 from ballotdrill.application.runs import REPORT_FILES, RunFiles, check_run, open_run, stream_run
 from ballotdrill.journal import JOURNAL_FILE, read_meta
-from ballotdrill.journal.seal import sealed
+from ballotdrill.journal.seal import sealed, settle
 from ballotdrill.scenarios.errors import BallotdrillError
 from ballotdrill.scoring import Comparison, Scores, compare
 from ballotdrill.scoring.compare import input_differences
@@ -87,12 +87,13 @@ def _recorded(folder: Path) -> Side:
     """A run's scores from its ``scores.json`` when they are valid for its sealed journal; else why not."""
     refuse_if_busy(folder)
     journal, path = folder / JOURNAL_FILE, folder / SCORES_FILE
-    if not journal.is_file() or any(Path(f"{journal}{end}").exists() for end in ("-wal", "-journal")):
-        return Side(folder, None, None, "its journal is not a closed SQLite journal")
+    if not journal.is_file():
+        return Side(folder, None, None, f"it has no {JOURNAL_FILE}")
     if not path.is_file():
         return Side(folder, None, None, f"it has no {SCORES_FILE}")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
+        settle(journal)  # a journal closed while someone read it keeps its last commits in its WAL file
         meta = read_meta(journal)
     except (OSError, UnicodeError, ValueError, sqlite3.Error) as exc:
         return Side(folder, None, None, f"its {SCORES_FILE} or journal is not readable ({type(exc).__name__})")

@@ -77,8 +77,9 @@ def _better(a: float | None, b: float | None, lower_is_better: bool | None) -> s
 
 
 def is_small(a: float | None, b: float | None, unit: str) -> bool:
-    """Whether two different values are close: within 10 % of the larger (5 points for a share)."""
-    if a is None or b is None or a == b:
+    """Whether two different values are close: within 10 % of the larger (5 points for a share; never a clock
+    time, whose size says nothing)."""
+    if a is None or b is None or a == b or unit == "clock":
         return False
     if unit == "share":
         return abs(b - a) <= SMALL_POINTS + 1e-9

@@ -21,7 +21,7 @@ from cli_helpers import in_process, one_line
 from ballotdrill.application import compare_runs
 from ballotdrill.journal import read_events
 from ballotdrill.report.comparison import comparison_view
-from ballotdrill.scoring.compare import SAME_SEED, SEED_ONLY, Comparison
+from ballotdrill.scoring.compare import SAME_SEED, SEED_ONLY, Comparison, ComparisonRow, is_small
 
 DAY = textwrap.dedent(
     """\
@@ -234,3 +234,13 @@ def test_user_text_is_shown_as_written(runs: Path, tmp_path: Path, monkeypatch: 
     assert "[bold red]x[/bold red]" in shown.stdout and "\x1b" not in shown.stdout and "\\x1b[2J" in shown.stdout
     data = json.loads(in_process(("compare", "day", "odd", "--json"), tmp_path, monkeypatch, capsys).stdout)
     assert {"what": "scenarios.day.title", "a": "Day", "b": "Day \x1b[2J [bold red]x[/bold red]"} in data["inputs"]
+
+
+def test_a_small_difference_is_marked_and_a_clock_time_never_is() -> None:
+    assert is_small(100.0, 108.0, "min") and not is_small(100.0, 120.0, "min")
+    assert is_small(0.50, 0.54, "share") and not is_small(0.50, 0.60, "share")
+    assert not is_small(600.0, 610.0, "clock") and not is_small(5.0, 5.0, "count") and not is_small(None, 5, "count")
+    row = ComparisonRow(section="load", item="desk", measure="wait_p90", a=100.0, b=95.0, diff=-5.0, better="b",
+                        unit="min", small=True)
+    view = comparison_view(Comparison(a="A", b="B", rows=[row]))
+    assert view.detail[1][-1] == "≈ small"
