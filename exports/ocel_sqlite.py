@@ -39,7 +39,10 @@ CREATE TABLE object_map_type (ocel_type TEXT PRIMARY KEY, ocel_type_map TEXT);
 """
 
 BATCH = 20_000
-"""Rows gathered per table before one ``executemany``."""
+"""Events (or objects) gathered before one ``executemany`` per table."""
+
+CACHE_KIB = 65_536
+"""SQLite's page cache while the log is built (its default, 2 MB, is far smaller than the ids' indexes)."""
 
 
 def _ident(name: str) -> str:
@@ -75,11 +78,6 @@ class _Table:
         names = [*self.fixed, *map(_ident, self.columns)]
         self.sql = f"INSERT INTO {_ident(self.name)} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
 
-    def add(self, row: tuple[Scalar, ...]) -> None:
-        self.rows.append(row)
-        if len(self.rows) >= BATCH:
-            self.flush()
-
     def flush(self) -> None:
         if self.rows:
             self.db.executemany(self.sql, self.rows)
@@ -113,9 +111,9 @@ class SqliteSink:
         return _Table(self.db, f"{family}_{suffix}", fixed, columns)
 
     def event(self, event: OcelEvent) -> None:
-        self.events.add((event.id, event.type))
-        for oid, qualifier in event.relationships:
-            self.e2o.add((event.id, oid, qualifier))
+        eid = event.id
+        self.events.rows.append((eid, event.type))
+        self.e2o.rows += [(eid, oid, qualifier) for oid, qualifier in event.relationships]
         table = self.event_tables.get(event.type)
         if table is None:
             table = self.event_tables[event.type] = self._typed("event", event.type, ("ocel_id", "ocel_time"), {})
@@ -124,12 +122,14 @@ class SqliteSink:
             for name, value in event.attributes:
                 if name not in table.known:
                     table.add_column(name, value_type(value))
-        table.add((event.id, event.time, *map(values.get, table.columns)))
+        table.rows.append((eid, event.time, *map(values.get, table.columns)))
+        if len(self.events.rows) >= BATCH:
+            self._flush()
 
     def object(self, obj: OcelObject) -> None:
-        self.objects.add((obj.id, obj.type))
-        for target, qualifier in obj.relationships:
-            self.o2o.add((obj.id, target, qualifier))
+        oid = obj.id
+        self.objects.rows.append((oid, obj.type))
+        self.o2o.rows += [(oid, target, qualifier) for target, qualifier in obj.relationships]
         table = self.object_tables[obj.type]
         initial: dict[str, Scalar] = {}
         changes: list[tuple[str, str, Scalar]] = []
@@ -138,14 +138,21 @@ class SqliteSink:
                 changes.append((name, time, value))
             else:
                 initial[name] = value
-        table.add((obj.id, INITIAL_TIME, None, *map(initial.get, table.columns)))
+        rows = table.rows
+        rows.append((oid, INITIAL_TIME, None, *map(initial.get, table.columns)))
         for name, time, value in changes:
-            table.add((obj.id, time, name, *(value if column == name else None for column in table.columns)))
+            rows.append((oid, time, name, *(value if column == name else None for column in table.columns)))
+        if len(self.objects.rows) >= BATCH:
+            self._flush()
 
-    def finish(self, event_types: dict[str, dict[str, str]]) -> None:
+    def _flush(self) -> None:
+        """Every table's waiting rows in (each table's in the order they came)."""
         for table in (self.events, self.objects, self.e2o, self.o2o, *self.event_tables.values(),
                       *self.object_tables.values()):
             table.flush()
+
+    def finish(self, event_types: dict[str, dict[str, str]]) -> None:
+        self._flush()
 
 
 def write_ocel_sqlite(events: Iterable[Event], path: Path, doc: ScenarioFile, scenario_name: str,
@@ -164,6 +171,7 @@ def write_ocel_sqlite(events: Iterable[Event], path: Path, doc: ScenarioFile, sc
         try:
             db.execute("PRAGMA journal_mode=OFF")
             db.execute("PRAGMA synchronous=OFF")
+            db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
             sink = SqliteSink(db)
             db.execute("BEGIN")
             count = OcelWalker(sink, doc, scenario_name, day).walk(events)

@@ -239,13 +239,27 @@ def read_meta(path: Path) -> dict[str, str]:
         return dict(db.execute("SELECT key, value FROM meta").fetchall())
 
 
+_decode = json.JSONDecoder().raw_decode
+"""What ``json.loads`` does for a str, less its checks for leading and trailing text."""
+
+
 def read_events(path: Path) -> Generator[Event, None, None]:
     """Events of a journal file in ``seq`` order: SQLite (``.sqlite``/``.db``) or JSON Lines."""
     if path.suffix in (".sqlite", ".db"):
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            for row in db.execute("SELECT seq, t, kind, incident, actor, step, data FROM events ORDER BY seq"):
-                yield Event.from_row(row)
+            for seq, t, kind, incident, actor, step, data in db.execute(
+                    "SELECT seq, t, kind, incident, actor, step, data FROM events ORDER BY seq"):
+                if data:
+                    try:  # json.loads without its wrapper (a quarter of the read); the same value when it takes all
+                        value, end = _decode(data)
+                    except (ValueError, TypeError):
+                        end = -1
+                    if end != len(data):
+                        value = json.loads(data)  # leading or trailing text, not JSON: as json.loads says
+                else:
+                    value = {}
+                yield Event(seq, t, kind, incident, actor, step, value)
         finally:
             db.close()
         return
