@@ -6,7 +6,9 @@ a fresh process, as a user types it; the baseline is a tight hand-written SimPy 
 same network, also a whole process (interpreter, SimPy and the run), in the same run of this
 script. For each command: wall and CPU seconds, their ratios to the hand-written model, and the peak
 resident memory of its largest process (``wait4``'s ``ru_maxrss``: the command or a child of it,
-such as the journal writer), with how much it grows from the small size to the large one.
+such as the journal writer), with how much it grows from the small size to the large one. ``seal-check``
+is not a command but the part of each that checks the journal against its seal before reading it
+(a pass over every row), measured alone: the floor under every command that reads a run.
 
     python bench/commands.py             # 10,000 and 100,000 incidents
     python bench/commands.py --quick     # 1,000 and 3,000, for CI (figures only)
@@ -60,7 +62,13 @@ def commands(folder: Path, other: Path, out: Path) -> dict[str, list[str]]:
         "export-ocel": [*bd, "export", str(folder), "--ocel", str(out / "log.json")],
         "export-ocel-sqlite": [*bd, "export", str(folder), "--ocel", str(out / "log.sqlite")],
         "compare": [*bd, "compare", str(folder), str(other), "--json"],
+        "seal-check": [sys.executable, "-c", _SEAL_CHECK.format(journal=str(folder / "journal.sqlite"))],
     }
+
+
+_SEAL_CHECK = ("from pathlib import Path; from ballotdrill.journal.seal import verify; "
+               "assert verify(Path({journal!r})).state == 'sealed'")
+"""Checking a run's journal against its seal, alone: the first pass of every command that reads a run."""
 
 
 _HANDWRITTEN = "import sys; sys.path.insert(0, {bench!r}); import engine_vs_simpy as b; b.handwritten({n})"

@@ -49,7 +49,7 @@ def test_whole_commands_benchmark_reduced_form_prints_ratios_and_memory() -> Non
     figures = json.loads(out)
     assert figures["incidents"] == [1000, 3000]
     assert set(figures["commands"]) == {"hand-written SimPy", "run", "report", "export-jsonl", "export-csv",
-                                        "export-ocel", "export-ocel-sqlite", "compare"}
+                                        "export-ocel", "export-ocel-sqlite", "compare", "seal-check"}
     for row in figures["commands"].values():
         assert all(s > 0 for s in row["seconds"]) and all(m > 0 for m in row["peak_mb"])
 
