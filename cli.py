@@ -5,8 +5,6 @@ The commands themselves live in ``ballotdrill.commands`` (one module per group);
 the application layer and print. No domain logic lives here.
 """
 
-from __future__ import annotations
-
 import sys
 from collections.abc import Callable
 from typing import Annotated, Any

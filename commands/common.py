@@ -1,20 +1,20 @@
 """What the commands share: the two consoles, the exit statuses, the common options and the printing helpers."""
 
-from __future__ import annotations
-
 import json
 import sys
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.table import Table
 
 from ballotdrill import application, scenarios
 from ballotdrill.scenarios.safetext import json_output, terminal_text
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 EXIT_BAD_INPUT = 2
 """Exit status for any input the user can fix: a file, a flag, a name (also an output that could not be written)."""
@@ -32,7 +32,7 @@ FileOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Print data as JSON on stdout.")]
 
 
-def load_scenarios(file: Path | None, overrides: list[str] | None = None) -> scenarios.ScenarioFile:
+def load_scenarios(file: Path | None, overrides: list[str] | None = None) -> "scenarios.ScenarioFile":
     return application.load_scenarios(file, overrides or [])
 
 
@@ -44,8 +44,10 @@ def say(text: str, *, markup: bool = False) -> None:
     err.print(terminal_text(text), markup=markup, highlight=False, soft_wrap=True)
 
 
-def new_table(title: str, columns: Sequence[str], keys: Iterable[str] = ()) -> Table:
+def new_table(title: str, columns: Sequence[str], keys: Iterable[str] = ()) -> "Table":
     """A table whose first column holds identifiers to type back: shown whole, never wrapped or cut."""
+    from rich.table import Table  # only the commands that print a table pay for it
+
     table = Table(title=escape(terminal_text(title)), title_justify="left")
     table.add_column(columns[0], no_wrap=True, min_width=max([len(columns[0]), *(len(k) for k in keys)]))
     for column in columns[1:]:
@@ -53,7 +55,7 @@ def new_table(title: str, columns: Sequence[str], keys: Iterable[str] = ()) -> T
     return table
 
 
-def add_row(table: Table, *cells: object) -> None:
+def add_row(table: "Table", *cells: object) -> None:
     """A table row of user text, shown as written (never read as rich markup)."""
     table.add_row(*(escape(terminal_text(cell)) for cell in cells))
 

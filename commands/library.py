@@ -1,7 +1,5 @@
 """The scenario files' commands: list, validate, schema, risks, show and import-msel."""
 
-from __future__ import annotations
-
 from functools import partial
 from pathlib import Path
 from typing import Annotated, Any

@@ -1,7 +1,5 @@
 """The live exercise's commands: live, resume, join and replay."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated

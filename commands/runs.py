@@ -1,7 +1,5 @@
 """The batch run's commands: run, report, compare, decisions and export."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -67,7 +65,7 @@ def run(
         _print_summary(scores, folder, result.events)
 
 
-def _print_summary(scores: Scores, folder: Path, events: int) -> None:
+def _print_summary(scores: "Scores", folder: Path, events: int) -> None:
     from ballotdrill.scoring.summary import bottlenecks
 
     totals = scores.totals

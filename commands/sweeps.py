@@ -1,7 +1,5 @@
 """The sweep command: many replications, the chance of meeting each objective."""
 
-from __future__ import annotations
-
 import sys
 import time
 from pathlib import Path
@@ -69,7 +67,7 @@ def sweep(
         _print_sweep(outcome, seconds)
 
 
-def _print_sweep(outcome: application.SweepOutcome, seconds: float) -> None:
+def _print_sweep(outcome: "application.SweepOutcome", seconds: float) -> None:
     from ballotdrill.sweep import difference_text, objective_value_difference
 
     result = outcome.result

@@ -69,7 +69,7 @@ class Model(BaseModel):
     """Base of every format model: immutable, no unknown keys (with a suggestion)."""
 
     model_config = ConfigDict(frozen=True, populate_by_name=True, extra="forbid", strict=True,
-                              allow_inf_nan=False)
+                              allow_inf_nan=False, defer_build=True)
 
     @model_validator(mode="before")
     @classmethod

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -30,8 +30,7 @@ MAX_DEPTH = 100
 Path = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
-class Mark:
+class Mark(NamedTuple):
     """A 1-based line and column."""
 
     line: int
@@ -73,10 +72,17 @@ _INT = re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$|^0x[0-9a-fA-F_]+$|^0o[0-7_]+$")
 _FLOAT = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?$")
 _SPECIAL_FLOAT = {".inf": float("inf"), "+.inf": float("inf"), "-.inf": float("-inf"), ".nan": float("nan")}
 MAX_NUMBER_DIGITS = 100
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_NOT_TEXT_START = frozenset("0123456789+-.~")
+"""The first characters of every plain scalar that is not text (numbers, ``~``, ``.inf``, ``.nan``)."""
+_NOT_TEXT = frozenset(("", "null", "Null", "NULL", *_BOOL))
+"""Plain scalars that are not text and start with a letter (or are empty)."""
 
 
 def resolve_plain(text: str) -> Any:
     """The value of an unquoted scalar under YAML 1.2's core schema."""
+    if text[:1] not in _NOT_TEXT_START and text not in _NOT_TEXT and text[-1:] != "\n":  # words, at a glance
+        return text
     if _NULL.match(text):
         return None
     if text in _BOOL:
@@ -126,9 +132,10 @@ def parse(text: str, source: str) -> Document:
     """Parse one YAML document from ``text``; raise :class:`ScenarioError` on anything refused."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise ScenarioError([Problem(source, 0, 0, f"the text is over {MAX_BYTES // 1024} KiB; split it or trim it")])
-    for index, char in enumerate(text):
-        if "\ud800" <= char <= "\udfff":  # undecodable bytes smuggled in as surrogates
-            raise _at(text, index, source, f"character U+{ord(char):04X} is not valid text; save the file as UTF-8")
+    surrogate = _SURROGATE.search(text)
+    if surrogate:  # undecodable bytes smuggled in as surrogates
+        raise _at(text, surrogate.start(), source,
+                  f"character U+{ord(surrogate.group()):04X} is not valid text; save the file as UTF-8")
     builder = _Builder(source)
     loader = _Loader(text)
     try:
@@ -202,29 +209,33 @@ class _Builder:
         raise ScenarioError([Problem(self.source, mark.line + 1, mark.column + 1, message)])
 
     def feed(self, event: Any) -> None:
-        if isinstance(event, yaml.DocumentStartEvent):
+        kind = type(event)  # the parser makes these exact classes; one lookup instead of a chain of isinstance
+        if kind is yaml.ScalarEvent:
+            if event.anchor is not None or event.tag is not None:
+                self._refuse_properties(event, scalar=True)
+            value = event.value if event.style or event.implicit[0] is False else resolve_plain(event.value)
+            self._add(event, value)
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            if event.anchor is not None or event.tag is not None:
+                self._refuse_properties(event, scalar=False)
+            self._open(event, {} if kind is yaml.MappingStartEvent else [])
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            self.stack.pop()
+        elif kind is yaml.DocumentStartEvent:
             self.documents += 1
             if self.documents > 1:
                 self.fail(event, "a scenario file holds one YAML document; remove the second '---'")
-            return
-        if isinstance(event, yaml.AliasEvent):
+        elif kind is yaml.AliasEvent:
             self.fail(event, f"aliases (*{event.anchor}) are not allowed; write the value out in full")
-        if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
-            if event.anchor is not None:
-                self.fail(event, f"anchors (&{event.anchor}) are not allowed; write each value out in full")
-            if event.tag is not None and event.tag != "!" and not (
-                isinstance(event, yaml.ScalarEvent) and not event.implicit[0] and event.implicit[1]
-            ):
-                self.fail(event, f"tags ({event.tag}) are not allowed; remove the tag")
-        if isinstance(event, yaml.ScalarEvent):
-            value = event.value if event.style or event.implicit[0] is False else resolve_plain(event.value)
-            self._add(event, value)
-        elif isinstance(event, yaml.MappingStartEvent):
-            self._open(event, {})
-        elif isinstance(event, yaml.SequenceStartEvent):
-            self._open(event, [])
-        elif isinstance(event, yaml.CollectionEndEvent):
-            self.stack.pop()
+
+    def _refuse_properties(self, event: Any, *, scalar: bool) -> None:
+        """Refuse an anchor or an explicit tag (a quoted scalar's non-specific ``!`` tag is no tag)."""
+        if event.anchor is not None:
+            self.fail(event, f"anchors (&{event.anchor}) are not allowed; write each value out in full")
+        if event.tag is not None and event.tag != "!" and not (
+            scalar and not event.implicit[0] and event.implicit[1]
+        ):
+            self.fail(event, f"tags ({event.tag}) are not allowed; remove the tag")
 
     def _open(self, event: Any, container: dict[str, Any] | list[Any]) -> None:
         if len(self.stack) >= MAX_DEPTH:
