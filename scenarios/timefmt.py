@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 _UNIT_MINUTES = {"s": 1 / 60, "m": 1.0, "h": 60.0, "d": 1440.0}
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([smhd])")
@@ -28,6 +29,12 @@ def parse_duration(text: object) -> float:
         if text == 0:
             return 0.0
         raise ValueError(f"a duration needs a unit (got {text!r}; {DURATION_HINT})")
+    return _text_minutes(text)
+
+
+@lru_cache(maxsize=1024)
+def _text_minutes(text: str) -> float:
+    """:func:`parse_duration` of a string (a file repeats the same few durations: each is read once)."""
     clean = text.strip()
     if not _DURATION.match(clean):
         raise ValueError(f"invalid duration {text!r} ({DURATION_HINT})")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -76,8 +77,7 @@ class Model(BaseModel):
     def _reject_unknown_keys(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             return data
-        known = {f.alias or name for name, f in cls.model_fields.items()}
-        known |= set(cls.model_fields)
+        known = _known_keys(cls)
         for key in data:
             if key not in known:
                 hint = did_you_mean(str(key), sorted(f.alias or n for n, f in cls.model_fields.items()))
@@ -87,3 +87,9 @@ class Model(BaseModel):
                     {"key": str(key), "hint": hint or f" (allowed here: {', '.join(sorted(known))})"},
                 )
         return data
+
+
+@cache
+def _known_keys(model: type[Model]) -> frozenset[str]:
+    """The keys ``model`` accepts (each field's alias and name), worked out once per class, not per value."""
+    return frozenset({f.alias or name for name, f in model.model_fields.items()} | set(model.model_fields))
