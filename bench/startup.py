@@ -35,6 +35,10 @@ COMMANDS: dict[str, list[str]] = {
 
 _CLI = "import sys; from ballotdrill.cli import main; sys.argv[0] = 'ballotdrill'; main()"
 
+LIBRARIES = "import typer, rich.console, pydantic, pydantic.main, pydantic.plugin._loader, yaml"
+"""The libraries every one of these commands loads (typer builds its parameters' converters with pydantic,
+which loads its plugin registry): the part of a start-up this project does not control."""
+
 HEAVY = ("simpy", "jinja2", "ballotdrill.exercise", "ballotdrill.scoring", "ballotdrill.report",
          "ballotdrill.exports", "ballotdrill.sweep", "sqlite3")
 """Modules none of these commands needs."""
@@ -65,7 +69,7 @@ def imported(args: list[str]) -> list[str]:
 
 
 def measure(repeat: int) -> dict[str, object]:
-    argvs = {"python -c pass": [sys.executable, "-c", "pass"],
+    argvs = {"python -c pass": [sys.executable, "-c", "pass"], "libraries": [sys.executable, "-c", LIBRARIES],
              **{name: [sys.executable, "-c", _CLI, *args] for name, args in COMMANDS.items()}}
     best = {name: (float("inf"), float("inf")) for name in argvs}
     for argv in argvs.values():  # warm-up, not timed: writes the bytecode of every module the commands import
@@ -79,6 +83,8 @@ def measure(repeat: int) -> dict[str, object]:
         "repeat": repeat,
         "python_pass_s": round(base, 4),
         "python_pass_cpu_s": round(base_cpu, 4),
+        "libraries": {"seconds": round(best["libraries"][0], 4), "cpu_seconds": round(best["libraries"][1], 4),
+                      "cpu_ratio": round(best["libraries"][1] / base_cpu, 2)},
         "commands": {name: {"seconds": round(best[name][0], 4), "ratio": round(best[name][0] / base, 2),
                             "cpu_seconds": round(best[name][1], 4), "cpu_ratio": round(best[name][1] / base_cpu, 2),
                             "beyond_python_s": round(best[name][0] - base, 4), "heavy_imports": imported(args)}
@@ -98,6 +104,9 @@ def main() -> None:
         return
     print(f"python -c pass: {figures['python_pass_s']:.3f} s, CPU {figures['python_pass_cpu_s']:.3f} s "
           f"(best of {figures['repeat']})")
+    libraries = figures["libraries"]
+    print(f"  typer, rich, pydantic, yaml alone: {libraries['seconds']:.3f} s; "  # type: ignore[index]
+          f"CPU {libraries['cpu_seconds']:.3f} s  {libraries['cpu_ratio']:.2f}x")  # type: ignore[index]
     for name, row in figures["commands"].items():  # type: ignore[attr-defined]
         heavy = ", ".join(row["heavy_imports"]) or "nothing heavy"
         print(f"  ballotdrill {name:<9} {row['seconds']:.3f} s  {row['ratio']:.2f}x python; "

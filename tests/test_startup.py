@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from ballotdrill import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench" / "startup.py"
@@ -50,6 +53,21 @@ def test_help_loads_no_scenario_model() -> None:
     assert "importlib.metadata" not in modules  # the version is looked up for --version only
 
 
+def test_list_and_validate_load_no_help_renderer_and_validate_no_table() -> None:
+    for args in (("list",), ("validate", str(ROOT / "scenarios.yaml"))):
+        modules = loaded(*args)
+        assert not {"rich.markdown", "markdown_it", "typer.rich_utils"} & modules, args  # --help's renderer
+    assert "rich.table" not in loaded("validate", str(ROOT / "scenarios.yaml"))  # it prints lines, not tables
+
+
+def test_commands_hold_real_annotations() -> None:
+    """typer reads every command's signature at each start: string annotations would be compiled and evaluated
+    (twice per command) on every ``ballotdrill`` call."""
+    for name, command in cli.COMMANDS:
+        strings = [p for p, a in inspect.get_annotations(command).items() if isinstance(a, str)]
+        assert strings == [], (name, strings)
+
+
 def test_a_run_still_finds_everything_it_needs(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "ballotdrill", "run", "results-night-ddos", "--out",
                            str(tmp_path / "run"), "--json"], capture_output=True, text=True, cwd=ROOT, timeout=300)
@@ -64,5 +82,6 @@ def test_startup_benchmark_reduced_form_prints_ratios() -> None:
                          text=True, timeout=300).stdout
     figures = json.loads(out)
     assert set(figures["commands"]) == {"--help", "list", "validate"}
+    assert figures["libraries"]["cpu_seconds"] > 0
     for row in figures["commands"].values():
         assert row["ratio"] > 0 and row["heavy_imports"] == []
