@@ -5,7 +5,9 @@ The commands themselves live in ``ballotdrill.commands`` (one module per group);
 the application layer and print. No domain logic lives here.
 """
 
+import signal
 import sys
+import threading
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -87,10 +89,18 @@ def _with_defaults(args: list[str]) -> list[str]:
     return out
 
 
+def _ignore_late_interrupts() -> None:
+    """The command has done its work and said so: a Ctrl-C from here to the process's exit changes nothing (it
+    would otherwise end a finished command with an "interrupted" line or by the signal itself)."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def main() -> None:
     """Entry point: user errors (bad files, flags, names) become one line on stderr and exit status 2."""
     try:
         status = app(args=_with_defaults(sys.argv[1:]), standalone_mode=False, prog_name="ballotdrill")
+        _ignore_late_interrupts()
         if status == EXIT_INTERRUPTED:  # typer turns a KeyboardInterrupt out of a command into this status
             say("interrupted")
     except application.RunInterrupted as exc:

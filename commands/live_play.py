@@ -74,7 +74,10 @@ def join(
 
 
 def _finish_live(written: list[Path]) -> None:
-    say("exercise ended; report: " + ", ".join(str(p) for p in written))
+    from ballotdrill.journal.interrupts import interrupts_held
+
+    with interrupts_held(deliver=False):  # the exercise is reported: its last line is printed whole
+        say("exercise ended; report: " + ", ".join(str(p) for p in written))
 
 
 def replay(folder: Annotated[Path, typer.Argument(help="Folder of a live exercise (finished or crashed).")]) -> None:
