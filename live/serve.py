@@ -55,7 +55,7 @@ async def start_server(session: Session, folder: Path, listen: str = DEFAULT, *,
         raise BallotdrillError("--serve needs FastAPI and uvicorn: pip install 'ballotdrill[serve]'") from None
     host, port = parse_listen(listen)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # asyncio sets TCP_NODELAY only then
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
