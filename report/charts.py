@@ -15,7 +15,7 @@ from statistics import fmean
 from ballotdrill.scenarios.timefmt import format_clock as tick_label
 from ballotdrill.scoring.model import Scores
 from ballotdrill.scoring.text import minutes, percent
-from ballotdrill.scoring.work import WorkTables
+from ballotdrill.scoring.work import LinkRow, WorkTables
 
 MAX_INCIDENTS = 40
 MAX_STEPS = 30
@@ -190,19 +190,9 @@ LATENCY_BANDS = ((2.0, "lat0", "< 2 min"), (5.0, "lat1", "2–5 min"), (SLOW_LAT
 CELL_W, CELL_H, MATRIX_LABEL_W = 52.0, 46.0, 226.0
 
 
-@dataclass(frozen=True)
-class Link:
-    """Every handoff from one actor to another, summed: a cell of the handoff matrix, a row of its table."""
-
-    sender: str
-    receiver: str
-    channels: tuple[str, ...]
-    count: int
-    mean_latency: float | None
-    max_latency: float | None
-    failures: int
-    lost: int
-    ping_pongs: int
+class Link(LinkRow):
+    """Every handoff from one actor to another, summed (:class:`LinkRow`): a cell of the handoff matrix, a row of
+    its table, with how the report shows it."""
 
     @property
     def shown_latency(self) -> float | None:
@@ -242,8 +232,7 @@ def handoff_links(scores: Scores, work: WorkTables | None = None) -> list[Link]:
     """One :class:`Link` per (sender, receiver) pair, by sender then receiver in :func:`actor_order` (``work``:
     over every handoff of the run; None: those of ``scores``)."""
     if work is not None:
-        return [Link(x.sender, x.receiver, tuple(x.channels), x.count, x.mean_latency, x.max_latency, x.failures,
-                     x.lost, x.ping_pongs) for x in work.links]
+        return [Link(**dict(x)) for x in work.links]
     groups: dict[tuple[str, str], list[int]] = {}
     for i, h in enumerate(scores.handoffs):
         groups.setdefault((h.sender, h.receiver), []).append(i)
@@ -253,9 +242,10 @@ def handoff_links(scores: Scores, work: WorkTables | None = None) -> list[Link]:
         lat = [c.latency for c in chains if c.latency is not None]
         channels = sorted({c.first_channel or "direct" for c in chains}
                           | {c.channel or "direct" for c in chains if c.status == "received"})
-        links.append(Link(sender, receiver, tuple(channels), len(chains), fmean(lat) if lat else None,
-                          max(lat) if lat else None, sum(c.failures for c in chains),
-                          sum(c.status == "dropped" for c in chains), sum(c.ping_pong for c in chains)))
+        links.append(Link(sender=sender, receiver=receiver, channels=channels, count=len(chains),
+                          mean_latency=fmean(lat) if lat else None, max_latency=max(lat) if lat else None,
+                          failures=sum(c.failures for c in chains), lost=sum(c.status == "dropped" for c in chains),
+                          ping_pongs=sum(c.ping_pong for c in chains)))
     order = actor_order(scores)
     return sorted(links, key=lambda link: (order[link.sender], order[link.receiver]))
 

@@ -61,14 +61,15 @@ def test_links_sum_every_handoff_per_sender_and_receiver() -> None:
         ("info", "monitoring", 1, 0, 0, "ok"),
     ]
     first = links[0]
-    assert first.channels == ("phone", "secure-mail") and first.mean_latency == 8.0 and first.max_latency == 13.0
+    assert first.channels == ["phone", "secure-mail"] and first.mean_latency == 8.0 and first.max_latency == 13.0
     assert not first.slow and first.band == "lat2"
     assert links[3].mean_latency is None and links[3].band == "lat-none"
 
 
 def test_slow_follows_the_printed_minutes() -> None:
     def link(mean: float) -> Link:
-        return Link("a", "b", ("phone",), 1, mean, mean, 0, 0, 0)
+        return Link(sender="a", receiver="b", channels=["phone"], count=1, mean_latency=mean, max_latency=mean,
+                    failures=0, lost=0, ping_pongs=0)
 
     assert not link(9.4).slow and link(9.6).slow and link(15.0).slow
     assert [link(v).band for v in (0.5, 2.0, 5.0, 9.6)] == ["lat0", "lat1", "lat2", "lat3"]
