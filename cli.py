@@ -1,6 +1,8 @@
-"""The ``ballotdrill`` command line: the Typer app, its commands registered in the order ``--help`` lists them,
-and the entry point that turns every user error into one line and an exit status.
+"""The ``ballotdrill`` command line's entry point: run a command line, turn every user error into one line
+and an exit status.
 
+The plain forms of ``list`` and ``validate`` run without typer (``ballotdrill.commands.quick``);
+everything else goes through the Typer app (``ballotdrill.commands.typer_app``), built only then.
 The commands themselves live in ``ballotdrill.commands`` (one module per group); they parse, call
 the application layer and print. No domain logic lives here.
 """
@@ -8,64 +10,31 @@ the application layer and print. No domain logic lives here.
 import signal
 import sys
 import threading
-from collections.abc import Callable
-from typing import Annotated, Any
-
-import typer
+from typing import TYPE_CHECKING, Any
 
 from ballotdrill import application, scenarios
-from ballotdrill.commands import library, live_play, runs, sweeps
-from ballotdrill.commands.common import EXIT_BAD_INPUT, EXIT_INTERRUPTED, err, say
+from ballotdrill.commands import quick
+from ballotdrill.commands.output import EXIT_BAD_INPUT, EXIT_INTERRUPTED, err, say
+
+if TYPE_CHECKING:
+    import typer
+
+    from ballotdrill.commands.typer_app import COMMANDS, app
 
 # A command imports what it uses, when it runs (the engine, scoring, reports, sweeps, progress
 # bars): --help, list and validate start with the scenario format alone (bench/startup.py).
 
-__all__ = ["EXIT_BAD_INPUT", "EXIT_INTERRUPTED", "app", "main"]
-
-app = typer.Typer(
-    help="Election-risk exercise simulator: run scripted election-day incidents against a crisis-response structure.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    add_completion=False,
-)
+__all__ = ["COMMANDS", "EXIT_BAD_INPUT", "EXIT_INTERRUPTED", "app", "main"]
 
 
-def _version(value: bool) -> None:
-    if value:
-        from ballotdrill import __version__
 
-        sys.stdout.write(f"ballotdrill {__version__}\n")
-        raise typer.Exit()
+def __getattr__(name: str) -> Any:
+    """``app`` and ``COMMANDS``: the Typer app and its commands, built on first use."""
+    if name not in ("app", "COMMANDS"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from ballotdrill.commands import typer_app
 
-
-@app.callback()
-def _root(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
-                                               help="Print the version and exit.")] = False) -> None:
-    """Election-risk exercise simulator: run scripted election-day incidents against a crisis-response structure."""
-
-
-COMMANDS: list[tuple[str, Callable[..., Any]]] = [
-    ("list", library.list_scenarios),
-    ("validate", library.validate),
-    ("schema", library.schema),
-    ("risks", library.risks),
-    ("show", library.show),
-    ("import-msel", library.import_msel),
-    ("run", runs.run),
-    ("report", runs.report),
-    ("compare", runs.compare),
-    ("sweep", sweeps.sweep),
-    ("decisions", runs.decisions),
-    ("export", runs.export),
-    ("live", live_play.live),
-    ("resume", live_play.resume),
-    ("join", live_play.join),
-    ("replay", live_play.replay),
-]
-"""Each command's name and function, in the order ``--help`` lists them."""
-
-for _name, _command in COMMANDS:
-    app.command(_name)(_command)
+    return getattr(typer_app, name)
 
 
 def _is(exc: BaseException, name: str) -> bool:
@@ -96,10 +65,25 @@ def _ignore_late_interrupts() -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def _typer_app(args: list[str]) -> "typer.Typer":
+    """The Typer app for ``args``; when they ask for help, typer's help renderer imported first without what help
+    never uses."""
+    if not args or "--help" in args[: args.index("--") if "--" in args else None]:
+        from ballotdrill.commands.help_renderer import import_renderer
+
+        import_renderer()
+    from ballotdrill.commands.typer_app import app
+
+    return app
+
+
 def main() -> None:
     """Entry point: user errors (bad files, flags, names) become one line on stderr and exit status 2."""
     try:
-        status = app(args=_with_defaults(sys.argv[1:]), standalone_mode=False, prog_name="ballotdrill")
+        args = _with_defaults(sys.argv[1:])
+        status = quick.run(args)
+        if status is None:
+            status = _typer_app(args)(args=args, standalone_mode=False, prog_name="ballotdrill")
         _ignore_late_interrupts()
         if status == EXIT_INTERRUPTED:  # typer turns a KeyboardInterrupt out of a command into this status
             say("interrupted")

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
         run_to_folder,
         write_reports,
     )
-    from ballotdrill.application.scenario_files import check_scenarios, load_scenarios
+    from ballotdrill.application.scenario_files import check_scenarios, load_scenarios, summarize_scenarios
     from ballotdrill.application.sweeps import (
         SweepOutcome,
         SweepPlan,
@@ -81,6 +81,7 @@ __getattr__ = lazy_names(__name__, {
     "register_path": "risks",
     "risks_for_scenario": "risks",
     "run_to_folder": "runs",
+    "summarize_scenarios": "scenario_files",
     "sweep_json": "sweeps",
     "sweep_to_folder": "sweeps",
     "write_output": "folder",
@@ -123,6 +124,7 @@ __all__ = [
     "register_path",
     "risks_for_scenario",
     "run_to_folder",
+    "summarize_scenarios",
     "sweep_json",
     "sweep_to_folder",
     "write_output",

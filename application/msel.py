@@ -11,7 +11,7 @@ import yaml
 from ballotdrill.scenarios.errors import BallotdrillError, Problem, ScenarioError
 from ballotdrill.scenarios.loader import load_file, load_text
 from ballotdrill.scenarios.msel_import import Imported, build_scenario
-from ballotdrill.scenarios.yamlread import MAX_BYTES, decode
+from ballotdrill.scenarios.rawfile import MAX_BYTES, decode
 
 
 class _PlainDumper(yaml.SafeDumper):

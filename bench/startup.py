@@ -1,9 +1,14 @@
 """Start-up: how long ``ballotdrill --help``, ``list`` and ``validate`` take as whole processes.
 
-Each command runs as a fresh process, interleaved with ``python -c pass`` (the interpreter's own
-start-up) in the same run; the best of the repeats counts. Figures are printed as seconds and as
-a ratio to ``python -c pass``, wall time and CPU time (user + system, steadier on a shared
-machine); what a command imports is listed too.
+Each command runs as a fresh process of the installed ``ballotdrill`` script (as a user types
+it), interleaved with ``python -c pass`` (the interpreter's own start-up) in the same run; the
+best of the repeats counts. Figures are printed as seconds and as a ratio to ``python -c pass``,
+wall time and CPU time (user + system, steadier on a shared machine); what a command imports is
+listed too.
+
+``list`` and ``validate`` are timed twice: with a cold cache (every run gets an empty cache
+folder, so it reads, validates and checks the file in full and writes the cache entry: what the
+first run after an install or an edit pays) and with a warm one (the entry a previous run wrote).
 
 The bytecode cache is warmed first and every process may write it (``PYTHONDONTWRITEBYTECODE``
 is dropped from their environment): an installed package has its ``.pyc`` files, and timing the
@@ -18,8 +23,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -34,6 +41,10 @@ COMMANDS: dict[str, list[str]] = {
 """What an analyst types first; none of them runs the engine, scores or renders."""
 
 _CLI = "import sys; from ballotdrill.cli import main; sys.argv[0] = 'ballotdrill'; main()"
+SCRIPT = Path(sys.executable).with_name("ballotdrill")
+"""The console script pip installed beside this interpreter (without it, the same entry point through ``-c``)."""
+CACHED = ("list", "validate")
+"""The commands that answer from the summary cache when it holds the file."""
 
 LIBRARIES = "import typer, rich.console, pydantic, pydantic.main, pydantic.plugin._loader, yaml"
 """The libraries every one of these commands loads (typer builds its parameters' converters with pydantic,
@@ -42,53 +53,91 @@ which loads its plugin registry): the part of a start-up this project does not c
 HEAVY = ("simpy", "jinja2", "ballotdrill.exercise", "ballotdrill.scoring", "ballotdrill.report",
          "ballotdrill.exports", "ballotdrill.sweep", "sqlite3")
 """Modules none of these commands needs."""
+LIBRARY_NAMES = ("typer", "pydantic", "yaml", "rich.markdown")
+"""The libraries whose loading the figures turn on (shown per command)."""
 
 
-def _environment() -> dict[str, str]:
-    """This environment, bytecode writing allowed (as for a user: an installed package has its ``.pyc`` files)."""
-    return {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+def _environment(cache: Path | None = None) -> dict[str, str]:
+    """This environment, bytecode writing allowed (as for a user: an installed package has its ``.pyc`` files),
+    with the summary cache in ``cache``."""
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+    if cache is not None:
+        env["XDG_CACHE_HOME"] = str(cache)
+    return env
 
 
-def _wall(argv: list[str]) -> tuple[float, float]:
+def _wall(argv: list[str], cache: Path | None = None) -> tuple[float, float]:
     """Wall and CPU seconds (user + system) of one run of ``argv`` as a process."""
+    env = _environment(cache)
     start = time.perf_counter()
-    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT,
-                             env=_environment())
+    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, env=env)
     _, status, usage = os.wait4(child.pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(argv)} failed")
     return time.perf_counter() - start, usage.ru_utime + usage.ru_stime
 
 
-def imported(args: list[str]) -> list[str]:
-    """The heavy modules a command imports (from a run with ``-X importtime``)."""
+def imported(args: list[str], cache: Path) -> tuple[list[str], list[str]]:
+    """The heavy modules and the libraries a command imports (from a run with ``-X importtime``)."""
     done = subprocess.run([sys.executable, "-X", "importtime", "-c", _CLI, *args], capture_output=True,
-                          text=True, cwd=ROOT, env=_environment())
+                          text=True, cwd=ROOT, env=_environment(cache))
     names = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
-    return sorted(h for h in HEAVY if h in names)
+    return sorted(h for h in HEAVY if h in names), [name for name in LIBRARY_NAMES if name in names]
+
+
+def _command(args: list[str]) -> list[str]:
+    return [str(SCRIPT), *args] if SCRIPT.is_file() else [sys.executable, "-c", _CLI, *args]
 
 
 def measure(repeat: int) -> dict[str, object]:
-    argvs = {"python -c pass": [sys.executable, "-c", "pass"], "libraries": [sys.executable, "-c", LIBRARIES],
-             **{name: [sys.executable, "-c", _CLI, *args] for name, args in COMMANDS.items()}}
-    best = {name: (float("inf"), float("inf")) for name in argvs}
-    for argv in argvs.values():  # warm-up, not timed: writes the bytecode of every module the commands import
-        _wall(argv)
+    with tempfile.TemporaryDirectory(prefix="ballotdrill-startup-") as folder:
+        return _measure(repeat, Path(folder))
+
+
+def _measure(repeat: int, folder: Path) -> dict[str, object]:
+    warm = folder / "warm"
+    runs: dict[str, tuple[list[str], Path | None]] = {
+        "python -c pass": ([sys.executable, "-c", "pass"], None),
+        "libraries": ([sys.executable, "-c", LIBRARIES], None),
+    }
+    shown: dict[str, tuple[list[str], Path | None]] = {}
+    for name, args in COMMANDS.items():
+        if name in CACHED:
+            shown[f"{name}, cold cache"] = (args, None)  # None: a new empty folder for every run
+            shown[f"{name}, warm cache"] = (args, warm)
+        else:
+            shown[name] = (args, warm)
+    runs.update({name: (_command(args), cache) for name, (args, cache) in shown.items()})
+    best = {name: (float("inf"), float("inf")) for name in runs}
+    cold = iter(range(10**6))
+
+    def timed(argv: list[str], cache: Path | None) -> tuple[float, float]:
+        empty = folder / f"cold-{next(cold)}"
+        try:
+            return _wall(argv, cache or empty)
+        finally:
+            shutil.rmtree(empty, ignore_errors=True)
+
+    for argv, cache in runs.values():  # warm-up, not timed: writes the bytecode and the warm cache's entries
+        timed(argv, cache)
     for _ in range(repeat):  # interleaved: a busy moment of the machine hits every contender alike
-        for name, argv in argvs.items():
-            wall, cpu = _wall(argv)
+        for name, (argv, cache) in runs.items():
+            wall, cpu = timed(argv, cache)
             best[name] = (min(best[name][0], wall), min(best[name][1], cpu))
     base, base_cpu = best["python -c pass"]
+    loads = {name: imported(args, cache or folder / "cold-probe") for name, (args, cache) in shown.items()}
     return {
         "repeat": repeat,
         "python_pass_s": round(base, 4),
         "python_pass_cpu_s": round(base_cpu, 4),
         "libraries": {"seconds": round(best["libraries"][0], 4), "cpu_seconds": round(best["libraries"][1], 4),
                       "cpu_ratio": round(best["libraries"][1] / base_cpu, 2)},
+        "script": str(SCRIPT) if SCRIPT.is_file() else None,
         "commands": {name: {"seconds": round(best[name][0], 4), "ratio": round(best[name][0] / base, 2),
                             "cpu_seconds": round(best[name][1], 4), "cpu_ratio": round(best[name][1] / base_cpu, 2),
-                            "beyond_python_s": round(best[name][0] - base, 4), "heavy_imports": imported(args)}
-                     for name, args in COMMANDS.items()},
+                            "beyond_python_s": round(best[name][0] - base, 4), "heavy_imports": loads[name][0],
+                            "libraries": loads[name][1]}
+                     for name in shown},
     }
 
 
@@ -109,8 +158,10 @@ def main() -> None:
           f"CPU {libraries['cpu_seconds']:.3f} s  {libraries['cpu_ratio']:.2f}x")  # type: ignore[index]
     for name, row in figures["commands"].items():  # type: ignore[attr-defined]
         heavy = ", ".join(row["heavy_imports"]) or "nothing heavy"
-        print(f"  ballotdrill {name:<9} {row['seconds']:.3f} s  {row['ratio']:.2f}x python; "
-              f"CPU {row['cpu_seconds']:.3f} s  {row['cpu_ratio']:.2f}x  (imports {heavy})")
+        libraries = ", ".join(row["libraries"]) or "none of them"
+        print(f"  ballotdrill {name:<22} {row['seconds']:.3f} s  {row['ratio']:.2f}x python; "
+              f"CPU {row['cpu_seconds']:.3f} s  {row['cpu_ratio']:.2f}x  (loads {libraries} "
+              f"of {', '.join(LIBRARY_NAMES)}; {heavy})")
 
 
 if __name__ == "__main__":

@@ -2,14 +2,14 @@
 
 from functools import partial
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.markup import escape
 
 from ballotdrill import application, scenarios
+from ballotdrill.commands import listing
 from ballotdrill.commands.common import (
-    EXIT_BAD_INPUT,
     FileOption,
     JsonOption,
     add_row,
@@ -25,23 +25,7 @@ from ballotdrill.scenarios.timefmt import format_clock, format_duration
 
 def list_scenarios(file: FileOption = None, json_out: JsonOption = False) -> None:
     """List the scenarios of the library (or of --file)."""
-    doc = load_scenarios(file)
-    rows = [
-        {"name": name, "title": sc.title, "start": format_clock(sc.start), "end": format_clock(sc.end),
-         "injects": len(sc.injects), "objectives": len(sc.objectives), "default": name == doc.default_scenario,
-         "basis": sc.basis}
-        for name, sc in doc.scenarios.items()
-    ]
-    if json_out:
-        emit_json(rows)
-        return
-    columns = ("name", "title", "window", "injects", "objectives")
-    table = new_table(f"Scenarios in {file or 'the built-in library'}", columns, [f"{r['name']} *" for r in rows])
-    table.caption = "* the default scenario (used when none is named)"
-    for row in rows:
-        name = f"{row['name']} *" if row["default"] else row["name"]
-        add_row(table, name, row["title"], f"{row['start']}-{row['end']}", str(row["injects"]), str(row["objectives"]))
-    out.print(table)
+    listing.print_list(file, json_out)
 
 
 def validate(
@@ -53,28 +37,9 @@ def validate(
 
     Warnings (configuration that can never take effect) are printed too, with exit 0 unless --strict.
     """
-    results: list[dict[str, Any]] = []
-    for path in files:
-        try:
-            checked = scenarios.check_file(path)
-            warnings = [str(w) for w in checked.warnings]
-            results.append({"file": str(path), "ok": not (strict and warnings),
-                            "scenarios": list(checked.doc.scenarios),
-                            "problems": warnings if strict else [], "warnings": warnings})
-        except scenarios.ScenarioError as exc:
-            results.append({"file": str(path), "ok": False, "problems": [str(p) for p in exc.problems],
-                            "warnings": []})
-    if json_out:
-        emit_json(results)
-    for result in results:
-        if result["ok"]:
-            counted = f", {len(result['warnings'])} warnings" if result["warnings"] else ""
-            say(f"[green]ok[/green] {escape(result['file'])} ({len(result['scenarios'])} scenarios{counted})",
-                 markup=True)
-        for line in result["problems"] or result["warnings"]:
-            say(line)
-    if not all(r["ok"] for r in results):
-        raise typer.Exit(EXIT_BAD_INPUT)
+    status = listing.print_validation(files, strict, json_out)
+    if status:
+        raise typer.Exit(status)
 
 
 def schema() -> None:

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from ballotdrill.scenarios import crossref
 from ballotdrill.scenarios.errors import Problem, ScenarioError
+from ballotdrill.scenarios.rawfile import MAX_BYTES
 from ballotdrill.scenarios.safetext import FORMULA_STARTS
 from ballotdrill.scenarios.scenario import Inject, ScenarioFile
 from ballotdrill.scenarios.structure import Structure
@@ -26,7 +27,7 @@ from ballotdrill.scenarios.suggest import did_you_mean
 from ballotdrill.scenarios.timefmt import format_clock, parse_clock
 from ballotdrill.scenarios.types import NAME_PATTERN as _NAME_PATTERN
 from ballotdrill.scenarios.validation import problems_from
-from ballotdrill.scenarios.yamlread import MAX_BYTES, parse
+from ballotdrill.scenarios.yamlread import parse
 
 FIELDS = ("event number", "scenario time", "event type", "from", "to", "message", "expected response",
           "objective", "notes", "definition")

@@ -18,13 +18,13 @@ from typing import Any, NamedTuple
 import yaml
 
 from ballotdrill.scenarios.errors import Problem, ScenarioError
+from ballotdrill.scenarios.rawfile import MAX_BYTES, decode, read_bytes
 
 try:
     _Loader: type = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _Loader = yaml.SafeLoader
 
-MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 100
 
 Path = tuple[str | int, ...]
@@ -101,31 +101,10 @@ def resolve_plain(text: str) -> Any:
     return text
 
 
-def decode(raw: bytes, source: str) -> str:
-    """UTF-8 text of ``raw`` (a leading BOM dropped), or a located error."""
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        col = exc.start - (before.rfind(b"\n") + 1) + 1
-        raise ScenarioError([Problem(source, line, col,
-                                     f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8")]) from None
-    return text.removeprefix("\ufeff")
-
-
 def read_file(path: str, source: str | None = None) -> Document:
     """Read and parse a YAML file, refusing files over :data:`MAX_BYTES`."""
     label = source or path
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise ScenarioError([Problem(label, 0, 0, f"cannot read the file: {exc.strerror or exc}")]) from None
-    if len(raw) > MAX_BYTES:
-        raise ScenarioError([Problem(label, 0, 0,
-                                     f"the file is over {MAX_BYTES // 1024} KiB; split it or trim it")])
-    return parse(decode(raw, label), label)
+    return parse(decode(read_bytes(path, label), label), label)
 
 
 def parse(text: str, source: str) -> Document:

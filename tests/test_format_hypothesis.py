@@ -364,7 +364,7 @@ def test_arbitrary_text_never_escapes_as_another_exception(text: str) -> None:
 @SETTINGS
 @given(st.binary(max_size=300))
 def test_arbitrary_bytes_never_escape_as_another_exception(raw: bytes) -> None:
-    from ballotdrill.scenarios.yamlread import decode
+    from ballotdrill.scenarios.rawfile import decode
 
     try:
         load(decode(raw, "s.yaml"))

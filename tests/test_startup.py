@@ -47,10 +47,12 @@ def test_first_commands_import_neither_engine_nor_scoring_nor_templates(args: tu
     assert heavy == []
 
 
-def test_help_loads_no_scenario_model() -> None:
+def test_help_loads_no_scenario_model_and_no_markdown_or_traceback_renderer() -> None:
     modules = loaded("--help")
     assert "pydantic" not in modules and "ballotdrill.scenarios.scenario" not in modules
     assert "importlib.metadata" not in modules  # the version is looked up for --version only
+    assert "typer.rich_utils" in modules
+    assert not {"rich.markdown", "markdown_it", "rich.traceback", "rich.syntax", "pygments"} & modules
 
 
 def test_list_and_validate_load_no_help_renderer_and_validate_no_table() -> None:
@@ -81,7 +83,8 @@ def test_startup_benchmark_reduced_form_prints_ratios() -> None:
     out = subprocess.run([sys.executable, str(BENCH), "--quick", "--json"], check=True, capture_output=True,
                          text=True, timeout=300).stdout
     figures = json.loads(out)
-    assert set(figures["commands"]) == {"--help", "list", "validate"}
+    assert set(figures["commands"]) == {"--help", "list, cold cache", "list, warm cache", "validate, cold cache",
+                                        "validate, warm cache"}
     assert figures["libraries"]["cpu_seconds"] > 0
     for row in figures["commands"].values():
         assert row["ratio"] > 0 and row["heavy_imports"] == []

@@ -1,0 +1,109 @@
+"""The plain forms of ``list`` and ``validate`` run without typer and answer exactly as through typer; every other
+form is left to typer. ``--help`` drawn with typer's renderer imported without rich.markdown and rich.traceback
+is the same help as with them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cli_helpers import in_process
+from format_helpers import BASE, replace_once
+
+from ballotdrill.commands import quick
+
+ROOT = Path(__file__).resolve().parent.parent
+
+WARNED = BASE.replace("  procedures:\n",
+                      "  procedures:\n    p0:\n      trigger: {type: flood}\n      steps:\n"
+                      "        - {id: s0, actor: cell-a}\n", 1)
+
+QUICK_FORMS = [
+    ("list",), ("list", "--json"), ("list", "--file", "good.yaml"), ("list", "-f", "warned.yaml", "--json"),
+    ("list", "--json", "--file=good.yaml"), ("list", "--file", "bad.yaml"), ("list", "-f", "missing.yaml"),
+    ("list", "--file", "./sub/../good.yaml"),
+    ("validate", "good.yaml"), ("validate", "warned.yaml", "--strict"), ("validate", "--json", "warned.yaml"),
+    ("validate", "good.yaml", "--strict", "bad.yaml", "--json"), ("validate", "missing.yaml"),
+    ("validate", "./good.yaml", "sub", "warned.yaml"), ("validate", str(ROOT / "scenarios.yaml")),
+    ("validate", "name with spaces.yaml"),
+]
+"""Command lines the quick path runs."""
+
+TYPER_FORMS = [
+    (), ("--help",), ("list", "--help"), ("validate", "--help"), ("validate",), ("list", "--file"),
+    ("list", "--file", "--json"), ("list", "--file="), ("list", "-fgood.yaml"), ("list", "good.yaml"),
+    ("list", "--json", "--json"), ("list", "--file", "good.yaml", "--file", "bad.yaml"), ("list", "--jsn"),
+    ("validate", "--", "good.yaml"), ("validate", "-"), ("validate", "good.yaml", "--strict", "--strict"),
+    ("validate", "good.yaml", "--help"), ("validate", ""), ("validate", "tab\there.yaml"), ("--version",),
+    ("lists",), ("validate", "good.yaml", "--str"), ("show",),
+]
+"""Command lines left to typer (help, errors typer words, forms the quick path does not parse)."""
+
+
+@pytest.fixture
+def work(tmp_path: Path) -> Path:
+    (tmp_path / "good.yaml").write_text(BASE)
+    (tmp_path / "name with spaces.yaml").write_text(BASE)
+    (tmp_path / "warned.yaml").write_text(WARNED)
+    (tmp_path / "bad.yaml").write_text(replace_once(BASE, "actor: cell-b,", "actor: cell-bb,"))
+    (tmp_path / "sub").mkdir()
+    return tmp_path
+
+
+@pytest.mark.parametrize("args", QUICK_FORMS)
+def test_quick_forms_answer_as_typer_does(work: Path, args: tuple[str, ...], monkeypatch: pytest.MonkeyPatch,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    declined: list[bool] = []
+    original = quick.run
+
+    def spied(argv: list[str]) -> int | None:
+        status = original(argv)  # a bad file raises through: the quick path took it
+        declined.append(status is None)
+        return status
+
+    monkeypatch.setattr(quick, "run", spied)
+    fast = in_process(args, work, monkeypatch, capsys)
+    assert declined in ([], [False])  # the quick path answered
+    monkeypatch.setattr(quick, "run", lambda argv: None)
+    through_typer = in_process(args, work, monkeypatch, capsys)
+    assert (fast.returncode, fast.stdout, fast.stderr) == (through_typer.returncode, through_typer.stdout,
+                                                           through_typer.stderr)
+    assert "Traceback" not in fast.stderr
+
+
+@pytest.mark.parametrize("args", TYPER_FORMS)
+def test_other_forms_are_left_to_typer(work: Path, args: tuple[str, ...], monkeypatch: pytest.MonkeyPatch,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(work)
+    capsys.readouterr()
+    assert quick.run(list(args)) is None
+    assert capsys.readouterr() == ("", "")
+
+
+def test_shell_completion_is_left_to_typer(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("_BALLOTDRILL_COMPLETE", "bash_complete")
+    assert quick.run(["list"]) is None
+
+
+def _help(args: tuple[str, ...], *, preload: str = "") -> subprocess.CompletedProcess[str]:
+    code = (f"{preload}\nimport sys\nfrom ballotdrill.cli import main\nsys.argv = ['ballotdrill', *sys.argv[1:]]\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "import rich.markdown, rich.traceback, typer.rich_utils\n"  # afterwards: the real modules
+            "assert isinstance(typer.rich_utils.Markdown('# x'), rich.markdown.Markdown)\n"
+            "assert hasattr(rich.markdown, 'Heading') and hasattr(rich.traceback, 'install')\n")
+    env = {**os.environ, "COLUMNS": "100", "FORCE_COLOR": "1", "TERM": "xterm-256color"}
+    env.pop("NO_COLOR", None)
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT, env=env,
+                          timeout=120)
+
+
+@pytest.mark.parametrize("args", [("--help",), (), ("validate", "--help"), ("run", "--help")])
+def test_help_is_drawn_the_same_without_markdown_and_traceback(args: tuple[str, ...]) -> None:
+    light = _help(args)
+    real = _help(args, preload="import rich.markdown, rich.traceback")
+    assert light.returncode == 0 and real.returncode == 0, (light.stderr, real.stderr)
+    assert (light.stdout, light.stderr) == (real.stdout, real.stderr)
+    assert "\x1b[" in light.stdout + light.stderr and "Usage" in light.stdout + light.stderr
