@@ -39,7 +39,16 @@ from ballotdrill.journal import (
 from ballotdrill.scenarios.distributions import Distribution, Empirical, Exponential, Fixed, Lognormal, Triangular
 from ballotdrill.scenarios.structure import Structure
 from ballotdrill.scoring.feed import Handlers, feed_all
-from ballotdrill.scoring.model import EVIDENCE_ROWS, ChannelStats, ExactSum, Handoff, HandoffSummary, r3, r3n
+from ballotdrill.scoring.measured import HandoffMeasure
+from ballotdrill.scoring.model import (
+    EVIDENCE_ROWS,
+    ChannelStats,
+    ExactSum,
+    Handoff,
+    HandoffSummary,
+    r3,
+    r3n,
+)
 
 DIRECT = "direct"
 """The channel name used for a handoff that travels without one."""
@@ -64,19 +73,30 @@ class _Building:
         }
         self.evidence = [sent.seq]
 
-    def build(self, until: float | None, structure: Structure | None) -> Handoff:
-        fields = dict(self.fields)
-        fields["rerouted"] = fields["status"] == "received" and (
-            fields["channel"] != fields["first_channel"] or fields["attempts"] > 1)
-        if fields["status"] == "in_transit" and until is not None:
-            fields["in_transit_for"] = r3(until - self.sent_t)
+    def measure(self, until: float | None, structure: Structure | None) -> HandoffMeasure:
+        """The handoff's fields as its :class:`Handoff` holds them; ``until`` (where the run stopped) and ``structure``
+        measure one still in transit."""
+        fields = self.fields
+        status = fields["status"]
+        in_transit_for = usual = None
+        overdue = False
+        if status == "in_transit" and until is not None:
+            in_transit_for = r3(until - self.sent_t)
             channel = fields["channel"]
             spec = structure.channels.get(channel) if structure is not None and channel else None
             if spec is not None:
-                usual = usual_latency(spec.latency)
-                fields["usual_latency"] = r3(usual)
-                fields["overdue"] = until - self.last_sent_t > usual
-        return Handoff(**fields, evidence=sorted(self.evidence))
+                usual_p90 = usual_latency(spec.latency)
+                usual = r3(usual_p90)
+                overdue = until - self.last_sent_t > usual_p90
+        rerouted = status == "received" and (fields["channel"] != fields["first_channel"] or fields["attempts"] > 1)
+        return HandoffMeasure(
+            fields["incident"], fields["procedure"], fields["step"], fields["sender"], fields["receiver"],
+            fields["first_channel"], fields["channel"], fields["sent_at"], fields.get("received_at"),
+            fields.get("latency"), fields["attempts"], fields["failures"], status, in_transit_for, usual, overdue,
+            rerouted, fields["ping_pong"], fields["returned"], fields["unstaffed"], sorted(self.evidence))
+
+    def build(self, until: float | None, structure: Structure | None) -> Handoff:
+        return Handoff(**self.measure(until, structure)._asdict())
 
 
 def usual_latency(dist: Distribution) -> float:
@@ -137,7 +157,7 @@ _Key = tuple[str, str, str, str]
 class HandoffCollector:
     """Every handoff of the run in the order of its first attempt, and attempts, failures and drops per channel."""
 
-    def __init__(self) -> None:
+    def __init__(self, lines: bool = True) -> None:
         self.open: dict[_Key, _Building] = {}
         self.paths: dict[tuple[str, str], _Path] = defaultdict(_Path)
         self.awaiting_queue: dict[tuple[str, str, str], _Building] = {}
@@ -148,13 +168,15 @@ class HandoffCollector:
         self.failures: dict[str, int] = defaultdict(int)
         self.drops: dict[str, int] = defaultdict(int)
         self.failure_rows: dict[str, list[int]] = defaultdict(list)
-        self.lines = _LinesUsed()
+        self.lines = _LinesUsed() if lines else None
+        """The lines each channel used (None: not followed; the channels' line counts are then left out, and the
+        handoffs' ``unstaffed`` too: what a sweep does, which reads neither)."""
 
     def handlers(self) -> Handlers:
         return {Kind.PROCEDURE_STARTED: self._procedure, Kind.STEP_STARTED: self._step_started,
                 Kind.DECISION_MADE: self._decision, Kind.HANDOFF_SENT: self._sent,
                 Kind.HANDOFF_FAILED: self._failed, Kind.HANDOFF_RECEIVED: self._received,
-                Kind.STEP_QUEUED: self._queued}
+                **({Kind.STEP_QUEUED: self._queued} if self.lines is not None else {})}
 
     def _procedure(self, event: Event) -> None:
         self.paths[(event.incident or "", str(event.fields(ProcedureStarted).procedure or ""))] = _Path()
@@ -171,7 +193,8 @@ class HandoffCollector:
     def _sent(self, event: Event) -> None:
         sent = event.fields(HandoffSent)
         self.attempts[str(sent.channel or DIRECT)] += 1
-        self.lines.sent(event, str(sent.channel or DIRECT))
+        if self.lines is not None:
+            self.lines.sent(event, str(sent.channel or DIRECT))
         key = (event.incident or "", str(sent.procedure or ""), event.step or "", str(sent.to or ""))
         item = self.open.get(key)
         if item is None:
@@ -199,7 +222,8 @@ class HandoffCollector:
         rows = self.failure_rows[channel]
         if len(rows) < EVIDENCE_ROWS:
             rows.append(event.seq)
-        self.lines.failed(event, channel)
+        if self.lines is not None:
+            self.lines.failed(event, channel)
         if failed.next is None:
             self.drops[channel] += 1
         key = (event.incident or "", str(failed.procedure or ""), event.step or "", str(failed.to or ""))
@@ -214,7 +238,8 @@ class HandoffCollector:
 
     def _received(self, event: Event) -> None:
         received = event.fields(HandoffReceived)
-        self.lines.waited(event, str(received.channel or DIRECT))
+        if self.lines is not None:
+            self.lines.waited(event, str(received.channel or DIRECT))
         incident = event.incident or ""
         item = self.open.pop((incident, str(received.procedure or ""), event.step or "", event.actor or ""), None)
         if item is None:
@@ -243,6 +268,11 @@ class HandoffCollector:
         items = sorted((item for items in self.by_incident.values() for item in items), key=lambda item: item.n)
         return [(item.n, item.build(until, structure)) for item in items]
 
+    def measured(self, structure: Structure, until: float) -> list[HandoffMeasure]:
+        """:meth:`results` without building the records."""
+        items = sorted((item for items in self.by_incident.values() for item in items), key=lambda item: item.n)
+        return [item.measure(until, structure) for item in items]
+
     def done(self, incident: str) -> bool:
         """Whether no handoff of ``incident`` is still travelling."""
         return all(item.fields["status"] != "in_transit" for item in self.by_incident.get(incident, ()))
@@ -264,11 +294,13 @@ class HandoffCollector:
         ``latencies``: per channel, the latencies of the handoffs received on it, summed. Each channel's evidence is its
         first :data:`~ballotdrill.scoring.model.EVIDENCE_ROWS` failed attempts (``failures`` counts them all).
         """
+        lines = self.lines
         return [
             ChannelStats(channel=name, attempts=self.attempts.get(name, 0), failures=self.failures.get(name, 0),
                          drops=self.drops.get(name, 0),
                          mean_latency=r3n(latencies[name].mean() if name in latencies else None),
-                         evidence=list(self.failure_rows.get(name, [])), **self.lines.stats(name, structure))
+                         evidence=list(self.failure_rows.get(name, [])),
+                         **(lines.stats(name, structure) if lines is not None else {}))
             for name in sorted(set(self.attempts) | set(self.failures))
         ]
 

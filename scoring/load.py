@@ -21,6 +21,7 @@ from typing import Any
 from ballotdrill.journal import Event, Kind, RunStarted, StaffChanged, StepCrew, StepQueued, StepStarted
 from ballotdrill.scenarios.structure import Structure
 from ballotdrill.scoring.feed import Handlers, feed_all
+from ballotdrill.scoring.measured import StepLike
 from ballotdrill.scoring.model import ActorLoad, HourLoad, StepResult, r3, r3n
 
 
@@ -131,7 +132,7 @@ class LoadCollector:
             if len(self.unstaffed_rows[actor]) < _UNSTAFFED_ROWS:
                 self.unstaffed_rows[actor].append(event.seq)
 
-    def fold(self, steps: Iterable[StepResult], until: float | None = None) -> None:
+    def fold(self, steps: Iterable[StepLike], until: float | None = None) -> None:
         """Count the busy time of ``steps`` (every step instance passes here once: when its incident is final,
         or at the end) and the work still queued among them; ``until``: where the run stopped (None: before
         the end, for steps that all completed)."""
@@ -153,7 +154,7 @@ class LoadCollector:
                     _spread(step.started_at, t1 if until is None else min(t1, until), float(staff), start,
                             self.busy[desk])
 
-    def results(self, steps: Iterable[StepResult], structure: Structure, until: float,
+    def results(self, steps: Iterable[StepLike], structure: Structure, until: float,
                 detail: bool = True) -> list[ActorLoad]:
         """Load of every actor and post of the structure (and any other actor seen in the journal), by key.
 

@@ -35,6 +35,7 @@ from ballotdrill.scenarios.measures import Interval, Point
 from ballotdrill.scenarios.scenario import Objective, Scenario
 from ballotdrill.scoring.exercised import Verdict, Window, missing_end, missing_start, self_contained
 from ballotdrill.scoring.feed import Handlers
+from ballotdrill.scoring.measured import StepLike
 from ballotdrill.scoring.model import EVIDENCE_ROWS, Harm, ObjectiveResult, Rating, StepResult, r3
 from ballotdrill.scoring.text import measure_value, minutes
 
@@ -130,11 +131,11 @@ def objective_points(scenario: Scenario) -> list[Point]:
         if interval is None:
             continue
         for point in (interval.start, interval.end):
-            points += [point._replace(incident=i) for i in _chain(point.incident, chains)]
+            points += [point._replace(incident=i) for i in carried_on(point.incident, chains)]
     return points
 
 
-def _chain(incident: str, chains: Mapping[str, Sequence[str]]) -> list[str]:
+def carried_on(incident: str, chains: Mapping[str, Sequence[str]]) -> list[str]:
     """``incident`` and every incident carrying it on (``continues``), directly or in turn, in MSEL order."""
     found = [incident]
     for known in found:
@@ -171,7 +172,7 @@ class _Share:
         self.on_time: list[int] = []
         """A heap of the :data:`EVIDENCE_ROWS` earliest on-time rows, as ``-row``."""
 
-    def add(self, step: StepResult) -> None:
+    def add(self, step: StepLike) -> None:
         self.counted += 1
         row = step.evidence[-1]
         if step.on_time:
@@ -202,7 +203,7 @@ class OnTimeTally:
     def __init__(self, procedures: Iterable[str] = ()) -> None:
         self.shares = {name: _Share() for name in {"all", *procedures}}
 
-    def add(self, steps: Iterable[StepResult]) -> None:
+    def add(self, steps: Iterable[StepLike]) -> None:
         every, shares = self.shares["all"], self.shares
         for step in steps:
             if step.on_time is not None:

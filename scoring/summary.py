@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
-from ballotdrill.scoring.model import Scores
+from ballotdrill.scoring.model import ActorLoad, Scores
 
 
 def run_summary(scores: Scores) -> dict[str, Any]:
@@ -36,7 +37,14 @@ def run_summary(scores: Scores) -> dict[str, Any]:
     }
 
 
-def bottlenecks(scores: Scores, top: int = 3) -> list[tuple[str, float, float]]:
+class Loaded(Protocol):
+    """Anything with every actor's load (a run's scores, or its measures alone)."""
+
+    @property
+    def load(self) -> Sequence[ActorLoad]: ...
+
+
+def bottlenecks(scores: Loaded, top: int = 3) -> list[tuple[str, float, float]]:
     """The actors where work waited longest: ``(actor, p90 wait, utilisation)``, worst first."""
     waited = [(load.actor, load.wait_p90 or 0.0, load.utilisation or 0.0) for load in scores.load
               if (load.wait_p90 or 0.0) > 0]

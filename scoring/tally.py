@@ -11,13 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ballotdrill.scoring.handoffs import DIRECT
+from ballotdrill.scoring.measured import HandoffLike, HarmLike, IncidentLike, StepLike
 from ballotdrill.scoring.model import (
     ExactSum,
-    Handoff,
     HandoffSummary,
-    Harm,
-    IncidentTimes,
-    StepResult,
     Totals,
     r3,
     r3n,
@@ -40,16 +37,16 @@ class RunTally:
         self.reach = self.voter_minutes = self.station_minutes = 0.0
         self.on_time = OnTimeTally(procedures)
 
-    def incident(self, times: IncidentTimes) -> None:
+    def incident(self, times: IncidentLike) -> None:
         self.incidents += 1
         self.open_incidents += times.to_resolve is None
 
-    def harm(self, harm: Harm) -> None:
+    def harm(self, harm: HarmLike) -> None:
         self.reach += harm.reach
         self.voter_minutes += harm.voter_minutes
         self.station_minutes += harm.station_minutes
 
-    def steps(self, steps: Iterable[StepResult]) -> None:
+    def steps(self, steps: Iterable[StepLike]) -> None:
         steps = list(steps)
         for step in steps:
             self.steps_completed += step.completed_at is not None
@@ -59,7 +56,7 @@ class RunTally:
             self.deadlines_missed += step.deadline_met is False
         self.on_time.add(steps)
 
-    def chains(self, chains: Iterable[Handoff]) -> None:
+    def chains(self, chains: Iterable[HandoffLike]) -> None:
         for chain in chains:
             self.handoffs += 1
             self.received += chain.status == "received"

@@ -31,7 +31,15 @@ from ballotdrill.journal import (
 )
 from ballotdrill.scenarios.structure import Structure
 from ballotdrill.scoring.feed import Handlers, feed_all
-from ballotdrill.scoring.model import Harm, IncidentTimes, StepResult, StepStatus, r3, r3n
+from ballotdrill.scoring.measured import HarmMeasure, IncidentMeasure, StepMeasure
+from ballotdrill.scoring.model import (
+    Harm,
+    IncidentTimes,
+    StepResult,
+    StepStatus,
+    r3,
+    r3n,
+)
 
 
 class RunInfo(NamedTuple):
@@ -107,6 +115,10 @@ class _Incident:
         self.escalations: list[str] = []
 
     def times(self, incident: str) -> IncidentTimes:
+        return IncidentTimes(**self.measure(incident)._asdict())
+
+    def measure(self, incident: str) -> IncidentMeasure:
+        """The incident's fields as its :class:`IncidentTimes` holds them, without building the record."""
         assert self.start is not None
         start, data = self.start
         firsts = self.firsts
@@ -118,17 +130,12 @@ class _Incident:
         detected, contained = firsts.get(Kind.DETECTED), firsts.get(Kind.CONTAINED)
         rows = [start.seq] + [f.seq for k in (Kind.DETECTED, Kind.STEP_STARTED, Kind.ESCALATED, Kind.CONTAINED,
                                               Kind.RESOLVED) if (f := firsts.get(k)) is not None]
-        return IncidentTimes(
-            incident=incident, type=str(data.type or ""), title=str(data.title or ""),
-            severity=int(data.severity or 0), inject=str(data.inject or ""),
-            background=is_background(incident, data),
-            started_at=r3(start.t),
-            detected_by=detected.actor if detected else None,
-            to_detect=after(Kind.DETECTED), to_first_action=after(Kind.STEP_STARTED),
-            to_contain=after(Kind.CONTAINED), to_resolve=after(Kind.RESOLVED),
-            contained_by=contained.actor if contained else None,
-            contained_how=contained.how if contained else None,
-            escalations=list(self.escalations), evidence=sorted(rows),
+        return IncidentMeasure(
+            incident, str(data.type or ""), str(data.title or ""), int(data.severity or 0), str(data.inject or ""),
+            is_background(incident, data), r3(start.t), detected.actor if detected else None,
+            after(Kind.DETECTED), after(Kind.STEP_STARTED), after(Kind.CONTAINED), after(Kind.RESOLVED),
+            contained.actor if contained else None, contained.how if contained else None,
+            list(self.escalations), sorted(rows),
         )
 
 
@@ -224,6 +231,9 @@ class _Completed(NamedTuple):
     goals: StepTargets
 
 
+_NO_TARGETS = StepTargets()
+
+
 class _End(NamedTuple):
     """What measuring a step still open at the end needs: where the run stopped, procedure starts, targets."""
 
@@ -248,10 +258,11 @@ class _Open:
         self.started: _Started | None = None
         self.completed: _Completed | None = None
 
-    def result(self, end: _End | None = None) -> StepResult:
-        """The step instance's result; ``end`` measures one still open when the run stopped."""
+    def measure(self, end: _End | None = None) -> StepMeasure:
+        """The step instance's fields as its :class:`StepResult` holds them; ``end`` measures one still open when
+        the run stopped."""
         done = self.completed
-        goals = done.goals if done else StepTargets()
+        goals = done.goals if done else _NO_TARGETS
         elapsed = r3n(done.elapsed if done else None)
         target = r3n(goals.target)
         deadline = r3n(goals.deadline)
@@ -271,15 +282,16 @@ class _Open:
             on_time, late = None, None
         if status != "completed" and deadline_met:
             deadline_met = None
-        return StepResult(
-            incident=self.incident, procedure=self.procedure, step=self.step, actor=self.actor,
-            queued_at=r3n(self.queued.t if self.queued else None),
-            started_at=r3n(self.started.t if self.started else None),
-            completed_at=r3n(done.t if done else None), wait=r3n(wait), elapsed=elapsed,
-            target=target, late_by=late, on_time=on_time, deadline=deadline, deadline_met=deadline_met,
-            basis=str(goals.basis or ""), unstaffed=bool(self.queued and self.queued.unstaffed), status=status,
-            evidence=[row.seq for row in (self.queued, self.started, done) if row is not None],
-        )
+        queued, started = self.queued, self.started
+        return StepMeasure(
+            self.incident, self.procedure, self.step, self.actor, r3n(queued.t if queued else None),
+            r3n(started.t if started else None), r3n(done.t if done else None), r3n(wait), elapsed, target, late,
+            on_time, deadline, deadline_met, str(goals.basis or ""), bool(queued and queued.unstaffed), status,
+            [row.seq for row in (queued, started, done) if row is not None])
+
+    def result(self, end: _End | None = None) -> StepResult:
+        """The step instance's result; ``end`` measures one still open when the run stopped."""
+        return StepResult(**self.measure(end)._asdict())
 
 
 def step_goals(structure: Structure) -> dict[tuple[str, str], tuple[float | None, float | None]]:
@@ -362,6 +374,14 @@ class StepCollector:
         items = sorted((item for items in self.by_incident.values() for item in items), key=lambda item: item.n)
         return [(item.n, item.result(end)) for item in items]
 
+    def measured(self, goals: dict[tuple[str, str], tuple[float | None, float | None]],
+                 until: float) -> list[StepMeasure]:
+        """Every step instance in the order it first appeared, open ones measured to ``until`` against ``goals``
+        (:func:`step_goals`): :meth:`results` without building the records."""
+        end = _End(until, self.procedure_start, goals)
+        items = sorted((item for items in self.by_incident.values() for item in items), key=lambda item: item.n)
+        return [item.measure(end) for item in items]
+
     def done(self, incident: str) -> bool:
         """Whether every step instance of ``incident`` seen so far has completed."""
         return all(item.completed is not None for item in self.by_incident.get(incident, ()))
@@ -420,6 +440,10 @@ class HarmCollector:
         return found
 
     def harm_of(self, incident: str) -> Harm:
+        return Harm(**self.measure(incident)._asdict())
+
+    def measure(self, incident: str) -> HarmMeasure:
+        """``incident``'s harm as its :class:`Harm` holds it, without building the record."""
         row = self.contained.get(incident)
         if row is not None:
             data, evidence, still_open = row[1], [row[0]], False
@@ -427,10 +451,8 @@ class HarmCollector:
             at_end = self.end_harm.get(incident) or {}
             data = Contained("", at_end.get("reach"), at_end.get("voter_minutes"), at_end.get("station_minutes"))
             evidence, still_open = ([self.end_seq] if self.end_seq is not None else []), True
-        return Harm(
-            incident=incident, reach=r3(data.reach or 0), voter_minutes=r3(data.voter_minutes or 0),
-            station_minutes=r3(data.station_minutes or 0), open=still_open, evidence=evidence,
-        )
+        return HarmMeasure(incident, r3(data.reach or 0), r3(data.voter_minutes or 0), r3(data.station_minutes or 0),
+                           still_open, evidence)
 
 
 def harm(events: Iterable[Event]) -> list[Harm]:

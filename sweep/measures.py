@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from ballotdrill.scoring.model import Scores, Totals
+from ballotdrill.scoring.runmeasures import RunMeasures
 from ballotdrill.scoring.summary import bottlenecks
 
 
@@ -70,8 +71,9 @@ def lower_is_better(measure: Measure) -> bool | None:
     return measure.field not in _HIGHER_IS_BETTER
 
 
-def outcome(point: int, replication: int, seed: int, events: int, scores: Scores) -> Outcome:
-    """Reduce one replication's scores to what the sweep aggregates."""
+def outcome(point: int, replication: int, seed: int, events: int, scores: Scores | RunMeasures) -> Outcome:
+    """Reduce one replication's scores (or its measures alone, :mod:`ballotdrill.scoring.runmeasures`) to what the
+    sweep aggregates."""
     values: dict[Measure, float | None] = {}
     totals = scores.totals
     for name in RUN_FIELDS:

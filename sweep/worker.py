@@ -1,10 +1,11 @@
 """One task of a sweep, as run by a worker: a batch of replications of one point.
 
-A task carries the point's scenario file as JSON (parsed once per worker process and kept),
-so it travels to a local process or a Dask worker alike. Replications are scored as they play
-(a streaming scorer fed by the engine; no journal kept); only their reduced outcomes travel
-back (and their journal rows, when asked to keep them: the caller writes them, so no worker
-ever starts a writer process or needs the caller's disks).
+A task carries the point's scenario file as JSON (parsed once per worker process and kept, with
+what measuring its runs needs), so it travels to a local process or a Dask worker alike.
+Replications are measured as they play (fed by the engine to a scorer of the measures alone, no
+journal kept); only their reduced outcomes travel back (and their journal rows, when asked to
+keep them: the caller writes them, so no worker ever starts a writer process or needs the
+caller's disks).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import NamedTuple
 from ballotdrill.exercise.run import collector_paused, run_exercise
 from ballotdrill.journal.events import Row
 from ballotdrill.scenarios.scenario import ScenarioFile
-from ballotdrill.scoring.stream import Scorer
+from ballotdrill.scoring.runmeasures import MeasurePlan, MeasureScorer
 from ballotdrill.sweep.measures import Outcome, outcome
 
 
@@ -40,20 +41,21 @@ class Done(NamedTuple):
 
 
 @lru_cache(maxsize=16)
-def _document(text: str) -> ScenarioFile:
-    return ScenarioFile.model_validate(json.loads(text))
+def _plan(text: str, scenario: str) -> MeasurePlan:
+    return MeasurePlan(ScenarioFile.model_validate(json.loads(text)), scenario)
 
 
 def run_task(task: Task) -> list[Done]:
-    """Play each replication of ``task`` in memory, in order, scored as it plays (its events kept only if asked)."""
-    doc = _document(task.document)
+    """Play each replication of ``task`` in memory, in order, measured as it plays (its events kept only if asked)."""
+    plan = _plan(task.document, task.scenario)
     done: list[Done] = []
     for index, seed in task.replications:
-        with collector_paused():  # scoring makes no reference cycles either; the run's are freed below
-            scorer = Scorer(doc, task.scenario, detail=False)
-            result = run_exercise(doc, task.scenario, seed=seed, feed=scorer.feed, keep=task.keep_journals)
+        with collector_paused():  # a run makes few reference cycles and scoring none: collected once, below
+            scorer = MeasureScorer(plan)
+            result = run_exercise(plan.doc, task.scenario, seed=seed, feed=scorer.feed, keep=task.keep_journals)
             reduced = outcome(task.point, index, seed, result.count, scorer.finish())
             done.append(Done(reduced, result.memory.rows if result.memory is not None else None))
+            scorer.release()  # the engine's few cycles still hold its feed; its state is freed here, not collected
             del scorer, result
         gc.collect(0)  # the young objects only: what this replication left (the collector was paused throughout)
     return done

@@ -1,8 +1,10 @@
 """A sweep's replication measures what ``run`` measures for the same seed.
 
-A sweep scores its replications on a shorter path (scored as they play, the measures alone: no
-background aggregates, no hour-by-hour load); every measure, rating and bottleneck it keeps must
-be the one the full scorer of ``ballotdrill run`` gives for the same scenario, overrides and seed.
+A sweep measures its replications on a shorter path (as they play, the measures alone: no score
+records, background aggregates or hour-by-hour load); every measure, rating and bottleneck it
+keeps must be the one the full scorer of ``ballotdrill run`` gives for the same scenario,
+overrides and seed: checked through ``run`` itself for a few, and against the run's scorer fed
+the same run for every library scenario.
 """
 
 from __future__ import annotations
@@ -13,9 +15,13 @@ import pytest
 from sweep_helpers import EXAMPLE
 
 from ballotdrill import application
-from ballotdrill.sweep import make_tasks, replication_seed
+from ballotdrill.exercise.run import run_exercise
+from ballotdrill.scoring.stream import Scorer
+from ballotdrill.sweep import Outcome, make_tasks, replication_seed
 from ballotdrill.sweep.measures import outcome
 from ballotdrill.sweep.worker import run_task
+
+LIBRARY = application.load_scenarios(None, ())
 
 
 @pytest.mark.parametrize(("file", "scenario", "overrides", "runs"), [
@@ -32,11 +38,24 @@ def test_each_replication_measures_what_run_measures(tmp_path: Path, file: Path 
     doc = application.load_scenarios(file, overrides)
     for index, seed in enumerate(seeds):
         ran = application.run_to_folder(doc, plan.scenario, seed=seed, folder=tmp_path / f"run-{index}")
-        expected = outcome(0, index, seed, ran.events, ran.report.scores)
-        got = swept[index]
-        assert got.seed == seed and got.events == expected.events
-        assert got.ratings == expected.ratings and got.bottleneck == expected.bottleneck
-        assert got.values.keys() == expected.values.keys()
-        differ = {m.key: (got.values[m], v) for m, v in expected.values.items() if got.values[m] != v}
-        assert not differ
-        assert {m.section for m in got.values} >= {"run", "objective", "incident", "actor", "channel"}
+        assert_same(swept[index], outcome(0, index, seed, ran.events, ran.report.scores))
+        assert {m.section for m in swept[index].values} >= {"run", "objective", "incident", "actor", "channel"}
+
+
+@pytest.mark.parametrize("scenario", sorted(LIBRARY.scenarios))
+def test_every_library_scenario_measures_what_the_run_scorer_measures(scenario: str) -> None:
+    plan = application.plan_sweep(None, scenario)
+    seeds = [replication_seed(11, i) for i in range(2)]
+    swept = [d.outcome for task in make_tasks(plan.points, plan.scenario, seeds, 1) for d in run_task(task)]
+    for index, seed in enumerate(seeds):
+        scorer = Scorer(LIBRARY, scenario)  # as run builds it: every record, background arrivals let go as they end
+        ran = run_exercise(LIBRARY, scenario, seed=seed, feed=scorer.feed, keep=False)
+        assert_same(swept[index], outcome(0, index, seed, ran.count, scorer.finish()))
+
+
+def assert_same(got: Outcome, expected: Outcome) -> None:
+    assert got.seed == expected.seed and got.events == expected.events
+    assert got.ratings == expected.ratings and got.bottleneck == expected.bottleneck
+    assert list(got.values) == list(expected.values)  # the same measures, in the same order
+    differ = {m.key: (got.values[m], v) for m, v in expected.values.items() if got.values[m] != v}
+    assert not differ

@@ -1,0 +1,117 @@
+"""A run's records as their fields alone: named tuples with the fields of the score records, built where the
+records' values are worked out (the collectors' ``measure`` methods), so a pass that only counts and sums them (a
+sweep) builds no validated record. Each record is built from its twin (``Record(**twin._asdict())``).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from ballotdrill.scoring.model import (
+    Handoff,
+    HandoffStatus,
+    Harm,
+    IncidentTimes,
+    StepResult,
+    StepStatus,
+)
+
+
+class IncidentMeasure(NamedTuple):
+    """An incident's fields as its :class:`IncidentTimes` holds them, without building the record."""
+
+    incident: str
+    type: str
+    title: str
+    severity: int
+    inject: str
+    background: bool
+    started_at: float
+    detected_by: str | None
+    to_detect: float | None
+    to_first_action: float | None
+    to_contain: float | None
+    to_resolve: float | None
+    contained_by: str | None
+    contained_how: str | None
+    escalations: list[str]
+    evidence: list[int]
+
+
+IncidentLike = IncidentTimes | IncidentMeasure
+"""An incident's times as a record or as its fields alone."""
+
+
+class StepMeasure(NamedTuple):
+    """A step instance's fields as its :class:`StepResult` holds them, without building the record (what the
+    run-wide counts and the load read)."""
+
+    incident: str
+    procedure: str
+    step: str
+    actor: str
+    queued_at: float | None
+    started_at: float | None
+    completed_at: float | None
+    wait: float | None
+    elapsed: float | None
+    target: float | None
+    late_by: float | None
+    on_time: bool | None
+    deadline: float | None
+    deadline_met: bool | None
+    basis: str
+    unstaffed: bool
+    status: StepStatus
+    evidence: list[int]
+
+
+StepLike = StepResult | StepMeasure
+"""A step instance as a record or as its fields alone: the run-wide counts, the on-time shares and the load
+read either."""
+
+
+class HandoffMeasure(NamedTuple):
+    """A handoff's fields as its :class:`Handoff` holds them, without building the record (what the run-wide counts
+    read)."""
+
+    incident: str
+    procedure: str
+    step: str
+    sender: str
+    receiver: str
+    first_channel: str | None
+    channel: str | None
+    sent_at: float
+    received_at: float | None
+    latency: float | None
+    attempts: int
+    failures: int
+    status: HandoffStatus
+    in_transit_for: float | None
+    usual_latency: float | None
+    overdue: bool
+    rerouted: bool
+    ping_pong: bool
+    returned: str
+    unstaffed: bool
+    evidence: list[int]
+
+
+HandoffLike = Handoff | HandoffMeasure
+"""A handoff as a record or as its fields alone: the run-wide counts read either."""
+
+
+class HarmMeasure(NamedTuple):
+    """An incident's harm as its :class:`Harm` holds it, without building the record."""
+
+    incident: str
+    reach: float = 0.0
+    voter_minutes: float = 0.0
+    station_minutes: float = 0.0
+    open: bool = False
+    evidence: list[int] = []  # noqa: RUF012 - a named tuple's default, never mutated
+
+
+HarmLike = Harm | HarmMeasure
+"""An incident's harm as a record or as its fields alone."""

@@ -1,0 +1,124 @@
+"""A run's measures alone, for a sweep: the same collectors and rules as the scorer, no report records.
+
+A sweep aggregates a run's totals, its objectives' values and ratings, the scripted incidents'
+times and harm, each actor's load and each channel's attempts; :class:`MeasureScorer` gives
+exactly those, as :class:`~ballotdrill.scoring.stream.Scorer` would for the same events, from
+the collectors' running state. Step instances, handoffs and incidents are counted from their
+fields (:mod:`.measured`), never built as validated records; a few dozen small records are
+still made per run (the objectives, the scripted incidents and their harm, each actor's load,
+each channel). What depends only on the scenario is worked out once (:class:`MeasurePlan`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import NamedTuple
+
+from ballotdrill.journal import Event
+from ballotdrill.scenarios.scenario import ScenarioFile
+from ballotdrill.scoring.decisions import DecisionCollector
+from ballotdrill.scoring.exercised import ProcedureOutcomes, Window
+from ballotdrill.scoring.feed import Handler
+from ballotdrill.scoring.handoffs import HandoffCollector
+from ballotdrill.scoring.load import LoadCollector
+from ballotdrill.scoring.measured import HarmMeasure
+from ballotdrill.scoring.model import ActorLoad, ChannelStats, Harm, IncidentTimes, ObjectiveResult, Totals
+from ballotdrill.scoring.ratings import PointCollector, carried_on, measure_objective, objective_points
+from ballotdrill.scoring.tally import RunTally
+from ballotdrill.scoring.timeliness import HarmCollector, IncidentCollector, RunClock, StepCollector, step_goals
+
+_HARM_KINDS = ("reach", "voter_minutes", "station_minutes")
+
+
+class MeasurePlan:
+    """What measuring a run of one scenario needs that does not change from run to run (made once per worker)."""
+
+    def __init__(self, doc: ScenarioFile, scenario_name: str) -> None:
+        self.doc = doc
+        self.scenario_name = scenario_name
+        self.scenario = scenario = doc.scenarios[scenario_name]
+        self.points = objective_points(scenario)
+        self.goals = step_goals(doc.structure)
+        self.on_time = tuple(o.measure.subject for o in scenario.objectives if o.measure.kind == "on_time")
+        chains = scenario.continuations()
+        named = {p.incident for p in self.points}
+        for objective in scenario.objectives:
+            if objective.measure.kind in _HARM_KINDS:
+                named.update(carried_on(objective.measure.subject, chains))
+        self.named = frozenset(named)
+        """Incidents the objectives name (and those carrying them on): measured whole, background or not."""
+
+
+class RunMeasures(NamedTuple):
+    """What a sweep keeps of one run; each field as the run's :class:`~ballotdrill.scoring.model.Scores` has it,
+    with ``incidents`` and ``harm`` for the scripted incidents and those the objectives name only."""
+
+    totals: Totals
+    objectives: list[ObjectiveResult]
+    incidents: list[IncidentTimes]
+    harm: list[Harm]
+    load: list[ActorLoad]
+    channels: list[ChannelStats]
+
+
+class MeasureScorer:
+    """Measures one run of ``plan``'s scenario from its events, fed one at a time in ``seq`` order."""
+
+    def __init__(self, plan: MeasurePlan) -> None:
+        self.plan = plan
+        self.clock = RunClock()
+        self.incidents = IncidentCollector()
+        self.steps = StepCollector()
+        self.handoffs = HandoffCollector(lines=False)  # the channels' line counts: not measured by a sweep
+        self.harm = HarmCollector()
+        self.load = LoadCollector()
+        self.points = PointCollector(plan.points)
+        self.procedures = ProcedureOutcomes({p.incident for p in plan.points})
+        self.decisions = DecisionCollector()
+        table: dict[str, list[Handler]] = defaultdict(list)
+        for collector in (self.clock, self.incidents, self.steps, self.handoffs, self.harm, self.load,
+                          self.points, self.procedures, self.decisions):
+            for kind, handler in collector.handlers().items():
+                table[kind].append(handler)
+        self._table = {kind: tuple(handlers) for kind, handlers in table.items()}
+
+    def feed(self, event: Event) -> None:
+        """Take the next event of the run (events come in ``seq`` order)."""
+        clock = self.clock
+        if event.t > clock.last_t:
+            clock.last_t = event.t
+        for handler in self._table.get(event.kind, ()):
+            handler(event)
+
+    def finish(self) -> RunMeasures:
+        """The run's measures (feed nothing after it)."""
+        plan, structure = self.plan, self.plan.doc.structure
+        scenario = plan.scenario
+        until = self.clock.until()
+        tally = RunTally(plan.on_time)
+        steps = self.steps.measured(plan.goals, until)
+        tally.steps(steps)
+        tally.chains(self.handoffs.measured(structure, until))
+        load = self.load.results(steps, structure, until, detail=False)
+        kept: dict[str, IncidentTimes] = {}
+        harms: list[Harm] = []
+        for incident in self.incidents.order:  # in start order, as the scorer folds them in
+            times = self.incidents.incidents[incident].measure(incident)
+            harm = self.harm.measure(incident) if incident in self.harm.incidents else HarmMeasure(incident)
+            tally.incident(times)
+            tally.harm(harm)
+            if not times.background or incident in plan.named:
+                kept[incident] = IncidentTimes(**times._asdict())
+                harms.append(Harm(**harm._asdict()))
+        window = Window(scenario, structure, self.clock.start, until, scenario.end - scenario.start, kept,
+                        self.procedures.outcomes)
+        objectives = [measure_objective(o, self.points.reached, tally.on_time, harms, window)
+                      for o in scenario.objectives]
+        totals = tally.totals(sum(a.unstaffed_queued for a in load), self.decisions.made, self.decisions.defaulted)
+        channels = self.handoffs.channel_stats(tally.channel_latencies, structure)
+        return RunMeasures(totals, objectives, list(kept.values()), harms, load, channels)
+
+    def release(self) -> None:
+        """Let go of everything held: the run's engine may keep this scorer's ``feed`` until its own cycles are
+        collected, and the scorer's state should be freed at once, not traversed by the collector."""
+        self.__dict__.clear()
