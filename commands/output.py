@@ -21,10 +21,12 @@ EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
 """Exit status after Ctrl-C (128 + SIGINT), as shells expect."""
 
-err = Console(stderr=True)
+err = Console(stderr=True, emoji=False)
 """Talk, progress and errors."""
-out = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 10_000)
-"""The command's output (tables, JSON). Not a terminal: as wide as the content, so no name is cut."""
+out = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 10_000, emoji=False)
+"""The command's output (tables, JSON). Not a terminal: as wide as the content, so no name is cut.
+
+Neither console replaces ``:name:`` codes with emoji: a title "Power :zap: cut" is shown as written."""
 
 
 def say(text: str, *, markup: bool = False) -> None:

@@ -135,6 +135,18 @@ def test_list_table_shows_user_text_as_written(good: Path) -> None:
     assert "[draft]" in result.stdout and "[/b]" in result.stdout
 
 
+def test_emoji_codes_in_user_text_stay_as_written(tmp_path: Path) -> None:
+    path = tmp_path / "emoji.yaml"
+    path.write_text(replace_once(BASE, "title: T", 'title: "Power :zap: cut"'))
+    for args in (["list", "--file", str(path)], ["show", "--file", str(path)]):
+        result = runner.invoke(cli.app, args)
+        assert result.exit_code == 0, result.output
+        assert "Power :zap: cut" in result.stdout and "\u26a1" not in result.stdout, args
+    path.write_text(replace_once(BASE, "cell-b: {}", "':smile:': {}"))
+    refused = run_cli("validate", str(path))  # the name is quoted in the error line, on stderr
+    assert refused.returncode == 2 and "(got ':smile:')" in refused.stderr and "\U0001f604" not in refused.stderr
+
+
 def test_show_json_has_msel_and_structure(good: Path) -> None:
     result = runner.invoke(cli.app, ["show", "sc", "--file", str(good), "--json"])
     assert result.exit_code == 0, result.output
