@@ -22,10 +22,10 @@ if TYPE_CHECKING:
     from ballotdrill.commands.typer_app import COMMANDS, app
 
 # A command imports what it uses, when it runs (the engine, scoring, reports, sweeps, progress
-# bars): --help, list and validate start with the scenario format alone (bench/startup.py).
+# bars): --help starts with typer and its help renderer alone, list and validate with the
+# summary cache (and, on a miss, the scenario format) alone (bench/startup.py).
 
 __all__ = ["COMMANDS", "EXIT_BAD_INPUT", "EXIT_INTERRUPTED", "app", "main"]
-
 
 
 def __getattr__(name: str) -> Any:

@@ -21,16 +21,26 @@ takes from each."""
 
 def import_renderer() -> None:
     """Import ``typer.rich_utils`` (if not yet imported) with :data:`UNUSED` standing in until used."""
-    if "typer.rich_utils" in sys.modules:
+    import_without("typer.rich_utils", UNUSED)
+
+
+def import_without(target: str, unused: tuple[tuple[str, str], ...]) -> None:
+    """Import ``target`` while each ``(module, name)`` of ``unused`` stands in for the real module; if ``target``
+    wants more of one than ``name`` (a later release, say), it is imported again with the real modules."""
+    if target in sys.modules:
         return
-    standing_in = {module: _stand_in(module, name) for module, name in UNUSED if module not in sys.modules}
+    standing_in = {module: _stand_in(module, name) for module, name in unused if module not in sys.modules}
     sys.modules.update(standing_in)
     try:
-        import typer.rich_utils  # noqa: F401 - an import statement, so that -X importtime shows it
+        __import__(target)  # the import statement's path, so that -X importtime shows it
+    except (ImportError, AttributeError):
+        pass  # imported below with the real modules
     finally:
         for module, stand_in in standing_in.items():
             if sys.modules.get(module) is stand_in:
                 del sys.modules[module]
+    if target not in sys.modules:
+        __import__(target)
 
 
 def _stand_in(module: str, name: str) -> ModuleType:

@@ -107,3 +107,29 @@ def test_help_is_drawn_the_same_without_markdown_and_traceback(args: tuple[str, 
     assert light.returncode == 0 and real.returncode == 0, (light.stderr, real.stderr)
     assert (light.stdout, light.stderr) == (real.stdout, real.stderr)
     assert "\x1b[" in light.stdout + light.stderr and "Usage" in light.stdout + light.stderr
+
+
+_IMPORT_WITHOUT = """
+import sys
+from ballotdrill.commands.help_renderer import import_without
+sys.path.insert(0, sys.argv[1])
+import_without("renderer", (("rich.markdown", "Markdown"), ("rich.traceback", "Traceback")))
+stood_in = "rich.markdown" not in sys.modules and "markdown_it" not in sys.modules
+import renderer, rich.markdown
+real = rich.markdown.Markdown
+print(stood_in, isinstance(renderer.Markdown("# x"), real), renderer.Markdown is real)
+"""
+
+
+@pytest.mark.parametrize(("imports", "expected"), [
+    ("from rich.markdown import Markdown", "True True False"),  # a stand-in, making real ones
+    ("from rich.markdown import Markdown, Heading", "False True True"),  # wants more: the real module
+    ("import rich.markdown\nMarkdown = rich.markdown.Markdown\nrich.markdown.Heading", "False True True"),
+])
+def test_a_renderer_that_wants_more_than_the_stand_in_gets_the_real_module(tmp_path: Path, imports: str,
+                                                                             expected: str) -> None:
+    (tmp_path / "renderer.py").write_text(imports + "\n")
+    done = subprocess.run([sys.executable, "-c", _IMPORT_WITHOUT, str(tmp_path)], capture_output=True, text=True,
+                          cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == expected.split()
