@@ -99,8 +99,8 @@ class FacilitatorConsole:
 
     async def show(self) -> None:
         """Redraw the dashboard until the exercise ends."""
-        console = Console(file=self.out)
-        with Live(render(self.core, self.session, self.replies), console=console, auto_refresh=False) as live:
+        with Live(render(self.core, self.session, self.replies), console=dashboard_console(self.out),
+                  auto_refresh=False) as live:
             while not self.core.ended:
                 live.update(render(self.core, self.session, self.replies), refresh=True)
                 await asyncio.sleep(0.25)
@@ -113,6 +113,11 @@ async def stdin_reader() -> asyncio.StreamReader:
     reader = asyncio.StreamReader()
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
     return reader
+
+
+def dashboard_console(out: TextIO) -> Console:
+    """The console the dashboard is drawn on: user text as written (no ``:name:`` emoji codes replaced)."""
+    return Console(file=out, emoji=False)
 
 
 def render(core: LiveCore, session: Session, replies: deque[str]) -> Group:

@@ -27,7 +27,7 @@ class Screen:
     """The player's terminal: new items as lines, ``status`` as a table, reminders before a decision's default."""
 
     def __init__(self, out: TextIO, clock: Callable[[], float] = time.monotonic) -> None:
-        self.console = Console(file=out, highlight=False, soft_wrap=True)
+        self.console = Console(file=out, highlight=False, soft_wrap=True, emoji=False)
         self.clock = clock
         self.lock = threading.Lock()
         self.seen: set[str] = set()

@@ -8,7 +8,7 @@ from live_helpers import example
 from rich.console import Console
 
 from ballotdrill.live import inputs
-from ballotdrill.live.console import render
+from ballotdrill.live.console import dashboard_console, render
 from ballotdrill.live.core import LiveCore
 from ballotdrill.live.session import Session
 from ballotdrill.live.store import MemoryStore
@@ -28,6 +28,17 @@ def test_dashboard_shows_what_a_facilitator_steers_by() -> None:
     assert "[bold]not markup[/bold]" in text  # user text shown as written
     assert "question N1 1: Who speaks for the government?" in text
     assert "ok #1: inject F1 delivered" in text
+
+
+def test_dashboard_shows_emoji_codes_in_user_text_as_written() -> None:
+    import io
+
+    core = LiveCore(example(), "wave", seed=1, played=("interior",), store=MemoryStore())
+    core.advance(20.0)
+    assert core.apply(inputs.adhoc_inject("{message: {to: interior, text: 'Power :zap: cut'}}")).ok
+    out = io.StringIO()
+    dashboard_console(out).print(render(core, Session(core), deque()))
+    assert "Power :zap: cut" in out.getvalue() and "\u26a1" not in out.getvalue()
 
 
 def test_help_lists_the_commands_and_is_not_an_error() -> None:

@@ -48,6 +48,12 @@ def test_each_item_is_shown_once_and_hostile_text_is_escaped() -> None:
     assert "[bold]calls[/bold]" in text  # shown as typed, not read as markup
 
 
+def test_emoji_codes_in_user_text_are_shown_as_written() -> None:
+    screen, out, _ = _screen()
+    screen.show(_view(120, text="Power :zap: cut"))
+    assert "Power :zap: cut" in out.getvalue() and "\u26a1" not in out.getvalue()
+
+
 def test_a_reminder_comes_once_per_mark_as_the_default_nears() -> None:
     screen, out, clock = _screen()
     screen.show(_view(120))
