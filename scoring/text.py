@@ -40,6 +40,26 @@ def percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.0f}%"
 
 
+def signed(value: float, suffix: str) -> str:
+    """``value`` signed, with as many decimals as it takes not to show a change as zero."""
+    if value == 0:
+        return f"0{suffix}"
+    for digits in (0, 1, 2, 3):
+        text = f"{value:+,.{digits}f}"
+        if text.strip("+-0.,"):
+            return f"{text}{suffix}"
+    return f"{value:+.1g}{suffix}"
+
+
+def points(share_change: float | None) -> str:
+    """A change of a share in percentage points, signed: ``+1.5``, ``-0.2``, ``0`` (a bound never reads as zero
+    when it is not)."""
+    if share_change is None:
+        return "—"
+    points = share_change * 100
+    return signed(points, "") if abs(points) < 1 else f"{points:+.1f}"
+
+
 def hour_label(hour: int) -> str:
     """``18:00–19:00`` for clock hour 18 (``D+1 01:00–02:00`` past midnight)."""
     return f"{format_clock(hour * 60)}–{format_clock(hour * 60 + 60)[-5:]}"

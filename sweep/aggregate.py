@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from ballotdrill.scenarios.scenario import Objective
-from ballotdrill.scoring.text import measure_value
+from ballotdrill.scoring.text import measure_value, points
 from ballotdrill.sweep.measures import (
     ACTOR_FIELDS,
     CHANNEL_FIELDS,
@@ -170,11 +170,8 @@ def difference(key: Measure, kind: str, lower: bool | None, base: Sequence[Outco
                       ci_high=_r(ci.high), verdict=_verdict(diffs, ci.low, ci.high, lower, ci.mean))
 
 
-def _pct(value: float | None, sign: bool = False) -> str:
-    if value is None:
-        return "—"
-    points = round(value * 100) or 0  # never "-0"
-    return f"{points:+d}" if sign else f"{points:d}%"
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{round(value * 100):d}%"
 
 
 def objective_difference(objective: Objective, base: Sequence[Outcome], variant: Sequence[Outcome],
@@ -197,7 +194,7 @@ def objective_difference(objective: Objective, base: Sequence[Outcome], variant:
     elif ci.low is None or ci.high is None:
         tail = "too few runs to tell"
     else:
-        interval = f"{_pct(ci.mean, True)} points (95 % CI {_pct(ci.low, True)} to {_pct(ci.high, True)})"
+        interval = f"{points(ci.mean)} points (95 % CI {points(ci.low)} to {points(ci.high)})"
         tail = {"better": f"{interval}: a real improvement", "worse": f"{interval}: a real deterioration",
                 "within noise": f"{interval}: within noise, the sweep cannot tell this from luck"}[verdict]
     return ObjectiveDifference(id=objective.id, baseline=a, variant=b, difference=_r(ci.mean), ci_low=_r(ci.low),

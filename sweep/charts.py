@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ballotdrill.scoring.text import minutes, number, percent
+from ballotdrill.scoring.text import minutes, number, percent, points, signed
 from ballotdrill.sweep.model import RATINGS, Histogram, ObjectiveDifference, Share
 
 COLOURS = {"P": "#2e7d32", "S": "#8bb22c", "M": "#e67e22", "U": "#c62828", "not exercised": "#9aa3b2"}
@@ -53,6 +53,20 @@ def value_text(value: float | None, unit: str) -> str:
     if unit == "count":
         return f"{value:,.1f}".removesuffix(".0")
     return number(value)
+
+
+def difference_value(value: float | None, unit: str) -> str:
+    """A paired difference of a measure in its unit, signed, never rounded to a zero it is not: ``-2 min``,
+    ``-26 s``, ``+0.4 points``, ``-0.3``."""
+    if value is None:
+        return "—"
+    if unit == "share":
+        return f"{points(value)} points"
+    if unit == "minutes":
+        if abs(value) >= 1:
+            return ("+" if value > 0 else "") + minutes(value)
+        return signed(value * 60, " s")
+    return signed(value, "")
 
 
 def rating_bar(ratings: dict[str, Share], width: float = 260.0) -> Chart:

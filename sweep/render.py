@@ -162,10 +162,9 @@ def difference_text(d: Difference) -> str:
         return _VERDICT_TEXT[d.verdict]
     if d.verdict == "no change":
         return f"the same in all {d.pairs} paired runs"
-    interval = (f" (95 % CI {charts.value_text(d.ci_low, d.unit)} to {charts.value_text(d.ci_high, d.unit)})"
-                if d.ci_low is not None else "")
-    sign = "+" if d.mean > 0 else ""
-    return f"{sign}{charts.value_text(d.mean, d.unit)}{interval} over {d.pairs} paired runs: {_VERDICT_TEXT[d.verdict]}"
+    interval = (f" (95 % CI {charts.difference_value(d.ci_low, d.unit)} to "
+                f"{charts.difference_value(d.ci_high, d.unit)})" if d.ci_low is not None else "")
+    return f"{charts.difference_value(d.mean, d.unit)}{interval} over {d.pairs} paired runs: {_VERDICT_TEXT[d.verdict]}"
 
 
 def objective_value_difference(comparison: Comparison, objective: str) -> Difference | None:

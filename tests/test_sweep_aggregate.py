@@ -7,6 +7,7 @@ import pytest
 from sweep_helpers import EXAMPLE, VARIANT
 
 from ballotdrill.scenarios.yamlread import read_file
+from ballotdrill.scoring.text import points as points_text
 from ballotdrill.sweep import Measure, Outcome, aggregate, build_points, read_variant
 from ballotdrill.sweep.aggregate import stat
 
@@ -49,3 +50,27 @@ def test_a_measure_never_reached_has_no_mean() -> None:
     assert (empty.runs, empty.reached, empty.mean, empty.ci_low) == (2, 0, None, None)
     one = stat([5.0])
     assert (one.mean, one.p50, one.ci_low) == (5.0, 5.0, None)
+
+
+def test_a_paired_interval_is_printed_with_the_sign_its_verdict_rests_on() -> None:
+    # 200 paired runs, the variant meeting O1 in 5 more of them: the interval's low end is just above
+    # zero (a real improvement), and must not print as "+0" like an interval that crosses zero.
+    name, points = build_points(read_file(str(EXAMPLE)), None, [], [], [read_variant(VARIANT)])
+    base = [_outcome(0, i, "P" if i < 100 else "M", 60.0, 1.0, None) for i in range(200)]
+    variant = [_outcome(1, i, "P" if i < 105 else "M", 60.0, 1.0, None) for i in range(200)]
+    result = aggregate(name, 1, list(range(200)), [], [], [read_variant(VARIANT)], points, base + variant)
+    met = result.comparisons[0].objectives[0]
+    assert met.verdict == "better" and met.ci_low is not None and 0 < met.ci_low < 0.005
+    assert met.text.endswith(f"+2.5 points (95 % CI {points_text(met.ci_low)} to +4.7): a real improvement")
+    assert "(95 % CI +0." in met.text
+
+
+@pytest.mark.parametrize("value", [1e-4, -1e-4, 0.0049, -0.0049, 0.3, -0.3, 12.345, -0.999])
+def test_a_change_never_reads_as_zero_or_with_the_wrong_sign(value: float) -> None:
+    from ballotdrill.sweep.charts import difference_value
+
+    for unit in ("share", "minutes", "count", ""):
+        text = difference_value(value, unit)
+        assert text[0] == ("+" if value > 0 else "-"), (unit, text)
+        assert any(c in "123456789" for c in text), (unit, text)
+    assert difference_value(0.0, "count") == "0"
