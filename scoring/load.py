@@ -64,8 +64,11 @@ class LoadCollector:
     ``start``: clock minutes of t = 0; None takes it from the journal's first ``run_started`` row.
     """
 
-    def __init__(self, start: float | None = None) -> None:
+    def __init__(self, start: float | None = None, detail: bool = True) -> None:
         self.start = start
+        self.detail = detail
+        """False: the measures alone (what a sweep reads); the longest waits, step starts by hour and unstaffed rows
+        that the evidence and the busiest hour need are not kept."""
         self.crews: dict[int, tuple[str, int]] = {}
         """Per ``step_started`` row of a post's or a k-staff step: the desk and the staff it took."""
         self.staff_rows: dict[str, list[tuple[float, float]]] = defaultdict(list)
@@ -99,7 +102,8 @@ class LoadCollector:
 
     def _wait(self, actor: str, wait: float, seq: int) -> None:
         self.waits[actor].append(wait)
-        _keep_top(self.top_waits[actor], wait, seq)
+        if self.detail:
+            _keep_top(self.top_waits[actor], wait, seq)
 
     def _started(self, event: Event) -> None:
         actor = event.actor
@@ -111,6 +115,8 @@ class LoadCollector:
             self.crews[event.seq] = (actor, crew.staff or 1)
         self.seen.add(actor)
         self._wait(actor, float(event.fields(StepStarted).wait or 0.0), event.seq)
+        if not self.detail:
+            return
         if self.start is None:
             self.early_starts.append((actor, event.t))
         else:
@@ -129,7 +135,7 @@ class LoadCollector:
             self.longest[actor] = size
         if queued.on_duty == 0:
             self.unstaffed[actor] += 1
-            if len(self.unstaffed_rows[actor]) < _UNSTAFFED_ROWS:
+            if self.detail and len(self.unstaffed_rows[actor]) < _UNSTAFFED_ROWS:
                 self.unstaffed_rows[actor].append(event.seq)
 
     def fold(self, steps: Iterable[StepLike], until: float | None = None) -> None:
@@ -159,9 +165,10 @@ class LoadCollector:
         """Load of every actor and post of the structure (and any other actor seen in the journal), by key.
 
         ``steps``: the step instances not yet folded in (:meth:`fold`), for the busy time and the work still
-        queued when the run stopped. ``detail=False``: the measures alone (no hour-by-hour load, busiest hour
-        or evidence rows), all a sweep reads.
+        queued when the run stopped. ``detail=False`` (or a collector made with it): the measures alone (no
+        hour-by-hour load, busiest hour or evidence rows), all a sweep reads.
         """
+        detail = detail and self.detail
         self.fold(steps, until)
         start = self.start if self.start is not None else 0.0
         starts = {actor: dict(hours) for actor, hours in self.starts.items()}

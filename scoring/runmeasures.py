@@ -71,7 +71,7 @@ class MeasureScorer:
         self.steps = StepCollector()
         self.handoffs = HandoffCollector(lines=False)  # the channels' line counts: not measured by a sweep
         self.harm = HarmCollector()
-        self.load = LoadCollector()
+        self.load = LoadCollector(detail=False)
         self.points = PointCollector(plan.points)
         self.procedures = ProcedureOutcomes({p.incident for p in plan.points})
         self.decisions = DecisionCollector()
