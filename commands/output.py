@@ -38,13 +38,14 @@ def say(text: str, *, markup: bool = False) -> None:
 
 
 def new_table(title: str, columns: Sequence[str], keys: Iterable[str] = ()) -> "Table":
-    """A table whose first column holds identifiers to type back: shown whole, never wrapped or cut."""
+    """A table whose first column holds identifiers to type back: shown whole, never wrapped or cut; the other
+    columns wrap in a narrow terminal, never cut short with an ellipsis (a cut ``(96%–100…`` misreads)."""
     from rich.table import Table  # only the commands that print a table pay for it
 
     table = Table(title=escape(terminal_text(title)), title_justify="left")
     table.add_column(columns[0], no_wrap=True, min_width=max([len(columns[0]), *(len(k) for k in keys)]))
     for column in columns[1:]:
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     return table
 
 

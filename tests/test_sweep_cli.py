@@ -14,8 +14,8 @@ from cli_helpers import in_process
 from sweep_helpers import EXAMPLE, ROOT, VARIANT
 
 
-def _bd(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT)}
+def _bd(*args: str, cwd: Path, columns: int = 80) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT), "COLUMNS": str(columns)}
     return subprocess.run([sys.executable, "-m", "ballotdrill", *args], capture_output=True, text=True, timeout=120,
                           cwd=cwd, env=env)
 
@@ -27,8 +27,10 @@ def _main(args: list[str], cwd: Path, monkeypatch: pytest.MonkeyPatch,
 
 def test_sweep_writes_its_files_and_prints_the_answer(tmp_path: Path) -> None:
     done = _bd("sweep", "--file", str(EXAMPLE), "--runs", "8", "--workers", "2", "--variant", str(VARIANT),
-               "--grid", "structure.channels.phone.reliability=0.5,0.9", "--out", "sw", "--json", cwd=tmp_path)
+               "--grid", "structure.channels.phone.reliability=0.5,0.9", "--out", "sw", "--json", cwd=tmp_path,
+               columns=44)
     assert done.returncode == 0, done.stderr
+    assert "…" not in done.stderr  # a narrow terminal wraps the table's figures, never cuts them short
     data = json.loads(done.stdout)
     assert data == json.loads((tmp_path / "sw" / "sweep.json").read_text(encoding="utf-8"))
     assert [p["label"] for p in data["points"]] == ["baseline @ reliability=0.5", "second-desk @ reliability=0.5",
