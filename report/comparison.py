@@ -12,7 +12,7 @@ from ballotdrill.scenarios.timefmt import format_clock
 from ballotdrill.scoring.compare import SWEEP_HINT as SWEEP_NOTE
 from ballotdrill.scoring.compare import Comparison, ComparisonRow, changed
 from ballotdrill.scoring.findings import QUEUE_P90
-from ballotdrill.scoring.text import minutes, number, percent
+from ballotdrill.scoring.text import minutes, number, percent, points, signed
 
 HEADER = ["section", "item", "measure", "A", "B", "B − A", "better (this draw)"]
 SUMMARY_TOTALS = {"incidents", "open_incidents", "late_steps", "deadlines_missed", "handoff_failures", "drops",
@@ -52,15 +52,18 @@ def value_text(unit: str, value: float | str | None) -> str:
 
 
 def diff_text(unit: str, diff: float | None) -> str:
-    """A signed difference in the row's unit (empty when there is none to show)."""
+    """A signed difference in the row's unit (empty when there is none to show), never rounded to a zero it is
+    not: ``+0.4 pts``, ``-12 s``."""
     if diff is None:
         return ""
     sign = "+" if diff > 0 else "-" if diff < 0 else ""
     size = abs(diff)
     if unit in ("min", "clock"):
-        return f"{sign}{minutes(size)}"
+        return f"{sign}{minutes(size)}" if size >= 1 else signed(diff * 60, " s")
     if unit == "share":
-        return f"{sign}{size * 100:.0f} pts"
+        return f"{points(diff)} pts"
+    if size < 1:
+        return signed(diff, "")
     if unit in ("people", "voter-min", "station-min"):
         return f"{sign}{number(size)}"
     return f"{sign}{number(size) if float(size).is_integer() else f'{size:g}'}"

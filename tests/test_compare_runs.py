@@ -244,3 +244,13 @@ def test_a_small_difference_is_marked_and_a_clock_time_never_is() -> None:
                         unit="min", small=True)
     view = comparison_view(Comparison(a="A", b="B", rows=[row]))
     assert view.detail[1][-1] == "≈ small"
+
+
+@pytest.mark.parametrize("unit", ["share", "min", "clock", "people", "voter-min", ""])
+@pytest.mark.parametrize("diff", [0.004, -0.004, 0.3, -0.3, 0.0004, -12.5])
+def test_a_difference_never_reads_as_zero_or_with_the_wrong_sign(unit: str, diff: float) -> None:
+    from ballotdrill.report.comparison import diff_text
+
+    text = diff_text(unit, diff)
+    assert text[0] == ("+" if diff > 0 else "-"), text
+    assert any(c in "123456789" for c in text), text
