@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple
 
 from ballotdrill.application.folder import write_output
-from ballotdrill.application.runs import INPUT_FILES, RunFiles, RunFolderError, check_run, open_run
-from ballotdrill.exports import write_csv_rows, write_jsonl_rows, write_ocel_json, write_ocel_sqlite
-from ballotdrill.journal import Event, read_events
-from ballotdrill.journal.rows import stored_rows
+from ballotdrill.application.runs import (
+    INPUT_FILES,
+    RunFiles,
+    RunFolderError,
+    check_run_but_rows,
+    open_run,
+    refuse_changed,
+    verify_rows,
+)
+from ballotdrill.exports import write_csv_blocks, write_jsonl_blocks, write_ocel_json, write_ocel_sqlite
+from ballotdrill.journal import Event
+from ballotdrill.journal.rows import StoredDataError, StoredRow, stored_blocks
+from ballotdrill.journal.seal import RowsToCheck
+from ballotdrill.journal.store import events_of
 from ballotdrill.scenarios.errors import BallotdrillError
 
 
@@ -32,26 +43,29 @@ def export_run(folder: Path, *, jsonl: Path | None = None, csv: Path | None = No
                ocel: Path | None = None, force: bool = False) -> list[Exported]:
     """Stream a (sealed) run's journal to JSON Lines, CSV and/or an OCEL 2.0 log (SQLite form by the file's suffix).
 
-    One pass over the journal per file, one event in memory at a time (OCEL: the work in flight). Each file is
+    One pass over the journal per file, one block of rows in memory at a time (OCEL: the work in flight). The
+    pass checks the rows against the journal's seal as it goes (its meta is checked before): a journal changed
+    since it was sealed fails the export at the end of the pass, before the file is put in place. Each file is
     written whole or not at all (:func:`write_output`): never over the run's own journal, never over a file in
     the run folder that ballotdrill did not write there.
     """
     if jsonl is None and csv is None and ocel is None:
         raise BallotdrillError("say what to export: --jsonl FILE, --csv FILE and/or --ocel FILE")
-    check_run(folder, force=force)
+    _, rows_check = check_run_but_rows(folder, force=force)
     run = open_run(folder)
     guard = partial(write_output, folder=Path(folder), inputs=[Path(folder) / name for name in INPUT_FILES])
     done: list[Exported] = []
     if jsonl is not None:
-        lines = partial(write_jsonl_rows, _reading(folder, stored_rows(run.journal)))
+        lines = partial(write_jsonl_blocks, _reading(folder, rows_check, run.journal))
         done.append(Exported("jsonl", jsonl, guard(jsonl, lines)))
     if csv is not None:
-        cells = partial(write_csv_rows, _reading(folder, stored_rows(run.journal)))
+        cells = partial(write_csv_blocks, _reading(folder, rows_check, run.journal))
         done.append(Exported("csv", csv, guard(csv, cells)))
     if ocel is not None:
         sqlite_form = ocel.suffix.lower() in OCEL_SQLITE_SUFFIXES
         write = write_ocel_sqlite if sqlite_form else write_ocel_json
-        log = partial(_ocel, write, _reading(folder, read_events(run.journal)), run)
+        events = events_of(itertools.chain.from_iterable(_reading(folder, rows_check, run.journal)))
+        log = partial(_ocel, write, events, run)
         done.append(Exported("ocel-sqlite" if sqlite_form else "ocel", ocel, guard(ocel, log)))
     return done
 
@@ -60,12 +74,26 @@ def _ocel(write: Callable[..., int], events: Iterator[Event], run: RunFiles, pat
     return write(events, path, run.doc, run.scenario, run.meta.get("date"))
 
 
-T = TypeVar("T")
-
-
-def _reading(folder: Path, items: Iterator[T]) -> Iterator[T]:
-    """``items`` read from a run's journal; a failure to read becomes a :class:`RunFolderError` (not a write error)."""
+def _reading(folder: Path, rows_check: RowsToCheck | None, journal: Path) -> Iterator[list[StoredRow]]:
+    """The journal's rows in blocks, each into the seal's digest (``rows_check``) as it goes by: after the last,
+    a journal changed since it was sealed is refused (:class:`RunFolderError`, as :func:`check_run` says it).
+    A failure to read becomes a :class:`RunFolderError` too (not a write error): a row whose data is not a JSON
+    object is found before the first block, and then a sealed journal is checked first (a changed one says so)."""
+    digest = rows_check.start() if rows_check is not None else None
     try:
-        yield from items
+        for block in stored_blocks(journal):
+            if digest is not None:
+                digest.update(block)
+            yield block
+    except StoredDataError as exc:
+        if rows_check is not None:
+            refuse_changed(folder, verify_rows(folder, rows_check))
+        raise _cannot_read(folder, exc) from None
     except (OSError, ValueError, KeyError, sqlite3.Error) as exc:
-        raise RunFolderError(f"{folder}: cannot read the run ({type(exc).__name__}: {exc})") from None
+        raise _cannot_read(folder, exc) from None
+    if rows_check is not None and digest is not None:
+        refuse_changed(folder, rows_check.verdict(digest))
+
+
+def _cannot_read(folder: Path, exc: Exception) -> RunFolderError:
+    return RunFolderError(f"{folder}: cannot read the run ({type(exc).__name__}: {exc})")

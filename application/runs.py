@@ -22,7 +22,7 @@ from ballotdrill.application.folder import locked, refuse_if_busy, require_empty
 from ballotdrill.application.risks import with_risks
 from ballotdrill.exercise.errors import RunError
 from ballotdrill.journal import JOURNAL_FILE, Event, Kind, RunStarted, read_events, read_meta
-from ballotdrill.journal.seal import SEAL_KEY, settle, verify
+from ballotdrill.journal.seal import SEAL_KEY, RowsToCheck, Verdict, settle, verify, verify_all_but_rows
 from ballotdrill.scenarios import crossref
 from ballotdrill.scenarios.errors import BallotdrillError, CannotWrite
 from ballotdrill.scenarios.safetext import markdown_text
@@ -168,15 +168,26 @@ def _check_row(run_dir: Path, event: Event) -> None:
 def check_run(run_dir: Path, *, force: bool = False) -> str:
     """Refuse a run folder that a run is writing, or of a journal format this version does not read; refuse one
     that did not finish or was changed after it ended unless ``force``, and then return what is wrong."""
+    problem, rows = check_run_but_rows(run_dir, force=force)
+    if rows is not None:  # the pass over every row, here
+        verdict = verify_rows(run_dir, rows)
+        if verdict.state != "sealed":
+            return refuse_changed(run_dir, verdict, force=force)
+    return problem
+
+
+def check_run_but_rows(run_dir: Path, *, force: bool = False) -> tuple[str, RowsToCheck | None]:
+    """:func:`check_run` but for the digest of the journal's rows, left to the caller's own pass over them:
+    what is wrong (or empty), and the rows' digest to check (None when ``force`` says use it anyway)."""
     run_dir = Path(run_dir)
     refuse_if_busy(run_dir)
     sqlite_path = run_dir / JOURNAL_FILE
     if sqlite_path.is_file():
         try:
             settle(sqlite_path)
-            verdict = verify(sqlite_path)
-            if verdict.state == "unfinished" and verdict.detail:  # no tables: nothing to report, even with --force
-                raise RunFolderError(f"{run_dir}: the run did not finish: {verdict.detail}, so there is nothing "
+            check = verify_all_but_rows(sqlite_path)
+            if isinstance(check, Verdict) and check.state == "unfinished" and check.detail:  # no tables: nothing
+                raise RunFolderError(f"{run_dir}: the run did not finish: {check.detail}, so there is nothing "
                                      "to report; run it again")
             fmt = read_meta(sqlite_path).get("format")
         except (sqlite3.Error, OSError) as exc:
@@ -186,15 +197,34 @@ def check_run(run_dir: Path, *, force: bool = False) -> str:
         if fmt is not None and fmt != FORMAT_VERSION:
             raise RunFolderError(f"{run_dir}: its journal is in format {fmt!r}, which this version of ballotdrill "
                                  f"does not read (it reads format {FORMAT_VERSION})")
-        if verdict.state == "sealed":
-            return ""
-        problem = (f"the run did not finish (interrupted, killed or failed): its journal keeps {verdict.rows:,} rows "
-                   "but no seal" if verdict.state == "unfinished"
-                   else f"the journal was changed after the run ended ({verdict.detail})")
-    elif (run_dir / JSONL_FILE).is_file():
+        if not isinstance(check, Verdict):
+            return "", None if force else check
+        return refuse_changed(run_dir, check, force=force), None
+    if (run_dir / JSONL_FILE).is_file():
+        return refuse_changed(run_dir, None, force=force), None
+    return "", None  # load_run says what is missing
+
+
+def verify_rows(run_dir: Path, rows: RowsToCheck) -> Verdict:
+    """The pass over every row of a run folder's journal that :func:`check_run_but_rows` left to do."""
+    try:
+        return verify(Path(run_dir) / JOURNAL_FILE, rows)
+    except (sqlite3.Error, OSError) as exc:
+        raise RunFolderError(f"{run_dir}: cannot read the run ({type(exc).__name__}: {one_line(exc)})") from None
+
+
+def refuse_changed(run_dir: Path, verdict: Verdict | None, *, force: bool = False) -> str:
+    """What is wrong with a run whose journal is not as sealed (``verdict``; None: a JSON Lines journal, which
+    carries no seal): refused unless ``force``, then returned."""
+    if verdict is None:
         problem = "a JSON Lines journal carries no seal, so it cannot be checked"
+    elif verdict.state == "unfinished":
+        problem = (f"the run did not finish (interrupted, killed or failed): its journal keeps {verdict.rows:,} rows "
+                   "but no seal")
+    elif verdict.state == "changed":
+        problem = f"the journal was changed after the run ended ({verdict.detail})"
     else:
-        return ""  # load_run says what is missing
+        return ""
     if not force:
         raise RunFolderError(f"{run_dir}: {problem}; add --force to use it anyway (the output is marked unverified)")
     return problem

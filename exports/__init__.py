@@ -4,9 +4,16 @@ Exports read the journal and the scenario file; they compute no measure of their
 hold one event at a time (OCEL: the work in flight), whatever the size of the run.
 """
 
-from ballotdrill.exports.lines import write_csv, write_csv_rows, write_jsonl, write_jsonl_rows
+from ballotdrill.exports.lines import (
+    write_csv,
+    write_csv_blocks,
+    write_csv_rows,
+    write_jsonl,
+    write_jsonl_blocks,
+    write_jsonl_rows,
+)
 from ballotdrill.exports.ocel_json import to_ocel, write_ocel_json
 from ballotdrill.exports.ocel_sqlite import write_ocel_sqlite
 
-__all__ = ["to_ocel", "write_csv", "write_csv_rows", "write_jsonl", "write_jsonl_rows", "write_ocel_json",
-           "write_ocel_sqlite"]
+__all__ = ["to_ocel", "write_csv", "write_csv_blocks", "write_csv_rows", "write_jsonl", "write_jsonl_blocks",
+           "write_jsonl_rows", "write_ocel_json", "write_ocel_sqlite"]

@@ -1,8 +1,8 @@
-"""The journal as JSON Lines and CSV, one row per event, streamed: one row in memory at a time.
+"""The journal as JSON Lines and CSV, one row per event, streamed: one block of rows in memory at a time.
 
-The ``*_rows`` writers take stored rows (:mod:`ballotdrill.journal.rows`): the stored JSON of
-each event's data passes straight through, never parsed. The bytes are those of :meth:`Event.to_json` (JSON Lines)
-and of the CSV columns ``seq,t,kind,incident,actor,step,data``.
+The ``*_blocks`` writers take stored rows (:mod:`ballotdrill.journal.rows`) in blocks: the stored JSON of
+each event's data passes straight through, never parsed. The bytes are those of :meth:`Event.to_json`
+(JSON Lines) and of the CSV columns ``seq,t,kind,incident,actor,step,data``.
 """
 
 from __future__ import annotations
@@ -10,19 +10,21 @@ from __future__ import annotations
 import csv
 import itertools
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from json.encoder import encode_basestring
-from operator import itemgetter
 from pathlib import Path
 
 from ballotdrill.journal.events import COLUMNS, Event
 from ballotdrill.journal.rows import StoredRow, rows_of
+from ballotdrill.journal.seal import BLOCK
 from ballotdrill.scenarios.safetext import FORMULA_STARTS, csv_cell
 
 _quote = encode_basestring
 """A str as a JSON string, UTF-8 kept as written (what ``json.dumps(..., ensure_ascii=False)`` gives)."""
 _float = float.__repr__
 """A float as JSON writes it (shortest round-trip form)."""
+
+Block = list[StoredRow]
 
 
 def _line(row: StoredRow) -> str:
@@ -33,50 +35,86 @@ def _line(row: StoredRow) -> str:
     return json.dumps(event, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n"
 
 
-def write_jsonl_rows(rows: Iterable[StoredRow], path: Path) -> int:
-    """Write rows as canonical JSON Lines (sorted keys, no spaces); return how many."""
+def _lines(block: Block) -> str:
+    """A block's JSON lines: every row the engine writes in one format (text columns, a float ``t``)."""
+    try:
+        return "".join([
+            f'{{"actor":{"null" if actor is None else _quote(actor)},"data":{data or "{}"},'
+            f'"incident":{"null" if incident is None else _quote(incident)},"kind":{_quote(kind)},'
+            f'"seq":{seq:d},"step":{"null" if step is None else _quote(step)},"t":{_float(t)}}}\n'
+            for seq, t, kind, incident, actor, step, data in block])
+    except (TypeError, ValueError):  # a hand-edited value of another type somewhere in the block
+        return "".join(map(_line, block))
+
+
+def write_jsonl_blocks(blocks: Iterable[Block], path: Path) -> int:
+    """Write blocks of rows as canonical JSON Lines (sorted keys, no spaces); return how many rows."""
     count = 0
     with open(path, "w", encoding="utf-8", newline="\n") as handle:
-        write = handle.write
-        for row in rows:
-            seq, t, kind, incident, actor, step, data = row
-            try:  # the usual row: text columns and a float t, in one format
-                line = (f'{{"actor":{"null" if actor is None else _quote(actor)},"data":{data or "{}"},'
-                        f'"incident":{"null" if incident is None else _quote(incident)},"kind":{_quote(kind)},'
-                        f'"seq":{seq:d},"step":{"null" if step is None else _quote(step)},"t":{_float(t)}}}\n')
-            except (TypeError, ValueError):
-                line = _line(row)
-            write(line)
-            count += 1
+        for block in blocks:
+            handle.write(_lines(block))
+            count += len(block)
     return count
 
 
-def write_csv_rows(rows: Iterable[StoredRow], path: Path) -> int:
-    """Write rows as CSV (``seq,t,kind,incident,actor,step,data``; data as canonical JSON); return how many.
+def write_csv_blocks(blocks: Iterable[Block], path: Path) -> int:
+    """Write blocks of rows as CSV (``seq,t,kind,incident,actor,step,data``; data as canonical JSON); return how
+    many rows.
 
-    A row with a cell a spreadsheet would read as a formula has every cell through :func:`csv_cell`;
-    the others (every row the engine writes) go through ``csv.writer`` in C unchanged.
+    A block whose cells are all plain goes to ``csv.writer`` in C unchanged (floats as ``repr``, NULL as an
+    empty cell). In any other block (one with a cell a spreadsheet would read as a formula, or data stored as
+    ``''`` or ``'{}'``) each row goes through :func:`_spreadsheet_safe`.
     """
-    counter = itertools.count()
+    count = 0
     with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(COLUMNS)
-        # Floats as repr, None as an empty cell, data as stored; the counter counts the rows taken.
-        writer.writerows(map(_spreadsheet_safe, map(itemgetter(0), zip(rows, counter, strict=False))))
-    return next(counter)
+        for block in blocks:
+            writer.writerows(block if _plain(block) else map(_spreadsheet_safe, block))
+            count += len(block)
+    return count
+
+
+_LINE_STARTS = tuple(f"\n{start}" for start in FORMULA_STARTS)
+
+
+def _plain(block: Block) -> bool:
+    """Whether no cell of the block could start a formula and no data is ``''`` or ``'{}'`` (checked in C)."""
+    seqs, ts, kinds, incidents, actors, steps, datas = zip(*block, strict=True)
+    try:
+        if min(seqs) < 0 or min(ts) <= 0:  # a negative (or -0.0) number starts with "-"
+            return False
+        text = "\n" + "\n".join(filter(None, itertools.chain(kinds, incidents, actors, steps)))
+    except TypeError:  # a hand-edited value of another type
+        return False
+    return "" not in datas and "{}" not in datas and not any(start in text for start in _LINE_STARTS)
 
 
 def _spreadsheet_safe(row: StoredRow) -> tuple[object, ...]:
-    """``row`` as it is, or with each cell through :func:`csv_cell` when one could start a formula.
+    """``row`` with empty data as an empty cell, and every cell through :func:`csv_cell` when one could start a
+    formula (a negative number, text beginning ``=``, ``+``, ``-``, ``@``, a tab or a carriage return)."""
+    seq, t, kind, incident, actor, step, data = row
+    cells = (seq, t, kind, incident, actor, step, None if data in ("", "{}") else data)
+    texts = ["" if cell is None else repr(cell) if type(cell) is float else str(cell) for cell in cells]
+    if any(text.startswith(FORMULA_STARTS) for text in texts):
+        return tuple(csv_cell(text) for text in texts)
+    return cells
 
-    ``seq`` is a count and ``data`` a JSON object (``{``), so only ``t`` (negative) and the
-    text columns can.
-    """
-    _, t, kind, incident, actor, step, _ = row
-    if (t < 0 or kind.startswith(FORMULA_STARTS) or (incident or "").startswith(FORMULA_STARTS)
-            or (actor or "").startswith(FORMULA_STARTS) or (step or "").startswith(FORMULA_STARTS)):
-        return tuple(csv_cell(repr(cell) if type(cell) is float else cell) for cell in row)
-    return row
+
+def _blocks(rows: Iterable[StoredRow]) -> Iterator[Block]:
+    rows = iter(rows)
+    while block := list(itertools.islice(rows, BLOCK)):
+        yield block
+
+
+def write_jsonl_rows(rows: Iterable[StoredRow], path: Path) -> int:
+    """Write stored rows as canonical JSON Lines; return how many."""
+    return write_jsonl_blocks(_blocks(rows), path)
+
+
+def write_csv_rows(rows: Iterable[StoredRow], path: Path) -> int:
+    """Write stored rows as CSV; return how many."""
+    return write_csv_blocks(_blocks(rows), path)
 
 
 def write_jsonl(events: Iterable[Event], path: Path) -> int:

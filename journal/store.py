@@ -13,9 +13,9 @@ import sqlite3
 import struct
 import subprocess
 import sys
-from collections.abc import Generator
+from collections.abc import Generator, Iterable
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from ballotdrill.journal.events import KIND_VALUES, Data, Event, Kind, Row, encode_data, unpack
 
@@ -248,18 +248,8 @@ def read_events(path: Path) -> Generator[Event, None, None]:
     if path.suffix in (".sqlite", ".db"):
         db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
-            for seq, t, kind, incident, actor, step, data in db.execute(
-                    "SELECT seq, t, kind, incident, actor, step, data FROM events ORDER BY seq"):
-                if data:
-                    try:  # json.loads without its wrapper (a quarter of the read); the same value when it takes all
-                        value, end = _decode(data)
-                    except (ValueError, TypeError):
-                        end = -1
-                    if end != len(data):
-                        value = json.loads(data)  # leading or trailing text, not JSON: as json.loads says
-                else:
-                    value = {}
-                yield Event(seq, t, kind, incident, actor, step, value)
+            yield from events_of(db.execute(
+                "SELECT seq, t, kind, incident, actor, step, data FROM events ORDER BY seq"))
         finally:
             db.close()
         return
@@ -269,3 +259,18 @@ def read_events(path: Path) -> Generator[Event, None, None]:
                 raw = json.loads(line)
                 yield Event(raw["seq"], raw["t"], raw["kind"], raw.get("incident"), raw.get("actor"),
                             raw.get("step"), raw.get("data") or {})
+
+
+def events_of(rows: Iterable[tuple[Any, ...]]) -> Generator[Event, None, None]:
+    """Stored rows ``(seq, t, kind, incident, actor, step, data)`` as events, their data text decoded."""
+    for seq, t, kind, incident, actor, step, data in rows:
+        if data:
+            try:  # json.loads without its wrapper (a quarter of the read); the same value when it takes all
+                value, end = _decode(data)
+            except (ValueError, TypeError):
+                end = -1
+            if end != len(data):
+                value = json.loads(data)  # leading or trailing text, not JSON: as json.loads says
+        else:
+            value = {}
+        yield Event(seq, t, kind, incident, actor, step, value)
