@@ -61,33 +61,52 @@ def write_csv_blocks(blocks: Iterable[Block], path: Path) -> int:
     """Write blocks of rows as CSV (``seq,t,kind,incident,actor,step,data``; data as canonical JSON); return how
     many rows.
 
-    A block whose cells are all plain goes to ``csv.writer`` in C unchanged (floats as ``repr``, NULL as an
-    empty cell). In any other block (one with a cell a spreadsheet would read as a formula, or data stored as
-    ``''`` or ``'{}'``) each row goes through :func:`_spreadsheet_safe`.
+    The bytes are ``csv.writer``'s (floats as ``repr``, NULL as an empty cell, data quoted). A block whose cells
+    are all plain is formatted in one pass (:func:`_csv_lines`); any other block (one with a cell a spreadsheet
+    would read as a formula, a cell ``csv`` would quote, or data stored as ``''`` or ``'{}'``) goes through
+    ``csv.writer``, each row through :func:`_spreadsheet_safe`.
     """
     count = 0
     with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(COLUMNS)
         for block in blocks:
-            writer.writerows(block if _plain(block) else map(_spreadsheet_safe, block))
+            if _plain(block):
+                handle.write(_csv_lines(block))
+            else:
+                writer.writerows(map(_spreadsheet_safe, block))
             count += len(block)
     return count
 
 
-_LINE_STARTS = tuple(f"\n{start}" for start in FORMULA_STARTS)
+def _csv_lines(block: Block) -> str:
+    """A plain block (:func:`_plain`) as ``csv.writer`` writes it: only the data, which holds quotes, quoted."""
+    return "".join([f'{seq},{_float(t)},{kind},{incident or ""},{actor or ""},{step or ""},'
+                    f'{_QUOTE + data.replace(_QUOTE, _QUOTES) + _QUOTE if data else ""}\n'
+                    for seq, t, kind, incident, actor, step, data in block])
+
+
+_QUOTE, _QUOTES = '"', '""'
+_SEPARATOR = "\x1f"
+_STARTS = tuple(_SEPARATOR + start for start in FORMULA_STARTS)
+_QUOTED = (",", '"', "\n", "\r")
+"""What ``csv.writer`` quotes a cell for."""
 
 
 def _plain(block: Block) -> bool:
-    """Whether no cell of the block could start a formula and no data is ``''`` or ``'{}'`` (checked in C)."""
+    """Whether every ``seq`` is an int and ``t`` a float, both positive; no text cell could start a formula or
+    needs quoting; and every data is text holding a quote (checked in C)."""
     seqs, ts, kinds, incidents, actors, steps, datas = zip(*block, strict=True)
     try:
-        if min(seqs) < 0 or min(ts) <= 0:  # a negative (or -0.0) number starts with "-"
+        if min(seqs) < 0 or min(ts) <= 0 or set(map(type, seqs)) != {int} or set(map(type, ts)) != {float}:
+            return False  # a negative number (or -0.0) starts with "-"
+        text = _SEPARATOR + _SEPARATOR.join(filter(None, itertools.chain(kinds, incidents, actors, steps)))
+        data = filter(None, datas)
+        if not all(map(str.__contains__, data, itertools.repeat(_QUOTE))):  # data without a quote: '{}', '{ }'
             return False
-        text = "\n" + "\n".join(filter(None, itertools.chain(kinds, incidents, actors, steps)))
-    except TypeError:  # a hand-edited value of another type
+    except TypeError:  # a value of another type
         return False
-    return "" not in datas and "{}" not in datas and not any(start in text for start in _LINE_STARTS)
+    return "" not in datas and not any(mark in text for mark in _QUOTED) and not any(s in text for s in _STARTS)
 
 
 def _spreadsheet_safe(row: StoredRow) -> tuple[object, ...]:
