@@ -155,3 +155,34 @@ def test_the_ocel_json_file_is_one_document(tmp_path: Path) -> None:
     ids = {o["id"] for o in log["objects"]}
     assert len(ids) == len(log["objects"])
     assert all(r["objectId"] in ids for e in log["events"] for r in e["relationships"])
+
+
+def reference_csv_rows(rows: list[tuple[object, ...]]) -> bytes:
+    """CSV of stored rows one at a time through ``csv.writer``, every cell made spreadsheet-safe."""
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for seq, t, kind, incident, actor, step, data in rows:
+        writer.writerow([csv_cell(cell) for cell in (seq, repr(t) if type(t) is float else t, kind, incident, actor,
+                                                     step, "" if data in ("", "{}") else data)])
+    return out.getvalue().encode()
+
+
+ODD_CELLS = [("kind", "a,b"), ("kind", 'say "x"'), ("incident", "-1"), ("actor", "@me"), ("step", "line\nbreak"),
+             ("step", "cr\rhere"), ("data", "{}"), ("data", "{ }"), ("data", ""), ("t", -0.0), ("t", -3.5), ("t", 7),
+             ("seq", -4), ("incident", "=1+2"), ("actor", "\tx"), ("incident", "")]
+"""One odd value per case: cells csv quotes, would-be formulas, empty data, numbers of another type."""
+
+
+@pytest.mark.parametrize(("column", "value"), ODD_CELLS)
+def test_csv_blocks_with_and_without_odd_cells_are_csv_writers_bytes(tmp_path: Path, column: str,
+                                                                     value: object) -> None:
+    """Plain blocks take the one-pass format; a block with one odd row among thousands goes through
+    csv.writer; either way the bytes are those of csv.writer row by row."""
+    base = [(seq, 1.0 + seq / 7, "step_started", f"I{seq // 9}", "a1", None if seq % 5 else "s",
+             f'{{"procedure":"p","wait":{seq % 4}.5}}' if seq % 3 else None) for seq in range(3 * 8192 + 5)]
+    odd = list(base[9000])
+    odd[COLUMNS.index(column)] = value
+    rows = [*base[:9000], tuple(odd), *base[9001:]]
+    assert write_csv_rows(rows, tmp_path / "j.csv") == len(rows)  # type: ignore[arg-type]
+    assert (tmp_path / "j.csv").read_bytes() == reference_csv_rows(rows)
