@@ -8,10 +8,10 @@ from typing import Any
 
 import yaml
 
-from ballotdrill.scenarios.errors import BallotdrillError, Problem, ScenarioError
+from ballotdrill.scenarios.errors import BallotdrillError
 from ballotdrill.scenarios.loader import load_file, load_text
 from ballotdrill.scenarios.msel_import import Imported, build_scenario
-from ballotdrill.scenarios.rawfile import MAX_BYTES, decode
+from ballotdrill.scenarios.rawfile import decode, read_bytes
 
 
 class _PlainDumper(yaml.SafeDumper):
@@ -47,13 +47,7 @@ def import_msel(csv_path: Path, structure: Path, out: Path, maps: list[str] | No
         raise BallotdrillError(f"{out}: already exists; import-msel never overwrites a file, choose another --out")
     mapping = parse_maps(maps or [])
     source = str(csv_path)
-    try:
-        with open(csv_path, "rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise ScenarioError([Problem(source, 0, 0, f"cannot read the file: {exc.strerror or exc}")]) from None
-    if len(raw) > MAX_BYTES:
-        raise ScenarioError([Problem(source, 0, 0, f"the spreadsheet is over {MAX_BYTES // 1024} KiB; split it")])
+    raw = read_bytes(source, source, "the spreadsheet", "split it")
     structure_file = load_file(structure)
     imported = build_scenario(decode(raw, source), source, structure_file, name=name or _scenario_name(csv_path),
                               title=title, mapping=mapping)

@@ -10,8 +10,9 @@ from ballotdrill.scenarios.errors import Problem, ScenarioError
 MAX_BYTES = 1024 * 1024
 
 
-def read_bytes(path: str, label: str) -> bytes:
-    """The bytes of the file at ``path``, refusing files over :data:`MAX_BYTES` (errors name ``label``)."""
+def read_bytes(path: str, label: str, what: str = "the file", advice: str = "split it or trim it") -> bytes:
+    """The bytes of the file at ``path``, refusing files over :data:`MAX_BYTES` (errors name ``label``; an oversize
+    file is called ``what`` and given ``advice``)."""
     try:
         with open(path, "rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
@@ -19,7 +20,7 @@ def read_bytes(path: str, label: str) -> bytes:
         raise ScenarioError([Problem(label, 0, 0, f"cannot read the file: {exc.strerror or exc}")]) from None
     if len(raw) > MAX_BYTES:
         raise ScenarioError([Problem(label, 0, 0,
-                                     f"the file is over {MAX_BYTES // 1024} KiB; split it or trim it")])
+                                     f"{what} is over {MAX_BYTES // 1024} KiB; {advice}")])
     return raw
 
 

@@ -168,3 +168,12 @@ def test_a_contingency_on_an_incident_that_ended_by_itself_before_a_step_is_read
     [scenario] = scenarios.load_file(tmp_path / "c.yaml").scenarios.values()
     when = _by_id(scenario)["C1"].when
     assert when is not None and (when.incident, when.is_, when.before) == ("D1", "ended", "cy-mitigate")
+
+
+def test_an_oversize_spreadsheet_is_one_located_line(tmp_path: Path) -> None:
+    sheet, out = tmp_path / "big.csv", tmp_path / "imported.yaml"
+    sheet.write_bytes(b"Time,Event\n" + b"09:00,x\n" * 140_000)
+    with pytest.raises(scenarios.ScenarioError) as caught:
+        application.import_msel(sheet, LIBRARY_PATH, out)
+    assert str(caught.value) == f"{sheet}: the spreadsheet is over 1024 KiB; split it"
+    assert not out.exists()
