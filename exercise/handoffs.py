@@ -16,6 +16,10 @@ from ballotdrill.exercise.work import Handoff, ProcedureRun
 from ballotdrill.journal import Journal, Kind, Row, events
 from ballotdrill.scenarios.structure import Structure
 
+# Kinds read in hot paths, held here: ``Kind.X`` is a slow attribute lookup (EnumType has __getattr__).
+_HANDOFF_FAILED = Kind.HANDOFF_FAILED
+_HANDOFF_SENT_KIND = Kind.HANDOFF_SENT
+
 # The hot rows are appended directly, so they carry the kind's plain value (a ``marshal`` frame takes no enum).
 _HANDOFF_SENT = Kind.HANDOFF_SENT.value
 _HANDOFF_RECEIVED = Kind.HANDOFF_RECEIVED.value
@@ -74,7 +78,7 @@ class HandoffPath:
         line = {"occupancy": lines.capacity if occupancy is None else occupancy}
         if occupancy is None:
             line.update({"busy": True} if lines.fails_when_full else {"waiting": len(lines.waiting) + 1})
-        self.journal.record(self.env.now, Kind.HANDOFF_SENT, run.incident.id, handoff.sender, step.id, {
+        self.journal.record(self.env.now, _HANDOFF_SENT_KIND, run.incident.id, handoff.sender, step.id, {
             "attempt": handoff.attempt, "channel": channel, "procedure": run.name, "to": run.actors[handoff.index],
             **line})
         self.in_transit += 1
@@ -112,7 +116,7 @@ class HandoffPath:
                                                latency=now - handoff.sent_at, procedure=run.name)
             self._row((now, _HANDOFF_RECEIVED, run.incident.id, run.actors[handoff.index], step.id,
                        received if not line_wait else
-                       {**events.unpack(Kind.HANDOFF_RECEIVED, received), "line_wait": line_wait}))
+                       {**events.unpack(_HANDOFF_RECEIVED, received), "line_wait": line_wait}))
             self._enqueue(run, handoff.index)
             return
         assert channel is not None
@@ -126,7 +130,7 @@ class HandoffPath:
             failed["busy"] = True
         elif line_wait:
             failed["line_wait"] = line_wait
-        self.journal.record(self.env.now, Kind.HANDOFF_FAILED, run.incident.id, handoff.sender, step.id, failed)
+        self.journal.record(self.env.now, _HANDOFF_FAILED, run.incident.id, handoff.sender, step.id, failed)
         if nxt is None:
             self._end_run(run, "dropped")
         else:

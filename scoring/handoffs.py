@@ -48,6 +48,7 @@ from ballotdrill.scoring.model import (
     HandoffSummary,
     r3,
     r3n,
+    unchecked,
 )
 
 DIRECT = "direct"
@@ -96,7 +97,7 @@ class _Building:
             rerouted, fields["ping_pong"], fields["returned"], fields["unstaffed"], sorted(self.evidence))
 
     def build(self, until: float | None, structure: Structure | None) -> Handoff:
-        return Handoff(**self.measure(until, structure)._asdict())
+        return unchecked(Handoff, self.measure(until, structure)._asdict())  # validated again if kept
 
 
 def usual_latency(dist: Distribution) -> float:

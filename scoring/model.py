@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -25,6 +25,31 @@ class Frozen(BaseModel):
     """Base of every score record: immutable, no unknown fields."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+F = TypeVar("F", bound=Frozen)
+_new_object = object.__new__
+_set_slot = object.__setattr__
+
+
+def unchecked(cls: type[F], values: dict[str, Any]) -> F:
+    """A ``cls`` record of ``values`` made without validating them (a third of the cost).
+
+    For the scorer's own builders only: ``values`` holds every field of ``cls``, in its order, already of its type
+    (rounded floats, bools, fresh lists), so the record equals the validated one. A background arrival folded into
+    the aggregates and let go is built this way; every record the scores keep is validated again (:func:`checked`).
+    """
+    record = _new_object(cls)
+    _set_slot(record, "__dict__", values)
+    _set_slot(record, "__pydantic_fields_set__", set(values))
+    _set_slot(record, "__pydantic_extra__", None)
+    _set_slot(record, "__pydantic_private__", None)
+    return record
+
+
+def checked(record: F) -> F:
+    """``record`` validated (equal to it when it was built right; a ``ValidationError`` when not)."""
+    return type(record)(**record.__dict__)
 
 
 class IncidentTimes(Frozen):

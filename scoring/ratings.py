@@ -39,6 +39,10 @@ from ballotdrill.scoring.measured import StepLike
 from ballotdrill.scoring.model import EVIDENCE_ROWS, Harm, ObjectiveResult, Rating, StepResult, r3
 from ballotdrill.scoring.text import measure_value, minutes
 
+# Kinds read in hot paths, held here: ``Kind.X`` is a slow attribute lookup (EnumType has __getattr__).
+_STEP_COMPLETED = Kind.STEP_COMPLETED
+_STEP_STARTED = Kind.STEP_STARTED
+
 S_FACTOR = 1.25
 """S band: up to this multiple of the target (lower is better) or down to target / this."""
 M_FACTOR = 2.0
@@ -106,7 +110,7 @@ class PointCollector:
             if point.step is None:
                 kind = _INCIDENT_KINDS[point.event]
             else:
-                kind = Kind.STEP_STARTED if point.event == "started" else Kind.STEP_COMPLETED
+                kind = _STEP_STARTED if point.event == "started" else _STEP_COMPLETED
             key = (kind, point.incident, point.step)
             if point not in self.wanted.setdefault(key, []):
                 self.wanted[key].append(point)
@@ -116,7 +120,7 @@ class PointCollector:
         return {kind: self._seen for kind in {key[0] for key in self.wanted}}
 
     def _seen(self, event: Event) -> None:
-        step = event.step if event.kind in (Kind.STEP_STARTED, Kind.STEP_COMPLETED) else None
+        step = event.step if event.kind in (_STEP_STARTED, _STEP_COMPLETED) else None
         for point in self.wanted.get((event.kind, event.incident, step), ()):
             if point not in self.reached:
                 self.reached[point] = Reached(event.seq, event.t)

@@ -19,10 +19,15 @@ from ballotdrill.scoring.digest import Digest, fold_arrival
 from ballotdrill.scoring.exercised import ProcedureOutcomes, Window
 from ballotdrill.scoring.feed import Handler
 from ballotdrill.scoring.load import LoadCollector, actor_names
-from ballotdrill.scoring.model import Background, Handoff, Harm, Scores, StepResult, r3
+from ballotdrill.scoring.model import Background, F, Handoff, Harm, Scores, StepResult, checked, r3
 from ballotdrill.scoring.ratings import PointCollector, measure_objective, objective_points
 from ballotdrill.scoring.tally import RunTally
 from ballotdrill.scoring.timeliness import HarmCollector, IncidentCollector, RunClock, StepCollector, is_background
+
+# Kinds read in hot paths, held here: ``Kind.X`` is a slow attribute lookup (EnumType has __getattr__).
+_DETECTED = Kind.DETECTED
+_INCIDENT_STARTED = Kind.INCIDENT_STARTED
+_RESOLVED = Kind.RESOLVED
 
 
 class Scorer:
@@ -72,9 +77,9 @@ class Scorer:
                           self.points, self.procedures, self.decisions):
             for kind, handler in collector.handlers().items():
                 table[kind].append(handler)
-        table[Kind.INCIDENT_STARTED].append(self._arrived)
+        table[_INCIDENT_STARTED].append(self._arrived)
         self._table = {kind: tuple(handlers) for kind, handlers in table.items()}
-        self._settled = frozenset({Kind.DETECTED, Kind.RESOLVED}) if cap is not None else frozenset()
+        self._settled = frozenset({_DETECTED, _RESOLVED}) if cap is not None else frozenset()
         self.count = 0
         self._scores: Scores | None = None
 
@@ -105,7 +110,7 @@ class Scorer:
         if ordinal is None or incident in self.pinned:
             return
         firsts = self.incidents.incidents[incident].firsts
-        if Kind.RESOLVED not in firsts or Kind.DETECTED not in firsts:
+        if _RESOLVED not in firsts or _DETECTED not in firsts:
             return
         if not (self.steps.done(incident) and self.handoffs.done(incident)):
             return
@@ -181,12 +186,19 @@ class Scorer:
         totals = self.tally.totals(sum(a.unstaffed_queued for a in load), self.decisions.made,
                                    self.decisions.defaulted)
         seed, end = info.seed, info.end
+        check = checked if self.detail else _as_is  # what a report keeps is validated (built unchecked)
         return Scores(
             scenario=scenario_name, seed=int(seed) if isinstance(seed, int) else None, start=r3(start),
             end=r3(end) if isinstance(end, (int, float)) else None, until=r3(until),
-            incidents=[a.times for a in kept], steps=[s for _, s in kept_steps], handoffs=[c for _, c in kept_chains],
+            incidents=[check(a.times) for a in kept], steps=[check(s) for _, s in kept_steps],
+            handoffs=[check(c) for _, c in kept_chains],
             handoff_summary=self.tally.summary(per_incident),
             channels=self.handoffs.channel_stats(self.tally.channel_latencies, doc.structure), load=load,
-            harm=[a.harm for a in kept], objectives=objectives, totals=totals, decisions=self.decisions.tallies(),
+            harm=[check(a.harm) for a in kept], objectives=objectives, totals=totals,
+            decisions=self.decisions.tallies(),
             background=self.background.summary(len(listed) + len(pinned)) if self.detail else Background(),
         )
+
+
+def _as_is(record: F) -> F:
+    return record

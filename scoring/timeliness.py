@@ -39,7 +39,21 @@ from ballotdrill.scoring.model import (
     StepStatus,
     r3,
     r3n,
+    unchecked,
 )
+
+# Kinds read in hot paths, held here: ``Kind.X`` is a slow attribute lookup (EnumType has __getattr__).
+_CONTAINED = Kind.CONTAINED
+_DETECTED = Kind.DETECTED
+_ESCALATED = Kind.ESCALATED
+_INCIDENT_STARTED = Kind.INCIDENT_STARTED
+_PROCEDURE_STARTED = Kind.PROCEDURE_STARTED
+_RESOLVED = Kind.RESOLVED
+_RUN_ENDED = Kind.RUN_ENDED
+_RUN_STARTED = Kind.RUN_STARTED
+_STEP_COMPLETED = Kind.STEP_COMPLETED
+_STEP_QUEUED = Kind.STEP_QUEUED
+_STEP_STARTED = Kind.STEP_STARTED
 
 
 class RunInfo(NamedTuple):
@@ -65,7 +79,7 @@ class RunClock:
         self.last_t = 0.0
 
     def handlers(self) -> Handlers:
-        return {Kind.RUN_STARTED: self._started, Kind.RUN_ENDED: self._ended}
+        return {_RUN_STARTED: self._started, _RUN_ENDED: self._ended}
 
     def _started(self, event: Event) -> None:
         if self.started is None:
@@ -115,7 +129,7 @@ class _Incident:
         self.escalations: list[str] = []
 
     def times(self, incident: str) -> IncidentTimes:
-        return IncidentTimes(**self.measure(incident)._asdict())
+        return unchecked(IncidentTimes, self.measure(incident)._asdict())  # validated again if kept
 
     def measure(self, incident: str) -> IncidentMeasure:
         """The incident's fields as its :class:`IncidentTimes` holds them, without building the record."""
@@ -127,13 +141,13 @@ class _Incident:
             first = firsts.get(kind)
             return None if first is None else r3(first.t - start.t)
 
-        detected, contained = firsts.get(Kind.DETECTED), firsts.get(Kind.CONTAINED)
-        rows = [start.seq] + [f.seq for k in (Kind.DETECTED, Kind.STEP_STARTED, Kind.ESCALATED, Kind.CONTAINED,
-                                              Kind.RESOLVED) if (f := firsts.get(k)) is not None]
+        detected, contained = firsts.get(_DETECTED), firsts.get(_CONTAINED)
+        rows = [start.seq] + [f.seq for k in (_DETECTED, _STEP_STARTED, _ESCALATED, _CONTAINED,
+                                              _RESOLVED) if (f := firsts.get(k)) is not None]
         return IncidentMeasure(
             incident, str(data.type or ""), str(data.title or ""), int(data.severity or 0), str(data.inject or ""),
             is_background(incident, data), r3(start.t), detected.actor if detected else None,
-            after(Kind.DETECTED), after(Kind.STEP_STARTED), after(Kind.CONTAINED), after(Kind.RESOLVED),
+            after(_DETECTED), after(_STEP_STARTED), after(_CONTAINED), after(_RESOLVED),
             contained.actor if contained else None, contained.how if contained else None,
             list(self.escalations), sorted(rows),
         )
@@ -155,8 +169,8 @@ class IncidentCollector:
 
     def handlers(self) -> Handlers:
         table: Handlers = {kind: self._first for kind in _FIRSTS}
-        table[Kind.INCIDENT_STARTED] = self._started
-        table[Kind.ESCALATED] = self._escalated
+        table[_INCIDENT_STARTED] = self._started
+        table[_ESCALATED] = self._escalated
         return table
 
     def _get(self, event: Event) -> _Incident | None:
@@ -177,15 +191,15 @@ class IncidentCollector:
     def _first(self, event: Event) -> None:
         inc = self._get(event)
         if inc is not None and event.kind not in inc.firsts:
-            how = str(event.fields(Contained).how) if event.kind == Kind.CONTAINED else None
+            how = str(event.fields(Contained).how) if event.kind == _CONTAINED else None
             inc.firsts[event.kind] = _First(event.seq, event.t, event.actor, how)
 
     def _escalated(self, event: Event) -> None:
         inc = self._get(event)
         if inc is not None:
             inc.escalations.append(str(event.fields(Escalated).to or ""))
-            if Kind.ESCALATED not in inc.firsts:
-                inc.firsts[Kind.ESCALATED] = _First(event.seq, event.t, event.actor)
+            if _ESCALATED not in inc.firsts:
+                inc.firsts[_ESCALATED] = _First(event.seq, event.t, event.actor)
 
     def results(self) -> list[IncidentTimes]:
         """Every incident that started (and was not taken out with :meth:`pop`), in start order."""
@@ -291,7 +305,7 @@ class _Open:
 
     def result(self, end: _End | None = None) -> StepResult:
         """The step instance's result; ``end`` measures one still open when the run stopped."""
-        return StepResult(**self.measure(end)._asdict())
+        return unchecked(StepResult, self.measure(end)._asdict())  # validated again if kept
 
 
 def step_goals(structure: Structure) -> dict[tuple[str, str], tuple[float | None, float | None]]:
@@ -315,8 +329,8 @@ class StepCollector:
         self.procedure_start: dict[str, dict[str, float]] = {}
 
     def handlers(self) -> Handlers:
-        return {Kind.PROCEDURE_STARTED: self._procedure, Kind.STEP_QUEUED: self._queued,
-                Kind.STEP_STARTED: self._started, Kind.STEP_COMPLETED: self._completed}
+        return {_PROCEDURE_STARTED: self._procedure, _STEP_QUEUED: self._queued,
+                _STEP_STARTED: self._started, _STEP_COMPLETED: self._completed}
 
     def _procedure(self, event: Event) -> None:
         self.procedure_start.setdefault(event.incident or "", {})[str(event.fields(ProcedureStarted).procedure)] = \
@@ -414,7 +428,7 @@ class HarmCollector:
         self.end_seq: int | None = None
 
     def handlers(self) -> Handlers:
-        return {Kind.INCIDENT_STARTED: self._started, Kind.CONTAINED: self._contained, Kind.RUN_ENDED: self._ended}
+        return {_INCIDENT_STARTED: self._started, _CONTAINED: self._contained, _RUN_ENDED: self._ended}
 
     def _started(self, event: Event) -> None:
         if event.incident:
@@ -440,7 +454,7 @@ class HarmCollector:
         return found
 
     def harm_of(self, incident: str) -> Harm:
-        return Harm(**self.measure(incident)._asdict())
+        return unchecked(Harm, self.measure(incident)._asdict())  # validated again if kept
 
     def measure(self, incident: str) -> HarmMeasure:
         """``incident``'s harm as its :class:`Harm` holds it, without building the record."""
