@@ -22,6 +22,7 @@ from ballotdrill.application.folder import locked, refuse_if_busy, require_empty
 from ballotdrill.application.risks import with_risks
 from ballotdrill.exercise.errors import RunError
 from ballotdrill.journal import JOURNAL_FILE, Event, Kind, RunStarted, read_events, read_meta
+from ballotdrill.journal.collector import collector_paused
 from ballotdrill.journal.seal import SEAL_KEY, RowsToCheck, Verdict, settle, verify, verify_all_but_rows
 from ballotdrill.scenarios import crossref
 from ballotdrill.scenarios.errors import BallotdrillError, CannotWrite
@@ -254,7 +255,8 @@ def write_reports(run_dir: Path, formats: Sequence[str] = tuple(REPORT_FILES), *
     from ballotdrill.report.report import ReportFeed
 
     feed = ReportFeed(files.doc, files.scenario)
-    stream_run(Path(run_dir), files, feed.feed)
+    with collector_paused():  # the scorer makes no reference cycles: collections would find nothing
+        stream_run(Path(run_dir), files, feed.feed)
     return _write_reports(Path(run_dir), feed, files, formats, problem)
 
 
@@ -265,8 +267,9 @@ def _write_reports(run_dir: Path, feed: ReportFeed, files: RunFiles, formats: Se
 
     renderers = {"html": render_html, "md": render_markdown, "json": render_json}
     try:
-        report = with_risks(laid_out(feed.assemble(files.meta)), files.doc, files.scenario)
-        texts = {fmt: mark_unverified(fmt, renderers[fmt](report), problem) for fmt in formats}
+        with collector_paused():  # bounded work making few cycles; collections over the scorer's state cost a third
+            report = with_risks(laid_out(feed.assemble(files.meta)), files.doc, files.scenario)
+            texts = {fmt: mark_unverified(fmt, renderers[fmt](report), problem) for fmt in formats}
     except MALFORMED as exc:
         raise _malformed(run_dir, exc) from None
     written: list[Path] = []

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import json
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +15,7 @@ from ballotdrill.exercise.decisions import DecisionProvider, RecordedDecisions, 
 from ballotdrill.exercise.engine import Exercise
 from ballotdrill.exercise.errors import RunError
 from ballotdrill.journal import JOURNAL_FILE, SHAPES, Event, Journal, MemorySink, Row, Sink, SqliteSink, read_events
+from ballotdrill.journal.collector import collector_paused as collector_paused  # re-exported: its old home
 from ballotdrill.journal.interrupts import interrupts_held
 from ballotdrill.journal.seal import seal
 from ballotdrill.journal.store import JournalError, RunawayError
@@ -133,7 +132,7 @@ def run_exercise(doc: ScenarioFile, scenario: str, *, seed: int = 0, until_clock
     exercise = Exercise(doc, scenario, journal, seed=seed, decisions=provider)
     failure: BallotdrillError | None = None
     try:
-        with collector_paused():
+        with collector_paused():  # a run makes no reference cycles (an event drops its callbacks once processed)
             exercise.start(until)  # run_started records where the whole run stops, not the first chunk's end
             if progress is None:
                 exercise.run(until)
@@ -174,23 +173,6 @@ def run_meta(doc: ScenarioFile, scenario: str, seed: int, source: str = "",
 def _cannot_write(out: Path | None, exc: BaseException) -> str:
     reason = getattr(exc, "strerror", None) or str(exc).removeprefix(f"{out / JOURNAL_FILE if out else ''}: ")
     return f"{out / JOURNAL_FILE if out else 'the journal'}: cannot write the journal ({reason}); the run stopped"
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector (restored on exit, also on error).
-
-    A run allocates millions of short-lived objects but makes no reference cycles (an event
-    drops its callbacks once processed), so collections during it find nothing and cost about
-    a third of the run's time.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _open_folder(out: Path, meta: dict[str, str]) -> SqliteSink:

@@ -386,8 +386,9 @@ def keys(record: type[tuple[Any, ...]]) -> tuple[str, ...]:
 
 
 _KEYS = {record: keys(record) for record in _KINDS_OF}
-_READS = {record: (kinds, _KEYS[record]) for record, kinds in _KINDS_OF.items()}
-"""Per record: the kinds whose fields it reads and its stored keys (one lookup: every scored event reads some)."""
+_READS = {record: (tuple(kind.value for kind in kinds), _KEYS[record]) for record, kinds in _KINDS_OF.items()}
+"""Per record: the kinds (plain values: an event's kind is one of these very strings) whose fields it reads and its
+stored keys (one lookup: every scored event reads some)."""
 _new_tuple: Any = tuple.__new__
 
 SHAPES: dict[str, tuple[str, ...]] = {kind: _KEYS[record] for kind, record in PACKED.items()}

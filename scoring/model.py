@@ -426,11 +426,10 @@ class ExactSum:
 
 
 def r3(value: float) -> float:
-    """Round to 3 decimals (avoids -0.0)."""
-    out = round(float(value), 3)
-    return 0.0 if out == 0 else out
+    """Round to 3 decimals (avoids -0.0: a rounded zero of either sign is falsy)."""
+    return round(float(value), 3) or 0.0
 
 
 def r3n(value: float | None) -> float | None:
     """:func:`r3` passing None through."""
-    return None if value is None else r3(value)
+    return None if value is None else round(float(value), 3) or 0.0
