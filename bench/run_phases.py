@@ -1,0 +1,160 @@
+"""Where the CPU of one ``run`` command goes, phase by phase, on the five-agency network.
+
+    python bench/run_phases.py              # 100,000 incidents
+    python bench/run_phases.py --incidents 10000
+
+The command runs in this process as a user types it (``ballotdrill run ... --out``); each phase's
+function is wrapped with a CPU timer (``getrusage``: user + system), so no profiler skews the
+figures: the engine and its journal rows, feeding every row to the scorer and the report's row
+collector, the journal writer process (a child: its CPU is counted when it is reaped), sealing,
+laying out and rendering each report. A hand-written SimPy model of the same network runs first
+in a child process, so every phase also prints as a multiple of it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+
+from engine_vs_simpy import scenario_yaml  # noqa: E402
+
+_HANDWRITTEN = "import sys; sys.path.insert(0, {bench!r}); import engine_vs_simpy as b; b.handwritten({n})"
+
+
+def _cpu(who: int = resource.RUSAGE_SELF) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+def handwritten_cpu(incidents: int) -> float:
+    """CPU seconds of the hand-written model as a whole process (interpreter, SimPy and the run)."""
+    before = _cpu(resource.RUSAGE_CHILDREN)
+    subprocess.run([sys.executable, "-c", _HANDWRITTEN.format(bench=str(BENCH), n=incidents)], check=True)
+    return _cpu(resource.RUSAGE_CHILDREN) - before
+
+
+def measure(incidents: int, work: Path) -> dict[str, float]:
+    """CPU seconds per phase of one ``run`` command (and its wall seconds)."""
+    spent: dict[str, float] = defaultdict(float)
+    start = _cpu()
+    import ballotdrill.application.runs as runs
+    import ballotdrill.cli as cli
+    import ballotdrill.exercise.run as play
+    import ballotdrill.report as report
+
+    spent["imports"] = _cpu() - start
+
+    def timed(owner: Any, name: str, label: str) -> None:
+        inner: Callable[..., Any] = getattr(owner, name)
+
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            began = _cpu()
+            try:
+                return inner(*args, **kwargs)
+            finally:
+                spent[label] += _cpu() - began
+        setattr(owner, name, wrapper)
+
+    fed = play.FeedingSink.write
+
+    def write(sink: Any, first_seq: int, rows: list[Any]) -> None:  # the journal's share, then the scorer's
+        began = _cpu()
+        inner = sink.sink
+        if inner is not None:
+            inner.write(first_seq, rows)
+        handed = _cpu()
+        spent["journal rows handed on (main process)"] += handed - began
+        sink.sink = None
+        try:
+            fed(sink, first_seq, rows)
+        finally:
+            sink.sink = inner
+        spent["scorer and report rows, fed every row"] += _cpu() - handed
+
+    play.FeedingSink.write = write  # type: ignore[method-assign]
+    timed(play, "seal", "seal (a pass over every row)")
+    timed(runs, "with_risks", "report: risks")
+    for name, label in (("render_html", "report: render HTML"), ("render_markdown", "report: render Markdown"),
+                        ("render_json", "report: render scores.json")):
+        timed(report, name, label)
+    import ballotdrill.report.build as build
+    import ballotdrill.report.report as assembled
+    timed(assembled.ReportFeed, "assemble", "report: finish scoring, gather rows")
+    timed(build, "laid_out", "report: lay out (with the above)")
+    played = play.run_exercise
+
+    def run_exercise(*args: Any, **kwargs: Any) -> Any:
+        began, children = _cpu(), _cpu(resource.RUSAGE_CHILDREN)
+        try:
+            return played(*args, **kwargs)
+        finally:
+            spent["run_exercise (main process)"] += _cpu() - began
+            spent["journal writer process"] += _cpu(resource.RUSAGE_CHILDREN) - children
+
+    play.run_exercise = run_exercise  # type: ignore[assignment]
+    model = work / "model.yaml"
+    model.write_text(scenario_yaml(incidents), encoding="utf-8")
+    out = work / "run"
+    argv = sys.argv
+    sys.argv = ["ballotdrill", "run", "bench", "--file", str(model), "--seed", "1", "--out", str(out)]
+    began, wall = _cpu(), time.perf_counter()
+    try:
+        cli.main()
+    except SystemExit as exc:
+        if exc.code not in (0, None):
+            raise
+    finally:
+        sys.argv = argv
+    spent["wall"] = time.perf_counter() - wall
+    spent["command (main process)"] = _cpu() - began + spent["imports"]
+    spent["engine and journal rows (main process)"] = (spent["run_exercise (main process)"]
+                                                      - spent["scorer and report rows, fed every row"]
+                                                      - spent["seal (a pass over every row)"])
+    spent["laying out (less finishing the scores)"] = (spent.pop("report: lay out (with the above)")
+                                                       - spent["report: finish scoring, gather rows"])
+    spent["the rest (start-up, writing files)"] = (spent["command (main process)"] - spent["imports"]
+                                                  - spent["run_exercise (main process)"]
+                                                  - spent["report: finish scoring, gather rows"]
+                                                  - spent["laying out (less finishing the scores)"]
+                                                  - sum(v for k, v in spent.items() if k.startswith("report: r")))
+    return spent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--incidents", type=int, default=100_000)
+    args = parser.parse_args()
+    base = handwritten_cpu(args.incidents)
+    work = Path(tempfile.mkdtemp())
+    try:
+        spent = measure(args.incidents, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    total = spent["command (main process)"] + spent["journal writer process"]
+    rows = ["engine and journal rows (main process)", "journal writer process",
+            "scorer and report rows, fed every row", "seal (a pass over every row)",
+            "report: finish scoring, gather rows", "laying out (less finishing the scores)", "report: risks",
+            "report: render HTML", "report: render Markdown", "report: render scores.json", "imports",
+            "the rest (start-up, writing files)"]
+    print(f"run at {args.incidents:,} incidents: CPU per phase (hand-written SimPy model: {base:.2f} s)")
+    print(f"  {'phase':<42} {'CPU s':>8} {'share':>7} {'x model':>8}")
+    for row in rows:
+        print(f"  {row:<42} {spent[row]:>8.2f} {spent[row] / total:>7.1%} {spent[row] / base:>8.2f}")
+    print(f"  {'all (command and writer)':<42} {total:>8.2f} {1:>7.0%} {total / base:>8.2f}")
+    print(f"  wall {spent['wall']:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
