@@ -14,6 +14,8 @@ in a child process, so every phase also prints as a multiple of it.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import resource
 import shutil
 import subprocess
@@ -41,7 +43,8 @@ def _cpu(who: int = resource.RUSAGE_SELF) -> float:
 def handwritten_cpu(incidents: int) -> float:
     """CPU seconds of the hand-written model as a whole process (interpreter, SimPy and the run)."""
     before = _cpu(resource.RUSAGE_CHILDREN)
-    subprocess.run([sys.executable, "-c", _HANDWRITTEN.format(bench=str(BENCH), n=incidents)], check=True)
+    subprocess.run([sys.executable, "-c", _HANDWRITTEN.format(bench=str(BENCH), n=incidents)], check=True,
+                   stdout=subprocess.DEVNULL)
     return _cpu(resource.RUSAGE_CHILDREN) - before
 
 
@@ -92,7 +95,7 @@ def measure(incidents: int, work: Path) -> dict[str, float]:
     import ballotdrill.report.build as build
     import ballotdrill.report.report as assembled
     timed(assembled.ReportFeed, "assemble", "report: finish scoring, gather rows")
-    timed(build, "laid_out", "report: lay out (with the above)")
+    timed(build, "laid_out", "report: lay out")
     played = play.run_exercise
 
     def run_exercise(*args: Any, **kwargs: Any) -> Any:
@@ -111,7 +114,8 @@ def measure(incidents: int, work: Path) -> dict[str, float]:
     sys.argv = ["ballotdrill", "run", "bench", "--file", str(model), "--seed", "1", "--out", str(out)]
     began, wall = _cpu(), time.perf_counter()
     try:
-        cli.main()
+        with contextlib.redirect_stdout(sys.stderr):  # the run's summary: stdout keeps the figures
+            cli.main()
     except SystemExit as exc:
         if exc.code not in (0, None):
             raise
@@ -122,12 +126,10 @@ def measure(incidents: int, work: Path) -> dict[str, float]:
     spent["engine and journal rows (main process)"] = (spent["run_exercise (main process)"]
                                                       - spent["scorer and report rows, fed every row"]
                                                       - spent["seal (a pass over every row)"])
-    spent["laying out (less finishing the scores)"] = (spent.pop("report: lay out (with the above)")
-                                                       - spent["report: finish scoring, gather rows"])
     spent["the rest (start-up, writing files)"] = (spent["command (main process)"] - spent["imports"]
                                                   - spent["run_exercise (main process)"]
                                                   - spent["report: finish scoring, gather rows"]
-                                                  - spent["laying out (less finishing the scores)"]
+                                                  - spent["report: lay out"] - spent["report: risks"]
                                                   - sum(v for k, v in spent.items() if k.startswith("report: r")))
     return spent
 
@@ -135,6 +137,7 @@ def measure(incidents: int, work: Path) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--incidents", type=int, default=100_000)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     base = handwritten_cpu(args.incidents)
     work = Path(tempfile.mkdtemp())
@@ -145,9 +148,13 @@ def main() -> None:
     total = spent["command (main process)"] + spent["journal writer process"]
     rows = ["engine and journal rows (main process)", "journal writer process",
             "scorer and report rows, fed every row", "seal (a pass over every row)",
-            "report: finish scoring, gather rows", "laying out (less finishing the scores)", "report: risks",
+            "report: finish scoring, gather rows", "report: lay out", "report: risks",
             "report: render HTML", "report: render Markdown", "report: render scores.json", "imports",
             "the rest (start-up, writing files)"]
+    if args.json:
+        print(json.dumps({"incidents": args.incidents, "handwritten_cpu": base, "total_cpu": total,
+                          "wall": spent["wall"], "phases": {row: spent[row] for row in rows}}, indent=2))
+        return
     print(f"run at {args.incidents:,} incidents: CPU per phase (hand-written SimPy model: {base:.2f} s)")
     print(f"  {'phase':<42} {'CPU s':>8} {'share':>7} {'x model':>8}")
     for row in rows:

@@ -53,6 +53,20 @@ def test_whole_commands_benchmark_reduced_form_prints_ratios_and_memory() -> Non
     for row in figures["commands"].values():
         assert all(s > 0 for s in row["seconds"]) and all(m > 0 for m in row["peak_mb"])
 
+
+@pytest.mark.bench
+def test_run_phases_benchmark_reduced_form_accounts_for_every_phase() -> None:
+    out = subprocess.run([sys.executable, str(BENCH.parent / "run_phases.py"), "--incidents", "500", "--json"],
+                         check=True, capture_output=True, text=True, timeout=300).stdout
+    figures = json.loads(out)
+    phases = figures["phases"]
+    assert figures["incidents"] == 500 and figures["handwritten_cpu"] > 0
+    assert phases["scorer and report rows, fed every row"] > 0 and phases["seal (a pass over every row)"] > 0
+    assert phases["journal writer process"] > 0  # 500 incidents fill a batch: the writer process ran
+    # no phase is timed inside another (the rest, found by difference, would then come out negative)
+    assert all(seconds >= 0 for seconds in phases.values())
+
+
 @pytest.mark.bench
 def test_live_latency_benchmark_reduced_form() -> None:
     bench = BENCH.parent / "live_latency.py"
