@@ -48,8 +48,16 @@ def unchecked(cls: type[F], values: dict[str, Any]) -> F:
 
 
 def checked(record: F) -> F:
-    """``record`` validated (equal to it when it was built right; a ``ValidationError`` when not)."""
-    return type(record)(**record.__dict__)
+    """``record`` once validated: itself, when validation gives back every value unchanged and of the same type
+    (so its JSON is the validated record's); a ``ValidationError`` or ``ValueError`` when not. The validated copy
+    is let go: a report's records are not held twice."""
+    values = record.__dict__
+    for name, value in type(record)(**values).__dict__.items():
+        kept = values[name]
+        if kept is not value and (type(kept) is not type(value) or kept != value):
+            raise ValueError(f"{type(record).__name__} {values.get('incident')!r}: {name} was built as {kept!r}, "
+                             f"validated as {value!r}")
+    return record
 
 
 class IncidentTimes(Frozen):
