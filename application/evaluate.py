@@ -56,10 +56,10 @@ def export_run(folder: Path, *, jsonl: Path | None = None, csv: Path | None = No
     guard = partial(write_output, folder=Path(folder), inputs=[Path(folder) / name for name in INPUT_FILES])
     done: list[Exported] = []
     if jsonl is not None:
-        lines = partial(write_jsonl_blocks, _reading(folder, rows_check, run.journal))
+        lines = partial(write_jsonl_blocks, _reading(folder, rows_check, run.journal, any_value=True))
         done.append(Exported("jsonl", jsonl, guard(jsonl, lines)))
     if csv is not None:
-        cells = partial(write_csv_blocks, _reading(folder, rows_check, run.journal))
+        cells = partial(write_csv_blocks, _reading(folder, rows_check, run.journal, any_value=True))
         done.append(Exported("csv", csv, guard(csv, cells)))
     if ocel is not None:
         sqlite_form = ocel.suffix.lower() in OCEL_SQLITE_SUFFIXES
@@ -74,14 +74,18 @@ def _ocel(write: Callable[..., int], events: Iterator[Event], run: RunFiles, pat
     return write(events, path, run.doc, run.scenario, run.meta.get("date"))
 
 
-def _reading(folder: Path, rows_check: RowsToCheck | None, journal: Path) -> Iterator[list[StoredRow]]:
+def _reading(folder: Path, rows_check: RowsToCheck | None, journal: Path, *,
+             any_value: bool = False) -> Iterator[list[StoredRow]]:
     """The journal's rows in blocks, each into the seal's digest (``rows_check``) as it goes by: after the last,
     a journal changed since it was sealed is refused (:class:`RunFolderError`, as :func:`check_run` says it).
+    ``any_value``: the writer takes rows of any values (JSON Lines, CSV), so a sealed journal's rows are not
+    checked beforehand (:func:`stored_blocks` with ``sealed``): a changed row is written to the temporary file
+    and refused at the end.
     A failure to read becomes a :class:`RunFolderError` too (not a write error): a row whose data is not a JSON
     object is found before the first block, and then a sealed journal is checked first (a changed one says so)."""
     digest = rows_check.start() if rows_check is not None else None
     try:
-        for block in stored_blocks(journal):
+        for block in stored_blocks(journal, sealed=any_value and rows_check is not None):
             if digest is not None:
                 digest.update(block)
             yield block

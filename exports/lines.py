@@ -28,11 +28,15 @@ Block = list[StoredRow]
 
 
 def _line(row: StoredRow) -> str:
-    """One JSON line, the general way (any value a hand-edited journal may hold)."""
+    """One JSON line, the general way (any value a hand-edited journal may hold: data that is not JSON is
+    written as a string, a blob as its ``repr``)."""
     seq, t, kind, incident, actor, step, data = row
-    event = {"seq": seq, "t": t, "kind": kind, "incident": incident, "actor": actor, "step": step,
-             "data": json.loads(data) if data else {}}
-    return json.dumps(event, sort_keys=True, separators=(",", ":"), ensure_ascii=False) + "\n"
+    try:
+        value = json.loads(data) if data else {}
+    except (ValueError, TypeError):
+        value = data
+    event = {"seq": seq, "t": t, "kind": kind, "incident": incident, "actor": actor, "step": step, "data": value}
+    return json.dumps(event, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=repr) + "\n"
 
 
 def _lines(block: Block) -> str:

@@ -171,3 +171,23 @@ def test_sealing_again_gives_the_same_seal(finished: Path, tmp_path: Path) -> No
     before = rows_and_meta(journal)[1][SEAL_KEY]
     assert seal(journal) == json.loads(before)["rows"]
     assert rows_and_meta(journal)[1][SEAL_KEY] == before
+
+
+@pytest.mark.parametrize("number", ["NaN", "-Infinity", "inf", "nan"])
+def test_a_non_finite_number_the_run_itself_wrote_is_refused_by_its_seq(
+        finished: Path, tmp_path: Path, number: str, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Sealed over it (as if the engine had written it), so only the export's own check can find it."""
+    folder = copy_of(finished, tmp_path)
+    journal = folder / "journal.sqlite"
+    with sqlite3.connect(journal) as db:
+        (seq,) = db.execute("SELECT max(seq) FROM events WHERE data LIKE '%\"wait\":%'").fetchone()
+        db.execute("UPDATE events SET data = replace(data, '\"wait\":', '\"wait\":' || ? || ',\"was\":') "
+                   "WHERE seq = ?", (number, seq))
+    db.close()
+    seal(journal)
+    assert verify(journal).state == "sealed"
+    for option, out in (("--jsonl", "out.jsonl"), ("--csv", "out.csv"), ("--ocel", "out.json")):
+        result = in_process(("export", "run", option, out), tmp_path, monkeypatch, capsys)
+        one_line(result, f"journal row seq {seq}: its data is not a JSON object")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
