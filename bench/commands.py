@@ -7,8 +7,9 @@ same network, also a whole process (interpreter, SimPy and the run), in the same
 script. For each command: wall and CPU seconds, their ratios to the hand-written model, and the peak
 resident memory of its largest process (``wait4``'s ``ru_maxrss``: the command or a child of it,
 such as the journal writer), with how much it grows from the small size to the large one. ``seal-check``
-is not a command but the part of each that checks the journal against its seal before reading it
-(a pass over every row), measured alone: the floor under every command that reads a run.
+is not a command but checking a journal against its seal (a pass over every row) measured alone: what
+``report`` pays before it reads the run, and about what ``run`` pays to seal it (exports check the seal
+in their own pass over the rows).
 
     python bench/commands.py             # 10,000 and 100,000 incidents
     python bench/commands.py --quick     # 1,000 and 3,000, for CI (figures only)
@@ -68,7 +69,7 @@ def commands(folder: Path, other: Path, out: Path) -> dict[str, list[str]]:
 
 _SEAL_CHECK = ("from pathlib import Path; from ballotdrill.journal.seal import verify; "
                "assert verify(Path({journal!r})).state == 'sealed'")
-"""Checking a run's journal against its seal, alone: the first pass of every command that reads a run."""
+"""Checking a run's journal against its seal, alone (``report`` does it before reading the run)."""
 
 
 _HANDWRITTEN = "import sys; sys.path.insert(0, {bench!r}); import engine_vs_simpy as b; b.handwritten({n})"
