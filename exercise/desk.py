@@ -6,11 +6,9 @@ import heapq
 from collections.abc import Callable
 from typing import Any
 
-from ballotdrill.journal import Journal, Kind
+from ballotdrill.journal import Journal
+from ballotdrill.journal.kinds import STAFF_CHANGED
 from ballotdrill.scenarios.structure import Actor, Structure
-
-# Kinds read in hot paths, held here: ``Kind.X`` is a slow attribute lookup (EnumType has __getattr__).
-_STAFF_CHANGED = Kind.STAFF_CHANGED
 
 
 def staff_at(actor: Actor, clock: float) -> int:
@@ -94,7 +92,7 @@ class Desk:
     def set_staff(self, staff: int) -> None:
         """A shift boundary: ``staff`` are on duty from now."""
         self.staff = staff
-        self.journal.record(self.now(), _STAFF_CHANGED, None, self.name, None, {"staff": staff})
+        self.journal.record(self.now(), STAFF_CHANGED, None, self.name, None, {"staff": staff})
         self._dispatch()
 
     def _dispatch(self) -> None:

@@ -22,28 +22,28 @@ from ballotdrill.exercise.streams import Streams
 from ballotdrill.exercise.waves import finite
 from ballotdrill.exercise.work import END_INDEX, Handoff, Plan, ProcedureRun, WorkItem, incident_data
 from ballotdrill.journal import Journal, Kind, events
+from ballotdrill.journal.kinds import (
+    ACTION_TAKEN,
+    CONTAINED,
+    DECISION_MADE,
+    DECISION_REQUESTED,
+    DETECTED,
+    EFFECT_FAILED,
+    ESCALATED,
+    INCIDENT_STARTED,
+    INJECT_DELIVERED,
+    MITIGATED,
+    PROCEDURE_ENDED,
+    PROCEDURE_STARTED,
+    RESOLVED,
+    RUN_ENDED,
+    RUN_STARTED,
+    STEP_QUEUED,
+    VOTING_EXTENDED,
+    WAVE_SLOWED,
+)
 from ballotdrill.scenarios.scenario import Incident, Inject, ScenarioFile
 from ballotdrill.scenarios.types import LEVELS
-
-# Kinds read in hot paths, held here: ``Kind.X`` is a slow attribute lookup (EnumType has __getattr__).
-_ACTION_TAKEN = Kind.ACTION_TAKEN
-_CONTAINED = Kind.CONTAINED
-_DECISION_MADE = Kind.DECISION_MADE
-_DECISION_REQUESTED = Kind.DECISION_REQUESTED
-_DETECTED = Kind.DETECTED
-_EFFECT_FAILED = Kind.EFFECT_FAILED
-_ESCALATED = Kind.ESCALATED
-_INCIDENT_STARTED = Kind.INCIDENT_STARTED
-_INJECT_DELIVERED = Kind.INJECT_DELIVERED
-_MITIGATED = Kind.MITIGATED
-_PROCEDURE_ENDED = Kind.PROCEDURE_ENDED
-_PROCEDURE_STARTED = Kind.PROCEDURE_STARTED
-_RESOLVED = Kind.RESOLVED
-_RUN_ENDED = Kind.RUN_ENDED
-_RUN_STARTED = Kind.RUN_STARTED
-_STEP_QUEUED = Kind.STEP_QUEUED
-_VOTING_EXTENDED = Kind.VOTING_EXTENDED
-_WAVE_SLOWED = Kind.WAVE_SLOWED
 
 # The hot rows are appended directly, so they carry the kind's plain value (a ``marshal`` frame takes no enum).
 _STEP_STARTED = Kind.STEP_STARTED.value
@@ -113,7 +113,7 @@ class Exercise(HandoffPath):
                    "polls": list(self.polls)}
         if self.scenario.election is not None and self.scenario.election.closes:
             started["closes"] = dict(self._closes)
-        self.journal.record(0.0, _RUN_STARTED, data=started)
+        self.journal.record(0.0, RUN_STARTED, data=started)
         for name, actor in self.structure.actors.items():
             changes = staff_changes(actor, self.clock0, self.horizon)
             self.desks[name].set_staff(changes[0][1])
@@ -154,7 +154,7 @@ class Exercise(HandoffPath):
         open_incidents = [i.id for i in self.incidents.values() if i.resolved_at is None]
         open_steps = sum(len(d.queue) + d.running for d in self.desks.values()) + self.in_transit
         harm = {i: h for i in open_incidents if (h := self.incidents[i].harm(now))}
-        self.journal.record(now, _RUN_ENDED, data={
+        self.journal.record(now, RUN_ENDED, data={
             "open_incidents": open_incidents, "open_steps": open_steps, "harm": harm})
         self.journal.flush()
 
@@ -208,7 +208,7 @@ class Exercise(HandoffPath):
             return
         if inject.message is not None:
             msg = inject.message
-            self.journal.record(self.env.now, _INJECT_DELIVERED, None, msg.to, None, {
+            self.journal.record(self.env.now, INJECT_DELIVERED, None, msg.to, None, {
                 "inject": inject_id, "type": "message", "text": msg.text, "from": msg.sender,
                 "contingency": contingency})
             return
@@ -216,7 +216,7 @@ class Exercise(HandoffPath):
         incident_id = inject.incident.id or inject_id
         if incident_id in self.incidents:
             return
-        self.journal.record(self.env.now, _INJECT_DELIVERED, incident_id, None, None, {
+        self.journal.record(self.env.now, INJECT_DELIVERED, incident_id, None, None, {
             "inject": inject_id, "type": "incident", "text": inject.incident.title, "from": "",
             "contingency": contingency})
         self._start_incident(incident_id, inject.incident, inject_id, inject)
@@ -233,9 +233,9 @@ class Exercise(HandoffPath):
         data = self._incident_data.get(inject_id)
         if data is None:
             data = self._incident_data[inject_id] = incident_data(spec, inject_id)
-        self.journal.record(now, _INCIDENT_STARTED, incident_id, None, None, data)
+        self.journal.record(now, INCIDENT_STARTED, incident_id, None, None, data)
         for applied in mitigations.applied:
-            self.journal.record(now, _MITIGATED, incident_id, applied.taken.actor, None, applied.data())
+            self.journal.record(now, MITIGATED, incident_id, applied.taken.actor, None, applied.data())
         detection = inject.detected_by
         if spec.duration is not None or detection is not None:
             rng = self.streams.make(f"incident/{incident_id}")
@@ -261,7 +261,7 @@ class Exercise(HandoffPath):
     def _detect(self, state: IncidentState, actor: str | None) -> None:
         state.detected_at = self.env.now
         state.detector = actor
-        self.journal.record(self.env.now, _DETECTED, state.id, actor)
+        self.journal.record(self.env.now, DETECTED, state.id, actor)
         if state.resolved_at is None:
             self._trigger(state, actor)
         self._notify(state)
@@ -294,7 +294,7 @@ class Exercise(HandoffPath):
             return
         old, state.level = LEVELS[state.level], new
         brought_in = [name for name, actor in self.structure.actors.items() if actor.level == level]
-        self.journal.record(self.env.now, _ESCALATED, state.id, None, None, {
+        self.journal.record(self.env.now, ESCALATED, state.id, None, None, {
             "from": old, "to": level, "by": by, "actors": brought_in})
         if state.resolved_at is None:
             self._trigger(state, by)
@@ -304,7 +304,7 @@ class Exercise(HandoffPath):
         if state.contained_at is not None:
             return
         state.contained_at = self.env.now
-        self.journal.record(self.env.now, _CONTAINED, state.id, actor, None,
+        self.journal.record(self.env.now, CONTAINED, state.id, actor, None,
                             {"how": how, **state.harm(self.env.now)})
         self._notify(state)
         self._maybe_resolve(state)
@@ -316,7 +316,7 @@ class Exercise(HandoffPath):
     def _maybe_resolve(self, state: IncidentState) -> None:
         if state.resolved_at is None and state.contained_at is not None and state.open_runs == 0:
             state.resolved_at = self.env.now
-            self.journal.record(self.env.now, _RESOLVED, state.id)
+            self.journal.record(self.env.now, RESOLVED, state.id)
             self._notify(state)
             if state.background:
                 del self.incidents[state.id]
@@ -343,7 +343,7 @@ class Exercise(HandoffPath):
         if plan.contains:
             state.stoppable = True
         run = ProcedureRun(state, plan, number, self.env.now)
-        self.journal.record(self.env.now, _PROCEDURE_STARTED, state.id, None, None,
+        self.journal.record(self.env.now, PROCEDURE_STARTED, state.id, None, None,
                             events.procedure_started(procedure=name, run=number))
         self._goto(run, 0, origin)
 
@@ -362,7 +362,7 @@ class Exercise(HandoffPath):
     def _queued(self, item: WorkItem, waiting: int, on_duty: int) -> None:
         step = item.step
         crew = item.run.plan.crews[item.index]
-        self.journal.record(self.env.now, _STEP_QUEUED, item.run.incident.id, item.actor, step.id,
+        self.journal.record(self.env.now, STEP_QUEUED, item.run.incident.id, item.actor, step.id,
                             events.step_queued(on_duty=on_duty, procedure=item.run.name, queue=waiting) if crew is None
                             else {"on_duty": on_duty, "procedure": item.run.name, "queue": waiting, **crew})
 
@@ -409,7 +409,7 @@ class Exercise(HandoffPath):
             if chance >= 1.0 or (chance > 0 and state.effects is not None and state.effects.random() < chance):
                 self._contain(state, actor, "effect")
             elif chance > 0:
-                self.journal.record(now, _EFFECT_FAILED, state.id, actor, step.id,
+                self.journal.record(now, EFFECT_FAILED, state.id, actor, step.id,
                                     {"procedure": run.name, "contain": chance})
         if nxt == END_INDEX:
             self._end_run(run, "completed")
@@ -422,7 +422,7 @@ class Exercise(HandoffPath):
         if until <= closed or until <= self.env.now:
             return
         state.polls = (opened, until)
-        self.journal.record(self.env.now, _VOTING_EXTENDED, state.id, item.actor, item.step.id, {
+        self.journal.record(self.env.now, VOTING_EXTENDED, state.id, item.actor, item.step.id, {
             "procedure": item.run.name, "until": until, "previous": closed})
 
     def _slow(self, state: IncidentState, item: WorkItem) -> None:
@@ -433,7 +433,7 @@ class Exercise(HandoffPath):
         now = self.env.now
         before = wave.doubling
         wave.slow(now, doubling=effect.doubling, growth=effect.growth)
-        self.journal.record(now, _WAVE_SLOWED, state.id, item.actor, item.step.id, {
+        self.journal.record(now, WAVE_SLOWED, state.id, item.actor, item.step.id, {
             "procedure": item.run.name, "reach": wave.reach(now), "doubling": finite(wave.doubling),
             "previous": finite(before)})
         self._watch_reach(state)
@@ -441,7 +441,7 @@ class Exercise(HandoffPath):
     def _end_run(self, run: ProcedureRun, outcome: str) -> None:
         state = run.incident
         state.open_runs -= 1
-        self.journal.record(self.env.now, _PROCEDURE_ENDED, state.id, None, None,
+        self.journal.record(self.env.now, PROCEDURE_ENDED, state.id, None, None,
                             events.procedure_ended(outcome=outcome, procedure=run.name, run=run.number))
         if state.open_runs == 0 and state.contained_at is None and not state.stoppable and outcome == "completed":
             self._contain(state, None, "completed")
@@ -458,7 +458,7 @@ class Exercise(HandoffPath):
         state.asked[base] = state.asked.get(base, 0) + 1
         request = DecisionRequest(f"{base}:{state.asked[base]}", state.id, run.name, step.id, item.actor,
                                   tuple(decision.options), decision.default, decision.timeout, self.env.now)
-        self.journal.record(self.env.now, _DECISION_REQUESTED, state.id, item.actor, step.id, {
+        self.journal.record(self.env.now, DECISION_REQUESTED, state.id, item.actor, step.id, {
             "procedure": run.name, "request": request.key, "options": list(request.options),
             "default": request.default, "timeout": request.timeout})
         answer = self.decisions.decide(request)
@@ -492,7 +492,7 @@ class Exercise(HandoffPath):
     def _decided(self, item: WorkItem, request: DecisionRequest, answer: Answer) -> None:
         step = item.step
         assert step.decision is not None
-        self.journal.record(self.env.now, _DECISION_MADE, request.incident, request.actor, request.step, {
+        self.journal.record(self.env.now, DECISION_MADE, request.incident, request.actor, request.step, {
             "procedure": request.procedure, "request": request.key, "option": answer.option, "by": answer.by})
         self._finish(item, item.run.plan.index(step.decision.options[answer.option].next))
 
@@ -503,7 +503,7 @@ class Exercise(HandoffPath):
 
         Only for a detected incident: procedures never start before detection (docs/journal.md).
         """
-        self.journal.record(self.env.now, _ACTION_TAKEN, incident, actor, None, {"action": action, "by": by})
+        self.journal.record(self.env.now, ACTION_TAKEN, incident, actor, None, {"action": action, "by": by})
         self._actions.add(action, Taken(self.env.now, actor, incident))
         state = self.incidents.get(incident) if incident is not None else None
         if state is None or state.resolved_at is not None or state.detected_at is None:

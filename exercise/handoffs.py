@@ -14,11 +14,8 @@ import simpy
 from ballotdrill.exercise.channels import Lines
 from ballotdrill.exercise.work import Handoff, ProcedureRun
 from ballotdrill.journal import Journal, Kind, Row, events
+from ballotdrill.journal.kinds import HANDOFF_FAILED, HANDOFF_SENT
 from ballotdrill.scenarios.structure import Structure
-
-# Kinds read in hot paths, held here: ``Kind.X`` is a slow attribute lookup (EnumType has __getattr__).
-_HANDOFF_FAILED = Kind.HANDOFF_FAILED
-_HANDOFF_SENT_KIND = Kind.HANDOFF_SENT
 
 # The hot rows are appended directly, so they carry the kind's plain value (a ``marshal`` frame takes no enum).
 _HANDOFF_SENT = Kind.HANDOFF_SENT.value
@@ -78,7 +75,7 @@ class HandoffPath:
         line = {"occupancy": lines.capacity if occupancy is None else occupancy}
         if occupancy is None:
             line.update({"busy": True} if lines.fails_when_full else {"waiting": len(lines.waiting) + 1})
-        self.journal.record(self.env.now, _HANDOFF_SENT_KIND, run.incident.id, handoff.sender, step.id, {
+        self.journal.record(self.env.now, HANDOFF_SENT, run.incident.id, handoff.sender, step.id, {
             "attempt": handoff.attempt, "channel": channel, "procedure": run.name, "to": run.actors[handoff.index],
             **line})
         self.in_transit += 1
@@ -130,7 +127,7 @@ class HandoffPath:
             failed["busy"] = True
         elif line_wait:
             failed["line_wait"] = line_wait
-        self.journal.record(self.env.now, _HANDOFF_FAILED, run.incident.id, handoff.sender, step.id, failed)
+        self.journal.record(self.env.now, HANDOFF_FAILED, run.incident.id, handoff.sender, step.id, failed)
         if nxt is None:
             self._end_run(run, "dropped")
         else:

@@ -29,7 +29,18 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple, Protocol
 
-from ballotdrill.journal import KINDS, Event, IncidentStarted, Kind, RunStarted, StaffChanged, StepTargets
+from ballotdrill.journal import KINDS, Event, IncidentStarted, RunStarted, StaffChanged, StepTargets
+from ballotdrill.journal.kinds import (
+    HANDOFF_FAILED,
+    HANDOFF_RECEIVED,
+    INCIDENT_STARTED,
+    RESOLVED,
+    RUN_STARTED,
+    STAFF_CHANGED,
+    STEP_COMPLETED,
+    STEP_QUEUED,
+    STEP_STARTED,
+)
 from ballotdrill.scenarios.scenario import ScenarioFile
 
 REFERENCE_DATE = date(2026, 1, 1)
@@ -130,15 +141,6 @@ class _Work:
 
 
 # The kinds compared per event, bound once: looking a member up on the enumeration costs ~0.4 µs each time.
-_HANDOFF_FAILED = Kind.HANDOFF_FAILED
-_HANDOFF_RECEIVED = Kind.HANDOFF_RECEIVED
-_INCIDENT_STARTED = Kind.INCIDENT_STARTED
-_RESOLVED = Kind.RESOLVED
-_RUN_STARTED = Kind.RUN_STARTED
-_STAFF_CHANGED = Kind.STAFF_CHANGED
-_STEP_COMPLETED = Kind.STEP_COMPLETED
-_STEP_QUEUED = Kind.STEP_QUEUED
-_STEP_STARTED = Kind.STEP_STARTED
 
 _STEP_KINDS = frozenset(kind for kind in KINDS if kind.startswith("step_"))
 _HANDOFF_KINDS = frozenset(kind for kind in KINDS if kind.startswith("handoff_"))
@@ -212,7 +214,7 @@ class OcelWalker:
         count = 0
         for e in events:
             if not count:
-                if e.kind == _RUN_STARTED:
+                if e.kind == RUN_STARTED:
                     self.start = float(e.fields(RunStarted).start or 0.0)
                 self._actors()
             count += 1
@@ -243,7 +245,7 @@ class OcelWalker:
         rels: list[tuple[str, str]] = []
         iid = f"incident:{incident}"
         if e.incident:
-            if kind == _INCIDENT_STARTED:  # nothing changes an incident afterwards: it closes at once
+            if kind == INCIDENT_STARTED:  # nothing changes an incident afterwards: it closes at once
                 began = e.fields(IncidentStarted)
                 self.obj(iid, "incident", time, type=began.type, severity=began.severity,
                          title=began.title or None, level=began.level, scenario=self.scenario)
@@ -257,7 +259,7 @@ class OcelWalker:
             aid = f"actor:{e.actor}"
             if aid not in self.objects:
                 self.obj(aid, "actor", t0, name=e.actor)
-            if kind == _STAFF_CHANGED:
+            if kind == STAFF_CHANGED:
                 self.set(aid, time, staff=e.fields(StaffChanged).staff)
             rels.append((aid, _ACTOR_ROLE.get(kind, "performer")))
         handoff = kind in _HANDOFF_KINDS
@@ -291,7 +293,7 @@ class OcelWalker:
                 seen[name] = type(value)
                 self._note_type(kind, name, value)
         self.sink.event(OcelEvent(f"e{e.seq}", kind, time, attrs, list(dict.fromkeys(rels))))
-        if kind == _RESOLVED and e.incident:
+        if kind == RESOLVED and e.incident:
             self._resolved(incident)
 
     def _note_type(self, kind: str, name: str, value: Scalar) -> None:
@@ -308,10 +310,10 @@ class OcelWalker:
         kind = e.kind
         # A new instance: queued, or started without having queued (work that starts at once has no
         # step_queued row), or any row for a step not seen before.
-        new_instance = kind == _STEP_QUEUED or skey not in work.steps or (
-            kind == _STEP_STARTED and skey not in work.waiting)
+        new_instance = kind == STEP_QUEUED or skey not in work.steps or (
+            kind == STEP_STARTED and skey not in work.waiting)
         work.waiting.discard(skey)
-        if kind == _STEP_QUEUED:
+        if kind == STEP_QUEUED:
             work.waiting.add(skey)
         if new_instance:
             if skey in work.steps:
@@ -326,29 +328,29 @@ class OcelWalker:
                 self.relate(sid, via, "handed over by")
         sid = work.steps[skey]
         rels.append((sid, "step"))
-        if kind == _STEP_COMPLETED and sid in self.objects:
+        if kind == STEP_COMPLETED and sid in self.objects:
             self.set(sid, time, target=e.fields(StepTargets).target)
             self.close(sid)
 
     def _handoff(self, e: Event, work: _Work, procedure: str, time: str, has_incident: bool,
                  rels: list[tuple[str, str]]) -> None:
         d, kind, step = e.data, e.kind, e.step or ""
-        receiver = str(d.get("to") if kind != _HANDOFF_RECEIVED else e.actor)
+        receiver = str(d.get("to") if kind != HANDOFF_RECEIVED else e.actor)
         hkey = (procedure, step, receiver)
         hid = work.handoffs.get(hkey)
         if hid is None:
             count = work.handoff_counts[hkey] = work.handoff_counts.get(hkey, 0) + 1
             hid = f"handoff:{e.incident or ''}/{procedure}/{step}/{receiver}/{count}"
             work.handoffs[hkey] = self.obj(hid, "handoff", time, work, procedure=procedure, step=step,
-                                           sender=e.actor if kind != _HANDOFF_RECEIVED else d.get("from"),
+                                           sender=e.actor if kind != HANDOFF_RECEIVED else d.get("from"),
                                            receiver=receiver)
             if has_incident:
                 self.relate(hid, f"incident:{e.incident}", "carries")
         self.set(hid, time, channel=d.get("channel"))
         rels.append((hid, "handoff"))
-        if kind == _HANDOFF_RECEIVED or (kind == _HANDOFF_FAILED and d.get("next") is None):
+        if kind == HANDOFF_RECEIVED or (kind == HANDOFF_FAILED and d.get("next") is None):
             del work.handoffs[hkey]
-            if kind == _HANDOFF_RECEIVED:
+            if kind == HANDOFF_RECEIVED:
                 work.arrived[(procedure, step)] = hid
             self.close(hid)
 

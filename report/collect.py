@@ -19,16 +19,16 @@ from ballotdrill.journal import (
     InjectDelivered,
     Kind,
 )
+from ballotdrill.journal.kinds import (
+    ACTION_TAKEN,
+    DECISION_MADE,
+    DECISION_REQUESTED,
+    INCIDENT_STARTED,
+    INJECT_DELIVERED,
+)
 from ballotdrill.report.narrative import incident_label
 from ballotdrill.scenarios.scenario import Scenario
 from ballotdrill.scoring.timeliness import is_background
-
-# Kinds read in hot paths, held here: ``Kind.X`` is a slow attribute lookup (EnumType has __getattr__).
-_ACTION_TAKEN = Kind.ACTION_TAKEN
-_DECISION_MADE = Kind.DECISION_MADE
-_DECISION_REQUESTED = Kind.DECISION_REQUESTED
-_INCIDENT_STARTED = Kind.INCIDENT_STARTED
-_INJECT_DELIVERED = Kind.INJECT_DELIVERED
 
 _ACTIONS_KEPT = ("scenario", "player")
 """``action_taken`` rows kept whatever their incident: the scenario's scripted actions and the players'."""
@@ -57,21 +57,21 @@ class ReportRows:
     def feed(self, event: Event) -> None:
         """Take the next event of the run."""
         kind, incident = event.kind, event.incident
-        if kind == _INCIDENT_STARTED and incident is not None:
+        if kind == INCIDENT_STARTED and incident is not None:
             started = event.fields(IncidentStarted)
             background = is_background(incident, started)
             if not background:
                 self.labels[incident] = incident_label(started, incident)
             if not background or str(started.inject or "") in self.timed:
                 self.told.add(incident)
-        elif kind == _DECISION_MADE:
+        elif kind == DECISION_MADE:
             made = event.fields(DecisionMade)
             self.made[str(made.by or "default")] += 1
             if made.request in self.waiting:
                 self.waiting.discard(made.request)
             else:
                 self.answered_early.add(made.request)
-        elif kind == _DECISION_REQUESTED:
+        elif kind == DECISION_REQUESTED:
             request = event.fields(DecisionRequested).request
             if request not in self.answered_early:
                 self.waiting.add(request)
@@ -82,11 +82,11 @@ class ReportRows:
         kind = event.kind
         if (event.incident is not None and event.incident in self.told) or kind in _ALWAYS:
             return True
-        if kind == _INJECT_DELIVERED:
+        if kind == INJECT_DELIVERED:
             return str(event.fields(InjectDelivered).inject or "") in self.timed
-        if kind == _ACTION_TAKEN:
+        if kind == ACTION_TAKEN:
             return event.fields(ActionTaken).by in _ACTIONS_KEPT
-        if kind == _DECISION_MADE:
+        if kind == DECISION_MADE:
             return event.fields(DecisionMade).by in _DECISIONS_KEPT
         return False
 

@@ -31,6 +31,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from ballotdrill.journal import Event, Kind
+from ballotdrill.journal.kinds import STEP_COMPLETED, STEP_STARTED
 from ballotdrill.scenarios.measures import Interval, Point
 from ballotdrill.scenarios.scenario import Objective, Scenario
 from ballotdrill.scoring.exercised import Verdict, Window, missing_end, missing_start, self_contained
@@ -38,10 +39,6 @@ from ballotdrill.scoring.feed import Handlers
 from ballotdrill.scoring.measured import StepLike
 from ballotdrill.scoring.model import EVIDENCE_ROWS, Harm, ObjectiveResult, Rating, StepResult, r3
 from ballotdrill.scoring.text import measure_value, minutes
-
-# Kinds read in hot paths, held here: ``Kind.X`` is a slow attribute lookup (EnumType has __getattr__).
-_STEP_COMPLETED = Kind.STEP_COMPLETED
-_STEP_STARTED = Kind.STEP_STARTED
 
 S_FACTOR = 1.25
 """S band: up to this multiple of the target (lower is better) or down to target / this."""
@@ -110,7 +107,7 @@ class PointCollector:
             if point.step is None:
                 kind = _INCIDENT_KINDS[point.event]
             else:
-                kind = _STEP_STARTED if point.event == "started" else _STEP_COMPLETED
+                kind = STEP_STARTED if point.event == "started" else STEP_COMPLETED
             key = (kind, point.incident, point.step)
             if point not in self.wanted.setdefault(key, []):
                 self.wanted[key].append(point)
@@ -120,7 +117,7 @@ class PointCollector:
         return {kind: self._seen for kind in {key[0] for key in self.wanted}}
 
     def _seen(self, event: Event) -> None:
-        step = event.step if event.kind in (_STEP_STARTED, _STEP_COMPLETED) else None
+        step = event.step if event.kind in (STEP_STARTED, STEP_COMPLETED) else None
         for point in self.wanted.get((event.kind, event.incident, step), ()):
             if point not in self.reached:
                 self.reached[point] = Reached(event.seq, event.t)

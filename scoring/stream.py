@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ballotdrill.journal import Event, IncidentStarted, Kind
+from ballotdrill.journal import Event, IncidentStarted
+from ballotdrill.journal.kinds import DETECTED, INCIDENT_STARTED, RESOLVED
 from ballotdrill.scenarios.scenario import ScenarioFile
 from ballotdrill.scoring import handoffs as handoff_measures
 from ballotdrill.scoring.background import DETAIL_CAP, Arrival, BackgroundFold
@@ -23,11 +24,6 @@ from ballotdrill.scoring.model import Background, F, Handoff, Harm, Scores, Step
 from ballotdrill.scoring.ratings import PointCollector, measure_objective, objective_points
 from ballotdrill.scoring.tally import RunTally
 from ballotdrill.scoring.timeliness import HarmCollector, IncidentCollector, RunClock, StepCollector, is_background
-
-# Kinds read in hot paths, held here: ``Kind.X`` is a slow attribute lookup (EnumType has __getattr__).
-_DETECTED = Kind.DETECTED
-_INCIDENT_STARTED = Kind.INCIDENT_STARTED
-_RESOLVED = Kind.RESOLVED
 
 
 class Scorer:
@@ -77,9 +73,9 @@ class Scorer:
                           self.points, self.procedures, self.decisions):
             for kind, handler in collector.handlers().items():
                 table[kind].append(handler)
-        table[_INCIDENT_STARTED].append(self._arrived)
+        table[INCIDENT_STARTED].append(self._arrived)
         self._table = {kind: tuple(handlers) for kind, handlers in table.items()}
-        self._settled = frozenset({_DETECTED, _RESOLVED}) if cap is not None else frozenset()
+        self._settled = frozenset({DETECTED, RESOLVED}) if cap is not None else frozenset()
         self.count = 0
         self._scores: Scores | None = None
 
@@ -110,7 +106,7 @@ class Scorer:
         if ordinal is None or incident in self.pinned:
             return
         firsts = self.incidents.incidents[incident].firsts
-        if _RESOLVED not in firsts or _DETECTED not in firsts:
+        if RESOLVED not in firsts or DETECTED not in firsts:
             return
         if not (self.steps.done(incident) and self.handoffs.done(incident)):
             return

@@ -29,6 +29,19 @@ from ballotdrill.journal import (
     StepStarted,
     StepTargets,
 )
+from ballotdrill.journal.kinds import (
+    CONTAINED,
+    DETECTED,
+    ESCALATED,
+    INCIDENT_STARTED,
+    PROCEDURE_STARTED,
+    RESOLVED,
+    RUN_ENDED,
+    RUN_STARTED,
+    STEP_COMPLETED,
+    STEP_QUEUED,
+    STEP_STARTED,
+)
 from ballotdrill.scenarios.structure import Structure
 from ballotdrill.scoring.feed import Handlers, feed_all
 from ballotdrill.scoring.measured import HarmMeasure, IncidentMeasure, StepMeasure
@@ -41,19 +54,6 @@ from ballotdrill.scoring.model import (
     r3n,
     unchecked,
 )
-
-# Kinds read in hot paths, held here: ``Kind.X`` is a slow attribute lookup (EnumType has __getattr__).
-_CONTAINED = Kind.CONTAINED
-_DETECTED = Kind.DETECTED
-_ESCALATED = Kind.ESCALATED
-_INCIDENT_STARTED = Kind.INCIDENT_STARTED
-_PROCEDURE_STARTED = Kind.PROCEDURE_STARTED
-_RESOLVED = Kind.RESOLVED
-_RUN_ENDED = Kind.RUN_ENDED
-_RUN_STARTED = Kind.RUN_STARTED
-_STEP_COMPLETED = Kind.STEP_COMPLETED
-_STEP_QUEUED = Kind.STEP_QUEUED
-_STEP_STARTED = Kind.STEP_STARTED
 
 
 class RunInfo(NamedTuple):
@@ -79,7 +79,7 @@ class RunClock:
         self.last_t = 0.0
 
     def handlers(self) -> Handlers:
-        return {_RUN_STARTED: self._started, _RUN_ENDED: self._ended}
+        return {RUN_STARTED: self._started, RUN_ENDED: self._ended}
 
     def _started(self, event: Event) -> None:
         if self.started is None:
@@ -141,13 +141,13 @@ class _Incident:
             first = firsts.get(kind)
             return None if first is None else r3(first.t - start.t)
 
-        detected, contained = firsts.get(_DETECTED), firsts.get(_CONTAINED)
-        rows = [start.seq] + [f.seq for k in (_DETECTED, _STEP_STARTED, _ESCALATED, _CONTAINED,
-                                              _RESOLVED) if (f := firsts.get(k)) is not None]
+        detected, contained = firsts.get(DETECTED), firsts.get(CONTAINED)
+        rows = [start.seq] + [f.seq for k in (DETECTED, STEP_STARTED, ESCALATED, CONTAINED,
+                                              RESOLVED) if (f := firsts.get(k)) is not None]
         return IncidentMeasure(
             incident, str(data.type or ""), str(data.title or ""), int(data.severity or 0), str(data.inject or ""),
             is_background(incident, data), r3(start.t), detected.actor if detected else None,
-            after(_DETECTED), after(_STEP_STARTED), after(_CONTAINED), after(_RESOLVED),
+            after(DETECTED), after(STEP_STARTED), after(CONTAINED), after(RESOLVED),
             contained.actor if contained else None, contained.how if contained else None,
             list(self.escalations), sorted(rows),
         )
@@ -169,8 +169,8 @@ class IncidentCollector:
 
     def handlers(self) -> Handlers:
         table: Handlers = {kind: self._first for kind in _FIRSTS}
-        table[_INCIDENT_STARTED] = self._started
-        table[_ESCALATED] = self._escalated
+        table[INCIDENT_STARTED] = self._started
+        table[ESCALATED] = self._escalated
         return table
 
     def _get(self, event: Event) -> _Incident | None:
@@ -191,15 +191,15 @@ class IncidentCollector:
     def _first(self, event: Event) -> None:
         inc = self._get(event)
         if inc is not None and event.kind not in inc.firsts:
-            how = str(event.fields(Contained).how) if event.kind == _CONTAINED else None
+            how = str(event.fields(Contained).how) if event.kind == CONTAINED else None
             inc.firsts[event.kind] = _First(event.seq, event.t, event.actor, how)
 
     def _escalated(self, event: Event) -> None:
         inc = self._get(event)
         if inc is not None:
             inc.escalations.append(str(event.fields(Escalated).to or ""))
-            if _ESCALATED not in inc.firsts:
-                inc.firsts[_ESCALATED] = _First(event.seq, event.t, event.actor)
+            if ESCALATED not in inc.firsts:
+                inc.firsts[ESCALATED] = _First(event.seq, event.t, event.actor)
 
     def results(self) -> list[IncidentTimes]:
         """Every incident that started (and was not taken out with :meth:`pop`), in start order."""
@@ -329,8 +329,8 @@ class StepCollector:
         self.procedure_start: dict[str, dict[str, float]] = {}
 
     def handlers(self) -> Handlers:
-        return {_PROCEDURE_STARTED: self._procedure, _STEP_QUEUED: self._queued,
-                _STEP_STARTED: self._started, _STEP_COMPLETED: self._completed}
+        return {PROCEDURE_STARTED: self._procedure, STEP_QUEUED: self._queued,
+                STEP_STARTED: self._started, STEP_COMPLETED: self._completed}
 
     def _procedure(self, event: Event) -> None:
         self.procedure_start.setdefault(event.incident or "", {})[str(event.fields(ProcedureStarted).procedure)] = \
@@ -428,7 +428,7 @@ class HarmCollector:
         self.end_seq: int | None = None
 
     def handlers(self) -> Handlers:
-        return {_INCIDENT_STARTED: self._started, _CONTAINED: self._contained, _RUN_ENDED: self._ended}
+        return {INCIDENT_STARTED: self._started, CONTAINED: self._contained, RUN_ENDED: self._ended}
 
     def _started(self, event: Event) -> None:
         if event.incident:

@@ -113,3 +113,11 @@ def test_scoring_and_report_read_fields_by_attribute(layer: str) -> None:
             if isinstance(node, ast.Attribute) and node.attr == "data" and not isinstance(node.ctx, ast.Store):
                 found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert found == []
+
+
+def test_every_kind_has_its_hot_path_constant() -> None:
+    from ballotdrill.journal import kinds
+
+    names = {name for name in vars(kinds) if name.isupper()}
+    assert names == {k.name for k in Kind}
+    assert all(getattr(kinds, k.name) is k for k in Kind)
