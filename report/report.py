@@ -252,6 +252,8 @@ def _assemble(scores: Scores, digest: Digest, rows: ReportRows, doc: ScenarioFil
         if inc.background:
             labels[inc.incident] = label_of(inc.title, inc.type, inc.incident)
     structure = doc.structure
+    detections = {iid: inj.detected_by for iid, inj in zip(scenario.inject_ids(), scenario.injects, strict=True)
+                  if inj.detected_by is not None}
     overview = Overview(
         scenario=scenario_name, title=scenario.title, description=scenario.description, basis=list(scenario.basis),
         exercise_date=scenario.date, location=scenario.location, sponsor=scenario.sponsor,
@@ -272,7 +274,7 @@ def _assemble(scores: Scores, digest: Digest, rows: ReportRows, doc: ScenarioFil
                 for i in scores.incidents}
     decisions = DecisionCount(total=sum(rows.made.values()), by=dict(sorted(rows.made.items())),
                               pending=rows.pending)
-    return Report(overview=overview, scores=scores, analysis=analyse(scores, names, structure, digest),
+    return Report(overview=overview, scores=scores, analysis=analyse(scores, names, structure, digest, detections),
                   decisions=decisions, moments=_moments(events, scores, set(scripted), names),
                   inject_log=inject_log(scenario, events, scores.incidents, scores.harm, names, scores.start,
                                         scores.until),

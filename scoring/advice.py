@@ -12,9 +12,19 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Literal, NamedTuple
 
+from ballotdrill.scenarios.measures import parse_interval
+from ballotdrill.scenarios.scenario import Detection
 from ballotdrill.scenarios.structure import OWNER, Step, Structure
 from ballotdrill.scoring.handoffs import DIRECT, usual_latency
-from ballotdrill.scoring.model import EVIDENCE_ROWS, ChannelStats, Handoff, ObjectiveResult, Scores, StepResult
+from ballotdrill.scoring.model import (
+    EVIDENCE_ROWS,
+    ChannelStats,
+    Handoff,
+    IncidentTimes,
+    ObjectiveResult,
+    Scores,
+    StepResult,
+)
 from ballotdrill.scoring.text import clock, minutes
 
 CauseKind = Literal["queue", "channel", "shift_gap", "late_step", "deadline", "drop", "ping_pong",
@@ -167,14 +177,18 @@ class Advisor:
 
     ``steps`` and ``chains``: the step instances and handoffs it looks up a step's context in (those of
     ``scores``, or of one incident); ``failures`` and ``unstaffed_at``: per channel, the failed handoffs, and
-    per actor, when work first arrived with nobody on duty, over the whole run (None: from ``scores``).
+    per actor, when work first arrived with nobody on duty, over the whole run (None: from ``scores``);
+    ``detections``: per inject, who notices its incidents and how long after they begin (the scenario's
+    ``detected_by``; an inject without one is noticed at once).
     """
 
     def __init__(self, scores: Scores | None, names: dict[str, str], structure: Structure | None, *,
                  steps: Sequence[StepResult] | None = None, chains: Sequence[Handoff] | None = None,
                  until: float | None = None, failures: Mapping[str, ChannelFailures] | None = None,
-                 unstaffed_at: Mapping[str, float] | None = None) -> None:
+                 unstaffed_at: Mapping[str, float] | None = None,
+                 detections: Mapping[str, Detection] | None = None) -> None:
         self.scores, self.names, self.structure = scores, names, structure
+        self.detections: Mapping[str, Detection] = detections or {}
         steps = steps if steps is not None else scores.steps if scores is not None else []
         chains = chains if chains is not None else scores.handoffs if scores is not None else []
         self.until = until if until is not None or scores is None else scores.until
@@ -203,7 +217,7 @@ class Advisor:
     def local(self, steps: Sequence[StepResult], chains: Sequence[Handoff], until: float | None) -> Advisor:
         """This advisor looking up a step's context among ``steps`` and ``chains`` (one incident's)."""
         return Advisor(None, self.names, self.structure, steps=steps, chains=chains, until=until,
-                       failures=self.failures, unstaffed_at=self.unstaffed_at)
+                       failures=self.failures, unstaffed_at=self.unstaffed_at, detections=self.detections)
 
     @property
     def whole(self) -> Scores:
@@ -331,6 +345,9 @@ class Advisor:
         if delay > 0:
             plain = (f"the delays in the response ({minutes(delay)} of queue, failed handoff or slow work in all) "
                      "were each too small to be an area for improvement")
+        unnoticed = self._unnoticed_cause(obj, incident) if incident is not None else None
+        if unnoticed is not None:
+            return unnoticed
         if obj.kind == "time" and "step" in words:
             step = words[words.index("step") + 1]
             procedure = self._procedure_of(step)
@@ -378,6 +395,30 @@ class Advisor:
         return Cause("objective", f"{plain}: detected after {minutes(incident.to_detect)}, first action after "
                      f"{minutes(incident.to_first_action)}, it {took}; the designed response is slower than the "
                      f"{obj.target_text} target", [], fix, self._actor_of(names[0], first.id, incident.incident), lever)
+
+    def _unnoticed_cause(self, obj: ObjectiveResult, incident: IncidentTimes) -> Cause | None:
+        """The cause of an objective about ``incident`` when nobody had noticed it by the end: no response could
+        start, so the lever is its detection (None if it was noticed, is noticed at once, or the objective's
+        interval starts at its detection and so never began)."""
+        detection = self.detections.get(incident.inject)
+        if incident.to_detect is not None or detection is None or obj.kind == "on_time":
+            return None
+        if obj.kind == "time":
+            start = parse_interval(obj.subject).start
+            if start.step is None and start.incident == incident.incident and start.event == "detected":
+                return None
+        who = self.who(detection.actor)
+        elapsed = float(self.whole.until or 0.0) - incident.started_at
+        usual = detection.after.mean
+        scripted = f"the scenario has {who} notice such incidents {minutes(usual)} after they begin, on average"
+        if obj.kind == "time" and usual > obj.target:
+            scripted += f", longer than the {obj.target_text} target"
+        kind = incident.type.replace("_", " ") or "such"
+        return Cause("detection", f"{who} had not noticed {incident.incident} when the run stopped at "
+                     f"{clock(self.whole.start, self.whole.until)}, {minutes(elapsed)} after it began, so no "
+                     f"response to it could start; {scripted}", [],
+                     f"Detect {kind} incidents sooner at {who}: watch hours, staff on watch and monitoring tools",
+                     detection.actor, actor_lever(detection.actor))
 
     def _failed_containment(self, incident: str, procedures: list[str]) -> tuple[StepResult, Step] | None:
         """A containing step of ``incident`` that completed while it stayed open: its draw failed."""

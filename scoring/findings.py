@@ -23,10 +23,12 @@ the structure itself makes longer than its target gets a target review.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Literal
 
 from pydantic import Field
 
+from ballotdrill.scenarios.scenario import Detection
 from ballotdrill.scenarios.structure import Structure
 from ballotdrill.scoring.advice import (
     Advisor,
@@ -116,13 +118,14 @@ def _capability(scores: Scores, incidents: set[str], procedure: str | None, defa
 
 
 def analyse(scores: Scores, names: dict[str, str], structure: Structure | None = None,
-            digest: Digest | None = None) -> Analysis:
+            digest: Digest | None = None, detections: Mapping[str, Detection] | None = None) -> Analysis:
     """Strengths, areas for improvement, improvement plan and key findings of ``scores``.
 
     ``structure`` (the run's response structure) lets recommendations fit it: channel
     fallbacks, shifts and the usual duration of each step. ``digest``: every incident of the run
     folded in (the streaming scorer's, when ``scores`` lists only some background arrivals); None
-    folds the incidents of ``scores``.
+    folds the incidents of ``scores``. ``detections``: per inject, who notices its incidents (the scenario's
+    ``detected_by``), so an objective about an incident nobody noticed is traced to its detection.
     """
     def name(key: str) -> str:
         return names.get(key, key)
@@ -132,7 +135,8 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
             raise ValueError("these scores list only some background arrivals: pass the scorer's digest "
                              "(Scorer.digest), or score with cap=None")
         digest = digest_of(scores, names, structure)
-    advice = Advisor(scores, names, structure, failures=digest.failures, unstaffed_at=digest.unstaffed_at)
+    advice = Advisor(scores, names, structure, failures=digest.failures, unstaffed_at=digest.unstaffed_at,
+                     detections=detections)
 
     strengths: list[Finding] = []
     improvements: list[tuple[int, float, Finding]] = []
