@@ -7,7 +7,9 @@ Each seed is played in memory, scored and analysed; every run is checked mechani
 - **credit without response**: an objective rated P, or a strength, about an incident that ended
   by itself (no response contained it);
 - **U for what was not played**: an objective rated U whose subject incident never started, or
-  whose measure never began;
+  whose measure never began, or whose harm stayed under its target;
+- **advice on the wrong lever**: an objective about an incident nobody noticed whose advice is not
+  that incident's detection;
 - **false findings**: a queue finding under the queue threshold, a ping-pong on the designed
   path, a "dropped" channel with no dropped handoff, a late-step finding counting a step that was
   on time, a strength contradicted by an area for improvement (a channel "reliable" that failed,
@@ -34,6 +36,7 @@ from ballotdrill import application
 from ballotdrill.exercise import run_exercise
 from ballotdrill.scenarios import ScenarioFile
 from ballotdrill.scoring import Analysis, Scores, analyse, score
+from ballotdrill.scoring.advice import detections_of
 from ballotdrill.scoring.findings import QUEUE_P90
 from ballotdrill.scoring.load import actor_names
 from ballotdrill.scoring.plan import NO_LEVER
@@ -76,6 +79,14 @@ def problems_of(scores: Scores, analysis: Analysis) -> list[str]:
             found.append(f"{obj.id} rated U but its incident never started ({obj.reason})")
         if obj.rating == "U" and obj.kind == "time" and not obj.evidence:
             found.append(f"{obj.id} rated U but its measure never began ({obj.reason})")
+        if obj.rating == "U" and obj.kind in ("reach", "voter_minutes", "station_minutes") and \
+                "never contained" in obj.reason and _figure(obj.value_text) <= obj.target:
+            found.append(f"{obj.id} rated U with its harm under the target ({obj.value_text})")
+        unnoticed = [i for i in about if incidents[i].to_detect is None]
+        finding = next((f for f in analysis.improvements if f.title.startswith(f"Objective {obj.id} rated")), None)
+        if unnoticed and finding is not None and finding.cause == "objective" and \
+                not finding.lever.startswith("actor:") and obj.kind != "on_time" and "detected to" not in obj.subject:
+            found.append(f"{obj.id}: {unnoticed[0]} was never noticed, but the advice is {finding.lever}")
     for s in analysis.strengths:
         if any(inc in ended for inc in s.incidents) or any(f"Objective {o.id} met" in s.title for o in scores.objectives
                                                           if o.rating != "P"):
@@ -116,10 +127,20 @@ def problems_of(scores: Scores, analysis: Analysis) -> list[str]:
     return found
 
 
+def _figure(text: str) -> float:
+    """The leading number of a value text (``"7,357 at the end, not contained"``: 7357)."""
+    head = text.split(" ", 1)[0].replace(",", "")
+    try:
+        return float(head)
+    except ValueError:
+        return float("inf")
+
+
 def check_run(doc: ScenarioFile, name: str, seed: int) -> RunCheck:
     """Play, score, analyse and check one seed."""
     scores = score(run_exercise(doc, name, seed=seed).events, doc, name)
-    analysis = analyse(scores, actor_names(doc.structure), doc.structure)
+    analysis = analyse(scores, actor_names(doc.structure), doc.structure,
+                       detections=detections_of(doc.scenarios[name]))
     first = analysis.improvements[0] if analysis.improvements else None
     return RunCheck(seed, problems_of(scores, analysis), bottleneck_of(scores),
                     first.title if first else None, first.lever if first else None)

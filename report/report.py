@@ -24,6 +24,7 @@ from ballotdrill.scenarios.election import election_text, hours_text
 from ballotdrill.scenarios.scenario import ScenarioFile
 from ballotdrill.scenarios.structure import Actor
 from ballotdrill.scenarios.timefmt import format_clock
+from ballotdrill.scoring.advice import detections_of
 from ballotdrill.scoring.digest import Digest
 from ballotdrill.scoring.findings import QUEUE_P90, Analysis, analyse, shift_text
 from ballotdrill.scoring.load import actor_names
@@ -252,8 +253,6 @@ def _assemble(scores: Scores, digest: Digest, rows: ReportRows, doc: ScenarioFil
         if inc.background:
             labels[inc.incident] = label_of(inc.title, inc.type, inc.incident)
     structure = doc.structure
-    detections = {iid: inj.detected_by for iid, inj in zip(scenario.inject_ids(), scenario.injects, strict=True)
-                  if inj.detected_by is not None}
     overview = Overview(
         scenario=scenario_name, title=scenario.title, description=scenario.description, basis=list(scenario.basis),
         exercise_date=scenario.date, location=scenario.location, sponsor=scenario.sponsor,
@@ -274,7 +273,8 @@ def _assemble(scores: Scores, digest: Digest, rows: ReportRows, doc: ScenarioFil
                 for i in scores.incidents}
     decisions = DecisionCount(total=sum(rows.made.values()), by=dict(sorted(rows.made.items())),
                               pending=rows.pending)
-    return Report(overview=overview, scores=scores, analysis=analyse(scores, names, structure, digest, detections),
+    analysis = analyse(scores, names, structure, digest, detections_of(scenario))
+    return Report(overview=overview, scores=scores, analysis=analysis,
                   decisions=decisions, moments=_moments(events, scores, set(scripted), names),
                   inject_log=inject_log(scenario, events, scores.incidents, scores.harm, names, scores.start,
                                         scores.until),

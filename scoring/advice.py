@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Literal, NamedTuple
 
 from ballotdrill.scenarios.measures import parse_interval
-from ballotdrill.scenarios.scenario import Detection
+from ballotdrill.scenarios.scenario import Detection, Scenario
 from ballotdrill.scenarios.structure import OWNER, Step, Structure
 from ballotdrill.scoring.handoffs import DIRECT, usual_latency
 from ballotdrill.scoring.model import (
@@ -458,6 +458,13 @@ class Advisor:
             return None
         spec = next((s for s in self.structure.procedures[step.procedure].steps if s.id == step.step), None)
         return None if spec is None else float(spec.duration.mean)
+
+
+def detections_of(scenario: Scenario) -> dict[str, Detection]:
+    """Per inject, who notices its incidents and how long after they begin (injects noticed at once left out)."""
+    return {inject_id: inject.detected_by for inject_id, inject in zip(scenario.inject_ids(), scenario.injects,
+                                                                        strict=True)
+            if inject.detected_by is not None}
 
 
 def shift_text(start: str, end: str) -> str:

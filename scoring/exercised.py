@@ -9,7 +9,8 @@ P and never U. A task the players had the whole target to perform and did not is
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from types import MappingProxyType
 from typing import NamedTuple
 
 from ballotdrill.journal import Event, Kind, ProcedureEnded
@@ -35,6 +36,9 @@ class Window(NamedTuple):
     incidents: dict[str, IncidentTimes]
     procedures: dict[tuple[str, str], str]
     """``(incident, procedure) -> outcome`` of procedure runs that ended (``completed`` or ``dropped``)."""
+    growing: Mapping[tuple[str, str], float | None] = MappingProxyType({})
+    """``(incident, measure)``: the harm each open incident was still doing when the run stopped, with a wave's
+    doubling time then (:class:`~ballotdrill.scoring.growth.GrowthCollector`)."""
 
     @property
     def cut(self) -> bool:

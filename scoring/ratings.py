@@ -9,7 +9,8 @@ Lower is better (``time``, ``reach``, ``voter_minutes``, ``station_minutes``):
 - **M** (performed with major challenges): v > 1.25 × T, but achieved in the run
   (the reason says when v is more than 2 × T)
 - **U** (unable to be performed): not achieved although the players had the whole target
-  (the end point never came; the incident was never contained by the response).
+  (the end point never came; the incident was never contained by the response and its harm
+  passed the target).
 - **NE** (not exercised, see :mod:`ballotdrill.scoring.exercised`): the subject never happened
   in the played window, or the incident ended by itself within the target before any response
   contained it. Never P, never U.
@@ -20,6 +21,12 @@ procedure or ``all``, that met it):
 - **P**: v ≥ T;  **S**: v ≥ T / 1.25 (= 0.8 × T);  **M**: v ≥ T / 2;
 - **U**: v < T / 2;  **NE**: no step with a target was played (nothing to measure).
 
+A harm measure (``reach``, ``voter_minutes``, ``station_minutes``) of an incident still open when
+the exercise ends is the harm it did in the window: rated on that value under the target, and the
+reason says it was still open and whether the harm was still growing (a wave: when, at its last
+rate, it would pass the target). In a run stopped early (``--until``) it is NE while under the
+target.
+
 Ratings are simulated bands computed from a measure and its target, not an evaluator's
 observation of the players; one seed is one draw.
 """
@@ -27,6 +34,7 @@ observation of the players; one seed is one draw.
 from __future__ import annotations
 
 import heapq
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
@@ -134,6 +142,21 @@ def objective_points(scenario: Scenario) -> list[Point]:
         for point in (interval.start, interval.end):
             points += [point._replace(incident=i) for i in carried_on(point.incident, chains)]
     return points
+
+
+HARM_KINDS = ("reach", "voter_minutes", "station_minutes")
+"""The measures of the harm an incident did (lower is better)."""
+_HARM_NOUNS = {"reach": "reach", "voter_minutes": "voter-minutes", "station_minutes": "station-minutes"}
+
+
+def harm_subjects(scenario: Scenario) -> list[str]:
+    """The incidents the harm objectives measure, and the incidents carrying them on (``continues``)."""
+    chains = scenario.continuations()
+    subjects: list[str] = []
+    for objective in scenario.objectives:
+        if objective.measure.kind in HARM_KINDS:
+            subjects += [i for i in carried_on(objective.measure.subject, chains) if i not in subjects]
+    return subjects
 
 
 def carried_on(incident: str, chains: Mapping[str, Sequence[str]]) -> list[str]:
@@ -260,6 +283,8 @@ def measure_objective(objective: Objective, reached: Mapping[Point, Reached], on
         rating, reason = rate(value, target, lower)
         reason = carried + reason + note
         value_text = measure_value(kind, value)
+        if kind in HARM_KINDS and any(h.incident == subject and h.open for h in harms):
+            value_text += " at the end, still open"
     target_text = objective.target if isinstance(objective.target, str) else measure_value(kind, target)
     return ObjectiveResult(
         id=objective.id, capability=objective.capability, description=objective.description, kind=kind,
@@ -267,6 +292,23 @@ def measure_objective(objective: Objective, reached: Mapping[Point, Reached], on
         value_text=value_text or ("not exercised" if rating == "NE" else "—"), lower_is_better=lower,
         rating=rating, reason=reason, evidence=sorted(evidence),
     )
+
+
+def _open_at_end(incident: str, kind: str, measured: float, target: float, window: Window) -> str:
+    """What a harm objective's reason adds for an incident still open at the end, under the target: whether its
+    harm was still growing and, for a wave, when at its last rate it would pass the target."""
+    noun = _HARM_NOUNS[kind]
+    if (incident, kind) not in window.growing:
+        return f"; incident {incident} was still open at the end, but its {noun} had stopped growing"
+    doubling = window.growing[(incident, kind)]
+    if doubling is None:
+        return (f"; incident {incident} was still open at the end and its {noun} still growing (its polling "
+                "stations were open)")
+    grows = f"; incident {incident} was still open at the end, its reach doubling every {minutes(doubling)}"
+    if measured <= 0:
+        return grows
+    passes = doubling * math.log2(max(target, measured) / measured)
+    return grows + f": at that rate it would pass the target about {minutes(passes)} after the end"
 
 
 def _incidents(interval: Interval | None, subject: str) -> list[str]:
@@ -319,12 +361,14 @@ def _measure(objective: Objective, interval: Interval | None, subject: str, reac
             text = measure_value(kind, measured)
             if window.self_ended(incident) is not None:
                 verdict = self_contained(incident, measured, target, text)
-            elif row.open and (measured > target or not window.cut):
+            elif row.open and measured > target:
                 verdict = Verdict("U", f"incident {incident} was never contained ({text} at the end)",
                                   f"{text} at the end, not contained")
-            elif row.open:
+            elif row.open and window.cut:
                 verdict = Verdict("NE", f"incident {incident} was still open when {window.stopped()} "
                                   f"({text} so far, under the target)", f"{text} so far, still open")
-            else:
+            else:  # the harm done in the whole exercise window; one still open is said to be, and how it grew
                 value = measured
+                if row.open:
+                    note = _open_at_end(incident, kind, measured, target, window)
     return value, evidence, verdict, note

@@ -19,15 +19,14 @@ from ballotdrill.scenarios.scenario import ScenarioFile
 from ballotdrill.scoring.decisions import DecisionCollector
 from ballotdrill.scoring.exercised import ProcedureOutcomes, Window
 from ballotdrill.scoring.feed import Handler
+from ballotdrill.scoring.growth import GrowthCollector
 from ballotdrill.scoring.handoffs import HandoffCollector
 from ballotdrill.scoring.load import LoadCollector
 from ballotdrill.scoring.measured import HarmMeasure
 from ballotdrill.scoring.model import ActorLoad, ChannelStats, Harm, IncidentTimes, ObjectiveResult, Totals
-from ballotdrill.scoring.ratings import PointCollector, carried_on, measure_objective, objective_points
+from ballotdrill.scoring.ratings import PointCollector, harm_subjects, measure_objective, objective_points
 from ballotdrill.scoring.tally import RunTally
 from ballotdrill.scoring.timeliness import HarmCollector, IncidentCollector, RunClock, StepCollector, step_goals
-
-_HARM_KINDS = ("reach", "voter_minutes", "station_minutes")
 
 
 class MeasurePlan:
@@ -40,12 +39,8 @@ class MeasurePlan:
         self.points = objective_points(scenario)
         self.goals = step_goals(doc.structure)
         self.on_time = tuple(o.measure.subject for o in scenario.objectives if o.measure.kind == "on_time")
-        chains = scenario.continuations()
-        named = {p.incident for p in self.points}
-        for objective in scenario.objectives:
-            if objective.measure.kind in _HARM_KINDS:
-                named.update(carried_on(objective.measure.subject, chains))
-        self.named = frozenset(named)
+        self.harmed = harm_subjects(scenario)
+        self.named = frozenset({p.incident for p in self.points} | set(self.harmed))
         """Incidents the objectives name (and those carrying them on): measured whole, background or not."""
 
 
@@ -75,9 +70,10 @@ class MeasureScorer:
         self.points = PointCollector(plan.points)
         self.procedures = ProcedureOutcomes({p.incident for p in plan.points})
         self.decisions = DecisionCollector()
+        self.growth = GrowthCollector(plan.harmed)
         table: dict[str, list[Handler]] = defaultdict(list)
         for collector in (self.clock, self.incidents, self.steps, self.handoffs, self.harm, self.load,
-                          self.points, self.procedures, self.decisions):
+                          self.points, self.procedures, self.decisions, self.growth):
             for kind, handler in collector.handlers().items():
                 table[kind].append(handler)
         self._table = {kind: tuple(handlers) for kind, handlers in table.items()}
@@ -111,7 +107,7 @@ class MeasureScorer:
                 kept[incident] = IncidentTimes(**times._asdict())
                 harms.append(Harm(**harm._asdict()))
         window = Window(scenario, structure, self.clock.start, until, scenario.end - scenario.start, kept,
-                        self.procedures.outcomes)
+                        self.procedures.outcomes, self.growth.growing)
         objectives = [measure_objective(o, self.points.reached, tally.on_time, harms, window)
                       for o in scenario.objectives]
         totals = tally.totals(sum(a.unstaffed_queued for a in load), self.decisions.made, self.decisions.defaulted)

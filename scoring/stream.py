@@ -19,9 +19,10 @@ from ballotdrill.scoring.decisions import DecisionCollector
 from ballotdrill.scoring.digest import Digest, fold_arrival
 from ballotdrill.scoring.exercised import ProcedureOutcomes, Window
 from ballotdrill.scoring.feed import Handler
+from ballotdrill.scoring.growth import GrowthCollector
 from ballotdrill.scoring.load import LoadCollector, actor_names
 from ballotdrill.scoring.model import Background, F, Handoff, Harm, Scores, StepResult, checked, r3
-from ballotdrill.scoring.ratings import PointCollector, measure_objective, objective_points
+from ballotdrill.scoring.ratings import PointCollector, harm_subjects, measure_objective, objective_points
 from ballotdrill.scoring.tally import RunTally
 from ballotdrill.scoring.timeliness import HarmCollector, IncidentCollector, RunClock, StepCollector, is_background
 
@@ -55,6 +56,7 @@ class Scorer:
         self.points = PointCollector(points)
         self.procedures = ProcedureOutcomes({p.incident for p in points})
         self.decisions = DecisionCollector()
+        self.growth = GrowthCollector(harm_subjects(scenario))
         self.tally = RunTally(o.measure.subject for o in scenario.objectives if o.measure.kind == "on_time")
         self.background = BackgroundFold(cap)
         words = {w for o in scenario.objectives for w in o.measure.subject.split()}
@@ -70,7 +72,7 @@ class Scorer:
         self.started: dict[str, int] = defaultdict(int)
         table: dict[str, list[Handler]] = defaultdict(list)
         for collector in (self.clock, self.incidents, self.steps, self.handoffs, self.harm, self.load,
-                          self.points, self.procedures, self.decisions):
+                          self.points, self.procedures, self.decisions, self.growth):
             for kind, handler in collector.handlers().items():
                 table[kind].append(handler)
         table[INCIDENT_STARTED].append(self._arrived)
@@ -173,7 +175,7 @@ class Scorer:
         kept_chains = sorted([*(c for a in kept for c in a.chains),
                               *(c for rest in chains_of.values() for c in rest)], key=lambda nc: nc[0])
         window = Window(scenario, doc.structure, start, until, scenario.end - scenario.start,
-                        {i.incident: i for _, i in incidents}, self.procedures.outcomes)
+                        {i.incident: i for _, i in incidents}, self.procedures.outcomes, self.growth.growing)
         objectives = [measure_objective(o, self.points.reached, self.tally.on_time, harms, window)
                       for o in scenario.objectives]
         per_incident: dict[str, int] = defaultdict(int)

@@ -1,0 +1,111 @@
+"""Whether an incident's harm was still growing when the run stopped, for the harm objectives.
+
+An incident still open at the end has done the harm ``run_ended`` records so far. Whether that
+is its final figure depends on the measure: a wave's ``reach`` grows until it is contained, stops
+growing (a response slowed it to nothing, or a mitigation did before it began) or reaches its
+cap; voter- and station-minutes grow while the incident's polling stations are open. An open
+incident whose harm no longer grows has done all the harm it will do; one whose harm still grows
+may pass the objective's target after the run. Read from the journal's own rows: ``run_started`` (when the
+polls close), ``incident_started`` (its wave, voters, stations, way of voting), ``mitigated``,
+``wave_slowed``, ``voting_extended`` and ``run_ended``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection
+from typing import NamedTuple
+
+from ballotdrill.journal import Event, IncidentStarted, Mitigated, RunEnded, RunStarted, VotingExtended, WaveSlowed
+from ballotdrill.journal.kinds import (
+    INCIDENT_STARTED,
+    MITIGATED,
+    RUN_ENDED,
+    RUN_STARTED,
+    VOTING_EXTENDED,
+    WAVE_SLOWED,
+)
+from ballotdrill.scoring.feed import Handlers
+
+
+class _Course(NamedTuple):
+    """What decides whether one incident's harm still grows."""
+
+    doubling: float
+    """Its wave's doubling time now (``math.inf``: it no longer grows, or it has no wave)."""
+    cap: float
+    closes: float | None
+    """t when its polling stations close (None: the journal does not say)."""
+    voters: bool
+    stations: bool
+    """Whether it costs station-minutes (some stations, and less than their full throughput)."""
+
+
+class GrowthCollector:
+    """For the incidents harm objectives measure: which harm each was still doing when the run stopped."""
+
+    def __init__(self, incidents: Collection[str]) -> None:
+        self.incidents = incidents
+        self._closes: dict[str, float] = {}
+        self._last_close: float | None = None
+        self._courses: dict[str, _Course] = {}
+        self.growing: dict[tuple[str, str], float | None] = {}
+        """``(incident, measure)`` for each open incident whose ``reach``, ``voter_minutes`` or
+        ``station_minutes`` was still growing at the end (set by ``run_ended``): the wave's doubling time
+        then, for ``reach``; None for the minutes (they grow while the polls are open)."""
+
+    def handlers(self) -> Handlers:
+        if not self.incidents:
+            return {}
+        return {RUN_STARTED: self._run_started, INCIDENT_STARTED: self._started, MITIGATED: self._mitigated,
+                WAVE_SLOWED: self._slowed, VOTING_EXTENDED: self._extended, RUN_ENDED: self._ended}
+
+    def _run_started(self, event: Event) -> None:
+        started = event.fields(RunStarted)
+        self._closes = dict(started.closes or {})
+        self._last_close = started.polls[1] if started.polls else None
+
+    def _started(self, event: Event) -> None:
+        incident = event.incident
+        if incident is None or incident not in self.incidents:
+            return
+        spec = event.fields(IncidentStarted)
+        wave = spec.reach or {}
+        closes = self._closes.get(spec.voting, self._last_close) if spec.voting else self._last_close
+        self._courses[incident] = _Course(
+            float(wave.get("doubling", math.inf)), float(wave.get("cap", math.inf)), closes, bool(spec.voters),
+            bool(spec.stations) and (spec.throughput or 0.0) < 1.0)
+
+    def _mitigated(self, event: Event) -> None:
+        course = self._courses.get(event.incident or "")
+        growth = event.fields(Mitigated).growth
+        if course is not None and growth is not None:  # a share of the growth rate before the wave began
+            doubling = course.doubling / growth if growth > 0 else math.inf
+            self._courses[str(event.incident)] = course._replace(doubling=doubling)
+
+    def _slowed(self, event: Event) -> None:
+        course = self._courses.get(event.incident or "")
+        if course is not None:
+            doubling = event.fields(WaveSlowed).doubling
+            self._courses[str(event.incident)] = course._replace(
+                doubling=math.inf if doubling is None else doubling)
+
+    def _extended(self, event: Event) -> None:
+        course = self._courses.get(event.incident or "")
+        if course is not None:
+            self._courses[str(event.incident)] = course._replace(closes=event.fields(VotingExtended).until)
+
+    def _ended(self, event: Event) -> None:
+        growing: dict[tuple[str, str], float | None] = {}
+        for incident, harm in (event.fields(RunEnded).harm or {}).items():
+            course = self._courses.get(incident)
+            if course is None:
+                continue
+            if "reach" in harm and not math.isinf(course.doubling) and harm["reach"] < course.cap:
+                growing[(incident, "reach")] = course.doubling
+            polls_open = course.closes is None or event.t < course.closes
+            if course.voters and polls_open:
+                growing[(incident, "voter_minutes")] = None
+            if course.stations and polls_open:
+                growing[(incident, "station_minutes")] = None
+        self.growing = growing
