@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ballotdrill.scenarios.errors import Problem, ScenarioError
@@ -112,7 +112,7 @@ def apply_overrides(doc: Document, overrides: Sequence[Change]) -> Document:
         target = (*path[:-1], last)
         labels[target] = override.label
         values.update({(*target, *rel): mark for rel, mark in value_doc.values.items()})
-    return replace(doc, data=data, values=values, overrides=labels)
+    return doc.replace(data=data, values=values, overrides=labels)
 
 
 def _step(node: Any, part: str | int, before: Path, override: Change) -> Any:

@@ -7,12 +7,18 @@ what a scenario file never needs and an attacker would use: anchors and aliases
 deep nesting, more than one document. Scalars follow YAML 1.2's core schema:
 only ``true``/``false`` are booleans and ``17:53`` stays the text ``17:53``
 (YAML 1.1 would read it as the base-60 number 1073).
+
+Most files are never asked where a value came from: a file that loads without errors or
+warnings needs only its data. So :func:`parse` first builds the data alone from the event
+stream, and finds the marks only when a :class:`Document` is first asked for them, by reading
+the same text again. Anything out of the ordinary in that first pass (an anchor, a tag, an
+alias, a duplicate or empty key, deep nesting, a second document, any YAML error) sends the
+file straight to the located pass, which refuses it exactly as it always did.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import yaml
@@ -37,16 +43,52 @@ class Mark(NamedTuple):
     col: int
 
 
-@dataclass
 class Document:
-    """Parsed data, with the mark of each value and of each mapping key, by path."""
+    """Parsed data, with the mark of each value and of each mapping key, by path.
 
-    source: str
-    data: Any
-    values: dict[Path, Mark]
-    keys: dict[Path, Mark]
-    overrides: dict[Path, str] = field(default_factory=dict)
-    """Paths replaced by a ``--set``, with the flag that set them."""
+    A document :func:`parse` made finds its marks on first use, by reading its text again
+    (with the same data, so the same paths); one made with ``values`` and ``keys`` has them.
+    """
+
+    __slots__ = ("_keys", "_text", "_values", "data", "overrides", "source")
+
+    def __init__(self, source: str, data: Any, values: dict[Path, Mark] | None = None,
+                 keys: dict[Path, Mark] | None = None, overrides: dict[Path, str] | None = None, *,
+                 text: str | None = None) -> None:
+        if (values is None or keys is None) and text is None:
+            raise ValueError("a Document needs its marks (values and keys) or the text to find them in")
+        self.source = source
+        self.data = data
+        self._values = values
+        self._keys = keys
+        self._text = text
+        self.overrides: dict[Path, str] = overrides or {}
+        """Paths replaced by a ``--set``, with the flag that set them."""
+
+    @property
+    def values(self) -> dict[Path, Mark]:
+        """The mark of each value, by path."""
+        if self._values is None:
+            self._find_marks()
+        assert self._values is not None
+        return self._values
+
+    @property
+    def keys(self) -> dict[Path, Mark]:
+        """The mark of each mapping key, by the path of its value."""
+        if self._keys is None:
+            self._find_marks()
+        assert self._keys is not None
+        return self._keys
+
+    def _find_marks(self) -> None:
+        assert self._text is not None
+        located = _parse_located(self._text, self.source)
+        self._values, self._keys = located.values, located.keys
+
+    def replace(self, *, data: Any, values: dict[Path, Mark], overrides: dict[Path, str]) -> Document:
+        """This document with other data, marks and overrides (the same source)."""
+        return Document(self.source, data, values, self.keys, overrides)
 
     def locate(self, path: Path, *, key: bool = False) -> Mark:
         """The mark of the deepest known prefix of ``path`` (the key's mark if asked and known)."""
@@ -115,6 +157,14 @@ def parse(text: str, source: str) -> Document:
     if surrogate:  # undecodable bytes smuggled in as surrogates
         raise _at(text, surrogate.start(), source,
                   f"character U+{ord(surrogate.group()):04X} is not valid text; save the file as UTF-8")
+    data = _data_alone(text)
+    if data is _EMPTY:  # out of the ordinary: the located pass refuses it, or reads it with its marks
+        return _parse_located(text, source)
+    return Document(source, data, text=text)
+
+
+def _parse_located(text: str, source: str) -> Document:
+    """:func:`parse`'s located pass: the data and every mark in one walk; every refusal and YAML error located."""
     builder = _Builder(source)
     loader = _Loader(text)
     try:
@@ -160,6 +210,72 @@ def _at(text: str, index: int, source: str, message: str) -> ScenarioError:
 
 
 _EMPTY = object()
+
+
+def _data_alone(text: str) -> Any:
+    """The data of ``text`` when it is an ordinary scenario file, read without marks; :data:`_EMPTY` for anything
+    else (no document, an anchor, a tag, an alias, a key that is empty, not text or repeated, nesting deeper than
+    :data:`MAX_DEPTH`, a second document, any YAML error), which only the located pass may judge.
+
+    The data is the located pass's, value for value: the same events, scalars resolved by :func:`resolve_plain`,
+    keys made text the same way (tests/test_format_yamlread.py compares the two on every file in the repository
+    and on generated ones).
+    """
+    scalar_event, mapping_event, sequence_event = yaml.ScalarEvent, yaml.MappingStartEvent, yaml.SequenceStartEvent
+    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    quiet = (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)
+    root: Any = _EMPTY
+    stack: list[tuple[Any, str | None, bool]] = []
+    container: Any = None  # the open mapping or list (None before the root)
+    key: str | None = None  # the open mapping's key awaiting its value
+    in_list = False
+    documents = 0
+    loader = _Loader(text)
+    try:
+        check, get = loader.check_event, loader.get_event
+        while check():
+            event = get()
+            kind = type(event)
+            if kind is scalar_event:
+                if event.anchor is not None or event.tag is not None:
+                    return _EMPTY
+                value = event.value if event.style or event.implicit[0] is False else resolve_plain(event.value)
+            elif kind is mapping_event or kind is sequence_event:
+                if event.anchor is not None or event.tag is not None or len(stack) >= MAX_DEPTH - 1:
+                    return _EMPTY
+                value = {} if kind is mapping_event else []
+            elif kind in ends:
+                container, key, in_list = stack.pop()
+                continue
+            elif kind is yaml.DocumentStartEvent and documents == 0:
+                documents = 1
+                continue
+            elif kind in quiet:
+                continue
+            else:  # an alias, a second document
+                return _EMPTY
+            if container is None:
+                root = value
+            elif in_list:
+                container.append(value)
+            elif key is None:  # this value is a key
+                if value is None or isinstance(value, (dict, list)):
+                    return _EMPTY
+                key = str(value).lower() if isinstance(value, bool) else str(value)
+                if key in container:
+                    return _EMPTY
+                continue
+            else:
+                container[key] = value
+                key = None
+            if kind is not scalar_event:
+                stack.append((container, key, in_list))
+                container, key, in_list = value, None, kind is sequence_event
+    except yaml.YAMLError:
+        return _EMPTY
+    finally:
+        loader.dispose()
+    return root
 
 
 class _Frame:
