@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from importlib.resources import as_file, files
 from pathlib import Path
+
+import ballotdrill
 
 
 def library_path() -> Path:
-    """Where the built-in library lives: a real file, wherever and however the package is installed."""
-    resource = files("ballotdrill") / "scenarios.yaml"
-    with as_file(resource) as path:  # a plain file for every installer this project supports (not zipped)
-        return Path(path)
+    """Where the built-in library lives: beside the package's ``__init__.py``, a real file for every installer this
+    project supports (none of them zips the package). The same path ``importlib.resources`` gives (tested), without
+    loading it: ``list`` and ``validate`` of the library start faster."""
+    return Path(ballotdrill.__file__).parent / "scenarios.yaml"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 
@@ -12,6 +11,8 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     The same name in another case wins, then a close spelling; failing that, the one choice that
     ``word`` abbreviates (``expo``).
     """
+    import difflib  # only when a name is wrong: a file that loads never pays for it
+
     options = list(choices)
     same = [c for c in options if c.casefold() == word.casefold()]
     close = same or difflib.get_close_matches(word, options, n=1, cutoff=0.6)

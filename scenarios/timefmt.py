@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import re
-from decimal import Decimal
 from functools import lru_cache
 
 _UNIT_MINUTES = {"s": 1 / 60, "m": 1.0, "h": 60.0, "d": 1440.0}
@@ -54,6 +53,8 @@ def format_duration(minutes: float) -> str:
         count = round(minutes / size)
         if count and count * _UNIT_MINUTES[unit] == minutes:
             return f"{count}{unit}"
+    from decimal import Decimal  # rare: a duration no unit divides
+
     return f"{Decimal(repr(minutes)):f}m"  # positional (never 1e-05m), and exact for the float
 
 

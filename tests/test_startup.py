@@ -88,3 +88,13 @@ def test_startup_benchmark_reduced_form_prints_ratios() -> None:
     assert figures["libraries"]["cpu_seconds"] > 0
     for row in figures["commands"].values():
         assert row["ratio"] > 0 and row["heavy_imports"] == []
+
+
+def test_library_path_is_the_file_importlib_resources_finds() -> None:
+    from importlib.resources import as_file, files
+
+    from ballotdrill.scenarios import library_path
+
+    with as_file(files("ballotdrill") / "scenarios.yaml") as found:
+        assert library_path() == Path(found)
+    assert library_path().is_file()
