@@ -4,8 +4,6 @@ Written as ``{dist: exponential, mean: 20m}``; a bare duration such as ``15m`` i
 shorthand for ``{dist: fixed, value: 15m}``.
 """
 
-from __future__ import annotations
-
 import math
 import random
 from typing import Annotated, Any, Literal, Union
@@ -40,7 +38,7 @@ class Uniform(Model):
     max: Duration
 
     @model_validator(mode="after")
-    def _ordered(self) -> Uniform:
+    def _ordered(self) -> "Uniform":
         if self.max < self.min:
             raise ValueError(f"'max' ({self.max:g}m) must not be below 'min' ({self.min:g}m)")
         return self
@@ -62,7 +60,7 @@ class Triangular(Model):
     max: Duration
 
     @model_validator(mode="after")
-    def _ordered(self) -> Triangular:
+    def _ordered(self) -> "Triangular":
         if not self.min <= self.mode <= self.max:
             raise ValueError(
                 f"triangular needs min <= mode <= max (got {self.min:g}m, {self.mode:g}m, {self.max:g}m)"
@@ -103,7 +101,7 @@ class Lognormal(Model):
     p90: Duration
 
     @model_validator(mode="after")
-    def _ordered(self) -> Lognormal:
+    def _ordered(self) -> "Lognormal":
         if self.p90 <= self.median:
             raise ValueError(f"'p90' ({self.p90:g}m) must be above 'median' ({self.median:g}m)")
         if self.p90 > MAX_P90_RATIO * self.median:
@@ -135,7 +133,7 @@ class Empirical(Model):
     weights: list[float] | None = None
 
     @model_validator(mode="after")
-    def _weights_match(self) -> Empirical:
+    def _weights_match(self) -> "Empirical":
         if self.weights is not None:
             if len(self.weights) != len(self.values):
                 raise ValueError(

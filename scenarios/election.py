@@ -1,7 +1,5 @@
 """The election a scenario is played on: what is elected, who organises it, and when each way of voting closes."""
 
-from __future__ import annotations
-
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -25,7 +23,7 @@ class Polls(Model):
     close: ClockTime
 
     @model_validator(mode="after")
-    def _close_after_open(self) -> Polls:
+    def _close_after_open(self) -> "Polls":
         if self.close <= self.open:
             raise ValueError(f"polls 'close' ({format_clock(self.close)}) must be after 'open' "
                              f"({format_clock(self.open)})")
@@ -50,7 +48,7 @@ class Election(Model):
     basis: list[str] = Field(default=[])
 
     @model_validator(mode="after")
-    def _closes_after_opening(self) -> Election:
+    def _closes_after_opening(self) -> "Election":
         opens = DEFAULT_POLLS_OPEN if self.opens is None else self.opens
         for mode, close in self.closes.items():
             if close <= opens:

@@ -1,7 +1,5 @@
 """Scenarios: incidents, the MSEL of injects, objectives; and the whole file."""
 
-from __future__ import annotations
-
 from datetime import date
 from typing import Annotated, ClassVar, Literal, cast
 
@@ -29,7 +27,7 @@ class Reach(Model):
     cap: int = Field(ge=1)
 
     @model_validator(mode="after")
-    def _cap_above_initial(self) -> Reach:
+    def _cap_above_initial(self) -> "Reach":
         if self.cap < self.initial:
             raise ValueError(f"'cap' ({self.cap}) must be at least 'initial' ({self.initial})")
         return self
@@ -47,7 +45,7 @@ class Mitigation(Model):
     """Its wave grows at this share of its rate (0.5: doubling time twice as long; 0: no growth)."""
 
     @model_validator(mode="after")
-    def _changes_something(self) -> Mitigation:
+    def _changes_something(self) -> "Mitigation":
         if self.duration is None and self.detection is None and self.growth is None:
             raise ValueError(f"mitigation by '{self.action}' needs 'duration', 'detection' or 'growth' "
                              "(a share, 0 to 1, of the incident's own)")
@@ -84,7 +82,7 @@ class Incident(Model):
     """
 
     @model_validator(mode="after")
-    def _mitigations_fit(self) -> Incident:
+    def _mitigations_fit(self) -> "Incident":
         for m in self.mitigated_by:
             if m.duration is not None and self.duration is None:
                 raise ValueError(f"mitigation by '{m.action}' shortens the incident's 'duration', which it does not "
@@ -137,7 +135,7 @@ class Condition(Model):
     """With ``is``: only while step ``before`` has not completed for the incident (expected play not yet done)."""
 
     @model_validator(mode="after")
-    def _one_test(self) -> Condition:
+    def _one_test(self) -> "Condition":
         given = (("is", self.is_), ("is_not", self.is_not), ("reach_above", self.reach_above))
         tests = [k for k, v in given if v is not None]
         if len(tests) != 1:
@@ -171,7 +169,7 @@ class Inject(Model):
     """Discussion questions put to the played actors when the inject is delivered (answered in free text)."""
 
     @model_validator(mode="after")
-    def _consistent(self) -> Inject:
+    def _consistent(self) -> "Inject":
         given = [k for k in ("incident", "message", "action") if getattr(self, k) is not None]
         if len(given) != 1:
             raise ValueError(
@@ -218,7 +216,7 @@ class Measure(Model):
     on_time: Name | None = None
 
     @model_validator(mode="after")
-    def _exactly_one(self) -> Measure:
+    def _exactly_one(self) -> "Measure":
         set_keys = [k for k in LOWER_IS_BETTER if getattr(self, k) is not None]
         if len(set_keys) != 1:
             raise ValueError(f"a measure needs exactly one of {', '.join(LOWER_IS_BETTER)} (got {set_keys or 'none'})")
@@ -250,7 +248,7 @@ class Objective(Model):
     target: str | float
 
     @model_validator(mode="after")
-    def _target_fits_measure(self) -> Objective:
+    def _target_fits_measure(self) -> "Objective":
         kind = self.measure.kind
         if kind == "time":
             if not isinstance(self.target, str):
@@ -326,7 +324,7 @@ class Scenario(Model):
         return closes_by_mode(self.polls, self.election)
 
     @model_validator(mode="after")
-    def _background_time_advances(self) -> Scenario:
+    def _background_time_advances(self) -> "Scenario":
         for inject_id, inj in zip(self.inject_ids(), self.injects, strict=True):
             if inj.every is None or inj.limit is not None:
                 continue

@@ -1,7 +1,5 @@
 """The response structure: actors, channels and procedures."""
 
-from __future__ import annotations
-
 from typing import ClassVar, Literal
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
@@ -25,7 +23,7 @@ class Period(Model):
     end: str = Field(alias="to")
 
     @model_validator(mode="after")
-    def _times_of_day(self) -> Period:
+    def _times_of_day(self) -> "Period":
         for key, text in (("from", self.start), ("to", self.end)):
             minutes = parse_clock(text)
             if not 0 <= minutes <= 1440:
@@ -138,7 +136,7 @@ class Channel(Model):
     """What an attempt that finds every line in use does: waits for one (the default) or fails at once."""
 
     @model_validator(mode="after")
-    def _lines(self) -> Channel:
+    def _lines(self) -> "Channel":
         if self.capacity is None:
             given = [k for k in ("reliability_at_capacity", "when_full") if getattr(self, k) is not None]
             if given:
@@ -194,7 +192,7 @@ class Effect(Model):
     """A decision keeping the incident's polling stations open until this clock time (its harm counts until then)."""
 
     @model_validator(mode="after")
-    def _does_something(self) -> Effect:
+    def _does_something(self) -> "Effect":
         contains = self.contain is not None or self.resolve
         slows = [k for k in ("doubling", "growth") if getattr(self, k) is not None]
         if not contains and not slows and self.extend_voting is None:
@@ -245,7 +243,7 @@ class Step(Model):
     effect: Effect | None = None
 
     @model_validator(mode="after")
-    def _one_way_on(self) -> Step:
+    def _one_way_on(self) -> "Step":
         if self.decision is not None and self.next is not None:
             raise ValueError(
                 f"step '{self.id}' has both 'decision' and 'next'; a decision's options say what comes next"
@@ -266,7 +264,7 @@ class Trigger(Model):
     """Only for incidents this actor owns (an incident's ``owner``)."""
 
     @model_validator(mode="after")
-    def _names_something(self) -> Trigger:
+    def _names_something(self) -> "Trigger":
         if self.type is None and self.level is None and self.action is None and self.owner is None:
             raise ValueError("a trigger needs 'type', 'level', 'action' or 'owner'")
         return self
@@ -294,7 +292,7 @@ class Procedure(Model):
     steps: list[Step] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _unique_step_ids(self) -> Procedure:
+    def _unique_step_ids(self) -> "Procedure":
         seen: set[str] = set()
         for step in self.steps:
             if step.id in seen:

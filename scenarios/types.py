@@ -1,6 +1,10 @@
-"""Annotated field types shared by the format's models."""
+"""Annotated field types shared by the format's models.
 
-from __future__ import annotations
+The model modules (here, ``distributions``, ``election``, ``structure``, ``scenario``) keep their
+annotations as real objects, without ``from __future__ import annotations``: pydantic would
+otherwise evaluate every field's annotation from its text each time the classes are made, at
+every start of a command that validates a file (tests/test_startup.py).
+"""
 
 from functools import cache
 from typing import Annotated, Any, Literal
