@@ -1,10 +1,12 @@
 """Start-up: how long ``ballotdrill --help``, ``list`` and ``validate`` take as whole processes.
 
 Each command runs as a fresh process of the installed ``ballotdrill`` script (as a user types
-it), interleaved with ``python -c pass`` (the interpreter's own start-up) in the same run; the
-best of the repeats counts. Figures are printed as seconds and as a ratio to ``python -c pass``,
-wall time and CPU time (user + system, steadier on a shared machine); what a command imports is
-listed too.
+it), interleaved with ``python -c pass`` (the interpreter's own start-up) in the same run.
+Figures are printed as seconds and as a ratio to ``python -c pass``, wall time and CPU time
+(user + system, steadier on a shared machine), the best and the median of the repeats; what a
+command imports is listed too. Two rows time libraries alone: typer, rich, pydantic and PyYAML
+(what the commands once loaded), and a cold start's floor (what a cold-cache ``list`` loads
+before any code of this project runs).
 
 ``list`` and ``validate`` are timed twice: with a cold cache (every run gets an empty cache
 folder, so it reads, validates and checks the file in full and writes the cache entry: what the
@@ -24,6 +26,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -49,6 +52,11 @@ CACHED = ("list", "validate")
 LIBRARIES = "import typer, rich.console, pydantic, pydantic.main, pydantic.plugin._loader, yaml"
 """The libraries every one of these commands loads (typer builds its parameters' converters with pydantic,
 which loads its plugin registry): the part of a start-up this project does not control."""
+
+FLOOR = "import rich.console, rich.table, pydantic.main, pydantic.types, pydantic.plugin._loader, yaml"
+"""What a cold-cache ``list`` loads before any code of this project runs: rich (its console and table), pydantic
+(with the modules the format's field types use and the plugin loader it imports when it builds a validator) and
+PyYAML. A cold start cannot go below this while the format is validated by its pydantic models."""
 
 HEAVY = ("simpy", "jinja2", "ballotdrill.exercise", "ballotdrill.scoring", "ballotdrill.report",
          "ballotdrill.exports", "ballotdrill.sweep", "sqlite3")
@@ -99,6 +107,7 @@ def _measure(repeat: int, folder: Path) -> dict[str, object]:
     runs: dict[str, tuple[list[str], Path | None]] = {
         "python -c pass": ([sys.executable, "-c", "pass"], None),
         "libraries": ([sys.executable, "-c", LIBRARIES], None),
+        "floor": ([sys.executable, "-c", FLOOR], None),
     }
     shown: dict[str, tuple[list[str], Path | None]] = {}
     for name, args in COMMANDS.items():
@@ -108,7 +117,7 @@ def _measure(repeat: int, folder: Path) -> dict[str, object]:
         else:
             shown[name] = (args, warm)
     runs.update({name: (_command(args), cache) for name, (args, cache) in shown.items()})
-    best = {name: (float("inf"), float("inf")) for name in runs}
+    samples: dict[str, list[tuple[float, float]]] = {name: [] for name in runs}
     cold = iter(range(10**6))
 
     def timed(argv: list[str], cache: Path | None) -> tuple[float, float]:
@@ -122,19 +131,31 @@ def _measure(repeat: int, folder: Path) -> dict[str, object]:
         timed(argv, cache)
     for _ in range(repeat):  # interleaved: a busy moment of the machine hits every contender alike
         for name, (argv, cache) in runs.items():
-            wall, cpu = timed(argv, cache)
-            best[name] = (min(best[name][0], wall), min(best[name][1], cpu))
+            samples[name].append(timed(argv, cache))
+    best = {name: (min(w for w, _ in runs), min(c for _, c in runs)) for name, runs in samples.items()}
+    median = {name: (statistics.median(w for w, _ in runs), statistics.median(c for _, c in runs))
+              for name, runs in samples.items()}
     base, base_cpu = best["python -c pass"]
+    base_median = median["python -c pass"]
     loads = {name: imported(args, cache or folder / "cold-probe") for name, (args, cache) in shown.items()}
     return {
         "repeat": repeat,
         "python_pass_s": round(base, 4),
         "python_pass_cpu_s": round(base_cpu, 4),
-        "libraries": {"seconds": round(best["libraries"][0], 4), "cpu_seconds": round(best["libraries"][1], 4),
-                      "cpu_ratio": round(best["libraries"][1] / base_cpu, 2)},
+        "python_pass_median_s": round(base_median[0], 4),
+        "python_pass_median_cpu_s": round(base_median[1], 4),
+        **{row: {"seconds": round(best[row][0], 4), "cpu_seconds": round(best[row][1], 4),
+                 "cpu_ratio": round(best[row][1] / base_cpu, 2), "median_seconds": round(median[row][0], 4),
+                 "median_cpu_seconds": round(median[row][1], 4),
+                 "median_cpu_ratio": round(median[row][1] / base_median[1], 2)}
+           for row in ("libraries", "floor")},
         "script": str(SCRIPT) if SCRIPT.is_file() else None,
         "commands": {name: {"seconds": round(best[name][0], 4), "ratio": round(best[name][0] / base, 2),
                             "cpu_seconds": round(best[name][1], 4), "cpu_ratio": round(best[name][1] / base_cpu, 2),
+                            "median_seconds": round(median[name][0], 4),
+                            "median_ratio": round(median[name][0] / base_median[0], 2),
+                            "median_cpu_seconds": round(median[name][1], 4),
+                            "median_cpu_ratio": round(median[name][1] / base_median[1], 2),
                             "beyond_python_s": round(best[name][0] - base, 4), "heavy_imports": loads[name][0],
                             "libraries": loads[name][1]}
                      for name in shown},
@@ -152,16 +173,21 @@ def main() -> None:
         print(json.dumps(figures, indent=2))
         return
     print(f"python -c pass: {figures['python_pass_s']:.3f} s, CPU {figures['python_pass_cpu_s']:.3f} s "
-          f"(best of {figures['repeat']})")
-    libraries = figures["libraries"]
-    print(f"  typer, rich, pydantic, yaml alone: {libraries['seconds']:.3f} s; "  # type: ignore[index]
-          f"CPU {libraries['cpu_seconds']:.3f} s  {libraries['cpu_ratio']:.2f}x")  # type: ignore[index]
+          f"(best of {figures['repeat']}; median {figures['python_pass_median_s']:.3f} s, "
+          f"CPU {figures['python_pass_median_cpu_s']:.3f} s)")
+    for row, label in (("libraries", "typer, rich, pydantic, yaml alone"),
+                       ("floor", "a cold start's libraries alone")):
+        found = figures[row]
+        print(f"  {label}: {found['seconds']:.3f} s; CPU {found['cpu_seconds']:.3f} s  "  # type: ignore[index]
+              f"{found['cpu_ratio']:.2f}x (median CPU {found['median_cpu_seconds']:.3f} s  "  # type: ignore[index]
+              f"{found['median_cpu_ratio']:.2f}x)")  # type: ignore[index]
     for name, row in figures["commands"].items():  # type: ignore[attr-defined]
         heavy = ", ".join(row["heavy_imports"]) or "nothing heavy"
         libraries = ", ".join(row["libraries"]) or "none of them"
         print(f"  ballotdrill {name:<22} {row['seconds']:.3f} s  {row['ratio']:.2f}x python; "
-              f"CPU {row['cpu_seconds']:.3f} s  {row['cpu_ratio']:.2f}x  (loads {libraries} "
-              f"of {', '.join(LIBRARY_NAMES)}; {heavy})")
+              f"CPU {row['cpu_seconds']:.3f} s  {row['cpu_ratio']:.2f}x; median {row['median_seconds']:.3f} s  "
+              f"{row['median_ratio']:.2f}x, CPU {row['median_cpu_seconds']:.3f} s  {row['median_cpu_ratio']:.2f}x  "
+              f"(loads {libraries} of {', '.join(LIBRARY_NAMES)}; {heavy})")
 
 
 if __name__ == "__main__":

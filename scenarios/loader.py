@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path as FilePath
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from pydantic import ValidationError
 
 from ballotdrill.scenarios import crossref, deadconfig
 from ballotdrill.scenarios.errors import Problem, ScenarioError, UnknownScenarioError
-from ballotdrill.scenarios.overrides import Change, apply_overrides
 from ballotdrill.scenarios.scenario import Scenario, ScenarioFile
 from ballotdrill.scenarios.suggest import did_you_mean
 from ballotdrill.scenarios.validation import problems_from
 from ballotdrill.scenarios.yamlread import Document, parse, read_file
+
+if TYPE_CHECKING:
+    from ballotdrill.scenarios.overrides import Change
 
 
 class Checked(NamedTuple):
@@ -34,6 +36,8 @@ def load_document(doc: Document, overrides: Sequence[Change] | None = None) -> S
 def check_document(doc: Document, overrides: Sequence[Change] | None = None) -> Checked:
     """:func:`load_document`, also returning the file's warnings (see :mod:`.deadconfig`)."""
     if overrides:
+        from ballotdrill.scenarios.overrides import apply_overrides  # list and validate never override
+
         doc = apply_overrides(doc, overrides)
     try:
         model = ScenarioFile.model_validate(doc.data)
