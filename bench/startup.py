@@ -55,8 +55,9 @@ which loads its plugin registry): the part of a start-up this project does not c
 
 FLOOR = "import rich.console, rich.table, pydantic.main, pydantic.types, pydantic.plugin._loader, yaml"
 """What a cold-cache ``list`` loads before any code of this project runs: rich (its console and table), pydantic
-(with the modules the format's field types use and the plugin loader it imports when it builds a validator) and
-PyYAML. A cold start cannot go below this while the format is validated by its pydantic models."""
+(with the modules and the plugin loader it imports when it builds a validator, for any model) and
+PyYAML. A cold start cannot go below this while the format is validated by its pydantic models (it also pays
+pydantic's scan of the installed packages for plugins, a few ms, which this row leaves out)."""
 
 HEAVY = ("simpy", "jinja2", "ballotdrill.exercise", "ballotdrill.scoring", "ballotdrill.report",
          "ballotdrill.exports", "ballotdrill.sweep", "sqlite3")
