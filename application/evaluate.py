@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from ballotdrill.application.folder import write_output
 from ballotdrill.application.runs import (
@@ -20,9 +20,9 @@ from ballotdrill.application.runs import (
     verify_rows,
 )
 from ballotdrill.exports import write_csv_blocks, write_jsonl_blocks, write_ocel_json, write_ocel_sqlite
-from ballotdrill.journal import Event
+from ballotdrill.exports.ocel_sql import Unsupported, write_ocel_sqlite_from_journal
 from ballotdrill.journal.rows import StoredDataError, StoredRow, stored_blocks
-from ballotdrill.journal.seal import RowsToCheck
+from ballotdrill.journal.seal import RawRow, RowsToCheck
 from ballotdrill.journal.store import events_of
 from ballotdrill.scenarios.errors import BallotdrillError
 
@@ -63,29 +63,50 @@ def export_run(folder: Path, *, jsonl: Path | None = None, csv: Path | None = No
         done.append(Exported("csv", csv, guard(csv, cells)))
     if ocel is not None:
         sqlite_form = ocel.suffix.lower() in OCEL_SQLITE_SUFFIXES
-        write = write_ocel_sqlite if sqlite_form else write_ocel_json
-        events = events_of(itertools.chain.from_iterable(_reading(folder, rows_check, run.journal)))
-        log = partial(_ocel, write, events, run)
+        if sqlite_form and rows_check is not None:
+            log = partial(_ocel_sql, folder, rows_check, run)
+        else:
+            write = write_ocel_sqlite if sqlite_form else write_ocel_json
+            log = partial(_ocel, write, folder, rows_check, run)
         done.append(Exported("ocel-sqlite" if sqlite_form else "ocel", ocel, guard(ocel, log)))
     return done
 
 
-def _ocel(write: Callable[..., int], events: Iterator[Event], run: RunFiles, path: Path) -> int:
+def _ocel(write: Callable[..., int], folder: Path, rows_check: RowsToCheck | None, run: RunFiles,
+          path: Path) -> int:
+    """The log by the walk (:class:`~ballotdrill.exports.ocel.OcelWalker`), the seal checked in its pass."""
+    events = events_of(itertools.chain.from_iterable(_reading(folder, rows_check, run.journal)))
     return write(events, path, run.doc, run.scenario, run.meta.get("date"))
 
 
-def _reading(folder: Path, rows_check: RowsToCheck | None, journal: Path, *,
-             any_value: bool = False) -> Iterator[list[StoredRow]]:
+def _ocel_sql(folder: Path, rows_check: RowsToCheck, run: RunFiles, path: Path) -> int:
+    """A sealed journal's OCEL SQLite form built inside SQLite, its rows checked against the seal first in the same
+    read transaction; by the walk when the journal holds what only the walk says exactly."""
+    def check(blocks: Iterator[list[RawRow]]) -> None:
+        for _ in _reading(folder, rows_check, run.journal, source=blocks):
+            pass
+
+    try:
+        return write_ocel_sqlite_from_journal(run.journal, path, run.doc, run.scenario, run.meta.get("date"), check)
+    except Unsupported:
+        return _ocel(write_ocel_sqlite, folder, rows_check, run, path)
+
+
+def _reading(folder: Path, rows_check: RowsToCheck | None, journal: Path, *, any_value: bool = False,
+             source: Iterator[list[RawRow]] | None = None) -> Iterator[list[StoredRow]]:
     """The journal's rows in blocks, each into the seal's digest (``rows_check``) as it goes by: after the last,
     a journal changed since it was sealed is refused (:class:`RunFolderError`, as :func:`check_run` says it).
     ``any_value``: the writer takes rows of any values (JSON Lines, CSV), so a sealed journal's rows are not
     checked beforehand (:func:`stored_blocks` with ``sealed``): a changed row is written to the temporary file
     and refused at the end.
     A failure to read becomes a :class:`RunFolderError` too (not a write error): a row whose data is not a JSON
-    object is found before the first block, and then a sealed journal is checked first (a changed one says so)."""
+    object is found before the first block, and then a sealed journal is checked first (a changed one says so).
+    ``source``: the journal's blocks as :func:`attached_blocks` reads them from another connection."""
     digest = rows_check.start() if rows_check is not None else None
+    blocks = (stored_blocks(journal, sealed=any_value and rows_check is not None) if source is None
+              else cast("Iterator[list[StoredRow]]", source))  # only digested, never written
     try:
-        for block in stored_blocks(journal, sealed=any_value and rows_check is not None):
+        for block in blocks:
             if digest is not None:
                 digest.update(block)
             yield block

@@ -32,7 +32,7 @@ _BAD_DATA = "data IS NOT NULL AND data != '' AND (substr(data, 1, 1) != '{' OR N
 _BAD_TYPES = "t >= '' OR kind >= x'' OR incident >= x'' OR actor >= x'' OR step >= x''"
 """Text or a blob in ``t``, a blob in a text column (SQLite orders numbers before text before blobs; the columns'
 affinities turn anything else into their own type)."""
-_BAD_ROW = f"SELECT seq, {_BAD_TYPES} FROM events WHERE {_BAD_TYPES} OR {_BAD_DATA} LIMIT 1"
+_BAD_ROW = f"SELECT seq, {_BAD_TYPES} FROM TABLE WHERE {_BAD_TYPES} OR {_BAD_DATA} LIMIT 1"
 
 NON_FINITE = ("NaN", "Infinity", ":inf", ":-inf", ":nan")
 """How a non-finite number would appear in data the engine wrote: ``json`` writes ``NaN`` and ``Infinity``, the
@@ -66,15 +66,21 @@ def stored_blocks(path: Path, *, sealed: bool = False) -> Iterator[list[StoredRo
                 _refuse_non_finite(raw)
                 yield cast("list[StoredRow]", raw)
             return
-        bad = db.execute(_BAD_ROW).fetchone()
-        if bad is not None:
-            raise StoredDataError(f"journal row seq {bad[0]}: " + (
-                "a value of another type than the journal's (a number for t, text for the others)" if bad[1]
-                else "its data is not a JSON object"))
+        refuse_bad_rows(db)
         # the journal's schema and the check above give stored rows
         yield from cast("Iterator[list[StoredRow]]", blocks(db))
     finally:
         db.close()
+
+
+def refuse_bad_rows(db: sqlite3.Connection, table: str = "events") -> None:
+    """Raise :class:`StoredDataError` naming the first row of the journal's ``table`` (e.g. ``j.events`` of an
+    attached journal) whose data is not a JSON object or that holds a value of another type than the journal's."""
+    bad = db.execute(_BAD_ROW.replace("FROM TABLE", f"FROM {table}")).fetchone()
+    if bad is not None:
+        raise StoredDataError(f"journal row seq {bad[0]}: " + (
+            "a value of another type than the journal's (a number for t, text for the others)" if bad[1]
+            else "its data is not a JSON object"))
 
 
 def _refuse_non_finite(block: list[RawRow]) -> None:

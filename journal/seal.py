@@ -33,8 +33,13 @@ SEAL_VERSION = 2
 BLOCK = 8192
 """Rows per block of a version 2 digest (part of the format)."""
 
-ROWS_SQL = "SELECT seq, t, kind, incident, actor, step, data FROM events ORDER BY seq"
-"""The rows a seal covers, as stored, in the order it covers them."""
+def rows_sql(table: str = "events") -> str:
+    """The rows a seal covers, as stored, in the order it covers them (``table``: e.g. ``j.events`` of an attached
+    journal)."""
+    return f"SELECT seq, t, kind, incident, actor, step, data FROM {table} ORDER BY seq"
+
+
+ROWS_SQL = rows_sql()
 
 StoredValue = int | float | str | bytes | None
 RawRow = tuple[StoredValue, ...]

@@ -1,0 +1,234 @@
+"""OCEL's SQLite form built inside SQLite is the walk's log, table by table, row for row; pm4py reads it."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+import textwrap
+from collections import Counter
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from format_helpers import run_cli
+from scoring_helpers import sample_events, scenario_file, write_run
+from typer.testing import CliRunner
+
+from ballotdrill import cli
+from ballotdrill.application import export_run
+from ballotdrill.application.runs import open_run
+from ballotdrill.exports import write_ocel_sqlite
+from ballotdrill.exports.ocel_sql import Unsupported, time_sql, write_ocel_sqlite_from_journal
+from ballotdrill.journal import Event, canonical_json
+from ballotdrill.journal.rows import stored_rows
+from ballotdrill.journal.seal import seal
+from ballotdrill.journal.store import events_of
+
+Tables = dict[str, tuple[list[tuple[str, str]], list[tuple[Any, ...]]]]
+
+
+def tables(path: Path) -> Tables:
+    """Every table of a database: its columns (name, declared type) and its rows, sorted (rows have no order)."""
+    with sqlite3.connect(path) as db:
+        names = [name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+        found = {name: ([(row[1], row[2]) for row in db.execute(f'PRAGMA table_info("{name}")')],
+                        sorted(db.execute(f'SELECT * FROM "{name}"').fetchall(), key=repr)) for name in names}
+    db.close()
+    return found
+
+
+def both_forms(folder: Path, tmp_path: Path) -> tuple[Tables, Tables]:
+    """The log of a run folder by the walk and built in SQLite."""
+    run = open_run(folder)
+    walked, built = tmp_path / f"{folder.name}-walk.sqlite", tmp_path / f"{folder.name}-sql.sqlite"
+    events = events_of(stored_rows(run.journal))
+    count = write_ocel_sqlite(events, walked, run.doc, run.scenario, run.meta.get("date"))
+    assert write_ocel_sqlite_from_journal(run.journal, built, run.doc, run.scenario, run.meta.get("date")) == count
+    return tables(walked), tables(built)
+
+
+def assert_same_log(walked: Tables, built: Tables) -> None:
+    assert sorted(walked) == sorted(built)
+    for name in walked:
+        assert walked[name][0] == built[name][0], name
+        assert walked[name][1] == built[name][1], name
+
+
+def run_folder(tmp_path: Path, name: str, *args: str) -> Path:
+    out = tmp_path / name
+    result = CliRunner().invoke(cli.app, ["run", *args, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.mark.parametrize(("scenario", "seed", "until"), [
+    ("combined-hybrid-day", "3", None),
+    ("results-night-ddos", "1", None),
+    ("ransomware-week-before", "2", None),
+    ("combined-hybrid-day", "5", "14:00"),  # cut short: steps, handoffs and incidents left open
+])
+def test_the_sql_log_is_the_walks_on_library_runs(tmp_path: Path, scenario: str, seed: str, until: str | None) -> None:
+    folder = run_folder(tmp_path, "run", scenario, "--seed", seed, *(("--until", until) if until else ()))
+    walked, built = both_forms(folder, tmp_path)
+    assert walked["object_step"][1] and walked["object_handoff"][1] and walked["object_object"][1]
+    assert_same_log(walked, built)
+
+
+CHAIN = textwrap.dedent(
+    """\
+    version: 1
+    structure:
+      actors:
+        a: {staff: 1}
+        b: {staff: 1, shifts: [{from: "10:00", to: "11:00", staff: 2}]}
+      channels:
+        phone: {latency: {dist: exponential, mean: 4m}, reliability: 0.7, fallback: mail}
+        mail: {latency: 15m, reliability: 0.9}
+      procedures:
+        respond:
+          trigger: {type: outage}
+          steps:
+            - {id: triage, actor: a, duration: {dist: exponential, mean: 20m}, target: 30m}
+            - {id: check, actor: b, via: phone, duration: {dist: exponential, mean: 25m}, target: 40m}
+            - {id: close, actor: a, via: phone, duration: {dist: exponential, mean: 10m}}
+    scenarios:
+      chain:
+        title: A to B and back to A
+        start: "08:00"
+        end: "14:00"
+        injects:
+          - {at: "08:30", incident: {id: X1, type: outage, severity: 2}}
+          - {every: {dist: exponential, mean: 6m}, from: "08:00", to: "13:00", incident: {type: outage}}
+    """
+)
+
+
+def test_a_designed_a_to_b_to_a_chain_gives_the_walks_instances_and_handovers(tmp_path: Path) -> None:
+    (tmp_path / "chain.yaml").write_text(CHAIN, encoding="utf-8")
+    folder = run_folder(tmp_path, "chain", "chain", "--file", str(tmp_path / "chain.yaml"), "--seed", "4")
+    walked, built = both_forms(folder, tmp_path)
+    assert_same_log(walked, built)
+    handed = [row for row in built["object_object"][1] if row[2] == "handed over by"]
+    back_to_a = [row for row in handed if "/respond/close/" in row[0]]
+    assert back_to_a and all("/respond/close/a/" in row[1] for row in back_to_a)
+    channels = [row for row in built["object_handoff"][1] if row[2] == "channel"]
+    assert channels  # a handoff tried on a second channel has its channel changed over time
+
+
+def hand_made(tmp_path: Path, extra: list[tuple[Any, ...]]) -> Path:
+    """The sample journal and ``extra`` rows ``(t, kind, incident, actor, step, data)``, stored canonically and
+    sealed, as a finished run is."""
+    events = sample_events()
+    for t, kind, incident, actor, step, data in extra:
+        events.append(Event(len(events), t, kind, incident, actor, step, data))
+    folder = tmp_path / "run"
+    write_run(folder, events, scenario_file())
+    with sqlite3.connect(folder / "journal.sqlite") as db:
+        db.executemany("UPDATE events SET data = ? WHERE seq = ?",
+                       [(canonical_json(e.data) if e.data else None, e.seq) for e in events])
+    db.close()
+    seal(folder / "journal.sqlite")
+    return folder
+
+
+P = {"procedure": "disinfo-response"}
+AWKWARD = [  # what the engine rarely or never writes, and the walk still has an answer for
+    (900.0, "step_started", "N2", "info", "publish-debunk", P),  # before N2 started: an incident with no type yet
+    (900.5, "incident_started", "N2", None, None, {"type": "x", "severity": 1, "level": "l", "title": ""}),
+    (901.0, "step_completed", "N2", "info", "publish-debunk", {**P, "target": 5.0}),
+    (901.0, "step_completed", "N2", "info", "publish-debunk", {**P, "target": 9.0}),  # twice: one target
+    (902.0, "step_started", "N2", "info", "publish-debunk", P),  # after completing: a new instance
+    (903.0, "step_queued", "N2", "info", "publish-debunk", P),  # queued: another
+    (903.0, "step_started", "N2", "info", "publish-debunk", P),  # started after queued: the same one
+    (904.0, "handoff_sent", "N2", "info", "assess", {**P, "to": "monitoring", "channel": "phone"}),
+    (905.0, "handoff_failed", "N2", "info", "assess", {**P, "to": "monitoring", "channel": "phone", "next": None}),
+    (906.0, "handoff_sent", "N2", "info", "assess", {**P, "to": "monitoring"}),  # a new one, no channel yet
+    (907.0, "handoff_received", "N2", "monitoring", "assess", {**P, "from": "info", "channel": "mail"}),
+    (908.0, "handoff_received", "N2", "monitoring", "assess", {**P, "from": "ghost", "channel": "fax"}),
+    (909.0, "step_started", "N2", "monitoring", "assess", P),  # handed over by the last one received
+    (909.5, "decision_requested", "N2", "monitoring", "assess", {**P, "request": 7, "default": "go"}),
+    (909.6, "decision_made", "N2", "monitoring", "assess", {**P, "request": 7, "option": "stop", "default": "go"}),
+    (910.0, "handoff_received", "N2", "interior", "wrap", {**P, "from": "monitoring", "channel": "phone"}),
+    (911.0, "resolved", "N2", None, None, {}),
+    (912.0, "step_started", "N2", "interior", "wrap", P),  # after the resolution: not handed over any more
+    (913.0, "staff_changed", None, "newcomer", None, {"staff": 3}),  # an actor the scenario does not have
+    (914.0, "staff_changed", None, "newcomer", None, {"staff": 5}),
+    (915.0, "step_started", None, "info", "loose", P),  # work of no incident
+    (916.0, "handoff_sent", "N3", "", "relay", {**P, "to": "info", "from": "info"}),
+    (917.0, "note", "N3", "info", None, {"text": "é \u2028 \"q\"", "flag": True, "more": {"b": [1, 2.5], "a": None}}),
+    (918.0, "note", "N3", "info", None, {"text": 5, "extra": 0.5}),  # a type changing: the first one's column
+]
+
+
+def test_awkward_rows_give_the_walks_log(tmp_path: Path) -> None:
+    walked, built = both_forms(hand_made(tmp_path, AWKWARD), tmp_path)
+    assert_same_log(walked, built)
+    assert ("handoff:N2/disinfo-response/assess/monitoring/2", "1970-01-01T00:00:00.000Z", None,
+            "disinfo-response", "assess", "info", "monitoring", "mail") in built["object_handoff"][1]
+
+
+@pytest.mark.parametrize("row", [
+    (920.0, "step_started", "N/4", "info", "s", P),  # a "/" could make two step ids one
+    (920.0, "step_started", "N4", "info", "s", {"procedure": 3}),  # a procedure that is not text
+    (920.0, "decision_made", "N4", "info", "s", {**P, "request": 2.5}),
+    (920.0, "note", "N4", "info", None, {"odd key": 1}),
+])
+def test_rows_only_the_walk_names_exactly_are_left_to_it(tmp_path: Path, row: tuple[Any, ...]) -> None:
+    folder = hand_made(tmp_path, [row])
+    run = open_run(folder)
+    with pytest.raises(Unsupported):
+        write_ocel_sqlite_from_journal(run.journal, tmp_path / "log.sqlite", run.doc, run.scenario)
+    assert not (tmp_path / "log.sqlite").exists() and len(list(tmp_path.iterdir())) == 1
+    export_run(folder, ocel=tmp_path / "log.sqlite")  # the export walks it instead
+    walked = tmp_path / "walked.sqlite"
+    write_ocel_sqlite(events_of(stored_rows(run.journal)), walked, run.doc, run.scenario)
+    assert_same_log(tables(walked), tables(tmp_path / "log.sqlite"))
+
+
+def test_times_are_the_walks_to_the_millisecond() -> None:
+    """``timedelta``'s rounding (half to even on the microsecond) and ``isoformat``'s cut, for times on either side
+    of day D, exact halves of a microsecond and random ones."""
+    rng = random.Random(15)
+    starts = [0.0, -12960.0, 450.5, 1e-9]
+    ts = [0.0, 1e-7, 2.29856680780791, 1 / 60e6 * 0.5, 2.5 / 60e6, 3.5 / 60e6, -2.5 / 60e6, 59.99999999,
+          14400.0, 0.0166666666666, *(rng.uniform(-3000, 30000) for _ in range(3000)),
+          *(rng.randrange(-10**6, 10**7) / 60e6 * 2 + 0.5 / 60e6 for _ in range(500))]
+    day_zero = datetime(2026, 1, 1)
+    with sqlite3.connect(":memory:") as db:
+        for start in starts:
+            bound = {"start": start, "day0us": int((day_zero - datetime(1970, 1, 1)).total_seconds()) * 10**6}
+            found = [db.execute(f"SELECT {time_sql(':t')}", {"t": t, **bound}).fetchone()[0] for t in ts]
+            expected = [(day_zero + timedelta(minutes=start + t)).isoformat(timespec="milliseconds") + "Z"
+                        for t in ts]
+            assert found == expected
+    db.close()
+
+
+def test_pm4py_reads_the_sql_log_with_the_journals_counts(tmp_path: Path) -> None:
+    pm4py = pytest.importorskip("pm4py", reason="pm4py is in the test extra: pip install -e '.[test]'")
+    folder = run_folder(tmp_path, "run", "combined-hybrid-day", "--seed", "2")
+    export_run(folder, ocel=tmp_path / "log.sqlite")
+    log = pm4py.read_ocel2_sqlite(str(tmp_path / "log.sqlite"))
+    rows = list(stored_rows(open_run(folder).journal))
+    kinds = Counter(row[2] for row in rows)
+    activities = Counter(log.events["ocel:activity"])
+    assert all(kinds[kind] == count for kind, count in activities.items())
+    assert sum(activities.values()) == len(rows) - kinds["run_started"] - kinds["run_ended"]  # related to no object
+    objects = Counter(log.objects["ocel:type"])
+    assert objects["incident"] == len({row[3] for row in rows if row[3]})
+    assert objects["step"] == sum(1 for row in tables(tmp_path / "log.sqlite")["object_step"][1] if row[2] is None)
+    assert set(log.relations["ocel:oid"]) <= set(log.objects["ocel:oid"])
+
+
+def test_a_changed_journal_is_refused_and_nothing_is_put_in_place(tmp_path: Path) -> None:
+    folder = run_folder(tmp_path, "run", "results-night-ddos", "--seed", "1")
+    (tmp_path / "log.sqlite").write_bytes(b"an older log")
+    with sqlite3.connect(folder / "journal.sqlite") as db:
+        db.execute("UPDATE events SET t = t + 1 WHERE seq = (SELECT max(seq) FROM events WHERE kind = 'step_started')")
+    db.close()
+    result = run_cli("export", str(folder), "--ocel", str(tmp_path / "log.sqlite"))
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "changed after the run ended" in result.stderr
+    assert (tmp_path / "log.sqlite").read_bytes() == b"an older log"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["log.sqlite", "run"]
