@@ -1,18 +1,19 @@
 """OCEL 2.0's SQLite form built inside SQLite from a journal file: the same log as the walk, without the walk.
 
-The journal is attached read-only to the new database and every table of the SQLite form
-(:mod:`ballotdrill.exports.ocel_sqlite`) is filled by ``INSERT … SELECT``: events and their
+The journal is attached read-only to the new database and the tables of the SQLite form
+(:mod:`ballotdrill.exports.ocel_sqlite`) are filled by ``INSERT … SELECT``: events and their
 attribute tables (``json_extract``; times by integer arithmetic that repeats ``timedelta``'s
-rounding, :func:`time_sql`), the incident, actor and other qualified relationships, and the
-step and handoff instances numbered by window functions exactly as :class:`~ballotdrill.exports.ocel.OcelWalker`
-numbers them. Python does only what is small: the actors (the scenario's, and their staff
-changes) and the decisions.
+rounding, :func:`micro_sql`), the incident, actor and other qualified relationships, the
+incidents. The step, handoff and decision instances depend on the rows before them: SQLite
+reads the few values they need and :class:`~ballotdrill.exports.ocel_work.WorkPass` numbers
+them in one lean pass (window functions said the same, at several times the cost). Python
+also names the actors (the scenario's, and their staff over time).
 
 The walk stays the reference (a test compares both logs table by table on library runs). A
-journal holding a value the statements below do not say the way the walk does (a procedure
-that is not text, a name with a ``/`` that could make two ids one, an attribute name that is
-not a plain identifier, an incident started twice…) raises :class:`Unsupported` before
-anything is put in place, and the caller walks it instead.
+journal holding a value these statements do not say the way the walk does (a procedure that is
+not text, a name with a ``/`` that could make two ids one, an attribute name that is not a plain
+identifier, an incident started twice…) raises :class:`Unsupported` before anything is put in
+place, and the caller walks it instead.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from typing import Any
 
 from ballotdrill.exports.ocel import _ACTOR_ROLE, REFERENCE_DATE, Scalar, value_type
 from ballotdrill.exports.ocel_sqlite import CACHE_KIB, INITIAL_TIME, SqliteSink, _ident
+from ballotdrill.exports.ocel_work import Unsupported, WorkPass, stamper
 from ballotdrill.journal import KINDS
 from ballotdrill.journal.rows import refuse_bad_rows
 from ballotdrill.journal.seal import BLOCK, RawRow, rows_sql
@@ -40,10 +42,6 @@ BlockCheck = Callable[[Iterator[list[RawRow]]], None]
 
 
 EPOCH = datetime(1970, 1, 1)
-
-
-class Unsupported(Exception):
-    """The journal holds something only the walk says exactly (the message says what)."""
 
 
 _US_PER_MINUTE = 60_000_000
@@ -99,115 +97,48 @@ def _role() -> str:
 _PROC = ("CASE json_type(data, '$.procedure') WHEN 'text' THEN json_extract(data, '$.procedure') "
          "WHEN NULL THEN '' END")
 
-# The work rows: every step, handoff and decision row, and each incident's resolutions (which end its work:
-# step and handoff instances are counted afresh after one, as the walk forgets the incident's work). Each JSON
-# value is read once per row (the inner query is not flattened: OFFSET), and a row whose values the walk would
-# name in a way these statements do not (a procedure that is not text, a receiver that is not, a request that is
-# neither text nor an integer, a "/" that could make two ids one) is marked ``bad``.
+# The work rows (every step and handoff row of a step, every decision row with a request, each incident's
+# resolutions) with the values their instances depend on, in seq order, for :class:`WorkPass`. Each JSON value is
+# read once per row (the inner query is not flattened: OFFSET); ``bad`` marks a row whose values the walk would
+# name in a way the pass does not (a procedure that is not text, a receiver that is not, a request neither text
+# nor an integer, a "/" that could make two ids one).
 _WORK = f"""
-CREATE TEMP TABLE work AS
-SELECT seq, kind, inc, actor, step, proc, rcv, ends, sender, channel, target, request,
-       coalesce(SUM(kind = 'resolved') OVER (PARTITION BY inc ORDER BY seq
-                                             ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS epoch,
+SELECT seq, kind, inc, actor, step, coalesce(p, '') AS proc,
+       CASE WHEN kind = 'handoff_received' THEN actor ELSE too END AS rcv,
+       kind = 'handoff_received' OR (kind = 'handoff_failed' AND next IS NULL) AS ends,
+       CASE WHEN kind = 'handoff_received' THEN frm ELSE actor END AS sender,
+       channel, target, request, dflt, opt, t,
        kind != 'resolved' AND (
-         coalesce(pt, 'text') != 'text' OR instr(inc, '/') OR instr(coalesce(step, ''), '/') OR instr(proc, '/')
-         OR (kind IN {_in(_HANDOFFS)} AND step != '' AND (rcv IS NULL OR instr(rcv, '/')
-                                                           OR (kind != 'handoff_received' AND tt IS NOT 'text')))
-         OR coalesce(rt, 'null') NOT IN ('null', 'text', 'integer')) AS bad
-FROM (SELECT seq, kind, inc, actor, step, pt, coalesce(p, '') AS proc, tt, rt, request, channel, target,
-             CASE WHEN kind = 'handoff_received' THEN actor ELSE too END AS rcv,
-             (kind = 'handoff_received' OR (kind = 'handoff_failed' AND next IS NULL)) AS ends,
-             CASE WHEN kind = 'handoff_received' THEN frm ELSE actor END AS sender
-      FROM (SELECT seq, kind, coalesce(incident, '') AS inc, actor, step,
-                   json_type(data, '$.procedure') AS pt, json_extract(data, '$.procedure') AS p,
-                   CASE WHEN kind IN {_in(_HANDOFFS)} THEN json_type(data, '$.to') END AS tt,
-                   CASE WHEN kind IN {_in(_HANDOFFS)} THEN json_extract(data, '$.to') END AS too,
-                   CASE WHEN kind = 'handoff_received' THEN json_extract(data, '$.from') END AS frm,
-                   CASE WHEN kind = 'handoff_failed' THEN json_extract(data, '$.next') END AS next,
-                   CASE WHEN kind IN {_in(_HANDOFFS)} THEN json_extract(data, '$.channel') END AS channel,
-                   CASE WHEN kind = 'step_completed' THEN json_extract(data, '$.target') END AS target,
-                   CASE WHEN kind IN {_in(_DECISIONS)} THEN json_type(data, '$.request') END AS rt,
-                   CASE WHEN kind IN {_in(_DECISIONS)} THEN json_extract(data, '$.request') END AS request
-            FROM j.events
-            WHERE kind IN {_in(_STEPS + _HANDOFFS + _DECISIONS)} OR (kind = 'resolved' AND incident != '')
-            LIMIT -1 OFFSET 0))
+         CASE typeof(p) WHEN 'text' THEN substr(p, 1, 1) IN ('{{', '[')
+                                         OR (instr(p, '/') AND kind NOT IN {_in(_DECISIONS)})
+                        WHEN 'null' THEN data LIKE '%"procedure":null%' ELSE 1 END
+         OR (kind NOT IN {_in(_DECISIONS)} AND (instr(inc, '/') OR instr(step, '/')))
+         OR (kind IN {_in(_HANDOFFS)} AND (CASE WHEN kind = 'handoff_received' THEN actor IS NULL OR instr(actor, '/')
+                                               ELSE typeof(too) != 'text' OR substr(too, 1, 1) IN ('{{', '[')
+                                                    OR instr(too, '/') END))
+         OR coalesce(rt, 'text') NOT IN ('text', 'integer')) AS bad
+FROM (SELECT seq, kind, coalesce(incident, '') AS inc, actor, step, t, data,
+             json_extract(data, '$.procedure') AS p,
+             CASE WHEN kind IN {_in(_HANDOFFS)} THEN json_extract(data, '$.to') END AS too,
+             CASE WHEN kind = 'handoff_received' THEN json_extract(data, '$.from') END AS frm,
+             CASE WHEN kind = 'handoff_failed' THEN json_extract(data, '$.next') END AS next,
+             CASE WHEN kind IN {_in(_HANDOFFS)} THEN json_extract(data, '$.channel') END AS channel,
+             CASE WHEN kind = 'step_completed' THEN json_extract(data, '$.target') END AS target,
+             CASE WHEN kind IN {_in(_DECISIONS)} THEN json_type(data, '$.request') END AS rt,
+             CASE WHEN kind IN {_in(_DECISIONS)} THEN json_extract(data, '$.request') END AS request,
+             CASE WHEN kind IN {_in(_DECISIONS)} THEN json_extract(data, '$.default') END AS dflt,
+             CASE WHEN kind IN {_in(_DECISIONS)} THEN json_extract(data, '$.option') END AS opt
+      FROM j.events
+      WHERE (kind IN {_in(_STEPS + _HANDOFFS)} AND step != '')
+         OR (kind IN {_in(_DECISIONS)} AND json_type(data, '$.request') != 'null')
+         OR (kind = 'resolved' AND incident != '')
+      ORDER BY seq LIMIT -1 OFFSET 0)
 """
 
-_STEP_ID = "'step:' || inc || '/' || proc || '/' || step || '/' || n"
-_HANDOFF_ID = "'handoff:' || inc || '/' || proc || '/' || step || '/' || rcv || '/' || n"
-
-# Handoff instances, per receiver: a new one at a row after one that ended the last (received, or failed with
-# no channel next); ``inst`` is the seq of its first row. Its first channel value goes on its initial row, each
-# later one is a change.
-_HANDOFF_ROWS = f"""
-CREATE TEMP TABLE handoffs (seq INTEGER PRIMARY KEY, kind, inc, epoch, proc, step, rcv, sender, channel, new, n,
-                            inst, first_channel);
-INSERT INTO handoffs
-SELECT seq, kind, inc, epoch, proc, step, rcv, sender, channel, new, n, inst,
-       channel IS NOT NULL AND coalesce(said, -1) < inst
-FROM (SELECT *, SUM(new) OVER p AS n, MAX(CASE WHEN new THEN seq END) OVER p AS inst
-      FROM (SELECT *, coalesce(lag(ends) OVER q, 1) AS new,
-                   MAX(CASE WHEN channel IS NOT NULL THEN seq END)
-                     OVER (q ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS said
-            FROM work WHERE kind IN {_in(_HANDOFFS)} AND step != ''
-            WINDOW q AS (PARTITION BY inc, epoch, proc, step, rcv ORDER BY seq))
-      WINDOW p AS (PARTITION BY inc, epoch, proc, step, rcv ORDER BY seq ROWS UNBOUNDED PRECEDING));
-CREATE TEMP TABLE late_channel (inst INTEGER PRIMARY KEY, channel);
-INSERT INTO late_channel SELECT inst, channel FROM handoffs WHERE first_channel AND NOT new
-"""
-
-# Step instances: a new one at step_queued, at a step's first row in the incident's work, or at step_started not
-# right after step_queued; ``inst`` is the seq of its first row, its target that of its first step_completed. The
-# received handoffs of the same step go through the same window: a new instance was handed over by the last one
-# received since the instance before it.
-_STEP_ROWS = f"""
-CREATE TEMP TABLE steps (seq INTEGER PRIMARY KEY, kind, inc, epoch, proc, step, actor, target, new, n, inst,
-                         first_done, via);
-INSERT INTO steps
-SELECT seq, kind, inc, epoch, proc, step, actor, target, new, n, inst, first_done, via FROM (
-  SELECT *, SUM(new) OVER p AS n, MAX(CASE WHEN new THEN seq END) OVER p AS inst,
-         kind = 'step_completed' AND coalesce(done, -1) < MAX(CASE WHEN new THEN seq END) OVER p AS first_done,
-         CASE WHEN new AND received > coalesce(MAX(CASE WHEN new THEN seq END) OVER b, -1) THEN received END AS via
-  FROM (SELECT *, kind != 'handoff_received' AND (kind = 'step_queued' OR before IS NULL
-                  OR (kind = 'step_started' AND before % 4 != 1)) AS new
-        FROM (SELECT *,
-                     MAX(CASE kind WHEN 'step_queued' THEN seq * 4 + 1 WHEN 'step_started' THEN seq * 4 + 2
-                                   WHEN 'step_completed' THEN seq * 4 + 3 END) OVER b AS before,
-                     MAX(CASE WHEN kind = 'step_completed' THEN seq END) OVER b AS done,
-                     MAX(CASE WHEN kind = 'handoff_received' THEN seq END) OVER b AS received
-              FROM work WHERE kind IN {_in((*_STEPS, "handoff_received"))} AND step != ''
-              WINDOW b AS (PARTITION BY inc, epoch, proc, step ORDER BY seq
-                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)))
-  WINDOW w AS (PARTITION BY inc, epoch, proc, step ORDER BY seq), p AS (w ROWS UNBOUNDED PRECEDING),
-         b AS (w ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING))
-WHERE kind != 'handoff_received';
-CREATE TEMP TABLE done (inst INTEGER PRIMARY KEY, target);
-INSERT INTO done SELECT inst, target FROM steps WHERE first_done
-"""
-
-_OBJECTS = f"""
-INSERT INTO object SELECT {_STEP_ID}, 'step' FROM steps WHERE new;
-INSERT INTO object_step (ocel_id, ocel_time, ocel_changed_field, "procedure", "step", "actor", "target")
-  SELECT {_STEP_ID}, '{INITIAL_TIME}', NULL, proc, step, actor, (SELECT target FROM done WHERE inst = seq)
-  FROM steps WHERE new;
-INSERT INTO object_object SELECT {_STEP_ID}, 'incident:' || inc, 'part of' FROM steps WHERE new AND inc != '';
-INSERT INTO object_object
-  SELECT {_STEP_ID}, (SELECT {_HANDOFF_ID} FROM handoffs WHERE handoffs.seq = via), 'handed over by'
-  FROM steps WHERE via IS NOT NULL;
-INSERT INTO event_object SELECT 'e' || seq, {_STEP_ID}, 'step' FROM steps;
-INSERT INTO object SELECT {_HANDOFF_ID}, 'handoff' FROM handoffs WHERE new;
-INSERT INTO object_handoff (ocel_id, ocel_time, ocel_changed_field, "procedure", "step", "sender", "receiver",
-                            "channel")
-  SELECT {_HANDOFF_ID}, '{INITIAL_TIME}', NULL, proc, step, sender, rcv,
-         coalesce(channel, (SELECT channel FROM late_channel WHERE inst = seq))
-  FROM handoffs WHERE new;
-INSERT INTO object_handoff (ocel_id, ocel_time, ocel_changed_field, "channel")
-  SELECT {_HANDOFF_ID}, {text_sql("us")}, 'channel', channel
-  FROM {timed("SELECT h.*, e.t FROM handoffs h JOIN j.events e USING (seq) "
-              "WHERE channel IS NOT NULL AND NOT first_channel")};
-INSERT INTO object_object SELECT {_HANDOFF_ID}, 'incident:' || inc, 'carries' FROM handoffs WHERE new AND inc != '';
-INSERT INTO event_object SELECT 'e' || seq, {_HANDOFF_ID}, 'handoff' FROM handoffs
-"""
+_INSERTS = {table: f"INSERT INTO {table} VALUES ({', '.join('?' * width)})" for table, width in (
+    ("object", 2), ("event_object", 3), ("object_object", 3), ("object_step", 7), ("object_handoff", 8),
+    ("object_decision", 7))}
+"""Rows of the work pass into their tables (the columns of each, in order: :data:`ocel.OBJECT_TYPES`)."""
 
 _EVENT_RELATIONS = f"""
 INSERT INTO event SELECT 'e' || seq, kind FROM j.events ORDER BY seq;
@@ -250,10 +181,6 @@ def _script(db: sqlite3.Connection, script: str, params: dict[str, Any]) -> None
     for statement in filter(str.strip, script.split(";\n")):
         names = set(re.findall(r":(\w+)", statement))
         db.execute(statement, {k: v for k, v in params.items() if k in names})
-
-
-def _stamp(day_zero: datetime, minutes: float) -> str:
-    return (day_zero + timedelta(minutes=minutes)).isoformat(timespec="milliseconds") + "Z"
 
 
 def _columns(db: sqlite3.Connection, j: str, kind: str, first: int) -> dict[str, str]:
@@ -308,7 +235,7 @@ class _Builder:
         self.params: dict[str, Any] = {
             "start": start, "scenario": scenario,
             "day0us": int((day_zero - EPOCH).total_seconds()) * 1_000_000}
-        self.t0 = _stamp(day_zero, start)
+        self.stamp = stamper(day_zero, start)
 
     def run(self, sink: SqliteSink) -> int:
         db, j = self.db, self.j
@@ -322,7 +249,6 @@ class _Builder:
             except (OverflowError, TypeError) as exc:
                 raise Unsupported(f"a time out of range ({exc})") from None
         kinds = [(kind, first) for kind, first, _, _ in found]
-        self._work()
         tables = [(kind, sink._typed("event", kind, ("ocel_id", "ocel_time"), _columns(db, j, kind, first)))
                   for kind, first in kinds]
         _script(db, _EVENT_RELATIONS, self.params)
@@ -337,17 +263,19 @@ class _Builder:
         twice = db.execute("SELECT inc FROM incidents WHERE starts > 1 LIMIT 1").fetchone()
         if twice is not None:
             raise Unsupported(f"incident {twice[0]!r} started twice")
-        _script(db, _HANDOFF_ROWS + ";\n" + _STEP_ROWS + ";\n" + _OBJECTS, self.params)
+        self._work()
         self._actors()
-        self._decisions()
         (count,) = db.execute(f"SELECT count(*) FROM {j}.events").fetchone()
         return int(count)
 
     def _work(self) -> None:
-        self.db.execute(_WORK)
-        bad = self.db.execute("SELECT seq FROM work WHERE bad LIMIT 1").fetchone()
-        if bad is not None:
-            raise Unsupported(f"journal row {bad[0]} holds a value only the walk names exactly")
+        """Step, handoff and decision objects and their relationships (:class:`WorkPass`)."""
+        db = self.db
+        work = WorkPass(lambda table, rows: db.executemany(_INSERTS[table], rows), self.stamp)
+        rows = db.execute(_WORK, self.params)
+        while block := rows.fetchmany(BLOCK):
+            work.feed(block)
+        work.finish()
 
     def _actors(self) -> None:
         """The scenario's actors, every other actor named in an event, and their staff over time."""
@@ -382,53 +310,6 @@ class _Builder:
         db.executemany('INSERT INTO object_actor (ocel_id, ocel_time, ocel_changed_field, "staff") '
                        "VALUES (?, ?, 'staff', ?)",
                        [(f"actor:{key}", time, staff) for key, rows in changes.items() for time, staff in rows])
-
-    def _decisions(self) -> None:
-        """Decision objects (one per request), the step each was asked in, their events' relationships."""
-        db, j = self.db, self.j
-        asked = f"SELECT 1 FROM work WHERE kind IN {_in(_DECISIONS)} AND request IS NOT NULL LIMIT 1"
-        if db.execute(asked).fetchone() is None:
-            return
-        rows = db.execute(f"""
-            SELECT seq, {time_sql('e.t')}, request, proc, e.step, json_extract(e.data, '$.default'),
-                   json_extract(e.data, '$.option'), asked FROM (
-              SELECT seq, what, request, proc, inc, epoch, step,
-                     CASE WHEN MAX(CASE WHEN what = 'step' THEN n END) OVER m IS NOT NULL
-                          THEN 'step:' || inc || '/' || proc || '/' || coalesce(step, '') || '/'
-                               || MAX(CASE WHEN what = 'step' THEN n END) OVER m END AS asked
-              FROM (SELECT seq, 'step' AS what, NULL AS request, proc, inc, epoch, step, n FROM steps
-                    UNION ALL
-                    SELECT seq, 'decision', request, proc, inc, epoch, step, NULL FROM work
-                    WHERE kind IN {_in(_DECISIONS)} AND request IS NOT NULL)
-              WINDOW m AS (PARTITION BY inc, epoch, proc, coalesce(step, '') ORDER BY seq ROWS UNBOUNDED PRECEDING))
-            JOIN {j}.events e USING (seq) WHERE what = 'decision' ORDER BY seq""", self.params).fetchall()
-        initial: dict[str, dict[str, Scalar]] = {}
-        asked_in: dict[str, list[str]] = {}
-        changes: list[tuple[str, str, str, Scalar]] = []
-        events: list[tuple[str, str]] = []
-        for seq, time, request, procedure, step, default, option, asked in rows:
-            did = f"decision:{request}"
-            values = initial.setdefault(did, {})
-            for name, value in (("procedure", procedure), ("step", step), ("default", default), ("option", option)):
-                if value is None:
-                    continue
-                if name in values:
-                    changes.append((did, time, name, value))
-                else:
-                    values[name] = value
-            if asked is not None and asked not in asked_in.setdefault(did, []):
-                asked_in[did].append(asked)
-            events.append((f"e{seq}", did))
-        names = ("procedure", "step", "default", "option")
-        db.executemany("INSERT INTO object VALUES (?, 'decision')", [(did,) for did in initial])
-        db.executemany('INSERT INTO object_decision (ocel_id, ocel_time, ocel_changed_field, "procedure", "step", '
-                       '"default", "option") VALUES (?, ?, ?, ?, ?, ?, ?)',
-                       [(did, INITIAL_TIME, None, *map(v.get, names)) for did, v in initial.items()]
-                       + [(did, time, name, *(value if n == name else None for n in names))
-                          for did, time, name, value in changes])
-        db.executemany("INSERT INTO object_object VALUES (?, ?, 'asked in')",
-                       [(did, sid) for did, sids in asked_in.items() for sid in sids])
-        db.executemany("INSERT INTO event_object VALUES (?, ?, 'decision')", events)
 
 
 def _blocks(db: sqlite3.Connection) -> Iterator[list[RawRow]]:

@@ -171,6 +171,8 @@ def test_awkward_rows_give_the_walks_log(tmp_path: Path) -> None:
 @pytest.mark.parametrize("row", [
     (920.0, "step_started", "N/4", "info", "s", P),  # a "/" could make two step ids one
     (920.0, "step_started", "N4", "info", "s", {"procedure": 3}),  # a procedure that is not text
+    (920.0, "handoff_sent", "N4", "info", "s", {"procedure": None, "to": "x"}),  # the walk names it "None"
+    (920.0, "handoff_sent", "N4", "info", "s", {**P, "to": ["x"]}),
     (920.0, "decision_made", "N4", "info", "s", {**P, "request": 2.5}),
     (920.0, "note", "N4", "info", None, {"odd key": 1}),
 ])
