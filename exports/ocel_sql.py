@@ -21,11 +21,13 @@ from __future__ import annotations
 import contextlib
 import errno
 import json
+import math
 import os
 import re
 import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +35,7 @@ from ballotdrill.exports.ocel import _ACTOR_ROLE, REFERENCE_DATE, Scalar, value_
 from ballotdrill.exports.ocel_sqlite import CACHE_KIB, INITIAL_TIME, SqliteSink, _ident
 from ballotdrill.exports.ocel_work import Unsupported, WorkPass, stamper
 from ballotdrill.journal import KINDS
-from ballotdrill.journal.rows import refuse_bad_rows
+from ballotdrill.journal.rows import refuse_bad_rows, refuse_non_finite
 from ballotdrill.journal.seal import BLOCK, RawRow, rows_sql
 from ballotdrill.scenarios.scenario import ScenarioFile
 
@@ -161,10 +163,6 @@ _TITLE = ("CASE json_type(e.data, '$.title') WHEN 'text' THEN nullif(json_extrac
           "WHEN 'object' THEN nullif(json_extract(e.data, '$.title'), '{}') END")
 
 _INCIDENTS = f"""
-CREATE TEMP TABLE incidents AS
-SELECT incident AS inc, min(seq) AS first, min(CASE WHEN kind = 'incident_started' THEN seq END) AS started,
-       sum(kind = 'incident_started') AS starts
-FROM j.events WHERE incident != '' GROUP BY incident;
 INSERT INTO object SELECT 'incident:' || inc, 'incident' FROM incidents;
 INSERT INTO object_incident (ocel_id, ocel_time, ocel_changed_field, "type", "severity", "title", "level", "scenario")
   SELECT 'incident:' || inc, '{INITIAL_TIME}', NULL, json_extract(e.data, '$.type'),
@@ -237,18 +235,15 @@ class _Builder:
             "day0us": int((day_zero - EPOCH).total_seconds()) * 1_000_000}
         self.stamp = stamper(day_zero, start)
 
-    def run(self, sink: SqliteSink) -> int:
+    def run(self, sink: SqliteSink, seen: Seen) -> int:
         db, j = self.db, self.j
-        found = db.execute(f"SELECT kind, min(seq), min(t), max(t) FROM {j}.events GROUP BY kind ORDER BY 2").fetchall()
-        for kind, _, earliest, latest in found:
-            if not isinstance(kind, str):
-                raise Unsupported(f"a kind {kind!r} that is not text")
+        if seen.kinds:
             try:
-                if min(self.day_zero + timedelta(minutes=self.params["start"] + t) for t in (earliest, latest)) < EPOCH:
+                if min(self.day_zero + timedelta(minutes=self.params["start"] + t) for t in seen.span) < EPOCH:
                     raise Unsupported("a time before 1970")
             except (OverflowError, TypeError) as exc:
                 raise Unsupported(f"a time out of range ({exc})") from None
-        kinds = [(kind, first) for kind, first, _, _ in found]
+        kinds = sorted(seen.kinds.items(), key=lambda item: item[1])
         tables = [(kind, sink._typed("event", kind, ("ocel_id", "ocel_time"), _columns(db, j, kind, first)))
                   for kind, first in kinds]
         _script(db, _EVENT_RELATIONS, self.params)
@@ -259,14 +254,16 @@ class _Builder:
             db.execute(f"INSERT INTO {_ident(table.name)} (ocel_id, ocel_time{columns}) "
                        f"SELECT 'e' || seq, {text_sql('us')}{values} FROM {rows}",
                        {"kind": kind, "start": self.params["start"], "day0us": self.params["day0us"]})
-        _script(db, _INCIDENTS, self.params)
-        twice = db.execute("SELECT inc FROM incidents WHERE starts > 1 LIMIT 1").fetchone()
-        if twice is not None:
+        twice = [inc for inc, (_, _, starts) in seen.incidents.items() if starts > 1]
+        if twice:
             raise Unsupported(f"incident {twice[0]!r} started twice")
+        db.execute("CREATE TEMP TABLE incidents (inc, first, started)")
+        db.executemany("INSERT INTO incidents VALUES (?, ?, ?)",
+                       [(inc, first, started) for inc, (first, started, _) in seen.incidents.items()])
+        _script(db, _INCIDENTS, self.params)
         self._work()
-        self._actors()
-        (count,) = db.execute(f"SELECT count(*) FROM {j}.events").fetchone()
-        return int(count)
+        self._actors(seen.actors)
+        return seen.rows
 
     def _work(self) -> None:
         """Step, handoff and decision objects and their relationships (:class:`WorkPass`)."""
@@ -277,7 +274,7 @@ class _Builder:
             work.feed(block)
         work.finish()
 
-    def _actors(self) -> None:
+    def _actors(self, actors: set[str]) -> None:
         """The scenario's actors, every other actor named in an event, and their staff over time."""
         db, j = self.db, self.j
         values: dict[str, list[tuple[str, Scalar]]] = {}
@@ -285,8 +282,7 @@ class _Builder:
             values[key] = [("name", actor.name or key)]
             if actor.staff is not None:
                 values[key].append(("staff", actor.staff))
-        named = db.execute(
-            f"SELECT actor FROM {j}.events WHERE actor != '' GROUP BY actor UNION "
+        named = [(actor,) for actor in sorted(actors)] + db.execute(
             f"SELECT json_extract(data, '$.to') FROM {j}.events WHERE kind IN {_in(_HANDOFFS)} "
             "AND json_type(data, '$.to') = 'text' AND json_extract(data, '$.to') != '' UNION "
             f"SELECT json_extract(data, '$.from') FROM {j}.events WHERE kind IN {_in(_HANDOFFS)} "
@@ -312,10 +308,54 @@ class _Builder:
                        [(f"actor:{key}", time, staff) for key, rows in changes.items() for time, staff in rows])
 
 
+class Seen:
+    """What the pass over a journal's rows (the seal's check) finds on the way, so that SQLite need not sort every
+    row for it: each kind's first ``seq``, the earliest and latest ``t``, the actors, and per incident its first row,
+    its first ``incident_started`` row and how many it has. Holds one entry per incident (about 100 bytes)."""
+
+    def __init__(self) -> None:
+        self.kinds: dict[str, int] = {}
+        self.span = [math.inf, -math.inf]
+        self.actors: set[str] = set()
+        self.incidents: dict[str, list[Any]] = {}
+        self.rows = 0
+        self.complete = False
+
+    def add(self, block: list[RawRow]) -> None:
+        seqs, ts, kinds, incidents, actors = (list(map(itemgetter(i), block)) for i in range(5))
+        for kind in set(kinds) - self.kinds.keys():
+            if not isinstance(kind, str):
+                raise Unsupported(f"a kind {kind!r} that is not text")
+            self.kinds[kind] = seqs[kinds.index(kind)]
+        self.span = [min(self.span[0], *ts), max(self.span[1], *ts)]
+        self.actors.update(filter(None, actors))
+        known = self.incidents
+        for incident, seq in dict(zip(reversed(incidents), reversed(seqs), strict=True)).items():
+            if incident and incident not in known:
+                known[incident] = [seq, None, 0]
+        for row in filter(_started, block):
+            if isinstance(row[3], str) and row[3]:
+                entry = known[row[3]]
+                entry[1] = row[0] if entry[1] is None else entry[1]
+                entry[2] += 1
+        self.rows += len(block)
+
+
+def _started(row: RawRow) -> bool:
+    return row[2] == "incident_started"
+
+
+def _seeing(blocks: Iterator[list[RawRow]], seen: Seen, *, sealed: bool) -> Iterator[list[RawRow]]:
+    for block in blocks:
+        if sealed:
+            refuse_non_finite(block)
+        seen.add(block)
+        yield block
+    seen.complete = True
+
+
 def _blocks(db: sqlite3.Connection) -> Iterator[list[RawRow]]:
-    """The attached journal's rows as a seal covers them, once SQLite found none whose data is not a JSON object
-    (:class:`~ballotdrill.journal.rows.StoredDataError`) or of another type: the statements read them as JSON."""
-    refuse_bad_rows(db, "j.events")
+    """The attached journal's rows as a seal covers them."""
     cursor = db.execute(rows_sql("j.events"))
     while block := cursor.fetchmany(BLOCK):
         yield block
@@ -326,7 +366,10 @@ def write_ocel_sqlite_from_journal(journal: Path, path: Path, doc: ScenarioFile,
     """Build the OCEL 2.0 SQLite form of the journal file at ``journal`` (SQLite) at ``path``; return how many events.
 
     ``check`` is given the journal's rows, block by block, in the same read transaction as the build (so what is
-    checked is what is exported) and before it; raising refuses the journal. Built in a hidden file beside
+    checked is what is exported) and before it; raising refuses the journal. Its rows are what the engine wrote (it
+    checks them against the seal), so only what the engine itself could get wrong is looked for on the way, a
+    non-finite number (:class:`~ballotdrill.journal.rows.StoredDataError`); without ``check``, SQLite first looks
+    for any row whose data is not a JSON object. Built in a hidden file beside
     ``path`` (no rollback journal, no syncs) and renamed over it when complete; nothing is left otherwise.
     :class:`Unsupported`: the journal needs the walk (nothing written). An SQLite error writing raises
     :class:`OSError` naming ``path``.
@@ -342,11 +385,15 @@ def write_ocel_sqlite_from_journal(journal: Path, path: Path, doc: ScenarioFile,
             sink = SqliteSink(db)
             db.execute("ATTACH DATABASE ? AS j", (journal.resolve().as_uri() + "?mode=ro",))
             db.execute("BEGIN")
-            if check is not None:
-                check(_blocks(db))
-            else:
+            seen = Seen()
+            if check is None:  # rows nobody vouches for: SQLite finds any whose data the statements cannot read
                 refuse_bad_rows(db, "j.events")
-            count = _Builder(db, doc, scenario_name, day).run(sink)
+            rows = _seeing(_blocks(db), seen, sealed=check is not None)
+            if check is not None:
+                check(rows)
+            for _ in rows if not seen.complete else ():
+                pass
+            count = _Builder(db, doc, scenario_name, day).run(sink, seen)
             db.execute("COMMIT")
         finally:
             db.close()

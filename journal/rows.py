@@ -63,7 +63,7 @@ def stored_blocks(path: Path, *, sealed: bool = False) -> Iterator[list[StoredRo
     try:
         if sealed:
             for raw in blocks(db):
-                _refuse_non_finite(raw)
+                refuse_non_finite(raw)
                 yield cast("list[StoredRow]", raw)
             return
         refuse_bad_rows(db)
@@ -83,8 +83,9 @@ def refuse_bad_rows(db: sqlite3.Connection, table: str = "events") -> None:
             else "its data is not a JSON object"))
 
 
-def _refuse_non_finite(block: list[RawRow]) -> None:
-    """Raise :class:`StoredDataError` for the first row of ``block`` whose data holds a non-finite number."""
+def refuse_non_finite(block: list[RawRow]) -> None:
+    """Raise :class:`StoredDataError` for the first row of ``block`` whose data holds a non-finite number (a block
+    read from a sealed journal: rows of other types are left to the seal's check)."""
     try:
         text = "\x00".join(filter(None, map(_DATA, block)))
     except TypeError:  # a value of another type: changed since the run, refused by the caller's seal check
