@@ -100,24 +100,20 @@ _PROC = ("CASE json_type(data, '$.procedure') WHEN 'text' THEN json_extract(data
          "WHEN NULL THEN '' END")
 
 # The work rows (every step and handoff row of a step, every decision row with a request, each incident's
-# resolutions) with the values their instances depend on, in seq order, for :class:`WorkPass`. Each JSON value is
-# read once per row (the inner query is not flattened: OFFSET); ``bad`` marks a row whose values the walk would
-# name in a way the pass does not (a procedure that is not text, a receiver that is not, a request neither text
-# nor an integer, a "/" that could make two ids one).
+# resolutions) with the values their instances depend on, in seq order, for :class:`WorkPass` (the time only where
+# the pass may write one). Each JSON value is read once per row (the inner query is not flattened: OFFSET); ``bad``
+# marks a row whose values the walk would name in a way the pass does not (a procedure that is not text, a receiver
+# that is not, a request neither text nor an integer); the pass checks the names of each new instance itself.
 _WORK = f"""
 SELECT seq, kind, inc, actor, step, coalesce(p, '') AS proc,
        CASE WHEN kind = 'handoff_received' THEN actor ELSE too END AS rcv,
        kind = 'handoff_received' OR (kind = 'handoff_failed' AND next IS NULL) AS ends,
        CASE WHEN kind = 'handoff_received' THEN frm ELSE actor END AS sender,
-       channel, target, request, dflt, opt, t,
+       channel, target, request, dflt, opt, CASE WHEN channel IS NOT NULL OR rt IS NOT NULL THEN t END AS t,
        kind != 'resolved' AND (
-         CASE typeof(p) WHEN 'text' THEN substr(p, 1, 1) IN ('{{', '[')
-                                         OR (instr(p, '/') AND kind NOT IN {_in(_DECISIONS)})
-                        WHEN 'null' THEN data LIKE '%"procedure":null%' ELSE 1 END
-         OR (kind NOT IN {_in(_DECISIONS)} AND (instr(inc, '/') OR instr(step, '/')))
-         OR (kind IN {_in(_HANDOFFS)} AND (CASE WHEN kind = 'handoff_received' THEN actor IS NULL OR instr(actor, '/')
-                                               ELSE typeof(too) != 'text' OR substr(too, 1, 1) IN ('{{', '[')
-                                                    OR instr(too, '/') END))
+         CASE WHEN p IS NULL THEN data LIKE '%"procedure":null%' ELSE typeof(p) != 'text' END
+         OR (kind IN {_in(_HANDOFFS)} AND CASE WHEN kind = 'handoff_received' THEN actor IS NULL
+                                               ELSE typeof(too) != 'text' END)
          OR coalesce(rt, 'text') NOT IN ('text', 'integer')) AS bad
 FROM (SELECT seq, kind, coalesce(incident, '') AS inc, actor, step, t, data,
              json_extract(data, '$.procedure') AS p,

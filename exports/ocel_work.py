@@ -30,6 +30,12 @@ Rows = list[tuple[Any, ...]]
 Insert = Callable[[str, Rows], object]
 
 
+def _odd(*names: str) -> bool:
+    """A name with a ``/`` (two different steps could get one id), or JSON that is not text (the walk names a list
+    or an object by Python's ``repr``)."""
+    return any("/" in name or name.startswith(("{", "[")) for name in names)
+
+
 class _Step:
     __slots__ = ("actor", "done", "sid", "target")
 
@@ -59,7 +65,7 @@ class _Work:
         self.arrived: dict[tuple[str, str], str] = {}
 
 
-BATCH = 50_000
+BATCH = 10_000
 
 _STEP_NAMES = ("procedure", "step", "actor", "target")
 _HANDOFF_NAMES = ("procedure", "step", "sender", "receiver", "channel")
@@ -103,6 +109,8 @@ class WorkPass:
                     previous = work.steps.get(skey)
                     if previous is not None:
                         self._close_step(previous, proc, step)
+                    if _odd(inc, proc, step):
+                        raise Unsupported(f"journal row {seq} names a step the walk's ids could confuse")
                     n = work.step_counts[skey] = work.step_counts.get(skey, 0) + 1
                     sid = f"step:{inc}/{proc}/{step}/{n}"
                     work.steps[skey] = instance = _Step(sid, actor)
@@ -122,6 +130,8 @@ class WorkPass:
                 hkey = (proc, step, rcv)
                 handoff = work.handoffs.get(hkey)
                 if handoff is None:
+                    if _odd(inc, proc, step, rcv):
+                        raise Unsupported(f"journal row {seq} names a handoff the walk's ids could confuse")
                     n = work.handoff_counts[hkey] = work.handoff_counts.get(hkey, 0) + 1
                     hid = f"handoff:{inc}/{proc}/{step}/{rcv}/{n}"
                     work.handoffs[hkey] = handoff = _Handoff(hid, sender)
@@ -141,6 +151,8 @@ class WorkPass:
                         work.arrived[(proc, step)] = handoff.hid
                     self._close_handoff(handoff, proc, step, rcv)
             else:  # decision_requested, decision_made (with a request)
+                if proc.startswith(("{", "[")):
+                    raise Unsupported(f"journal row {seq} has a procedure that is not a name")
                 self._decision(work, event, t, f"decision:{request}", proc, step, default, option)
             self.pending += 1
             if self.pending >= BATCH:

@@ -173,6 +173,8 @@ def test_awkward_rows_give_the_walks_log(tmp_path: Path) -> None:
     (920.0, "step_started", "N4", "info", "s", {"procedure": 3}),  # a procedure that is not text
     (920.0, "handoff_sent", "N4", "info", "s", {"procedure": None, "to": "x"}),  # the walk names it "None"
     (920.0, "handoff_sent", "N4", "info", "s", {**P, "to": ["x"]}),
+    (920.0, "handoff_sent", "N4", "info", "s", {**P, "to": "desk/2"}),
+    (920.0, "decision_made", "N4", "info", "s", {"procedure": {"p": 1}, "request": "R9"}),
     (920.0, "decision_made", "N4", "info", "s", {**P, "request": 2.5}),
     (920.0, "note", "N4", "info", None, {"odd key": 1}),
 ])
