@@ -1,7 +1,10 @@
 """The discrete-event engine: a scenario's injects played against a response structure.
 
-Work moves by SimPy timeouts with callbacks rather than a process per action:
-a step, a handoff attempt or an arrival is one scheduled event, not a generator.
+Work moves by SimPy events with callbacks rather than a process per action: a step, a handoff
+attempt or an arrival is one scheduled event, not a generator. The work path lives in
+:mod:`~ballotdrill.exercise.steps`, the handoff path in :mod:`~ballotdrill.exercise.handoffs`, what
+runs of the same scenario share in :mod:`~ballotdrill.exercise.setup`, the clock in
+:mod:`~ballotdrill.exercise.clock`.
 """
 
 from __future__ import annotations
@@ -13,79 +16,71 @@ import simpy
 
 from ballotdrill.exercise.arrivals import Arrivals, RateProfile
 from ballotdrill.exercise.channels import open_lines
+from ballotdrill.exercise.clock import at_delay, play
 from ballotdrill.exercise.decisions import Answer, DecisionProvider, DecisionRequest, DefaultDecisions
-from ballotdrill.exercise.desk import open_desks, staff_changes
+from ballotdrill.exercise.desk import open_desks
 from ballotdrill.exercise.handoffs import HandoffPath
 from ballotdrill.exercise.incidents import IncidentState, condition_before_start
 from ballotdrill.exercise.prevention import ActionLog, Taken
-from ballotdrill.exercise.streams import Streams
-from ballotdrill.exercise.waves import finite
-from ballotdrill.exercise.work import END_INDEX, Handoff, Plan, ProcedureRun, WorkItem, incident_data
-from ballotdrill.journal import Journal, Kind, events
+from ballotdrill.exercise.setup import Setup
+from ballotdrill.exercise.steps import StepPath
+from ballotdrill.exercise.streams import Streams, StreamsOf
+from ballotdrill.exercise.work import WorkItem
+from ballotdrill.journal import Journal
 from ballotdrill.journal.kinds import (
     ACTION_TAKEN,
     CONTAINED,
     DECISION_MADE,
     DECISION_REQUESTED,
     DETECTED,
-    EFFECT_FAILED,
     ESCALATED,
     INCIDENT_STARTED,
     INJECT_DELIVERED,
     MITIGATED,
-    PROCEDURE_ENDED,
-    PROCEDURE_STARTED,
     RESOLVED,
     RUN_ENDED,
     RUN_STARTED,
-    STEP_QUEUED,
-    VOTING_EXTENDED,
-    WAVE_SLOWED,
 )
 from ballotdrill.scenarios.scenario import Incident, Inject, ScenarioFile
 from ballotdrill.scenarios.types import LEVELS
 
-# The hot rows are appended directly, so they carry the kind's plain value (a ``marshal`` frame takes no enum).
-_STEP_STARTED = Kind.STEP_STARTED.value
-_STEP_COMPLETED = Kind.STEP_COMPLETED.value
 
+class Exercise(StepPath, HandoffPath):
+    """One run of one scenario: build it, ``run(until)`` (as often as needed), then ``finish()``.
 
-class Exercise(HandoffPath):
-    """One run of one scenario: build it, ``run(until)`` (as often as needed), then ``finish()``."""
+    ``setup``: what runs of this scenario file and scenario share (:class:`Setup`), built here when not given;
+    a sweep builds it once per point and worker. The run is the same either way.
+    """
 
     def __init__(self, doc: ScenarioFile, scenario: str, journal: Journal, *, seed: int = 0,
-                 decisions: DecisionProvider | None = None) -> None:
+                 decisions: DecisionProvider | None = None, setup: Setup | None = None) -> None:
+        if setup is None or setup.doc is not doc or setup.name != scenario:
+            setup = Setup(doc, scenario)
+        self.setup = setup
         self.doc = doc
         self.name = scenario
-        self.scenario = doc.scenarios[scenario]
-        self.structure = doc.structure
+        self.scenario = setup.scenario
+        self.structure = setup.structure
         self.journal = journal
         self.seed = seed
         self.decisions = decisions or DefaultDecisions()
         self.streams = Streams(seed)
         self.env = simpy.Environment(initial_time=0.0)
-        self.clock0 = self.scenario.start
-        self.horizon = self.scenario.end - self.scenario.start
-        opened, closed = self.scenario.polls_window
-        self.polls = (opened - self.clock0, closed - self.clock0)
+        self.clock0 = setup.clock0
+        self.horizon = setup.horizon
+        self.polls = setup.polls
         """Simulation minutes when the polls open and the last close."""
-        self._closes = {mode: t - self.clock0 for mode, t in self.scenario.closes.items()}
-        """Simulation minutes when each way of voting closes."""
         self.incidents: dict[str, IncidentState] = {}
         self.desks = open_desks(self.structure, journal, self._now, self._start_step, self._queued)
         self.in_transit = 0
         self.pending: dict[str, tuple[simpy.Event, WorkItem, DecisionRequest]] = {}
         self._watchers: dict[str, list[tuple[str, Inject]]] = {}
-        self._plans = {name: Plan(name, p) for name, p in self.structure.procedures.items()}
-        self._chains = {name: self.structure.fallback_chain(name) for name in self.structure.channels}
         self._row = journal.rows.append
         """Append a row tuple directly (the hot paths, data packed); each work or handoff callback checks the batch."""
-        self._duration_streams = {name: self.streams.get(f"actor/{name}") for name in self.structure.actors}
-        self._channel_streams = {name: self.streams.get(f"channel/{name}") for name in self.structure.channels}
+        self._duration_streams = StreamsOf(self.streams, "actor")
+        self._channel_streams = StreamsOf(self.streams, "channel")
         self._lines = open_lines(self.structure)
         """The lines of each channel with a capacity."""
-        self._incident_data: dict[str, dict[str, Any]] = {}
-        self._triggered: dict[tuple[str, int, int, str | None], tuple[str, ...]] = {}
         self._delivered: set[str] = set()
         self._actions = ActionLog()
         """Actions taken so far, for the incidents they mitigate when they come."""
@@ -99,7 +94,7 @@ class Exercise(HandoffPath):
 
     def _at(self, t: float, action: Callable[[], None]) -> None:
         """Call ``action`` at simulation time ``t`` (now if ``t`` is not in the future)."""
-        self.env.timeout(max(0.0, t - self.env.now)).callbacks.append(lambda _event: action())
+        at_delay(self.env, max(0.0, t - self.env._now), lambda _event: action())
 
     def start(self, until: float | None = None) -> None:
         """Journal the start, put staff on duty and schedule every inject.
@@ -112,14 +107,13 @@ class Exercise(HandoffPath):
         started = {"scenario": self.name, "seed": self.seed, "start": self.clock0, "end": self.horizon, "until": until,
                    "polls": list(self.polls)}
         if self.scenario.election is not None and self.scenario.election.closes:
-            started["closes"] = dict(self._closes)
+            started["closes"] = dict(self.setup.closes)
         self.journal.record(0.0, RUN_STARTED, data=started)
-        for name, actor in self.structure.actors.items():
-            changes = staff_changes(actor, self.clock0, self.horizon)
+        for name, changes in self.setup.staff.items():
             self.desks[name].set_staff(changes[0][1])
             for t, staff in changes[1:]:
                 self._at(t, lambda desk=self.desks[name], staff=staff: desk.set_staff(staff))  # type: ignore[misc]
-        for inject_id, inject in zip(self.scenario.inject_ids(), self.scenario.injects, strict=True):
+        for inject_id, inject in self.setup.injects:
             if inject.every is not None:
                 self._schedule_arrivals(inject_id, inject)
             elif inject.at is None:
@@ -140,10 +134,7 @@ class Exercise(HandoffPath):
         if not self._started:
             self.start()
         if until > self.env.now:
-            self.env.run(until=until)
-            # SimPy stops at now + (until - now), which can miss ``until`` by one unit in the last place;
-            # stop exactly there, so a run advanced in slices (live play) and its replay agree bit for bit.
-            self.env._now = until
+            play(self.env, until)  # as ``env.run(until)``, standing exactly at ``until`` afterwards
 
     def finish(self) -> None:
         """Journal what is still open and flush the journal."""
@@ -224,16 +215,13 @@ class Exercise(HandoffPath):
     # -- incidents -------------------------------------------------------------------------------
 
     def _start_incident(self, incident_id: str, spec: Incident, inject_id: str, inject: Inject) -> None:
-        now = self.env.now
-        polls = self.polls if spec.voting is None else (self.polls[0], self._closes[spec.voting])
+        now = self.env._now
+        polls = self.polls if spec.voting is None else (self.polls[0], self.setup.closes[spec.voting])
         mitigations = self._actions.mitigations(spec, incident_id)
         state = IncidentState(incident_id, spec, inject_id, now, inject.every is not None, polls,
                               growth=mitigations.growth)
         self.incidents[incident_id] = state
-        data = self._incident_data.get(inject_id)
-        if data is None:
-            data = self._incident_data[inject_id] = incident_data(spec, inject_id)
-        self.journal.record(now, INCIDENT_STARTED, incident_id, None, None, data)
+        self.journal.record(now, INCIDENT_STARTED, incident_id, None, None, self.setup.incident_data(spec, inject_id))
         for applied in mitigations.applied:
             self.journal.record(now, MITIGATED, incident_id, applied.taken.actor, None, applied.data())
         detection = inject.detected_by
@@ -255,8 +243,8 @@ class Exercise(HandoffPath):
             cond = watched.when
             if cond is not None and cond.reach_above is not None:
                 delay = state.reach_crossing(cond.reach_above, self.env.now)
-                if delay is not None:  # a timeout from now, so the time is exactly now + delay
-                    self.env.timeout(delay).callbacks.append(lambda _event: self._notify(state))
+                if delay is not None:  # a wake-up from now, so the time is exactly now + delay
+                    at_delay(self.env, delay, lambda _event: self._notify(state))
 
     def _detect(self, state: IncidentState, actor: str | None) -> None:
         state.detected_at = self.env.now
@@ -269,33 +257,17 @@ class Exercise(HandoffPath):
     def _trigger(self, state: IncidentState, origin: str | None) -> None:
         """Start every procedure whose trigger now matches and that has not run for this incident."""
         spec = state.spec
-        key = (spec.type, spec.severity, state.level, spec.owner)
-        names = self._triggered.get(key)
-        if names is None:
-            names = self._triggered[key] = self._matching(*key)
-        for name in names:
+        for name in self.setup.triggered((spec.type, spec.severity, state.level, spec.owner)):
             if name not in state.procedures:
                 self._start_procedure(state, name, origin)
-
-    def _matching(self, kind: str, severity: int, level: int, owner: str | None) -> tuple[str, ...]:
-        """Procedures started by detection or escalation of an incident of this type, severity, level and owner."""
-        found = []
-        for name, proc in self.structure.procedures.items():
-            trig = proc.trigger
-            if trig.action is not None or (trig.type is not None and kind not in trig.types) or not trig.owned(owner):
-                continue
-            if severity >= trig.min_severity and (trig.level is None or level >= LEVELS.index(trig.level)):
-                found.append(name)
-        return tuple(found)
 
     def _escalate(self, state: IncidentState, level: str, by: str) -> None:
         new = LEVELS.index(level)
         if new <= state.level:
             return
         old, state.level = LEVELS[state.level], new
-        brought_in = [name for name, actor in self.structure.actors.items() if actor.level == level]
         self.journal.record(self.env.now, ESCALATED, state.id, None, None, {
-            "from": old, "to": level, "by": by, "actors": brought_in})
+            "from": old, "to": level, "by": by, "actors": list(self.setup.summoned[level])})
         if state.resolved_at is None:
             self._trigger(state, by)
         self._notify(state)
@@ -332,120 +304,6 @@ class Exercise(HandoffPath):
             self._watchers[state.id] = [w for w in waiting if w not in due]
             for inject_id, inject in due:
                 self._deliver(inject_id, inject)
-
-    # -- procedures and steps ------------------------------------------------------------------
-
-    def _start_procedure(self, state: IncidentState, name: str, origin: str | None) -> None:
-        plan = self._plans[name]
-        number = state.procedures.get(name, 0) + 1
-        state.procedures[name] = number
-        state.open_runs += 1
-        if plan.contains:
-            state.stoppable = True
-        run = ProcedureRun(state, plan, number, self.env.now)
-        self.journal.record(self.env.now, PROCEDURE_STARTED, state.id, None, None,
-                            events.procedure_started(procedure=name, run=number))
-        self._goto(run, 0, origin)
-
-    def _goto(self, run: ProcedureRun, index: int, sender: str | None) -> None:
-        step = run.plan.steps[index]
-        if sender is None or sender == run.actors[index]:
-            self._enqueue(run, index)
-            return
-        channel = step.via or self.structure.default_channel
-        handoff = Handoff(run, index, sender, self._chains[channel] if channel else [], self.env.now)
-        self._send(handoff)
-
-    def _enqueue(self, run: ProcedureRun, index: int) -> None:
-        self.desks[run.desks[index]].submit(WorkItem(run, index, self.env.now), run.incident.spec.severity)
-
-    def _queued(self, item: WorkItem, waiting: int, on_duty: int) -> None:
-        step = item.step
-        crew = item.run.plan.crews[item.index]
-        self.journal.record(self.env.now, STEP_QUEUED, item.run.incident.id, item.actor, step.id,
-                            events.step_queued(on_duty=on_duty, procedure=item.run.name, queue=waiting) if crew is None
-                            else {"on_duty": on_duty, "procedure": item.run.name, "queue": waiting, **crew})
-
-    def _start_step(self, item: WorkItem) -> None:
-        env = self.env
-        now = env.now
-        step = item.step
-        crew = item.run.plan.crews[item.index]
-        self._row((now, _STEP_STARTED, item.run.incident.id, item.actor, step.id,
-                   events.step_started(procedure=item.run.name, wait=now - item.queued_at) if crew is None
-                   else {"procedure": item.run.name, "wait": now - item.queued_at, **crew}))
-        item.wake(env, step.duration.sample(self._duration_streams[item.actor]), self._complete)
-
-    def _complete(self, item: WorkItem) -> None:
-        self.journal.flush_if_full()
-        if item.step.decision is not None:
-            self._ask(item)
-        else:
-            self._finish(item, item.run.plan.next_index[item.index])
-
-    def _finish(self, item: WorkItem, nxt: int) -> None:
-        now = self.env.now
-        run, step = item.run, item.step
-        state = run.incident
-        extra = run.plan.extras[item.index]
-        elapsed = now - run.started_at
-        actor = item.actor
-        self._row((now, _STEP_COMPLETED, state.id, actor, step.id,
-                   {"procedure": run.name, "elapsed": elapsed, **extra} if extra
-                   else events.step_completed(elapsed=elapsed, procedure=run.name)))
-        self.desks[run.desks[item.index]].release(item.need)
-        state.completed.add(step.id)
-        if step.escalate is not None:
-            self._escalate(state, step.escalate, actor)
-        effect = step.effect
-        if effect is not None and effect.extend_voting is not None:
-            self._extend_voting(state, item, effect.extend_voting - self.clock0)
-        elif effect is not None and effect.slows:
-            self._slow(state, item)
-        elif effect is not None and state.contained_at is None:
-            chance = 1.0 if effect.resolve else effect.contain or 0.0
-            if chance > 0 and chance < 1.0 and state.effects is None:
-                state.effects = self.streams.make(f"incident/{state.id}/effects")
-            if chance >= 1.0 or (chance > 0 and state.effects is not None and state.effects.random() < chance):
-                self._contain(state, actor, "effect")
-            elif chance > 0:
-                self.journal.record(now, EFFECT_FAILED, state.id, actor, step.id,
-                                    {"procedure": run.name, "contain": chance})
-        if nxt == END_INDEX:
-            self._end_run(run, "completed")
-        else:
-            self._goto(run, nxt, actor)
-
-    def _extend_voting(self, state: IncidentState, item: WorkItem, until: float) -> None:
-        """A decision keeping the incident's stations open until ``until``: never earlier, never once it has passed."""
-        opened, closed = state.polls
-        if until <= closed or until <= self.env.now:
-            return
-        state.polls = (opened, until)
-        self.journal.record(self.env.now, VOTING_EXTENDED, state.id, item.actor, item.step.id, {
-            "procedure": item.run.name, "until": until, "previous": closed})
-
-    def _slow(self, state: IncidentState, item: WorkItem) -> None:
-        """A step's slowing effect: the uncontained wave doubles more slowly from now on."""
-        wave, effect = state.wave, item.step.effect
-        if wave is None or effect is None or state.contained_at is not None:
-            return
-        now = self.env.now
-        before = wave.doubling
-        wave.slow(now, doubling=effect.doubling, growth=effect.growth)
-        self.journal.record(now, WAVE_SLOWED, state.id, item.actor, item.step.id, {
-            "procedure": item.run.name, "reach": wave.reach(now), "doubling": finite(wave.doubling),
-            "previous": finite(before)})
-        self._watch_reach(state)
-
-    def _end_run(self, run: ProcedureRun, outcome: str) -> None:
-        state = run.incident
-        state.open_runs -= 1
-        self.journal.record(self.env.now, PROCEDURE_ENDED, state.id, None, None,
-                            events.procedure_ended(outcome=outcome, procedure=run.name, run=run.number))
-        if state.open_runs == 0 and state.contained_at is None and not state.stoppable and outcome == "completed":
-            self._contain(state, None, "completed")
-        self._maybe_resolve(state)
 
     # -- decisions -------------------------------------------------------------------------------
 

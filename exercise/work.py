@@ -1,16 +1,14 @@
 """The records of work in a run: procedure plans and runs, work items, handoffs, and their journal fields.
 
-Work items and handoffs are SimPy events that reschedule themselves (:class:`Wakeup`), so a
-step costs one object rather than a Timeout per wait.
+Work items and handoffs are SimPy events that reschedule themselves (:class:`~ballotdrill.exercise.clock.Wakeup`),
+so a step costs one object rather than a Timeout per wait.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-import simpy
-
+from ballotdrill.exercise.clock import Wakeup
 from ballotdrill.exercise.incidents import IncidentState
 from ballotdrill.exercise.owners import Owners
 from ballotdrill.scenarios.scenario import Incident
@@ -90,19 +88,6 @@ class ProcedureRun:
         self.name = plan.name
         self.number = number
         self.started_at = t
-
-
-class Wakeup(simpy.events.Event):
-    """A SimPy event that reschedules itself: one object per work item rather than a Timeout per wait.
-
-    It sets what ``Timeout.__init__`` sets (callbacks, value, ok) and schedules itself the same way.
-    """
-
-    def wake(self, env: simpy.Environment, delay: float, callback: Callable[[Any], None]) -> None:
-        self.callbacks = [callback]
-        self._value = None
-        self._ok = True
-        env.schedule(self, simpy.events.NORMAL, delay)
 
 
 class WorkItem(Wakeup):

@@ -1,0 +1,77 @@
+"""What every run of one scenario against one structure shares, worked out once and reused by each run.
+
+A sweep plays hundreds of replications of the same point: each procedure's plan, each channel's fallback
+chain, each actor's staff changes over the scenario's window and the procedures a kind of incident starts
+are the same for all of them, so a worker builds a :class:`Setup` once and hands it to every run. Nothing
+here draws a random number or holds a run's state; the caches it fills as runs ask are pure functions of
+the scenario file, so a run with a shared set-up journals exactly what it journals with its own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ballotdrill.exercise.desk import staff_changes
+from ballotdrill.exercise.work import Plan, incident_data
+from ballotdrill.scenarios.scenario import Incident, Inject, ScenarioFile
+from ballotdrill.scenarios.types import LEVELS
+
+TriggerKey = tuple[str, int, int, "str | None"]
+"""An incident's type, severity, level (index in ``LEVELS``) and owner: what decides the procedures it starts."""
+
+
+class Setup:
+    """The parts of a run that depend only on the scenario file and the scenario's name (read-only once built)."""
+
+    __slots__ = ("_incident_data", "_triggered", "chains", "clock0", "closes", "doc", "horizon", "injects", "name",
+                 "plans", "polls", "scenario", "staff", "structure", "summoned")
+
+    def __init__(self, doc: ScenarioFile, scenario: str) -> None:
+        self.doc = doc
+        self.name = scenario
+        self.scenario = doc.scenarios[scenario]
+        self.structure = structure = doc.structure
+        self.clock0 = self.scenario.start
+        self.horizon = self.scenario.end - self.scenario.start
+        opened, closed = self.scenario.polls_window
+        self.polls = (opened - self.clock0, closed - self.clock0)
+        """Simulation minutes when the polls open and the last close."""
+        self.closes = {mode: t - self.clock0 for mode, t in self.scenario.closes.items()}
+        """Simulation minutes when each way of voting closes."""
+        self.injects: tuple[tuple[str, Inject], ...] = tuple(zip(self.scenario.inject_ids(), self.scenario.injects,
+                                                                 strict=True))
+        self.plans = {name: Plan(name, p) for name, p in structure.procedures.items()}
+        self.chains = {name: structure.fallback_chain(name) for name in structure.channels}
+        """Each channel and its fallbacks, in order."""
+        self.staff = {name: staff_changes(actor, self.clock0, self.horizon) for name, actor in structure.actors.items()}
+        """Each actor's ``(t, staff)`` at the start and wherever a shift boundary changes it."""
+        self.summoned = {level: [name for name, actor in structure.actors.items() if actor.level == level]
+                         for level in LEVELS}
+        """The actors brought in when an incident is escalated to each level."""
+        self._triggered: dict[TriggerKey, tuple[str, ...]] = {}
+        self._incident_data: dict[str, dict[str, Any]] = {}
+
+    def triggered(self, key: TriggerKey) -> tuple[str, ...]:
+        """Procedures started by detection or escalation of an incident of this type, severity, level and owner."""
+        names = self._triggered.get(key)
+        if names is None:
+            names = self._triggered[key] = self._matching(*key)
+        return names
+
+    def _matching(self, kind: str, severity: int, level: int, owner: str | None) -> tuple[str, ...]:
+        found = []
+        for name, proc in self.structure.procedures.items():
+            trig = proc.trigger
+            if trig.action is not None or (trig.type is not None and kind not in trig.types) or not trig.owned(owner):
+                continue
+            if severity >= trig.min_severity and (trig.level is None or level >= LEVELS.index(trig.level)):
+                found.append(name)
+        return tuple(found)
+
+    def incident_data(self, spec: Incident, inject_id: str) -> dict[str, Any]:
+        """The ``incident_started`` fields of the inject's incident, made once (shared by every arrival, every run:
+        journal data is never changed once recorded)."""
+        data = self._incident_data.get(inject_id)
+        if data is None:
+            data = self._incident_data[inject_id] = incident_data(spec, inject_id)
+        return data
