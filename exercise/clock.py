@@ -24,7 +24,9 @@ def play(env: simpy.Environment, until: float) -> None:
     ``(time, priority, id)`` order until it; the engine schedules no urgent event of its own, so
     nothing at the stop time comes before it. SimPy can stop one unit in the last place short of
     ``until``; here the clock is then set to ``until`` exactly, so a run advanced in slices (live
-    play) and its replay agree bit for bit.
+    play) and its replay agree bit for bit. SimPy also leaves its spent stop event queued (no
+    callbacks) until the next step; here nothing is left, so ``peek()`` after a slice is the next
+    real event's time (a live session waits for it) rather than ``until``.
     """
     now = env._now
     if until <= now:

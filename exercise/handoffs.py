@@ -12,6 +12,7 @@ from collections.abc import Callable
 import simpy
 
 from ballotdrill.exercise.channels import Lines
+from ballotdrill.exercise.setup import Setup
 from ballotdrill.exercise.work import Handoff, ProcedureRun
 from ballotdrill.journal import Journal, Kind, Row, events
 from ballotdrill.journal.kinds import HANDOFF_FAILED, HANDOFF_SENT
@@ -28,6 +29,7 @@ class HandoffPath:
     env: simpy.Environment
     journal: Journal
     structure: Structure
+    setup: Setup
     in_transit: int
     _row: Callable[[Row], None]
     _lines: dict[str, Lines]
@@ -63,7 +65,7 @@ class HandoffPath:
     def _travel(self, handoff: Handoff, channel: str, reliability: float) -> None:
         """An attempt on its way: a latency draw, then whether it gets through."""
         rng = self._channel_streams[channel]
-        latency = self.structure.channels[channel].latency.sample(rng)
+        latency = self.setup.latency[channel](rng)
         handoff.delivered = reliability >= 1.0 or rng.random() < reliability
         handoff.wake(self.env, latency, self._arrived)
 

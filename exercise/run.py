@@ -14,6 +14,7 @@ from ballotdrill import __version__
 from ballotdrill.exercise.decisions import DecisionProvider, RecordedDecisions, check_record
 from ballotdrill.exercise.engine import Exercise
 from ballotdrill.exercise.errors import RunError
+from ballotdrill.exercise.setup import Setup
 from ballotdrill.journal import JOURNAL_FILE, SHAPES, Event, Journal, MemorySink, Row, Sink, SqliteSink, read_events
 from ballotdrill.journal.collector import collector_paused as collector_paused  # re-exported: its old home
 from ballotdrill.journal.interrupts import interrupts_held
@@ -98,12 +99,13 @@ def run_exercise(doc: ScenarioFile, scenario: str, *, seed: int = 0, until_clock
                  provider: DecisionProvider | None = None, source: str = "",
                  progress: Progress | None = None, chunks: int = 50,
                  meta: Mapping[str, str] | None = None, feed: Feed | None = None,
-                 keep: bool = True) -> RunResult:
+                 keep: bool = True, setup: Setup | None = None) -> RunResult:
     """Play ``scenario`` to its end (or ``until_clock``); journal to ``out``/journal.sqlite or to memory.
 
     ``meta``: more entries for the run folder's meta (e.g. ``overrides``), besides those every run records.
     ``feed``: takes every event as it is journalled (a streaming scorer). ``keep=False`` (with no ``out``):
-    journal to ``feed`` alone, nothing kept in memory.
+    journal to ``feed`` alone, nothing kept in memory. ``setup``: what runs of this scenario share, built once
+    by a caller that plays many (:class:`~ballotdrill.exercise.setup.Setup`); the run is the same without it.
     """
     until = resolve_until(doc, scenario, until_clock)
     problems = check_record(decisions or {}, doc.structure, doc.scenarios[scenario])
@@ -129,7 +131,7 @@ def run_exercise(doc: ScenarioFile, scenario: str, *, seed: int = 0, until_clock
     journal = Journal(sink)
     if provider is None and decisions:
         provider = RecordedDecisions(decisions)
-    exercise = Exercise(doc, scenario, journal, seed=seed, decisions=provider)
+    exercise = Exercise(doc, scenario, journal, seed=seed, decisions=provider, setup=setup)
     failure: BallotdrillError | None = None
     try:
         with collector_paused():  # a run makes no reference cycles (an event drops its callbacks once processed)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ballotdrill.exercise.desk import staff_changes
+from ballotdrill.exercise.sampling import sampler
 from ballotdrill.exercise.work import Plan, incident_data
 from ballotdrill.scenarios.scenario import Incident, Inject, ScenarioFile
 from ballotdrill.scenarios.types import LEVELS
@@ -23,8 +24,8 @@ TriggerKey = tuple[str, int, int, "str | None"]
 class Setup:
     """The parts of a run that depend only on the scenario file and the scenario's name (read-only once built)."""
 
-    __slots__ = ("_incident_data", "_triggered", "chains", "clock0", "closes", "doc", "horizon", "injects", "name",
-                 "plans", "polls", "scenario", "staff", "structure", "summoned")
+    __slots__ = ("_incident_data", "_triggered", "chains", "clock0", "closes", "doc", "horizon", "injects", "latency",
+                 "name", "plans", "polls", "scenario", "staff", "structure", "summoned")
 
     def __init__(self, doc: ScenarioFile, scenario: str) -> None:
         self.doc = doc
@@ -43,6 +44,8 @@ class Setup:
         self.plans = {name: Plan(name, p) for name, p in structure.procedures.items()}
         self.chains = {name: structure.fallback_chain(name) for name in structure.channels}
         """Each channel and its fallbacks, in order."""
+        self.latency = {name: sampler(channel.latency) for name, channel in structure.channels.items()}
+        """Each channel's latency draw."""
         self.staff = {name: staff_changes(actor, self.clock0, self.horizon) for name, actor in structure.actors.items()}
         """Each actor's ``(t, staff)`` at the start and wherever a shift boundary changes it."""
         self.summoned = {level: [name for name, actor in structure.actors.items() if actor.level == level]

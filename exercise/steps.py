@@ -102,7 +102,7 @@ class StepPath:
         self._row((now, _STEP_STARTED, run.incident.id, item.actor, step.id,
                    events.step_started(procedure=run.name, wait=now - item.queued_at) if crew is None
                    else {"procedure": run.name, "wait": now - item.queued_at, **crew}))
-        item.wake(env, step.duration.sample(self._duration_streams[item.actor]), self._complete)
+        item.wake(env, run.plan.durations[item.index](self._duration_streams[item.actor]), self._complete)
 
     def _complete(self, item: WorkItem) -> None:
         self.journal.flush_if_full()

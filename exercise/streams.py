@@ -50,6 +50,10 @@ class Streams:
         """A new stream called ``name``, not kept: its owner holds it (one per incident keeps memory flat)."""
         return self._seeded(name)
 
+    def __contains__(self, name: object) -> bool:
+        """Whether the long-lived stream ``name`` has been made (asked for) in this run."""
+        return name in self._streams
+
     def get(self, name: str) -> random.Random:
         """The long-lived stream called ``name`` (e.g. ``actor/police``, ``channel/phone``)."""
         stream = self._streams.get(name)

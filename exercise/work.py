@@ -11,6 +11,7 @@ from typing import Any
 from ballotdrill.exercise.clock import Wakeup
 from ballotdrill.exercise.incidents import IncidentState
 from ballotdrill.exercise.owners import Owners
+from ballotdrill.exercise.sampling import sampler
 from ballotdrill.scenarios.scenario import Incident
 from ballotdrill.scenarios.structure import END, Procedure, Step
 
@@ -56,7 +57,7 @@ END_INDEX = -1
 class Plan:
     """A procedure prepared for running: each step's successor index and completion fields."""
 
-    __slots__ = ("contains", "crews", "extras", "index_of", "name", "next_index", "owners", "steps")
+    __slots__ = ("contains", "crews", "durations", "extras", "index_of", "name", "next_index", "owners", "steps")
 
     def __init__(self, name: str, proc: Procedure) -> None:
         self.name = name
@@ -64,6 +65,8 @@ class Plan:
         self.index_of = {s.id: i for i, s in enumerate(proc.steps)}
         self.next_index = [self.index(proc.successors(i)[0]) for i in range(len(proc.steps))]
         self.extras = [completion_extra(s) for s in proc.steps]
+        self.durations = [sampler(s.duration) for s in proc.steps]
+        """Each step's duration draw."""
         self.owners = Owners(proc.steps)
         """Each step's actor and desk, for the owner of the incident a run serves."""
         self.crews = [crew_of(s) for s in proc.steps]

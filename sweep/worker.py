@@ -1,7 +1,7 @@
 """One task of a sweep, as run by a worker: a batch of replications of one point.
 
 A task carries the point's scenario file as JSON (parsed once per worker process and kept, with
-what measuring its runs needs), so it travels to a local process or a Dask worker alike.
+what measuring its runs and the engine's set-up need), so it travels to a local process or a Dask worker alike.
 Replications are measured as they play (fed by the engine to a scorer of the measures alone, no
 journal kept); only their reduced outcomes travel back (and their journal rows, when asked to
 keep them: the caller writes them, so no worker ever starts a writer process or needs the
@@ -16,6 +16,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from ballotdrill.exercise.run import collector_paused, run_exercise
+from ballotdrill.exercise.setup import Setup
 from ballotdrill.journal.events import Row
 from ballotdrill.scenarios.scenario import ScenarioFile
 from ballotdrill.scoring.runmeasures import MeasurePlan, MeasureScorer
@@ -45,14 +46,22 @@ def _plan(text: str, scenario: str) -> MeasurePlan:
     return MeasurePlan(ScenarioFile.model_validate(json.loads(text)), scenario)
 
 
+@lru_cache(maxsize=16)
+def _setup(text: str, scenario: str) -> Setup:
+    """The engine's set-up for the point, shared by every replication this worker plays of it."""
+    return Setup(_plan(text, scenario).doc, scenario)
+
+
 def run_task(task: Task) -> list[Done]:
     """Play each replication of ``task`` in memory, in order, measured as it plays (its events kept only if asked)."""
     plan = _plan(task.document, task.scenario)
+    setup = _setup(task.document, task.scenario)
     done: list[Done] = []
     for index, seed in task.replications:
         with collector_paused():  # a run makes few reference cycles and scoring none: collected once, below
             scorer = MeasureScorer(plan)
-            result = run_exercise(plan.doc, task.scenario, seed=seed, feed=scorer.feed, keep=task.keep_journals)
+            result = run_exercise(plan.doc, task.scenario, seed=seed, feed=scorer.feed, keep=task.keep_journals,
+                                  setup=setup)
             reduced = outcome(task.point, index, seed, result.count, scorer.finish())
             done.append(Done(reduced, result.memory.rows if result.memory is not None else None))
             scorer.release()  # the engine's few cycles still hold its feed; its state is freed here, not collected
