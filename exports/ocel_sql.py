@@ -181,8 +181,13 @@ def _columns(db: sqlite3.Connection, j: str, kind: str, first: int) -> dict[str,
     """The attribute columns of ``kind``'s table as the walk adds them: in order of each attribute's first value
     (names in order within an event), typed by that value."""
     def keys_of(seq: int) -> list[tuple[str, str]]:
-        return db.execute(f"SELECT key, type FROM {j}.events, json_each({j}.events.data) "
-                          "WHERE seq = ? AND data IS NOT NULL AND data != ''", (seq,)).fetchall()
+        keys: list[tuple[str, str]] = db.execute(
+            f"SELECT key, type FROM {j}.events, json_each({j}.events.data) "
+            "WHERE seq = ? AND data IS NOT NULL AND data != ''", (seq,)).fetchall()
+        for key, _ in keys:  # before a name goes into a statement
+            if not isinstance(key, str) or not _NAME.match(key):
+                raise Unsupported(f"an attribute of {kind} is named {key!r}")
+        return keys
 
     found = {key: kind_ for key, kind_ in keys_of(first)}
     settled = {key: first for key, kind_ in found.items() if kind_ != "null"}
@@ -194,9 +199,6 @@ def _columns(db: sqlite3.Connection, j: str, kind: str, first: int) -> dict[str,
             break
         for key, kind_ in keys_of(row[0]):
             found.setdefault(key, kind_)
-    for key in found:
-        if not _NAME.match(key):
-            raise Unsupported(f"an attribute of {kind} is named {key!r}")
     later = [key for key in found if key not in settled]
     if later:
         firsts = db.execute("SELECT " + ", ".join(

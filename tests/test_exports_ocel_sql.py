@@ -177,6 +177,7 @@ def test_awkward_rows_give_the_walks_log(tmp_path: Path) -> None:
     (920.0, "decision_made", "N4", "info", "s", {"procedure": {"p": 1}, "request": "R9"}),
     (920.0, "decision_made", "N4", "info", "s", {**P, "request": 2.5}),
     (920.0, "note", "N4", "info", None, {"odd key": 1}),
+    (920.0, "note", "N4", "info", None, {"it's": 1, 'a "quote"': 2}),
 ])
 def test_rows_only_the_walk_names_exactly_are_left_to_it(tmp_path: Path, row: tuple[Any, ...]) -> None:
     folder = hand_made(tmp_path, [row])
