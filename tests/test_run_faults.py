@@ -69,7 +69,16 @@ def test_ctrl_c_says_what_was_kept_and_exits_130(long_file: Path) -> None:
     wait_for(journal, proc)
     time.sleep(0.3)
     os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole foreground group, writer included
-    _, err = proc.communicate(timeout=120)
+    try:
+        _, err = proc.communicate(timeout=120)
+    except subprocess.TimeoutExpired:  # say whether the run went on playing (the interrupt lost) or hung
+        rows = _rows(journal)
+        time.sleep(5)
+        grew = _rows(journal) - rows
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        pytest.fail(f"the run had not ended 120 s after its Ctrl-C; its journal held {rows} rows and grew by {grew} "
+                    "in the next 5 s" + (" (the interrupt was lost: the run went on)" if grew else ""))
     reap(proc.pid)
     if proc.returncode == 0:
         pytest.skip("the run finished before the interrupt reached it (a very fast machine)")
@@ -83,6 +92,12 @@ def test_ctrl_c_says_what_was_kept_and_exits_130(long_file: Path) -> None:
     assert verify(journal).state == "unfinished"
     forced = finished("report", "r", "--force", cwd=long_file)
     assert forced.returncode == 0, forced.stderr
+
+
+def _rows(journal: Path) -> int:
+    """Rows committed to ``journal`` so far (read while its writer may still be adding to it)."""
+    with contextlib.closing(sqlite3.connect(f"file:{journal}?mode=ro", uri=True, timeout=5)) as db:
+        return int(db.execute("SELECT count(*) FROM events").fetchone()[0])
 
 
 def _kill_trial(folder: Path, delay: float, whole_group: bool) -> tuple[str, str, str]:
