@@ -100,38 +100,42 @@ _PROC = ("CASE json_type(data, '$.procedure') WHEN 'text' THEN json_extract(data
          "WHEN NULL THEN '' END")
 
 # The work rows (every step and handoff row of a step, every decision row with a request, each incident's
-# resolutions) with the values their instances depend on, in seq order, for :class:`WorkPass` (the time only where
-# the pass may write one). Each JSON value is read once per row (the inner query is not flattened: OFFSET); ``bad``
-# marks a row whose values the walk would name in a way the pass does not (a procedure that is not text, a receiver
-# that is not, a request neither text nor an integer); the pass checks the names of each new instance itself.
+# resolutions) with the values their instances depend on, in seq order, for :class:`WorkPass`, as few as can say
+# them (Python pays for every column of every row): ``other`` is a handoff's receiver, or its sender when received;
+# ``value`` a completed step's target, a handoff's channel or a decision's request; ``t`` only where the pass may
+# write a time; a failed handoff with nothing tried next is a ``handoff_dropped``. Each JSON value is read once per
+# row (the inner query is not flattened: OFFSET). The kind is NULL for a row whose values the walk would name in a
+# way the pass does not (a procedure that is not text, a receiver that is not, a request neither text nor an
+# integer); the pass checks the names of each new instance itself.
 _WORK = f"""
-SELECT seq, kind, inc, actor, step, coalesce(p, '') AS proc,
-       CASE WHEN kind = 'handoff_received' THEN actor ELSE too END AS rcv,
-       kind = 'handoff_received' OR (kind = 'handoff_failed' AND next IS NULL) AS ends,
-       CASE WHEN kind = 'handoff_received' THEN frm ELSE actor END AS sender,
-       channel, target, request, dflt, opt, CASE WHEN channel IS NOT NULL OR rt IS NOT NULL THEN t END AS t,
-       kind != 'resolved' AND (
-         CASE WHEN p IS NULL THEN data LIKE '%"procedure":null%' ELSE typeof(p) != 'text' END
-         OR (kind IN {_in(_HANDOFFS)} AND CASE WHEN kind = 'handoff_received' THEN actor IS NULL
-                                               ELSE typeof(too) != 'text' END)
-         OR coalesce(rt, 'text') NOT IN ('text', 'integer')) AS bad
+SELECT seq,
+       CASE WHEN kind != 'resolved' AND (
+              CASE WHEN p IS NULL THEN data LIKE '%"procedure":null%' ELSE typeof(p) != 'text' END
+              OR (kind IN {_in(_HANDOFFS)} AND CASE WHEN kind = 'handoff_received' THEN actor IS NULL
+                                                    ELSE typeof(other) != 'text' END)
+              OR coalesce(rt, 'text') NOT IN ('text', 'integer')) THEN NULL
+            WHEN kind = 'handoff_failed' AND next IS NULL THEN 'handoff_dropped'
+            ELSE kind END AS kind,
+       inc, actor, step, coalesce(p, '') AS proc, other, value,
+       CASE WHEN (value IS NOT NULL AND kind IN {_in(_HANDOFFS)}) OR rt IS NOT NULL THEN t END AS t
 FROM (SELECT seq, kind, coalesce(incident, '') AS inc, actor, step, t, data,
              json_extract(data, '$.procedure') AS p,
-             CASE WHEN kind IN {_in(_HANDOFFS)} THEN json_extract(data, '$.to') END AS too,
-             CASE WHEN kind = 'handoff_received' THEN json_extract(data, '$.from') END AS frm,
+             CASE WHEN kind = 'handoff_received' THEN json_extract(data, '$.from')
+                  WHEN kind IN {_in(_HANDOFFS)} THEN json_extract(data, '$.to') END AS other,
              CASE WHEN kind = 'handoff_failed' THEN json_extract(data, '$.next') END AS next,
-             CASE WHEN kind IN {_in(_HANDOFFS)} THEN json_extract(data, '$.channel') END AS channel,
-             CASE WHEN kind = 'step_completed' THEN json_extract(data, '$.target') END AS target,
-             CASE WHEN kind IN {_in(_DECISIONS)} THEN json_type(data, '$.request') END AS rt,
-             CASE WHEN kind IN {_in(_DECISIONS)} THEN json_extract(data, '$.request') END AS request,
-             CASE WHEN kind IN {_in(_DECISIONS)} THEN json_extract(data, '$.default') END AS dflt,
-             CASE WHEN kind IN {_in(_DECISIONS)} THEN json_extract(data, '$.option') END AS opt
+             CASE WHEN kind = 'step_completed' THEN json_extract(data, '$.target')
+                  WHEN kind IN {_in(_HANDOFFS)} THEN json_extract(data, '$.channel')
+                  WHEN kind IN {_in(_DECISIONS)} THEN json_extract(data, '$.request') END AS value,
+             CASE WHEN kind IN {_in(_DECISIONS)} THEN json_type(data, '$.request') END AS rt
       FROM j.events
       WHERE (kind IN {_in(_STEPS + _HANDOFFS)} AND step != '')
          OR (kind IN {_in(_DECISIONS)} AND json_type(data, '$.request') != 'null')
          OR (kind = 'resolved' AND incident != '')
       ORDER BY seq LIMIT -1 OFFSET 0)
 """
+
+_DECIDED = "SELECT json_extract(data, '$.default'), json_extract(data, '$.option') FROM j.events WHERE seq = ?"
+"""A decision row's default and option (decision rows are few: read one at a time)."""
 
 _INSERTS = {table: f"INSERT INTO {table} VALUES ({', '.join('?' * width)})" for table, width in (
     ("object", 2), ("event_object", 3), ("object_object", 3), ("object_step", 7), ("object_handoff", 8),
@@ -266,7 +270,8 @@ class _Builder:
     def _work(self) -> None:
         """Step, handoff and decision objects and their relationships (:class:`WorkPass`)."""
         db = self.db
-        work = WorkPass(lambda table, rows: db.executemany(_INSERTS[table], rows), self.stamp)
+        work = WorkPass(lambda table, rows: db.executemany(_INSERTS[table], rows), self.stamp,
+                        lambda seq: db.execute(_DECIDED, (seq,)).fetchone())
         rows = db.execute(_WORK, self.params)
         while block := rows.fetchmany(BLOCK):
             work.feed(block)

@@ -73,13 +73,16 @@ _DECISION_NAMES = ("procedure", "step", "default", "option")
 
 
 class WorkPass:
-    """Numbers the instances of work rows ``(seq, kind, incident, actor, step, procedure, receiver, ends, sender,
-    channel, target, request, default, option, t, bad)`` read in ``seq`` order (``bad``: the row holds a value
-    only the walk names exactly, :class:`Unsupported`), and inserts their rows (``insert(table,
-    rows)``). ``stamp(t)`` is the walk's time of a row."""
+    """Numbers the instances of work rows ``(seq, kind, incident, actor, step, procedure, other, value, t)`` read in
+    ``seq`` order (``other``: a handoff's receiver, or its sender when received; ``value``: a completed step's
+    target, a handoff's channel or a decision's request; kind ``handoff_dropped``: failed with nothing tried next;
+    kind None: the row holds a value only the walk names exactly, :class:`Unsupported`), and inserts their rows
+    (``insert(table, rows)``). ``stamp(t)`` is the walk's time of a row, ``decided(seq)`` a decision row's default
+    and option."""
 
-    def __init__(self, insert: Insert, stamp: Callable[[float], str]) -> None:
-        self.insert, self.stamp = insert, stamp
+    def __init__(self, insert: Insert, stamp: Callable[[float], str],
+                 decided: Callable[[int], tuple[Scalar, Scalar]]) -> None:
+        self.insert, self.stamp, self.decided = insert, stamp, decided
         self.work: dict[str, _Work] = {}
         self.out: dict[str, Rows] = {name: [] for name in (
             "object", "object_step", "object_handoff", "object_decision", "object_object", "event_object")}
@@ -90,9 +93,8 @@ class WorkPass:
     def feed(self, rows: Iterable[tuple[Any, ...]]) -> None:
         objects, e2o, o2o = self.out["object"], self.out["event_object"], self.out["object_object"]
         work_of = self.work
-        for seq, kind, inc, actor, step, proc, rcv, ends, sender, channel, target, request, default, option, t, bad \
-                in rows:
-            if bad:
+        for seq, kind, inc, actor, step, proc, other, value, t in rows:
+            if kind is None:
                 raise Unsupported(f"journal row {seq} holds a value only the walk names exactly")
             if kind == "resolved":
                 self._resolved(inc)
@@ -124,9 +126,11 @@ class WorkPass:
                     instance = work.steps[skey]
                 e2o.append((event, instance.sid, "step"))
                 if kind == "step_completed" and not instance.done:
-                    instance.target = target
+                    instance.target = value
                     self._close_step(instance, proc, step)
-            elif kind[0] == "h":  # handoff_sent, handoff_received, handoff_failed
+            elif kind[0] == "h":  # handoff_sent, handoff_received, handoff_failed, handoff_dropped
+                received = kind == "handoff_received"
+                rcv, sender, channel = (actor, other, value) if received else (other, actor, value)
                 hkey = (proc, step, rcv)
                 handoff = work.handoffs.get(hkey)
                 if handoff is None:
@@ -145,15 +149,16 @@ class WorkPass:
                         self.out["object_handoff"].append(
                             (handoff.hid, self.stamp(t), "channel", None, None, None, None, channel))
                 e2o.append((event, handoff.hid, "handoff"))
-                if ends:
+                if received or kind == "handoff_dropped":
                     del work.handoffs[hkey]
-                    if kind == "handoff_received":
+                    if received:
                         work.arrived[(proc, step)] = handoff.hid
                     self._close_handoff(handoff, proc, step, rcv)
             else:  # decision_requested, decision_made (with a request)
                 if proc.startswith(("{", "[")):
                     raise Unsupported(f"journal row {seq} has a procedure that is not a name")
-                self._decision(work, event, t, f"decision:{request}", proc, step, default, option)
+                default, option = self.decided(seq)
+                self._decision(work, event, t, f"decision:{value}", proc, step, default, option)
             self.pending += 1
             if self.pending >= BATCH:
                 self.flush()
