@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from ballotdrill.application.folder import FolderError, write_output
     from ballotdrill.application.msel import import_msel, parse_maps
     from ballotdrill.application.risks import Coverage, RiskCoverage, coverage, register_path, risks_for_scenario
+    from ballotdrill.application.runinputs import new_run_dir, parse_until, read_decisions
     from ballotdrill.application.runs import (
         REPORT_FILES,
         Run,
@@ -31,9 +32,6 @@ if TYPE_CHECKING:
         check_run,
         load_checked,
         load_run,
-        new_run_dir,
-        parse_until,
-        read_decisions,
         run_to_folder,
         write_reports,
     )
@@ -72,12 +70,12 @@ __getattr__ = lazy_names(__name__, {
     "load_checked": "runs",
     "load_run": "runs",
     "load_scenarios": "scenario_files",
-    "new_run_dir": "runs",
+    "new_run_dir": "runinputs",
     "parse_maps": "msel",
-    "parse_until": "runs",
+    "parse_until": "runinputs",
     "plan_sweep": "sweeps",
     "points_json": "decisions",
-    "read_decisions": "runs",
+    "read_decisions": "runinputs",
     "register_path": "risks",
     "risks_for_scenario": "risks",
     "run_to_folder": "runs",

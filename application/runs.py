@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from ballotdrill.application.folder import locked, refuse_if_busy, require_empty, write_output
 from ballotdrill.application.risks import with_risks
+from ballotdrill.application.runinputs import parse_until
 from ballotdrill.exercise.errors import RunError
 from ballotdrill.journal import JOURNAL_FILE, Event, Kind, RunStarted, read_events, read_meta
 from ballotdrill.journal.collector import collector_paused
@@ -28,7 +29,6 @@ from ballotdrill.scenarios import crossref
 from ballotdrill.scenarios.errors import BallotdrillError, CannotWrite
 from ballotdrill.scenarios.safetext import markdown_text
 from ballotdrill.scenarios.scenario import ScenarioFile
-from ballotdrill.scenarios.timefmt import parse_clock
 
 if TYPE_CHECKING:  # the engine and the report are imported when a run or a report is made
     from ballotdrill.exercise.run import Progress
@@ -298,73 +298,6 @@ def mark_unverified(fmt: str, text: str, problem: str) -> str:
               f"{html.escape(note)}</p>")
     at = text.find(">", text.find("<body")) + 1 if "<body" in text else 0
     return text[:at] + banner + text[at:]
-
-
-def fresh_folder(base: Path) -> Path:
-    """``base``, or ``base-2``, ``base-3`` … : the first that does not exist yet."""
-    candidate, n = base, 1
-    while candidate.exists():
-        n += 1
-        candidate = base.with_name(f"{base.name}-{n}")
-    return candidate
-
-
-def new_run_dir(scenario: str, seed: int, root: Path = Path("runs")) -> Path:
-    """A fresh folder under ``root``: ``SCENARIO-seedN``, then ``-2``, ``-3`` … (never an existing one)."""
-    return fresh_folder(root / f"{scenario}-seed{seed}")
-
-
-def parse_until(text: str | None) -> float | None:
-    """``--until`` as a clock time in minutes (None: the scenario's end)."""
-    if text is None:
-        return None
-    try:
-        return parse_clock(text)
-    except ValueError as exc:
-        raise BallotdrillError(f"--until: {exc}") from None
-
-
-MAX_DECISIONS_BYTES = 1024 * 1024
-"""A decisions file is a few lines per decision step; anything larger is not one."""
-
-
-def read_decisions(path: Path | None) -> dict[str, str]:
-    """A decisions file: a JSON object of request key to option (empty when no file is given).
-
-    Held to the scenario files' standard: at most :data:`MAX_DECISIONS_BYTES`, UTF-8, no duplicate
-    keys. Whether each key fits the scenario is checked before the run (``check_record``).
-    """
-    if path is None:
-        return {}
-    try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_DECISIONS_BYTES + 1)
-    except OSError as exc:
-        raise BallotdrillError(f"{path}: cannot read the decisions file ({exc.strerror or exc})") from None
-    if len(raw) > MAX_DECISIONS_BYTES:
-        raise BallotdrillError(f"{path}: the decisions file is over {MAX_DECISIONS_BYTES // 1024} KiB; "
-                               "it holds one line per recorded decision")
-
-    def no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
-        seen: dict[str, object] = {}
-        for key, value in pairs:
-            if key in seen:
-                raise ValueError(f"duplicate key {key!r}; keep only one")
-            seen[key] = value
-        return seen
-
-    try:
-        data = json.loads(raw.decode("utf-8").removeprefix("\ufeff"), object_pairs_hook=no_duplicates)
-    except UnicodeDecodeError as exc:
-        raise BallotdrillError(f"{path}: byte {exc.start} is not UTF-8; save the decisions file as UTF-8") from None
-    except json.JSONDecodeError as exc:
-        raise BallotdrillError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg})") from None
-    except (ValueError, RecursionError) as exc:
-        raise BallotdrillError(f"{path}: cannot read the decisions file ({exc or 'nested too deeply'})") from None
-    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
-        raise BallotdrillError(
-            f'{path}: a decisions file is a JSON object of request key to option, e.g. {{"N1:proc:step:1": "debunk"}}')
-    return data
 
 
 class RunOutcome(NamedTuple):

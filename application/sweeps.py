@@ -13,7 +13,8 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import NamedTuple
 
-from ballotdrill.application.runs import RunInterrupted, fresh_folder
+from ballotdrill.application.runinputs import fresh_folder
+from ballotdrill.application.runs import RunInterrupted
 from ballotdrill.exercise.run import run_meta
 from ballotdrill.journal import JOURNAL_FILE, SqliteSink
 from ballotdrill.journal.interrupts import interrupts_held

@@ -1,0 +1,76 @@
+"""What a run is given besides its scenario: a fresh folder, ``--until`` and a decisions file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ballotdrill.scenarios.errors import BallotdrillError
+from ballotdrill.scenarios.timefmt import parse_clock
+
+
+def fresh_folder(base: Path) -> Path:
+    """``base``, or ``base-2``, ``base-3`` … : the first that does not exist yet."""
+    candidate, n = base, 1
+    while candidate.exists():
+        n += 1
+        candidate = base.with_name(f"{base.name}-{n}")
+    return candidate
+
+
+def new_run_dir(scenario: str, seed: int, root: Path = Path("runs")) -> Path:
+    """A fresh folder under ``root``: ``SCENARIO-seedN``, then ``-2``, ``-3`` … (never an existing one)."""
+    return fresh_folder(root / f"{scenario}-seed{seed}")
+
+
+def parse_until(text: str | None) -> float | None:
+    """``--until`` as a clock time in minutes (None: the scenario's end)."""
+    if text is None:
+        return None
+    try:
+        return parse_clock(text)
+    except ValueError as exc:
+        raise BallotdrillError(f"--until: {exc}") from None
+
+
+MAX_DECISIONS_BYTES = 1024 * 1024
+"""A decisions file is a few lines per decision step; anything larger is not one."""
+
+
+def read_decisions(path: Path | None) -> dict[str, str]:
+    """A decisions file: a JSON object of request key to option (empty when no file is given).
+
+    Held to the scenario files' standard: at most :data:`MAX_DECISIONS_BYTES`, UTF-8, no duplicate
+    keys. Whether each key fits the scenario is checked before the run (``check_record``).
+    """
+    if path is None:
+        return {}
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_DECISIONS_BYTES + 1)
+    except OSError as exc:
+        raise BallotdrillError(f"{path}: cannot read the decisions file ({exc.strerror or exc})") from None
+    if len(raw) > MAX_DECISIONS_BYTES:
+        raise BallotdrillError(f"{path}: the decisions file is over {MAX_DECISIONS_BYTES // 1024} KiB; "
+                               "it holds one line per recorded decision")
+
+    def no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
+        seen: dict[str, object] = {}
+        for key, value in pairs:
+            if key in seen:
+                raise ValueError(f"duplicate key {key!r}; keep only one")
+            seen[key] = value
+        return seen
+
+    try:
+        data = json.loads(raw.decode("utf-8").removeprefix("\ufeff"), object_pairs_hook=no_duplicates)
+    except UnicodeDecodeError as exc:
+        raise BallotdrillError(f"{path}: byte {exc.start} is not UTF-8; save the decisions file as UTF-8") from None
+    except json.JSONDecodeError as exc:
+        raise BallotdrillError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg})") from None
+    except (ValueError, RecursionError) as exc:
+        raise BallotdrillError(f"{path}: cannot read the decisions file ({exc or 'nested too deeply'})") from None
+    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+        raise BallotdrillError(
+            f'{path}: a decisions file is a JSON object of request key to option, e.g. {{"N1:proc:step:1": "debunk"}}')
+    return data
