@@ -20,7 +20,7 @@ from ballotdrill.commands.common import (
     say,
 )
 from ballotdrill.scenarios.safetext import terminal_text
-from ballotdrill.scenarios.timefmt import format_clock, format_duration
+from ballotdrill.scenarios.timefmt import format_clock, format_duration, format_end
 
 
 def list_scenarios(file: FileOption = None, json_out: JsonOption = False) -> None:
@@ -92,12 +92,13 @@ def show(
         application.write_output(csv, partial(write_msel_csv, rows), inputs=[file] if file else [])
         say(f"wrote the MSEL ({len(rows)} rows) to {csv}")
     if json_out:
-        emit_json({"name": name, "title": sc.title, "start": format_clock(sc.start), "end": format_clock(sc.end),
+        emit_json({"name": name, "title": sc.title, "start": format_clock(sc.start),
+                   "end": format_end(sc.start, sc.end),
                     "basis": sc.basis, "msel": [r._asdict() for r in rows],
                     "structure": doc.structure.model_dump(mode="json", by_alias=True, exclude_defaults=True)})
         return
     out.print(f"[bold]{escape(terminal_text(sc.title))}[/bold] ({escape(name)}, {format_clock(sc.start)}-"
-              f"{format_clock(sc.end)})", highlight=False)
+              f"{format_end(sc.start, sc.end)})", highlight=False)
     if sc.description:
         out.print(terminal_text(sc.description.strip(), newlines=True), markup=False, highlight=False)
     for source in sc.basis:

@@ -22,7 +22,7 @@ from ballotdrill.journal.seal import seal
 from ballotdrill.journal.store import JournalError, RunawayError
 from ballotdrill.scenarios.errors import BallotdrillError, CannotWrite
 from ballotdrill.scenarios.scenario import ScenarioFile
-from ballotdrill.scenarios.timefmt import format_clock
+from ballotdrill.scenarios.timefmt import format_clock, format_end
 
 FORMAT_VERSION = "1"
 
@@ -90,7 +90,7 @@ def resolve_until(doc: ScenarioFile, scenario: str, until_clock: float | None) -
         return sc.end - sc.start
     if not sc.start < until_clock <= sc.end:
         raise RunError(f"--until ({format_clock(until_clock)}) must lie after the scenario's start "
-                       f"({format_clock(sc.start)}) and no later than its end ({format_clock(sc.end)})")
+                       f"({format_clock(sc.start)}) and no later than its end ({format_end(sc.start, sc.end)})")
     return until_clock - sc.start
 
 

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from ballotdrill.journal import ActionTaken, Contained, Event, InjectDelivered, Kind
 from ballotdrill.scenarios.msel import msel_rows
-from ballotdrill.scenarios.scenario import Scenario
+from ballotdrill.scenarios.scenario import Inject, Scenario
 from ballotdrill.scoring.model import Frozen, Harm, IncidentTimes
 from ballotdrill.scoring.text import clock, minutes
 
@@ -50,6 +50,16 @@ def inject_log(scenario: Scenario, events: Sequence[Event], incidents: Sequence[
         return clock(start, t)
 
     stopped = "" if until is None else f" (the run stopped at {at(until)})"
+    cut = until is not None and until < scenario.end - scenario.start - 1e-9
+
+    def not_released(inject: Inject) -> str:
+        """Why an inject was not delivered: not reached before the run stopped, or its condition never held."""
+        if inject.when is None or (cut and inject.at is not None and inject.at - scenario.start >= (until or 0.0)):
+            return f"not reached{stopped}"
+        if cut and inject.at is None:  # watched to the stop, not to the end
+            return f"not released (its condition had not held when the run stopped at {at(until)})"
+        return "not released (its condition did not hold)"
+
     out: list[InjectEntry] = []
     for row in msel_rows(scenario):
         inject = by_id[row.id]
@@ -70,12 +80,12 @@ def inject_log(scenario: Scenario, events: Sequence[Event], incidents: Sequence[
                 out.append(InjectEntry(**base, status=f"delivered {at(taken.t)}", delivered=True,
                                        observed=f"{who(act.actor)} took '{act.name}'", evidence=[taken.seq]))
             else:
-                out.append(InjectEntry(**base, status=_not_released(inject.when is not None, stopped),
+                out.append(InjectEntry(**base, status=not_released(inject),
                                        delivered=False))
             continue
         row_event = delivered.get(row.id)
         if row_event is None:
-            out.append(InjectEntry(**base, status=_not_released(inject.when is not None, stopped), delivered=False))
+            out.append(InjectEntry(**base, status=not_released(inject), delivered=False))
             continue
         status = f"{'released' if inject.when is not None else 'delivered'} {at(row_event.t)}"
         if inject.message is not None:
@@ -87,10 +97,6 @@ def inject_log(scenario: Scenario, events: Sequence[Event], incidents: Sequence[
         out.append(InjectEntry(**base, status=status, delivered=True, observed=observed,
                                evidence=[row_event.seq, *(found.evidence[-1:] if found else [])]))
     return out
-
-
-def _not_released(contingency: bool, stopped: str) -> str:
-    return "not released (its condition did not hold)" if contingency else f"not reached{stopped}"
 
 
 def _incident_text(inc: IncidentTimes, how: str | None, who: Callable[[str | None], str]) -> str:

@@ -23,7 +23,7 @@ from ballotdrill.report.view import Section
 from ballotdrill.scenarios.election import election_text, hours_text
 from ballotdrill.scenarios.scenario import ScenarioFile
 from ballotdrill.scenarios.structure import Actor
-from ballotdrill.scenarios.timefmt import format_clock
+from ballotdrill.scenarios.timefmt import format_clock, format_end
 from ballotdrill.scoring.advice import detections_of
 from ballotdrill.scoring.digest import Digest
 from ballotdrill.scoring.findings import QUEUE_P90, Analysis, analyse, shift_text
@@ -259,7 +259,7 @@ def _assemble(scores: Scores, digest: Digest, rows: ReportRows, doc: ScenarioFil
         contacts=[Contact(**c.model_dump()) for c in scenario.contacts],
         structure=structure.name, structure_description=structure.description, seed=scores.seed,
         date=meta.get("date") or None, version=meta.get("version", ""), overrides=_overrides(meta),
-        window=f"{format_clock(scenario.start)} to {format_clock(scenario.end)}",
+        window=f"{format_clock(scenario.start)} to {format_end(scenario.start, scenario.end)}",
         polls=hours_text(scenario.polls, scenario.election), election=election_text(scenario.election),
         participants=[_participant(k, a) for k, a in structure.actors.items()],
         objectives=[ObjectiveLine(id=o.id, capability=o.capability, description=o.description,

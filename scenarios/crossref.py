@@ -8,7 +8,7 @@ from ballotdrill.scenarios import owners
 from ballotdrill.scenarios.scenario import Action, Condition, Scenario, ScenarioFile
 from ballotdrill.scenarios.structure import END, OWNER, Procedure, Structure
 from ballotdrill.scenarios.suggest import did_you_mean
-from ballotdrill.scenarios.timefmt import format_clock, format_duration
+from ballotdrill.scenarios.timefmt import format_clock, format_duration, format_end
 from ballotdrill.scenarios.yamlread import Path
 
 Finding = tuple[Path, str]
@@ -163,7 +163,7 @@ def _scenario(doc: ScenarioFile, sname: str, scenario: Scenario, actors: Iterabl
     base: Path = ("scenarios", sname)
     incidents = scenario.incident_ids()
     seen_ids: dict[str, int] = {}
-    window = f"{format_clock(scenario.start)}-{format_clock(scenario.end)}"
+    window = f"{format_clock(scenario.start)}-{format_end(scenario.start, scenario.end)}"
     yield from _hours(scenario, base)
     all_actions = {a for actor in doc.structure.actors.values() for a in actor.actions}
     all_steps = {s.id for p in doc.structure.procedures.values() for s in p.steps}

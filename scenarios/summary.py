@@ -41,12 +41,12 @@ class FileSummary(NamedTuple):
 
 def summarize(checked: Checked) -> FileSummary:
     """The summary of a file that passed its full check."""
-    from ballotdrill.scenarios.timefmt import format_clock
+    from ballotdrill.scenarios.timefmt import format_clock, format_end
 
     doc = checked.doc
     return FileSummary(
         doc.default_scenario,
-        tuple(ScenarioEntry(name, sc.title, format_clock(sc.start), format_clock(sc.end), len(sc.injects),
+        tuple(ScenarioEntry(name, sc.title, format_clock(sc.start), format_end(sc.start, sc.end), len(sc.injects),
                             len(sc.objectives), tuple(sc.basis)) for name, sc in doc.scenarios.items()),
         tuple(checked.warnings),
     )

@@ -100,6 +100,15 @@ def format_clock(minutes: float) -> str:
     return f"D{day:+d} {clock}"
 
 
+def format_end(start: float, end: float) -> str:
+    """``end``'s clock string, with day D written out (``D 16:00``) when ``start`` is on another day, so a window
+    reads ``D-2 06:00`` to ``D 16:00`` rather than seem to end the day it began."""
+    text = format_clock(end)
+    if int(end // 1440) == 0 and int(start // 1440) != 0:
+        return f"D {text}"
+    return text
+
+
 def format_clock_precise(minutes: float) -> str:
     """Like :func:`format_clock`, with seconds when the time is not on a minute."""
     seconds = round(minutes * 60)

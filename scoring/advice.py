@@ -34,6 +34,9 @@ SLOW_FACTOR = 1.5
 """Work longer than this multiple of its usual duration is *slow work*; shorter is usual work."""
 
 
+_HARM_NOUNS = {"reach": "reach", "voter_minutes": "voter-minutes", "station_minutes": "station-minutes"}
+
+
 def actor_lever(actor: str) -> str:
     """The lever of an actor's staff and shifts."""
     return f"actor:{actor}"
@@ -342,6 +345,8 @@ class Advisor:
         incident = next((i for i in self.whole.incidents if i.incident in words), None)
         plain = (f"no queue, failed handoff or slow step delayed the response to {incident.incident}"
                  if incident is not None else "no queue, failed handoff or slow step explains it")
+        if incident is not None and self._troubled(incident.incident):  # there were some: none explains it
+            plain = f"no area for improvement explains {obj.id}"
         if delay > 0:
             plain = (f"the delays in the response ({minutes(delay)} of queue, failed handoff or slow work in all) "
                      "were each too small to be an area for improvement")
@@ -383,6 +388,17 @@ class Advisor:
         lever = step_lever(names[0], first.id)
         fix = (f"Give {', '.join(names)} an earlier containing step (or a likelier one) for {kind} incidents, so "
                f"{incident.incident} is contained within the target")
+        contains = any(st.effect and not st.effect.slows for n in names for st in self.structure.procedures[n].steps)
+        noun = _HARM_NOUNS.get(obj.kind)
+        if noun is None:
+            short = f"the designed response is slower than the {obj.target_text} target"
+        elif contains:
+            short = f"the designed response does not contain it before its {noun} passes the {obj.target_text} target"
+        else:
+            short = (f"the designed response ({', '.join(names)}) only slows {kind} incidents and contains none, so "
+                     f"its {noun} passed the {obj.target_text} target")
+            fix = (f"Give {', '.join(names)} a step that contains {kind} incidents (a removal or an order), or "
+                   f"one that slows them sooner, so {incident.incident} stays under the target")
         if failed is not None:
             chance = failed[1].effect.contain if failed[1].effect and failed[1].effect.contain is not None else 1.0
             return Cause("objective", f"the containing step '{failed[0].step}' completed at "
@@ -393,8 +409,13 @@ class Advisor:
                 f"ended by itself after {minutes(incident.to_contain)}" if incident.contained_how == "ended"
                 else f"was contained after {minutes(incident.to_contain)}")
         return Cause("objective", f"{plain}: detected after {minutes(incident.to_detect)}, first action after "
-                     f"{minutes(incident.to_first_action)}, it {took}; the designed response is slower than the "
-                     f"{obj.target_text} target", [], fix, self._actor_of(names[0], first.id, incident.incident), lever)
+                     f"{minutes(incident.to_first_action)}, it {took}; {short}", [], fix,
+                     self._actor_of(names[0], first.id, incident.incident), lever)
+
+    def _troubled(self, incident: str) -> bool:
+        """Whether the response to ``incident`` had a failed handoff, a wait in a queue or a late step."""
+        return any(h.incident == incident and h.failures for h in self.whole.handoffs) or any(
+            st.incident == incident and ((st.wait or 0.0) > 0 or st.on_time is False) for st in self.whole.steps)
 
     def _unnoticed_cause(self, obj: ObjectiveResult, incident: IncidentTimes) -> Cause | None:
         """The cause of an objective about ``incident`` when nobody had noticed it by the end: no response could

@@ -179,3 +179,33 @@ def test_a_slow_draw_of_a_detection_usually_within_the_target_does_not_blame_the
 def test_an_objective_that_starts_at_a_detection_never_made_gets_no_detection_advice() -> None:
     analysis = _unnoticed("from incident X1 detected to incident X1 contained")
     assert not [f for f in analysis.improvements if f.cause == "objective" and f.lever == "actor:watch"]
+
+
+def _slowed_wave(effect: dict[str, Any]) -> Any:
+    """A wave N1 from 10:00 (1000 people, doubling every 30 min) that a 1-hour step at 11:00 acts on with
+    ``effect``; objective O1: its reach under 2,000 (passed at 10:30). The report's own analysis."""
+    data = file_of({"cell": {"staff": 1}},
+                   {"p": {"trigger": {"type": "disinformation"}, "steps": [
+                       {"id": "act", "actor": "cell", "duration": "1h", "effect": effect}]}},
+                   [{"at": "10:00", "incident": {"id": "N1", "type": "disinformation",
+                                                 "reach": {"initial": 1000, "doubling": "30m", "cap": 10_000_000}}}],
+                   end="13:00")
+    data["scenarios"]["s"]["objectives"] = [
+        {"id": "O1", "capability": "Public information and warning", "measure": {"reach": "N1"}, "target": 2000}]
+    return build_report(checked(data), load(data), "s").analysis
+
+
+def test_a_reach_objective_missed_under_a_response_that_only_slows_says_so_and_asks_for_a_containing_step() -> None:
+    finding = _objective_finding(_slowed_wave({"growth": 0.5}))
+    assert finding.root_cause.endswith("the designed response (p) only slows disinformation incidents and contains "
+                                       "none, so its reach passed the 2,000 target")
+    assert finding.recommendation.startswith("Give p a step that contains disinformation incidents")
+    assert "slower than" not in finding.root_cause
+
+
+def test_a_reach_objective_missed_before_the_containing_step_speaks_of_reach_not_speed() -> None:
+    finding = _objective_finding(_slowed_wave({"contain": 1.0}))  # contained at 11:00, at 4000 people
+    assert finding.root_cause.endswith("the designed response does not contain it before its reach passes the "
+                                       "2,000 target")
+    assert finding.recommendation.startswith("Give p an earlier containing step")
+

@@ -1,0 +1,43 @@
+"""What a report says of a window that spans days and of injects a run stopped early never reached."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine_helpers import checked, file_of, incident, load
+
+from ballotdrill.report import build_report
+from ballotdrill.scenarios.timefmt import format_end, parse_clock
+
+
+def test_a_window_that_begins_before_day_d_writes_day_d_out_at_its_end() -> None:
+    assert format_end(parse_clock("D-2 06:00"), parse_clock("16:00")) == "D 16:00"
+    assert format_end(parse_clock("06:00"), parse_clock("D+1 01:00")) == "D+1 01:00"
+    assert format_end(parse_clock("06:00"), parse_clock("23:00")) == "23:00"
+    data = file_of({"desk": {"staff": 1}}, {}, [incident("X1", "D-1 21:00", "call")], start="D-1 20:00", end="02:00")
+    assert build_report(checked(data), load(data), "s").overview.window == "D-1 20:00 to D 02:00"
+
+
+def _contingencies() -> dict[str, Any]:
+    """W1 from 09:00, never contained; C1 at 12:00 if W1 is still not contained; C2 once W1 is contained."""
+    return file_of({"desk": {"staff": 1}}, {}, [
+        incident("W1", "09:00", "call"),
+        {"id": "C1", "at": "12:00", "when": {"incident": "W1", "is_not": "contained"},
+         "message": {"to": "desk", "text": "still going"}},
+        {"id": "C2", "when": {"incident": "W1", "is": "contained"}, "message": {"to": "desk", "text": "over"}},
+    ], end="13:00")
+
+
+def _status(until_clock: float | None) -> dict[str, str]:
+    data = _contingencies()
+    report = build_report(checked(data, until_clock=until_clock), load(data), "s")
+    return {entry.id: entry.status for entry in report.inject_log}
+
+
+def test_a_contingency_timed_after_an_early_stop_was_not_reached_rather_than_refused_by_its_condition() -> None:
+    stopped = _status(10 * 60)
+    assert stopped["C1"] == "not reached (the run stopped at 10:00)"
+    assert stopped["C2"] == "not released (its condition had not held when the run stopped at 10:00)"
+    whole = _status(None)
+    assert whole["C1"] == "released 12:00"
+    assert whole["C2"] == "not released (its condition did not hold)"
