@@ -25,9 +25,15 @@ def harm_text(h: Harm | None) -> str:
 def _incident_row(inc: IncidentTimes, harm: dict[str, Harm], ctx: Context) -> list[Cell]:
     h = harm.get(inc.incident)
     return [cell(inc.incident, strong=True), cell(inc.type), cell(inc.severity), cell(ctx.at(inc.started_at)),
-            cell(minutes(inc.to_detect)), cell(minutes(inc.to_first_action)), cell(minutes(inc.to_contain)),
+            cell(minutes(inc.to_detect)), cell(minutes(inc.to_first_action)), cell(_contained(inc)),
             cell(minutes(inc.to_resolve)),
             cell(harm_text(h), tag="open" if h is not None and h.open else "", flag="bad" if h and h.open else "")]
+
+
+def _contained(inc: IncidentTimes) -> str:
+    """Minutes to containment; for an incident that went away by itself, said so (no response contained it)."""
+    took = minutes(inc.to_contain)
+    return f"ended by itself after {took}" if inc.contained_how == "ended" and inc.to_contain is not None else took
 
 
 def incident_table(incidents: Sequence[IncidentTimes], harm: dict[str, Harm], ctx: Context) -> Table:
@@ -40,7 +46,8 @@ def _worst(g: BackgroundGroup, incidents: dict[str, IncidentTimes], harm: dict[s
     if g.worst_contain is not None:
         inc, h = incidents[g.worst_contain], harm.get(g.worst_contain)
         parts.append(f"{inc.incident} still open at the end (since {ctx.at(inc.started_at)})" if h and h.open
-                     else f"{inc.incident} contained after {minutes(inc.to_contain)}")
+                     else f"{inc.incident} {'ended by itself' if inc.contained_how == 'ended' else 'contained'} "
+                     f"after {minutes(inc.to_contain)}")
     if g.worst_harm is not None and g.worst_harm != g.worst_contain:
         parts.append(f"most harm {g.worst_harm} ({harm_text(harm.get(g.worst_harm))})")
     return "; ".join(parts) or "—"

@@ -133,9 +133,12 @@ def compare(a: Scores, b: Scores, label_a: str = "A", label_b: str = "B",
                             (i for i in b.incidents if not i.background), lambda i: i.incident):
         rows.append(_num_row("incident", inc, "started", x.started_at + a.start if x else None,
                              y.started_at + b.start if y else None, None, "clock"))
+        ended = any(i is not None and i.contained_how == "ended" for i in (x, y))
         for field in ("to_detect", "to_first_action", "to_contain", "to_resolve"):
+            # an incident that went away by itself was contained by no one: neither run did better at it
             rows.append(_num_row("incident", inc, field, getattr(x, field) if x else None,
-                                 getattr(y, field) if y else None, True, "min"))
+                                 getattr(y, field) if y else None, None if ended and field == "to_contain" else True,
+                                 "min"))
         for field, unit in _HARM_UNITS.items():
             va = getattr(harm_a[inc], field) if inc in harm_a else None
             vb = getattr(harm_b[inc], field) if inc in harm_b else None

@@ -364,12 +364,19 @@ def _key(scores: Scores, plan: list[PlanItem], ordered: list[Finding]) -> KeyFin
     When the bottleneck's queue is not the first fix, the bottleneck line says why (its weight)."""
     waited = [a for a in scores.load if a.wait_p90]
     bottleneck = max(waited, key=lambda a: (a.wait_p90 or 0.0, a.wait_mean or 0.0, a.actor), default=None)
+    short = bottleneck if bottleneck is not None and (bottleneck.wait_p90 or 0.0) < QUEUE_P90 else None
+    if short is not None:  # a few minutes' wait is no bottleneck: the queue findings' own threshold
+        bottleneck = None
     failing = [c for c in scores.channels if c.failures]
     worst = max(failing, key=lambda c: (c.drops, c.failures, c.failures / max(1, c.attempts), c.channel),
                 default=None)
     ratings = {r: sum(o.rating == r for o in scores.objectives) for r in ("P", "S", "M", "U", "NE")}
     longest = max((a for a in scores.load if a.wait_max), key=lambda a: (a.wait_max or 0.0, a.actor), default=None)
-    if bottleneck is None and longest is not None:
+    if short is not None:
+        b_text = (f"No actor was a bottleneck: no 90th-percentile queue wait reached {minutes(QUEUE_P90)}; the "
+                  f"longest was {minutes(short.wait_p90)} at {short.name} (max {minutes(short.wait_max)}, "
+                  f"utilisation {percent(short.utilisation)}).")
+    elif bottleneck is None and longest is not None:
         b_text = (f"No actor was a bottleneck: 90% of the work everywhere started without waiting; the longest "
                   f"single wait was {minutes(longest.wait_max)} at {longest.name}.")
     elif bottleneck is None:
@@ -395,9 +402,18 @@ def _key(scores: Scores, plan: list[PlanItem], ordered: list[Finding]) -> KeyFin
         bottleneck=bottleneck.actor if bottleneck else None, bottleneck_text=b_text,
         worst_channel=worst.channel if worst else None, worst_channel_text=w_text,
         first_fix=(f"{plan[0].recommendation} ({plan[0].responsible}; {plan[0].finding})." if plan
-                   else "Nothing to fix: no area for improvement was found."),
+                   else _nothing_to_fix(scores)),
         ratings=ratings, evidence=evidence,
     )
+
+
+def _nothing_to_fix(scores: Scores) -> str:
+    """"Fix first" when no area for improvement was found, naming the objectives still met only with challenges."""
+    some = [o.id for o in scores.objectives if o.rating == "S"]
+    if not some:
+        return "Nothing to fix: no area for improvement was found."
+    return (f"Nothing to fix first: no area for improvement was found, though {', '.join(some)} "
+            f"{'was' if len(some) == 1 else 'were'} rated S (performed with some challenges).")
 
 
 def _lines_text(channel: ChannelStats) -> str:

@@ -7,7 +7,11 @@ from typing import Any
 from engine_helpers import checked, file_of, incident, load
 
 from ballotdrill.report import build_report
+from ballotdrill.report.sections_incidents import incident_table
+from ballotdrill.report.view import Context
 from ballotdrill.scenarios.timefmt import format_end, parse_clock
+from ballotdrill.scoring import score
+from ballotdrill.scoring.compare import compare
 
 
 def test_a_window_that_begins_before_day_d_writes_day_d_out_at_its_end() -> None:
@@ -41,3 +45,16 @@ def test_a_contingency_timed_after_an_early_stop_was_not_reached_rather_than_ref
     whole = _status(None)
     assert whole["C1"] == "released 12:00"
     assert whole["C2"] == "not released (its condition did not hold)"
+
+
+def test_an_incident_that_ended_by_itself_is_not_reported_as_contained_nor_compared_as_better() -> None:
+    # X1 goes away by itself after 30 min (first run) or 1 h (second); nobody works on it
+    def scored(duration: str) -> Any:
+        data = file_of({"desk": {"staff": 1}}, {}, [incident("X1", "10:00", "call", spec={"duration": duration})])
+        return score(checked(data), load(data), "s")
+
+    quick, slow = scored("30m"), scored("1h")
+    table = incident_table(quick.incidents, {h.incident: h for h in quick.harm}, Context(start=quick.start, names={}))
+    assert table.rows[0][6].text == "ended by itself after 30 min"
+    row = next(r for r in compare(quick, slow).rows if r.item == "X1" and r.measure == "to_contain")
+    assert (row.a, row.b, row.better) == (30, 60, "")
