@@ -58,3 +58,23 @@ def test_an_incident_that_ended_by_itself_is_not_reported_as_contained_nor_compa
     assert table.rows[0][6].text == "ended by itself after 30 min"
     row = next(r for r in compare(quick, slow).rows if r.item == "X1" and r.measure == "to_contain")
     assert (row.a, row.b, row.better) == (30, 60, "")
+
+
+def test_a_short_wait_is_no_bottleneck_and_nothing_to_fix_still_names_an_objective_rated_s() -> None:
+    # X0 and X1 at 10:00 at a one-person desk, 5 min each: X1 waits 5 min (under the 15 min threshold); O1 (X0
+    # contained within 4 min, 5 min measured: at most 1.25 x the target) is S, and no finding explains it
+    data = file_of({"desk": {"staff": 1}},
+                   {"fix": {"trigger": {"type": "call"}, "steps": [
+                       {"id": "fix", "actor": "desk", "duration": "5m", "effect": {"contain": 1.0}}]}},
+                   [incident("X0", "10:00", "call"), incident("X1", "10:00", "call")])
+    data["scenarios"]["s"]["objectives"] = [
+        {"id": "O1", "capability": "Operational coordination",
+         "measure": {"time": "from incident X0 start to incident X0 contained"}, "target": "4m"}]
+    report = build_report(checked(data), load(data), "s")
+    key = report.analysis.key
+    assert key.bottleneck is None
+    assert key.bottleneck_text.startswith("No actor was a bottleneck: no 90th-percentile queue wait reached "
+                                          "15 min; the longest was ")
+    assert [o.rating for o in report.scores.objectives] == ["S"]
+    assert key.first_fix == ("Nothing to fix first: no area for improvement was found, though O1 was rated S "
+                             "(performed with some challenges).")
