@@ -28,7 +28,7 @@ from ballotdrill.journal.kinds import (
 )
 from ballotdrill.report.narrative import incident_label
 from ballotdrill.scenarios.scenario import Scenario
-from ballotdrill.scoring.timeliness import is_background
+from ballotdrill.scoring.incidents import is_background
 
 _ACTIONS_KEPT = ("scenario", "player")
 """``action_taken`` rows kept whatever their incident: the scenario's scripted actions and the players'."""

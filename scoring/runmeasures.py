@@ -21,12 +21,14 @@ from ballotdrill.scoring.exercised import ProcedureOutcomes, Window
 from ballotdrill.scoring.feed import Handler
 from ballotdrill.scoring.growth import GrowthCollector
 from ballotdrill.scoring.handoffs import HandoffCollector
+from ballotdrill.scoring.harm import HarmCollector
+from ballotdrill.scoring.incidents import IncidentCollector, RunClock
 from ballotdrill.scoring.load import LoadCollector
 from ballotdrill.scoring.measured import HarmMeasure
 from ballotdrill.scoring.model import ActorLoad, ChannelStats, Harm, IncidentTimes, ObjectiveResult, Totals
 from ballotdrill.scoring.ratings import PointCollector, harm_subjects, measure_objective, objective_points
+from ballotdrill.scoring.steps import StepCollector, step_goals
 from ballotdrill.scoring.tally import RunTally
-from ballotdrill.scoring.timeliness import HarmCollector, IncidentCollector, RunClock, StepCollector, step_goals
 
 
 class MeasurePlan:

@@ -2,8 +2,8 @@
 
 A :class:`Scorer` is fed the run's events once, in ``seq`` order (live from the engine, or
 streamed from a journal file), and keeps only what is still open plus running aggregates: each
-measure's collector (:mod:`.timeliness`, :mod:`.handoffs`, :mod:`.load`, :mod:`.exercised`,
-:mod:`.ratings`) holds its own rule, in one place. :meth:`Scorer.finish` gives the :class:`Scores`.
+measure's collector (:mod:`.incidents`, :mod:`.steps`, :mod:`.harm`, :mod:`.handoffs`, :mod:`.load`,
+:mod:`.exercised`, :mod:`.ratings`) holds its own rule, in one place. :meth:`Scorer.finish` gives the :class:`Scores`.
 """
 
 from __future__ import annotations
@@ -20,11 +20,13 @@ from ballotdrill.scoring.digest import Digest, fold_arrival
 from ballotdrill.scoring.exercised import ProcedureOutcomes, Window
 from ballotdrill.scoring.feed import Handler
 from ballotdrill.scoring.growth import GrowthCollector
+from ballotdrill.scoring.harm import HarmCollector
+from ballotdrill.scoring.incidents import IncidentCollector, RunClock, is_background
 from ballotdrill.scoring.load import LoadCollector, actor_names
 from ballotdrill.scoring.model import Background, F, Handoff, Harm, Scores, StepResult, checked, r3
 from ballotdrill.scoring.ratings import PointCollector, harm_subjects, measure_objective, objective_points
+from ballotdrill.scoring.steps import StepCollector
 from ballotdrill.scoring.tally import RunTally
-from ballotdrill.scoring.timeliness import HarmCollector, IncidentCollector, RunClock, StepCollector, is_background
 
 
 class Scorer:

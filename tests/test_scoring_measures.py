@@ -7,8 +7,10 @@ from scoring_helpers import JournalBuilder, sample_events, scenario_file
 
 from ballotdrill.scoring import score
 from ballotdrill.scoring.handoffs import channel_stats, handoffs, summary
+from ballotdrill.scoring.harm import harm
+from ballotdrill.scoring.incidents import incident_times
 from ballotdrill.scoring.load import actor_load, p90
-from ballotdrill.scoring.timeliness import harm, incident_times, step_results
+from ballotdrill.scoring.steps import step_results
 
 P = "disinfo-response"
 

@@ -1,0 +1,196 @@
+"""When each incident was detected, first worked on, contained and resolved, and the run's clock: collectors fed
+journal events once, in ``seq`` order.
+
+Per incident: minutes from its start to detection, to the first step started, to containment and to
+resolution (None when it never happened in the run), with who detected and contained it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from ballotdrill.journal import Contained, Escalated, Event, IncidentStarted, Kind, RunStarted
+from ballotdrill.journal.kinds import (
+    CONTAINED,
+    DETECTED,
+    ESCALATED,
+    INCIDENT_STARTED,
+    RESOLVED,
+    RUN_ENDED,
+    RUN_STARTED,
+    STEP_STARTED,
+)
+from ballotdrill.scoring.feed import Handlers, feed_all
+from ballotdrill.scoring.measured import IncidentMeasure
+from ballotdrill.scoring.model import IncidentTimes, r3, unchecked
+
+
+class RunInfo(NamedTuple):
+    """``run_started``'s fields (None where the journal has none), with ``last_t`` the last event's t."""
+
+    scenario: str
+    seed: int | None
+    start: float | None
+    end: float | None
+    until: float | None
+    last_t: float
+
+
+class RunClock:
+    """The run's ``run_started`` fields (the first such row), its last ``run_ended`` and its latest t.
+
+    ``last_t`` is kept by the scorer, which sees every event (not only the kinds handled here).
+    """
+
+    def __init__(self) -> None:
+        self.started: RunStarted | None = None
+        self.ended_t: float | None = None
+        self.last_t = 0.0
+
+    def handlers(self) -> Handlers:
+        return {RUN_STARTED: self._started, RUN_ENDED: self._ended}
+
+    def _started(self, event: Event) -> None:
+        if self.started is None:
+            self.started = event.fields(RunStarted)
+
+    def _ended(self, event: Event) -> None:
+        self.ended_t = float(event.t)
+
+    @property
+    def start(self) -> float:
+        """Clock minutes of t = 0 (0 without a ``run_started`` row)."""
+        return float(self.started.start or 0.0) if self.started is not None else 0.0
+
+    def info(self) -> RunInfo:
+        started = self.started
+        if started is None:
+            return RunInfo("", None, 0.0, None, None, self.last_t)
+        return RunInfo(started.scenario if started.scenario is not None else "", started.seed,
+                       started.start if started.start is not None else 0.0, started.end, started.until,
+                       self.last_t)
+
+    def until(self) -> float:
+        """Where the run stopped: ``run_ended``'s t, else ``run_started.data.until``, else the last event."""
+        if self.ended_t is not None:
+            return self.ended_t
+        until = self.info().until
+        return float(until) if isinstance(until, (int, float)) else float(self.last_t)
+
+
+class _First(NamedTuple):
+    """The first row of one kind for an incident: what timing and evidence need of it."""
+
+    seq: int
+    t: float
+    actor: str | None
+    how: str | None = None
+
+
+class _Incident:
+    """What is known of one incident so far."""
+
+    __slots__ = ("escalations", "firsts", "start")
+
+    def __init__(self) -> None:
+        self.start: tuple[Event, IncidentStarted] | None = None
+        self.firsts: dict[str, _First] = {}
+        self.escalations: list[str] = []
+
+    def times(self, incident: str) -> IncidentTimes:
+        return unchecked(IncidentTimes, self.measure(incident)._asdict())  # validated again if kept
+
+    def measure(self, incident: str) -> IncidentMeasure:
+        """The incident's fields as its :class:`IncidentTimes` holds them, without building the record."""
+        assert self.start is not None
+        start, data = self.start
+        firsts = self.firsts
+
+        def after(kind: str) -> float | None:
+            first = firsts.get(kind)
+            return None if first is None else r3(first.t - start.t)
+
+        detected, contained = firsts.get(DETECTED), firsts.get(CONTAINED)
+        rows = [start.seq] + [f.seq for k in (DETECTED, STEP_STARTED, ESCALATED, CONTAINED,
+                                              RESOLVED) if (f := firsts.get(k)) is not None]
+        return IncidentMeasure(
+            incident, str(data.type or ""), str(data.title or ""), int(data.severity or 0), str(data.inject or ""),
+            is_background(incident, data), r3(start.t), detected.actor if detected else None,
+            after(DETECTED), after(STEP_STARTED), after(CONTAINED), after(RESOLVED),
+            contained.actor if contained else None, contained.how if contained else None,
+            list(self.escalations), sorted(rows),
+        )
+
+
+def is_background(incident: str, started: IncidentStarted) -> bool:
+    """Whether an incident is an arrival of a background (``every:``) inject: its id is ``INJECT-n``."""
+    return bool(started.inject) and incident.startswith(f"{started.inject}-")
+
+
+class IncidentCollector:
+    """Time to detect, first action, contain and resolve of every incident (the first row of each kind)."""
+
+    def __init__(self) -> None:
+        self.incidents: dict[str, _Incident] = {}
+        self.order: dict[str, int] = {}
+        """Incidents in the order they started, each with its ordinal (the n-th to start)."""
+        self.started = 0
+
+    def handlers(self) -> Handlers:
+        table: Handlers = {kind: self._first for kind in _FIRSTS}
+        table[INCIDENT_STARTED] = self._started
+        table[ESCALATED] = self._escalated
+        return table
+
+    def _get(self, event: Event) -> _Incident | None:
+        if event.incident is None:
+            return None
+        found = self.incidents.get(event.incident)
+        if found is None:
+            found = self.incidents[event.incident] = _Incident()
+        return found
+
+    def _started(self, event: Event) -> None:
+        inc = self._get(event)
+        if inc is not None and inc.start is None:
+            inc.start = (event, event.fields(IncidentStarted))
+            self.order[event.incident or ""] = self.started
+            self.started += 1
+
+    def _first(self, event: Event) -> None:
+        inc = self._get(event)
+        if inc is not None and event.kind not in inc.firsts:
+            how = str(event.fields(Contained).how) if event.kind == CONTAINED else None
+            inc.firsts[event.kind] = _First(event.seq, event.t, event.actor, how)
+
+    def _escalated(self, event: Event) -> None:
+        inc = self._get(event)
+        if inc is not None:
+            inc.escalations.append(str(event.fields(Escalated).to or ""))
+            if ESCALATED not in inc.firsts:
+                inc.firsts[ESCALATED] = _First(event.seq, event.t, event.actor)
+
+    def results(self) -> list[IncidentTimes]:
+        """Every incident that started (and was not taken out with :meth:`pop`), in start order."""
+        return [self.incidents[i].times(i) for i in self.order]
+
+    def numbered(self) -> list[tuple[int, IncidentTimes]]:
+        """:meth:`results`, each with its start ordinal."""
+        return [(n, self.incidents[i].times(i)) for i, n in self.order.items()]
+
+    def pop(self, incident: str) -> tuple[int, IncidentTimes]:
+        """Take a started incident out, with its start ordinal: what is known of it is final."""
+        n = self.order.pop(incident)
+        return n, self.incidents.pop(incident).times(incident)
+
+
+def incident_times(events: Iterable[Event]) -> list[IncidentTimes]:
+    """Time to detect, first action, contain and resolve for every incident, in start order."""
+    collector = IncidentCollector()
+    feed_all(collector, events)
+    return collector.results()
+
+
+_FIRSTS = (Kind.DETECTED, Kind.STEP_STARTED, Kind.CONTAINED, Kind.RESOLVED)
+"""Kinds whose first row per incident times it (``escalated`` also collects every level)."""

@@ -1,0 +1,212 @@
+"""Step instances: queue wait and elapsed time against target and legal deadline, from a collector fed journal events
+once, in ``seq`` order.
+
+Per step instance: queue wait, elapsed time since its procedure started, against its target (``late_by`` = elapsed -
+target when positive) and its legal deadline; a step still queued or in progress when the run stopped is measured to
+the end (late once past its target).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from ballotdrill.journal import Event, ProcedureStarted, StepCompleted, StepQueued, StepStarted, StepTargets
+from ballotdrill.journal.kinds import PROCEDURE_STARTED, STEP_COMPLETED, STEP_QUEUED, STEP_STARTED
+from ballotdrill.scenarios.structure import Structure
+from ballotdrill.scoring.feed import Handlers, feed_all
+from ballotdrill.scoring.measured import StepMeasure
+from ballotdrill.scoring.model import StepResult, StepStatus, r3, r3n, unchecked
+
+
+class _Queued(NamedTuple):
+    seq: int
+    t: float
+    unstaffed: bool
+
+
+class _Started(NamedTuple):
+    seq: int
+    t: float
+    wait: float | None
+
+
+class _Completed(NamedTuple):
+    seq: int
+    t: float
+    elapsed: float | None
+    goals: StepTargets
+
+
+_NO_TARGETS = StepTargets()
+
+
+class _End(NamedTuple):
+    """What measuring a step still open at the end needs: where the run stopped, procedure starts, targets."""
+
+    until: float
+    procedure_start: dict[str, dict[str, float]]
+    goals: dict[tuple[str, str], tuple[float | None, float | None]]
+
+
+class _Open:
+    """A step instance being assembled from its queued/started/completed rows."""
+
+    __slots__ = ("actor", "completed", "incident", "n", "procedure", "queued", "started", "step")
+
+    def __init__(self, event: Event, procedure: str, n: int) -> None:
+        self.n = n
+        """The n-th step instance to appear in the run."""
+        self.incident = event.incident or ""
+        self.procedure = procedure
+        self.step = event.step or ""
+        self.actor = event.actor or ""
+        self.queued: _Queued | None = None
+        self.started: _Started | None = None
+        self.completed: _Completed | None = None
+
+    def measure(self, end: _End | None = None) -> StepMeasure:
+        """The step instance's fields as its :class:`StepResult` holds them; ``end`` measures one still open when
+        the run stopped."""
+        done = self.completed
+        goals = done.goals if done else _NO_TARGETS
+        elapsed = r3n(done.elapsed if done else None)
+        target = r3n(goals.target)
+        deadline = r3n(goals.deadline)
+        wait = self.started.wait if self.started else None
+        status: StepStatus = "completed"
+        if done is None and end is not None:
+            status = "in_progress" if self.started else "queued"
+            if self.started is None and self.queued is not None:
+                wait = end.until - self.queued.t
+            began = end.procedure_start.get(self.incident, {}).get(self.procedure)
+            elapsed = None if began is None else r3(max(0.0, end.until - began))
+            target, deadline = end.goals.get((self.procedure, self.step), (None, None))
+        late = None if elapsed is None or target is None else r3(max(0.0, elapsed - target))
+        on_time = None if late is None else late == 0
+        deadline_met = None if deadline is None or elapsed is None else elapsed <= deadline
+        if status != "completed" and on_time:  # still open, not yet past its target: undecided
+            on_time, late = None, None
+        if status != "completed" and deadline_met:
+            deadline_met = None
+        queued, started = self.queued, self.started
+        return StepMeasure(
+            self.incident, self.procedure, self.step, self.actor, r3n(queued.t if queued else None),
+            r3n(started.t if started else None), r3n(done.t if done else None), r3n(wait), elapsed, target, late,
+            on_time, deadline, deadline_met, str(goals.basis or ""), bool(queued and queued.unstaffed), status,
+            [row.seq for row in (queued, started, done) if row is not None])
+
+    def result(self, end: _End | None = None) -> StepResult:
+        """The step instance's result; ``end`` measures one still open when the run stopped."""
+        return unchecked(StepResult, self.measure(end)._asdict())  # validated again if kept
+
+
+def step_goals(structure: Structure) -> dict[tuple[str, str], tuple[float | None, float | None]]:
+    """``(procedure, step) -> (target, legal deadline)`` in minutes, from the structure."""
+    return {(name, step.id): (step.target, step.deadline.within if step.deadline else None)
+            for name, proc in structure.procedures.items() for step in proc.steps}
+
+
+_StepKey = tuple[str | None, str, str | None, str | None]
+
+
+class StepCollector:
+    """Every step instance, paired first-in first-out per (incident, procedure, step, actor)."""
+
+    def __init__(self) -> None:
+        self.queued: dict[_StepKey, deque[_Open]] = {}
+        self.running: dict[_StepKey, deque[_Open]] = {}
+        self.by_incident: dict[str, list[_Open]] = {}
+        """Every step instance not taken out (:meth:`pop`), by incident, each numbered in the order it appeared."""
+        self.made = 0
+        self.procedure_start: dict[str, dict[str, float]] = {}
+
+    def handlers(self) -> Handlers:
+        return {PROCEDURE_STARTED: self._procedure, STEP_QUEUED: self._queued,
+                STEP_STARTED: self._started, STEP_COMPLETED: self._completed}
+
+    def _procedure(self, event: Event) -> None:
+        self.procedure_start.setdefault(event.incident or "", {})[str(event.fields(ProcedureStarted).procedure)] = \
+            event.t
+
+    def _new(self, event: Event, procedure: str) -> _Open:
+        item = _Open(event, procedure, self.made)
+        self.made += 1
+        found = self.by_incident.get(item.incident)
+        if found is None:
+            self.by_incident[item.incident] = [item]
+        else:
+            found.append(item)
+        return item
+
+    def _take(self, table: dict[_StepKey, deque[_Open]], key: _StepKey, event: Event, procedure: str) -> _Open:
+        """The oldest instance waiting for ``event``, or a new one (work that started or ended unseen)."""
+        waiting = table.get(key)
+        if waiting:
+            item = waiting.popleft()
+            if not waiting:
+                del table[key]
+            return item
+        return self._new(event, procedure)
+
+    def _queued(self, event: Event) -> None:
+        data = event.fields(StepQueued)
+        procedure = str(data.procedure or "")
+        item = self._new(event, procedure)
+        item.queued = _Queued(event.seq, event.t, data.on_duty == 0)
+        self.queued.setdefault((event.incident, procedure, event.step, event.actor), deque()).append(item)
+
+    def _started(self, event: Event) -> None:
+        data = event.fields(StepStarted)
+        procedure = str(data.procedure or "")
+        key = (event.incident, procedure, event.step, event.actor)
+        item = self._take(self.queued, key, event, procedure)
+        item.started = _Started(event.seq, event.t, data.wait)
+        self.running.setdefault(key, deque()).append(item)
+
+    def _completed(self, event: Event) -> None:
+        data = event.fields(StepCompleted)
+        procedure = str(data.procedure or "")
+        item = self._take(self.running, (event.incident, procedure, event.step, event.actor), event, procedure)
+        item.completed = _Completed(event.seq, event.t, data.elapsed, event.fields(StepTargets))
+
+    def results(self, structure: Structure | None = None, until: float | None = None) -> list[StepResult]:
+        """Every step instance in the order it first appeared; with ``until``, open ones measured to it."""
+        return [result for _, result in self.numbered(structure, until)]
+
+    def numbered(self, structure: Structure | None = None,
+                 until: float | None = None) -> list[tuple[int, StepResult]]:
+        """:meth:`results`, each with its ordinal (the n-th step instance to appear)."""
+        end = None if until is None else _End(until, self.procedure_start, step_goals(structure) if structure else {})
+        items = sorted((item for items in self.by_incident.values() for item in items), key=lambda item: item.n)
+        return [(item.n, item.result(end)) for item in items]
+
+    def measured(self, goals: dict[tuple[str, str], tuple[float | None, float | None]],
+                 until: float) -> list[StepMeasure]:
+        """Every step instance in the order it first appeared, open ones measured to ``until`` against ``goals``
+        (:func:`step_goals`): :meth:`results` without building the records."""
+        end = _End(until, self.procedure_start, goals)
+        items = sorted((item for items in self.by_incident.values() for item in items), key=lambda item: item.n)
+        return [item.measure(end) for item in items]
+
+    def done(self, incident: str) -> bool:
+        """Whether every step instance of ``incident`` seen so far has completed."""
+        return all(item.completed is not None for item in self.by_incident.get(incident, ()))
+
+    def pop(self, incident: str) -> list[tuple[int, StepResult]]:
+        """Take out the step instances of ``incident`` (all completed), numbered: they are final."""
+        self.procedure_start.pop(incident, None)
+        return [(item.n, item.result()) for item in self.by_incident.pop(incident, ())]
+
+
+def step_results(events: Iterable[Event], structure: Structure | None = None,
+                 until: float | None = None) -> list[StepResult]:
+    """Every step instance, paired first-in first-out per (incident, procedure, step, actor).
+
+    With ``until`` (where the run stopped), a step still queued or in progress is measured to
+    it, against its target and deadline in ``structure``.
+    """
+    collector = StepCollector()
+    feed_all(collector, events)
+    return collector.results(structure, until)
