@@ -35,6 +35,8 @@ _ACTIONS_KEPT = ("scenario", "player")
 _DECISIONS_KEPT = ("player", "timeout")
 """``decision_made`` rows kept whatever their incident: the players' answers and their timeouts."""
 _ALWAYS = frozenset({Kind.RUN_ENDED, Kind.DISCUSSION_ANSWERED, Kind.NOTE})
+_READ = frozenset({INCIDENT_STARTED, DECISION_MADE, DECISION_REQUESTED, INJECT_DELIVERED, ACTION_TAKEN, *_ALWAYS})
+"""Kinds whose rows are read here whatever their incident; any other row is kept only for an incident told in full."""
 
 
 class ReportRows:
@@ -57,6 +59,10 @@ class ReportRows:
     def feed(self, event: Event) -> None:
         """Take the next event of the run."""
         kind, incident = event.kind, event.incident
+        if kind not in _READ:  # most rows: kept for an incident told in full (``told`` holds no None)
+            if incident in self.told:
+                self.rows.append(event)
+            return
         if kind == INCIDENT_STARTED and incident is not None:
             started = event.fields(IncidentStarted)
             background = is_background(incident, started)

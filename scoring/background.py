@@ -19,6 +19,7 @@ from statistics import median
 from typing import NamedTuple
 
 from ballotdrill.scoring.load import p90
+from ballotdrill.scoring.measured import HandoffMeasure, HarmMeasure, IncidentMeasure, StepMeasure
 from ballotdrill.scoring.model import (
     ActorArrivals,
     ArrivalStats,
@@ -30,6 +31,7 @@ from ballotdrill.scoring.model import (
     Spread,
     StepResult,
     r3,
+    unchecked,
 )
 
 DETAIL_CAP = 500
@@ -61,6 +63,36 @@ class Arrival(NamedTuple):
         return self.harm.reach + self.harm.voter_minutes + self.harm.station_minutes
 
 
+class MeasuredArrival(NamedTuple):
+    """A final background arrival as its fields alone (:mod:`.measured`): what is folded into the aggregates and
+    let go builds no record; :meth:`recorded` gives the :class:`Arrival` of one that is kept."""
+
+    n: int
+    times: IncidentMeasure
+    harm: HarmMeasure
+    steps: list[tuple[int, StepMeasure]]
+    chains: list[tuple[int, HandoffMeasure]]
+
+    @property
+    def harm_sum(self) -> float:
+        return self.harm.reach + self.harm.voter_minutes + self.harm.station_minutes
+
+    def recorded(self) -> Arrival:
+        """The arrival with its records, built from its fields (unchecked: validated again if the scores keep them)."""
+        return Arrival(self.n, unchecked(IncidentTimes, self.times._asdict()), unchecked(Harm, self.harm._asdict()),
+                       [(n, unchecked(StepResult, step._asdict())) for n, step in self.steps],
+                       [(n, unchecked(Handoff, chain._asdict())) for n, chain in self.chains])
+
+
+AnyArrival = Arrival | MeasuredArrival
+"""An arrival with its records, or as its fields alone: the aggregates read either."""
+
+
+def recorded(arrival: AnyArrival) -> Arrival:
+    """``arrival`` with its records (itself when it has them)."""
+    return arrival if isinstance(arrival, Arrival) else arrival.recorded()
+
+
 class _Group:
     """The running aggregate of one inject's (or one incident type's) arrivals."""
 
@@ -83,7 +115,7 @@ class _Group:
         self.slowest: tuple[float, str] | None = None
         self.most_harm: tuple[float, str] | None = None
 
-    def add(self, arrival: Arrival) -> None:
+    def add(self, arrival: AnyArrival) -> None:
         inc, harm = arrival.times, arrival.harm
         if self.first is None or arrival.n < self.first:
             self.first, self.title, self.type = arrival.n, inc.title, inc.type
@@ -157,16 +189,16 @@ def _key(item: tuple[tuple[float, ...], Arrival]) -> tuple[float, ...]:
     return item[0]
 
 
-def _push(heap: _Ranked, key: tuple[float, ...], arrival: Arrival, bound: bool) -> None:
+def _push(heap: _Ranked, key: tuple[float, ...], arrival: AnyArrival, bound: bool) -> None:
     """Keep in ``heap`` the :data:`WORST` arrivals of the largest ``key`` (keys are unique: they end in the ordinal;
-    ``bound=False``: keep every one)."""
+    ``bound=False``: keep every one), with their records."""
     if not bound or len(heap) < WORST:
-        heapq.heappush(heap, (key, arrival))
+        heapq.heappush(heap, (key, recorded(arrival)))
     elif key > heap[0][0]:
-        heapq.heapreplace(heap, (key, arrival))
+        heapq.heapreplace(heap, (key, recorded(arrival)))
 
 
-def _worst(contain: _Ranked, harm: _Ranked, arrival: Arrival, bound: bool = True) -> None:
+def _worst(contain: _Ranked, harm: _Ranked, arrival: AnyArrival, bound: bool = True) -> None:
     """Rank ``arrival`` among the slowest to contain (still open first, then the longest; ties: the earliest)
     and, if it did harm, among the most harmful."""
     if arrival.harm.open:
@@ -191,8 +223,9 @@ class BackgroundFold:
         self.actors: dict[str, _Actor] = {}
         self.arrivals = 0
 
-    def add(self, arrival: Arrival, ordinal: int) -> None:
-        """Fold in one background arrival (final, or at the end of the run), the ``ordinal``-th of its inject."""
+    def add(self, arrival: AnyArrival, ordinal: int) -> None:
+        """Fold in one background arrival (final, or at the end of the run), the ``ordinal``-th of its inject; the
+        arrivals listed or among the worst so far are kept with their records."""
         inc = arrival.times
         self.arrivals += 1
         inject = self.injects.get(inc.inject)
@@ -212,7 +245,7 @@ class BackgroundFold:
             if step.wait is not None:
                 actor.waits.append(step.wait)
         if self.cap is None or ordinal < self.cap:
-            inject.first.append(arrival)
+            inject.first.append(recorded(arrival))
         else:
             _worst(inject.contain, inject.harm, arrival)
 

@@ -19,7 +19,8 @@ from typing import NamedTuple
 
 from ballotdrill.scenarios.structure import Structure
 from ballotdrill.scoring.advice import Advisor, Cause, ChannelFailures, Incidents, step_cause, step_lever
-from ballotdrill.scoring.background import WORST, Arrival
+from ballotdrill.scoring.background import WORST, AnyArrival, Arrival, recorded
+from ballotdrill.scoring.measured import HandoffLike, HarmLike, IncidentLike, StepLike
 from ballotdrill.scoring.model import EVIDENCE_ROWS, Handoff, Harm, IncidentTimes, Scores, StepResult
 from ballotdrill.scoring.ranking import HARM_MEASURES, HarmBehind, Span, delay_between, spans_of
 from ballotdrill.scoring.work import WorkFold
@@ -228,9 +229,45 @@ class Digest:
         """Fold in the ``n``-th incident to start (``times`` None: work of no started incident); ``until``: where
         the run stopped (None while it plays: the incident's work has all ended); ``listed``: keep its cases
         whole."""
+        self._count(times, harm, steps, chains)
+        self._findings(n, times, harm, steps, chains, until, listed)
+
+    def add_final(self, arrival: AnyArrival, listed: bool) -> None:
+        """Fold in a final background arrival (all its work ended), with its records or as its fields alone: records
+        are built only when a finding may keep or read them (a step with a target or a legal deadline, a failed or
+        returned handoff, harm)."""
+        times, harm, steps, chains = arrival.times, arrival.harm, arrival.steps, arrival.chains
+        self._count(times, harm, steps, chains)
+        if harm.nonzero or any(s.on_time is not None or s.deadline_met is False for _, s in steps) \
+                or any(c.failures or c.ping_pong or (c.status == "in_transit" and c.overdue) for _, c in chains) \
+                or _unanswered(times, harm, bool(steps or chains)):
+            whole = recorded(arrival)
+            self._findings(whole.n, whole.times, whole.harm, whole.steps, whole.chains, None, listed)
+
+    def _count(self, times: IncidentLike | None, harm: HarmLike | None, steps: Sequence[tuple[int, StepLike]],
+               chains: Sequence[tuple[int, HandoffLike]]) -> None:
+        """What every incident adds whatever its findings: its work, long waits, unstaffed queues and harm."""
         background = times.inject if times is not None and times.background else None
         drawn = bool(steps) or (times is not None and times.severity >= 2) or (harm is not None and harm.nonzero)
         self.work.add(steps, chains, background, drawn)
+        for _, step in steps:
+            if (step.wait or 0.0) >= QUEUE_P90:
+                waits = self.waits.get(step.actor)
+                if waits is None:
+                    waits = self.waits[step.actor] = LongWaits(self.pinned)
+                waits.count += 1
+                waits.unstaffed += step.unstaffed
+                waits.incidents.add(step.incident)
+            if step.unstaffed and step.queued_at is not None:
+                self.unstaffed_at[step.actor] = min(step.queued_at, self.unstaffed_at.get(step.actor, step.queued_at))
+        if times is not None and harm is not None:
+            for m in HARM_MEASURES:
+                self.harm_total[m] += float(getattr(harm, m))
+
+    def _findings(self, n: int, times: IncidentTimes | None, harm: Harm | None, steps: Sequence[tuple[int, StepResult]],
+                  chains: Sequence[tuple[int, Handoff]], until: float | None, listed: bool) -> None:
+        """The cases of one incident a finding may name: late and missed-deadline steps with their causes, failed,
+        overdue and returned handoffs, work never begun, the harm behind each lever."""
         plain_steps, plain_chains = [s for _, s in steps], [c for _, c in chains]
         local: Advisor | None = None  # the incident's own context, made when a late step needs its cause
         harmful = harm is not None and harm.nonzero  # its delays count only against harm it did
@@ -252,15 +289,6 @@ class Digest:
                         levers[cause.lever] = (count + 1, min(first, n))
             elif step.on_time:
                 self.late_step(step.procedure, step.step).add_on_time(n, step)
-            if (step.wait or 0.0) >= QUEUE_P90:
-                waits = self.waits.get(step.actor)
-                if waits is None:
-                    waits = self.waits[step.actor] = LongWaits(self.pinned)
-                waits.count += 1
-                waits.unstaffed += step.unstaffed
-                waits.incidents.add(step.incident)
-            if step.unstaffed and step.queued_at is not None:
-                self.unstaffed_at[step.actor] = min(step.queued_at, self.unstaffed_at.get(step.actor, step.queued_at))
             if harmful:
                 spans.extend(spans_of(step, None, cause, self.advice, until))
         for n, chain in chains:
@@ -311,10 +339,7 @@ class Digest:
     def _incident(self, n: int, times: IncidentTimes, harm: Harm, worked: bool, spans: list[Span],
                   until: float | None) -> None:
         amounts = {m: float(getattr(harm, m)) for m in HARM_MEASURES}
-        for m, amount in amounts.items():
-            self.harm_total[m] += amount
-        if times.to_detect is not None and times.to_resolve is None and not worked \
-                and times.contained_how != "ended" and (times.severity >= 2 or harm.nonzero):
+        if _unanswered(times, harm, worked):
             found = self.unanswered.get(times.type)
             if found is None:
                 found = self.unanswered[times.type] = Unanswered(self.pinned)
@@ -333,6 +358,12 @@ class Digest:
             for m, amount in amounts.items():
                 if amount:
                     shares[m] += amount * (minutes / whole)
+
+
+def _unanswered(times: IncidentLike, harm: HarmLike, worked: bool) -> bool:
+    """Whether an incident was detected and never worked on nor resolved (nor ended by the run)."""
+    return times.to_detect is not None and times.to_resolve is None and not worked \
+        and times.contained_how != "ended" and (times.severity >= 2 or harm.nonzero)
 
 
 def digest_of(scores: Scores, names: dict[str, str], structure: Structure | None) -> Digest:

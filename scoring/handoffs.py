@@ -278,15 +278,15 @@ class HandoffCollector:
         """Whether no handoff of ``incident`` is still travelling."""
         return all(item.fields["status"] != "in_transit" for item in self.by_incident.get(incident, ()))
 
-    def pop(self, incident: str, procedures: Iterable[str]) -> list[tuple[int, Handoff]]:
-        """Take out the handoffs of ``incident`` (none still travelling), numbered, and its procedure runs'
-        paths (``procedures``: the names its runs may have): they are final."""
+    def pop(self, incident: str, procedures: Iterable[str]) -> list[tuple[int, HandoffMeasure]]:
+        """Take out the handoffs of ``incident`` (none still travelling), numbered, as their fields (no record built),
+        and its procedure runs' paths (``procedures``: the names its runs may have): they are final."""
         for procedure in procedures:
             self.paths.pop((incident, procedure), None)
         items = self.by_incident.pop(incident, [])
         for item in items:
             self.awaiting_queue.pop((incident, item.fields["step"], item.fields["receiver"]), None)
-        return [(item.n, item.build(None, None)) for item in items]
+        return [(item.n, item.measure(None, None)) for item in items]
 
     def channel_stats(self, latencies: Mapping[str, ExactSum],
                       structure: Structure | None = None) -> list[ChannelStats]:

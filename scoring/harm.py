@@ -41,9 +41,9 @@ class HarmCollector:
         """Every incident's harm, in start order."""
         return [self.harm_of(incident) for incident in self.incidents]
 
-    def pop(self, incident: str) -> Harm:
-        """Take out a contained incident's harm: it is final."""
-        found = self.harm_of(incident)
+    def pop(self, incident: str) -> HarmMeasure:
+        """Take out a contained incident's harm, as its fields (no record built): it is final."""
+        found = self.measure(incident)
         self.incidents.pop(incident, None)
         self.contained.pop(incident, None)
         return found

@@ -179,10 +179,11 @@ class IncidentCollector:
         """:meth:`results`, each with its start ordinal."""
         return [(n, self.incidents[i].times(i)) for i, n in self.order.items()]
 
-    def pop(self, incident: str) -> tuple[int, IncidentTimes]:
-        """Take a started incident out, with its start ordinal: what is known of it is final."""
+    def pop(self, incident: str) -> tuple[int, IncidentMeasure]:
+        """Take a started incident out, with its start ordinal and its fields (no record built): what is known of it
+        is final."""
         n = self.order.pop(incident)
-        return n, self.incidents.pop(incident).times(incident)
+        return n, self.incidents.pop(incident).measure(incident)
 
 
 def incident_times(events: Iterable[Event]) -> list[IncidentTimes]:

@@ -112,6 +112,11 @@ class HarmMeasure(NamedTuple):
     open: bool = False
     evidence: list[int] = []  # noqa: RUF012 - a named tuple's default, never mutated
 
+    @property
+    def nonzero(self) -> bool:
+        """Whether the incident did any harm (as :attr:`Harm.nonzero <ballotdrill.scoring.model.Harm.nonzero>`)."""
+        return bool(self.reach or self.voter_minutes or self.station_minutes)
+
 
 HarmLike = Harm | HarmMeasure
 """An incident's harm as a record or as its fields alone."""

@@ -194,10 +194,11 @@ class StepCollector:
         """Whether every step instance of ``incident`` seen so far has completed."""
         return all(item.completed is not None for item in self.by_incident.get(incident, ()))
 
-    def pop(self, incident: str) -> list[tuple[int, StepResult]]:
-        """Take out the step instances of ``incident`` (all completed), numbered: they are final."""
+    def pop(self, incident: str) -> list[tuple[int, StepMeasure]]:
+        """Take out the step instances of ``incident`` (all completed), numbered, as their fields (no record built):
+        they are final."""
         self.procedure_start.pop(incident, None)
-        return [(item.n, item.result()) for item in self.by_incident.pop(incident, ())]
+        return [(item.n, item.measure()) for item in self.by_incident.pop(incident, ())]
 
 
 def step_results(events: Iterable[Event], structure: Structure | None = None,

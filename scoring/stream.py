@@ -14,7 +14,7 @@ from ballotdrill.journal import Event, IncidentStarted
 from ballotdrill.journal.kinds import DETECTED, INCIDENT_STARTED, RESOLVED
 from ballotdrill.scenarios.scenario import ScenarioFile
 from ballotdrill.scoring import handoffs as handoff_measures
-from ballotdrill.scoring.background import DETAIL_CAP, Arrival, BackgroundFold
+from ballotdrill.scoring.background import DETAIL_CAP, Arrival, BackgroundFold, MeasuredArrival
 from ballotdrill.scoring.decisions import DecisionCollector
 from ballotdrill.scoring.digest import Digest, fold_arrival
 from ballotdrill.scoring.exercised import ProcedureOutcomes, Window
@@ -78,8 +78,10 @@ class Scorer:
             for kind, handler in collector.handlers().items():
                 table[kind].append(handler)
         table[INCIDENT_STARTED].append(self._arrived)
+        if cap is not None:  # after the collectors have taken the event: what may make an arrival final
+            table[DETECTED].append(self._settle)
+            table[RESOLVED].append(self._settle)
         self._table = {kind: tuple(handlers) for kind, handlers in table.items()}
-        self._settled = frozenset({DETECTED, RESOLVED}) if cap is not None else frozenset()
         self.count = 0
         self._scores: Scores | None = None
 
@@ -91,8 +93,6 @@ class Scorer:
             clock.last_t = event.t
         for handler in self._table.get(event.kind, ()):
             handler(event)
-        if event.kind in self._settled:
-            self._settle(event.incident or "")
 
     def _arrived(self, event: Event) -> None:
         incident = event.incident
@@ -104,8 +104,10 @@ class Scorer:
             self.arrivals[incident] = self.started[inject]
             self.started[inject] += 1
 
-    def _settle(self, incident: str) -> None:
-        """Fold in and let go of a background arrival that is final: resolved and detected, nothing of it open."""
+    def _settle(self, event: Event) -> None:
+        """Fold in and let go of ``event``'s incident if it is a background arrival that is final: resolved and
+        detected, nothing of it open."""
+        incident = event.incident or ""
         ordinal = self.arrivals.get(incident)
         if ordinal is None or incident in self.pinned:
             return
@@ -119,14 +121,16 @@ class Scorer:
         steps = self.steps.pop(incident)
         procedures = {*self.doc.structure.procedures, *(s.procedure for _, s in steps)}
         chains = self.handoffs.pop(incident, procedures)
-        arrival = Arrival(n, times, self.harm.pop(incident), steps, chains)
+        measured = MeasuredArrival(n, times, self.harm.pop(incident), steps, chains)
+        listed = self.cap is None or ordinal < self.cap
+        arrival = measured.recorded() if listed else measured  # records only for what is kept or may be
         self.tally.incident(times)
         self.tally.harm(arrival.harm)
-        self.tally.steps(s for _, s in steps)
-        self.tally.chains(c for _, c in chains)
-        self.load.fold(s for _, s in steps)
+        self.tally.steps(s for _, s in arrival.steps)
+        self.tally.chains(c for _, c in arrival.chains)
+        self.load.fold(s for _, s in arrival.steps)
         self.background.add(arrival, ordinal)
-        fold_arrival(self.digest, arrival, None, self.cap is None or ordinal < self.cap)
+        self.digest.add_final(arrival, listed)
 
     def finish(self) -> Scores:
         """Every measure and rating of the run fed so far (computed once: feed nothing after it)."""

@@ -12,7 +12,8 @@ from collections.abc import Sequence
 
 from pydantic import Field
 
-from ballotdrill.scoring.model import ExactSum, Frozen, Handoff, StepResult
+from ballotdrill.scoring.measured import HandoffLike, StepLike
+from ballotdrill.scoring.model import ExactSum, Frozen
 
 
 class LinkRow(Frozen):
@@ -110,7 +111,7 @@ class WorkFold:
         self.steps: dict[tuple[str, str], _Step] = {}
         self.background_handoffs = self.background_steps = self.drawn = 0
 
-    def add(self, steps: Sequence[tuple[int, StepResult]], chains: Sequence[tuple[int, Handoff]],
+    def add(self, steps: Sequence[tuple[int, StepLike]], chains: Sequence[tuple[int, HandoffLike]],
             background: str | None, drawn: bool) -> None:
         """Fold in one incident's work; ``background``: its inject when it is a background arrival;
         ``drawn``: whether a timeline draws it."""
