@@ -93,6 +93,28 @@ def recorded(arrival: AnyArrival) -> Arrival:
     return arrival if isinstance(arrival, Arrival) else arrival.recorded()
 
 
+class _Work(NamedTuple):
+    """What an arrival's steps and handoffs add to its inject's and its type's aggregates."""
+
+    steps: int
+    late_steps: int
+    deadlines_missed: int
+    handoffs: int
+    failed_attempts: int
+    drops: int
+
+
+def _work(arrival: AnyArrival) -> _Work:
+    late = missed = failed = drops = 0
+    for _, step in arrival.steps:
+        late += step.on_time is False
+        missed += step.deadline_met is False
+    for _, chain in arrival.chains:
+        failed += chain.failures
+        drops += chain.status == "dropped"
+    return _Work(len(arrival.steps), late, missed, len(arrival.chains), failed, drops)
+
+
 class _Group:
     """The running aggregate of one inject's (or one incident type's) arrivals."""
 
@@ -115,16 +137,21 @@ class _Group:
         self.slowest: tuple[float, str] | None = None
         self.most_harm: tuple[float, str] | None = None
 
-    def add(self, arrival: AnyArrival) -> None:
+    def add(self, arrival: AnyArrival, work: _Work) -> None:
+        """Fold in one arrival; ``work``: its steps' and handoffs' counts."""
         inc, harm = arrival.times, arrival.harm
         if self.first is None or arrival.n < self.first:
             self.first, self.title, self.type = arrival.n, inc.title, inc.type
         self.arrivals += 1
         self.worked_on += inc.to_first_action is not None
-        for values, value in ((self.detect, inc.to_detect), (self.first_action, inc.to_first_action),
-                              (self.contain, inc.to_contain), (self.resolve, inc.to_resolve)):
-            if value is not None:
-                values.append(value)
+        if inc.to_detect is not None:
+            self.detect.append(inc.to_detect)
+        if inc.to_first_action is not None:
+            self.first_action.append(inc.to_first_action)
+        if inc.to_contain is not None:
+            self.contain.append(inc.to_contain)
+        if inc.to_resolve is not None:
+            self.resolve.append(inc.to_resolve)
         self.reach += harm.reach
         self.voter_minutes += harm.voter_minutes
         self.station_minutes += harm.station_minutes
@@ -136,14 +163,12 @@ class _Group:
             self.slowest = (inc.to_contain, inc.incident)
         if harm.nonzero and (self.most_harm is None or (arrival.harm_sum, inc.incident) > self.most_harm):
             self.most_harm = (arrival.harm_sum, inc.incident)
-        for _, step in arrival.steps:
-            self.steps += 1
-            self.late_steps += step.on_time is False
-            self.deadlines_missed += step.deadline_met is False
-        for _, chain in arrival.chains:
-            self.handoffs += 1
-            self.failed_attempts += chain.failures
-            self.drops += chain.status == "dropped"
+        self.steps += work.steps
+        self.late_steps += work.late_steps
+        self.deadlines_missed += work.deadlines_missed
+        self.handoffs += work.handoffs
+        self.failed_attempts += work.failed_attempts
+        self.drops += work.drops
 
     def stats(self, key: str) -> ArrivalStats:
         worst_contain = self.open_first_id if self.open_first_id is not None else (
@@ -231,11 +256,12 @@ class BackgroundFold:
         inject = self.injects.get(inc.inject)
         if inject is None:
             inject = self.injects[inc.inject] = _Inject()
-        inject.group.add(arrival)
+        work = _work(arrival)
+        inject.group.add(arrival, work)
         kind = self.types.get(inc.type)
         if kind is None:
             kind = self.types[inc.type] = _Group()
-        kind.add(arrival)
+        kind.add(arrival, work)
         for _, step in arrival.steps:
             actor = self.actors.get(step.actor)
             if actor is None:

@@ -45,6 +45,7 @@ from ballotdrill.scoring.model import (
     ChannelStats,
     ExactSum,
     Handoff,
+    HandoffStatus,
     HandoffSummary,
     r3,
     r3n,
@@ -58,43 +59,69 @@ DIRECT = "direct"
 class _Building:
     """A handoff being assembled from its rows."""
 
-    __slots__ = ("evidence", "fields", "last_sent_t", "n", "sent_t")
+    __slots__ = (
+        "attempts",
+        "channel",
+        "evidence",
+        "failures",
+        "first_channel",
+        "incident",
+        "last_sent_t",
+        "latency",
+        "n",
+        "ping_pong",
+        "procedure",
+        "received_at",
+        "receiver",
+        "returned",
+        "sender",
+        "sent_t",
+        "status",
+        "step",
+        "unstaffed",
+    )
 
     def __init__(self, sent: Event, data: HandoffSent, n: int) -> None:
         self.n = n
         """The n-th handoff of the run (by its first attempt)."""
         self.sent_t = sent.t
         self.last_sent_t = sent.t
-        self.fields: dict[str, Any] = {
-            "incident": sent.incident or "", "procedure": str(data.procedure or ""),
-            "step": sent.step or "", "sender": sent.actor or "", "receiver": str(data.to or ""),
-            "first_channel": data.channel, "channel": data.channel,
-            "sent_at": r3(sent.t), "attempts": int(data.attempt or 1), "failures": 0,
-            "status": "in_transit", "ping_pong": False, "returned": "", "unstaffed": False,
-        }
+        self.incident = sent.incident or ""
+        self.procedure = str(data.procedure or "")
+        self.step = sent.step or ""
+        self.sender = sent.actor or ""
+        self.receiver = str(data.to or "")
+        self.first_channel: str | None = data.channel
+        self.channel: str | None = data.channel
+        self.attempts = int(data.attempt or 1)
+        self.failures = 0
+        self.status: HandoffStatus = "in_transit"
+        self.received_at: float | None = None
+        self.latency: float | None = None
+        self.ping_pong = False
+        self.returned = ""
+        self.unstaffed = False
         self.evidence = [sent.seq]
 
     def measure(self, until: float | None, structure: Structure | None) -> HandoffMeasure:
         """The handoff's fields as its :class:`Handoff` holds them; ``until`` (where the run stopped) and ``structure``
         measure one still in transit."""
-        fields = self.fields
-        status = fields["status"]
+        status = self.status
         in_transit_for = usual = None
         overdue = False
         if status == "in_transit" and until is not None:
             in_transit_for = r3(until - self.sent_t)
-            channel = fields["channel"]
+            channel = self.channel
             spec = structure.channels.get(channel) if structure is not None and channel else None
             if spec is not None:
                 usual_p90 = usual_latency(spec.latency)
                 usual = r3(usual_p90)
                 overdue = until - self.last_sent_t > usual_p90
-        rerouted = status == "received" and (fields["channel"] != fields["first_channel"] or fields["attempts"] > 1)
+        rerouted = status == "received" and (self.channel != self.first_channel or self.attempts > 1)
         return HandoffMeasure(
-            fields["incident"], fields["procedure"], fields["step"], fields["sender"], fields["receiver"],
-            fields["first_channel"], fields["channel"], fields["sent_at"], fields.get("received_at"),
-            fields.get("latency"), fields["attempts"], fields["failures"], status, in_transit_for, usual, overdue,
-            rerouted, fields["ping_pong"], fields["returned"], fields["unstaffed"], sorted(self.evidence))
+            self.incident, self.procedure, self.step, self.sender, self.receiver, self.first_channel, self.channel,
+            r3(self.sent_t), self.received_at, self.latency, self.attempts, self.failures, status, in_transit_for,
+            usual, overdue, rerouted, self.ping_pong, self.returned, self.unstaffed, sorted(self.evidence))
 
     def build(self, until: float | None, structure: Structure | None) -> Handoff:
         return unchecked(Handoff, self.measure(until, structure)._asdict())  # validated again if kept
@@ -143,10 +170,10 @@ class _Path:
             self.done.add(step)
             return
         came, returning = self.last_in.get(actor, (None, False))
-        if came is None or not returning or came.fields["ping_pong"] or self.decision is None:
+        if came is None or not returning or came.ping_pong or self.decision is None:
             return
-        came.fields["ping_pong"] = True
-        came.fields["returned"] = (f"decision '{self.decision[0]}' at '{self.decision[1]}' looped the work "
+        came.ping_pong = True
+        came.returned = (f"decision '{self.decision[0]}' at '{self.decision[1]}' looped the work "
                                    f"back to do '{step}' again")
         self.decision = None  # one bounce per loop: the repeats that follow are the loop, not new returns
 
@@ -211,8 +238,8 @@ class HandoffCollector:
             else:
                 found.append(item)
         else:
-            item.fields["attempts"] = max(item.fields["attempts"], int(sent.attempt or 1))
-            item.fields["channel"] = sent.channel
+            item.attempts = max(item.attempts, int(sent.attempt or 1))
+            item.channel = sent.channel
             item.last_sent_t = event.t
             item.evidence.append(event.seq)
 
@@ -231,10 +258,10 @@ class HandoffCollector:
         item = self.open.get(key)
         if item is None:
             return
-        item.fields["failures"] += 1
+        item.failures += 1
         item.evidence.append(event.seq)
         if failed.next is None:
-            item.fields["status"] = "dropped"
+            item.status = "dropped"
             del self.open[key]
 
     def _received(self, event: Event) -> None:
@@ -246,18 +273,18 @@ class HandoffCollector:
         if item is None:
             return
         latency = received.latency
-        item.fields.update(
-            status="received", received_at=r3(event.t), channel=received.channel,
-            latency=r3(latency if latency is not None else event.t - item.sent_t),
-            attempts=max(item.fields["attempts"], int(received.attempts or 1)),
-        )
+        item.status = "received"
+        item.received_at = r3(event.t)
+        item.channel = received.channel
+        item.latency = r3(latency if latency is not None else event.t - item.sent_t)
+        item.attempts = max(item.attempts, int(received.attempts or 1))
         item.evidence.append(event.seq)
         self.awaiting_queue[(incident, event.step or "", event.actor or "")] = item
 
     def _queued(self, event: Event) -> None:
         waiting = self.awaiting_queue.pop((event.incident or "", event.step or "", event.actor or ""), None)
         if waiting is not None and event.fields(StepQueued).on_duty == 0:
-            waiting.fields["unstaffed"] = True
+            waiting.unstaffed = True
             waiting.evidence.append(event.seq)
 
     def results(self, structure: Structure | None = None, until: float | None = None) -> list[Handoff]:
@@ -276,7 +303,7 @@ class HandoffCollector:
 
     def done(self, incident: str) -> bool:
         """Whether no handoff of ``incident`` is still travelling."""
-        return all(item.fields["status"] != "in_transit" for item in self.by_incident.get(incident, ()))
+        return all(item.status != "in_transit" for item in self.by_incident.get(incident, ()))
 
     def pop(self, incident: str, procedures: Iterable[str]) -> list[tuple[int, HandoffMeasure]]:
         """Take out the handoffs of ``incident`` (none still travelling), numbered, as their fields (no record built),
@@ -285,7 +312,7 @@ class HandoffCollector:
             self.paths.pop((incident, procedure), None)
         items = self.by_incident.pop(incident, [])
         for item in items:
-            self.awaiting_queue.pop((incident, item.fields["step"], item.fields["receiver"]), None)
+            self.awaiting_queue.pop((incident, item.step, item.receiver), None)
         return [(item.n, item.measure(None, None)) for item in items]
 
     def channel_stats(self, latencies: Mapping[str, ExactSum],

@@ -100,11 +100,6 @@ class LoadCollector:
         if event.actor is not None:
             self.staff_rows[event.actor].append((event.t, float(event.fields(StaffChanged).staff or 0)))
 
-    def _wait(self, actor: str, wait: float, seq: int) -> None:
-        self.waits[actor].append(wait)
-        if self.detail:
-            _keep_top(self.top_waits[actor], wait, seq)
-
     def _started(self, event: Event) -> None:
         actor = event.actor
         if actor is None:
@@ -114,9 +109,11 @@ class LoadCollector:
             actor = actor if crew.post is None else f"{actor}/{crew.post}"
             self.crews[event.seq] = (actor, crew.staff or 1)
         self.seen.add(actor)
-        self._wait(actor, float(event.fields(StepStarted).wait or 0.0), event.seq)
+        wait = float(event.fields(StepStarted).wait or 0.0)
+        self.waits[actor].append(wait)
         if not self.detail:
             return
+        _keep_top(self.top_waits[actor], wait, event.seq)
         if self.start is None:
             self.early_starts.append((actor, event.t))
         else:
@@ -149,10 +146,11 @@ class LoadCollector:
             if step.started_at is not None:
                 end = step.completed_at if step.completed_at is not None else until
                 crew = None
-                for seq in step.evidence:
-                    crew = self.crews.pop(seq, None)
-                    if crew is not None:
-                        break
+                if self.crews:  # a post's or a k-staff step's rows (none in most structures)
+                    for seq in step.evidence:
+                        crew = self.crews.pop(seq, None)
+                        if crew is not None:
+                            break
                 desk, staff = crew if crew is not None else (step.actor, 1)
                 self.started_steps[desk] += 1
                 if end is not None:

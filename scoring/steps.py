@@ -155,7 +155,7 @@ class StepCollector:
         procedure = str(data.procedure or "")
         item = self._new(event, procedure)
         item.queued = _Queued(event.seq, event.t, data.on_duty == 0)
-        self.queued.setdefault((event.incident, procedure, event.step, event.actor), deque()).append(item)
+        _append(self.queued, (event.incident, procedure, event.step, event.actor), item)
 
     def _started(self, event: Event) -> None:
         data = event.fields(StepStarted)
@@ -163,7 +163,7 @@ class StepCollector:
         key = (event.incident, procedure, event.step, event.actor)
         item = self._take(self.queued, key, event, procedure)
         item.started = _Started(event.seq, event.t, data.wait)
-        self.running.setdefault(key, deque()).append(item)
+        _append(self.running, key, item)
 
     def _completed(self, event: Event) -> None:
         data = event.fields(StepCompleted)
@@ -199,6 +199,15 @@ class StepCollector:
         they are final."""
         self.procedure_start.pop(incident, None)
         return [(item.n, item.measure()) for item in self.by_incident.pop(incident, ())]
+
+
+def _append(table: dict[_StepKey, deque[_Open]], key: _StepKey, item: _Open) -> None:
+    """Queue ``item`` under ``key`` (a deque made only for the first)."""
+    waiting = table.get(key)
+    if waiting is None:
+        table[key] = deque((item,))
+    else:
+        waiting.append(item)
 
 
 def step_results(events: Iterable[Event], structure: Structure | None = None,

@@ -115,23 +115,29 @@ class WorkFold:
             background: str | None, drawn: bool) -> None:
         """Fold in one incident's work; ``background``: its inject when it is a background arrival;
         ``drawn``: whether a timeline draws it."""
+        order, links = self.order, self.links
         for n, chain in chains:
-            for actor, role in ((chain.sender, 0), (chain.receiver, 1)):
-                seen = self.order.get(actor)
-                if seen is None or (n, role) < seen:
-                    self.order[actor] = (n, role)
-            link = self.links.get((chain.sender, chain.receiver))
+            sender, receiver = chain.sender, chain.receiver
+            seen = order.get(sender)
+            if seen is None or (n, 0) < seen:
+                order[sender] = (n, 0)
+            seen = order.get(receiver)
+            if seen is None or (n, 1) < seen:
+                order[receiver] = (n, 1)
+            link = links.get((sender, receiver))
             if link is None:
-                link = self.links[(chain.sender, chain.receiver)] = _Link()
+                link = links[(sender, receiver)] = _Link()
             link.count += 1
             link.channels.add(chain.first_channel or "direct")
-            if chain.status == "received":
+            status, latency = chain.status, chain.latency
+            if status == "received":
                 link.channels.add(chain.channel or "direct")
-            if chain.latency is not None:
-                link.latencies.add(chain.latency)
-                link.longest = _most(link.longest, chain.latency)
+            if latency is not None:
+                link.latencies.add(latency)
+                if link.longest is None or latency > link.longest:
+                    link.longest = latency
             link.failures += chain.failures
-            link.lost += chain.status == "dropped"
+            link.lost += status == "dropped"
             link.ping_pongs += chain.ping_pong
             if background is not None:
                 self.background_handoffs += 1
