@@ -19,7 +19,8 @@ from ballotdrill.exercise.run import run_exercise
 from ballotdrill.journal import Event, Kind
 from ballotdrill.scenarios.scenario import ScenarioFile
 from ballotdrill.scoring import analyse
-from ballotdrill.scoring.background import bounded
+from ballotdrill.scoring.background import MeasuredArrival, bounded
+from ballotdrill.scoring.digest import digest_of
 from ballotdrill.scoring.load import actor_names
 from ballotdrill.scoring.model import ExactSum, Scores
 from ballotdrill.scoring.stream import Scorer
@@ -132,6 +133,35 @@ def test_above_the_cap_the_findings_count_every_arrival() -> None:
     assert whole == bounded_findings
     assert any("late (" in f.title for f in whole.improvements)
     assert any(f.title.startswith("Handoffs failed on radio") for f in whole.improvements)
+
+
+def test_arrivals_folded_without_records_give_the_whole_runs_findings_and_tables(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A day past the cap whose arrivals no finding keeps (no target, no deadline, nothing fails, no harm): they are
+    folded from their fields alone, and the queue, the handoff matrix and the background tables still count every
+    one, as the whole run does."""
+    procedures = {"answer": {"trigger": {"type": "call"}, "steps": [
+        {"id": "take", "actor": "desk", "duration": {"dist": "exponential", "mean": "4m"}},
+        {"id": "fix", "actor": "tech", "via": "phone", "duration": {"dist": "exponential", "mean": "4m"}}]}}
+    injects = [{"id": "C", "every": {"dist": "exponential", "mean": "5m"}, "from": "07:00", "to": "19:00",
+                "incident": {"type": "call"}}]
+    doc = load(file_of({"desk": {"staff": 1}, "tech": {"staff": 1}}, procedures, injects,
+                       channels={"phone": {"latency": "1m"}}))
+    recorded = []
+    build = MeasuredArrival.recorded
+    monkeypatch.setattr(MeasuredArrival, "recorded", lambda self: recorded.append(self.n) or build(self))
+    full, capped, scorer, _ = _both(doc, cap=3)
+    arrivals = capped.background.arrivals
+    assert arrivals > 100 and arrivals - len(set(recorded)) > 20  # many folded from their fields alone
+    _same_run(full, capped, 3)
+    names = actor_names(doc.structure)
+    whole = analyse(full, names, doc.structure)
+    assert whole == analyse(capped, names, doc.structure, scorer.digest)
+    assert any(f.title.startswith("Queue at") for f in whole.improvements)  # long waits, counted for every arrival
+    tables = digest_of(full, names, doc.structure).work.tables()
+    assert scorer.digest.work.tables() == tables
+    assert tables.background_step_count == 2 * arrivals - capped.totals.steps_open
+    assert tables.links[0].count == capped.totals.handoffs
 
 
 def test_missed_deadlines_beyond_the_cap_are_counted_and_the_worst_kept() -> None:
