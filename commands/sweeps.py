@@ -69,6 +69,7 @@ def sweep(
 
 def _print_sweep(outcome: "application.SweepOutcome", seconds: float) -> None:
     from ballotdrill.sweep import difference_text, objective_value_difference
+    from ballotdrill.sweep.model import RATINGS
 
     result = outcome.result
     say(f"[bold]{escape(result.scenario)}[/bold]: {outcome.replications:,} replications "
@@ -80,6 +81,12 @@ def _print_sweep(outcome: "application.SweepOutcome", seconds: float) -> None:
     for point in result.points:
         add_row(table, point.label, *(_share_text(o.met) for o in point.objectives))
     err.print(table)
+    for point in result.points:  # a run that did not exercise an objective counts above as not meeting it
+        for o in point.objectives:
+            unplayed = o.ratings[RATINGS[4]].count
+            if unplayed:
+                say(f"  {o.id}{' at ' + point.label if len(result.points) > 1 else ''}: not exercised in {unplayed} "
+                    f"of {o.met.runs} runs; met in {_share_text(o.met_when_exercised)} of those that exercised it")
     for point in result.points:
         tops = ", ".join(f"{b.name} {_share_text(b.share)}" for b in point.bottlenecks[:3])
         say(f"  bottleneck{' at ' + point.label if len(result.points) > 1 else ''}: {tops}")

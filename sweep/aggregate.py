@@ -17,6 +17,7 @@ from ballotdrill.sweep.measures import (
     CHANNEL_FIELDS,
     HARM_FIELDS,
     INCIDENT_FIELDS,
+    NO_BOTTLENECK,
     RUN_FIELDS,
     Measure,
     Outcome,
@@ -123,16 +124,20 @@ def summarise_point(point: Point, scenario: str, outcomes: Sequence[Outcome]) ->
     for o in outcomes:
         keys.update(dict.fromkeys(o.values))
     measures = []
+    objectives = {o.id: o for o in sc.objectives}
     for key in sorted(keys, key=_measure_order):
         values = [o.values[key] for o in outcomes if key in o.values]
         if key.section not in ("run", "objective") and not any(values):
             continue  # zero or unreached in every run: nothing to show (e.g. the reach of an outage)
-        measures.append(MeasureSummary(section=key.section, item=key.item, field=key.field, unit=unit(key),
-                                       lower_is_better=lower_is_better(key), stat=stat(values)))
+        objective = objectives.get(key.item) if key.section == "objective" else None
+        measures.append(MeasureSummary(
+            section=key.section, item=key.item, field=key.field,
+            unit=unit(key, objective.measure.kind if objective else ""),
+            lower_is_better=objective.lower_is_better if objective else lower_is_better(key), stat=stat(values)))
     runs = len(outcomes)
     tops = Counter(o.bottleneck for o in outcomes)
     names = {k: a.name or k for k, a in point.doc.structure.actors.items()}
-    bottlenecks = [ActorShare(actor=actor, name=names.get(actor, actor) if actor else "no work waited",
+    bottlenecks = [ActorShare(actor=actor, name=names.get(actor, actor) if actor else NO_BOTTLENECK,
                               share=share(count, runs))
                    for actor, count in sorted(tops.items(), key=lambda kv: (-kv[1], kv[0] or ""))]
     events = math.fsum(o.events for o in outcomes) / runs if runs else 0.0

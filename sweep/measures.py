@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from ballotdrill.scoring.digest import QUEUE_P90
 from ballotdrill.scoring.model import Scores, Totals
 from ballotdrill.scoring.runmeasures import RunMeasures
 from ballotdrill.scoring.summary import bottlenecks
@@ -38,8 +39,12 @@ class Outcome(NamedTuple):
     ratings: dict[str, str]
     """Objective id to its rating."""
     bottleneck: str | None
-    """The actor where work waited longest (p90), or None when no work waited."""
+    """The actor where work waited longest (p90), or None when no 90th-percentile wait reached the queue threshold
+    (``QUEUE_P90``, 15 min: what the report's key findings call a bottleneck)."""
 
+
+NO_BOTTLENECK = "none (no queue reached 15 min)"
+"""How a sweep names the runs without a bottleneck."""
 
 RUN_FIELDS = tuple(name for name in Totals.model_fields if name not in ("steps_with_target", "decisions"))
 """Every run total (the two left out are denominators of others)."""
@@ -95,7 +100,7 @@ def outcome(point: int, replication: int, seed: int, events: int, scores: Scores
     for channel in scores.channels:
         for name in CHANNEL_FIELDS:
             values[Measure("channel", channel.channel, name)] = _number(getattr(channel, name))
-    top = bottlenecks(scores, top=1)
+    top = [row for row in bottlenecks(scores, top=1) if row[1] >= QUEUE_P90]
     return Outcome(point, replication, seed, events, values, {o.id: o.rating for o in scores.objectives},
                    top[0][0] if top else None)
 

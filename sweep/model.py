@@ -85,7 +85,7 @@ class ObjectiveSummary(Frozen):
 
 
 class ActorShare(Frozen):
-    """How often an actor was the bottleneck (None: no work waited at all)."""
+    """How often an actor was the bottleneck (None: no 90th-percentile queue wait reached 15 min)."""
 
     actor: str | None
     name: str

@@ -12,6 +12,7 @@ from ballotdrill.report.view import Context
 from ballotdrill.scenarios.timefmt import format_end, parse_clock
 from ballotdrill.scoring import score
 from ballotdrill.scoring.compare import compare
+from ballotdrill.sweep.measures import outcome
 
 
 def test_a_window_that_begins_before_day_d_writes_day_d_out_at_its_end() -> None:
@@ -78,3 +79,14 @@ def test_a_short_wait_is_no_bottleneck_and_nothing_to_fix_still_names_an_objecti
     assert [o.rating for o in report.scores.objectives] == ["S"]
     assert key.first_fix == ("Nothing to fix first: no area for improvement was found, though O1 was rated S "
                              "(performed with some challenges).")
+
+
+def test_a_sweep_counts_no_bottleneck_where_the_report_finds_none() -> None:
+    data = file_of({"desk": {"staff": 1}},
+                   {"fix": {"trigger": {"type": "call"}, "steps": [
+                       {"id": "fix", "actor": "desk", "duration": "5m", "effect": {"contain": 1.0}}]}},
+                   [incident("X0", "10:00", "call"), incident("X1", "10:00", "call")])
+    events = checked(data)
+    scores = score(events, load(data), "s")
+    assert max(a.wait_p90 or 0.0 for a in scores.load) > 0  # work waited, a few minutes
+    assert outcome(0, 0, 1, len(events), scores).bottleneck is None

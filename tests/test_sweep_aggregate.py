@@ -74,3 +74,14 @@ def test_a_change_never_reads_as_zero_or_with_the_wrong_sign(value: float) -> No
         assert text[0] == ("+" if value > 0 else "-"), (unit, text)
         assert any(c in "123456789" for c in text), (unit, text)
     assert difference_value(0.0, "count") == "0"
+
+
+def test_every_measure_row_of_an_objective_has_its_unit_and_its_own_direction() -> None:
+    o2 = Measure("objective", "O2", "value")
+    name, points = build_points(read_file(str(EXAMPLE)), None, [], [], [])
+    outcomes = [Outcome(0, rep, 100 + rep, 10, {O1: 60.0 + rep, o2: 0.5 + rep / 10}, {"O1": "P", "O2": "P"}, None)
+                for rep in range(3)]
+    result = aggregate(name, 1, [100, 101, 102], [], [], [], points, outcomes)
+    rows = {m.item: m for m in result.points[0].measures if m.section == "objective"}
+    assert (rows["O1"].unit, rows["O1"].lower_is_better) == ("minutes", True)    # a time: lower is better
+    assert (rows["O2"].unit, rows["O2"].lower_is_better) == ("share", False)     # an on-time share: higher is
