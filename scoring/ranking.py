@@ -69,8 +69,8 @@ RANKING_TERMS: list[tuple[str, str]] = [
     ("Weight (Fix first)", "per objective rated U, M or S that the lever explains (the lever behind most of its "
      "delay) 4, 2 or 1; plus 4 × the lever's share of the run's harm (largest over reach, voter-minutes, "
      "station-minutes; each incident's harm split over the levers by the delay each caused it); plus 4 for a "
-     "missed legal deadline or a dropped handoff. Priority 1 from weight 4, 2 from 2, 3 above 0; "
-     "“Fix first” is the heaviest"),
+     "missed legal deadline or a dropped handoff. Priority 1 from weight 4, 2 from 2, 3 above 0, and 4 or 5 "
+     "(by the kind of finding) for a finding of weight 0; “Fix first” is the heaviest"),
     ("Capability element", "from the root cause: queue or shift gap → Organisation; failed or slow channel → "
      "Equipment; slow work or a decision left to its timeout → Training; targets, procedures and triggers → "
      "Planning; unanswered discussion questions → Exercises"),
