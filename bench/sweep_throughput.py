@@ -8,24 +8,28 @@ Everything is measured in this one process, on the same sweep, and printed as ra
   engine fed to the run's full scorer (what a sweep did before it had a scorer of its own), with
   the ratios; from it, what every core gives on an idle machine (cores / CPU a replication);
 - throughput end to end on 1 worker (in this process) and on every core (a process pool), and
-  the speed-up between the two (targets: >= 50 replications/s on 2 cores, speed-up >= 1.9x);
+  the speed-up between the two (targets: >= 50 replications/s on 2 cores, speed-up >= 1.9x),
+  in ``--rounds`` rounds (default 3) with the medians and the range printed: one sweep is one
+  draw on a busy machine. In each round the replications alone are also played on one worker
+  and on a pool already started, for the speed-up of the parallel part by itself (the rest,
+  checking the points, aggregating and writing, runs on one core whatever the pool);
 - the same sweep on a Dask ``LocalCluster`` (loopback, one single-threaded worker per core)
-  against the local pool: the overhead of the scheduler (target <= 15 % for 200 replications),
-  for the cluster's first sweep and for a second one on the same workers.
+  against the local pool of the same round: the overhead of the scheduler (target <= 15 % for
+  200 replications); and, before the rounds, the cluster's first sweep against the local
+  pool's first.
 
 Each end-to-end figure is as a user meets it: checking the points, starting the pool, playing,
 measuring and aggregating, writing the files (pool start-up is also reported on its own). The
 Dask cluster is up before its sweep starts, as a cluster is when a user points a sweep at it;
 in its first sweep its workers import ballotdrill on their first task, inside the timing (the
-local pool's first sweep likewise starts its fork server, which preloads ballotdrill); its
-second sweep, on the same workers, is timed against a second local pool. Every sweep must
-write the same ``sweep.json`` (checked).
+local pool's first sweep likewise starts its fork server, which preloads ballotdrill). Every
+sweep must write the same ``sweep.json`` (checked).
 
 On a shared machine wall-clock rates fall with the others' load: read the CPU figures there,
 and the load average printed at the start and the end.
 
     python bench/sweep_throughput.py                 # 200 replications of combined-hybrid-day
-    python bench/sweep_throughput.py --quick --json  # the reduced form CI runs (no Dask)
+    python bench/sweep_throughput.py --quick --json  # the reduced form CI runs (one round, no Dask)
 """
 
 from __future__ import annotations
@@ -42,16 +46,27 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import contextlib  # noqa: E402
 import gc  # noqa: E402
 import statistics  # noqa: E402
-from collections.abc import Callable  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
 
 from ballotdrill import application  # noqa: E402
 from ballotdrill.exercise.run import collector_paused, run_exercise  # noqa: E402
 from ballotdrill.scoring.stream import Scorer  # noqa: E402
-from ballotdrill.sweep import local_pool, make_tasks, replication_seed, run_tasks  # noqa: E402
+from ballotdrill.sweep import (  # noqa: E402
+    aggregate,
+    local_pool,
+    make_tasks,
+    render_csv,
+    render_html,
+    render_json,
+    render_replications,
+    replication_seed,
+    run_tasks,
+)
 from ballotdrill.sweep.measures import outcome  # noqa: E402
-from ballotdrill.sweep.worker import run_task  # noqa: E402
+from ballotdrill.sweep.worker import Done, run_task  # noqa: E402
 
 SCENARIO = "combined-hybrid-day"
 
@@ -122,33 +137,114 @@ def _ignore(_: object) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=200, help="replications per sweep (default 200)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the end-to-end sweeps (default 3)")
     parser.add_argument("--no-dask", action="store_true", help="skip the Dask comparison")
-    parser.add_argument("--quick", action="store_true", help="the reduced form: 16 replications, no Dask")
+    parser.add_argument("--quick", action="store_true", help="the reduced form: 16 replications, one round, no Dask")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     if args.quick:
-        args.runs, args.no_dask = min(args.runs, 16), True
+        args.runs, args.rounds, args.no_dask = min(args.runs, 16), 1, True
     cores = application.default_workers()
-    figures: dict[str, Any] = {"scenario": SCENARIO, "runs": args.runs, "cores": cores,
+    figures: dict[str, Any] = {"scenario": SCENARIO, "runs": args.runs, "cores": cores, "rounds": args.rounds,
                                "load_average": round(os.getloadavg()[0], 1)}
     figures.update(steady_cpu(*((4, 3) if args.quick else (20, 5))))
     figures["idle_all_cores_per_s"] = round(cores * 1000 / figures["cpu_ms_sweep"], 1)
-    with tempfile.TemporaryDirectory() as tmp_name:
+    with tempfile.TemporaryDirectory() as tmp_name, contextlib.ExitStack() as stack:
         tmp = Path(tmp_name)
-        one, one_dir, one_cpu = timed_sweep(tmp, "one", args.runs, workers=1)
-        every, every_dir, _ = timed_sweep(tmp, "every", args.runs, workers=cores)
-        assert (one_dir / "sweep.json").read_bytes() == (every_dir / "sweep.json").read_bytes()
-        cpu_ms = 1000 * one_cpu / args.runs
-        figures.update(one_worker_per_s=round(args.runs / one, 1), all_workers_per_s=round(args.runs / every, 1),
-                       speedup=round(one / every, 2), pool_startup_s=round(pool_startup(cores), 2),
-                       cpu_ms_per_replication=round(cpu_ms, 1), quiet_all_cores_per_s=round(cores * 1000 / cpu_ms, 1))
-        if not args.no_dask:
-            figures.update(dask(tmp, args.runs, cores, every, every_dir))
+        cluster = None if args.no_dask else stack.enter_context(dask_cluster(cores, figures))
+        figures.update(end_to_end(tmp, args.runs, args.rounds, cores, cluster))
+        figures["pool_startup_s"] = round(pool_startup(cores), 2)
     figures["load_average_end"] = round(os.getloadavg()[0], 1)
     if args.json:
         print(json.dumps(figures, indent=2))
         return
-    print(f"sweep of {SCENARIO}: {args.runs} replications, {cores} cores "
+    report(figures)
+
+
+def end_to_end(tmp: Path, runs: int, rounds: int, cores: int, cluster: Any) -> dict[str, Any]:
+    """Sweeps end to end on one worker, on every core and (with ``cluster``) on Dask, ``rounds`` times interleaved
+    (each round's three sweeps meet about the same load); medians over the rounds, and the range.
+
+    Before the rounds, the local pool's first sweep (its fork server starts and preloads ballotdrill) and the
+    cluster's first (its workers import ballotdrill on their first task). In each round, the replications alone
+    are also played on one worker and on a pool already started (no checking, aggregating or writing, no pool
+    start): the speed-up of the parallel part by itself."""
+    figures: dict[str, Any] = {}
+    first, reference, _ = timed_sweep(tmp, "first-local", runs, workers=cores)
+    expected = (reference / "sweep.json").read_bytes()
+    if cluster is not None:
+        took, folder, _ = timed_sweep(tmp, "first-dask", runs, scheduler=cluster.scheduler_address)
+        figures.update(dask_first_per_s=round(runs / took, 1), dask_first_overhead=round(took / first - 1, 3))
+        assert (folder / "sweep.json").read_bytes() == expected
+    one, every, dask, cpu_ms, play_one, play_every, serial = [], [], [], [], [], [], []
+    plan = application.plan_sweep(None, SCENARIO)
+    seeds = [replication_seed(1, i) for i in range(runs)]
+    with local_pool(cores) as (executor, slots):
+        for r in range(rounds):
+            took, folder, cpu = timed_sweep(tmp, f"one-{r}", runs, workers=1)
+            one.append(took)
+            cpu_ms.append(1000 * cpu / runs)
+            assert (folder / "sweep.json").read_bytes() == expected
+            took, folder, _ = timed_sweep(tmp, f"every-{r}", runs, workers=cores)
+            every.append(took)
+            assert (folder / "sweep.json").read_bytes() == expected
+            if cluster is not None:
+                took, folder, _ = timed_sweep(tmp, f"dask-{r}", runs, scheduler=cluster.scheduler_address)
+                dask.append(took)
+                assert (folder / "sweep.json").read_bytes() == expected
+            start = time.perf_counter()
+            done = run_tasks(make_tasks(plan.points, plan.scenario, seeds, 1), None)
+            play_one.append(time.perf_counter() - start)
+            serial.append(serial_part(done, seeds))
+            start = time.perf_counter()
+            run_tasks(make_tasks(plan.points, plan.scenario, seeds, slots), executor)
+            play_every.append(time.perf_counter() - start)
+    speedups = [a / b for a, b in zip(one, every, strict=True)]
+    play_speedups = [a / b for a, b in zip(play_one, play_every, strict=True)]
+    median = statistics.median
+    figures.update(
+        one_worker_per_s=round(runs / median(one), 1), all_workers_per_s=round(runs / median(every), 1),
+        speedup=round(median(speedups), 2), speedup_range=[round(min(speedups), 2), round(max(speedups), 2)],
+        play_speedup=round(median(play_speedups), 2),
+        play_speedup_range=[round(min(play_speedups), 2), round(max(play_speedups), 2)],
+        serial_s=round(median(serial), 2),
+        cpu_ms_per_replication=round(median(cpu_ms), 1),
+        quiet_all_cores_per_s=round(cores * 1000 / median(cpu_ms), 1))
+    if cluster is not None:
+        overheads = [a / b - 1 for a, b in zip(dask, every, strict=True)]
+        figures.update(dask_per_s=round(runs / median(dask), 1), dask_overhead=round(median(overheads), 3),
+                       dask_overhead_range=[round(min(overheads), 3), round(max(overheads), 3)],
+                       dask_same_result=True)
+    return figures
+
+
+def serial_part(done: list[Done], seeds: list[int]) -> float:
+    """Seconds of what a sweep does on one core whatever its pool: checking the points, aggregating, rendering."""
+    start = time.perf_counter()
+    plan = application.plan_sweep(None, SCENARIO)
+    outcomes = [d.outcome for d in done]
+    result = aggregate(plan.scenario, 1, seeds, (), plan.axes, plan.variants, plan.points, outcomes)
+    render_json(result), render_csv(result), render_replications(result, outcomes), render_html(result)
+    return time.perf_counter() - start
+
+
+@contextlib.contextmanager
+def dask_cluster(cores: int, figures: dict[str, Any]) -> Iterator[Any]:
+    """A Dask ``LocalCluster`` on loopback, one single-threaded worker per core (None if Dask is not installed)."""
+    try:
+        from distributed import LocalCluster
+    except ImportError:
+        figures["dask"] = "not installed (pip install 'ballotdrill[distributed]')"
+        yield None
+        return
+    with LocalCluster(n_workers=cores, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster:
+        yield cluster
+
+
+def report(figures: dict[str, Any]) -> None:
+    cores, rounds = figures["cores"], figures["rounds"]
+    print(f"sweep of {SCENARIO}: {figures['runs']} replications, {cores} cores "
           f"(load average {figures['load_average']} at the start, {figures['load_average_end']} at the end)")
     print(f"  CPU a replication, steady ({figures['steady_rounds']}, median; in one worker):")
     print(f"    as a sweep measures it    {figures['cpu_ms_sweep']:8.1f} ms   (best round "
@@ -159,38 +255,25 @@ def main() -> None:
           f"{figures['full_over_sweep']:.2f}x)")
     print(f"  every core, idle machine   {figures['idle_all_cores_per_s']:8.1f} replications/s   "
           f"({cores} / steady CPU a replication; target >= 50 on 2 cores)")
+    print(f"  end to end, median of {rounds} round(s):")
     print(f"  1 worker (in process)      {figures['one_worker_per_s']:8.1f} replications/s   "
           f"CPU {figures['cpu_ms_per_replication']:.1f} ms a replication end to end "
           f"(= {figures['quiet_all_cores_per_s']:.1f}/s on {cores} idle cores)")
     print(f"  {cores} workers (pool)          {figures['all_workers_per_s']:8.1f} replications/s   "
           f"pool start-up {figures['pool_startup_s']:.2f} s")
-    print(f"  speed-up 1 -> {cores} workers      {figures['speedup']:8.2f}x   (target >= 1.9x on 2 cores)")
+    low, high = figures["speedup_range"]
+    print(f"  speed-up 1 -> {cores} workers      {figures['speedup']:8.2f}x   (rounds {low:.2f}-{high:.2f}x; "
+          f"target >= 1.9x on 2 cores)")
+    low, high = figures["play_speedup_range"]
+    print(f"    replications alone        {figures['play_speedup']:8.2f}x   (rounds {low:.2f}-{high:.2f}x; pool "
+          f"already up; checking the points, aggregating and rendering, on one core: {figures['serial_s']:.2f} s)")
     if "dask_per_s" in figures:
         print(f"  Dask LocalCluster, 1st sweep {figures['dask_first_per_s']:6.1f} replications/s   overhead "
               f"{figures['dask_first_overhead']:+.0%} against the local pool's first (workers importing ballotdrill)")
-        print(f"  Dask LocalCluster, 2nd sweep {figures['dask_per_s']:6.1f} replications/s   overhead "
-              f"{figures['dask_overhead']:+.0%} against a second local pool (target <= 15 %); same files: "
-              f"{figures['dask_same_result']}")
-
-
-def dask(tmp: Path, runs: int, cores: int, local: float, local_dir: Path) -> dict[str, Any]:
-    """The same sweep on a LocalCluster, timed from submitting to files written (the cluster already up), twice:
-    the cluster's first sweep (its workers import ballotdrill inside the timing) against the local pool's first
-    (``local``: its fork server starts and preloads ballotdrill inside the timing), then a second sweep on the
-    same workers against a second local pool, as a long-lived cluster and a user's next sweep meet them."""
-    try:
-        from distributed import LocalCluster
-    except ImportError:
-        return {"dask": "not installed (pip install 'ballotdrill[distributed]')"}
-    with LocalCluster(n_workers=cores, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as cluster:
-        first, first_dir, _ = timed_sweep(tmp, "dask-first", runs, scheduler=cluster.scheduler_address)
-        took, folder, _ = timed_sweep(tmp, "dask", runs, scheduler=cluster.scheduler_address)
-    again, _, _ = timed_sweep(tmp, "every-again", runs, workers=cores)
-    same = all((f / "sweep.json").read_bytes() == (local_dir / "sweep.json").read_bytes() for f in (first_dir, folder))
-    return {"dask_per_s": round(runs / took, 1), "dask_overhead": round(took / again - 1, 3),
-            "dask_first_per_s": round(runs / first, 1), "dask_first_overhead": round(first / local - 1, 3),
-            "dask_same_result": same}
+        low, high = figures["dask_overhead_range"]
+        print(f"  Dask LocalCluster, later    {figures['dask_per_s']:7.1f} replications/s   overhead "
+              f"{figures['dask_overhead']:+.0%} against the local pool in the same round (rounds {low:+.0%} to "
+              f"{high:+.0%}; target <= 15 %); same files: {figures['dask_same_result']}")
 
 
 if __name__ == "__main__":

@@ -22,8 +22,10 @@ from ballotdrill.sweep.worker import Done, Task, run_task
 Progress = Callable[[int, int], None]
 """Called with (replications done, replications in all) as tasks finish."""
 
-TASKS_PER_SLOT = 4
-"""Tasks per worker slot: enough to balance uneven replications, few enough to keep overhead low."""
+GUIDED_SHARE = 2
+"""A task takes at most 1 / (GUIDED_SHARE x slots) of the replications not yet batched (guided self-scheduling)."""
+MIN_BATCH = 2
+"""At least this many replications in one task (fewer only at the end of a point)."""
 MAX_BATCH = 50
 """At most this many replications in one task."""
 
@@ -32,18 +34,34 @@ class SchedulerError(BallotdrillError):
     """A Dask scheduler that cannot be used (extra not installed, address unreachable)."""
 
 
+def batch_sizes(count: int, remaining: int, slots: int) -> list[int]:
+    """How ``count`` replications of one point are cut into tasks, ``remaining`` (these included) being still to cut
+    in the whole sweep: each task a share of what remains, so tasks shrink towards the sweep's end and the workers
+    finish together (the last tasks take a replication or two, not a fixed batch of dozens)."""
+    sizes = []
+    while count > 0:
+        size = min(count, max(MIN_BATCH, min(MAX_BATCH, math.ceil(remaining / (max(1, slots) * GUIDED_SHARE)))))
+        sizes.append(size)
+        count -= size
+        remaining -= size
+    return sizes
+
+
 def make_tasks(points: Sequence[Point], scenario: str, seeds: Sequence[int], slots: int,
                keep_journals: bool = False) -> list[Task]:
-    """Every point's replications in batches, sized so each worker slot gets a few tasks."""
-    total = len(points) * len(seeds)
-    size = max(1, min(MAX_BATCH, math.ceil(total / (max(1, slots) * TASKS_PER_SLOT))))
+    """Every point's replications in batches, the largest first: a worker slot takes the next task when it is free,
+    and the small ones at the end even out how long each slot's share takes. Outcomes do not depend on the cut."""
+    remaining = len(points) * len(seeds)
     indexed = tuple(enumerate(seeds))
     tasks = []
     for point in points:
         document = point.doc.model_dump_json(by_alias=True)
-        for start in range(0, len(indexed), size):
+        start = 0
+        for size in batch_sizes(len(indexed), remaining, slots):
             tasks.append(Task(point.index, scenario, document, indexed[start:start + size], keep_journals))
-    return tasks
+            start += size
+        remaining -= len(indexed)
+    return sorted(tasks, key=lambda task: -len(task.replications))  # stable: a point's tasks stay in order
 
 
 def run_tasks(tasks: Sequence[Task], executor: Executor | None, progress: Progress | None = None) -> list[Done]:
