@@ -18,11 +18,8 @@ place, and the caller walks it instead.
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import json
 import math
-import os
 import re
 import sqlite3
 from collections.abc import Callable, Iterator
@@ -32,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ballotdrill.exports.ocel import _ACTOR_ROLE, REFERENCE_DATE, Scalar, value_type
-from ballotdrill.exports.ocel_sqlite import CACHE_KIB, INITIAL_TIME, SqliteSink, _ident
+from ballotdrill.exports.ocel_sqlite import CACHE_KIB, INITIAL_TIME, SqliteSink, _ident, built_beside
 from ballotdrill.exports.ocel_work import Unsupported, WorkPass, stamper
 from ballotdrill.journal import KINDS
 from ballotdrill.journal.rows import refuse_bad_rows, refuse_non_finite
@@ -377,38 +374,20 @@ def write_ocel_sqlite_from_journal(journal: Path, path: Path, doc: ScenarioFile,
     :class:`Unsupported`: the journal needs the walk (nothing written). An SQLite error writing raises
     :class:`OSError` naming ``path``.
     """
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    partial.unlink(missing_ok=True)
-    try:
-        db = sqlite3.connect(partial, isolation_level=None, uri=True)
-        try:
-            for pragma in ("journal_mode=OFF", "synchronous=OFF", f"cache_size=-{CACHE_KIB}",
-                           f"temp.cache_size=-{CACHE_KIB}"):
-                db.execute(f"PRAGMA {pragma}")
-            sink = SqliteSink(db)
-            db.execute("ATTACH DATABASE ? AS j", (journal.resolve().as_uri() + "?mode=ro",))
-            db.execute("BEGIN")
-            seen = Seen()
-            if check is None:  # rows nobody vouches for: SQLite finds any whose data the statements cannot read
-                refuse_bad_rows(db, "j.events")
-            rows = _seeing(_blocks(db), seen, sealed=check is not None)
-            if check is not None:
-                check(rows)
-            for _ in rows if not seen.complete else ():
-                pass
-            count = _Builder(db, doc, scenario_name, day).run(sink, seen)
-            db.execute("COMMIT")
-        finally:
-            db.close()
-        try:
-            os.replace(partial, path)
-        except OSError as exc:
-            raise OSError(exc.errno, exc.strerror, str(path)) from None
-    except sqlite3.Error as exc:
-        raise OSError(errno.EIO, f"cannot write the OCEL log ({exc})", str(path)) from exc
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(partial)
+    with built_beside(path, (f"temp.cache_size=-{CACHE_KIB}",)) as db:
+        sink = SqliteSink(db)
+        db.execute("ATTACH DATABASE ? AS j", (journal.resolve().as_uri() + "?mode=ro",))
+        db.execute("BEGIN")
+        seen = Seen()
+        if check is None:  # rows nobody vouches for: SQLite finds any whose data the statements cannot read
+            refuse_bad_rows(db, "j.events")
+        rows = _seeing(_blocks(db), seen, sealed=check is not None)
+        if check is not None:
+            check(rows)
+        for _ in rows if not seen.complete else ():
+            pass
+        count = _Builder(db, doc, scenario_name, day).run(sink, seen)
+        db.execute("COMMIT")
     return count
 
 

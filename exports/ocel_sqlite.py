@@ -17,7 +17,7 @@ import errno
 import os
 import re
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from ballotdrill.exports.ocel import OBJECT_TYPES, OcelEvent, OcelObject, OcelWalker, Scalar, value_type
@@ -155,6 +155,32 @@ class SqliteSink:
         self._flush()
 
 
+@contextlib.contextmanager
+def built_beside(path: Path, pragmas: Sequence[str] = ()) -> Iterator[sqlite3.Connection]:
+    """A new SQLite database in a hidden file beside ``path`` (no rollback journal, no syncs, ``pragmas`` more),
+    renamed over ``path`` when the block completes and removed otherwise, so a failed export leaves no
+    half-written log. An SQLite error raises :class:`OSError` naming ``path``."""
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    partial.unlink(missing_ok=True)
+    try:
+        db = sqlite3.connect(partial, isolation_level=None, uri=True)
+        try:
+            for pragma in ("journal_mode=OFF", "synchronous=OFF", f"cache_size=-{CACHE_KIB}", *pragmas):
+                db.execute(f"PRAGMA {pragma}")
+            yield db
+        finally:
+            db.close()
+        try:
+            os.replace(partial, path)
+        except OSError as exc:
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
+    except sqlite3.Error as exc:
+        raise OSError(errno.EIO, f"cannot write the OCEL log ({exc})", str(path)) from exc
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(partial)
+
+
 def write_ocel_sqlite(events: Iterable[Event], path: Path, doc: ScenarioFile, scenario_name: str,
                       day: str | None = None) -> int:
     """Stream the journal's events (in ``seq`` order) into an OCEL 2.0 SQLite file; return how many events.
@@ -164,27 +190,9 @@ def write_ocel_sqlite(events: Iterable[Event], path: Path, doc: ScenarioFile, sc
     An SQLite error raises :class:`OSError` naming ``path`` (the events' source should raise no
     :class:`sqlite3.Error` of its own).
     """
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    partial.unlink(missing_ok=True)
-    try:
-        db = sqlite3.connect(partial, isolation_level=None)
-        try:
-            db.execute("PRAGMA journal_mode=OFF")
-            db.execute("PRAGMA synchronous=OFF")
-            db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
-            sink = SqliteSink(db)
-            db.execute("BEGIN")
-            count = OcelWalker(sink, doc, scenario_name, day).walk(events)
-            db.execute("COMMIT")
-        finally:
-            db.close()
-        try:
-            os.replace(partial, path)
-        except OSError as exc:
-            raise OSError(exc.errno, exc.strerror, str(path)) from None
-    except sqlite3.Error as exc:
-        raise OSError(errno.EIO, f"cannot write the OCEL log ({exc})", str(path)) from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(partial)
+    with built_beside(path) as db:
+        sink = SqliteSink(db)
+        db.execute("BEGIN")
+        count = OcelWalker(sink, doc, scenario_name, day).walk(events)
+        db.execute("COMMIT")
     return count
