@@ -36,9 +36,9 @@ from ballotdrill import application
 from ballotdrill.exercise import run_exercise
 from ballotdrill.scenarios import ScenarioFile
 from ballotdrill.scoring import Analysis, Scores, analyse, score
-from ballotdrill.scoring.advice import detections_of
 from ballotdrill.scoring.findings import QUEUE_P90
 from ballotdrill.scoring.load import actor_names
+from ballotdrill.scoring.objective_cause import detections_of
 from ballotdrill.scoring.plan import NO_LEVER
 
 _CARRIED = re.compile(r"measured on (\S+), which continues it")

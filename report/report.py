@@ -24,11 +24,11 @@ from ballotdrill.scenarios.election import election_text, hours_text
 from ballotdrill.scenarios.scenario import ScenarioFile
 from ballotdrill.scenarios.structure import Actor
 from ballotdrill.scenarios.timefmt import format_clock, format_end
-from ballotdrill.scoring.advice import detections_of
 from ballotdrill.scoring.digest import Digest
 from ballotdrill.scoring.findings import QUEUE_P90, Analysis, analyse, shift_text
 from ballotdrill.scoring.load import actor_names
 from ballotdrill.scoring.model import Frozen, Handoff, Scores, StepResult
+from ballotdrill.scoring.objective_cause import detections_of
 from ballotdrill.scoring.ranking import RANKING_TERMS
 from ballotdrill.scoring.ratings import RATING_NAMES, THRESHOLDS
 from ballotdrill.scoring.stream import Scorer

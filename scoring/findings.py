@@ -41,6 +41,7 @@ from ballotdrill.scoring.advice import (
 )
 from ballotdrill.scoring.digest import QUEUE_P90, Case, Digest, LongWaits, digest_of
 from ballotdrill.scoring.model import ChannelStats, Frozen, Scores
+from ballotdrill.scoring.objective_cause import objective_cause
 from ballotdrill.scoring.plan import PlanItem, element_of, plan_of, responsible
 from ballotdrill.scoring.ranking import OBJECTIVE_POINTS, Ranked, delay_spans, objective_delay, priority_of, weigh
 from ballotdrill.scoring.text import clock, minutes, percent
@@ -328,7 +329,7 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
         lever = explained.get(obj.id)
         related = by_lever.get(lever) if lever else None
         subject = [w for w in obj.subject.split() if w in known]
-        own = None if related else advice.objective_cause(obj, sum(objective_delay(obj, scores, spans).values()))
+        own = None if related else objective_cause(advice, obj, sum(objective_delay(obj, scores, spans).values()))
         finding = Finding(
             kind="improvement", title=f"Objective {obj.id} rated {obj.rating} ({obj.capability})",
             detail=(f"{obj.value_text} against a target of {obj.target_text}: {obj.reason}."

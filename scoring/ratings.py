@@ -46,7 +46,7 @@ from ballotdrill.scoring.exercised import Verdict, Window, missing_end, missing_
 from ballotdrill.scoring.feed import Handlers
 from ballotdrill.scoring.measured import StepLike
 from ballotdrill.scoring.model import EVIDENCE_ROWS, Harm, ObjectiveResult, Rating, StepResult, r3
-from ballotdrill.scoring.text import measure_value, minutes
+from ballotdrill.scoring.text import HARM_NOUNS, measure_value, minutes
 
 S_FACTOR = 1.25
 """S band: up to this multiple of the target (lower is better) or down to target / this."""
@@ -146,7 +146,6 @@ def objective_points(scenario: Scenario) -> list[Point]:
 
 HARM_KINDS = ("reach", "voter_minutes", "station_minutes")
 """The measures of the harm an incident did (lower is better)."""
-_HARM_NOUNS = {"reach": "reach", "voter_minutes": "voter-minutes", "station_minutes": "station-minutes"}
 
 
 def harm_subjects(scenario: Scenario) -> list[str]:
@@ -297,7 +296,7 @@ def measure_objective(objective: Objective, reached: Mapping[Point, Reached], on
 def _open_at_end(incident: str, kind: str, measured: float, target: float, window: Window) -> str:
     """What a harm objective's reason adds for an incident still open at the end, under the target: whether its
     harm was still growing and, for a wave, when at its last rate it would pass the target."""
-    noun = _HARM_NOUNS[kind]
+    noun = HARM_NOUNS[kind]
     if (incident, kind) not in window.growing:
         return f"; incident {incident} was still open at the end, but its {noun} had stopped growing"
     doubling = window.growing[(incident, kind)]

@@ -6,6 +6,9 @@ from collections.abc import Sequence
 
 from ballotdrill.scenarios.timefmt import format_clock
 
+HARM_NOUNS = {"reach": "reach", "voter_minutes": "voter-minutes", "station_minutes": "station-minutes"}
+"""Each harm measure's name in a sentence."""
+
 
 def minutes(value: float | None) -> str:
     """``21 min``, ``1 h 05 min``, ``2 d 3 h``; an em dash for None."""

@@ -1,0 +1,157 @@
+"""The cause of an objective rated M or U that no finding explains, on the lever of what it measures.
+
+An incident nobody noticed is traced to its detection; otherwise a late detection, a containing step whose draw
+failed, or a designed response slower than the target (for a harm measure: one that does not contain the incident
+before its harm passes the target, or only slows it).
+"""
+
+from __future__ import annotations
+
+from ballotdrill.scenarios.measures import parse_interval
+from ballotdrill.scenarios.scenario import Detection, Scenario
+from ballotdrill.scenarios.structure import OWNER, Step
+from ballotdrill.scoring.advice import Advisor, Cause, actor_lever, step_lever
+from ballotdrill.scoring.model import IncidentTimes, ObjectiveResult, StepResult
+from ballotdrill.scoring.text import HARM_NOUNS, clock, minutes
+
+
+def objective_cause(advice: Advisor, obj: ObjectiveResult, delay: float) -> Cause:
+    """Why an objective rated M or U that no finding explains fell short, and the lever of the procedure
+    it measures: a containment draw that failed, or a designed path longer than the target.
+
+    ``delay``: the minutes of queue, failed handoff and slow work in the response it measures.
+    """
+    words = obj.subject.split()
+    incident = next((i for i in advice.whole.incidents if i.incident in words), None)
+    plain = (f"no queue, failed handoff or slow step delayed the response to {incident.incident}"
+             if incident is not None else "no queue, failed handoff or slow step explains it")
+    if incident is not None and _troubled(advice, incident.incident):  # there were some: none explains it
+        plain = f"no area for improvement explains {obj.id}"
+    if delay > 0:
+        plain = (f"the delays in the response ({minutes(delay)} of queue, failed handoff or slow work in all) "
+                 "were each too small to be an area for improvement")
+    unnoticed = _unnoticed_cause(advice, obj, incident) if incident is not None else None
+    if unnoticed is not None:
+        return unnoticed
+    if obj.kind == "time" and "step" in words:
+        step = words[words.index("step") + 1]
+        procedure = _procedure_of(advice, step)
+        actor = _actor_of(advice, procedure, step, incident.incident if incident else None)
+        return Cause("objective", f"{plain}: the designed path to '{step}' is longer than the "
+                     f"{obj.target_text} target", [],
+                     f"Review the path to step '{step}': its actor's staff and shifts, its target, and the "
+                     "handoffs before it", actor, step_lever(procedure, step) if procedure else "")
+    if obj.kind == "on_time":
+        return Cause("objective", plain, [], f"Review the targets and staffing of the steps of {obj.subject}",
+                     "", f"procedure:{obj.subject}" if obj.subject != "all" else "")
+    kind = incident.type if incident else ""
+    names = [n for n in (advice.procedures_for(kind, incident.severity) if incident else [])
+             if advice.structure is not None and any(st.effect for st in advice.structure.procedures[n].steps)]
+    if not names or advice.structure is None or incident is None:
+        return Cause("none", f"no procedure contains {kind.replace('_', ' ') or 'such'} incidents", [],
+                     f"Add a procedure that contains {kind.replace('_', ' ') or 'such'} incidents", "", "")
+    measured = obj.target if obj.kind == "time" else (
+        incident.to_contain if incident.to_contain is not None
+        else float(advice.whole.until or 0.0) - incident.started_at)
+    if incident.to_detect is not None and incident.detected_by and incident.to_detect >= measured / 2 \
+            and not obj.subject.startswith(f"from incident {incident.incident} detected"):
+        who = advice.who(incident.detected_by)
+        share = (f"at least half the {obj.target_text} target" if obj.kind == "time"
+                 else "at least half of the time it was doing harm")
+        return Cause("detection", f"late detection: {who} noticed {incident.incident} only "
+                     f"{minutes(incident.to_detect)} after it began, {share}, and the response could start "
+                     "only then", [],
+                     f"Detect {kind.replace('_', ' ')} incidents sooner at {who}: watch hours, staff on watch and "
+                     "monitoring tools", incident.detected_by, actor_lever(incident.detected_by))
+    failed = _failed_containment(advice, incident.incident, names)
+    first = next(st for st in advice.structure.procedures[names[0]].steps if st.effect)
+    lever = step_lever(names[0], first.id)
+    fix = (f"Give {', '.join(names)} an earlier containing step (or a likelier one) for {kind} incidents, so "
+           f"{incident.incident} is contained within the target")
+    contains = any(st.effect and not st.effect.slows for n in names for st in advice.structure.procedures[n].steps)
+    noun = HARM_NOUNS.get(obj.kind)
+    if noun is None:
+        short = f"the designed response is slower than the {obj.target_text} target"
+    elif contains:
+        short = f"the designed response does not contain it before its {noun} passes the {obj.target_text} target"
+    else:
+        short = (f"the designed response ({', '.join(names)}) only slows {kind} incidents and contains none, so "
+                 f"its {noun} passed the {obj.target_text} target")
+        fix = (f"Give {', '.join(names)} a step that contains {kind} incidents (a removal or an order), or "
+               f"one that slows them sooner, so {incident.incident} stays under the target")
+    if failed is not None:
+        chance = failed[1].effect.contain if failed[1].effect and failed[1].effect.contain is not None else 1.0
+        return Cause("objective", f"the containing step '{failed[0].step}' completed at "
+                     f"{clock(advice.whole.start, failed[0].completed_at)} but did not contain "
+                     f"{incident.incident} (a {chance:.0%} chance)", list(failed[0].evidence[-1:]), fix,
+                     failed[0].actor, step_lever(failed[0].procedure, failed[0].step))
+    took = ("was never contained" if incident.to_contain is None else
+            f"ended by itself after {minutes(incident.to_contain)}" if incident.contained_how == "ended"
+            else f"was contained after {minutes(incident.to_contain)}")
+    return Cause("objective", f"{plain}: detected after {minutes(incident.to_detect)}, first action after "
+                 f"{minutes(incident.to_first_action)}, it {took}; {short}", [], fix,
+                 _actor_of(advice, names[0], first.id, incident.incident), lever)
+
+def _troubled(advice: Advisor, incident: str) -> bool:
+    """Whether the response to ``incident`` had a failed handoff, a wait in a queue or a late step."""
+    return any(h.incident == incident and h.failures for h in advice.whole.handoffs) or any(
+        st.incident == incident and ((st.wait or 0.0) > 0 or st.on_time is False) for st in advice.whole.steps)
+
+def _unnoticed_cause(advice: Advisor, obj: ObjectiveResult, incident: IncidentTimes) -> Cause | None:
+    """The cause of an objective about ``incident`` when nobody had noticed it by the end: no response could
+    start, so the lever is its detection (None if it was noticed, is noticed at once, or the objective's
+    interval starts at its detection and so never began)."""
+    detection = advice.detections.get(incident.inject)
+    if incident.to_detect is not None or detection is None or obj.kind == "on_time":
+        return None
+    if obj.kind == "time":
+        start = parse_interval(obj.subject).start
+        if start.step is None and start.incident == incident.incident and start.event == "detected":
+            return None
+    who = advice.who(detection.actor)
+    elapsed = float(advice.whole.until or 0.0) - incident.started_at
+    usual = detection.after.mean
+    scripted = f"the scenario has {who} notice such incidents {minutes(usual)} after they begin, on average"
+    if obj.kind == "time" and usual > obj.target:
+        scripted += f", longer than the {obj.target_text} target"
+    kind = incident.type.replace("_", " ") or "such"
+    return Cause("detection", f"{who} had not noticed {incident.incident} when the run stopped at "
+                 f"{clock(advice.whole.start, advice.whole.until)}, {minutes(elapsed)} after it began, so no "
+                 f"response to it could start; {scripted}", [],
+                 f"Detect {kind} incidents sooner at {who}: watch hours, staff on watch and monitoring tools",
+                 detection.actor, actor_lever(detection.actor))
+
+def _failed_containment(advice: Advisor, incident: str, procedures: list[str]) -> tuple[StepResult, Step] | None:
+    """A containing step of ``incident`` that completed while it stayed open: its draw failed."""
+    if advice.structure is None:
+        return None
+    inc = next(i for i in advice.whole.incidents if i.incident == incident)
+    closed = None if inc.to_contain is None else inc.started_at + inc.to_contain
+    for step in advice.whole.steps:
+        if step.incident != incident or step.procedure not in procedures or step.completed_at is None:
+            continue
+        spec = next((s for s in advice.structure.procedures[step.procedure].steps if s.id == step.step), None)
+        if spec is not None and spec.effect is not None and spec.effect.contain is not None \
+                and (closed is None or closed > step.completed_at + 1e-9):
+            return step, spec
+    return None
+
+def _procedure_of(advice: Advisor, step: str) -> str:
+    procs = advice.structure.procedures.items() if advice.structure else []
+    return next((n for n, p in procs if any(s.id == step for s in p.steps)), "")
+
+def _actor_of(advice: Advisor, procedure: str, step: str, incident: str | None) -> str:
+    """Who does ``step``: its actor in the structure, or for the incident's owner the actor the run journalled."""
+    proc = advice.structure.procedures.get(procedure) if advice.structure else None
+    actor = next((s.actor for s in proc.steps if s.id == step), "") if proc else ""
+    if actor != OWNER:
+        return actor
+    return next((s.actor for s in advice.whole.steps if s.step == step and s.incident == incident), "")
+
+
+
+def detections_of(scenario: Scenario) -> dict[str, Detection]:
+    """Per inject, who notices its incidents and how long after they begin (injects noticed at once left out)."""
+    return {inject_id: inject.detected_by for inject_id, inject in zip(scenario.inject_ids(), scenario.injects,
+                                                                        strict=True)
+            if inject.detected_by is not None}
