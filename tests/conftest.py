@@ -1,4 +1,4 @@
-"""What every test shares: the process's Ctrl-C handling is left as each test found it, and a cache of its own."""
+"""What every test shares: Ctrl-C handled as the test process started with it, and a cache of its own."""
 
 from __future__ import annotations
 
@@ -7,14 +7,19 @@ from collections.abc import Iterator
 
 import pytest
 
+_SIGINT = signal.getsignal(signal.SIGINT)
+"""Ctrl-C's handler as the test process started with it."""
+
 
 @pytest.fixture(autouse=True)
 def _sigint_restored() -> Iterator[None]:
-    """``cli.main()`` ignores Ctrl-C once its command is done (up to the process's exit); a test that calls it in
-    this process gets the handler back for the tests after it."""
-    handler = signal.getsignal(signal.SIGINT)
+    """``cli.main()`` ignores Ctrl-C once its command is done (up to the process's exit). Every test starts and
+    ends with the handler the test process started with: a module's fixture that called ``main`` in this process
+    (set up before this fixture) would otherwise leave Ctrl-C ignored, and every process a later test starts
+    would inherit that and never see its Ctrl-C."""
+    signal.signal(signal.SIGINT, _SIGINT)
     yield
-    signal.signal(signal.SIGINT, handler)
+    signal.signal(signal.SIGINT, _SIGINT)
 
 
 @pytest.fixture(autouse=True)

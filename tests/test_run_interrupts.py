@@ -222,7 +222,7 @@ def test_ctrl_c_after_a_live_exercise_ended_stops_with_the_sealed_run(tmp_path: 
 
 
 def test_ctrl_c_in_a_sweep_stops_it_and_its_workers_with_one_line(tmp_path: Path) -> None:
-    proc = bd("sweep", "-f", str(EXAMPLE), "--runs", "400", "--workers", "2", "--out", "sw", cwd=tmp_path,
+    proc = bd("sweep", "-f", str(EXAMPLE), "--runs", "4000", "--workers", "2", "--out", "sw", cwd=tmp_path,
               start_new_session=True)
     wait_for(tmp_path / "sw", proc)  # made once the workers are up
     time.sleep(0.5)
