@@ -10,8 +10,7 @@ from ballotdrill.report.report import Report
 from ballotdrill.report.view import Block, Card, Cell, Chart, Context, Details, Heading, Para, Section, Table, cell
 from ballotdrill.scoring.findings import Finding
 from ballotdrill.scoring.model import ChannelStats, Handoff, StepResult
-from ballotdrill.scoring.ranking import HARM_MEASURES
-from ballotdrill.scoring.text import evidence_rows, hour_label, minutes, percent
+from ballotdrill.scoring.text import HARM_MEASURES, evidence_rows, hour_label, minutes, percent
 from ballotdrill.scoring.work import WorkFold
 
 

@@ -22,7 +22,8 @@ from ballotdrill.scoring.advice import Advisor, Cause, ChannelFailures, Incident
 from ballotdrill.scoring.background import WORST, AnyArrival, Arrival, recorded
 from ballotdrill.scoring.measured import HandoffLike, HarmLike, IncidentLike, StepLike
 from ballotdrill.scoring.model import EVIDENCE_ROWS, Handoff, Harm, IncidentTimes, Scores, StepResult
-from ballotdrill.scoring.ranking import HARM_MEASURES, HarmBehind, Span, delay_between, spans_of
+from ballotdrill.scoring.ranking import HarmBehind, Span, delay_between, spans_of
+from ballotdrill.scoring.text import HARM_MEASURES
 from ballotdrill.scoring.work import WorkFold
 
 QUEUE_P90 = 15.0

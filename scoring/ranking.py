@@ -55,6 +55,7 @@ from typing import NamedTuple
 from ballotdrill.scenarios.measures import Point, parse_interval
 from ballotdrill.scoring.advice import Advisor, Cause, actor_lever, channel_lever, step_cause, step_lever
 from ballotdrill.scoring.model import Handoff, ObjectiveResult, Scores, StepResult
+from ballotdrill.scoring.text import HARM_MEASURES
 
 OBJECTIVE_POINTS: dict[str, float] = {"U": 4.0, "M": 2.0, "S": 1.0}
 """Weight added for each objective a lever explains, by its rating."""
@@ -62,7 +63,6 @@ HARM_POINTS = 4.0
 """Weight of a lever behind all of the run's harm (by its largest share over the three measures)."""
 LOSS_POINTS = 4.0
 """Weight of a missed legal deadline or a dropped handoff, whatever else it explains."""
-HARM_MEASURES = ("reach", "voter_minutes", "station_minutes")
 
 RANKING_TERMS: list[tuple[str, str]] = [
     ("Lever", "what a finding's fix works on: an actor's staff or shifts, a channel, or a procedure's step"),

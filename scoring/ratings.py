@@ -46,7 +46,7 @@ from ballotdrill.scoring.exercised import Verdict, Window, missing_end, missing_
 from ballotdrill.scoring.feed import Handlers
 from ballotdrill.scoring.measured import StepLike
 from ballotdrill.scoring.model import EVIDENCE_ROWS, Harm, ObjectiveResult, Rating, StepResult, r3
-from ballotdrill.scoring.text import HARM_NOUNS, measure_value, minutes
+from ballotdrill.scoring.text import HARM_MEASURES, HARM_NOUNS, measure_value, minutes
 
 S_FACTOR = 1.25
 """S band: up to this multiple of the target (lower is better) or down to target / this."""
@@ -144,8 +144,6 @@ def objective_points(scenario: Scenario) -> list[Point]:
     return points
 
 
-HARM_KINDS = ("reach", "voter_minutes", "station_minutes")
-"""The measures of the harm an incident did (lower is better)."""
 
 
 def harm_subjects(scenario: Scenario) -> list[str]:
@@ -153,7 +151,7 @@ def harm_subjects(scenario: Scenario) -> list[str]:
     chains = scenario.continuations()
     subjects: list[str] = []
     for objective in scenario.objectives:
-        if objective.measure.kind in HARM_KINDS:
+        if objective.measure.kind in HARM_MEASURES:
             subjects += [i for i in carried_on(objective.measure.subject, chains) if i not in subjects]
     return subjects
 
@@ -282,7 +280,7 @@ def measure_objective(objective: Objective, reached: Mapping[Point, Reached], on
         rating, reason = rate(value, target, lower)
         reason = carried + reason + note
         value_text = measure_value(kind, value)
-        if kind in HARM_KINDS and any(h.incident == subject and h.open for h in harms):
+        if kind in HARM_MEASURES and any(h.incident == subject and h.open for h in harms):
             value_text += " at the end, still open"
     target_text = objective.target if isinstance(objective.target, str) else measure_value(kind, target)
     return ObjectiveResult(

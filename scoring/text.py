@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 from ballotdrill.scenarios.timefmt import format_clock
 
+HARM_MEASURES = ("reach", "voter_minutes", "station_minutes")
+"""The measures of the harm an incident did (lower is better)."""
 HARM_NOUNS = {"reach": "reach", "voter_minutes": "voter-minutes", "station_minutes": "station-minutes"}
 """Each harm measure's name in a sentence."""
 
