@@ -29,6 +29,7 @@ from ballotdrill.scoring.findings import QUEUE_P90, Analysis, analyse, shift_tex
 from ballotdrill.scoring.load import actor_names
 from ballotdrill.scoring.model import Frozen, Handoff, Scores, StepResult
 from ballotdrill.scoring.objective_cause import detections_of
+from ballotdrill.scoring.passing import TargetPassing
 from ballotdrill.scoring.ranking import RANKING_TERMS
 from ballotdrill.scoring.ratings import RATING_NAMES, THRESHOLDS
 from ballotdrill.scoring.stream import Scorer
@@ -220,16 +221,23 @@ class ReportFeed:
         self.scenario_name = scenario_name
         self.scorer = Scorer(doc, scenario_name)
         self.rows = ReportRows(doc.scenarios[scenario_name])
+        passing = TargetPassing(doc.scenarios[scenario_name])
+        self.passed = passing.passed
+        self._passing = passing.handlers()
 
     def feed(self, event: Event) -> None:
         """Take the next event of the run."""
         self.scorer.feed(event)
         self.rows.feed(event)
+        if self._passing:
+            handler = self._passing.get(event.kind)
+            if handler is not None:
+                handler(event)
 
     def assemble(self, meta: Mapping[str, str] | None = None) -> Report:
         """Score the run fed so far and gather the report's data (its sections are laid out by :mod:`.build`)."""
         return _assemble(self.scorer.finish(), self.scorer.digest, self.rows, self.doc, self.scenario_name,
-                         meta or {})
+                         meta or {}, self.passed)
 
 
 def assemble(events: Iterable[Event], doc: ScenarioFile, scenario_name: str,
@@ -242,7 +250,7 @@ def assemble(events: Iterable[Event], doc: ScenarioFile, scenario_name: str,
 
 
 def _assemble(scores: Scores, digest: Digest, rows: ReportRows, doc: ScenarioFile, scenario_name: str,
-              meta: Mapping[str, str]) -> Report:
+              meta: Mapping[str, str], passed: Mapping[str, float]) -> Report:
     scenario = doc.scenarios[scenario_name]
     events = rows.rows
     names = actor_names(doc.structure)
@@ -273,7 +281,7 @@ def _assemble(scores: Scores, digest: Digest, rows: ReportRows, doc: ScenarioFil
                 for i in scores.incidents}
     decisions = DecisionCount(total=sum(rows.made.values()), by=dict(sorted(rows.made.items())),
                               pending=rows.pending)
-    analysis = analyse(scores, names, structure, digest, detections_of(scenario))
+    analysis = analyse(scores, names, structure, digest, detections_of(scenario), passed)
     return Report(overview=overview, scores=scores, analysis=analysis,
                   decisions=decisions, moments=_moments(events, scores, set(scripted), names),
                   inject_log=inject_log(scenario, events, scores.incidents, scores.harm, names, scores.start,

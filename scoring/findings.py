@@ -43,7 +43,15 @@ from ballotdrill.scoring.digest import QUEUE_P90, Case, Digest, LongWaits, diges
 from ballotdrill.scoring.model import ChannelStats, Frozen, Scores
 from ballotdrill.scoring.objective_cause import objective_cause
 from ballotdrill.scoring.plan import PlanItem, element_of, plan_of, responsible
-from ballotdrill.scoring.ranking import OBJECTIVE_POINTS, Ranked, delay_spans, objective_delay, priority_of, weigh
+from ballotdrill.scoring.ranking import (
+    OBJECTIVE_POINTS,
+    Ranked,
+    delay_spans,
+    objective_delay,
+    priority_of,
+    target_passed,
+    weigh,
+)
 from ballotdrill.scoring.text import clock, minutes, percent
 
 MIN_STRENGTH = 3
@@ -119,14 +127,16 @@ def _capability(scores: Scores, incidents: set[str], procedure: str | None, defa
 
 
 def analyse(scores: Scores, names: dict[str, str], structure: Structure | None = None,
-            digest: Digest | None = None, detections: Mapping[str, Detection] | None = None) -> Analysis:
+            digest: Digest | None = None, detections: Mapping[str, Detection] | None = None,
+            passed: Mapping[str, float] | None = None) -> Analysis:
     """Strengths, areas for improvement, improvement plan and key findings of ``scores``.
 
     ``structure`` (the run's response structure) lets recommendations fit it: channel
     fallbacks, shifts and the usual duration of each step. ``digest``: every incident of the run
     folded in (the streaming scorer's, when ``scores`` lists only some background arrivals); None
     folds the incidents of ``scores``. ``detections``: per inject, who notices its incidents (the scenario's
-    ``detected_by``), so an objective about an incident nobody noticed is traced to its detection.
+    ``detected_by``), so an objective about an incident nobody noticed is traced to its detection. ``passed``:
+    objective id -> t when its harm passed the target (:mod:`.passing`), so only the delay before counts.
     """
     def name(key: str) -> str:
         return names.get(key, key)
@@ -310,7 +320,7 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
     size = {id(f): -neg for _, neg, f in improvements}
     spans = delay_spans(scores, advice)
     weighings, explained = weigh(scores, advice, [Ranked(f.lever, f.cause, f.incidents) for f in causes],
-                                 digest.harm_behind(), digest.on_time_levers)
+                                 digest.harm_behind(), digest.on_time_levers, passed)
     first_on: dict[str, int] = {}
     for index, f in enumerate(causes):  # the first finding on a lever, in the kinds' own order, speaks for it
         first_on.setdefault(f.lever, index)
@@ -329,7 +339,8 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
         lever = explained.get(obj.id)
         related = by_lever.get(lever) if lever else None
         subject = [w for w in obj.subject.split() if w in known]
-        own = None if related else objective_cause(advice, obj, sum(objective_delay(obj, scores, spans).values()))
+        delay = sum(objective_delay(obj, scores, spans, passed).values())
+        own = None if related else objective_cause(advice, obj, delay, target_passed(obj, scores, passed))
         finding = Finding(
             kind="improvement", title=f"Objective {obj.id} rated {obj.rating} ({obj.capability})",
             detail=(f"{obj.value_text} against a target of {obj.target_text}: {obj.reason}."

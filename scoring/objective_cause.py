@@ -15,11 +15,14 @@ from ballotdrill.scoring.model import IncidentTimes, ObjectiveResult, StepResult
 from ballotdrill.scoring.text import HARM_NOUNS, clock, minutes
 
 
-def objective_cause(advice: Advisor, obj: ObjectiveResult, delay: float) -> Cause:
+def objective_cause(advice: Advisor, obj: ObjectiveResult, delay: float, passed_at: float | None = None) -> Cause:
     """Why an objective rated M or U that no finding explains fell short, and the lever of the procedure
-    it measures: a containment draw that failed, or a designed path longer than the target.
+    it measures: a containment draw that failed before the target was passed, or a designed path longer than
+    the target.
 
-    ``delay``: the minutes of queue, failed handoff and slow work in the response it measures.
+    ``delay``: the minutes of queue, failed handoff and slow work in the response it measures, before its target
+    was passed; ``passed_at``: t when its target was passed (a harm measure's harm passed it, or a time's start
+    plus the target), when known.
     """
     words = obj.subject.split()
     incident = next((i for i in advice.whole.incidents if i.incident in words), None)
@@ -63,7 +66,7 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delay: float) -> Caus
                      "only then", [],
                      f"Detect {kind.replace('_', ' ')} incidents sooner at {who}: watch hours, staff on watch and "
                      "monitoring tools", incident.detected_by, actor_lever(incident.detected_by))
-    failed = _failed_containment(advice, incident.incident, names)
+    failed = _failed_containment(advice, incident.incident, names, passed_at)
     first = next(st for st in advice.structure.procedures[names[0]].steps if st.effect)
     lever = step_lever(names[0], first.id)
     fix = (f"Give {', '.join(names)} an earlier containing step (or a likelier one) for {kind} incidents, so "
@@ -74,6 +77,9 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delay: float) -> Caus
         short = f"the designed response is slower than the {obj.target_text} target"
     elif contains:
         short = f"the designed response does not contain it before its {noun} passes the {obj.target_text} target"
+        if passed_at is not None:
+            short += (f" (it passed it at {clock(advice.whole.start, passed_at)}, "
+                      f"{minutes(passed_at - incident.started_at)} after it began)")
     else:
         short = (f"the designed response ({', '.join(names)}) only slows {kind} incidents and contains none, so "
                  f"its {noun} passed the {obj.target_text} target")
@@ -121,14 +127,18 @@ def _unnoticed_cause(advice: Advisor, obj: ObjectiveResult, incident: IncidentTi
                  f"Detect {kind} incidents sooner at {who}: watch hours, staff on watch and monitoring tools",
                  detection.actor, actor_lever(detection.actor))
 
-def _failed_containment(advice: Advisor, incident: str, procedures: list[str]) -> tuple[StepResult, Step] | None:
-    """A containing step of ``incident`` that completed while it stayed open: its draw failed."""
+def _failed_containment(advice: Advisor, incident: str, procedures: list[str],
+                        before: float | None = None) -> tuple[StepResult, Step] | None:
+    """A containing step of ``incident`` that completed while it stayed open (and, when ``before`` is given,
+    before then: one completed after the target was passed did not make it pass): its draw failed."""
     if advice.structure is None:
         return None
     inc = next(i for i in advice.whole.incidents if i.incident == incident)
     closed = None if inc.to_contain is None else inc.started_at + inc.to_contain
     for step in advice.whole.steps:
         if step.incident != incident or step.procedure not in procedures or step.completed_at is None:
+            continue
+        if before is not None and step.completed_at > before:
             continue
         spec = next((s for s in advice.structure.procedures[step.procedure].steps if s.id == step.step), None)
         if spec is not None and spec.effect is not None and spec.effect.contain is not None \

@@ -13,9 +13,12 @@ is the design, and shows as a finding about the target.
 
 **Objectives explained.** An objective rated S, M or U is explained by the lever behind
 most of its delay: for an objective about an incident, the lever with the most delay
-minutes inside what it measures (between its two points for a time, to the end of the run
-if the end never came; the incident's harm window for reach, voter- or station-minutes);
-for an on-time share, the root cause of most of the late steps it counts. Objectives with
+minutes inside what it measures before its target was passed (between its two points for a
+time, to the end of the run if the end never came, and no later than its start plus the
+target; the incident's harm window for reach, voter- or station-minutes, up to the moment
+its harm passed the target, :mod:`~ballotdrill.scoring.passing`): a delay that began once
+the target was passed did not make it pass. For an on-time share, the root cause of most
+of the late steps it counts. Objectives with
 no delay to attribute are explained by nothing (the finding then says why: a containment
 draw that failed, or a designed path slower than the target).
 
@@ -94,6 +97,7 @@ __all__ = [
     "objective_delay",
     "priority_of",
     "spans_of",
+    "target_passed",
     "weigh",
 ]
 
@@ -124,7 +128,16 @@ def delay_spans(scores: Scores, advice: Advisor) -> dict[str, list[Span]]:
 
 def spans_of(step: StepResult | None, chain: Handoff | None, cause: Cause | None, advice: Advisor,
              until: float | None) -> list[Span]:
-    """The stretches of delay of one step instance (``cause``: its root cause when it was late) or handoff."""
+    """The stretches of delay of one step instance (``cause``: its root cause when it was late) or handoff.
+
+    A handoff still travelling at the end counts its delay up to the end: none when by then it had not taken
+    longer than its first channel usually takes (it might still have arrived in its usual time). Every span
+    returned is a stretch of some length (``lo < hi``)."""
+    return [span for span in _spans(step, chain, cause, advice, until) if span.lo < span.hi]
+
+
+def _spans(step: StepResult | None, chain: Handoff | None, cause: Cause | None, advice: Advisor,
+           until: float | None) -> list[Span]:
     out: list[Span] = []
     if step is not None:
         if step.wait and step.queued_at is not None:
@@ -180,9 +193,12 @@ def point_time(scores: Scores, point: Point) -> float | None:
     return None if offset is None else inc.started_at + offset
 
 
-def objective_windows(obj: ObjectiveResult, scores: Scores) -> dict[str, tuple[float, float]]:
-    """The incidents an objective measures and the stretch of the run it measures in each: a time from one
-    point to another (to the end of the run if the end never came), or an incident's harm window."""
+def objective_windows(obj: ObjectiveResult, scores: Scores,
+                      passed: Mapping[str, float] | None = None) -> dict[str, tuple[float, float]]:
+    """The incidents an objective measures and the stretch of the run it measures in each, up to when its target
+    was passed: a time from one point to another (to the end of the run if the end never came; to the start
+    plus the target at most), or an incident's harm window (to the moment its harm passed the target, when
+    ``passed`` — objective id -> t — says)."""
     if obj.kind == "time":
         try:
             interval = parse_interval(obj.subject)
@@ -192,15 +208,36 @@ def objective_windows(obj: ObjectiveResult, scores: Scores) -> dict[str, tuple[f
         if lo is None:
             return {}
         hi = point_time(scores, interval.end)
-        return {interval.end.incident: (lo, float(scores.until or 0.0) if hi is None else hi)}
+        hi = float(scores.until or 0.0) if hi is None else hi
+        return {interval.end.incident: (lo, min(hi, lo + obj.target))}
     window = harm_window(scores, obj.subject) if obj.kind != "on_time" else None
-    return {} if window is None else {obj.subject: window}
+    if window is None:
+        return {}
+    crossed = (passed or {}).get(obj.id)
+    return {obj.subject: window if crossed is None else (window[0], min(window[1], crossed))}
 
 
-def objective_delay(obj: ObjectiveResult, scores: Scores, spans: dict[str, list[Span]]) -> Delay:
-    """Delay per lever inside what the objective measures."""
+def target_passed(obj: ObjectiveResult, scores: Scores, passed: Mapping[str, float] | None) -> float | None:
+    """t when the objective's target was passed: a harm measure's from ``passed``, a time's start plus its
+    target when that came before the end point and the run's end (None otherwise, or not known)."""
+    if obj.kind == "time":
+        try:
+            interval = parse_interval(obj.subject)
+        except ValueError:
+            return None
+        start, end = point_time(scores, interval.start), point_time(scores, interval.end)
+        if start is None:
+            return None
+        end = float(scores.until or 0.0) if end is None else end
+        return start + obj.target if start + obj.target < end else None
+    return (passed or {}).get(obj.id) if obj.kind != "on_time" else None
+
+
+def objective_delay(obj: ObjectiveResult, scores: Scores, spans: dict[str, list[Span]],
+                    passed: Mapping[str, float] | None = None) -> Delay:
+    """Delay per lever inside what the objective measures, before its target was passed."""
     total: Delay = defaultdict(float)
-    for incident, (lo, hi) in objective_windows(obj, scores).items():
+    for incident, (lo, hi) in objective_windows(obj, scores, passed).items():
         for lever, lost in delay_between(spans.get(incident, []), lo, hi).items():
             total[lever] += lost
     return total
@@ -229,10 +266,13 @@ def _subject_incidents(obj: ObjectiveResult, known: set[str]) -> list[str]:
 
 
 def explaining_lever(obj: ObjectiveResult, scores: Scores, spans: dict[str, list[Span]],
-                     findings: Sequence[Ranked], on_time_levers: Mapping[str, tuple[int, int]]) -> str | None:
-    """The lever (among those some finding works on) behind most of the delay inside what the objective measures.
+                     findings: Sequence[Ranked], on_time_levers: Mapping[str, tuple[int, int]],
+                     passed: Mapping[str, float] | None = None) -> str | None:
+    """The lever (among those some finding works on) behind most of the delay inside what the objective measures,
+    before its target was passed.
 
-    ``on_time_levers``: for an on-time objective, per lever the late steps it explains and the first of them."""
+    ``on_time_levers``: for an on-time objective, per lever the late steps it explains and the first of them;
+    ``passed``: objective id -> t when its harm passed the target."""
     levers = {f.lever for f in findings if f.lever}
     if obj.kind == "on_time":
         ranked = sorted(on_time_levers, key=lambda lever: (-on_time_levers[lever][0], on_time_levers[lever][1]))
@@ -241,7 +281,7 @@ def explaining_lever(obj: ObjectiveResult, scores: Scores, spans: dict[str, list
     unanswered = next((f.lever for f in findings if f.cause == "none" and subject & set(f.incidents)), None)
     if unanswered is not None:  # nobody worked on it: that, not any delay, is why
         return unanswered
-    total = objective_delay(obj, scores, spans)
+    total = objective_delay(obj, scores, spans, passed)
     ranked = sorted(total, key=lambda lever: (-total[lever], lever))
     return next((lever for lever in ranked if lever in levers and total[lever] > 0), None)
 
@@ -256,15 +296,17 @@ class HarmBehind(NamedTuple):
 
 
 def weigh(scores: Scores, advice: Advisor, findings: Sequence[Ranked], harm: HarmBehind,
-          on_time_levers: Mapping[str, Mapping[str, tuple[int, int]]]) -> tuple[list[Weighing], dict[str, str]]:
-    """The :class:`Weighing` of each finding, and which lever explains each objective rated S, M or U."""
+          on_time_levers: Mapping[str, Mapping[str, tuple[int, int]]],
+          passed: Mapping[str, float] | None = None) -> tuple[list[Weighing], dict[str, str]]:
+    """The :class:`Weighing` of each finding, and which lever explains each objective rated S, M or U
+    (``passed``: objective id -> t when its harm passed the target, :mod:`~ballotdrill.scoring.passing`)."""
     spans = delay_spans(scores, advice)
     explained: dict[str, str] = {}
     points: Delay = defaultdict(float)
     named: dict[str, list[str]] = defaultdict(list)
     for obj in scores.objectives:
         if obj.rating in OBJECTIVE_POINTS:
-            lever = explaining_lever(obj, scores, spans, findings, on_time_levers.get(obj.subject, {}))
+            lever = explaining_lever(obj, scores, spans, findings, on_time_levers.get(obj.subject, {}), passed)
             if lever is not None:
                 explained[obj.id] = lever
                 points[lever] += OBJECTIVE_POINTS[obj.rating]

@@ -206,6 +206,6 @@ def test_a_reach_objective_missed_under_a_response_that_only_slows_says_so_and_a
 def test_a_reach_objective_missed_before_the_containing_step_speaks_of_reach_not_speed() -> None:
     finding = _objective_finding(_slowed_wave({"contain": 1.0}))  # contained at 11:00, at 4000 people
     assert finding.root_cause.endswith("the designed response does not contain it before its reach passes the "
-                                       "2,000 target")
+                                       "2,000 target (it passed it at 10:30, 30 min after it began)")
     assert finding.recommendation.startswith("Give p an earlier containing step")
 

@@ -1,0 +1,160 @@
+"""When the harm a harm objective measures first passed its target, read from the journal's own rows.
+
+A wave's reach doubles from its start at a rate a mitigation (``mitigated``, before it began) or a
+response (``wave_slowed``) changes, up to its cap; voter- and station-minutes grow at a constant
+rate (``voters``; ``stations`` × the share of throughput lost) while the incident's polling
+stations are open. Both stop when it is contained. So the moment the harm first exceeded the
+target is exact from ``run_started``, ``incident_started``, ``mitigated``, ``wave_slowed``,
+``voting_extended``, ``contained`` and ``run_ended``. The ranking weighs the delay before that
+moment, not after: a delay that began once the target was passed did not make it pass.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+
+from ballotdrill.journal import Event, IncidentStarted, Mitigated, RunStarted, VotingExtended, WaveSlowed
+from ballotdrill.journal.kinds import (
+    CONTAINED,
+    INCIDENT_STARTED,
+    MITIGATED,
+    RUN_ENDED,
+    RUN_STARTED,
+    VOTING_EXTENDED,
+    WAVE_SLOWED,
+)
+from ballotdrill.scenarios.scenario import Scenario
+from ballotdrill.scoring.feed import Handlers
+
+__all__ = ["TargetPassing", "passing_times"]
+
+
+class _Course:
+    """One incident's harm as it grows: its wave's present segment and the rate of its minutes."""
+
+    __slots__ = ("cap", "closes", "doubling", "opens", "reach", "since", "station_rate", "voter_rate")
+
+    def __init__(self, t: float, spec: IncidentStarted, opens: float, closes: float) -> None:
+        wave = spec.reach or {}
+        self.since = t
+        """Start of the wave's present segment (and of the incident)."""
+        self.reach = float(wave.get("initial", 0.0))
+        """Reach at ``since``."""
+        self.doubling = float(wave.get("doubling", math.inf))
+        self.cap = float(wave.get("cap", math.inf))
+        self.opens, self.closes = max(t, opens), closes
+        self.voter_rate = float(spec.voters or 0)
+        self.station_rate = float(spec.stations or 0) * (1.0 - (spec.throughput or 0.0))
+
+    def reach_passes(self, target: float, until: float) -> float | None:
+        """When the reach first exceeds ``target`` in the present segment, before ``until`` (None: not by then)."""
+        if self.reach > target:
+            return self.since
+        if target >= self.cap or math.isinf(self.doubling) or self.reach <= 0:
+            return None
+        t = self.since + self.doubling * math.log2(target / self.reach)
+        return t if t <= until else None
+
+    def minutes_pass(self, rate: float, target: float, until: float) -> float | None:
+        """When minutes at ``rate`` a minute, counted from the polls' opening, first exceed ``target`` before
+        ``until`` and the close (None: not by then)."""
+        if rate <= 0:
+            return None
+        t = self.opens + target / rate
+        return t if t < min(until, self.closes) else None
+
+
+class TargetPassing:
+    """Fed a run's events in ``seq`` order: for each objective on ``reach``, ``voter_minutes`` or
+    ``station_minutes``, the t its incident's harm first exceeded the target (``passed``; absent: it did not)."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self._targets: dict[str, list[tuple[str, str, float]]] = {}
+        for objective in scenario.objectives:
+            kind = objective.measure.kind
+            if kind in ("reach", "voter_minutes", "station_minutes"):
+                self._targets.setdefault(objective.measure.subject, []).append(
+                    (objective.id, kind, objective.target_value))
+        self._opens, self._closes, self._last_close = -math.inf, {}, math.inf  # type: float, dict[str, float], float
+        self._courses: dict[str, _Course] = {}
+        self.passed: dict[str, float] = {}
+        """Objective id -> t when its harm first exceeded its target."""
+
+    @property
+    def wanted(self) -> bool:
+        """Whether the scenario has a harm objective (else nothing needs feeding)."""
+        return bool(self._targets)
+
+    def handlers(self) -> Handlers:
+        if not self._targets:
+            return {}
+        return {RUN_STARTED: self._run_started, INCIDENT_STARTED: self._started, MITIGATED: self._mitigated,
+                WAVE_SLOWED: self._slowed, VOTING_EXTENDED: self._extended, CONTAINED: self._stopped,
+                RUN_ENDED: self._ended}
+
+    def _run_started(self, event: Event) -> None:
+        started = event.fields(RunStarted)
+        if started.polls:
+            self._opens, self._last_close = started.polls[0], started.polls[1]
+        self._closes = dict(started.closes or {})
+
+    def _started(self, event: Event) -> None:
+        incident = event.incident
+        if incident is None or incident not in self._targets or incident in self._courses:
+            return
+        spec = event.fields(IncidentStarted)
+        closes = self._closes.get(spec.voting, self._last_close) if spec.voting else self._last_close
+        self._courses[incident] = _Course(event.t, spec, self._opens, closes)
+
+    def _mitigated(self, event: Event) -> None:
+        course = self._courses.get(event.incident or "")
+        growth = event.fields(Mitigated).growth
+        if course is not None and growth is not None:  # a share of the growth rate before the wave began
+            course.doubling = course.doubling / growth if growth > 0 else math.inf
+
+    def _slowed(self, event: Event) -> None:
+        course = self._courses.get(event.incident or "")
+        if course is None:
+            return
+        self._check(str(event.incident), course, event.t, reach_only=True)
+        slowed = event.fields(WaveSlowed)
+        course.since, course.reach = event.t, float(slowed.reach)
+        course.doubling = math.inf if slowed.doubling is None else slowed.doubling
+
+    def _extended(self, event: Event) -> None:
+        course = self._courses.get(event.incident or "")
+        if course is not None:
+            course.closes = event.fields(VotingExtended).until
+
+    def _stopped(self, event: Event) -> None:
+        course = self._courses.pop(event.incident or "", None)
+        if course is not None:
+            self._check(str(event.incident), course, event.t)
+
+    def _ended(self, event: Event) -> None:
+        for incident, course in self._courses.items():
+            self._check(incident, course, event.t)
+        self._courses = {}
+
+    def _check(self, incident: str, course: _Course, until: float, *, reach_only: bool = False) -> None:
+        """Record the objectives on ``incident`` whose target its harm passed before ``until``."""
+        for objective, kind, target in self._targets[incident]:
+            if objective in self.passed or (reach_only and kind != "reach"):
+                continue
+            t = (course.reach_passes(target, until) if kind == "reach" else
+                 course.minutes_pass(course.voter_rate if kind == "voter_minutes" else course.station_rate,
+                                     target, until))
+            if t is not None:
+                self.passed[objective] = t
+
+
+def passing_times(scenario: Scenario, events: Iterable[Event]) -> Mapping[str, float]:
+    """Objective id -> t when its harm first exceeded its target, from a run's events in ``seq`` order."""
+    passing = TargetPassing(scenario)
+    table = passing.handlers()
+    for event in events:
+        handler = table.get(event.kind)
+        if handler is not None:
+            handler(event)
+    return passing.passed

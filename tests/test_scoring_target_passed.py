@@ -1,0 +1,107 @@
+"""The delay that explains an objective is the delay before its target was passed; hand-made cases with known answers.
+
+- a harm objective's target is passed at a moment read from the journal (a wave's doubling, slowed by a
+  response; voter-minutes at their constant rate);
+- a lever whose delay began once the target was passed does not explain the objective, and a containing step
+  that completed after it is not its cause;
+- a handoff still travelling at the end counts its delay up to the end, and never as a stretch that ends
+  before it begins.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine_helpers import at, checked, file_of, incident, load
+
+from ballotdrill.report.report import assemble
+from ballotdrill.scoring.advice import Advisor
+from ballotdrill.scoring.model import Handoff
+from ballotdrill.scoring.passing import passing_times
+from ballotdrill.scoring.ranking import Span, spans_of
+
+
+def _wave(*, assess: str = "70m", slow: dict[str, Any] | None = None, voters: int = 0) -> dict[str, Any]:
+    """X1 at 10:00: a wave of 1,000 doubling every 30 min (4,000 at 11:00); 'assess' at a, then 'remove' at b,
+    which nobody staffs before 12:00 (a queue from when 'assess' ends)."""
+    steps = [{"id": "assess", "actor": "a", "duration": assess, **({"effect": slow} if slow else {})},
+             {"id": "remove", "actor": "b", "duration": "10m", "effect": {"contain": 1.0}}]
+    spec: dict[str, Any] = {"reach": {"initial": 1000, "doubling": "30m", "cap": 1_000_000}}
+    if voters:
+        spec["voters"] = voters
+    data = file_of({"a": {"staff": 1}, "b": {"staff": 0, "shifts": [{"from": "12:00", "to": "23:00", "staff": 1}]}},
+                   {"p": {"trigger": {"type": "disinformation"}, "steps": steps}},
+                   [incident("X1", "10:00", "disinformation", spec=spec)])
+    data["scenarios"]["s"]["objectives"] = [
+        {"id": "O1", "capability": "Public information and warning", "measure": {"reach": "X1"}, "target": 4000},
+        {"id": "O2", "capability": "Public information and warning", "measure": {"voter_minutes": "X1"},
+         "target": 3000}]
+    return data
+
+
+def test_a_wave_passes_its_target_when_its_doublings_reach_it() -> None:
+    data = _wave(voters=100)
+    passed = passing_times(load(data).scenarios["s"], checked(data))
+    # 1,000 doubling every 30 min: 4,000 two doublings after 10:00; 100 voters a minute: 3,000 after 30 min
+    assert passed == {"O1": at("11:00"), "O2": at("10:30")}
+
+
+def test_a_slowed_wave_passes_its_target_at_its_new_rate() -> None:
+    data = _wave(assess="30m", slow={"doubling": "1h"})
+    passed = passing_times(load(data).scenarios["s"], checked(data))
+    # 2,000 at 10:30 when 'assess' slows it to a doubling every hour: 4,000 at 11:30
+    assert passed["O1"] == at("11:30")
+
+
+def test_a_target_never_passed_has_no_moment() -> None:
+    data = _wave()
+    data["scenarios"]["s"]["objectives"][0]["target"] = 2_000_000  # above the wave's cap
+    passed = passing_times(load(data).scenarios["s"], checked(data))
+    assert "O1" not in passed
+
+
+def test_a_delay_that_began_after_the_target_was_passed_does_not_explain_the_objective() -> None:
+    data = _wave()
+    report = assemble(checked(data), load(data), "s")
+    o1 = next(o for o in report.scores.objectives if o.id == "O1")
+    # 'assess' 10:00-11:10, 'remove' queued till 12:00 at b, contained 12:10: 1,000 × 2^(130/30)
+    assert (o1.rating, o1.value) == ("M", 20158.0)
+    queue = next(f for f in report.analysis.improvements if f.title == "Queue at b")
+    assert queue.explains == []  # its 50 min of waiting all came after 11:00, when the reach passed 4,000
+    finding = next(f for f in report.analysis.improvements if f.title.startswith("Objective O1"))
+    assert "no area for improvement explains O1" in finding.root_cause
+    assert "passed it at 11:00, 1 h 00 min after it began" in finding.root_cause
+
+
+def test_a_delay_before_the_target_was_passed_still_explains_it() -> None:
+    data = _wave(assess="10m")  # 'remove' queued at 10:10, its wait till 12:00 mostly before 11:00
+    report = assemble(checked(data), load(data), "s")
+    queue = next(f for f in report.analysis.improvements if f.title == "Queue at b")
+    assert "O1 (M)" in queue.explains
+
+
+def _two_channel_structure() -> Advisor:
+    data = file_of({"a": {"staff": 1}, "b": {"staff": 1}}, {"p": {"trigger": {"type": "x"}, "steps": [
+        {"id": "s1", "actor": "a", "duration": "5m"}, {"id": "s2", "actor": "b", "duration": "5m", "via": "mail"}]}},
+        [], channels={"mail": {"latency": {"dist": "fixed", "value": "4h"}, "fallback": "post"},
+                      "post": {"latency": {"dist": "fixed", "value": "12h"}}})
+    return Advisor(None, {}, load(data).structure)
+
+
+def _in_transit(sent_at: float, until: float) -> Handoff:
+    return Handoff(incident="X1", procedure="p", step="s2", sender="a", receiver="b", first_channel="mail",
+                   channel="post", sent_at=sent_at, attempts=3, failures=2, status="in_transit",
+                   in_transit_for=until - sent_at, usual_latency=720.0)
+
+
+def test_a_handoff_still_failing_over_at_the_end_counts_its_delay_past_the_usual_latency_up_to_the_end() -> None:
+    advice = _two_channel_structure()
+    # sent at 100, the end at 400: mail usually takes 4 h (240), so 60 min of delay up to the end
+    assert spans_of(None, _in_transit(100.0, 400.0), None, advice, 400.0) == [Span("channel:mail", 340.0, 400.0)]
+
+
+def test_a_handoff_at_the_end_within_its_usual_latency_has_no_delay_not_a_reversed_one() -> None:
+    advice = _two_channel_structure()
+    # sent at 100, the end at 213 (1 h 53 min later), within mail's usual 4 h: no delay yet, and no span
+    # running backwards from 340 to 213
+    assert spans_of(None, _in_transit(100.0, 213.0), None, advice, 213.0) == []
