@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from ballotdrill.scenarios.scenario import Objective
 from ballotdrill.scoring.text import measure_value, points
@@ -21,6 +22,7 @@ from ballotdrill.sweep.measures import (
     RUN_FIELDS,
     Measure,
     Outcome,
+    absent,
     lower_is_better,
     unit,
 )
@@ -61,6 +63,27 @@ def _r(value: float | None) -> float | None:
         return None
     out = round(value, 4)
     return 0.0 if out == 0 else out
+
+
+class _Value(NamedTuple):
+    applies: bool
+    """False: nothing to measure in this run (an incident that did not happen has no times)."""
+    value: float | None
+    """None: the measure's end point never happened (an incident never contained)."""
+
+
+def _value(o: Outcome, key: Measure) -> _Value:
+    """A run's value of a measure: as measured, or for an item the run's scores did not list, 0 for what counts
+    (a channel nobody used carried 0 attempts) and nothing for the rest."""
+    if key in o.values:
+        return _Value(True, o.values[key])
+    zero = absent(key)
+    return _Value(zero is not None, zero)
+
+
+def _applying(outcomes: Sequence[Outcome], key: Measure) -> list[float | None]:
+    """A measure's values over the runs where it applies (None: its end point never happened)."""
+    return [v.value for v in (_value(o, key) for o in outcomes) if v.applies]
 
 
 def stat(values: Sequence[float | None]) -> Stat:
@@ -126,7 +149,7 @@ def summarise_point(point: Point, scenario: str, outcomes: Sequence[Outcome]) ->
     measures = []
     objectives = {o.id: o for o in sc.objectives}
     for key in sorted(keys, key=_measure_order):
-        values = [o.values[key] for o in outcomes if key in o.values]
+        values = _applying(outcomes, key)
         if key.section not in ("run", "objective") and not any(values):
             continue  # zero or unreached in every run: nothing to show (e.g. the reach of an outage)
         objective = objectives.get(key.item) if key.section == "objective" else None
@@ -149,10 +172,10 @@ def summarise_point(point: Point, scenario: str, outcomes: Sequence[Outcome]) ->
 
 
 def _verdict(diffs: Sequence[float], low: float | None, high: float | None,
-             lower: bool | None, mean: float) -> Verdict:
+             lower: bool | None, mean: float, one_sided: int = 0) -> Verdict:
     if not diffs:
         return "not comparable"
-    if all(d == 0 for d in diffs):
+    if all(d == 0 for d in diffs) and not one_sided:
         return "no change"
     if low is None or high is None or low <= 0 <= high:
         return "within noise"
@@ -163,16 +186,28 @@ def _verdict(diffs: Sequence[float], low: float | None, high: float | None,
 
 def difference(key: Measure, kind: str, lower: bool | None, base: Sequence[Outcome],
                variant: Sequence[Outcome]) -> Difference:
-    """Variant minus baseline of one measure, replication by replication (same seeds)."""
-    diffs = [b.values[key] - a.values[key] for a, b in zip(base, variant, strict=True)  # type: ignore[operator]
-             if a.values.get(key) is not None and b.values.get(key) is not None]
-    if not diffs:
-        return Difference(section=key.section, item=key.item, field=key.field, unit=unit(key, kind),
-                          lower_is_better=lower, pairs=0, verdict="not comparable")
-    ci = mean_ci(diffs)
-    return Difference(section=key.section, item=key.item, field=key.field, unit=unit(key, kind),
-                      lower_is_better=lower, pairs=len(diffs), mean=_r(ci.mean), ci_low=_r(ci.low),
-                      ci_high=_r(ci.high), verdict=_verdict(diffs, ci.low, ci.high, lower, ci.mean))
+    """Variant minus baseline of one measure, replication by replication (same seeds), over the runs where both
+    have a value (a count is 0 where its item did not happen); the runs where only one side has one (an incident
+    contained only with the variant) are counted apart, never silently dropped."""
+    diffs: list[float] = []
+    only_baseline = only_variant = neither = 0
+    for a, b in zip(base, variant, strict=True):
+        x, y = _value(a, key).value, _value(b, key).value
+        if x is not None and y is not None:
+            diffs.append(y - x)
+        elif x is not None:
+            only_baseline += 1
+        elif y is not None:
+            only_variant += 1
+        else:
+            neither += 1
+    ci = mean_ci(diffs) if diffs else None
+    return Difference(
+        section=key.section, item=key.item, field=key.field, unit=unit(key, kind), lower_is_better=lower,
+        pairs=len(diffs), only_baseline=only_baseline, only_variant=only_variant, neither=neither,
+        mean=_r(ci.mean) if ci else None, ci_low=_r(ci.low) if ci else None, ci_high=_r(ci.high) if ci else None,
+        verdict=_verdict(diffs, ci.low, ci.high, lower, ci.mean, only_baseline + only_variant) if ci
+        else "not comparable")
 
 
 def _pct(value: float | None) -> str:

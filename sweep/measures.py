@@ -2,16 +2,24 @@
 
 Background arrivals (``I4-7``) are different incidents in every replication, so they count in
 the run's totals and the actors' load but are not followed one by one; scripted incidents are.
+
+A run's scores list an actor, a channel or an incident's harm only when there was something to
+list. What they count is then 0, not missing (:func:`absent`): a channel nobody used carried
+0 attempts, a contingent incident that never happened reached 0 people. Times are different:
+an incident never contained has no time to contain (None), and a run where an incident did not
+happen has no time at all.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from ballotdrill.scoring.digest import QUEUE_P90
-from ballotdrill.scoring.model import Scores, Totals
+from ballotdrill.scoring.model import Harm, ObjectiveResult, Scores, Totals
 from ballotdrill.scoring.runmeasures import RunMeasures
 from ballotdrill.scoring.summary import bottlenecks
+from ballotdrill.scoring.text import HARM_MEASURES
 
 
 class Measure(NamedTuple):
@@ -69,6 +77,18 @@ def unit(measure: Measure, objective_kind: str = "") -> str:
     return _UNITS.get(measure.field, "count")
 
 
+_ZERO_WHEN_ABSENT = {"harm": frozenset(HARM_FIELDS),
+                     "channel": frozenset(("attempts", "failures", "drops")),
+                     "actor": frozenset(("utilisation", "steps", "longest_queue", "unstaffed_queued"))}
+
+
+def absent(measure: Measure) -> float | None:
+    """A measure's value in a run whose scores do not list its item: 0 for what counts something that did not happen
+    (harm, a channel's attempts, an actor's steps and busy share), None (does not apply) for the rest (times, waits,
+    latencies)."""
+    return 0.0 if measure.field in _ZERO_WHEN_ABSENT.get(measure.section, ()) else None
+
+
 def lower_is_better(measure: Measure) -> bool | None:
     """Which way is better for a measure other than an objective (None: neither, e.g. a count of incidents)."""
     if measure.field in _NO_DIRECTION:
@@ -76,15 +96,17 @@ def lower_is_better(measure: Measure) -> bool | None:
     return measure.field not in _HIGHER_IS_BETTER
 
 
-def outcome(point: int, replication: int, seed: int, events: int, scores: Scores | RunMeasures) -> Outcome:
+def outcome(point: int, replication: int, seed: int, events: int, scores: Scores | RunMeasures,
+            continuations: Mapping[str, Sequence[str]] | None = None) -> Outcome:
     """Reduce one replication's scores (or its measures alone, :mod:`ballotdrill.scoring.runmeasures`) to what the
-    sweep aggregates."""
+    sweep aggregates; ``continuations`` are the scenario's (``Scenario.continuations()``)."""
     values: dict[Measure, float | None] = {}
     totals = scores.totals
     for name in RUN_FIELDS:
         values[Measure("run", "run", name)] = _number(getattr(totals, name))
+    chains = continuations or {}
     for objective in scores.objectives:
-        values[Measure("objective", objective.id, "value")] = objective.value
+        values[Measure("objective", objective.id, "value")] = _objective_value(objective, scores.harm, chains)
     scripted = {i.incident for i in scores.incidents if not i.background}
     for incident in scores.incidents:
         if incident.incident in scripted:
@@ -103,6 +125,25 @@ def outcome(point: int, replication: int, seed: int, events: int, scores: Scores
     top = [row for row in bottlenecks(scores, top=1) if row[1] >= QUEUE_P90]
     return Outcome(point, replication, seed, events, values, {o.id: o.rating for o in scores.objectives},
                    top[0][0] if top else None)
+
+
+def _objective_value(objective: ObjectiveResult, harms: Sequence[Harm],
+                     continuations: Mapping[str, Sequence[str]]) -> float | None:
+    """An objective's value; for a harm objective rated U because its incident was never contained (the rating
+    gives no value), the harm done by the end, which is what the rating judged: its subject's, or that of the
+    incident carrying it on when it ended by itself (as the rating measures)."""
+    if objective.value is not None or objective.rating != "U" or objective.kind not in HARM_MEASURES:
+        return objective.value
+    rows = {h.incident: h for h in harms}
+    incident: str | None = objective.subject
+    seen: set[str] = set()
+    while incident is not None and incident not in seen:
+        seen.add(incident)
+        row = rows.get(incident)
+        if row is not None and row.open:
+            return float(getattr(row, objective.kind))
+        incident = next((i for i in continuations.get(incident, ()) if i in rows), None)
+    return None
 
 
 def _number(value: float | int | None) -> float | None:

@@ -114,7 +114,8 @@ class PointSummary(Frozen):
 
 
 class Difference(Frozen):
-    """Variant minus baseline of one measure, paired over the runs where both have a value."""
+    """Variant minus baseline of one measure, paired over the runs where both have a value (a count is 0 in a run
+    where its item did not happen, so it always has one)."""
 
     section: str
     item: str
@@ -122,6 +123,13 @@ class Difference(Frozen):
     unit: str
     lower_is_better: bool | None
     pairs: int
+    """Runs where both sides have a value: the population of ``mean`` and its interval."""
+    only_baseline: int = 0
+    """Runs where only the baseline reached the measure's end point (e.g. contained the incident): not in ``mean``."""
+    only_variant: int = 0
+    """Runs where only the variant reached it: not in ``mean``."""
+    neither: int = 0
+    """Runs where neither side has a value (the objective not exercised, the incident never contained or absent)."""
     mean: float | None = None
     ci_low: float | None = None
     ci_high: float | None = None

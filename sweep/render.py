@@ -148,6 +148,7 @@ def render_html(result: SweepResult) -> str:
         r=result, points=points, detailed=detailed, hist=hist, bars=bars, diffs=diffs,
         load=_load_charts(result), breaks=breaks, ratings=RATINGS, colours=charts.COLOURS,
         notable=_notable, comparison_of=_comparison_of(result), difference_text=difference_text,
+        unpaired=unpaired_text,
         value_difference=objective_value_difference)
 
 
@@ -157,14 +158,28 @@ _VERDICT_TEXT = {"better": "better", "worse": "worse", "different": "a real diff
 
 
 def difference_text(d: Difference) -> str:
-    """``-12 min (95 % CI -19 min to -5 min) over 98 paired runs: better``."""
+    """``-12 min (95 % CI -19 min to -5 min) over 98 paired runs: better``, and the runs where only one side had a
+    value (left out of the figure), if any."""
     if d.mean is None:
-        return _VERDICT_TEXT[d.verdict]
-    if d.verdict == "no change":
-        return f"the same in all {d.pairs} paired runs"
-    interval = (f" (95 % CI {charts.difference_value(d.ci_low, d.unit)} to "
-                f"{charts.difference_value(d.ci_high, d.unit)})" if d.ci_low is not None else "")
-    return f"{charts.difference_value(d.mean, d.unit)}{interval} over {d.pairs} paired runs: {_VERDICT_TEXT[d.verdict]}"
+        text = _VERDICT_TEXT[d.verdict]
+    elif d.verdict == "no change":
+        text = f"the same in all {d.pairs} paired runs" if d.pairs > 1 else "the same in the one paired run"
+    else:
+        interval = (f" (95 % CI {charts.difference_value(d.ci_low, d.unit)} to "
+                    f"{charts.difference_value(d.ci_high, d.unit)})" if d.ci_low is not None else "")
+        text = (f"{charts.difference_value(d.mean, d.unit)}{interval} over {d.pairs} paired runs: "
+                f"{_VERDICT_TEXT[d.verdict]}")
+    return text + unpaired_text(d)
+
+
+def unpaired_text(d: Difference) -> str:
+    """The runs a paired figure leaves out, if any: ``; not in the figure: 24 runs with a value on neither side and
+    1 run with a value only with the baseline``."""
+    parts = [f"{n} run{'s' if n != 1 else ''} with a value {side}"
+             for n, side in ((d.neither, "on neither side"), (d.only_baseline, "only with the baseline"),
+                             (d.only_variant, "only with the variant")) if n]
+    return f"; not in the figure: {', '.join(parts[:-1])}{' and ' if len(parts) > 1 else ''}{parts[-1]}" \
+        if parts else ""
 
 
 def objective_value_difference(comparison: Comparison, objective: str) -> Difference | None:

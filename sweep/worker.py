@@ -56,13 +56,14 @@ def run_task(task: Task) -> list[Done]:
     """Play each replication of ``task`` in memory, in order, measured as it plays (its events kept only if asked)."""
     plan = _plan(task.document, task.scenario)
     setup = _setup(task.document, task.scenario)
+    continuations = plan.scenario.continuations()
     done: list[Done] = []
     for index, seed in task.replications:
         with collector_paused():  # a run makes few reference cycles and scoring none: collected once, below
             scorer = MeasureScorer(plan)
             result = run_exercise(plan.doc, task.scenario, seed=seed, feed=scorer.feed, keep=task.keep_journals,
                                   setup=setup)
-            reduced = outcome(task.point, index, seed, result.count, scorer.finish())
+            reduced = outcome(task.point, index, seed, result.count, scorer.finish(), continuations)
             done.append(Done(reduced, result.memory.rows if result.memory is not None else None))
             scorer.release()  # the engine's few cycles still hold its feed; its state is freed here, not collected
             del scorer, result

@@ -38,7 +38,8 @@ def test_each_replication_measures_what_run_measures(tmp_path: Path, file: Path 
     doc = application.load_scenarios(file, overrides)
     for index, seed in enumerate(seeds):
         ran = application.run_to_folder(doc, plan.scenario, seed=seed, folder=tmp_path / f"run-{index}")
-        assert_same(swept[index], outcome(0, index, seed, ran.events, ran.report.scores))
+        assert_same(swept[index], outcome(0, index, seed, ran.events, ran.report.scores,
+                                          plan.points[0].doc.scenarios[plan.scenario].continuations()))
         assert {m.section for m in swept[index].values} >= {"run", "objective", "incident", "actor", "channel"}
 
 
@@ -50,7 +51,8 @@ def test_every_library_scenario_measures_what_the_run_scorer_measures(scenario: 
     for index, seed in enumerate(seeds):
         scorer = Scorer(LIBRARY, scenario)  # as run builds it: every record, background arrivals let go as they end
         ran = run_exercise(LIBRARY, scenario, seed=seed, feed=scorer.feed, keep=False)
-        assert_same(swept[index], outcome(0, index, seed, ran.count, scorer.finish()))
+        assert_same(swept[index], outcome(0, index, seed, ran.count, scorer.finish(),
+                                          LIBRARY.scenarios[scenario].continuations()))
 
 
 def assert_same(got: Outcome, expected: Outcome) -> None:
