@@ -72,11 +72,9 @@ class RunClock:
                        self.last_t)
 
     def until(self) -> float:
-        """Where the run stopped: ``run_ended``'s t, else ``run_started.data.until``, else the last event."""
-        if self.ended_t is not None:
-            return self.ended_t
-        until = self.info().until
-        return float(until) if isinstance(until, (int, float)) else float(self.last_t)
+        """Where the run stopped: ``run_ended``'s t; without one (killed, interrupted, still playing) its last row's
+        t, which is as far as the journal knows it played (not where it was to stop)."""
+        return self.ended_t if self.ended_t is not None else float(self.last_t)
 
 
 class _First(NamedTuple):

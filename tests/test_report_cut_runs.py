@@ -7,9 +7,10 @@ from typing import Any
 from engine_helpers import checked, file_of, incident, load
 
 from ballotdrill.report import build_report
+from ballotdrill.report.render_md import render_markdown
 from ballotdrill.report.sections_incidents import incident_table
 from ballotdrill.report.view import Context
-from ballotdrill.scenarios.timefmt import format_end, parse_clock
+from ballotdrill.scenarios.timefmt import format_clock, format_end, parse_clock
 from ballotdrill.scoring import score
 from ballotdrill.scoring.compare import compare
 from ballotdrill.sweep.measures import outcome
@@ -90,3 +91,20 @@ def test_a_sweep_counts_no_bottleneck_where_the_report_finds_none() -> None:
     scores = score(events, load(data), "s")
     assert max(a.wait_p90 or 0.0 for a in scores.load) > 0  # work waited, a few minutes
     assert outcome(0, 0, 1, len(events), scores).bottleneck is None
+
+
+def test_a_run_killed_midway_is_scored_up_to_its_last_row_not_to_its_planned_end() -> None:
+    # One desk, calls needing 4 h each: the second waits behind the first. The process is killed after the third
+    # call's arrival at 10:30 (the journal ends there, no run_ended); the scenario was to run from 06:00 to 20:00.
+    data = file_of({"desk": {"staff": 1}}, {"answer": {"trigger": {"type": "call"}, "steps": [
+        {"id": "a", "actor": "desk", "duration": "4h", "target": "8h"}]}},
+        [incident("X1", "09:00", "call"), incident("X2", "09:05", "call"), incident("X3", "10:30", "call")],
+        end="20:00")
+    cut = [e for e in checked(data) if e.kind != "run_ended" and e.t <= 5 * 60.0]
+    last_t = max(e.t for e in cut)
+    scores = score(cut, load(data), "s")
+    assert scores.until == last_t  # not 20:00's 840 minutes
+    desk = next(a for a in scores.load if a.actor == "desk")
+    assert last_t == 270.0 and desk.wait_max == 270.0 - 185.0  # X2 queued from 09:05 until the journal ends
+    markdown = render_markdown(build_report(cut, load(data), "s"))
+    assert f"the run stopped at {format_clock(360.0 + last_t)}" in markdown
