@@ -59,8 +59,9 @@ def _with_defaults(args: list[str]) -> list[str]:
 
 
 def _ignore_late_interrupts() -> None:
-    """The command has done its work and said so: a Ctrl-C from here to the process's exit changes nothing (it
-    would otherwise end a finished command with an "interrupted" line or by the signal itself)."""
+    """The command has done its work, or handled its interrupt: a Ctrl-C from here to the process's exit changes
+    nothing (it would otherwise end a finished command with an "interrupted" line, cut the line that says what an
+    interrupted one left, or end the process by the signal itself)."""
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, signal.SIG_IGN)
 
@@ -88,9 +89,11 @@ def main() -> None:
         if status == EXIT_INTERRUPTED:  # typer turns a KeyboardInterrupt out of a command into this status
             say("interrupted")
     except application.RunInterrupted as exc:
+        _ignore_late_interrupts()  # the interrupt is handled: another Ctrl-C cannot cut its line
         say(str(exc))
         status = EXIT_INTERRUPTED
     except KeyboardInterrupt:
+        _ignore_late_interrupts()
         say("interrupted")
         status = EXIT_INTERRUPTED
     except scenarios.BallotdrillError as exc:
@@ -98,7 +101,13 @@ def main() -> None:
             say(line)
         status = EXIT_BAD_INPUT
     except Exception as exc:
-        if _is(exc, "NoArgsIsHelpError"):
+        from ballotdrill.journal.interrupts import is_interrupt
+
+        if is_interrupt(exc):  # a Ctrl-C that a library reported as its own error
+            _ignore_late_interrupts()
+            say("interrupted")
+            status = EXIT_INTERRUPTED
+        elif _is(exc, "NoArgsIsHelpError"):
             err.print(exc.format_message(), markup=False, highlight=False)  # type: ignore[attr-defined]
             status = 0
         elif _is(exc, "UsageError"):

@@ -24,6 +24,7 @@ from ballotdrill.application.runinputs import parse_until
 from ballotdrill.exercise.errors import RunError
 from ballotdrill.journal import JOURNAL_FILE, Event, Kind, RunStarted, read_events, read_meta
 from ballotdrill.journal.collector import collector_paused
+from ballotdrill.journal.interrupts import is_interrupt
 from ballotdrill.journal.seal import SEAL_KEY, RowsToCheck, Verdict, settle, verify, verify_all_but_rows
 from ballotdrill.scenarios import crossref
 from ballotdrill.scenarios.errors import BallotdrillError, CannotWrite
@@ -345,7 +346,9 @@ def run_to_folder(doc: ScenarioFile, scenario: str, *, seed: int, folder: Path, 
                     live.report = ReportFeed(doc, scenario)
                     stream_run(folder, files, live.report.feed)
                 report, _ = _write_reports(folder, live.report, files, tuple(REPORT_FILES), "")
-        except KeyboardInterrupt:  # at any point: what the folder holds now, and what to do with it
+        except BaseException as exc:  # a Ctrl-C at any point: what the folder holds now, and what to do with it
+            if not is_interrupt(exc):
+                raise
             if not (folder / JOURNAL_FILE).exists():
                 raise RunInterrupted("interrupted before the run began; nothing was written") from None
             raise RunInterrupted(interrupted(folder)) from None

@@ -133,6 +133,8 @@ def run_exercise(doc: ScenarioFile, scenario: str, *, seed: int = 0, until_clock
         provider = RecordedDecisions(decisions)
     exercise = Exercise(doc, scenario, journal, seed=seed, decisions=provider, setup=setup)
     failure: BallotdrillError | None = None
+    sealing = contextlib.ExitStack()  # entered once the run has played: a Ctrl-C then waits until it is sealed
+    played = False
     try:
         with collector_paused():  # a run makes no reference cycles (an event drops its callbacks once processed)
             exercise.start(until)  # run_started records where the whole run stops, not the first chunk's end
@@ -142,17 +144,25 @@ def run_exercise(doc: ScenarioFile, scenario: str, *, seed: int = 0, until_clock
                 for k in range(1, chunks + 1):
                     exercise.run(until * k / chunks)
                     progress(exercise.env.now, until)
+            sealing.enter_context(interrupts_held())
+            played = True
             exercise.finish()
     except RunawayError as exc:  # the model never lets time pass: the rows so far are kept, the run is unfinished
         failure = RunError(str(exc))
     except (JournalError, sqlite3.Error, OSError) as exc:
         failure = CannotWrite(_cannot_write(out, exc))
     except BaseException:  # interrupted: keep what was recorded, unsealed (a second Ctrl-C waits for that)
-        with interrupts_held(deliver=False), contextlib.suppress(Exception):
-            journal.close()
+        try:
+            with interrupts_held(deliver=False), contextlib.suppress(Exception):
+                journal.close()
+        finally:
+            sealing.close()  # only entered if the run played and then failed: a Ctrl-C it held comes now
         raise
-    # The run has played: its journal is closed and sealed whole; a Ctrl-C meanwhile is delivered after.
-    with interrupts_held():
+    # The run has played (or failed): its journal is closed, and sealed if whole; a Ctrl-C meanwhile is delivered
+    # after. The hold began before run_ended was written, so a run whose journal holds run_ended is sealed.
+    with sealing:
+        if not played:  # it failed before it played
+            sealing.enter_context(interrupts_held())
         try:
             if failure is not None:
                 journal.rows.clear()  # the batch that failed is not retried

@@ -24,6 +24,13 @@ class Held:
         self.pending = False
 
 
+def is_interrupt(exc: BaseException) -> bool:
+    """Whether ``exc`` is a Ctrl-C: a ``KeyboardInterrupt``, or the ``SchemaError`` pydantic-core raises in its place
+    when the interrupt lands while it builds a model's schema on first use (it names the interrupt in its message)."""
+    return isinstance(exc, KeyboardInterrupt) or (
+        type(exc).__name__ == "SchemaError" and "KeyboardInterrupt" in str(exc))
+
+
 @contextlib.contextmanager
 def interrupts_held(*, deliver: bool = True) -> Iterator[Held]:
     """Record SIGINT instead of acting on it while the block runs; deliver a recorded one when it ends.

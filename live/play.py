@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import os
+import signal
 import stat
 import sys
 from collections.abc import Callable
@@ -14,7 +16,7 @@ from typing import TextIO
 from ballotdrill.application import write_reports
 from ballotdrill.application.runs import RunInterrupted, interrupted
 from ballotdrill.journal import JOURNAL_FILE
-from ballotdrill.journal.interrupts import interrupts_held
+from ballotdrill.journal.interrupts import interrupts_held, is_interrupt
 from ballotdrill.journal.seal import seal
 from ballotdrill.live.console import FacilitatorConsole, stdin_reader
 from ballotdrill.live.core import LiveCore
@@ -30,8 +32,9 @@ def play(core: LiveCore, folder: Path, *, dashboard: bool = False, out: TextIO =
     tells the facilitator where the tokens are (never a token). Interrupted (Ctrl-C), the exercise
     stops where its last commit left it: ``ballotdrill resume`` carries it on.
     """
+    ended = contextlib.ExitStack()  # entered when the exercise has played to its end
     try:
-        asyncio.run(_main(core, folder, dashboard, out, serve, say))
+        asyncio.run(_main(core, folder, dashboard, out, serve, say, ended))
     except KeyboardInterrupt:
         if hasattr(core.store, "abandon"):
             with interrupts_held(deliver=False):
@@ -39,10 +42,14 @@ def play(core: LiveCore, folder: Path, *, dashboard: bool = False, out: TextIO =
         raise RunInterrupted(f"interrupted: {folder} keeps the exercise up to its last commit; "
                              f"'ballotdrill resume {folder}' carries it on") from None
     try:
-        with interrupts_held():  # closed and sealed whole; a Ctrl-C meanwhile stops before the reports
+        with ended:  # from the exercise's end until it is closed and sealed, a Ctrl-C waits, then stops the reports
+            gc.collect()  # the loop's transports finalised now: a Ctrl-C inside a finaliser would be lost
             close_ended(core, folder)
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # not the closed loop's handler
         _, written = write_reports(folder)
-    except KeyboardInterrupt:
+    except BaseException as exc:
+        if not is_interrupt(exc):
+            raise
         raise RunInterrupted(interrupted(folder)) from None
     return written
 
@@ -55,7 +62,7 @@ def close_ended(core: LiveCore, folder: Path) -> None:
 
 
 async def _main(core: LiveCore, folder: Path, dashboard: bool, out: TextIO, serve: str | None,
-                say: Callable[[str], None]) -> None:
+                say: Callable[[str], None], ended: contextlib.ExitStack) -> None:
     session = Session(core)
     console = FacilitatorConsole(session, out=out, dashboard=dashboard)
     served = None
@@ -69,6 +76,7 @@ async def _main(core: LiveCore, folder: Path, dashboard: bool, out: TextIO, serv
         tasks.append(asyncio.create_task(console.show()))
     try:
         await runner
+        ended.enter_context(interrupts_held())  # the exercise is over: the loop's shutdown is not cut
         if served is not None:
             await stop_server(served)
     finally:

@@ -18,13 +18,17 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from pydantic_core import SchemaError
 from sweep_helpers import EXAMPLE
 from test_run_faults import long_file, reap, wait_for  # noqa: F401  (long_file is a fixture)
 from test_run_folders import bd, finished
 
 from ballotdrill.application.folder import MANIFEST, write_output
-from ballotdrill.journal.interrupts import interrupts_held
+from ballotdrill.exercise.run import run_exercise
+from ballotdrill.journal import Event, Kind
+from ballotdrill.journal.interrupts import interrupts_held, is_interrupt
 from ballotdrill.journal.seal import SEAL_KEY, verify
+from ballotdrill.scenarios import load_file
 
 NOISE = ("Traceback", "Exception ignored", "Fatal Python error")
 REPORTS = ("report.html", "report.md", "scores.json")
@@ -64,6 +68,25 @@ def test_an_error_in_a_held_section_wins_over_a_recorded_ctrl_c() -> None:
     with pytest.raises(ValueError, match="disk"), interrupts_held():
         signal.raise_signal(signal.SIGINT)
         raise ValueError("disk")
+
+
+def test_a_ctrl_c_that_pydantic_reports_as_its_own_error_is_still_a_ctrl_c() -> None:
+    # pydantic-core turns a KeyboardInterrupt raised while it builds a schema into a SchemaError naming it
+    assert is_interrupt(KeyboardInterrupt())
+    assert is_interrupt(SchemaError("Error building `model` serializer:\n  KeyboardInterrupt: "))
+    assert not is_interrupt(SchemaError("Error building `model` serializer: invalid literal"))
+    assert not is_interrupt(ValueError("KeyboardInterrupt"))
+
+
+def test_a_ctrl_c_as_the_run_records_its_end_waits_until_the_journal_is_sealed(tmp_path: Path) -> None:
+    def ctrl_c_at_the_end(event: Event) -> None:
+        if event.kind == Kind.RUN_ENDED:
+            signal.raise_signal(signal.SIGINT)
+
+    doc = load_file(EXAMPLE)
+    with pytest.raises(KeyboardInterrupt):
+        run_exercise(doc, doc.default_scenario, seed=1, out=tmp_path / "r", feed=ctrl_c_at_the_end)
+    assert verify(tmp_path / "r" / "journal.sqlite").state == "sealed"  # whole, so sealed; not "unfinished"
 
 
 def test_an_output_is_renamed_and_recorded_together_or_not_at_all(tmp_path: Path,
