@@ -22,6 +22,7 @@ from typing import Any
 
 from pydantic import Field
 
+from ballotdrill.scenarios.timefmt import format_end
 from ballotdrill.scoring.model import ActorArrivals, ArrivalStats, Frozen, Scores, dumps, r3
 
 _RATING_ORDER = {"P": 0, "S": 1, "M": 2, "U": 3}
@@ -156,8 +157,27 @@ def compare(a: Scores, b: Scores, label_a: str = "A", label_b: str = "B",
                                    ("mean_latency", True, "min")):
             rows.append(_num_row("channel", channel, field, getattr(x, field) if x else None,
                                  getattr(y, field) if y else None, lower, unit))
+    stopped = stop_difference(a, b)
+    if stopped is not None:  # each side measured over its own window: neither is better at anything
+        inputs = [stopped, *inputs]
+        rows = [row.model_copy(update={"better": ""}) if row.better else row for row in rows]
     return Comparison(a=label_a, b=label_b, scenario=a.scenario if a.scenario == b.scenario else "",
                       inputs=list(inputs), notes=notes(inputs), rows=rows)
+
+
+STOPPED = "stopped at"
+"""The input difference of two runs that stopped at different times (``--until``, or one cut short)."""
+
+
+def stop_difference(a: Scores, b: Scores) -> InputDifference | None:
+    """Where each run stopped, when not at the same time: their measures cover different windows."""
+    if a.until == b.until:
+        return None
+    return InputDifference(what=STOPPED, a=_stop(a), b=_stop(b))
+
+
+def _stop(scores: Scores) -> str:
+    return "—" if scores.until is None else format_end(scores.start, scores.start + scores.until)
 
 
 Measures = dict[str, tuple[float | None, bool | None, str]]
@@ -168,10 +188,17 @@ def _share(part: int, whole: int) -> float | None:
     return r3(part / whole) if whole else None
 
 
+NO_ARRIVALS: Measures = {
+    "arrivals": (0, None, "count"), "open_at_end": (0, True, "count"), "steps": (0, None, "count"),
+    "deadlines_missed": (0, True, "count"), "failed_attempts": (0, True, "count"), "drops": (0, True, "count")}
+"""A background group with no arrival in a run: every count 0; its times and shares are undefined."""
+
+
 def _group_measures(group: ArrivalStats | None) -> Measures:
-    """One background inject's (or type's) arrivals as a distribution, from its aggregates."""
+    """One background inject's (or type's) arrivals as a distribution, from its aggregates (a group the run's scores
+    do not list had no arrival in it)."""
     if group is None:
-        return {}
+        return NO_ARRIVALS
     out: Measures = {
         "arrivals": (group.arrivals, None, "count"), "open_at_end": (group.open_at_end, True, "count"),
         "open share": (_share(group.open_at_end, group.arrivals), True, "share")}
@@ -191,9 +218,9 @@ def _group_measures(group: ArrivalStats | None) -> Measures:
 
 
 def _actor_measures(actor: ActorArrivals | None) -> Measures:
-    """Background arrivals' work at one actor: steps, the share late, queue waits."""
+    """Background arrivals' work at one actor: steps, the share late, queue waits (none listed: no step there)."""
     if actor is None:
-        return {}
+        return {"steps": (0, None, "count")}
     return {"steps": (actor.steps, None, "count"), "late share": (_share(actor.late_steps, actor.steps), True, "share"),
             "wait median": (actor.wait.median, True, "min"), "wait p90": (actor.wait.p90, True, "min"),
             "wait max": (actor.wait.max, True, "min")}
@@ -231,6 +258,9 @@ SAME_SEED = ("Same seed: both runs drew their incidents from the same random str
              "yet each side is one draw; a difference can still be luck.")
 SMALL_NOTE = ("A difference marked ≈ is small (within 10 %, or 5 points of a share): one seed per side cannot "
               "tell it from luck.")
+DIFFERENT_WINDOWS = ("A and B stopped at different times, so each measure covers its own window (a shorter run has "
+                     "had less time to do harm or to finish its work): no row is marked better. Compare runs that "
+                     "stop at the same time.")
 SWEEP_HINT = ("To tell a real difference from luck, run 'ballotdrill sweep SCENARIO --variant FILE': paired runs "
               "on the same seeds, with confidence intervals.")
 
@@ -240,13 +270,17 @@ def notes(inputs: Sequence[InputDifference]) -> list[str]:
     what = {d.what for d in inputs}
     if not what:
         return []
+    window = [DIFFERENT_WINDOWS] if STOPPED in what else []
+    what.discard(STOPPED)
+    if not what:
+        return window
     if what == {"seed"}:
         head = SEED_ONLY
     elif "seed" in what:
         head = SEEDS_AND_INPUTS
     else:
         head = SAME_SEED
-    return [head, SMALL_NOTE, SWEEP_HINT]
+    return [*window, head, SMALL_NOTE, SWEEP_HINT]
 
 
 def changed(row: ComparisonRow) -> bool:

@@ -108,3 +108,34 @@ def test_a_run_killed_midway_is_scored_up_to_its_last_row_not_to_its_planned_end
     assert last_t == 270.0 and desk.wait_max == 270.0 - 185.0  # X2 queued from 09:05 until the journal ends
     markdown = render_markdown(build_report(cut, load(data), "s"))
     assert f"the run stopped at {format_clock(360.0 + last_t)}" in markdown
+
+
+def _desk_and_calls(**inject: Any) -> dict[str, Any]:
+    """A desk answering calls: one scripted at 09:00 and a background line (``inject``'s keys)."""
+    return file_of({"desk": {"staff": 1}}, {"answer": {"trigger": {"type": "call"}, "steps": [
+        {"id": "a", "actor": "desk", "duration": "20m", "target": "30m"}]}},
+        [incident("X1", "09:00", "call"), {"id": "B1", **inject, "incident": {"type": "call"}}], end="12:00")
+
+
+def test_runs_that_stopped_at_different_times_are_not_compared_as_better_or_worse() -> None:
+    data = _desk_and_calls(every="30m")
+    whole = score(checked(data), load(data), "s")
+    early = score(checked(data, until_clock=parse_clock("09:10")), load(data), "s")
+    comparison = compare(whole, early)
+    assert comparison.inputs[0].model_dump() == {"what": "stopped at", "a": "12:00", "b": "09:10"}
+    assert comparison.notes[0].startswith("A and B stopped at different times")
+    assert not [row for row in comparison.rows if row.better]  # fewer late steps by 09:10 is no improvement
+    assert [row for row in comparison.rows if row.a != row.b]  # the values are still shown side by side
+    assert compare(whole, whole).inputs == [] and compare(whole, whole).notes == []
+
+
+def test_a_background_line_without_arrivals_in_one_run_compares_as_zero_arrivals() -> None:
+    busy = _desk_and_calls(every="30m")
+    quiet = _desk_and_calls(every="30m", profile=[{"from": "06:00", "to": "12:00", "factor": 0}])
+    a, b = (score(checked(d), load(d), "s") for d in (busy, quiet))
+    assert not b.background.injects  # no arrival at all: the run's scores list no group
+    rows = {(row.section, row.measure): row for row in compare(a, b).rows if row.item == "B1"}
+    arrivals = rows[("background", "arrivals")]
+    assert arrivals.a == a.background.injects[0].arrivals > 0 and arrivals.b == 0
+    assert arrivals.diff == -arrivals.a
+    assert rows[("background", "to_contain median")].b is None  # no arrival: no time to contain
