@@ -75,7 +75,7 @@ def _row(inject_id: str, inj: Inject, scenario: Scenario) -> MselRow:
                            *([f"{inc.voting} voting"] if inc.voting else [])])
         event = f"incident {inc.id or inject_id}: {label} ({facts})"
         if inj.every is not None:
-            event = f"every ~{format_duration(inj.every.mean)}: {label} ({facts})"
+            event = f"{arrival_rate(inj, scenario)}: {label} ({facts})"
         to = inj.detected_by.actor if inj.detected_by is not None else ""
     elif inj.message is not None:
         event, to = f"message: {inj.message.text}", inj.message.to
@@ -86,6 +86,16 @@ def _row(inject_id: str, inj: Inject, scenario: Scenario) -> MselRow:
         event = f"action: {act.name}" + (f" (incident {act.incident})" if act.incident else "")
         to = act.actor
     return MselRow(inject_id, time, sort_key, inj.kind, to, event, inj.expected, sender, inj.notes)
+
+
+def arrival_rate(inj: Inject, scenario: Scenario) -> str:
+    """How often a background inject arrives, as played: its mean gap over the scenario's ``background_factor``, each
+    profile period's factor, and its ``limit`` (``every ~10m, ×3 08:00-09:00, at most 174``)."""
+    parts = [f"every ~{format_duration(inj.every.mean / scenario.background_factor) if inj.every else '?'}"]
+    parts += [f"×{period.factor:g} {period.start}-{period.end}" for period in inj.profile or []]
+    if inj.limit is not None:
+        parts.append(f"at most {inj.limit:,}")
+    return ", ".join(parts)
 
 
 def write_msel_csv(rows: list[MselRow], path: Path) -> None:

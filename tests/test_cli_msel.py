@@ -39,3 +39,18 @@ def test_an_unwritable_msel_file_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stderr.strip().endswith("msel.csv: cannot write (No such file or directory); nothing was changed")
     assert "Traceback" not in result.stderr
+
+
+def test_a_background_line_reads_as_it_is_played_its_profile_factor_and_limit() -> None:
+    from engine_helpers import file_of, load
+
+    from ballotdrill.scenarios.msel import msel_rows
+
+    data = file_of({"desk": {"staff": 1}}, {}, [
+        {"id": "C", "every": "10m", "limit": 174, "incident": {"type": "call"},
+         "profile": [{"from": "08:00", "to": "09:00", "factor": 3}, {"from": "12:00", "to": "13:30", "factor": 0.5}]}])
+    doc = load(data)
+    assert msel_rows(doc.scenarios["s"])[0].event.startswith(
+        "every ~10m, ×3 08:00-09:00, ×0.5 12:00-13:30, at most 174: call")
+    doubled = load(data, ["scenarios.s.background_factor=4"])  # the scenario-wide load dial divides every gap
+    assert msel_rows(doubled.scenarios["s"])[0].event.startswith("every ~150s, ×3")
