@@ -215,14 +215,20 @@ def verify_rows(run_dir: Path, rows: RowsToCheck) -> Verdict:
         raise RunFolderError(f"{run_dir}: cannot read the run ({type(exc).__name__}: {one_line(exc)})") from None
 
 
+UNFINISHED = "the run did not finish (interrupted, killed or failed)"
+"""How a check describes a journal without a seal."""
+UNFINISHED_HARM = ("; it is reported up to its last row, where the harm of the incidents still open is not recorded "
+                   "(the end of a run records it), so harm is counted for contained incidents only")
+"""What a report of such a journal cannot say."""
+
+
 def refuse_changed(run_dir: Path, verdict: Verdict | None, *, force: bool = False) -> str:
     """What is wrong with a run whose journal is not as sealed (``verdict``; None: a JSON Lines journal, which
     carries no seal): refused unless ``force``, then returned."""
     if verdict is None:
         problem = "a JSON Lines journal carries no seal, so it cannot be checked"
     elif verdict.state == "unfinished":
-        problem = (f"the run did not finish (interrupted, killed or failed): its journal keeps {verdict.rows:,} rows "
-                   "but no seal")
+        problem = f"{UNFINISHED}: its journal keeps {verdict.rows:,} rows but no seal"
     elif verdict.state == "changed":
         problem = f"the journal was changed after the run ended ({verdict.detail})"
     else:
@@ -252,6 +258,8 @@ def write_reports(run_dir: Path, formats: Sequence[str] = tuple(REPORT_FILES), *
         if fmt not in REPORT_FILES:
             raise BallotdrillError(f"--format must be one of {', '.join(REPORT_FILES)} (got {fmt!r})")
     problem = check_run(Path(run_dir), force=force)
+    if problem.startswith(UNFINISHED):
+        problem += UNFINISHED_HARM
     files = open_run(Path(run_dir))
     from ballotdrill.report.report import ReportFeed
 

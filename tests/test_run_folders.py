@@ -141,6 +141,14 @@ def test_force_reports_anyway_and_says_so_everywhere(work: Path, monkeypatch: py
     assert cli(work, monkeypatch, capsys, "compare", "good", "good", "--force").returncode == 0
 
 
+def test_the_report_of_an_unfinished_run_says_what_it_cannot_count(work: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    edit(work / "good" / "journal.sqlite", f"DELETE FROM meta WHERE key = '{SEAL_KEY}'")
+    assert cli(work, monkeypatch, capsys, "report", "good", "--force").returncode == 0
+    banner = (work / "good" / "report.md").read_text(encoding="utf-8").splitlines()[0]
+    assert "the run did not finish" in banner and "harm is counted for contained incidents only" in banner
+
+
 def test_a_newer_journal_format_is_refused_even_with_force(work: Path, monkeypatch: pytest.MonkeyPatch,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
     edit(work / "good" / "journal.sqlite", "UPDATE meta SET value = '2' WHERE key = 'format'")
