@@ -74,6 +74,9 @@ def test_time_objective_rated_at_the_edges(done_at: float, expected: str) -> Non
 def test_harm_objective_of_an_incident_that_never_occurred_is_not_exercised() -> None:
     doc = scenario_file(_doc_with("{id: H, capability: C, measure: {reach: N1}, target: 100}"))
     b = JournalBuilder().start()
+    [killed] = score(b.events, doc, "demo").objectives  # no run_ended: the journal ends at its first row
+    assert killed.rating == "NE" and killed.reason == "incident N1 starts at 18:10, after the run stopped at 06:00"
+    b.add(1020, "run_ended", open_incidents=[], open_steps=0, harm={})
     [obj] = score(b.events, doc, "demo").objectives
     assert obj.rating == "NE" and obj.reason == "incident N1 did not occur in this run"
 
