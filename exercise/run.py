@@ -18,7 +18,6 @@ from ballotdrill.exercise.setup import Setup
 from ballotdrill.journal import JOURNAL_FILE, SHAPES, Event, Journal, MemorySink, Row, Sink, SqliteSink, read_events
 from ballotdrill.journal.collector import collector_paused as collector_paused  # re-exported: its old home
 from ballotdrill.journal.interrupts import interrupts_held
-from ballotdrill.journal.seal import seal
 from ballotdrill.journal.store import JournalError, RunawayError
 from ballotdrill.scenarios.errors import BallotdrillError, CannotWrite
 from ballotdrill.scenarios.scenario import ScenarioFile
@@ -166,9 +165,9 @@ def run_exercise(doc: ScenarioFile, scenario: str, *, seed: int = 0, until_clock
         try:
             if failure is not None:
                 journal.rows.clear()  # the batch that failed is not retried
+            elif out is not None:
+                opened.seal_when_closed()  # sealed as it closes, with the digest made as the rows were written
             journal.close()
-            if out is not None and failure is None:
-                seal(out / JOURNAL_FILE)
         except (JournalError, sqlite3.Error, OSError) as exc:
             failure = failure or CannotWrite(_cannot_write(out, exc))
     if failure is not None:
@@ -196,6 +195,6 @@ def _open_folder(out: Path, meta: dict[str, str]) -> SqliteSink:
     if path.exists():
         raise RunError(f"{path} already exists; choose a new --out folder (a run never overwrites another)")
     try:
-        return SqliteSink(path, meta, offload=OFFLOAD_ROWS)
+        return SqliteSink(path, meta, offload=OFFLOAD_ROWS, digest=True)
     except Exception as exc:  # sqlite3 errors carry no errno
         raise RunError(f"{path}: cannot write the journal ({exc})") from None

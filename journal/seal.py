@@ -17,10 +17,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import marshal
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
+from operator import itemgetter
 from pathlib import Path
 from typing import Literal, NamedTuple
 
@@ -145,13 +147,93 @@ def _digest(db: sqlite3.Connection, meta: dict[str, str], keys: list[str], versi
     return digest.rows, digest.hexdigest()
 
 
-def seal(path: Path) -> int:
-    """Seal the finished journal at ``path`` over its rows and every meta entry; return the row count."""
+class RunningDigest:
+    """The digest of a journal as it is written: its meta (read when the first rows come), then each batch of rows
+    exactly as inserted, in ``seq`` order, so that :func:`seal` needs no pass over the rows of its own.
+
+    A batch is hashed as the tuples handed to SQLite, which SQLite returns unchanged only when ``seq`` is an int,
+    ``t`` a float other than ``-0.0`` (:func:`stored_t` makes it so) and the other values text or None; a batch
+    with text columns of any other type, or out of ``seq`` order, leaves the digest unusable and :func:`seal`
+    makes its own pass.
+    """
+
+    __slots__ = ("_digest", "_pending", "meta", "usable")
+
+    def __init__(self) -> None:
+        self._digest: RowDigest | None = None
+        self._pending: list[RawRow] = []
+        self.meta: dict[str, str] = {}
+        self.usable = True
+
+    def add(self, db: sqlite3.Connection, first_seq: int, rows: Sequence[RawRow]) -> None:
+        """Hash ``rows`` (numbered from ``first_seq``) just committed to ``db``; rows committed before the first
+        batch hashed here (by another process) are read back from ``db`` first."""
+        if not self.usable:
+            return
+        digest = self._digest
+        if digest is None:
+            self.meta = _meta_of(db)
+            digest = self._digest = RowDigest(self.meta, sorted(self.meta))
+            if first_seq:
+                self._pending = list(db.execute(
+                    "SELECT seq, t, kind, incident, actor, step, data FROM events WHERE seq < ? ORDER BY seq",
+                    (first_seq,)))
+        pending = self._pending
+        if first_seq != digest.rows + len(pending) or not _plain(rows):
+            self.usable = False
+            return
+        if not pending and len(rows) == BLOCK:
+            digest.update(rows)
+            return
+        pending.extend(rows)
+        while len(pending) >= BLOCK:
+            digest.update(pending[:BLOCK])
+            del pending[:BLOCK]
+
+    def result(self) -> tuple[int, str] | None:
+        """Rows hashed and the digest, once the last batch is in (None: unusable)."""
+        if not self.usable or self._digest is None:
+            return None
+        if self._pending:
+            self._digest.update(self._pending)
+            self._pending = []
+        return self._digest.rows, self._digest.hexdigest()
+
+
+def stored_t(t: float) -> float:
+    """``t`` as a REAL column returns it: a float, ``-0.0`` as ``0.0`` (SQLite stores it as the integer 0)."""
+    return t + 0.0
+
+
+_TEXT_TYPES = frozenset((str, type(None)))
+_TEXTS = itemgetter(2, 3, 4, 5, 6)
+
+
+def _plain(rows: Sequence[RawRow]) -> bool:
+    """Whether SQLite returns the text columns of ``rows`` as they are (each value text or NULL; ``seq`` and ``t``
+    are the writer's own int and :func:`stored_t`)."""
+    return set(map(type, itertools.chain.from_iterable(map(_TEXTS, rows)))) <= _TEXT_TYPES
+
+
+def _meta_of(db: sqlite3.Connection) -> dict[str, str]:
+    meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
+    meta.pop(SEAL_KEY, None)
+    return meta
+
+
+def seal(path: Path, running: RunningDigest | None = None) -> int:
+    """Seal the finished journal at ``path`` over its rows and every meta entry; return the row count.
+
+    ``running``: the digest its writer made as it inserted every row, used when it covers the journal as it is now
+    (the same meta, as many rows); otherwise, and without it, a pass over every row makes the digest."""
     with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as db:
-        meta = dict(db.execute("SELECT key, value FROM meta").fetchall())
-        meta.pop(SEAL_KEY, None)
+        meta = _meta_of(db)
         keys = sorted(meta)
-        count, digest = _digest(db, meta, keys, SEAL_VERSION)
+        made = running.result() if running is not None and running.meta == meta else None
+        if made is not None:
+            (last,) = db.execute("SELECT max(seq) FROM events").fetchone()
+            made = made if made[0] == (-1 if last is None else last) + 1 else None
+        count, digest = made if made is not None else _digest(db, meta, keys, SEAL_VERSION)
         value = json.dumps({"version": SEAL_VERSION, "rows": count, "digest": digest, "meta": keys}, sort_keys=True)
         db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (SEAL_KEY, value))
     return count

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ballotdrill.journal.events import KIND_VALUES, Data, Event, Kind, Row, encode_data, unpack
+from ballotdrill.journal.seal import RunningDigest, seal
 
 
 class JournalError(Exception):
@@ -26,7 +27,10 @@ class JournalError(Exception):
 
 
 HEADER = struct.Struct("<Q")
-"""A frame to the writer process: this header (payload length), then ``marshal`` of ``(first_seq, rows)``."""
+"""A frame to the writer process: this header (payload length), then ``marshal`` of ``(first_seq, rows)``; a frame
+of length 0 (:data:`SEAL_FRAME`) asks it to seal the journal once its input ends."""
+
+SEAL_FRAME = HEADER.pack(0)
 
 
 def frame(first_seq: int, rows: list[Row]) -> bytes:
@@ -75,13 +79,19 @@ class SqliteSink:
     Small writes go in directly (a live run writes each event through). From the first
     batch of ``offload`` rows or more on, the run is long: batches go to a writer
     process (:mod:`ballotdrill.journal.writer`) so that encoding and inserting overlap the run.
+
+    With ``digest``, whoever inserts the rows (this process, or the writer process) hashes them for the seal as
+    they are committed (:class:`~ballotdrill.journal.seal.RunningDigest`), and a run that ends asks for the seal
+    (:meth:`seal_when_closed`) without a pass over the journal of its own.
     """
 
     def __init__(self, path: Path, meta: dict[str, str] | None = None, offload: int = 0,
-                 bulk: bool = False) -> None:
+                 bulk: bool = False, digest: bool = False) -> None:
         """``bulk``: no automatic checkpoints while writing (one at close), for the writer process's long runs."""
         self.path = path
         self.offload = offload
+        self.digest = RunningDigest() if digest else None
+        self.sealing = False
         self.child: subprocess.Popen[bytes] | None = None
         self.db: sqlite3.Connection | None = sqlite3.connect(path, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
@@ -109,11 +119,19 @@ class SqliteSink:
         """Insert a numbered batch in this process."""
         assert self.db is not None
         encode = encode_data
-        numbered = [(seq, t, kind, inc, actor, step, encode(kind, data))
+        # t + 0.0: what the REAL column gives back (an int t as a float, -0.0 as 0.0), so the digest hashes it as stored
+        numbered = [(seq, t + 0.0, kind, inc, actor, step, encode(kind, data))
                     for seq, (t, kind, inc, actor, step, data) in enumerate(rows, first_seq)]
         self.db.execute("BEGIN")
         self.db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)", numbered)
         self.db.execute("COMMIT")
+        if self.digest is not None:
+            self.digest.add(self.db, first_seq, numbered)
+
+    def seal_when_closed(self) -> None:
+        """The run has ended: :meth:`close` seals the journal (:func:`~ballotdrill.journal.seal.seal`) once every
+        row is committed, with the digest made as they were (a pass over the rows when there is none)."""
+        self.sealing = True
 
     def _start_writer(self) -> None:
         assert self.db is not None
@@ -139,6 +157,9 @@ class SqliteSink:
         if self.child is not None:
             child = self.child
             try:
+                if self.sealing and child.stdin is not None and not child.stdin.closed:
+                    with contextlib.suppress(BrokenPipeError):  # a writer that failed says why in _check_writer
+                        child.stdin.write(SEAL_FRAME)
                 self._check_writer()
             finally:  # the process object goes now, not later in a garbage collection the caller cannot place
                 self.child = None
@@ -154,6 +175,8 @@ class SqliteSink:
                     db.execute("PRAGMA journal_mode=DELETE")
             finally:
                 db.close()
+            if self.sealing:
+                seal(self.path, self.digest)
 
 
 ROW_BUDGET = 20_000_000

@@ -3,7 +3,9 @@
 A long run hands its batches to this child so that JSON encoding and SQLite inserts
 use the second core while the engine goes on. Frames are an 8-byte little-endian
 length and a ``marshal`` payload of ``(first_seq, rows)``; both ends are the same
-interpreter. On any error the child prints one line on stderr and exits 1.
+interpreter. A frame of length 0 says the run has ended: once its input ends, the child seals
+the journal with the digest it made of every row it inserted (a run stopped early never sends
+it, and stays unsealed). On any error the child prints one line on stderr and exits 1.
 
 Usage (by :class:`ballotdrill.journal.store.SqliteSink`): ``python -m ballotdrill.journal.writer JOURNAL``.
 """
@@ -21,10 +23,13 @@ from ballotdrill.journal.store import HEADER, SqliteSink
 
 def serve(path: Path, stream: BinaryIO) -> None:
     """Append every frame read from ``stream`` to the journal at ``path`` until end of input."""
-    sink = SqliteSink(path, bulk=True)
+    sink = SqliteSink(path, bulk=True, digest=True)
     try:
         while len(header := stream.read(HEADER.size)) == HEADER.size:
             (size,) = HEADER.unpack(header)
+            if not size:
+                sink.seal_when_closed()
+                continue
             payload = stream.read(size)
             if len(payload) < size:  # the run was killed mid-frame: keep what was committed
                 break
