@@ -84,8 +84,9 @@ def write_csv_blocks(blocks: Iterable[Block], path: Path) -> int:
 
 
 def _csv_lines(block: Block) -> str:
-    """A plain block (:func:`_plain`) as ``csv.writer`` writes it: only the data, which holds quotes, quoted."""
-    return "".join([f'{seq},{_float(t)},{kind},{incident or ""},{actor or ""},{step or ""},'
+    """A plain block (:func:`_plain`) as ``csv.writer`` writes it: only the data, which holds quotes, quoted
+    (``t`` a float: its ``repr``)."""
+    return "".join([f'{seq},{t!r},{kind},{incident or ""},{actor or ""},{step or ""},'
                     f'{_QUOTE + data.replace(_QUOTE, _QUOTES) + _QUOTE if data else ""}\n'
                     for seq, t, kind, incident, actor, step, data in block])
 
@@ -104,7 +105,9 @@ def _plain(block: Block) -> bool:
     try:
         if min(seqs) < 0 or min(ts) <= 0 or set(map(type, seqs)) != {int} or set(map(type, ts)) != {float}:
             return False  # a negative number (or -0.0) starts with "-"
-        text = _SEPARATOR + _SEPARATOR.join(filter(None, itertools.chain(kinds, incidents, actors, steps)))
+        cells = set(itertools.chain(kinds, incidents, actors, steps))  # each distinct cell once
+        cells.discard(None)
+        text = _SEPARATOR + _SEPARATOR.join(cells)
         data = filter(None, datas)
         if not all(map(str.__contains__, data, itertools.repeat(_QUOTE))):  # data without a quote: '{}', '{ }'
             return False
