@@ -9,7 +9,8 @@ order. Version 2 (written now) takes the rows in blocks of :data:`BLOCK`, each b
 ``marshal`` format 2 of the list of row tuples: exact for every SQLite value (integers, floats
 bit for bit, text, NULL, blobs; a value of another type is another byte string), in C, about a
 fifth of the cost of reading the rows into Python. A command that reads every row anyway (an
-export) checks the digest in its own pass (:class:`RowDigest`). Version 1 (a seal without
+export) checks the digest in its own pass (:class:`RowDigest`). A run's writer makes the digest as it commits
+each batch (:class:`RunningDigest`), so sealing a run needs no pass over its rows. Version 1 (a seal without
 ``version``) hashed each row's ``repr``; such seals are still checked that way.
 """
 
