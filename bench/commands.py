@@ -8,8 +8,8 @@ script. For each command: wall and CPU seconds, their ratios to the hand-written
 resident memory of its largest process (``wait4``'s ``ru_maxrss``: the command or a child of it,
 such as the journal writer), with how much it grows from the small size to the large one. ``seal-check``
 is not a command but checking a journal against its seal (a pass over every row) measured alone: what
-``report`` pays before it reads the run, and about what ``run`` pays to seal it (exports check the seal
-in their own pass over the rows).
+``report`` pays before it reads the run (``run`` no longer pays it: its writer makes the seal's digest as it
+commits the rows; exports check the seal in their own pass over the rows).
 
     python bench/commands.py             # 10,000 and 100,000 incidents
     python bench/commands.py --quick     # 1,000 and 3,000, for CI (figures only)
