@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from ballotdrill.scenarios.library import library_path
     from ballotdrill.scenarios.loader import Checked, check_file, load_file, load_text, pick
     from ballotdrill.scenarios.overrides import Override
+    from ballotdrill.scenarios.roles import played
     from ballotdrill.scenarios.scenario import Incident, Inject, Objective, Scenario, ScenarioFile
     from ballotdrill.scenarios.structure import Actor, Channel, Procedure, Step, Structure
 
@@ -41,11 +42,12 @@ __getattr__ = lazy_names(__name__, {
     "load_file": "loader",
     "load_text": "loader",
     "pick": "loader",
+    "played": "roles",
 })
 """Each name is imported from its module on first use: ``ballotdrill --help`` loads no model."""
 
 __all__ = [
     "Actor", "BallotdrillError", "Channel", "Checked", "Distribution", "Incident", "Inject", "Objective", "Override",
     "Problem", "Procedure", "Scenario", "ScenarioError", "ScenarioFile", "Step", "Structure",
-    "UnknownScenarioError", "check_file", "json_schema", "library_path", "load_file", "load_text", "pick",
+    "UnknownScenarioError", "check_file", "json_schema", "library_path", "load_file", "load_text", "pick", "played",
 ]

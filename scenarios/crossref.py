@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 
-from ballotdrill.scenarios import owners
+from ballotdrill.scenarios import owners, roles
 from ballotdrill.scenarios.scenario import Action, Condition, Scenario, ScenarioFile
 from ballotdrill.scenarios.structure import END, OWNER, Procedure, Structure
 from ballotdrill.scenarios.suggest import did_you_mean
@@ -20,7 +20,55 @@ MIN_LOOP_TEXT = "1s"
 
 def check(doc: ScenarioFile) -> list[Finding]:
     """Every cross-reference problem in ``doc``, each with the data path it concerns."""
-    return list(dict.fromkeys([*_structure(doc.structure), *_scenarios(doc), *owners.check(doc)]))
+    return list(dict.fromkeys([*roles.check(doc), *_structure(doc.structure), *_played(doc), *_scenarios(doc),
+                               *owners.check(doc)]))
+
+
+def _played(doc: ScenarioFile) -> Iterator[Finding]:
+    """The checks that read a step's actor, on the structure as each scenario plays it (one pass without roles).
+
+    A step naming a role is checked against the actor each scenario gives that role; a problem is reported
+    once per step (for the first scenario that has it), saying which actor plays the role where.
+    """
+    structure = doc.structure
+    resolvable = next(roles.check(doc), None) is None  # else the roles' own problems are reported, steps unresolved
+    castings = roles.castings(doc) if resolvable else [roles.Casting({}, ())]
+    reported: set[Path] = set()
+    for casting in castings:
+        played = roles.played(doc, casting.scenarios[0]) if casting.cast else doc
+        found = [*_step_actors(structure, casting),
+                 *(finding for name, proc in played.structure.procedures.items()
+                   for finding in _timeless_loops(proc, ("structure", "procedures", name), played.structure))]
+        yield from ((path, message) for path, message in found if path[:5] not in reported)
+        reported.update(path[:5] for path, _ in found)
+
+
+def _step_actors(structure: Structure, casting: roles.Casting) -> Iterator[Finding]:
+    """Each step names an actor, a role or ``owner``; its post and staff fit the actor that does it."""
+    actors, role_names = structure.actors, structure.roles
+    for pname, proc in structure.procedures.items():
+        for i, step in enumerate(proc.steps):
+            spath: Path = ("structure", "procedures", pname, "steps", i)
+            where = f"step '{step.id}'"
+            if step.actor == OWNER:
+                continue  # the incident's owner: checked against each incident that may start it (owners.py)
+            if step.actor in role_names:
+                if step.actor not in casting.cast:
+                    continue  # a role that does not resolve: reported by roles.check
+                name, played_by = casting.cast[step.actor], casting.played_by(step.actor)
+            elif step.actor in actors:
+                name, played_by = step.actor, ""
+            else:
+                kind = "actor or role" if role_names else "actor"
+                yield (*spath, "actor"), _missing(kind, step.actor, [*actors, *role_names], where)
+                continue
+            actor = actors[name]
+            if step.post is not None and step.post not in actor.posts:
+                message = _missing("post", step.post, actor.posts, where)
+                yield (*spath, "post"), f"{message}{played_by}; list it under actor '{name}''s 'posts'"
+            if step.staff > 1 and step.staff > actor.most_staff:
+                yield (*spath, "staff"), (f"{where} needs {step.staff} staff but actor '{name}'{played_by} never has "
+                                          f"more than {actor.most_staff} on duty; it could never start")
 
 
 def _missing(kind: str, name: str, known: Iterable[str], where: str) -> str:
@@ -55,18 +103,6 @@ def _structure(structure: Structure) -> Iterator[Finding]:
         for i, step in enumerate(proc.steps):
             spath: Path = (*ppath, "steps", i)
             where = f"step '{step.id}'"
-            if step.actor == OWNER:
-                pass  # the incident's owner: checked against each incident that may start it (owners.py)
-            elif step.actor not in actors:
-                yield (*spath, "actor"), _missing("actor", step.actor, actors, where)
-            else:
-                actor = actors[step.actor]
-                if step.post is not None and step.post not in actor.posts:
-                    message = _missing("post", step.post, actor.posts, where)
-                    yield (*spath, "post"), f"{message}; list it under actor '{step.actor}''s 'posts'"
-                if step.staff > 1 and step.staff > actor.most_staff:
-                    yield (*spath, "staff"), (f"{where} needs {step.staff} staff but actor '{step.actor}' never has "
-                                              f"more than {actor.most_staff} on duty; it could never start")
             if step.via is not None and step.via not in channels:
                 yield (*spath, "via"), _missing("channel", step.via, channels, where)
             if step.next is not None and step.next != END and step.next not in ids:
@@ -77,7 +113,6 @@ def _structure(structure: Structure) -> Iterator[Finding]:
                         yield ((*spath, "decision", "options", oname, "next"),
                                _missing("step", option.next, [*ids, END], f"option '{oname}' of {where}"))
         yield from _dead_ends(proc, ppath)
-        yield from _timeless_loops(proc, ppath, structure)
 
 
 def _fallback_cycles(structure: Structure) -> Iterator[Finding]:

@@ -308,6 +308,8 @@ class Scenario(Model):
     polls: Polls | None = None
     election: Election | None = None
     """What is elected, by whom, compulsory or not, and the polling hours per way of voting."""
+    roles: dict[Name, Name] = Field(default={}, exclude_if=lambda roles: not roles)
+    """The structure's roles this scenario gives to other actors than their defaults (role -> actor)."""
     background_factor: float = Field(default=1.0, gt=0, le=1000)
     """Every background inject arrives this many times as often (gaps divided by it); a load dial for sweeps."""
     injects: list[Inject] = Field(default=[])

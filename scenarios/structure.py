@@ -227,7 +227,8 @@ class Step(Model):
 
     id: Name
     actor: Name
-    """An actor of the structure, or ``owner``: the incident's owner does the step."""
+    """An actor of the structure, a role (the actor the scenario gives it does the step), or ``owner``: the
+    incident's owner does the step."""
     title: str = ""
     duration: Distribution = ZERO
     via: Name | None = None
@@ -334,6 +335,8 @@ class Structure(Model):
     description: str = ""
     default_channel: Name | None = None
     actors: dict[Name, Actor] = Field(min_length=1)
+    roles: dict[Name, Name] = Field(default={}, exclude_if=lambda roles: not roles)
+    """Each role a step may name as its ``actor``, and the actor that plays it unless a scenario says otherwise."""
     channels: dict[Name, Channel] = Field(default={})
     procedures: dict[Name, Procedure] = Field(default={})
 

@@ -275,7 +275,7 @@ def test_unknown_key_without_a_near_name_lists_the_allowed_keys() -> None:
     problem = only_problem(text)
     assert (problem.line, problem.col) == (18, 5)
     assert problem.message == ("unknown key 'zzz' (allowed here: background_factor, basis, contacts, date, "
-                               "description, election, end, injects, location, objectives, polls, sponsor, "
+                               "description, election, end, injects, location, objectives, polls, roles, sponsor, "
                                "start, title)")
 
 

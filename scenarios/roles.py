@@ -1,0 +1,136 @@
+"""Roles: one structure serving scenarios in which different actors play a part (the organiser of the election).
+
+The structure names each role and the actor that plays it by default (``roles: {organiser:
+fps-interior-elections}``); a step may name a role as its ``actor``; a scenario may give a role to
+another actor (``roles: {organiser: regional-elections-administration}``). :func:`played` resolves
+the roles once, when a scenario is picked to be played, into the file as that scenario plays it:
+every step names an actor, and nothing downstream (engine, scoring, reports, live views, exports)
+knows roles exist. A procedure whose ``owner`` (the organisation answering for it in the
+improvement plan) is a role's name is owned by the organisation of the actor playing the role. A
+run stores that resolved file, so its reports are rebuilt from the journal alone, and a run made
+before roles existed reads as it always did.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import NamedTuple
+
+from ballotdrill.scenarios.scenario import ScenarioFile
+from ballotdrill.scenarios.structure import OWNER, Actor, Procedure
+from ballotdrill.scenarios.suggest import did_you_mean
+from ballotdrill.scenarios.yamlread import Path
+
+Finding = tuple[Path, str]
+
+
+def cast_of(doc: ScenarioFile, scenario: str) -> dict[str, str]:
+    """Each role of the structure and the actor that plays it in ``scenario`` (its own choice, else the default)."""
+    return {**doc.structure.roles, **doc.scenarios[scenario].roles}
+
+
+_CACHE_SIZE = 16
+_cache: dict[tuple[int, str], tuple[ScenarioFile, ScenarioFile]] = {}
+"""(id of a file, scenario) -> (that file, kept alive so its id is not reused; the file as the scenario plays it)."""
+
+
+def played(doc: ScenarioFile, scenario: str) -> ScenarioFile:
+    """``doc`` as ``scenario`` plays it: each step naming a role names the actor the scenario gives that role.
+
+    The result holds no roles (the structure's and every scenario's are dropped), so it is its own
+    resolution, and ``doc`` itself when it has none. Made once per file and scenario: the engine and
+    the scorer may ask again for a file they were given unresolved and get the same object.
+    """
+    if not doc.structure.roles:
+        return doc
+    key = (id(doc), scenario)
+    hit = _cache.get(key)
+    if hit is not None and hit[0] is doc:
+        return hit[1]
+    cast = cast_of(doc, scenario)
+    owners = {role: _organisation(doc.structure.actors[actor], actor) for role, actor in cast.items()
+              if actor in doc.structure.actors}
+    procedures = {name: _cast(proc, cast, owners) for name, proc in doc.structure.procedures.items()}
+    structure = doc.structure.model_copy(update={"roles": {}, "procedures": procedures})
+    scenarios = {name: sc.model_copy(update={"roles": {}}) if sc.roles else sc for name, sc in doc.scenarios.items()}
+    resolved = doc.model_copy(update={"structure": structure, "scenarios": scenarios})
+    if len(_cache) >= _CACHE_SIZE:
+        del _cache[next(iter(_cache))]
+    _cache[key] = (doc, resolved)
+    return resolved
+
+
+def _cast(proc: Procedure, cast: Mapping[str, str], owners: Mapping[str, str]) -> Procedure:
+    """``proc`` with each step naming a role given its actor, and an ``owner`` naming a role given its organisation."""
+    changes: dict[str, object] = {}
+    if any(step.actor in cast for step in proc.steps):
+        changes["steps"] = [step.model_copy(update={"actor": cast[step.actor]}) if step.actor in cast else step
+                            for step in proc.steps]
+    if proc.owner in owners:
+        changes["owner"] = owners[proc.owner]
+    return proc.model_copy(update=changes) if changes else proc
+
+
+def _organisation(actor: Actor, actor_id: str) -> str:
+    """The organisation that answers for an actor's work: its ``organisation``, else its name, else its id."""
+    return actor.organisation or actor.name or actor_id
+
+
+class Casting(NamedTuple):
+    """One way the file's scenarios give out the roles, and the scenarios that play it."""
+
+    cast: dict[str, str]
+    scenarios: tuple[str, ...]
+
+    def played_by(self, role: str) -> str:
+        """``(role 'organiser' is played by 'x' in scenario 'a')``: for a message about a step naming ``role``."""
+        names = ", ".join(f"'{s}'" for s in self.scenarios)
+        where = f"scenario {names}" if len(self.scenarios) == 1 else f"scenarios {names}"
+        return f" (role '{role}' is played by '{self.cast[role]}' in {where})"
+
+
+def castings(doc: ScenarioFile) -> list[Casting]:
+    """The distinct assignments of roles to actors among the file's scenarios, in file order (one when no roles)."""
+    found: dict[tuple[tuple[str, str], ...], list[str]] = {}
+    for name in doc.scenarios:
+        found.setdefault(tuple(sorted(cast_of(doc, name).items())), []).append(name)
+    return [Casting(dict(cast), tuple(names)) for cast, names in found.items()]
+
+
+def check(doc: ScenarioFile) -> Iterator[Finding]:
+    """Every problem with the roles themselves: their names, their default actors, each scenario's choices."""
+    actors = doc.structure.actors
+    roles = doc.structure.roles
+    for role, actor in roles.items():
+        path: Path = ("structure", "roles", role)
+        if role == OWNER:
+            yield path, (f"'{OWNER}' is reserved for steps done by the incident's owner (actor: {OWNER}); "
+                         "give the role another name")
+        elif role in actors:
+            yield path, (f"role '{role}' has the name of an actor, so a step naming '{role}' would be ambiguous; "
+                         "give the role another name")
+        elif actor not in actors:
+            yield path, _not_an_actor(f"role '{role}' is played by default by '{actor}'", actor, actors)
+    for sname, scenario in doc.scenarios.items():
+        for role, actor in scenario.roles.items():
+            path = ("scenarios", sname, "roles", role)
+            if role not in roles:
+                yield path, _unknown_role(sname, role, roles)
+            elif actor not in actors:
+                yield path, _not_an_actor(f"scenario '{sname}' gives role '{role}' to '{actor}'", actor, actors)
+
+
+def _not_an_actor(what: str, actor: str, actors: Iterable[str]) -> str:
+    choices = sorted(actors)
+    hint = did_you_mean(actor, choices) or (f" (defined: {', '.join(choices)})" if len(choices) <= 8 else "")
+    return f"{what}, which is not a defined actor{hint}; a role is played by an actor of the structure"
+
+
+def _unknown_role(scenario: str, role: str, roles: Iterable[str]) -> str:
+    choices = sorted(roles)
+    if not choices:
+        return (f"scenario '{scenario}' gives out role '{role}', but the structure defines no roles; define it "
+                f"under the structure's 'roles' with the actor that plays it by default")
+    hint = did_you_mean(role, choices) or f" (defined: {', '.join(choices)})"
+    return (f"scenario '{scenario}' gives out role '{role}', which the structure does not define{hint}; "
+            "define it under the structure's 'roles' or fix the name")

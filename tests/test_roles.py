@@ -1,0 +1,222 @@
+"""Roles: one structure, scenarios that give a role (the election's organiser) to different actors.
+
+The example ``docs/examples/roles.yaml`` has one procedure whose last three steps name the role
+``organiser``: FPS Interior plays it by default, the local scenario gives it to the region. With
+fixed durations the right answers are known: each of those steps is done (and its decision asked)
+by the scenario's organiser, and by no one else.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import textwrap
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ballotdrill import cli
+from ballotdrill.application import load_run, run_to_folder
+from ballotdrill.exercise import run_exercise
+from ballotdrill.journal import JOURNAL_FILE
+from ballotdrill.live.core import LiveCore
+from ballotdrill.live.store import MemoryStore
+from ballotdrill.scenarios import ScenarioError, ScenarioFile, library_path, load_file, load_text, played
+from ballotdrill.scenarios.yamlread import read_file
+from ballotdrill.sweep.plan import build_points
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "docs" / "examples" / "roles.yaml"
+ORGANISER_STEPS = ("alert-organiser", "choose-answer", "publish-facts")
+runner = CliRunner()
+
+
+def example() -> ScenarioFile:
+    return load_file(EXAMPLE)
+
+
+def _actors_of(rows: list[tuple[str, str | None, str | None]]) -> dict[str, set[str]]:
+    """Step id -> the actors journalled starting, completing or being asked at it."""
+    found: dict[str, set[str]] = {}
+    for kind, actor, step in rows:
+        if step is not None and actor is not None and kind in ("step_started", "step_completed",
+                                                                "decision_requested", "handoff_received"):
+            found.setdefault(step, set()).add(actor)
+    return found
+
+
+@pytest.mark.parametrize(("scenario", "organiser"), [("federal-election", "interior"), ("local-election", "region")])
+def test_each_scenario_s_organiser_does_the_role_s_steps(scenario: str, organiser: str) -> None:
+    events = run_exercise(example(), scenario, seed=1).events
+    by_step = _actors_of([(e.kind, e.actor, e.step) for e in events])
+    assert by_step["assess"] == {"monitoring"}
+    for step in ORGANISER_STEPS:
+        assert by_step[step] == {organiser}, step
+    sent = [e.data["to"] for e in events if e.kind == "handoff_sent"]
+    assert sent == [organiser]  # the monitoring cell alerts the scenario's organiser, once
+    assert not {e.actor for e in events} & {"organiser"}  # the role never reaches the journal
+
+
+def test_a_run_folder_stores_the_file_as_its_scenario_played_it(tmp_path: Path) -> None:
+    outcome = run_to_folder(example(), "local-election", seed=1, folder=tmp_path / "local")
+    assert outcome.report.scores.objectives[0].rating == "P"
+    with sqlite3.connect(tmp_path / "local" / JOURNAL_FILE) as db:
+        stored = json.loads(db.execute("SELECT value FROM meta WHERE key = 'document'").fetchone()[0])
+        rows = db.execute("SELECT kind, actor, step FROM events").fetchall()
+    steps = stored["structure"]["procedures"]["false-claim"]["steps"]
+    assert [s["actor"] for s in steps] == ["monitoring", "region", "region", "region"]
+    assert "roles" not in stored["structure"] and all("roles" not in s for s in stored["scenarios"].values())
+    assert _actors_of(rows)["publish-facts"] == {"region"}
+    # The report is rebuilt from the journal alone: the same structure, the same report.
+    report_md = (tmp_path / "local" / "report.md").read_text(encoding="utf-8")
+    assert load_run(tmp_path / "local").doc.structure.procedures["false-claim"].steps[1].actor == "region"
+    rebuilt = runner.invoke(cli.app, ["report", str(tmp_path / "local"), "--format", "md"])
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert (tmp_path / "local" / "report.md").read_text(encoding="utf-8") == report_md
+    assert "monitoring cell → Regional elections administration" in report_md
+    assert "→ FPS Interior" not in report_md
+
+
+@pytest.mark.parametrize(("scenario", "organiser", "other"),
+                         [("federal-election", "interior", "region"), ("local-election", "region", "interior")])
+def test_a_live_player_of_the_assigned_actor_is_asked(scenario: str, organiser: str, other: str) -> None:
+    core = LiveCore(example(), scenario, seed=1, played=(organiser, other), store=MemoryStore())
+    core.advance(2 * 60 + 30)  # 10:30: assessed (15 min) and alerted (10 min); the decision is waiting
+    asked = core.open_requests(organiser)
+    assert [(r.step, r.actor) for r in asked] == [("choose-answer", organiser)]
+    assert core.open_requests(other) == []
+
+
+def test_without_roles_a_file_is_its_own_played_file_and_stores_as_before() -> None:
+    doc = load_file(ROOT / "docs" / "examples" / "handoff.yaml")
+    assert played(doc, next(iter(doc.scenarios))) is doc
+    assert '"roles"' not in doc.model_dump_json(by_alias=True)  # journals made before roles read as they did
+    resolved = played(example(), "local-election")
+    assert played(resolved, "local-election") is resolved  # resolving twice changes nothing
+    # A procedure owned by a role is answered for by the organisation of the actor playing it.
+    assert resolved.structure.procedures["false-claim"].owner == "Regional elections administration"
+    assert played(example(), "federal-election").structure.procedures["false-claim"].owner == \
+        "FPS Interior elections service"
+    assert played(example(), "local-election").structure == resolved.structure
+
+
+def test_show_decisions_and_sweep_points_see_the_scenario_s_organiser() -> None:
+    shown = runner.invoke(cli.app, ["show", "local-election", "--file", str(EXAMPLE), "--json"])
+    assert shown.exit_code == 0, shown.output
+    steps = json.loads(shown.stdout)["structure"]["procedures"]["false-claim"]["steps"]
+    assert [s["actor"] for s in steps] == ["monitoring", "region", "region", "region"]
+    asked = runner.invoke(cli.app, ["decisions", "local-election", "--file", str(EXAMPLE), "--json"])
+    assert asked.exit_code == 0, asked.output
+    assert "region" in asked.stdout and "interior" not in asked.stdout
+    _, points = build_points(read_file(str(EXAMPLE)), "local-election", [], [], [])
+    assert {s.actor for s in points[0].doc.structure.procedures["false-claim"].steps} == {"monitoring", "region"}
+
+
+# --- located errors ----------------------------------------------------------------------------------------------
+
+FILE = textwrap.dedent(
+    """\
+    version: 1
+    structure:
+      actors:
+        interior: {staff: 2, posts: [spokesperson]}
+        region: {staff: 1}
+      roles:
+        organiser: interior
+      procedures:
+        p:
+          trigger: {type: claim}
+          steps:
+            - {id: alert, actor: organiser}
+    scenarios:
+      federal:
+        title: F
+        start: "08:00"
+        end: "12:00"
+      local:
+        title: L
+        start: "08:00"
+        end: "12:00"
+        roles: {organiser: region}
+    """
+)
+"""Line 7 is the role's default, line 12 the step, line 22 the local scenario's choice."""
+
+
+def _problems(text: str) -> list[tuple[int, str]]:
+    with pytest.raises(ScenarioError) as caught:
+        load_text(text, "roles.yaml")
+    return [(p.line, p.message) for p in caught.value.problems]
+
+
+def test_the_error_file_is_valid_as_written() -> None:
+    doc = load_text(FILE, "roles.yaml")
+    assert played(doc, "local").structure.procedures["p"].steps[0].actor == "region"
+    assert played(doc, "federal").structure.procedures["p"].steps[0].actor == "interior"
+
+
+@pytest.mark.parametrize(("old", "new", "line", "words"), [
+    ("organiser: interior", "region: interior", 7, "role 'region' has the name of an actor"),
+    ("organiser: interior", "owner: interior", 7, "'owner' is reserved"),
+    ("organiser: interior", "organiser: interor", 7,
+     "role 'organiser' is played by default by 'interor', which is not a defined actor (did you mean 'interior'?)"),
+    ("actor: organiser}", "actor: organizer}", 12,
+     "step 'alert' names actor or role 'organizer', which is not defined (did you mean 'organiser'?)"),
+    ("roles: {organiser: region}", "roles: {organizer: region}", 22,
+     "scenario 'local' gives out role 'organizer', which the structure does not define (did you mean 'organiser'?)"),
+    ("roles: {organiser: region}", "roles: {organiser: regoin}", 22,
+     "scenario 'local' gives role 'organiser' to 'regoin', which is not a defined actor (did you mean 'region'?)"),
+    ("actor: organiser}", "actor: organiser, post: spokesperson}", 12,
+     "step 'alert' names post 'spokesperson', which is not defined (role 'organiser' is played by 'region' in "
+     "scenario 'local'); list it under actor 'region''s 'posts'"),
+    ("actor: organiser}", "actor: organiser, staff: 2}", 12,
+     "step 'alert' needs 2 staff but actor 'region' (role 'organiser' is played by 'region' in scenario 'local') "
+     "never has more than 1 on duty"),
+])
+def test_each_roles_problem_is_located_and_says_how_to_fix_it(old: str, new: str, line: int, words: str) -> None:
+    found = _problems(FILE.replace(old, new, 1))
+    assert any(at == line and words in message for at, message in found), found
+
+
+def test_a_scenario_cannot_give_out_roles_the_structure_lacks() -> None:
+    text = FILE.replace("  roles:\n    organiser: interior\n", "").replace("actor: organiser}", "actor: interior}")
+    found = _problems(text)
+    assert found == [(20, "scenario 'local' gives out role 'organiser', but the structure defines no roles; define "
+                          "it under the structure's 'roles' with the actor that plays it by default")]
+
+
+def test_validate_says_where_and_exits_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(FILE.replace("roles: {organiser: region}", "roles: {organiser: regoin}"), encoding="utf-8")
+    result = runner.invoke(cli.app, ["validate", str(bad)])
+    assert result.exit_code == 2
+    assert f"{bad}:22:" in result.output and "did you mean 'region'?" in result.output
+
+
+# --- the library -------------------------------------------------------------------------------------------------
+
+DAY_ITSELF = ("disinfo-response", "deepfake-response", "ransomware-response", "equipment-fallback",
+              "polling-logistics", "counting-error-response", "wrong-card-response", "power-cut-response",
+              "voting-hours-extension")
+
+
+def test_the_library_gives_the_organiser_role_to_whoever_organises_each_scenario_s_election() -> None:
+    lib = load_file(library_path())
+    assert lib.structure.roles == {"organiser": "fps-interior-elections"}
+    for name in DAY_ITSELF:
+        assert "organiser" in {s.actor for s in lib.structure.procedures[name].steps}, name
+    for name, scenario in lib.scenarios.items():
+        assert scenario.election is not None, name
+        local = any(word in scenario.election.type for word in ("local", "provincial"))
+        expected = "regional-elections-administration" if local else "fps-interior-elections"
+        steps = played(lib, name).structure.procedures["disinfo-response"].steps
+        assert {s.actor for s in steps if s.id in ("dis-alert-interior", "dis-choose-response")} == {expected}, name
+
+
+def test_in_the_local_election_the_region_is_alerted_not_fps_interior() -> None:
+    lib = load_file(library_path())
+    events = run_exercise(lib, "recount-and-annulment", seed=1).events
+    alerted = {e.data["to"] for e in events if e.kind == "handoff_sent" and e.step == "dis-alert-interior"}
+    assert alerted == {"regional-elections-administration"}
+    assert not [e for e in events if e.actor == "fps-interior-elections" and e.kind != "staff_changed"]
