@@ -13,6 +13,7 @@ before roles existed reads as it always did.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from typing import NamedTuple
 
@@ -29,9 +30,10 @@ def cast_of(doc: ScenarioFile, scenario: str) -> dict[str, str]:
     return {**doc.structure.roles, **doc.scenarios[scenario].roles}
 
 
-_CACHE_SIZE = 16
+_CACHE_SIZE = 32
 _cache: dict[tuple[int, str], tuple[ScenarioFile, ScenarioFile]] = {}
 """(id of a file, scenario) -> (that file, kept alive so its id is not reused; the file as the scenario plays it)."""
+_cache_lock = threading.Lock()
 
 
 def played(doc: ScenarioFile, scenario: str) -> ScenarioFile:
@@ -44,7 +46,8 @@ def played(doc: ScenarioFile, scenario: str) -> ScenarioFile:
     if not doc.structure.roles:
         return doc
     key = (id(doc), scenario)
-    hit = _cache.get(key)
+    with _cache_lock:
+        hit = _cache.get(key)
     if hit is not None and hit[0] is doc:
         return hit[1]
     cast = cast_of(doc, scenario)
@@ -54,10 +57,11 @@ def played(doc: ScenarioFile, scenario: str) -> ScenarioFile:
     structure = doc.structure.model_copy(update={"roles": {}, "procedures": procedures})
     scenarios = {name: sc.model_copy(update={"roles": {}}) if sc.roles else sc for name, sc in doc.scenarios.items()}
     resolved = doc.model_copy(update={"structure": structure, "scenarios": scenarios})
-    if len(_cache) >= _CACHE_SIZE:
-        del _cache[next(iter(_cache))]
-    _cache[key] = (doc, resolved)
-    return resolved
+    with _cache_lock:
+        if len(_cache) >= _CACHE_SIZE:
+            del _cache[next(iter(_cache))]
+        hit = _cache.setdefault(key, (doc, resolved))  # a resolution made meanwhile by another thread wins
+    return hit[1] if hit[0] is doc else resolved
 
 
 def _cast(proc: Procedure, cast: Mapping[str, str], owners: Mapping[str, str]) -> Procedure:

@@ -14,7 +14,7 @@ from ballotdrill.exercise.setup import Setup
 from ballotdrill.exercise.streams import Streams
 from ballotdrill.journal import Journal, MemorySink
 from ballotdrill.journal.events import Row
-from ballotdrill.scenarios import load_text
+from ballotdrill.scenarios import load_text, played
 
 LIBRARY = library()
 
@@ -29,6 +29,7 @@ def _rows(name: str, seed: int, setup: Setup | None = None) -> list[Row]:
 def test_runs_sharing_one_setup_journal_what_runs_of_their_own_do(name: str) -> None:
     setup = Setup(LIBRARY, name)
     shared = [_rows(name, seed, setup) for seed in (3, 1, 2, 1)]  # a seed again, after others filled the caches
+    assert Exercise(LIBRARY, name, Journal(MemorySink()), setup=setup).setup is setup  # shared, roles and all
     alone = [_rows(name, seed) for seed in (3, 1, 2, 1)]
     assert shared == alone
     assert shared[1] == shared[3] and shared[0] != shared[1]
@@ -39,7 +40,8 @@ def test_a_setup_of_another_file_or_scenario_is_not_used() -> None:
     name, second = list(LIBRARY.scenarios)[:2]
     for wrong in (Setup(other, name), Setup(LIBRARY, second)):
         exercise = Exercise(LIBRARY, name, Journal(MemorySink()), seed=1, setup=wrong)
-        assert exercise.setup is not wrong and exercise.setup.doc is LIBRARY and exercise.setup.name == name
+        assert exercise.setup is not wrong and exercise.setup.name == name
+        assert exercise.setup.doc is played(LIBRARY, name)  # the library as the scenario plays it, made once
     assert _rows(name, 1, Setup(other, name)) == _rows(name, 1)
 
 
