@@ -13,7 +13,7 @@ from typing import NamedTuple
 from ballotdrill.application.runs import load_run
 from ballotdrill.application.scenario_files import load_scenarios
 from ballotdrill.journal import DecisionMade, DecisionRequested, Kind, RunStarted
-from ballotdrill.scenarios import pick, played
+from ballotdrill.scenarios import as_played, pick
 from ballotdrill.scenarios.errors import BallotdrillError
 from ballotdrill.scenarios.scenario import Incident, Scenario, ScenarioFile
 from ballotdrill.scenarios.structure import Procedure
@@ -66,7 +66,7 @@ def decision_points(target: str, file: Path | None = None) -> DecisionPoints:
         raise BallotdrillError(f"{target}: no run folder there (give a run folder or a scenario name)")
     doc = load_scenarios(file)
     name, scenario = pick(doc, target)
-    return DecisionPoints("scenario", name, _of_scenario(played(doc, name), scenario))
+    return DecisionPoints("scenario", name, _of_scenario(as_played(doc, name), scenario))
 
 
 def _of_run(folder: Path) -> DecisionPoints:

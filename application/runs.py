@@ -28,7 +28,7 @@ from ballotdrill.journal.interrupts import is_interrupt
 from ballotdrill.journal.seal import SEAL_KEY, RowsToCheck, Verdict, settle, verify, verify_all_but_rows
 from ballotdrill.scenarios import crossref
 from ballotdrill.scenarios.errors import BallotdrillError, CannotWrite
-from ballotdrill.scenarios.roles import played
+from ballotdrill.scenarios.roles import as_played
 from ballotdrill.scenarios.safetext import markdown_text
 from ballotdrill.scenarios.scenario import ScenarioFile
 
@@ -335,7 +335,7 @@ def run_to_folder(doc: ScenarioFile, scenario: str, *, seed: int, folder: Path, 
     from ballotdrill.report.report import ReportFeed
 
     folder = Path(folder)
-    doc = played(doc, scenario)  # the structure as this scenario plays it: what the journal stores and reports show
+    doc = as_played(doc, scenario)  # the structure as this scenario plays it: what the journal stores and reports show
     live = _LiveFeed(ReportFeed(doc, scenario))
     created = [p for p in (folder, *folder.parents) if not p.exists()]  # leaf first
     try:

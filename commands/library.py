@@ -85,7 +85,7 @@ def show(
     """Show a scenario: its actors, procedures and the MSEL as a timeline."""
     doc = load_scenarios(file)
     name, sc = scenarios.pick(doc, scenario)
-    doc = scenarios.played(doc, name)  # its steps' actors as this scenario plays them
+    doc = scenarios.as_played(doc, name)  # its steps' actors as this scenario plays them
     from ballotdrill.scenarios.msel import msel_rows, write_msel_csv
 
     rows = msel_rows(sc)

@@ -41,7 +41,7 @@ from ballotdrill.journal.kinds import (
     RUN_ENDED,
     RUN_STARTED,
 )
-from ballotdrill.scenarios.roles import played
+from ballotdrill.scenarios.roles import as_played
 from ballotdrill.scenarios.scenario import Incident, Inject, ScenarioFile
 from ballotdrill.scenarios.types import LEVELS
 
@@ -55,7 +55,7 @@ class Exercise(StepPath, HandoffPath):
 
     def __init__(self, doc: ScenarioFile, scenario: str, journal: Journal, *, seed: int = 0,
                  decisions: DecisionProvider | None = None, setup: Setup | None = None) -> None:
-        doc = played(doc, scenario)  # a caller normally gives it resolved already (then it is the same file)
+        doc = as_played(doc, scenario)  # a caller normally gives it resolved already (then it is the same file)
         if setup is None or setup.doc is not doc or setup.name != scenario:
             setup = Setup(doc, scenario)
         self.setup = setup

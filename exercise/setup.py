@@ -14,7 +14,7 @@ from typing import Any
 from ballotdrill.exercise.desk import staff_changes
 from ballotdrill.exercise.sampling import sampler
 from ballotdrill.exercise.work import Plan, incident_data
-from ballotdrill.scenarios.roles import played
+from ballotdrill.scenarios.roles import as_played
 from ballotdrill.scenarios.scenario import Incident, Inject, ScenarioFile
 from ballotdrill.scenarios.types import LEVELS
 
@@ -29,7 +29,7 @@ class Setup:
                  "name", "plans", "polls", "scenario", "staff", "structure", "summoned")
 
     def __init__(self, doc: ScenarioFile, scenario: str) -> None:
-        self.doc = doc = played(doc, scenario)  # the structure as the scenario plays it (its roles resolved)
+        self.doc = doc = as_played(doc, scenario)  # the structure as the scenario plays it (its roles resolved)
         self.name = scenario
         self.scenario = doc.scenarios[scenario]
         self.structure = structure = doc.structure

@@ -21,7 +21,7 @@ from ballotdrill.live.adhoc import check_adhoc
 from ballotdrill.live.describe import describe
 from ballotdrill.live.inputs import Input, InputError
 from ballotdrill.live.store import Store, TimedInput
-from ballotdrill.scenarios.roles import played as resolved
+from ballotdrill.scenarios.roles import as_played
 from ballotdrill.scenarios.scenario import Inject, ScenarioFile
 from ballotdrill.scenarios.suggest import did_you_mean
 from ballotdrill.scenarios.timefmt import format_clock_precise
@@ -87,7 +87,7 @@ class LiveCore:
 
     def __init__(self, doc: ScenarioFile, scenario: str, *, seed: int, played: Iterable[str], store: Store,
                  speed: float = 60.0, history: int = 200) -> None:
-        self.doc = doc = resolved(doc, scenario)
+        self.doc = doc = as_played(doc, scenario)
         self.name = scenario
         self.played = tuple(dict.fromkeys(played))
         for actor in self.played:

@@ -21,7 +21,7 @@ from ballotdrill.report.played import PlayedInput, played_inputs
 from ballotdrill.report.story import key_moments
 from ballotdrill.report.view import Section
 from ballotdrill.scenarios.election import election_text, hours_text
-from ballotdrill.scenarios.roles import played
+from ballotdrill.scenarios.roles import as_played
 from ballotdrill.scenarios.scenario import ScenarioFile
 from ballotdrill.scenarios.structure import Actor
 from ballotdrill.scenarios.timefmt import format_clock, format_end
@@ -218,7 +218,7 @@ class ReportFeed:
     """The scorer and the report's rows, fed each event of a run once, in ``seq`` order (live, or from a journal)."""
 
     def __init__(self, doc: ScenarioFile, scenario_name: str) -> None:
-        self.doc = doc = played(doc, scenario_name)
+        self.doc = doc = as_played(doc, scenario_name)
         self.scenario_name = scenario_name
         self.scorer = Scorer(doc, scenario_name)
         self.rows = ReportRows(doc.scenarios[scenario_name])

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from ballotdrill.scenarios.library import library_path
     from ballotdrill.scenarios.loader import Checked, check_file, load_file, load_text, pick
     from ballotdrill.scenarios.overrides import Override
-    from ballotdrill.scenarios.roles import played
+    from ballotdrill.scenarios.roles import as_played
     from ballotdrill.scenarios.scenario import Incident, Inject, Objective, Scenario, ScenarioFile
     from ballotdrill.scenarios.structure import Actor, Channel, Procedure, Step, Structure
 
@@ -36,18 +36,18 @@ __getattr__ = lazy_names(__name__, {
     "Step": "structure",
     "Structure": "structure",
     "UnknownScenarioError": "errors",
+    "as_played": "roles",
     "check_file": "loader",
     "json_schema": "jsonschema",
     "library_path": "library",
     "load_file": "loader",
     "load_text": "loader",
     "pick": "loader",
-    "played": "roles",
 })
 """Each name is imported from its module on first use: ``ballotdrill --help`` loads no model."""
 
 __all__ = [
     "Actor", "BallotdrillError", "Channel", "Checked", "Distribution", "Incident", "Inject", "Objective", "Override",
     "Problem", "Procedure", "Scenario", "ScenarioError", "ScenarioFile", "Step", "Structure",
-    "UnknownScenarioError", "check_file", "json_schema", "library_path", "load_file", "load_text", "pick", "played",
+    "UnknownScenarioError", "as_played", "check_file", "json_schema", "library_path", "load_file", "load_text", "pick",
 ]

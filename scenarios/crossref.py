@@ -35,7 +35,7 @@ def _played(doc: ScenarioFile) -> Iterator[Finding]:
     castings = roles.castings(doc) if resolvable else [roles.Casting({}, ())]
     reported: set[Path] = set()
     for casting in castings:
-        played = roles.played(doc, casting.scenarios[0]) if casting.cast else doc
+        played = roles.as_played(doc, casting.scenarios[0]) if casting.cast else doc
         found = [*_step_actors(structure, casting),
                  *(finding for name, proc in played.structure.procedures.items()
                    for finding in _timeless_loops(proc, ("structure", "procedures", name), played.structure))]

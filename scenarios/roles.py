@@ -2,7 +2,7 @@
 
 The structure names each role and the actor that plays it by default (``roles: {organiser:
 fps-interior-elections}``); a step may name a role as its ``actor``; a scenario may give a role to
-another actor (``roles: {organiser: regional-elections-administration}``). :func:`played` resolves
+another actor (``roles: {organiser: regional-elections-administration}``). :func:`as_played` resolves
 the roles once, when a scenario is picked to be played, into the file as that scenario plays it:
 every step names an actor, and nothing downstream (engine, scoring, reports, live views, exports)
 knows roles exist. A procedure whose ``owner`` (the organisation answering for it in the
@@ -36,7 +36,7 @@ _cache: dict[tuple[int, str], tuple[ScenarioFile, ScenarioFile]] = {}
 _cache_lock = threading.Lock()
 
 
-def played(doc: ScenarioFile, scenario: str) -> ScenarioFile:
+def as_played(doc: ScenarioFile, scenario: str) -> ScenarioFile:
     """``doc`` as ``scenario`` plays it: each step naming a role names the actor the scenario gives that role.
 
     The result holds no roles (the structure's and every scenario's are dropped), so it is its own

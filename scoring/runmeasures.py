@@ -15,7 +15,7 @@ from collections import defaultdict
 from typing import NamedTuple
 
 from ballotdrill.journal import Event
-from ballotdrill.scenarios.roles import played
+from ballotdrill.scenarios.roles import as_played
 from ballotdrill.scenarios.scenario import ScenarioFile
 from ballotdrill.scoring.decisions import DecisionCollector
 from ballotdrill.scoring.exercised import ProcedureOutcomes, Window
@@ -36,7 +36,7 @@ class MeasurePlan:
     """What measuring a run of one scenario needs that does not change from run to run (made once per worker)."""
 
     def __init__(self, doc: ScenarioFile, scenario_name: str) -> None:
-        self.doc = doc = played(doc, scenario_name)
+        self.doc = doc = as_played(doc, scenario_name)
         self.scenario_name = scenario_name
         self.scenario = scenario = doc.scenarios[scenario_name]
         self.points = objective_points(scenario)

@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from ballotdrill.journal import Event, IncidentStarted
 from ballotdrill.journal.kinds import DETECTED, INCIDENT_STARTED, RESOLVED
-from ballotdrill.scenarios.roles import played
+from ballotdrill.scenarios.roles import as_played
 from ballotdrill.scenarios.scenario import ScenarioFile
 from ballotdrill.scoring import handoffs as handoff_measures
 from ballotdrill.scoring.background import DETAIL_CAP, Arrival, BackgroundFold, MeasuredArrival
@@ -44,7 +44,7 @@ class Scorer:
 
     def __init__(self, doc: ScenarioFile, scenario_name: str, cap: int | None = DETAIL_CAP, *,
                  detail: bool = True) -> None:
-        self.doc = doc = played(doc, scenario_name)
+        self.doc = doc = as_played(doc, scenario_name)
         self.scenario_name = scenario_name
         self.detail = detail
         self.cap = cap = cap if detail else None

@@ -24,7 +24,7 @@ from pathlib import Path
 from ballotdrill.scenarios.errors import Problem, ScenarioError
 from ballotdrill.scenarios.loader import load_document, pick
 from ballotdrill.scenarios.overrides import Change, Override, Setting, parse_path
-from ballotdrill.scenarios.roles import played
+from ballotdrill.scenarios.roles import as_played
 from ballotdrill.scenarios.scenario import ScenarioFile
 from ballotdrill.scenarios.suggest import did_you_mean
 from ballotdrill.scenarios.types import NAME_PATTERN
@@ -188,7 +188,7 @@ def build_points(document: Document, scenario: str | None, overrides: Sequence[s
         grid = tuple((axis.path, value) for axis, value in zip(axes, _values(combo), strict=True))
         for variant in (None, *variants):
             changes = [*base, *combo, *(variant.settings if variant else ())]
-            doc = played(load_document(document, changes), name)
+            doc = as_played(load_document(document, changes), name)
             points.append(Point(len(points), grid, variant.name if variant else BASELINE, doc))
     return name, points
 

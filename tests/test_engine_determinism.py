@@ -107,7 +107,7 @@ def test_the_sqlite_journal_reads_back_as_the_memory_journal(tmp_path: Path, nam
     assert (meta["scenario"], meta["seed"], meta["source"], meta["format"]) == (name, "4", "lib.yaml", "1")
     # The file as the scenario played it: its roles resolved to the actors that played them.
     assert scenarios.ScenarioFile.model_validate_json(meta["document"]).structure == \
-        scenarios.played(LIBRARY, name).structure
+        scenarios.as_played(LIBRARY, name).structure
     # The finished journal is one self-contained file.
     assert sorted(p.name for p in (tmp_path / "run").iterdir()) == [JOURNAL_FILE]
 

@@ -14,7 +14,7 @@ from ballotdrill.exercise.setup import Setup
 from ballotdrill.exercise.streams import Streams
 from ballotdrill.journal import Journal, MemorySink
 from ballotdrill.journal.events import Row
-from ballotdrill.scenarios import load_text, played
+from ballotdrill.scenarios import as_played, load_text
 
 LIBRARY = library()
 
@@ -41,7 +41,7 @@ def test_a_setup_of_another_file_or_scenario_is_not_used() -> None:
     for wrong in (Setup(other, name), Setup(LIBRARY, second)):
         exercise = Exercise(LIBRARY, name, Journal(MemorySink()), seed=1, setup=wrong)
         assert exercise.setup is not wrong and exercise.setup.name == name
-        assert exercise.setup.doc is played(LIBRARY, name)  # the library as the scenario plays it, made once
+        assert exercise.setup.doc is as_played(LIBRARY, name)  # the library as the scenario plays it, made once
     assert _rows(name, 1, Setup(other, name)) == _rows(name, 1)
 
 

@@ -22,7 +22,7 @@ from ballotdrill.exercise import run_exercise
 from ballotdrill.journal import JOURNAL_FILE
 from ballotdrill.live.core import LiveCore
 from ballotdrill.live.store import MemoryStore
-from ballotdrill.scenarios import ScenarioError, ScenarioFile, library_path, load_file, load_text, played
+from ballotdrill.scenarios import ScenarioError, ScenarioFile, as_played, library_path, load_file, load_text
 from ballotdrill.scenarios.yamlread import read_file
 from ballotdrill.sweep.plan import build_points
 
@@ -90,15 +90,15 @@ def test_a_live_player_of_the_assigned_actor_is_asked(scenario: str, organiser: 
 
 def test_without_roles_a_file_is_its_own_played_file_and_stores_as_before() -> None:
     doc = load_file(ROOT / "docs" / "examples" / "handoff.yaml")
-    assert played(doc, next(iter(doc.scenarios))) is doc
+    assert as_played(doc, next(iter(doc.scenarios))) is doc
     assert '"roles"' not in doc.model_dump_json(by_alias=True)  # journals made before roles read as they did
-    resolved = played(example(), "local-election")
-    assert played(resolved, "local-election") is resolved  # resolving twice changes nothing
+    resolved = as_played(example(), "local-election")
+    assert as_played(resolved, "local-election") is resolved  # resolving twice changes nothing
     # A procedure owned by a role is answered for by the organisation of the actor playing it.
     assert resolved.structure.procedures["false-claim"].owner == "Regional elections administration"
-    assert played(example(), "federal-election").structure.procedures["false-claim"].owner == \
+    assert as_played(example(), "federal-election").structure.procedures["false-claim"].owner == \
         "FPS Interior elections service"
-    assert played(example(), "local-election").structure == resolved.structure
+    assert as_played(example(), "local-election").structure == resolved.structure
 
 
 def test_show_decisions_and_sweep_points_see_the_scenario_s_organiser() -> None:
@@ -152,8 +152,8 @@ def _problems(text: str) -> list[tuple[int, str]]:
 
 def test_the_error_file_is_valid_as_written() -> None:
     doc = load_text(FILE, "roles.yaml")
-    assert played(doc, "local").structure.procedures["p"].steps[0].actor == "region"
-    assert played(doc, "federal").structure.procedures["p"].steps[0].actor == "interior"
+    assert as_played(doc, "local").structure.procedures["p"].steps[0].actor == "region"
+    assert as_played(doc, "federal").structure.procedures["p"].steps[0].actor == "interior"
 
 
 @pytest.mark.parametrize(("old", "new", "line", "words"), [
@@ -210,7 +210,7 @@ def test_the_library_gives_the_organiser_role_to_whoever_organises_each_scenario
         assert scenario.election is not None, name
         local = any(word in scenario.election.type for word in ("local", "provincial"))
         expected = "regional-elections-administration" if local else "fps-interior-elections"
-        steps = played(lib, name).structure.procedures["disinfo-response"].steps
+        steps = as_played(lib, name).structure.procedures["disinfo-response"].steps
         assert {s.actor for s in steps if s.id in ("dis-alert-interior", "dis-choose-response")} == {expected}, name
 
 
