@@ -153,7 +153,8 @@ class RunningDigest:
     exactly as inserted, in ``seq`` order, so that :func:`seal` needs no pass over the rows of its own.
 
     A batch is hashed as the tuples handed to SQLite, which SQLite returns unchanged only when ``seq`` is an int,
-    ``t`` a float other than ``-0.0`` (:func:`stored_t` makes it so) and the other values text or None; a batch
+    ``t`` a float other than ``-0.0`` (the writer inserts ``t + 0.0``: an int ``t`` becomes a float, ``-0.0`` the
+    ``0.0`` SQLite gives back, as it stores an integral REAL as an integer) and the other values text or None; a batch
     with text columns of any other type, or out of ``seq`` order, leaves the digest unusable and :func:`seal`
     makes its own pass.
     """
@@ -201,18 +202,13 @@ class RunningDigest:
         return self._digest.rows, self._digest.hexdigest()
 
 
-def stored_t(t: float) -> float:
-    """``t`` as a REAL column returns it: a float, ``-0.0`` as ``0.0`` (SQLite stores it as the integer 0)."""
-    return t + 0.0
-
-
 _TEXT_TYPES = frozenset((str, type(None)))
 _TEXTS = itemgetter(2, 3, 4, 5, 6)
 
 
 def _plain(rows: Sequence[RawRow]) -> bool:
     """Whether SQLite returns the text columns of ``rows`` as they are (each value text or NULL; ``seq`` and ``t``
-    are the writer's own int and :func:`stored_t`)."""
+    are the writer's own int and ``t + 0.0``)."""
     return set(map(type, itertools.chain.from_iterable(map(_TEXTS, rows)))) <= _TEXT_TYPES
 
 
