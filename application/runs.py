@@ -22,7 +22,7 @@ from ballotdrill.application.folder import locked, refuse_if_busy, require_empty
 from ballotdrill.application.risks import with_risks
 from ballotdrill.application.runinputs import parse_until
 from ballotdrill.exercise.errors import RunError
-from ballotdrill.journal import JOURNAL_FILE, Event, Kind, RunStarted, read_events, read_meta
+from ballotdrill.journal import JOURNAL_FILE, Event, Kind, Row, RunStarted, read_events, read_meta
 from ballotdrill.journal.collector import collector_paused
 from ballotdrill.journal.interrupts import is_interrupt
 from ballotdrill.journal.seal import SEAL_KEY, RowsToCheck, Verdict, settle, verify, verify_all_but_rows
@@ -383,6 +383,15 @@ class _LiveFeed:
             return
         try:
             self.report.feed(event)
+        except MALFORMED:
+            self.failed = True
+
+    def take(self, first_seq: int, rows: list[Row]) -> None:
+        """The engine's rows a batch at a time (no event made per row)."""
+        if self.failed:
+            return
+        try:
+            self.report.take(first_seq, rows)
         except MALFORMED:
             self.failed = True
 

@@ -14,7 +14,7 @@ import simpy
 from ballotdrill.exercise.channels import Lines
 from ballotdrill.exercise.setup import Setup
 from ballotdrill.exercise.work import Handoff, ProcedureRun
-from ballotdrill.journal import Journal, Kind, Row, events
+from ballotdrill.journal import Journal, Kind, Row, events, packed
 from ballotdrill.journal.kinds import HANDOFF_FAILED, HANDOFF_SENT
 from ballotdrill.scenarios.structure import Structure
 
@@ -54,7 +54,7 @@ class HandoffPath:
             self._send_on_line(handoff, channel, self._lines[channel])
             return
         self._row((self.env.now, _HANDOFF_SENT, run.incident.id, handoff.sender, step.id,
-                   events.handoff_sent(attempt=handoff.attempt, channel=channel, procedure=run.name,
+                   packed.handoff_sent(attempt=handoff.attempt, channel=channel, procedure=run.name,
                                                      to=run.actors[handoff.index])))
         self.in_transit += 1
         if channel is None:
@@ -111,7 +111,7 @@ class HandoffPath:
                 self._line_freed(channel)
         if handoff.delivered:
             now = self.env.now
-            received = events.handoff_received(attempts=handoff.attempt, channel=channel, from_=handoff.sender,
+            received = packed.handoff_received(attempts=handoff.attempt, channel=channel, from_=handoff.sender,
                                                latency=now - handoff.sent_at, procedure=run.name)
             self._row((now, _HANDOFF_RECEIVED, run.incident.id, run.actors[handoff.index], step.id,
                        received if not line_wait else

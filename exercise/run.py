@@ -8,7 +8,7 @@ import sqlite3
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from ballotdrill import __version__
 from ballotdrill.exercise.decisions import DecisionProvider, RecordedDecisions, check_record
@@ -32,15 +32,23 @@ OFFLOAD_ROWS = 8192
 Progress = Callable[[float, float], None]
 """Called with (minutes done, minutes in all) as a run goes."""
 
-Feed = Callable[[Event], None]
-"""Takes each journal event as it is written, in ``seq`` order (e.g. a streaming scorer)."""
+class RowFeed(Protocol):
+    """Takes the journal's rows a batch at a time as the engine makes them, numbered from ``first_seq`` (a streaming
+    scorer: :meth:`ballotdrill.scoring.stream.Scorer.take`)."""
+
+    def take(self, first_seq: int, rows: list[Row]) -> None: ...
+
+
+Feed = Callable[[Event], None] | RowFeed
+"""Takes each journal event as it is written, in ``seq`` order (e.g. a streaming scorer): an :class:`Event` at a
+time, or the engine's rows a batch at a time (:class:`RowFeed`, no event made per row)."""
 
 
 _new_event: Any = tuple.__new__
 
 
 class FeedingSink:
-    """Hands each batch to ``sink``, then each of its rows, as an :class:`Event`, to ``feed``.
+    """Hands each batch to ``sink``, then to ``feed``: whole (a :class:`RowFeed`), or each row as an :class:`Event`.
 
     A run fed to a scorer this way is scored as it plays: nothing reads the journal back.
     """
@@ -48,11 +56,16 @@ class FeedingSink:
     def __init__(self, sink: Sink | None, feed: Feed) -> None:
         self.sink = sink
         self.feed = feed
+        self.take: Callable[[int, list[Row]], None] | None = getattr(feed, "take", None)
 
     def write(self, first_seq: int, rows: list[Row]) -> None:
         if self.sink is not None:
             self.sink.write(first_seq, rows)
-        feed, shapes, event = self.feed, SHAPES, _new_event
+        if self.take is not None:
+            self.take(first_seq, rows)
+            return
+        feed: Any = self.feed
+        shapes, event = SHAPES, _new_event
         for seq, (t, kind, inc, actor, step, data) in enumerate(rows, first_seq):  # unpack, inline: every row
             values = {} if data is None else dict(zip(shapes[kind], data, strict=True)) if type(data) is tuple else data
             feed(event(Event, (seq, t, kind, inc, actor, step, values)))

@@ -18,7 +18,7 @@ from ballotdrill.exercise.setup import Setup
 from ballotdrill.exercise.streams import Streams
 from ballotdrill.exercise.waves import finite
 from ballotdrill.exercise.work import END_INDEX, Handoff, ProcedureRun, WorkItem
-from ballotdrill.journal import Journal, Kind, Row, events
+from ballotdrill.journal import Journal, Kind, Row, packed
 from ballotdrill.journal.kinds import (
     EFFECT_FAILED,
     PROCEDURE_ENDED,
@@ -75,7 +75,7 @@ class StepPath:
         now = self.env._now
         run = ProcedureRun(state, plan, number, now)
         self.journal.record(now, PROCEDURE_STARTED, state.id, None, None,
-                            events.procedure_started(procedure=name, run=number))
+                            packed.procedure_started(procedure=name, run=number))
         self._goto(run, 0, origin)
 
     def _goto(self, run: ProcedureRun, index: int, sender: str | None) -> None:
@@ -91,7 +91,7 @@ class StepPath:
     def _queued(self, item: WorkItem, waiting: int, on_duty: int) -> None:
         crew = item.run.plan.crews[item.index]
         self.journal.record(self.env._now, STEP_QUEUED, item.run.incident.id, item.actor, item.step.id,
-                            events.step_queued(on_duty=on_duty, procedure=item.run.name, queue=waiting) if crew is None
+                            packed.step_queued(on_duty=on_duty, procedure=item.run.name, queue=waiting) if crew is None
                             else {"on_duty": on_duty, "procedure": item.run.name, "queue": waiting, **crew})
 
     def _start_step(self, item: WorkItem) -> None:
@@ -100,7 +100,7 @@ class StepPath:
         step, run = item.step, item.run
         crew = run.plan.crews[item.index]
         self._row((now, _STEP_STARTED, run.incident.id, item.actor, step.id,
-                   events.step_started(procedure=run.name, wait=now - item.queued_at) if crew is None
+                   packed.step_started(procedure=run.name, wait=now - item.queued_at) if crew is None
                    else {"procedure": run.name, "wait": now - item.queued_at, **crew}))
         item.wake(env, run.plan.durations[item.index](self._duration_streams[item.actor]), self._complete)
 
@@ -120,7 +120,7 @@ class StepPath:
         actor = item.actor
         self._row((now, _STEP_COMPLETED, state.id, actor, step.id,
                    {"procedure": run.name, "elapsed": elapsed, **extra} if extra
-                   else events.step_completed(elapsed=elapsed, procedure=run.name)))
+                   else packed.step_completed(elapsed=elapsed, procedure=run.name)))
         self.desks[run.desks[index]].release(item.need)
         state.completed.add(step.id)
         if step.escalate is not None:
@@ -177,7 +177,7 @@ class StepPath:
         state = run.incident
         state.open_runs -= 1
         self.journal.record(self.env._now, PROCEDURE_ENDED, state.id, None, None,
-                            events.procedure_ended(outcome=outcome, procedure=run.name, run=run.number))
+                            packed.procedure_ended(outcome=outcome, procedure=run.name, run=run.number))
         if state.open_runs == 0 and state.contained_at is None and not state.stoppable and outcome == "completed":
             self._contain(state, None, "completed")
         self._maybe_resolve(state)

@@ -16,6 +16,28 @@ import json
 from enum import StrEnum
 from typing import Any, NamedTuple, TypeVar, cast
 
+from ballotdrill.journal.packed import (
+    HandoffLine,
+    HandoffReceived,
+    HandoffSent,
+    ProcedureEnded,
+    ProcedureStarted,
+    StepCompleted,
+    StepCrew,
+    StepQueued,
+    StepStarted,
+    StepTargets,
+    Values,
+    handoff_received,
+    handoff_sent,
+    procedure_ended,
+    procedure_started,
+    step_completed,
+    step_queued,
+    step_started,
+    values,
+)
+
 
 class Kind(StrEnum):
     """Every event kind, documented with its fields in docs/journal.md; the values are what files hold."""
@@ -58,92 +80,7 @@ KIND_VALUES: dict[str, str] = {kind: kind.value for kind in Kind}
 
 COLUMNS = ("seq", "t", "kind", "incident", "actor", "step", "data")
 
-
-# -- the frequent kinds: recorded packed (fields in sorted key order, which the packed encoding relies on) ---------
-
-class ProcedureStarted(NamedTuple):
-    procedure: str
-    run: int
-    """The instance number within the incident, 1-based."""
-
-
-class StepQueued(NamedTuple):
-    on_duty: int
-    """Staff on duty now; 0 means nobody is on shift."""
-    procedure: str
-    queue: int
-    """Items waiting at the actor, this one included."""
-
-
-class StepStarted(NamedTuple):
-    procedure: str
-    wait: float
-    """Minutes queued."""
-
-
-class StepCompleted(NamedTuple):
-    elapsed: float
-    """Minutes since the procedure run started."""
-    procedure: str
-
-
-class HandoffSent(NamedTuple):
-    attempt: int
-    channel: str | None
-    """None: a direct handoff."""
-    procedure: str
-    to: str
-
-
-class HandoffReceived(NamedTuple):
-    attempts: int
-    channel: str | None
-    from_: str
-    latency: float
-    """Minutes since the first attempt."""
-    procedure: str
-
-
-class ProcedureEnded(NamedTuple):
-    outcome: str
-    """``completed`` or ``dropped``."""
-    procedure: str
-    run: int
-
-
-# The engine builds the packed kinds' data with these keyword-only builders: the keywords are checked
-# (by mypy and at call time) and the result is a plain tuple in the record's field order. A named tuple
-# built by keyword costs about ten times a tuple in CPython 3.11 (and a writer frame could not carry it),
-# so the hot rows stay plain tuples; tests/test_journal_encoding.py checks each builder against its record.
-
-def procedure_started(*, procedure: str, run: int) -> tuple[str, int]:
-    return (procedure, run)
-
-
-def step_queued(*, on_duty: int, procedure: str, queue: int) -> tuple[int, str, int]:
-    return (on_duty, procedure, queue)
-
-
-def step_started(*, procedure: str, wait: float) -> tuple[str, float]:
-    return (procedure, wait)
-
-
-def step_completed(*, elapsed: float, procedure: str) -> tuple[float, str]:
-    return (elapsed, procedure)
-
-
-def handoff_sent(*, attempt: int, channel: str | None, procedure: str, to: str) -> tuple[int, str | None, str, str]:
-    return (attempt, channel, procedure, to)
-
-
-def handoff_received(*, attempts: int, channel: str | None, from_: str, latency: float,
-                     procedure: str) -> tuple[int, str | None, str, float, str]:
-    return (attempts, channel, from_, latency, procedure)
-
-
-def procedure_ended(*, outcome: str, procedure: str, run: int) -> tuple[str, str, int]:
-    return (outcome, procedure, run)
-
+# The frequent kinds' records and builders are :mod:`.packed`'s (imported above): part of this contract.
 
 # -- the other kinds (the engine records their data as dicts); a field with a default may be absent ------------
 
@@ -181,36 +118,6 @@ class IncidentStarted(NamedTuple):
     """The way of voting it disrupts (``paper``, ``electronic``): its harm stops when that mode's polls close."""
     reach: dict[str, float] | None = None
     """A disinformation wave's ``initial``, ``doubling``, ``cap``."""
-
-
-class StepCrew(NamedTuple):
-    """Optional fields of ``step_queued`` and ``step_started``: who does the step, when not one of its actor's staff."""
-
-    post: str | None = None
-    """The actor's post that does the step (a bottleneck of one)."""
-    staff: int | None = None
-    """Staff of the actor the step occupies at once, when more than one."""
-
-
-class HandoffLine(NamedTuple):
-    """Optional fields of ``handoff_sent``, ``handoff_received`` and ``handoff_failed`` on a channel with a capacity."""
-
-    occupancy: int | None = None
-    """Lines in use once the attempt is on one, itself included (the capacity when every line was in use)."""
-    waiting: int | None = None
-    """The attempt found every line in use and waits for one: attempts waiting, itself included."""
-    busy: bool | None = None
-    """The attempt found every line in use and failed at once (``when_full: fail``)."""
-    line_wait: float | None = None
-    """Minutes the attempt waited for a free line (received and failed rows; absent when it waited none)."""
-
-
-class StepTargets(NamedTuple):
-    """The optional fields of ``step_completed``: a step's target and legal deadline (minutes)."""
-
-    target: float | None = None
-    deadline: float | None = None
-    basis: str | None = None
 
 
 class HandoffFailed(NamedTuple):
@@ -416,6 +323,10 @@ class Event(NamedTuple):
             raise ValueError(f"event {self.seq} is '{self.kind}', not '{expected}': it has no {record.__name__} fields")
         values: R = _new_tuple(record, map(self.data.get, stored))  # as record._make, one value per stored key
         return values
+
+    def values(self) -> Values:
+        """A packed kind's fields as its scoring handlers read them (:func:`~ballotdrill.journal.packed.values`)."""
+        return values(self.kind, self.data)
 
     def to_json(self) -> str:
         """The event as one canonical JSON line (sorted keys, no spaces)."""

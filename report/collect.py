@@ -18,6 +18,7 @@ from ballotdrill.journal import (
     IncidentStarted,
     InjectDelivered,
     Kind,
+    Row,
 )
 from ballotdrill.journal.kinds import (
     ACTION_TAKEN,
@@ -28,6 +29,7 @@ from ballotdrill.journal.kinds import (
 )
 from ballotdrill.report.narrative import incident_label
 from ballotdrill.scenarios.scenario import Scenario
+from ballotdrill.scoring.feed import event_of
 from ballotdrill.scoring.incidents import is_background
 
 _ACTIONS_KEPT = ("scenario", "player")
@@ -83,6 +85,16 @@ class ReportRows:
                 self.waiting.add(request)
         if self._kept(event):
             self.rows.append(event)
+
+    def take(self, first_seq: int, rows: list[Row]) -> None:
+        """Take the engine's next rows, numbered from ``first_seq``: an event is made only for a row read or kept."""
+        read, told, kept = _READ, self.told, self.rows
+        for seq, row in enumerate(rows, first_seq):
+            if row[1] not in read:  # most rows: kept for an incident told in full (``told`` holds no None)
+                if row[2] in told:
+                    kept.append(event_of(seq, row))
+            else:
+                self.feed(event_of(seq, row))
 
     def _kept(self, event: Event) -> bool:
         kind = event.kind

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from pydantic import Field
 
-from ballotdrill.journal import Event
+from ballotdrill.journal import Event, Row
 from ballotdrill.journal.seal import sealed
 from ballotdrill.report.collect import ReportRows
 from ballotdrill.report.injects import InjectEntry, inject_log
@@ -234,6 +234,12 @@ class ReportFeed:
             handler = self._passing.get(event.kind)
             if handler is not None:
                 handler(event)
+
+    def take(self, first_seq: int, rows: list[Row]) -> None:
+        """Take the engine's next rows, numbered from ``first_seq`` (what :meth:`feed` takes, as the engine makes
+        them)."""
+        self.scorer.take(first_seq, rows)
+        self.rows.take(first_seq, rows)
 
     def assemble(self, meta: Mapping[str, str] | None = None) -> Report:
         """Score the run fed so far and gather the report's data (its sections are laid out by :mod:`.build`)."""

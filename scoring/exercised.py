@@ -13,11 +13,12 @@ from collections.abc import Collection, Mapping
 from types import MappingProxyType
 from typing import NamedTuple
 
-from ballotdrill.journal import Event, Kind, ProcedureEnded
+from ballotdrill.journal import Kind
+from ballotdrill.journal.packed import Packed
 from ballotdrill.scenarios.measures import Point
 from ballotdrill.scenarios.scenario import Condition, Scenario
 from ballotdrill.scenarios.structure import Structure
-from ballotdrill.scoring.feed import Handlers
+from ballotdrill.scoring.feed import Handlers, RowHandlers
 from ballotdrill.scoring.model import IncidentTimes
 from ballotdrill.scoring.text import clock, minutes
 
@@ -83,13 +84,16 @@ class ProcedureOutcomes:
         self.outcomes: dict[tuple[str, str], str] = {}
 
     def handlers(self) -> Handlers:
+        return {}
+
+    def row_handlers(self) -> RowHandlers:
         return {Kind.PROCEDURE_ENDED: self._ended}
 
-    def _ended(self, event: Event) -> None:
-        incident = event.incident or ""
+    def _ended(self, seq: int, row: Packed) -> None:  # ProcedureEnded: outcome, procedure, run
+        incident = row[2] or ""
         if incident in self.incidents:
-            ended = event.fields(ProcedureEnded)
-            self.outcomes[(incident, str(ended.procedure))] = str(ended.outcome)
+            outcome, procedure = row[5][0], row[5][1]
+            self.outcomes[(incident, str(procedure))] = str(outcome)
 
 
 def _condition(cond: Condition) -> str:

@@ -29,16 +29,12 @@ from ballotdrill.journal import (
     Event,
     HandoffFailed,
     HandoffLine,
-    HandoffReceived,
-    HandoffSent,
     Kind,
-    ProcedureStarted,
-    StepQueued,
-    StepStarted,
 )
+from ballotdrill.journal.packed import Packed
 from ballotdrill.scenarios.distributions import Distribution, Empirical, Exponential, Fixed, Lognormal, Triangular
 from ballotdrill.scenarios.structure import Structure
-from ballotdrill.scoring.feed import Handlers, feed_all
+from ballotdrill.scoring.feed import Handlers, RowHandlers, feed_all
 from ballotdrill.scoring.measured import HandoffMeasure
 from ballotdrill.scoring.model import (
     EVIDENCE_ROWS,
@@ -81,19 +77,20 @@ class _Building:
         "unstaffed",
     )
 
-    def __init__(self, sent: Event, data: HandoffSent, n: int) -> None:
+    def __init__(self, seq: int, sent: Packed, n: int) -> None:
+        t, _, incident, sender, step, values = sent  # HandoffSent: attempt, channel, procedure, to
         self.n = n
         """The n-th handoff of the run (by its first attempt)."""
-        self.sent_t = sent.t
-        self.last_sent_t = sent.t
-        self.incident = sent.incident or ""
-        self.procedure = str(data.procedure or "")
-        self.step = sent.step or ""
-        self.sender = sent.actor or ""
-        self.receiver = str(data.to or "")
-        self.first_channel: str | None = data.channel
-        self.channel: str | None = data.channel
-        self.attempts = int(data.attempt or 1)
+        self.sent_t = t
+        self.last_sent_t = t
+        self.incident = incident or ""
+        self.procedure = str(values[2] or "")
+        self.step = step or ""
+        self.sender = sender or ""
+        self.receiver = str(values[3] or "")
+        self.first_channel: str | None = values[1]
+        self.channel: str | None = values[1]
+        self.attempts = int(values[0] or 1)
         self.failures = 0
         self.status: HandoffStatus = "in_transit"
         self.received_at: float | None = None
@@ -101,7 +98,7 @@ class _Building:
         self.ping_pong = False
         self.returned = ""
         self.unstaffed = False
-        self.evidence = [sent.seq]
+        self.evidence = [seq]
 
     def measure(self, until: float | None, structure: Structure | None) -> HandoffMeasure:
         """The handoff's fields as its :class:`Handoff` holds them; ``until`` (where the run stopped) and ``structure``
@@ -201,36 +198,39 @@ class HandoffCollector:
         handoffs' ``unstaffed`` too: what a sweep does, which reads neither)."""
 
     def handlers(self) -> Handlers:
+        return {Kind.DECISION_MADE: self._decision, Kind.HANDOFF_FAILED: self._failed}
+
+    def row_handlers(self) -> RowHandlers:
         return {Kind.PROCEDURE_STARTED: self._procedure, Kind.STEP_STARTED: self._step_started,
-                Kind.DECISION_MADE: self._decision, Kind.HANDOFF_SENT: self._sent,
-                Kind.HANDOFF_FAILED: self._failed, Kind.HANDOFF_RECEIVED: self._received,
+                Kind.HANDOFF_SENT: self._sent, Kind.HANDOFF_RECEIVED: self._received,
                 **({Kind.STEP_QUEUED: self._queued} if self.lines is not None else {})}
 
-    def _procedure(self, event: Event) -> None:
-        self.paths[(event.incident or "", str(event.fields(ProcedureStarted).procedure or ""))] = _Path()
+    def _procedure(self, seq: int, row: Packed) -> None:  # ProcedureStarted: procedure, run
+        self.paths[(row[2] or "", str(row[5][0] or ""))] = _Path()
 
-    def _step_started(self, event: Event) -> None:
-        path = self.paths[(event.incident or "", str(event.fields(StepStarted).procedure or ""))]
-        path.repeated(event.step or "", event.actor or "")
+    def _step_started(self, seq: int, row: Packed) -> None:  # StepStarted: procedure, wait
+        path = self.paths[(row[2] or "", str(row[5][0] or ""))]
+        path.repeated(row[4] or "", row[3] or "")
 
     def _decision(self, event: Event) -> None:
         made = event.fields(DecisionMade)
         self.paths[(event.incident or "", str(made.procedure or ""))].decision = (str(made.option or ""),
                                                                                   event.step or "")
 
-    def _sent(self, event: Event) -> None:
-        sent = event.fields(HandoffSent)
-        self.attempts[str(sent.channel or DIRECT)] += 1
-        if self.lines is not None:
-            self.lines.sent(event, str(sent.channel or DIRECT))
-        key = (event.incident or "", str(sent.procedure or ""), event.step or "", str(sent.to or ""))
+    def _sent(self, seq: int, row: Packed) -> None:  # HandoffSent: attempt, channel, procedure, to (then HandoffLine)
+        t, _, incident, sender, step, values = row
+        channel = values[1]
+        self.attempts[str(channel or DIRECT)] += 1
+        if self.lines is not None and len(values) > 4:
+            self.lines.sent(incident, step, str(channel or DIRECT), values[4])
+        key = (incident or "", str(values[2] or ""), step or "", str(values[3] or ""))
         item = self.open.get(key)
         if item is None:
             path = self.paths[key[:2]]
-            item = _Building(event, sent, self.made)
+            item = _Building(seq, row, self.made)
             self.made += 1
             path.last_in[key[3]] = (item, key[3] in path.left)
-            path.left.add(event.actor or "")
+            path.left.add(sender or "")
             self.open[key] = item
             found = self.by_incident.get(key[0])
             if found is None:
@@ -238,10 +238,10 @@ class HandoffCollector:
             else:
                 found.append(item)
         else:
-            item.attempts = max(item.attempts, int(sent.attempt or 1))
-            item.channel = sent.channel
-            item.last_sent_t = event.t
-            item.evidence.append(event.seq)
+            item.attempts = max(item.attempts, int(values[0] or 1))
+            item.channel = channel
+            item.last_sent_t = t
+            item.evidence.append(seq)
 
     def _failed(self, event: Event) -> None:
         failed = event.fields(HandoffFailed)
@@ -251,7 +251,8 @@ class HandoffCollector:
         if len(rows) < EVIDENCE_ROWS:
             rows.append(event.seq)
         if self.lines is not None:
-            self.lines.failed(event, channel)
+            line = event.fields(HandoffLine)
+            self.lines.failed(event.incident, event.step, channel, line.line_wait, line.busy)
         if failed.next is None:
             self.drops[channel] += 1
         key = (event.incident or "", str(failed.procedure or ""), event.step or "", str(failed.to or ""))
@@ -264,28 +265,29 @@ class HandoffCollector:
             item.status = "dropped"
             del self.open[key]
 
-    def _received(self, event: Event) -> None:
-        received = event.fields(HandoffReceived)
+    def _received(self, seq: int, row: Packed) -> None:
+        t, _, incident, receiver, step, values = row  # HandoffReceived: attempts, channel, from, latency, procedure
+        channel = values[1]
         if self.lines is not None:
-            self.lines.waited(event, str(received.channel or DIRECT))
-        incident = event.incident or ""
-        item = self.open.pop((incident, str(received.procedure or ""), event.step or "", event.actor or ""), None)
+            self.lines.waited(incident, step, str(channel or DIRECT), values[8] if len(values) > 5 else None)
+        incident = incident or ""
+        item = self.open.pop((incident, str(values[4] or ""), step or "", receiver or ""), None)
         if item is None:
             return
-        latency = received.latency
+        latency = values[3]
         item.status = "received"
-        item.received_at = r3(event.t)
-        item.channel = received.channel
-        item.latency = r3(latency if latency is not None else event.t - item.sent_t)
-        item.attempts = max(item.attempts, int(received.attempts or 1))
-        item.evidence.append(event.seq)
-        self.awaiting_queue[(incident, event.step or "", event.actor or "")] = item
+        item.received_at = r3(t)
+        item.channel = channel
+        item.latency = r3(latency if latency is not None else t - item.sent_t)
+        item.attempts = max(item.attempts, int(values[0] or 1))
+        item.evidence.append(seq)
+        self.awaiting_queue[(incident, step or "", receiver or "")] = item
 
-    def _queued(self, event: Event) -> None:
-        waiting = self.awaiting_queue.pop((event.incident or "", event.step or "", event.actor or ""), None)
-        if waiting is not None and event.fields(StepQueued).on_duty == 0:
+    def _queued(self, seq: int, row: Packed) -> None:  # StepQueued: on_duty, procedure, queue
+        waiting = self.awaiting_queue.pop((row[2] or "", row[4] or "", row[3] or ""), None)
+        if waiting is not None and row[5][0] == 0:
             waiting.unstaffed = True
-            waiting.evidence.append(event.seq)
+            waiting.evidence.append(seq)
 
     def results(self, structure: Structure | None = None, until: float | None = None) -> list[Handoff]:
         """Every handoff, in the order of its first attempt; ``until`` measures those still in transit."""
@@ -349,23 +351,22 @@ class _LinesUsed:
         self.failed_at: dict[str, Counter[int]] = defaultdict(Counter)
         """How many attempts failed at each occupancy, per channel."""
 
-    def sent(self, event: Event, channel: str) -> None:
-        occupancy = event.fields(HandoffLine).occupancy
+    def sent(self, incident: str | None, step: str | None, channel: str, occupancy: int | None) -> None:
         if occupancy is not None:
             self.peak[channel] = max(self.peak.get(channel, 0), int(occupancy))
-            self.last[(event.incident, event.step, channel)] = int(occupancy)
+            self.last[(incident, step, channel)] = int(occupancy)
 
-    def waited(self, event: Event, channel: str) -> None:
-        self.last.pop((event.incident, event.step, channel), None)
-        wait = event.fields(HandoffLine).line_wait
+    def waited(self, incident: str | None, step: str | None, channel: str, wait: float | None) -> None:
+        self.last.pop((incident, step, channel), None)
         if wait:
             self.waited_n[channel] += 1
             self.longest[channel] = max(self.longest.get(channel, 0.0), float(wait))
 
-    def failed(self, event: Event, channel: str) -> None:
-        occupancy = self.last.get((event.incident, event.step, channel))
-        self.waited(event, channel)
-        if event.fields(HandoffLine).busy:
+    def failed(self, incident: str | None, step: str | None, channel: str, wait: float | None,
+               busy: bool | None) -> None:
+        occupancy = self.last.get((incident, step, channel))
+        self.waited(incident, step, channel, wait)
+        if busy:
             self.busy[channel] += 1
         if occupancy is not None:
             self.failed_at[channel][occupancy] += 1

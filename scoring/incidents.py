@@ -21,7 +21,8 @@ from ballotdrill.journal.kinds import (
     RUN_STARTED,
     STEP_STARTED,
 )
-from ballotdrill.scoring.feed import Handlers, feed_all
+from ballotdrill.journal.packed import Packed
+from ballotdrill.scoring.feed import Handlers, RowHandlers, feed_all
 from ballotdrill.scoring.measured import IncidentMeasure
 from ballotdrill.scoring.model import IncidentTimes, r3, unchecked
 
@@ -141,6 +142,9 @@ class IncidentCollector:
         table[ESCALATED] = self._escalated
         return table
 
+    def row_handlers(self) -> RowHandlers:
+        return {STEP_STARTED: self._step_started}
+
     def _get(self, event: Event) -> _Incident | None:
         if event.incident is None:
             return None
@@ -161,6 +165,16 @@ class IncidentCollector:
         if inc is not None and event.kind not in inc.firsts:
             how = str(event.fields(Contained).how) if event.kind == CONTAINED else None
             inc.firsts[event.kind] = _First(event.seq, event.t, event.actor, how)
+
+    def _step_started(self, seq: int, row: Packed) -> None:
+        incident = row[2]
+        if incident is None:
+            return
+        found = self.incidents.get(incident)
+        if found is None:
+            found = self.incidents[incident] = _Incident()
+        if STEP_STARTED not in found.firsts:
+            found.firsts[STEP_STARTED] = _First(seq, row[0], row[3])
 
     def _escalated(self, event: Event) -> None:
         inc = self._get(event)
@@ -191,5 +205,6 @@ def incident_times(events: Iterable[Event]) -> list[IncidentTimes]:
     return collector.results()
 
 
-_FIRSTS = (Kind.DETECTED, Kind.STEP_STARTED, Kind.CONTAINED, Kind.RESOLVED)
-"""Kinds whose first row per incident times it (``escalated`` also collects every level)."""
+_FIRSTS = (Kind.DETECTED, Kind.CONTAINED, Kind.RESOLVED)
+"""Kinds whose first row per incident times it (and ``step_started``, read packed; ``escalated`` also collects every
+level)."""

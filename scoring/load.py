@@ -18,9 +18,10 @@ from collections.abc import Iterable, Sequence
 from statistics import fmean
 from typing import Any
 
-from ballotdrill.journal import Event, Kind, RunStarted, StaffChanged, StepCrew, StepQueued, StepStarted
+from ballotdrill.journal import Event, Kind, RunStarted, StaffChanged
+from ballotdrill.journal.packed import Packed
 from ballotdrill.scenarios.structure import Structure
-from ballotdrill.scoring.feed import Handlers, feed_all
+from ballotdrill.scoring.feed import Handlers, RowHandlers, feed_all
 from ballotdrill.scoring.measured import StepLike
 from ballotdrill.scoring.model import ActorLoad, HourLoad, StepResult, r3, r3n
 
@@ -89,8 +90,10 @@ class LoadCollector:
         """Work still queued when the run stopped: its wait so far and its queued row."""
 
     def handlers(self) -> Handlers:
-        return {Kind.RUN_STARTED: self._run_started, Kind.STAFF_CHANGED: self._staff,
-                Kind.STEP_STARTED: self._started, Kind.STEP_QUEUED: self._queued}
+        return {Kind.RUN_STARTED: self._run_started, Kind.STAFF_CHANGED: self._staff}
+
+    def row_handlers(self) -> RowHandlers:
+        return {Kind.STEP_STARTED: self._started, Kind.STEP_QUEUED: self._queued}
 
     def _run_started(self, event: Event) -> None:
         if self.start is None:
@@ -100,40 +103,41 @@ class LoadCollector:
         if event.actor is not None:
             self.staff_rows[event.actor].append((event.t, float(event.fields(StaffChanged).staff or 0)))
 
-    def _started(self, event: Event) -> None:
-        actor = event.actor
+    def _started(self, seq: int, row: Packed) -> None:  # StepStarted: procedure, wait (then StepCrew: post, staff)
+        t, _, _, actor, _, values = row
         if actor is None:
             return
-        crew = event.fields(StepCrew)
-        if crew.post is not None or crew.staff is not None:
-            actor = actor if crew.post is None else f"{actor}/{crew.post}"
-            self.crews[event.seq] = (actor, crew.staff or 1)
+        if len(values) > 2:
+            post, staff = values[2], values[3]
+            if post is not None or staff is not None:
+                actor = actor if post is None else f"{actor}/{post}"
+                self.crews[seq] = (actor, staff or 1)
         self.seen.add(actor)
-        wait = float(event.fields(StepStarted).wait or 0.0)
+        wait = float(values[1] or 0.0)
         self.waits[actor].append(wait)
         if not self.detail:
             return
-        _keep_top(self.top_waits[actor], wait, event.seq)
+        _keep_top(self.top_waits[actor], wait, seq)
         if self.start is None:
-            self.early_starts.append((actor, event.t))
+            self.early_starts.append((actor, t))
         else:
-            self.starts[actor][math.floor((self.start + event.t) / 60)] += 1
+            self.starts[actor][math.floor((self.start + t) / 60)] += 1
 
-    def _queued(self, event: Event) -> None:
-        actor = event.actor
+    def _queued(self, seq: int, row: Packed) -> None:  # StepQueued: on_duty, procedure, queue (then StepCrew)
+        actor = row[3]
         if actor is None:
             return
-        post = event.fields(StepCrew).post
+        values = row[5]
+        post = values[3] if len(values) > 3 else None
         actor = actor if post is None else f"{actor}/{post}"
         self.seen.add(actor)
-        queued = event.fields(StepQueued)
-        size, current = (int(queued.queue or 0), -event.seq), self.longest.get(actor)
+        size, current = (int(values[2] or 0), -seq), self.longest.get(actor)
         if current is None or size > current:
             self.longest[actor] = size
-        if queued.on_duty == 0:
+        if values[0] == 0:
             self.unstaffed[actor] += 1
             if self.detail and len(self.unstaffed_rows[actor]) < _UNSTAFFED_ROWS:
-                self.unstaffed_rows[actor].append(event.seq)
+                self.unstaffed_rows[actor].append(seq)
 
     def fold(self, steps: Iterable[StepLike], until: float | None = None) -> None:
         """Count the busy time of ``steps`` (every step instance passes here once: when its incident is final,

@@ -11,15 +11,14 @@ each channel). What depends only on the scenario is worked out once (:class:`Mea
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import NamedTuple
 
-from ballotdrill.journal import Event
+from ballotdrill.journal import Event, Row
 from ballotdrill.scenarios.roles import as_played
 from ballotdrill.scenarios.scenario import ScenarioFile
 from ballotdrill.scoring.decisions import DecisionCollector
 from ballotdrill.scoring.exercised import ProcedureOutcomes, Window
-from ballotdrill.scoring.feed import Handler
+from ballotdrill.scoring.feed import Dispatch
 from ballotdrill.scoring.growth import GrowthCollector
 from ballotdrill.scoring.handoffs import HandoffCollector
 from ballotdrill.scoring.harm import HarmCollector
@@ -74,20 +73,20 @@ class MeasureScorer:
         self.procedures = ProcedureOutcomes({p.incident for p in plan.points})
         self.decisions = DecisionCollector()
         self.growth = GrowthCollector(plan.harmed)
-        table: dict[str, list[Handler]] = defaultdict(list)
-        for collector in (self.clock, self.incidents, self.steps, self.handoffs, self.harm, self.load,
-                          self.points, self.procedures, self.decisions, self.growth):
-            for kind, handler in collector.handlers().items():
-                table[kind].append(handler)
-        self._table = {kind: tuple(handlers) for kind, handlers in table.items()}
+        self.dispatch = Dispatch((self.clock, self.incidents, self.steps, self.handoffs, self.harm, self.load,
+                                  self.points, self.procedures, self.decisions, self.growth))
 
     def feed(self, event: Event) -> None:
         """Take the next event of the run (events come in ``seq`` order)."""
         clock = self.clock
         if event.t > clock.last_t:
             clock.last_t = event.t
-        for handler in self._table.get(event.kind, ()):
-            handler(event)
+        self.dispatch.feed(event)
+
+    def take(self, first_seq: int, rows: list[Row]) -> None:
+        """Take the engine's next rows, numbered from ``first_seq``: what :meth:`feed` takes, as made."""
+        clock = self.clock
+        clock.last_t = self.dispatch.take(first_seq, rows, clock.last_t)
 
     def finish(self) -> RunMeasures:
         """The run's measures (feed nothing after it)."""

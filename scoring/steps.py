@@ -12,10 +12,11 @@ from collections import deque
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from ballotdrill.journal import Event, ProcedureStarted, StepCompleted, StepQueued, StepStarted, StepTargets
+from ballotdrill.journal import Event, StepTargets
 from ballotdrill.journal.kinds import PROCEDURE_STARTED, STEP_COMPLETED, STEP_QUEUED, STEP_STARTED
+from ballotdrill.journal.packed import Packed
 from ballotdrill.scenarios.structure import Structure
-from ballotdrill.scoring.feed import Handlers, feed_all
+from ballotdrill.scoring.feed import Handlers, RowHandlers, feed_all
 from ballotdrill.scoring.measured import StepMeasure
 from ballotdrill.scoring.model import StepResult, StepStatus, r3, r3n, unchecked
 
@@ -55,13 +56,13 @@ class _Open:
 
     __slots__ = ("actor", "completed", "incident", "n", "procedure", "queued", "started", "step")
 
-    def __init__(self, event: Event, procedure: str, n: int) -> None:
+    def __init__(self, incident: str | None, procedure: str, step: str | None, actor: str | None, n: int) -> None:
         self.n = n
         """The n-th step instance to appear in the run."""
-        self.incident = event.incident or ""
+        self.incident = incident or ""
         self.procedure = procedure
-        self.step = event.step or ""
-        self.actor = event.actor or ""
+        self.step = step or ""
+        self.actor = actor or ""
         self.queued: _Queued | None = None
         self.started: _Started | None = None
         self.completed: _Completed | None = None
@@ -123,15 +124,17 @@ class StepCollector:
         self.procedure_start: dict[str, dict[str, float]] = {}
 
     def handlers(self) -> Handlers:
+        return {}
+
+    def row_handlers(self) -> RowHandlers:
         return {PROCEDURE_STARTED: self._procedure, STEP_QUEUED: self._queued,
                 STEP_STARTED: self._started, STEP_COMPLETED: self._completed}
 
-    def _procedure(self, event: Event) -> None:
-        self.procedure_start.setdefault(event.incident or "", {})[str(event.fields(ProcedureStarted).procedure)] = \
-            event.t
+    def _procedure(self, seq: int, row: Packed) -> None:  # ProcedureStarted: procedure, run
+        self.procedure_start.setdefault(row[2] or "", {})[str(row[5][0])] = row[0]
 
-    def _new(self, event: Event, procedure: str) -> _Open:
-        item = _Open(event, procedure, self.made)
+    def _new(self, row: Packed, procedure: str) -> _Open:
+        item = _Open(row[2], procedure, row[4], row[3], self.made)
         self.made += 1
         found = self.by_incident.get(item.incident)
         if found is None:
@@ -140,36 +143,37 @@ class StepCollector:
             found.append(item)
         return item
 
-    def _take(self, table: dict[_StepKey, deque[_Open]], key: _StepKey, event: Event, procedure: str) -> _Open:
-        """The oldest instance waiting for ``event``, or a new one (work that started or ended unseen)."""
+    def _take(self, table: dict[_StepKey, deque[_Open]], key: _StepKey, row: Packed, procedure: str) -> _Open:
+        """The oldest instance waiting for ``row``, or a new one (work that started or ended unseen)."""
         waiting = table.get(key)
         if waiting:
             item = waiting.popleft()
             if not waiting:
                 del table[key]
             return item
-        return self._new(event, procedure)
+        return self._new(row, procedure)
 
-    def _queued(self, event: Event) -> None:
-        data = event.fields(StepQueued)
-        procedure = str(data.procedure or "")
-        item = self._new(event, procedure)
-        item.queued = _Queued(event.seq, event.t, data.on_duty == 0)
-        _append(self.queued, (event.incident, procedure, event.step, event.actor), item)
+    def _queued(self, seq: int, row: Packed) -> None:  # StepQueued: on_duty, procedure, queue (then StepCrew)
+        t, _, incident, actor, step, values = row
+        procedure = str(values[1] or "")
+        item = self._new(row, procedure)
+        item.queued = _Queued(seq, t, values[0] == 0)
+        _append(self.queued, (incident, procedure, step, actor), item)
 
-    def _started(self, event: Event) -> None:
-        data = event.fields(StepStarted)
-        procedure = str(data.procedure or "")
-        key = (event.incident, procedure, event.step, event.actor)
-        item = self._take(self.queued, key, event, procedure)
-        item.started = _Started(event.seq, event.t, data.wait)
+    def _started(self, seq: int, row: Packed) -> None:  # StepStarted: procedure, wait (then StepCrew)
+        t, _, incident, actor, step, values = row
+        procedure = str(values[0] or "")
+        key = (incident, procedure, step, actor)
+        item = self._take(self.queued, key, row, procedure)
+        item.started = _Started(seq, t, values[1])
         _append(self.running, key, item)
 
-    def _completed(self, event: Event) -> None:
-        data = event.fields(StepCompleted)
-        procedure = str(data.procedure or "")
-        item = self._take(self.running, (event.incident, procedure, event.step, event.actor), event, procedure)
-        item.completed = _Completed(event.seq, event.t, data.elapsed, event.fields(StepTargets))
+    def _completed(self, seq: int, row: Packed) -> None:  # StepCompleted: elapsed, procedure (then StepTargets)
+        t, _, incident, actor, step, values = row
+        procedure = str(values[1] or "")
+        item = self._take(self.running, (incident, procedure, step, actor), row, procedure)
+        item.completed = _Completed(seq, t, values[0], StepTargets._make(values[2:]) if len(values) > 2
+                                    else _NO_TARGETS)
 
     def results(self, structure: Structure | None = None, until: float | None = None) -> list[StepResult]:
         """Every step instance in the order it first appeared; with ``until``, open ones measured to it."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ballotdrill.journal import Event, IncidentStarted
+from ballotdrill.journal import Event, IncidentStarted, Row
 from ballotdrill.journal.kinds import DETECTED, INCIDENT_STARTED, RESOLVED
 from ballotdrill.scenarios.roles import as_played
 from ballotdrill.scenarios.scenario import ScenarioFile
@@ -19,7 +19,7 @@ from ballotdrill.scoring.background import DETAIL_CAP, Arrival, BackgroundFold, 
 from ballotdrill.scoring.decisions import DecisionCollector
 from ballotdrill.scoring.digest import Digest, fold_arrival
 from ballotdrill.scoring.exercised import ProcedureOutcomes, Window
-from ballotdrill.scoring.feed import Handler
+from ballotdrill.scoring.feed import Dispatch
 from ballotdrill.scoring.growth import GrowthCollector
 from ballotdrill.scoring.harm import HarmCollector
 from ballotdrill.scoring.incidents import IncidentCollector, RunClock, is_background
@@ -73,16 +73,12 @@ class Scorer:
         self.arrivals: dict[str, int] = {}
         """Background arrivals not yet folded in: each one's place among its inject's arrivals."""
         self.started: dict[str, int] = defaultdict(int)
-        table: dict[str, list[Handler]] = defaultdict(list)
-        for collector in (self.clock, self.incidents, self.steps, self.handoffs, self.harm, self.load,
-                          self.points, self.procedures, self.decisions, self.growth):
-            for kind, handler in collector.handlers().items():
-                table[kind].append(handler)
-        table[INCIDENT_STARTED].append(self._arrived)
+        self.dispatch = Dispatch((self.clock, self.incidents, self.steps, self.handoffs, self.harm, self.load,
+                                  self.points, self.procedures, self.decisions, self.growth))
+        self.dispatch.add(INCIDENT_STARTED, self._arrived)
         if cap is not None:  # after the collectors have taken the event: what may make an arrival final
-            table[DETECTED].append(self._settle)
-            table[RESOLVED].append(self._settle)
-        self._table = {kind: tuple(handlers) for kind, handlers in table.items()}
+            self.dispatch.add(DETECTED, self._settle)
+            self.dispatch.add(RESOLVED, self._settle)
         self.count = 0
         self._scores: Scores | None = None
 
@@ -92,8 +88,14 @@ class Scorer:
         clock = self.clock
         if event.t > clock.last_t:  # the latest t, kept here: this runs for every event
             clock.last_t = event.t
-        for handler in self._table.get(event.kind, ()):
-            handler(event)
+        self.dispatch.feed(event)
+
+    def take(self, first_seq: int, rows: list[Row]) -> None:
+        """Take the engine's next rows, numbered from ``first_seq``: what :meth:`feed` takes, as the engine makes it
+        (the same handlers, without an event per row)."""
+        self.count += len(rows)
+        clock = self.clock
+        clock.last_t = self.dispatch.take(first_seq, rows, clock.last_t)
 
     def _arrived(self, event: Event) -> None:
         incident = event.incident

@@ -61,7 +61,7 @@ def run_task(task: Task) -> list[Done]:
     for index, seed in task.replications:
         with collector_paused():  # a run makes few reference cycles and scoring none: collected once, below
             scorer = MeasureScorer(plan)
-            result = run_exercise(plan.doc, task.scenario, seed=seed, feed=scorer.feed, keep=task.keep_journals,
+            result = run_exercise(plan.doc, task.scenario, seed=seed, feed=scorer, keep=task.keep_journals,
                                   setup=setup)
             reduced = outcome(task.point, index, seed, result.count, scorer.finish(), continuations)
             done.append(Done(reduced, result.memory.rows if result.memory is not None else None))

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from ballotdrill import scenarios
 from ballotdrill.exercise import run_exercise
-from ballotdrill.journal.events import _NAME_KEYS, BUILDERS, PACKED, SHAPES, encode_data, unpack
+from ballotdrill.journal.events import _NAME_KEYS, BUILDERS, PACKED, SHAPES, Kind, encode_data, keys, unpack
+from ballotdrill.journal.packed import LAYOUT, HandoffLine, StepCrew, StepTargets, values
 from ballotdrill.scenarios.types import NAME_PATTERN
 
 names = st.from_regex(NAME_PATTERN, fullmatch=True).filter(lambda s: len(s) <= 80)
@@ -66,3 +67,19 @@ def test_each_builder_takes_its_records_fields_by_keyword_and_packs_them_in_orde
     values = {name: f"v{i}" for i, name in enumerate(record._fields)}
     assert builder(**values) == tuple(record(**values))
     assert list(SHAPES[kind]) == sorted(SHAPES[kind]), "the packed format writes keys in field order"
+
+
+@pytest.mark.parametrize("kind", sorted(PACKED))
+def test_a_packed_kinds_values_are_its_records_fields_then_its_optional_ones(kind: str) -> None:
+    """Scoring reads a packed row by position: the record's fields in order (the engine's tuple), then the optional
+    fields the kind may carry; a row recorded as a dict, or read back from a journal, decodes to the same places."""
+    optional = {Kind.STEP_QUEUED: StepCrew, Kind.STEP_STARTED: StepCrew, Kind.STEP_COMPLETED: StepTargets,
+                Kind.HANDOFF_SENT: HandoffLine, Kind.HANDOFF_RECEIVED: HandoffLine}.get(Kind(kind))
+    extra = keys(optional) if optional is not None else ()
+    assert LAYOUT[kind] == SHAPES[kind] + extra
+    packed = tuple(f"v{i}" for i in range(len(SHAPES[kind])))
+    assert values(kind, packed) is packed
+    assert values(kind, unpack(kind, packed)) == packed + (None,) * len(extra)
+    with_extra = {**unpack(kind, packed), **{key: f"x{i}" for i, key in enumerate(extra)}}
+    assert values(kind, with_extra) == packed + tuple(f"x{i}" for i in range(len(extra)))
+    assert values(kind, None) == values(kind, {}) == (None,) * len(LAYOUT[kind])
