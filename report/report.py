@@ -26,6 +26,7 @@ from ballotdrill.scenarios.scenario import ScenarioFile
 from ballotdrill.scenarios.structure import Actor
 from ballotdrill.scenarios.timefmt import format_clock, format_end
 from ballotdrill.scoring.digest import Digest
+from ballotdrill.scoring.feed import Dispatch
 from ballotdrill.scoring.findings import QUEUE_P90, Analysis, analyse, shift_text
 from ballotdrill.scoring.load import actor_names
 from ballotdrill.scoring.model import Frozen, Handoff, Scores, StepResult
@@ -225,6 +226,7 @@ class ReportFeed:
         passing = TargetPassing(doc.scenarios[scenario_name])
         self.passed = passing.passed
         self._passing = passing.handlers()
+        self._passing_rows = Dispatch((passing,)) if self._passing else None
 
     def feed(self, event: Event) -> None:
         """Take the next event of the run."""
@@ -240,6 +242,8 @@ class ReportFeed:
         them)."""
         self.scorer.take(first_seq, rows)
         self.rows.take(first_seq, rows)
+        if self._passing_rows is not None:
+            self._passing_rows.take(first_seq, rows, 0.0)
 
     def assemble(self, meta: Mapping[str, str] | None = None) -> Report:
         """Score the run fed so far and gather the report's data (its sections are laid out by :mod:`.build`)."""
