@@ -129,9 +129,9 @@ def outcome(point: int, replication: int, seed: int, events: int, scores: Scores
 
 def _objective_value(objective: ObjectiveResult, harms: Sequence[Harm],
                      continuations: Mapping[str, Sequence[str]]) -> float | None:
-    """An objective's value; for a harm objective rated U because its incident was never contained (the rating
-    gives no value), the harm done by the end, which is what the rating judged: its subject's, or that of the
-    incident carrying it on when it ended by itself (as the rating measures)."""
+    """An objective's value; for a harm objective rated U without one (its incident never contained, or ended by
+    itself past the target), the harm done by the end, which is what the rating judged: its subject's, or, when the
+    subject ended by itself within the target, that of the incident carrying it on (as the rating measures)."""
     if objective.value is not None or objective.rating != "U" or objective.kind not in HARM_MEASURES:
         return objective.value
     rows = {h.incident: h for h in harms}
@@ -140,7 +140,7 @@ def _objective_value(objective: ObjectiveResult, harms: Sequence[Harm],
     while incident is not None and incident not in seen:
         seen.add(incident)
         row = rows.get(incident)
-        if row is not None and row.open:
+        if row is not None and (row.open or float(getattr(row, objective.kind)) > objective.target):
             return float(getattr(row, objective.kind))
         incident = next((i for i in continuations.get(incident, ()) if i in rows), None)
     return None

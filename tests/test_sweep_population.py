@@ -84,6 +84,8 @@ def test_a_harm_objective_never_contained_is_valued_at_the_harm_done_by_the_end(
     assert never.values[o3] == 23_952.0
     rated = outcome(0, 0, 1, 1, _measures(_objective("P", 8_648.0), [Harm(incident="N1", reach=8_648.0)]))
     assert rated.values[o3] == 8_648.0
+    ended = outcome(0, 0, 1, 1, _measures(_objective("U", None), [Harm(incident="N1", reach=28_920.0)]))
+    assert ended.values[o3] == 28_920.0  # ended by itself past the target of 10,000: U, at the harm it did
     not_exercised = outcome(0, 0, 1, 1, _measures(_objective("NE", None), []))
     assert not_exercised.values[o3] is None
     # N1 ended by itself; N2, which carries it on, was never contained: the rating judged N2's harm.
