@@ -4,7 +4,10 @@ A point is one grid combination under one variant (or the baseline), as a valida
 file. Every point is built and checked before any replication runs, so a bad ``--set``,
 ``--grid`` or variant file is reported at once, as one located line.
 
-A variant file is YAML::
+A variant is a what-if of the response structure: its paths are under ``structure.`` only. One
+that changed a scenario's objectives or targets would move the goalposts, and one that changed
+its injects would face other incidents, so neither is a paired comparison: they are refused (a
+grid axis or ``--set`` changes those, and says so). A variant file is YAML::
 
     name: second-cert-analyst            # optional; default: the file name without .yaml
     description: One more CERT analyst   # optional
@@ -135,8 +138,20 @@ def read_variant(path: Path) -> Variant:
     for key in changes:
         key_mark = doc.keys.get(("set", key), Mark(1, 1))
         where = f"{source}:{key_mark.line}:{key_mark.col}"
-        settings.append(Setting(parse_path(str(key), where), _subdocument(doc, ("set", key)), where))
+        data_path = parse_path(str(key), where)
+        if data_path[0] != "structure":
+            raise ScenarioError([Problem(source, key_mark.line, key_mark.col, _not_structure(str(key), data_path))])
+        settings.append(Setting(data_path, _subdocument(doc, ("set", key)), where))
     return Variant(name, source, description, tuple(settings))
+
+
+def _not_structure(key: str, path: tuple[str | int, ...]) -> str:
+    """Why a variant may not set ``key``: it would move the goalposts or change the incidents, not the response."""
+    what = ("the scenario's objectives, so the variant would be judged against other targets" if "objectives" in path
+            else "the scenario's incidents, so the variant would not face the baseline's"
+            if path[0] == "scenarios" else "the scenario file, not the response structure")
+    return (f"a variant changes the response structure only (paths under 'structure.'); '{key}' changes {what}. "
+            f"Sweep it with --grid {key}=V1,V2 (each value reported on its own) or --set it for every point")
 
 
 def _is_name(text: str) -> bool:

@@ -73,6 +73,14 @@ CASES = {
     "variant-empty-set": (["--variant", "empty-set.yaml"], "empty-set.yaml:1:6: 'set' must map each PATH"),
     "variant-named-twice": (["--variant", str(VARIANT), "--variant", str(VARIANT)],
                             "two variants are named 'second-desk'"),
+    "variant-moves-the-target": (["--variant", "target.yaml"],
+                                 "target.yaml:3:3: a variant changes the response structure only (paths under "
+                                 "'structure.'); 'scenarios.busy-morning.objectives.0.target' changes the scenario's "
+                                 "objectives"),
+    "variant-changes-the-incidents": (["--variant", "injects.yaml"],
+                                      "injects.yaml:4:3: a variant changes the response structure only (paths under "
+                                      "'structure.'); 'scenarios.busy-morning.injects.0.at' changes the scenario's "
+                                      "incidents"),
     "runs-zero": (["--runs", "0"], "--runs must be at least 1 (got 0)"),
     "workers-zero": (["--workers", "0"], "--workers must be at least 1 (got 0)"),
     "scheduler-unreachable": (["--scheduler", "tcp://127.0.0.1:9"], "--scheduler tcp://127.0.0.1:9: cannot reach"),
@@ -88,6 +96,10 @@ def bad(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (path / "bad-key.yaml").write_text("sett:\n  structure.actors.desk.staff: 2\n", encoding="utf-8")
     (path / "list.yaml").write_text("- structure.actors.desk.staff=2\n", encoding="utf-8")
     (path / "empty-set.yaml").write_text("set: {}\n", encoding="utf-8")
+    (path / "target.yaml").write_text("name: easier\nset:\n  scenarios.busy-morning.objectives.0.target: 3h\n",
+                                      encoding="utf-8")
+    (path / "injects.yaml").write_text("name: later\nset:\n  structure.actors.desk.staff: 2\n"
+                                       "  scenarios.busy-morning.injects.0.at: '10:00'\n", encoding="utf-8")
     return path
 
 
