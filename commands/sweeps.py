@@ -3,7 +3,7 @@
 import sys
 import time
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from rich.markup import escape
@@ -70,6 +70,7 @@ def sweep(
 def _print_sweep(outcome: "application.SweepOutcome", seconds: float) -> None:
     from ballotdrill.sweep import difference_text, objective_value_difference
     from ballotdrill.sweep.model import RATINGS
+    from ballotdrill.sweep.render import bottleneck_text, share_text
 
     result = outcome.result
     say(f"[bold]{escape(result.scenario)}[/bold]: {outcome.replications:,} replications "
@@ -79,17 +80,16 @@ def _print_sweep(outcome: "application.SweepOutcome", seconds: float) -> None:
     table = new_table("Chance of meeting each objective (share of runs rated P, 95 % CI)",
                    ("point", *(o.id for o in objectives)), [p.label for p in result.points])
     for point in result.points:
-        add_row(table, point.label, *(_share_text(o.met) for o in point.objectives))
+        add_row(table, point.label, *(share_text(o.met) for o in point.objectives))
     err.print(table)
     for point in result.points:  # a run that did not exercise an objective counts above as not meeting it
         for o in point.objectives:
             unplayed = o.ratings[RATINGS[4]].count
             if unplayed:
                 say(f"  {o.id}{' at ' + point.label if len(result.points) > 1 else ''}: not exercised in {unplayed} "
-                    f"of {o.met.runs} runs; met in {_share_text(o.met_when_exercised)} of those that exercised it")
+                    f"of {o.met.runs} runs; met in {share_text(o.met_when_exercised)} of those that exercised it")
     for point in result.points:
-        tops = ", ".join(f"{b.name} {_share_text(b.share)}" for b in point.bottlenecks[:3])
-        say(f"  bottleneck{' at ' + point.label if len(result.points) > 1 else ''}: {tops}")
+        say(f"  bottleneck{' at ' + point.label if len(result.points) > 1 else ''}: {bottleneck_text(point)}")
     points = {p.index: p for p in result.points}
     for comparison in result.comparisons:
         where = f" at {points[comparison.variant_point].label}" if comparison.grid else ""
@@ -99,11 +99,5 @@ def _print_sweep(outcome: "application.SweepOutcome", seconds: float) -> None:
             if value is not None:
                 say(f"    {diff.id} value with {comparison.variant}, paired: {difference_text(value)}")
     say(f"  summary: {outcome.folder / 'sweep.html'} (also sweep.json, sweep.csv, replications.csv)")
-
-
-def _share_text(share: Any) -> str:
-    if share.share is None:
-        return "—"
-    return f"{share.share:.0%} ({share.ci_low:.0%}–{share.ci_high:.0%})"
 
 

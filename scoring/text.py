@@ -46,10 +46,12 @@ def percent(value: float | None) -> str:
 
 
 def signed(value: float, suffix: str) -> str:
-    """``value`` signed, with as many decimals as it takes not to show a change as zero."""
+    """``value`` signed: whole from 10 up (``+84``) or when whole, else one decimal (``+0.6``, ``+1.4``: never
+    rounded to a whole that doubles it), and as many more as it takes not to show a change as zero (``+0.004``)."""
     if value == 0:
         return f"0{suffix}"
-    for digits in (0, 1, 2, 3):
+    first = 0 if abs(value) >= 10 or value == round(value) else 1
+    for digits in range(first, 4):
         text = f"{value:+,.{digits}f}"
         if text.strip("+-0.,"):
             return f"{text}{suffix}"

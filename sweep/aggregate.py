@@ -45,7 +45,7 @@ from ballotdrill.sweep.model import (
     Verdict,
 )
 from ballotdrill.sweep.plan import BASELINE, Axis, Point, Variant
-from ballotdrill.sweep.stats import mean_ci, percentile, share_ci
+from ballotdrill.sweep.stats import mean_ci, paired_share_ci, percentile, share_ci
 
 BINS = 20
 _SECTIONS = {"run": RUN_FIELDS, "objective": ("value",), "incident": INCIDENT_FIELDS, "harm": HARM_FIELDS,
@@ -86,13 +86,22 @@ def _applying(outcomes: Sequence[Outcome], key: Measure) -> list[float | None]:
     return [v.value for v in (_value(o, key) for o in outcomes) if v.applies]
 
 
-def stat(values: Sequence[float | None]) -> Stat:
-    """The distribution of a measure over the runs where it applied (None: its end point never happened)."""
+def _bounds(unit_name: str, values: Sequence[float]) -> tuple[float | None, float | None]:
+    """What a measure's mean can be at all: a share 0 … 1, anything else not below 0 (counts, times, harm) when no
+    value is."""
+    if unit_name == "share":
+        return 0.0, 1.0
+    return (0.0 if all(v >= 0 for v in values) else None), None
+
+
+def stat(values: Sequence[float | None], unit_name: str = "") -> Stat:
+    """The distribution of a measure over the runs where it applied (None: its end point never happened); its
+    interval within what the measure can be (``unit_name``: a share 0 … 1, the rest not below 0)."""
     given = [v for v in values if v is not None]
     if not given:
         return Stat(runs=len(values), reached=0)
     ordered = sorted(given)
-    ci = mean_ci(given)
+    ci = mean_ci(given, _bounds(unit_name, given))
     return Stat(runs=len(values), reached=len(given), mean=_r(ci.mean), sd=_r(ci.sd), ci_low=_r(ci.low),
                 ci_high=_r(ci.high), p10=_r(percentile(ordered, 0.1)), p50=_r(percentile(ordered, 0.5)),
                 p90=_r(percentile(ordered, 0.9)), min=_r(ordered[0]), max=_r(ordered[-1]))
@@ -135,7 +144,7 @@ def _objective(objective: Objective, outcomes: Sequence[Outcome]) -> ObjectiveSu
     return ObjectiveSummary(
         id=objective.id, capability=objective.capability, description=objective.description, kind=kind,
         unit=unit(key, kind), target=target, target_text=str(target_text), lower_is_better=objective.lower_is_better,
-        value=stat(values), histogram=histogram([v for v in values if v is not None], target),
+        value=stat(values, unit(key, kind)), histogram=histogram([v for v in values if v is not None], target),
         ratings={r: share(counts[r], runs) for r in RATINGS}, met=share(counts["P"], runs),
         met_when_exercised=share(counts["P"], exercised))
 
@@ -153,10 +162,11 @@ def summarise_point(point: Point, scenario: str, outcomes: Sequence[Outcome]) ->
         if key.section not in ("run", "objective") and not any(values):
             continue  # zero or unreached in every run: nothing to show (e.g. the reach of an outage)
         objective = objectives.get(key.item) if key.section == "objective" else None
+        unit_name = unit(key, objective.measure.kind if objective else "")
         measures.append(MeasureSummary(
-            section=key.section, item=key.item, field=key.field,
-            unit=unit(key, objective.measure.kind if objective else ""),
-            lower_is_better=objective.lower_is_better if objective else lower_is_better(key), stat=stat(values)))
+            section=key.section, item=key.item, field=key.field, unit=unit_name,
+            lower_is_better=objective.lower_is_better if objective else lower_is_better(key),
+            stat=stat(values, unit_name)))
     runs = len(outcomes)
     tops = Counter(o.bottleneck for o in outcomes)
     names = {k: a.name or k for k, a in point.doc.structure.actors.items()}
@@ -201,7 +211,7 @@ def difference(key: Measure, kind: str, lower: bool | None, base: Sequence[Outco
             only_variant += 1
         else:
             neither += 1
-    ci = mean_ci(diffs) if diffs else None
+    ci = mean_ci(diffs, (-1.0, 1.0) if unit(key, kind) == "share" else (None, None)) if diffs else None
     return Difference(
         section=key.section, item=key.item, field=key.field, unit=unit(key, kind), lower_is_better=lower,
         pairs=len(diffs), only_baseline=only_baseline, only_variant=only_variant, neither=neither,
@@ -216,7 +226,8 @@ def _pct(value: float | None) -> str:
 
 def objective_difference(objective: Objective, base: Sequence[Outcome], variant: Sequence[Outcome],
                          variant_name: str) -> ObjectiveDifference:
-    """How much the chance of meeting an objective changed, paired run by run."""
+    """How much the chance of meeting an objective changed, paired run by run, with Newcombe's interval for paired
+    shares (within ±100 points, sound with few runs)."""
     met_a = [o.ratings.get(objective.id) == "P" for o in base]
     met_b = [o.ratings.get(objective.id) == "P" for o in variant]
     diffs = [float(b) - float(a) for a, b in zip(met_a, met_b, strict=True)]
@@ -224,20 +235,18 @@ def objective_difference(objective: Objective, base: Sequence[Outcome], variant:
     if not diffs:
         return ObjectiveDifference(id=objective.id, baseline=a, variant=b, difference=None, ci_low=None,
                                    ci_high=None, verdict="not comparable", text="no runs to compare")
-    ci = mean_ci(diffs)
-    verdict = _verdict(diffs, ci.low, ci.high, False, ci.mean)
+    ci = paired_share_ci(list(zip(met_a, met_b, strict=True)))
+    verdict = _verdict(diffs, ci.low, ci.high, False, ci.difference)
     changed = sum(d != 0 for d in diffs)
     head = (f"{objective.id} met in {_pct(b.share)} of runs with {variant_name} against {_pct(a.share)} "
             f"without ({changed} of {len(diffs)} paired runs changed)")
     if verdict == "no change":
         tail = "no difference"
-    elif ci.low is None or ci.high is None:
-        tail = "too few runs to tell"
     else:
-        interval = f"{points(ci.mean)} points (95 % CI {points(ci.low)} to {points(ci.high)})"
+        interval = f"{points(ci.difference)} points (95 % CI {points(ci.low)} to {points(ci.high)})"
         tail = {"better": f"{interval}: a real improvement", "worse": f"{interval}: a real deterioration",
                 "within noise": f"{interval}: within noise, the sweep cannot tell this from luck"}[verdict]
-    return ObjectiveDifference(id=objective.id, baseline=a, variant=b, difference=_r(ci.mean), ci_low=_r(ci.low),
+    return ObjectiveDifference(id=objective.id, baseline=a, variant=b, difference=_r(ci.difference), ci_low=_r(ci.low),
                                ci_high=_r(ci.high), verdict=verdict, text=f"{head}; {tail}")
 
 

@@ -57,7 +57,7 @@ def value_text(value: float | None, unit: str) -> str:
 
 def difference_value(value: float | None, unit: str) -> str:
     """A paired difference of a measure in its unit, signed, never rounded to a zero it is not: ``-2 min``,
-    ``-26 s``, ``+0.4 points``, ``-0.3``."""
+    ``-26 s``, ``+0.4 points``, ``+84 people``, ``-0.3`` (a count)."""
     if value is None:
         return "—"
     if unit == "share":
@@ -66,7 +66,7 @@ def difference_value(value: float | None, unit: str) -> str:
         if abs(value) >= 1:
             return ("+" if value > 0 else "") + minutes(value)
         return signed(value * 60, " s")
-    return signed(value, "")
+    return signed(value, "" if unit in ("count", "") else f" {unit}")
 
 
 def rating_bar(ratings: dict[str, Share], width: float = 260.0) -> Chart:
@@ -116,11 +116,12 @@ class Series:
 
 
 def load_chart(values: Sequence[str], series: Sequence[Series], axis: str, width: float = 560.0) -> Chart:
-    """The chance of meeting an objective (runs rated P, with intervals) at each value of the grid axis."""
+    """The chance of meeting an objective (the shares given: e.g. of the runs that exercised it rated P, with
+    intervals) at each value of the grid axis."""
     left, right, top, bottom = 44.0, 16.0, 12.0, 62.0
     height = 226.0
     plot_w, plot_h = width - left - right, height - top - bottom
-    chart = Chart(width, height, f"share of runs rated P against {axis}")
+    chart = Chart(width, height, f"share of the runs that exercised it rated P against {axis}")
 
     def x(i: int) -> float:
         return left + (plot_w * (i + 0.5) / len(values))
@@ -145,7 +146,8 @@ def load_chart(values: Sequence[str], series: Sequence[Series], axis: str, width
         for i, s in enumerate(line.shares):
             if s.share is None or s.ci_low is None or s.ci_high is None:
                 continue
-            tip = (f"{line.label} at {values[i]}: met in {s.count} of {s.runs} runs ({percent(s.share)}, "
+            tip = (f"{line.label} at {values[i]}: met in {s.count} of the {s.runs} runs that exercised it "
+                   f"({percent(s.share)}, "
                    f"95 % CI {percent(s.ci_low)}–{percent(s.ci_high)})")
             chart.add("line", x1=x(i), y1=y(s.ci_low), x2=x(i), y2=y(s.ci_high), stroke=colour, stroke_width=1.0)
             chart.add("circle", title=tip, cx=x(i), cy=y(s.share), r=4.0, fill=colour)

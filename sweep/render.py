@@ -16,8 +16,16 @@ from ballotdrill.scoring.model import dumps
 from ballotdrill.scoring.text import percent
 from ballotdrill.sweep import charts
 from ballotdrill.sweep.measures import Measure, Outcome
-from ballotdrill.sweep.model import RATINGS, Comparison, Difference, ObjectiveSummary, PointSummary, SweepResult
-from ballotdrill.sweep.plan import BASELINE
+from ballotdrill.sweep.model import (
+    RATINGS,
+    AxisInfo,
+    Comparison,
+    Difference,
+    ObjectiveSummary,
+    PointSummary,
+    Share,
+    SweepResult,
+)
 
 MAX_DETAILED_POINTS = 12
 """Points whose objectives get histograms in the HTML; the rest are in the tables and sweep.csv."""
@@ -101,38 +109,118 @@ def render_replications(result: SweepResult, outcomes: Sequence[Outcome]) -> str
 def _environment() -> Environment:
     env = Environment(loader=PackageLoader("ballotdrill.sweep", "templates"), autoescape=True,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(percent=percent, value=charts.value_text)
+    env.filters.update(percent=percent, value=charts.value_text, difference=charts.difference_value)
     return env
 
 
-def _load_charts(result: SweepResult) -> list[tuple[str, charts.Chart]]:
-    """Per objective, the chance of meeting it against the first grid axis (a line per variant and other axes)."""
-    if not result.axes or not result.points:
-        return []
-    axis = result.axes[0]
+def _lines(result: SweepResult) -> dict[str, list[PointSummary]]:
+    """The points along the first grid axis, one line per variant and value of the other axes."""
     lines: dict[str, list[PointSummary]] = {}
     for p in result.points:
         rest = ", ".join(f"{g.path.rsplit('.', 1)[-1]}={g.value}" for g in p.grid[1:])
         lines.setdefault(p.variant + (f" ({rest})" if rest else ""), []).append(p)
+    return lines
+
+
+def _load_charts(result: SweepResult) -> list[tuple[str, charts.Chart]]:
+    """Per objective, the chance of meeting it in the runs that exercised it against the first grid axis (a line per
+    variant and value of the other axes)."""
+    if not result.axes or not result.points:
+        return []
+    axis = result.axes[0]
+    lines = _lines(result)
     out = []
     for k, objective in enumerate(result.points[0].objectives):
-        series = [charts.Series(label, [pt.objectives[k].met for pt in pts]) for label, pts in lines.items()]
+        series = [charts.Series(label, [pt.objectives[k].met_when_exercised for pt in pts])
+                  for label, pts in lines.items()]
         out.append((objective.id, charts.load_chart(axis.values, series, axis.path.rsplit(".", 1)[-1])))
     return out
 
 
-def breaking_point(result: SweepResult, objective: int) -> str:
-    """Where the baseline stops meeting an objective along the first grid axis: the first value met in
-    fewer than half the runs."""
+LOAD_DIRECTIONS = {"background_factor": 1, "staff": -1}
+"""Grid fields whose value reads as load: 1, more load as the value rises (a scenario's background factor); -1, less
+(an actor's staff). Any other field has no direction of load the sweep knows."""
+
+
+def load_direction(axis: AxisInfo) -> int | None:
+    """Which way an axis's values raise the load (1 up, -1 down), or None when its field has no known direction or
+    its values are not all numbers."""
+    direction = LOAD_DIRECTIONS.get(axis.path.rsplit(".", 1)[-1])
+    try:
+        [float(v) for v in axis.values]
+    except ValueError:
+        return None
+    return direction
+
+
+def _met(share: Share, runs: int) -> str:
+    if share.runs == runs:
+        return percent(share.share)
+    return f"{percent(share.share)} of the {share.runs} runs that exercised it"
+
+
+def breaking_points(result: SweepResult, objective: int) -> list[str]:
+    """Where each line of points (a variant, a value of the other axes) stops meeting an objective along the first
+    grid axis, read along the load: the first value, from the lightest load, at which it is met in fewer than half
+    the runs that exercised it. An axis with no known direction of load gets the values below half instead."""
     axis = result.axes[0]
-    others = result.points[0].grid[1:]
-    base = [p for p in result.points if p.variant == BASELINE and p.grid[1:] == others]
-    for p in base:
-        met = p.objectives[objective].met
-        if met.share is not None and met.share < 0.5:
-            return f"met in fewer than half the runs from {axis.path.rsplit('.', 1)[-1]} = {p.grid[0].value} " \
-                   f"({percent(met.share)})"
-    return f"met in at least half the runs at every {axis.path.rsplit('.', 1)[-1]} tried"
+    field = axis.path.rsplit(".", 1)[-1]
+    direction = load_direction(axis)
+    lines = _lines(result)
+    return [(f"{label}: " if len(lines) > 1 else "")
+            + _reading(field, direction, [(p.grid[0].value, p.objectives[objective].met_when_exercised) for p in pts],
+                       result.runs)
+            for label, pts in lines.items()]
+
+
+def _reading(field: str, direction: int | None, shares: Sequence[tuple[str, Share]], runs: int) -> str:
+    unplayed = [v for v, s in shares if s.share is None]
+    note = f"; not exercised in any run at {field} = {', '.join(unplayed)}" if unplayed else ""
+    played = [(v, s.share, s) for v, s in shares if s.share is not None]
+    below = [(v, s) for v, share, s in played if share < 0.5]
+    if not below:
+        return f"met in at least half the runs that exercised it at every {field} tried{note}"
+    if direction is None:
+        return (f"no breaking point read ({field} has no direction of load the sweep knows); met in fewer than half "
+                "the runs that exercised it at " + ", ".join(f"{field} = {v} ({_met(s, runs)})" for v, s in below)
+                + note)
+    ordered = sorted(played, key=lambda row: direction * float(row[0]))  # the lightest load first
+    first = next(i for i, row in enumerate(ordered) if row[1] < 0.5)
+    value, _, share = ordered[first]
+    heavier = ordered[first + 1:]
+    back = next((row for row in heavier if row[1] >= 0.5), None)
+    if back is not None:
+        return (f"met in fewer than half the runs that exercised it first at {field} = {value} ({_met(share, runs)}), "
+                f"but in at least half again at {field} = {back[0]} ({_met(back[2], runs)}){note}")
+    if not heavier:
+        return (f"met in fewer than half the runs that exercised it only at {field} = {value}, the heaviest load "
+                f"tried ({_met(share, runs)}){note}")
+    way = "and up" if direction > 0 else "and fewer (fewer is more load)"
+    return (f"met in fewer than half the runs that exercised it from {field} = {value} {way} "
+            f"({_met(share, runs)} at {value}){note}")
+
+
+def same_incidents(result: SweepResult) -> str:
+    """What the pairing holds: the same seeds everywhere, the same incidents only where nothing changes the
+    arrivals (a grid axis under ``scenarios.`` other than an objective's does; variants change the structure only)."""
+    if len(result.points) == 1:
+        return f"The scenario was played {result.runs} times, each on its own seed."
+    head = f"Each point was played {result.runs} times on the same {result.runs} seeds"
+    arrivals = [a.path for a in result.axes if changes_arrivals(a.path)]
+    if not arrivals:
+        return head + ", so every variant and every grid value faced the same random incidents."
+    tail = (f"; {' and '.join(arrivals)} change{'s' if len(arrivals) == 1 else ''} the incidents themselves, so "
+            "different values drew different incidents from the same seeds (they share the random draws, not the "
+            "incidents)")
+    if result.variants:
+        tail += ", while each variant faced the same incidents as the baseline at the same grid value"
+    return head + tail + "."
+
+
+def changes_arrivals(path: str) -> bool:
+    """Whether a grid path may change which incidents arrive: anything in a scenario but its objectives and words."""
+    parts = path.split(".")
+    return parts[0] == "scenarios" and "objectives" not in parts and parts[-1] not in ("title", "description")
 
 
 def render_html(result: SweepResult) -> str:
@@ -143,10 +231,11 @@ def render_html(result: SweepResult) -> str:
             for p in detailed for o in p.objectives if o.histogram is not None}
     bars = {(p.index, o.id): charts.rating_bar(o.ratings) for p in result.points for o in p.objectives}
     diffs = {c.variant_point: charts.difference_chart(c.objectives) for c in result.comparisons if c.objectives}
-    breaks = [breaking_point(result, k) for k in range(len(result.points[0].objectives))] if result.axes else []
+    breaks = [breaking_points(result, k) for k in range(len(result.points[0].objectives))] if result.axes else []
     return _environment().get_template("sweep.html.j2").render(
         r=result, points=points, detailed=detailed, hist=hist, bars=bars, diffs=diffs,
-        load=_load_charts(result), breaks=breaks, ratings=RATINGS, colours=charts.COLOURS,
+        load=_load_charts(result), breaks=breaks, same_incidents=same_incidents(result), ratings=RATINGS,
+        colours=charts.COLOURS,
         notable=_notable, comparison_of=_comparison_of(result), difference_text=difference_text,
         unpaired=unpaired_text,
         value_difference=objective_value_difference)
@@ -193,6 +282,24 @@ def _notable(comparison: Comparison) -> list[Any]:
 
 def _comparison_of(result: SweepResult) -> dict[int, Comparison]:
     return {c.variant_point: c for c in result.comparisons}
+
+
+def share_text(share: Share) -> str:
+    """``42% (33%–52%)``; an em dash for a share of no runs."""
+    if share.share is None:
+        return "—"
+    return f"{percent(share.share)} ({percent(share.ci_low)}–{percent(share.ci_high)})"
+
+
+SHOWN_BOTTLENECKS = 3
+"""Bottlenecks a one-line summary names at a point; it says how many more there are."""
+
+
+def bottleneck_text(point: PointSummary, shown: int = SHOWN_BOTTLENECKS) -> str:
+    """``Front desk 57% (42%–71%), Repair cell 40% (26%–55%), and 2 more (sweep.html, sweep.csv)``."""
+    tops = ", ".join(f"{b.name} {share_text(b.share)}" for b in point.bottlenecks[:shown])
+    more = len(point.bottlenecks) - shown
+    return tops + (f", and {more} more (in sweep.html and sweep.csv)" if more > 0 else "")
 
 
 def objective_line(o: ObjectiveSummary) -> str:

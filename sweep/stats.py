@@ -1,5 +1,10 @@
 """Summary statistics of a sweep: percentiles, confidence intervals of means, of shares and of paired differences.
 
+Every interval stays within what its quantity allows: a share within 0 … 1 (Wilson), a change in
+a share within ±1 (Newcombe's interval for paired shares), a mean of values that cannot be
+negative never below 0 (the t interval, cut at the bounds the values have by nature: cutting an
+interval where the true value cannot lie takes nothing from its coverage).
+
 Everything is computed from values in a fixed order with exact summation (``math.fsum``), so
 the same replications give the same figures, bit for bit, whatever order they were run in.
 """
@@ -49,8 +54,9 @@ class MeanCI(NamedTuple):
     high: float | None
 
 
-def mean_ci(values: Sequence[float]) -> MeanCI:
-    """The mean of ``values`` and its 95 % confidence interval (Student's t)."""
+def mean_ci(values: Sequence[float], bounds: tuple[float | None, float | None] = (None, None)) -> MeanCI:
+    """The mean of ``values`` and its 95 % confidence interval (Student's t), kept within ``bounds`` (low, high:
+    what the quantity can be at all, e.g. ``(0, None)`` for a count; None: no bound)."""
     if not values:
         raise ValueError("no values")
     n = len(values)
@@ -59,7 +65,9 @@ def mean_ci(values: Sequence[float]) -> MeanCI:
         return MeanCI(mean, None, None, None)
     sd = math.sqrt(math.fsum((v - mean) ** 2 for v in values) / (n - 1))
     half = t975(n - 1) * sd / math.sqrt(n)
-    return MeanCI(mean, sd, mean - half, mean + half)
+    low, high = mean - half, mean + half
+    floor, ceiling = bounds
+    return MeanCI(mean, sd, low if floor is None else max(floor, low), high if ceiling is None else min(ceiling, high))
 
 
 class ShareCI(NamedTuple):
@@ -81,3 +89,37 @@ def share_ci(count: int, n: int) -> ShareCI:
     centre = (p + z2 / (2 * n)) / (1 + z2 / n)
     half = Z95 * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
     return ShareCI(count, n, p, max(0.0, centre - half), min(1.0, centre + half))
+
+
+class PairedShareCI(NamedTuple):
+    """A change in a share between two sides of the same runs: second minus first, with its 95 % interval."""
+
+    difference: float
+    low: float
+    high: float
+
+
+def paired_share_ci(pairs: Sequence[tuple[bool, bool]]) -> PairedShareCI:
+    """Second minus first of the share of runs where something happened, each run seen on both sides, and
+    Newcombe's hybrid score interval for paired data (Newcombe 1998, Stat Med 17:2635, method 10): Wilson
+    intervals of the two shares combined through the runs' correlation. It stays within ±1 and, unlike a t
+    interval of the 0/±1 differences, is sound with few runs and few changed runs."""
+    n = len(pairs)
+    if n == 0:
+        raise ValueError("no pairs")
+    both = sum(1 for a, b in pairs if a and b)
+    first_only = sum(1 for a, b in pairs if a and not b)
+    second_only = sum(1 for a, b in pairs if b and not a)
+    neither = n - both - first_only - second_only
+    p1, p2 = (both + second_only) / n, (both + first_only) / n  # p1: the second side's share, p2: the first's
+    _, _, _, l1, u1 = share_ci(both + second_only, n)
+    _, _, _, l2, u2 = share_ci(both + first_only, n)
+    assert l1 is not None and u1 is not None and l2 is not None and u2 is not None
+    margins = (both + second_only) * (first_only + neither) * (both + first_only) * (second_only + neither)
+    cross = both * neither - first_only * second_only
+    corrected = cross - n / 2 if cross > n / 2 else (cross if cross < 0 else 0.0)
+    phi = corrected / math.sqrt(margins) if margins else 0.0
+    diff = p1 - p2
+    low = diff - math.sqrt(max(0.0, (p1 - l1) ** 2 - 2 * phi * (p1 - l1) * (u2 - p2) + (u2 - p2) ** 2))
+    high = diff + math.sqrt(max(0.0, (p2 - l2) ** 2 - 2 * phi * (p2 - l2) * (u1 - p1) + (u1 - p1) ** 2))
+    return PairedShareCI(diff, max(-1.0, low), min(1.0, high))

@@ -61,7 +61,7 @@ def test_a_paired_interval_is_printed_with_the_sign_its_verdict_rests_on() -> No
     result = aggregate(name, 1, list(range(200)), [], [], [read_variant(VARIANT)], points, base + variant)
     met = result.comparisons[0].objectives[0]
     assert met.verdict == "better" and met.ci_low is not None and 0 < met.ci_low < 0.005
-    assert met.text.endswith(f"+2.5 points (95 % CI {points_text(met.ci_low)} to +4.7): a real improvement")
+    assert met.text.endswith(f"+2.5 points (95 % CI {points_text(met.ci_low)} to +4.8): a real improvement")
     assert "(95 % CI +0." in met.text
 
 

@@ -1,0 +1,93 @@
+"""Reading a sweep along its load: where each line of points stops meeting an objective, read along the load's
+direction, over the runs that exercised it, per value of the other grid axes; and what "the same seeds" means for a
+grid that changes the incidents. Hand-made outcomes whose right reading is worked out by hand."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sweep_helpers import EXAMPLE
+
+from ballotdrill.scenarios.yamlread import read_file
+from ballotdrill.sweep import Outcome, SweepResult, aggregate, build_points, parse_axis
+from ballotdrill.sweep.render import breaking_points, same_incidents
+
+RUNS = 10
+FACTOR = "scenarios.busy-morning.background_factor"
+STAFF = "structure.actors.desk.staff"
+
+
+def _result(grid: Sequence[str], o2: dict[tuple[str, ...], tuple[int, int]]) -> SweepResult:
+    """A sweep of the example over ``grid``; at each point (its values, in axis order) O2 is met in ``met`` of the
+    ``exercised`` runs (the rest of those rated M), and not exercised in the others."""
+    axes = [parse_axis(text) for text in grid]
+    name, points = build_points(read_file(str(EXAMPLE)), None, [], axes, [])
+    outcomes = []
+    for p in points:
+        met, exercised = o2[tuple(value for _, value in p.grid)]
+        for i in range(RUNS):
+            rating = "P" if i < met else "M" if i < exercised else "NE"
+            outcomes.append(Outcome(p.index, i, 100 + i, 10, {}, {"O1": "P", "O2": rating}, None))
+    return aggregate(name, 1, [100 + i for i in range(RUNS)], [], axes, [], points, outcomes)
+
+
+def test_a_load_given_high_to_low_is_read_from_the_lightest_load() -> None:
+    # Met in 0, 2, 6 and 8 runs of 10 at factors 2, 1, 0.5 and 0.25: along the load (0.25, 0.5, 1, 2) it drops
+    # below half at 1 and stays there. The first value typed (2) is not where it breaks.
+    result = _result([f"{FACTOR}=2,1,0.5,0.25"], {("2",): (0, 10), ("1",): (2, 10), ("0.5",): (6, 10),
+                                                    ("0.25",): (8, 10)})
+    assert breaking_points(result, 1) == [
+        "met in fewer than half the runs that exercised it from background_factor = 1 and up (20% at 1)"]
+
+
+def test_more_staff_is_less_load() -> None:
+    # Met in 2, 6 and 6 of 10 at staff 1, 2, 3: below half only with one person, the heaviest load tried.
+    result = _result([f"{STAFF}=1,2,3"], {("1",): (2, 10), ("2",): (6, 10), ("3",): (6, 10)})
+    assert breaking_points(result, 1) == [
+        "met in fewer than half the runs that exercised it only at staff = 1, the heaviest load tried (20%)"]
+
+
+def test_runs_that_did_not_exercise_the_objective_are_not_counted_as_missing_it() -> None:
+    # At 0.1, O2 was exercised in 3 runs and met in all 3: 100 % of those, though only 30 % of all runs.
+    # At 0.5, 6 of 10 exercised it (met in 4: 67 %); at 1, 10 of 10 (met in 3: 30 %): below half from 1 on.
+    result = _result([f"{FACTOR}=0.1,0.5,1"], {("0.1",): (3, 3), ("0.5",): (4, 6), ("1",): (3, 10)})
+    assert breaking_points(result, 1) == ["met in fewer than half the runs that exercised it only at "
+                                          "background_factor = 1, the heaviest load tried (30%)"]
+    dips = _result([f"{FACTOR}=0.1,0.5,1"], {("0.1",): (1, 3), ("0.5",): (4, 6), ("1",): (0, 0)})
+    assert breaking_points(dips, 1) == [
+        "met in fewer than half the runs that exercised it first at background_factor = 0.1 (33% of the 3 runs that "
+        "exercised it), but in at least half again at background_factor = 0.5 (67% of the 6 runs that exercised "
+        "it); not exercised in any run at background_factor = 1"]
+
+
+def test_each_value_of_another_axis_is_read_on_its_own_line_and_labelled() -> None:
+    o2 = {("0.5", "1"): (6, 10), ("1", "1"): (2, 10), ("2", "1"): (0, 10),
+          ("0.5", "2"): (9, 10), ("1", "2"): (6, 10), ("2", "2"): (1, 10)}
+    result = _result([f"{FACTOR}=0.5,1,2", f"{STAFF}=1,2"], o2)
+    assert breaking_points(result, 1) == [
+        "baseline (staff=1): met in fewer than half the runs that exercised it from background_factor = 1 and up "
+        "(20% at 1)",
+        "baseline (staff=2): met in fewer than half the runs that exercised it only at background_factor = 2, the "
+        "heaviest load tried (10%)"]
+
+
+def test_an_axis_with_no_direction_of_load_gets_no_breaking_point() -> None:
+    result = _result(["structure.channels.phone.reliability=0.5,0.7,0.9"],
+                     {("0.5",): (4, 10), ("0.7",): (6, 10), ("0.9",): (3, 10)})
+    assert breaking_points(result, 1) == [
+        "no breaking point read (reliability has no direction of load the sweep knows); met in fewer than half the "
+        "runs that exercised it at reliability = 0.5 (40%), reliability = 0.9 (30%)"]
+    assert breaking_points(result, 0) == ["met in at least half the runs that exercised it at every reliability tried"]
+
+
+def test_the_same_seeds_are_the_same_incidents_only_where_nothing_changes_the_arrivals() -> None:
+    load = _result([f"{FACTOR}=0.5,1"], {("0.5",): (5, 10), ("1",): (5, 10)})
+    assert same_incidents(load) == (
+        f"Each point was played {RUNS} times on the same {RUNS} seeds; {FACTOR} changes the incidents themselves, so "
+        "different values drew different incidents from the same seeds (they share the random draws, not the "
+        "incidents).")
+    structure = _result([f"{STAFF}=1,2"], {("1",): (5, 10), ("2",): (5, 10)})
+    assert same_incidents(structure) == (f"Each point was played {RUNS} times on the same {RUNS} seeds, so every "
+                                         "variant and every grid value faced the same random incidents.")
+    target = _result(["scenarios.busy-morning.objectives.1.target=0.4,0.6"], {("0.4",): (5, 10), ("0.6",): (5, 10)})
+    assert "faced the same random incidents" in same_incidents(target)  # a target changes no arrival
