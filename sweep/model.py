@@ -1,7 +1,9 @@
 """The result of a sweep: frozen pydantic models, written as ``sweep.json``.
 
 Units: times in minutes, shares as fractions (0 … 1). Every interval is a 95 % confidence
-interval: Student's t for means and paired differences, Wilson's score interval for shares.
+interval: Student's t for means and paired differences (kept within what the quantity can be),
+Wilson's score interval for shares, Newcombe's paired interval for the change in the chance of
+meeting an objective.
 """
 
 from __future__ import annotations
