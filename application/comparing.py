@@ -20,7 +20,15 @@ from typing import NamedTuple
 from pydantic import ValidationError
 
 from ballotdrill.application.folder import refuse_if_busy
-from ballotdrill.application.runs import REPORT_FILES, RunFiles, check_run, open_run, stream_run
+from ballotdrill.application.runs import (
+    REPORT_FILES,
+    UNFINISHED,
+    UNFINISHED_HARM,
+    RunFiles,
+    check_run,
+    open_run,
+    stream_run,
+)
 from ballotdrill.journal import JOURNAL_FILE, read_meta
 from ballotdrill.journal.seal import sealed, settle
 from ballotdrill.scenarios.errors import BallotdrillError
@@ -50,7 +58,8 @@ def compare_runs(folder_a: Path, folder_b: Path, *, force: bool = False,
     Two runs of different scenarios are refused: their incidents and objectives cannot be matched by id.
     """
     sides = [_recorded(Path(folder)) for folder in (folder_a, folder_b)]
-    checked = [side if side.scores is not None else _checked(side, force) for side in sides]
+    problems = ["" if side.scores is not None else check_run(side.folder, force=force) for side in sides]
+    checked = [side if side.scores is not None else side._replace(files=open_run(side.folder)) for side in sides]
     a, b = (side.files for side in checked)
     assert a is not None and b is not None
     if a.scenario != b.scenario:
@@ -62,16 +71,11 @@ def compare_runs(folder_a: Path, folder_b: Path, *, force: bool = False,
     inputs = input_differences(a.meta, b.meta, a.doc.model_dump(mode="json", by_alias=True),
                                b.doc.model_dump(mode="json", by_alias=True))
     comparison = compare(scores[0], scores[1], str(folder_a), str(folder_b), inputs)
-    return comparison.model_copy(update={"scored_from": {
+    unfinished = [f"{key.upper()} did not finish: {UNFINISHED_HARM.removeprefix('; ')}."
+                  for key, problem in zip("ab", problems, strict=True) if problem.startswith(UNFINISHED)]
+    return comparison.model_copy(update={"notes": [*unfinished, *comparison.notes], "scored_from": {
         key: SCORES_FILE if side.scores is not None else f"journal ({side.why_not})"
         for key, side in zip("ab", sides, strict=True)}})
-
-
-def _checked(side: Side, force: bool) -> Side:
-    """A side whose scores must come from its journal: checked against its seal (refused unless ``force`` when
-    unfinished or changed), its files opened."""
-    check_run(side.folder, force=force)
-    return side._replace(files=open_run(side.folder))
 
 
 def _streamed(side: Side, say: Callable[[str], None] | None) -> Scores:
