@@ -17,7 +17,8 @@ ServeOption = Annotated[str | None, typer.Option(
     "--serve", metavar="[HOST:PORT]",
     help="Also serve the exercise to players, facilitator and evaluator over HTTP (default 127.0.0.1, a free port).")]
 PlayOption = Annotated[list[str] | None, typer.Option(
-    "--play", help="An actor played by a person (repeat for several); the others are automated.")]
+    "--play", help="An actor (or a role: its actor in this scenario) played by a person (repeat for several); "
+                   "the others are automated.")]
 
 
 def live(

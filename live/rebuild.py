@@ -17,7 +17,7 @@ from ballotdrill.journal import JOURNAL_FILE, encode_data, read_meta
 from ballotdrill.live.core import LiveCore
 from ballotdrill.live.store import NOW_KEY, LiveStore, MemoryStore, TimedInput, read_inputs, read_rows
 from ballotdrill.scenarios.errors import BallotdrillError
-from ballotdrill.scenarios.roles import as_played
+from ballotdrill.scenarios.roles import as_played, cast_of
 from ballotdrill.scenarios.scenario import ScenarioFile
 
 LIVE_KEY = "live"
@@ -30,8 +30,12 @@ class Diverged(BallotdrillError):
 
 def start_live(folder: Path, doc: ScenarioFile, scenario: str, *, seed: int, played: Iterable[str],
                speed: float, source: str = "") -> LiveCore:
-    """A new live exercise journalled (durably) into ``folder``; its first rows are committed."""
-    played = tuple(dict.fromkeys(played))
+    """A new live exercise journalled (durably) into ``folder``; its first rows are committed.
+
+    ``played`` may name a role of the structure (``--play organiser``): the actor the scenario gives it is played.
+    """
+    cast = cast_of(doc, scenario)
+    played = tuple(dict.fromkeys(cast.get(actor, actor) for actor in played))
     doc = as_played(doc, scenario)  # the structure as this scenario plays it: what the journal stores
     LiveCore(doc, scenario, seed=seed, played=played, store=MemoryStore())  # checks --play before a folder is made
     try:

@@ -21,6 +21,7 @@ from ballotdrill.application import load_run, run_to_folder
 from ballotdrill.exercise import run_exercise
 from ballotdrill.journal import JOURNAL_FILE
 from ballotdrill.live.core import LiveCore
+from ballotdrill.live.rebuild import start_live
 from ballotdrill.live.store import MemoryStore
 from ballotdrill.scenarios import ScenarioError, ScenarioFile, as_played, library_path, load_file, load_text
 from ballotdrill.scenarios.yamlread import read_file
@@ -86,6 +87,15 @@ def test_a_live_player_of_the_assigned_actor_is_asked(scenario: str, organiser: 
     asked = core.open_requests(organiser)
     assert [(r.step, r.actor) for r in asked] == [("choose-answer", organiser)]
     assert core.open_requests(other) == []
+
+
+def test_live_play_of_a_role_plays_the_actor_the_scenario_gives_it(tmp_path: Path) -> None:
+    core = start_live(tmp_path / "live", example(), "local-election", seed=1, played=("organiser", "monitoring"),
+                      speed=60.0)
+    assert core.played == ("region", "monitoring")
+    core.advance(2 * 60 + 30)
+    assert [r.step for r in core.open_requests("region")] == ["choose-answer"]
+    core.store.close()
 
 
 def test_without_roles_a_file_is_its_own_played_file_and_stores_as_before() -> None:
