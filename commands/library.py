@@ -85,8 +85,11 @@ def show(
     """Show a scenario: its actors, procedures and the MSEL as a timeline."""
     doc = load_scenarios(file)
     name, sc = scenarios.pick(doc, scenario)
-    doc = scenarios.as_played(doc, name)  # its steps' actors as this scenario plays them
     from ballotdrill.scenarios.msel import msel_rows, write_msel_csv
+    from ballotdrill.scenarios.roles import cast_of
+
+    cast = cast_of(doc, name)
+    doc = scenarios.as_played(doc, name)  # its steps' actors as this scenario plays them
 
     rows = msel_rows(sc)
     if csv is not None:
@@ -95,7 +98,7 @@ def show(
     if json_out:
         emit_json({"name": name, "title": sc.title, "start": format_clock(sc.start),
                    "end": format_end(sc.start, sc.end),
-                    "basis": sc.basis, "msel": [r._asdict() for r in rows],
+                    "basis": sc.basis, "msel": [r._asdict() for r in rows], "roles": cast,
                     "structure": doc.structure.model_dump(mode="json", by_alias=True, exclude_defaults=True)})
         return
     out.print(f"[bold]{escape(terminal_text(sc.title))}[/bold] ({escape(name)}, {format_clock(sc.start)}-"
@@ -110,6 +113,9 @@ def show(
         add_row(actors, key, actor.name, actor.level or "", f"{actor.staff}" + (f" ({shifts})" if shifts else ""),
                  ", ".join(actor.actions))
     out.print(actors)
+    if cast:
+        out.print("Roles in this scenario: " + ", ".join(f"{role} = {actor}" for role, actor in cast.items()),
+                  markup=False, highlight=False)
     procs = new_table("Procedures", ("procedure", "trigger", "steps (actor, target)"), doc.structure.procedures)
     for key, proc in doc.structure.procedures.items():
         trig = proc.trigger

@@ -114,8 +114,12 @@ def test_without_roles_a_file_is_its_own_played_file_and_stores_as_before() -> N
 def test_show_decisions_and_sweep_points_see_the_scenario_s_organiser() -> None:
     shown = runner.invoke(cli.app, ["show", "local-election", "--file", str(EXAMPLE), "--json"])
     assert shown.exit_code == 0, shown.output
-    steps = json.loads(shown.stdout)["structure"]["procedures"]["false-claim"]["steps"]
+    data = json.loads(shown.stdout)
+    assert data["roles"] == {"organiser": "region"}
+    steps = data["structure"]["procedures"]["false-claim"]["steps"]
     assert [s["actor"] for s in steps] == ["monitoring", "region", "region", "region"]
+    plain = runner.invoke(cli.app, ["show", "federal-election", "--file", str(EXAMPLE)])
+    assert "Roles in this scenario: organiser = interior" in plain.output
     asked = runner.invoke(cli.app, ["decisions", "local-election", "--file", str(EXAMPLE), "--json"])
     assert asked.exit_code == 0, asked.output
     assert "region" in asked.stdout and "interior" not in asked.stdout
