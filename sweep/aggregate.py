@@ -6,10 +6,11 @@ order, so the result does not depend on how many workers ran them or where.
 
 from __future__ import annotations
 
+import json
 import math
 from collections import Counter
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ballotdrill.scenarios.scenario import Objective
 from ballotdrill.scoring.text import measure_value, points
@@ -285,9 +286,29 @@ def aggregate(scenario: str, seed: int, seeds: Sequence[int], overrides: Sequenc
     return SweepResult(
         scenario=scenario, title=sc.title, seed=seed, runs=len(seeds), seeds=list(seeds), overrides=list(overrides),
         axes=[AxisInfo(path=a.path, values=list(a.values)) for a in axes],
-        variants=[VariantInfo(name=v.name, source=v.source, description=v.description, changes=v.changes)
-                  for v in variants],
+        variants=[VariantInfo(name=v.name, source=v.source, description=v.description,
+                              changes=changed_values(v, points)) for v in variants],
         points=summaries, comparisons=comparisons)
+
+
+def changed_values(variant: Variant, points: Sequence[Point]) -> list[str]:
+    """Each path ``variant`` sets, with its value in the baseline and in the variant at the first grid point
+    (``structure.actors.cert.shifts.0.staff: 6 → 2``): a change reads as what it does to this structure."""
+    first = points[0].grid
+    docs = {p.variant: p.doc for p in points if p.grid == first and p.variant in (BASELINE, variant.name)}
+    base, changed = (docs[key].model_dump(mode="json", by_alias=True) for key in (BASELINE, variant.name))
+    return [f"{path}: {_value_at(base, setting.path)} → {_value_at(changed, setting.path)}"
+            for path, setting in zip(variant.changes, variant.settings, strict=True)]
+
+
+def _value_at(data: Any, path: Sequence[str | int]) -> str:
+    for part in path:
+        in_dict = isinstance(data, dict) and part in data
+        if not in_dict and not (isinstance(data, list) and isinstance(part, int) and -len(data) <= part < len(data)):
+            return "(absent)"
+        data = data[part]
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def _union(a: Sequence[MeasureSummary], b: Sequence[MeasureSummary]) -> list[MeasureSummary]:

@@ -78,6 +78,8 @@ def test_variants_are_paired_on_the_same_incidents(tmp_path: Path) -> None:
     comparison = outcome.result.comparisons[0]
     wait = next(d for d in comparison.measures if (d.section, d.item, d.field) == ("actor", "desk", "wait_mean"))
     assert wait.pairs == 6 and wait.mean is not None and wait.mean < 0  # a second person: less waiting
+    # what the variant does to this structure, not only where: the desk's one person becomes two
+    assert outcome.result.variants[0].changes == ["structure.actors.desk.staff: 1 → 2"]
 
 
 def test_a_variant_that_changes_nothing_played_is_no_change(tmp_path: Path) -> None:
