@@ -288,7 +288,9 @@ def aggregate(scenario: str, seed: int, seeds: Sequence[int], overrides: Sequenc
         axes=[AxisInfo(path=a.path, values=list(a.values)) for a in axes],
         variants=[VariantInfo(name=v.name, source=v.source, description=v.description,
                               changes=changed_values(v, points)) for v in variants],
-        points=summaries, comparisons=comparisons)
+        points=summaries, comparisons=comparisons,
+        limited=[f"{iid} (at most {inj.limit:,})" for iid, inj in zip(sc.inject_ids(), sc.injects, strict=True)
+                 if inj.every is not None and inj.limit is not None])
 
 
 def changed_values(variant: Variant, points: Sequence[Point]) -> list[str]:

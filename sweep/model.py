@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Literal
 
+from pydantic import Field
+
 from ballotdrill.scoring.model import Frozen
 
 RATINGS = ("P", "S", "M", "U", "not exercised")
@@ -193,3 +195,5 @@ class SweepResult(Frozen):
     variants: list[VariantInfo]
     points: list[PointSummary]
     comparisons: list[Comparison]
+    limited: list[str] = Field(default_factory=list)
+    """Background injects that stop at a ``limit`` (``B1 (at most 174)``): a load factor raises their load less."""

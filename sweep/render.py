@@ -214,6 +214,10 @@ def same_incidents(result: SweepResult) -> str:
             "incidents)")
     if result.variants:
         tail += ", while each variant faced the same incidents as the baseline at the same grid value"
+    if result.limited:
+        tail += (f". Background {'injects' if len(result.limited) > 1 else 'inject'} {', '.join(result.limited)} "
+                 "stop at their limit, so a load factor raises the load less than it says: the incidents a run "
+                 "met at each value are the measure run · incidents")
     return head + tail + "."
 
 

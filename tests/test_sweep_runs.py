@@ -134,3 +134,17 @@ def test_a_failed_sweep_leaves_no_empty_folder(tmp_path: Path, monkeypatch: pyte
     with pytest.raises(RunInterrupted, match="nothing was written"):
         sweep(tmp_path, "mine", runs=2)
     assert (tmp_path / "mine" / "notes.txt").read_text(encoding="utf-8") == "kept"  # a folder it did not make stays
+
+
+def test_a_load_grid_over_capped_background_injects_says_the_factor_is_held_down(tmp_path: Path) -> None:
+    capped = tmp_path / "capped.yaml"
+    text = EXAMPLE.read_text(encoding="utf-8")
+    capped.write_text(text.replace("incident: {type: outage},", "limit: 3, incident: {type: outage},", 1),
+                      encoding="utf-8")
+    grid = ["scenarios.busy-morning.background_factor=1,2"]
+    held = application.sweep_to_folder(capped, None, out=tmp_path / "held", runs=2, workers=1, grid=grid)
+    assert held.result.limited == ["I2 (at most 3)"]  # the second inject, named by its place
+    page = (tmp_path / "held" / "sweep.html").read_text(encoding="utf-8")
+    assert "stop at their limit, so a load factor raises the load less than it says" in page
+    free = application.sweep_to_folder(EXAMPLE, None, out=tmp_path / "free", runs=2, workers=1, grid=grid)
+    assert free.result.limited == [] and "limit" not in (tmp_path / "free" / "sweep.html").read_text(encoding="utf-8")
