@@ -72,7 +72,7 @@ def _step_actors(structure: Structure, casting: roles.Casting) -> Iterator[Findi
 
 
 def _missing(kind: str, name: str, known: Iterable[str], where: str) -> str:
-    choices = sorted(known)
+    choices = sorted(set(known))
     hint = did_you_mean(name, choices)
     if not hint:
         hint = f" (defined: {', '.join(choices)})" if 0 < len(choices) <= 8 else ""

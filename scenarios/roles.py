@@ -125,13 +125,13 @@ def check(doc: ScenarioFile) -> Iterator[Finding]:
 
 
 def _not_an_actor(what: str, actor: str, actors: Iterable[str]) -> str:
-    choices = sorted(actors)
+    choices = sorted(set(actors))
     hint = did_you_mean(actor, choices) or (f" (defined: {', '.join(choices)})" if len(choices) <= 8 else "")
     return f"{what}, which is not a defined actor{hint}; a role is played by an actor of the structure"
 
 
 def _unknown_role(scenario: str, role: str, roles: Iterable[str]) -> str:
-    choices = sorted(roles)
+    choices = sorted(set(roles))
     if not choices:
         return (f"scenario '{scenario}' gives out role '{role}', but the structure defines no roles; define it "
                 f"under the structure's 'roles' with the actor that plays it by default")

@@ -234,3 +234,9 @@ def test_in_the_local_election_the_region_is_alerted_not_fps_interior() -> None:
     alerted = {e.data["to"] for e in events if e.kind == "handoff_sent" and e.step == "dis-alert-interior"}
     assert alerted == {"regional-elections-administration"}
     assert not [e for e in events if e.actor == "fps-interior-elections" and e.kind != "staff_changed"]
+
+
+def test_a_name_both_an_actor_and_a_role_is_listed_once_among_the_defined() -> None:
+    text = FILE.replace("organiser: interior", "region: interior", 1).replace("actor: organiser}", "actor: zzz}", 1)
+    found = _problems(text)
+    assert (12, "step 'alert' names actor or role 'zzz', which is not defined (defined: interior, region)") in found
