@@ -152,10 +152,26 @@ def missing_end(window: Window, start: Point, start_t: float, end: Point, target
                    f"{minutes(played)} into the {minutes(target)} target")
 
 
-def self_contained(incident: str, took: float, target: float, text: str) -> Verdict:
-    """A containment measure of an incident that ended by itself after ``took`` (``text``: the value in words)."""
+def self_contained(window: Window, incident: str, took: float, target: float, text: str) -> Verdict:
+    """A containment measure of an incident that ended by itself after ``took`` (``text``: the value in words).
+
+    Within the target: nothing was exercised (NE). Past it: the players had the whole target and had not
+    contained it by then (U); the reason says it ended by itself and how far the response had got by its end
+    (noticed, work begun), since a response on its way and one never begun read alike in the band."""
     if took <= target:
         return Verdict("NE", f"incident {incident} ended by itself ({text}) before the response could contain it: "
                        "nothing was exercised", f"ended by itself ({text})")
-    return Verdict("U", f"the response did not contain incident {incident}: it ended by itself ({text}), "
-                   "past the target", f"ended by itself ({text})")
+    return Verdict("U", f"incident {incident} ended by itself ({text}), past the target, before the response "
+                   f"contained it; {_progress(window, incident)}", f"ended by itself ({text})")
+
+
+def _progress(window: Window, incident: str) -> str:
+    """How far the response to ``incident`` had got when it ended by itself: noticed, work begun (or not)."""
+    inc = window.incidents[incident]
+    ended = inc.to_contain if inc.to_contain is not None else window.until - inc.started_at
+    if inc.to_detect is None or inc.to_detect > ended:
+        return "nobody had noticed it by then"
+    noticed = f"the response had noticed it after {minutes(inc.to_detect)}"
+    if inc.to_first_action is None or inc.to_first_action > ended:
+        return noticed + " but begun no work on it"
+    return noticed + f" and begun work after {minutes(inc.to_first_action)}"

@@ -94,9 +94,35 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delay: float, passed_
     took = ("was never contained" if incident.to_contain is None else
             f"ended by itself after {minutes(incident.to_contain)}" if incident.contained_how == "ended"
             else f"was contained after {minutes(incident.to_contain)}")
+    if incident.contained_how == "ended" and passed_at is not None:
+        took += f"; {_containing_progress(advice, incident, names, passed_at, obj.kind == 'time')}"
     return Cause("objective", f"{plain}: detected after {minutes(incident.to_detect)}, first action after "
                  f"{minutes(incident.to_first_action)}, it {took}; {short}", [], fix,
                  _actor_of(advice, names[0], first.id, incident.incident), lever)
+
+def _containing_progress(advice: Advisor, incident: IncidentTimes, procedures: list[str], at: float,
+                         say_when: bool) -> str:
+    """How far the response had got to containing ``incident`` when its target was passed (``at``, said when
+    ``say_when``): its first containing step in progress, queued, or not yet reached."""
+    structure = advice.structure
+    assert structure is not None
+    when = f"when the target was passed ({clock(advice.whole.start, at)})" if say_when else \
+        "when the target was passed"
+    containing = [s for s in advice.whole.steps if s.incident == incident.incident and s.procedure in procedures
+                  and any(spec.id == s.step and spec.effect is not None and spec.effect.contain is not None
+                          for spec in structure.procedures[s.procedure].steps)]
+    step = min(containing, key=lambda s: (s.queued_at if s.queued_at is not None else s.started_at or 0.0),
+               default=None)
+    if step is not None and step.started_at is not None and step.started_at <= at:
+        usual = advice.usual_duration(step)
+        typical = f", usually {minutes(usual)} of work" if usual is not None else ""
+        return (f"{when} its containing step '{step.step}' had been in progress at {advice.who(step.actor)} since "
+                f"{clock(advice.whole.start, step.started_at)}{typical}")
+    if step is not None and step.queued_at is not None and step.queued_at <= at:
+        return (f"{when} its containing step '{step.step}' was queued at {advice.who(step.actor)} since "
+                f"{clock(advice.whole.start, step.queued_at)}")
+    return f"{when} the response had not yet reached a step that contains it"
+
 
 def _troubled(advice: Advisor, incident: str) -> bool:
     """Whether the response to ``incident`` had a failed handoff, a wait in a queue or a late step."""

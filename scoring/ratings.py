@@ -10,7 +10,9 @@ Lower is better (``time``, ``reach``, ``voter_minutes``, ``station_minutes``):
   (the reason says when v is more than 2 × T)
 - **U** (unable to be performed): not achieved although the players had the whole target
   (the end point never came; the incident was never contained by the response and its harm
-  passed the target).
+  passed the target). An incident that ended by itself past the target is U too: the reason
+  says it ended by itself and how far the response had got (noticed, work begun), never that
+  the response failed.
 - **NE** (not exercised, see :mod:`ballotdrill.scoring.exercised`): the subject never happened
   in the played window, or the incident ended by itself within the target before any response
   contained it. Never P, never U.
@@ -338,7 +340,8 @@ def _measure(objective: Objective, interval: Interval | None, subject: str, reac
         elif interval.end.step is None and interval.end.event == "contained" and \
                 window.self_ended(interval.end.incident) is not None:
             took = r3(last.t - first.t)
-            verdict = self_contained(interval.end.incident, took, target, f"after {measure_value(kind, took)}")
+            verdict = self_contained(window, interval.end.incident, took, target,
+                                     f"after {measure_value(kind, took)}")
         else:
             value = r3(last.t - first.t)
     elif kind == "on_time":
@@ -357,7 +360,7 @@ def _measure(objective: Objective, interval: Interval | None, subject: str, reac
             measured = float(getattr(row, kind))
             text = measure_value(kind, measured)
             if window.self_ended(incident) is not None:
-                verdict = self_contained(incident, measured, target, text)
+                verdict = self_contained(window, incident, measured, target, text)
             elif row.open and measured > target:
                 verdict = Verdict("U", f"incident {incident} was never contained ({text} at the end)",
                                   f"{text} at the end, not contained")

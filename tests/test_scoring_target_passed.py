@@ -5,7 +5,10 @@
 - a lever whose delay began once the target was passed does not explain the objective, and a containing step
   that completed after it is not its cause;
 - a handoff still travelling at the end counts its delay up to the end, and never as a stretch that ends
-  before it begins.
+  before it begins;
+- an incident that ends by itself past a time objective's target is U (the players had the whole target), with
+  a reason that says it ended by itself and how far the response had got, never that the response failed;
+- voter-minutes stop growing when the response contains the incident.
 """
 
 from __future__ import annotations
@@ -105,3 +108,57 @@ def test_a_handoff_at_the_end_within_its_usual_latency_has_no_delay_not_a_revers
     # sent at 100, the end at 213 (1 h 53 min later), within mail's usual 4 h: no delay yet, and no span
     # running backwards from 340 to 213
     assert spans_of(None, _in_transit(100.0, 213.0), None, advice, 213.0) == []
+
+
+# -- an incident that ends by itself past the target ------------------------------------------------
+
+
+def _outage(duration: str, detect_after: str) -> dict[str, Any]:
+    """D1 at 10:00, ending by itself after ``duration``; noticed by cert after ``detect_after``; 'assess' (30 min)
+    then 'mitigate' (40 min, contains it): by design contained 1 h 10 min after it is noticed."""
+    data = file_of({"cert": {"staff": 1}}, {"p": {"trigger": {"type": "ddos"}, "steps": [
+        {"id": "assess", "actor": "cert", "duration": "30m"},
+        {"id": "mitigate", "actor": "cert", "duration": "40m", "effect": {"contain": 1.0}}]}},
+        [incident("D1", "10:00", "ddos", spec={"duration": duration, "voters": 100},
+                  detected_by={"actor": "cert", "after": detect_after})])
+    data["scenarios"]["s"]["objectives"] = [
+        {"id": "O1", "capability": "Cybersecurity",
+         "measure": {"time": "from incident D1 start to incident D1 contained"}, "target": "1h"}]
+    return data
+
+
+def test_an_incident_ending_by_itself_just_past_the_target_says_how_far_the_response_had_got() -> None:
+    data = _outage("61m", "2m")
+    report = assemble(checked(data), load(data), "s")
+    o1 = report.scores.objectives[0]
+    # noticed 10:02, 'assess' 10:02-10:32, 'mitigate' from 10:32 (it would have contained it at 11:12); the
+    # incident ended by itself at 11:01: the players had the whole hour and had not contained it, but were on
+    # their way
+    assert o1.rating == "U"
+    assert o1.reason == ("incident D1 ended by itself (after 1 h 01 min), past the target, before the response "
+                         "contained it; the response had noticed it after 2 min and begun work after 2 min")
+    assert "did not contain" not in o1.reason
+    finding = next(f for f in report.analysis.improvements if f.title.startswith("Objective O1"))
+    assert ("it ended by itself after 1 h 01 min; when the target was passed (11:00) its containing step "
+            "'mitigate' had been in progress at cert since 10:32, usually 40 min of work; the designed response "
+            "is slower than the 1h target") in finding.root_cause
+
+
+def test_an_incident_ending_by_itself_before_anyone_noticed_it_says_so() -> None:
+    data = _outage("61m", "3h")
+    report = assemble(checked(data), load(data), "s")
+    o1 = report.scores.objectives[0]
+    assert o1.rating == "U" and o1.reason.endswith("before the response contained it; nobody had noticed it by then")
+    finding = next(f for f in report.analysis.improvements if f.title.startswith("Objective O1"))
+    assert finding.root_cause.startswith("late detection: cert noticed D1 only 3 h 00 min after it began")
+
+
+def test_voter_minutes_stop_growing_when_the_response_contains_the_incident() -> None:
+    data = _outage("10h", "0m")
+    data["scenarios"]["s"]["objectives"] = [
+        {"id": "O1", "capability": "Cybersecurity", "measure": {"voter_minutes": "D1"}, "target": 10_000}]
+    report = assemble(checked(data), load(data), "s")
+    harm = next(h for h in report.scores.harm if h.incident == "D1")
+    # 100 voters, contained by 'mitigate' at 11:10: 70 minutes, not the 10 h it would have lasted
+    assert (harm.open, harm.voter_minutes) == (False, 7000.0)
+    assert report.scores.objectives[0].rating == "P"
