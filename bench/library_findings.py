@@ -39,6 +39,7 @@ from ballotdrill.scoring import Analysis, Scores, analyse, score
 from ballotdrill.scoring.findings import QUEUE_P90
 from ballotdrill.scoring.load import actor_names
 from ballotdrill.scoring.objective_cause import detections_of
+from ballotdrill.scoring.passing import passing_times
 from ballotdrill.scoring.plan import NO_LEVER
 
 _CARRIED = re.compile(r"measured on (\S+), which continues it")
@@ -138,9 +139,11 @@ def _figure(text: str) -> float:
 
 def check_run(doc: ScenarioFile, name: str, seed: int) -> RunCheck:
     """Play, score, analyse and check one seed."""
-    scores = score(run_exercise(doc, name, seed=seed).events, doc, name)
+    events = run_exercise(doc, name, seed=seed).events
+    scores = score(events, doc, name)
     analysis = analyse(scores, actor_names(doc.structure), doc.structure,
-                       detections=detections_of(doc.scenarios[name]))
+                       detections=detections_of(doc.scenarios[name]),
+                       passed=passing_times(doc.scenarios[name], events))
     first = analysis.improvements[0] if analysis.improvements else None
     return RunCheck(seed, problems_of(scores, analysis), bottleneck_of(scores),
                     first.title if first else None, first.lever if first else None)

@@ -136,7 +136,8 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
     folded in (the streaming scorer's, when ``scores`` lists only some background arrivals); None
     folds the incidents of ``scores``. ``detections``: per inject, who notices its incidents (the scenario's
     ``detected_by``), so an objective about an incident nobody noticed is traced to its detection. ``passed``:
-    objective id -> t when its harm passed the target (:mod:`.passing`), so only the delay before counts.
+    objective id -> t when its harm passed the target (:mod:`.passing`), so only the delay before counts
+    (without it a harm objective's whole harm window counts; a time objective's is cut at its target always).
     """
     def name(key: str) -> str:
         return names.get(key, key)
