@@ -20,6 +20,7 @@ from typing import NamedTuple
 from ballotdrill.scenarios.structure import Structure
 from ballotdrill.scoring.advice import Advisor, Cause, ChannelFailures, Incidents, step_cause, step_lever
 from ballotdrill.scoring.background import WORST, AnyArrival, Arrival, recorded
+from ballotdrill.scoring.harmpath import HarmPaths
 from ballotdrill.scoring.measured import HandoffLike, HarmLike, IncidentLike, StepLike
 from ballotdrill.scoring.model import EVIDENCE_ROWS, Handoff, Harm, IncidentTimes, Scores, StepResult
 from ballotdrill.scoring.ranking import HarmBehind, Span, delay_between, spans_of
@@ -204,6 +205,7 @@ class Digest:
     def __init__(self, names: dict[str, str], structure: Structure | None, pinned: Iterable[str] = (),
                  on_time_subjects: Iterable[str] = ()) -> None:
         self.advice = Advisor(None, names, structure, failures={}, unstaffed_at={})
+        self.paths = HarmPaths(structure)
         self.pinned = frozenset(pinned)
         self.deadlines: dict[str, Cases] = defaultdict(Cases)
         self.ping_pongs: dict[str, Cases] = defaultdict(Cases)
@@ -272,6 +274,7 @@ class Digest:
         plain_steps, plain_chains = [s for _, s in steps], [c for _, c in chains]
         local: Advisor | None = None  # the incident's own context, made when a late step needs its cause
         harmful = harm is not None and harm.nonzero  # its delays count only against harm it did
+        every = self.paths.for_incident(times, {s.procedure for s in plain_steps}) if harmful else False
         spans: list[Span] = []
         for n, step in steps:
             cause = None
@@ -290,7 +293,7 @@ class Digest:
                         levers[cause.lever] = (count + 1, min(first, n))
             elif step.on_time:
                 self.late_step(step.procedure, step.step).add_on_time(n, step)
-            if harmful:
+            if harmful and self.paths.moves(step.procedure, step.step, every):  # only delays that could change it
                 spans.extend(spans_of(step, None, cause, self.advice, until))
         for n, chain in chains:
             if chain.failures:
@@ -303,7 +306,7 @@ class Digest:
                 overdue.add(n, chain)
             if chain.ping_pong:
                 self.ping_pongs[step_lever(chain.procedure, chain.step)].add(Case(n, None, chain, None), 0.0, listed)
-            if harmful:
+            if harmful and self.paths.moves(chain.procedure, chain.step, every):
                 spans.extend(spans_of(None, chain, None, self.advice, until))
         if times is not None and harm is not None:
             self._incident(n, times, harm, bool(steps or chains), spans, until)

@@ -57,6 +57,7 @@ from typing import NamedTuple
 
 from ballotdrill.scenarios.measures import Point, parse_interval
 from ballotdrill.scoring.advice import Advisor, Cause, actor_lever, channel_lever, step_cause, step_lever
+from ballotdrill.scoring.harmpath import HarmPaths
 from ballotdrill.scoring.model import Handoff, ObjectiveResult, Scores, StepResult
 from ballotdrill.scoring.text import HARM_MEASURES
 
@@ -94,6 +95,7 @@ __all__ = [
     "Span",
     "Weighing",
     "delay_spans",
+    "measures_harm",
     "objective_delay",
     "priority_of",
     "spans_of",
@@ -107,33 +109,45 @@ Delay = dict[str, float]
 
 
 class Span(NamedTuple):
-    """A stretch of delay on one lever, in journal minutes."""
+    """A stretch of delay on one lever, in journal minutes (``harm``: the delayed step could change its
+    incident's harm, :mod:`~ballotdrill.scoring.harmpath`)."""
 
     lever: str
     lo: float
     hi: float
+    harm: bool = True
 
 
 def delay_spans(scores: Scores, advice: Advisor) -> dict[str, list[Span]]:
     """Per incident: the stretches of delay of its response, each on its lever (queue waits, failed or
-    overdue handoffs beyond the channel's usual latency, slow steps)."""
+    overdue handoffs beyond the channel's usual latency, slow steps), each saying whether it could change the
+    incident's harm."""
+    paths = HarmPaths(advice.structure)
+    ran: dict[str, set[str]] = defaultdict(set)
+    for step in scores.steps:
+        ran[step.incident].add(step.procedure)
+    times = {inc.incident: inc for inc in scores.incidents}
+    every = {incident: paths.for_incident(times.get(incident), procedures) for incident, procedures in ran.items()}
     out: dict[str, list[Span]] = defaultdict(list)
     for step in scores.steps:
         cause = step_cause(step, advice) if step.on_time is False and step.late_by else None
-        out[step.incident].extend(spans_of(step, None, cause, advice, scores.until))
+        harm = paths.moves(step.procedure, step.step, every.get(step.incident, True))
+        out[step.incident].extend(spans_of(step, None, cause, advice, scores.until, harm))
     for chain in scores.handoffs:
-        out[chain.incident].extend(spans_of(None, chain, None, advice, scores.until))
+        harm = paths.moves(chain.procedure, chain.step, every.get(chain.incident, True))
+        out[chain.incident].extend(spans_of(None, chain, None, advice, scores.until, harm))
     return out
 
 
 def spans_of(step: StepResult | None, chain: Handoff | None, cause: Cause | None, advice: Advisor,
-             until: float | None) -> list[Span]:
-    """The stretches of delay of one step instance (``cause``: its root cause when it was late) or handoff.
+             until: float | None, harm: bool = True) -> list[Span]:
+    """The stretches of delay of one step instance (``cause``: its root cause when it was late) or handoff
+    (``harm``: whether the step it delays could change its incident's harm).
 
     A handoff still travelling at the end counts its delay up to the end: none when by then it had not taken
     longer than its first channel usually takes (it might still have arrived in its usual time). Every span
     returned is a stretch of some length (``lo < hi``)."""
-    return [span for span in _spans(step, chain, cause, advice, until) if span.lo < span.hi]
+    return [span._replace(harm=harm) for span in _spans(step, chain, cause, advice, until) if span.lo < span.hi]
 
 
 def _spans(step: StepResult | None, chain: Handoff | None, cause: Cause | None, advice: Advisor,
@@ -159,10 +173,13 @@ def _spans(step: StepResult | None, chain: Handoff | None, cause: Cause | None, 
     return out
 
 
-def delay_between(spans: Sequence[Span], lo: float, hi: float) -> Delay:
-    """Minutes of each lever's delay between ``lo`` and ``hi``."""
+def delay_between(spans: Sequence[Span], lo: float, hi: float, harm: bool = False) -> Delay:
+    """Minutes of each lever's delay between ``lo`` and ``hi`` (``harm``: only delays that could change the
+    incident's harm)."""
     out: Delay = defaultdict(float)
     for span in spans:
+        if harm and not span.harm:
+            continue
         overlap = min(span.hi, hi) - max(span.lo, lo)
         if overlap > 0:
             out[span.lever] += overlap
@@ -233,12 +250,27 @@ def target_passed(obj: ObjectiveResult, scores: Scores, passed: Mapping[str, flo
     return (passed or {}).get(obj.id) if obj.kind != "on_time" else None
 
 
+def measures_harm(obj: ObjectiveResult) -> bool:
+    """Whether the objective measures an incident's harm: reach, voter- or station-minutes, or a time to its
+    containment (only delays that could change the harm explain it)."""
+    if obj.kind in HARM_MEASURES:
+        return True
+    if obj.kind != "time":
+        return False
+    try:
+        end = parse_interval(obj.subject).end
+    except ValueError:
+        return False
+    return end.step is None and end.event == "contained"
+
+
 def objective_delay(obj: ObjectiveResult, scores: Scores, spans: dict[str, list[Span]],
                     passed: Mapping[str, float] | None = None) -> Delay:
     """Delay per lever inside what the objective measures, before its target was passed."""
     total: Delay = defaultdict(float)
+    harm = measures_harm(obj)
     for incident, (lo, hi) in objective_windows(obj, scores, passed).items():
-        for lever, lost in delay_between(spans.get(incident, []), lo, hi).items():
+        for lever, lost in delay_between(spans.get(incident, []), lo, hi, harm).items():
             total[lever] += lost
     return total
 
