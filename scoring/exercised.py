@@ -4,12 +4,14 @@ HSEEP rates the players' performance of a task. A task whose subject never happe
 played window (an incident after ``--until``, a contingency never released, a starting point
 that never came), or an incident that went away by itself before the response could contain
 it (within the target), exercised nothing: the objective is *not exercised* (``NE``), never
-P and never U. A task the players had the whole target to perform and did not is U.
+P and never U; unless the response had already slowed or shortened it (``Window.shaped``): its
+harm is then rated on its value. A task the players had the whole target to perform and did not
+is U.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -40,6 +42,8 @@ class Window(NamedTuple):
     growing: Mapping[tuple[str, str], float | None] = MappingProxyType({})
     """``(incident, measure)``: the harm each open incident was still doing when the run stopped, with a wave's
     doubling time then (:class:`~ballotdrill.scoring.growth.GrowthCollector`)."""
+    shaped: Mapping[str, Sequence[int]] = MappingProxyType({})
+    """Per incident: the rows where the response slowed its wave or shortened it (the same collector)."""
 
     @property
     def cut(self) -> bool:

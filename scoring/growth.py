@@ -53,6 +53,9 @@ class GrowthCollector:
         """``(incident, measure)`` for each open incident whose ``reach``, ``voter_minutes`` or
         ``station_minutes`` was still growing at the end (set by ``run_ended``): the wave's doubling time
         then, for ``reach``; None for the minutes (they grow while the polls are open)."""
+        self.shaped: dict[str, list[int]] = {}
+        """Per incident: the rows where the response slowed its wave or shortened it (``wave_slowed``, and
+        ``mitigated`` with a share of its growth or duration)."""
 
     def handlers(self) -> Handlers:
         if not self.incidents:
@@ -78,7 +81,10 @@ class GrowthCollector:
 
     def _mitigated(self, event: Event) -> None:
         course = self._courses.get(event.incident or "")
-        growth = event.fields(Mitigated).growth
+        mitigated = event.fields(Mitigated)
+        growth = mitigated.growth
+        if course is not None and (growth is not None or mitigated.duration is not None):
+            self.shaped.setdefault(str(event.incident), []).append(event.seq)
         if course is not None and growth is not None:  # a share of the growth rate before the wave began
             doubling = course.doubling / growth if growth > 0 else math.inf
             self._courses[str(event.incident)] = course._replace(doubling=doubling)
@@ -86,6 +92,7 @@ class GrowthCollector:
     def _slowed(self, event: Event) -> None:
         course = self._courses.get(event.incident or "")
         if course is not None:
+            self.shaped.setdefault(str(event.incident), []).append(event.seq)
             doubling = event.fields(WaveSlowed).doubling
             self._courses[str(event.incident)] = course._replace(
                 doubling=math.inf if doubling is None else doubling)

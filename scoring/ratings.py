@@ -15,7 +15,10 @@ Lower is better (``time``, ``reach``, ``voter_minutes``, ``station_minutes``):
   the response failed.
 - **NE** (not exercised, see :mod:`ballotdrill.scoring.exercised`): the subject never happened
   in the played window, or the incident ended by itself within the target before any response
-  contained it. Never P, never U.
+  contained or slowed it. Never P, never U. A harm measure of an incident that ended by itself
+  within the target after the response slowed its wave or shortened it is rated on its value
+  (the response was exercised), and the reason says so. A time to the containment of an incident
+  that ended by itself keeps the time until it ended as its value, rated as above.
 
 Higher is better (``on_time``: the share of completed steps with a target, of one
 procedure or ``all``, that met it):
@@ -70,7 +73,7 @@ THRESHOLDS: list[tuple[str, str, str]] = [
     ("U", "not achieved although the players had the whole target: the end point never came, or the "
      "incident was never contained by the response", "value < 0.5 × target"),
     ("NE", "the subject never happened in the played window (incident after the stop, contingency not "
-     "released), or the incident ended by itself within the target before any response contained it",
+     "released), or the incident ended by itself within the target before any response contained or slowed it",
      "no step with a target played"),
 ]
 """(rating, lower-is-better rule, higher-is-better rule): the table shown in reports."""
@@ -284,6 +287,8 @@ def measure_objective(objective: Objective, reached: Mapping[Point, Reached], on
         value_text = measure_value(kind, value)
         if kind in HARM_MEASURES and any(h.incident == subject and h.open for h in harms):
             value_text += " at the end, still open"
+        elif kind in HARM_MEASURES and window.self_ended(subject) is not None:
+            value_text += ", ended by itself"
     target_text = objective.target if isinstance(objective.target, str) else measure_value(kind, target)
     return ObjectiveResult(
         id=objective.id, capability=objective.capability, description=objective.description, kind=kind,
@@ -308,6 +313,10 @@ def _open_at_end(incident: str, kind: str, measured: float, target: float, windo
         return grows
     passes = doubling * math.log2(max(target, measured) / measured)
     return grows + f": at that rate it would pass the target about {minutes(passes)} after the end"
+
+
+def _times(n: int) -> str:
+    return {1: "once", 2: "twice"}.get(n, f"{n} times")
 
 
 def _incidents(interval: Interval | None, subject: str) -> list[str]:
@@ -339,9 +348,9 @@ def _measure(objective: Objective, interval: Interval | None, subject: str, reac
             verdict = missing_end(window, interval.start, first.t, interval.end, target)
         elif interval.end.step is None and interval.end.event == "contained" and \
                 window.self_ended(interval.end.incident) is not None:
-            took = r3(last.t - first.t)
-            verdict = self_contained(window, interval.end.incident, took, target,
-                                     f"after {measure_value(kind, took)}")
+            value = r3(last.t - first.t)  # the time it took, rated as the verdict says
+            verdict = self_contained(window, interval.end.incident, value, target,
+                                     f"after {measure_value(kind, value)}")
         else:
             value = r3(last.t - first.t)
     elif kind == "on_time":
@@ -359,7 +368,14 @@ def _measure(objective: Objective, interval: Interval | None, subject: str, reac
             evidence = list(row.evidence)
             measured = float(getattr(row, kind))
             text = measure_value(kind, measured)
-            if window.self_ended(incident) is not None:
+            ended = window.self_ended(incident)
+            shaped = window.shaped.get(incident, ())
+            if ended is not None and shaped and measured <= target:  # the response kept it under the target
+                value = measured
+                note = (f"; incident {incident} ended by itself after {minutes(ended)}, and the response had "
+                        f"slowed or shortened it before then ({_times(len(shaped))}: rows "
+                        f"{', '.join(f'#{n}' for n in shaped)})")
+            elif ended is not None:
                 verdict = self_contained(window, incident, measured, target, text)
             elif row.open and measured > target:
                 verdict = Verdict("U", f"incident {incident} was never contained ({text} at the end)",

@@ -109,7 +109,8 @@ class MeasureScorer:
                 kept[incident] = IncidentTimes(**times._asdict())
                 harms.append(Harm(**harm._asdict()))
         window = Window(scenario, structure, self.clock.start, until, scenario.end - scenario.start, kept,
-                        self.procedures.outcomes, self.growth.growing)
+                        self.procedures.outcomes, self.growth.growing,
+                        self.growth.shaped)
         objectives = [measure_objective(o, self.points.reached, tally.on_time, harms, window)
                       for o in scenario.objectives]
         totals = tally.totals(sum(a.unstaffed_queued for a in load), self.decisions.made, self.decisions.defaulted)

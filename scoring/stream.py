@@ -184,7 +184,8 @@ class Scorer:
         kept_chains = sorted([*(c for a in kept for c in a.chains),
                               *(c for rest in chains_of.values() for c in rest)], key=lambda nc: nc[0])
         window = Window(scenario, doc.structure, start, until, scenario.end - scenario.start,
-                        {i.incident: i for _, i in incidents}, self.procedures.outcomes, self.growth.growing)
+                        {i.incident: i for _, i in incidents}, self.procedures.outcomes, self.growth.growing,
+                        self.growth.shaped)
         objectives = [measure_objective(o, self.points.reached, self.tally.on_time, harms, window)
                       for o in scenario.objectives]
         per_incident: dict[str, int] = defaultdict(int)

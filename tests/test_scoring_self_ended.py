@@ -1,0 +1,60 @@
+"""An incident that ended by itself: what the response did to it decides whether its objective was exercised, and a
+time to its containment keeps the time it took. Hand-made cases with known answers.
+
+X1 at 10:00 is a wave of 1,000 doubling every 30 min that ends by itself after 3 h (13:00). Left alone it would
+reach 1,000 × 2^6 = 64,000; a step 'warn' at a (10 min, from 10:00) may slow it to a doubling every 2 h:
+1,000 × 2^(10/30) ≈ 1,260 at 10:10, then × 2^(170/120) ≈ 3,364 at 13:00.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine_helpers import checked, file_of, incident, load
+
+from ballotdrill.report.report import assemble
+
+
+def _wave(slow: bool, target: int = 10_000) -> dict[str, Any]:
+    step: dict[str, Any] = {"id": "warn", "actor": "a", "duration": "10m"}
+    if slow:
+        step["effect"] = {"doubling": "2h"}
+    data = file_of({"a": {"staff": 1}}, {"p": {"trigger": {"type": "disinformation"}, "steps": [step]}},
+                   [incident("X1", "10:00", "disinformation",
+                             spec={"duration": "3h", "reach": {"initial": 1000, "doubling": "30m", "cap": 1_000_000}})])
+    data["scenarios"]["s"]["objectives"] = [
+        {"id": "O1", "capability": "Public information and warning", "measure": {"reach": "X1"}, "target": target},
+        {"id": "O2", "capability": "Public information and warning",
+         "measure": {"time": "from incident X1 start to incident X1 contained"}, "target": "2h"}]
+    return data
+
+
+def _objectives(data: dict[str, Any]) -> dict[str, Any]:
+    report = assemble(checked(data), load(data), "s")
+    return {o.id: o for o in report.scores.objectives}
+
+
+def test_a_wave_the_response_slowed_that_ended_by_itself_under_its_target_is_rated_on_its_reach() -> None:
+    o1 = _objectives(_wave(slow=True))["O1"]
+    assert o1.rating == "P" and o1.value is not None and 3300 <= o1.value <= 3400
+    assert o1.value_text.endswith(", ended by itself")
+    assert ("incident X1 ended by itself after 3 h 00 min, and the response had slowed or shortened it before "
+            "then (once: rows #") in o1.reason
+    assert "nothing was exercised" not in o1.reason
+
+
+def test_a_wave_nobody_slowed_that_ended_by_itself_under_its_target_exercised_nothing() -> None:
+    o1 = _objectives(_wave(slow=False, target=100_000))["O1"]  # 64,000, all by itself
+    assert (o1.rating, o1.value) == ("NE", None) and "nothing was exercised" in o1.reason
+
+
+def test_a_slowed_wave_that_ended_by_itself_past_its_target_is_unable() -> None:
+    o1 = _objectives(_wave(slow=True, target=2_000))["O1"]
+    assert o1.rating == "U" and "past the target" in o1.reason
+
+
+def test_a_time_to_containment_of_an_incident_that_ended_by_itself_keeps_the_time_it_took() -> None:
+    o2 = _objectives(_wave(slow=True))["O2"]
+    # it ended by itself at 13:00, 3 h after it began, past the 2 h target: U as before, and 180 min as its value
+    assert (o2.rating, o2.value) == ("U", 180.0)
+
