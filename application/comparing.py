@@ -70,7 +70,8 @@ def compare_runs(folder_a: Path, folder_b: Path, *, force: bool = False,
     scores = [side.scores if side.scores is not None else _streamed(side, say) for side in checked]
     inputs = input_differences(a.meta, b.meta, a.doc.model_dump(mode="json", by_alias=True),
                                b.doc.model_dump(mode="json", by_alias=True))
-    comparison = compare(scores[0], scores[1], str(folder_a), str(folder_b), inputs)
+    comparison = compare(scores[0], scores[1], str(folder_a), str(folder_b), inputs,
+                         a.doc.scenarios[a.scenario].continuations() if a.scenario in a.doc.scenarios else None)
     unfinished = [f"{key.upper()} did not finish: {UNFINISHED_HARM.removeprefix('; ')}."
                   for key, problem in zip("ab", problems, strict=True) if problem.startswith(UNFINISHED)]
     return comparison.model_copy(update={"notes": [*unfinished, *comparison.notes], "scored_from": {

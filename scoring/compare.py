@@ -23,6 +23,7 @@ from typing import Any
 from pydantic import Field
 
 from ballotdrill.scenarios.timefmt import format_end
+from ballotdrill.scoring.judged import judged_value
 from ballotdrill.scoring.model import ActorArrivals, ArrivalStats, Frozen, Scores, dumps, r3
 
 _RATING_ORDER = {"P": 0, "S": 1, "M": 2, "U": 3}
@@ -114,14 +115,19 @@ _LOAD: tuple[tuple[str, bool | None, str], ...] = (
 
 
 def compare(a: Scores, b: Scores, label_a: str = "A", label_b: str = "B",
-            inputs: Sequence[InputDifference] = ()) -> Comparison:
-    """Every measure and rating of ``a`` and ``b`` side by side (``inputs``: how their inputs differ)."""
+            inputs: Sequence[InputDifference] = (),
+            continuations: Mapping[str, Sequence[str]] | None = None) -> Comparison:
+    """Every measure and rating of ``a`` and ``b`` side by side (``inputs``: how their inputs differ;
+    ``continuations``: the scenario's incidents carried on by others). An objective's value is the one its rating
+    judged (a harm objective rated U: the harm done by the end, :func:`~ballotdrill.scoring.judged.judged_value`)."""
     rows: list[ComparisonRow] = []
     for field, lower, unit in _TOTALS:
         rows.append(_num_row("totals", "run", field, getattr(a.totals, field), getattr(b.totals, field), lower, unit))
     for oid, x, y in _pairs(a.objectives, b.objectives, lambda o: o.id):
         kind = (x or y).kind
-        rows.append(_num_row("objective", oid, "value", x.value if x else None, y.value if y else None,
+        value_a = judged_value(x, a.harm, continuations) if x else None
+        value_b = judged_value(y, b.harm, continuations) if y else None
+        rows.append(_num_row("objective", oid, "value", value_a, value_b,
                              (x or y).lower_is_better, {"time": "min", "on_time": "share"}.get(kind, _HARM_UNITS.get(
                                  kind, ""))))
         ra, rb = (x.rating if x else None), (y.rating if y else None)

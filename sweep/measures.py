@@ -6,8 +6,9 @@ the run's totals and the actors' load but are not followed one by one; scripted 
 A run's scores list an actor, a channel or an incident's harm only when there was something to
 list. What they count is then 0, not missing (:func:`absent`): a channel nobody used carried
 0 attempts, a contingent incident that never happened reached 0 people. Times are different:
-an incident never contained has no time to contain (None), and a run where an incident did not
-happen has no time at all.
+an incident never contained (nor ended by itself) has no time to contain (None), and a run where
+an incident did not happen has no time at all. An objective's value is the one its rating judged
+(:func:`~ballotdrill.scoring.judged.judged_value`).
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from ballotdrill.scoring.digest import QUEUE_P90
-from ballotdrill.scoring.model import Harm, ObjectiveResult, Scores, Totals
+from ballotdrill.scoring.judged import judged_value
+from ballotdrill.scoring.model import Scores, Totals
 from ballotdrill.scoring.runmeasures import RunMeasures
 from ballotdrill.scoring.summary import bottlenecks
-from ballotdrill.scoring.text import HARM_MEASURES
 
 
 class Measure(NamedTuple):
@@ -106,7 +107,7 @@ def outcome(point: int, replication: int, seed: int, events: int, scores: Scores
         values[Measure("run", "run", name)] = _number(getattr(totals, name))
     chains = continuations or {}
     for objective in scores.objectives:
-        values[Measure("objective", objective.id, "value")] = _objective_value(objective, scores.harm, chains)
+        values[Measure("objective", objective.id, "value")] = judged_value(objective, scores.harm, chains)
     scripted = {i.incident for i in scores.incidents if not i.background}
     for incident in scores.incidents:
         if incident.incident in scripted:
@@ -125,25 +126,6 @@ def outcome(point: int, replication: int, seed: int, events: int, scores: Scores
     top = [row for row in bottlenecks(scores, top=1) if row[1] >= QUEUE_P90]
     return Outcome(point, replication, seed, events, values, {o.id: o.rating for o in scores.objectives},
                    top[0][0] if top else None)
-
-
-def _objective_value(objective: ObjectiveResult, harms: Sequence[Harm],
-                     continuations: Mapping[str, Sequence[str]]) -> float | None:
-    """An objective's value; for a harm objective rated U without one (its incident never contained, or ended by
-    itself past the target), the harm done by the end, which is what the rating judged: its subject's, or, when the
-    subject ended by itself within the target, that of the incident carrying it on (as the rating measures)."""
-    if objective.value is not None or objective.rating != "U" or objective.kind not in HARM_MEASURES:
-        return objective.value
-    rows = {h.incident: h for h in harms}
-    incident: str | None = objective.subject
-    seen: set[str] = set()
-    while incident is not None and incident not in seen:
-        seen.add(incident)
-        row = rows.get(incident)
-        if row is not None and (row.open or float(getattr(row, objective.kind)) > objective.target):
-            return float(getattr(row, objective.kind))
-        incident = next((i for i in continuations.get(incident, ()) if i in rows), None)
-    return None
 
 
 def _number(value: float | int | None) -> float | None:

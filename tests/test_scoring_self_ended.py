@@ -13,6 +13,7 @@ from typing import Any
 from engine_helpers import checked, file_of, incident, load
 
 from ballotdrill.report.report import assemble
+from ballotdrill.scoring.compare import compare
 
 
 def _wave(slow: bool, target: int = 10_000) -> dict[str, Any]:
@@ -58,3 +59,11 @@ def test_a_time_to_containment_of_an_incident_that_ended_by_itself_keeps_the_tim
     # it ended by itself at 13:00, 3 h after it began, past the 2 h target: U as before, and 180 min as its value
     assert (o2.rating, o2.value) == ("U", 180.0)
 
+
+def test_compare_values_a_harm_objective_rated_unable_at_the_harm_it_judged() -> None:
+    data = _wave(slow=False, target=2_000)  # X1 ends by itself at 64,000, past the target: U, value None
+    scores = assemble(checked(data), load(data), "s").scores
+    o1 = next(o for o in scores.objectives if o.id == "O1")
+    assert (o1.rating, o1.value) == ("U", None)
+    row = next(r for r in compare(scores, scores).rows if r.item == "O1" and r.measure == "value")
+    assert (row.a, row.b) == (64000.0, 64000.0)  # as the report says it and the sweep values it
