@@ -93,7 +93,8 @@ def test_an_incident_that_ends_by_itself_before_detection_is_not_exercised_and_n
     ratings = {o.id: o for o in scores.objectives}
     assert ratings["O1"].rating == "NE" and ratings["O2"].rating == "NE"
     assert "ended by itself" in ratings["O1"].reason and "nothing was exercised" in ratings["O1"].reason
-    assert ratings["O1"].value is None and ratings["O1"].value_text == "ended by itself (after 20 min)"
+    # rated NE, yet the time to its containment is the 20 min it took to end (a sweep's figures count it)
+    assert ratings["O1"].value == 20.0 and ratings["O1"].value_text == "ended by itself (after 20 min)"
     analysis = analyse(scores, {}, None)
     assert not [s for s in analysis.strengths if "O1" in s.title or "O2" in s.title]
     assert analysis.key.ratings["NE"] == 2 and analysis.key.ratings["P"] == 0
