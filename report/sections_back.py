@@ -9,7 +9,7 @@ from ballotdrill.report.charts import SLOW_LATENCY, handoff_links
 from ballotdrill.report.report import Report
 from ballotdrill.report.view import Block, Card, Cell, Chart, Context, Details, Heading, Para, Section, Table, cell
 from ballotdrill.scoring.findings import Finding
-from ballotdrill.scoring.model import ChannelStats, Handoff, StepResult
+from ballotdrill.scoring.model import ChannelStats, Handoff, ObjectiveResult, StepResult
 from ballotdrill.scoring.text import HARM_MEASURES, evidence_rows, hour_label, minutes, percent
 from ballotdrill.scoring.work import WorkFold
 
@@ -159,9 +159,23 @@ def analysis_section(report: Report) -> Section:
             blocks.append(Para(label="Objectives:", text="; ".join(f"{o.id} rated {o.rating} ({o.value_text or '—'} "
                                                                    f"against {o.target_text})" for o in objectives)))
         if not improvements and not strengths:
-            blocks.append(Para(text="No finding for this capability.", muted=True))
+            blocks.append(Para(text=_no_finding(objectives, a.improvements), muted=True))
         blocks += [_card(f, plan_ids) for f in improvements] + [_card(f, plan_ids) for f in strengths]
     return Section(id="analysis", title="6. Analysis of capabilities", blocks=blocks)
+
+
+def _no_finding(objectives: Sequence[ObjectiveResult], improvements: Sequence[Finding]) -> str:
+    """A capability with no finding of its own: why its objectives rated S, M or U raise none here."""
+    said = []
+    for o in objectives:
+        if o.rating not in ("S", "M", "U"):
+            continue
+        where = next((f for f in improvements if f"{o.id} ({o.rating})" in f.explains), None)
+        said.append(f"{o.id} (rated {o.rating}) is explained by “{where.title}”, under "
+                    f"{where.capability or 'no capability'}" if where is not None else
+                    f"{o.id} (rated {o.rating}) is explained by no area for improvement (no finding's lever delayed "
+                    "what it measures), and an objective rated S has no finding of its own (M and U do)")
+    return "No finding for this capability" + (": " + "; ".join(said) if said else "") + "."
 
 
 def plan_appendix(report: Report) -> Section:

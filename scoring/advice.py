@@ -183,8 +183,12 @@ class Advisor:
                  steps: Sequence[StepResult] | None = None, chains: Sequence[Handoff] | None = None,
                  until: float | None = None, failures: Mapping[str, ChannelFailures] | None = None,
                  unstaffed_at: Mapping[str, float] | None = None,
-                 detections: Mapping[str, Detection] | None = None) -> None:
+                 detections: Mapping[str, Detection] | None = None,
+                 channel_stats: Mapping[str, ChannelStats] | None = None) -> None:
         self.scores, self.names, self.structure = scores, names, structure
+        self.channel_stats: Mapping[str, ChannelStats] = (
+            {c.channel: c for c in scores.channels} if scores is not None else channel_stats or {})
+        """Per channel, its attempts and failures over the whole run (none known: empty)."""
         self.detections: Mapping[str, Detection] = detections or {}
         steps = steps if steps is not None else scores.steps if scores is not None else []
         chains = chains if chains is not None else scores.handoffs if scores is not None else []
@@ -214,7 +218,8 @@ class Advisor:
     def local(self, steps: Sequence[StepResult], chains: Sequence[Handoff], until: float | None) -> Advisor:
         """This advisor looking up a step's context among ``steps`` and ``chains`` (one incident's)."""
         return Advisor(None, self.names, self.structure, steps=steps, chains=chains, until=until,
-                       failures=self.failures, unstaffed_at=self.unstaffed_at, detections=self.detections)
+                       failures=self.failures, unstaffed_at=self.unstaffed_at, detections=self.detections,
+                       channel_stats=self.channel_stats)
 
     @property
     def whole(self) -> Scores:
@@ -275,9 +280,7 @@ class Advisor:
         """A failing channel: more lines when most failures came under load, else its fallback first if it has one,
         else give it one."""
         if channel not in self._channel_fix:
-            channels = self.scores.channels if self.scores is not None else []
-            stats = next((c for c in channels if c.channel == channel), ChannelStats(channel=channel))
-            self._channel_fix[channel] = self._channel(stats)
+            self._channel_fix[channel] = self._channel(self.channel_stats.get(channel) or ChannelStats(channel=channel))
         return self._channel_fix[channel]
 
     @staticmethod
@@ -298,12 +301,16 @@ class Advisor:
         which = _quoted(steps)
         spec = self.structure.channels.get(channel) if self.structure else None
         if stats.capacity is not None and 2 * stats.failures_under_load >= stats.failures:
-            fallback = f", or make its fallback {spec.fallback} the first choice" if spec and spec.fallback else ""
+            fallback = (f", or make its fallback {spec.fallback} the first choice" if spec and spec.fallback
+                        and not self._no_better(stats, spec.reliability, spec.fallback) else "")
             return self.add_lines(stats) + fallback
         if spec is not None and spec.fallback:
-            return (f"Make {channel} more reliable, or make its fallback {spec.fallback} the first choice for "
-                    f"the handoffs of {which}" if which else
-                    f"Make {channel} more reliable, or make its fallback {spec.fallback} the first choice")
+            handoffs = f" for the handoffs of {which}" if which else ""
+            worse = self._no_better(stats, spec.reliability, spec.fallback)
+            if worse:
+                return (f"Make {channel} more reliable{handoffs}; its fallback {spec.fallback} is no better a first "
+                        f"choice ({worse})")
+            return f"Make {channel} more reliable, or make its fallback {spec.fallback} the first choice{handoffs}"
         if self.structure is None:
             return f"Make {channel} more reliable or give it a fallback channel"
         others = sorted(((c.reliability, k) for k, c in self.structure.channels.items() if k != channel),
@@ -313,6 +320,20 @@ class Advisor:
                     else "Send these handoffs through a channel with a fallback instead of directly")
         hint = f" (e.g. {others[0][1]}, {others[0][0] * 100:.0f}% reliable)" if others else ""
         return f"Make {channel} more reliable, or give it a fallback channel{hint}: it has none"
+
+    def _no_better(self, stats: ChannelStats, reliability: float, fallback: str) -> str:
+        """Why ``fallback`` is no better a first choice than the channel of ``stats`` (set at ``reliability``): set
+        less reliable, or failing a larger share of its attempts in this run; empty when it is not worse."""
+        spec = self.structure.channels.get(fallback) if self.structure else None
+        seen = self.channel_stats.get(fallback)
+        why = []
+        if spec is not None and spec.reliability < reliability:
+            why.append(f"set at {spec.reliability:.0%} reliable against {reliability:.0%}")
+        if seen is not None and seen.attempts and stats.attempts and \
+                seen.failures / seen.attempts > stats.failures / stats.attempts:
+            why.append(f"{seen.failures} of its {seen.attempts} attempt(s) failed in this run, against "
+                       f"{stats.failures} of {stats.attempts} on {stats.channel}")
+        return "; ".join(why)
 
     def fallible(self, channel: str) -> bool:
         """Whether ``channel`` can fail at all (a reliability below 1; unknown without a structure)."""

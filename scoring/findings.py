@@ -345,7 +345,8 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
         finding = Finding(
             kind="improvement", title=f"Objective {obj.id} rated {obj.rating} ({obj.capability})",
             detail=(f"{obj.value_text} against a target of {obj.target_text}: {obj.reason}."
-                    if obj.value is not None else f"Not achieved (target {obj.target_text}): {obj.reason}."),
+                    if obj.value is not None and (obj.rating != "U" or obj.kind == "on_time")
+                    else f"Not achieved (target {obj.target_text}): {obj.reason}."),
             root_cause=related.root_cause if related else own.text if own else "",
             cause="objective", actor=related.actor if related else (own.actor if own else None) or None,
             capability=obj.capability, priority=2 if obj.rating == "U" else 3,

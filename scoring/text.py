@@ -18,7 +18,8 @@ def minutes(value: float | None) -> str:
         return "—"
     total = round(value)
     if abs(value) < 1 and value != 0:
-        return f"{value * 60:.0f} s"
+        seconds = round(value * 60)
+        return f"{seconds} s" if seconds else "0 s"  # never "-0 s" for a tiny negative from float sums
     sign = "-" if total < 0 else ""
     total = abs(total)
     if total < 60:

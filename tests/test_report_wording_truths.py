@@ -1,0 +1,60 @@
+"""Wording that must be true for the case in front of it: no negative zero, a channel fix that does not point to a
+channel no better than the failing one, a capability whose objective fell short says why it has no finding."""
+
+from __future__ import annotations
+
+from engine_helpers import checked, file_of, incident, load
+
+from ballotdrill.report import build_report, render_markdown
+from ballotdrill.scoring.advice import Advisor
+from ballotdrill.scoring.model import ChannelStats
+from ballotdrill.scoring.text import minutes
+
+
+def test_a_tiny_negative_duration_reads_as_zero_seconds_never_minus_zero() -> None:
+    # a difference of float sums can be a hair below zero: the step arrived at once
+    assert minutes(-1e-9) == "0 s" and minutes(-0.004) == "0 s" and minutes(0.004) == "0 s"
+    assert minutes(0.5) == "30 s" and minutes(-0.5) == "-30 s"
+
+
+def _advisor(fallback_reliability: float, stats: dict[str, tuple[int, int]]) -> Advisor:
+    """Handoffs of 'answer' go on mail (80% reliable) whose fallback is post."""
+    data = file_of({"a": {"staff": 1}, "b": {"staff": 1}}, {"p": {"trigger": {"type": "x"}, "steps": [
+        {"id": "s1", "actor": "a", "duration": "5m"},
+        {"id": "answer", "actor": "b", "duration": "5m", "via": "mail"}]}},
+        [], channels={"mail": {"reliability": 0.8, "fallback": "post"},
+                      "post": {"reliability": fallback_reliability}})
+    return Advisor(None, {}, load(data).structure, channel_stats={
+        name: ChannelStats(channel=name, attempts=attempts, failures=failures)
+        for name, (failures, attempts) in stats.items()})
+
+
+def test_a_fallback_set_less_reliable_than_the_failing_channel_is_not_advised_as_the_first_choice() -> None:
+    fix = _advisor(0.6, {"mail": (1, 5)}).channel("mail")
+    assert fix == ("Make mail more reliable; its fallback post is no better a first choice (set at 60% reliable "
+                   "against 80%)")
+
+
+def test_a_fallback_that_failed_more_often_in_the_run_says_so_before_it_is_passed_over() -> None:
+    fix = _advisor(0.9, {"mail": (1, 5), "post": (3, 6)}).channel("mail")  # 20% against 50% of attempts failed
+    assert fix.endswith("its fallback post is no better a first choice (3 of its 6 attempt(s) failed in this run, "
+                        "against 1 of 5 on mail)")
+
+
+def test_a_better_fallback_is_still_advised_as_the_first_choice() -> None:
+    fix = _advisor(0.95, {"mail": (2, 5), "post": (0, 2)}).channel("mail")
+    assert fix == "Make mail more reliable, or make its fallback post the first choice"
+
+
+def test_a_capability_whose_objective_was_rated_s_says_why_it_has_no_finding() -> None:
+    data = file_of({"desk": {"staff": 1}}, {"p": {"trigger": {"type": "x"}, "steps": [
+        {"id": "answer", "actor": "desk", "duration": {"dist": "fixed", "value": "70m"}}]}},
+        [incident("X1", "10:00", "x", detected_by={"actor": "desk", "after": "0m"})])
+    data["scenarios"]["s"]["objectives"] = [
+        {"id": "O1", "capability": "Operational communications",
+         "measure": {"time": "from incident X1 start to step answer"}, "target": "1h"}]
+    text = render_markdown(build_report(checked(data), load(data), "s"))
+    # 70 min against 1 h: S (within 25%), and nothing delayed the step: no area for improvement anywhere
+    assert "O1 rated S (1 h 10 min against 1h)" in text
+    assert "No finding for this capability: O1 (rated S) is explained by no area for improvement" in text
+    assert "No finding for this capability." not in text
