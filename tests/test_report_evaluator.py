@@ -81,15 +81,15 @@ def test_participants_show_staff_with_their_shifts() -> None:
     assert "| `info` | 0 (240 08:00–18:00, 2 18:00–20:00) |" in render_markdown(report)
 
 
-def test_failing_channel_with_a_fallback_is_told_to_use_it_first() -> None:
-    doc = scenario_file()
+def test_failing_channel_whose_fallback_is_set_less_reliable_is_not_told_to_use_it_first() -> None:
+    doc = scenario_file()  # secure-mail (reliability 1 by default) falls back to phone, set at 0.98
     analysis = analyse(score(sample_events(), doc, "demo"), actor_names(doc.structure), doc.structure)
     channel = next(f for f in analysis.improvements if f.title == "Handoffs failed on secure-mail")
-    assert channel.recommendation == ("Make secure-mail more reliable, or make its fallback phone the first choice "
-                                      "for the handoffs of 'alert-interior'")
+    assert channel.recommendation == ("Make secure-mail more reliable for the handoffs of 'alert-interior'; its "
+                                      "fallback phone is no better a first choice (set at 98% reliable against 100%)")
     assert "give it a fallback" not in " ".join(p.recommendation for p in analysis.plan)
     html = render_html(build_report(sample_events(), doc, "demo"))
-    assert "<strong>Recommendation:</strong> Make secure-mail more reliable, or make its fallback phone" in html
+    assert "<strong>Recommendation:</strong> Make secure-mail more reliable for the handoffs of" in html
 
 
 def _drop_and_gap() -> list[Event]:
