@@ -13,8 +13,8 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from ballotdrill import application, scenarios
-from ballotdrill.commands import quick
-from ballotdrill.commands.output import EXIT_BAD_INPUT, EXIT_INTERRUPTED, err, say
+from ballotdrill.commands import output, quick
+from ballotdrill.commands.output import EXIT_BAD_INPUT, EXIT_INTERRUPTED, say
 
 if TYPE_CHECKING:
     import typer
@@ -108,7 +108,7 @@ def main() -> None:
             say("interrupted")
             status = EXIT_INTERRUPTED
         elif _is(exc, "NoArgsIsHelpError"):
-            err.print(exc.format_message(), markup=False, highlight=False)  # type: ignore[attr-defined]
+            output.err.print(exc.format_message(), markup=False, highlight=False)  # type: ignore[attr-defined]
             status = 0
         elif _is(exc, "UsageError"):
             ctx = getattr(exc, "ctx", None)

@@ -8,10 +8,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from rich.markup import escape
-
 from ballotdrill import application, scenarios
-from ballotdrill.commands.output import EXIT_BAD_INPUT, add_row, emit_json, new_table, out, say
+from ballotdrill.commands import output
+from ballotdrill.commands.output import EXIT_BAD_INPUT, add_row, emit_json, new_table, say, say_marked
 
 
 def print_list(file: Path | None, json_out: bool) -> None:
@@ -31,7 +30,7 @@ def print_list(file: Path | None, json_out: bool) -> None:
     for row in rows:
         name = f"{row['name']} *" if row["default"] else row["name"]
         add_row(table, name, row["title"], f"{row['start']}-{row['end']}", str(row["injects"]), str(row["objectives"]))
-    out.print(table)
+    output.out.print(table)
 
 
 def print_validation(files: Sequence[Path], strict: bool, json_out: bool) -> int:
@@ -53,8 +52,7 @@ def print_validation(files: Sequence[Path], strict: bool, json_out: bool) -> int
     for result in results:
         if result["ok"]:
             counted = f", {len(result['warnings'])} warnings" if result["warnings"] else ""
-            say(f"[green]ok[/green] {escape(result['file'])} ({len(result['scenarios'])} scenarios{counted})",
-                markup=True)
+            say_marked("ok", "green", f"{result['file']} ({len(result['scenarios'])} scenarios{counted})")
         for line in result["problems"] or result["warnings"]:
             say(line)
     return 0 if all(r["ok"] for r in results) else EXIT_BAD_INPUT

@@ -1,32 +1,67 @@
 """What the commands print with: the two consoles, the exit statuses and the printing helpers.
 
 No typer here: ``list`` and ``validate`` print through these without loading the command-line framework.
+Nor rich, until something needs it: a line on stderr that is not a terminal is written as rich would write
+it (:func:`say`), so ``validate``, and any command's error, print without loading rich when the output goes
+to a file or a pipe (a CI job, a pre-commit hook); the consoles are made on first use.
 """
 
+import builtins
 import json
+import os
 import sys
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
-
-from rich.console import Console
-from rich.markup import escape
+from typing import IO, TYPE_CHECKING, Any
 
 from ballotdrill.scenarios.safetext import json_output, terminal_text
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.table import Table
+
+    err: Console
+    """Talk, progress and errors."""
+    out: Console
+    """The command's output (tables, JSON). Not a terminal: as wide as the content, so no name is cut.
+
+    Neither console replaces ``:name:`` codes with emoji: a title "Power :zap: cut" is shown as written."""
 
 EXIT_BAD_INPUT = 2
 """Exit status for any input the user can fix: a file, a flag, a name (also an output that could not be written)."""
 EXIT_INTERRUPTED = 130
 """Exit status after Ctrl-C (128 + SIGINT), as shells expect."""
 
-err = Console(stderr=True, emoji=False)
-"""Talk, progress and errors."""
-out = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 10_000, emoji=False)
-"""The command's output (tables, JSON). Not a terminal: as wide as the content, so no name is cut.
+_consoles: dict[str, "Console"] = {}
 
-Neither console replaces ``:name:`` codes with emoji: a title "Power :zap: cut" is shown as written."""
+
+def __getattr__(name: str) -> "Console":
+    """``err`` and ``out``, the two rich consoles, made on first use."""
+    if name not in ("err", "out"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if not _consoles:
+        from rich.console import Console
+
+        _consoles["err"] = Console(stderr=True, emoji=False)
+        _consoles["out"] = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 10_000, emoji=False)
+    return _consoles[name]
+
+
+_RICH_DECIDES = ("TTY_COMPATIBLE", "FORCE_COLOR")
+"""Variables with which rich may treat a stream that is not a terminal as one (then rich writes the line)."""
+
+
+def plain_stream(stream: IO[str]) -> bool:
+    """Whether rich would write to ``stream`` as to a file, not a terminal: no styles, no colours, so a line is
+    its text and a newline. Anything rich might judge otherwise (a terminal, a variable that forces one, a
+    stream rich has taken over for a progress display, a notebook) is False, and rich writes it."""
+    if any(name in os.environ for name in _RICH_DECIDES) or hasattr(stream, "rich_proxied_file"):
+        return False
+    if hasattr(builtins, "get_ipython"):  # IPython or a notebook: rich looks closer
+        return False
+    try:
+        return stream.isatty() is False
+    except (AttributeError, ValueError):
+        return False
 
 
 def say(text: str, *, markup: bool = False) -> None:
@@ -34,12 +69,30 @@ def say(text: str, *, markup: bool = False) -> None:
 
     Control characters are shown escaped: a file's text never moves the cursor or rewrites a line.
     """
-    err.print(terminal_text(text), markup=markup, highlight=False, soft_wrap=True)
+    if not markup and plain_stream(sys.stderr):
+        sys.stderr.write(terminal_text(text) + "\n")
+        return
+    __getattr__("err").print(terminal_text(text), markup=markup, highlight=False, soft_wrap=True)
+
+
+def say_marked(mark: str, style: str, text: str) -> None:
+    """A line on stderr that starts with the word ``mark`` in ``style`` (in a terminal), then user text as written:
+    ``say_marked("ok", "green", "scenarios.yaml (4 scenarios)")``."""
+    line = f"{mark} {terminal_text(text)}"
+    if plain_stream(sys.stderr):
+        sys.stderr.write(line + "\n")
+        return
+    from rich.text import Text
+
+    styled = Text(line, end="")  # no markup read: text ending in a backslash is shown as written
+    styled.stylize(style, 0, len(mark))
+    __getattr__("err").print(styled, highlight=False, soft_wrap=True)
 
 
 def new_table(title: str, columns: Sequence[str], keys: Iterable[str] = ()) -> "Table":
     """A table whose first column holds identifiers to type back: shown whole, never wrapped or cut; the other
     columns wrap in a narrow terminal, never cut short with an ellipsis (a cut ``(96%–100…`` misreads)."""
+    from rich.markup import escape
     from rich.table import Table  # only the commands that print a table pay for it
 
     table = Table(title=escape(terminal_text(title)), title_justify="left")
@@ -51,6 +104,8 @@ def new_table(title: str, columns: Sequence[str], keys: Iterable[str] = ()) -> "
 
 def add_row(table: "Table", *cells: object) -> None:
     """A table row of user text, shown as written (never read as rich markup)."""
+    from rich.markup import escape
+
     table.add_row(*(escape(terminal_text(cell)) for cell in cells))
 
 

@@ -176,4 +176,8 @@ Distribution = Annotated[
 ]
 """Any distribution of a duration; a bare duration string means a fixed one."""
 
-ZERO = Fixed(dist="fixed", value=0.0)
+ZERO = Fixed.model_construct(dist="fixed", value=0.0)
+"""No duration: the default of every optional distribution. Made without validation (the same object
+``Fixed(dist="fixed", value="0m")`` gives, tested): validating it here would build ``Fixed``'s own
+validator and serializer at import, and load pydantic's plugin machinery, for every command that
+imports the format, before a file is read."""

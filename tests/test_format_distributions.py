@@ -141,3 +141,13 @@ def test_missing_parameters_are_each_named() -> None:
         "'median' is required here; add it",
         "'p90' is required here; add it",
     ]
+
+
+def test_the_zero_default_is_what_validating_a_zero_duration_gives() -> None:
+    """``ZERO`` is made without validation (no validator built at import): it must be the validated value."""
+    from ballotdrill.scenarios.distributions import ZERO, Fixed
+
+    validated = Fixed.model_validate({"dist": "fixed", "value": "0m"})
+    assert validated == ZERO and ZERO.model_fields_set == validated.model_fields_set
+    assert type(ZERO.value) is type(validated.value) is float
+    assert ZERO.model_dump(mode="json") == validated.model_dump(mode="json")

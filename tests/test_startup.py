@@ -110,3 +110,12 @@ def test_format_models_hold_real_annotations() -> None:
     strings = {(m.__name__, name) for m in models for name, a in inspect.get_annotations(m).items()
                if isinstance(a, str)}
     assert strings == set()
+
+
+def test_validate_and_json_list_to_a_pipe_load_no_rich() -> None:
+    """Their lines go to a pipe here (as in a CI job): written as rich would, without loading it
+    (tests/test_output_plain.py checks the lines are the same)."""
+    for args in (("validate", str(ROOT / "scenarios.yaml")), ("list", "--json")):
+        modules = loaded(*args)
+        assert "ballotdrill.commands.output" in modules, args
+        assert not [m for m in modules if m == "rich" or m.startswith("rich.")], args
