@@ -11,6 +11,13 @@ before any code of this project runs).
 ``list`` and ``validate`` are timed twice: with a cold cache (every run gets an empty cache
 folder, so it reads, validates and checks the file in full and writes the cache entry: what the
 first run after an install or an edit pays) and with a warm one (the entry a previous run wrote).
+Their output goes to ``/dev/null``, as in a CI job or a pipe, where ``validate`` writes its lines
+without loading rich; ``validate`` is timed in a terminal too (a pseudo-terminal), where rich
+writes them (in colour).
+
+``--phases`` takes a cold ``list`` of the library apart instead: the CPU time of each part (the
+libraries, the models, reading, building the validator, validating, the checks, the table), the
+median over fresh processes, beside ``python -c pass``.
 
 The bytecode cache is warmed first and every process may write it (``PYTHONDONTWRITEBYTECODE``
 is dropped from their environment): an installed package has its ``.pyc`` files, and timing the
@@ -18,6 +25,7 @@ compilation of the source instead would measure a start-up no user sees.
 
     python bench/startup.py            # 15 repeats
     python bench/startup.py --quick    # 3 repeats, for CI (figures only)
+    python bench/startup.py --phases   # where a cold list's time goes
 """
 
 from __future__ import annotations
@@ -32,6 +40,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 LIBRARY = ROOT / "scenarios.yaml"
@@ -48,6 +57,8 @@ SCRIPT = Path(sys.executable).with_name("ballotdrill")
 """The console script pip installed beside this interpreter (without it, the same entry point through ``-c``)."""
 CACHED = ("list", "validate")
 """The commands that answer from the summary cache when it holds the file."""
+IN_A_TERMINAL = ("validate",)
+"""The commands also timed with a terminal for their output (rich writes their lines there)."""
 
 LIBRARIES = "import typer, rich.console, pydantic, pydantic.main, pydantic.plugin._loader, yaml"
 """The libraries every one of these commands loads (typer builds its parameters' converters with pydantic,
@@ -62,7 +73,7 @@ pydantic's scan of the installed packages for plugins, a few ms, which this row 
 HEAVY = ("simpy", "jinja2", "ballotdrill.exercise", "ballotdrill.scoring", "ballotdrill.report",
          "ballotdrill.exports", "ballotdrill.sweep", "sqlite3")
 """Modules none of these commands needs."""
-LIBRARY_NAMES = ("typer", "pydantic", "yaml", "rich.markdown")
+LIBRARY_NAMES = ("typer", "pydantic", "yaml", "rich", "rich.markdown")
 """The libraries whose loading the figures turn on (shown per command)."""
 
 
@@ -75,21 +86,39 @@ def _environment(cache: Path | None = None) -> dict[str, str]:
     return env
 
 
-def _wall(argv: list[str], cache: Path | None = None) -> tuple[float, float]:
-    """Wall and CPU seconds (user + system) of one run of ``argv`` as a process."""
+class Run(NamedTuple):
+    """One contender: its command line, its cache folder (None: an empty one each time), whether its output
+    goes to a terminal."""
+
+    argv: list[str]
+    cache: Path | None = None
+    terminal: bool = False
+
+
+def _wall(argv: list[str], cache: Path | None = None, terminal: bool = False) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system) of one run of ``argv`` as a process; its output to ``/dev/null``, or
+    to a pseudo-terminal (``validate`` writes a line or two: the terminal's buffer holds them unread)."""
     env = _environment(cache)
-    start = time.perf_counter()
-    child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, env=env)
-    _, status, usage = os.wait4(child.pid, 0)
+    leader, follower = os.openpty() if terminal else (-1, subprocess.DEVNULL)
+    try:
+        start = time.perf_counter()
+        child = subprocess.Popen(argv, stdout=follower, stderr=follower, cwd=ROOT, env=env)
+        _, status, usage = os.wait4(child.pid, 0)
+    finally:
+        if terminal:
+            os.close(follower)
+            os.close(leader)
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(argv)} failed")
     return time.perf_counter() - start, usage.ru_utime + usage.ru_stime
 
 
-def imported(args: list[str], cache: Path) -> tuple[list[str], list[str]]:
-    """The heavy modules and the libraries a command imports (from a run with ``-X importtime``)."""
+def imported(args: list[str], cache: Path, terminal: bool = False) -> tuple[list[str], list[str]]:
+    """The heavy modules and the libraries a command imports (from a run with ``-X importtime``; for a terminal,
+    with ``FORCE_COLOR`` set, which makes rich treat the pipe as one)."""
+    env = _environment(cache) | ({"FORCE_COLOR": "1"} if terminal else {})
     done = subprocess.run([sys.executable, "-X", "importtime", "-c", _CLI, *args], capture_output=True,
-                          text=True, cwd=ROOT, env=_environment(cache))
+                          text=True, cwd=ROOT, env=env)
     names = {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
     return sorted(h for h in HEAVY if h in names), [name for name in LIBRARY_NAMES if name in names]
 
@@ -105,40 +134,42 @@ def measure(repeat: int) -> dict[str, object]:
 
 def _measure(repeat: int, folder: Path) -> dict[str, object]:
     warm = folder / "warm"
-    runs: dict[str, tuple[list[str], Path | None]] = {
-        "python -c pass": ([sys.executable, "-c", "pass"], None),
-        "libraries": ([sys.executable, "-c", LIBRARIES], None),
-        "floor": ([sys.executable, "-c", FLOOR], None),
+    runs: dict[str, Run] = {
+        "python -c pass": Run([sys.executable, "-c", "pass"]),
+        "libraries": Run([sys.executable, "-c", LIBRARIES]),
+        "floor": Run([sys.executable, "-c", FLOOR]),
     }
-    shown: dict[str, tuple[list[str], Path | None]] = {}
+    shown: dict[str, Run] = {}
     for name, args in COMMANDS.items():
-        if name in CACHED:
-            shown[f"{name}, cold cache"] = (args, None)  # None: a new empty folder for every run
-            shown[f"{name}, warm cache"] = (args, warm)
-        else:
-            shown[name] = (args, warm)
-    runs.update({name: (_command(args), cache) for name, (args, cache) in shown.items()})
+        if name not in CACHED:
+            shown[name] = Run(args, warm)
+            continue
+        for where in ("", ", in a terminal") if name in IN_A_TERMINAL else ("",):
+            shown[f"{name}, cold cache{where}"] = Run(args, None, bool(where))  # None: an empty folder every run
+            shown[f"{name}, warm cache{where}"] = Run(args, warm, bool(where))
+    runs.update({name: run._replace(argv=_command(run.argv)) for name, run in shown.items()})
     samples: dict[str, list[tuple[float, float]]] = {name: [] for name in runs}
     cold = iter(range(10**6))
 
-    def timed(argv: list[str], cache: Path | None) -> tuple[float, float]:
+    def timed(run: Run) -> tuple[float, float]:
         empty = folder / f"cold-{next(cold)}"
         try:
-            return _wall(argv, cache or empty)
+            return _wall(run.argv, run.cache or empty, run.terminal)
         finally:
             shutil.rmtree(empty, ignore_errors=True)
 
-    for argv, cache in runs.values():  # warm-up, not timed: writes the bytecode and the warm cache's entries
-        timed(argv, cache)
+    for run in runs.values():  # warm-up, not timed: writes the bytecode and the warm cache's entries
+        timed(run)
     for _ in range(repeat):  # interleaved: a busy moment of the machine hits every contender alike
-        for name, (argv, cache) in runs.items():
-            samples[name].append(timed(argv, cache))
+        for name, run in runs.items():
+            samples[name].append(timed(run))
     best = {name: (min(w for w, _ in runs), min(c for _, c in runs)) for name, runs in samples.items()}
     median = {name: (statistics.median(w for w, _ in runs), statistics.median(c for _, c in runs))
               for name, runs in samples.items()}
     base, base_cpu = best["python -c pass"]
     base_median = median["python -c pass"]
-    loads = {name: imported(args, cache or folder / "cold-probe") for name, (args, cache) in shown.items()}
+    loads = {name: imported(run.argv, run.cache or folder / "cold-probe", run.terminal)
+             for name, run in shown.items()}
     return {
         "repeat": repeat,
         "python_pass_s": round(base, 4),
@@ -163,12 +194,96 @@ def _measure(repeat: int, folder: Path) -> dict[str, object]:
     }
 
 
+PHASES = r"""
+import io, json, sys, time
+spent = {}
+last = time.process_time()
+def phase(name):
+    global last
+    now = time.process_time()
+    spent[name] = now - last
+    last = now
+import ballotdrill.cli, ballotdrill.commands.listing, ballotdrill.scenarios.summary
+phase("ballotdrill's command line, output and cache modules (and the stdlib they use)")
+import rich.console, rich.table
+phase("rich (console, table)")
+import yaml
+phase("PyYAML")
+import pydantic.main
+phase("pydantic.main")
+import pydantic.types, pydantic.functional_validators, pydantic.functional_serializers, pydantic.json_schema
+import pydantic._internal._generate_schema
+phase("the pydantic modules a model's validator needs")
+import pydantic.plugin._loader
+phase("importlib.metadata (pydantic's plugin loader)")
+import ballotdrill.scenarios.types, ballotdrill.scenarios.distributions, ballotdrill.scenarios.election
+import ballotdrill.scenarios.structure, ballotdrill.scenarios.scenario
+phase("making the format's model classes")
+from ballotdrill.scenarios import crossref, deadconfig, loader
+phase("the checks' modules (loader, cross-checks, warnings)")
+from ballotdrill.scenarios.library import library_path
+from ballotdrill.scenarios.rawfile import decode, read_bytes
+from ballotdrill.scenarios.yamlread import parse
+source = str(library_path())
+doc = parse(decode(read_bytes(source, source), source), source)
+phase("reading the YAML (its data alone)")
+from ballotdrill.scenarios.scenario import ScenarioFile
+ScenarioFile.model_rebuild()
+phase("building the validator (and pydantic's scan for plugins)")
+model = ScenarioFile.model_validate(doc.data)
+phase("validating")
+assert not crossref.check(model)
+warnings = [doc.problem(w.path, w.message) for w in deadconfig.warnings(model)]
+phase("cross-checks and warnings")
+from ballotdrill.commands.output import add_row, new_table
+from ballotdrill.scenarios.summary import summarize
+summary = summarize(loader.Checked(model, warnings, []))
+columns = ("name", "title", "window", "injects", "objectives")
+table = new_table("Scenarios", columns, [e.name for e in summary.scenarios])
+for e in summary.scenarios:
+    add_row(table, e.name, e.title, f"{e.start}-{e.end}", str(e.injects), str(e.objectives))
+rich.console.Console(file=io.StringIO(), width=10_000).print(table)
+phase("the summary and its table")
+print(json.dumps(spent))
+"""
+"""A cold ``list`` of the library, taken apart: each part's CPU time in one fresh process (each ``import`` line
+loads what the part needs beyond the parts before it)."""
+
+
+def phases(repeat: int) -> dict[str, float]:
+    """The median CPU seconds of each part of a cold ``list`` (:data:`PHASES`), ``python -c pass`` first."""
+    runs: list[dict[str, float]] = []
+    base: list[float] = []
+    env = _environment()
+    for n in range(repeat + 1):  # the first run writes the bytecode, not timed
+        done = subprocess.run([sys.executable, "-c", PHASES], capture_output=True, text=True, cwd=ROOT, env=env,
+                              check=True)
+        if n:
+            runs.append(json.loads(done.stdout))
+            base.append(_wall([sys.executable, "-c", "pass"])[1])
+    medians = {"python -c pass": statistics.median(base)}
+    medians.update({part: statistics.median(run[part] for run in runs) for part in runs[0]})
+    return medians
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--quick", action="store_true", help="3 repeats (CI's reduced form)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--phases", action="store_true", help="where a cold list's time goes, part by part")
     args = parser.parse_args()
+    if args.phases:
+        parts = phases(3 if args.quick else args.repeat)
+        if args.json:
+            print(json.dumps(parts, indent=2))
+            return
+        base = parts["python -c pass"]
+        for part, seconds in parts.items():
+            print(f"  {part:<60} {seconds * 1000:6.1f} ms CPU  {seconds / base:5.2f}x python -c pass")
+        print(f"  {'all of it':<60} {sum(parts.values()) * 1000:6.1f} ms CPU  "
+              f"{sum(parts.values()) / base:5.2f}x (median of {3 if args.quick else args.repeat} each)")
+        return
     figures = measure(3 if args.quick else args.repeat)
     if args.json:
         print(json.dumps(figures, indent=2))
@@ -185,7 +300,7 @@ def main() -> None:
     for name, row in figures["commands"].items():  # type: ignore[attr-defined]
         heavy = ", ".join(row["heavy_imports"]) or "nothing heavy"
         libraries = ", ".join(row["libraries"]) or "none of them"
-        print(f"  ballotdrill {name:<22} {row['seconds']:.3f} s  {row['ratio']:.2f}x python; "
+        print(f"  ballotdrill {name:<35} {row['seconds']:.3f} s  {row['ratio']:.2f}x python; "
               f"CPU {row['cpu_seconds']:.3f} s  {row['cpu_ratio']:.2f}x; median {row['median_seconds']:.3f} s  "
               f"{row['median_ratio']:.2f}x, CPU {row['median_cpu_seconds']:.3f} s  {row['median_cpu_ratio']:.2f}x  "
               f"(loads {libraries} of {', '.join(LIBRARY_NAMES)}; {heavy})")

@@ -84,10 +84,23 @@ def test_startup_benchmark_reduced_form_prints_ratios() -> None:
                          text=True, timeout=300).stdout
     figures = json.loads(out)
     assert set(figures["commands"]) == {"--help", "list, cold cache", "list, warm cache", "validate, cold cache",
-                                        "validate, warm cache"}
+                                        "validate, warm cache", "validate, cold cache, in a terminal",
+                                        "validate, warm cache, in a terminal"}
     assert figures["libraries"]["cpu_seconds"] > 0
     for row in figures["commands"].values():
         assert row["ratio"] > 0 and row["heavy_imports"] == []
+    validate = figures["commands"]
+    assert "rich" not in validate["validate, warm cache"]["libraries"]  # its line goes to a pipe: no rich
+    assert "rich" in validate["validate, warm cache, in a terminal"]["libraries"]
+
+
+@pytest.mark.bench
+def test_startup_phases_take_a_cold_list_apart() -> None:
+    out = subprocess.run([sys.executable, str(BENCH), "--phases", "--quick", "--json"], check=True,
+                         capture_output=True, text=True, timeout=300).stdout
+    parts = json.loads(out)
+    assert {"python -c pass", "pydantic.main", "reading the YAML (its data alone)", "validating"} <= set(parts)
+    assert all(seconds >= 0 for seconds in parts.values())
 
 
 def test_library_path_is_the_file_importlib_resources_finds() -> None:
