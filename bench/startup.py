@@ -168,8 +168,8 @@ def _measure(repeat: int, folder: Path) -> dict[str, object]:
               for name, runs in samples.items()}
     base, base_cpu = best["python -c pass"]
     base_median = median["python -c pass"]
-    loads = {name: imported(run.argv, run.cache or folder / "cold-probe", run.terminal)
-             for name, run in shown.items()}
+    loads = {name: imported(run.argv, run.cache or folder / f"cold-probe-{n}", run.terminal)  # cold: a new folder
+             for n, (name, run) in enumerate(shown.items())}
     return {
         "repeat": repeat,
         "python_pass_s": round(base, 4),
@@ -204,7 +204,7 @@ def phase(name):
     spent[name] = now - last
     last = now
 import ballotdrill.cli, ballotdrill.commands.listing, ballotdrill.scenarios.summary
-phase("ballotdrill's command line, output and cache modules (and the stdlib they use)")
+phase("ballotdrill's command-line modules (and the stdlib they use)")
 import rich.console, rich.table
 phase("rich (console, table)")
 import yaml
