@@ -129,18 +129,26 @@ def missing_start(window: Window, point: Point) -> Verdict:
     return Verdict("NE", f"{point.describe()} never happened before {when}, so the task was never set")
 
 
-def missing_end(window: Window, start: Point, start_t: float, end: Point, target: float) -> Verdict:
-    """The starting point happened at ``start_t`` but the end point never did."""
+def missing_end(window: Window, start: Point, start_t: float, end: Point, target: float,
+                tried: Sequence[tuple[int, float]] = ()) -> Verdict:
+    """The starting point happened at ``start_t`` but the end point never did.
+
+    ``tried``: completions of the end step whose containment failed (row, minutes after ``start_t``): the step was
+    done but not its purpose, so the end point had not come; the reason says so."""
     if end.incident not in window.incidents:
         return Verdict("NE", window.never_started(end.incident))
     inc = window.incidents[end.incident]
     ended = window.self_ended(end.incident)
     played = window.until - start_t
+    failed = _failed_attempts(start, end, tried)
     if ended is not None and end.step is not None and inc.started_at + ended - start_t <= target:
-        return Verdict("NE", f"incident {end.incident} ended by itself after {minutes(ended)}, within the "
-                       f"target, before {end.describe()}")
-    why = f"{end.describe()} never happened"
-    if end.step is not None:
+        return Verdict("NE", f"{failed}incident {end.incident} ended by itself after {minutes(ended)}, within the "
+                       f"target, before {'its containment took hold' if tried else end.describe()}",
+                       "containment failed, then ended by itself" if tried else "")
+    why = failed + (f"its containment never took hold (incident {end.incident} "
+                    f"{'ended by itself' if ended is not None else 'was not contained by it'})"
+                    if tried else f"{end.describe()} never happened")
+    if end.step is not None and not tried:
         procedure = window.procedure_of(end.step)
         outcome = window.procedures.get((end.incident, procedure)) if procedure else None
         if outcome == "completed":
@@ -151,9 +159,22 @@ def missing_end(window: Window, start: Point, start_t: float, end: Point, target
     if played >= target:
         return Verdict("U", f"{why}: {minutes(played)} after {start.describe()} when "
                        f"{window.stopped() if window.cut else 'the exercise ended'}, past the "
-                       f"{minutes(target)} target", f"not done in {minutes(played)}")
-    return Verdict("NE", f"{end.describe()} had not happened when {window.stopped()}, "
+                       f"{minutes(target)} target",
+                       f"containment failed, not taken hold in {minutes(played)}" if tried
+                       else f"not done in {minutes(played)}")
+    return Verdict("NE", f"{failed}{end.describe()} had not happened when {window.stopped()}, "
                    f"{minutes(played)} into the {minutes(target)} target")
+
+
+def _failed_attempts(start: Point, end: Point, tried: Sequence[tuple[int, float]]) -> str:
+    """``step X completed 1 h 09 min after incident D2 detected but its containment failed (row #4810); ``
+    (empty without any)."""
+    if not tried:
+        return ""
+    done = ", ".join(minutes(after) for _, after in tried)
+    rows = ", ".join(f"#{row}" for row, _ in tried)
+    return (f"step {end.step} completed {done} after {start.describe()} but its containment failed "
+            f"({'each time, ' if len(tried) > 1 else ''}{'rows' if len(tried) > 1 else 'row'} {rows}); ")
 
 
 def self_contained(window: Window, incident: str, took: float, target: float, text: str) -> Verdict:

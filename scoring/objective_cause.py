@@ -40,6 +40,21 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delay: float, passed_
         step = words[words.index("step") + 1]
         procedure = _procedure_of(advice, step)
         actor = _actor_of(advice, procedure, step, incident.incident if incident else None)
+        failed = _failed_containment(advice, incident.incident, [procedure], None, step) \
+            if incident is not None and procedure else None
+        if failed is not None and incident is not None:  # the step was done, its purpose not: the end never came
+            done, spec = failed
+            chance = spec.effect.contain if spec.effect and spec.effect.contain is not None else 1.0
+            late = passed_at is not None and done.completed_at is not None and done.completed_at > passed_at
+            fix = (f"Make '{step}' likelier to contain {incident.type.replace('_', ' ')} incidents, or give "
+                   f"{procedure} a further containing step should it fail")
+            if late:
+                fix = f"Review the path to step '{step}' (it came after the target) and " + fix[0].lower() + fix[1:]
+            return Cause("objective", f"the containing step '{step}' completed at "
+                         f"{clock(advice.whole.start, done.completed_at)}{', past the target,' if late else ''} "
+                         f"but did not contain {incident.incident} (a {chance:.0%} chance), so the objective's "
+                         "end point never came", list(done.evidence[-1:]), fix, done.actor,
+                         step_lever(procedure, step))
         return Cause("objective", f"{plain}: the designed path to '{step}' is longer than the "
                      f"{obj.target_text} target", [],
                      f"Review the path to step '{step}': its actor's staff and shifts, its target, and the "
@@ -154,15 +169,17 @@ def _unnoticed_cause(advice: Advisor, obj: ObjectiveResult, incident: IncidentTi
                  detection.actor, actor_lever(detection.actor))
 
 def _failed_containment(advice: Advisor, incident: str, procedures: list[str],
-                        before: float | None = None) -> tuple[StepResult, Step] | None:
-    """A containing step of ``incident`` that completed while it stayed open (and, when ``before`` is given,
-    before then: one completed after the target was passed did not make it pass): its draw failed."""
+                        before: float | None = None, only: str | None = None) -> tuple[StepResult, Step] | None:
+    """A containing step of ``incident`` (step ``only``, when given) that completed while it stayed open (and,
+    when ``before`` is given, before then: one completed after the target was passed did not make it pass): its
+    draw failed."""
     if advice.structure is None:
         return None
     inc = next(i for i in advice.whole.incidents if i.incident == incident)
     closed = None if inc.to_contain is None else inc.started_at + inc.to_contain
     for step in advice.whole.steps:
-        if step.incident != incident or step.procedure not in procedures or step.completed_at is None:
+        if step.incident != incident or step.procedure not in procedures or step.completed_at is None \
+                or (only is not None and step.step != only):
             continue
         if before is not None and step.completed_at > before:
             continue

@@ -44,7 +44,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from ballotdrill.journal import Event, Kind
-from ballotdrill.journal.kinds import STEP_COMPLETED, STEP_STARTED
+from ballotdrill.journal.kinds import EFFECT_FAILED, STEP_COMPLETED, STEP_STARTED
 from ballotdrill.scenarios.measures import Interval, Point
 from ballotdrill.scenarios.scenario import Objective, Scenario
 from ballotdrill.scoring.exercised import Verdict, Window, missing_end, missing_start, self_contained
@@ -112,7 +112,12 @@ class Reached(NamedTuple):
 
 
 class PointCollector:
-    """The first row where each point an objective measures from or to happened."""
+    """The first row where each point an objective measures from or to happened.
+
+    A step's completion whose containing effect failed (an ``effect_failed`` row for the same incident and step
+    right after it) is not the point: a step carrying a containment is done when its containment took hold, or
+    when the incident was already contained. Its failed completions are kept (``failed``) for the reason.
+    """
 
     def __init__(self, points: Iterable[Point]) -> None:
         self.wanted: dict[tuple[str, str | None, str | None], list[Point]] = {}
@@ -125,15 +130,28 @@ class PointCollector:
             if point not in self.wanted.setdefault(key, []):
                 self.wanted[key].append(point)
         self.reached: dict[Point, Reached] = {}
+        self.failed: dict[Point, list[Reached]] = {}
+        """Completions of a step whose containing effect failed, per point (the ``effect_failed`` row and t)."""
 
     def handlers(self) -> Handlers:
-        return {kind: self._seen for kind in {key[0] for key in self.wanted}}
+        table: Handlers = {kind: self._seen for kind in {key[0] for key in self.wanted}}
+        if STEP_COMPLETED in table:
+            table[EFFECT_FAILED] = self._failed
+        return table
 
     def _seen(self, event: Event) -> None:
         step = event.step if event.kind in (STEP_STARTED, STEP_COMPLETED) else None
         for point in self.wanted.get((event.kind, event.incident, step), ()):
             if point not in self.reached:
                 self.reached[point] = Reached(event.seq, event.t)
+
+    def _failed(self, event: Event) -> None:
+        """The containment of the step just completed failed: that completion is not the point."""
+        for point in self.wanted.get((STEP_COMPLETED, event.incident, event.step), ()):
+            done = self.reached.get(point)
+            if done is not None and done.t == event.t:
+                del self.reached[point]
+                self.failed.setdefault(point, []).append(Reached(event.seq, event.t))
 
 
 def objective_points(scenario: Scenario) -> list[Point]:
@@ -254,15 +272,18 @@ def on_time_share(steps: Sequence[StepResult], procedure: str) -> tuple[float | 
 
 
 def measure_objective(objective: Objective, reached: Mapping[Point, Reached], on_time: OnTimeTally,
-                      harms: Sequence[Harm], window: Window) -> ObjectiveResult:
+                      harms: Sequence[Harm], window: Window,
+                      failed: Mapping[Point, Sequence[Reached]] | None = None) -> ObjectiveResult:
     """Measure one objective and rate it (NE when it was not exercised in ``window``).
 
-    ``reached``: where each point of the interval objectives first happened (:class:`PointCollector`);
+    ``reached``: where each point of the interval objectives first happened (:class:`PointCollector`), and
+    ``failed``: the completions of a step point whose containment failed, so which were not the point;
     ``on_time``: every step instance's on-time share, tallied for the procedures of the on-time objectives.
     """
     kind, target, lower = objective.measure.kind, objective.target_value, objective.lower_is_better
     interval, subject = objective.measure.interval, objective.measure.subject
-    value, evidence, verdict, note = _measure(objective, interval, subject, reached, on_time, harms, window)
+    failed = failed or {}
+    value, evidence, verdict, note = _measure(objective, interval, subject, reached, on_time, harms, window, failed)
     carried = ""
     chains = window.scenario.continuations()
     while verdict is not None and verdict.rating == "NE" and kind != "on_time":
@@ -277,7 +298,8 @@ def measure_objective(objective: Objective, reached: Mapping[Point, Reached], on
         interval = interval and Interval(*(p._replace(incident=successor) if p.incident == ended else p
                                            for p in interval))
         subject = successor if interval is None else subject
-        value, more, verdict, note = _measure(objective, interval, subject, reached, on_time, harms, window)
+        value, more, verdict, note = _measure(objective, interval, subject, reached, on_time, harms, window,
+                                              failed)
         evidence = evidence + more
     if verdict is not None:
         rating, reason, value_text = verdict.rating, carried + verdict.reason, verdict.value_text
@@ -330,8 +352,8 @@ def _started_continuation(incident: str, chains: Mapping[str, Sequence[str]], wi
 
 
 def _measure(objective: Objective, interval: Interval | None, subject: str, reached: Mapping[Point, Reached],
-             on_time: OnTimeTally, harms: Sequence[Harm],
-             window: Window) -> tuple[float | None, list[int], Verdict | None, str]:
+             on_time: OnTimeTally, harms: Sequence[Harm], window: Window,
+             failed: Mapping[Point, Sequence[Reached]]) -> tuple[float | None, list[int], Verdict | None, str]:
     """The measured value, its evidence rows, the verdict when it could not be rated on its value, and a note
     on the evidence when not every row is listed."""
     kind, target = objective.measure.kind, objective.target_value
@@ -342,10 +364,13 @@ def _measure(objective: Objective, interval: Interval | None, subject: str, reac
     if interval is not None:
         first, last = reached.get(interval.start), reached.get(interval.end)
         evidence = [e.seq for e in (first, last) if e is not None]
+        tried = failed.get(interval.end, ()) if last is None else ()
         if first is None:
             verdict = missing_start(window, interval.start)
         elif last is None:
-            verdict = missing_end(window, interval.start, first.t, interval.end, target)
+            verdict = missing_end(window, interval.start, first.t, interval.end, target,
+                                  [(f.seq, f.t - first.t) for f in tried if f.t >= first.t])
+            evidence += [f.seq for f in tried if f.t >= first.t]
         elif interval.end.step is None and interval.end.event == "contained" and \
                 window.self_ended(interval.end.incident) is not None:
             value = r3(last.t - first.t)  # the time it took, rated as the verdict says

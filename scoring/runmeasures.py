@@ -111,7 +111,7 @@ class MeasureScorer:
         window = Window(scenario, structure, self.clock.start, until, scenario.end - scenario.start, kept,
                         self.procedures.outcomes, self.growth.growing,
                         self.growth.shaped)
-        objectives = [measure_objective(o, self.points.reached, tally.on_time, harms, window)
+        objectives = [measure_objective(o, self.points.reached, tally.on_time, harms, window, self.points.failed)
                       for o in scenario.objectives]
         totals = tally.totals(sum(a.unstaffed_queued for a in load), self.decisions.made, self.decisions.defaulted)
         channels = self.handoffs.channel_stats(tally.channel_latencies, structure)

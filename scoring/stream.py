@@ -186,7 +186,7 @@ class Scorer:
         window = Window(scenario, doc.structure, start, until, scenario.end - scenario.start,
                         {i.incident: i for _, i in incidents}, self.procedures.outcomes, self.growth.growing,
                         self.growth.shaped)
-        objectives = [measure_objective(o, self.points.reached, self.tally.on_time, harms, window)
+        objectives = [measure_objective(o, self.points.reached, self.tally.on_time, harms, window, self.points.failed)
                       for o in scenario.objectives]
         per_incident: dict[str, int] = defaultdict(int)
         for _, chain in kept_chains:
