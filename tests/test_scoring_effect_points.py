@@ -42,7 +42,7 @@ def _o1(data: dict[str, Any]) -> tuple[ObjectiveResult, str, list[Any]]:
 
 
 def test_a_step_whose_containment_took_hold_is_the_end_point() -> None:
-    o1, text, events = _o1(_file({"contain": 1.0}))
+    o1, text, _ = _o1(_file({"contain": 1.0}))
     assert (o1.rating, o1.value) == ("P", 40.0)  # 'fix' done at 10:40, contained then
     assert "Strength: Objective O1 met" in text
 
