@@ -66,7 +66,7 @@ def run(
 
 
 def _print_summary(scores: "Scores", folder: Path, events: int) -> None:
-    from ballotdrill.scoring.summary import bottlenecks
+    from ballotdrill.scoring.summary import longest_waits
 
     totals = scores.totals
     say(f"[bold]{escape(scores.scenario)}[/bold] seed {scores.seed}: {events:,} journal events", markup=True)
@@ -79,7 +79,7 @@ def _print_summary(scores: "Scores", folder: Path, events: int) -> None:
             f"station-minutes disrupted {totals.station_minutes:,.0f}" if totals.station_minutes else ""]
     if any(harm):
         say("  harm: " + " · ".join(h for h in harm if h))
-    waits = bottlenecks(scores)
+    waits = longest_waits(scores)
     say("  work waited longest at: " + ", ".join(
         f"{actor} (p90 {p90:.0f} min, {util:.0%} busy)" for actor, p90, util in waits) if waits
          else "  no work waited for staff")

@@ -205,7 +205,8 @@ class LoadCollector:
             utilisation=r3(busy_total / duty_total) if duty_total > 0 else None,
             wait_mean=r3n(fmean(wait_values) if wait_values else None), wait_p90=r3n(p90(wait_values)),
             wait_max=r3n(max(wait_values) if wait_values else None), longest_queue=self.longest.get(actor, (0, 1))[0],
-            queued_at_end=len(waiting), unstaffed_queued=self.unstaffed.get(actor, 0),
+            queued_at_end=len(waiting), waited=sum(1 for w in wait_values if w > 1e-9),
+            unstaffed_queued=self.unstaffed.get(actor, 0),
         )
         if not detail:
             return ActorLoad(**measures)

@@ -212,6 +212,8 @@ class ActorLoad(Frozen):
     wait_max: float | None = None
     longest_queue: int = 0
     queued_at_end: int = 0
+    waited: int = 0
+    """Pieces of work that waited in its queue (started after a wait, or still queued at the end)."""
     busiest_hour: int | None = None
     busiest_hour_starts: int = 0
     unstaffed_queued: int = 0

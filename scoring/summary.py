@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from ballotdrill.scoring.bottleneck import ranked_queues
 from ballotdrill.scoring.model import ActorLoad, Scores
 
 
@@ -45,6 +46,12 @@ class Loaded(Protocol):
 
 
 def bottlenecks(scores: Loaded, top: int = 3) -> list[tuple[str, float, float]]:
+    """The bottleneck actors (:mod:`~ballotdrill.scoring.bottleneck`: a queue, most minutes waited in all first):
+    ``(actor, p90 wait, utilisation)``."""
+    return [(load.actor, load.wait_p90 or 0.0, load.utilisation or 0.0) for load in ranked_queues(scores.load)][:top]
+
+
+def longest_waits(scores: Loaded, top: int = 3) -> list[tuple[str, float, float]]:
     """The actors where work waited longest: ``(actor, p90 wait, utilisation)``, worst first."""
     waited = [(load.actor, load.wait_p90 or 0.0, load.utilisation or 0.0) for load in scores.load
               if (load.wait_p90 or 0.0) > 0]

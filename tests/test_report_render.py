@@ -33,7 +33,7 @@ def test_html_has_every_section_three_charts_and_no_script() -> None:
     assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "https://" not in html
     assert re.search(r'<span class="badge rM"[^>]*>M</span>', html)
-    assert "FPS Interior elections was the bottleneck" in html
+    assert "No actor was a bottleneck: wherever the 90th-percentile queue wait reached 15 min" in html
 
 
 def test_markdown_follows_the_outline() -> None:

@@ -1,0 +1,59 @@
+"""The bottleneck is a real queue, not one long wait: hand-made cases with known answers.
+
+- an actor where only one piece of work waited (once (a 90th percentile of three step starts is their longest wait) is
+  not the bottleneck over one where work queued behind other work, whatever its single wait;
+- among queues, the bottleneck is where work waited longest in all, and the line says so;
+- with no queue anywhere, no actor is the bottleneck, and the line says where the longest single wait was;
+- the sweep's per-run bottleneck (``bottlenecks``) follows the same rule.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine_helpers import checked, file_of, incident, load
+
+from ballotdrill.report import build_report
+from ballotdrill.scoring.summary import bottlenecks
+
+
+def _file(calls: int) -> dict[str, Any]:
+    """``calls`` calls at 10:00 to one-person 'desk' (20 min each: waits 0, 20, 40 ...); one spy case at 10:00 for
+    'vsse', on duty only from 12:00 (a single wait of 2 h), and two more at 13:00 and 14:00 (no wait)."""
+    procedures = {
+        "p": {"trigger": {"type": "call"}, "steps": [
+            {"id": "answer", "actor": "desk", "duration": {"dist": "fixed", "value": "20m"}}]},
+        "q": {"trigger": {"type": "spy"}, "steps": [
+            {"id": "look", "actor": "vsse", "duration": {"dist": "fixed", "value": "10m"}}]}}
+    injects = [incident(f"C{n}", "10:00", "call") for n in range(1, calls + 1)]
+    injects += [incident("S1", "10:00", "spy"), incident("S2", "13:00", "spy"), incident("S3", "14:00", "spy")]
+    return file_of({"desk": {"staff": 1},
+                    "vsse": {"staff": 0, "shifts": [{"from": "12:00", "to": "23:00", "staff": 1}]}},
+                   procedures, injects)
+
+
+def test_a_queue_is_the_bottleneck_over_one_long_single_wait() -> None:
+    data = _file(6)
+    report = build_report(checked(data), load(data), "s")
+    loads = {a.actor: a for a in report.scores.load}
+    # desk: waits 0, 20, 40, 60, 80, 100 (p90 100 min, 300 min in all, 5 waiting at 10:00);
+    # vsse: one wait of 2 h among 3 starts (p90 = max = 120 min), never more than one waiting
+    assert (loads["desk"].wait_p90, loads["desk"].longest_queue) == (100.0, 5)
+    assert (loads["vsse"].wait_p90, loads["vsse"].longest_queue, loads["vsse"].steps) == (120.0, 1, 3)
+    key = report.analysis.key
+    assert key.bottleneck == "desk"
+    assert key.bottleneck_text.startswith("desk was the bottleneck: 5 h 00 min of queue wait in all, 5 of 6 "
+                                          "piece(s) of work waited, longest queue 5 (90th-percentile wait 1 h 40 min")
+    assert [row[0] for row in bottlenecks(report.scores)] == ["desk"]  # what a sweep counts per run
+
+
+def test_one_long_wait_alone_is_no_bottleneck() -> None:
+    data = _file(1)  # one call: no wait at the desk
+    report = build_report(checked(data), load(data), "s")
+    key = report.analysis.key
+    assert key.bottleneck is None
+    assert key.bottleneck_text == (
+        "No actor was a bottleneck: wherever the 90th-percentile queue wait reached 15 min, a single piece of work had "
+        "waited (one long wait is not a queue); the longest was 2 h 00 min at vsse (1 of 3 piece(s) of work waited "
+        "there).")
+    assert bottlenecks(report.scores) == []
