@@ -184,7 +184,8 @@ class HandoffCollector:
 
     def __init__(self, lines: bool = True) -> None:
         self.open: dict[_Key, _Building] = {}
-        self.paths: dict[tuple[str, str], _Path] = defaultdict(_Path)
+        self.paths: dict[str, dict[str, _Path]] = {}
+        """Per incident, its procedure runs' paths by procedure (the latest run of each)."""
         self.awaiting_queue: dict[tuple[str, str, str], _Building] = {}
         self.by_incident: dict[str, list[_Building]] = {}
         """Every handoff not taken out (:meth:`pop`), by incident."""
@@ -205,17 +206,30 @@ class HandoffCollector:
                 Kind.HANDOFF_SENT: self._sent, Kind.HANDOFF_RECEIVED: self._received,
                 **({Kind.STEP_QUEUED: self._queued} if self.lines is not None else {})}
 
+    def _path(self, incident: str, procedure: str) -> _Path:
+        """The path of ``incident``'s latest run of ``procedure`` (a new one if none started)."""
+        runs = self.paths.get(incident)
+        if runs is None:
+            runs = self.paths[incident] = {}
+        path = runs.get(procedure)
+        if path is None:
+            path = runs[procedure] = _Path()
+        return path
+
     def _procedure(self, seq: int, row: Packed) -> None:  # ProcedureStarted: procedure, run
-        self.paths[(row[2] or "", str(row[5][0] or ""))] = _Path()
+        incident = row[2] or ""
+        runs = self.paths.get(incident)
+        if runs is None:
+            runs = self.paths[incident] = {}
+        runs[str(row[5][0] or "")] = _Path()
 
     def _step_started(self, seq: int, row: Packed) -> None:  # StepStarted: procedure, wait
-        path = self.paths[(row[2] or "", str(row[5][0] or ""))]
-        path.repeated(row[4] or "", row[3] or "")
+        self._path(row[2] or "", str(row[5][0] or "")).repeated(row[4] or "", row[3] or "")
 
     def _decision(self, event: Event) -> None:
         made = event.fields(DecisionMade)
-        self.paths[(event.incident or "", str(made.procedure or ""))].decision = (str(made.option or ""),
-                                                                                  event.step or "")
+        self._path(event.incident or "", str(made.procedure or "")).decision = (str(made.option or ""),
+                                                                                event.step or "")
 
     def _sent(self, seq: int, row: Packed) -> None:  # HandoffSent: attempt, channel, procedure, to (then HandoffLine)
         t, _, incident, sender, step, values = row
@@ -226,7 +240,7 @@ class HandoffCollector:
         key = (incident or "", str(values[2] or ""), step or "", str(values[3] or ""))
         item = self.open.get(key)
         if item is None:
-            path = self.paths[key[:2]]
+            path = self._path(key[0], key[1])
             item = _Building(seq, row, self.made)
             self.made += 1
             path.last_in[key[3]] = (item, key[3] in path.left)
@@ -307,11 +321,10 @@ class HandoffCollector:
         """Whether no handoff of ``incident`` is still travelling."""
         return all(item.status != "in_transit" for item in self.by_incident.get(incident, ()))
 
-    def pop(self, incident: str, procedures: Iterable[str]) -> list[tuple[int, HandoffMeasure]]:
+    def pop(self, incident: str) -> list[tuple[int, HandoffMeasure]]:
         """Take out the handoffs of ``incident`` (none still travelling), numbered, as their fields (no record built),
-        and its procedure runs' paths (``procedures``: the names its runs may have): they are final."""
-        for procedure in procedures:
-            self.paths.pop((incident, procedure), None)
+        and its procedure runs' paths: they are final."""
+        self.paths.pop(incident, None)
         items = self.by_incident.pop(incident, [])
         for item in items:
             self.awaiting_queue.pop((incident, item.step, item.receiver), None)

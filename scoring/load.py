@@ -40,6 +40,9 @@ def _spread(t0: float, t1: float, weight: float, start: float, buckets: dict[int
         return
     clock0, clock1 = start + t0, start + t1
     hour = math.floor(clock0 / 60)
+    if clock1 <= hour * 60 + 60:  # within one clock hour (what the loop below adds, without its tests)
+        buckets[hour] += weight * (clock1 - clock0)
+        return
     while hour * 60 < clock1:
         lo, hi = max(clock0, hour * 60.0), min(clock1, hour * 60.0 + 60)
         if hi > lo:
@@ -117,7 +120,9 @@ class LoadCollector:
         self.waits[actor].append(wait)
         if not self.detail:
             return
-        _keep_top(self.top_waits[actor], wait, seq)
+        top = self.top_waits[actor]
+        if len(top) < _TOP_WAITS or wait >= top[0][0]:  # else shorter than all five kept: (wait, -seq) < top[0]
+            _keep_top(top, wait, seq)
         if self.start is None:
             self.early_starts.append((actor, t))
         else:

@@ -20,26 +20,6 @@ from ballotdrill.scoring.feed import Handlers, RowHandlers, feed_all
 from ballotdrill.scoring.measured import StepMeasure
 from ballotdrill.scoring.model import StepResult, StepStatus, r3, r3n, unchecked
 
-
-class _Queued(NamedTuple):
-    seq: int
-    t: float
-    unstaffed: bool
-
-
-class _Started(NamedTuple):
-    seq: int
-    t: float
-    wait: float | None
-
-
-class _Completed(NamedTuple):
-    seq: int
-    t: float
-    elapsed: float | None
-    goals: StepTargets
-
-
 _NO_TARGETS = StepTargets()
 
 
@@ -52,9 +32,11 @@ class _End(NamedTuple):
 
 
 class _Open:
-    """A step instance being assembled from its queued/started/completed rows."""
+    """A step instance being assembled from its queued/started/completed rows: each row's ``seq`` and ``t`` (None
+    until the row is seen) and what it says."""
 
-    __slots__ = ("actor", "completed", "incident", "n", "procedure", "queued", "started", "step")
+    __slots__ = ("actor", "completed", "completed_t", "elapsed", "goals", "incident", "n", "procedure", "queued",
+                 "queued_t", "started", "started_t", "step", "unstaffed", "wait")
 
     def __init__(self, incident: str | None, procedure: str, step: str | None, actor: str | None, n: int) -> None:
         self.n = n
@@ -63,24 +45,33 @@ class _Open:
         self.procedure = procedure
         self.step = step or ""
         self.actor = actor or ""
-        self.queued: _Queued | None = None
-        self.started: _Started | None = None
-        self.completed: _Completed | None = None
+        self.queued: int | None = None
+        """The ``step_queued`` row's seq (None: not seen), then its t and whether nobody was on duty."""
+        self.queued_t = 0.0
+        self.unstaffed = False
+        self.started: int | None = None
+        """The ``step_started`` row's seq (None: not seen), then its t and the minutes queued it records."""
+        self.started_t = 0.0
+        self.wait: float | None = None
+        self.completed: int | None = None
+        """The ``step_completed`` row's seq (None: not seen), then its t, elapsed minutes and targets."""
+        self.completed_t = 0.0
+        self.elapsed: float | None = None
+        self.goals = _NO_TARGETS
 
     def measure(self, end: _End | None = None) -> StepMeasure:
         """The step instance's fields as its :class:`StepResult` holds them; ``end`` measures one still open when
         the run stopped."""
-        done = self.completed
-        goals = done.goals if done else _NO_TARGETS
-        elapsed = r3n(done.elapsed if done else None)
-        target = r3n(goals.target)
-        deadline = r3n(goals.deadline)
-        wait = self.started.wait if self.started else None
+        if self.completed is not None:
+            return self.final()
+        queued, started = self.queued, self.started
+        elapsed = target = deadline = None
+        wait = self.wait if started is not None else None
         status: StepStatus = "completed"
-        if done is None and end is not None:
-            status = "in_progress" if self.started else "queued"
-            if self.started is None and self.queued is not None:
-                wait = end.until - self.queued.t
+        if end is not None:
+            status = "in_progress" if started is not None else "queued"
+            if started is None and queued is not None:
+                wait = end.until - self.queued_t
             began = end.procedure_start.get(self.incident, {}).get(self.procedure)
             elapsed = None if began is None else r3(max(0.0, end.until - began))
             target, deadline = end.goals.get((self.procedure, self.step), (None, None))
@@ -91,12 +82,39 @@ class _Open:
             on_time, late = None, None
         if status != "completed" and deadline_met:
             deadline_met = None
-        queued, started = self.queued, self.started
         return StepMeasure(
-            self.incident, self.procedure, self.step, self.actor, r3n(queued.t if queued else None),
-            r3n(started.t if started else None), r3n(done.t if done else None), r3n(wait), elapsed, target, late,
-            on_time, deadline, deadline_met, str(goals.basis or ""), bool(queued and queued.unstaffed), status,
-            [row.seq for row in (queued, started, done) if row is not None])
+            self.incident, self.procedure, self.step, self.actor, r3n(self.queued_t if queued is not None else None),
+            r3n(self.started_t if started is not None else None), None, r3n(wait), elapsed, target, late,
+            on_time, deadline, deadline_met, "", queued is not None and self.unstaffed, status,
+            [seq for seq in (queued, started) if seq is not None])
+
+    def final(self) -> StepMeasure:
+        """The fields of a completed step instance (what :meth:`measure` gives it, worked out in fewer steps)."""
+        goals, elapsed = self.goals, self.elapsed
+        if elapsed is not None:
+            elapsed = round(float(elapsed), 3) or 0.0
+        target = goals.target
+        deadline = goals.deadline
+        late = on_time = deadline_met = None
+        if target is not None:
+            target = round(float(target), 3) or 0.0
+            if elapsed is not None:
+                late = round(max(0.0, elapsed - target), 3) or 0.0
+                on_time = late == 0
+        if deadline is not None:
+            deadline = round(float(deadline), 3) or 0.0
+            if elapsed is not None:
+                deadline_met = elapsed <= deadline
+        queued, started = self.queued, self.started
+        wait = self.wait if started is not None else None
+        return StepMeasure(
+            self.incident, self.procedure, self.step, self.actor,
+            None if queued is None else round(float(self.queued_t), 3) or 0.0,
+            None if started is None else round(float(self.started_t), 3) or 0.0,
+            round(float(self.completed_t), 3) or 0.0, None if wait is None else round(float(wait), 3) or 0.0,
+            elapsed, target, late, on_time, deadline, deadline_met, str(goals.basis or ""),
+            queued is not None and self.unstaffed, "completed",
+            [seq for seq in (queued, started, self.completed) if seq is not None])
 
     def result(self, end: _End | None = None) -> StepResult:
         """The step instance's result; ``end`` measures one still open when the run stopped."""
@@ -157,7 +175,7 @@ class StepCollector:
         t, _, incident, actor, step, values = row
         procedure = str(values[1] or "")
         item = self._new(row, procedure)
-        item.queued = _Queued(seq, t, values[0] == 0)
+        item.queued, item.queued_t, item.unstaffed = seq, t, values[0] == 0
         _append(self.queued, (incident, procedure, step, actor), item)
 
     def _started(self, seq: int, row: Packed) -> None:  # StepStarted: procedure, wait (then StepCrew)
@@ -165,15 +183,16 @@ class StepCollector:
         procedure = str(values[0] or "")
         key = (incident, procedure, step, actor)
         item = self._take(self.queued, key, row, procedure)
-        item.started = _Started(seq, t, values[1])
+        item.started, item.started_t, item.wait = seq, t, values[1]
         _append(self.running, key, item)
 
     def _completed(self, seq: int, row: Packed) -> None:  # StepCompleted: elapsed, procedure (then StepTargets)
         t, _, incident, actor, step, values = row
         procedure = str(values[1] or "")
         item = self._take(self.running, (incident, procedure, step, actor), row, procedure)
-        item.completed = _Completed(seq, t, values[0], StepTargets._make(values[2:]) if len(values) > 2
-                                    else _NO_TARGETS)
+        item.completed, item.completed_t, item.elapsed = seq, t, values[0]
+        if len(values) > 2:
+            item.goals = StepTargets._make(values[2:])
 
     def results(self, structure: Structure | None = None, until: float | None = None) -> list[StepResult]:
         """Every step instance in the order it first appeared; with ``until``, open ones measured to it."""
@@ -202,7 +221,7 @@ class StepCollector:
         """Take out the step instances of ``incident`` (all completed), numbered, as their fields (no record built):
         they are final."""
         self.procedure_start.pop(incident, None)
-        return [(item.n, item.measure()) for item in self.by_incident.pop(incident, ())]
+        return [(item.n, item.final()) for item in self.by_incident.pop(incident, ())]
 
 
 def _append(table: dict[_StepKey, deque[_Open]], key: _StepKey, item: _Open) -> None:

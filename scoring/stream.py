@@ -122,8 +122,7 @@ class Scorer:
         del self.arrivals[incident]
         n, times = self.incidents.pop(incident)
         steps = self.steps.pop(incident)
-        procedures = {*self.doc.structure.procedures, *(s.procedure for _, s in steps)}
-        chains = self.handoffs.pop(incident, procedures)
+        chains = self.handoffs.pop(incident)
         measured = MeasuredArrival(n, times, self.harm.pop(incident), steps, chains)
         listed = self.cap is None or ordinal < self.cap
         arrival = measured.recorded() if listed else measured  # records only for what is kept or may be

@@ -97,16 +97,13 @@ class _Step:
         self.worst: float | None = None
 
 
-def _most(current: float | None, value: float | None) -> float | None:
-    return current if value is None or (current is not None and current >= value) else value
-
-
 class WorkFold:
     """Every incident's step instances and handoffs folded in once, in any order."""
 
     def __init__(self) -> None:
         self.links: dict[tuple[str, str], _Link] = {}
-        self.order: dict[str, tuple[int, int]] = {}
+        self.order: dict[str, int] = {}
+        """Per actor, where it first appears: 2n as the sender of the n-th handoff, 2n + 1 as its receiver."""
         self.injects: dict[str, _Inject] = {}
         self.steps: dict[tuple[str, str], _Step] = {}
         self.background_handoffs = self.background_steps = self.drawn = 0
@@ -116,55 +113,70 @@ class WorkFold:
         """Fold in one incident's work; ``background``: its inject when it is a background arrival;
         ``drawn``: whether a timeline draws it."""
         order, links = self.order, self.links
+        group = None
+        if background is not None and chains:
+            self.background_handoffs += len(chains)
+            group = self.injects.get(background)
+            if group is None:
+                group = self.injects[background] = _Inject(chains[0][0])
         for n, chain in chains:
             sender, receiver = chain.sender, chain.receiver
             seen = order.get(sender)
-            if seen is None or (n, 0) < seen:
-                order[sender] = (n, 0)
+            if seen is None or 2 * n < seen:  # an actor's first appearance: (n, 0) as a sender, (n, 1) as a receiver
+                order[sender] = 2 * n
             seen = order.get(receiver)
-            if seen is None or (n, 1) < seen:
-                order[receiver] = (n, 1)
+            if seen is None or 2 * n + 1 < seen:
+                order[receiver] = 2 * n + 1
             link = links.get((sender, receiver))
             if link is None:
                 link = links[(sender, receiver)] = _Link()
             link.count += 1
+            status, latency, failures = chain.status, chain.latency, chain.failures
             link.channels.add(chain.first_channel or "direct")
-            status, latency = chain.status, chain.latency
             if status == "received":
                 link.channels.add(chain.channel or "direct")
             if latency is not None:
                 link.latencies.add(latency)
                 if link.longest is None or latency > link.longest:
                     link.longest = latency
-            link.failures += chain.failures
-            link.lost += status == "dropped"
-            link.ping_pongs += chain.ping_pong
-            if background is not None:
-                self.background_handoffs += 1
-                group = self.injects.get(background)
-                if group is None:
-                    group = self.injects[background] = _Inject(n)
-                group.first = min(group.first, n)
+            link.failures += failures
+            if status == "dropped":
+                link.lost += 1
+            if chain.ping_pong:
+                link.ping_pongs += 1
+            if group is not None:
+                if n < group.first:
+                    group.first = n
                 group.handoffs += 1
-                group.failed += chain.failures
+                group.failed += failures
                 group.rerouted += chain.rerouted
-                group.not_received += chain.status != "received"
-                group.longest = _most(group.longest, chain.latency)
+                if status != "received":
+                    group.not_received += 1
+                if latency is not None and (group.longest is None or latency > group.longest):
+                    group.longest = latency
         if background is None:
             return
         self.drawn += drawn
+        self.background_steps += len(steps)
+        groups = self.steps
         for n, step in steps:
-            self.background_steps += 1
-            found = self.steps.get((step.procedure, step.step))
+            key = (step.procedure, step.step)
+            found = groups.get(key)
             if found is None:
-                found = self.steps[(step.procedure, step.step)] = _Step(n, step.actor)
+                found = groups[key] = _Step(n, step.actor)
             elif n < found.first:
                 found.first, found.actor = n, step.actor
             found.instances += 1
-            found.late += step.on_time is False
-            found.unfinished += step.completed_at is None
-            found.wait = _most(found.wait, step.wait)
-            found.worst = _most(found.worst, step.late_by or None)
+            if step.on_time is False:
+                found.late += 1
+            if step.completed_at is None:
+                found.unfinished += 1
+            wait = step.wait
+            if wait is not None and (found.wait is None or wait > found.wait):
+                found.wait = wait
+            late = step.late_by
+            if late and (found.worst is None or late > found.worst):
+                found.worst = late
 
     def tables(self) -> WorkTables:
         ranked = sorted(self.order, key=self.order.__getitem__)
