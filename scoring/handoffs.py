@@ -282,8 +282,11 @@ class HandoffCollector:
     def _received(self, seq: int, row: Packed) -> None:
         t, _, incident, receiver, step, values = row  # HandoffReceived: attempts, channel, from, latency, procedure
         channel = values[1]
-        if self.lines is not None:
-            self.lines.waited(incident, step, str(channel or DIRECT), values[8] if len(values) > 5 else None)
+        lines = self.lines
+        if lines is not None:
+            wait = values[8] if len(values) > 5 else None
+            if wait or lines.last:  # else nothing to follow: no line waited for, no occupancy kept
+                lines.waited(incident, step, str(channel or DIRECT), wait)
         incident = incident or ""
         item = self.open.pop((incident, str(values[4] or ""), step or "", receiver or ""), None)
         if item is None:
@@ -319,7 +322,10 @@ class HandoffCollector:
 
     def done(self, incident: str) -> bool:
         """Whether no handoff of ``incident`` is still travelling."""
-        return all(item.status != "in_transit" for item in self.by_incident.get(incident, ()))
+        for item in self.by_incident.get(incident, ()):  # noqa: SIM110 - a loop costs less than all() of a generator
+            if item.status == "in_transit":
+                return False
+        return True
 
     def pop(self, incident: str) -> list[tuple[int, HandoffMeasure]]:
         """Take out the handoffs of ``incident`` (none still travelling), numbered, as their fields (no record built),

@@ -104,22 +104,27 @@ class _Incident:
         """The incident's fields as its :class:`IncidentTimes` holds them, without building the record."""
         assert self.start is not None
         start, data = self.start
+        t0 = start.t
         firsts = self.firsts
-
-        def after(kind: str) -> float | None:
-            first = firsts.get(kind)
-            return None if first is None else r3(first.t - start.t)
-
+        rows = [start.seq]
+        to: dict[str, float | None] = dict.fromkeys(_TIMED)
+        for kind, first in firsts.items():  # each kind's first row: its time from the start, and the row
+            rows.append(first.seq)
+            if kind in to:
+                to[kind] = round(float(first.t - t0), 3) or 0.0
         detected, contained = firsts.get(DETECTED), firsts.get(CONTAINED)
-        rows = [start.seq] + [f.seq for k in (DETECTED, STEP_STARTED, ESCALATED, CONTAINED,
-                                              RESOLVED) if (f := firsts.get(k)) is not None]
+        rows.sort()
         return IncidentMeasure(
             incident, str(data.type or ""), str(data.title or ""), int(data.severity or 0), str(data.inject or ""),
-            is_background(incident, data), r3(start.t), detected.actor if detected else None,
-            after(DETECTED), after(STEP_STARTED), after(CONTAINED), after(RESOLVED),
+            is_background(incident, data), r3(t0), detected.actor if detected else None,
+            to[DETECTED], to[STEP_STARTED], to[CONTAINED], to[RESOLVED],
             contained.actor if contained else None, contained.how if contained else None,
-            list(self.escalations), sorted(rows),
+            list(self.escalations), rows,
         )
+
+
+_TIMED = (DETECTED, STEP_STARTED, CONTAINED, RESOLVED)
+"""Kinds whose first row's time from the incident's start is measured."""
 
 
 def is_background(incident: str, started: IncidentStarted) -> bool:

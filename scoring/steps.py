@@ -8,7 +8,6 @@ the end (late once past its target).
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable
 from typing import NamedTuple
 
@@ -134,8 +133,8 @@ class StepCollector:
     """Every step instance, paired first-in first-out per (incident, procedure, step, actor)."""
 
     def __init__(self) -> None:
-        self.queued: dict[_StepKey, deque[_Open]] = {}
-        self.running: dict[_StepKey, deque[_Open]] = {}
+        self.queued: dict[_StepKey, list[_Open]] = {}
+        self.running: dict[_StepKey, list[_Open]] = {}
         self.by_incident: dict[str, list[_Open]] = {}
         """Every step instance not taken out (:meth:`pop`), by incident, each numbered in the order it appeared."""
         self.made = 0
@@ -161,11 +160,11 @@ class StepCollector:
             found.append(item)
         return item
 
-    def _take(self, table: dict[_StepKey, deque[_Open]], key: _StepKey, row: Packed, procedure: str) -> _Open:
+    def _take(self, table: dict[_StepKey, list[_Open]], key: _StepKey, row: Packed, procedure: str) -> _Open:
         """The oldest instance waiting for ``row``, or a new one (work that started or ended unseen)."""
         waiting = table.get(key)
         if waiting:
-            item = waiting.popleft()
+            item = waiting.pop(0)
             if not waiting:
                 del table[key]
             return item
@@ -215,7 +214,10 @@ class StepCollector:
 
     def done(self, incident: str) -> bool:
         """Whether every step instance of ``incident`` seen so far has completed."""
-        return all(item.completed is not None for item in self.by_incident.get(incident, ()))
+        for item in self.by_incident.get(incident, ()):  # noqa: SIM110 - a loop costs less than all() of a generator
+            if item.completed is None:
+                return False
+        return True
 
     def pop(self, incident: str) -> list[tuple[int, StepMeasure]]:
         """Take out the step instances of ``incident`` (all completed), numbered, as their fields (no record built):
@@ -224,11 +226,11 @@ class StepCollector:
         return [(item.n, item.final()) for item in self.by_incident.pop(incident, ())]
 
 
-def _append(table: dict[_StepKey, deque[_Open]], key: _StepKey, item: _Open) -> None:
-    """Queue ``item`` under ``key`` (a deque made only for the first)."""
+def _append(table: dict[_StepKey, list[_Open]], key: _StepKey, item: _Open) -> None:
+    """Queue ``item`` under ``key`` (first in, first out: such a queue rarely holds more than one)."""
     waiting = table.get(key)
     if waiting is None:
-        table[key] = deque((item,))
+        table[key] = [item]
     else:
         waiting.append(item)
 
