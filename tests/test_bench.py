@@ -63,6 +63,9 @@ def test_run_phases_benchmark_reduced_form_accounts_for_every_phase() -> None:
     assert figures["incidents"] == 500 and figures["handwritten_cpu"] > 0
     assert phases["scorer and report rows, fed every row"] > 0
     assert phases["journal writer process"] > 0  # 500 incidents fill a batch: the writer process ran
+    # the two processes' CPU, which the wall is compared with, make up the whole
+    assert figures["main_cpu"] > 0 and figures["writer_cpu"] == phases["journal writer process"]
+    assert figures["main_cpu"] + figures["writer_cpu"] == pytest.approx(figures["total_cpu"])
     # ... and sealed the journal with the digest it made as it wrote: no seal in the main process
     assert phases["seal in the main process (a pass over every row only without the writer's digest)"] == 0
     # no phase is timed inside another (the rest, found by difference, would then come out negative)
