@@ -110,7 +110,8 @@ def write_output(path: Path, fill: Callable[[Path], T], *, folder: Path | None =
     """Write ``path`` whole or not at all: ``fill`` writes a temporary file beside it, renamed over it at the end.
 
     Refused: a symbolic link at ``path``; a path that is one of ``inputs``; inside ``folder`` (a run folder),
-    an existing file that ballotdrill did not write there or that was changed since.
+    an existing file that ballotdrill did not write there or that was changed since; anywhere else, any
+    existing file (nothing records who wrote it, so it may be the only copy of something).
     """
     path = Path(path)
     if path.is_symlink():
@@ -119,11 +120,14 @@ def write_output(path: Path, fill: Callable[[Path], T], *, folder: Path | None =
         if _same_file(path, source):
             raise FolderError(f"{path} is this command's own input; write the output to another file")
     inside = folder is not None and path.resolve().parent == Path(folder).resolve()
-    if inside and path.exists():
-        assert folder is not None
-        if path.is_dir() or _manifest(folder).get(path.name) != _sha256(path):
-            raise FolderError(f"{path} was not written by ballotdrill (or was changed since); move it away, "
-                              "or write elsewhere")
+    if inside and path.exists() and (path.is_dir() or _manifest(Path(folder or ".")).get(path.name) != _sha256(path)):
+        raise FolderError(f"{path} was not written by ballotdrill (or was changed since); move it away, "
+                          "or write elsewhere")
+    if path.is_dir():
+        raise FolderError(f"{path} is a folder; give the name of a file to write")
+    if path.exists() and not inside:
+        raise FolderError(f"{path} already exists; ballotdrill replaces only the files it wrote in a run folder: "
+                          "move it away, or write elsewhere")
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with contextlib.ExitStack() as finishing:
         try:

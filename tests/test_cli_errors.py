@@ -76,12 +76,17 @@ CASES: dict[str, Case] = {
     "export-csv-no-dir": Case(("export", "good", "--csv", "no-such-dir/j.csv"), ("no-such-dir/j.csv: cannot write",)),
     "export-ocel-no-dir": Case(("export", "good", "--ocel", "no-such-dir/o.json"),
                                ("no-such-dir/o.json: cannot write",)),
-    "export-into-a-directory": Case(("export", "good", "--jsonl", "empty"), ("empty: cannot write",)),
+    "export-into-a-directory": Case(("export", "good", "--jsonl", "empty"), ("empty is a folder; give the name",)),
+    "export-over-a-file": Case(("export", "good", "--csv", "notes.txt"),
+                               ("notes.txt already exists", "move it away, or write elsewhere")),
+    "msel-over-a-file": Case(("show", "--file", "mini.yaml", "--csv", "notes.txt"),
+                             ("notes.txt already exists", "move it away, or write elsewhere")),
 }
 
 
 IN_A_FRESH_INTERPRETER = ("unknown-scenario", "until-not-a-time", "decisions-missing", "file-bad", "report-garbage",
-                          "report-unwritable", "compare-missing", "export-no-target", "export-jsonl-no-dir")
+                          "report-unwritable", "compare-missing", "export-no-target", "export-jsonl-no-dir",
+                          "msel-over-a-file")
 
 
 def _bd(args: tuple[str, ...], cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -99,6 +104,7 @@ def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (path / "broken.json").write_text("{", encoding="utf-8")
     (path / "list.json").write_text('["debunk"]', encoding="utf-8")
     (path / "a-file").write_text("", encoding="utf-8")
+    (path / "notes.txt").write_text("the only copy of my notes\n", encoding="utf-8")
     (path / "empty").mkdir()
     (path / "garbage").mkdir()
     (path / "garbage" / "journal.sqlite").write_bytes(b"this is not a database\n" * 100)
@@ -156,3 +162,4 @@ def test_the_refused_folders_are_left_as_they_were(work: Path, fresh: Results) -
     assert [p.name for p in (work / "garbage").iterdir()] == ["journal.sqlite"]
     assert not (work / "no-such-dir").exists()
     assert (work / "a-file").read_text(encoding="utf-8") == ""
+    assert (work / "notes.txt").read_text(encoding="utf-8") == "the only copy of my notes\n"

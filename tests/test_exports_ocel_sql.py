@@ -228,12 +228,14 @@ def test_pm4py_reads_the_sql_log_with_the_journals_counts(tmp_path: Path) -> Non
 
 def test_a_changed_journal_is_refused_and_nothing_is_put_in_place(tmp_path: Path) -> None:
     folder = run_folder(tmp_path, "run", "results-night-ddos", "--seed", "1")
-    (tmp_path / "log.sqlite").write_bytes(b"an older log")
+    export_run(folder, ocel=folder / "log.sqlite")  # an export ballotdrill wrote, so one it may replace
+    older = (folder / "log.sqlite").read_bytes()
+    files = sorted(p.name for p in folder.iterdir())
     with sqlite3.connect(folder / "journal.sqlite") as db:
         db.execute("UPDATE events SET t = t + 1 WHERE seq = (SELECT max(seq) FROM events WHERE kind = 'step_started')")
     db.close()
-    result = run_cli("export", str(folder), "--ocel", str(tmp_path / "log.sqlite"))
+    result = run_cli("export", str(folder), "--ocel", str(folder / "log.sqlite"))
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0 and "changed after the run ended" in result.stderr
-    assert (tmp_path / "log.sqlite").read_bytes() == b"an older log"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["log.sqlite", "run"]
+    assert (folder / "log.sqlite").read_bytes() == older
+    assert sorted(p.name for p in folder.iterdir()) == files

@@ -105,8 +105,8 @@ def test_ocel_sqlite_export_through_the_command_and_no_partial_file_on_failure(t
     assert result.exit_code == 0, result.output
     with sqlite3.connect(tmp_path / "log.sqlite") as db:
         assert db.execute("SELECT count(*) FROM event").fetchone()[0] == len(read_events_list(tmp_path))
-    (tmp_path / "log.db").mkdir()  # a folder where the log should go: cannot be replaced
-    with pytest.raises(BallotdrillError, match=r"log\.db: cannot write"):
+    (tmp_path / "log.db").mkdir()  # a folder where the log should go: refused before anything is written
+    with pytest.raises(BallotdrillError, match=r"log\.db is a folder"):
         export_run(tmp_path / "run", ocel=tmp_path / "log.db")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["log.db", "log.sqlite", "run"]
 

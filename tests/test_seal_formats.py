@@ -138,11 +138,13 @@ def test_a_changed_row_is_found_by_the_check_and_by_an_exports_own_pass(
     assert verdict.state == "changed"
     assert verdict.detail == "its rows or its meta (stored scenario, seed, decisions) differ from what was sealed"
     (tmp_path / "out.csv").write_text("mine\n", encoding="utf-8")
-    for option, out in (("--jsonl", "out.jsonl"), ("--csv", "out.csv"), ("--ocel", "out.json"),
+    for option, out in (("--jsonl", "out.jsonl"), ("--csv", "out2.csv"), ("--ocel", "out.json"),
                         ("--ocel", "out.sqlite")):
         result = in_process(("export", "run", option, out), tmp_path, monkeypatch, capsys)
         one_line(result, "run: the journal was changed after the run ended (its rows or its meta",
                  "add --force to use it anyway")
+    result = in_process(("export", "run", "--csv", "out.csv"), tmp_path, monkeypatch, capsys)
+    one_line(result, "out.csv already exists", "move it away, or write elsewhere")
     assert (tmp_path / "out.csv").read_text(encoding="utf-8") == "mine\n"  # nothing overwritten
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["out.csv", "run", *(["old.jsonl"] * old_way)])
     if case == "a blob for text":  # used anyway, the export still refuses a value no export can hold
