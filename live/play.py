@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import gc
 import os
+import selectors
 import signal
 import stat
 import sys
@@ -88,9 +89,28 @@ async def _main(core: LiveCore, folder: Path, dashboard: bool, out: TextIO, serv
 
 async def _commands(console: FacilitatorConsole) -> None:
     """Commands from stdin: a pipe or terminal is read as it comes; a file is read whole."""
-    mode = os.fstat(sys.stdin.fileno()).st_mode if not sys.stdin.closed else 0
+    if sys.stdin is None or sys.stdin.closed:
+        return
+    mode = os.fstat(sys.stdin.fileno()).st_mode
     if stat.S_ISREG(mode):
         for line in sys.stdin.read().splitlines():
             await console.handle(line)
         return
+    if not _pollable(sys.stdin.fileno()):  # /dev/null (cron, nohup, CI) and other devices the loop cannot watch
+        while not console.core.ended:
+            line = await asyncio.to_thread(sys.stdin.readline)
+            if not line:
+                return
+            await console.handle(line)
+        return
     await console.read(await stdin_reader())
+
+
+def _pollable(fd: int) -> bool:
+    """Whether the event loop can watch ``fd`` (epoll refuses some character devices, such as /dev/null)."""
+    with selectors.DefaultSelector() as selector:
+        try:
+            selector.register(fd, selectors.EVENT_READ)
+        except (OSError, ValueError):
+            return False
+    return True

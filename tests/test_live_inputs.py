@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import subprocess
 import sys
@@ -117,3 +118,16 @@ def test_a_slice_ends_exactly_where_asked_whatever_the_slices_before() -> None:
         replay.advance(target)
         assert replay.now == target
         assert live.exercise.journal.count == replay.exercise.journal.count
+
+
+def test_an_exercise_with_no_console_input_plays_to_its_end(tmp_path: Path) -> None:
+    """stdin from /dev/null (cron, nohup, CI), which the event loop cannot watch: no commands, no traceback."""
+    out = tmp_path / "run"
+    with open(os.devnull, encoding="utf-8") as nothing:
+        done = subprocess.run([sys.executable, "-m", "ballotdrill", "live", "--file", str(EXAMPLE), "--play",
+                               "interior", "--speed", "100000", "--out", str(out)],
+                              capture_output=True, text=True, stdin=nothing, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr and "Exception" not in done.stderr, done.stderr
+    assert "exercise ended" in done.stderr + done.stdout
+    assert (out / "report.md").exists()
