@@ -76,6 +76,8 @@ def _print_sweep(outcome: "application.SweepOutcome", seconds: float) -> None:
     say(f"[bold]{escape(result.scenario)}[/bold]: {outcome.replications:,} replications "
          f"({result.runs} per point, {len(result.points)} points) in {seconds:.1f} s "
          f"on {outcome.slots} worker{'s' if outcome.slots != 1 else ''}", markup=True)
+    for variant in result.variants:  # what a variant does to this structure, before what it changed in the runs
+        say(f"  variant {variant.name}: {', '.join(variant.changes)}")
     objectives = result.points[0].objectives
     table = new_table("Chance of meeting each objective (share of runs rated P, 95 % CI)",
                    ("point", *(o.id for o in objectives)), [p.label for p in result.points])

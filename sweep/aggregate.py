@@ -295,12 +295,17 @@ def aggregate(scenario: str, seed: int, seeds: Sequence[int], overrides: Sequenc
 
 def changed_values(variant: Variant, points: Sequence[Point]) -> list[str]:
     """Each path ``variant`` sets, with its value in the baseline and in the variant at the first grid point
-    (``structure.actors.cert.shifts.0.staff: 6 → 2``): a change reads as what it does to this structure."""
+    (``structure.actors.cert.shifts.0.staff: 6 → 2``): a change reads as what it does to this structure, and one
+    that sets the value the baseline already has says so."""
     first = points[0].grid
     docs = {p.variant: p.doc for p in points if p.grid == first and p.variant in (BASELINE, variant.name)}
     base, changed = (docs[key].model_dump(mode="json", by_alias=True) for key in (BASELINE, variant.name))
-    return [f"{path}: {_value_at(base, setting.path)} → {_value_at(changed, setting.path)}"
+    return [_change_text(path, _value_at(base, setting.path), _value_at(changed, setting.path))
             for path, setting in zip(variant.changes, variant.settings, strict=True)]
+
+
+def _change_text(path: str, before: str, after: str) -> str:
+    return f"{path}: {before} → {after}" + (" (unchanged: the baseline has it already)" if before == after else "")
 
 
 def _value_at(data: Any, path: Sequence[str | int]) -> str:

@@ -125,3 +125,20 @@ def test_a_bad_grid_in_a_fresh_interpreter(tmp_path: Path) -> None:
     assert done.stderr.strip() == ("--grid structure.actors.desk.staff=lots: 'staff' must be a whole number "
                                    "(got 'lots')")
     assert not (tmp_path / "runs").exists()
+
+
+def test_the_summary_lists_what_each_variant_does_to_this_structure(tmp_path: Path) -> None:
+    """A variant sets absolute values: the summary shows each as it was and as it is, and one already the baseline's
+    says so (a 'second analyst' written for a baseline of one does nothing, or removes staff, on another)."""
+    (tmp_path / "same.yaml").write_text("name: same\nset:\n  structure.actors.desk.staff: 2\n", encoding="utf-8")
+    done = _bd("sweep", "--file", str(EXAMPLE), "--runs", "3", "--workers", "1", "--set",
+               "structure.actors.desk.staff=2", "--variant", str(VARIANT), "--variant", "same.yaml", "--out", "sw",
+               cwd=tmp_path, columns=200)
+    assert done.returncode == 0, done.stderr
+    unchanged = "structure.actors.desk.staff: 2 → 2 (unchanged: the baseline has it already)"
+    assert f"variant second-desk: {unchanged}" in done.stderr and f"variant same: {unchanged}" in done.stderr
+    data = json.loads((tmp_path / "sw" / "sweep.json").read_text(encoding="utf-8"))
+    assert [v["changes"] for v in data["variants"]] == [[unchanged], [unchanged]]
+    done = _bd("sweep", "--file", str(EXAMPLE), "--runs", "3", "--workers", "1", "--variant", str(VARIANT),
+               "--out", "sw2", cwd=tmp_path, columns=200)
+    assert "variant second-desk: structure.actors.desk.staff: 1 → 2\n" in done.stderr
