@@ -246,16 +246,17 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> 
     from ballotdrill.application import write_output
 
     target = tmp_path / "report.md"
-    target.write_text("old", encoding="utf-8")
+    write_output(target, lambda path: path.write_text("old", encoding="utf-8"), folder=tmp_path)  # one it may replace
+    files = sorted(p.name for p in tmp_path.iterdir())
 
     def half_then_full_disk(path: Path) -> None:
         path.write_text("half a rep", encoding="utf-8")
         raise OSError(28, "No space left on device")  # ENOSPC, simulated
 
     with pytest.raises(Exception, match=r"report\.md: cannot write \(No space left on device\); nothing was changed"):
-        write_output(target, half_then_full_disk)
+        write_output(target, half_then_full_disk, folder=tmp_path)
     assert target.read_text(encoding="utf-8") == "old"
-    assert [p.name for p in tmp_path.iterdir()] == ["report.md"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == files == [".ballotdrill-outputs.json", "report.md"]
 
 
 # -- a full disk ----------------------------------------------------------------------------------------------
