@@ -5,7 +5,8 @@
 Each seed is played in memory, scored and analysed; every run is checked mechanically for:
 
 - **credit without response**: an objective rated P, or a strength, about an incident that ended
-  by itself (no response contained it);
+  by itself (no response contained it), unless its reason shows that left to itself it would
+  have passed the target (the response slowed or shortened it, and that kept it under);
 - **U for what was not played**: an objective rated U whose subject incident never started, or
   whose measure never began, or whose harm stayed under its target;
 - **advice on the wrong lever**: an objective about an incident nobody noticed whose advice is not
@@ -43,6 +44,7 @@ from ballotdrill.scoring.passing import passing_times
 from ballotdrill.scoring.plan import NO_LEVER
 
 _CARRIED = re.compile(r"measured on (\S+), which continues it")
+_KEPT_UNDER = re.compile(r"left to itself its [a-z-]+ would have been [\d,.]+, past the target")
 
 
 class RunCheck(NamedTuple):
@@ -73,7 +75,8 @@ def problems_of(scores: Scores, analysis: Analysis) -> list[str]:
         carried = _CARRIED.findall(obj.reason)      # measured on the contingency incident that continues it
         if carried:
             about = [carried[-1]]
-        if obj.rating == "P" and obj.kind != "on_time" and set(about) & ended and \
+        kept_under = _KEPT_UNDER.search(obj.reason) is not None   # left to itself it would have passed the target
+        if obj.rating == "P" and obj.kind != "on_time" and set(about) & ended and not kept_under and \
                 ("contained" in obj.subject or obj.kind in ("reach", "voter_minutes", "station_minutes")):
             found.append(f"{obj.id} rated P about {', '.join(set(about) & ended)}, which ended by itself")
         if obj.rating == "U" and obj.kind != "on_time" and not about:

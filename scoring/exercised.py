@@ -4,8 +4,10 @@ HSEEP rates the players' performance of a task. A task whose subject never happe
 played window (an incident after ``--until``, a contingency never released, a starting point
 that never came), or an incident that went away by itself before the response could contain
 it (within the target), exercised nothing: the objective is *not exercised* (``NE``), never
-P and never U; unless the response had already slowed or shortened it (``Window.shaped``): its
-harm is then rated on its value. A task the players had the whole target to perform and did not
+P and never U; unless the response had already slowed or shortened it (``Window.shaped``) and,
+left to itself, it would have passed the target (``Window.unslowed``): its harm is then rated on
+its value. One that would have stayed under the target anyway is NE: the response was not what
+kept it there. A task the players had the whole target to perform and did not
 is U.
 """
 
@@ -44,6 +46,9 @@ class Window(NamedTuple):
     doubling time then (:class:`~ballotdrill.scoring.growth.GrowthCollector`)."""
     shaped: Mapping[str, Sequence[int]] = MappingProxyType({})
     """Per incident: the rows where the response slowed its wave or shortened it (the same collector)."""
+    unslowed: Mapping[str, Mapping[str, float]] = MappingProxyType({})
+    """Per shaped incident that ended by itself: the harm it would have done left to itself, per measure
+    (:meth:`~ballotdrill.scoring.growth.GrowthCollector.unslowed`)."""
 
     @property
     def cut(self) -> bool:

@@ -7,7 +7,14 @@ cap; voter- and station-minutes grow while the incident's polling stations are o
 incident whose harm no longer grows has done all the harm it will do; one whose harm still grows
 may pass the objective's target after the run. Read from the journal's own rows: ``run_started`` (when the
 polls close), ``incident_started`` (its wave, voters, stations, way of voting), ``mitigated``,
-``wave_slowed``, ``voting_extended`` and ``run_ended``.
+``wave_slowed``, ``voting_extended``, ``contained`` and ``run_ended``.
+
+An incident that ended by itself after the response slowed its wave or shortened it (``shaped``)
+would have done a different harm unslowed: its wave doubling at its ``incident_started`` rate
+(no mitigation's share of growth, no slowing) for its whole duration, and its duration the drawn
+one before any mitigation's share (the ``mitigated`` rows' ``duration`` factors multiply), its
+voter- and station-minutes counted while its polls were open (:meth:`GrowthCollector.unslowed`).
+The draw of its duration does not depend on the response, so this is exact, not an estimate.
 """
 
 from __future__ import annotations
@@ -16,8 +23,19 @@ import math
 from collections.abc import Collection
 from typing import NamedTuple
 
-from ballotdrill.journal import Event, IncidentStarted, Mitigated, RunEnded, RunStarted, VotingExtended, WaveSlowed
+from ballotdrill.exercise.waves import Wave
+from ballotdrill.journal import (
+    Contained,
+    Event,
+    IncidentStarted,
+    Mitigated,
+    RunEnded,
+    RunStarted,
+    VotingExtended,
+    WaveSlowed,
+)
 from ballotdrill.journal.kinds import (
+    CONTAINED,
     INCIDENT_STARTED,
     MITIGATED,
     RUN_ENDED,
@@ -25,6 +43,7 @@ from ballotdrill.journal.kinds import (
     VOTING_EXTENDED,
     WAVE_SLOWED,
 )
+from ballotdrill.scenarios.scenario import Reach
 from ballotdrill.scoring.feed import Handlers
 
 
@@ -41,6 +60,22 @@ class _Course(NamedTuple):
     """Whether it costs station-minutes (some stations, and less than their full throughput)."""
 
 
+class _Unslowed(NamedTuple):
+    """What one incident would have done left to itself: as it started, before any mitigation or slowing."""
+
+    start: float
+    wave: Reach | None
+    voters: float
+    station_weight: float
+    """Stations times the share of their throughput lost."""
+    opened: float | None
+    """t when the polls open (None: the journal does not say)."""
+    duration: float = 1.0
+    """The share of its drawn duration it lasted (the mitigations' ``duration`` factors multiplied)."""
+    ended: float | None = None
+    """t when it ended by itself."""
+
+
 class GrowthCollector:
     """For the incidents harm objectives measure: which harm each was still doing when the run stopped."""
 
@@ -49,6 +84,8 @@ class GrowthCollector:
         self._closes: dict[str, float] = {}
         self._last_close: float | None = None
         self._courses: dict[str, _Course] = {}
+        self._plain: dict[str, _Unslowed] = {}
+        self._opened: float | None = None
         self.growing: dict[tuple[str, str], float | None] = {}
         """``(incident, measure)`` for each open incident whose ``reach``, ``voter_minutes`` or
         ``station_minutes`` was still growing at the end (set by ``run_ended``): the wave's doubling time
@@ -61,12 +98,14 @@ class GrowthCollector:
         if not self.incidents:
             return {}
         return {RUN_STARTED: self._run_started, INCIDENT_STARTED: self._started, MITIGATED: self._mitigated,
-                WAVE_SLOWED: self._slowed, VOTING_EXTENDED: self._extended, RUN_ENDED: self._ended}
+                WAVE_SLOWED: self._slowed, VOTING_EXTENDED: self._extended, CONTAINED: self._contained,
+                RUN_ENDED: self._ended}
 
     def _run_started(self, event: Event) -> None:
         started = event.fields(RunStarted)
         self._closes = dict(started.closes or {})
         self._last_close = started.polls[1] if started.polls else None
+        self._opened = started.polls[0] if started.polls else None
 
     def _started(self, event: Event) -> None:
         incident = event.incident
@@ -78,6 +117,9 @@ class GrowthCollector:
         self._courses[incident] = _Course(
             float(wave.get("doubling", math.inf)), float(wave.get("cap", math.inf)), closes, bool(spec.voters),
             bool(spec.stations) and (spec.throughput or 0.0) < 1.0)
+        self._plain[incident] = _Unslowed(
+            event.t, _reach(wave), float(spec.voters or 0),
+            (spec.stations or 0) * (1.0 - (spec.throughput or 0.0)), self._opened)
 
     def _mitigated(self, event: Event) -> None:
         course = self._courses.get(event.incident or "")
@@ -85,6 +127,9 @@ class GrowthCollector:
         growth = mitigated.growth
         if course is not None and (growth is not None or mitigated.duration is not None):
             self.shaped.setdefault(str(event.incident), []).append(event.seq)
+        plain = self._plain.get(event.incident or "")
+        if plain is not None and mitigated.duration is not None:
+            self._plain[str(event.incident)] = plain._replace(duration=plain.duration * mitigated.duration)
         if course is not None and growth is not None:  # a share of the growth rate before the wave began
             doubling = course.doubling / growth if growth > 0 else math.inf
             self._courses[str(event.incident)] = course._replace(doubling=doubling)
@@ -102,6 +147,32 @@ class GrowthCollector:
         if course is not None:
             self._courses[str(event.incident)] = course._replace(closes=event.fields(VotingExtended).until)
 
+    def _contained(self, event: Event) -> None:
+        plain = self._plain.get(event.incident or "")
+        if plain is not None and event.fields(Contained).how == "ended":
+            self._plain[str(event.incident)] = plain._replace(ended=event.t)
+
+    def unslowed(self, until: float) -> dict[str, dict[str, float]]:
+        """Per incident that ended by itself after the response slowed or shortened it (``shaped``): the harm it
+        would have done by ``until`` (where the run stopped) left to itself, per measure (``reach``, and
+        ``voter_minutes``/``station_minutes`` when the journal says when the polls open)."""
+        found: dict[str, dict[str, float]] = {}
+        for incident in self.shaped:
+            plain, course = self._plain.get(incident), self._courses.get(incident)
+            if plain is None or course is None or plain.ended is None:
+                continue
+            end = min(until, plain.start + (plain.ended - plain.start) / plain.duration)
+            harm: dict[str, float] = {}
+            if plain.wave is not None:
+                harm["reach"] = Wave(plain.wave, plain.start).reach(end)
+            if plain.opened is not None:
+                closes = math.inf if course.closes is None else course.closes
+                lasted = max(0.0, min(end, closes) - max(plain.start, plain.opened))
+                harm["voter_minutes"] = round(plain.voters * lasted, 3)
+                harm["station_minutes"] = round(plain.station_weight * lasted, 3)
+            found[incident] = harm
+        return found
+
     def _ended(self, event: Event) -> None:
         growing: dict[tuple[str, str], float | None] = {}
         for incident, harm in (event.fields(RunEnded).harm or {}).items():
@@ -116,3 +187,10 @@ class GrowthCollector:
             if course.stations and polls_open:
                 growing[(incident, "station_minutes")] = None
         self.growing = growing
+
+
+def _reach(wave: dict[str, float]) -> Reach | None:
+    """An ``incident_started`` row's wave as the engine's :class:`Reach` (None: it has no wave)."""
+    if not wave:
+        return None
+    return Reach.model_construct(initial=int(wave["initial"]), doubling=float(wave["doubling"]), cap=int(wave["cap"]))

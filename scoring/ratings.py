@@ -17,8 +17,11 @@ Lower is better (``time``, ``reach``, ``voter_minutes``, ``station_minutes``):
   in the played window, or the incident ended by itself within the target before any response
   contained or slowed it. Never P, never U. A harm measure of an incident that ended by itself
   within the target after the response slowed its wave or shortened it is rated on its value
-  (the response was exercised), and the reason says so. A time to the containment of an incident
-  that ended by itself keeps the time until it ended as its value, rated as above.
+  when, left to itself (its wave at its starting rate, its drawn duration unshortened), it would
+  have passed the target: the response kept it there, and the reason says so with that figure.
+  Had it stayed under the target anyway, it is NE: the response was not what kept it there. A time
+  to the containment of an incident that ended by itself keeps the time until it ended as its
+  value, rated as above.
 
 Higher is better (``on_time``: the share of completed steps with a target, of one
 procedure or ``all``, that met it):
@@ -395,11 +398,19 @@ def _measure(objective: Objective, interval: Interval | None, subject: str, reac
             text = measure_value(kind, measured)
             ended = window.self_ended(incident)
             shaped = window.shaped.get(incident, ())
-            if ended is not None and shaped and measured <= target:  # the response kept it under the target
-                value = measured
-                note = (f"; incident {incident} ended by itself after {minutes(ended)}, and the response had "
-                        f"slowed or shortened it before then ({_times(len(shaped))}: rows "
+            alone = window.unslowed.get(incident, {}).get(kind)
+            if ended is not None and shaped and measured <= target:
+                done = (f"incident {incident} ended by itself after {minutes(ended)}, and the response had slowed "
+                        f"or shortened it before then ({_times(len(shaped))}: rows "
                         f"{', '.join(f'#{n}' for n in shaped)})")
+                if alone is not None and alone <= target:  # it would have stayed under the target anyway
+                    verdict = Verdict("NE", f"{done}, but left to itself its {HARM_NOUNS[kind]} would have been "
+                                      f"{measure_value(kind, alone)}, also within the target: the response was not "
+                                      "what kept it there, so nothing was exercised", f"{text}, ended by itself")
+                else:  # the response kept it under the target
+                    value = measured
+                    note = "; " + done + ("" if alone is None else f"; left to itself its {HARM_NOUNS[kind]} would "
+                                          f"have been {measure_value(kind, alone)}, past the target")
             elif ended is not None:
                 verdict = self_contained(window, incident, measured, target, text)
             elif row.open and measured > target:

@@ -4,12 +4,16 @@ time to its containment keeps the time it took. Hand-made cases with known answe
 X1 at 10:00 is a wave of 1,000 doubling every 30 min that ends by itself after 3 h (13:00). Left alone it would
 reach 1,000 × 2^6 = 64,000; a step 'warn' at a (10 min, from 10:00) may slow it to a doubling every 2 h:
 1,000 × 2^(10/30) ≈ 1,260 at 10:10, then × 2^(170/120) ≈ 3,364 at 13:00.
+
+D1 at 10:00 is a 2-hour DDoS costing 100 voters; a warning at 09:00 halves its duration: 100 × 60 = 6,000
+voter-minutes, where left to itself it would have cost 100 × 120 = 12,000.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from engine_helpers import checked, file_of, incident, load
 
 from ballotdrill.report.report import assemble
@@ -42,6 +46,43 @@ def test_a_wave_the_response_slowed_that_ended_by_itself_under_its_target_is_rat
     assert ("incident X1 ended by itself after 3 h 00 min, and the response had slowed or shortened it before "
             "then (once: rows #") in o1.reason
     assert "nothing was exercised" not in o1.reason
+
+
+def test_a_slowed_wave_that_would_have_passed_its_target_unslowed_is_credited_with_that_figure() -> None:
+    o1 = _objectives(_wave(slow=True, target=10_000))["O1"]  # 3,364 slowed; 64,000 left to itself
+    assert o1.rating == "P"
+    assert o1.reason.endswith("; left to itself its reach would have been 64,000, past the target")
+
+
+def test_a_slowed_wave_that_would_have_stayed_under_its_target_anyway_exercised_nothing() -> None:
+    o1 = _objectives(_wave(slow=True, target=100_000))["O1"]  # 64,000 left to itself: under 100,000 anyway
+    assert (o1.rating, o1.value) == ("NE", None)
+    assert "left to itself its reach would have been 64,000, also within the target" in o1.reason
+    assert "the response was not what kept it there" in o1.reason
+    assert o1.value_text.endswith(", ended by itself")
+
+
+def _shortened_ddos(target: int) -> dict[str, Any]:
+    actors = {"nccn": {"staff": 1, "actions": ["warn-targets"]}, "cert": {"staff": 1}}
+    procs = {"p": {"trigger": {"type": "ddos"}, "steps": [{"id": "triage", "actor": "cert", "duration": "10m"}]}}
+    data = file_of(actors, procs, [
+        {"at": "09:00", "action": {"actor": "nccn", "name": "warn-targets"}},
+        incident("D1", "10:00", "ddos", spec={"duration": "2h", "voters": 100,
+                                              "mitigated_by": [{"action": "warn-targets", "duration": 0.5}]})])
+    data["scenarios"]["s"]["objectives"] = [
+        {"id": "O1", "capability": "Cybersecurity", "measure": {"voter_minutes": "D1"}, "target": target}]
+    return data
+
+
+@pytest.mark.parametrize(("target", "rating", "words"), [
+    (10_000, "P", "left to itself its voter-minutes would have been 12,000, past the target"),
+    (15_000, "NE", "left to itself its voter-minutes would have been 12,000, also within the target"),
+])
+def test_a_shortened_incident_is_credited_only_if_its_whole_duration_would_have_passed_the_target(
+        target: int, rating: str, words: str) -> None:
+    o1 = _objectives(_shortened_ddos(target))["O1"]  # 6,000 done, 12,000 left to itself
+    assert o1.rating == rating and words in o1.reason
+    assert o1.value == (6000.0 if rating == "P" else None)
 
 
 def test_a_wave_nobody_slowed_that_ended_by_itself_under_its_target_exercised_nothing() -> None:
