@@ -41,6 +41,7 @@ from ballotdrill.scoring.advice import (
 )
 from ballotdrill.scoring.bottleneck import ranked_queues, waited_in_all
 from ballotdrill.scoring.digest import QUEUE_P90, Case, Digest, LongWaits, digest_of
+from ballotdrill.scoring.harmpath import HarmPaths
 from ballotdrill.scoring.model import ChannelStats, Frozen, Scores
 from ballotdrill.scoring.objective_cause import objective_cause
 from ballotdrill.scoring.plan import PlanItem, element_of, plan_of, responsible
@@ -321,6 +322,7 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
     causes = [f for _, _, f in sorted(improvements, key=lambda x: (x[0], x[1], x[2].title))]
     size = {id(f): -neg for _, neg, f in improvements}
     spans = delay_spans(scores, advice)
+    paths = HarmPaths(advice.structure)
     weighings, explained = weigh(scores, advice, [Ranked(f.lever, f.cause, f.incidents) for f in causes],
                                  digest.harm_behind(), digest.on_time_levers, passed)
     first_on: dict[str, int] = {}
@@ -341,7 +343,7 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
         lever = explained.get(obj.id)
         related = by_lever.get(lever) if lever else None
         subject = [w for w in obj.subject.split() if w in known]
-        delay = sum(objective_delay(obj, scores, spans, passed).values())
+        delay = sum(objective_delay(obj, scores, spans, passed, paths).values())
         own = None if related else objective_cause(advice, obj, delay, target_passed(obj, scores, passed))
         finding = Finding(
             kind="improvement", title=f"Objective {obj.id} rated {obj.rating} ({obj.capability})",

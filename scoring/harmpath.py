@@ -8,6 +8,11 @@ step explains nothing about the harm: finishing that procedure sooner would not 
 
 One exception: an incident none of whose procedures has an effect, and that did not end by itself, is
 contained when its procedures complete; then every step of them counts.
+
+Likewise a delay explains a time to a step (``to step S``) only when the delayed step leads to ``S``
+(:meth:`HarmPaths.leads_to`): ``S`` follows it on its procedure's path, or it (or a step after it)
+escalates the incident and ``S``'s procedure starts on a level. A delay in a parallel procedure
+that does not lead to ``S`` did not hold ``S`` up.
 """
 
 from __future__ import annotations
@@ -41,26 +46,49 @@ class HarmPaths:
             found = self._moves[key] = self._search(procedure, step)
         return found
 
-    def _search(self, procedure: str, step: str) -> bool:
+    def leads_to(self, procedure: str, step: str, target: str) -> bool:
+        """Whether completing ``step`` of ``procedure`` sooner could bring step ``target`` sooner: ``target`` is it
+        or follows it on the procedure's path, or it or a step after it escalates the incident and a procedure
+        with a step ``target`` starts on a level (everything could, without a structure or for a step unknown
+        to it)."""
+        structure = self.structure
+        if structure is None or procedure not in structure.procedures:
+            return True
+        after = self._after(procedure, step)
+        if after is None:
+            return True
+        proc = structure.procedures[procedure]
+        if any(proc.steps[i].id == target for i in after):
+            return True
+        escalates = any(proc.steps[i].escalate is not None for i in after)
+        return escalates and any(p.trigger.level is not None and any(s.id == target for s in p.steps)
+                                 for name, p in structure.procedures.items() if name != procedure)
+
+    def _after(self, procedure: str, step: str) -> set[int] | None:
+        """The indexes of ``step`` and every step after it on ``procedure``'s path (None: unknown)."""
         proc = self.structure.procedures.get(procedure) if self.structure else None
         if proc is None:
-            return True  # unknown to the structure: it cannot be ruled out
+            return None
         index = {s.id: i for i, s in enumerate(proc.steps)}
         start = index.get(step)
         if start is None:
-            return True
+            return None
         seen, todo = {start}, [start]
         while todo:
-            at = todo.pop()
-            spec = proc.steps[at]
-            if spec.effect is not None or spec.escalate is not None:
-                return True
-            for name in proc.successors(at):
+            for name in proc.successors(todo.pop()):
                 following = index.get(name) if name != END else None
                 if following is not None and following not in seen:
                     seen.add(following)
                     todo.append(following)
-        return False
+        return seen
+
+    def _search(self, procedure: str, step: str) -> bool:
+        after = self._after(procedure, step)
+        if after is None:
+            return True  # unknown to the structure: it cannot be ruled out
+        proc = self.structure.procedures[procedure] if self.structure else None
+        assert proc is not None
+        return any(proc.steps[i].effect is not None or proc.steps[i].escalate is not None for i in after)
 
     def for_incident(self, times: IncidentTimes | None, procedures: Iterable[str]) -> bool:
         """Whether every step of the incident counts: nothing in its response (``procedures``, those run for it)

@@ -15,11 +15,12 @@ is the design, and shows as a finding about the target.
 most of its delay: for an objective about an incident, the lever with the most delay
 minutes inside what it measures before its target was passed (between its two points for a
 time, to the end of the run if the end never came, and no later than its start plus the
-target; the incident's harm window for reach, voter- or station-minutes, up to the moment
-its harm passed the target, :mod:`~ballotdrill.scoring.passing`): a delay that began once
-the target was passed did not make it pass. For an on-time share, the root cause of most
-of the late steps it counts. Objectives with
-no delay to attribute are explained by nothing (the finding then says why: a containment
+target; for a time to a step, only the delays of steps leading to it, not those of a parallel
+procedure, :meth:`~ballotdrill.scoring.harmpath.HarmPaths.leads_to`; the incident's harm
+window for reach, voter- or station-minutes, up to the moment its harm passed the target,
+:mod:`~ballotdrill.scoring.passing`): a delay that began once the target was passed did not
+make it pass. For an on-time share, the root cause of most of the late steps it counts.
+Objectives with no delay to attribute are explained by nothing (the finding then says why: a containment
 draw that failed, or a designed path slower than the target).
 
 An incident detected but never worked on is explained by the finding that says so.
@@ -110,12 +111,13 @@ Delay = dict[str, float]
 
 class Span(NamedTuple):
     """A stretch of delay on one lever, in journal minutes (``harm``: the delayed step could change its
-    incident's harm, :mod:`~ballotdrill.scoring.harmpath`)."""
+    incident's harm, :mod:`~ballotdrill.scoring.harmpath`; ``at``: the delayed step, as procedure and step)."""
 
     lever: str
     lo: float
     hi: float
     harm: bool = True
+    at: tuple[str, str] | None = None
 
 
 def delay_spans(scores: Scores, advice: Advisor) -> dict[str, list[Span]]:
@@ -147,7 +149,8 @@ def spans_of(step: StepResult | None, chain: Handoff | None, cause: Cause | None
     A handoff still travelling at the end counts its delay up to the end: none when by then it had not taken
     longer than its first channel usually takes (it might still have arrived in its usual time). Every span
     returned is a stretch of some length (``lo < hi``)."""
-    return [span._replace(harm=harm) for span in _spans(step, chain, cause, advice, until) if span.lo < span.hi]
+    at = (step.procedure, step.step) if step is not None else (chain.procedure, chain.step) if chain else None
+    return [span._replace(harm=harm, at=at) for span in _spans(step, chain, cause, advice, until) if span.lo < span.hi]
 
 
 def _spans(step: StepResult | None, chain: Handoff | None, cause: Cause | None, advice: Advisor,
@@ -265,14 +268,29 @@ def measures_harm(obj: ObjectiveResult) -> bool:
 
 
 def objective_delay(obj: ObjectiveResult, scores: Scores, spans: dict[str, list[Span]],
-                    passed: Mapping[str, float] | None = None) -> Delay:
-    """Delay per lever inside what the objective measures, before its target was passed."""
+                    passed: Mapping[str, float] | None = None, paths: HarmPaths | None = None) -> Delay:
+    """Delay per lever inside what the objective measures, before its target was passed; for a time to a step,
+    only the delays of steps leading to it (``paths``, :meth:`~ballotdrill.scoring.harmpath.HarmPaths.leads_to`)."""
     total: Delay = defaultdict(float)
     harm = measures_harm(obj)
+    target = _end_step(obj) if paths is not None else None
     for incident, (lo, hi) in objective_windows(obj, scores, passed).items():
-        for lever, lost in delay_between(spans.get(incident, []), lo, hi, harm).items():
+        counted = spans.get(incident, [])
+        if target is not None and paths is not None:
+            counted = [s for s in counted if s.at is None or paths.leads_to(s.at[0], s.at[1], target)]
+        for lever, lost in delay_between(counted, lo, hi, harm).items():
             total[lever] += lost
     return total
+
+
+def _end_step(obj: ObjectiveResult) -> str | None:
+    """The step a time objective measures to (``... to step S ...``), or None."""
+    if obj.kind != "time":
+        return None
+    try:
+        return parse_interval(obj.subject).end.step
+    except ValueError:
+        return None
 
 
 class Weighing(NamedTuple):
@@ -299,7 +317,7 @@ def _subject_incidents(obj: ObjectiveResult, known: set[str]) -> list[str]:
 
 def explaining_lever(obj: ObjectiveResult, scores: Scores, spans: dict[str, list[Span]],
                      findings: Sequence[Ranked], on_time_levers: Mapping[str, tuple[int, int]],
-                     passed: Mapping[str, float] | None = None) -> str | None:
+                     passed: Mapping[str, float] | None = None, paths: HarmPaths | None = None) -> str | None:
     """The lever (among those some finding works on) behind most of the delay inside what the objective measures,
     before its target was passed.
 
@@ -313,7 +331,7 @@ def explaining_lever(obj: ObjectiveResult, scores: Scores, spans: dict[str, list
     unanswered = next((f.lever for f in findings if f.cause == "none" and subject & set(f.incidents)), None)
     if unanswered is not None:  # nobody worked on it: that, not any delay, is why
         return unanswered
-    total = objective_delay(obj, scores, spans, passed)
+    total = objective_delay(obj, scores, spans, passed, paths)
     ranked = sorted(total, key=lambda lever: (-total[lever], lever))
     return next((lever for lever in ranked if lever in levers and total[lever] > 0), None)
 
@@ -333,12 +351,14 @@ def weigh(scores: Scores, advice: Advisor, findings: Sequence[Ranked], harm: Har
     """The :class:`Weighing` of each finding, and which lever explains each objective rated S, M or U
     (``passed``: objective id -> t when its harm passed the target, :mod:`~ballotdrill.scoring.passing`)."""
     spans = delay_spans(scores, advice)
+    paths = HarmPaths(advice.structure)
     explained: dict[str, str] = {}
     points: Delay = defaultdict(float)
     named: dict[str, list[str]] = defaultdict(list)
     for obj in scores.objectives:
         if obj.rating in OBJECTIVE_POINTS:
-            lever = explaining_lever(obj, scores, spans, findings, on_time_levers.get(obj.subject, {}), passed)
+            lever = explaining_lever(obj, scores, spans, findings, on_time_levers.get(obj.subject, {}), passed,
+                                     paths)
             if lever is not None:
                 explained[obj.id] = lever
                 points[lever] += OBJECTIVE_POINTS[obj.rating]

@@ -209,3 +209,39 @@ def test_a_reach_objective_missed_before_the_containing_step_speaks_of_reach_not
                                        "2,000 target (it passed it at 10:30, 30 min after it began)")
     assert finding.recommendation.startswith("Give p an earlier containing step")
 
+
+
+def _parallel(serial: bool) -> dict[str, Any]:
+    """X1 at 10:00, detected at once; O1: 'answer' (a, 30 min) done within 20 min of its start. b is busy until
+    12:00 with Y1, so 'notify' at b waits 2 h. Parallel: 'notify' is in procedure q, which does not lead to
+    'answer' (done at 10:30: 30 min, M by the design alone); serial: 'notify' comes before 'answer' in p (done at
+    12:31: M, held up by b's queue)."""
+    busy = {"r": {"trigger": {"type": "y"}, "steps": [{"id": "busy", "actor": "b", "duration": "3h"}]}}
+    if serial:
+        procs = {"p": {"trigger": {"type": "x"}, "steps": [{"id": "notify", "actor": "b", "duration": "1m"},
+                                                           {"id": "answer", "actor": "a", "duration": "30m"}]}}
+    else:
+        procs = {"p": {"trigger": {"type": "x"}, "steps": [{"id": "answer", "actor": "a", "duration": "30m"}]},
+                 "q": {"trigger": {"type": "x"}, "steps": [{"id": "notify", "actor": "b", "duration": "1m"}]}}
+    data = file_of({"a": {"staff": 1}, "b": {"staff": 1}}, {**procs, **busy},
+                   [incident("Y1", "09:00", "y", detected_by={"actor": "b", "after": "0m"}),
+                    incident("X1", "10:00", "x", detected_by={"actor": "a", "after": "0m"})])
+    data["scenarios"]["s"]["objectives"] = [
+        {"id": "O1", "capability": "Operational coordination",
+         "measure": {"time": "from incident X1 start to step answer completed"}, "target": "20m"}]
+    return data
+
+
+def test_a_queue_in_a_parallel_procedure_does_not_explain_a_time_to_a_step_it_does_not_lead_to() -> None:
+    analysis, _ = _run(_parallel(serial=False))
+    queue = next(f for f in analysis.improvements if f.cause == "queue")
+    assert queue.lever == "actor:b" and "O1 (M)" not in queue.explains
+    objective = next(f for f in analysis.improvements if f.title.startswith("Objective O1 rated M"))
+    assert objective.lever == "step:p/answer"
+    assert "the designed path to 'answer' is longer than the 20m target" in objective.root_cause
+
+
+def test_a_queue_before_the_step_on_its_own_path_explains_the_time_to_it() -> None:
+    analysis, _ = _run(_parallel(serial=True))
+    queue = next(f for f in analysis.improvements if f.cause == "queue")
+    assert queue.lever == "actor:b" and "O1 (M)" in queue.explains

@@ -13,6 +13,7 @@ from typing import Any
 from engine_helpers import checked, file_of, incident, load
 
 from ballotdrill.report.report import assemble
+from ballotdrill.scoring.harmpath import HarmPaths
 
 
 def _two_paths(contain: float, attribution_effect: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -51,3 +52,21 @@ def test_a_queue_before_a_step_whose_path_leads_to_an_effect_still_explains_the_
     report = assemble(checked(data), load(data), "s")
     queue = next(f for f in report.analysis.improvements if f.title == "Queue at v")
     assert "O1 (U)" in queue.explains and queue.harm_share > 0
+
+
+def test_a_step_leads_to_a_later_step_of_its_path_or_through_an_escalation_to_a_procedure_started_on_a_level() -> None:
+    data = file_of({"a": {"staff": 1}},
+                   {"p": {"trigger": {"type": "x"}, "steps": [
+                       {"id": "first", "actor": "a", "duration": "1m"},
+                       {"id": "raise", "actor": "a", "duration": "1m", "escalate": "federal"},
+                       {"id": "last", "actor": "a", "duration": "1m"}]},
+                    "q": {"trigger": {"type": "x"}, "steps": [{"id": "aside", "actor": "a", "duration": "1m"}]},
+                    "r": {"trigger": {"level": "federal"},
+                          "steps": [{"id": "crisis", "actor": "a", "duration": "1m"}]}},
+                   [incident("X1", "10:00", "x")])
+    paths = HarmPaths(load(data).structure)
+    assert paths.leads_to("p", "first", "last") and paths.leads_to("p", "last", "last")
+    assert not paths.leads_to("p", "last", "first")              # it comes after
+    assert not paths.leads_to("q", "aside", "last")              # a parallel procedure
+    assert paths.leads_to("p", "first", "crisis")                # 'raise' after it starts r
+    assert not paths.leads_to("p", "last", "crisis") and not paths.leads_to("q", "aside", "crisis")

@@ -100,7 +100,8 @@ def _in_transit(sent_at: float, until: float) -> Handoff:
 def test_a_handoff_still_failing_over_at_the_end_counts_its_delay_past_the_usual_latency_up_to_the_end() -> None:
     advice = _two_channel_structure()
     # sent at 100, the end at 400: mail usually takes 4 h (240), so 60 min of delay up to the end
-    assert spans_of(None, _in_transit(100.0, 400.0), None, advice, 400.0) == [Span("channel:mail", 340.0, 400.0)]
+    assert spans_of(None, _in_transit(100.0, 400.0), None, advice, 400.0) == [Span("channel:mail", 340.0, 400.0,
+                                                                                     at=("p", "s2"))]
 
 
 def test_a_handoff_at_the_end_within_its_usual_latency_has_no_delay_not_a_reversed_one() -> None:
