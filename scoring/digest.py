@@ -23,7 +23,7 @@ from ballotdrill.scoring.background import WORST, AnyArrival, Arrival, recorded
 from ballotdrill.scoring.harmpath import HarmPaths
 from ballotdrill.scoring.measured import HandoffLike, HarmLike, IncidentLike, StepLike
 from ballotdrill.scoring.model import EVIDENCE_ROWS, Handoff, Harm, IncidentTimes, Scores, StepResult
-from ballotdrill.scoring.ranking import HarmBehind, Span, delay_between, spans_of
+from ballotdrill.scoring.ranking import MATERIAL_SHARE, HarmBehind, Span, delay_between, spans_of
 from ballotdrill.scoring.text import HARM_MEASURES
 from ballotdrill.scoring.work import WorkFold
 
@@ -357,7 +357,10 @@ class Digest:
         whole = max(sum(lost.values()), end - times.started_at)
         if whole <= 0:
             return
+        least = MATERIAL_SHARE * (end - times.started_at)  # a delay too short to matter is nobody's harm
         for lever, minutes in lost.items():
+            if minutes < least:
+                continue
             shares = self.lever_harm[lever]
             for m, amount in amounts.items():
                 if amount:

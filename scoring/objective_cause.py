@@ -12,6 +12,7 @@ from ballotdrill.scenarios.scenario import Detection, Scenario
 from ballotdrill.scenarios.structure import OWNER, Step
 from ballotdrill.scoring.advice import Advisor, Cause, actor_lever, step_lever
 from ballotdrill.scoring.model import IncidentTimes, ObjectiveResult, StepResult
+from ballotdrill.scoring.ranking import MATERIAL_SHARE
 from ballotdrill.scoring.text import HARM_NOUNS, clock, minutes
 
 
@@ -32,7 +33,8 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delay: float, passed_
         plain = f"no area for improvement explains {obj.id}"
     if delay > 0:
         plain = (f"the delays in the response ({minutes(delay)} of queue, failed handoff or slow work in all) "
-                 "were each too small to be an area for improvement")
+                 "were each too small to be an area for improvement or to matter to it (a delay matters from "
+                 f"{MATERIAL_SHARE:.0%} of {_measured_against(obj)})")
     unnoticed = _unnoticed_cause(advice, obj, incident) if incident is not None else None
     if unnoticed is not None:
         return unnoticed
@@ -137,6 +139,11 @@ def _containing_progress(advice: Advisor, incident: IncidentTimes, procedures: l
         return (f"{when} its containing step '{step.step}' was queued at {advice.who(step.actor)} since "
                 f"{clock(advice.whole.start, step.queued_at)}")
     return f"{when} the response had not yet reached a step that contains it"
+
+
+def _measured_against(obj: ObjectiveResult) -> str:
+    """What a delay must be a material share of to explain ``obj`` (:func:`.ranking.material_delay`)."""
+    return "the target" if obj.kind == "time" else "the time its harm took to pass the target"
 
 
 def _troubled(advice: Advisor, incident: str) -> bool:

@@ -11,8 +11,14 @@ of a late step beyond the structure's own usual duration for it (slow work) to t
 A step late only because the designed path is longer than its target adds no delay: that
 is the design, and shows as a finding about the target.
 
+**Material delay.** A lever's delay counts only when it is material: at least
+:data:`MATERIAL_SHARE` (5 %) of what it is measured against — a time objective's target, the
+stretch a harm objective measures (its incident's start to the moment its harm passed the
+target), the incident's harm window for a harm share. A minute or two of failed calls in a
+response of hours explains nothing.
+
 **Objectives explained.** An objective rated S, M or U is explained by the lever behind
-most of its delay: for an objective about an incident, the lever with the most delay
+most of its delay (if material): for an objective about an incident, the lever with the most delay
 minutes inside what it measures before its target was passed (between its two points for a
 time, to the end of the run if the end never came, and no later than its start plus the
 target; for a time to a step, only the delays of steps leading to it, not those of a parallel
@@ -38,8 +44,8 @@ same lever keep only their own points (a missed deadline's 4).
 *Harm share*: the harm a lever's delay plausibly caused. For each measure of harm (reach,
 voter-minutes, station-minutes): each incident's harm times the share of the time it was
 doing harm (start to containment, or to the end while open) that the lever's delay covers
-(only delay inside that time counts; when the delays add up to more than that time, each
-gets its share of the total instead), summed and divided by the run's total of that measure;
+(only delay inside that time counts, and only a material one; when the delays add up to more
+than that time, each gets its share of the total instead), summed and divided by the run's total of that measure;
 the largest of the three. Incidents detected but never worked on count in full for the
 finding that says so. Harm with no delay behind it (the response was as quick as the
 structure allows) is nobody's lever.
@@ -68,6 +74,10 @@ HARM_POINTS = 4.0
 """Weight of a lever behind all of the run's harm (by its largest share over the three measures)."""
 LOSS_POINTS = 4.0
 """Weight of a missed legal deadline or a dropped handoff, whatever else it explains."""
+MATERIAL_SHARE = 0.05
+"""A lever's delay is material (explains an objective, or a share of an incident's harm) only from this share of
+what it is measured against: a time objective's target; the stretch a harm objective measures (its incident's
+start to the moment its harm passed the target); the incident's harm window, for a harm share."""
 
 RANKING_TERMS: list[tuple[str, str]] = [
     ("Lever", "what a finding's fix works on: an actor's staff or shifts, a channel, or a procedure's step"),
@@ -88,6 +98,7 @@ RANKING_TERMS: list[tuple[str, str]] = [
 __all__ = [
     "HARM_POINTS",
     "LOSS_POINTS",
+    "MATERIAL_SHARE",
     "OBJECTIVE_POINTS",
     "RANKING_TERMS",
     "Delay",
@@ -96,6 +107,7 @@ __all__ = [
     "Span",
     "Weighing",
     "delay_spans",
+    "material_delay",
     "measures_harm",
     "objective_delay",
     "priority_of",
@@ -333,7 +345,18 @@ def explaining_lever(obj: ObjectiveResult, scores: Scores, spans: dict[str, list
         return unanswered
     total = objective_delay(obj, scores, spans, passed, paths)
     ranked = sorted(total, key=lambda lever: (-total[lever], lever))
-    return next((lever for lever in ranked if lever in levers and total[lever] > 0), None)
+    least = material_delay(obj, scores, passed)
+    return next((lever for lever in ranked if lever in levers and total[lever] > 0 and total[lever] >= least), None)
+
+
+def material_delay(obj: ObjectiveResult, scores: Scores, passed: Mapping[str, float] | None = None) -> float:
+    """The least delay that can explain ``obj``: :data:`MATERIAL_SHARE` of a time objective's target, or of the
+    stretch a harm objective measures (its incident's start to the moment its harm passed the target, or to its
+    containment or the end when it never did)."""
+    if obj.kind == "time":
+        return MATERIAL_SHARE * obj.target
+    windows = objective_windows(obj, scores, passed)
+    return MATERIAL_SHARE * max((hi - lo for lo, hi in windows.values()), default=0.0)
 
 
 class HarmBehind(NamedTuple):

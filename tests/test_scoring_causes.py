@@ -245,3 +245,63 @@ def test_a_queue_before_the_step_on_its_own_path_explains_the_time_to_it() -> No
     analysis, _ = _run(_parallel(serial=True))
     queue = next(f for f in analysis.improvements if f.cause == "queue")
     assert queue.lever == "actor:b" and "O1 (M)" in queue.explains
+
+
+def _failed_call(fallback_latency: str) -> dict[str, Any]:
+    """X1 at 10:00, noticed at once; 'answer' (b, 80 min) is handed over on a phone that always fails (usual
+    latency 1 min), falling back to a liaison: the handoff is late by the liaison's latency. O1: 'answer' done
+    within 1 h (M either way); a delay matters to it from 5 % of that target, 3 min."""
+    data = file_of({"a": {"staff": 1}, "b": {"staff": 1}},
+                   {"p": {"trigger": {"type": "x"}, "steps": [
+                       {"id": "triage", "actor": "a", "duration": "1m"},
+                       {"id": "answer", "actor": "b", "via": "phone", "duration": "80m"}]}},
+                   [incident("X1", "10:00", "x", detected_by={"actor": "a", "after": "0m"})],
+                   channels={"phone": {"latency": "1m", "reliability": 0.0, "retries": 0, "fallback": "liaison"},
+                             "liaison": {"latency": fallback_latency}})
+    data["scenarios"]["s"]["objectives"] = [
+        {"id": "O1", "capability": "Operational coordination",
+         "measure": {"time": "from incident X1 start to step answer completed"}, "target": "1h"}]
+    return data
+
+
+def test_two_minutes_of_failed_calls_do_not_explain_an_objective_of_an_hour() -> None:
+    analysis, _ = _run(_failed_call("2m"))  # the call took 3 min, 2 of them past the phone's usual minute
+    phone = next(f for f in analysis.improvements if f.lever == "channel:phone")
+    assert phone.explains == [] and phone.weight == 0.0
+    objective = next(f for f in analysis.improvements if f.title.startswith("Objective O1 rated M"))
+    assert objective.lever == "step:p/answer" and "were each too small to be an area for improvement or to " \
+        "matter to it (a delay matters from 5% of the target)" in objective.root_cause
+    assert analysis.improvements[0] is not phone
+
+
+def test_ten_minutes_of_failed_calls_explain_an_objective_of_an_hour() -> None:
+    analysis, _ = _run(_failed_call("10m"))  # 11 min, 10 of them past the phone's usual minute
+    phone = next(f for f in analysis.improvements if f.lever == "channel:phone")
+    assert phone.explains == ["O1 (M)"] and phone.weight == 2.0
+
+
+def _outage(fallback_latency: str) -> dict[str, Any]:
+    """X1 at 10:00, 100 voters kept from voting until 'fix' (b, 2 h) contains it; 'fix' is handed over on a phone
+    that always fails (usual latency 1 min), falling back to a liaison. A delay matters to X1's harm from 5 % of
+    its harm window (1 + latency + 120 min)."""
+    data = file_of({"a": {"staff": 1}, "b": {"staff": 1}},
+                   {"p": {"trigger": {"type": "outage"}, "steps": [
+                       {"id": "triage", "actor": "a", "duration": "1m"},
+                       {"id": "fix", "actor": "b", "via": "phone", "duration": "2h", "effect": {"contain": 1.0}}]}},
+                   [incident("X1", "10:00", "outage", spec={"voters": 100},
+                             detected_by={"actor": "a", "after": "0m"})],
+                   channels={"phone": {"latency": "1m", "reliability": 0.0, "retries": 0, "fallback": "liaison"},
+                             "liaison": {"latency": fallback_latency}})
+    return data
+
+
+def test_two_minutes_of_failed_calls_in_two_hours_of_harm_are_no_share_of_it() -> None:
+    analysis, _ = _run(_outage("2m"))  # the call took 3 min, 2 past the usual minute, of 124 min: under 5 %
+    phone = next(f for f in analysis.improvements if f.lever == "channel:phone")
+    assert (phone.harm_share, phone.weight) == (0.0, 0.0)
+
+
+def test_twenty_minutes_of_failed_calls_in_two_hours_of_harm_are_their_share_of_it() -> None:
+    analysis, _ = _run(_outage("20m"))  # the call took 21 min, 20 past the usual minute, of 142 min of harm
+    phone = next(f for f in analysis.improvements if f.lever == "channel:phone")
+    assert phone.harm_share == round(20 / 142, 3) and analysis.improvements[0] is phone
