@@ -24,7 +24,7 @@ from pydantic import Field
 
 from ballotdrill.scenarios.timefmt import format_end
 from ballotdrill.scoring.judged import judged_value
-from ballotdrill.scoring.model import ActorArrivals, ArrivalStats, Frozen, Scores, dumps, r3
+from ballotdrill.scoring.model import ActorArrivals, ArrivalStats, Frozen, ObjectiveResult, Scores, dumps, r3
 
 _RATING_ORDER = {"P": 0, "S": 1, "M": 2, "U": 3}
 SMALL_SHARE = 0.10
@@ -88,11 +88,13 @@ def is_small(a: float | None, b: float | None, unit: str) -> bool:
     return abs(b - a) <= SMALL_SHARE * max(abs(a), abs(b)) + 1e-9
 
 
-def _num_row(section: str, item: str, measure: str, a: float | None, b: float | None,
+def _num_row(section: str, item: str, measure: str, a: float | str | None, b: float | str | None,
              lower: bool | None = True, unit: str = "") -> ComparisonRow:
-    diff = None if a is None or b is None else r3(b - a)
+    """A row of two values (a text in place of a value has no difference and is neither better nor small)."""
+    x, y = (None if isinstance(v, str) else v for v in (a, b))
+    diff = None if x is None or y is None else r3(y - x)
     return ComparisonRow(section=section, item=item, measure=measure, a=a, b=b, diff=diff,
-                         better=_better(a, b, lower), unit=unit, small=is_small(a, b, unit))
+                         better=_better(x, y, lower), unit=unit, small=is_small(x, y, unit))
 
 
 def _pairs(a: Iterable[Any], b: Iterable[Any], key: Callable[[Any], str]) -> list[tuple[str, Any, Any]]:
@@ -119,14 +121,15 @@ def compare(a: Scores, b: Scores, label_a: str = "A", label_b: str = "B",
             continuations: Mapping[str, Sequence[str]] | None = None) -> Comparison:
     """Every measure and rating of ``a`` and ``b`` side by side (``inputs``: how their inputs differ;
     ``continuations``: the scenario's incidents carried on by others). An objective's value is the one its rating
-    judged (a harm objective rated U: the harm done by the end, :func:`~ballotdrill.scoring.judged.judged_value`)."""
+    judged (a harm objective rated U: the harm done by the end, :func:`~ballotdrill.scoring.judged.judged_value`);
+    without one, the report's words for it (:func:`_shown`)."""
     rows: list[ComparisonRow] = []
     for field, lower, unit in _TOTALS:
         rows.append(_num_row("totals", "run", field, getattr(a.totals, field), getattr(b.totals, field), lower, unit))
     for oid, x, y in _pairs(a.objectives, b.objectives, lambda o: o.id):
         kind = (x or y).kind
-        value_a = judged_value(x, a.harm, continuations) if x else None
-        value_b = judged_value(y, b.harm, continuations) if y else None
+        value_a = _shown(x, judged_value(x, a.harm, continuations)) if x else None
+        value_b = _shown(y, judged_value(y, b.harm, continuations)) if y else None
         rows.append(_num_row("objective", oid, "value", value_a, value_b,
                              (x or y).lower_is_better, {"time": "min", "on_time": "share"}.get(kind, _HARM_UNITS.get(
                                  kind, ""))))
@@ -169,6 +172,16 @@ def compare(a: Scores, b: Scores, label_a: str = "A", label_b: str = "B",
         rows = [row.model_copy(update={"better": ""}) if row.better else row for row in rows]
     return Comparison(a=label_a, b=label_b, scenario=a.scenario if a.scenario == b.scenario else "",
                       inputs=list(inputs), notes=notes(inputs), rows=rows)
+
+
+def _shown(objective: ObjectiveResult, judged: float | None) -> float | str:
+    """An objective's value for the comparison: the value its rating judged, or, when there is none (not exercised,
+    still open when the run stopped, never done), what the report says in its place (``12,000 so far, still open``,
+    ``ended by itself (after 2 h 10 min)``, ``not done in 3 h 00 min``): text, so it has no difference."""
+    if judged is not None:
+        return judged
+    text = objective.value_text
+    return text if text not in ("", "—") else ("not exercised" if objective.rating == "NE" else "no value")
 
 
 STOPPED = "stopped at"

@@ -108,3 +108,17 @@ def test_compare_values_a_harm_objective_rated_unable_at_the_harm_it_judged() ->
     assert (o1.rating, o1.value) == ("U", None)
     row = next(r for r in compare(scores, scores).rows if r.item == "O1" and r.measure == "value")
     assert (row.a, row.b) == (64000.0, 64000.0)  # as the report says it and the sweep values it
+
+
+def test_compare_shows_what_the_report_says_of_an_objective_without_a_value() -> None:
+    # A: X1 left alone ends by itself at 64,000 under a 100,000 target (NE); B: stopped at 11:00 with X1 open at
+    # 1,000 × 2^2 = 4,000 so far, under its target (NE): neither has a value, each says what is known
+    data = _wave(slow=False, target=100_000)
+    a = assemble(checked(data), load(data), "s").scores
+    b = assemble(checked(data, until_clock=11 * 60.0), load(data), "s").scores
+    o1_a, o1_b = (next(o for o in s.objectives if o.id == "O1") for s in (a, b))
+    assert (o1_a.value, o1_b.value) == (None, None)
+    row = next(r for r in compare(a, b).rows if r.item == "O1" and r.measure == "value")
+    assert (row.a, row.b) == (o1_a.value_text, o1_b.value_text) == ("ended by itself (64,000)",
+                                                                     "4,000 so far, still open")
+    assert (row.diff, row.better, row.small) == (None, "", False)
