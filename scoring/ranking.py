@@ -83,7 +83,9 @@ RANKING_TERMS: list[tuple[str, str]] = [
     ("Lever", "what a finding's fix works on: an actor's staff or shifts, a channel, or a procedure's step"),
     ("Weight (Fix first)", "per objective rated U, M or S that the lever explains (the lever behind most of its "
      "delay) 4, 2 or 1; plus 4 × the lever's share of the run's harm (largest over reach, voter-minutes, "
-     "station-minutes; each incident's harm split over the levers by the delay each caused it); plus 4 for a "
+     "station-minutes; each incident's harm split over the levers by the delay each caused it); a delay counts "
+     f"only from {MATERIAL_SHARE:.0%} of the objective's target, of the time its harm took to pass it, or of the "
+     "incident's harm window; plus 4 for a "
      "missed legal deadline or a dropped handoff. Priority 1 from weight 4, 2 from 2, 3 above 0, and 4 or 5 "
      "(by the kind of finding) for a finding of weight 0; “Fix first” is the heaviest"),
     ("Capability element", "from the root cause: queue or shift gap → Organisation; failed or slow channel → "
