@@ -23,7 +23,6 @@ import math
 from collections.abc import Collection
 from typing import NamedTuple
 
-from ballotdrill.exercise.waves import Wave
 from ballotdrill.journal import (
     Contained,
     Event,
@@ -44,6 +43,7 @@ from ballotdrill.journal.kinds import (
     WAVE_SLOWED,
 )
 from ballotdrill.scenarios.scenario import Reach
+from ballotdrill.scenarios.waves import Wave
 from ballotdrill.scoring.feed import Handlers
 
 
