@@ -22,11 +22,11 @@ from pydantic import ValidationError
 from ballotdrill.application.folder import refuse_if_busy
 from ballotdrill.application.runs import (
     REPORT_FILES,
-    UNFINISHED,
     UNFINISHED_HARM,
     RunFiles,
-    check_run,
+    RunProblem,
     open_run,
+    run_problem,
     stream_run,
 )
 from ballotdrill.journal import JOURNAL_FILE, read_meta
@@ -58,7 +58,7 @@ def compare_runs(folder_a: Path, folder_b: Path, *, force: bool = False,
     Two runs of different scenarios are refused: their incidents and objectives cannot be matched by id.
     """
     sides = [_recorded(Path(folder)) for folder in (folder_a, folder_b)]
-    problems = ["" if side.scores is not None else check_run(side.folder, force=force) for side in sides]
+    problems = [RunProblem() if side.scores is not None else run_problem(side.folder, force=force) for side in sides]
     checked = [side if side.scores is not None else side._replace(files=open_run(side.folder)) for side in sides]
     a, b = (side.files for side in checked)
     assert a is not None and b is not None
@@ -67,23 +67,24 @@ def compare_runs(folder_a: Path, folder_b: Path, *, force: bool = False,
             f"{folder_a} is a run of scenario {a.scenario!r} and {folder_b} of {b.scenario!r}: compare sets two "
             "runs of one scenario side by side (incidents and objectives are matched by id); compare each "
             "scenario's runs, or read each run's report")
-    scores = [side.scores if side.scores is not None else _streamed(side, say) for side in checked]
+    scores = [side.scores if side.scores is not None else _streamed(side, say, problem.unfinished)
+              for side, problem in zip(checked, problems, strict=True)]
     inputs = input_differences(a.meta, b.meta, a.doc.model_dump(mode="json", by_alias=True),
                                b.doc.model_dump(mode="json", by_alias=True))
     comparison = compare(scores[0], scores[1], str(folder_a), str(folder_b), inputs,
                          a.doc.scenarios[a.scenario].continuations() if a.scenario in a.doc.scenarios else None)
     unfinished = [f"{key.upper()} did not finish: {UNFINISHED_HARM.removeprefix('; ')}."
-                  for key, problem in zip("ab", problems, strict=True) if problem.startswith(UNFINISHED)]
+                  for key, problem in zip("ab", problems, strict=True) if problem.unfinished]
     return comparison.model_copy(update={"notes": [*unfinished, *comparison.notes], "scored_from": {
         key: SCORES_FILE if side.scores is not None else f"journal ({side.why_not})"
         for key, side in zip("ab", sides, strict=True)}})
 
 
-def _streamed(side: Side, say: Callable[[str], None] | None) -> Scores:
+def _streamed(side: Side, say: Callable[[str], None] | None, unfinished: bool) -> Scores:
     if say is not None:
         say(f"{side.folder}: {side.why_not}; scoring its journal instead (one pass)")
     assert side.files is not None
-    scorer = Scorer(side.files.doc, side.files.scenario)
+    scorer = Scorer(side.files.doc, side.files.scenario, unfinished=unfinished)
     stream_run(side.folder, side.files, scorer.feed)
     return scorer.finish()
 

@@ -168,9 +168,27 @@ def _check_row(run_dir: Path, event: Event) -> None:
                              f"got {type(event.data).__name__})")
 
 
+class RunProblem(NamedTuple):
+    """What is wrong with a run folder's journal: ``state`` — ``""`` (nothing: sealed), ``unfinished`` (no seal:
+    interrupted, killed or failed), ``changed`` (after it was sealed) or ``unsealed`` (a JSON Lines journal, which
+    carries no seal) — and ``text``, in words (empty when nothing is)."""
+
+    state: str = ""
+    text: str = ""
+
+    @property
+    def unfinished(self) -> bool:
+        return self.state == "unfinished"
+
+
 def check_run(run_dir: Path, *, force: bool = False) -> str:
     """Refuse a run folder that a run is writing, or of a journal format this version does not read; refuse one
     that did not finish or was changed after it ended unless ``force``, and then return what is wrong."""
+    return run_problem(run_dir, force=force).text
+
+
+def run_problem(run_dir: Path, *, force: bool = False) -> RunProblem:
+    """:func:`check_run`, saying what kind of problem it found."""
     problem, rows = check_run_but_rows(run_dir, force=force)
     if rows is not None:  # the pass over every row, here
         verdict = verify_rows(run_dir, rows)
@@ -179,7 +197,7 @@ def check_run(run_dir: Path, *, force: bool = False) -> str:
     return problem
 
 
-def check_run_but_rows(run_dir: Path, *, force: bool = False) -> tuple[str, RowsToCheck | None]:
+def check_run_but_rows(run_dir: Path, *, force: bool = False) -> tuple[RunProblem, RowsToCheck | None]:
     """:func:`check_run` but for the digest of the journal's rows, left to the caller's own pass over them:
     what is wrong (or empty), and the rows' digest to check (None when ``force`` says use it anyway)."""
     run_dir = Path(run_dir)
@@ -201,11 +219,11 @@ def check_run_but_rows(run_dir: Path, *, force: bool = False) -> tuple[str, Rows
             raise RunFolderError(f"{run_dir}: its journal is in format {fmt!r}, which this version of ballotdrill "
                                  f"does not read (it reads format {FORMAT_VERSION})")
         if not isinstance(check, Verdict):
-            return "", None if force else check
+            return RunProblem(), None if force else check
         return refuse_changed(run_dir, check, force=force), None
     if (run_dir / JSONL_FILE).is_file():
         return refuse_changed(run_dir, None, force=force), None
-    return "", None  # load_run says what is missing
+    return RunProblem(), None  # load_run says what is missing
 
 
 def verify_rows(run_dir: Path, rows: RowsToCheck) -> Verdict:
@@ -218,24 +236,26 @@ def verify_rows(run_dir: Path, rows: RowsToCheck) -> Verdict:
 
 UNFINISHED = "the run did not finish (interrupted, killed or failed)"
 """How a check describes a journal without a seal."""
-UNFINISHED_HARM = ("; it is reported up to its last row, where the harm of the incidents still open is not recorded "
-                   "(the end of a run records it), so harm is counted for contained incidents only")
-"""What a report of such a journal cannot say."""
+UNFINISHED_HARM = ("; it is reported up to its last row, where the harm of the incidents still open is worked out "
+                   "from the rows (each one's wave, voters and stations, and the polls) when the end of the run "
+                   "did not record it")
+"""What a report of such a journal says of its harm."""
 
 
-def refuse_changed(run_dir: Path, verdict: Verdict | None, *, force: bool = False) -> str:
+def refuse_changed(run_dir: Path, verdict: Verdict | None, *, force: bool = False) -> RunProblem:
     """What is wrong with a run whose journal is not as sealed (``verdict``; None: a JSON Lines journal, which
     carries no seal): refused unless ``force``, then returned."""
     if verdict is None:
-        problem = "a JSON Lines journal carries no seal, so it cannot be checked"
+        problem = RunProblem("unsealed", "a JSON Lines journal carries no seal, so it cannot be checked")
     elif verdict.state == "unfinished":
-        problem = f"{UNFINISHED}: its journal keeps {verdict.rows:,} rows but no seal"
+        problem = RunProblem("unfinished", f"{UNFINISHED}: its journal keeps {verdict.rows:,} rows but no seal")
     elif verdict.state == "changed":
-        problem = f"the journal was changed after the run ended ({verdict.detail})"
+        problem = RunProblem("changed", f"the journal was changed after the run ended ({verdict.detail})")
     else:
-        return ""
+        return RunProblem()
     if not force:
-        raise RunFolderError(f"{run_dir}: {problem}; add --force to use it anyway (the output is marked unverified)")
+        raise RunFolderError(f"{run_dir}: {problem.text}; add --force to use it anyway (the output is marked "
+                             "unverified)")
     return problem
 
 
@@ -258,13 +278,12 @@ def write_reports(run_dir: Path, formats: Sequence[str] = tuple(REPORT_FILES), *
     for fmt in formats:
         if fmt not in REPORT_FILES:
             raise BallotdrillError(f"--format must be one of {', '.join(REPORT_FILES)} (got {fmt!r})")
-    problem = check_run(Path(run_dir), force=force)
-    if problem.startswith(UNFINISHED):
-        problem += UNFINISHED_HARM
+    found = run_problem(Path(run_dir), force=force)
+    problem = found.text + (UNFINISHED_HARM if found.unfinished else "")
     files = open_run(Path(run_dir))
     from ballotdrill.report.report import ReportFeed
 
-    feed = ReportFeed(files.doc, files.scenario)
+    feed = ReportFeed(files.doc, files.scenario, unfinished=found.unfinished)
     with collector_paused():  # the scorer makes no reference cycles: collections would find nothing
         stream_run(Path(run_dir), files, feed.feed)
     return _write_reports(Path(run_dir), feed, files, formats, problem)

@@ -218,10 +218,11 @@ FINDING_THRESHOLDS: list[tuple[str, str]] = [
 class ReportFeed:
     """The scorer and the report's rows, fed each event of a run once, in ``seq`` order (live, or from a journal)."""
 
-    def __init__(self, doc: ScenarioFile, scenario_name: str) -> None:
+    def __init__(self, doc: ScenarioFile, scenario_name: str, *, unfinished: bool = False) -> None:
+        """``unfinished``: the journal may stop without ``run_ended`` (:class:`~ballotdrill.scoring.stream.Scorer`)."""
         self.doc = doc = as_played(doc, scenario_name)
         self.scenario_name = scenario_name
-        self.scorer = Scorer(doc, scenario_name)
+        self.scorer = Scorer(doc, scenario_name, unfinished=unfinished)
         self.rows = ReportRows(doc.scenarios[scenario_name])
         passing = TargetPassing(doc.scenarios[scenario_name])
         self.passed = passing.passed

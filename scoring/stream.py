@@ -25,6 +25,7 @@ from ballotdrill.scoring.harm import HarmCollector
 from ballotdrill.scoring.incidents import IncidentCollector, RunClock, is_background
 from ballotdrill.scoring.load import LoadCollector, actor_names
 from ballotdrill.scoring.model import Background, F, Handoff, Harm, Scores, StepResult, checked, r3
+from ballotdrill.scoring.openharm import OpenHarm
 from ballotdrill.scoring.ratings import PointCollector, harm_subjects, measure_objective, objective_points
 from ballotdrill.scoring.steps import StepCollector
 from ballotdrill.scoring.tally import RunTally
@@ -43,7 +44,7 @@ class Scorer:
     """
 
     def __init__(self, doc: ScenarioFile, scenario_name: str, cap: int | None = DETAIL_CAP, *,
-                 detail: bool = True) -> None:
+                 detail: bool = True, unfinished: bool = False) -> None:
         self.doc = doc = as_played(doc, scenario_name)
         self.scenario_name = scenario_name
         self.detail = detail
@@ -73,8 +74,12 @@ class Scorer:
         self.arrivals: dict[str, int] = {}
         """Background arrivals not yet folded in: each one's place among its inject's arrivals."""
         self.started: dict[str, int] = defaultdict(int)
+        self.open_harm = OpenHarm() if unfinished else None
+        """For a journal that may end without ``run_ended`` (a run that did not finish): the harm of the incidents
+        still open at its last row, worked out from the rows."""
         self.dispatch = Dispatch((self.clock, self.incidents, self.steps, self.handoffs, self.harm, self.load,
-                                  self.points, self.procedures, self.decisions, self.growth))
+                                  self.points, self.procedures, self.decisions, self.growth,
+                                  *((self.open_harm,) if self.open_harm is not None else ())))
         self.dispatch.add(INCIDENT_STARTED, self._arrived)
         if cap is not None:  # after the collectors have taken the event: what may make an arrival final
             self.dispatch.add(DETECTED, self._settle)
@@ -146,6 +151,8 @@ class Scorer:
         info = self.clock.info()
         start = self.clock.start
         until = self.clock.until()
+        if self.open_harm is not None and self.clock.ended_t is None:  # no run_ended: worked out from the rows
+            self.harm.end_harm = self.open_harm.at(until)
         incidents = self.incidents.numbered()
         steps = self.steps.numbered(doc.structure, until)
         chains = self.handoffs.numbered(doc.structure, until)

@@ -146,13 +146,14 @@ def test_the_report_of_an_unfinished_run_says_what_it_cannot_count(work: Path, m
     edit(work / "good" / "journal.sqlite", f"DELETE FROM meta WHERE key = '{SEAL_KEY}'")
     assert cli(work, monkeypatch, capsys, "report", "good", "--force").returncode == 0
     banner = (work / "good" / "report.md").read_text(encoding="utf-8").splitlines()[0]
-    assert "the run did not finish" in banner and "harm is counted for contained incidents only" in banner
+    assert "the run did not finish" in banner and "the harm of the incidents still open is worked out from the " \
+        "rows" in banner
     compared = cli(work, monkeypatch, capsys, "compare", "good", "good", "--force", "--json")
     assert compared.returncode == 0, compared.stderr
     notes = json.loads(compared.stdout)["notes"]
     assert notes[:2] == [f"{side} did not finish: it is reported up to its last row, where the harm of the incidents "
-                         "still open is not recorded (the end of a run records it), so harm is counted for contained "
-                         "incidents only." for side in "AB"]
+                         "still open is worked out from the rows (each one's wave, voters and stations, and the polls) "
+                         "when the end of the run did not record it." for side in "AB"]
 
 
 def test_a_newer_journal_format_is_refused_even_with_force(work: Path, monkeypatch: pytest.MonkeyPatch,
