@@ -16,6 +16,8 @@ from typing import Any
 
 import simpy
 
+from ballotdrill.exercise.clock import at_delay
+from ballotdrill.exercise.sampling import Sampler
 from ballotdrill.scenarios.scenario import Inject
 
 
@@ -65,13 +67,15 @@ class Arrivals:
     (a ``limit`` still caps the count, so a capped inject's arrivals come sooner rather than more of them).
     """
 
-    def __init__(self, env: simpy.Environment, inject: Inject, rng: random.Random, start: float, stop: float,
+    def __init__(self, env: simpy.Environment, inject: Inject, gap: Sampler, rng: random.Random, start: float,
+                 stop: float,
                  arrive: Callable[[int], None], rate: float = 1.0, profile: RateProfile | None = None) -> None:
         """``rate``: the scenario's ``background_factor``, each gap divided by it (1: as drawn); ``profile``: the
         inject's rate over the day (with ``rate`` in it), None without one."""
         assert inject.every is not None
         self.env = env
-        self.every = inject.every
+        self.gap = gap
+        """The draw of ``inject.every`` (:func:`~ballotdrill.exercise.sampling.sampler`)."""
         self.limit = inject.limit
         self.rng = rng
         self.stop = stop
@@ -82,15 +86,15 @@ class Arrivals:
         self._next(start)
 
     def _next(self, t: float) -> None:
-        gap = self.every.sample(self.rng)
+        gap = self.gap(self.rng)
         if self.profile is None:
             at: float | None = t + (gap if self.rate == 1.0 else gap / self.rate)
         else:
             at = self.profile.advance(t, gap, self.stop)
         if at is not None and at < self.stop and (self.limit is None or self.count < self.limit):
-            self.env.timeout(at - self.env.now).callbacks.append(self._fire)
+            at_delay(self.env, at - self.env._now, self._fire)
 
     def _fire(self, _event: Any) -> None:
         self.count += 1
         self.arrive(self.count)
-        self._next(self.env.now)
+        self._next(self.env._now)

@@ -92,7 +92,7 @@ class Exercise(StepPath, HandoffPath):
     # -- set-up --------------------------------------------------------------------------------
 
     def _now(self) -> float:
-        return self.env.now
+        return self.env._now
 
     def _at(self, t: float, action: Callable[[], None]) -> None:
         """Call ``action`` at simulation time ``t`` (now if ``t`` is not in the future)."""
@@ -135,7 +135,7 @@ class Exercise(StepPath, HandoffPath):
         """
         if not self._started:
             self.start()
-        if until > self.env.now:
+        if until > self.env._now:
             play(self.env, until)  # as ``env.run(until)``, standing exactly at ``until`` afterwards
 
     def finish(self) -> None:
@@ -143,7 +143,7 @@ class Exercise(StepPath, HandoffPath):
         if self._finished:
             return
         self._finished = True
-        now = self.env.now
+        now = self.env._now
         open_incidents = [i.id for i in self.incidents.values() if i.resolved_at is None]
         open_steps = sum(len(d.queue) + d.running for d in self.desks.values()) + self.in_transit
         harm = {i: h for i in open_incidents if (h := self.incidents[i].harm(now))}
@@ -161,14 +161,15 @@ class Exercise(StepPath, HandoffPath):
         stop = (inject.end if inject.end is not None else self.scenario.end) - self.clock0
         factor = self.scenario.background_factor
         profile = RateProfile(inject, factor, self.clock0) if inject.profile else None
-        Arrivals(self.env, inject, self.streams.get(f"arrivals/{inject_id}"), start, stop,
-                 lambda n: self._start_incident(f"{prefix}-{n}", spec, inject_id, inject),
+        assert inject.every is not None
+        Arrivals(self.env, inject, self.setup.sampler(inject.every), self.streams.get(f"arrivals/{inject_id}"), start,
+                 stop, lambda n: self._start_incident(f"{prefix}-{n}", spec, inject_id, inject),
                  rate=factor, profile=profile)
 
     def _timed(self, inject_id: str, inject: Inject) -> None:
         if inject.when is not None:
             state = self.incidents.get(inject.when.incident)
-            holds = state.holds(inject.when, self.env.now) if state else condition_before_start(inject.when)
+            holds = state.holds(inject.when, self.env._now) if state else condition_before_start(inject.when)
             if not holds:
                 return
         self._deliver(inject_id, inject)
@@ -201,7 +202,7 @@ class Exercise(StepPath, HandoffPath):
             return
         if inject.message is not None:
             msg = inject.message
-            self.journal.record(self.env.now, INJECT_DELIVERED, None, msg.to, None, {
+            self.journal.record(self.env._now, INJECT_DELIVERED, None, msg.to, None, {
                 "inject": inject_id, "type": "message", "text": msg.text, "from": msg.sender,
                 "contingency": contingency})
             return
@@ -209,7 +210,7 @@ class Exercise(StepPath, HandoffPath):
         incident_id = inject.incident.id or inject_id
         if incident_id in self.incidents:
             return
-        self.journal.record(self.env.now, INJECT_DELIVERED, incident_id, None, None, {
+        self.journal.record(self.env._now, INJECT_DELIVERED, incident_id, None, None, {
             "inject": inject_id, "type": "incident", "text": inject.incident.title, "from": "",
             "contingency": contingency})
         self._start_incident(incident_id, inject.incident, inject_id, inject)
@@ -230,10 +231,11 @@ class Exercise(StepPath, HandoffPath):
         if spec.duration is not None or detection is not None:
             rng = self.streams.make(f"incident/{incident_id}")
             if spec.duration is not None:
-                self._at(now + spec.duration.sample(rng) * mitigations.duration, lambda: self._ended(state))
+                end = now + self.setup.sampler(spec.duration)(rng) * mitigations.duration
+                at_delay(self.env, max(0.0, end - now), lambda _event: self._ended(state))  # as _at, one call less
             if detection is not None:
-                delay = detection.after.sample(rng) * mitigations.detection
-                self._at(now + delay, lambda: self._detect(state, detection.actor))
+                delay = self.setup.sampler(detection.after)(rng) * mitigations.detection
+                at_delay(self.env, max(0.0, now + delay - now), lambda _event: self._detect(state, detection.actor))
         if detection is None:
             self._detect(state, None)
         self._watch_reach(state)
@@ -244,14 +246,14 @@ class Exercise(StepPath, HandoffPath):
         for _, watched in self._watchers.get(state.id, []):
             cond = watched.when
             if cond is not None and cond.reach_above is not None:
-                delay = state.reach_crossing(cond.reach_above, self.env.now)
+                delay = state.reach_crossing(cond.reach_above, self.env._now)
                 if delay is not None:  # a wake-up from now, so the time is exactly now + delay
                     at_delay(self.env, delay, lambda _event: self._notify(state))
 
     def _detect(self, state: IncidentState, actor: str | None) -> None:
-        state.detected_at = self.env.now
+        state.detected_at = self.env._now
         state.detector = actor
-        self.journal.record(self.env.now, DETECTED, state.id, actor)
+        self.journal.record(self.env._now, DETECTED, state.id, actor)
         if state.resolved_at is None:
             self._trigger(state, actor)
         self._notify(state)
@@ -268,7 +270,7 @@ class Exercise(StepPath, HandoffPath):
         if new <= state.level:
             return
         old, state.level = LEVELS[state.level], new
-        self.journal.record(self.env.now, ESCALATED, state.id, None, None, {
+        self.journal.record(self.env._now, ESCALATED, state.id, None, None, {
             "from": old, "to": level, "by": by, "actors": list(self.setup.summoned[level])})
         if state.resolved_at is None:
             self._trigger(state, by)
@@ -277,9 +279,9 @@ class Exercise(StepPath, HandoffPath):
     def _contain(self, state: IncidentState, actor: str | None, how: str) -> None:
         if state.contained_at is not None:
             return
-        state.contained_at = self.env.now
-        self.journal.record(self.env.now, CONTAINED, state.id, actor, None,
-                            {"how": how, **state.harm(self.env.now)})
+        state.contained_at = self.env._now
+        self.journal.record(self.env._now, CONTAINED, state.id, actor, None,
+                            {"how": how, **state.harm(self.env._now)})
         self._notify(state)
         self._maybe_resolve(state)
 
@@ -289,8 +291,8 @@ class Exercise(StepPath, HandoffPath):
 
     def _maybe_resolve(self, state: IncidentState) -> None:
         if state.resolved_at is None and state.contained_at is not None and state.open_runs == 0:
-            state.resolved_at = self.env.now
-            self.journal.record(self.env.now, RESOLVED, state.id)
+            state.resolved_at = self.env._now
+            self.journal.record(self.env._now, RESOLVED, state.id)
             self._notify(state)
             if state.background:
                 del self.incidents[state.id]
@@ -300,7 +302,7 @@ class Exercise(StepPath, HandoffPath):
         waiting = self._watchers.get(state.id)
         if not waiting:
             return
-        now = self.env.now
+        now = self.env._now
         due = [(i, inj) for i, inj in waiting if inj.when is not None and state.holds(inj.when, now)]
         if due:
             self._watchers[state.id] = [w for w in waiting if w not in due]
@@ -317,8 +319,8 @@ class Exercise(StepPath, HandoffPath):
         base = f"{state.id}:{run.name}:{step.id}"
         state.asked[base] = state.asked.get(base, 0) + 1
         request = DecisionRequest(f"{base}:{state.asked[base]}", state.id, run.name, step.id, item.actor,
-                                  tuple(decision.options), decision.default, decision.timeout, self.env.now)
-        self.journal.record(self.env.now, DECISION_REQUESTED, state.id, item.actor, step.id, {
+                                  tuple(decision.options), decision.default, decision.timeout, self.env._now)
+        self.journal.record(self.env._now, DECISION_REQUESTED, state.id, item.actor, step.id, {
             "procedure": run.name, "request": request.key, "options": list(request.options),
             "default": request.default, "timeout": request.timeout})
         answer = self.decisions.decide(request)
@@ -352,7 +354,7 @@ class Exercise(StepPath, HandoffPath):
     def _decided(self, item: WorkItem, request: DecisionRequest, answer: Answer) -> None:
         step = item.step
         assert step.decision is not None
-        self.journal.record(self.env.now, DECISION_MADE, request.incident, request.actor, request.step, {
+        self.journal.record(self.env._now, DECISION_MADE, request.incident, request.actor, request.step, {
             "procedure": request.procedure, "request": request.key, "option": answer.option, "by": answer.by})
         self._finish(item, item.run.plan.index(step.decision.options[answer.option].next))
 
@@ -363,8 +365,8 @@ class Exercise(StepPath, HandoffPath):
 
         Only for a detected incident: procedures never start before detection (docs/journal.md).
         """
-        self.journal.record(self.env.now, ACTION_TAKEN, incident, actor, None, {"action": action, "by": by})
-        self._actions.add(action, Taken(self.env.now, actor, incident))
+        self.journal.record(self.env._now, ACTION_TAKEN, incident, actor, None, {"action": action, "by": by})
+        self._actions.add(action, Taken(self.env._now, actor, incident))
         state = self.incidents.get(incident) if incident is not None else None
         if state is None or state.resolved_at is not None or state.detected_at is None:
             return

@@ -53,7 +53,7 @@ class HandoffPath:
             assert channel is not None
             self._send_on_line(handoff, channel, self._lines[channel])
             return
-        self._row((self.env.now, _HANDOFF_SENT, run.incident.id, handoff.sender, step.id,
+        self._row((self.env._now, _HANDOFF_SENT, run.incident.id, handoff.sender, step.id,
                    packed.handoff_sent(attempt=handoff.attempt, channel=channel, procedure=run.name,
                                                      to=run.actors[handoff.index])))
         self.in_transit += 1
@@ -77,7 +77,7 @@ class HandoffPath:
         line = {"occupancy": lines.capacity if occupancy is None else occupancy}
         if occupancy is None:
             line.update({"busy": True} if lines.fails_when_full else {"waiting": len(lines.waiting) + 1})
-        self.journal.record(self.env.now, HANDOFF_SENT, run.incident.id, handoff.sender, step.id, {
+        self.journal.record(self.env._now, HANDOFF_SENT, run.incident.id, handoff.sender, step.id, {
             "attempt": handoff.attempt, "channel": channel, "procedure": run.name, "to": run.actors[handoff.index],
             **line})
         self.in_transit += 1
@@ -87,7 +87,7 @@ class HandoffPath:
             handoff.delivered = False
             self._arrived(handoff, busy=True)
         else:
-            handoff.line_wait = self.env.now
+            handoff.line_wait = self.env._now
             lines.waiting.append(handoff)
 
     def _line_freed(self, channel: str) -> None:
@@ -95,7 +95,7 @@ class HandoffPath:
         lines = self._lines[channel]
         waiting = lines.release()
         if waiting is not None:
-            waiting.line_wait = self.env.now - waiting.line_wait
+            waiting.line_wait = self.env._now - waiting.line_wait
             self._travel(waiting, channel, lines.reliability(lines.capacity))
 
     def _arrived(self, handoff: Handoff, busy: bool = False) -> None:
@@ -110,7 +110,7 @@ class HandoffPath:
             if not busy:
                 self._line_freed(channel)
         if handoff.delivered:
-            now = self.env.now
+            now = self.env._now
             received = packed.handoff_received(attempts=handoff.attempt, channel=channel, from_=handoff.sender,
                                                latency=now - handoff.sent_at, procedure=run.name)
             self._row((now, _HANDOFF_RECEIVED, run.incident.id, run.actors[handoff.index], step.id,
@@ -129,7 +129,7 @@ class HandoffPath:
             failed["busy"] = True
         elif line_wait:
             failed["line_wait"] = line_wait
-        self.journal.record(self.env.now, HANDOFF_FAILED, run.incident.id, handoff.sender, step.id, failed)
+        self.journal.record(self.env._now, HANDOFF_FAILED, run.incident.id, handoff.sender, step.id, failed)
         if nxt is None:
             self._end_run(run, "dropped")
         else:

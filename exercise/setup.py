@@ -12,8 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from ballotdrill.exercise.desk import staff_changes
-from ballotdrill.exercise.sampling import sampler
+from ballotdrill.exercise.sampling import Sampler, sampler
 from ballotdrill.exercise.work import Plan, incident_data
+from ballotdrill.scenarios.distributions import Distribution
 from ballotdrill.scenarios.roles import as_played
 from ballotdrill.scenarios.scenario import Incident, Inject, ScenarioFile
 from ballotdrill.scenarios.types import LEVELS
@@ -25,8 +26,8 @@ TriggerKey = tuple[str, int, int, "str | None"]
 class Setup:
     """The parts of a run that depend only on the scenario file and the scenario's name (read-only once built)."""
 
-    __slots__ = ("_incident_data", "_triggered", "chains", "clock0", "closes", "doc", "horizon", "injects", "latency",
-                 "name", "plans", "polls", "scenario", "staff", "structure", "summoned")
+    __slots__ = ("_incident_data", "_samplers", "_triggered", "chains", "clock0", "closes", "doc", "horizon",
+                 "injects", "latency", "name", "plans", "polls", "scenario", "staff", "structure", "summoned")
 
     def __init__(self, doc: ScenarioFile, scenario: str) -> None:
         self.doc = doc = as_played(doc, scenario)  # the structure as the scenario plays it (its roles resolved)
@@ -54,6 +55,15 @@ class Setup:
         """The actors brought in when an incident is escalated to each level."""
         self._triggered: dict[TriggerKey, tuple[str, ...]] = {}
         self._incident_data: dict[str, dict[str, Any]] = {}
+        self._samplers: dict[int, tuple[Distribution, Sampler]] = {}
+
+    def sampler(self, dist: Distribution) -> Sampler:
+        """The draw of one of the scenario's distributions (an incident's duration or detection delay, an arrival
+        gap), made once: it draws what ``dist.sample`` draws (:func:`~ballotdrill.exercise.sampling.sampler`)."""
+        found = self._samplers.get(id(dist))
+        if found is None or found[0] is not dist:
+            found = self._samplers[id(dist)] = (dist, sampler(dist))
+        return found[1]
 
     def triggered(self, key: TriggerKey) -> tuple[str, ...]:
         """Procedures started by detection or escalation of an incident of this type, severity, level and owner."""

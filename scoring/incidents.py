@@ -97,6 +97,16 @@ class _Incident:
         self.firsts: dict[str, _First] = {}
         self.escalations: list[str] = []
 
+    def background(self, incident: str) -> bool:
+        """Whether the incident is an arrival of a background inject (:attr:`IncidentMeasure.background`)."""
+        assert self.start is not None
+        return is_background(incident, self.start[1])
+
+    @property
+    def resolved(self) -> bool:
+        """Whether the incident was resolved (:attr:`IncidentMeasure.to_resolve` is not None)."""
+        return RESOLVED in self.firsts
+
     def times(self, incident: str) -> IncidentTimes:
         return unchecked(IncidentTimes, self.measure(incident)._asdict())  # validated again if kept
 

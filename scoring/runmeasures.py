@@ -100,14 +100,18 @@ class MeasureScorer:
         load = self.load.results(steps, structure, until, detail=False)
         kept: dict[str, IncidentTimes] = {}
         harms: list[Harm] = []
+        found, harmed, named = self.incidents.incidents, self.harm.incidents, plan.named
         for incident in self.incidents.order:  # in start order, as the scorer folds them in
-            times = self.incidents.incidents[incident].measure(incident)
-            harm = self.harm.measure(incident) if incident in self.harm.incidents else HarmMeasure(incident)
-            tally.incident(times)
+            state = found[incident]
+            harm = self.harm.measure(incident) if incident in harmed else HarmMeasure(incident)
             tally.harm(harm)
-            if not times.background or incident in plan.named:
-                kept[incident] = IncidentTimes(**times._asdict())
-                harms.append(Harm(**harm._asdict()))
+            if incident not in named and state.background(incident):  # counted only: whether it was resolved
+                tally.incident_resolved(state.resolved)
+                continue
+            times = state.measure(incident)
+            tally.incident(times)
+            kept[incident] = IncidentTimes(**times._asdict())
+            harms.append(Harm(**harm._asdict()))
         window = Window(scenario, structure, self.clock.start, until, scenario.end - scenario.start, kept,
                         self.procedures.outcomes, self.growth.growing,
                         self.growth.shaped, self.growth.unslowed(until))

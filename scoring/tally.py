@@ -38,8 +38,12 @@ class RunTally:
         self.on_time = OnTimeTally(procedures)
 
     def incident(self, times: IncidentLike) -> None:
+        self.incident_resolved(times.to_resolve is not None)
+
+    def incident_resolved(self, resolved: bool) -> None:
+        """Count an incident by whether it was resolved alone (all the totals read of it)."""
         self.incidents += 1
-        self.open_incidents += times.to_resolve is None
+        self.open_incidents += not resolved
 
     def harm(self, harm: HarmLike) -> None:
         self.reach += harm.reach

@@ -42,20 +42,21 @@ class Done(NamedTuple):
 
 
 @lru_cache(maxsize=16)
-def _plan(text: str, scenario: str) -> MeasurePlan:
+def point_plan(text: str, scenario: str) -> MeasurePlan:
+    """What measuring a run of the point needs (the parsed file with it), made once per worker and point."""
     return MeasurePlan(ScenarioFile.model_validate(json.loads(text)), scenario)
 
 
 @lru_cache(maxsize=16)
-def _setup(text: str, scenario: str) -> Setup:
+def point_setup(text: str, scenario: str) -> Setup:
     """The engine's set-up for the point, shared by every replication this worker plays of it."""
-    return Setup(_plan(text, scenario).doc, scenario)
+    return Setup(point_plan(text, scenario).doc, scenario)
 
 
 def run_task(task: Task) -> list[Done]:
     """Play each replication of ``task`` in memory, in order, measured as it plays (its events kept only if asked)."""
-    plan = _plan(task.document, task.scenario)
-    setup = _setup(task.document, task.scenario)
+    plan = point_plan(task.document, task.scenario)
+    setup = point_setup(task.document, task.scenario)
     continuations = plan.scenario.continuations()
     done: list[Done] = []
     for index, seed in task.replications:
