@@ -82,9 +82,22 @@ def _value(o: Outcome, key: Measure) -> _Value:
     return _Value(zero is not None, zero)
 
 
+_UNLISTED = _Value(False, None)
+"""What :meth:`dict.get` answers for a measure a run did not list (a measure's value may itself be None)."""
+
+
 def _applying(outcomes: Sequence[Outcome], key: Measure) -> list[float | None]:
-    """A measure's values over the runs where it applies (None: its end point never happened)."""
-    return [v.value for v in (_value(o, key) for o in outcomes) if v.applies]
+    """A measure's values over the runs where it applies (None: its end point never happened): :func:`_value` of each
+    run, one look-up a run."""
+    zero, unlisted = absent(key), _UNLISTED
+    values: list[float | None] = []
+    for o in outcomes:
+        value = o.values.get(key, unlisted)
+        if value is not unlisted:
+            values.append(value)  # type: ignore[arg-type]  # a run's own value (or None)
+        elif zero is not None:
+            values.append(zero)
+    return values
 
 
 def _bounds(unit_name: str, values: Sequence[float]) -> tuple[float | None, float | None]:

@@ -35,19 +35,12 @@ def render_json(result: SweepResult) -> str:
     return dumps(result.model_dump(mode="json"))
 
 
-def _cell(value: Any) -> Any:
-    """A CSV cell: numbers as they are; text that a spreadsheet would run as a formula, quoted as text."""
-    if value is None:
-        return ""
-    return csv_cell(value) if isinstance(value, str) else value
-
-
 def _csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
-    for row in rows:
-        writer.writerow([_cell(v) for v in row])
+    for row in rows:  # numbers as they are, None empty, text a spreadsheet would run as a formula quoted as text
+        writer.writerow(["" if v is None else csv_cell(v) if isinstance(v, str) else v for v in row])
     return buffer.getvalue()
 
 
