@@ -7,7 +7,7 @@ import random
 import pytest
 from engine_helpers import file_of, library, load
 
-from ballotdrill.exercise import run_exercise
+from ballotdrill.exercise import run_exercise, sampling
 from ballotdrill.exercise.engine import Exercise
 from ballotdrill.exercise.sampling import sampler
 from ballotdrill.exercise.setup import Setup
@@ -74,7 +74,10 @@ def test_a_stream_draws_the_same_whenever_it_is_made() -> None:
 DISTRIBUTIONS = [
     "7m", {"dist": "uniform", "min": "1m", "max": "9m"},
     {"dist": "triangular", "min": "1m", "mode": "2m", "max": "30m"},
+    {"dist": "triangular", "min": "5m", "mode": "5m", "max": "5m"},  # no width: one draw, then min
+    {"dist": "triangular", "min": "1m", "mode": "9m", "max": "9m"},
     {"dist": "exponential", "mean": "13m"}, {"dist": "lognormal", "median": "4m", "p90": "40m"},
+    {"dist": "lognormal", "median": "2h", "p90": "2h10m"},
     {"dist": "empirical", "values": ["1m", "5m", "1h"]},
     {"dist": "empirical", "values": ["1m", "5m"], "weights": [0.3, 0.7]},
 ]
@@ -90,3 +93,10 @@ def test_a_sampler_draws_exactly_what_the_distribution_draws(spec: object) -> No
     ours = [draw(mine) for _ in range(2000)]
     assert ours == [dist.sample(theirs) for _ in range(2000)]
     assert mine.getstate() == theirs.getstate()
+
+
+def test_the_written_out_draws_are_in_use_on_this_python() -> None:
+    """Lognormal and triangular draws are written out as CPython's ``random`` computes them (the test above checks
+    them draw for draw); a Python computing them otherwise would fall back to ``random``'s methods, exact but slower:
+    this says when that happens."""
+    assert sampling._same_draws()
