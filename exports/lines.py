@@ -10,8 +10,9 @@ from __future__ import annotations
 import csv
 import itertools
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from json.encoder import encode_basestring
+from operator import itemgetter
 from pathlib import Path
 
 from ballotdrill.journal.events import COLUMNS, Event
@@ -67,20 +68,36 @@ def write_csv_blocks(blocks: Iterable[Block], path: Path) -> int:
 
     The bytes are ``csv.writer``'s (floats as ``repr``, NULL as an empty cell, data quoted). A block whose cells
     are all plain is formatted in one pass (:func:`_csv_lines`); any other block (one with a cell a spreadsheet
-    would read as a formula, a cell ``csv`` would quote, or data stored as ``''`` or ``'{}'``) goes through
-    ``csv.writer``, each row through :func:`_spreadsheet_safe`.
+    would read as a formula, a cell ``csv`` would quote, or data stored as ``''`` or ``'{}'``) is halved until
+    the parts are plain or small, and the small parts with an odd row go through ``csv.writer``, each row
+    through :func:`_spreadsheet_safe` (every row's bytes depend on that row alone, so the parts join exactly).
     """
     count = 0
     with open(path, "w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(COLUMNS)
         for block in blocks:
-            if _plain(block):
-                handle.write(_csv_lines(block))
-            else:
-                writer.writerows(map(_spreadsheet_safe, block))
+            _write_csv_part(block, handle.write, writer.writerows)
             count += len(block)
     return count
+
+
+_SMALL = 64
+"""Rows of a part with an odd row that go through ``csv.writer`` without halving it further."""
+
+
+def _write_csv_part(rows: Block, write: Callable[[str], object],
+                    write_rows: Callable[[Iterable[tuple[object, ...]]], object]) -> None:
+    """``rows`` in one pass when plain, else in halves (one odd row, such as the run's start at ``t`` 0, leaves
+    the rest of its block to the one-pass format)."""
+    if _plain(rows):
+        write(_csv_lines(rows))
+    elif len(rows) <= _SMALL:
+        write_rows(map(_spreadsheet_safe, rows))
+    else:
+        half = len(rows) // 2
+        _write_csv_part(rows[:half], write, write_rows)
+        _write_csv_part(rows[half:], write, write_rows)
 
 
 def _csv_lines(block: Block) -> str:
@@ -96,16 +113,20 @@ _SEPARATOR = "\x1f"
 _STARTS = tuple(_SEPARATOR + start for start in FORMULA_STARTS)
 _QUOTED = (",", '"', "\n", "\r")
 """What ``csv.writer`` quotes a cell for."""
+_NUMBERS_AND_DATA = (itemgetter(0), itemgetter(1), itemgetter(6))
+_KIND, *_TEXT_CELLS = (itemgetter(i) for i in range(2, 6))
 
 
 def _plain(block: Block) -> bool:
     """Whether every ``seq`` is an int and ``t`` a float, both positive; no text cell could start a formula or
     needs quoting; and every data is text holding a quote (checked in C)."""
-    seqs, ts, kinds, incidents, actors, steps, datas = zip(*block, strict=True)
+    seqs, ts, datas = (list(map(column, block)) for column in _NUMBERS_AND_DATA)  # cheaper than zip(*block)
     try:
         if min(seqs) < 0 or min(ts) <= 0 or set(map(type, seqs)) != {int} or set(map(type, ts)) != {float}:
             return False  # a negative number (or -0.0) starts with "-"
-        cells = set(itertools.chain(kinds, incidents, actors, steps))  # each distinct cell once
+        cells = set(map(_KIND, block))  # each distinct cell once
+        for column in _TEXT_CELLS:
+            cells.update(map(column, block))
         cells.discard(None)
         text = _SEPARATOR + _SEPARATOR.join(cells)
         data = filter(None, datas)

@@ -186,3 +186,18 @@ def test_csv_blocks_with_and_without_odd_cells_are_csv_writers_bytes(tmp_path: P
     rows = [*base[:9000], tuple(odd), *base[9001:]]
     assert write_csv_rows(rows, tmp_path / "j.csv") == len(rows)  # type: ignore[arg-type]
     assert (tmp_path / "j.csv").read_bytes() == reference_csv_rows(rows)
+
+
+@pytest.mark.parametrize("where", [(0,), (8191, 8192), (63, 64, 65, 4000, 4001), tuple(range(8100, 8300, 3))])
+def test_odd_rows_scattered_over_blocks_leave_csv_writers_bytes(tmp_path: Path, where: tuple[int, ...]) -> None:
+    """Odd rows at a block's edges, next to each other and every few rows (a part of a block is formatted in one
+    pass when plain, the rest by csv.writer): the bytes are csv.writer's row by row, in the journal's order."""
+    rows: list[tuple[object, ...]] = [
+        (seq, 0.5 + seq, "step_started", f"I{seq // 9}", "a1", "s", '{"procedure":"p"}') for seq in range(2 * 8192 + 9)]
+    for n, seq in enumerate(where):
+        column, value = ODD_CELLS[n % len(ODD_CELLS)]
+        odd = list(rows[seq])
+        odd[COLUMNS.index(column)] = value
+        rows[seq] = tuple(odd)
+    assert write_csv_rows(rows, tmp_path / "j.csv") == len(rows)  # type: ignore[arg-type]
+    assert (tmp_path / "j.csv").read_bytes() == reference_csv_rows(rows)
