@@ -109,6 +109,13 @@ def _value(value: Any) -> Scalar:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def _add(attributes: list[tuple[str, str, Scalar]], time: str, values: Iterable[tuple[str, Any]]) -> None:
+    """Each value that is not None, timed ``time`` (a list or an object as JSON text)."""
+    for name, value in values:
+        if value is not None:
+            attributes.append((name, time, value if type(value) in _SCALARS else _value(value)))
+
+
 class _Open:
     """An object not yet closed: its attribute values and relationships so far."""
 
@@ -178,20 +185,19 @@ class OcelWalker:
             self._last = (clock_minutes, moment.isoformat(timespec="milliseconds") + "Z")
         return self._last[1]
 
-    def obj(self, oid: str, otype: str, time: str, owner: _Work | None = None, **attrs: Any) -> str:
-        """Open ``oid`` if new (its initial values timed ``time``), else add these values to it."""
-        if oid not in self.objects:
-            self.objects[oid] = _Open(oid, otype, time)
+    def obj(self, oid: str, otype: str, time: str, owner: _Work | None = None,
+            values: Iterable[tuple[str, Any]] = ()) -> str:
+        """Open ``oid`` if new (its initial values timed ``time``), else add these values ``(name, value)`` to it."""
+        item = self.objects.get(oid)
+        if item is None:
+            item = self.objects[oid] = _Open(oid, otype, time)
             if owner is not None:
                 owner.owned.append(oid)
-        self.set(oid, time, **attrs)
+        _add(item.attributes, time, values)
         return oid
 
-    def set(self, oid: str, time: str, **attrs: Any) -> None:
-        values = self.objects[oid].attributes
-        for name, value in attrs.items():
-            if value is not None:
-                values.append((name, time, _value(value)))
+    def set(self, oid: str, time: str, values: Iterable[tuple[str, Any]]) -> None:
+        _add(self.objects[oid].attributes, time, values)
 
     def relate(self, oid: str, target: str, qualifier: str) -> None:
         rels = self.objects[oid].relationships
@@ -229,7 +235,7 @@ class OcelWalker:
     def _actors(self) -> None:
         self.t0 = self.stamp(self.start)
         for key, actor in self.doc.structure.actors.items():
-            self.obj(f"actor:{key}", "actor", self.t0, name=actor.name or key, staff=actor.staff)
+            self.obj(f"actor:{key}", "actor", self.t0, values=(("name", actor.name or key), ("staff", actor.staff)))
 
     def _work(self, incident: str) -> _Work:
         work = self.work.get(incident)
@@ -247,20 +253,21 @@ class OcelWalker:
         if e.incident:
             if kind == INCIDENT_STARTED:  # nothing changes an incident afterwards: it closes at once
                 began = e.fields(IncidentStarted)
-                self.obj(iid, "incident", time, type=began.type, severity=began.severity,
-                         title=began.title or None, level=began.level, scenario=self.scenario)
+                self.obj(iid, "incident", time, values=(
+                    ("type", began.type), ("severity", began.severity), ("title", began.title or None),
+                    ("level", began.level), ("scenario", self.scenario)))
                 self.close(iid)
                 self.closed_incidents.add(incident)
             elif iid not in self.objects and incident not in self.closed_incidents:
-                self.obj(iid, "incident", time, scenario=self.scenario)
+                self.obj(iid, "incident", time, values=(("scenario", self.scenario),))
             rels.append((iid, "subject"))
         t0 = self.t0
         if e.actor:
             aid = f"actor:{e.actor}"
             if aid not in self.objects:
-                self.obj(aid, "actor", t0, name=e.actor)
+                self.obj(aid, "actor", t0, values=(("name", e.actor),))
             if kind == STAFF_CHANGED:
-                self.set(aid, time, staff=e.fields(StaffChanged).staff)
+                self.set(aid, time, (("staff", e.fields(StaffChanged).staff),))
             rels.append((aid, _ACTOR_ROLE.get(kind, "performer")))
         handoff = kind in _HANDOFF_KINDS
         if handoff:
@@ -268,7 +275,7 @@ class OcelWalker:
                 other = d.get(field)
                 if isinstance(other, str) and other:
                     if f"actor:{other}" not in self.objects:
-                        self.obj(f"actor:{other}", "actor", t0, name=other)
+                        self.obj(f"actor:{other}", "actor", t0, values=(("name", other),))
                     rels.append((f"actor:{other}", role))
         has_incident = bool(e.incident) and (iid in self.objects or incident in self.closed_incidents)
         if kind in _STEP_KINDS and e.step:
@@ -278,8 +285,8 @@ class OcelWalker:
         if kind in _DECISION_KINDS and d.get("request") is not None:
             did = f"decision:{d.get('request')}"
             work = self._work(incident)
-            self.obj(did, "decision", time, work, procedure=procedure, step=e.step,
-                     default=d.get("default"), option=d.get("option"))
+            self.obj(did, "decision", time, work, (("procedure", procedure), ("step", e.step),
+                                                   ("default", d.get("default")), ("option", d.get("option"))))
             asked = work.steps.get((procedure, e.step or ""))
             if asked is not None:
                 self.relate(did, asked, "asked in")
@@ -292,7 +299,7 @@ class OcelWalker:
             if seen.get(name) is not type(value):  # the type rule gives the same answer for the same type again
                 seen[name] = type(value)
                 self._note_type(kind, name, value)
-        self.sink.event(OcelEvent(f"e{e.seq}", kind, time, attrs, list(dict.fromkeys(rels))))
+        self.sink.event(OcelEvent(f"e{e.seq}", kind, time, attrs, rels if len(rels) < 2 else list(dict.fromkeys(rels))))
         if kind == RESOLVED and e.incident:
             self._resolved(incident)
 
@@ -320,7 +327,8 @@ class OcelWalker:
                 self.close(work.steps[skey])
             count = work.step_counts[skey] = work.step_counts.get(skey, 0) + 1
             sid = f"step:{e.incident or ''}/{skey[0]}/{skey[1]}/{count}"
-            work.steps[skey] = self.obj(sid, "step", time, work, procedure=skey[0], step=skey[1], actor=e.actor)
+            work.steps[skey] = self.obj(sid, "step", time, work,
+                                        (("procedure", skey[0]), ("step", skey[1]), ("actor", e.actor)))
             if has_incident:
                 self.relate(sid, f"incident:{e.incident}", "part of")
             via = work.arrived.pop(skey, None)
@@ -329,7 +337,7 @@ class OcelWalker:
         sid = work.steps[skey]
         rels.append((sid, "step"))
         if kind == STEP_COMPLETED and sid in self.objects:
-            self.set(sid, time, target=e.fields(StepTargets).target)
+            self.set(sid, time, (("target", e.fields(StepTargets).target),))
             self.close(sid)
 
     def _handoff(self, e: Event, work: _Work, procedure: str, time: str, has_incident: bool,
@@ -341,12 +349,14 @@ class OcelWalker:
         if hid is None:
             count = work.handoff_counts[hkey] = work.handoff_counts.get(hkey, 0) + 1
             hid = f"handoff:{e.incident or ''}/{procedure}/{step}/{receiver}/{count}"
-            work.handoffs[hkey] = self.obj(hid, "handoff", time, work, procedure=procedure, step=step,
-                                           sender=e.actor if kind != HANDOFF_RECEIVED else d.get("from"),
-                                           receiver=receiver)
+            work.handoffs[hkey] = self.obj(hid, "handoff", time, work, (
+                ("procedure", procedure), ("step", step),
+                ("sender", e.actor if kind != HANDOFF_RECEIVED else d.get("from")), ("receiver", receiver)))
             if has_incident:
                 self.relate(hid, f"incident:{e.incident}", "carries")
-        self.set(hid, time, channel=d.get("channel"))
+        channel = d.get("channel")
+        if channel is not None:
+            self.set(hid, time, (("channel", channel),))
         rels.append((hid, "handoff"))
         if kind == HANDOFF_RECEIVED or (kind == HANDOFF_FAILED and d.get("next") is None):
             del work.handoffs[hkey]

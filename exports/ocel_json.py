@@ -12,7 +12,7 @@ import json
 import math
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from json.encoder import encode_basestring
 from pathlib import Path
 from typing import IO, Any
@@ -71,29 +71,54 @@ _float = float.__repr__
 
 def _scalar(value: Scalar) -> str:
     """A scalar as JSON (what ``json.dumps`` gives), quickly for the usual types."""
-    if isinstance(value, str):
-        return _quote(value)
-    if type(value) is int:
-        return str(value)
-    if isinstance(value, float) and math.isfinite(value):
-        return _float(value)
-    return _encode(value)
+    return _SCALAR_TEXT.get(type(value), _encode)(value)
+
+
+def _float_text(value: float) -> str:
+    return _float(value) if math.isfinite(value) else _encode(value)
+
+
+_SCALAR_TEXT: dict[type, Callable[[Any], str]] = {str: _quote, int: int.__repr__, float: _float_text}
+"""A scalar of each usual type as JSON (any other type, a subclass included, through the encoder: the same text)."""
+
+
+class _Quoted(dict[str, str]):
+    """Text written before a value many times over (an attribute's name, a qualifier), made once and kept (at most
+    :data:`_KEPT` of them, so a journal of many distinct names cannot make it grow)."""
+
+    def __init__(self, before: str, after: str) -> None:
+        super().__init__()
+        self.before, self.after = before, after
+
+    def __missing__(self, key: str) -> str:
+        text = self.before + _quote(key) + self.after
+        if len(self) < _KEPT:
+            self[key] = text
+        return text
+
+
+_KEPT = 4096
+_VALUE_NAMED = _Quoted('{"name":', ',"value":')
+_TIME_NAMED = _Quoted('{"name":', ',"time":')
+_QUALIFIED = _Quoted(',"qualifier":', "}")
 
 
 def _relationships(relationships: list[tuple[str, str]]) -> str:
-    return ",".join([f'{{"objectId":{_quote(o)},"qualifier":{_quote(q)}}}' for o, q in relationships])
+    return ",".join([f'{{"objectId":{_quote(o)}{_QUALIFIED[q]}' for o, q in relationships])
 
 
 def event_line(event: OcelEvent) -> str:
     """One event as compact JSON (the members of :func:`event_json`)."""
-    attributes = ",".join([f'{{"name":{_quote(k)},"value":{_scalar(v)}}}' for k, v in event.attributes])
+    text = _SCALAR_TEXT.get
+    attributes = ",".join([f"{_VALUE_NAMED[k]}{text(type(v), _encode)(v)}}}" for k, v in event.attributes])
     return (f'{{"id":{_quote(event.id)},"type":{_quote(event.type)},"time":{_quote(event.time)},'
             f'"attributes":[{attributes}],"relationships":[{_relationships(event.relationships)}]}}')
 
 
 def object_line(obj: OcelObject) -> str:
     """One object as compact JSON (the members of :func:`object_json`)."""
-    attributes = ",".join([f'{{"name":{_quote(k)},"time":{_quote(t)},"value":{_scalar(v)}}}'
+    text = _SCALAR_TEXT.get
+    attributes = ",".join([f'{_TIME_NAMED[k]}{_quote(t)},"value":{text(type(v), _encode)(v)}}}'
                            for k, t, v in obj.attributes])
     return (f'{{"id":{_quote(obj.id)},"type":{_quote(obj.type)},"attributes":[{attributes}],'
             f'"relationships":[{_relationships(obj.relationships)}]}}')
