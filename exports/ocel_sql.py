@@ -30,7 +30,7 @@ from typing import Any
 
 from ballotdrill.exports.ocel import _ACTOR_ROLE, REFERENCE_DATE, Scalar, value_type
 from ballotdrill.exports.ocel_sqlite import CACHE_KIB, INITIAL_TIME, SqliteSink, _ident, built_beside
-from ballotdrill.exports.ocel_work import Unsupported, WorkPass, stamper
+from ballotdrill.exports.ocel_work import Unsupported, WorkPass, WorkRows, stamper
 from ballotdrill.journal import KINDS
 from ballotdrill.journal.rows import refuse_bad_rows, refuse_non_finite
 from ballotdrill.journal.seal import BLOCK, RawRow, rows_sql
@@ -80,8 +80,7 @@ def timed(select: str, t: str = "t") -> str:
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
-_STEPS, _HANDOFFS, _DECISIONS = (tuple(str(kind) for kind in KINDS if kind.startswith(family))
-                                  for family in ("step_", "handoff_", "decision_"))
+_HANDOFFS = tuple(str(kind) for kind in KINDS if kind.startswith("handoff_"))
 
 
 def _in(kinds: tuple[str, ...]) -> str:
@@ -92,47 +91,6 @@ def _role() -> str:
     cases = " ".join(f"WHEN '{kind}' THEN '{role}'" for kind, role in _ACTOR_ROLE.items())
     return f"CASE kind {cases} ELSE 'performer' END"
 
-
-_PROC = ("CASE json_type(data, '$.procedure') WHEN 'text' THEN json_extract(data, '$.procedure') "
-         "WHEN NULL THEN '' END")
-
-# The work rows (every step and handoff row of a step, every decision row with a request, each incident's
-# resolutions) with the values their instances depend on, in seq order, for :class:`WorkPass`, as few as can say
-# them (Python pays for every column of every row): ``other`` is a handoff's receiver, or its sender when received;
-# ``value`` a completed step's target, a handoff's channel or a decision's request; ``t`` only where the pass may
-# write a time; a failed handoff with nothing tried next is a ``handoff_dropped``. Each JSON value is read once per
-# row (the inner query is not flattened: OFFSET). The kind is NULL for a row whose values the walk would name in a
-# way the pass does not (a procedure that is not text, a receiver that is not, a request neither text nor an
-# integer); the pass checks the names of each new instance itself.
-_WORK = f"""
-SELECT seq,
-       CASE WHEN kind != 'resolved' AND (
-              CASE WHEN p IS NULL THEN data LIKE '%"procedure":null%' ELSE typeof(p) != 'text' END
-              OR (kind IN {_in(_HANDOFFS)} AND CASE WHEN kind = 'handoff_received' THEN actor IS NULL
-                                                    ELSE typeof(other) != 'text' END)
-              OR coalesce(rt, 'text') NOT IN ('text', 'integer')) THEN NULL
-            WHEN kind = 'handoff_failed' AND next IS NULL THEN 'handoff_dropped'
-            ELSE kind END AS kind,
-       inc, actor, step, coalesce(p, '') AS proc, other, value,
-       CASE WHEN (value IS NOT NULL AND kind IN {_in(_HANDOFFS)}) OR rt IS NOT NULL THEN t END AS t
-FROM (SELECT seq, kind, coalesce(incident, '') AS inc, actor, step, t, data,
-             json_extract(data, '$.procedure') AS p,
-             CASE WHEN kind = 'handoff_received' THEN json_extract(data, '$.from')
-                  WHEN kind IN {_in(_HANDOFFS)} THEN json_extract(data, '$.to') END AS other,
-             CASE WHEN kind = 'handoff_failed' THEN json_extract(data, '$.next') END AS next,
-             CASE WHEN kind = 'step_completed' THEN json_extract(data, '$.target')
-                  WHEN kind IN {_in(_HANDOFFS)} THEN json_extract(data, '$.channel')
-                  WHEN kind IN {_in(_DECISIONS)} THEN json_extract(data, '$.request') END AS value,
-             CASE WHEN kind IN {_in(_DECISIONS)} THEN json_type(data, '$.request') END AS rt
-      FROM j.events
-      WHERE (kind IN {_in(_STEPS + _HANDOFFS)} AND step != '')
-         OR (kind IN {_in(_DECISIONS)} AND json_type(data, '$.request') != 'null')
-         OR (kind = 'resolved' AND incident != '')
-      ORDER BY seq LIMIT -1 OFFSET 0)
-"""
-
-_DECIDED = "SELECT json_extract(data, '$.default'), json_extract(data, '$.option') FROM j.events WHERE seq = ?"
-"""A decision row's default and option (decision rows are few: read one at a time)."""
 
 _INSERTS = {table: f"INSERT INTO {table} VALUES ({', '.join('?' * width)})" for table, width in (
     ("object", 2), ("event_object", 3), ("object_object", 3), ("object_step", 7), ("object_handoff", 8),
@@ -260,19 +218,14 @@ class _Builder:
         db.executemany("INSERT INTO incidents VALUES (?, ?, ?)",
                        [(inc, first, started) for inc, (first, started, _) in seen.incidents.items()])
         _script(db, _INCIDENTS, self.params)
-        self._work()
         self._actors(seen.actors)
         return seen.rows
 
-    def _work(self) -> None:
-        """Step, handoff and decision objects and their relationships (:class:`WorkPass`)."""
-        db = self.db
-        work = WorkPass(lambda table, rows: db.executemany(_INSERTS[table], rows), self.stamp,
-                        lambda seq: db.execute(_DECIDED, (seq,)).fetchone())
-        rows = db.execute(_WORK, self.params)
-        while block := rows.fetchmany(BLOCK):
-            work.feed(block)
-        work.finish()
+    def work(self) -> tuple[WorkPass, WorkRows]:
+        """The pass that makes the step, handoff and decision objects and their relationships (:class:`WorkPass`),
+        fed by the pass over every row that checks the seal (:class:`WorkRows`)."""
+        db, rows = self.db, WorkRows()
+        return WorkPass(lambda table, found: db.executemany(_INSERTS[table], found), self.stamp, rows.decided), rows
 
     def _actors(self, actors: set[str]) -> None:
         """The scenario's actors, every other actor named in an event, and their staff over time."""
@@ -345,12 +298,16 @@ def _started(row: RawRow) -> bool:
     return row[2] == "incident_started"
 
 
-def _seeing(blocks: Iterator[list[RawRow]], seen: Seen, *, sealed: bool) -> Iterator[list[RawRow]]:
+def _seeing(blocks: Iterator[list[RawRow]], seen: Seen, work: tuple[WorkPass, WorkRows], *,
+            sealed: bool) -> Iterator[list[RawRow]]:
+    passing, rows = work
     for block in blocks:
         if sealed:
             refuse_non_finite(block)
         seen.add(block)
+        passing.feed(rows.of(block))
         yield block
+    passing.finish()
     seen.complete = True
 
 
@@ -381,12 +338,13 @@ def write_ocel_sqlite_from_journal(journal: Path, path: Path, doc: ScenarioFile,
         seen = Seen()
         if check is None:  # rows nobody vouches for: SQLite finds any whose data the statements cannot read
             refuse_bad_rows(db, "j.events")
-        rows = _seeing(_blocks(db), seen, sealed=check is not None)
+        builder = _Builder(db, doc, scenario_name, day)
+        rows = _seeing(_blocks(db), seen, builder.work(), sealed=check is not None)
         if check is not None:
             check(rows)
         for _ in rows if not seen.complete else ():
             pass
-        count = _Builder(db, doc, scenario_name, day).run(sink, seen)
+        count = builder.run(sink, seen)
         db.execute("COMMIT")
     return count
 

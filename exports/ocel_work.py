@@ -14,11 +14,12 @@ five passes); this pass holds only the work in flight and costs less than one.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from ballotdrill.exports.ocel import Scalar
+from ballotdrill.exports.ocel import Scalar, _value
 
 INITIAL_TIME = "1970-01-01T00:00:00.000Z"
 
@@ -221,6 +222,91 @@ class WorkPass:
                 self.insert(table, rows)
                 rows.clear()
         self.pending = 0
+
+
+_STEP_KINDS = frozenset(("step_queued", "step_started", "step_completed"))
+_HANDOFF_KINDS = frozenset(("handoff_sent", "handoff_received", "handoff_failed"))
+_DECISION_KINDS = frozenset(("decision_requested", "decision_made"))
+_WORK_KINDS = _STEP_KINDS | _HANDOFF_KINDS
+_PLAIN = frozenset((str, int, float, bool))
+_NAMES = frozenset((str, type(None)))
+
+
+def _stored(value: Any) -> Scalar:
+    """A value as the walk stores it: a scalar as it is, a list or an object as canonical JSON text."""
+    return value if value is None or type(value) in _PLAIN else _value(value)
+
+
+class WorkRows:
+    """The work rows of blocks of journal rows ``(seq, t, kind, incident, actor, step, data)``, as :class:`WorkPass`
+    takes them, read from the rows the seal's check reads anyway (each work row's data parsed once, by ``json``);
+    :meth:`decided` gives a decision row's default and option once its block is read.
+
+    Work rows: every step and handoff row of a step, every decision row with a request, each incident's
+    resolutions. A row whose values the walk names in a way the pass does not (a procedure that is ``null`` or not
+    text, a receiver that is not text, a request neither text nor an integer, data that is not a JSON object)
+    raises :class:`Unsupported`.
+    """
+
+    def __init__(self) -> None:
+        self.decisions: dict[int, tuple[Scalar, Scalar]] = {}
+
+    def decided(self, seq: int) -> tuple[Scalar, Scalar]:
+        return self.decisions.pop(seq)
+
+    def of(self, block: Iterable[tuple[Any, ...]]) -> Rows:
+        out: Rows = []
+        loads = json.loads
+        for seq, t, kind, incident, actor, step, data in block:
+            if kind == "resolved":
+                if incident:
+                    out.append((seq, kind, incident, actor, step, "", None, None, None))
+                continue
+            decision = kind in _DECISION_KINDS
+            if not decision and (kind not in _WORK_KINDS or step is None or step == ""):
+                continue
+            try:
+                d = loads(data) if data else {}
+            except (ValueError, TypeError):
+                raise Unsupported(f"journal row {seq} has data that is not JSON") from None
+            if type(d) is not dict:
+                raise Unsupported(f"journal row {seq} has data that is not a JSON object")
+            if decision:
+                request = d.get("request")
+                if request is None:
+                    continue
+                if type(request) not in (str, int):
+                    raise Unsupported(f"journal row {seq} has a request the walk names its own way")
+            proc = d.get("procedure")
+            if proc is None:
+                if "procedure" in d:
+                    raise Unsupported(f"journal row {seq} has a procedure that is null")
+                proc = ""
+            elif type(proc) is not str:
+                raise Unsupported(f"journal row {seq} has a procedure that is not text")
+            if type(incident) not in _NAMES or type(actor) not in _NAMES or type(step) not in _NAMES:
+                raise Unsupported(f"journal row {seq} has a name that is not text")
+            inc = incident or ""
+            if decision:
+                self.decisions[seq] = (_stored(d.get("default")), _stored(d.get("option")))
+                out.append((seq, kind, inc, actor, step, proc, None, request, t))
+            elif kind in _STEP_KINDS:
+                target = _stored(d.get("target")) if kind == "step_completed" else None
+                out.append((seq, kind, inc, actor, step, proc, None, target, None))
+            else:
+                if kind == "handoff_received":
+                    if actor is None:
+                        raise Unsupported(f"journal row {seq} is a handoff received by nobody")
+                    other = _stored(d.get("from"))
+                else:
+                    other = d.get("to")
+                    if type(other) is not str:
+                        raise Unsupported(f"journal row {seq} has a receiver that is not text")
+                    if kind == "handoff_failed" and d.get("next") is None:
+                        kind = "handoff_dropped"
+                channel = _stored(d.get("channel"))
+                out.append((seq, kind, inc, actor, step, proc, other, channel, None if channel is None else t))
+        return out
 
 
 def stamper(day_zero: datetime, start: float) -> Callable[[float], str]:
