@@ -118,7 +118,8 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
                  f"{step.procedure} began, " + (f"with {minutes(left)} of its {minutes(step.target)} target left"
                                                 if left > 0 else f"already past its {minutes(step.target)} target"), [],
                  f"Shorten the steps and handoffs of {step.procedure} before '{step.step}' (see the earlier late "
-                 "steps and queues), or start it earlier", step.actor, step_lever(step.procedure, step.step))
+                 f"steps{' and queues' if earlier is not None else ''}), or start it earlier", step.actor,
+                 step_lever(step.procedure, step.step))
 
 
 class ChannelFailures:

@@ -180,6 +180,8 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
                 recommendation=f"Give '{step.step}' a standing priority at {name(step.actor)} so the legal "
                 f"deadline ({minutes(step.deadline)}) is met", priority=1, incidents=[step.incident],
                 evidence=step.evidence)
+    downstream: set[str] = set()
+    """Titles of the late-step findings whose steps were late only from the delays before them."""
     for (procedure, step_id), group in digest.late_steps():
         if group.worst is None:
             continue
@@ -189,6 +191,8 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
         why = step_cause(example, advice.local(best.steps, best.chains, scores.until))
         share = group.causes[(why.kind, why.lever)]
         total = group.late + group.on_time
+        if why.kind == "upstream":  # late only from the delays before it: a consequence, ranked after causes
+            downstream.add(f"Step '{step_id}' late ({group.late} of {total})")
         improve(worst.late_by or 0.0, title=f"Step '{step_id}' late ({group.late} of {total})",
                 detail=f"'{step_id}' ({procedure}) by {name(worst.actor)} missed its {minutes(worst.target)} target "
                 f"by up to {minutes(worst.late_by)} (incident {worst.incident})"
@@ -362,11 +366,12 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
         weighed.append(finding)
         size[id(finding)] = 0.0
 
-    def rank(f: Finding) -> tuple[int, float, bool, int, float, str]:
-        """Priority from the weight, then weight, causes before the objectives they explain, the kind's own
+    def rank(f: Finding) -> tuple[int, float, bool, bool, int, float, str]:
+        """Priority from the weight, then weight, causes before the objectives they explain, a late step with a
+        cause of its own before one late only from the delays before it (its consequence), the kind's own
         priority, size."""
-        return (priority_of(f.weight, f.priority), -f.weight, f.cause == "objective", f.priority, -size[id(f)],
-                f.title)
+        return (priority_of(f.weight, f.priority), -f.weight, f.cause == "objective", f.title in downstream,
+                f.priority, -size[id(f)], f.title)
 
     ordered = [f.model_copy(update={"priority": priority_of(f.weight, f.priority),
                                     "responsible": responsible(f.lever, f.actor, names, structure)})

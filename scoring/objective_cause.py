@@ -7,9 +7,11 @@ before its harm passes the target, or only slows it).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from ballotdrill.scenarios.measures import parse_interval
 from ballotdrill.scenarios.scenario import Detection, Scenario
-from ballotdrill.scenarios.structure import OWNER, Step
+from ballotdrill.scenarios.structure import OWNER, Procedure, Step
 from ballotdrill.scoring.advice import Advisor, Cause, actor_lever, step_lever
 from ballotdrill.scoring.model import IncidentTimes, ObjectiveResult, StepResult
 from ballotdrill.scoring.ranking import MATERIAL_SHARE
@@ -108,6 +110,14 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delay: float, passed_
                      f"{clock(advice.whole.start, failed[0].completed_at)} but did not contain "
                      f"{incident.incident} (a {chance:.0%} chance)", list(failed[0].evidence[-1:]), fix,
                      failed[0].actor, step_lever(failed[0].procedure, failed[0].step))
+    branch = untaken_branch(advice, incident.incident, names) if incident.contained_how != "effect" else None
+    if branch is not None:
+        passed = (f", and its {noun} passed the {obj.target_text} target" if noun is not None
+                  else f", and it was not contained within the {obj.target_text} target")
+        if noun is not None and passed_at is not None:
+            passed += f" at {clock(advice.whole.start, passed_at)}"
+        return _branch_cause(advice, branch, incident, plain, passed,
+                             _actor_of(advice, branch.procedure, branch.decision.step, incident.incident))
     took = ("was never contained" if incident.to_contain is None else
             f"ended by itself after {minutes(incident.to_contain)}" if incident.contained_how == "ended"
             else f"was contained after {minutes(incident.to_contain)}")
@@ -215,3 +225,87 @@ def detections_of(scenario: Scenario) -> dict[str, Detection]:
     return {inject_id: inject.detected_by for inject_id, inject in zip(scenario.inject_ids(), scenario.injects,
                                                                         strict=True)
             if inject.detected_by is not None}
+
+
+class Branch(NamedTuple):
+    """A containing step the run never reached because a decision took another branch."""
+
+    procedure: str
+    decision: StepResult
+    """The decision step, as it was played."""
+    chosen: str
+    """The option the run took."""
+    other: str
+    """An option whose branch leads to ``step``."""
+    step: Step
+    slows: bool
+    """Whether the chosen branch slows the incident's wave (it contains nothing)."""
+
+
+def untaken_branch(advice: Advisor, incident: str, procedures: list[str]) -> Branch | None:
+    """A containing step of ``procedures`` never played for ``incident`` because a decision of the run chose a
+    branch that does not lead to it (None: none, or a containing step was played)."""
+    structure = advice.structure
+    if structure is None:
+        return None
+    mine = [s for s in advice.whole.steps if s.incident == incident]
+    played = {(s.procedure, s.step) for s in mine}
+    for name in procedures:
+        proc = structure.procedures[name]
+        containing = {s.id: s for s in proc.steps
+                      if s.effect is not None and (s.effect.resolve or (s.effect.contain or 0.0) > 0)}
+        if not containing or any((name, step) in played for step in containing):
+            continue
+        for spec in proc.steps:
+            made = next((s for s in mine if s.procedure == name and s.step == spec.id and s.completed_at is not None),
+                        None) if spec.decision is not None else None
+            if made is None or spec.decision is None:
+                continue
+            options = spec.decision.options
+            chosen = next((o for o, opt in options.items() if (name, opt.next) in played), None)
+            if chosen is None:
+                continue
+            on_chosen = _reachable(proc, options[chosen].next, spec.id)
+            for other, opt in options.items():
+                hit = next((containing[i] for i in _reachable(proc, opt.next, spec.id)
+                            if i in containing and i not in on_chosen), None)
+                if other != chosen and hit is not None:
+                    slows = any(s.id in on_chosen and s.effect is not None and s.effect.slows for s in proc.steps)
+                    return Branch(name, made, chosen, other, hit, slows)
+    return None
+
+
+def _reachable(proc: Procedure, first: str, stop: str) -> list[str]:
+    """The step ids reachable from ``first`` (itself included) without passing through step ``stop``."""
+    ids = {s.id: i for i, s in enumerate(proc.steps)}
+    found: list[str] = []
+    todo = [first]
+    while todo:
+        step = todo.pop()
+        if step == stop or step in found or step not in ids:
+            continue
+        found.append(step)
+        todo += proc.successors(ids[step])
+    return found
+
+
+def _branch_cause(advice: Advisor, branch: Branch, incident: IncidentTimes, plain: str, passed: str,
+                  actor: str) -> Cause:
+    """The cause of an objective whose incident's containing step lay on a branch the run did not take."""
+    effect = branch.step.effect
+    chance = 1.0 if effect is None or effect.resolve else effect.contain or 0.0
+    decision = branch.decision.step
+    spec = advice.structure.procedures[branch.procedure] if advice.structure else None
+    default = next((s.decision.default for s in spec.steps if s.id == decision and s.decision), "") if spec else ""
+    row = branch.decision.evidence[-1:]
+    chose = (f"the run chose '{branch.chosen}' at '{decision}' ({branch.procedure}, "
+             f"{clock(advice.whole.start, branch.decision.completed_at)}{f', row #{row[0]}' if row else ''}), "
+             f"which {'only slows it' if branch.slows else 'does not contain it'}")
+    kind = incident.type.replace("_", " ")
+    fix = (f"Weigh the '{branch.other}' option at '{decision}' ({branch.procedure}) for {kind} incidents "
+           f"like {incident.incident}"
+           + (f" (the default is '{default}')" if default and default != branch.other else "")
+           + f": its step '{branch.step.id}' contains them (a {chance:.0%} chance)")
+    return Cause("objective", f"{plain}: the '{branch.other}' branch would have reached the containing step "
+                 f"'{branch.step.id}' (a {chance:.0%} chance); {chose}{passed}", list(row), fix, actor,
+                 step_lever(branch.procedure, decision))
