@@ -150,7 +150,7 @@ def _tell(incident: str, rows: list[Event], names: dict[str, str], start: float,
             out.append(f"The action '{mitigated.action}' {who(e.actor)} took at {at(taken)}, before it began, "
                        f"{mitigated_text(mitigated)}.")
         elif e.kind == Kind.WAVE_SLOWED:
-            out.append(f"'{e.step}' {slowed_text(e.fields(WaveSlowed))} at {at(e.t)}.")
+            out.append(f"'{e.step}' {slowed_text(e.fields(WaveSlowed), started)} at {at(e.t)}.")
         elif e.kind == Kind.VOTING_EXTENDED:
             out.append(f"{_sentence(who(e.actor))} {extended_text(e.fields(VotingExtended), at)}, at {at(e.t)}.")
         elif e.kind == Kind.RESOLVED:
@@ -181,8 +181,12 @@ def mitigated_text(mitigated: Mitigated) -> str:
     return "cut " + " and ".join(parts) if parts else "changed nothing"
 
 
-def slowed_text(slowed: WaveSlowed) -> str:
-    """``slowed its spread (4,000 people reached; doubling every 1h from then, was 30m)``."""
+def slowed_text(slowed: WaveSlowed, started: IncidentStarted) -> str:
+    """``slowed its spread (4,000 people reached; doubling every 1h from then, was 30m)``; at the wave's cap (in
+    ``started``, the incident's ``incident_started`` row) it changed nothing and says so."""
+    cap = (started.reach or {}).get("cap")
+    if cap is not None and slowed.reach >= cap:
+        return f"did not slow it (its wave had already reached its cap of {number(slowed.reach)} people)"
     now = (f"doubling every {minutes(slowed.doubling)} from then" if slowed.doubling is not None
            else "no further growth")
     was = f", was {minutes(slowed.previous)}" if slowed.previous is not None else ""

@@ -116,7 +116,8 @@ def key_moments(inc: IncidentTimes, rows: Sequence[Event], steps: Sequence[StepR
             told.say(e.t, f"It was mitigated by the action '{mitigated.action}' {told.who(e.actor)} took at "
                      f"{told.at(taken)}, {minutes(e.t - taken)} before: it {mitigated_text(mitigated)}.")
         elif e.kind == Kind.WAVE_SLOWED:
-            told.say(e.t, f"At {told.at(e.t)} '{e.step}' by {told.who(e.actor)} {slowed_text(e.fields(WaveSlowed))}.")
+            slowed = slowed_text(e.fields(WaveSlowed), started_row)
+            told.say(e.t, f"At {told.at(e.t)} '{e.step}' by {told.who(e.actor)} {slowed}.")
         elif e.kind == Kind.VOTING_EXTENDED:
             told.say(e.t, f"At {told.at(e.t)} {told.who(e.actor)} {extended_text(e.fields(VotingExtended), told.at)}.")
         elif e.kind == Kind.PROCEDURE_ENDED and (ended := e.fields(ProcedureEnded)).outcome == "dropped":

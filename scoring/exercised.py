@@ -49,6 +49,9 @@ class Window(NamedTuple):
     unslowed: Mapping[str, Mapping[str, float]] = MappingProxyType({})
     """Per shaped incident that ended by itself: the harm it would have done left to itself, per measure
     (:meth:`~ballotdrill.scoring.growth.GrowthCollector.unslowed`)."""
+    caps: Mapping[str, float] = MappingProxyType({})
+    """Per incident with a wave: the most people it can reach
+    (:meth:`~ballotdrill.scoring.growth.GrowthCollector.caps`)."""
 
     @property
     def cut(self) -> bool:

@@ -15,6 +15,8 @@ would have done a different harm unslowed: its wave doubling at its ``incident_s
 one before any mitigation's share (the ``mitigated`` rows' ``duration`` factors multiply), its
 voter- and station-minutes counted while its polls were open (:meth:`GrowthCollector.unslowed`).
 The draw of its duration does not depend on the response, so this is exact, not an estimate.
+A ``wave_slowed`` row at the wave's cap changed nothing (it had reached all it could): it does not
+count as the response shaping the wave.
 """
 
 from __future__ import annotations
@@ -137,8 +139,10 @@ class GrowthCollector:
     def _slowed(self, event: Event) -> None:
         course = self._courses.get(event.incident or "")
         if course is not None:
-            self.shaped.setdefault(str(event.incident), []).append(event.seq)
-            doubling = event.fields(WaveSlowed).doubling
+            slowed = event.fields(WaveSlowed)
+            if slowed.reach < course.cap:  # a wave slowed at its cap had done all the harm it could: nothing shaped
+                self.shaped.setdefault(str(event.incident), []).append(event.seq)
+            doubling = slowed.doubling
             self._courses[str(event.incident)] = course._replace(
                 doubling=math.inf if doubling is None else doubling)
 
@@ -151,6 +155,10 @@ class GrowthCollector:
         plain = self._plain.get(event.incident or "")
         if plain is not None and event.fields(Contained).how == "ended":
             self._plain[str(event.incident)] = plain._replace(ended=event.t)
+
+    def caps(self) -> dict[str, float]:
+        """Per incident with a wave: the most people it can reach (its ``cap``)."""
+        return {incident: course.cap for incident, course in self._courses.items() if not math.isinf(course.cap)}
 
     def unslowed(self, until: float) -> dict[str, dict[str, float]]:
         """Per incident that ended by itself after the response slowed or shortened it (``shaped``): the harm it

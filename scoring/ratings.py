@@ -73,8 +73,9 @@ THRESHOLDS: list[tuple[str, str, str]] = [
     ("P", "value ≤ target", "value ≥ target"),
     ("S", "target < value ≤ 1.25 × target", "0.8 × target ≤ value < target"),
     ("M", "value > 1.25 × target, but achieved in the run", "0.5 × target ≤ value < 0.8 × target"),
-    ("U", "not achieved although the players had the whole target: the end point never came, or the "
-     "incident was never contained by the response", "value < 0.5 × target"),
+    ("U", "not achieved although the players had the whole target: the end point never came, the "
+     "incident was never contained by the response, or its wave reached its cap before it was contained",
+     "value < 0.5 × target"),
     ("NE", "the subject never happened in the played window (incident after the stop, contingency not "
      "released), or the incident ended by itself within the target before any response contained or slowed it",
      "no step with a target played"),
@@ -416,6 +417,10 @@ def _measure(objective: Objective, interval: Interval | None, subject: str, reac
             elif row.open and measured > target:
                 verdict = Verdict("U", f"incident {incident} was never contained ({text} at the end)",
                                   f"{text} at the end, not contained")
+            elif kind == "reach" and measured > target and measured >= window.caps.get(incident, math.inf):
+                verdict = Verdict("U", f"incident {incident}'s wave reached its cap ({text}, the most it can reach) "
+                                  "before anything contained it: the response did not limit its reach",
+                                  f"{text}, its cap")
             elif row.open and window.cut:
                 verdict = Verdict("NE", f"incident {incident} was still open when {window.stopped()} "
                                   f"({text} so far, under the target)", f"{text} so far, still open")
