@@ -9,10 +9,12 @@ queue waits, work still queued at the end counted to the end): many waits, or lo
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from ballotdrill.scoring.digest import QUEUE_P90
 from ballotdrill.scoring.model import ActorLoad
+from ballotdrill.scoring.text import minutes, percent
 
 MIN_WAITS = 2
 """A bottleneck has at least this many pieces of work that waited: one long wait is not a queue."""
@@ -31,3 +33,46 @@ def is_queue(load: ActorLoad) -> bool:
 def ranked_queues(loads: Iterable[ActorLoad]) -> list[ActorLoad]:
     """The actors whose waits make a queue, the bottleneck first (most minutes waited in all; ties: by name)."""
     return sorted((a for a in loads if is_queue(a)), key=lambda a: (-waited_in_all(a), a.actor))
+
+
+class BottleneckLine(NamedTuple):
+    """The key findings' bottleneck line."""
+
+    bottleneck: ActorLoad | None
+    cited: ActorLoad | None
+    """The actor whose rows the line cites: the bottleneck, or the single long wait it names."""
+    text: str
+
+
+def bottleneck_line(loads: Sequence[ActorLoad]) -> BottleneckLine:
+    """The bottleneck and its line; without one, why not (no wait, short waits, or long waits that never made a
+    queue)."""
+    queues = ranked_queues(loads)
+    bottleneck = queues[0] if queues else None
+    waited = [a for a in loads if a.wait_p90]
+    longest_p90 = max(waited, key=lambda a: (a.wait_p90 or 0.0, a.wait_mean or 0.0, a.actor), default=None)
+    short = longest_p90 if bottleneck is None and longest_p90 is not None and \
+        (longest_p90.wait_p90 or 0.0) < QUEUE_P90 else None  # a few minutes' wait is no bottleneck
+    single = longest_p90 if bottleneck is None and short is None else None  # long waits, but never a queue
+    longest = max((a for a in loads if a.wait_max), key=lambda a: (a.wait_max or 0.0, a.actor), default=None)
+    if single is not None:
+        text = (f"No actor was a bottleneck: wherever the 90th-percentile queue wait reached {minutes(QUEUE_P90)}, "
+                f"a single piece of work had waited (one long wait is not a queue); the longest was "
+                f"{minutes(single.wait_max)} at {single.name} ({single.waited} of "
+                f"{single.steps + single.queued_at_end} piece(s) of work waited there).")
+    elif short is not None:
+        text = (f"No actor was a bottleneck: no 90th-percentile queue wait reached {minutes(QUEUE_P90)}; the "
+                f"longest was {minutes(short.wait_p90)} at {short.name} (max {minutes(short.wait_max)}, "
+                f"utilisation {percent(short.utilisation)}).")
+    elif bottleneck is None and longest is not None:
+        text = (f"No actor was a bottleneck: 90% of the work everywhere started without waiting; the longest "
+                f"single wait was {minutes(longest.wait_max)} at {longest.name}.")
+    elif bottleneck is None:
+        text = "No work waited in a queue: no actor was a bottleneck."
+    else:
+        text = (f"{bottleneck.name} was the bottleneck: {minutes(waited_in_all(bottleneck))} of queue wait in "
+                f"all, {bottleneck.waited} of {bottleneck.steps + bottleneck.queued_at_end} piece(s) of work "
+                f"waited, longest queue {bottleneck.longest_queue} (90th-percentile wait "
+                f"{minutes(bottleneck.wait_p90)}, max "
+                f"{minutes(bottleneck.wait_max)}, utilisation {percent(bottleneck.utilisation)}).")
+    return BottleneckLine(bottleneck, bottleneck or single, text)

@@ -39,7 +39,7 @@ from ballotdrill.scoring.advice import (
     step_cause,
     step_lever,
 )
-from ballotdrill.scoring.bottleneck import ranked_queues, waited_in_all
+from ballotdrill.scoring.bottleneck import bottleneck_line
 from ballotdrill.scoring.digest import QUEUE_P90, Case, Digest, LongWaits, digest_of
 from ballotdrill.scoring.harmpath import HarmPaths
 from ballotdrill.scoring.model import ChannelStats, Frozen, Scores
@@ -381,42 +381,16 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
 
 
 def _key(scores: Scores, plan: list[PlanItem], ordered: list[Finding]) -> KeyFindings:
-    """Bottleneck actor (a queue, most minutes waited in all: :mod:`~ballotdrill.scoring.bottleneck`), worst
-    channel (by failures), first thing to fix.
+    """Bottleneck actor (:func:`~ballotdrill.scoring.bottleneck.bottleneck_line`), worst channel (by failures),
+    first thing to fix.
 
     When the bottleneck's queue is not the first fix, the bottleneck line says why (its weight)."""
-    queues = ranked_queues(scores.load)
-    bottleneck = queues[0] if queues else None
-    waited = [a for a in scores.load if a.wait_p90]
-    longest_p90 = max(waited, key=lambda a: (a.wait_p90 or 0.0, a.wait_mean or 0.0, a.actor), default=None)
-    short = longest_p90 if bottleneck is None and longest_p90 is not None and \
-        (longest_p90.wait_p90 or 0.0) < QUEUE_P90 else None  # a few minutes' wait is no bottleneck
-    single = longest_p90 if bottleneck is None and short is None else None  # long waits, but never a queue
+    bottleneck, cited, b_text = bottleneck_line(scores.load)
     failing = [c for c in scores.channels if c.failures]
     worst = max(failing, key=lambda c: (c.drops, c.failures, c.failures / max(1, c.attempts), c.channel),
                 default=None)
     ratings = {r: sum(o.rating == r for o in scores.objectives) for r in ("P", "S", "M", "U", "NE")}
-    longest = max((a for a in scores.load if a.wait_max), key=lambda a: (a.wait_max or 0.0, a.actor), default=None)
-    if single is not None:
-        b_text = (f"No actor was a bottleneck: wherever the 90th-percentile queue wait reached {minutes(QUEUE_P90)}, "
-                  f"a single piece of work had waited (one long wait is not a queue); the longest was "
-                  f"{minutes(single.wait_max)} at {single.name} ({single.waited} of "
-                  f"{single.steps + single.queued_at_end} piece(s) of work waited there).")
-    elif short is not None:
-        b_text = (f"No actor was a bottleneck: no 90th-percentile queue wait reached {minutes(QUEUE_P90)}; the "
-                  f"longest was {minutes(short.wait_p90)} at {short.name} (max {minutes(short.wait_max)}, "
-                  f"utilisation {percent(short.utilisation)}).")
-    elif bottleneck is None and longest is not None:
-        b_text = (f"No actor was a bottleneck: 90% of the work everywhere started without waiting; the longest "
-                  f"single wait was {minutes(longest.wait_max)} at {longest.name}.")
-    elif bottleneck is None:
-        b_text = "No work waited in a queue: no actor was a bottleneck."
-    else:
-        b_text = (f"{bottleneck.name} was the bottleneck: {minutes(waited_in_all(bottleneck))} of queue wait in "
-                  f"all, {bottleneck.waited} of {bottleneck.steps + bottleneck.queued_at_end} piece(s) of work "
-                  f"waited, longest queue {bottleneck.longest_queue} (90th-percentile wait "
-                  f"{minutes(bottleneck.wait_p90)}, max "
-                  f"{minutes(bottleneck.wait_max)}, utilisation {percent(bottleneck.utilisation)}).")
+    if bottleneck is not None:
         lead = ordered[0] if ordered else None
         queue = next((f for f in ordered if f.lever == f"actor:{bottleneck.actor}" and not f.weighed_with), None)
         if lead is not None and queue is not None and lead.lever != queue.lever and queue.weight < lead.weight:
@@ -429,7 +403,6 @@ def _key(scores: Scores, plan: list[PlanItem], ordered: list[Finding]) -> KeyFin
     else:
         w_text = (f"{worst.channel} was the worst channel: {worst.failures} of {worst.attempts} attempt(s) failed"
                   f", {worst.drops} handoff(s) dropped.")
-    cited = bottleneck or single  # the bottleneck, or the single long wait the line names
     evidence = sorted({*(cited.evidence if cited else []), *(worst.evidence if worst else [])})
     return KeyFindings(
         bottleneck=bottleneck.actor if bottleneck else None, bottleneck_text=b_text,

@@ -22,7 +22,7 @@ count as the response shaping the wave.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from typing import NamedTuple
 
 from ballotdrill.journal import (
@@ -120,7 +120,7 @@ class GrowthCollector:
             float(wave.get("doubling", math.inf)), float(wave.get("cap", math.inf)), closes, bool(spec.voters),
             bool(spec.stations) and (spec.throughput or 0.0) < 1.0)
         self._plain[incident] = _Unslowed(
-            event.t, _reach(wave), float(spec.voters or 0),
+            event.t, reach_of(wave), float(spec.voters or 0),
             (spec.stations or 0) * (1.0 - (spec.throughput or 0.0)), self._opened)
 
     def _mitigated(self, event: Event) -> None:
@@ -197,7 +197,7 @@ class GrowthCollector:
         self.growing = growing
 
 
-def _reach(wave: dict[str, float]) -> Reach | None:
+def reach_of(wave: Mapping[str, float] | None) -> Reach | None:
     """An ``incident_started`` row's wave as the engine's :class:`Reach` (None: it has no wave)."""
     if not wave:
         return None

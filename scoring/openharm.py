@@ -21,6 +21,7 @@ from ballotdrill.journal.kinds import CONTAINED, INCIDENT_STARTED, MITIGATED, RU
 from ballotdrill.scenarios.scenario import Reach
 from ballotdrill.scenarios.waves import Wave
 from ballotdrill.scoring.feed import Handlers
+from ballotdrill.scoring.growth import reach_of
 
 __all__ = ["OpenHarm"]
 
@@ -65,11 +66,8 @@ class OpenHarm:
         opened, closed = self._polls
         if spec.voting is not None:
             closed = self._closes.get(spec.voting, closed)
-        wave = spec.reach
-        reach = Reach.model_construct(initial=int(wave["initial"]), doubling=float(wave["doubling"]),
-                                      cap=int(wave["cap"])) if wave else None
-        self._open[event.incident] = _Open(event.t, reach, int(spec.voters or 0), int(spec.stations or 0),
-                                           float(spec.throughput or 0.0), (opened, closed))
+        self._open[event.incident] = _Open(event.t, reach_of(spec.reach), int(spec.voters or 0),
+                                           int(spec.stations or 0), float(spec.throughput or 0.0), (opened, closed))
 
     def _mitigated(self, event: Event) -> None:
         found = self._open.get(event.incident or "")
