@@ -24,6 +24,7 @@ from ballotdrill.journal.events import DecisionRequested, InjectDelivered
 from ballotdrill.live.core import LiveCore
 from ballotdrill.live.inputs import HELP, InputError, is_help, parse_command
 from ballotdrill.live.session import Session
+from ballotdrill.scenarios.safetext import terminal_text
 
 QUIET = frozenset({Kind.STEP_QUEUED, Kind.STEP_STARTED, Kind.STEP_COMPLETED, Kind.HANDOFF_SENT,
                    Kind.HANDOFF_RECEIVED, Kind.PROCEDURE_STARTED, Kind.PROCEDURE_ENDED, Kind.STAFF_CHANGED})
@@ -44,11 +45,11 @@ class FacilitatorConsole:
         session.listeners.append(self._committed)
 
     def say(self, line: str) -> None:
-        """One line to the facilitator (user text shown as written)."""
+        """One line to the facilitator (user text shown as written, its control characters as escapes)."""
         if self.dashboard:
-            self.replies.append(line)
+            self.replies.append(line)  # escaped where it is drawn
         else:
-            self.out.write(line + "\n")
+            self.out.write(terminal_text(line) + "\n")
             self.out.flush()
 
     def _follow(self, event: Event, line: str) -> None:
@@ -70,7 +71,7 @@ class FacilitatorConsole:
     def _committed(self) -> None:
         if not self.dashboard:
             for line in self.pending:
-                self.out.write(line + "\n")
+                self.out.write(terminal_text(line) + "\n")
             self.out.flush()
         self.pending.clear()
 
@@ -123,7 +124,7 @@ def dashboard_console(out: TextIO) -> Console:
 def render(core: LiveCore, session: Session, replies: deque[str]) -> Group:
     """The dashboard: clock, incidents, queues, open decisions, what played actors were shown, the journal."""
     state = "paused" if core.paused else f"speed {core.speed:g}"
-    head = Text(f"{core.name}  {core.clock()}  ({state})  inputs {core.count}", style="bold")
+    head = Text(f"{terminal_text(core.name)}  {core.clock()}  ({state})  inputs {core.count}", style="bold")
     now = core.now
     incidents = Table(title="open incidents", title_justify="left", expand=True)
     for column in ("incident", "type", "sev", "level", "age", "status", "current step"):
@@ -133,30 +134,35 @@ def render(core: LiveCore, session: Session, replies: deque[str]) -> Group:
             continue
         status = "contained" if state_.contained_at is not None else (
             "detected" if state_.detected_at is not None else "undetected")
-        incidents.add_row(escape(state_.id), escape(state_.spec.type), str(state_.spec.severity),
+        incidents.add_row(shown(state_.id), shown(state_.spec.type), str(state_.spec.severity),
                           str(state_.level), f"{now - state_.started_at:.0f} min", status,
-                          escape(core.steps.get(state_.id, "")))
+                          shown(core.steps.get(state_.id, "")))
     queues = Table(title="desks", title_justify="left", expand=True)
     for column in ("actor", "on duty", "busy", "waiting"):
         queues.add_column(column)
     for name, desk in core.exercise.desks.items():
         if desk.busy or desk.queue or name in core.played:
-            queues.add_row(escape(name) + (" (played)" if name in core.played else ""), str(desk.staff),
+            queues.add_row(shown(name) + (" (played)" if name in core.played else ""), str(desk.staff),
                            str(desk.busy), str(len(desk.queue)))
     asks = Table(title="decisions waiting for players", title_justify="left", expand=True)
     for column in ("#", "actor", "request", "options", "default", "left"):
         asks.add_column(column)
     for r in core.open_requests():
-        asks.add_row(str(r.number), escape(r.actor), escape(r.key), escape("/".join(r.options)), escape(r.default),
+        asks.add_row(str(r.number), shown(r.actor), shown(r.key), shown("/".join(r.options)), shown(r.default),
                      f"{max(0.0, r.deadline - now):.1f} min")
-    shown = Table(title="shown to played actors", title_justify="left", expand=True)
+    given = Table(title="shown to played actors", title_justify="left", expand=True)
     for column in ("time", "actor", "what"):
-        shown.add_column(column)
+        given.add_column(column)
     latest = sorted(((s.t, actor, s) for actor, items in core.shown.items() for s in items[-5:]), key=lambda x: x[0])
     for t, actor, s in latest[-8:]:
         what = (f"message {s.inject} from {s.sender}: {s.text}" if s.kind == "message"
                 else f"question {s.inject} {s.number}: {s.text}")
-        shown.add_row(core.clock(t), escape(actor), escape(what))
-    journal = Text("\n".join(list(core.lines)[-10:]))
-    reply = Text("\n".join(replies) or "type a command and Enter (help lists them)", style="italic")
-    return Group(head, incidents, queues, asks, shown, Text("latest journal lines", style="bold"), journal, reply)
+        given.add_row(core.clock(t), shown(actor), shown(what))
+    journal = Text("\n".join(terminal_text(line) for line in list(core.lines)[-10:]))
+    reply = Text("\n".join(terminal_text(r) for r in replies) or "type a command and Enter (help lists them)", style="italic")
+    return Group(head, incidents, queues, asks, given, Text("latest journal lines", style="bold"), journal, reply)
+
+
+def shown(text: str) -> str:
+    """User text for a dashboard cell: as written, never read as rich markup, its control characters as escapes."""
+    return escape(terminal_text(text))

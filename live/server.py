@@ -16,7 +16,8 @@ from importlib import resources
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, HTTPException, Request, WebSocket, WebSocketDisconnect
-from fastapi.responses import Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from ballotdrill.live import inputs
@@ -96,6 +97,7 @@ def make_app(session: Session, hub: Hub, tokens: Tokens) -> FastAPI:
     """The HTTP application of one live exercise."""
     app = FastAPI(title="ballotdrill live", docs_url=None, redoc_url=None, openapi_url=None)
     app.add_middleware(_Guard, tokens=tokens)
+    app.add_exception_handler(RequestValidationError, _malformed)
     core = session.core
 
     def grant_of(*roles: str, reads: bool = False) -> Callable[[Request], Grant]:
@@ -207,6 +209,17 @@ def make_app(session: Session, hub: Hub, tokens: Tokens) -> FastAPI:
         return _static(name)
 
     return app
+
+
+async def _malformed(request: Request, exc: Exception) -> JSONResponse:
+    """422 saying, in one line, where the body or query is wrong and what is expected there; the sent value is
+    never echoed (it may be bytes that are not UTF-8 or a number JSON cannot hold, and it is the sender's anyway)."""
+    errors = exc.errors() if isinstance(exc, RequestValidationError) else []
+    parts = [f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', 'not valid')}" for e in errors[:3]]
+    detail = "; ".join(parts) or "the request is not valid"
+    if "body" in {e.get("loc", ("",))[0] for e in errors}:
+        detail += " (send a JSON object with the fields this endpoint takes; see the README's HTTP API)"
+    return JSONResponse({"detail": detail}, status_code=422)
 
 
 _HEADER_BYTES = [(name.lower().encode(), value.encode()) for name, value in _HEADERS.items()]

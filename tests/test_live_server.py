@@ -110,6 +110,25 @@ def test_malformed_and_oversized_payloads_change_nothing(served: Served, raw: by
     assert served.core.count == before
 
 
+@pytest.mark.parametrize(("path", "who", "raw", "kind", "where"), [
+    ("/api/speed", "facilitator", b'{"speed": 1e309}', "application/json", "body.speed"),  # JSON cannot hold it
+    ("/api/speed", "facilitator", b'{"speed": "fast"}', "application/json", "body.speed"),
+    ("/api/note", "evaluator", bytes(range(128, 256)) * 4, "application/octet-stream", "body"),  # not UTF-8
+    ("/api/note", "facilitator", b"\xff\xfe{}", "text/plain", "body"),
+    ("/api/discuss", "interior", b'{"inject": "N1", "question": 99999999999999999999999, "text": "x"}',
+     "application/json", "body.question"),
+])
+def test_a_payload_of_the_wrong_type_or_bytes_is_one_line_422_not_a_server_error(
+        served: Served, path: str, who: str, raw: bytes, kind: str, where: str) -> None:
+    before, logged = served.core.count, len(served.log.lines)
+    code, data = served.request("POST", path, served.tokens[who], raw=raw, headers={"Content-Type": kind})
+    assert code == 422, data
+    assert isinstance(data, dict) and isinstance(data["detail"], str) and "\n" not in data["detail"]
+    assert data["detail"].startswith(where), data["detail"]
+    assert served.core.count == before
+    assert not [line for line in served.log.lines[logged:] if "Exception" in line or "Traceback" in line]
+
+
 def test_too_many_requests_at_once_from_one_token(served: Served, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(server, "LONG_POLL", 60.0)  # the polls stay in flight however slow this machine is
     token = served.tokens["evaluator"]

@@ -1,0 +1,93 @@
+"""Input a user can get wrong, found by playing scenarios unlike the library's through every command: each is
+refused in one line that says where, what and how to fix it (exit 2), or shown escaped — never a traceback, a
+hang, or another role's file overwritten."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from cli_helpers import in_process, one_line
+
+ROOT = Path(__file__).resolve().parent.parent
+
+LONE = textwrap.dedent(
+    """\
+    version: 1
+    structure:
+      actors:
+        solo: {name: The only desk, staff: 1}
+      procedures:
+        handle:
+          trigger: {type: outage}
+          steps:
+            - {id: look, actor: solo, duration: 10m, target: 5m}
+            - id: decide
+              actor: solo
+              decision: {options: {stop: {next: end}, again: {next: look}}, default: stop, timeout: 1m}
+    scenarios:
+      lone:
+        title: One desk
+        start: "08:00"
+        end: "09:00"
+        injects:
+          - {at: "08:05", incident: {id: L1, type: outage}}
+          - id: M1
+            at: "08:10"
+            message: {to: solo, text: "ring \\x07 then \\x1b[2J clear"}
+            questions: ["who \\x1b]52;c;aGk=\\x07 copies?"]
+    """
+)
+
+RAW_CONTROL = ("\x1b", "\x07")
+
+
+def bd(args: list[str], cwd: Path, stdin: str = "", timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """``ballotdrill ARGS`` in a fresh interpreter, as a user types it."""
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-m", "ballotdrill", *args], input=stdin, capture_output=True,
+                          text=True, timeout=timeout, cwd=cwd, env=env)
+
+
+# -- live: what a facilitator's terminal shows -------------------------------------------------------------------
+
+def test_live_plain_lines_show_control_characters_escaped(tmp_path: Path) -> None:
+    (tmp_path / "lone.yaml").write_text(LONE, encoding="utf-8")
+    commands = "note \x1b[31mred\x07 alarm\ninject {message: {to: solo, text: \"\\e]0;owned\\a\"}}\nend\n"
+    result = bd(["live", "--file", "lone.yaml", "--play", "solo", "--speed", "100000", "--out", "run"], tmp_path,
+                stdin=commands)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    for char in RAW_CONTROL:
+        assert char not in result.stdout and char not in result.stderr
+    assert "\\x1b[31mred\\x07 alarm" in result.stdout  # the note, as typed, shown escaped
+    assert "\\x1b]0;owned\\x07" in result.stdout  # the ad-hoc message
+
+
+def test_the_dashboard_shows_control_characters_escaped() -> None:
+    import io
+    from collections import deque
+
+    from live_helpers import example
+
+    from ballotdrill.live import inputs
+    from ballotdrill.live.console import dashboard_console, render
+    from ballotdrill.live.core import LiveCore
+    from ballotdrill.live.session import Session
+    from ballotdrill.live.store import MemoryStore
+
+    core = LiveCore(example(), "wave", seed=1, played=("interior",), store=MemoryStore())
+    core.advance(20.0)
+    assert core.apply(inputs.adhoc_inject('{message: {to: interior, text: "bell \\a and \\e[2J"}}')).ok
+    assert core.apply(inputs.note("\x1b]52;c;aGk=\x07 [bold]x[/bold]", by="facilitator")).ok
+    out = io.StringIO()
+    dashboard_console(out).print(render(core, Session(core), deque(["error: no inject '\x1b[1m'"])))
+    text = out.getvalue()
+    for char in RAW_CONTROL:
+        assert char not in text
+    assert "bell \\x07 and \\x1b[2J" in text and "\\x1b]52;c;aGk=\\x07 [bold]x[/bold]" in text
+    assert "no inject '\\x1b[1m'" in text
