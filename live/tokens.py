@@ -57,13 +57,31 @@ class Tokens:
                 found = grant
         return found
 
+    def file_names(self) -> list[str]:
+        """Each grant's token file name, distinct even on a file system that ignores case: ``ROLE.token``, and
+        for an actor named like a role or like another played actor but for case, ``ACTOR.2.token`` (names hold
+        no dot, so no actor's own name can take it)."""
+        taken = {g.name.casefold() for g in self.grants if g.actor is None}
+        names = []
+        for grant in self.grants:
+            stem = grant.name
+            if grant.actor is not None:
+                n = 1
+                while stem.casefold() in taken:
+                    n += 1
+                    stem = f"{grant.name}.{n}"
+                taken.add(stem.casefold())
+            names.append(f"{stem}.token")
+        return names
+
     def write(self, folder: Path, url: str) -> Path:
         """``tokens.json`` (every role's join link and token) and one token file per role, all mode 0600."""
-        entries = [{"role": g.role, "actor": g.actor, "join": url, "token": g.token,
-                    "token_file": str(folder / TOKENS_DIR / f"{g.name}.token")} for g in self.grants]
+        files = [folder / TOKENS_DIR / name for name in self.file_names()]
+        entries = [{"role": g.role, "actor": g.actor, "join": url, "token": g.token, "token_file": str(file)}
+                   for g, file in zip(self.grants, files, strict=True)]
         (folder / TOKENS_DIR).mkdir(mode=0o700, exist_ok=True)
-        for grant in self.grants:
-            _private(folder / TOKENS_DIR / f"{grant.name}.token", grant.token + "\n")
+        for grant, file in zip(self.grants, files, strict=True):
+            _private(file, grant.token + "\n")
         path = folder / TOKENS_FILE
         _private(path, json.dumps({"url": url, "roles": entries}, indent=2) + "\n")
         return path
@@ -83,7 +101,7 @@ class Tokens:
 
 def _private(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` readable by its owner only (created 0600, never widened)."""
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0), 0o600)
     os.fchmod(fd, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(text)

@@ -91,3 +91,22 @@ def test_the_dashboard_shows_control_characters_escaped() -> None:
         assert char not in text
     assert "bell \\x07 and \\x1b[2J" in text and "\\x1b]52;c;aGk=\\x07 [bold]x[/bold]" in text
     assert "no inject '\\x1b[1m'" in text
+
+
+def test_every_role_gets_its_own_token_file_whatever_the_actors_are_called(tmp_path: Path) -> None:
+    import json
+
+    from ballotdrill.live.tokens import Tokens
+
+    played = ("facilitator", "Evaluator", "Desk", "desk", "desk-2")  # a role's name; names equal but for case
+    tokens = Tokens.issue(played)
+    tokens.write(tmp_path, "http://127.0.0.1:8765/")
+    roles = json.loads((tmp_path / "tokens.json").read_text(encoding="utf-8"))["roles"]
+    files = [Path(r["token_file"]) for r in roles]
+    assert len({str(f).casefold() for f in files}) == len(roles) == len(played) + 2
+    for role, file in zip(roles, files, strict=True):
+        assert file.read_text(encoding="utf-8").strip() == role["token"], (role["actor"], role["role"], file)
+    by_role = {(r["role"], r["actor"]): Path(r["token_file"]).name for r in roles}
+    assert by_role[("facilitator", None)] == "facilitator.token"
+    assert by_role[("evaluator", None)] == "evaluator.token"
+    assert by_role[("player", "desk-2")] == "desk-2.token"
