@@ -6,6 +6,7 @@ every replication's journal as a run folder of its own under ``journals/``).
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Sequence
 from concurrent.futures import Executor
@@ -86,12 +87,41 @@ class SweepPlan(NamedTuple):
     source: str
 
 
+MAX_RUNS = 100_000
+"""Most replications a point of a sweep may ask for (about two hours of one core for the library's day)."""
+
+MAX_POINTS = 1_000
+"""Most points (combinations of ``--grid`` values, each for the baseline and every variant) a sweep may have."""
+
+MAX_REPLICATIONS = 1_000_000
+"""Most replications of a whole sweep (runs times points): each is kept until the sweep is aggregated."""
+
+
+def check_size(runs: int, axes: Sequence[Sequence[str]] = (), variants: int = 0) -> None:
+    """Refuse a sweep that could not finish in a working day or fit in memory, before any point is built."""
+    if runs < 1:
+        raise BallotdrillError(f"--runs must be at least 1 (got {runs}); 30 or more give useful intervals")
+    if runs > MAX_RUNS:
+        raise BallotdrillError(f"--runs must be at most {MAX_RUNS:,} (got {runs:,}); a few hundred runs give "
+                               "intervals of a few points")
+    points = math.prod(len(values) for values in axes) * (1 + variants)
+    if points > MAX_POINTS:
+        counts = " x ".join(str(len(values)) for values in axes) or "1"
+        raise BallotdrillError(f"--grid: {counts} values" + (f" for the baseline and {variants} variant(s)"
+                                                             if variants else "")
+                               + f" make {points:,} points, more than {MAX_POINTS:,}; sweep fewer values at once")
+    if runs * points > MAX_REPLICATIONS:
+        raise BallotdrillError(f"--runs {runs:,} at each of {points:,} points make {runs * points:,} replications, "
+                               f"more than {MAX_REPLICATIONS:,}; lower --runs or sweep fewer values")
+
+
 def plan_sweep(file: Path | None, scenario: str | None, overrides: Sequence[str] = (), grid: Sequence[str] = (),
-               variants: Sequence[Path] = ()) -> SweepPlan:
+               variants: Sequence[Path] = (), runs: int = 1) -> SweepPlan:
     """Read the scenario file and variant files and build every point; any problem is one located line."""
     source = str(file) if file else "built-in library"
     document = read_file(str(file or library_path()), source if file else None)
     axes = [parse_axis(text) for text in grid]
+    check_size(runs, [axis.values for axis in axes], len(variants))
     read = [read_variant(Path(path)) for path in variants]
     name, points = build_points(document, scenario, overrides, axes, read)
     return SweepPlan(name, points, axes, read, source)
@@ -102,13 +132,12 @@ def sweep_to_folder(file: Path | None, scenario: str | None, *, runs: int, seed:
                     variants: Sequence[Path] = (), out: Path | None = None, keep_journals: bool = False,
                     scheduler: str | None = None, progress: Progress | None = None) -> SweepOutcome:
     """Check everything, run ``runs`` replications of every point, aggregate and write the sweep's files."""
-    if runs < 1:
-        raise BallotdrillError(f"--runs must be at least 1 (got {runs}); 30 or more give useful intervals")
-    plan = plan_sweep(file, scenario, overrides, grid, variants)
-    name, points, axes, read, source = plan.scenario, plan.points, plan.axes, plan.variants, plan.source
-    seeds = [replication_seed(seed, i) for i in range(runs)]
+    check_size(runs)
     if workers is not None and workers < 1:
         raise BallotdrillError(f"--workers must be at least 1 (got {workers})")
+    plan = plan_sweep(file, scenario, overrides, grid, variants, runs)
+    name, points, axes, read, source = plan.scenario, plan.points, plan.axes, plan.variants, plan.source
+    seeds = [replication_seed(seed, i) for i in range(runs)]
     folder = out or new_sweep_dir(name, seed)
     pool: AbstractContextManager[tuple[Executor | None, int]] = (
         dask_pool(scheduler) if scheduler else local_pool(workers or default_workers()))

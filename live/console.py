@@ -159,7 +159,8 @@ def render(core: LiveCore, session: Session, replies: deque[str]) -> Group:
                 else f"question {s.inject} {s.number}: {s.text}")
         given.add_row(core.clock(t), shown(actor), shown(what))
     journal = Text("\n".join(terminal_text(line) for line in list(core.lines)[-10:]))
-    reply = Text("\n".join(terminal_text(r) for r in replies) or "type a command and Enter (help lists them)", style="italic")
+    reply = Text("\n".join(terminal_text(r) for r in replies) or "type a command and Enter (help lists them)",
+                 style="italic")
     return Group(head, incidents, queues, asks, given, Text("latest journal lines", style="bold"), journal, reply)
 
 

@@ -110,3 +110,23 @@ def test_every_role_gets_its_own_token_file_whatever_the_actors_are_called(tmp_p
     assert by_role[("facilitator", None)] == "facilitator.token"
     assert by_role[("evaluator", None)] == "evaluator.token"
     assert by_role[("player", "desk-2")] == "desk-2.token"
+
+
+# -- sweeps too large to finish ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("args", "expected"), [
+    (["--runs", "1000000000000"], "--runs must be at most 100,000 (got 1,000,000,000,000)"),
+    (["--runs", "2", "--grid", "structure.actors.solo.staff=" + ",".join(map(str, range(1, 41))),
+      "--grid", "scenarios.lone.background_factor=" + ",".join(str(i / 10) for i in range(1, 41))],
+     "--grid: 40 x 40 values make 1,600 points, more than 1,000"),
+    (["--runs", "100000", "--grid", "structure.actors.solo.staff=1,2,3,4,5,6,7,8,9,10,11"],
+     "--runs 100,000 at each of 11 points make 1,100,000 replications, more than 1,000,000"),
+])
+def test_a_sweep_too_large_to_finish_is_refused_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str], args: list[str],
+                                                        expected: str) -> None:
+    (tmp_path / "lone.yaml").write_text(LONE, encoding="utf-8")
+    result = in_process(("sweep", "lone", "--file", "lone.yaml", "--workers", "1", "--out", "sw", *args),
+                        tmp_path, monkeypatch, capsys)
+    one_line(result, expected)
+    assert not (tmp_path / "sw").exists()
