@@ -20,13 +20,13 @@ if TYPE_CHECKING:
     )
     from ballotdrill.application.evaluate import Exported, export_run
     from ballotdrill.application.folder import FolderError, write_output
+    from ballotdrill.application.journalfile import RunFolderError
     from ballotdrill.application.msel import import_msel, parse_maps
     from ballotdrill.application.risks import Coverage, RiskCoverage, coverage, register_path, risks_for_scenario
     from ballotdrill.application.runinputs import new_run_dir, parse_until, read_decisions
     from ballotdrill.application.runs import (
         REPORT_FILES,
         Run,
-        RunFolderError,
         RunInterrupted,
         RunOutcome,
         check_run,
@@ -54,7 +54,7 @@ __getattr__ = lazy_names(__name__, {
     "REPORT_FILES": "runs",
     "RiskCoverage": "risks",
     "Run": "runs",
-    "RunFolderError": "runs",
+    "RunFolderError": "journalfile",
     "RunInterrupted": "runs",
     "RunOutcome": "runs",
     "SweepOutcome": "sweeps",

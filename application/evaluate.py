@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import NamedTuple, cast
 
 from ballotdrill.application.folder import write_output
+from ballotdrill.application.journalfile import RunFolderError
 from ballotdrill.application.runs import (
     INPUT_FILES,
     RunFiles,
-    RunFolderError,
     check_run_but_rows,
     open_run,
     refuse_changed,

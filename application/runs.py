@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from pydantic import ValidationError
 
 from ballotdrill.application.folder import locked, refuse_if_busy, require_empty, write_output
+from ballotdrill.application.journalfile import RunFolderError, check_journal_file, damaged, one_line
 from ballotdrill.application.risks import with_risks
 from ballotdrill.application.runinputs import parse_until
 from ballotdrill.exercise.errors import RunError
@@ -62,9 +63,6 @@ INPUT_FILES = (JOURNAL_FILE, f"{JOURNAL_FILE}-wal", f"{JOURNAL_FILE}-shm", JSONL
 """What a run folder's reports and exports are made from: never written over."""
 
 
-class RunFolderError(BallotdrillError):
-    """A folder that holds no readable run (no journal, a damaged one, or no scenario file in its meta)."""
-
 
 def open_run(run_dir: Path) -> RunFiles:
     """Find a run folder's journal (``journal.sqlite``, or ``journal.jsonl`` + ``meta.json``) and read its meta.
@@ -77,6 +75,7 @@ def open_run(run_dir: Path) -> RunFiles:
     hint = "create one with 'ballotdrill run --out FOLDER'"
     try:
         if sqlite_path.is_file():
+            check_journal_file(run_dir)
             journal, meta = sqlite_path, read_meta(sqlite_path)
         elif jsonl_path.is_file() and (run_dir / META_FILE).is_file():
             raw = json.loads((run_dir / META_FILE).read_text(encoding="utf-8"))
@@ -86,7 +85,13 @@ def open_run(run_dir: Path) -> RunFiles:
             raise RunFolderError(f"{run_dir}: no {JOURNAL_FILE} here (nor {JSONL_FILE} with {META_FILE}); {hint}")
         if "document" not in meta:
             raise RunFolderError(f"{run_dir}: the journal's meta has no 'document' (the scenario file); {hint}")
-        doc = ScenarioFile.model_validate(json.loads(meta["document"]))
+        try:
+            stored = json.loads(meta["document"])
+        except (ValueError, TypeError) as exc:
+            raise RunFolderError(f"{run_dir}: the journal's stored scenario file ('document' in its meta) is not "
+                                 f"valid JSON ({one_line(exc)}); the journal was damaged: restore it from a copy, or "
+                                 "run the scenario again") from None
+        doc = ScenarioFile.model_validate(stored)
         started = None if meta.get("scenario") else _started_scenario(journal)
     except ValidationError as exc:
         error = exc.errors(include_url=False)[0]
@@ -154,9 +159,6 @@ def _malformed(run_dir: Path, exc: BaseException) -> RunFolderError:
                           f"malformed ({type(exc).__name__}: {one_line(exc)})")
 
 
-def one_line(exc: BaseException) -> str:
-    return " ".join(str(exc).split())
-
 
 def _check_row(run_dir: Path, event: Event) -> None:
     """A journal row as the engine writes it: a finite time, a kind, data that is a mapping."""
@@ -206,18 +208,15 @@ def check_run_but_rows(run_dir: Path, *, force: bool = False) -> tuple[RunProble
     if sqlite_path.is_file():
         try:
             settle(sqlite_path)
-            check = verify_all_but_rows(sqlite_path)
-            if isinstance(check, Verdict) and check.state == "unfinished" and check.detail:  # no tables: nothing
-                raise RunFolderError(f"{run_dir}: the run did not finish: {check.detail}, so there is nothing "
-                                     "to report; run it again")
-            fmt = read_meta(sqlite_path).get("format")
+        except sqlite3.DatabaseError as exc:
+            raise damaged(run_dir, exc) from None
         except (sqlite3.Error, OSError) as exc:
             raise RunFolderError(f"{run_dir}: cannot read the run ({type(exc).__name__}: {one_line(exc)})") from None
-        from ballotdrill.exercise.run import FORMAT_VERSION
-
-        if fmt is not None and fmt != FORMAT_VERSION:
-            raise RunFolderError(f"{run_dir}: its journal is in format {fmt!r}, which this version of ballotdrill "
-                                 f"does not read (it reads format {FORMAT_VERSION})")
+        check_journal_file(run_dir)
+        try:
+            check = verify_all_but_rows(sqlite_path)
+        except (sqlite3.Error, OSError) as exc:
+            raise RunFolderError(f"{run_dir}: cannot read the run ({type(exc).__name__}: {one_line(exc)})") from None
         if not isinstance(check, Verdict):
             return RunProblem(), None if force else check
         return refuse_changed(run_dir, check, force=force), None

@@ -130,3 +130,56 @@ def test_a_sweep_too_large_to_finish_is_refused_at_once(tmp_path: Path, monkeypa
                         tmp_path, monkeypatch, capsys)
     one_line(result, expected)
     assert not (tmp_path / "sw").exists()
+
+
+# -- run folders whose journal is not one this version can read -----------------------------------------------------
+
+def _spoil(folder: Path, how: str) -> None:
+    import shutil
+    import sqlite3
+
+    journal = folder / "journal.sqlite"
+    if how == "another-programs-database":
+        journal.unlink()
+        with sqlite3.connect(journal) as db:
+            db.execute("CREATE TABLE contacts (name TEXT)")
+    elif how == "newer-format":
+        with sqlite3.connect(journal) as db:
+            db.execute("UPDATE meta SET value = '7' WHERE key = 'format'")
+    elif how == "truncated":
+        data = journal.read_bytes()
+        journal.write_bytes(data[: len(data) // 2])
+    elif how == "stored-scenario-not-json":
+        with sqlite3.connect(journal) as db:
+            db.execute("UPDATE meta SET value = '{not json' WHERE key = 'document'")
+    else:
+        shutil.rmtree(folder)
+        raise AssertionError(how)
+
+
+SPOILT = {
+    "another-programs-database": ("r/journal.sqlite: an SQLite database, but not a ballotdrill journal "
+                                  "(its tables: 'contacts'; a journal has 'events' and 'meta')"),
+    "newer-format": ("r: its journal is in format '7', which this version of ballotdrill does not read "
+                     "(it reads format 1); use the version of ballotdrill that wrote it"),
+    "truncated": ("r: cannot read the run: its journal.sqlite is damaged or not an SQLite database",
+                  "restore it from a copy, or run the scenario again"),
+    "stored-scenario-not-json": ("r: the journal's stored scenario file ('document' in its meta) is not valid JSON",),
+}
+
+
+@pytest.mark.parametrize("how", list(SPOILT))
+@pytest.mark.parametrize("command", [["report", "r"], ["export", "r", "--jsonl", "x.jsonl", "--force"],
+                                     ["decisions", "r"], ["replay", "r"], ["resume", "r"]])
+def test_a_journal_this_version_cannot_read_is_named_for_what_it_is(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                    capsys: pytest.CaptureFixture[str], how: str,
+                                                                    command: list[str]) -> None:
+    (tmp_path / "lone.yaml").write_text(LONE, encoding="utf-8")
+    assert in_process(("run", "--file", "lone.yaml", "--out", "r"), tmp_path, monkeypatch, capsys).returncode == 0
+    _spoil(tmp_path / "r", how)
+    expected = SPOILT[how]
+    if how == "stored-scenario-not-json" and command[0] == "report":
+        expected = ("r: the journal was changed after the run ended",)  # its seal says so first
+    one_line(in_process(tuple(command), tmp_path, monkeypatch, capsys),
+             *((expected,) if isinstance(expected, str) else expected))
+    assert not (tmp_path / "x.jsonl").exists()

@@ -1,0 +1,53 @@
+"""A run folder's ``journal.sqlite`` as a file: readable, a ballotdrill journal, of a format this version reads."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from pathlib import Path
+
+from ballotdrill.journal import JOURNAL_FILE
+from ballotdrill.scenarios.errors import BallotdrillError
+
+
+class RunFolderError(BallotdrillError):
+    """A folder that holds no readable run (no journal, a damaged one, or no scenario file in its meta)."""
+
+
+def one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
+
+
+def check_journal_file(run_dir: Path) -> None:
+    """Refuse a run folder's ``journal.sqlite`` that is damaged, not an SQLite database, another program's
+    database, one a run left before setting it up, or of a journal format this version does not read."""
+    path = Path(run_dir) / JOURNAL_FILE
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+            tables = sorted(name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
+            fmt = (dict(db.execute("SELECT key, value FROM meta").fetchall()).get("format")
+                   if "meta" in tables else None)
+    except sqlite3.DatabaseError as exc:
+        raise damaged(run_dir, exc) from None
+    except (sqlite3.Error, OSError) as exc:
+        raise RunFolderError(f"{run_dir}: cannot read the run ({type(exc).__name__}: {one_line(exc)})") from None
+    if not tables:
+        raise RunFolderError(f"{run_dir}: the run did not finish: it was stopped before its journal was set up, so "
+                             "there is nothing to report; run it again")
+    if not {"meta", "events"} <= set(tables):
+        shown = ", ".join(repr(t) for t in tables[:5]) + (", …" if len(tables) > 5 else "")
+        raise RunFolderError(f"{path}: an SQLite database, but not a ballotdrill journal (its tables: {shown}; a "
+                             "journal has 'events' and 'meta'); give the folder of a run that 'ballotdrill run' or "
+                             "'ballotdrill live' wrote")
+    from ballotdrill.exercise.run import FORMAT_VERSION
+
+    if fmt is not None and fmt != FORMAT_VERSION:
+        raise RunFolderError(f"{run_dir}: its journal is in format {fmt!r}, which this version of ballotdrill "
+                             f"does not read (it reads format {FORMAT_VERSION}); use the version of ballotdrill "
+                             "that wrote it")
+
+
+def damaged(run_dir: Path, exc: sqlite3.Error) -> RunFolderError:
+    return RunFolderError(f"{run_dir}: cannot read the run: its {JOURNAL_FILE} is damaged or not an SQLite database "
+                          f"({one_line(exc)}); restore it from a copy, or run the scenario again")
+
