@@ -128,6 +128,9 @@ def _message(err: Any, field: str) -> str:
         return str(err["msg"])
     if kind in ("value_error", "assertion_error"):
         return str(ctx.get("error") or err["msg"]).removeprefix("Value error, ")
+    if kind == "literal_error" and field == "version" and isinstance(err.get("input"), int):
+        return (f"'version' must be 1, the only scenario format this version of ballotdrill reads (got {got}); "
+                "a file written for a newer format needs a newer ballotdrill")
     if kind == "literal_error":
         expected = str(ctx.get("expected", ""))
         choices = [c.strip().strip("'") for c in expected.replace(" or ", ", ").split(",")]
@@ -139,7 +142,8 @@ def _message(err: Any, field: str) -> str:
     if kind == "union_tag_not_found":
         return f"'{field}' needs a 'dist' key (fixed, uniform, triangular, exponential, lognormal or empirical)"
     if kind == "string_pattern_mismatch":
-        return f"'{field}' must be a name of letters, digits, '-' and '_' (got {got})"
+        return (f"'{field}' must be a name of ASCII letters, digits, '-' and '_', starting with a letter or digit "
+                f"(got {got})")
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
         op = {"greater_than": ">", "greater_than_equal": ">=", "less_than": "<", "less_than_equal": "<="}[kind]
         bound = next(iter(ctx.values()), "?")

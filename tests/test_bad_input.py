@@ -183,3 +183,23 @@ def test_a_journal_this_version_cannot_read_is_named_for_what_it_is(tmp_path: Pa
     one_line(in_process(tuple(command), tmp_path, monkeypatch, capsys),
              *((expected,) if isinstance(expected, str) else expected))
     assert not (tmp_path / "x.jsonl").exists()
+
+
+# -- scenario files --------------------------------------------------------------------------------------------------
+
+def test_a_name_with_a_letter_outside_ascii_says_which_letters_a_name_may_hold(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "s.yaml").write_text(LONE.replace("solo: {", "Ålesund: {"), encoding="utf-8")
+    result = in_process(("validate", "s.yaml"), tmp_path, monkeypatch, capsys)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[0] == ("s.yaml:4:5: 'Ålesund' must be a name of ASCII letters, digits, '-' and "
+                                             "'_', starting with a letter or digit (got 'Ålesund')")
+
+
+def test_a_file_of_a_newer_format_says_it_needs_a_newer_ballotdrill(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "s.yaml").write_text(LONE.replace("version: 1", "version: 2"), encoding="utf-8")
+    one_line(in_process(("run", "--file", "s.yaml", "--out", "r"), tmp_path, monkeypatch, capsys),
+             "s.yaml:1:10: 'version' must be 1, the only scenario format this version of ballotdrill reads (got 2); "
+             "a file written for a newer format needs a newer ballotdrill")
+    assert not (tmp_path / "r").exists()

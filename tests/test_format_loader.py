@@ -306,11 +306,15 @@ def test_literal_typo_gets_a_suggestion() -> None:
         ("latency: 3m}", "latency: 3m, reliability: 2}", "'reliability' must be <= 1.0 (got 2)", 7),
         ("latency: 3m}", "latency: 3m, reliability: .nan}", "'reliability' must be a finite number (got nan)", 7),
         ("latency: 3m}", "latency: 3m, retries: 11}", "'retries' must be <= 10 (got 11)", 7),
-        ("version: 1", "version: 2", "'version' must be one of 1 (got 2)", 1),
-        ("cell-b: {}", "cell.b: {}", "'cell.b' must be a name of letters, digits, '-' and '_' (got 'cell.b')", 5),
+        ("version: 1", "version: 2", "'version' must be 1, the only scenario format this version of ballotdrill "
+         "reads (got 2); a file written for a newer format needs a newer ballotdrill", 1),
+        ("cell-b: {}", "cell.b: {}",
+         "'cell.b' must be a name of ASCII letters, digits, '-' and '_', starting with a letter or digit "
+         "(got 'cell.b')", 5),
         ("type: outage}\n", "type: 5}\n", "'type' must be text or a list (got 5)", 11),
         ("type: outage}\n", "type: [outage, 'a b']}\n",
-         "'type' must be a name of letters, digits, '-' and '_' (got 'a b')", 11),
+         "'type' must be a name of ASCII letters, digits, '-' and '_', starting with a letter or digit "
+         "(got 'a b')", 11),
         ('end: "23:00"', 'end: "05:00"', "'end' (05:00) must be after 'start' (06:00)", 19),
         ('at: "10:00"', "at: 25:00", "invalid clock time '25:00' (hours 00-23, minutes 00-59; 24:00 ends a day)", 21),
     ],
