@@ -50,7 +50,8 @@ def test_empty_value_is_empty_text() -> None:
          "'at' (D+1 01:00) lies outside the scenario's window (06:00-23:00); move it inside or widen 'start'/'end'"),
         ("structure.procedures.p1.steps[0].actor=cell-q",
          "step 's1' names actor 'cell-q', which is not defined (did you mean 'cell-b'?)"),
-        ("version=2", "'version' must be 1, the only scenario format this version of ballotdrill reads (got 2)"),
+        ("version=2", "'version' must be 1, the only scenario format this version of ballotdrill reads (got 2); "
+                      "a file written for a newer format needs a newer ballotdrill"),
         ("structure.actors.cell-x.staff=5", "no key 'cell-x' at structure.actors (did you mean 'cell-b'?)"),
         ("structure.actrs.cell-a.staff=5", "no key 'actrs' at structure (did you mean 'actors'?)"),
         ("structure.actors.cell-a.staff", "expected PATH=VALUE, e.g. structure.actors.national-cert.staff=5"),
