@@ -191,8 +191,8 @@ def _discard(folder: Path, made: bool) -> None:
 
 def _prepare(folder: Path) -> bool:
     """Create the sweep's folder (True if it did not exist); refuse one that already holds a sweep."""
-    taken = [f for f in SWEEP_FILES if (folder / f).exists()]
-    if taken or (folder / "journals").exists():
+    taken = [f for f in SWEEP_FILES if os.path.lexists(folder / f)]  # a link, even dangling, is never followed
+    if taken or os.path.lexists(folder / "journals"):
         raise BallotdrillError(f"{folder} already holds a sweep ({(taken or ['journals'])[0]}); "
                                "choose a new --out folder")
     existed = folder.exists()

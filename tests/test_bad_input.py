@@ -203,3 +203,14 @@ def test_a_file_of_a_newer_format_says_it_needs_a_newer_ballotdrill(
              "s.yaml:1:10: 'version' must be 1, the only scenario format this version of ballotdrill reads (got 2); "
              "a file written for a newer format needs a newer ballotdrill")
     assert not (tmp_path / "r").exists()
+
+
+def test_a_sweep_never_writes_through_a_link_left_in_its_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "lone.yaml").write_text(LONE, encoding="utf-8")
+    (tmp_path / "sw").mkdir()
+    (tmp_path / "sw" / "sweep.html").symlink_to(tmp_path / "elsewhere.html")  # dangling: exists() is False
+    result = in_process(("sweep", "lone", "--file", "lone.yaml", "--runs", "2", "--workers", "1", "--out", "sw"),
+                        tmp_path, monkeypatch, capsys)
+    one_line(result, "sw already holds a sweep (sweep.html); choose a new --out folder")
+    assert not (tmp_path / "elsewhere.html").exists()
