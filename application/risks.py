@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 from ballotdrill.report.report import Report, RiskLine
 from ballotdrill.report.view import Para, Section, Table, cell
 from ballotdrill.scenarios.coverage import InjectRef, incident_injects, objective_subjects, untriggered_procedures
-from ballotdrill.scenarios.errors import ScenarioError
+from ballotdrill.scenarios.errors import BallotdrillError, ScenarioError
 from ballotdrill.scenarios.risks import Register, Risk, load_register
 from ballotdrill.scenarios.scenario import ScenarioFile
 
@@ -95,7 +95,16 @@ def risk_coverage(risk: Risk, file: ScenarioFile, refs: list[InjectRef]) -> Risk
 
 def coverage(file: ScenarioFile, register_file: Path | None = None) -> Coverage:
     """Check the register (the built-in one by default) against ``file`` and compute the coverage matrix."""
-    register = load_register(register_file or register_path(), file)
+    if register_file is None:
+        try:
+            register = load_register(register_path(), file)
+        except ScenarioError as exc:  # your own scenario file: the built-in register names the library's parts
+            raise BallotdrillError(
+                f"the built-in risk register names actors and incident types of the built-in library that this "
+                f"scenario file does not have ({len(exc.problems)} of them, the first: {exc.problems[0].message}); "
+                "give a register of your own with --register FILE") from None
+    else:
+        register = load_register(register_file, file)
     refs = incident_injects(file)
     by_action, never = untriggered_procedures(file)
     risks = tuple(risk_coverage(risk, file, refs) for risk in register.risks)

@@ -214,3 +214,11 @@ def test_a_sweep_never_writes_through_a_link_left_in_its_folder(tmp_path: Path, 
                         tmp_path, monkeypatch, capsys)
     one_line(result, "sw already holds a sweep (sweep.html); choose a new --out folder")
     assert not (tmp_path / "elsewhere.html").exists()
+
+
+def test_risks_of_your_own_scenario_file_without_your_own_register_is_one_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "lone.yaml").write_text(LONE, encoding="utf-8")
+    one_line(in_process(("risks", "--file", "lone.yaml"), tmp_path, monkeypatch, capsys),
+             "the built-in risk register names actors and incident types of the built-in library that this "
+             "scenario file does not have", "give a register of your own with --register FILE")
