@@ -122,7 +122,12 @@ class Follower:
 def join(url: str, token: str, *, stdin: TextIO = sys.stdin, out: TextIO = sys.stdout) -> None:
     """Follow the exercise and send the player's commands until it ends (or ``quit``)."""
     client = Client(url, token)
-    status, data = client.call("GET", "/api/state")
+    try:
+        status, data = client.call("GET", "/api/state")
+    except (OSError, ValueError, http.client.HTTPException) as exc:  # URLError is an OSError
+        reason = getattr(exc, "reason", None) or exc
+        raise BallotdrillError(f"{url}: cannot reach the exercise ({reason}); check the join link, and that the "
+                               "exercise is being served ('ballotdrill live --serve')") from None
     if status != 200:
         raise BallotdrillError(f"{url}: {data.get('detail') if isinstance(data, dict) else data} (HTTP {status})")
     follower = Follower(client, Screen(out))

@@ -109,11 +109,12 @@ def _private(path: Path, text: str) -> None:
 
 def read_token_file(path: Path) -> str:
     """A token from a token file (its first line)."""
+    hint = f"use a file from the exercise's '{TOKENS_DIR}/' folder"
     try:
-        token = path.read_text(encoding="utf-8").strip().splitlines()[0].strip()
-    except (OSError, IndexError, UnicodeDecodeError) as exc:
-        raise BallotdrillError(f"{path}: cannot read a token from it ({exc}); use a file from the exercise's "
-                               f"'{TOKENS_DIR}/' folder") from None
-    if not token:
-        raise BallotdrillError(f"{path}: the token file is empty")
-    return token
+        lines = path.read_text(encoding="utf-8").strip().splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BallotdrillError(f"{path}: cannot read a token from it ({getattr(exc, 'strerror', None) or exc}); "
+                               f"{hint}") from None
+    if not lines or not lines[0].strip():
+        raise BallotdrillError(f"{path}: the token file is empty; {hint}")
+    return lines[0].strip()

@@ -222,3 +222,31 @@ def test_risks_of_your_own_scenario_file_without_your_own_register_is_one_line(
     one_line(in_process(("risks", "--file", "lone.yaml"), tmp_path, monkeypatch, capsys),
              "the built-in risk register names actors and incident types of the built-in library that this "
              "scenario file does not have", "give a register of your own with --register FILE")
+
+
+# -- join ------------------------------------------------------------------------------------------------------------
+
+def test_join_an_exercise_nobody_serves_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    with socket.socket() as sock:  # a loopback port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    (tmp_path / "t.token").write_text("not-a-real-token\n", encoding="utf-8")
+    url = f"http://127.0.0.1:{port}/"
+    one_line(in_process(("join", url, "--token-file", "t.token"), tmp_path, monkeypatch, capsys),
+             f"{url}: cannot reach the exercise (", "check the join link, and that the exercise is being served")
+
+
+@pytest.mark.parametrize(("content", "expected"), [
+    (b"", "t.token: the token file is empty; use a file from the exercise's 'tokens/' folder"),
+    (b"\n\n  \n", "t.token: the token file is empty"),
+    (b"\x87\x8c\xd3", "t.token: cannot read a token from it ("),
+])
+def test_a_token_file_that_holds_no_token_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str], content: bytes,
+                                                      expected: str) -> None:
+    (tmp_path / "t.token").write_bytes(content)
+    one_line(in_process(("join", "http://127.0.0.1:9/", "--token-file", "t.token"), tmp_path, monkeypatch, capsys),
+             expected)
