@@ -48,10 +48,11 @@ from typing import Any, NamedTuple
 
 from ballotdrill.journal import Event, Kind
 from ballotdrill.journal.kinds import EFFECT_FAILED, STEP_COMPLETED, STEP_STARTED
+from ballotdrill.journal.packed import Packed
 from ballotdrill.scenarios.measures import Interval, Point
 from ballotdrill.scenarios.scenario import Objective, Scenario
 from ballotdrill.scoring.exercised import Verdict, Window, missing_end, missing_start, self_contained
-from ballotdrill.scoring.feed import Handlers
+from ballotdrill.scoring.feed import Handlers, RowHandlers
 from ballotdrill.scoring.measured import StepLike
 from ballotdrill.scoring.model import EVIDENCE_ROWS, Harm, ObjectiveResult, Rating, StepResult, r3
 from ballotdrill.scoring.text import HARM_MEASURES, HARM_NOUNS, measure_value, minutes
@@ -104,6 +105,8 @@ def rate(value: float | None, target: float, lower_is_better: bool) -> tuple[Rat
     return "U", f"below {1 / M_FACTOR:.0%} of the target"
 
 
+_STEP_KINDS = frozenset((STEP_STARTED, STEP_COMPLETED))
+
 _INCIDENT_KINDS = {"started": Kind.INCIDENT_STARTED, "detected": Kind.DETECTED, "escalated": Kind.ESCALATED,
                    "contained": Kind.CONTAINED, "resolved": Kind.RESOLVED}
 
@@ -138,16 +141,28 @@ class PointCollector:
         """Completions of a step whose containing effect failed, per point (the ``effect_failed`` row and t)."""
 
     def handlers(self) -> Handlers:
-        table: Handlers = {kind: self._seen for kind in {key[0] for key in self.wanted}}
-        if STEP_COMPLETED in table:
+        kinds = {key[0] for key in self.wanted}
+        table: Handlers = {kind: self._seen for kind in kinds - _STEP_KINDS}
+        if STEP_COMPLETED in kinds:
             table[EFFECT_FAILED] = self._failed
         return table
 
+    def row_handlers(self) -> RowHandlers:
+        """The step points, read from the packed rows (no event made for each of the run's step rows)."""
+        return {kind: self._step_seen for kind in {key[0] for key in self.wanted} & _STEP_KINDS}
+
     def _seen(self, event: Event) -> None:
-        step = event.step if event.kind in (STEP_STARTED, STEP_COMPLETED) else None
+        step = event.step if event.kind in _STEP_KINDS else None
         for point in self.wanted.get((event.kind, event.incident, step), ()):
             if point not in self.reached:
                 self.reached[point] = Reached(event.seq, event.t)
+
+    def _step_seen(self, seq: int, row: Packed) -> None:  # a step_started or step_completed row: (t, kind, incident,
+        points = self.wanted.get((row[1], row[2], row[4]))  # actor, step, values)
+        if points is not None:
+            for point in points:
+                if point not in self.reached:
+                    self.reached[point] = Reached(seq, row[0])
 
     def _failed(self, event: Event) -> None:
         """The containment of the step just completed failed: that completion is not the point."""
