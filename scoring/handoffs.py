@@ -18,9 +18,11 @@ latest attempt has travelled longer than its channel's usual latency, the 90th p
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from operator import attrgetter
 from statistics import fmean
 from typing import Any
 
@@ -47,6 +49,9 @@ from ballotdrill.scoring.model import (
     r3n,
     unchecked,
 )
+
+_BY_ORDINAL = attrgetter("n")
+"""A handoff's place in the run (by its first attempt)."""
 
 DIRECT = "direct"
 """The channel name used for a handoff that travels without one."""
@@ -298,7 +303,8 @@ class HandoffCollector:
         item.latency = r3(latency if latency is not None else t - item.sent_t)
         item.attempts = max(item.attempts, int(values[0] or 1))
         item.evidence.append(seq)
-        self.awaiting_queue[(incident, step or "", receiver or "")] = item
+        if lines is not None:  # only the step_queued handler, registered with the lines, reads it
+            self.awaiting_queue[(incident, step or "", receiver or "")] = item
 
     def _queued(self, seq: int, row: Packed) -> None:  # StepQueued: on_duty, procedure, queue
         waiting = self.awaiting_queue.pop((row[2] or "", row[4] or "", row[3] or ""), None)
@@ -312,12 +318,12 @@ class HandoffCollector:
 
     def numbered(self, structure: Structure | None = None, until: float | None = None) -> list[tuple[int, Handoff]]:
         """:meth:`results`, each with its ordinal (the n-th handoff of the run)."""
-        items = sorted((item for items in self.by_incident.values() for item in items), key=lambda item: item.n)
+        items = sorted(itertools.chain.from_iterable(self.by_incident.values()), key=_BY_ORDINAL)
         return [(item.n, item.build(until, structure)) for item in items]
 
     def measured(self, structure: Structure, until: float) -> list[HandoffMeasure]:
         """:meth:`results` without building the records."""
-        items = sorted((item for items in self.by_incident.values() for item in items), key=lambda item: item.n)
+        items = sorted(itertools.chain.from_iterable(self.by_incident.values()), key=_BY_ORDINAL)
         return [item.measure(until, structure) for item in items]
 
     def done(self, incident: str) -> bool:

@@ -8,7 +8,9 @@ the end (late once past its target).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
+from operator import attrgetter
 from typing import NamedTuple
 
 from ballotdrill.journal import Event, StepTargets
@@ -20,6 +22,8 @@ from ballotdrill.scoring.measured import StepMeasure
 from ballotdrill.scoring.model import StepResult, StepStatus, r3, r3n, unchecked
 
 _NO_TARGETS = StepTargets()
+_BY_ORDINAL = attrgetter("n")
+"""A step instance's place in the run (the n-th to appear)."""
 
 
 class _End(NamedTuple):
@@ -201,7 +205,7 @@ class StepCollector:
                  until: float | None = None) -> list[tuple[int, StepResult]]:
         """:meth:`results`, each with its ordinal (the n-th step instance to appear)."""
         end = None if until is None else _End(until, self.procedure_start, step_goals(structure) if structure else {})
-        items = sorted((item for items in self.by_incident.values() for item in items), key=lambda item: item.n)
+        items = sorted(itertools.chain.from_iterable(self.by_incident.values()), key=_BY_ORDINAL)
         return [(item.n, item.result(end)) for item in items]
 
     def measured(self, goals: dict[tuple[str, str], tuple[float | None, float | None]],
@@ -209,7 +213,7 @@ class StepCollector:
         """Every step instance in the order it first appeared, open ones measured to ``until`` against ``goals``
         (:func:`step_goals`): :meth:`results` without building the records."""
         end = _End(until, self.procedure_start, goals)
-        items = sorted((item for items in self.by_incident.values() for item in items), key=lambda item: item.n)
+        items = sorted(itertools.chain.from_iterable(self.by_incident.values()), key=_BY_ORDINAL)
         return [item.measure(end) for item in items]
 
     def done(self, incident: str) -> bool:
