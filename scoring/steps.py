@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable
 from operator import attrgetter
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ballotdrill.journal import Event, StepTargets
 from ballotdrill.journal.kinds import PROCEDURE_STARTED, STEP_COMPLETED, STEP_QUEUED, STEP_STARTED
@@ -24,6 +24,7 @@ from ballotdrill.scoring.model import StepResult, StepStatus, r3, r3n, unchecked
 _NO_TARGETS = StepTargets()
 _BY_ORDINAL = attrgetter("n")
 """A step instance's place in the run (the n-th to appear)."""
+_new: Any = tuple.__new__
 
 
 class _End(NamedTuple):
@@ -85,11 +86,12 @@ class _Open:
             on_time, late = None, None
         if status != "completed" and deadline_met:
             deadline_met = None
-        return StepMeasure(
+        measured: StepMeasure = _new(StepMeasure, (  # as StepMeasure(...), without its Python-level __new__
             self.incident, self.procedure, self.step, self.actor, r3n(self.queued_t if queued is not None else None),
             r3n(self.started_t if started is not None else None), None, r3n(wait), elapsed, target, late,
             on_time, deadline, deadline_met, "", queued is not None and self.unstaffed, status,
-            [seq for seq in (queued, started) if seq is not None])
+            [seq for seq in (queued, started) if seq is not None]))
+        return measured
 
     def final(self) -> StepMeasure:
         """The fields of a completed step instance (what :meth:`measure` gives it, worked out in fewer steps)."""
@@ -110,14 +112,15 @@ class _Open:
                 deadline_met = elapsed <= deadline
         queued, started = self.queued, self.started
         wait = self.wait if started is not None else None
-        return StepMeasure(
+        measured: StepMeasure = _new(StepMeasure, (  # as StepMeasure(...), without its Python-level __new__
             self.incident, self.procedure, self.step, self.actor,
             None if queued is None else round(float(self.queued_t), 3) or 0.0,
             None if started is None else round(float(self.started_t), 3) or 0.0,
             round(float(self.completed_t), 3) or 0.0, None if wait is None else round(float(wait), 3) or 0.0,
             elapsed, target, late, on_time, deadline, deadline_met, str(goals.basis or ""),
             queued is not None and self.unstaffed, "completed",
-            [seq for seq in (queued, started, self.completed) if seq is not None])
+            [seq for seq in (queued, started, self.completed) if seq is not None]))
+        return measured
 
     def result(self, end: _End | None = None) -> StepResult:
         """The step instance's result; ``end`` measures one still open when the run stopped."""

@@ -6,11 +6,13 @@ import pytest
 from scoring_helpers import JournalBuilder, sample_events, scenario_file
 
 from ballotdrill.scoring import score
-from ballotdrill.scoring.handoffs import channel_stats, handoffs, summary
+from ballotdrill.scoring.feed import feed_all
+from ballotdrill.scoring.handoffs import HandoffCollector, channel_stats, handoffs, summary
 from ballotdrill.scoring.harm import harm
 from ballotdrill.scoring.incidents import incident_times
 from ballotdrill.scoring.load import actor_load, p90
-from ballotdrill.scoring.steps import step_results
+from ballotdrill.scoring.model import StepResult
+from ballotdrill.scoring.steps import StepCollector, step_results
 
 P = "disinfo-response"
 
@@ -177,3 +179,17 @@ def test_score_totals_on_the_sample() -> None:
     assert t.on_time == pytest.approx(1 / 3, abs=1e-3)
     assert (s.seed, s.start, s.until) == (7, 360.0, 1020.0)
     assert s.to_json() == s.to_json() and s.to_json().endswith("\n")
+
+
+def test_the_measured_fields_are_whole_for_open_and_completed_work() -> None:
+    """The collectors build their measured tuples without the named tuple's checks: each must carry every field."""
+    events = sample_events()
+    until = max(e.t for e in events)
+    steps, chains = StepCollector(), HandoffCollector()
+    feed_all(steps, events)
+    feed_all(chains, events)
+    measured = steps.measured({}, until) + chains.measured(scenario_file().structure, until)
+    assert {m.status for m in measured} >= {"completed", "received"}
+    for m in measured:
+        assert len(m) == len(type(m)._fields)
+    assert [StepResult(**m._asdict()) for m in steps.measured({}, until)] == step_results(events, None, until)
