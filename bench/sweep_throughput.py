@@ -30,6 +30,13 @@ and the load average printed at the start and the end.
 
     python bench/sweep_throughput.py                 # 200 replications of combined-hybrid-day
     python bench/sweep_throughput.py --quick --json  # the reduced form CI runs (one round, no Dask)
+
+Instructions, which a shared machine's load does not move (``--play N``: one worker plays replications 0 .. N-1 of
+sweep seed 1 after two warm-up replications, as a sweep's worker does, and prints the CPU they took; ``--play 0``
+is the set-up alone, to subtract; ``--engine-only`` plays the same replications fed to nothing, the floor):
+
+    PYTHONHASHSEED=0 valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
+        python bench/sweep_throughput.py --play 40    # then --play 0; (I refs difference) / 40
 """
 
 from __future__ import annotations
@@ -185,7 +192,13 @@ def main() -> None:
     parser.add_argument("--no-dask", action="store_true", help="skip the Dask comparison")
     parser.add_argument("--quick", action="store_true", help="the reduced form: 16 replications, one round, no Dask")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--play", type=int, metavar="N", help="only play replications 0 .. N-1 in one worker (for "
+                        "counting instructions; 0: the set-up and warm-up alone)")
+    parser.add_argument("--engine-only", action="store_true", help="with --play: the engine alone, fed to nothing")
     args = parser.parse_args()
+    if args.play is not None:
+        play_only(args.play, args.engine_only)
+        return
     if args.quick:
         args.runs, args.rounds, args.no_dask = min(args.runs, 16), 1, True
     cores = application.default_workers()
@@ -203,6 +216,30 @@ def main() -> None:
         print(json.dumps(figures, indent=2))
         return
     report(figures)
+
+
+def play_only(runs: int, engine_only: bool) -> None:
+    """Play replications ``0 .. runs-1`` of sweep seed 1 in this process as a worker plays them (or the engine alone,
+    fed to nothing), after two warm-up replications of another seed, and print their CPU."""
+    plan = application.plan_sweep(None, SCENARIO)
+    task = make_tasks(plan.points, plan.scenario, [replication_seed(1, i) for i in range(max(runs, 1))], 1)[0]
+    measure_plan, setup = point_plan(task.document, task.scenario), point_setup(task.document, task.scenario)
+
+    def play(replications: tuple[tuple[int, int], ...]) -> None:
+        if not engine_only:
+            run_task(task._replace(replications=replications))
+            return
+        for _, seed in replications:
+            with collector_paused():
+                run_exercise(measure_plan.doc, SCENARIO, seed=seed, feed=_Ignore(), keep=False, setup=setup)
+            gc.collect(0)
+
+    play(tuple((i, replication_seed(99, i)) for i in range(2)))  # warm up: imports, the point's plan, caches
+    cpu = time.process_time()
+    play(tuple((i, replication_seed(1, i)) for i in range(runs)))
+    if runs:
+        print(f"{runs} replications of {SCENARIO} ({'the engine alone' if engine_only else 'as a sweep measures them'}"
+              f"): {1000 * (time.process_time() - cpu) / runs:.1f} ms of CPU each")
 
 
 def end_to_end(tmp: Path, runs: int, rounds: int, cores: int, cluster: Any) -> dict[str, Any]:
