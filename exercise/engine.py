@@ -341,14 +341,15 @@ class Exercise(StepPath, HandoffPath):
         answered.callbacks.append(settle)
         timeout.callbacks.append(settle)
 
-    def answer(self, key: str, option: str) -> bool:
-        """A live player's answer to a pending decision; False if none is pending or the option is unknown."""
+    def answer(self, key: str, option: str, by: str = "player") -> bool:
+        """A live answer to a pending decision (``by``: ``player``, or ``facilitator`` at the console); False if none
+        is pending or the option is unknown."""
         pending = self.pending.get(key)
         if pending is None or option not in pending[2].options:
             return False
         event = pending[0]
         if not event.triggered:
-            event.succeed(Answer(option, "player"))
+            event.succeed(Answer(option, by))
         return True
 
     def _decided(self, item: WorkItem, request: DecisionRequest, answer: Answer) -> None:

@@ -142,7 +142,7 @@ class DecisionMade(NamedTuple):
     request: str
     option: str
     by: str
-    """``default``, ``recorded``, ``player`` or ``timeout``."""
+    """``default``, ``recorded``, ``player``, ``facilitator`` (answered at the live console) or ``timeout``."""
 
 
 class InjectDelivered(NamedTuple):

@@ -15,7 +15,6 @@ from typing import TextIO
 
 from rich.console import Console, Group
 from rich.live import Live
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -25,6 +24,7 @@ from ballotdrill.live.core import LiveCore
 from ballotdrill.live.inputs import HELP, InputError, is_help, parse_command
 from ballotdrill.live.session import Session
 from ballotdrill.scenarios.safetext import terminal_text
+from ballotdrill.scenarios.types import LEVELS
 
 QUIET = frozenset({Kind.STEP_QUEUED, Kind.STEP_STARTED, Kind.STEP_COMPLETED, Kind.HANDOFF_SENT,
                    Kind.HANDOFF_RECEIVED, Kind.PROCEDURE_STARTED, Kind.PROCEDURE_ENDED, Kind.STAFF_CHANGED})
@@ -45,9 +45,9 @@ class FacilitatorConsole:
         session.listeners.append(self._committed)
 
     def say(self, line: str) -> None:
-        """One line to the facilitator (user text shown as written, its control characters as escapes)."""
+        """One line to the facilitator: user text as written, control characters shown escaped (``\\x1b``)."""
         if self.dashboard:
-            self.replies.append(line)  # escaped where it is drawn
+            self.replies.append(terminal_text(line))
         else:
             self.out.write(terminal_text(line) + "\n")
             self.out.flush()
@@ -70,7 +70,7 @@ class FacilitatorConsole:
 
     def _committed(self) -> None:
         if not self.dashboard:
-            for line in self.pending:
+            for line in self.pending:  # a player's "\r\nfake line" stays on its own line, escaped
                 self.out.write(terminal_text(line) + "\n")
             self.out.flush()
         self.pending.clear()
@@ -121,10 +121,18 @@ def dashboard_console(out: TextIO) -> Console:
     return Console(file=out, emoji=False)
 
 
+def _cell(value: object) -> Text:
+    """A dashboard cell: user text as written (no markup), control characters shown escaped."""
+    return Text(terminal_text(value))
+
+
 def render(core: LiveCore, session: Session, replies: deque[str]) -> Group:
-    """The dashboard: clock, incidents, queues, open decisions, what played actors were shown, the journal."""
-    state = "paused" if core.paused else f"speed {core.speed:g}"
-    head = Text(f"{terminal_text(core.name)}  {core.clock()}  ({state})  inputs {core.count}", style="bold")
+    """The dashboard: the facilitator's replies, clock, incidents, queues, open decisions, what played actors were
+    shown, the journal. Replies come right under the clock line, so a short terminal does not cut them off."""
+    state = "ended" if core.ended else "paused" if core.paused else f"speed {core.speed:g}"
+    head = Text(terminal_text(f"{core.name}  {core.clock()}  ({state})  inputs {core.count}"), style="bold")
+    reply = Text("\n".join(terminal_text(r) for r in replies) or "type a command and Enter (help lists them)",
+                 style="italic")
     now = core.now
     incidents = Table(title="open incidents", title_justify="left", expand=True)
     for column in ("incident", "type", "sev", "level", "age", "status", "current step"):
@@ -134,36 +142,29 @@ def render(core: LiveCore, session: Session, replies: deque[str]) -> Group:
             continue
         status = "contained" if state_.contained_at is not None else (
             "detected" if state_.detected_at is not None else "undetected")
-        incidents.add_row(shown(state_.id), shown(state_.spec.type), str(state_.spec.severity),
-                          str(state_.level), f"{now - state_.started_at:.0f} min", status,
-                          shown(core.steps.get(state_.id, "")))
+        incidents.add_row(_cell(state_.id), _cell(state_.spec.type), _cell(state_.spec.severity),
+                          _cell(LEVELS[state_.level]), _cell(f"{now - state_.started_at:.0f} min"), _cell(status),
+                          _cell(core.steps.get(state_.id, "")))
     queues = Table(title="desks", title_justify="left", expand=True)
     for column in ("actor", "on duty", "busy", "waiting"):
         queues.add_column(column)
     for name, desk in core.exercise.desks.items():
         if desk.busy or desk.queue or name in core.played:
-            queues.add_row(shown(name) + (" (played)" if name in core.played else ""), str(desk.staff),
-                           str(desk.busy), str(len(desk.queue)))
+            queues.add_row(_cell(name + (" (played)" if name in core.played else "")), _cell(desk.staff),
+                           _cell(desk.busy), _cell(len(desk.queue)))
     asks = Table(title="decisions waiting for players", title_justify="left", expand=True)
     for column in ("#", "actor", "request", "options", "default", "left"):
         asks.add_column(column)
     for r in core.open_requests():
-        asks.add_row(str(r.number), shown(r.actor), shown(r.key), shown("/".join(r.options)), shown(r.default),
-                     f"{max(0.0, r.deadline - now):.1f} min")
-    given = Table(title="shown to played actors", title_justify="left", expand=True)
+        asks.add_row(_cell(r.number), _cell(r.actor), _cell(r.key), _cell("/".join(r.options)), _cell(r.default),
+                     _cell(f"{max(0.0, r.deadline - now):.1f} min"))
+    shown = Table(title="shown to played actors", title_justify="left", expand=True)
     for column in ("time", "actor", "what"):
-        given.add_column(column)
+        shown.add_column(column)
     latest = sorted(((s.t, actor, s) for actor, items in core.shown.items() for s in items[-5:]), key=lambda x: x[0])
     for t, actor, s in latest[-8:]:
         what = (f"message {s.inject} from {s.sender}: {s.text}" if s.kind == "message"
                 else f"question {s.inject} {s.number}: {s.text}")
-        given.add_row(core.clock(t), shown(actor), shown(what))
+        shown.add_row(_cell(core.clock(t)), _cell(actor), _cell(what))
     journal = Text("\n".join(terminal_text(line) for line in list(core.lines)[-10:]))
-    reply = Text("\n".join(terminal_text(r) for r in replies) or "type a command and Enter (help lists them)",
-                 style="italic")
-    return Group(head, incidents, queues, asks, given, Text("latest journal lines", style="bold"), journal, reply)
-
-
-def shown(text: str) -> str:
-    """User text for a dashboard cell: as written, never read as rich markup, its control characters as escapes."""
-    return escape(terminal_text(text))
+    return Group(head, reply, incidents, queues, asks, shown, Text("latest journal lines", style="bold"), journal)

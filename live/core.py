@@ -171,32 +171,40 @@ class LiveCore:
 
     def _do_answer(self, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
         ref, option, player = str(data["request"]), str(data["option"]), data.get("player")
+        by = str(data.get("by") or "player")  # inputs recorded before ``by`` existed were all journalled as a player's
         key = self.numbers.get(int(ref), "") if ref.isdigit() else ref
         request = self.requests.get(key)
-        if request is None:
-            raise InputError(f"no decision request {ref!r}; open requests: {self._open_list()}")
-        if player is not None and request.actor != player:
-            raise InputError(f"request {request.number} is for {request.actor}, not {player}")
+        if request is None or (player is not None and request.actor != player):
+            # a player hears of its own requests only, never of another agency's
+            raise InputError(f"no decision request {ref!r}{'' if player is None else f' for {player}'}; "
+                             f"open requests: {self._open_list(player)}")
         if key not in self.exercise.pending:
             raise InputError(f"request {request.number} ({key}) is no longer open: it was answered or timed out")
         if option not in request.options:
             raise InputError(f"{option!r} is not an option of request {request.number}; "
                              f"options: {', '.join(request.options)}{did_you_mean(option, request.options)}")
-        self.exercise.answer(key, option)
-        return {"request": key, "option": option, "player": player}, f"request {request.number}: {option}"
+        self.exercise.answer(key, option, by=by)
+        recorded = {"request": key, "option": option, "player": player}
+        return (recorded | {"by": by}) if "by" in data else recorded, f"request {request.number}: {option}"
 
     def _do_action(self, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
         actor, name, incident = str(data["actor"]), str(data["action"]), data.get("incident")
+        by = str(data.get("by") or "player")
         self._check_played(actor)
         actions = self.doc.structure.actors[actor].actions
         if name not in actions:
             raise InputError(f"{actor} has no action {name!r}; its actions: {', '.join(actions) or 'none'}"
                              f"{did_you_mean(name, actions)}")
-        if incident is not None and incident not in self.started:
+        if incident is not None and "by" in data and by == "player":  # a player acts on the incidents in its view
+            if incident not in self.involved[actor]:
+                raise InputError(f"no incident {incident!r} in {actor}'s view; its incidents: "
+                                 f"{', '.join(self.involved[actor]) or 'none yet'}")
+        elif incident is not None and incident not in self.started:
             raise InputError(f"no incident {incident!r} has started; started: "
                              f"{', '.join(sorted(self.started)) or 'none yet'}")
-        self.exercise.take_action(actor, name, incident, by="player")
-        return {"actor": actor, "action": name, "incident": incident}, f"{actor}: {name}"
+        self.exercise.take_action(actor, name, incident, by=by)
+        recorded = {"actor": actor, "action": name, "incident": incident}
+        return (recorded | {"by": by}) if "by" in data else recorded, f"{actor}: {name}"
 
     def _do_discuss(self, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
         actor, inject, number, text = str(data["actor"]), str(data["inject"]), int(data["question"]), str(data["text"])
@@ -275,8 +283,9 @@ class LiveCore:
             n += 1
         return f"F{n}"
 
-    def _open_list(self) -> str:
-        open_ = [f"{r.number} ({r.actor})" for r in self.requests.values() if r.key in self.exercise.pending]
+    def _open_list(self, player: str | None) -> str:
+        """The open requests (a player's own only, without naming the actor)."""
+        open_ = [str(r.number) if player else f"{r.number} ({r.actor})" for r in self.open_requests(player)]
         return ", ".join(open_) or "none"
 
     # -- what the rows show ----------------------------------------------------------------------

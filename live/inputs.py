@@ -42,12 +42,16 @@ class Input(NamedTuple):
 
 
 def answer(request: str, option: str, player: str | None = None) -> Input:
-    """Answer a pending decision; ``player`` (an actor) confines it to that actor's own requests."""
-    return Input("answer", {"request": request, "option": option, "player": player})
+    """Answer a pending decision: a player's (confined to that actor's own requests) or, without ``player``, the
+    facilitator's at the console (journalled ``by: facilitator``)."""
+    return Input("answer", {"request": request, "option": option, "player": player,
+                            "by": "facilitator" if player is None else "player"})
 
 
-def action(actor: str, name: str, incident: str | None = None) -> Input:
-    return Input("action", {"actor": actor, "action": name, "incident": incident})
+def action(actor: str, name: str, incident: str | None = None, *, player: bool = False) -> Input:
+    """An action of a played actor: its player's (on an incident in its view) or the facilitator's for it."""
+    return Input("action", {"actor": actor, "action": name, "incident": incident,
+                            "by": "player" if player else "facilitator"})
 
 
 def discuss(actor: str, inject: str, question: int, text: str) -> Input:

@@ -171,7 +171,7 @@ def make_app(session: Session, hub: Hub, tokens: Tokens) -> FastAPI:
     @app.post("/api/action")
     async def action(body: ActionBody, grant: Grant = player) -> dict[str, Any]:
         assert grant.actor is not None
-        return await submit(inputs.action(grant.actor, body.action, body.incident))
+        return await submit(inputs.action(grant.actor, body.action, body.incident, player=True))
 
     @app.post("/api/discuss")
     async def discuss(body: DiscussBody, grant: Grant = player) -> dict[str, Any]:

@@ -32,9 +32,9 @@ from ballotdrill.scenarios.scenario import Scenario
 from ballotdrill.scoring.feed import event_of
 from ballotdrill.scoring.incidents import is_background
 
-_ACTIONS_KEPT = ("scenario", "player")
+_ACTIONS_KEPT = ("scenario", "player", "facilitator")
 """``action_taken`` rows kept whatever their incident: the scenario's scripted actions and the players'."""
-_DECISIONS_KEPT = ("player", "timeout")
+_DECISIONS_KEPT = ("player", "facilitator", "timeout")
 """``decision_made`` rows kept whatever their incident: the players' answers and their timeouts."""
 _ALWAYS = frozenset({Kind.RUN_ENDED, Kind.DISCUSSION_ANSWERED, Kind.NOTE})
 _READ = frozenset({INCIDENT_STARTED, DECISION_MADE, DECISION_REQUESTED, INJECT_DELIVERED, ACTION_TAKEN, *_ALWAYS})

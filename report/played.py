@@ -28,13 +28,15 @@ def played_inputs(events: Sequence[Event]) -> list[PlayedInput]:
     for e in events:
         if e.kind == Kind.DECISION_MADE:
             made = e.fields(DecisionMade)
-            if made.by in ("player", "timeout"):
-                text = made.option if made.by == "player" else f"no answer by the timeout: default {made.option}"
+            if made.by in ("player", "facilitator", "timeout"):
+                text = {"player": made.option, "facilitator": f"{made.option} (answered by the facilitator)",
+                        "timeout": f"no answer by the timeout: default {made.option}"}[made.by]
                 found.append(PlayedInput(seq=e.seq, t=e.t, what="decision", who=e.actor or "", subject=made.request,
                                          text=text))
-        elif e.kind == Kind.ACTION_TAKEN and e.fields(ActionTaken).by == "player":
-            found.append(PlayedInput(seq=e.seq, t=e.t, what="action", who=e.actor or "",
-                                     subject=e.incident or "", text=e.fields(ActionTaken).action))
+        elif e.kind == Kind.ACTION_TAKEN and (taken := e.fields(ActionTaken)).by in ("player", "facilitator"):
+            found.append(PlayedInput(seq=e.seq, t=e.t, what="action", who=e.actor or "", subject=e.incident or "",
+                                     text=taken.action + (" (taken by the facilitator)" if taken.by == "facilitator"
+                                                          else "")))
         elif e.kind == Kind.DISCUSSION_ANSWERED:
             said = e.fields(DiscussionAnswered)
             found.append(PlayedInput(seq=e.seq, t=e.t, what="discussion", who=e.actor or "",

@@ -12,7 +12,8 @@ RATINGS_NOTE = ("Ratings are simulated bands: each is computed from one measure 
 """The statement every report carries about what its ratings are."""
 
 _BY = (("default", "by the scenario's default"), ("timeout", "by default after no answer in time"),
-       ("recorded", "from a recorded decisions file"), ("player", "by players"))
+       ("recorded", "from a recorded decisions file"), ("player", "by players"),
+       ("facilitator", "by the facilitator at the console"))
 
 
 def decisions_text(d: DecisionCount) -> str:

@@ -36,7 +36,8 @@ MAX_MOMENTS_OF_A_KIND = 4
 """Late steps, slow handoffs or queue waits told one by one before the rest are counted."""
 
 _BY = {"default": "the scenario's default", "timeout": "the default, no answer in time",
-       "recorded": "a recorded choice", "player": "a player's choice"}
+       "recorded": "a recorded choice", "player": "a player's choice",
+       "facilitator": "answered by the facilitator at the console"}
 
 
 class _Told:

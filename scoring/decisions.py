@@ -15,8 +15,9 @@ from ballotdrill.scoring.model import DecisionTally
 EVIDENCE_KEPT = 20
 """Journal rows of timeouts kept as evidence per actor (the count covers them all)."""
 
-PLAYED = ("player", "timeout")
-"""How a decision put to a player was made: answered, or left to its timeout."""
+PLAYED = ("player", "facilitator", "timeout")
+"""How a decision put to a player was made: answered (by the player, or by the facilitator at the console), or left
+to its timeout."""
 
 
 class DecisionCollector:

@@ -21,8 +21,8 @@ async def _players(session: Session) -> None:
     assert (await session.submit(inputs.note("opening brief done"))).ok
     first = await open_request(core, "interior")
     assert first.incident == "N1" and first.options == ("debunk", "ignore")
-    assert (await session.submit(inputs.answer(str(first.number), "debunk"))).ok
-    assert (await session.submit(inputs.action("monitor", "convene", "N1"))).ok
+    assert (await session.submit(inputs.answer(str(first.number), "debunk", player="interior"))).ok
+    assert (await session.submit(inputs.action("monitor", "convene", "N1", player=True))).ok
     await wait_for(lambda: any(s.inject == "M1" and s.kind == "question" for s in core.shown["interior"]), core)
     assert (await session.submit(inputs.Input("pause", {}))).ok  # M1 at 09:00; N2 is due at 10:00
     assert core.paused
@@ -90,7 +90,7 @@ async def _hostile(session: Session) -> None:
     core = session.core
     assert (await session.submit(inputs.note("<script>alert(1)</script> | pipes *and* stars"))).ok
     first = await open_request(core, "interior")
-    assert (await session.submit(inputs.answer(first.key, "debunk"))).ok
+    assert (await session.submit(inputs.answer(first.key, "debunk", player="interior"))).ok
     await wait_for(lambda: any(s.inject == "M1" and s.kind == "question" for s in core.shown["interior"]), core)
     assert (await session.submit(inputs.discuss("interior", "M1", 1, "We <b>hold</b> the line"))).ok
 

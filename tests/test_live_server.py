@@ -75,7 +75,8 @@ def test_every_endpoint_by_every_role(served: Served, path: str, who: str) -> No
         assert served.core.count == before
         return
     if path == "/api/answer" and who == "monitor":
-        assert status == 409 and "is for interior, not monitor" in data["detail"]  # another player's request
+        assert status == 409 and "no decision request" in data["detail"]  # another player's request
+        assert "interior" not in data["detail"]  # whose it is stays unsaid
         return
     if path == "/api/action" and who == "interior":
         assert status == 409 and "has no action 'convene'" in data["detail"]  # not this actor's action
