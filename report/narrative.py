@@ -126,8 +126,8 @@ def _tell(incident: str, rows: list[Event], names: dict[str, str], start: float,
             made = e.fields(DecisionMade)
             by = made.by
             how = {"timeout": " (no answer in time: the default applied)", "default": " (the default)",
-                   "player": " (a player's choice)",
-                   "facilitator": " (answered by the facilitator at the console)", "recorded": " (a recorded choice)"}.get(str(by), "")
+                   "player": " (a player's choice)", "facilitator": " (answered by the facilitator at the console)",
+                   "recorded": " (a recorded choice)"}.get(str(by), "")
             out.append(f"{who(e.actor)} chose '{made.option}' at {at(e.t)}{how}.")
         elif e.kind == Kind.ESCALATED:
             raised = e.fields(Escalated)
