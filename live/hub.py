@@ -37,8 +37,16 @@ class Hub:
         self.boxes: dict[Key, _Outbox] = {(PLAYER, actor): _Outbox() for actor in core.played}
         self.boxes[(FACILITATOR, None)] = _Outbox()
         self.boxes[(EVALUATOR, None)] = _Outbox()
+        self.stopped = False
+        """The exercise stopped before its end (Ctrl-C): waiters wake, clients are told to come back on resume."""
         core.dirty.update(core.played)
         self.publish()
+
+    def stop(self) -> None:
+        """Wake every waiting client: the server is about to stop with the exercise unfinished."""
+        self.stopped = True
+        for box in self.boxes.values():
+            box.changed.set()
 
     def publish(self) -> None:
         """Called by the exercise task after a commit: a new version of each view that may have changed."""
@@ -74,7 +82,7 @@ class Hub:
         box = self.boxes[(role, actor)]
         if since is None:  # a client (re)joining: the state as of now, clock included
             self.refresh(role, actor)
-        elif since >= box.version and not self.core.ended:
+        elif since >= box.version and not self.core.ended and not self.stopped:
             try:
                 async with asyncio.timeout(wait):
                     await box.changed.wait()

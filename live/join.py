@@ -95,10 +95,17 @@ class Follower:
                 lost, version = True, None
                 time.sleep(1.0)
                 continue
-            if status != 200:
-                self.say(f"error: {data.get('detail') if isinstance(data, dict) else data}", "red")
+            if status in (401, 403):  # the token is refused (or has expired with the exercise): nothing to retry
+                self.say(f"error: {_detail(data)}", "red")
                 self.ended.set()
                 return
+            if status != 200:  # stopped (503, a facilitator's Ctrl-C), busy: the exercise may come back (resume)
+                if not lost:
+                    self.say(f"{_detail(data)}; retrying" if status == 503 else
+                             f"server answered HTTP {status}; retrying", "red")
+                lost, version = True, None
+                time.sleep(1.0)
+                continue
             if lost:
                 self.say("reconnected", "green")
                 lost = False
@@ -129,12 +136,16 @@ def join(url: str, token: str, *, stdin: TextIO = sys.stdin, out: TextIO = sys.s
         raise BallotdrillError(f"{url}: cannot reach the exercise ({reason}); check the join link, and that the "
                                "exercise is being served ('ballotdrill live --serve')") from None
     if status != 200:
-        raise BallotdrillError(f"{url}: {data.get('detail') if isinstance(data, dict) else data} (HTTP {status})")
+        raise BallotdrillError(f"{url}: {_detail(data)} (HTTP {status})")
     follower = Follower(client, Screen(out))
     threading.Thread(target=follower.run, daemon=True).start()
     threading.Thread(target=follower.tick, daemon=True).start()
     threading.Thread(target=_commands, args=(client, follower, stdin), daemon=True).start()
     follower.ended.wait()
+
+
+def _detail(data: Any) -> str:
+    return str(data.get("detail") if isinstance(data, dict) else data)
 
 
 def _commands(client: Client, follower: Follower, stdin: TextIO) -> None:
@@ -167,4 +178,4 @@ def _commands(client: Client, follower: Follower, stdin: TextIO) -> None:
         if status == 200:
             follower.say(f"ok #{data['n']}: {data['message']}", "green")
         else:
-            follower.say(f"error: {data.get('detail')}", "red")
+            follower.say(f"error: {_detail(data)}", "red")

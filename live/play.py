@@ -76,7 +76,12 @@ async def _main(core: LiveCore, folder: Path, dashboard: bool, out: TextIO, serv
     if dashboard:
         tasks.append(asyncio.create_task(console.show()))
     try:
-        await runner
+        try:
+            await runner
+        except asyncio.CancelledError:  # Ctrl-C: clients are told it stopped and let go before the loop closes
+            if served is not None:
+                await stop_server(served, grace=0.0, interrupted=True)
+            raise
         ended.enter_context(interrupts_held())  # the exercise is over: the loop's shutdown is not cut
         if served is not None:
             await stop_server(served)

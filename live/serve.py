@@ -17,6 +17,9 @@ from ballotdrill.scenarios.errors import BallotdrillError
 MAX_MESSAGE = 16 * 1024
 """Largest WebSocket message accepted from a client (bytes): the token hello."""
 
+STOP_LIMIT = 5.0
+"""Seconds the server has to let its connections go when it stops."""
+
 DEFAULT = "127.0.0.1:0"
 """``--serve`` without a value: loopback, a free port."""
 
@@ -84,10 +87,15 @@ async def start_server(session: Session, folder: Path, listen: str = DEFAULT, *,
     return Served(url, hub, server, task), path
 
 
-async def stop_server(served: Served, grace: float = 1.0) -> None:
-    """Let clients fetch the final state for ``grace`` seconds, then stop."""
-    served.hub.publish()
-    await asyncio.sleep(grace)
+async def stop_server(served: Served, grace: float = 1.0, *, interrupted: bool = False) -> None:
+    """Let clients fetch the final state for ``grace`` seconds, then stop. ``interrupted`` (the exercise stopped
+    unfinished): every waiting client is answered at once (503, WebSocket 1012) and the server stops."""
+    if interrupted:
+        served.hub.stop()
+    else:
+        served.hub.publish()
+        await asyncio.sleep(grace)
     served.server.should_exit = True
-    with contextlib.suppress(asyncio.CancelledError):
-        await served.task
+    with contextlib.suppress(asyncio.CancelledError, TimeoutError):
+        async with asyncio.timeout(STOP_LIMIT):
+            await served.task

@@ -41,8 +41,12 @@ HELLO = 5.0
 SOCKETS_PER_TOKEN = 4
 """WebSockets one token may hold open at once (a few tabs); more are closed with 4429."""
 
-CLOSE_AUTH, CLOSE_BUSY = 4401, 4429
-"""WebSocket close codes: no valid token, too many sockets with this token (1000: the exercise has ended)."""
+CLOSE_AUTH, CLOSE_BUSY, CLOSE_STOPPED = 4401, 4429, 1012
+"""WebSocket close codes: no valid token, too many sockets with this token, the exercise stopped unfinished
+(Ctrl-C; reconnect once it is resumed) (1000: the exercise has ended)."""
+
+STOPPED = ("the exercise has stopped before its end (the facilitator interrupted it); "
+           "it carries on when it is resumed: reconnect then")
 
 Text = Annotated[str, Field(min_length=1, max_length=inputs.MAX_TEXT)]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
@@ -127,7 +131,10 @@ def make_app(session: Session, hub: Hub, tokens: Tokens) -> FastAPI:
 
     @app.get("/api/state")
     async def state(since: int | None = None, grant: Grant = anyone) -> Response:
-        body = await hub.read(grant.role, grant.actor, since, LONG_POLL)
+        if not hub.stopped:
+            body = await hub.read(grant.role, grant.actor, since, LONG_POLL)
+        if hub.stopped:
+            raise HTTPException(503, STOPPED, headers={"Retry-After": "2"})
         return Response(body, media_type="application/json")
 
     sockets: dict[str, int] = {}
@@ -136,21 +143,24 @@ def make_app(session: Session, hub: Hub, tokens: Tokens) -> FastAPI:
     async def live_views(ws: WebSocket) -> None:
         await ws.accept()
         grant = await _hello(ws)
-        if grant is None:
-            await ws.close(CLOSE_AUTH, "no valid token: send {\"token\": TOKEN} first")
+        if grant is None:  # a bad token, or the client went away (an oversize hello is closed 1009 by uvicorn)
+            await _close(ws, CLOSE_AUTH, "no valid token: send {\"token\": TOKEN} first")
             return
         if sockets.get(grant.token, 0) >= SOCKETS_PER_TOKEN:
-            await ws.close(CLOSE_BUSY, f"more than {SOCKETS_PER_TOKEN} open sockets with this token")
+            await _close(ws, CLOSE_BUSY, f"more than {SOCKETS_PER_TOKEN} open sockets with this token")
             return
         sockets[grant.token] = sockets.get(grant.token, 0) + 1
         try:
             version: int | None = None
-            while True:
+            while not hub.stopped:
                 version, body = await hub.next(grant.role, grant.actor, version, LONG_POLL)
+                if hub.stopped:
+                    break
                 await ws.send_text(body.decode())
                 if core.ended:
-                    await ws.close(1000, "the exercise has ended")
+                    await _close(ws, 1000, "the exercise has ended")
                     return
+            await _close(ws, CLOSE_STOPPED, STOPPED[:120])
         except (WebSocketDisconnect, RuntimeError, OSError):
             return  # the client went away
         finally:
@@ -220,6 +230,14 @@ async def _malformed(request: Request, exc: Exception) -> JSONResponse:
     if "body" in {e.get("loc", ("",))[0] for e in errors}:
         detail += " (send a JSON object with the fields this endpoint takes; see the README's HTTP API)"
     return JSONResponse({"detail": detail}, status_code=422)
+
+
+async def _close(ws: WebSocket, code: int, reason: str) -> None:
+    """Close ``ws`` unless it is closed already (a client gone, or uvicorn's own close of an oversize message)."""
+    try:
+        await ws.close(code, reason)
+    except Exception:  # the socket is gone: nothing left to tell its client
+        return
 
 
 _HEADER_BYTES = [(name.lower().encode(), value.encode()) for name, value in _HEADERS.items()]
