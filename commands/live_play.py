@@ -16,6 +16,8 @@ from ballotdrill.commands.common import (
 ServeOption = Annotated[str | None, typer.Option(
     "--serve", metavar="[HOST:PORT]",
     help="Also serve the exercise to players, facilitator and evaluator over HTTP (default 127.0.0.1, a free port).")]
+PausedOption = Annotated[bool, typer.Option(
+    "--start-paused", help="Start with the clock stopped (hand out the tokens, then type 'resume').")]
 PlayOption = Annotated[list[str] | None, typer.Option(
     "--play", help="An actor (or a role: its actor in this scenario) played by a person (repeat for several); "
                    "the others are automated.")]
@@ -30,37 +32,40 @@ def live(
     out_dir: Annotated[Path | None, typer.Option(
         "--out", help="Run folder (default: a new folder under runs/).")] = None,
     serve: ServeOption = None,
+    start_paused: PausedOption = False,
 ) -> None:
     """Play a scenario live against the wall clock; commands on stdin (type 'help'); report at the end."""
     from ballotdrill.live import inputs, rebuild
     from ballotdrill.live import play as playing
-    from ballotdrill.live.serve import parse_listen
+    from ballotdrill.live.serve import listen_on
 
     doc = load_scenarios(file)
     name, _ = scenarios.pick(doc, scenario)
     inputs.speed(speed)  # checks the value
-    if serve is not None:
-        parse_listen(serve)  # checked before a run folder is made
+    listening = listen_on(serve) if serve is not None else None  # a taken port fails before a run folder is made
     folder = out_dir or application.new_run_dir(name, seed)
     core = rebuild.start_live(folder, doc, name, seed=seed, played=play or [], speed=speed,
                               source=str(file) if file else "built-in library")
     say(f"live: {name} seed {seed} at speed {speed:g}, playing {', '.join(core.played) or 'no actor'}; "
          f"journal {folder / 'journal.sqlite'}; commands: {', '.join(inputs.COMMANDS)} (help for usage)")
-    _finish_live(playing.play(core, folder, dashboard=sys.stdin.isatty() and sys.stdout.isatty(), serve=serve,
-                              say=say))
+    _finish_live(playing.play(core, folder, dashboard=sys.stdin.isatty() and sys.stdout.isatty(), serve=listening,
+                              say=say, start_paused=start_paused))
 
 
 def resume(folder: Annotated[Path, typer.Argument(
-        help="Folder of a live exercise that stopped (crash, Ctrl-C).")], serve: ServeOption = None) -> None:
+        help="Folder of a live exercise that stopped (crash, Ctrl-C).")], serve: ServeOption = None,
+        start_paused: PausedOption = False) -> None:
     """Carry on a live exercise that stopped: rebuilt to its last commit from its seed and inputs, then live."""
     from ballotdrill.live import play as playing
     from ballotdrill.live import rebuild
+    from ballotdrill.live.serve import listen_on
 
+    listening = listen_on(serve) if serve is not None else None
     core = rebuild.resume_folder(folder)
     say(f"resumed {core.name} at {core.clock()} with {core.count} inputs replayed; "
          f"journal {folder / 'journal.sqlite'}")
-    _finish_live(playing.play(core, folder, dashboard=sys.stdin.isatty() and sys.stdout.isatty(), serve=serve,
-                              say=say))
+    _finish_live(playing.play(core, folder, dashboard=sys.stdin.isatty() and sys.stdout.isatty(), serve=listening,
+                              say=say, start_paused=start_paused))
 
 
 def join(

@@ -174,12 +174,13 @@ class Exercise(StepPath, HandoffPath):
                 return
         self._deliver(inject_id, inject)
 
-    def deliver(self, inject_id: str, inject: Inject) -> None:
-        """Deliver an inject now: a facilitator's ad-hoc inject, or a scheduled one released early.
+    def deliver(self, inject_id: str, inject: Inject, *, adhoc: bool = False) -> None:
+        """Deliver an inject now: a facilitator's ad-hoc inject (``adhoc``: journalled with ``adhoc: true``), or a
+        scheduled one released early.
 
         An inject is delivered once: its scheduled time or condition later does nothing.
         """
-        self._deliver(inject_id, inject)
+        self._deliver(inject_id, inject, adhoc)
 
     def was_delivered(self, inject_id: str) -> bool:
         """Whether the inject ``inject_id`` has been delivered (or its action taken) in this run."""
@@ -191,11 +192,12 @@ class Exercise(StepPath, HandoffPath):
         while env.peek() <= env.now:
             env.step()
 
-    def _deliver(self, inject_id: str, inject: Inject) -> None:
+    def _deliver(self, inject_id: str, inject: Inject, adhoc: bool = False) -> None:
         if inject_id in self._delivered:
             return
         self._delivered.add(inject_id)
         contingency = inject.when is not None
+        marked = {"adhoc": True} if adhoc else {}  # a batch run's rows stay as they were
         if inject.action is not None:
             act = inject.action
             self.take_action(act.actor, act.name, act.incident, by="scenario")
@@ -204,7 +206,7 @@ class Exercise(StepPath, HandoffPath):
             msg = inject.message
             self.journal.record(self.env._now, INJECT_DELIVERED, None, msg.to, None, {
                 "inject": inject_id, "type": "message", "text": msg.text, "from": msg.sender,
-                "contingency": contingency})
+                "contingency": contingency, **marked})
             return
         assert inject.incident is not None
         incident_id = inject.incident.id or inject_id
@@ -212,7 +214,7 @@ class Exercise(StepPath, HandoffPath):
             return
         self.journal.record(self.env._now, INJECT_DELIVERED, incident_id, None, None, {
             "inject": inject_id, "type": "incident", "text": inject.incident.title, "from": "",
-            "contingency": contingency})
+            "contingency": contingency, **marked})
         self._start_incident(incident_id, inject.incident, inject_id, inject)
 
     # -- incidents -------------------------------------------------------------------------------

@@ -152,6 +152,8 @@ class InjectDelivered(NamedTuple):
     text: str
     from_: str
     contingency: bool
+    adhoc: bool | None
+    """True for a facilitator's ad-hoc inject in a live exercise (absent otherwise)."""
 
 
 class Escalated(NamedTuple):

@@ -106,6 +106,8 @@ class LiveCore:
         self.count = 0
         """Inputs accepted so far."""
         self.injects = dict(zip(self.exercise.scenario.inject_ids(), self.exercise.scenario.injects, strict=True))
+        self.adhoc: set[str] = set()
+        """Ids of the facilitator's ad-hoc injects."""
         self.requests: dict[str, Request] = {}
         self.numbers: dict[int, str] = {}
         self.shown: dict[str, list[Shown]] = {actor: [] for actor in self.played}
@@ -229,7 +231,8 @@ class LiveCore:
         auto = data.get("id") or self._free_id()
         inject_id, inject = check_adhoc(text, self.doc, self.name, self.clock0 + self.now, auto, self.started)
         self.injects[inject_id] = inject
-        self.exercise.deliver(inject_id, inject)
+        self.adhoc.add(inject_id)
+        self.exercise.deliver(inject_id, inject, adhoc=True)
         return {"text": text, "id": auto}, f"inject {inject_id} delivered"
 
     def _do_send_now(self, data: dict[str, Any]) -> tuple[dict[str, Any], str]:

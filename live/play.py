@@ -8,11 +8,13 @@ import gc
 import os
 import selectors
 import signal
+import socket
 import stat
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
+from urllib.parse import urlsplit
 
 from ballotdrill.application import write_reports
 from ballotdrill.application.runs import RunInterrupted, interrupted
@@ -21,21 +23,24 @@ from ballotdrill.journal.interrupts import interrupts_held, is_interrupt
 from ballotdrill.journal.seal import seal
 from ballotdrill.live.console import FacilitatorConsole, stdin_reader
 from ballotdrill.live.core import LiveCore
-from ballotdrill.live.serve import start_server, stop_server
+from ballotdrill.live.inputs import Input
+from ballotdrill.live.serve import is_loopback, start_server, stop_server
 from ballotdrill.live.session import Session
 
 
 def play(core: LiveCore, folder: Path, *, dashboard: bool = False, out: TextIO = sys.stdout,
-         serve: str | None = None, say: Callable[[str], None] = print) -> list[Path]:
+         serve: str | socket.socket | None = None, say: Callable[[str], None] = print,
+         start_paused: bool = False) -> list[Path]:
     """Play ``core`` live to its end with commands from stdin; then write the after-action report.
 
-    ``serve`` (``HOST:PORT``) also serves it over HTTP for players, facilitator and evaluator; ``say``
-    tells the facilitator where the tokens are (never a token). Interrupted (Ctrl-C), the exercise
-    stops where its last commit left it: ``ballotdrill resume`` carries it on.
+    ``serve`` (``HOST:PORT``, or a socket already listening) also serves it over HTTP for players, facilitator and
+    evaluator; ``say`` tells the facilitator where the tokens are (never a token). ``start_paused``: the clock
+    stands until the facilitator resumes (time to hand out the tokens). Interrupted (Ctrl-C), the exercise stops
+    where its last commit left it: ``ballotdrill resume`` carries it on.
     """
     ended = contextlib.ExitStack()  # entered when the exercise has played to its end
     try:
-        asyncio.run(_main(core, folder, dashboard, out, serve, say, ended))
+        asyncio.run(_main(core, folder, dashboard, out, serve, say, ended, start_paused))
     except KeyboardInterrupt:
         if hasattr(core.store, "abandon"):
             with interrupts_held(deliver=False):
@@ -62,15 +67,23 @@ def close_ended(core: LiveCore, folder: Path) -> None:
     seal(folder / JOURNAL_FILE)
 
 
-async def _main(core: LiveCore, folder: Path, dashboard: bool, out: TextIO, serve: str | None,
-                say: Callable[[str], None], ended: contextlib.ExitStack) -> None:
+async def _main(core: LiveCore, folder: Path, dashboard: bool, out: TextIO, serve: str | socket.socket | None,
+                say: Callable[[str], None], ended: contextlib.ExitStack, start_paused: bool) -> None:
+    if start_paused and not core.paused:
+        core.apply(Input("pause", {}))  # journalled at the start like any pause; committed with the first slice
     session = Session(core)
     console = FacilitatorConsole(session, out=out, dashboard=dashboard)
     served = None
     if serve is not None:
         served, tokens = await start_server(session, folder, serve)
-        say(f"serving {served.url} (loopback only unless --serve named another address); "
-            f"join tokens for each role in {tokens} (mode 0600): hand each team its own")
+        host = urlsplit(served.url).hostname or ""
+        reach = ("loopback only: this machine" if is_loopback(host) else
+                 f"reachable from the network at {host}: tokens travel in plain HTTP, so use a network you trust")
+        say(f"serving {served.url} ({reach}); join tokens for each role in {tokens} (mode 0600): "
+            f"hand each team its own")
+    if core.paused:
+        say("the exercise is paused: type 'resume' when everyone has joined")
+    session.start_clock()  # the server's start-up is not exercise time
     runner = asyncio.create_task(session.run())
     tasks = [asyncio.create_task(_commands(console))]
     if dashboard:

@@ -47,13 +47,11 @@ class Served(NamedTuple):
     task: asyncio.Task[None]
 
 
-async def start_server(session: Session, folder: Path, listen: str = DEFAULT, *,
-                       access_log: bool = False) -> tuple[Served, Path]:
-    """Start serving ``session``; writes (or reuses, on resume) the tokens; returns the server and the tokens file."""
+def listen_on(listen: str) -> socket.socket:
+    """A socket listening on ``HOST:PORT`` (bound before the exercise starts: a taken port fails first)."""
     try:
-        import uvicorn
-
-        from ballotdrill.live.server import make_app
+        import fastapi  # noqa: F401
+        import uvicorn  # noqa: F401
     except ImportError:
         raise BallotdrillError("--serve needs FastAPI and uvicorn: pip install 'ballotdrill[serve]'") from None
     host, port = parse_listen(listen)
@@ -66,8 +64,28 @@ async def start_server(session: Session, folder: Path, listen: str = DEFAULT, *,
     except OSError as exc:
         sock.close()
         raise BallotdrillError(f"--serve {listen}: cannot listen there ({exc.strerror or exc})") from None
-    bound = sock.getsockname()[1]
-    shown = f"[{host}]" if family == socket.AF_INET6 else host
+    return sock
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (as ``--serve`` gives it) is reachable only from this machine."""
+    try:
+        return host == "localhost" or ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+async def start_server(session: Session, folder: Path, listen: str | socket.socket = DEFAULT, *,
+                       access_log: bool = False) -> tuple[Served, Path]:
+    """Start serving ``session`` (on ``listen``, or a socket from :func:`listen_on`); writes (or reuses, on resume)
+    the tokens; returns the server and the tokens file."""
+    import uvicorn
+
+    from ballotdrill.live.server import make_app
+
+    sock = listen_on(listen) if isinstance(listen, str) else listen
+    host, bound = sock.getsockname()[:2]
+    shown = f"[{host}]" if sock.family == socket.AF_INET6 else host
     url = f"http://{shown}:{bound}/"
     tokens = Tokens.load(folder) or Tokens.issue(session.core.played)
     path = tokens.write(folder, url)

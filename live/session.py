@@ -44,6 +44,10 @@ class Session:
         self._written = core.journal.written
         self._committed_at = 0.0
 
+    def start_clock(self) -> None:
+        """Count the exercise's time from now (the server's start-up is not exercise time)."""
+        self._anchor_wall, self._anchor_sim = time.monotonic(), self.core.now
+
     def sim_time(self) -> float:
         """The simulation time the wall clock says now."""
         if self._paused:

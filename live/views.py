@@ -59,7 +59,7 @@ def control_view(core: LiveCore, role: str, lines: int = 60) -> dict[str, Any]:
         "desks": [{"actor": name, "on_duty": desk.staff, "busy": desk.busy, "waiting": len(desk.queue),
                    "played": name in core.played} for name, desk in exercise.desks.items()],
         "requests": [_request(core, r) for r in core.open_requests()],
-        "injects": [{"id": i, "kind": inj.kind, "delivered": exercise.was_delivered(i)}
+        "injects": [{"id": i, "kind": "ad-hoc" if i in core.adhoc else inj.kind, "delivered": exercise.was_delivered(i)}
                     for i, inj in core.injects.items()],
         "journal": list(core.lines)[-lines:],
     }

@@ -101,7 +101,8 @@ class ReportRows:
         if (event.incident is not None and event.incident in self.told) or kind in _ALWAYS:
             return True
         if kind == INJECT_DELIVERED:
-            return str(event.fields(InjectDelivered).inject or "") in self.timed
+            delivered = event.fields(InjectDelivered)
+            return bool(delivered.adhoc) or str(delivered.inject or "") in self.timed
         if kind == ACTION_TAKEN:
             return event.fields(ActionTaken).by in _ACTIONS_KEPT
         if kind == DECISION_MADE:

@@ -12,6 +12,9 @@ from ballotdrill.scenarios.scenario import Inject, Scenario
 from ballotdrill.scoring.model import Frozen, Harm, IncidentTimes
 from ballotdrill.scoring.text import clock, minutes
 
+ADHOC = "ad-hoc inject"
+"""The inject log's type of a facilitator's ad-hoc inject (not in the MSEL; listed after its injects)."""
+
 _TYPES = {"timed": "inject", "background": "inject (repeating)", "contingency": "contingency inject"}
 
 
@@ -96,7 +99,26 @@ def inject_log(scenario: Scenario, events: Sequence[Event], incidents: Sequence[
         observed = _incident_text(found, how.get(found.incident), who) if found else ""
         out.append(InjectEntry(**base, status=status, delivered=True, observed=observed,
                                evidence=[row_event.seq, *(found.evidence[-1:] if found else [])]))
+    for e in events:  # the facilitator's ad-hoc injects, after the MSEL's own, in the order given
+        if e.kind != Kind.INJECT_DELIVERED or not (added := e.fields(InjectDelivered)).adhoc:
+            continue
+        found = next((i for i in per_inject.get(added.inject, []) if i.incident == e.incident), None)
+        if added.type == "message":
+            event = f"message{' from ' + who(added.from_) if added.from_ else ''}: {added.text}"
+            observed = f"message delivered to {who(e.actor)}"
+        else:
+            event = f"incident {e.incident}" + (f": {added.text}" if added.text else "")
+            observed = _incident_text(found, how.get(found.incident), who) if found else ""
+        out.append(InjectEntry(id=added.inject, time=at(e.t), type=ADHOC, to=who(e.actor) if e.actor else "",
+                               event=event, status=f"ad-hoc, by the facilitator at {at(e.t)}", delivered=True,
+                               observed=observed, evidence=[e.seq, *(found.evidence[-1:] if found else [])]))
     return out
+
+
+def adhoc_incidents(events: Sequence[Event]) -> set[str]:
+    """Incidents started by a facilitator's ad-hoc inject (not the scenario's, so not scripted)."""
+    return {e.incident for e in events if e.kind == Kind.INJECT_DELIVERED and e.incident is not None
+            and e.fields(InjectDelivered).adhoc}
 
 
 def _incident_text(inc: IncidentTimes, how: str | None, who: Callable[[str | None], str]) -> str:

@@ -15,7 +15,7 @@ from pydantic import Field
 from ballotdrill.journal import Event, Row
 from ballotdrill.journal.seal import sealed
 from ballotdrill.report.collect import ReportRows
-from ballotdrill.report.injects import InjectEntry, inject_log
+from ballotdrill.report.injects import InjectEntry, adhoc_incidents, inject_log
 from ballotdrill.report.narrative import label_of, narratives
 from ballotdrill.report.played import PlayedInput, played_inputs
 from ballotdrill.report.story import key_moments
@@ -176,6 +176,8 @@ class Report(Frozen):
     incident_labels: dict[str, str] = Field(default_factory=dict)
     incident_headings: dict[str, str] = Field(default_factory=dict)
     scripted: list[str] = Field(default_factory=list)
+    adhoc: list[str] = Field(default_factory=list)
+    """Incidents a facilitator added during a live exercise (ad-hoc injects): told like the scripted ones, apart."""
     background: list[BackgroundGroup] = Field(default_factory=list)
     actor_names: dict[str, str] = Field(default_factory=dict)
     rating_scale: dict[str, str] = Field(default_factory=lambda: dict(RATING_NAMES))
@@ -287,20 +289,23 @@ def _assemble(scores: Scores, digest: Digest, rows: ReportRows, doc: ScenarioFil
                     for o in scenario.objectives],
         injects=len(scenario.injects),
     )
-    scripted = [i.incident for i in sorted((i for i in scores.incidents if not i.background),
-                                           key=lambda i: (i.started_at, i.incident))]
+    added = adhoc_incidents(events)
+    told = [i.incident for i in sorted((i for i in scores.incidents if not i.background),
+                                       key=lambda i: (i.started_at, i.incident))]
+    scripted = [k for k in told if k not in added]
     headings = {i.incident: f"{i.incident}: {i.title}" if i.title else labels.get(i.incident, i.incident)
                 for i in scores.incidents}
     decisions = DecisionCount(total=sum(rows.made.values()), by=dict(sorted(rows.made.items())),
                               pending=rows.pending)
     analysis = analyse(scores, names, structure, digest, detections_of(scenario), passed)
     return Report(overview=overview, scores=scores, analysis=analysis,
-                  decisions=decisions, moments=_moments(events, scores, set(scripted), names),
+                  decisions=decisions, moments=_moments(events, scores, set(told), names),
                   inject_log=inject_log(scenario, events, scores.incidents, scores.harm, names, scores.start,
                                         scores.until),
-                  narratives=narratives([e for e in events if e.incident is None or e.incident in set(scripted)],
+                  narratives=narratives([e for e in events if e.incident is None or e.incident in set(told)],
                                         names, scores.start),
                   incident_labels=labels, incident_headings=headings, scripted=scripted,
+                  adhoc=[k for k in told if k in added],
                   background=background_groups(scores), actor_names=names, played=played_inputs(events),
                   background_note=scores.background.note(), work=digest.work.tables(),
                   journal=scores_source(meta))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ballotdrill.report.injects import ADHOC
 from ballotdrill.report.report import DecisionCount, Report
 from ballotdrill.report.view import Block, Cell, Context, Heading, KeyValues, Para, Section, Table, cell
 from ballotdrill.scoring.text import evidence_rows
@@ -57,6 +58,7 @@ def key_findings(report: Report) -> Section:
 
 def overview(report: Report, ctx: Context) -> Section:
     o, s = report.overview, report.scores
+    adhoc = [e for e in report.inject_log if e.type == ADHOC]
     rows: list[tuple[str, list[Cell]]] = [("Exercise", [cell(o.title), cell(o.scenario, code=True)])]
     for label, value in (("Date", o.exercise_date), ("Location", o.location), ("Sponsor", o.sponsor),
                          ("Scenario", o.description)):
@@ -73,7 +75,9 @@ def overview(report: Report, ctx: Context) -> Section:
         ("Window (day D)", [cell(f"{o.window}; the run stopped at {ctx.at(s.until)}")]),
         *([("Election", [cell(o.election)])] if o.election else []),
         ("Polling hours", [cell(f"{o.polls}; harm to voters and stations counts only while the polls are open")]),
-        ("Scope", [cell(f"{o.injects} MSEL inject(s); {s.totals.incidents} incident(s), {s.totals.handoffs} "
+        ("Scope", [cell(f"{o.injects} MSEL inject(s)"
+                        + (f" and {len(adhoc)} ad-hoc inject(s) by the facilitator" if adhoc else "")
+                        + f"; {s.totals.incidents} incident(s), {s.totals.handoffs} "
                         f"handoff(s), {s.totals.steps_completed} step(s) completed")]),
         ("Seed", [cell("—" if o.seed is None else o.seed)]),
         ("Decisions", [cell(decisions_text(report.decisions))]),

@@ -62,6 +62,9 @@ def incidents_section(report: Report, ctx: Context) -> Section:
         blocks.append(incident_table([incidents[k] for k in report.scripted], harm, ctx))
     else:
         blocks.append(Para(text="No scripted incident in this run.", muted=True))
+    if report.adhoc:
+        blocks += [Heading(text="Ad-hoc incidents (added by the facilitator)"),
+                   incident_table([incidents[k] for k in report.adhoc], harm, ctx)]
     if report.background:
         blocks += [
             Heading(text="Background arrivals"),
@@ -91,7 +94,7 @@ def incidents_section(report: Report, ctx: Context) -> Section:
                                muted=True, markdown_only=True))
     blocks.append(Para(text="Times are counted from each incident's start. Harm is measured at containment, or at "
                        "the end of the run for an incident still open.", muted=True))
-    for incident in report.scripted:
+    for incident in [*report.scripted, *report.adhoc]:
         moments = report.moments.get(incident, [])
         blocks += [Heading(text=report.incident_headings.get(incident, incident), id=f"incident-{incident}"),
                    Items(items=[cell(m) for m in moments]),
@@ -115,7 +118,7 @@ def inject_log_section(report: Report) -> Section:
 def event_log_appendix(report: Report) -> Section:
     blocks: list[Block] = [Para(text="The full account of each scripted incident, event by event. Background "
                                 "arrivals are summarised in section 3 and listed in scores.json.", muted=True)]
-    for incident in report.scripted:
+    for incident in [*report.scripted, *report.adhoc]:
         sentences = report.narratives.get(incident, [])
         blocks.append(Details(id=f"events-{incident}", muted_summary=False,
                               summary=f"{report.incident_headings.get(incident, incident)} ({len(sentences)} events)",
