@@ -91,8 +91,8 @@ class FacilitatorConsole:
         self.say(f"ok #{outcome.n}: {outcome.message}" if outcome.ok else f"error: {outcome.message}")
 
     async def read(self, stream: asyncio.StreamReader) -> None:
-        """Commands from ``stream`` until it ends (the exercise goes on) or the exercise ends."""
-        while not self.core.ended:
+        """Commands from ``stream`` until it ends (the exercise goes on) or the console is stopped."""
+        while True:  # after the end too: a late command is told the exercise has ended
             raw = await stream.readline()
             if not raw:
                 return
@@ -105,6 +105,8 @@ class FacilitatorConsole:
             while not self.core.ended:
                 live.update(render(self.core, self.session, self.replies), refresh=True)
                 await asyncio.sleep(0.25)
+            for _ in range(3):  # the reply to the command that ended it is said first
+                await asyncio.sleep(0)
             live.update(render(self.core, self.session, self.replies), refresh=True)
 
 

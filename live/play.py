@@ -96,6 +96,8 @@ async def _main(core: LiveCore, folder: Path, dashboard: bool, out: TextIO, serv
                 await stop_server(served, grace=0.0, interrupted=True)
             raise
         ended.enter_context(interrupts_held())  # the exercise is over: the loop's shutdown is not cut
+        if dashboard:  # its last frame shows the end and the reply to 'end'
+            await asyncio.wait(tasks[1:], timeout=FINAL_FRAME)
         if served is not None:
             await stop_server(served)
     finally:
@@ -103,6 +105,10 @@ async def _main(core: LiveCore, folder: Path, dashboard: bool, out: TextIO, serv
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+
+
+FINAL_FRAME = 2.0
+"""Seconds the dashboard has, once the exercise has ended, to draw its last frame."""
 
 
 async def _commands(console: FacilitatorConsole) -> None:
