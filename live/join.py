@@ -170,11 +170,17 @@ def _commands(client: Client, follower: Follower, stdin: TextIO) -> None:
             continue
         if command is None:
             continue
+        answering = str(command[1]["request"]) if command[0] == "/api/answer" else None
+        if answering is not None:  # before sending: the view without it may come back before the reply
+            follower.screen.answered.add(answering)
         try:
             status, data = client.call("POST", *command)
         except (OSError, http.client.HTTPException) as exc:
+            follower.screen.answered.discard(answering or "")
             follower.say(f"error: not sent ({exc}); try again", "red")
             continue
+        if status != 200:
+            follower.screen.answered.discard(answering or "")
         if status == 200:
             follower.say(f"ok #{data['n']}: {data['message']}", "green")
         else:

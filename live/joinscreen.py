@@ -14,6 +14,7 @@ from typing import Any, TextIO
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from ballotdrill.scenarios.safetext import terminal_text
 
@@ -35,6 +36,8 @@ class Screen:
         self.received = clock()
         self.reminded: set[tuple[str, float]] = set()
         self.asked: set[str] = set()
+        self.answered: set[str] = set()
+        """Requests this player answered, by key or number (their closing needs no word)."""
 
     def say(self, line: str, style: str | None = None) -> None:
         """One line, escaped for the terminal."""
@@ -43,9 +46,17 @@ class Screen:
             self.console.file.flush()
 
     def show(self, view: dict[str, Any]) -> None:
-        """Take a new view from the server; print what is new in it."""
+        """Take a new view from the server; print what is new in it (and a pause, a resume, a decision closed)."""
         with self.lock:
-            self.view, self.received = view, self.clock()
+            before, self.view, self.received = self.view, view, self.clock()
+        if before and bool(before.get("paused")) != bool(view.get("paused")) and not view.get("ended"):
+            self.say(f"the facilitator {'paused' if view.get('paused') else 'resumed'} the exercise at "
+                     f"{view.get('clock', '')}", "bold")
+        still = {r["key"] for r in view.get("requests", [])}
+        for r in before.get("requests", []) if before else []:
+            if r["key"] not in still and not {r["key"], str(r["number"])} & self.answered:
+                self.say(f"#{r['number']} {r['key']} is no longer waiting for you: answered for you, or the default "
+                         f"{r['default']} applied", "yellow")
         for key, line, style in _items(view):
             if key not in self.seen:
                 self.seen.add(key)
@@ -80,22 +91,28 @@ class Screen:
             decisions.add_column(column)
         for r in view.get("requests", []):
             left = "paused" if view.get("paused") else f"~{self.seconds_left(r):.0f} s"
-            decisions.add_row(*(terminal_text(v) for v in (r["number"], r["key"], "/".join(r["options"]),
-                                                          r["default"], r["deadline"], left)))
-        other = Table(title=f"{terminal_text(view.get('title', ''))} at {terminal_text(view.get('clock', ''))}"
-                            + (" (paused)" if view.get("paused") else ""), title_justify="left", show_header=False)
+            decisions.add_row(*(_plain(v) for v in (r["number"], r["key"], "/".join(r["options"]),
+                                                    r["default"], r["deadline"], left)))
+        other = Table(title=_plain(f"{view.get('title', '')} at {view.get('clock', '')}"
+                                   + (" (paused)" if view.get("paused") else "")), title_justify="left",
+                      show_header=False)
         other.add_column("what")
         other.add_column("items")
-        other.add_row("questions", "\n".join(terminal_text(f"{q['inject']} {q['number']}: {q['text']}")
-                                             for q in view.get("questions", [])) or "none")
-        other.add_row("actions", terminal_text(", ".join(view.get("actions", [])) or "none"))
-        other.add_row("incidents", "\n".join(terminal_text(f"{i['id']} {i.get('title') or i.get('type', '')}: "
-                                                           f"{i['status']}") for i in view.get("incidents", []))
-                      or "none")
+        other.add_row("questions", _plain("\n".join(terminal_text(f"{q['inject']} {q['number']}: {q['text']}")
+                                                    for q in view.get("questions", [])) or "none"))
+        other.add_row("actions", _plain(", ".join(view.get("actions", [])) or "none"))
+        other.add_row("incidents", _plain("\n".join(terminal_text(f"{i['id']} {i.get('title') or i.get('type', '')}: "
+                                                                  f"{i['status']}") for i in view.get("incidents", []))
+                                          or "none"))
         with self.lock:
             self.console.print(decisions)
             self.console.print(other)
             self.console.file.flush()
+
+
+def _plain(value: object) -> Text:
+    """A table cell or title from the server: control characters escaped, markup shown as written."""
+    return Text(terminal_text(value, newlines=True))
 
 
 def _items(view: dict[str, Any]) -> list[tuple[str, str, str | None]]:

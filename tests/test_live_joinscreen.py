@@ -100,3 +100,30 @@ def test_status_shows_the_time_left_now() -> None:
     assert "~90 s" in text
     for expected in ("debunk/ignore", "09:20", "Who speaks for the government?", "convene", "N1 Narrative: detected"):
         assert expected in text, expected
+
+
+def test_status_shows_markup_as_written_and_says_pause_resume_and_closed_decisions() -> None:
+    screen, out, _ = _screen()
+    hostile = _view(300.0) | {"title": "Evil [bold]title[/bold] [link=http://evil]x[/link]",
+                              "questions": [{"inject": "N1", "number": 1, "text": "Who [bold]speaks[/bold]?"}]}
+    screen.show(hostile)
+    screen.status()
+    text = out.getvalue()
+    assert "Evil [bold]title[/bold] [link=http://evil]x[/link]" in text and "Who [bold]speaks[/bold]?" in text
+    assert "\x1b]8;" not in text  # no terminal hyperlink
+    screen.show(hostile | {"paused": True})
+    screen.show(hostile | {"paused": False})
+    screen.show(hostile | {"requests": []})  # timed out: the player did not answer it
+    lines = out.getvalue().splitlines()
+    assert any(line.startswith("the facilitator paused the exercise at 09:10") for line in lines)
+    assert any(line.startswith("the facilitator resumed the exercise") for line in lines)
+    assert any(line.startswith("#1 N1:respond:choose:1 is no longer waiting for you") and "ignore" in line
+               for line in lines)
+
+
+def test_a_decision_the_player_answered_closes_without_a_word() -> None:
+    screen, out, _ = _screen()
+    screen.show(_view(300.0))
+    screen.answered.add("1")
+    screen.show(_view(300.0) | {"requests": []})
+    assert "no longer waiting" not in out.getvalue()
