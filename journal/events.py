@@ -152,7 +152,7 @@ class InjectDelivered(NamedTuple):
     text: str
     from_: str
     contingency: bool
-    adhoc: bool | None
+    adhoc: bool | None = None
     """True for a facilitator's ad-hoc inject in a live exercise (absent otherwise)."""
 
 
