@@ -90,6 +90,7 @@ def show(
 
     cast = cast_of(doc, name)
     doc = scenarios.as_played(doc, name)  # its steps' actors as this scenario plays them
+    sc = doc.scenarios[name]  # its injects' too (a message to a role goes to the actor playing it)
 
     rows = msel_rows(sc)
     if csv is not None:
@@ -121,7 +122,8 @@ def show(
         trig = proc.trigger
         trigger = " ".join(filter(None, ["/".join(trig.types), f"sev>={trig.min_severity}" if trig.types else "",
                                          f"at {trig.level}" if trig.level else "",
-                                         f"action {trig.action}" if trig.action else ""]))
+                                         f"action {trig.action}" if trig.action else "",
+                                         f"owned by {trig.owner}" if trig.owner else ""]))
         steps = " -> ".join(
             f"{s.id} ({s.actor}{', ' + format_duration(s.target) if s.target is not None else ''})" for s in proc.steps
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Set
 from typing import NamedTuple
 
+from ballotdrill.scenarios.roles import as_played
 from ballotdrill.scenarios.scenario import Incident, Scenario, ScenarioFile
 from ballotdrill.scenarios.structure import Procedure
 
@@ -66,14 +67,16 @@ def _actions_on(scenario: Scenario, incident_id: str) -> set[str]:
 def incident_injects(file: ScenarioFile) -> list[InjectRef]:
     """Every incident inject of every scenario (background arrivals included), with what it can start."""
     refs: list[InjectRef] = []
-    for name, scenario in file.scenarios.items():
+    for name in file.scenarios:
+        played = as_played(file, name)  # its roles given to the actors it gives them (an owner may name a role)
+        scenario = played.scenarios[name]
         for inject_id, inj in zip(scenario.inject_ids(), scenario.injects, strict=True):
             if inj.incident is None:
                 continue
             incident_id = inj.incident.id or inject_id
             actions = _actions_on(scenario, incident_id)
             refs.append(InjectRef(name, inject_id, incident_id, inj.incident.type,
-                                  procedures_for(file, inj.incident, actions), inj.incident.owner))
+                                  procedures_for(played, inj.incident, actions), inj.incident.owner))
     return refs
 
 

@@ -187,14 +187,37 @@ def _timeless_loops(proc: Procedure, ppath: Path, structure: Structure) -> Itera
 
 
 def _scenarios(doc: ScenarioFile) -> Iterator[Finding]:
-    actors = doc.structure.actors
     if doc.default is not None and doc.default not in doc.scenarios:
         yield ("default",), _missing("scenario", doc.default, doc.scenarios, "'default'")
+    resolvable = roles.resolvable(doc)
     for sname, scenario in doc.scenarios.items():
-        yield from _scenario(doc, sname, scenario, actors)
+        yield from _scenario(doc, sname, scenario, _Cast(doc, sname, resolvable))
 
 
-def _scenario(doc: ScenarioFile, sname: str, scenario: Scenario, actors: Iterable[str]) -> Iterator[Finding]:
+class _Cast:
+    """The actors a scenario's injects may name: an actor, or a role (the actor the scenario gives it)."""
+
+    def __init__(self, doc: ScenarioFile, scenario: str, resolvable: bool) -> None:
+        self.doc, self.scenario = doc, scenario
+        self.actors, self.roles = doc.structure.actors, doc.structure.roles
+        self.cast = roles.cast_of(doc, scenario) if resolvable else {}
+
+    def actor(self, name: str, path: Path, where: str) -> tuple[str | None, list[Finding]]:
+        """The actor ``name`` stands for (None: it names nothing, or a role that does not resolve, which
+        :func:`roles.check` reports), and the problem to report."""
+        if name in self.actors:
+            return name, []
+        if name in self.roles:
+            return self.cast.get(name), []
+        kind = "actor or role" if self.roles else "actor"
+        return None, [(path, _missing(kind, name, [*self.actors, *self.roles], where))]
+
+    def played_by(self, name: str) -> str:
+        """`` (role 'organiser' is played by 'region' in scenario 'local')`` for a role, else empty."""
+        return roles.played_by(self.doc, self.scenario, name)
+
+
+def _scenario(doc: ScenarioFile, sname: str, scenario: Scenario, cast: _Cast) -> Iterator[Finding]:
     base: Path = ("scenarios", sname)
     incidents = scenario.incident_ids()
     seen_ids: dict[str, int] = {}
@@ -223,17 +246,17 @@ def _scenario(doc: ScenarioFile, sname: str, scenario: Scenario, actors: Iterabl
                 f"{', '.join(scenario.closes)}; add a '{inject.incident.voting}' close or drop 'voting'")
         if inject.start is not None and inject.end is not None and inject.end <= inject.start:
             yield (*ipath, "to"), "'to' must be after 'from'"
-        if inject.message is not None and inject.message.to not in actors:
-            yield (*ipath, "message", "to"), _missing("actor", inject.message.to, actors, "the message")
+        if inject.message is not None:
+            yield from cast.actor(inject.message.to, (*ipath, "message", "to"), "the message")[1]
         if inject.action is not None:
-            yield from _action(inject.action, doc, incidents, (*ipath, "action"))
+            yield from _action(inject.action, cast, incidents, (*ipath, "action"))
         for k, mitigation in enumerate(inject.incident.mitigated_by if inject.incident is not None else []):
             if mitigation.action not in all_actions:
                 yield ((*ipath, "incident", "mitigated_by", k, "action"),
                        _missing("action", mitigation.action, all_actions, "the mitigation")
                        + "; list it under the 'actions' of the actor who takes it")
-        if inject.detected_by is not None and inject.detected_by.actor not in actors:
-            yield (*ipath, "detected_by", "actor"), _missing("actor", inject.detected_by.actor, actors, "'detected_by'")
+        if inject.detected_by is not None:
+            yield from cast.actor(inject.detected_by.actor, (*ipath, "detected_by", "actor"), "'detected_by'")[1]
         if inject.when is not None:
             yield from _condition(inject.when, incidents, (*ipath, "when"))
             if inject.when.before is not None and inject.when.before not in all_steps:
@@ -268,13 +291,13 @@ def _hours(scenario: Scenario, base: Path) -> Iterator[Finding]:
                                     "'opens' and 'closes' can say when paper and electronic voting close)")
 
 
-def _action(action: Action, doc: ScenarioFile, incidents: Iterable[str], path: Path) -> Iterator[Finding]:
-    actors = doc.structure.actors
-    if action.actor not in actors:
-        yield (*path, "actor"), _missing("actor", action.actor, actors, "the action")
-    elif action.name not in actors[action.actor].actions:
-        yield (*path, "name"), _missing("action", action.name, actors[action.actor].actions,
-                                        f"actor '{action.actor}'") + "; list it under the actor's 'actions'"
+def _action(action: Action, cast: _Cast, incidents: Iterable[str], path: Path) -> Iterator[Finding]:
+    actor, problems = cast.actor(action.actor, (*path, "actor"), "the action")
+    yield from problems
+    if actor is not None and action.name not in cast.actors[actor].actions:
+        yield (*path, "name"), (_missing("action", action.name, cast.actors[actor].actions,
+                                         f"actor '{actor}'{cast.played_by(action.actor)}")
+                                + f"; list it under actor '{actor}''s 'actions'")
     if action.incident is not None and action.incident not in incidents:
         yield (*path, "incident"), _missing("incident", action.incident, incidents, "the action")
 

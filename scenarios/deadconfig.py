@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from ballotdrill.scenarios.roles import cast_of
 from ballotdrill.scenarios.scenario import Incident, ScenarioFile
 from ballotdrill.scenarios.structure import Procedure
 from ballotdrill.scenarios.suggest import did_you_mean
@@ -32,8 +33,9 @@ class Dead(NamedTuple):
 def warnings(doc: ScenarioFile) -> list[Dead]:
     """Every piece of dead configuration in ``doc``, each with the data path it concerns."""
     incidents = [inj.incident for sc in doc.scenarios.values() for inj in sc.injects if inj.incident is not None]
+    owned = _owned(doc)
     scripted = {inj.action.name for sc in doc.scenarios.values() for inj in sc.injects if inj.action is not None}
-    found = [Dead(path, message, True) for path, message in _procedures(doc, incidents)]
+    found = [Dead(path, message, True) for path, message in _procedures(doc, incidents, owned)]
     found += [Dead(path, message, action in scripted) for path, message, action in _unheard_actions(doc)]
     found += [Dead(path, message, False) for path, message in _unscripted_mitigations(doc)]
     return list(dict.fromkeys(found))
@@ -57,7 +59,20 @@ def _unscripted_mitigations(doc: ScenarioFile) -> Iterator[Finding]:
                            f"'{sname}' takes: only a live player taking it can apply the mitigation")
 
 
-def _procedures(doc: ScenarioFile, incidents: list[Incident]) -> Iterator[Finding]:
+def _owned(doc: ScenarioFile) -> set[str]:
+    """The procedures whose trigger's ``owner`` owns some incident of the file, each scenario's roles given to the
+    actors it gives them (an owner may name a role)."""
+    found: set[str] = set()
+    for sname, scenario in doc.scenarios.items():
+        cast = cast_of(doc, sname)
+        owners = {cast.get(i.owner, i.owner) for i in (inj.incident for inj in scenario.injects)
+                  if i is not None and i.owner is not None}
+        found.update(name for name, proc in doc.structure.procedures.items()
+                     if proc.trigger.owner is not None and cast.get(proc.trigger.owner, proc.trigger.owner) in owners)
+    return found
+
+
+def _procedures(doc: ScenarioFile, incidents: list[Incident], owned: set[str]) -> Iterator[Finding]:
     types = sorted({i.type for i in incidents})
     top_level = max([LEVELS.index(i.level) for i in incidents]
                     + [LEVELS.index(s.escalate) for p in doc.structure.procedures.values()
@@ -72,20 +87,21 @@ def _procedures(doc: ScenarioFile, incidents: list[Incident]) -> Iterator[Findin
             yield where, f"procedure '{name}' is triggered by type '{t}', which no incident in this file has{hint}"
         if dead and len(dead) == len(trig.types):
             continue
-        reason = _never_starts(proc, incidents, top_level)
+        reason = _never_starts(proc, incidents, top_level, name in owned)
         if reason:
             yield path, f"procedure '{name}' never starts: {reason}"
 
 
-def _never_starts(proc: Procedure, incidents: list[Incident], top_level: int) -> str:
-    """Why no incident of the file can start ``proc`` (empty if one can)."""
+def _never_starts(proc: Procedure, incidents: list[Incident], top_level: int, owned: bool) -> str:
+    """Why no incident of the file can start ``proc`` (empty if one can; ``owned``: an incident is owned by its
+    trigger's ``owner``)."""
     trig = proc.trigger
     if trig.types:
         matching = [i for i in incidents if i.type in trig.types]
         if not any(i.severity >= trig.min_severity for i in matching):
             return (f"no incident of type {'/'.join(trig.types)} has severity {trig.min_severity} or more "
                     f"(highest: {max(i.severity for i in matching)})")
-    if trig.owner is not None and not any(i.owner == trig.owner for i in incidents):
+    if trig.owner is not None and not owned:
         return f"no incident names '{trig.owner}' as its owner"
     if trig.level is not None and LEVELS.index(trig.level) > top_level:
         return f"no incident starts at or is escalated to level '{trig.level}'"

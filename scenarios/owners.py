@@ -4,12 +4,16 @@ A procedure with such a step may only be started by incidents that name their ``
 incident "may start" a procedure when its type and severity match the trigger (its level is
 left out: escalation can bring any incident to any level). A procedure started by an action
 alone could be started for any incident, so it must name the incident types it serves.
+
+An incident's ``owner`` and a trigger's ``owner`` may name a role (:mod:`.roles`): each scenario's
+incidents are checked with the actor that scenario gives the role.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
+from ballotdrill.scenarios import roles
 from ballotdrill.scenarios.scenario import Incident, ScenarioFile
 from ballotdrill.scenarios.structure import OWNER, Procedure, Step
 from ballotdrill.scenarios.suggest import did_you_mean
@@ -23,11 +27,13 @@ def owner_steps(proc: Procedure) -> list[Step]:
     return [s for s in proc.steps if s.actor == OWNER]
 
 
-def may_start(proc: Procedure, incident: Incident) -> bool:
-    """Whether ``incident`` can start ``proc`` (type, severity, owner; any level can be reached by escalation)."""
-    trig = proc.trigger
+def may_start(proc: Procedure, incident: Incident, cast: Mapping[str, str] | None = None) -> bool:
+    """Whether ``incident`` can start ``proc`` (type, severity, owner; any level can be reached by escalation);
+    ``cast``: the actor playing each role, in the incident's scenario (an owner may name a role)."""
+    trig, cast = proc.trigger, cast or {}
+    owner = cast.get(incident.owner, incident.owner) if incident.owner is not None else None
     return ((not trig.types or incident.type in trig.types) and incident.severity >= trig.min_severity
-            and trig.owned(incident.owner))
+            and (trig.owner is None or cast.get(trig.owner, trig.owner) == owner))
 
 
 def check(doc: ScenarioFile) -> Iterator[Finding]:
@@ -37,12 +43,13 @@ def check(doc: ScenarioFile) -> Iterator[Finding]:
         yield (("structure", "actors", OWNER),
                f"'{OWNER}' is reserved for steps done by the incident's owner (actor: {OWNER}); rename this actor")
     needing = {name: steps for name, proc in doc.structure.procedures.items() if (steps := owner_steps(proc))}
+    role_names = doc.structure.roles
     for name, proc in doc.structure.procedures.items():
         owner = proc.trigger.owner
-        if owner is not None and owner not in actors:
+        if owner is not None and owner not in actors and owner not in role_names:
             yield ("structure", "procedures", name, "trigger", "owner"), (
                 f"procedure '{name}' is triggered for incidents owned by '{owner}', which is not a defined actor"
-                f"{did_you_mean(owner, actors)}")
+                f"{' or role' if role_names else ''}{_hint(owner, [*actors, *role_names])}")
     for name, steps in needing.items():
         proc = doc.structure.procedures[name]
         ppath: Path = ("structure", "procedures", name)
@@ -57,22 +64,27 @@ def check(doc: ScenarioFile) -> Iterator[Finding]:
                    f"procedure '{name}' has a step done by the incident's owner ('{steps[0].id}') and is started "
                    f"by action '{proc.trigger.action}' for any incident; give its trigger the incident 'type's "
                    "it serves (incidents that name an 'owner')")
+    resolvable = roles.resolvable(doc)  # else the roles' own problems are reported, owners naming one unchecked
     for sname, scenario in doc.scenarios.items():
+        cast = roles.cast_of(doc, sname) if resolvable else {}
         for n, inject in enumerate(scenario.injects):
             if inject.incident is not None:
                 ipath: Path = ("scenarios", sname, "injects", n, "incident")
-                yield from _incident(doc, inject.incident, ipath, needing)
+                yield from _incident(doc, inject.incident, ipath, needing, cast, sname)
 
 
-def _incident(doc: ScenarioFile, incident: Incident, ipath: Path,
-              needing: dict[str, list[Step]]) -> Iterator[Finding]:
-    actors = doc.structure.actors
-    owner = incident.owner
-    if owner is not None and owner not in actors:
-        yield (*ipath, "owner"), _unknown(owner, actors)
+def _incident(doc: ScenarioFile, incident: Incident, ipath: Path, needing: dict[str, list[Step]],
+              cast: Mapping[str, str], scenario: str) -> Iterator[Finding]:
+    actors, role_names = doc.structure.actors, doc.structure.roles
+    named = incident.owner
+    if named is not None and named in role_names and named not in cast:
+        return  # a role that does not resolve: reported by roles.check
+    if named is not None and named not in actors and named not in role_names:
+        yield (*ipath, "owner"), _unknown(named, [*actors, *role_names], bool(role_names))
         return
+    owner = cast.get(named, named) if named is not None else None
     procedures = doc.structure.procedures
-    started = [(name, steps) for name, steps in needing.items() if may_start(procedures[name], incident)]
+    started = [(name, steps) for name, steps in needing.items() if may_start(procedures[name], incident, cast)]
     if not started:
         return
     if owner is None:
@@ -82,16 +94,21 @@ def _incident(doc: ScenarioFile, incident: Incident, ipath: Path,
                       "(the actor that runs what is attacked)")
         return
     most = actors[owner].most_staff
+    played = roles.played_by(doc, scenario, named) if named is not None else ""
     for name, steps in started:
         for step in steps:
             if step.staff > 1 and step.staff > most:
-                yield (*ipath, "owner"), (f"owner '{owner}' never has more than {most} on duty, but step "
+                yield (*ipath, "owner"), (f"owner '{owner}'{played} never has more than {most} on duty, but step "
                                           f"'{step.id}' of procedure '{name}' needs {step.staff}; it could never "
                                           "start")
                 return
 
 
-def _unknown(owner: str, actors: Iterable[str]) -> str:
-    choices = sorted(actors)
-    hint = did_you_mean(owner, choices) or (f" (defined: {', '.join(choices)})" if len(choices) <= 8 else "")
-    return f"the incident's owner '{owner}' is not a defined actor{hint}"
+def _unknown(owner: str, names: Iterable[str], with_roles: bool) -> str:
+    kind = "actor or role" if with_roles else "actor"
+    return f"the incident's owner '{owner}' is not a defined {kind}{_hint(owner, names)}"
+
+
+def _hint(name: str, names: Iterable[str]) -> str:
+    choices = sorted(set(names))
+    return did_you_mean(name, choices) or (f" (defined: {', '.join(choices)})" if len(choices) <= 8 else "")

@@ -5,10 +5,13 @@ fps-interior-elections}``); a step may name a role as its ``actor``; a scenario 
 another actor (``roles: {organiser: regional-elections-administration}``). :func:`as_played` resolves
 the roles once, when a scenario is picked to be played, into the file as that scenario plays it:
 every step names an actor, and nothing downstream (engine, scoring, reports, live views, exports)
-knows roles exist. A procedure whose ``owner`` (the organisation answering for it in the
-improvement plan) is a role's name is owned by the organisation of the actor playing the role. A
-run stores that resolved file, so its reports are rebuilt from the journal alone, and a run made
-before roles existed reads as it always did.
+knows roles exist. A role may stand wherever the file names an actor who does or receives
+something: a step's ``actor``, a trigger's ``owner`` (incidents owned by whoever plays it), and in
+the scenarios an inject's ``detected_by``, a message's ``to``, an action's ``actor`` and an
+incident's ``owner`` (:data:`ROLE_FIELDS`). A procedure whose ``owner`` (the organisation answering
+for it in the improvement plan) is a role's name is owned by the organisation of the actor playing
+the role. A run stores that resolved file, so its reports are rebuilt from the journal alone, and a
+run made before roles existed reads as it always did.
 """
 
 from __future__ import annotations
@@ -17,12 +20,16 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping
 from typing import NamedTuple
 
-from ballotdrill.scenarios.scenario import ScenarioFile
+from ballotdrill.scenarios.scenario import Inject, Scenario, ScenarioFile
 from ballotdrill.scenarios.structure import OWNER, Actor, Procedure
 from ballotdrill.scenarios.suggest import did_you_mean
 from ballotdrill.scenarios.yamlread import Path
 
 Finding = tuple[Path, str]
+
+ROLE_FIELDS = ("a step's 'actor'", "a trigger's 'owner'", "an inject's 'detected_by'", "a message's 'to'",
+               "an action's 'actor'", "an incident's 'owner'")
+"""Where a role may stand for the actor that plays it (for messages and documentation)."""
 
 
 def cast_of(doc: ScenarioFile, scenario: str) -> dict[str, str]:
@@ -37,7 +44,8 @@ _cache_lock = threading.Lock()
 
 
 def as_played(doc: ScenarioFile, scenario: str) -> ScenarioFile:
-    """``doc`` as ``scenario`` plays it: each step naming a role names the actor the scenario gives that role.
+    """``doc`` as ``scenario`` plays it: each name of :data:`ROLE_FIELDS` that is a role names the actor the
+    scenario gives that role (in every scenario of the file: nothing reads another scenario of a played file).
 
     The result holds no roles (the structure's and every scenario's are dropped), so it is its own
     resolution, and ``doc`` itself when it has none. Made once per file and scenario: the engine and
@@ -55,7 +63,7 @@ def as_played(doc: ScenarioFile, scenario: str) -> ScenarioFile:
               if actor in doc.structure.actors}
     procedures = {name: _cast(proc, cast, owners) for name, proc in doc.structure.procedures.items()}
     structure = doc.structure.model_copy(update={"roles": {}, "procedures": procedures})
-    scenarios = {name: sc.model_copy(update={"roles": {}}) if sc.roles else sc for name, sc in doc.scenarios.items()}
+    scenarios = {name: _cast_scenario(sc, cast) for name, sc in doc.scenarios.items()}
     resolved = doc.model_copy(update={"structure": structure, "scenarios": scenarios})
     with _cache_lock:
         if len(_cache) >= _CACHE_SIZE:
@@ -72,7 +80,47 @@ def _cast(proc: Procedure, cast: Mapping[str, str], owners: Mapping[str, str]) -
                             for step in proc.steps]
     if proc.owner in owners:
         changes["owner"] = owners[proc.owner]
+    owner = proc.trigger.owner
+    if owner is not None and owner in cast:
+        changes["trigger"] = proc.trigger.model_copy(update={"owner": cast[owner]})
     return proc.model_copy(update=changes) if changes else proc
+
+
+def _cast_scenario(scenario: Scenario, cast: Mapping[str, str]) -> Scenario:
+    """``scenario`` without its roles, each inject naming a role given the actor that plays it."""
+    injects = [_cast_inject(inject, cast) for inject in scenario.injects]
+    changes: dict[str, object] = {"roles": {}} if scenario.roles else {}
+    if any(new is not old for new, old in zip(injects, scenario.injects, strict=True)):
+        changes["injects"] = injects
+    return scenario.model_copy(update=changes) if changes else scenario
+
+
+def _cast_inject(inject: Inject, cast: Mapping[str, str]) -> Inject:
+    """``inject`` with a role in its ``detected_by``, message's ``to``, action's ``actor`` or incident's ``owner``
+    given the actor that plays it."""
+    changes: dict[str, object] = {}
+    detection, message, action, incident = inject.detected_by, inject.message, inject.action, inject.incident
+    if detection is not None and detection.actor in cast:
+        changes["detected_by"] = detection.model_copy(update={"actor": cast[detection.actor]})
+    if message is not None and message.to in cast:
+        changes["message"] = message.model_copy(update={"to": cast[message.to]})
+    if action is not None and action.actor in cast:
+        changes["action"] = action.model_copy(update={"actor": cast[action.actor]})
+    if incident is not None and incident.owner is not None and incident.owner in cast:
+        changes["incident"] = incident.model_copy(update={"owner": cast[incident.owner]})
+    return inject.model_copy(update=changes) if changes else inject
+
+
+def resolvable(doc: ScenarioFile) -> bool:
+    """Whether the file's roles resolve (:func:`check` finds nothing), so :func:`as_played` gives actors."""
+    return next(check(doc), None) is None
+
+
+def played_by(doc: ScenarioFile, scenario: str, name: str) -> str:
+    """`` (role 'organiser' is played by 'region' in scenario 'local')`` when ``name`` is a role, else empty."""
+    if name not in doc.structure.roles:
+        return ""
+    return Casting(cast_of(doc, scenario), (scenario,)).played_by(name)
 
 
 def _organisation(actor: Actor, actor_id: str) -> str:

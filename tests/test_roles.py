@@ -24,7 +24,8 @@ from ballotdrill.live.core import LiveCore
 from ballotdrill.live.rebuild import start_live
 from ballotdrill.live.store import MemoryStore
 from ballotdrill.scenarios import ScenarioError, ScenarioFile, as_played, library_path, load_file, load_text
-from ballotdrill.scenarios.yamlread import read_file
+from ballotdrill.scenarios.loader import check_document
+from ballotdrill.scenarios.yamlread import parse, read_file
 from ballotdrill.sweep.plan import build_points
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -240,3 +241,139 @@ def test_a_name_both_an_actor_and_a_role_is_listed_once_among_the_defined() -> N
     text = FILE.replace("organiser: interior", "region: interior", 1).replace("actor: organiser}", "actor: zzz}", 1)
     found = _problems(text)
     assert (12, "step 'alert' names actor or role 'zzz', which is not defined (defined: interior, region)") in found
+
+
+# --- roles outside steps -----------------------------------------------------------------------------------------
+# In the example the morning's warning (M0) is a message to the organiser, the hardening of the results site (A0)
+# the organiser's action, and the defaced results site (W1) the organiser's incident, detected by the organiser
+# 10 minutes after it starts (11:00), and restored by its owner in 20 minutes by a procedure triggered only for
+# the organiser's incidents. With fixed durations: detected at 11:10, restored at 11:30, by the scenario's
+# organiser.
+
+@pytest.mark.parametrize(("scenario", "organiser", "other"),
+                         [("federal-election", "interior", "region"), ("local-election", "region", "interior")])
+def test_a_message_action_detection_and_owner_naming_the_role_go_to_the_scenario_s_organiser(
+        scenario: str, organiser: str, other: str) -> None:
+    events = run_exercise(example(), scenario, seed=1).events
+    rows = [(e.t, e.kind, e.actor, e.step) for e in events if e.incident in (None, "W1")
+            and e.kind in ("inject_delivered", "action_taken", "mitigated", "detected", "step_completed",
+                           "incident_started", "contained")]
+    assert (30.0, "inject_delivered", organiser, None) in rows  # M0 at 08:30, to the organiser
+    assert (45.0, "action_taken", organiser, None) in rows  # A0 at 08:45, by the organiser
+    assert (180.0, "mitigated", organiser, None) in rows  # the organiser's action mitigates W1
+    assert (190.0, "detected", organiser, None) in rows  # 11:00 + 10 min, by the organiser
+    assert (210.0, "step_completed", organiser, "restore-site") in rows  # the owner restores it: 11:30
+    assert (210.0, "contained", organiser, None) in rows
+    started = next(e for e in events if e.kind == "incident_started" and e.incident == "W1")
+    assert started.data["owner"] == organiser
+    assert not {e.actor for e in events if e.kind != "staff_changed"} & {"organiser", other}
+
+
+def test_the_played_file_names_actors_where_the_author_named_the_role() -> None:
+    played = as_played(example(), "local-election")
+    injects = {i.id: i for i in played.scenarios["local-election"].injects}
+    assert injects["M0"].message is not None and injects["M0"].message.to == "region"
+    assert injects["A0"].action is not None and injects["A0"].action.actor == "region"
+    assert injects["W1"].detected_by is not None and injects["W1"].detected_by.actor == "region"
+    assert injects["W1"].incident is not None and injects["W1"].incident.owner == "region"
+    assert played.structure.procedures["site-restore"].trigger.owner == "region"
+    federal = as_played(example(), "federal-election").structure.procedures["site-restore"].trigger.owner
+    assert federal == "interior"
+    shown = runner.invoke(cli.app, ["show", "local-election", "--file", str(EXAMPLE), "--json"])
+    msel = {row["id"]: row for row in json.loads(shown.stdout)["msel"]}
+    assert msel["M0"]["to"] == "region" and msel["W1"]["to"] == "region"
+
+
+def test_a_structure_variant_moving_the_role_moves_everything_that_names_it(tmp_path: Path) -> None:
+    """A what-if that gives the organiser's work to a new actor (a split-off cyber desk at the ministry) changes
+    only the structure; the scenario's message, action, detection and incident naming the role follow it."""
+    from ballotdrill.sweep.plan import read_variant
+
+    path = tmp_path / "cyber-desk.yaml"
+    path.write_text("set:\n"
+                    "  structure.actors.interior-cyber: {name: Interior cyber desk, staff: 1, actions: [harden-site]}\n"
+                    "  structure.roles.organiser: interior-cyber\n", encoding="utf-8")
+    _, points = build_points(read_file(str(EXAMPLE)), "federal-election", [], [], [read_variant(path)])
+    moved = points[1].doc
+    injects = {i.id: i for i in moved.scenarios["federal-election"].injects}
+    assert injects["M0"].message is not None and injects["M0"].message.to == "interior-cyber"
+    assert injects["W1"].incident is not None and injects["W1"].incident.owner == "interior-cyber"
+    events = run_exercise(moved, "federal-election", seed=1).events
+    assert {e.actor for e in events if e.incident == "W1" and e.kind in ("detected", "step_completed")} == \
+        {"interior-cyber"}
+    assert {e.actor for e in events if e.kind in ("inject_delivered", "action_taken") and e.actor} == \
+        {"interior-cyber"}
+
+
+OUTSIDE = textwrap.dedent(
+    """\
+    version: 1
+    structure:
+      actors:
+        interior: {staff: 2, actions: [harden]}
+        region: {staff: 1, actions: [harden]}
+      roles:
+        organiser: interior
+      procedures:
+        p:
+          trigger: {type: defacement, owner: organiser}
+          steps:
+            - {id: restore, actor: owner}
+    scenarios:
+      local:
+        title: L
+        start: "08:00"
+        end: "12:00"
+        roles: {organiser: region}
+        injects:
+          - {at: "08:30", message: {to: organiser, text: warning}}
+          - {at: "08:40", action: {actor: organiser, name: harden}}
+          - at: "09:00"
+            detected_by: {actor: organiser}
+            incident: {type: defacement, owner: organiser}
+    """
+)
+"""Line 10 the trigger, 20 the message, 21 the action, 23 the detection, 24 the incident."""
+
+
+def test_the_outside_file_is_valid_as_written() -> None:
+    doc = load_text(OUTSIDE, "roles.yaml")
+    assert as_played(doc, "local").structure.procedures["p"].trigger.owner == "region"
+
+
+@pytest.mark.parametrize(("old", "new", "line", "words"), [
+    ("to: organiser", "to: organizer", 20,
+     "the message names actor or role 'organizer', which is not defined (did you mean 'organiser'?)"),
+    ("actor: organiser, name", "actor: organizer, name", 21,
+     "the action names actor or role 'organizer', which is not defined (did you mean 'organiser'?)"),
+    ("detected_by: {actor: organiser}", "detected_by: {actor: organizer}", 23,
+     "'detected_by' names actor or role 'organizer', which is not defined (did you mean 'organiser'?)"),
+    ("incident: {type: defacement, owner: organiser}", "incident: {type: defacement, owner: organizer}", 24,
+     "the incident's owner 'organizer' is not a defined actor or role (did you mean 'organiser'?)"),
+    ("owner: organiser}\n      steps", "owner: organizer}\n      steps", 10,
+     "procedure 'p' is triggered for incidents owned by 'organizer', which is not a defined actor or role "
+     "(did you mean 'organiser'?)"),
+    ("region: {staff: 1, actions: [harden]}", "region: {staff: 1}", 21,
+     "actor 'region' (role 'organiser' is played by 'region' in scenario 'local') names action 'harden', which is "
+     "not defined; list it under actor 'region''s 'actions'"),
+    ("- {id: restore, actor: owner}", "- {id: restore, actor: owner, staff: 2}", 24,
+     "owner 'region' (role 'organiser' is played by 'region' in scenario 'local') never has more than 1 on duty"),
+])
+def test_a_role_outside_steps_is_checked_where_it_is_named(old: str, new: str, line: int, words: str) -> None:
+    text = OUTSIDE.replace(old, new, 1)
+    assert text != OUTSIDE
+    found = _problems(text)
+    assert any(at == line and words in message for at, message in found), found
+
+
+def test_a_trigger_owned_by_the_role_starts_for_incidents_the_scenario_s_organiser_owns() -> None:
+    """The trigger names the role, the incident the actor playing it: the procedure starts (no dead-config warning);
+    owned by the other actor, it never does, and validation warns."""
+    text = OUTSIDE.replace("incident: {type: defacement, owner: organiser}",
+                           "incident: {type: defacement, owner: region}")
+    doc = load_text(text, "roles.yaml")
+    assert [e.step for e in run_exercise(doc, "local", seed=1).events if e.kind == "step_completed"] == ["restore"]
+    other = text.replace("owner: region}", "owner: interior}").replace("- {id: restore, actor: owner}",
+                                                                       "- {id: restore, actor: interior}")
+    warnings = [w.message for w in check_document(parse(other, "roles.yaml")).warnings]
+    assert "warning: procedure 'p' never starts: no incident names 'organiser' as its owner" in warnings, warnings
