@@ -348,7 +348,8 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
         related = by_lever.get(lever) if lever else None
         subject = [w for w in obj.subject.split() if w in known]
         delay = sum(objective_delay(obj, scores, spans, passed, paths).values())
-        own = None if related else objective_cause(advice, obj, delay, target_passed(obj, scores, passed))
+        own = None if related else objective_cause(advice, obj, delay,
+                                                     target_passed(obj, scores, passed, structure))
         finding = Finding(
             kind="improvement", title=f"Objective {obj.id} rated {obj.rating} ({obj.capability})",
             detail=(f"{obj.value_text} against a target of {obj.target_text}: {obj.reason}."

@@ -20,7 +20,8 @@ response of hours explains nothing.
 **Objectives explained.** An objective rated S, M or U is explained by the lever behind
 most of its delay (if material): for an objective about an incident, the lever with the most delay
 minutes inside what it measures before its target was passed (between its two points for a
-time, to the end of the run if the end never came, and no later than its start plus the
+time, read as the rating reads them — a containing step's completion whose containment failed is
+not its end point —, to the end of the run if the end never came, and no later than its start plus the
 target; for a time to a step, only the delays of steps leading to it, not those of a parallel
 procedure, :meth:`~ballotdrill.scoring.harmpath.HarmPaths.leads_to`; the incident's harm
 window for reach, voter- or station-minutes, up to the moment its harm passed the target,
@@ -63,6 +64,7 @@ from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from ballotdrill.scenarios.measures import Point, parse_interval
+from ballotdrill.scenarios.structure import Structure
 from ballotdrill.scoring.advice import Advisor, Cause, actor_lever, channel_lever, step_cause, step_lever
 from ballotdrill.scoring.harmpath import HarmPaths
 from ballotdrill.scoring.model import Handoff, ObjectiveResult, Scores, StepResult
@@ -212,13 +214,22 @@ def harm_window(scores: Scores, incident: str) -> tuple[float, float] | None:
     return inc.started_at, end
 
 
-def point_time(scores: Scores, point: Point) -> float | None:
-    """When a measure's point happened in the run (None: it did not, or its time is not scored)."""
+def point_time(scores: Scores, point: Point, structure: Structure | None = None) -> float | None:
+    """When a measure's point happened in the run (None: it did not, or its time is not scored).
+
+    As the rating reads it (:class:`~ballotdrill.scoring.ratings.PointCollector`): a completion of a step carrying
+    a containment (in ``structure``) is the point only when its containment took hold, or the incident was already
+    contained; a completion whose containment failed is not."""
     if point.step is not None:
-        step = next((s for s in scores.steps if s.incident == point.incident and s.step == point.step), None)
-        if step is None:
-            return None
-        return step.started_at if point.event == "started" else step.completed_at
+        mine = [s for s in scores.steps if s.incident == point.incident and s.step == point.step]
+        if point.event == "started":
+            return mine[0].started_at if mine else None
+        done = [s for s in mine if s.completed_at is not None]
+        if structure is not None and done:
+            closed = _contained_at(scores, point.incident)
+            done = [s for s in done if not _contains(structure, s.procedure, s.step)
+                    or (closed is not None and closed <= (s.completed_at or 0.0) + 1e-9)]
+        return done[0].completed_at if done else None
     inc = next((i for i in scores.incidents if i.incident == point.incident), None)
     if inc is None:
         return None
@@ -227,21 +238,36 @@ def point_time(scores: Scores, point: Point) -> float | None:
     return None if offset is None else inc.started_at + offset
 
 
-def objective_windows(obj: ObjectiveResult, scores: Scores,
-                      passed: Mapping[str, float] | None = None) -> dict[str, tuple[float, float]]:
+def _contained_at(scores: Scores, incident: str) -> float | None:
+    inc = next((i for i in scores.incidents if i.incident == incident), None)
+    return None if inc is None or inc.to_contain is None else inc.started_at + inc.to_contain
+
+
+def _contains(structure: Structure, procedure: str, step: str) -> bool:
+    """Whether ``step`` of ``procedure`` carries a containment (a chance above 0 to contain, or resolving): the
+    steps whose completion the engine follows with a draw."""
+    proc = structure.procedures.get(procedure)
+    spec = next((s for s in proc.steps if s.id == step), None) if proc is not None else None
+    effect = spec.effect if spec is not None else None
+    return effect is not None and (effect.resolve or (effect.contain or 0.0) > 0)
+
+
+def objective_windows(obj: ObjectiveResult, scores: Scores, passed: Mapping[str, float] | None = None,
+                      structure: Structure | None = None) -> dict[str, tuple[float, float]]:
     """The incidents an objective measures and the stretch of the run it measures in each, up to when its target
     was passed: a time from one point to another (to the end of the run if the end never came; to the start
-    plus the target at most), or an incident's harm window (to the moment its harm passed the target, when
-    ``passed`` — objective id -> t — says)."""
+    plus the target at most; a containing step's point where its containment took hold, :func:`point_time`), or
+    an incident's harm window (to the moment its harm passed the target, when ``passed`` — objective id -> t —
+    says)."""
     if obj.kind == "time":
         try:
             interval = parse_interval(obj.subject)
         except ValueError:
             return {}
-        lo = point_time(scores, interval.start)
+        lo = point_time(scores, interval.start, structure)
         if lo is None:
             return {}
-        hi = point_time(scores, interval.end)
+        hi = point_time(scores, interval.end, structure)
         hi = float(scores.until or 0.0) if hi is None else hi
         return {interval.end.incident: (lo, min(hi, lo + obj.target))}
     window = harm_window(scores, obj.subject) if obj.kind != "on_time" else None
@@ -251,15 +277,17 @@ def objective_windows(obj: ObjectiveResult, scores: Scores,
     return {obj.subject: window if crossed is None else (window[0], min(window[1], crossed))}
 
 
-def target_passed(obj: ObjectiveResult, scores: Scores, passed: Mapping[str, float] | None) -> float | None:
+def target_passed(obj: ObjectiveResult, scores: Scores, passed: Mapping[str, float] | None,
+                  structure: Structure | None = None) -> float | None:
     """t when the objective's target was passed: a harm measure's from ``passed``, a time's start plus its
-    target when that came before the end point and the run's end (None otherwise, or not known)."""
+    target when that came before the end point (:func:`point_time`) and the run's end (None otherwise, or not
+    known)."""
     if obj.kind == "time":
         try:
             interval = parse_interval(obj.subject)
         except ValueError:
             return None
-        start, end = point_time(scores, interval.start), point_time(scores, interval.end)
+        start, end = point_time(scores, interval.start, structure), point_time(scores, interval.end, structure)
         if start is None:
             return None
         end = float(scores.until or 0.0) if end is None else end
@@ -288,7 +316,7 @@ def objective_delay(obj: ObjectiveResult, scores: Scores, spans: dict[str, list[
     total: Delay = defaultdict(float)
     harm = measures_harm(obj)
     target = _end_step(obj) if paths is not None else None
-    for incident, (lo, hi) in objective_windows(obj, scores, passed).items():
+    for incident, (lo, hi) in objective_windows(obj, scores, passed, paths.structure if paths else None).items():
         counted = spans.get(incident, [])
         if target is not None and paths is not None:
             counted = [s for s in counted if s.at is None or paths.leads_to(s.at[0], s.at[1], target)]
