@@ -37,6 +37,7 @@ from ballotdrill import application
 from ballotdrill.exercise import run_exercise
 from ballotdrill.scenarios import ScenarioFile
 from ballotdrill.scoring import Analysis, Scores, analyse, score
+from ballotdrill.scoring.choices import choices_of
 from ballotdrill.scoring.findings import QUEUE_P90
 from ballotdrill.scoring.load import actor_names
 from ballotdrill.scoring.objective_cause import detections_of
@@ -146,7 +147,7 @@ def check_run(doc: ScenarioFile, name: str, seed: int) -> RunCheck:
     scores = score(events, doc, name)
     analysis = analyse(scores, actor_names(doc.structure), doc.structure,
                        detections=detections_of(doc.scenarios[name]),
-                       passed=passing_times(doc.scenarios[name], events))
+                       passed=passing_times(doc.scenarios[name], events), choices=choices_of(events))
     first = analysis.improvements[0] if analysis.improvements else None
     return RunCheck(seed, problems_of(scores, analysis), bottleneck_of(scores),
                     first.title if first else None, first.lever if first else None)

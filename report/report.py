@@ -25,8 +25,8 @@ from ballotdrill.scenarios.roles import as_played
 from ballotdrill.scenarios.scenario import ScenarioFile
 from ballotdrill.scenarios.structure import Actor
 from ballotdrill.scenarios.timefmt import format_clock, format_end
+from ballotdrill.scoring.choices import ChoiceCollector, Choices
 from ballotdrill.scoring.digest import Digest
-from ballotdrill.scoring.feed import Dispatch
 from ballotdrill.scoring.findings import QUEUE_P90, Analysis, analyse, shift_text
 from ballotdrill.scoring.load import actor_names
 from ballotdrill.scoring.model import Frozen, Handoff, Scores, StepResult
@@ -227,31 +227,28 @@ class ReportFeed:
         self.scorer = Scorer(doc, scenario_name, unfinished=unfinished)
         self.rows = ReportRows(doc.scenarios[scenario_name])
         passing = TargetPassing(doc.scenarios[scenario_name])
+        choices = ChoiceCollector()
         self.passed = passing.passed
-        self._passing = passing.handlers()
-        self._passing_rows = Dispatch((passing,)) if self._passing else None
+        self.choices = choices.made
+        for reading in (passing, choices):  # what the findings read besides the scores, fed in the scorer's pass
+            for kind, handler in reading.handlers().items():
+                self.scorer.dispatch.add(kind, handler)
 
     def feed(self, event: Event) -> None:
         """Take the next event of the run."""
         self.scorer.feed(event)
         self.rows.feed(event)
-        if self._passing:
-            handler = self._passing.get(event.kind)
-            if handler is not None:
-                handler(event)
 
     def take(self, first_seq: int, rows: list[Row]) -> None:
         """Take the engine's next rows, numbered from ``first_seq`` (what :meth:`feed` takes, as the engine makes
         them)."""
         self.scorer.take(first_seq, rows)
         self.rows.take(first_seq, rows)
-        if self._passing_rows is not None:
-            self._passing_rows.take(first_seq, rows, 0.0)
 
     def assemble(self, meta: Mapping[str, str] | None = None) -> Report:
         """Score the run fed so far and gather the report's data (its sections are laid out by :mod:`.build`)."""
         return _assemble(self.scorer.finish(), self.scorer.digest, self.rows, self.doc, self.scenario_name,
-                         meta or {}, self.passed)
+                         meta or {}, self.passed, self.choices)
 
 
 def assemble(events: Iterable[Event], doc: ScenarioFile, scenario_name: str,
@@ -264,7 +261,7 @@ def assemble(events: Iterable[Event], doc: ScenarioFile, scenario_name: str,
 
 
 def _assemble(scores: Scores, digest: Digest, rows: ReportRows, doc: ScenarioFile, scenario_name: str,
-              meta: Mapping[str, str], passed: Mapping[str, float]) -> Report:
+              meta: Mapping[str, str], passed: Mapping[str, float], choices: Choices) -> Report:
     scenario = doc.scenarios[scenario_name]
     events = rows.rows
     names = actor_names(doc.structure)
@@ -297,7 +294,7 @@ def _assemble(scores: Scores, digest: Digest, rows: ReportRows, doc: ScenarioFil
                 for i in scores.incidents}
     decisions = DecisionCount(total=sum(rows.made.values()), by=dict(sorted(rows.made.items())),
                               pending=rows.pending)
-    analysis = analyse(scores, names, structure, digest, detections_of(scenario), passed)
+    analysis = analyse(scores, names, structure, digest, detections_of(scenario), passed, choices)
     return Report(overview=overview, scores=scores, analysis=analysis,
                   decisions=decisions, moments=_moments(events, scores, set(told), names),
                   inject_log=inject_log(scenario, events, scores.incidents, scores.harm, names, scores.start,

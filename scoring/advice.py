@@ -14,6 +14,7 @@ from typing import Literal, NamedTuple
 
 from ballotdrill.scenarios.scenario import Detection
 from ballotdrill.scenarios.structure import Structure
+from ballotdrill.scoring.choices import Choices
 from ballotdrill.scoring.handoffs import DIRECT, usual_latency
 from ballotdrill.scoring.model import (
     EVIDENCE_ROWS,
@@ -177,7 +178,8 @@ class Advisor:
     ``scores``, or of one incident); ``failures`` and ``unstaffed_at``: per channel, the failed handoffs, and
     per actor, when work first arrived with nobody on duty, over the whole run (None: from ``scores``);
     ``detections``: per inject, who notices its incidents and how long after they begin (the scenario's
-    ``detected_by``; an inject without one is noticed at once).
+    ``detected_by``; an inject without one is noticed at once); ``choices``: the decisions the run made, with
+    their rows (:mod:`.choices`; None: not known, a branch is then read from the steps played after a decision).
     """
 
     def __init__(self, scores: Scores | None, names: dict[str, str], structure: Structure | None, *,
@@ -185,8 +187,10 @@ class Advisor:
                  until: float | None = None, failures: Mapping[str, ChannelFailures] | None = None,
                  unstaffed_at: Mapping[str, float] | None = None,
                  detections: Mapping[str, Detection] | None = None,
-                 channel_stats: Mapping[str, ChannelStats] | None = None) -> None:
+                 channel_stats: Mapping[str, ChannelStats] | None = None,
+                 choices: Choices | None = None) -> None:
         self.scores, self.names, self.structure = scores, names, structure
+        self.choices = choices
         self.channel_stats: Mapping[str, ChannelStats] = (
             {c.channel: c for c in scores.channels} if scores is not None else channel_stats or {})
         """Per channel, its attempts and failures over the whole run (none known: empty)."""
@@ -220,7 +224,7 @@ class Advisor:
         """This advisor looking up a step's context among ``steps`` and ``chains`` (one incident's)."""
         return Advisor(None, self.names, self.structure, steps=steps, chains=chains, until=until,
                        failures=self.failures, unstaffed_at=self.unstaffed_at, detections=self.detections,
-                       channel_stats=self.channel_stats)
+                       channel_stats=self.channel_stats, choices=self.choices)
 
     @property
     def whole(self) -> Scores:

@@ -40,6 +40,7 @@ from ballotdrill.scoring.advice import (
     step_lever,
 )
 from ballotdrill.scoring.bottleneck import bottleneck_line
+from ballotdrill.scoring.choices import Choices
 from ballotdrill.scoring.digest import QUEUE_P90, Case, Digest, LongWaits, digest_of
 from ballotdrill.scoring.harmpath import HarmPaths
 from ballotdrill.scoring.model import ChannelStats, Frozen, Scores
@@ -130,7 +131,7 @@ def _capability(scores: Scores, incidents: set[str], procedure: str | None, defa
 
 def analyse(scores: Scores, names: dict[str, str], structure: Structure | None = None,
             digest: Digest | None = None, detections: Mapping[str, Detection] | None = None,
-            passed: Mapping[str, float] | None = None) -> Analysis:
+            passed: Mapping[str, float] | None = None, choices: Choices | None = None) -> Analysis:
     """Strengths, areas for improvement, improvement plan and key findings of ``scores``.
 
     ``structure`` (the run's response structure) lets recommendations fit it: channel
@@ -140,6 +141,8 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
     ``detected_by``), so an objective about an incident nobody noticed is traced to its detection. ``passed``:
     objective id -> t when its harm passed the target (:mod:`.passing`), so only the delay before counts
     (without it a harm objective's whole harm window counts; a time objective's is cut at its target always).
+    ``choices``: the decisions the run made with their rows (:mod:`.choices`), so a branch not taken is read from
+    the decision itself.
     """
     def name(key: str) -> str:
         return names.get(key, key)
@@ -150,7 +153,7 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
                              "(Scorer.digest), or score with cap=None")
         digest = digest_of(scores, names, structure)
     advice = Advisor(scores, names, structure, failures=digest.failures, unstaffed_at=digest.unstaffed_at,
-                     detections=detections)
+                     detections=detections, choices=choices)
 
     strengths: list[Finding] = []
     improvements: list[tuple[int, float, Finding]] = []

@@ -7,11 +7,13 @@ before its harm passes the target, or only slows it).
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from typing import NamedTuple
 
 from ballotdrill.scenarios.measures import parse_interval
 from ballotdrill.scenarios.scenario import Detection, Scenario
-from ballotdrill.scenarios.structure import OWNER, Procedure, Step
+from ballotdrill.scenarios.structure import OWNER, Option, Procedure, Step
 from ballotdrill.scoring.advice import Advisor, Cause, actor_lever, step_lever
 from ballotdrill.scoring.model import IncidentTimes, ObjectiveResult, StepResult
 from ballotdrill.scoring.ranking import MATERIAL_SHARE
@@ -227,6 +229,10 @@ def detections_of(scenario: Scenario) -> dict[str, Detection]:
             if inject.detected_by is not None}
 
 
+_ROUNDING = 1e-3
+"""The scores' times are rounded to 3 decimals: a journal row's t is matched to them within this."""
+
+
 class Branch(NamedTuple):
     """A containing step the run never reached because a decision took another branch."""
 
@@ -235,6 +241,8 @@ class Branch(NamedTuple):
     """The decision step, as it was played."""
     chosen: str
     """The option the run took."""
+    row: int | None
+    """The row that says so: the decision's ``decision_made`` row (its completion's when not known)."""
     other: str
     """An option whose branch leads to ``step``."""
     step: Step
@@ -244,7 +252,11 @@ class Branch(NamedTuple):
 
 def untaken_branch(advice: Advisor, incident: str, procedures: list[str]) -> Branch | None:
     """A containing step of ``procedures`` never played for ``incident`` because a decision of the run chose a
-    branch that does not lead to it (None: none, or a containing step was played)."""
+    branch that does not lead to it (None: none, or a containing step was played).
+
+    The option chosen is read from the decision's ``decision_made`` row (``advice.choices``); without them, from
+    the steps played (the option whose next step was played: an option leading to the procedure's end, or one
+    the run stopped before playing, is then not seen)."""
     structure = advice.structure
     if structure is None:
         return None
@@ -262,7 +274,7 @@ def untaken_branch(advice: Advisor, incident: str, procedures: list[str]) -> Bra
             if made is None or spec.decision is None:
                 continue
             options = spec.decision.options
-            chosen = next((o for o, opt in options.items() if (name, opt.next) in played), None)
+            chosen, row = _chosen(advice, incident, name, made, options, played)
             if chosen is None:
                 continue
             on_chosen = _reachable(proc, options[chosen].next, spec.id)
@@ -271,8 +283,23 @@ def untaken_branch(advice: Advisor, incident: str, procedures: list[str]) -> Bra
                             if i in containing and i not in on_chosen), None)
                 if other != chosen and hit is not None:
                     slows = any(s.id in on_chosen and s.effect is not None and s.effect.slows for s in proc.steps)
-                    return Branch(name, made, chosen, other, hit, slows)
+                    return Branch(name, made, chosen, row, other, hit, slows)
     return None
+
+
+def _chosen(advice: Advisor, incident: str, procedure: str, made: StepResult, options: Mapping[str, Option],
+            played: set[tuple[str, str]]) -> tuple[str | None, int | None]:
+    """The option the decision ``made`` chose and the row that says so: its ``decision_made`` row (the one at its
+    completion), or without the run's choices the option whose next step was played and the completion's row."""
+    if advice.choices is not None:
+        done = made.completed_at if made.completed_at is not None else math.inf
+        begun = made.started_at if made.started_at is not None else -math.inf
+        made_in = [c for c in advice.choices.get((incident, procedure, made.step), ())
+                   if begun - _ROUNDING <= c.t <= done + _ROUNDING]  # the scores' times are rounded
+        choice = made_in[-1] if made_in else None
+        return (choice.option, choice.seq) if choice is not None and choice.option in options else (None, None)
+    chosen = next((o for o, opt in options.items() if (procedure, opt.next) in played), None)
+    return chosen, (made.evidence[-1] if made.evidence else None)
 
 
 def _reachable(proc: Procedure, first: str, stop: str) -> list[str]:
@@ -297,7 +324,7 @@ def _branch_cause(advice: Advisor, branch: Branch, incident: IncidentTimes, plai
     decision = branch.decision.step
     spec = advice.structure.procedures[branch.procedure] if advice.structure else None
     default = next((s.decision.default for s in spec.steps if s.id == decision and s.decision), "") if spec else ""
-    row = branch.decision.evidence[-1:]
+    row = [branch.row] if branch.row is not None else []
     chose = (f"the run chose '{branch.chosen}' at '{decision}' ({branch.procedure}, "
              f"{clock(advice.whole.start, branch.decision.completed_at)}{f', row #{row[0]}' if row else ''}), "
              f"which {'only slows it' if branch.slows else 'does not contain it'}")

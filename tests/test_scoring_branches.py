@@ -1,6 +1,7 @@
 """Causes and ranking that must be true for the case in front of them; hand-made cases with known answers.
 
-- a containing step on a decision branch the run did not take is named as such, with the option the run chose,
+- a containing step on a decision branch the run did not take is named as such, with the option the run chose
+  (read from the decision's own ``decision_made`` row, which is cited, also when the option ends the procedure),
   rather than advising to add one;
 - with late steps of equal weight, the step late from its own work comes before the steps late only because of
   it, and their fix cites queues only when work queued.
@@ -39,12 +40,31 @@ def test_a_containing_step_on_the_branch_not_taken_is_named_with_the_choice_made
     o1 = next(o for o in report.scores.objectives if o.id == "O1")
     assert o1.rating == "U"  # slowed, never contained: far past 4,000 by 23:00
     finding = next(f for f in report.analysis.improvements if f.title.startswith("Objective O1"))
-    choose = next(s for s in report.scores.steps if s.step == "choose")
+    made = next(e for e in events if e.kind == "decision_made" and e.step == "choose")
+    assert made.data["option"] == "slow"
     assert ("the 'remove' branch would have reached the containing step 'takedown' (a 100% chance); the run chose "
-            f"'slow' at 'choose' (p, 10:10, row #{choose.evidence[-1]}), which only slows it") in finding.root_cause
+            f"'slow' at 'choose' (p, 10:10, row #{made.seq}), which only slows it") in finding.root_cause
+    assert made.seq in finding.evidence  # the row that records the choice, not the step's completion after it
     assert finding.recommendation == ("Weigh the 'remove' option at 'choose' (p) for disinformation incidents like X1 "
                                       "(the default is 'slow'): its step 'takedown' contains them (a 100% chance)")
     assert "earlier containing step" not in finding.recommendation
+
+
+def test_a_choice_that_ends_the_procedure_is_read_from_the_decision_itself() -> None:
+    """'watch' ends the procedure at once: no step is played after the decision, so only its ``decision_made`` row
+    says which branch the run took (the same wave, never slowed nor contained: U)."""
+    data = _branches()
+    options = data["structure"]["procedures"]["p"]["steps"][0]["decision"]["options"]
+    options["watch"] = {"next": "end"}
+    data["structure"]["procedures"]["p"]["steps"][0]["decision"]["default"] = "watch"
+    events = checked(data)
+    made = next(e for e in events if e.kind == "decision_made" and e.step == "choose")
+    assert made.data["option"] == "watch" and made.t == 10.0 + 4 * 60  # 10:10
+    report = build_report(events, load(data), "s")
+    finding = next(f for f in report.analysis.improvements if f.title.startswith("Objective O1"))
+    assert ("the 'remove' branch would have reached the containing step 'takedown' (a 100% chance); the run chose "
+            f"'watch' at 'choose' (p, 10:10, row #{made.seq}), which does not contain it") in finding.root_cause
+    assert finding.lever == "step:p/choose"
 
 
 def _chain() -> dict[str, Any]:
