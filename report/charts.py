@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from statistics import fmean
 
 from ballotdrill.scenarios.timefmt import format_clock as tick_label
+from ballotdrill.scoring.bottleneck import ranked_queues
 from ballotdrill.scoring.model import Scores
 from ballotdrill.scoring.text import minutes, percent
 from ballotdrill.scoring.work import LinkRow, WorkTables
@@ -275,8 +276,8 @@ def handoff_graph(scores: Scores, names: dict[str, str], work: WorkTables | None
     order = actor_order(scores, work)
     senders = sorted({link.sender for link in links}, key=order.__getitem__)
     receivers = sorted({link.receiver for link in links}, key=order.__getitem__)
-    waited = [a for a in scores.load if a.wait_p90]
-    bottleneck = max(waited, key=lambda a: (a.wait_p90 or 0.0, a.wait_mean or 0.0, a.actor)).actor if waited else None
+    queues = ranked_queues(scores.load)  # the key findings' bottleneck (a queue, most minutes waited in all)
+    bottleneck = queues[0].actor if queues else None
     heads = {r: shorten(names.get(r, r), 30) for r in receivers}
     head_h = 8 + 6.6 * 0.71 * max((len(text) for text in heads.values()), default=0)
     top = 62 + head_h

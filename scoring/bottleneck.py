@@ -1,10 +1,14 @@
-"""Which actor was the bottleneck: a real queue, not one long wait.
+"""Which actor was the bottleneck: a real queue, not one long wait, nor waits one at a time.
 
 An actor is a bottleneck candidate when its 90th-percentile queue wait reached ``QUEUE_P90`` (15 min, the queue
-findings' threshold) *and* more than one piece of work waited there (``MIN_WAITS``).
+findings' threshold), more than one piece of work waited there (``MIN_WAITS``), *and* at some moment at least
+``MIN_WAITS`` pieces waited at once (its longest queue, the ``queue`` of its ``step_queued`` rows).
 One piece of work waiting once (a 90th percentile of three or four step starts is their longest wait) is a slow
-start, not a queue. Among the candidates the bottleneck is the one where work waited longest in all (the sum of its
-queue waits, work still queued at the end counted to the end): many waits, or long ones.
+start, not a queue; pieces that waited one at a time, never two together (the actor busy, or off duty, each time
+one came), are a gap in staffing or cover, not a queue that built up. Among the candidates the bottleneck is the one
+where work waited longest in all (the sum of its queue waits, work still queued at the end counted to the end):
+many waits, or long ones. The report's key findings, its handoff matrix and a sweep's per-run bottleneck
+(:func:`~ballotdrill.scoring.summary.bottlenecks`) all use :func:`ranked_queues`.
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ from ballotdrill.scoring.model import ActorLoad
 from ballotdrill.scoring.text import minutes, percent
 
 MIN_WAITS = 2
-"""A bottleneck has at least this many pieces of work that waited: one long wait is not a queue."""
+"""A bottleneck has at least this many pieces of work that waited, and at some moment this many waiting at once: one
+long wait is not a queue, nor are waits one at a time."""
 
 
 def waited_in_all(load: ActorLoad) -> float:
@@ -27,7 +32,7 @@ def waited_in_all(load: ActorLoad) -> float:
 
 def is_queue(load: ActorLoad) -> bool:
     """Whether the actor's waits make a queue that can be the bottleneck (see the module)."""
-    return (load.wait_p90 or 0.0) >= QUEUE_P90 and load.waited >= MIN_WAITS
+    return (load.wait_p90 or 0.0) >= QUEUE_P90 and load.waited >= MIN_WAITS and load.longest_queue >= MIN_WAITS
 
 
 def ranked_queues(loads: Iterable[ActorLoad]) -> list[ActorLoad]:
@@ -55,7 +60,14 @@ def bottleneck_line(loads: Sequence[ActorLoad]) -> BottleneckLine:
         (longest_p90.wait_p90 or 0.0) < QUEUE_P90 else None  # a few minutes' wait is no bottleneck
     single = longest_p90 if bottleneck is None and short is None else None  # long waits, but never a queue
     longest = max((a for a in loads if a.wait_max), key=lambda a: (a.wait_max or 0.0, a.actor), default=None)
-    if single is not None:
+    one_at_a_time = [a for a in waited if (a.wait_p90 or 0.0) >= QUEUE_P90 and a.waited >= MIN_WAITS]
+    if single is not None and one_at_a_time:
+        text = (f"No actor was a bottleneck: wherever the 90th-percentile queue wait reached {minutes(QUEUE_P90)}, "
+                "work waited one piece at a time, never two at once (a gap in staffing or cover, not a queue that "
+                f"built up); the longest was {minutes(single.wait_max)} at {single.name} ({single.waited} of "
+                f"{single.steps + single.queued_at_end} piece(s) of work waited there, never more than "
+                f"{single.longest_queue} at a time).")
+    elif single is not None:
         text = (f"No actor was a bottleneck: wherever the 90th-percentile queue wait reached {minutes(QUEUE_P90)}, "
                 f"a single piece of work had waited (one long wait is not a queue); the longest was "
                 f"{minutes(single.wait_max)} at {single.name} ({single.waited} of "

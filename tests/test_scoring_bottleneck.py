@@ -4,6 +4,8 @@
   not the bottleneck over one where work queued behind other work, whatever its single wait;
 - among queues, the bottleneck is where work waited longest in all, and the line says so;
 - with no queue anywhere, no actor is the bottleneck, and the line says where the longest single wait was;
+- work that waited one piece at a time, never two at once, is a gap in staffing or cover, not a queue: no
+  bottleneck (and the line says so); two waiting at once make it one;
 - the sweep's per-run bottleneck (``bottlenecks``) follows the same rule.
 """
 
@@ -57,3 +59,38 @@ def test_one_long_wait_alone_is_no_bottleneck() -> None:
         "waited (one long wait is not a queue); the longest was 2 h 00 min at vsse (1 of 3 piece(s) of work waited "
         "there).")
     assert bottlenecks(report.scores) == []
+
+
+def _one_at_a_time(third: str) -> dict[str, Any]:
+    """Three 1-hour calls to one-person 'desk': at 10:00 (no wait), 10:05 (waits till 11:00: 55 min) and ``third``
+    (11:30: waits till 12:00, 30 min, while the second is being answered, so never two waiting at once; 10:10: it
+    queues behind the second, two waiting from 10:10 to 11:00, and waits till 12:00: 1 h 50 min)."""
+    answer = {"id": "answer", "actor": "desk", "duration": {"dist": "fixed", "value": "1h"}}
+    return file_of({"desk": {"staff": 1}}, {"p": {"trigger": {"type": "call"}, "steps": [answer]}},
+                   [incident("C1", "10:00", "call"), incident("C2", "10:05", "call"), incident("C3", third, "call")])
+
+
+def test_waits_one_at_a_time_are_a_staffing_gap_not_a_bottleneck() -> None:
+    data = _one_at_a_time("11:30")
+    report = build_report(checked(data), load(data), "s")
+    desk = report.scores.load[0]
+    # waits 0, 55 and 30 min: the 90th percentile (the 3rd of 3) is 55 min, 2 of 3 waited, never 2 at once
+    assert (desk.wait_p90, desk.waited, desk.longest_queue) == (55.0, 2, 1)
+    key = report.analysis.key
+    assert key.bottleneck is None
+    assert key.bottleneck_text == (
+        "No actor was a bottleneck: wherever the 90th-percentile queue wait reached 15 min, work waited one piece "
+        "at a time, never two at once (a gap in staffing or cover, not a queue that built up); the longest was "
+        "55 min at desk (2 of 3 piece(s) of work waited there, never more than 1 at a time).")
+    assert bottlenecks(report.scores) == []  # a sweep counts no bottleneck in this run either
+
+
+def test_two_waiting_at_once_make_the_queue_the_bottleneck() -> None:
+    data = _one_at_a_time("10:10")
+    report = build_report(checked(data), load(data), "s")
+    desk = report.scores.load[0]
+    assert (desk.wait_p90, desk.waited, desk.longest_queue) == (110.0, 2, 2)  # waits 0, 55, 110 min
+    assert report.analysis.key.bottleneck == "desk"
+    assert report.analysis.key.bottleneck_text.startswith(
+        "desk was the bottleneck: 2 h 45 min of queue wait in all, 2 of 3 piece(s) of work waited, longest queue 2")
+    assert [row[0] for row in bottlenecks(report.scores)] == ["desk"]
