@@ -36,13 +36,14 @@ from typing import Any, NamedTuple
 from ballotdrill import application
 from ballotdrill.exercise import run_exercise
 from ballotdrill.scenarios import ScenarioFile
-from ballotdrill.scoring import Analysis, Scores, analyse, score
+from ballotdrill.scoring import Analysis, Scores, analyse
 from ballotdrill.scoring.choices import choices_of
 from ballotdrill.scoring.findings import QUEUE_P90
 from ballotdrill.scoring.load import actor_names
 from ballotdrill.scoring.objective_cause import detections_of
 from ballotdrill.scoring.passing import passing_times
 from ballotdrill.scoring.plan import NO_LEVER
+from ballotdrill.scoring.stream import Scorer
 
 _CARRIED = re.compile(r"measured on (\S+), which continues it")
 _KEPT_UNDER = re.compile(r"left to itself its [a-z-]+ would have been [\d,.]+, past the target")
@@ -144,8 +145,11 @@ def _figure(text: str) -> float:
 def check_run(doc: ScenarioFile, name: str, seed: int) -> RunCheck:
     """Play, score, analyse and check one seed."""
     events = run_exercise(doc, name, seed=seed).events
-    scores = score(events, doc, name)
-    analysis = analyse(scores, actor_names(doc.structure), doc.structure,
+    scorer = Scorer(doc, name)  # as the report scores it: its digest knows the scenario
+    for event in events:
+        scorer.feed(event)
+    scores = scorer.finish()
+    analysis = analyse(scores, actor_names(doc.structure), doc.structure, scorer.digest,
                        detections=detections_of(doc.scenarios[name]),
                        passed=passing_times(doc.scenarios[name], events), choices=choices_of(events))
     first = analysis.improvements[0] if analysis.improvements else None

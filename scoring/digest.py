@@ -17,6 +17,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
+from ballotdrill.scenarios.scenario import Scenario
 from ballotdrill.scenarios.structure import Structure
 from ballotdrill.scoring.advice import Advisor, Cause, ChannelFailures, Incidents, step_cause, step_lever
 from ballotdrill.scoring.background import WORST, AnyArrival, Arrival, recorded
@@ -203,9 +204,10 @@ class Digest:
     """Every incident folded in once, in any order; ``listed(arrival)`` says whether its cases are kept whole."""
 
     def __init__(self, names: dict[str, str], structure: Structure | None, pinned: Iterable[str] = (),
-                 on_time_subjects: Iterable[str] = ()) -> None:
+                 on_time_subjects: Iterable[str] = (), scenario: Scenario | None = None) -> None:
         self.advice = Advisor(None, names, structure, failures={}, unstaffed_at={})
-        self.paths = HarmPaths(structure)
+        self.paths = HarmPaths(structure, scenario)
+        """Which steps could change an incident's harm (``scenario``: which incidents have a natural end)."""
         self.pinned = frozenset(pinned)
         self.deadlines: dict[str, Cases] = defaultdict(Cases)
         self.ping_pongs: dict[str, Cases] = defaultdict(Cases)
@@ -373,11 +375,13 @@ def _unanswered(times: IncidentLike, harm: HarmLike, worked: bool) -> bool:
         and times.contained_how != "ended" and (times.severity >= 2 or harm.nonzero)
 
 
-def digest_of(scores: Scores, names: dict[str, str], structure: Structure | None) -> Digest:
-    """The digest of complete ``scores`` (every incident in its lists, all kept whole)."""
+def digest_of(scores: Scores, names: dict[str, str], structure: Structure | None,
+              scenario: Scenario | None = None) -> Digest:
+    """The digest of complete ``scores`` (every incident in its lists, all kept whole; ``scenario``: which of
+    them have a natural end)."""
     objectives = scores.objectives
     digest = Digest(names, structure, {w for o in objectives for w in o.subject.split()},
-                    {o.subject for o in objectives if o.kind == "on_time"})
+                    {o.subject for o in objectives if o.kind == "on_time"}, scenario)
     steps: dict[str, list[tuple[int, StepResult]]] = defaultdict(list)
     chains: dict[str, list[tuple[int, Handoff]]] = defaultdict(list)
     for n, step in enumerate(scores.steps):

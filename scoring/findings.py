@@ -42,7 +42,6 @@ from ballotdrill.scoring.advice import (
 from ballotdrill.scoring.bottleneck import bottleneck_line
 from ballotdrill.scoring.choices import Choices
 from ballotdrill.scoring.digest import QUEUE_P90, Case, Digest, LongWaits, digest_of
-from ballotdrill.scoring.harmpath import HarmPaths
 from ballotdrill.scoring.model import ChannelStats, Frozen, Scores
 from ballotdrill.scoring.objective_cause import objective_cause
 from ballotdrill.scoring.plan import PlanItem, element_of, plan_of, responsible
@@ -328,10 +327,10 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
                 priority=2, incidents=ids, evidence=first.evidence)
     causes = [f for _, _, f in sorted(improvements, key=lambda x: (x[0], x[1], x[2].title))]
     size = {id(f): -neg for _, neg, f in improvements}
-    spans = delay_spans(scores, advice)
-    paths = HarmPaths(advice.structure)
+    paths = digest.paths
+    spans = delay_spans(scores, advice, paths)
     weighings, explained = weigh(scores, advice, [Ranked(f.lever, f.cause, f.incidents) for f in causes],
-                                 digest.harm_behind(), digest.on_time_levers, passed)
+                                 digest.harm_behind(), digest.on_time_levers, passed, paths)
     first_on: dict[str, int] = {}
     for index, f in enumerate(causes):  # the first finding on a lever, in the kinds' own order, speaks for it
         first_on.setdefault(f.lever, index)

@@ -136,11 +136,11 @@ class Span(NamedTuple):
     at: tuple[str, str] | None = None
 
 
-def delay_spans(scores: Scores, advice: Advisor) -> dict[str, list[Span]]:
+def delay_spans(scores: Scores, advice: Advisor, paths: HarmPaths | None = None) -> dict[str, list[Span]]:
     """Per incident: the stretches of delay of its response, each on its lever (queue waits, failed or
     overdue handoffs beyond the channel's usual latency, slow steps), each saying whether it could change the
-    incident's harm."""
-    paths = HarmPaths(advice.structure)
+    incident's harm (``paths``: which steps could, else read from the structure alone)."""
+    paths = paths if paths is not None else HarmPaths(advice.structure)
     ran: dict[str, set[str]] = defaultdict(set)
     for step in scores.steps:
         ran[step.incident].add(step.procedure)
@@ -400,11 +400,13 @@ class HarmBehind(NamedTuple):
 
 def weigh(scores: Scores, advice: Advisor, findings: Sequence[Ranked], harm: HarmBehind,
           on_time_levers: Mapping[str, Mapping[str, tuple[int, int]]],
-          passed: Mapping[str, float] | None = None) -> tuple[list[Weighing], dict[str, str]]:
+          passed: Mapping[str, float] | None = None,
+          paths: HarmPaths | None = None) -> tuple[list[Weighing], dict[str, str]]:
     """The :class:`Weighing` of each finding, and which lever explains each objective rated S, M or U
-    (``passed``: objective id -> t when its harm passed the target, :mod:`~ballotdrill.scoring.passing`)."""
-    spans = delay_spans(scores, advice)
-    paths = HarmPaths(advice.structure)
+    (``passed``: objective id -> t when its harm passed the target, :mod:`~ballotdrill.scoring.passing`;
+    ``paths``: which steps could change an incident's harm)."""
+    paths = paths if paths is not None else HarmPaths(advice.structure)
+    spans = delay_spans(scores, advice, paths)
     explained: dict[str, str] = {}
     points: Delay = defaultdict(float)
     named: dict[str, list[str]] = defaultdict(list)

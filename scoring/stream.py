@@ -65,7 +65,8 @@ class Scorer:
         self.background = BackgroundFold(cap)
         words = {w for o in scenario.objectives for w in o.measure.subject.split()}
         self.digest = Digest(actor_names(doc.structure), doc.structure, words,
-                             {o.measure.subject for o in scenario.objectives if o.measure.kind == "on_time"})
+                             {o.measure.subject for o in scenario.objectives if o.measure.kind == "on_time"},
+                             scenario)
         """What the findings need of every incident, folded in as each is let go or at the end."""
         self.pinned = {p.incident for p in points} | {
             o.measure.subject for o in scenario.objectives if o.measure.kind in ("reach", "voter_minutes",
