@@ -52,6 +52,9 @@ class Window(NamedTuple):
     caps: Mapping[str, float] = MappingProxyType({})
     """Per incident with a wave: the most people it can reach
     (:meth:`~ballotdrill.scoring.growth.GrowthCollector.caps`)."""
+    closes: Mapping[str, float] = MappingProxyType({})
+    """Per incident costing voter- or station-minutes: t when its polling stations closed
+    (:meth:`~ballotdrill.scoring.growth.GrowthCollector.closes`)."""
 
     @property
     def cut(self) -> bool:

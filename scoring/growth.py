@@ -160,6 +160,12 @@ class GrowthCollector:
         """Per incident with a wave: the most people it can reach (its ``cap``)."""
         return {incident: course.cap for incident, course in self._courses.items() if not math.isinf(course.cap)}
 
+    def closes(self) -> dict[str, float]:
+        """Per incident costing voter- or station-minutes: t when its polling stations closed (after any extension),
+        when the journal says."""
+        return {incident: course.closes for incident, course in self._courses.items()
+                if course.closes is not None and (course.voters or course.stations)}
+
     def unslowed(self, until: float) -> dict[str, dict[str, float]]:
         """Per incident that ended by itself after the response slowed or shortened it (``shaped``): the harm it
         would have done by ``until`` (where the run stopped) left to itself, per measure (``reach``, and

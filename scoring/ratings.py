@@ -55,7 +55,7 @@ from ballotdrill.scoring.exercised import Verdict, Window, missing_end, missing_
 from ballotdrill.scoring.feed import Handlers, RowHandlers
 from ballotdrill.scoring.measured import StepLike
 from ballotdrill.scoring.model import EVIDENCE_ROWS, Harm, ObjectiveResult, Rating, StepResult, r3
-from ballotdrill.scoring.text import HARM_MEASURES, HARM_NOUNS, measure_value, minutes
+from ballotdrill.scoring.text import HARM_MEASURES, HARM_NOUNS, clock, measure_value, minutes
 
 S_FACTOR = 1.25
 """S band: up to this multiple of the target (lower is better) or down to target / this."""
@@ -75,7 +75,8 @@ THRESHOLDS: list[tuple[str, str, str]] = [
     ("S", "target < value ≤ 1.25 × target", "0.8 × target ≤ value < target"),
     ("M", "value > 1.25 × target, but achieved in the run", "0.5 × target ≤ value < 0.8 × target"),
     ("U", "not achieved although the players had the whole target: the end point never came, the "
-     "incident was never contained by the response, or its wave reached its cap before it was contained",
+     "incident was never contained by the response, or its harm had stopped growing before it was contained (its "
+     "wave at its cap, its polling stations closed)",
      "value < 0.5 × target"),
     ("NE", "the subject never happened in the played window (incident after the stop, contingency not "
      "released), or the incident ended by itself within the target before any response contained or slowed it",
@@ -339,6 +340,15 @@ def measure_objective(objective: Objective, reached: Mapping[Point, Reached], on
     )
 
 
+def _contained_after_close(window: Window, incident: str) -> bool:
+    """Whether ``incident`` was contained (by the response) only once its polling stations had closed: its voter-
+    and station-minutes had stopped growing by then, as a wave at its cap stops."""
+    closes, inc = window.closes.get(incident), window.incidents.get(incident)
+    if closes is None or inc is None or inc.to_contain is None or inc.contained_how == "ended":
+        return False
+    return inc.started_at + inc.to_contain >= closes - 1e-9
+
+
 def _open_at_end(incident: str, kind: str, measured: float, target: float, window: Window) -> str:
     """What a harm objective's reason adds for an incident still open at the end, under the target: whether its
     harm was still growing and, for a wave, when at its last rate it would pass the target."""
@@ -436,6 +446,11 @@ def _measure(objective: Objective, interval: Interval | None, subject: str, reac
                 verdict = Verdict("U", f"incident {incident}'s wave reached its cap ({text}, the most it can reach) "
                                   "before anything contained it: the response did not limit its reach",
                                   f"{text}, its cap")
+            elif kind != "reach" and measured > target and _contained_after_close(window, incident):
+                closed = clock(window.start, window.closes[incident])
+                verdict = Verdict("U", f"incident {incident}'s polling stations closed at {closed}, before anything "
+                                  f"contained it: its {HARM_NOUNS[kind]} ({text}) ran for all their open hours, so "
+                                  "the response did not limit them", f"{text}, all its polling hours")
             elif row.open and window.cut:
                 verdict = Verdict("NE", f"incident {incident} was still open when {window.stopped()} "
                                   f"({text} so far, under the target)", f"{text} so far, still open")

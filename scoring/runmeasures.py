@@ -114,7 +114,8 @@ class MeasureScorer:
             harms.append(Harm(**harm._asdict()))
         window = Window(scenario, structure, self.clock.start, until, scenario.end - scenario.start, kept,
                         self.procedures.outcomes, self.growth.growing,
-                        self.growth.shaped, self.growth.unslowed(until), self.growth.caps())
+                        self.growth.shaped, self.growth.unslowed(until), self.growth.caps(),
+                        self.growth.closes())
         objectives = [measure_objective(o, self.points.reached, tally.on_time, harms, window, self.points.failed)
                       for o in scenario.objectives]
         totals = tally.totals(sum(a.unstaffed_queued for a in load), self.decisions.made, self.decisions.defaulted)

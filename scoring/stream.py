@@ -192,7 +192,8 @@ class Scorer:
                               *(c for rest in chains_of.values() for c in rest)], key=lambda nc: nc[0])
         window = Window(scenario, doc.structure, start, until, scenario.end - scenario.start,
                         {i.incident: i for _, i in incidents}, self.procedures.outcomes, self.growth.growing,
-                        self.growth.shaped, self.growth.unslowed(until), self.growth.caps())
+                        self.growth.shaped, self.growth.unslowed(until), self.growth.caps(),
+                        self.growth.closes())
         objectives = [measure_objective(o, self.points.reached, self.tally.on_time, harms, window, self.points.failed)
                       for o in scenario.objectives]
         per_incident: dict[str, int] = defaultdict(int)

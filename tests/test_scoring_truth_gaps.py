@@ -4,6 +4,11 @@ bottleneck.py, harmpath.py).
 - A time objective to a containing step ends, in the ranking as in the rating, where the containment took hold:
   a completion whose containment failed is not its end point, so a queue after it, before the target, explains
   the objective.
+- An open incident with a natural end is not contained by its procedures completing, so their delays are no
+  cause of its harm; without a natural end they are.
+- An escalation counts as able to change the harm only when the level it reaches starts a procedure that could.
+- Voter-minutes that had stopped growing when the polls closed, before anything contained the incident, were not
+  limited by the response (U, as a wave at its cap); far past the target but limited, M whatever the multiple.
 """
 
 from __future__ import annotations
@@ -98,7 +103,8 @@ def _threat(order: dict[str, Any] | None) -> dict[str, Any]:
     """Y1 at 10:00 (100 voters a minute kept away). 'report-up' (b, 10 min, on duty from 12:00: queued till 12:00)
     escalates it to provincial, where the governor's procedure starts: 'order' (c, 10 min, with ``order`` as its
     effect). 'evacuate' (a, 3 h, certain) contains it at 13:00 whatever happens."""
-    order_step: dict[str, Any] = {"id": "order", "actor": "c", "duration": "10m", **({"effect": order} if order else {})}
+    order_step: dict[str, Any] = {"id": "order", "actor": "c", "duration": "10m",
+                                  **({"effect": order} if order else {})}
     data = file_of(
         {"a": {"staff": 1}, "c": {"staff": 1}, "b": {"staff": 0, "shifts": [{"from": "12:00", "to": "23:00",
                                                                                 "staff": 1}]}},
@@ -125,3 +131,33 @@ def test_an_escalation_that_starts_a_containing_procedure_makes_its_delay_a_caus
     y1 = report.scores.incidents[0]
     assert y1.to_contain == 140.0  # escalated at 12:10, the governor's order contains it at 12:20
     assert _lever_share(report, "actor:b") == round(120 / 140, 3)  # b's 2 h queue, of its 140 min of harm
+
+
+def _outage_polls(close: str) -> dict[str, Any]:
+    """The outage X1 without a natural end (contained when its procedure completes, 12:10), the polls open 08:00 to
+    ``close``, the objective 2,000 voter-minutes."""
+    data = _outage(None)
+    data["scenarios"]["s"]["polls"] = {"open": "08:00", "close": close}
+    data["scenarios"]["s"]["objectives"][0]["target"] = 2000
+    return data
+
+
+def test_harm_that_had_stopped_growing_when_the_polls_closed_was_not_limited_by_the_response() -> None:
+    """The stations close at 11:00, the outage is contained only at 12:10: its 100 voters a minute for 10:00-11:00
+    (6,000) are all it could do, as a wave at its cap: U, not M (3 × the target)."""
+    data = _outage_polls("11:00")
+    report = assemble(checked(data), load(data), "s")
+    o1 = report.scores.objectives[0]
+    assert (o1.rating, o1.value_text) == ("U", "6,000, all its polling hours")
+    assert o1.reason == ("incident X1's polling stations closed at 11:00, before anything contained it: its "
+                         "voter-minutes (6,000) ran for all their open hours, so the response did not limit them")
+
+
+def test_harm_far_past_its_target_but_limited_by_the_response_stays_m() -> None:
+    """The stations close at 13:00: contained at 12:10, the outage's 13,000 voter-minutes are 6.5 × the target, but
+    the response stopped them 50 min before they would have run out: M (HSEEP: completed, with a major negative
+    impact), whatever the multiple (no multiple of the target makes it U)."""
+    data = _outage_polls("13:00")
+    report = assemble(checked(data), load(data), "s")
+    o1 = report.scores.objectives[0]
+    assert (o1.rating, o1.value, o1.reason) == ("M", 13000.0, "achieved, but more than 2 × the target")
