@@ -181,9 +181,8 @@ class GrowthCollector:
                 harm["reach"] = Wave(plain.wave, plain.start).reach(end)
             if plain.opened is not None:
                 closes = math.inf if course.closes is None else course.closes
-                lasted = max(0.0, min(end, closes) - max(plain.start, plain.opened))
-                harm["voter_minutes"] = round(plain.voters * lasted, 3)
-                harm["station_minutes"] = round(plain.station_weight * lasted, 3)
+                minutes = poll_minutes(plain.voters, plain.station_weight, plain.start, (plain.opened, closes), end)
+                harm["voter_minutes"], harm["station_minutes"] = minutes
             found[incident] = harm
         return found
 
@@ -201,6 +200,22 @@ class GrowthCollector:
             if course.stations and polls_open:
                 growing[(incident, "station_minutes")] = None
         self.growing = growing
+
+
+class PollMinutes(NamedTuple):
+    """An incident's voter- and station-minutes (rounded as the engine's ``run_ended`` row records them)."""
+
+    voter_minutes: float
+    station_minutes: float
+
+
+def poll_minutes(voters: float, station_weight: float, start: float, polls: tuple[float, float],
+                 end: float) -> PollMinutes:
+    """The voter- and station-minutes of an incident from ``start`` to ``end`` while its polls were open (``polls``:
+    t when they open and close): ``voters`` voters and ``station_weight`` stations (times the share of their
+    throughput lost) kept away each minute, as the engine counts them (``IncidentState.harm``)."""
+    lasted = max(0.0, min(end, polls[1]) - max(start, polls[0]))
+    return PollMinutes(round(voters * lasted, 3), round(station_weight * lasted, 3))
 
 
 def reach_of(wave: Mapping[str, float] | None) -> Reach | None:

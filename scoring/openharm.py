@@ -21,7 +21,7 @@ from ballotdrill.journal.kinds import CONTAINED, INCIDENT_STARTED, MITIGATED, RU
 from ballotdrill.scenarios.scenario import Reach
 from ballotdrill.scenarios.waves import Wave
 from ballotdrill.scoring.feed import Handlers
-from ballotdrill.scoring.growth import reach_of
+from ballotdrill.scoring.growth import poll_minutes, reach_of
 
 __all__ = ["OpenHarm"]
 
@@ -98,16 +98,15 @@ class OpenHarm:
 
 
 def _harm(inc: _Open, t: float) -> dict[str, float]:
-    opened, closed = inc.polls
-    lasted = max(0.0, min(t, closed) - max(inc.start, opened))
     harm: dict[str, float] = {}
     if inc.reach is not None:
         wave = Wave(inc.reach, inc.start, inc.growth)
         for since, doubling in inc.slowed:
             wave.slow(since, doubling=doubling)
         harm["reach"] = wave.reach(t)
+    minutes = poll_minutes(inc.voters, inc.stations * (1.0 - inc.throughput), inc.start, inc.polls, t)
     if inc.voters:
-        harm["voter_minutes"] = round(inc.voters * lasted, 3)
+        harm["voter_minutes"] = minutes.voter_minutes
     if inc.stations:
-        harm["station_minutes"] = round(inc.stations * (1.0 - inc.throughput) * lasted, 3)
+        harm["station_minutes"] = minutes.station_minutes
     return harm
