@@ -1,0 +1,321 @@
+"""The strengths and areas for improvement of a run, kind by kind, before they are weighed and ranked.
+
+Each kind reads the scores and the digest (:mod:`.digest`: every incident folded in) and adds its findings to a
+:class:`Found`, in a fixed order (the order :func:`gather` calls them in is the order findings of equal rank keep).
+Thresholds: see :mod:`.findings`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Literal
+
+from pydantic import Field
+
+from ballotdrill.scoring.advice import Advisor, CauseKind, actor_lever, channel_lever, step_cause, step_lever
+from ballotdrill.scoring.digest import QUEUE_P90, Case, Digest, LongWaits
+from ballotdrill.scoring.model import ChannelStats, Frozen, Scores
+from ballotdrill.scoring.plan import element_of
+from ballotdrill.scoring.text import clock, minutes, percent
+
+MIN_STRENGTH = 3
+"""A strength needs at least this many cases (ten times as many channel attempts): one is not evidence."""
+BUSY = 0.25
+"""An actor 'kept up' only if it was at least this busy (utilisation): an idle desk proves nothing."""
+
+__all__ = ["BUSY", "MIN_STRENGTH", "Finding", "Found", "gather"]
+
+
+class Finding(Frozen):
+    """A strength or an area for improvement, with its evidence (journal ``seq`` numbers)."""
+
+    kind: Literal["strength", "improvement"]
+    title: str
+    detail: str
+    root_cause: str = ""
+    cause: CauseKind = "none"
+    capability: str = ""
+    actor: str | None = None
+    recommendation: str = ""
+    priority: int = 9
+    incidents: list[str] = Field(default_factory=list)
+    evidence: list[int] = Field(default_factory=list)
+    lever: str = ""
+    """The lever of the structure it works on: ``actor:A``, ``channel:C`` or ``step:P/S`` (see ranking)."""
+    element: str = "Planning"
+    """HSEEP capability element of its fix (planning, organisation, equipment, training, exercises)."""
+    responsible: str = ""
+    """The organisation that owns the lever."""
+    explains: list[str] = Field(default_factory=list)
+    """Objectives rated S, M or U its lever explains, as ``O1 (U)``."""
+    harm_share: float = 0.0
+    """Largest share of the run's reach, voter-minutes or station-minutes behind its lever."""
+    weight: float = 0.0
+    """Ranking weight (see :mod:`ballotdrill.scoring.ranking`)."""
+    weighed_with: str = ""
+    """The finding whose weight counts this one's lever (the first on it), when that is another."""
+
+
+class Found:
+    """The findings gathered so far: strengths, areas for improvement with their kind's priority and size, and the
+    titles of late-step findings late only from the delays before them (their consequences)."""
+
+    def __init__(self, names: Mapping[str, str]) -> None:
+        self.names = names
+        self.strengths: list[Finding] = []
+        self.improvements: list[tuple[int, float, Finding]] = []
+        self.downstream: set[str] = set()
+        """Titles of the late-step findings whose steps were late only from the delays before them."""
+
+    def name(self, key: str) -> str:
+        return self.names.get(key, key)
+
+    def improve(self, size: float, **fields: object) -> None:
+        finding = Finding(kind="improvement", **fields)  # type: ignore[arg-type,unused-ignore]
+        self.improvements.append((finding.priority, -size, finding))
+
+
+def gather(scores: Scores, digest: Digest, advice: Advisor, names: Mapping[str, str]) -> Found:
+    """Every strength and area for improvement of ``scores`` but the objectives' own (weighed later), kind by kind."""
+    found = Found(names)
+    for kind in _KINDS:
+        kind(found, scores, digest, advice)
+    return found
+
+
+def _elapsed(case: Case) -> tuple[float, int]:
+    return ((case.step.elapsed or 0.0) if case.step else 0.0, -case.n)
+
+
+def _capability(scores: Scores, incidents: set[str], procedure: str | None, default: str) -> str:
+    """The capability of the first objective about one of ``incidents`` or ``procedure``, else ``default``."""
+    for obj in scores.objectives:
+        about = obj.subject.split()
+        if incidents & set(about) or obj.subject in incidents or (procedure and obj.subject == procedure):
+            return obj.capability
+    return default
+
+
+def _met_objectives(found: Found, scores: Scores, digest: Digest, advice: Advisor) -> None:
+    """Each objective rated P: a strength."""
+    for obj in scores.objectives:
+        if obj.rating == "P":
+            found.strengths.append(Finding(kind="strength", title=f"Objective {obj.id} met ({obj.capability})",
+                                     detail=f"{obj.value_text} against a target of {obj.target_text}.",
+                                     capability=obj.capability, evidence=obj.evidence))
+
+
+def _missed_deadlines(found: Found, scores: Scores, digest: Digest, advice: Advisor) -> None:
+    """Each step that missed its legal deadline (the longest of each step first)."""
+    name = found.name
+    for case, cases in digest.in_order(digest.deadlines):
+        step, why = case.step, case.cause
+        assert step is not None and why is not None
+        kept = cases.cases()
+        more = (f" ({cases.count:,} missed deadlines of '{step.step}' in all; the other "
+                f"{cases.count - len(kept):,} among background arrivals not listed)"
+                if cases.count > len(kept) and case is max(kept, key=_elapsed) else "")
+        found.improve(step.elapsed or 0.0, title=f"Legal deadline missed: {step.step} ({step.incident})",
+                detail=f"{name(step.actor)} completed '{step.step}' {minutes(step.elapsed)} after the procedure "
+                f"began; the deadline was {minutes(step.deadline)} ({step.basis or 'no basis given'}).{more}",
+                root_cause=why.text, cause="deadline", actor=step.actor,
+                lever=step_lever(step.procedure, step.step), element=element_of(why.kind),
+                capability=_capability(scores, {step.incident}, step.procedure, "Operational coordination"),
+                recommendation=f"Give '{step.step}' a standing priority at {name(step.actor)} so the legal "
+                f"deadline ({minutes(step.deadline)}) is met", priority=1, incidents=[step.incident],
+                evidence=step.evidence)
+
+
+def _late_steps(found: Found, scores: Scores, digest: Digest, advice: Advisor) -> None:
+    """Each step late at least once, with the root cause of most of its late instances."""
+    name = found.name
+    for (procedure, step_id), group in digest.late_steps():
+        if group.worst is None:
+            continue
+        worst = group.worst[1]
+        best = group.main_cause()
+        example = best.step
+        why = step_cause(example, advice.local(best.steps, best.chains, scores.until))
+        share = group.causes[(why.kind, why.lever)]
+        total = group.late + group.on_time
+        if why.kind == "upstream":  # late only from the delays before it: a consequence, ranked after causes
+            found.downstream.add(f"Step '{step_id}' late ({group.late} of {total})")
+        found.improve(worst.late_by or 0.0, title=f"Step '{step_id}' late ({group.late} of {total})",
+                detail=f"'{step_id}' ({procedure}) by {name(worst.actor)} missed its {minutes(worst.target)} target "
+                f"by up to {minutes(worst.late_by)} (incident {worst.incident})"
+                + (f"; {group.still} still open and past the target at the end." if group.still else "."),
+                root_cause=(why.text if share == group.late else
+                            f"{share} of the {group.late} late: {why.text} ({example.incident})"),
+                cause="late_step", actor=why.actor, lever=why.lever, element=element_of(why.kind),
+                capability=_capability(scores, group.subjects, procedure, "Operational coordination"),
+                recommendation=why.fix, priority=4, incidents=group.incidents.listed(),
+                evidence=sorted({*worst.evidence, *example.evidence, *why.evidence}))
+
+
+def _steps_on_time(found: Found, scores: Scores, digest: Digest, advice: Advisor) -> None:
+    """Each step always on time, often enough to be evidence: a strength."""
+    for (procedure, step_id), group in digest.on_time_steps():
+        if group.on_time >= MIN_STRENGTH and group.first_on_time is not None:
+            first_step = group.first_on_time[1]
+            found.strengths.append(Finding(kind="strength", title=f"Step '{step_id}' always on time",
+                                     detail=f"All {group.on_time} completion(s) of '{step_id}' ({procedure}) met "
+                                     f"the {minutes(first_step.target)} target.", actor=first_step.actor,
+                                     evidence=sorted(-row for row in group.on_time_rows)))
+
+
+def _loads(found: Found, scores: Scores, digest: Digest, advice: Advisor) -> None:
+    """Each actor's queue and gap in shift cover, or that it kept up."""
+    for load in scores.load:
+        if load.wait_p90 is not None and load.wait_p90 >= QUEUE_P90:
+            waits = digest.waits.get(load.actor) or LongWaits(frozenset())
+            off_duty, long_waits = waits.unstaffed, waits.count
+            unstaffed_queue = bool(long_waits) and 2 * off_duty >= long_waits
+            found.improve(load.wait_p90, title=f"Queue at {load.name}",
+                    detail=f"90th-percentile queue wait {minutes(load.wait_p90)} (mean {minutes(load.wait_mean)}, "
+                    f"max {minutes(load.wait_max)}), longest queue {load.longest_queue}, utilisation "
+                    f"{percent(load.utilisation)}"
+                    + (f"; {load.queued_at_end} item(s) still waiting at the end." if load.queued_at_end else "."),
+                    root_cause=(f"queue at {load.name}: {off_duty} of the {long_waits} long wait(s) began with "
+                                "nobody on duty" if unstaffed_queue else f"queue at {load.name}"),
+                    cause="queue", actor=load.actor, capability="Operational coordination", priority=2,
+                    lever=actor_lever(load.actor), element=element_of("queue"),
+                    evidence=load.evidence, incidents=waits.incidents.listed(),
+                    recommendation=advice.shift_gap(load.actor) if unstaffed_queue else advice.queue(load.actor))
+        elif load.steps >= MIN_STRENGTH and not load.wait_max and (load.utilisation or 0.0) >= BUSY:
+            found.strengths.append(Finding(kind="strength", title=f"{load.name} kept up",
+                                     detail=f"All {load.steps} steps started without waiting, at "
+                                     f"{percent(load.utilisation)} utilisation.",
+                                     actor=load.actor, evidence=load.evidence))
+        if load.unstaffed_queued:
+            found.improve(load.unstaffed_queued, title=f"Gap in shift cover at {load.name}",
+                    detail=f"{load.unstaffed_queued} item(s) of work queued at {load.name} with nobody on duty.",
+                    root_cause=f"gap in shift cover at {load.name}", cause="shift_gap", actor=load.actor,
+                    lever=actor_lever(load.actor), element=element_of("shift_gap"),
+                    capability="Operational coordination", priority=2, evidence=load.evidence,
+                    recommendation=advice.shift_gap(load.actor))
+
+
+def _channels(found: Found, scores: Scores, digest: Digest, advice: Advisor) -> None:
+    """Each channel's failed handoffs or waits for a line, or that it was reliable."""
+    for channel in scores.channels:
+        if channel.failures:
+            failed = advice.failed_on(channel.channel)
+            sent = failed.senders
+            owner = max(sorted(sent), key=sent.__getitem__, default=None)
+            found.improve(channel.failures + 10 * channel.drops,
+                    title=f"Handoffs failed on {channel.channel}" + (" (dropped)" if channel.drops else ""),
+                    detail=f"{channel.failures} of {channel.attempts} attempt(s) on {channel.channel} failed; "
+                    f"{channel.drops} handoff(s) dropped with no fallback left.{_lines_text(channel)}",
+                    root_cause=f"failed channel {channel.channel}", cause="drop" if channel.drops else "channel",
+                    actor=owner, capability="Operational communications", priority=1 if channel.drops else 3,
+                    lever=channel_lever(channel.channel), element=element_of("channel"),
+                    incidents=failed.incidents.listed(),
+                    evidence=channel.evidence, recommendation=advice.channel(channel.channel))
+        elif channel.waited:
+            found.improve(channel.waited,
+                    title=f"Handoffs waited for a line on {channel.channel}",
+                    detail=f"{channel.waited} of {channel.attempts} attempt(s) on {channel.channel} found all its "
+                    f"{channel.capacity} line(s) in use and waited, up to {minutes(channel.longest_line_wait)}; "
+                    "none failed.",
+                    root_cause=f"too few lines on {channel.channel}", cause="channel", capability=
+                    "Operational communications", priority=3, lever=channel_lever(channel.channel),
+                    element=element_of("channel"), evidence=channel.evidence,
+                    recommendation=advice.add_lines(channel))
+        elif channel.attempts >= 10 * MIN_STRENGTH and advice.fallible(channel.channel):
+            found.strengths.append(Finding(kind="strength", title=f"{channel.channel} reliable",
+                                     detail=f"{channel.attempts} attempt(s) on {channel.channel}, none failed.",
+                                     evidence=[]))
+
+
+def _decisions(found: Found, scores: Scores, digest: Digest, advice: Advisor) -> None:
+    """Each played actor's decisions left to their timeout, or that it answered every one."""
+    name = found.name
+    for tally in scores.decisions:
+        if tally.timed_out:
+            which = ", ".join(f"'{step}'" for step in tally.steps)
+            found.improve(tally.timed_out, title=f"Decisions left to their timeout at {name(tally.actor)}",
+                    detail=f"{tally.timed_out} of the {tally.put} decision request(s) put to {name(tally.actor)}'s "
+                    f"players were not answered in time ({which}); the default option was applied.",
+                    root_cause=f"decision left to its timeout at {name(tally.actor)}", cause="decision_timeout",
+                    actor=tally.actor, capability="Operational coordination", priority=3,
+                    lever=actor_lever(tally.actor), element=element_of("decision_timeout"), evidence=tally.evidence,
+                    recommendation=f"Rehearse {which} with {name(tally.actor)}'s players so they answer within the "
+                    "time allowed, or give the decision more time if the real procedure does")
+        elif tally.put >= MIN_STRENGTH:
+            found.strengths.append(Finding(kind="strength", title=f"{name(tally.actor)} answered every decision",
+                                     detail=f"All {tally.put} decision request(s) put to {name(tally.actor)}'s "
+                                     "players were answered in time.", actor=tally.actor, evidence=[]))
+
+
+def _overdue_handoffs(found: Found, scores: Scores, digest: Digest, advice: Advisor) -> None:
+    """Handoffs still travelling past their channel's usual latency when the run stopped, per channel."""
+    name = found.name
+    for channel_name, late in digest.overdue_channels():
+        assert late.longest is not None
+        chain = late.longest[1]
+        found.improve(chain.in_transit_for or 0.0,
+                title=f"{late.count} handoff(s) overdue on {channel_name} at the end",
+                detail=f"{late.count} handoff(s) were still travelling on {channel_name} when the run stopped, "
+                f"past its usual {minutes(chain.usual_latency)}; the longest, '{chain.step}' from "
+                f"{name(chain.sender)} to {name(chain.receiver)} ({chain.incident}), was sent at "
+                f"{clock(scores.start, chain.sent_at)}, {minutes(chain.in_transit_for)} before. They are in "
+                "transit, not dropped.",
+                root_cause=f"slow channel {channel_name}: still in transit after {minutes(chain.in_transit_for)}",
+                cause="channel", actor=chain.sender, capability="Operational communications", priority=3,
+                lever=channel_lever(channel_name), element=element_of("channel"),
+                evidence=sorted({seq for _, rows in late.first for seq in rows}),
+                incidents=late.incidents.listed(), recommendation=advice.slow_channel(chain))
+
+
+def _ping_pongs(found: Found, scores: Scores, digest: Digest, advice: Advisor) -> None:
+    """Work bounced back to an actor that had already handed it on."""
+    name = found.name
+    for case, _ in digest.in_order(digest.ping_pongs):
+        bounced = case.chain
+        assert bounced is not None
+        found.improve(1, title=f"Work bounced back to {name(bounced.receiver)} ({bounced.incident})",
+                detail=f"'{bounced.step}' went back from {name(bounced.sender)} to {name(bounced.receiver)}, "
+                f"which had already handed the work on: {bounced.returned}.",
+                root_cause=f"decision loop in {bounced.procedure}: {bounced.returned}",
+                cause="ping_pong", actor=bounced.sender, capability="Operational coordination", priority=5,
+                lever=step_lever(bounced.procedure, bounced.step), element=element_of("ping_pong"),
+                evidence=bounced.evidence, incidents=[bounced.incident],
+                recommendation=f"Review the loop in '{bounced.procedure}' ({bounced.returned}): give "
+                f"{name(bounced.sender)} what it needs to decide once, or let {name(bounced.receiver)} "
+                "finish without the work coming back")
+
+
+def _unanswered(found: Found, scores: Scores, digest: Digest, advice: Advisor) -> None:
+    """Incident types detected but never worked on."""
+    for kind, never in digest.unanswered_types():
+        first, ids = never.first_one(), never.ids()
+        matching = advice.procedures_for(kind, never.severity)
+        found.improve(never.count, title=f"No response to {kind.replace('_', ' ')} incidents ({', '.join(ids[:5])})",
+                detail=f"{never.count} incident(s) of type {kind} were detected but never worked on: no procedure "
+                "step was queued or started for them.",
+                root_cause=(f"no procedure is triggered by {kind} incidents of this severity" if not matching else
+                            f"procedures {', '.join(matching)} match {kind} but never ran for these incidents"),
+                cause="none", actor=first.detected_by, lever=f"type:{kind}", element=element_of("none"),
+                capability=_capability(scores, set(ids), None, "Operational coordination"),
+                recommendation=(f"Add a procedure triggered by {kind} incidents (or lower a trigger's "
+                                "min_severity)" if not matching else
+                                f"Check the triggers of {', '.join(matching)}: they did not start for {kind}"),
+                priority=2, incidents=ids, evidence=first.evidence)
+
+
+_KINDS: tuple[Callable[[Found, Scores, Digest, Advisor], None], ...] = (
+    _met_objectives, _missed_deadlines, _late_steps, _steps_on_time, _loads, _channels, _decisions,
+    _overdue_handoffs, _ping_pongs, _unanswered)
+"""The kinds of findings, in the order they are gathered."""
+
+
+def _lines_text(channel: ChannelStats) -> str:
+    """What a channel with a capacity adds to its finding: how full it got and what that did."""
+    if channel.capacity is None:
+        return ""
+    text = f" At its peak {channel.peak_occupancy or 0} of its {channel.capacity} line(s) were in use"
+    if channel.busy:
+        text += f"; {channel.busy} attempt(s) found every line busy"
+    if channel.waited:
+        text += f"; {channel.waited} waited for a line (up to {minutes(channel.longest_line_wait)})"
+    return text + f"; {channel.failures_under_load} failure(s) came with more than half its lines in use."
