@@ -19,8 +19,8 @@ Each seed is played in memory, scored and analysed; every run is checked mechani
   a lever.
 
 It prints, per scenario, the problems found (none expected) and how often "Fix first" named the
-run's bottleneck (the actor with the longest 90th-percentile queue wait, if at least the queue
-threshold) and what it named otherwise, so the figures can be quoted and anyone can reproduce them.
+run's bottleneck (as the report names it: a queue, with two pieces of work waiting at once, where work
+waited longest in all) and what it named otherwise, so the figures can be quoted and anyone can reproduce them.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from ballotdrill import application
 from ballotdrill.exercise import run_exercise
 from ballotdrill.scenarios import ScenarioFile
 from ballotdrill.scoring import Analysis, Scores, analyse
+from ballotdrill.scoring.bottleneck import ranked_queues
 from ballotdrill.scoring.choices import choices_of
 from ballotdrill.scoring.findings import QUEUE_P90
 from ballotdrill.scoring.load import actor_names
@@ -60,10 +61,10 @@ class RunCheck(NamedTuple):
 
 
 def bottleneck_of(scores: Scores) -> str | None:
-    """The actor with the longest p90 queue wait, if at least the queue threshold."""
-    worst = max((a for a in scores.load if (a.wait_p90 or 0.0) >= QUEUE_P90),
-                key=lambda a: (a.wait_p90 or 0.0, a.actor), default=None)
-    return worst.actor if worst else None
+    """The run's bottleneck as the report names it (:mod:`ballotdrill.scoring.bottleneck`: a queue, two pieces of
+    work waiting at once, most minutes waited in all)."""
+    queues = ranked_queues(scores.load)
+    return queues[0].actor if queues else None
 
 
 def problems_of(scores: Scores, analysis: Analysis) -> list[str]:
