@@ -95,7 +95,7 @@ def _main(args: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.Captu
 BAD = {
     "time": ("1,08:30,Inject", "1,8h30,Inject", "row 2, column 'scenario time': cannot read '8h30' as a time"),
     "actor": ("nccn-information-cell", "nccn-informaton-cell",
-              "row 2, column 'to': the message names actor 'nccn-informaton-cell', which is not defined"),
+              "row 2, column 'to': the message names actor or role 'nccn-informaton-cell', which is not defined"),
     "event type": ("1,08:30,Inject", "1,08:30,Injekt", "row 2, column 'event type': 'injekt' is not an event type"),
     "event number": ("1,08:30,Inject", "1 a,08:30,Inject", "row 2, column 'event number': '1 a' is not a name"),
     "contingency": ("3,12:00,inject", "3,when 1 becomes bad,contingency inject",
