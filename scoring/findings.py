@@ -208,8 +208,12 @@ def _key(scores: Scores, plan: list[PlanItem], ordered: list[Finding]) -> KeyFin
 
 
 def _nothing_to_fix(scores: Scores) -> str:
-    """"Fix first" when no area for improvement was found, naming the objectives still met only with challenges."""
+    """"Fix first" when no area for improvement was found, naming the objectives still met only with challenges, or
+    saying that no incident happened (then nothing was exercised, and finding nothing proves nothing)."""
     some = [o.id for o in scores.objectives if o.rating == "S"]
+    if not scores.totals.incidents:
+        return ("Nothing to fix, and nothing was exercised: no incident happened in the played window, so no "
+                "response was put to the test.")
     if not some:
         return "Nothing to fix: no area for improvement was found."
     return (f"Nothing to fix first: no area for improvement was found, though {', '.join(some)} "

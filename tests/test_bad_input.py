@@ -274,9 +274,6 @@ def test_an_exercise_where_nothing_happens_rates_nothing_and_finds_no_handoff(
     assert "ping-pong" not in report.split("## 4. Handoff chains")[1].split("##")[0].replace("0 ping-pong(s)", "")
 
 
-@pytest.mark.xfail(strict=True, reason="scoring/findings.py (another area): the key findings of an exercise in which "
-                                        "no incident happened say 'Nothing to fix: no area for improvement was "
-                                        "found', true but silent on nothing having been exercised")
 def test_the_key_findings_of_an_exercise_where_nothing_happens_say_so(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "q.yaml").write_text(QUIET, encoding="utf-8")
