@@ -69,8 +69,15 @@ def diff_text(unit: str, diff: float | None) -> str:
     return f"{sign}{number(size) if float(size).is_integer() else f'{size:g}'}"
 
 
+MEASURE_WORDS = {"late share": "late, share of steps with a target", "steps_with_target": "steps with a target"}
+"""Measures whose name alone would not say what they count."""
+
+
 def measure_text(measure: str) -> str:
-    """``to_detect p90`` → ``time to detect, p90``; ``open_incidents`` → ``open incidents``."""
+    """``to_detect p90`` → ``time to detect, p90``; ``open_incidents`` → ``open incidents``; ``late share`` →
+    ``late, share of steps with a target`` (:data:`MEASURE_WORDS`)."""
+    if measure in MEASURE_WORDS:
+        return MEASURE_WORDS[measure]
     name, _, stat = measure.partition(" ")
     text = name.replace("_", " ")
     if name.startswith("to_"):

@@ -97,6 +97,7 @@ class _Work(NamedTuple):
     """What an arrival's steps and handoffs add to its inject's and its type's aggregates."""
 
     steps: int
+    steps_with_target: int
     late_steps: int
     deadlines_missed: int
     handoffs: int
@@ -105,14 +106,15 @@ class _Work(NamedTuple):
 
 
 def _work(arrival: AnyArrival) -> _Work:
-    late = missed = failed = drops = 0
+    judged = late = missed = failed = drops = 0
     for _, step in arrival.steps:
+        judged += step.on_time is not None
         late += step.on_time is False
         missed += step.deadline_met is False
     for _, chain in arrival.chains:
         failed += chain.failures
         drops += chain.status == "dropped"
-    return _Work(len(arrival.steps), late, missed, len(arrival.chains), failed, drops)
+    return _Work(len(arrival.steps), judged, late, missed, len(arrival.chains), failed, drops)
 
 
 class _Group:
@@ -120,8 +122,8 @@ class _Group:
 
     __slots__ = ("arrivals", "contain", "deadlines_missed", "detect", "drops", "failed_attempts", "first",
                  "first_action", "handoffs", "late_steps", "most_harm", "open_at_end", "open_first", "open_first_id",
-                 "reach", "resolve", "slowest", "station_minutes", "steps", "title", "type", "voter_minutes",
-                 "worked_on")
+                 "reach", "resolve", "slowest", "station_minutes", "steps", "steps_with_target", "title", "type",
+                 "voter_minutes", "worked_on")
 
     def __init__(self) -> None:
         self.first: int | None = None
@@ -130,7 +132,7 @@ class _Group:
         self.detect, self.first_action = array("d"), array("d")
         self.contain, self.resolve = array("d"), array("d")
         self.reach = self.voter_minutes = self.station_minutes = 0.0
-        self.steps = self.late_steps = self.deadlines_missed = 0
+        self.steps = self.steps_with_target = self.late_steps = self.deadlines_missed = 0
         self.handoffs = self.failed_attempts = self.drops = 0
         self.open_first: int | None = None
         self.open_first_id: str | None = None
@@ -164,6 +166,7 @@ class _Group:
         if harm.nonzero and (self.most_harm is None or (arrival.harm_sum, inc.incident) > self.most_harm):
             self.most_harm = (arrival.harm_sum, inc.incident)
         self.steps += work.steps
+        self.steps_with_target += work.steps_with_target
         self.late_steps += work.late_steps
         self.deadlines_missed += work.deadlines_missed
         self.handoffs += work.handoffs
@@ -178,17 +181,18 @@ class _Group:
             worked_on=self.worked_on, detect=spread(self.detect), first_action=spread(self.first_action),
             contain=spread(self.contain), resolve=spread(self.resolve), reach=r3(self.reach),
             voter_minutes=r3(self.voter_minutes), station_minutes=r3(self.station_minutes), steps=self.steps,
-            late_steps=self.late_steps, deadlines_missed=self.deadlines_missed, handoffs=self.handoffs,
+            steps_with_target=self.steps_with_target, late_steps=self.late_steps,
+            deadlines_missed=self.deadlines_missed, handoffs=self.handoffs,
             failed_attempts=self.failed_attempts, drops=self.drops, worst_contain=worst_contain,
             worst_harm=self.most_harm[1] if self.most_harm is not None else None,
         )
 
 
 class _Actor:
-    __slots__ = ("late_steps", "steps", "waits")
+    __slots__ = ("late_steps", "steps", "steps_with_target", "waits")
 
     def __init__(self) -> None:
-        self.steps = self.late_steps = 0
+        self.steps = self.steps_with_target = self.late_steps = 0
         self.waits = array("d")
 
 
@@ -267,6 +271,7 @@ class BackgroundFold:
             if actor is None:
                 actor = self.actors[step.actor] = _Actor()
             actor.steps += 1
+            actor.steps_with_target += step.on_time is not None
             actor.late_steps += step.on_time is False
             if step.wait is not None:
                 actor.waits.append(step.wait)
@@ -298,7 +303,8 @@ class BackgroundFold:
             cap=self.cap or 0, arrivals=self.arrivals, listed=listed,
             injects=[inject.group.stats(key) for key, inject in injects],
             types=[group.stats(key) for key, group in sorted(self.types.items())],
-            actors=[ActorArrivals(actor=key, steps=a.steps, late_steps=a.late_steps, wait=spread(a.waits))
+            actors=[ActorArrivals(actor=key, steps=a.steps, steps_with_target=a.steps_with_target,
+                                  late_steps=a.late_steps, wait=spread(a.waits))
                     for key, a in sorted(self.actors.items())],
         )
 

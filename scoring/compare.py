@@ -11,7 +11,9 @@ Scripted incidents are compared by id: both runs face the same incident (a conti
 one run only shows with a dash on the other side). Background arrivals are not (``B1-3`` in one run
 and ``B1-3`` in the other are unrelated draws): each background inject, incident type and actor is
 compared as a distribution from the aggregates that count every arrival (count, open at the end,
-median / p90 / max times, the share of steps late, harm).
+median / p90 / max times, the share late of the steps with a target, harm). A step's target is judged when it
+was met, or missed by the end of the run (``on_time`` set): ``late share`` is late steps of those, the same count
+as the run's "late steps N of M with a target"; a step with no target, or still within it, is in neither.
 """
 
 from __future__ import annotations
@@ -175,13 +177,21 @@ def compare(a: Scores, b: Scores, label_a: str = "A", label_b: str = "B",
 
 
 def _shown(objective: ObjectiveResult, judged: float | None) -> float | str:
-    """An objective's value for the comparison: the value its rating judged, or, when there is none (not exercised,
-    still open when the run stopped, never done), what the report says in its place (``12,000 so far, still open``,
-    ``ended by itself (after 2 h 10 min)``, ``not done in 3 h 00 min``): text, so it has no difference."""
+    """An objective's value for the comparison: the value its rating judged, or, when there is none (still open when
+    the run stopped, never done), what the report says in its place (``12,000 so far, still open``, ``not done in
+    3 h 00 min``); an objective not exercised, ``not exercised:`` and why (``ended by itself (after 12 min)``), even
+    when it has a value: an incident that went away by itself exercised nothing, so its time is no one's doing. Text
+    has no difference and is never better."""
+    text = objective.value_text
+    if objective.rating == "NE":
+        why = text if text not in ("", "—", NOT_EXERCISED) else objective.reason
+        return f"{NOT_EXERCISED}: {why}" if why else NOT_EXERCISED
     if judged is not None:
         return judged
-    text = objective.value_text
-    return text if text not in ("", "—") else ("not exercised" if objective.rating == "NE" else "no value")
+    return text if text not in ("", "—") else "no value"
+
+
+NOT_EXERCISED = "not exercised"
 
 
 STOPPED = "stopped at"
@@ -209,6 +219,7 @@ def _share(part: int, whole: int) -> float | None:
 
 NO_ARRIVALS: Measures = {
     "arrivals": (0, None, "count"), "open_at_end": (0, True, "count"), "steps": (0, None, "count"),
+    "steps_with_target": (0, None, "count"),
     "deadlines_missed": (0, True, "count"), "failed_attempts": (0, True, "count"), "drops": (0, True, "count")}
 """A background group with no arrival in a run: every count 0; its times and shares are undefined."""
 
@@ -227,7 +238,8 @@ def _group_measures(group: ArrivalStats | None) -> Measures:
         out[f"{field} p90"] = (values.p90, True, "min")
         out[f"{field} max"] = (values.max, True, "min")
     out["steps"] = (group.steps, None, "count")
-    out["late share"] = (_share(group.late_steps, group.steps), True, "share")
+    out["steps_with_target"] = (group.steps_with_target, None, "count")
+    out["late share"] = (_share(group.late_steps, group.steps_with_target), True, "share")
     out["deadlines_missed"] = (group.deadlines_missed, True, "count")
     out["failed_attempts"] = (group.failed_attempts, True, "count")
     out["drops"] = (group.drops, True, "count")
@@ -239,8 +251,9 @@ def _group_measures(group: ArrivalStats | None) -> Measures:
 def _actor_measures(actor: ActorArrivals | None) -> Measures:
     """Background arrivals' work at one actor: steps, the share late, queue waits (none listed: no step there)."""
     if actor is None:
-        return {"steps": (0, None, "count")}
-    return {"steps": (actor.steps, None, "count"), "late share": (_share(actor.late_steps, actor.steps), True, "share"),
+        return {"steps": (0, None, "count"), "steps_with_target": (0, None, "count")}
+    return {"steps": (actor.steps, None, "count"), "steps_with_target": (actor.steps_with_target, None, "count"),
+            "late share": (_share(actor.late_steps, actor.steps_with_target), True, "share"),
             "wait median": (actor.wait.median, True, "min"), "wait p90": (actor.wait.p90, True, "min"),
             "wait max": (actor.wait.max, True, "min")}
 
@@ -271,35 +284,73 @@ def _arrival_actors(a: Sequence[ActorArrivals], b: Sequence[ActorArrivals]) -> l
 
 SEED_ONLY = ("A and B differ only by their seed: they are two draws of the same exercise, so every difference "
              "below is chance, not the effect of anything.")
-SEEDS_AND_INPUTS = ("A and B differ in their seed as well as their inputs: they faced different draws of the "
-                    "incidents and delays, so each difference mixes the change with luck.")
-SAME_SEED = ("Same seed: both runs drew their incidents from the same random streams (common random numbers), "
-             "yet each side is one draw; a difference can still be luck.")
 SMALL_NOTE = ("A difference marked ≈ is small (within 10 %, or 5 points of a share): one seed per side cannot "
               "tell it from luck.")
-DIFFERENT_WINDOWS = ("A and B stopped at different times, so each measure covers its own window (a shorter run has "
-                     "had less time to do harm or to finish its work): no row is marked better. Compare runs that "
-                     "stop at the same time.")
+DIFFERENT_WINDOWS = ("A and B stopped at different times, so each measure covers its own window: "
+                     "a difference can come from the stop alone (a run that stopped earlier has had less time to do "
+                     "harm or to finish its work, and what comes after its stop never happened in it), so no row is "
+                     "marked better. Compare runs that stop at the same time.")
 SWEEP_HINT = ("To tell a real difference from luck, run 'ballotdrill sweep SCENARIO --variant FILE': paired runs "
               "on the same seeds, with confidence intervals.")
+META_INPUTS = ("scenario", "seed", "overrides", "decisions", "version", "source")
+"""The run settings :func:`input_differences` compares first; every other difference is a scenario file's value."""
+FILE_VALUES_NAMED = 3
+"""How many differing values of the scenario files a note names before it counts the rest."""
 
 
 def notes(inputs: Sequence[InputDifference]) -> list[str]:
-    """What two single runs with these input differences can say: one seed per side is one draw."""
-    what = {d.what for d in inputs}
-    if not what:
+    """What two single runs with these input differences can say: every input that differs is named as a possible
+    cause, and one seed per side is one draw. Only runs that differ in nothing but their seed are two draws of the
+    same exercise."""
+    if not inputs:
         return []
+    what = {d.what for d in inputs}
     window = [DIFFERENT_WINDOWS] if STOPPED in what else []
-    what.discard(STOPPED)
-    if not what:
-        return window
     if what == {"seed"}:
-        head = SEED_ONLY
-    elif "seed" in what:
-        head = SEEDS_AND_INPUTS
+        return [SEED_ONLY, SMALL_NOTE, SWEEP_HINT]
+    causes = differing_inputs(inputs)
+    head = f"A and B differ in {_and(causes)}: "
+    if "seed" in what:
+        head += ("every difference below can come from any of these, and their different seeds add luck (different "
+                 "draws of the incidents and delays).")
+    elif what == {STOPPED}:
+        head += ("with the same seed and the same inputs, every difference below comes from where they stopped.")
     else:
-        head = SAME_SEED
-    return [*window, head, SMALL_NOTE, SWEEP_HINT]
+        head += ("every difference below can come from any of these. They share their seed: both drew their "
+                 "incidents from the same random streams (common random numbers), yet each side is one draw, so a "
+                 "difference can still be luck.")
+    return [head, *window, SMALL_NOTE, SWEEP_HINT]
+
+
+def differing_inputs(inputs: Sequence[InputDifference]) -> list[str]:
+    """Each input that differs, in words, in the order of the inputs table (the scenario files' values counted
+    together, the first :data:`FILE_VALUES_NAMED` by path)."""
+    values = [d.what for d in inputs if d.what != STOPPED and d.what not in META_INPUTS]
+    out: list[str] = []
+    for d in inputs:
+        if d.what == STOPPED:
+            out.append(f"where they stopped ({d.a} against {d.b})")
+        elif d.what == "seed":
+            out.append("their seed")
+        elif d.what == "scenario":
+            out.append("their scenario")
+        elif d.what == "overrides":
+            out.append("their --set overrides")
+        elif d.what == "decisions":
+            out.append("their recorded decisions")
+        elif d.what == "version":
+            out.append(f"the version of ballotdrill that ran them ({d.a} against {d.b})")
+        elif d.what == "source":
+            out.append("the scenario file they were read from" + ("" if values else " (not its content)"))
+    if values:
+        named = ", ".join(values[:FILE_VALUES_NAMED]) + (
+            f" and {len(values) - FILE_VALUES_NAMED} more" if len(values) > FILE_VALUES_NAMED else "")
+        out.append(f"{len(values)} value{'s' if len(values) > 1 else ''} of the scenario file ({named})")
+    return out
+
+
+def _and(parts: Sequence[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def changed(row: ComparisonRow) -> bool:
@@ -315,7 +366,7 @@ def input_differences(meta_a: Mapping[str, str], meta_b: Mapping[str, str], docu
     differ at a path such as ``structure.actors.national-cert.staff``; at most ``limit`` are listed.
     """
     out = [InputDifference(what=key, a=str(meta_a.get(key, "—")), b=str(meta_b.get(key, "—")))
-           for key in ("scenario", "seed", "overrides", "decisions", "version", "source")
+           for key in META_INPUTS
            if meta_a.get(key) != meta_b.get(key)]
     found: list[InputDifference] = []
     _diff(document_a, document_b, "", found, limit)

@@ -285,6 +285,9 @@ class ArrivalStats(Frozen):
     voter_minutes: float = 0.0
     station_minutes: float = 0.0
     steps: int = 0
+    steps_with_target: int
+    """The steps whose target was judged (met, or missed by the end): the ones ``late_steps`` is a share of, as in
+    the run's "late steps N of M with a target" (required: scores made before it was counted are scored again)."""
     late_steps: int = 0
     deadlines_missed: int = 0
     handoffs: int = 0
@@ -301,6 +304,8 @@ class ActorArrivals(Frozen):
 
     actor: str
     steps: int = 0
+    steps_with_target: int
+    """The steps whose target was judged (met, or missed by the end): the ones ``late_steps`` is a share of."""
     late_steps: int = 0
     wait: Spread = Spread()
 

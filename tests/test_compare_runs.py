@@ -21,7 +21,7 @@ from cli_helpers import in_process, one_line
 from ballotdrill.application import compare_runs
 from ballotdrill.journal import read_events
 from ballotdrill.report.comparison import comparison_view
-from ballotdrill.scoring.compare import SAME_SEED, SEED_ONLY, Comparison, ComparisonRow, is_small
+from ballotdrill.scoring.compare import SEED_ONLY, Comparison, ComparisonRow, is_small
 
 DAY = textwrap.dedent(
     """\
@@ -120,7 +120,9 @@ def test_one_more_analyst_shows_as_computed_by_hand(runs: Path) -> None:
     assert got[("load", "cert", "wait_max")] == (210.0, 60.0)
     # never arrival by arrival: no row names one background arrival
     assert not [r for r in comparison.rows if "-" in r.item and r.item[0] in "IP"]
-    assert comparison.notes[0] == SAME_SEED
+    assert comparison.notes[0].startswith(
+        "A and B differ in their --set overrides and 1 value of the scenario file (structure.actors.cert.staff): ")
+    assert "They share their seed" in comparison.notes[0]
 
 
 def test_the_summary_shows_what_changed_that_matters(runs: Path) -> None:

@@ -123,7 +123,8 @@ def test_runs_that_stopped_at_different_times_are_not_compared_as_better_or_wors
     early = score(checked(data, until_clock=parse_clock("09:10")), load(data), "s")
     comparison = compare(whole, early)
     assert comparison.inputs[0].model_dump() == {"what": "stopped at", "a": "12:00", "b": "09:10"}
-    assert comparison.notes[0].startswith("A and B stopped at different times")
+    assert comparison.notes[0].startswith("A and B differ in where they stopped (12:00 against 09:10): ")
+    assert comparison.notes[1].startswith("A and B stopped at different times")
     assert not [row for row in comparison.rows if row.better]  # fewer late steps by 09:10 is no improvement
     assert [row for row in comparison.rows if row.a != row.b]  # the values are still shown side by side
     assert compare(whole, whole).inputs == [] and compare(whole, whole).notes == []
