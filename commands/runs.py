@@ -66,7 +66,7 @@ def run(
 
 
 def _print_summary(scores: "Scores", folder: Path, events: int) -> None:
-    from ballotdrill.scoring.summary import longest_waits
+    from ballotdrill.scoring.summary import waiting_lines
 
     totals = scores.totals
     say(f"[bold]{escape(scores.scenario)}[/bold] seed {scores.seed}: {events:,} journal events", markup=True)
@@ -79,10 +79,8 @@ def _print_summary(scores: "Scores", folder: Path, events: int) -> None:
             f"station-minutes disrupted {totals.station_minutes:,.0f}" if totals.station_minutes else ""]
     if any(harm):
         say("  harm: " + " · ".join(h for h in harm if h))
-    waits = longest_waits(scores)
-    say("  work waited longest at: " + ", ".join(
-        f"{actor} (p90 {p90:.0f} min, {util:.0%} busy)" for actor, p90, util in waits) if waits
-         else "  no work waited for staff")
+    for line in waiting_lines(scores.load):
+        say(f"  {line}")
     if scores.objectives:
         table = new_table("Objectives", ("objective", "capability", "value", "target", "rating"),
                        [o.id for o in scores.objectives])

@@ -70,7 +70,7 @@ def sweep(
 def _print_sweep(outcome: "application.SweepOutcome", seconds: float) -> None:
     from ballotdrill.sweep import difference_text, objective_value_difference
     from ballotdrill.sweep.model import RATINGS
-    from ballotdrill.sweep.render import bottleneck_text, share_text
+    from ballotdrill.sweep.render import bottleneck_text, longest_wait_text, met_text
 
     result = outcome.result
     say(f"[bold]{escape(result.scenario)}[/bold]: {outcome.replications:,} replications "
@@ -79,26 +79,29 @@ def _print_sweep(outcome: "application.SweepOutcome", seconds: float) -> None:
     for variant in result.variants:  # what a variant does to this structure, before what it changed in the runs
         say(f"  variant {variant.name}: {', '.join(variant.changes)}")
     objectives = result.points[0].objectives
-    table = new_table("Chance of meeting each objective (share of runs rated P, 95 % CI)",
+    table = new_table("Chance of meeting each objective (share rated P of the runs that exercised it, 95 % CI)",
                    ("point", *(o.id for o in objectives)), [p.label for p in result.points])
     for point in result.points:
-        add_row(table, point.label, *(share_text(o.met) for o in point.objectives))
+        add_row(table, point.label, *(met_text(o, point.runs) for o in point.objectives))
     err.print(table)
-    for point in result.points:  # a run that did not exercise an objective counts above as not meeting it
+    for point in result.points:  # a run that did not exercise an objective is not in its chance of meeting it
         for o in point.objectives:
             unplayed = o.ratings[RATINGS[4]].count
             if unplayed:
                 say(f"  {o.id}{' at ' + point.label if len(result.points) > 1 else ''}: not exercised in {unplayed} "
-                    f"of {o.met.runs} runs; met in {share_text(o.met_when_exercised)} of those that exercised it")
+                    f"of {point.runs} runs" + (f"; its chance of meeting is of the {o.met_when_exercised.runs} that "
+                                               "exercised it" if o.met_when_exercised.runs else ""))
     for point in result.points:
-        say(f"  bottleneck{' at ' + point.label if len(result.points) > 1 else ''}: {bottleneck_text(point)}")
+        waits = longest_wait_text(point)
+        say(f"  bottleneck{' at ' + point.label if len(result.points) > 1 else ''}: {bottleneck_text(point)}"
+            + (f"; longest single wait (mean a run): {waits}" if waits else ""))
     points = {p.index: p for p in result.points}
     for comparison in result.comparisons:
         where = f" at {points[comparison.variant_point].label}" if comparison.grid else ""
         for diff in comparison.objectives:
             say(f"  {diff.verdict}{where}: {diff.text}")
             value = objective_value_difference(comparison, diff.id)
-            if value is not None:
+            if value is not None and diff.verdict != "not comparable":  # never exercised on both sides: no value
                 say(f"    {diff.id} value with {comparison.variant}, paired: {difference_text(value)}")
     say(f"  summary: {outcome.folder / 'sweep.html'} (also sweep.json, sweep.csv, replications.csv)")
 

@@ -5,8 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from ballotdrill.scoring.bottleneck import ranked_queues
+from ballotdrill.scoring.bottleneck import MIN_WAITS, is_queue, ranked_queues
+from ballotdrill.scoring.digest import QUEUE_P90
 from ballotdrill.scoring.model import ActorLoad, Scores
+from ballotdrill.scoring.text import minutes, percent
+
+QUEUE_RULE = (f"a queue (at least {MIN_WAITS} pieces of work waited and the 90th-percentile wait reached "
+              f"{minutes(QUEUE_P90)}), the one where work waited longest in all; one long wait is not a queue")
+"""What makes an actor the bottleneck, in the words of :mod:`~ballotdrill.scoring.bottleneck`'s own constants."""
+NO_QUEUE = f"no queue (fewer than {MIN_WAITS} waits or p90 under {minutes(QUEUE_P90)})"
+"""Why a run has no bottleneck, from the same constants: no actor met the rule."""
 
 
 def run_summary(scores: Scores) -> dict[str, Any]:
@@ -56,3 +64,36 @@ def longest_waits(scores: Loaded, top: int = 3) -> list[tuple[str, float, float]
     waited = [(load.actor, load.wait_p90 or 0.0, load.utilisation or 0.0) for load in scores.load
               if (load.wait_p90 or 0.0) > 0]
     return sorted(waited, key=lambda row: (-row[1], row[0]))[:top]
+
+
+def wait_text(value: float | None) -> str:
+    """A wait in minutes, never rounded up to the queue threshold it is below (``14.9 min``, not ``15 min``)."""
+    if value is not None and value < QUEUE_P90 <= round(value):
+        return f"{value:.1f} min"
+    return minutes(value)
+
+
+def _pieces(load: ActorLoad) -> str:
+    work = load.steps + load.queued_at_end
+    return f"{load.waited} of {work} piece{'s' if work != 1 else ''}"
+
+
+def waiting_lines(loads: Sequence[ActorLoad]) -> list[str]:
+    """Where work waited, by the report's rule (:data:`QUEUE_RULE`): the bottleneck, or :data:`NO_QUEUE`; then the
+    longest single wait when it was elsewhere (one long wait is not a queue, but a change to it should show)."""
+    queues = ranked_queues(loads)
+    longest = max((a for a in loads if a.wait_max), key=lambda a: (a.wait_max or 0.0, a.actor), default=None)
+    if longest is None:
+        return ["no work waited for staff"]
+    if queues:
+        top = queues[0]
+        lines = [f"bottleneck: {top.name} (p90 wait {wait_text(top.wait_p90)}, {_pieces(top)} of work waited, "
+                 f"{percent(top.utilisation)} busy)"
+                 + (f"; also a queue at {', '.join(a.name for a in queues[1:])}" if len(queues) > 1 else "")]
+    else:
+        lines = [f"bottleneck: none, {NO_QUEUE}"]
+    if not queues or longest is not queues[0]:
+        lines.append(f"longest single wait: {wait_text(longest.wait_max)} at {longest.name} (p90 "
+                     f"{wait_text(longest.wait_p90)}, {_pieces(longest)} of work waited"
+                     + ("" if is_queue(longest) else ": not a queue") + ")")
+    return lines

@@ -240,20 +240,35 @@ def _pct(value: float | None) -> str:
 
 def objective_difference(objective: Objective, base: Sequence[Outcome], variant: Sequence[Outcome],
                          variant_name: str) -> ObjectiveDifference:
-    """How much the chance of meeting an objective changed, paired run by run, with Newcombe's interval for paired
-    shares (within ±100 points, sound with few runs)."""
-    met_a = [o.ratings.get(objective.id) == "P" for o in base]
-    met_b = [o.ratings.get(objective.id) == "P" for o in variant]
-    diffs = [float(b) - float(a) for a, b in zip(met_a, met_b, strict=True)]
-    a, b = share(sum(met_a), len(met_a)), share(sum(met_b), len(met_b))
-    if not diffs:
+    """How much the chance of meeting an objective changed, paired run by run over the runs that exercised it on both
+    sides (a run that did not exercise it neither met nor missed it), with Newcombe's interval for paired shares
+    (within ±100 points, sound with few runs). The runs that exercised it on one side only are counted beside;
+    with no pair that exercised it on both sides there is nothing to compare ("not comparable")."""
+    unplayed = RATINGS[4]
+    rated = [(rating_category(a.ratings.get(objective.id, "")), rating_category(b.ratings.get(objective.id, "")))
+             for a, b in zip(base, variant, strict=True)]
+    both = [(x == "P", y == "P") for x, y in rated if x != unplayed and y != unplayed]
+    one_side = sum((x == unplayed) != (y == unplayed) for x, y in rated)
+    met_a, met_b = [a for a, _ in both], [b for _, b in both]
+    a, b = share(sum(met_a), len(both)), share(sum(met_b), len(both))
+    if not both:
+        why = (f"exercised on both sides in none of the {len(rated)} paired runs ({one_side} exercised it on one "
+               "side only)" if one_side
+               else f"not exercised in any of the {len(rated)} runs, with {variant_name} or without")
         return ObjectiveDifference(id=objective.id, baseline=a, variant=b, difference=None, ci_low=None,
-                                   ci_high=None, verdict="not comparable", text="no runs to compare")
-    ci = paired_share_ci(list(zip(met_a, met_b, strict=True)))
+                                   ci_high=None, verdict="not comparable",
+                                   text=f"{objective.id} {why}: no chance of meeting it to compare" if rated
+                                   else "no runs to compare")
+    diffs = [float(y) - float(x) for x, y in both]
+    ci = paired_share_ci(both)
     verdict = _verdict(diffs, ci.low, ci.high, False, ci.difference)
     changed = sum(d != 0 for d in diffs)
-    head = (f"{objective.id} met in {_pct(b.share)} of runs with {variant_name} against {_pct(a.share)} "
-            f"without ({changed} of {len(diffs)} paired runs changed)")
+    of = (f"of the {len(both)} paired runs that exercised it on both sides" if len(both) < len(rated)
+          else "of runs")
+    head = (f"{objective.id} met in {_pct(b.share)} {of} with {variant_name} against {_pct(a.share)} "
+            f"without ({changed} of {len(diffs)} paired runs changed"
+            + (f"; {one_side} run{'s' if one_side != 1 else ''} that exercised it on one side only left out"
+               if one_side else "") + ")")
     if verdict == "no change":
         tail = "no difference"
     else:

@@ -16,11 +16,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
-from ballotdrill.scoring.digest import QUEUE_P90
 from ballotdrill.scoring.judged import judged_value
 from ballotdrill.scoring.model import Scores, Totals
 from ballotdrill.scoring.runmeasures import RunMeasures
-from ballotdrill.scoring.summary import bottlenecks
+from ballotdrill.scoring.summary import NO_QUEUE, bottlenecks
 
 
 class Measure(NamedTuple):
@@ -48,12 +47,12 @@ class Outcome(NamedTuple):
     ratings: dict[str, str]
     """Objective id to its rating."""
     bottleneck: str | None
-    """The actor where work waited longest (p90), or None when no 90th-percentile wait reached the queue threshold
-    (``QUEUE_P90``, 15 min: what the report's key findings call a bottleneck)."""
+    """The run's bottleneck by the report's rule (:data:`~ballotdrill.scoring.summary.QUEUE_RULE`: a queue, the one
+    where work waited longest in all), or None when no actor had a queue."""
 
 
-NO_BOTTLENECK = "none (no queue reached 15 min)"
-"""How a sweep names the runs without a bottleneck."""
+NO_BOTTLENECK = NO_QUEUE
+"""How a sweep names the runs without a bottleneck, and why: ``no queue (fewer than 2 waits or p90 under 15 min)``."""
 
 RUN_FIELDS = tuple(name for name in Totals.model_fields if name not in ("steps_with_target", "decisions"))
 """Every run total (the two left out are denominators of others)."""
@@ -123,7 +122,7 @@ def outcome(point: int, replication: int, seed: int, events: int, scores: Scores
     for channel in scores.channels:
         for name in CHANNEL_FIELDS:
             values[Measure("channel", channel.channel, name)] = _number(getattr(channel, name))
-    top = [row for row in bottlenecks(scores, top=1) if row[1] >= QUEUE_P90]
+    top = bottlenecks(scores, top=1)
     return Outcome(point, replication, seed, events, values, {o.id: o.rating for o in scores.objectives},
                    top[0][0] if top else None)
 

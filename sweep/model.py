@@ -83,13 +83,14 @@ class ObjectiveSummary(Frozen):
     ratings: dict[str, Share]
     """Every category of :data:`RATINGS`, in order."""
     met: Share
-    """Runs rated P: the chance of meeting the objective."""
+    """Runs rated P of all the point's runs (one that did not exercise the objective counts as not rated P)."""
     met_when_exercised: Share
-    """Runs rated P among those where the objective was exercised."""
+    """Runs rated P among those where the objective was exercised: the chance of meeting it the sweep reports (none,
+    ``runs`` 0, when no run exercised it)."""
 
 
 class ActorShare(Frozen):
-    """How often an actor was the bottleneck (None: no 90th-percentile queue wait reached 15 min)."""
+    """How often an actor was the bottleneck (None: no actor had a queue, see ``scoring.summary.NO_QUEUE``)."""
 
     actor: str | None
     name: str
@@ -141,7 +142,8 @@ class Difference(Frozen):
 
 
 class ObjectiveDifference(Frozen):
-    """How much more (or less) often the variant met an objective, paired run by run."""
+    """How much more (or less) often the variant met an objective, paired run by run over the runs that exercised it
+    on both sides (``baseline`` and ``variant``: the shares met of those)."""
 
     id: str
     baseline: Share

@@ -13,6 +13,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ballotdrill.scenarios.safetext import csv_cell
 from ballotdrill.scoring.model import dumps
+from ballotdrill.scoring.summary import NO_QUEUE, QUEUE_RULE
 from ballotdrill.scoring.text import percent
 from ballotdrill.sweep import charts
 from ballotdrill.sweep.measures import Measure, Outcome
@@ -155,7 +156,8 @@ def _met(share: Share, runs: int) -> str:
 def breaking_points(result: SweepResult, objective: int) -> list[str]:
     """Where each line of points (a variant, a value of the other axes) stops meeting an objective along the first
     grid axis, read along the load: the first value, from the lightest load, at which it is met in fewer than half
-    the runs that exercised it. An axis with no known direction of load gets the values below half instead."""
+    the runs that exercised it. Below half already at the lightest load and at every heavier one is no breaking
+    point: "at every value tried". An axis with no known direction of load gets the values below half instead."""
     axis = result.axes[0]
     field = axis.path.rsplit(".", 1)[-1]
     direction = load_direction(axis)
@@ -170,6 +172,8 @@ def _reading(field: str, direction: int | None, shares: Sequence[tuple[str, Shar
     unplayed = [v for v, s in shares if s.share is None]
     note = f"; not exercised in any run at {field} = {', '.join(unplayed)}" if unplayed else ""
     played = [(v, s.share, s) for v, s in shares if s.share is not None]
+    if not played:
+        return f"not exercised in any run at any {field} tried: no chance of meeting it to read"
     below = [(v, s) for v, share, s in played if share < 0.5]
     if not below:
         return f"met in at least half the runs that exercised it at every {field} tried{note}"
@@ -182,6 +186,9 @@ def _reading(field: str, direction: int | None, shares: Sequence[tuple[str, Shar
     value, _, share = ordered[first]
     heavier = ordered[first + 1:]
     back = next((row for row in heavier if row[1] >= 0.5), None)
+    if back is None and first == 0:  # below half from the lightest load on: no value broke it
+        return (f"met in fewer than half the runs that exercised it at every {field} tried ("
+                + ", ".join(f"{_met(s, runs)} at {v}" for v, _, s in ordered) + f"){note}")
     if back is not None:
         return (f"met in fewer than half the runs that exercised it first at {field} = {value} ({_met(share, runs)}), "
                 f"but in at least half again at {field} = {back[0]} ({_met(back[2], runs)}){note}")
@@ -234,7 +241,8 @@ def render_html(result: SweepResult) -> str:
         load=_load_charts(result), breaks=breaks, same_incidents=same_incidents(result), ratings=RATINGS,
         colours=charts.COLOURS,
         notable=_notable, comparison_of=_comparison_of(result), difference_text=difference_text,
-        unpaired=unpaired_text,
+        unpaired=unpaired_text, not_exercised_anywhere=NOT_EXERCISED_ANYWHERE, queue_rule=QUEUE_RULE,
+        no_queue=NO_QUEUE, longest_waits=longest_wait_text,
         value_difference=objective_value_difference)
 
 
@@ -281,6 +289,19 @@ def _comparison_of(result: SweepResult) -> dict[int, Comparison]:
     return {c.variant_point: c for c in result.comparisons}
 
 
+NOT_EXERCISED_ANYWHERE = "not exercised in any run"
+"""The chance of meeting an objective no run exercised: there is none to read."""
+
+
+def met_text(objective: ObjectiveSummary, runs: int) -> str:
+    """The chance of meeting an objective, of the runs that exercised it: ``42% (33%–52%)``, ``12% (4%–36%) of the 16
+    runs that exercised it``, or :data:`NOT_EXERCISED_ANYWHERE`."""
+    met = objective.met_when_exercised
+    if not met.runs:
+        return NOT_EXERCISED_ANYWHERE
+    return share_text(met) + ("" if met.runs == runs else f" of the {met.runs} runs that exercised it")
+
+
 def share_text(share: Share) -> str:
     """``42% (33%–52%)``; an em dash for a share of no runs."""
     if share.share is None:
@@ -299,7 +320,15 @@ def bottleneck_text(point: PointSummary, shown: int = SHOWN_BOTTLENECKS) -> str:
     return tops + (f", and {more} more (in sweep.html and sweep.csv)" if more > 0 else "")
 
 
-def objective_line(o: ObjectiveSummary) -> str:
-    """``met in 42% of runs (95 % CI 33–52%)``."""
-    m = o.met
-    return f"met in {percent(m.share)} of runs (95 % CI {percent(m.ci_low)}–{percent(m.ci_high)})"
+SHOWN_WAITS = 2
+"""Actors a point's longest-single-wait text names."""
+
+
+def longest_wait_text(point: PointSummary, shown: int = SHOWN_WAITS) -> str:
+    """The actors where a run's longest single wait was longest on average (mean over the runs where the actor had
+    work), whether or not it made a queue: ``platform 42 min, poliisi 16 min`` (empty when no work waited). One long
+    wait is no bottleneck, but what a variant does to it should show."""
+    waits = sorted(((m.stat.mean, m.item) for m in point.measures
+                    if m.section == "actor" and m.field == "wait_max" and m.stat.mean), key=lambda w: (-w[0], w[1]))
+    return ", ".join(f"{actor} {charts.value_text(mean, 'minutes')}" for mean, actor in waits[:shown])
+
