@@ -141,7 +141,7 @@ def test_an_objective_not_exercised_has_no_chance_of_meeting_and_a_partly_exerci
     said = " ".join(done.stderr.split())
     assert "not exercised in any run" in said and "O2 at baseline: not exercised in 4 of 4 runs" in said
     assert "0% (0%–49%)" in said  # O1: exercised everywhere, never met
-    assert (f"O2 not exercised in any of the 4 runs, with second-lab-analyst or without: no chance of meeting it to "
+    assert ("O2 not exercised in any of the 4 runs, with second-lab-analyst or without: no chance of meeting it to "
             "compare") in said
     assert "O2 met in 0%" not in said and "O2 value with" not in said
     assert (f"O3 met in 100% of the {len(exercised)} paired runs that exercised it on both sides with "
