@@ -119,6 +119,7 @@ def test_compare_shows_what_the_report_says_of_an_objective_without_a_value() ->
     o1_a, o1_b = (next(o for o in s.objectives if o.id == "O1") for s in (a, b))
     assert (o1_a.value, o1_b.value) == (None, None)
     row = next(r for r in compare(a, b).rows if r.item == "O1" and r.measure == "value")
-    assert (row.a, row.b) == (o1_a.value_text, o1_b.value_text) == ("ended by itself (64,000)",
-                                                                     "4,000 so far, still open")
+    assert (o1_a.rating, o1_b.rating) == ("NE", "NE")
+    assert (row.a, row.b) == (f"not exercised: {o1_a.value_text}", f"not exercised: {o1_b.value_text}") == (
+        "not exercised: ended by itself (64,000)", "not exercised: 4,000 so far, still open")
     assert (row.diff, row.better, row.small) == (None, "", False)
