@@ -10,10 +10,11 @@ from ballotdrill.scoring.digest import QUEUE_P90
 from ballotdrill.scoring.model import ActorLoad, Scores
 from ballotdrill.scoring.text import minutes, percent
 
-QUEUE_RULE = (f"a queue (at least {MIN_WAITS} pieces of work waited and the 90th-percentile wait reached "
-              f"{minutes(QUEUE_P90)}), the one where work waited longest in all; one long wait is not a queue")
+QUEUE_RULE = (f"a queue (at least {MIN_WAITS} pieces of work waited, {MIN_WAITS} of them at once at some moment, and "
+              f"the 90th-percentile wait reached {minutes(QUEUE_P90)}), the one where work waited longest in all; "
+              "one long wait is not a queue, nor are waits one at a time")
 """What makes an actor the bottleneck, in the words of :mod:`~ballotdrill.scoring.bottleneck`'s own constants."""
-NO_QUEUE = f"no queue (fewer than {MIN_WAITS} waits or p90 under {minutes(QUEUE_P90)})"
+NO_QUEUE = f"no queue (fewer than {MIN_WAITS} waits, never {MIN_WAITS} at once, or p90 under {minutes(QUEUE_P90)})"
 """Why a run has no bottleneck, from the same constants: no actor met the rule."""
 
 

@@ -52,7 +52,8 @@ class Outcome(NamedTuple):
 
 
 NO_BOTTLENECK = NO_QUEUE
-"""How a sweep names the runs without a bottleneck, and why: ``no queue (fewer than 2 waits or p90 under 15 min)``."""
+"""How a sweep names the runs without a bottleneck, and why: ``no queue (fewer than 2 waits, never 2 at once, or p90
+under 15 min)``."""
 
 RUN_FIELDS = tuple(name for name in Totals.model_fields if name not in ("steps_with_target", "decisions"))
 """Every run total (the two left out are denominators of others)."""

@@ -77,7 +77,7 @@ def test_the_bottleneck_line_says_how_many_more_it_leaves_out() -> None:
     outcomes = [Outcome(0, i, i, 1, {}, {"O1": "P", "O2": "P"}, top) for i, top in enumerate(tops)]
     point = aggregate(name, 1, list(range(10)), [], [], [], pts, outcomes).points[0]
     text = bottleneck_text(point)
-    assert text.startswith("Front desk 40% (17%–69%), Repair cell 30% (11%–60%), no queue (fewer than 2 waits or p90 "
-                           "under 15 min) 20%")
+    assert text.startswith("Front desk 40% (17%–69%), Repair cell 30% (11%–60%), no queue (fewer than 2 waits, "
+                           "never 2 at once, or p90 under 15 min) 20%")
     assert text.endswith(", and 1 more (in sweep.html and sweep.csv)")
     assert "more" not in bottleneck_text(point, shown=4)
