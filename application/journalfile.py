@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from ballotdrill.journal import JOURNAL_FILE
+from ballotdrill.journal.store import FORMAT_VERSION
 from ballotdrill.scenarios.errors import BallotdrillError
 
 
@@ -39,8 +40,6 @@ def check_journal_file(run_dir: Path) -> None:
         raise RunFolderError(f"{path}: an SQLite database, but not a ballotdrill journal (its tables: {shown}; a "
                              "journal has 'events' and 'meta'); give the folder of a run that 'ballotdrill run' or "
                              "'ballotdrill live' wrote")
-    from ballotdrill.exercise.run import FORMAT_VERSION
-
     if fmt is not None and fmt != FORMAT_VERSION:
         raise RunFolderError(f"{run_dir}: its journal is in format {fmt!r}, which this version of ballotdrill "
                              f"does not read (it reads format {FORMAT_VERSION}); use the version of ballotdrill "

@@ -20,7 +20,6 @@ from pydantic import ValidationError
 
 from ballotdrill.application.folder import locked, refuse_if_busy, require_empty, write_output
 from ballotdrill.application.journalfile import RunFolderError, check_journal_file, damaged, one_line
-from ballotdrill.application.risks import with_risks
 from ballotdrill.application.runinputs import parse_until
 from ballotdrill.exercise.errors import RunError
 from ballotdrill.journal import JOURNAL_FILE, Event, Kind, Row, RunStarted, read_events, read_meta
@@ -290,6 +289,7 @@ def write_reports(run_dir: Path, formats: Sequence[str] = tuple(REPORT_FILES), *
 
 def _write_reports(run_dir: Path, feed: ReportFeed, files: RunFiles, formats: Sequence[str],
                    problem: str) -> tuple[Report, list[Path]]:
+    from ballotdrill.application.risks import with_risks
     from ballotdrill.report import render_html, render_json, render_markdown
     from ballotdrill.report.build import laid_out
 

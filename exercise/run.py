@@ -18,13 +18,11 @@ from ballotdrill.exercise.setup import Setup
 from ballotdrill.journal import JOURNAL_FILE, SHAPES, Event, Journal, MemorySink, Row, Sink, SqliteSink, read_events
 from ballotdrill.journal.collector import collector_paused as collector_paused  # re-exported: its old home
 from ballotdrill.journal.interrupts import interrupts_held
-from ballotdrill.journal.store import JournalError, RunawayError
+from ballotdrill.journal.store import FORMAT_VERSION, JournalError, RunawayError
 from ballotdrill.scenarios.errors import BallotdrillError, CannotWrite
 from ballotdrill.scenarios.roles import as_played
 from ballotdrill.scenarios.scenario import ScenarioFile
 from ballotdrill.scenarios.timefmt import format_clock, format_end
-
-FORMAT_VERSION = "1"
 
 OFFLOAD_ROWS = 8192
 """A run that fills a whole journal batch hands its SQLite writes to a writer process."""

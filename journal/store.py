@@ -255,6 +255,9 @@ class Journal:
 
 JOURNAL_FILE = "journal.sqlite"
 
+FORMAT_VERSION = "1"
+"""The journal format a run records in its meta (``format``) and every reader of a run folder accepts."""
+
 
 def read_meta(path: Path) -> dict[str, str]:
     """The run's metadata (scenario, seed, the scenario file as JSON) from a SQLite journal."""
