@@ -40,13 +40,36 @@ def _line(row: StoredRow) -> str:
     return json.dumps(event, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=repr) + "\n"
 
 
+class _EachRepr(dict[float, str]):
+    """Every float's ``repr`` made on each look-up (a ``t`` that is not a float raises :class:`TypeError`)."""
+
+    def __missing__(self, t: float) -> str:
+        return _float(t)
+
+
+_T = itemgetter(1)
+
+
+def _times(block: Block) -> dict[float, str]:
+    """Each ``t`` of ``block`` to its ``repr``, made once per distinct time (rows at one instant are neighbours: a
+    block of 8,192 rows holds about 3,000 times). Keys compare by value, so ``0.0`` and ``-0.0`` (or an int equal
+    to a float) would share one text: a block holding a zero or any ``t`` that is not a float gets
+    :class:`_EachRepr` instead."""
+    times = list(map(_T, block))
+    found = dict.fromkeys(times)
+    if 0.0 in found or set(map(type, times)) != {float}:  # every row's type: an int 7 after 7.0 is no key of its own
+        return _EachRepr()
+    return dict(zip(found, map(_float, found), strict=True))
+
+
 def _lines(block: Block) -> str:
     """A block's JSON lines: every row the engine writes in one format (text columns, a float ``t``)."""
     try:
+        times = _times(block)
         return "".join([
             f'{{"actor":{"null" if actor is None else _quote(actor)},"data":{data or "{}"},'
             f'"incident":{"null" if incident is None else _quote(incident)},"kind":{_quote(kind)},'
-            f'"seq":{seq:d},"step":{"null" if step is None else _quote(step)},"t":{_float(t)}}}\n'
+            f'"seq":{seq:d},"step":{"null" if step is None else _quote(step)},"t":{times[t]}}}\n'
             for seq, t, kind, incident, actor, step, data in block])
     except (TypeError, ValueError):  # a hand-edited value of another type somewhere in the block
         return "".join(map(_line, block))
@@ -103,7 +126,8 @@ def _write_csv_part(rows: Block, write: Callable[[str], object],
 def _csv_lines(block: Block) -> str:
     """A plain block (:func:`_plain`) as ``csv.writer`` writes it: only the data, which holds quotes, quoted
     (``t`` a float: its ``repr``)."""
-    return "".join([f'{seq},{t!r},{kind},{incident or ""},{actor or ""},{step or ""},'
+    times = _times(block)
+    return "".join([f'{seq},{times[t]},{kind},{incident or ""},{actor or ""},{step or ""},'
                     f'{_QUOTE + data.replace(_QUOTE, _QUOTES) + _QUOTE if data else ""}\n'
                     for seq, t, kind, incident, actor, step, data in block])
 

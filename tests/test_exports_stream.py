@@ -201,3 +201,23 @@ def test_odd_rows_scattered_over_blocks_leave_csv_writers_bytes(tmp_path: Path, 
         rows[seq] = tuple(odd)
     assert write_csv_rows(rows, tmp_path / "j.csv") == len(rows)  # type: ignore[arg-type]
     assert (tmp_path / "j.csv").read_bytes() == reference_csv_rows(rows)
+
+
+@pytest.mark.parametrize("times", [(0.0, -0.0), (7, 7.0), (2.5, 2.5, 2.5), (7.0, 7), (-0.0, 0.0, 0.0), (1e-7, 1e16)])
+def test_times_shared_by_neighbouring_rows_are_each_written_as_their_own_value(tmp_path: Path,
+                                                                              times: tuple[float, ...]) -> None:
+    """Each distinct time's text is made once per block; values that compare equal but are written differently (0.0
+    and -0.0, 7 and 7.0) still get their own text, in JSON Lines and in CSV."""
+    rows: list[tuple[object, ...]] = [
+        (seq, 10.0 + seq // 3, "step_started", f"I{seq // 9}", "a1", "s", '{"procedure":"p"}') for seq in range(9000)]
+    for n, t in enumerate(times):
+        for seq in (n, 8190 + n, 8500 + n):  # the first block, across its edge, inside the second
+            rows[seq] = (seq, t, *rows[seq][2:])
+    assert write_jsonl_rows(rows, tmp_path / "j.jsonl") == len(rows)  # type: ignore[arg-type]
+    expected = "".join(json.dumps({"seq": seq, "t": t, "kind": kind, "incident": incident, "actor": actor,
+                                   "step": step, "data": json.loads(str(data))}, sort_keys=True,
+                                  separators=(",", ":")) + "\n"
+                       for seq, t, kind, incident, actor, step, data in rows)
+    assert (tmp_path / "j.jsonl").read_text(encoding="utf-8") == expected
+    assert write_csv_rows(rows, tmp_path / "j.csv") == len(rows)  # type: ignore[arg-type]
+    assert (tmp_path / "j.csv").read_bytes() == reference_csv_rows(rows)
