@@ -237,9 +237,12 @@ def _stored(value: Any) -> Scalar:
     return value if value is None or type(value) in _PLAIN else _value(value)
 
 
+_PARSED = 65_536
+
+
 class WorkRows:
     """The work rows of blocks of journal rows ``(seq, t, kind, incident, actor, step, data)``, as :class:`WorkPass`
-    takes them, read from the rows the seal's check reads anyway (each work row's data parsed once, by ``json``);
+    takes them, read from the rows the seal's check reads anyway (each distinct data text parsed once, by ``json``);
     :meth:`decided` gives a decision row's default and option once its block is read.
 
     Work rows: every step and handoff row of a step, every decision row with a request, each incident's
@@ -250,13 +253,15 @@ class WorkRows:
 
     def __init__(self) -> None:
         self.decisions: dict[int, tuple[Scalar, Scalar]] = {}
+        self.parsed: dict[Any, Any] = {}
+        """Data texts to what ``json`` made of them, only read (at most :data:`_PARSED`, then started afresh)."""
 
     def decided(self, seq: int) -> tuple[Scalar, Scalar]:
         return self.decisions.pop(seq)
 
     def of(self, block: Iterable[tuple[Any, ...]]) -> Rows:
         out: Rows = []
-        loads = json.loads
+        loads, parsed = json.loads, self.parsed
         for seq, t, kind, incident, actor, step, data in block:
             if kind == "resolved":
                 if incident:
@@ -265,10 +270,15 @@ class WorkRows:
             decision = kind in _DECISION_KINDS
             if not decision and (kind not in _WORK_KINDS or step is None or step == ""):
                 continue
-            try:
-                d = loads(data) if data else {}
-            except (ValueError, TypeError):
-                raise Unsupported(f"journal row {seq} has data that is not JSON") from None
+            d = parsed.get(data) if data else {}
+            if d is None:  # each distinct data text parsed once (handoffs and queued steps repeat theirs)
+                try:
+                    d = loads(data)
+                except (ValueError, TypeError):
+                    raise Unsupported(f"journal row {seq} has data that is not JSON") from None
+                if len(parsed) >= _PARSED:
+                    parsed.clear()
+                parsed[data] = d
             if type(d) is not dict:
                 raise Unsupported(f"journal row {seq} has data that is not a JSON object")
             if decision:
