@@ -20,10 +20,10 @@ from ballotdrill.application.runs import (
     verify_rows,
 )
 from ballotdrill.exports import write_csv_blocks, write_jsonl_blocks, write_ocel_json, write_ocel_sqlite
+from ballotdrill.exports.ocel import shared_events
 from ballotdrill.exports.ocel_sql import Unsupported, write_ocel_sqlite_from_journal
 from ballotdrill.journal.rows import StoredDataError, StoredRow, stored_blocks
 from ballotdrill.journal.seal import RawRow, RowsToCheck
-from ballotdrill.journal.store import events_of
 from ballotdrill.scenarios.errors import BallotdrillError
 
 
@@ -75,7 +75,7 @@ def export_run(folder: Path, *, jsonl: Path | None = None, csv: Path | None = No
 def _ocel(write: Callable[..., int], folder: Path, rows_check: RowsToCheck | None, run: RunFiles,
           path: Path) -> int:
     """The log by the walk (:class:`~ballotdrill.exports.ocel.OcelWalker`), the seal checked in its pass."""
-    events = events_of(itertools.chain.from_iterable(_reading(folder, rows_check, run.journal)))
+    events = shared_events(itertools.chain.from_iterable(_reading(folder, rows_check, run.journal)))
     return write(events, path, run.doc, run.scenario, run.meta.get("date"))
 
 

@@ -25,7 +25,7 @@ of each incident seen (about 60 bytes each, so that a later event refers back to
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple, Protocol
 
@@ -41,6 +41,7 @@ from ballotdrill.journal.kinds import (
     STEP_QUEUED,
     STEP_STARTED,
 )
+from ballotdrill.journal.store import events_of
 from ballotdrill.scenarios.scenario import ScenarioFile
 
 REFERENCE_DATE = date(2026, 1, 1)
@@ -157,6 +158,29 @@ _ACTOR_ROLE = {"detected": "detector", "handoff_sent": "sender", "handoff_failed
                "handoff_received": "receiver", "inject_delivered": "recipient"}
 
 
+_KEPT = 65_536
+"""Data texts (and their attributes) kept for the events that repeat them."""
+
+
+def shared_events(rows: Iterable[tuple[Any, ...]]) -> Iterator[Event]:
+    """Stored rows ``(seq, t, kind, incident, actor, step, data)`` as events for the walk, which only reads their
+    data: each distinct data text is decoded once (:func:`~ballotdrill.journal.store.events_of`, at most
+    :data:`_KEPT` kept) and rows with the same text share the one dict."""
+    parsed: dict[Any, dict[str, Any]] = {}
+    for row in rows:
+        data = row[6]
+        value = parsed.get(data) if data else None
+        if value is None:
+            (event,) = events_of((row,))
+            if data:
+                if len(parsed) >= _KEPT:
+                    parsed.clear()
+                parsed[data] = event.data
+            yield event
+        else:
+            yield Event(row[0], row[1], row[2], row[3], row[4], row[5], value)
+
+
 class OcelWalker:
     """Walks journal events (in ``seq`` order) once and hands the OCEL log to a sink as it goes."""
 
@@ -175,6 +199,9 @@ class OcelWalker:
         self.seen_types: dict[str, dict[str, type]] = {}
         """Per kind and attribute, the Python type of the last value (so the type rule runs on changes only)."""
         self._last: tuple[float, str] = (float("nan"), "")
+        self._attributes: dict[int, tuple[dict[str, Any], str, list[tuple[str, Scalar]]]] = {}
+        """An event data's id to that data, its kind and its attributes: events that share one data (rows with the
+        same text, :func:`shared_events`) are typed once; keeping the data keeps its id from being reused."""
 
     # -- objects ------------------------------------------------------------------------------------------------
 
@@ -291,14 +318,21 @@ class OcelWalker:
             if asked is not None:
                 self.relate(did, asked, "asked in")
             rels.append((did, "decision"))
-        attrs = [(k, v if type(v) in _SCALARS else _value(v)) for k, v in sorted(d.items()) if v is not None]
-        seen = self.seen_types.get(kind)
-        if seen is None:
-            seen = self.seen_types[kind] = {}
-        for name, value in attrs:
-            if seen.get(name) is not type(value):  # the type rule gives the same answer for the same type again
-                seen[name] = type(value)
-                self._note_type(kind, name, value)
+        made = self._attributes.get(id(d))
+        if made is not None and made[0] is d and made[1] == kind:  # this very data of this kind: typed already
+            attrs = made[2]
+        else:
+            attrs = [(k, v if type(v) in _SCALARS else _value(v)) for k, v in sorted(d.items()) if v is not None]
+            seen = self.seen_types.get(kind)
+            if seen is None:
+                seen = self.seen_types[kind] = {}
+            for name, value in attrs:
+                if seen.get(name) is not type(value):  # the type rule gives the same answer for the same type again
+                    seen[name] = type(value)
+                    self._note_type(kind, name, value)
+            if len(self._attributes) >= _KEPT:
+                self._attributes.clear()
+            self._attributes[id(d)] = (d, kind, attrs)
         self.sink.event(OcelEvent(f"e{e.seq}", kind, time, attrs, rels if len(rels) < 2 else list(dict.fromkeys(rels))))
         if kind == RESOLVED and e.incident:
             self._resolved(incident)

@@ -16,11 +16,12 @@ from typer.testing import CliRunner
 from ballotdrill import cli
 from ballotdrill.application import export_run
 from ballotdrill.exercise import run_exercise
-from ballotdrill.exports import write_csv_rows, write_jsonl_rows
-from ballotdrill.exports.ocel import OcelEvent, OcelObject, OcelWalker
+from ballotdrill.exports import write_csv_rows, write_jsonl_rows, write_ocel_json
+from ballotdrill.exports.ocel import OcelEvent, OcelObject, OcelWalker, shared_events
 from ballotdrill.journal import COLUMNS, Event, canonical_json, read_events
 from ballotdrill.journal.rows import stored_rows
 from ballotdrill.journal.seal import seal
+from ballotdrill.journal.store import events_of
 from ballotdrill.scenarios import BallotdrillError, library_path, load_file, load_text
 from ballotdrill.scenarios.safetext import csv_cell
 
@@ -221,3 +222,23 @@ def test_times_shared_by_neighbouring_rows_are_each_written_as_their_own_value(t
     assert (tmp_path / "j.jsonl").read_text(encoding="utf-8") == expected
     assert write_csv_rows(rows, tmp_path / "j.csv") == len(rows)  # type: ignore[arg-type]
     assert (tmp_path / "j.csv").read_bytes() == reference_csv_rows(rows)
+
+
+def test_events_sharing_one_data_text_give_the_walks_log_byte_for_byte(tmp_path: Path) -> None:
+    """Rows with the same data text share one decoded dict and their attributes are typed once per kind: the same
+    text under two kinds, and a kind whose attribute turns from integer to float, still give the log that decoding
+    every row on its own gives."""
+    odd_journal(tmp_path)
+    rows = list(stored_rows(tmp_path / "run" / "journal.sqlite"))
+    end = rows[-1][0]
+    for n, (kind, data) in enumerate([("action_taken", '{"x":1}'), ("inject_delivered", '{"x":1}'),
+                                      ("action_taken", '{"x":2.5}'), ("inject_delivered", '{"x":1}'),
+                                      ("action_taken", '{"x":1}'), ("action_taken", '{"x":"one"}')]):
+        rows.append((end + 1 + n, 2000.0 + n, kind, "N1", "interior", None, data))
+    doc = scenario_file()
+    assert write_ocel_json(events_of(rows), tmp_path / "each.json", doc, "test") == len(rows)
+    assert write_ocel_json(shared_events(rows), tmp_path / "shared.json", doc, "test") == len(rows)
+    assert (tmp_path / "shared.json").read_bytes() == (tmp_path / "each.json").read_bytes()
+    types = {t["name"]: {a["name"]: a["type"] for a in t["attributes"]}
+             for t in json.loads((tmp_path / "shared.json").read_text(encoding="utf-8"))["eventTypes"]}
+    assert types["inject_delivered"]["x"] == "integer" and types["action_taken"]["x"] == "float"
