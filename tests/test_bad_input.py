@@ -297,3 +297,18 @@ def test_one_actor_that_loops_back_to_itself_hands_nothing_off(tmp_path: Path, m
     assert totals["handoffs"] == totals["ping_pongs"] == totals["handoff_failures"] == 0
     report = (tmp_path / "r" / "report.md").read_text(encoding="utf-8")
     assert "bounced back" not in report and "Work bounced" not in report
+
+
+def test_serving_on_a_port_in_use_is_refused_before_a_run_folder_is_made(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import socket
+
+    (tmp_path / "lone.yaml").write_text(LONE, encoding="utf-8")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        listen = f"127.0.0.1:{busy.getsockname()[1]}"
+        result = in_process(("live", "--file", "lone.yaml", "--play", "solo", "--serve", listen, "--out", "r"),
+                            tmp_path, monkeypatch, capsys)
+    one_line(result, f"--serve {listen}: cannot listen there (")
+    assert not (tmp_path / "r").exists()
