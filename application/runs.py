@@ -22,7 +22,7 @@ from ballotdrill.application.folder import locked, refuse_if_busy, require_empty
 from ballotdrill.application.journalfile import RunFolderError, check_journal_file, damaged, one_line
 from ballotdrill.application.runinputs import parse_until
 from ballotdrill.exercise.errors import RunError
-from ballotdrill.journal import JOURNAL_FILE, Event, Kind, Row, RunStarted, read_events, read_meta
+from ballotdrill.journal import JOURNAL_FILE, Event, Kind, RunStarted, read_events, read_meta
 from ballotdrill.journal.collector import collector_paused
 from ballotdrill.journal.interrupts import is_interrupt
 from ballotdrill.journal.seal import SEAL_KEY, RowsToCheck, Verdict, settle, verify, verify_all_but_rows
@@ -35,7 +35,6 @@ from ballotdrill.scenarios.scenario import ScenarioFile
 if TYPE_CHECKING:  # the engine and the report are imported when a run or a report is made
     from ballotdrill.exercise.run import Progress
     from ballotdrill.report import Report
-    from ballotdrill.report.report import ReportFeed
 
 
 class Run(NamedTuple):
@@ -284,11 +283,12 @@ def write_reports(run_dir: Path, formats: Sequence[str] = tuple(REPORT_FILES), *
     feed = ReportFeed(files.doc, files.scenario, unfinished=found.unfinished)
     with collector_paused():  # the scorer makes no reference cycles: collections would find nothing
         stream_run(Path(run_dir), files, feed.feed)
-    return _write_reports(Path(run_dir), feed, files, formats, problem)
+    return _write_reports(Path(run_dir), partial(feed.assemble, files.meta), files, formats, problem)
 
 
-def _write_reports(run_dir: Path, feed: ReportFeed, files: RunFiles, formats: Sequence[str],
+def _write_reports(run_dir: Path, assemble: Callable[[], Report], files: RunFiles, formats: Sequence[str],
                    problem: str) -> tuple[Report, list[Path]]:
+    """Lay out the report ``assemble`` gives (the scores and the report's rows of the run), render and write it."""
     from ballotdrill.application.risks import with_risks
     from ballotdrill.report import render_html, render_json, render_markdown
     from ballotdrill.report.build import laid_out
@@ -296,7 +296,7 @@ def _write_reports(run_dir: Path, feed: ReportFeed, files: RunFiles, formats: Se
     renderers = {"html": render_html, "md": render_markdown, "json": render_json}
     try:
         with collector_paused():  # bounded work making few cycles; collections over the scorer's state cost a third
-            report = with_risks(laid_out(feed.assemble(files.meta)), files.doc, files.scenario)
+            report = with_risks(laid_out(assemble()), files.doc, files.scenario)
             texts = {fmt: mark_unverified(fmt, renderers[fmt](report), problem) for fmt in formats}
     except MALFORMED as exc:
         raise _malformed(run_dir, exc) from None
@@ -349,12 +349,13 @@ def run_to_folder(doc: ScenarioFile, scenario: str, *, seed: int, folder: Path, 
     ``overrides``: the ``--set PATH=VALUE`` texts ``doc`` was loaded with, recorded in the run's meta
     (key ``overrides``, a JSON list) so the report and ``compare`` can say what made this run.
     """
+    from ballotdrill.application.livefeed import LiveFeed
     from ballotdrill.exercise.run import run_exercise
     from ballotdrill.report.report import ReportFeed
 
     folder = Path(folder)
     doc = as_played(doc, scenario)  # the structure as this scenario plays it: what the journal stores and reports show
-    live = _LiveFeed(ReportFeed(doc, scenario))
+    live = LiveFeed(doc, scenario)
     created = [p for p in (folder, *folder.parents) if not p.exists()]  # leaf first
     try:
         try:
@@ -370,11 +371,14 @@ def run_to_folder(doc: ScenarioFile, scenario: str, *, seed: int, folder: Path, 
                     raise
                 # Scored as it played: the journal is not read back (``report`` rebuilds the same from it).
                 files = RunFiles(folder / JOURNAL_FILE, doc, scenario, read_meta(folder / JOURNAL_FILE))
-                if live.failed:  # a row the live feed could not take: the journal's rebuild says what is wrong
-                    live.report = ReportFeed(doc, scenario)
-                    stream_run(folder, files, live.report.feed)
-                report, _ = _write_reports(folder, live.report, files, tuple(REPORT_FILES), "")
+                assemble = live.assembler(files.meta)
+                if assemble is None:  # a row the live feed could not take (its rebuild says what is wrong), or its
+                    rebuilt = ReportFeed(doc, scenario)  # scoring process failed: the report rebuilt from the journal
+                    stream_run(folder, files, rebuilt.feed)
+                    assemble = partial(rebuilt.assemble, files.meta)
+                report, _ = _write_reports(folder, assemble, files, tuple(REPORT_FILES), "")
         except BaseException as exc:  # a Ctrl-C at any point: what the folder holds now, and what to do with it
+            live.stop()
             if not is_interrupt(exc):
                 raise
             if not (folder / JOURNAL_FILE).exists():
@@ -387,31 +391,6 @@ def run_to_folder(doc: ScenarioFile, scenario: str, *, seed: int, folder: Path, 
                     made.rmdir()
         raise
     return RunOutcome(folder, result.count, report)
-
-
-class _LiveFeed:
-    """Feeds a run's report as it plays; a row the scorer cannot take stops the feeding, never the run."""
-
-    def __init__(self, report: ReportFeed) -> None:
-        self.report = report
-        self.failed = False
-
-    def __call__(self, event: Event) -> None:
-        if self.failed:
-            return
-        try:
-            self.report.feed(event)
-        except MALFORMED:
-            self.failed = True
-
-    def take(self, first_seq: int, rows: list[Row]) -> None:
-        """The engine's rows a batch at a time (no event made per row)."""
-        if self.failed:
-            return
-        try:
-            self.report.take(first_seq, rows)
-        except MALFORMED:
-            self.failed = True
 
 
 def interrupted(folder: Path) -> str:

@@ -1,0 +1,233 @@
+"""A run's report fed as the run plays: in this process, or, for a long run, in a scoring process of its own.
+
+A long run keeps both cores busy: the engine in the main process, the journal writer process (SQLite inserts,
+the seal's digest) and, from the same first full batch on (``OFFLOAD_ROWS``), a scoring process that is
+handed every batch the engine makes, in the same ``marshal`` frames the writer gets, feeds them to a
+:class:`~ballotdrill.report.report.ReportFeed` and, once the run has ended, sends back the assembled
+:class:`~ballotdrill.report.Report` (pickled; the main process lays it out and renders it). Nothing reads the
+journal back. The scores are those of the same feed in one process: the same handlers take the same rows in
+the same order (rows come out of ``marshal`` as the engine made them: tuples, dicts, floats bit for bit).
+
+A row the feed cannot take, a scoring process that fails or dies, or one that cannot be started: the report is
+rebuilt from the journal (``run_to_folder``), which says what is wrong with a malformed row, so a run never
+stops for its scorer. A run that stops (Ctrl-C, a journal that cannot be written) ends the scoring process
+(:meth:`LiveFeed.stop`); one whose main process is killed ends it too, by the end of its input.
+
+Frames on the scoring process's stdin (``python -P -m ballotdrill.application.livefeed``): the journal
+writer's (:func:`~ballotdrill.journal.store.frame`), after a first one holding the pickled
+``(doc, scenario)``; a frame of length 0 says the run has ended, and one more holds the pickled meta to
+assemble the report with. Its stdout carries one pickled :data:`Outcome`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import marshal
+import pickle
+import resource
+import signal
+import subprocess
+import sys
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, BinaryIO
+
+from ballotdrill.application.runs import MALFORMED
+from ballotdrill.journal import Row
+from ballotdrill.journal.store import HEADER, SEAL_FRAME, frame
+
+if TYPE_CHECKING:
+    from ballotdrill.report import Report
+    from ballotdrill.report.report import ReportFeed
+    from ballotdrill.scenarios.scenario import ScenarioFile
+
+OFFLOAD_ROWS = 8192
+"""A run whose first batch is this long (a whole journal batch: the journal goes to its writer process too) is
+scored in a scoring process."""
+
+Outcome = tuple[str, "Report | None", dict[str, float]]
+"""What the scoring process sends back: ``("ok", report, cpu)`` or ``("failed", None, cpu)``, with the CPU
+seconds it spent feeding rows and assembling (for the benchmarks)."""
+
+
+class LiveFeed:
+    """Feeds a run's report as it plays; a row the scorer cannot take stops the feeding, never the run.
+
+    ``offload``: a first batch of this many rows or more is scored in a scoring process (0: never).
+    """
+
+    def __init__(self, doc: ScenarioFile, scenario: str, offload: int = OFFLOAD_ROWS) -> None:
+        self.doc = doc
+        self.scenario = scenario
+        self.offload = offload
+        self.report: ReportFeed | None = None
+        self.child: subprocess.Popen[bytes] | None = None
+        self.started = False
+        self.failed = False
+        self.cpu: dict[str, float] = {}
+        """The scoring process's own CPU seconds (feeding rows, assembling the report), once it has answered."""
+
+    def take(self, first_seq: int, rows: list[Row]) -> None:
+        """The engine's rows a batch at a time (no event made per row)."""
+        if not self.started:
+            self.started = True
+            if self.offload and len(rows) >= self.offload:
+                self._start()
+        if self.child is not None:
+            self._send(frame(first_seq, rows))
+            return
+        if self.failed:
+            return
+        try:
+            self._in_process().take(first_seq, rows)
+        except MALFORMED:
+            self.failed = True
+
+    def assembler(self, meta: Mapping[str, str]) -> Callable[[], Report] | None:
+        """Once the run has ended: what gives its report, assembled with ``meta`` (None: the live feed failed, so the
+        report is to be rebuilt from the journal)."""
+        if self.child is not None:
+            report = self._answer(meta)
+            return None if report is None else lambda: report
+        if self.failed:
+            return None
+        feed = self._in_process()
+        return lambda: feed.assemble(meta)
+
+    def stop(self) -> None:
+        """End the scoring process, if one runs (the run stopped: its scores are not wanted)."""
+        child, self.child = self.child, None
+        if child is not None:
+            with contextlib.suppress(OSError):
+                child.kill()
+            _reap(child)
+
+    def _in_process(self) -> ReportFeed:
+        if self.report is None:
+            from ballotdrill.report.report import ReportFeed
+
+            self.report = ReportFeed(self.doc, self.scenario)
+        return self.report
+
+    def _start(self) -> None:
+        # An absolute module, and -P: the child imports the installed package, never a folder named like it here.
+        command = [sys.executable, "-P", "-m", "ballotdrill.application.livefeed"]
+        try:
+            self.child = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                          stderr=subprocess.DEVNULL)
+        except OSError:  # no process to be had: scored here
+            return
+        self._send(_framed(pickle.dumps((self.doc, self.scenario), pickle.HIGHEST_PROTOCOL)))
+
+    def _send(self, data: bytes) -> None:
+        assert self.child is not None and self.child.stdin is not None
+        try:
+            self.child.stdin.write(data)
+        except OSError:  # it died: the report will be rebuilt from the journal
+            self._lost()
+
+    def _lost(self) -> None:
+        self.stop()
+        self.failed = True
+
+    def _answer(self, meta: Mapping[str, str]) -> Report | None:
+        child = self.child
+        assert child is not None and child.stdin is not None and child.stdout is not None
+        self._send(SEAL_FRAME + _framed(pickle.dumps(dict(meta), pickle.HIGHEST_PROTOCOL)))
+        if self.child is None:
+            return None
+        try:
+            child.stdin.close()
+            answer = child.stdout.read()
+        except OSError:
+            answer = b""
+        self.child = None
+        status = _reap(child)
+        try:
+            outcome: Outcome = pickle.loads(answer)
+            tag, report, self.cpu = outcome
+        except Exception:  # a process that died mid-answer: whatever unpickling raises
+            tag, report = "failed", None
+        if status != 0 or tag != "ok":
+            self.failed = True
+            return None
+        return report
+
+
+def _framed(payload: bytes) -> bytes:
+    return HEADER.pack(len(payload)) + payload
+
+
+def _reap(child: subprocess.Popen[bytes]) -> int:
+    for stream in (child.stdin, child.stdout):
+        if stream is not None:
+            with contextlib.suppress(OSError):
+                stream.close()
+    return child.wait()
+
+
+def _read_frame(stream: BinaryIO) -> bytes | None:
+    """The next frame's payload: b"" for the end-of-run frame, None at the end of input (or mid-frame)."""
+    header = stream.read(HEADER.size)
+    if len(header) < HEADER.size:
+        return None
+    (size,) = HEADER.unpack(header)
+    payload = stream.read(size)
+    return payload if len(payload) == size else None
+
+
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def serve(stream: BinaryIO, out: BinaryIO) -> None:
+    """Feed every batch read from ``stream`` to a report feed; once the run has ended, write the :data:`Outcome`."""
+    from ballotdrill.report.report import ReportFeed
+
+    started = _cpu()
+    setup = _read_frame(stream)
+    if not setup:
+        return
+    doc, scenario = pickle.loads(setup)
+    feed = ReportFeed(doc, scenario)
+    failed = False
+    while (payload := _read_frame(stream)) is not None:
+        if not payload:
+            break
+        if failed:  # what comes after a row the feed could not take is read and dropped
+            continue
+        first_seq, rows = marshal.loads(payload)
+        try:
+            feed.take(first_seq, rows)
+        except Exception:  # the report is rebuilt from the journal, which says what is wrong
+            failed = True
+    else:
+        return  # the run stopped before it ended: nothing is wanted
+    meta_frame = _read_frame(stream)
+    if meta_frame is None:
+        return
+    fed = _cpu()
+    report: Report | None = None
+    if not failed:
+        try:
+            report = feed.assemble(pickle.loads(meta_frame))
+        except Exception:  # as above
+            report = None
+    cpu = {"feed": fed - started, "assemble": _cpu() - fed}
+    outcome: Outcome = ("ok", report, cpu) if report is not None else ("failed", None, cpu)
+    out.write(pickle.dumps(outcome, pickle.HIGHEST_PROTOCOL))
+    out.flush()
+
+
+def main() -> None:
+    # Ctrl-C reaches the whole process group: the run decides, and ends this process if it stops.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.disable()  # the feed makes no reference cycles (as in the main process, where it ran with the collector paused)
+    out: Any = sys.stdout.buffer
+    sys.stdout = sys.stderr  # nothing but the outcome on the pipe
+    serve(sys.stdin.buffer, out)
+
+
+if __name__ == "__main__":
+    main()
