@@ -5,12 +5,16 @@
 
 The command runs in this process as a user types it (``ballotdrill run ... --out``); each phase's
 function is wrapped with a CPU timer (``getrusage``: user + system), so no profiler skews the
-figures: the engine and its journal rows, feeding every row to the scorer and the report's row
-collector, the journal writer process (a child that also hashes each row for the seal as it inserts
-it, and writes the seal: its CPU is counted when it is reaped), sealing in this process (a run too
-short for the writer process; a pass over the rows only if no digest could be kept), laying out and
-rendering each report. A hand-written SimPy model of the same network runs first
-in a child process, so every phase also prints as a multiple of it.
+figures: the engine and its journal rows, handing every batch on (to the journal writer process
+and to the scoring process, or to the scorer in this process for a short run), the journal writer
+process (a child that also hashes each row for the seal as it inserts it, and writes the seal: its
+CPU is counted when it is reaped), the scoring process (a child fed every batch, which finishes the
+scores and gathers the report's rows: its CPU counted when it is reaped, and split as it measures
+it), sealing in this process (a run too short for the writer process; a pass over the rows only if
+no digest could be kept), laying out and rendering each report. A hand-written SimPy model of the
+same network runs first in a child process, so every phase also prints as a multiple of it. The
+CPU of each process, the wall time and the load average before and after are printed together:
+on two cores the wall is at least the largest process's CPU and half the sum of all three.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -35,6 +40,11 @@ sys.path.insert(0, str(BENCH))
 from engine_vs_simpy import scenario_yaml  # noqa: E402
 
 SEAL = "seal in the main process (a pass over every row only without the writer's digest)"
+FED = "batches handed to the scorer (main process)"
+"""A long run: each batch framed and written to the scoring process's pipe; a short one: the scorer fed here."""
+SCORING = "scoring process"
+SCORING_FEED = "  of it: feeding every row"
+SCORING_ASSEMBLE = "  of it: finish scoring, gather rows"
 """A long run's writer process hashes the rows as it inserts them and writes the seal (its CPU counted there)."""
 
 _HANDWRITTEN = "import sys; sys.path.insert(0, {bench!r}); import engine_vs_simpy as b; b.handwritten({n})"
@@ -90,7 +100,7 @@ def measure(incidents: int, work: Path) -> dict[str, float]:
             fed(sink, first_seq, rows)
         finally:
             sink.sink = inner
-        spent["scorer and report rows, fed every row"] += _cpu() - handed
+        spent[FED] += _cpu() - handed
 
     play.FeedingSink.write = write  # type: ignore[method-assign]
     import ballotdrill.journal.store as store
@@ -102,6 +112,20 @@ def measure(incidents: int, work: Path) -> dict[str, float]:
     import ballotdrill.report.build as build
     import ballotdrill.report.report as assembled
     timed(assembled.ReportFeed, "assemble", "report: finish scoring, gather rows")
+    import ballotdrill.application.livefeed as livefeed
+    answered = livefeed.LiveFeed.assembler
+
+    def assembler(feed: Any, meta: Any) -> Any:  # the scoring process answers and is reaped here
+        began, children = _cpu(), _cpu(resource.RUSAGE_CHILDREN)
+        try:
+            return answered(feed, meta)
+        finally:
+            spent["waiting for the scoring process (main process)"] += _cpu() - began
+            spent[SCORING] += _cpu(resource.RUSAGE_CHILDREN) - children
+            spent[SCORING_FEED] += feed.cpu.get("feed", 0.0)
+            spent[SCORING_ASSEMBLE] += feed.cpu.get("assemble", 0.0)
+
+    livefeed.LiveFeed.assembler = assembler  # type: ignore[method-assign]
     timed(build, "laid_out", "report: lay out")
     played = play.run_exercise
 
@@ -130,11 +154,11 @@ def measure(incidents: int, work: Path) -> dict[str, float]:
         sys.argv = argv
     spent["wall"] = time.perf_counter() - wall
     spent["command (main process)"] = _cpu() - began + spent["imports"]
-    spent["engine and journal rows (main process)"] = (spent["run_exercise (main process)"]
-                                                      - spent["scorer and report rows, fed every row"]
+    spent["engine and journal rows (main process)"] = (spent["run_exercise (main process)"] - spent[FED]
                                                       - spent[SEAL])
     spent["the rest (start-up, writing files)"] = (spent["command (main process)"] - spent["imports"]
                                                   - spent["run_exercise (main process)"]
+                                                  - spent["waiting for the scoring process (main process)"]
                                                   - spent["report: finish scoring, gather rows"]
                                                   - spent["report: lay out"] - spent["report: risks"]
                                                   - sum(v for k, v in spent.items() if k.startswith("report: r")))
@@ -146,31 +170,37 @@ def main() -> None:
     parser.add_argument("--incidents", type=int, default=100_000)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
+    load_before = os.getloadavg()[0]
     base = handwritten_cpu(args.incidents)
     work = Path(tempfile.mkdtemp())
     try:
         spent = measure(args.incidents, work)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    total = spent["command (main process)"] + spent["journal writer process"]
-    rows = ["engine and journal rows (main process)", "journal writer process",
-            "scorer and report rows, fed every row", SEAL,
+    load_after = os.getloadavg()[0]
+    main_cpu, writer, scoring = spent["command (main process)"], spent["journal writer process"], spent[SCORING]
+    total = main_cpu + writer + scoring
+    rows = ["engine and journal rows (main process)", FED, "journal writer process", SCORING, SCORING_FEED,
+            SCORING_ASSEMBLE, SEAL, "waiting for the scoring process (main process)",
             "report: finish scoring, gather rows", "report: lay out", "report: risks",
             "report: render HTML", "report: render Markdown", "report: render scores.json", "imports",
             "the rest (start-up, writing files)"]
     if args.json:
         print(json.dumps({"incidents": args.incidents, "handwritten_cpu": base, "total_cpu": total,
-                          "main_cpu": spent["command (main process)"], "writer_cpu": spent["journal writer process"],
-                          "wall": spent["wall"], "phases": {row: spent[row] for row in rows}}, indent=2))
+                          "main_cpu": main_cpu, "writer_cpu": writer, "scoring_cpu": scoring,
+                          "wall": spent["wall"], "load": [load_before, load_after],
+                          "phases": {row: spent[row] for row in rows}}, indent=2))
         return
     print(f"run at {args.incidents:,} incidents: CPU per phase (hand-written SimPy model: {base:.2f} s)")
-    print(f"  {'phase':<42} {'CPU s':>8} {'share':>7} {'x model':>8}")
+    print(f"  {'phase':<48} {'CPU s':>8} {'share':>7} {'x model':>8}")
     for row in rows:
-        print(f"  {row:<42} {spent[row]:>8.2f} {spent[row] / total:>7.1%} {spent[row] / base:>8.2f}")
-    print(f"  {'all (command and writer)':<42} {total:>8.2f} {1:>7.0%} {total / base:>8.2f}")
-    print(f"  wall {spent['wall']:.1f} s ({spent['wall'] / base:.2f}x the model's CPU); the main process "
-          f"{spent['command (main process)']:.2f} s of CPU, the writer process {spent['journal writer process']:.2f} s "
-          f"(on two idle cores the wall is about the larger of the two)")
+        print(f"  {row:<48} {spent[row]:>8.2f} {spent[row] / total:>7.1%} {spent[row] / base:>8.2f}")
+    print(f"  {'all (command and its two processes)':<48} {total:>8.2f} {1:>7.0%} {total / base:>8.2f}")
+    print(f"  CPU by process: main {main_cpu:.2f} s ({main_cpu / base:.2f}x), journal writer {writer:.2f} s "
+          f"({writer / base:.2f}x), scoring {scoring:.2f} s ({scoring / base:.2f}x)")
+    print(f"  wall {spent['wall']:.1f} s ({spent['wall'] / base:.2f}x the model's CPU); load average "
+          f"{load_before:.1f} before, {load_after:.1f} after (on two idle cores the wall is about the larger of the "
+          f"largest process's CPU and half of all three)")
 
 
 if __name__ == "__main__":

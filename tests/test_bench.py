@@ -61,11 +61,17 @@ def test_run_phases_benchmark_reduced_form_accounts_for_every_phase() -> None:
     figures = json.loads(out)
     phases = figures["phases"]
     assert figures["incidents"] == 500 and figures["handwritten_cpu"] > 0
-    assert phases["scorer and report rows, fed every row"] > 0
+    assert phases["batches handed to the scorer (main process)"] > 0
     assert phases["journal writer process"] > 0  # 500 incidents fill a batch: the writer process ran
-    # the two processes' CPU, which the wall is compared with, make up the whole
+    # ... and the scoring process, which fed every row and assembled the report, as it measured itself
+    assert phases["scoring process"] > 0 and phases["  of it: feeding every row"] > 0
+    assert phases["  of it: finish scoring, gather rows"] > 0
+    assert phases["report: finish scoring, gather rows"] == 0  # not in the main process
+    # the three processes' CPU, which the wall is compared with, make up the whole
     assert figures["main_cpu"] > 0 and figures["writer_cpu"] == phases["journal writer process"]
-    assert figures["main_cpu"] + figures["writer_cpu"] == pytest.approx(figures["total_cpu"])
+    assert figures["scoring_cpu"] == phases["scoring process"]
+    assert figures["main_cpu"] + figures["writer_cpu"] + figures["scoring_cpu"] == pytest.approx(figures["total_cpu"])
+    assert len(figures["load"]) == 2 and figures["wall"] > 0
     # ... and sealed the journal with the digest it made as it wrote: no seal in the main process
     assert phases["seal in the main process (a pass over every row only without the writer's digest)"] == 0
     # no phase is timed inside another (the rest, found by difference, would then come out negative)

@@ -1,0 +1,111 @@
+"""A long run is scored in a scoring process of its own: the same reports, and a run that never depends on it.
+
+Real processes throughout: the run's own scoring process is started as ``run`` starts it, and killed with
+SIGKILL where a test says so.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+from pathlib import Path
+
+import pytest
+from test_run_folders import LONG
+
+from ballotdrill.application import livefeed, run_to_folder, write_reports
+from ballotdrill.journal import Row
+from ballotdrill.journal.seal import verify
+from ballotdrill.scenarios import load_text
+
+REPORTS = ("report.md", "report.html", "scores.json")
+
+
+@pytest.fixture
+def started(monkeypatch: pytest.MonkeyPatch) -> list[tuple[livefeed.LiveFeed, subprocess.Popen[bytes]]]:
+    """The scoring processes the runs of a test start (with the feed that started each), as they start them."""
+    children: list[tuple[livefeed.LiveFeed, subprocess.Popen[bytes]]] = []
+    start = livefeed.LiveFeed._start
+
+    def recorded(feed: livefeed.LiveFeed) -> None:
+        start(feed)
+        assert feed.child is not None
+        children.append((feed, feed.child))
+
+    monkeypatch.setattr(livefeed.LiveFeed, "_start", recorded)
+    return children
+
+
+@pytest.fixture(scope="module")
+def undisturbed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """The reports of the long run, seed 3, scored as it played with nothing in its way."""
+    folder = tmp_path_factory.mktemp("undisturbed") / "r"
+    run_to_folder(load_text(LONG), "long", seed=3, folder=folder)
+    return _texts(folder)
+
+
+def _texts(folder: Path) -> dict[str, bytes]:
+    return {name: (folder / name).read_bytes() for name in REPORTS}
+
+
+def test_a_long_run_is_scored_in_its_own_process_and_reports_what_a_rebuild_reports(
+        tmp_path: Path, started: list[tuple[livefeed.LiveFeed, subprocess.Popen[bytes]]],
+        undisturbed: dict[str, bytes]) -> None:
+    outcome = run_to_folder(load_text(LONG), "long", seed=3, folder=tmp_path / "r")
+    assert len(started) == 1
+    feed, child = started[0]
+    assert child.returncode == 0 and not feed.failed and feed.cpu["feed"] > 0  # scored there, answered, ended
+    live = _texts(tmp_path / "r")
+    assert verify(tmp_path / "r" / "journal.sqlite").state == "sealed"
+    assert live == undisturbed
+    report, _ = write_reports(tmp_path / "r")  # the same run rebuilt from its journal, in this process
+    assert _texts(tmp_path / "r") == live
+    assert report == outcome.report
+
+
+def test_a_short_run_is_scored_in_this_process(
+        tmp_path: Path, started: list[tuple[livefeed.LiveFeed, subprocess.Popen[bytes]]]) -> None:
+    short = LONG.replace('end: "05:00"', 'end: "00:30"')  # well under one batch of rows
+    run_to_folder(load_text(short), "long", seed=3, folder=tmp_path / "r")
+    assert started == []
+    live = _texts(tmp_path / "r")
+    write_reports(tmp_path / "r")
+    assert _texts(tmp_path / "r") == live
+
+
+@pytest.mark.parametrize("when", ["while the run plays", "once the run has played"])
+def test_a_dead_scoring_process_leaves_the_run_whole_and_its_reports_the_same(
+        tmp_path: Path, started: list[tuple[livefeed.LiveFeed, subprocess.Popen[bytes]]], when: str,
+        undisturbed: dict[str, bytes]) -> None:
+    killed: list[int] = []
+
+    def progress(done: float, total: float) -> None:
+        late = done >= total
+        if started and not killed and (late if when == "once the run has played" else not late):
+            os.kill(started[0][1].pid, signal.SIGKILL)  # the run's own child, by its id
+            killed.append(started[0][1].pid)
+
+    outcome = run_to_folder(load_text(LONG), "long", seed=3, folder=tmp_path / "r", progress=progress)
+    feed, child = started[0]
+    assert killed and child.returncode == -signal.SIGKILL and feed.failed
+    assert verify(tmp_path / "r" / "journal.sqlite").state == "sealed"
+    assert outcome.events > livefeed.OFFLOAD_ROWS
+    assert _texts(tmp_path / "r") == undisturbed  # rebuilt from the journal: the same
+
+
+def test_a_row_the_scoring_process_cannot_take_leaves_the_report_to_the_rebuild(
+        tmp_path: Path, started: list[tuple[livefeed.LiveFeed, subprocess.Popen[bytes]]],
+        monkeypatch: pytest.MonkeyPatch, undisturbed: dict[str, bytes]) -> None:
+    # The scoring process is handed a run_started row it cannot read (the journal gets the right one): it answers
+    # that it failed, and the report is rebuilt from the journal, as for a row the feed in this process cannot take.
+    framed = livefeed.frame
+
+    def spoiled(first_seq: int, rows: list[Row]) -> bytes:
+        return framed(first_seq, [(*rows[0][:5], 42), *rows[1:]] if first_seq == 0 else rows)
+
+    monkeypatch.setattr(livefeed, "frame", spoiled)
+    run_to_folder(load_text(LONG), "long", seed=3, folder=tmp_path / "r")
+    feed, child = started[0]
+    assert child.returncode == 0 and feed.failed and feed.cpu["feed"] > 0  # it answered "failed", and ended
+    assert _texts(tmp_path / "r") == undisturbed
