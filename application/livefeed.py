@@ -32,7 +32,6 @@ import sys
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from ballotdrill.application.runs import MALFORMED
 from ballotdrill.journal import Row
 from ballotdrill.journal.store import HEADER, SEAL_FRAME, frame
 
@@ -40,6 +39,9 @@ if TYPE_CHECKING:
     from ballotdrill.report import Report
     from ballotdrill.report.report import ReportFeed
     from ballotdrill.scenarios.scenario import ScenarioFile
+
+MALFORMED = (TypeError, ValueError, KeyError, AttributeError, IndexError)
+"""What scoring or reporting raises on a journal row or stored scenario it cannot make sense of."""
 
 OFFLOAD_ROWS = 8192
 """A run whose first batch is this long (a whole journal batch: the journal goes to its writer process too) is

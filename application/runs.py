@@ -20,6 +20,7 @@ from pydantic import ValidationError
 
 from ballotdrill.application.folder import locked, refuse_if_busy, require_empty, write_output
 from ballotdrill.application.journalfile import RunFolderError, check_journal_file, damaged, one_line
+from ballotdrill.application.livefeed import MALFORMED, LiveFeed
 from ballotdrill.application.runinputs import parse_until
 from ballotdrill.exercise.errors import RunError
 from ballotdrill.journal import JOURNAL_FILE, Event, Kind, RunStarted, read_events, read_meta
@@ -147,9 +148,6 @@ def stream_run(run_dir: Path, files: RunFiles, feed: Callable[[Event], None]) ->
         except MALFORMED as exc:
             raise _malformed(run_dir, exc) from None
 
-
-MALFORMED = (TypeError, ValueError, KeyError, AttributeError, IndexError)
-"""What scoring or reporting raises on a journal row or stored scenario it cannot make sense of."""
 
 
 def _malformed(run_dir: Path, exc: BaseException) -> RunFolderError:
@@ -349,7 +347,6 @@ def run_to_folder(doc: ScenarioFile, scenario: str, *, seed: int, folder: Path, 
     ``overrides``: the ``--set PATH=VALUE`` texts ``doc`` was loaded with, recorded in the run's meta
     (key ``overrides``, a JSON list) so the report and ``compare`` can say what made this run.
     """
-    from ballotdrill.application.livefeed import LiveFeed
     from ballotdrill.exercise.run import run_exercise
     from ballotdrill.report.report import ReportFeed
 

@@ -14,6 +14,7 @@ commits the rows; exports check the seal in their own pass over the rows).
     python bench/commands.py             # 10,000 and 100,000 incidents
     python bench/commands.py --quick     # 1,000 and 3,000, for CI (figures only)
     python bench/commands.py --only report compare   # ``run`` and these only
+    python bench/commands.py --only run              # ``run`` alone
 """
 
 from __future__ import annotations
@@ -111,8 +112,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs=2, default=(10_000, 100_000), metavar=("SMALL", "LARGE"))
     parser.add_argument("--quick", action="store_true", help="1,000 and 3,000 incidents (CI's reduced form)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    parser.add_argument("--only", nargs="+", metavar="COMMAND", choices=list(commands(Path(), Path(), Path())),
-                        help="measure ``run`` and only these commands")
+    parser.add_argument("--only", nargs="+", metavar="COMMAND", choices=["run", *commands(Path(), Path(), Path())],
+                        help="measure ``run`` and only these commands (``--only run``: ``run`` alone)")
     args = parser.parse_args()
     small, large = (1_000, 3_000) if args.quick else args.sizes
     with tempfile.TemporaryDirectory() as tmp:
