@@ -195,7 +195,7 @@ def main() -> None:
     print(f"  {'phase':<48} {'CPU s':>8} {'share':>7} {'x model':>8}")
     for row in rows:
         print(f"  {row:<48} {spent[row]:>8.2f} {spent[row] / total:>7.1%} {spent[row] / base:>8.2f}")
-    print(f"  {'all (command and its two processes)':<48} {total:>8.2f} {1:>7.0%} {total / base:>8.2f}")
+    print(f"  {'all (the command and its two child processes)':<48} {total:>8.2f} {1:>7.0%} {total / base:>8.2f}")
     print(f"  CPU by process: main {main_cpu:.2f} s ({main_cpu / base:.2f}x), journal writer {writer:.2f} s "
           f"({writer / base:.2f}x), scoring {scoring:.2f} s ({scoring / base:.2f}x)")
     print(f"  wall {spent['wall']:.1f} s ({spent['wall'] / base:.2f}x the model's CPU); load average "
