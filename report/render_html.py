@@ -8,13 +8,15 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ballotdrill.report import charts
 from ballotdrill.report.report import Report
+from ballotdrill.scenarios.safetext import html_value
 
 
 @cache
 def environment() -> Environment:
     """The Jinja2 environment: autoescaping always on, strict undefined."""
     return Environment(loader=PackageLoader("ballotdrill.report", "templates"), autoescape=True,
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                       undefined=StrictUndefined, finalize=html_value,
+                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
 def render_html(report: Report) -> str:

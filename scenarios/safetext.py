@@ -35,6 +35,18 @@ def json_output(text: str) -> str:
     return _BEYOND_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
+def html_value(value: object) -> object:
+    """A Jinja2 ``finalize``: plain text with its controls shown escaped, as in Markdown (line breaks kept).
+
+    Autoescaping makes ``<`` and ``&`` harmless; this makes an ESC or a BEL, or a bidirectional
+    override that reorders what a reader sees, visible instead of raw in the page's source and
+    text. Markup the templates made (charts, links) and numbers pass unchanged.
+    """
+    if type(value) is str:
+        return terminal_text(value, newlines=True)
+    return value
+
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """What a spreadsheet reads as the start of a formula (OWASP's list for CSV injection)."""
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from ballotdrill.scenarios.safetext import csv_cell
+from ballotdrill.scenarios.safetext import csv_cell, html_value
 from ballotdrill.scoring.model import dumps
 from ballotdrill.scoring.summary import NO_QUEUE, QUEUE_RULE
 from ballotdrill.scoring.text import percent
@@ -102,7 +102,8 @@ def render_replications(result: SweepResult, outcomes: Sequence[Outcome]) -> str
 @cache
 def _environment() -> Environment:
     env = Environment(loader=PackageLoader("ballotdrill.sweep", "templates"), autoescape=True,
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                      undefined=StrictUndefined, finalize=html_value,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters.update(percent=percent, value=charts.value_text, difference=charts.difference_value)
     return env
 

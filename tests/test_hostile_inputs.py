@@ -325,6 +325,9 @@ def test_run_report_and_export_carry_no_escape_formula_or_image(tmp_path: Path, 
     report = (tmp_path / "r" / "report.md").read_text(encoding="utf-8")
     assert "\x1b" not in report and "\\[i\\](http://evil/i.png)" in report
     assert not re.search(r"(?<!\\)\]\(", report), "a Markdown link or image formed"
+    page = (tmp_path / "r" / "report.html").read_text(encoding="utf-8")
+    assert "\x1b" not in page and "\x07" not in page, "a raw control character in the HTML report"
+    assert "Mini \\x1b[2J\\x1b]0;owned\\x07" in page
     code, _, err = run_cli(tmp_path, monkeypatch, capsys, "export", "r", "--csv", "j.csv", text=HOSTILE)
     assert code == 0, err
     with open(tmp_path / "j.csv", encoding="utf-8", newline="") as handle:
