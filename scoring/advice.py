@@ -8,6 +8,7 @@ each other.
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Literal, NamedTuple
@@ -15,6 +16,7 @@ from typing import Literal, NamedTuple
 from ballotdrill.scenarios.scenario import Detection
 from ballotdrill.scenarios.structure import Structure
 from ballotdrill.scoring.choices import Choices
+from ballotdrill.scoring.designed import designed_arrival, loop_span
 from ballotdrill.scoring.handoffs import DIRECT, usual_latency
 from ballotdrill.scoring.model import (
     EVIDENCE_ROWS,
@@ -60,67 +62,97 @@ class Cause(NamedTuple):
 
 
 def step_cause(step: StepResult, advice: Advisor) -> Cause:
-    """Why a step was late: a shift gap, a queue, a failed channel, a target shorter than the work,
-    slow work, or delays before the step; and the matching fix."""
+    """Why a step was late, and the matching fix: of its own delays (a shift gap, a queue, failed handoffs, a
+    target shorter than the work, slow work) the largest by minutes; else of the delays before it (a queue
+    earlier, a slow handoff, a decision loop) the largest; else a designed path longer than the target, or the
+    delays before the step."""
     late = step.late_by or 0.0
     who = advice.who(step.actor)
-    if step.unstaffed:
-        return Cause("shift_gap", f"gap in shift cover: queued at {who} with nobody on duty", [],
-                     advice.shift_gap(step.actor), step.actor, actor_lever(step.actor))
-    if step.wait and step.wait >= late / 2:
-        still = " (still waiting at the end)" if step.status == "queued" else ""
-        return Cause("queue", f"queue at {who}: waited {minutes(step.wait)} before starting{still}", [],
-                     advice.queue(step.actor), step.actor, actor_lever(step.actor))
     arrived = step.queued_at if step.queued_at is not None else step.started_at  # work that started at once
     carrier = next((h for h in advice.carriers(step) if h.received_at is not None
                     and arrived is not None and h.received_at <= arrived), None)
-    if carrier is not None and carrier.failures:
-        channel = carrier.first_channel or DIRECT
-        return Cause("channel", f"failed channel: the handoff failed {carrier.failures}× on {channel} and took "
-                     f"{minutes(carrier.latency)}", list(carrier.evidence), advice.channel(channel), carrier.sender,
-                     channel_lever(channel))
     usual = advice.usual_duration(step)
     end = step.completed_at if step.completed_at is not None else advice.until
     work = (end or 0.0) - (step.started_at if step.started_at is not None else end or 0.0)
+    own: list[tuple[float, Cause]] = []  # (minutes, cause), in the order that breaks ties
+    if step.unstaffed:
+        own.append((step.wait or 0.0, Cause("shift_gap", f"gap in shift cover: queued at {who} with nobody on duty",
+                                            [], advice.shift_gap(step.actor), step.actor, actor_lever(step.actor))))
+    elif step.wait and step.wait >= late / 2:
+        still = " (still waiting at the end)" if step.status == "queued" else ""
+        own.append((step.wait, Cause("queue", f"queue at {who}: waited {minutes(step.wait)} before starting{still}",
+                                     [], advice.queue(step.actor), step.actor, actor_lever(step.actor))))
+    if carrier is not None and carrier.failures:
+        channel = carrier.first_channel or DIRECT
+        cost = (carrier.latency or 0.0) - advice.usual_latency(carrier.first_channel)
+        own.append((cost, Cause("channel", f"failed channel: the handoff failed {carrier.failures}× on {channel} and "
+                                f"took {minutes(carrier.latency)}", list(carrier.evidence), advice.channel(channel),
+                                carrier.sender, channel_lever(channel))))
     if usual is not None and step.target is not None and usual >= step.target:
-        return Cause("target", f"target shorter than the work: '{step.step}' usually takes about {minutes(usual)} "
-                     f"at {who}, against a {minutes(step.target)} target counted from the procedure's start", [],
-                     f"Review the {minutes(step.target)} target of '{step.step}' ({step.procedure}): the work alone "
-                     f"usually takes about {minutes(usual)} at {who}", step.actor,
-                     step_lever(step.procedure, step.step))
+        own.append((usual - step.target, Cause(
+            "target", f"target shorter than the work: '{step.step}' usually takes about {minutes(usual)} at {who}, "
+            f"against a {minutes(step.target)} target counted from the procedure's start", [],
+            f"Review the {minutes(step.target)} target of '{step.step}' ({step.procedure}): the work alone usually "
+            f"takes about {minutes(usual)} at {who}", step.actor, step_lever(step.procedure, step.step))))
     if work >= late and (usual is None or work > SLOW_FACTOR * usual):
         typical = f" (usually about {minutes(usual)})" if usual is not None else ""
-        return Cause("slow_work", f"slow work at {who}: {minutes(work)} on the step itself{typical}", [],
-                     f"Prepare {who} for the long cases of '{step.step}' ({step.procedure}): standing resources, "
-                     "a template or pre-approved wording, practised before election day", step.actor,
-                     step_lever(step.procedure, step.step))
+        own.append((work - (usual or 0.0), Cause(
+            "slow_work", f"slow work at {who}: {minutes(work)} on the step itself{typical}", [],
+            f"Prepare {who} for the long cases of '{step.step}' ({step.procedure}): standing resources, a template "
+            "or pre-approved wording, practised before election day", step.actor,
+            step_lever(step.procedure, step.step))))
+    if own:
+        return _largest(own)
     before = (step.elapsed or 0.0) - work - (step.wait or 0.0)
+    designed = advice.designed_arrival(step)
     earlier = advice.earlier_wait(step, arrived)
+    prior: list[tuple[float, Cause]] = []
     if earlier is not None and (earlier.wait or 0.0) >= before / 2:
-        return Cause("queue", f"queue earlier in {step.procedure}: '{earlier.step}' waited {minutes(earlier.wait)} at "
-                     f"{advice.who(earlier.actor)} before {who} could start", [],
-                     advice.queue(earlier.actor), earlier.actor, actor_lever(earlier.actor))
+        prior.append((earlier.wait or 0.0, Cause(
+            "queue", f"queue earlier in {step.procedure}: '{earlier.step}' waited {minutes(earlier.wait)} at "
+            f"{advice.who(earlier.actor)} before {who} could start", [], advice.queue(earlier.actor), earlier.actor,
+            actor_lever(earlier.actor))))
     if carrier is not None and (carrier.latency or 0.0) >= before / 2:
         channel = carrier.channel or DIRECT
-        return Cause("channel", f"slow handoff: '{step.step}' took {minutes(carrier.latency)} to reach {who} on "
-                     f"{channel}", list(carrier.evidence), advice.slow_channel(carrier), carrier.sender,
-                     channel_lever(channel))
+        prior.append((carrier.latency or 0.0, Cause(
+            "channel", f"slow handoff: '{step.step}' took {minutes(carrier.latency)} to reach {who} on {channel}",
+            list(carrier.evidence), advice.slow_channel(carrier), carrier.sender, channel_lever(channel))))
+    loop, looped = advice.loop_before(step, arrived)
+    if loop is not None and looped >= (before - (designed if designed is not None else 0.0)) / 2:
+        prior.append((looped, Cause(
+            "ping_pong", f"decision loop earlier in {step.procedure}: {loop.returned}, which took {minutes(looped)}; "
+            f"the work reached {who} {minutes(before)} after {step.procedure} began"
+            + (f", where the designed path reaches it after {minutes(designed)}" if designed is not None else ""),
+            list(loop.evidence), advice.loop_fix(loop), loop.sender, step_lever(loop.procedure, loop.step))))
+    if prior:
+        return _largest(prior)
     left = (step.target or 0.0) - before
-    if left > 0 and usual is not None and usual >= left / SLOW_FACTOR:
+    room = (step.target or 0.0) - designed if designed is not None else left  # the design's slack
+    path = (f" (the designed path reaches it after {minutes(designed)})"
+            if designed is not None and abs(designed - before) >= 0.5 else "")
+    designed_long = usual is not None and usual >= room and (left > 0 or designed is not None)
+    if usual is not None and (designed_long or (left > 0 and usual >= room / SLOW_FACTOR)):
         so_far = "so far, still open" if step.completed_at is None else "this time"
-        what = "path longer than the target" if usual >= left else "little slack in the path"
+        what = "path longer than the target" if designed_long else "little slack in the path"
+        where = (f"with {minutes(left)} of its {minutes(step.target)} target left" if left > 0
+                 else f"already past its {minutes(step.target)} target")
         return Cause("target", f"{what}: it reached {who} {minutes(before)} after "
-                     f"{step.procedure} began, with {minutes(left)} of its {minutes(step.target)} target left, and the "
-                     f"work usually takes about {minutes(usual)} ({minutes(work)} {so_far})", [],
+                     f"{step.procedure} began{path}, {where}, and the work usually takes about {minutes(usual)} "
+                     f"({minutes(work)} {so_far})", [],
                      f"Review the {minutes(step.target)} target of '{step.step}' ({step.procedure}) against the path "
                      f"before it and its usual {minutes(usual)} of work, or shorten the steps before it", step.actor,
                      step_lever(step.procedure, step.step))
     return Cause("upstream", f"delays before the step: it reached {who} {minutes(before)} after "
                  f"{step.procedure} began, " + (f"with {minutes(left)} of its {minutes(step.target)} target left"
-                                                if left > 0 else f"already past its {minutes(step.target)} target"), [],
-                 f"Shorten the steps and handoffs of {step.procedure} before '{step.step}' (see the earlier late "
+                                                if left > 0 else f"already past its {minutes(step.target)} target"),
+                 [], f"Shorten the steps and handoffs of {step.procedure} before '{step.step}' (see the earlier late "
                  f"steps{' and queues' if earlier is not None else ''}), or start it earlier", step.actor,
                  step_lever(step.procedure, step.step))
+
+
+def _largest(causes: list[tuple[float, Cause]]) -> Cause:
+    """The cause of the most minutes (the first of those tied)."""
+    return max(enumerate(causes), key=lambda ic: (ic[1][0], -ic[0]))[1][1]
 
 
 class ChannelFailures:
@@ -205,6 +237,10 @@ class Advisor:
         self._runs: dict[tuple[str, str], list[StepResult]] = defaultdict(list)
         for step in steps:
             self._runs[(step.incident, step.procedure)].append(step)
+        self._loops: dict[tuple[str, str], list[Handoff]] = defaultdict(list)
+        for h in chains:
+            if h.ping_pong:
+                self._loops[(h.incident, h.procedure)].append(h)
         if failures is None:
             found: dict[str, ChannelFailures] = defaultdict(ChannelFailures)
             for h in chains:
@@ -240,6 +276,41 @@ class Advisor:
         earlier = [s for s in self._runs.get((step.incident, step.procedure), [])
                    if s is not step and s.started_at is not None and s.started_at <= before and s.wait]
         return max(earlier, key=lambda s: (s.wait or 0.0, -(s.started_at or 0.0)), default=None)
+
+    def designed_arrival(self, step: StepResult) -> float | None:
+        """Minutes from its procedure's start to when ``step``'s work reaches its actor on the designed path
+        (:func:`~ballotdrill.scoring.designed.designed_arrival`; None without a structure or off the default path)."""
+        return self.designed_to(step.incident, step.procedure, step.step)
+
+    def designed_to(self, incident: str, procedure: str, step: str) -> float | None:
+        """:meth:`designed_arrival` of step ``step`` of ``procedure`` for ``incident``."""
+        if self.structure is None:
+            return None
+        run = self._runs.get((incident, procedure), [])
+        actors = {s.step: s.actor for s in run}
+        first = min(run, key=lambda s: s.started_at if s.started_at is not None else math.inf, default=None)
+        handed_in = first is not None and bool(self.carriers(first))
+        return designed_arrival(self.structure, procedure, step, actors, handed_in)
+
+    def loop_before(self, step: StepResult, arrived: float | None) -> tuple[Handoff | None, float]:
+        """The decision loop of ``step``'s procedure run that cost most before ``step``'s work arrived, and the
+        minutes all its loops cost before then (None, 0: none)."""
+        if arrived is None:
+            return None, 0.0
+        run = self._runs.get((step.incident, step.procedure), [])
+        costs = []
+        for chain in self._loops.get((step.incident, step.procedure), []):
+            span = loop_span(chain, run, self.until)
+            if span is not None and span[0] < arrived:
+                costs.append((min(span[1], arrived) - span[0], chain))
+        if not costs:
+            return None, 0.0
+        return max(costs, key=lambda c: c[0])[1], sum(c for c, _ in costs)
+
+    def loop_fix(self, chain: Handoff) -> str:
+        """The fix of a decision loop (a ping-pong handoff)."""
+        return (f"Review the loop in '{chain.procedure}' ({chain.returned}): give {self.who(chain.sender)} what it "
+                f"needs to decide once, or let {self.who(chain.receiver)} finish without the work coming back")
 
     def carriers(self, step: StepResult) -> list[Handoff]:
         """The handoffs that carried ``step``'s work to its actor (same incident and step), first first."""

@@ -280,9 +280,7 @@ def _ping_pongs(found: Found, scores: Scores, digest: Digest, advice: Advisor) -
                 cause="ping_pong", actor=bounced.sender, capability="Operational coordination", priority=5,
                 lever=step_lever(bounced.procedure, bounced.step), element=element_of("ping_pong"),
                 evidence=bounced.evidence, incidents=[bounced.incident],
-                recommendation=f"Review the loop in '{bounced.procedure}' ({bounced.returned}): give "
-                f"{name(bounced.sender)} what it needs to decide once, or let {name(bounced.receiver)} "
-                "finish without the work coming back")
+                recommendation=advice.loop_fix(bounced))
 
 
 def _unanswered(found: Found, scores: Scores, digest: Digest, advice: Advisor) -> None:

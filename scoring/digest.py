@@ -21,6 +21,7 @@ from ballotdrill.scenarios.scenario import Scenario
 from ballotdrill.scenarios.structure import Structure
 from ballotdrill.scoring.advice import Advisor, Cause, ChannelFailures, Incidents, step_cause, step_lever
 from ballotdrill.scoring.background import WORST, AnyArrival, Arrival, recorded
+from ballotdrill.scoring.designed import loop_span
 from ballotdrill.scoring.harmpath import HarmPaths
 from ballotdrill.scoring.measured import HandoffLike, HarmLike, IncidentLike, StepLike
 from ballotdrill.scoring.model import EVIDENCE_ROWS, Handoff, Harm, IncidentTimes, Scores, StepResult
@@ -309,7 +310,8 @@ class Digest:
             if chain.ping_pong:
                 self.ping_pongs[step_lever(chain.procedure, chain.step)].add(Case(n, None, chain, None), 0.0, listed)
             if harmful and self.paths.moves(chain.procedure, chain.step, every):
-                spans.extend(spans_of(None, chain, None, self.advice, until))
+                loop = loop_span(chain, plain_steps, until) if chain.ping_pong else None
+                spans.extend(spans_of(None, chain, None, self.advice, until, loop=loop))
         if times is not None and harm is not None:
             self._incident(n, times, harm, bool(steps or chains), spans, until)
 

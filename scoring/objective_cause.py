@@ -61,8 +61,15 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delay: float, passed_
                          f"but did not contain {incident.incident} (a {chance:.0%} chance), so the objective's "
                          "end point never came", list(done.evidence[-1:]), fix, done.actor,
                          step_lever(procedure, step))
-        return Cause("objective", f"{plain}: the designed path to '{step}' is longer than the "
-                     f"{obj.target_text} target", [],
+        designed = _designed_time(advice, obj, procedure, step, incident)
+        if designed is not None and designed > obj.target + 1e-9:
+            path = f"the designed path to '{step}' takes {minutes(designed)}, longer than the {obj.target_text} target"
+        elif designed is not None:
+            path = (f"the designed path to '{step}' takes {minutes(designed)}, within the {obj.target_text} target; "
+                    f"as played it took {obj.value_text}")
+        else:
+            path = f"the path to '{step}' took {obj.value_text} against the {obj.target_text} target"
+        return Cause("objective", f"{plain}: {path}", [],
                      f"Review the path to step '{step}': its actor's staff and shifts, its target, and the "
                      "handoffs before it", actor, step_lever(procedure, step) if procedure else "")
     if obj.kind == "on_time":
@@ -128,6 +135,45 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delay: float, passed_
     return Cause("objective", f"{plain}: detected after {minutes(incident.to_detect)}, first action after "
                  f"{minutes(incident.to_first_action)}, it {took}; {short}", [], fix,
                  _actor_of(advice, names[0], first.id, incident.incident), lever)
+
+def _designed_time(advice: Advisor, obj: ObjectiveResult, procedure: str, step: str,
+                   incident: IncidentTimes | None) -> float | None:
+    """The minutes a time objective to ``step`` measures on the designed path
+    (:func:`~ballotdrill.scoring.designed.designed_arrival`, plus the step's own mean work unless it measures to
+    its start): from its procedure's start (an incident's detection, for a procedure its detection starts), from
+    the incident's start (adding its detection's mean delay), or from an earlier step on the same path; None when
+    the path cannot be worked out (a procedure started on a level or by an action, a step off the default path)."""
+    if advice.structure is None or not procedure or incident is None:
+        return None
+    try:
+        interval = parse_interval(obj.subject)
+    except ValueError:
+        return None
+
+    def at(point_step: str, event: str) -> float | None:
+        arrival = advice.designed_to(incident.incident, procedure, point_step)
+        spec = next((s for s in advice.structure.procedures[procedure].steps if s.id == point_step), None) \
+            if advice.structure is not None else None
+        if arrival is None or spec is None:
+            return None
+        return arrival + (0.0 if event == "started" else float(spec.duration.mean))
+
+    end = at(step, interval.end.event)
+    begin = interval.start
+    if end is None or begin.incident != incident.incident:
+        return None
+    if begin.step is not None:
+        start = at(begin.step, begin.event)
+        return None if start is None or start > end else end - start
+    if procedure not in advice.procedures_for(incident.type, incident.severity):
+        return None
+    if begin.event == "detected":
+        return end
+    if begin.event == "started":
+        detection = advice.detections.get(incident.inject)
+        return end + (float(detection.after.mean) if detection is not None else 0.0)
+    return None
+
 
 def _containing_progress(advice: Advisor, incident: IncidentTimes, procedures: list[str], at: float,
                          say_when: bool) -> str:

@@ -66,6 +66,7 @@ from typing import NamedTuple
 from ballotdrill.scenarios.measures import Point, parse_interval
 from ballotdrill.scenarios.structure import Structure
 from ballotdrill.scoring.advice import Advisor, Cause, actor_lever, channel_lever, step_cause, step_lever
+from ballotdrill.scoring.designed import loop_span
 from ballotdrill.scoring.harmpath import HarmPaths
 from ballotdrill.scoring.model import Handoff, ObjectiveResult, Scores, StepResult
 from ballotdrill.scoring.text import HARM_MEASURES
@@ -153,20 +154,26 @@ def delay_spans(scores: Scores, advice: Advisor, paths: HarmPaths | None = None)
         out[step.incident].extend(spans_of(step, None, cause, advice, scores.until, harm))
     for chain in scores.handoffs:
         harm = paths.moves(chain.procedure, chain.step, every.get(chain.incident, True))
-        out[chain.incident].extend(spans_of(None, chain, None, advice, scores.until, harm))
+        loop = loop_span(chain, scores.steps, scores.until) if chain.ping_pong else None
+        out[chain.incident].extend(spans_of(None, chain, None, advice, scores.until, harm, loop))
     return out
 
 
 def spans_of(step: StepResult | None, chain: Handoff | None, cause: Cause | None, advice: Advisor,
-             until: float | None, harm: bool = True) -> list[Span]:
+             until: float | None, harm: bool = True, loop: tuple[float, float] | None = None) -> list[Span]:
     """The stretches of delay of one step instance (``cause``: its root cause when it was late) or handoff
-    (``harm``: whether the step it delays could change its incident's harm).
+    (``harm``: whether the step it delays could change its incident's harm; ``loop``: the stretch its decision
+    loop cost, for a ping-pong handoff, :func:`~ballotdrill.scoring.designed.loop_span`, on the lever of the
+    step it brought back).
 
     A handoff still travelling at the end counts its delay up to the end: none when by then it had not taken
     longer than its first channel usually takes (it might still have arrived in its usual time). Every span
     returned is a stretch of some length (``lo < hi``)."""
     at = (step.procedure, step.step) if step is not None else (chain.procedure, chain.step) if chain else None
-    return [span._replace(harm=harm, at=at) for span in _spans(step, chain, cause, advice, until) if span.lo < span.hi]
+    found = _spans(step, chain, cause, advice, until)
+    if chain is not None and loop is not None:
+        found.append(Span(step_lever(chain.procedure, chain.step), *loop))
+    return [span._replace(harm=harm, at=at) for span in found if span.lo < span.hi]
 
 
 def _spans(step: StepResult | None, chain: Handoff | None, cause: Cause | None, advice: Advisor,

@@ -1,0 +1,72 @@
+"""What the response was designed to take, and what a decision loop added to it.
+
+The *designed path* to a step is its procedure's default path (``next``, order, and each decision's default
+option) from the procedure's start to the step: the structure's mean duration of each step on it, plus the mean
+latency of each handoff on it (a change of actor, on the step's ``via`` channel or the structure's default one).
+Only this, never the path as played, can say "the designed path is longer than the target": a path played
+longer because of a queue, a slow step or a decision loop is the delay's, not the design's.
+
+A *decision loop* (a ping-pong handoff, :mod:`~ballotdrill.scoring.handoffs`) costs the stretch from when the
+decision sent the work back to when that decision step was completed again (the end of the run if it never was):
+the work done again and the handoffs between.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from ballotdrill.scenarios.structure import OWNER, Structure
+from ballotdrill.scoring.model import Handoff, StepResult
+
+__all__ = ["designed_arrival", "loop_span"]
+
+
+def designed_arrival(structure: Structure, procedure: str, step: str, actors: Mapping[str, str],
+                     handed_in: bool = False) -> float | None:
+    """Minutes from ``procedure``'s start to when ``step``'s work reaches its actor on the designed path (None:
+    ``step`` is not on the default path, or the procedure is unknown).
+
+    ``actors``: the actor that played each step id of this procedure run (a role or the owner resolves to it; a
+    step not played takes the structure's actor); ``handed_in``: the first step's work came by a handoff (from
+    the actor that noticed or escalated the incident), whose latency counts too."""
+    proc = structure.procedures.get(procedure)
+    if proc is None:
+        return None
+    index = {s.id: i for i, s in enumerate(proc.steps)}
+    at, total, seen = 0, 0.0, set()
+    previous: str | None = None
+    while True:
+        spec = proc.steps[at]
+        actor = actors.get(spec.id) or structure.roles.get(spec.actor, spec.actor)
+        if (previous is not None and (actor != previous or actor == OWNER)) or (previous is None and handed_in):
+            channel = spec.via or structure.default_channel
+            latency = structure.channels.get(channel) if channel else None
+            total += float(latency.latency.mean) if latency is not None else 0.0
+        if spec.id == step:
+            return total
+        seen.add(at)
+        total += float(spec.duration.mean)
+        following = (spec.decision.options[spec.decision.default].next if spec.decision is not None
+                     else proc.successors(at)[0])
+        nxt = index.get(following)
+        if nxt is None or nxt in seen:
+            return None
+        at, previous = nxt, actor
+
+
+def loop_span(chain: Handoff, steps: Sequence[StepResult], until: float | None) -> tuple[float, float] | None:
+    """The stretch a decision loop cost: from when ``chain`` (a ping-pong handoff) sent the work back to when the
+    decision step its sender had just completed was completed again (the end of the run if never); None for a
+    handoff that is not a loop."""
+    if not chain.ping_pong:
+        return None
+    same = [s for s in steps if s.incident == chain.incident and s.procedure == chain.procedure
+            and s.completed_at is not None]
+    decided = max((s for s in same if s.actor == chain.sender and (s.completed_at or 0.0) <= chain.sent_at + 1e-9),
+                  key=lambda s: s.completed_at or 0.0, default=None)
+    if decided is None:
+        return None
+    again = min((s.completed_at or 0.0 for s in same if s.step == decided.step
+                 and (s.completed_at or 0.0) > chain.sent_at + 1e-9), default=None)
+    end = again if again is not None else float(until if until is not None else chain.sent_at)
+    return (chain.sent_at, end) if end > chain.sent_at else None
