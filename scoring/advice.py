@@ -160,17 +160,27 @@ class ChannelFailures:
     failed attempts per step, and the incidents (the first :data:`~ballotdrill.scoring.model.EVIDENCE_ROWS` by id,
     and every one an objective names)."""
 
-    __slots__ = ("handoffs", "incidents", "senders", "steps")
+    __slots__ = ("attempts", "handoffs", "incidents", "senders", "steps")
 
     def __init__(self) -> None:
         self.handoffs = 0
         self.senders: Counter[str] = Counter()
+        self.attempts: Counter[str] = Counter()
+        """Failed attempts per sender."""
         self.steps: Counter[str] = Counter()
         self.incidents = Incidents()
+
+    def owners(self) -> list[str]:
+        """The senders of most failed handoffs, then of most failed attempts (more than one: tied), by name."""
+        if not self.senders:
+            return []
+        most = max((self.senders[s], self.attempts[s]) for s in self.senders)
+        return sorted(s for s in self.senders if (self.senders[s], self.attempts[s]) == most)
 
     def add(self, chain: Handoff) -> None:
         self.handoffs += 1
         self.senders[chain.sender] += 1
+        self.attempts[chain.sender] += chain.failures
         self.steps[chain.step] += chain.failures
         self.incidents.add(chain.incident)
 

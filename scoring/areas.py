@@ -15,7 +15,7 @@ from pydantic import Field
 from ballotdrill.scoring.advice import Advisor, CauseKind, actor_lever, channel_lever, step_cause, step_lever
 from ballotdrill.scoring.digest import QUEUE_P90, Case, Digest, LongWaits
 from ballotdrill.scoring.model import ChannelStats, Frozen, Scores
-from ballotdrill.scoring.plan import element_of
+from ballotdrill.scoring.plan import element_of, responsible
 from ballotdrill.scoring.text import clock, minutes, percent
 
 MIN_STRENGTH = 3
@@ -200,14 +200,17 @@ def _channels(found: Found, scores: Scores, digest: Digest, advice: Advisor) -> 
     for channel in scores.channels:
         if channel.failures:
             failed = advice.failed_on(channel.channel)
-            sent = failed.senders
-            owner = max(sorted(sent), key=sent.__getitem__, default=None)
+            owners = failed.owners()
+            owner = owners[0] if owners else None
+            tied = " and ".join(dict.fromkeys(responsible(channel_lever(channel.channel), o, advice.names,
+                                                          advice.structure) for o in owners)) if len(owners) > 1 else ""
             found.improve(channel.failures + 10 * channel.drops,
                     title=f"Handoffs failed on {channel.channel}" + (" (dropped)" if channel.drops else ""),
                     detail=f"{channel.failures} of {channel.attempts} attempt(s) on {channel.channel} failed; "
                     f"{channel.drops} handoff(s) dropped with no fallback left.{_lines_text(channel)}",
                     root_cause=f"failed channel {channel.channel}", cause="drop" if channel.drops else "channel",
-                    actor=owner, capability="Operational communications", priority=1 if channel.drops else 3,
+                    actor=owner, responsible=tied, capability="Operational communications",
+                    priority=1 if channel.drops else 3,
                     lever=channel_lever(channel.channel), element=element_of("channel"),
                     incidents=failed.incidents.listed(),
                     evidence=channel.evidence, recommendation=advice.channel(channel.channel))

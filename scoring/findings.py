@@ -118,7 +118,7 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
                 f.priority, -size[id(f)], f.title)
 
     ordered = [f.model_copy(update={"priority": priority_of(f.weight, f.priority),
-                                    "responsible": responsible(f.lever, f.actor, names, structure)})
+                                    "responsible": f.responsible or responsible(f.lever, f.actor, names, structure)})
                for f in sorted(weighed, key=rank)]
     plan = plan_of(ordered)
     return Analysis(strengths=found.strengths, improvements=ordered, plan=plan, key=_key(scores, plan, ordered))
@@ -166,7 +166,7 @@ def _objective_findings(scores: Scores, advice: Advisor, weighed: list[Finding],
             cause="objective", actor=related.actor if related else (own.actor if own else None) or None,
             capability=obj.capability, priority=2 if obj.rating == "U" else 3,
             evidence=sorted({*obj.evidence, *(own.evidence if own else [])}),
-            lever=lever or (own.lever if own else ""),
+            lever=lever or (own.lever if own else ""), responsible=related.responsible if related else "",
             element=related.element if related else element_of(own.kind if own else "objective"),
             incidents=subject,
             recommendation=related.recommendation if related else own.fix if own else "",

@@ -37,8 +37,9 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delay: float, passed_
         plain = f"no area for improvement explains {obj.id}"
     if delay > 0:
         plain = (f"the delays in the response ({minutes(delay)} of queue, failed handoff or slow work in all) "
-                 "were each too small to be an area for improvement or to matter to it (a delay matters from "
-                 f"{MATERIAL_SHARE:.0%} of {_measured_against(obj)})")
+                 "explain nothing: each was too small to be an area for improvement or to matter to it (a delay "
+                 f"matters from {MATERIAL_SHARE:.0%} of {_measured_against(obj)}), or taken away would not have "
+                 "changed its rating")
     unnoticed = _unnoticed_cause(advice, obj, incident) if incident is not None else None
     if unnoticed is not None:
         return unnoticed
@@ -95,8 +96,10 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delay: float, passed_
                      f"Detect {kind.replace('_', ' ')} incidents sooner at {who}: watch hours, staff on watch and "
                      "monitoring tools", incident.detected_by, actor_lever(incident.detected_by))
     failed = _failed_containment(advice, incident.incident, names, passed_at)
-    first = next(st for st in advice.structure.procedures[names[0]].steps if st.effect)
-    lever = step_lever(names[0], first.id)
+    steps = [(n, st) for n in names for st in advice.structure.procedures[n].steps if st.effect]
+    owner, first = next(((n, st) for n, st in steps if st.effect and (st.effect.contain is not None
+                                                                      or st.effect.resolve)), steps[0])
+    lever = step_lever(owner, first.id)  # its first containing step (a slowing one only when none contains)
     fix = (f"Give {', '.join(names)} an earlier containing step (or a likelier one) for {kind} incidents, so "
            f"{incident.incident} is contained within the target")
     contains = any(st.effect and not st.effect.slows for n in names for st in advice.structure.procedures[n].steps)
@@ -127,14 +130,17 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delay: float, passed_
             passed += f" at {clock(advice.whole.start, passed_at)}"
         return _branch_cause(advice, branch, incident, plain, passed,
                              _actor_of(advice, branch.procedure, branch.decision.step, incident.incident))
-    took = ("was never contained" if incident.to_contain is None else
+    cut = advice.whole.until is not None and advice.whole.end is not None \
+        and advice.whole.until < advice.whole.end - 1e-9
+    took = ((f"was not contained when the run stopped at {clock(advice.whole.start, advice.whole.until)}" if cut
+             else "was never contained") if incident.to_contain is None else
             f"ended by itself after {minutes(incident.to_contain)}" if incident.contained_how == "ended"
             else f"was contained after {minutes(incident.to_contain)}")
     if incident.contained_how == "ended" and passed_at is not None:
         took += f"; {_containing_progress(advice, incident, names, passed_at, obj.kind == 'time')}"
     return Cause("objective", f"{plain}: detected after {minutes(incident.to_detect)}, first action after "
                  f"{minutes(incident.to_first_action)}, it {took}; {short}", [], fix,
-                 _actor_of(advice, names[0], first.id, incident.incident), lever)
+                 _actor_of(advice, owner, first.id, incident.incident), lever)
 
 def _designed_time(advice: Advisor, obj: ObjectiveResult, procedure: str, step: str,
                    incident: IncidentTimes | None) -> float | None:

@@ -26,7 +26,11 @@ target; for a time to a step, only the delays of steps leading to it, not those 
 procedure, :meth:`~ballotdrill.scoring.harmpath.HarmPaths.leads_to`; the incident's harm
 window for reach, voter- or station-minutes, up to the moment its harm passed the target,
 :mod:`~ballotdrill.scoring.passing`): a delay that began once the target was passed did not
-make it pass. For an on-time share, the root cause of most of the late steps it counts.
+make it pass. A lever explains it only if taking its delay away could have changed the rating
+(:func:`could_turn`): a time that much shorter rates better, or a harm measure's incident contained that
+much sooner is contained before its harm passed the target; a lever whose removal leaves the rating as it
+was (the designed response misses the target anyway) explains nothing, and the next lever is tried.
+For an on-time share, the root cause of most of the late steps it counts.
 Objectives with no delay to attribute are explained by nothing (the finding then says why: a containment
 draw that failed, or a designed path slower than the target).
 
@@ -59,6 +63,7 @@ finding that restates an objective comes after the lever that explains it.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
@@ -69,6 +74,7 @@ from ballotdrill.scoring.advice import Advisor, Cause, actor_lever, channel_leve
 from ballotdrill.scoring.designed import loop_span
 from ballotdrill.scoring.harmpath import HarmPaths
 from ballotdrill.scoring.model import Handoff, ObjectiveResult, Scores, StepResult
+from ballotdrill.scoring.ratings import rate
 from ballotdrill.scoring.text import HARM_MEASURES
 
 OBJECTIVE_POINTS: dict[str, float] = {"U": 4.0, "M": 2.0, "S": 1.0}
@@ -95,8 +101,8 @@ RANKING_TERMS: list[tuple[str, str]] = [
      "Equipment; slow work or a decision left to its timeout → Training; targets, procedures and triggers → "
      "Planning; unanswered discussion questions → Exercises"),
     ("Responsible organisation", "the owner of the lever: the actor's organisation, the channel's or the "
-     "procedure's owner as the structure says, else the actor itself (the sender of most failed handoffs for a "
-     "channel)"),
+     "procedure's owner as the structure says, else the actor itself (for a channel: the sender of most failed "
+     "handoffs, then of most failed attempts; senders still tied are named together)"),
 ]
 """Definitions of the ranking and the plan's columns, for the report's appendix."""
 
@@ -111,6 +117,7 @@ __all__ = [
     "Ranked",
     "Span",
     "Weighing",
+    "could_turn",
     "delay_spans",
     "material_delay",
     "measures_harm",
@@ -383,7 +390,20 @@ def explaining_lever(obj: ObjectiveResult, scores: Scores, spans: dict[str, list
     total = objective_delay(obj, scores, spans, passed, paths)
     ranked = sorted(total, key=lambda lever: (-total[lever], lever))
     least = material_delay(obj, scores, passed)
-    return next((lever for lever in ranked if lever in levers and total[lever] > 0 and total[lever] >= least), None)
+    whole = objective_delay(obj.model_copy(update={"target": math.inf}), scores, spans, None, paths)
+    return next((lever for lever in ranked if lever in levers and total[lever] > 0 and total[lever] >= least
+                 and could_turn(obj, whole.get(lever, 0.0), scores, passed)), None)
+
+
+def could_turn(obj: ObjectiveResult, removed: float, scores: Scores, passed: Mapping[str, float] | None) -> bool:
+    """Whether taking ``removed`` minutes of delay out of what ``obj`` measures could have changed its rating: a
+    time's value that much shorter rates better; a harm measure's incident contained that much sooner is contained
+    before its harm passed the target (True when that cannot be told)."""
+    if obj.kind == "time":
+        return obj.value is None or rate(obj.value - removed, obj.target, True)[0] != obj.rating
+    crossed = (passed or {}).get(obj.id)
+    window = harm_window(scores, obj.subject) if obj.kind != "on_time" else None
+    return crossed is None or window is None or window[1] - removed <= crossed
 
 
 def material_delay(obj: ObjectiveResult, scores: Scores, passed: Mapping[str, float] | None = None) -> float:

@@ -440,8 +440,10 @@ def _measure(objective: Objective, interval: Interval | None, subject: str, reac
             elif ended is not None:
                 verdict = self_contained(window, incident, measured, target, text)
             elif row.open and measured > target:
-                verdict = Verdict("U", f"incident {incident} was never contained ({text} at the end)",
-                                  f"{text} at the end, not contained")
+                verdict = (Verdict("U", f"incident {incident} was not contained when {window.stopped()} ({text} "
+                                   "then)", f"{text} when the run stopped, not contained") if window.cut else
+                           Verdict("U", f"incident {incident} was never contained ({text} at the end)",
+                                   f"{text} at the end, not contained"))
             elif kind == "reach" and measured > target and measured >= window.caps.get(incident, math.inf):
                 verdict = Verdict("U", f"incident {incident}'s wave reached its cap ({text}, the most it can reach) "
                                   "before anything contained it: the response did not limit its reach",
