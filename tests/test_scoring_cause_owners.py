@@ -19,8 +19,10 @@ def _wave(doubling: str = "10m", via: str | None = None, correct: str = "30m", t
           **extra: Any) -> dict[str, Any]:
     """N1 at 10:00: 1,000 reached, doubling every ``doubling`` (every 10 min: passes 5,000 at about 10:23),
     detected at once by the press office, whose 'correct' (``correct``, 30 min) only slows it (doubling every hour
-    from then); the platform's 'takedown' (``takedown_for``, 60 min, handed over ``via`` a channel) contains it. O1: reach within 5,000."""
-    takedown: dict[str, Any] = {"id": "takedown", "actor": "plat", "duration": takedown_for, "effect": {"contain": 1.0}}
+    from then); the platform's 'takedown' (``takedown_for``, 60 min, handed over ``via`` a channel) contains it.
+    O1: reach within 5,000."""
+    takedown: dict[str, Any] = {"id": "takedown", "actor": "plat", "duration": takedown_for,
+                                "effect": {"contain": 1.0}}
     if via is not None:
         takedown["via"] = via
     data = file_of({"press": {"staff": 1, "organisation": "Prime Minister's Office"},
