@@ -398,12 +398,14 @@ def explaining_lever(obj: ObjectiveResult, scores: Scores, spans: dict[str, list
 def could_turn(obj: ObjectiveResult, removed: float, scores: Scores, passed: Mapping[str, float] | None) -> bool:
     """Whether taking ``removed`` minutes of delay out of what ``obj`` measures could have changed its rating: a
     time's value that much shorter rates better; a harm measure's incident contained that much sooner is contained
-    before its harm passed the target (True when that cannot be told)."""
+    before its harm passed the target (True when that cannot be told: an incident never contained)."""
     if obj.kind == "time":
         return obj.value is None or rate(obj.value - removed, obj.target, True)[0] != obj.rating
     crossed = (passed or {}).get(obj.id)
-    window = harm_window(scores, obj.subject) if obj.kind != "on_time" else None
-    return crossed is None or window is None or window[1] - removed <= crossed
+    inc = next((i for i in scores.incidents if i.incident == obj.subject), None)
+    if crossed is None or inc is None or inc.to_contain is None:  # never contained: a slowing may have mattered
+        return True
+    return inc.started_at + inc.to_contain - removed <= crossed
 
 
 def material_delay(obj: ObjectiveResult, scores: Scores, passed: Mapping[str, float] | None = None) -> float:
