@@ -130,7 +130,9 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
     room = (step.target or 0.0) - designed if designed is not None else left  # the design's slack
     path = (f" (the designed path reaches it after {minutes(designed)})"
             if designed is not None and abs(designed - before) >= 0.5 else "")
-    designed_long = usual is not None and usual >= room and (left > 0 or designed is not None)
+    # the design misses the target at this step (reaching it in time, its work does not fit); a step the design
+    # reaches only past its target is late from the steps before it
+    designed_long = usual is not None and usual >= room and (left > 0 or room > 0)
     if usual is not None and (designed_long or (left > 0 and usual >= room / SLOW_FACTOR)):
         so_far = "so far, still open" if step.completed_at is None else "this time"
         what = "path longer than the target" if designed_long else "little slack in the path"
