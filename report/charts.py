@@ -15,6 +15,7 @@ from statistics import fmean
 from ballotdrill.scenarios.timefmt import format_clock as tick_label
 from ballotdrill.scoring.bottleneck import ranked_queues
 from ballotdrill.scoring.model import Scores
+from ballotdrill.scoring.summary import wait_text
 from ballotdrill.scoring.text import minutes, percent
 from ballotdrill.scoring.work import LinkRow, WorkTables
 
@@ -387,6 +388,6 @@ def load_chart(scores: Scores) -> Chart:
         chart.add("rect", x=bar_x, y=y + 6, width=120, height=row_h - 12, class_="bar-track")
         chart.add("rect", title=f"utilisation {percent(actor.utilisation)}", x=bar_x, y=y + 6,
                   width=max(0.0, min(120.0, 120 * util)), height=row_h - 12, class_="bar-util")
-        chart.add("text", f"{percent(actor.utilisation)} · {minutes(actor.wait_p90)}", x=bar_x + 128, y=y + 17,
-                  class_="legend")
+        chart.add("text", f"{percent(actor.utilisation)} · {wait_text(actor.wait_p90)}",
+                  x=bar_x + 128, y=y + 17, class_="legend")
     return chart

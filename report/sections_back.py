@@ -10,6 +10,7 @@ from ballotdrill.report.report import Report
 from ballotdrill.report.view import Block, Card, Cell, Chart, Context, Details, Heading, Para, Section, Table, cell
 from ballotdrill.scoring.findings import Finding
 from ballotdrill.scoring.model import ChannelStats, Handoff, ObjectiveResult, StepResult
+from ballotdrill.scoring.summary import wait_text
 from ballotdrill.scoring.text import HARM_MEASURES, evidence_rows, hour_label, minutes, percent
 from ballotdrill.scoring.work import WorkFold
 
@@ -101,7 +102,7 @@ def load_section(report: Report) -> Section:
                 "Busiest hour", "Queued, nobody on duty"],
         numeric=[False, *([True] * 8)],
         rows=[[cell(x.name), cell(x.steps), cell(percent(x.utilisation)), cell(minutes(x.wait_mean)),
-               cell(minutes(x.wait_p90)), cell(minutes(x.wait_max)), cell(x.longest_queue),
+               cell(wait_text(x.wait_p90)), cell(minutes(x.wait_max)), cell(x.longest_queue),
                cell("—" if x.busiest_hour is None else f"{hour_label(x.busiest_hour)} ({x.busiest_hour_starts})"),
                cell(x.unstaffed_queued)] for x in report.scores.load])])
 

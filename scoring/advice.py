@@ -82,9 +82,9 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
         still = " (still waiting at the end)" if step.status == "queued" else ""
         own.append((step.wait, Cause("queue", f"queue at {who}: waited {minutes(step.wait)} before starting{still}",
                                      [], advice.queue(step.actor), step.actor, actor_lever(step.actor))))
-    if carrier is not None and carrier.failures:
-        channel = carrier.first_channel or DIRECT
-        cost = (carrier.latency or 0.0) - advice.usual_latency(carrier.first_channel)
+    cost = (carrier.latency or 0.0) - advice.usual_latency(carrier.first_channel) if carrier is not None else 0.0
+    if carrier is not None and carrier.failures and cost >= work - (usual if usual is not None else work):
+        channel = carrier.first_channel or DIRECT  # (failures costing less than the work beyond its usual are not it)
         own.append((cost, Cause("channel", f"failed channel: the handoff failed {carrier.failures}× on {channel} and "
                                 f"took {minutes(carrier.latency)}", list(carrier.evidence), advice.channel(channel),
                                 carrier.sender, channel_lever(channel))))

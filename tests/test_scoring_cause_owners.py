@@ -108,3 +108,14 @@ def test_a_failed_channel_does_not_explain_a_reach_the_design_could_not_keep_und
     assert radio.explains == []
     o1 = next(f for f in report.analysis.improvements if f.title.startswith("Objective O1"))
     assert "failed channel" not in o1.root_cause and o1.lever == "step:p/takedown"
+
+
+def test_a_wait_just_under_the_queue_threshold_is_never_shown_as_reaching_it() -> None:
+    from ballotdrill.scoring.digest import QUEUE_P90
+    from ballotdrill.scoring.summary import wait_text
+
+    assert QUEUE_P90 == 15.0
+    assert wait_text(14.88) == "14.9 min"  # "15 min" would read as a queue the rule did not count
+    assert wait_text(15.0) == "15 min"
+    assert wait_text(14.4) == "14 min"
+    assert wait_text(52.0) == "52 min" and wait_text(None) == "—"

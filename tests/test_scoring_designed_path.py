@@ -10,6 +10,7 @@ from engine_helpers import checked, file_of, incident, load
 
 from ballotdrill.report import build_report, render_markdown
 from ballotdrill.scoring import analyse, score
+from ballotdrill.scoring.advice import Advisor, step_cause
 from ballotdrill.scoring.load import actor_names
 
 LOOP = {"X1:p:decide:1": "more", "X1:p:decide:2": "act"}
@@ -100,3 +101,14 @@ def test_a_small_handoff_failure_does_not_outrank_much_larger_slow_work() -> Non
     assert slow, text
     assert "slow work at b" in late.root_cause and "failed channel" not in late.root_cause, late.root_cause
     assert late.lever == "step:p/fix" and late.element == "Training"
+
+
+def test_no_late_step_is_blamed_on_a_failure_that_cost_less_than_its_own_extra_work() -> None:
+    data = _slow_after_failure()
+    doc = load(data)
+    scores = score(checked(data), doc, "s")
+    advice = Advisor(scores, actor_names(doc.structure), doc.structure)
+    late = [s for s in scores.steps if s.step == "fix" and s.on_time is False]
+    assert late
+    for step in late:  # each took more than its usual 92.5 min by more than the failure's 2 min
+        assert not step_cause(step, advice).text.startswith("failed channel"), step
