@@ -58,8 +58,9 @@ def bd(args: list[str], cwd: Path, stdin: str = "", timeout: float = 120) -> sub
 def test_live_plain_lines_show_control_characters_escaped(tmp_path: Path) -> None:
     (tmp_path / "lone.yaml").write_text(LONE, encoding="utf-8")
     commands = "note \x1b[31mred\x07 alarm\ninject {message: {to: solo, text: \"\\e]0;owned\\a\"}}\nend\n"
-    result = bd(["live", "--file", "lone.yaml", "--play", "solo", "--speed", "100000", "--out", "run"], tmp_path,
-                stdin=commands)
+    # paused from the start, so the exercise cannot end before the commands are read, however busy the machine
+    result = bd(["live", "--file", "lone.yaml", "--play", "solo", "--start-paused", "--speed", "100000",
+                 "--out", "run"], tmp_path, stdin=commands)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     for char in RAW_CONTROL:
