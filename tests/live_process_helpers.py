@@ -16,6 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from live_server_helpers import answer_of
+
 HOSTILE = """\
 version: 1
 structure:
@@ -142,15 +144,7 @@ class LiveProc(Proc):
             request.add_header("Content-Type", "application/json")
         if who is not None:
             request.add_header("Authorization", f"Bearer {self.tokens[who]}")
-        try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
-                return response.status, json.loads(response.read() or b"null")
-        except urllib.error.HTTPError as exc:
-            text = exc.read()
-            try:
-                return exc.code, json.loads(text)
-            except ValueError:
-                return exc.code, text.decode(errors="replace")
+        return answer_of(request, timeout)
 
     def wait_view(self, who: str, predicate: Callable[[dict[str, Any]], bool], limit: float = 60.0) -> dict[str, Any]:
         deadline = time.monotonic() + limit

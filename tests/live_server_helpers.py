@@ -20,6 +20,18 @@ from ballotdrill.live.serve import start_server, stop_server
 from ballotdrill.live.session import Session
 
 
+def answer_of(request: urllib.request.Request, timeout: float) -> tuple[int, Any]:
+    """The status and the JSON body (or the text, when it is not JSON) of ``request``'s answer, an error's too."""
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, json.loads(response.read() or b"null")
+    except urllib.error.HTTPError as exc:
+        text = exc.read()
+        try:
+            return exc.code, json.loads(text)
+        except ValueError:
+            return exc.code, text.decode(errors="replace")
+
 class Captured(logging.Handler):
     """Every log record's text, to check that no token is ever logged."""
 
@@ -77,15 +89,7 @@ class Served:
             req.add_header("Authorization", f"Bearer {token}")
         for key, value in (headers or {}).items():
             req.add_header(key, value)
-        try:
-            with urllib.request.urlopen(req, timeout=60) as response:
-                return response.status, json.loads(response.read() or b"null")
-        except urllib.error.HTTPError as exc:
-            text = exc.read()
-            try:
-                return exc.code, json.loads(text)
-            except ValueError:
-                return exc.code, text.decode(errors="replace")
+        return answer_of(req, timeout=60)
 
     def view(self, who: str) -> dict[str, Any]:
         status, data = self.request("GET", "/api/state", self.tokens[who])
