@@ -13,8 +13,9 @@ from typing import Literal
 from pydantic import Field
 
 from ballotdrill.scoring.advice import Advisor, CauseKind, actor_lever, channel_lever, step_cause, step_lever
+from ballotdrill.scoring.bottleneck import MIN_WAITS
 from ballotdrill.scoring.digest import QUEUE_P90, Case, Digest, LongWaits
-from ballotdrill.scoring.model import ChannelStats, Frozen, Scores
+from ballotdrill.scoring.model import ActorLoad, ChannelStats, Frozen, Scores
 from ballotdrill.scoring.plan import element_of, responsible
 from ballotdrill.scoring.text import clock, minutes, percent
 
@@ -163,6 +164,16 @@ def _steps_on_time(found: Found, scores: Scores, digest: Digest, advice: Advisor
                                      evidence=sorted(-row for row in group.on_time_rows)))
 
 
+def _not_a_queue(load: ActorLoad) -> str:
+    """What the bottleneck rule (:func:`is_queue`) says of long waits that did not make a queue; else nothing."""
+    if load.waited < MIN_WAITS:
+        return " Only one piece of work waited here: one long wait, not a queue that built up."
+    if load.longest_queue < MIN_WAITS:
+        return (" Work waited here one piece at a time, never two at once: a gap in staffing or cover rather than "
+                "a queue that built up.")
+    return ""
+
+
 def _loads(found: Found, scores: Scores, digest: Digest, advice: Advisor) -> None:
     """Each actor's queue and gap in shift cover, or that it kept up."""
     for load in scores.load:
@@ -174,7 +185,8 @@ def _loads(found: Found, scores: Scores, digest: Digest, advice: Advisor) -> Non
                     detail=f"90th-percentile queue wait {minutes(load.wait_p90)} (mean {minutes(load.wait_mean)}, "
                     f"max {minutes(load.wait_max)}), longest queue {load.longest_queue}, utilisation "
                     f"{percent(load.utilisation)}"
-                    + (f"; {load.queued_at_end} item(s) still waiting at the end." if load.queued_at_end else "."),
+                    + (f"; {load.queued_at_end} item(s) still waiting at the end." if load.queued_at_end else ".")
+                    + _not_a_queue(load),
                     root_cause=(f"queue at {load.name}: {off_duty} of the {long_waits} long wait(s) began with "
                                 "nobody on duty" if unstaffed_queue else f"queue at {load.name}"),
                     cause="queue", actor=load.actor, capability="Operational coordination", priority=2,

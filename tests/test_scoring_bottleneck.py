@@ -59,6 +59,8 @@ def test_one_long_wait_alone_is_no_bottleneck() -> None:
         "waited (one long wait is not a queue); the longest was 2 h 00 min at vsse (1 of 3 piece(s) of work waited "
         "there).")
     assert bottlenecks(report.scores) == []
+    vsse = next(f for f in report.analysis.improvements if f.title == "Queue at vsse")  # its finding says the same
+    assert vsse.detail.endswith(" Only one piece of work waited here: one long wait, not a queue that built up.")
 
 
 def _one_at_a_time(third: str) -> dict[str, Any]:
@@ -83,6 +85,9 @@ def test_waits_one_at_a_time_are_a_staffing_gap_not_a_bottleneck() -> None:
         "at a time, never two at once (a gap in staffing or cover, not a queue that built up); the longest was "
         "55 min at desk (2 of 3 piece(s) of work waited there, never more than 1 at a time).")
     assert bottlenecks(report.scores) == []  # a sweep counts no bottleneck in this run either
+    finding = next(f for f in report.analysis.improvements if f.title == "Queue at desk")
+    assert finding.detail.endswith(" Work waited here one piece at a time, never two at once: a gap in staffing or "
+                                   "cover rather than a queue that built up.")
 
 
 def test_two_waiting_at_once_make_the_queue_the_bottleneck() -> None:
@@ -94,3 +99,5 @@ def test_two_waiting_at_once_make_the_queue_the_bottleneck() -> None:
     assert report.analysis.key.bottleneck_text.startswith(
         "desk was the bottleneck: 2 h 45 min of queue wait in all, 2 of 3 piece(s) of work waited, longest queue 2")
     assert [row[0] for row in bottlenecks(report.scores)] == ["desk"]
+    finding = next(f for f in report.analysis.improvements if f.title == "Queue at desk")
+    assert "one piece at a time" not in finding.detail and "one long wait" not in finding.detail
