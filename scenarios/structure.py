@@ -210,6 +210,12 @@ class Effect(Model):
         return self
 
     @property
+    def contains(self) -> bool:
+        """Whether completing the step may contain its incident (it resolves it, or contains with a chance above 0):
+        the completions the engine follows with a containment draw."""
+        return self.resolve or (self.contain or 0.0) > 0
+
+    @property
     def slows(self) -> bool:
         """Whether the effect slows a wave rather than containing the incident."""
         return self.doubling is not None or self.growth is not None

@@ -316,8 +316,7 @@ def untaken_branch(advice: Advisor, incident: str, procedures: list[str]) -> Bra
     played = {(s.procedure, s.step) for s in mine}
     for name in procedures:
         proc = structure.procedures[name]
-        containing = {s.id: s for s in proc.steps
-                      if s.effect is not None and (s.effect.resolve or (s.effect.contain or 0.0) > 0)}
+        containing = {s.id: s for s in proc.steps if s.effect is not None and s.effect.contains}
         if not containing or any((name, step) in played for step in containing):
             continue
         for spec in proc.steps:

@@ -262,8 +262,7 @@ def _contains(structure: Structure, procedure: str, step: str) -> bool:
     steps whose completion the engine follows with a draw."""
     proc = structure.procedures.get(procedure)
     spec = next((s for s in proc.steps if s.id == step), None) if proc is not None else None
-    effect = spec.effect if spec is not None else None
-    return effect is not None and (effect.resolve or (effect.contain or 0.0) > 0)
+    return spec is not None and spec.effect is not None and spec.effect.contains
 
 
 def objective_windows(obj: ObjectiveResult, scores: Scores, passed: Mapping[str, float] | None = None,
