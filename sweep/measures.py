@@ -35,6 +35,26 @@ class Measure(NamedTuple):
         return f"{self.section}.{self.item}.{self.field}"
 
 
+_KEPT_MEASURES = 50_000
+_MEASURES: dict[tuple[str, str, str], Measure] = {}
+"""Every measure made by :func:`measure_of`, once: a process names the same few hundred measures in every run."""
+
+
+def measure_of(section: str, item: str, field: str) -> Measure:
+    """The :class:`Measure` ``(section, item, field)``, the same object each time it is asked for.
+
+    A worker's outcomes then share their keys: making one costs a dict look-up rather than a named tuple, and a
+    batch of outcomes is pickled with each key once (later ones are references to it), not once per run.
+    """
+    key = (section, item, field)
+    found = _MEASURES.get(key)
+    if found is None:
+        if len(_MEASURES) >= _KEPT_MEASURES:  # a process that has swept very many scenarios: start afresh
+            _MEASURES.clear()
+        found = _MEASURES[key] = Measure(section, item, field)
+    return found
+
+
 class Outcome(NamedTuple):
     """One replication, reduced: its place in the sweep, its seed and what it measured."""
 
@@ -104,25 +124,25 @@ def outcome(point: int, replication: int, seed: int, events: int, scores: Scores
     values: dict[Measure, float | None] = {}
     totals = scores.totals
     for name in RUN_FIELDS:
-        values[Measure("run", "run", name)] = _number(getattr(totals, name))
+        values[measure_of("run", "run", name)] = _number(getattr(totals, name))
     chains = continuations or {}
     for objective in scores.objectives:
-        values[Measure("objective", objective.id, "value")] = judged_value(objective, scores.harm, chains)
+        values[measure_of("objective", objective.id, "value")] = judged_value(objective, scores.harm, chains)
     scripted = {i.incident for i in scores.incidents if not i.background}
     for incident in scores.incidents:
         if incident.incident in scripted:
             for name in INCIDENT_FIELDS:
-                values[Measure("incident", incident.incident, name)] = getattr(incident, name)
+                values[measure_of("incident", incident.incident, name)] = getattr(incident, name)
     for harm in scores.harm:
         if harm.incident in scripted:
             for name in HARM_FIELDS:
-                values[Measure("harm", harm.incident, name)] = float(getattr(harm, name))
+                values[measure_of("harm", harm.incident, name)] = float(getattr(harm, name))
     for load in scores.load:
         for name in ACTOR_FIELDS:
-            values[Measure("actor", load.actor, name)] = _number(getattr(load, name, None))
+            values[measure_of("actor", load.actor, name)] = _number(getattr(load, name, None))
     for channel in scores.channels:
         for name in CHANNEL_FIELDS:
-            values[Measure("channel", channel.channel, name)] = _number(getattr(channel, name))
+            values[measure_of("channel", channel.channel, name)] = _number(getattr(channel, name))
     top = bottlenecks(scores, top=1)
     return Outcome(point, replication, seed, events, values, {o.id: o.rating for o in scores.objectives},
                    top[0][0] if top else None)

@@ -9,6 +9,7 @@ the same run for every library scenario.
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from ballotdrill import application
 from ballotdrill.exercise.run import run_exercise
 from ballotdrill.scoring.stream import Scorer
 from ballotdrill.sweep import Outcome, make_tasks, replication_seed
-from ballotdrill.sweep.measures import outcome
+from ballotdrill.sweep.measures import Measure, outcome
 from ballotdrill.sweep.worker import run_task
 
 LIBRARY = application.load_scenarios(None, ())
@@ -61,3 +62,19 @@ def assert_same(got: Outcome, expected: Outcome) -> None:
     assert list(got.values) == list(expected.values)  # the same measures, in the same order
     differ = {m.key: (got.values[m], v) for m, v in expected.values.items() if got.values[m] != v}
     assert not differ
+
+
+def test_a_batch_of_outcomes_travels_with_each_measure_once() -> None:
+    """Outcomes name their measures with shared keys, so a task's outcomes pickle each key once and unpickle into
+    equal measures (the same keys the aggregate looks up), whatever the run."""
+    plan = application.plan_sweep(None, "combined-hybrid-day")
+    seeds = [replication_seed(3, i) for i in range(3)]
+    done = [d for task in make_tasks(plan.points, plan.scenario, seeds, 1) for d in run_task(task)]
+    first, *others = [d.outcome for d in done]
+    for other in others:
+        shared = first.values.keys() & other.values.keys()
+        assert shared and all(next(k for k in other.values if k == m) is m for m in shared)
+    back = pickle.loads(pickle.dumps(done))
+    assert [d.outcome for d in back] == [d.outcome for d in done]
+    assert all(type(m) is Measure for d in back for m in d.outcome.values)
+    assert pickle.dumps(done).count(b"wait_p90") == 1  # later outcomes refer to the first one's keys
