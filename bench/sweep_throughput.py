@@ -33,10 +33,11 @@ and the load average printed at the start and the end.
 
 Instructions, which a shared machine's load does not move (``--play N``: one worker plays replications 0 .. N-1 of
 sweep seed 1 after two warm-up replications, as a sweep's worker does, and prints the CPU they took; ``--play 0``
-is the set-up alone, to subtract; ``--engine-only`` plays the same replications fed to nothing, the floor):
+is the set-up alone, to subtract; ``--engine-only`` plays the same replications fed to nothing, the floor).
+``--instructions N`` runs the three under valgrind and prints the instructions a replication takes, as a sweep
+measures it and the engine alone (a few minutes for N = 12 on an idle machine):
 
-    PYTHONHASHSEED=0 valgrind --tool=cachegrind --cache-sim=no --cachegrind-out-file=/dev/null \
-        python bench/sweep_throughput.py --play 40    # then --play 0; (I refs difference) / 40
+    python bench/sweep_throughput.py --instructions 12
 """
 
 from __future__ import annotations
@@ -55,13 +56,17 @@ sys.path.insert(0, str(ROOT))
 
 import contextlib  # noqa: E402
 import gc  # noqa: E402
+import math  # noqa: E402
+import pickle  # noqa: E402
 import statistics  # noqa: E402
+import subprocess  # noqa: E402
 from collections.abc import Callable, Iterator  # noqa: E402
 
 from ballotdrill import application  # noqa: E402
 from ballotdrill.exercise.run import collector_paused, run_exercise  # noqa: E402
 from ballotdrill.journal import Row  # noqa: E402
-from ballotdrill.scoring.runmeasures import MeasureScorer  # noqa: E402
+from ballotdrill.scoring.feed import Dispatch  # noqa: E402
+from ballotdrill.scoring.runmeasures import MeasurePlan, MeasureScorer  # noqa: E402
 from ballotdrill.scoring.stream import Scorer  # noqa: E402
 from ballotdrill.sweep import (  # noqa: E402
     aggregate,
@@ -111,7 +116,7 @@ def steady_cpu(per_round: int, rounds: int) -> dict[str, Any]:
     doc = plan.points[0].doc
     measure_plan, setup = point_plan(task.document, task.scenario), point_setup(task.document, task.scenario)
     continuations = measure_plan.scenario.continuations()
-    parts: dict[str, list[float]] = {"feed": [], "finish": []}
+    parts: dict[str, list[float]] = {"feed": [], "finish": [], "pickle": []}
 
     def sweep_path(seed: int) -> None:
         run_task(task._replace(replications=((0, seed),)))
@@ -120,6 +125,9 @@ def steady_cpu(per_round: int, rounds: int) -> dict[str, Any]:
         with collector_paused():
             run_exercise(measure_plan.doc, SCENARIO, seed=seed, feed=_Ignore(), keep=False, setup=setup)
         gc.collect(0)
+
+    kept: list[_Capture] = []
+    outcomes: list[Done] = []
 
     def measuring(seed: int) -> None:
         captured = _Capture()
@@ -130,10 +138,13 @@ def steady_cpu(per_round: int, rounds: int) -> dict[str, Any]:
             for first, rows in captured.batches:
                 scorer.take(first, rows)
             fed = time.process_time()
-            outcome(0, 0, seed, result.count, scorer.finish(), continuations)
+            reduced = outcome(0, 0, seed, result.count, scorer.finish(), continuations)
             parts["feed"].append(fed - cpu)
             parts["finish"].append(time.process_time() - fed)
             scorer.release()
+        if len(kept) < per_round:
+            kept.append(captured)
+            outcomes.append(Done(reduced, None))
         gc.collect(0)
 
     def full_scorer(seed: int) -> None:
@@ -146,8 +157,10 @@ def steady_cpu(per_round: int, rounds: int) -> dict[str, Any]:
     paths: dict[str, Callable[[int], None]] = {"sweep": sweep_path, "engine": engine_alone, "full": full_scorer}
     for path in (*paths.values(), measuring):  # warm up: imports, the scenario's plan, caches
         path(seeds[0])
-    parts["feed"].clear()
-    parts["finish"].clear()
+    for values in parts.values():
+        values.clear()
+    kept.clear()
+    outcomes.clear()
     ms: dict[str, list[float]] = {name: [] for name in paths}
     for r in range(rounds):
         batch = seeds[r * per_round:(r + 1) * per_round]
@@ -158,14 +171,45 @@ def steady_cpu(per_round: int, rounds: int) -> dict[str, Any]:
             ms[name].append(1000 * (time.process_time() - cpu) / len(batch))
         for seed in batch:
             measuring(seed)
+    for _ in range(rounds):  # a batch of outcomes as a task returns it (their keys shared): pickled in the worker
+        cpu = time.process_time()
+        pickle.dumps(outcomes)
+        parts["pickle"].append((time.process_time() - cpu) / len(outcomes))
     median = {name: statistics.median(values) for name, values in ms.items()}
     part = {name: 1000 * statistics.median(values) for name, values in parts.items()}
     return {"cpu_ms_sweep": round(median["sweep"], 1), "cpu_ms_sweep_best": round(min(ms["sweep"]), 1),
             "cpu_ms_engine_alone": round(median["engine"], 1), "cpu_ms_full_scorer": round(median["full"], 1),
             "cpu_ms_feed": round(part["feed"], 1), "cpu_ms_finish": round(part["finish"], 1),
+            "cpu_ms_pickle": round(part["pickle"], 2),
+            "cpu_ms_feed_by_collector": feed_by_collector(kept, measure_plan),
             "full_over_sweep": round(median["full"] / median["sweep"], 2),
             "sweep_over_engine": round(median["sweep"] / median["engine"], 2),
             "steady_rounds": f"{rounds} x {per_round}"}
+
+
+def feed_by_collector(captured: list[_Capture], measure_plan: MeasurePlan) -> dict[str, float]:
+    """CPU milliseconds a replication's rows take to feed to each of the measurer's collectors alone (best of three
+    passes over the captured replications, less the bare dispatch of the same rows): where feeding goes."""
+    def fed(pick: Callable[[MeasureScorer], tuple[Any, ...]]) -> float:
+        best = math.inf
+        for _ in range(3):
+            scorers = [MeasureScorer(measure_plan) for _ in captured]  # made outside the timing
+            dispatches = [Dispatch(pick(scorer)) for scorer in scorers]
+            with collector_paused():
+                cpu = time.process_time()
+                for dispatch, batches in zip(dispatches, captured, strict=True):
+                    for first, rows in batches.batches:
+                        dispatch.take(first, rows, 0.0)
+                best = min(best, time.process_time() - cpu)
+            del scorers, dispatches
+            gc.collect(0)
+        return 1000 * best / max(1, len(captured))
+
+    bare = fed(lambda scorer: ())
+    names = [name for name, value in vars(MeasureScorer(measure_plan)).items() if hasattr(value, "handlers")]
+    by_collector = {name: round(max(0.0, fed(lambda scorer, n=name: (getattr(scorer, n),)) - bare), 2)  # type: ignore[misc]
+                    for name in names}
+    return {"bare dispatch": round(bare, 2), **dict(sorted(by_collector.items(), key=lambda kv: -kv[1]))}
 
 
 class _Ignore:
@@ -195,9 +239,14 @@ def main() -> None:
     parser.add_argument("--play", type=int, metavar="N", help="only play replications 0 .. N-1 in one worker (for "
                         "counting instructions; 0: the set-up and warm-up alone)")
     parser.add_argument("--engine-only", action="store_true", help="with --play: the engine alone, fed to nothing")
+    parser.add_argument("--instructions", type=int, metavar="N", help="count the instructions of a replication under "
+                        "valgrind (N replications as a sweep plays them, the engine alone, less the set-up)")
     args = parser.parse_args()
     if args.play is not None:
         play_only(args.play, args.engine_only)
+        return
+    if args.instructions is not None:
+        instructions(args.instructions, args.json)
         return
     if args.quick:
         args.runs, args.rounds, args.no_dask = min(args.runs, 16), 1, True
@@ -240,6 +289,34 @@ def play_only(runs: int, engine_only: bool) -> None:
     if runs:
         print(f"{runs} replications of {SCENARIO} ({'the engine alone' if engine_only else 'as a sweep measures them'}"
               f"): {1000 * (time.process_time() - cpu) / runs:.1f} ms of CPU each")
+
+
+def instructions(runs: int, as_json: bool) -> None:
+    """Instructions a replication takes (valgrind's count, which a shared machine's load does not move): ``--play N``
+    as a sweep measures them and with ``--engine-only``, each less ``--play 0`` (imports, set-up, warm-up), over N."""
+    def counted(*play: str) -> int:
+        command = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
+                   sys.executable, str(Path(__file__).resolve()), *play]
+        done = subprocess.run(command, capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": "0"})
+        found = [line for line in done.stderr.splitlines() if "I" in line and "refs:" in line]
+        if not found:
+            raise SystemExit(f"valgrind printed no instruction count: {done.stderr[-300:]}")
+        return int(found[-1].rsplit(":", 1)[1].replace(",", ""))
+
+    base = counted("--play", "0")
+    sweep = (counted("--play", str(runs)) - base) / runs
+    engine = (counted("--play", str(runs), "--engine-only") - base) / runs
+    figures = {"replications": runs, "instructions_sweep_m": round(sweep / 1e6, 1),
+               "instructions_engine_m": round(engine / 1e6, 1),
+               "instructions_measuring_m": round((sweep - engine) / 1e6, 1)}
+    if as_json:
+        print(json.dumps(figures, indent=2))
+        return
+    print(f"instructions a replication of {SCENARIO} ({runs} replications of sweep seed 1, PYTHONHASHSEED=0): "
+          f"{figures['instructions_sweep_m']:.1f} million as a sweep measures it, the engine alone "
+          f"{figures['instructions_engine_m']:.1f} million, measuring "
+          f"{figures['instructions_measuring_m']:.1f} million")
 
 
 def end_to_end(tmp: Path, runs: int, rounds: int, cores: int, cluster: Any) -> dict[str, Any]:
@@ -335,7 +412,10 @@ def report(figures: dict[str, Any]) -> None:
     print(f"    with the run's full scorer{figures['cpu_ms_full_scorer']:8.1f} ms   (full / sweep "
           f"{figures['full_over_sweep']:.2f}x)")
     print(f"    of the sweep's measuring: feeding the rows {figures['cpu_ms_feed']:.1f} ms, finishing (measures, "
-          f"objectives, bottleneck, outcome) {figures['cpu_ms_finish']:.1f} ms (rows captured and fed again)")
+          f"objectives, bottleneck, outcome) {figures['cpu_ms_finish']:.1f} ms (rows captured and fed again); "
+          f"pickling its outcome in a batch {figures['cpu_ms_pickle']:.2f} ms")
+    print("    feeding, by collector alone (ms): " + ", ".join(f"{name} {ms:.2f}" for name, ms in
+                                                             figures["cpu_ms_feed_by_collector"].items()))
     print(f"  every core, idle machine   {figures['idle_all_cores_per_s']:8.1f} replications/s   "
           f"({cores} / steady CPU a replication; target >= 50 on 2 cores: needs <= {cores * 1000 / 50:.0f} ms)")
     print(f"  end to end, median of {rounds} round(s):")

@@ -21,6 +21,9 @@ def test_sweep_benchmark_reduced_form_prints_ratios() -> None:
     for key in ("one_worker_per_s", "all_workers_per_s", "speedup", "pool_startup_s", "cpu_ms_per_replication",
                 "quiet_all_cores_per_s", "cpu_ms_sweep", "cpu_ms_sweep_best", "cpu_ms_engine_alone",
                 "cpu_ms_full_scorer", "full_over_sweep", "sweep_over_engine", "idle_all_cores_per_s", "play_speedup",
-                "serial_s", "cpu_ms_feed", "cpu_ms_finish"):
+                "serial_s", "cpu_ms_feed", "cpu_ms_finish", "cpu_ms_pickle"):
         assert figures[key] > 0
+    by_collector = figures["cpu_ms_feed_by_collector"]
+    assert {"bare dispatch", "handoffs", "steps", "incidents", "load", "harm", "points"} <= set(by_collector)
+    assert all(ms >= 0 for ms in by_collector.values()) and sum(by_collector.values()) > 0
     assert figures["rounds"] == 1 and figures["speedup_range"] == [figures["speedup"]] * 2
