@@ -33,9 +33,10 @@ and the load average printed at the start and the end.
 
 Instructions, which a shared machine's load does not move (``--play N``: one worker plays replications 0 .. N-1 of
 sweep seed 1 after two warm-up replications, as a sweep's worker does, and prints the CPU they took; ``--play 0``
-is the set-up alone, to subtract; ``--engine-only`` plays the same replications fed to nothing, the floor).
-``--instructions N`` runs the three under valgrind and prints the instructions a replication takes, as a sweep
-measures it and the engine alone (a few minutes for N = 12 on an idle machine):
+is the set-up and warm-up alone, to subtract; ``--engine-only`` plays the same replications, warm-up included, fed
+to nothing, the floor: subtract its own ``--play 0 --engine-only``). ``--instructions N`` runs the four under
+valgrind and prints the instructions a replication takes, as a sweep measures it and the engine alone (several
+minutes for N = 12):
 
     python bench/sweep_throughput.py --instructions 12
 """
@@ -293,7 +294,8 @@ def play_only(runs: int, engine_only: bool) -> None:
 
 def instructions(runs: int, as_json: bool) -> None:
     """Instructions a replication takes (valgrind's count, which a shared machine's load does not move): ``--play N``
-    as a sweep measures them and with ``--engine-only``, each less ``--play 0`` (imports, set-up, warm-up), over N."""
+    as a sweep measures them and with ``--engine-only``, each less its ``--play 0`` (imports, set-up and the warm-up
+    replications, played the same way), over N."""
     def counted(*play: str) -> int:
         command = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
                    sys.executable, str(Path(__file__).resolve()), *play]
@@ -304,9 +306,8 @@ def instructions(runs: int, as_json: bool) -> None:
             raise SystemExit(f"valgrind printed no instruction count: {done.stderr[-300:]}")
         return int(found[-1].rsplit(":", 1)[1].replace(",", ""))
 
-    base = counted("--play", "0")
-    sweep = (counted("--play", str(runs)) - base) / runs
-    engine = (counted("--play", str(runs), "--engine-only") - base) / runs
+    sweep = (counted("--play", str(runs)) - counted("--play", "0")) / runs
+    engine = (counted("--play", str(runs), "--engine-only") - counted("--play", "0", "--engine-only")) / runs
     figures = {"replications": runs, "instructions_sweep_m": round(sweep / 1e6, 1),
                "instructions_engine_m": round(engine / 1e6, 1),
                "instructions_measuring_m": round((sweep - engine) / 1e6, 1)}
