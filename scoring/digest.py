@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
 
 from ballotdrill.scenarios.scenario import Scenario
@@ -223,6 +223,9 @@ class Digest:
         self.work = WorkFold()
         self.on_time_levers: dict[str, dict[str, tuple[int, int]]] = {s: {} for s in on_time_subjects}
         """Per on-time objective's subject: per lever, the late steps it explains and the first of them."""
+        self.capped: Callable[[str, float], float | None] = _never_capped
+        """t when an incident's wave reached its cap, by a given time (None: it did not, or it is not known): set by
+        the scorer (:meth:`~ballotdrill.scoring.wavecap.WaveCaps.capped_at`); asked once per incident folded in."""
 
     def late_step(self, procedure: str, step: str) -> LateStep:
         found = self.steps.get((procedure, step))
@@ -354,21 +357,33 @@ class Digest:
             found.add(n, times, times.incident in self.pinned)
             for m, amount in amounts.items():
                 found.harm[m] += amount
+        end = times.started_at + times.to_contain if times.to_contain is not None else float(until or 0.0)
+        capped = self.capped(times.incident, end)
         if not harm.nonzero:
             return
-        end = times.started_at + times.to_contain if times.to_contain is not None else float(until or 0.0)
-        lost = delay_between(spans, times.started_at, end)
-        whole = max(sum(lost.values()), end - times.started_at)
-        if whole <= 0:
-            return
-        least = MATERIAL_SHARE * (end - times.started_at)  # a delay too short to matter is nobody's harm
-        for lever, minutes in lost.items():
-            if minutes < least:
-                continue
+        behind = _behind(spans, times.started_at, end)
+        reach = behind if capped is None else _behind(spans, times.started_at, capped)  # no reach past the cap
+        for lever in dict.fromkeys([*behind, *reach]):
             shares = self.lever_harm[lever]
             for m, amount in amounts.items():
-                if amount:
-                    shares[m] += amount * (minutes / whole)
+                share = (reach if m == "reach" else behind).get(lever)
+                if amount and share:
+                    shares[m] += amount * share
+
+
+def _behind(spans: Sequence[Span], lo: float, hi: float) -> dict[str, float]:
+    """Per lever whose delay between ``lo`` and ``hi`` is material, its share of that stretch's harm: its minutes of
+    delay over the stretch (over all the delay, when the delays add up to more)."""
+    lost = delay_between(spans, lo, hi)
+    whole = max(sum(lost.values()), hi - lo)
+    if whole <= 0:
+        return {}
+    least = MATERIAL_SHARE * (hi - lo)  # a delay too short to matter is nobody's harm
+    return {lever: minutes / whole for lever, minutes in lost.items() if minutes >= least}
+
+
+def _never_capped(incident: str, until: float) -> float | None:
+    return None
 
 
 def _unanswered(times: IncidentLike, harm: HarmLike, worked: bool) -> bool:

@@ -5,10 +5,10 @@ is where the engine records the harm of the incidents still open. That harm is w
 the rows instead, as the engine counts it (``IncidentState.harm``): a wave's reach from its
 ``incident_started`` row (initial, doubling time, cap), the mitigations' share of its growth
 (``mitigated``, multiplied as the engine does) and every slowing (``wave_slowed``, which records
-the doubling time it set), replayed on the engine's own :class:`~ballotdrill.exercise.waves.Wave`;
-voter- and station-minutes while its polls were open (``run_started``: when they open and when
-each way of voting closes; ``voting_extended``). Only incidents still open are kept (a
-``contained`` row lets one go).
+the doubling time it set), replayed on the engine's own :class:`~ballotdrill.scenarios.waves.Wave`
+(:func:`~ballotdrill.scoring.wavecap.replayed`); voter- and station-minutes while its polls were open
+(``run_started``: when they open and when each way of voting closes; ``voting_extended``). Only incidents
+still open are kept (a ``contained`` row lets one go).
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from typing import NamedTuple
 from ballotdrill.journal import Event, IncidentStarted, Mitigated, RunStarted, VotingExtended, WaveSlowed
 from ballotdrill.journal.kinds import CONTAINED, INCIDENT_STARTED, MITIGATED, RUN_STARTED, VOTING_EXTENDED, WAVE_SLOWED
 from ballotdrill.scenarios.scenario import Reach
-from ballotdrill.scenarios.waves import Wave
 from ballotdrill.scoring.feed import Handlers
 from ballotdrill.scoring.growth import poll_minutes, reach_of
+from ballotdrill.scoring.wavecap import replayed
 
 __all__ = ["OpenHarm"]
 
@@ -100,10 +100,7 @@ class OpenHarm:
 def _harm(inc: _Open, t: float) -> dict[str, float]:
     harm: dict[str, float] = {}
     if inc.reach is not None:
-        wave = Wave(inc.reach, inc.start, inc.growth)
-        for since, doubling in inc.slowed:
-            wave.slow(since, doubling=doubling)
-        harm["reach"] = wave.reach(t)
+        harm["reach"] = replayed(inc.reach, inc.start, inc.growth, inc.slowed).reach(t)
     minutes = poll_minutes(inc.voters, inc.stations * (1.0 - inc.throughput), inc.start, inc.polls, t)
     if inc.voters:
         harm["voter_minutes"] = minutes.voter_minutes

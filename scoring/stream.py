@@ -29,6 +29,7 @@ from ballotdrill.scoring.openharm import OpenHarm
 from ballotdrill.scoring.ratings import PointCollector, harm_subjects, measure_objective, objective_points
 from ballotdrill.scoring.steps import StepCollector
 from ballotdrill.scoring.tally import RunTally
+from ballotdrill.scoring.wavecap import WaveCaps
 
 
 class Scorer:
@@ -75,11 +76,16 @@ class Scorer:
         self.arrivals: dict[str, int] = {}
         """Background arrivals not yet folded in: each one's place among its inject's arrivals."""
         self.started: dict[str, int] = defaultdict(int)
+        self.waves = WaveCaps() if detail else None
+        """When each incident's wave reached its cap, for the harm behind each lever (the digest asks)."""
+        if self.waves is not None:
+            self.digest.capped = self.waves.capped_at
         self.open_harm = OpenHarm() if unfinished else None
         """For a journal that may end without ``run_ended`` (a run that did not finish): the harm of the incidents
         still open at its last row, worked out from the rows."""
         self.dispatch = Dispatch((self.clock, self.incidents, self.steps, self.handoffs, self.harm, self.load,
                                   self.points, self.procedures, self.decisions, self.growth,
+                                  *((self.waves,) if self.waves is not None else ()),
                                   *((self.open_harm,) if self.open_harm is not None else ())))
         self.dispatch.add(INCIDENT_STARTED, self._arrived)
         if cap is not None:  # after the collectors have taken the event: what may make an arrival final

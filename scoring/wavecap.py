@@ -1,0 +1,90 @@
+"""When an incident's wave reached its cap, replayed from the journal's rows.
+
+A wave that has reached its cap reaches nobody more, whatever the response does: a delay after that moment
+added no reach. The moment is worked out as the engine grows the wave (:class:`~ballotdrill.scenarios.waves.Wave`):
+from its ``incident_started`` row (initial, doubling time, cap), the mitigations' share of its growth
+(``mitigated``, multiplied) and every slowing (``wave_slowed``, the doubling time it set) — the same replay
+:mod:`~ballotdrill.scoring.openharm` makes of an open incident's reach (:func:`replayed`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import NamedTuple
+
+from ballotdrill.journal import Event
+from ballotdrill.journal.kinds import INCIDENT_STARTED, MITIGATED, WAVE_SLOWED
+from ballotdrill.scenarios.scenario import Reach
+from ballotdrill.scenarios.waves import Wave
+from ballotdrill.scoring.feed import Handlers
+from ballotdrill.scoring.growth import reach_of
+
+__all__ = ["WaveCaps", "cap_reached", "replayed"]
+
+
+def replayed(reach: Reach, start: float, growth: float, slowed: Iterable[tuple[float, float]]) -> Wave:
+    """An incident's wave as the engine grew it: started at ``start`` with the mitigations' share of its growth
+    (``growth``, multiplied), then each ``(t, doubling time set then)`` slowing (``math.inf``: it stopped)."""
+    wave = Wave(reach, start, growth)
+    for since, doubling in slowed:
+        wave.slow(since, doubling=doubling)
+    return wave
+
+
+def cap_reached(wave: Wave) -> float | None:
+    """t when ``wave`` first reached its cap (None: it never does, at the rates it was given)."""
+    if wave.initial <= 0:
+        return None
+    needed = math.log2(wave.cap / wave.initial)  # doublings from the initial reach to the cap
+    ends = [since for since, _, _ in wave.segments[1:]] + [math.inf]
+    for (since, done, doubling), end in zip(wave.segments, ends, strict=True):
+        if done >= needed:
+            return since
+        if not math.isinf(doubling) and since + (needed - done) * doubling <= end:
+            return since + (needed - done) * doubling
+    return None
+
+
+class _Course(NamedTuple):
+    start: float
+    reach: Reach
+    growth: float = 1.0
+    slowed: tuple[tuple[float, float], ...] = ()
+
+
+class WaveCaps:
+    """Per incident with a wave, its course from the rows, until :meth:`capped_at` takes it."""
+
+    def __init__(self) -> None:
+        self._courses: dict[str, _Course] = {}
+
+    def handlers(self) -> Handlers:
+        return {INCIDENT_STARTED: self._started, MITIGATED: self._mitigated, WAVE_SLOWED: self._slowed}
+
+    def _started(self, event: Event) -> None:
+        reach = reach_of(event.data.get("reach"))
+        if reach is not None and event.incident is not None:
+            self._courses[event.incident] = _Course(event.t, reach)
+
+    def _mitigated(self, event: Event) -> None:
+        course = self._courses.get(event.incident or "")
+        growth = event.data.get("growth")
+        if course is not None and growth is not None:  # recorded at its start, before its wave grew
+            self._courses[str(event.incident)] = course._replace(growth=course.growth * float(growth))
+
+    def _slowed(self, event: Event) -> None:
+        course = self._courses.get(event.incident or "")
+        if course is not None:
+            doubling = event.data.get("doubling")
+            self._courses[str(event.incident)] = course._replace(
+                slowed=(*course.slowed, (event.t, math.inf if doubling is None else float(doubling))))
+
+    def capped_at(self, incident: str, until: float) -> float | None:
+        """t when ``incident``'s wave reached its cap, if it did by ``until`` (None otherwise, or it has no wave);
+        its course is let go (each incident is asked once, when it is folded in)."""
+        course = self._courses.pop(incident, None)
+        if course is None:
+            return None
+        t = cap_reached(replayed(course.reach, course.start, course.growth, course.slowed))
+        return t if t is not None and t <= until else None
