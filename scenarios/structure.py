@@ -216,6 +216,12 @@ class Effect(Model):
         return self.resolve or (self.contain or 0.0) > 0
 
     @property
+    def chance(self) -> float:
+        """The chance that completing the step contains its incident, as the engine draws it: 1 when it resolves it,
+        else its ``contain`` (0 when it only slows a wave or extends voting)."""
+        return 1.0 if self.resolve else self.contain or 0.0
+
+    @property
     def slows(self) -> bool:
         """Whether the effect slows a wave rather than containing the incident."""
         return self.doubling is not None or self.growth is not None

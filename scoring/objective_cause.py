@@ -51,7 +51,7 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delay: float, passed_
             if incident is not None and procedure else None
         if failed is not None and incident is not None:  # the step was done, its purpose not: the end never came
             done, spec = failed
-            chance = spec.effect.contain if spec.effect and spec.effect.contain is not None else 1.0
+            chance = spec.effect.chance if spec.effect is not None else 1.0
             late = passed_at is not None and done.completed_at is not None and done.completed_at > passed_at
             fix = (f"Make '{step}' likelier to contain {incident.type.replace('_', ' ')} incidents, or give "
                    f"{procedure} a further containing step should it fail")
@@ -97,14 +97,17 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delay: float, passed_
                      "monitoring tools", incident.detected_by, actor_lever(incident.detected_by))
     failed = _failed_containment(advice, incident.incident, names, passed_at)
     steps = [(n, st) for n in names for st in advice.structure.procedures[n].steps if st.effect]
-    owner, first = next(((n, st) for n, st in steps if st.effect and (st.effect.contain is not None
-                                                                      or st.effect.resolve)), steps[0])
+    owner, first = next(((n, st) for n, st in steps if st.effect and st.effect.contains), steps[0])
     lever = step_lever(owner, first.id)  # its first containing step (a slowing one only when none contains)
     fix = (f"Give {', '.join(names)} an earlier containing step (or a likelier one) for {kind} incidents, so "
            f"{incident.incident} is contained within the target")
-    contains = any(st.effect and not st.effect.slows for n in names for st in advice.structure.procedures[n].steps)
+    contains = any(st.effect and st.effect.contains for _, st in steps)
     noun = HARM_NOUNS.get(obj.kind)
-    if noun is None:
+    if not contains and not any(st.effect and st.effect.slows for _, st in steps):
+        short = (f"the designed response ({', '.join(names)}) has no step that may contain {kind} incidents (a chance "
+                 "above 0, or resolving)")
+        fix = f"Give {', '.join(names)} a step that contains {kind} incidents, so {incident.incident} is contained"
+    elif noun is None:
         short = f"the designed response is slower than the {obj.target_text} target"
     elif contains:
         short = f"the designed response does not contain it before its {noun} passes the {obj.target_text} target"
@@ -117,7 +120,7 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delay: float, passed_
         fix = (f"Give {', '.join(names)} a step that contains {kind} incidents (a removal or an order), or "
                f"one that slows them sooner, so {incident.incident} stays under the target")
     if failed is not None:
-        chance = failed[1].effect.contain if failed[1].effect and failed[1].effect.contain is not None else 1.0
+        chance = failed[1].effect.chance if failed[1].effect is not None else 1.0
         return Cause("objective", f"the containing step '{failed[0].step}' completed at "
                      f"{clock(advice.whole.start, failed[0].completed_at)} but did not contain "
                      f"{incident.incident} (a {chance:.0%} chance)", list(failed[0].evidence[-1:]), fix,
@@ -190,7 +193,7 @@ def _containing_progress(advice: Advisor, incident: IncidentTimes, procedures: l
     when = f"when the target was passed ({clock(advice.whole.start, at)})" if say_when else \
         "when the target was passed"
     containing = [s for s in advice.whole.steps if s.incident == incident.incident and s.procedure in procedures
-                  and any(spec.id == s.step and spec.effect is not None and spec.effect.contain is not None
+                  and any(spec.id == s.step and spec.effect is not None and spec.effect.contains
                           for spec in structure.procedures[s.procedure].steps)]
     step = min(containing, key=lambda s: (s.queued_at if s.queued_at is not None else s.started_at or 0.0),
                default=None)
@@ -255,7 +258,7 @@ def _failed_containment(advice: Advisor, incident: str, procedures: list[str],
         if before is not None and step.completed_at > before:
             continue
         spec = next((s for s in advice.structure.procedures[step.procedure].steps if s.id == step.step), None)
-        if spec is not None and spec.effect is not None and spec.effect.contain is not None \
+        if spec is not None and spec.effect is not None and spec.effect.contains \
                 and (closed is None or closed > step.completed_at + 1e-9):
             return step, spec
     return None
@@ -371,7 +374,7 @@ def _branch_cause(advice: Advisor, branch: Branch, incident: IncidentTimes, plai
                   actor: str) -> Cause:
     """The cause of an objective whose incident's containing step lay on a branch the run did not take."""
     effect = branch.step.effect
-    chance = 1.0 if effect is None or effect.resolve else effect.contain or 0.0
+    chance = 1.0 if effect is None else effect.chance
     decision = branch.decision.step
     spec = advice.structure.procedures[branch.procedure] if advice.structure else None
     default = next((s.decision.default for s in spec.steps if s.id == decision and s.decision), "") if spec else ""

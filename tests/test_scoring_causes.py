@@ -74,11 +74,11 @@ def test_an_objective_no_delay_explains_says_the_designed_response_is_slower_tha
 
 
 def test_an_objective_whose_containing_step_failed_its_draw_names_that_step() -> None:
-    analysis, _ = _run(_one_repair({"staff": 2}, "30m", 0.0))
+    analysis, _ = _run(_one_repair({"staff": 2}, "30m", 0.01))
     objective = next(f for f in analysis.improvements if f.cause == "objective")
     assert objective.title == "Objective O1 rated U (Infrastructure systems)"
     assert objective.root_cause == ("the containing step 'repair' completed at 10:30 but did not contain X1 "
-                                    "(a 0% chance)")
+                                    "(a 1% chance)")
     assert objective.lever == "step:repair/repair" and objective.responsible == "crew"
 
 

@@ -32,7 +32,7 @@ def _two_paths(contain: float, attribution_effect: dict[str, Any] | None = None)
 
 
 def test_a_queue_before_a_procedure_with_no_effect_explains_no_harm() -> None:
-    data = _two_paths(contain=0.0)  # 'remove' completes at 10:10 and fails its draw: X1 is never contained
+    data = _two_paths(contain=0.01)  # 'remove' completes at 10:10 and fails its draw: X1 is never contained
     report = assemble(checked(data), load(data), "s")
     o1 = next(o for o in report.scores.objectives if o.id == "O1")
     assert o1.rating == "U"
@@ -41,7 +41,7 @@ def test_a_queue_before_a_procedure_with_no_effect_explains_no_harm() -> None:
     # attribution path contains, slows or mitigates X1
     assert queue.explains == [] and queue.harm_share == 0.0
     finding = next(f for f in report.analysis.improvements if f.title.startswith("Objective O1"))
-    assert finding.root_cause == "the containing step 'remove' completed at 10:10 but did not contain X1 (a 0% chance)"
+    assert finding.root_cause == "the containing step 'remove' completed at 10:10 but did not contain X1 (a 1% chance)"
     assert finding.lever == "step:takedown/remove"
     fix_first = report.analysis.improvements[0]
     assert fix_first.title == finding.title and "Queue at v" not in fix_first.title
