@@ -171,7 +171,8 @@ def _no_finding(objectives: Sequence[ObjectiveResult], improvements: Sequence[Fi
     for o in objectives:
         if o.rating not in ("S", "M", "U"):
             continue
-        where = next((f for f in improvements if f"{o.id} ({o.rating})" in f.explains), None)
+        where = next((f for f in improvements if any(e.startswith(f"{o.id} ({o.rating}") for e in f.explains)),
+                     None)
         said.append(f"{o.id} (rated {o.rating}) is explained by “{where.title}”, under "
                     f"{where.capability or 'no capability'}" if where is not None else
                     f"{o.id} (rated {o.rating}) is explained by no area for improvement (no finding's lever delayed "

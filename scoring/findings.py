@@ -46,10 +46,10 @@ from ballotdrill.scoring.ranking import (
     delay_spans,
     objective_delay,
     priority_of,
-    target_passed,
     weigh,
 )
 from ballotdrill.scoring.text import percent
+from ballotdrill.scoring.windows import target_passed
 
 __all__ = ["QUEUE_P90", "Analysis", "CauseKind", "Finding", "KeyFindings", "PlanItem", "analyse", "shift_text"]
 
@@ -102,7 +102,7 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
     causes = [f for _, _, f in sorted(found.improvements, key=lambda x: (x[0], x[1], x[2].title))]
     size = {id(f): -neg for _, neg, f in found.improvements}
     paths = digest.paths
-    weighings, explained = weigh(scores, advice, [Ranked(f.lever, f.cause, f.incidents) for f in causes],
+    weighings, explained = weigh(scores, advice, [Ranked(f.lever, f.cause, f.incidents, title=f.title) for f in causes],
                                  digest.harm_behind(), digest.on_time_levers, passed, paths)
     weighed = _with_weights(causes, weighings, size)
     spans = delay_spans(scores, advice, paths)

@@ -28,8 +28,13 @@ window for reach, voter- or station-minutes, up to the moment its harm passed th
 :mod:`~ballotdrill.scoring.passing`): a delay that began once the target was passed did not
 make it pass. A lever explains it only if taking its delay away could have changed the rating
 (:func:`could_turn`): a time that much shorter rates better, or a harm measure's incident contained that
-much sooner is contained before its harm passed the target; a lever whose removal leaves the rating as it
-was (the designed response misses the target anyway) explains nothing, and the next lever is tried.
+much sooner is contained before its harm passed the target (never contained: its response was still under way
+when the run stopped, and would have contained it that much before, at the earliest, in time; or for reach a
+slowing step that much sooner came before the target was passed); a lever whose removal leaves the rating as it
+was (the designed response misses the target anyway) explains nothing. When several levers could each have
+turned it alone, all of them explain it and share its points equally, each finding naming the others ("either
+delay taken away would have turned it"); when none could alone but some together could (most delay first), those
+share it ("it turns only if the delays of both are taken away").
 For an on-time share, the root cause of most of the late steps it counts.
 Objectives with no delay to attribute are explained by nothing (the finding then says why: a containment
 draw that failed, or a designed path slower than the target).
@@ -38,7 +43,7 @@ An incident detected but never worked on is explained by the finding that says s
 
 **Weight** of an area for improvement (higher = fix sooner)::
 
-    weight = Σ over the objectives its lever explains of   U: 4,  M: 2,  S: 1
+    weight = Σ over the objectives its lever explains of   U: 4,  M: 2,  S: 1  (split equally between levers sharing it)
            + 4 × its harm share
            + 4 for a missed legal deadline or a dropped handoff (as much as an objective rated U)
 
@@ -68,14 +73,14 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
-from ballotdrill.scenarios.measures import Point, parse_interval
-from ballotdrill.scenarios.structure import Structure
+from ballotdrill.scenarios.measures import parse_interval
 from ballotdrill.scoring.advice import Advisor, Cause, actor_lever, channel_lever, step_cause, step_lever
 from ballotdrill.scoring.designed import loop_span
 from ballotdrill.scoring.harmpath import HarmPaths
 from ballotdrill.scoring.model import Handoff, ObjectiveResult, Scores, StepResult
 from ballotdrill.scoring.ratings import rate
 from ballotdrill.scoring.text import HARM_MEASURES
+from ballotdrill.scoring.windows import end_step, objective_windows, point_time
 
 OBJECTIVE_POINTS: dict[str, float] = {"U": 4.0, "M": 2.0, "S": 1.0}
 """Weight added for each objective a lever explains, by its rating."""
@@ -91,12 +96,13 @@ start to the moment its harm passed the target); the incident's harm window, for
 RANKING_TERMS: list[tuple[str, str]] = [
     ("Lever", "what a finding's fix works on: an actor's staff or shifts, a channel, or a procedure's step"),
     ("Weight (Fix first)", "per objective rated U, M or S that the lever explains (the lever behind most of its "
-     "delay) 4, 2 or 1; plus 4 × the lever's share of the run's harm (largest over reach, voter-minutes, "
-     "station-minutes; each incident's harm split over the levers by the delay each caused it); a delay counts "
-     f"only from {MATERIAL_SHARE:.0%} of the objective's target, of the time its harm took to pass it, or of the "
-     "incident's harm window; plus 4 for a "
-     "missed legal deadline or a dropped handoff. Priority 1 from weight 4, 2 from 2, 3 above 0, and 4 or 5 "
-     "(by the kind of finding) for a finding of weight 0; “Fix first” is the heaviest"),
+     "delay whose removal could have changed the rating) 4, 2 or 1, split equally between levers that could each "
+     "have turned it alone, or only together; plus 4 × the lever's share of the run's harm (largest over reach, "
+     "voter-minutes, station-minutes; each incident's harm split over the levers by the delay each caused it); a "
+     f"delay counts only from {MATERIAL_SHARE:.0%} of the objective's target, of the time its harm took to pass "
+     "it, or of the incident's harm window; plus 4 for a missed legal deadline or a dropped handoff. Priority 1 "
+     "from weight 4, 2 from 2, 3 above 0, and 4 or 5 (by the kind of finding) for a finding of weight 0; “Fix "
+     "first” is the heaviest"),
     ("Capability element", "from the root cause: queue or shift gap → Organisation; failed or slow channel → "
      "Equipment; slow work or a decision left to its timeout → Training; targets, procedures and triggers → "
      "Planning; unanswered discussion questions → Exercises"),
@@ -113,18 +119,20 @@ __all__ = [
     "OBJECTIVE_POINTS",
     "RANKING_TERMS",
     "Delay",
+    "Explained",
     "HarmBehind",
     "Ranked",
     "Span",
     "Weighing",
     "could_turn",
     "delay_spans",
+    "explaining_levers",
     "material_delay",
     "measures_harm",
     "objective_delay",
     "priority_of",
     "spans_of",
-    "target_passed",
+    "under_way",
     "weigh",
 ]
 
@@ -219,95 +227,6 @@ def delay_between(spans: Sequence[Span], lo: float, hi: float, harm: bool = Fals
     return out
 
 
-def harm_window(scores: Scores, incident: str) -> tuple[float, float] | None:
-    """When ``incident`` was doing harm: its start to its containment (or the end of the run while open)."""
-    inc = next((i for i in scores.incidents if i.incident == incident), None)
-    if inc is None:
-        return None
-    end = inc.started_at + inc.to_contain if inc.to_contain is not None else float(scores.until or 0.0)
-    return inc.started_at, end
-
-
-def point_time(scores: Scores, point: Point, structure: Structure | None = None) -> float | None:
-    """When a measure's point happened in the run (None: it did not, or its time is not scored).
-
-    As the rating reads it (:class:`~ballotdrill.scoring.ratings.PointCollector`): a completion of a step carrying
-    a containment (in ``structure``) is the point only when its containment took hold, or the incident was already
-    contained; a completion whose containment failed is not."""
-    if point.step is not None:
-        mine = [s for s in scores.steps if s.incident == point.incident and s.step == point.step]
-        if point.event == "started":
-            return mine[0].started_at if mine else None
-        done = [s for s in mine if s.completed_at is not None]
-        if structure is not None and done:
-            closed = _contained_at(scores, point.incident)
-            done = [s for s in done if not _contains(structure, s.procedure, s.step)
-                    or (closed is not None and closed <= (s.completed_at or 0.0) + 1e-9)]
-        return done[0].completed_at if done else None
-    inc = next((i for i in scores.incidents if i.incident == point.incident), None)
-    if inc is None:
-        return None
-    offset = {"started": 0.0, "detected": inc.to_detect, "contained": inc.to_contain,
-              "resolved": inc.to_resolve}.get(point.event)
-    return None if offset is None else inc.started_at + offset
-
-
-def _contained_at(scores: Scores, incident: str) -> float | None:
-    inc = next((i for i in scores.incidents if i.incident == incident), None)
-    return None if inc is None or inc.to_contain is None else inc.started_at + inc.to_contain
-
-
-def _contains(structure: Structure, procedure: str, step: str) -> bool:
-    """Whether ``step`` of ``procedure`` carries a containment (a chance above 0 to contain, or resolving): the
-    steps whose completion the engine follows with a draw."""
-    proc = structure.procedures.get(procedure)
-    spec = next((s for s in proc.steps if s.id == step), None) if proc is not None else None
-    return spec is not None and spec.effect is not None and spec.effect.contains
-
-
-def objective_windows(obj: ObjectiveResult, scores: Scores, passed: Mapping[str, float] | None = None,
-                      structure: Structure | None = None) -> dict[str, tuple[float, float]]:
-    """The incidents an objective measures and the stretch of the run it measures in each, up to when its target
-    was passed: a time from one point to another (to the end of the run if the end never came; to the start
-    plus the target at most; a containing step's point where its containment took hold, :func:`point_time`), or
-    an incident's harm window (to the moment its harm passed the target, when ``passed`` — objective id -> t —
-    says)."""
-    if obj.kind == "time":
-        try:
-            interval = parse_interval(obj.subject)
-        except ValueError:
-            return {}
-        lo = point_time(scores, interval.start, structure)
-        if lo is None:
-            return {}
-        hi = point_time(scores, interval.end, structure)
-        hi = float(scores.until or 0.0) if hi is None else hi
-        return {interval.end.incident: (lo, min(hi, lo + obj.target))}
-    window = harm_window(scores, obj.subject) if obj.kind != "on_time" else None
-    if window is None:
-        return {}
-    crossed = (passed or {}).get(obj.id)
-    return {obj.subject: window if crossed is None else (window[0], min(window[1], crossed))}
-
-
-def target_passed(obj: ObjectiveResult, scores: Scores, passed: Mapping[str, float] | None,
-                  structure: Structure | None = None) -> float | None:
-    """t when the objective's target was passed: a harm measure's from ``passed``, a time's start plus its
-    target when that came before the end point (:func:`point_time`) and the run's end (None otherwise, or not
-    known)."""
-    if obj.kind == "time":
-        try:
-            interval = parse_interval(obj.subject)
-        except ValueError:
-            return None
-        start, end = point_time(scores, interval.start, structure), point_time(scores, interval.end, structure)
-        if start is None:
-            return None
-        end = float(scores.until or 0.0) if end is None else end
-        return start + obj.target if start + obj.target < end else None
-    return (passed or {}).get(obj.id) if obj.kind != "on_time" else None
-
-
 def measures_harm(obj: ObjectiveResult) -> bool:
     """Whether the objective measures an incident's harm: reach, voter- or station-minutes, or a time to its
     containment (only delays that could change the harm explain it)."""
@@ -328,7 +247,7 @@ def objective_delay(obj: ObjectiveResult, scores: Scores, spans: dict[str, list[
     only the delays of steps leading to it (``paths``, :meth:`~ballotdrill.scoring.harmpath.HarmPaths.leads_to`)."""
     total: Delay = defaultdict(float)
     harm = measures_harm(obj)
-    target = _end_step(obj) if paths is not None else None
+    target = end_step(obj) if paths is not None else None
     for incident, (lo, hi) in objective_windows(obj, scores, passed, paths.structure if paths else None).items():
         counted = spans.get(incident, [])
         if target is not None and paths is not None:
@@ -336,16 +255,6 @@ def objective_delay(obj: ObjectiveResult, scores: Scores, spans: dict[str, list[
         for lever, lost in delay_between(counted, lo, hi, harm).items():
             total[lever] += lost
     return total
-
-
-def _end_step(obj: ObjectiveResult) -> str | None:
-    """The step a time objective measures to (``... to step S ...``), or None."""
-    if obj.kind != "time":
-        return None
-    try:
-        return parse_interval(obj.subject).end.step
-    except ValueError:
-        return None
 
 
 class Weighing(NamedTuple):
@@ -364,47 +273,116 @@ class Ranked(NamedTuple):
     incidents: Sequence[str]
     own: float = 0.0
     """Points of its own: an objective finding's rating (it explains nothing else)."""
+    title: str = ""
+    """The finding's title, to name it beside another lever sharing an objective."""
 
 
 def _subject_incidents(obj: ObjectiveResult, known: set[str]) -> list[str]:
     return [w for w in obj.subject.split() if w in known]
 
 
-def explaining_lever(obj: ObjectiveResult, scores: Scores, spans: dict[str, list[Span]],
-                     findings: Sequence[Ranked], on_time_levers: Mapping[str, tuple[int, int]],
-                     passed: Mapping[str, float] | None = None, paths: HarmPaths | None = None) -> str | None:
-    """The lever (among those some finding works on) behind most of the delay inside what the objective measures,
-    before its target was passed.
+class Explained(NamedTuple):
+    """The levers that explain an objective: one, or several whose delays weigh on it alike (``together``: it turns
+    only if all their delays are taken away; else taking any one of them away alone would have turned it)."""
 
-    ``on_time_levers``: for an on-time objective, per lever the late steps it explains and the first of them;
-    ``passed``: objective id -> t when its harm passed the target."""
+    levers: tuple[str, ...]
+    together: bool = False
+
+
+def explaining_levers(obj: ObjectiveResult, scores: Scores, spans: dict[str, list[Span]],
+                      findings: Sequence[Ranked], on_time_levers: Mapping[str, tuple[int, int]],
+                      passed: Mapping[str, float] | None = None, paths: HarmPaths | None = None) -> Explained | None:
+    """The levers (among those some finding works on) that explain the objective: of those with a material delay
+    inside what it measures before its target was passed, every one whose delay alone taken away could have changed
+    its rating (:func:`could_turn`), most delay first; when none could alone, the fewest of them, most delay first,
+    whose delays taken away together could; None when nothing could.
+
+    ``on_time_levers``: for an on-time objective, per lever the late steps it explains and the first of them (the
+    lever behind most of them explains it); ``passed``: objective id -> t when its harm passed the target."""
     levers = {f.lever for f in findings if f.lever}
     if obj.kind == "on_time":
         ranked = sorted(on_time_levers, key=lambda lever: (-on_time_levers[lever][0], on_time_levers[lever][1]))
-        return next((lever for lever in ranked if lever in levers), None)
+        found = next((lever for lever in ranked if lever in levers), None)
+        return Explained((found,)) if found is not None else None
     subject = set(objective_windows(obj, scores)) or set(obj.subject.split())
     unanswered = next((f.lever for f in findings if f.cause == "none" and subject & set(f.incidents)), None)
     if unanswered is not None:  # nobody worked on it: that, not any delay, is why
-        return unanswered
+        return Explained((unanswered,))
     total = objective_delay(obj, scores, spans, passed, paths)
-    ranked = sorted(total, key=lambda lever: (-total[lever], lever))
     least = material_delay(obj, scores, passed)
+    ranked = [lever for lever in sorted(total, key=lambda lever: (-total[lever], lever))
+              if lever in levers and total[lever] > 0 and total[lever] >= least]
     whole = objective_delay(obj.model_copy(update={"target": math.inf}), scores, spans, None, paths)
-    return next((lever for lever in ranked if lever in levers and total[lever] > 0 and total[lever] >= least
-                 and could_turn(obj, whole.get(lever, 0.0), scores, passed)), None)
+    alone = tuple(lever for lever in ranked if could_turn(obj, whole.get(lever, 0.0), scores, passed, paths))
+    if alone:
+        return Explained(alone)
+    removed = 0.0
+    for count, lever in enumerate(ranked, 1):
+        removed += whole.get(lever, 0.0)
+        if could_turn(obj, removed, scores, passed, paths):
+            return Explained(tuple(ranked[:count]), together=True)
+    return None
 
 
-def could_turn(obj: ObjectiveResult, removed: float, scores: Scores, passed: Mapping[str, float] | None) -> bool:
-    """Whether taking ``removed`` minutes of delay out of what ``obj`` measures could have changed its rating: a
-    time's value that much shorter rates better; a harm measure's incident contained that much sooner is contained
-    before its harm passed the target (True when that cannot be told: an incident never contained)."""
+def could_turn(obj: ObjectiveResult, removed: float, scores: Scores, passed: Mapping[str, float] | None,
+               paths: HarmPaths | None = None) -> bool:
+    """Whether taking ``removed`` minutes of delay out of what ``obj`` measures could have changed its rating.
+
+    A time's value that much shorter rates better; one whose end never came could have come, at the earliest, that
+    much before the run stopped, and only if the response was still under way then (:func:`under_way`). A harm
+    measure's incident contained that much sooner is contained before its harm passed the target; one never
+    contained could have been contained that much before the run stopped at the earliest, if its response was
+    still under way then, or (for reach) had its wave slowed that much sooner by a slowing step (done, or still to
+    be done when the run stopped) before its reach passed the target. True when that cannot be told (when its
+    harm passed the target, or what the structure says, is not known)."""
+    until = float(scores.until or 0.0)
     if obj.kind == "time":
-        return obj.value is None or rate(obj.value - removed, obj.target, True)[0] != obj.rating
+        if obj.value is not None:
+            return rate(obj.value - removed, obj.target, True)[0] != obj.rating
+        try:
+            interval = parse_interval(obj.subject)
+        except ValueError:
+            return True
+        start = point_time(scores, interval.start, paths.structure if paths else None)
+        if start is None or paths is None:
+            return True
+        return rate(until - removed - start, obj.target, True)[0] != obj.rating \
+            and under_way(interval.end.incident, scores, paths, interval.end.step)
     crossed = (passed or {}).get(obj.id)
     inc = next((i for i in scores.incidents if i.incident == obj.subject), None)
-    if crossed is None or inc is None or inc.to_contain is None:  # never contained: a slowing may have mattered
+    if crossed is None or inc is None:
         return True
-    return inc.started_at + inc.to_contain - removed <= crossed
+    if inc.to_contain is not None:
+        return inc.started_at + inc.to_contain - removed <= crossed
+    if paths is None or paths.structure is None:
+        return True
+    if until - removed <= crossed and under_way(inc.incident, scores, paths):
+        return True
+    return obj.kind == "reach" and any(
+        (step.completed_at if step.completed_at is not None else until) - removed <= crossed
+        for step in scores.steps if step.incident == inc.incident and _slows(paths, step.procedure, step.step))
+
+
+def under_way(incident: str, scores: Scores, paths: HarmPaths, step: str | None = None) -> bool:
+    """Whether the response to ``incident`` still had work open when the run stopped (a step instance not completed,
+    a handoff still travelling) that could bring what is measured: a step on a path that could change its harm
+    (:meth:`~ballotdrill.scoring.harmpath.HarmPaths.moves`: one that contains, slows or mitigates it, or escalates
+    it to where a procedure starts that could), or, for a time to ``step``, one leading to ``step``."""
+    mine = [s for s in scores.steps if s.incident == incident]
+    work = [(s.procedure, s.step) for s in mine if s.completed_at is None] + [
+        (h.procedure, h.step) for h in scores.handoffs if h.incident == incident and h.status == "in_transit"]
+    if step is not None:
+        return any(paths.leads_to(procedure, at, step) for procedure, at in work)
+    times = next((i for i in scores.incidents if i.incident == incident), None)
+    every = paths.for_incident(times, {s.procedure for s in mine})
+    return any(paths.moves(procedure, at, every) for procedure, at in work)
+
+
+def _slows(paths: HarmPaths, procedure: str, step: str) -> bool:
+    """Whether ``step`` of ``procedure`` slows its incident's wave."""
+    proc = paths.structure.procedures.get(procedure) if paths.structure is not None else None
+    spec = next((s for s in proc.steps if s.id == step), None) if proc is not None else None
+    return spec is not None and spec.effect is not None and spec.effect.slows
 
 
 def material_delay(obj: ObjectiveResult, scores: Scores, passed: Mapping[str, float] | None = None) -> float:
@@ -438,14 +416,20 @@ def weigh(scores: Scores, advice: Advisor, findings: Sequence[Ranked], harm: Har
     explained: dict[str, str] = {}
     points: Delay = defaultdict(float)
     named: dict[str, list[str]] = defaultdict(list)
+    titles: dict[str, str] = {}
+    for finding in findings:
+        titles.setdefault(finding.lever, finding.title)
     for obj in scores.objectives:
         if obj.rating in OBJECTIVE_POINTS:
-            lever = explaining_lever(obj, scores, spans, findings, on_time_levers.get(obj.subject, {}), passed,
-                                     paths)
-            if lever is not None:
-                explained[obj.id] = lever
-                points[lever] += OBJECTIVE_POINTS[obj.rating]
-                named[lever].append(f"{obj.id} ({obj.rating})")
+            found = explaining_levers(obj, scores, spans, findings, on_time_levers.get(obj.subject, {}), passed,
+                                      paths)
+            if found is None:
+                continue
+            explained[obj.id] = found.levers[0]
+            for lever in found.levers:
+                points[lever] += OBJECTIVE_POINTS[obj.rating] / len(found.levers)
+                others = [titles.get(other, other) for other in found.levers if other != lever]
+                named[lever].append(_explains_text(obj, others, found.together))
 
     def share(finding: Ranked) -> float:
         best = 0.0
@@ -468,6 +452,18 @@ def weigh(scores: Scores, advice: Advisor, findings: Sequence[Ranked], harm: Har
         weight = HARM_POINTS * harm_share + loss + points.get(finding.lever, 0.0)
         out.append(Weighing(named.get(finding.lever, []), harm_share, round(weight, 3)))
     return out, explained
+
+
+def _explains_text(obj: ObjectiveResult, others: Sequence[str], together: bool) -> str:
+    """How a finding names an objective its lever explains: ``O1 (U)``, or shared with the findings of ``others``
+    (its weight split between them) and whether it turns only with all their delays taken away or with any one."""
+    if not others:
+        return f"{obj.id} ({obj.rating})"
+    with_ = " and ".join(f"“{title}”" for title in others)
+    both = "both" if len(others) == 1 else f"all {len(others) + 1}"
+    turns = (f"it turns only if the delays of {both} are taken away" if together else
+             f"taking {'either' if len(others) == 1 else 'any one'} of the delays away alone would have turned it")
+    return f"{obj.id} ({obj.rating}; shared with {with_}: {turns})"
 
 
 def priority_of(weight: float, base: int) -> int:

@@ -19,7 +19,7 @@ from engine_helpers import at, checked, file_of, incident, load
 
 from ballotdrill.report.report import assemble
 from ballotdrill.scenarios.measures import parse_interval
-from ballotdrill.scoring.ranking import objective_windows, point_time
+from ballotdrill.scoring.windows import objective_windows, point_time
 
 
 def _failed_then_held() -> dict[str, Any]:
