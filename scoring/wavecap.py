@@ -13,7 +13,7 @@ import math
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from ballotdrill.journal import Event
+from ballotdrill.journal import Event, IncidentStarted, Mitigated, WaveSlowed
 from ballotdrill.journal.kinds import INCIDENT_STARTED, MITIGATED, WAVE_SLOWED
 from ballotdrill.scenarios.scenario import Reach
 from ballotdrill.scenarios.waves import Wave
@@ -63,22 +63,22 @@ class WaveCaps:
         return {INCIDENT_STARTED: self._started, MITIGATED: self._mitigated, WAVE_SLOWED: self._slowed}
 
     def _started(self, event: Event) -> None:
-        reach = reach_of(event.data.get("reach"))
+        reach = reach_of(event.fields(IncidentStarted).reach)
         if reach is not None and event.incident is not None:
             self._courses[event.incident] = _Course(event.t, reach)
 
     def _mitigated(self, event: Event) -> None:
         course = self._courses.get(event.incident or "")
-        growth = event.data.get("growth")
+        growth = event.fields(Mitigated).growth if course is not None else None
         if course is not None and growth is not None:  # recorded at its start, before its wave grew
-            self._courses[str(event.incident)] = course._replace(growth=course.growth * float(growth))
+            self._courses[str(event.incident)] = course._replace(growth=course.growth * growth)
 
     def _slowed(self, event: Event) -> None:
         course = self._courses.get(event.incident or "")
         if course is not None:
-            doubling = event.data.get("doubling")
+            doubling = event.fields(WaveSlowed).doubling
             self._courses[str(event.incident)] = course._replace(
-                slowed=(*course.slowed, (event.t, math.inf if doubling is None else float(doubling))))
+                slowed=(*course.slowed, (event.t, math.inf if doubling is None else doubling)))
 
     def capped_at(self, incident: str, until: float) -> float | None:
         """t when ``incident``'s wave reached its cap, if it did by ``until`` (None otherwise, or it has no wave);
