@@ -174,6 +174,17 @@ def _not_a_queue(load: ActorLoad) -> str:
     return ""
 
 
+def _waits_named(load: ActorLoad) -> tuple[str, str]:
+    """The title and root cause of an actor's long waits by the bottleneck rule's own counts (:data:`MIN_WAITS`): a
+    queue (pieces of work waiting together), one long wait, or waits one at a time (a gap in staffing or cover)."""
+    if load.waited < MIN_WAITS:
+        return f"One long wait at {load.name}", f"one long wait at {load.name}"
+    if load.longest_queue < MIN_WAITS:
+        return (f"Long waits one at a time at {load.name}",
+                f"a gap in staffing or cover at {load.name}: work waited one piece at a time, never two at once")
+    return f"Queue at {load.name}", f"queue at {load.name}"
+
+
 def _loads(found: Found, scores: Scores, digest: Digest, advice: Advisor) -> None:
     """Each actor's queue and gap in shift cover, or that it kept up."""
     for load in scores.load:
@@ -181,14 +192,15 @@ def _loads(found: Found, scores: Scores, digest: Digest, advice: Advisor) -> Non
             waits = digest.waits.get(load.actor) or LongWaits(frozenset())
             off_duty, long_waits = waits.unstaffed, waits.count
             unstaffed_queue = bool(long_waits) and 2 * off_duty >= long_waits
-            found.improve(load.wait_p90, title=f"Queue at {load.name}",
+            title, named = _waits_named(load)
+            found.improve(load.wait_p90, title=title,
                     detail=f"90th-percentile queue wait {minutes(load.wait_p90)} (mean {minutes(load.wait_mean)}, "
                     f"max {minutes(load.wait_max)}), longest queue {load.longest_queue}, utilisation "
                     f"{percent(load.utilisation)}"
                     + (f"; {load.queued_at_end} item(s) still waiting at the end." if load.queued_at_end else ".")
                     + _not_a_queue(load),
-                    root_cause=(f"queue at {load.name}: {off_duty} of the {long_waits} long wait(s) began with "
-                                "nobody on duty" if unstaffed_queue else f"queue at {load.name}"),
+                    root_cause=(f"{named}{'; ' if title.startswith('Long waits') else ': '}{off_duty} of the "
+                                f"{long_waits} long wait(s) began with nobody on duty" if unstaffed_queue else named),
                     cause="queue", actor=load.actor, capability="Operational coordination", priority=2,
                     lever=actor_lever(load.actor), element=element_of("queue"),
                     evidence=load.evidence, incidents=waits.incidents.listed(),

@@ -115,7 +115,7 @@ def test_queue_that_waited_for_nobody_on_duty_gets_shift_cover_not_more_staff() 
                                  'staff: 3}]}')
     doc = scenario_file(text)
     analysis = analyse(score(_drop_and_gap(), doc, "demo"), actor_names(doc.structure), doc.structure)
-    queue = next(f for f in analysis.improvements if f.title == "Queue at info")
+    queue = next(f for f in analysis.improvements if f.title == "One long wait at info")
     assert "nobody on duty" in queue.root_cause
     assert queue.recommendation.startswith("Extend info's shift cover beyond 08:00–18:00, or set an on-call rota")
     assert "work arrived at 06:03 with nobody there" in queue.recommendation

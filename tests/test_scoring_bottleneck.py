@@ -59,7 +59,10 @@ def test_one_long_wait_alone_is_no_bottleneck() -> None:
         "waited (one long wait is not a queue); the longest was 2 h 00 min at vsse (1 of 3 piece(s) of work waited "
         "there).")
     assert bottlenecks(report.scores) == []
-    vsse = next(f for f in report.analysis.improvements if f.title == "Queue at vsse")  # its finding says the same
+    vsse = next(f for f in report.analysis.improvements if f.actor == "vsse" and f.cause == "queue")
+    # its finding says the same, in its title and root cause too
+    assert (vsse.title, vsse.root_cause) == ("One long wait at vsse",
+                                             "one long wait at vsse: 1 of the 1 long wait(s) began with nobody on duty")
     assert vsse.detail.endswith(" Only one piece of work waited here: one long wait, not a queue that built up.")
 
 
@@ -85,7 +88,10 @@ def test_waits_one_at_a_time_are_a_staffing_gap_not_a_bottleneck() -> None:
         "at a time, never two at once (a gap in staffing or cover, not a queue that built up); the longest was "
         "55 min at desk (2 of 3 piece(s) of work waited there, never more than 1 at a time).")
     assert bottlenecks(report.scores) == []  # a sweep counts no bottleneck in this run either
-    finding = next(f for f in report.analysis.improvements if f.title == "Queue at desk")
+    finding = next(f for f in report.analysis.improvements if f.actor == "desk" and f.cause == "queue")
+    assert finding.title == "Long waits one at a time at desk"
+    assert finding.root_cause == ("a gap in staffing or cover at desk: work waited one piece at a time, never two at "
+                                  "once")
     assert finding.detail.endswith(" Work waited here one piece at a time, never two at once: a gap in staffing or "
                                    "cover rather than a queue that built up.")
 
@@ -101,3 +107,4 @@ def test_two_waiting_at_once_make_the_queue_the_bottleneck() -> None:
     assert [row[0] for row in bottlenecks(report.scores)] == ["desk"]
     finding = next(f for f in report.analysis.improvements if f.title == "Queue at desk")
     assert "one piece at a time" not in finding.detail and "one long wait" not in finding.detail
+    assert finding.root_cause == "queue at desk"

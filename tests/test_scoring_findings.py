@@ -34,13 +34,13 @@ def test_key_findings_name_bottleneck_worst_channel_and_first_fix() -> None:
     assert key.first_fix.startswith("Add a procedure triggered by cyber_outage incidents")
     urgent = [f for f in _analysis().improvements if f.priority == 1]
     assert [f.title for f in urgent[:2]] == ["No response to cyber outage incidents (D1)",
-                                             "Queue at FPS Interior elections"]
+                                             "One long wait at FPS Interior elections"]
     shared = ("O1 (M; shared with “{}”: taking either of the delays away alone would have turned it)")
     assert [(f.explains, f.harm_share) for f in urgent[:2]] == [
         (["O4 (U)"], 1.0), ([shared.format("Handoffs failed on secure-mail"), "O3 (U)"], 0.133)]
     assert urgent[1].weight == round(1 + 4 + 4 * 0.133, 3)
     channel = next(f for f in _analysis().improvements if f.title == "Handoffs failed on secure-mail")
-    assert channel.explains == [shared.format("Queue at FPS Interior elections")] and channel.weight >= 1
+    assert channel.explains == [shared.format("One long wait at FPS Interior elections")] and channel.weight >= 1
     assert key.ratings == {"P": 1, "S": 0, "M": 1, "U": 2, "NE": 0}
     assert key.evidence == [13, 16, 17]
 
@@ -48,13 +48,13 @@ def test_key_findings_name_bottleneck_worst_channel_and_first_fix() -> None:
 def test_improvements_carry_root_causes_and_evidence() -> None:
     analysis = _analysis()
     by_title = {f.title: f for f in analysis.improvements}
-    queue = by_title["Queue at FPS Interior elections"]
+    queue = by_title["One long wait at FPS Interior elections"]
     assert queue.cause == "queue" and queue.evidence == [16, 17] and queue.actor == "interior"
     late = by_title["Step 'alert-interior' late (1 of 1)"]
     assert late.root_cause.startswith("queue at FPS Interior elections") and 18 in late.evidence
     channel = by_title["Handoffs failed on secure-mail"]
     assert channel.cause == "channel" and channel.evidence == [13] and channel.actor == "monitoring"
-    assert by_title["Objective O1 rated M (Public information and warning)"].root_cause.startswith("queue")
+    assert by_title["Objective O1 rated M (Public information and warning)"].root_cause.startswith("one long wait")
     assert [f.priority for f in analysis.improvements] == sorted(f.priority for f in analysis.improvements)
     assert all(f.evidence for f in analysis.improvements)
 

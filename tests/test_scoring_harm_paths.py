@@ -36,7 +36,7 @@ def test_a_queue_before_a_procedure_with_no_effect_explains_no_harm() -> None:
     report = assemble(checked(data), load(data), "s")
     o1 = next(o for o in report.scores.objectives if o.id == "O1")
     assert o1.rating == "U"
-    queue = next(f for f in report.analysis.improvements if f.title == "Queue at v")
+    queue = next(f for f in report.analysis.improvements if f.title == "One long wait at v")
     # 'check' waited from 10:00 to 12:00 at v, an hour of it before the reach passed 4,000: but nothing on the
     # attribution path contains, slows or mitigates X1
     assert queue.explains == [] and queue.harm_share == 0.0
@@ -44,13 +44,13 @@ def test_a_queue_before_a_procedure_with_no_effect_explains_no_harm() -> None:
     assert finding.root_cause == "the containing step 'remove' completed at 10:10 but did not contain X1 (a 1% chance)"
     assert finding.lever == "step:takedown/remove"
     fix_first = report.analysis.improvements[0]
-    assert fix_first.title == finding.title and "Queue at v" not in fix_first.title
+    assert fix_first.title == finding.title and "One long wait at v" not in fix_first.title
 
 
 def test_a_queue_before_a_step_whose_path_leads_to_an_effect_still_explains_the_harm() -> None:
     data = _two_paths(contain=0.0, attribution_effect={"doubling": "2h"})  # 'publish' slows the wave
     report = assemble(checked(data), load(data), "s")
-    queue = next(f for f in report.analysis.improvements if f.title == "Queue at v")
+    queue = next(f for f in report.analysis.improvements if f.title == "One long wait at v")
     assert "O1 (U)" in queue.explains and queue.harm_share > 0
 
 

@@ -37,14 +37,14 @@ def _outage(on_duty: str, contain: float) -> Any:
 def test_a_queue_before_a_containment_still_under_way_explains_the_harm() -> None:
     report = _outage("13:55", 1.0)
     assert report.scores.objectives[0].rating == "U"
-    queue = next(f for f in report.analysis.improvements if f.title == "Queue at b")
+    queue = next(f for f in report.analysis.improvements if f.title == "One long wait at b")
     assert queue.explains == ["O1 (U)"]
 
 
 def test_a_queue_before_a_containment_that_failed_its_draw_explains_nothing() -> None:
     report = _outage("11:00", 0.01)
     assert report.scores.objectives[0].rating == "U"
-    queue = next(f for f in report.analysis.improvements if f.title == "Queue at b")
+    queue = next(f for f in report.analysis.improvements if f.title == "One long wait at b")
     assert queue.explains == []
     own = next(f for f in report.analysis.improvements if f.title.startswith("Objective O1"))
     assert own.root_cause.startswith("the delays in the response (50 min of queue, failed handoff or slow work in "

@@ -71,7 +71,7 @@ def test_fix_first_is_the_queue_behind_the_harm_and_the_objective_not_the_longer
     assert analysis.plan[0].actor == "crew" and analysis.plan[0].priority == 2
     # the objective finding says the same cause and comes after it
     objective = next(f for f in analysis.improvements if f.cause == "objective")
-    assert objective.root_cause.startswith("queue at crew") and objective.lever == "actor:crew"
+    assert objective.root_cause.startswith("one long wait at crew") and objective.lever == "actor:crew"
     assert analysis.improvements.index(objective) > analysis.improvements.index(crew)
 
 

@@ -42,7 +42,7 @@ def _shares(voters: int = 0) -> dict[str, float]:
     contained = next(e for e in events if e.kind == "contained")
     assert (contained.t, contained.data["reach"]) == (at("12:10"), 4000)
     report = assemble(events, load(data), "s")
-    queues = [f for f in report.analysis.improvements if f.title.startswith("Queue at")]
+    queues = [f for f in report.analysis.improvements if f.cause == "queue"]
     return {f.lever: f.harm_share for f in queues}
 
 

@@ -42,20 +42,20 @@ def _queues(target: str) -> tuple[str, dict[str, tuple[list[str], float]]]:
     o1 = report.scores.objectives[0]
     assert o1.value == 70.0
     return str(o1.rating), {f.title: (f.explains, f.weight) for f in report.analysis.improvements
-                            if f.title in ("Queue at a", "Queue at b")}
+                            if f.title in ("One long wait at a", "One long wait at b")}
 
 
 def test_two_levers_either_of_which_would_have_turned_the_objective_share_it() -> None:
     rating, queues = _queues("60m")
     either = "O1 (S; shared with “{}”: taking either of the delays away alone would have turned it)"
     assert rating == "S"
-    assert queues == {"Queue at a": ([either.format("Queue at b")], 0.5),
-                      "Queue at b": ([either.format("Queue at a")], 0.5)}
+    assert queues == {"One long wait at a": ([either.format("One long wait at b")], 0.5),
+                      "One long wait at b": ([either.format("One long wait at a")], 0.5)}
 
 
 def test_two_levers_that_turn_the_objective_only_together_share_it_and_say_so() -> None:
     rating, queues = _queues("40m")
     both = "O1 (M; shared with “{}”: it turns only if the delays of both are taken away)"
     assert rating == "M"
-    assert queues == {"Queue at a": ([both.format("Queue at b")], 1.0),
-                      "Queue at b": ([both.format("Queue at a")], 1.0)}
+    assert queues == {"One long wait at a": ([both.format("One long wait at b")], 1.0),
+                      "One long wait at b": ([both.format("One long wait at a")], 1.0)}

@@ -69,7 +69,7 @@ def test_a_delay_that_began_after_the_target_was_passed_does_not_explain_the_obj
     o1 = next(o for o in report.scores.objectives if o.id == "O1")
     # 'assess' 10:00-11:10, 'remove' queued till 12:00 at b, contained 12:10: 1,000 × 2^(130/30)
     assert (o1.rating, o1.value) == ("M", 20158.0)
-    queue = next(f for f in report.analysis.improvements if f.title == "Queue at b")
+    queue = next(f for f in report.analysis.improvements if f.title == "One long wait at b")
     assert queue.explains == []  # its 50 min of waiting all came after 11:00, when the reach passed 4,000
     finding = next(f for f in report.analysis.improvements if f.title.startswith("Objective O1"))
     assert "no area for improvement explains O1" in finding.root_cause
@@ -79,7 +79,7 @@ def test_a_delay_that_began_after_the_target_was_passed_does_not_explain_the_obj
 def test_a_delay_before_the_target_was_passed_still_explains_it() -> None:
     data = _wave(assess="10m")  # 'remove' queued at 10:10, its wait till 12:00 mostly before 11:00
     report = assemble(checked(data), load(data), "s")
-    queue = next(f for f in report.analysis.improvements if f.title == "Queue at b")
+    queue = next(f for f in report.analysis.improvements if f.title == "One long wait at b")
     assert "O1 (M)" in queue.explains
 
 
