@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
 from ballotdrill.report.charts import SLOW_LATENCY, handoff_links
@@ -159,14 +159,20 @@ def analysis_section(report: Report) -> Section:
         if objectives:
             blocks.append(Para(label="Objectives:", text="; ".join(f"{o.id} rated {o.rating} ({o.value_text or '—'} "
                                                                    f"against {o.target_text})" for o in objectives)))
+        causes = {r.objective: r.cause for r in a.rated_s}
         if not improvements and not strengths:
-            blocks.append(Para(text=_no_finding(objectives, a.improvements), muted=True))
+            blocks.append(Para(text=_no_finding(objectives, a.improvements, causes), muted=True))
+        else:  # an objective rated S has no finding of its own: its cause, when no finding's lever explains it
+            blocks += [Para(label=f"{o.id} rated S:", text=f"no area for improvement explains it: {causes[o.id]}.",
+                            muted=True) for o in objectives if o.rating == "S" and o.id in causes]
         blocks += [_card(f, plan_ids) for f in improvements] + [_card(f, plan_ids) for f in strengths]
     return Section(id="analysis", title="6. Analysis of capabilities", blocks=blocks)
 
 
-def _no_finding(objectives: Sequence[ObjectiveResult], improvements: Sequence[Finding]) -> str:
-    """A capability with no finding of its own: why its objectives rated S, M or U raise none here."""
+def _no_finding(objectives: Sequence[ObjectiveResult], improvements: Sequence[Finding],
+                causes: Mapping[str, str]) -> str:
+    """A capability with no finding of its own: why its objectives rated S, M or U raise none here (``causes``: per
+    objective rated S that no finding explains, its cause)."""
     said = []
     for o in objectives:
         if o.rating not in ("S", "M", "U"):
@@ -175,8 +181,8 @@ def _no_finding(objectives: Sequence[ObjectiveResult], improvements: Sequence[Fi
                      None)
         said.append(f"{o.id} (rated {o.rating}) is explained by “{where.title}”, under "
                     f"{where.capability or 'no capability'}" if where is not None else
-                    f"{o.id} (rated {o.rating}) is explained by no area for improvement (no finding's lever delayed "
-                    "what it measures), and an objective rated S has no finding of its own (M and U do)")
+                    f"{o.id} (rated {o.rating}) is explained by no area for improvement (an objective rated S has "
+                    f"no finding of its own: M and U do): {causes.get(o.id) or 'no cause was found'}")
     return "No finding for this capability" + (": " + "; ".join(said) if said else "") + "."
 
 

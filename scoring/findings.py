@@ -51,7 +51,8 @@ from ballotdrill.scoring.ranking import (
 from ballotdrill.scoring.text import percent
 from ballotdrill.scoring.windows import target_passed
 
-__all__ = ["QUEUE_P90", "Analysis", "CauseKind", "Finding", "KeyFindings", "PlanItem", "analyse", "shift_text"]
+__all__ = ["QUEUE_P90", "Analysis", "CauseKind", "Finding", "KeyFindings", "PlanItem", "RatedS", "analyse",
+           "shift_text"]
 
 
 class KeyFindings(Frozen):
@@ -66,6 +67,16 @@ class KeyFindings(Frozen):
     evidence: list[int] = Field(default_factory=list)
 
 
+class RatedS(Frozen):
+    """Why an objective rated S that no area for improvement explains fell short of its target (an objective rated
+    S has no finding of its own: M and U do), by the rule of their findings
+    (:func:`~ballotdrill.scoring.objective_cause.objective_cause`)."""
+
+    objective: str
+    cause: str
+    lever: str = ""
+
+
 class Analysis(Frozen):
     """Findings, plan and key findings of a run."""
 
@@ -73,6 +84,8 @@ class Analysis(Frozen):
     improvements: list[Finding] = Field(default_factory=list)
     plan: list[PlanItem] = Field(default_factory=list)
     key: KeyFindings
+    rated_s: list[RatedS] = Field(default_factory=list)
+    """The cause of each objective rated S that no area for improvement explains."""
 
 
 def analyse(scores: Scores, names: dict[str, str], structure: Structure | None = None,
@@ -121,7 +134,14 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
                                     "responsible": f.responsible or responsible(f.lever, f.actor, names, structure)})
                for f in sorted(weighed, key=rank)]
     plan = plan_of(ordered)
-    return Analysis(strengths=found.strengths, improvements=ordered, plan=plan, key=_key(scores, plan, ordered))
+    rated_s = []
+    for obj in scores.objectives:
+        if obj.rating == "S" and obj.id not in explained:  # the rule of an M or U objective's own finding
+            delay = sum(objective_delay(obj, scores, spans, passed, paths).values())
+            own = objective_cause(advice, obj, delay, target_passed(obj, scores, passed, structure))
+            rated_s.append(RatedS(objective=obj.id, cause=own.text, lever=own.lever))
+    return Analysis(strengths=found.strengths, improvements=ordered, plan=plan, key=_key(scores, plan, ordered),
+                    rated_s=rated_s)
 
 
 def _with_weights(causes: list[Finding], weighings: list[Weighing], size: dict[int, float]) -> list[Finding]:
