@@ -56,5 +56,7 @@ def test_a_capability_whose_objective_was_rated_s_says_why_it_has_no_finding() -
     text = render_markdown(build_report(checked(data), load(data), "s"))
     # 70 min against 1 h: S (within 25%), and nothing delayed the step: no area for improvement anywhere
     assert "O1 rated S (1 h 10 min against 1h)" in text
-    assert "No finding for this capability: O1 (rated S) is explained by no area for improvement" in text
+    assert ("No finding for this capability: O1 (rated S) has no finding of its own (M and U do): no queue, failed "
+            "handoff or slow step delayed the response to X1: the designed path to 'answer' takes 1 h 10 min, longer "
+            "than the 1h target.") in text
     assert "No finding for this capability." not in text
