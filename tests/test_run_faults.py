@@ -23,7 +23,7 @@ from ballotdrill.application import FolderError, check_run
 from ballotdrill.application.folder import locked
 from ballotdrill.journal.seal import settle, verify
 
-KILL_TRIALS = 20
+KILL_TRIALS = 10
 KILL_TRIALS_SLOW = 100
 
 
