@@ -7,14 +7,16 @@ SIGKILL where a test says so.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from test_run_folders import LONG
 
-from ballotdrill.application import livefeed, run_to_folder, write_reports
+from ballotdrill.application import RunOutcome, livefeed, run_to_folder, write_reports
 from ballotdrill.journal import Row
 from ballotdrill.journal.seal import verify
 from ballotdrill.scenarios import load_text
@@ -26,6 +28,13 @@ REPORTS = ("report.md", "report.html", "scores.json")
 def started(monkeypatch: pytest.MonkeyPatch) -> list[tuple[livefeed.LiveFeed, subprocess.Popen[bytes]]]:
     """The scoring processes the runs of a test start (with the feed that started each), as they start them."""
     children: list[tuple[livefeed.LiveFeed, subprocess.Popen[bytes]]] = []
+    _record_starts(monkeypatch, children)
+    return children
+
+
+def _record_starts(monkeypatch: pytest.MonkeyPatch,
+                   children: list[tuple[livefeed.LiveFeed, subprocess.Popen[bytes]]]) -> None:
+    """Append to ``children`` each scoring process a run starts, with its feed, as the run starts it."""
     start = livefeed.LiveFeed._start
 
     def recorded(feed: livefeed.LiveFeed) -> None:
@@ -34,15 +43,33 @@ def started(monkeypatch: pytest.MonkeyPatch) -> list[tuple[livefeed.LiveFeed, su
         children.append((feed, feed.child))
 
     monkeypatch.setattr(livefeed.LiveFeed, "_start", recorded)
-    return children
+
+
+class Played(NamedTuple):
+    """The long run, seed 3, scored as it played with nothing in its way: its folder, what ``run_to_folder``
+    returned, its reports, and the scoring processes it started (with the feed that started each)."""
+
+    folder: Path
+    outcome: RunOutcome
+    texts: dict[str, bytes]
+    started: list[tuple[livefeed.LiveFeed, subprocess.Popen[bytes]]]
 
 
 @pytest.fixture(scope="module")
-def undisturbed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
-    """The reports of the long run, seed 3, scored as it played with nothing in its way."""
+def played(tmp_path_factory: pytest.TempPathFactory) -> Played:
+    """Played once for the module: the first test reads how it was scored, the others compare their reports to it."""
     folder = tmp_path_factory.mktemp("undisturbed") / "r"
-    run_to_folder(load_text(LONG), "long", seed=3, folder=folder)
-    return _texts(folder)
+    children: list[tuple[livefeed.LiveFeed, subprocess.Popen[bytes]]] = []
+    with pytest.MonkeyPatch.context() as patch:
+        _record_starts(patch, children)
+        outcome = run_to_folder(load_text(LONG), "long", seed=3, folder=folder)
+    return Played(folder, outcome, _texts(folder), children)
+
+
+@pytest.fixture
+def undisturbed(played: Played) -> dict[str, bytes]:
+    """The reports of the long run, seed 3, scored as it played with nothing in its way."""
+    return played.texts
 
 
 def _texts(folder: Path) -> dict[str, bytes]:
@@ -50,18 +77,18 @@ def _texts(folder: Path) -> dict[str, bytes]:
 
 
 def test_a_long_run_is_scored_in_its_own_process_and_reports_what_a_rebuild_reports(
-        tmp_path: Path, started: list[tuple[livefeed.LiveFeed, subprocess.Popen[bytes]]],
-        undisturbed: dict[str, bytes]) -> None:
-    outcome = run_to_folder(load_text(LONG), "long", seed=3, folder=tmp_path / "r")
-    assert len(started) == 1
-    feed, child = started[0]
+        tmp_path: Path, played: Played) -> None:
+    assert len(played.started) == 1
+    feed, child = played.started[0]
     assert child.returncode == 0 and not feed.failed and feed.cpu["feed"] > 0  # scored there, answered, ended
-    live = _texts(tmp_path / "r")
-    assert verify(tmp_path / "r" / "journal.sqlite").state == "sealed"
-    assert live == undisturbed
-    report, _ = write_reports(tmp_path / "r")  # the same run rebuilt from its journal, in this process
-    assert _texts(tmp_path / "r") == live
-    assert report == outcome.report
+    assert verify(played.folder / "journal.sqlite").state == "sealed"
+    rebuilt = tmp_path / "r"
+    shutil.copytree(played.folder, rebuilt)  # the module's run stays as played for the other tests
+    for name in REPORTS:
+        (rebuilt / name).unlink()
+    report, _ = write_reports(rebuilt)  # the same run rebuilt from its journal, in this process
+    assert _texts(rebuilt) == played.texts
+    assert report == played.outcome.report
 
 
 def test_a_short_run_is_scored_in_this_process(
