@@ -152,7 +152,8 @@ def check_run(doc: ScenarioFile, name: str, seed: int) -> RunCheck:
     scores = scorer.finish()
     analysis = analyse(scores, actor_names(doc.structure), doc.structure, scorer.digest,
                        detections=detections_of(doc.scenarios[name]),
-                       passed=passing_times(doc.scenarios[name], events), choices=choices_of(events))
+                       passed=passing_times(doc.scenarios[name], events, scores.objectives),
+                       choices=choices_of(events))
     first = analysis.improvements[0] if analysis.improvements else None
     return RunCheck(seed, problems_of(scores, analysis), bottleneck_of(scores),
                     first.title if first else None, first.lever if first else None)

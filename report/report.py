@@ -228,7 +228,7 @@ class ReportFeed:
         self.rows = ReportRows(doc.scenarios[scenario_name])
         passing = TargetPassing(doc.scenarios[scenario_name])
         choices = ChoiceCollector()
-        self.passed = passing.passed
+        self.passing = passing
         self.choices = choices.made
         for reading in (passing, choices):  # what the findings read besides the scores, fed in the scorer's pass
             for kind, handler in reading.handlers().items():
@@ -247,8 +247,9 @@ class ReportFeed:
 
     def assemble(self, meta: Mapping[str, str] | None = None) -> Report:
         """Score the run fed so far and gather the report's data (its sections are laid out by :mod:`.build`)."""
-        return _assemble(self.scorer.finish(), self.scorer.digest, self.rows, self.doc, self.scenario_name,
-                         meta or {}, self.passed, self.choices)
+        scores = self.scorer.finish()
+        return _assemble(scores, self.scorer.digest, self.rows, self.doc, self.scenario_name,
+                         meta or {}, self.passing.passed_for(scores.objectives), self.choices)
 
 
 def assemble(events: Iterable[Event], doc: ScenarioFile, scenario_name: str,

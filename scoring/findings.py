@@ -102,7 +102,12 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
     (without it a harm objective's whole harm window counts; a time objective's is cut at its target always).
     ``choices``: the decisions the run made with their rows (:mod:`.choices`), so a branch not taken is read from
     the decision itself.
+
+    An objective measured on an incident continuing its subject's (``ObjectiveResult.measured``) is explained on
+    that incident: its delays, its causes and its fix are that incident's.
     """
+    if any(o.measured for o in scores.objectives):
+        scores = scores.model_copy(update={"objectives": [o.as_measured for o in scores.objectives]})
     if digest is None:
         if scores.background.capped:
             raise ValueError("these scores list only some background arrivals: pass the scorer's digest "

@@ -11,7 +11,7 @@ import json
 import math
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
 
 EVIDENCE_ROWS = 2000
 """Journal rows named as evidence by one record that would otherwise grow with the run (a channel's failed
@@ -253,6 +253,22 @@ class ObjectiveResult(Frozen):
     rating: Rating
     reason: str
     evidence: list[int] = []
+    measured: str = ""
+    """The measure as played when it was carried onto an incident continuing its subject's, which ended by itself
+    (``subject`` with that incident's id in place of the one that ended: ``E1R``, ``from incident E1R start to
+    ...``); empty when measured on its subject. Left out of the JSON when empty."""
+
+    @model_serializer(mode="wrap")
+    def _without_empty_measured(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if not data.get("measured"):
+            data.pop("measured", None)
+        return data
+
+    @property
+    def as_measured(self) -> ObjectiveResult:
+        """This objective with ``subject`` the measure as played (itself when measured on its subject)."""
+        return self.model_copy(update={"subject": self.measured, "measured": ""}) if self.measured else self
 
 
 class Spread(Frozen):

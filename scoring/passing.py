@@ -26,6 +26,8 @@ from ballotdrill.journal.kinds import (
 )
 from ballotdrill.scenarios.scenario import Scenario
 from ballotdrill.scoring.feed import Handlers
+from ballotdrill.scoring.model import ObjectiveResult
+from ballotdrill.scoring.ratings import carried_on
 
 __all__ = ["TargetPassing", "passing_times"]
 
@@ -67,19 +69,28 @@ class _Course:
 
 class TargetPassing:
     """Fed a run's events in ``seq`` order: for each objective on ``reach``, ``voter_minutes`` or
-    ``station_minutes``, the t its incident's harm first exceeded the target (``passed``; absent: it did not)."""
+    ``station_minutes``, the t its incident's harm first exceeded the target (:meth:`passed_for`), and the same
+    for each incident carrying its incident on (``continues``: an objective is measured on one when its own ended
+    by itself)."""
 
     def __init__(self, scenario: Scenario) -> None:
         self._targets: dict[str, list[tuple[str, str, float]]] = {}
+        chains = scenario.continuations()
         for objective in scenario.objectives:
             kind = objective.measure.kind
             if kind in ("reach", "voter_minutes", "station_minutes"):
-                self._targets.setdefault(objective.measure.subject, []).append(
-                    (objective.id, kind, objective.target_value))
+                for incident in carried_on(objective.measure.subject, chains):
+                    self._targets.setdefault(incident, []).append((objective.id, kind, objective.target_value))
         self._opens, self._closes, self._last_close = -math.inf, {}, math.inf  # type: float, dict[str, float], float
         self._courses: dict[str, _Course] = {}
-        self.passed: dict[str, float] = {}
-        """Objective id -> t when its harm first exceeded its target."""
+        self.passed_on: dict[tuple[str, str], float] = {}
+        """(objective id, incident) -> t when that incident's harm first exceeded the objective's target."""
+
+    def passed_for(self, objectives: Iterable[ObjectiveResult]) -> dict[str, float]:
+        """Objective id -> t when the harm it was rated on first exceeded its target: its subject's, or the
+        incident's it was measured on (``ObjectiveResult.measured``); absent: it did not."""
+        found = {o.id: self.passed_on.get((o.id, o.measured or o.subject)) for o in objectives}
+        return {objective: t for objective, t in found.items() if t is not None}
 
     @property
     def wanted(self) -> bool:
@@ -140,21 +151,26 @@ class TargetPassing:
     def _check(self, incident: str, course: _Course, until: float, *, reach_only: bool = False) -> None:
         """Record the objectives on ``incident`` whose target its harm passed before ``until``."""
         for objective, kind, target in self._targets[incident]:
-            if objective in self.passed or (reach_only and kind != "reach"):
+            if (objective, incident) in self.passed_on or (reach_only and kind != "reach"):
                 continue
             t = (course.reach_passes(target, until) if kind == "reach" else
                  course.minutes_pass(course.voter_rate if kind == "voter_minutes" else course.station_rate,
                                      target, until))
             if t is not None:
-                self.passed[objective] = t
+                self.passed_on[(objective, incident)] = t
 
 
-def passing_times(scenario: Scenario, events: Iterable[Event]) -> Mapping[str, float]:
-    """Objective id -> t when its harm first exceeded its target, from a run's events in ``seq`` order."""
+def passing_times(scenario: Scenario, events: Iterable[Event],
+                  objectives: Iterable[ObjectiveResult] | None = None) -> Mapping[str, float]:
+    """Objective id -> t when its harm first exceeded its target, from a run's events in ``seq`` order
+    (``objectives``: the run's, so one measured on an incident continuing its subject's is read there)."""
     passing = TargetPassing(scenario)
     table = passing.handlers()
     for event in events:
         handler = table.get(event.kind)
         if handler is not None:
             handler(event)
-    return passing.passed
+    if objectives is None:
+        return {objective: t for (objective, incident), t in passing.passed_on.items()
+                if any(o.id == objective and o.measure.subject == incident for o in scenario.objectives)}
+    return passing.passed_for(objectives)

@@ -304,7 +304,8 @@ def measure_objective(objective: Objective, reached: Mapping[Point, Reached], on
     interval, subject = objective.measure.interval, objective.measure.subject
     failed = failed or {}
     value, evidence, verdict, note = _measure(objective, interval, subject, reached, on_time, harms, window, failed)
-    carried = ""
+    carried = measured = ""
+    obj_subject = objective.measure.subject
     chains = window.scenario.continuations()
     while verdict is not None and verdict.rating == "NE" and kind != "on_time":
         ended = next((i for i in _incidents(interval, subject)
@@ -318,6 +319,7 @@ def measure_objective(objective: Objective, reached: Mapping[Point, Reached], on
         interval = interval and Interval(*(p._replace(incident=successor) if p.incident == ended else p
                                            for p in interval))
         subject = successor if interval is None else subject
+        measured = " ".join(successor if word == ended else word for word in (measured or obj_subject).split())
         value, more, verdict, note = _measure(objective, interval, subject, reached, on_time, harms, window,
                                               failed)
         evidence = evidence + more
@@ -336,7 +338,7 @@ def measure_objective(objective: Objective, reached: Mapping[Point, Reached], on
         id=objective.id, capability=objective.capability, description=objective.description, kind=kind,
         subject=objective.measure.subject, target=r3(target), target_text=str(target_text), value=value,
         value_text=value_text or ("not exercised" if rating == "NE" else "—"), lower_is_better=lower,
-        rating=rating, reason=reason, evidence=sorted(evidence),
+        rating=rating, reason=reason, evidence=sorted(evidence), measured=measured,
     )
 
 
