@@ -62,14 +62,22 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delay: float, passed_
                          f"but did not contain {incident.incident} (a {chance:.0%} chance), so the objective's "
                          "end point never came", list(done.evidence[-1:]), fix, done.actor,
                          step_lever(procedure, step))
+        skipped = untaken_branch(advice, incident.incident, [procedure], step) \
+            if incident is not None and procedure else None
+        if skipped is not None and incident is not None:  # the step never came: a decision went another way
+            return _branch_cause(advice, skipped, incident, plain,
+                                 f", so '{step}' was not done within the {obj.target_text} target",
+                                 _actor_of(advice, skipped.procedure, skipped.decision.step, incident.incident))
         designed = _designed_time(advice, obj, procedure, step, incident)
+        played = (f"as played it took {obj.value_text}" if obj.value is not None
+                  else f"as played it was {obj.value_text}")
         if designed is not None and designed > obj.target + 1e-9:
             path = f"the designed path to '{step}' takes {minutes(designed)}, longer than the {obj.target_text} target"
         elif designed is not None:
-            path = (f"the designed path to '{step}' takes {minutes(designed)}, within the {obj.target_text} target; "
-                    f"as played it took {obj.value_text}")
+            path = (f"the designed path to '{step}' takes {minutes(designed)}, within the {obj.target_text} "
+                    f"target; {played}")
         else:
-            path = f"the path to '{step}' took {obj.value_text} against the {obj.target_text} target"
+            path = f"the path to '{step}' against the {obj.target_text} target: {played}"
         return Cause("objective", f"{plain}: {path}", [],
                      f"Review the path to step '{step}': its actor's staff and shifts, its target, and the "
                      "handoffs before it", actor, step_lever(procedure, step) if procedure else "")
@@ -305,9 +313,9 @@ class Branch(NamedTuple):
     """Whether the chosen branch slows the incident's wave (it contains nothing)."""
 
 
-def untaken_branch(advice: Advisor, incident: str, procedures: list[str]) -> Branch | None:
-    """A containing step of ``procedures`` never played for ``incident`` because a decision of the run chose a
-    branch that does not lead to it (None: none, or a containing step was played).
+def untaken_branch(advice: Advisor, incident: str, procedures: list[str], target: str | None = None) -> Branch | None:
+    """A containing step of ``procedures`` (step ``target``, when given) never played for ``incident`` because a
+    decision of the run chose a branch that does not lead to it (None: none, or such a step was played).
 
     The option chosen is read from the decision's ``decision_made`` row (``advice.choices``); without them, from
     the steps played (the option whose next step was played: an option leading to the procedure's end, or one
@@ -319,7 +327,8 @@ def untaken_branch(advice: Advisor, incident: str, procedures: list[str]) -> Bra
     played = {(s.procedure, s.step) for s in mine}
     for name in procedures:
         proc = structure.procedures[name]
-        containing = {s.id: s for s in proc.steps if s.effect is not None and s.effect.contains}
+        containing = {s.id: s for s in proc.steps
+                      if (s.id == target if target is not None else s.effect is not None and s.effect.contains)}
         if not containing or any((name, step) in played for step in containing):
             continue
         for spec in proc.steps:
@@ -379,14 +388,19 @@ def _branch_cause(advice: Advisor, branch: Branch, incident: IncidentTimes, plai
     spec = advice.structure.procedures[branch.procedure] if advice.structure else None
     default = next((s.decision.default for s in spec.steps if s.id == decision and s.decision), "") if spec else ""
     row = [branch.row] if branch.row is not None else []
+    contains = effect is not None and effect.contains
+    which = ("only slows it" if branch.slows else "does not contain it") if contains else "does not lead to it"
     chose = (f"the run chose '{branch.chosen}' at '{decision}' ({branch.procedure}, "
              f"{clock(advice.whole.start, branch.decision.completed_at)}{f', row #{row[0]}' if row else ''}), "
-             f"which {'only slows it' if branch.slows else 'does not contain it'}")
+             f"which {which}")
     kind = incident.type.replace("_", " ")
+    does = (f"its step '{branch.step.id}' contains them (a {chance:.0%} chance)" if contains
+            else f"it leads to step '{branch.step.id}'")
+    reached = (f"the containing step '{branch.step.id}' (a {chance:.0%} chance)" if contains
+               else f"step '{branch.step.id}'")
     fix = (f"Weigh the '{branch.other}' option at '{decision}' ({branch.procedure}) for {kind} incidents "
            f"like {incident.incident}"
            + (f" (the default is '{default}')" if default and default != branch.other else "")
-           + f": its step '{branch.step.id}' contains them (a {chance:.0%} chance)")
-    return Cause("objective", f"{plain}: the '{branch.other}' branch would have reached the containing step "
-                 f"'{branch.step.id}' (a {chance:.0%} chance); {chose}{passed}", list(row), fix, actor,
-                 step_lever(branch.procedure, decision))
+           + f": {does}")
+    return Cause("objective", f"{plain}: the '{branch.other}' branch would have reached {reached}; {chose}{passed}",
+                 list(row), fix, actor, step_lever(branch.procedure, decision))

@@ -9,6 +9,7 @@ from engine_helpers import checked, file_of, incident, load
 
 from ballotdrill.report import build_report, render_json
 from ballotdrill.scoring import Analysis, analyse, score
+from ballotdrill.scoring.choices import choices_of
 from ballotdrill.scoring.load import actor_names
 from ballotdrill.scoring.passing import passing_times
 
@@ -75,3 +76,40 @@ def test_measured_is_in_the_json_only_when_an_objective_was_carried() -> None:
     assert text.count('"measured": "X2"') == 1 and text.count('"measured"') == 2
     del data["scenarios"]["s"]["injects"][1]
     assert '"measured"' not in render_json(build_report(checked(data), load(data), "s"))
+
+
+def _skipping_decision() -> dict[str, Any]:
+    """X1 at 10:00, noticed at once: desk decides for 10 min whether to 'go' to crew's step 'act' (the default)
+    or 'skip' to 'wrap'. O1: X1's start to 'act' within 1 h."""
+    data = file_of({"desk": {"staff": 1}, "crew": {"staff": 1}},
+                   {"p": {"trigger": {"type": "x"}, "steps": [
+                       {"id": "decide", "actor": "desk", "duration": "10m",
+                        "decision": {"options": {"go": {"next": "act"}, "skip": {"next": "wrap"}}, "default": "go"}},
+                       {"id": "act", "actor": "crew", "duration": "30m", "next": "wrap"},
+                       {"id": "wrap", "actor": "desk", "duration": "5m"}]}},
+                   [incident("X1", "10:00", "x", detected_by={"actor": "desk", "after": "0m"})])
+    data["scenarios"]["s"]["objectives"] = [
+        {"id": "O1", "capability": "Operational coordination",
+         "measure": {"time": "from incident X1 start to step act"}, "target": "1h"}]
+    return data
+
+
+def test_a_time_to_a_step_a_decision_skipped_is_traced_to_the_decision_not_to_staffing() -> None:
+    data = _skipping_decision()
+    doc = load(data)
+    events = checked(data, decisions={"X1:p:decide:1": "skip"})
+    scores = score(events, doc, "s")
+    row = next(e.seq for e in events if e.kind == "decision_made")
+    analysis = analyse(scores, actor_names(doc.structure), doc.structure, choices=choices_of(events))
+    finding = next(f for f in analysis.improvements if f.title.startswith("Objective O1 "))
+    assert scores.objectives[0].rating == "U"
+    assert finding.root_cause == (
+        "no queue, failed handoff or slow step delayed the response to X1: the 'go' branch would have reached "
+        f"step 'act'; the run chose 'skip' at 'decide' (p, 10:10, row #{row}), which does not lead to it, so "
+        "'act' was not done within the 1h target")
+    assert finding.recommendation == "Weigh the 'go' option at 'decide' (p) for x incidents like X1: it leads to " \
+        "step 'act'"
+    assert finding.lever == "step:p/decide" and row in finding.evidence
+    # played the default way, the step is done: the objective is met and nothing is traced to the decision
+    played = score(checked(data), doc, "s")
+    assert played.objectives[0].rating == "P" and played.objectives[0].value == 40.0  # its completion
