@@ -211,6 +211,9 @@ FINDING_THRESHOLDS: list[tuple[str, str]] = [
     ("In transit", "a handoff still travelling when the run stopped; overdue past its channel's 90th-percentile "
      "latency; never counted as dropped"),
     ("Reroute", "a handoff received on another channel than its first attempt's, or after several attempts"),
+    ("Channel latency", "the mean time a handoff received on the channel spent on it, from the attempt sent on it "
+     "to its receipt (attempts that failed, on it or on another channel, count as failures, not as its latency); "
+     "a link's latency is the whole handoff's, from its first send"),
     ("Utilisation", "busy staff-minutes / on-duty staff-minutes over the run"),
     ("p90", "nearest rank: the ⌈0.9·n⌉-th smallest value"),
     *RANKING_TERMS,

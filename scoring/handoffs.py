@@ -21,7 +21,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from operator import attrgetter
 from statistics import fmean
 from typing import Any
@@ -201,6 +201,9 @@ class HandoffCollector:
         self.failures: dict[str, int] = defaultdict(int)
         self.drops: dict[str, int] = defaultdict(int)
         self.failure_rows: dict[str, list[int]] = defaultdict(list)
+        self.on_channel: dict[str, ExactSum] = defaultdict(ExactSum)
+        """Per channel, the time the handoffs received on it spent on it: from the attempt sent on it to its
+        receipt (earlier attempts, failed on this or other channels, are not this channel's time)."""
         self.lines = _LinesUsed() if lines else None
         """The lines each channel used (None: not followed; the channels' line counts are then left out, and the
         handoffs' ``unstaffed`` too: what a sweep does, which reads neither)."""
@@ -303,6 +306,7 @@ class HandoffCollector:
         item.received_at = r3(t)
         item.channel = channel
         item.latency = r3(latency if latency is not None else t - item.sent_t)
+        self.on_channel[str(channel or DIRECT)].add(t - item.last_sent_t)
         item.attempts = max(item.attempts, int(values[0] or 1))
         item.evidence.append(seq)
         if lines is not None:  # only the step_queued handler, registered with the lines, reads it
@@ -344,18 +348,19 @@ class HandoffCollector:
             self.awaiting_queue.pop((incident, item.step, item.receiver), None)
         return [(item.n, item.measure(None, None)) for item in items]
 
-    def channel_stats(self, latencies: Mapping[str, ExactSum],
-                      structure: Structure | None = None) -> list[ChannelStats]:
+    def channel_stats(self, structure: Structure | None = None) -> list[ChannelStats]:
         """Attempts, failures, drops and mean latency per channel, sorted by name; lines used when it has a capacity.
 
-        ``latencies``: per channel, the latencies of the handoffs received on it, summed. Each channel's evidence is its
-        first :data:`~ballotdrill.scoring.model.EVIDENCE_ROWS` failed attempts (``failures`` counts them all).
+        A channel's latency is the time a handoff received on it spent on it (:attr:`on_channel`), not the whole
+        handoff's. Each channel's evidence is its first :data:`~ballotdrill.scoring.model.EVIDENCE_ROWS` failed
+        attempts (``failures`` counts them all).
         """
         lines = self.lines
+        on_channel = self.on_channel
         return [
             ChannelStats(channel=name, attempts=self.attempts.get(name, 0), failures=self.failures.get(name, 0),
                          drops=self.drops.get(name, 0),
-                         mean_latency=r3n(latencies[name].mean() if name in latencies else None),
+                         mean_latency=r3n(on_channel[name].mean() if name in on_channel else None),
                          evidence=list(self.failure_rows.get(name, [])),
                          **(lines.stats(name, structure) if lines is not None else {}))
             for name in sorted(set(self.attempts) | set(self.failures))
@@ -421,16 +426,12 @@ def handoffs(events: Iterable[Event], structure: Structure | None = None,
     return collector.results(structure, until)
 
 
-def channel_stats(events: Iterable[Event], chains: Sequence[Handoff],
-                  structure: Structure | None = None) -> list[ChannelStats]:
-    """Attempts, failures, drops and mean latency per channel, sorted by name; lines used when it has a capacity."""
+def channel_stats(events: Iterable[Event], structure: Structure | None = None) -> list[ChannelStats]:
+    """Attempts, failures, drops and mean latency per channel, sorted by name; lines used when it has a capacity
+    (:meth:`HandoffCollector.channel_stats`)."""
     collector = HandoffCollector()
     feed_all(collector, events)
-    latencies: dict[str, ExactSum] = defaultdict(ExactSum)
-    for chain in chains:
-        if chain.latency is not None:
-            latencies[str(chain.channel or DIRECT)].add(chain.latency)
-    return collector.channel_stats(latencies, structure)
+    return collector.channel_stats(structure)
 
 
 def summary(chains: Sequence[Handoff]) -> HandoffSummary:

@@ -119,7 +119,7 @@ class MeasureScorer:
         objectives = [measure_objective(o, self.points.reached, tally.on_time, harms, window, self.points.failed)
                       for o in scenario.objectives]
         totals = tally.totals(sum(a.unstaffed_queued for a in load), self.decisions.made, self.decisions.defaulted)
-        channels = self.handoffs.channel_stats(tally.channel_latencies, structure)
+        channels = self.handoffs.channel_stats(structure)
         return RunMeasures(totals, objectives, list(kept.values()), harms, load, channels)
 
     def release(self) -> None:

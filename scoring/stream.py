@@ -215,7 +215,7 @@ class Scorer:
             incidents=[check(a.times) for a in kept], steps=[check(s) for _, s in kept_steps],
             handoffs=[check(c) for _, c in kept_chains],
             handoff_summary=self.tally.summary(per_incident),
-            channels=self.handoffs.channel_stats(self.tally.channel_latencies, doc.structure), load=load,
+            channels=self.handoffs.channel_stats(doc.structure), load=load,
             harm=[check(a.harm) for a in kept], objectives=objectives, totals=totals,
             decisions=self.decisions.tallies(),
             background=self.background.summary(len(listed) + len(pinned)) if self.detail else Background(),

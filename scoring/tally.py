@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ballotdrill.scoring.handoffs import DIRECT
 from ballotdrill.scoring.measured import HandoffLike, HarmLike, IncidentLike, StepLike
 from ballotdrill.scoring.model import (
     ExactSum,
@@ -33,7 +32,6 @@ class RunTally:
         self.handoffs = self.received = self.failed_attempts = self.reroutes = self.ping_pongs = 0
         self.drops = self.in_transit = self.overdue = self.unstaffed = 0
         self.latencies = ExactSum()
-        self.channel_latencies: dict[str, ExactSum] = {}
         self.reach = self.voter_minutes = self.station_minutes = 0.0
         self.on_time = OnTimeTally(procedures)
 
@@ -73,11 +71,6 @@ class RunTally:
             self.unstaffed += chain.unstaffed
             if chain.latency is not None:
                 self.latencies.add(chain.latency)
-                channel = str(chain.channel or DIRECT)
-                found = self.channel_latencies.get(channel)
-                if found is None:
-                    found = self.channel_latencies[channel] = ExactSum()
-                found.add(chain.latency)
 
     def summary(self, per_incident: dict[str, int]) -> HandoffSummary:
         """Run-wide handoff counts; ``per_incident``: handoffs of the incidents listed one by one."""

@@ -7,7 +7,7 @@ from typing import Any
 
 from engine_helpers import checked, file_of, incident, load
 
-from ballotdrill.report import build_report, render_json
+from ballotdrill.report import build_report, render_json, render_markdown
 from ballotdrill.scoring import Analysis, analyse, score
 from ballotdrill.scoring.choices import choices_of
 from ballotdrill.scoring.load import actor_names
@@ -113,3 +113,20 @@ def test_a_time_to_a_step_a_decision_skipped_is_traced_to_the_decision_not_to_st
     # played the default way, the step is done: the objective is met and nothing is traced to the decision
     played = score(checked(data), doc, "s")
     assert played.objectives[0].rating == "P" and played.objectives[0].value == 40.0  # its completion
+
+
+def test_a_channels_latency_is_the_time_on_it_not_the_failures_before_it() -> None:
+    """'fix' goes by ticket (15 min, always fails, one retry), then falls back to phone (5 min): sent 10:10, failed
+    10:25 and 10:40, received 10:45. Phone's latency is its 5 min; the handoff (and the link) took 35 min."""
+    data = file_of({"desk": {"staff": 1}, "crew": {"staff": 1}},
+                   {"p": {"trigger": {"type": "x"}, "steps": [
+                       {"id": "triage", "actor": "desk", "duration": "10m"},
+                       {"id": "fix", "actor": "crew", "via": "ticket", "duration": "30m"}]}},
+                   [incident("X1", "10:00", "x", detected_by={"actor": "desk", "after": "0m"})],
+                   channels={"ticket": {"latency": "15m", "reliability": 0, "retries": 1, "fallback": "phone"},
+                             "phone": {"latency": "5m", "reliability": 1}})
+    scores = score(checked(data), load(data), "s")
+    stats = {c.channel: (c.attempts, c.failures, c.mean_latency) for c in scores.channels}
+    assert stats == {"phone": (1, 0, 5.0), "ticket": (2, 2, None)}
+    assert [h.latency for h in scores.handoffs] == [35.0]
+    assert "| desk | crew | phone, ticket | 1 | 35 min |" in render_markdown(build_report(checked(data), load(data), "s"))
