@@ -13,7 +13,7 @@ from heapq import heappop, heappush
 from typing import Any
 
 import simpy
-from simpy.events import NORMAL
+from simpy.events import NORMAL, EventPriority
 
 
 def play(env: simpy.Environment, until: float) -> None:
@@ -45,19 +45,26 @@ def play(env: simpy.Environment, until: float) -> None:
     env._now = until
 
 
+LAST = EventPriority(NORMAL + 1)
+"""The priority of an event that must see its instant settled: at its time, it comes after every ordinary event,
+even those scheduled later at the same time (the queue is ordered by ``(time, priority, id)``)."""
+
+
 class Wakeup(simpy.events.Event):
     """A SimPy event that reschedules itself: one object per work item rather than a Timeout per wait.
 
     It sets what ``Timeout.__init__`` sets (callbacks, value, ok) and is queued the way ``env.schedule`` queues it.
     """
 
-    def wake(self, env: simpy.Environment, delay: float, callback: Callable[[Any], None]) -> None:
+    def wake(self, env: simpy.Environment, delay: float, callback: Callable[[Any], None],
+             priority: EventPriority = NORMAL) -> None:
         self.callbacks = [callback]
         self._value = None
         self._ok = True
-        heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), self))
+        heappush(env._queue, (env._now + delay, priority, next(env._eid), self))
 
 
-def at_delay(env: simpy.Environment, delay: float, callback: Callable[[Any], None]) -> None:
-    """Call ``callback(event)`` ``delay`` minutes from now (``delay >= 0``): a ``Timeout`` without its checks."""
-    Wakeup(env).wake(env, delay, callback)
+def at_delay(env: simpy.Environment, delay: float, callback: Callable[[Any], None], *, last: bool = False) -> None:
+    """Call ``callback(event)`` ``delay`` minutes from now (``delay >= 0``): a ``Timeout`` without its checks;
+    ``last``: after everything else at that instant (:data:`LAST`)."""
+    Wakeup(env).wake(env, delay, callback, LAST if last else NORMAL)

@@ -94,9 +94,10 @@ class Exercise(StepPath, HandoffPath):
     def _now(self) -> float:
         return self.env._now
 
-    def _at(self, t: float, action: Callable[[], None]) -> None:
-        """Call ``action`` at simulation time ``t`` (now if ``t`` is not in the future)."""
-        at_delay(self.env, max(0.0, t - self.env._now), lambda _event: action())
+    def _at(self, t: float, action: Callable[[], None], *, last: bool = False) -> None:
+        """Call ``action`` at simulation time ``t`` (now if ``t`` is not in the future); ``last``: after everything
+        else at that instant."""
+        at_delay(self.env, max(0.0, t - self.env._now), lambda _event: action(), last=last)
 
     def start(self, until: float | None = None) -> None:
         """Journal the start, put staff on duty and schedule every inject.
@@ -122,11 +123,12 @@ class Exercise(StepPath, HandoffPath):
                 assert inject.when is not None
                 if inject.when.is_not is not None:
                     # Holds from the start until its state arrives, and states never go away: now or never.
-                    self._at(0.0, lambda i=inject_id, inj=inject: self._timed(i, inj))  # type: ignore[misc]
+                    self._at(0.0, lambda i=inject_id, inj=inject: self._timed(i, inj), last=True)  # type: ignore[misc]
                 else:
                     self._watchers.setdefault(inject.when.incident, []).append((inject_id, inject))
-            else:
-                self._at(inject.at - self.clock0, lambda i=inject_id, inj=inject: self._timed(i, inj))  # type: ignore[misc]
+            else:  # a timed condition is read at its time as it stands once everything else at that instant is done
+                self._at(inject.at - self.clock0, lambda i=inject_id, inj=inject: self._timed(i, inj),  # type: ignore[misc]
+                         last=inject.when is not None)
 
     def run(self, until: float) -> None:
         """Advance the simulation to ``until`` minutes (the events at ``until`` itself stay pending).

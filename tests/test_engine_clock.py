@@ -11,7 +11,7 @@ import simpy
 from engine_helpers import library
 
 from ballotdrill.exercise import engine, run_exercise
-from ballotdrill.exercise.clock import Wakeup, at_delay, play
+from ballotdrill.exercise.clock import LAST, Wakeup, at_delay, play
 
 LIBRARY = library()
 
@@ -32,8 +32,14 @@ def _schedule(env: simpy.Environment, log: list[tuple[str, float]], wake: Callab
         wake(env, rng.choice([0.0, 5.0, 10.0, 10.0, 20.0, rng.random() * 30]), fire(str(n), 0))
 
 
-def _timeout(env: simpy.Environment, delay: float, callback: Callable[[Any], None]) -> None:
-    env.timeout(delay).callbacks.append(callback)
+def _timeout(env: simpy.Environment, delay: float, callback: Callable[[Any], None], *, last: bool = False) -> None:
+    if not last:
+        env.timeout(delay).callbacks.append(callback)
+        return
+    event = simpy.events.Event(env)  # what a Timeout is, at the priority after every ordinary event
+    event._ok, event._value = True, None
+    event.callbacks.append(callback)  # type: ignore[union-attr]
+    env.schedule(event, LAST, delay)
 
 
 def _simpy_run(env: simpy.Environment, until: float) -> None:
@@ -88,6 +94,16 @@ def test_a_wakeup_reused_keeps_its_place_among_timeouts() -> None:
     assert order == ["w1", "t2", "w2"]
 
 
+def test_a_last_wakeup_comes_after_everything_else_at_its_instant() -> None:
+    env = simpy.Environment()
+    order: list[str] = []
+    at_delay(env, 1.0, lambda _e: order.append("last"), last=True)
+    at_delay(env, 1.0, lambda _e: (order.append("a"), at_delay(env, 0.0, lambda _e: order.append("a-then"))))
+    at_delay(env, 2.0, lambda _e: order.append("later"))
+    play(env, 5.0)
+    assert order == ["a", "a-then", "last", "later"]
+
+
 @pytest.mark.parametrize("name", ["combined-hybrid-day", "results-night-ddos", "opening-equipment-failures",
                                   "voting-hours-extension"])
 def test_a_run_journals_the_same_rows_as_with_simpys_own_loop_and_timeouts(
@@ -95,15 +111,17 @@ def test_a_run_journals_the_same_rows_as_with_simpys_own_loop_and_timeouts(
     ours = [run_exercise(LIBRARY, name, seed=seed).memory.rows for seed in (1, 2)]  # type: ignore[union-attr]
     monkeypatch.setattr(engine, "play", _simpy_run)
     monkeypatch.setattr(engine, "at_delay", _timeout)
-    monkeypatch.setattr(Wakeup, "wake", lambda self, env, delay, callback: _rewake(self, env, delay, callback))
+    monkeypatch.setattr(Wakeup, "wake", lambda self, env, delay, callback, priority=simpy.events.NORMAL:
+                        _rewake(self, env, delay, callback, priority))
     plain = [run_exercise(LIBRARY, name, seed=seed).memory.rows for seed in (1, 2)]  # type: ignore[union-attr]
     assert ours == plain
     assert len(ours[0]) > 50
 
 
-def _rewake(event: Wakeup, env: simpy.Environment, delay: float, callback: Callable[[Any], None]) -> None:
+def _rewake(event: Wakeup, env: simpy.Environment, delay: float, callback: Callable[[Any], None],
+            priority: simpy.events.EventPriority) -> None:
     """What a Timeout's constructor does, through SimPy's own ``schedule``."""
     event.callbacks = [callback]
     event._value = None
     event._ok = True
-    env.schedule(event, simpy.events.NORMAL, delay)
+    env.schedule(event, priority, delay)

@@ -129,4 +129,5 @@ def test_a_channels_latency_is_the_time_on_it_not_the_failures_before_it() -> No
     stats = {c.channel: (c.attempts, c.failures, c.mean_latency) for c in scores.channels}
     assert stats == {"phone": (1, 0, 5.0), "ticket": (2, 2, None)}
     assert [h.latency for h in scores.handoffs] == [35.0]
-    assert "| desk | crew | phone, ticket | 1 | 35 min |" in render_markdown(build_report(checked(data), load(data), "s"))
+    text = render_markdown(build_report(checked(data), load(data), "s"))
+    assert "| desk | crew | phone, ticket | 1 | 35 min |" in text  # the link: the whole handoff
