@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
+from ballotdrill.scenarios import ScenarioFile
 from ballotdrill.scenarios.scenario import Objective
 from ballotdrill.scoring.text import measure_value, points
 from ballotdrill.sweep.measures import (
@@ -318,7 +319,28 @@ def aggregate(scenario: str, seed: int, seeds: Sequence[int], overrides: Sequenc
                               changes=changed_values(v, points)) for v in variants],
         points=summaries, comparisons=comparisons,
         limited=[f"{iid} (at most {inj.limit:,})" for iid, inj in zip(sc.inject_ids(), sc.injects, strict=True)
-                 if inj.every is not None and inj.limit is not None])
+                 if inj.every is not None and inj.limit is not None],
+        inert=[a.path for a in axes if inert(a.path, points)])
+
+
+def inert(path: str, points: Sequence[Point]) -> bool:
+    """Whether grid axis ``path`` changed nothing played: at every variant and value of the other axes, its values
+    gave the same scenario file, once a value that acts on nothing is left out (a background factor where no inject
+    arrives in the background)."""
+    groups: dict[tuple[str, tuple[tuple[str, str], ...]], list[dict[str, Any]]] = {}
+    for point in points:
+        others = tuple((p, v) for p, v in point.grid if p != path)
+        groups.setdefault((point.variant, others), []).append(_played(point.doc))
+    return all(all(doc == docs[0] for doc in docs[1:]) for docs in groups.values())
+
+
+def _played(doc: ScenarioFile) -> dict[str, Any]:
+    """``doc`` as data, without what acts on nothing: the background factor of a scenario with no background inject."""
+    data: dict[str, Any] = doc.model_dump(mode="json", by_alias=True)
+    for name, scenario in doc.scenarios.items():
+        if not any(inject.every is not None for inject in scenario.injects):
+            data["scenarios"][name].pop("background_factor", None)
+    return data
 
 
 def changed_values(variant: Variant, points: Sequence[Point]) -> list[str]:

@@ -199,3 +199,6 @@ class SweepResult(Frozen):
     comparisons: list[Comparison]
     limited: list[str] = Field(default_factory=list)
     """Background injects that stop at a ``limit`` (``B1 (at most 174)``): a load factor raises their load less."""
+    inert: list[str] = Field(default_factory=list)
+    """Grid paths whose values played the same scenario file at every point (a background factor with no background
+    inject): their points are the same runs."""

@@ -120,8 +120,8 @@ def _lines(result: SweepResult) -> dict[str, list[PointSummary]]:
 def _load_charts(result: SweepResult) -> list[tuple[str, charts.Chart]]:
     """Per objective, the chance of meeting it in the runs that exercised it against the first grid axis (a line per
     variant and value of the other axes)."""
-    if not result.axes or not result.points:
-        return []
+    if not result.axes or not result.points or result.axes[0].path in result.inert:
+        return []  # no load to read along an axis that changed nothing
     axis = result.axes[0]
     lines = _lines(result)
     out = []
@@ -207,9 +207,12 @@ def same_incidents(result: SweepResult) -> str:
     if len(result.points) == 1:
         return f"The scenario was played {result.runs} times, each on its own seed."
     head = f"Each point was played {result.runs} times on the same {result.runs} seeds"
-    arrivals = [a.path for a in result.axes if changes_arrivals(a.path)]
+    arrivals = [a.path for a in result.axes if changes_arrivals(a.path) and a.path not in result.inert]
+    inert = (f" {' and '.join(result.inert)} changed nothing played (no inject arrives in the background, or its "
+             "values give the same scenario), so its values are the same runs."
+             if result.inert else "")
     if not arrivals:
-        return head + ", so every variant and every grid value faced the same random incidents."
+        return head + ", so every variant and every grid value faced the same random incidents." + inert
     tail = (f"; {' and '.join(arrivals)} change{'s' if len(arrivals) == 1 else ''} the incidents themselves, so "
             "different values drew different incidents from the same seeds (they share the random draws, not the "
             "incidents)")
@@ -219,7 +222,7 @@ def same_incidents(result: SweepResult) -> str:
         tail += (f". Background {'injects' if len(result.limited) > 1 else 'inject'} {', '.join(result.limited)} "
                  "stop at their limit, so a load factor raises the load less than it says: the incidents a run "
                  "met at each value are the measure run · incidents")
-    return head + tail + "."
+    return head + tail + "." + inert
 
 
 def changes_arrivals(path: str) -> bool:

@@ -5,12 +5,14 @@ grid that changes the incidents. Hand-made outcomes whose right reading is worke
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
+from engine_helpers import file_of, incident, to_yaml
 from sweep_helpers import EXAMPLE
 
 from ballotdrill.scenarios.yamlread import read_file
 from ballotdrill.sweep import Outcome, SweepResult, aggregate, build_points, parse_axis
-from ballotdrill.sweep.render import breaking_points, same_incidents
+from ballotdrill.sweep.render import breaking_points, render_html, same_incidents
 
 RUNS = 10
 FACTOR = "scenarios.busy-morning.background_factor"
@@ -91,3 +93,27 @@ def test_the_same_seeds_are_the_same_incidents_only_where_nothing_changes_the_ar
                                          "variant and every grid value faced the same random incidents.")
     target = _result(["scenarios.busy-morning.objectives.1.target=0.4,0.6"], {("0.4",): (5, 10), ("0.6",): (5, 10)})
     assert "faced the same random incidents" in same_incidents(target)  # a target changes no arrival
+
+
+def test_a_background_factor_with_no_background_inject_changes_nothing_and_is_not_read_as_load(
+        tmp_path: Path) -> None:
+    # X1 is scripted; nothing arrives in the background: factors 1 and 2 play the same file, the same runs
+    data = file_of({"desk": {"staff": 1}}, {"p": {"trigger": {"type": "x"}, "steps": [
+        {"id": "answer", "actor": "desk", "duration": "10m"}]}}, [incident("X1", "10:00", "x")])
+    data["scenarios"]["s"]["objectives"] = [
+        {"id": "O1", "capability": "Operational coordination", "measure": {"on_time": "all"}, "target": 0.9}]
+    path = tmp_path / "scripted.yaml"
+    path.write_text(to_yaml(data), encoding="utf-8")
+    axes = [parse_axis("scenarios.s.background_factor=1,2")]
+    name, points = build_points(read_file(str(path)), None, [], axes, [])
+    outcomes = [Outcome(p.index, i, 100 + i, 10, {}, {"O1": "P"}, None) for p in points for i in range(RUNS)]
+    result = aggregate(name, 1, [100 + i for i in range(RUNS)], [], axes, [], points, outcomes)
+    assert result.inert == ["scenarios.s.background_factor"]
+    text = same_incidents(result)
+    assert "changes the incidents themselves" not in text and "faced the same random incidents" in text
+    assert text.endswith("scenarios.s.background_factor changed nothing played (no inject arrives in the "
+                         "background, or its values give the same scenario), so its values are the same runs.")
+    assert "Objectives against the load" not in render_html(result)
+    # with a background inject, the same axis is load
+    load = _result([f"{FACTOR}=0.5,1"], {("0.5",): (5, 10), ("1",): (5, 10)})
+    assert load.inert == [] and "Objectives against the load" in render_html(load)
