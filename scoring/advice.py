@@ -117,12 +117,22 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
         prior.append((carrier.latency or 0.0, Cause(
             "channel", f"slow handoff: '{step.step}' took {minutes(carrier.latency)} to reach {who} on {channel}",
             list(carrier.evidence), advice.slow_channel(carrier), carrier.sender, channel_lever(channel))))
+    back = next((h for h in reversed(advice.carriers(step)) if h.received_at is not None and arrived is not None
+                 and h.received_at <= arrived + 1e-9), None)
+    designed_text = f", where the designed path reaches it after {minutes(designed)}" if designed is not None else ""
+    if back is not None and back.ping_pong:  # this instance is the loop's own: the work came back to be done again
+        prior.append((before, Cause(
+            "ping_pong", f"decision loop: {back.returned}, the work reaching {who} "
+            f"{minutes(before)} after {step.procedure} began{designed_text}", list(back.evidence),
+            advice.loop_fix(back), back.sender, step_lever(back.procedure, back.step))))
     loop, looped = advice.loop_before(step, arrived)
     if loop is not None and looped >= (before - (designed if designed is not None else 0.0)) / 2:
+        whole = advice.loop_length(loop)
+        took = (f"which took {minutes(whole)}" if whole is None or whole - looped < 0.5 else
+                f"which took {minutes(whole)}, {minutes(looped)} of it before the work reached {who}")
         prior.append((looped, Cause(
-            "ping_pong", f"decision loop earlier in {step.procedure}: {loop.returned}, which took {minutes(looped)}; "
-            f"the work reached {who} {minutes(before)} after {step.procedure} began"
-            + (f", where the designed path reaches it after {minutes(designed)}" if designed is not None else ""),
+            "ping_pong", f"decision loop earlier in {step.procedure}: {loop.returned}, {took}; "
+            f"the work reached {who} {minutes(before)} after {step.procedure} began{designed_text}",
             list(loop.evidence), advice.loop_fix(loop), loop.sender, step_lever(loop.procedure, loop.step))))
     if prior:
         return _largest(prior)
@@ -318,6 +328,11 @@ class Advisor:
         if not costs:
             return None, 0.0
         return max(costs, key=lambda c: c[0])[1], sum(c for c, _ in costs)
+
+    def loop_length(self, chain: Handoff) -> float | None:
+        """The whole stretch a decision loop cost (:func:`~ballotdrill.scoring.designed.loop_span`), None if none."""
+        span = loop_span(chain, self._runs.get((chain.incident, chain.procedure), []), self.until)
+        return None if span is None else span[1] - span[0]
 
     def loop_fix(self, chain: Handoff) -> str:
         """The fix of a decision loop (a ping-pong handoff)."""

@@ -131,3 +131,38 @@ def test_a_channels_latency_is_the_time_on_it_not_the_failures_before_it() -> No
     assert [h.latency for h in scores.handoffs] == [35.0]
     text = render_markdown(build_report(checked(data), load(data), "s"))
     assert "| desk | crew | phone, ticket | 1 | 35 min |" in text  # the link: the whole handoff
+
+
+def _looping() -> dict[str, Any]:
+    """X1 at 10:00, noticed at once: cert triages (20 min, target 30 min), cvk decides (10 min, target 30 min) and
+    'recheck' sends the work back to triage once; then 'go' to cert's 'act'. Triage again 10:30-10:50, the decision
+    again 10:50-11:00: the loop ran from 10:30 to 11:00."""
+    return file_of({"cert": {"staff": 1}, "cvk": {"staff": 1}},
+                   {"p": {"trigger": {"type": "x"}, "steps": [
+                       {"id": "triage", "actor": "cert", "duration": "20m", "target": "30m"},
+                       {"id": "decide", "actor": "cvk", "duration": "10m", "target": "30m",
+                        "decision": {"options": {"go": {"next": "act"}, "recheck": {"next": "triage"}},
+                                     "default": "go"}},
+                       {"id": "act", "actor": "cert", "duration": "20m"}]}},
+                   [incident("X1", "10:00", "x", detected_by={"actor": "cert", "after": "0m"})])
+
+
+def test_a_step_done_again_by_a_decision_loop_is_late_from_the_loop_and_gets_the_loops_fix() -> None:
+    data = _looping()
+    doc = load(data)
+    events = checked(data, decisions={"X1:p:decide:1": "recheck", "X1:p:decide:2": "go"})
+    analysis = analyse(score(events, doc, "s"), actor_names(doc.structure), doc.structure)
+    loop_fix = ("Review the loop in 'p' (decision 'recheck' at 'decide' looped the work back to do 'triage' again): "
+                "give cvk what it needs to decide once, or let cert finish without the work coming back")
+    triage = next(f for f in analysis.improvements if f.title.startswith("Step 'triage' late"))
+    assert triage.root_cause == ("decision loop: decision 'recheck' at 'decide' looped the work back to do 'triage' "
+                                 "again, the work reaching cert 30 min after p began, where the designed path "
+                                 "reaches it after 0 min")
+    assert triage.recommendation == loop_fix and triage.lever == "step:p/triage"
+    decide = next(f for f in analysis.improvements if f.title.startswith("Step 'decide' late"))
+    # the loop: 10:30 to 11:00, 20 min of it before the work came back to cvk at 10:50
+    assert decide.root_cause == ("decision loop earlier in p: decision 'recheck' at 'decide' looped the work back "
+                                 "to do 'triage' again, which took 30 min, 20 min of it before the work reached cvk; "
+                                 "the work reached cvk 50 min after p began, where the designed path reaches it "
+                                 "after 20 min")
+    assert decide.recommendation == loop_fix
