@@ -8,7 +8,8 @@ handed every batch the engine makes, in the same ``marshal`` frames the writer g
 journal back. The scores are those of the same feed in one process: the same handlers take the same rows in
 the same order (rows come out of ``marshal`` as the engine made them: tuples, dicts, floats bit for bit).
 
-A row the feed cannot take, a scoring process that fails or dies, or one that cannot be started: the report is
+A row the feed cannot take, a scoring process that fails, dies or hangs (does no work at all for :data:`PATIENCE`
+seconds while the run waits on it), or one that cannot be started: the report is
 rebuilt from the journal (``run_to_folder``), which says what is wrong with a malformed row, so a run never
 stops for its scorer. A run that stops (Ctrl-C, a journal that cannot be written) ends the scoring process
 (:meth:`LiveFeed.stop`); one whose main process is killed ends it too, by the end of its input.
@@ -24,11 +25,14 @@ from __future__ import annotations
 import contextlib
 import gc
 import marshal
+import os
 import pickle
 import resource
+import select
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -52,16 +56,24 @@ Outcome = tuple[str, "Report | None", dict[str, float]]
 seconds it spent feeding rows and assembling (for the benchmarks)."""
 
 
+PATIENCE = 60.0
+"""Seconds a run waits on its scoring process while that process does no work at all (takes no bytes, answers
+nothing and uses no CPU) before taking it for hung: it is ended, and the report rebuilt from the journal."""
+
+
 class LiveFeed:
     """Feeds a run's report as it plays; a row the scorer cannot take stops the feeding, never the run.
 
-    ``offload``: a first batch of this many rows or more is scored in a scoring process (0: never).
+    ``offload``: a first batch of this many rows or more is scored in a scoring process (0: never). ``patience``:
+    seconds to wait on a scoring process that does no work before taking it for hung (default :data:`PATIENCE`).
     """
 
-    def __init__(self, doc: ScenarioFile, scenario: str, offload: int = OFFLOAD_ROWS) -> None:
+    def __init__(self, doc: ScenarioFile, scenario: str, offload: int = OFFLOAD_ROWS,
+                 patience: float | None = None) -> None:
         self.doc = doc
         self.scenario = scenario
         self.offload = offload
+        self.patience = PATIENCE if patience is None else patience
         self.report: ReportFeed | None = None
         self.child: subprocess.Popen[bytes] | None = None
         self.started = False
@@ -71,12 +83,17 @@ class LiveFeed:
 
     def take(self, first_seq: int, rows: list[Row]) -> None:
         """The engine's rows a batch at a time (no event made per row)."""
+        self.take_framed(first_seq, rows, None)
+
+    def take_framed(self, first_seq: int, rows: list[Row], framed: bytes | None) -> None:
+        """As :meth:`take`; ``framed``: the same batch's frame (:func:`~ballotdrill.journal.store.frame`), as the
+        journal's writer process got it, sent to the scoring process as it is (None: made here)."""
         if not self.started:
             self.started = True
             if self.offload and len(rows) >= self.offload:
                 self._start()
         if self.child is not None:
-            self._send(frame(first_seq, rows))
+            self._send(framed if framed is not None else frame(first_seq, rows))
             return
         if self.failed:
             return
@@ -119,14 +136,27 @@ class LiveFeed:
                                           stderr=subprocess.DEVNULL)
         except OSError:  # no process to be had: scored here
             return
+        assert self.child.stdin is not None and self.child.stdout is not None
+        for stream in (self.child.stdin, self.child.stdout):  # this end only: every wait on the child is bounded
+            os.set_blocking(stream.fileno(), False)
         self._send(_framed(pickle.dumps((self.doc, self.scenario), pickle.HIGHEST_PROTOCOL)))
 
     def _send(self, data: bytes) -> None:
-        assert self.child is not None and self.child.stdin is not None
-        try:
-            self.child.stdin.write(data)
-        except OSError:  # it died: the report will be rebuilt from the journal
-            self._lost()
+        """Write ``data`` to the scoring process as fast as it takes it; one that died or hung is lost (the report
+        will be rebuilt from the journal)."""
+        child = self.child
+        assert child is not None and child.stdin is not None
+        fd, view = child.stdin.fileno(), memoryview(data)
+        while view:
+            try:
+                view = view[os.write(fd, view):]
+            except BlockingIOError:  # the pipe is full: the scoring process is behind
+                if not _ready(child, fd, writing=True, patience=self.patience):
+                    self._lost()
+                    return
+            except OSError:  # it died
+                self._lost()
+                return
 
     def _lost(self) -> None:
         self.stop()
@@ -138,13 +168,17 @@ class LiveFeed:
         self._send(SEAL_FRAME + _framed(pickle.dumps(dict(meta), pickle.HIGHEST_PROTOCOL)))
         if self.child is None:
             return None
-        try:
+        with contextlib.suppress(OSError):
             child.stdin.close()
-            answer = child.stdout.read()
-        except OSError:
-            answer = b""
+        answer = _read_all(child, child.stdout.fileno(), self.patience)
+        if answer is None:  # hung while it finished
+            self._lost()
+            return None
         self.child = None
-        status = _reap(child)
+        status = _reap(child, self.patience)
+        if status is None:  # answered, then never ended
+            self.failed = True
+            return None
         try:
             outcome: Outcome = pickle.loads(answer)
             tag, report, self.cpu = outcome
@@ -160,12 +194,63 @@ def _framed(payload: bytes) -> bytes:
     return HEADER.pack(len(payload)) + payload
 
 
-def _reap(child: subprocess.Popen[bytes]) -> int:
+def _reap(child: subprocess.Popen[bytes], patience: float | None = None) -> int | None:
+    """Close the pipes and wait for the child to end: its status, or None when ``patience`` seconds passed first
+    (it is then killed)."""
     for stream in (child.stdin, child.stdout):
         if stream is not None:
             with contextlib.suppress(OSError):
                 stream.close()
-    return child.wait()
+    try:
+        return child.wait(patience)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(OSError):
+            child.kill()
+        child.wait()
+        return None
+
+
+def _ready(child: subprocess.Popen[bytes], fd: int, *, writing: bool, patience: float) -> bool:
+    """Wait until ``fd`` (this end of a pipe to ``child``) can be written or read; False once ``child`` has done no
+    work (used no CPU) for ``patience`` seconds meanwhile. A child that ended is ready: the pipe says so."""
+    cpu, idle_since = _cpu_of(child.pid), time.monotonic()
+    while True:
+        readable, writable, _ = select.select(() if writing else (fd,), (fd,) if writing else (), (),
+                                              min(1.0, patience))
+        if readable or writable or child.poll() is not None:
+            return True
+        now = _cpu_of(child.pid)
+        if now is not None and now != cpu:  # working, if slowly (where its CPU cannot be read, only time counts)
+            cpu, idle_since = now, time.monotonic()
+        elif time.monotonic() - idle_since >= patience:
+            return False
+
+
+def _read_all(child: subprocess.Popen[bytes], fd: int, patience: float) -> bytes | None:
+    """Everything ``child`` writes to ``fd`` until it closes it (None: it hung first)."""
+    chunks: list[bytes] = []
+    while True:
+        try:
+            chunk = os.read(fd, 1 << 20)
+        except BlockingIOError:
+            if not _ready(child, fd, writing=False, patience=patience):
+                return None
+            continue
+        except OSError:
+            return b""
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def _cpu_of(pid: int) -> int | None:
+    """Clock ticks of CPU ``pid`` has used (user and system), or None where ``/proc`` does not tell."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            fields = stat.read().rpartition(b")")[2].split()
+        return int(fields[11]) + int(fields[12])
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def _read_frame(stream: BinaryIO) -> bytes | None:

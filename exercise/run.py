@@ -55,10 +55,15 @@ class FeedingSink:
         self.sink = sink
         self.feed = feed
         self.take: Callable[[int, list[Row]], None] | None = getattr(feed, "take", None)
+        self.take_framed: Callable[[int, list[Row], bytes | None], None] | None = getattr(feed, "take_framed", None)
+        """A feed that sends each batch to a process of its own takes the frame the journal's writer process got."""
 
     def write(self, first_seq: int, rows: list[Row]) -> None:
         if self.sink is not None:
             self.sink.write(first_seq, rows)
+        if self.take_framed is not None:
+            self.take_framed(first_seq, rows, getattr(self.sink, "framed", None))
+            return
         if self.take is not None:
             self.take(first_seq, rows)
             return

@@ -93,6 +93,9 @@ class SqliteSink:
         self.digest = RunningDigest() if digest else None
         self.sealing = False
         self.child: subprocess.Popen[bytes] | None = None
+        self.framed: bytes | None = None
+        """The frame of the latest batch, when it went to the writer process (None: written in this process); another
+        reader of the same batch may send the same bytes rather than make them again."""
         self.db: sqlite3.Connection | None = sqlite3.connect(path, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
@@ -104,16 +107,19 @@ class SqliteSink:
                 self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
 
     def write(self, first_seq: int, rows: list[Row]) -> None:
+        self.framed = None
         if self.child is None and self.offload and len(rows) >= self.offload:
             self._start_writer()
         if self.child is None:
             self.write_inline(first_seq, rows)
             return
         assert self.child.stdin is not None
+        framed = frame(first_seq, rows)
         try:
-            self.child.stdin.write(frame(first_seq, rows))
+            self.child.stdin.write(framed)
         except BrokenPipeError:
             self._check_writer()
+        self.framed = framed
 
     def write_inline(self, first_seq: int, rows: list[Row]) -> None:
         """Insert a numbered batch in this process."""

@@ -6,10 +6,12 @@ SIGKILL where a test says so.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
 import subprocess
+import threading
 from pathlib import Path
 from typing import NamedTuple
 
@@ -126,13 +128,73 @@ def test_a_row_the_scoring_process_cannot_take_leaves_the_report_to_the_rebuild(
         monkeypatch: pytest.MonkeyPatch, undisturbed: dict[str, bytes]) -> None:
     # The scoring process is handed a run_started row it cannot read (the journal gets the right one): it answers
     # that it failed, and the report is rebuilt from the journal, as for a row the feed in this process cannot take.
-    framed = livefeed.frame
+    take = livefeed.LiveFeed.take_framed
 
-    def spoiled(first_seq: int, rows: list[Row]) -> bytes:
-        return framed(first_seq, [(*rows[0][:5], 42), *rows[1:]] if first_seq == 0 else rows)
+    def spoiled(feed: livefeed.LiveFeed, first_seq: int, rows: list[Row], framed: bytes | None) -> None:
+        if first_seq == 0:  # this batch's frame made anew from the spoiled rows, not the writer's
+            take(feed, first_seq, [(*rows[0][:5], 42), *rows[1:]], None)
+        else:
+            take(feed, first_seq, rows, framed)
 
-    monkeypatch.setattr(livefeed, "frame", spoiled)
+    monkeypatch.setattr(livefeed.LiveFeed, "take_framed", spoiled)
     run_to_folder(load_text(LONG), "long", seed=3, folder=tmp_path / "r")
     feed, child = started[0]
     assert child.returncode == 0 and feed.failed and feed.cpu["feed"] > 0  # it answered "failed", and ended
+    assert _texts(tmp_path / "r") == undisturbed
+
+
+@pytest.mark.parametrize("when", ["while the run plays", "once the run has played"])
+def test_a_hung_scoring_process_does_not_hang_the_run(
+        tmp_path: Path, started: list[tuple[livefeed.LiveFeed, subprocess.Popen[bytes]]], when: str,
+        monkeypatch: pytest.MonkeyPatch, undisturbed: dict[str, bytes]) -> None:
+    # A scoring process that stops answering (SIGSTOP: alive, reading nothing, using no CPU) is waited on for the
+    # patience only, then ended, and the report rebuilt from the journal, as for one that died.
+    monkeypatch.setattr(livefeed, "PATIENCE", 1.0)
+    stopped: list[int] = []
+
+    def progress(done: float, total: float) -> None:
+        late = done >= total
+        if started and not stopped and (late if when == "once the run has played" else not late):
+            os.kill(started[0][1].pid, signal.SIGSTOP)  # the run's own child, by its id
+            stopped.append(started[0][1].pid)
+
+    try:
+        outcome = run_to_folder(load_text(LONG), "long", seed=3, folder=tmp_path / "r", progress=progress)
+    finally:
+        for pid in stopped:  # never leave a stopped process behind, whatever happened
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)
+    feed, child = started[0]
+    assert stopped and child.returncode == -signal.SIGKILL and feed.failed and feed.child is None
+    assert verify(tmp_path / "r" / "journal.sqlite").state == "sealed"
+    assert outcome.events > livefeed.OFFLOAD_ROWS
+    assert _texts(tmp_path / "r") == undisturbed  # rebuilt from the journal: the same
+
+
+def test_a_slow_scoring_process_is_waited_for(
+        tmp_path: Path, started: list[tuple[livefeed.LiveFeed, subprocess.Popen[bytes]]],
+        monkeypatch: pytest.MonkeyPatch, undisturbed: dict[str, bytes]) -> None:
+    # Held up for a while (stopped for 1 s while the run plays on and fills the pipe, as a busy machine might hold
+    # it), then working again: only a process that does no work for the whole patience is hung, so this one is
+    # waited for and answers.
+    monkeypatch.setattr(livefeed, "PATIENCE", 5.0)
+    stopped: list[int] = []
+    resumes: list[threading.Timer] = []
+
+    def progress(done: float, total: float) -> None:
+        if started and not stopped:
+            pid = started[0][1].pid
+            os.kill(pid, signal.SIGSTOP)
+            stopped.append(pid)
+            resumes.append(threading.Timer(1.0, os.kill, (pid, signal.SIGCONT)))
+            resumes[0].start()
+
+    try:
+        outcome = run_to_folder(load_text(LONG), "long", seed=3, folder=tmp_path / "r", progress=progress)
+    finally:
+        for resume in resumes:
+            resume.join()
+    feed, child = started[0]
+    assert stopped and child.returncode == 0 and not feed.failed
+    assert outcome.events > livefeed.OFFLOAD_ROWS
     assert _texts(tmp_path / "r") == undisturbed
