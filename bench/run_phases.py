@@ -40,8 +40,10 @@ sys.path.insert(0, str(BENCH))
 from engine_vs_simpy import scenario_yaml  # noqa: E402
 
 SEAL = "seal in the main process (a pass over every row only without the writer's digest)"
+JOURNAL = "batches handed to the journal writer (main process)"
+"""A long run: each batch framed (``marshal``) and written to the journal writer process's pipe."""
 FED = "batches handed to the scorer (main process)"
-"""A long run: each batch framed and written to the scoring process's pipe; a short one: the scorer fed here."""
+"""A long run: the same frame written to the scoring process's pipe; a short one: the scorer fed here."""
 SCORING = "scoring process"
 SCORING_FEED = "  of it: feeding every row"
 SCORING_ASSEMBLE = "  of it: finish scoring, gather rows"
@@ -86,20 +88,13 @@ def measure(incidents: int, work: Path) -> dict[str, float]:
                 spent[label] += _cpu() - began
         setattr(owner, name, wrapper)
 
-    fed = play.FeedingSink.write
-
     def write(sink: Any, first_seq: int, rows: list[Any]) -> None:  # the journal's share, then the scorer's
         began = _cpu()
-        inner = sink.sink
-        if inner is not None:
-            inner.write(first_seq, rows)
+        if sink.sink is not None:
+            sink.sink.write(first_seq, rows)
         handed = _cpu()
-        spent["journal rows handed on (main process)"] += handed - began
-        sink.sink = None
-        try:
-            fed(sink, first_seq, rows)
-        finally:
-            sink.sink = inner
+        spent[JOURNAL] += handed - began
+        sink.hand_on(first_seq, rows)
         spent[FED] += _cpu() - handed
 
     play.FeedingSink.write = write  # type: ignore[method-assign]
@@ -155,7 +150,7 @@ def measure(incidents: int, work: Path) -> dict[str, float]:
     spent["wall"] = time.perf_counter() - wall
     spent["command (main process)"] = _cpu() - began + spent["imports"]
     spent["engine and journal rows (main process)"] = (spent["run_exercise (main process)"] - spent[FED]
-                                                      - spent[SEAL])
+                                                      - spent[JOURNAL] - spent[SEAL])
     spent["the rest (start-up, writing files)"] = (spent["command (main process)"] - spent["imports"]
                                                   - spent["run_exercise (main process)"]
                                                   - spent["waiting for the scoring process (main process)"]
@@ -180,7 +175,7 @@ def main() -> None:
     load_after = os.getloadavg()[0]
     main_cpu, writer, scoring = spent["command (main process)"], spent["journal writer process"], spent[SCORING]
     total = main_cpu + writer + scoring
-    rows = ["engine and journal rows (main process)", FED, "journal writer process", SCORING, SCORING_FEED,
+    rows = ["engine and journal rows (main process)", JOURNAL, FED, "journal writer process", SCORING, SCORING_FEED,
             SCORING_ASSEMBLE, SEAL, "waiting for the scoring process (main process)",
             "report: finish scoring, gather rows", "report: lay out", "report: risks",
             "report: render HTML", "report: render Markdown", "report: render scores.json", "imports",

@@ -61,6 +61,10 @@ class FeedingSink:
     def write(self, first_seq: int, rows: list[Row]) -> None:
         if self.sink is not None:
             self.sink.write(first_seq, rows)
+        self.hand_on(first_seq, rows)
+
+    def hand_on(self, first_seq: int, rows: list[Row]) -> None:
+        """Feed the batch just written to the sink (with the frame its writer process got, if it went to one)."""
         if self.take_framed is not None:
             self.take_framed(first_seq, rows, getattr(self.sink, "framed", None))
             return
