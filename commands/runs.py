@@ -194,6 +194,9 @@ def export(
 ) -> None:
     """Export a run's journal for other tools: JSON Lines, CSV, or OCEL 2.0 for process mining (streamed)."""
     forced(force, folder)
+    from ballotdrill.exports.heap import keep_freed_memory  # this process streams the journal block by block
+
+    keep_freed_memory()
     names = {"ocel": "an OCEL 2.0 log of ", "ocel-sqlite": "an OCEL 2.0 SQLite log of "}
     for done in application.export_run(folder, jsonl=jsonl, csv=csv, ocel=ocel, force=force):
         say(f"wrote {names.get(done.format, '')}{done.events:,} events to {done.path}")

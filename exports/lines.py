@@ -90,7 +90,7 @@ def write_csv_blocks(blocks: Iterable[Block], path: Path) -> int:
     many rows.
 
     The bytes are ``csv.writer``'s (floats as ``repr``, NULL as an empty cell, data quoted). A block whose cells
-    are all plain is formatted in one pass (:func:`_csv_lines`); any other block (one with a cell a spreadsheet
+    are all plain is formatted in one pass (:func:`_plain_lines`); any other block (one with a cell a spreadsheet
     would read as a formula, a cell ``csv`` would quote, or data stored as ``''`` or ``'{}'``) is halved until
     the parts are plain or small, and the small parts with an odd row go through ``csv.writer``, each row
     through :func:`_spreadsheet_safe` (every row's bytes depend on that row alone, so the parts join exactly).
@@ -113,8 +113,9 @@ def _write_csv_part(rows: Block, write: Callable[[str], object],
                     write_rows: Callable[[Iterable[tuple[object, ...]]], object]) -> None:
     """``rows`` in one pass when plain, else in halves (one odd row, such as the run's start at ``t`` 0, leaves
     the rest of its block to the one-pass format)."""
-    if _plain(rows):
-        write(_csv_lines(rows))
+    text = _plain_lines(rows)
+    if text is not None:
+        write(text)
     elif len(rows) <= _SMALL:
         write_rows(map(_spreadsheet_safe, rows))
     else:
@@ -123,31 +124,24 @@ def _write_csv_part(rows: Block, write: Callable[[str], object],
         _write_csv_part(rows[half:], write, write_rows)
 
 
-def _csv_lines(block: Block) -> str:
-    """A plain block (:func:`_plain`) as ``csv.writer`` writes it: only the data, which holds quotes, quoted
-    (``t`` a float: its ``repr``)."""
-    times = _times(block)
-    return "".join([f'{seq},{times[t]},{kind},{incident or ""},{actor or ""},{step or ""},'
-                    f'{_QUOTE + data.replace(_QUOTE, _QUOTES) + _QUOTE if data else ""}\n'
-                    for seq, t, kind, incident, actor, step, data in block])
-
-
 _QUOTE, _QUOTES = '"', '""'
 _SEPARATOR = "\x1f"
 _STARTS = tuple(_SEPARATOR + start for start in FORMULA_STARTS)
 _QUOTED = (",", '"', "\n", "\r")
 """What ``csv.writer`` quotes a cell for."""
-_NUMBERS_AND_DATA = (itemgetter(0), itemgetter(1), itemgetter(6))
+_SEQ, _DATA = itemgetter(0), itemgetter(6)
 _KIND, *_TEXT_CELLS = (itemgetter(i) for i in range(2, 6))
 
 
-def _plain(block: Block) -> bool:
-    """Whether every ``seq`` is an int and ``t`` a float, both positive; no text cell could start a formula or
-    needs quoting; and every data is text holding a quote (checked in C)."""
-    seqs, ts, datas = (list(map(column, block)) for column in _NUMBERS_AND_DATA)  # cheaper than zip(*block)
+def _plain_lines(block: Block) -> str | None:
+    """A plain block as ``csv.writer`` writes it (only the data, which holds quotes, quoted; ``t`` as its
+    ``repr``, made once per distinct time), or None when the block is not plain: every ``seq`` an int and ``t``
+    a float, both positive (a negative number, or -0.0, starts with "-"); no text cell that could start a formula
+    or needs quoting; every data text holding a quote (checked in C, each distinct cell once)."""
+    seqs, times, datas = list(map(_SEQ, block)), list(map(_T, block)), list(map(_DATA, block))
     try:
-        if min(seqs) < 0 or min(ts) <= 0 or set(map(type, seqs)) != {int} or set(map(type, ts)) != {float}:
-            return False  # a negative number (or -0.0) starts with "-"
+        if min(seqs) < 0 or min(times) <= 0 or set(map(type, seqs)) != {int} or set(map(type, times)) != {float}:
+            return None
         cells = set(map(_KIND, block))  # each distinct cell once
         for column in _TEXT_CELLS:
             cells.update(map(column, block))
@@ -155,10 +149,17 @@ def _plain(block: Block) -> bool:
         text = _SEPARATOR + _SEPARATOR.join(cells)
         data = filter(None, datas)
         if not all(map(str.__contains__, data, itertools.repeat(_QUOTE))):  # data without a quote: '{}', '{ }'
-            return False
+            return None
     except TypeError:  # a value of another type
-        return False
-    return "" not in datas and not any(mark in text for mark in _QUOTED) and not any(s in text for s in _STARTS)
+        return None
+    if "" in datas or any(mark in text for mark in _QUOTED) or any(s in text for s in _STARTS):
+        return None
+    distinct = dict.fromkeys(times)  # positive floats only: no 0.0 beside -0.0, no int beside a float
+    texts = dict(zip(distinct, map(_float, distinct), strict=True))
+    return "".join([
+        f'{seq},{texts[t]},{kind},{incident or ""},{actor or ""},{step or ""},"{data.replace(_QUOTE, _QUOTES)}"\n'
+        if data else f'{seq},{texts[t]},{kind},{incident or ""},{actor or ""},{step or ""},\n'
+        for seq, t, kind, incident, actor, step, data in block])
 
 
 def _spreadsheet_safe(row: StoredRow) -> tuple[object, ...]:
