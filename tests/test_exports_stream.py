@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import platform
 import sqlite3
 import sys
 from pathlib import Path
@@ -17,6 +18,7 @@ from ballotdrill import cli
 from ballotdrill.application import export_run
 from ballotdrill.exercise import run_exercise
 from ballotdrill.exports import write_csv_rows, write_jsonl_rows, write_ocel_json
+from ballotdrill.exports.heap import keep_freed_memory
 from ballotdrill.exports.ocel import OcelEvent, OcelObject, OcelWalker, shared_events
 from ballotdrill.journal import COLUMNS, Event, canonical_json, read_events
 from ballotdrill.journal.rows import stored_rows
@@ -242,3 +244,9 @@ def test_events_sharing_one_data_text_give_the_walks_log_byte_for_byte(tmp_path:
     types = {t["name"]: {a["name"]: a["type"] for a in t["attributes"]}
              for t in json.loads((tmp_path / "shared.json").read_text(encoding="utf-8"))["eventTypes"]}
     assert types["inject_delivered"]["x"] == "integer" and types["action_taken"]["x"] == "float"
+
+
+def test_the_export_command_keeps_freed_memory_where_the_c_library_is_glibc() -> None:
+    """The export command asks glibc's ``malloc`` to keep what each block frees (no fresh page faults for the
+    next block); elsewhere it changes nothing and says so."""
+    assert keep_freed_memory() is (platform.libc_ver()[0] == "glibc")
