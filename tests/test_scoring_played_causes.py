@@ -52,7 +52,7 @@ def test_an_objective_carried_onto_a_continuation_is_explained_by_the_continuati
     assert (o1.value, o1.rating, o1.measured) == (7000.0, "M", "X2")
     assert (o2.value, o2.rating) == (70.0, "M")
     assert o2.measured == "from incident X2 start to incident X2 contained"
-    queue = next(f for f in analysis.improvements if f.title == "Queue at crew")
+    queue = next(f for f in analysis.improvements if f.title == "Long waits one at a time at crew")
     assert queue.explains == ["O1 (M)", "O2 (M)"]  # X2's 30 min wait: 40 min without it, under both targets
     for objective in ("O1", "O2"):
         finding = next(f for f in analysis.improvements if f.title.startswith(f"Objective {objective} "))
