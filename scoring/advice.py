@@ -2,7 +2,7 @@
 
 Every recommendation names a lever of the structure: an actor's staff or shifts, a channel
 (its reliability or fallback), or a procedure's step or target. A late step's root cause and
-its recommendation come from one decision (:func:`step_cause`), so they cannot contradict
+its recommendation come from one decision (:func:`~ballotdrill.scoring.stepcause.step_cause`), so they cannot contradict
 each other.
 """
 
@@ -59,112 +59,6 @@ class Cause(NamedTuple):
     fix: str
     actor: str
     lever: str
-
-
-def step_cause(step: StepResult, advice: Advisor) -> Cause:
-    """Why a step was late, and the matching fix: of its own delays (a shift gap, a queue, failed handoffs, a
-    target shorter than the work, slow work) the largest by minutes; else of the delays before it (a queue
-    earlier, a slow handoff, a decision loop) the largest; else a designed path longer than the target, or the
-    delays before the step."""
-    late = step.late_by or 0.0
-    who = advice.who(step.actor)
-    arrived = step.queued_at if step.queued_at is not None else step.started_at  # work that started at once
-    carrier = next((h for h in advice.carriers(step) if h.received_at is not None
-                    and arrived is not None and h.received_at <= arrived), None)
-    usual = advice.usual_duration(step)
-    end = step.completed_at if step.completed_at is not None else advice.until
-    work = (end or 0.0) - (step.started_at if step.started_at is not None else end or 0.0)
-    own: list[tuple[float, Cause]] = []  # (minutes, cause), in the order that breaks ties
-    if step.unstaffed:
-        own.append((step.wait or 0.0, Cause("shift_gap", f"gap in shift cover: queued at {who} with nobody on duty",
-                                            [], advice.shift_gap(step.actor), step.actor, actor_lever(step.actor))))
-    elif step.wait and step.wait >= late / 2:
-        still = " (still waiting at the end)" if step.status == "queued" else ""
-        own.append((step.wait, Cause("queue", f"queue at {who}: waited {minutes(step.wait)} before starting{still}",
-                                     [], advice.queue(step.actor), step.actor, actor_lever(step.actor))))
-    cost = (carrier.latency or 0.0) - advice.usual_latency(carrier.first_channel) if carrier is not None else 0.0
-    if carrier is not None and carrier.failures and cost >= work - (usual if usual is not None else work):
-        channel = carrier.first_channel or DIRECT  # (failures costing less than the work beyond its usual are not it)
-        own.append((cost, Cause("channel", f"failed channel: the handoff failed {carrier.failures}× on {channel} and "
-                                f"took {minutes(carrier.latency)}", list(carrier.evidence), advice.channel(channel),
-                                carrier.sender, channel_lever(channel))))
-    if usual is not None and step.target is not None and usual >= step.target:
-        own.append((usual - step.target, Cause(
-            "target", f"target shorter than the work: '{step.step}' usually takes about {minutes(usual)} at {who}, "
-            f"against a {minutes(step.target)} target counted from the procedure's start", [],
-            f"Review the {minutes(step.target)} target of '{step.step}' ({step.procedure}): the work alone usually "
-            f"takes about {minutes(usual)} at {who}", step.actor, step_lever(step.procedure, step.step))))
-    if work >= late and (usual is None or work > SLOW_FACTOR * usual):
-        typical = f" (usually about {minutes(usual)})" if usual is not None else ""
-        own.append((work - (usual or 0.0), Cause(
-            "slow_work", f"slow work at {who}: {minutes(work)} on the step itself{typical}", [],
-            f"Prepare {who} for the long cases of '{step.step}' ({step.procedure}): standing resources, a template "
-            "or pre-approved wording, practised before election day", step.actor,
-            step_lever(step.procedure, step.step))))
-    if own:
-        return _largest(own)
-    before = (step.elapsed or 0.0) - work - (step.wait or 0.0)
-    designed = advice.designed_arrival(step)
-    earlier = advice.earlier_wait(step, arrived)
-    prior: list[tuple[float, Cause]] = []
-    if earlier is not None and (earlier.wait or 0.0) >= before / 2:
-        prior.append((earlier.wait or 0.0, Cause(
-            "queue", f"queue earlier in {step.procedure}: '{earlier.step}' waited {minutes(earlier.wait)} at "
-            f"{advice.who(earlier.actor)} before {who} could start", [], advice.queue(earlier.actor), earlier.actor,
-            actor_lever(earlier.actor))))
-    if carrier is not None and (carrier.latency or 0.0) >= before / 2:
-        channel = carrier.channel or DIRECT
-        prior.append((carrier.latency or 0.0, Cause(
-            "channel", f"slow handoff: '{step.step}' took {minutes(carrier.latency)} to reach {who} on {channel}",
-            list(carrier.evidence), advice.slow_channel(carrier), carrier.sender, channel_lever(channel))))
-    back = next((h for h in reversed(advice.carriers(step)) if h.received_at is not None and arrived is not None
-                 and h.received_at <= arrived + 1e-9), None)
-    designed_text = f", where the designed path reaches it after {minutes(designed)}" if designed is not None else ""
-    if back is not None and back.ping_pong:  # this instance is the loop's own: the work came back to be done again
-        prior.append((before, Cause(
-            "ping_pong", f"decision loop: {back.returned}, the work reaching {who} "
-            f"{minutes(before)} after {step.procedure} began{designed_text}", list(back.evidence),
-            advice.loop_fix(back), back.sender, step_lever(back.procedure, back.step))))
-    loop, looped = advice.loop_before(step, arrived)
-    if loop is not None and looped >= (before - (designed if designed is not None else 0.0)) / 2:
-        whole = advice.loop_length(loop)
-        took = (f"which took {minutes(whole)}" if whole is None or whole - looped < 0.5 else
-                f"which took {minutes(whole)}, {minutes(looped)} of it before the work reached {who}")
-        prior.append((looped, Cause(
-            "ping_pong", f"decision loop earlier in {step.procedure}: {loop.returned}, {took}; "
-            f"the work reached {who} {minutes(before)} after {step.procedure} began{designed_text}",
-            list(loop.evidence), advice.loop_fix(loop), loop.sender, step_lever(loop.procedure, loop.step))))
-    if prior:
-        return _largest(prior)
-    left = (step.target or 0.0) - before
-    room = (step.target or 0.0) - designed if designed is not None else left  # the design's slack
-    path = (f" (the designed path reaches it after {minutes(designed)})"
-            if designed is not None and abs(designed - before) >= 0.5 else "")
-    # the design misses the target at this step (reaching it in time, its work does not fit); a step the design
-    # reaches only past its target is late from the steps before it
-    designed_long = usual is not None and usual >= room and (left > 0 or room > 0)
-    if usual is not None and (designed_long or (left > 0 and usual >= room / SLOW_FACTOR)):
-        so_far = "so far, still open" if step.completed_at is None else "this time"
-        what = "path longer than the target" if designed_long else "little slack in the path"
-        where = (f"with {minutes(left)} of its {minutes(step.target)} target left" if left > 0
-                 else f"already past its {minutes(step.target)} target")
-        return Cause("target", f"{what}: it reached {who} {minutes(before)} after "
-                     f"{step.procedure} began{path}, {where}, and the work usually takes about {minutes(usual)} "
-                     f"({minutes(work)} {so_far})", [],
-                     f"Review the {minutes(step.target)} target of '{step.step}' ({step.procedure}) against the path "
-                     f"before it and its usual {minutes(usual)} of work, or shorten the steps before it", step.actor,
-                     step_lever(step.procedure, step.step))
-    return Cause("upstream", f"delays before the step: it reached {who} {minutes(before)} after "
-                 f"{step.procedure} began, " + (f"with {minutes(left)} of its {minutes(step.target)} target left"
-                                                if left > 0 else f"already past its {minutes(step.target)} target"),
-                 [], f"Shorten the steps and handoffs of {step.procedure} before '{step.step}' (see the earlier late "
-                 f"steps{' and queues' if earlier is not None else ''}), or start it earlier", step.actor,
-                 step_lever(step.procedure, step.step))
-
-
-def _largest(causes: list[tuple[float, Cause]]) -> Cause:
-    """The cause of the most minutes (the first of those tied)."""
-    return max(enumerate(causes), key=lambda ic: (ic[1][0], -ic[0]))[1][1]
 
 
 class ChannelFailures:

@@ -12,11 +12,12 @@ from typing import Literal
 
 from pydantic import Field
 
-from ballotdrill.scoring.advice import Advisor, CauseKind, actor_lever, channel_lever, step_cause, step_lever
+from ballotdrill.scoring.advice import Advisor, CauseKind, actor_lever, channel_lever, step_lever
 from ballotdrill.scoring.bottleneck import MIN_WAITS
 from ballotdrill.scoring.digest import QUEUE_P90, Case, Digest, LongWaits
 from ballotdrill.scoring.model import ActorLoad, ChannelStats, Frozen, Scores
 from ballotdrill.scoring.plan import element_of, responsible
+from ballotdrill.scoring.stepcause import step_cause
 from ballotdrill.scoring.text import clock, minutes, percent
 
 MIN_STRENGTH = 3

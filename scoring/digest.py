@@ -19,13 +19,14 @@ from typing import NamedTuple
 
 from ballotdrill.scenarios.scenario import Scenario
 from ballotdrill.scenarios.structure import Structure
-from ballotdrill.scoring.advice import Advisor, Cause, ChannelFailures, Incidents, step_cause, step_lever
+from ballotdrill.scoring.advice import Advisor, Cause, ChannelFailures, Incidents, step_lever
 from ballotdrill.scoring.background import WORST, AnyArrival, Arrival, recorded
 from ballotdrill.scoring.designed import loop_span
 from ballotdrill.scoring.harmpath import HarmPaths
 from ballotdrill.scoring.measured import HandoffLike, HarmLike, IncidentLike, StepLike
 from ballotdrill.scoring.model import EVIDENCE_ROWS, Handoff, Harm, IncidentTimes, Scores, StepResult
 from ballotdrill.scoring.ranking import MATERIAL_SHARE, HarmBehind, Span, delay_between, spans_of
+from ballotdrill.scoring.stepcause import step_cause
 from ballotdrill.scoring.text import HARM_MEASURES
 from ballotdrill.scoring.work import WorkFold
 

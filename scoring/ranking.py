@@ -27,11 +27,11 @@ procedure, :meth:`~ballotdrill.scoring.harmpath.HarmPaths.leads_to`; the inciden
 window for reach, voter- or station-minutes, up to the moment its harm passed the target,
 :mod:`~ballotdrill.scoring.passing`): a delay that began once the target was passed did not
 make it pass. A lever explains it only if taking its delay away could have changed the rating
-(:func:`could_turn`): a time that much shorter rates better, or a harm measure's incident contained that
-much sooner is contained before its harm passed the target (never contained: its response was still under way
-when the run stopped, and would have contained it that much before, at the earliest, in time; or for reach a
-slowing step that much sooner came before the target was passed); a lever whose removal leaves the rating as it
-was (the designed response misses the target anyway) explains nothing. When several levers could each have
+(:func:`~ballotdrill.scoring.turning.could_turn`): a time that much shorter rates better, or a harm measure's
+incident contained that much sooner is contained before its harm passed the target (never contained: its response
+was still under way when the run stopped, and would have contained it that much before, at the earliest, in time;
+or for reach a slowing step that much sooner came before the target was passed); a lever whose removal leaves the
+rating as it was (the designed response misses the target anyway) explains nothing. When several levers could each have
 turned it alone, all of them explain it and share its points equally, each finding naming the others ("either
 delay taken away would have turned it"); when none could alone but some together could (most delay first), those
 share it ("it turns only if the delays of both are taken away").
@@ -74,13 +74,14 @@ from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from ballotdrill.scenarios.measures import parse_interval
-from ballotdrill.scoring.advice import Advisor, Cause, actor_lever, channel_lever, step_cause, step_lever
+from ballotdrill.scoring.advice import Advisor, Cause, actor_lever, channel_lever, step_lever
 from ballotdrill.scoring.designed import loop_span
 from ballotdrill.scoring.harmpath import HarmPaths
 from ballotdrill.scoring.model import Handoff, ObjectiveResult, Scores, StepResult
-from ballotdrill.scoring.ratings import rate
+from ballotdrill.scoring.stepcause import step_cause
 from ballotdrill.scoring.text import HARM_MEASURES
-from ballotdrill.scoring.windows import end_step, objective_windows, point_time
+from ballotdrill.scoring.turning import could_turn
+from ballotdrill.scoring.windows import end_step, objective_windows
 
 OBJECTIVE_POINTS: dict[str, float] = {"U": 4.0, "M": 2.0, "S": 1.0}
 """Weight added for each objective a lever explains, by its rating."""
@@ -124,7 +125,6 @@ __all__ = [
     "Ranked",
     "Span",
     "Weighing",
-    "could_turn",
     "delay_spans",
     "explaining_levers",
     "material_delay",
@@ -132,7 +132,6 @@ __all__ = [
     "objective_delay",
     "priority_of",
     "spans_of",
-    "under_way",
     "weigh",
 ]
 
@@ -294,8 +293,8 @@ def explaining_levers(obj: ObjectiveResult, scores: Scores, spans: dict[str, lis
                       passed: Mapping[str, float] | None = None, paths: HarmPaths | None = None) -> Explained | None:
     """The levers (among those some finding works on) that explain the objective: of those with a material delay
     inside what it measures before its target was passed, every one whose delay alone taken away could have changed
-    its rating (:func:`could_turn`), most delay first; when none could alone, the fewest of them, most delay first,
-    whose delays taken away together could; None when nothing could.
+    its rating (:func:`~ballotdrill.scoring.turning.could_turn`), most delay first; when none could alone, the
+    fewest of them, most delay first, whose delays taken away together could; None when nothing could.
 
     ``on_time_levers``: for an on-time objective, per lever the late steps it explains and the first of them (the
     lever behind most of them explains it); ``passed``: objective id -> t when its harm passed the target."""
@@ -322,67 +321,6 @@ def explaining_levers(obj: ObjectiveResult, scores: Scores, spans: dict[str, lis
         if could_turn(obj, removed, scores, passed, paths):
             return Explained(tuple(ranked[:count]), together=True)
     return None
-
-
-def could_turn(obj: ObjectiveResult, removed: float, scores: Scores, passed: Mapping[str, float] | None,
-               paths: HarmPaths | None = None) -> bool:
-    """Whether taking ``removed`` minutes of delay out of what ``obj`` measures could have changed its rating.
-
-    A time's value that much shorter rates better; one whose end never came could have come, at the earliest, that
-    much before the run stopped, and only if the response was still under way then (:func:`under_way`). A harm
-    measure's incident contained that much sooner is contained before its harm passed the target; one never
-    contained could have been contained that much before the run stopped at the earliest, if its response was
-    still under way then, or (for reach) had its wave slowed that much sooner by a slowing step (done, or still to
-    be done when the run stopped) before its reach passed the target. True when that cannot be told (when its
-    harm passed the target, or what the structure says, is not known)."""
-    until = float(scores.until or 0.0)
-    if obj.kind == "time":
-        if obj.value is not None:
-            return rate(obj.value - removed, obj.target, True)[0] != obj.rating
-        try:
-            interval = parse_interval(obj.subject)
-        except ValueError:
-            return True
-        start = point_time(scores, interval.start, paths.structure if paths else None)
-        if start is None or paths is None:
-            return True
-        return rate(until - removed - start, obj.target, True)[0] != obj.rating \
-            and under_way(interval.end.incident, scores, paths, interval.end.step)
-    crossed = (passed or {}).get(obj.id)
-    inc = next((i for i in scores.incidents if i.incident == obj.subject), None)
-    if crossed is None or inc is None:
-        return True
-    if inc.to_contain is not None:
-        return inc.started_at + inc.to_contain - removed <= crossed
-    if paths is None or paths.structure is None:
-        return True
-    if until - removed <= crossed and under_way(inc.incident, scores, paths):
-        return True
-    return obj.kind == "reach" and any(
-        (step.completed_at if step.completed_at is not None else until) - removed <= crossed
-        for step in scores.steps if step.incident == inc.incident and _slows(paths, step.procedure, step.step))
-
-
-def under_way(incident: str, scores: Scores, paths: HarmPaths, step: str | None = None) -> bool:
-    """Whether the response to ``incident`` still had work open when the run stopped (a step instance not completed,
-    a handoff still travelling) that could bring what is measured: a step on a path that could change its harm
-    (:meth:`~ballotdrill.scoring.harmpath.HarmPaths.moves`: one that contains, slows or mitigates it, or escalates
-    it to where a procedure starts that could), or, for a time to ``step``, one leading to ``step``."""
-    mine = [s for s in scores.steps if s.incident == incident]
-    work = [(s.procedure, s.step) for s in mine if s.completed_at is None] + [
-        (h.procedure, h.step) for h in scores.handoffs if h.incident == incident and h.status == "in_transit"]
-    if step is not None:
-        return any(paths.leads_to(procedure, at, step) for procedure, at in work)
-    times = next((i for i in scores.incidents if i.incident == incident), None)
-    every = paths.for_incident(times, {s.procedure for s in mine})
-    return any(paths.moves(procedure, at, every) for procedure, at in work)
-
-
-def _slows(paths: HarmPaths, procedure: str, step: str) -> bool:
-    """Whether ``step`` of ``procedure`` slows its incident's wave."""
-    proc = paths.structure.procedures.get(procedure) if paths.structure is not None else None
-    spec = next((s for s in proc.steps if s.id == step), None) if proc is not None else None
-    return spec is not None and spec.effect is not None and spec.effect.slows
 
 
 def material_delay(obj: ObjectiveResult, scores: Scores, passed: Mapping[str, float] | None = None) -> float:

@@ -18,7 +18,7 @@ from ballotdrill.scoring.model import (
     r3,
     r3n,
 )
-from ballotdrill.scoring.ratings import OnTimeTally
+from ballotdrill.scoring.ontime import OnTimeTally
 
 
 class RunTally:

@@ -10,8 +10,9 @@ from engine_helpers import checked, file_of, incident, load
 
 from ballotdrill.report import build_report, render_markdown
 from ballotdrill.scoring import analyse, score
-from ballotdrill.scoring.advice import Advisor, step_cause
+from ballotdrill.scoring.advice import Advisor
 from ballotdrill.scoring.load import actor_names
+from ballotdrill.scoring.stepcause import step_cause
 
 LOOP = {"X1:p:decide:1": "more", "X1:p:decide:2": "act"}
 """The decision at 'decide' sends the work back to 'ask' once, then acts."""

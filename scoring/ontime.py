@@ -1,0 +1,99 @@
+"""The share of steps with a target that met it, counted as step instances are folded in (each once): over all
+procedures and per procedure, with the rows of the latest late steps and the earliest on-time ones as evidence (at
+most :data:`~ballotdrill.scoring.model.EVIDENCE_ROWS`), for the on-time objectives and the run's totals.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple
+
+from ballotdrill.scoring.measured import StepLike
+from ballotdrill.scoring.model import EVIDENCE_ROWS, StepResult, r3
+
+__all__ = ["OnTimeShare", "OnTimeTally", "on_time_share"]
+
+
+class OnTimeShare(NamedTuple):
+    """Share of steps with a target that met it, and the rows of the steps it counts (``listed`` of ``counted``)."""
+
+    value: float | None
+    evidence: list[int]
+    counted: int
+
+    @property
+    def note(self) -> str:
+        """``; evidence: the 500 latest steps and the earliest on time of 12,345`` when not every row is listed."""
+        if len(self.evidence) >= self.counted:
+            return ""
+        return (f"; evidence: {len(self.evidence):,} of the {self.counted:,} steps counted (the latest first, "
+                "then the earliest on time)")
+
+
+class _Share:
+    """One share being counted: steps counted and met, the latest late steps and the earliest on-time ones."""
+
+    __slots__ = ("counted", "late", "met", "on_time")
+
+    def __init__(self) -> None:
+        self.counted = 0
+        self.met = 0
+        self.late: list[tuple[float, int]] = []
+        """A heap of the :data:`EVIDENCE_ROWS` latest late steps as ``(late_by, -row)``."""
+        self.on_time: list[int] = []
+        """A heap of the :data:`EVIDENCE_ROWS` earliest on-time rows, as ``-row``."""
+
+    def add(self, step: StepLike) -> None:
+        self.counted += 1
+        row = step.evidence[-1]
+        if step.on_time:
+            self.met += 1
+            _keep(self.on_time, -row)
+        else:
+            _keep(self.late, (step.late_by or 0.0, -row))
+
+    def share(self) -> OnTimeShare:
+        if not self.counted:
+            return OnTimeShare(None, [], 0)
+        late = [-row for _, row in sorted(self.late, reverse=True)]
+        on_time = sorted(-row for row in self.on_time)
+        return OnTimeShare(r3(self.met / self.counted), sorted((late + on_time)[:EVIDENCE_ROWS]), self.counted)
+
+
+def _keep(heap: list[Any], item: Any) -> None:
+    if len(heap) < EVIDENCE_ROWS:
+        heapq.heappush(heap, item)
+    elif item > heap[0]:
+        heapq.heapreplace(heap, item)
+
+
+class OnTimeTally:
+    """Shares of steps with a target that met it, over all procedures and for each of ``procedures``, counted as
+    step instances are folded in (each once); every step counts, at most :data:`EVIDENCE_ROWS` rows are kept."""
+
+    def __init__(self, procedures: Iterable[str] = ()) -> None:
+        self.shares = {name: _Share() for name in {"all", *procedures}}
+
+    def add(self, steps: Iterable[StepLike]) -> None:
+        every, shares = self.shares["all"], self.shares
+        for step in steps:
+            if step.on_time is not None:
+                every.add(step)
+                own = shares.get(step.procedure)
+                if own is not None and own is not every:
+                    own.add(step)
+
+    def share(self, procedure: str) -> OnTimeShare:
+        """Share of steps with a target (of ``procedure``, or ``all``) that met it (a procedure not named when the
+        tally was made counts as none)."""
+        found = self.shares.get(procedure)
+        return found.share() if found is not None else OnTimeShare(None, [], 0)
+
+
+def on_time_share(steps: Sequence[StepResult], procedure: str) -> tuple[float | None, list[int]]:
+    """Share of completed steps with a target (of ``procedure``, or ``all``) that met it, and their rows."""
+    tally = OnTimeTally([procedure])
+    tally.add(steps)
+    found = tally.share(procedure)
+    return found.value, found.evidence
