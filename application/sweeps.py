@@ -31,6 +31,7 @@ from ballotdrill.sweep import (
     Variant,
     aggregate,
     build_points,
+    check_workers,
     dask_pool,
     local_pool,
     make_tasks,
@@ -42,6 +43,7 @@ from ballotdrill.sweep import (
     render_replications,
     replication_seed,
     run_tasks,
+    usable_cores,
 )
 from ballotdrill.sweep.worker import Done
 
@@ -66,10 +68,7 @@ class SweepOutcome(NamedTuple):
 
 def default_workers() -> int:
     """Every core this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # pragma: no cover - not Linux
-        return os.cpu_count() or 1
+    return usable_cores()
 
 
 def new_sweep_dir(scenario: str, seed: int, root: Path = Path("runs")) -> Path:
@@ -133,14 +132,15 @@ def sweep_to_folder(file: Path | None, scenario: str | None, *, runs: int, seed:
                     scheduler: str | None = None, progress: Progress | None = None) -> SweepOutcome:
     """Check everything, run ``runs`` replications of every point, aggregate and write the sweep's files."""
     check_size(runs)
-    if workers is not None and workers < 1:
-        raise BallotdrillError(f"--workers must be at least 1 (got {workers})")
+    if workers is not None:
+        check_workers(workers)
     plan = plan_sweep(file, scenario, overrides, grid, variants, runs)
     name, points, axes, read, source = plan.scenario, plan.points, plan.axes, plan.variants, plan.source
     seeds = [replication_seed(seed, i) for i in range(runs)]
     folder = out or new_sweep_dir(name, seed)
+    replications = runs * len(points)  # a worker more than there are replications would only wait
     pool: AbstractContextManager[tuple[Executor | None, int]] = (
-        dask_pool(scheduler) if scheduler else local_pool(workers or default_workers()))
+        dask_pool(scheduler) if scheduler else local_pool(min(workers or default_workers(), replications)))
     made = False
     try:
         with pool as (executor, slots):  # a scheduler is reached before the folder is made

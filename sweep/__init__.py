@@ -6,7 +6,16 @@ rating shares, paired differences) is the same for any number of workers and on 
 """
 
 from ballotdrill.sweep.aggregate import aggregate
-from ballotdrill.sweep.execute import Progress, SchedulerError, dask_pool, local_pool, make_tasks, run_tasks
+from ballotdrill.sweep.execute import (
+    Progress,
+    SchedulerError,
+    check_workers,
+    dask_pool,
+    local_pool,
+    make_tasks,
+    run_tasks,
+    usable_cores,
+)
 from ballotdrill.sweep.measures import Measure, Outcome
 from ballotdrill.sweep.model import RATINGS, SweepResult
 from ballotdrill.sweep.plan import BASELINE, Axis, Point, Variant, build_points, parse_axis, read_variant
@@ -33,6 +42,7 @@ __all__ = [
     "Variant",
     "aggregate",
     "build_points",
+    "check_workers",
     "dask_pool",
     "difference_text",
     "local_pool",
@@ -46,4 +56,5 @@ __all__ = [
     "render_replications",
     "replication_seed",
     "run_tasks",
+    "usable_cores",
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
@@ -28,6 +29,8 @@ MIN_BATCH = 2
 """At least this many replications in one task (fewer only at the end of a point)."""
 MAX_BATCH = 50
 """At most this many replications in one task."""
+WORKERS_PER_CORE = 4
+"""``--workers`` may ask for at most this many worker processes per usable core (more only slow the sweep down)."""
 
 
 class SchedulerError(BallotdrillError):
@@ -87,11 +90,29 @@ def run_tasks(tasks: Sequence[Task], executor: Executor | None, progress: Progre
     return sorted(done, key=lambda d: (d.outcome.point, d.outcome.replication))
 
 
+def usable_cores() -> int:
+    """Every core this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def check_workers(workers: int) -> None:
+    """Refuse a worker count below one or above :data:`WORKERS_PER_CORE` per usable core, before any starts."""
+    if workers < 1:
+        raise BallotdrillError(f"--workers must be at least 1 (got {workers})")
+    cores = usable_cores()
+    if workers > WORKERS_PER_CORE * cores:
+        raise BallotdrillError(f"--workers {workers:,} is more than {WORKERS_PER_CORE} per core ({cores} usable "
+                               f"core{'s' if cores != 1 else ''} here: at most {WORKERS_PER_CORE * cores}); "
+                               f"one per core is fastest: leave --workers out")
+
+
 @contextmanager
 def local_pool(workers: int) -> Iterator[tuple[Executor | None, int]]:
     """A process pool of ``workers`` (None for one: the tasks run in this process) and its slot count."""
-    if workers < 1:
-        raise BallotdrillError(f"--workers must be at least 1 (got {workers})")
+    check_workers(workers)
     if workers == 1:
         yield None, 1
         return

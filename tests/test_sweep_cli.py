@@ -83,6 +83,7 @@ CASES = {
                                       "incidents"),
     "runs-zero": (["--runs", "0"], "--runs must be at least 1 (got 0)"),
     "workers-zero": (["--workers", "0"], "--workers must be at least 1 (got 0)"),
+    "workers-beyond-the-machine": (["--workers", "100000"], "--workers 100,000 is more than 4 per core"),
     "scheduler-unreachable": (["--scheduler", "tcp://127.0.0.1:9"], "--scheduler tcp://127.0.0.1:9: cannot reach"),
     "unknown-scenario": (["busy-mornign"], "no scenario 'busy-mornign' (did you mean 'busy-morning'?)"),
 }
@@ -117,6 +118,12 @@ def test_bad_input_is_one_located_line_and_exit_2(name: str, bad: Path, monkeypa
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and expected in lines[0], (expected, lines)
     assert not (bad / f"never-{name}").exists()
+
+
+def test_no_more_workers_start_than_there_are_replications(tmp_path: Path) -> None:
+    done = _bd("sweep", "--file", str(EXAMPLE), "--runs", "1", "--workers", "4", "--out", "one", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "1 replications (1 per point, 1 points)" in done.stderr and "on 1 worker\n" in done.stderr, done.stderr
 
 
 def test_a_bad_grid_in_a_fresh_interpreter(tmp_path: Path) -> None:
