@@ -57,7 +57,7 @@ def compare_runs(folder_a: Path, folder_b: Path, *, force: bool = False,
     checked and streamed once through the scorer, A then B, and ``say`` is told so in one line first.
     Two runs of different scenarios are refused: their incidents and objectives cannot be matched by id.
     """
-    sides = [_recorded(Path(folder)) for folder in (folder_a, folder_b)]
+    sides = [_recorded(Path(folder), force=force) for folder in (folder_a, folder_b)]
     problems = [RunProblem() if side.scores is not None else run_problem(side.folder, force=force) for side in sides]
     checked = [side if side.scores is not None else side._replace(files=open_run(side.folder)) for side in sides]
     a, b = (side.files for side in checked)
@@ -89,9 +89,10 @@ def _streamed(side: Side, say: Callable[[str], None] | None, unfinished: bool) -
     return scorer.finish()
 
 
-def _recorded(folder: Path) -> Side:
+def _recorded(folder: Path, *, force: bool = False) -> Side:
     """A run's scores from its ``scores.json`` when they are valid for its sealed journal; else why not."""
-    refuse_if_busy(folder)
+    if refuse_if_busy(folder, force=force):
+        return Side(folder, None, None, "it is being played live")
     journal, path = folder / JOURNAL_FILE, folder / SCORES_FILE
     if not journal.is_file():
         return Side(folder, None, None, f"it has no {JOURNAL_FILE}")

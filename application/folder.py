@@ -31,9 +31,15 @@ class FolderError(BallotdrillError):
     """A run folder refuses what was asked (busy, not empty, a file that is not ballotdrill's)."""
 
 
+LIVE = "live"
+"""What :func:`locked` records in the lock file for a live exercise (``live``, ``resume``); a batch run records
+``run``."""
+
+
 @contextlib.contextmanager
-def locked(folder: Path) -> Iterator[None]:
-    """Hold ``folder`` (created if needed) for one run; a second run into it is refused at once."""
+def locked(folder: Path, holder: str = "run") -> Iterator[None]:
+    """Hold ``folder`` (created if needed) for one run (``holder`` "run") or live exercise (:data:`LIVE`); a second
+    one into it is refused at once, and readers are told who holds it (:func:`holder_of`)."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
@@ -43,7 +49,10 @@ def locked(folder: Path) -> Iterator[None]:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise FolderError(f"{folder}: another run is writing this folder; choose another --out") from None
+            raise FolderError(_taken(folder, _read_holder(fd))) from None
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, holder.encode("ascii"), 0)
         try:
             yield
         finally:
@@ -53,24 +62,53 @@ def locked(folder: Path) -> Iterator[None]:
         os.close(fd)
 
 
-def is_busy(folder: Path) -> bool:
-    """Whether a run is writing ``folder`` now."""
+def _read_holder(fd: int) -> str:
+    try:
+        return os.pread(fd, 16, 0).decode("ascii", "replace").strip() or "run"
+    except OSError:
+        return "run"
+
+
+def _taken(folder: Path, holder: str) -> str:
+    if holder == LIVE:
+        return (f"{folder}: busy: this exercise is being played live by another ballotdrill now ('live' or "
+                "'resume'); only one may play it: use that one, or stop it first (Ctrl-C) and resume it")
+    return f"{folder}: another run is writing this folder; choose another --out"
+
+
+def holder_of(folder: Path) -> str | None:
+    """Who is writing ``folder`` now: "run", :data:`LIVE`, or None (nobody)."""
     try:
         fd = os.open(Path(folder) / LOCK_FILE, os.O_RDONLY | os.O_NOFOLLOW)
     except OSError:
-        return False
+        return None
     try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return True
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return _read_holder(fd)
+        return None
     finally:
         os.close(fd)
-    return False
 
 
-def refuse_if_busy(folder: Path) -> None:
-    if is_busy(folder):
+def is_busy(folder: Path) -> bool:
+    """Whether a run or live exercise is writing ``folder`` now."""
+    return holder_of(folder) is not None
+
+
+def refuse_if_busy(folder: Path, *, force: bool = False) -> bool:
+    """Refuse a folder that a run is writing, unless ``force`` and it is a live exercise: then True, and the caller
+    reads the journal as it stands (to its last commit: its writer never blocks a reader) and changes nothing."""
+    holder = holder_of(folder)
+    if holder is None:
+        return False
+    if holder != LIVE:
         raise FolderError(f"{folder}: a run is still writing this folder; wait for it to finish")
+    if not force:
+        raise FolderError(f"{folder}: busy: this exercise is being played live; wait for it to end, or add --force "
+                          "to use what it has committed so far (marked unverified)")
+    return True
 
 
 def require_empty(folder: Path) -> None:

@@ -199,20 +199,25 @@ def check_run_but_rows(run_dir: Path, *, force: bool = False) -> tuple[RunProble
     """:func:`check_run` but for the digest of the journal's rows, left to the caller's own pass over them:
     what is wrong (or empty), and the rows' digest to check (None when ``force`` says use it anyway)."""
     run_dir = Path(run_dir)
-    refuse_if_busy(run_dir)
+    live = refuse_if_busy(run_dir, force=force)  # True: a live exercise plays on in it, read to its last commit
     sqlite_path = run_dir / JOURNAL_FILE
     if sqlite_path.is_file():
-        try:
-            settle(sqlite_path)
-        except sqlite3.DatabaseError as exc:
-            raise damaged(run_dir, exc) from None
-        except (sqlite3.Error, OSError) as exc:
-            raise RunFolderError(f"{run_dir}: cannot read the run ({type(exc).__name__}: {one_line(exc)})") from None
+        if not live:  # a journal left by a killed run is brought back to one file; never one a live exercise writes
+            try:
+                settle(sqlite_path)
+            except sqlite3.DatabaseError as exc:
+                raise damaged(run_dir, exc) from None
+            except (sqlite3.Error, OSError) as exc:
+                raise RunFolderError(f"{run_dir}: cannot read the run ({type(exc).__name__}: {one_line(exc)})") \
+                    from None
         check_journal_file(run_dir)
         try:
             check = verify_all_but_rows(sqlite_path)
         except (sqlite3.Error, OSError) as exc:
             raise RunFolderError(f"{run_dir}: cannot read the run ({type(exc).__name__}: {one_line(exc)})") from None
+        if live and isinstance(check, Verdict) and check.state == "unfinished":
+            return RunProblem("unfinished", f"{LIVE_NOW}: its journal keeps {check.rows:,} rows to its last "
+                                            "commit"), None
         if not isinstance(check, Verdict):
             return RunProblem(), None if force else check
         return refuse_changed(run_dir, check, force=force), None
@@ -231,6 +236,8 @@ def verify_rows(run_dir: Path, rows: RowsToCheck) -> Verdict:
 
 UNFINISHED = "the run did not finish (interrupted, killed or failed)"
 """How a check describes a journal without a seal."""
+LIVE_NOW = "the exercise is still being played live"
+"""How a check describes the journal of a live exercise that plays on (read with --force)."""
 UNFINISHED_HARM = ("; it is reported up to its last row, where the harm of the incidents still open is worked out "
                    "from the rows (each one's wave, voters and stations, and the polls) when the end of the run "
                    "did not record it")

@@ -44,12 +44,13 @@ def live(
     inputs.speed(speed)  # checks the value
     listening = listen_on(serve) if serve is not None else None  # a taken port fails before a run folder is made
     folder = out_dir or application.new_run_dir(name, seed)
-    core = rebuild.start_live(folder, doc, name, seed=seed, played=play or [], speed=speed,
-                              source=str(file) if file else "built-in library")
-    say(f"live: {name} seed {seed} at speed {speed:g}, playing {', '.join(core.played) or 'no actor'}; "
-         f"journal {folder / 'journal.sqlite'}; commands: {', '.join(inputs.COMMANDS)} (help for usage)")
-    _finish_live(playing.play(core, folder, dashboard=sys.stdin.isatty() and sys.stdout.isatty(), serve=listening,
-                              say=say, start_paused=start_paused))
+    core, held = rebuild.open_live(folder, doc, name, seed=seed, played=play or [], speed=speed,
+                                   source=str(file) if file else "built-in library")
+    with held:
+        say(f"live: {name} seed {seed} at speed {speed:g}, playing {', '.join(core.played) or 'no actor'}; "
+             f"journal {folder / 'journal.sqlite'}; commands: {', '.join(inputs.COMMANDS)} (help for usage)")
+        _finish_live(playing.play(core, folder, dashboard=sys.stdin.isatty() and sys.stdout.isatty(),
+                                  serve=listening, say=say, start_paused=start_paused, held=held))
 
 
 def resume(folder: Annotated[Path, typer.Argument(
@@ -61,11 +62,12 @@ def resume(folder: Annotated[Path, typer.Argument(
     from ballotdrill.live.serve import listen_on
 
     listening = listen_on(serve) if serve is not None else None
-    core = rebuild.resume_folder(folder)
-    say(f"resumed {core.name} at {core.clock()} with {core.count} inputs replayed; "
-         f"journal {folder / 'journal.sqlite'}")
-    _finish_live(playing.play(core, folder, dashboard=sys.stdin.isatty() and sys.stdout.isatty(), serve=listening,
-                              say=say, start_paused=start_paused))
+    core, held = rebuild.open_resumed(folder)
+    with held:
+        say(f"resumed {core.name} at {core.clock()} with {core.count} inputs replayed; "
+             f"journal {folder / 'journal.sqlite'}")
+        _finish_live(playing.play(core, folder, dashboard=sys.stdin.isatty() and sys.stdout.isatty(),
+                                  serve=listening, say=say, start_paused=start_paused, held=held))
 
 
 def join(

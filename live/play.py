@@ -30,13 +30,14 @@ from ballotdrill.live.session import Session
 
 def play(core: LiveCore, folder: Path, *, dashboard: bool = False, out: TextIO = sys.stdout,
          serve: str | socket.socket | None = None, say: Callable[[str], None] = print,
-         start_paused: bool = False) -> list[Path]:
+         start_paused: bool = False, held: contextlib.ExitStack | None = None) -> list[Path]:
     """Play ``core`` live to its end with commands from stdin; then write the after-action report.
 
     ``serve`` (``HOST:PORT``, or a socket already listening) also serves it over HTTP for players, facilitator and
     evaluator; ``say`` tells the facilitator where the tokens are (never a token). ``start_paused``: the clock
     stands until the facilitator resumes (time to hand out the tokens). Interrupted (Ctrl-C), the exercise stops
-    where its last commit left it: ``ballotdrill resume`` carries it on.
+    where its last commit left it: ``ballotdrill resume`` carries it on. ``held`` (the folder's lock) is let go
+    once the journal is sealed, before the reports are written like any run's.
     """
     ended = contextlib.ExitStack()  # entered when the exercise has played to its end
     try:
@@ -51,6 +52,8 @@ def play(core: LiveCore, folder: Path, *, dashboard: bool = False, out: TextIO =
         with ended:  # from the exercise's end until it is closed and sealed, a Ctrl-C waits, then stops the reports
             gc.collect()  # the loop's transports finalised now: a Ctrl-C inside a finaliser would be lost
             close_ended(core, folder)
+        if held is not None:
+            held.close()
         signal.signal(signal.SIGINT, signal.default_int_handler)  # not the closed loop's handler
         _, written = write_reports(folder)
     except BaseException as exc:

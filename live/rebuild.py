@@ -6,13 +6,15 @@ Same scenario + seed + inputs at the same simulation times = the same journal, b
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import NamedTuple
 
 from ballotdrill import __version__
 from ballotdrill.application import RunFolderError, load_run
+from ballotdrill.application.folder import LIVE, locked
 from ballotdrill.journal import JOURNAL_FILE, encode_data, read_meta
 from ballotdrill.live.core import LiveCore
 from ballotdrill.live.store import NOW_KEY, LiveStore, MemoryStore, TimedInput, read_inputs, read_rows
@@ -28,16 +30,23 @@ class Diverged(BallotdrillError):
     """A live journal that its own inputs do not reproduce."""
 
 
+def _cast(doc: ScenarioFile, scenario: str, played: Iterable[str]) -> tuple[ScenarioFile, tuple[str, ...]]:
+    """The structure as ``scenario`` plays it and the actors played (a role named by ``--play`` is the actor the
+    scenario gives it), checked."""
+    cast = cast_of(doc, scenario)
+    actors = tuple(dict.fromkeys(cast.get(actor, actor) for actor in played))
+    doc = as_played(doc, scenario)  # the structure as this scenario plays it: what the journal stores
+    LiveCore(doc, scenario, seed=1, played=actors, store=MemoryStore())  # checks --play
+    return doc, actors
+
+
 def start_live(folder: Path, doc: ScenarioFile, scenario: str, *, seed: int, played: Iterable[str],
                speed: float, source: str = "") -> LiveCore:
     """A new live exercise journalled (durably) into ``folder``; its first rows are committed.
 
     ``played`` may name a role of the structure (``--play organiser``): the actor the scenario gives it is played.
     """
-    cast = cast_of(doc, scenario)
-    played = tuple(dict.fromkeys(cast.get(actor, actor) for actor in played))
-    doc = as_played(doc, scenario)  # the structure as this scenario plays it: what the journal stores
-    LiveCore(doc, scenario, seed=seed, played=played, store=MemoryStore())  # checks --play before a folder is made
+    doc, actors = _cast(doc, scenario, played)  # before a folder is made
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -48,11 +57,44 @@ def start_live(folder: Path, doc: ScenarioFile, scenario: str, *, seed: int, pla
     store = LiveStore(path, {
         "format": "1", "version": __version__, "scenario": scenario, "seed": str(seed), "source": source,
         "document": doc.model_dump_json(by_alias=True), "decisions": "{}",
-        LIVE_KEY: json.dumps({"played": list(played), "speed": speed}, sort_keys=True)})
-    core = LiveCore(doc, scenario, seed=seed, played=played, store=store, speed=speed)
+        LIVE_KEY: json.dumps({"played": list(actors), "speed": speed}, sort_keys=True)})
+    core = LiveCore(doc, scenario, seed=seed, played=actors, store=store, speed=speed)
     core.journal.flush()
     core.commit()
     return core
+
+
+def _held(folder: Path, start: Callable[[], LiveCore]) -> tuple[LiveCore, contextlib.ExitStack]:
+    """``start()`` with ``folder`` locked for this live exercise; the lock is held until the returned stack is
+    closed (by :func:`~ballotdrill.live.play.play` once the journal is sealed, or on the way out)."""
+    held = contextlib.ExitStack()
+    made = not folder.exists()
+    try:
+        held.enter_context(locked(folder, LIVE))
+        return start(), held
+    except BaseException:
+        held.close()
+        if made:
+            with contextlib.suppress(OSError):
+                folder.rmdir()  # refused before anything was written: no empty folder left behind
+        raise
+
+
+def open_live(folder: Path, doc: ScenarioFile, scenario: str, *, seed: int, played: Iterable[str],
+              speed: float, source: str = "") -> tuple[LiveCore, contextlib.ExitStack]:
+    """:func:`start_live` with ``folder`` held by this exercise from its first row to its seal: a second ``live``
+    or ``resume`` into it is refused (busy), and ``report``/``export``/``compare`` know it plays on."""
+    _cast(doc, scenario, played)  # --play is checked before a folder is made
+    return _held(folder, lambda: start_live(folder, doc, scenario, seed=seed, played=played, speed=speed,
+                                            source=source))
+
+
+def open_resumed(folder: Path) -> tuple[LiveCore, contextlib.ExitStack]:
+    """:func:`resume_folder` with ``folder`` held, as :func:`open_live`; a folder that does not exist is refused."""
+    if not folder.is_dir():
+        raise RunFolderError(f"{folder}: no such folder; give the folder of a live exercise that stopped "
+                             "(the --out of 'ballotdrill live')")
+    return _held(folder, lambda: resume_folder(folder))
 
 
 class Recorded(NamedTuple):
