@@ -120,7 +120,9 @@ class LiveCore:
         self.followers: list[Callable[[Event, str], None]] = []
         """Called for each row observed, with its line."""
         self.steps: dict[str, str] = {}
-        """Each incident's latest step line (``step at actor``), for the console."""
+        """Each incident's latest step line (``step (what, actor)``), for the console, facilitator and evaluator."""
+        self.own_steps: dict[str, dict[str, str]] = {actor: {} for actor in self.played}
+        """Each played actor's latest step line on each incident: its own steps, and handoffs to or from it."""
         self.exercise.start(self.horizon)
 
     # -- time ----------------------------------------------------------------------------------
@@ -309,6 +311,10 @@ class LiveCore:
                 self.started.add(incident)
             elif kind in _STEP_KINDS and incident is not None:
                 self.steps[incident] = f"{step} ({_STEP_KINDS[kind]}, {actor})"
+                receiver = event.data.get("to") if kind == Kind.HANDOFF_SENT else None
+                for who in (actor, receiver):
+                    if isinstance(who, str) and who in self.own_steps:
+                        self.own_steps[who][incident] = self.steps[incident]
             elif kind == Kind.DECISION_REQUESTED and actor in self.shown:
                 asked = event.fields(DecisionRequested)
                 number = len(self.requests) + 1

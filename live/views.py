@@ -25,14 +25,17 @@ def _request(core: LiveCore, r: Request) -> dict[str, Any]:
             "minutes_left": round(left, 2), "seconds_left": round(left * 60.0 / core.speed, 1)}
 
 
-def _incident(core: LiveCore, incident: str) -> dict[str, Any]:
+def _incident(core: LiveCore, incident: str, actor: str | None = None) -> dict[str, Any]:
+    """An incident as ``actor`` (a played actor; None: facilitator and evaluator) sees it: ``current`` is its own
+    latest step on it (another agency's work on a shared incident is not shown), or the incident's latest."""
+    current = core.steps.get(incident, "") if actor is None else core.own_steps[actor].get(incident, "")
     state = core.exercise.incidents.get(incident)
     if state is None:  # a background arrival already resolved and forgotten
         return {"id": incident, "status": "resolved"}
     status = ("resolved" if state.resolved_at is not None else "contained" if state.contained_at is not None
               else "detected" if state.detected_at is not None else "undetected")
     return {"id": incident, "type": state.spec.type, "severity": state.spec.severity, "title": state.spec.title or "",
-            "status": status, "started": core.clock(state.started_at), "current": core.steps.get(incident, "")}
+            "status": status, "started": core.clock(state.started_at), "current": current}
 
 
 def player_view(core: LiveCore, actor: str) -> dict[str, Any]:
@@ -46,7 +49,7 @@ def player_view(core: LiveCore, actor: str) -> dict[str, Any]:
         "questions": [{"clock": core.clock(s.t), "inject": s.inject, "number": s.number, "text": s.text}
                       for s in shown if s.kind == "question"],
         "requests": [_request(core, r) for r in core.open_requests(actor)],
-        "incidents": [_incident(core, i) for i in core.involved.get(actor, {})],
+        "incidents": [_incident(core, i, actor) for i in core.involved.get(actor, {})],
     }
 
 

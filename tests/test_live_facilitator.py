@@ -64,3 +64,23 @@ def test_console_play_is_safe_confined_and_credited(tmp_path: Path) -> None:
     assert "facilitator" in json.dumps(scores)
     result = replay_folder(folder)
     assert result.identical, result.message
+
+
+def test_a_player_sees_only_its_own_step_on_a_shared_incident(tmp_path: Path) -> None:
+    live = LiveProc(tmp_path / "run", hostile_file(tmp_path), ("alpha", "bravo"), speed=60)
+    try:
+        bravo = live.wait_view("bravo", lambda v: bool(v["requests"]))
+        status, data = live.call("POST", "/api/answer", "bravo", {"request": bravo["requests"][0]["key"],
+                                                                   "option": "debunk"})
+        assert status == 200, data
+        assert live.call("POST", "/api/action", "alpha", {"action": "convene", "incident": "N1"})[0] == 200
+        live.wait_view("alpha", lambda v: any(i["current"].startswith("meet (") for i in v["incidents"]))
+        bravo = live.wait_view("bravo", lambda v: any(i["id"] == "N1" for i in v["incidents"]))
+        shared = next(i for i in bravo["incidents"] if i["id"] == "N1")
+        assert "meet" not in shared["current"], shared  # alpha's own work on it is not bravo's to see
+        status, control = live.call("GET", "/api/state", "evaluator")
+        assert status == 200 and any(i["current"].startswith("meet (") for i in control["view"]["incidents"])
+        live.send("end")
+        assert live.finish() == 0
+    finally:
+        live.kill()
