@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import os
+import shlex
 import sqlite3
 from collections.abc import Callable, Iterator
 from functools import partial
@@ -14,6 +16,7 @@ from ballotdrill.application.journalfile import RunFolderError
 from ballotdrill.application.runs import (
     INPUT_FILES,
     RunFiles,
+    RunInterrupted,
     check_run_but_rows,
     open_run,
     refuse_changed,
@@ -22,6 +25,7 @@ from ballotdrill.application.runs import (
 from ballotdrill.exports import write_csv_blocks, write_jsonl_blocks, write_ocel_json, write_ocel_sqlite
 from ballotdrill.exports.ocel import shared_events
 from ballotdrill.exports.ocel_sql import Unsupported, write_ocel_sqlite_from_journal
+from ballotdrill.journal.interrupts import is_interrupt
 from ballotdrill.journal.rows import StoredDataError, StoredRow, stored_blocks
 from ballotdrill.journal.seal import RawRow, RowsToCheck
 from ballotdrill.scenarios.errors import BallotdrillError
@@ -39,28 +43,33 @@ OCEL_SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 """An OCEL file with one of these suffixes is written in OCEL 2.0's SQLite form; any other as JSON."""
 
 
+EXPORT_FLAGS = {"jsonl": "--jsonl", "csv": "--csv", "ocel": "--ocel", "ocel-sqlite": "--ocel"}
+"""The ``export`` option that writes each format."""
+
+
 def export_run(folder: Path, *, jsonl: Path | None = None, csv: Path | None = None,
-               ocel: Path | None = None, force: bool = False) -> list[Exported]:
+               ocel: Path | None = None, force: bool = False,
+               wrote: Callable[[Exported], None] | None = None) -> list[Exported]:
     """Stream a (sealed) run's journal to JSON Lines, CSV and/or an OCEL 2.0 log (SQLite form by the file's suffix).
 
     One pass over the journal per file, one block of rows in memory at a time (OCEL: the work in flight). The
     pass checks the rows against the journal's seal as it goes (its meta is checked before): a journal changed
     since it was sealed fails the export at the end of the pass, before the file is put in place. Each file is
     written whole or not at all (:func:`write_output`): never over the run's own journal, never over a file in
-    the run folder that ballotdrill did not write there.
+    the run folder that ballotdrill did not write there. ``wrote`` is told of each file as soon as it is in place;
+    a Ctrl-C is a :class:`RunInterrupted` saying which files were written whole and how to write the rest.
     """
     if jsonl is None and csv is None and ocel is None:
         raise BallotdrillError("say what to export: --jsonl FILE, --csv FILE and/or --ocel FILE")
     _, rows_check = check_run_but_rows(folder, force=force)
     run = open_run(folder)
     guard = partial(write_output, folder=Path(folder), inputs=[Path(folder) / name for name in INPUT_FILES])
-    done: list[Exported] = []
+    rows = partial(_reading, folder, rows_check, run.journal, any_value=True)  # a pass (a generator) per file
+    wanted: list[tuple[str, Path, Callable[[Path], int]]] = []
     if jsonl is not None:
-        lines = partial(write_jsonl_blocks, _reading(folder, rows_check, run.journal, any_value=True))
-        done.append(Exported("jsonl", jsonl, guard(jsonl, lines)))
+        wanted.append(("jsonl", jsonl, partial(write_jsonl_blocks, rows())))
     if csv is not None:
-        cells = partial(write_csv_blocks, _reading(folder, rows_check, run.journal, any_value=True))
-        done.append(Exported("csv", csv, guard(csv, cells)))
+        wanted.append(("csv", csv, partial(write_csv_blocks, rows())))
     if ocel is not None:
         sqlite_form = ocel.suffix.lower() in OCEL_SQLITE_SUFFIXES
         if sqlite_form and rows_check is not None:
@@ -68,8 +77,50 @@ def export_run(folder: Path, *, jsonl: Path | None = None, csv: Path | None = No
         else:
             write = write_ocel_sqlite if sqlite_form else write_ocel_json
             log = partial(_ocel, write, folder, rows_check, run)
-        done.append(Exported("ocel-sqlite" if sqlite_form else "ocel", ocel, guard(ocel, log)))
+        wanted.append(("ocel-sqlite" if sqlite_form else "ocel", ocel, log))
+    done: list[Exported] = []
+    written: list[Path] = []
+    try:
+        for fmt, path, fill in wanted:
+            before = _identity(path)
+            try:
+                done.append(Exported(fmt, path, guard(path, fill)))
+            except BaseException:
+                if _identity(path) not in (before, None):  # a Ctrl-C held until it was in place and recorded
+                    written.append(path)
+                raise
+            written.append(path)
+            if wrote is not None:
+                wrote(done[-1])
+    except BaseException as exc:
+        if not is_interrupt(exc):
+            raise
+        raise RunInterrupted(_interrupted_export(folder, written, wanted, force)) from None
     return done
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """Which file is at ``path`` now (a file put in place by a rename is a new one), or None."""
+    try:
+        found = os.lstat(path)
+    except OSError:
+        return None
+    return found.st_ino, found.st_mtime_ns
+
+
+def _interrupted_export(folder: Path, written: list[Path], wanted: list[tuple[str, Path, Callable[[Path], int]]],
+                        force: bool) -> str:
+    """The line for an export stopped by Ctrl-C: the files written whole, those not written, how to write them."""
+    left = [(fmt, path) for fmt, path, _ in wanted if path not in written]
+    kept = (f"{' and '.join(str(p) for p in written)} {'was' if len(written) == 1 else 'were'} written whole; "
+            if written else "")
+    if not left:
+        return f"interrupted: {kept.removesuffix('; ')} (every file asked for)"
+    flags = " ".join(f"{EXPORT_FLAGS[fmt]} {shlex.quote(str(path))}" for fmt, path in left)
+    command = f"ballotdrill export {shlex.quote(str(folder))}{' --force' if force else ''} {flags}"
+    missing = " and ".join(str(path) for _, path in left)
+    return (f"interrupted: {kept}{missing} {'was' if len(left) == 1 else 'were'} not written (no part of "
+            f"{'it' if len(left) == 1 else 'them'} is left); '{command}' writes {'it' if len(left) == 1 else 'them'}")
 
 
 def _ocel(write: Callable[..., int], folder: Path, rows_check: RowsToCheck | None, run: RunFiles,

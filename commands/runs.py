@@ -198,7 +198,7 @@ def export(
 
     keep_freed_memory()
     names = {"ocel": "an OCEL 2.0 log of ", "ocel-sqlite": "an OCEL 2.0 SQLite log of "}
-    for done in application.export_run(folder, jsonl=jsonl, csv=csv, ocel=ocel, force=force):
-        say(f"wrote {names.get(done.format, '')}{done.events:,} events to {done.path}")
+    application.export_run(folder, jsonl=jsonl, csv=csv, ocel=ocel, force=force, wrote=lambda done: say(
+        f"wrote {names.get(done.format, '')}{done.events:,} events to {done.path}"))
 
 

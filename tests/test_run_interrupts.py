@@ -12,6 +12,7 @@ import os
 import signal
 import sqlite3
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -257,3 +258,28 @@ def test_ctrl_c_in_a_sweep_stops_it_and_its_workers_with_one_line(tmp_path: Path
     assert status == 130 and lines == ["interrupted: the sweep stopped before its replications were done; "
                                        "nothing was written"], lines
     assert not (tmp_path / "sw").exists()
+
+
+def test_ctrl_c_in_an_export_says_which_files_it_wrote_and_how_to_write_the_rest(tmp_path: Path) -> None:
+    assert finished("run", "--file", str(EXAMPLE), "--out", "r", cwd=tmp_path).returncode == 0
+    proc = bd("export", "r", "--jsonl", "z.jsonl", "--csv", "z.csv", "--ocel", "z.ocel.json", cwd=tmp_path,
+              start_new_session=True)
+    os.mkfifo(tmp_path / f".z.ocel.json.{proc.pid}.tmp")  # the OCEL log's temporary file: its writer waits there
+    assert proc.stderr is not None
+    watchdog = threading.Timer(120, proc.kill)  # an export that never says what it wrote fails, never hangs
+    watchdog.start()
+    try:
+        said = [proc.stderr.readline(), proc.stderr.readline()]  # each file is reported as soon as it is in place
+    finally:
+        watchdog.cancel()
+    assert said[0].startswith("wrote ") and said[0].rstrip().endswith("z.jsonl"), said
+    assert said[1].startswith("wrote ") and said[1].rstrip().endswith("z.csv"), said
+    status, lines, _ = interrupt(proc)
+    assert status == 130 and lines == [
+        "interrupted: z.jsonl and z.csv were written whole; z.ocel.json was not written (no part of it is left); "
+        "'ballotdrill export r --ocel z.ocel.json' writes it"], lines
+    assert not (tmp_path / "z.ocel.json").exists() and not list(tmp_path.glob(".*.tmp"))
+    kept = (tmp_path / "z.jsonl").read_bytes()
+    rest = finished("export", "r", "--ocel", "z.ocel.json", cwd=tmp_path)
+    assert rest.returncode == 0 and (tmp_path / "z.ocel.json").is_file(), rest.stderr
+    assert (tmp_path / "z.jsonl").read_bytes() == kept
