@@ -7,6 +7,7 @@ import contextlib
 import gc
 import os
 import selectors
+import shlex
 import signal
 import socket
 import stat
@@ -40,6 +41,7 @@ def play(core: LiveCore, folder: Path, *, dashboard: bool = False, out: TextIO =
     once the journal is sealed, before the reports are written like any run's.
     """
     ended = contextlib.ExitStack()  # entered when the exercise has played to its end
+    again = resume_command(folder, serve)  # while the socket is open: it is closed when the server stops
     try:
         asyncio.run(_main(core, folder, dashboard, out, serve, say, ended, start_paused))
     except KeyboardInterrupt:
@@ -47,7 +49,7 @@ def play(core: LiveCore, folder: Path, *, dashboard: bool = False, out: TextIO =
             with interrupts_held(deliver=False):
                 core.store.abandon()
         raise RunInterrupted(f"interrupted: {folder} keeps the exercise up to its last commit; "
-                             f"'ballotdrill resume {folder}' carries it on") from None
+                             f"'{again}' carries it on") from None
     try:
         with ended:  # from the exercise's end until it is closed and sealed, a Ctrl-C waits, then stops the reports
             gc.collect()  # the loop's transports finalised now: a Ctrl-C inside a finaliser would be lost
@@ -61,6 +63,18 @@ def play(core: LiveCore, folder: Path, *, dashboard: bool = False, out: TextIO =
             raise
         raise RunInterrupted(interrupted(folder)) from None
     return written
+
+
+def resume_command(folder: Path, serve: str | socket.socket | None) -> str:
+    """The command that carries an interrupted exercise on as it was played: served again at the address it was
+    served at (the port it had, so the players' pages and ``join`` clients find it again)."""
+    command = f"ballotdrill resume {shlex.quote(str(folder))}"
+    if serve is None:
+        return command
+    if isinstance(serve, str):
+        return f"{command} --serve {shlex.quote(serve)}"
+    host, port = serve.getsockname()[:2]
+    return f"{command} --serve {f'[{host}]' if serve.family == socket.AF_INET6 else host}:{port}"
 
 
 def close_ended(core: LiveCore, folder: Path) -> None:

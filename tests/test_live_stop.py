@@ -8,6 +8,7 @@ exercise again once the facilitator resumes it.
 from __future__ import annotations
 
 import json
+import shlex
 import threading
 import time
 import urllib.error
@@ -94,12 +95,14 @@ def test_ctrl_c_tells_clients_and_join_follows_the_resumed_exercise(tmp_path: Pa
             assert closed.value.rcvd is not None and closed.value.rcvd.code == CLOSE_STOPPED
         _no_traceback(live.err)
         after_serving = live.err[live.err.index(next(x for x in live.err if x.startswith("serving "))) + 1:]
-        assert len(after_serving) == 1 and after_serving[0].startswith("interrupted") and "resume" in after_serving[0]
+        assert len(after_serving) == 1 and after_serving[0].startswith("interrupted"), after_serving
+        port = live.url.rsplit(":", 1)[1]
+        said = after_serving[0].split("'")[1]  # the command the line gives, followed as written: served as before
+        assert said == f"ballotdrill resume {folder} --serve 127.0.0.1:{port}", after_serving
         join.wait_line(lambda line: "retrying" in line)
         assert not any(line.startswith("error") for line in join.out), join.out
 
-        port = live.url.rsplit(":", 1)[1]
-        resumed = LiveProc(folder, tmp_path, (), command=("resume", str(folder), "--serve", f"127.0.0.1:{port}"))
+        resumed = LiveProc(folder, tmp_path, (), command=tuple(shlex.split(said)[1:]))
         join.wait_line(lambda line: line == "reconnected")
         resumed.send("inject {message: {to: bravo, text: after the resume}}")
         join.wait_line(lambda line: "after the resume" in line)
