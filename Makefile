@@ -29,6 +29,7 @@ demo: $(RUN_STAMP)
 	@echo "ballotdrill is installed in $(VENV)/bin. To call it as 'ballotdrill':"
 	@echo "  source $(VENV)/bin/activate      (this shell)"
 	@echo "  pipx install .                   (everywhere, in its own environment)"
+	@echo "To serve live exercises to players (live --serve): $(BIN)/pip install '.[serve]'"
 
 # Headless Chromium for the report's DOM tests: Debian's package, installed when
 # we may (root with apt-get). Otherwise those tests are reported as skipped, with why.

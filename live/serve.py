@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ipaddress
+import shlex
 import socket
+import sys
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -47,13 +49,29 @@ class Served(NamedTuple):
     task: asyncio.Task[None]
 
 
+def serve_install_hint() -> str:
+    """How to add the ``serve`` extra to the Python running this: in the environment of a source checkout (``make
+    demo`` makes ``.venv`` in the clone), its own pip from the checkout; anywhere else, pip from the index."""
+    environment = Path(sys.prefix)
+    checkout = environment.parent
+    try:
+        project = (checkout / "pyproject.toml").read_text(encoding="utf-8")
+    except (OSError, UnicodeError):
+        project = ""
+    if sys.prefix != sys.base_prefix and 'name = "ballotdrill"' in project:
+        return (f"{shlex.quote(str(environment / 'bin' / 'pip'))} install {shlex.quote(f'{checkout}[serve]')} "
+                "(this source checkout's environment)")
+    return "pip install 'ballotdrill[serve]'"
+
+
 def listen_on(listen: str) -> socket.socket:
     """A socket listening on ``HOST:PORT`` (bound before the exercise starts: a taken port fails first)."""
     try:
         import fastapi  # noqa: F401
         import uvicorn  # noqa: F401
     except ImportError:
-        raise BallotdrillError("--serve needs FastAPI and uvicorn: pip install 'ballotdrill[serve]'") from None
+        raise BallotdrillError(f"--serve needs FastAPI and uvicorn (the 'serve' extra), which this installation "
+                               f"lacks: {serve_install_hint()}") from None
     host, port = parse_listen(listen)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # asyncio sets TCP_NODELAY only then

@@ -78,13 +78,27 @@ def _use(python: list[str], workdir: Path, env: dict[str, str]) -> None:
     assert (workdir / "run" / "report.html").is_file()
 
 
+def _serve_refused(python: list[str], workdir: Path, env: dict[str, str]) -> str:
+    """The one line ``live --serve`` gives where the ``serve`` extra is not installed (exit 2, no folder made)."""
+    done = subprocess.run([*python, "live", "--serve", "--out", "never"], cwd=workdir, env=env, capture_output=True,
+                          text=True, timeout=300, stdin=subprocess.DEVNULL)
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 2 and len(lines) == 1 and not (workdir / "never").exists(), done.stderr
+    return lines[0]
+
+
 def test_wheel_in_a_fresh_venv(wheel: Path, tmp_path: Path) -> None:
-    venv = tmp_path / "venv"
+    checkout = tmp_path / "clone"  # as 'make demo' leaves a clone: .venv beside pyproject.toml, no serve extra
+    checkout.mkdir()
+    (checkout / "pyproject.toml").write_bytes((ROOT / "pyproject.toml").read_bytes())
+    venv = checkout / ".venv"
     subprocess.run([_base_python(), "-m", "venv", str(venv)], check=True)
     subprocess.run([str(venv / "bin" / "pip"), "install", "--quiet", str(wheel)], check=True, capture_output=True)
     work = tmp_path / "elsewhere"
     work.mkdir()
     _use([str(venv / "bin" / "ballotdrill")], work, _clean_env())
+    line = _serve_refused([str(venv / "bin" / "ballotdrill")], work, _clean_env())
+    assert line.endswith(f"{venv}/bin/pip install '{checkout}[serve]' (this source checkout's environment)"), line
 
 
 def test_wheel_with_target(wheel: Path, tmp_path: Path) -> None:
@@ -114,3 +128,5 @@ def test_wheel_with_pipx(wheel: Path, tmp_path: Path) -> None:
     work = tmp_path / "elsewhere"
     work.mkdir()
     _use([str(tmp_path / "bin" / "ballotdrill")], work, env)
+    line = _serve_refused([str(tmp_path / "bin" / "ballotdrill")], work, env)
+    assert line.endswith("lacks: pip install 'ballotdrill[serve]'"), line
