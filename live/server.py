@@ -228,7 +228,7 @@ async def _malformed(request: Request, exc: Exception) -> JSONResponse:
     parts = [f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', 'not valid')}" for e in errors[:3]]
     detail = "; ".join(parts) or "the request is not valid"
     if "body" in {e.get("loc", ("",))[0] for e in errors}:
-        detail += " (send a JSON object with the fields this endpoint takes; see the README's HTTP API)"
+        detail += " (send a JSON object with the fields this endpoint takes; listed in docs/live-api.md)"
     return JSONResponse({"detail": detail}, status_code=422)
 
 
