@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ballotdrill.scenarios.errors import Problem
 from ballotdrill.scenarios.library import library_path
 
 if TYPE_CHECKING:
@@ -31,7 +32,28 @@ def check_scenarios(file: Path | None = None, overrides: Sequence[str] = ()) -> 
     from ballotdrill.scenarios.loader import check_file
     from ballotdrill.scenarios.overrides import Override
 
-    return check_file(file or library_path(), [Override(o) for o in overrides])
+    checked = check_file(file or library_path(), [Override(o) for o in overrides])
+    shadowed = [Problem(f"--set {text}", 0, 0, warning) for text in overrides
+                if (warning := shadowed_staff(checked.doc, text))]
+    return checked._replace(warnings=[*checked.warnings, *shadowed], batch_warnings=[*checked.batch_warnings,
+                                                                                     *shadowed])
+
+
+def shadowed_staff(doc: ScenarioFile, override: str) -> str:
+    """Why ``--set structure.actors.ACTOR.staff=N`` may change little (empty when it does not apply): the actor's
+    shifts set its staff while they last, so ``staff`` is its staff only outside them."""
+    path = override.partition("=")[0].strip().split(".")
+    if len(path) != 4 or path[0] != "structure" or path[1] != "actors" or path[3] != "staff":
+        return ""
+    actor = doc.structure.actors.get(path[2])
+    if actor is None or not actor.shifts:
+        return ""
+    hours = ", ".join(f"{shift.start}-{shift.end}" + (f" (days {', '.join(str(d) for d in shift.days)})"
+                                                      if shift.days else "") for shift in actor.shifts)
+    which = "0" if len(actor.shifts) == 1 else "N"
+    return (f"warning: {path[2]}'s shifts set its staff during {hours}; 'staff' is its staff outside them only; "
+            f"to change the staff on shift, set structure.actors.{path[2]}.shifts.{which}.staff"
+            + (" (N: the shift's place in the list, from 0)" if which == "N" else ""))
 
 
 def summarize_scenarios(file: Path | None = None) -> FileSummary:
