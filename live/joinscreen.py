@@ -123,8 +123,8 @@ def _items(view: dict[str, Any]) -> list[tuple[str, str, str | None]]:
                                          f"{'/'.join(r['options'])} (default {r['default']}, answer by "
                                          f"{r['deadline']}, ~{r['seconds_left']:.0f} s)", "bold yellow"))
     for m in view.get("messages", []):
-        items.append((f"msg:{m['inject']}:{m['clock']}", f"message {m['inject']} from {m['from'] or '?'}: {m['text']}",
-                      "cyan"))
+        sender = f" from {m['from']}" if m["from"] else ""  # no sender: exercise control's, said by nobody in play
+        items.append((f"msg:{m['inject']}:{m['clock']}", f"message {m['inject']}{sender}: {m['text']}", "cyan"))
     for q in view.get("questions", []):
         items.append((f"q:{q['inject']}:{q['number']}", f"question {q['inject']} {q['number']}: {q['text']}",
                       "magenta"))

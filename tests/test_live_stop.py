@@ -105,7 +105,8 @@ def test_ctrl_c_tells_clients_and_join_follows_the_resumed_exercise(tmp_path: Pa
         resumed = LiveProc(folder, tmp_path, (), command=tuple(shlex.split(said)[1:]))
         join.wait_line(lambda line: line == "reconnected")
         resumed.send("inject {message: {to: bravo, text: after the resume}}")
-        join.wait_line(lambda line: "after the resume" in line)
+        told = join.wait_line(lambda line: "after the resume" in line)
+        assert " from " not in told and "?" not in told, told  # an ad-hoc message has no sender to name
         resumed.send("end")
         assert resumed.finish() == 0
         join.wait_line(lambda line: line == "the exercise has ended")

@@ -77,7 +77,7 @@
     incidents.replaceChildren(el("option", "(none)", { value: "" }),
       ...v.incidents.map((i) => el("option", i.id, { value: i.id })));
     incidents.value = chosen;
-    fill($("messages"), v.messages, (m) => el("li", m.clock + " from " + (m.from || "?") + ": " + m.text));
+    fill($("messages"), v.messages, (m) => el("li", m.clock + (m.from ? " from " + m.from : "") + ": " + m.text));
     fill($("incidents"), v.incidents, (i) => el("li", i.id + " " + (i.title || i.type || "") + " — " + i.status +
       (i.current ? " — " + i.current : "")));
   }
