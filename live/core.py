@@ -93,7 +93,9 @@ class LiveCore:
         for actor in self.played:
             if actor not in doc.structure.actors:
                 raise InputError(f"--play names actor '{actor}', which is not defined"
-                                 f"{did_you_mean(actor, doc.structure.actors)}")
+                                 f"{did_you_mean(actor, doc.structure.actors)}; the actors are "
+                                 f"{', '.join(sorted(doc.structure.actors))} (or name a role of the structure; "
+                                 f"'ballotdrill show {scenario}' lists both)")
         self.store = store
         self.tee = _Tee(self, store)
         self.journal = Journal(self.tee, batch=1 << 40)  # flushed at each commit, never mid-slice

@@ -43,3 +43,15 @@ def test_a_taken_port_fails_before_any_run_folder(tmp_path: Path) -> None:
             proc.kill()
     assert len(proc.err) == 1 and f"127.0.0.1:{port}" in proc.err[0] and "cannot listen" in proc.err[0], proc.err
     assert not folder.exists()
+
+
+def test_play_of_an_unknown_actor_lists_the_actors_and_makes_no_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "run"
+    proc = Proc(["live", "--file", str(hostile_file(tmp_path)), "--play", "nobody", "--out", str(folder)], tmp_path)
+    try:
+        assert proc.finish() == 2
+    finally:
+        proc.kill()
+    assert proc.err == ["--play names actor 'nobody', which is not defined; the actors are alpha, bravo (or name a "
+                        "role of the structure; 'ballotdrill show hostile' lists both)"], proc.err
+    assert not folder.exists()
