@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from ballotdrill.scenarios.errors import BallotdrillError
+from ballotdrill.scenarios.safetext import terminal_text
 from ballotdrill.scenarios.timefmt import parse_clock
 
 
@@ -70,7 +71,22 @@ def read_decisions(path: Path | None) -> dict[str, str]:
         raise BallotdrillError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg})") from None
     except (ValueError, RecursionError) as exc:
         raise BallotdrillError(f"{path}: cannot read the decisions file ({exc or 'nested too deeply'})") from None
-    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
-        raise BallotdrillError(
-            f'{path}: a decisions file is a JSON object of request key to option, e.g. {{"N1:proc:step:1": "debunk"}}')
+    example = '{"N1:proc:step:1": "debunk"}'
+    if not isinstance(data, dict):
+        raise BallotdrillError(f"{path}: a decisions file is a JSON object of request key to option, e.g. {example} "
+                               f"(this one holds a JSON {_json_kind(data)})")
+    for key, value in data.items():
+        if not isinstance(value, str):
+            shown = terminal_text(key if len(key) <= 80 else key[:77] + "...")
+            raise BallotdrillError(f"{path}: key '{shown}' maps to a JSON {_json_kind(value)}; each request key "
+                                   f"maps to an option's name as a string, e.g. {example}")
     return data
+
+
+def _json_kind(value: object) -> str:
+    """What JSON calls ``value``'s type."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    return {dict: "object", list: "array", str: "string", int: "number", float: "number"}.get(type(value), "value")

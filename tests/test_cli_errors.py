@@ -53,7 +53,11 @@ CASES: dict[str, Case] = {
     "decisions-not-json": Case(("run", "--file", "mini.yaml", "--decisions", "broken.json"),
                                ("broken.json:1:2: not valid JSON",)),
     "decisions-not-a-mapping": Case(("run", "--file", "mini.yaml", "--decisions", "list.json"),
-                                    ("list.json: a decisions file is a JSON object of request key to option",)),
+                                    ("list.json: a decisions file is a JSON object of request key to option",
+                                     "(this one holds a JSON array)")),
+    "decisions-option-not-a-string": Case(("run", "--file", "mini.yaml", "--decisions", "number.json"),
+                                          ("number.json: key 'N1:respond:choose:1' maps to a JSON number; each "
+                                           "request key maps to an option's name as a string",)),
     "file-missing": Case(("run", "--file", "missing.yaml"), ("missing.yaml", "cannot read")),
     "file-bad": Case(("run", "--file", "bad.yaml"),
                      ("bad.yaml:9:", "names actor 'dsek'", "did you mean 'desk'?")),
@@ -103,6 +107,7 @@ def work(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (path / "bad.yaml").write_text(MINI.replace("actor: desk,", "actor: dsek,"), encoding="utf-8")
     (path / "broken.json").write_text("{", encoding="utf-8")
     (path / "list.json").write_text('["debunk"]', encoding="utf-8")
+    (path / "number.json").write_text('{"N0:respond:choose:1": "debunk", "N1:respond:choose:1": 5}', encoding="utf-8")
     (path / "a-file").write_text("", encoding="utf-8")
     (path / "notes.txt").write_text("the only copy of my notes\n", encoding="utf-8")
     (path / "empty").mkdir()
