@@ -39,7 +39,11 @@ LIVE = "live"
 @contextlib.contextmanager
 def locked(folder: Path, holder: str = "run") -> Iterator[None]:
     """Hold ``folder`` (created if needed) for one run (``holder`` "run") or live exercise (:data:`LIVE`); a second
-    one into it is refused at once, and readers are told who holds it (:func:`holder_of`)."""
+    one into it is refused at once, and readers are told who holds it (:func:`holder_of`). A folder that is a
+    symbolic link is refused: no command writes through one."""
+    if folder.is_symlink():
+        raise FolderError(f"{folder} is a symbolic link; ballotdrill never writes through one: give the real path "
+                          f"({os.path.realpath(folder)}) or a new folder")
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)

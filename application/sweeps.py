@@ -191,6 +191,9 @@ def _discard(folder: Path, made: bool) -> None:
 
 def _prepare(folder: Path) -> bool:
     """Create the sweep's folder (True if it did not exist); refuse one that already holds a sweep."""
+    if folder.is_symlink():
+        raise BallotdrillError(f"{folder} is a symbolic link; ballotdrill never writes through one: give the real "
+                               f"path ({os.path.realpath(folder)}) or a new folder")
     taken = [f for f in SWEEP_FILES if os.path.lexists(folder / f)]  # a link, even dangling, is never followed
     if taken or os.path.lexists(folder / "journals"):
         raise BallotdrillError(f"{folder} already holds a sweep ({(taken or ['journals'])[0]}); "

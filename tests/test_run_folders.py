@@ -221,6 +221,17 @@ def test_report_rewrites_its_own_files_but_not_the_users(work: Path, monkeypatch
     assert (work / "secret.md").read_text(encoding="utf-8") == "outside"
 
 
+def test_out_that_is_a_symbolic_link_is_refused_for_run_and_live(work: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    (work / "elsewhere").mkdir()
+    (work / "linked").symlink_to(work / "elsewhere")
+    for args in (("run", "-f", "small.yaml", "--out", "linked"),
+                 ("live", "-f", "small.yaml", "--out", "linked", "--speed", "1000")):
+        one_line(cli(work, monkeypatch, capsys, *args),
+                 "linked is a symbolic link; ballotdrill never writes through one")
+    assert list((work / "elsewhere").iterdir()) == []
+
+
 def test_a_run_writes_only_into_a_new_or_empty_folder(work: Path, monkeypatch: pytest.MonkeyPatch,
                                                       capsys: pytest.CaptureFixture[str]) -> None:
     (work / "mine").mkdir()
