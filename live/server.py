@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from collections.abc import Callable
 from importlib import resources
 from typing import Annotated, Any, Literal
@@ -281,9 +282,64 @@ class _Guard:
             return
         self.in_flight[key] = self.in_flight.get(key, 0) + 1
         try:
+            if scope.get("method") == "POST":
+                body, receive = await _read_body(receive)
+                problem = body_problem(body)
+                if problem:
+                    await _refuse(secured, 422, problem)
+                    return
             await self.app(scope, receive, secured)
         finally:
             self.in_flight[key] -= 1
+
+
+async def _read_body(receive: Any) -> tuple[bytes, Any]:
+    """The request's body (at most :data:`MAX_BODY`: its ``Content-Length`` was checked), and a ``receive`` that
+    gives it to the application again."""
+    chunks, more = [], True
+    message: dict[str, Any] = {}
+    while more:
+        message = await receive()
+        if message["type"] != "http.request":  # the client went away: the application hears it too
+            break
+        chunks.append(message.get("body", b""))
+        more = message.get("more_body", False)
+    body = b"".join(chunks)
+    replay = [{"type": "http.request", "body": body, "more_body": False} if not more else message]
+
+    async def again() -> dict[str, Any]:
+        return replay.pop() if replay else await receive()
+    return body, again
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _DuplicateKey(key)
+        found[key] = value
+    return found
+
+
+def body_problem(body: bytes) -> str:
+    """What the JSON parser the application uses would let through but a body must not hold: a key twice (it kept
+    the last, silently), or nesting too deep to parse (it answered 400 with no location). Empty when neither;
+    a body that is not JSON at all is left to the application's own 422."""
+    try:
+        json.loads(body, object_pairs_hook=_no_duplicates)
+    except _DuplicateKey as exc:
+        key = str(exc.args[0])
+        named = f"the key '{key}'" if re.fullmatch(r"[A-Za-z_-]{1,40}", key) else "a key"
+        return f"body: {named} appears twice; send each field once"
+    except RecursionError:
+        return "body: nested too deeply to read; send a flat JSON object with the fields this endpoint takes"
+    except ValueError:
+        return ""
+    return ""
 
 
 _SECURITY_NAMES = {name for name, _ in _HEADER_BYTES}

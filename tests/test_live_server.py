@@ -118,6 +118,8 @@ def test_malformed_and_oversized_payloads_change_nothing(served: Served, raw: by
     ("/api/note", "facilitator", b"\xff\xfe{}", "text/plain", "body"),
     ("/api/discuss", "interior", b'{"inject": "N1", "question": 99999999999999999999999, "text": "x"}',
      "application/json", "body.question"),
+    ("/api/note", "facilitator", b'{"text": "x", "text": "y"}', "application/json", "body: the key 'text' appears"),
+    ("/api/note", "facilitator", b"[" * 3000 + b"]" * 3000, "application/json", "body: nested too deeply"),
 ])
 def test_a_payload_of_the_wrong_type_or_bytes_is_one_line_422_not_a_server_error(
         served: Served, path: str, who: str, raw: bytes, kind: str, where: str) -> None:
