@@ -146,7 +146,8 @@ def gantt(scores: Scores, labels: dict[str, str], names: dict[str, str], work: W
             chart.add("rect", title=f"{label}: {minutes(end - inc.started_at)}", x=x(inc.started_at), y=y + 3,
                       width=max(1.5, x(end) - x(inc.started_at)), height=14,
                       class_="bar-inc" if inc.to_resolve is not None else "bar-inc open-end")
-            marks = ((inc.to_detect, "mk-detect", "detected"), (inc.to_contain, "mk-contain", "contained"))
+            ended = "ended by itself" if inc.contained_how == "ended" else "contained"
+            marks = ((inc.to_detect, "mk-detect", "detected"), (inc.to_contain, "mk-contain", ended))
             for at, cls, what in marks:
                 if at is not None:
                     cx = x(inc.started_at + at)

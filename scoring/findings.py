@@ -44,8 +44,8 @@ from ballotdrill.scoring.ranking import (
     Span,
     Weighing,
     delay_spans,
-    objective_delay,
     priority_of,
+    unexplaining,
     weigh,
 )
 from ballotdrill.scoring.text import percent
@@ -142,8 +142,8 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
     rated_s = []
     for obj in scores.objectives:
         if obj.rating == "S" and obj.id not in explained:  # the rule of an M or U objective's own finding
-            delay = sum(objective_delay(obj, scores, spans, passed, paths).values())
-            own = objective_cause(advice, obj, delay, target_passed(obj, scores, passed, structure))
+            delays = unexplaining(obj, scores, spans, {f.lever for f in weighed if f.lever}, passed, paths)
+            own = objective_cause(advice, obj, delays, target_passed(obj, scores, passed, structure))
             rated_s.append(RatedS(objective=obj.id, cause=own.text, lever=own.lever))
     return Analysis(strengths=found.strengths, improvements=ordered, plan=plan, key=_key(scores, plan, ordered),
                     rated_s=rated_s)
@@ -179,8 +179,8 @@ def _objective_findings(scores: Scores, advice: Advisor, weighed: list[Finding],
         lever = explained.get(obj.id)
         related = by_lever.get(lever) if lever else None
         subject = [w for w in obj.subject.split() if w in known]
-        delay = sum(objective_delay(obj, scores, spans, passed, paths).values())
-        own = None if related else objective_cause(advice, obj, delay,
+        delays = [] if related else unexplaining(obj, scores, spans, set(by_lever), passed, paths)
+        own = None if related else objective_cause(advice, obj, delays,
                                                      target_passed(obj, scores, passed, structure))
         found.append(Finding(
             kind="improvement", title=f"Objective {obj.id} rated {obj.rating} ({obj.capability})",

@@ -8,7 +8,7 @@ before its harm passes the target, or only slows it).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from ballotdrill.scenarios.measures import parse_interval
@@ -16,18 +16,19 @@ from ballotdrill.scenarios.scenario import Detection, Scenario
 from ballotdrill.scenarios.structure import OWNER, Option, Procedure, Step
 from ballotdrill.scoring.advice import Advisor, Cause, actor_lever, step_lever
 from ballotdrill.scoring.model import IncidentTimes, ObjectiveResult, StepResult
-from ballotdrill.scoring.ranking import MATERIAL_SHARE
+from ballotdrill.scoring.ranking import MATERIAL_SHARE, Unexplaining
 from ballotdrill.scoring.text import HARM_NOUNS, clock, minutes
 
 
-def objective_cause(advice: Advisor, obj: ObjectiveResult, delay: float, passed_at: float | None = None) -> Cause:
+def objective_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unexplaining] = (),
+                    passed_at: float | None = None) -> Cause:
     """Why an objective rated M or U that no finding explains fell short, and the lever of the procedure
     it measures: a containment draw that failed before the target was passed, or a designed path longer than
     the target.
 
-    ``delay``: the minutes of queue, failed handoff and slow work in the response it measures, before its target
-    was passed; ``passed_at``: t when its target was passed (a harm measure's harm passed it, or a time's start
-    plus the target), when known.
+    ``delays``: the delays in the response it measures before its target was passed, each with why it does not
+    explain it (:func:`~ballotdrill.scoring.ranking.unexplaining`); ``passed_at``: t when its target was passed
+    (a harm measure's harm passed it, or a time's start plus the target), when known.
     """
     words = obj.subject.split()
     incident = next((i for i in advice.whole.incidents if i.incident in words), None)
@@ -35,11 +36,9 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delay: float, passed_
              if incident is not None else "no queue, failed handoff or slow step explains it")
     if incident is not None and _troubled(advice, incident.incident):  # there were some: none explains it
         plain = f"no area for improvement explains {obj.id}"
-    if delay > 0:
-        plain = (f"the delays in the response ({minutes(delay)} of queue, failed handoff or slow work in all) "
-                 "explain nothing: each was too small to be an area for improvement or to matter to it (a delay "
-                 f"matters from {MATERIAL_SHARE:.0%} of {_measured_against(obj)}), or taken away would not have "
-                 "changed its rating")
+    if delays:
+        plain = "the delays in the response before its target was passed explain nothing: " + _why_not(
+            advice, obj, delays, incident.incident if incident is not None else None)
     unnoticed = _unnoticed_cause(advice, obj, incident) if incident is not None else None
     if unnoticed is not None:
         return unnoticed
@@ -214,6 +213,39 @@ def _containing_progress(advice: Advisor, incident: IncidentTimes, procedures: l
         return (f"{when} its containing step '{step.step}' was queued at {advice.who(step.actor)} since "
                 f"{clock(advice.whole.start, step.queued_at)}")
     return f"{when} the response had not yet reached a step that contains it"
+
+
+def _why_not(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unexplaining], incident: str | None) -> str:
+    """Which of ``delays`` fails which test of explaining ``obj``: too small, no area for improvement, or taken
+    away it would not have changed the rating (each delay named by its lever, with its minutes)."""
+    told = []
+    for why in ("small", "no_finding", "no_change"):
+        named = [f"{minutes(d.minutes)} of {_lever_name(advice, d.lever, incident)}" for d in delays if d.why == why]
+        if not named:
+            continue
+        items = ", ".join(named[:-1]) + (" and " if len(named) > 1 else "") + named[-1]
+        one = len(named) == 1
+        told.append(
+            f"{items} {'was' if one else 'were each'} too small to matter (a delay matters from "
+            f"{MATERIAL_SHARE:.0%} of {_measured_against(obj)})" if why == "small" else
+            f"{items} made no area for improvement" if why == "no_finding" else
+            f"{items}, taken away{'' if one else ', even together'}, would not have changed its rating")
+    return "; ".join(told)
+
+
+def _lever_name(advice: Advisor, lever: str, incident: str | None) -> str:
+    """What a delay on ``lever`` was, in words: waiting at an actor, failed handoffs on a channel, a decision loop
+    bringing a step back, or slow work on a step."""
+    kind, _, name = lever.partition(":")
+    if kind == "actor":
+        return f"waiting at {advice.who(name)}"
+    if kind == "channel":
+        return f"failed handoffs on {name}"
+    procedure, _, step = name.partition("/")
+    if any(h.ping_pong and h.procedure == procedure and h.step == step and (incident is None or h.incident == incident)
+           for h in advice.whole.handoffs):
+        return f"the decision loop that brought back '{step}'"
+    return f"slow work on '{step}'"
 
 
 def _measured_against(obj: ObjectiveResult) -> str:

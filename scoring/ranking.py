@@ -124,6 +124,7 @@ __all__ = [
     "HarmBehind",
     "Ranked",
     "Span",
+    "Unexplaining",
     "Weighing",
     "delay_spans",
     "explaining_levers",
@@ -132,6 +133,7 @@ __all__ = [
     "objective_delay",
     "priority_of",
     "spans_of",
+    "unexplaining",
     "weigh",
 ]
 
@@ -321,6 +323,28 @@ def explaining_levers(obj: ObjectiveResult, scores: Scores, spans: dict[str, lis
         if could_turn(obj, removed, scores, passed, paths):
             return Explained(tuple(ranked[:count]), together=True)
     return None
+
+
+class Unexplaining(NamedTuple):
+    """A delay inside what an objective measures that does not explain it, and why: ``small`` (under the material
+    share), ``no_finding`` (its lever has no area for improvement) or ``no_change`` (taken away — alone, or with
+    the other material delays on a finding's lever — the rating would have been the same)."""
+
+    lever: str
+    minutes: float
+    why: str
+
+
+def unexplaining(obj: ObjectiveResult, scores: Scores, spans: dict[str, list[Span]], levers: set[str],
+                 passed: Mapping[str, float] | None = None, paths: HarmPaths | None = None) -> list[Unexplaining]:
+    """Each lever's delay inside what ``obj`` measures before its target was passed, with the test of
+    :func:`explaining_levers` it fails (``levers``: those some finding works on), most minutes first; for an
+    objective no lever explains."""
+    total = objective_delay(obj, scores, spans, passed, paths)
+    least = material_delay(obj, scores, passed)
+    return [Unexplaining(lever, total[lever], "no_finding" if lever not in levers
+                         else "small" if total[lever] < least else "no_change")
+            for lever in sorted(total, key=lambda lv: (-total[lv], lv)) if total[lever] > 0]
 
 
 def material_delay(obj: ObjectiveResult, scores: Scores, passed: Mapping[str, float] | None = None) -> float:

@@ -274,8 +274,8 @@ def test_two_minutes_of_failed_calls_do_not_explain_an_objective_of_an_hour() ->
     phone = next(f for f in analysis.improvements if f.lever == "channel:phone")
     assert phone.explains == [] and phone.weight == 0.0
     objective = next(f for f in analysis.improvements if f.title.startswith("Objective O1 rated M"))
-    assert objective.lever == "step:p/answer" and "each was too small to be an area for improvement or to " \
-        "matter to it (a delay matters from 5% of the target)" in objective.root_cause
+    assert objective.lever == "step:p/answer" and "2 min of failed handoffs on phone was too small to matter (a " \
+        "delay matters from 5% of the target)" in objective.root_cause
     assert analysis.improvements[0] is not phone
 
 
@@ -292,7 +292,7 @@ def test_ten_minutes_of_failed_calls_do_not_explain_an_objective_the_design_miss
     phone = next(f for f in analysis.improvements if f.lever == "channel:phone")
     assert phone.explains == [] and phone.weight == 0.0
     objective = next(f for f in analysis.improvements if f.title.startswith("Objective O1 rated M"))
-    assert "taken away would not have changed its rating" in objective.root_cause
+    assert "10 min of failed handoffs on phone, taken away, would not have changed its rating" in objective.root_cause
 
 
 def _outage(fallback_latency: str) -> dict[str, Any]:

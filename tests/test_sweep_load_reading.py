@@ -117,3 +117,11 @@ def test_a_background_factor_with_no_background_inject_changes_nothing_and_is_no
     # with a background inject, the same axis is load
     load = _result([f"{FACTOR}=0.5,1"], {("0.5",): (5, 10), ("1",): (5, 10)})
     assert load.inert == [] and "Objectives against the load" in render_html(load)
+
+
+def test_objectives_in_detail_say_not_exercised_rather_than_never_reached() -> None:
+    # O2 exercised in no run at staff 1 (all NE); O1 rated in every run but with no value recorded
+    result = _result([f"{STAFF}=1,2"], {("1",): (0, 0), ("2",): (5, 10)})
+    detail = render_html(result).split('id="detail"', 1)[1]
+    assert "never reached" not in detail
+    assert "not exercised in any run" in detail and "no run reached a value" in detail
