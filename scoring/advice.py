@@ -20,6 +20,7 @@ from ballotdrill.scoring.designed import designed_arrival, loop_span
 from ballotdrill.scoring.handoffs import DIRECT, usual_latency
 from ballotdrill.scoring.model import (
     EVIDENCE_ROWS,
+    ActorLoad,
     ChannelStats,
     Handoff,
     Scores,
@@ -59,6 +60,9 @@ class Cause(NamedTuple):
     fix: str
     actor: str
     lever: str
+    waiting: StepResult | None = None
+    """The step whose queue wait it is (the late step's own, or one earlier on its path): its words name that
+    actor's waits by the bottleneck rule (see :mod:`.stepcause`)."""
 
 
 class ChannelFailures:
@@ -127,7 +131,8 @@ class Advisor:
     per actor, when work first arrived with nobody on duty, over the whole run (None: from ``scores``);
     ``detections``: per inject, who notices its incidents and how long after they begin (the scenario's
     ``detected_by``; an inject without one is noticed at once); ``choices``: the decisions the run made, with
-    their rows (:mod:`.choices`; None: not known, a branch is then read from the steps played after a decision).
+    their rows (:mod:`.choices`; None: not known, a branch is then read from the steps played after a decision);
+    ``loads``: per actor, its waits over the whole run (None: from ``scores``, else none known).
     """
 
     def __init__(self, scores: Scores | None, names: dict[str, str], structure: Structure | None, *,
@@ -136,8 +141,11 @@ class Advisor:
                  unstaffed_at: Mapping[str, float] | None = None,
                  detections: Mapping[str, Detection] | None = None,
                  channel_stats: Mapping[str, ChannelStats] | None = None,
-                 choices: Choices | None = None) -> None:
+                 choices: Choices | None = None, loads: Mapping[str, ActorLoad] | None = None) -> None:
         self.scores, self.names, self.structure = scores, names, structure
+        self.loads: Mapping[str, ActorLoad] = (
+            {a.actor: a for a in scores.load} if scores is not None else loads or {})
+        """Per actor, its waits over the whole run (none known: empty)."""
         self.choices = choices
         self.channel_stats: Mapping[str, ChannelStats] = (
             {c.channel: c for c in scores.channels} if scores is not None else channel_stats or {})
@@ -176,7 +184,7 @@ class Advisor:
         """This advisor looking up a step's context among ``steps`` and ``chains`` (one incident's)."""
         return Advisor(None, self.names, self.structure, steps=steps, chains=chains, until=until,
                        failures=self.failures, unstaffed_at=self.unstaffed_at, detections=self.detections,
-                       channel_stats=self.channel_stats, choices=self.choices)
+                       channel_stats=self.channel_stats, choices=self.choices, loads=self.loads)
 
     @property
     def whole(self) -> Scores:

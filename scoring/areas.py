@@ -13,12 +13,12 @@ from typing import Literal
 from pydantic import Field
 
 from ballotdrill.scoring.advice import Advisor, CauseKind, actor_lever, channel_lever, step_lever
-from ballotdrill.scoring.bottleneck import MIN_WAITS
 from ballotdrill.scoring.digest import QUEUE_P90, Case, Digest, LongWaits
 from ballotdrill.scoring.model import ActorLoad, ChannelStats, Frozen, Scores
 from ballotdrill.scoring.plan import element_of, responsible
-from ballotdrill.scoring.stepcause import step_cause
+from ballotdrill.scoring.stepcause import step_cause, with_named_waits
 from ballotdrill.scoring.text import clock, minutes, percent
+from ballotdrill.scoring.waits import MIN_WAITS, waits_named
 
 MIN_STRENGTH = 3
 """A strength needs at least this many cases (ten times as many channel attempts): one is not evidence."""
@@ -113,6 +113,7 @@ def _missed_deadlines(found: Found, scores: Scores, digest: Digest, advice: Advi
     for case, cases in digest.in_order(digest.deadlines):
         step, why = case.step, case.cause
         assert step is not None and why is not None
+        why = with_named_waits(why, step, advice)
         kept = cases.cases()
         more = (f" ({cases.count:,} missed deadlines of '{step.step}' in all; the other "
                 f"{cases.count - len(kept):,} among background arrivals not listed)"
@@ -175,17 +176,6 @@ def _not_a_queue(load: ActorLoad) -> str:
     return ""
 
 
-def _waits_named(load: ActorLoad) -> tuple[str, str]:
-    """The title and root cause of an actor's long waits by the bottleneck rule's own counts (:data:`MIN_WAITS`): a
-    queue (pieces of work waiting together), one long wait, or waits one at a time (a gap in staffing or cover)."""
-    if load.waited < MIN_WAITS:
-        return f"One long wait at {load.name}", f"one long wait at {load.name}"
-    if load.longest_queue < MIN_WAITS:
-        return (f"Long waits one at a time at {load.name}",
-                f"a gap in staffing or cover at {load.name}: work waited one piece at a time, never two at once")
-    return f"Queue at {load.name}", f"queue at {load.name}"
-
-
 def _loads(found: Found, scores: Scores, digest: Digest, advice: Advisor) -> None:
     """Each actor's queue and gap in shift cover, or that it kept up."""
     for load in scores.load:
@@ -193,7 +183,7 @@ def _loads(found: Found, scores: Scores, digest: Digest, advice: Advisor) -> Non
             waits = digest.waits.get(load.actor) or LongWaits(frozenset())
             off_duty, long_waits = waits.unstaffed, waits.count
             unstaffed_queue = bool(long_waits) and 2 * off_duty >= long_waits
-            title, named = _waits_named(load)
+            title, named, _ = waits_named(load, load.name)
             found.improve(load.wait_p90, title=title,
                     detail=f"90th-percentile queue wait {minutes(load.wait_p90)} (mean {minutes(load.wait_mean)}, "
                     f"max {minutes(load.wait_max)}), longest queue {load.longest_queue}, utilisation "

@@ -19,10 +19,7 @@ from typing import NamedTuple
 from ballotdrill.scoring.digest import QUEUE_P90
 from ballotdrill.scoring.model import ActorLoad
 from ballotdrill.scoring.text import minutes, percent
-
-MIN_WAITS = 2
-"""A bottleneck has at least this many pieces of work that waited, and at some moment this many waiting at once: one
-long wait is not a queue, nor are waits one at a time."""
+from ballotdrill.scoring.waits import MIN_WAITS as MIN_WAITS
 
 
 def waited_in_all(load: ActorLoad) -> float:

@@ -9,8 +9,9 @@ from ballotdrill.scoring.advice import SLOW_FACTOR, Advisor, Cause, actor_lever,
 from ballotdrill.scoring.handoffs import DIRECT
 from ballotdrill.scoring.model import StepResult
 from ballotdrill.scoring.text import minutes
+from ballotdrill.scoring.waits import waits_named
 
-__all__ = ["step_cause"]
+__all__ = ["step_cause", "with_named_waits"]
 
 
 def step_cause(step: StepResult, advice: Advisor) -> Cause:
@@ -31,9 +32,8 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
         own.append((step.wait or 0.0, Cause("shift_gap", f"gap in shift cover: queued at {who} with nobody on duty",
                                             [], advice.shift_gap(step.actor), step.actor, actor_lever(step.actor))))
     elif step.wait and step.wait >= late / 2:
-        still = " (still waiting at the end)" if step.status == "queued" else ""
-        own.append((step.wait, Cause("queue", f"queue at {who}: waited {minutes(step.wait)} before starting{still}",
-                                     [], advice.queue(step.actor), step.actor, actor_lever(step.actor))))
+        own.append((step.wait, Cause("queue", _wait_text(step, step, advice), [], advice.queue(step.actor),
+                                     step.actor, actor_lever(step.actor), waiting=step)))
     cost = (carrier.latency or 0.0) - advice.usual_latency(carrier.first_channel) if carrier is not None else 0.0
     if carrier is not None and carrier.failures and cost >= work - (usual if usual is not None else work):
         channel = carrier.first_channel or DIRECT  # (failures costing less than the work beyond its usual are not it)
@@ -61,9 +61,8 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
     prior: list[tuple[float, Cause]] = []
     if earlier is not None and (earlier.wait or 0.0) >= before / 2:
         prior.append((earlier.wait or 0.0, Cause(
-            "queue", f"queue earlier in {step.procedure}: '{earlier.step}' waited {minutes(earlier.wait)} at "
-            f"{advice.who(earlier.actor)} before {who} could start", [], advice.queue(earlier.actor), earlier.actor,
-            actor_lever(earlier.actor))))
+            "queue", _wait_text(earlier, step, advice), [], advice.queue(earlier.actor), earlier.actor,
+            actor_lever(earlier.actor), waiting=earlier)))
     if carrier is not None and (carrier.latency or 0.0) >= before / 2:
         channel = carrier.channel or DIRECT
         prior.append((carrier.latency or 0.0, Cause(
@@ -112,6 +111,26 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
                  [], f"Shorten the steps and handoffs of {step.procedure} before '{step.step}' (see the earlier late "
                  f"steps{' and queues' if earlier is not None else ''}), or start it earlier", step.actor,
                  step_lever(step.procedure, step.step))
+
+
+def with_named_waits(cause: Cause, step: StepResult, advice: Advisor) -> Cause:
+    """``cause`` (of ``step``) naming the queue wait it is about by its actor's waits as ``advice`` knows them (a
+    cause found before the run's waits were known names them a queue)."""
+    return cause._replace(text=_wait_text(cause.waiting, step, advice)) if cause.waiting is not None else cause
+
+
+def _wait_text(waiting: StepResult, step: StepResult, advice: Advisor) -> str:
+    """The queue wait of ``waiting`` (``step`` itself, or a step before it on its path), named as its actor's
+    finding names the actor's waits (a queue, one long wait, or waits one at a time:
+    :func:`~ballotdrill.scoring.waits.waits_named`)."""
+    where = advice.who(waiting.actor)
+    named = waits_named(advice.loads.get(waiting.actor), where)
+    if waiting is not step:
+        return (f"{named.kind} earlier in {step.procedure}: '{waiting.step}' waited {minutes(waiting.wait)} at "
+                f"{where} before {advice.who(step.actor)} could start")
+    still = " (still waiting at the end)" if step.status == "queued" else ""
+    told = f"{named.named}; '{step.step}'" if ":" in named.named else f"{named.named}:"  # already explained
+    return f"{told} waited {minutes(step.wait)} before starting{still}"
 
 
 def _largest(causes: list[tuple[float, Cause]]) -> Cause:
