@@ -51,7 +51,7 @@ def test_improvements_carry_root_causes_and_evidence() -> None:
     queue = by_title["One long wait at FPS Interior elections"]
     assert queue.cause == "queue" and queue.evidence == [16, 17] and queue.actor == "interior"
     late = by_title["Step 'alert-interior' late (1 of 1)"]
-    assert late.root_cause.startswith("queue at FPS Interior elections") and 18 in late.evidence
+    assert late.root_cause.startswith("one long wait at FPS Interior elections: waited") and 18 in late.evidence
     channel = by_title["Handoffs failed on secure-mail"]
     assert channel.cause == "channel" and channel.evidence == [13] and channel.actor == "monitoring"
     assert by_title["Objective O1 rated M (Public information and warning)"].root_cause.startswith("one long wait")
