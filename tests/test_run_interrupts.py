@@ -260,6 +260,16 @@ def test_ctrl_c_in_a_sweep_stops_it_and_its_workers_with_one_line(tmp_path: Path
     assert not (tmp_path / "sw").exists()
 
 
+def waiting_at_the_fifo(proc: subprocess.Popen[str], timeout: float = 120) -> None:
+    """Until the process is blocked opening a FIFO for writing (Linux's ``wait_for_partner``), or it ended."""
+    wchan = Path(f"/proc/{proc.pid}/wchan")
+    end = time.monotonic() + timeout
+    while proc.poll() is None and wchan.read_text(encoding="ascii").strip() != "wait_for_partner":
+        if time.monotonic() > end:
+            raise TimeoutError(f"the export never opened its temporary OCEL file (wchan {wchan.read_text()!r})")
+        time.sleep(0.01)
+
+
 def test_ctrl_c_in_an_export_says_which_files_it_wrote_and_how_to_write_the_rest(tmp_path: Path) -> None:
     assert finished("run", "--file", str(EXAMPLE), "--out", "r", cwd=tmp_path).returncode == 0
     proc = bd("export", "r", "--jsonl", "z.jsonl", "--csv", "z.csv", "--ocel", "z.ocel.json", cwd=tmp_path,
@@ -274,6 +284,7 @@ def test_ctrl_c_in_an_export_says_which_files_it_wrote_and_how_to_write_the_rest
         watchdog.cancel()
     assert said[0].startswith("wrote ") and said[0].rstrip().endswith("z.jsonl"), said
     assert said[1].startswith("wrote ") and said[1].rstrip().endswith("z.csv"), said
+    waiting_at_the_fifo(proc)  # a Ctrl-C before it began the OCEL file would find nothing of its own to remove
     status, lines, _ = interrupt(proc)
     assert status == 130 and lines == [
         "interrupted: z.jsonl and z.csv were written whole; z.ocel.json was not written (no part of it is left); "
