@@ -16,12 +16,12 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
-from ballotdrill.journal import Event, IncidentStarted, Mitigated, RunStarted, VotingExtended, WaveSlowed
+from ballotdrill.journal import Event, IncidentStarted, RunStarted, VotingExtended
 from ballotdrill.journal.kinds import CONTAINED, INCIDENT_STARTED, MITIGATED, RUN_STARTED, VOTING_EXTENDED, WAVE_SLOWED
 from ballotdrill.scenarios.scenario import Reach
 from ballotdrill.scoring.feed import Handlers
 from ballotdrill.scoring.growth import poll_minutes, reach_of
-from ballotdrill.scoring.wavecap import replayed
+from ballotdrill.scoring.wavecap import mitigated, replayed, slowed_by
 
 __all__ = ["OpenHarm"]
 
@@ -71,16 +71,13 @@ class OpenHarm:
 
     def _mitigated(self, event: Event) -> None:
         found = self._open.get(event.incident or "")
-        growth = event.fields(Mitigated).growth
-        if found is not None and growth is not None:  # recorded at its start, before its wave grew
-            self._open[str(event.incident)] = found._replace(growth=found.growth * growth)
+        if found is not None:
+            self._open[str(event.incident)] = found._replace(growth=mitigated(found.growth, event))
 
     def _slowed(self, event: Event) -> None:
         found = self._open.get(event.incident or "")
         if found is not None:
-            doubling = event.fields(WaveSlowed).doubling
-            self._open[str(event.incident)] = found._replace(
-                slowed=(*found.slowed, (event.t, math.inf if doubling is None else float(doubling))))
+            self._open[str(event.incident)] = found._replace(slowed=slowed_by(found.slowed, event))
 
     def _extended(self, event: Event) -> None:
         found = self._open.get(event.incident or "")

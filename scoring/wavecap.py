@@ -20,7 +20,7 @@ from ballotdrill.scenarios.waves import Wave
 from ballotdrill.scoring.feed import Handlers
 from ballotdrill.scoring.growth import reach_of
 
-__all__ = ["WaveCaps", "cap_reached", "replayed"]
+__all__ = ["WaveCaps", "cap_reached", "mitigated", "replayed", "slowed_by"]
 
 
 def replayed(reach: Reach, start: float, growth: float, slowed: Iterable[tuple[float, float]]) -> Wave:
@@ -30,6 +30,19 @@ def replayed(reach: Reach, start: float, growth: float, slowed: Iterable[tuple[f
     for since, doubling in slowed:
         wave.slow(since, doubling=doubling)
     return wave
+
+
+def mitigated(growth: float, event: Event) -> float:
+    """The mitigations' share of a wave's growth rate after a ``mitigated`` row (multiplied, as the engine does;
+    recorded at the mitigation's start, before its wave grew)."""
+    share = event.fields(Mitigated).growth
+    return growth if share is None else growth * share
+
+
+def slowed_by(slowed: tuple[tuple[float, float], ...], event: Event) -> tuple[tuple[float, float], ...]:
+    """A wave's slowings after a ``wave_slowed`` row: ``(t, doubling time set then)``, ``math.inf`` if it stopped."""
+    doubling = event.fields(WaveSlowed).doubling
+    return (*slowed, (event.t, math.inf if doubling is None else float(doubling)))
 
 
 def cap_reached(wave: Wave) -> float | None:
@@ -69,16 +82,13 @@ class WaveCaps:
 
     def _mitigated(self, event: Event) -> None:
         course = self._courses.get(event.incident or "")
-        growth = event.fields(Mitigated).growth if course is not None else None
-        if course is not None and growth is not None:  # recorded at its start, before its wave grew
-            self._courses[str(event.incident)] = course._replace(growth=course.growth * growth)
+        if course is not None:
+            self._courses[str(event.incident)] = course._replace(growth=mitigated(course.growth, event))
 
     def _slowed(self, event: Event) -> None:
         course = self._courses.get(event.incident or "")
         if course is not None:
-            doubling = event.fields(WaveSlowed).doubling
-            self._courses[str(event.incident)] = course._replace(
-                slowed=(*course.slowed, (event.t, math.inf if doubling is None else doubling)))
+            self._courses[str(event.incident)] = course._replace(slowed=slowed_by(course.slowed, event))
 
     def capped_at(self, incident: str, until: float) -> float | None:
         """t when ``incident``'s wave reached its cap, if it did by ``until`` (None otherwise, or it has no wave);
