@@ -324,14 +324,15 @@ def aggregate(scenario: str, seed: int, seeds: Sequence[int], overrides: Sequenc
 
 
 def inert(path: str, points: Sequence[Point]) -> bool:
-    """Whether grid axis ``path`` changed nothing played: at every variant and value of the other axes, its values
-    gave the same scenario file, once a value that acts on nothing is left out (a background factor where no inject
-    arrives in the background)."""
+    """Whether grid axis ``path`` (of two values or more) changed nothing played: at every variant and value of the
+    other axes, its values gave the same scenario file, once a value that acts on nothing is left out (a background
+    factor where no inject arrives in the background)."""
     groups: dict[tuple[str, tuple[tuple[str, str], ...]], list[dict[str, Any]]] = {}
     for point in points:
         others = tuple((p, v) for p, v in point.grid if p != path)
         groups.setdefault((point.variant, others), []).append(_played(point.doc))
-    return all(all(doc == docs[0] for doc in docs[1:]) for docs in groups.values())
+    compared = [docs for docs in groups.values() if len(docs) > 1]  # an axis of one value compares nothing
+    return bool(compared) and all(all(doc == docs[0] for doc in docs[1:]) for docs in compared)
 
 
 def _played(doc: ScenarioFile) -> dict[str, Any]:

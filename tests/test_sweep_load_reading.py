@@ -119,6 +119,12 @@ def test_a_background_factor_with_no_background_inject_changes_nothing_and_is_no
     assert load.inert == [] and "Objectives against the load" in render_html(load)
 
 
+def test_an_axis_of_one_value_is_not_said_to_have_changed_nothing() -> None:
+    # one value compares nothing: 2x the background is not 'the same runs' as the scenario's own load
+    single = _result([f"{FACTOR}=2"], {("2",): (5, 10)})
+    assert single.inert == [] and "changed nothing played" not in same_incidents(single)
+
+
 def test_objectives_in_detail_say_not_exercised_rather_than_never_reached() -> None:
     # O2 exercised in no run at staff 1 (all NE); O1 rated in every run but with no value recorded
     result = _result([f"{STAFF}=1,2"], {("1",): (0, 0), ("2",): (5, 10)})
