@@ -123,6 +123,7 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
     weighings, explained = weigh(scores, advice, [Ranked(f.lever, f.cause, f.incidents, title=f.title) for f in causes],
                                  digest.harm_behind(), digest.on_time_levers, passed, paths)
     weighed = _with_weights(causes, weighings, size)
+    weighed_levers = {f.lever for f in causes if f.lever}  # the levers weigh() tested: only these can be 'no change'
     spans = delay_spans(scores, advice, paths)
     for finding in _objective_findings(scores, advice, weighed, explained, spans, passed, paths, structure):
         weighed.append(finding)
@@ -142,7 +143,7 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
     rated_s = []
     for obj in scores.objectives:
         if obj.rating == "S" and obj.id not in explained:  # the rule of an M or U objective's own finding
-            delays = unexplaining(obj, scores, spans, {f.lever for f in weighed if f.lever}, passed, paths)
+            delays = unexplaining(obj, scores, spans, weighed_levers, passed, paths)
             own = objective_cause(advice, obj, delays, target_passed(obj, scores, passed, structure))
             rated_s.append(RatedS(objective=obj.id, cause=own.text, lever=own.lever))
     return Analysis(strengths=found.strengths, improvements=ordered, plan=plan, key=_key(scores, plan, ordered),
