@@ -7,6 +7,7 @@ import io
 import json
 import platform
 import sqlite3
+import subprocess
 import sys
 from pathlib import Path
 
@@ -18,7 +19,6 @@ from ballotdrill import cli
 from ballotdrill.application import export_run
 from ballotdrill.exercise import run_exercise
 from ballotdrill.exports import write_csv_rows, write_jsonl_rows, write_ocel_json
-from ballotdrill.exports.heap import keep_freed_memory
 from ballotdrill.exports.ocel import OcelEvent, OcelObject, OcelWalker, shared_events
 from ballotdrill.journal import COLUMNS, Event, canonical_json, read_events
 from ballotdrill.journal.rows import stored_rows
@@ -249,4 +249,7 @@ def test_events_sharing_one_data_text_give_the_walks_log_byte_for_byte(tmp_path:
 def test_the_export_command_keeps_freed_memory_where_the_c_library_is_glibc() -> None:
     """The export command asks glibc's ``malloc`` to keep what each block frees (no fresh page faults for the
     next block); elsewhere it changes nothing and says so."""
-    assert keep_freed_memory() is (platform.libc_ver()[0] == "glibc")
+    # in a process of its own: the setting lasts for the whole process, and this one runs the other tests
+    probe = subprocess.run([sys.executable, "-c", "from ballotdrill.exports.heap import keep_freed_memory as k; "
+                            "print(k())"], capture_output=True, text=True, check=True)
+    assert probe.stdout.strip() == str(platform.libc_ver()[0] == "glibc")
