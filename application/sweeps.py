@@ -132,7 +132,7 @@ def sweep_to_folder(file: Path | None, scenario: str | None, *, runs: int, seed:
                     scheduler: str | None = None, progress: Progress | None = None) -> SweepOutcome:
     """Check everything, run ``runs`` replications of every point, aggregate and write the sweep's files."""
     check_size(runs)
-    if workers is not None:
+    if workers is not None and (scheduler is None or workers < 1):  # on a cluster the local cores do not bound it
         check_workers(workers)
     plan = plan_sweep(file, scenario, overrides, grid, variants, runs)
     name, points, axes, read, source = plan.scenario, plan.points, plan.axes, plan.variants, plan.source

@@ -84,7 +84,9 @@ CASES = {
     "runs-zero": (["--runs", "0"], "--runs must be at least 1 (got 0)"),
     "workers-zero": (["--workers", "0"], "--workers must be at least 1 (got 0)"),
     "workers-beyond-the-machine": (["--workers", "100000"], "--workers 100,000 is more than 4 per core"),
-    "scheduler-unreachable": (["--scheduler", "tcp://127.0.0.1:9"], "--scheduler tcp://127.0.0.1:9: cannot reach"),
+    # --workers beyond this machine's cores is no error on a cluster: the scheduler is what is told to be unreachable
+    "scheduler-unreachable": (["--scheduler", "tcp://127.0.0.1:9", "--workers", "100000"],
+                              "--scheduler tcp://127.0.0.1:9: cannot reach"),
     "unknown-scenario": (["busy-mornign"], "no scenario 'busy-mornign' (did you mean 'busy-morning'?)"),
 }
 
