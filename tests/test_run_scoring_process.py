@@ -78,6 +78,13 @@ def _texts(folder: Path) -> dict[str, bytes]:
     return {name: (folder / name).read_bytes() for name in REPORTS}
 
 
+def _rebuilt_as_undisturbed(folder: Path, events: int, undisturbed: dict[str, bytes]) -> None:
+    """A long run whose scoring process was lost: its journal sealed, its reports rebuilt from it, the same."""
+    assert verify(folder / "journal.sqlite").state == "sealed"
+    assert events > livefeed.OFFLOAD_ROWS
+    assert _texts(folder) == undisturbed
+
+
 def test_a_long_run_is_scored_in_its_own_process_and_reports_what_a_rebuild_reports(
         tmp_path: Path, played: Played) -> None:
     assert len(played.started) == 1
@@ -118,9 +125,7 @@ def test_a_dead_scoring_process_leaves_the_run_whole_and_its_reports_the_same(
     outcome = run_to_folder(load_text(LONG), "long", seed=3, folder=tmp_path / "r", progress=progress)
     feed, child = started[0]
     assert killed and child.returncode == -signal.SIGKILL and feed.failed
-    assert verify(tmp_path / "r" / "journal.sqlite").state == "sealed"
-    assert outcome.events > livefeed.OFFLOAD_ROWS
-    assert _texts(tmp_path / "r") == undisturbed  # rebuilt from the journal: the same
+    _rebuilt_as_undisturbed(tmp_path / "r", outcome.events, undisturbed)
 
 
 def test_a_row_the_scoring_process_cannot_take_leaves_the_report_to_the_rebuild(
@@ -166,9 +171,7 @@ def test_a_hung_scoring_process_does_not_hang_the_run(
                 os.kill(pid, signal.SIGCONT)
     feed, child = started[0]
     assert stopped and child.returncode == -signal.SIGKILL and feed.failed and feed.child is None
-    assert verify(tmp_path / "r" / "journal.sqlite").state == "sealed"
-    assert outcome.events > livefeed.OFFLOAD_ROWS
-    assert _texts(tmp_path / "r") == undisturbed  # rebuilt from the journal: the same
+    _rebuilt_as_undisturbed(tmp_path / "r", outcome.events, undisturbed)
 
 
 def test_a_slow_scoring_process_is_waited_for(
