@@ -64,7 +64,7 @@ def resume(folder: Annotated[Path, typer.Argument(
     listening = listen_on(serve) if serve is not None else None
     core, held = rebuild.open_resumed(folder)
     with held:
-        say(f"resumed {core.name} at {core.clock()} with {core.count} inputs replayed; "
+        say(f"resumed {core.name} at {core.clock()} with {core.count - 1} inputs replayed; "  # less its own restart
              f"journal {folder / 'journal.sqlite'}")
         _finish_live(playing.play(core, folder, dashboard=sys.stdin.isatty() and sys.stdout.isatty(),
                                   serve=listening, say=say, start_paused=start_paused, held=held))

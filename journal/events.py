@@ -67,6 +67,9 @@ class Kind(StrEnum):
     ACTION_TAKEN = "action_taken"
     PAUSED = "paused"
     RESUMED = "resumed"
+    SPEED_CHANGED = "speed_changed"
+    STOPPED = "stopped"
+    RESTARTED = "restarted"
     RUN_ENDED = "run_ended"
     NOTE = "note"
     DISCUSSION_ANSWERED = "discussion_answered"
@@ -220,6 +223,28 @@ class Resumed(NamedTuple):
     wall: float | None = None
 
 
+class SpeedChanged(NamedTuple):
+    speed: float
+    """Times faster than real time from now on."""
+    previous: float
+    """The speed until now."""
+    wall: float | None = None
+
+
+class Stopped(NamedTuple):
+    """A live exercise stopped unfinished (the facilitator's Ctrl-C); ``resume`` carries it on."""
+
+    wall: float | None = None
+
+
+class Restarted(NamedTuple):
+    """``ballotdrill resume`` carried a live exercise on from its last commit (after a ``stopped``, or a crash)."""
+
+    speed: float
+    """The speed it carries on at."""
+    wall: float | None = None
+
+
 class Note(NamedTuple):
     text: str
     by: str
@@ -270,7 +295,8 @@ RECORDS: dict[type[tuple[Any, ...]], Kind] = {
     VotingExtended: Kind.VOTING_EXTENDED,
     ProcedureEnded: Kind.PROCEDURE_ENDED,
     ActionTaken: Kind.ACTION_TAKEN,
-    Paused: Kind.PAUSED, Resumed: Kind.RESUMED, RunEnded: Kind.RUN_ENDED, Note: Kind.NOTE,
+    Paused: Kind.PAUSED, Resumed: Kind.RESUMED, SpeedChanged: Kind.SPEED_CHANGED, Stopped: Kind.STOPPED,
+    Restarted: Kind.RESTARTED, RunEnded: Kind.RUN_ENDED, Note: Kind.NOTE,
     DiscussionAnswered: Kind.DISCUSSION_ANSWERED,
 }
 """Every record and the kind whose fields it reads (``detected`` and ``resolved`` have none)."""

@@ -271,8 +271,29 @@ class LiveCore:
         value = float(data["speed"])
         if not 0 < value <= 100_000:
             raise InputError(f"speed must be above 0 and at most 100000 (got {value!r})")
-        self.speed = value
-        return {"speed": value}, f"speed {value:g}"
+        previous, self.speed = self.speed, value
+        if "wall" not in data:  # recorded before speed changes were journalled: replayed as it was, without a row
+            return {"speed": value}, f"speed {value:g}"
+        wall = float(data["wall"] or _wall())
+        self.journal.record(self.now, Kind.SPEED_CHANGED, data={"speed": value, "previous": previous, "wall": wall})
+        return {"speed": value, "wall": wall}, f"speed {value:g}"
+
+    def _do_stop(self, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
+        wall = float(data.get("wall") or _wall())
+        self.journal.record(self.now, Kind.STOPPED, data={"wall": wall})
+        return {"wall": wall}, "stopped"
+
+    def _do_restart(self, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
+        wall = float(data.get("wall") or _wall())
+        self.journal.record(self.now, Kind.RESTARTED, data={"speed": self.speed, "wall": wall})
+        return {"wall": wall}, "carried on"
+
+    def stop(self) -> None:
+        """Journal that the exercise stops unfinished here (the facilitator's Ctrl-C) and commit it with the rows
+        played since the last commit; ``resume`` carries it on from this point."""
+        self.journal.flush()
+        self.apply(Input("stop", {}))
+        self.commit()
 
     def _do_end(self, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
         self.exercise.finish()
@@ -364,5 +385,5 @@ _STEP_KINDS: dict[str, str] = {
 
 
 def _wall() -> float:
-    """The wall clock (Unix seconds) for ``paused``/``resumed`` rows."""
+    """The wall clock (Unix seconds) for the rows of the exercise's clock (paused, resumed, speed, stop, restart)."""
     return round(time.time(), 3)

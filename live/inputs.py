@@ -15,7 +15,10 @@ from typing import Any, NamedTuple
 from ballotdrill.journal import canonical_json
 from ballotdrill.scenarios.errors import BallotdrillError
 
-KINDS = ("answer", "action", "discuss", "note", "inject", "send_now", "pause", "resume", "speed", "end")
+KINDS = ("answer", "action", "discuss", "note", "inject", "send_now", "pause", "resume", "speed", "end", "stop",
+         "restart")
+"""Every input kind a journal's ``inputs`` table holds: ``stop`` (a Ctrl-C) and ``restart`` (``ballotdrill resume``)
+are the program's, recorded so a replay journals them again; the others are people's."""
 
 MAX_TEXT = 4000
 """Longest free text accepted (a note, a discussion answer, an ad-hoc inject)."""
@@ -69,7 +72,7 @@ def adhoc_inject(text: str) -> Input:
 def speed(value: float) -> Input:
     if not (math.isfinite(value) and 0 < value <= MAX_SPEED):
         raise InputError(f"speed must be a number above 0 and at most {MAX_SPEED:g} (got {value!r})")
-    return Input("speed", {"speed": value})
+    return Input("speed", {"speed": value, "wall": None})  # ``wall``: stamped when applied, and journalled
 
 
 def _text(text: str) -> str:

@@ -10,6 +10,7 @@ import selectors
 import shlex
 import signal
 import socket
+import sqlite3
 import stat
 import sys
 from collections.abc import Callable
@@ -42,14 +43,16 @@ def play(core: LiveCore, folder: Path, *, dashboard: bool = False, out: TextIO =
     """
     ended = contextlib.ExitStack()  # entered when the exercise has played to its end
     again = resume_command(folder, serve)  # while the socket is open: it is closed when the server stops
+    if start_paused and not core.paused:
+        core.apply(Input("pause", {}))  # journalled at the start like any pause; committed with the first slice
+    session = Session(core)
     try:
-        asyncio.run(_main(core, folder, dashboard, out, serve, say, ended, start_paused))
+        asyncio.run(_main(session, folder, dashboard, out, serve, say, ended))
     except KeyboardInterrupt:
-        if hasattr(core.store, "abandon"):
-            with interrupts_held(deliver=False):
-                core.store.abandon()
-        raise RunInterrupted(f"interrupted: {folder} keeps the exercise up to its last commit; "
-                             f"'{again}' carries it on") from None
+        with interrupts_held(deliver=False):
+            kept = (f"the exercise, stopped at {core.clock()} (journalled)" if _stopped(session)
+                    else "the exercise up to its last commit")
+        raise RunInterrupted(f"interrupted: {folder} keeps {kept}; '{again}' carries it on") from None
     try:
         with ended:  # from the exercise's end until it is closed and sealed, a Ctrl-C waits, then stops the reports
             gc.collect()  # the loop's transports finalised now: a Ctrl-C inside a finaliser would be lost
@@ -77,6 +80,23 @@ def resume_command(folder: Path, serve: str | socket.socket | None) -> str:
     return f"{command} --serve {f'[{host}]' if serve.family == socket.AF_INET6 else host}:{port}"
 
 
+def _stopped(session: Session) -> bool:
+    """The exercise stops unfinished: journal that it stopped, where it is, when the Ctrl-C found it between two of
+    its steps (a second Ctrl-C can land inside one: then only what was committed stays); close the journal.
+    Whether the stop was journalled."""
+    core = session.core
+    journalled = False
+    if session.cancelled and not core.ended:
+        try:
+            core.stop()
+            journalled = True
+        except sqlite3.Error:  # the disk failing now: the journal keeps its last commit
+            pass
+    if hasattr(core.store, "abandon"):
+        core.store.abandon()
+    return journalled
+
+
 def close_ended(core: LiveCore, folder: Path) -> None:
     """Close an exercise that has ended and seal its journal like a batch run's, so reports, compare and export
     accept it."""
@@ -84,11 +104,9 @@ def close_ended(core: LiveCore, folder: Path) -> None:
     seal(folder / JOURNAL_FILE)
 
 
-async def _main(core: LiveCore, folder: Path, dashboard: bool, out: TextIO, serve: str | socket.socket | None,
-                say: Callable[[str], None], ended: contextlib.ExitStack, start_paused: bool) -> None:
-    if start_paused and not core.paused:
-        core.apply(Input("pause", {}))  # journalled at the start like any pause; committed with the first slice
-    session = Session(core)
+async def _main(session: Session, folder: Path, dashboard: bool, out: TextIO, serve: str | socket.socket | None,
+                say: Callable[[str], None], ended: contextlib.ExitStack) -> None:
+    core = session.core
     console = FacilitatorConsole(session, out=out, dashboard=dashboard)
     served = None
     if serve is not None:

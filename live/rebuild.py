@@ -17,6 +17,7 @@ from ballotdrill.application import RunFolderError, load_run
 from ballotdrill.application.folder import LIVE, locked
 from ballotdrill.journal import JOURNAL_FILE, encode_data, read_meta
 from ballotdrill.live.core import LiveCore
+from ballotdrill.live.inputs import Input
 from ballotdrill.live.store import NOW_KEY, LiveStore, MemoryStore, TimedInput, read_inputs, read_rows
 from ballotdrill.scenarios.errors import BallotdrillError
 from ballotdrill.scenarios.roles import as_played, cast_of
@@ -197,4 +198,6 @@ def resume_folder(folder: Path) -> LiveCore:
     core.store = store
     core.tee.store = store
     memory.rows.clear()
+    core.apply(Input("restart", {}))  # journalled, so the report says where the exercise was carried on
+    core.commit()
     return core

@@ -43,6 +43,9 @@ class Session:
         self.commits = 0
         self._written = core.journal.written
         self._committed_at = 0.0
+        self.cancelled = False
+        """Whether :meth:`run` was cancelled (the first Ctrl-C): that lands only where it awaits, so the exercise is
+        whole between two of its steps and can journal that it stopped."""
 
     def start_clock(self) -> None:
         """Count the exercise's time from now (the server's start-up is not exercise time)."""
@@ -124,6 +127,9 @@ class Session:
                 self._reanchor()
             await self._commit()
             self._notify()
+        except asyncio.CancelledError:
+            self.cancelled = True
+            raise
         finally:
             while not self.queue.empty():
                 _, future = self.queue.get_nowait()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import threading
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
@@ -78,6 +79,9 @@ class LiveStore:
             with self.db:
                 self.db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", meta.items())
         self._open = False
+        self._lock = threading.Lock()
+        """Held while a commit runs (in the session's worker thread): a Ctrl-C that cancelled the exercise task
+        while it waited for that commit must not write before the commit is through."""
 
     def _begin(self) -> sqlite3.Connection:
         assert self.db is not None, "the live journal is closed"
@@ -89,18 +93,21 @@ class LiveStore:
     def write(self, first_seq: int, rows: list[Row]) -> None:
         numbered = [(seq, t, kind, inc, actor, step, encode_data(kind, data))
                     for seq, (t, kind, inc, actor, step, data) in enumerate(rows, first_seq)]
-        self._begin().executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)", numbered)
+        with self._lock:
+            self._begin().executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)", numbered)
 
     def add_input(self, item: TimedInput) -> None:
-        self._begin().execute("INSERT INTO inputs VALUES (?, ?, ?, ?)",
-                              (item.n, item.t, item.input.kind, item.input.encoded()))
+        with self._lock:
+            self._begin().execute("INSERT INTO inputs VALUES (?, ?, ?, ?)",
+                                  (item.n, item.t, item.input.kind, item.input.encoded()))
 
     def commit(self, now: float) -> None:
         """Make everything written so far durable, with the simulation time it reached."""
-        db = self._begin()
-        db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (NOW_KEY, repr(now)))
-        db.execute("COMMIT")
-        self._open = False
+        with self._lock:
+            db = self._begin()
+            db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (NOW_KEY, repr(now)))
+            db.execute("COMMIT")
+            self._open = False
 
     def close(self) -> None:
         """Leave one self-contained file (rollback mode) once the exercise has ended."""
@@ -116,11 +123,12 @@ class LiveStore:
 
     def abandon(self) -> None:
         """Close without committing (the exercise stops; what was committed stays, WAL and all)."""
-        if self.db is not None:
-            if self._open:
-                self.db.execute("ROLLBACK")
-            self.db.close()
-            self.db = None
+        with self._lock:
+            if self.db is not None:
+                if self._open:
+                    self.db.execute("ROLLBACK")
+                self.db.close()
+                self.db = None
 
 
 def read_inputs(path: Path) -> list[TimedInput]:

@@ -97,11 +97,12 @@ def render_json(report: Report) -> str:
     counted in ``scores.background``'s aggregates; incident labels and headings of those listed.
     """
     scores = report.scores
+    batch = {"live"} if report.live is None else None  # a batch run's scores.json has no live clock
     if not scores.background.capped:
-        return dumps(report.model_dump(mode="json"))
+        return dumps(report.model_dump(mode="json", exclude=batch))
     listed = {i.incident for i in scores.incidents}
     return dumps(report.model_copy(update={
         "scores": scores,
         "incident_labels": {k: v for k, v in report.incident_labels.items() if k in listed},
         "incident_headings": {k: v for k, v in report.incident_headings.items() if k in listed},
-    }).model_dump(mode="json"))
+    }).model_dump(mode="json", exclude=batch))

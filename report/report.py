@@ -12,10 +12,11 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from pydantic import Field
 
-from ballotdrill.journal import Event, Row
+from ballotdrill.journal import Event, Kind, Row
 from ballotdrill.journal.seal import sealed
 from ballotdrill.report.collect import ReportRows
 from ballotdrill.report.injects import InjectEntry, adhoc_incidents, inject_log
+from ballotdrill.report.liveclock import LiveClock, live_clock
 from ballotdrill.report.narrative import label_of, narratives
 from ballotdrill.report.played import PlayedInput, played_inputs
 from ballotdrill.report.story import key_moments
@@ -187,6 +188,8 @@ class Report(Frozen):
     """``N of M background incidents listed; all counted in the aggregates`` when the lists are bounded."""
     played: list[PlayedInput] = Field(default_factory=list)
     """A live exercise's human inputs: players' decisions and actions, discussion answers, notes."""
+    live: LiveClock | None = None
+    """A live exercise's clock: its starting speed, speed changes, pauses, stops and resumes (None: a batch run)."""
     risks: list[RiskLine] | None = None
     """The risk register's risks this scenario exercises (added by the application layer); None when the
     built-in register does not fit the run's scenario file."""
@@ -308,6 +311,7 @@ def _assemble(scores: Scores, digest: Digest, rows: ReportRows, doc: ScenarioFil
                   incident_labels=labels, incident_headings=headings, scripted=scripted,
                   adhoc=[k for k in told if k in added],
                   background=background_groups(scores), actor_names=names, played=played_inputs(events),
+                  live=live_clock(events, meta, ended=any(e.kind == Kind.RUN_ENDED for e in events)),
                   background_note=scores.background.note(), work=digest.work.tables(),
                   journal=scores_source(meta))
 

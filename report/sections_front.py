@@ -80,6 +80,7 @@ def overview(report: Report, ctx: Context) -> Section:
                         + f"; {s.totals.incidents} incident(s), {s.totals.handoffs} "
                         f"handoff(s), {s.totals.steps_completed} step(s) completed")]),
         ("Seed", [cell("—" if o.seed is None else o.seed)]),
+        *([("Played live", [cell(report.live.summary())])] if report.live is not None else []),
         ("Decisions", [cell(decisions_text(report.decisions))]),
         ("Overrides (--set)", [cell(v, code=True) for v in o.overrides]
          or [cell("none: the scenario file as written")]),

@@ -1,20 +1,36 @@
-"""The live exercise's section: what the players decided and said, and the facilitators' and evaluators' notes."""
+"""The live exercise's section: how its clock ran, what the players decided and said, and the notes."""
 
 from __future__ import annotations
 
+from ballotdrill.report.liveclock import speed_text
 from ballotdrill.report.report import Report
-from ballotdrill.report.view import Context, Para, Section, Table, cell
+from ballotdrill.report.view import Block, Context, Heading, Para, Section, Table, cell
 
 
 def played_section(report: Report, ctx: Context) -> Section | None:
-    """Every human input of a live exercise in journal order (None for a batch run, which has none)."""
-    if not report.played:
+    """A live exercise's clock and every human input in journal order (None for a batch run, which has neither)."""
+    if not report.played and report.live is None:
         return None
-    rows = [[cell(ctx.at(p.t)), cell(ctx.who(p.who) if p.what != "note" else p.who), cell(p.what),
-             cell(p.subject or "—"), cell(p.text, flag="warn" if p.text.startswith("no answer") else "",
-                                          evidence=f"#{p.seq}")] for p in report.played]
-    return Section(id="live", title="8. Live exercise: what the players decided and said", blocks=[
-        Para(text="Decisions the played actors made (or let time out to the scenario's default), the actions they "
-             "took, their answers to the injects' discussion questions, and the observations facilitators and "
-             "evaluators noted, with the journal row of each.", muted=True),
-        Table(header=["Time", "Who", "What", "About", "Decision, answer or note"], rows=rows)])
+    blocks: list[Block] = []
+    if report.live is not None:
+        clock = report.live
+        blocks += [Heading(text="The exercise's clock"),
+                   Para(text=f"Played against the wall clock, starting at {speed_text(clock.speed)}. "
+                        + ("Its speed, pauses and stops as the journal records them; the simulated clock stands "
+                           "still while the exercise is paused or stopped, so how long each lasted is real time."
+                           if clock.changes else "It ran at that speed throughout, never paused or stopped."),
+                        muted=True)]
+        if clock.changes:
+            blocks.append(Table(header=["Time", "What"], rows=[
+                [cell(ctx.at(c.t)), cell(c.text, evidence=f"#{c.seq}")] for c in clock.changes]))
+    if report.played:
+        rows = [[cell(ctx.at(p.t)), cell(ctx.who(p.who) if p.what != "note" else p.who), cell(p.what),
+                 cell(p.subject or "—"), cell(p.text, flag="warn" if p.text.startswith("no answer") else "",
+                                              evidence=f"#{p.seq}")] for p in report.played]
+        blocks += [Heading(text="What the players decided and said"),
+                   Para(text="Decisions the played actors made (or let time out to the scenario's default), the "
+                        "actions they took, their answers to the injects' discussion questions, and the "
+                        "observations facilitators and evaluators noted, with the journal row of each.", muted=True),
+                   Table(header=["Time", "Who", "What", "About", "Decision, answer or note"], rows=rows)]
+    return Section(id="live", title="8. Live exercise: its clock, and what the players decided and said",
+                   blocks=blocks)

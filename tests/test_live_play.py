@@ -109,5 +109,5 @@ def test_the_report_shows_what_the_players_decided_and_said(tmp_path: Path) -> N
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert" not in html
     assert "We &lt;b&gt;hold&lt;/b&gt; the line" in html
     markdown = (folder / "report.md").read_text(encoding="utf-8")
-    assert "## 8. Live exercise: what the players decided and said" in markdown
+    assert "## 8. Live exercise: its clock, and what the players decided and said" in markdown
     assert "What do you say?" in markdown and "pipes" in markdown and "\\|" in markdown

@@ -42,7 +42,8 @@ def test_markdown_follows_the_outline() -> None:
     assert headings == ["## Key findings", "## 1. Exercise overview", "## 2. Objectives and capability ratings",
                         "## 3. Incidents: timeline and narrative", "## 4. Handoff chains", "## 5. Load per actor",
                         "## 6. Analysis of capabilities", "## 7. Inject log",
-                        "## 8. Live exercise: what the players decided and said",  # a decision timed out in its journal
+                        # a decision timed out in its journal:
+                        "## 8. Live exercise: its clock, and what the players decided and said",
                         "## Appendix A. Improvement plan",
                         "## Appendix B. Rating thresholds and definitions", "## Appendix C. Steps against targets",
                         "## Appendix D. Event list of the scripted incidents"]

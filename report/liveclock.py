@@ -1,0 +1,118 @@
+"""A live exercise's clock for the report: the speed it started at, its speed changes, pauses, stops and resumes.
+
+Read from the journal's ``speed_changed``, ``paused``/``resumed`` and ``stopped``/``restarted`` rows and the
+starting speed in the run's meta (``live``). Their ``wall`` fields (Unix seconds) give the real time a pause or a
+stop lasted; the simulated clock stands still meanwhile. None of it is scored.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+
+from pydantic import Field
+
+from ballotdrill.journal import Event, Kind
+from ballotdrill.journal.events import Paused, Restarted, Resumed, SpeedChanged, Stopped
+from ballotdrill.scoring.model import Frozen
+
+KINDS = frozenset({Kind.SPEED_CHANGED, Kind.PAUSED, Kind.RESUMED, Kind.STOPPED, Kind.RESTARTED})
+"""The rows the clock is read from (the report keeps them whatever their incident)."""
+
+
+class ClockChange(Frozen):
+    """One change of a live exercise's clock; ``seq`` is its journal row (the evidence)."""
+
+    seq: int
+    t: float
+    what: str
+    """``speed``, ``paused``, ``stopped`` or ``restarted``."""
+    text: str
+
+
+class LiveClock(Frozen):
+    """How a live exercise's clock ran: the starting speed and each change, in journal order."""
+
+    speed: float
+    """Times faster than real time at the start."""
+    changes: list[ClockChange] = Field(default_factory=list)
+
+    def summary(self) -> str:
+        """One line for the report's overview: ``started at 60× …; 1 speed change; 2 pauses (section 8)``."""
+        parts = [f"started at {speed_text(self.speed)}"]
+        for what, one, many in _COUNTED:
+            count = sum(c.what == what for c in self.changes)
+            if count:
+                parts.append(f"{count} {one if count == 1 else many}")
+        return "; ".join(parts) + " (section 8)"
+
+
+_COUNTED = (("speed", "speed change", "speed changes"), ("paused", "pause", "pauses"),
+            ("stopped", "stop (Ctrl-C)", "stops (Ctrl-C)"),
+            ("restarted", "resume of the run folder", "resumes of the run folder"))
+
+
+def live_clock(events: Iterable[Event], meta: Mapping[str, str], ended: bool) -> LiveClock | None:
+    """The clock of a live exercise (None for a batch run: its meta has no ``live``). ``ended``: the journal reaches
+    the exercise's end (else it stops where the exercise was last committed)."""
+    try:
+        speed = float(json.loads(meta["live"])["speed"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    rows = [e for e in events if e.kind in KINDS]
+    end = "when the exercise ended" if ended else "where the journal stops"
+    changes: list[ClockChange] = []
+    for n, e in enumerate(rows):
+        later = rows[n + 1:]
+        if e.kind == Kind.SPEED_CHANGED:
+            changed = e.fields(SpeedChanged)
+            changes.append(ClockChange(seq=e.seq, t=e.t, what="speed", text=f"speed {speed_text(changed.speed)} "
+                                                                             f"(was {changed.previous:g}×)"))
+        elif e.kind == Kind.PAUSED:
+            back = next((r for r in later if r.kind in (Kind.RESUMED, Kind.PAUSED)), None)
+            text = "paused by the facilitator; " + (
+                f"resumed {_after(e.fields(Paused).wall, back.fields(Resumed).wall)}"
+                if back is not None and back.kind == Kind.RESUMED else f"still paused {end}")
+            changes.append(ClockChange(seq=e.seq, t=e.t, what="paused", text=text))
+        elif e.kind == Kind.STOPPED:
+            back = next((r for r in later if r.kind == Kind.RESTARTED), None)
+            text = "stopped unfinished (Ctrl-C at the facilitator's console); " + (
+                f"carried on {_after(e.fields(Stopped).wall, back.fields(Restarted).wall)}" if back is not None
+                else "not carried on: the journal stops here")
+            changes.append(ClockChange(seq=e.seq, t=e.t, what="stopped", text=text))
+        elif e.kind == Kind.RESTARTED:
+            restarted = e.fields(Restarted)
+            after_stop = n > 0 and rows[n - 1].kind == Kind.STOPPED
+            text = f"carried on with 'ballotdrill resume' at {speed_text(restarted.speed)}" + (
+                "" if after_stop else ", from its last commit: the exercise had stopped without a record of "
+                                      "stopping (its process was killed, or the machine failed)")
+            changes.append(ClockChange(seq=e.seq, t=e.t, what="restarted", text=text))
+    return LiveClock(speed=speed, changes=changes)
+
+
+def speed_text(speed: float) -> str:
+    """``60× (a simulated minute a second)``, ``1× (real time)``, ``600×``."""
+    named = {1.0: "real time", 60.0: "a simulated minute a second"}.get(speed)
+    return f"{speed:g}×" + (f" ({named})" if named else "")
+
+
+def _after(start: float | None, end: float | None) -> str:
+    """``8 min 20 s later (real time)``, or ``later`` when a wall time is missing."""
+    if start is None or end is None:
+        return "later"
+    return f"{wall_span(end - start)} later (real time)"
+
+
+def wall_span(seconds: float) -> str:
+    """A real-time span: ``0.4 s``, ``45 s``, ``8 min 20 s``, ``2 h 5 min``."""
+    seconds = max(0.0, seconds)
+    if seconds < 10:
+        return f"{seconds:.1f} s"
+    whole = round(seconds)
+    if whole < 60:
+        return f"{whole} s"
+    if whole < 3600:
+        return f"{whole // 60} min" + (f" {whole % 60} s" if whole % 60 else "")
+    minutes = round(seconds / 60)
+    return f"{minutes // 60} h" + (f" {minutes % 60} min" if minutes % 60 else "")
+

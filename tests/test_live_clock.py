@@ -1,0 +1,171 @@
+"""A live exercise's clock in the journal and the report: speed changes, pauses, a Ctrl-C stop and a resume.
+
+The facilitator relies on the report saying when the exercise was paused, how long for, at what speeds it ran and
+where it was stopped and carried on; the evaluator on none of it changing a score; a replay on the rows coming back
+byte for byte.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import sqlite3
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from live_helpers import example, play_scripted, wait_for
+from live_process_helpers import Proc
+from test_run_folders import bd, finished
+from test_run_interrupts import interrupt
+
+from ballotdrill.application import write_reports
+from ballotdrill.exercise import run_exercise
+from ballotdrill.journal import JOURNAL_FILE, Event, Kind, read_events
+from ballotdrill.live.core import LiveCore
+from ballotdrill.live.inputs import Input, speed
+from ballotdrill.live.rebuild import replay_folder
+from ballotdrill.live.session import Session
+from ballotdrill.live.store import MemoryStore
+from ballotdrill.report.liveclock import live_clock, wall_span
+from ballotdrill.scoring import text
+from ballotdrill.scoring.stream import Scorer
+
+from live_helpers import EXAMPLE  # isort: skip
+
+CLOCK = (Kind.SPEED_CHANGED, Kind.PAUSED, Kind.RESUMED, Kind.STOPPED, Kind.RESTARTED)
+
+
+async def _facilitator(session: Session) -> None:
+    core = session.core
+    await wait_for(lambda: core.now > 5, core)
+    assert (await session.submit(Input("speed", {"speed": 6000.0, "wall": 1000.0}))).ok
+    await wait_for(lambda: core.now > 30, core)
+    assert (await session.submit(Input("pause", {"wall": 1100.0}))).ok
+    assert (await session.submit(Input("resume", {"wall": 1600.0}))).ok  # 8 min 20 s of real time later
+    assert (await session.submit(speed(3000.0))).ok  # as the console and the server make it: stamped when applied
+
+
+def test_speed_changes_and_a_pause_are_journalled_replayed_and_reported(tmp_path: Path) -> None:
+    folder = tmp_path / "run"
+    play_scripted(folder, _facilitator, speed=3000.0)
+    events = list(read_events(folder / JOURNAL_FILE))
+    clock = [e for e in events if e.kind in CLOCK]
+    assert [e.kind for e in clock] == ["speed_changed", "paused", "resumed", "speed_changed"]
+    first, last = clock[0].data, clock[3].data
+    assert (first["speed"], first["previous"], first["wall"]) == (6000.0, 3000.0, 1000.0)
+    assert (last["speed"], last["previous"]) == (3000.0, 6000.0) and last["wall"] > 1.7e9  # the real clock
+    assert clock[1].t == clock[2].t  # the simulated clock stood still while paused
+    assert replay_folder(folder).identical
+
+    _, written = write_reports(folder, force=False)
+    markdown = next(p for p in written if p.suffix == ".md").read_text(encoding="utf-8")
+    start = events[0].data["start"]
+    assert "| Played live | started at 3000×; 2 speed changes; 1 pause (section 8) |" in markdown
+    assert f"| {text.clock(start, clock[0].t)} | speed 6000× (was 3000×) (rows #{clock[0].seq}) |" in markdown
+    assert (f"| {text.clock(start, clock[1].t)} | paused by the facilitator; resumed 8 min 20 s later (real time) "
+            f"(rows #{clock[1].seq}) |") in markdown
+    scores = json.loads((folder / "scores.json").read_text(encoding="utf-8"))
+    assert scores["live"]["speed"] == 3000.0 and len(scores["live"]["changes"]) == 3
+
+
+def test_a_speed_recorded_before_speed_changes_were_journalled_replays_without_a_row() -> None:
+    core = LiveCore(example(), "wave", seed=1, played=("interior",), store=MemoryStore())
+    assert core.apply(Input("speed", {"speed": 120.0})).ok  # as an older journal's inputs table holds it
+    assert core.speed == 120.0
+    assert [row for row in core.store.rows if row[1] == Kind.SPEED_CHANGED] == []  # type: ignore[attr-defined]
+    assert core.store.inputs[-1].input.data == {"speed": 120.0}  # type: ignore[attr-defined]
+
+
+def test_the_clocks_rows_change_no_score() -> None:
+    """The same run scored with and without clock rows among its events: the same scores."""
+    result = run_exercise(example(), "wave", seed=2)
+    assert result.memory is not None
+    events = list(result.memory.events())
+    events = [e._replace(seq=10 * e.seq) for e in events]  # room between rows: the rows cited keep their numbers
+    middle = len(events) // 2
+    t = events[middle].t
+    extra = [(Kind.PAUSED, {"wall": 1.0}), (Kind.STOPPED, {"wall": 2.0}),
+             (Kind.RESTARTED, {"speed": 60.0, "wall": 3.0}), (Kind.RESUMED, {"wall": 4.0}),
+             (Kind.SPEED_CHANGED, {"speed": 600.0, "previous": 60.0, "wall": 5.0})]
+    seq = events[middle].seq - 9
+    mixed = events[:middle] + [Event(seq + n, t, kind, None, None, None, data)
+                               for n, (kind, data) in enumerate(extra)] + events[middle:]
+    assert len({e.kind for e in mixed}) > len({e.kind for e in events})
+
+    def scored(rows: list[Event]) -> dict[str, object]:
+        scorer = Scorer(example(), "wave")
+        for event in rows:
+            scorer.feed(event)
+        return scorer.finish().model_dump(mode="json")
+
+    assert scored(mixed) == scored(events)
+
+
+def test_a_batch_run_has_no_live_clock() -> None:
+    assert live_clock([], {"seed": "1"}, ended=True) is None
+
+
+@pytest.mark.parametrize(("seconds", "text"), [(0.44, "0.4 s"), (45.2, "45 s"), (500, "8 min 20 s"), (120, "2 min"),
+                                               (7500, "2 h 5 min"), (-1, "0.0 s")])
+def test_real_time_spans_read_as_a_facilitator_says_them(seconds: float, text: str) -> None:
+    assert wall_span(seconds) == text
+
+
+def test_ctrl_c_journals_the_stop_and_resume_journals_the_restart(tmp_path: Path) -> None:
+    proc = bd("live", "--file", str(EXAMPLE), "--play", "interior", "--speed", "60", "--out", "lv", cwd=tmp_path,
+              start_new_session=True, stdin=subprocess.PIPE)
+    assert proc.stderr is not None
+    assert proc.stderr.readline().startswith("live: ")
+    journal = tmp_path / "lv" / JOURNAL_FILE
+    _wait_rows(journal)
+    status, lines, _ = interrupt(proc)
+    assert status == 130 and "(journalled)" in lines[0], lines
+    kinds = [e.kind for e in read_events(journal)]
+    assert kinds[-1] == Kind.STOPPED and Kind.RUN_ENDED not in kinds
+
+    resumed = Proc(["resume", "lv"], tmp_path)
+    try:
+        resumed.wait_line(lambda line: line.startswith("resumed wave at "), err=True)
+        resumed.send("end")
+        assert resumed.finish() == 0, resumed.err
+    finally:
+        resumed.kill()
+    events = list(read_events(journal))
+    stop = next(e for e in events if e.kind == Kind.STOPPED)
+    restart = next(e for e in events if e.kind == Kind.RESTARTED)
+    assert restart.seq == stop.seq + 1 and restart.t == stop.t and restart.data["speed"] == 60.0
+    assert restart.data["wall"] >= stop.data["wall"]
+    assert finished("replay", "lv", cwd=tmp_path).returncode == 0
+    markdown = (tmp_path / "lv" / "report.md").read_text(encoding="utf-8")
+    assert "1 stop (Ctrl-C); 1 resume of the run folder (section 8)" in markdown
+    assert re.search(rf"stopped unfinished \(Ctrl-C at the facilitator's console\); carried on [0-9.]+ (s|min)"
+                     rf"[^|]* later \(real time\) \(rows #{stop.seq}\)", markdown), markdown
+    resumed_at = f"carried on with 'ballotdrill resume' at 60× (a simulated minute a second) (rows #{restart.seq})"
+    assert resumed_at in markdown
+
+
+def test_a_resume_after_a_kill_says_the_stop_left_no_record() -> None:
+    # a restart with no stop before it: what a resume after a kill journals
+    events = [Event(0, 0.0, Kind.RESTARTED, None, None, None, {"speed": 60.0, "wall": 5.0})]
+    made = live_clock(events, {"live": json.dumps({"played": [], "speed": 60.0})}, ended=False)
+    assert made is not None
+    assert made.changes[0].text.endswith("the exercise had stopped without a record of stopping (its process was "
+                                         "killed, or the machine failed)")
+
+
+def _wait_rows(journal: Path) -> None:
+    """Until the live journal has committed rows past its start (the exercise is playing)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if journal.exists():
+            try:
+                with contextlib.closing(sqlite3.connect(f"file:{journal}?mode=ro", uri=True)) as db:
+                    if db.execute("SELECT count(*) FROM events").fetchone()[0] > 0:
+                        return
+            except sqlite3.Error:
+                pass
+        time.sleep(0.1)
+    raise AssertionError("the live exercise never committed a row")
