@@ -145,6 +145,17 @@ def test_ctrl_c_journals_the_stop_and_resume_journals_the_restart(tmp_path: Path
                      rf"[^|]* later \(real time\) \(rows #{stop.seq}\)", markdown), markdown
     resumed_at = f"carried on with 'ballotdrill resume' at 60× (a simulated minute a second) (rows #{restart.seq})"
     assert resumed_at in markdown
+    exported = finished("export", "lv", "--jsonl", "j.jsonl", "--csv", "c.csv", "--ocel", "o.json", cwd=tmp_path)
+    assert exported.returncode == 0, exported.stderr
+    assert finished("export", "lv", "--ocel", "o.sqlite", cwd=tmp_path).returncode == 0
+    lines = [json.loads(line) for line in (tmp_path / "j.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(e["kind"], e["data"]["wall"]) for e in lines if e["kind"] in CLOCK] == [
+        (Kind.STOPPED, stop.data["wall"]), (Kind.RESTARTED, restart.data["wall"])]
+    assert ",stopped," in (tmp_path / "c.csv").read_text(encoding="utf-8")
+    ocel = json.loads((tmp_path / "o.json").read_text(encoding="utf-8"))
+    assert {"stopped", "restarted"} <= {t["name"] for t in ocel["eventTypes"]}
+    with contextlib.closing(sqlite3.connect(tmp_path / "o.sqlite")) as db:
+        assert db.execute("SELECT count(*) FROM event_restarted").fetchone() == (1,)
 
 
 def test_a_resume_after_a_kill_says_the_stop_left_no_record() -> None:
