@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 RUN_STAMP  := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: demo test test-slow lint bench browser clean setup
+.PHONY: demo test test-slow lint bench browser clean setup library-index
 
 # What running needs: the package (built as a wheel) and its runtime dependencies only.
 $(RUN_STAMP): pyproject.toml
@@ -51,6 +51,12 @@ test: $(TEST_STAMP) browser
 
 test-slow: $(TEST_STAMP) browser
 	$(BIN)/python -m pytest -m slow
+
+# The library's summaries shipped with the package (scenarios/library_index.json), which answer a first
+# `list` or `validate` of the library: regenerate after changing scenarios.yaml or scenarios/*.py
+# (tests/test_format_library_index.py fails until then).
+library-index: $(TEST_STAMP)
+	$(BIN)/python -m ballotdrill.scenarios.library_index
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .

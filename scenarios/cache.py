@@ -53,11 +53,16 @@ def _package_dir(name: str) -> Path | None:
     return Path(next(iter(spec.submodule_search_locations)))
 
 
+def source_files() -> list[Path]:
+    """Every source file of this package (the format: its models, reader, checks and summaries)."""
+    return sorted(Path(__file__).parent.glob("*.py"))
+
+
 def code_files() -> list[Path] | None:
     """The files whose bytes stand for the code behind an answer: every source file of this package,
     pydantic's ``version.py`` (which also pins pydantic-core's version, checked when pydantic loads) and
     PyYAML's ``__init__.py``; None when one cannot be found (sources not installed, say)."""
-    sources = sorted(Path(__file__).parent.glob("*.py"))
+    sources = source_files()
     pydantic, yaml = _package_dir("pydantic"), _package_dir("yaml")
     if not sources or pydantic is None or yaml is None:
         return None
@@ -89,6 +94,14 @@ def code_fingerprint() -> bytes | None:
     except OSError:
         return None
     return fingerprint(files, "\0".join([sys.version, sys.implementation.cache_tag, *parsers]))
+
+
+@cache
+def sources_fingerprint() -> bytes | None:
+    """The fingerprint of this package's sources alone (:func:`source_files`); None when they cannot be read or
+    are not installed. Keys the library's shipped summaries (:mod:`.library_index`)."""
+    sources = source_files()
+    return fingerprint(sources, "sources") if sources else None
 
 
 def entry_key(raw: bytes, source: str, code: bytes) -> str:

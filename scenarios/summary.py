@@ -2,7 +2,8 @@
 
 A summary holds every scenario's row of the list and the file's warnings exactly as a full
 check finds them. :func:`summarize_file` answers from the cache when the same bytes were checked
-by the same code before (see :mod:`.cache`), and otherwise reads, validates and cross-checks the
+by the same code before (see :mod:`.cache`; the library's own files are answered by the summaries
+shipped with the package, :mod:`.library_index`), and otherwise reads, validates and cross-checks the
 file in full, then keeps the answer. A file with errors is never cached: its errors come from a
 full check every time.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ballotdrill.scenarios import cache
+from ballotdrill.scenarios import cache, library_index
 from ballotdrill.scenarios.errors import Problem
 from ballotdrill.scenarios.rawfile import decode, read_bytes
 
@@ -53,11 +54,15 @@ def summarize(checked: Checked) -> FileSummary:
 
 
 def summarize_file(path: str) -> FileSummary:
-    """The summary of the scenario file at ``path`` (shown under that name), from the cache when it holds one.
+    """The summary of the scenario file at ``path`` (shown under that name): from the summaries shipped with the
+    library when it is a library file, else from the cache when it holds one.
 
     Raises :class:`.ScenarioError` with the same problems as a full check.
     """
     raw = read_bytes(path, path)
+    shipped = from_json(library_index.lookup(raw))
+    if shipped is not None:
+        return shipped._replace(warnings=tuple(w._replace(source=path) for w in shipped.warnings))
     code = cache.code_fingerprint()
     key = cache.entry_key(raw, path, code) if code is not None else None
     if key is not None:

@@ -85,7 +85,8 @@ def test_startup_benchmark_reduced_form_prints_ratios() -> None:
     figures = json.loads(out)
     assert set(figures["commands"]) == {"--help", "list, cold cache", "list, warm cache", "validate, cold cache",
                                         "validate, warm cache", "validate, cold cache, in a terminal",
-                                        "validate, warm cache, in a terminal"}
+                                        "validate, warm cache, in a terminal", "validate a new file, cold cache",
+                                        "validate a new file, warm cache"}
     assert figures["libraries"]["cpu_seconds"] > 0
     for row in figures["commands"].values():
         assert row["ratio"] > 0 and row["heavy_imports"] == []

@@ -74,7 +74,7 @@ def warned(tmp_path: Path) -> Path:
 
 
 @pytest.mark.parametrize("args", [("validate", "warned.yaml"), ("validate", "warned.yaml", "--strict", "--json"),
-                                  ("list", "--file", "warned.yaml"), ("list", "--json"), ("list",)])
+                                  ("list", "--file", "warned.yaml"), ("list", "--json", "-f", "warned.yaml")])
 def test_the_second_run_answers_from_the_cache_and_says_the_same(warned: Path, args: tuple[str, ...]) -> None:
     first = ballotdrill(*args, cwd=warned)
     second = ballotdrill(*args, cwd=warned)
