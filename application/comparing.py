@@ -73,7 +73,7 @@ def compare_runs(folder_a: Path, folder_b: Path, *, force: bool = False,
                                b.doc.model_dump(mode="json", by_alias=True))
     comparison = compare(scores[0], scores[1], str(folder_a), str(folder_b), inputs,
                          a.doc.scenarios[a.scenario].continuations() if a.scenario in a.doc.scenarios else None)
-    unfinished = [f"{key.upper()} did not finish: {UNFINISHED_HARM.removeprefix('; ')}."
+    unfinished = [f"{key.upper()} {problem.standing or 'did not finish'}: {UNFINISHED_HARM.removeprefix('; ')}."
                   for key, problem in zip("ab", problems, strict=True) if problem.unfinished]
     return comparison.model_copy(update={"notes": [*unfinished, *comparison.notes], "scored_from": {
         key: SCORES_FILE if side.scores is not None else f"journal ({side.why_not})"

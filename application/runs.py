@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from ballotdrill.application.folder import locked, refuse_if_busy, require_empty, write_output
 from ballotdrill.application.journalfile import RunFolderError, check_journal_file, damaged, one_line
 from ballotdrill.application.livefeed import MALFORMED, LiveFeed
+from ballotdrill.application.livestate import live_standing
 from ballotdrill.application.runinputs import parse_until
 from ballotdrill.exercise.errors import RunError
 from ballotdrill.journal import JOURNAL_FILE, Event, Kind, RunStarted, read_events, read_meta
@@ -173,6 +174,9 @@ class RunProblem(NamedTuple):
 
     state: str = ""
     text: str = ""
+    standing: str = ""
+    """For a live exercise's journal, what follows the run's name ("was played live and stopped unfinished at
+    09:51 (…)", "is still being played live (…)"); empty otherwise."""
 
     @property
     def unfinished(self) -> bool:
@@ -216,8 +220,10 @@ def check_run_but_rows(run_dir: Path, *, force: bool = False) -> tuple[RunProble
         except (sqlite3.Error, OSError) as exc:
             raise RunFolderError(f"{run_dir}: cannot read the run ({type(exc).__name__}: {one_line(exc)})") from None
         if live and isinstance(check, Verdict) and check.state == "unfinished":
-            return RunProblem("unfinished", f"{LIVE_NOW}: its journal keeps {check.rows:,} rows to its last "
-                                            "commit"), None
+            playing = live_standing(run_dir, sqlite_path, playing=True)
+            return RunProblem("unfinished", f"{LIVE_NOW}: its journal keeps {check.rows:,} rows to its last commit"
+                              + (f", at {playing.at}" if playing else ""),
+                              playing.standing if playing else ""), None
         if not isinstance(check, Verdict):
             return RunProblem(), None if force else check
         return refuse_changed(run_dir, check, force=force), None
@@ -250,7 +256,11 @@ def refuse_changed(run_dir: Path, verdict: Verdict | None, *, force: bool = Fals
     if verdict is None:
         problem = RunProblem("unsealed", "a JSON Lines journal carries no seal, so it cannot be checked")
     elif verdict.state == "unfinished":
-        problem = RunProblem("unfinished", f"{UNFINISHED}: its journal keeps {verdict.rows:,} rows but no seal")
+        live = live_standing(run_dir, Path(run_dir) / JOURNAL_FILE, playing=False)
+        problem = (RunProblem("unfinished", f"{UNFINISHED}: its journal keeps {verdict.rows:,} rows but no seal")
+                   if live is None else
+                   RunProblem("unfinished", f"the exercise {live.standing}: its journal keeps {verdict.rows:,} rows "
+                                            f"but no seal; {live.detail}", live.standing))
     elif verdict.state == "changed":
         problem = RunProblem("changed", f"the journal was changed after the run ended ({verdict.detail})")
     else:

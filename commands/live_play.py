@@ -47,10 +47,11 @@ def live(
     core, held = rebuild.open_live(folder, doc, name, seed=seed, played=play or [], speed=speed,
                                    source=str(file) if file else "built-in library")
     with held:
-        say(f"live: {name} seed {seed} at speed {speed:g}, playing {', '.join(core.played) or 'no actor'}; "
-             f"journal {folder / 'journal.sqlite'}; commands: {', '.join(inputs.COMMANDS)} (help for usage)")
         _finish_live(playing.play(core, folder, dashboard=sys.stdin.isatty() and sys.stdout.isatty(),
-                                  serve=listening, say=say, start_paused=start_paused, held=held))
+                                  serve=listening, say=say, start_paused=start_paused, held=held, opening=(
+                                      f"live: {name} seed {seed} at speed {speed:g}, playing "
+                                      f"{', '.join(core.played) or 'no actor'}; journal {folder / 'journal.sqlite'}; "
+                                      f"commands: {', '.join(inputs.COMMANDS)} (help for usage)")))
 
 
 def resume(folder: Annotated[Path, typer.Argument(
@@ -64,10 +65,10 @@ def resume(folder: Annotated[Path, typer.Argument(
     listening = listen_on(serve) if serve is not None else None
     core, held = rebuild.open_resumed(folder)
     with held:
-        say(f"resumed {core.name} at {core.clock()} with {core.count - 1} inputs replayed; "  # less its own restart
-             f"journal {folder / 'journal.sqlite'}")
         _finish_live(playing.play(core, folder, dashboard=sys.stdin.isatty() and sys.stdout.isatty(),
-                                  serve=listening, say=say, start_paused=start_paused, held=held))
+                                  serve=listening, say=say, start_paused=start_paused, held=held, opening=(
+                                      f"resumed {core.name} at {core.clock()} with {core.count - 1} inputs "
+                                      f"replayed; journal {folder / 'journal.sqlite'}")))  # less its own restart
 
 
 def join(

@@ -32,25 +32,29 @@ from ballotdrill.live.session import Session
 
 def play(core: LiveCore, folder: Path, *, dashboard: bool = False, out: TextIO = sys.stdout,
          serve: str | socket.socket | None = None, say: Callable[[str], None] = print,
-         start_paused: bool = False, held: contextlib.ExitStack | None = None) -> list[Path]:
+         start_paused: bool = False, held: contextlib.ExitStack | None = None, opening: str = "") -> list[Path]:
     """Play ``core`` live to its end with commands from stdin; then write the after-action report.
 
     ``serve`` (``HOST:PORT``, or a socket already listening) also serves it over HTTP for players, facilitator and
     evaluator; ``say`` tells the facilitator where the tokens are (never a token). ``start_paused``: the clock
     stands until the facilitator resumes (time to hand out the tokens). Interrupted (Ctrl-C), the exercise stops
     where its last commit left it: ``ballotdrill resume`` carries it on. ``held`` (the folder's lock) is let go
-    once the journal is sealed, before the reports are written like any run's.
+    once the journal is sealed, before the reports are written like any run's. ``opening`` is said first (a
+    Ctrl-C while it is written is this exercise's interrupt, told as such).
     """
     ended = contextlib.ExitStack()  # entered when the exercise has played to its end
     again = resume_command(folder, serve)  # while the socket is open: it is closed when the server stops
-    if start_paused and not core.paused:
-        core.apply(Input("pause", {}))  # journalled at the start like any pause; committed with the first slice
-    session = Session(core)
+    session: Session | None = None
     try:
+        if opening:
+            say(opening)
+        if start_paused and not core.paused:
+            core.apply(Input("pause", {}))  # journalled at the start like any pause; committed with the first slice
+        session = Session(core)
         asyncio.run(_main(session, folder, dashboard, out, serve, say, ended))
     except KeyboardInterrupt:
         with interrupts_held(deliver=False):
-            kept = (f"the exercise, stopped at {core.clock()} (journalled)" if _stopped(session)
+            kept = (f"the exercise, stopped at {core.clock()} (journalled)" if _stopped(core, session)
                     else "the exercise up to its last commit")
         raise RunInterrupted(f"interrupted: {folder} keeps {kept}; '{again}' carries it on") from None
     try:
@@ -80,13 +84,12 @@ def resume_command(folder: Path, serve: str | socket.socket | None) -> str:
     return f"{command} --serve {f'[{host}]' if serve.family == socket.AF_INET6 else host}:{port}"
 
 
-def _stopped(session: Session) -> bool:
+def _stopped(core: LiveCore, session: Session | None) -> bool:
     """The exercise stops unfinished: journal that it stopped, where it is, when the Ctrl-C found it between two of
     its steps (a second Ctrl-C can land inside one: then only what was committed stays); close the journal.
     Whether the stop was journalled."""
-    core = session.core
     journalled = False
-    if session.cancelled and not core.ended:
+    if session is not None and not session.broken and not core.ended:
         try:
             core.stop()
             journalled = True

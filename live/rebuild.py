@@ -58,6 +58,7 @@ def start_live(folder: Path, doc: ScenarioFile, scenario: str, *, seed: int, pla
     store = LiveStore(path, {
         "format": "1", "version": __version__, "scenario": scenario, "seed": str(seed), "source": source,
         "document": doc.model_dump_json(by_alias=True), "decisions": "{}",
+        "overrides": "[]",  # a live exercise takes no --set: said, so compare does not see a difference from a run
         LIVE_KEY: json.dumps({"played": list(actors), "speed": speed}, sort_keys=True)})
     core = LiveCore(doc, scenario, seed=seed, played=actors, store=store, speed=speed)
     core.journal.flush()

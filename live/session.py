@@ -43,9 +43,10 @@ class Session:
         self.commits = 0
         self._written = core.journal.written
         self._committed_at = 0.0
-        self.cancelled = False
-        """Whether :meth:`run` was cancelled (the first Ctrl-C): that lands only where it awaits, so the exercise is
-        whole between two of its steps and can journal that it stopped."""
+        self.broken = False
+        """Whether an exception other than a cancellation went through :meth:`run`: a second Ctrl-C can land inside
+        one of the exercise's steps, which is then not whole. The first Ctrl-C cancels the task where it awaits (and
+        one before the task started never entered it), between two steps: the exercise can journal that it stopped."""
 
     def start_clock(self) -> None:
         """Count the exercise's time from now (the server's start-up is not exercise time)."""
@@ -128,7 +129,9 @@ class Session:
             await self._commit()
             self._notify()
         except asyncio.CancelledError:
-            self.cancelled = True
+            raise
+        except BaseException:
+            self.broken = True
             raise
         finally:
             while not self.queue.empty():

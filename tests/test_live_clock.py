@@ -10,9 +10,9 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import shutil
 import sqlite3
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -30,6 +30,7 @@ from ballotdrill.live.rebuild import replay_folder
 from ballotdrill.live.session import Session
 from ballotdrill.live.store import MemoryStore
 from ballotdrill.report.liveclock import live_clock, wall_span
+from ballotdrill.scenarios.timefmt import format_clock_precise
 from ballotdrill.scoring import text
 from ballotdrill.scoring.stream import Scorer
 
@@ -117,14 +118,16 @@ def test_real_time_spans_read_as_a_facilitator_says_them(seconds: float, text: s
 def test_ctrl_c_journals_the_stop_and_resume_journals_the_restart(tmp_path: Path) -> None:
     proc = bd("live", "--file", str(EXAMPLE), "--play", "interior", "--speed", "60", "--out", "lv", cwd=tmp_path,
               start_new_session=True, stdin=subprocess.PIPE)
-    assert proc.stderr is not None
-    assert proc.stderr.readline().startswith("live: ")
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write("speed 120\n")
+    proc.stdin.flush()
+    assert proc.stdout.readline().startswith("[08:")  # the speed_changed row's line: the exercise is playing
     journal = tmp_path / "lv" / JOURNAL_FILE
-    _wait_rows(journal)
     status, lines, _ = interrupt(proc)
-    assert status == 130 and "(journalled)" in lines[0], lines
+    assert status == 130 and lines[0].startswith("live: ") and "(journalled)" in lines[1], lines
     kinds = [e.kind for e in read_events(journal)]
     assert kinds[-1] == Kind.STOPPED and Kind.RUN_ENDED not in kinds
+    _stopped_is_said(tmp_path, journal)
 
     resumed = Proc(["resume", "lv"], tmp_path)
     try:
@@ -136,21 +139,22 @@ def test_ctrl_c_journals_the_stop_and_resume_journals_the_restart(tmp_path: Path
     events = list(read_events(journal))
     stop = next(e for e in events if e.kind == Kind.STOPPED)
     restart = next(e for e in events if e.kind == Kind.RESTARTED)
-    assert restart.seq == stop.seq + 1 and restart.t == stop.t and restart.data["speed"] == 60.0
+    assert restart.seq == stop.seq + 1 and restart.t == stop.t and restart.data["speed"] == 120.0
     assert restart.data["wall"] >= stop.data["wall"]
     assert finished("replay", "lv", cwd=tmp_path).returncode == 0
     markdown = (tmp_path / "lv" / "report.md").read_text(encoding="utf-8")
-    assert "1 stop (Ctrl-C); 1 resume of the run folder (section 8)" in markdown
+    assert "1 speed change; 1 stop (Ctrl-C); 1 resume of the run folder (section 8)" in markdown
     assert re.search(rf"stopped unfinished \(Ctrl-C at the facilitator's console\); carried on [0-9.]+ (s|min)"
                      rf"[^|]* later \(real time\) \(rows #{stop.seq}\)", markdown), markdown
-    resumed_at = f"carried on with 'ballotdrill resume' at 60× (a simulated minute a second) (rows #{restart.seq})"
+    resumed_at = f"carried on with 'ballotdrill resume' at 120× (rows #{restart.seq})"
     assert resumed_at in markdown
     exported = finished("export", "lv", "--jsonl", "j.jsonl", "--csv", "c.csv", "--ocel", "o.json", cwd=tmp_path)
     assert exported.returncode == 0, exported.stderr
     assert finished("export", "lv", "--ocel", "o.sqlite", cwd=tmp_path).returncode == 0
     lines = [json.loads(line) for line in (tmp_path / "j.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert [(e["kind"], e["data"]["wall"]) for e in lines if e["kind"] in CLOCK] == [
-        (Kind.STOPPED, stop.data["wall"]), (Kind.RESTARTED, restart.data["wall"])]
+    assert [(e["kind"], e["data"]) for e in lines if e["kind"] in CLOCK] == [
+        (e.kind, e.data) for e in events if e.kind in CLOCK]
+    assert [e["kind"] for e in lines if e["kind"] in CLOCK] == [Kind.SPEED_CHANGED, Kind.STOPPED, Kind.RESTARTED]
     assert ",stopped," in (tmp_path / "c.csv").read_text(encoding="utf-8")
     ocel = json.loads((tmp_path / "o.json").read_text(encoding="utf-8"))
     assert {"stopped", "restarted"} <= {t["name"] for t in ocel["eventTypes"]}
@@ -167,16 +171,29 @@ def test_a_resume_after_a_kill_says_the_stop_left_no_record() -> None:
                                          "killed, or the machine failed)")
 
 
-def _wait_rows(journal: Path) -> None:
-    """Until the live journal has committed rows past its start (the exercise is playing)."""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if journal.exists():
-            try:
-                with contextlib.closing(sqlite3.connect(f"file:{journal}?mode=ro", uri=True)) as db:
-                    if db.execute("SELECT count(*) FROM events").fetchone()[0] > 0:
-                        return
-            except sqlite3.Error:
-                pass
-        time.sleep(0.1)
-    raise AssertionError("the live exercise never committed a row")
+def _stopped_is_said(tmp_path: Path, journal: Path) -> None:
+    """``report``, ``compare --force`` of a live exercise stopped by a Ctrl-C, and of one whose process was killed
+    (its journal without the stop): each says it was played live and stopped, when, and how to carry it on."""
+    with contextlib.closing(sqlite3.connect(f"file:{journal}?mode=ro", uri=True)) as db:
+        now = float(db.execute("SELECT value FROM meta WHERE key = 'live_now'").fetchone()[0])
+    at = format_clock_precise(next(read_events(journal)).data["start"] + now)
+    killed = tmp_path / "killed"
+    shutil.copytree(tmp_path / "lv", killed)
+    with contextlib.closing(sqlite3.connect(killed / JOURNAL_FILE)) as db, db:
+        db.execute("DELETE FROM events WHERE kind = 'stopped'")
+        db.execute("DELETE FROM inputs WHERE kind = 'stop'")
+    for folder, how in (("lv", "a Ctrl-C at the facilitator's console"),
+                        ("killed", "no stop was journalled: its process was killed, or failed")):
+        refused = finished("report", folder, cwd=tmp_path)
+        assert refused.returncode == 2
+        said = re.fullmatch(rf"{folder}: the exercise was played live and stopped unfinished at (\S+) \({how}\): its "
+                            rf"journal keeps \d+ rows but no seal; 'ballotdrill resume {folder}' carries it on; add "
+                            r"--force to use it anyway \(the output is marked unverified\)", refused.stderr.strip())
+        assert said is not None, refused.stderr
+        assert said[1] == at
+        compared = finished("compare", folder, folder, "--force", "--json", cwd=tmp_path)
+        assert compared.returncode == 0, compared.stderr
+        notes = json.loads(compared.stdout)["notes"]
+        assert notes[0].startswith(f"A was played live and stopped unfinished at {said[1]} ({how}): it is reported up "
+                                   "to its last row"), notes
+        assert not any("did not finish" in note or "overrides" in note for note in notes), notes
