@@ -138,10 +138,14 @@ def _tell(incident: str, rows: list[Event], names: dict[str, str], start: float,
         elif e.kind == Kind.ACTION_TAKEN:
             out.append(f"{who(e.actor)} took the action '{e.fields(ActionTaken).action}' at {at(e.t)}.")
         elif e.kind == Kind.CONTAINED:
-            contained = e.fields(Contained)
-            how = (f"{who(e.actor)} contained it" if e.actor and contained.how != "ended"
-                   else "It ended by itself, before the response contained it")
-            out.append(f"{_sentence(how)} at {at(e.t)}, {minutes(e.t - t0)} after it began{_harm_clause(contained)}.")
+            contained = e.fields(Contained)  # how: ended by itself, procedures completed, or a step's effect
+            when = f"at {at(e.t)}, {minutes(e.t - t0)} after it began"
+            out.append(f"It ended by itself {when}, before any response contained it{_harm_clause(contained)}."
+                       if contained.how == "ended" else
+                       f"Its procedures completed {when} (no step of theirs contains it){_harm_clause(contained)}."
+                       if contained.how == "completed" else
+                       f"{_sentence(who(e.actor) if e.actor else 'the response')} contained it {when}"
+                       f"{_harm_clause(contained)}.")
         elif e.kind == Kind.EFFECT_FAILED:
             chance = e.fields(EffectFailed).contain
             out.append(f"'{e.step}' did not contain it" + (f" (it had a {chance:.0%} chance)." if chance else "."))

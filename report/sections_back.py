@@ -127,7 +127,7 @@ def priority_reason(f: Finding) -> str:
         parts.append(f"behind {percent(f.harm_share)} of the run's harm ({' / '.join(HARM_TEXT)}, the largest share)")
     if f.cause in ("deadline", "drop"):
         parts.append("a legal deadline missed" if f.cause == "deadline" else "a handoff dropped: its procedure stopped")
-    if f.cause == "objective":
+    if f.cause == "objective" and not f.explains:  # (explains: the objectives on its own lever, itself first)
         parts.append("the objective's own rating")
     if f.weighed_with:
         parts.append(f"its lever is weighed with “{f.weighed_with}”")

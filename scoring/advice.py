@@ -45,6 +45,12 @@ def channel_lever(channel: str | None) -> str:
     return f"channel:{channel or DIRECT}"
 
 
+def delivery_lever(channel: str | None) -> str:
+    """The lever of a channel's slow deliveries: handoffs that took longer than it usually takes without failing (or
+    are still travelling past that), apart from its failures (:func:`channel_lever`)."""
+    return f"delivery:{channel or DIRECT}"
+
+
 def step_lever(procedure: str, step: str) -> str:
     """The lever of one step of a procedure (its work, its target)."""
     return f"step:{procedure}/{step}"
@@ -132,7 +138,8 @@ class Advisor:
     ``detections``: per inject, who notices its incidents and how long after they begin (the scenario's
     ``detected_by``; an inject without one is noticed at once); ``choices``: the decisions the run made, with
     their rows (:mod:`.choices`; None: not known, a branch is then read from the steps played after a decision);
-    ``loads``: per actor, its waits over the whole run (None: from ``scores``, else none known).
+    ``loads``: per actor, its waits over the whole run (None: from ``scores``, else none known); ``start``: the run's
+    start without ``scores`` (an incident's context made by :meth:`local`), so its clock times are the run's.
     """
 
     def __init__(self, scores: Scores | None, names: dict[str, str], structure: Structure | None, *,
@@ -141,7 +148,8 @@ class Advisor:
                  unstaffed_at: Mapping[str, float] | None = None,
                  detections: Mapping[str, Detection] | None = None,
                  channel_stats: Mapping[str, ChannelStats] | None = None,
-                 choices: Choices | None = None, loads: Mapping[str, ActorLoad] | None = None) -> None:
+                 choices: Choices | None = None, loads: Mapping[str, ActorLoad] | None = None,
+                 start: float | None = None) -> None:
         self.scores, self.names, self.structure = scores, names, structure
         self.loads: Mapping[str, ActorLoad] = (
             {a.actor: a for a in scores.load} if scores is not None else loads or {})
@@ -154,7 +162,8 @@ class Advisor:
         steps = steps if steps is not None else scores.steps if scores is not None else []
         chains = chains if chains is not None else scores.handoffs if scores is not None else []
         self.until = until if until is not None or scores is None else scores.until
-        self.start = scores.start if scores is not None else 0.0
+        self.start = scores.start if scores is not None else start or 0.0
+        """The run's start (its clock's origin): from ``scores``, else as given (an incident's context: its run's)."""
         self._to: dict[tuple[str, str, str], list[Handoff]] = defaultdict(list)
         for h in chains:
             self._to[(h.incident, h.step, h.receiver)].append(h)
@@ -184,7 +193,7 @@ class Advisor:
         """This advisor looking up a step's context among ``steps`` and ``chains`` (one incident's)."""
         return Advisor(None, self.names, self.structure, steps=steps, chains=chains, until=until,
                        failures=self.failures, unstaffed_at=self.unstaffed_at, detections=self.detections,
-                       channel_stats=self.channel_stats, choices=self.choices, loads=self.loads)
+                       channel_stats=self.channel_stats, choices=self.choices, loads=self.loads, start=self.start)
 
     @property
     def whole(self) -> Scores:

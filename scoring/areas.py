@@ -12,10 +12,10 @@ from typing import Literal
 
 from pydantic import Field
 
-from ballotdrill.scoring.advice import Advisor, CauseKind, actor_lever, channel_lever, step_lever
+from ballotdrill.scoring.advice import Advisor, Cause, CauseKind, actor_lever, channel_lever, delivery_lever, step_lever
 from ballotdrill.scoring.digest import QUEUE_P90, Case, Digest, LongWaits
 from ballotdrill.scoring.model import ActorLoad, ChannelStats, Frozen, Scores
-from ballotdrill.scoring.plan import element_of, responsible
+from ballotdrill.scoring.plan import element_of, loop_owner, responsible
 from ballotdrill.scoring.stepcause import step_cause, with_named_waits
 from ballotdrill.scoring.text import clock, minutes, percent
 from ballotdrill.scoring.waits import MIN_WAITS, waits_named
@@ -60,7 +60,8 @@ class Finding(Frozen):
 
 class Found:
     """The findings gathered so far: strengths, areas for improvement with their kind's priority and size, and the
-    titles of late-step findings late only from the delays before them (their consequences)."""
+    titles of late-step findings late only from the delays before them (their consequences) and of those kept only
+    if their lever weighs."""
 
     def __init__(self, names: Mapping[str, str]) -> None:
         self.names = names
@@ -68,6 +69,8 @@ class Found:
         self.improvements: list[tuple[int, float, Finding]] = []
         self.downstream: set[str] = set()
         """Titles of the late-step findings whose steps were late only from the delays before them."""
+        self.if_weighed: set[str] = set()
+        """Titles of the findings kept only if their lever weighs (a channel's slow deliveries)."""
 
     def name(self, key: str) -> str:
         return self.names.get(key, key)
@@ -150,9 +153,19 @@ def _late_steps(found: Found, scores: Scores, digest: Digest, advice: Advisor) -
                 root_cause=(why.text if share == group.late else
                             f"{share} of the {group.late} late: {why.text} ({example.incident})"),
                 cause="late_step", actor=why.actor, lever=why.lever, element=element_of(why.kind),
+                responsible=_loop_owner(why, advice),
                 capability=_capability(scores, group.subjects, procedure, "Operational coordination"),
                 recommendation=why.fix, priority=4, incidents=group.incidents.listed(),
                 evidence=sorted({*worst.evidence, *example.evidence, *why.evidence}))
+
+
+def _loop_owner(why: Cause, advice: Advisor) -> str:
+    """Who owns the fix of a root cause that is a decision loop (:func:`~ballotdrill.scoring.plan.loop_owner`); else
+    nothing (the finding's lever says)."""
+    if why.kind != "ping_pong":
+        return ""
+    procedure = why.lever.partition(":")[2].partition("/")[0]
+    return loop_owner(procedure, why.actor, advice.names, advice.structure)
 
 
 def _steps_on_time(found: Found, scores: Scores, digest: Digest, advice: Advisor) -> None:
@@ -183,15 +196,15 @@ def _loads(found: Found, scores: Scores, digest: Digest, advice: Advisor) -> Non
             waits = digest.waits.get(load.actor) or LongWaits(frozenset())
             off_duty, long_waits = waits.unstaffed, waits.count
             unstaffed_queue = bool(long_waits) and 2 * off_duty >= long_waits
-            title, named, _ = waits_named(load, load.name)
-            found.improve(load.wait_p90, title=title,
+            named = waits_named(load, load.name)
+            found.improve(load.wait_p90, title=named.title,
                     detail=f"90th-percentile queue wait {minutes(load.wait_p90)} (mean {minutes(load.wait_mean)}, "
                     f"max {minutes(load.wait_max)}), longest queue {load.longest_queue}, utilisation "
                     f"{percent(load.utilisation)}"
                     + (f"; {load.queued_at_end} item(s) still waiting at the end." if load.queued_at_end else ".")
                     + _not_a_queue(load),
-                    root_cause=(f"{named}{'; ' if title.startswith('Long waits') else ': '}{off_duty} of the "
-                                f"{long_waits} long wait(s) began with nobody on duty" if unstaffed_queue else named),
+                    root_cause=(named.followed_by(f"{off_duty} of the {long_waits} long wait(s) began with nobody "
+                                                  "on duty") if unstaffed_queue else named.named),
                     cause="queue", actor=load.actor, capability="Operational coordination", priority=2,
                     lever=actor_lever(load.actor), element=element_of("queue"),
                     evidence=load.evidence, incidents=waits.incidents.listed(),
@@ -280,9 +293,32 @@ def _overdue_handoffs(found: Found, scores: Scores, digest: Digest, advice: Advi
                 "transit, not dropped.",
                 root_cause=f"slow channel {channel_name}: still in transit after {minutes(chain.in_transit_for)}",
                 cause="channel", actor=chain.sender, capability="Operational communications", priority=3,
-                lever=channel_lever(channel_name), element=element_of("channel"),
+                lever=delivery_lever(channel_name), element=element_of("channel"),
                 evidence=sorted({seq for _, rows in late.first for seq in rows}),
                 incidents=late.incidents.listed(), recommendation=advice.slow_channel(chain))
+
+
+def _slow_handoffs(found: Found, scores: Scores, digest: Digest, advice: Advisor) -> None:
+    """Handoffs received on a channel later than it usually takes, without failing (kept only if its lever weighs,
+    :attr:`Found.if_weighed`: the tail of a channel's designed latency that delayed nothing that mattered is the
+    design, not an area for improvement)."""
+    name = found.name
+    for channel_name, slow in digest.slow_channels():
+        assert slow.longest is not None
+        found.if_weighed.add(f"Slow handoffs on {channel_name}")
+        chain = slow.longest[1]
+        usual = advice.usual_latency(channel_name)
+        found.improve((chain.latency or 0.0) - usual, title=f"Slow handoffs on {channel_name}",
+                detail=f"{slow.count} handoff(s) on {channel_name} arrived later than it usually takes "
+                f"({minutes(usual)}, its 90th-percentile latency) without a failed attempt; the slowest, "
+                f"'{chain.step}' from {name(chain.sender)} to {name(chain.receiver)} ({chain.incident}), sent at "
+                f"{clock(scores.start, chain.sent_at)}, took {minutes(chain.latency)}.{_on_hold(scores, channel_name)}",
+                root_cause=f"slow channel {channel_name}: '{chain.step}' from {name(chain.sender)} to "
+                f"{name(chain.receiver)} took {minutes(chain.latency)} against a usual {minutes(usual)}",
+                cause="channel", actor=chain.sender, capability="Operational communications", priority=3,
+                lever=delivery_lever(channel_name), element=element_of("channel"),
+                evidence=sorted({seq for _, rows in slow.first for seq in rows}),
+                incidents=slow.incidents.listed(), recommendation=advice.slow_channel(chain))
 
 
 def _ping_pongs(found: Found, scores: Scores, digest: Digest, advice: Advisor) -> None:
@@ -296,6 +332,7 @@ def _ping_pongs(found: Found, scores: Scores, digest: Digest, advice: Advisor) -
                 f"which had already handed the work on: {bounced.returned}.",
                 root_cause=f"decision loop in {bounced.procedure}: {bounced.returned}",
                 cause="ping_pong", actor=bounced.sender, capability="Operational coordination", priority=5,
+                responsible=loop_owner(bounced.procedure, bounced.sender, advice.names, advice.structure),
                 lever=step_lever(bounced.procedure, bounced.step), element=element_of("ping_pong"),
                 evidence=bounced.evidence, incidents=[bounced.incident],
                 recommendation=advice.loop_fix(bounced))
@@ -321,8 +358,17 @@ def _unanswered(found: Found, scores: Scores, digest: Digest, advice: Advisor) -
 
 _KINDS: tuple[Callable[[Found, Scores, Digest, Advisor], None], ...] = (
     _met_objectives, _missed_deadlines, _late_steps, _steps_on_time, _loads, _channels, _decisions,
-    _overdue_handoffs, _ping_pongs, _unanswered)
+    _overdue_handoffs, _slow_handoffs, _ping_pongs, _unanswered)
 """The kinds of findings, in the order they are gathered."""
+
+
+def _on_hold(scores: Scores, channel: str) -> str:
+    """What a channel's slow deliveries include when attempts on it waited for a free line (its lines' finding)."""
+    stats = next((c for c in scores.channels if c.channel == channel), None)
+    if stats is None or not stats.waited:
+        return ""
+    return (f" {stats.waited} attempt(s) on {channel} waited for a free line (up to "
+            f"{minutes(stats.longest_line_wait)}), which counts in the time a handoff took.")
 
 
 def _lines_text(channel: ChannelStats) -> str:

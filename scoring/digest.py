@@ -3,8 +3,8 @@
 The streaming scorer folds each incident in once (a background arrival when it is final, the
 rest at the end of the run), so the findings count every step instance, handoff and incident
 while only the open ones are held: per step of a procedure, its late and on-time instances and
-their commonest root cause; per actor, its long waits; per channel, its failed and overdue
-handoffs; per incident type, the incidents never worked on; per lever, the harm its delay
+their commonest root cause; per actor, its long waits; per channel, its failed, slow and
+overdue handoffs; per incident type, the incidents never worked on; per lever, the harm its delay
 caused. A finding about one step instance or handoff (a missed legal deadline, a ping-pong) is
 kept for every scripted incident and every arrival within the cap, and beyond it for the
 :data:`WORST` worst per lever, with a count of all.
@@ -25,7 +25,7 @@ from ballotdrill.scoring.designed import loop_span
 from ballotdrill.scoring.harmpath import HarmPaths
 from ballotdrill.scoring.measured import HandoffLike, HarmLike, IncidentLike, StepLike
 from ballotdrill.scoring.model import EVIDENCE_ROWS, Handoff, Harm, IncidentTimes, Scores, StepResult
-from ballotdrill.scoring.ranking import MATERIAL_SHARE, HarmBehind, Span, delay_between, spans_of
+from ballotdrill.scoring.ranking import MATERIAL_SHARE, HarmBehind, Span, delay_between, slow_delivery, spans_of
 from ballotdrill.scoring.stepcause import step_cause
 from ballotdrill.scoring.text import HARM_MEASURES
 from ballotdrill.scoring.work import WorkFold
@@ -142,8 +142,9 @@ class LongWaits:
         self.incidents = Incidents(pinned)
 
 
-class Overdue:
-    """Handoffs still travelling past their channel's usual latency at the end, on one channel."""
+class Slow:
+    """Handoffs on one channel slower than it usually takes without failing: received late (:func:`.slow_delivery`),
+    or still travelling past its usual latency at the end (overdue); the longest by the time taken."""
 
     __slots__ = ("count", "first", "incidents", "longest")
 
@@ -156,7 +157,7 @@ class Overdue:
 
     def add(self, n: int, chain: Handoff) -> None:
         self.count += 1
-        key = (chain.in_transit_for or 0.0, -chain.sent_at)
+        key = (chain.latency if chain.latency is not None else chain.in_transit_for or 0.0, -chain.sent_at)
         if self.longest is None or key > self.longest[0]:
             self.longest = (key, chain)
         if len(self.first) < 10:
@@ -217,7 +218,9 @@ class Digest:
         self.waits: dict[str, LongWaits] = {}
         self.failures: dict[str, ChannelFailures] = defaultdict(ChannelFailures)
         self.unstaffed_at: dict[str, float] = {}
-        self.overdue: dict[str, Overdue] = {}
+        self.overdue: dict[str, Slow] = {}
+        self.slow: dict[str, Slow] = {}
+        """Per channel, the handoffs received later than it usually takes without failing."""
         self.unanswered: dict[str, Unanswered] = {}
         self.harm_total = dict.fromkeys(HARM_MEASURES, 0.0)
         self.lever_harm: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(HARM_MEASURES, 0.0))
@@ -249,7 +252,8 @@ class Digest:
         times, harm, steps, chains = arrival.times, arrival.harm, arrival.steps, arrival.chains
         self._count(times, harm, steps, chains)
         if harm.nonzero or any(s.on_time is not None or s.deadline_met is False for _, s in steps) \
-                or any(c.failures or c.ping_pong or (c.status == "in_transit" and c.overdue) for _, c in chains) \
+                or any(c.failures or c.ping_pong or (c.status == "in_transit" and c.overdue)
+                       or slow_delivery(c, self.advice) for _, c in chains) \
                 or _unanswered(times, harm, bool(steps or chains)):
             whole = recorded(arrival)
             self._findings(whole.n, whole.times, whole.harm, whole.steps, whole.chains, None, listed)
@@ -305,12 +309,14 @@ class Digest:
         for n, chain in chains:
             if chain.failures:
                 self.failures[chain.first_channel or "direct"].add(chain)
-            if chain.status == "in_transit" and chain.overdue:
+            overdue = chain.status == "in_transit" and chain.overdue
+            if overdue or slow_delivery(chain, self.advice):
+                kept = self.overdue if overdue else self.slow
                 channel = str(chain.channel or "direct")
-                overdue = self.overdue.get(channel)
-                if overdue is None:
-                    overdue = self.overdue[channel] = Overdue(self.pinned)
-                overdue.add(n, chain)
+                found = kept.get(channel)
+                if found is None:
+                    found = kept[channel] = Slow(self.pinned)
+                found.add(n, chain)
             if chain.ping_pong:
                 self.ping_pongs[step_lever(chain.procedure, chain.step)].add(Case(n, None, chain, None), 0.0, listed)
             if harmful and self.paths.moves(chain.procedure, chain.step, every):
@@ -335,9 +341,14 @@ class Digest:
         """Every case kept (deadlines missed, ping-pongs) in the run's order, each with its lever's cases."""
         return sorted(((case, cases) for cases in kept.values() for case in cases.cases()), key=lambda cc: cc[0].n)
 
-    def overdue_channels(self) -> list[tuple[str, Overdue]]:
+    def overdue_channels(self) -> list[tuple[str, Slow]]:
         """Channels with handoffs overdue at the end, in the order of the first of them."""
         return sorted(self.overdue.items(), key=lambda co: -max(co[1].first)[0])
+
+    def slow_channels(self) -> list[tuple[str, Slow]]:
+        """Channels with handoffs received later than they usually take without failing, in the order of the first
+        of them."""
+        return sorted(self.slow.items(), key=lambda co: -max(co[1].first)[0])
 
     def unanswered_types(self) -> list[tuple[str, Unanswered]]:
         """Incident types with incidents never worked on, in the order of the first of them."""

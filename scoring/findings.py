@@ -23,7 +23,7 @@ the structure itself makes longer than its target gets a target review.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from pydantic import Field
 
@@ -122,10 +122,17 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
     paths = digest.paths
     weighings, explained = weigh(scores, advice, [Ranked(f.lever, f.cause, f.incidents, title=f.title) for f in causes],
                                  digest.harm_behind(), digest.on_time_levers, passed, paths)
-    weighed = _with_weights(causes, weighings, size)
     weighed_levers = {f.lever for f in causes if f.lever}  # the levers weigh() tested: only these can be 'no change'
+    causes, weighings = _weighing_ones(causes, weighings, found.if_weighed)
+    weighed = _with_weights(causes, weighings, size)
     spans = delay_spans(scores, advice, paths)
-    for finding in _objective_findings(scores, advice, weighed, explained, spans, passed, paths, structure):
+    rated_s = []
+    for obj in scores.objectives:
+        if obj.rating == "S" and obj.id not in explained:  # the rule of an M or U objective's own finding
+            delays = unexplaining(obj, scores, spans, weighed_levers, passed, paths)
+            own = objective_cause(advice, obj, delays, target_passed(obj, scores, passed, structure))
+            rated_s.append(RatedS(objective=obj.id, cause=own.text, lever=own.lever))
+    for finding in _objective_findings(scores, advice, weighed, explained, spans, passed, paths, structure, rated_s):
         weighed.append(finding)
         size[id(finding)] = 0.0
 
@@ -140,14 +147,20 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
                                     "responsible": f.responsible or responsible(f.lever, f.actor, names, structure)})
                for f in sorted(weighed, key=rank)]
     plan = plan_of(ordered)
-    rated_s = []
-    for obj in scores.objectives:
-        if obj.rating == "S" and obj.id not in explained:  # the rule of an M or U objective's own finding
-            delays = unexplaining(obj, scores, spans, weighed_levers, passed, paths)
-            own = objective_cause(advice, obj, delays, target_passed(obj, scores, passed, structure))
-            rated_s.append(RatedS(objective=obj.id, cause=own.text, lever=own.lever))
     return Analysis(strengths=found.strengths, improvements=ordered, plan=plan, key=_key(scores, plan, ordered),
                     rated_s=rated_s)
+
+
+def _weighing_ones(causes: list[Finding], weighings: list[Weighing],
+                   if_weighed: set[str]) -> tuple[list[Finding], list[Weighing]]:
+    """``causes`` and their weighings without the findings kept only if their lever weighs (``if_weighed``, by
+    title) whose lever weighs nothing (its first finding speaks for it with weight 0)."""
+    lever_weight: dict[str, float] = {}
+    for f, w in zip(causes, weighings, strict=True):
+        lever_weight.setdefault(f.lever, w.weight)
+    kept = [(f, w) for f, w in zip(causes, weighings, strict=True)
+            if f.title not in if_weighed or lever_weight[f.lever] > 0]
+    return [f for f, _ in kept], [w for _, w in kept]
 
 
 def _with_weights(causes: list[Finding], weighings: list[Weighing], size: dict[int, float]) -> list[Finding]:
@@ -168,18 +181,24 @@ def _with_weights(causes: list[Finding], weighings: list[Weighing], size: dict[i
 
 def _objective_findings(scores: Scores, advice: Advisor, weighed: list[Finding], explained: Mapping[str, str],
                         spans: dict[str, list[Span]], passed: Mapping[str, float] | None, paths: HarmPaths,
-                        structure: Structure | None) -> list[Finding]:
+                        structure: Structure | None, rated_s: Sequence[RatedS] = ()) -> list[Finding]:
     """An area for improvement for each objective rated M or U: the finding on the lever that explains it (its
-    root cause and fix), else its own cause (:func:`~ballotdrill.scoring.objective_cause.objective_cause`)."""
+    root cause and fix), else its own cause (:func:`~ballotdrill.scoring.objective_cause.objective_cause`).
+
+    Objectives whose own causes are on one lever (a decision that went another way for two of them) weigh on it
+    together, as any lever's: the first of their findings speaks for it with all their points and names them all
+    (``rated_s``: the own causes of objectives rated S, which have no finding, count too); the others keep their own
+    rating's points and say whose lever weighs theirs."""
     by_lever = {f.lever: f for f in weighed if f.lever and not f.weighed_with}
     known = {i.incident for i in scores.incidents}
     found: list[Finding] = []
+    own_levers: dict[int, str] = {}  # a finding's index -> the lever of the objective's own cause
     for obj in scores.objectives:
         if obj.rating not in ("M", "U"):
             continue
         lever = explained.get(obj.id)
         related = by_lever.get(lever) if lever else None
-        subject = [w for w in obj.subject.split() if w in known]
+        subject = list(dict.fromkeys(w for w in obj.subject.split() if w in known))  # an incident once
         delays = [] if related else unexplaining(obj, scores, spans, set(by_lever), passed, paths)
         own = None if related else objective_cause(advice, obj, delays,
                                                      target_passed(obj, scores, passed, structure))
@@ -196,8 +215,30 @@ def _objective_findings(scores: Scores, advice: Advisor, weighed: list[Finding],
             element=related.element if related else element_of(own.kind if own else "objective"),
             incidents=subject,
             recommendation=related.recommendation if related else own.fix if own else "",
-            weight=OBJECTIVE_POINTS[str(obj.rating)]))
-    return found
+            weight=OBJECTIVE_POINTS[str(obj.rating)], explains=[f"{obj.id} ({obj.rating})"] if own else []))
+        if own is not None and own.lever:
+            own_levers[len(found) - 1] = own.lever
+    return _on_own_levers(found, own_levers, rated_s)
+
+
+def _on_own_levers(found: list[Finding], own_levers: Mapping[int, str], rated_s: Sequence[RatedS]) -> list[Finding]:
+    """``found`` with the objectives whose own causes share a lever weighed on it together (see
+    :func:`_objective_findings`); an objective alone on its lever is left as it was (its own rating's points)."""
+    on: dict[str, list[int]] = {}
+    for index, lever in own_levers.items():
+        on.setdefault(lever, []).append(index)
+    out = [f.model_copy(update={"explains": []}) for f in found]
+    for lever, indexes in on.items():
+        first = found[indexes[0]]
+        also_s = [s.objective for s in rated_s if s.lever == lever]
+        if len(indexes) + len(also_s) < 2:
+            continue
+        named = [e for i in indexes for e in found[i].explains] + [f"{o} (S)" for o in also_s]
+        weight = sum(found[i].weight for i in indexes) + OBJECTIVE_POINTS["S"] * len(also_s)
+        out[indexes[0]] = first.model_copy(update={"explains": named, "weight": weight})
+        for i in indexes[1:]:
+            out[i] = out[i].model_copy(update={"weighed_with": first.title})
+    return out
 
 
 def _key(scores: Scores, plan: list[PlanItem], ordered: list[Finding]) -> KeyFindings:

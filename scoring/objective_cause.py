@@ -234,13 +234,15 @@ def _why_not(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unexplainin
 
 
 def _lever_name(advice: Advisor, lever: str, incident: str | None) -> str:
-    """What a delay on ``lever`` was, in words: waiting at an actor, failed handoffs on a channel, a decision loop
-    bringing a step back, or slow work on a step."""
+    """What a delay on ``lever`` was, in words: waiting at an actor, failed or slow handoffs on a channel, a decision
+    loop bringing a step back, or slow work on a step."""
     kind, _, name = lever.partition(":")
     if kind == "actor":
         return f"waiting at {advice.who(name)}"
     if kind == "channel":
         return f"failed handoffs on {name}"
+    if kind == "delivery":
+        return f"slow handoffs on {name}"
     procedure, _, step = name.partition("/")
     if any(h.ping_pong and h.procedure == procedure and h.step == step and (incident is None or h.incident == incident)
            for h in advice.whole.handoffs):

@@ -20,8 +20,9 @@ discussion questions left unanswered                   Exercises
 
 - an actor's staff, shifts or practice (``actor:A``): the actor's ``organisation``, else the
   actor itself (an actor is an agency or cell);
-- a channel (``channel:C``): the channel's ``owner``, else the organisation of the actor that
-  sent most of its failed (or overdue) handoffs: it chooses the channel and its fallback;
+- a channel's failures (``channel:C``) or slow deliveries (``delivery:C``): the channel's ``owner``, else the
+  organisation of the actor that sent most of its failed handoffs (or the slowest, or overdue, one): it chooses
+  the channel and its fallback;
 - a procedure's step (``step:P/S``): the procedure's ``owner``, else the organisation of the
   step's actor; a whole procedure (``procedure:P``): its ``owner``, else its first step's actor's;
 - incidents no procedure answered: the organisation of the actor that detected them.
@@ -105,7 +106,7 @@ def organisation(actor: str | None, names: dict[str, str], structure: Structure 
 def responsible(lever: str, actor: str | None, names: dict[str, str], structure: Structure | None) -> str:
     """The organisation that owns ``lever`` (``actor``: the actor the finding points at; see the module docstring)."""
     kind, _, key = lever.partition(":")
-    if kind == "channel" and structure is not None:
+    if kind in ("channel", "delivery") and structure is not None:
         spec = structure.channels.get(key)
         if spec is not None and spec.owner:
             return spec.owner
@@ -125,6 +126,13 @@ def responsible(lever: str, actor: str | None, names: dict[str, str], structure:
     if kind == "actor":
         return organisation(key, names, structure)
     return organisation(actor, names, structure) or NO_LEVER
+
+
+def loop_owner(procedure: str, decider: str | None, names: dict[str, str], structure: Structure | None) -> str:
+    """Who owns the fix of a decision loop in ``procedure``: the procedure's ``owner``, else the organisation of the
+    actor whose decision sent the work back (``decider``), not that of the step the loop brought back."""
+    proc = structure.procedures.get(procedure) if structure is not None else None
+    return (proc.owner if proc is not None and proc.owner else "") or organisation(decider, names, structure)
 
 
 def plan_of(improvements: Sequence[Planned]) -> list[PlanItem]:

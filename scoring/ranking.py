@@ -1,12 +1,15 @@
 """Which area for improvement to fix first: a weight from the objectives it explains and the harm it caused.
 
 Every area for improvement works on one *lever* of the response structure: an actor's staff
-or shifts (``actor:A``), a channel (``channel:C``), or a procedure's step (``step:P/S``).
+or shifts (``actor:A``), a channel's failures (``channel:C``) or its slow deliveries (``delivery:C``), or a
+procedure's step (``step:P/S``).
 
 **Delay attribution.** The delay an incident's response suffered is split over levers, each
 as a stretch of the run: the queue waits of its steps go to their actor; the time its
 handoffs spent failing and retrying beyond the first channel's usual latency (its 90th
-percentile), or still overdue in transit, to the channel they were first sent on; the work
+percentile) to the channel they were first sent on; a handoff received without a failure later than its channel's
+usual latency, or still overdue in transit, to that channel's slow deliveries (``delivery:C``, apart from its
+failures: the finding that carries it is about slowness, never a title about failures); the work
 of a late step beyond the structure's own usual duration for it (slow work) to the step.
 A step late only because the designed path is longer than its target adds no delay: that
 is the design, and shows as a finding about the target.
@@ -74,9 +77,10 @@ from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from ballotdrill.scenarios.measures import parse_interval
-from ballotdrill.scoring.advice import Advisor, Cause, actor_lever, channel_lever, step_lever
+from ballotdrill.scoring.advice import Advisor, Cause, actor_lever, channel_lever, delivery_lever, step_lever
 from ballotdrill.scoring.designed import loop_span
 from ballotdrill.scoring.harmpath import HarmPaths
+from ballotdrill.scoring.measured import HandoffMeasure
 from ballotdrill.scoring.model import Handoff, ObjectiveResult, Scores, StepResult
 from ballotdrill.scoring.stepcause import step_cause
 from ballotdrill.scoring.text import HARM_MEASURES
@@ -132,6 +136,7 @@ __all__ = [
     "measures_harm",
     "objective_delay",
     "priority_of",
+    "slow_delivery",
     "spans_of",
     "unexplaining",
     "weigh",
@@ -210,9 +215,19 @@ def _spans(step: StepResult | None, chain: Handoff | None, cause: Cause | None, 
             usual = advice.usual_latency(chain.first_channel)
             out.append(Span(channel_lever(chain.first_channel), chain.sent_at + usual, chain.sent_at + took))
         elif chain.status == "in_transit" and chain.overdue:
-            out.append(Span(channel_lever(chain.channel), chain.sent_at + (chain.usual_latency or 0.0),
+            out.append(Span(delivery_lever(chain.channel), chain.sent_at + (chain.usual_latency or 0.0),
+                            chain.sent_at + took))
+        elif slow_delivery(chain, advice):
+            out.append(Span(delivery_lever(chain.channel), chain.sent_at + advice.usual_latency(chain.channel),
                             chain.sent_at + took))
     return out
+
+
+def slow_delivery(chain: Handoff | HandoffMeasure, advice: Advisor) -> bool:
+    """Whether ``chain`` was received without a failed attempt later than its channel usually takes (its 90th
+    percentile latency, :meth:`~ballotdrill.scoring.advice.Advisor.usual_latency`)."""
+    return chain.status == "received" and not chain.failures and chain.channel is not None \
+        and chain.latency is not None and chain.latency > advice.usual_latency(chain.channel) + 1e-9
 
 
 def delay_between(spans: Sequence[Span], lo: float, hi: float, harm: bool = False) -> Delay:
@@ -276,10 +291,6 @@ class Ranked(NamedTuple):
     """Points of its own: an objective finding's rating (it explains nothing else)."""
     title: str = ""
     """The finding's title, to name it beside another lever sharing an objective."""
-
-
-def _subject_incidents(obj: ObjectiveResult, known: set[str]) -> list[str]:
-    return [w for w in obj.subject.split() if w in known]
 
 
 class Explained(NamedTuple):

@@ -15,7 +15,8 @@ Lower is better (``time``, ``reach``, ``voter_minutes``, ``station_minutes``):
   the response failed.
 - **NE** (not exercised, see :mod:`ballotdrill.scoring.exercised`): the subject never happened
   in the played window, or the incident ended by itself within the target before any response
-  contained or slowed it. Never P, never U. A harm measure of an incident that ended by itself
+  contained or slowed it, or a reach objective's wave has a cap within the target (it could never pass it, whatever
+  the response did). Never P, never U. A harm measure of an incident that ended by itself
   within the target after the response slowed its wave or shortened it is rated on its value
   when, left to itself (its wave at its starting rate, its drawn duration unshortened), it would
   have passed the target: the response kept it there, and the reason says so with that figure.
@@ -78,7 +79,8 @@ THRESHOLDS: list[tuple[str, str, str]] = [
      "wave at its cap, its polling stations closed)",
      "value < 0.5 × target"),
     ("NE", "the subject never happened in the played window (incident after the stop, contingency not "
-     "released), or the incident ended by itself within the target before any response contained or slowed it",
+     "released), the incident ended by itself within the target before any response contained or slowed it, or "
+     "its wave's cap is within the target (it could never pass it)",
      "no step with a target played"),
 ]
 """(rating, lower-is-better rule, higher-is-better rule): the table shown in reports."""
@@ -342,7 +344,12 @@ def _measure(objective: Objective, interval: Interval | None, subject: str, reac
             ended = window.self_ended(incident)
             shaped = window.shaped.get(incident, ())
             alone = window.unslowed.get(incident, {}).get(kind)
-            if ended is not None and shaped and measured <= target:
+            cap = window.caps.get(incident, math.inf) if kind == "reach" else math.inf
+            if cap <= target:  # it could never pass the target: the response was not what kept it there
+                verdict = Verdict("NE", f"incident {incident}'s wave has a cap of {measure_value(kind, cap)}, within "
+                                  "the target: whatever the response did its reach could never pass it, so nothing "
+                                  "was exercised", f"{text}, its cap within the target")
+            elif ended is not None and shaped and measured <= target:
                 done = (f"incident {incident} ended by itself after {minutes(ended)}, and the response had slowed "
                         f"or shortened it before then ({_times(len(shaped))}: rows "
                         f"{', '.join(f'#{n}' for n in shaped)})")

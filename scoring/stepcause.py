@@ -5,7 +5,15 @@ procedure's path, else a target shorter than the designed path and the work.
 
 from __future__ import annotations
 
-from ballotdrill.scoring.advice import SLOW_FACTOR, Advisor, Cause, actor_lever, channel_lever, step_lever
+from ballotdrill.scoring.advice import (
+    SLOW_FACTOR,
+    Advisor,
+    Cause,
+    actor_lever,
+    channel_lever,
+    delivery_lever,
+    step_lever,
+)
 from ballotdrill.scoring.handoffs import DIRECT
 from ballotdrill.scoring.model import StepResult
 from ballotdrill.scoring.text import minutes
@@ -35,8 +43,10 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
         own.append((step.wait, Cause("queue", _wait_text(step, step, advice), [], advice.queue(step.actor),
                                      step.actor, actor_lever(step.actor), waiting=step)))
     cost = (carrier.latency or 0.0) - advice.usual_latency(carrier.first_channel) if carrier is not None else 0.0
-    if carrier is not None and carrier.failures and cost >= work - (usual if usual is not None else work):
-        channel = carrier.first_channel or DIRECT  # (failures costing less than the work beyond its usual are not it)
+    if carrier is not None and carrier.failures and cost >= late / 2 \
+            and cost >= work - (usual if usual is not None else work):
+        channel = carrier.first_channel or DIRECT  # (failures costing less than half the lateness, or than the work
+        # beyond its usual, are not it: a 3-min retry is no cause of a step an hour late)
         own.append((cost, Cause("channel", f"failed channel: the handoff failed {carrier.failures}× on {channel} and "
                                 f"took {minutes(carrier.latency)}", list(carrier.evidence), advice.channel(channel),
                                 carrier.sender, channel_lever(channel))))
@@ -65,9 +75,11 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
             actor_lever(earlier.actor), waiting=earlier)))
     if carrier is not None and (carrier.latency or 0.0) >= before / 2:
         channel = carrier.channel or DIRECT
+        # on the lever its delay is counted on (ranking): a failing first channel, else the channel's slow deliveries
+        lever = channel_lever(carrier.first_channel) if carrier.failures else delivery_lever(channel)
         prior.append((carrier.latency or 0.0, Cause(
             "channel", f"slow handoff: '{step.step}' took {minutes(carrier.latency)} to reach {who} on {channel}",
-            list(carrier.evidence), advice.slow_channel(carrier), carrier.sender, channel_lever(channel))))
+            list(carrier.evidence), advice.slow_channel(carrier), carrier.sender, lever)))
     back = next((h for h in reversed(advice.carriers(step)) if h.received_at is not None and arrived is not None
                  and h.received_at <= arrived + 1e-9), None)
     designed_text = f", where the designed path reaches it after {minutes(designed)}" if designed is not None else ""
@@ -129,8 +141,8 @@ def _wait_text(waiting: StepResult, step: StepResult, advice: Advisor) -> str:
         return (f"{named.kind} earlier in {step.procedure}: '{waiting.step}' waited {minutes(waiting.wait)} at "
                 f"{where} before {advice.who(step.actor)} could start")
     still = " (still waiting at the end)" if step.status == "queued" else ""
-    told = f"{named.named}; '{step.step}'" if ":" in named.named else f"{named.named}:"  # already explained
-    return f"{told} waited {minutes(step.wait)} before starting{still}"
+    waited = f"waited {minutes(step.wait)} before starting{still}"
+    return named.followed_by(f"'{step.step}' {waited}" if named.explained else waited)  # after "; ", say which
 
 
 def _largest(causes: list[tuple[float, Cause]]) -> Cause:

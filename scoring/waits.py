@@ -22,6 +22,13 @@ class WaitsNamed(NamedTuple):
     named: str
     kind: str
     """What they were, in a few words: ``queue``, ``one long wait`` or ``a gap in staffing or cover``."""
+    explained: bool = False
+    """Whether ``named`` already says what the waits were after a colon (waits one at a time), so what follows it is
+    joined with "; ", not a second ": "."""
+
+    def followed_by(self, text: str) -> str:
+        """``named`` followed by ``text``: after ": ", or after "; " when ``named`` already explains itself."""
+        return f"{self.named}{'; ' if self.explained else ': '}{text}"
 
 
 def waits_named(load: ActorLoad | None, name: str) -> WaitsNamed:
@@ -31,5 +38,5 @@ def waits_named(load: ActorLoad | None, name: str) -> WaitsNamed:
     if load is not None and load.longest_queue < MIN_WAITS:
         return WaitsNamed(f"Long waits one at a time at {name}",
                           f"a gap in staffing or cover at {name}: work waited one piece at a time, never two at once",
-                          "a gap in staffing or cover")
+                          "a gap in staffing or cover", explained=True)
     return WaitsNamed(f"Queue at {name}", f"queue at {name}", "queue")

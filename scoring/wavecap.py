@@ -9,6 +9,7 @@ from its ``incident_started`` row (initial, doubling time, cap), the mitigations
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Iterable
 from typing import NamedTuple
@@ -46,17 +47,23 @@ def slowed_by(slowed: tuple[tuple[float, float], ...], event: Event) -> tuple[tu
 
 
 def cap_reached(wave: Wave) -> float | None:
-    """t when ``wave`` first reached its cap (None: it never does, at the rates it was given)."""
-    if wave.initial <= 0:
-        return None
-    needed = math.log2(wave.cap / wave.initial)  # doublings from the initial reach to the cap
+    """t when ``wave`` first reached its cap as the engine counts it (its truncated reach equal to the cap; None: it
+    never does, at the rates it was given): each segment's crossing of one below the cap by the engine's own
+    :meth:`~ballotdrill.scenarios.waves.Wave.crossing`, never the logarithm's exact solution, which can land a
+    rounding error before the reach gets there."""
     ends = [since for since, _, _ in wave.segments[1:]] + [math.inf]
-    for (since, done, doubling), end in zip(wave.segments, ends, strict=True):
-        if done >= needed:
-            return since
-        if not math.isinf(doubling) and since + (needed - done) * doubling <= end:
-            return since + (needed - done) * doubling
+    for count, ((since, _, _), end) in enumerate(zip(wave.segments, ends, strict=True), 1):
+        delay = _until(wave, count).crossing(wave.cap - 1, since)
+        if delay is not None and since + delay <= end:
+            return since + delay
     return None
+
+
+def _until(wave: Wave, count: int) -> Wave:
+    """``wave`` with its first ``count`` segments only: as it grew before its next slowing."""
+    part = copy.copy(wave)
+    part.segments = wave.segments[:count]
+    return part
 
 
 class _Course(NamedTuple):

@@ -193,7 +193,7 @@ def summarise_point(point: Point, scenario: str, outcomes: Sequence[Outcome]) ->
         index=point.index, variant=point.variant, grid=[GridValue(path=p, value=v) for p, v in point.grid],
         label=point.label, runs=runs, events_mean=round(events, 1),
         objectives=[_objective(obj, outcomes) for obj in sc.objectives], bottlenecks=bottlenecks,
-        measures=measures)
+        measures=measures, actor_names=names)
 
 
 def _verdict(diffs: Sequence[float], low: float | None, high: float | None,

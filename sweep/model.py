@@ -116,6 +116,8 @@ class PointSummary(Frozen):
     objectives: list[ObjectiveSummary]
     bottlenecks: list[ActorShare]
     measures: list[MeasureSummary]
+    actor_names: dict[str, str] = Field(default_factory=dict)
+    """Each actor's name, as the report names it (its id when the structure gives none)."""
 
 
 class Difference(Frozen):

@@ -330,9 +330,11 @@ SHOWN_WAITS = 2
 
 def longest_wait_text(point: PointSummary, shown: int = SHOWN_WAITS) -> str:
     """The actors where a run's longest single wait was longest on average (mean over the runs where the actor had
-    work), whether or not it made a queue: ``platform 42 min, poliisi 16 min`` (empty when no work waited). One long
-    wait is no bottleneck, but what a variant does to it should show."""
+    work), whether or not it made a queue, each by its name as the bottleneck shares and the report name it:
+    ``Platform trust and safety 42 min, Poliisi 16 min`` (empty when no work waited). One long wait is no bottleneck,
+    but what a variant does to it should show."""
     waits = sorted(((m.stat.mean, m.item) for m in point.measures
                     if m.section == "actor" and m.field == "wait_max" and m.stat.mean), key=lambda w: (-w[0], w[1]))
-    return ", ".join(f"{actor} {charts.value_text(mean, 'minutes')}" for mean, actor in waits[:shown])
+    return ", ".join(f"{point.actor_names.get(actor, actor)} {charts.value_text(mean, 'minutes')}"
+                     for mean, actor in waits[:shown])
 

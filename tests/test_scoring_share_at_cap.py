@@ -62,3 +62,15 @@ def test_the_moment_a_wave_reaches_its_cap_follows_its_slowings() -> None:
     assert cap_reached(replayed(wave, 0.0, 1.0, [(30.0, math.inf)])) is None  # stopped at 2,000
     assert cap_reached(replayed(wave, 0.0, 1.0, [(70.0, math.inf)])) == 60.0  # stopped after the cap
     assert cap_reached(replayed(Reach.model_construct(initial=5000, doubling=30.0, cap=4000), 0.0, 1.0, ())) == 0.0
+
+
+def test_the_moment_a_wave_reaches_its_cap_is_the_engines_own_crossing() -> None:
+    # 1 person doubling every 7 min reaches 250,000 after log2(250,000) doublings: the logarithm's solution lands a
+    # rounding error short, where the engine's truncated reach is still 249,999; the moment is where it is 250,000
+    spec = Reach.model_construct(initial=1, doubling=7.0, cap=250000)
+    exact = math.log2(250000) * 7.0
+    assert replayed(spec, 0.0, 1.0, ()).reach(exact) == 249999
+    for slowed in ((), [(60.0, 14.0)]):  # whole, and after a slowing (a second segment)
+        wave = replayed(spec, 0.0, 1.0, slowed)
+        t = cap_reached(wave)
+        assert t is not None and wave.reach(t) == 250000 and wave.reach(math.nextafter(t, 0.0)) == 249999

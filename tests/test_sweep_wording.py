@@ -113,16 +113,17 @@ def test_a_sweep_states_the_bottleneck_rule_says_why_there_is_none_and_shows_the
     assert done.returncode == 0, done.stderr
     lines = [line.strip() for line in done.stderr.splitlines()]
     # no queue in any run, with or without the second analyst; the lab's 50 min wait goes, and that shows
-    assert (f"bottleneck at baseline: {NO_QUEUE} 100% (51%–100%); longest single wait (mean a run): lab 50 min, "
-            "desk 20 min") in lines
-    assert (f"bottleneck at second-lab-analyst: {NO_QUEUE} 100% (51%–100%); longest single wait (mean a run): desk "
-            "20 min") in lines
+    # ... each actor by its name, as the bottleneck shares and the report name it
+    assert (f"bottleneck at baseline: {NO_QUEUE} 100% (51%–100%); longest single wait (mean a run): Lab 50 min, "
+            "Front desk 20 min") in lines
+    assert (f"bottleneck at second-lab-analyst: {NO_QUEUE} 100% (51%–100%); longest single wait (mean a run): "
+            "Front desk 20 min") in lines
     page = _text((work / "sw" / "sweep.html").read_text(encoding="utf-8"))
     assert (f"The bottleneck of a run is the actor with a queue (at least {MIN_WAITS} pieces of work waited, "
             f"{MIN_WAITS} of them at once at some moment, and the 90th-percentile wait reached {minutes(QUEUE_P90)}), "
             "the one where work waited longest in all; one long wait is not a queue, nor are waits one at a time, as "
             "in the run's report.") in page
-    assert f"baseline {NO_QUEUE} 100% (51%–100%) lab 50 min, desk 20 min" in page
+    assert f"baseline {NO_QUEUE} 100% (51%–100%) Lab 50 min, Front desk 20 min" in page
     assert "no queue reached" not in page
     with (work / "sw" / "replications.csv").open(encoding="utf-8") as rows:
         assert {row["bottleneck"] for row in csv.DictReader(rows)} == {""}

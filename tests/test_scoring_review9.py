@@ -1,0 +1,88 @@
+"""Untruths an evaluator found in reports of scenarios unlike the library, each worked by hand on a tiny scenario.
+
+- A late step's shift-gap advice gives the run's clock time (the scenario starts at 07:00), not minutes since
+  midnight read as a clock.
+- A late step's handoff failures are its own root cause only when they cost at least half its lateness (as a
+  queue wait), not a 1-minute retry of a step 42 min late from the work before it.
+- A reach objective whose wave's cap is within its target is not exercised (nothing the response did could pass
+  or keep it), never met.
+- An incident's log (Appendix D) tells how it was closed as the journal's ``contained`` row says: its procedures
+  completed (no step of theirs contains it), never "it ended by itself".
+"""
+
+from __future__ import annotations
+
+from engine_helpers import checked, file_of, incident, load
+
+from ballotdrill.report.report import assemble
+
+
+def test_a_late_steps_shift_gap_advice_tells_the_runs_clock_time() -> None:
+    """X1 at 13:00 (the day starts at 07:00): 'check' by a (5 min), then 'fix' at b, on duty 08:00-12:00 only:
+    queued at 13:05 with nobody on duty, still waiting at the end, past its 30-min target."""
+    data = file_of({"a": {"staff": 1}, "b": {"staff": 0, "shifts": [{"from": "08:00", "to": "12:00", "staff": 1}]}},
+                   {"p": {"trigger": {"type": "x"}, "steps": [
+                       {"id": "check", "actor": "a", "duration": "5m"},
+                       {"id": "fix", "actor": "b", "duration": "10m", "target": "30m"}]}},
+                   [incident("X1", "13:00", "x")], start="07:00", end="15:00")
+    report = assemble(checked(data), load(data), "s")
+    late = next(f for f in report.analysis.improvements if f.title.startswith("Step 'fix' late"))
+    assert late.recommendation.endswith("(work arrived at 13:05 with nobody there)")
+
+
+def test_an_incident_closed_by_its_procedures_completing_did_not_end_by_itself() -> None:
+    """X1 at 10:00 (no natural end); its procedure, 'check' (5 min) then 'fix' (10 min), contains nothing: when it
+    completes at 10:15 the incident is closed, ``contained`` with ``how: completed``."""
+    data = file_of({"a": {"staff": 1}},
+                   {"p": {"trigger": {"type": "x"}, "steps": [{"id": "check", "actor": "a", "duration": "5m"},
+                                                              {"id": "fix", "actor": "a", "duration": "10m"}]}},
+                   [incident("X1", "10:00", "x")], end="12:00")
+    events = checked(data)
+    assert [e.data.get("how") for e in events if e.kind == "contained"] == ["completed"]
+    told = assemble(events, load(data), "s").narratives["X1"]
+    assert "Its procedures completed at 10:15, 15 min after it began (no step of theirs contains it)." in told
+    assert not any("ended by itself" in line for line in told)
+
+
+def _failed_then(prep: str, fallback: str) -> str:
+    """X1 at 10:00: 'prep' by a, then 'go' (b, 10 min, target 30 min from the procedure's start) sent on radio
+    (1 min, always fails, no retry), which falls back to phone (``fallback``): the root cause of 'go' late."""
+    data = file_of({"a": {"staff": 1}, "b": {"staff": 1}},
+                   {"p": {"trigger": {"type": "x"}, "steps": [
+                       {"id": "prep", "actor": "a", "duration": prep},
+                       {"id": "go", "actor": "b", "via": "radio", "duration": "10m", "target": "30m"}]}},
+                   [incident("X1", "10:00", "x")], end="14:00",
+                   channels={"radio": {"latency": "1m", "reliability": 0, "retries": 0, "fallback": "phone"},
+                             "phone": {"latency": fallback, "reliability": 1}})
+    report = assemble(checked(data), load(data), "s")
+    return next(f for f in report.analysis.improvements if f.title.startswith("Step 'go' late")).root_cause
+
+
+def test_a_handoff_failure_is_a_late_steps_cause_only_when_it_cost_half_its_lateness() -> None:
+    # prep 60 min, then 1 min lost on radio and 1 min on phone: 'go' done at 11:12, 42 min late; the failure cost
+    # 1 min beyond radio's usual minute: the work before it is the cause
+    assert _failed_then("60m", "1m") == ("delays before the step: it reached b 1 h 02 min after p began, already "
+                                         "past its 30 min target")
+    # prep 10 min, the phone takes 40 min: done at 11:01, 31 min late; the failure cost 40 min: it is the cause
+    assert _failed_then("10m", "40m") == "failed channel: the handoff failed 1× on radio and took 41 min"
+
+
+def _capped(cap: int) -> tuple[str, str]:
+    """N1 at 10:00, 100 people doubling every 30 min up to ``cap``, answered by nobody; O1: its reach, target
+    10,000. The rating and reason of O1."""
+    data = file_of({"a": {"staff": 1}}, {},
+                   [incident("N1", "10:00", "disinformation",
+                             spec={"severity": 3, "reach": {"initial": 100, "doubling": "30m", "cap": cap}})],
+                   end="18:00")
+    data["scenarios"]["s"]["objectives"] = [
+        {"id": "O1", "capability": "Public information and warning", "measure": {"reach": "N1"}, "target": 10000}]
+    o1 = assemble(checked(data), load(data), "s").scores.objectives[0]
+    return str(o1.rating), o1.reason
+
+
+def test_a_wave_capped_within_its_target_is_not_exercised_and_one_capped_past_it_is_not_met() -> None:
+    rating, reason = _capped(8000)  # 8,000 by 13:10 at the latest, and no more
+    assert rating == "NE"
+    assert reason.startswith("incident N1's wave has a cap of 8,000, within the target: whatever the response did "
+                             "its reach could never pass it")
+    assert _capped(20000)[0] == "U"  # past the target by 13:20, never contained
