@@ -11,10 +11,11 @@ from functools import partial
 from pathlib import Path
 from typing import NamedTuple, cast
 
-from ballotdrill.application.folder import write_output
+from ballotdrill.application.folder import LOCK_FILE, MANIFEST, write_output
 from ballotdrill.application.journalfile import RunFolderError
 from ballotdrill.application.runs import (
     INPUT_FILES,
+    REPORT_FILES,
     RunFiles,
     RunInterrupted,
     check_run_but_rows,
@@ -61,6 +62,7 @@ def export_run(folder: Path, *, jsonl: Path | None = None, csv: Path | None = No
     """
     if jsonl is None and csv is None and ocel is None:
         raise BallotdrillError("say what to export: --jsonl FILE, --csv FILE and/or --ocel FILE")
+    _refuse_run_files(Path(folder), [path for path in (jsonl, csv, ocel) if path is not None])
     _, rows_check = check_run_but_rows(folder, force=force)
     run = open_run(folder)
     guard = partial(write_output, folder=Path(folder), inputs=[Path(folder) / name for name in INPUT_FILES])
@@ -97,6 +99,26 @@ def export_run(folder: Path, *, jsonl: Path | None = None, csv: Path | None = No
             raise
         raise RunInterrupted(_interrupted_export(folder, written, wanted, force)) from None
     return done
+
+
+RUN_FILES = {**{name: "after-action report" for name in REPORT_FILES.values()}, "scores.json": "scores",
+             "tokens.json": "join tokens (a live exercise's)", MANIFEST: "record of what ballotdrill wrote",
+             LOCK_FILE: "lock"}
+"""A run folder's own files, which an export never replaces (its inputs are refused as inputs)."""
+
+
+def _refuse_run_files(folder: Path, paths: list[Path]) -> None:
+    """Refuse, before anything is written, an export over one of the run folder's own files (a slip of the path
+    would replace the report handed out with a journal dump) and two exports into one file."""
+    seen: set[Path] = set()
+    for path in paths:
+        where = path.resolve()
+        if where in seen:
+            raise BallotdrillError(f"{path} is named for two exports; give each format its own file")
+        seen.add(where)
+        if where.parent == folder.resolve() and path.name in RUN_FILES:
+            raise BallotdrillError(f"{path} is the run's {RUN_FILES[path.name]}; an export never replaces it: "
+                                   f"write it to another file (e.g. {folder / ('export' + path.suffix)})")
 
 
 def _identity(path: Path) -> tuple[int, int] | None:

@@ -21,7 +21,7 @@ from rich.text import Text
 from ballotdrill.journal import Event, Kind
 from ballotdrill.journal.events import DecisionRequested, InjectDelivered
 from ballotdrill.live.core import LiveCore
-from ballotdrill.live.inputs import HELP, InputError, is_help, parse_command
+from ballotdrill.live.inputs import HELP, MAX_TEXT, InputError, is_help, parse_command
 from ballotdrill.live.session import Session
 from ballotdrill.scenarios.safetext import terminal_text
 from ballotdrill.scenarios.types import LEVELS
@@ -93,7 +93,11 @@ class FacilitatorConsole:
     async def read(self, stream: asyncio.StreamReader) -> None:
         """Commands from ``stream`` until it ends (the exercise goes on) or the console is stopped."""
         while True:  # after the end too: a late command is told the exercise has ended
-            raw = await stream.readline()
+            raw = await read_line(stream)
+            if raw is None:  # refused whole; the next line is read as before
+                self.say(f"error: that line is longer than {LINE_LIMIT:,} bytes; a command's text is at most "
+                         f"{MAX_TEXT:,} characters")
+                continue
             if not raw:
                 return
             await self.handle(raw.decode("utf-8", errors="replace"))
@@ -113,9 +117,34 @@ class FacilitatorConsole:
 async def stdin_reader() -> asyncio.StreamReader:
     """stdin as an asyncio stream (a pipe, a file or a terminal)."""
     loop = asyncio.get_running_loop()
-    reader = asyncio.StreamReader()
+    reader = asyncio.StreamReader(limit=LINE_LIMIT)
     await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
     return reader
+
+
+async def read_line(stream: asyncio.StreamReader) -> bytes | None:
+    """The next line (``b""`` at the end); None for a line past the reader's limit, read past whole (``readline``
+    drops such a line, or only its start when the rest has not come yet)."""
+    try:
+        return await stream.readuntil(b"\n")
+    except asyncio.IncompleteReadError as end:
+        return end.partial
+    except asyncio.LimitOverrunError as over:
+        consumed = over.consumed
+    while True:
+        await stream.readexactly(consumed)  # what the reader holds of the line, up to its newline if it is there
+        try:
+            await stream.readuntil(b"\n")
+            return None
+        except asyncio.IncompleteReadError:
+            return None
+        except asyncio.LimitOverrunError as over:
+            consumed = over.consumed
+
+
+LINE_LIMIT = 1 << 20
+"""Longest console line read whole (bytes); a longer one is refused with one line and reading goes on (a line past
+asyncio's default 64 KiB used to stop the console reading for the rest of the exercise, without a word)."""
 
 
 def dashboard_console(out: TextIO) -> Console:

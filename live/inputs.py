@@ -115,7 +115,8 @@ def parse_command(line: str) -> Input | None:
     word, _, rest = line.partition(" ")
     word, rest = word.lower(), rest.strip()
     if word not in COMMANDS:
-        raise InputError(f"unknown command {word!r}; commands: {', '.join(COMMANDS)} (type 'help' for usage)")
+        shown = f"{word[:40]!r}{'…' if len(word) > 40 else ''}"
+        raise InputError(f"unknown command {shown}; commands: {', '.join(COMMANDS)} (type 'help' for usage)")
     usage = f"usage: {COMMANDS[word]}"
     if word in ("note",):
         return note(rest) if rest else _fail(usage)

@@ -57,3 +57,28 @@ def test_help_lists_the_commands_and_is_not_an_error() -> None:
     assert first.startswith("commands: answer REQUEST OPTION") and "send-now INJECT" in first
     assert second.startswith("error: unknown command 'shout'")
     assert core.count == before  # nothing journalled
+
+
+def test_a_line_too_long_to_read_is_refused_and_the_console_reads_on() -> None:
+    """A paste past the reader's limit used to stop the console for the rest of the exercise, without a word."""
+    import asyncio
+    import io
+
+    from ballotdrill.live.console import FacilitatorConsole
+
+    core = LiveCore(example(), "wave", seed=1, played=("interior",), store=MemoryStore())
+    out = io.StringIO()
+    console = FacilitatorConsole(Session(core), out=out)
+
+    async def read() -> None:
+        stream = asyncio.StreamReader(limit=64)
+        stream.feed_data(b"note " + b"x" * 1000 + b"\n" + b"y" * 300 + b"\nhelp\nshout " + b"z" * 500 + b"\n")
+        stream.feed_eof()
+        await console.read(stream)
+
+    asyncio.run(read())
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("error: that line is longer than") and "at most 4,000 characters" in lines[0]
+    assert lines[1].startswith("error: that line is longer than")  # the second over-long line, skipped whole
+    assert lines[2].startswith("commands: answer REQUEST OPTION")
+    assert lines[3].startswith("error: that line is longer than") and len(lines) == 4, lines

@@ -252,6 +252,16 @@ def test_no_command_writes_over_its_own_input(work: Path, monkeypatch: pytest.Mo
     # an export into the run folder is ballotdrill's own file from then on: written again without complaint
     for _ in range(2):
         assert cli(work, monkeypatch, capsys, "export", "good", "--csv", "good/journal.csv").returncode == 0
+    # a run's own report files are never replaced by an export, though ballotdrill wrote them; nor is one file
+    # named for two exports (refused before either is written)
+    before = {name: (work / "good" / name).read_bytes() for name in ("report.md", "scores.json", "report.html")}
+    for flag, name in (("--csv", "report.md"), ("--jsonl", "scores.json"), ("--ocel", "report.html")):
+        one_line(cli(work, monkeypatch, capsys, "export", "good", flag, f"good/{name}"),
+                 f"good/{name} is the run's ")
+    assert {name: (work / "good" / name).read_bytes() for name in before} == before
+    one_line(cli(work, monkeypatch, capsys, "export", "good", "--jsonl", "both.txt", "--csv", "both.txt"),
+             "both.txt is named for two exports")
+    assert not (work / "both.txt").exists()
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:
