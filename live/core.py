@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 
 from ballotdrill.exercise.decisions import LiveDecisions
 from ballotdrill.exercise.engine import Exercise
-from ballotdrill.journal import Event, Journal, Kind, Row, unpack
+from ballotdrill.journal import Event, Journal, Kind, ProcedureEnded, Row, unpack
 from ballotdrill.journal.events import DecisionRequested, InjectDelivered
 from ballotdrill.live.adhoc import check_adhoc
 from ballotdrill.live.describe import describe
@@ -125,6 +125,9 @@ class LiveCore:
         """Each incident's latest step line (``step (what, actor)``), for the console, facilitator and evaluator."""
         self.own_steps: dict[str, dict[str, str]] = {actor: {} for actor in self.played}
         """Each played actor's latest step line on each incident: its own steps, and handoffs to or from it."""
+        self.step_procedures: dict[str, str] = {}
+        self.own_procedures: dict[str, dict[str, str]] = {actor: {} for actor in self.played}
+        """The procedure of each of those lines (a line becomes ``PROCEDURE ended (OUTCOME)`` when its run ends)."""
         self.exercise.start(self.horizon)
 
     # -- time ----------------------------------------------------------------------------------
@@ -333,11 +336,16 @@ class LiveCore:
             if kind == Kind.INCIDENT_STARTED and incident is not None:
                 self.started.add(incident)
             elif kind in _STEP_KINDS and incident is not None:
+                procedure = str(event.data.get("procedure") or "")
                 self.steps[incident] = f"{step} ({_STEP_KINDS[kind]}, {actor})"
+                self.step_procedures[incident] = procedure
                 receiver = event.data.get("to") if kind == Kind.HANDOFF_SENT else None
                 for who in (actor, receiver):
                     if isinstance(who, str) and who in self.own_steps:
                         self.own_steps[who][incident] = self.steps[incident]
+                        self.own_procedures[who][incident] = procedure
+            elif kind == Kind.PROCEDURE_ENDED and incident is not None:
+                self._ended(incident, event.fields(ProcedureEnded))
             elif kind == Kind.DECISION_REQUESTED and actor in self.shown:
                 asked = event.fields(DecisionRequested)
                 number = len(self.requests) + 1
@@ -349,6 +357,17 @@ class LiveCore:
                 self._delivered(t, event.fields(InjectDelivered), actor)
             for follow in self.followers:
                 follow(event, line)
+
+    def _ended(self, incident: str, ended: ProcedureEnded) -> None:
+        """A procedure run ended: where an incident's latest step line (or a player's) was of it, say so instead (a
+        decision timed out and the procedure over no longer shows as the decision still being taken)."""
+        line = f"{ended.procedure} ended ({ended.outcome})"
+        if self.step_procedures.get(incident) == ended.procedure:
+            self.steps[incident] = line
+        for who, procedures in self.own_procedures.items():
+            if procedures.get(incident) == ended.procedure:
+                self.own_steps[who][incident] = line
+                self.dirty.add(who)
 
     def _delivered(self, t: float, delivered: InjectDelivered, actor: str | None) -> None:
         inject = self.injects.get(delivered.inject)
@@ -381,7 +400,8 @@ class LiveCore:
 
 
 _STEP_KINDS: dict[str, str] = {
-    Kind.STEP_QUEUED: "queued", Kind.STEP_STARTED: "started", Kind.HANDOFF_SENT: "handoff sent"}
+    Kind.STEP_QUEUED: "queued", Kind.STEP_STARTED: "started", Kind.HANDOFF_SENT: "handoff sent",
+    Kind.STEP_COMPLETED: "completed"}
 
 
 def _wall() -> float:

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from ballotdrill import __version__
 from ballotdrill.application import RunFolderError, load_run
-from ballotdrill.application.folder import LIVE, locked
+from ballotdrill.application.folder import LIVE, holder_of, locked
 from ballotdrill.journal import JOURNAL_FILE, encode_data, read_meta
 from ballotdrill.live.core import LiveCore
 from ballotdrill.live.inputs import Input
@@ -22,6 +22,7 @@ from ballotdrill.live.store import NOW_KEY, LiveStore, MemoryStore, TimedInput, 
 from ballotdrill.scenarios.errors import BallotdrillError
 from ballotdrill.scenarios.roles import as_played, cast_of
 from ballotdrill.scenarios.scenario import ScenarioFile
+from ballotdrill.scenarios.timefmt import format_clock_precise
 
 LIVE_KEY = "live"
 """Meta key of a live run: JSON with the played actors and the starting speed."""
@@ -174,13 +175,15 @@ def replay_folder(folder: Path) -> ReplayResult:
     """Re-run a live exercise (finished or crashed) from its journal in batch and compare byte for byte."""
     rec = read_recorded(folder)
     try:
-        _, memory = rebuild(rec)
+        core, memory = rebuild(rec)
     except Diverged as exc:
         return ReplayResult(False, 0, str(exc))
     problem = first_divergence(list(rec.rows), list(_encoded(memory)))
     if problem is not None:
         return ReplayResult(False, len(rec.rows), problem)
-    state = "finished" if rec.ended else f"stopped at t={rec.now:g} (not finished)"
+    at = format_clock_precise(core.clock0 + rec.now)
+    state = ("finished" if rec.ended else f"is still being played live (replayed to its last commit, at {at})"
+             if holder_of(folder) == LIVE else f"stopped at {at} (not finished)")
     return ReplayResult(True, len(rec.rows), f"{len(rec.rows)} events and {len(rec.inputs)} inputs replayed "
                                              f"identically; the exercise {state}")
 

@@ -191,6 +191,9 @@ def _stopped_is_said(tmp_path: Path, journal: Path) -> None:
                             r"--force to use it anyway \(the output is marked unverified\)", refused.stderr.strip())
         assert said is not None, refused.stderr
         assert said[1] == at
+        replayed = finished("replay", folder, cwd=tmp_path)
+        assert replayed.returncode == 0 and replayed.stderr.strip().endswith(
+            f"the exercise stopped at {at} (not finished)"), replayed.stderr
         compared = finished("compare", folder, folder, "--force", "--json", cwd=tmp_path)
         assert compared.returncode == 0, compared.stderr
         notes = json.loads(compared.stdout)["notes"]

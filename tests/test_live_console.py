@@ -82,3 +82,16 @@ def test_a_line_too_long_to_read_is_refused_and_the_console_reads_on() -> None:
     assert lines[1].startswith("error: that line is longer than")  # the second over-long line, skipped whole
     assert lines[2].startswith("commands: answer REQUEST OPTION")
     assert lines[3].startswith("error: that line is longer than") and len(lines) == 4, lines
+
+
+def test_an_incidents_current_step_says_its_procedure_ended() -> None:
+    """N1's decision times out at 08:37 and its procedure ends: no view shows the decision still being taken."""
+    from ballotdrill.live.views import player_view
+
+    core = LiveCore(example(), "wave", seed=1, played=("interior",), store=MemoryStore())
+    core.advance(20)  # 08:20: the interior desk is deciding on N1
+    assert core.steps["N1"] == core.own_steps["interior"]["N1"] == "choose (started, interior)"
+    core.advance(45)  # 08:45: no answer by 08:37, the default 'ignore' ends the procedure
+    assert core.steps["N1"] == "respond ended (completed)"
+    shown = next(i for i in player_view(core, "interior")["incidents"] if i["id"] == "N1")
+    assert shown["current"] == "respond ended (completed)"

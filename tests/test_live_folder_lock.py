@@ -54,6 +54,10 @@ def test_a_live_exercise_holds_its_folder_and_readers_see_it_plays(tmp_path: Pat
         assert len(rows) > 2 and any("run_started" in row for row in rows), rows[:3]
         compared = _bd("compare", str(folder), str(folder), "--force", cwd=tmp_path)
         assert compared.returncode == 0, compared.stderr
+        assert "A is still being played live (read to its last commit, at " in compared.stdout + compared.stderr
+        replayed = _bd("replay", str(folder), cwd=tmp_path)
+        assert replayed.returncode == 0 and "the exercise is still being played live (replayed to its last " \
+            "commit, at " in replayed.stderr, replayed.stderr
 
         live.send("end")
         assert live.finish() == 0, live.err
