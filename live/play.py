@@ -13,6 +13,7 @@ import socket
 import sqlite3
 import stat
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
@@ -45,6 +46,7 @@ def play(core: LiveCore, folder: Path, *, dashboard: bool = False, out: TextIO =
     ended = contextlib.ExitStack()  # entered when the exercise has played to its end
     again = resume_command(folder, serve)  # while the socket is open: it is closed when the server stops
     session: Session | None = None
+    as_ctrl_c = _terminations_as_interrupts()
     try:
         if opening:
             say(opening)
@@ -57,6 +59,8 @@ def play(core: LiveCore, folder: Path, *, dashboard: bool = False, out: TextIO =
             kept = (f"the exercise, stopped at {core.clock()} (journalled)" if _stopped(core, session)
                     else "the exercise up to its last commit")
         raise RunInterrupted(f"interrupted: {folder} keeps {kept}; '{again}' carries it on") from None
+    finally:
+        as_ctrl_c.close()
     try:
         with ended:  # from the exercise's end until it is closed and sealed, a Ctrl-C waits, then stops the reports
             gc.collect()  # the loop's transports finalised now: a Ctrl-C inside a finaliser would be lost
@@ -82,6 +86,22 @@ def resume_command(folder: Path, serve: str | socket.socket | None) -> str:
         return f"{command} --serve {shlex.quote(serve)}"
     host, port = serve.getsockname()[:2]
     return f"{command} --serve {f'[{host}]' if serve.family == socket.AF_INET6 else host}:{port}"
+
+
+def _terminations_as_interrupts() -> contextlib.ExitStack:
+    """Until closed, SIGTERM and SIGHUP (``kill``, ``timeout``, a service manager, a closed terminal) stop the
+    exercise as a Ctrl-C does: journalled, one line, clients told, resumable (they ended it without a word)."""
+    restore = contextlib.ExitStack()
+    if threading.current_thread() is not threading.main_thread():
+        return restore
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        previous = signal.signal(signum, _as_ctrl_c)
+        restore.callback(signal.signal, signum, previous)
+    return restore
+
+
+def _as_ctrl_c(signum: int, frame: object) -> None:
+    signal.raise_signal(signal.SIGINT)
 
 
 def _stopped(core: LiveCore, session: Session | None) -> bool:

@@ -11,6 +11,7 @@ import contextlib
 import json
 import re
 import shutil
+import signal
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -200,3 +201,19 @@ def _stopped_is_said(tmp_path: Path, journal: Path) -> None:
         assert notes[0].startswith(f"A was played live and stopped unfinished at {said[1]} ({how}): it is reported up "
                                    "to its last row"), notes
         assert not any("did not finish" in note or "overrides" in note for note in notes), notes
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_a_termination_stops_the_exercise_as_a_ctrl_c_does(tmp_path: Path, signum: int) -> None:
+    """``kill``, ``timeout``, a service manager or a closed terminal: one line, the stop journalled, resumable."""
+    proc = bd("live", "--file", str(EXAMPLE), "--play", "interior", "--out", "lv", cwd=tmp_path,
+              stdin=subprocess.PIPE)
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write("speed 120\n")
+    proc.stdin.flush()
+    assert proc.stdout.readline().startswith("[08:")  # the exercise is playing
+    proc.send_signal(signum)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err
+    assert err.splitlines()[-1].startswith("interrupted: lv keeps the exercise, stopped at "), err
+    assert list(read_events(tmp_path / "lv" / JOURNAL_FILE))[-1].kind == Kind.STOPPED
