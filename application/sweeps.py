@@ -45,6 +45,7 @@ from ballotdrill.sweep import (
     run_tasks,
     usable_cores,
 )
+from ballotdrill.sweep.execute import start_forkserver
 from ballotdrill.sweep.worker import Done
 
 
@@ -134,6 +135,8 @@ def sweep_to_folder(file: Path | None, scenario: str | None, *, runs: int, seed:
     check_size(runs)
     if workers is not None and (scheduler is None or workers < 1):  # on a cluster the local cores do not bound it
         check_workers(workers)
+    if scheduler is None and runs > 1 and (workers or default_workers()) > 1:
+        start_forkserver()  # the pool's fork server imports the engine while this process checks the sweep
     plan = plan_sweep(file, scenario, overrides, grid, variants, runs)
     name, points, axes, read, source = plan.scenario, plan.points, plan.axes, plan.variants, plan.source
     seeds = [replication_seed(seed, i) for i in range(runs)]

@@ -99,7 +99,9 @@ class HandoffPath:
             self._travel(waiting, channel, lines.reliability(lines.capacity))
 
     def _arrived(self, handoff: Handoff, busy: bool = False) -> None:
-        self.journal.flush_if_full()
+        journal = self.journal
+        if len(journal.rows) >= journal.batch:  # Journal.flush_if_full, inline: every attempt's end
+            journal.flush()
         self.in_transit -= 1
         run = handoff.run
         step = run.plan.steps[handoff.index]

@@ -79,8 +79,8 @@ class StepPath:
         self._goto(run, 0, origin)
 
     def _goto(self, run: ProcedureRun, index: int, sender: str | None) -> None:
-        if sender is None or sender == run.actors[index]:
-            self._enqueue(run, index)
+        if sender is None or sender == run.actors[index]:  # queued at once (as _enqueue, one call less a step)
+            self.desks[run.desks[index]].submit(WorkItem(run, index, self.env._now), run.incident.spec.severity)
             return
         channel = run.plan.steps[index].via or self.setup.structure.default_channel
         self._send(Handoff(run, index, sender, self.setup.chains[channel] if channel else [], self.env._now))
@@ -105,7 +105,9 @@ class StepPath:
         item.wake(env, run.plan.durations[item.index](self._duration_streams[item.actor]), self._complete)
 
     def _complete(self, item: WorkItem) -> None:
-        self.journal.flush_if_full()
+        journal = self.journal
+        if len(journal.rows) >= journal.batch:  # Journal.flush_if_full, inline: every step's end
+            journal.flush()
         if item.step.decision is not None:
             self._ask(item)
         else:
@@ -125,8 +127,7 @@ class StepPath:
         state.completed.add(step.id)
         if step.escalate is not None:
             self._escalate(state, step.escalate, actor)
-        effect = step.effect
-        if effect is not None:
+        if step.effect is not None:
             self._effect(state, item, now)
         if nxt == END_INDEX:
             self._end_run(run, "completed")
@@ -143,11 +144,15 @@ class StepPath:
             self._slow(state, item)
         elif state.contained_at is None:
             chance = 1.0 if effect.resolve else effect.contain or 0.0
-            if chance > 0 and chance < 1.0 and state.effects is None:
-                state.effects = self.streams.make(f"incident/{state.id}/effects")
-            if chance >= 1.0 or (chance > 0 and state.effects is not None and state.effects.random() < chance):
+            if chance >= 1.0:
                 self._contain(state, item.actor, "effect")
             elif chance > 0:
+                rng = state.effects
+                if rng is None:
+                    rng = state.effects = self.streams.make(f"incident/{state.id}/effects")
+                if rng.random() < chance:
+                    self._contain(state, item.actor, "effect")
+                    return
                 self.journal.record(now, EFFECT_FAILED, state.id, item.actor, item.step.id,
                                     {"procedure": item.run.name, "contain": chance})
 

@@ -109,6 +109,23 @@ def check_workers(workers: int) -> None:
                                f"one per core is fastest: leave --workers out")
 
 
+def start_forkserver() -> multiprocessing.context.BaseContext:
+    """Start the fork server a local pool's workers are forked from, if it is not running, and return its context.
+
+    The server imports the engine and the scorer as it starts (about as long as checking a sweep's points), and
+    this returns without waiting for it: a caller that starts it before its own checking has both done at once
+    (:func:`local_pool` then finds it running). Once started it stays up until this process ends.
+    """
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["ballotdrill.sweep.worker"])
+    resource_tracker.ensure_running()  # first: it unblocks SIGINT once it has started
+    # A terminal's Ctrl-C reaches the whole process group. The fork server and the workers forked from it inherit
+    # a blocked SIGINT, so only this process stops the sweep.
+    with interrupts_blocked():
+        forkserver.ensure_running()
+    return context
+
+
 @contextmanager
 def local_pool(workers: int) -> Iterator[tuple[Executor | None, int]]:
     """A process pool of ``workers`` (None for one: the tasks run in this process) and its slot count."""
@@ -116,16 +133,12 @@ def local_pool(workers: int) -> Iterator[tuple[Executor | None, int]]:
     if workers == 1:
         yield None, 1
         return
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["ballotdrill.sweep.worker"])
-    resource_tracker.ensure_running()  # first: it unblocks SIGINT once it has started
+    context = start_forkserver()
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
     try:
-        # A terminal's Ctrl-C reaches the whole process group. The fork server and the workers forked from it
-        # inherit a blocked SIGINT, so only this process stops the sweep; and a Ctrl-C while they start waits
-        # until every worker is up, so none is left starting after this process has gone.
+        # A Ctrl-C while the workers start waits until every one is up, so none is left starting after this
+        # process has gone.
         with interrupts_blocked():
-            forkserver.ensure_running()
             for started in [pool.submit(int) for _ in range(workers)]:
                 started.result()
         yield pool, workers

@@ -117,32 +117,49 @@ def lower_is_better(measure: Measure) -> bool | None:
     return measure.field not in _HIGHER_IS_BETTER
 
 
+_FIELDS_OF: dict[tuple[str, str, tuple[str, ...]], tuple[tuple[Measure, str], ...]] = {}
+"""Per section, item and fields: each field's :class:`Measure` with the field (a process asks for the same few dozen
+items in every run)."""
+
+
+def measures_of(section: str, item: str, fields: tuple[str, ...]) -> tuple[tuple[Measure, str], ...]:
+    """``(measure_of(section, item, field), field)`` for each of ``fields``, made once per process (one look-up a run
+    for an item, not one call and tuple a field)."""
+    key = (section, item, fields)
+    found = _FIELDS_OF.get(key)
+    if found is None:
+        if len(_FIELDS_OF) >= _KEPT_MEASURES:
+            _FIELDS_OF.clear()
+        found = _FIELDS_OF[key] = tuple((measure_of(section, item, name), name) for name in fields)
+    return found
+
+
 def outcome(point: int, replication: int, seed: int, events: int, scores: Scores | RunMeasures,
             continuations: Mapping[str, Sequence[str]] | None = None) -> Outcome:
     """Reduce one replication's scores (or its measures alone, :mod:`ballotdrill.scoring.runmeasures`) to what the
     sweep aggregates; ``continuations`` are the scenario's (``Scenario.continuations()``)."""
     values: dict[Measure, float | None] = {}
     totals = scores.totals
-    for name in RUN_FIELDS:
-        values[measure_of("run", "run", name)] = _number(getattr(totals, name))
+    for measure, name in measures_of("run", "run", RUN_FIELDS):
+        values[measure] = _number(getattr(totals, name))
     chains = continuations or {}
     for objective in scores.objectives:
         values[measure_of("objective", objective.id, "value")] = judged_value(objective, scores.harm, chains)
     scripted = {i.incident for i in scores.incidents if not i.background}
     for incident in scores.incidents:
         if incident.incident in scripted:
-            for name in INCIDENT_FIELDS:
-                values[measure_of("incident", incident.incident, name)] = getattr(incident, name)
+            for measure, name in measures_of("incident", incident.incident, INCIDENT_FIELDS):
+                values[measure] = getattr(incident, name)
     for harm in scores.harm:
         if harm.incident in scripted:
-            for name in HARM_FIELDS:
-                values[measure_of("harm", harm.incident, name)] = float(getattr(harm, name))
+            for measure, name in measures_of("harm", harm.incident, HARM_FIELDS):
+                values[measure] = float(getattr(harm, name))
     for load in scores.load:
-        for name in ACTOR_FIELDS:
-            values[measure_of("actor", load.actor, name)] = _number(getattr(load, name, None))
+        for measure, name in measures_of("actor", load.actor, ACTOR_FIELDS):
+            values[measure] = _number(getattr(load, name, None))
     for channel in scores.channels:
-        for name in CHANNEL_FIELDS:
-            values[measure_of("channel", channel.channel, name)] = _number(getattr(channel, name))
+        for measure, name in measures_of("channel", channel.channel, CHANNEL_FIELDS):
+            values[measure] = _number(getattr(channel, name))
     top = bottlenecks(scores, top=1)
     return Outcome(point, replication, seed, events, values, {o.id: o.rating for o in scores.objectives},
                    top[0][0] if top else None)

@@ -27,3 +27,21 @@ def test_sweep_benchmark_reduced_form_prints_ratios() -> None:
     assert {"bare dispatch", "handoffs", "steps", "incidents", "load", "harm", "points"} <= set(by_collector)
     assert all(ms >= 0 for ms in by_collector.values()) and sum(by_collector.values()) > 0
     assert figures["rounds"] == 1 and figures["speedup_range"] == [figures["speedup"]] * 2
+
+
+SEEDING = BENCH.parent / "stream_seeding.py"
+
+
+@pytest.mark.bench
+def test_stream_seeding_benchmark_tells_which_ways_give_the_engine_s_streams() -> None:
+    out = subprocess.run([sys.executable, str(SEEDING), "--rounds", "1", "--json"],
+                         check=True, capture_output=True, text=True, timeout=600).stdout
+    figures = json.loads(out)
+    assert figures["streams"] >= figures["incident_streams"] > 100  # about 500 in a replication of the combined day
+    ways = figures["ways"]
+    same = {way: row["same_draws"] for way, row in ways.items()}
+    # the engine's streams are random.Random(derive_seed(...))'s, a kept state restores them, 16 bytes seed others
+    assert same == {"engine (Streams)": True, "random.Random(derive_seed())": True,
+                    "C seeding alone (seed known)": True, "setstate from a kept state": True,
+                    "seed from 16 bytes": False}
+    assert all(row["us_per_stream"] > 0 for row in ways.values()) and 0 < figures["seeding_share_of_engine"] < 1
