@@ -23,9 +23,7 @@ from ballotdrill.application.runs import (
     refuse_changed,
     verify_rows,
 )
-from ballotdrill.exports import write_csv_blocks, write_jsonl_blocks, write_ocel_json, write_ocel_sqlite
-from ballotdrill.exports.ocel import shared_events
-from ballotdrill.exports.ocel_sql import Unsupported, write_ocel_sqlite_from_journal
+from ballotdrill.exports.lines import write_csv_blocks, write_jsonl_blocks
 from ballotdrill.journal.interrupts import is_interrupt
 from ballotdrill.journal.rows import StoredDataError, StoredRow, stored_blocks
 from ballotdrill.journal.seal import RawRow, RowsToCheck
@@ -76,9 +74,11 @@ def export_run(folder: Path, *, jsonl: Path | None = None, csv: Path | None = No
         sqlite_form = ocel.suffix.lower() in OCEL_SQLITE_SUFFIXES
         if sqlite_form and rows_check is not None:
             log = partial(_ocel_sql, folder, rows_check, run)
-        else:
-            write = write_ocel_sqlite if sqlite_form else write_ocel_json
-            log = partial(_ocel, write, folder, rows_check, run)
+        else:  # the OCEL writers (and the scenario models they read) are loaded only for an OCEL export
+            from ballotdrill.exports.ocel_json import write_ocel_json
+            from ballotdrill.exports.ocel_sqlite import write_ocel_sqlite
+
+            log = partial(_ocel, write_ocel_sqlite if sqlite_form else write_ocel_json, folder, rows_check, run)
         wanted.append(("ocel-sqlite" if sqlite_form else "ocel", ocel, log))
     done: list[Exported] = []
     written: list[Path] = []
@@ -148,6 +148,8 @@ def _interrupted_export(folder: Path, written: list[Path], wanted: list[tuple[st
 def _ocel(write: Callable[..., int], folder: Path, rows_check: RowsToCheck | None, run: RunFiles,
           path: Path) -> int:
     """The log by the walk (:class:`~ballotdrill.exports.ocel.OcelWalker`), the seal checked in its pass."""
+    from ballotdrill.exports.ocel import shared_events
+
     events = shared_events(itertools.chain.from_iterable(_reading(folder, rows_check, run.journal)))
     return write(events, path, run.doc, run.scenario, run.meta.get("date"))
 
@@ -155,6 +157,9 @@ def _ocel(write: Callable[..., int], folder: Path, rows_check: RowsToCheck | Non
 def _ocel_sql(folder: Path, rows_check: RowsToCheck, run: RunFiles, path: Path) -> int:
     """A sealed journal's OCEL SQLite form built inside SQLite, its rows checked against the seal first in the same
     read transaction; by the walk when the journal holds what only the walk says exactly."""
+    from ballotdrill.exports.ocel_sql import Unsupported, write_ocel_sqlite_from_journal
+    from ballotdrill.exports.ocel_sqlite import write_ocel_sqlite
+
     def check(blocks: Iterator[list[RawRow]]) -> None:
         for _ in _reading(folder, rows_check, run.journal, source=blocks):
             pass

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple, Protocol
 
-from ballotdrill.journal import KINDS, Event, IncidentStarted, RunStarted, StaffChanged, StepTargets
+from ballotdrill.journal import KINDS
 from ballotdrill.journal.kinds import (
     HANDOFF_FAILED,
     HANDOFF_RECEIVED,
@@ -153,6 +153,7 @@ class _Work:
 _STEP_KINDS = frozenset(kind for kind in KINDS if kind.startswith("step_"))
 _HANDOFF_KINDS = frozenset(kind for kind in KINDS if kind.startswith("handoff_"))
 _DECISION_KINDS = frozenset(kind for kind in KINDS if kind.startswith("decision_"))
+_WORK_KINDS = _STEP_KINDS | _HANDOFF_KINDS | _DECISION_KINDS
 
 _ACTOR_ROLE = {"detected": "detector", "handoff_sent": "sender", "handoff_failed": "sender",
                "handoff_received": "receiver", "inject_delivered": "recipient"}
@@ -162,23 +163,22 @@ _KEPT = 65_536
 """Data texts (and their attributes) kept for the events that repeat them."""
 
 
-def shared_events(rows: Iterable[tuple[Any, ...]]) -> Iterator[Event]:
-    """Stored rows ``(seq, t, kind, incident, actor, step, data)`` as events for the walk, which only reads their
-    data: each distinct data text is decoded once (:func:`~ballotdrill.journal.store.events_of`, at most
-    :data:`_KEPT` kept) and rows with the same text share the one dict."""
+def shared_events(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    """Stored rows ``(seq, t, kind, incident, actor, step, data)`` as the walk reads them, the data decoded: each
+    distinct data text once (:func:`~ballotdrill.journal.store.events_of`, at most :data:`_KEPT` kept), and rows
+    with the same text share the one dict."""
     parsed: dict[Any, dict[str, Any]] = {}
     for row in rows:
         data = row[6]
         value = parsed.get(data) if data else None
         if value is None:
             (event,) = events_of((row,))
+            value = event.data
             if data:
                 if len(parsed) >= _KEPT:
                     parsed.clear()
-                parsed[data] = event.data
-            yield event
-        else:
-            yield Event(row[0], row[1], row[2], row[3], row[4], row[5], value)
+                parsed[data] = value
+        yield (*row[:6], value)
 
 
 class OcelWalker:
@@ -199,9 +199,12 @@ class OcelWalker:
         self.seen_types: dict[str, dict[str, type]] = {}
         """Per kind and attribute, the Python type of the last value (so the type rule runs on changes only)."""
         self._last: tuple[float, str] = (float("nan"), "")
-        self._attributes: dict[int, tuple[dict[str, Any], str, list[tuple[str, Scalar]]]] = {}
-        """An event data's id to that data, its kind and its attributes: events that share one data (rows with the
-        same text, :func:`shared_events`) are typed once; keeping the data keeps its id from being reused."""
+        self._attributes: dict[int, tuple[dict[str, Any], str, int, list[tuple[str, Scalar]]]] = {}
+        """An event data's id to that data, its kind, the kind's types' version and its attributes: events that share
+        one data (rows with the same text, :func:`shared_events`) are typed once; keeping the data keeps its id from
+        being reused."""
+        self._versions: dict[str, int] = {}
+        """Per kind, how many times its attribute types changed."""
 
     # -- objects ------------------------------------------------------------------------------------------------
 
@@ -239,19 +242,20 @@ class OcelWalker:
 
     # -- the walk -----------------------------------------------------------------------------------------------
 
-    def walk(self, events: Iterable[Event]) -> int:
+    def walk(self, events: Iterable[tuple[Any, ...]]) -> int:
         """Hand every event and object to the sink, then the event types; return how many events.
 
-        The events must come in ``seq`` order.
+        The events (:class:`~ballotdrill.journal.Event`, or tuples of its fields) must come in ``seq`` order.
         """
         count = 0
+        event = self._event
         for e in events:
             if not count:
-                if e.kind == RUN_STARTED:
-                    self.start = float(e.fields(RunStarted).start or 0.0)
+                if e[2] == RUN_STARTED:
+                    self.start = float(e[6].get("start") or 0.0)
                 self._actors()
             count += 1
-            self._event(e)
+            event(e)
         if not count:
             self._actors()
         for oid in list(self.objects):
@@ -270,72 +274,83 @@ class OcelWalker:
             work = self.work[incident] = _Work()
         return work
 
-    def _event(self, e: Event) -> None:
-        time = self.stamp(self.start + e.t)
-        d = e.data
-        kind = e.kind
-        incident, procedure = e.incident or "", str(d.get("procedure", ""))
+    def _event(self, e: tuple[Any, ...]) -> None:
+        seq, t, kind, incident, actor, step, d = e
+        clock = self.start + t
+        time = self.stamp(clock) if self._last[0] != clock else self._last[1]
+        objects = self.objects
         rels: list[tuple[str, str]] = []
-        iid = f"incident:{incident}"
-        if e.incident:
+        if incident:
+            iid = f"incident:{incident}"
             if kind == INCIDENT_STARTED:  # nothing changes an incident afterwards: it closes at once
-                began = e.fields(IncidentStarted)
+                get = d.get
+                title = get("title")
                 self.obj(iid, "incident", time, values=(
-                    ("type", began.type), ("severity", began.severity), ("title", began.title or None),
-                    ("level", began.level), ("scenario", self.scenario)))
+                    ("type", get("type")), ("severity", get("severity")), ("title", title or None),
+                    ("level", get("level")), ("scenario", self.scenario)))
                 self.close(iid)
                 self.closed_incidents.add(incident)
-            elif iid not in self.objects and incident not in self.closed_incidents:
+            elif iid not in objects and incident not in self.closed_incidents:
                 self.obj(iid, "incident", time, values=(("scenario", self.scenario),))
             rels.append((iid, "subject"))
-        t0 = self.t0
-        if e.actor:
-            aid = f"actor:{e.actor}"
-            if aid not in self.objects:
-                self.obj(aid, "actor", t0, values=(("name", e.actor),))
-            if kind == STAFF_CHANGED:
-                self.set(aid, time, (("staff", e.fields(StaffChanged).staff),))
-            rels.append((aid, _ACTOR_ROLE.get(kind, "performer")))
-        handoff = kind in _HANDOFF_KINDS
-        if handoff:
-            for field, role in (("to", "receiver"), ("from", "sender")):
-                other = d.get(field)
-                if isinstance(other, str) and other:
-                    if f"actor:{other}" not in self.objects:
-                        self.obj(f"actor:{other}", "actor", t0, values=(("name", other),))
-                    rels.append((f"actor:{other}", role))
-        has_incident = bool(e.incident) and (iid in self.objects or incident in self.closed_incidents)
-        if kind in _STEP_KINDS and e.step:
-            self._step(e, self._work(incident), (procedure, e.step), time, has_incident, rels)
-        if handoff and e.step:
-            self._handoff(e, self._work(incident), procedure, time, has_incident, rels)
-        if kind in _DECISION_KINDS and d.get("request") is not None:
-            did = f"decision:{d.get('request')}"
-            work = self._work(incident)
-            self.obj(did, "decision", time, work, (("procedure", procedure), ("step", e.step),
-                                                   ("default", d.get("default")), ("option", d.get("option"))))
-            asked = work.steps.get((procedure, e.step or ""))
-            if asked is not None:
-                self.relate(did, asked, "asked in")
-            rels.append((did, "decision"))
-        made = self._attributes.get(id(d))
-        if made is not None and made[0] is d and made[1] == kind:  # this very data of this kind: typed already
-            attrs = made[2]
         else:
-            attrs = [(k, v if type(v) in _SCALARS else _value(v)) for k, v in sorted(d.items()) if v is not None]
-            seen = self.seen_types.get(kind)
-            if seen is None:
-                seen = self.seen_types[kind] = {}
-            for name, value in attrs:
-                if seen.get(name) is not type(value):  # the type rule gives the same answer for the same type again
-                    seen[name] = type(value)
-                    self._note_type(kind, name, value)
-            if len(self._attributes) >= _KEPT:
-                self._attributes.clear()
-            self._attributes[id(d)] = (d, kind, attrs)
-        self.sink.event(OcelEvent(f"e{e.seq}", kind, time, attrs, rels if len(rels) < 2 else list(dict.fromkeys(rels))))
-        if kind == RESOLVED and e.incident:
+            incident = ""
+        if actor:
+            aid = f"actor:{actor}"
+            if aid not in objects:
+                self.obj(aid, "actor", self.t0, values=(("name", actor),))
+            if kind == STAFF_CHANGED:
+                self.set(aid, time, (("staff", d.get("staff")),))
+            rels.append((aid, _ACTOR_ROLE.get(kind, "performer")))
+        if kind in _WORK_KINDS:
+            procedure = str(d.get("procedure", ""))
+            if kind in _HANDOFF_KINDS:
+                for field, role in (("to", "receiver"), ("from", "sender")):
+                    other = d.get(field)
+                    if isinstance(other, str) and other:
+                        oid = f"actor:{other}"
+                        if oid not in objects:
+                            self.obj(oid, "actor", self.t0, values=(("name", other),))
+                        rels.append((oid, role))
+                if step:
+                    self._handoff(kind, incident, actor, step, d, self._work(incident), procedure, time, rels)
+            elif kind in _STEP_KINDS:
+                if step:
+                    self._step(kind, incident, actor, self._work(incident), (procedure, step), d, time, rels)
+            elif d.get("request") is not None:  # a decision
+                did = f"decision:{d.get('request')}"
+                work = self._work(incident)
+                self.obj(did, "decision", time, work, (("procedure", procedure), ("step", step),
+                                                       ("default", d.get("default")), ("option", d.get("option"))))
+                asked = work.steps.get((procedure, step or ""))
+                if asked is not None:
+                    self.relate(did, asked, "asked in")
+                rels.append((did, "decision"))
+        self.sink.event(OcelEvent(f"e{seq}", kind, time, self._attributes_of(kind, d),
+                                  rels if len(rels) < 2 else list(dict.fromkeys(rels))))
+        if kind == RESOLVED and incident:
             self._resolved(incident)
+
+    def _attributes_of(self, kind: str, d: dict[str, Any]) -> list[tuple[str, Scalar]]:
+        """An event's attributes ``(name, value)``: its data's values but None, by name; the same list again for the
+        same data of the same kind as long as the kind's attribute types have not changed since (rows with one data
+        text share one dict, :func:`shared_events`), so that a sink can keep what it made of them."""
+        made = self._attributes.get(id(d))
+        version = self._versions.get(kind, 0)
+        if made is not None and made[0] is d and made[1] == kind and made[2] == version:
+            return made[3]
+        attrs = [(k, v if type(v) in _SCALARS else _value(v)) for k, v in sorted(d.items()) if v is not None]
+        seen = self.seen_types.get(kind)
+        if seen is None:
+            seen = self.seen_types[kind] = {}
+        for name, value in attrs:
+            if seen.get(name) is not type(value):  # the type rule gives the same answer for the same type again
+                seen[name] = type(value)
+                self._note_type(kind, name, value)
+        if len(self._attributes) >= _KEPT:
+            self._attributes.clear()
+        self._attributes[id(d)] = (d, kind, self._versions.get(kind, 0), attrs)
+        return attrs
 
     def _note_type(self, kind: str, name: str, value: Scalar) -> None:
         """An attribute's type: a number joins the numbers seen (float wins), a string never replaces a type."""
@@ -344,11 +359,13 @@ class OcelWalker:
         had = known.get(name)
         if had in ("integer", "float") and vtype in ("integer", "float"):
             vtype = "float" if "float" in (vtype, had) else "integer"
-        known[name] = vtype if had is None or vtype != "string" else had
+        vtype = vtype if had is None or vtype != "string" else had
+        if vtype != had:
+            known[name] = vtype
+            self._versions[kind] = self._versions.get(kind, 0) + 1
 
-    def _step(self, e: Event, work: _Work, skey: tuple[str, str], time: str, has_incident: bool,
-              rels: list[tuple[str, str]]) -> None:
-        kind = e.kind
+    def _step(self, kind: str, incident: str, actor: str | None, work: _Work, skey: tuple[str, str],
+              d: dict[str, Any], time: str, rels: list[tuple[str, str]]) -> None:
         # A new instance: queued, or started without having queued (work that starts at once has no
         # step_queued row), or any row for a step not seen before.
         new_instance = kind == STEP_QUEUED or skey not in work.steps or (
@@ -360,34 +377,33 @@ class OcelWalker:
             if skey in work.steps:
                 self.close(work.steps[skey])
             count = work.step_counts[skey] = work.step_counts.get(skey, 0) + 1
-            sid = f"step:{e.incident or ''}/{skey[0]}/{skey[1]}/{count}"
+            sid = f"step:{incident}/{skey[0]}/{skey[1]}/{count}"
             work.steps[skey] = self.obj(sid, "step", time, work,
-                                        (("procedure", skey[0]), ("step", skey[1]), ("actor", e.actor)))
-            if has_incident:
-                self.relate(sid, f"incident:{e.incident}", "part of")
+                                        (("procedure", skey[0]), ("step", skey[1]), ("actor", actor)))
+            if incident:
+                self.relate(sid, f"incident:{incident}", "part of")
             via = work.arrived.pop(skey, None)
             if via:
                 self.relate(sid, via, "handed over by")
         sid = work.steps[skey]
         rels.append((sid, "step"))
         if kind == STEP_COMPLETED and sid in self.objects:
-            self.set(sid, time, (("target", e.fields(StepTargets).target),))
+            self.set(sid, time, (("target", d.get("target")),))
             self.close(sid)
 
-    def _handoff(self, e: Event, work: _Work, procedure: str, time: str, has_incident: bool,
-                 rels: list[tuple[str, str]]) -> None:
-        d, kind, step = e.data, e.kind, e.step or ""
-        receiver = str(d.get("to") if kind != HANDOFF_RECEIVED else e.actor)
+    def _handoff(self, kind: str, incident: str, actor: str | None, step: str, d: dict[str, Any], work: _Work,
+                 procedure: str, time: str, rels: list[tuple[str, str]]) -> None:
+        receiver = str(d.get("to") if kind != HANDOFF_RECEIVED else actor)
         hkey = (procedure, step, receiver)
         hid = work.handoffs.get(hkey)
         if hid is None:
             count = work.handoff_counts[hkey] = work.handoff_counts.get(hkey, 0) + 1
-            hid = f"handoff:{e.incident or ''}/{procedure}/{step}/{receiver}/{count}"
+            hid = f"handoff:{incident}/{procedure}/{step}/{receiver}/{count}"
             work.handoffs[hkey] = self.obj(hid, "handoff", time, work, (
                 ("procedure", procedure), ("step", step),
-                ("sender", e.actor if kind != HANDOFF_RECEIVED else d.get("from")), ("receiver", receiver)))
-            if has_incident:
-                self.relate(hid, f"incident:{e.incident}", "carries")
+                ("sender", actor if kind != HANDOFF_RECEIVED else d.get("from")), ("receiver", receiver)))
+            if incident:
+                self.relate(hid, f"incident:{incident}", "carries")
         channel = d.get("channel")
         if channel is not None:
             self.set(hid, time, (("channel", channel),))

@@ -98,6 +98,8 @@ class _Quoted(dict[str, str]):
 
 
 _KEPT = 4096
+_KEPT_ATTRIBUTES = 16_384
+"""Attribute texts kept for the events that share their data (the commonest repeat within a few thousand rows)."""
 _VALUE_NAMED = _Quoted('{"name":', ',"value":')
 _TIME_NAMED = _Quoted('{"name":', ',"time":')
 _QUALIFIED = _Quoted(',"qualifier":', "}")
@@ -107,10 +109,16 @@ def _relationships(relationships: list[tuple[str, str]]) -> str:
     return ",".join([f'{{"objectId":{_quote(o)}{_QUALIFIED[q]}' for o, q in relationships])
 
 
-def event_line(event: OcelEvent) -> str:
-    """One event as compact JSON (the members of :func:`event_json`)."""
+def _attributes(attributes: list[tuple[str, Scalar]]) -> str:
     text = _SCALAR_TEXT.get
-    attributes = ",".join([f"{_VALUE_NAMED[k]}{text(type(v), _encode)(v)}}}" for k, v in event.attributes])
+    return ",".join([f"{_VALUE_NAMED[k]}{text(type(v), _encode)(v)}}}" for k, v in attributes])
+
+
+def event_line(event: OcelEvent, attributes: str | None = None) -> str:
+    """One event as compact JSON (the members of :func:`event_json`); ``attributes``: its attributes' text made
+    already."""
+    if attributes is None:
+        attributes = _attributes(event.attributes)
     return (f'{{"id":{_quote(event.id)},"type":{_quote(event.type)},"time":{_quote(event.time)},'
             f'"attributes":[{attributes}],"relationships":[{_relationships(event.relationships)}]}}')
 
@@ -130,10 +138,22 @@ class FileSink:
     def __init__(self, out: IO[str], spool: IO[str]) -> None:
         self.out, self.spool = out, spool
         self.events = self.objects = 0
+        self.attributes: dict[int, tuple[list[tuple[str, Scalar]], str]] = {}
+        """An attributes list's id to that list and its text: the walk hands the same list again for events with
+        the same data (keeping the list keeps its id from being reused)."""
         out.write('{"objectTypes":' + _encode(object_types_json()) + ',\n"events":[')
 
     def event(self, event: OcelEvent) -> None:
-        self.out.write(("\n" if not self.events else ",\n") + event_line(event))
+        attributes = event.attributes
+        made = self.attributes.get(id(attributes))
+        if made is not None and made[0] is attributes:
+            text = made[1]
+        else:
+            text = _attributes(attributes)
+            if len(self.attributes) >= _KEPT_ATTRIBUTES:
+                self.attributes.clear()
+            self.attributes[id(attributes)] = (attributes, text)
+        self.out.write(("\n" if not self.events else ",\n") + event_line(event, text))
         self.events += 1
 
     def object(self, obj: OcelObject) -> None:
@@ -147,7 +167,7 @@ class FileSink:
         self.out.write('\n],\n"eventTypes":' + _encode(event_types_json(event_types)) + "}\n")
 
 
-def write_ocel_json(events: Iterable[Event], path: Path, doc: ScenarioFile, scenario_name: str,
+def write_ocel_json(events: Iterable[tuple[Any, ...]], path: Path, doc: ScenarioFile, scenario_name: str,
                     day: str | None = None) -> int:
     """Stream the journal's events (in ``seq`` order) to an OCEL 2.0 JSON file; return how many events."""
     with open(path, "w", encoding="utf-8", newline="\n") as out, \
@@ -158,5 +178,5 @@ def write_ocel_json(events: Iterable[Event], path: Path, doc: ScenarioFile, scen
 def to_ocel(events: Iterable[Event], doc: ScenarioFile, scenario_name: str, day: str | None = None) -> dict[str, Any]:
     """The journal as an OCEL 2.0 JSON document (``objectTypes``, ``eventTypes``, ``objects``, ``events``)."""
     sink = DictSink()
-    OcelWalker(sink, doc, scenario_name, day).walk(sorted(events, key=lambda e: e.seq))
+    OcelWalker(sink, doc, scenario_name, day).walk(sorted(events, key=lambda e: e[0]))
     return sink.document

@@ -19,9 +19,9 @@ import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from ballotdrill.exports.ocel import OBJECT_TYPES, OcelEvent, OcelObject, OcelWalker, Scalar, value_type
-from ballotdrill.journal import Event
 from ballotdrill.scenarios.scenario import ScenarioFile
 
 INITIAL_TIME = "1970-01-01T00:00:00.000Z"
@@ -181,7 +181,7 @@ def built_beside(path: Path, pragmas: Sequence[str] = ()) -> Iterator[sqlite3.Co
             os.unlink(partial)
 
 
-def write_ocel_sqlite(events: Iterable[Event], path: Path, doc: ScenarioFile, scenario_name: str,
+def write_ocel_sqlite(events: Iterable[tuple[Any, ...]], path: Path, doc: ScenarioFile, scenario_name: str,
                       day: str | None = None) -> int:
     """Stream the journal's events (in ``seq`` order) into an OCEL 2.0 SQLite file; return how many events.
 

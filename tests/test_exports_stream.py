@@ -228,14 +228,15 @@ def test_times_shared_by_neighbouring_rows_are_each_written_as_their_own_value(t
 
 def test_events_sharing_one_data_text_give_the_walks_log_byte_for_byte(tmp_path: Path) -> None:
     """Rows with the same data text share one decoded dict and their attributes are typed once per kind: the same
-    text under two kinds, and a kind whose attribute turns from integer to float, still give the log that decoding
-    every row on its own gives."""
+    text under two kinds, a kind whose attribute turns from integer to float, and one whose attribute is an integer
+    again after a boolean, still give the log that decoding every row on its own gives."""
     odd_journal(tmp_path)
     rows = list(stored_rows(tmp_path / "run" / "journal.sqlite"))
     end = rows[-1][0]
     for n, (kind, data) in enumerate([("action_taken", '{"x":1}'), ("inject_delivered", '{"x":1}'),
                                       ("action_taken", '{"x":2.5}'), ("inject_delivered", '{"x":1}'),
-                                      ("action_taken", '{"x":1}'), ("action_taken", '{"x":"one"}')]):
+                                      ("action_taken", '{"x":1}'), ("action_taken", '{"x":"one"}'),
+                                      ("note", '{"y":1}'), ("note", '{"y":true}'), ("note", '{"y":1}')]):
         rows.append((end + 1 + n, 2000.0 + n, kind, "N1", "interior", None, data))
     doc = scenario_file()
     assert write_ocel_json(events_of(rows), tmp_path / "each.json", doc, "test") == len(rows)
@@ -244,6 +245,7 @@ def test_events_sharing_one_data_text_give_the_walks_log_byte_for_byte(tmp_path:
     types = {t["name"]: {a["name"]: a["type"] for a in t["attributes"]}
              for t in json.loads((tmp_path / "shared.json").read_text(encoding="utf-8"))["eventTypes"]}
     assert types["inject_delivered"]["x"] == "integer" and types["action_taken"]["x"] == "float"
+    assert types["note"]["y"] == "integer"  # the shared data's third event is typed again: a boolean came between
 
 
 def test_the_export_command_keeps_freed_memory_where_the_c_library_is_glibc() -> None:
