@@ -161,10 +161,12 @@ def _steps(told: _Told, steps: Sequence[StepResult]) -> None:
     waited = [s for s in steps if (s.wait or 0.0) >= QUEUE_P90]
     for s in waited[:MAX_MOMENTS_OF_A_KIND]:
         told.say(s.started_at or s.queued_at or 0.0,
-                 f"'{s.step}' waited {minutes(s.wait)} at {told.who(s.actor)} before it started"
+                 (f"'{s.step}' waited {minutes(s.wait)} at {told.who(s.actor)} before it started" if s.started_at
+                  is not None else f"'{s.step}' was still waiting at {told.who(s.actor)} when the run stopped, "
+                  f"{minutes(s.wait)} after it arrived")
                  + (" (nobody on duty)." if s.unstaffed else "."))
     if len(waited) > MAX_MOMENTS_OF_A_KIND:
-        told.say(waited[-1].started_at or 0.0,
+        told.say(_when(waited[-1]),
                  f"{len(waited) - MAX_MOMENTS_OF_A_KIND} more step(s) waited {minutes(QUEUE_P90)} or longer.")
     late = [s for s in steps if s.on_time is False or s.deadline_met is False]
     for s in late[:MAX_MOMENTS_OF_A_KIND]:
@@ -180,7 +182,13 @@ def _steps(told: _Told, steps: Sequence[StepResult]) -> None:
             text += f"; the legal deadline of {minutes(s.deadline)} was missed"
         told.say(s.completed_at or s.started_at or s.queued_at or 0.0, text + ".")
     if len(late) > MAX_MOMENTS_OF_A_KIND:
-        told.say(late[-1].completed_at or 0.0, f"{len(late) - MAX_MOMENTS_OF_A_KIND} more step(s) were late.")
+        told.say(_when(late[-1]), f"{len(late) - MAX_MOMENTS_OF_A_KIND} more step(s) were late.")
+
+
+def _when(step: StepResult) -> float:
+    """Where a line about ``step`` goes in the story: its completion, else its start, else its arrival (a step still
+    open at the end is never placed at the start of the run)."""
+    return next((t for t in (step.completed_at, step.started_at, step.queued_at) if t is not None), 0.0)
 
 
 def _ending(told: _Told, inc: IncidentTimes, rows: Sequence[Event], steps: Sequence[StepResult],
@@ -191,8 +199,13 @@ def _ending(told: _Told, inc: IncidentTimes, rows: Sequence[Event], steps: Seque
         how = contained.fields(Contained).how
         if how == "ended":
             first_action = started[0].started_at if started else None
+            runs = [e for e in rows if e.kind == Kind.PROCEDURE_STARTED and e.t <= contained.t]
+            over = [e for e in rows if e.kind == Kind.PROCEDURE_ENDED and e.t <= contained.t]
+            dropped = any(e.fields(ProcedureEnded).outcome == "dropped" for e in over)
             before = ("before it was detected" if detected_at is None or detected_at > contained.t
                       else "before any response step started" if first_action is None or first_action > contained.t
+                      else ("after its response had stopped (a handoff dropped)" if dropped
+                            else "after its procedures had ended") if runs and len(over) >= len(runs)
                       else "while the response was under way")
             told.say(contained.t,
                      f"It ended by itself at {told.at(contained.t)}, {told.since(contained.t)} after it began, "

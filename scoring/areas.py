@@ -228,7 +228,8 @@ def _channels(found: Found, scores: Scores, digest: Digest, advice: Advisor) -> 
     for channel in scores.channels:
         if channel.failures:
             failed = advice.failed_on(channel.channel)
-            owners = failed.owners()
+            dropped = digest.dropped_on.get(channel.channel)  # failures after falling back to it
+            owners = failed.owners() or (dropped.owners() if dropped is not None else [])
             owner = owners[0] if owners else None
             tied = " and ".join(dict.fromkeys(responsible(channel_lever(channel.channel), o, advice.names,
                                                           advice.structure) for o in owners)) if len(owners) > 1 else ""

@@ -217,6 +217,9 @@ class Digest:
         self.steps: dict[tuple[str, str], LateStep] = {}
         self.waits: dict[str, LongWaits] = {}
         self.failures: dict[str, ChannelFailures] = defaultdict(ChannelFailures)
+        self.dropped_on: dict[str, ChannelFailures] = defaultdict(ChannelFailures)
+        """Per channel, the handoffs dropped on it after falling back to it (their failures are their first
+        channel's): who sent them, when no handoff sent first on it failed."""
         self.unstaffed_at: dict[str, float] = {}
         self.overdue: dict[str, Slow] = {}
         self.slow: dict[str, Slow] = {}
@@ -309,6 +312,8 @@ class Digest:
         for n, chain in chains:
             if chain.failures:
                 self.failures[chain.first_channel or "direct"].add(chain)
+                if chain.status == "dropped" and chain.channel != chain.first_channel:
+                    self.dropped_on[chain.channel or "direct"].add(chain)
             overdue = chain.status == "in_transit" and chain.overdue
             if overdue or slow_delivery(chain, self.advice):
                 kept = self.overdue if overdue else self.slow

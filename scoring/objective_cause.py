@@ -17,6 +17,7 @@ from ballotdrill.scenarios.structure import OWNER, Option, Procedure, Step
 from ballotdrill.scoring.advice import Advisor, Cause, actor_lever, step_lever
 from ballotdrill.scoring.model import IncidentTimes, ObjectiveResult, StepResult
 from ballotdrill.scoring.ranking import MATERIAL_SHARE, Unexplaining
+from ballotdrill.scoring.stopped import drop_cause, dropped
 from ballotdrill.scoring.text import HARM_NOUNS, clock, minutes
 
 
@@ -46,6 +47,9 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unex
         step = words[words.index("step") + 1]
         procedure = _procedure_of(advice, step)
         actor = _actor_of(advice, procedure, step, incident.incident if incident else None)
+        stopped = dropped(advice, incident.incident, passed_at, procedure) if incident is not None else None
+        if stopped is not None:
+            return drop_cause(advice, stopped, f", so '{step}' was never done")
         failed = _failed_containment(advice, incident.incident, [procedure], None, step) \
             if incident is not None and procedure else None
         if failed is not None and incident is not None:  # the step was done, its purpose not: the end never came
@@ -80,6 +84,10 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unex
         return Cause("objective", f"{plain}: {path}", [],
                      f"Review the path to step '{step}': its actor's staff and shifts, its target, and the "
                      "handoffs before it", actor, step_lever(procedure, step) if procedure else "")
+    stopped = dropped(advice, incident.incident, passed_at) if incident is not None and obj.kind != "on_time" \
+        else None
+    if stopped is not None:
+        return drop_cause(advice, stopped, "")
     if obj.kind == "on_time":
         return Cause("objective", plain, [], f"Review the targets and staffing of the steps of {obj.subject}",
                      "", f"procedure:{obj.subject}" if obj.subject != "all" else "")

@@ -6,6 +6,13 @@
   queue wait), not a 1-minute retry of a step 42 min late from the work before it.
 - A reach objective whose wave's cap is within its target is not exercised (nothing the response did could pass
   or keep it), never met.
+- An incident's story says its response had stopped when it ended by itself after its only procedure was
+  dropped, never "while the response was under way"; a step still waiting at the end "was still waiting", never
+  "waited … before it started".
+- A channel whose only failure dropped a handoff that had fallen back to it is owned by that handoff's sender,
+  never by a stand-in ("no lever found").
+- An objective whose procedure was dropped before its end step is traced to the drop, on the channel's lever,
+  never to "the designed path".
 - An incident's log (Appendix D) tells how it was closed as the journal's ``contained`` row says: its procedures
   completed (no step of theirs contains it), never "it ended by itself".
 """
@@ -15,6 +22,7 @@ from __future__ import annotations
 from engine_helpers import checked, file_of, incident, load
 
 from ballotdrill.report.report import assemble
+from ballotdrill.scoring.areas import Finding
 
 
 def test_a_late_steps_shift_gap_advice_tells_the_runs_clock_time() -> None:
@@ -86,3 +94,53 @@ def test_a_wave_capped_within_its_target_is_not_exercised_and_one_capped_past_it
     assert reason.startswith("incident N1's wave has a cap of 8,000, within the target: whatever the response did "
                              "its reach could never pass it")
     assert _capped(20000)[0] == "U"  # past the target by 13:20, never contained
+
+
+def _story(fax: float, fix: str = "10m") -> list[str]:
+    """X1 at 10:00, ending by itself after 1 h; 'check' by a (5 min), then 'fix' sent to b by fax (``fax``: its
+    reliability, no fallback): the story of X1."""
+    data = file_of({"a": {"staff": 1}, "b": {"staff": 1}},
+                   {"p": {"trigger": {"type": "x"}, "steps": [
+                       {"id": "check", "actor": "a", "duration": "5m"},
+                       {"id": "fix", "actor": "b", "via": "fax", "duration": fix}]}},
+                   [incident("X1", "10:00", "x", spec={"duration": "1h"})], end="14:00",
+                   channels={"fax": {"latency": "1m", "reliability": fax, "retries": 0}})
+    return list(assemble(checked(data), load(data), "s").moments["X1"])
+
+
+def test_an_incident_ending_by_itself_after_its_response_was_dropped_says_the_response_had_stopped() -> None:
+    assert any(line.startswith("It ended by itself at 11:00, 1 h 00 min after it began, after its response had "
+                               "stopped (a handoff dropped)") for line in _story(0.0))
+    assert any(line.startswith("It ended by itself at 11:00, 1 h 00 min after it began, while the response was "
+                               "under way") for line in _story(1.0, "2h"))
+
+
+def _dropping(fax: float, mail: str = "1m") -> dict[str, Finding]:
+    """'fix' goes by mail (``mail``, always fails, no retry), falls back to fax (``fax``: its reliability, no
+    fallback). Neither channel has an owner; a (of Org A) sent it. O1: from X1's start to 'fix', target 30 min."""
+    data = file_of({"a": {"staff": 1, "organisation": "Org A"}, "b": {"staff": 1}},
+                   {"p": {"trigger": {"type": "x"}, "steps": [
+                       {"id": "check", "actor": "a", "duration": "5m"},
+                       {"id": "fix", "actor": "b", "via": "mail", "duration": "10m"}]}},
+                   [incident("X1", "10:00", "x")], end="14:00",
+                   channels={"mail": {"latency": mail, "reliability": 0, "retries": 0, "fallback": "fax"},
+                             "fax": {"latency": "1m", "reliability": fax, "retries": 0}})
+    data["scenarios"]["s"]["objectives"] = [{"id": "O1", "capability": "Operational coordination",
+                                             "measure": {"time": "from incident X1 start to step fix"},
+                                             "target": "30m"}]
+    return {f.title: f for f in assemble(checked(data), load(data), "s").analysis.improvements}
+
+
+def test_an_objective_whose_procedure_was_dropped_is_traced_to_the_drop() -> None:
+    o1 = _dropping(0.0)["Objective O1 rated U (Operational coordination)"]
+    assert o1.root_cause == ("the response stopped when 'fix' from a to b was dropped on fax (sent at 10:05, 2 failed "
+                             "attempt(s), no fallback left): p went no further, so 'fix' was never done")
+    assert o1.lever == "channel:fax"
+    late = _dropping(1.0, "40m")["Objective O1 rated M (Operational coordination)"]  # 10:56: late, not dropped
+    assert "dropped" not in late.root_cause
+
+
+def test_a_fallback_channel_that_dropped_a_handoff_is_owned_by_its_sender() -> None:
+    found = _dropping(0.0)
+    assert found["Handoffs failed on fax (dropped)"].responsible == "Org A"
+    assert found["Handoffs failed on mail"].responsible == "Org A"
