@@ -327,7 +327,8 @@ class Advisor:
             return f"Make {channel} more reliable, or make its fallback {spec.fallback} the first choice{handoffs}"
         if self.structure is None:
             return f"Make {channel} more reliable or give it a fallback channel"
-        others = sorted(((c.reliability, k) for k, c in self.structure.channels.items() if k != channel),
+        others = sorted(((c.reliability, k) for k, c in self.structure.channels.items()
+                         if k != channel and not self._falls_back_to(k, channel)),  # no cycle the format refuses
                         key=lambda rk: (-rk[0], rk[1]))
         if channel == DIRECT:
             return (f"Send {which} through a channel with a fallback instead of directly" if which
@@ -335,14 +336,40 @@ class Advisor:
         hint = f" (e.g. {others[0][1]}, {others[0][0] * 100:.0f}% reliable)" if others else ""
         return f"Make {channel} more reliable, or give it a fallback channel{hint}: it has none"
 
+    def _expected_time(self, stats: ChannelStats, fallback: str) -> float:
+        """About how long a handoff takes sent first on the channel of ``stats`` and then on ``fallback``: each
+        attempt its usual (90th-percentile) latency, failing at the share of its attempts that failed in this run
+        (its set reliability when it had none), retried as the structure says, then sent on ``fallback``."""
+        spec = self.structure.channels.get(stats.channel) if self.structure else None
+        fail = stats.failures / stats.attempts if stats.attempts else (1.0 - spec.reliability if spec else 0.0)
+        tries = (spec.retries if spec is not None else 0) + 1
+        usual = self.usual_latency(stats.channel)
+        return usual * sum(fail ** k for k in range(tries)) + fail ** tries * self.usual_latency(fallback)
+
+    def _falls_back_to(self, start: str, channel: str) -> bool:
+        """Whether ``start``'s chain of fallbacks reaches ``channel`` (``channel`` as its fallback would be a cycle)."""
+        seen: set[str] = set()
+        at: str | None = start
+        while at is not None and at not in seen and self.structure is not None and at in self.structure.channels:
+            seen.add(at)
+            at = self.structure.channels[at].fallback
+            if at == channel:
+                return True
+        return False
+
     def _no_better(self, stats: ChannelStats, reliability: float, fallback: str) -> str:
         """Why ``fallback`` is no better a first choice than the channel of ``stats`` (set at ``reliability``): set
-        less reliable, or failing a larger share of its attempts in this run; empty when it is not worse."""
+        less reliable, usually slower (its 90th-percentile latency), or failing a larger share of its attempts in
+        this run; empty when it is not worse."""
         spec = self.structure.channels.get(fallback) if self.structure else None
         seen = self.channel_stats.get(fallback)
         why = []
         if spec is not None and spec.reliability < reliability:
             why.append(f"set at {spec.reliability:.0%} reliable against {reliability:.0%}")
+        slow, now = self.usual_latency(fallback), self._expected_time(stats, fallback)
+        if spec is not None and slow > now + 1e-9:
+            why.append(f"it usually takes up to {minutes(slow)}, against about {minutes(now)} a handoff on "
+                       f"{stats.channel} first, its failures and retries included (90th-percentile latencies)")
         if seen is not None and seen.attempts and stats.attempts and \
                 seen.failures / seen.attempts > stats.failures / stats.attempts:
             why.append(f"{seen.failures} of its {seen.attempts} attempt(s) failed in this run, against "

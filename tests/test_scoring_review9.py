@@ -13,16 +13,23 @@
   never by a stand-in ("no lever found").
 - An objective whose procedure was dropped before its end step is traced to the drop, on the channel's lever,
   never to "the designed path".
+- A failing channel's advice never proposes as first choice a fallback that usually takes longer than a handoff on
+  the failing channel with its failures and retries, nor, for a
+  channel without one, a fallback whose own chain leads back to it (a cycle the format refuses).
 - An incident's log (Appendix D) tells how it was closed as the journal's ``contained`` row says: its procedures
   completed (no step of theirs contains it), never "it ended by itself".
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from engine_helpers import checked, file_of, incident, load
 
 from ballotdrill.report.report import assemble
+from ballotdrill.scoring.advice import Advisor
 from ballotdrill.scoring.areas import Finding
+from ballotdrill.scoring.model import ChannelStats
 
 
 def test_a_late_steps_shift_gap_advice_tells_the_runs_clock_time() -> None:
@@ -144,3 +151,42 @@ def test_a_fallback_channel_that_dropped_a_handoff_is_owned_by_its_sender() -> N
     found = _dropping(0.0)
     assert found["Handoffs failed on fax (dropped)"].responsible == "Org A"
     assert found["Handoffs failed on mail"].responsible == "Org A"
+
+
+def _advice(channels: dict[str, Any], first: str) -> dict[str, str]:
+    """'fix' sent on ``first``: each channel finding's recommendation."""
+    data = file_of({"a": {"staff": 1}, "b": {"staff": 1}},
+                   {"p": {"trigger": {"type": "x"}, "steps": [
+                       {"id": "check", "actor": "a", "duration": "5m"},
+                       {"id": "fix", "actor": "b", "via": first, "duration": "10m"}]}},
+                   [incident("X1", "10:00", "x")], end="14:00", channels=channels)
+    return {f.title: f.recommendation for f in assemble(checked(data), load(data), "s").analysis.improvements
+            if f.title.startswith("Handoffs failed on")}
+
+
+def _phone_fix(courier: str, failed: int) -> str:
+    """The advice for phone (3 min, no retry, falling back to a courier taking ``courier``) when ``failed`` of its 10
+    attempts failed in the run."""
+    data = file_of({"a": {"staff": 1}}, {}, [], channels={
+        "phone": {"latency": "3m", "reliability": 0.9, "retries": 0, "fallback": "courier"},
+        "courier": {"latency": courier, "reliability": 1}})
+    return Advisor(None, {}, load(data).structure, channel_stats={
+        "phone": ChannelStats(channel="phone", attempts=10, failures=failed)}).channel("phone")
+
+
+def test_a_slower_fallback_is_advised_as_the_first_choice_only_when_it_is_quicker_than_the_failing_channel() -> None:
+    # 1 of 10 calls failing: about 3 + 0.1 x 45 = 7.5 min a handoff on the phone first, against 45 by courier
+    assert _phone_fix("45m", 1) == ("Make phone more reliable; its fallback courier is no better a first choice (it "
+                                    "usually takes up to 45 min, against about 8 min a handoff on phone first, its "
+                                    "failures and retries included (90th-percentile latencies))")
+    # 9 of 10 failing: about 3 + 0.9 x 10 = 12 min on the phone first, against 10 by courier
+    assert _phone_fix("10m", 9) == "Make phone more reliable, or make its fallback courier the first choice"
+
+
+def test_a_channel_without_a_fallback_is_never_advised_one_that_falls_back_to_it() -> None:
+    # mail (95 %, the most reliable other channel) falls back to the hotline: as the hotline's fallback, a cycle
+    advice = _advice({"mail": {"latency": "1m", "reliability": 0.95, "fallback": "hotline"},
+                      "hotline": {"latency": "1m", "reliability": 0, "retries": 0},
+                      "radio": {"latency": "1m", "reliability": 0.7}}, "hotline")
+    assert advice["Handoffs failed on hotline (dropped)"] == ("Make hotline more reliable, or give it a fallback "
+                                                              "channel (e.g. radio, 70% reliable): it has none")
