@@ -56,7 +56,7 @@ test-slow: $(TEST_STAMP) browser
 # `list` or `validate` of the library: regenerate after changing scenarios.yaml or scenarios/*.py
 # (tests/test_format_library_index.py fails until then).
 library-index: $(TEST_STAMP)
-	$(BIN)/python -m ballotdrill.scenarios.library_index
+	$(BIN)/python -m ballotdrill.scenarios.make_library_index
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check .

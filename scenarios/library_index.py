@@ -12,14 +12,13 @@ index. Warnings are kept without the file's name and shown under the name the fi
 Unlike the user's cache, the key leaves out pydantic's and PyYAML's versions and the Python build,
 which are not known when the package is built: the index is the project's own statement about its
 own files, tested against a full check (tests/test_format_library_index.py fails when it is stale).
-Regenerate it with ``python -m ballotdrill.scenarios.library_index`` (``make library-index``).
+Made by :mod:`.make_library_index` (``make library-index``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
 from functools import cache as once
 from pathlib import Path
 from typing import Any
@@ -58,37 +57,3 @@ def lookup(raw: bytes) -> Any | None:
     """The stored summary (JSON, warnings under :data:`LABEL`) of a library file with bytes ``raw``; None for
     any other file, or when the index was made by other code."""
     return _entries().get(file_key(raw))
-
-
-def library_files() -> list[Path]:
-    """Where the library's files are (beside the package's ``__init__.py``)."""
-    import ballotdrill
-
-    return [Path(ballotdrill.__file__).with_name(name) for name in LIBRARY_FILES]
-
-
-def build(files: Sequence[Path] | None = None) -> dict[str, Any]:
-    """The index of ``files`` (the library's) for the sources as they are now: each file checked in full."""
-    from ballotdrill.scenarios.loader import check_document
-    from ballotdrill.scenarios.rawfile import decode, read_bytes
-    from ballotdrill.scenarios.summary import as_json, summarize
-    from ballotdrill.scenarios.yamlread import parse
-
-    sources = cache.sources_fingerprint()
-    if sources is None:
-        raise SystemExit("the format's sources cannot be read: no index can be made")
-    entries = {}
-    for path in library_files() if files is None else files:
-        raw = read_bytes(str(path), str(path))
-        entries[file_key(raw)] = as_json(summarize(check_document(parse(decode(raw, LABEL), LABEL))))
-    return {"format": FORMAT, "sources": sources.hex(), "files": entries}
-
-
-def text(index: dict[str, Any]) -> str:
-    """The index as it is written to :data:`INDEX`."""
-    return json.dumps(index, indent=1, ensure_ascii=False) + "\n"
-
-
-if __name__ == "__main__":
-    INDEX.write_text(text(build()), encoding="utf-8")
-    print(f"wrote {INDEX}")

@@ -15,6 +15,7 @@ from format_helpers import replace_once
 from test_summary_cache import WARNED, ballotdrill, entries
 
 from ballotdrill.scenarios import cache, library_index, summary
+from ballotdrill.scenarios import make_library_index as make
 from ballotdrill.scenarios.library import library_path
 from ballotdrill.scenarios.loader import check_file
 
@@ -26,9 +27,9 @@ MISSED = ("import sys; from ballotdrill.scenarios import library_index; library_
 
 
 def test_the_shipped_index_is_up_to_date() -> None:
-    assert library_index.INDEX.read_text(encoding="utf-8") == library_index.text(library_index.build()), (
+    assert library_index.INDEX.read_text(encoding="utf-8") == make.text(make.build()), (
         "scenarios/library_index.json is stale: regenerate it with `make library-index` "
-        "(python -m ballotdrill.scenarios.library_index)")
+        "(python -m ballotdrill.scenarios.make_library_index)")
 
 
 def test_the_index_covers_every_library_file_and_is_taken_as_shipped() -> None:
@@ -62,7 +63,7 @@ def test_a_library_file_is_answered_as_its_full_check(tmp_path: Path, monkeypatc
 def _index_of(files: list[Path], where: Path) -> Path:
     """An index made of ``files`` (as the library's would be), written to ``where``."""
     index = where / "index.json"
-    index.write_text(library_index.text(library_index.build(files)), encoding="utf-8")
+    index.write_text(make.text(make.build(files)), encoding="utf-8")
     return index
 
 
@@ -87,7 +88,7 @@ def test_other_bytes_or_other_sources_are_checked_in_full(tmp_path: Path, monkey
     forged = json.loads(library_index.INDEX.read_text())
     (entry,) = forged["files"].values()
     entry["scenarios"][0][1] = "kept by the index"
-    library_index.INDEX.write_text(library_index.text(forged))
+    library_index.INDEX.write_text(make.text(forged))
     monkeypatch.chdir(tmp_path)
     assert summary.summarize_file("warned.yaml").scenarios[0].title == "kept by the index"  # the index answers
     Path("edited.yaml").write_text(replace_once(WARNED, "title: T", "title: T2"))
