@@ -20,6 +20,7 @@ from typing import NamedTuple
 from pydantic import ValidationError
 
 from ballotdrill.application.folder import refuse_if_busy
+from ballotdrill.application.live_inputs import live_input_differences, read_live_inputs
 from ballotdrill.application.runs import (
     REPORT_FILES,
     UNFINISHED_HARM,
@@ -51,7 +52,7 @@ class Side(NamedTuple):
 def compare_runs(folder_a: Path, folder_b: Path, *, force: bool = False,
                  say: Callable[[str], None] | None = None) -> Comparison:
     """Compare two (sealed) run folders of one scenario: how their inputs differ (settings, overrides, the stored
-    scenario files), then measure by measure (A, then B).
+    scenario files, a live exercise's inputs), then measure by measure (A, then B).
 
     Each run's scores come from its ``scores.json`` when that is valid for its journal; else its journal is
     checked and streamed once through the scorer, A then B, and ``say`` is told so in one line first.
@@ -71,6 +72,8 @@ def compare_runs(folder_a: Path, folder_b: Path, *, force: bool = False,
               for side, problem in zip(checked, problems, strict=True)]
     inputs = input_differences(a.meta, b.meta, a.doc.model_dump(mode="json", by_alias=True),
                                b.doc.model_dump(mode="json", by_alias=True))
+    live_a, live_b = (read_live_inputs(side.folder / JOURNAL_FILE) for side in sides)
+    inputs += live_input_differences(live_a, live_b, scores[0].start, scores[1].start)
     comparison = compare(scores[0], scores[1], str(folder_a), str(folder_b), inputs,
                          a.doc.scenarios[a.scenario].continuations() if a.scenario in a.doc.scenarios else None)
     unfinished = [f"{key.upper()} {problem.standing or 'did not finish'}: {UNFINISHED_HARM.removeprefix('; ')}."

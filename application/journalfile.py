@@ -47,6 +47,10 @@ def check_journal_file(run_dir: Path) -> None:
 
 
 def damaged(run_dir: Path, exc: sqlite3.Error) -> RunFolderError:
+    """Why a journal could not be read: the disk is full (nothing is wrong with the journal), else it is damaged."""
+    if getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_FULL:
+        return RunFolderError(f"{run_dir}: cannot read the run: the disk is full ({one_line(exc)}), which leaves its "
+                              f"{JOURNAL_FILE} as it is; free some space, then run the same command again")
     return RunFolderError(f"{run_dir}: cannot read the run: its {JOURNAL_FILE} is damaged or not an SQLite database "
                           f"({one_line(exc)}); restore it from a copy, or run the scenario again")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ballotdrill.scenarios.coverage import objective_subjects
-from ballotdrill.scenarios.safetext import csv_cell
+from ballotdrill.scenarios.safetext import json_output, spreadsheet_text
 from ballotdrill.scenarios.scenario import Inject, Scenario
 from ballotdrill.scenarios.timefmt import format_clock, format_duration
 
@@ -45,7 +45,8 @@ def msel_rows(scenario: Scenario) -> list[MselRow]:
     for inject_id, inj in pairs:
         incident = (inj.incident.id or inject_id) if inj.incident is not None else None
         objectives = [o for o, (incidents, _) in subjects.items() if incident is not None and incident in incidents]
-        definition = json.dumps(inj.model_dump(mode="json", by_alias=True, exclude_defaults=True), ensure_ascii=False)
+        definition = json_output(json.dumps(inj.model_dump(mode="json", by_alias=True, exclude_defaults=True),
+                                            ensure_ascii=False))  # every control a JSON escape: read back exactly
         rows.append(_row(inject_id, inj, scenario)._replace(objective=" ".join(objectives), definition=definition))
     return sorted(rows, key=lambda r: r.sort_key)
 
@@ -104,6 +105,6 @@ def write_msel_csv(rows: list[MselRow], path: Path) -> None:
         writer = csv.writer(handle)
         writer.writerow(MSEL_COLUMNS)
         for row in rows:
-            writer.writerow([csv_cell(cell) for cell in (
+            writer.writerow([spreadsheet_text(cell) for cell in (
                 row.id, row.time, _EVENT_TYPES.get(row.kind, row.kind), row.sender, row.to, row.event, row.expected,
                 row.notes, row.objective, row.definition)])

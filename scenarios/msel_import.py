@@ -230,25 +230,50 @@ def build_scenario(text: str, source: str, structure_file: ScenarioFile, *, name
     rows = _rows(text, source, mapping or {})
     injects: list[dict[str, Any]] = []
     origin: list[_Row] = []
+    problems: list[Problem] = []  # every row's, reported together with the whole file's check
+    refused = False  # the last inject row was refused: an expected action after it answers nothing read
     for row in rows:
-        kind = _event_kind(row, source)
-        if kind == "expected":
-            if not injects:
-                raise ScenarioError([_problem(source, row, "event type", "an expected action must follow the inject "
-                                              "it answers")])
-            actor = row.cells.get("to") or row.cells.get("from") or ""
-            action = row.cells.get("message") or row.cells.get("expected response") or ""
-            line = f"{actor}: {action}" if actor else action
-            injects[-1]["expected"] = "; ".join(filter(None, [injects[-1].get("expected", ""), line]))
-            continue
-        injects.append(_inject(row, kind, source))
-        origin.append(row)
+        try:
+            kind = _event_kind(row, source)
+            if kind == "expected":
+                if not refused:
+                    _expect(row, injects, source)
+                continue
+            injects.append(_inject(row, kind, source))
+            origin.append(row)
+            refused = False
+        except ScenarioError as exc:
+            problems += exc.problems
+            refused = True
     start, end = _window(injects)
     structure = _dump_structure(structure_file.structure)
     scenario = {"title": title or name, "description": f"Imported from the MSEL {source}.",
                 "start": format_clock(start), "end": format_clock(end), "injects": injects}
     data = {"version": 1, "default": name, "structure": structure, "scenarios": {name: scenario}}
-    return Imported(data, _check(data, origin, source), len(rows))
+    try:
+        model = _check(data, origin, source)
+    except ScenarioError as exc:
+        problems += exc.problems
+    if problems:
+        raise ScenarioError(sorted(problems, key=_row_number))
+    return Imported(data, model, len(rows))
+
+
+def _row_number(problem: Problem) -> int:
+    """The spreadsheet row a problem is in (0: the whole file), to report every problem in the order of the rows."""
+    found = re.match(r"row (\d+)", problem.message)
+    return int(found.group(1)) if found else 0
+
+
+def _expect(row: _Row, injects: list[dict[str, Any]], source: str) -> None:
+    """An expected action row: added to the expected response of the inject before it."""
+    if not injects:
+        raise ScenarioError([_problem(source, row, "event type", "an expected action must follow the inject it "
+                                      "answers")])
+    actor = row.cells.get("to") or row.cells.get("from") or ""
+    action = row.cells.get("message") or row.cells.get("expected response") or ""
+    line = f"{actor}: {action}" if actor else action
+    injects[-1]["expected"] = "; ".join(filter(None, [injects[-1].get("expected", ""), line]))
 
 
 def _dump_structure(structure: Structure) -> dict[str, Any]:

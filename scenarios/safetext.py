@@ -57,6 +57,12 @@ def csv_cell(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def spreadsheet_text(value: object) -> str:
+    """A CSV cell of user text: its controls shown escaped (``\\x1b``; line breaks kept, a quoted cell holds them)
+    and a leading ``'`` before a would-be formula, so neither a spreadsheet nor ``cat`` acts on it."""
+    return csv_cell(terminal_text("" if value is None else value, newlines=True))
+
+
 _MARKDOWN_ACTIVE = re.compile(r"[\\`\[\]]")
 
 

@@ -294,6 +294,11 @@ SWEEP_HINT = ("To tell a real difference from luck, run 'ballotdrill sweep SCENA
               "on the same seeds, with confidence intervals.")
 META_INPUTS = ("scenario", "seed", "overrides", "decisions", "version", "source")
 """The run settings :func:`input_differences` compares first; every other difference is a scenario file's value."""
+LIVE_INPUTS = {"answer": "live answers", "action": "live actions", "discuss": "live discussion answers",
+               "inject": "live ad-hoc injects", "send_now": "live send-nows", "note": "live notes",
+               "speed": "live speed changes"}
+"""A live journal's input kinds a comparison sets side by side, and each one's name as an input difference (a
+pause, a resume, a stop or a restart changes nothing simulated; where a run ended is :data:`STOPPED`)."""
 FILE_VALUES_NAMED = 3
 """How many differing values of the scenario files a note names before it counts the rest."""
 
@@ -325,7 +330,8 @@ def notes(inputs: Sequence[InputDifference]) -> list[str]:
 def differing_inputs(inputs: Sequence[InputDifference]) -> list[str]:
     """Each input that differs, in words, in the order of the inputs table (the scenario files' values counted
     together, the first :data:`FILE_VALUES_NAMED` by path)."""
-    values = [d.what for d in inputs if d.what != STOPPED and d.what not in META_INPUTS]
+    live = set(LIVE_INPUTS.values())
+    values = [d.what for d in inputs if d.what != STOPPED and d.what not in META_INPUTS and d.what not in live]
     out: list[str] = []
     for d in inputs:
         if d.what == STOPPED:
@@ -340,6 +346,8 @@ def differing_inputs(inputs: Sequence[InputDifference]) -> list[str]:
             out.append("their recorded decisions")
         elif d.what == "version":
             out.append(f"the version of ballotdrill that ran them ({d.a} against {d.b})")
+        elif d.what in live:
+            out.append(f"their {d.what}")
         elif d.what == "source":
             out.append("the scenario file they were read from" + ("" if values else " (not its content)"))
     if values:

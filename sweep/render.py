@@ -11,7 +11,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from ballotdrill.scenarios.safetext import csv_cell, html_value
+from ballotdrill.scenarios.safetext import html_value, spreadsheet_text
 from ballotdrill.scoring.model import dumps
 from ballotdrill.scoring.summary import NO_QUEUE, QUEUE_RULE
 from ballotdrill.scoring.text import percent
@@ -41,7 +41,7 @@ def _csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
     for row in rows:  # numbers as they are, None empty, text a spreadsheet would run as a formula quoted as text
-        writer.writerow(["" if v is None else csv_cell(v) if isinstance(v, str) else v for v in row])
+        writer.writerow(["" if v is None else spreadsheet_text(v) if isinstance(v, str) else v for v in row])
     return buffer.getvalue()
 
 

@@ -302,7 +302,9 @@ def test_show_csv_and_terminal_carry_no_formula_and_no_escape(tmp_path: Path, mo
     assert "\\x1b[2J" in out
     with open(tmp_path / "m.csv", encoding="utf-8-sig", newline="") as handle:
         cells = [cell for row in csv.reader(handle) for cell in row]
-    assert "'@SUM(1)" in cells and "'\x1b[1A\x1b[2Kok" not in cells
+    assert "'@SUM(1)" in cells and "\\x1b[1A\\x1b[2Kok" in cells  # the notes' escapes shown, as in a report
+    raw = (tmp_path / "m.csv").read_text(encoding="utf-8-sig")
+    assert not [c for c in raw if (ord(c) < 32 and c not in "\r\n") or 0x7F <= ord(c) <= 0x9F], "a raw control"
     assert not [c for c in cells if c.startswith(("=", "+", "-", "@"))]
     for command in (("list", "-f", "s.yaml"), ("list", "-f", "s.yaml", "--json"), ("show", "-f", "s.yaml", "--json")):
         code, out, err = run_cli(tmp_path, monkeypatch, capsys, *command, text=HOSTILE)

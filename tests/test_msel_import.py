@@ -177,3 +177,42 @@ def test_an_oversize_spreadsheet_is_one_located_line(tmp_path: Path) -> None:
         application.import_msel(sheet, LIBRARY_PATH, out)
     assert str(caught.value) == f"{sheet}: the spreadsheet is over 1024 KiB; split it"
     assert not out.exists()
+
+
+def test_every_bad_row_is_reported_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """A time it cannot read (row 2), an unknown actor (row 4) and an unknown event type (row 5): one attempt names
+    all three, in the order of the rows, one line each; the expected action after the refused row 2 is not blamed."""
+    text = (PLAIN.replace("1,08:30,Inject", "1,8h30,Inject").replace(",,fps-interior-elections,\"Results",
+                                                                     ",,nobody-here,\"Results")
+            .replace("3,12:00,inject", "3,12:00,wat"))
+    sheet, out = tmp_path / "bad.csv", tmp_path / "bad.yaml"
+    sheet.write_text(text, encoding="utf-8")
+    code, err = _main(["import-msel", str(sheet), "--structure", str(LIBRARY_PATH), "--out", str(out),
+                       "--map", "Inject text=message"], monkeypatch, capsys)
+    lines = err.strip().splitlines()
+    assert code == 2 and len(lines) == 3, err
+    assert "row 2, column 'scenario time'" in lines[0] and "'8h30'" in lines[0]
+    assert "row 4, column 'to'" in lines[1] and "'nobody-here'" in lines[1]
+    assert "row 5, column 'event type'" in lines[2] and "'wat'" in lines[2]
+    assert not out.exists()
+
+
+def test_controls_in_text_are_escaped_in_the_sheet_and_read_back_exactly(tmp_path: Path) -> None:
+    """A message holding an ESC sequence and a bidirectional override: the sheet holds neither raw (``cat`` of it
+    clears no screen), its text columns show them escaped, and the import gives the same injects."""
+    name, scenario = next(iter(LIBRARY.scenarios.items()))
+    hostile = "@evil <b>x</b> | a \x1b[2J \u202eevil"
+    index, inj = next((n, i) for n, i in enumerate(scenario.injects) if i.message is not None)
+    assert inj.message is not None
+    injects = list(scenario.injects)
+    injects[index] = inj.model_copy(update={"message": inj.message.model_copy(update={"text": hostile})})
+    changed = scenario.model_copy(update={"injects": injects})
+    sheet, out = tmp_path / f"{name}.csv", tmp_path / "imported.yaml"
+    write_msel_csv(msel_rows(changed), sheet)
+    raw = sheet.read_text(encoding="utf-8-sig")
+    assert not [c for c in raw if (ord(c) < 32 and c not in "\r\n") or 0x7F <= ord(c) <= 0x9F or c == "\u202e"]
+    assert "@evil <b>x</b> | a \\x1b[2J \\u202eevil" in raw  # the message column, as a report shows it
+    application.import_msel(sheet, LIBRARY_PATH, out)
+    [again] = scenarios.load_file(out).scenarios.values()
+    assert _by_id(again) == _by_id(changed)

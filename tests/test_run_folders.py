@@ -328,3 +328,25 @@ def test_a_full_disk_leaves_no_half_written_report(small_disk: Path, work: Path,
     line = one_line(cli(work, monkeypatch, capsys, "report", str(run)), "cannot write", "nothing was changed")
     assert "No space left on device" in line
     assert sorted(p.name for p in run.iterdir()) == ["journal.sqlite"]  # nothing half-written, no temporary
+
+
+def test_report_force_on_a_full_disk_says_the_disk_is_full_not_the_journal_damaged(small_disk: Path,
+                                                                                     tmp_path: Path) -> None:
+    """A run stopped by a full disk keeps its rows in its WAL; its own advice ('report … --force') followed while the
+    disk is still full cannot settle them: the journal is intact, so the line says to free space and run the same
+    command again (not that it is damaged); once space is freed, that command reports."""
+    subprocess.run(["mount", "-o", "remount,size=3m", str(small_disk)], check=True)
+    filler = small_disk / "filler"
+    filler.write_bytes(b"\0" * 2700 * 1024)
+    run = small_disk / "r"
+    stopped = finished("run", "--out", str(run), cwd=tmp_path)
+    assert stopped.returncode == 2 and "--force" in stopped.stderr, stopped.stderr
+    report = finished("report", str(run), "--force", cwd=tmp_path)
+    assert report.returncode == 2 and "Traceback" not in report.stderr, report.stderr
+    lines = report.stderr.strip().splitlines()
+    assert len(lines) == 1 and "the disk is full" in lines[0] and "free some space" in lines[0], lines
+    assert "damaged" not in lines[0] and "restore" not in lines[0]
+    filler.unlink()  # space freed
+    again = finished("report", str(run), "--force", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert (run / "report.md").is_file()

@@ -1,0 +1,84 @@
+"""How two runs' live inputs differ: the answers, actions, discussion answers, ad-hoc injects, send-nows, notes and
+speed changes people gave a live exercise, read from its journal's ``inputs`` table (a batch run has none).
+
+Inputs are compared kind by kind, at their simulated clock time: two runs with the same seed and the same live
+inputs at the same times played the same exercise; any other difference is named as an input difference.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from ballotdrill.scoring.compare import LIVE_INPUTS, InputDifference
+from ballotdrill.scoring.text import clock
+
+
+class LiveInput(NamedTuple):
+    """One committed live input: its simulation time, its kind and its fields."""
+
+    t: float
+    kind: str
+    data: dict[str, Any]
+
+
+SHOWN = 3
+"""How many inputs of one kind a difference names before it counts the rest."""
+
+
+def read_live_inputs(journal: Path) -> list[LiveInput]:
+    """The committed inputs of a journal, in order (none for a batch run's journal)."""
+    db = sqlite3.connect(f"file:{journal}?mode=ro", uri=True)
+    try:
+        if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'inputs'").fetchone():
+            return []
+        return [LiveInput(t, kind, json.loads(data))
+                for t, kind, data in db.execute("SELECT t, kind, data FROM inputs ORDER BY n")]
+    finally:
+        db.close()
+
+
+def live_input_differences(a: Sequence[LiveInput], b: Sequence[LiveInput], start_a: float,
+                           start_b: float) -> list[InputDifference]:
+    """One difference per kind of live input whose inputs (what, and at which clock time) differ between A and B."""
+    out: list[InputDifference] = []
+    for kind, what in LIVE_INPUTS.items():
+        shown_a = [f"{clock(start_a, item.t)} {_describe(item)}" for item in a if item.kind == kind]
+        shown_b = [f"{clock(start_b, item.t)} {_describe(item)}" for item in b if item.kind == kind]
+        if shown_a != shown_b:
+            out.append(InputDifference(what=what, a=_listed(shown_a), b=_listed(shown_b)))
+    return out
+
+
+def _describe(item: LiveInput) -> str:
+    """An input in a few words (its text shortened): what a comparison's reader needs to tell two apart."""
+    data = item.data
+    by = f" (by {data['by']})" if data.get("by") else ""
+    if item.kind == "answer":
+        return f"request {data.get('request')}: {data.get('option')}{by}"
+    if item.kind == "action":
+        on = f" on {data['incident']}" if data.get("incident") else ""
+        return f"{data.get('actor')} {data.get('action')}{on}{by}"
+    if item.kind == "discuss":
+        return f"{data.get('actor')} on {data.get('inject')} question {data.get('question')}: {_cut(data.get('text'))}"
+    if item.kind == "send_now":
+        return str(data.get("inject"))
+    if item.kind == "speed":
+        return f"×{data.get('speed'):g}" if isinstance(data.get("speed"), (int, float)) else "?"
+    return _cut(data.get("text")) + by
+
+
+def _cut(text: object, width: int = 60) -> str:
+    shown = str(text or "")
+    return repr(shown if len(shown) <= width else shown[:width - 1] + "…")
+
+
+def _listed(items: list[str]) -> str:
+    """``none``, or the count and the first :data:`SHOWN` inputs."""
+    if not items:
+        return "none"
+    more = f"; and {len(items) - SHOWN} more" if len(items) > SHOWN else ""
+    return f"{len(items)}: " + "; ".join(items[:SHOWN]) + more
