@@ -81,6 +81,8 @@ def open_run(run_dir: Path) -> RunFiles:
             raw = json.loads((run_dir / META_FILE).read_text(encoding="utf-8"))
             journal = jsonl_path
             meta = {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in raw.items()}
+        elif not run_dir.exists():
+            raise RunFolderError(f"{run_dir}: no such folder; give the folder of a run ({hint})")
         else:
             raise RunFolderError(f"{run_dir}: no {JOURNAL_FILE} here (nor {JSONL_FILE} with {META_FILE}); {hint}")
         if "document" not in meta:

@@ -51,8 +51,13 @@ def print_validation(files: Sequence[Path], strict: bool, json_out: bool) -> int
         emit_json(results)
     for result in results:
         if result["ok"]:
-            counted = f", {len(result['warnings'])} warnings" if result["warnings"] else ""
-            say_marked("ok", "green", f"{result['file']} ({len(result['scenarios'])} scenarios{counted})")
+            counted = f", {_count(len(result['warnings']), 'warning')}" if result["warnings"] else ""
+            say_marked("ok", "green", f"{result['file']} ({_count(len(result['scenarios']), 'scenario')}{counted})")
         for line in result["problems"] or result["warnings"]:
             say(line)
     return 0 if all(r["ok"] for r in results) else EXIT_BAD_INPUT
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 scenario``, ``2 scenarios``."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"

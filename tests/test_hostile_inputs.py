@@ -219,7 +219,7 @@ def test_dead_configuration_is_a_located_warning_with_exit_0(tmp_path: Path, mon
     assert out == ""
     assert code == 0, err
     lines = err.splitlines()
-    assert lines[0] == "ok s.yaml (1 scenarios, 2 warnings)"
+    assert lines[0] == "ok s.yaml (1 scenario, 2 warnings)"
     assert lines[1] == ("s.yaml:4:32: warning: actor 'desk' lists action 'shout', which no procedure's trigger "
                         "names, so taking it starts nothing")
     assert lines[2] == ("s.yaml:8:23: warning: procedure 'fix' is triggered by type 'outrage', which no incident "
