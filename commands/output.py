@@ -32,17 +32,23 @@ EXIT_INTERRUPTED = 130
 """Exit status after Ctrl-C (128 + SIGINT), as shells expect."""
 
 _consoles: dict[str, "Console"] = {}
+_made_for: list[object] = []
+"""What the consoles were made for: the streams and the ``COLUMNS`` they read when made."""
 
 
 def __getattr__(name: str) -> "Console":
-    """``err`` and ``out``, the two rich consoles, made on first use."""
+    """``err`` and ``out``, the two rich consoles, made on first use, and again when the streams or ``COLUMNS``
+    change (a console keeps the width and terminal it saw when made: a command run in the same process after
+    another, as the tests do, would otherwise print at the first one's width)."""
     if name not in ("err", "out"):
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    if not _consoles:
+    now = [sys.stdout, sys.stderr, os.environ.get("COLUMNS")]
+    if _made_for != now or name not in _consoles:
         from rich.console import Console
 
         _consoles["err"] = Console(stderr=True, emoji=False)
         _consoles["out"] = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 10_000, emoji=False)
+        _made_for[:] = now
     return _consoles[name]
 
 

@@ -85,3 +85,18 @@ def test_colour_reaches_a_forced_terminal(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("FORCE_COLOR", "1")
     written = _written(True, lambda: output.say_marked("ok", "green", "f.yaml"))
     assert written.startswith("\x1b[32mok\x1b[0m f.yaml")  # rich wrote it, in colour
+
+
+def test_a_console_is_made_again_for_a_new_stream_or_width(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands run one after another in one process (the tests) print at their own width, not the first one's: a
+    sweep's summary read differently depending on which test had made the consoles first."""
+    monkeypatch.setenv("COLUMNS", "60")
+    monkeypatch.setattr("sys.stderr", io.StringIO())
+    assert output.err.width == 60
+    monkeypatch.setenv("COLUMNS", "200")
+    assert output.err.width == 200
+    monkeypatch.delenv("COLUMNS")
+    stream = io.StringIO()
+    monkeypatch.setattr("sys.stderr", stream)
+    output.err.print("to the new stream")
+    assert stream.getvalue() == "to the new stream\n"
