@@ -13,8 +13,10 @@ from functools import lru_cache
 _UNIT_MINUTES = {"s": 1 / 60, "m": 1.0, "h": 60.0, "d": 1440.0}
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)\s*([smhd])")
 _DURATION = re.compile(r"^(?:\d+(?:\.\d+)?\s*[smhd]\s*)+$")
-_DAY = re.compile(r"^D\s*(?:([+-])\s*(\d{1,3}))?$")
-_CLOCK = re.compile(r"^(?:D\s*(?:([+-])\s*(\d{1,3}))?\s+)?(\d{1,2}):(\d{2})$")
+_DAY = re.compile(r"^D\s*(?:([+-])\s*(\d+))?$")
+_CLOCK = re.compile(r"^(?:D\s*(?:([+-])\s*(\d+))?\s+)?(\d{1,2}):(\d{2})$")
+MAX_DAYS = 999
+"""Farthest day from election day a time may name (D-999 to D+999)."""
 
 DURATION_HINT = "write a number and a unit, e.g. 90s, 15m, 2h, 3d or 1h30m"
 CLOCK_HINT = "write HH:MM on election day, or D-2 18:00 / D+1 09:00 for the days around it"
@@ -69,8 +71,16 @@ def parse_clock(text: object) -> float:
     hour, minute = int(hours), int(mins)
     if minute > 59 or hour > 24 or (hour == 24 and minute):
         raise ValueError(f"invalid clock time {text!r} (hours 00-23, minutes 00-59; 24:00 ends a day)")
-    offset = int(days or 0) * (-1 if sign == "-" else 1)
+    offset = _days(text, "clock time", days) * (-1 if sign == "-" else 1)
     return offset * 1440.0 + hour * 60.0 + minute
+
+
+def _days(text: str, what: str, days: str | None) -> int:
+    """The day count of ``D+N``/``D-N``, refused past :data:`MAX_DAYS` with the range."""
+    count = int(days or 0)
+    if count > MAX_DAYS:
+        raise ValueError(f"invalid {what} {text!r}: days around election day run from D-{MAX_DAYS} to D+{MAX_DAYS}")
+    return count
 
 
 DAY_HINT = "write D for election day, D-7 or D+1 for the days around it"
@@ -82,7 +92,7 @@ def parse_day(text: object) -> int:
     if not match:
         raise ValueError(f"invalid day {text!r} ({DAY_HINT})")
     sign, days = match.groups()
-    return int(days or 0) * (-1 if sign == "-" else 1)
+    return _days(str(text), "day", days) * (-1 if sign == "-" else 1)
 
 
 def format_day(day: int) -> str:

@@ -118,6 +118,19 @@ def _get(data: Any, path: Path) -> Any:
     return data
 
 
+def _in_digits(value: object) -> str:
+    """For a whole number written otherwise (``1e9``: YAML reads it as text), how to write it."""
+    if isinstance(value, str) and not any(mark in value for mark in "eE."):
+        return ""  # digits already ("2" quoted: text, told as such by the value shown)
+    try:
+        number = float(str(value)) if isinstance(value, (str, float)) else None
+    except ValueError:
+        return ""
+    if number is None or not number.is_integer() or abs(number) > 1e15:
+        return ""
+    return f" written in digits: {int(number)}"
+
+
 def _message(err: Any, field: str) -> str:
     kind = err["type"]
     ctx = err.get("ctx") or {}
@@ -149,7 +162,7 @@ def _message(err: Any, field: str) -> str:
         bound = next(iter(ctx.values()), "?")
         return f"'{field}' must be {op} {bound} (got {got})"
     if kind in ("int_parsing", "int_type", "int_from_float"):
-        return f"'{field}' must be a whole number (got {got})"
+        return f"'{field}' must be a whole number{_in_digits(err.get('input'))} (got {got})"
     if kind in ("float_parsing", "float_type"):
         return f"'{field}' must be a number (got {got})"
     if kind == "finite_number":
