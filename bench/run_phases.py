@@ -2,6 +2,14 @@
 
     python bench/run_phases.py              # 100,000 incidents
     python bench/run_phases.py --incidents 10000
+    python bench/run_phases.py --incidents 10000 --capture feed.bin   # also keep what the scoring process read
+    python bench/run_phases.py --replay feed.bin --repeat 3             # feed it again, in this process
+
+``--capture FILE`` keeps the bytes the scoring process read (the scenario, every batch's frame, the end of the run
+and the report's meta); ``--replay FILE`` feeds them to the scoring process's own loop
+(:func:`~ballotdrill.application.livefeed.serve`) in this process, with the cyclic collector off as there, and
+prints the CPU of feeding every row and of finishing (best of ``--repeat``): the scoring process alone, without
+the engine, for profiling it (``python -m cProfile``) or counting its instructions (``valgrind``).
 
 The command runs in this process as a user types it (``ballotdrill run ... --out``); each phase's
 function is wrapped with a CPU timer (``getrusage``: user + system), so no profiler skews the
@@ -24,6 +32,7 @@ import contextlib
 import json
 import os
 import resource
+import shlex
 import shutil
 import subprocess
 import sys
@@ -63,6 +72,42 @@ def handwritten_cpu(incidents: int) -> float:
     subprocess.run([sys.executable, "-c", _HANDWRITTEN.format(bench=str(BENCH), n=incidents)], check=True,
                    stdout=subprocess.DEVNULL)
     return _cpu(resource.RUSAGE_CHILDREN) - before
+
+
+def capture_to(path: Path) -> None:
+    """Have the scoring process's input copied to ``path`` as it reads it (``tee`` in front of it)."""
+    popen = subprocess.Popen
+
+    class Teed(popen):  # type: ignore[misc, type-arg]
+        def __init__(self, command: Any, *args: Any, **kwargs: Any) -> None:
+            if isinstance(command, list) and "ballotdrill.application.livefeed" in command:
+                command = ["sh", "-c", f"tee {shlex.quote(str(path))} | {shlex.join(command)}"]
+            super().__init__(command, *args, **kwargs)
+
+    subprocess.Popen = Teed  # type: ignore[misc]
+
+
+def replay(path: Path, repeat: int) -> dict[str, float]:
+    """The scoring process's CPU seconds feeding every row and finishing, best of ``repeat``, on its captured input."""
+    import gc
+    import io
+    import pickle
+
+    import ballotdrill.report.report  # noqa: F401 - imported before the timing, as the scoring process has it
+    from ballotdrill.application.livefeed import serve
+
+    data = path.read_bytes()
+    best = {"feed": float("inf"), "assemble": float("inf")}
+    gc.disable()
+    for _ in range(repeat):
+        out = io.BytesIO()
+        serve(io.BytesIO(data), out)
+        tag, _report, cpu = pickle.loads(out.getvalue())
+        if tag != "ok":
+            raise SystemExit(f"{path}: the captured run could not be scored again")
+        best = {key: min(best[key], cpu[key]) for key in best}
+        gc.collect()
+    return best
 
 
 def measure(incidents: int, work: Path) -> dict[str, float]:
@@ -164,7 +209,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--incidents", type=int, default=100_000)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--capture", type=Path, help="keep the scoring process's input in this file")
+    parser.add_argument("--replay", type=Path, help="feed a captured input in this process instead of a run")
+    parser.add_argument("--repeat", type=int, default=1, help="with --replay: times to feed it (best of them)")
     args = parser.parse_args()
+    if args.replay is not None:
+        best = replay(args.replay, max(1, args.repeat))
+        print(f"scoring process on {args.replay}: feeding every row {best['feed']:.2f} s, finishing and gathering "
+              f"{best['assemble']:.2f} s of CPU (best of {max(1, args.repeat)}; load average {os.getloadavg()[0]:.1f})")
+        return
+    if args.capture is not None:
+        capture_to(args.capture.resolve())
     load_before = os.getloadavg()[0]
     base = handwritten_cpu(args.incidents)
     work = Path(tempfile.mkdtemp())

@@ -16,7 +16,7 @@ import heapq
 from array import array
 from collections.abc import Iterable, Sequence
 from statistics import median
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ballotdrill.scoring.load import p90
 from ballotdrill.scoring.measured import HandoffMeasure, HarmMeasure, IncidentMeasure, StepMeasure
@@ -36,6 +36,7 @@ from ballotdrill.scoring.model import (
 
 DETAIL_CAP = 500
 """Background arrivals listed one by one per inject (in start order), besides the worst cases."""
+_new: Any = tuple.__new__
 WORST = 10
 """Worst cases listed per inject and per criterion (time to contain, harm) beyond the cap."""
 
@@ -105,16 +106,15 @@ class _Work(NamedTuple):
     drops: int
 
 
-def _work(arrival: AnyArrival) -> _Work:
-    judged = late = missed = failed = drops = 0
-    for _, step in arrival.steps:
-        judged += step.on_time is not None
-        late += step.on_time is False
-        missed += step.deadline_met is False
+def _chain_work(arrival: AnyArrival, judged: int, late: int, missed: int) -> _Work:
+    """The arrival's :class:`_Work`, its steps' counts given (``judged``: with a target, ``late``, ``missed``
+    deadlines)."""
+    failed = drops = 0
     for _, chain in arrival.chains:
         failed += chain.failures
         drops += chain.status == "dropped"
-    return _Work(len(arrival.steps), judged, late, missed, len(arrival.chains), failed, drops)
+    work: _Work = _new(_Work, (len(arrival.steps), judged, late, missed, len(arrival.chains), failed, drops))
+    return work
 
 
 class _Group:
@@ -260,21 +260,30 @@ class BackgroundFold:
         inject = self.injects.get(inc.inject)
         if inject is None:
             inject = self.injects[inc.inject] = _Inject()
-        work = _work(arrival)
+        judged = late = missed = 0
+        actors = self.actors
+        for _, step in arrival.steps:  # the arrival's step counts and each actor's, in one pass
+            actor = actors.get(step.actor)
+            if actor is None:
+                actor = actors[step.actor] = _Actor()
+            actor.steps += 1
+            on_time = step.on_time
+            if on_time is not None:
+                judged += 1
+                actor.steps_with_target += 1
+                if on_time is False:
+                    late += 1
+                    actor.late_steps += 1
+            missed += step.deadline_met is False
+            wait = step.wait
+            if wait is not None:
+                actor.waits.append(wait)
+        work = _chain_work(arrival, judged, late, missed)
         inject.group.add(arrival, work)
         kind = self.types.get(inc.type)
         if kind is None:
             kind = self.types[inc.type] = _Group()
         kind.add(arrival, work)
-        for _, step in arrival.steps:
-            actor = self.actors.get(step.actor)
-            if actor is None:
-                actor = self.actors[step.actor] = _Actor()
-            actor.steps += 1
-            actor.steps_with_target += step.on_time is not None
-            actor.late_steps += step.on_time is False
-            if step.wait is not None:
-                actor.waits.append(step.wait)
         if self.cap is None or ordinal < self.cap:
             inject.first.append(recorded(arrival))
         else:

@@ -234,7 +234,16 @@ class HandoffCollector:
         runs[str(row[5][0] or "")] = _Path()
 
     def _step_started(self, seq: int, row: Packed) -> None:  # StepStarted: procedure, wait
-        self._path(row[2] or "", str(row[5][0] or "")).repeated(row[4] or "", row[3] or "")
+        incident, procedure = row[2] or "", str(row[5][0] or "")
+        runs = self.paths.get(incident)
+        path = runs.get(procedure) if runs is not None else None
+        if path is None:
+            path = self._path(incident, procedure)
+        step, done = row[4] or "", path.done
+        if step not in done:  # the first time: what repeated() does, without the call
+            done.add(step)
+            return
+        path.repeated(step, row[3] or "")
 
     def _decision(self, event: Event) -> None:
         made = event.fields(DecisionMade)
@@ -344,8 +353,10 @@ class HandoffCollector:
         and its procedure runs' paths: they are final."""
         self.paths.pop(incident, None)
         items = self.by_incident.pop(incident, [])
-        for item in items:
-            self.awaiting_queue.pop((incident, item.step, item.receiver), None)
+        awaiting = self.awaiting_queue
+        if awaiting:
+            for item in items:
+                awaiting.pop((incident, item.step, item.receiver), None)
         return [(item.n, item.measure(None, None)) for item in items]
 
     def channel_stats(self, structure: Structure | None = None) -> list[ChannelStats]:

@@ -8,7 +8,7 @@ resolution (None when it never happened in the run), with who detected and conta
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from ballotdrill.journal import Contained, Escalated, Event, IncidentStarted, Kind, RunStarted
 from ballotdrill.journal.kinds import (
@@ -25,6 +25,8 @@ from ballotdrill.journal.packed import Packed
 from ballotdrill.scoring.feed import Handlers, RowHandlers, feed_all
 from ballotdrill.scoring.measured import IncidentMeasure
 from ballotdrill.scoring.model import IncidentTimes, r3, unchecked
+
+_new: Any = tuple.__new__
 
 
 class RunInfo(NamedTuple):
@@ -124,13 +126,14 @@ class _Incident:
                 to[kind] = round(float(first.t - t0), 3) or 0.0
         detected, contained = firsts.get(DETECTED), firsts.get(CONTAINED)
         rows.sort()
-        return IncidentMeasure(
+        measured: IncidentMeasure = _new(IncidentMeasure, (  # without its Python-level __new__
             incident, str(data.type or ""), str(data.title or ""), int(data.severity or 0), str(data.inject or ""),
             is_background(incident, data), r3(t0), detected.actor if detected else None,
             to[DETECTED], to[STEP_STARTED], to[CONTAINED], to[RESOLVED],
             contained.actor if contained else None, contained.how if contained else None,
             list(self.escalations), rows,
-        )
+        ))
+        return measured
 
 
 _TIMED = (DETECTED, STEP_STARTED, CONTAINED, RESOLVED)

@@ -167,16 +167,6 @@ class StepCollector:
             found.append(item)
         return item
 
-    def _take(self, table: dict[_StepKey, list[_Open]], key: _StepKey, row: Packed, procedure: str) -> _Open:
-        """The oldest instance waiting for ``row``, or a new one (work that started or ended unseen)."""
-        waiting = table.get(key)
-        if waiting:
-            item = waiting.pop(0)
-            if not waiting:
-                del table[key]
-            return item
-        return self._new(row, procedure)
-
     def _queued(self, seq: int, row: Packed) -> None:  # StepQueued: on_duty, procedure, queue (then StepCrew)
         t, _, incident, actor, step, values = row
         procedure = str(values[1] or "")
@@ -188,14 +178,33 @@ class StepCollector:
         t, _, incident, actor, step, values = row
         procedure = str(values[0] or "")
         key = (incident, procedure, step, actor)
-        item = self._take(self.queued, key, row, procedure)
+        queued = self.queued  # the oldest instance waiting for the row, or a new one
+        waiting = queued.get(key)
+        if waiting:
+            item = waiting.pop(0)
+            if not waiting:
+                del queued[key]
+        else:
+            item = self._new(row, procedure)
         item.started, item.started_t, item.wait = seq, t, values[1]
-        _append(self.running, key, item)
+        running = self.running
+        waiting = running.get(key)
+        if waiting is None:
+            running[key] = [item]
+        else:
+            waiting.append(item)
 
     def _completed(self, seq: int, row: Packed) -> None:  # StepCompleted: elapsed, procedure (then StepTargets)
         t, _, incident, actor, step, values = row
         procedure = str(values[1] or "")
-        item = self._take(self.running, (incident, procedure, step, actor), row, procedure)
+        running, key = self.running, (incident, procedure, step, actor)
+        waiting = running.get(key)  # as in _started
+        if waiting:
+            item = waiting.pop(0)
+            if not waiting:
+                del running[key]
+        else:
+            item = self._new(row, procedure)
         item.completed, item.completed_t, item.elapsed = seq, t, values[0]
         if len(values) > 2:
             item.goals = StepTargets._make(values[2:])

@@ -138,11 +138,13 @@ class Scorer:
         measured = MeasuredArrival(n, times, self.harm.pop(incident), steps, chains)
         listed = self.cap is None or ordinal < self.cap
         arrival = measured.recorded() if listed else measured  # records only for what is kept or may be
-        self.tally.incident(times)
-        self.tally.harm(arrival.harm)
-        self.tally.steps(s for _, s in arrival.steps)
-        self.tally.chains(c for _, c in arrival.chains)
-        self.load.fold(s for _, s in arrival.steps)
+        plain_steps = [s for _, s in arrival.steps]
+        tally = self.tally
+        tally.incident_resolved(times.to_resolve is not None)
+        tally.harm(arrival.harm)
+        tally.steps(plain_steps)
+        tally.chains([c for _, c in arrival.chains])
+        self.load.fold(plain_steps)
         self.background.add(arrival, ordinal)
         self.digest.add_final(arrival, listed)
 

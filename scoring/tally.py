@@ -49,28 +49,54 @@ class RunTally:
         self.station_minutes += harm.station_minutes
 
     def steps(self, steps: Iterable[StepLike]) -> None:
-        steps = list(steps)
-        for step in steps:
-            self.steps_completed += step.completed_at is not None
-            self.steps_open += step.status != "completed"
-            self.steps_with_target += step.on_time is not None
-            self.late_steps += step.on_time is False
-            self.deadlines_missed += step.deadline_met is False
-        self.on_time.add(steps)
+        if type(steps) is not list:
+            steps = list(steps)
+        completed = still_open = judged = late = missed = 0
+        for step in steps:  # counted in locals, stored once
+            completed += step.completed_at is not None
+            still_open += step.status != "completed"
+            on_time = step.on_time
+            if on_time is not None:
+                judged += 1
+                late += on_time is False
+            missed += step.deadline_met is False
+        self.steps_completed += completed
+        self.steps_open += still_open
+        self.steps_with_target += judged
+        self.late_steps += late
+        self.deadlines_missed += missed
+        if judged:
+            self.on_time.add(steps)
 
     def chains(self, chains: Iterable[HandoffLike]) -> None:
-        for chain in chains:
-            self.handoffs += 1
-            self.received += chain.status == "received"
-            self.failed_attempts += chain.failures
-            self.reroutes += chain.rerouted
-            self.ping_pongs += chain.ping_pong
-            self.drops += chain.status == "dropped"
-            self.in_transit += chain.status == "in_transit"
-            self.overdue += chain.overdue
-            self.unstaffed += chain.unstaffed
-            if chain.latency is not None:
-                self.latencies.add(chain.latency)
+        count = received = failed = rerouted = ping_pongs = drops = in_transit = overdue = unstaffed = 0
+        latencies = self.latencies
+        for chain in chains:  # counted in locals, stored once
+            count += 1
+            status = chain.status
+            if status == "received":
+                received += 1
+            elif status == "dropped":
+                drops += 1
+            elif status == "in_transit":
+                in_transit += 1
+            failed += chain.failures
+            rerouted += chain.rerouted
+            ping_pongs += chain.ping_pong
+            overdue += chain.overdue
+            unstaffed += chain.unstaffed
+            latency = chain.latency
+            if latency is not None:
+                latencies.add(latency)
+        self.handoffs += count
+        self.received += received
+        self.failed_attempts += failed
+        self.reroutes += rerouted
+        self.ping_pongs += ping_pongs
+        self.drops += drops
+        self.in_transit += in_transit
+        self.overdue += overdue
+        self.unstaffed += unstaffed
 
     def summary(self, per_incident: dict[str, int]) -> HandoffSummary:
         """Run-wide handoff counts; ``per_incident``: handoffs of the incidents listed one by one."""
