@@ -288,6 +288,10 @@ class _Guard:
                 if problem:
                     await _refuse(secured, 422, problem)
                     return
+                if not headers.get(b"content-type", b"").lower().startswith(b"application/json") and _is_json(body):
+                    # every body is JSON (curl -d sends it as a form, which was refused as "not an object")
+                    scope = {**scope, "headers": [(n, v) for n, v in scope["headers"] if n.lower() != b"content-type"]
+                             + [(b"content-type", b"application/json")]}
             await self.app(scope, receive, secured)
         finally:
             self.in_flight[key] -= 1
@@ -310,6 +314,14 @@ async def _read_body(receive: Any) -> tuple[bytes, Any]:
     async def again() -> dict[str, Any]:
         return replay.pop() if replay else await receive()
     return body, again
+
+
+def _is_json(body: bytes) -> bool:
+    try:
+        json.loads(body)
+    except (ValueError, RecursionError):
+        return False
+    return True
 
 
 class _DuplicateKey(ValueError):

@@ -132,6 +132,15 @@ def test_a_payload_of_the_wrong_type_or_bytes_is_one_line_422_not_a_server_error
     assert not [line for line in served.log.lines[logged:] if "Exception" in line or "Traceback" in line]
 
 
+def test_a_json_body_sent_as_a_form_is_read_as_json(served: Served) -> None:
+    """``curl -d '{…}'`` says its body is a form; the API's bodies are JSON whatever the header says."""
+    before = served.core.count
+    code, data = served.request("POST", "/api/note", served.tokens["facilitator"], raw=b'{"text": "sent by curl"}',
+                                headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert code == 200, data
+    assert served.core.count == before + 1
+
+
 def test_too_many_requests_at_once_from_one_token(served: Served, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(server, "LONG_POLL", 60.0)  # the polls stay in flight however slow this machine is
     token = served.tokens["evaluator"]
