@@ -217,7 +217,10 @@ FINDING_THRESHOLDS: list[tuple[str, str]] = [
     ("Channel latency", "the mean time a handoff received on the channel spent on it, from the attempt sent on it "
      "to its receipt (attempts that failed, on it or on another channel, count as failures, not as its latency); "
      "a link's latency is the whole handoff's, from its first send"),
-    ("Utilisation", "busy staff-minutes / on-duty staff-minutes over the run"),
+    ("Utilisation", "busy staff-minutes while on duty / on-duty staff-minutes over the run (at most 100 %); "
+                    "work past a shift's end with nobody on duty is shown beside it as minutes off duty"),
+    ("Busiest hour", "the clock hour with the most step starts (ties: the most busy minutes, then the earliest); "
+                     "in brackets, its starts"),
     ("p90", "nearest rank: the ⌈0.9·n⌉-th smallest value"),
     *RANKING_TERMS,
 ]

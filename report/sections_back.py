@@ -101,7 +101,9 @@ def load_section(report: Report) -> Section:
         header=["Actor", "Steps", "Utilisation", "Wait mean", "Wait p90", "Wait max", "Longest queue",
                 "Busiest hour", "Queued, nobody on duty"],
         numeric=[False, *([True] * 8)],
-        rows=[[cell(x.name), cell(x.steps), cell(percent(x.utilisation)), cell(minutes(x.wait_mean)),
+        rows=[[cell(x.name), cell(x.steps), cell(percent(x.utilisation) + (f" + {minutes(x.off_duty_minutes)} off duty"
+                                                               if x.off_duty_minutes >= 0.5 else "")),
+               cell(minutes(x.wait_mean)),
                cell(wait_text(x.wait_p90)), cell(minutes(x.wait_max)), cell(x.longest_queue),
                cell("—" if x.busiest_hour is None else f"{hour_label(x.busiest_hour)} ({x.busiest_hour_starts})"),
                cell(x.unstaffed_queued)] for x in report.scores.load])])

@@ -15,6 +15,7 @@ from typing import Literal, NamedTuple
 
 from ballotdrill.scenarios.scenario import Detection
 from ballotdrill.scenarios.structure import Structure
+from ballotdrill.scoring.chains import fallback_candidates, more_dropped
 from ballotdrill.scoring.choices import Choices
 from ballotdrill.scoring.designed import designed_arrival, loop_span
 from ballotdrill.scoring.handoffs import DIRECT, usual_latency
@@ -327,13 +328,13 @@ class Advisor:
             return f"Make {channel} more reliable, or make its fallback {spec.fallback} the first choice{handoffs}"
         if self.structure is None:
             return f"Make {channel} more reliable or give it a fallback channel"
-        others = sorted(((c.reliability, k) for k, c in self.structure.channels.items()
-                         if k != channel and not self._falls_back_to(k, channel)),  # no cycle the format refuses
-                        key=lambda rk: (-rk[0], rk[1]))
         if channel == DIRECT:
             return (f"Send {which} through a channel with a fallback instead of directly" if which
                     else "Send these handoffs through a channel with a fallback instead of directly")
-        hint = f" (e.g. {others[0][1]}, {others[0][0] * 100:.0f}% reliable)" if others else ""
+        # no cycle the format refuses, and never two channels proposed as each other's fallback
+        best = fallback_candidates(self.structure, channel)[:1]
+        hint = (f" (e.g. {best[0].channels[0]}, {self.structure.channels[best[0].channels[0]].reliability:.0%} "
+                "reliable)" if best else "")
         return f"Make {channel} more reliable, or give it a fallback channel{hint}: it has none"
 
     def _expected_time(self, stats: ChannelStats, fallback: str) -> float:
@@ -346,21 +347,11 @@ class Advisor:
         usual = self.usual_latency(stats.channel)
         return usual * sum(fail ** k for k in range(tries)) + fail ** tries * self.usual_latency(fallback)
 
-    def _falls_back_to(self, start: str, channel: str) -> bool:
-        """Whether ``start``'s chain of fallbacks reaches ``channel`` (``channel`` as its fallback would be a cycle)."""
-        seen: set[str] = set()
-        at: str | None = start
-        while at is not None and at not in seen and self.structure is not None and at in self.structure.channels:
-            seen.add(at)
-            at = self.structure.channels[at].fallback
-            if at == channel:
-                return True
-        return False
-
     def _no_better(self, stats: ChannelStats, reliability: float, fallback: str) -> str:
         """Why ``fallback`` is no better a first choice than the channel of ``stats`` (set at ``reliability``): set
-        less reliable, usually slower (its 90th-percentile latency), or failing a larger share of its attempts in
-        this run; empty when it is not worse."""
+        less reliable, usually slower (its 90th-percentile latency), else, sent first with its own fallbacks,
+        dropping more handoffs (:func:`~ballotdrill.scoring.chains.more_dropped`: a fallback with none of its own),
+        or failing a larger share of its attempts in this run; empty when it is not worse."""
         spec = self.structure.channels.get(fallback) if self.structure else None
         seen = self.channel_stats.get(fallback)
         why = []
@@ -370,11 +361,13 @@ class Advisor:
         if spec is not None and slow > now + 1e-9:
             why.append(f"it usually takes up to {minutes(slow)}, against about {minutes(now)} a handoff on "
                        f"{stats.channel} first, its failures and retries included (90th-percentile latencies)")
+        if self.structure is not None and not why:
+            why.append(more_dropped(self.structure, stats.channel, fallback))
         if seen is not None and seen.attempts and stats.attempts and \
                 seen.failures / seen.attempts > stats.failures / stats.attempts:
             why.append(f"{seen.failures} of its {seen.attempts} attempt(s) failed in this run, against "
                        f"{stats.failures} of {stats.attempts} on {stats.channel}")
-        return "; ".join(why)
+        return "; ".join(w for w in why if w)
 
     def fallible(self, channel: str) -> bool:
         """Whether ``channel`` can fail at all (a reliability below 1; unknown without a structure)."""

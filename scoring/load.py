@@ -1,7 +1,8 @@
 """Load per actor: utilisation, queue waits, longest queue, busiest hour, unstaffed work.
 
-- *utilisation* = busy staff-minutes / on-duty staff-minutes over the run (t = 0 to where
-  it stopped);
+- *utilisation* = busy staff-minutes while on duty / on-duty staff-minutes over the run (t = 0
+  to where it stopped), never above 100 %; the busy staff-minutes beyond those on duty, hour by
+  clock hour (work that ran past a shift's end), are *off-duty minutes*, counted apart;
 - *queue wait*: mean, 90th percentile (exact: every wait is kept, 8 bytes each) and maximum;
 - *longest queue*: the largest ``step_queued.data.queue``.
 - *busiest hour*: the clock hour (hours since 00:00 on day D) with the most step starts,
@@ -219,10 +220,12 @@ class LoadCollector:
             _spread(0.0, until, 1.0, start, on_duty)
         wait_values = self.waits.get(actor, array("d")) + array("d", (w for w, _ in waiting))
         busy_total, duty_total = sum(busy.values()), sum(on_duty.values())
+        off_duty = sum(max(0.0, b - on_duty.get(h, 0.0)) for h, b in busy.items())
         measures: dict[str, Any] = dict(
             actor=actor, name=names.get(actor, actor), steps=self.started_steps.get(actor, 0),
             busy_minutes=r3(busy_total), on_duty_minutes=r3(duty_total),
-            utilisation=r3(busy_total / duty_total) if duty_total > 0 else None,
+            utilisation=r3(min(1.0, (busy_total - off_duty) / duty_total)) if duty_total > 0 else None,
+            off_duty_minutes=r3(off_duty),
             wait_mean=r3n(fmean(wait_values) if wait_values else None), wait_p90=r3n(p90(wait_values)),
             wait_max=r3n(max(wait_values) if wait_values else None), longest_queue=self.longest.get(actor, (0, 1))[0],
             queued_at_end=len(waiting), waited=sum(1 for w in wait_values if w > 1e-9),

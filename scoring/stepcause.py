@@ -23,10 +23,10 @@ __all__ = ["step_cause", "with_named_waits"]
 
 
 def step_cause(step: StepResult, advice: Advisor) -> Cause:
-    """Why a step was late, and the matching fix: of its own delays (a shift gap, a queue, failed handoffs, a
-    target shorter than the work, slow work) the largest by minutes; else of the delays before it (a queue
-    earlier, a slow handoff, a decision loop) the largest; else a designed path longer than the target, or the
-    delays before the step."""
+    """Why a step was late, and the matching fix: of its own delays (a shift gap, a queue or failed handoffs that
+    cost at least half its lateness, a target shorter than the work, slow work) the largest by minutes; else of
+    the delays before it (a queue earlier, a slow handoff, a decision loop) the largest; else a designed path
+    longer than the target, or the delays before the step."""
     late = step.late_by or 0.0
     who = advice.who(step.actor)
     arrived = step.queued_at if step.queued_at is not None else step.started_at  # work that started at once

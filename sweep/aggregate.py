@@ -47,7 +47,7 @@ from ballotdrill.sweep.model import (
     Verdict,
 )
 from ballotdrill.sweep.plan import BASELINE, Axis, Point, Variant
-from ballotdrill.sweep.stats import mean_ci, paired_share_ci, percentile, share_ci
+from ballotdrill.sweep.stats import mean_ci, paired_share_ci, percentile, runs_to_narrow, share_ci
 
 BINS = 20
 _SECTIONS = {"run": RUN_FIELDS, "objective": ("value",), "incident": INCIDENT_FIELDS, "harm": HARM_FIELDS,
@@ -263,6 +263,10 @@ def objective_difference(objective: Objective, base: Sequence[Outcome], variant:
     diffs = [float(y) - float(x) for x, y in both]
     ci = paired_share_ci(both)
     verdict = _verdict(diffs, ci.low, ci.high, False, ci.difference)
+    key = Measure("objective", objective.id, "value")
+    untouched = all(_value(x, key) == _value(y, key) for x, y in zip(base, variant, strict=True))
+    if verdict == "no change" and not untouched:  # no rating changed, but the values did: the interval, not
+        verdict = "within noise"                   # the count of changed runs, says what these runs can rule out
     changed = sum(d != 0 for d in diffs)
     of = (f"of the {len(both)} paired runs that exercised it on both sides" if len(both) < len(rated)
           else "of runs")
@@ -271,13 +275,29 @@ def objective_difference(objective: Objective, base: Sequence[Outcome], variant:
             + (f"; {one_side} run{'s' if one_side != 1 else ''} that exercised it on one side only left out"
                if one_side else "") + ")")
     if verdict == "no change":
-        tail = "no difference"
+        tail = f"its value was the same in every paired run: {variant_name} did not reach it in these runs"
     else:
         interval = f"{points(ci.difference)} points (95 % CI {points(ci.low)} to {points(ci.high)})"
         tail = {"better": f"{interval}: a real improvement", "worse": f"{interval}: a real deterioration",
-                "within noise": f"{interval}: within noise, the sweep cannot tell this from luck"}[verdict]
+                "within noise": f"{interval}: within noise{_noise(both, ci.difference, ci.low, ci.high)}"}[verdict]
     return ObjectiveDifference(id=objective.id, baseline=a, variant=b, difference=_r(ci.difference), ci_low=_r(ci.low),
                                ci_high=_r(ci.high), verdict=verdict, text=f"{head}; {tail}")
+
+
+RESOLUTION = 0.10
+"""The half-width of a paired interval of a change in a share the sweep reports how many runs would reach (±10
+points)."""
+
+
+def _noise(pairs: Sequence[tuple[bool, bool]], difference: float, low: float, high: float) -> str:
+    """What a difference within noise leaves open: with an interval wider than ±:data:`RESOLUTION`, that the sweep
+    cannot tell with its runs and about how many would narrow it that far; else that a real change is inside it."""
+    runs = len(pairs)
+    if max(difference - low, high - difference) <= RESOLUTION:
+        return ": any real change is inside the interval"
+    more = runs_to_narrow(pairs, RESOLUTION)
+    return (f", the sweep cannot tell with {runs} run{'s' if runs != 1 else ''}"
+            + (f"; about {more} runs would narrow the interval to ±{RESOLUTION * 100:.0f} points" if more else ""))
 
 
 def compare_points(scenario: str, base_point: Point, variant_point: Point, base: Sequence[Outcome],

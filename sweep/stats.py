@@ -104,13 +104,48 @@ def paired_share_ci(pairs: Sequence[tuple[bool, bool]]) -> PairedShareCI:
     Newcombe's hybrid score interval for paired data (Newcombe 1998, Stat Med 17:2635, method 10): Wilson
     intervals of the two shares combined through the runs' correlation. It stays within ±1 and, unlike a t
     interval of the 0/±1 differences, is sound with few runs and few changed runs."""
-    n = len(pairs)
-    if n == 0:
+    if not pairs:
         raise ValueError("no pairs")
+    return _paired_counts(*_tally(pairs))
+
+
+def _tally(pairs: Sequence[tuple[bool, bool]]) -> tuple[int, int, int, int]:
+    """How many pairs happened on both sides, on the first only, on the second only, on neither."""
     both = sum(1 for a, b in pairs if a and b)
     first_only = sum(1 for a, b in pairs if a and not b)
     second_only = sum(1 for a, b in pairs if b and not a)
-    neither = n - both - first_only - second_only
+    return both, first_only, second_only, len(pairs) - both - first_only - second_only
+
+
+def runs_to_narrow(pairs: Sequence[tuple[bool, bool]], half_width: float, limit: int = 1_000_000) -> int | None:
+    """About how many paired runs would bring :func:`paired_share_ci`'s interval within ± ``half_width`` of its
+    difference if the runs kept the shares seen in ``pairs`` (the same mix of both, first only, second only and
+    neither); None if ``pairs`` is empty or not even ``limit`` runs would."""
+    if not pairs:
+        return None
+    tally = _tally(pairs)
+    n = len(pairs)
+
+    def wide(runs: int) -> bool:
+        scaled = [round(c * runs / n) for c in tally]
+        ci = _paired_counts(*scaled)
+        return max(ci.difference - ci.low, ci.high - ci.difference) > half_width
+
+    if not wide(n):
+        return n
+    low, high = n, 2 * n
+    while wide(high):
+        if high >= limit:
+            return None
+        low, high = high, min(2 * high, limit)
+    while high - low > 1:
+        mid = (low + high) // 2
+        low, high = (mid, high) if wide(mid) else (low, mid)
+    return high
+
+
+def _paired_counts(both: int, first_only: int, second_only: int, neither: int) -> PairedShareCI:
+    n = both + first_only + second_only + neither
     p1, p2 = (both + second_only) / n, (both + first_only) / n  # p1: the second side's share, p2: the first's
     _, _, _, l1, u1 = share_ci(both + second_only, n)
     _, _, _, l2, u2 = share_ci(both + first_only, n)

@@ -76,6 +76,28 @@ def test_utilisation_counts_busy_over_on_duty_staff_minutes() -> None:
     assert loads["monitoring"].on_duty_minutes == 240.0 and loads["monitoring"].utilisation == 0.0
 
 
+def test_work_past_a_shift_end_counts_off_duty_not_above_full_utilisation() -> None:
+    # one person on duty 0-120, nobody after; one step 60-240: 60 busy minutes on duty, 120 off duty
+    b = JournalBuilder().start(start=0.0, until=300.0, staff={"interior": 1})
+    b.add(120, "staff_changed", actor="interior", staff=0)
+    b.add(60, "step_queued", "I0", "interior", "s", procedure=P, queue=1, on_duty=1)
+    b.add(60, "step_started", "I0", "interior", "s", procedure=P, wait=0.0)
+    b.add(240, "step_completed", "I0", "interior", "s", procedure=P, elapsed=180.0)
+    events = sorted(b.events, key=lambda e: (e.t, e.seq))
+    loads = {a.actor: a for a in actor_load(events, step_results(events), scenario_file().structure, 0.0, 300.0)}
+    interior = loads["interior"]
+    assert (interior.busy_minutes, interior.on_duty_minutes, interior.off_duty_minutes) == (180.0, 120.0, 120.0)
+    assert interior.utilisation == 0.5  # 60 of 120 on-duty minutes, never 180 / 120
+    # the same step inside the shift: nothing off duty
+    inside = JournalBuilder().start(start=0.0, until=300.0, staff={"interior": 1})
+    inside.add(0, "step_queued", "I0", "interior", "s", procedure=P, queue=1, on_duty=1)
+    inside.add(0, "step_started", "I0", "interior", "s", procedure=P, wait=0.0)
+    inside.add(90, "step_completed", "I0", "interior", "s", procedure=P, elapsed=90.0)
+    rows = sorted(inside.events, key=lambda e: (e.t, e.seq))
+    loaded = {a.actor: a for a in actor_load(rows, step_results(rows), scenario_file().structure, 0.0, 300.0)}
+    assert (loaded["interior"].off_duty_minutes, loaded["interior"].utilisation) == (0.0, 0.3)
+
+
 @pytest.mark.parametrize(("values", "expected"), [
     ([], None), ([5.0], 5.0), ([1.0, 2.0], 2.0), ([float(v) for v in range(1, 11)], 9.0),
     ([float(v) for v in range(1, 21)], 18.0), ([float(v) for v in range(10, 0, -1)], 9.0),
