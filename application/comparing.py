@@ -20,7 +20,8 @@ from typing import NamedTuple
 from pydantic import ValidationError
 
 from ballotdrill.application.folder import refuse_if_busy
-from ballotdrill.application.live_inputs import live_input_differences, read_live_inputs
+from ballotdrill.application.journalfile import damaged
+from ballotdrill.application.live_inputs import LiveInput, live_input_differences, read_live_inputs
 from ballotdrill.application.runs import (
     REPORT_FILES,
     UNFINISHED_HARM,
@@ -72,7 +73,7 @@ def compare_runs(folder_a: Path, folder_b: Path, *, force: bool = False,
               for side, problem in zip(checked, problems, strict=True)]
     inputs = input_differences(a.meta, b.meta, a.doc.model_dump(mode="json", by_alias=True),
                                b.doc.model_dump(mode="json", by_alias=True))
-    live_a, live_b = (read_live_inputs(side.folder / JOURNAL_FILE) for side in sides)
+    live_a, live_b = (_live_inputs(side.folder) for side in sides)
     inputs += live_input_differences(live_a, live_b, scores[0].start, scores[1].start)
     comparison = compare(scores[0], scores[1], str(folder_a), str(folder_b), inputs,
                          a.doc.scenarios[a.scenario].continuations() if a.scenario in a.doc.scenarios else None)
@@ -142,3 +143,11 @@ def _stale(data: object, meta: dict[str, str]) -> str:
     if source.scored_with != __version__:
         return f"its {SCORES_FILE} was scored by ballotdrill {source.scored_with}, not {__version__}"
     return ""
+
+
+def _live_inputs(folder: Path) -> list[LiveInput]:
+    """A run folder's live inputs; a journal that cannot be read is told as every other reader tells it."""
+    try:
+        return read_live_inputs(folder / JOURNAL_FILE)
+    except sqlite3.Error as exc:
+        raise damaged(folder, exc) from None

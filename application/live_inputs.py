@@ -30,8 +30,11 @@ SHOWN = 3
 
 
 def read_live_inputs(journal: Path) -> list[LiveInput]:
-    """The committed inputs of a journal, in order (none for a batch run's journal)."""
-    db = sqlite3.connect(f"file:{journal}?mode=ro", uri=True)
+    """The committed inputs of a journal, in order (none for a batch run's journal, or a run kept as JSON Lines with
+    no SQLite journal)."""
+    if not journal.is_file():
+        return []
+    db = sqlite3.connect(journal.resolve().as_uri() + "?mode=ro", uri=True)
     try:
         if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'inputs'").fetchone():
             return []

@@ -172,3 +172,35 @@ def test_background_late_share_counts_only_steps_with_a_judged_target(
     data = json.loads((runs / "whole" / "scores.json").read_text(encoding="utf-8"))["scores"]
     assert data["background"]["injects"][0]["steps_with_target"] == 5 and data["background"]["injects"][0][
         "late_steps"] == 2
+
+
+def _json_lines_run(folder: Path) -> Path:
+    """A run folder kept as JSON Lines (``journal.jsonl`` and ``meta.json``, no SQLite journal), which
+    ``--force`` reads."""
+    from scoring_helpers import sample_events, scenario_file
+
+    from ballotdrill.exports import write_jsonl
+
+    folder.mkdir()
+    write_jsonl(sample_events(), folder / "journal.jsonl")
+    meta = {"scenario": "demo", "seed": "7", "document": scenario_file().model_dump_json(by_alias=True)}
+    (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    return folder
+
+
+def test_compare_force_of_two_json_lines_runs_has_no_live_inputs_to_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    a, b = _json_lines_run(tmp_path / "a"), _json_lines_run(tmp_path / "b")
+    result = in_process(("compare", str(a), str(b), "--force", "--json"), tmp_path, monkeypatch, capsys)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert json.loads(result.stdout)["inputs"] == []
+
+
+def test_compare_of_a_run_whose_journal_is_not_sqlite_says_it_is_damaged(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    a, b = _json_lines_run(tmp_path / "a"), _json_lines_run(tmp_path / "b")
+    (b / "journal.sqlite").write_bytes(b"this is not a database")
+    result = in_process(("compare", str(a), str(b), "--force"), tmp_path, monkeypatch, capsys)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "journal.sqlite is damaged" in result.stderr.splitlines()[-1], result.stderr
