@@ -77,8 +77,9 @@ def parse_clock(text: object) -> float:
 
 def _days(text: str, what: str, days: str | None) -> int:
     """The day count of ``D+N``/``D-N``, refused past :data:`MAX_DAYS` with the range."""
-    count = int(days or 0)
-    if count > MAX_DAYS:
+    too_many_digits = days is not None and len(days.lstrip("0")) > len(str(MAX_DAYS))  # int() of any length refuses
+    count = 0 if too_many_digits else int(days or 0)                                   # past 4,300 digits
+    if too_many_digits or count > MAX_DAYS:
         raise ValueError(f"invalid {what} {text!r}: days around election day run from D-{MAX_DAYS} to D+{MAX_DAYS}")
     return count
 

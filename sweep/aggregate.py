@@ -264,7 +264,9 @@ def objective_difference(objective: Objective, base: Sequence[Outcome], variant:
     ci = paired_share_ci(both)
     verdict = _verdict(diffs, ci.low, ci.high, False, ci.difference)
     key = Measure("objective", objective.id, "value")
-    untouched = all(_value(x, key) == _value(y, key) for x, y in zip(base, variant, strict=True))
+    untouched = all(_value(x, key) == _value(y, key) for (x, y), (r, s) in zip(zip(base, variant, strict=True),
+                                                                             rated, strict=True)
+                    if r != unplayed and s != unplayed)  # the pairs ``both`` compares, no one-sided run
     if verdict == "no change" and not untouched:  # no rating changed, but the values did: the interval, not
         verdict = "within noise"                   # the count of changed runs, says what these runs can rule out
     changed = sum(d != 0 for d in diffs)
@@ -275,7 +277,7 @@ def objective_difference(objective: Objective, base: Sequence[Outcome], variant:
             + (f"; {one_side} run{'s' if one_side != 1 else ''} that exercised it on one side only left out"
                if one_side else "") + ")")
     if verdict == "no change":
-        tail = f"its value was the same in every paired run: {variant_name} did not reach it in these runs"
+        tail = f"its value was the same in every paired run: {variant_name} did not change it in these runs"
     else:
         interval = f"{points(ci.difference)} points (95 % CI {points(ci.low)} to {points(ci.high)})"
         tail = {"better": f"{interval}: a real improvement", "worse": f"{interval}: a real deterioration",

@@ -11,6 +11,7 @@ from ballotdrill.scenarios.timefmt import (
     format_clock_precise,
     format_duration,
     parse_clock,
+    parse_day,
     parse_duration,
 )
 
@@ -106,3 +107,10 @@ def test_precise_clock_keeps_seconds() -> None:
 @given(st.integers(min_value=-999 * 1440, max_value=999 * 1440 + 1439))
 def test_every_written_clock_time_reads_back(minutes: int) -> None:
     assert parse_clock(format_clock(minutes)) == minutes
+
+
+@pytest.mark.parametrize("text", ["D+" + "9" * 5000, "D-" + "1" * 5000 + " 10:00", "D+0001000"])
+def test_a_day_of_any_number_of_digits_past_the_range_says_the_range(text: str) -> None:
+    parse = parse_clock if ":" in text else parse_day
+    with pytest.raises(ValueError, match=r"run from D-999 to D\+999"):
+        parse(text)

@@ -47,7 +47,18 @@ def test_many_runs_where_no_rating_changed_say_a_real_change_is_inside_a_narrow_
 def test_values_the_same_in_every_run_are_no_change() -> None:
     objective = _objective()
     diff = objective_difference(objective, *_runs(objective, 5, 1, 0.0), "faster")  # type: ignore[arg-type]
-    assert diff.verdict == "no change" and "its value was the same in every paired run" in diff.text
+    assert diff.verdict == "no change"
+    assert diff.text.endswith("its value was the same in every paired run: faster did not change it in these runs")
+
+
+def test_a_run_that_exercised_it_on_one_side_only_does_not_stop_the_pairs_being_no_change() -> None:
+    objective = _objective()
+    base, variant = _runs(objective, 5, 1, 0.0)
+    key = Measure("objective", objective.id, "value")  # type: ignore[attr-defined]
+    variant[4] = Outcome(1, 4, 4, 1, {key: None}, {objective.id: "NE"}, None)  # type: ignore[attr-defined]
+    diff = objective_difference(objective, base, variant, "faster")  # type: ignore[arg-type]
+    assert variant[4].values[key] != base[4].values[key]  # the one-sided run differs; no pair does
+    assert diff.verdict == "no change" and "1 run that exercised it on one side only left out" in diff.text
 
 
 def test_runs_to_narrow_is_the_first_count_whose_interval_is_that_narrow() -> None:
