@@ -1,4 +1,5 @@
-"""Where an unsealed live exercise stands, in words: still being played, or stopped (by a Ctrl-C or not) and when.
+"""Where an unsealed live exercise stands, in words: still being played, or stopped (by a Ctrl-C, a termination
+signal, or with no record) and when.
 
 ``report``, ``export`` and ``compare`` with ``--force`` say this of a live exercise's journal instead of "the run did
 not finish": that is what is true of it, and ``ballotdrill resume`` carries it on.
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ballotdrill.journal import Kind
+from ballotdrill.report.liveclock import stop_cause
 from ballotdrill.scenarios.timefmt import format_clock_precise
 
 
@@ -37,10 +39,11 @@ def live_standing(run_dir: Path, path: Path, *, playing: bool) -> LiveStanding |
                 return None
             first = db.execute("SELECT data FROM events WHERE kind = ? ORDER BY seq LIMIT 1",
                                (Kind.RUN_STARTED.value,)).fetchone()
-            last = db.execute("SELECT kind FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+            last = db.execute("SELECT kind, data FROM events ORDER BY seq DESC LIMIT 1").fetchone()
+        by = json.loads(last[1] or "{}").get("by") if last and last[0] == Kind.STOPPED else None
         start = float(json.loads(first[0])["start"]) if first else 0.0
         at = format_clock_precise(start + float(meta.get("live_now") or 0.0))
-    except (sqlite3.Error, OSError, ValueError, TypeError, KeyError):
+    except (sqlite3.Error, OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
     resume = f"'ballotdrill resume {shlex.quote(str(run_dir))}' carries it on"
     if playing:
@@ -50,6 +53,6 @@ def live_standing(run_dir: Path, path: Path, *, playing: bool) -> LiveStanding |
     if kind == Kind.RUN_ENDED:
         return LiveStanding(f"was played live to its end ({at}) but never sealed (its process stopped while "
                             "closing the journal)", f"'ballotdrill replay {shlex.quote(str(run_dir))}' checks it", at)
-    how = "a Ctrl-C at the facilitator's console" if kind == Kind.STOPPED else \
-        "no stop was journalled: its process was killed, or failed"
+    how = stop_cause(by) if kind == Kind.STOPPED else \
+        "no stop was journalled: its process was killed with SIGKILL, or failed"
     return LiveStanding(f"was played live and stopped unfinished at {at} ({how})", resume, at)

@@ -231,14 +231,23 @@ class SpeedChanged(NamedTuple):
     wall: float | None = None
 
 
+CTRL_C = "Ctrl-C"
+"""A stop's cause when the facilitator pressed Ctrl-C (the others are the termination signals' names), and what a
+``stopped`` row without one (written before the cause was recorded) reads as."""
+
+
 class Stopped(NamedTuple):
-    """A live exercise stopped unfinished (the facilitator's Ctrl-C); ``resume`` carries it on."""
+    """A live exercise stopped unfinished, by the facilitator's Ctrl-C or a termination signal (``kill``,
+    ``timeout``, a closed terminal); ``resume`` carries it on."""
 
     wall: float | None = None
+    by: str | None = None
+    """``Ctrl-C``, ``SIGTERM`` or ``SIGHUP``; None (journals written before it was recorded): a Ctrl-C."""
 
 
 class Restarted(NamedTuple):
-    """``ballotdrill resume`` carried a live exercise on from its last commit (after a ``stopped``, or a crash)."""
+    """``ballotdrill resume`` carried a live exercise on from its last commit (after a ``stopped``, or a
+    ``SIGKILL`` or crash that left no row)."""
 
     speed: float
     """The speed it carries on at."""

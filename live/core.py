@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 from ballotdrill.exercise.decisions import LiveDecisions
 from ballotdrill.exercise.engine import Exercise
 from ballotdrill.journal import Event, Journal, Kind, ProcedureEnded, Row, unpack
-from ballotdrill.journal.events import DecisionRequested, InjectDelivered
+from ballotdrill.journal.events import CTRL_C, DecisionRequested, InjectDelivered
 from ballotdrill.live.adhoc import check_adhoc
 from ballotdrill.live.describe import describe
 from ballotdrill.live.inputs import Input, InputError
@@ -283,19 +283,21 @@ class LiveCore:
 
     def _do_stop(self, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
         wall = float(data.get("wall") or _wall())
-        self.journal.record(self.now, Kind.STOPPED, data={"wall": wall})
-        return {"wall": wall}, "stopped"
+        by = {"by": str(data["by"])} if data.get("by") else {}  # absent: recorded before causes were (a Ctrl-C)
+        self.journal.record(self.now, Kind.STOPPED, data={"wall": wall, **by})
+        return {"wall": wall, **by}, "stopped"
 
     def _do_restart(self, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
         wall = float(data.get("wall") or _wall())
         self.journal.record(self.now, Kind.RESTARTED, data={"speed": self.speed, "wall": wall})
         return {"wall": wall}, "carried on"
 
-    def stop(self) -> None:
-        """Journal that the exercise stops unfinished here (the facilitator's Ctrl-C) and commit it with the rows
-        played since the last commit; ``resume`` carries it on from this point."""
+    def stop(self, by: str = CTRL_C) -> None:
+        """Journal that the exercise stops unfinished here, ``by`` the facilitator's Ctrl-C or a termination signal
+        (``SIGTERM``, ``SIGHUP``), and commit it with the rows played since the last commit; ``resume`` carries it
+        on from this point."""
         self.journal.flush()
-        self.apply(Input("stop", {}))
+        self.apply(Input("stop", {"by": by}))
         self.commit()
 
     def _do_end(self, data: dict[str, Any]) -> tuple[dict[str, Any], str]:

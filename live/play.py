@@ -14,7 +14,7 @@ import sqlite3
 import stat
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import TextIO
 from urllib.parse import urlsplit
@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 from ballotdrill.application import write_reports
 from ballotdrill.application.runs import RunInterrupted, interrupted
 from ballotdrill.journal import JOURNAL_FILE
+from ballotdrill.journal.events import CTRL_C
 from ballotdrill.journal.interrupts import interrupts_held, is_interrupt
 from ballotdrill.journal.seal import seal
 from ballotdrill.live.console import FacilitatorConsole, stdin_reader
@@ -45,18 +46,24 @@ def play(core: LiveCore, folder: Path, *, dashboard: bool = False, out: TextIO =
     """
     ended = contextlib.ExitStack()  # entered when the exercise has played to its end
     again = resume_command(folder, serve)  # while the socket is open: it is closed when the server stops
+    by: list[str] = []  # the termination signal that stopped it, if one did (else a Ctrl-C)
     session: Session | None = None
-    as_ctrl_c = _terminations_as_interrupts()
+    main: list[Coroutine[object, object, None]] = []  # the coroutine the loop plays, once it is made
+    as_ctrl_c = _terminations_as_interrupts(by, main)
     try:
         if opening:
             say(opening)
         if start_paused and not core.paused:
             core.apply(Input("pause", {}))  # journalled at the start like any pause; committed with the first slice
         session = Session(core)
-        asyncio.run(_main(session, folder, dashboard, out, serve, say, ended))
-    except KeyboardInterrupt:
+        main.append(_main(session, folder, dashboard, out, serve, say, ended))
+        asyncio.run(main[0])
+    except (KeyboardInterrupt, asyncio.CancelledError) as exc:
+        if isinstance(exc, asyncio.CancelledError) and not by:
+            raise
         with interrupts_held(deliver=False):
-            kept = (f"the exercise, stopped at {core.clock()} (journalled)" if _stopped(core, session)
+            stopped = _stopped(core, session, by[0] if by else CTRL_C)
+            kept = (f"the exercise, stopped at {core.clock()} (journalled)" if stopped
                     else "the exercise up to its last commit")
         raise RunInterrupted(f"interrupted: {folder} keeps {kept}; '{again}' carries it on") from None
     finally:
@@ -88,30 +95,46 @@ def resume_command(folder: Path, serve: str | socket.socket | None) -> str:
     return f"{command} --serve {f'[{host}]' if serve.family == socket.AF_INET6 else host}:{port}"
 
 
-def _terminations_as_interrupts() -> contextlib.ExitStack:
+def _terminations_as_interrupts(by: list[str], main: list[Coroutine[object, object, None]]) -> contextlib.ExitStack:
     """Until closed, SIGTERM and SIGHUP (``kill``, ``timeout``, a service manager, a closed terminal) stop the
-    exercise as a Ctrl-C does: journalled, one line, clients told, resumable (they ended it without a word)."""
+    exercise as a Ctrl-C does: journalled, one line, clients told, resumable (they ended it without a word). The
+    first one's name is added to ``by`` (the stop's cause, journalled with it). With SIGINT ignored (a background
+    job of a script) the event loop has no Ctrl-C handler: the task playing ``main`` (once made) is cancelled as
+    that handler would."""
     restore = contextlib.ExitStack()
     if threading.current_thread() is not threading.main_thread():
         return restore
+
+    def as_ctrl_c(signum: int, frame: object) -> None:
+        if not by:
+            by.append(signal.Signals(signum).name)
+        if callable(signal.getsignal(signal.SIGINT)):  # Python's handler, or the event loop's: it stops the tasks
+            signal.raise_signal(signal.SIGINT)
+            return
+        try:  # SIGINT ignored or at the system default: a raised SIGINT would be dropped
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            raise KeyboardInterrupt from None
+        task = next((t for t in asyncio.all_tasks(loop) if t.get_coro() in main), None)
+        if task is None:
+            raise KeyboardInterrupt
+        task.cancel()
+        loop.call_soon_threadsafe(lambda: None)  # wakes the loop
+
     for signum in (signal.SIGTERM, signal.SIGHUP):
-        previous = signal.signal(signum, _as_ctrl_c)
+        previous = signal.signal(signum, as_ctrl_c)
         restore.callback(signal.signal, signum, previous)
     return restore
 
 
-def _as_ctrl_c(signum: int, frame: object) -> None:
-    signal.raise_signal(signal.SIGINT)
-
-
-def _stopped(core: LiveCore, session: Session | None) -> bool:
+def _stopped(core: LiveCore, session: Session | None, by: str) -> bool:
     """The exercise stops unfinished: journal that it stopped, where it is, when the Ctrl-C found it between two of
     its steps (a second Ctrl-C can land inside one: then only what was committed stays); close the journal.
-    Whether the stop was journalled."""
+    ``by``: what stopped it (``Ctrl-C``, ``SIGTERM``, ``SIGHUP``). Whether the stop was journalled."""
     journalled = False
     if session is not None and not session.broken and not core.ended:
         try:
-            core.stop()
+            core.stop(by)
             journalled = True
         except sqlite3.Error:  # the disk failing now: the journal keeps its last commit
             pass

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from pydantic import Field
 
 from ballotdrill.journal import Event, Kind
-from ballotdrill.journal.events import Paused, Restarted, Resumed, SpeedChanged, Stopped
+from ballotdrill.journal.events import CTRL_C, Paused, Restarted, Resumed, SpeedChanged, Stopped
 from ballotdrill.scoring.model import Frozen
 
 KINDS = frozenset({Kind.SPEED_CHANGED, Kind.PAUSED, Kind.RESUMED, Kind.STOPPED, Kind.RESTARTED})
@@ -28,6 +28,8 @@ class ClockChange(Frozen):
     what: str
     """``speed``, ``paused``, ``stopped`` or ``restarted``."""
     text: str
+    by: str = ""
+    """What stopped it, for a stop: ``Ctrl-C``, ``SIGTERM`` or ``SIGHUP``."""
 
 
 class LiveClock(Frozen):
@@ -43,13 +45,13 @@ class LiveClock(Frozen):
         for what, one, many in _COUNTED:
             count = sum(c.what == what for c in self.changes)
             if count:
-                parts.append(f"{count} {one if count == 1 else many}")
+                causes = sorted({c.by for c in self.changes if c.what == what and c.by})
+                parts.append(f"{count} {one if count == 1 else many}" + (f" ({', '.join(causes)})" if causes else ""))
         return "; ".join(parts) + " (section 8)"
 
 
 _COUNTED = (("speed", "speed change", "speed changes"), ("paused", "pause", "pauses"),
-            ("stopped", "stop (Ctrl-C)", "stops (Ctrl-C)"),
-            ("restarted", "resume of the run folder", "resumes of the run folder"))
+            ("stopped", "stop", "stops"), ("restarted", "resume of the run folder", "resumes of the run folder"))
 
 
 def live_clock(events: Iterable[Event], meta: Mapping[str, str], ended: bool) -> LiveClock | None:
@@ -76,18 +78,27 @@ def live_clock(events: Iterable[Event], meta: Mapping[str, str], ended: bool) ->
             changes.append(ClockChange(seq=e.seq, t=e.t, what="paused", text=text))
         elif e.kind == Kind.STOPPED:
             back = next((r for r in later if r.kind == Kind.RESTARTED), None)
-            text = "stopped unfinished (Ctrl-C at the facilitator's console); " + (
-                f"carried on {_after(e.fields(Stopped).wall, back.fields(Restarted).wall)}" if back is not None
+            stopped = e.fields(Stopped)
+            text = f"stopped unfinished ({stop_cause(stopped.by)}); " + (
+                f"carried on {_after(stopped.wall, back.fields(Restarted).wall)}" if back is not None
                 else "not carried on: the journal stops here")
-            changes.append(ClockChange(seq=e.seq, t=e.t, what="stopped", text=text))
+            changes.append(ClockChange(seq=e.seq, t=e.t, what="stopped", text=text, by=stopped.by or CTRL_C))
         elif e.kind == Kind.RESTARTED:
             restarted = e.fields(Restarted)
             after_stop = n > 0 and rows[n - 1].kind == Kind.STOPPED
             text = f"carried on with 'ballotdrill resume' at {speed_text(restarted.speed)}" + (
-                "" if after_stop else ", from its last commit: the exercise had stopped without a record of "
-                                      "stopping (its process was killed, or the machine failed)")
+                "" if after_stop else ", from its last commit: the exercise had stopped without a record of stopping "
+                                      "(its process was killed with SIGKILL or crashed, or the machine failed)")
             changes.append(ClockChange(seq=e.seq, t=e.t, what="restarted", text=text))
     return LiveClock(speed=speed, changes=changes)
+
+
+def stop_cause(by: str | None) -> str:
+    """What stopped a live exercise, in words: ``a Ctrl-C at the facilitator's console`` or ``a termination signal
+    (SIGTERM)``; ``by`` None (a journal written before the cause was recorded) is a Ctrl-C."""
+    if not by or by == CTRL_C:
+        return "a Ctrl-C at the facilitator's console"
+    return f"a termination signal ({by})"
 
 
 def speed_text(speed: float) -> str:

@@ -144,8 +144,9 @@ def test_ctrl_c_journals_the_stop_and_resume_journals_the_restart(tmp_path: Path
     assert restart.data["wall"] >= stop.data["wall"]
     assert finished("replay", "lv", cwd=tmp_path).returncode == 0
     markdown = (tmp_path / "lv" / "report.md").read_text(encoding="utf-8")
+    assert stop.data["by"] == "Ctrl-C"
     assert "1 speed change; 1 stop (Ctrl-C); 1 resume of the run folder (section 8)" in markdown
-    assert re.search(rf"stopped unfinished \(Ctrl-C at the facilitator's console\); carried on [0-9.]+ (s|min)"
+    assert re.search(rf"stopped unfinished \(a Ctrl-C at the facilitator's console\); carried on [0-9.]+ (s|min)"
                      rf"[^|]* later \(real time\) \(rows #{stop.seq}\)", markdown), markdown
     resumed_at = f"carried on with 'ballotdrill resume' at 120× (rows #{restart.seq})"
     assert resumed_at in markdown
@@ -169,7 +170,7 @@ def test_a_resume_after_a_kill_says_the_stop_left_no_record() -> None:
     made = live_clock(events, {"live": json.dumps({"played": [], "speed": 60.0})}, ended=False)
     assert made is not None
     assert made.changes[0].text.endswith("the exercise had stopped without a record of stopping (its process was "
-                                         "killed, or the machine failed)")
+                                         "killed with SIGKILL or crashed, or the machine failed)")
 
 
 def _stopped_is_said(tmp_path: Path, journal: Path) -> None:
@@ -184,7 +185,7 @@ def _stopped_is_said(tmp_path: Path, journal: Path) -> None:
         db.execute("DELETE FROM events WHERE kind = 'stopped'")
         db.execute("DELETE FROM inputs WHERE kind = 'stop'")
     for folder, how in (("lv", "a Ctrl-C at the facilitator's console"),
-                        ("killed", "no stop was journalled: its process was killed, or failed")):
+                        ("killed", "no stop was journalled: its process was killed with SIGKILL, or failed")):
         refused = finished("report", folder, cwd=tmp_path)
         assert refused.returncode == 2
         said = re.fullmatch(rf"{folder}: the exercise was played live and stopped unfinished at (\S+) \({how}\): its "
@@ -203,17 +204,31 @@ def _stopped_is_said(tmp_path: Path, journal: Path) -> None:
         assert not any("did not finish" in note or "overrides" in note for note in notes), notes
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
-def test_a_termination_stops_the_exercise_as_a_ctrl_c_does(tmp_path: Path, signum: int) -> None:
-    """``kill``, ``timeout``, a service manager or a closed terminal: one line, the stop journalled, resumable."""
+@pytest.mark.parametrize(("signum", "sigint_ignored"), [(signal.SIGTERM, False), (signal.SIGHUP, False),
+                                                        (signal.SIGTERM, True)])
+def test_a_termination_stops_the_exercise_as_a_ctrl_c_does(tmp_path: Path, signum: int, sigint_ignored: bool) -> None:
+    """``kill``, ``timeout``, a service manager or a closed terminal: one line, the stop journalled with its cause,
+    resumable; also for a background job of a script (started with SIGINT ignored); the report names the signal."""
+    ignore = (lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if sigint_ignored else None
     proc = bd("live", "--file", str(EXAMPLE), "--play", "interior", "--out", "lv", cwd=tmp_path,
-              stdin=subprocess.PIPE)
+              stdin=subprocess.PIPE, preexec_fn=ignore)
     assert proc.stdin is not None and proc.stdout is not None
     proc.stdin.write("speed 120\n")
     proc.stdin.flush()
     assert proc.stdout.readline().startswith("[08:")  # the exercise is playing
     proc.send_signal(signum)
-    _, err = proc.communicate(timeout=120)
+    try:
+        _, err = proc.communicate(timeout=120)
+    finally:
+        proc.kill()
     assert proc.returncode == 130, err
     assert err.splitlines()[-1].startswith("interrupted: lv keeps the exercise, stopped at "), err
-    assert list(read_events(tmp_path / "lv" / JOURNAL_FILE))[-1].kind == Kind.STOPPED
+    name = signal.Signals(signum).name
+    stop = list(read_events(tmp_path / "lv" / JOURNAL_FILE))[-1]
+    assert stop.kind == Kind.STOPPED and stop.data["by"] == name
+    refused = finished("report", "lv", cwd=tmp_path)
+    assert "stopped unfinished at " in refused.stderr and f"(a termination signal ({name}))" in refused.stderr
+    assert finished("report", "lv", "--force", cwd=tmp_path).returncode == 0
+    markdown = (tmp_path / "lv" / "report.md").read_text(encoding="utf-8")
+    assert f"1 stop ({name})" in markdown and f"stopped unfinished (a termination signal ({name}))" in markdown
+    assert "Ctrl-C" not in markdown, markdown
