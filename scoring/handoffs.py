@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from operator import attrgetter
 from statistics import fmean
@@ -36,12 +36,13 @@ from ballotdrill.journal import (
 from ballotdrill.journal.packed import Packed
 from ballotdrill.scenarios.distributions import Distribution, Empirical, Exponential, Fixed, Lognormal, Triangular
 from ballotdrill.scenarios.structure import Structure
+from ballotdrill.scoring.channel_lines import ChannelLines
+from ballotdrill.scoring.exactsum import ExactSum
 from ballotdrill.scoring.feed import Handlers, RowHandlers, feed_all
 from ballotdrill.scoring.measured import HandoffMeasure
 from ballotdrill.scoring.model import (
     EVIDENCE_ROWS,
     ChannelStats,
-    ExactSum,
     Handoff,
     HandoffStatus,
     HandoffSummary,
@@ -204,7 +205,7 @@ class HandoffCollector:
         self.on_channel: dict[str, ExactSum] = defaultdict(ExactSum)
         """Per channel, the time the handoffs received on it spent on it: from the attempt sent on it to its
         receipt (earlier attempts, failed on this or other channels, are not this channel's time)."""
-        self.lines = _LinesUsed() if lines else None
+        self.lines = ChannelLines() if lines else None
         """The lines each channel used (None: not followed; the channels' line counts are then left out, and the
         handoffs' ``unstaffed`` too: what a sweep does, which reads neither)."""
 
@@ -376,53 +377,6 @@ class HandoffCollector:
                          **(lines.stats(name, structure) if lines is not None else {}))
             for name in sorted(set(self.attempts) | set(self.failures))
         ]
-
-
-class _LinesUsed:
-    """What the ``occupancy``, ``waiting``, ``busy`` and ``line_wait`` fields say of each channel's lines.
-
-    Memory is bounded by the open handoffs and the channels' capacities, as the streaming scorer needs.
-    """
-
-    def __init__(self) -> None:
-        self.peak: dict[str, int] = {}
-        self.last: dict[tuple[str | None, str | None, str], int] = {}
-        """The occupancy of each handoff's latest attempt, by (incident, step, channel); dropped when it ends."""
-        self.waited_n: dict[str, int] = defaultdict(int)
-        self.longest: dict[str, float] = {}
-        self.busy: dict[str, int] = defaultdict(int)
-        self.failed_at: dict[str, Counter[int]] = defaultdict(Counter)
-        """How many attempts failed at each occupancy, per channel."""
-
-    def sent(self, incident: str | None, step: str | None, channel: str, occupancy: int | None) -> None:
-        if occupancy is not None:
-            self.peak[channel] = max(self.peak.get(channel, 0), int(occupancy))
-            self.last[(incident, step, channel)] = int(occupancy)
-
-    def waited(self, incident: str | None, step: str | None, channel: str, wait: float | None) -> None:
-        self.last.pop((incident, step, channel), None)
-        if wait:
-            self.waited_n[channel] += 1
-            self.longest[channel] = max(self.longest.get(channel, 0.0), float(wait))
-
-    def failed(self, incident: str | None, step: str | None, channel: str, wait: float | None,
-               busy: bool | None) -> None:
-        occupancy = self.last.get((incident, step, channel))
-        self.waited(incident, step, channel, wait)
-        if busy:
-            self.busy[channel] += 1
-        if occupancy is not None:
-            self.failed_at[channel][occupancy] += 1
-
-    def stats(self, channel: str, structure: Structure | None) -> dict[str, Any]:
-        spec = structure.channels.get(channel) if structure is not None else None
-        capacity = spec.capacity if spec is not None else None
-        if channel not in self.peak and capacity is None:
-            return {}
-        loaded = sum(n for k, n in self.failed_at[channel].items() if k > capacity / 2) if capacity else 0
-        return {"capacity": capacity, "peak_occupancy": self.peak.get(channel), "waited": self.waited_n[channel],
-                "longest_line_wait": r3n(self.longest.get(channel)), "busy": self.busy[channel],
-                "failures_under_load": loaded}
 
 
 def handoffs(events: Iterable[Event], structure: Structure | None = None,

@@ -3,16 +3,16 @@
 Each incident's scores pass here once, when the streaming scorer lets go of it (a background
 arrival that is final) or at the end of the run, so the counts cover every incident while only
 the open ones are held. Latencies are summed exactly
-(:class:`~ballotdrill.scoring.model.ExactSum`): their means are those of every value, none kept.
+(:class:`~ballotdrill.scoring.exactsum.ExactSum`): their means are those of every value, none kept.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ballotdrill.scoring.exactsum import ExactSum
 from ballotdrill.scoring.measured import HandoffLike, HarmLike, IncidentLike, StepLike
 from ballotdrill.scoring.model import (
-    ExactSum,
     HandoffSummary,
     Totals,
     r3,

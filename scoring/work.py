@@ -12,8 +12,9 @@ from collections.abc import Sequence
 
 from pydantic import Field
 
+from ballotdrill.scoring.exactsum import ExactSum
 from ballotdrill.scoring.measured import HandoffLike, StepLike
-from ballotdrill.scoring.model import ExactSum, Frozen
+from ballotdrill.scoring.model import Frozen
 
 
 class LinkRow(Frozen):

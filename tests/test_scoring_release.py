@@ -21,8 +21,9 @@ from ballotdrill.scenarios.scenario import ScenarioFile
 from ballotdrill.scoring import analyse
 from ballotdrill.scoring.background import MeasuredArrival, bounded
 from ballotdrill.scoring.digest import digest_of
+from ballotdrill.scoring.exactsum import ExactSum
 from ballotdrill.scoring.load import actor_names
-from ballotdrill.scoring.model import ExactSum, Scores
+from ballotdrill.scoring.model import Scores
 from ballotdrill.scoring.stream import Scorer
 
 
