@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ballotdrill.journal import Kind
-from ballotdrill.report.liveclock import stop_cause
 from ballotdrill.scenarios.timefmt import format_clock_precise
 
 
@@ -53,6 +52,8 @@ def live_standing(run_dir: Path, path: Path, *, playing: bool) -> LiveStanding |
     if kind == Kind.RUN_ENDED:
         return LiveStanding(f"was played live to its end ({at}) but never sealed (its process stopped while "
                             "closing the journal)", f"'ballotdrill replay {shlex.quote(str(run_dir))}' checks it", at)
+    from ballotdrill.report.liveclock import stop_cause  # here: the report package loads scoring and Jinja2
+
     how = stop_cause(by) if kind == Kind.STOPPED else \
         "no stop was journalled: its process was killed with SIGKILL, or failed"
     return LiveStanding(f"was played live and stopped unfinished at {at} ({how})", resume, at)

@@ -70,12 +70,31 @@ def test_commands_hold_real_annotations() -> None:
         assert strings == [], (name, strings)
 
 
-def test_a_run_still_finds_everything_it_needs(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "ballotdrill", "run", "results-night-ddos", "--out",
-                           str(tmp_path / "run"), "--json"], capture_output=True, text=True, cwd=ROOT, timeout=300)
+@pytest.fixture(scope="module")
+def finished_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("startup") / "run"
+    done = subprocess.run([sys.executable, "-m", "ballotdrill", "run", "results-night-ddos", "--out", str(folder),
+                           "--json"], capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["events"] > 0
-    assert (tmp_path / "run" / "report.html").is_file()
+    return folder
+
+
+def test_a_run_still_finds_everything_it_needs(finished_run: Path) -> None:
+    assert (finished_run / "report.html").is_file()
+
+
+def test_json_lines_and_csv_exports_load_no_report_scoring_engine_or_ocel(finished_run: Path, tmp_path: Path) -> None:
+    """They stream the journal's rows: the report package (scoring and Jinja2 with it), the engine and the OCEL
+    writers would cost about half a second of CPU at every start, and none of them is used."""
+    jsonl, csv = tmp_path / "j.jsonl", tmp_path / "j.csv"
+    modules = loaded("export", str(finished_run), "--jsonl", str(jsonl), "--csv", str(csv))
+    assert jsonl.is_file() and csv.is_file()
+    assert "ballotdrill.exports.lines" in modules
+    unused = ("simpy", "jinja2", "ballotdrill.exercise.engine", "ballotdrill.exercise.run", "ballotdrill.scoring",
+              "ballotdrill.report", "ballotdrill.exports.ocel", "ballotdrill.sweep", "ballotdrill.live")
+    heavy = sorted(m for m in modules if m.startswith(unused))
+    assert heavy == []
 
 
 @pytest.mark.bench
