@@ -123,7 +123,8 @@ def key_moments(inc: IncidentTimes, rows: Sequence[Event], steps: Sequence[StepR
             told.say(e.t, f"At {told.at(e.t)} {told.who(e.actor)} {extended_text(e.fields(VotingExtended), told.at)}.")
         elif e.kind == Kind.PROCEDURE_ENDED and (ended := e.fields(ProcedureEnded)).outcome == "dropped":
             told.say(e.t, f"The {ended.procedure} procedure stopped at {told.at(e.t)}: a handoff was dropped.")
-    _ending(told, inc, rows, steps, harm, detected_at, started, run_end)
+    _ending(told, inc, rows, steps, harm, detected_at, started, run_end,
+            [h for h in handoffs if h.status == "in_transit"])
     return told.lines
 
 
@@ -192,7 +193,8 @@ def _when(step: StepResult) -> float:
 
 
 def _ending(told: _Told, inc: IncidentTimes, rows: Sequence[Event], steps: Sequence[StepResult],
-            harm: Harm | None, detected_at: float | None, started: list[StepResult], run_end: float | None) -> None:
+            harm: Harm | None, detected_at: float | None, started: list[StepResult], run_end: float | None,
+            travelling: Sequence[Handoff] = ()) -> None:
     done = _harm_clause(harm)
     contained = next((e for e in rows if e.kind == Kind.CONTAINED), None)
     if contained is not None:
@@ -221,25 +223,30 @@ def _ending(told: _Told, inc: IncidentTimes, rows: Sequence[Event], steps: Seque
         if resolved is not None and resolved.t > contained.t:
             told.say(resolved.t, f"It was resolved at {told.at(resolved.t)}.")
         return
-    why = _why_open(rows, steps, detected_at, started)
+    why = _why_open(rows, steps, detected_at, started, travelling)
     told.say(float("inf"), f"At the end of the run ({told.at(run_end)}) it was still open{done}: {why}.")
 
 
 def _why_open(rows: Sequence[Event], steps: Sequence[StepResult], detected_at: float | None,
-              started: list[StepResult]) -> str:
+              started: list[StepResult], travelling: Sequence[Handoff] = ()) -> str:
     if detected_at is None:
         return "it was never detected"
     if any(e.kind == Kind.PROCEDURE_ENDED and e.fields(ProcedureEnded).outcome == "dropped" for e in rows):
         return "its response stopped when a handoff was dropped"
     if any(e.kind == Kind.EFFECT_FAILED for e in rows):
         return "its containment attempt failed"
-    if any(e.kind == Kind.WAVE_SLOWED for e in rows) and not any(s.completed_at is None for s in steps):
+    slowed = any(e.kind == Kind.WAVE_SLOWED for e in rows)
+    if slowed and not travelling and not any(s.completed_at is None for s in steps):
         return "its response slowed the wave but nothing contained it"
     running = [s for s in steps if s.completed_at is None]
     if running:
         s = running[0]
         state = "in progress" if s.started_at is not None else "waiting"
         return f"its response was still under way ('{s.step}' {state})"
+    if travelling:
+        h = travelling[0]
+        return (f"its response {'had slowed the wave and ' if slowed else ''}was still under way (the handoff of "
+                f"'{h.step}' still travelling, on {h.channel})")
     if not started:
         return "no procedure responded to it"
     return "its procedures ended without containing it"

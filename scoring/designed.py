@@ -13,12 +13,13 @@ the work done again and the handoffs between.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import heapq
+from collections.abc import Callable, Mapping, Sequence
 
-from ballotdrill.scenarios.structure import OWNER, Structure
+from ballotdrill.scenarios.structure import OWNER, Step, Structure
 from ballotdrill.scoring.model import Handoff, StepResult
 
-__all__ = ["designed_arrival", "loop_span"]
+__all__ = ["designed_arrival", "designed_rest", "loop_span"]
 
 
 def designed_arrival(structure: Structure, procedure: str, step: str, actors: Mapping[str, str],
@@ -52,6 +53,46 @@ def designed_arrival(structure: Structure, procedure: str, step: str, actors: Ma
         if nxt is None or nxt in seen:
             return None
         at, previous = nxt, actor
+
+
+def designed_rest(structure: Structure, procedure: str, step: str, goal: Callable[[Step], bool],
+                  begun: bool = False) -> float | None:
+    """The least minutes, on the structure's means, from ``step``'s work reaching its actor (``begun``: from its
+    start being past, its own work not counted) to the completion of the first step after it on any path of
+    ``procedure`` (``step`` itself included) for which ``goal`` holds: the mean duration of each step on the way
+    and the mean latency of each handoff between (a change of actor). None when no path reaches such a step or
+    ``procedure`` or ``step`` is unknown."""
+    proc = structure.procedures.get(procedure)
+    index = {s.id: i for i, s in enumerate(proc.steps)} if proc is not None else {}
+    first = index.get(step)
+    if proc is None or first is None:
+        return None
+
+    def actor(spec: Step) -> str:
+        return structure.roles.get(spec.actor, spec.actor)
+
+    def latency(spec: Step) -> float:
+        channel = structure.channels.get(spec.via or structure.default_channel or "")
+        return float(channel.latency.mean) if channel is not None else 0.0
+
+    todo = [(0.0 if begun else float(proc.steps[first].duration.mean), first)]
+    done: set[int] = set()
+    while todo:
+        minutes, at = heapq.heappop(todo)
+        if at in done:
+            continue
+        done.add(at)
+        spec = proc.steps[at]
+        if goal(spec):
+            return minutes
+        for name in proc.successors(at):
+            following = index.get(name)
+            if following is None or following in done:
+                continue
+            nxt = proc.steps[following]
+            handed = actor(nxt) != actor(spec) or actor(nxt) == OWNER
+            heapq.heappush(todo, (minutes + (latency(nxt) if handed else 0.0) + float(nxt.duration.mean), following))
+    return None
 
 
 def loop_span(chain: Handoff, steps: Sequence[StepResult], until: float | None) -> tuple[float, float] | None:

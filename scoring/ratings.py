@@ -379,7 +379,7 @@ def _measure(objective: Objective, interval: Interval | None, subject: str, reac
                                   "the response did not limit them", f"{text}, all its polling hours")
             elif row.open and window.cut:
                 verdict = Verdict("NE", f"incident {incident} was still open when {window.stopped()} "
-                                  f"({text} so far, under the target)", f"{text} so far, still open")
+                                  f"({text} so far, within the target)", f"{text} so far, still open")
             else:  # the harm done in the whole exercise window; one still open is said to be, and how it grew
                 value = measured
                 if row.open:

@@ -3,22 +3,27 @@ ranking's objectives explained (:mod:`~ballotdrill.scoring.ranking`).
 
 A time's value that much shorter rates better; a harm measure's incident contained that much sooner is contained
 before its harm passed the target. What never came — an incident never contained, a time whose end never came —
-could have come that much before the run stopped at the earliest, and only if the response was still under way
-then (:func:`under_way`); for reach, a slowing step that much sooner may also have kept it under. A containing step
-that completed and failed its draw is not undone by coming sooner (the same draw).
+could have come, at the earliest, that much before the run stopped plus what the designed path still had to do
+from the work open then (:func:`still_to_go`: a handoff still travelling, a step queued or under way) to the step
+that brings it, and only if such work was open; for reach, a slowing step that much sooner may also have kept it
+under. A containing step that completed and failed its draw is not undone by coming sooner (the same draw).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
+from functools import partial
 
 from ballotdrill.scenarios.measures import parse_interval
-from ballotdrill.scoring.harmpath import HarmPaths
+from ballotdrill.scenarios.structure import Step
+from ballotdrill.scoring.designed import designed_rest
+from ballotdrill.scoring.harmpath import HarmPaths, IncidentPath
 from ballotdrill.scoring.model import ObjectiveResult, Scores
 from ballotdrill.scoring.ratings import rate
 from ballotdrill.scoring.windows import point_time
 
-__all__ = ["could_turn", "under_way"]
+__all__ = ["could_turn", "still_to_go"]
 
 
 def could_turn(obj: ObjectiveResult, removed: float, scores: Scores, passed: Mapping[str, float] | None,
@@ -26,12 +31,13 @@ def could_turn(obj: ObjectiveResult, removed: float, scores: Scores, passed: Map
     """Whether taking ``removed`` minutes of delay out of what ``obj`` measures could have changed its rating.
 
     A time's value that much shorter rates better; one whose end never came could have come, at the earliest, that
-    much before the run stopped, and only if the response was still under way then (:func:`under_way`). A harm
-    measure's incident contained that much sooner is contained before its harm passed the target; one never
-    contained could have been contained that much before the run stopped at the earliest, if its response was
-    still under way then, or (for reach) had its wave slowed that much sooner by a slowing step (done, or still to
-    be done when the run stopped) before its reach passed the target. True when that cannot be told (when its
-    harm passed the target, or what the structure says, is not known)."""
+    much before the run stopped plus what its designed path still had to do then (:func:`still_to_go`), only if
+    work leading to it was open, and then only if that is before the run stopped. A harm measure's incident
+    contained that much sooner is contained before its harm passed the target; one never contained could have been
+    contained (or its wave slowed) that much before the run stopped plus what the designed path still had to do to
+    a step with an effect, at the earliest, if such work was open, or (for reach) had its wave slowed that much
+    sooner by a slowing step under way or done before its reach passed the target. True when that cannot be told
+    (when its harm passed the target, or what the structure says, is not known)."""
     until = float(scores.until or 0.0)
     if obj.kind == "time":
         if obj.value is not None:
@@ -43,8 +49,9 @@ def could_turn(obj: ObjectiveResult, removed: float, scores: Scores, passed: Map
         start = point_time(scores, interval.start, paths.structure if paths else None)
         if start is None or paths is None:
             return True
-        return rate(until - removed - start, obj.target, True)[0] != obj.rating \
-            and under_way(interval.end.incident, scores, paths, interval.end.step)
+        rest = still_to_go(interval.end.incident, scores, paths, interval.end.step, interval.end.event == "started")
+        return rest is not None and rest <= removed and \
+            rate(until - removed + rest - start, obj.target, True)[0] != obj.rating
     crossed = (passed or {}).get(obj.id)
     inc = next((i for i in scores.incidents if i.incident == obj.subject), None)
     if crossed is None or inc is None:
@@ -53,26 +60,53 @@ def could_turn(obj: ObjectiveResult, removed: float, scores: Scores, passed: Map
         return inc.started_at + inc.to_contain - removed <= crossed
     if paths is None or paths.structure is None:
         return True
-    if until - removed <= crossed and under_way(inc.incident, scores, paths):
+    rest = still_to_go(inc.incident, scores, paths)
+    if rest is not None and until - removed + rest <= crossed:
         return True
     return obj.kind == "reach" and any(
         (step.completed_at if step.completed_at is not None else until) - removed <= crossed
         for step in scores.steps if step.incident == inc.incident and _slows(paths, step.procedure, step.step))
 
 
-def under_way(incident: str, scores: Scores, paths: HarmPaths, step: str | None = None) -> bool:
-    """Whether the response to ``incident`` still had work open when the run stopped (a step instance not completed,
-    a handoff still travelling) that could bring what is measured: a step on a path that could change its harm
-    (:meth:`~ballotdrill.scoring.harmpath.HarmPaths.moves`: one that contains, slows or mitigates it, or escalates
-    it to where a procedure starts that could), or, for a time to ``step``, one leading to ``step``."""
+def still_to_go(incident: str, scores: Scores, paths: HarmPaths, step: str | None = None,
+                started: bool = False) -> float | None:
+    """The least designed minutes the response to ``incident`` still needed when the run stopped, from the work it
+    had open then (a step instance not completed: its own work only when not yet begun; a handoff still travelling:
+    the step it carries), to what is measured (:func:`~ballotdrill.scoring.designed.designed_rest`): for a time to
+    ``step``, that step's completion (its start, ``started``); else the completion of a step that could change its
+    harm (one with an effect, or an escalation to where a procedure starts that could,
+    :meth:`~ballotdrill.scoring.harmpath.HarmPaths.moves`). 0 when that cannot be told from the structure (or
+    completing the procedures is what contains it); None when no open work led there."""
     mine = [s for s in scores.steps if s.incident == incident]
-    work = [(s.procedure, s.step) for s in mine if s.completed_at is None] + [
-        (h.procedure, h.step) for h in scores.handoffs if h.incident == incident and h.status == "in_transit"]
-    if step is not None:
-        return any(paths.leads_to(procedure, at, step) for procedure, at in work)
-    times = next((i for i in scores.incidents if i.incident == incident), None)
-    every = paths.for_incident(times, {s.procedure for s in mine})
-    return any(paths.moves(procedure, at, every) for procedure, at in work)
+    work = [(s.procedure, s.step, s.started_at is not None) for s in mine if s.completed_at is None] + [
+        (h.procedure, h.step, False) for h in scores.handoffs if h.incident == incident and h.status == "in_transit"]
+    every = paths.for_incident(next((i for i in scores.incidents if i.incident == incident), None),
+                               {s.procedure for s in mine})
+    best: float | None = None
+    for procedure, at, begun in work:
+        if not (paths.leads_to(procedure, at, step) if step is not None else paths.moves(procedure, at, every)):
+            continue
+        rest: float | None = 0.0
+        if paths.structure is not None and (step is not None or not every.every):
+            rest = designed_rest(paths.structure, procedure, at, partial(_brings, paths, procedure, step, every), begun)
+        if rest is not None and started and step is not None and not (begun and at == step):
+            rest = max(0.0, rest - _mean_duration(paths, procedure, step))
+        best = min(best if best is not None else math.inf, rest if rest is not None else 0.0)
+    return best
+
+
+def _brings(paths: HarmPaths, procedure: str, step: str | None, every: IncidentPath, spec: Step) -> bool:
+    """Whether completing ``spec`` brings what is measured: ``step`` (or an escalation on the way to it), or an
+    effect on the incident's harm (or an escalation to where a procedure starts that could change it)."""
+    if spec.escalate is not None:
+        return paths.leads_to(procedure, spec.id, step) if step is not None else paths.moves(procedure, spec.id, every)
+    return spec.id == step if step is not None else spec.effect is not None
+
+
+def _mean_duration(paths: HarmPaths, procedure: str, step: str) -> float:
+    proc = paths.structure.procedures.get(procedure) if paths.structure is not None else None
+    spec = next((s for s in proc.steps if s.id == step), None) if proc is not None else None
+    return float(spec.duration.mean) if spec is not None else 0.0
 
 
 def _slows(paths: HarmPaths, procedure: str, step: str) -> bool:

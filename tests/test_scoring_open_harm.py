@@ -74,7 +74,7 @@ def test_a_wave_under_its_target_when_the_run_is_stopped_early_is_not_exercised(
     rated = _rated(_wave_file({"growth": 0.5}, 20_000, "16:00"), until_clock=12 * 60)
     assert rated.rating == "NE" and rated.value_text == "8,000 so far, still open"
     assert rated.reason.startswith("incident N1 was still open when the run stopped at 12:00 (8,000 so far, "
-                                   "under the target)")
+                                   "within the target)")
 
 
 def _outage_file(end: str) -> dict[str, Any]:
