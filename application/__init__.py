@@ -35,7 +35,12 @@ if TYPE_CHECKING:
         run_to_folder,
         write_reports,
     )
-    from ballotdrill.application.scenario_files import check_scenarios, load_scenarios, summarize_scenarios
+    from ballotdrill.application.scenario_files import (
+        check_scenarios,
+        load_scenarios,
+        run_warnings,
+        summarize_scenarios,
+    )
     from ballotdrill.application.sweeps import (
         SweepOutcome,
         SweepPlan,
@@ -74,6 +79,7 @@ __getattr__ = lazy_names(__name__, {
     "parse_maps": "msel",
     "parse_until": "runinputs",
     "plan_sweep": "sweeps",
+    "run_warnings": "scenario_files",
     "points_json": "decisions",
     "read_decisions": "runinputs",
     "register_path": "risks",
@@ -122,6 +128,7 @@ __all__ = [
     "register_path",
     "risks_for_scenario",
     "run_to_folder",
+    "run_warnings",
     "summarize_scenarios",
     "sweep_json",
     "sweep_to_folder",

@@ -66,7 +66,8 @@ def _describe(item: LiveInput) -> str:
         on = f" on {data['incident']}" if data.get("incident") else ""
         return f"{data.get('actor')} {data.get('action')}{on}{by}"
     if item.kind == "discuss":
-        return f"{data.get('actor')} on {data.get('inject')} question {data.get('question')}: {_cut(data.get('text'))}"
+        said = _cut(data.get("text"))
+        return f"{data.get('actor')} on {data.get('inject')} question {data.get('question')}: {said}{by}"
     if item.kind == "send_now":
         return str(data.get("inject"))
     if item.kind == "speed":

@@ -6,6 +6,7 @@ Kept apart from run folders so that ``list``, ``show`` and ``validate`` load the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -54,6 +55,44 @@ def shadowed_staff(doc: ScenarioFile, override: str) -> str:
     return (f"warning: {path[2]}'s shifts set its staff during {hours}; 'staff' is its staff outside them only; "
             f"to change the staff on shift, set structure.actors.{path[2]}.shifts.{which}.staff"
             + (" (N: the shift's place in the list, from 0)" if which == "N" else ""))
+
+
+SUMMED_FROM = 4
+"""From this many procedures that cannot start, a run says so in one line instead of one line each."""
+
+_UNSTARTABLE = re.compile(r"warning: procedure '(?P<name>[^']+)' (?:is triggered by type '(?P<type>[^']+)', which no "
+                          r"incident in this file has(?P<hint>.*)|never starts: (?P<why>.*))")
+
+
+def run_warnings(warnings: Sequence[Problem]) -> list[str]:
+    """The warnings a run prints: each one, except that :data:`SUMMED_FROM` or more procedures that can never start
+    are said in one line naming them and why (a structure shared by many scenarios, or a spreadsheet's MSEL imported
+    against the library's, holds playbooks for incidents this file does not script: forty lines of them buried what
+    mattered). A trigger type that looks like a typo of one the file has (``did you mean``) keeps its own line."""
+    kept: list[str] = []
+    names: dict[str, None] = {}
+    by_type: dict[str, None] = {}
+    types: dict[str, None] = {}
+    reasons: list[str] = []
+    source = ""
+    for warning in warnings:
+        found = _UNSTARTABLE.fullmatch(warning.message)
+        if found is None or "did you mean" in (found["hint"] or ""):
+            kept.append(str(warning))
+            continue
+        source = source or warning.source
+        names[found["name"]] = None
+        if found["type"]:
+            by_type[found["name"]] = None
+            types[found["type"]] = None
+        else:
+            reasons.append(f"'{found['name']}' never starts: {found['why']}")
+    if len(names) < SUMMED_FROM:
+        return [str(w) for w in warnings]
+    why = ([f"triggered by types no incident here has ({', '.join(types)}): {', '.join(by_type)}"] if types else [])
+    return [*kept, f"{source}: warning: {len(names)} procedures of the structure have a trigger no incident in this "
+                   f"file meets; {'; '.join(why + reasons)} ('ballotdrill validate {source}' lists each with its "
+                   "line)"]
 
 
 def summarize_scenarios(file: Path | None = None) -> FileSummary:

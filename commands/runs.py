@@ -41,8 +41,8 @@ def run(
 ) -> None:
     """Run a scenario in batch: journal, after-action report and a summary of where work waited."""
     doc, _, warnings = application.check_scenarios(file, overrides or [])
-    for warning in warnings:
-        say(str(warning))
+    for warning in application.run_warnings(warnings):
+        say(warning)
     name, _ = scenarios.pick(doc, scenario)
     folder = out_dir or application.new_run_dir(name, seed)
     recorded = application.read_decisions(decisions)

@@ -266,6 +266,9 @@ class DiscussionAnswered(NamedTuple):
     """The question's number within its inject, 1-based."""
     question: str
     answer: str
+    by: str | None
+    """``player`` (from the player's page or ``join``) or ``facilitator`` (typed at the live console for the played
+    actor); absent in journals from before it was recorded, where it was taken as the player's."""
 
 
 class RunEnded(NamedTuple):

@@ -21,7 +21,8 @@ from rich.text import Text
 from ballotdrill.journal import Event, Kind
 from ballotdrill.journal.events import DecisionRequested, InjectDelivered
 from ballotdrill.live.core import LiveCore
-from ballotdrill.live.inputs import HELP, MAX_TEXT, InputError, is_help, parse_command
+from ballotdrill.live.inputs import HELP, MAX_TEXT, InputError, is_help, is_who, parse_command
+from ballotdrill.live.presence import Presence, seen_text, summary, wall_clock
 from ballotdrill.live.session import Session
 from ballotdrill.scenarios.safetext import terminal_text
 from ballotdrill.scenarios.types import LEVELS
@@ -41,8 +42,26 @@ class FacilitatorConsole:
         self.dashboard = dashboard
         self.pending: list[str] = []
         self.replies: deque[str] = deque(maxlen=4)
+        self.presence: Presence | None = None
+        self.closing = asyncio.Event()
+        """Set by a line typed (or the input ending) once the exercise has ended: the server may stop now."""
         self.core.followers.append(self._follow)
         session.listeners.append(self._committed)
+
+    def watch(self, presence: Presence) -> None:
+        """Follow who joins the served exercise: a line as each role joins or leaves; ``who`` lists them all."""
+        self.presence = presence
+        presence.listeners.append(self._joined)
+
+    def _joined(self, who: str, joined: bool) -> None:
+        assert self.presence is not None
+        seen = next(r for r in self.presence.rows() if r.who == who)
+        if joined:
+            waiting = self.presence.waiting()
+            self.say(f"joined: {who} ({seen.how}) at {wall_clock(seen.since or 0.0)}; "
+                     + (f"not joined yet: {', '.join(waiting)}" if waiting else "every played role has joined"))
+        else:
+            self.say(f"left: {who} at {wall_clock(seen.since or 0.0)}")
 
     def say(self, line: str) -> None:
         """One line to the facilitator: user text as written, control characters shown escaped (``\\x1b``)."""
@@ -77,8 +96,14 @@ class FacilitatorConsole:
 
     async def handle(self, line: str) -> None:
         """One command line: parsed, submitted and answered with one line."""
+        if self.core.ended:
+            self.closing.set()
         if is_help(line):
             self.say(HELP)
+            return
+        if is_who(line):
+            self.say(summary(self.presence.rows()) if self.presence is not None
+                     else "who: the exercise is not served (--serve); nobody joins it")
             return
         try:
             item = parse_command(line)
@@ -99,19 +124,20 @@ class FacilitatorConsole:
                          f"{MAX_TEXT:,} characters")
                 continue
             if not raw:
+                self.closing.set()
                 return
             await self.handle(raw.decode("utf-8", errors="replace"))
 
     async def show(self) -> None:
         """Redraw the dashboard until the exercise ends."""
-        with Live(render(self.core, self.session, self.replies), console=dashboard_console(self.out),
+        with Live(render(self.core, self.session, self.replies, self.presence), console=dashboard_console(self.out),
                   auto_refresh=False) as live:
             while not self.core.ended:
-                live.update(render(self.core, self.session, self.replies), refresh=True)
+                live.update(render(self.core, self.session, self.replies, self.presence), refresh=True)
                 await asyncio.sleep(0.25)
             for _ in range(3):  # the reply to the command that ended it is said first
                 await asyncio.sleep(0)
-            live.update(render(self.core, self.session, self.replies), refresh=True)
+            live.update(render(self.core, self.session, self.replies, self.presence), refresh=True)
 
 
 async def stdin_reader() -> asyncio.StreamReader:
@@ -157,9 +183,10 @@ def _cell(value: object) -> Text:
     return Text(terminal_text(value))
 
 
-def render(core: LiveCore, session: Session, replies: deque[str]) -> Group:
-    """The dashboard: the facilitator's replies, clock, incidents, queues, open decisions, what played actors were
-    shown, the journal. Replies come right under the clock line, so a short terminal does not cut them off."""
+def render(core: LiveCore, session: Session, replies: deque[str], presence: Presence | None = None) -> Group:
+    """The dashboard: the facilitator's replies, clock, who has joined (served), incidents, queues, open decisions,
+    what played actors were shown, the journal. Replies come right under the clock line, so a short terminal does
+    not cut them off."""
     state = "ended" if core.ended else "paused" if core.paused else f"speed {core.speed:g}"
     head = Text(terminal_text(f"{core.name}  {core.clock()}  ({state})  inputs {core.count}"), style="bold")
     reply = Text("\n".join(terminal_text(r) for r in replies) or "type a command and Enter (help lists them)",
@@ -198,4 +225,12 @@ def render(core: LiveCore, session: Session, replies: deque[str]) -> Group:
                 else f"question {s.inject} {s.number}: {s.text}")
         shown.add_row(_cell(core.clock(t)), _cell(actor), _cell(what))
     journal = Text("\n".join(terminal_text(line) for line in list(core.lines)[-10:]))
-    return Group(head, reply, incidents, queues, asks, shown, Text("latest journal lines", style="bold"), journal)
+    parts: list[Text | Table] = [head, reply]
+    if presence is not None:
+        joined = Table(title="who has joined", title_justify="left", expand=True)
+        for column in ("role", "connection"):
+            joined.add_column(column)
+        for seen in presence.rows():
+            joined.add_row(_cell(seen.who), _cell(seen_text(seen)))
+        parts.append(joined)
+    return Group(*parts, incidents, queues, asks, shown, Text("latest journal lines", style="bold"), journal)

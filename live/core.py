@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 from ballotdrill.exercise.decisions import LiveDecisions
 from ballotdrill.exercise.engine import Exercise
 from ballotdrill.journal import Event, Journal, Kind, ProcedureEnded, Row, unpack
-from ballotdrill.journal.events import CTRL_C, DecisionRequested, InjectDelivered
+from ballotdrill.journal.events import CTRL_C, DecisionMade, DecisionRequested, InjectDelivered
 from ballotdrill.live.adhoc import check_adhoc
 from ballotdrill.live.describe import describe
 from ballotdrill.live.inputs import Input, InputError
@@ -52,6 +52,16 @@ class Request(NamedTuple):
     default: str
     asked_at: float
     deadline: float
+
+
+class Decided(NamedTuple):
+    """How a played actor's decision request closed: the option taken, by whom (``player``, ``facilitator``,
+    ``timeout``), and when."""
+
+    request: Request
+    option: str
+    by: str
+    t: float
 
 
 class Shown(NamedTuple):
@@ -112,6 +122,8 @@ class LiveCore:
         """Ids of the facilitator's ad-hoc injects."""
         self.requests: dict[str, Request] = {}
         self.numbers: dict[int, str] = {}
+        self.decided: dict[str, list[Decided]] = {actor: [] for actor in self.played}
+        """Each played actor's closed requests, in the order they closed."""
         self.shown: dict[str, list[Shown]] = {actor: [] for actor in self.played}
         self.started: set[str] = set()
         self.dirty: set[str] = set(self.played)
@@ -224,9 +236,11 @@ class LiveCore:
         question = next((s for s in asked if s.number == number), None)
         if question is None:
             raise InputError(f"inject {inject} has questions 1 to {len(asked)}, not {number}")
+        by = {"by": str(data["by"])} if data.get("by") else {}  # absent: recorded before ``by`` was (replayed so)
         self.journal.record(self.now, Kind.DISCUSSION_ANSWERED, None, actor, None, {
-            "inject": inject, "number": number, "question": question.text, "answer": text})
-        return {"actor": actor, "inject": inject, "question": number, "text": text}, f"{actor} on {inject}.{number}"
+            "inject": inject, "number": number, "question": question.text, "answer": text, **by})
+        return ({"actor": actor, "inject": inject, "question": number, "text": text, **by},
+                f"{actor} on {inject}.{number}")
 
     def _do_note(self, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
         text, by = str(data["text"]), str(data.get("by") or "facilitator")
@@ -355,6 +369,10 @@ class LiveCore:
                     number, asked.request, str(incident), actor, str(step), tuple(asked.options), asked.default,
                     t, t + asked.timeout)
                 self.numbers[number] = asked.request
+            elif kind == Kind.DECISION_MADE and actor in self.decided:
+                made = event.fields(DecisionMade)
+                if made.request in self.requests:
+                    self.decided[actor].append(Decided(self.requests[made.request], made.option, made.by, t))
             elif kind == Kind.INJECT_DELIVERED:
                 self._delivered(t, event.fields(InjectDelivered), actor)
             for follow in self.followers:

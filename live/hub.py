@@ -13,6 +13,7 @@ import asyncio
 import json
 
 from ballotdrill.live.core import LiveCore
+from ballotdrill.live.presence import Presence, seen_text
 from ballotdrill.live.views import EVALUATOR, FACILITATOR, PLAYER, view
 
 Key = tuple[str, str | None]
@@ -32,8 +33,11 @@ class _Outbox:
 class Hub:
     """Encoded views by role (a player's by actor), each with its version; waiters wake at the next one."""
 
-    def __init__(self, core: LiveCore) -> None:
+    def __init__(self, core: LiveCore, presence: Presence | None = None) -> None:
         self.core = core
+        self.presence = presence or Presence(core.played)
+        """Who has joined: shown in the facilitator's view, whose version it moves on."""
+        self.presence.listeners.append(lambda who, joined: self.touch(FACILITATOR))
         self.boxes: dict[Key, _Outbox] = {(PLAYER, actor): _Outbox() for actor in core.played}
         self.boxes[(FACILITATOR, None)] = _Outbox()
         self.boxes[(EVALUATOR, None)] = _Outbox()
@@ -53,11 +57,15 @@ class Hub:
         keys: list[Key] = [(PLAYER, actor) for actor in self.core.take_dirty()]
         keys += [(FACILITATOR, None), (EVALUATOR, None)]
         for key in keys:
-            box = self.boxes[key]
-            box.version += 1
-            box.stale = True
-            box.changed.set()
-            box.changed = asyncio.Event()
+            self.touch(*key)
+
+    def touch(self, role: str, actor: str | None = None) -> None:
+        """A new version of one view (something the exercise task does not know of changed: who has joined)."""
+        box = self.boxes[(role, actor)]
+        box.version += 1
+        box.stale = True
+        box.changed.set()
+        box.changed = asyncio.Event()
 
     def refresh(self, role: str, actor: str | None) -> None:
         """Re-encode one view now (a poll that waited out its time gets the current clock)."""
@@ -69,6 +77,9 @@ class Hub:
         box = self.boxes[(role, actor)]
         if box.stale:
             data = view(self.core, role, actor)
+            if role == FACILITATOR:
+                data["players"] = [{"role": r.who, "connected": r.connected, "how": r.how, "text": seen_text(r)}
+                                   for r in self.presence.rows()]
             box.body = json.dumps({"version": box.version, "view": data}, ensure_ascii=False).encode()
             box.stale = False
         return box.body

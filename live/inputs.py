@@ -57,8 +57,10 @@ def action(actor: str, name: str, incident: str | None = None, *, player: bool =
                             "by": "player" if player else "facilitator"})
 
 
-def discuss(actor: str, inject: str, question: int, text: str) -> Input:
-    return Input("discuss", {"actor": actor, "inject": inject, "question": question, "text": _text(text)})
+def discuss(actor: str, inject: str, question: int, text: str, *, player: bool = False) -> Input:
+    """A discussion answer for a played actor: its player's, or the facilitator's typed at the console for it."""
+    return Input("discuss", {"actor": actor, "inject": inject, "question": question, "text": _text(text),
+                             "by": "player" if player else "facilitator"})
 
 
 def note(text: str, by: str = "facilitator") -> Input:
@@ -98,13 +100,18 @@ COMMANDS = {
 }
 """The console's commands and their usage lines."""
 
-HELP = "commands: " + "; ".join(COMMANDS.values())
+HELP = "commands: " + "; ".join(COMMANDS.values()) + "; who   (which played roles have joined, since when)"
 """What ``help`` shows at the console."""
 
 
 def is_help(line: str) -> bool:
     """Whether a console line asks for the list of commands."""
     return line.strip().lower() in ("help", "?")
+
+
+def is_who(line: str) -> bool:
+    """Whether a console line asks who has joined (the console answers it; it is not an input)."""
+    return line.strip().lower() == "who"
 
 
 def parse_command(line: str) -> Input | None:

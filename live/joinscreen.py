@@ -52,11 +52,11 @@ class Screen:
         if before and bool(before.get("paused")) != bool(view.get("paused")) and not view.get("ended"):
             self.say(f"the facilitator {'paused' if view.get('paused') else 'resumed'} the exercise at "
                      f"{view.get('clock', '')}", "bold")
-        still = {r["key"] for r in view.get("requests", [])}
-        for r in before.get("requests", []) if before else []:
-            if r["key"] not in still and not {r["key"], str(r["number"])} & self.answered:
-                self.say(f"#{r['number']} {r['key']} is no longer waiting for you: answered for you, or the default "
-                         f"{r['default']} applied", "yellow")
+        for d in view.get("decided", []):  # how each closed: timed out to its default, or answered by whom
+            if f"done:{d['key']}" not in self.seen:
+                self.seen.add(f"done:{d['key']}")
+                if d["by"] != "player" or not {d["key"], str(d["number"])} & self.answered:
+                    self.say(d["text"], "yellow")
         for key, line, style in _items(view):
             if key not in self.seen:
                 self.seen.add(key)

@@ -28,7 +28,8 @@ from ballotdrill.journal.seal import seal
 from ballotdrill.live.console import FacilitatorConsole, stdin_reader
 from ballotdrill.live.core import LiveCore
 from ballotdrill.live.inputs import Input
-from ballotdrill.live.serve import is_loopback, start_server, stop_server
+from ballotdrill.live.presence import Presence
+from ballotdrill.live.serve import Served, is_loopback, start_server, stop_server
 from ballotdrill.live.session import Session
 
 
@@ -156,14 +157,17 @@ async def _main(session: Session, folder: Path, dashboard: bool, out: TextIO, se
     console = FacilitatorConsole(session, out=out, dashboard=dashboard)
     served = None
     if serve is not None:
-        served, tokens = await start_server(session, folder, serve)
+        presence = Presence(core.played)
+        console.watch(presence)
+        served, tokens = await start_server(session, folder, serve, presence=presence)
         host = urlsplit(served.url).hostname or ""
         reach = ("loopback only: this machine" if is_loopback(host) else
                  f"reachable from the network at {host}: tokens travel in plain HTTP, so use a network you trust")
         say(f"serving {served.url} ({reach}); join tokens for each role in {tokens} (mode 0600): "
-            f"hand each team its own")
+            f"hand each team its own; a line says as each joins, and 'who' lists who has")
     if core.paused:
-        say("the exercise is paused: type 'resume' when everyone has joined")
+        say("the exercise is paused: type 'resume' when everyone has joined"
+            + (" ('who' lists who has)" if serve is not None else ""))
     session.start_clock()  # the server's start-up is not exercise time
     runner = asyncio.create_task(session.run())
     tasks = [asyncio.create_task(_commands(console))]
@@ -180,7 +184,7 @@ async def _main(session: Session, folder: Path, dashboard: bool, out: TextIO, se
         if dashboard:  # its last frame shows the end and the reply to 'end'
             await asyncio.wait(tasks[1:], timeout=FINAL_FRAME)
         if served is not None:
-            await stop_server(served)
+            await _linger(console, served, say)
     finally:
         for task in tasks:
             task.cancel()
@@ -191,9 +195,40 @@ async def _main(session: Session, folder: Path, dashboard: bool, out: TextIO, se
 FINAL_FRAME = 2.0
 """Seconds the dashboard has, once the exercise has ended, to draw its last frame."""
 
+LINGER = 30.0
+"""Seconds a served exercise stays up after its end, so players see the end and read their last view (a page that
+reconnects, a player who reloads it, ``join`` mid-retry); a line at the console, its input ending or Ctrl-C stops
+it sooner."""
+
+
+async def _linger(console: FacilitatorConsole, served: Served, say: Callable[[str], None]) -> None:
+    """Keep serving the ended exercise's final views for :data:`LINGER` seconds, or until the facilitator says
+    stop: Enter, the console's input ending (a script's), or Ctrl-C, which here stops only the wait (the reports
+    are written all the same)."""
+    closing = console.closing
+    if not closing.is_set():
+        say(f"the exercise has ended; the server stays up {LINGER:g} s more so players see the end and their last "
+            "view (Enter or Ctrl-C stops it now; the report is written either way)")
+    loop = asyncio.get_running_loop()
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGINT, lambda signum, frame: loop.call_soon_threadsafe(closing.set))
+    try:
+        await stop_server(served, grace=LINGER, until=closing)
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
 
 async def _commands(console: FacilitatorConsole) -> None:
     """Commands from stdin: a pipe or terminal is read as it comes; a file is read whole."""
+    try:
+        await _read_commands(console)
+    finally:  # no more lines can come: nobody is left to say when the ended exercise's server may stop
+        console.closing.set()
+
+
+async def _read_commands(console: FacilitatorConsole) -> None:
     if sys.stdin is None or sys.stdin.closed:
         return
     mode = os.fstat(sys.stdin.fileno()).st_mode

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ballotdrill.live.hub import Hub
+from ballotdrill.live.presence import Presence
 from ballotdrill.live.session import Session
 from ballotdrill.live.tokens import Tokens
 from ballotdrill.scenarios.errors import BallotdrillError
@@ -94,9 +95,9 @@ def is_loopback(host: str) -> bool:
 
 
 async def start_server(session: Session, folder: Path, listen: str | socket.socket = DEFAULT, *,
-                       access_log: bool = False) -> tuple[Served, Path]:
+                       access_log: bool = False, presence: Presence | None = None) -> tuple[Served, Path]:
     """Start serving ``session`` (on ``listen``, or a socket from :func:`listen_on`); writes (or reuses, on resume)
-    the tokens; returns the server and the tokens file."""
+    the tokens; returns the server and the tokens file. ``presence`` hears who joins (one is made if not given)."""
     import uvicorn
 
     from ballotdrill.live.server import make_app
@@ -107,7 +108,7 @@ async def start_server(session: Session, folder: Path, listen: str | socket.sock
     url = f"http://{shown}:{bound}/"
     tokens = Tokens.load(folder) or Tokens.issue(session.core.played)
     path = tokens.write(folder, url)
-    hub = Hub(session.core)
+    hub = Hub(session.core, presence)
     session.listeners.append(hub.publish)
     config = uvicorn.Config(make_app(session, hub, tokens), log_level="info" if access_log else "warning",
                             access_log=access_log, lifespan="off", timeout_keep_alive=5, limit_concurrency=1000,
@@ -123,14 +124,18 @@ async def start_server(session: Session, folder: Path, listen: str | socket.sock
     return Served(url, hub, server, task), path
 
 
-async def stop_server(served: Served, grace: float = 1.0, *, interrupted: bool = False) -> None:
-    """Let clients fetch the final state for ``grace`` seconds, then stop. ``interrupted`` (the exercise stopped
-    unfinished): every waiting client is answered at once (503, WebSocket 1012) and the server stops."""
+async def stop_server(served: Served, grace: float = 1.0, *, interrupted: bool = False,
+                      until: asyncio.Event | None = None) -> None:
+    """Let clients fetch the final state for ``grace`` seconds (or until ``until`` is set), then stop.
+    ``interrupted`` (the exercise stopped unfinished): every waiting client is answered at once (503, WebSocket
+    1012) and the server stops."""
     if interrupted:
         served.hub.stop()
     else:
         served.hub.publish()
-        await asyncio.sleep(grace)
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(grace):
+                await (until or asyncio.Event()).wait()
     served.server.should_exit = True
     with contextlib.suppress(asyncio.CancelledError, TimeoutError):
         async with asyncio.timeout(STOP_LIMIT):

@@ -12,13 +12,14 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from importlib import resources
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
 from fastapi import Depends, FastAPI, HTTPException, Request, WebSocket, WebSocketDisconnect
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field
 
 from ballotdrill.live import inputs
@@ -101,6 +102,7 @@ _STATIC = {"app.js": "text/javascript", "app.css": "text/css", "index.html": "te
 def make_app(session: Session, hub: Hub, tokens: Tokens) -> FastAPI:
     """The HTTP application of one live exercise."""
     app = FastAPI(title="ballotdrill live", docs_url=None, redoc_url=None, openapi_url=None)
+    app.router.route_class = _ParsedRoute
     app.add_middleware(_Guard, tokens=tokens)
     app.add_exception_handler(RequestValidationError, _malformed)
     core = session.core
@@ -130,8 +132,14 @@ def make_app(session: Session, hub: Hub, tokens: Tokens) -> FastAPI:
             raise HTTPException(409, outcome.message)
         return {"ok": True, "n": outcome.n, "message": outcome.message}
 
+    def who(grant: Grant) -> str | None:
+        """The role whose presence a client shows (the facilitator's own is not listed)."""
+        return grant.actor if grant.role == PLAYER else EVALUATOR if grant.role == EVALUATOR else None
+
     @app.get("/api/state")
     async def state(since: int | None = None, grant: Grant = anyone) -> Response:
+        if (role := who(grant)) is not None:
+            hub.presence.poll(role)
         if not hub.stopped:
             body = await hub.read(grant.role, grant.actor, since, LONG_POLL)
         if hub.stopped:
@@ -151,6 +159,9 @@ def make_app(session: Session, hub: Hub, tokens: Tokens) -> FastAPI:
             await _close(ws, CLOSE_BUSY, f"more than {SOCKETS_PER_TOKEN} open sockets with this token")
             return
         sockets[grant.token] = sockets.get(grant.token, 0) + 1
+        role = who(grant)
+        if role is not None:
+            hub.presence.opened(role)
         try:
             version: int | None = None
             while not hub.stopped:
@@ -166,6 +177,8 @@ def make_app(session: Session, hub: Hub, tokens: Tokens) -> FastAPI:
             return  # the client went away
         finally:
             sockets[grant.token] -= 1
+            if role is not None:
+                hub.presence.closed(role)
 
     async def _hello(ws: WebSocket) -> Grant | None:
         try:
@@ -187,7 +200,7 @@ def make_app(session: Session, hub: Hub, tokens: Tokens) -> FastAPI:
     @app.post("/api/discuss")
     async def discuss(body: DiscussBody, grant: Grant = player) -> dict[str, Any]:
         assert grant.actor is not None
-        return await submit(inputs.discuss(grant.actor, body.inject, body.question, body.text))
+        return await submit(inputs.discuss(grant.actor, body.inject, body.question, body.text, player=True))
 
     @app.post("/api/note")
     async def note(body: NoteBody, grant: Grant = observer) -> dict[str, Any]:
@@ -284,14 +297,16 @@ class _Guard:
         try:
             if scope.get("method") == "POST":
                 body, receive = await _read_body(receive)
-                problem = body_problem(body)
-                if problem:
-                    await _refuse(secured, 422, problem)
+                parsed = parse_body(body)
+                if parsed.problem:
+                    await _refuse(secured, 422, parsed.problem)
                     return
-                if not headers.get(b"content-type", b"").lower().startswith(b"application/json") and _is_json(body):
+                scope = {**scope, PARSED: parsed}  # the route reads it (_ParsedRoute): the body is parsed once
+                if parsed.error is None and not headers.get(b"content-type", b"").lower().startswith(
+                        b"application/json"):
                     # every body is JSON (curl -d sends it as a form, which was refused as "not an object")
-                    scope = {**scope, "headers": [(n, v) for n, v in scope["headers"] if n.lower() != b"content-type"]
-                             + [(b"content-type", b"application/json")]}
+                    scope["headers"] = ([(n, v) for n, v in scope["headers"] if n.lower() != b"content-type"]
+                                        + [(b"content-type", b"application/json")])
             await self.app(scope, receive, secured)
         finally:
             self.in_flight[key] -= 1
@@ -316,14 +331,6 @@ async def _read_body(receive: Any) -> tuple[bytes, Any]:
     return body, again
 
 
-def _is_json(body: bytes) -> bool:
-    try:
-        json.loads(body)
-    except (ValueError, RecursionError):
-        return False
-    return True
-
-
 class _DuplicateKey(ValueError):
     pass
 
@@ -337,21 +344,57 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return found
 
 
-def body_problem(body: bytes) -> str:
-    """What the JSON parser the application uses would let through but a body must not hold: a key twice (it kept
-    the last, silently), or nesting too deep to parse (it answered 400 with no location). Empty when neither;
-    a body that is not JSON at all is left to the application's own 422."""
+PARSED = "ballotdrill.parsed_body"
+"""The scope key under which the request guard leaves a POST body it has parsed (:class:`Parsed`)."""
+
+
+class Parsed(NamedTuple):
+    """A POST body parsed once, by the request guard: its value, or why it is not JSON, or why it is refused."""
+
+    value: Any
+    error: ValueError | None
+    """Not JSON at all: the parser's error, which the route raises (FastAPI's own 422 then says where)."""
+    problem: str
+    """What the parser the application used to run would have let through but a body must not hold: a key twice
+    (it kept the last, silently), or nesting too deep to parse (it answered 400 with no location). Empty if none."""
+
+
+def parse_body(body: bytes) -> Parsed:
+    """``body`` parsed as JSON, refusing a key given twice and nesting too deep to parse."""
     try:
-        json.loads(body, object_pairs_hook=_no_duplicates)
+        return Parsed(json.loads(body, object_pairs_hook=_no_duplicates), None, "")
     except _DuplicateKey as exc:
         key = str(exc.args[0])
         named = f"the key '{key}'" if re.fullmatch(r"[A-Za-z_-]{1,40}", key) else "a key"
-        return f"body: {named} appears twice; send each field once"
+        return Parsed(None, None, f"body: {named} appears twice; send each field once")
     except RecursionError:
-        return "body: nested too deeply to read; send a flat JSON object with the fields this endpoint takes"
-    except ValueError:
-        return ""
-    return ""
+        return Parsed(None, None, "body: nested too deeply to read; send a flat JSON object with the fields this "
+                                  "endpoint takes")
+    except ValueError as exc:
+        return Parsed(None, exc, "")
+
+
+class _ParsedRequest(Request):
+    """A request whose JSON is the one the request guard parsed (no second parse of the same bytes)."""
+
+    async def json(self) -> Any:
+        parsed = self.scope.get(PARSED)
+        if not isinstance(parsed, Parsed):
+            return await super().json()
+        if parsed.error is not None:
+            raise parsed.error
+        return parsed.value
+
+
+class _ParsedRoute(APIRoute):
+    """The application's routes: their handlers read the body the request guard parsed."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def parsed(request: Request) -> Response:
+            return await handler(_ParsedRequest(request.scope, request.receive))
+        return parsed
 
 
 _SECURITY_NAMES = {name for name, _ in _HEADER_BYTES}

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ballotdrill.live.core import LiveCore, Request
+from ballotdrill.live.core import Decided, LiveCore, Request
+from ballotdrill.live.describe import decision_phrase
 
 PLAYER, FACILITATOR, EVALUATOR = "player", "facilitator", "evaluator"
 ROLES = (PLAYER, FACILITATOR, EVALUATOR)
@@ -23,6 +24,20 @@ def _request(core: LiveCore, r: Request) -> dict[str, Any]:
     return {"number": r.number, "key": r.key, "incident": r.incident, "actor": r.actor, "step": r.step,
             "options": list(r.options), "default": r.default, "deadline": core.clock(r.deadline),
             "minutes_left": round(left, 2), "seconds_left": round(left * 60.0 / core.speed, 1)}
+
+
+def _decided(core: LiveCore, d: Decided, actor: str | None) -> dict[str, Any]:
+    """A closed request and how it closed: ``text`` says it for the player (``answered by you``) or for all."""
+    r = d.request
+    text = decision_phrase(d.option, d.by, core.clock(d.t))
+    if actor is not None and d.by == "player":
+        text = text.replace("answered by the player", "answered by you", 1)
+    return {"number": r.number, "key": r.key, "incident": r.incident, "actor": r.actor, "step": r.step,
+            "option": d.option, "by": d.by, "clock": core.clock(d.t), "text": f"#{r.number} {r.key}: {text}"}
+
+
+DECIDED_SHOWN = 20
+"""How many of its latest closed decisions a view lists."""
 
 
 def _incident(core: LiveCore, incident: str, actor: str | None = None) -> dict[str, Any]:
@@ -49,6 +64,7 @@ def player_view(core: LiveCore, actor: str) -> dict[str, Any]:
         "questions": [{"clock": core.clock(s.t), "inject": s.inject, "number": s.number, "text": s.text}
                       for s in shown if s.kind == "question"],
         "requests": [_request(core, r) for r in core.open_requests(actor)],
+        "decided": [_decided(core, d, actor) for d in core.decided.get(actor, [])[-DECIDED_SHOWN:]],
         "incidents": [_incident(core, i, actor) for i in core.involved.get(actor, {})],
     }
 
@@ -62,6 +78,8 @@ def control_view(core: LiveCore, role: str, lines: int = 60) -> dict[str, Any]:
         "desks": [{"actor": name, "on_duty": desk.staff, "busy": desk.busy, "waiting": len(desk.queue),
                    "played": name in core.played} for name, desk in exercise.desks.items()],
         "requests": [_request(core, r) for r in core.open_requests()],
+        "decided": [_decided(core, d, None) for d in sorted((d for ds in core.decided.values() for d in ds),
+                                                            key=lambda d: d.t)[-DECIDED_SHOWN:]],
         "injects": [{"id": i, "kind": "ad-hoc" if i in core.adhoc else inj.kind, "delivered": exercise.was_delivered(i)}
                     for i, inj in core.injects.items()],
         "journal": list(core.lines)[-lines:],

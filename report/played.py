@@ -41,7 +41,8 @@ def played_inputs(events: Sequence[Event]) -> list[PlayedInput]:
             said = e.fields(DiscussionAnswered)
             found.append(PlayedInput(seq=e.seq, t=e.t, what="discussion", who=e.actor or "",
                                      subject=f"inject {said.inject}, question {said.number}: {said.question}",
-                                     text=said.answer))
+                                     text=said.answer + (" (typed by the facilitator)" if said.by == "facilitator"
+                                                         else "")))
         elif e.kind == Kind.NOTE:
             note = e.fields(Note)
             found.append(PlayedInput(seq=e.seq, t=e.t, what="note", who=note.by, subject="", text=note.text))

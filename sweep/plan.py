@@ -113,6 +113,15 @@ def read_variant(path: Path) -> Variant:
     if not isinstance(data, dict):
         raise ScenarioError([Problem(source, 1, 1, "a variant file is a mapping with 'set' (PATH: VALUE lines) "
                                      "and optionally 'name' and 'description'")])
+    scenario_keys = [key for key in ("version", "structure", "scenarios") if key in data]
+    if scenario_keys:  # the scenario file given where a variant goes: say what each is
+        mark = doc.keys.get((scenario_keys[0],), Mark(1, 1))
+        raise ScenarioError([Problem(source, mark.line, mark.col,
+                                     f"this is a scenario file (it has '{scenario_keys[0]}'), not a variant file: "
+                                     "a variant file changes the structure for a sweep, with 'set' (PATH: VALUE "
+                                     "lines under 'structure.') and optionally 'name' and 'description' (e.g. "
+                                     "docs/examples/variants/election-coordination-cell.yaml); give a scenario "
+                                     "file with --file")])
     for key in data:
         if key not in _VARIANT_KEYS:
             mark = doc.keys.get((key,), Mark(1, 1))

@@ -54,3 +54,25 @@ def test_a_background_line_reads_as_it_is_played_its_profile_factor_and_limit() 
         "every ~10m, ×3 08:00-09:00, ×0.5 12:00-13:30, at most 174: call")
     doubled = load(data, ["scenarios.s.background_factor=4"])  # the scenario-wide load dial divides every gap
     assert msel_rows(doubled.scenarios["s"])[0].event.startswith("every ~150s, ×3")
+
+
+def test_a_run_of_an_imported_msel_sums_up_the_library_procedures_it_cannot_start(tmp_path: Path) -> None:
+    msel, imported = tmp_path / "msel.csv", tmp_path / "imported.yaml"
+    assert ballotdrill("show", "results-night-ddos", "--csv", str(msel)).returncode == 0
+    done = ballotdrill("import-msel", str(msel), "--structure", "scenarios.yaml", "--out", str(imported))
+    assert done.returncode == 0, done.stderr
+    validated = ballotdrill("validate", str(imported))
+    each = [line for line in validated.stdout.splitlines() + validated.stderr.splitlines() if "warning:" in line]
+    dead_types = {line.split("by type '")[1].split("'")[0] for line in each
+                  if "which no incident in this file has (incident types" in line}
+    never = [line.split("procedure '")[1].split("'")[0] for line in each if "never starts:" in line]
+    ran = ballotdrill("run", "--file", str(imported), "--seed", "1", "--out", str(tmp_path / "run"))
+    assert ran.returncode == 0, ran.stderr
+    warnings = [line for line in ran.stderr.splitlines() if "warning:" in line]
+    summed = [line for line in warnings if "procedures of the structure have a trigger no incident" in line]
+    assert len(summed) == 1 and len(dead_types) >= 4 and len(warnings) < len(each) // 4, warnings
+    for kind in dead_types:  # every type no incident has, named once in the one line
+        assert summed[0].count(kind) >= 1, kind
+    for name in never:  # and why each that can never start does not
+        assert f"'{name}' never starts: " in summed[0], name
+    assert "did you mean" not in summed[0]  # a possible typo keeps its own line

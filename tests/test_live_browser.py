@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -122,3 +123,41 @@ def test_the_evaluator_watches_read_only_and_adds_an_observation(held: Served, b
         served.close()
     notes = [e.data for e in read_events(served.folder / JOURNAL_FILE) if e.kind == "note"]
     assert [(n["by"], n["text"]) for n in notes] == [("evaluator", "Interior <i>hesitated</i> before debunking")]
+
+
+def _left(text: str) -> int:
+    """Seconds of a countdown's ``M:SS left`` text."""
+    minutes, seconds = text.split(" ")[0].split(":")
+    return int(minutes) * 60 + int(seconds)
+
+
+@pytest.mark.browser
+def test_the_player_page_counts_a_decision_down_and_announces_what_is_new(held: Served, browser: Browser) -> None:
+    served = held
+    facilitator = served.tokens["facilitator"]
+    countdown = "(n => n ? n.textContent : '')(document.querySelector('[data-countdown]'))"
+    try:
+        assert served.request("POST", "/api/speed", facilitator, {"speed": 60})[0] == 200  # 20 minutes: 20 s
+        player = _join(browser, served.url, served.tokens["interior"])
+        paused = browser.wait(player, f"(t => t.endsWith('left (paused)') ? t : '')({countdown})")
+        assert browser.evaluate(player, "document.querySelector('[data-countdown]').getAttribute('role')") == "timer"
+        assert browser.evaluate(player, "document.getElementById('news').getAttribute('aria-live')") == "polite"
+        time.sleep(1.5)
+        assert browser.evaluate(player, countdown) == paused  # it stands while the exercise is paused
+        assert served.request("POST", "/api/control", facilitator, {"command": "resume"})[0] == 200
+        first = browser.wait(player, f"(t => t.endsWith(' left') ? t : '')({countdown})")
+        time.sleep(2.5)
+        later = browser.evaluate(player, countdown)
+        assert later.endswith(" left") and _left(later) < _left(first) <= _left(paused), (paused, first, later)
+        assert browser.evaluate(player, "document.getElementById('news').textContent") == ""  # nothing new yet
+
+        assert served.request("POST", "/api/speed", facilitator, {"speed": 6000})[0] == 200  # to the timeout, M1
+        news = browser.wait(player, "(t => t.includes('timed out') && t.includes('New message') ? t : '')"
+                                    "(document.getElementById('news').textContent)")
+        assert "timed out: the default 'ignore' was taken at" in news
+        assert "Press asks about the wave" in news
+        assert "New decision #1" not in news  # the decision open at joining is not news
+        decided = browser.evaluate(player, "document.getElementById('decided').textContent")
+        assert "timed out: the default 'ignore' was taken at" in decided
+    finally:
+        served.close()

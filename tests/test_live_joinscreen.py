@@ -31,6 +31,13 @@ def _view(seconds_left: float, *, paused: bool = False, text: str = "Minister ca
     }
 
 
+def _closed(by: str, text: str) -> dict[str, Any]:
+    """The view once request 1 has closed, ``by`` whom, as the server words it (``text``)."""
+    return {"requests": [], "decided": [{"key": "N1:respond:choose:1", "number": 1, "actor": "interior",
+                                         "incident": "N1", "step": "choose", "option": "ignore", "by": by,
+                                         "clock": "09:20:00", "text": text}]}
+
+
 def _screen() -> tuple[Screen, io.StringIO, Clock]:
     out, clock = io.StringIO(), Clock()
     return Screen(out, clock=clock), out, clock
@@ -113,17 +120,23 @@ def test_status_shows_markup_as_written_and_says_pause_resume_and_closed_decisio
     assert "\x1b]8;" not in text  # no terminal hyperlink
     screen.show(hostile | {"paused": True})
     screen.show(hostile | {"paused": False})
-    screen.show(hostile | {"requests": []})  # timed out: the player did not answer it
+    said = "#1 N1:respond:choose:1: timed out: the default 'ignore' was taken at 09:20:00"
+    screen.show(hostile | _closed("timeout", said))  # the player did not answer it
+    screen.show(hostile | _closed("timeout", said))
     lines = out.getvalue().splitlines()
     assert any(line.startswith("the facilitator paused the exercise at 09:10") for line in lines)
     assert any(line.startswith("the facilitator resumed the exercise") for line in lines)
-    assert any(line.startswith("#1 N1:respond:choose:1 is no longer waiting for you") and "ignore" in line
-               for line in lines)
+    assert lines.count(said) == 1  # the server's words, once
 
 
-def test_a_decision_the_player_answered_closes_without_a_word() -> None:
+def test_a_decision_the_player_answered_closes_without_a_word_one_the_facilitator_answered_is_said() -> None:
     screen, out, _ = _screen()
     screen.show(_view(300.0))
     screen.answered.add("1")
-    screen.show(_view(300.0) | {"requests": []})
-    assert "no longer waiting" not in out.getvalue()
+    screen.show(_view(300.0) | _closed("player", "#1 N1:respond:choose:1: answered by you: 'ignore' at 09:20:00"))
+    assert "answered by you" not in out.getvalue()
+    screen, out, _ = _screen()
+    screen.show(_view(300.0))
+    said = "#1 N1:respond:choose:1: answered by the facilitator: 'ignore' at 09:20:00"
+    screen.show(_view(300.0) | _closed("facilitator", said))
+    assert said in out.getvalue().splitlines()

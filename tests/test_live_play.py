@@ -26,7 +26,8 @@ async def _players(session: Session) -> None:
     await wait_for(lambda: any(s.inject == "M1" and s.kind == "question" for s in core.shown["interior"]), core)
     assert (await session.submit(inputs.Input("pause", {}))).ok  # M1 at 09:00; N2 is due at 10:00
     assert core.paused
-    assert (await session.submit(inputs.discuss("interior", "M1", 1, "A holding line: we are checking."))).ok
+    assert (await session.submit(inputs.discuss("interior", "M1", 1, "A holding line: we are checking.",
+                                                player=True))).ok
     assert (await session.submit(inputs.Input("send_now", {"inject": "N2"}))).ok
     assert (await session.submit(inputs.adhoc_inject("{message: {to: interior, text: Minister wants a brief}}"))).ok
     assert (await session.submit(inputs.Input("resume", {}))).ok
@@ -56,7 +57,7 @@ def test_scripted_live_exercise_equals_its_batch_replay(played: Path) -> None:
     assert kinds.count("paused") == 1 and kinds.count("resumed") == 1
     answered = next(e for e in events if e.kind == "discussion_answered")
     assert answered.data == {"inject": "M1", "number": 1, "question": "What do you say?",
-                             "answer": "A holding line: we are checking."}
+                             "answer": "A holding line: we are checking.", "by": "player"}
     assert any(e.kind == "note" and e.data["text"] == "opening brief done" for e in events)
     assert any(e.kind == "inject_delivered" and e.data["inject"] == "F1" for e in events)
     assert any(e.kind == "action_taken" and e.data == {"action": "convene", "by": "player"} for e in events)
@@ -92,7 +93,9 @@ async def _hostile(session: Session) -> None:
     first = await open_request(core, "interior")
     assert (await session.submit(inputs.answer(first.key, "debunk", player="interior"))).ok
     await wait_for(lambda: any(s.inject == "M1" and s.kind == "question" for s in core.shown["interior"]), core)
-    assert (await session.submit(inputs.discuss("interior", "M1", 1, "We <b>hold</b> the line"))).ok
+    assert (await session.submit(inputs.discuss("interior", "M1", 1, "We <b>hold</b> the line", player=True))).ok
+    assert (await session.submit(inputs.parse_command("discuss interior M1 1 Typed at the console") or
+                                 inputs.note("?"))).ok  # the facilitator answers for the team
 
 
 def test_the_report_shows_what_the_players_decided_and_said(tmp_path: Path) -> None:
@@ -103,7 +106,9 @@ def test_the_report_shows_what_the_players_decided_and_said(tmp_path: Path) -> N
     decisions = {p.subject: p.text for p in report.played if p.what == "decision"}
     assert decisions == {"N1:respond:choose:1": "debunk",
                          "N2:respond:choose:1": "no answer by the timeout: default ignore"}
-    assert played[("discussion", "interior")].subject == "inject M1, question 1: What do you say?"
+    said = [(p.subject, p.text) for p in report.played if p.what == "discussion"]
+    assert said == [("inject M1, question 1: What do you say?", "We <b>hold</b> the line"),
+                    ("inject M1, question 1: What do you say?", "Typed at the console (typed by the facilitator)")]
     assert played[("note", "facilitator")].text.startswith("<script>")
     html = (folder / "report.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert" not in html

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import stat
@@ -198,3 +199,28 @@ def test_the_server_survives_garbage_and_slow_clients(served: Served) -> None:
         assert status == 200
     for sock in slow:
         sock.close()
+
+
+def test_a_post_body_is_parsed_once(served: Served, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = f"parsed once {time.monotonic()}"
+    body = json.dumps({"text": text}).encode()
+    parsed: list[object] = []
+    loads = json.loads
+
+    def counted(data: object, *args: object, **kwargs: object) -> object:
+        if data in (body, body.decode()):
+            parsed.append(data)
+        return loads(data, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(json, "loads", counted)
+    for content_type in ("application/json", "application/x-www-form-urlencoded"):  # curl -d: read as JSON too
+        parsed.clear()
+        status, answer = served.request("POST", "/api/note", served.tokens["evaluator"], raw=body,
+                                        headers={"Content-Type": content_type})
+        assert status == 200, answer
+        assert len(parsed) == 1, content_type
+    monkeypatch.undo()
+    status, answer = served.request("POST", "/api/note", served.tokens["evaluator"], raw=b'{"text": "a", "text": "b"}')
+    assert status == 422 and "appears twice" in answer["detail"]
+    status, answer = served.request("POST", "/api/note", served.tokens["evaluator"], raw=b'{"text": ')
+    assert status == 422 and answer["detail"].startswith("body.")

@@ -70,6 +70,9 @@ CASES = {
     "variant-unknown-key": (["--variant", "bad-key.yaml"],
                             "bad-key.yaml:1:1: unknown key 'sett' (did you mean 'set'?)"),
     "variant-not-a-mapping": (["--variant", "list.yaml"], "list.yaml:1:1: a variant file is a mapping"),
+    "variant-is-a-scenario-file": (["--variant", str(EXAMPLE)],
+                                   "sweep.yaml:5:1: this is a scenario file (it has 'version'), not a variant file: "
+                                   "a variant file changes the structure for a sweep, with 'set'"),
     "variant-empty-set": (["--variant", "empty-set.yaml"], "empty-set.yaml:1:6: 'set' must map each PATH"),
     "variant-named-twice": (["--variant", str(VARIANT), "--variant", str(VARIANT)],
                             "two variants are named 'second-desk'"),

@@ -6,6 +6,10 @@
   let token = sessionStorage.getItem("ballotdrill-token") || "";
   let version = null;
   let view = null;
+  let received = 0;       // when the current view arrived (ms, this browser's clock): countdowns run from it
+  let known = null;       // keys of the items already announced (null: the first view, whose items are not news)
+  const REMIND_AT = [60, 15];  // seconds left at which an open decision is announced again
+  let reminded = new Set();
 
   function el(tag, text, attrs) {
     const node = document.createElement(tag);
@@ -18,6 +22,57 @@
     if (!items.length) list.replaceChildren(el("li", "none", { class: "muted" }));
   }
   function say(text) { $("status").textContent = text; }
+
+  // New messages, questions, decisions and how decisions closed are announced in a polite live region, once each;
+  // the items of the first view after joining are not news.
+  function announce(text) {
+    const log = $("news");
+    log.append(el("p", text));
+    while (log.childElementCount > 10) log.firstElementChild.remove();
+  }
+  function news(v) {
+    const items = [];
+    for (const r of v.requests) items.push(["ask:" + r.key, "New decision #" + r.number + " on " + r.incident + ": " +
+      r.options.join(" or ") + " (default " + r.default + ", answer by " + r.deadline + ")"]);
+    for (const d of v.decided || []) items.push(["done:" + d.key, "Decision " + d.text]);
+    for (const m of v.messages) items.push(["msg:" + m.inject + ":" + m.clock,
+      "New message" + (m.from ? " from " + m.from : "") + ": " + m.text]);
+    for (const q of v.questions) items.push(["q:" + q.inject + ":" + q.number, "New question " + q.inject + ": " + q.text]);
+    const first = known === null;
+    if (first) known = new Set();
+    for (const [key, text] of items) {
+      if (known.has(key)) continue;
+      known.add(key);
+      if (!first) announce(text);
+    }
+  }
+
+  // An open decision's time left, counted down on this browser's clock from the server's last word; it stands
+  // still while the exercise is paused.
+  function secondsLeft(r) {
+    if (view && (view.paused || view.ended)) return r.seconds_left;
+    return Math.max(0, r.seconds_left - (Date.now() - received) / 1000);
+  }
+  function shown(seconds) {
+    const s = Math.ceil(seconds);
+    return Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
+  }
+  function tick() {
+    if (!view || view.role !== "player") return;
+    for (const r of view.requests) {
+      const left = secondsLeft(r);
+      const node = document.querySelector('[data-countdown="' + CSS.escape(r.key) + '"]');
+      if (node) node.textContent = view.paused ? shown(left) + " left (paused)" : shown(left) + " left";
+      for (const mark of REMIND_AT) {
+        const key = r.key + "@" + mark;
+        if (left <= mark && !reminded.has(key)) {
+          reminded.add(key);
+          if (left > 0) announce("Decision #" + r.number + ": about " + Math.ceil(left) + " seconds left, then the default " +
+            r.default + " is taken");
+        }
+      }
+    }
+  }
 
   async function call(method, path, body) {
     const init = { method, headers: { Authorization: "Bearer " + token } };
@@ -44,8 +99,11 @@
     const requests = $("requests");
     requests.replaceChildren(...v.requests.map((r) => {
       const card = el("div", null, { class: "card", role: "group", "aria-label": "decision " + r.number });
-      card.append(el("p", "#" + r.number + " " + r.incident + " · " + r.step + " (default " + r.default +
-        ", answer by " + r.deadline + ", about " + Math.round(r.seconds_left) + " s left)"));
+      const line = el("p", "#" + r.number + " " + r.incident + " · " + r.step + " (default " + r.default +
+        ", answer by " + r.deadline + ") · ");
+      line.append(el("span", "", { class: "countdown", role: "timer", "aria-live": "off", "data-countdown": r.key }));
+      card.append(line);
+      for (const mark of REMIND_AT) if (r.seconds_left <= mark) reminded.add(r.key + "@" + mark);  // passed on arrival
       for (const option of r.options) {
         const button = el("button", option, { type: "button", "data-request": r.key, "data-option": option });
         button.addEventListener("click", () => send("/api/answer", { request: r.key, option }));
@@ -54,6 +112,7 @@
       return card;
     }));
     if (!v.requests.length) requests.replaceChildren(el("p", "none", { class: "muted" }));
+    fill($("decided"), (v.decided || []).slice().reverse(), (d) => el("li", d.text));
     const questions = $("questions");
     questions.replaceChildren(...v.questions.map((q, i) => {
       const form = el("form", null, { class: "card" });
@@ -85,28 +144,32 @@
   function renderControl(v) {
     $("control-title").textContent = v.role === "facilitator" ? "Facilitator" : "Evaluator (read-only, observations)";
     $("facilitator-tools").hidden = v.role !== "facilitator";
+    $("joined").hidden = v.role !== "facilitator";
     if (v.role === "facilitator") {
       const select = $("send-inject");
       const chosen = select.value;
       const waiting = v.injects.filter((i) => !i.delivered && i.kind !== "background");
       select.replaceChildren(...waiting.map((i) => el("option", i.id, { value: i.id })));
       if (waiting.some((i) => i.id === chosen)) select.value = chosen;
+      fill($("players"), v.players || [], (p) => el("li", p.role + ": " + p.text, { class: p.connected ? "" : "muted" }));
     }
     fill($("all-incidents"), v.incidents, (i) => el("li", i.id + " " + (i.title || i.type || "") + " — " + i.status +
       (i.current ? " — " + i.current : "")));
     fill($("all-requests"), v.requests, (r) => el("li", "#" + r.number + " " + r.actor + ": " + r.key + " (" +
       r.options.join("/") + ", default " + r.default + ", by " + r.deadline + ")"));
+    fill($("all-decided"), (v.decided || []).slice().reverse(), (d) => el("li", d.actor + " " + d.text));
     fill($("timeline"), v.journal.slice().reverse(), (line) => el("li", line));
   }
 
   function render(v) {
     view = v;
+    received = Date.now();
     $("clock").textContent = v.title + " · " + v.clock + (v.paused ? " · paused" : " · speed " + v.speed) +
       (v.ended ? " · ended" : "");
     $("join").hidden = true;
     $("player").hidden = v.role !== "player";
     $("control").hidden = v.role === "player";
-    if (v.role === "player") renderPlayer(v); else renderControl(v);
+    if (v.role === "player") { renderPlayer(v); news(v); tick(); } else renderControl(v);
   }
 
   async function poll() {
@@ -156,6 +219,7 @@
     $("join-form").addEventListener("submit", (ev) => {
       ev.preventDefault();
       token = $("token").value.trim();
+      known = null;
       sessionStorage.setItem("ballotdrill-token", token);
       $("token").value = "";
       start();
@@ -178,6 +242,7 @@
       ev.preventDefault();
       if (await send("/api/note", { text: $("note-text").value })) $("note-text").value = "";
     });
+    setInterval(tick, 1000);
     if (token) start();
   });
 })();

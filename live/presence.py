@@ -1,0 +1,114 @@
+"""Who has joined a served exercise: each played actor (and the evaluator), connected now or not, and since when.
+
+The server reports every WebSocket opened and closed and every long poll, by role and actor (never by token);
+the facilitator's console and view read :meth:`Presence.rows`. A page holds a WebSocket, so it is connected
+while the socket is open; ``join`` long-polls, so it counts as connected while it has polled within
+:data:`POLL_FRESH` seconds.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from typing import NamedTuple
+
+POLL_FRESH = 12.0
+"""Seconds after its last poll a polling client still counts as connected (a poll waits up to 5 s)."""
+
+EVALUATOR = "evaluator"
+
+
+class Seen(NamedTuple):
+    """One role's presence: whether a client of it is connected now, since when (wall clock), how."""
+
+    who: str
+    """The played actor, or ``evaluator``."""
+    connected: bool
+    since: float | None
+    """Unix time this connection began (connected), or the last one ended (gone); None: never joined."""
+    how: str
+    """``page`` (a WebSocket), ``polling`` (``join`` or a page without a socket), ``gone`` (it left), or empty
+    (never joined)."""
+
+
+class Presence:
+    """Connections by role; ``listeners`` hear ``(who, joined)`` when a role joins or its last socket closes."""
+
+    def __init__(self, played: Iterable[str], *, wall: Callable[[], float] = time.time,
+                 mono: Callable[[], float] = time.monotonic) -> None:
+        self.order = (*dict.fromkeys(played), EVALUATOR)
+        self.wall, self.mono = wall, mono
+        self.sockets: dict[str, int] = {}
+        self.polled: dict[str, float] = {}
+        """Monotonic time of each role's last poll."""
+        self.since: dict[str, float] = {}
+        self.left: dict[str, float] = {}
+        self.listeners: list[Callable[[str, bool], None]] = []
+
+    def _connected(self, who: str) -> bool:
+        return self.sockets.get(who, 0) > 0 or self.mono() - self.polled.get(who, -POLL_FRESH * 2) < POLL_FRESH
+
+    def _changed(self, who: str, joined: bool) -> None:
+        if joined:
+            self.since[who] = self.wall()
+        else:
+            self.left[who] = self.wall()
+        for listen in self.listeners:
+            listen(who, joined)
+
+    def opened(self, who: str) -> None:
+        """A WebSocket of ``who`` was accepted (its token checked)."""
+        was = self._connected(who)
+        self.sockets[who] = self.sockets.get(who, 0) + 1
+        if not was:
+            self._changed(who, True)
+
+    def closed(self, who: str) -> None:
+        """A WebSocket of ``who`` closed."""
+        self.sockets[who] = max(0, self.sockets.get(who, 0) - 1)
+        if not self._connected(who):
+            self._changed(who, False)
+
+    def poll(self, who: str) -> None:
+        """``who`` read its view over HTTP (``GET /api/state``)."""
+        was = self._connected(who)
+        self.polled[who] = self.mono()
+        if not was:
+            self._changed(who, True)
+
+    def rows(self) -> list[Seen]:
+        """Every role in order (played actors, then the evaluator), as of now."""
+        out = []
+        for who in self.order:
+            if self._connected(who):
+                out.append(Seen(who, True, self.since.get(who), "page" if self.sockets.get(who) else "polling"))
+            else:
+                out.append(Seen(who, False, self.left.get(who, self.since.get(who)), "" if who not in self.since
+                                else "gone"))
+        return out
+
+    def waiting(self) -> list[str]:
+        """Played actors no client has ever joined as."""
+        return [who for who in self.order if who != EVALUATOR and who not in self.since]
+
+
+def wall_clock(t: float) -> str:
+    """A Unix time as the facilitator's local ``HH:MM:SS``."""
+    return time.strftime("%H:%M:%S", time.localtime(t))
+
+
+def seen_text(seen: Seen) -> str:
+    """One role's presence in a few words: ``joined 07:31:02 (page)``, ``left 07:40:11``, ``not joined yet``."""
+    if seen.since is None:
+        return "not joined yet"
+    if seen.connected:
+        return f"joined {wall_clock(seen.since)} ({seen.how})"
+    return f"left {wall_clock(seen.since)}"
+
+
+def summary(rows: list[Seen]) -> str:
+    """The console's ``who`` line: who is connected, who left, who has not joined."""
+    players = [r for r in rows if r.who != EVALUATOR]
+    joined = sum(r.connected for r in players)
+    parts = [f"{r.who}: {seen_text(r)}" for r in rows]
+    return f"joined {joined} of {len(players)} played roles; " + "; ".join(parts)

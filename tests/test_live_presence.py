@@ -1,0 +1,94 @@
+"""Who has joined a served exercise, as the facilitator sees it: the page's sockets, ``join``'s polls, never a token."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from live_server_helpers import Served
+from websockets.sync.client import connect
+
+from ballotdrill.live.presence import POLL_FRESH, Presence, seen_text, summary
+
+
+class Clocks:
+    """A wall clock and a monotonic clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.t = 1_796_000_000.0
+
+    def wall(self) -> float:
+        return self.t
+
+    def mono(self) -> float:
+        return self.t - 1_796_000_000.0
+
+
+def test_a_role_joins_by_socket_or_poll_and_leaves_when_its_last_socket_closes() -> None:
+    clocks = Clocks()
+    heard: list[tuple[str, bool]] = []
+    presence = Presence(["interior", "monitor"], wall=clocks.wall, mono=clocks.mono)
+    presence.listeners.append(lambda who, joined: heard.append((who, joined)))
+    assert [r.who for r in presence.rows()] == ["interior", "monitor", "evaluator"]
+    assert presence.waiting() == ["interior", "monitor"]
+    assert {seen_text(r) for r in presence.rows()} == {"not joined yet"}
+
+    presence.opened("interior")
+    presence.opened("interior")  # a second tab: no second "joined"
+    clocks.t += 5
+    presence.poll("monitor")
+    presence.poll("monitor")
+    assert heard == [("interior", True), ("monitor", True)]
+    rows = {r.who: r for r in presence.rows()}
+    assert rows["interior"].connected and rows["interior"].how == "page"
+    assert rows["interior"].since == 1_796_000_000.0 and rows["monitor"].how == "polling"
+    assert presence.waiting() == []
+    assert summary(presence.rows()).startswith("joined 2 of 2 played roles; interior: joined ")
+
+    presence.closed("interior")
+    assert heard[-1] == ("monitor", True)  # one tab still open
+    clocks.t += 1
+    presence.closed("interior")
+    assert heard[-1] == ("interior", False)
+    clocks.t += POLL_FRESH + 1  # monitor stopped polling: gone, though nothing told it
+    rows = {r.who: r for r in presence.rows()}
+    assert not rows["interior"].connected and seen_text(rows["interior"]).startswith("left ")
+    assert not rows["monitor"].connected
+    assert summary(presence.rows()).startswith("joined 0 of 2 played roles")
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
+    live = Served(tmp_path / "run")
+    assert live.request("POST", "/api/control", live.tokens["facilitator"], {"command": "pause"})[0] == 200
+    yield live
+    live.close()
+
+
+def _players(served: Served) -> dict[str, dict[str, object]]:
+    return {p["role"]: p for p in served.view("facilitator")["players"]}  # type: ignore[index]
+
+
+def test_the_facilitator_sees_who_has_joined_by_page_or_by_join_and_no_token(served: Served) -> None:
+    players = _players(served)
+    assert set(players) == {"interior", "monitor", "evaluator"}
+    assert all(p["text"] == "not joined yet" and not p["connected"] for p in players.values())
+
+    served.view("monitor")  # ``join`` long-polls the view
+    with connect(served.url.replace("http://", "ws://") + "/api/ws", open_timeout=30) as ws:  # the page
+        ws.send(json.dumps({"token": served.tokens["interior"]}))
+        ws.recv(timeout=30)
+        players = _players(served)
+        assert players["interior"]["connected"] and players["interior"]["how"] == "page"
+        assert str(players["interior"]["text"]).startswith("joined ")
+        assert players["monitor"]["how"] == "polling" and players["monitor"]["connected"]
+        assert players["evaluator"]["text"] == "not joined yet"
+    served.wait_view("facilitator", lambda v: {p["role"]: p for p in v["players"]}["interior"]["text"]
+                     .startswith("left "))
+
+    body = served.request("GET", "/api/state", served.tokens["facilitator"])[1]
+    text = json.dumps(body) + "\n".join(served.log.lines)
+    assert not any(token in text for token in served.tokens.values())
+    assert "players" not in served.view("evaluator") and "players" not in served.view("interior")
