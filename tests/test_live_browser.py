@@ -150,6 +150,9 @@ def test_the_player_page_counts_a_decision_down_and_announces_what_is_new(held: 
         later = browser.evaluate(player, countdown)
         assert later.endswith(" left") and _left(later) < _left(first) <= _left(paused), (paused, first, later)
         assert browser.evaluate(player, "document.getElementById('news').textContent") == ""  # nothing new yet
+        control = _join(browser, served.url, facilitator)
+        browser.wait(control, "(n => n && / left$/.test(n.textContent))"
+                              "(document.querySelector('#all-requests [data-countdown]'))")
 
         assert served.request("POST", "/api/speed", facilitator, {"speed": 6000})[0] == 200  # to the timeout, M1
         news = browser.wait(player, "(t => t.includes('timed out') && t.includes('New message') ? t : '')"

@@ -58,11 +58,12 @@
     return Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
   }
   function tick() {
-    if (!view || view.role !== "player") return;
+    if (!view) return;
     for (const r of view.requests) {
       const left = secondsLeft(r);
       const node = document.querySelector('[data-countdown="' + CSS.escape(r.key) + '"]');
       if (node) node.textContent = view.paused ? shown(left) + " left (paused)" : shown(left) + " left";
+      if (view.role !== "player") continue;  // the reminders are the player's
       for (const mark of REMIND_AT) {
         const key = r.key + "@" + mark;
         if (left <= mark && !reminded.has(key)) {
@@ -155,8 +156,12 @@
     }
     fill($("all-incidents"), v.incidents, (i) => el("li", i.id + " " + (i.title || i.type || "") + " — " + i.status +
       (i.current ? " — " + i.current : "")));
-    fill($("all-requests"), v.requests, (r) => el("li", "#" + r.number + " " + r.actor + ": " + r.key + " (" +
-      r.options.join("/") + ", default " + r.default + ", by " + r.deadline + ")"));
+    fill($("all-requests"), v.requests, (r) => {
+      const item = el("li", "#" + r.number + " " + r.actor + ": " + r.key + " (" + r.options.join("/") + ", default " +
+        r.default + ", by " + r.deadline + ") · ");
+      item.append(el("span", "", { class: "countdown", role: "timer", "aria-live": "off", "data-countdown": r.key }));
+      return item;
+    });
     fill($("all-decided"), (v.decided || []).slice().reverse(), (d) => el("li", d.actor + " " + d.text));
     fill($("timeline"), v.journal.slice().reverse(), (line) => el("li", line));
   }
@@ -169,7 +174,8 @@
     $("join").hidden = true;
     $("player").hidden = v.role !== "player";
     $("control").hidden = v.role === "player";
-    if (v.role === "player") { renderPlayer(v); news(v); tick(); } else renderControl(v);
+    if (v.role === "player") { renderPlayer(v); news(v); } else renderControl(v);
+    tick();
   }
 
   async function poll() {
