@@ -19,6 +19,7 @@ from ballotdrill.application.runs import (
     RunFiles,
     RunInterrupted,
     check_run_but_rows,
+    find_journal,
     open_run,
     refuse_changed,
     verify_rows,
@@ -62,15 +63,18 @@ def export_run(folder: Path, *, jsonl: Path | None = None, csv: Path | None = No
         raise BallotdrillError("say what to export: --jsonl FILE, --csv FILE and/or --ocel FILE")
     _refuse_run_files(Path(folder), [path for path in (jsonl, csv, ocel) if path is not None])
     _, rows_check = check_run_but_rows(folder, force=force)
-    run = open_run(folder)
+    # The stored scenario file is read (and its models loaded) for an OCEL log, and to refuse a damaged one that no
+    # seal vouches for; JSON Lines and CSV of a sealed journal do not use it, and the seal covers it.
+    run = open_run(folder) if ocel is not None or rows_check is None else None
+    journal = find_journal(folder)[0] if run is None else run.journal
     guard = partial(write_output, folder=Path(folder), inputs=[Path(folder) / name for name in INPUT_FILES])
-    rows = partial(_reading, folder, rows_check, run.journal, any_value=True)  # a pass (a generator) per file
+    rows = partial(_reading, folder, rows_check, journal, any_value=True)  # a pass (a generator) per file
     wanted: list[tuple[str, Path, Callable[[Path], int]]] = []
     if jsonl is not None:
         wanted.append(("jsonl", jsonl, partial(write_jsonl_blocks, rows())))
     if csv is not None:
         wanted.append(("csv", csv, partial(write_csv_blocks, rows())))
-    if ocel is not None:
+    if ocel is not None and run is not None:  # (run is read whenever ocel is asked for)
         sqlite_form = ocel.suffix.lower() in OCEL_SQLITE_SUFFIXES
         if sqlite_form and rows_check is not None:
             log = partial(_ocel_sql, folder, rows_check, run)

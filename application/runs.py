@@ -16,8 +16,6 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from pydantic import ValidationError
-
 from ballotdrill.application.folder import locked, refuse_if_busy, require_empty, write_output
 from ballotdrill.application.journalfile import RunFolderError, check_journal_file, damaged, one_line
 from ballotdrill.application.livefeed import MALFORMED, LiveFeed
@@ -28,15 +26,13 @@ from ballotdrill.journal import JOURNAL_FILE, Event, Kind, RunStarted, read_even
 from ballotdrill.journal.collector import collector_paused
 from ballotdrill.journal.interrupts import is_interrupt
 from ballotdrill.journal.seal import SEAL_KEY, RowsToCheck, Verdict, settle, verify, verify_all_but_rows
-from ballotdrill.scenarios import crossref
 from ballotdrill.scenarios.errors import BallotdrillError, CannotWrite
-from ballotdrill.scenarios.roles import as_played
 from ballotdrill.scenarios.safetext import markdown_text
-from ballotdrill.scenarios.scenario import ScenarioFile
 
-if TYPE_CHECKING:  # the engine and the report are imported when a run or a report is made
+if TYPE_CHECKING:  # the engine, the report and the scenario models are imported when a run or a report is made
     from ballotdrill.exercise.run import Progress
     from ballotdrill.report import Report
+    from ballotdrill.scenarios.scenario import ScenarioFile
 
 
 class Run(NamedTuple):
@@ -65,28 +61,19 @@ INPUT_FILES = (JOURNAL_FILE, f"{JOURNAL_FILE}-wal", f"{JOURNAL_FILE}-shm", JSONL
 
 
 def open_run(run_dir: Path) -> RunFiles:
-    """Find a run folder's journal (``journal.sqlite``, or ``journal.jsonl`` + ``meta.json``) and read its meta.
+    """Find a run folder's journal (``journal.sqlite``, or ``journal.jsonl`` + ``meta.json``), read its meta and
+    its stored scenario file.
 
     The events stay on disk: a caller streams them (:func:`read_events`, :func:`stored_rows`). No row is read
     unless the meta names no scenario (then the first row's).
     """
-    run_dir = Path(run_dir)
-    sqlite_path, jsonl_path = run_dir / JOURNAL_FILE, run_dir / JSONL_FILE
-    hint = "create one with 'ballotdrill run --out FOLDER'"
+    from pydantic import ValidationError
+
+    from ballotdrill.scenarios import crossref
+    from ballotdrill.scenarios.scenario import ScenarioFile
+
+    journal, meta = find_journal(run_dir)
     try:
-        if sqlite_path.is_file():
-            check_journal_file(run_dir)
-            journal, meta = sqlite_path, read_meta(sqlite_path)
-        elif jsonl_path.is_file() and (run_dir / META_FILE).is_file():
-            raw = json.loads((run_dir / META_FILE).read_text(encoding="utf-8"))
-            journal = jsonl_path
-            meta = {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in raw.items()}
-        elif not run_dir.exists():
-            raise RunFolderError(f"{run_dir}: no such folder; give the folder of a run ({hint})")
-        else:
-            raise RunFolderError(f"{run_dir}: no {JOURNAL_FILE} here (nor {JSONL_FILE} with {META_FILE}); {hint}")
-        if "document" not in meta:
-            raise RunFolderError(f"{run_dir}: the journal's meta has no 'document' (the scenario file); {hint}")
         try:
             stored = json.loads(meta["document"])
         except (ValueError, TypeError) as exc:
@@ -109,6 +96,31 @@ def open_run(run_dir: Path) -> RunFiles:
         raise RunFolderError(f"{run_dir}: the run names scenario {name!r}, which its stored scenario file does "
                              f"not hold ({', '.join(doc.scenarios)})")
     return RunFiles(journal, doc, name, meta)
+
+
+def find_journal(run_dir: Path) -> tuple[Path, dict[str, str]]:
+    """A run folder's journal file and its meta, which names a stored scenario file (not read: :func:`open_run`
+    reads it)."""
+    run_dir = Path(run_dir)
+    sqlite_path, jsonl_path = run_dir / JOURNAL_FILE, run_dir / JSONL_FILE
+    hint = "create one with 'ballotdrill run --out FOLDER'"
+    try:
+        if sqlite_path.is_file():
+            check_journal_file(run_dir)
+            journal, meta = sqlite_path, read_meta(sqlite_path)
+        elif jsonl_path.is_file() and (run_dir / META_FILE).is_file():
+            raw = json.loads((run_dir / META_FILE).read_text(encoding="utf-8"))
+            journal = jsonl_path
+            meta = {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in raw.items()}
+        elif not run_dir.exists():
+            raise RunFolderError(f"{run_dir}: no such folder; give the folder of a run ({hint})")
+        else:
+            raise RunFolderError(f"{run_dir}: no {JOURNAL_FILE} here (nor {JSONL_FILE} with {META_FILE}); {hint}")
+    except (OSError, ValueError, KeyError, TypeError, sqlite3.Error) as exc:
+        raise RunFolderError(f"{run_dir}: cannot read the run ({type(exc).__name__}: {one_line(exc)})") from None
+    if "document" not in meta:
+        raise RunFolderError(f"{run_dir}: the journal's meta has no 'document' (the scenario file); {hint}")
+    return journal, meta
 
 
 def _started_scenario(journal: Path) -> str | None:
@@ -368,6 +380,7 @@ def run_to_folder(doc: ScenarioFile, scenario: str, *, seed: int, folder: Path, 
     """
     from ballotdrill.exercise.run import run_exercise
     from ballotdrill.report.report import ReportFeed
+    from ballotdrill.scenarios.roles import as_played
 
     folder = Path(folder)
     doc = as_played(doc, scenario)  # the structure as this scenario plays it: what the journal stores and reports show

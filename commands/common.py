@@ -7,7 +7,17 @@ from typing import Annotated
 import typer
 
 from ballotdrill import application, scenarios
-from ballotdrill.commands.output import EXIT_BAD_INPUT, EXIT_INTERRUPTED, add_row, emit_json, err, new_table, out, say
+from ballotdrill.commands.output import (
+    EXIT_BAD_INPUT,
+    EXIT_INTERRUPTED,
+    add_row,
+    emit_json,
+    err,
+    forced,
+    new_table,
+    out,
+    say,
+)
 
 __all__ = ["EXIT_BAD_INPUT", "EXIT_INTERRUPTED", "FileOption", "ForceOption", "JsonOption", "add_row", "emit_json",
            "err", "forced", "load_scenarios", "new_table", "out", "say"]
@@ -24,13 +34,3 @@ def load_scenarios(file: Path | None, overrides: list[str] | None = None) -> "sc
 
 ForceOption = Annotated[bool, typer.Option(
     "--force", help="Use a run that did not finish or was changed after it ended (the output says so).")]
-
-
-def forced(force: bool, *folders: Path) -> None:
-    """With --force, say on stderr what is wrong with each run used anyway."""
-    if force:
-        for folder in folders:
-            problem = application.check_run(folder, force=True)
-            if problem:
-                say(f"warning: {folder}: {problem}; used anyway (--force)")
-

@@ -11,8 +11,10 @@ import json
 import os
 import sys
 from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from ballotdrill import application
 from ballotdrill.scenarios.safetext import json_output, terminal_text
 
 if TYPE_CHECKING:
@@ -79,6 +81,15 @@ def say(text: str, *, markup: bool = False) -> None:
         sys.stderr.write(terminal_text(text) + "\n")
         return
     __getattr__("err").print(terminal_text(text), markup=markup, highlight=False, soft_wrap=True)
+
+
+def forced(force: bool, *folders: Path) -> None:
+    """With --force, say on stderr what is wrong with each run used anyway."""
+    if force:
+        for folder in folders:
+            problem = application.check_run(folder, force=True)
+            if problem:
+                say(f"warning: {folder}: {problem}; used anyway (--force)")
 
 
 def say_marked(mark: str, style: str, text: str) -> None:

@@ -8,6 +8,7 @@ import typer
 from rich.markup import escape
 
 from ballotdrill import application, scenarios
+from ballotdrill.commands import exporting
 from ballotdrill.commands.common import (
     FileOption,
     ForceOption,
@@ -193,12 +194,4 @@ def export(
     force: ForceOption = False,
 ) -> None:
     """Export a run's journal for other tools: JSON Lines, CSV, or OCEL 2.0 for process mining (streamed)."""
-    forced(force, folder)
-    from ballotdrill.exports.heap import keep_freed_memory  # this process streams the journal block by block
-
-    keep_freed_memory()
-    names = {"ocel": "an OCEL 2.0 log of ", "ocel-sqlite": "an OCEL 2.0 SQLite log of "}
-    application.export_run(folder, jsonl=jsonl, csv=csv, ocel=ocel, force=force, wrote=lambda done: say(
-        f"wrote {names.get(done.format, '')}{done.events:,} events to {done.path}"))
-
-
+    exporting.export(folder, jsonl=jsonl, csv=csv, ocel=ocel, force=force)

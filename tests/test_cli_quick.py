@@ -1,10 +1,12 @@
-"""The plain forms of ``list`` and ``validate`` run without typer and answer exactly as through typer; every other
-form is left to typer. ``--help`` drawn with typer's renderer imported without rich.markdown and rich.traceback
-is the same help as with them."""
+"""The plain forms of ``list``, ``validate`` and ``export`` run without typer and answer exactly as through typer
+(an export writes the same files); every other form is left to typer. ``--help`` drawn with typer's renderer
+imported without rich.markdown and rich.traceback is the same help as with them."""
 
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -39,6 +41,10 @@ TYPER_FORMS = [
     ("validate", "--", "good.yaml"), ("validate", "-"), ("validate", "good.yaml", "--strict", "--strict"),
     ("validate", "good.yaml", "--help"), ("validate", ""), ("validate", "tab\there.yaml"), ("--version",),
     ("lists",), ("validate", "good.yaml", "--str"), ("show",),
+    ("export",), ("export", "r", "--jsonl"), ("export", "r", "--jsonl", "--csv", "o.csv"), ("export", "r", "s"),
+    ("export", "r", "--jsonl=o.jsonl"), ("export", "r", "--csv", "a.csv", "--csv", "b.csv"),
+    ("export", "r", "--force", "--force", "--csv", "o.csv"), ("export", "r", "--help"), ("export", "--help"),
+    ("export", "r", "--jsn", "o.jsonl"), ("export", "r", "--csv", "-"), ("export", "--", "r", "--csv", "o.csv"),
 ]
 """Command lines left to typer (help, errors typer words, forms the quick path does not parse)."""
 
@@ -72,6 +78,59 @@ def test_quick_forms_answer_as_typer_does(work: Path, args: tuple[str, ...], mon
     assert (fast.returncode, fast.stdout, fast.stderr) == (through_typer.returncode, through_typer.stdout,
                                                            through_typer.stderr)
     assert "Traceback" not in fast.stderr
+
+
+EXPORT_FORMS = [
+    ("export", "r", "--jsonl", "o.jsonl"), ("export", "--csv", "o.csv", "r"),
+    ("export", "r", "--jsonl", "o.jsonl", "--csv", "o.csv", "--ocel", "o.json"), ("export", "r", "--ocel", "o.sqlite"),
+    ("export", "unsealed", "--force", "--csv", "o.csv"), ("export", "unsealed", "--csv", "o.csv"), ("export", "r"),
+    ("export", "missing", "--jsonl", "o.jsonl"), ("export", "r", "--jsonl", "r/report.md"),
+    ("export", "r", "--jsonl", "o.jsonl", "--csv", "o.jsonl"),
+]
+"""Export command lines the quick path runs: written files, a forced one, refusals."""
+
+
+@pytest.fixture(scope="module")
+def finished(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("quick")
+    (folder / "good.yaml").write_text(BASE)
+    done = subprocess.run([sys.executable, "-m", "ballotdrill", "run", "--file", "good.yaml", "--out", "r"],
+                          cwd=folder, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return folder / "r"
+
+
+@pytest.mark.parametrize("args", EXPORT_FORMS)
+def test_quick_exports_write_what_typer_writes(finished: Path, tmp_path: Path, args: tuple[str, ...],
+                                               monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    def fresh(side: str) -> Path:
+        work = tmp_path / side
+        shutil.copytree(finished, work / "r")
+        shutil.copytree(finished, work / "unsealed")
+        with sqlite3.connect(work / "unsealed" / "journal.sqlite") as db:
+            db.execute("DELETE FROM meta WHERE key = 'seal'")
+        return work
+
+    declined: list[bool] = []
+    original = quick.run
+
+    def spied(argv: list[str]) -> int | None:
+        status = original(argv)  # a refusal raises through: the quick path took it
+        declined.append(status is None)
+        return status
+
+    monkeypatch.setattr(quick, "run", spied)
+    fast = in_process(args, fresh("quick"), monkeypatch, capsys)
+    assert declined in ([], [False])  # the quick path answered
+    monkeypatch.setattr(quick, "run", lambda argv: None)
+    through_typer = in_process(args, fresh("typer"), monkeypatch, capsys)
+    assert (fast.returncode, fast.stdout, fast.stderr) == (through_typer.returncode, through_typer.stdout,
+                                                           through_typer.stderr)
+    assert "Traceback" not in fast.stderr
+    written = {p.name: p.read_bytes() for p in (tmp_path / "quick").glob("o.*")}
+    assert written == {p.name: p.read_bytes() for p in (tmp_path / "typer").glob("o.*")}
+    assert bool(written) == (fast.returncode == 0)
 
 
 @pytest.mark.parametrize("args", TYPER_FORMS)
