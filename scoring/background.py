@@ -255,11 +255,6 @@ class BackgroundFold:
     def add(self, arrival: AnyArrival, ordinal: int) -> None:
         """Fold in one background arrival (final, or at the end of the run), the ``ordinal``-th of its inject; the
         arrivals listed or among the worst so far are kept with their records."""
-        inc = arrival.times
-        self.arrivals += 1
-        inject = self.injects.get(inc.inject)
-        if inject is None:
-            inject = self.injects[inc.inject] = _Inject()
         judged = late = missed = 0
         actors = self.actors
         for _, step in arrival.steps:  # the arrival's step counts and each actor's, in one pass
@@ -278,7 +273,16 @@ class BackgroundFold:
             wait = step.wait
             if wait is not None:
                 actor.waits.append(wait)
-        work = _chain_work(arrival, judged, late, missed)
+        self.add_counted(arrival, ordinal, _chain_work(arrival, judged, late, missed))
+
+    def add_counted(self, arrival: AnyArrival, ordinal: int, work: _Work) -> None:
+        """:meth:`add` with the arrival's step and handoff counts worked out, and its steps already counted per
+        actor."""
+        inc = arrival.times
+        self.arrivals += 1
+        inject = self.injects.get(inc.inject)
+        if inject is None:
+            inject = self.injects[inc.inject] = _Inject()
         inject.group.add(arrival, work)
         kind = self.types.get(inc.type)
         if kind is None:

@@ -248,19 +248,6 @@ class Digest:
         self._count(times, harm, steps, chains)
         self._findings(n, times, harm, steps, chains, until, listed)
 
-    def add_final(self, arrival: AnyArrival, listed: bool) -> None:
-        """Fold in a final background arrival (all its work ended), with its records or as its fields alone: records
-        are built only when a finding may keep or read them (a step with a target or a legal deadline, a failed or
-        returned handoff, harm)."""
-        times, harm, steps, chains = arrival.times, arrival.harm, arrival.steps, arrival.chains
-        self._count(times, harm, steps, chains)
-        if harm.nonzero or any(s.on_time is not None or s.deadline_met is False for _, s in steps) \
-                or any(c.failures or c.ping_pong or (c.status == "in_transit" and c.overdue)
-                       or slow_delivery(c, self.advice) for _, c in chains) \
-                or _unanswered(times, harm, bool(steps or chains)):
-            whole = recorded(arrival)
-            self._findings(whole.n, whole.times, whole.harm, whole.steps, whole.chains, None, listed)
-
     def _count(self, times: IncidentLike | None, harm: HarmLike | None, steps: Sequence[tuple[int, StepLike]],
                chains: Sequence[tuple[int, HandoffLike]]) -> None:
         """What every incident adds whatever its findings: its work, long waits, unstaffed queues and harm."""
@@ -278,8 +265,17 @@ class Digest:
             if step.unstaffed and step.queued_at is not None:
                 self.unstaffed_at[step.actor] = min(step.queued_at, self.unstaffed_at.get(step.actor, step.queued_at))
         if times is not None and harm is not None:
-            for m in HARM_MEASURES:
-                self.harm_total[m] += float(getattr(harm, m))
+            self.count_harm(harm)
+
+    def count_harm(self, harm: HarmLike) -> None:
+        """Add an incident's harm to the run's."""
+        for m in HARM_MEASURES:
+            self.harm_total[m] += float(getattr(harm, m))
+
+    def add_cases(self, arrival: AnyArrival, listed: bool) -> None:
+        """The cases of a final background arrival a finding may name (its counts folded in apart)."""
+        whole = recorded(arrival)
+        self._findings(whole.n, whole.times, whole.harm, whole.steps, whole.chains, None, listed)
 
     def _findings(self, n: int, times: IncidentTimes | None, harm: Harm | None, steps: Sequence[tuple[int, StepResult]],
                   chains: Sequence[tuple[int, Handoff]], until: float | None, listed: bool) -> None:

@@ -23,6 +23,7 @@ from ballotdrill.scoring.feed import Dispatch
 from ballotdrill.scoring.growth import GrowthCollector
 from ballotdrill.scoring.harm import HarmCollector
 from ballotdrill.scoring.incidents import IncidentCollector, RunClock, is_background
+from ballotdrill.scoring.letgo import LetGo
 from ballotdrill.scoring.load import LoadCollector, actor_names
 from ballotdrill.scoring.model import Background, F, Handoff, Harm, Scores, StepResult, checked, r3
 from ballotdrill.scoring.openharm import OpenHarm
@@ -91,6 +92,7 @@ class Scorer:
         if cap is not None:  # after the collectors have taken the event: what may make an arrival final
             self.dispatch.add(DETECTED, self._settle)
             self.dispatch.add(RESOLVED, self._settle)
+        self.let_go = LetGo(self.tally, self.load, self.background, self.digest)
         self.count = 0
         self._scores: Scores | None = None
 
@@ -136,17 +138,7 @@ class Scorer:
         steps = self.steps.pop(incident)
         chains = self.handoffs.pop(incident)
         measured = MeasuredArrival(n, times, self.harm.pop(incident), steps, chains)
-        listed = self.cap is None or ordinal < self.cap
-        arrival = measured.recorded() if listed else measured  # records only for what is kept or may be
-        plain_steps = [s for _, s in arrival.steps]
-        tally = self.tally
-        tally.incident_resolved(times.to_resolve is not None)
-        tally.harm(arrival.harm)
-        tally.steps(plain_steps)
-        tally.chains([c for _, c in arrival.chains])
-        self.load.fold(plain_steps)
-        self.background.add(arrival, ordinal)
-        self.digest.add_final(arrival, listed)
+        self.let_go.fold(measured, ordinal, self.cap is None or ordinal < self.cap)
 
     def finish(self) -> Scores:
         """Every measure and rating of the run fed so far (computed once: feed nothing after it)."""
