@@ -239,6 +239,8 @@ class ReportFeed:
         choices = ChoiceCollector()
         self.passing = passing
         self.choices = choices.made
+        self.scorer.digest.advice.choices = choices.made  # a late step's cause, decided as its incident is folded,
+        # reads the branches its decisions took (made before it: decision rows come before the fold)
         for reading in (passing, choices):  # what the findings read besides the scores, fed in the scorer's pass
             for kind, handler in reading.handlers().items():
                 self.scorer.dispatch.add(kind, handler)

@@ -29,7 +29,7 @@ def _handoff_table(chains: Sequence[Handoff], ctx: Context) -> Table:
         numeric=[False, False, False, False, True, True, True, False, False],
         rows=[[cell(h.incident), cell(h.step), cell(f"{ctx.who(h.sender)} → {ctx.who(h.receiver)}"),
                cell((h.first_channel or "direct") + (f" → {h.channel or 'direct'}" if h.channel != h.first_channel
-                                                     and h.status == "received" else "")),
+                                                     and h.status in ("received", "in_transit") else "")),
                cell(ctx.at(h.sent_at)), cell(minutes(h.latency)), cell(h.attempts), _status(h),
                cell(evidence_rows(h.evidence))] for h in chains])
 
@@ -126,7 +126,8 @@ def priority_reason(f: Finding) -> str:
     """Why a finding has its priority: the objectives it explains, its share of the harm, a loss."""
     parts = [f"explains objective(s) {', '.join(f.explains)}"] if f.explains else []
     if f.harm_share:
-        parts.append(f"behind {percent(f.harm_share)} of the run's harm ({' / '.join(HARM_TEXT)}, the largest share)")
+        parts.append(f"behind {percent(f.harm_share)} of the run's harm by time ({' / '.join(HARM_TEXT)}, the largest "
+                     "share; a share of the time harm was done, not of harm avoided)")
     if f.cause in ("deadline", "drop"):
         parts.append("a legal deadline missed" if f.cause == "deadline" else "a handoff dropped: its procedure stopped")
     if f.cause == "objective" and not f.explains:  # (explains: the objectives on its own lever, itself first)

@@ -15,7 +15,7 @@ from typing import Literal, NamedTuple
 
 from ballotdrill.scenarios.scenario import Detection
 from ballotdrill.scenarios.structure import Structure
-from ballotdrill.scoring.chains import fallback_candidates, more_dropped
+from ballotdrill.scoring.chains import fallback_candidates, more_dropped, onward
 from ballotdrill.scoring.choices import Choices
 from ballotdrill.scoring.designed import designed_arrival, loop_span
 from ballotdrill.scoring.handoffs import DIRECT, usual_latency
@@ -30,7 +30,8 @@ from ballotdrill.scoring.model import (
 from ballotdrill.scoring.text import clock, minutes
 
 CauseKind = Literal["queue", "channel", "shift_gap", "late_step", "deadline", "drop", "ping_pong",
-                    "objective", "slow_work", "target", "upstream", "detection", "decision_timeout", "none"]
+                    "objective", "slow_work", "target", "upstream", "branch", "detection", "decision_timeout",
+                    "none"]
 
 SLOW_FACTOR = 1.5
 """Work longer than this multiple of its usual duration is *slow work*; shorter is usual work."""
@@ -216,15 +217,17 @@ class Advisor:
         (:func:`~ballotdrill.scoring.designed.designed_arrival`; None without a structure or off the default path)."""
         return self.designed_to(step.incident, step.procedure, step.step)
 
-    def designed_to(self, incident: str, procedure: str, step: str) -> float | None:
-        """:meth:`designed_arrival` of step ``step`` of ``procedure`` for ``incident``."""
+    def designed_to(self, incident: str, procedure: str, step: str,
+                    chosen: Mapping[str, str] | None = None) -> float | None:
+        """:meth:`designed_arrival` of step ``step`` of ``procedure`` for ``incident`` (``chosen``: the options taken
+        at decision steps, instead of their defaults)."""
         if self.structure is None:
             return None
         run = self._runs.get((incident, procedure), [])
         actors = {s.step: s.actor for s in run}
         first = min(run, key=lambda s: s.started_at if s.started_at is not None else math.inf, default=None)
         handed_in = first is not None and bool(self.carriers(first))
-        return designed_arrival(self.structure, procedure, step, actors, handed_in)
+        return designed_arrival(self.structure, procedure, step, actors, handed_in, chosen)
 
     def loop_before(self, step: StepResult, arrived: float | None) -> tuple[Handoff | None, float]:
         """The decision loop of ``step``'s procedure run that cost most before ``step``'s work arrived, and the
@@ -316,7 +319,8 @@ class Advisor:
         which = _quoted(steps)
         spec = self.structure.channels.get(channel) if self.structure else None
         if stats.capacity is not None and 2 * stats.failures_under_load >= stats.failures:
-            fallback = (f", or make its fallback {spec.fallback} the first choice" if spec and spec.fallback
+            fallback = (f", or make its fallback {spec.fallback} the first choice "
+                        f"({onward(self.structure, spec.fallback)})" if spec and spec.fallback and self.structure
                         and not self._no_better(stats, spec.reliability, spec.fallback) else "")
             return self.add_lines(stats) + fallback
         if spec is not None and spec.fallback:
@@ -325,7 +329,9 @@ class Advisor:
             if worse:
                 return (f"Make {channel} more reliable{handoffs}; its fallback {spec.fallback} is no better a first "
                         f"choice ({worse})")
-            return f"Make {channel} more reliable, or make its fallback {spec.fallback} the first choice{handoffs}"
+            then = f" ({onward(self.structure, spec.fallback)})" if self.structure is not None else ""
+            return (f"Make {channel} more reliable, or make its fallback {spec.fallback} the first "
+                    f"choice{handoffs}{then}")
         if self.structure is None:
             return f"Make {channel} more reliable or give it a fallback channel"
         if channel == DIRECT:

@@ -58,6 +58,20 @@ def more_dropped(structure: Structure, channel: str, fallback: str) -> str:
     return f"first, it would drop {_share(1 - then.delivered)} of handoffs against {_share(1 - now.delivered)} now"
 
 
+def onward(structure: Structure, channel: str) -> str:
+    """What a handoff sent first on ``channel`` falls back to, in words (for advice making it the first choice):
+    ``phone then falls back to courier``, or ``phone has no fallback of its own; it is set 100% reliable``, with
+    the share of handoffs its chain would drop as designed when some would."""
+    chain = chain_of(structure, channel)
+    lost = 1.0 - figures(structure, channel).delivered
+    dropped = f"it would drop {_share(lost)} of handoffs as designed" if lost > 0 else ""
+    if len(chain) > 1:
+        return f"{channel} then falls back to {', then '.join(chain[1:])}" + (f"; {dropped}" if dropped else "")
+    if not dropped:
+        return f"{channel} has no fallback of its own; it is set {structure.channels[channel].reliability:.0%} reliable"
+    return f"{channel} has no fallback of its own: {dropped}"
+
+
 def fallback_candidates(structure: Structure, channel: str) -> list[ChainFigures]:
     """The channels ``channel`` could fall back to, best first: neither ``channel`` nor any channel whose own
     chain leads back to it (a cycle), and only channels whose chain gets handoffs through more often than

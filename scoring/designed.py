@@ -23,13 +23,14 @@ __all__ = ["designed_arrival", "designed_rest", "loop_span"]
 
 
 def designed_arrival(structure: Structure, procedure: str, step: str, actors: Mapping[str, str],
-                     handed_in: bool = False) -> float | None:
+                     handed_in: bool = False, chosen: Mapping[str, str] | None = None) -> float | None:
     """Minutes from ``procedure``'s start to when ``step``'s work reaches its actor on the designed path (None:
     ``step`` is not on the default path, or the procedure is unknown).
 
     ``actors``: the actor that played each step id of this procedure run (a role or the owner resolves to it; a
     step not played takes the structure's actor); ``handed_in``: the first step's work came by a handoff (from
-    the actor that noticed or escalated the incident), whose latency counts too."""
+    the actor that noticed or escalated the incident), whose latency counts too; ``chosen``: the option to follow
+    at a decision step (by its id) instead of its default, as a run chose it."""
     proc = structure.procedures.get(procedure)
     if proc is None:
         return None
@@ -47,8 +48,9 @@ def designed_arrival(structure: Structure, procedure: str, step: str, actors: Ma
             return total
         seen.add(at)
         total += float(spec.duration.mean)
-        following = (spec.decision.options[spec.decision.default].next if spec.decision is not None
-                     else proc.successors(at)[0])
+        option = (chosen or {}).get(spec.id, "") if spec.decision is not None else ""
+        following = (spec.decision.options[option if option in spec.decision.options else spec.decision.default].next
+                     if spec.decision is not None else proc.successors(at)[0])
         nxt = index.get(following)
         if nxt is None or nxt in seen:
             return None

@@ -38,8 +38,9 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unex
     if incident is not None and _troubled(advice, incident.incident):  # there were some: none explains it
         plain = f"no area for improvement explains {obj.id}"
     if delays:
-        plain = "the delays in the response before its target was passed explain nothing: " + _why_not(
-            advice, obj, delays, incident.incident if incident is not None else None)
+        plain = (f"no area for improvement explains {obj.id}, though a delay could: " if any(d.why == "no_finding_turns"
+                 for d in delays) else "the delays in the response before its target was passed explain nothing: ") \
+            + _why_not(advice, obj, delays, incident.incident if incident is not None else None)
     unnoticed = _unnoticed_cause(advice, obj, incident) if incident is not None else None
     if unnoticed is not None:
         return unnoticed
@@ -224,12 +225,12 @@ def _containing_progress(advice: Advisor, incident: IncidentTimes, procedures: l
 
 
 def _why_not(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unexplaining], incident: str | None) -> str:
-    """Which of ``delays`` fails which test of explaining ``obj``: too small, no area for improvement, or taken
-    away it would not have changed the rating (each delay named by its lever, with its minutes)."""
+    """Which of ``delays`` fails which test of explaining ``obj`` (too small, no area for improvement — though it could
+    have turned it —, or taken away it would not have changed the rating), each named by lever, with its minutes."""
     told = []
-    for why in ("small", "no_finding", "no_change"):
-        named = [f"{minutes(d.minutes)} of {_lever_name(advice, d.lever, incident)}" for d in delays if d.why == why]
-        if not named:
+    for why in ("no_finding_turns", "small", "no_finding", "no_change"):
+        if not (named := [f"{minutes(d.minutes)} of {_lever_name(advice, d.lever, incident)}" for d in delays
+                          if d.why == why]):
             continue
         items = ", ".join(named[:-1]) + (" and " if len(named) > 1 else "") + named[-1]
         one = len(named) == 1
@@ -237,6 +238,8 @@ def _why_not(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unexplainin
             f"{items} {'was' if one else 'were each'} too small to matter (a delay matters from "
             f"{MATERIAL_SHARE:.0%} of {_measured_against(obj)})" if why == "small" else
             f"{items} made no area for improvement" if why == "no_finding" else
+            f"{items} made no area for improvement, yet taken away {'it' if one else 'each'} alone could have turned "
+            "its rating" if why == "no_finding_turns" else
             f"{items}, taken away{'' if one else ', even together'}, would not have changed its rating")
     return "; ".join(told)
 
@@ -326,12 +329,10 @@ def _actor_of(advice: Advisor, procedure: str, step: str, incident: str | None) 
     return next((s.actor for s in advice.whole.steps if s.step == step and s.incident == incident), "")
 
 
-
 def detections_of(scenario: Scenario) -> dict[str, Detection]:
     """Per inject, who notices its incidents and how long after they begin (injects noticed at once left out)."""
-    return {inject_id: inject.detected_by for inject_id, inject in zip(scenario.inject_ids(), scenario.injects,
-                                                                        strict=True)
-            if inject.detected_by is not None}
+    return {inject_id: inject.detected_by for inject_id, inject in
+            zip(scenario.inject_ids(), scenario.injects, strict=True) if inject.detected_by is not None}
 
 
 _ROUNDING = 1e-3

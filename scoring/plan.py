@@ -65,6 +65,7 @@ ELEMENTS: dict[str, str] = {
     "channel": "Equipment", "drop": "Equipment",
     "slow_work": "Training", "decision_timeout": "Training",
     "late_step": "Planning", "deadline": "Planning", "ping_pong": "Planning", "upstream": "Planning",
+    "branch": "Planning",
     "objective": "Planning", "none": "Planning", "target": "Planning",
     "discussion": "Exercises",
 }

@@ -103,7 +103,8 @@ RANKING_TERMS: list[tuple[str, str]] = [
     ("Weight (Fix first)", "per objective rated U, M or S that the lever explains (the lever behind most of its "
      "delay whose removal could have changed the rating) 4, 2 or 1, split equally between levers that could each "
      "have turned it alone, or only together; plus 4 × the lever's share of the run's harm (largest over reach, "
-     "voter-minutes, station-minutes; each incident's harm split over the levers by the delay each caused it); a "
+     "voter-minutes, station-minutes; each incident's harm split over the levers by the share of its time doing "
+     "harm that each one's delay covers: a share of time, not the harm taking the delay away would avoid); a "
      f"delay counts only from {MATERIAL_SHARE:.0%} of the objective's target, of the time its harm took to pass "
      "it, or of the incident's harm window; plus 4 for a missed legal deadline or a dropped handoff. Priority 1 "
      "from weight 4, 2 from 2, 3 above 0, and 4 or 5 (by the kind of finding) for a finding of weight 0; “Fix "
@@ -118,28 +119,9 @@ RANKING_TERMS: list[tuple[str, str]] = [
 """Definitions of the ranking and the plan's columns, for the report's appendix."""
 
 __all__ = [
-    "HARM_POINTS",
-    "LOSS_POINTS",
-    "MATERIAL_SHARE",
-    "OBJECTIVE_POINTS",
-    "RANKING_TERMS",
-    "Delay",
-    "Explained",
-    "HarmBehind",
-    "Ranked",
-    "Span",
-    "Unexplaining",
-    "Weighing",
-    "delay_spans",
-    "explaining_levers",
-    "material_delay",
-    "measures_harm",
-    "objective_delay",
-    "priority_of",
-    "slow_delivery",
-    "spans_of",
-    "unexplaining",
-    "weigh",
+    "HARM_POINTS", "LOSS_POINTS", "MATERIAL_SHARE", "OBJECTIVE_POINTS", "RANKING_TERMS", "Delay", "Explained",
+    "HarmBehind", "Ranked", "Span", "Unexplaining", "Weighing", "delay_spans", "explaining_levers", "material_delay",
+    "measures_harm", "objective_delay", "priority_of", "slow_delivery", "spans_of", "unexplaining", "weigh",
 ]
 
 
@@ -338,8 +320,9 @@ def explaining_levers(obj: ObjectiveResult, scores: Scores, spans: dict[str, lis
 
 class Unexplaining(NamedTuple):
     """A delay inside what an objective measures that does not explain it, and why: ``small`` (under the material
-    share), ``no_finding`` (its lever has no area for improvement) or ``no_change`` (taken away — alone, or with
-    the other material delays on a finding's lever — the rating would have been the same)."""
+    share), ``no_finding`` (its lever has no area for improvement; ``no_finding_turns`` when, material, taken away
+    alone it could have changed the rating) or ``no_change`` (taken away — alone, or with the other material delays
+    on a finding's lever — the rating would have been the same)."""
 
     lever: str
     minutes: float
@@ -353,8 +336,14 @@ def unexplaining(obj: ObjectiveResult, scores: Scores, spans: dict[str, list[Spa
     objective no lever explains."""
     total = objective_delay(obj, scores, spans, passed, paths)
     least = material_delay(obj, scores, passed)
-    return [Unexplaining(lever, total[lever], "no_finding" if lever not in levers
-                         else "small" if total[lever] < least else "no_change")
+    whole = objective_delay(obj.model_copy(update={"target": math.inf}), scores, spans, None, paths)
+
+    def why(lever: str) -> str:
+        if lever in levers:
+            return "small" if total[lever] < least else "no_change"
+        turns = total[lever] >= least and could_turn(obj, whole.get(lever, 0.0), scores, passed, paths)
+        return "no_finding_turns" if turns else "no_finding"
+    return [Unexplaining(lever, total[lever], why(lever))
             for lever in sorted(total, key=lambda lv: (-total[lv], lv)) if total[lever] > 0]
 
 

@@ -22,7 +22,8 @@ Lower is better (``time``, ``reach``, ``voter_minutes``, ``station_minutes``):
   have passed the target: the response kept it there, and the reason says so with that figure.
   Had it stayed under the target anyway, it is NE: the response was not what kept it there. A time
   to the containment of an incident that ended by itself keeps the time until it ended as its
-  value, rated as above.
+  value, rated as above. A time to a step carrying a containment that completed only after its incident had ended
+  by itself (it restored nothing) is rated as that end: NE when it came within the target, U past it.
 
 Higher is better (``on_time``: the share of completed steps with a target, of one
 procedure or ``all``, that met it):
@@ -259,6 +260,19 @@ def measure_objective(objective: Objective, reached: Mapping[Point, Reached], on
     )
 
 
+def _repaired_after_its_end(window: Window, end: Point, done: float) -> float | None:
+    """t when ``end``'s incident ended by itself, when ``end`` is the completion (at ``done``) of a step carrying a
+    containment that came only after that: the step found nothing left to contain (None otherwise)."""
+    ended = window.self_ended(end.incident)
+    procedure = window.procedure_of(end.step) if end.step is not None and end.event == "completed" else None
+    proc = window.structure.procedures.get(procedure) if procedure is not None else None
+    spec = next((s for s in proc.steps if s.id == end.step), None) if proc is not None else None
+    if ended is None or spec is None or spec.effect is None or not spec.effect.contains:
+        return None
+    over = window.incidents[end.incident].started_at + ended
+    return over if over <= done + 1e-9 else None
+
+
 def _contained_after_close(window: Window, incident: str) -> bool:
     """Whether ``incident`` was contained (by the response) only once its polling stations had closed: its voter-
     and station-minutes had stopped growing by then, as a wave at its cap stops."""
@@ -319,6 +333,13 @@ def _measure(objective: Objective, interval: Interval | None, subject: str, reac
             verdict = missing_end(window, interval.start, first.t, interval.end, target,
                                   [(f.seq, f.t - first.t) for f in tried if f.t >= first.t])
             evidence += [f.seq for f in tried if f.t >= first.t]
+        elif (over := _repaired_after_its_end(window, interval.end, last.t)) is not None:
+            value = r3(last.t - first.t)  # the step came after the incident had ended by itself: it restored nothing
+            verdict = self_contained(window, interval.end.incident, r3(over - first.t), target,
+                                     f"after {measure_value(kind, r3(over - first.t))}")
+            verdict = verdict._replace(reason=f"{verdict.reason}; '{interval.end.step}' completed only "
+                                       f"{minutes(last.t - over)} after it had ended "
+                                       f"(at {clock(window.start, last.t)})")
         elif interval.end.step is None and interval.end.event == "contained" and \
                 window.self_ended(interval.end.incident) is not None:
             value = r3(last.t - first.t)  # the time it took, rated as the verdict says

@@ -5,6 +5,7 @@ procedure's path, else a target shorter than the designed path and the work.
 
 from __future__ import annotations
 
+from ballotdrill.scenarios.structure import OWNER
 from ballotdrill.scoring.advice import (
     SLOW_FACTOR,
     Advisor,
@@ -100,6 +101,12 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
     if prior:
         return _largest(prior)
     left = (step.target or 0.0) - before
+    branch = _branch_taken(step, advice, arrived, designed)
+    if branch is not None and (step.target or 0.0) < before + work:
+        where = (f"with {minutes(left)} of its {minutes(step.target)} target left" if left > 0
+                 else f"already past its {minutes(step.target)} target")
+        return branch._replace(text=f"{branch.text}; it reached {who} {minutes(before)} after {step.procedure} "
+                               f"began, {where}")
     room = (step.target or 0.0) - designed if designed is not None else left  # the design's slack
     path = (f" (the designed path reaches it after {minutes(designed)})"
             if designed is not None and abs(designed - before) >= 0.5 else "")
@@ -123,6 +130,37 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
                  [], f"Shorten the steps and handoffs of {step.procedure} before '{step.step}' (see the earlier late "
                  f"steps{' and queues' if earlier is not None else ''}), or start it earlier", step.actor,
                  step_lever(step.procedure, step.step))
+
+
+def _branch_taken(step: StepResult, advice: Advisor, arrived: float | None, designed: float | None) -> Cause | None:
+    """A decision of ``step``'s procedure run that chose, before its work arrived, an option other than its default
+    whose designed path reaches ``step`` later than the default path does (or the default never reaches it): the
+    branch, not a delay, put it late (None: none such, or the run's choices are not known)."""
+    proc = advice.structure.procedures.get(step.procedure) if advice.structure is not None else None
+    if proc is None or advice.choices is None or arrived is None:
+        return None
+    taken: dict[str, str] = {}
+    rows: dict[str, int] = {}
+    for spec in proc.steps:
+        made = [c for c in advice.choices.get((step.incident, step.procedure, spec.id), ()) if c.t <= arrived + 1e-9]
+        if spec.decision is not None and made and made[-1].option != spec.decision.default:
+            taken[spec.id], rows[spec.id] = made[-1].option, made[-1].seq
+    via = advice.designed_to(step.incident, step.procedure, step.step, taken) if taken else None
+    if via is None or (designed is not None and via <= designed + 0.5):
+        return None
+    decision = next(iter(taken))
+    spec = next(s for s in proc.steps if s.id == decision)
+    default = spec.decision.default if spec.decision is not None else ""
+    against = (f"against {minutes(designed)} on the default path" if designed is not None
+               else "a step the default path does not reach")
+    decider = advice.structure.roles.get(spec.actor, spec.actor) if advice.structure is not None else step.actor
+    return Cause("branch", f"decision branch: '{decision}' chose '{taken[decision]}' instead of its default "
+                 f"'{default}' (row #{rows[decision]}): that branch reaches '{step.step}' after {minutes(via)} of "
+                 f"designed work, {against}", [rows[decision]],
+                 f"Weigh the '{taken[decision]}' option at '{decision}' ({step.procedure}) against the "
+                 f"{minutes(step.target)} target of '{step.step}', or set a target for '{step.step}' that allows "
+                 "for that branch", decider if decider != OWNER else step.actor,
+                 step_lever(step.procedure, decision))
 
 
 def with_named_waits(cause: Cause, step: StepResult, advice: Advisor) -> Cause:

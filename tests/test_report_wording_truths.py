@@ -43,7 +43,8 @@ def test_a_fallback_that_failed_more_often_in_the_run_says_so_before_it_is_passe
 
 def test_a_better_fallback_is_still_advised_as_the_first_choice() -> None:
     fix = _advisor(0.95, {"mail": (2, 5), "post": (0, 2)}).channel("mail")
-    assert fix == "Make mail more reliable, or make its fallback post the first choice"
+    assert fix == ("Make mail more reliable, or make its fallback post the first choice (post has no fallback of "
+                   "its own: it would drop 0.25% of handoffs as designed)")  # 95 %, tried twice: 5 % x 5 %
 
 
 def test_a_capability_whose_objective_was_rated_s_says_why_it_has_no_finding() -> None:

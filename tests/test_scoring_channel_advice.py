@@ -48,7 +48,16 @@ def test_a_slower_fallback_is_not_proposed_as_the_first_choice() -> None:
 def test_a_faster_fallback_that_gets_through_as_often_is_proposed_as_the_first_choice() -> None:
     fix = _fix({"mail": {"latency": "30m", "reliability": 0.8, "fallback": "phone"},
                 "phone": {"latency": "5m", "reliability": 1.0}}, "mail")
-    assert fix == "Make mail more reliable, or make its fallback phone the first choice"
+    assert fix == ("Make mail more reliable, or make its fallback phone the first choice (phone has no fallback of "
+                   "its own; it is set 100% reliable)")
+
+
+def test_a_fallback_proposed_as_the_first_choice_says_what_it_then_falls_back_to() -> None:
+    # mail (30 min, 80 %) -> phone (5 min, 90 %, once) -> post (1 h, always): phone first, then post; nothing dropped
+    fix = _fix({"mail": {"latency": "30m", "reliability": 0.8, "fallback": "phone"},
+                "phone": {"latency": "5m", "reliability": 0.9, "retries": 0, "fallback": "post"},
+                "post": {"latency": "1h", "reliability": 1.0}}, "mail")
+    assert fix == "Make mail more reliable, or make its fallback phone the first choice (phone then falls back to post)"
 
 
 def test_a_dead_end_fallback_is_not_proposed_as_the_first_choice() -> None:

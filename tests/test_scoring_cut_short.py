@@ -6,6 +6,7 @@
   after it (the step it carries, and on to the step that slows the wave, or the step a time is measured to) could
   have come before the target was passed with its delay taken away — not merely "the end of the run less the
   delay".
+- A lever's harm share says it is a share of the time harm was done, not of harm avoided.
 - The story of an incident whose response waits on a handoff in transit says so, never that its procedures ended.
 """
 
@@ -15,7 +16,10 @@ from typing import Any
 
 from engine_helpers import checked, file_of, incident, load
 
+from ballotdrill.report.build import laid_out
+from ballotdrill.report.render_md import render_markdown
 from ballotdrill.report.report import Report, assemble
+from ballotdrill.report.sections_back import priority_reason
 
 
 def _bomb(until: str) -> Report:
@@ -74,6 +78,12 @@ def test_an_overdue_handoff_at_the_cut_explains_an_objective_only_if_the_rest_of
     slow = _wave("60m")
     assert slow.scores.objectives[0].rating == "U"
     assert "O1 (U)" not in _finding(slow, "Handoffs failed on mail").explains
+    # its harm share is a share of time: 70 of W1's 100 min doing harm (taking them away would have stopped the wave
+    # at 11:30, at 22,627 of 32,000: 29 % of the reach avoided), and the report says which it is
+    assert priority_reason(_finding(slow, "Handoffs failed on mail")) == (
+        "1 (weight 6.8: explains objective(s) O2 (U); behind 70% of the run's harm by time (reach / voter-minutes "
+        "/ station-minutes, the largest "
+        "share; a share of the time harm was done, not of harm avoided))")
     own = _finding(slow, "Objective O1")
     assert "30 min of failed handoffs on mail, taken away, would not have changed its rating" in own.root_cause
     # 'correct' takes 20 min: it would have stopped the wave at 10:50, before 11:00: they do
@@ -94,3 +104,10 @@ def test_the_story_of_a_response_waiting_on_a_handoff_in_transit() -> None:
     told = _wave("60m").moments["W1"]
     assert told[-1] == ("At the end of the run (11:40) it was still open; 32,000 people reached: its response was "
                         "still under way (the handoff of 'correct' still travelling, on post).")
+
+
+def test_the_handoff_table_names_the_channel_a_handoff_in_transit_was_on() -> None:
+    """Failed on mail, it was travelling on post when the run stopped: the row says both, as a received one does."""
+    row = next(line for line in render_markdown(laid_out(_wave("60m"))).splitlines() if "in transit" in line
+               and "| correct |" in line)
+    assert "| mail → post |" in row

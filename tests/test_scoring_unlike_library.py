@@ -180,7 +180,8 @@ def test_a_slower_fallback_is_advised_as_the_first_choice_only_when_it_is_quicke
                                     "usually takes up to 45 min, against about 8 min a handoff on phone first, its "
                                     "failures and retries included (90th-percentile latencies))")
     # 9 of 10 failing: about 3 + 0.9 x 10 = 12 min on the phone first, against 10 by courier
-    assert _phone_fix("10m", 9) == "Make phone more reliable, or make its fallback courier the first choice"
+    assert _phone_fix("10m", 9) == ("Make phone more reliable, or make its fallback courier the first choice (courier "
+                                    "has no fallback of its own; it is set 100% reliable)")
 
 
 def test_a_channel_without_a_fallback_is_never_advised_one_that_falls_back_to_it() -> None:
