@@ -46,12 +46,13 @@ def live(
     folder = out_dir or application.new_run_dir(name, seed)
     core, held = rebuild.open_live(folder, doc, name, seed=seed, played=play or [], speed=speed,
                                    source=str(file) if file else "built-in library")
+    commands = ", ".join([*inputs.COMMANDS, *(["who"] if serve is not None else [])])
     with held:
         _finish_live(playing.play(core, folder, dashboard=sys.stdin.isatty() and sys.stdout.isatty(),
                                   serve=listening, say=say, start_paused=start_paused, held=held, opening=(
                                       f"live: {name} seed {seed} at speed {speed:g}, playing "
                                       f"{', '.join(core.played) or 'no actor'}; journal {folder / 'journal.sqlite'}; "
-                                      f"commands: {', '.join(inputs.COMMANDS)} (help for usage)")))
+                                      f"commands: {commands} (help for usage)")))
 
 
 def resume(folder: Annotated[Path, typer.Argument(
