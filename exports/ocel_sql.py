@@ -22,7 +22,7 @@ import json
 import math
 import re
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, timedelta
 from operator import itemgetter
 from pathlib import Path
@@ -136,10 +136,12 @@ def _script(db: sqlite3.Connection, script: str, params: dict[str, Any]) -> None
         db.execute(statement, {k: v for k, v in params.items() if k in names})
 
 
-def _columns(db: sqlite3.Connection, j: str, kind: str, first: int) -> dict[str, str]:
-    """The attribute columns of ``kind``'s table as the walk adds them: in order of each attribute's first value
-    (names in order within an event), typed by that value."""
-    def keys_of(seq: int) -> list[tuple[str, str]]:
+def _columns(db: sqlite3.Connection, j: str, kinds: list[tuple[str, int]]) -> dict[str, dict[str, str]]:
+    """The attribute columns of each kind's table (``kinds``: each kind and its first ``seq``) as the walk adds them:
+    in order of each attribute's first value (names in order within an event), typed by that value. Every kind is
+    looked for in the same scans of the journal (a scan finds, per kind, the first row holding a key not seen yet;
+    the scans go on until no kind has such a row)."""
+    def keys_of(kind: str, seq: int) -> list[tuple[str, str]]:
         keys: list[tuple[str, str]] = db.execute(
             f"SELECT key, type FROM {j}.events, json_each({j}.events.data) "
             "WHERE seq = ? AND data IS NOT NULL AND data != ''", (seq,)).fetchall()
@@ -148,22 +150,35 @@ def _columns(db: sqlite3.Connection, j: str, kind: str, first: int) -> dict[str,
                 raise Unsupported(f"an attribute of {kind} is named {key!r}")
         return keys
 
-    found = {key: kind_ for key, kind_ in keys_of(first)}
-    settled = {key: first for key, kind_ in found.items() if kind_ != "null"}
-    while True:  # rows holding a key not seen yet, until none is left
-        paths = "".join(f", '$.\"{key}\"'" for key in found)
-        row = db.execute(f"SELECT seq FROM {j}.events WHERE kind = ? AND data IS NOT NULL AND data != '' "
-                         f"AND json_remove(data{paths}) != '{{}}' ORDER BY seq LIMIT 1", (kind,)).fetchone()
-        if row is None:
-            break
-        for key, kind_ in keys_of(row[0]):
-            found.setdefault(key, kind_)
-    later = [key for key in found if key not in settled]
+    def paths(keys: Iterable[str]) -> str:
+        return "".join(f", '$.\"{key}\"'" for key in keys)
+
+    found = {kind: dict(keys_of(kind, first)) for kind, first in kinds}
+    settled = {kind: {key: first for key, type_ in found[kind].items() if type_ != "null"} for kind, first in kinds}
+    pending = list(found)
+    while pending:  # per kind, the first row holding a key not seen yet, until none is left
+        cases = " ".join(f"WHEN ? THEN json_remove(data{paths(found[kind])})" for kind in pending)
+        rows = db.execute(f"SELECT kind, min(seq) FROM {j}.events WHERE kind IN ({', '.join('?' * len(pending))}) "
+                          f"AND data IS NOT NULL AND data != '' AND CASE kind {cases} END != '{{}}' GROUP BY kind",
+                          (*pending, *pending)).fetchall()
+        for kind, seq in rows:
+            for key, type_ in keys_of(kind, seq):
+                found[kind].setdefault(key, type_)
+        pending = [kind for kind, _ in rows]
+    later = [(kind, key) for kind, keys in found.items() for key in keys if key not in settled[kind]]
     if later:
         firsts = db.execute("SELECT " + ", ".join(
-            f"min(CASE WHEN json_type(data, '$.\"{key}\"') != 'null' THEN seq END)" for key in later)
-            + f" FROM {j}.events WHERE kind = ?", (kind,)).fetchone()
-        settled.update({key: seq for key, seq in zip(later, firsts, strict=True) if seq is not None})
+            f"min(CASE WHEN kind = ? AND json_type(data, '$.\"{key}\"') != 'null' THEN seq END)" for _, key in later)
+            + f" FROM {j}.events WHERE kind IN ({', '.join('?' * len(later))})",
+            (*(kind for kind, _ in later), *(kind for kind, _ in later))).fetchone()
+        for (kind, key), seq in zip(later, firsts, strict=True):
+            if seq is not None:
+                settled[kind][key] = seq
+    return {kind: _typed_columns(db, j, kind, settled[kind]) for kind, _ in kinds}
+
+
+def _typed_columns(db: sqlite3.Connection, j: str, kind: str, settled: dict[str, int]) -> dict[str, str]:
+    """Columns ``settled`` (each name to the ``seq`` of its first value) in order, each typed by that value."""
     names = sorted(settled, key=lambda key: (settled[key], key))
     if len({name.casefold() for name in names} | {"ocel_id", "ocel_time"}) != len(names) + 2:
         raise Unsupported(f"two attributes of {kind} differ only in case")
@@ -191,6 +206,7 @@ class _Builder:
             "start": start, "scenario": scenario,
             "day0us": int((day_zero - EPOCH).total_seconds()) * 1_000_000}
         self.stamp = stamper(day_zero, start)
+        self.rows = WorkRows()
 
     def run(self, sink: SqliteSink, seen: Seen) -> int:
         db, j = self.db, self.j
@@ -201,16 +217,17 @@ class _Builder:
             except (OverflowError, TypeError) as exc:
                 raise Unsupported(f"a time out of range ({exc})") from None
         kinds = sorted(seen.kinds.items(), key=lambda item: item[1])
-        tables = [(kind, sink._typed("event", kind, ("ocel_id", "ocel_time"), _columns(db, j, kind, first)))
-                  for kind, first in kinds]
+        typed = _columns(db, j, kinds)
+        tables = [(kind, sink._typed("event", kind, ("ocel_id", "ocel_time"), typed[kind])) for kind, _ in kinds]
         _script(db, _EVENT_RELATIONS, self.params)
         for kind, table in tables:
             columns = "".join(f", {_ident(c)}" for c in table.columns)
             values = "".join(f", json_extract(data, '$.\"{c}\"')" for c in table.columns)
-            rows = timed(f"SELECT seq, t, data FROM {j}.events WHERE kind = :kind")
+            rows = timed(f"SELECT seq, t, data FROM {j}.events WHERE seq BETWEEN :first AND :last AND kind = :kind")
             db.execute(f"INSERT INTO {_ident(table.name)} (ocel_id, ocel_time{columns}) "
                        f"SELECT 'e' || seq, {text_sql('us')}{values} FROM {rows}",
-                       {"kind": kind, "start": self.params["start"], "day0us": self.params["day0us"]})
+                       {"kind": kind, "first": seen.kinds[kind], "last": seen.last[kind],
+                        "start": self.params["start"], "day0us": self.params["day0us"]})
         twice = [inc for inc, (_, _, starts) in seen.incidents.items() if starts > 1]
         if twice:
             raise Unsupported(f"incident {twice[0]!r} started twice")
@@ -218,29 +235,25 @@ class _Builder:
         db.executemany("INSERT INTO incidents VALUES (?, ?, ?)",
                        [(inc, first, started) for inc, (first, started, _) in seen.incidents.items()])
         _script(db, _INCIDENTS, self.params)
-        self._actors(seen.actors)
+        self._actors(seen.actors, self.rows.named)
         return seen.rows
 
     def work(self) -> tuple[WorkPass, WorkRows]:
         """The pass that makes the step, handoff and decision objects and their relationships (:class:`WorkPass`),
         fed by the pass over every row that checks the seal (:class:`WorkRows`)."""
-        db, rows = self.db, WorkRows()
+        db, rows = self.db, self.rows
         return WorkPass(lambda table, found: db.executemany(_INSERTS[table], found), self.stamp, rows.decided), rows
 
-    def _actors(self, actors: set[str]) -> None:
-        """The scenario's actors, every other actor named in an event, and their staff over time."""
+    def _actors(self, actors: set[str], named: set[str]) -> None:
+        """The scenario's actors, every other actor in an event (``actors``) or named by a handoff (``named``), and
+        their staff over time."""
         db, j = self.db, self.j
         values: dict[str, list[tuple[str, Scalar]]] = {}
         for key, actor in self.doc.structure.actors.items():
             values[key] = [("name", actor.name or key)]
             if actor.staff is not None:
                 values[key].append(("staff", actor.staff))
-        named = [(actor,) for actor in sorted(actors)] + db.execute(
-            f"SELECT json_extract(data, '$.to') FROM {j}.events WHERE kind IN {_in(_HANDOFFS)} "
-            "AND json_type(data, '$.to') = 'text' AND json_extract(data, '$.to') != '' UNION "
-            f"SELECT json_extract(data, '$.from') FROM {j}.events WHERE kind IN {_in(_HANDOFFS)} "
-            "AND json_type(data, '$.from') = 'text' AND json_extract(data, '$.from') != ''").fetchall()
-        for (name,) in named:
+        for name in [*sorted(actors), *sorted(named)]:
             values.setdefault(name, [("name", name)])
         changes: dict[str, list[tuple[str, Scalar]]] = {}
         for actor, time, staff in db.execute(
@@ -268,6 +281,8 @@ class Seen:
 
     def __init__(self) -> None:
         self.kinds: dict[str, int] = {}
+        self.last: dict[str, int] = {}
+        """Each kind's last ``seq`` (a kind's rows lie between its first and its last)."""
         self.span = [math.inf, -math.inf]
         self.actors: set[str] = set()
         self.incidents: dict[str, list[Any]] = {}
@@ -280,22 +295,19 @@ class Seen:
             if not isinstance(kind, str):
                 raise Unsupported(f"a kind {kind!r} that is not text")
             self.kinds[kind] = seqs[kinds.index(kind)]
+        self.last.update(zip(kinds, seqs, strict=True))
         self.span = [min(self.span[0], *ts), max(self.span[1], *ts)]
         self.actors.update(filter(None, actors))
         known = self.incidents
         for incident, seq in dict(zip(reversed(incidents), reversed(seqs), strict=True)).items():
             if incident and incident not in known:
                 known[incident] = [seq, None, 0]
-        for row in filter(_started, block):
+        for row in [row for row in block if row[2] == "incident_started"]:
             if isinstance(row[3], str) and row[3]:
                 entry = known[row[3]]
                 entry[1] = row[0] if entry[1] is None else entry[1]
                 entry[2] += 1
         self.rows += len(block)
-
-
-def _started(row: RawRow) -> bool:
-    return row[2] == "incident_started"
 
 
 def _seeing(blocks: Iterator[list[RawRow]], seen: Seen, work: tuple[WorkPass, WorkRows], *,

@@ -256,13 +256,15 @@ class WorkRows:
         self.decisions: dict[int, tuple[Scalar, Scalar]] = {}
         self.parsed: dict[Any, Any] = {}
         """Data texts to what ``json`` made of them, only read (at most :data:`_PARSED`, then started afresh)."""
+        self.named: set[str] = set()
+        """Every actor a handoff row names as its receiver (``to``) or sender (``from``), as text that is not empty."""
 
     def decided(self, seq: int) -> tuple[Scalar, Scalar]:
         return self.decisions.pop(seq)
 
     def of(self, block: Iterable[tuple[Any, ...]]) -> Rows:
         out: Rows = []
-        loads, parsed = json.loads, self.parsed
+        parsed = self.parsed
         for seq, t, kind, incident, actor, step, data in block:
             if kind == "resolved":
                 if incident:
@@ -270,16 +272,14 @@ class WorkRows:
                 continue
             decision = kind in _DECISION_KINDS
             if not decision and (kind not in _WORK_KINDS or step is None or step == ""):
+                if kind in _HANDOFF_KINDS:  # a handoff of no step still names its actors
+                    d = self._parse(seq, data)
+                    if type(d) is dict:
+                        self._name(d)
                 continue
             d = parsed.get(data) if data else {}
             if d is None:  # each distinct data text parsed once (handoffs and queued steps repeat theirs)
-                try:
-                    d = loads(data)
-                except (ValueError, TypeError):
-                    raise Unsupported(f"journal row {seq} has data that is not JSON") from None
-                if len(parsed) >= _PARSED:
-                    parsed.clear()
-                parsed[data] = d
+                d = self._parse(seq, data)
             if type(d) is not dict:
                 raise Unsupported(f"journal row {seq} has data that is not a JSON object")
             if decision:
@@ -305,6 +305,7 @@ class WorkRows:
                 target = _stored(d.get("target")) if kind == "step_completed" else None
                 out.append((seq, kind, inc, actor, step, proc, None, target, None))
             else:
+                self._name(d)
                 if kind == "handoff_received":
                     if actor is None:
                         raise Unsupported(f"journal row {seq} is a handoff received by nobody")
@@ -318,6 +319,26 @@ class WorkRows:
                 channel = _stored(d.get("channel"))
                 out.append((seq, kind, inc, actor, step, proc, other, channel, None if channel is None else t))
         return out
+
+    def _parse(self, seq: int, data: Any) -> Any:
+        """What ``json`` makes of a row's data (``{}`` for none), parsed once per distinct text."""
+        if not data:
+            return {}
+        d = self.parsed.get(data)
+        if d is None:
+            try:
+                d = json.loads(data)
+            except (ValueError, TypeError):
+                raise Unsupported(f"journal row {seq} has data that is not JSON") from None
+            if len(self.parsed) >= _PARSED:
+                self.parsed.clear()
+            self.parsed[data] = d
+        return d
+
+    def _name(self, d: dict[str, Any]) -> None:
+        for name in (d.get("to"), d.get("from")):
+            if type(name) is str and name:
+                self.named.add(name)
 
 
 def stamper(day_zero: datetime, start: float) -> Callable[[float], str]:
