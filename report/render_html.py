@@ -7,6 +7,7 @@ from functools import cache
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ballotdrill.report import charts
+from ballotdrill.report.html_parts import PageParts, svg
 from ballotdrill.report.report import Report
 from ballotdrill.scenarios.safetext import html_value
 
@@ -20,9 +21,12 @@ def environment() -> Environment:
 
 
 def render_html(report: Report) -> str:
-    """The report page, its sections laid out as :func:`ballotdrill.report.build.sections` made them."""
+    """The report page, its sections laid out as :func:`ballotdrill.report.build.sections` made them (its cells,
+    tables and charts written by :mod:`ballotdrill.report.html_parts`)."""
     scores = report.scores
     names = report.actor_names
-    return environment().get_template("report.html.j2").render(r=report, charts={
-        "gantt": charts.gantt(scores, report.incident_labels, names, report.work),
-        "handoffs": charts.handoff_graph(scores, names, report.work), "load": charts.load_chart(scores)})
+    parts = PageParts(report.rating_scale)
+    drawn = {"gantt": charts.gantt(scores, report.incident_labels, names, report.work),
+             "handoffs": charts.handoff_graph(scores, names, report.work), "load": charts.load_chart(scores)}
+    return environment().get_template("report.html.j2").render(r=report, charts=drawn, cell=parts.cell,
+                                                               table=parts.table, svg=svg)
