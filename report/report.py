@@ -28,6 +28,7 @@ from ballotdrill.scenarios.structure import Actor
 from ballotdrill.scenarios.timefmt import format_clock, format_end
 from ballotdrill.scoring.choices import ChoiceCollector, Choices
 from ballotdrill.scoring.digest import Digest
+from ballotdrill.scoring.extended import Extension, ExtensionCollector
 from ballotdrill.scoring.findings import QUEUE_P90, Analysis, analyse, shift_text
 from ballotdrill.scoring.load import actor_names
 from ballotdrill.scoring.model import Frozen, Handoff, Scores, StepResult
@@ -236,12 +237,13 @@ class ReportFeed:
         self.scorer = Scorer(doc, scenario_name, unfinished=unfinished)
         self.rows = ReportRows(doc.scenarios[scenario_name])
         passing = TargetPassing(doc.scenarios[scenario_name])
-        choices = ChoiceCollector()
+        choices, extended = ChoiceCollector(), ExtensionCollector()
         self.passing = passing
         self.choices = choices.made
+        self.extensions = extended.made
         self.scorer.digest.advice.choices = choices.made  # a late step's cause, decided as its incident is folded,
         # reads the branches its decisions took (made before it: decision rows come before the fold)
-        for reading in (passing, choices):  # what the findings read besides the scores, fed in the scorer's pass
+        for reading in (passing, choices, extended):  # what the findings read besides the scores, in the same pass
             for kind, handler in reading.handlers().items():
                 self.scorer.dispatch.add(kind, handler)
 
@@ -260,7 +262,7 @@ class ReportFeed:
         """Score the run fed so far and gather the report's data (its sections are laid out by :mod:`.build`)."""
         scores = self.scorer.finish()
         return _assemble(scores, self.scorer.digest, self.rows, self.doc, self.scenario_name,
-                         meta or {}, self.passing.passed_for(scores.objectives), self.choices)
+                         meta or {}, self.passing.passed_for(scores.objectives), self.choices, self.extensions)
 
 
 def assemble(events: Iterable[Event], doc: ScenarioFile, scenario_name: str,
@@ -273,7 +275,8 @@ def assemble(events: Iterable[Event], doc: ScenarioFile, scenario_name: str,
 
 
 def _assemble(scores: Scores, digest: Digest, rows: ReportRows, doc: ScenarioFile, scenario_name: str,
-              meta: Mapping[str, str], passed: Mapping[str, float], choices: Choices) -> Report:
+              meta: Mapping[str, str], passed: Mapping[str, float], choices: Choices,
+              extensions: Mapping[str, Extension]) -> Report:
     scenario = doc.scenarios[scenario_name]
     events = rows.rows
     names = actor_names(doc.structure)
@@ -306,7 +309,7 @@ def _assemble(scores: Scores, digest: Digest, rows: ReportRows, doc: ScenarioFil
                 for i in scores.incidents}
     decisions = DecisionCount(total=sum(rows.made.values()), by=dict(sorted(rows.made.items())),
                               pending=rows.pending)
-    analysis = analyse(scores, names, structure, digest, detections_of(scenario), passed, choices)
+    analysis = analyse(scores, names, structure, digest, detections_of(scenario), passed, choices, extensions)
     return Report(overview=overview, scores=scores, analysis=analysis,
                   decisions=decisions, moments=_moments(events, scores, set(told), names),
                   inject_log=inject_log(scenario, events, scores.incidents, scores.harm, names, scores.start,

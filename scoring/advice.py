@@ -11,12 +11,15 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
-from typing import Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from ballotdrill.scenarios.scenario import Detection
 from ballotdrill.scenarios.structure import Structure
 from ballotdrill.scoring.chains import fallback_candidates, more_dropped, onward
 from ballotdrill.scoring.choices import Choices
+
+if TYPE_CHECKING:
+    from ballotdrill.scoring.extended import Extension
 from ballotdrill.scoring.designed import designed_arrival, loop_span
 from ballotdrill.scoring.handoffs import DIRECT, usual_latency
 from ballotdrill.scoring.model import (
@@ -157,6 +160,8 @@ class Advisor:
             {a.actor: a for a in scores.load} if scores is not None else loads or {})
         """Per actor, its waits over the whole run (none known: empty)."""
         self.choices = choices
+        self.extensions: Mapping[str, Extension] = {}
+        """Per incident, the response's extension of its polling stations' hours (:mod:`.extended`), when known."""
         self.channel_stats: Mapping[str, ChannelStats] = (
             {c.channel: c for c in scores.channels} if scores is not None else channel_stats or {})
         """Per channel, its attempts and failures over the whole run (none known: empty)."""

@@ -29,19 +29,21 @@ from pydantic import Field
 
 from ballotdrill.scenarios.scenario import Detection
 from ballotdrill.scenarios.structure import Structure
-from ballotdrill.scoring.advice import Advisor, CauseKind, shift_text
+from ballotdrill.scoring.advice import Advisor, Cause, CauseKind, shift_text
 from ballotdrill.scoring.areas import Finding, gather
 from ballotdrill.scoring.bottleneck import bottleneck_line
 from ballotdrill.scoring.choices import Choices
 from ballotdrill.scoring.digest import QUEUE_P90, Digest, digest_of
+from ballotdrill.scoring.extended import Extension, extension_cause
 from ballotdrill.scoring.harmpath import HarmPaths
-from ballotdrill.scoring.model import Frozen, Scores
+from ballotdrill.scoring.model import Frozen, ObjectiveResult, Scores
 from ballotdrill.scoring.objective_cause import objective_cause
 from ballotdrill.scoring.plan import PlanItem, element_of, plan_of, responsible
 from ballotdrill.scoring.ranking import (
     OBJECTIVE_POINTS,
     Ranked,
     Span,
+    Unexplaining,
     Weighing,
     delay_spans,
     priority_of,
@@ -90,7 +92,8 @@ class Analysis(Frozen):
 
 def analyse(scores: Scores, names: dict[str, str], structure: Structure | None = None,
             digest: Digest | None = None, detections: Mapping[str, Detection] | None = None,
-            passed: Mapping[str, float] | None = None, choices: Choices | None = None) -> Analysis:
+            passed: Mapping[str, float] | None = None, choices: Choices | None = None,
+            extensions: Mapping[str, Extension] | None = None) -> Analysis:
     """Strengths, areas for improvement, improvement plan and key findings of ``scores``.
 
     ``structure`` (the run's response structure) lets recommendations fit it: channel
@@ -101,7 +104,7 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
     objective id -> t when its harm passed the target (:mod:`.passing`), so only the delay before counts
     (without it a harm objective's whole harm window counts; a time objective's is cut at its target always).
     ``choices``: the decisions the run made with their rows (:mod:`.choices`), so a branch not taken is read from
-    the decision itself.
+    the decision itself. ``extensions``: the response's extensions of polling hours (:mod:`.extended`).
 
     An objective measured on an incident continuing its subject's (``ObjectiveResult.measured``) is explained on
     that incident: its delays, its causes and its fix are that incident's.
@@ -115,6 +118,7 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
         digest = digest_of(scores, names, structure)
     advice = Advisor(scores, names, structure, failures=digest.failures, unstaffed_at=digest.unstaffed_at,
                      detections=detections, choices=choices)
+    advice.extensions = extensions or {}
 
     found = gather(scores, digest, advice, names)
     causes = [f for _, _, f in sorted(found.improvements, key=lambda x: (x[0], x[1], x[2].title))]
@@ -130,7 +134,7 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
     for obj in scores.objectives:
         if obj.rating == "S" and obj.id not in explained:  # the rule of an M or U objective's own finding
             delays = unexplaining(obj, scores, spans, weighed_levers, passed, paths)
-            own = objective_cause(advice, obj, delays, target_passed(obj, scores, passed, structure))
+            own = _own_cause(advice, obj, delays, target_passed(obj, scores, passed, structure))
             rated_s.append(RatedS(objective=obj.id, cause=own.text, lever=own.lever))
     for finding in _objective_findings(scores, advice, weighed, explained, spans, passed, paths, structure, rated_s):
         weighed.append(finding)
@@ -179,6 +183,14 @@ def _with_weights(causes: list[Finding], weighings: list[Weighing], size: dict[i
     return weighed
 
 
+def _own_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unexplaining],
+               passed_at: float | None) -> Cause:
+    """An objective's own cause: the response's extension of polling hours when its harm passed the target only in
+    those minutes (:func:`~ballotdrill.scoring.extended.extension_cause`), else
+    :func:`~ballotdrill.scoring.objective_cause.objective_cause`."""
+    return extension_cause(advice, obj, advice.extensions) or objective_cause(advice, obj, delays, passed_at)
+
+
 def _objective_findings(scores: Scores, advice: Advisor, weighed: list[Finding], explained: Mapping[str, str],
                         spans: dict[str, list[Span]], passed: Mapping[str, float] | None, paths: HarmPaths,
                         structure: Structure | None, rated_s: Sequence[RatedS] = ()) -> list[Finding]:
@@ -200,7 +212,7 @@ def _objective_findings(scores: Scores, advice: Advisor, weighed: list[Finding],
         related = by_lever.get(lever) if lever else None
         subject = list(dict.fromkeys(w for w in obj.subject.split() if w in known))  # an incident once
         delays = [] if related else unexplaining(obj, scores, spans, set(by_lever), passed, paths)
-        own = None if related else objective_cause(advice, obj, delays,
+        own = None if related else _own_cause(advice, obj, delays,
                                                      target_passed(obj, scores, passed, structure))
         found.append(Finding(
             kind="improvement", title=f"Objective {obj.id} rated {obj.rating} ({obj.capability})",

@@ -115,7 +115,8 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unex
     steps = [(n, st) for n in names for st in advice.structure.procedures[n].steps if st.effect]
     owner, first = next(((n, st) for n, st in steps if st.effect and st.effect.contains), steps[0])
     lever = step_lever(owner, first.id)  # its first containing step (a slowing one only when none contains)
-    fix = (f"Give {', '.join(names)} an earlier containing step (or a likelier one) for {kind} incidents, so "
+    likelier = "" if first.effect is not None and first.effect.chance >= 1 else " (or a likelier one)"  # sure: no
+    fix = (f"Give {', '.join(names)} an earlier containing step{likelier} for {kind} incidents, so "
            f"{incident.incident} is contained within the target")
     contains = any(st.effect and st.effect.contains for _, st in steps)
     noun = HARM_NOUNS.get(obj.kind)

@@ -22,12 +22,12 @@ from ballotdrill.report.report import Report, assemble
 from ballotdrill.report.sections_back import priority_reason
 
 
-def _bomb(until: str) -> Report:
+def _bomb(until: str, chance: float = 1) -> Report:
     """X1 at 10:00 with one polling station (1 station-minute a minute); 'sweep' by a from 10:00, 60 min, contains
-    it for certain; the objective: at most 30 station-minutes."""
+    it with ``chance``; the objective: at most 30 station-minutes."""
     data = file_of({"a": {"staff": 1}},
                    {"p": {"trigger": {"type": "bomb"}, "steps": [
-                       {"id": "sweep", "actor": "a", "duration": "60m", "effect": {"contain": 1}}]}},
+                       {"id": "sweep", "actor": "a", "duration": "60m", "effect": {"contain": chance}}]}},
                    [incident("X1", "10:00", "bomb", spec={"stations": 1})], end="14:00")
     data["scenarios"]["s"]["objectives"] = [{"id": "O1", "capability": "On-scene security",
                                              "measure": {"station_minutes": "X1"}, "target": 30}]
@@ -45,6 +45,14 @@ def test_a_harm_objective_cut_while_its_containing_step_is_under_way() -> None:
     # cut at 10:40: 40 past the 30 target, not contained: the players had the whole target
     late = _bomb("10:40").scores.objectives[0]
     assert (late.rating, late.value_text) == ("U", "40 when the run stopped, not contained")
+
+
+def test_a_containing_step_that_always_contains_is_not_told_to_be_likelier() -> None:
+    def fix(chance: float) -> str:
+        return next(f.recommendation for f in _bomb("10:40", chance).analysis.improvements
+                    if f.title.startswith("Objective O1"))
+    assert fix(1) == "Give p an earlier containing step for bomb incidents, so X1 is contained within the target"
+    assert fix(0.8).startswith("Give p an earlier containing step (or a likelier one) for bomb incidents")
 
 
 def _wave(correct: str) -> Report:
