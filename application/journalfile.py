@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 from ballotdrill.journal import JOURNAL_FILE
+from ballotdrill.journal.sqlite_uri import connect_read_only
 from ballotdrill.journal.store import FORMAT_VERSION
 from ballotdrill.scenarios.errors import BallotdrillError
 
@@ -24,7 +25,7 @@ def check_journal_file(run_dir: Path) -> None:
     database, one a run left before setting it up, or of a journal format this version does not read."""
     path = Path(run_dir) / JOURNAL_FILE
     try:
-        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+        with contextlib.closing(connect_read_only(path)) as db:
             tables = sorted(name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
             fmt = (dict(db.execute("SELECT key, value FROM meta").fetchall()).get("format")
                    if "meta" in tables else None)

@@ -8,11 +8,11 @@ inputs at the same times played the same exercise; any other difference is named
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from ballotdrill.journal.sqlite_uri import connect_read_only
 from ballotdrill.scoring.compare import LIVE_INPUTS, InputDifference
 from ballotdrill.scoring.text import clock
 
@@ -34,7 +34,7 @@ def read_live_inputs(journal: Path) -> list[LiveInput]:
     no SQLite journal)."""
     if not journal.is_file():
         return []
-    db = sqlite3.connect(journal.resolve().as_uri() + "?mode=ro", uri=True)
+    db = connect_read_only(journal)
     try:
         if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'inputs'").fetchone():
             return []

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ballotdrill.journal import Kind
+from ballotdrill.journal.sqlite_uri import connect_read_only
 from ballotdrill.scenarios.timefmt import format_clock_precise
 
 
@@ -32,7 +33,7 @@ def live_standing(run_dir: Path, path: Path, *, playing: bool) -> LiveStanding |
     """How the live exercise journalled at ``path`` stands (``playing``: its folder is held by ``live`` or
     ``resume`` now); None for a batch run, or a journal this cannot read."""
     try:
-        with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+        with contextlib.closing(connect_read_only(path)) as db:
             meta = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('live', 'live_now')").fetchall())
             if "live" not in meta:
                 return None

@@ -26,6 +26,7 @@ from ballotdrill.journal import JOURNAL_FILE, Event, Kind, RunStarted, read_even
 from ballotdrill.journal.collector import collector_paused
 from ballotdrill.journal.interrupts import is_interrupt
 from ballotdrill.journal.seal import SEAL_KEY, RowsToCheck, Verdict, settle, verify, verify_all_but_rows
+from ballotdrill.journal.sqlite_uri import connect_read_only
 from ballotdrill.scenarios.errors import BallotdrillError, CannotWrite
 from ballotdrill.scenarios.safetext import markdown_text
 
@@ -442,7 +443,7 @@ def interrupted(folder: Path) -> str:
 def kept(folder: Path) -> str:
     """What an unfinished run left in ``folder``, and how to report on it."""
     try:
-        with contextlib.closing(sqlite3.connect(f"file:{folder / JOURNAL_FILE}?mode=ro", uri=True)) as db:
+        with contextlib.closing(connect_read_only(folder / JOURNAL_FILE)) as db:
             count, last = db.execute("SELECT count(*), max(t) FROM events").fetchone()
     except sqlite3.Error:
         return f"{folder} keeps an unreadable journal"

@@ -34,6 +34,7 @@ from ballotdrill.exports.ocel_work import Unsupported, WorkPass, WorkRows, stamp
 from ballotdrill.journal import KINDS
 from ballotdrill.journal.rows import refuse_bad_rows, refuse_non_finite
 from ballotdrill.journal.seal import BLOCK, RawRow, rows_sql
+from ballotdrill.journal.sqlite_uri import read_only_uri
 from ballotdrill.scenarios.scenario import ScenarioFile
 
 BlockCheck = Callable[[Iterator[list[RawRow]]], None]
@@ -345,7 +346,7 @@ def write_ocel_sqlite_from_journal(journal: Path, path: Path, doc: ScenarioFile,
     """
     with built_beside(path, (f"temp.cache_size=-{CACHE_KIB}",)) as db:
         sink = SqliteSink(db)
-        db.execute("ATTACH DATABASE ? AS j", (journal.resolve().as_uri() + "?mode=ro",))
+        db.execute("ATTACH DATABASE ? AS j", (read_only_uri(journal),))
         db.execute("BEGIN")
         seen = Seen()
         if check is None:  # rows nobody vouches for: SQLite finds any whose data the statements cannot read

@@ -20,6 +20,7 @@ from typing import cast
 
 from ballotdrill.journal.events import Event, canonical_json
 from ballotdrill.journal.seal import BLOCK, RawRow, blocks
+from ballotdrill.journal.sqlite_uri import connect_read_only
 from ballotdrill.journal.store import read_events
 
 StoredRow = tuple[int, float, str, "str | None", "str | None", "str | None", "str | None"]
@@ -59,7 +60,7 @@ def stored_blocks(path: Path, *, sealed: bool = False) -> Iterator[list[StoredRo
         while block := list(itertools.islice(rows, BLOCK)):
             yield block
         return
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    db = connect_read_only(path)
     try:
         if sealed:
             for raw in blocks(db):

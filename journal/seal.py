@@ -27,6 +27,8 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Literal, NamedTuple
 
+from ballotdrill.journal.sqlite_uri import connect_file, connect_read_only
+
 SEAL_KEY = "seal"
 """The meta key holding the seal: JSON ``{"version": 2, "rows": N, "digest": HEX, "meta": [covered keys]}``."""
 
@@ -223,7 +225,7 @@ def seal(path: Path, running: RunningDigest | None = None) -> int:
 
     ``running``: the digest its writer made as it inserted every row, used when it covers the journal as it is now
     (the same meta, as many rows); otherwise, and without it, a pass over every row makes the digest."""
-    with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as db:
+    with contextlib.closing(connect_file(path)) as db:
         meta = _meta_of(db)
         keys = sorted(meta)
         made = running.result() if running is not None and running.meta == meta else None
@@ -241,7 +243,7 @@ def settle(path: Path) -> None:
     transactions kept, the rest rolled back). A no-op for a journal closed properly; never while a run writes it."""
     if not any(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-journal")):
         return
-    with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as db:
+    with contextlib.closing(connect_file(path)) as db:
         db.execute("PRAGMA journal_mode=DELETE")
 
 
@@ -274,7 +276,7 @@ def _count_changed(sealed_rows: int, rows: int) -> str:
 def verify_all_but_rows(path: Path) -> Verdict | RowsToCheck:
     """Check the journal at ``path`` against its seal (read-only) as far as that needs no pass over its rows:
     its verdict when that settles it, else the digest of its rows still to check."""
-    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+    with contextlib.closing(connect_read_only(path)) as db:
         tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         if not {"meta", "events"} <= tables:  # stopped between creating the file and its first commit
             return Verdict("unfinished", 0, "it was stopped before its journal was set up")
@@ -301,7 +303,7 @@ def verify(path: Path, check: RowsToCheck | None = None) -> Verdict:
     if isinstance(found, Verdict):
         return found
     digest = found.start()
-    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+    with contextlib.closing(connect_read_only(path)) as db:
         for block in blocks(db):
             digest.update(block)
     return found.verdict(digest)

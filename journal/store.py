@@ -19,6 +19,7 @@ from typing import Any, Protocol
 
 from ballotdrill.journal.events import KIND_VALUES, Data, Event, Kind, Row, encode_data, unpack
 from ballotdrill.journal.seal import RunningDigest, seal
+from ballotdrill.journal.sqlite_uri import connect_file, connect_read_only
 
 
 class JournalError(Exception):
@@ -96,7 +97,7 @@ class SqliteSink:
         self.framed: bytes | None = None
         """The frame of the latest batch, when it went to the writer process (None: written in this process); another
         reader of the same batch may send the same bytes rather than make them again."""
-        self.db: sqlite3.Connection | None = sqlite3.connect(path, isolation_level=None)
+        self.db: sqlite3.Connection | None = connect_file(path)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
         if bulk:
@@ -267,7 +268,7 @@ FORMAT_VERSION = "1"
 
 def read_meta(path: Path) -> dict[str, str]:
     """The run's metadata (scenario, seed, the scenario file as JSON) from a SQLite journal."""
-    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as db:
+    with contextlib.closing(connect_read_only(path)) as db:
         return dict(db.execute("SELECT key, value FROM meta").fetchall())
 
 
@@ -278,7 +279,7 @@ _decode = json.JSONDecoder().raw_decode
 def read_events(path: Path) -> Generator[Event, None, None]:
     """Events of a journal file in ``seq`` order: SQLite (``.sqlite``/``.db``) or JSON Lines."""
     if path.suffix in (".sqlite", ".db"):
-        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        db = connect_read_only(path)
         try:
             yield from events_of(db.execute(
                 "SELECT seq, t, kind, incident, actor, step, data FROM events ORDER BY seq"))

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import NamedTuple, Protocol
 
 from ballotdrill.journal import Row, encode_data
+from ballotdrill.journal.sqlite_uri import connect_file, connect_read_only
 from ballotdrill.journal.store import SCHEMA
 from ballotdrill.live.inputs import Input
 
@@ -71,7 +72,7 @@ class LiveStore:
 
     def __init__(self, path: Path, meta: dict[str, str] | None = None) -> None:
         self.path = path
-        self.db: sqlite3.Connection | None = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self.db: sqlite3.Connection | None = connect_file(path, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=FULL")
         self.db.executescript(SCHEMA + INPUTS_SCHEMA)
@@ -133,7 +134,7 @@ class LiveStore:
 
 def read_inputs(path: Path) -> list[TimedInput]:
     """The committed inputs of a live journal, in order (none for a batch run)."""
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    db = connect_read_only(path)
     try:
         if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'inputs'").fetchone():
             return []
@@ -145,7 +146,7 @@ def read_inputs(path: Path) -> list[TimedInput]:
 
 def read_rows(path: Path) -> list[tuple[int, float, str, str | None, str | None, str | None, str | None]]:
     """The committed journal rows as stored (data as its JSON text), for byte-for-byte comparison."""
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    db = connect_read_only(path)
     try:
         return list(db.execute("SELECT seq, t, kind, incident, actor, step, data FROM events ORDER BY seq"))
     finally:
