@@ -123,7 +123,7 @@ class _Incident:
         for kind, first in firsts.items():  # each kind's first row: its time from the start, and the row
             rows.append(first.seq)
             if kind in to:
-                to[kind] = round(float(first.t - t0), 3) or 0.0
+                to[kind] = r3(first.t - t0)
         detected, contained = firsts.get(DETECTED), firsts.get(CONTAINED)
         rows.sort()
         measured: IncidentMeasure = _new(IncidentMeasure, (  # without its Python-level __new__

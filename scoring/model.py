@@ -12,6 +12,9 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
 
+from ballotdrill.scoring.rounding import r3 as r3
+from ballotdrill.scoring.rounding import r3n as r3n
+
 EVIDENCE_ROWS = 2000
 """Journal rows named as evidence by one record that would otherwise grow with the run (a channel's failed
 attempts, an on-time share's steps); its counts still count every one."""
@@ -427,13 +430,3 @@ class Scores(Frozen):
 def dumps(data: Any) -> str:
     """Stable JSON text for reports: sorted keys, UTF-8, a trailing newline."""
     return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
-
-
-def r3(value: float) -> float:
-    """Round to 3 decimals (avoids -0.0: a rounded zero of either sign is falsy)."""
-    return round(float(value), 3) or 0.0
-
-
-def r3n(value: float | None) -> float | None:
-    """:func:`r3` passing None through."""
-    return None if value is None else round(float(value), 3) or 0.0

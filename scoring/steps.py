@@ -97,26 +97,25 @@ class _Open:
         """The fields of a completed step instance (what :meth:`measure` gives it, worked out in fewer steps)."""
         goals, elapsed = self.goals, self.elapsed
         if elapsed is not None:
-            elapsed = round(float(elapsed), 3) or 0.0
+            elapsed = r3(elapsed)
         target = goals.target
         deadline = goals.deadline
         late = on_time = deadline_met = None
         if target is not None:
-            target = round(float(target), 3) or 0.0
+            target = r3(target)
             if elapsed is not None:
-                late = round(max(0.0, elapsed - target), 3) or 0.0
+                late = r3(max(0.0, elapsed - target))
                 on_time = late == 0
         if deadline is not None:
-            deadline = round(float(deadline), 3) or 0.0
+            deadline = r3(deadline)
             if elapsed is not None:
                 deadline_met = elapsed <= deadline
         queued, started = self.queued, self.started
         wait = self.wait if started is not None else None
         measured: StepMeasure = _new(StepMeasure, (  # as StepMeasure(...), without its Python-level __new__
             self.incident, self.procedure, self.step, self.actor,
-            None if queued is None else round(float(self.queued_t), 3) or 0.0,
-            None if started is None else round(float(self.started_t), 3) or 0.0,
-            round(float(self.completed_t), 3) or 0.0, None if wait is None else round(float(wait), 3) or 0.0,
+            None if queued is None else r3(self.queued_t), None if started is None else r3(self.started_t),
+            r3(self.completed_t), None if wait is None else r3(wait),
             elapsed, target, late, on_time, deadline, deadline_met, str(goals.basis or ""),
             queued is not None and self.unstaffed, "completed",
             [seq for seq in (queued, started, self.completed) if seq is not None]))
