@@ -30,14 +30,17 @@ import pickle
 import resource
 import select
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from ballotdrill.journal import Row
-from ballotdrill.journal.store import HEADER, SEAL_FRAME, frame
+from ballotdrill.journal import Kind, Row
+from ballotdrill.journal.seal import SEAL_KEY
+from ballotdrill.journal.store import HEADER, SEAL_FRAME, frame, read_meta
 
 if TYPE_CHECKING:
     from ballotdrill.report import Report
@@ -56,6 +59,9 @@ Outcome = tuple[str, "Report | None", dict[str, float]]
 seconds it spent feeding rows and assembling (for the benchmarks)."""
 
 
+RUN_ENDED = Kind.RUN_ENDED.value
+"""The kind of a run's last row."""
+
 PATIENCE = 60.0
 """Seconds a run waits on its scoring process while that process does no work at all (takes no bytes, answers
 nothing and uses no CPU) before taking it for hung: it is ended, and the report rebuilt from the journal."""
@@ -69,9 +75,14 @@ class LiveFeed:
     """
 
     def __init__(self, doc: ScenarioFile, scenario: str, offload: int = OFFLOAD_ROWS,
-                 patience: float | None = None) -> None:
+                 patience: float | None = None, journal: Path | None = None) -> None:
+        """``journal``: the run's journal file; once the run's last row is handed on, the scoring process is told the
+        run has ended, with the meta read from it then, and finishes the scores while the journal is being sealed."""
         self.doc = doc
         self.scenario = scenario
+        self.journal = journal
+        self.ended: dict[str, str] | None = None
+        """The meta the scoring process was told the run ended with (None: not told yet)."""
         self.offload = offload
         self.patience = PATIENCE if patience is None else patience
         self.report: ReportFeed | None = None
@@ -93,7 +104,12 @@ class LiveFeed:
             if self.offload and len(rows) >= self.offload:
                 self._start()
         if self.child is not None:
+            if self.ended is not None:  # a row after the run's last one (none comes): rebuilt from the journal
+                self._lost()
+                return
             self._send(framed if framed is not None else frame(first_seq, rows))
+            if self.journal is not None and rows[-1][1] == RUN_ENDED and self.child is not None:
+                self._end_early(self.journal)
             return
         if self.failed:
             return
@@ -108,6 +124,8 @@ class LiveFeed:
         if self.child is not None:
             report = self._answer(meta)
             return None if report is None else lambda: report
+        if self.ended is not None:  # lost after it was told the run had ended
+            return None
         if self.failed:
             return None
         feed = self._in_process()
@@ -162,14 +180,32 @@ class LiveFeed:
         self.stop()
         self.failed = True
 
+    def _end_early(self, journal: Path) -> None:
+        """The run's last row has been handed on: tell the scoring process, with the meta in the journal now (all but
+        the seal, which the journal's writer process is about to make), so that it finishes the scores meanwhile."""
+        try:
+            meta = read_meta(journal)
+        except (sqlite3.Error, OSError):  # told at the end instead, as without a journal
+            return
+        self._tell_ended(meta)
+
+    def _tell_ended(self, meta: Mapping[str, str]) -> None:
+        """Send the end of the run and the meta to assemble the report with, then close the scoring process's input."""
+        child = self.child
+        assert child is not None and child.stdin is not None
+        self.ended = dict(meta)
+        self._send(SEAL_FRAME + _framed(pickle.dumps(self.ended, pickle.HIGHEST_PROTOCOL)))
+        if self.child is not None:
+            with contextlib.suppress(OSError):
+                child.stdin.close()
+
     def _answer(self, meta: Mapping[str, str]) -> Report | None:
         child = self.child
-        assert child is not None and child.stdin is not None and child.stdout is not None
-        self._send(SEAL_FRAME + _framed(pickle.dumps(dict(meta), pickle.HIGHEST_PROTOCOL)))
-        if self.child is None:
-            return None
-        with contextlib.suppress(OSError):
-            child.stdin.close()
+        assert child is not None and child.stdout is not None
+        if self.ended is None:
+            self._tell_ended(meta)
+            if self.child is None:
+                return None
         answer = _read_all(child, child.stdout.fileno(), self.patience)
         if answer is None:  # hung while it finished
             self._lost()
@@ -184,10 +220,24 @@ class LiveFeed:
             tag, report, self.cpu = outcome
         except Exception:  # a process that died mid-answer: whatever unpickling raises
             tag, report = "failed", None
-        if status != 0 or tag != "ok":
+        if status != 0 or tag != "ok" or report is None:
             self.failed = True
             return None
-        return report
+        return self._sealed(report, meta)
+
+    def _sealed(self, report: Report, meta: Mapping[str, str]) -> Report | None:
+        """``report`` as assembled with ``meta``: told the run had ended before the journal was sealed, the scoring
+        process assembled it with the meta of then, which lacks only the seal (anything else that differs: None, and
+        the report is rebuilt from the journal)."""
+        told = self.ended or {}
+        if told == meta:
+            return report
+        if {k: v for k, v in meta.items() if k != SEAL_KEY} != {k: v for k, v in told.items() if k != SEAL_KEY}:
+            self.failed = True
+            return None
+        from ballotdrill.report.report import scores_source
+
+        return report.model_copy(update={"journal": scores_source(meta)})
 
 
 def _framed(payload: bytes) -> bytes:

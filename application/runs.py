@@ -385,7 +385,7 @@ def run_to_folder(doc: ScenarioFile, scenario: str, *, seed: int, folder: Path, 
 
     folder = Path(folder)
     doc = as_played(doc, scenario)  # the structure as this scenario plays it: what the journal stores and reports show
-    live = LiveFeed(doc, scenario)
+    live = LiveFeed(doc, scenario, journal=folder / JOURNAL_FILE)
     created = [p for p in (folder, *folder.parents) if not p.exists()]  # leaf first
     try:
         try:
