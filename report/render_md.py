@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ballotdrill.report.json_text import indented_json
 from ballotdrill.report.report import Report
 from ballotdrill.report.view import Block, Card, Cell, Details, Heading, Items, KeyValues, Para, Table
 from ballotdrill.scenarios.safetext import markdown_text
-from ballotdrill.scoring.model import dumps
 
 
 def md(text: object) -> str:
@@ -99,9 +99,9 @@ def render_json(report: Report) -> str:
     scores = report.scores
     batch = {"live"} if report.live is None else None  # a batch run's scores.json has no live clock
     if not scores.background.capped:
-        return dumps(report.model_dump(mode="json", exclude=batch))
+        return indented_json(report.model_dump(mode="json", exclude=batch))
     listed = {i.incident for i in scores.incidents}
-    return dumps(report.model_copy(update={
+    return indented_json(report.model_copy(update={
         "scores": scores,
         "incident_labels": {k: v for k, v in report.incident_labels.items() if k in listed},
         "incident_headings": {k: v for k, v in report.incident_headings.items() if k in listed},
