@@ -4,43 +4,33 @@ Every area for improvement works on one *lever* of the response structure: an ac
 or shifts (``actor:A``), a channel's failures (``channel:C``) or its slow deliveries (``delivery:C``), or a
 procedure's step (``step:P/S``).
 
-**Delay attribution.** The delay an incident's response suffered is split over levers, each
-as a stretch of the run: the queue waits of its steps go to their actor; the time its
-handoffs spent failing and retrying beyond the first channel's usual latency (its 90th
-percentile) to the channel they were first sent on; a handoff received without a failure later than its channel's
-usual latency, or still overdue in transit, to that channel's slow deliveries (``delivery:C``, apart from its
-failures: the finding that carries it is about slowness, never a title about failures); the work
-of a late step beyond the structure's own usual duration for it (slow work) to the step.
-A step late only because the designed path is longer than its target adds no delay: that
-is the design, and shows as a finding about the target.
+**Delay attribution.** The delay an incident's response suffered is split over levers, each as a stretch of the
+run: the queue waits of its steps go to their actor; the time its handoffs spent failing and retrying beyond the
+first channel's usual latency (its 90th percentile) to the channel they were first sent on; a handoff received
+without a failure later than its channel's usual latency, or still overdue in transit, to that channel's slow
+deliveries (``delivery:C``, apart from its failures: that finding is about slowness, never a title about
+failures); the work of a late step beyond the structure's own usual duration for it (slow work) to the step. A
+step late only because the designed path is longer than its target adds no delay: that is the design, and shows
+as a finding about the target.
 
-**Material delay.** A lever's delay counts only when it is material: at least
-:data:`MATERIAL_SHARE` (5 %) of what it is measured against — a time objective's target, the
-stretch a harm objective measures (its incident's start to the moment its harm passed the
-target), the incident's harm window for a harm share. A minute or two of failed calls in a
-response of hours explains nothing.
+**Material delay.** A lever's delay counts only when it is material: at least :data:`MATERIAL_SHARE` (5 %) of
+what it is measured against — a time objective's target, the stretch a harm objective measures (its incident's
+start to the moment its harm passed the target), the incident's harm window for a harm share. A minute or two of
+failed calls in a response of hours explains nothing.
 
 **Objectives explained.** An objective rated S, M or U is explained by the lever behind
-most of its delay (if material): for an objective about an incident, the lever with the most delay
-minutes inside what it measures before its target was passed (between its two points for a
-time, read as the rating reads them — a containing step's completion whose containment failed is
-not its end point —, to the end of the run if the end never came, and no later than its start plus the
-target; for a time to a step, only the delays of steps leading to it, not those of a parallel
-procedure, :meth:`~ballotdrill.scoring.harmpath.HarmPaths.leads_to`; the incident's harm
+most of its (material) delay inside what it measures before its target was passed (between its two points for a
+time, read as the rating reads them, no later than its start plus the target; for a time to a step, only the
+delays of steps leading to it, :meth:`~ballotdrill.scoring.harmpath.HarmPaths.leads_to`; the incident's harm
 window for reach, voter- or station-minutes, up to the moment its harm passed the target,
-:mod:`~ballotdrill.scoring.passing`): a delay that began once the target was passed did not
-make it pass. A lever explains it only if taking its delay away could have changed the rating
-(:func:`~ballotdrill.scoring.turning.could_turn`): a time that much shorter rates better, or a harm measure's
-incident contained that much sooner is contained before its harm passed the target (never contained: its response
-was still under way when the run stopped, and would have contained it that much before, at the earliest, in time;
-or for reach a slowing step that much sooner came before the target was passed); a lever whose removal leaves the
-rating as it was (the designed response misses the target anyway) explains nothing. When several levers could each have
-turned it alone, all of them explain it and share its points equally, each finding naming the others ("either
-delay taken away would have turned it"); when none could alone but some together could (most delay first), those
-share it ("it turns only if the delays of both are taken away").
-For an on-time share, the root cause of most of the late steps it counts.
-Objectives with no delay to attribute are explained by nothing (the finding then says why: a containment
-draw that failed, or a designed path slower than the target).
+:mod:`~ballotdrill.scoring.passing`), and only if taking its delay away — less the waits behind other work after
+it on the same path, which would have absorbed it (:func:`net_delay`) — could have changed the rating
+(:func:`~ballotdrill.scoring.turning.could_turn`). When several levers could each have turned it alone, all of
+them explain it and share its points equally, each finding naming the others ("either delay taken away would
+have turned it"); when none could alone but some together could (most delay first), those share it ("it turns
+only if the delays of both are taken away").
+For an on-time share, the root cause of most of the late steps it counts. Objectives with no delay to attribute
+are explained by nothing (the finding then says why: a failed containment draw, a designed path too slow).
 
 An incident detected but never worked on is explained by the finding that says so.
 
@@ -121,7 +111,8 @@ RANKING_TERMS: list[tuple[str, str]] = [
 __all__ = [
     "HARM_POINTS", "LOSS_POINTS", "MATERIAL_SHARE", "OBJECTIVE_POINTS", "RANKING_TERMS", "Delay", "Explained",
     "HarmBehind", "Ranked", "Span", "Unexplaining", "Weighing", "delay_spans", "explaining_levers", "material_delay",
-    "measures_harm", "objective_delay", "priority_of", "slow_delivery", "spans_of", "unexplaining", "weigh",
+    "measures_harm", "net_delay", "objective_delay", "priority_of", "slow_delivery", "spans_of", "unexplaining",
+    "weigh",
 ]
 
 
@@ -138,6 +129,8 @@ class Span(NamedTuple):
     hi: float
     harm: bool = True
     at: tuple[str, str] | None = None
+    behind: bool = False
+    """A queue wait behind other work (its actor on duty): arriving sooner, the work would have waited longer."""
 
 
 def delay_spans(scores: Scores, advice: Advisor, paths: HarmPaths | None = None) -> dict[str, list[Span]]:
@@ -184,7 +177,8 @@ def _spans(step: StepResult | None, chain: Handoff | None, cause: Cause | None, 
     out: list[Span] = []
     if step is not None:
         if step.wait and step.queued_at is not None:
-            out.append(Span(actor_lever(step.actor), step.queued_at, step.queued_at + step.wait))
+            out.append(Span(actor_lever(step.actor), step.queued_at, step.queued_at + step.wait,
+                            behind=not step.unstaffed))
         if step.on_time is False and step.late_by and cause is not None and cause.kind == "slow_work":
             end = step.completed_at if step.completed_at is not None else float(until or 0.0)
             usual = advice.usual_duration(step)
@@ -306,7 +300,7 @@ def explaining_levers(obj: ObjectiveResult, scores: Scores, spans: dict[str, lis
     least = material_delay(obj, scores, passed)
     ranked = [lever for lever in sorted(total, key=lambda lever: (-total[lever], lever))
               if lever in levers and total[lever] > 0 and total[lever] >= least]
-    whole = objective_delay(obj.model_copy(update={"target": math.inf}), scores, spans, None, paths)
+    whole = net_delay(obj, scores, spans, paths)
     alone = tuple(lever for lever in ranked if could_turn(obj, whole.get(lever, 0.0), scores, passed, paths))
     if alone:
         return Explained(alone)
@@ -316,6 +310,23 @@ def explaining_levers(obj: ObjectiveResult, scores: Scores, spans: dict[str, lis
         if could_turn(obj, removed, scores, passed, paths):
             return Explained(tuple(ranked[:count]), together=True)
     return None
+
+
+def net_delay(obj: ObjectiveResult, scores: Scores, spans: dict[str, list[Span]], paths: HarmPaths | None) -> Delay:
+    """Each lever's whole delay inside what ``obj`` measures, less the queue waits behind other work after it on the
+    same path before its end point (the later desk was busy until then: arriving sooner, the work would have waited
+    longer there), at least 0 — what taking it away could save, for :func:`~.turning.could_turn`."""
+    whole = obj.model_copy(update={"target": math.inf})
+    target = end_step(obj) if paths is not None else None
+    counted = [s for i, (lo, hi) in objective_windows(whole, scores, None, paths.structure if paths else None).items()
+               for s in spans.get(i, []) if lo - 1e-9 <= s.lo and s.hi <= hi + 1e-9 and (
+                   target is None or paths is None or s.at is None or paths.leads_to(s.at[0], s.at[1], target))]
+    out: Delay = {}
+    for lever, lost in objective_delay(whole, scores, spans, None, paths).items():
+        done = max((s.hi for s in counted if s.lever == lever), default=math.inf)
+        out[lever] = max(0.0, lost - sum(s.hi - s.lo for s in counted if s.lever != lever and s.behind
+                                         and s.lo >= done - 1e-9))
+    return out
 
 
 class Unexplaining(NamedTuple):
@@ -336,7 +347,7 @@ def unexplaining(obj: ObjectiveResult, scores: Scores, spans: dict[str, list[Spa
     objective no lever explains."""
     total = objective_delay(obj, scores, spans, passed, paths)
     least = material_delay(obj, scores, passed)
-    whole = objective_delay(obj.model_copy(update={"target": math.inf}), scores, spans, None, paths)
+    whole = net_delay(obj, scores, spans, paths)
 
     def why(lever: str) -> str:
         if lever in levers:
