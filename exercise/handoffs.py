@@ -60,7 +60,7 @@ class HandoffPath:
         if channel is None:
             self._arrived(handoff)
             return
-        self._travel(handoff, channel, self.structure.channels[channel].reliability)
+        self._travel(handoff, channel, self.setup.reliability[channel])
 
     def _travel(self, handoff: Handoff, channel: str, reliability: float) -> None:
         """An attempt on its way: a latency draw, then whether it gets through."""

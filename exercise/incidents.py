@@ -15,8 +15,8 @@ class IncidentState:
     """What has happened to one incident so far."""
 
     __slots__ = ("asked", "background", "completed", "contained_at", "detected_at", "detector", "effects", "ended",
-                 "id", "initial_level", "inject", "level", "open_runs", "polls", "procedures", "resolved_at", "spec",
-                 "started_at", "stoppable", "wave")
+                 "id", "initial_level", "inject", "level", "open_runs", "polls", "procedures", "resolved_at",
+                 "severity", "spec", "started_at", "stoppable", "wave")
 
     def __init__(self, incident_id: str, spec: Incident, inject: str, t: float, background: bool,
                  polls: tuple[float, float] = (-math.inf, math.inf), growth: float = 1.0) -> None:
@@ -24,6 +24,8 @@ class IncidentState:
         self.polls = polls
         """Simulation minutes when the polls open and close: harm to voters and stations counts only between."""
         self.spec = spec
+        self.severity = spec.severity
+        """The spec's severity (read for every step queued: a plain attribute reads faster than the spec's)."""
         self.inject = inject
         self.started_at = t
         self.wave = Wave(spec.reach, t, growth) if spec.reach is not None else None

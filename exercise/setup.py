@@ -27,7 +27,8 @@ class Setup:
     """The parts of a run that depend only on the scenario file and the scenario's name (read-only once built)."""
 
     __slots__ = ("_incident_data", "_samplers", "_triggered", "chains", "clock0", "closes", "doc", "horizon",
-                 "injects", "latency", "name", "plans", "polls", "scenario", "staff", "structure", "summoned")
+                 "injects", "latency", "name", "plans", "polls", "reliability", "scenario", "staff", "structure",
+                 "summoned")
 
     def __init__(self, doc: ScenarioFile, scenario: str) -> None:
         self.doc = doc = as_played(doc, scenario)  # the structure as the scenario plays it (its roles resolved)
@@ -43,11 +44,13 @@ class Setup:
         """Simulation minutes when each way of voting closes."""
         self.injects: tuple[tuple[str, Inject], ...] = tuple(zip(self.scenario.inject_ids(), self.scenario.injects,
                                                                  strict=True))
-        self.plans = {name: Plan(name, p) for name, p in structure.procedures.items()}
+        self.plans = {name: Plan(name, p, structure.default_channel) for name, p in structure.procedures.items()}
         self.chains = {name: structure.fallback_chain(name) for name in structure.channels}
         """Each channel and its fallbacks, in order."""
         self.latency = {name: sampler(channel.latency) for name, channel in structure.channels.items()}
         """Each channel's latency draw."""
+        self.reliability = {name: channel.reliability for name, channel in structure.channels.items()}
+        """Each channel's chance that an attempt gets through (on a channel without lines)."""
         self.staff = {name: staff_changes(actor, self.clock0, self.horizon) for name, actor in structure.actors.items()}
         """Each actor's ``(t, staff)`` at the start and wherever a shift boundary changes it."""
         self.summoned = {level: [name for name, actor in structure.actors.items() if actor.level == level]

@@ -80,13 +80,13 @@ class StepPath:
 
     def _goto(self, run: ProcedureRun, index: int, sender: str | None) -> None:
         if sender is None or sender == run.actors[index]:  # queued at once (as _enqueue, one call less a step)
-            self.desks[run.desks[index]].submit(WorkItem(run, index, self.env._now), run.incident.spec.severity)
+            self.desks[run.desks[index]].submit(WorkItem(run, index, self.env._now), run.incident.severity)
             return
-        channel = run.plan.steps[index].via or self.setup.structure.default_channel
+        channel = run.plan.steps[index].channel
         self._send(Handoff(run, index, sender, self.setup.chains[channel] if channel else [], self.env._now))
 
     def _enqueue(self, run: ProcedureRun, index: int) -> None:
-        self.desks[run.desks[index]].submit(WorkItem(run, index, self.env._now), run.incident.spec.severity)
+        self.desks[run.desks[index]].submit(WorkItem(run, index, self.env._now), run.incident.severity)
 
     def _queued(self, item: WorkItem, waiting: int, on_duty: int) -> None:
         crew = item.run.plan.crews[item.index]
@@ -136,14 +136,13 @@ class StepPath:
 
     def _effect(self, state: IncidentState, item: WorkItem, now: float) -> None:
         """What a completed step with an ``effect`` does: extend voting, slow the wave, or (try to) contain."""
-        effect = item.step.effect
-        assert effect is not None
-        if effect.extend_voting is not None:
-            self._extend_voting(state, item, effect.extend_voting - self.setup.clock0)
-        elif effect.slows:
+        step = item.step
+        if step.extend_voting is not None:
+            self._extend_voting(state, item, step.extend_voting - self.setup.clock0)
+        elif step.slows:
             self._slow(state, item)
         elif state.contained_at is None:
-            chance = 1.0 if effect.resolve else effect.contain or 0.0
+            chance = step.chance
             if chance >= 1.0:
                 self._contain(state, item.actor, "effect")
             elif chance > 0:
