@@ -41,7 +41,6 @@ from ballotdrill.journal.kinds import (
     STEP_QUEUED,
     STEP_STARTED,
 )
-from ballotdrill.journal.store import events_of
 from ballotdrill.scenarios.scenario import ScenarioFile
 
 REFERENCE_DATE = date(2026, 1, 1)
@@ -162,22 +161,30 @@ _ACTOR_ROLE = {"detected": "detector", "handoff_sent": "sender", "handoff_failed
 _KEPT = 65_536
 """Data texts (and their attributes) kept for the events that repeat them."""
 
+_decode = json.JSONDecoder().raw_decode
+
 
 def shared_events(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
     """Stored rows ``(seq, t, kind, incident, actor, step, data)`` as the walk reads them, the data decoded: each
     distinct data text once (:func:`~ballotdrill.journal.store.events_of`, at most :data:`_KEPT` kept), and rows
     with the same text share the one dict."""
-    parsed: dict[Any, dict[str, Any]] = {}
+    parsed: dict[Any, Any] = {}
     for row in rows:
         data = row[6]
-        value = parsed.get(data) if data else None
-        if value is None:
-            (event,) = events_of((row,))
-            value = event.data
-            if data:
-                if len(parsed) >= _KEPT:
-                    parsed.clear()
-                parsed[data] = value
+        if not data:
+            yield (*row[:6], {})
+            continue
+        value = parsed.get(data)
+        if value is None:  # decoded as events_of does, without making an event of it
+            try:
+                value, end = _decode(data)
+            except (ValueError, TypeError):
+                end = -1
+            if end != len(data):
+                value = json.loads(data)  # leading or trailing text, not JSON: as json.loads says
+            if len(parsed) >= _KEPT:
+                parsed.clear()
+            parsed[data] = value
         yield (*row[:6], value)
 
 

@@ -103,6 +103,7 @@ _KEPT_ATTRIBUTES = 16_384
 _VALUE_NAMED = _Quoted('{"name":', ',"value":')
 _TIME_NAMED = _Quoted('{"name":', ',"time":')
 _QUALIFIED = _Quoted(',"qualifier":', "}")
+_TYPED = _Quoted(',"type":', ',"time":')
 
 
 def _relationships(relationships: list[tuple[str, str]]) -> str:
@@ -119,7 +120,7 @@ def event_line(event: OcelEvent, attributes: str | None = None) -> str:
     already."""
     if attributes is None:
         attributes = _attributes(event.attributes)
-    return (f'{{"id":{_quote(event.id)},"type":{_quote(event.type)},"time":{_quote(event.time)},'
+    return (f'{{"id":{_quote(event.id)}{_TYPED[event.type]}{_quote(event.time)},'
             f'"attributes":[{attributes}],"relationships":[{_relationships(event.relationships)}]}}')
 
 
