@@ -15,11 +15,15 @@ from __future__ import annotations
 import gc
 import marshal
 import signal
+import sqlite3
 import sys
 from pathlib import Path
 from typing import BinaryIO
 
 from ballotdrill.journal.store import HEADER, SqliteSink
+
+NULL_ADAPTER: dict[object, None] = {}
+"""Its ``get``: None for any value, in C."""
 
 
 def serve(path: Path, stream: BinaryIO) -> None:
@@ -46,6 +50,10 @@ def main() -> None:
     # Every batch's rows are decoded, inserted and dropped: no reference cycles, and collections that found none cost
     # about a fifth of this process's CPU (each batch's tuples were walked again and again while they lived).
     gc.disable()
+    # A None parameter (a row's empty incident, actor, step or data) is bound as NULL either way; without an adapter
+    # of its own, sqlite3 first looks for one and then for __adapt__ and __conform__ (about 4 % of this process's
+    # instructions). A C callable that gives None back (a dict's get) makes it one look-up.
+    sqlite3.register_adapter(type(None), NULL_ADAPTER.get)
     try:
         serve(Path(sys.argv[1]), sys.stdin.buffer)
     except Exception as exc:  # reported to the parent, which raises it as a run error
