@@ -28,7 +28,7 @@ from ballotdrill.scenarios.structure import Actor
 from ballotdrill.scenarios.timefmt import format_clock, format_end
 from ballotdrill.scoring.choices import ChoiceCollector, Choices
 from ballotdrill.scoring.digest import Digest
-from ballotdrill.scoring.extended import Extension, ExtensionCollector
+from ballotdrill.scoring.extensions import Extension, ExtensionCollector
 from ballotdrill.scoring.findings import QUEUE_P90, Analysis, analyse, shift_text
 from ballotdrill.scoring.load import actor_names
 from ballotdrill.scoring.model import Frozen, Handoff, Scores, StepResult

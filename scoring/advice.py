@@ -19,7 +19,7 @@ from ballotdrill.scoring.chains import fallback_candidates, more_dropped, onward
 from ballotdrill.scoring.choices import Choices
 
 if TYPE_CHECKING:
-    from ballotdrill.scoring.extended import Extension
+    from ballotdrill.scoring.extensions import Extension
 from ballotdrill.scoring.designed import designed_arrival, loop_span
 from ballotdrill.scoring.handoffs import DIRECT, usual_latency
 from ballotdrill.scoring.model import (

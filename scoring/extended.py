@@ -11,41 +11,13 @@ added and what the harm was at the stations' usual close (at the incident's cons
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import NamedTuple
 
-from ballotdrill.journal import Event, Kind, VotingExtended
 from ballotdrill.scoring.advice import Advisor, Cause, step_lever
-from ballotdrill.scoring.feed import Handlers
+from ballotdrill.scoring.extensions import Extension
 from ballotdrill.scoring.model import ObjectiveResult
 from ballotdrill.scoring.text import HARM_NOUNS, clock, measure_value
 
-__all__ = ["Extension", "ExtensionCollector", "extension_cause"]
-
-
-class Extension(NamedTuple):
-    """One ``voting_extended`` row: its seq, the step and actor that extended voting, the close before and after."""
-
-    seq: int
-    step: str
-    actor: str
-    procedure: str
-    previous: float
-    until: float
-
-
-class ExtensionCollector:
-    """The first extension of each incident's polling stations (incident -> :class:`Extension`)."""
-
-    def __init__(self) -> None:
-        self.made: dict[str, Extension] = {}
-
-    def handlers(self) -> Handlers:
-        return {Kind.VOTING_EXTENDED: self._extended}
-
-    def _extended(self, event: Event) -> None:
-        row = event.fields(VotingExtended)
-        self.made.setdefault(event.incident or "", Extension(event.seq, event.step or "", event.actor or "",
-                                                              row.procedure, row.previous, row.until))
+__all__ = ["extension_cause"]
 
 
 def extension_cause(advice: Advisor, obj: ObjectiveResult, extensions: Mapping[str, Extension]) -> Cause | None:

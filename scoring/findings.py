@@ -34,7 +34,8 @@ from ballotdrill.scoring.areas import Finding, gather
 from ballotdrill.scoring.bottleneck import bottleneck_line
 from ballotdrill.scoring.choices import Choices
 from ballotdrill.scoring.digest import QUEUE_P90, Digest, digest_of
-from ballotdrill.scoring.extended import Extension, extension_cause
+from ballotdrill.scoring.extended import extension_cause
+from ballotdrill.scoring.extensions import Extension
 from ballotdrill.scoring.harmpath import HarmPaths
 from ballotdrill.scoring.model import Frozen, ObjectiveResult, Scores
 from ballotdrill.scoring.objective_cause import objective_cause
