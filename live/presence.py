@@ -41,6 +41,8 @@ class Presence:
         self.sockets: dict[str, int] = {}
         self.polled: dict[str, float] = {}
         """Monotonic time of each role's last poll."""
+        self.polled_wall: dict[str, float] = {}
+        """Unix time of each role's last poll: a client that stops polling left :data:`POLL_FRESH` s after it."""
         self.since: dict[str, float] = {}
         self.left: dict[str, float] = {}
         self.listeners: list[Callable[[str, bool], None]] = []
@@ -73,6 +75,7 @@ class Presence:
         """``who`` read its view over HTTP (``GET /api/state``)."""
         was = self._connected(who)
         self.polled[who] = self.mono()
+        self.polled_wall[who] = self.wall()
         if not was:
             self._changed(who, True)
 
@@ -83,9 +86,16 @@ class Presence:
             if self._connected(who):
                 out.append(Seen(who, True, self.since.get(who), "page" if self.sockets.get(who) else "polling"))
             else:
-                out.append(Seen(who, False, self.left.get(who, self.since.get(who)), "" if who not in self.since
-                                else "gone"))
+                out.append(Seen(who, False, self._gone_at(who), "" if who not in self.since else "gone"))
         return out
+
+    def _gone_at(self, who: str) -> float | None:
+        """When ``who``'s last connection ended: its last socket's close, or its last poll's freshness running out,
+        whichever came later (None: never joined)."""
+        ends = [t for t in (self.left.get(who), self.polled_wall.get(who)) if t is not None]
+        if who in self.polled_wall:
+            ends[-1] += POLL_FRESH
+        return max(ends, default=self.since.get(who))
 
     def waiting(self) -> list[str]:
         """Played actors no client has ever joined as."""

@@ -124,17 +124,24 @@ async def start_server(session: Session, folder: Path, listen: str | socket.sock
     return Served(url, hub, server, task), path
 
 
+FINAL_VIEW_FLOOR = 1.0
+"""Seconds an ended exercise's server always answers, so waiting clients fetch the final view."""
+
+
 async def stop_server(served: Served, grace: float = 1.0, *, interrupted: bool = False,
                       until: asyncio.Event | None = None) -> None:
-    """Let clients fetch the final state for ``grace`` seconds (or until ``until`` is set), then stop.
+    """Let clients fetch the final state for ``grace`` seconds (or until ``until`` is set, but at least
+    :data:`FINAL_VIEW_FLOOR`), then stop.
     ``interrupted`` (the exercise stopped unfinished): every waiting client is answered at once (503, WebSocket
     1012) and the server stops."""
     if interrupted:
         served.hub.stop()
     else:
         served.hub.publish()
+        floor = min(grace, FINAL_VIEW_FLOOR)
+        await asyncio.sleep(floor)  # even when told to stop at once (a console reading a file), clients get the end
         with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(grace):
+            async with asyncio.timeout(grace - floor):
                 await (until or asyncio.Event()).wait()
     served.server.should_exit = True
     with contextlib.suppress(asyncio.CancelledError, TimeoutError):

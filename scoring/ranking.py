@@ -315,18 +315,32 @@ def explaining_levers(obj: ObjectiveResult, scores: Scores, spans: dict[str, lis
 def net_delay(obj: ObjectiveResult, scores: Scores, spans: dict[str, list[Span]], paths: HarmPaths | None) -> Delay:
     """Each lever's whole delay inside what ``obj`` measures, less the queue waits behind other work after it on the
     same path before its end point (the later desk was busy until then: arriving sooner, the work would have waited
-    longer there), at least 0 — what taking it away could save, for :func:`~.turning.could_turn`."""
+    longer there), at least 0 — what taking it away could save, for :func:`~.turning.could_turn`. A later wait is
+    on the same path only when it is of the same incident and procedure as one of the lever's own delays and its
+    step follows that one's (``paths.leads_to``), and, for a harm, its step could change the harm; without
+    ``paths`` nothing is taken off."""
     whole = obj.model_copy(update={"target": math.inf})
     target = end_step(obj) if paths is not None else None
-    counted = [s for i, (lo, hi) in objective_windows(whole, scores, None, paths.structure if paths else None).items()
+    counted = [(i, s) for i, (lo, hi) in objective_windows(whole, scores, None,
+                                                          paths.structure if paths else None).items()
                for s in spans.get(i, []) if lo - 1e-9 <= s.lo and s.hi <= hi + 1e-9 and (
                    target is None or paths is None or s.at is None or paths.leads_to(s.at[0], s.at[1], target))]
     out: Delay = {}
     for lever, lost in objective_delay(whole, scores, spans, None, paths).items():
-        done = max((s.hi for s in counted if s.lever == lever), default=math.inf)
-        out[lever] = max(0.0, lost - sum(s.hi - s.lo for s in counted if s.lever != lever and s.behind
-                                         and s.lo >= done - 1e-9))
+        own = [(i, s) for i, s in counted if s.lever == lever]
+        done = max((s.hi for _, s in own), default=math.inf)
+        out[lever] = max(0.0, lost - sum(s.hi - s.lo for i, s in counted if s.lever != lever and s.behind
+                                         and s.lo >= done - 1e-9 and _downstream(i, s, own, paths, target)))
     return out
+
+
+def _downstream(incident: str, later: Span, own: list[tuple[str, Span]], paths: HarmPaths | None,
+                target: str | None) -> bool:
+    """Whether ``later`` (a wait of ``incident``) follows one of a lever's ``own`` delays on its procedure's path
+    (and, with no end step, could change the harm)."""
+    return paths is not None and later.at is not None and (target is not None or later.harm) and any(
+        i == incident and d.at is not None and d.at[0] == later.at[0] and paths.leads_to(d.at[0], d.at[1], later.at[1])
+        for i, d in own)
 
 
 class Unexplaining(NamedTuple):

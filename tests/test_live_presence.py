@@ -40,6 +40,7 @@ def test_a_role_joins_by_socket_or_poll_and_leaves_when_its_last_socket_closes()
     clocks.t += 5
     presence.poll("monitor")
     presence.poll("monitor")
+    last_poll = clocks.t
     assert heard == [("interior", True), ("monitor", True)]
     rows = {r.who: r for r in presence.rows()}
     assert rows["interior"].connected and rows["interior"].how == "page"
@@ -56,6 +57,7 @@ def test_a_role_joins_by_socket_or_poll_and_leaves_when_its_last_socket_closes()
     rows = {r.who: r for r in presence.rows()}
     assert not rows["interior"].connected and seen_text(rows["interior"]).startswith("left ")
     assert not rows["monitor"].connected
+    assert rows["monitor"].since == last_poll + POLL_FRESH  # when its last poll went stale, not when it joined
     assert summary(presence.rows()).startswith("joined 0 of 2 played roles")
 
 

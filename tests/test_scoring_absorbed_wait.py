@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import pytest
 from engine_helpers import checked, file_of, incident, load
 
 from ballotdrill.report.report import assemble
@@ -38,3 +39,38 @@ def test_a_wait_with_no_later_queue_still_explains_the_objective() -> None:
     rating, explains = _explained(2, "1h45m")
     assert rating == "S"
     assert explains == {"One long wait at harbour": ["O1 (S)"]}
+
+
+def _voter_minutes(unrelated: bool) -> tuple[str, dict[str, list[str]]]:
+    """V1 (100 electronic voters, 09:00): 'triage' (30 min) then 'repair' (120 min, contains) at desk a, busy with
+    X (08:50, 40 min) until 09:30, so 'triage' waits 30 min: contained at 12:00, 180 min x 100 = 18,000
+    voter-minutes against 16,000 (S); without the wait, 11:30 and 15,000 (P). A parallel procedure 'comms'
+    (q then p, nothing contained) meets an unrelated incident Y at p (09:40, 60 min) when ``unrelated``: its wait
+    there is on no path of the repair and changes nothing of V1's harm."""
+    procedures = {
+        "fix": {"trigger": {"type": "voting_delay"}, "steps": [
+            {"id": "triage", "actor": "a", "duration": "30m"},
+            {"id": "repair", "actor": "a", "duration": "120m", "effect": {"contain": 1.0}}]},
+        "comms": {"trigger": {"type": "voting_delay"}, "steps": [
+            {"id": "draft", "actor": "q", "duration": "45m"},
+            {"id": "press", "actor": "p", "duration": "60m"}]},
+        "xwork": {"trigger": {"type": "other"}, "steps": [{"id": "xw", "actor": "a", "duration": "40m"}]},
+        "ywork": {"trigger": {"type": "pressy"}, "steps": [{"id": "yw", "actor": "p", "duration": "60m"}]},
+    }
+    injects = [incident("X", "08:50", "other"),
+               {"at": "09:00", "incident": {"id": "V1", "type": "voting_delay", "voters": 100, "voting": "electronic"}}]
+    if unrelated:
+        injects.append(incident("Y", "09:40", "pressy"))
+    data = file_of({"a": {"staff": 1}, "q": {"staff": 1}, "p": {"staff": 1}}, procedures, injects, end="20:00")
+    data["scenarios"]["s"]["election"] = {"opens": "08:00", "closes": {"paper": "14:00", "electronic": "16:00"}}
+    data["scenarios"]["s"]["objectives"] = [{"id": "O1", "capability": "Voting", "measure": {"voter_minutes": "V1"},
+                                             "target": 16000}]
+    report = assemble(checked(data), load(data), "s")
+    return report.scores.objectives[0].rating, {f.title: f.explains for f in report.analysis.improvements}
+
+
+@pytest.mark.parametrize("unrelated", [False, True])
+def test_a_later_wait_off_the_containing_path_takes_nothing_off_a_harm_lever(unrelated: bool) -> None:
+    rating, explains = _voter_minutes(unrelated)
+    assert rating == "S"
+    assert explains["One long wait at a"] == ["O1 (S)"]
