@@ -1,7 +1,7 @@
 """The ``ballotdrill`` command line's entry point: run a command line, turn every user error into one line
 and an exit status.
 
-The plain forms of ``list`` and ``validate`` run without typer (``ballotdrill.commands.quick``);
+The plain forms of ``list``, ``validate`` and ``export`` run without typer (``ballotdrill.commands.quick``);
 everything else goes through the Typer app (``ballotdrill.commands.typer_app``), built only then.
 The commands themselves live in ``ballotdrill.commands`` (one module per group); they parse, call
 the application layer and print. No domain logic lives here.

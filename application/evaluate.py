@@ -12,14 +12,13 @@ from pathlib import Path
 from typing import NamedTuple, cast
 
 from ballotdrill.application.folder import LOCK_FILE, MANIFEST, write_output
-from ballotdrill.application.journalfile import RunFolderError
+from ballotdrill.application.journalfile import RunFolderError, find_journal
 from ballotdrill.application.runs import (
     INPUT_FILES,
     REPORT_FILES,
     RunFiles,
     RunInterrupted,
     check_run_but_rows,
-    find_journal,
     open_run,
     refuse_changed,
     verify_rows,

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import sqlite3
 from pathlib import Path
 
-from ballotdrill.journal import JOURNAL_FILE
+from ballotdrill.journal import JOURNAL_FILE, read_meta
 from ballotdrill.journal.sqlite_uri import connect_read_only
 from ballotdrill.journal.store import FORMAT_VERSION
 from ballotdrill.scenarios.errors import BallotdrillError
+
+JSONL_FILE = "journal.jsonl"
+META_FILE = "meta.json"
 
 
 class RunFolderError(BallotdrillError):
@@ -55,3 +59,27 @@ def damaged(run_dir: Path, exc: sqlite3.Error) -> RunFolderError:
     return RunFolderError(f"{run_dir}: cannot read the run: its {JOURNAL_FILE} is damaged or not an SQLite database "
                           f"({one_line(exc)}); restore it from a copy, or run the scenario again")
 
+
+def find_journal(run_dir: Path) -> tuple[Path, dict[str, str]]:
+    """A run folder's journal file and its meta, which names a stored scenario file (not read: :func:`open_run`
+    reads it)."""
+    run_dir = Path(run_dir)
+    sqlite_path, jsonl_path = run_dir / JOURNAL_FILE, run_dir / JSONL_FILE
+    hint = "create one with 'ballotdrill run --out FOLDER'"
+    try:
+        if sqlite_path.is_file():
+            check_journal_file(run_dir)
+            journal, meta = sqlite_path, read_meta(sqlite_path)
+        elif jsonl_path.is_file() and (run_dir / META_FILE).is_file():
+            raw = json.loads((run_dir / META_FILE).read_text(encoding="utf-8"))
+            journal = jsonl_path
+            meta = {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in raw.items()}
+        elif not run_dir.exists():
+            raise RunFolderError(f"{run_dir}: no such folder; give the folder of a run ({hint})")
+        else:
+            raise RunFolderError(f"{run_dir}: no {JOURNAL_FILE} here (nor {JSONL_FILE} with {META_FILE}); {hint}")
+    except (OSError, ValueError, KeyError, TypeError, sqlite3.Error) as exc:
+        raise RunFolderError(f"{run_dir}: cannot read the run ({type(exc).__name__}: {one_line(exc)})") from None
+    if "document" not in meta:
+        raise RunFolderError(f"{run_dir}: the journal's meta has no 'document' (the scenario file); {hint}")
+    return journal, meta

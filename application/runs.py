@@ -17,7 +17,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from ballotdrill.application.folder import locked, refuse_if_busy, require_empty, write_output
-from ballotdrill.application.journalfile import RunFolderError, check_journal_file, damaged, one_line
+from ballotdrill.application.journalfile import (
+    JSONL_FILE,
+    META_FILE,
+    RunFolderError,
+    check_journal_file,
+    damaged,
+    find_journal,
+    one_line,
+)
 from ballotdrill.application.livefeed import MALFORMED, LiveFeed
 from ballotdrill.application.livestate import live_standing
 from ballotdrill.application.runinputs import parse_until
@@ -54,8 +62,6 @@ class RunFiles(NamedTuple):
     meta: dict[str, str]
 
 
-JSONL_FILE = "journal.jsonl"
-META_FILE = "meta.json"
 INPUT_FILES = (JOURNAL_FILE, f"{JOURNAL_FILE}-wal", f"{JOURNAL_FILE}-shm", JSONL_FILE, META_FILE)
 """What a run folder's reports and exports are made from: never written over."""
 
@@ -97,31 +103,6 @@ def open_run(run_dir: Path) -> RunFiles:
         raise RunFolderError(f"{run_dir}: the run names scenario {name!r}, which its stored scenario file does "
                              f"not hold ({', '.join(doc.scenarios)})")
     return RunFiles(journal, doc, name, meta)
-
-
-def find_journal(run_dir: Path) -> tuple[Path, dict[str, str]]:
-    """A run folder's journal file and its meta, which names a stored scenario file (not read: :func:`open_run`
-    reads it)."""
-    run_dir = Path(run_dir)
-    sqlite_path, jsonl_path = run_dir / JOURNAL_FILE, run_dir / JSONL_FILE
-    hint = "create one with 'ballotdrill run --out FOLDER'"
-    try:
-        if sqlite_path.is_file():
-            check_journal_file(run_dir)
-            journal, meta = sqlite_path, read_meta(sqlite_path)
-        elif jsonl_path.is_file() and (run_dir / META_FILE).is_file():
-            raw = json.loads((run_dir / META_FILE).read_text(encoding="utf-8"))
-            journal = jsonl_path
-            meta = {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in raw.items()}
-        elif not run_dir.exists():
-            raise RunFolderError(f"{run_dir}: no such folder; give the folder of a run ({hint})")
-        else:
-            raise RunFolderError(f"{run_dir}: no {JOURNAL_FILE} here (nor {JSONL_FILE} with {META_FILE}); {hint}")
-    except (OSError, ValueError, KeyError, TypeError, sqlite3.Error) as exc:
-        raise RunFolderError(f"{run_dir}: cannot read the run ({type(exc).__name__}: {one_line(exc)})") from None
-    if "document" not in meta:
-        raise RunFolderError(f"{run_dir}: the journal's meta has no 'document' (the scenario file); {hint}")
-    return journal, meta
 
 
 def _started_scenario(journal: Path) -> str | None:

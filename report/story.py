@@ -246,7 +246,7 @@ def _why_open(rows: Sequence[Event], steps: Sequence[StepResult], detected_at: f
     if travelling:
         h = travelling[0]
         return (f"its response {'had slowed the wave and ' if slowed else ''}was still under way (the handoff of "
-                f"'{h.step}' still travelling, on {h.channel})")
+                f"'{h.step}' still travelling, on {h.channel or 'direct'})")
     if not started:
         return "no procedure responded to it"
     return "its procedures ended without containing it"

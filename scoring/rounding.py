@@ -8,8 +8,9 @@ even, for ``|y| < 2**51``) and the result is ``k / 1000``:
 
 - ``k / 1000`` is the double nearest the decimal ``k / 1000`` (an IEEE division is correctly rounded, and ``k``
   is exact), which is what ``round`` returns for the digits it chose;
-- ``k`` is the integer nearest the *exact* ``x * 1000``, as ``round`` chooses it, whenever ``y`` is not within
-  0.49 of a half-integer: ``y`` is within ``2**-53 * |y|`` (at most 0.004 below ``2**45``) of the exact product.
+- ``k`` is the integer nearest the *exact* ``x * 1000``, as ``round`` chooses it, whenever ``y`` is within 0.49
+  of ``k`` (not within 0.01 of a half-integer): ``y`` is within ``2**-53 * |y|`` (at most 0.004 below
+  ``2**45``) of the exact product.
 
 Any other value (near a half-integer, huge, infinite or NaN) takes ``round`` itself, so every result is the
 same float, tested against ``round`` on millions of values and on the edges.
