@@ -47,9 +47,12 @@ class Served:
     """``ballotdrill live --serve`` of the example in a thread; ``tokens`` by role name (actor, facilitator…)."""
 
     def __init__(self, folder: Path, *, speed: float = 600.0,
-                 played: tuple[str, ...] = ("interior", "monitor"), grace: float = 0.2) -> None:
+                 played: tuple[str, ...] = ("interior", "monitor"), grace: float = 0.2,
+                 stop_at_once: bool = False) -> None:
         self.folder = folder
         self.grace = grace
+        self.stop_at_once = stop_at_once
+        """Stop as soon as the exercise ends, as a console reading its commands from a file asks."""
         self.core: LiveCore = start_live(folder, example(), "wave", seed=1, played=played, speed=speed)
         self.log = Captured()
         self._ready = threading.Event()
@@ -71,7 +74,10 @@ class Served:
             self.url = served.url.rstrip("/")
             self._ready.set()
             await session.run()
-            await stop_server(served, grace=self.grace)
+            told = asyncio.Event()
+            if self.stop_at_once:
+                told.set()
+            await stop_server(served, grace=self.grace, until=told)
 
         try:
             asyncio.run(main())

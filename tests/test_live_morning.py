@@ -9,9 +9,11 @@ import time
 from pathlib import Path
 
 from live_process_helpers import LiveProc, hostile_file
+from live_server_helpers import Served
 
 from ballotdrill.journal import JOURNAL_FILE, read_events
 from ballotdrill.live.play import LINGER
+from ballotdrill.live.serve import FINAL_VIEW_FLOOR
 from ballotdrill.scenarios.timefmt import format_clock_precise
 
 START = 8 * 60.0
@@ -81,3 +83,15 @@ def test_a_timed_out_decision_is_told_as_such_and_ctrl_c_after_the_end_keeps_the
     assert (folder / "report.md").is_file() and (folder / "report.html").is_file()
     made = next(e for e in read_events(folder / JOURNAL_FILE) if e.kind == "decision_made" and e.actor == "bravo")
     assert made.data["by"] == "timeout" and told["clock"] == format_clock_precise(START + made.t)
+
+
+def test_an_ended_exercise_told_to_stop_at_once_still_serves_its_final_view_for_a_moment(tmp_path: Path) -> None:
+    """A facilitator's console reading its commands from a file has said "stop" before the end comes: the server
+    still answers for :data:`FINAL_VIEW_FLOOR` seconds, so a waiting player fetches the final view."""
+    live = Served(tmp_path / "run", grace=LINGER, stop_at_once=True)
+    ended = time.monotonic()
+    assert live.request("POST", "/api/control", live.tokens["facilitator"], {"command": "end"})[0] == 200
+    assert live.view("interior")["ended"] is True
+    live.thread.join(30)
+    assert not live.thread.is_alive() and live.error is None
+    assert FINAL_VIEW_FLOOR <= time.monotonic() - ended < LINGER
