@@ -47,11 +47,10 @@ from ballotdrill.scoring.ranking import (
     Unexplaining,
     Weighing,
     delay_spans,
-    priority_of,
     unexplaining,
-    weigh,
 )
 from ballotdrill.scoring.text import percent
+from ballotdrill.scoring.weighing import priority_of, weigh
 from ballotdrill.scoring.windows import target_passed
 
 __all__ = ["QUEUE_P90", "Analysis", "CauseKind", "Finding", "KeyFindings", "PlanItem", "RatedS", "analyse",
