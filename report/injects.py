@@ -44,7 +44,16 @@ def inject_log(scenario: Scenario, events: Sequence[Event], incidents: Sequence[
     for inc in incidents:
         per_inject.setdefault(inc.inject, []).append(inc)
     open_ids = {h.incident for h in harm if h.open}
-    how = {e.incident: e.fields(Contained).how for e in events if e.kind == Kind.CONTAINED}
+    contained = {e.incident: e for e in events if e.kind == Kind.CONTAINED}
+    how = {incident: e.fields(Contained).how for incident, e in contained.items()}
+
+    def closing(found: IncidentTimes | None) -> list[int]:
+        """The row that bears out how the incident's line ends: its contained row (also for "ended by itself"),
+        else, still open, its last timed row."""
+        if found is None:
+            return []
+        row = contained.get(found.incident)
+        return [row.seq] if row is not None else found.evidence[-1:]
 
     def who(key: str | None) -> str:
         return names.get(key or "", key or "")
@@ -98,7 +107,7 @@ def inject_log(scenario: Scenario, events: Sequence[Event], incidents: Sequence[
         found = next((i for i in per_inject.get(row.id, []) if i.incident == row_event.incident), None)
         observed = _incident_text(found, how.get(found.incident), who) if found else ""
         out.append(InjectEntry(**base, status=status, delivered=True, observed=observed,
-                               evidence=[row_event.seq, *(found.evidence[-1:] if found else [])]))
+                               evidence=[row_event.seq, *closing(found)]))
     for e in events:  # the facilitator's ad-hoc injects, after the MSEL's own, in the order given
         if e.kind != Kind.INJECT_DELIVERED or not (added := e.fields(InjectDelivered)).adhoc:
             continue
@@ -111,7 +120,7 @@ def inject_log(scenario: Scenario, events: Sequence[Event], incidents: Sequence[
             observed = _incident_text(found, how.get(found.incident), who) if found else ""
         out.append(InjectEntry(id=added.inject, time=at(e.t), type=ADHOC, to=who(e.actor) if e.actor else "",
                                event=event, status=f"ad-hoc, by the facilitator at {at(e.t)}", delivered=True,
-                               observed=observed, evidence=[e.seq, *(found.evidence[-1:] if found else [])]))
+                               observed=observed, evidence=[e.seq, *closing(found)]))
     return out
 
 
@@ -126,8 +135,10 @@ def _incident_text(inc: IncidentTimes, how: str | None, who: Callable[[str | Non
     if inc.to_detect is None:
         parts.append("never detected")
     else:
-        parts.append(f"detected after {minutes(inc.to_detect)}" + (f" by {who(inc.detected_by)}" if inc.detected_by
-                                                                   else ""))
+        after_end = how == "ended" and inc.to_contain is not None and inc.to_detect > inc.to_contain
+        parts.append(f"{'noticed' if after_end else 'detected'} after {minutes(inc.to_detect)}"
+                     + (f" by {who(inc.detected_by)}" if inc.detected_by else "")
+                     + (" (after its end)" if after_end else ""))
     parts.append("no response step" if inc.to_first_action is None
                  else f"first action after {minutes(inc.to_first_action)}")
     if inc.to_contain is None:

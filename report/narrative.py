@@ -47,6 +47,15 @@ def label_of(title: str, kind: str, incident: str) -> str:
     return f"{(kind or 'incident').replace('_', ' ')} {incident}"
 
 
+def detection_text(detector: str | None, when: str, later: str, after_end: bool) -> str:
+    """``Ballot printer detected it at 11:10, 10 min later.``; one that came after the incident had ended by itself
+    says so (``noticed it …, once it had already ended by itself``): nothing was left to respond to."""
+    if detector and not after_end:
+        return f"{_sentence(detector)} detected it at {when}, {later} later."
+    noticed = f"{_sentence(detector)} noticed it" if detector else "It was noticed"
+    return f"{noticed} at {when}, {later} later" + (", once it had already ended by itself." if after_end else ".")
+
+
 def _sentence(text: str) -> str:
     return text[0].upper() + text[1:] if text else text
 
@@ -83,10 +92,10 @@ def _tell(incident: str, rows: list[Event], names: dict[str, str], start: float,
     about = f"{kind}, severity {severity}" if started.title else f"severity {severity}"
     out = [f"At {at(t0)} {label} began ({about})."]
     waits: dict[tuple[str | None, str | None], float] = {}
+    self_ended = False  # ended by itself (a contained row, how: ended) before this row
     for e in rows[1:]:
         if e.kind == Kind.DETECTED:
-            out.append(_sentence(f"{who(e.actor)} detected it at {at(e.t)}, {minutes(e.t - t0)} later."
-                                 if e.actor else f"It was noticed at {at(e.t)}, {minutes(e.t - t0)} later."))
+            out.append(detection_text(who(e.actor) if e.actor else None, at(e.t), minutes(e.t - t0), self_ended))
         elif e.kind == Kind.PROCEDURE_STARTED:
             began = e.fields(ProcedureStarted)
             run = began.run
@@ -139,6 +148,7 @@ def _tell(incident: str, rows: list[Event], names: dict[str, str], start: float,
             out.append(f"{who(e.actor)} took the action '{e.fields(ActionTaken).action}' at {at(e.t)}.")
         elif e.kind == Kind.CONTAINED:
             contained = e.fields(Contained)  # how: ended by itself, procedures completed, or a step's effect
+            self_ended = contained.how == "ended"
             when = f"at {at(e.t)}, {minutes(e.t - t0)} after it began"
             out.append(f"It ended by itself {when}, before any response contained it{_harm_clause(contained)}."
                        if contained.how == "ended" else

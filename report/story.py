@@ -25,7 +25,7 @@ from ballotdrill.journal import (
     WaveSlowed,
 )
 from ballotdrill.journal.events import EffectFailed
-from ballotdrill.report.narrative import extended_text, incident_label, mitigated_text, slowed_text
+from ballotdrill.report.narrative import detection_text, extended_text, incident_label, mitigated_text, slowed_text
 from ballotdrill.scoring.findings import QUEUE_P90
 from ballotdrill.scoring.model import Handoff, Harm, IncidentTimes, StepResult
 from ballotdrill.scoring.text import clock, minutes, number
@@ -80,11 +80,10 @@ def key_moments(inc: IncidentTimes, rows: Sequence[Event], steps: Sequence[StepR
     detected_at = None if inc.to_detect is None else t0 + inc.to_detect
     if detected_at is None:
         told.say(t0, "It was never detected.")
-    elif inc.detected_by:
-        told.say(detected_at,
-                 f"{told.who(inc.detected_by)} detected it at {told.at(detected_at)}, {minutes(inc.to_detect)} later.")
     else:
-        told.say(detected_at, f"It was noticed at {told.at(detected_at)}, {minutes(inc.to_detect)} later.")
+        after_end = inc.contained_how == "ended" and inc.to_contain is not None and detected_at > t0 + inc.to_contain
+        told.say(detected_at, detection_text(told.who(inc.detected_by) if inc.detected_by else None,
+                                             told.at(detected_at), minutes(inc.to_detect), after_end))
     started = sorted((s for s in steps if s.started_at is not None), key=lambda s: (s.started_at or 0.0, s.step))
     if started:
         s = started[0]

@@ -93,7 +93,8 @@ def test_inject_log_shows_delivered_not_released_and_not_reached() -> None:
     assert (log["M1"].status, log["M1"].observed) == ("delivered 09:00", "message delivered to Crisis cell")
     assert (log["C1"].status, log["C1"].delivered) == ("not released (its condition did not hold)", False)
     assert log["L1"].status == "not reached (the run stopped at 11:15)"
-    assert log["S1"].observed == "detected after 10 min by Helpdesk; no response step; ended by itself after 3 min"
+    assert log["S1"].observed == ("noticed after 10 min by Helpdesk (after its end); no response step; ended by "
+                                  "itself after 3 min")
     md_text = render_markdown(_report())
     assert "| **C1** | 11:00 if O1 is not contained | contingency inject |" in md_text
     assert "**not released (its condition did not hold)**" in md_text
