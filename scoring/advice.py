@@ -45,6 +45,12 @@ def actor_lever(actor: str) -> str:
     return f"actor:{actor}"
 
 
+def decision_lever(actor: str) -> str:
+    """The lever of an actor's players answering its decisions in time (rehearsal, or more time to decide): apart
+    from its staff and shifts (:func:`actor_lever`)."""
+    return f"decision:{actor}"
+
+
 def channel_lever(channel: str | None) -> str:
     """The lever of a channel (``direct`` for a handoff without one)."""
     return f"channel:{channel or DIRECT}"

@@ -12,7 +12,16 @@ from typing import Literal
 
 from pydantic import Field
 
-from ballotdrill.scoring.advice import Advisor, Cause, CauseKind, actor_lever, channel_lever, delivery_lever, step_lever
+from ballotdrill.scoring.advice import (
+    Advisor,
+    Cause,
+    CauseKind,
+    actor_lever,
+    channel_lever,
+    decision_lever,
+    delivery_lever,
+    step_lever,
+)
 from ballotdrill.scoring.digest import QUEUE_P90, Case, Digest, LongWaits
 from ballotdrill.scoring.model import ActorLoad, ChannelStats, Frozen, Scores
 from ballotdrill.scoring.plan import element_of, loop_owner, responsible
@@ -270,7 +279,7 @@ def _decisions(found: Found, scores: Scores, digest: Digest, advice: Advisor) ->
                     f"players were not answered in time ({which}); the default option was applied.",
                     root_cause=f"decision left to its timeout at {name(tally.actor)}", cause="decision_timeout",
                     actor=tally.actor, capability="Operational coordination", priority=3,
-                    lever=actor_lever(tally.actor), element=element_of("decision_timeout"), evidence=tally.evidence,
+                    lever=decision_lever(tally.actor), element=element_of("decision_timeout"), evidence=tally.evidence,
                     recommendation=f"Rehearse {which} with {name(tally.actor)}'s players so they answer within the "
                     "time allowed, or give the decision more time if the real procedure does")
         elif tally.put >= MIN_STRENGTH:

@@ -8,9 +8,9 @@ had the request in front of them and the clock ran out.
 
 from __future__ import annotations
 
-from ballotdrill.journal import DecisionMade, Event, Kind
+from ballotdrill.journal import DecisionMade, DecisionRequested, Event, Kind
 from ballotdrill.scoring.feed import Handlers
-from ballotdrill.scoring.model import DecisionTally
+from ballotdrill.scoring.model import DecisionTally, DecisionWait
 
 EVIDENCE_KEPT = 20
 """Journal rows of timeouts kept as evidence per actor (the count covers them all)."""
@@ -30,13 +30,21 @@ class DecisionCollector:
         """Played actor -> [put to them, timed out]."""
         self._steps: dict[str, dict[str, None]] = {}
         self._evidence: dict[str, list[int]] = {}
+        self._asked: dict[str, float] = {}
+        """Open request -> t it was asked (let go when it is answered)."""
+        self._waits: dict[str, list[DecisionWait]] = {}
 
     def handlers(self) -> Handlers:
-        return {Kind.DECISION_MADE: self._made}
+        return {Kind.DECISION_REQUESTED: self._requested, Kind.DECISION_MADE: self._made}
+
+    def _requested(self, event: Event) -> None:
+        self._asked[event.fields(DecisionRequested).request] = event.t
 
     def _made(self, event: Event) -> None:
         self.made += 1
-        by = event.fields(DecisionMade).by
+        made = event.fields(DecisionMade)
+        by = made.by
+        asked = self._asked.pop(made.request, None)
         if by in ("default", "timeout"):
             self.defaulted += 1
         if by not in PLAYED:
@@ -50,9 +58,13 @@ class DecisionCollector:
             kept = self._evidence.setdefault(actor, [])
             if len(kept) < EVIDENCE_KEPT:
                 kept.append(event.seq)
+            if asked is not None and event.incident is not None:
+                self._waits.setdefault(actor, []).append(DecisionWait(
+                    incident=event.incident, procedure=made.procedure, step=event.step or "", requested_at=asked,
+                    made_at=event.t))
 
     def tallies(self) -> list[DecisionTally]:
         """One per played actor that was asked to decide, in actor order."""
         return [DecisionTally(actor=actor, put=put, timed_out=timed_out, steps=list(self._steps.get(actor, {})),
-                              evidence=self._evidence.get(actor, []))
+                              evidence=self._evidence.get(actor, []), waits=self._waits.get(actor, []))
                 for actor, (put, timed_out) in sorted(self._put.items())]

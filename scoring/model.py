@@ -359,6 +359,16 @@ class Background(Frozen):
                 "and the worst cases); all counted in the aggregates")
 
 
+class DecisionWait(Frozen):
+    """A decision left to its timeout: the minutes its step waited for an answer nobody gave (a delay of its own)."""
+
+    incident: str
+    procedure: str
+    step: str
+    requested_at: float
+    made_at: float
+
+
 class DecisionTally(Frozen):
     """The decisions put to one played actor in a live exercise: how many, and how many were left to their timeout."""
 
@@ -369,6 +379,8 @@ class DecisionTally(Frozen):
     """The decision steps that timed out, in the order they first did."""
     evidence: list[int] = []
     """Rows of the timeouts (the first 20)."""
+    waits: list[DecisionWait] = []
+    """Each timeout's wait, from its request to the default applied."""
 
 
 class Totals(Frozen):

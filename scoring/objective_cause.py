@@ -251,6 +251,8 @@ def _lever_name(advice: Advisor, lever: str, incident: str | None) -> str:
     kind, _, name = lever.partition(":")
     if kind == "actor":
         return f"waiting at {advice.who(name)}"
+    if kind == "decision":
+        return f"decisions left to their timeout at {advice.who(name)}"
     if kind == "channel":
         return f"failed handoffs on {name}"
     if kind == "delivery":

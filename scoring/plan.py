@@ -124,7 +124,7 @@ def responsible(lever: str, actor: str | None, names: dict[str, str], structure:
         proc = structure.procedures[key]
         first = proc.steps[0].actor
         return proc.owner or organisation(actor if first == OWNER else first, names, structure)
-    if kind == "actor":
+    if kind in ("actor", "decision"):
         return organisation(key, names, structure)
     return organisation(actor, names, structure) or NO_LEVER
 

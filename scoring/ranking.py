@@ -1,15 +1,16 @@
 """Which area for improvement to fix first: a weight from the objectives it explains and the harm it caused.
 
 Every area for improvement works on one *lever* of the response structure: an actor's staff
-or shifts (``actor:A``), a channel's failures (``channel:C``) or its slow deliveries (``delivery:C``), or a
-procedure's step (``step:P/S``).
+or shifts (``actor:A``), its players' decisions (``decision:A``, live play), a channel's failures (``channel:C``)
+or its slow deliveries (``delivery:C``), or a procedure's step (``step:P/S``).
 
 **Delay attribution.** The delay an incident's response suffered is split over levers, each as a stretch of the
 run: the queue waits of its steps go to their actor; the time its handoffs spent failing and retrying beyond the
 first channel's usual latency (its 90th percentile) to the channel they were first sent on; a handoff received
 without a failure later than its channel's usual latency, or still overdue in transit, to that channel's slow
 deliveries (``delivery:C``, apart from its failures: that finding is about slowness, never a title about
-failures); the work of a late step beyond the structure's own usual duration for it (slow work) to the step. A
+failures); the work of a late step beyond the structure's own usual duration for it (slow work) to the step; a decision left
+to its timeout, from its request to the default applied, to its actor's decisions (no work of the step). A
 step late only because the designed path is longer than its target adds no delay: that is the design, and shows
 as a finding about the target.
 
@@ -67,11 +68,19 @@ from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
 from ballotdrill.scenarios.measures import parse_interval
-from ballotdrill.scoring.advice import Advisor, Cause, actor_lever, channel_lever, delivery_lever, step_lever
+from ballotdrill.scoring.advice import (
+    Advisor,
+    Cause,
+    actor_lever,
+    channel_lever,
+    decision_lever,
+    delivery_lever,
+    step_lever,
+)
 from ballotdrill.scoring.designed import loop_span
 from ballotdrill.scoring.harmpath import HarmPaths
 from ballotdrill.scoring.measured import HandoffMeasure
-from ballotdrill.scoring.model import Handoff, ObjectiveResult, Scores, StepResult
+from ballotdrill.scoring.model import DecisionWait, Handoff, ObjectiveResult, Scores, StepResult
 from ballotdrill.scoring.stepcause import step_cause
 from ballotdrill.scoring.text import HARM_MEASURES
 from ballotdrill.scoring.turning import could_turn
@@ -89,7 +98,8 @@ what it is measured against: a time objective's target; the stretch a harm objec
 start to the moment its harm passed the target); the incident's harm window, for a harm share."""
 
 RANKING_TERMS: list[tuple[str, str]] = [
-    ("Lever", "what a finding's fix works on: an actor's staff or shifts, a channel, or a procedure's step"),
+    ("Lever", "what a finding's fix works on: an actor's staff or shifts, its players' decisions, a channel, or a "
+     "procedure's step"),
     ("Weight (Fix first)", "per objective rated U, M or S that the lever explains (the lever behind most of its "
      "delay whose removal could have changed the rating) 4, 2 or 1, split equally between levers that could each "
      "have turned it alone, or only together; plus 4 × the lever's share of the run's harm (largest over reach, "
@@ -151,7 +161,24 @@ def delay_spans(scores: Scores, advice: Advisor, paths: HarmPaths | None = None)
         harm = paths.moves(chain.procedure, chain.step, every.get(chain.incident, True))
         loop = loop_span(chain, scores.steps, scores.until) if chain.ping_pong else None
         out[chain.incident].extend(spans_of(None, chain, None, advice, scores.until, harm, loop))
+    for tally in scores.decisions:
+        for wait in tally.waits:
+            _timed_out(out[wait.incident], wait, decision_lever(tally.actor),
+                       paths.moves(wait.procedure, wait.step, every.get(wait.incident, True)))
     return out
+
+
+def _timed_out(spans: list[Span], wait: DecisionWait, lever: str, harm: bool) -> None:
+    """A decision's wait for its timeout as a span of its own in ``spans`` (its incident's), on ``lever``; the
+    decision step's slow work, which ends where the decision was made, loses those minutes (they were no work)."""
+    at = (wait.procedure, wait.step)
+    slow = step_lever(*at)
+    for index, span in enumerate(spans):
+        if span.lever == slow and span.at == at and abs(span.hi - wait.made_at) < 1e-9:
+            spans[index] = span._replace(hi=min(span.hi, wait.requested_at))
+    spans[:] = [span for span in spans if span.lo < span.hi]
+    if wait.requested_at < wait.made_at:
+        spans.append(Span(lever, wait.requested_at, wait.made_at, harm, at))
 
 
 def spans_of(step: StepResult | None, chain: Handoff | None, cause: Cause | None, advice: Advisor,

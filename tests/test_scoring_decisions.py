@@ -52,7 +52,7 @@ def test_requests_left_to_their_timeout_are_counted_per_actor_and_found() -> Non
     improvements, strengths = decision_findings(events, doc)
     assert [f.title for f in improvements] == ["Decisions left to their timeout at desk"]
     assert "2 of the 3 decision request(s)" in improvements[0].detail
-    assert improvements[0].element == "Training" and improvements[0].lever == "actor:desk"
+    assert improvements[0].element == "Training" and improvements[0].lever == "decision:desk"
     assert strengths == []
 
 
