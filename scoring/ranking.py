@@ -9,9 +9,9 @@ run: the queue waits of its steps go to their actor; the time its handoffs spent
 first channel's usual latency (its 90th percentile) to the channel they were first sent on; a handoff received
 without a failure later than its channel's usual latency, or still overdue in transit, to that channel's slow
 deliveries (``delivery:C``, apart from its failures: that finding is about slowness, never a title about
-failures); the work of a late step beyond the structure's own usual duration for it (slow work) to the step; a decision left
-to its timeout, from its request to the default applied, to its actor's decisions (no work of the step). A
-step late only because the designed path is longer than its target adds no delay: that is the design, and shows
+failures); the work of a late step beyond the structure's own usual duration for it (slow work) to the step; a
+decision left to its timeout, from its request to the default applied, to its actor's decisions (no work of the
+step). A step late only because the designed path is longer than its target adds no delay: that is the design, and shows
 as a finding about the target.
 
 **Material delay.** A lever's delay counts only when it is material: at least :data:`MATERIAL_SHARE` (5 %) of
