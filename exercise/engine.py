@@ -20,7 +20,8 @@ from ballotdrill.exercise.clock import at_delay, play
 from ballotdrill.exercise.decisions import Answer, DecisionProvider, DecisionRequest, DefaultDecisions
 from ballotdrill.exercise.desk import open_desks
 from ballotdrill.exercise.handoffs import HandoffPath
-from ballotdrill.exercise.incidents import IncidentState, condition_before_start
+from ballotdrill.exercise.incidents import IncidentPlan, IncidentState, condition_before_start
+from ballotdrill.exercise.prevention import NONE as NO_MITIGATION
 from ballotdrill.exercise.prevention import ActionLog, Taken
 from ballotdrill.exercise.setup import Setup
 from ballotdrill.exercise.steps import StepPath
@@ -42,7 +43,7 @@ from ballotdrill.journal.kinds import (
     RUN_STARTED,
 )
 from ballotdrill.scenarios.roles import as_played
-from ballotdrill.scenarios.scenario import Incident, Inject, ScenarioFile
+from ballotdrill.scenarios.scenario import Inject, ScenarioFile
 from ballotdrill.scenarios.types import LEVELS
 
 
@@ -164,9 +165,9 @@ class Exercise(StepPath, HandoffPath):
         factor = self.scenario.background_factor
         profile = RateProfile(inject, factor, self.clock0) if inject.profile else None
         assert inject.every is not None
+        plan = self.setup.incident_plan(inject_id, inject)
         Arrivals(self.env, inject, self.setup.sampler(inject.every), self.streams.get(f"arrivals/{inject_id}"), start,
-                 stop, lambda n: self._start_incident(f"{prefix}-{n}", spec, inject_id, inject),
-                 rate=factor, profile=profile)
+                 stop, lambda n: self._start_incident(f"{prefix}-{n}", plan), rate=factor, profile=profile)
 
     def _timed(self, inject_id: str, inject: Inject) -> None:
         if inject.when is not None:
@@ -217,29 +218,28 @@ class Exercise(StepPath, HandoffPath):
         self.journal.record(self.env._now, INJECT_DELIVERED, incident_id, None, None, {
             "inject": inject_id, "type": "incident", "text": inject.incident.title, "from": "",
             "contingency": contingency, **marked})
-        self._start_incident(incident_id, inject.incident, inject_id, inject)
+        self._start_incident(incident_id, self.setup.incident_plan(inject_id, inject))
 
     # -- incidents -------------------------------------------------------------------------------
 
-    def _start_incident(self, incident_id: str, spec: Incident, inject_id: str, inject: Inject) -> None:
+    def _start_incident(self, incident_id: str, plan: IncidentPlan) -> None:
         now = self.env._now
-        polls = self.polls if spec.voting is None else (self.polls[0], self.setup.closes[spec.voting])
-        mitigations = self._actions.mitigations(spec, incident_id)
-        state = IncidentState(incident_id, spec, inject_id, now, inject.every is not None, polls,
-                              growth=mitigations.growth)
+        mitigations = self._actions.mitigations(plan.spec, incident_id) if plan.mitigated else NO_MITIGATION
+        state = IncidentState(incident_id, plan, now, mitigations.growth)
         self.incidents[incident_id] = state
-        self.journal.record(now, INCIDENT_STARTED, incident_id, None, None, self.setup.incident_data(spec, inject_id))
+        self.journal.record(now, INCIDENT_STARTED, incident_id, None, None, plan.data)
         for applied in mitigations.applied:
             self.journal.record(now, MITIGATED, incident_id, applied.taken.actor, None, applied.data())
-        detection = inject.detected_by
-        if spec.duration is not None or detection is not None:
+        duration, detection = plan.duration, plan.detection
+        if duration is not None or detection is not None:
             rng = self.streams.make(f"incident/{incident_id}")
-            if spec.duration is not None:
-                end = now + self.setup.sampler(spec.duration)(rng) * mitigations.duration
+            if duration is not None:
+                end = now + duration(rng) * mitigations.duration
                 at_delay(self.env, max(0.0, end - now), lambda _event: self._ended(state))  # as _at, one call less
             if detection is not None:
-                delay = self.setup.sampler(detection.after)(rng) * mitigations.detection
-                at_delay(self.env, max(0.0, now + delay - now), lambda _event: self._detect(state, detection.actor))
+                delay = detection(rng) * mitigations.detection
+                detector = plan.detector
+                at_delay(self.env, max(0.0, now + delay - now), lambda _event: self._detect(state, detector))
         if detection is None:
             self._detect(state, None)
         self._watch_reach(state)
@@ -264,8 +264,8 @@ class Exercise(StepPath, HandoffPath):
 
     def _trigger(self, state: IncidentState, origin: str | None) -> None:
         """Start every procedure whose trigger now matches and that has not run for this incident."""
-        spec = state.spec
-        for name in self.setup.triggered((spec.type, spec.severity, state.level, spec.owner)):
+        plan = state.plan
+        for name in self.setup.triggered((plan.type, plan.severity, state.level, plan.owner)):
             if name not in state.procedures:
                 self._start_procedure(state, name, origin)
 

@@ -4,33 +4,74 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Callable
 from typing import Any
 
 from ballotdrill.exercise.waves import Wave
 from ballotdrill.scenarios.scenario import Condition, Incident
 from ballotdrill.scenarios.types import LEVELS
 
+Draw = Callable[[random.Random], float]
+"""A distribution's draw on a stream (:func:`~ballotdrill.exercise.sampling.sampler`)."""
+
+
+class IncidentPlan:
+    """What a run reads of an inject's incident as it plays, read once from the scenario's models (shared by every
+    arrival of a background inject): a pydantic model's fields read several times slower than a plain attribute's,
+    and an incident's start and harm read a dozen. The rare paths (mitigations, live views) read :attr:`spec`."""
+
+    __slots__ = ("background", "data", "detection", "detector", "duration", "ends", "inject", "level", "mitigated",
+                 "owner", "polls", "reach", "severity", "spec", "stations", "throughput", "type", "voters")
+
+    def __init__(self, spec: Incident, inject: str, *, background: bool = False,
+                 polls: tuple[float, float] = (-math.inf, math.inf), data: dict[str, Any] | None = None,
+                 duration: Draw | None = None, detection: Draw | None = None, detector: str | None = None) -> None:
+        self.spec = spec
+        self.inject = inject
+        self.background = background
+        """A background arrival (an ``every:`` inject's): forgotten once resolved, since no condition can name it."""
+        self.polls = polls
+        """Simulation minutes when the polls open and close for the way of voting it disrupts."""
+        self.data = data if data is not None else {}
+        """Its ``incident_started`` row's fields."""
+        self.duration = duration
+        """Its duration's draw, or None: it lasts until contained."""
+        self.detection = detection
+        self.detector = detector
+        """Its detection delay's draw and who detects it, or None: detected at once, by nobody in particular."""
+        self.type = spec.type
+        self.severity = spec.severity
+        self.level = LEVELS.index(spec.level)
+        self.owner = spec.owner
+        self.reach = spec.reach
+        self.voters = spec.voters
+        self.stations = spec.stations
+        self.throughput = spec.throughput
+        self.mitigated = bool(spec.mitigated_by)
+        self.ends = spec.duration is not None
+        """Whether it goes away by itself (its ``duration``)."""
+
 
 class IncidentState:
     """What has happened to one incident so far."""
 
     __slots__ = ("asked", "background", "completed", "contained_at", "detected_at", "detector", "effects", "ended",
-                 "id", "initial_level", "inject", "level", "open_runs", "polls", "procedures", "resolved_at",
+                 "id", "initial_level", "inject", "level", "open_runs", "plan", "polls", "procedures", "resolved_at",
                  "severity", "spec", "started_at", "stoppable", "wave")
 
-    def __init__(self, incident_id: str, spec: Incident, inject: str, t: float, background: bool,
-                 polls: tuple[float, float] = (-math.inf, math.inf), growth: float = 1.0) -> None:
+    def __init__(self, incident_id: str, plan: IncidentPlan, t: float, growth: float = 1.0) -> None:
         self.id = incident_id
-        self.polls = polls
+        self.plan = plan
+        self.polls = plan.polls
         """Simulation minutes when the polls open and close: harm to voters and stations counts only between."""
-        self.spec = spec
-        self.severity = spec.severity
+        self.spec = plan.spec
+        self.severity = plan.severity
         """The spec's severity (read for every step queued: a plain attribute reads faster than the spec's)."""
-        self.inject = inject
+        self.inject = plan.inject
         self.started_at = t
-        self.wave = Wave(spec.reach, t, growth) if spec.reach is not None else None
+        self.wave = Wave(plan.reach, t, growth) if plan.reach is not None else None
         """Its wave's growth (``growth`` scales the rate it starts with), or None for an incident without ``reach``."""
-        self.background = background
+        self.background = plan.background
         """A background arrival: forgotten once resolved, since no condition can name it."""
         self.effects: random.Random | None = None
         """The stream deciding whether effects work (``incident/ID/effects``), made on first use."""
@@ -42,13 +83,13 @@ class IncidentState:
         self.ended = False
         """Whether it was contained by its own ``duration`` running out (it went away by itself)."""
         self.resolved_at: float | None = None
-        self.level = self.initial_level = LEVELS.index(spec.level)
+        self.level = self.initial_level = plan.level
         self.open_runs = 0
         self.procedures: dict[str, int] = {}
         """Procedure runs started for this incident, by procedure."""
         self.asked: dict[str, int] = {}
         """How often each decision step has asked, for stable decision keys."""
-        self.stoppable = spec.duration is not None
+        self.stoppable = plan.ends
         """Whether something can contain it: a natural end or a containing effect in a procedure that ran."""
 
     def reach(self, t: float) -> int:
@@ -76,10 +117,11 @@ class IncidentState:
         harm: dict[str, Any] = {}
         if self.wave is not None:
             harm["reach"] = self.reach(t)
-        if self.spec.voters:
-            harm["voter_minutes"] = round(self.spec.voters * minutes, 3)
-        if self.spec.stations:
-            harm["station_minutes"] = round(self.spec.stations * (1.0 - self.spec.throughput) * minutes, 3)
+        plan = self.plan
+        if plan.voters:
+            harm["voter_minutes"] = round(plan.voters * minutes, 3)
+        if plan.stations:
+            harm["station_minutes"] = round(plan.stations * (1.0 - plan.throughput) * minutes, 3)
         return harm
 
     def holds(self, cond: Condition, t: float) -> bool:

@@ -9,14 +9,13 @@ the scenario file, so a run with a shared set-up journals exactly what it journa
 
 from __future__ import annotations
 
-from typing import Any
-
 from ballotdrill.exercise.desk import staff_changes
+from ballotdrill.exercise.incidents import IncidentPlan
 from ballotdrill.exercise.sampling import Sampler, sampler
 from ballotdrill.exercise.work import Plan, incident_data
 from ballotdrill.scenarios.distributions import Distribution
 from ballotdrill.scenarios.roles import as_played
-from ballotdrill.scenarios.scenario import Incident, Inject, ScenarioFile
+from ballotdrill.scenarios.scenario import Inject, ScenarioFile
 from ballotdrill.scenarios.types import LEVELS
 
 TriggerKey = tuple[str, int, int, "str | None"]
@@ -26,7 +25,7 @@ TriggerKey = tuple[str, int, int, "str | None"]
 class Setup:
     """The parts of a run that depend only on the scenario file and the scenario's name (read-only once built)."""
 
-    __slots__ = ("_incident_data", "_samplers", "_triggered", "chains", "clock0", "closes", "doc", "horizon",
+    __slots__ = ("_incident_plans", "_samplers", "_triggered", "chains", "clock0", "closes", "doc", "horizon",
                  "injects", "latency", "name", "plans", "polls", "reliability", "scenario", "staff", "structure",
                  "summoned")
 
@@ -57,7 +56,7 @@ class Setup:
                          for level in LEVELS}
         """The actors brought in when an incident is escalated to each level."""
         self._triggered: dict[TriggerKey, tuple[str, ...]] = {}
-        self._incident_data: dict[str, dict[str, Any]] = {}
+        self._incident_plans: dict[str, IncidentPlan] = {}
         self._samplers: dict[int, tuple[Distribution, Sampler]] = {}
 
     def sampler(self, dist: Distribution) -> Sampler:
@@ -85,10 +84,22 @@ class Setup:
                 found.append(name)
         return tuple(found)
 
-    def incident_data(self, spec: Incident, inject_id: str) -> dict[str, Any]:
-        """The ``incident_started`` fields of the inject's incident, made once (shared by every arrival, every run:
-        journal data is never changed once recorded)."""
-        data = self._incident_data.get(inject_id)
-        if data is None:
-            data = self._incident_data[inject_id] = incident_data(spec, inject_id)
-        return data
+    def incident_plan(self, inject_id: str, inject: Inject) -> IncidentPlan:
+        """What a run reads of the inject's incident as it plays (its ``incident_started`` fields among them), made
+        once: shared by every arrival, every run (journal data is never changed once recorded)."""
+        plan = self._incident_plans.get(inject_id)
+        if plan is None or plan.spec is not inject.incident:
+            plan = self._incident_plans[inject_id] = self._incident_plan(inject_id, inject)
+        return plan
+
+    def _incident_plan(self, inject_id: str, inject: Inject) -> IncidentPlan:
+        spec = inject.incident
+        assert spec is not None
+        detection = inject.detected_by
+        return IncidentPlan(
+            spec, inject_id, background=inject.every is not None,
+            polls=self.polls if spec.voting is None else (self.polls[0], self.closes[spec.voting]),
+            data=incident_data(spec, inject_id),
+            duration=None if spec.duration is None else self.sampler(spec.duration),
+            detection=None if detection is None else self.sampler(detection.after),
+            detector=None if detection is None else detection.actor)

@@ -110,7 +110,7 @@ class ProcedureRun:
     def __init__(self, incident: IncidentState, plan: Plan, number: int, t: float) -> None:
         self.incident = incident
         self.plan = plan
-        self.actors, self.desks = plan.owners.assign(incident.spec.owner)
+        self.actors, self.desks = plan.owners.assign(incident.plan.owner)
         """Who does each step (the incident's owner for ``actor: owner``), and the desk that serves it."""
         self.name = plan.name
         self.number = number

@@ -14,7 +14,7 @@ from cli_helpers import in_process, one_line
 
 from ballotdrill.application import read_decisions
 from ballotdrill.exercise import RunError, run_exercise
-from ballotdrill.exercise.incidents import IncidentState
+from ballotdrill.exercise.incidents import IncidentPlan, IncidentState
 from ballotdrill.journal import Journal, Kind, MemorySink
 from ballotdrill.journal.store import RunawayError
 from ballotdrill.scenarios import BallotdrillError, ScenarioError, check_file, load_text
@@ -97,7 +97,7 @@ def test_a_wave_uncontained_for_thousands_of_doublings_stays_at_its_cap() -> Non
                                  "{id: R1, type: wave, reach: {initial: 1, doubling: 1s, cap: 1000000}}"), "s.yaml")
     spec = doc.scenarios["mini"].injects[1].incident
     assert spec is not None
-    state = IncidentState("R1", spec, "I2", 0.0, False)
+    state = IncidentState("R1", IncidentPlan(spec, "I2"), 0.0)
     assert state.reach(240.0) == 1_000_000  # 14,400 doublings: 2**14400 overflows a float
     assert state.reach(10**9) == 1_000_000
     result = run_exercise(doc, "mini", seed=1)
