@@ -92,7 +92,7 @@ def _tell(incident: str, rows: list[Event], names: dict[str, str], start: float,
     about = f"{kind}, severity {severity}" if started.title else f"severity {severity}"
     out = [f"At {at(t0)} {label} began ({about})."]
     waits: dict[tuple[str | None, str | None], float] = {}
-    self_ended = False  # ended by itself (a contained row, how: ended) before this row
+    self_ended = closed = False  # ended by itself (a contained row, how: ended) / contained at all, before this row
     for e in rows[1:]:
         if e.kind == Kind.DETECTED:
             out.append(detection_text(who(e.actor) if e.actor else None, at(e.t), minutes(e.t - t0), self_ended))
@@ -148,7 +148,7 @@ def _tell(incident: str, rows: list[Event], names: dict[str, str], start: float,
             out.append(f"{who(e.actor)} took the action '{e.fields(ActionTaken).action}' at {at(e.t)}.")
         elif e.kind == Kind.CONTAINED:
             contained = e.fields(Contained)  # how: ended by itself, procedures completed, or a step's effect
-            self_ended = contained.how == "ended"
+            self_ended, closed = contained.how == "ended", True
             when = f"at {at(e.t)}, {minutes(e.t - t0)} after it began"
             out.append(f"It ended by itself {when}, before any response contained it{_harm_clause(contained)}."
                        if contained.how == "ended" else
@@ -176,7 +176,8 @@ def _tell(incident: str, rows: list[Event], names: dict[str, str], start: float,
     if end is not None and final is not None and incident in (final.open_incidents or []):
         harm = (final.harm or {}).get(incident) or {}
         at_end = Contained("", harm.get("reach"), harm.get("voter_minutes"), harm.get("station_minutes"))
-        out.append(f"At the end of the run ({at(end.t)}) it was still open{_harm_clause(at_end)}.")
+        out.append(f"At the end of the run ({at(end.t)}) it was not yet resolved (its response was still under way)."
+                   if closed else f"At the end of the run ({at(end.t)}) it was still open{_harm_clause(at_end)}.")
     return out
 
 

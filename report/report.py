@@ -37,6 +37,7 @@ from ballotdrill.scoring.passing import TargetPassing
 from ballotdrill.scoring.ranking import RANKING_TERMS
 from ballotdrill.scoring.ratings import RATING_NAMES, THRESHOLDS
 from ballotdrill.scoring.stream import Scorer
+from ballotdrill.scoring.wavecap import wave_starts
 from ballotdrill.scoring.work import WorkTables
 
 
@@ -309,7 +310,8 @@ def _assemble(scores: Scores, digest: Digest, rows: ReportRows, doc: ScenarioFil
                 for i in scores.incidents}
     decisions = DecisionCount(total=sum(rows.made.values()), by=dict(sorted(rows.made.items())),
                               pending=rows.pending)
-    analysis = analyse(scores, names, structure, digest, detections_of(scenario), passed, choices, extensions)
+    analysis = analyse(scores, names, structure, digest, detections_of(scenario), passed, choices, extensions,
+                       wave_starts(events))
     return Report(overview=overview, scores=scores, analysis=analysis,
                   decisions=decisions, moments=_moments(events, scores, set(told), names),
                   inject_log=inject_log(scenario, events, scores.incidents, scores.harm, names, scores.start,

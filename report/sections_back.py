@@ -29,7 +29,7 @@ def _handoff_table(chains: Sequence[Handoff], ctx: Context) -> Table:
         numeric=[False, False, False, False, True, True, True, False, False],
         rows=[[cell(h.incident), cell(h.step), cell(f"{ctx.who(h.sender)} → {ctx.who(h.receiver)}"),
                cell((h.first_channel or "direct") + (f" → {h.channel or 'direct'}" if h.channel != h.first_channel
-                                                     and h.status in ("received", "in_transit") else "")),
+                                                     else "")),  # received, travelling or dropped on its last
                cell(ctx.at(h.sent_at)), cell(minutes(h.latency)), cell(h.attempts), _status(h),
                cell(evidence_rows(h.evidence))] for h in chains])
 

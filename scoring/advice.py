@@ -20,6 +20,7 @@ from ballotdrill.scoring.choices import Choices
 
 if TYPE_CHECKING:
     from ballotdrill.scoring.extensions import Extension
+    from ballotdrill.scoring.wavecap import WaveStart
 from ballotdrill.scoring.designed import designed_arrival, loop_span
 from ballotdrill.scoring.handoffs import DIRECT, usual_latency
 from ballotdrill.scoring.model import (
@@ -168,6 +169,8 @@ class Advisor:
         self.choices = choices
         self.extensions: Mapping[str, Extension] = {}
         """Per incident, the response's extension of its polling stations' hours (:mod:`.extended`), when known."""
+        self.waves: Mapping[str, WaveStart] = {}
+        """Per incident with a wave, how it began (:func:`~.wavecap.wave_starts`), when known."""
         self.channel_stats: Mapping[str, ChannelStats] = (
             {c.channel: c for c in scores.channels} if scores is not None else channel_stats or {})
         """Per channel, its attempts and failures over the whole run (none known: empty)."""

@@ -23,7 +23,7 @@ from ballotdrill.scoring.advice import (
     step_lever,
 )
 from ballotdrill.scoring.digest import QUEUE_P90, Case, Digest, LongWaits
-from ballotdrill.scoring.model import ActorLoad, ChannelStats, Frozen, Scores
+from ballotdrill.scoring.model import ActorLoad, ChannelStats, Frozen, Scores, StepResult
 from ballotdrill.scoring.plan import element_of, loop_owner, responsible
 from ballotdrill.scoring.stepcause import step_cause, with_named_waits
 from ballotdrill.scoring.text import clock, minutes, percent
@@ -130,15 +130,27 @@ def _missed_deadlines(found: Found, scores: Scores, digest: Digest, advice: Advi
         more = (f" ({cases.count:,} missed deadlines of '{step.step}' in all; the other "
                 f"{cases.count - len(kept):,} among background arrivals not listed)"
                 if cases.count > len(kept) and case is max(kept, key=_elapsed) else "")
+        done = (f"{name(step.actor)} completed '{step.step}'" if step.completed_at is not None else
+                f"'{step.step}' at {name(step.actor)} was still "
+                f"{'waiting' if step.status == 'queued' else 'in progress'} when the run stopped,")
+        own = why.kind == "queue" and why.waiting == step  # its own queue (staff on duty): a priority would help
         found.improve(step.elapsed or 0.0, title=f"Legal deadline missed: {step.step} ({step.incident})",
-                detail=f"{name(step.actor)} completed '{step.step}' {minutes(step.elapsed)} after the procedure "
-                f"began; the deadline was {minutes(step.deadline)} ({step.basis or 'no basis given'}).{more}",
+                detail=f"{done} {minutes(step.elapsed)} after the procedure began; the deadline was "
+                f"{minutes(step.deadline)} ({_basis(step, advice) or 'no basis given'}).{more}",
                 root_cause=why.text, cause="deadline", actor=step.actor,
-                lever=step_lever(step.procedure, step.step), element=element_of(why.kind),
+                lever=step_lever(step.procedure, step.step) if own else why.lever, element=element_of(why.kind),
                 capability=_capability(scores, {step.incident}, step.procedure, "Operational coordination"),
                 recommendation=f"Give '{step.step}' a standing priority at {name(step.actor)} so the legal "
-                f"deadline ({minutes(step.deadline)}) is met", priority=1, incidents=[step.incident],
-                evidence=step.evidence)
+                f"deadline ({minutes(step.deadline)}) is met" if own else why.fix, priority=1,
+                incidents=[step.incident], evidence=step.evidence)
+
+
+def _basis(step: StepResult, advice: Advisor) -> str:
+    """The basis in law of ``step``'s deadline: the instance's, else (a step still open at the end) the structure's."""
+    if step.basis or advice.structure is None or step.procedure not in advice.structure.procedures:
+        return step.basis
+    spec = next((s for s in advice.structure.procedures[step.procedure].steps if s.id == step.step), None)
+    return spec.deadline.basis if spec is not None and spec.deadline is not None else ""
 
 
 def _late_steps(found: Found, scores: Scores, digest: Digest, advice: Advisor) -> None:

@@ -50,6 +50,7 @@ from ballotdrill.scoring.ranking import (
     unexplaining,
 )
 from ballotdrill.scoring.text import percent
+from ballotdrill.scoring.wavecap import WaveStart
 from ballotdrill.scoring.weighing import priority_of, weigh
 from ballotdrill.scoring.windows import target_passed
 
@@ -93,7 +94,8 @@ class Analysis(Frozen):
 def analyse(scores: Scores, names: dict[str, str], structure: Structure | None = None,
             digest: Digest | None = None, detections: Mapping[str, Detection] | None = None,
             passed: Mapping[str, float] | None = None, choices: Choices | None = None,
-            extensions: Mapping[str, Extension] | None = None) -> Analysis:
+            extensions: Mapping[str, Extension] | None = None,
+            waves: Mapping[str, WaveStart] | None = None) -> Analysis:
     """Strengths, areas for improvement, improvement plan and key findings of ``scores``.
 
     ``structure`` (the run's response structure) lets recommendations fit it: channel
@@ -104,7 +106,9 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
     objective id -> t when its harm passed the target (:mod:`.passing`), so only the delay before counts
     (without it a harm objective's whole harm window counts; a time objective's is cut at its target always).
     ``choices``: the decisions the run made with their rows (:mod:`.choices`), so a branch not taken is read from
-    the decision itself. ``extensions``: the response's extensions of polling hours (:mod:`.extended`).
+    the decision itself. ``extensions``: the response's extensions of polling hours (:mod:`.extended`). ``waves``:
+    how each incident's wave began (:func:`.wavecap.wave_starts`), so a slowing is advised "sooner" only where that
+    could have kept it under the target.
 
     An objective measured on an incident continuing its subject's (``ObjectiveResult.measured``) is explained on
     that incident: its delays, its causes and its fix are that incident's.
@@ -119,6 +123,7 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
     advice = Advisor(scores, names, structure, failures=digest.failures, unstaffed_at=digest.unstaffed_at,
                      detections=detections, choices=choices)
     advice.extensions = extensions or {}
+    advice.waves = waves or {}
 
     found = gather(scores, digest, advice, names)
     causes = [f for _, _, f in sorted(found.improvements, key=lambda x: (x[0], x[1], x[2].title))]
@@ -280,8 +285,10 @@ def _key(scores: Scores, plan: list[PlanItem], ordered: list[Finding]) -> KeyFin
     return KeyFindings(
         bottleneck=bottleneck.actor if bottleneck else None, bottleneck_text=b_text,
         worst_channel=worst.channel if worst else None, worst_channel_text=w_text,
-        first_fix=(f"{plan[0].recommendation} ({plan[0].responsible}; {plan[0].finding})." if plan
-                   else _nothing_to_fix(scores)),
+        first_fix=(_nothing_to_fix(scores) if not plan else
+                   f"{plan[0].recommendation} ({plan[0].responsible}; {plan[0].finding})." if plan[0].weight else
+                   "Nothing urgent: no area for improvement explains an objective or any harm (all weigh 0); the first "
+                   f"of the minor ones: {plan[0].recommendation} ({plan[0].responsible}; {plan[0].finding})."),
         ratings=ratings, evidence=evidence,
     )
 

@@ -7,18 +7,18 @@ before its harm passes the target, or only slows it).
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping, Sequence
-from typing import NamedTuple
+from collections.abc import Sequence
 
 from ballotdrill.scenarios.measures import parse_interval
 from ballotdrill.scenarios.scenario import Detection, Scenario
-from ballotdrill.scenarios.structure import OWNER, Option, Procedure, Step
+from ballotdrill.scenarios.structure import OWNER, Step
 from ballotdrill.scoring.advice import Advisor, Cause, actor_lever, step_lever
 from ballotdrill.scoring.model import IncidentTimes, ObjectiveResult, StepResult
 from ballotdrill.scoring.ranking import MATERIAL_SHARE, Unexplaining
 from ballotdrill.scoring.stopped import drop_cause, dropped
-from ballotdrill.scoring.text import HARM_NOUNS, clock, minutes
+from ballotdrill.scoring.text import HARM_NOUNS, clock, minutes, number
+from ballotdrill.scoring.untaken import branch_cause, untaken_branch
+from ballotdrill.scoring.wavecap import slowed_from_start
 
 
 def objective_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unexplaining] = (),
@@ -69,7 +69,7 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unex
         skipped = untaken_branch(advice, incident.incident, [procedure], step) \
             if incident is not None and procedure else None
         if skipped is not None and incident is not None:  # the step never came: a decision went another way
-            return _branch_cause(advice, skipped, incident, plain,
+            return branch_cause(advice, skipped, incident, plain,
                                  f", so '{step}' was not done within the {obj.target_text} target",
                                  _actor_of(advice, skipped.procedure, skipped.decision.step, incident.incident))
         designed = _designed_time(advice, obj, procedure, step, incident)
@@ -134,8 +134,7 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unex
     else:
         short = (f"the designed response ({', '.join(names)}) only slows {kind} incidents and contains none, so "
                  f"its {noun} passed the {obj.target_text} target")
-        fix = (f"Give {', '.join(names)} a step that contains {kind} incidents (a removal or an order), or "
-               f"one that slows them sooner, so {incident.incident} stays under the target")
+        fix = _slowing_fix(advice, obj, incident, names, steps, kind)
     if failed is not None:
         chance = failed[1].effect.chance if failed[1].effect is not None else 1.0
         return Cause("objective", f"the containing step '{failed[0].step}' completed at "
@@ -148,7 +147,7 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unex
                   else f", and it was not contained within the {obj.target_text} target")
         if noun is not None and passed_at is not None:
             passed += f" at {clock(advice.whole.start, passed_at)}"
-        return _branch_cause(advice, branch, incident, plain, passed,
+        return branch_cause(advice, branch, incident, plain, passed,
                              _actor_of(advice, branch.procedure, branch.decision.step, incident.incident))
     cut = advice.whole.until is not None and advice.whole.end is not None \
         and advice.whole.until < advice.whole.end - 1e-9
@@ -161,6 +160,25 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unex
     return Cause("objective", f"{plain}: detected after {minutes(incident.to_detect)}, first action after "
                  f"{minutes(incident.to_first_action)}, it {took}; {short}", [], fix,
                  _actor_of(advice, owner, first.id, incident.incident), lever)
+
+def _slowing_fix(advice: Advisor, obj: ObjectiveResult, incident: IncidentTimes, names: Sequence[str],
+                 steps: Sequence[tuple[str, Step]], kind: str) -> str:
+    """The fix for a harm a response that only slows could not keep under the target: a containing step, and a
+    slowing one sooner only where slowing the wave from its very start (:func:`~.wavecap.slowed_from_start`) would
+    have kept its reach within the target by the moment it was measured; else a stronger one."""
+    contain = f"Give {', '.join(names)} a step that contains {kind} incidents (a removal or an order)"
+    began = advice.waves.get(incident.incident) if obj.kind == "reach" else None
+    if began is None:
+        return f"{contain}, so {incident.incident} stays under the target"
+    at = incident.started_at + (incident.to_contain if incident.to_contain is not None
+                                else float(advice.whole.until or 0.0) - incident.started_at)
+    least = slowed_from_start(began, [st.effect for _, st in steps if st.effect and st.effect.slows], at)
+    if least <= obj.target:
+        return f"{contain}, or one that slows them sooner, so {incident.incident} stays under the target"
+    return (f"{contain} or slows them more, so {incident.incident} stays under the target: slowed as its steps "
+            f"slow it from its very start ({clock(advice.whole.start, began.start)}), it would still have reached "
+            f"{number(least)} by {clock(advice.whole.start, at)}, past the {obj.target_text} target")
+
 
 def _designed_time(advice: Advisor, obj: ObjectiveResult, procedure: str, step: str,
                    incident: IncidentTimes | None) -> float | None:
@@ -336,117 +354,3 @@ def detections_of(scenario: Scenario) -> dict[str, Detection]:
     """Per inject, who notices its incidents and how long after they begin (injects noticed at once left out)."""
     return {inject_id: inject.detected_by for inject_id, inject in
             zip(scenario.inject_ids(), scenario.injects, strict=True) if inject.detected_by is not None}
-
-
-_ROUNDING = 1e-3
-"""The scores' times are rounded to 3 decimals: a journal row's t is matched to them within this."""
-
-
-class Branch(NamedTuple):
-    """A containing step the run never reached because a decision took another branch."""
-
-    procedure: str
-    decision: StepResult
-    """The decision step, as it was played."""
-    chosen: str
-    """The option the run took."""
-    row: int | None
-    """The row that says so: the decision's ``decision_made`` row (its completion's when not known)."""
-    other: str
-    """An option whose branch leads to ``step``."""
-    step: Step
-    slows: bool
-    """Whether the chosen branch slows the incident's wave (it contains nothing)."""
-
-
-def untaken_branch(advice: Advisor, incident: str, procedures: list[str], target: str | None = None) -> Branch | None:
-    """A containing step of ``procedures`` (step ``target``, when given) never played for ``incident`` because a
-    decision of the run chose a branch that does not lead to it (None: none, or such a step was played).
-
-    The option chosen is read from the decision's ``decision_made`` row (``advice.choices``); without them, from
-    the steps played (the option whose next step was played: an option leading to the procedure's end, or one
-    the run stopped before playing, is then not seen)."""
-    structure = advice.structure
-    if structure is None:
-        return None
-    mine = [s for s in advice.whole.steps if s.incident == incident]
-    played = {(s.procedure, s.step) for s in mine}
-    for name in procedures:
-        proc = structure.procedures[name]
-        containing = {s.id: s for s in proc.steps
-                      if (s.id == target if target is not None else s.effect is not None and s.effect.contains)}
-        if not containing or any((name, step) in played for step in containing):
-            continue
-        for spec in proc.steps:
-            made = next((s for s in mine if s.procedure == name and s.step == spec.id and s.completed_at is not None),
-                        None) if spec.decision is not None else None
-            if made is None or spec.decision is None:
-                continue
-            options = spec.decision.options
-            chosen, row = _chosen(advice, incident, name, made, options, played)
-            if chosen is None:
-                continue
-            on_chosen = _reachable(proc, options[chosen].next, spec.id)
-            for other, opt in options.items():
-                hit = next((containing[i] for i in _reachable(proc, opt.next, spec.id)
-                            if i in containing and i not in on_chosen), None)
-                if other != chosen and hit is not None:
-                    slows = any(s.id in on_chosen and s.effect is not None and s.effect.slows for s in proc.steps)
-                    return Branch(name, made, chosen, row, other, hit, slows)
-    return None
-
-
-def _chosen(advice: Advisor, incident: str, procedure: str, made: StepResult, options: Mapping[str, Option],
-            played: set[tuple[str, str]]) -> tuple[str | None, int | None]:
-    """The option the decision ``made`` chose and the row that says so: its ``decision_made`` row (the one at its
-    completion), or without the run's choices the option whose next step was played and the completion's row."""
-    if advice.choices is not None:
-        done = made.completed_at if made.completed_at is not None else math.inf
-        begun = made.started_at if made.started_at is not None else -math.inf
-        made_in = [c for c in advice.choices.get((incident, procedure, made.step), ())
-                   if begun - _ROUNDING <= c.t <= done + _ROUNDING]  # the scores' times are rounded
-        choice = made_in[-1] if made_in else None
-        return (choice.option, choice.seq) if choice is not None and choice.option in options else (None, None)
-    chosen = next((o for o, opt in options.items() if (procedure, opt.next) in played), None)
-    return chosen, (made.evidence[-1] if made.evidence else None)
-
-
-def _reachable(proc: Procedure, first: str, stop: str) -> list[str]:
-    """The step ids reachable from ``first`` (itself included) without passing through step ``stop``."""
-    ids = {s.id: i for i, s in enumerate(proc.steps)}
-    found: list[str] = []
-    todo = [first]
-    while todo:
-        step = todo.pop()
-        if step == stop or step in found or step not in ids:
-            continue
-        found.append(step)
-        todo += proc.successors(ids[step])
-    return found
-
-
-def _branch_cause(advice: Advisor, branch: Branch, incident: IncidentTimes, plain: str, passed: str,
-                  actor: str) -> Cause:
-    """The cause of an objective whose incident's containing step lay on a branch the run did not take."""
-    effect = branch.step.effect
-    chance = 1.0 if effect is None else effect.chance
-    decision = branch.decision.step
-    spec = advice.structure.procedures[branch.procedure] if advice.structure else None
-    default = next((s.decision.default for s in spec.steps if s.id == decision and s.decision), "") if spec else ""
-    row = [branch.row] if branch.row is not None else []
-    contains = effect is not None and effect.contains
-    which = ("only slows it" if branch.slows else "does not contain it") if contains else "does not lead to it"
-    chose = (f"the run chose '{branch.chosen}' at '{decision}' ({branch.procedure}, "
-             f"{clock(advice.whole.start, branch.decision.completed_at)}{f', row #{row[0]}' if row else ''}), "
-             f"which {which}")
-    kind = incident.type.replace("_", " ")
-    does = (f"its step '{branch.step.id}' contains them (a {chance:.0%} chance)" if contains
-            else f"it leads to step '{branch.step.id}'")
-    reached = (f"the containing step '{branch.step.id}' (a {chance:.0%} chance)" if contains
-               else f"step '{branch.step.id}'")
-    fix = (f"Weigh the '{branch.other}' option at '{decision}' ({branch.procedure}) for {kind} incidents "
-           f"like {incident.incident}"
-           + (f" (the default is '{default}')" if default and default != branch.other else "")
-           + f": {does}")
-    return Cause("objective", f"{plain}: the '{branch.other}' branch would have reached {reached}; {chose}{passed}",
-                 list(row), fix, actor, step_lever(branch.procedure, decision))

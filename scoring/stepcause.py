@@ -28,7 +28,10 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
     cost at least half its lateness, a target shorter than the work, slow work) the largest by minutes; else of
     the delays before it (a queue earlier, a slow handoff, a decision loop) the largest; else a designed path
     longer than the target, or the delays before the step."""
-    late = step.late_by or 0.0
+    goal, goal_text = _goal(step)
+    late = step.late_by if step.target is not None or step.deadline is None else \
+        max(0.0, (step.elapsed or 0.0) - step.deadline)  # a step with a legal deadline and no target
+    late = late or 0.0
     who = advice.who(step.actor)
     arrived = step.queued_at if step.queued_at is not None else step.started_at  # work that started at once
     carrier = next((h for h in advice.carriers(step) if h.received_at is not None
@@ -71,8 +74,9 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
     earlier = advice.earlier_wait(step, arrived)
     prior: list[tuple[float, Cause]] = []
     if earlier is not None and (earlier.wait or 0.0) >= before / 2:
-        prior.append((earlier.wait or 0.0, Cause(
-            "queue", _wait_text(earlier, step, advice), [], advice.queue(earlier.actor), earlier.actor,
+        prior.append((earlier.wait or 0.0, Cause(  # a wait that began with nobody on duty wants cover, not staff
+            "shift_gap" if earlier.unstaffed else "queue", _wait_text(earlier, step, advice), [],
+            advice.shift_gap(earlier.actor) if earlier.unstaffed else advice.queue(earlier.actor), earlier.actor,
             actor_lever(earlier.actor), waiting=earlier)))
     if carrier is not None and (carrier.latency or 0.0) >= before / 2:
         channel = carrier.channel or DIRECT
@@ -100,11 +104,10 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
             list(loop.evidence), advice.loop_fix(loop), loop.sender, step_lever(loop.procedure, loop.step))))
     if prior:
         return _largest(prior)
-    left = (step.target or 0.0) - before
+    left = (goal or 0.0) - before
+    where = f"with {minutes(left)} of {goal_text} left" if left > 0 else f"already past {goal_text}"
     branch = _branch_taken(step, advice, arrived, designed)
-    if branch is not None and (step.target or 0.0) < before + work:
-        where = (f"with {minutes(left)} of its {minutes(step.target)} target left" if left > 0
-                 else f"already past its {minutes(step.target)} target")
+    if branch is not None and (goal or 0.0) < before + work:
         return branch._replace(text=f"{branch.text}; it reached {who} {minutes(before)} after {step.procedure} "
                                f"began, {where}")
     room = (step.target or 0.0) - designed if designed is not None else left  # the design's slack
@@ -113,11 +116,9 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
     # the design misses the target at this step (reaching it in time, its work does not fit); a step the design
     # reaches only past its target is late from the steps before it
     designed_long = usual is not None and usual >= room and (left > 0 or room > 0)
-    if usual is not None and (designed_long or (left > 0 and usual >= room / SLOW_FACTOR)):
+    if step.target is not None and usual is not None and (designed_long or (left > 0 and usual >= room / SLOW_FACTOR)):
         so_far = "so far, still open" if step.completed_at is None else "this time"
         what = "path longer than the target" if designed_long else "little slack in the path"
-        where = (f"with {minutes(left)} of its {minutes(step.target)} target left" if left > 0
-                 else f"already past its {minutes(step.target)} target")
         return Cause("target", f"{what}: it reached {who} {minutes(before)} after "
                      f"{step.procedure} began{path}, {where}, and the work usually takes about {minutes(usual)} "
                      f"({minutes(work)} {so_far})", [],
@@ -125,9 +126,8 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
                      f"before it and its usual {minutes(usual)} of work, or shorten the steps before it", step.actor,
                      step_lever(step.procedure, step.step))
     return Cause("upstream", f"delays before the step: it reached {who} {minutes(before)} after "
-                 f"{step.procedure} began, " + (f"with {minutes(left)} of its {minutes(step.target)} target left"
-                                                if left > 0 else f"already past its {minutes(step.target)} target"),
-                 [], f"Shorten the steps and handoffs of {step.procedure} before '{step.step}' (see the earlier late "
+                 f"{step.procedure} began, {where}", [],
+                 f"Shorten the steps and handoffs of {step.procedure} before '{step.step}' (see the earlier late "
                  f"steps{' and queues' if earlier is not None else ''}), or start it earlier", step.actor,
                  step_lever(step.procedure, step.step))
 
@@ -157,10 +157,19 @@ def _branch_taken(step: StepResult, advice: Advisor, arrived: float | None, desi
     return Cause("branch", f"decision branch: '{decision}' chose '{taken[decision]}' instead of its default "
                  f"'{default}' (row #{rows[decision]}): that branch reaches '{step.step}' after {minutes(via)} of "
                  f"designed work, {against}", [rows[decision]],
-                 f"Weigh the '{taken[decision]}' option at '{decision}' ({step.procedure}) against the "
-                 f"{minutes(step.target)} target of '{step.step}', or set a target for '{step.step}' that allows "
-                 "for that branch", decider if decider != OWNER else step.actor,
+                 f"Weigh the '{taken[decision]}' option at '{decision}' ({step.procedure}) against "
+                 + (f"the {minutes(step.target)} target of '{step.step}', or set a target for '{step.step}' that "
+                    "allows for that branch" if step.target is not None else
+                    f"the {minutes(step.deadline)} legal deadline of '{step.step}'"),
+                 decider if decider != OWNER else step.actor,
                  step_lever(step.procedure, decision))
+
+
+def _goal(step: StepResult) -> tuple[float | None, str]:
+    """What ``step`` was late against, in minutes and words: its target, else (no target) its legal deadline."""
+    if step.target is not None or step.deadline is None:
+        return step.target, f"its {minutes(step.target)} target"
+    return step.deadline, f"its {minutes(step.deadline)} legal deadline"
 
 
 def with_named_waits(cause: Cause, step: StepResult, advice: Advisor) -> Cause:
@@ -177,7 +186,8 @@ def _wait_text(waiting: StepResult, step: StepResult, advice: Advisor) -> str:
     named = waits_named(advice.loads.get(waiting.actor), where)
     if waiting is not step:
         return (f"{named.kind} earlier in {step.procedure}: '{waiting.step}' waited {minutes(waiting.wait)} at "
-                f"{where} before {advice.who(step.actor)} could start")
+                f"{where}{' (it arrived with nobody on duty)' if waiting.unstaffed else ''} before "
+                f"{advice.who(step.actor)} could start")
     still = " (still waiting at the end)" if step.status == "queued" else ""
     waited = f"waited {minutes(step.wait)} before starting{still}"
     return named.followed_by(f"'{step.step}' {waited}" if named.explained else waited)  # after "; ", say which

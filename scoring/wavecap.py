@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from ballotdrill.journal import Event, IncidentStarted, Mitigated, WaveSlowed
 from ballotdrill.journal.kinds import INCIDENT_STARTED, MITIGATED, WAVE_SLOWED
 from ballotdrill.scenarios.scenario import Reach
+from ballotdrill.scenarios.structure import Effect
 from ballotdrill.scenarios.waves import Wave
 from ballotdrill.scoring.feed import Handlers
 from ballotdrill.scoring.growth import reach_of
 
-__all__ = ["WaveCaps", "cap_reached", "mitigated", "replayed", "slowed_by"]
+__all__ = ["WaveCaps", "WaveStart", "cap_reached", "mitigated", "replayed", "slowed_by", "slowed_from_start",
+           "wave_starts"]
 
 
 def replayed(reach: Reach, start: float, growth: float, slowed: Iterable[tuple[float, float]]) -> Wave:
@@ -105,3 +107,36 @@ class WaveCaps:
             return None
         t = cap_reached(replayed(course.reach, course.start, course.growth, course.slowed))
         return t if t is not None and t <= until else None
+
+
+class WaveStart(NamedTuple):
+    """How an incident's wave began: when, as specified, and the mitigations' share of its growth."""
+
+    start: float
+    reach: Reach
+    growth: float = 1.0
+
+
+def wave_starts(events: Iterable[Event]) -> dict[str, WaveStart]:
+    """Per incident with a wave among ``events`` (its ``incident_started`` and ``mitigated`` rows), how it began."""
+    out: dict[str, WaveStart] = {}
+    for event in events:
+        incident = event.incident
+        if incident is None:
+            continue
+        if event.kind == INCIDENT_STARTED:
+            reach = reach_of(event.fields(IncidentStarted).reach)
+            if reach is not None:
+                out[incident] = WaveStart(event.t, reach)
+        elif event.kind == MITIGATED and incident in out:
+            out[incident] = out[incident]._replace(growth=mitigated(out[incident].growth, event))
+    return out
+
+
+def slowed_from_start(began: WaveStart, effects: Sequence[Effect], at: float) -> int:
+    """The people the wave would have reached by ``at`` had every slowing of ``effects`` (its procedures' slowing
+    steps) taken hold the moment it began: the least any slowing by those steps could have let it reach."""
+    wave = Wave(began.reach, began.start, began.growth)
+    for effect in effects:
+        wave.slow(began.start, doubling=effect.doubling, growth=effect.growth)
+    return wave.reach(at)

@@ -82,7 +82,9 @@ def test_the_step_that_made_the_others_late_ranks_before_them_and_no_queue_is_ci
     late = [f for f in report.analysis.improvements if f.cause == "late_step"]
     assert [f.title for f in late] == ["Step 'convene' late (1 of 1)", "Step 'tell' late (1 of 1)"]
     assert all(f.weight == 0 for f in late)  # equal weights: 'tell' is the later (1 h 10 min against 1 h)
-    assert report.analysis.key.first_fix.startswith("Review the 2 h 00 min target of 'convene'")
+    assert report.analysis.key.first_fix.startswith("Nothing urgent: no area for improvement explains an objective "
+                                                    "or any harm (all weigh 0); the first of the minor ones: Review "
+                                                    "the 2 h 00 min target of 'convene'")
     tell = late[1]
     assert tell.root_cause.startswith("delays before the step")
     assert "(see the earlier late steps), or start it earlier" in tell.recommendation
