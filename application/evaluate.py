@@ -9,7 +9,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
-from typing import NamedTuple, cast
+from typing import Any, NamedTuple, cast
 
 from ballotdrill.application.folder import LOCK_FILE, MANIFEST, write_output
 from ballotdrill.application.journalfile import RunFolderError, find_journal
@@ -77,11 +77,12 @@ def export_run(folder: Path, *, jsonl: Path | None = None, csv: Path | None = No
         sqlite_form = ocel.suffix.lower() in OCEL_SQLITE_SUFFIXES
         if sqlite_form and rows_check is not None:
             log = partial(_ocel_sql, folder, rows_check, run)
-        else:  # the OCEL writers (and the scenario models they read) are loaded only for an OCEL export
-            from ballotdrill.exports.ocel_json import write_ocel_json
-            from ballotdrill.exports.ocel_sqlite import write_ocel_sqlite
+        elif sqlite_form:  # the OCEL writers (and the scenario models they read) are loaded only for an OCEL export
+            log = partial(_ocel, _walked_sqlite, folder, rows_check, run)
+        else:
+            from ballotdrill.exports.ocel_text import write_ocel_text
 
-            log = partial(_ocel, write_ocel_sqlite if sqlite_form else write_ocel_json, folder, rows_check, run)
+            log = partial(_ocel, write_ocel_text, folder, rows_check, run)
         wanted.append(("ocel-sqlite" if sqlite_form else "ocel", ocel, log))
     done: list[Exported] = []
     written: list[Path] = []
@@ -150,18 +151,23 @@ def _interrupted_export(folder: Path, written: list[Path], wanted: list[tuple[st
 
 def _ocel(write: Callable[..., int], folder: Path, rows_check: RowsToCheck | None, run: RunFiles,
           path: Path) -> int:
-    """The log by the walk (:class:`~ballotdrill.exports.ocel.OcelWalker`), the seal checked in its pass."""
-    from ballotdrill.exports.ocel import shared_events
+    """The log written from the stored rows in one pass, the seal checked in the same pass."""
+    rows = itertools.chain.from_iterable(_reading(folder, rows_check, run.journal))
+    return write(rows, path, run.doc, run.scenario, run.meta.get("date"))
 
-    events = shared_events(itertools.chain.from_iterable(_reading(folder, rows_check, run.journal)))
-    return write(events, path, run.doc, run.scenario, run.meta.get("date"))
+
+def _walked_sqlite(rows: Iterator[StoredRow], *args: Any) -> int:
+    """OCEL's SQLite form by the walk (:class:`~ballotdrill.exports.ocel.OcelWalker`)."""
+    from ballotdrill.exports.ocel import shared_events
+    from ballotdrill.exports.ocel_sqlite import write_ocel_sqlite
+
+    return write_ocel_sqlite(shared_events(rows), *args)
 
 
 def _ocel_sql(folder: Path, rows_check: RowsToCheck, run: RunFiles, path: Path) -> int:
     """A sealed journal's OCEL SQLite form built inside SQLite, its rows checked against the seal first in the same
     read transaction; by the walk when the journal holds what only the walk says exactly."""
     from ballotdrill.exports.ocel_sql import Unsupported, write_ocel_sqlite_from_journal
-    from ballotdrill.exports.ocel_sqlite import write_ocel_sqlite
 
     def check(blocks: Iterator[list[RawRow]]) -> None:
         for _ in _reading(folder, rows_check, run.journal, source=blocks):
@@ -170,7 +176,7 @@ def _ocel_sql(folder: Path, rows_check: RowsToCheck, run: RunFiles, path: Path) 
     try:
         return write_ocel_sqlite_from_journal(run.journal, path, run.doc, run.scenario, run.meta.get("date"), check)
     except Unsupported:
-        return _ocel(write_ocel_sqlite, folder, rows_check, run, path)
+        return _ocel(_walked_sqlite, folder, rows_check, run, path)
 
 
 def _reading(folder: Path, rows_check: RowsToCheck | None, journal: Path, *, any_value: bool = False,

@@ -24,12 +24,15 @@ of each incident seen (about 60 bytes each, so that a later event refers back to
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, timedelta
 from typing import Any, NamedTuple, Protocol
 
+from ballotdrill.exports.ocel_values import SCALARS, EventTypes, decode_data, event_attributes, stored_value
+from ballotdrill.exports.ocel_values import Scalar as Scalar  # re-exported: the sinks' value type
+from ballotdrill.exports.ocel_values import value_type as value_type  # re-exported: its old home
 from ballotdrill.journal import KINDS
+from ballotdrill.journal.collector import collector_paused
 from ballotdrill.journal.kinds import (
     HANDOFF_FAILED,
     HANDOFF_RECEIVED,
@@ -54,9 +57,6 @@ OBJECT_TYPES: dict[str, dict[str, str]] = {
                 "channel": "string"},
     "decision": {"procedure": "string", "step": "string", "default": "string", "option": "string"},
 }
-
-Scalar = str | int | float | bool | None
-
 
 class OcelEvent(NamedTuple):
     """One event: its attributes ``(name, value)`` and qualified objects ``(object id, qualifier)``."""
@@ -88,32 +88,11 @@ class OcelSink(Protocol):
     def finish(self, event_types: dict[str, dict[str, str]]) -> None: ...
 
 
-def value_type(value: Any) -> str:
-    """The OCEL attribute type of a value."""
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "float"
-    return "string"
-
-
-_SCALARS = frozenset({str, int, float, bool})
-
-
-def _value(value: Any) -> Scalar:
-    """Scalars as they are; lists and objects as canonical JSON text."""
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
 def _add(attributes: list[tuple[str, str, Scalar]], time: str, values: Iterable[tuple[str, Any]]) -> None:
     """Each value that is not None, timed ``time`` (a list or an object as JSON text)."""
     for name, value in values:
         if value is not None:
-            attributes.append((name, time, value if type(value) in _SCALARS else _value(value)))
+            attributes.append((name, time, value if type(value) in SCALARS else stored_value(value)))
 
 
 class _Open:
@@ -161,13 +140,10 @@ _ACTOR_ROLE = {"detected": "detector", "handoff_sent": "sender", "handoff_failed
 _KEPT = 65_536
 """Data texts (and their attributes) kept for the events that repeat them."""
 
-_decode = json.JSONDecoder().raw_decode
-
-
 def shared_events(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
     """Stored rows ``(seq, t, kind, incident, actor, step, data)`` as the walk reads them, the data decoded: each
-    distinct data text once (:func:`~ballotdrill.journal.store.events_of`, at most :data:`_KEPT` kept), and rows
-    with the same text share the one dict."""
+    distinct data text once (:func:`decode_data`, at most :data:`_KEPT` kept), and rows with the same text share
+    the one dict."""
     parsed: dict[Any, Any] = {}
     for row in rows:
         data = row[6]
@@ -175,13 +151,8 @@ def shared_events(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
             yield (*row[:6], {})
             continue
         value = parsed.get(data)
-        if value is None:  # decoded as events_of does, without making an event of it
-            try:
-                value, end = _decode(data)
-            except (ValueError, TypeError):
-                end = -1
-            if end != len(data):
-                value = json.loads(data)  # leading or trailing text, not JSON: as json.loads says
+        if value is None:
+            value = decode_data(data)
             if len(parsed) >= _KEPT:
                 parsed.clear()
             parsed[data] = value
@@ -202,16 +173,13 @@ class OcelWalker:
         self.objects: dict[str, _Open] = {}
         self.closed_incidents: set[str] = set()
         self.work: dict[str, _Work] = {}
-        self.event_types: dict[str, dict[str, str]] = {kind: {} for kind in KINDS}
-        self.seen_types: dict[str, dict[str, type]] = {}
-        """Per kind and attribute, the Python type of the last value (so the type rule runs on changes only)."""
+        self.typing = EventTypes()
+        self.event_types = self.typing.types
         self._last: tuple[float, str] = (float("nan"), "")
         self._attributes: dict[int, tuple[dict[str, Any], str, int, list[tuple[str, Scalar]]]] = {}
         """An event data's id to that data, its kind, the kind's types' version and its attributes: events that share
         one data (rows with the same text, :func:`shared_events`) are typed once; keeping the data keeps its id from
         being reused."""
-        self._versions: dict[str, int] = {}
-        """Per kind, how many times its attribute types changed."""
 
     # -- objects ------------------------------------------------------------------------------------------------
 
@@ -253,7 +221,14 @@ class OcelWalker:
         """Hand every event and object to the sink, then the event types; return how many events.
 
         The events (:class:`~ballotdrill.journal.Event`, or tuples of its fields) must come in ``seq`` order.
+        The walk makes no reference cycles, so Python's cyclic collector is paused through it: its collections
+        found nothing and walked the objects kept alive (the open work, the decoded data kept for its repeats)
+        over and over, a fifth of an export's CPU at 10,000 incidents and growing with the run.
         """
+        with collector_paused():
+            return self._walk(events)
+
+    def _walk(self, events: Iterable[tuple[Any, ...]]) -> int:
         count = 0
         event = self._event
         for e in events:
@@ -343,33 +318,15 @@ class OcelWalker:
         same data of the same kind as long as the kind's attribute types have not changed since (rows with one data
         text share one dict, :func:`shared_events`), so that a sink can keep what it made of them."""
         made = self._attributes.get(id(d))
-        version = self._versions.get(kind, 0)
-        if made is not None and made[0] is d and made[1] == kind and made[2] == version:
+        versions = self.typing.versions
+        if made is not None and made[0] is d and made[1] == kind and made[2] == versions.get(kind, 0):
             return made[3]
-        attrs = [(k, v if type(v) in _SCALARS else _value(v)) for k, v in sorted(d.items()) if v is not None]
-        seen = self.seen_types.get(kind)
-        if seen is None:
-            seen = self.seen_types[kind] = {}
-        for name, value in attrs:
-            if seen.get(name) is not type(value):  # the type rule gives the same answer for the same type again
-                seen[name] = type(value)
-                self._note_type(kind, name, value)
+        attrs = event_attributes(d)
+        self.typing.note(kind, attrs)
         if len(self._attributes) >= _KEPT:
             self._attributes.clear()
-        self._attributes[id(d)] = (d, kind, self._versions.get(kind, 0), attrs)
+        self._attributes[id(d)] = (d, kind, versions.get(kind, 0), attrs)
         return attrs
-
-    def _note_type(self, kind: str, name: str, value: Scalar) -> None:
-        """An attribute's type: a number joins the numbers seen (float wins), a string never replaces a type."""
-        known = self.event_types.setdefault(kind, {})
-        vtype = value_type(value)
-        had = known.get(name)
-        if had in ("integer", "float") and vtype in ("integer", "float"):
-            vtype = "float" if "float" in (vtype, had) else "integer"
-        vtype = vtype if had is None or vtype != "string" else had
-        if vtype != had:
-            known[name] = vtype
-            self._versions[kind] = self._versions.get(kind, 0) + 1
 
     def _step(self, kind: str, incident: str, actor: str | None, work: _Work, skey: tuple[str, str],
               d: dict[str, Any], time: str, rels: list[tuple[str, str]]) -> None:

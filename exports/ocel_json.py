@@ -154,12 +154,22 @@ class FileSink:
             if len(self.attributes) >= _KEPT_ATTRIBUTES:
                 self.attributes.clear()
             self.attributes[id(attributes)] = (attributes, text)
-        self.out.write(("\n" if not self.events else ",\n") + event_line(event, text))
-        self.events += 1
+        self.event_lines([event_line(event, text)])
 
     def object(self, obj: OcelObject) -> None:
-        self.spool.write(("\n" if not self.objects else ",\n") + object_line(obj))
-        self.objects += 1
+        self.object_lines([object_line(obj)])
+
+    def event_lines(self, lines: list[str]) -> None:
+        """Events' lines, in journal order (each one a compact JSON object)."""
+        if lines:
+            self.out.write(("\n" if not self.events else ",\n") + ",\n".join(lines))
+            self.events += len(lines)
+
+    def object_lines(self, lines: list[str]) -> None:
+        """Closed objects' lines, in the order they closed."""
+        if lines:
+            self.spool.write(("\n" if not self.objects else ",\n") + ",\n".join(lines))
+            self.objects += len(lines)
 
     def finish(self, event_types: dict[str, dict[str, str]]) -> None:
         self.out.write('\n],\n"objects":[')

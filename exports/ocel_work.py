@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from ballotdrill.exports.ocel import Scalar, _value
+from ballotdrill.exports.ocel_values import Scalar, stored_value
 
 INITIAL_TIME = "1970-01-01T00:00:00.000Z"
 
@@ -235,7 +235,7 @@ _NAMES = frozenset((str, type(None)))
 
 def _stored(value: Any) -> Scalar:
     """A value as the walk stores it: a scalar as it is, a list or an object as canonical JSON text."""
-    return value if value is None or type(value) in _PLAIN else _value(value)
+    return value if value is None or type(value) in _PLAIN else stored_value(value)
 
 
 _PARSED = 65_536
