@@ -2,8 +2,8 @@
 
 The journal is attached read-only to the new database and the tables of the SQLite form
 (:mod:`ballotdrill.exports.ocel_sqlite`) are filled by ``INSERT … SELECT``: events and their
-attribute tables (``json_extract``; times by integer arithmetic that repeats ``timedelta``'s
-rounding, :func:`micro_sql`), the incident, actor and other qualified relationships, the
+attribute tables (``json_extract``; times as :mod:`ballotdrill.exports.ocel_sql_time` writes
+them), the incident, actor and other qualified relationships, the
 incidents. The step, handoff and decision instances depend on the rows before them: SQLite
 reads the few values they need and :class:`~ballotdrill.exports.ocel_work.WorkPass` numbers
 them in one lean pass (window functions said the same, at several times the cost). Python
@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ballotdrill.exports.ocel import _ACTOR_ROLE, REFERENCE_DATE, Scalar, value_type
+from ballotdrill.exports.ocel_sql_time import EPOCH, text_sql, time_params, time_sql, timed
 from ballotdrill.exports.ocel_sqlite import CACHE_KIB, INITIAL_TIME, SqliteSink, _ident, built_beside
 from ballotdrill.exports.ocel_work import Unsupported, WorkPass, WorkRows, stamper
 from ballotdrill.journal import KINDS
@@ -39,45 +40,6 @@ from ballotdrill.scenarios.scenario import ScenarioFile
 
 BlockCheck = Callable[[Iterator[list[RawRow]]], None]
 """Takes every block of the journal's rows (as the seal covers them) and raises to refuse the journal."""
-
-
-EPOCH = datetime(1970, 1, 1)
-
-
-_US_PER_MINUTE = 60_000_000
-
-
-def micro_sql(minutes: str) -> str:
-    """SQL for ``timedelta(minutes=x)`` in whole microseconds, ``x`` a float (the SQL ``minutes``).
-
-    ``timedelta`` keeps ``trunc(x)`` minutes exactly, the fraction times 60,000,000 as a double, and rounds that
-    to whole microseconds half to even on the total (a minute's count is even, so on the fraction's own
-    whole part); elsewhere half away from zero is the same (SQLite's ``round`` for a double under 2**52).
-    """
-    ip = f"CAST({minutes} AS INTEGER)"
-    fraction = f"(({minutes} - {ip}) * {float(_US_PER_MINUTE)!r})"
-    whole = f"CAST({fraction} AS INTEGER)"
-    return (f"({ip} * {_US_PER_MINUTE} + CASE WHEN abs({fraction} - {whole}) = 0.5 "
-            f"THEN {whole} + (CASE WHEN {fraction} < 0 THEN -1 ELSE 1 END) * ({whole} & 1) "
-            f"ELSE CAST(round({fraction}) AS INTEGER) END)")
-
-
-def text_sql(unix_us: str) -> str:
-    """SQL for a time in microseconds since 1970 (never negative) as the walk writes it: ISO 8601, milliseconds
-    (the microseconds below cut off, as ``isoformat`` does), ``Z``."""
-    return (f"strftime('%Y-%m-%dT%H:%M:%S', {unix_us} / 1000000, 'unixepoch') "
-            f"|| printf('.%03dZ', {unix_us} / 1000 % 1000)")
-
-
-def time_sql(t: str) -> str:
-    """SQL for the time of a journal row at ``t`` (``:start`` and ``:day0us`` bound): once per use."""
-    return text_sql(f"(:day0us + {micro_sql(f'(:start + {t})')})")
-
-
-def timed(select: str, t: str = "t") -> str:
-    """``select`` (a query with column ``t``) with a column ``us``: each row's time in microseconds since 1970,
-    worked out once per row (the ``OFFSET`` keeps SQLite from copying the expression into every use)."""
-    return f"(SELECT *, :day0us + {micro_sql(f'(:start + {t})')} AS us FROM ({select}) LIMIT -1 OFFSET 0)"
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -118,14 +80,16 @@ _TITLE = ("CASE json_type(e.data, '$.title') WHEN 'text' THEN nullif(json_extrac
           "WHEN 'array' THEN nullif(json_extract(e.data, '$.title'), '[]') "
           "WHEN 'object' THEN nullif(json_extract(e.data, '$.title'), '{}') END")
 
-_INCIDENTS = f"""
+def _incidents(dates: bool) -> str:
+    """The incidents, their first values and (started after their first row) their scenario's later value."""
+    return f"""
 INSERT INTO object SELECT 'incident:' || inc, 'incident' FROM incidents;
 INSERT INTO object_incident (ocel_id, ocel_time, ocel_changed_field, "type", "severity", "title", "level", "scenario")
   SELECT 'incident:' || inc, '{INITIAL_TIME}', NULL, json_extract(e.data, '$.type'),
          json_extract(e.data, '$.severity'), {_TITLE}, json_extract(e.data, '$.level'), :scenario
   FROM incidents LEFT JOIN j.events e ON e.seq = started;
 INSERT INTO object_incident (ocel_id, ocel_time, ocel_changed_field, "scenario")
-  SELECT 'incident:' || inc, {time_sql("e.t")}, 'scenario', :scenario
+  SELECT 'incident:' || inc, {time_sql("e.t", dates=dates)}, 'scenario', :scenario
   FROM incidents JOIN j.events e ON e.seq = started WHERE started > first;
 """
 
@@ -203,40 +167,42 @@ class _Builder:
         start = 0.0
         if first is not None and first[0] == "run_started" and first[1]:
             start = float(json.loads(first[1]).get("start") or 0.0)
-        self.params: dict[str, Any] = {
-            "start": start, "scenario": scenario,
-            "day0us": int((day_zero - EPOCH).total_seconds()) * 1_000_000}
+        self.start, self.scenario = start, scenario
         self.stamp = stamper(day_zero, start)
         self.rows = WorkRows()
 
     def run(self, sink: SqliteSink, seen: Seen) -> int:
         db, j = self.db, self.j
+        span = (0.0, 0.0)
         if seen.kinds:
             try:
-                if min(self.day_zero + timedelta(minutes=self.params["start"] + t) for t in seen.span) < EPOCH:
+                if min(self.day_zero + timedelta(minutes=self.start + t) for t in seen.span) < EPOCH:
                     raise Unsupported("a time before 1970")
             except (OverflowError, TypeError) as exc:
                 raise Unsupported(f"a time out of range ({exc})") from None
+            span = (seen.span[0], seen.span[1])
+        times, dates = time_params(self.day_zero, self.start, span)
+        params = {**times, "scenario": self.scenario}
         kinds = sorted(seen.kinds.items(), key=lambda item: item[1])
         typed = _columns(db, j, kinds)
         tables = [(kind, sink._typed("event", kind, ("ocel_id", "ocel_time"), typed[kind])) for kind, _ in kinds]
-        _script(db, _EVENT_RELATIONS, self.params)
+        _script(db, _EVENT_RELATIONS, params)
         for kind, table in tables:
             columns = "".join(f", {_ident(c)}" for c in table.columns)
             values = "".join(f", json_extract(data, '$.\"{c}\"')" for c in table.columns)
             rows = timed(f"SELECT seq, t, data FROM {j}.events WHERE seq BETWEEN :first AND :last AND kind = :kind")
             db.execute(f"INSERT INTO {_ident(table.name)} (ocel_id, ocel_time{columns}) "
-                       f"SELECT 'e' || seq, {text_sql('us')}{values} FROM {rows}",
-                       {"kind": kind, "first": seen.kinds[kind], "last": seen.last[kind],
-                        "start": self.params["start"], "day0us": self.params["day0us"]})
+                       f"SELECT 'e' || seq, {text_sql('us', dates=dates)}{values} FROM {rows}",
+                       {**times, "kind": kind, "first": seen.kinds[kind], "last": seen.last[kind]})
         twice = [inc for inc, (_, _, starts) in seen.incidents.items() if starts > 1]
         if twice:
             raise Unsupported(f"incident {twice[0]!r} started twice")
         db.execute("CREATE TEMP TABLE incidents (inc, first, started)")
         db.executemany("INSERT INTO incidents VALUES (?, ?, ?)",
                        [(inc, first, started) for inc, (first, started, _) in seen.incidents.items()])
-        _script(db, _INCIDENTS, self.params)
-        self._actors(seen.actors, self.rows.named)
+        _script(db, _incidents(dates), params)
+        staffed = (seen.kinds.get("staff_changed"), seen.last.get("staff_changed"))
+        self._actors(seen.actors, self.rows.named, staffed, times, dates)
         return seen.rows
 
     def work(self) -> tuple[WorkPass, WorkRows]:
@@ -245,9 +211,11 @@ class _Builder:
         db, rows = self.db, self.rows
         return WorkPass(lambda table, found: db.executemany(_INSERTS[table], found), self.stamp, rows.decided), rows
 
-    def _actors(self, actors: set[str], named: set[str]) -> None:
+    def _actors(self, actors: set[str], named: set[str], staffed: tuple[int | None, int | None],
+                times: dict[str, Any], dates: bool) -> None:
         """The scenario's actors, every other actor in an event (``actors``) or named by a handoff (``named``), and
-        their staff over time."""
+        their staff over time (read from the rows between the first and the last ``staff_changed``, ``staffed``;
+        ``times`` and ``dates``: :func:`~ballotdrill.exports.ocel_sql_time.time_params`)."""
         db, j = self.db, self.j
         values: dict[str, list[tuple[str, Scalar]]] = {}
         for key, actor in self.doc.structure.actors.items():
@@ -257,10 +225,11 @@ class _Builder:
         for name in [*sorted(actors), *sorted(named)]:
             values.setdefault(name, [("name", name)])
         changes: dict[str, list[tuple[str, Scalar]]] = {}
-        for actor, time, staff in db.execute(
-                f"SELECT actor, {time_sql('t')}, json_extract(data, '$.staff') FROM {j}.events "
-                "WHERE kind = 'staff_changed' AND actor != '' AND json_extract(data, '$.staff') IS NOT NULL "
-                "ORDER BY seq", self.params):
+        first, last = staffed
+        for actor, time, staff in () if first is None else db.execute(
+                f"SELECT actor, {time_sql('t', dates=dates)}, json_extract(data, '$.staff') FROM {j}.events "
+                "WHERE seq BETWEEN :first AND :last AND kind = 'staff_changed' AND actor != '' "
+                "AND json_extract(data, '$.staff') IS NOT NULL ORDER BY seq", {**times, "first": first, "last": last}):
             if not any(name == "staff" for name, _ in values[actor]):
                 values[actor].append(("staff", staff))
             else:
@@ -362,4 +331,4 @@ def write_ocel_sqlite_from_journal(journal: Path, path: Path, doc: ScenarioFile,
     return count
 
 
-__all__ = ["Unsupported", "time_sql", "value_type", "write_ocel_sqlite_from_journal"]
+__all__ = ["Unsupported", "value_type", "write_ocel_sqlite_from_journal"]

@@ -19,7 +19,8 @@ from ballotdrill import cli
 from ballotdrill.application import export_run
 from ballotdrill.application.runs import open_run
 from ballotdrill.exports import write_ocel_sqlite
-from ballotdrill.exports.ocel_sql import Unsupported, time_sql, write_ocel_sqlite_from_journal
+from ballotdrill.exports.ocel_sql import Unsupported, write_ocel_sqlite_from_journal
+from ballotdrill.exports.ocel_sql_time import MAX_DAYS, time_params, time_sql
 from ballotdrill.journal import Event, canonical_json
 from ballotdrill.journal.rows import stored_rows
 from ballotdrill.journal.seal import seal
@@ -193,7 +194,7 @@ def test_rows_only_the_walk_names_exactly_are_left_to_it(tmp_path: Path, row: tu
 
 def test_times_are_the_walks_to_the_millisecond() -> None:
     """``timedelta``'s rounding (half to even on the microsecond) and ``isoformat``'s cut, for times on either side
-    of day D, exact halves of a microsecond and random ones."""
+    of day D, exact halves of a microsecond and random ones, with the run's dates bound and written by ``strftime``."""
     rng = random.Random(15)
     starts = [0.0, -12960.0, 450.5, 1e-9]
     ts = [0.0, 1e-7, 2.29856680780791, 1 / 60e6 * 0.5, 2.5 / 60e6, 3.5 / 60e6, -2.5 / 60e6, 59.99999999,
@@ -202,11 +203,26 @@ def test_times_are_the_walks_to_the_millisecond() -> None:
     day_zero = datetime(2026, 1, 1)
     with sqlite3.connect(":memory:") as db:
         for start in starts:
-            bound = {"start": start, "day0us": int((day_zero - datetime(1970, 1, 1)).total_seconds()) * 10**6}
-            found = [db.execute(f"SELECT {time_sql(':t')}", {"t": t, **bound}).fetchone()[0] for t in ts]
+            bound, dated = time_params(day_zero, start, (min(ts), max(ts)))
+            assert dated
             expected = [(day_zero + timedelta(minutes=start + t)).isoformat(timespec="milliseconds") + "Z"
                         for t in ts]
-            assert found == expected
+            for dates in (True, False):
+                sql = f"SELECT {time_sql(':t', dates=dates)}, typeof({time_sql(':t', dates=dates)})"
+                found = [db.execute(sql, {"t": t, **bound}).fetchone() for t in ts]
+                assert found == [(text, "text") for text in expected]
+    db.close()
+
+
+def test_a_span_of_more_days_than_bound_writes_its_dates_by_strftime() -> None:
+    day_zero = datetime(1980, 2, 29)
+    long = (0.0, (MAX_DAYS + 1) * 1440.0)
+    bound, dated = time_params(day_zero, 0.0, long)
+    assert not dated and "dates" not in bound
+    with sqlite3.connect(":memory:") as db:
+        for t in (0.0, 1439.9999, long[1], long[1] - 0.5):
+            found = db.execute(f"SELECT {time_sql(':t', dates=False)}", {"t": t, **bound}).fetchone()[0]
+            assert found == (day_zero + timedelta(minutes=t)).isoformat(timespec="milliseconds") + "Z"
     db.close()
 
 
