@@ -14,10 +14,12 @@ rebuilt from the journal (``run_to_folder``), which says what is wrong with a ma
 stops for its scorer. A run that stops (Ctrl-C, a journal that cannot be written) ends the scoring process
 (:meth:`LiveFeed.stop`); one whose main process is killed ends it too, by the end of its input.
 
-Frames on the scoring process's stdin (``python -P -m ballotdrill.application.livefeed``): the journal
-writer's (:func:`~ballotdrill.journal.store.frame`), after a first one holding the pickled
-``(doc, scenario)``; a frame of length 0 says the run has ended, and one more holds the pickled meta to
-assemble the report with. Its stdout carries one pickled :data:`Outcome`.
+The scoring process is forked from the main process (:mod:`ballotdrill.application.forked`: it starts with the
+scorer's modules imported and the scenario in memory), or, where that cannot be, started as a new interpreter
+(``python -P -m ballotdrill.application.livefeed``), whose first frame is the pickled ``(doc, scenario)``. Frames on
+its input: the journal writer's (:func:`~ballotdrill.journal.store.frame`); a frame of length 0 says the run has
+ended, and one more holds the pickled meta to assemble the report with. Its output carries one pickled
+:data:`Outcome`.
 """
 
 from __future__ import annotations
@@ -35,9 +37,11 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Mapping
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from ballotdrill.application.forked import Forked, can_fork
 from ballotdrill.journal import Kind, Row
 from ballotdrill.journal.seal import SEAL_KEY
 from ballotdrill.journal.store import HEADER, SEAL_FRAME, frame, read_meta
@@ -58,6 +62,9 @@ Outcome = tuple[str, "Report | None", dict[str, float]]
 """What the scoring process sends back: ``("ok", report, cpu)`` or ``("failed", None, cpu)``, with the CPU
 seconds it spent feeding rows and assembling (for the benchmarks)."""
 
+
+Child = subprocess.Popen[bytes] | Forked
+"""A scoring process: forked from this one, or a new interpreter."""
 
 RUN_ENDED = Kind.RUN_ENDED.value
 """The kind of a run's last row."""
@@ -86,7 +93,7 @@ class LiveFeed:
         self.offload = offload
         self.patience = PATIENCE if patience is None else patience
         self.report: ReportFeed | None = None
-        self.child: subprocess.Popen[bytes] | None = None
+        self.child: Child | None = None
         self.started = False
         self.failed = False
         self.cpu: dict[str, float] = {}
@@ -147,17 +154,29 @@ class LiveFeed:
         return self.report
 
     def _start(self) -> None:
-        # An absolute module, and -P: the child imports the installed package, never a folder named like it here.
-        command = [sys.executable, "-P", "-m", "ballotdrill.application.livefeed"]
+        """Fork the scoring process (it has the scenario and the scorer's modules already), or, where this process
+        cannot fork (:func:`~ballotdrill.application.forked.can_fork`), start a new interpreter and send it the
+        scenario; neither to be had: scored here."""
+        child: Child
+        setup: tuple[ScenarioFile, str] | None = (self.doc, self.scenario)
         try:
-            self.child = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                          stderr=subprocess.DEVNULL)
+            if can_fork():
+                try:
+                    child = Forked(partial(serve, setup=setup))
+                except OSError:
+                    child = _interpreter()
+                else:
+                    setup = None
+            else:
+                child = _interpreter()
         except OSError:  # no process to be had: scored here
             return
-        assert self.child.stdin is not None and self.child.stdout is not None
-        for stream in (self.child.stdin, self.child.stdout):  # this end only: every wait on the child is bounded
+        self.child = child
+        assert child.stdin is not None and child.stdout is not None
+        for stream in (child.stdin, child.stdout):  # this end only: every wait on the child is bounded
             os.set_blocking(stream.fileno(), False)
-        self._send(_framed(pickle.dumps((self.doc, self.scenario), pickle.HIGHEST_PROTOCOL)))
+        if setup is not None:
+            self._send(_framed(pickle.dumps(setup, pickle.HIGHEST_PROTOCOL)))
 
     def _send(self, data: bytes) -> None:
         """Write ``data`` to the scoring process as fast as it takes it; one that died or hung is lost (the report
@@ -240,11 +259,18 @@ class LiveFeed:
         return report.model_copy(update={"journal": scores_source(meta)})
 
 
+def _interpreter() -> subprocess.Popen[bytes]:
+    """A scoring process in a new interpreter, which reads the scenario from the first frame."""
+    # An absolute module, and -P: the child imports the installed package, never a folder named like it here.
+    command = [sys.executable, "-P", "-m", "ballotdrill.application.livefeed"]
+    return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+
+
 def _framed(payload: bytes) -> bytes:
     return HEADER.pack(len(payload)) + payload
 
 
-def _reap(child: subprocess.Popen[bytes], patience: float | None = None) -> int | None:
+def _reap(child: Child, patience: float | None = None) -> int | None:
     """Close the pipes and wait for the child to end: its status, or None when ``patience`` seconds passed first
     (it is then killed)."""
     for stream in (child.stdin, child.stdout):
@@ -260,7 +286,7 @@ def _reap(child: subprocess.Popen[bytes], patience: float | None = None) -> int 
         return None
 
 
-def _ready(child: subprocess.Popen[bytes], fd: int, *, writing: bool, patience: float) -> bool:
+def _ready(child: Child, fd: int, *, writing: bool, patience: float) -> bool:
     """Wait until ``fd`` (this end of a pipe to ``child``) can be written or read; False once ``child`` has done no
     work (used no CPU) for ``patience`` seconds meanwhile. A child that ended is ready: the pipe says so."""
     cpu, idle_since = _cpu_of(child.pid), time.monotonic()
@@ -276,7 +302,7 @@ def _ready(child: subprocess.Popen[bytes], fd: int, *, writing: bool, patience: 
             return False
 
 
-def _read_all(child: subprocess.Popen[bytes], fd: int, patience: float) -> bytes | None:
+def _read_all(child: Child, fd: int, patience: float) -> bytes | None:
     """Everything ``child`` writes to ``fd`` until it closes it (None: it hung first)."""
     chunks: list[bytes] = []
     while True:
@@ -318,15 +344,19 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def serve(stream: BinaryIO, out: BinaryIO) -> None:
-    """Feed every batch read from ``stream`` to a report feed; once the run has ended, write the :data:`Outcome`."""
+def serve(stream: BinaryIO, out: BinaryIO, setup: tuple[ScenarioFile, str] | None = None) -> None:
+    """Feed every batch read from ``stream`` to a report feed; once the run has ended, write the :data:`Outcome`.
+
+    ``setup``: the scenario file and name (a forked process has them); None: read from the first frame."""
     from ballotdrill.report.report import ReportFeed
 
     started = _cpu()
-    setup = _read_frame(stream)
-    if not setup:
-        return
-    doc, scenario = pickle.loads(setup)
+    if setup is None:
+        first = _read_frame(stream)
+        if not first:
+            return
+        setup = pickle.loads(first)
+    doc, scenario = setup
     feed = ReportFeed(doc, scenario)
     failed = False
     while (payload := _read_frame(stream)) is not None:

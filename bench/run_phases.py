@@ -75,7 +75,11 @@ def handwritten_cpu(incidents: int) -> float:
 
 
 def capture_to(path: Path) -> None:
-    """Have the scoring process's input copied to ``path`` as it reads it (``tee`` in front of it)."""
+    """Have the scoring process's input copied to ``path`` as it reads it (``tee`` in front of it): started as a new
+    interpreter rather than forked, so its first frame holds the scenario."""
+    import ballotdrill.application.livefeed as livefeed
+
+    livefeed.can_fork = lambda: False  # type: ignore[assignment]
     popen = subprocess.Popen
 
     class Teed(popen):  # type: ignore[misc, type-arg]

@@ -52,13 +52,16 @@ def run(
     from ballotdrill.journal.interrupts import interrupts_held
     from ballotdrill.scoring.summary import run_summary
 
+    # Redrawn as the run reports its progress (50 times a run), not by a thread of its own: a process with no other
+    # thread can fork its scoring process (application/forked.py), which then starts with the scorer imported.
     with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err,
-                  transient=True, disable=not err.is_terminal) as progress:
+                  transient=True, disable=not err.is_terminal, auto_refresh=False) as progress:
         task = progress.add_task(f"running {name}", total=1.0)
+        progress.refresh()
         result = application.run_to_folder(
             doc, name, seed=seed, folder=folder, until=until, decisions=recorded,
             source=str(file) if file else "built-in library", overrides=overrides or [],
-            progress=lambda done, total: progress.update(task, completed=done / total))
+            progress=lambda done, total: progress.update(task, completed=done / total, refresh=True))
     scores = result.report.scores
     with interrupts_held(deliver=False):  # the run is complete: its summary is printed whole
         if json_out:

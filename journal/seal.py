@@ -18,12 +18,10 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import itertools
 import json
 import marshal
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
-from operator import itemgetter
 from pathlib import Path
 from typing import Literal, NamedTuple
 
@@ -186,32 +184,50 @@ class RunningDigest:
         if first_seq != digest.rows + len(pending) or not _plain(rows):
             self.usable = False
             return
-        if not pending and len(rows) == BLOCK:
-            digest.update(rows)
-            return
-        pending.extend(rows)
-        while len(pending) >= BLOCK:
-            digest.update(pending[:BLOCK])
-            del pending[:BLOCK]
+        try:
+            if not pending and len(rows) == BLOCK:
+                digest.update(rows)
+                return
+            pending.extend(rows)
+            while len(pending) >= BLOCK:
+                digest.update(pending[:BLOCK])
+                del pending[:BLOCK]
+        except ValueError:  # a value marshal refuses (see _plain): the seal's pass
+            self.usable = False
 
     def result(self) -> tuple[int, str] | None:
         """Rows hashed and the digest, once the last batch is in (None: unusable)."""
         if not self.usable or self._digest is None:
             return None
         if self._pending:
-            self._digest.update(self._pending)
+            try:
+                self._digest.update(self._pending)
+            except ValueError:  # as in add
+                self.usable = False
+                return None
             self._pending = []
         return self._digest.rows, self._digest.hexdigest()
 
 
 _TEXT_TYPES = frozenset((str, type(None)))
-_TEXTS = itemgetter(2, 3, 4, 5, 6)
 
 
 def _plain(rows: Sequence[RawRow]) -> bool:
     """Whether SQLite returns the text columns of ``rows`` as they are (each value text or NULL; ``seq`` and ``t``
-    are the writer's own int and ``t + 0.0``)."""
-    return set(map(type, itertools.chain.from_iterable(map(_TEXTS, rows)))) <= _TEXT_TYPES
+    are the writer's own int and ``t + 0.0``).
+
+    The identifier columns (kind, incident, actor, step) hold few distinct values, so the types checked are those of
+    their distinct values: half the work of typing every cell. A value dropped as equal to a text kept is a ``str``
+    subclass or a type with an ``__eq__`` of its own, which ``marshal`` refuses (the digest is then left to the seal's
+    pass: :meth:`RunningDigest.add`) unless it is bytes-like, which SQLite stores and returns as the same bytes and
+    ``marshal`` writes alike, so the digest still holds. Data (nearly every text distinct) is typed cell by cell.
+    """
+    try:
+        _, _, kinds, incidents, actors, steps, data = zip(*rows, strict=True)
+        return (set(map(type, set(kinds).union(incidents, actors, steps))) <= _TEXT_TYPES
+                and set(map(type, data)) <= _TEXT_TYPES)
+    except Exception:  # no rows, rows not all of seven values, a value that cannot be hashed or compared
+        return False
 
 
 def _meta_of(db: sqlite3.Connection) -> dict[str, str]:

@@ -18,24 +18,25 @@ from typing import NamedTuple
 import pytest
 from test_run_folders import LONG
 
-from ballotdrill.application import RunOutcome, livefeed, run_to_folder, write_reports
+from ballotdrill.application import RunOutcome, forked, livefeed, run_to_folder, write_reports
 from ballotdrill.journal import Row
-from ballotdrill.journal.seal import verify
+from ballotdrill.journal.seal import SEAL_KEY, verify
+from ballotdrill.journal.store import read_meta
 from ballotdrill.scenarios import load_text
 
 REPORTS = ("report.md", "report.html", "scores.json")
 
 
 @pytest.fixture
-def started(monkeypatch: pytest.MonkeyPatch) -> list[tuple[livefeed.LiveFeed, subprocess.Popen[bytes]]]:
+def started(monkeypatch: pytest.MonkeyPatch) -> list[tuple[livefeed.LiveFeed, livefeed.Child]]:
     """The scoring processes the runs of a test start (with the feed that started each), as they start them."""
-    children: list[tuple[livefeed.LiveFeed, subprocess.Popen[bytes]]] = []
+    children: list[tuple[livefeed.LiveFeed, livefeed.Child]] = []
     _record_starts(monkeypatch, children)
     return children
 
 
 def _record_starts(monkeypatch: pytest.MonkeyPatch,
-                   children: list[tuple[livefeed.LiveFeed, subprocess.Popen[bytes]]]) -> None:
+                   children: list[tuple[livefeed.LiveFeed, livefeed.Child]]) -> None:
     """Append to ``children`` each scoring process a run starts, with its feed, as the run starts it."""
     start = livefeed.LiveFeed._start
 
@@ -54,14 +55,14 @@ class Played(NamedTuple):
     folder: Path
     outcome: RunOutcome
     texts: dict[str, bytes]
-    started: list[tuple[livefeed.LiveFeed, subprocess.Popen[bytes]]]
+    started: list[tuple[livefeed.LiveFeed, livefeed.Child]]
 
 
 @pytest.fixture(scope="module")
 def played(tmp_path_factory: pytest.TempPathFactory) -> Played:
     """Played once for the module: the first test reads how it was scored, the others compare their reports to it."""
     folder = tmp_path_factory.mktemp("undisturbed") / "r"
-    children: list[tuple[livefeed.LiveFeed, subprocess.Popen[bytes]]] = []
+    children: list[tuple[livefeed.LiveFeed, livefeed.Child]] = []
     with pytest.MonkeyPatch.context() as patch:
         _record_starts(patch, children)
         outcome = run_to_folder(load_text(LONG), "long", seed=3, folder=folder)
@@ -100,8 +101,52 @@ def test_a_long_run_is_scored_in_its_own_process_and_reports_what_a_rebuild_repo
     assert report == played.outcome.report
 
 
+def test_the_scoring_process_is_forked_holding_nothing_of_the_run_but_its_pipes(
+        tmp_path: Path, started: list[tuple[livefeed.LiveFeed, livefeed.Child]]) -> None:
+    # Forked, it must not keep the journal writer's pipe open (the writer would never see the end of its input), nor
+    # the journal or its folder's lock: it holds its two pipes and /dev/null as its standard streams, nothing else.
+    assert forked.can_fork()
+    held: list[dict[int, str]] = []
+
+    def progress(done: float, total: float) -> None:
+        if started and not held:
+            pid = started[0][1].pid
+            held.append({int(fd): os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")})
+
+    run_to_folder(load_text(LONG), "long", seed=3, folder=tmp_path / "r", progress=progress)
+    feed, child = started[0]
+    assert isinstance(child, forked.Forked) and child.returncode == 0 and not feed.failed
+    assert held, "the run never reported progress while its scoring process ran"
+    fds = held[0]
+    assert [fds[fd] for fd in (0, 1, 2)] == [os.devnull] * 3
+    others = [target for fd, target in fds.items() if fd > 2]
+    assert len(others) == 2 and all(target.startswith("pipe:") for target in others), fds
+
+
+def test_a_scoring_process_started_as_a_new_interpreter_reports_the_same(
+        tmp_path: Path, started: list[tuple[livefeed.LiveFeed, livefeed.Child]],
+        monkeypatch: pytest.MonkeyPatch, undisturbed: dict[str, bytes]) -> None:
+    # Where this process cannot fork (no os.fork, or other threads running), a new interpreter is started and sent
+    # the scenario: the same reports as the forked one.
+    monkeypatch.setattr(livefeed, "can_fork", lambda: False)
+    run_to_folder(load_text(LONG), "long", seed=3, folder=tmp_path / "r")
+    feed, child = started[0]
+    assert isinstance(child, subprocess.Popen) and child.returncode == 0 and not feed.failed
+    assert _texts(tmp_path / "r") == undisturbed
+
+
+def test_the_scoring_process_is_told_the_run_ended_before_the_journal_is_sealed(played: Played) -> None:
+    # The early end: told as soon as the run's last row is handed on, with the meta of then, which lacks the seal
+    # the writer process makes afterwards (told only at the end, it would have been given the sealed meta).
+    feed, _ = played.started[0]
+    final = read_meta(played.folder / "journal.sqlite")
+    assert feed.ended is not None and SEAL_KEY not in feed.ended and SEAL_KEY in final
+    assert feed.ended == {key: value for key, value in final.items() if key != SEAL_KEY}
+    assert not feed.failed
+
+
 def test_a_short_run_is_scored_in_this_process(
-        tmp_path: Path, started: list[tuple[livefeed.LiveFeed, subprocess.Popen[bytes]]]) -> None:
+        tmp_path: Path, started: list[tuple[livefeed.LiveFeed, livefeed.Child]]) -> None:
     short = LONG.replace('end: "05:00"', 'end: "00:30"')  # well under one batch of rows
     run_to_folder(load_text(short), "long", seed=3, folder=tmp_path / "r")
     assert started == []
@@ -112,7 +157,7 @@ def test_a_short_run_is_scored_in_this_process(
 
 @pytest.mark.parametrize("when", ["while the run plays", "once the run has played"])
 def test_a_dead_scoring_process_leaves_the_run_whole_and_its_reports_the_same(
-        tmp_path: Path, started: list[tuple[livefeed.LiveFeed, subprocess.Popen[bytes]]], when: str,
+        tmp_path: Path, started: list[tuple[livefeed.LiveFeed, livefeed.Child]], when: str,
         undisturbed: dict[str, bytes]) -> None:
     killed: list[int] = []
 
@@ -129,7 +174,7 @@ def test_a_dead_scoring_process_leaves_the_run_whole_and_its_reports_the_same(
 
 
 def test_a_row_the_scoring_process_cannot_take_leaves_the_report_to_the_rebuild(
-        tmp_path: Path, started: list[tuple[livefeed.LiveFeed, subprocess.Popen[bytes]]],
+        tmp_path: Path, started: list[tuple[livefeed.LiveFeed, livefeed.Child]],
         monkeypatch: pytest.MonkeyPatch, undisturbed: dict[str, bytes]) -> None:
     # The scoring process is handed a run_started row it cannot read (the journal gets the right one): it answers
     # that it failed, and the report is rebuilt from the journal, as for a row the feed in this process cannot take.
@@ -150,7 +195,7 @@ def test_a_row_the_scoring_process_cannot_take_leaves_the_report_to_the_rebuild(
 
 @pytest.mark.parametrize("when", ["while the run plays", "once the run has played"])
 def test_a_hung_scoring_process_does_not_hang_the_run(
-        tmp_path: Path, started: list[tuple[livefeed.LiveFeed, subprocess.Popen[bytes]]], when: str,
+        tmp_path: Path, started: list[tuple[livefeed.LiveFeed, livefeed.Child]], when: str,
         monkeypatch: pytest.MonkeyPatch, undisturbed: dict[str, bytes]) -> None:
     # A scoring process that stops answering (SIGSTOP: alive, reading nothing, using no CPU) is waited on for the
     # patience only, then ended, and the report rebuilt from the journal, as for one that died.
@@ -175,7 +220,7 @@ def test_a_hung_scoring_process_does_not_hang_the_run(
 
 
 def test_a_slow_scoring_process_is_waited_for(
-        tmp_path: Path, started: list[tuple[livefeed.LiveFeed, subprocess.Popen[bytes]]],
+        tmp_path: Path, started: list[tuple[livefeed.LiveFeed, livefeed.Child]],
         monkeypatch: pytest.MonkeyPatch, undisturbed: dict[str, bytes]) -> None:
     # Held up for a while (stopped for 1 s while the run plays on and fills the pipe, as a busy machine might hold
     # it), then working again: only a process that does no work for the whole patience is hung, so this one is

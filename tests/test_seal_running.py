@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import json
 import sqlite3
 from pathlib import Path
@@ -100,22 +101,40 @@ def test_a_run_stopped_early_is_not_sealed(tmp_path: Path) -> None:
     assert verify(journal).state == "unfinished"
 
 
-def test_a_value_sqlite_would_store_differently_makes_the_seal_take_a_pass(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """An int where text goes is stored as text: the digest of the tuple would not be the stored row's."""
+class Text(str):
+    """Text of a type of its own: equal to the plain text, stored as it, but not the value SQLite gives back."""
+
+
+class KindText(enum.StrEnum):
+    STEP_STARTED = "step_started"
+
+
+@pytest.mark.parametrize(("column", "value", "stored"), [
+    (3, 42, "42"), (2, 7.5, "7.5"), (4, True, "1"), (1, Text("step_started"), "step_started"),
+    (1, KindText.STEP_STARTED, "step_started"), (2, Text("I1-3"), "I1-3"), (3, b"cert", b"cert")],
+    ids=["an int actor", "a float incident", "a bool step", "a str subclass kind equal to the kinds before it",
+         "a StrEnum kind", "a str subclass incident equal to another row's", "bytes"])
+def test_a_value_sqlite_would_give_back_otherwise_makes_the_seal_take_a_pass(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, column: int, value: object, stored: object) -> None:
+    """A number where text goes is stored as text, a text of another type given back as plain text, bytes as bytes:
+    the digest of the tuple would not be the stored row's (or cannot be made), so the seal is a pass's."""
     journal = tmp_path / "journal.sqlite"
     made = passes_counted(monkeypatch)
     sink = SqliteSink(journal, META, digest=True)
     sink.write(0, rows(0, 10))  # type: ignore[arg-type]
-    sink.write(10, [(1.0, "step_started", "I1-1", 42, "triage", None)])  # type: ignore[list-item]
+    odd = [1.0, "step_started", "I1-3", "cert", "triage", None]
+    odd[column] = value
+    sink.write(10, [tuple(odd)])  # type: ignore[list-item]
     sink.write(11, rows(11, 4))  # type: ignore[arg-type]
     sink.seal_when_closed()
     sink.close()
     assert made == [1]
     assert verify(journal).state == "sealed"
+    names = ("t", "kind", "incident", "actor", "step")
     with sqlite3.connect(journal) as db:
-        assert db.execute("SELECT actor FROM events WHERE seq = 10").fetchone() == ("42",)
+        (found,) = db.execute(f"SELECT {names[column]} FROM events WHERE seq = 10").fetchone()
     db.close()
+    assert found == stored and type(found) is type(stored)
 
 
 def test_meta_changed_after_the_digest_began_makes_the_seal_take_a_pass(
