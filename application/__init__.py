@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from ballotdrill.application.journalfile import RunFolderError
     from ballotdrill.application.msel import import_msel, parse_maps
     from ballotdrill.application.risks import Coverage, RiskCoverage, coverage, register_path, risks_for_scenario
-    from ballotdrill.application.runinputs import new_run_dir, parse_until, read_decisions
+    from ballotdrill.application.runinputs import check_decisions, new_run_dir, parse_until, read_decisions
     from ballotdrill.application.runs import (
         REPORT_FILES,
         Run,
@@ -64,6 +64,7 @@ __getattr__ = lazy_names(__name__, {
     "RunOutcome": "runs",
     "SweepOutcome": "sweeps",
     "SweepPlan": "sweeps",
+    "check_decisions": "runinputs",
     "check_run": "runs",
     "check_scenarios": "scenario_files",
     "compare_runs": "comparing",
@@ -108,6 +109,7 @@ __all__ = [
     "RunOutcome",
     "SweepOutcome",
     "SweepPlan",
+    "check_decisions",
     "check_run",
     "check_scenarios",
     "compare_runs",

@@ -29,6 +29,15 @@ class LiveStanding(NamedTuple):
     """The clock time its last commit reached."""
 
 
+def journal_clock(db: sqlite3.Connection, t: float) -> str:
+    """The clock time of the journal's time ``t`` (minutes from its ``run_started`` row's start; ``D+1 07:42:05``).
+
+    Raises ``ValueError``, ``KeyError`` or ``TypeError`` for a ``run_started`` row whose data is not a run's start."""
+    first = db.execute("SELECT data FROM events WHERE kind = ? ORDER BY seq LIMIT 1",
+                       (Kind.RUN_STARTED.value,)).fetchone()
+    return format_clock_precise((float(json.loads(first[0])["start"]) if first else 0.0) + t)
+
+
 def live_standing(run_dir: Path, path: Path, *, playing: bool) -> LiveStanding | None:
     """How the live exercise journalled at ``path`` stands (``playing``: its folder is held by ``live`` or
     ``resume`` now); None for a batch run, or a journal this cannot read."""
@@ -37,12 +46,9 @@ def live_standing(run_dir: Path, path: Path, *, playing: bool) -> LiveStanding |
             meta = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('live', 'live_now')").fetchall())
             if "live" not in meta:
                 return None
-            first = db.execute("SELECT data FROM events WHERE kind = ? ORDER BY seq LIMIT 1",
-                               (Kind.RUN_STARTED.value,)).fetchone()
+            at = journal_clock(db, float(meta.get("live_now") or 0.0))
             last = db.execute("SELECT kind, data FROM events ORDER BY seq DESC LIMIT 1").fetchone()
         by = json.loads(last[1] or "{}").get("by") if last and last[0] == Kind.STOPPED else None
-        start = float(json.loads(first[0])["start"]) if first else 0.0
-        at = format_clock_precise(start + float(meta.get("live_now") or 0.0))
     except (sqlite3.Error, OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
     resume = f"'ballotdrill resume {shlex.quote(str(run_dir))}' carries it on"

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ballotdrill.scenarios.errors import BallotdrillError
 from ballotdrill.scenarios.safetext import terminal_text
 from ballotdrill.scenarios.timefmt import parse_clock
+
+if TYPE_CHECKING:
+    from ballotdrill.scenarios.scenario import ScenarioFile
 
 
 def fresh_folder(base: Path) -> Path:
@@ -90,3 +95,17 @@ def _json_kind(value: object) -> str:
     if isinstance(value, bool):
         return "true/false"
     return {dict: "object", list: "array", str: "string", int: "number", float: "number"}.get(type(value), "value")
+
+
+def check_decisions(path: Path, record: Mapping[str, str], doc: ScenarioFile, scenario: str) -> None:
+    """Each recorded decision of the file at ``path`` fits ``scenario`` as it plays: one line naming the file
+    and every key that does not (the run checks the same again, where the file's name is not known)."""
+    if not record:
+        return
+    from ballotdrill.exercise.decisions import check_record
+    from ballotdrill.scenarios.roles import as_played
+
+    played = as_played(doc, scenario)
+    problems = check_record(record, played.structure, played.scenarios[scenario])
+    if problems:
+        raise BallotdrillError(f"{path}: " + "; ".join(problems))

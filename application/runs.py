@@ -27,7 +27,7 @@ from ballotdrill.application.journalfile import (
     one_line,
 )
 from ballotdrill.application.livefeed import MALFORMED, LiveFeed
-from ballotdrill.application.livestate import live_standing
+from ballotdrill.application.livestate import journal_clock, live_standing
 from ballotdrill.application.runinputs import parse_until
 from ballotdrill.exercise.errors import RunError
 from ballotdrill.journal import JOURNAL_FILE, Event, Kind, RunStarted, read_events, read_meta
@@ -426,8 +426,8 @@ def kept(folder: Path) -> str:
     try:
         with contextlib.closing(connect_read_only(folder / JOURNAL_FILE)) as db:
             count, last = db.execute("SELECT count(*), max(t) FROM events").fetchone()
-    except sqlite3.Error:
+            until = f" up to {journal_clock(db, last)}" if last is not None else ""
+    except (sqlite3.Error, ValueError, KeyError, TypeError):
         return f"{folder} keeps an unreadable journal"
-    until = f" up to minute {last:g}" if last is not None else ""
     return (f"{folder} keeps {count:,} journal rows{until}, marked unfinished; "
             f"'ballotdrill report {folder} --force' reports on them")

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     err: Console
-    """Talk, progress and errors."""
+    """Talk, progress and errors. Not a terminal and no ``COLUMNS``: as wide as the content (a table's rows whole)."""
     out: Console
     """The command's output (tables, JSON). Not a terminal: as wide as the content, so no name is cut.
 
@@ -48,10 +48,21 @@ def __getattr__(name: str) -> "Console":
     if _made_for != now or name not in _consoles:
         from rich.console import Console
 
-        _consoles["err"] = Console(stderr=True, emoji=False)
+        _consoles["err"] = Console(stderr=True, emoji=False, width=_stderr_width())
         _consoles["out"] = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 10_000, emoji=False)
         _made_for[:] = now
     return _consoles[name]
+
+
+def _stderr_width() -> int | None:
+    """The talk console's width: a terminal's (or ``COLUMNS``, when set); else as wide as the content, so a table
+    written to a file or a pipe (a CI log) keeps each row on one line, never a cell such as ``(54%–73%)`` split
+    at rich's default of 80 columns."""
+    try:
+        terminal = sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        terminal = False
+    return None if terminal or os.environ.get("COLUMNS") else 10_000
 
 
 _RICH_DECIDES = ("TTY_COMPATIBLE", "FORCE_COLOR")

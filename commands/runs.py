@@ -47,6 +47,8 @@ def run(
     name, _ = scenarios.pick(doc, scenario)
     folder = out_dir or application.new_run_dir(name, seed)
     recorded = application.read_decisions(decisions)
+    if decisions is not None:
+        application.check_decisions(decisions, recorded, doc, name)
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from ballotdrill.journal.interrupts import interrupts_held

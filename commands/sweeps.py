@@ -70,12 +70,15 @@ def sweep(
 def _print_sweep(outcome: "application.SweepOutcome", seconds: float) -> None:
     from ballotdrill.sweep import difference_text, objective_value_difference
     from ballotdrill.sweep.model import RATINGS
-    from ballotdrill.sweep.render import bottleneck_text, longest_wait_text, met_text
+    from ballotdrill.sweep.render import bottleneck_text, breaking_points, longest_wait_text, met_text
 
     result = outcome.result
-    say(f"[bold]{escape(result.scenario)}[/bold]: {outcome.replications:,} replications "
-         f"({result.runs} per point, {len(result.points)} points) in {seconds:.1f} s "
-         f"on {outcome.slots} worker{'s' if outcome.slots != 1 else ''}", markup=True)
+    def counted(n: int, what: str) -> str:
+        return f"{n:,} {what}{'s' if n != 1 else ''}"
+
+    say(f"[bold]{escape(result.scenario)}[/bold]: {counted(outcome.replications, 'replication')} "
+        f"({result.runs} per point, {counted(len(result.points), 'point')}) in {seconds:.1f} s "
+        f"on {counted(outcome.slots, 'worker')}", markup=True)
     for variant in result.variants:  # what a variant does to this structure, before what it changed in the runs
         say(f"  variant {variant.name}: {', '.join(variant.changes)}")
     objectives = result.points[0].objectives
@@ -84,6 +87,10 @@ def _print_sweep(outcome: "application.SweepOutcome", seconds: float) -> None:
     for point in result.points:
         add_row(table, point.label, *(met_text(o, point.runs) for o in point.objectives))
     err.print(table)
+    if result.axes:  # the load question's answer, as sweep.html reads it along the first grid axis
+        for k, o in enumerate(objectives):
+            for line in breaking_points(result, k):
+                say(f"  {o.id}: {line}")
     for point in result.points:  # a run that did not exercise an objective is not in its chance of meeting it
         for o in point.objectives:
             unplayed = o.ratings[RATINGS[4]].count

@@ -100,7 +100,9 @@ def _incident_problems(key: str, incident: str, procedure: str, proc: Procedure,
         known = [*specs, *(f"{inj.incident.id or iid}-1" for iid, inj in zip(scenario.inject_ids(), scenario.injects,
                                                                          strict=True)
                            if inj.every is not None and inj.incident is not None)]
-        hint = did_you_mean(incident, known) or (f" (its incidents: {', '.join(known)})" if known else "")
+        series = [k for k in known if incident.rstrip("0123456789") == k.rstrip("0123456789") != k]  # N9: N1
+        hint = (did_you_mean(incident, known) or (f" (did you mean '{series[0]}'?)" if len(series) == 1 else "")
+                or (f" (its incidents: {', '.join(known)})" if known else ""))
         return [f"decision key {key!r} names incident '{incident}', which this scenario never starts{hint}"]
     trig = proc.trigger
     if (trig.type is not None and spec.type not in trig.types) or spec.severity < trig.min_severity:

@@ -55,13 +55,13 @@ class FacilitatorConsole:
 
     def _joined(self, who: str, joined: bool) -> None:
         assert self.presence is not None
-        seen = next(r for r in self.presence.rows() if r.who == who)
+        seen = next(r for r in self.presence.rows() if r.key == who)
         if joined:
             waiting = self.presence.waiting()
-            self.say(f"joined: {who} ({seen.how}) at {wall_clock(seen.since or 0.0)}; "
+            self.say(f"joined: {seen.who} ({seen.how}) at {wall_clock(seen.since or 0.0)}; "
                      + (f"not joined yet: {', '.join(waiting)}" if waiting else "every played role has joined"))
         else:
-            self.say(f"left: {who} at {wall_clock(seen.since or 0.0)}")
+            self.say(f"left: {seen.who} at {wall_clock(seen.since or 0.0)}")
 
     def say(self, line: str) -> None:
         """One line to the facilitator: user text as written, control characters shown escaped (``\\x1b``)."""

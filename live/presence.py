@@ -15,28 +15,34 @@ from typing import NamedTuple
 POLL_FRESH = 12.0
 """Seconds after its last poll a polling client still counts as connected (a poll waits up to 5 s)."""
 
-EVALUATOR = "evaluator"
+EVALUATOR_KEY = "(evaluator)"
+"""The evaluator role's key: in parentheses, never an actor's id, so a played actor named ``evaluator`` has a row
+of its own."""
 
 
 class Seen(NamedTuple):
     """One role's presence: whether a client of it is connected now, since when (wall clock), how."""
 
     who: str
-    """The played actor, or ``evaluator``."""
+    """The played actor, or ``evaluator`` (``evaluator role`` when a played actor is named ``evaluator``)."""
     connected: bool
     since: float | None
     """Unix time this connection began (connected), or the last one ended (gone); None: never joined."""
     how: str
     """``page`` (a WebSocket), ``polling`` (``join`` or a page without a socket), ``gone`` (it left), or empty
     (never joined)."""
+    key: str
+    """The played actor, or :data:`EVALUATOR_KEY`: what the server reports and the listeners hear."""
 
 
 class Presence:
-    """Connections by role; ``listeners`` hear ``(who, joined)`` when a role joins or its last socket closes."""
+    """Connections by role (a played actor's id, or :data:`EVALUATOR_KEY`); ``listeners`` hear ``(key, joined)`` when a
+    role joins or its last socket closes."""
 
     def __init__(self, played: Iterable[str], *, wall: Callable[[], float] = time.time,
                  mono: Callable[[], float] = time.monotonic) -> None:
-        self.order = (*dict.fromkeys(played), EVALUATOR)
+        self.order = (*dict.fromkeys(played), EVALUATOR_KEY)
+        self.names = {EVALUATOR_KEY: "evaluator role" if "evaluator" in self.order else "evaluator"}
         self.wall, self.mono = wall, mono
         self.sockets: dict[str, int] = {}
         self.polled: dict[str, float] = {}
@@ -84,9 +90,11 @@ class Presence:
         out = []
         for who in self.order:
             if self._connected(who):
-                out.append(Seen(who, True, self.since.get(who), "page" if self.sockets.get(who) else "polling"))
+                out.append(Seen(self.names.get(who, who), True, self.since.get(who),
+                                "page" if self.sockets.get(who) else "polling", who))
             else:
-                out.append(Seen(who, False, self._gone_at(who), "" if who not in self.since else "gone"))
+                out.append(Seen(self.names.get(who, who), False, self._gone_at(who),
+                                "" if who not in self.since else "gone", who))
         return out
 
     def _gone_at(self, who: str) -> float | None:
@@ -99,7 +107,7 @@ class Presence:
 
     def waiting(self) -> list[str]:
         """Played actors no client has ever joined as."""
-        return [who for who in self.order if who != EVALUATOR and who not in self.since]
+        return [who for who in self.order if who != EVALUATOR_KEY and who not in self.since]
 
 
 def wall_clock(t: float) -> str:
@@ -118,7 +126,7 @@ def seen_text(seen: Seen) -> str:
 
 def summary(rows: list[Seen]) -> str:
     """The console's ``who`` line: who is connected, who left, who has not joined."""
-    players = [r for r in rows if r.who != EVALUATOR]
+    players = [r for r in rows if r.key != EVALUATOR_KEY]
     joined = sum(r.connected for r in players)
     parts = [f"{r.who}: {seen_text(r)}" for r in rows]
     return f"joined {joined} of {len(players)} played roles; " + "; ".join(parts)

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ballotdrill.live import inputs
 from ballotdrill.live.hub import Hub
+from ballotdrill.live.presence import EVALUATOR_KEY
 from ballotdrill.live.session import Session
 from ballotdrill.live.tokens import Grant, Tokens
 from ballotdrill.live.views import EVALUATOR, FACILITATOR, PLAYER
@@ -134,7 +135,7 @@ def make_app(session: Session, hub: Hub, tokens: Tokens) -> FastAPI:
 
     def who(grant: Grant) -> str | None:
         """The role whose presence a client shows (the facilitator's own is not listed)."""
-        return grant.actor if grant.role == PLAYER else EVALUATOR if grant.role == EVALUATOR else None
+        return grant.actor if grant.role == PLAYER else EVALUATOR_KEY if grant.role == EVALUATOR else None
 
     @app.get("/api/state")
     async def state(since: int | None = None, grant: Grant = anyone) -> Response:

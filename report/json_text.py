@@ -9,6 +9,7 @@ tokens into one list, each scalar inline; strings go through ``json``'s own C es
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -57,27 +58,38 @@ def _value(value: Any, out: list[str], newline: str) -> None:
     if token is not None:
         out.append(token)
     elif type(value) is list or type(value) is tuple:
-        _array(value, out, newline)
+        if value:
+            _members(value, False, out, newline, "[]")
+        else:
+            out.append("[]")
     elif type(value) is dict:
-        _object(value, out, newline)
+        if value:
+            _members(sorted(value.items()), True, out, newline, "{}")
+        else:
+            out.append("{}")
     else:
         raise _Unusual
 
 
-def _array(items: list[Any] | tuple[Any, ...], out: list[str], newline: str) -> None:
-    if not items:
-        out.append("[]")
-        return
+def _members(items: Iterable[Any], keyed: bool, out: list[str], newline: str, brackets: str) -> None:
+    """A non-empty array's items, or (``keyed``) an object's sorted ``(key, value)`` pairs, one a line. A string or a
+    finite number is written inline, as nearly every value of a report is one (a call per value costs more)."""
     inner = newline + "  "
     separator = "," + inner
     append = out.append
-    append("[" + inner)
+    append(brackets[0] + inner)
     first = True
     for item in items:
         if first:
             first = False
         else:
             append(separator)
+        if keyed:
+            key, item = item
+            if type(key) is not str:
+                raise _Unusual
+            append(encode_basestring(key))
+            append(": ")
         kind = type(item)
         if kind is str:
             append(encode_basestring(item))
@@ -87,37 +99,7 @@ def _array(items: list[Any] | tuple[Any, ...], out: list[str], newline: str) -> 
             append(_int_repr(item))
         else:
             _value(item, out, inner)
-    append(newline + "]")
-
-
-def _object(mapping: dict[Any, Any], out: list[str], newline: str) -> None:
-    if not mapping:
-        out.append("{}")
-        return
-    inner = newline + "  "
-    separator = "," + inner
-    append = out.append
-    append("{" + inner)
-    first = True
-    for key, item in sorted(mapping.items()):
-        if type(key) is not str:
-            raise _Unusual
-        if first:
-            first = False
-        else:
-            append(separator)
-        append(encode_basestring(key))
-        append(": ")
-        kind = type(item)
-        if kind is str:
-            append(encode_basestring(item))
-        elif kind is float and item - item == 0.0:  # finite
-            append(_float_repr(item))
-        elif kind is int:
-            append(_int_repr(item))
-        else:
-            _value(item, out, inner)
-    append(newline + "}")
+    append(newline + brackets[1])
 
 
 __all__ = ["indented_json"]

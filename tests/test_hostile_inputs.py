@@ -168,7 +168,8 @@ def test_a_decisions_file_with_a_duplicate_key_is_refused(tmp_path: Path) -> Non
 
 
 @pytest.mark.parametrize(("key", "expected"), [
-    ("N9:fix:choose:1", "names incident 'N9', which this scenario never starts"),
+    ("N9:fix:choose:1", "names incident 'N9', which this scenario never starts (its incidents: X1, R1, BG-1)"),
+    ("X9:fix:choose:1", "names incident 'X9', which this scenario never starts (did you mean 'X1'?)"),  # one X series
     ("ZZZ:fix:choose:1", "names incident 'ZZZ', which this scenario never starts (its incidents: X1, R1, BG-1)"),
     ("x1:fix:choose:1", "(did you mean 'X1'?)"),
     ("BG-4:fix:choose:1", "names incident 'BG-4'"),  # the arrivals stop at their limit (3)
@@ -203,7 +204,11 @@ def test_a_bad_decisions_file_is_one_line_from_the_command_line(tmp_path: Path, 
     assert line.endswith("it holds one line per recorded decision")
     (tmp_path / "d.json").write_text('{"x1:fix:choose:1": "mend"}', encoding="utf-8")
     line = refused(tmp_path, monkeypatch, capsys, "run", "-f", "s.yaml", "--decisions", "d.json", "--out", "r")
-    assert "names incident 'x1', which this scenario never starts (did you mean 'X1'?)" in line
+    assert "d.json: decision key 'x1:fix:choose:1' names incident 'x1', which this scenario never starts " \
+           "(did you mean 'X1'?)" in line  # the file named, as for its other problems
+    (tmp_path / "d.json").write_text('{"X1:fix:choose:1": "mned"}', encoding="utf-8")
+    line = refused(tmp_path, monkeypatch, capsys, "run", "-f", "s.yaml", "--decisions", "d.json", "--out", "r")
+    assert "d.json: decision 'X1:fix:choose:1': 'mned' is not an option of step 'choose'" in line
     assert not (tmp_path / "r").exists()
 
 

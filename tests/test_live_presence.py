@@ -10,7 +10,7 @@ import pytest
 from live_server_helpers import Served
 from websockets.sync.client import connect
 
-from ballotdrill.live.presence import POLL_FRESH, Presence, seen_text, summary
+from ballotdrill.live.presence import EVALUATOR_KEY, POLL_FRESH, Presence, seen_text, summary
 
 
 class Clocks:
@@ -24,6 +24,23 @@ class Clocks:
 
     def mono(self) -> float:
         return self.t - 1_796_000_000.0
+
+
+def test_a_played_actor_named_evaluator_has_its_own_row_apart_from_the_evaluator_role() -> None:
+    clocks = Clocks()
+    presence = Presence(["evaluator", "interior"], wall=clocks.wall, mono=clocks.mono)
+    heard: list[tuple[str, bool]] = []
+    presence.listeners.append(lambda who, joined: heard.append((who, joined)))
+    presence.opened("evaluator")  # the played actor's page
+    rows = presence.rows()
+    assert [(r.who, r.connected) for r in rows] == [("evaluator", True), ("interior", False), ("evaluator role", False)]
+    assert presence.waiting() == ["interior"] and heard == [("evaluator", True)]
+    presence.poll(EVALUATOR_KEY)  # the evaluator's own view: its row, not the actor's
+    presence.closed("evaluator")
+    rows = presence.rows()
+    assert [(r.who, r.connected) for r in rows] == [("evaluator", False), ("interior", False), ("evaluator role", True)]
+    assert summary(rows).startswith("joined 0 of 2 played roles; evaluator: left ")
+    assert [r.who for r in Presence(["interior"]).rows()] == ["interior", "evaluator"]  # no actor of that name
 
 
 def test_a_role_joins_by_socket_or_poll_and_leaves_when_its_last_socket_closes() -> None:

@@ -100,3 +100,22 @@ def test_a_console_is_made_again_for_a_new_stream_or_width(monkeypatch: pytest.M
     monkeypatch.setattr("sys.stderr", stream)
     output.err.print("to the new stream")
     assert stream.getvalue() == "to the new stream\n"
+
+
+def test_a_table_on_a_stderr_that_is_not_a_terminal_keeps_each_row_on_one_line(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sweep's or a run's summary table sent to a file or a CI log is read there: a cell such as ``(54%–73%)``
+    split over two lines at rich's default 80 columns misreads. ``COLUMNS``, when set, still decides."""
+    cells = ["baseline @ background_factor=0.75", *(f"{n}% (54%–73%)" for n in (61, 62, 63, 64, 65))]
+
+    def table() -> None:
+        shown = output.new_table("Chance of meeting each objective", ("point", "O1", "O2", "O3", "O4", "O5"),
+                                 [cells[0]])
+        output.add_row(shown, *cells)
+        output.err.print(shown)
+
+    rows = [line for line in _written(False, table).splitlines() if "baseline" in line]
+    assert len(rows) == 1 and all(cell in rows[0] for cell in cells), rows
+    monkeypatch.setenv("COLUMNS", "80")
+    narrow = _written(False, table).splitlines()
+    assert max(map(len, narrow)) <= 80 and not any(all(cell in line for cell in cells) for line in narrow)

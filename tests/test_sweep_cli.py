@@ -128,7 +128,7 @@ def test_bad_input_is_one_located_line_and_exit_2(name: str, bad: Path, monkeypa
 def test_no_more_workers_start_than_there_are_replications(tmp_path: Path) -> None:
     done = _bd("sweep", "--file", str(EXAMPLE), "--runs", "1", "--workers", "4", "--out", "one", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "1 replications (1 per point, 1 points)" in done.stderr and "on 1 worker\n" in done.stderr, done.stderr
+    assert "1 replication (1 per point, 1 point)" in done.stderr and "on 1 worker\n" in done.stderr, done.stderr
 
 
 def test_a_bad_grid_in_a_fresh_interpreter(tmp_path: Path) -> None:
