@@ -94,14 +94,15 @@ def key_moments(inc: IncidentTimes, rows: Sequence[Event], steps: Sequence[StepR
     for e in rows:
         if e.kind == Kind.INJECT_DELIVERED and (message := e.fields(InjectDelivered)).type == "message":
             told.say(e.t, f"At {told.at(e.t)} {told.who(e.actor)} received a message: \u201c{message.text}\u201d.")
-    _handoffs(told, handoffs)
-    _steps(told, steps)
-    for e in rows:
+    for e in rows:  # before the handoffs: a handoff a decision sent, in the same minute, is told after it
         if e.kind == Kind.DECISION_MADE:
             made = e.fields(DecisionMade)
             how = _BY.get(str(made.by), str(made.by or ""))
             told.say(e.t, f"{told.who(e.actor)} chose '{made.option}' at '{e.step}' at {told.at(e.t)} ({how}).")
-        elif e.kind == Kind.ESCALATED:
+    _handoffs(told, handoffs)
+    _steps(told, steps)
+    for e in rows:
+        if e.kind == Kind.ESCALATED:
             up = e.fields(Escalated)
             told.say(e.t, f"At {told.at(e.t)} {told.who(up.by)} escalated it from the {up.from_} to the {up.to} level.")
         elif e.kind == Kind.ACTION_TAKEN:

@@ -265,8 +265,20 @@ class Advisor:
 
     def loop_fix(self, chain: Handoff) -> str:
         """The fix of a decision loop (a ping-pong handoff)."""
-        return (f"Review the loop in '{chain.procedure}' ({chain.returned}): give {self.who(chain.sender)} what it "
-                f"needs to decide once, or let {self.who(chain.receiver)} finish without the work coming back")
+        return (f"Review the loop in '{chain.procedure}' ({chain.returned}): give {self.who(self.loop_decider(chain))} "
+                f"what it needs to decide once, or let {self.who(chain.receiver)} finish without the work coming back")
+
+    def loop_decider(self, chain: Handoff) -> str:
+        """Who decided the loop that sent ``chain``'s work back: the actor of the last decision of its procedure run
+        that can lead back to itself, made by the time the handoff was sent; else (no such decision known) the
+        handoff's sender."""
+        proc = self.structure.procedures.get(chain.procedure) if self.structure is not None else None
+        if proc is None:
+            return chain.sender
+        looping = {s.id for i, s in enumerate(proc.steps) if s.decision is not None and proc.loops_back(i)}
+        made = [s for s in self._runs.get((chain.incident, chain.procedure), []) if s.step in looping
+                and s.completed_at is not None and s.completed_at <= chain.sent_at + 1e-9]
+        return max(made, key=lambda s: s.completed_at or 0.0).actor if made else chain.sender
 
     def carriers(self, step: StepResult) -> list[Handoff]:
         """The handoffs that carried ``step``'s work to its actor (same incident and step), first first."""

@@ -22,7 +22,7 @@ from ballotdrill.scoring.advice import (
     delivery_lever,
     step_lever,
 )
-from ballotdrill.scoring.digest import QUEUE_P90, Case, Digest, LongWaits
+from ballotdrill.scoring.digest import QUEUE_P90, Case, Digest, Example, LateStep, LongWaits
 from ballotdrill.scoring.model import ActorLoad, ChannelStats, Frozen, Scores, StepResult
 from ballotdrill.scoring.plan import element_of, loop_owner, responsible
 from ballotdrill.scoring.stepcause import step_cause, with_named_waits
@@ -165,6 +165,7 @@ def _late_steps(found: Found, scores: Scores, digest: Digest, advice: Advisor) -
         why = step_cause(example, advice.local(best.steps, best.chains, scores.until))
         share = group.causes[(why.kind, why.lever)]
         total = group.late + group.on_time
+        others = _other_causes(group, best, worst, advice, scores) if share < group.late else ""
         if why.kind == "upstream":  # late only from the delays before it: a consequence, ranked after causes
             found.downstream.add(f"Step '{step_id}' late ({group.late} of {total})")
         found.improve(worst.late_by or 0.0, title=f"Step '{step_id}' late ({group.late} of {total})",
@@ -172,12 +173,25 @@ def _late_steps(found: Found, scores: Scores, digest: Digest, advice: Advisor) -
                 f"by up to {minutes(worst.late_by)} (incident {worst.incident})"
                 + (f"; {group.still} still open and past the target at the end." if group.still else "."),
                 root_cause=(why.text if share == group.late else
-                            f"{share} of the {group.late} late: {why.text} ({example.incident})"),
+                            f"{share} of the {group.late} late: {why.text} ({example.incident}"
+                            f"{', the worst' if example is worst else ''}){others}"),
                 cause="late_step", actor=why.actor, lever=why.lever, element=element_of(why.kind),
                 responsible=_loop_owner(why, advice),
                 capability=_capability(scores, group.subjects, procedure, "Operational coordination"),
                 recommendation=why.fix, priority=4, incidents=group.incidents.listed(),
                 evidence=sorted({*worst.evidence, *example.evidence, *why.evidence}))
+
+
+def _other_causes(group: LateStep, main: Example, worst: StepResult, advice: Advisor, scores: Scores) -> str:
+    """The other root causes of a step's late instances besides its commonest (``main``), the worst first, two at
+    most, each with its count and its worst example: ``; 1: gap in shift cover: … (BT-5, the worst)``."""
+    others = sorted((e for e in group.examples.values() if e is not main), key=lambda e: e.key, reverse=True)
+    told = []
+    for other in others[:2]:
+        why = step_cause(other.step, advice.local(other.steps, other.chains, scores.until))
+        told.append(f"; {group.causes[(other.cause.kind, other.cause.lever)]}: {why.text} ({other.step.incident}"
+                    f"{', the worst' if other.step is worst else ''})")
+    return "".join(told) + ("; …" if len(others) > 2 else "")
 
 
 def _loop_owner(why: Cause, advice: Advisor) -> str:
@@ -353,8 +367,9 @@ def _ping_pongs(found: Found, scores: Scores, digest: Digest, advice: Advisor) -
                 detail=f"'{bounced.step}' went back from {name(bounced.sender)} to {name(bounced.receiver)}, "
                 f"which had already handed the work on: {bounced.returned}.",
                 root_cause=f"decision loop in {bounced.procedure}: {bounced.returned}",
-                cause="ping_pong", actor=bounced.sender, capability="Operational coordination", priority=5,
-                responsible=loop_owner(bounced.procedure, bounced.sender, advice.names, advice.structure),
+                cause="ping_pong", actor=advice.loop_decider(bounced), capability="Operational coordination",
+                priority=5, responsible=loop_owner(bounced.procedure, advice.loop_decider(bounced), advice.names,
+                                                   advice.structure),
                 lever=step_lever(bounced.procedure, bounced.step), element=element_of("ping_pong"),
                 evidence=bounced.evidence, incidents=[bounced.incident],
                 recommendation=advice.loop_fix(bounced))

@@ -7,7 +7,8 @@ One piece of work waiting once (a 90th percentile of three or four step starts i
 start, not a queue; pieces that waited one at a time, never two together (the actor busy, or off duty, each time
 one came), are a gap in staffing or cover, not a queue that built up. Among the candidates the bottleneck is the one
 where work waited longest in all (the sum of its queue waits, work still queued at the end counted to the end):
-many waits, or long ones. The report's key findings, its handoff matrix and a sweep's per-run bottleneck
+many waits, or long ones; the line says when every wait there began with nobody on duty (a gap in shift cover
+first). The report's key findings, its handoff matrix and a sweep's per-run bottleneck
 (:func:`~ballotdrill.scoring.summary.bottlenecks`) all use :func:`ranked_queues`.
 """
 
@@ -84,4 +85,7 @@ def bottleneck_line(loads: Sequence[ActorLoad]) -> BottleneckLine:
                 f"waited, longest queue {bottleneck.longest_queue} (90th-percentile wait "
                 f"{minutes(bottleneck.wait_p90)}, max "
                 f"{minutes(bottleneck.wait_max)}, utilisation {percent(bottleneck.utilisation)}).")
+        if bottleneck.unstaffed_queued >= bottleneck.waited:
+            text += (" Every one of those waits began with nobody on duty: a gap in shift cover before a lack of "
+                     "staff.")
     return BottleneckLine(bottleneck, bottleneck or single, text)

@@ -119,13 +119,14 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unex
     fix = (f"Give {', '.join(names)} an earlier containing step{likelier} for {kind} incidents, so "
            f"{incident.incident} is contained within the target")
     contains = any(st.effect and st.effect.contains for _, st in steps)
+    evidence: list[int] = []
     noun = HARM_NOUNS.get(obj.kind)
     if not contains and not any(st.effect and st.effect.slows for _, st in steps):
         short = (f"the designed response ({', '.join(names)}) has no step that may contain {kind} incidents (a chance "
                  "above 0, or resolving)")
         fix = f"Give {', '.join(names)} a step that contains {kind} incidents, so {incident.incident} is contained"
     elif noun is None:
-        short = f"the designed response is slower than the {obj.target_text} target"
+        short, fix, evidence = _contained_in_time(advice, obj, incident, steps, fix)
     elif contains:
         short = f"the designed response does not contain it before its {noun} passes the {obj.target_text} target"
         if passed_at is not None:
@@ -158,8 +159,33 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unex
     if incident.contained_how == "ended" and passed_at is not None:
         took += f"; {_containing_progress(advice, incident, names, passed_at, obj.kind == 'time')}"
     return Cause("objective", f"{plain}: detected after {minutes(incident.to_detect)}, first action after "
-                 f"{minutes(incident.to_first_action)}, it {took}; {short}", [], fix,
+                 f"{minutes(incident.to_first_action)}, it {took}; {short}", evidence, fix,
                  _actor_of(advice, owner, first.id, incident.incident), lever)
+
+
+def _contained_in_time(advice: Advisor, obj: ObjectiveResult, incident: IncidentTimes,
+                       steps: Sequence[tuple[str, Step]], fix: str) -> tuple[str, str, list[int]]:
+    """For a time to an incident's containment that no delay explains: the soonest designed path to a containing
+    step against the target (the design is slower only if that path is), and a draw of such a step that failed
+    after the target had passed (one before it is the cause itself); the words, the fix and the rows."""
+    paths = [(took, name, st) for name, st in steps if st.effect is not None and st.effect.contains
+             and (took := _designed_time(advice, obj, name, st.id, incident)) is not None]
+    if not paths:
+        return f"the designed response is slower than the {obj.target_text} target", fix, []
+    took, procedure, step = min(paths, key=lambda path: path[0])
+    path = f"the designed path to its containing step '{step.id}' ({procedure}) takes {minutes(took)}"
+    if took > obj.target + 1e-9:
+        return f"{path}, longer than the {obj.target_text} target", fix, []
+    failed = _failed_containment(advice, incident.incident, [name for _, name, _ in paths])
+    if failed is None:
+        return (f"{path}, within the {obj.target_text} target", f"Review the path to step '{step.id}' "
+                f"({procedure}): its actors' staff and shifts, and the handoffs before it", [])
+    done, spec = failed
+    chance = spec.effect.chance if spec.effect is not None else 1.0
+    return (f"{path}, within the {obj.target_text} target; '{done.step}' completed at "
+            f"{clock(advice.whole.start, done.completed_at)} but did not contain {incident.incident} (a {chance:.0%} "
+            "chance)", f"Make '{done.step}' likelier to contain {incident.type.replace('_', ' ')} incidents, or give "
+            f"{done.procedure} a further containing step should it fail", list(done.evidence[-1:]))
 
 def _slowing_fix(advice: Advisor, obj: ObjectiveResult, incident: IncidentTimes, names: Sequence[str],
                  steps: Sequence[tuple[str, Step]], kind: str) -> str:

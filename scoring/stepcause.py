@@ -92,7 +92,8 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
         prior.append((before, Cause(
             "ping_pong", f"decision loop: {back.returned}, the work reaching {who} "
             f"{minutes(before)} after {step.procedure} began{designed_text}", list(back.evidence),
-            advice.loop_fix(back), back.sender, step_lever(back.procedure, back.step))))
+            advice.loop_fix(back), advice.loop_decider(back),
+            step_lever(back.procedure, back.step))))
     loop, looped = advice.loop_before(step, arrived)
     if loop is not None and looped >= (before - (designed if designed is not None else 0.0)) / 2:
         whole = advice.loop_length(loop)
@@ -101,7 +102,8 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
         prior.append((looped, Cause(
             "ping_pong", f"decision loop earlier in {step.procedure}: {loop.returned}, {took}; "
             f"the work reached {who} {minutes(before)} after {step.procedure} began{designed_text}",
-            list(loop.evidence), advice.loop_fix(loop), loop.sender, step_lever(loop.procedure, loop.step))))
+            list(loop.evidence), advice.loop_fix(loop), advice.loop_decider(loop),
+            step_lever(loop.procedure, loop.step))))
     if prior:
         return _largest(prior)
     left = (goal or 0.0) - before

@@ -41,3 +41,19 @@ def test_a_dropped_handoff_names_the_channel_it_was_dropped_on() -> None:
     [chain] = report.scores.handoffs
     assert (chain.status, chain.first_channel, chain.channel) == ("dropped", "radio", "phone")
     assert "| X1 | fix | Desk → Crew | radio → phone | 10:10 | — | 2 | **dropped** |" in render_markdown(report)
+
+
+def test_a_handoff_a_decision_sent_is_told_after_the_decision() -> None:
+    # 'choose' (08:00-08:10) decides 'go', which sends 'fix' to Crew on radio (30 min) at 08:10; stopped at 08:20,
+    # the handoff is still travelling: both lines are at 08:10, the decision's first
+    data = file_of({"a": {"name": "Desk", "staff": 1}, "b": {"name": "Crew", "staff": 1}},
+                   {"p": {"trigger": {"type": "fault"}, "steps": [
+                       {"id": "choose", "actor": "a", "duration": "10m",
+                        "decision": {"options": {"go": {"next": "fix"}, "stop": {"next": "end"}}, "default": "go"}},
+                       {"id": "fix", "actor": "b", "duration": "10m", "via": "radio"}]}},
+                   [incident("X1", "08:00", "fault")], end="18:00", channels={"radio": {"latency": "30m"}})
+    doc = load(data)
+    moments = assemble(run(doc, until_clock=8 * 60 + 20), doc, "s").moments["X1"]
+    chose = next(i for i, line in enumerate(moments) if line.startswith("Desk chose 'go' at 'choose' at 08:10"))
+    sent = next(i for i, line in enumerate(moments) if line.startswith("The handoff of 'fix'"))
+    assert chose < sent

@@ -108,3 +108,16 @@ def test_two_waiting_at_once_make_the_queue_the_bottleneck() -> None:
     finding = next(f for f in report.analysis.improvements if f.title == "Queue at desk")
     assert "one piece at a time" not in finding.detail and "one long wait" not in finding.detail
     assert finding.root_cause == "queue at desk"
+
+
+def test_a_bottleneck_whose_waits_all_began_with_nobody_on_duty_says_so() -> None:
+    # the six calls come at 10:00 to a desk on duty only from 11:00: all six wait (60, 80, ... 160 min), all queued
+    # with nobody on duty; with the desk on duty from the start (above), five of six waited behind busy staff
+    data = _file(6)
+    data["structure"]["actors"]["desk"] = {"staff": 0, "shifts": [{"from": "11:00", "to": "23:00", "staff": 1}]}
+    key = build_report(checked(data), load(data), "s").analysis.key
+    assert key.bottleneck == "desk"
+    assert key.bottleneck_text.endswith(" Every one of those waits began with nobody on duty: a gap in shift cover "
+                                        "before a lack of staff.")
+    staffed = build_report(checked(_file(6)), load(_file(6)), "s").analysis.key
+    assert staffed.bottleneck == "desk" and "nobody on duty" not in staffed.bottleneck_text

@@ -29,7 +29,8 @@ def test_a_step_with_no_chance_to_contain_is_not_the_first_containing_step() -> 
     report = assemble(events, load(data), "s")
     finding = next(f for f in report.analysis.improvements if f.title.startswith("Objective O1"))
     assert (report.scores.objectives[0].rating, finding.lever) == ("M", "step:p/stop")
-    assert "the designed response is slower than the 1h target" in finding.root_cause
+    assert "the designed path to its containing step 'stop' (p) takes 2 h 10 min, longer than the 1h target" in \
+        finding.root_cause
 
 
 def test_a_procedure_whose_only_effect_cannot_contain_is_not_told_as_a_failed_draw() -> None:

@@ -66,7 +66,8 @@ def test_an_objective_no_delay_explains_says_the_designed_response_is_slower_tha
     assert objective.title == "Objective O1 rated M (Infrastructure systems)"
     assert objective.root_cause == (
         "no queue, failed handoff or slow step delayed the response to X1: detected after 0 min, first action "
-        "after 0 min, it was contained after 2 h 00 min; the designed response is slower than the 1h target")
+        "after 0 min, it was contained after 2 h 00 min; the designed path to its containing step 'repair' (repair) "
+        "takes 2 h 00 min, longer than the 1h target")
     assert objective.recommendation.startswith("Give repair an earlier containing step")
     # the lever is the containing step, owned by its actor's organisation: never a stand-in
     assert objective.lever == "step:repair/repair" and objective.responsible == "Repair service"
@@ -109,7 +110,8 @@ def test_a_step_late_many_times_is_blamed_on_the_cause_of_most_of_them_not_of_th
     analysis, _ = _run(data)
     late = next(f for f in analysis.improvements if f.cause == "late_step")
     assert late.title == "Step 'answer' late (3 of 4)" and "by up to 1 h 55 min (incident X0)" in late.detail
-    assert late.root_cause == "2 of the 3 late: queue at desk: waited 20 min before starting (X3)"
+    assert late.root_cause == ("2 of the 3 late: queue at desk: waited 20 min before starting (X3); 1: gap in shift "
+                               "cover: queued at desk with nobody on duty (X0, the worst)")
     assert late.lever == "actor:desk" and late.element == "Organisation"
 
 

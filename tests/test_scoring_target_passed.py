@@ -141,8 +141,8 @@ def test_an_incident_ending_by_itself_just_past_the_target_says_how_far_the_resp
     assert "did not contain" not in o1.reason
     finding = next(f for f in report.analysis.improvements if f.title.startswith("Objective O1"))
     assert ("it ended by itself after 1 h 01 min; when the target was passed (11:00) its containing step "
-            "'mitigate' had been in progress at cert since 10:32, usually 40 min of work; the designed response "
-            "is slower than the 1h target") in finding.root_cause
+            "'mitigate' had been in progress at cert since 10:32, usually 40 min of work; the designed path to its "
+            "containing step 'mitigate' (p) takes 1 h 12 min, longer than the 1h target") in finding.root_cause
 
 
 def test_an_incident_ending_by_itself_before_anyone_noticed_it_says_so() -> None:
