@@ -76,10 +76,10 @@ def _print_summary(scores: "Scores", folder: Path, events: int) -> None:
 
     totals = scores.totals
     say(f"[bold]{escape(scores.scenario)}[/bold] seed {scores.seed}: {events:,} journal events", markup=True)
-    say(f"  incidents {totals.incidents} ({totals.open_incidents} unresolved) · handoffs {totals.handoffs} "
-         f"({totals.handoff_failures} failed attempts, {totals.drops} dropped, {totals.reroutes} rerouted) · "
-         f"late steps {totals.late_steps} of {totals.steps_with_target} with a target"
-         + (f" · legal deadlines missed {totals.deadlines_missed}" if totals.deadlines_missed else ""))
+    say(f"  incidents {totals.incidents:,} ({totals.open_incidents:,} unresolved) · handoffs {totals.handoffs:,} "
+         f"({totals.handoff_failures:,} failed attempts, {totals.drops:,} dropped, {totals.reroutes:,} rerouted) · "
+         f"late steps {totals.late_steps:,} of {totals.steps_with_target:,} with a target"
+         + (f" · legal deadlines missed {totals.deadlines_missed:,}" if totals.deadlines_missed else ""))
     harm = [f"reach {totals.reach:,.0f}" if totals.reach else "",
             f"voter-minutes lost {totals.voter_minutes:,.0f}" if totals.voter_minutes else "",
             f"station-minutes disrupted {totals.station_minutes:,.0f}" if totals.station_minutes else ""]

@@ -76,7 +76,7 @@ def wait_text(value: float | None) -> str:
 
 def _pieces(load: ActorLoad) -> str:
     work = load.steps + load.queued_at_end
-    return f"{load.waited} of {work} piece{'s' if work != 1 else ''}"
+    return f"{load.waited:,} of {work:,} piece{'s' if work != 1 else ''}"
 
 
 def waiting_lines(loads: Sequence[ActorLoad]) -> list[str]:
