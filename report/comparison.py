@@ -91,9 +91,24 @@ def _better_text(r: ComparisonRow) -> str:
     return {"a": "A", "b": "B"}.get(r.better, r.better)
 
 
+WHOLE_UNITS = ("min", "clock", "people", "voter-min", "station-min")
+"""Units whose values are shown rounded to a whole unit (a clock time and a time to the minute)."""
+
+
+def shown_diff(r: ComparisonRow) -> float | None:
+    """The difference as a reader works it out from the two values shown: of a whole unit, B's shown value less A's
+    (35.1 and 39.6 min are shown 35 and 40 min: +5 min, never +4), unless the two are shown alike, when the exact
+    difference (under one unit) is kept, never rounded to a zero it is not."""
+    a, b, diff = r.a, r.b, r.diff
+    if (diff is None or r.unit not in WHOLE_UNITS or isinstance(a, str) or isinstance(b, str) or a is None
+            or b is None or round(a) == round(b)):
+        return diff
+    return float(round(b) - round(a))
+
+
 def _row(r: ComparisonRow) -> list[str]:
     return [r.section, r.item, measure_text(r.measure), value_text(r.unit, r.a), value_text(r.unit, r.b),
-            diff_text(r.unit, r.diff), _better_text(r)]
+            diff_text(r.unit, shown_diff(r)), _better_text(r)]
 
 
 SUMMARY_BACKGROUND = {"arrivals", "open_at_end", "to_contain median", "to_contain p90", "late share"}

@@ -111,9 +111,12 @@ def _capability(scores: Scores, incidents: set[str], procedure: str | None, defa
 
 
 def _met_objectives(found: Found, scores: Scores, digest: Digest, advice: Advisor) -> None:
-    """Each objective rated P: a strength."""
+    """Each objective rated P: a strength, but for an on-time share of a procedure a dropped handoff stopped (its
+    steps never played are not in the share, so it met its target only by leaving them out)."""
+    stopped = {h.procedure for h in scores.handoffs if h.status == "dropped"}
     for obj in scores.objectives:
-        if obj.rating == "P":
+        cut = obj.kind == "on_time" and bool(stopped) and (obj.subject == "all" or obj.subject in stopped)
+        if obj.rating == "P" and not cut:
             found.strengths.append(Finding(kind="strength", title=f"Objective {obj.id} met ({obj.capability})",
                                      detail=f"{obj.value_text} against a target of {obj.target_text}.",
                                      capability=obj.capability, evidence=obj.evidence))

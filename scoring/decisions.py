@@ -58,10 +58,10 @@ class DecisionCollector:
             kept = self._evidence.setdefault(actor, [])
             if len(kept) < EVIDENCE_KEPT:
                 kept.append(event.seq)
-            if asked is not None and event.incident is not None:
-                self._waits.setdefault(actor, []).append(DecisionWait(
-                    incident=event.incident, procedure=made.procedure, step=event.step or "", requested_at=asked,
-                    made_at=event.t))
+        if asked is not None and event.incident is not None:  # answered late or left to its timeout: a delay
+            self._waits.setdefault(actor, []).append(DecisionWait(
+                incident=event.incident, procedure=made.procedure, step=event.step or "", requested_at=asked,
+                made_at=event.t))
 
     def tallies(self) -> list[DecisionTally]:
         """One per played actor that was asked to decide, in actor order."""

@@ -360,7 +360,8 @@ class Background(Frozen):
 
 
 class DecisionWait(Frozen):
-    """A decision left to its timeout: the minutes its step waited for an answer nobody gave (a delay of its own)."""
+    """A decision put to a player: the minutes its step waited for the answer, or for its timeout when nobody gave
+    one (a delay of its own)."""
 
     incident: str
     procedure: str
@@ -380,7 +381,7 @@ class DecisionTally(Frozen):
     evidence: list[int] = []
     """Rows of the timeouts (the first 20)."""
     waits: list[DecisionWait] = []
-    """Each timeout's wait, from its request to the default applied."""
+    """Each decision's wait, from its request to its answer (or to the default applied at its timeout)."""
 
 
 class Totals(Frozen):

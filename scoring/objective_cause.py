@@ -296,7 +296,7 @@ def _lever_name(advice: Advisor, lever: str, incident: str | None) -> str:
     if kind == "actor":
         return f"waiting at {advice.who(name)}"
     if kind == "decision":
-        return f"decisions left to their timeout at {advice.who(name)}"
+        return f"decisions waiting for an answer at {advice.who(name)}"
     if kind == "channel":
         return f"failed handoffs on {name}"
     if kind == "delivery":

@@ -10,9 +10,9 @@ first channel's usual latency (its 90th percentile) to the channel they were fir
 without a failure later than its channel's usual latency, or still overdue in transit, to that channel's slow
 deliveries (``delivery:C``, apart from its failures: that finding is about slowness, never a title about
 failures); the work of a late step beyond the structure's own usual duration for it (slow work) to the step; a
-decision left to its timeout, from its request to the default applied, to its actor's decisions (no work of the
-step). A step late only because the designed path is longer than its target adds no delay: that is the design, and shows
-as a finding about the target.
+decision put to a player, from its request to its answer (or the default applied at its timeout), to its actor's
+decisions (no work of the step). A step late only because the designed path is longer than its target adds no
+delay: that is the design, and shows as a finding about the target.
 
 **Material delay.** A lever's delay counts only when it is material: at least :data:`MATERIAL_SHARE` (5 %) of
 what it is measured against — a time objective's target, the stretch a harm objective measures (its incident's
@@ -169,8 +169,9 @@ def delay_spans(scores: Scores, advice: Advisor, paths: HarmPaths | None = None)
 
 
 def _timed_out(spans: list[Span], wait: DecisionWait, lever: str, harm: bool) -> None:
-    """A decision's wait for its timeout as a span of its own in ``spans`` (its incident's), on ``lever``; the
-    decision step's slow work, which ends where the decision was made, loses those minutes (they were no work)."""
+    """A decision's wait for its answer (or its timeout) as a span of its own in ``spans`` (its incident's), on
+    ``lever``; the decision step's slow work, which ends where the decision was made, loses those minutes (they were
+    no work)."""
     at = (wait.procedure, wait.step)
     slow = step_lever(*at)
     for index, span in enumerate(spans):

@@ -256,3 +256,22 @@ def test_a_difference_never_reads_as_zero_or_with_the_wrong_sign(unit: str, diff
     text = diff_text(unit, diff)
     assert text[0] == ("+" if diff > 0 else "-"), text
     assert any(c in "123456789" for c in text), text
+
+
+@pytest.mark.parametrize(("a", "b", "shown"), [
+    (35.086, 39.585, ("35 min", "40 min", "+5 min")),  # 4.499 apart, shown 35 and 40: +5, never +4
+    (39.585, 35.086, ("40 min", "35 min", "-5 min")),
+    (35.2, 35.4, ("35 min", "35 min", "+12 s")),  # shown alike: the exact difference, never a zero it is not
+    (60.4, 125.6, ("1 h 00 min", "2 h 06 min", "+1 h 06 min")),
+])
+def test_a_difference_of_rounded_minutes_is_the_difference_of_the_values_shown(
+        a: float, b: float, shown: tuple[str, str, str]) -> None:
+    row = ComparisonRow(section="arrivals", item="VM", measure="to_contain p90", a=a, b=b, diff=round(b - a, 3),
+                        unit="min")
+    assert tuple(comparison_view(Comparison(a="A", b="B", rows=[row])).detail[1][3:6]) == shown
+
+
+def test_a_difference_of_whole_people_is_the_difference_of_the_values_shown() -> None:
+    row = ComparisonRow(section="harm", item="N1", measure="reach", a=1000.4, b=1002.6, diff=2.2, unit="people")
+    assert tuple(comparison_view(Comparison(a="A", b="B", rows=[row])).detail[1][3:6]) == (
+        "1,000 people", "1,003 people", "+3")

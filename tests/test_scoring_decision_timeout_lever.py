@@ -22,13 +22,14 @@ PROCS = {"p": {"trigger": {"type": "fault"}, "steps": [
     "q": {"trigger": {"type": "call"}, "steps": [{"id": "answer", "actor": "desk", "duration": "20m"}]}}
 
 
-def _played(answered: bool) -> tuple[Scores, list[Finding]]:
+def _played(answered_at: float | None) -> tuple[Scores, list[Finding]]:
     """X1 (08:00) asks Desk (one staff, played) to decide after 10 min of work, then Crew fixes it (10 min); C1
     (08:05) queues a 20-min call at Desk, held by the decision. O1: X1's start to 'fix' done within 25 min.
 
     Left to its timeout: asked 08:10, the default at 08:25 (15 min), 'fix' 08:25-08:35: 35 min, more than 1.25 × 25
     (M); without the timeout's 15 min, 20 min (P): it alone explains O1. C1 waits 08:05-08:25 (20 min), at Desk's
-    staff. Answered at 08:11: 'fix' 08:11-08:21, 21 min (P); C1 waits 6 min."""
+    staff. Answered at 08:11: 'fix' 08:11-08:21, 21 min (P); C1 waits 6 min. Answered late but in time, at 08:22:
+    'fix' 08:22-08:32, 32 min (M); without the 12 min the answer took, 20 min (P)."""
     data = file_of(ACTORS, PROCS, [{"id": "X1", "at": "08:00", "incident": {"type": "fault"}},
                                    {"id": "C1", "at": "08:05", "incident": {"type": "call"}}],
                    start="08:00", end="12:00")
@@ -39,8 +40,8 @@ def _played(answered: bool) -> tuple[Scores, list[Finding]]:
     core = LiveCore(doc, "s", seed=1, played=("desk",), store=MemoryStore())
     events: list[Event] = []
     core.followers.append(lambda event, _line: events.append(event))
-    if answered:
-        core.advance(11.0)
+    if answered_at is not None:
+        core.advance(answered_at)
         [request] = core.open_requests("desk")
         assert core.apply(inputs.answer(str(request.number), "act", player="desk")).ok
     core.advance(core.horizon)
@@ -50,7 +51,7 @@ def _played(answered: bool) -> tuple[Scores, list[Finding]]:
 
 
 def test_a_timeout_is_a_delay_on_the_actors_decisions_that_explains_the_objective() -> None:
-    scores, found = _played(answered=False)
+    scores, found = _played(answered_at=None)
     [tally] = scores.decisions
     assert tally.waits == [DecisionWait(incident="X1", procedure="p", step="decide", requested_at=10.0, made_at=25.0)]
     [o1] = scores.objectives
@@ -64,10 +65,24 @@ def test_a_timeout_is_a_delay_on_the_actors_decisions_that_explains_the_objectiv
     assert wait.explains == []
 
 
-def test_a_decision_answered_in_time_adds_no_delay() -> None:
-    scores, found = _played(answered=True)
+def test_a_decision_answered_at_once_is_no_finding() -> None:
+    scores, found = _played(answered_at=11.0)
     [tally] = scores.decisions
-    assert (tally.timed_out, tally.waits) == (0, [])
+    assert (tally.timed_out, tally.waits) == (
+        0, [DecisionWait(incident="X1", procedure="p", step="decide", requested_at=10.0, made_at=11.0)])
     [o1] = scores.objectives
     assert (o1.rating, o1.value_text) == ("P", "21 min")
     assert not any(f.lever.startswith("decision:") for f in found)
+
+
+def test_a_decision_answered_late_is_a_delay_that_explains_the_objective() -> None:
+    scores, found = _played(answered_at=22.0)
+    [tally] = scores.decisions
+    assert (tally.timed_out, tally.waits) == (
+        0, [DecisionWait(incident="X1", procedure="p", step="decide", requested_at=10.0, made_at=22.0)])
+    [o1] = scores.objectives
+    assert (o1.rating, o1.value_text) == ("M", "32 min")
+    finding = next(f for f in found if f.title.startswith("Objective O1 rated M"))
+    assert ("12 min of decisions waiting for an answer at Desk made no area for improvement, yet taken away it "
+            "alone could have turned its rating") in finding.root_cause
+    assert not any(f.title.startswith("Decisions left to their timeout") for f in found)
