@@ -18,8 +18,9 @@ from collections.abc import Iterable, Sequence
 from statistics import median
 from typing import Any, NamedTuple
 
+from ballotdrill.scoring.foldrules import ActorSteps, ChainCounts, StepCounts, fold_chains, fold_steps
 from ballotdrill.scoring.load import p90
-from ballotdrill.scoring.measured import HandoffMeasure, HarmMeasure, IncidentMeasure, StepMeasure
+from ballotdrill.scoring.measured import HandoffMeasure, HarmMeasure, IncidentMeasure, StepMeasure, as_chain, as_step
 from ballotdrill.scoring.model import (
     ActorArrivals,
     ArrivalStats,
@@ -94,7 +95,7 @@ def recorded(arrival: AnyArrival) -> Arrival:
     return arrival if isinstance(arrival, Arrival) else arrival.recorded()
 
 
-class _Work(NamedTuple):
+class ArrivalWork(NamedTuple):
     """What an arrival's steps and handoffs add to its inject's and its type's aggregates."""
 
     steps: int
@@ -105,16 +106,12 @@ class _Work(NamedTuple):
     failed_attempts: int
     drops: int
 
-
-def _chain_work(arrival: AnyArrival, judged: int, late: int, missed: int) -> _Work:
-    """The arrival's :class:`_Work`, its steps' counts given (``judged``: with a target, ``late``, ``missed``
-    deadlines)."""
-    failed = drops = 0
-    for _, chain in arrival.chains:
-        failed += chain.failures
-        drops += chain.status == "dropped"
-    work: _Work = _new(_Work, (len(arrival.steps), judged, late, missed, len(arrival.chains), failed, drops))
-    return work
+    @classmethod
+    def of(cls, steps: int, counted: StepCounts, handed: ChainCounts) -> ArrivalWork:
+        """The work of an arrival of ``steps`` step instances, counted (:mod:`.foldrules`)."""
+        work: ArrivalWork = _new(cls, (steps, counted.judged, counted.late, counted.missed, handed.handoffs,
+                                       handed.failed_attempts, handed.drops))
+        return work
 
 
 class _Group:
@@ -139,7 +136,7 @@ class _Group:
         self.slowest: tuple[float, str] | None = None
         self.most_harm: tuple[float, str] | None = None
 
-    def add(self, arrival: AnyArrival, work: _Work) -> None:
+    def add(self, arrival: AnyArrival, work: ArrivalWork) -> None:
         """Fold in one arrival; ``work``: its steps' and handoffs' counts."""
         inc, harm = arrival.times, arrival.harm
         if self.first is None or arrival.n < self.first:
@@ -186,14 +183,6 @@ class _Group:
             failed_attempts=self.failed_attempts, drops=self.drops, worst_contain=worst_contain,
             worst_harm=self.most_harm[1] if self.most_harm is not None else None,
         )
-
-
-class _Actor:
-    __slots__ = ("late_steps", "steps", "steps_with_target", "waits")
-
-    def __init__(self) -> None:
-        self.steps = self.steps_with_target = self.late_steps = 0
-        self.waits = array("d")
 
 
 class _Inject:
@@ -249,33 +238,18 @@ class BackgroundFold:
         self.cap = cap
         self.injects: dict[str, _Inject] = {}
         self.types: dict[str, _Group] = {}
-        self.actors: dict[str, _Actor] = {}
+        self.actors: dict[str, ActorSteps] = {}
         self.arrivals = 0
 
     def add(self, arrival: AnyArrival, ordinal: int) -> None:
         """Fold in one background arrival (final, or at the end of the run), the ``ordinal``-th of its inject; the
         arrivals listed or among the worst so far are kept with their records."""
-        judged = late = missed = 0
-        actors = self.actors
-        for _, step in arrival.steps:  # the arrival's step counts and each actor's, in one pass
-            actor = actors.get(step.actor)
-            if actor is None:
-                actor = actors[step.actor] = _Actor()
-            actor.steps += 1
-            on_time = step.on_time
-            if on_time is not None:
-                judged += 1
-                actor.steps_with_target += 1
-                if on_time is False:
-                    late += 1
-                    actor.late_steps += 1
-            missed += step.deadline_met is False
-            wait = step.wait
-            if wait is not None:
-                actor.waits.append(wait)
-        self.add_counted(arrival, ordinal, _chain_work(arrival, judged, late, missed))
+        steps = [(n, as_step(step)) for n, step in arrival.steps]
+        counted = fold_steps(steps, actors=self.actors)
+        handed, _ = fold_chains((n, as_chain(chain)) for n, chain in arrival.chains)
+        self.add_counted(arrival, ordinal, ArrivalWork.of(len(steps), counted, handed))
 
-    def add_counted(self, arrival: AnyArrival, ordinal: int, work: _Work) -> None:
+    def add_counted(self, arrival: AnyArrival, ordinal: int, work: ArrivalWork) -> None:
         """:meth:`add` with the arrival's step and handoff counts worked out, and its steps already counted per
         actor."""
         inc = arrival.times

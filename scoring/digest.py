@@ -22,16 +22,16 @@ from ballotdrill.scenarios.structure import Structure
 from ballotdrill.scoring.advice import Advisor, Cause, ChannelFailures, Incidents, step_lever
 from ballotdrill.scoring.background import WORST, AnyArrival, Arrival, recorded
 from ballotdrill.scoring.designed import loop_span
+from ballotdrill.scoring.foldrules import QUEUE_P90 as QUEUE_P90  # where the queue findings read it
+from ballotdrill.scoring.foldrules import LongWaits as LongWaits
+from ballotdrill.scoring.foldrules import fold_chains, fold_steps
 from ballotdrill.scoring.harmpath import HarmPaths
-from ballotdrill.scoring.measured import HandoffLike, HarmLike, IncidentLike, StepLike
+from ballotdrill.scoring.measured import HandoffLike, HarmLike, IncidentLike, StepLike, as_chain, as_step
 from ballotdrill.scoring.model import EVIDENCE_ROWS, Handoff, Harm, IncidentTimes, Scores, StepResult
 from ballotdrill.scoring.ranking import MATERIAL_SHARE, HarmBehind, Span, delay_between, slow_delivery, spans_of
 from ballotdrill.scoring.stepcause import step_cause
 from ballotdrill.scoring.text import HARM_MEASURES
-from ballotdrill.scoring.work import WorkFold
-
-QUEUE_P90 = 15.0
-"""Minutes of 90th-percentile queue wait from which an actor's queue is an area for improvement."""
+from ballotdrill.scoring.work import WorkFold, drawn
 
 
 class Case(NamedTuple):
@@ -129,17 +129,6 @@ class LateStep:
         """The root cause shared by most late instances (ties: the one of the latest), with its latest example."""
         best = max(self.examples.values(), key=lambda e: (self.causes[(e.cause.kind, e.cause.lever)], e.key))
         return best
-
-
-class LongWaits:
-    """An actor's step instances that waited at least :data:`QUEUE_P90`: how many, how many began with nobody on
-    duty, their incidents."""
-
-    __slots__ = ("count", "incidents", "unstaffed")
-
-    def __init__(self, pinned: frozenset[str]) -> None:
-        self.count = self.unstaffed = 0
-        self.incidents = Incidents(pinned)
 
 
 class Slow:
@@ -252,18 +241,17 @@ class Digest:
                chains: Sequence[tuple[int, HandoffLike]]) -> None:
         """What every incident adds whatever its findings: its work, long waits, unstaffed queues and harm."""
         background = times.inject if times is not None and times.background else None
-        drawn = bool(steps) or (times is not None and times.severity >= 2) or (harm is not None and harm.nonzero)
-        self.work.add(steps, chains, background, drawn)
-        for _, step in steps:
-            if (step.wait or 0.0) >= QUEUE_P90:
-                waits = self.waits.get(step.actor)
-                if waits is None:
-                    waits = self.waits[step.actor] = LongWaits(self.pinned)
-                waits.count += 1
-                waits.unstaffed += step.unstaffed
-                waits.incidents.add(step.incident)
-            if step.unstaffed and step.queued_at is not None:
-                self.unstaffed_at[step.actor] = min(step.queued_at, self.unstaffed_at.get(step.actor, step.queued_at))
+        step_fields = [(n, as_step(step)) for n, step in steps]
+        chain_fields = [(n, as_chain(chain)) for n, chain in chains]
+        work = self.work
+        if background is None:
+            fold_chains(chain_fields, work=work)
+            fold_steps(step_fields, digest=self)
+        else:
+            fold_chains(chain_fields, work=work, group=work.background_group(background, chain_fields))
+            work.count_background(len(steps), drawn(len(steps), times.severity if times is not None else 0,
+                                                    harm is not None and harm.nonzero))
+            fold_steps(step_fields, groups=work.steps, digest=self)
         if times is not None and harm is not None:
             self.count_harm(harm)
 
@@ -363,7 +351,7 @@ class Digest:
     def _incident(self, n: int, times: IncidentTimes, harm: Harm, worked: bool, spans: list[Span],
                   until: float | None) -> None:
         amounts = {m: float(getattr(harm, m)) for m in HARM_MEASURES}
-        if _unanswered(times, harm, worked):
+        if unanswered(times, harm, worked):
             found = self.unanswered.get(times.type)
             if found is None:
                 found = self.unanswered[times.type] = Unanswered(self.pinned)
@@ -399,7 +387,7 @@ def _never_capped(incident: str, until: float) -> float | None:
     return None
 
 
-def _unanswered(times: IncidentLike, harm: HarmLike, worked: bool) -> bool:
+def unanswered(times: IncidentLike, harm: HarmLike, worked: bool) -> bool:
     """Whether an incident was detected and never worked on nor resolved (nor ended by the run)."""
     return times.to_detect is not None and times.to_resolve is None and not worked \
         and times.contained_how != "ended" and (times.severity >= 2 or harm.nonzero)

@@ -128,9 +128,6 @@ class _Building:
             usual, overdue, rerouted, self.ping_pong, self.returned, self.unstaffed, sorted(self.evidence)))
         return measured
 
-    def build(self, until: float | None, structure: Structure | None) -> Handoff:
-        return unchecked(Handoff, self.measure(until, structure)._asdict())  # validated again if kept
-
 
 def usual_latency(dist: Distribution) -> float:
     """The 90th percentile of a latency distribution: longer than this is unusual."""
@@ -334,13 +331,17 @@ class HandoffCollector:
 
     def numbered(self, structure: Structure | None = None, until: float | None = None) -> list[tuple[int, Handoff]]:
         """:meth:`results`, each with its ordinal (the n-th handoff of the run)."""
+        return [(n, unchecked(Handoff, chain._asdict())) for n, chain in self.numbered_fields(structure, until)]
+
+    def numbered_fields(self, structure: Structure | None = None,
+                        until: float | None = None) -> list[tuple[int, HandoffMeasure]]:
+        """:meth:`numbered` as the records' fields (validated again if kept)."""
         items = sorted(itertools.chain.from_iterable(self.by_incident.values()), key=_BY_ORDINAL)
-        return [(item.n, item.build(until, structure)) for item in items]
+        return [(item.n, item.measure(until, structure)) for item in items]
 
     def measured(self, structure: Structure, until: float) -> list[HandoffMeasure]:
         """:meth:`results` without building the records."""
-        items = sorted(itertools.chain.from_iterable(self.by_incident.values()), key=_BY_ORDINAL)
-        return [item.measure(until, structure) for item in items]
+        return [chain for _, chain in self.numbered_fields(structure, until)]
 
     def done(self, incident: str) -> bool:
         """Whether no handoff of ``incident`` is still travelling."""

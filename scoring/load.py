@@ -23,7 +23,8 @@ from ballotdrill.journal import Event, Kind, RunStarted, StaffChanged
 from ballotdrill.journal.packed import Packed
 from ballotdrill.scenarios.structure import Structure
 from ballotdrill.scoring.feed import Handlers, RowHandlers, feed_all
-from ballotdrill.scoring.measured import StepLike
+from ballotdrill.scoring.foldrules import fold_steps, spread_hours
+from ballotdrill.scoring.measured import StepLike, as_step
 from ballotdrill.scoring.model import ActorLoad, HourLoad, StepResult, r3, r3n
 
 
@@ -33,22 +34,6 @@ def p90(values: Sequence[float]) -> float | None:
         return None
     ordered = sorted(values)
     return ordered[max(0, math.ceil(0.9 * len(ordered)) - 1)]
-
-
-def _spread(t0: float, t1: float, weight: float, start: float, buckets: dict[int, float]) -> None:
-    """Add ``weight`` × the overlap of [t0, t1) with each clock hour to ``buckets``."""
-    if t1 <= t0 or weight == 0:
-        return
-    clock0, clock1 = start + t0, start + t1
-    hour = math.floor(clock0 / 60)
-    if clock1 <= hour * 60 + 60:  # within one clock hour (what the loop below adds, without its tests)
-        buckets[hour] += weight * (clock1 - clock0)
-        return
-    while hour * 60 < clock1:
-        lo, hi = max(clock0, hour * 60.0), min(clock1, hour * 60.0 + 60)
-        if hi > lo:
-            buckets[hour] += weight * (hi - lo)
-        hour += 1
 
 
 def actor_names(structure: Structure) -> dict[str, str]:
@@ -146,53 +131,19 @@ class LoadCollector:
                 self.unstaffed_rows[actor].append(seq)
 
     def fold(self, steps: Iterable[StepLike], until: float | None = None) -> None:
-        """Count the busy time of ``steps`` (every step instance passes here once: when its incident is final,
-        or at the end) and the work still queued among them; ``until``: where the run stopped (None: before
-        the end, for steps that all completed)."""
-        start = self.start if self.start is not None else 0.0
-        crews, started_steps, busy, floor = self.crews, self.started_steps, self.busy, math.floor
-        for step in steps:
-            began = step.started_at
-            if began is None:
-                if step.status == "queued" and step.wait is not None:  # still waiting when the run stopped
-                    self.waiting[step.actor].append((step.wait, step.evidence[0] if step.evidence else -1))
-                continue
-            end = step.completed_at
-            if end is None:
-                end = until
-            crew = None
-            if crews:  # a post's or a k-staff step's rows (none in most structures)
-                for seq in step.evidence:
-                    crew = crews.pop(seq, None)
-                    if crew is not None:
-                        break
-            desk, staff = crew if crew is not None else (step.actor, 1)
-            started_steps[desk] += 1
-            if end is None:
-                continue
-            t1 = max(began, end)
-            if until is not None:
-                t1 = min(t1, until)
-            weight = float(staff)
-            if t1 <= began or weight == 0:
-                continue
-            clock0, clock1 = start + began, start + t1
-            hour = floor(clock0 / 60)
-            if clock1 <= hour * 60 + 60:  # within one clock hour: what _spread adds, without the call
-                busy[desk][hour] += weight * (clock1 - clock0)
-            else:
-                _spread(began, t1, weight, start, busy[desk])
+        """Count the busy time of ``steps`` and the work still queued among them (every step instance is folded in
+        once: when its incident is final, or at the end; the rule: :func:`~.foldrules.fold_steps`); ``until``: where
+        the run stopped (None: before the end, for steps that all ended)."""
+        fold_steps(enumerate(map(as_step, steps)), self, until)
 
-    def results(self, steps: Iterable[StepLike], structure: Structure, until: float,
-                detail: bool = True) -> list[ActorLoad]:
-        """Load of every actor and post of the structure (and any other actor seen in the journal), by key.
+    def results(self, structure: Structure, until: float, detail: bool = True) -> list[ActorLoad]:
+        """Load of every actor and post of the structure (and any other actor seen in the journal), by key, every
+        step instance folded in (:meth:`fold`, where the run stopped: ``until``).
 
-        ``steps``: the step instances not yet folded in (:meth:`fold`), for the busy time and the work still
-        queued when the run stopped. ``detail=False`` (or a collector made with it): the measures alone (no
-        hour-by-hour load, busiest hour or evidence rows), all a sweep reads.
+        ``detail=False`` (or a collector made with it): the measures alone (no hour-by-hour load, busiest hour or
+        evidence rows), all a sweep reads.
         """
         detail = detail and self.detail
-        self.fold(steps, until)
         start = self.start if self.start is not None else 0.0
         starts = {actor: dict(hours) for actor, hours in self.starts.items()}
         for actor, t in self.early_starts:
@@ -213,11 +164,11 @@ class LoadCollector:
         if rows:
             for (t0, staff), nxt in zip(rows, [*rows[1:], None], strict=True):
                 t1 = nxt[0] if nxt is not None else until
-                _spread(max(0.0, t0), min(until, t1), staff, start, on_duty)
+                spread_hours(max(0.0, t0), min(until, t1), staff, start, on_duty)
         elif actor in structure.actors:
-            _spread(0.0, until, float(structure.actors[actor].staff), start, on_duty)
+            spread_hours(0.0, until, float(structure.actors[actor].staff), start, on_duty)
         elif actor in posts:
-            _spread(0.0, until, 1.0, start, on_duty)
+            spread_hours(0.0, until, 1.0, start, on_duty)
         wait_values = self.waits.get(actor, array("d")) + array("d", (w for w, _ in waiting))
         busy_total, duty_total = sum(busy.values()), sum(on_duty.values())
         off_duty = sum(max(0.0, b - on_duty.get(h, 0.0)) for h, b in busy.items())
@@ -277,4 +228,5 @@ def actor_load(events: Iterable[Event], steps: Sequence[StepResult], structure: 
     """
     collector = LoadCollector(start)
     feed_all(collector, events)
-    return collector.results(steps, structure, until)
+    collector.fold(steps, until)
+    return collector.results(structure, until)

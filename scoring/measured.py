@@ -5,7 +5,8 @@ sweep) builds no validated record. Each record is built from its twin (``Record(
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from operator import attrgetter
+from typing import Any, NamedTuple
 
 from ballotdrill.scoring.model import (
     Handoff,
@@ -120,3 +121,24 @@ class HarmMeasure(NamedTuple):
 
 HarmLike = Harm | HarmMeasure
 """An incident's harm as a record or as its fields alone."""
+
+
+_new: Any = tuple.__new__
+_STEP_FIELDS = attrgetter(*StepMeasure._fields)
+_CHAIN_FIELDS = attrgetter(*HandoffMeasure._fields)
+
+
+def as_step(step: StepLike) -> StepMeasure:
+    """A step instance as its fields (itself when it is)."""
+    if type(step) is StepMeasure:
+        return step
+    measured: StepMeasure = _new(StepMeasure, _STEP_FIELDS(step))
+    return measured
+
+
+def as_chain(chain: HandoffLike) -> HandoffMeasure:
+    """A handoff as its fields (itself when it is)."""
+    if type(chain) is HandoffMeasure:
+        return chain
+    measured: HandoffMeasure = _new(HandoffMeasure, _CHAIN_FIELDS(chain))
+    return measured

@@ -64,7 +64,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple
 
 from ballotdrill.scenarios.measures import parse_interval
@@ -229,8 +229,14 @@ def _spans(step: StepResult | None, chain: Handoff | None, cause: Cause | None, 
 def slow_delivery(chain: Handoff | HandoffMeasure, advice: Advisor) -> bool:
     """Whether ``chain`` was received without a failed attempt later than its channel usually takes (its 90th
     percentile latency, :meth:`~ballotdrill.scoring.advice.Advisor.usual_latency`)."""
-    return chain.status == "received" and not chain.failures and chain.channel is not None \
-        and chain.latency is not None and chain.latency > advice.usual_latency(chain.channel) + 1e-9
+    return delivered_late(chain.status, chain.failures, chain.channel, chain.latency, advice.usual_latency)
+
+
+def delivered_late(status: str, failures: int, channel: str | None, latency: float | None,
+                   usual: Callable[[str], float]) -> bool:
+    """:func:`slow_delivery` of a handoff's fields; ``usual``: a channel's usual latency."""
+    return status == "received" and not failures and channel is not None and latency is not None \
+        and latency > usual(channel) + 1e-9
 
 
 def delay_between(spans: Sequence[Span], lo: float, hi: float, harm: bool = False) -> Delay:

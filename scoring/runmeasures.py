@@ -19,6 +19,7 @@ from ballotdrill.scenarios.scenario import ScenarioFile
 from ballotdrill.scoring.decisions import DecisionCollector
 from ballotdrill.scoring.exercised import ProcedureOutcomes, Window
 from ballotdrill.scoring.feed import Dispatch
+from ballotdrill.scoring.foldrules import fold_chains, fold_steps
 from ballotdrill.scoring.growth import GrowthCollector
 from ballotdrill.scoring.handoffs import HandoffCollector
 from ballotdrill.scoring.harm import HarmCollector
@@ -94,10 +95,10 @@ class MeasureScorer:
         scenario = plan.scenario
         until = self.clock.until()
         tally = RunTally(plan.on_time)
-        steps = self.steps.measured(plan.goals, until)
-        tally.steps(steps)
-        tally.chains(self.handoffs.measured(structure, until))
-        load = self.load.results(steps, structure, until, detail=False)
+        steps = self.steps.numbered_fields(plan.goals, until)
+        tally.count_steps(fold_steps(steps, self.load, until), steps)  # the load: measured to until
+        tally.count_chains(fold_chains(self.handoffs.numbered_fields(structure, until), tally.latencies)[0])
+        load = self.load.results(structure, until, detail=False)
         kept: dict[str, IncidentTimes] = {}
         harms: list[Harm] = []
         found, harmed, named = self.incidents.incidents, self.harm.incidents, plan.named

@@ -121,10 +121,6 @@ class _Open:
             [seq for seq in (queued, started, self.completed) if seq is not None]))
         return measured
 
-    def result(self, end: _End | None = None) -> StepResult:
-        """The step instance's result; ``end`` measures one still open when the run stopped."""
-        return unchecked(StepResult, self.measure(end)._asdict())  # validated again if kept
-
 
 def step_goals(structure: Structure) -> dict[tuple[str, str], tuple[float | None, float | None]]:
     """``(procedure, step) -> (target, legal deadline)`` in minutes, from the structure."""
@@ -215,17 +211,21 @@ class StepCollector:
     def numbered(self, structure: Structure | None = None,
                  until: float | None = None) -> list[tuple[int, StepResult]]:
         """:meth:`results`, each with its ordinal (the n-th step instance to appear)."""
-        end = None if until is None else _End(until, self.procedure_start, step_goals(structure) if structure else {})
+        goals = step_goals(structure) if structure is not None and until is not None else {}
+        return [(n, unchecked(StepResult, step._asdict())) for n, step in self.numbered_fields(goals, until)]
+
+    def numbered_fields(self, goals: dict[tuple[str, str], tuple[float | None, float | None]],
+                        until: float | None) -> list[tuple[int, StepMeasure]]:
+        """Every step instance with its ordinal, in the order it first appeared, as its fields (no record built); with
+        ``until``, open ones measured to it against ``goals`` (:func:`step_goals`)."""
+        end = None if until is None else _End(until, self.procedure_start, goals)
         items = sorted(itertools.chain.from_iterable(self.by_incident.values()), key=_BY_ORDINAL)
-        return [(item.n, item.result(end)) for item in items]
+        return [(item.n, item.measure(end)) for item in items]
 
     def measured(self, goals: dict[tuple[str, str], tuple[float | None, float | None]],
                  until: float) -> list[StepMeasure]:
-        """Every step instance in the order it first appeared, open ones measured to ``until`` against ``goals``
-        (:func:`step_goals`): :meth:`results` without building the records."""
-        end = _End(until, self.procedure_start, goals)
-        items = sorted(itertools.chain.from_iterable(self.by_incident.values()), key=_BY_ORDINAL)
-        return [item.measure(end) for item in items]
+        """:meth:`results` without building the records (``goals``: :func:`step_goals`)."""
+        return [step for _, step in self.numbered_fields(goals, until)]
 
     def done(self, incident: str) -> bool:
         """Whether every step instance of ``incident`` seen so far has completed."""

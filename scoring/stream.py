@@ -20,15 +20,16 @@ from ballotdrill.scoring.decisions import DecisionCollector
 from ballotdrill.scoring.digest import Digest, fold_arrival
 from ballotdrill.scoring.exercised import ProcedureOutcomes, Window
 from ballotdrill.scoring.feed import Dispatch
+from ballotdrill.scoring.foldrules import fold_chains, fold_steps
 from ballotdrill.scoring.growth import GrowthCollector
 from ballotdrill.scoring.harm import HarmCollector
 from ballotdrill.scoring.incidents import IncidentCollector, RunClock, is_background
 from ballotdrill.scoring.letgo import LetGo
 from ballotdrill.scoring.load import LoadCollector, actor_names
-from ballotdrill.scoring.model import Background, F, Handoff, Harm, Scores, StepResult, checked, r3
+from ballotdrill.scoring.model import Background, F, Handoff, Harm, Scores, StepResult, checked, r3, unchecked
 from ballotdrill.scoring.openharm import OpenHarm
 from ballotdrill.scoring.ratings import PointCollector, harm_subjects, measure_objective, objective_points
-from ballotdrill.scoring.steps import StepCollector
+from ballotdrill.scoring.steps import StepCollector, step_goals
 from ballotdrill.scoring.tally import RunTally
 from ballotdrill.scoring.wavecap import WaveCaps
 
@@ -155,13 +156,15 @@ class Scorer:
         if self.open_harm is not None and self.clock.ended_t is None:  # no run_ended: worked out from the rows
             self.harm.end_harm = self.open_harm.at(until)
         incidents = self.incidents.numbered()
-        steps = self.steps.numbered(doc.structure, until)
-        chains = self.handoffs.numbered(doc.structure, until)
+        step_fields = self.steps.numbered_fields(step_goals(doc.structure), until)
+        chain_fields = self.handoffs.numbered_fields(doc.structure, until)
         harms = self.harm.results()
         harm_of = {h.incident: h for h in harms}
-        self.tally.steps(s for _, s in steps)
-        self.tally.chains(c for _, c in chains)
-        load = self.load.results((s for _, s in steps), doc.structure, until, self.detail)
+        self.tally.count_steps(fold_steps(step_fields, self.load, until), step_fields)  # the load: measured to until
+        self.tally.count_chains(fold_chains(chain_fields, self.tally.latencies)[0])
+        load = self.load.results(doc.structure, until, self.detail)
+        steps = [(n, unchecked(StepResult, step._asdict())) for n, step in step_fields]
+        chains = [(n, unchecked(Handoff, chain._asdict())) for n, chain in chain_fields]
         steps_of: dict[str, list[tuple[int, StepResult]]] = defaultdict(list)
         chains_of: dict[str, list[tuple[int, Handoff]]] = defaultdict(list)
         for n, step in steps:

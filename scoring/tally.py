@@ -1,4 +1,5 @@
-"""Run-wide counts, folded one incident at a time: totals, handoff counts, latencies and on-time shares.
+"""Run-wide counts, folded one incident at a time: totals, handoff counts, latencies and on-time shares (what a step
+instance or a handoff adds: :mod:`.foldrules`).
 
 Each incident's scores pass here once, when the streaming scorer lets go of it (a background
 arrival that is final) or at the end of the run, so the counts cover every incident while only
@@ -11,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ballotdrill.scoring.exactsum import ExactSum
-from ballotdrill.scoring.measured import HandoffLike, HarmLike, IncidentLike, StepLike
+from ballotdrill.scoring.foldrules import ChainCounts, StepCounts
+from ballotdrill.scoring.measured import HarmLike, IncidentLike, StepLike
 from ballotdrill.scoring.model import (
     HandoffSummary,
     Totals,
@@ -48,55 +50,27 @@ class RunTally:
         self.voter_minutes += harm.voter_minutes
         self.station_minutes += harm.station_minutes
 
-    def steps(self, steps: Iterable[StepLike]) -> None:
-        if type(steps) is not list:
-            steps = list(steps)
-        completed = still_open = judged = late = missed = 0
-        for step in steps:  # counted in locals, stored once
-            completed += step.completed_at is not None
-            still_open += step.status != "completed"
-            on_time = step.on_time
-            if on_time is not None:
-                judged += 1
-                late += on_time is False
-            missed += step.deadline_met is False
-        self.steps_completed += completed
-        self.steps_open += still_open
-        self.steps_with_target += judged
-        self.late_steps += late
-        self.deadlines_missed += missed
-        if judged:
-            self.on_time.add(steps)
+    def count_steps(self, counts: StepCounts, steps: Iterable[tuple[int, StepLike]]) -> None:
+        """Add the counts of ``steps`` (:func:`~.foldrules.fold_steps`) and their on-time shares."""
+        self.steps_completed += counts.completed
+        self.steps_open += counts.still_open
+        self.steps_with_target += counts.judged
+        self.late_steps += counts.late
+        self.deadlines_missed += counts.missed
+        if counts.judged:
+            self.on_time.add(step for _, step in steps)
 
-    def chains(self, chains: Iterable[HandoffLike]) -> None:
-        count = received = failed = rerouted = ping_pongs = drops = in_transit = overdue = unstaffed = 0
-        latencies = self.latencies
-        for chain in chains:  # counted in locals, stored once
-            count += 1
-            status = chain.status
-            if status == "received":
-                received += 1
-            elif status == "dropped":
-                drops += 1
-            elif status == "in_transit":
-                in_transit += 1
-            failed += chain.failures
-            rerouted += chain.rerouted
-            ping_pongs += chain.ping_pong
-            overdue += chain.overdue
-            unstaffed += chain.unstaffed
-            latency = chain.latency
-            if latency is not None:
-                latencies.add(latency)
-        self.handoffs += count
-        self.received += received
-        self.failed_attempts += failed
-        self.reroutes += rerouted
-        self.ping_pongs += ping_pongs
-        self.drops += drops
-        self.in_transit += in_transit
-        self.overdue += overdue
-        self.unstaffed += unstaffed
+    def count_chains(self, counts: ChainCounts) -> None:
+        """Add the counts of some handoffs (:func:`~.foldrules.fold_chains`, their latencies folded in there)."""
+        self.handoffs += counts.handoffs
+        self.received += counts.received
+        self.failed_attempts += counts.failed_attempts
+        self.reroutes += counts.reroutes
+        self.ping_pongs += counts.ping_pongs
+        self.drops += counts.drops
+        self.in_transit += counts.in_transit
+        self.overdue += counts.overdue
+        self.unstaffed += counts.unstaffed
 
     def summary(self, per_incident: dict[str, int]) -> HandoffSummary:
         """Run-wide handoff counts; ``per_incident``: handoffs of the incidents listed one by one."""

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 
 from pydantic import Field
 
-from ballotdrill.scoring.exactsum import ExactSum
-from ballotdrill.scoring.measured import HandoffLike, StepLike
+from ballotdrill.scoring.foldrules import InjectTally, LinkTally, StepTally, fold_chains, fold_steps
+from ballotdrill.scoring.measured import HandoffLike, StepLike, as_chain, as_step
 from ballotdrill.scoring.model import Frozen
 
 
@@ -69,115 +69,50 @@ class WorkTables(Frozen):
     """Background arrivals a timeline would draw: with a step, of severity 2 or more, or that did harm."""
 
 
-class _Link:
-    __slots__ = ("channels", "count", "failures", "latencies", "longest", "lost", "ping_pongs")
-
-    def __init__(self) -> None:
-        self.channels: set[str] = set()
-        self.count = self.failures = self.lost = self.ping_pongs = 0
-        self.latencies = ExactSum()
-        self.longest: float | None = None
-
-
-class _Inject:
-    __slots__ = ("failed", "first", "handoffs", "longest", "not_received", "rerouted")
-
-    def __init__(self, n: int) -> None:
-        self.first = n
-        self.handoffs = self.failed = self.rerouted = self.not_received = 0
-        self.longest: float | None = None
-
-
-class _Step:
-    __slots__ = ("actor", "first", "instances", "late", "unfinished", "wait", "worst")
-
-    def __init__(self, n: int, actor: str) -> None:
-        self.first, self.actor = n, actor
-        self.instances = self.late = self.unfinished = 0
-        self.wait: float | None = None
-        self.worst: float | None = None
+def drawn(steps: int, severity: int, harmed: bool) -> bool:
+    """Whether a timeline draws an incident of ``steps`` step instances: with a step, of severity 2 or more, or that
+    did harm."""
+    return bool(steps) or severity >= 2 or harmed
 
 
 class WorkFold:
     """Every incident's step instances and handoffs folded in once, in any order."""
 
     def __init__(self) -> None:
-        self.links: dict[tuple[str, str], _Link] = {}
+        self.links: dict[tuple[str, str], LinkTally] = {}
         self.order: dict[str, int] = {}
         """Per actor, where it first appears: 2n as the sender of the n-th handoff, 2n + 1 as its receiver."""
-        self.injects: dict[str, _Inject] = {}
-        self.steps: dict[tuple[str, str], _Step] = {}
+        self.injects: dict[str, InjectTally] = {}
+        self.steps: dict[tuple[str, str], StepTally] = {}
         self.background_handoffs = self.background_steps = self.drawn = 0
 
     def add(self, steps: Sequence[tuple[int, StepLike]], chains: Sequence[tuple[int, HandoffLike]],
             background: str | None, drawn: bool) -> None:
         """Fold in one incident's work; ``background``: its inject when it is a background arrival;
         ``drawn``: whether a timeline draws it."""
-        order, links = self.order, self.links
-        group = None
-        if background is not None and chains:
-            self.background_handoffs += len(chains)
-            group = self.injects.get(background)
-            if group is None:
-                group = self.injects[background] = _Inject(chains[0][0])
-        for n, chain in chains:
-            sender, receiver = chain.sender, chain.receiver
-            seen = order.get(sender)
-            if seen is None or 2 * n < seen:  # an actor's first appearance: (n, 0) as a sender, (n, 1) as a receiver
-                order[sender] = 2 * n
-            seen = order.get(receiver)
-            if seen is None or 2 * n + 1 < seen:
-                order[receiver] = 2 * n + 1
-            link = links.get((sender, receiver))
-            if link is None:
-                link = links[(sender, receiver)] = _Link()
-            link.count += 1
-            status, latency, failures = chain.status, chain.latency, chain.failures
-            link.channels.add(chain.first_channel or "direct")
-            if status == "received":
-                link.channels.add(chain.channel or "direct")
-            if latency is not None:
-                link.latencies.add(latency)
-                if link.longest is None or latency > link.longest:
-                    link.longest = latency
-            link.failures += failures
-            if status == "dropped":
-                link.lost += 1
-            if chain.ping_pong:
-                link.ping_pongs += 1
-            if group is not None:
-                if n < group.first:
-                    group.first = n
-                group.handoffs += 1
-                group.failed += failures
-                group.rerouted += chain.rerouted
-                if status != "received":
-                    group.not_received += 1
-                if latency is not None and (group.longest is None or latency > group.longest):
-                    group.longest = latency
+        fields = [(n, as_chain(chain)) for n, chain in chains]
         if background is None:
+            fold_chains(fields, work=self)
             return
+        fold_chains(fields, work=self, group=self.background_group(background, fields))
+        self.count_background(len(steps), drawn)
+        fold_steps(((n, as_step(step)) for n, step in steps), groups=self.steps)
+
+    def background_group(self, inject: str, chains: Sequence[tuple[int, HandoffLike]]) -> InjectTally | None:
+        """The handoffs of ``inject``'s arrivals, ``chains`` (a background arrival's) counted among them (None without
+        any)."""
+        if not chains:
+            return None
+        self.background_handoffs += len(chains)
+        group = self.injects.get(inject)
+        if group is None:
+            group = self.injects[inject] = InjectTally(chains[0][0])
+        return group
+
+    def count_background(self, steps: int, drawn: bool) -> None:
+        """Count a background arrival of ``steps`` step instances (``drawn``: a timeline draws it)."""
         self.drawn += drawn
-        self.background_steps += len(steps)
-        groups = self.steps
-        for n, step in steps:
-            key = (step.procedure, step.step)
-            found = groups.get(key)
-            if found is None:
-                found = groups[key] = _Step(n, step.actor)
-            elif n < found.first:
-                found.first, found.actor = n, step.actor
-            found.instances += 1
-            if step.on_time is False:
-                found.late += 1
-            if step.completed_at is None:
-                found.unfinished += 1
-            wait = step.wait
-            if wait is not None and (found.wait is None or wait > found.wait):
-                found.wait = wait
-            late = step.late_by
-            if late and (found.worst is None or late > found.worst):
-                found.worst = late
+        self.background_steps += steps
 
     def tables(self) -> WorkTables:
         ranked = sorted(self.order, key=self.order.__getitem__)
