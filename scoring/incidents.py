@@ -163,6 +163,11 @@ class IncidentCollector:
     def row_handlers(self) -> RowHandlers:
         return {STEP_STARTED: self._step_started}
 
+    def started_with(self, incident: str) -> IncidentStarted | None:
+        """The ``incident_started`` fields of ``incident`` (None: not started, or let go), decoded once."""
+        found = self.incidents.get(incident)
+        return None if found is None or found.start is None else found.start[1]
+
     def _get(self, event: Event) -> _Incident | None:
         if event.incident is None:
             return None

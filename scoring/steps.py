@@ -110,15 +110,19 @@ class _Open:
             deadline = r3(deadline)
             if elapsed is not None:
                 deadline_met = elapsed <= deadline
-        queued, started = self.queued, self.started
+        queued, started, completed = self.queued, self.started, self.completed
         wait = self.wait if started is not None else None
+        evidence: list[int]
+        if queued is not None and started is not None and completed is not None:  # its three rows, no comprehension
+            evidence = [queued, started, completed]
+        else:
+            evidence = [seq for seq in (queued, started, completed) if seq is not None]
         measured: StepMeasure = _new(StepMeasure, (  # as StepMeasure(...), without its Python-level __new__
             self.incident, self.procedure, self.step, self.actor,
             None if queued is None else r3(self.queued_t), None if started is None else r3(self.started_t),
             r3(self.completed_t), None if wait is None else r3(wait),
             elapsed, target, late, on_time, deadline, deadline_met, str(goals.basis or ""),
-            queued is not None and self.unstaffed, "completed",
-            [seq for seq in (queued, started, self.completed) if seq is not None]))
+            queued is not None and self.unstaffed, "completed", evidence))
         return measured
 
 

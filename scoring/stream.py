@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ballotdrill.journal import Event, IncidentStarted, Row
+from ballotdrill.journal import Event, Row
 from ballotdrill.journal.kinds import DETECTED, INCIDENT_STARTED, RESOLVED
 from ballotdrill.scenarios.roles import as_played
 from ballotdrill.scenarios.scenario import ScenarioFile
@@ -116,8 +116,8 @@ class Scorer:
         incident = event.incident
         if incident is None or incident in self.arrivals:
             return
-        started = event.fields(IncidentStarted)
-        if is_background(incident, started) and self.incidents.order.get(incident) is not None:
+        started = self.incidents.started_with(incident)  # the incidents' collector has taken the event
+        if started is not None and is_background(incident, started):
             inject = str(started.inject or "")
             self.arrivals[incident] = self.started[inject]
             self.started[inject] += 1
