@@ -264,9 +264,10 @@ def objective_difference(objective: Objective, base: Sequence[Outcome], variant:
     ci = paired_share_ci(both)
     verdict = _verdict(diffs, ci.low, ci.high, False, ci.difference)
     key = Measure("objective", objective.id, "value")
-    untouched = all(_value(x, key) == _value(y, key) for (x, y), (r, s) in zip(zip(base, variant, strict=True),
-                                                                             rated, strict=True)
-                    if r != unplayed and s != unplayed)  # the pairs ``both`` compares, no one-sided run
+    moved = sum(_value(x, key) != _value(y, key) for (x, y), (r, s) in zip(zip(base, variant, strict=True),
+                                                                          rated, strict=True)
+                if r != unplayed and s != unplayed)  # the pairs ``both`` compares, no one-sided run
+    untouched = not moved
     if verdict == "no change" and not untouched:  # no rating changed, but the values did: the interval, not
         verdict = "within noise"                   # the count of changed runs, says what these runs can rule out
     changed = sum(d != 0 for d in diffs)
@@ -274,6 +275,7 @@ def objective_difference(objective: Objective, base: Sequence[Outcome], variant:
           else "of runs")
     head = (f"{objective.id} met in {_pct(b.share)} {of} with {variant_name} against {_pct(a.share)} "
             f"without ({changed} of {len(diffs)} paired runs changed"
+            + (f" whether it was met; its value changed in {moved}" if not changed and moved else "")
             + (f"; {one_side} run{'s' if one_side != 1 else ''} that exercised it on one side only left out"
                if one_side else "") + ")")
     if verdict == "no change":
@@ -296,7 +298,7 @@ def _noise(pairs: Sequence[tuple[bool, bool]], difference: float, low: float, hi
     cannot tell with its runs and about how many would narrow it that far; else that a real change is inside it."""
     runs = len(pairs)
     if max(difference - low, high - difference) <= RESOLUTION:
-        return ": any real change is inside the interval"
+        return ": any real change in the share met is inside the interval"
     more = runs_to_narrow(pairs, RESOLUTION)
     return (f", the sweep cannot tell with {runs} run{'s' if runs != 1 else ''}"
             + (f"; about {more} runs would narrow the interval to ±{RESOLUTION * 100:.0f} points" if more else ""))

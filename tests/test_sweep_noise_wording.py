@@ -41,13 +41,24 @@ def test_five_runs_where_no_rating_changed_cannot_tell_and_say_how_many_runs_wou
 def test_many_runs_where_no_rating_changed_say_a_real_change_is_inside_a_narrow_interval() -> None:
     objective = _objective()
     diff = objective_difference(objective, *_runs(objective, 400, 80, 3.0), "faster")  # type: ignore[arg-type]
-    assert diff.verdict == "within noise" and diff.text.endswith(": any real change is inside the interval")
+    assert diff.verdict == "within noise"
+    assert diff.text.endswith(": any real change in the share met is inside the interval")
+    # no rating changed, every value did: said beside the share, which cannot show it
+    assert "(0 of 400 paired runs changed whether it was met; its value changed in 400)" in diff.text
+
+
+def test_a_rating_changed_says_only_how_many_paired_runs_changed() -> None:
+    objective = _objective()
+    base, variant = _runs(objective, 5, 1, 3.0)
+    variant[4] = variant[4]._replace(ratings={objective.id: "P"})  # type: ignore[attr-defined]
+    diff = objective_difference(objective, base, variant, "faster")  # type: ignore[arg-type]
+    assert "(1 of 5 paired runs changed)" in diff.text and "its value changed in" not in diff.text
 
 
 def test_values_the_same_in_every_run_are_no_change() -> None:
     objective = _objective()
     diff = objective_difference(objective, *_runs(objective, 5, 1, 0.0), "faster")  # type: ignore[arg-type]
-    assert diff.verdict == "no change"
+    assert diff.verdict == "no change" and "its value changed in" not in diff.text
     assert diff.text.endswith("its value was the same in every paired run: faster did not change it in these runs")
 
 
