@@ -47,6 +47,8 @@ DRAWS = 64
 
 
 class _Ignore:
+    reads_packed_optional = True  # the rows taken as a sweep's measurer takes them: the engine plays as in a sweep
+
     def take(self, first_seq: int, rows: list[Row]) -> None:
         return None
 

@@ -31,14 +31,7 @@ and the load average printed at the start and the end.
     python bench/sweep_throughput.py                 # 200 replications of combined-hybrid-day
     python bench/sweep_throughput.py --quick --json  # the reduced form CI runs (one round, no Dask)
 
-Instructions, which a shared machine's load does not move (``--play N``: one worker plays replications 0 .. N-1 of
-sweep seed 1 after two warm-up replications, as a sweep's worker does, and prints the CPU they took; ``--play 0``
-is the set-up and warm-up alone, to subtract; ``--engine-only`` plays the same replications, warm-up included, fed
-to nothing, the floor: subtract its own ``--play 0 --engine-only``). ``--instructions N`` runs the four under
-valgrind and prints the instructions a replication takes, as a sweep measures it and the engine alone (several
-minutes for N = 12):
-
-    python bench/sweep_throughput.py --instructions 12
+Instructions a replication takes, which a shared machine's load does not move: ``bench/sweep_instructions.py``.
 """
 
 from __future__ import annotations
@@ -60,7 +53,6 @@ import gc  # noqa: E402
 import math  # noqa: E402
 import pickle  # noqa: E402
 import statistics  # noqa: E402
-import subprocess  # noqa: E402
 from collections.abc import Callable, Iterator  # noqa: E402
 
 from ballotdrill import application  # noqa: E402
@@ -82,8 +74,7 @@ from ballotdrill.sweep import (  # noqa: E402
 )
 from ballotdrill.sweep.measures import outcome  # noqa: E402
 from ballotdrill.sweep.worker import Done, point_plan, point_setup, run_task  # noqa: E402
-
-SCENARIO = "combined-hybrid-day"
+from bench.sweep_instructions import SCENARIO, EngineAlone  # noqa: E402
 
 
 def timed_sweep(tmp: Path, name: str, runs: int, **options: Any) -> tuple[float, Path, float]:
@@ -124,7 +115,7 @@ def steady_cpu(per_round: int, rounds: int) -> dict[str, Any]:
 
     def engine_alone(seed: int) -> None:
         with collector_paused():
-            run_exercise(measure_plan.doc, SCENARIO, seed=seed, feed=_Ignore(), keep=False, setup=setup)
+            run_exercise(measure_plan.doc, SCENARIO, seed=seed, feed=EngineAlone(), keep=False, setup=setup)
         gc.collect(0)
 
     kept: list[_Capture] = []
@@ -213,13 +204,6 @@ def feed_by_collector(captured: list[_Capture], measure_plan: MeasurePlan) -> di
     return {"bare dispatch": round(bare, 2), **dict(sorted(by_collector.items(), key=lambda kv: -kv[1]))}
 
 
-class _Ignore:
-    """A feed that takes the engine's batches and does nothing with them."""
-
-    def take(self, first_seq: int, rows: list[Row]) -> None:
-        return None
-
-
 class _Capture:
     """A feed that keeps the engine's batches (copied: the engine reuses its list)."""
 
@@ -237,18 +221,7 @@ def main() -> None:
     parser.add_argument("--no-dask", action="store_true", help="skip the Dask comparison")
     parser.add_argument("--quick", action="store_true", help="the reduced form: 16 replications, one round, no Dask")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    parser.add_argument("--play", type=int, metavar="N", help="only play replications 0 .. N-1 in one worker (for "
-                        "counting instructions; 0: the set-up and warm-up alone)")
-    parser.add_argument("--engine-only", action="store_true", help="with --play: the engine alone, fed to nothing")
-    parser.add_argument("--instructions", type=int, metavar="N", help="count the instructions of a replication under "
-                        "valgrind (N replications as a sweep plays them, the engine alone, less the set-up)")
     args = parser.parse_args()
-    if args.play is not None:
-        play_only(args.play, args.engine_only)
-        return
-    if args.instructions is not None:
-        instructions(args.instructions, args.json)
-        return
     if args.quick:
         args.runs, args.rounds, args.no_dask = min(args.runs, 16), 1, True
     cores = application.default_workers()
@@ -266,58 +239,6 @@ def main() -> None:
         print(json.dumps(figures, indent=2))
         return
     report(figures)
-
-
-def play_only(runs: int, engine_only: bool) -> None:
-    """Play replications ``0 .. runs-1`` of sweep seed 1 in this process as a worker plays them (or the engine alone,
-    fed to nothing), after two warm-up replications of another seed, and print their CPU."""
-    plan = application.plan_sweep(None, SCENARIO)
-    task = make_tasks(plan.points, plan.scenario, [replication_seed(1, i) for i in range(max(runs, 1))], 1)[0]
-    measure_plan, setup = point_plan(task.document, task.scenario), point_setup(task.document, task.scenario)
-
-    def play(replications: tuple[tuple[int, int], ...]) -> None:
-        if not engine_only:
-            run_task(task._replace(replications=replications))
-            return
-        for _, seed in replications:
-            with collector_paused():
-                run_exercise(measure_plan.doc, SCENARIO, seed=seed, feed=_Ignore(), keep=False, setup=setup)
-            gc.collect(0)
-
-    play(tuple((i, replication_seed(99, i)) for i in range(2)))  # warm up: imports, the point's plan, caches
-    cpu = time.process_time()
-    play(tuple((i, replication_seed(1, i)) for i in range(runs)))
-    if runs:
-        print(f"{runs} replications of {SCENARIO} ({'the engine alone' if engine_only else 'as a sweep measures them'}"
-              f"): {1000 * (time.process_time() - cpu) / runs:.1f} ms of CPU each")
-
-
-def instructions(runs: int, as_json: bool) -> None:
-    """Instructions a replication takes (valgrind's count, which a shared machine's load does not move): ``--play N``
-    as a sweep measures them and with ``--engine-only``, each less its ``--play 0`` (imports, set-up and the warm-up
-    replications, played the same way), over N."""
-    def counted(*play: str) -> int:
-        command = ["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
-                   sys.executable, str(Path(__file__).resolve()), *play]
-        done = subprocess.run(command, capture_output=True, text=True, check=True,
-                              env={**os.environ, "PYTHONHASHSEED": "0"})
-        found = [line for line in done.stderr.splitlines() if "I" in line and "refs:" in line]
-        if not found:
-            raise SystemExit(f"valgrind printed no instruction count: {done.stderr[-300:]}")
-        return int(found[-1].rsplit(":", 1)[1].replace(",", ""))
-
-    sweep = (counted("--play", str(runs)) - counted("--play", "0")) / runs
-    engine = (counted("--play", str(runs), "--engine-only") - counted("--play", "0", "--engine-only")) / runs
-    figures = {"replications": runs, "instructions_sweep_m": round(sweep / 1e6, 1),
-               "instructions_engine_m": round(engine / 1e6, 1),
-               "instructions_measuring_m": round((sweep - engine) / 1e6, 1)}
-    if as_json:
-        print(json.dumps(figures, indent=2))
-        return
-    print(f"instructions a replication of {SCENARIO} ({runs} replications of sweep seed 1, PYTHONHASHSEED=0): "
-          f"{figures['instructions_sweep_m']:.1f} million as a sweep measures it, the engine alone "
-          f"{figures['instructions_engine_m']:.1f} million, measuring "
-          f"{figures['instructions_measuring_m']:.1f} million")
 
 
 def end_to_end(tmp: Path, runs: int, rounds: int, cores: int, cluster: Any) -> dict[str, Any]:

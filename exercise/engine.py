@@ -78,6 +78,9 @@ class Exercise(StepPath, HandoffPath):
         self.in_transit = 0
         self.pending: dict[str, tuple[simpy.Event, WorkItem, DecisionRequest]] = {}
         self._watchers: dict[str, list[tuple[str, Inject]]] = {}
+        self._pack: bool = getattr(journal.sink, "packs_optional", False)
+        """Optional fields of a packed kind go into the row's tuple, not a dict (nothing keeps the rows; the one feed
+        reads either alike): :class:`~ballotdrill.exercise.run.FeedingSink`."""
         self._row = journal.rows.append
         """Append a row tuple directly (the hot paths, data packed); each work or handoff callback checks the batch."""
         self._duration_streams = StreamsOf(self.streams, "actor")

@@ -14,7 +14,7 @@ import simpy
 from ballotdrill.exercise.channels import Lines
 from ballotdrill.exercise.setup import Setup
 from ballotdrill.exercise.work import Handoff, ProcedureRun
-from ballotdrill.journal import Journal, Kind, Row, events, packed
+from ballotdrill.journal import Data, Journal, Kind, Row, events, packed
 from ballotdrill.journal.kinds import HANDOFF_FAILED, HANDOFF_SENT
 from ballotdrill.scenarios.structure import Structure
 
@@ -34,6 +34,7 @@ class HandoffPath:
     _row: Callable[[Row], None]
     _lines: dict[str, Lines]
     _channel_streams: dict[str, random.Random]
+    _pack: bool
 
     def _enqueue(self, run: ProcedureRun, index: int) -> None:
         """Queue step ``index`` of ``run`` at its desk (the engine's)."""
@@ -74,12 +75,18 @@ class HandoffPath:
         run = handoff.run
         step = run.plan.steps[handoff.index]
         occupancy = lines.seize()
-        line = {"occupancy": lines.capacity if occupancy is None else occupancy}
-        if occupancy is None:
-            line.update({"busy": True} if lines.fails_when_full else {"waiting": len(lines.waiting) + 1})
-        self.journal.record(self.env._now, HANDOFF_SENT, run.incident.id, handoff.sender, step.id, {
-            "attempt": handoff.attempt, "channel": channel, "procedure": run.name, "to": run.actors[handoff.index],
-            **line})
+        held = lines.capacity if occupancy is None else occupancy
+        busy = occupancy is None and lines.fails_when_full
+        waiting = len(lines.waiting) + 1 if occupancy is None and not busy else None
+        to = run.actors[handoff.index]
+        data: Data
+        if self._pack:  # packed with its line's fields (HandoffLine: occupancy, waiting, busy, line_wait)
+            data = packed.handoff_sent(attempt=handoff.attempt, channel=channel, procedure=run.name, to=to) + (  # noqa: RUF005
+                held, waiting, True if busy else None, None)
+        else:
+            data = {"attempt": handoff.attempt, "channel": channel, "procedure": run.name, "to": to, "occupancy": held,
+                    **({"busy": True} if busy else {} if waiting is None else {"waiting": waiting})}
+        self.journal.record(self.env._now, HANDOFF_SENT, run.incident.id, handoff.sender, step.id, data)
         self.in_transit += 1
         if occupancy is not None:
             self._travel(handoff, channel, lines.reliability(occupancy))

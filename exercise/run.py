@@ -57,6 +57,10 @@ class FeedingSink:
         self.take: Callable[[int, list[Row]], None] | None = getattr(feed, "take", None)
         self.take_framed: Callable[[int, list[Row], bytes | None], None] | None = getattr(feed, "take_framed", None)
         """A feed that sends each batch to a process of its own takes the frame the journal's writer process got."""
+        self.packs_optional = sink is None and self.take is not None and getattr(feed, "reads_packed_optional", False)
+        """Rows of a packed kind may carry their optional fields in the tuple (None where absent, in the order of
+        :data:`~ballotdrill.journal.packed.LAYOUT`) rather than as a dict: nothing keeps them, and the one feed reads
+        them through :class:`~ballotdrill.scoring.feed.Dispatch`, which takes either form alike."""
 
     def write(self, first_seq: int, rows: list[Row]) -> None:
         if self.sink is not None:

@@ -18,7 +18,7 @@ from ballotdrill.exercise.setup import Setup
 from ballotdrill.exercise.streams import Streams
 from ballotdrill.exercise.waves import finite
 from ballotdrill.exercise.work import END_INDEX, Handoff, ProcedureRun, WorkItem
-from ballotdrill.journal import Journal, Kind, Row, packed
+from ballotdrill.journal import Data, Journal, Kind, Row, packed
 from ballotdrill.journal.kinds import (
     EFFECT_FAILED,
     PROCEDURE_ENDED,
@@ -43,6 +43,8 @@ class StepPath:
     desks: dict[str, Desk]
     _row: Callable[[Row], None]
     _duration_streams: dict[str, random.Random]
+    _pack: bool
+    """Rows of a packed kind carry their optional fields packed (:attr:`FeedingSink.packs_optional`), not as a dict."""
     _send: Callable[[Handoff], None]
     """Send work to the actor of its next step (the handoff path's)."""
 
@@ -120,9 +122,14 @@ class StepPath:
         extra = run.plan.extras[index]
         elapsed = now - run.started_at
         actor = item.actor
-        self._row((now, _STEP_COMPLETED, state.id, actor, step.id,
-                   {"procedure": run.name, "elapsed": elapsed, **extra} if extra
-                   else packed.step_completed(elapsed=elapsed, procedure=run.name)))
+        data: Data
+        if not extra:
+            data = packed.step_completed(elapsed=elapsed, procedure=run.name)
+        elif self._pack:  # a target or deadline, packed: no journal keeps the row
+            data = packed.step_completed(elapsed=elapsed, procedure=run.name) + run.plan.targets[index]
+        else:
+            data = {"procedure": run.name, "elapsed": elapsed, **extra}
+        self._row((now, _STEP_COMPLETED, state.id, actor, step.id, data))
         self.desks[run.desks[index]].release(item.need)
         state.completed.add(step.id)
         if step.escalate is not None:

@@ -44,6 +44,13 @@ def completion_extra(step: Step) -> dict[str, Any]:
     return extra
 
 
+def completion_values(step: Step) -> tuple[float | None, float | None, str | None]:
+    """:func:`completion_extra` as the ``step_completed`` row's optional values (:class:`StepTargets` order; None:
+    absent)."""
+    deadline = step.deadline
+    return (step.target, None if deadline is None else deadline.within, None if deadline is None else deadline.basis)
+
+
 def crew_of(step: Step) -> dict[str, Any] | None:
     """The fields a step adds to its ``step_queued`` and ``step_started`` rows: its post, or the staff it takes."""
     if step.post is not None:
@@ -80,7 +87,8 @@ class StepPlan:
 class Plan:
     """A procedure prepared for running: each step's successor index and completion fields."""
 
-    __slots__ = ("contains", "crews", "durations", "extras", "index_of", "name", "next_index", "owners", "steps")
+    __slots__ = ("contains", "crews", "durations", "extras", "index_of", "name", "next_index", "owners", "steps",
+                 "targets")
 
     def __init__(self, name: str, proc: Procedure, default_channel: str | None) -> None:
         self.name = name
@@ -89,6 +97,8 @@ class Plan:
         self.index_of = {s.id: i for i, s in enumerate(proc.steps)}
         self.next_index = [self.index(proc.successors(i)[0]) for i in range(len(proc.steps))]
         self.extras = [completion_extra(s) for s in proc.steps]
+        self.targets = [completion_values(s) for s in proc.steps]
+        """The same fields as a packed row's optional values (a run fed to a row reader alone)."""
         self.durations = [sampler(s.duration) for s in proc.steps]
         """Each step's duration draw."""
         self.owners = Owners(proc.steps)

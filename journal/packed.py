@@ -2,7 +2,8 @@
 
 The engine builds each packed kind's data by keyword with its builder (``step_started(procedure=..., wait=...)``),
 which gives a plain tuple of the record's values in its field order. A row of such a kind that carries optional
-fields (a post's crew, a channel's lines, a step's targets) is recorded as a dict instead, and so is every row read
+fields (a post's crew, a channel's lines, a step's targets) is recorded as a dict instead (unless the run's rows go to
+a row reader alone, which takes them already in the tuple: ``FeedingSink.packs_optional``), and so is every row read
 back from a journal file; :func:`values` turns either into the tuple the scorer's handlers read (:data:`LAYOUT`),
 so a run fed live and a journal read back go through the same handlers.
 """

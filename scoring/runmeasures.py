@@ -62,6 +62,10 @@ class RunMeasures(NamedTuple):
 class MeasureScorer:
     """Measures one run of ``plan``'s scenario from its events, fed one at a time in ``seq`` order."""
 
+    reads_packed_optional = True
+    """Its rows go through :class:`Dispatch`: a run fed to it alone may pack optional fields into the row's tuple
+    (:class:`~ballotdrill.exercise.run.FeedingSink`)."""
+
     def __init__(self, plan: MeasurePlan) -> None:
         self.plan = plan
         self.clock = RunClock()

@@ -45,3 +45,16 @@ def test_stream_seeding_benchmark_tells_which_ways_give_the_engine_s_streams() -
                     "C seeding alone (seed known)": True, "setstate from a kept state": True,
                     "seed from 16 bytes": False}
     assert all(row["us_per_stream"] > 0 for row in ways.values()) and 0 < figures["seeding_share_of_engine"] < 1
+
+
+INSTRUCTIONS = BENCH.parent / "sweep_instructions.py"
+
+
+@pytest.mark.bench
+@pytest.mark.parametrize("engine_only", [False, True])
+def test_instruction_bench_plays_replications_as_a_worker_does(engine_only: bool) -> None:
+    """The process valgrind counts (``--play N``) plays N replications after its warm-up and says what it played."""
+    out = subprocess.run([sys.executable, str(INSTRUCTIONS), "--play", "1", *(["--engine-only"] * engine_only)],
+                         check=True, capture_output=True, text=True, timeout=600).stdout
+    how = "the engine alone" if engine_only else "as a sweep measures them"
+    assert out.startswith(f"1 replications of combined-hybrid-day ({how}): ") and out.rstrip().endswith("of CPU each")
