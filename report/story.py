@@ -162,10 +162,10 @@ def _steps(told: _Told, steps: Sequence[StepResult]) -> None:
     waited = [s for s in steps if (s.wait or 0.0) >= QUEUE_P90]
     for s in waited[:MAX_MOMENTS_OF_A_KIND]:
         told.say(s.started_at or s.queued_at or 0.0,
-                 (f"'{s.step}' waited {minutes(s.wait)} at {told.who(s.actor)} before it started" if s.started_at
-                  is not None else f"'{s.step}' was still waiting at {told.who(s.actor)} when the run stopped, "
-                  f"{minutes(s.wait)} after it arrived")
-                 + (" (nobody on duty)." if s.unstaffed else "."))
+                 (f"'{s.step}' waited {minutes(s.wait)} at {told.who(s.actor)} before it started"
+                  + (" (it arrived with nobody on duty)." if s.unstaffed else ".") if s.started_at is not None else
+                  f"'{s.step}' was still waiting at {told.who(s.actor)} when the run stopped, {minutes(s.wait)} after "
+                  f"it arrived{' with nobody on duty' if s.unstaffed else ''}."))  # how its wait began, not all of it
     if len(waited) > MAX_MOMENTS_OF_A_KIND:
         told.say(_when(waited[-1]),
                  f"{len(waited) - MAX_MOMENTS_OF_A_KIND} more step(s) waited {minutes(QUEUE_P90)} or longer.")

@@ -336,15 +336,14 @@ def _measure(objective: Objective, interval: Interval | None, subject: str, reac
         elif (over := _repaired_after_its_end(window, interval.end, last.t)) is not None:
             value = r3(last.t - first.t)  # the step came after the incident had ended by itself: it restored nothing
             verdict = self_contained(window, interval.end.incident, r3(over - first.t), target,
-                                     f"after {measure_value(kind, r3(over - first.t))}")
+                                     _took(kind, r3(over - first.t), interval))
             verdict = verdict._replace(reason=f"{verdict.reason}; '{interval.end.step}' completed only "
                                        f"{minutes(last.t - over)} after it had ended "
                                        f"(at {clock(window.start, last.t)})")
         elif interval.end.step is None and interval.end.event == "contained" and \
                 window.self_ended(interval.end.incident) is not None:
             value = r3(last.t - first.t)  # the time it took, rated as the verdict says
-            verdict = self_contained(window, interval.end.incident, value, target,
-                                     f"after {measure_value(kind, value)}")
+            verdict = self_contained(window, interval.end.incident, value, target, _took(kind, value, interval))
         else:
             value = r3(last.t - first.t)
     elif kind == "on_time":
@@ -406,3 +405,12 @@ def _measure(objective: Objective, interval: Interval | None, subject: str, reac
                 if row.open:
                     note = _open_at_end(incident, kind, measured, target, window)
     return value, evidence, verdict, note
+
+
+def _took(kind: str, value: float, interval: Interval) -> str:
+    """How long an incident that ended by itself took, as a time measure counts it: ``after 40 min`` from its own
+    start, else from the measure's start (``35 min after incident AF detected``), never read as its whole life."""
+    start = interval.start
+    if start.step is None and start.event == "started" and start.incident == interval.end.incident:
+        return f"after {measure_value(kind, value)}"
+    return f"{measure_value(kind, value)} after {start.describe()}"

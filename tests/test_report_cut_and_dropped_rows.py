@@ -57,3 +57,17 @@ def test_a_handoff_a_decision_sent_is_told_after_the_decision() -> None:
     chose = next(i for i, line in enumerate(moments) if line.startswith("Desk chose 'go' at 'choose' at 08:10"))
     sent = next(i for i, line in enumerate(moments) if line.startswith("The handoff of 'fix'"))
     assert chose < sent
+
+
+def test_a_wait_that_began_with_nobody_on_duty_is_told_as_how_it_began() -> None:
+    # 'fix' arrives at Crew at 08:10 (on duty from 09:00) and waits 50 min: it arrived with nobody on duty, which
+    # is all the story says of it (not that nobody was on duty throughout)
+    data = file_of({"a": {"name": "Desk", "staff": 1},
+                    "b": {"name": "Crew", "staff": 0, "shifts": [{"from": "09:00", "to": "18:00", "staff": 1}]}},
+                   {"p": {"trigger": {"type": "fault"}, "steps": [
+                       {"id": "log", "actor": "a", "duration": "10m"},
+                       {"id": "fix", "actor": "b", "duration": "10m"}]}},
+                   [incident("X1", "08:00", "fault")], start="07:00", end="18:00")
+    doc = load(data)
+    moments = assemble(run(doc), doc, "s").moments["X1"]
+    assert "'fix' waited 50 min at Crew before it started (it arrived with nobody on duty)." in moments

@@ -44,6 +44,6 @@ def test_work_that_never_started_did_not_wait_before_it_started() -> None:
     doc = load_text(DRILL.replace("cell: {name: Crisis cell, staff: 1}", "cell: {name: Crisis cell, staff: 0}"),
                     "<drill>")
     report = build_report(run_exercise(doc, "drill", seed=1, until_clock=11 * 60 + 15).events, doc, "drill")
-    assert ("'repair' was still waiting at Crisis cell when the run stopped, 2 h 18 min after it arrived (nobody on "
-            "duty).") in report.moments["O1"]
+    assert ("'repair' was still waiting at Crisis cell when the run stopped, 2 h 18 min after it arrived with nobody "
+            "on duty.") in report.moments["O1"]
     assert not any("before it started" in line for line in report.moments["O1"])

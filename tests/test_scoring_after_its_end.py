@@ -45,3 +45,21 @@ def test_a_repair_done_after_the_incident_ended_past_the_target_is_u() -> None:
     assert rated.reason.startswith("incident X1 ended by itself (after 4 h 00 min), past the target, before the "
                                    "response contained it;")
     assert rated.reason.endswith("; 'repair' completed only 1 h 10 min after it had ended (at 15:10)")
+
+
+def test_a_measure_from_detection_says_its_figure_is_from_detection_not_the_incidents_life() -> None:
+    # X1 at 10:00, noticed after 10 min, ends by itself at 10:40 (30 min after its detection); the repair completes
+    # at 11:20: measured from detection, 30 min, said so (the incident itself lasted 40 min)
+    data = file_of({"a": {"staff": 1}},
+                   {"p": {"trigger": {"type": "fault"}, "steps": [
+                       {"id": "check", "actor": "a", "duration": "10m"},
+                       {"id": "repair", "actor": "a", "duration": "1h", "effect": {"contain": 1}}]}},
+                   [incident("X1", "10:00", "fault", spec={"duration": "40m"},
+                             detected_by={"actor": "a", "after": "10m"})], end="18:00")
+    data["scenarios"]["s"]["objectives"] = [{"id": "O1", "capability": "Infrastructure systems",
+                                             "measure": {"time": "from incident X1 detected to step repair"},
+                                             "target": "3h"}]
+    rated = assemble(checked(data), load(data), "s").scores.objectives[0]
+    assert rated.rating == "NE"
+    assert rated.reason.startswith("incident X1 ended by itself (30 min after incident X1 detected) before the "
+                                   "response could contain it")
