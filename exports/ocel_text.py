@@ -39,6 +39,8 @@ _TYPE_TEXT = {otype: f',"type":"{otype}","attributes":[' for otype in ("incident
 
 def _timed(name: str, time: str, value: Any) -> str:
     """An object's value (not None) at ``time`` (JSON text already), as its ``attributes`` member holds it."""
+    if type(value) is str:
+        return f'{_TIME_NAMED[name]}{time},"value":{quote(value)}}}'
     if type(value) not in SCALARS:
         value = stored_value(value)
     return f'{_TIME_NAMED[name]}{time},"value":{_SCALAR_TEXT.get(type(value), _encode)(value)}}}'
@@ -97,6 +99,14 @@ class _Roles(dict[Any, str]):
         return text
 
 
+class _Kinds(dict[str, _Roles]):
+    """Each kind's actor role (``performer`` unless named otherwise), made once per kind."""
+
+    def __missing__(self, kind: str) -> _Roles:
+        roles = self[kind] = _Roles(_ACTOR_ROLE.get(kind, "performer"))
+        return roles
+
+
 class TextPass:
     """Writes the OCEL log of stored rows to a :class:`~ballotdrill.exports.ocel_json.FileSink`, in one pass."""
 
@@ -115,7 +125,10 @@ class TextPass:
         """A data text to ``[decoded, attributes text, kind, that kind's types' version, attributes]``."""
         self.incidents: dict[str, tuple[str, str, str]] = {}
         """An incident to its object's id, quoted id and subject relationship."""
-        self.roles = {role: _Roles(role) for role in {*_ACTOR_ROLE.values(), "performer"}}
+        self.roles = _Kinds()
+        """Per kind, each actor's relationship text as the kind's performer (detector, sender...)."""
+        self.named = {"receiver": _Roles("receiver"), "sender": _Roles("sender")}
+        """A handoff's receiver (``to``) and sender (``from``) as its data names them."""
         self.lines: list[str] = []
         self.closed: list[str] = []
         self._clock, self._time = float("nan"), ""
@@ -198,11 +211,9 @@ class TextPass:
             self.obj(f"actor:{key}", "actor", self.t0, None, (("name", actor.name or key), ("staff", actor.staff)))
             self.actors.add(key)
 
-    def _attributes(self, kind: str, data: Any) -> tuple[dict[str, Any], str]:
-        """A row's decoded data and its attributes' text; its attributes typed unless its kind's types are as they
-        were when the same text was last typed under that kind."""
-        if not data:
-            return {}, ""
+    def _typed(self, kind: str, data: Any) -> list[Any]:
+        """A data text's entry (made and typed now if not kept), typed again under ``kind`` if the text was last typed
+        under another kind or before a change of types (as typing every row on its own types it)."""
         made = self.data.get(data)
         typing = self.typing
         if made is None:
@@ -211,16 +222,22 @@ class TextPass:
             typing.note(kind, attributes)
             if len(self.data) >= _KEPT:
                 self.data.clear()
-            made = self.data[data] = [d, _attributes(attributes), kind, typing.versions.get(kind, 0), attributes]
-        elif made[2] != kind or made[3] != typing.versions.get(kind, 0):
+            made = self.data[data] = [d, _attributes(attributes), kind, typing.changes, attributes]
+        elif made[2] != kind or made[3] != typing.changes:
             typing.note(kind, made[4])
-            made[2], made[3] = kind, typing.versions.get(kind, 0)
-        return made[0], made[1]
+            made[2], made[3] = kind, typing.changes
+        return made
 
     def _row(self, seq: Any, t: Any, kind: str, incident: Any, actor: Any, step: Any, data: Any) -> None:
         clock = self.start + t
         time = self._time if self._clock == clock else self.stamp(clock)
-        d, attributes = self._attributes(kind, data)
+        if data:
+            made = self.data.get(data)
+            if made is None or made[2] != kind or made[3] != self.typing.changes:
+                made = self._typed(kind, data)
+            d, attributes = made[0], made[1]
+        else:
+            d, attributes = {}, ""
         pieces: list[str] = []
         if incident:
             iid, _, subject = self.incidents.get(incident) or self._incident(incident)
@@ -243,7 +260,7 @@ class TextPass:
                 staff = d.get("staff")
                 if staff is not None:
                     self.objects[f"actor:{actor}"].attributes.append(_timed("staff", time, staff))
-            pieces.append(self.roles[_ACTOR_ROLE.get(kind, "performer")][actor])
+            pieces.append(self.roles[kind][actor])
         if kind in _WORK_KINDS:
             self._work_row(kind, incident, actor, step, d, time, pieces)
         ident = f'"e{seq}"' if type(seq) is int else quote(f"e{seq}")
@@ -263,7 +280,7 @@ class TextPass:
                 if isinstance(other, str) and other:
                     if other not in self.actors:
                         self._actor(other)
-                    pieces.append(self.roles[role][other])
+                    pieces.append(self.named[role][other])
             if step:
                 self._handoff(kind, incident, actor, step, d, self._work(incident), procedure, time, pieces)
             pieces[:] = dict.fromkeys(pieces)  # an actor named twice in one role (the sender as actor and `from`)

@@ -70,6 +70,8 @@ class EventTypes:
         self.seen: dict[str, dict[str, type]] = {}
         """Per kind and attribute, the Python type of the last value (so the type rule runs on changes only)."""
         self.versions: dict[str, int] = {}
+        self.changes = 0
+        """How many times any kind's types changed (typing again at the same count would change nothing)."""
 
     def note(self, kind: str, attributes: list[tuple[str, Scalar]]) -> None:
         seen = self.seen.get(kind)
@@ -90,3 +92,4 @@ class EventTypes:
         if vtype != had:
             known[name] = vtype
             self.versions[kind] = self.versions.get(kind, 0) + 1
+            self.changes += 1
