@@ -15,6 +15,7 @@ from ballotdrill.scenarios.structure import OWNER, Step
 from ballotdrill.scoring.advice import Advisor, Cause, actor_lever, step_lever
 from ballotdrill.scoring.model import IncidentTimes, ObjectiveResult, StepResult
 from ballotdrill.scoring.ranking import MATERIAL_SHARE, Unexplaining
+from ballotdrill.scoring.stepcause import branch_taken
 from ballotdrill.scoring.stopped import drop_cause, dropped
 from ballotdrill.scoring.text import HARM_NOUNS, clock, minutes, number
 from ballotdrill.scoring.untaken import branch_cause, untaken_branch
@@ -142,6 +143,9 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unex
                      f"{clock(advice.whole.start, failed[0].completed_at)} but did not contain "
                      f"{incident.incident} (a {chance:.0%} chance)", list(failed[0].evidence[-1:]), fix,
                      failed[0].actor, step_lever(failed[0].procedure, failed[0].step))
+    taken = _branch_to_containment(advice, obj, incident, names) if noun is None else None
+    if taken is not None:
+        return taken
     branch = untaken_branch(advice, incident.incident, names) if incident.contained_how != "effect" else None
     if branch is not None:
         passed = (f", and its {noun} passed the {obj.target_text} target" if noun is not None
@@ -341,6 +345,31 @@ def _unnoticed_cause(advice: Advisor, obj: ObjectiveResult, incident: IncidentTi
                  f"response to it could start; {scripted}", [],
                  f"Detect {kind} incidents sooner at {who}: watch hours, staff on watch and monitoring tools",
                  detection.actor, actor_lever(detection.actor))
+
+def _branch_to_containment(advice: Advisor, obj: ObjectiveResult, incident: IncidentTimes,
+                           names: Sequence[str]) -> Cause | None:
+    """A time to containment past its target only because a decision took a branch other than its default, which
+    reaches the step that contained the incident later than the default path does, while the default path's design
+    contains it within the target: that branch is the cause (on the decision's lever, as the step's own finding
+    says), never "no area for improvement explains"."""
+    if incident.contained_how != "effect" or incident.to_contain is None or advice.structure is None:
+        return None
+    at = incident.started_at + incident.to_contain
+    done = next((s for s in advice.whole.steps if s.incident == incident.incident and s.procedure in names
+                 and s.completed_at is not None and abs(s.completed_at - at) < 1e-6), None)
+    if done is None:
+        return None
+    designed = _designed_time(advice, obj, done.procedure, done.step, incident)
+    if designed is None or designed > obj.target + 1e-9:
+        return None
+    arrived = done.queued_at if done.queued_at is not None else done.started_at
+    taken = branch_taken(done, advice, arrived, advice.designed_arrival(done))
+    if taken is None:
+        return None
+    return taken._replace(text=f"{taken.text}; it was contained by '{done.step}' after "
+                          f"{minutes(incident.to_contain)}, where the default path's design takes {minutes(designed)}, "
+                          f"within the {obj.target_text} target")
+
 
 def _failed_containment(advice: Advisor, incident: str, procedures: list[str],
                         before: float | None = None, only: str | None = None) -> tuple[StepResult, Step] | None:

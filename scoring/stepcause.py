@@ -20,7 +20,7 @@ from ballotdrill.scoring.model import StepResult
 from ballotdrill.scoring.text import minutes
 from ballotdrill.scoring.waits import waits_named
 
-__all__ = ["step_cause", "with_named_waits"]
+__all__ = ["branch_taken", "step_cause", "with_named_waits"]
 
 
 def step_cause(step: StepResult, advice: Advisor) -> Cause:
@@ -108,7 +108,7 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
         return _largest(prior)
     left = (goal or 0.0) - before
     where = f"with {minutes(left)} of {goal_text} left" if left > 0 else f"already past {goal_text}"
-    branch = _branch_taken(step, advice, arrived, designed)
+    branch = branch_taken(step, advice, arrived, designed)
     if branch is not None and (goal or 0.0) < before + work:
         return branch._replace(text=f"{branch.text}; it reached {who} {minutes(before)} after {step.procedure} "
                                f"began, {where}")
@@ -134,7 +134,7 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
                  step_lever(step.procedure, step.step))
 
 
-def _branch_taken(step: StepResult, advice: Advisor, arrived: float | None, designed: float | None) -> Cause | None:
+def branch_taken(step: StepResult, advice: Advisor, arrived: float | None, designed: float | None) -> Cause | None:
     """A decision of ``step``'s procedure run that chose, before its work arrived, an option other than its default
     whose designed path reaches ``step`` later than the default path does (or the default never reaches it): the
     branch, not a delay, put it late (None: none such, or the run's choices are not known)."""
