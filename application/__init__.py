@@ -22,10 +22,10 @@ if TYPE_CHECKING:
     from ballotdrill.application.folder import FolderError, write_output
     from ballotdrill.application.journalfile import RunFolderError
     from ballotdrill.application.msel import import_msel, parse_maps
+    from ballotdrill.application.reportfiles import REPORT_FILES
     from ballotdrill.application.risks import Coverage, RiskCoverage, coverage, register_path, risks_for_scenario
     from ballotdrill.application.runinputs import check_decisions, new_run_dir, parse_until, read_decisions
     from ballotdrill.application.runs import (
-        REPORT_FILES,
         Run,
         RunInterrupted,
         RunOutcome,
@@ -56,7 +56,7 @@ __getattr__ = lazy_names(__name__, {
     "DecisionPoints": "decisions",
     "Exported": "evaluate",
     "FolderError": "folder",
-    "REPORT_FILES": "runs",
+    "REPORT_FILES": "reportfiles",
     "RiskCoverage": "risks",
     "Run": "runs",
     "RunFolderError": "journalfile",

@@ -22,8 +22,8 @@ from pydantic import ValidationError
 from ballotdrill.application.folder import refuse_if_busy
 from ballotdrill.application.journalfile import damaged
 from ballotdrill.application.live_inputs import LiveInput, live_input_differences, read_live_inputs
+from ballotdrill.application.reportfiles import REPORT_FILES
 from ballotdrill.application.runs import (
-    REPORT_FILES,
     UNFINISHED_HARM,
     RunFiles,
     RunProblem,

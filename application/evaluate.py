@@ -13,9 +13,9 @@ from typing import Any, NamedTuple, cast
 
 from ballotdrill.application.folder import LOCK_FILE, MANIFEST, write_output
 from ballotdrill.application.journalfile import RunFolderError, find_journal
+from ballotdrill.application.reportfiles import REPORT_FILES
 from ballotdrill.application.runs import (
     INPUT_FILES,
-    REPORT_FILES,
     RunFiles,
     RunInterrupted,
     check_run_but_rows,

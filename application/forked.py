@@ -96,6 +96,36 @@ class Forked:
                 os.kill(self.pid, signal.SIGKILL)
 
 
+def made_apart(make: Callable[[], bytes]) -> Callable[[], bytes | None] | None:
+    """``make`` run in a forked child, on the other core, while this process goes on: what waits for its bytes (None
+    from it: the child failed or died, so the caller makes them itself). None where this process cannot fork.
+
+    For pure computation on what this process holds (rendering a report), which ends by itself: the wait is not
+    bounded as a scoring process's is."""
+    if not can_fork():
+        return None
+
+    def serve(_: BinaryIO, out: BinaryIO) -> None:
+        out.write(make())
+        out.flush()
+
+    try:
+        child = Forked(serve)
+    except OSError:
+        return None
+    child.stdin.close()
+
+    def made() -> bytes | None:
+        try:
+            with child.stdout:
+                data = child.stdout.read()
+        finally:
+            status = child.wait()
+        return data if status == 0 else None
+
+    return made
+
+
 _INHERITED: list[object] = []
 """In a child: the parent's standard streams, kept referenced."""
 

@@ -7,7 +7,6 @@ of them composes a run folder by hand.
 from __future__ import annotations
 
 import contextlib
-import html
 import json
 import math
 import sqlite3
@@ -16,7 +15,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from ballotdrill.application.folder import locked, refuse_if_busy, require_empty, write_output
+from ballotdrill.application.folder import locked, refuse_if_busy, require_empty
 from ballotdrill.application.journalfile import (
     JSONL_FILE,
     META_FILE,
@@ -26,8 +25,9 @@ from ballotdrill.application.journalfile import (
     find_journal,
     one_line,
 )
-from ballotdrill.application.livefeed import MALFORMED, LiveFeed
+from ballotdrill.application.livefeed import MALFORMED, OFFLOAD_ROWS, LiveFeed
 from ballotdrill.application.livestate import journal_clock, live_standing
+from ballotdrill.application.reportfiles import REPORT_FILES, malformed, write_report_files
 from ballotdrill.application.runinputs import parse_until
 from ballotdrill.exercise.errors import RunError
 from ballotdrill.journal import JOURNAL_FILE, Event, Kind, RunStarted, read_events, read_meta
@@ -36,7 +36,6 @@ from ballotdrill.journal.interrupts import is_interrupt
 from ballotdrill.journal.seal import SEAL_KEY, RowsToCheck, Verdict, settle, verify, verify_all_but_rows
 from ballotdrill.journal.sqlite_uri import connect_read_only
 from ballotdrill.scenarios.errors import BallotdrillError, CannotWrite
-from ballotdrill.scenarios.safetext import markdown_text
 
 if TYPE_CHECKING:  # the engine, the report and the scenario models are imported when a run or a report is made
     from ballotdrill.exercise.run import Progress
@@ -143,13 +142,8 @@ def stream_run(run_dir: Path, files: RunFiles, feed: Callable[[Event], None]) ->
         try:
             feed(event)
         except MALFORMED as exc:
-            raise _malformed(run_dir, exc) from None
+            raise malformed(run_dir, exc) from None
 
-
-
-def _malformed(run_dir: Path, exc: BaseException) -> RunFolderError:
-    return RunFolderError(f"{run_dir}: cannot report on this run: a journal row or the stored scenario is "
-                          f"malformed ({type(exc).__name__}: {one_line(exc)})")
 
 
 
@@ -273,10 +267,6 @@ def load_checked(run_dir: Path, *, force: bool = False) -> tuple[Run, str]:
     return load_run(run_dir), problem
 
 
-REPORT_FILES = {"html": "report.html", "md": "report.md", "json": "scores.json"}
-"""Each report format and the file it is written to in a run folder."""
-
-
 def write_reports(run_dir: Path, formats: Sequence[str] = tuple(REPORT_FILES), *,
                   force: bool = False) -> tuple[Report, list[Path]]:
     """Rebuild the report from the run folder's (sealed) journal, streamed once, and write the asked formats.
@@ -294,49 +284,8 @@ def write_reports(run_dir: Path, formats: Sequence[str] = tuple(REPORT_FILES), *
     feed = ReportFeed(files.doc, files.scenario, unfinished=found.unfinished)
     with collector_paused():  # the scorer makes no reference cycles: collections would find nothing
         stream_run(Path(run_dir), files, feed.feed)
-    return _write_reports(Path(run_dir), partial(feed.assemble, files.meta), files, formats, problem)
-
-
-def _write_reports(run_dir: Path, assemble: Callable[[], Report], files: RunFiles, formats: Sequence[str],
-                   problem: str) -> tuple[Report, list[Path]]:
-    """Lay out the report ``assemble`` gives (the scores and the report's rows of the run), render and write it."""
-    from ballotdrill.application.risks import with_risks
-    from ballotdrill.report import render_html, render_json, render_markdown
-    from ballotdrill.report.build import laid_out
-
-    renderers = {"html": render_html, "md": render_markdown, "json": render_json}
-    try:
-        with collector_paused():  # bounded work making few cycles; collections over the scorer's state cost a third
-            report = with_risks(laid_out(assemble()), files.doc, files.scenario)
-            texts = {fmt: mark_unverified(fmt, renderers[fmt](report), problem) for fmt in formats}
-    except MALFORMED as exc:
-        raise _malformed(run_dir, exc) from None
-    written: list[Path] = []
-    for fmt in formats:
-        path = run_dir / REPORT_FILES[fmt]
-        write_output(path, partial(_write_text, text=texts[fmt]), folder=run_dir)
-        written.append(path)
-    return report, written
-
-
-def _write_text(path: Path, text: str) -> None:
-    path.write_text(text, encoding="utf-8", newline="\n")
-
-
-def mark_unverified(fmt: str, text: str, problem: str) -> str:
-    """A report (html, md or json) marked, at its top, as made from a run that failed its check (``--force``)."""
-    if not problem:
-        return text
-    note = f"Unverified run: {problem}. This report was made with --force."
-    if fmt == "md":
-        return f"> **{markdown_text(note)}**\n\n{text}"
-    if fmt == "json":
-        data = json.loads(text)
-        return json.dumps({"unverified": note, **data}, indent=2, ensure_ascii=False) + "\n"
-    banner = (f'<p role="alert" style="border:3px solid #b00;padding:.5em;font-weight:bold">'
-              f"{html.escape(note)}</p>")
-    at = text.find(">", text.find("<body")) + 1 if "<body" in text else 0
-    return text[:at] + banner + text[at:]
+    return write_report_files(Path(run_dir), partial(feed.assemble, files.meta), files.doc, files.scenario, formats,
+                              problem)
 
 
 class RunOutcome(NamedTuple):
@@ -387,7 +336,8 @@ def run_to_folder(doc: ScenarioFile, scenario: str, *, seed: int, folder: Path, 
                     rebuilt = ReportFeed(doc, scenario)  # scoring process failed: the report rebuilt from the journal
                     stream_run(folder, files, rebuilt.feed)
                     assemble = partial(rebuilt.assemble, files.meta)
-                report, _ = _write_reports(folder, assemble, files, tuple(REPORT_FILES), "")
+                report, _ = write_report_files(folder, assemble, doc, scenario, tuple(REPORT_FILES), "",
+                                               apart=result.count >= OFFLOAD_ROWS)
         except BaseException as exc:  # a Ctrl-C at any point: what the folder holds now, and what to do with it
             live.stop()
             if not is_interrupt(exc):
