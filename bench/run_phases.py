@@ -256,7 +256,7 @@ def main() -> None:
             "the rest (start-up, writing files)"]
     if args.json:
         print(json.dumps({"incidents": args.incidents, "handwritten_cpu": base, "total_cpu": total,
-                          "main_cpu": main_cpu, "writer_cpu": writer, "scoring_cpu": scoring,
+                          "main_cpu": main_cpu, "writer_cpu": writer, "scoring_cpu": scoring, "apart_cpu": spent[APART],
                           "wall": spent["wall"], "load": [load_before, load_after],
                           "phases": {row: spent[row] for row in rows}}, indent=2))
         return
