@@ -15,6 +15,7 @@ from __future__ import annotations
 import heapq
 from array import array
 from collections.abc import Iterable, Sequence
+from operator import attrgetter
 from statistics import median
 from typing import Any, NamedTuple
 
@@ -95,9 +96,23 @@ def recorded(arrival: AnyArrival) -> Arrival:
     return arrival if isinstance(arrival, Arrival) else arrival.recorded()
 
 
-class ArrivalWork(NamedTuple):
-    """What an arrival's steps and handoffs add to its inject's and its type's aggregates."""
+class _Facts(NamedTuple):
+    """What one arrival adds to its inject's and its type's aggregates, read off it once."""
 
+    n: int
+    incident: str
+    title: str
+    type: str
+    to_detect: float | None
+    to_first_action: float | None
+    to_contain: float | None
+    to_resolve: float | None
+    reach: float
+    voter_minutes: float
+    station_minutes: float
+    open: bool
+    harmed: bool
+    harm_sum: float
     steps: int
     steps_with_target: int
     late_steps: int
@@ -106,12 +121,9 @@ class ArrivalWork(NamedTuple):
     failed_attempts: int
     drops: int
 
-    @classmethod
-    def of(cls, steps: int, counted: StepCounts, handed: ChainCounts) -> ArrivalWork:
-        """The work of an arrival of ``steps`` step instances, counted (:mod:`.foldrules`)."""
-        work: ArrivalWork = _new(cls, (steps, counted.judged, counted.late, counted.missed, handed.handoffs,
-                                       handed.failed_attempts, handed.drops))
-        return work
+
+_TIMES = attrgetter("incident", "title", "type", "to_detect", "to_first_action", "to_contain", "to_resolve")
+_HARM = attrgetter("reach", "voter_minutes", "station_minutes", "open")
 
 
 class _Group:
@@ -136,39 +148,41 @@ class _Group:
         self.slowest: tuple[float, str] | None = None
         self.most_harm: tuple[float, str] | None = None
 
-    def add(self, arrival: AnyArrival, work: ArrivalWork) -> None:
-        """Fold in one arrival; ``work``: its steps' and handoffs' counts."""
-        inc, harm = arrival.times, arrival.harm
-        if self.first is None or arrival.n < self.first:
-            self.first, self.title, self.type = arrival.n, inc.title, inc.type
+    def add(self, facts: _Facts) -> None:
+        """Fold in one arrival, as its facts."""
+        (n, incident, title, kind, to_detect, to_first_action, to_contain, to_resolve, reach, voter_minutes,
+         station_minutes, still_open, harmed, harm_sum, steps, steps_with_target, late_steps, deadlines_missed,
+         handoffs, failed_attempts, drops) = facts
+        if self.first is None or n < self.first:
+            self.first, self.title, self.type = n, title, kind
         self.arrivals += 1
-        self.worked_on += inc.to_first_action is not None
-        if inc.to_detect is not None:
-            self.detect.append(inc.to_detect)
-        if inc.to_first_action is not None:
-            self.first_action.append(inc.to_first_action)
-        if inc.to_contain is not None:
-            self.contain.append(inc.to_contain)
-        if inc.to_resolve is not None:
-            self.resolve.append(inc.to_resolve)
-        self.reach += harm.reach
-        self.voter_minutes += harm.voter_minutes
-        self.station_minutes += harm.station_minutes
-        if harm.open:
+        self.worked_on += to_first_action is not None
+        if to_detect is not None:
+            self.detect.append(to_detect)
+        if to_first_action is not None:
+            self.first_action.append(to_first_action)
+        if to_contain is not None:
+            self.contain.append(to_contain)
+        if to_resolve is not None:
+            self.resolve.append(to_resolve)
+        self.reach += reach
+        self.voter_minutes += voter_minutes
+        self.station_minutes += station_minutes
+        if still_open:
             self.open_at_end += 1
-            if self.open_first is None or arrival.n < self.open_first:
-                self.open_first, self.open_first_id = arrival.n, inc.incident
-        elif inc.to_contain is not None and (self.slowest is None or (inc.to_contain, inc.incident) > self.slowest):
-            self.slowest = (inc.to_contain, inc.incident)
-        if harm.nonzero and (self.most_harm is None or (arrival.harm_sum, inc.incident) > self.most_harm):
-            self.most_harm = (arrival.harm_sum, inc.incident)
-        self.steps += work.steps
-        self.steps_with_target += work.steps_with_target
-        self.late_steps += work.late_steps
-        self.deadlines_missed += work.deadlines_missed
-        self.handoffs += work.handoffs
-        self.failed_attempts += work.failed_attempts
-        self.drops += work.drops
+            if self.open_first is None or n < self.open_first:
+                self.open_first, self.open_first_id = n, incident
+        elif to_contain is not None and (self.slowest is None or (to_contain, incident) > self.slowest):
+            self.slowest = (to_contain, incident)
+        if harmed and (self.most_harm is None or (harm_sum, incident) > self.most_harm):
+            self.most_harm = (harm_sum, incident)
+        self.steps += steps
+        self.steps_with_target += steps_with_target
+        self.late_steps += late_steps
+        self.deadlines_missed += deadlines_missed
+        self.handoffs += handoffs
+        self.failed_attempts += failed_attempts
+        self.drops += drops
 
     def stats(self, key: str) -> ArrivalStats:
         worst_contain = self.open_first_id if self.open_first_id is not None else (
@@ -247,21 +261,27 @@ class BackgroundFold:
         steps = [(n, as_step(step)) for n, step in arrival.steps]
         counted = fold_steps(steps, actors=self.actors)
         handed, _ = fold_chains((n, as_chain(chain)) for n, chain in arrival.chains)
-        self.add_counted(arrival, ordinal, ArrivalWork.of(len(steps), counted, handed))
+        self.add_counted(arrival, ordinal, len(steps), counted, handed)
 
-    def add_counted(self, arrival: AnyArrival, ordinal: int, work: ArrivalWork) -> None:
-        """:meth:`add` with the arrival's step and handoff counts worked out, and its steps already counted per
-        actor."""
+    def add_counted(self, arrival: AnyArrival, ordinal: int, steps: int, counted: StepCounts,
+                    handed: ChainCounts) -> None:
+        """:meth:`add` of an arrival of ``steps`` step instances, its steps and handoffs counted (:mod:`.foldrules`)
+        and its steps already folded in per actor."""
+        _, _, judged, late, missed = counted
+        handoffs, _, failed, _, _, drops, _, _, _ = handed
+        harm = arrival.harm
+        facts: _Facts = _new(_Facts, (arrival.n, *_TIMES(arrival.times), *_HARM(harm), harm.nonzero, arrival.harm_sum,
+                                      steps, judged, late, missed, handoffs, failed, drops))
         inc = arrival.times
         self.arrivals += 1
         inject = self.injects.get(inc.inject)
         if inject is None:
             inject = self.injects[inc.inject] = _Inject()
-        inject.group.add(arrival, work)
+        inject.group.add(facts)
         kind = self.types.get(inc.type)
         if kind is None:
             kind = self.types[inc.type] = _Group()
-        kind.add(arrival, work)
+        kind.add(facts)
         if self.cap is None or ordinal < self.cap:
             inject.first.append(recorded(arrival))
         else:

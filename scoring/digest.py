@@ -248,9 +248,9 @@ class Digest:
             fold_chains(chain_fields, work=work)
             fold_steps(step_fields, digest=self)
         else:
-            fold_chains(chain_fields, work=work, group=work.background_group(background, chain_fields))
-            work.count_background(len(steps), drawn(len(steps), times.severity if times is not None else 0,
-                                                    harm is not None and harm.nonzero))
+            drawn_too = drawn(len(steps), times.severity if times is not None else 0, harm is not None and harm.nonzero)
+            fold_chains(chain_fields, work=work,
+                        group=work.background_arrival(background, len(steps), chain_fields, drawn_too))
             fold_steps(step_fields, groups=work.steps, digest=self)
         if times is not None and harm is not None:
             self.count_harm(harm)

@@ -10,7 +10,7 @@ gives the same scores (tested).
 
 from __future__ import annotations
 
-from ballotdrill.scoring.background import ArrivalWork, BackgroundFold, MeasuredArrival
+from ballotdrill.scoring.background import BackgroundFold, MeasuredArrival
 from ballotdrill.scoring.digest import Digest, unanswered
 from ballotdrill.scoring.foldrules import UsualLatencies, fold_chains, fold_steps
 from ballotdrill.scoring.load import LoadCollector
@@ -36,14 +36,14 @@ class LetGo:
         arrival = measured.recorded() if listed else measured  # records only for what is kept or may be
         tally.incident_resolved(times.to_resolve is not None)
         tally.harm(harm)
+        harmed = harm.nonzero
         counted = fold_steps(steps, self.load, None, self.background.actors, work.steps, digest)
-        tally.count_steps(counted, steps)
-        kept = bool(counted.judged or counted.missed or harm.nonzero)  # a finding may name it: as Digest.add's rules
-        handed, named = fold_chains(chains, tally.latencies, work, work.background_group(times.inject, chains),
-                                    None if kept else self.usual)
-        tally.count_chains(handed)
-        work.count_background(len(steps), drawn(len(steps), times.severity, harm.nonzero))
-        self.background.add_counted(arrival, ordinal, ArrivalWork.of(len(steps), counted, handed))
+        _, _, judged, _, missed = counted
+        kept = bool(judged or missed or harmed)  # a finding may name it: as Digest.add's rules
+        group = work.background_arrival(times.inject, len(steps), chains, drawn(len(steps), times.severity, harmed))
+        handed, named = fold_chains(chains, tally.latencies, work, group, None if kept else self.usual)
+        tally.count_work(counted, handed, steps)
+        self.background.add_counted(arrival, ordinal, len(steps), counted, handed)
         digest.count_harm(harm)
         if kept or named or unanswered(times, harm, bool(steps or chains)):
             digest.add_cases(arrival, listed)

@@ -100,8 +100,9 @@ class MeasureScorer:
         until = self.clock.until()
         tally = RunTally(plan.on_time)
         steps = self.steps.numbered_fields(plan.goals, until)
-        tally.count_steps(fold_steps(steps, self.load, until), steps)  # the load: measured to until
-        tally.count_chains(fold_chains(self.handoffs.numbered_fields(structure, until), tally.latencies)[0])
+        counted = fold_steps(steps, self.load, until)  # the load: measured to until
+        handed, _ = fold_chains(self.handoffs.numbered_fields(structure, until), tally.latencies)
+        tally.count_work(counted, handed, steps)
         load = self.load.results(structure, until, detail=False)
         kept: dict[str, IncidentTimes] = {}
         harms: list[Harm] = []

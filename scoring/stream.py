@@ -160,8 +160,8 @@ class Scorer:
         chain_fields = self.handoffs.numbered_fields(doc.structure, until)
         harms = self.harm.results()
         harm_of = {h.incident: h for h in harms}
-        self.tally.count_steps(fold_steps(step_fields, self.load, until), step_fields)  # the load: measured to until
-        self.tally.count_chains(fold_chains(chain_fields, self.tally.latencies)[0])
+        counted = fold_steps(step_fields, self.load, until)  # the load: measured to until
+        self.tally.count_work(counted, fold_chains(chain_fields, self.tally.latencies)[0], step_fields)
         load = self.load.results(doc.structure, until, self.detail)
         steps = [(n, unchecked(StepResult, step._asdict())) for n, step in step_fields]
         chains = [(n, unchecked(Handoff, chain._asdict())) for n, chain in chain_fields]

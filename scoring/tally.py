@@ -50,27 +50,27 @@ class RunTally:
         self.voter_minutes += harm.voter_minutes
         self.station_minutes += harm.station_minutes
 
-    def count_steps(self, counts: StepCounts, steps: Iterable[tuple[int, StepLike]]) -> None:
-        """Add the counts of ``steps`` (:func:`~.foldrules.fold_steps`) and their on-time shares."""
-        self.steps_completed += counts.completed
-        self.steps_open += counts.still_open
-        self.steps_with_target += counts.judged
-        self.late_steps += counts.late
-        self.deadlines_missed += counts.missed
-        if counts.judged:
+    def count_work(self, counted: StepCounts, handed: ChainCounts, steps: Iterable[tuple[int, StepLike]]) -> None:
+        """Add the counts of the step instances ``steps`` and of some handoffs (:mod:`.foldrules`, where the handoffs'
+        latencies are folded in), and the steps' on-time shares."""
+        completed, still_open, judged, late, missed = counted
+        self.steps_completed += completed
+        self.steps_open += still_open
+        self.steps_with_target += judged
+        self.late_steps += late
+        self.deadlines_missed += missed
+        handoffs, received, failed, rerouted, ping_pongs, drops, in_transit, overdue, unstaffed = handed
+        self.handoffs += handoffs
+        self.received += received
+        self.failed_attempts += failed
+        self.reroutes += rerouted
+        self.ping_pongs += ping_pongs
+        self.drops += drops
+        self.in_transit += in_transit
+        self.overdue += overdue
+        self.unstaffed += unstaffed
+        if judged:
             self.on_time.add(step for _, step in steps)
-
-    def count_chains(self, counts: ChainCounts) -> None:
-        """Add the counts of some handoffs (:func:`~.foldrules.fold_chains`, their latencies folded in there)."""
-        self.handoffs += counts.handoffs
-        self.received += counts.received
-        self.failed_attempts += counts.failed_attempts
-        self.reroutes += counts.reroutes
-        self.ping_pongs += counts.ping_pongs
-        self.drops += counts.drops
-        self.in_transit += counts.in_transit
-        self.overdue += counts.overdue
-        self.unstaffed += counts.unstaffed
 
     def summary(self, per_incident: dict[str, int]) -> HandoffSummary:
         """Run-wide handoff counts; ``per_incident``: handoffs of the incidents listed one by one."""

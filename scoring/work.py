@@ -91,16 +91,17 @@ class WorkFold:
         """Fold in one incident's work; ``background``: its inject when it is a background arrival;
         ``drawn``: whether a timeline draws it."""
         fields = [(n, as_chain(chain)) for n, chain in chains]
-        if background is None:
-            fold_chains(fields, work=self)
-            return
-        fold_chains(fields, work=self, group=self.background_group(background, fields))
-        self.count_background(len(steps), drawn)
-        fold_steps(((n, as_step(step)) for n, step in steps), groups=self.steps)
+        group = None if background is None else self.background_arrival(background, len(steps), fields, drawn)
+        fold_chains(fields, work=self, group=group)
+        if background is not None:
+            fold_steps(((n, as_step(step)) for n, step in steps), groups=self.steps)
 
-    def background_group(self, inject: str, chains: Sequence[tuple[int, HandoffLike]]) -> InjectTally | None:
-        """The handoffs of ``inject``'s arrivals, ``chains`` (a background arrival's) counted among them (None without
-        any)."""
+    def background_arrival(self, inject: str, steps: int, chains: Sequence[tuple[int, HandoffLike]],
+                           drawn: bool) -> InjectTally | None:
+        """Count an arrival of the background inject ``inject``: ``steps`` step instances, its handoffs ``chains``,
+        whether a timeline draws it (``drawn``); the inject's handoffs to fold ``chains`` into (None without any)."""
+        self.drawn += drawn
+        self.background_steps += steps
         if not chains:
             return None
         self.background_handoffs += len(chains)
@@ -108,11 +109,6 @@ class WorkFold:
         if group is None:
             group = self.injects[inject] = InjectTally(chains[0][0])
         return group
-
-    def count_background(self, steps: int, drawn: bool) -> None:
-        """Count a background arrival of ``steps`` step instances (``drawn``: a timeline draws it)."""
-        self.drawn += drawn
-        self.background_steps += steps
 
     def tables(self) -> WorkTables:
         ranked = sorted(self.order, key=self.order.__getitem__)
