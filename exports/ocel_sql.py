@@ -33,6 +33,7 @@ from ballotdrill.exports.ocel_sql_time import EPOCH, text_sql, time_params, time
 from ballotdrill.exports.ocel_sqlite import CACHE_KIB, INITIAL_TIME, SqliteSink, _ident, built_beside
 from ballotdrill.exports.ocel_work import Unsupported, WorkPass, WorkRows, stamper
 from ballotdrill.journal import KINDS
+from ballotdrill.journal.collector import collector_paused
 from ballotdrill.journal.rows import refuse_bad_rows, refuse_non_finite
 from ballotdrill.journal.seal import BLOCK, RawRow, rows_sql
 from ballotdrill.journal.sqlite_uri import read_only_uri
@@ -321,12 +322,13 @@ def write_ocel_sqlite_from_journal(journal: Path, path: Path, doc: ScenarioFile,
         if check is None:  # rows nobody vouches for: SQLite finds any whose data the statements cannot read
             refuse_bad_rows(db, "j.events")
         builder = _Builder(db, doc, scenario_name, day)
-        rows = _seeing(_blocks(db), seen, builder.work(), sealed=check is not None)
-        if check is not None:
-            check(rows)
-        for _ in rows if not seen.complete else ():
-            pass
-        count = builder.run(sink, seen)
+        with collector_paused():  # no reference cycles are made: collections would walk what the pass keeps
+            rows = _seeing(_blocks(db), seen, builder.work(), sealed=check is not None)
+            if check is not None:
+                check(rows)
+            for _ in rows if not seen.complete else ():
+                pass
+            count = builder.run(sink, seen)
         db.execute("COMMIT")
     return count
 

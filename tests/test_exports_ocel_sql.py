@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import random
 import sqlite3
 import textwrap
@@ -255,3 +256,27 @@ def test_a_changed_journal_is_refused_and_nothing_is_put_in_place(tmp_path: Path
     assert result.stderr.strip().count("\n") == 0 and "changed after the run ended" in result.stderr
     assert (folder / "log.sqlite").read_bytes() == older
     assert sorted(p.name for p in folder.iterdir()) == files
+
+
+def test_the_collector_is_paused_over_the_build_and_restored_after(tmp_path: Path) -> None:
+    """The build makes no reference cycles, so Python's collector is paused over it (it would walk what the pass
+    keeps, again and again); it runs again afterwards, also when the check refuses the journal."""
+    folder = run_folder(tmp_path, "run", "results-night-ddos", "--seed", "1")
+    run = open_run(folder)
+    during: list[bool] = []
+
+    def check(blocks: Any) -> None:
+        for _ in blocks:
+            during.append(gc.isenabled())
+
+    assert gc.isenabled()
+    write_ocel_sqlite_from_journal(run.journal, tmp_path / "log.sqlite", run.doc, run.scenario, None, check)
+    assert during and not any(during) and gc.isenabled()
+
+    def refuse(blocks: Any) -> None:
+        next(blocks)
+        raise ValueError("refused")
+
+    with pytest.raises(ValueError, match="refused"):
+        write_ocel_sqlite_from_journal(run.journal, tmp_path / "other.sqlite", run.doc, run.scenario, None, refuse)
+    assert gc.isenabled() and not (tmp_path / "other.sqlite").exists()
