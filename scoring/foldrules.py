@@ -14,17 +14,12 @@ from __future__ import annotations
 import math
 from array import array
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from ballotdrill.scoring.advice import Advisor, Incidents
 from ballotdrill.scoring.exactsum import ExactSum
 from ballotdrill.scoring.measured import HandoffMeasure, StepMeasure
 from ballotdrill.scoring.ranking import delivered_late
-
-if TYPE_CHECKING:
-    from ballotdrill.scoring.digest import Digest
-    from ballotdrill.scoring.load import LoadCollector
-    from ballotdrill.scoring.work import WorkFold
 
 QUEUE_P90 = 15.0
 """Minutes of 90th-percentile queue wait from which an actor's queue is an area for improvement."""
@@ -142,9 +137,46 @@ class UsualLatencies(dict[str, float]):
         return found
 
 
-def fold_steps(steps: Iterable[tuple[int, StepMeasure]], load: LoadCollector | None = None,
+
+class LoadFold(Protocol):
+    """What :func:`fold_steps` updates of a :class:`~ballotdrill.scoring.load.LoadCollector` (a protocol: the
+    collector imports this module)."""
+
+    @property
+    def start(self) -> float | None: ...
+    @property
+    def crews(self) -> dict[int, tuple[str, int]]: ...
+    @property
+    def started_steps(self) -> dict[str, int]: ...
+    @property
+    def busy(self) -> dict[str, dict[int, float]]: ...
+    @property
+    def waiting(self) -> dict[str, list[tuple[float, int]]]: ...
+
+
+class DigestFold(Protocol):
+    """What :func:`fold_steps` updates of a :class:`~ballotdrill.scoring.digest.Digest`."""
+
+    @property
+    def waits(self) -> dict[str, LongWaits]: ...
+    @property
+    def unstaffed_at(self) -> dict[str, float]: ...
+    @property
+    def pinned(self) -> frozenset[str]: ...
+
+
+class WorkTables(Protocol):
+    """What :func:`fold_chains` updates of a :class:`~ballotdrill.scoring.work.WorkFold`."""
+
+    @property
+    def order(self) -> dict[str, int]: ...
+    @property
+    def links(self) -> dict[tuple[str, str], LinkTally]: ...
+
+
+def fold_steps(steps: Iterable[tuple[int, StepMeasure]], load: LoadFold | None = None,
                until: float | None = None, actors: dict[str, ActorSteps] | None = None,
-               groups: dict[tuple[str, str], StepTally] | None = None, digest: Digest | None = None) -> StepCounts:
+               groups: dict[tuple[str, str], StepTally] | None = None, digest: DigestFold | None = None) -> StepCounts:
     """Fold the numbered ``steps`` into each aggregate given, and count them (:class:`StepCounts`).
 
     ``load``: their busy time per desk and clock hour and the work still queued, ``until`` where the run stopped
@@ -234,7 +266,7 @@ def fold_steps(steps: Iterable[tuple[int, StepMeasure]], load: LoadCollector | N
 
 
 def fold_chains(chains: Iterable[tuple[int, HandoffMeasure]], latencies: ExactSum | None = None,
-                work: WorkFold | None = None, group: InjectTally | None = None,
+                work: WorkTables | None = None, group: InjectTally | None = None,
                 usual: Callable[[str], float] | None = None) -> tuple[ChainCounts, bool]:
     """Fold the numbered ``chains`` into each aggregate given, and count them (:class:`ChainCounts`).
 
