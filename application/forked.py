@@ -30,8 +30,9 @@ from typing import BinaryIO, NoReturn
 
 
 def can_fork() -> bool:
-    """Whether a child can be forked here: ``os.fork`` exists and this process runs no other thread."""
-    return hasattr(os, "fork") and threading.active_count() == 1
+    """Whether a child can be forked here: ``os.fork`` exists, this process runs no other thread, and the system is
+    not macOS (whose system libraries are not safe to use in a child forked without exec)."""
+    return hasattr(os, "fork") and sys.platform != "darwin" and threading.active_count() == 1
 
 
 class Forked:
@@ -116,6 +117,9 @@ def made_apart(make: Callable[[], bytes]) -> Callable[[], bytes | None] | None:
     child.stdin.close()
 
     def made() -> bytes | None:
+        if child.stdout.closed:  # waited for already (a wait a Ctrl-C cut short reaped the child)
+            child.wait()
+            return None
         try:
             with child.stdout:
                 data = child.stdout.read()

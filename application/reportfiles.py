@@ -49,7 +49,8 @@ def write_report_files(run_dir: Path, assemble: Callable[[], Report], doc: Scena
             texts = {fmt: mark_unverified(fmt, renderers[fmt](report), problem) for fmt in formats
                      if fmt != "json" or json_apart is None}
             if json_apart is not None:
-                made, json_apart = json_apart(), None
+                wait, json_apart = json_apart, None  # waited for once, also if a Ctrl-C lands in the wait
+                made = wait()
                 text = made.decode("utf-8", "surrogatepass") if made is not None else render_json(report)
                 texts["json"] = mark_unverified("json", text, problem)
     except MALFORMED as exc:

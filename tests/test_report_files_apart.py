@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from test_run_folders import LONG
 
-from ballotdrill.application import forked, reportfiles, run_to_folder, write_reports
+from ballotdrill.application import RunInterrupted, forked, reportfiles, run_to_folder, write_reports
 from ballotdrill.scenarios import load_text
 
 REPORTS = ("report.md", "report.html", "scores.json")
@@ -63,3 +63,29 @@ def test_without_its_child_the_json_is_made_here_the_same(
     assert b'"scores"' in played["scores.json"]
     monkeypatch.undo()
     assert _rebuilt(tmp_path / "r") == played
+
+
+def test_a_ctrl_c_in_the_wait_for_the_child_stays_an_interrupt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = reportfiles.made_apart
+    calls: list[bytes | None] = []
+
+    def interrupted(make: Callable[[], bytes]) -> Callable[[], bytes | None] | None:
+        wait = real(make)
+        assert wait is not None  # this process can fork
+
+        def waited() -> bytes | None:  # the child's bytes read, then the Ctrl-C lands before they are used
+            calls.append(wait())
+            raise KeyboardInterrupt
+        return waited
+
+    monkeypatch.setattr(reportfiles, "made_apart", interrupted)
+    with pytest.raises(RunInterrupted):  # told as an interrupt, not an I/O error from asking the reaped child again
+        run_to_folder(load_text(LONG), "long", seed=2, folder=tmp_path / "r")
+    assert len(calls) == 1 and calls[0] is not None
+
+
+def test_the_childs_bytes_waited_for_twice_are_none_the_second_time() -> None:
+    wait = forked.made_apart(lambda: b"made")
+    assert wait is not None  # this process can fork
+    assert wait() == b"made"
+    assert wait() is None
