@@ -6,6 +6,7 @@ differences signed in the same unit (``+4 min``, ``-12 pts``).
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 from ballotdrill.scenarios.timefmt import format_clock
@@ -91,19 +92,33 @@ def _better_text(r: ComparisonRow) -> str:
     return {"a": "A", "b": "B"}.get(r.better, r.better)
 
 
-WHOLE_UNITS = ("min", "clock", "people", "voter-min", "station-min")
-"""Units whose values are shown rounded to a whole unit (a clock time and a time to the minute)."""
+def _shown(unit: str, value: float) -> float | None:
+    """``value`` as the table shows it, in its unit (None: not shown in whole units: a time under a minute, in
+    seconds, or a unit shown as it is)."""
+    if unit == "clock":
+        return float(math.floor(value))  # seconds dropped (format_clock)
+    if unit == "min":
+        whole = round(value)
+        if abs(value) < 1:
+            return None
+        return float(whole - whole % 60 if abs(whole) >= 1440 else whole)  # a day or more is shown to the hour
+    if unit in ("people", "voter-min", "station-min"):
+        return float(round(value))
+    return None
 
 
 def shown_diff(r: ComparisonRow) -> float | None:
-    """The difference as a reader works it out from the two values shown: of a whole unit, B's shown value less A's
-    (35.1 and 39.6 min are shown 35 and 40 min: +5 min, never +4), unless the two are shown alike, when the exact
-    difference (under one unit) is kept, never rounded to a zero it is not."""
+    """The difference as a reader works it out from the two values shown: B's shown value less A's (35.1 and
+    39.6 min are shown 35 and 40 min: +5 min, never +4; 10:00:10 and 10:00:50 are both 10:00), unless either is not
+    shown in whole units or the two are shown alike, when the exact difference is kept, never rounded to a zero it
+    is not."""
     a, b, diff = r.a, r.b, r.diff
-    if (diff is None or r.unit not in WHOLE_UNITS or isinstance(a, str) or isinstance(b, str) or a is None
-            or b is None or round(a) == round(b)):
+    if diff is None or isinstance(a, str) or isinstance(b, str) or a is None or b is None:
         return diff
-    return float(round(b) - round(a))
+    shown_a, shown_b = _shown(r.unit, a), _shown(r.unit, b)
+    if shown_a is None or shown_b is None or shown_a == shown_b:
+        return diff
+    return shown_b - shown_a
 
 
 def _row(r: ComparisonRow) -> list[str]:

@@ -263,11 +263,24 @@ def test_a_difference_never_reads_as_zero_or_with_the_wrong_sign(unit: str, diff
     (39.585, 35.086, ("40 min", "35 min", "-5 min")),
     (35.2, 35.4, ("35 min", "35 min", "+12 s")),  # shown alike: the exact difference, never a zero it is not
     (60.4, 125.6, ("1 h 00 min", "2 h 06 min", "+1 h 06 min")),
+    (0.4, 2.6, ("24 s", "3 min", "+2 min")),  # one shown in seconds: the exact difference (2.2 min)
+    (1500.0, 1580.0, ("1 d 1 h", "1 d 2 h", "+1 h 00 min")),  # a day or more is shown to the hour
 ])
 def test_a_difference_of_rounded_minutes_is_the_difference_of_the_values_shown(
         a: float, b: float, shown: tuple[str, str, str]) -> None:
     row = ComparisonRow(section="arrivals", item="VM", measure="to_contain p90", a=a, b=b, diff=round(b - a, 3),
                         unit="min")
+    assert tuple(comparison_view(Comparison(a="A", b="B", rows=[row])).detail[1][3:6]) == shown
+
+
+@pytest.mark.parametrize(("a", "b", "shown"), [
+    (600.2, 600.8, ("10:00", "10:00", "+36 s")),  # seconds dropped alike: the exact difference, never "+1 min"
+    (600.8, 602.1, ("10:00", "10:02", "+2 min")),  # 1.3 apart, shown 10:00 and 10:02
+])
+def test_a_difference_of_clock_times_is_the_difference_of_the_times_shown(
+        a: float, b: float, shown: tuple[str, str, str]) -> None:
+    row = ComparisonRow(section="incidents", item="N1", measure="started", a=a, b=b, diff=round(b - a, 3),
+                        unit="clock")
     assert tuple(comparison_view(Comparison(a="A", b="B", rows=[row])).detail[1][3:6]) == shown
 
 
