@@ -21,6 +21,7 @@ def export(folder: Path, *, jsonl: Path | None, csv: Path | None, ocel: Path | N
     from ballotdrill.journal.interrupts import is_interrupt
 
     asked = [path for path in (jsonl, csv, ocel) if path is not None]
+    exported = False
     try:
         forced(force, folder)
         from ballotdrill.exports.heap import keep_freed_memory  # this process streams the journal block by block
@@ -29,9 +30,13 @@ def export(folder: Path, *, jsonl: Path | None, csv: Path | None, ocel: Path | N
         with _elapsed(f"exporting {folder}", len(asked)) as wrote:
             application.export_run(folder, jsonl=jsonl, csv=csv, ocel=ocel, force=force, wrote=lambda done: wrote(
                 f"wrote {NAMES.get(done.format, '')}{done.events:,} events to {done.path}"))
+            exported = True
     except BaseException as exc:
         if not is_interrupt(exc):
             raise
+        if exported:  # the Ctrl-C landed as the progress line closed: every file is whole
+            raise application.RunInterrupted("interrupted after the export had finished: every file asked for was "
+                                             "written whole") from None
         raise application.RunInterrupted("interrupted while the run was checked, before any file was written; "
                                          "nothing was written: run the same command again") from None
 

@@ -3,6 +3,8 @@ checked (before any file), and an unfinished run's rows told up to a clock time,
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -30,6 +32,23 @@ def test_an_export_interrupted_before_its_first_file_says_nothing_was_written(
             "run the same command again"], done.stderr
     assert not (tmp_path / "z.jsonl").exists() and not (tmp_path / "z.csv").exists()
 
+
+
+def test_an_export_interrupted_as_its_progress_line_closes_says_every_file_was_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    ran = in_process(("run", "--file", str(EXAMPLE), "--out", "r"), tmp_path, monkeypatch, capsys)
+    assert ran.returncode == 0, ran.stderr
+
+    @contextlib.contextmanager
+    def closing_on_ctrl_c(*_: object) -> Iterator[Callable[[str], None]]:
+        yield lambda line: None
+        raise KeyboardInterrupt  # after every file was written, as the line closes
+
+    monkeypatch.setattr("ballotdrill.commands.exporting._elapsed", closing_on_ctrl_c)
+    done = in_process(("export", "r", "--jsonl", "z.jsonl"), tmp_path, monkeypatch, capsys)
+    assert done.returncode == 130 and done.stderr.splitlines() == [
+        "interrupted after the export had finished: every file asked for was written whole"], done.stderr
+    assert (tmp_path / "z.jsonl").read_text(encoding="utf-8").count("\n") > 10
 
 def test_an_unfinished_run_is_told_up_to_a_clock_time(tmp_path: Path) -> None:
     """The example starts at 08:00; cut at 10:30 its last row is at 2 h 30 min of the run: "up to 10:30"."""
