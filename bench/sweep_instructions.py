@@ -107,7 +107,8 @@ def main() -> None:
         cpu = play(args.play, args.engine_only)
         if args.play:
             how = "the engine alone" if args.engine_only else "as a sweep measures them"
-            print(f"{args.play} replications of {SCENARIO} ({how}): {1000 * cpu / args.play:.1f} ms of CPU each")
+            played = f"{args.play} replication{'s' if args.play != 1 else ''}"
+            print(f"{played} of {SCENARIO} ({how}): {1000 * cpu / args.play:.1f} ms of CPU each")
         return
     if args.runs < 1:
         parser.error("count at least one replication")

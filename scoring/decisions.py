@@ -58,7 +58,8 @@ class DecisionCollector:
             kept = self._evidence.setdefault(actor, [])
             if len(kept) < EVIDENCE_KEPT:
                 kept.append(event.seq)
-        if asked is not None and event.incident is not None:  # answered late or left to its timeout: a delay
+        if asked is not None and event.incident is not None:  # its wait for an answer (or its timeout): a delay,
+            # as any queue wait is; whether it weighs is the lever's and the objective's business
             self._waits.setdefault(actor, []).append(DecisionWait(
                 incident=event.incident, procedure=made.procedure, step=event.step or "", requested_at=asked,
                 made_at=event.t))

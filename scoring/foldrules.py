@@ -165,7 +165,7 @@ class DigestFold(Protocol):
     def pinned(self) -> frozenset[str]: ...
 
 
-class WorkTables(Protocol):
+class WorkLinks(Protocol):
     """What :func:`fold_chains` updates of a :class:`~ballotdrill.scoring.work.WorkFold`."""
 
     @property
@@ -266,7 +266,7 @@ def fold_steps(steps: Iterable[tuple[int, StepMeasure]], load: LoadFold | None =
 
 
 def fold_chains(chains: Iterable[tuple[int, HandoffMeasure]], latencies: ExactSum | None = None,
-                work: WorkTables | None = None, group: InjectTally | None = None,
+                work: WorkLinks | None = None, group: InjectTally | None = None,
                 usual: Callable[[str], float] | None = None) -> tuple[ChainCounts, bool]:
     """Fold the numbered ``chains`` into each aggregate given, and count them (:class:`ChainCounts`).
 

@@ -57,4 +57,4 @@ def test_instruction_bench_plays_replications_as_a_worker_does(engine_only: bool
     out = subprocess.run([sys.executable, str(INSTRUCTIONS), "--play", "1", *(["--engine-only"] * engine_only)],
                          check=True, capture_output=True, text=True, timeout=600).stdout
     how = "the engine alone" if engine_only else "as a sweep measures them"
-    assert out.startswith(f"1 replications of combined-hybrid-day ({how}): ") and out.rstrip().endswith("of CPU each")
+    assert out.startswith(f"1 replication of combined-hybrid-day ({how}): ") and out.rstrip().endswith("of CPU each")
