@@ -60,6 +60,13 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
             f"against a {minutes(step.target)} target counted from the procedure's start", [],
             f"Review the {minutes(step.target)} target of '{step.step}' ({step.procedure}): the work alone usually "
             f"takes about {minutes(usual)} at {who}", step.actor, step_lever(step.procedure, step.step))))
+    elif usual is not None and step.target is None and goal is not None and usual >= goal:  # a legal deadline
+        own.append((usual - goal, Cause(
+            "target", f"legal deadline shorter than the work: '{step.step}' usually takes about {minutes(usual)} at "
+            f"{who}, against {goal_text} counted from the procedure's start", [],
+            f"Cut the usual {minutes(usual)} of '{step.step}' ({step.procedure}) at {who} under {goal_text}, which "
+            "the response cannot move: work prepared before election day (templates, pre-filled forms, standing "
+            "approvals)", step.actor, step_lever(step.procedure, step.step))))
     if work >= late and (usual is None or work > SLOW_FACTOR * usual):
         typical = f" (usually about {minutes(usual)})" if usual is not None else ""
         own.append((work - (usual or 0.0), Cause(
@@ -112,21 +119,24 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
     if branch is not None and (goal or 0.0) < before + work:
         return branch._replace(text=f"{branch.text}; it reached {who} {minutes(before)} after {step.procedure} "
                                f"began, {where}")
-    room = (step.target or 0.0) - designed if designed is not None else left  # the design's slack
+    room = (goal or 0.0) - designed if designed is not None else left  # the design's slack
     path = (f" (the designed path reaches it after {minutes(designed)})"
             if designed is not None and abs(designed - before) >= 0.5 else "")
     # the design misses the target at this step (reaching it in time, its work does not fit); a step the design
     # reaches only past its target is late from the steps before it
     designed_long = usual is not None and usual >= room and (left > 0 or room > 0)
-    if step.target is not None and usual is not None and (designed_long or (left > 0 and usual >= room / SLOW_FACTOR)):
+    if goal is not None and usual is not None and (designed_long or (left > 0 and usual >= room / SLOW_FACTOR)):
         so_far = "so far, still open" if step.completed_at is None else "this time"
-        what = "path longer than the target" if designed_long else "little slack in the path"
+        longer = "the target" if step.target is not None else goal_text
+        what = f"path longer than {longer}" if designed_long else "little slack in the path"
+        review = (f"Review the {minutes(step.target)} target of '{step.step}' ({step.procedure}) against"
+                  if step.target is not None else
+                  f"Fit the path to {goal_text}, which the response cannot move: weigh")
         return Cause("target", f"{what}: it reached {who} {minutes(before)} after "
                      f"{step.procedure} began{path}, {where}, and the work usually takes about {minutes(usual)} "
                      f"({minutes(work)} {so_far})", [],
-                     f"Review the {minutes(step.target)} target of '{step.step}' ({step.procedure}) against the path "
-                     f"before it and its usual {minutes(usual)} of work, or shorten the steps before it", step.actor,
-                     step_lever(step.procedure, step.step))
+                     f"{review} the path before it and its usual {minutes(usual)} of work, or shorten the steps "
+                     "before it", step.actor, step_lever(step.procedure, step.step))
     return Cause("upstream", f"delays before the step: it reached {who} {minutes(before)} after "
                  f"{step.procedure} began, {where}", [],
                  f"Shorten the steps and handoffs of {step.procedure} before '{step.step}' (see the earlier late "

@@ -59,3 +59,21 @@ def test_a_step_still_open_past_its_deadline_when_the_run_stopped_did_not_comple
                             "procedure began; the deadline was 2 h 00 min (Act s.1).")
     assert ("'file' at Office was still in progress when the run stopped; the legal deadline of 2 h 00 min was "
             "missed.") in report.moments["X1"]
+
+
+def test_a_deadline_shorter_than_the_steps_own_work_is_its_cause_not_delays_upstream() -> None:
+    """X1 at 08:00: 'file' (3 h) at Office, the procedure's first step, legal deadline 2 h (Act s.1): it reaches
+    Office at once (0 min after p began, nothing upstream) and completes at 11:00, 1 h past the deadline."""
+    data = file_of({"office": {"name": "Office", "staff": 1}},
+                   {"p": {"trigger": {"type": "fault"}, "steps": [
+                       {"id": "file", "actor": "office", "duration": "3h",
+                        "deadline": {"within": "2h", "basis": "Act s.1"}}]}},
+                   [incident("X1", "08:00", "fault")], start="08:00", end="18:00")
+    doc = load(data)
+    [found] = [f for f in assemble(run(doc), doc, "s").analysis.improvements
+               if f.title == "Legal deadline missed: file (X1)"]
+    assert found.root_cause == ("legal deadline shorter than the work: 'file' usually takes about 3 h 00 min at "
+                                "Office, against its 2 h 00 min legal deadline counted from the procedure's start")
+    assert "delays before" not in found.root_cause and "steps and handoffs of p before" not in found.recommendation
+    assert found.recommendation.startswith("Cut the usual 3 h 00 min of 'file' (p) at Office under its 2 h 00 min "
+                                           "legal deadline")
