@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
+from operator import attrgetter
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from ballotdrill.scenarios.scenario import Detection
@@ -114,19 +115,23 @@ class ChannelFailures:
 
 
 class Incidents:
-    """Incident ids named by a finding: every one counted, the first :data:`EVIDENCE_ROWS` by id kept (and the
-    ``pinned`` ones, those the objectives name, whenever they occur)."""
+    """Incident ids named by a finding: each counted once, the first :data:`EVIDENCE_ROWS` by id kept (and the
+    ``pinned`` ones, those the objectives name). An incident's ids come together (the digest folds each incident at
+    once, as :class:`Advisor` does a run's failed handoffs), so an id seen before is the last one or a kept one: the
+    count is exact with at most ``2 × EVIDENCE_ROWS`` ids held, however many incidents a run has."""
 
-    __slots__ = ("count", "ids", "pinned")
+    __slots__ = ("count", "ids", "last", "pinned")
 
     def __init__(self, pinned: frozenset[str] = frozenset()) -> None:
         self.ids: set[str] = set()
         self.pinned = pinned
         self.count = 0
+        self.last: str | None = None
 
     def add(self, incident: str) -> None:
-        if incident in self.ids:
+        if incident == self.last or incident in self.ids:
             return
+        self.last = incident
         self.count += 1
         self.ids.add(incident)
         if len(self.ids) > 2 * EVIDENCE_ROWS:
@@ -192,9 +197,8 @@ class Advisor:
                 self._loops[(h.incident, h.procedure)].append(h)
         if failures is None:
             found: dict[str, ChannelFailures] = defaultdict(ChannelFailures)
-            for h in chains:
-                if h.failures:
-                    found[h.first_channel or DIRECT].add(h)
+            for h in sorted((h for h in chains if h.failures), key=attrgetter("incident")):  # each incident at once
+                found[h.first_channel or DIRECT].add(h)
             failures = found
         if unstaffed_at is None:
             firsts: dict[str, float] = {}
