@@ -102,10 +102,10 @@ def check_decisions(path: Path, record: Mapping[str, str], doc: ScenarioFile, sc
     and every key that does not (the run checks the same again, where the file's name is not known)."""
     if not record:
         return
-    from ballotdrill.exercise.decisions import check_record
+    from ballotdrill.exercise.decisions import check_record, problems_line
     from ballotdrill.scenarios.roles import as_played
 
     played = as_played(doc, scenario)
     problems = check_record(record, played.structure, played.scenarios[scenario])
     if problems:
-        raise BallotdrillError(f"{path}: " + "; ".join(problems))
+        raise BallotdrillError(f"{path}: {problems_line(problems)}")

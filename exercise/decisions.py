@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import NamedTuple, Protocol
 
@@ -51,39 +52,40 @@ def check_record(record: Mapping[str, str], structure: Structure, scenario: Scen
     (a scripted id, or ``ID-N`` of a background arrival), the procedure one that can run for it, and ``n``
     an occurrence that can happen (1, unless the step can be reached again from itself)."""
     problems = []
-    for key, option in record.items():
+    for key, option in record.items():  # each echoed cut to SHOWN_WIDTH (_cut): a file may hold anything
         parts = key.split(":")
-        if len(parts) != 4 or not parts[3].isdigit() or int(parts[3]) < 1:
-            problems.append(f"decision key {key!r} must read incident:procedure:step:n with n >= 1, "
-                            "e.g. N1:disinfo:choose:1")
+        shown_key = repr(_cut(key))
+        if len(parts) != 4 or not _OCCURRENCE.fullmatch(parts[3]):
+            problems.append(f"decision key {shown_key} must read incident:procedure:step:n with n >= 1 (digits 0-9, "
+                            "no leading zero, as a run writes it), e.g. N1:disinfo:choose:1")
             continue
         incident, procedure, step_id, n = parts
         proc = structure.procedures.get(procedure)
         if proc is None:
-            problems.append(f"decision key {key!r} names procedure '{procedure}', which is not defined"
+            problems.append(f"decision key {shown_key} names procedure '{_cut(procedure)}', which is not defined"
                             f"{did_you_mean(procedure, structure.procedures)}")
             continue
         index = next((i for i, s in enumerate(proc.steps) if s.id == step_id), None)
         step = None if index is None else proc.steps[index]
         if index is None or step is None or step.decision is None:
             asking = [s.id for s in proc.steps if s.decision is not None]
-            problems.append(f"decision key {key!r}: procedure '{procedure}' has no decision step '{step_id}'"
-                            f"{did_you_mean(step_id, asking) or f' (its decision steps: {asking})'}")
+            problems.append(f"decision key {shown_key}: procedure '{procedure}' has no decision step "
+                            f"'{_cut(step_id)}'{did_you_mean(step_id, asking) or f' (its decision steps: {asking})'}")
             continue
         if option not in step.decision.options:
-            problems.append(f"decision {key!r}: {option!r} is not an option of step '{step_id}' "
+            problems.append(f"decision {shown_key}: {_cut(option)!r} is not an option of step '{step_id}' "
                             f"({', '.join(step.decision.options)}){did_you_mean(option, step.decision.options)}")
         if scenario is not None:
-            problems.extend(_incident_problems(key, incident, procedure, proc, scenario))
+            problems.extend(_incident_problems(shown_key, incident, procedure, proc, scenario))
         if int(n) > 1 and not proc.loops_back(index):
-            problems.append(f"decision key {key!r}: step '{step_id}' asks at most once per incident "
-                            f"(no path leads back to it), so there is no occurrence {n}; use {incident}:{procedure}:"
-                            f"{step_id}:1")
+            problems.append(f"decision key {shown_key}: step '{step_id}' asks at most once per incident "
+                            f"(no path leads back to it), so there is no occurrence {_cut(n)}; use "
+                            f"{_cut(incident)}:{procedure}:{step_id}:1")
     return problems
 
 
 def _incident_problems(key: str, incident: str, procedure: str, proc: Procedure, scenario: Scenario) -> list[str]:
-    """Whether ``incident`` can exist in ``scenario`` and start ``proc``."""
+    """Whether ``incident`` can exist in ``scenario`` and start ``proc`` (``key``: the request key as shown)."""
     specs = {name: scenario.injects[i].incident for name, i in scenario.incident_ids().items()}
     spec = specs.get(incident)
     if spec is None:
@@ -103,12 +105,31 @@ def _incident_problems(key: str, incident: str, procedure: str, proc: Procedure,
         series = [k for k in known if incident.rstrip("0123456789") == k.rstrip("0123456789") != k]  # N9: N1
         hint = (did_you_mean(incident, known) or (f" (did you mean '{series[0]}'?)" if len(series) == 1 else "")
                 or (f" (its incidents: {', '.join(known)})" if known else ""))
-        return [f"decision key {key!r} names incident '{incident}', which this scenario never starts{hint}"]
+        return [f"decision key {key} names incident '{_cut(incident)}', which this scenario never starts{hint}"]
     trig = proc.trigger
     if (trig.type is not None and spec.type not in trig.types) or spec.severity < trig.min_severity:
-        return [f"decision key {key!r}: procedure '{procedure}' never runs for incident '{incident}' "
+        return [f"decision key {key}: procedure '{procedure}' never runs for incident '{incident}' "
                 f"(type {spec.type}, severity {spec.severity})"]
     return []
+
+
+_OCCURRENCE = re.compile(r"[1-9][0-9]{0,8}")
+"""An occurrence as request keys write it (``str(n)``); more than nine digits is no occurrence a run reaches."""
+SHOWN_WIDTH = 80
+"""Characters of a recorded key or option a problem echoes (a name of the format is at most 80); longer is cut."""
+SHOWN_PROBLEMS = 5
+"""Problems with a decisions file its one line names before it counts the rest."""
+
+
+def _cut(text: str) -> str:
+    """``text``, cut to :data:`SHOWN_WIDTH` characters with ``...`` when longer."""
+    return text if len(text) <= SHOWN_WIDTH else text[:SHOWN_WIDTH - 3] + "..."
+
+
+def problems_line(problems: list[str]) -> str:
+    """The first :data:`SHOWN_PROBLEMS` problems of a decisions record, and how many more there are, on one line."""
+    more = len(problems) - SHOWN_PROBLEMS
+    return "; ".join(problems[:SHOWN_PROBLEMS]) + (f"; and {more} more problem(s) like these" if more > 0 else "")
 
 
 class RecordedDecisions:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ballotdrill import __version__
-from ballotdrill.exercise.decisions import DecisionProvider, RecordedDecisions, check_record
+from ballotdrill.exercise.decisions import DecisionProvider, RecordedDecisions, check_record, problems_line
 from ballotdrill.exercise.engine import Exercise
 from ballotdrill.exercise.errors import RunError
 from ballotdrill.exercise.setup import Setup
@@ -135,7 +135,7 @@ def run_exercise(doc: ScenarioFile, scenario: str, *, seed: int = 0, until_clock
     until = resolve_until(doc, scenario, until_clock)
     problems = check_record(decisions or {}, doc.structure, doc.scenarios[scenario])
     if problems:
-        raise RunError("; ".join(problems))
+        raise RunError(problems_line(problems))
     sink: Sink | None
     memory: MemorySink | None = None
     if out is not None:

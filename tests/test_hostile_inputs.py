@@ -175,6 +175,8 @@ def test_a_decisions_file_with_a_duplicate_key_is_refused(tmp_path: Path) -> Non
     ("BG-4:fix:choose:1", "names incident 'BG-4'"),  # the arrivals stop at their limit (3)
     ("BG-0:fix:choose:1", "names incident 'BG-0'"),
     ("X1:fix:choose:0", "with n >= 1"),
+    ("X1:fix:choose:01", "no leading zero"),  # a run asks 'X1:fix:choose:1': this key would never answer it
+    ("X1:fix:choose:\u00b2", "with n >= 1"),  # a digit to str.isdigit, not to int()
     ("X1:fix:choose:99", "step 'choose' asks at most once per incident"),
     ("R1:fix:choose:1", "procedure 'fix' never runs for incident 'R1' (type rumour, severity 2)"),
     ("X1:fxi:choose:1", "(did you mean 'fix'?)"),
@@ -210,6 +212,28 @@ def test_a_bad_decisions_file_is_one_line_from_the_command_line(tmp_path: Path, 
     line = refused(tmp_path, monkeypatch, capsys, "run", "-f", "s.yaml", "--decisions", "d.json", "--out", "r")
     assert "d.json: decision 'X1:fix:choose:1': 'mned' is not an option of step 'choose'" in line
     assert not (tmp_path / "r").exists()
+
+
+def test_a_huge_bad_decision_is_echoed_cut_and_many_are_counted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """A bad key, option or part of a key is echoed to 80 characters at most, as a scenario's bad value is cut, and
+    a file of many bad keys names the first five and counts the rest: one line a terminal can show."""
+    huge = "Q" * 100_000  # six of them within the 1 MiB a decisions file may hold
+    bad = {"X1:fix:choose:1": huge, f"{huge}:fix:choose:1": "mend", f"X1:{huge}:choose:1": "mend",
+           f"X1:fix:{huge}:1": "mend", f"X1:fix:choose:{'9' * 100_000}": "mend", huge: "mend",
+           **{f"N{k}:fix:choose:1": "mend" for k in range(20, 30)}}
+    (tmp_path / "d.json").write_text(json.dumps(bad), encoding="utf-8")
+    line = refused(tmp_path, monkeypatch, capsys, "run", "-f", "s.yaml", "--decisions", "d.json", "--out", "r")
+    assert len(line) < 2_000
+    assert "d.json: decision 'X1:fix:choose:1': '" + "Q" * 77 + "...' is not an option of step 'choose'" in line
+    assert "names incident '" + "Q" * 77 + "...', which this scenario never starts" in line
+    assert "names procedure '" + "Q" * 77 + "...', which is not defined" in line
+    assert "has no decision step '" + "Q" * 77 + "...'" in line
+    assert "; and 11 more problem(s) like these" in line
+    assert not (tmp_path / "r").exists()
+    with pytest.raises(RunError) as caught:  # the run's own check, where the file is not known, alike
+        run_exercise(load_text(MINI, "s.yaml"), "mini", seed=1, decisions=bad)
+    assert len(str(caught.value)) < 2_000 and str(caught.value).endswith("; and 11 more problem(s) like these")
 
 
 # -- dead configuration: warnings -----------------------------------------------------------------------
