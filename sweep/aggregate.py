@@ -281,9 +281,10 @@ def objective_difference(objective: Objective, base: Sequence[Outcome], variant:
     if verdict == "no change":
         tail = f"its value was the same in every paired run: {variant_name} did not change it in these runs"
     else:
-        interval = f"{points(ci.difference)} points (95 % CI {points(ci.low)} to {points(ci.high)})"
-        tail = {"better": f"{interval}: a real improvement", "worse": f"{interval}: a real deterioration",
-                "within noise": f"{interval}: within noise{_noise(both, ci.difference, ci.low, ci.high)}"}[verdict]
+        interval = f"{points(ci.difference)} points (95 % CI {points(ci.low)} to {points(ci.high)}"
+        noise = _noise(both, ci.difference, ci.low, ci.high)  # the verdict leads the line: "within noise" once
+        tail = {"better": f"{interval}): a real improvement", "worse": f"{interval}): a real deterioration",
+                "within noise": f"{interval}, which includes no change){noise}"}[verdict]
     return ObjectiveDifference(id=objective.id, baseline=a, variant=b, difference=_r(ci.difference), ci_low=_r(ci.low),
                                ci_high=_r(ci.high), verdict=verdict, text=f"{head}; {tail}")
 
@@ -300,7 +301,7 @@ def _noise(pairs: Sequence[tuple[bool, bool]], difference: float, low: float, hi
     if max(difference - low, high - difference) <= RESOLUTION:
         return ": any real change in the share met is inside the interval"
     more = runs_to_narrow(pairs, RESOLUTION)
-    return (f", the sweep cannot tell with {runs} run{'s' if runs != 1 else ''}"
+    return (f": the sweep cannot tell with {runs} run{'s' if runs != 1 else ''}"
             + (f"; about {more} runs would narrow the interval to ±{RESOLUTION * 100:.0f} points" if more else ""))
 
 

@@ -8,6 +8,7 @@ meeting an objective.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 from pydantic import Field
@@ -173,6 +174,20 @@ class AxisInfo(Frozen):
 
     path: str
     values: list[str]
+
+
+def axis_names(paths: Sequence[str]) -> list[str]:
+    """Each grid path by its shortest ending that no other path ends with, whole parts at a time (``staff``;
+    ``helpdesk.staff`` beside ``police.staff``): a point's label and a load reading name every axis apart. A path
+    that another one ends with whole is named whole."""
+    split = [path.split(".") for path in paths]
+    names = []
+    for i, parts in enumerate(split):
+        others = [other for j, other in enumerate(split) if j != i]
+        size = next((k for k in range(1, len(parts)) if all(other[-k:] != parts[-k:] for other in others)),
+                    len(parts))
+        names.append(".".join(parts[-size:]))
+    return names
 
 
 class VariantInfo(Frozen):

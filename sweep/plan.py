@@ -32,6 +32,7 @@ from ballotdrill.scenarios.scenario import ScenarioFile
 from ballotdrill.scenarios.suggest import did_you_mean
 from ballotdrill.scenarios.types import NAME_PATTERN
 from ballotdrill.scenarios.yamlread import Document, Mark, read_file
+from ballotdrill.sweep.model import axis_names
 
 BASELINE = "baseline"
 """The name of the points without a variant."""
@@ -188,7 +189,8 @@ class Point:
 
     @property
     def label(self) -> str:
-        where = ", ".join(f"{path.rsplit('.', 1)[-1]}={value}" for path, value in self.grid)
+        names = axis_names([path for path, _ in self.grid])
+        where = ", ".join(f"{name}={value}" for name, (_, value) in zip(names, self.grid, strict=True))
         return f"{self.variant}" + (f" @ {where}" if where else "")
 
 

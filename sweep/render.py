@@ -26,6 +26,7 @@ from ballotdrill.sweep.model import (
     PointSummary,
     Share,
     SweepResult,
+    axis_names,
 )
 
 MAX_DETAILED_POINTS = 12
@@ -111,10 +112,16 @@ def _environment() -> Environment:
 def _lines(result: SweepResult) -> dict[str, list[PointSummary]]:
     """The points along the first grid axis, one line per variant and value of the other axes."""
     lines: dict[str, list[PointSummary]] = {}
+    names = axis_names([a.path for a in result.axes])
     for p in result.points:
-        rest = ", ".join(f"{g.path.rsplit('.', 1)[-1]}={g.value}" for g in p.grid[1:])
+        rest = ", ".join(f"{name}={g.value}" for name, g in zip(names[1:], p.grid[1:], strict=True))
         lines.setdefault(p.variant + (f" ({rest})" if rest else ""), []).append(p)
     return lines
+
+
+def _load_axis(result: SweepResult) -> str:
+    """The first grid axis (the load read along) by its name apart from the other axes (:func:`axis_names`)."""
+    return axis_names([a.path for a in result.axes])[0]
 
 
 def _load_charts(result: SweepResult) -> list[tuple[str, charts.Chart]]:
@@ -128,7 +135,7 @@ def _load_charts(result: SweepResult) -> list[tuple[str, charts.Chart]]:
     for k, objective in enumerate(result.points[0].objectives):
         series = [charts.Series(label, [pt.objectives[k].met_when_exercised for pt in pts])
                   for label, pts in lines.items()]
-        out.append((objective.id, charts.load_chart(axis.values, series, axis.path.rsplit(".", 1)[-1])))
+        out.append((objective.id, charts.load_chart(axis.values, series, _load_axis(result))))
     return out
 
 
@@ -160,7 +167,7 @@ def breaking_points(result: SweepResult, objective: int) -> list[str]:
     the runs that exercised it. Below half already at the lightest load and at every heavier one is no breaking
     point: "at every value tried". An axis with no known direction of load gets the values below half instead."""
     axis = result.axes[0]
-    field = axis.path.rsplit(".", 1)[-1]
+    field = _load_axis(result)
     direction = load_direction(axis)
     lines = _lines(result)
     return [(f"{label}: " if len(lines) > 1 else "")
@@ -242,7 +249,8 @@ def render_html(result: SweepResult) -> str:
     breaks = [breaking_points(result, k) for k in range(len(result.points[0].objectives))] if result.axes else []
     return _environment().get_template("sweep.html.j2").render(
         r=result, points=points, detailed=detailed, hist=hist, bars=bars, diffs=diffs,
-        load=_load_charts(result), breaks=breaks, same_incidents=same_incidents(result), ratings=RATINGS,
+        load=_load_charts(result), breaks=breaks, axis_name=_load_axis(result) if breaks else "",
+        same_incidents=same_incidents(result), ratings=RATINGS,
         colours=charts.COLOURS,
         notable=_notable, comparison_of=_comparison_of(result), difference_text=difference_text,
         unpaired=unpaired_text, not_exercised_anywhere=NOT_EXERCISED_ANYWHERE, queue_rule=QUEUE_RULE,

@@ -12,6 +12,7 @@ from sweep_helpers import EXAMPLE
 
 from ballotdrill.scenarios.yamlread import read_file
 from ballotdrill.sweep import Outcome, SweepResult, aggregate, build_points, parse_axis
+from ballotdrill.sweep.model import axis_names
 from ballotdrill.sweep.render import breaking_points, render_html, same_incidents
 
 RUNS = 10
@@ -131,3 +132,36 @@ def test_objectives_in_detail_say_not_exercised_rather_than_never_reached() -> N
     detail = render_html(result).split('id="detail"', 1)[1]
     assert "never reached" not in detail
     assert "not exercised in any run" in detail and "no run reached a value" in detail
+
+
+def test_axes_ending_alike_are_named_apart_in_labels_readings_and_the_answer() -> None:
+    """Two staff axes: each named by the shortest ending no other axis has (``desk.staff``, ``cell.staff``), in a
+    point's label, a line's label and the reading along the load; and sweep.html's answer gives the reading the
+    terminal prints first, above the bottleneck, not only under "Objectives against the load"."""
+    cell = "structure.actors.cell.staff"
+    o2 = {("1", "1"): (2, 10), ("2", "1"): (6, 10), ("1", "2"): (6, 10), ("2", "2"): (9, 10)}
+    result = _result([f"{STAFF}=1,2", f"{cell}=1,2"], o2)
+    assert [p.label for p in result.points] == [
+        "baseline @ desk.staff=1, cell.staff=1", "baseline @ desk.staff=1, cell.staff=2",
+        "baseline @ desk.staff=2, cell.staff=1", "baseline @ desk.staff=2, cell.staff=2"]
+    lines = breaking_points(result, 1)
+    assert lines == [
+        "baseline (cell.staff=1): met in fewer than half the runs that exercised it only at desk.staff = 1, the "
+        "heaviest load tried (20%)",
+        "baseline (cell.staff=2): met in at least half the runs that exercised it at every desk.staff tried"]
+    answer = render_html(result).split('id="answer"', 1)[1].split('id="bottlenecks"', 1)[0]
+    assert "Where each objective stops being met along desk.staff" in answer
+    for line in lines:
+        assert f"<li><strong>O2</strong>: {line}</li>" in answer
+    every = "met in at least half the runs that exercised it at every desk.staff tried"
+    assert f"<li><strong>O1</strong>: baseline (cell.staff=1): {every}</li>" in answer  # each objective, as printed
+
+
+def test_an_axis_is_named_by_the_shortest_ending_no_other_has() -> None:
+    assert axis_names(["structure.actors.desk.staff"]) == ["staff"]
+    assert axis_names([FACTOR, STAFF]) == ["background_factor", "staff"]
+    assert axis_names(["structure.actors.desk.staff", "structure.actors.cell.staff"]) == ["desk.staff", "cell.staff"]
+    # one path is another's ending: it is named whole, the longer one by one more part
+    assert axis_names(["a.b.staff", "b.staff"]) == ["a.b.staff", "b.staff"]
+    assert axis_names(["x.desk.staff", "y.desk.staff", "z.cell.staff"]) == ["x.desk.staff", "y.desk.staff",
+                                                                               "cell.staff"]

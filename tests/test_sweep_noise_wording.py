@@ -33,8 +33,9 @@ def test_five_runs_where_no_rating_changed_cannot_tell_and_say_how_many_runs_wou
     diff = objective_difference(objective, *_runs(objective, 5, 1, 3.0), "faster")  # type: ignore[arg-type]
     more = runs_to_narrow([(True, True)] + [(False, False)] * 4, 0.10)
     assert diff.verdict == "within noise" and more is not None and more > 5
-    assert diff.text.endswith(f"within noise, the sweep cannot tell with 5 runs; about {more} runs would narrow "
-                              "the interval to ±10 points")
+    assert diff.text.endswith(f", which includes no change): the sweep cannot tell with 5 runs; about {more} runs "
+                              "would narrow the interval to ±10 points")
+    assert "within noise" not in diff.text  # the verdict, said before the text, is not said again in it
     assert diff.ci_low is not None and diff.ci_low < -0.3  # the ±39-point interval behind it
 
 
@@ -42,7 +43,8 @@ def test_many_runs_where_no_rating_changed_say_a_real_change_is_inside_a_narrow_
     objective = _objective()
     diff = objective_difference(objective, *_runs(objective, 400, 80, 3.0), "faster")  # type: ignore[arg-type]
     assert diff.verdict == "within noise"
-    assert diff.text.endswith(": any real change in the share met is inside the interval")
+    assert diff.text.endswith(", which includes no change): any real change in the share met is inside the interval")
+    assert "within noise" not in diff.text
     # no rating changed, every value did: said beside the share, which cannot show it
     assert "(0 of 400 paired runs changed whether it was met; its value changed in 400)" in diff.text
 
