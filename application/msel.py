@@ -12,13 +12,30 @@ from ballotdrill.scenarios.errors import BallotdrillError
 from ballotdrill.scenarios.loader import load_file, load_text
 from ballotdrill.scenarios.msel_import import Imported, build_scenario
 from ballotdrill.scenarios.rawfile import decode, read_bytes
+from ballotdrill.scenarios.safetext import BEYOND_JSON, json_output
 
 
 class _PlainDumper(yaml.SafeDumper):
-    """Writes every value out (the strict reader refuses anchors and aliases)."""
+    """Writes every value out (the strict reader refuses anchors and aliases); text holding a control character
+    beyond C0 (DEL, C1, a bidirectional override) double-quoted, where it is written escaped (:func:`_escaped`)."""
 
     def ignore_aliases(self, data: Any) -> bool:
         return True
+
+
+def _text(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style='"' if BEYOND_JSON.search(data) else None)
+
+
+_PlainDumper.add_representer(str, _text)
+
+
+def _written(header: str, data: dict[str, Any]) -> str:
+    """``header`` (comment lines) and ``data`` as YAML with no raw control character: PyYAML escapes C1 and DEL in
+    double quotes but writes a bidirectional override raw (it would reorder the file's text in an editor), so those
+    are written as ``\\u`` escapes, which a double-quoted scalar reads back as the character (only such scalars can
+    hold one: :class:`_PlainDumper`), and a comment shows as they are (a file name's)."""
+    return json_output(header + yaml.dump(data, Dumper=_PlainDumper, sort_keys=False, allow_unicode=True, width=110))
 
 
 def parse_maps(maps: list[str]) -> dict[str, str]:
@@ -53,7 +70,7 @@ def import_msel(csv_path: Path, structure: Path, out: Path, maps: list[str] | No
                               title=title, mapping=mapping)
     header = (f"# Scenario imported from the MSEL {csv_path.name} against the structure of {structure.name}.\n"
               "# Check the window (start, end) and add objectives: a spreadsheet does not say how to measure them.\n")
-    text = header + yaml.dump(imported.data, Dumper=_PlainDumper, sort_keys=False, allow_unicode=True, width=110)
+    text = _written(header, imported.data)
     load_text(text, str(out))
     try:
         with open(out, "x", encoding="utf-8", newline="\n") as handle:

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from ballotdrill.scenarios import crossref
 from ballotdrill.scenarios.errors import Problem, ScenarioError
 from ballotdrill.scenarios.rawfile import MAX_BYTES
-from ballotdrill.scenarios.safetext import FORMULA_STARTS
+from ballotdrill.scenarios.safetext import FORMULA_STARTS, json_output
 from ballotdrill.scenarios.scenario import Inject, ScenarioFile
 from ballotdrill.scenarios.structure import Structure
 from ballotdrill.scenarios.suggest import did_you_mean
@@ -283,7 +283,7 @@ def _dump_structure(structure: Structure) -> dict[str, Any]:
 
 def _check(data: dict[str, Any], origin: list[_Row], source: str) -> ScenarioFile:
     """Validate the whole file; a problem inside an inject is reported at that inject's row."""
-    text = json.dumps(data, ensure_ascii=False)
+    text = json_output(json.dumps(data, ensure_ascii=False))  # C1, DEL and bidi controls as escapes YAML reads
     doc = parse(text, source)
     try:
         model = ScenarioFile.model_validate(doc.data)

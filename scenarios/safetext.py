@@ -27,12 +27,13 @@ def terminal_text(text: object, *, newlines: bool = False) -> str:
     return pattern.sub(_escaped, str(text))
 
 
-_BEYOND_JSON = re.compile(CONTROL_CHARS.pattern.replace(r"\x00-\x1f", ""))
+BEYOND_JSON = re.compile(CONTROL_CHARS.pattern.replace(r"\x00-\x1f", ""))
+"""The controls ``json.dumps`` leaves raw (DEL, C1, the bidirectional overrides, the line separators)."""
 
 
 def json_output(text: str) -> str:
     """JSON text (from ``json.dumps``) with the controls JSON leaves raw (DEL, C1, bidi) as ``\\u`` escapes."""
-    return _BEYOND_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return BEYOND_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def html_value(value: object) -> object:

@@ -216,3 +216,34 @@ def test_controls_in_text_are_escaped_in_the_sheet_and_read_back_exactly(tmp_pat
     application.import_msel(sheet, LIBRARY_PATH, out)
     [again] = scenarios.load_file(out).scenarios.values()
     assert _by_id(again) == _by_id(changed)
+
+
+RAW_CONTROLS = "".join(map(chr, [*range(0x7F, 0xA0), 0x202A, 0x202B, 0x202C, 0x202D, 0x202E, 0x2066, 0x2069]))
+
+
+def test_c1_controls_in_a_definition_and_a_pasted_message_are_written_escaped_and_read_back(tmp_path: Path) -> None:
+    """A C1 control (a Windows-1252 curly quote read as Latin-1: U+0093), NEL and DEL in text are valid in a scenario
+    file, so show --csv's sheet imports again to the same injects, and a pasted sheet's message keeps its text: the
+    file written holds each of them, and a bidirectional override, as an escape, never raw (an editor would show
+    the override reordering the line; YAML refuses C1 raw)."""
+    name, scenario = next(iter(LIBRARY.scenarios.items()))
+    odd = "a \x93quoted\x94 call \x85 next \x9b[2J \x7f \u202eevil"
+    index, inj = next((n, i) for n, i in enumerate(scenario.injects) if i.message is not None)
+    assert inj.message is not None
+    injects = list(scenario.injects)
+    injects[index] = inj.model_copy(update={"message": inj.message.model_copy(update={"text": odd})})
+    changed = scenario.model_copy(update={"injects": injects})
+    sheet, out = tmp_path / f"{name}.csv", tmp_path / "imported.yaml"
+    write_msel_csv(msel_rows(changed), sheet)
+    application.import_msel(sheet, LIBRARY_PATH, out)
+    written = out.read_text(encoding="utf-8")
+    assert not [c for c in written if c in RAW_CONTROLS]
+    [again] = scenarios.load_file(out).scenarios.values()
+    assert _by_id(again) == _by_id(changed)
+    pasted, out2 = tmp_path / "pasted.csv", tmp_path / "pasted.yaml"
+    pasted.write_text("Event number,Scenario time,Event type,From,To,Message\n"
+                      f"E1,08:30,inject,SimCell,fps-interior-elections,{odd}\n", encoding="utf-8")
+    application.import_msel(pasted, LIBRARY_PATH, out2)
+    assert not [c for c in out2.read_text(encoding="utf-8") if c in RAW_CONTROLS]
+    [inject] = scenarios.load_file(out2).scenarios["pasted"].injects
+    assert inject.message is not None and inject.message.text == odd
