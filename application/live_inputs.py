@@ -1,17 +1,21 @@
 """How two runs' live inputs differ: the answers, actions, discussion answers, ad-hoc injects, send-nows, notes and
 speed changes people gave a live exercise, read from its journal's ``inputs`` table (a batch run has none).
 
-Inputs are compared kind by kind, at their simulated clock time: two runs with the same seed and the same live
-inputs at the same times played the same exercise; any other difference is named as an input difference.
+Inputs are compared kind by kind, at their simulated clock time (in any order within one time shown), a decision
+nobody answered with the answers as its timeout gave it: two runs with the same seed and the same live inputs at the
+same times played the same exercise; any other difference is named as an input difference.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from ballotdrill.journal import DecisionMade, Event, Kind
 from ballotdrill.journal.sqlite_uri import connect_read_only
 from ballotdrill.scoring.compare import LIVE_INPUTS, InputDifference
 from ballotdrill.scoring.text import clock
@@ -30,30 +34,43 @@ SHOWN = 3
 
 
 def read_live_inputs(journal: Path) -> list[LiveInput]:
-    """The committed inputs of a journal, in order (none for a batch run's journal, or a run kept as JSON Lines with
-    no SQLite journal)."""
+    """The committed inputs of a journal, in order, with each decision nobody answered as the answer its timeout
+    gave (an ``answer`` by ``timeout``: a journal event, not an input, but what the people left to the clock); none
+    for a batch run's journal, or a run kept as JSON Lines with no SQLite journal."""
     if not journal.is_file():
         return []
     db = connect_read_only(journal)
     try:
         if not db.execute("SELECT 1 FROM sqlite_master WHERE name = 'inputs'").fetchone():
             return []
-        return [LiveInput(t, kind, json.loads(data))
-                for t, kind, data in db.execute("SELECT t, kind, data FROM inputs ORDER BY n")]
+        given = [LiveInput(t, kind, json.loads(data))
+                 for t, kind, data in db.execute("SELECT t, kind, data FROM inputs ORDER BY n")]
+        made = [(row[1], Event.from_row(row).fields(DecisionMade)) for row in db.execute(
+            "SELECT seq, t, kind, incident, actor, step, data FROM events WHERE kind = ? ORDER BY seq",
+            (Kind.DECISION_MADE,))]
+        timed_out = [LiveInput(t, "answer", {"request": m.request, "option": m.option, "by": "timeout"})
+                     for t, m in made if m.by == "timeout"]
     finally:
         db.close()
+    return sorted([*given, *timed_out], key=lambda item: item.t)  # stable: the inputs of one time keep their order
 
 
 def live_input_differences(a: Sequence[LiveInput], b: Sequence[LiveInput], start_a: float,
                            start_b: float) -> list[InputDifference]:
-    """One difference per kind of live input whose inputs (what, and at which clock time) differ between A and B."""
+    """One difference per kind of live input whose inputs (what, and at which clock time) differ between A and B;
+    inputs at one clock time in another order are the same inputs."""
     out: list[InputDifference] = []
     for kind, what in LIVE_INPUTS.items():
-        shown_a = [f"{clock(start_a, item.t)} {_describe(item)}" for item in a if item.kind == kind]
-        shown_b = [f"{clock(start_b, item.t)} {_describe(item)}" for item in b if item.kind == kind]
-        if shown_a != shown_b:
+        shown_a = [(clock(start_a, item.t), _describe(item)) for item in a if item.kind == kind]
+        shown_b = [(clock(start_b, item.t), _describe(item)) for item in b if item.kind == kind]
+        if _at_each_time(shown_a) != _at_each_time(shown_b):
             out.append(InputDifference(what=what, a=_listed(shown_a), b=_listed(shown_b)))
     return out
+
+
+def _at_each_time(shown: list[tuple[str, str]]) -> list[tuple[str, list[str]]]:
+    """Each clock time in turn with the inputs given at it, in any order (sorted)."""
+    return [(at, sorted(text for _, text in group)) for at, group in groupby(shown, key=itemgetter(0))]
 
 
 def _describe(item: LiveInput) -> str:
@@ -61,6 +78,8 @@ def _describe(item: LiveInput) -> str:
     data = item.data
     by = f" (by {data['by']})" if data.get("by") else ""
     if item.kind == "answer":
+        if data.get("by") == "timeout":
+            return f"request {data.get('request')}: no answer by the timeout, default {data.get('option')}"
         return f"request {data.get('request')}: {data.get('option')}{by}"
     if item.kind == "action":
         on = f" on {data['incident']}" if data.get("incident") else ""
@@ -80,9 +99,9 @@ def _cut(text: object, width: int = 60) -> str:
     return repr(shown if len(shown) <= width else shown[:width - 1] + "…")
 
 
-def _listed(items: list[str]) -> str:
-    """``none``, or the count and the first :data:`SHOWN` inputs."""
+def _listed(items: list[tuple[str, str]]) -> str:
+    """``none``, or the count and the first :data:`SHOWN` inputs, each after its clock time."""
     if not items:
         return "none"
     more = f"; and {len(items) - SHOWN} more" if len(items) > SHOWN else ""
-    return f"{len(items)}: " + "; ".join(items[:SHOWN]) + more
+    return f"{len(items)}: " + "; ".join(f"{at} {text}" for at, text in items[:SHOWN]) + more

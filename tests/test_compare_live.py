@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 from cli_helpers import in_process
 from live_helpers import open_request, play_scripted
 
+from ballotdrill.application.live_inputs import LiveInput, live_input_differences
 from ballotdrill.live import inputs
 from ballotdrill.live.session import Session
 
@@ -38,11 +40,35 @@ def test_live_inputs_are_input_differences(tmp_path: Path, monkeypatch: pytest.M
         assert play_scripted(folder, script, played=("interior",)).ended
     data = _compare(answered, untouched, tmp_path, monkeypatch, capsys)
     shown = {d["what"]: d for d in data["inputs"]}
-    assert shown["live answers"]["a"].startswith("1: 08:") and "debunk (by player)" in shown["live answers"]["a"]
-    assert shown["live answers"]["b"] == "none"
+    timed_out = "10:27 request N2:respond:choose:1: no answer by the timeout, default ignore"  # in both
+    assert re.fullmatch(rf"2: 08:\d\d request N1:respond:choose:1: debunk \(by player\); {timed_out}",
+                        shown["live answers"]["a"]), shown["live answers"]["a"]
+    # nobody answered N1 in B: it timed out to its default, which B shows (it read "none")
+    assert re.fullmatch(rf"2: 08:\d\d request N1:respond:choose:1: no answer by the timeout, default \w+; {timed_out}",
+                        shown["live answers"]["b"]), shown["live answers"]["b"]
     assert "Minister wants" in shown["live ad-hoc injects"]["a"] and shown["live ad-hoc injects"]["b"] == "none"
     head = data["notes"][0]
     assert "their live answers" in head and "their live ad-hoc injects" in head, head
     assert "the same inputs" not in " ".join(data["notes"])
     # two exercises nobody touched, on one seed, played the same exercise: no input differs
     assert _compare(untouched, again, tmp_path, monkeypatch, capsys)["inputs"] == []
+
+
+def _notes(*at: tuple[float, str]) -> list[LiveInput]:
+    return [LiveInput(t, "note", {"text": text, "by": "facilitator"}) for t, text in at]
+
+
+def test_inputs_at_one_clock_time_in_another_order_are_the_same_inputs() -> None:
+    """Two notes given within one minute, in one order in A and the other in B: the same inputs. The same notes a
+    minute apart, swapped, are not (each was given at another time)."""
+    start = 8 * 60.0
+    same_minute = live_input_differences(_notes((10.2, "first"), (10.6, "second")),
+                                         _notes((10.1, "second"), (10.9, "first")), start, start)
+    assert same_minute == []
+    swapped = live_input_differences(_notes((10.0, "first"), (11.0, "second")),
+                                     _notes((10.0, "second"), (11.0, "first")), start, start)
+    assert [(d.what, d.a, d.b) for d in swapped] == [
+        ("live notes", "2: 08:10 'first' (by facilitator); 08:11 'second' (by facilitator)",
+         "2: 08:10 'second' (by facilitator); 08:11 'first' (by facilitator)")]
+    one_more = live_input_differences(_notes((10.2, "first"), (10.6, "first")), _notes((10.1, "first")), start, start)
+    assert len(one_more) == 1  # the same note given twice is not the same as once
