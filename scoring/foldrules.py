@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from array import array
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple, Protocol
 
@@ -152,6 +153,10 @@ class LoadFold(Protocol):
     def busy(self) -> dict[str, dict[int, float]]: ...
     @property
     def waiting(self) -> dict[str, list[tuple[float, int]]]: ...
+    @property
+    def changed(self) -> dict[str, list[float]]: ...
+    @property
+    def carried(self) -> dict[tuple[str, int], list[tuple[float, float]]]: ...
 
 
 class DigestFold(Protocol):
@@ -187,6 +192,7 @@ def fold_steps(steps: Iterable[tuple[int, StepMeasure]], load: LoadFold | None =
     if load is not None:
         start = load.start if load.start is not None else 0.0
         crews, started_steps, busy, waiting, floor = load.crews, load.started_steps, load.busy, load.waiting, math.floor
+        changed, carried = load.changed, load.carried
     if digest is not None:
         long_waits, unstaffed_at, pinned = digest.waits, digest.unstaffed_at, digest.pinned
     for n, step in steps:
@@ -235,6 +241,12 @@ def fold_steps(steps: Iterable[tuple[int, StepMeasure]], load: LoadFold | None =
                             busy[desk][hour] += weight * (clock1 - clock0)
                         else:
                             spread_hours(began, t1, weight, start, busy[desk])
+                        times = changed.get(desk)
+                        if times is not None:  # work under way at a change of staff (the off-duty rule, .load)
+                            i = bisect_left(times, began)
+                            while i < len(times) and times[i] < t1:
+                                carried[(desk, i)].append((t1, weight))
+                                i += 1
         if groups is not None:
             key = (procedure, name)
             found = groups.get(key)

@@ -1,8 +1,9 @@
 """Load per actor: utilisation, queue waits, longest queue, busiest hour, unstaffed work.
 
 - *utilisation* = busy staff-minutes while on duty / on-duty staff-minutes over the run (t = 0
-  to where it stopped), never above 100 %; the busy staff-minutes beyond those on duty, hour by
-  clock hour (work that ran past a shift's end), are *off-duty minutes*, counted apart;
+  to where it stopped), never above 100 %; the busy staff-minutes beyond the staff on duty at each
+  moment (work that ran past a shift's end) are *off-duty minutes*, counted apart
+  (:func:`off_duty_minutes`);
 - *queue wait*: mean, 90th percentile (exact: every wait is kept, 8 bytes each) and maximum;
 - *longest queue*: the largest ``step_queued.data.queue``.
 - *busiest hour*: the clock hour (hours since 00:00 on day D) with the most step starts,
@@ -62,6 +63,11 @@ class LoadCollector:
         self.crews: dict[int, tuple[str, int]] = {}
         """Per ``step_started`` row of a post's or a k-staff step: the desk and the staff it took."""
         self.staff_rows: dict[str, list[tuple[float, float]]] = defaultdict(list)
+        self.changed: dict[str, list[float]] = {}
+        """Per desk, the t of each of its ``staff_changed`` rows (``staff_rows``' times)."""
+        self.carried: dict[tuple[str, int], list[tuple[float, float]]] = defaultdict(list)
+        """Per desk and staff change (its index in ``changed``): each step instance under way then, as its end (or
+        where the run stopped) and the staff it took."""
         self.waits: dict[str, array[float]] = defaultdict(lambda: array("d"))
         self.top_waits: dict[str, list[tuple[float, int]]] = defaultdict(list)
         """Per actor, a heap of the 5 longest waits as ``(wait, -seq)`` (ties: the earliest row)."""
@@ -91,6 +97,7 @@ class LoadCollector:
     def _staff(self, event: Event) -> None:
         if event.actor is not None:
             self.staff_rows[event.actor].append((event.t, float(event.fields(StaffChanged).staff or 0)))
+            self.changed.setdefault(event.actor, []).append(event.t)
 
     def _started(self, seq: int, row: Packed) -> None:  # StepStarted: procedure, wait (then StepCrew: post, staff)
         t, _, _, actor, _, values = row
@@ -171,7 +178,8 @@ class LoadCollector:
             spread_hours(0.0, until, 1.0, start, on_duty)
         wait_values = self.waits.get(actor, array("d")) + array("d", (w for w, _ in waiting))
         busy_total, duty_total = sum(busy.values()), sum(on_duty.values())
-        off_duty = sum(max(0.0, b - on_duty.get(h, 0.0)) for h, b in busy.items())
+        off_duty = off_duty_minutes(rows or [], [self.carried.get((actor, i), []) for i in range(len(rows or []))],
+                                    until)
         measures: dict[str, Any] = dict(
             actor=actor, name=names.get(actor, actor), steps=self.started_steps.get(actor, 0),
             busy_minutes=r3(busy_total), on_duty_minutes=r3(duty_total),
@@ -203,6 +211,33 @@ class LoadCollector:
                             starts=actor_starts.get(h, 0)) for h in hours],
             evidence=sorted(evidence),
         )
+
+
+def off_duty_minutes(rows: Sequence[tuple[float, float]], carried: Sequence[Sequence[tuple[float, float]]],
+                     until: float) -> float:
+    """Busy staff-minutes beyond the staff on duty, from a desk's staff changes (``rows``: t and staff) and, per
+    change, the work under way then (``carried``: each item's end and the staff it took), up to ``until``.
+
+    A desk starts work only while its staff has room for it (:class:`~ballotdrill.exercise.desk.Desk`), so between
+    two changes more can be busy than on duty only through work already under way at the first of them, until
+    enough of it ends: the minutes beyond the staff are those items' own, counted against the shift's actual on-duty
+    intervals (never hour by hour, where work and a shift's end in one clock hour would move minutes between
+    utilisation and off duty)."""
+    total = 0.0
+    for index, (t0, staff) in enumerate(rows):
+        t1 = min(until, rows[index + 1][0] if index + 1 < len(rows) else until)
+        under_way = sorted(carried[index])
+        busy = sum(weight for _, weight in under_way)
+        at = t0
+        for end, weight in under_way:
+            if busy <= staff or at >= t1:
+                break
+            upto = min(end, t1)
+            if upto > at:
+                total += (busy - staff) * (upto - at)
+                at = upto
+            busy -= weight
+    return total
 
 
 _TOP_WAITS = 5

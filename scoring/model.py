@@ -211,7 +211,7 @@ class ActorLoad(Frozen):
     utilisation: float | None = None
     """Busy staff-minutes while on duty / on-duty staff-minutes (at most 1)."""
     off_duty_minutes: float = 0.0
-    """Busy staff-minutes beyond those on duty, clock hour by clock hour: work that ran past a shift's end."""
+    """Busy staff-minutes beyond the staff on duty at each moment: work that ran past a shift's end."""
     wait_mean: float | None = None
     wait_p90: float | None = None
     wait_max: float | None = None

@@ -98,6 +98,38 @@ def test_work_past_a_shift_end_counts_off_duty_not_above_full_utilisation() -> N
     assert (loaded["interior"].off_duty_minutes, loaded["interior"].utilisation) == (0.0, 0.3)
 
 
+def _interior_load(changes: list[tuple[float, int]], steps: list[tuple[float, float]], until: float):
+    """The interior desk's load: its staff changes after 2 on duty at 0, and one-person steps ``(start, end)``."""
+    b = JournalBuilder().start(start=0.0, until=until, staff={"interior": 2})
+    for t, staff in changes:
+        b.add(t, "staff_changed", actor="interior", staff=staff)
+    for n, (t0, t1) in enumerate(steps):
+        b.add(t0, "step_queued", f"I{n}", "interior", "s", procedure=P, queue=1, on_duty=2)
+        b.add(t0, "step_started", f"I{n}", "interior", "s", procedure=P, wait=0.0)
+        b.add(t1, "step_completed", f"I{n}", "interior", "s", procedure=P, elapsed=t1 - t0)
+    events = sorted(b.events, key=lambda e: (e.t, e.seq))
+    loads = actor_load(events, step_results(events), scenario_file().structure, 0.0, until)
+    return next(a for a in loads if a.actor == "interior")
+
+
+def test_off_duty_minutes_are_counted_against_the_shift_not_the_clock_hour() -> None:
+    # 2 on duty until 0:30, nobody after; one step 0:00-0:45. Its last 15 min ran with nobody on duty, although
+    # the clock hour 0 has 60 on-duty minutes against 45 busy ones (counted by the hour: nothing off duty)
+    one = _interior_load([(30, 0)], [(0, 45)], 60.0)
+    assert (one.busy_minutes, one.on_duty_minutes, one.off_duty_minutes) == (45.0, 60.0, 15.0)
+    assert one.utilisation == 0.5  # 30 busy on-duty minutes of 60
+    # 2 on duty, 1 from 0:30: two steps 0:00-0:50 and 0:00-0:55 run with one person too many until the first ends
+    two = _interior_load([(30, 1)], [(0, 50), (0, 55)], 120.0)
+    assert (two.busy_minutes, two.off_duty_minutes) == (105.0, 20.0)
+    # one step across two ends of cover (nobody 0:30-1:00 and from 1:30): 30 + 10 min off duty, none in between
+    across = _interior_load([(0, 1), (30, 0), (60, 1), (90, 0)], [(0, 100)], 120.0)
+    assert (across.busy_minutes, across.on_duty_minutes, across.off_duty_minutes) == (100.0, 60.0, 40.0)
+    assert across.utilisation == 1.0
+    # the step done before the shift ends: nothing off duty
+    inside = _interior_load([(30, 0)], [(0, 30)], 60.0)
+    assert (inside.off_duty_minutes, inside.utilisation) == (0.0, 0.5)
+
+
 @pytest.mark.parametrize(("values", "expected"), [
     ([], None), ([5.0], 5.0), ([1.0, 2.0], 2.0), ([float(v) for v in range(1, 11)], 9.0),
     ([float(v) for v in range(1, 21)], 18.0), ([float(v) for v in range(10, 0, -1)], 9.0),
