@@ -275,9 +275,10 @@ def _containing_progress(advice: Advisor, incident: IncidentTimes, procedures: l
 
 def _why_not(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unexplaining], incident: str | None) -> str:
     """Which of ``delays`` fails which test of explaining ``obj`` (too small, no area for improvement — though it could
-    have turned it —, or taken away it would not have changed the rating), each named by lever, with its minutes."""
+    have turned it —, or taken away it would not have changed the rating, or for a harm whose rating then cannot be
+    told, not had its incident contained before its harm passed the target), each named by lever, with its minutes."""
     told = []
-    for why in ("no_finding_turns", "small", "no_finding", "no_change"):
+    for why in ("no_finding_turns", "small", "no_finding", "no_change", "not_in_time"):
         if not (named := [f"{minutes(d.minutes)} of {_lever_name(advice, d.lever, incident)}" for d in delays
                           if d.why == why]):
             continue
@@ -289,7 +290,10 @@ def _why_not(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unexplainin
             f"{items} made no area for improvement" if why == "no_finding" else
             f"{items} made no area for improvement, yet taken away {'it' if one else 'each'} alone could have turned "
             "its rating" if why == "no_finding_turns" else
-            f"{items}, taken away{'' if one else ', even together'}, would not have changed its rating")
+            f"{items}, taken away{'' if one else ', even together'}, would not have changed its rating"
+            if why == "no_change" else
+            f"{items}, taken away{'' if one else ', even together'}, would not have had it contained before its harm "
+            "passed the target")
     return "; ".join(told)
 
 

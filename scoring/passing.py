@@ -7,12 +7,17 @@ stations are open. Both stop when it is contained. So the moment the harm first 
 target is exact from ``run_started``, ``incident_started``, ``mitigated``, ``wave_slowed``,
 ``voting_extended``, ``contained`` and ``run_ended``. The ranking weighs the delay before that
 moment, not after: a delay that began once the target was passed did not make it pass.
+
+Each incident's course is kept as it was when it stopped (:class:`HarmCourse`), so the harm it had done by an
+earlier moment is known: what an incident contained that much sooner would have done
+(:func:`~ballotdrill.scoring.turning.sooner_rating`).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
+from typing import NamedTuple
 
 from ballotdrill.journal import Event, IncidentStarted, Mitigated, RunStarted, VotingExtended, WaveSlowed
 from ballotdrill.journal.kinds import (
@@ -28,14 +33,56 @@ from ballotdrill.scenarios.scenario import Scenario
 from ballotdrill.scoring.feed import Handlers
 from ballotdrill.scoring.model import ObjectiveResult
 from ballotdrill.scoring.ratings import carried_on
+from ballotdrill.scoring.text import HARM_MEASURES
 
-__all__ = ["TargetPassing", "passing_times"]
+__all__ = ["HarmCourse", "Passed", "TargetPassing", "passing_times"]
+
+
+class HarmCourse(NamedTuple):
+    """One incident's harm as the journal drew it, up to where it stopped (its containment, or the run's end)."""
+
+    segments: tuple[tuple[float, float, float], ...]
+    """Its wave: ``(since, reach then, doubling time from then)`` per stretch at one rate (one: never slowed)."""
+    cap: float
+    opens: float
+    """t from which its voter- and station-minutes count (its start, or the polls' opening)."""
+    closes: float
+    """t when its polling stations closed (after any extension)."""
+    voter_rate: float
+    station_rate: float
+
+    def harm_at(self, kind: str, t: float) -> float:
+        """Its ``kind`` of harm (``reach``, ``voter_minutes``, ``station_minutes``) done by ``t``, along this course."""
+        if kind == "reach":
+            since, reach, doubling = next((s for s in reversed(self.segments) if s[0] <= t), self.segments[0])
+            grown = 0.0 if math.isinf(doubling) or t <= since else (t - since) / doubling
+            return float(int(min(self.cap, reach * 2.0 ** min(grown, 1023.0))))
+        rate = self.voter_rate if kind == "voter_minutes" else self.station_rate
+        return rate * max(0.0, min(t, self.closes) - self.opens)
+
+    def stopped_by(self, kind: str, t: float) -> bool:
+        """Whether its ``kind`` of harm had stopped growing by itself by ``t``: its wave at its cap, its polling
+        stations closed (the rating's U)."""
+        return self.harm_at(kind, t) >= self.cap if kind == "reach" else t >= self.closes - 1e-9
+
+    def exact(self, kind: str) -> bool:
+        """Whether :meth:`harm_at` an earlier moment is what the incident would have done had it stopped then: the
+        minutes grow at one rate while the polls are open; a wave slowed on the way (several segments) would have
+        been slowed sooner too, so its reach along this course is at most an upper bound."""
+        return kind != "reach" or len(self.segments) == 1
+
+
+class Passed(dict[str, float]):
+    """Objective id -> t when its harm first exceeded its target (absent: it did not), and each harm objective's
+    incident's course (``courses``, by objective id)."""
+
+    courses: dict[str, HarmCourse]
 
 
 class _Course:
     """One incident's harm as it grows: its wave's present segment and the rate of its minutes."""
 
-    __slots__ = ("cap", "closes", "doubling", "opens", "reach", "since", "station_rate", "voter_rate")
+    __slots__ = ("cap", "closes", "doubling", "opens", "reach", "segments", "since", "station_rate", "voter_rate")
 
     def __init__(self, t: float, spec: IncidentStarted, opens: float, closes: float) -> None:
         wave = spec.reach or {}
@@ -48,6 +95,13 @@ class _Course:
         self.opens, self.closes = max(t, opens), closes
         self.voter_rate = float(spec.voters or 0)
         self.station_rate = float(spec.stations or 0) * (1.0 - (spec.throughput or 0.0))
+        self.segments: list[tuple[float, float, float]] = []
+        """The wave's earlier segments (``since``, ``reach``, ``doubling``)."""
+
+    def course(self) -> HarmCourse:
+        """Its course so far."""
+        return HarmCourse((*self.segments, (self.since, self.reach, self.doubling)), self.cap, self.opens,
+                          self.closes, self.voter_rate, self.station_rate)
 
     def reach_passes(self, target: float, until: float) -> float | None:
         """When the reach first exceeds ``target`` in the present segment, before ``until`` (None: not by then)."""
@@ -85,12 +139,19 @@ class TargetPassing:
         self._courses: dict[str, _Course] = {}
         self.passed_on: dict[tuple[str, str], float] = {}
         """(objective id, incident) -> t when that incident's harm first exceeded the objective's target."""
+        self.courses: dict[str, HarmCourse] = {}
+        """Per incident a harm objective measures, its course where it stopped (its containment, the end)."""
 
-    def passed_for(self, objectives: Iterable[ObjectiveResult]) -> dict[str, float]:
+    def passed_for(self, objectives: Iterable[ObjectiveResult]) -> Passed:
         """Objective id -> t when the harm it was rated on first exceeded its target: its subject's, or the
-        incident's it was measured on (``ObjectiveResult.measured``); absent: it did not."""
+        incident's it was measured on (``ObjectiveResult.measured``); absent: it did not. With each one's course
+        (``Passed.courses``)."""
+        objectives = list(objectives)
         found = {o.id: self.passed_on.get((o.id, o.measured or o.subject)) for o in objectives}
-        return {objective: t for objective, t in found.items() if t is not None}
+        passed = Passed({objective: t for objective, t in found.items() if t is not None})
+        passed.courses = {o.id: self.courses[o.measured or o.subject] for o in objectives
+                          if o.kind in HARM_MEASURES and (o.measured or o.subject) in self.courses}
+        return passed
 
     @property
     def wanted(self) -> bool:
@@ -130,6 +191,7 @@ class TargetPassing:
             return
         self._check(str(event.incident), course, event.t, reach_only=True)
         slowed = event.fields(WaveSlowed)
+        course.segments.append((course.since, course.reach, course.doubling))
         course.since, course.reach = event.t, float(slowed.reach)
         course.doubling = math.inf if slowed.doubling is None else slowed.doubling
 
@@ -142,10 +204,12 @@ class TargetPassing:
         course = self._courses.pop(event.incident or "", None)
         if course is not None:
             self._check(str(event.incident), course, event.t)
+            self.courses[str(event.incident)] = course.course()
 
     def _ended(self, event: Event) -> None:
         for incident, course in self._courses.items():
             self._check(incident, course, event.t)
+            self.courses[incident] = course.course()
         self._courses = {}
 
     def _check(self, incident: str, course: _Course, until: float, *, reach_only: bool = False) -> None:

@@ -83,7 +83,7 @@ from ballotdrill.scoring.measured import HandoffMeasure
 from ballotdrill.scoring.model import DecisionWait, Handoff, ObjectiveResult, Scores, StepResult
 from ballotdrill.scoring.stepcause import step_cause
 from ballotdrill.scoring.text import HARM_MEASURES
-from ballotdrill.scoring.turning import could_turn
+from ballotdrill.scoring.turning import could_turn, told_by_rating
 from ballotdrill.scoring.windows import end_step, objective_windows
 
 OBJECTIVE_POINTS: dict[str, float] = {"U": 4.0, "M": 2.0, "S": 1.0}
@@ -380,7 +380,9 @@ class Unexplaining(NamedTuple):
     """A delay inside what an objective measures that does not explain it, and why: ``small`` (under the material
     share), ``no_finding`` (its lever has no area for improvement; ``no_finding_turns`` when, material, taken away
     alone it could have changed the rating) or ``no_change`` (taken away — alone, or with the other material delays
-    on a finding's lever — the rating would have been the same)."""
+    on a finding's lever — the rating would have been the same; ``not_in_time`` for a harm whose rating with its
+    incident contained sooner cannot be told, :func:`~.turning.told_by_rating`: its incident would still not have
+    been contained before its harm passed the target)."""
 
     lever: str
     minutes: float
@@ -398,7 +400,10 @@ def unexplaining(obj: ObjectiveResult, scores: Scores, spans: dict[str, list[Spa
 
     def why(lever: str) -> str:
         if lever in levers:
-            return "small" if total[lever] < least else "no_change"
+            if total[lever] < least:
+                return "small"
+            told = told_by_rating(obj, whole.get(lever, 0.0), scores, passed, paths)
+            return "no_change" if told else "not_in_time"
         turns = total[lever] >= least and could_turn(obj, whole.get(lever, 0.0), scores, passed, paths)
         return "no_finding_turns" if turns else "no_finding"
     return [Unexplaining(lever, total[lever], why(lever))

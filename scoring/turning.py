@@ -2,7 +2,9 @@
 ranking's objectives explained (:mod:`~ballotdrill.scoring.ranking`).
 
 A time's value that much shorter rates better; a harm measure's incident contained that much sooner is contained
-before its harm passed the target. What never came — an incident never contained, a time whose end never came —
+before its harm passed the target, or did a smaller harm that rates better (:func:`sooner_rating`: along its own
+course, exact for voter- and station-minutes and an unslowed wave; for a slowed wave an upper bound, which turns it
+only when even that rates better). What never came — an incident never contained, a time whose end never came —
 could have come, at the earliest, that much before the run stopped plus what the designed path still had to do
 from the work open then (:func:`still_to_go`: a handoff still travelling, a step queued or under way) to the step
 that brings it, and only if such work was open; for reach, a slowing step that much sooner may also have kept it
@@ -19,11 +21,13 @@ from ballotdrill.scenarios.measures import parse_interval
 from ballotdrill.scenarios.structure import Step
 from ballotdrill.scoring.designed import designed_rest
 from ballotdrill.scoring.harmpath import HarmPaths, IncidentPath
-from ballotdrill.scoring.model import ObjectiveResult, Scores
+from ballotdrill.scoring.model import ObjectiveResult, Rating, Scores
+from ballotdrill.scoring.passing import Passed
 from ballotdrill.scoring.ratings import rate
+from ballotdrill.scoring.text import HARM_MEASURES
 from ballotdrill.scoring.windows import point_time
 
-__all__ = ["could_turn", "still_to_go"]
+__all__ = ["could_turn", "sooner_rating", "still_to_go", "told_by_rating"]
 
 
 def could_turn(obj: ObjectiveResult, removed: float, scores: Scores, passed: Mapping[str, float] | None,
@@ -33,10 +37,12 @@ def could_turn(obj: ObjectiveResult, removed: float, scores: Scores, passed: Map
     A time's value that much shorter rates better; one whose end never came could have come, at the earliest, that
     much before the run stopped plus what its designed path still had to do then (:func:`still_to_go`), only if
     work leading to it was open, and then only if that is before the run stopped. A harm measure's incident
-    contained that much sooner is contained before its harm passed the target; one never contained could have been
-    contained (or its wave slowed) that much before the run stopped plus what the designed path still had to do to
-    a step with an effect, at the earliest, if such work was open, or (for reach) had its wave slowed that much
-    sooner by a slowing step under way or done before its reach passed the target. True when that cannot be told
+    contained that much sooner is contained before its harm passed the target, or its smaller harm then rates
+    better (:func:`sooner_rating`); one never contained could have been contained (or its wave slowed) that much
+    before the run stopped plus what the designed path still had to do to a step with an effect, at the earliest, if
+    such work was open, before its harm passed the target, or (for reach) had its wave slowed that much sooner by a
+    slowing step under way or done before then; or contained within the run, its harm by then rating better than U
+    (:func:`sooner_rating`). True when that cannot be told
     (when its harm passed the target, or what the structure says, is not known)."""
     until = float(scores.until or 0.0)
     if obj.kind == "time":
@@ -57,26 +63,75 @@ def could_turn(obj: ObjectiveResult, removed: float, scores: Scores, passed: Map
     if crossed is None or inc is None:
         return True
     if inc.to_contain is not None:
-        return inc.started_at + inc.to_contain - removed <= crossed
+        if inc.started_at + inc.to_contain - removed <= crossed:
+            return True
+        sooner = sooner_rating(obj, removed, scores, passed, paths)
+        return sooner is not None and sooner[0] != obj.rating
     if paths is None or paths.structure is None:
         return True
     rest = still_to_go(inc.incident, scores, paths)
     if rest is not None and until - removed + rest <= crossed:
         return True
-    return obj.kind == "reach" and any(
-        (step.completed_at if step.completed_at is not None else until) - removed <= crossed
-        for step in scores.steps if step.incident == inc.incident and _slows(paths, step.procedure, step.step))
+    if obj.kind == "reach" and any(
+            (step.completed_at if step.completed_at is not None else until) - removed <= crossed
+            for step in scores.steps if step.incident == inc.incident and _slows(paths, step.procedure, step.step)):
+        return True
+    sooner = sooner_rating(obj, removed, scores, passed, paths)
+    return sooner is not None and sooner[0] != obj.rating
+
+
+def sooner_rating(obj: ObjectiveResult, removed: float, scores: Scores, passed: Mapping[str, float] | None,
+                  paths: HarmPaths | None = None) -> tuple[Rating, bool] | None:
+    """The rating of a harm objective had the response contained its incident ``removed`` minutes sooner, and whether
+    that is exact: the harm done by then along its own course (:class:`~ballotdrill.scoring.passing.HarmCourse`; U
+    when by then its harm had stopped growing by itself, its wave at its cap or its stations closed). Not exact
+    (False) when its wave was slowed on the way: it would have been slowed sooner too, so its harm is at most that.
+    An incident never contained could have been, at the earliest, that much before the run stopped plus what the
+    designed path still had to do from the work open then to a containing step (:func:`still_to_go`); U, exactly,
+    when no such work was open or it would have come after the stop. None when it cannot be told: not a harm
+    measure, the incident ended by itself, measured on another incident, its course unknown (or, never contained,
+    the structure)."""
+    courses = passed.courses if isinstance(passed, Passed) else {}
+    course = courses.get(obj.id)
+    inc = next((i for i in scores.incidents if i.incident == obj.subject), None)
+    if course is None or inc is None or inc.contained_how == "ended" or (obj.measured and obj.measured != obj.subject):
+        return None
+    if inc.to_contain is not None:
+        sooner = inc.started_at + inc.to_contain - removed
+    elif paths is None or paths.structure is None:
+        return None
+    else:
+        rest = still_to_go(inc.incident, scores, paths, containing=True)
+        if rest is None or rest > removed:
+            return "U", True
+        sooner = float(scores.until or 0.0) - removed + rest
+    if course.stopped_by(obj.kind, sooner):
+        return "U", course.exact(obj.kind)
+    return rate(course.harm_at(obj.kind, sooner), obj.target, True)[0], course.exact(obj.kind)
+
+
+def told_by_rating(obj: ObjectiveResult, removed: float, scores: Scores, passed: Mapping[str, float] | None,
+                   paths: HarmPaths | None = None) -> bool:
+    """Whether :func:`could_turn`'s "no" for ``obj`` with ``removed`` minutes taken away is that its rating would have
+    been the same: a time's, or a harm's whose rating then is computed exactly (:func:`sooner_rating`). Else (its
+    wave was slowed, it ended by itself, what the structure still had to do is not known) the "no" says only that its
+    incident would not have been contained before its harm passed the target."""
+    if obj.kind not in HARM_MEASURES:
+        return True
+    sooner = sooner_rating(obj, removed, scores, passed, paths)
+    return sooner is not None and sooner[1]
 
 
 def still_to_go(incident: str, scores: Scores, paths: HarmPaths, step: str | None = None,
-                started: bool = False) -> float | None:
+                started: bool = False, containing: bool = False) -> float | None:
     """The least designed minutes the response to ``incident`` still needed when the run stopped, from the work it
     had open then (a step instance not completed: its own work only when not yet begun; a handoff still travelling:
     the step it carries), to what is measured (:func:`~ballotdrill.scoring.designed.designed_rest`): for a time to
     ``step``, that step's completion (its start, ``started``); else the completion of a step that could change its
     harm (one with an effect, or an escalation to where a procedure starts that could,
-    :meth:`~ballotdrill.scoring.harmpath.HarmPaths.moves`). 0 when that cannot be told from the structure (or
-    completing the procedures is what contains it); None when no open work led there."""
+    :meth:`~ballotdrill.scoring.harmpath.HarmPaths.moves`; ``containing``: a step that contains it). 0 when that
+    cannot be told from the structure (or completing the procedures is what contains it); None when no open work led
+    there (``containing``: no containing step follows any of it)."""
     mine = [s for s in scores.steps if s.incident == incident]
     work = [(s.procedure, s.step, s.started_at is not None) for s in mine if s.completed_at is None] + [
         (h.procedure, h.step, False) for h in scores.handoffs if h.incident == incident and h.status == "in_transit"]
@@ -88,19 +143,26 @@ def still_to_go(incident: str, scores: Scores, paths: HarmPaths, step: str | Non
             continue
         rest: float | None = 0.0
         if paths.structure is not None and (step is not None or not every.every):
-            rest = designed_rest(paths.structure, procedure, at, partial(_brings, paths, procedure, step, every), begun)
+            brings = partial(_brings, paths, procedure, step, every, containing)
+            rest = designed_rest(paths.structure, procedure, at, brings, begun)
+            if rest is None and containing:  # no containing step after it: this work contains nothing
+                continue
         if rest is not None and started and step is not None and not (begun and at == step):
             rest = max(0.0, rest - _mean_duration(paths, procedure, step))
         best = min(best if best is not None else math.inf, rest if rest is not None else 0.0)
     return best
 
 
-def _brings(paths: HarmPaths, procedure: str, step: str | None, every: IncidentPath, spec: Step) -> bool:
+def _brings(paths: HarmPaths, procedure: str, step: str | None, every: IncidentPath, containing: bool,
+            spec: Step) -> bool:
     """Whether completing ``spec`` brings what is measured: ``step`` (or an escalation on the way to it), or an
-    effect on the incident's harm (or an escalation to where a procedure starts that could change it)."""
+    effect on the incident's harm (``containing``: its containment; or an escalation to where a procedure starts that
+    could change it)."""
     if spec.escalate is not None:
         return paths.leads_to(procedure, spec.id, step) if step is not None else paths.moves(procedure, spec.id, every)
-    return spec.id == step if step is not None else spec.effect is not None
+    if step is not None:
+        return spec.id == step
+    return spec.effect is not None and (spec.effect.contains or not containing)
 
 
 def _mean_duration(paths: HarmPaths, procedure: str, step: str) -> float:
