@@ -30,7 +30,7 @@ from typing import Any
 
 from ballotdrill.exports.ocel import _ACTOR_ROLE, REFERENCE_DATE, Scalar, value_type
 from ballotdrill.exports.ocel_sql_time import EPOCH, text_sql, time_params, time_sql, timed
-from ballotdrill.exports.ocel_sqlite import CACHE_KIB, INITIAL_TIME, SqliteSink, _ident, built_beside
+from ballotdrill.exports.ocel_sqlite import CACHE_KIB, INITIAL_TIME, SqliteSink, _ident, built_beside, insert_rows
 from ballotdrill.exports.ocel_work import Unsupported, WorkPass, WorkRows, stamper
 from ballotdrill.journal import KINDS
 from ballotdrill.journal.collector import collector_paused
@@ -56,10 +56,9 @@ def _role() -> str:
     return f"CASE kind {cases} ELSE 'performer' END"
 
 
-_INSERTS = {table: f"INSERT INTO {table} VALUES ({', '.join('?' * width)})" for table, width in (
-    ("object", 2), ("event_object", 3), ("object_object", 3), ("object_step", 7), ("object_handoff", 8),
-    ("object_decision", 7))}
-"""Rows of the work pass into their tables (the columns of each, in order: :data:`ocel.OBJECT_TYPES`)."""
+_WIDTHS = {"object": 2, "event_object": 3, "object_object": 3, "object_step": 7, "object_handoff": 8,
+           "object_decision": 7}
+"""The columns of each table the work pass fills (in order: :data:`ocel.OBJECT_TYPES`)."""
 
 _EVENT_RELATIONS = f"""
 INSERT INTO event SELECT 'e' || seq, kind FROM j.events ORDER BY seq;
@@ -199,8 +198,8 @@ class _Builder:
         if twice:
             raise Unsupported(f"incident {twice[0]!r} started twice")
         db.execute("CREATE TEMP TABLE incidents (inc, first, started)")
-        db.executemany("INSERT INTO incidents VALUES (?, ?, ?)",
-                       [(inc, first, started) for inc, (first, started, _) in seen.incidents.items()])
+        insert_rows(db, "INSERT INTO incidents", 3,
+                    [(inc, first, started) for inc, (first, started, _) in seen.incidents.items()])
         _script(db, _incidents(dates), params)
         staffed = (seen.kinds.get("staff_changed"), seen.last.get("staff_changed"))
         self._actors(seen.actors, self.rows.named, staffed, times, dates)
@@ -210,7 +209,8 @@ class _Builder:
         """The pass that makes the step, handoff and decision objects and their relationships (:class:`WorkPass`),
         fed by the pass over every row that checks the seal (:class:`WorkRows`)."""
         db, rows = self.db, self.rows
-        return WorkPass(lambda table, found: db.executemany(_INSERTS[table], found), self.stamp, rows.decided), rows
+        return WorkPass(lambda table, found: insert_rows(db, f"INSERT INTO {table}", _WIDTHS[table], found),
+                        self.stamp, rows.decided), rows
 
     def _actors(self, actors: set[str], named: set[str], staffed: tuple[int | None, int | None],
                 times: dict[str, Any], dates: bool) -> None:

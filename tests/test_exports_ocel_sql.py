@@ -280,3 +280,19 @@ def test_the_collector_is_paused_over_the_build_and_restored_after(tmp_path: Pat
     with pytest.raises(ValueError, match="refused"):
         write_ocel_sqlite_from_journal(run.journal, tmp_path / "other.sqlite", run.doc, run.scenario, None, refuse)
     assert gc.isenabled() and not (tmp_path / "other.sqlite").exists()
+
+
+@pytest.mark.parametrize(("count", "limit"), [(0, None), (5, None), (256, None), (600, None), (7, 6), (2, 3)])
+def test_rows_go_in_whole_and_in_order_many_a_statement(count: int, limit: int | None) -> None:
+    from ballotdrill.exports.ocel_sqlite import insert_rows
+
+    db = sqlite3.connect(":memory:")
+    if limit is not None:  # an SQLite built with a low limit of bound values: fewer rows a statement, one at least
+        db.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, limit)
+    db.execute("CREATE TABLE t (a, b, c)")
+    rows = [(f"e{n}", n * 0.5 if n % 3 else None, b"x" * (n % 2)) for n in range(count)]
+    insert_rows(db, "INSERT INTO t", 3, rows)
+    assert db.execute("SELECT a, b, c FROM t ORDER BY rowid").fetchall() == rows
+    with pytest.raises(ValueError, match="other than 3 values"):
+        insert_rows(db, "INSERT INTO t", 3, [("a", 1, 2)] * 300 + [("short", 1)] + [("a", 1, 2)] * 300)
+    db.close()
