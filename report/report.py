@@ -37,6 +37,7 @@ from ballotdrill.scoring.passing import TargetPassing
 from ballotdrill.scoring.ranking import RANKING_TERMS
 from ballotdrill.scoring.ratings import RATING_NAMES, THRESHOLDS
 from ballotdrill.scoring.stream import Scorer
+from ballotdrill.scoring.unreached import Unreached
 from ballotdrill.scoring.wavecap import wave_starts
 from ballotdrill.scoring.work import WorkTables
 
@@ -210,7 +211,8 @@ FINDING_THRESHOLDS: list[tuple[str, str]] = [
     ("Gap in shift cover", "work queued at an actor with nobody on duty"),
     ("Late step", "a step completed later than its target, counted from its procedure's start, or still "
      "queued or in progress past its target when the run stopped"),
-    ("Missed deadline", "a step completed later than its legal deadline"),
+    ("Missed deadline", "a step completed later than its legal deadline, or never done by then (its procedure "
+     "dropped, or still short of it when the run stopped)"),
     ("Ping-pong", "work returned off the procedure's designed path: after a decision looped back, to an actor "
      "that had already handed it on and then did a step again (a designed A → B → A chain is not ping-pong)"),
     ("In transit", "a handoff still travelling when the run stopped; overdue past its channel's 90th-percentile "
@@ -313,7 +315,7 @@ def _assemble(scores: Scores, digest: Digest, rows: ReportRows, doc: ScenarioFil
     analysis = analyse(scores, names, structure, digest, detections_of(scenario), passed, choices, extensions,
                        wave_starts(events))
     return Report(overview=overview, scores=scores, analysis=analysis,
-                  decisions=decisions, moments=_moments(events, scores, set(told), names),
+                  decisions=decisions, moments=_moments(events, scores, set(told), names, digest.unreached),
                   inject_log=inject_log(scenario, events, scores.incidents, scores.harm, names, scores.start,
                                         scores.until),
                   narratives=narratives([e for e in events if e.incident is None or e.incident in set(told)],
@@ -347,7 +349,7 @@ def _overrides(meta: Mapping[str, str]) -> list[str]:
 
 
 def _moments(events: Sequence[Event], scores: Scores, scripted: set[str],
-             names: dict[str, str]) -> dict[str, list[str]]:
+             names: dict[str, str], unreached: Sequence[Unreached] = ()) -> dict[str, list[str]]:
     rows: dict[str, list[Event]] = {k: [] for k in scripted}
     for e in events:
         if e.incident in rows:
@@ -361,8 +363,12 @@ def _moments(events: Sequence[Event], scores: Scores, scripted: set[str],
         if h.incident in chains:
             chains[h.incident].append(h)
     harm = {h.incident: h for h in scores.harm}
+    deadlines: dict[str, list[Unreached]] = {k: [] for k in scripted}
+    for item in unreached:
+        if item.incident in deadlines:
+            deadlines[item.incident].append(item)
     return {i.incident: key_moments(i, rows[i.incident], steps[i.incident], chains[i.incident], harm.get(i.incident),
-                                    names, scores.start, scores.until)
+                                    names, scores.start, scores.until, deadlines[i.incident])
             for i in sorted(scores.incidents, key=lambda i: (i.started_at, i.incident)) if i.incident in scripted}
 
 

@@ -28,7 +28,9 @@ from ballotdrill.journal.events import EffectFailed
 from ballotdrill.report.narrative import detection_text, extended_text, incident_label, mitigated_text, slowed_text
 from ballotdrill.scoring.findings import QUEUE_P90
 from ballotdrill.scoring.model import Handoff, Harm, IncidentTimes, StepResult
+from ballotdrill.scoring.neverdone import not_yet_due
 from ballotdrill.scoring.text import clock, minutes, number
+from ballotdrill.scoring.unreached import Unreached
 
 SLOW_HANDOFF = 10.0
 """Minutes from a handoff's first attempt to receipt from which the story says it waited."""
@@ -67,8 +69,9 @@ class _Told:
 
 def key_moments(inc: IncidentTimes, rows: Sequence[Event], steps: Sequence[StepResult],
                 handoffs: Sequence[Handoff], harm: Harm | None, names: dict[str, str], start: float,
-                run_end: float | None) -> list[str]:
-    """The moments of incident ``inc`` that matter, as sentences in time order of their kind."""
+                run_end: float | None, deadlines: Sequence[Unreached] = ()) -> list[str]:
+    """The moments of incident ``inc`` that matter, as sentences in time order of their kind (``deadlines``: the
+    legal deadlines of steps its response never reached, :mod:`~ballotdrill.scoring.unreached`)."""
     t0 = inc.started_at
     told = _Told(names, start, t0)
     first = next((e for e in rows if e.kind == Kind.INCIDENT_STARTED), None)
@@ -123,8 +126,15 @@ def key_moments(inc: IncidentTimes, rows: Sequence[Event], steps: Sequence[StepR
             told.say(e.t, f"At {told.at(e.t)} {told.who(e.actor)} {extended_text(e.fields(VotingExtended), told.at)}.")
         elif e.kind == Kind.PROCEDURE_ENDED and (ended := e.fields(ProcedureEnded)).outcome == "dropped":
             told.say(e.t, f"The {ended.procedure} procedure stopped at {told.at(e.t)}: a handoff was dropped.")
+    for item in deadlines:
+        if item.missed:
+            told.say(item.due_at, f"The {minutes(item.deadline)} legal deadline of '{item.step}' ({item.procedure}) "
+                     f"passed at {told.at(item.due_at)} with the step never done.")
     _ending(told, inc, rows, steps, harm, detected_at, started, run_end,
             [h for h in handoffs if h.status == "in_transit"])
+    for item in deadlines:
+        if not item.missed:  # after the run's end: not yet due, and said so
+            told.say(float("inf"), not_yet_due(item, start))
     return told.lines
 
 

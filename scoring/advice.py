@@ -18,6 +18,7 @@ from ballotdrill.scenarios.scenario import Detection
 from ballotdrill.scenarios.structure import Structure
 from ballotdrill.scoring.chains import fallback_candidates, more_dropped, onward
 from ballotdrill.scoring.choices import Choices
+from ballotdrill.scoring.decisions import answers_of
 
 if TYPE_CHECKING:
     from ballotdrill.scoring.extensions import Extension
@@ -28,6 +29,7 @@ from ballotdrill.scoring.model import (
     EVIDENCE_ROWS,
     ActorLoad,
     ChannelStats,
+    DecisionWait,
     Handoff,
     Scores,
     StepResult,
@@ -176,6 +178,9 @@ class Advisor:
         """Per incident, the response's extension of its polling stations' hours (:mod:`.extended`), when known."""
         self.waves: Mapping[str, WaveStart] = {}
         """Per incident with a wave, how it began (:func:`~.wavecap.wave_starts`), when known."""
+        self.answers: Mapping[tuple[str, str, str], Sequence[DecisionWait]] = (
+            answers_of(scores.decisions) if scores is not None else {})
+        """Per (incident, procedure, decision step), its waits for a player's answer or its timeout (live play)."""
         self.channel_stats: Mapping[str, ChannelStats] = (
             {c.channel: c for c in scores.channels} if scores is not None else channel_stats or {})
         """Per channel, its attempts and failures over the whole run (none known: empty)."""
@@ -211,9 +216,11 @@ class Advisor:
 
     def local(self, steps: Sequence[StepResult], chains: Sequence[Handoff], until: float | None) -> Advisor:
         """This advisor looking up a step's context among ``steps`` and ``chains`` (one incident's)."""
-        return Advisor(None, self.names, self.structure, steps=steps, chains=chains, until=until,
-                       failures=self.failures, unstaffed_at=self.unstaffed_at, detections=self.detections,
-                       channel_stats=self.channel_stats, choices=self.choices, loads=self.loads, start=self.start)
+        local = Advisor(None, self.names, self.structure, steps=steps, chains=chains, until=until,
+                        failures=self.failures, unstaffed_at=self.unstaffed_at, detections=self.detections,
+                        channel_stats=self.channel_stats, choices=self.choices, loads=self.loads, start=self.start)
+        local.answers = self.answers
+        return local
 
     @property
     def whole(self) -> Scores:
@@ -431,8 +438,6 @@ class Advisor:
             return None
         spec = next((s for s in self.structure.procedures[step.procedure].steps if s.id == step.step), None)
         return None if spec is None else float(spec.duration.mean)
-
-
 
 
 def shift_text(start: str, end: str) -> str:

@@ -7,6 +7,7 @@ Thresholds: see :mod:`.findings`.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import Literal
 
@@ -24,6 +25,7 @@ from ballotdrill.scoring.advice import (
 )
 from ballotdrill.scoring.digest import QUEUE_P90, Case, Digest, Example, LateStep, LongWaits
 from ballotdrill.scoring.model import ActorLoad, ChannelStats, Frozen, Scores, StepResult
+from ballotdrill.scoring.neverdone import never_done
 from ballotdrill.scoring.plan import element_of, loop_owner, responsible
 from ballotdrill.scoring.stepcause import step_cause, with_named_waits
 from ballotdrill.scoring.text import clock, minutes, percent
@@ -32,6 +34,8 @@ from ballotdrill.scoring.waits import MIN_WAITS, waits_named
 MIN_STRENGTH = 3
 """A strength needs at least this many cases (ten times as many channel attempts): one is not evidence."""
 BUSY = 0.25
+UNREACHED_SHOWN = 10
+"""Deadlines of one step that passed with it never reached, listed one by one (the count covers them all)."""
 """An actor 'kept up' only if it was at least this busy (utilisation): an idle desk proves nothing."""
 
 __all__ = ["BUSY", "MIN_STRENGTH", "Finding", "Found", "gather"]
@@ -146,6 +150,23 @@ def _missed_deadlines(found: Found, scores: Scores, digest: Digest, advice: Advi
                 recommendation=f"Give '{step.step}' a standing priority at {name(step.actor)} so the legal "
                 f"deadline ({minutes(step.deadline)}) is met" if own else why.fix, priority=1,
                 incidents=[step.incident], evidence=step.evidence)
+    missed = [item for item in digest.unreached if item.missed]  # deadlines that passed, their step never reached
+    alike = Counter((item.procedure, item.step) for item in missed)
+    told: Counter[tuple[str, str]] = Counter()
+    for item in missed:
+        key = (item.procedure, item.step)
+        told[key] += 1
+        if told[key] > UNREACHED_SHOWN:
+            continue
+        detail, why = never_done(item, advice)
+        more = (f" ({alike[key]:,} deadlines of '{item.step}' passed with it never done; the first {UNREACHED_SHOWN} "
+                "listed)" if alike[key] > UNREACHED_SHOWN and told[key] == 1 else "")
+        found.improve(item.stopped_at - item.due_at + item.deadline,
+                      title=f"Legal deadline missed: {item.step} ({item.incident})", detail=detail + more,
+                      root_cause=why.text, cause="deadline", actor=why.actor, lever=why.lever,
+                      element=element_of(why.kind), recommendation=why.fix, priority=1, incidents=[item.incident],
+                      capability=_capability(scores, {item.incident}, item.procedure, "Operational coordination"),
+                      evidence=why.evidence)
 
 
 def _basis(step: StepResult, advice: Advisor) -> str:

@@ -8,6 +8,8 @@ had the request in front of them and the clock ran out.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from ballotdrill.journal import DecisionMade, DecisionRequested, Event, Kind
 from ballotdrill.scoring.feed import Handlers
 from ballotdrill.scoring.model import DecisionTally, DecisionWait
@@ -33,6 +35,8 @@ class DecisionCollector:
         self._asked: dict[str, float] = {}
         """Open request -> t it was asked (let go when it is answered)."""
         self._waits: dict[str, list[DecisionWait]] = {}
+        self.answers: dict[tuple[str, str, str], list[DecisionWait]] = {}
+        """The same waits per (incident, procedure, decision step): what a late decision step's cause reads."""
 
     def handlers(self) -> Handlers:
         return {Kind.DECISION_REQUESTED: self._requested, Kind.DECISION_MADE: self._made}
@@ -60,12 +64,22 @@ class DecisionCollector:
                 kept.append(event.seq)
         if asked is not None and event.incident is not None:  # its wait for an answer (or its timeout): a delay,
             # as any queue wait is; whether it weighs is the lever's and the objective's business
-            self._waits.setdefault(actor, []).append(DecisionWait(
-                incident=event.incident, procedure=made.procedure, step=event.step or "", requested_at=asked,
-                made_at=event.t))
+            wait = DecisionWait(incident=event.incident, procedure=made.procedure, step=event.step or "",
+                                requested_at=asked, made_at=event.t)
+            self._waits.setdefault(actor, []).append(wait)
+            self.answers.setdefault((wait.incident, wait.procedure, wait.step), []).append(wait)
 
     def tallies(self) -> list[DecisionTally]:
         """One per played actor that was asked to decide, in actor order."""
         return [DecisionTally(actor=actor, put=put, timed_out=timed_out, steps=list(self._steps.get(actor, {})),
                               evidence=self._evidence.get(actor, []), waits=self._waits.get(actor, []))
                 for actor, (put, timed_out) in sorted(self._put.items())]
+
+
+def answers_of(tallies: Iterable[DecisionTally]) -> dict[tuple[str, str, str], list[DecisionWait]]:
+    """:attr:`DecisionCollector.answers` of finished scores' tallies."""
+    out: dict[tuple[str, str, str], list[DecisionWait]] = {}
+    for tally in tallies:
+        for wait in tally.waits:
+            out.setdefault((wait.incident, wait.procedure, wait.step), []).append(wait)
+    return out

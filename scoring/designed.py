@@ -16,10 +16,10 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable, Mapping, Sequence
 
-from ballotdrill.scenarios.structure import OWNER, Step, Structure
+from ballotdrill.scenarios.structure import OWNER, Procedure, Step, Structure
 from ballotdrill.scoring.model import Handoff, StepResult
 
-__all__ = ["designed_arrival", "designed_rest", "loop_span"]
+__all__ = ["default_path", "designed_arrival", "designed_rest", "loop_span"]
 
 
 def designed_arrival(structure: Structure, procedure: str, step: str, actors: Mapping[str, str],
@@ -95,6 +95,24 @@ def designed_rest(structure: Structure, procedure: str, step: str, goal: Callabl
             handed = actor(nxt) != actor(spec) or actor(nxt) == OWNER
             heapq.heappush(todo, (minutes + (latency(nxt) if handed else 0.0) + float(nxt.duration.mean), following))
     return None
+
+
+def default_path(proc: Procedure, step: str, inclusive: bool) -> list[Step]:
+    """The steps of ``proc`` on its designed path (each decision's default) from ``step`` (``inclusive``: ``step``
+    itself first), each once."""
+    index = {s.id: i for i, s in enumerate(proc.steps)}
+    at = index.get(step)
+    out: list[Step] = []
+    seen: set[int] = set()
+    while at is not None and at not in seen:
+        seen.add(at)
+        spec = proc.steps[at]
+        if inclusive or spec.id != step:
+            out.append(spec)
+        following = (spec.decision.options[spec.decision.default].next if spec.decision is not None
+                     else proc.successors(at)[0])
+        at = index.get(following)
+    return out
 
 
 def loop_span(chain: Handoff, steps: Sequence[StepResult], until: float | None) -> tuple[float, float] | None:

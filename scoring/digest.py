@@ -19,8 +19,9 @@ from typing import NamedTuple
 
 from ballotdrill.scenarios.scenario import Scenario
 from ballotdrill.scenarios.structure import Structure
-from ballotdrill.scoring.advice import Advisor, Cause, ChannelFailures, Incidents, step_lever
+from ballotdrill.scoring.advice import Advisor, Cause, ChannelFailures, Incidents, decision_lever, step_lever
 from ballotdrill.scoring.background import WORST, AnyArrival, Arrival, recorded
+from ballotdrill.scoring.decisions import answers_of
 from ballotdrill.scoring.designed import loop_span
 from ballotdrill.scoring.foldrules import QUEUE_P90 as QUEUE_P90  # where the queue findings read it
 from ballotdrill.scoring.foldrules import LongWaits as LongWaits
@@ -28,9 +29,18 @@ from ballotdrill.scoring.foldrules import fold_chains, fold_steps
 from ballotdrill.scoring.harmpath import HarmPaths
 from ballotdrill.scoring.measured import HandoffLike, HarmLike, IncidentLike, StepLike, as_chain, as_step
 from ballotdrill.scoring.model import EVIDENCE_ROWS, Handoff, Harm, IncidentTimes, Scores, StepResult
-from ballotdrill.scoring.ranking import MATERIAL_SHARE, HarmBehind, Span, delay_between, slow_delivery, spans_of
-from ballotdrill.scoring.stepcause import step_cause
+from ballotdrill.scoring.ranking import (
+    MATERIAL_SHARE,
+    HarmBehind,
+    Span,
+    answer_span,
+    delay_between,
+    slow_delivery,
+    spans_of,
+)
+from ballotdrill.scoring.stepcause import answer_wait, step_cause
 from ballotdrill.scoring.text import HARM_MEASURES
+from ballotdrill.scoring.unreached import Unreached
 from ballotdrill.scoring.work import WorkFold, drawn
 
 
@@ -219,6 +229,8 @@ class Digest:
         self.work = WorkFold()
         self.on_time_levers: dict[str, dict[str, tuple[int, int]]] = {s: {} for s in on_time_subjects}
         """Per on-time objective's subject: per lever, the late steps it explains and the first of them."""
+        self.unreached: list[Unreached] = []
+        """Legal deadlines of steps the response never reached (:mod:`.unreached`): set by the scorer at the end."""
         self.capped: Callable[[str, float], float | None] = _never_capped
         """t when an incident's wave reached its cap, by a given time (None: it did not, or it is not known): set by
         the scorer (:meth:`~ballotdrill.scoring.wavecap.WaveCaps.capped_at`); asked once per incident folded in."""
@@ -293,6 +305,9 @@ class Digest:
                 self.late_step(step.procedure, step.step).add_on_time(n, step)
             if harmful and self.paths.moves(step.procedure, step.step, every):  # only delays that could change it
                 spans.extend(spans_of(step, None, cause, self.advice, until))
+                answer = answer_wait(step, self.advice)
+                if answer is not None:  # a decision's wait for its answer: on its actor's decisions, no work
+                    answer_span(spans, answer, decision_lever(step.actor), True)
         for n, chain in chains:
             if chain.failures:
                 self.failures[chain.first_channel or "direct"].add(chain)
@@ -400,6 +415,7 @@ def digest_of(scores: Scores, names: dict[str, str], structure: Structure | None
     objectives = scores.objectives
     digest = Digest(names, structure, {w for o in objectives for w in o.subject.split()},
                     {o.subject for o in objectives if o.kind == "on_time"}, scenario)
+    digest.advice.answers = answers_of(scores.decisions)
     steps: dict[str, list[tuple[int, StepResult]]] = defaultdict(list)
     chains: dict[str, list[tuple[int, Handoff]]] = defaultdict(list)
     for n, step in enumerate(scores.steps):

@@ -6,7 +6,7 @@ Derived from :class:`~scoring.model.Scores` alone. Thresholds:
 - a *failed channel*: at least one failed handoff attempt on it (a drop is worse);
 - a *gap in shift cover*: work queued at an actor with nobody on duty;
 - a *late step*: a completed step later than its target; a *missed deadline*: later than its
-  legal deadline; *ping-pong*: work handed back to an actor it had left.
+  legal deadline, or never done by then (:mod:`.unreached`); *ping-pong*: work handed back to an actor it had left.
 
 Areas for improvement are ranked by their weight: the objectives their lever explains and the
 harm its delay caused (:mod:`ballotdrill.scoring.ranking`); each kind's own priority (missed

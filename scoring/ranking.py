@@ -163,12 +163,12 @@ def delay_spans(scores: Scores, advice: Advisor, paths: HarmPaths | None = None)
         out[chain.incident].extend(spans_of(None, chain, None, advice, scores.until, harm, loop))
     for tally in scores.decisions:
         for wait in tally.waits:
-            _timed_out(out[wait.incident], wait, decision_lever(tally.actor),
+            answer_span(out[wait.incident], wait, decision_lever(tally.actor),
                        paths.moves(wait.procedure, wait.step, every.get(wait.incident, True)))
     return out
 
 
-def _timed_out(spans: list[Span], wait: DecisionWait, lever: str, harm: bool) -> None:
+def answer_span(spans: list[Span], wait: DecisionWait, lever: str, harm: bool) -> None:
     """A decision's wait for its answer (or its timeout) as a span of its own in ``spans`` (its incident's), on
     ``lever``; the decision step's slow work, which ends where the decision was made, loses those minutes (they were
     no work)."""

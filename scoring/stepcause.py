@@ -12,15 +12,16 @@ from ballotdrill.scoring.advice import (
     Cause,
     actor_lever,
     channel_lever,
+    decision_lever,
     delivery_lever,
     step_lever,
 )
 from ballotdrill.scoring.handoffs import DIRECT
-from ballotdrill.scoring.model import StepResult
-from ballotdrill.scoring.text import minutes
+from ballotdrill.scoring.model import DecisionWait, StepResult
+from ballotdrill.scoring.text import clock, minutes
 from ballotdrill.scoring.waits import waits_named
 
-__all__ = ["branch_taken", "step_cause", "with_named_waits"]
+__all__ = ["answer_wait", "branch_taken", "step_cause", "with_named_waits"]
 
 
 def step_cause(step: StepResult, advice: Advisor) -> Cause:
@@ -38,7 +39,9 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
                     and arrived is not None and h.received_at <= arrived), None)
     usual = advice.usual_duration(step)
     end = step.completed_at if step.completed_at is not None else advice.until
-    work = (end or 0.0) - (step.started_at if step.started_at is not None else end or 0.0)
+    answer = answer_wait(step, advice)
+    asked = answer.made_at - answer.requested_at if answer is not None else 0.0  # no work: a wait for an answer
+    work = (end or 0.0) - (step.started_at if step.started_at is not None else end or 0.0) - asked
     own: list[tuple[float, Cause]] = []  # (minutes, cause), in the order that breaks ties
     if step.unstaffed:
         own.append((step.wait or 0.0, Cause("shift_gap", f"gap in shift cover: queued at {who} with nobody on duty",
@@ -46,6 +49,8 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
     elif step.wait and step.wait >= late / 2:
         own.append((step.wait, Cause("queue", _wait_text(step, step, advice), [], advice.queue(step.actor),
                                      step.actor, actor_lever(step.actor), waiting=step)))
+    if answer is not None and asked >= late / 2:  # as a queue wait: a short one is no cause of a long lateness
+        own.append((asked, _answer_cause(step, answer, advice)))
     cost = (carrier.latency or 0.0) - advice.usual_latency(carrier.first_channel) if carrier is not None else 0.0
     if carrier is not None and carrier.failures and cost >= late / 2 \
             and cost >= work - (usual if usual is not None else work):
@@ -76,7 +81,7 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
             step_lever(step.procedure, step.step))))
     if own:
         return _largest(own)
-    before = (step.elapsed or 0.0) - work - (step.wait or 0.0)
+    before = (step.elapsed or 0.0) - work - asked - (step.wait or 0.0)
     designed = advice.designed_arrival(step)
     earlier = advice.earlier_wait(step, arrived)
     prior: list[tuple[float, Cause]] = []
@@ -175,6 +180,34 @@ def branch_taken(step: StepResult, advice: Advisor, arrived: float | None, desig
                     f"the {minutes(step.deadline)} legal deadline of '{step.step}'"),
                  decider if decider != OWNER else step.actor,
                  step_lever(step.procedure, decision))
+
+
+def answer_wait(step: StepResult, advice: Advisor) -> DecisionWait | None:
+    """The wait of decision step ``step`` for a player's answer or its timeout (live play), which ended as it
+    completed (None: none, or a decision made at once)."""
+    if step.completed_at is None:
+        return None
+    return next((w for w in advice.answers.get((step.incident, step.procedure, step.step), ())
+                 if abs(w.made_at - step.completed_at) < 1e-6 and w.made_at > w.requested_at), None)
+
+
+def _answer_cause(step: StepResult, answer: DecisionWait, advice: Advisor) -> Cause:
+    """A late decision step's wait for its answer as its cause: a decision wait on its actor's decisions (rehearsal,
+    or more time to decide), never its work or its staff."""
+    who = advice.who(step.actor)
+    proc = advice.structure.procedures.get(step.procedure) if advice.structure is not None else None
+    decision = next((s.decision for s in proc.steps if s.id == step.step), None) if proc is not None else None
+    waited = answer.made_at - answer.requested_at
+    timed_out = decision is not None and decision.timeout is not None and waited >= decision.timeout - 1e-6
+    how = (f"left to its timeout, the default '{decision.default}' applied" if timed_out and decision is not None
+           else "answered")
+    return Cause("decision_timeout", f"decision waiting for an answer at {who}: '{step.step}' was put to its "
+                 f"players at {clock(advice.start, answer.requested_at)} and {how} {minutes(waited)} later, at "
+                 f"{clock(advice.start, answer.made_at)}", [],
+                 f"Rehearse '{step.step}' ({step.procedure}) with {who}'s players so they answer sooner: "
+                 f"{_goal(step)[1]} counts the wait for the answer"
+                 + (f" (up to its {minutes(decision.timeout)} timeout)" if timed_out and decision else ""),
+                 step.actor, decision_lever(step.actor))
 
 
 def _goal(step: StepResult) -> tuple[float | None, str]:

@@ -31,6 +31,7 @@ from ballotdrill.scoring.openharm import OpenHarm
 from ballotdrill.scoring.ratings import PointCollector, harm_subjects, measure_objective, objective_points
 from ballotdrill.scoring.steps import StepCollector, step_goals
 from ballotdrill.scoring.tally import RunTally
+from ballotdrill.scoring.unreached import DeadlineWatch, open_work
 from ballotdrill.scoring.wavecap import WaveCaps
 
 
@@ -63,6 +64,7 @@ class Scorer:
         self.points = PointCollector(points)
         self.procedures = ProcedureOutcomes({p.incident for p in points})
         self.decisions = DecisionCollector()
+        self.deadlines = DeadlineWatch(doc.structure)
         self.growth = GrowthCollector(harm_subjects(scenario))
         self.tally = RunTally(o.measure.subject for o in scenario.objectives if o.measure.kind == "on_time")
         self.background = BackgroundFold(cap)
@@ -71,6 +73,7 @@ class Scorer:
                              {o.measure.subject for o in scenario.objectives if o.measure.kind == "on_time"},
                              scenario)
         """What the findings need of every incident, folded in as each is let go or at the end."""
+        self.digest.advice.answers = self.decisions.answers  # a decision's wait, made before its step is folded
         self.pinned = {p.incident for p in points} | {
             o.measure.subject for o in scenario.objectives if o.measure.kind in ("reach", "voter_minutes",
                                                                                    "station_minutes")}
@@ -86,7 +89,7 @@ class Scorer:
         """For a journal that may end without ``run_ended`` (a run that did not finish): the harm of the incidents
         still open at its last row, worked out from the rows."""
         self.dispatch = Dispatch((self.clock, self.incidents, self.steps, self.handoffs, self.harm, self.load,
-                                  self.points, self.procedures, self.decisions, self.growth,
+                                  self.points, self.procedures, self.decisions, self.deadlines, self.growth,
                                   *((self.waves,) if self.waves is not None else ()),
                                   *((self.open_harm,) if self.open_harm is not None else ())))
         self.dispatch.add(INCIDENT_STARTED, self._arrived)
@@ -204,6 +207,11 @@ class Scorer:
             per_incident[chain.incident] += 1
         totals = self.tally.totals(sum(a.unstaffed_queued for a in load), self.decisions.made,
                                    self.decisions.defaulted)
+        unreached = self.deadlines.unreached(until, open_work(step_fields, chain_fields)) if self.deadlines.runs else []
+        if any(u.missed for u in unreached):  # a deadline that passed with its step never done is missed too
+            totals = totals.model_copy(update={"deadlines_missed": totals.deadlines_missed
+                                               + sum(u.missed for u in unreached)})
+        self.digest.unreached = unreached
         seed, end = info.seed, info.end
         check = checked if self.detail else _as_is  # what a report keeps is validated (built unchecked)
         return Scores(

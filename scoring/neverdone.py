@@ -1,0 +1,54 @@
+"""What a legal deadline of a step the response never reached is told: why the step was never done (its procedure
+dropped, or still short of it when the run stopped), when the deadline passed, and the cause on its lever."""
+
+from __future__ import annotations
+
+from ballotdrill.scoring.advice import Advisor, Cause, channel_lever, step_lever
+from ballotdrill.scoring.handoffs import DIRECT
+from ballotdrill.scoring.text import clock, minutes
+from ballotdrill.scoring.unreached import Unreached
+
+__all__ = ["never_done", "not_yet_due"]
+
+_STOOD = {"queued": "waiting", "in_progress": "in progress", "in_transit": "travelling"}
+
+
+def never_done(item: Unreached, advice: Advisor) -> tuple[str, Cause]:
+    """The detail of a missed deadline of a step never reached, and its cause: the drop that stopped the procedure
+    (on the channel's lever, as the drop's own finding), else the delays before the step (on the step's lever)."""
+    at = clock(advice.start, item.stopped_at)
+    whose = advice.structure.roles.get(item.actor, item.actor) if advice.structure is not None else item.actor
+    began = item.due_at - item.deadline
+    if item.how == "dropped":
+        where = f"{item.procedure} stopped at {at} when the handoff of '{item.at}' was dropped on " \
+                f"{item.channel or 'a direct handover'} (no fallback left)"
+        cause = Cause("drop", f"the response stopped when '{item.at}' from {advice.who(item.sender)} was dropped on "
+                      f"{item.channel or 'a direct handover'} at {at} (no fallback left): {item.procedure} went no "
+                      f"further, so '{item.step}' was never done", list(item.evidence),
+                      advice.channel(item.channel or DIRECT), item.sender, channel_lever(item.channel))
+    else:
+        where = f"when the run stopped at {at}, {item.procedure} had got no further than '{item.at}' " \
+                f"({_STOOD.get(item.how, item.how)}), {minutes(item.stopped_at - began)} after it began"
+        designed = advice.designed_to(item.incident, item.procedure, item.step)
+        lever = step_lever(item.procedure, item.step)
+        if designed is not None and designed >= item.deadline:  # the design reaches it only past its deadline
+            cause = Cause("target", f"path longer than its {minutes(item.deadline)} legal deadline: the designed "
+                          f"path reaches '{item.step}' after {minutes(designed)}; {where}", [],
+                          f"Fit the path to the {minutes(item.deadline)} legal deadline of '{item.step}', which the "
+                          f"response cannot move: weigh the steps of {item.procedure} before it, or shorten them",
+                          whose, lever)
+        else:
+            cause = Cause("upstream", f"delays before the step: {where}; '{item.step}' was never reached", [],
+                          f"Shorten the steps and handoffs of {item.procedure} before '{item.step}' (see the earlier "
+                          "late steps and queues), or start it earlier", whose, lever)
+    detail = (f"'{item.step}' was never done: {where}. Its {minutes(item.deadline)} legal deadline "
+              f"({item.basis or 'no basis given'}) passed at {clock(advice.start, item.due_at)}, before the run "
+              "stopped.")
+    return detail, cause
+
+
+def not_yet_due(item: Unreached, start: float) -> str:
+    """A deadline the run stopped before: not missed, and said so."""
+    return (f"'{item.step}' ({item.procedure}) had not been reached when the run stopped; its "
+            f"{minutes(item.deadline)} legal deadline falls at {clock(start, item.due_at)}, after the stop: not yet "
+            "due.")

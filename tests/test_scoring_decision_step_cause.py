@@ -1,0 +1,86 @@
+"""A late decision step put to a player: its wait for the answer (or for its timeout) is a decision wait on its
+actor's decisions, never slow work at its desk. Worked by hand on a tiny live exercise."""
+
+from __future__ import annotations
+
+import pytest
+from engine_helpers import file_of, load
+
+from ballotdrill.journal import Event
+from ballotdrill.live import inputs
+from ballotdrill.live.core import LiveCore
+from ballotdrill.live.store import MemoryStore
+from ballotdrill.scoring import Finding, analyse, score
+from ballotdrill.scoring.model import Scores
+from ballotdrill.scoring.stream import Scorer
+
+ACTORS = {"desk": {"name": "Desk", "staff": 1}, "crew": {"name": "Crew", "staff": 1}}
+
+
+def _played(target: str, answered_at: float | None, streamed: bool = False) -> tuple[Scores, list[Finding]]:
+    """X1 (08:00): Desk (one staff, played) works 10 min on 'decide' (target ``target``), is asked at 08:10 and
+    answers at ``answered_at`` (None: the 15-min timeout applies the default at 08:25); Crew then fixes it.
+    ``streamed``: the findings from the streaming scorer's digest (the report's path), not from the scores."""
+    procs = {"p": {"trigger": {"type": "fault"}, "steps": [
+        {"id": "decide", "actor": "desk", "duration": "10m", "target": target, "decision": {
+            "options": {"act": {"next": "fix"}, "wait": {"next": "fix"}}, "default": "wait", "timeout": "15m"}},
+        {"id": "fix", "actor": "crew", "duration": "10m"}]}}
+    doc = load(file_of(ACTORS, procs, [{"id": "X1", "at": "08:00", "incident": {"type": "fault"}}],
+                       start="08:00", end="12:00"))
+    core = LiveCore(doc, "s", seed=1, played=("desk",), store=MemoryStore())
+    events: list[Event] = []
+    core.followers.append(lambda event, _line: events.append(event))
+    if answered_at is not None:
+        core.advance(answered_at)
+        [request] = core.open_requests("desk")
+        assert core.apply(inputs.answer(str(request.number), "act", player="desk")).ok
+    core.advance(core.horizon)
+    core.commit()
+    names = {"desk": "Desk", "crew": "Crew"}
+    if not streamed:
+        scores = score(events, doc, "s")
+        return scores, analyse(scores, names, doc.structure).improvements
+    scorer = Scorer(doc, "s")
+    for event in events:
+        scorer.feed(event)
+    scores = scorer.finish()
+    return scores, analyse(scores, names, doc.structure, scorer.digest).improvements
+
+
+def _late_decide(found: list[Finding]) -> Finding:
+    return next(f for f in found if f.title.startswith("Step 'decide' late"))
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_a_decision_left_to_its_timeout_is_a_decision_wait_not_slow_work(streamed: bool) -> None:
+    """Asked 08:10, the default at 08:25: 'decide' took 25 min against 20 (5 late); 10 min of it was its work (its
+    usual), 15 min the wait for an answer. Before, '25 min on the step itself (usually about 10 min)': slow work."""
+    scores, found = _played("20m", None, streamed)
+    [decide] = [s for s in scores.steps if s.step == "decide"]
+    assert (decide.elapsed, decide.late_by) == (25.0, 5.0)
+    late = _late_decide(found)
+    assert late.root_cause.startswith("decision waiting for an answer at Desk: 'decide' was put to its players at "
+                                      "08:10 and left to its timeout, the default 'wait' applied 15 min later, "
+                                      "at 08:25"), late.root_cause
+    assert "slow work" not in late.root_cause
+    assert late.lever == "decision:desk"
+    assert "Rehearse 'decide' (p) with Desk's players" in late.recommendation
+    assert late.recommendation.endswith("its 20 min target counts the wait for the answer (up to its 15 min timeout)")
+
+
+def test_a_decision_answered_late_is_a_decision_wait() -> None:
+    """Answered at 08:22, 12 min after the request: 22 min against 20, the wait 12 min (at least half of 2)."""
+    _, found = _played("20m", 22.0)
+    late = _late_decide(found)
+    assert "'decide' was put to its players at 08:10 and answered 12 min later, at 08:22" in late.root_cause
+    assert late.lever == "decision:desk"
+
+
+def test_a_quick_answer_leaves_the_steps_own_cause() -> None:
+    """Answered at 08:11: 11 min against a 5-min target (6 late); the 1-min wait is under half of it, and the 10 min
+    of work alone is longer than the target: the target's cause, as before."""
+    _, found = _played("5m", 11.0)
+    late = _late_decide(found)
+    assert late.root_cause.startswith("target shorter than the work: 'decide' usually takes about 10 min at Desk"), \
+        late.root_cause
+    assert late.lever == "step:p/decide"
