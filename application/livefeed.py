@@ -14,7 +14,7 @@ rebuilt from the journal (``run_to_folder``), which says what is wrong with a ma
 stops for its scorer. A run that stops (Ctrl-C, a journal that cannot be written) ends the scoring process
 (:meth:`LiveFeed.stop`); one whose main process is killed ends it too, by the end of its input.
 
-The scoring process is forked from the main process (:mod:`ballotdrill.application.forked`: it starts with the
+The scoring process is forked from the main process (:mod:`ballotdrill.journal.forked`: it starts with the
 scorer's modules imported and the scenario in memory), or, where that cannot be, started as a new interpreter
 (``python -P -m ballotdrill.application.livefeed``), whose first frame is the pickled ``(doc, scenario)``. Frames on
 its input: the journal writer's (:func:`~ballotdrill.journal.store.frame`); a frame of length 0 says the run has
@@ -41,8 +41,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from ballotdrill.application.forked import Forked, can_fork
 from ballotdrill.journal import Kind, Row
+from ballotdrill.journal.forked import Forked, can_fork, widen
 from ballotdrill.journal.seal import SEAL_KEY
 from ballotdrill.journal.store import HEADER, SEAL_FRAME, frame, read_meta
 
@@ -155,7 +155,7 @@ class LiveFeed:
 
     def _start(self) -> None:
         """Fork the scoring process (it has the scenario and the scorer's modules already), or, where this process
-        cannot fork (:func:`~ballotdrill.application.forked.can_fork`), start a new interpreter and send it the
+        cannot fork (:func:`~ballotdrill.journal.forked.can_fork`), start a new interpreter and send it the
         scenario; neither to be had: scored here."""
         child: Child
         setup: tuple[ScenarioFile, str] | None = (self.doc, self.scenario)
@@ -263,7 +263,10 @@ def _interpreter() -> subprocess.Popen[bytes]:
     """A scoring process in a new interpreter, which reads the scenario from the first frame."""
     # An absolute module, and -P: the child imports the installed package, never a folder named like it here.
     command = [sys.executable, "-P", "-m", "ballotdrill.application.livefeed"]
-    return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    child = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    assert child.stdin is not None
+    widen(child.stdin.fileno())
+    return child
 
 
 def _framed(payload: bytes) -> bytes:

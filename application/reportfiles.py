@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ballotdrill.application.folder import write_output
-from ballotdrill.application.forked import made_apart
 from ballotdrill.application.journalfile import RunFolderError, one_line
 from ballotdrill.application.livefeed import MALFORMED
 from ballotdrill.journal.collector import collector_paused
+from ballotdrill.journal.forked import made_apart
 from ballotdrill.scenarios.safetext import markdown_text
 
 if TYPE_CHECKING:

@@ -55,7 +55,7 @@ def run(
     from ballotdrill.scoring.summary import run_summary
 
     # Redrawn as the run reports its progress (50 times a run), not by a thread of its own: a process with no other
-    # thread can fork its scoring process (application/forked.py), which then starts with the scorer imported.
+    # thread can fork its scoring process (journal/forked.py), which then starts with the scorer imported.
     with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err,
                   transient=True, disable=not err.is_terminal, auto_refresh=False) as progress:
         task = progress.add_task(f"running {name}", total=1.0)

@@ -1,12 +1,14 @@
 """Where journal rows go and where they are read back from: memory, SQLite (WAL), JSON Lines.
 
-A long run hands its SQLite writes to a writer process (:mod:`ballotdrill.journal.writer`).
+A long run hands its SQLite writes to a writer process (:func:`serve_writer`), forked, or where this process cannot
+fork a new interpreter (:mod:`ballotdrill.journal.writer`).
 Reading needs no SimPy, so a report can be rebuilt from a journal on disk years later.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import marshal
 import sqlite3
@@ -14,10 +16,12 @@ import struct
 import subprocess
 import sys
 from collections.abc import Generator, Iterable
+from functools import partial
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, Any, BinaryIO, Protocol
 
 from ballotdrill.journal.events import KIND_VALUES, Data, Event, Kind, Row, encode_data, unpack
+from ballotdrill.journal.forked import Forked, can_fork, widen
 from ballotdrill.journal.seal import RunningDigest, seal
 from ballotdrill.journal.sqlite_uri import connect_file, connect_read_only
 
@@ -79,7 +83,7 @@ class SqliteSink:
 
     Small writes go in directly (a live run writes each event through). From the first
     batch of ``offload`` rows or more on, the run is long: batches go to a writer
-    process (:mod:`ballotdrill.journal.writer`) so that encoding and inserting overlap the run.
+    process (:func:`serve_writer`, forked where it can be) so that encoding and inserting overlap the run.
 
     With ``digest``, whoever inserts the rows (this process, or the writer process) hashes them for the seal as
     they are committed (:class:`~ballotdrill.journal.seal.RunningDigest`), and a run that ends asks for the seal
@@ -93,7 +97,9 @@ class SqliteSink:
         self.offload = offload
         self.digest = RunningDigest() if digest else None
         self.sealing = False
-        self.child: subprocess.Popen[bytes] | None = None
+        self.child: subprocess.Popen[bytes] | Forked | None = None
+        self.said: IO[bytes] | None = None
+        """Where the writer process says why it failed: its standard error, or, forked, its output pipe."""
         self.framed: bytes | None = None
         """The frame of the latest batch, when it went to the writer process (None: written in this process); another
         reader of the same batch may send the same bytes rather than make them again."""
@@ -117,7 +123,7 @@ class SqliteSink:
         assert self.child.stdin is not None
         framed = frame(first_seq, rows)
         try:
-            self.child.stdin.write(framed)
+            _write_all(self.child.stdin, framed)
         except BrokenPipeError:
             self._check_writer()
         self.framed = framed
@@ -141,21 +147,35 @@ class SqliteSink:
         self.sealing = True
 
     def _start_writer(self) -> None:
+        """Fork the writer process (:mod:`~ballotdrill.journal.forked`: its modules already imported, ready at once),
+        or, where this process cannot fork, start it as a new interpreter."""
         assert self.db is not None
         self.db.close()
         self.db = None
+        path = self.path.resolve()
+        if can_fork():
+            try:
+                forked = self.child = Forked(partial(_forked_writer, path))
+                self.said = forked.stdout
+                return
+            except OSError:  # no process to be had by forking: a new interpreter will say why if it cannot start
+                pass
         # An absolute path, and -P: the child imports the installed package, never a folder named like it here.
-        command = [sys.executable, "-P", "-m", "ballotdrill.journal.writer", str(self.path.resolve())]
+        command = [sys.executable, "-P", "-m", "ballotdrill.journal.writer", str(path)]
         self.child = subprocess.Popen(command, stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert self.child.stdin is not None
+        widen(self.child.stdin.fileno())
+        self.said = self.child.stderr
 
     def _check_writer(self) -> None:
-        assert self.child is not None
-        if self.child.stdin is not None and not self.child.stdin.closed:
+        child = self.child
+        assert child is not None
+        if child.stdin is not None and not child.stdin.closed:
             with contextlib.suppress(BrokenPipeError):
-                self.child.stdin.close()
-        status = self.child.wait()
+                child.stdin.close()
+        status = child.wait()
         if status != 0:
-            message = (self.child.stderr.read() if self.child.stderr else b"").decode(errors="replace").strip()
+            message = (self.said.read() if self.said is not None else b"").decode(errors="replace").strip()
             raise JournalError(f"{self.path}: {message or f'the journal writer stopped (status {status})'}")
 
     def close(self) -> None:
@@ -170,8 +190,8 @@ class SqliteSink:
                 self._check_writer()
             finally:  # the process object goes now, not later in a garbage collection the caller cannot place
                 self.child = None
-                if child.stderr is not None:
-                    child.stderr.close()
+                if self.said is not None:
+                    self.said.close()
         elif self.db is not None:
             db, self.db = self.db, None
             try:
@@ -184,6 +204,60 @@ class SqliteSink:
                 db.close()
             if self.sealing:
                 seal(self.path, self.digest)
+
+
+def _write_all(stream: IO[bytes], data: bytes) -> None:
+    """Write every byte of ``data`` (a forked writer's pipe is unbuffered: a write may take only part of it)."""
+    view = memoryview(data)
+    while view:
+        view = view[stream.write(view) or 0:]
+
+
+NULL_ADAPTER: dict[object, None] = {}
+"""Its ``get``: None for any value, in C."""
+
+
+def serve_writer(path: Path, stream: BinaryIO) -> None:
+    """The journal writer process's work: append every frame read from ``stream`` to the journal at ``path`` until
+    end of input; seal it once its input ends if a frame of length 0 (:data:`SEAL_FRAME`) came.
+
+    Run only in a process of its own (it changes how this process's ``sqlite3`` binds None, and its collector)."""
+    # Every batch's rows are decoded, inserted and dropped: no reference cycles, and collections that found none cost
+    # about a fifth of this process's CPU (each batch's tuples were walked again and again while they lived).
+    gc.disable()
+    # A None parameter (a row's empty incident, actor, step or data) is bound as NULL either way; without an adapter
+    # of its own, sqlite3 first looks for one and then for __adapt__ and __conform__ (about 4 % of this process's
+    # instructions). A C callable that gives None back (a dict's get) makes it one look-up.
+    sqlite3.register_adapter(type(None), NULL_ADAPTER.get)
+    sink = SqliteSink(path, bulk=True, digest=True)
+    try:
+        while len(header := stream.read(HEADER.size)) == HEADER.size:
+            (size,) = HEADER.unpack(header)
+            if not size:
+                sink.seal_when_closed()
+                continue
+            payload = stream.read(size)
+            if len(payload) < size:  # the run was killed mid-frame: keep what was committed
+                break
+            first_seq, rows = marshal.loads(payload)
+            sink.write_inline(first_seq, rows)
+    finally:
+        sink.close()
+
+
+def _forked_writer(path: Path, stream: BinaryIO, out: BinaryIO) -> None:
+    """:func:`serve_writer` in a forked child: a failure is told in one line on ``out`` (and ends it with status 1)."""
+    try:
+        serve_writer(path, stream)
+    except Exception as exc:
+        out.write(writer_failed(exc).encode())
+        out.flush()
+        raise
+
+
+def writer_failed(exc: BaseException) -> str:
+    """The line a writer process that failed leaves for the run (raised there as a :class:`JournalError`)."""
+    return f"journal writer: {type(exc).__name__}: {exc}"
 
 
 ROW_BUDGET = 20_000_000

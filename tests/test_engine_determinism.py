@@ -123,22 +123,34 @@ def _busy_file() -> dict[str, Any]:
         start="D-1 00:00", end="D+1 00:00")
 
 
+@pytest.mark.parametrize("forking", [True, False], ids=["forked", "new interpreter"])
 def test_a_long_run_goes_through_the_writer_process_and_reads_back_exactly(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forking: bool) -> None:
     doc = load(_busy_file())
     started: list[list[str]] = []
-    popen = subprocess.Popen
+    forks: list[object] = []
+    popen, fork = subprocess.Popen, ballotdrill.journal.store.Forked
 
     def spy(args: list[str], *rest: Any, **kwargs: Any) -> Any:
         started.append(list(args))
         return popen(args, *rest, **kwargs)
 
+    def forked(serve: Any) -> Any:
+        forks.append(serve)
+        return fork(serve)
+
     monkeypatch.setattr(ballotdrill.journal.store.subprocess, "Popen", spy)
+    monkeypatch.setattr(ballotdrill.journal.store, "Forked", forked)
+    if not forking:  # where this process cannot fork (another thread, no os.fork): a new interpreter
+        monkeypatch.setattr(ballotdrill.journal.store, "can_fork", lambda: False)
     memory = run_exercise(doc, "s", seed=3).events
-    assert len(memory) > 2 * 8192 and not started
+    assert len(memory) > 2 * 8192 and not started and not forks
     result = run_exercise(doc, "s", seed=3, out=tmp_path / "run")
-    assert len(started) == 1, "the writer process was not used"
-    assert started[0][1:4] == ["-P", "-m", "ballotdrill.journal.writer"]
+    if forking:
+        assert len(forks) == 1 and not started, "the writer process was not forked"
+    else:
+        assert len(started) == 1 and not forks, "the writer process was not used"
+        assert started[0][1:4] == ["-P", "-m", "ballotdrill.journal.writer"]
     stored = list(read_events(tmp_path / "run" / JOURNAL_FILE))
     assert result.count == len(stored) == len(memory)
     assert stored == memory

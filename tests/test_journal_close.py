@@ -1,4 +1,4 @@
-"""Closing a SQLite journal while another process is reading it."""
+"""Closing a SQLite journal: while another process is reading it; after its writer process failed."""
 
 from __future__ import annotations
 
@@ -6,9 +6,12 @@ import contextlib
 import sqlite3
 from pathlib import Path
 
-from ballotdrill.journal import read_events
+import pytest
+
+from ballotdrill.journal import Row, read_events, store
+from ballotdrill.journal.forked import Forked
 from ballotdrill.journal.seal import seal, settle, verify
-from ballotdrill.journal.store import SqliteSink
+from ballotdrill.journal.store import JournalError, SqliteSink
 
 
 def test_a_reader_holding_the_journal_open_does_not_fail_its_close(tmp_path: Path) -> None:
@@ -28,3 +31,25 @@ def test_a_reader_holding_the_journal_open_does_not_fail_its_close(tmp_path: Pat
     assert not Path(f"{path}-wal").exists()
     assert verify(path).state == "sealed"
     assert [e.data["text"] for e in read_events(path)] == ["first", "second"]
+
+
+@pytest.mark.parametrize("forking", [True, False], ids=["forked", "new interpreter"])
+def test_a_writer_process_that_fails_says_why_and_keeps_what_it_committed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forking: bool) -> None:
+    """A batch the writer process cannot insert (here numbered over one already written) ends it; the run's close
+    raises its one line, and the journal keeps the batches committed before, unsealed."""
+    if not forking:  # where the run's process cannot fork: a new interpreter, which says why on its stderr
+        monkeypatch.setattr(store, "can_fork", lambda: False)
+    path = tmp_path / "journal.sqlite"
+    sink = SqliteSink(path, {"scenario": "s"}, offload=2)
+    rows: list[Row] = [(0.0, "note", None, None, None, {"text": "first", "by": "facilitator"}),
+                       (1.5, "note", None, None, None, {"text": "second", "by": "evaluator"})]
+    sink.write(0, rows)
+    assert sink.child is not None and isinstance(sink.child, Forked) == forking
+    sink.write(1, rows)  # seq 1 is taken
+    sink.seal_when_closed()
+    with pytest.raises(JournalError) as raised:
+        sink.close()
+    assert str(raised.value) == (f"{path}: journal writer: IntegrityError: UNIQUE constraint failed: events.seq")
+    assert [e.data["text"] for e in read_events(path)] == ["first", "second"]
+    assert verify(path).state == "unfinished"

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from test_run_folders import LONG
 
-from ballotdrill.application import RunInterrupted, forked, reportfiles, run_to_folder, write_reports
+from ballotdrill.application import RunInterrupted, reportfiles, run_to_folder, write_reports
+from ballotdrill.journal import forked
 from ballotdrill.scenarios import load_text
 
 REPORTS = ("report.md", "report.html", "scores.json")

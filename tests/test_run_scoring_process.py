@@ -18,8 +18,8 @@ from typing import NamedTuple
 import pytest
 from test_run_folders import LONG
 
-from ballotdrill.application import RunOutcome, forked, livefeed, run_to_folder, write_reports
-from ballotdrill.journal import Row
+from ballotdrill.application import RunOutcome, livefeed, run_to_folder, write_reports
+from ballotdrill.journal import Row, forked
 from ballotdrill.journal.seal import SEAL_KEY, verify
 from ballotdrill.journal.store import read_meta
 from ballotdrill.scenarios import load_text

@@ -1,18 +1,20 @@
 """A child process forked from this one, serving a function over two pipes: no new interpreter, no imports.
 
-A long run's scoring process (:mod:`ballotdrill.application.livefeed`) is forked once the run is under way, so that
-it starts with everything the main process has imported (the report, the scorer, the scenario models) and the
-scenario in memory, where a new interpreter spends about a second of CPU on its imports before the first row.
+A long run's scoring process (:mod:`ballotdrill.application.livefeed`) and its journal writer process
+(:class:`~ballotdrill.journal.store.SqliteSink`) are forked once the run is under way, so that they start with
+everything the main process has imported (the report, the scorer, the scenario models; SQLite) and the scenario in
+memory, where a new interpreter spends up to a second of CPU on its imports before the first row. Their input pipes
+are widened (:func:`widen`) to hold whole batches.
 
 The child keeps nothing of the parent's but its memory: every file descriptor except its two pipe ends is closed
-(the journal's SQLite file and its lock, the journal writer process's pipes, whose end of input must come when the
+(the journal's SQLite file and its lock, the other children's pipes, whose end of input must come when the
 main process closes them), its standard streams go to ``/dev/null``, SIGINT is ignored (the run decides, as for the
 journal writer), and it ends by :func:`os._exit`, so no inherited buffer is flushed and no ``atexit`` handler runs.
 A process with other threads is not forked (a lock one of them held would stay held in the child forever), nor
 where ``os.fork`` does not exist: the caller starts a new interpreter instead (:func:`can_fork`).
 
-:class:`Forked` has the parts of ``subprocess.Popen``'s face the live feed uses (``stdin``, ``stdout``, ``pid``,
-``returncode``, ``poll``, ``wait``, ``kill``), so either kind of child is handled alike.
+:class:`Forked` has the parts of ``subprocess.Popen``'s face the live feed and the journal's sink use (``stdin``,
+``stdout``, ``pid``, ``returncode``, ``poll``, ``wait``, ``kill``), so either kind of child is handled alike.
 """
 
 from __future__ import annotations
@@ -28,6 +30,23 @@ import time
 from collections.abc import Callable
 from typing import BinaryIO, NoReturn
 
+PIPE_SIZE = 1 << 20
+"""Bytes a pipe to a run's child process holds (Linux's default limit for one pipe; 64 KiB when not raised): a few
+whole journal frames (about 350 KB each), so handing a batch on seldom waits for the child to read it, and a child
+done with one batch finds all of the next one waiting rather than a sixth of it and a wait for the rest."""
+
+
+def widen(fd: int) -> None:
+    """Make the pipe of ``fd`` hold :data:`PIPE_SIZE` bytes where the system allows it (else it keeps its size)."""
+    try:
+        import fcntl
+    except ImportError:  # not a POSIX system
+        return
+    setting = getattr(fcntl, "F_SETPIPE_SZ", None)  # Linux only
+    if setting is not None:
+        with contextlib.suppress(OSError):  # over the system's limit for this user: the pipe keeps its size
+            fcntl.fcntl(fd, setting, PIPE_SIZE)
+
 
 def can_fork() -> bool:
     """Whether a child can be forked here: ``os.fork`` exists, this process runs no other thread, and the system is
@@ -42,6 +61,7 @@ class Forked:
         """Fork now; ``OSError`` when no process can be had."""
         child_in, self_out = os.pipe()
         self_in, child_out = os.pipe()
+        widen(self_out)
         try:
             pid = os.fork()
         except OSError:
