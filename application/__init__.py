@@ -18,7 +18,7 @@ if TYPE_CHECKING:
         points_json,
         write_template,
     )
-    from ballotdrill.application.evaluate import Exported, export_run
+    from ballotdrill.application.evaluate import Exported, ExportProgress, export_run
     from ballotdrill.application.folder import FolderError, write_output
     from ballotdrill.application.journalfile import RunFolderError
     from ballotdrill.application.msel import import_msel, parse_maps
@@ -55,6 +55,7 @@ __getattr__ = lazy_names(__name__, {
     "DecisionPoint": "decisions",
     "DecisionPoints": "decisions",
     "Exported": "evaluate",
+    "ExportProgress": "evaluate",
     "FolderError": "folder",
     "REPORT_FILES": "reportfiles",
     "RiskCoverage": "risks",
@@ -100,6 +101,7 @@ __all__ = [
     "Coverage",
     "DecisionPoint",
     "DecisionPoints",
+    "ExportProgress",
     "Exported",
     "FolderError",
     "RiskCoverage",

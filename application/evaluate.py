@@ -38,6 +38,20 @@ class Exported(NamedTuple):
     events: int
 
 
+class ExportProgress(NamedTuple):
+    """How far the pass writing one file is through the journal: ``rows`` read of ``total`` (the row count its
+    seal holds; None for a journal no seal vouches for, such as a forced export's, which is not counted first)."""
+
+    format: str
+    path: Path
+    rows: int
+    total: int | None
+
+
+Told = Callable[[int], None]
+"""Told how many journal rows a pass has read so far, after each block."""
+
+
 OCEL_SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 """An OCEL file with one of these suffixes is written in OCEL 2.0's SQLite form; any other as JSON."""
 
@@ -48,14 +62,16 @@ EXPORT_FLAGS = {"jsonl": "--jsonl", "csv": "--csv", "ocel": "--ocel", "ocel-sqli
 
 def export_run(folder: Path, *, jsonl: Path | None = None, csv: Path | None = None,
                ocel: Path | None = None, force: bool = False,
-               wrote: Callable[[Exported], None] | None = None) -> list[Exported]:
+               wrote: Callable[[Exported], None] | None = None,
+               progress: Callable[[ExportProgress], None] | None = None) -> list[Exported]:
     """Stream a (sealed) run's journal to JSON Lines, CSV and/or an OCEL 2.0 log (SQLite form by the file's suffix).
 
     One pass over the journal per file, one block of rows in memory at a time (OCEL: the work in flight). The
     pass checks the rows against the journal's seal as it goes (its meta is checked before): a journal changed
     since it was sealed fails the export at the end of the pass, before the file is put in place. Each file is
     written whole or not at all (:func:`write_output`): never over the run's own journal, never over a file in
-    the run folder that ballotdrill did not write there. ``wrote`` is told of each file as soon as it is in place;
+    the run folder that ballotdrill did not write there. ``wrote`` is told of each file as soon as it is in place,
+    ``progress`` of each file's pass after each block of rows (the total from the seal, so nothing is counted twice);
     a Ctrl-C is a :class:`RunInterrupted` saying which files were written whole and how to write the rest.
     """
     if jsonl is None and csv is None and ocel is None:
@@ -68,22 +84,30 @@ def export_run(folder: Path, *, jsonl: Path | None = None, csv: Path | None = No
     journal = find_journal(folder)[0] if run is None else run.journal
     guard = partial(write_output, folder=Path(folder), inputs=[Path(folder) / name for name in INPUT_FILES])
     rows = partial(_reading, folder, rows_check, journal, any_value=True)  # a pass (a generator) per file
+    total = rows_check.rows if rows_check is not None else None
+
+    def told(fmt: str, path: Path) -> Told | None:
+        if progress is None:
+            return None
+        return lambda done: progress(ExportProgress(fmt, path, done, total))
+
     wanted: list[tuple[str, Path, Callable[[Path], int]]] = []
     if jsonl is not None:
-        wanted.append(("jsonl", jsonl, partial(write_jsonl_blocks, rows())))
+        wanted.append(("jsonl", jsonl, partial(write_jsonl_blocks, rows(told=told("jsonl", jsonl)))))
     if csv is not None:
-        wanted.append(("csv", csv, partial(write_csv_blocks, rows())))
+        wanted.append(("csv", csv, partial(write_csv_blocks, rows(told=told("csv", csv)))))
     if ocel is not None and run is not None:  # (run is read whenever ocel is asked for)
         sqlite_form = ocel.suffix.lower() in OCEL_SQLITE_SUFFIXES
+        fmt = "ocel-sqlite" if sqlite_form else "ocel"
         if sqlite_form and rows_check is not None:
-            log = partial(_ocel_sql, folder, rows_check, run)
+            log = partial(_ocel_sql, folder, rows_check, run, told(fmt, ocel))
         elif sqlite_form:  # the OCEL writers (and the scenario models they read) are loaded only for an OCEL export
-            log = partial(_ocel, _walked_sqlite, folder, rows_check, run)
+            log = partial(_ocel, _walked_sqlite, folder, rows_check, run, told(fmt, ocel))
         else:
             from ballotdrill.exports.ocel_text import write_ocel_text
 
-            log = partial(_ocel, write_ocel_text, folder, rows_check, run)
-        wanted.append(("ocel-sqlite" if sqlite_form else "ocel", ocel, log))
+            log = partial(_ocel, write_ocel_text, folder, rows_check, run, told(fmt, ocel))
+        wanted.append((fmt, ocel, log))
     done: list[Exported] = []
     written: list[Path] = []
     try:
@@ -149,10 +173,10 @@ def _interrupted_export(folder: Path, written: list[Path], wanted: list[tuple[st
             f"{'it' if len(left) == 1 else 'them'} is left); '{command}' writes {'it' if len(left) == 1 else 'them'}")
 
 
-def _ocel(write: Callable[..., int], folder: Path, rows_check: RowsToCheck | None, run: RunFiles,
+def _ocel(write: Callable[..., int], folder: Path, rows_check: RowsToCheck | None, run: RunFiles, told: Told | None,
           path: Path) -> int:
     """The log written from the stored rows in one pass, the seal checked in the same pass."""
-    rows = itertools.chain.from_iterable(_reading(folder, rows_check, run.journal))
+    rows = itertools.chain.from_iterable(_reading(folder, rows_check, run.journal, told=told))
     return write(rows, path, run.doc, run.scenario, run.meta.get("date"))
 
 
@@ -164,23 +188,24 @@ def _walked_sqlite(rows: Iterator[StoredRow], *args: Any) -> int:
     return write_ocel_sqlite(shared_events(rows), *args)
 
 
-def _ocel_sql(folder: Path, rows_check: RowsToCheck, run: RunFiles, path: Path) -> int:
+def _ocel_sql(folder: Path, rows_check: RowsToCheck, run: RunFiles, told: Told | None, path: Path) -> int:
     """A sealed journal's OCEL SQLite form built inside SQLite, its rows checked against the seal first in the same
-    read transaction; by the walk when the journal holds what only the walk says exactly."""
+    read transaction (``told`` follows that pass; the statements come after it); by the walk when the journal holds
+    what only the walk says exactly."""
     from ballotdrill.exports.ocel_sql import Unsupported, write_ocel_sqlite_from_journal
 
     def check(blocks: Iterator[list[RawRow]]) -> None:
-        for _ in _reading(folder, rows_check, run.journal, source=blocks):
+        for _ in _reading(folder, rows_check, run.journal, source=blocks, told=told):
             pass
 
     try:
         return write_ocel_sqlite_from_journal(run.journal, path, run.doc, run.scenario, run.meta.get("date"), check)
     except Unsupported:
-        return _ocel(_walked_sqlite, folder, rows_check, run, path)
+        return _ocel(_walked_sqlite, folder, rows_check, run, told, path)
 
 
 def _reading(folder: Path, rows_check: RowsToCheck | None, journal: Path, *, any_value: bool = False,
-             source: Iterator[list[RawRow]] | None = None) -> Iterator[list[StoredRow]]:
+             source: Iterator[list[RawRow]] | None = None, told: Told | None = None) -> Iterator[list[StoredRow]]:
     """The journal's rows in blocks, each into the seal's digest (``rows_check``) as it goes by: after the last,
     a journal changed since it was sealed is refused (:class:`RunFolderError`, as :func:`check_run` says it).
     ``any_value``: the writer takes rows of any values (JSON Lines, CSV), so a sealed journal's rows are not
@@ -188,15 +213,20 @@ def _reading(folder: Path, rows_check: RowsToCheck | None, journal: Path, *, any
     and refused at the end.
     A failure to read becomes a :class:`RunFolderError` too (not a write error): a row whose data is not a JSON
     object is found before the first block, and then a sealed journal is checked first (a changed one says so).
-    ``source``: the journal's blocks as :func:`attached_blocks` reads them from another connection."""
+    ``source``: the journal's blocks as :func:`attached_blocks` reads them from another connection. ``told``: told the
+    rows read so far once the caller is done with each block."""
     digest = rows_check.start() if rows_check is not None else None
     blocks = (stored_blocks(journal, sealed=any_value and rows_check is not None) if source is None
               else cast("Iterator[list[StoredRow]]", source))  # only digested, never written
+    done = 0
     try:
         for block in blocks:
             if digest is not None:
                 digest.update(block)
             yield block
+            if told is not None:
+                done += len(block)
+                told(done)
     except StoredDataError as exc:
         if rows_check is not None:
             refuse_changed(folder, verify_rows(folder, rows_check))

@@ -5,9 +5,13 @@ import contextlib
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 from ballotdrill import application
 from ballotdrill.commands.output import forced, plain_stream, say
+
+if TYPE_CHECKING:
+    from ballotdrill.application import ExportProgress
 
 NAMES = {"ocel": "an OCEL 2.0 log of ", "ocel-sqlite": "an OCEL 2.0 SQLite log of "}
 """How each format's line names what was written (JSON Lines and CSV: the events alone)."""
@@ -27,9 +31,10 @@ def export(folder: Path, *, jsonl: Path | None, csv: Path | None, ocel: Path | N
         from ballotdrill.exports.heap import keep_freed_memory  # this process streams the journal block by block
 
         keep_freed_memory()
-        with _elapsed(f"exporting {folder}", len(asked)) as wrote:
-            application.export_run(folder, jsonl=jsonl, csv=csv, ocel=ocel, force=force, wrote=lambda done: wrote(
-                f"wrote {NAMES.get(done.format, '')}{done.events:,} events to {done.path}"))
+        with _elapsed(f"exporting {folder}", len(asked)) as shown:
+            application.export_run(folder, jsonl=jsonl, csv=csv, ocel=ocel, force=force, progress=shown.progress,
+                                   wrote=lambda done: shown.wrote(
+                                       f"wrote {NAMES.get(done.format, '')}{done.events:,} events to {done.path}"))
             exported = True
     except BaseException as exc:
         if not is_interrupt(exc):
@@ -41,28 +46,55 @@ def export(folder: Path, *, jsonl: Path | None, csv: Path | None, ocel: Path | N
                                          "nothing was written: run the same command again") from None
 
 
+class _Shown(NamedTuple):
+    """Where an export's news goes: each file written (a line that stays) and how far the current file's pass is
+    (None: not shown)."""
+
+    wrote: Callable[[str], None]
+    progress: "Callable[[ExportProgress], None] | None"
+
+
+def through(step: "ExportProgress") -> str:
+    """How far a file's pass is through the journal, e.g. ``z.csv 57% of 2,150,512 rows``."""
+    if step.total is None:  # a journal no seal vouches for: its rows are not counted beforehand
+        return f"{step.path.name} {step.rows:,} rows read"
+    share = step.rows * 100 // step.total if step.total else 100
+    return f"{step.path.name} {share}% of {step.total:,} rows"
+
+
 @contextlib.contextmanager
-def _elapsed(what: str, files: int) -> Iterator[Callable[[str], None]]:
-    """In a terminal, a line counting the time while the files are written (a large run's OCEL log takes minutes,
-    with nothing else to show it is working), gone at the end; the lines said meanwhile stay. Elsewhere (a file, a
-    pipe) only the lines, and rich is not loaded."""
+def _elapsed(what: str, files: int) -> Iterator[_Shown]:
+    """In a terminal, a line counting the time while the files are written and saying how far through the journal
+    the current file is (a large run's OCEL log takes minutes, with nothing else to show it is working), gone at
+    the end; the lines said meanwhile stay. Elsewhere (a file, a pipe) only the lines, and rich is not loaded."""
     if plain_stream(sys.stderr):
-        yield say
+        yield _Shown(say, None)
         return
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.table import Column
 
     from ballotdrill.commands.output import err
+    from ballotdrill.scenarios.safetext import terminal_text
 
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err,
-                  transient=True, disable=not err.is_terminal) as progress:
-        task = progress.add_task(f"{what}: 0 of {files} file{'s' if files != 1 else ''} written")
+    def line(done: int, step: "ExportProgress | None" = None) -> str:
+        files_written = f"{done} of {files} file{'s' if files != 1 else ''} written"
+        return terminal_text(f"{what}: {through(step)}; {files_written}" if step else f"{what}: {files_written}")
+
+    clock = TimeElapsedColumn(table_column=Column(min_width=7, no_wrap=True))  # cut from the text's end, not here
+    text = TextColumn("{task.description}", markup=False,  # user text: never read as markup
+                      table_column=Column(no_wrap=True, overflow="ellipsis"))
+    with Progress(SpinnerColumn(), clock, text, console=err, transient=True, disable=not err.is_terminal) as progress:
+        task = progress.add_task(line(0))
         progress.refresh()  # shown at once, not at the display's first tick
         done = 0
 
-        def wrote(line: str) -> None:
+        def wrote(text: str) -> None:
             nonlocal done
             done += 1
-            say(line)
-            progress.update(task, description=f"{what}: {done} of {files} file{'s' if files != 1 else ''} written")
+            say(text)
+            progress.update(task, description=line(done))
 
-        yield wrote
+        def went(step: "ExportProgress") -> None:
+            progress.update(task, description=line(done, step), refresh=True)  # each block shown, not just 10 a second
+
+        yield _Shown(wrote, went)
