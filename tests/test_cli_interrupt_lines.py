@@ -4,7 +4,7 @@ checked (before any file), and an unfinished run's rows told up to a clock time,
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +12,7 @@ from cli_helpers import in_process
 from sweep_helpers import EXAMPLE
 
 from ballotdrill.application.runs import kept
+from ballotdrill.commands import exporting
 from ballotdrill.exercise.run import run_exercise
 from ballotdrill.scenarios import load_file
 
@@ -40,8 +41,8 @@ def test_an_export_interrupted_as_its_progress_line_closes_says_every_file_was_w
     assert ran.returncode == 0, ran.stderr
 
     @contextlib.contextmanager
-    def closing_on_ctrl_c(*_: object) -> Iterator[Callable[[str], None]]:
-        yield lambda line: None
+    def closing_on_ctrl_c(*_: object) -> Iterator[exporting._Shown]:
+        yield exporting._Shown(lambda line: None, None)
         raise KeyboardInterrupt  # after every file was written, as the line closes
 
     monkeypatch.setattr("ballotdrill.commands.exporting._elapsed", closing_on_ctrl_c)
