@@ -29,7 +29,7 @@ from ballotdrill.report.narrative import detection_text, extended_text, incident
 from ballotdrill.scoring.findings import QUEUE_P90
 from ballotdrill.scoring.model import Handoff, Harm, IncidentTimes, StepResult
 from ballotdrill.scoring.neverdone import not_yet_due
-from ballotdrill.scoring.text import clock, minutes, number
+from ballotdrill.scoring.text import clock, failed_on, minutes, number
 from ballotdrill.scoring.unreached import Unreached
 
 SLOW_HANDOFF = 10.0
@@ -150,11 +150,12 @@ def _handoffs(told: _Told, handoffs: Sequence[Handoff]) -> None:
             told.say(h.sent_at, f"{route}, sent at {told.at(h.sent_at)}, was still in transit when the run "
                      f"ended{late}.")
         elif h.failures:
-            via = ("on a retry" if h.channel == h.first_channel
-                   else f"via {h.channel or 'a direct handover'}")
-            told.say(h.received_at or h.sent_at,
-                     f"{route} failed {_times(h.failures)} on {h.first_channel or 'a direct call'} and arrived "
-                     f"{via} at {told.at(h.received_at)}, {minutes(h.latency)} after it was first sent.")
+            first = h.first_channel or "a direct call"
+            via = "on a retry" if h.channel == h.first_channel else f"via {h.channel or 'a direct handover'}"
+            got = first if h.channel == h.first_channel else h.channel or "a direct handover"
+            told.say(h.received_at or h.sent_at, f"{route} failed {_times(h.failures)} "
+                     f"{failed_on(h.failures, first, got)} and arrived {via} at "
+                     f"{told.at(h.received_at)}, {minutes(h.latency)} after it was first sent.")
         elif (h.latency or 0.0) >= SLOW_HANDOFF:
             slow.append(h)
         if h.unstaffed:

@@ -18,7 +18,7 @@ from ballotdrill.scoring.advice import (
 )
 from ballotdrill.scoring.handoffs import DIRECT
 from ballotdrill.scoring.model import DecisionWait, StepResult
-from ballotdrill.scoring.text import clock, minutes
+from ballotdrill.scoring.text import clock, failed_on, minutes
 from ballotdrill.scoring.waits import waits_named
 
 __all__ = ["answer_wait", "branch_taken", "step_cause", "with_named_waits"]
@@ -56,7 +56,9 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
             and cost >= work - (usual if usual is not None else work):
         channel = carrier.first_channel or DIRECT  # (failures costing less than half the lateness, or than the work
         # beyond its usual, are not it: a 3-min retry is no cause of a step an hour late)
-        own.append((cost, Cause("channel", f"failed channel: the handoff failed {carrier.failures}× on {channel} and "
+        where = failed_on(carrier.failures, channel, carrier.channel or channel)
+        got = f", got through on {carrier.channel}" if carrier.channel not in (None, channel) else ""
+        own.append((cost, Cause("channel", f"failed channel: the handoff failed {carrier.failures}× {where}{got} and "
                                 f"took {minutes(carrier.latency)}", list(carrier.evidence), advice.channel(channel),
                                 carrier.sender, channel_lever(channel))))
     if usual is not None and step.target is not None and usual >= step.target:

@@ -90,3 +90,9 @@ def evidence_rows(seqs: Sequence[int]) -> str:
     """``#16, #17, #18`` (at most :data:`MAX_EVIDENCE`, then ``…``)."""
     shown = ", ".join(f"#{s}" for s in seqs[:MAX_EVIDENCE])
     return shown + (f" … (+{len(seqs) - MAX_EVIDENCE})" if len(seqs) > MAX_EVIDENCE else "")
+
+
+def failed_on(failures: int, first: str, received: str | None) -> str:
+    """Where a handoff's failures were, as far as its record tells (it counts them, not by channel): "on X" when it
+    got through on the channel it was first sent on, or failed only once; else "(sent first on X)"."""
+    return f"on {first}" if received in (None, first) or failures == 1 else f"(sent first on {first})"

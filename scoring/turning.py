@@ -4,11 +4,12 @@ ranking's objectives explained (:mod:`~ballotdrill.scoring.ranking`).
 A time's value that much shorter rates better; a harm measure's incident contained that much sooner is contained
 before its harm passed the target, or did a smaller harm that rates better (:func:`sooner_rating`: along its own
 course, exact for voter- and station-minutes and an unslowed wave; for a slowed wave an upper bound, which turns it
-only when even that rates better). What never came — an incident never contained, a time whose end never came —
-could have come, at the earliest, that much before the run stopped plus what the designed path still had to do
-from the work open then (:func:`still_to_go`: a handoff still travelling, a step queued or under way) to the step
-that brings it, and only if such work was open; for reach, a slowing step that much sooner may also have kept it
-under. A containing step that completed and failed its draw is not undone by coming sooner (the same draw).
+only when even that rates better). For one that ended by itself, what comes sooner is its response's containing
+step completed after that end (none: what never came, below), never the incident's own end. What never came —
+an incident never contained, a time whose end never came — could have come, at the earliest, that much before the
+run stopped plus what the designed path still had to do from the work open then (:func:`still_to_go`: a handoff
+still travelling, a step queued or under way) to the step that brings it, and only if such work was open; for
+reach, a slowing step that much sooner may also have kept it under. A containing step that completed and failed its draw is not undone by coming sooner (the same draw).
 """
 
 from __future__ import annotations
@@ -38,7 +39,8 @@ def could_turn(obj: ObjectiveResult, removed: float, scores: Scores, passed: Map
     much before the run stopped plus what its designed path still had to do then (:func:`still_to_go`), only if
     work leading to it was open, and then only if that is before the run stopped. A harm measure's incident
     contained that much sooner is contained before its harm passed the target, or its smaller harm then rates
-    better (:func:`sooner_rating`); one never contained could have been contained (or its wave slowed) that much
+    better (:func:`sooner_rating`; one that ended by itself: its response's containing step completed after that
+    end, that much sooner); one never contained could have been contained (or its wave slowed) that much
     before the run stopped plus what the designed path still had to do to a step with an effect, at the earliest, if
     such work was open, before its harm passed the target, or (for reach) had its wave slowed that much sooner by a
     slowing step under way or done before then; or contained within the run, its harm by then rating better than U
@@ -62,13 +64,21 @@ def could_turn(obj: ObjectiveResult, removed: float, scores: Scores, passed: Map
     inc = next((i for i in scores.incidents if i.incident == obj.subject), None)
     if crossed is None or inc is None:
         return True
-    if inc.to_contain is not None:
+    if inc.to_contain is not None and inc.contained_how != "ended":
         if inc.started_at + inc.to_contain - removed <= crossed:
             return True
         sooner = sooner_rating(obj, removed, scores, passed, paths)
         return sooner is not None and sooner[0] != obj.rating
     if paths is None or paths.structure is None:
         return True
+    if inc.to_contain is not None:  # ended by itself: its own end does not come sooner; its response's might
+        ended = inc.started_at + inc.to_contain
+        done = _contained_by_response(inc.incident, ended, scores, paths)
+        if done is not None:
+            if done - removed <= crossed:
+                return True
+            sooner = sooner_rating(obj, removed, scores, passed, paths)
+            return done - removed < ended if sooner is None else sooner[0] != obj.rating
     rest = still_to_go(inc.incident, scores, paths)
     if rest is not None and until - removed + rest <= crossed:
         return True
@@ -88,23 +98,32 @@ def sooner_rating(obj: ObjectiveResult, removed: float, scores: Scores, passed: 
     (False) when its wave was slowed on the way: it would have been slowed sooner too, so its harm is at most that.
     An incident never contained could have been, at the earliest, that much before the run stopped plus what the
     designed path still had to do from the work open then to a containing step (:func:`still_to_go`); U, exactly,
-    when no such work was open or it would have come after the stop. None when it cannot be told: not a harm
-    measure, the incident ended by itself, measured on another incident, its course unknown (or, never contained,
-    the structure)."""
+    when no such work was open or it would have come after the stop. An incident that ended by itself: its
+    response's containing step completed after that end (:func:`_contained_by_response`), else as one never
+    contained; its rating unchanged, exactly, when that much sooner is still after its own end. None when it cannot
+    be told: not a harm measure, measured on another incident, its course unknown (or, not contained by the
+    response, the structure)."""
     courses = passed.courses if isinstance(passed, Passed) else {}
     course = courses.get(obj.id)
     inc = next((i for i in scores.incidents if i.incident == obj.subject), None)
-    if course is None or inc is None or inc.contained_how == "ended" or (obj.measured and obj.measured != obj.subject):
+    if course is None or inc is None or (obj.measured and obj.measured != obj.subject):
         return None
-    if inc.to_contain is not None:
+    ended = inc.started_at + inc.to_contain if inc.to_contain is not None and inc.contained_how == "ended" else None
+    done = None if ended is None or paths is None or paths.structure is None else \
+        _contained_by_response(inc.incident, ended, scores, paths)
+    if inc.to_contain is not None and ended is None:
         sooner = inc.started_at + inc.to_contain - removed
+    elif done is not None:
+        sooner = done - removed
     elif paths is None or paths.structure is None:
         return None
     else:
         rest = still_to_go(inc.incident, scores, paths, containing=True)
         if rest is None or rest > removed:
-            return "U", True
+            return ("U", True) if ended is None else (obj.rating, True)
         sooner = float(scores.until or 0.0) - removed + rest
+    if ended is not None and sooner >= ended - 1e-9:
+        return obj.rating, True  # its own end came first: the same harm
     if course.stopped_by(obj.kind, sooner):
         return "U", course.exact(obj.kind)
     return rate(course.harm_at(obj.kind, sooner), obj.target, True)[0], course.exact(obj.kind)
@@ -153,6 +172,15 @@ def still_to_go(incident: str, scores: Scores, paths: HarmPaths, step: str | Non
     return best
 
 
+def _contained_by_response(incident: str, ended: float, scores: Scores, paths: HarmPaths) -> float | None:
+    """When the first step of ``incident``'s response that could contain it completed after the incident had ended
+    by itself at ``ended`` (None when none did): taking delays away moves that completion, not the incident's own
+    end. One completed before that end had its draw, and failed it: coming sooner does not undo the same draw."""
+    return min((step.completed_at for step in scores.steps if step.incident == incident
+                and step.completed_at is not None and step.completed_at >= ended - 1e-9
+                and _contains(paths, step.procedure, step.step)), default=None)
+
+
 def _brings(paths: HarmPaths, procedure: str, step: str | None, every: IncidentPath, containing: bool,
             spec: Step) -> bool:
     """Whether completing ``spec`` brings what is measured: ``step`` (or an escalation on the way to it), or an
@@ -165,14 +193,24 @@ def _brings(paths: HarmPaths, procedure: str, step: str | None, every: IncidentP
     return spec.effect is not None and (spec.effect.contains or not containing)
 
 
-def _mean_duration(paths: HarmPaths, procedure: str, step: str) -> float:
+def _spec(paths: HarmPaths, procedure: str, step: str) -> Step | None:
+    """Step ``step`` of ``procedure`` in the structure (None when not known)."""
     proc = paths.structure.procedures.get(procedure) if paths.structure is not None else None
-    spec = next((s for s in proc.steps if s.id == step), None) if proc is not None else None
+    return next((s for s in proc.steps if s.id == step), None) if proc is not None else None
+
+
+def _mean_duration(paths: HarmPaths, procedure: str, step: str) -> float:
+    spec = _spec(paths, procedure, step)
     return float(spec.duration.mean) if spec is not None else 0.0
+
+
+def _contains(paths: HarmPaths, procedure: str, step: str) -> bool:
+    """Whether completing ``step`` of ``procedure`` may contain its incident."""
+    spec = _spec(paths, procedure, step)
+    return spec is not None and spec.effect is not None and spec.effect.contains
 
 
 def _slows(paths: HarmPaths, procedure: str, step: str) -> bool:
     """Whether ``step`` of ``procedure`` slows its incident's wave."""
-    proc = paths.structure.procedures.get(procedure) if paths.structure is not None else None
-    spec = next((s for s in proc.steps if s.id == step), None) if proc is not None else None
+    spec = _spec(paths, procedure, step)
     return spec is not None and spec.effect is not None and spec.effect.slows

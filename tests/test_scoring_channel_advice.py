@@ -106,4 +106,4 @@ def test_a_failed_handoff_costing_little_of_a_long_lateness_is_not_the_late_step
     assert "Step 'answer' late" in text and "failed channel: the handoff failed" not in text
     # s1 20 min, radio and mail 15 min each: done at 60 against 45, and the failed radio cost 15 of the 15 min
     text = _late_answer("20m", "15m", "45m")
-    assert "**Root cause:** failed channel: the handoff failed 1× on radio and took 30 min" in text
+    assert "**Root cause:** failed channel: the handoff failed 1× on radio, got through on mail and took 30 min" in text

@@ -59,16 +59,20 @@ def test_an_incident_closed_by_its_procedures_completing_did_not_end_by_itself()
     assert not any("ended by itself" in line for line in told)
 
 
-def _failed_then(prep: str, fallback: str) -> str:
+def _failed_then(prep: str, fallback: str, radio_retries: int = 0, phone_fails: bool = False) -> str:
     """X1 at 10:00: 'prep' by a, then 'go' (b, 10 min, target 30 min from the procedure's start) sent on radio
-    (1 min, always fails, no retry), which falls back to phone (``fallback``): the root cause of 'go' late."""
+    (1 min, always fails, ``radio_retries``), which falls back to phone (``fallback``; always failing, no retry, to
+    a courier of 40 min when ``phone_fails``): the root cause of 'go' late."""
+    phone = {"latency": fallback, "reliability": 0, "retries": 0, "fallback": "courier"} if phone_fails else \
+        {"latency": fallback, "reliability": 1}
     data = file_of({"a": {"staff": 1}, "b": {"staff": 1}},
                    {"p": {"trigger": {"type": "x"}, "steps": [
                        {"id": "prep", "actor": "a", "duration": prep},
                        {"id": "go", "actor": "b", "via": "radio", "duration": "10m", "target": "30m"}]}},
                    [incident("X1", "10:00", "x")], end="14:00",
-                   channels={"radio": {"latency": "1m", "reliability": 0, "retries": 0, "fallback": "phone"},
-                             "phone": {"latency": fallback, "reliability": 1}})
+                   channels={"radio": {"latency": "1m", "reliability": 0, "retries": radio_retries,
+                                       "fallback": "phone"},
+                             "phone": phone, "courier": {"latency": "40m", "reliability": 1}})
     report = assemble(checked(data), load(data), "s")
     return next(f for f in report.analysis.improvements if f.title.startswith("Step 'go' late")).root_cause
 
@@ -79,7 +83,18 @@ def test_a_handoff_failure_is_a_late_steps_cause_only_when_it_cost_half_its_late
     assert _failed_then("60m", "1m") == ("delays before the step: it reached b 1 h 02 min after p began, already "
                                          "past its 30 min target")
     # prep 10 min, the phone takes 40 min: done at 11:01, 31 min late; the failure cost 40 min: it is the cause
-    assert _failed_then("10m", "40m") == "failed channel: the handoff failed 1× on radio and took 41 min"
+    assert _failed_then("10m", "40m") == ("failed channel: the handoff failed 1× on radio, got through on phone "
+                                          "and took 41 min")
+
+
+def test_a_failed_channel_cause_says_where_the_failures_were_only_as_far_as_it_is_known() -> None:
+    # radio fails twice (a retry) and phone takes the handoff: two failures, both on radio, not told apart by the
+    # record: where it was sent first, and where it got through (before: "failed 2× on radio" in both cases)
+    assert _failed_then("10m", "40m", radio_retries=1) == (
+        "failed channel: the handoff failed 2× (sent first on radio), got through on phone and took 42 min")
+    # radio fails once, phone once, the courier takes it: "failed 2× on radio" was false
+    assert _failed_then("10m", "1m", phone_fails=True) == (
+        "failed channel: the handoff failed 2× (sent first on radio), got through on courier and took 42 min")
 
 
 def _capped(cap: int) -> tuple[str, str]:
