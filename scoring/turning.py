@@ -9,7 +9,8 @@ step completed after that end (none: what never came, below), never the incident
 an incident never contained, a time whose end never came — could have come, at the earliest, that much before the
 run stopped plus what the designed path still had to do from the work open then (:func:`still_to_go`: a handoff
 still travelling, a step queued or under way) to the step that brings it, and only if such work was open; for
-reach, a slowing step that much sooner may also have kept it under. A containing step that completed and failed its draw is not undone by coming sooner (the same draw).
+reach, a slowing step that much sooner may also have kept it under. A containing step that completed and failed
+its draw is not undone by coming sooner (the same draw).
 """
 
 from __future__ import annotations
