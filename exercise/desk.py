@@ -12,13 +12,8 @@ from ballotdrill.scenarios.structure import Actor, Structure
 
 
 def staff_at(actor: Actor, clock: float) -> int:
-    """Staff on duty at ``clock`` (minutes since 00:00 on day D)."""
-    minute = clock % 1440
-    for shift in actor.shifts:
-        start, length = shift.window
-        if (minute - start) % 1440 < length and (shift.days is None or shift.on(int((clock - start) // 1440))):
-            return shift.staff
-    return actor.staff
+    """Staff on duty at ``clock`` (minutes since 00:00 on day D): :meth:`Actor.staff_at`."""
+    return actor.staff_at(clock)
 
 
 def staff_changes(actor: Actor, clock0: float, horizon: float) -> list[tuple[float, int]]:

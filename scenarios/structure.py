@@ -100,6 +100,15 @@ class Actor(Model):
         """The most staff ever on duty: the baseline or a shift's."""
         return max([self.staff, *(s.staff for s in self.shifts)])
 
+    def staff_at(self, clock: float) -> int:
+        """Staff on duty at ``clock`` (minutes since 00:00 on day D): its shift's then, else its baseline."""
+        minute = clock % 1440
+        for shift in self.shifts:
+            start, length = shift.window
+            if (minute - start) % 1440 < length and (shift.days is None or shift.on(int((clock - start) // 1440))):
+                return shift.staff
+        return self.staff
+
     def shift_overlaps(self) -> list[tuple[int, str]]:
         """Each shift (by index) that overlaps an earlier one, with what to tell the author."""
         windows = [s.window for s in self.shifts]

@@ -18,7 +18,8 @@ from ballotdrill.scenarios.scenario import Detection
 from ballotdrill.scenarios.structure import Structure
 from ballotdrill.scoring.chains import fallback_candidates, more_dropped, onward
 from ballotdrill.scoring.choices import Choices
-from ballotdrill.scoring.decisions import answers_of
+from ballotdrill.scoring.crews import CrewWaits
+from ballotdrill.scoring.decisions import Answers, answers_of
 
 if TYPE_CHECKING:
     from ballotdrill.scoring.extensions import Extension
@@ -29,14 +30,13 @@ from ballotdrill.scoring.model import (
     EVIDENCE_ROWS,
     ActorLoad,
     ChannelStats,
-    DecisionWait,
     Handoff,
     Scores,
     StepResult,
 )
 from ballotdrill.scoring.text import clock, minutes
 
-CauseKind = Literal["queue", "channel", "shift_gap", "late_step", "deadline", "drop", "ping_pong",
+CauseKind = Literal["queue", "crew", "channel", "shift_gap", "late_step", "deadline", "drop", "ping_pong",
                     "objective", "slow_work", "target", "upstream", "branch", "detection", "decision_timeout",
                     "none"]
 
@@ -151,15 +151,13 @@ class Incidents:
 class Advisor:
     """Recommendations for root causes, fitted to the response structure when there is one.
 
-    ``steps`` and ``chains``: the step instances and handoffs it looks up a step's context in (those of
-    ``scores``, or of one incident); ``failures`` and ``unstaffed_at``: per channel, the failed handoffs, and
-    per actor, when work first arrived with nobody on duty, over the whole run (None: from ``scores``);
-    ``detections``: per inject, who notices its incidents and how long after they begin (the scenario's
-    ``detected_by``; an inject without one is noticed at once); ``choices``: the decisions the run made, with
-    their rows (:mod:`.choices`; None: not known, a branch is then read from the steps played after a decision);
-    ``loads``: per actor, its waits over the whole run (None: from ``scores``, else none known); ``start``: the run's
-    start without ``scores`` (an incident's context made by :meth:`local`), so its clock times are the run's.
-    """
+    ``steps`` and ``chains``: the step instances and handoffs it looks up a step's context in (those of ``scores``,
+    or of one incident); ``failures`` and ``unstaffed_at``: per channel, the failed handoffs, and per actor, when
+    work first arrived with nobody on duty, over the whole run (None: from ``scores``); ``detections``: per inject,
+    who notices its incidents and how long after they begin (its ``detected_by``; without one, at once);
+    ``choices``: the decisions the run made, with their rows (:mod:`.choices`; None: not known, a branch is then
+    read from the steps played after a decision); ``loads``: per actor, its waits over the whole run (None: from
+    ``scores``, else none known); ``start``: the run's start without ``scores`` (its clock times are the run's)."""
 
     def __init__(self, scores: Scores | None, names: dict[str, str], structure: Structure | None, *,
                  steps: Sequence[StepResult] | None = None, chains: Sequence[Handoff] | None = None,
@@ -170,19 +168,17 @@ class Advisor:
                  choices: Choices | None = None, loads: Mapping[str, ActorLoad] | None = None,
                  start: float | None = None) -> None:
         self.scores, self.names, self.structure = scores, names, structure
-        self.loads: Mapping[str, ActorLoad] = (
-            {a.actor: a for a in scores.load} if scores is not None else loads or {})
+        self.loads: Mapping[str, ActorLoad] = {a.actor: a for a in scores.load} if scores is not None else loads or {}
         """Per actor, its waits over the whole run (none known: empty)."""
         self.choices = choices
         self.extensions: Mapping[str, Extension] = {}
         """Per incident, the response's extension of its polling stations' hours (:mod:`.extended`), when known."""
         self.waves: Mapping[str, WaveStart] = {}
         """Per incident with a wave, how it began (:func:`~.wavecap.wave_starts`), when known."""
-        self.answers: Mapping[tuple[str, str, str], Sequence[DecisionWait]] = (
-            answers_of(scores.decisions) if scores is not None else {})
+        self.answers: Answers = answers_of(scores.decisions if scores is not None else ())
         """Per (incident, procedure, decision step), its waits for a player's answer or its timeout (live play)."""
-        self.channel_stats: Mapping[str, ChannelStats] = (
-            {c.channel: c for c in scores.channels} if scores is not None else channel_stats or {})
+        self.channel_stats: Mapping[str, ChannelStats] = {c.channel: c for c in scores.channels} if scores else (
+            channel_stats or {})
         """Per channel, its attempts and failures over the whole run (none known: empty)."""
         self.detections: Mapping[str, Detection] = detections or {}
         steps = steps if steps is not None else scores.steps if scores is not None else []
@@ -190,6 +186,7 @@ class Advisor:
         self.until = until if until is not None or scores is None else scores.until
         self.start = scores.start if scores is not None else start or 0.0
         """The run's start (its clock's origin): from ``scores``, else as given (an incident's context: its run's)."""
+        self.crews = CrewWaits(steps, structure, self.start) if scores is not None else None  # a local one: its run's
         self._to: dict[tuple[str, str, str], list[Handoff]] = defaultdict(list)
         for h in chains:
             self._to[(h.incident, h.step, h.receiver)].append(h)
@@ -219,7 +216,7 @@ class Advisor:
         local = Advisor(None, self.names, self.structure, steps=steps, chains=chains, until=until,
                         failures=self.failures, unstaffed_at=self.unstaffed_at, detections=self.detections,
                         channel_stats=self.channel_stats, choices=self.choices, loads=self.loads, start=self.start)
-        local.answers = self.answers
+        local.answers, local.crews = self.answers, self.crews
         return local
 
     @property

@@ -7,7 +7,6 @@ Thresholds: see :mod:`.findings`.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import Literal
 
@@ -23,9 +22,10 @@ from ballotdrill.scoring.advice import (
     delivery_lever,
     step_lever,
 )
+from ballotdrill.scoring.crews import crew_fix, on_duty_text
 from ballotdrill.scoring.digest import QUEUE_P90, Case, Digest, Example, LateStep, LongWaits
 from ballotdrill.scoring.model import ActorLoad, ChannelStats, Frozen, Scores, StepResult
-from ballotdrill.scoring.neverdone import never_done
+from ballotdrill.scoring.neverdone import missed_listed, never_done
 from ballotdrill.scoring.plan import element_of, loop_owner, responsible
 from ballotdrill.scoring.stepcause import step_cause, with_named_waits
 from ballotdrill.scoring.text import clock, minutes, percent
@@ -34,8 +34,6 @@ from ballotdrill.scoring.waits import MIN_WAITS, waits_named
 MIN_STRENGTH = 3
 """A strength needs at least this many cases (ten times as many channel attempts): one is not evidence."""
 BUSY = 0.25
-UNREACHED_SHOWN = 10
-"""Deadlines of one step that passed with it never reached, listed one by one (the count covers them all)."""
 """An actor 'kept up' only if it was at least this busy (utilisation): an idle desk proves nothing."""
 
 __all__ = ["BUSY", "MIN_STRENGTH", "Finding", "Found", "gather"]
@@ -150,17 +148,8 @@ def _missed_deadlines(found: Found, scores: Scores, digest: Digest, advice: Advi
                 recommendation=f"Give '{step.step}' a standing priority at {name(step.actor)} so the legal "
                 f"deadline ({minutes(step.deadline)}) is met" if own else why.fix, priority=1,
                 incidents=[step.incident], evidence=step.evidence)
-    missed = [item for item in digest.unreached if item.missed]  # deadlines that passed, their step never reached
-    alike = Counter((item.procedure, item.step) for item in missed)
-    told: Counter[tuple[str, str]] = Counter()
-    for item in missed:
-        key = (item.procedure, item.step)
-        told[key] += 1
-        if told[key] > UNREACHED_SHOWN:
-            continue
+    for item, more in missed_listed(digest.unreached):  # deadlines that passed, their step never reached
         detail, why = never_done(item, advice)
-        more = (f" ({alike[key]:,} deadlines of '{item.step}' passed with it never done; the first {UNREACHED_SHOWN} "
-                "listed)" if alike[key] > UNREACHED_SHOWN and told[key] == 1 else "")
         found.improve(item.stopped_at - item.due_at + item.deadline,
                       title=f"Legal deadline missed: {item.step} ({item.incident})", detail=detail + more,
                       root_cause=why.text, cause="deadline", actor=why.actor, lever=why.lever,
@@ -248,6 +237,19 @@ def _not_a_queue(load: ActorLoad) -> str:
     return ""
 
 
+def _held_by_crew(actor: str, scores: Scores, advice: Advisor) -> tuple[str, str]:
+    """What an actor's queue finding adds when a step of its waited for a crew larger than the shift (and held the
+    work behind it, :mod:`.crews`): the words, the crew's fix; else nothing."""
+    found = advice.crews.most_held(actor, scores.steps) if advice.crews is not None else None
+    if found is None:
+        return "", ""
+    held, short = found
+    return (f"; '{short.step.step}' ({short.step.incident}) needs {short.need} staff at once while "
+            f"{on_duty_text(short)} (from {clock(advice.start, short.step.queued_at)})"
+            + (f"; {held} piece(s) of work waited behind it" if held else ""),
+            crew_fix(short, advice.who(actor), advice.start))
+
+
 def _loads(found: Found, scores: Scores, digest: Digest, advice: Advisor) -> None:
     """Each actor's queue and gap in shift cover, or that it kept up."""
     for load in scores.load:
@@ -256,6 +258,7 @@ def _loads(found: Found, scores: Scores, digest: Digest, advice: Advisor) -> Non
             off_duty, long_waits = waits.unstaffed, waits.count
             unstaffed_queue = bool(long_waits) and 2 * off_duty >= long_waits
             named = waits_named(load, load.name)
+            held, crew = _held_by_crew(load.actor, scores, advice)
             found.improve(load.wait_p90, title=named.title,
                     detail=f"90th-percentile queue wait {minutes(load.wait_p90)} (mean {minutes(load.wait_mean)}, "
                     f"max {minutes(load.wait_max)}), longest queue {load.longest_queue}, utilisation "
@@ -263,11 +266,12 @@ def _loads(found: Found, scores: Scores, digest: Digest, advice: Advisor) -> Non
                     + (f"; {load.queued_at_end} item(s) still waiting at the end." if load.queued_at_end else ".")
                     + _not_a_queue(load),
                     root_cause=(named.followed_by(f"{off_duty} of the {long_waits} long wait(s) began with nobody "
-                                                  "on duty") if unstaffed_queue else named.named),
+                                                  "on duty") if unstaffed_queue else named.named) + held,
                     cause="queue", actor=load.actor, capability="Operational coordination", priority=2,
                     lever=actor_lever(load.actor), element=element_of("queue"),
                     evidence=load.evidence, incidents=waits.incidents.listed(),
-                    recommendation=advice.shift_gap(load.actor) if unstaffed_queue else advice.queue(load.actor))
+                    recommendation=crew or (advice.shift_gap(load.actor) if unstaffed_queue
+                                            else advice.queue(load.actor)))
         elif load.steps >= MIN_STRENGTH and not load.wait_max and (load.utilisation or 0.0) >= BUSY:
             found.strengths.append(Finding(kind="strength", title=f"{load.name} kept up",
                                      detail=f"All {load.steps} steps started without waiting, at "

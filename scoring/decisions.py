@@ -8,7 +8,7 @@ had the request in front of them and the clock ran out.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
 from ballotdrill.journal import DecisionMade, DecisionRequested, Event, Kind
 from ballotdrill.scoring.feed import Handlers
@@ -74,6 +74,10 @@ class DecisionCollector:
         return [DecisionTally(actor=actor, put=put, timed_out=timed_out, steps=list(self._steps.get(actor, {})),
                               evidence=self._evidence.get(actor, []), waits=self._waits.get(actor, []))
                 for actor, (put, timed_out) in sorted(self._put.items())]
+
+
+Answers = Mapping[tuple[str, str, str], Sequence[DecisionWait]]
+"""(incident, procedure, decision step) -> its waits for a player's answer or its timeout (live play)."""
 
 
 def answers_of(tallies: Iterable[DecisionTally]) -> dict[tuple[str, str, str], list[DecisionWait]]:

@@ -415,7 +415,7 @@ def digest_of(scores: Scores, names: dict[str, str], structure: Structure | None
     objectives = scores.objectives
     digest = Digest(names, structure, {w for o in objectives for w in o.subject.split()},
                     {o.subject for o in objectives if o.kind == "on_time"}, scenario)
-    digest.advice.answers = answers_of(scores.decisions)
+    digest.advice.answers, digest.advice.start = answers_of(scores.decisions), scores.start
     steps: dict[str, list[tuple[int, StepResult]]] = defaultdict(list)
     chains: dict[str, list[tuple[int, Handoff]]] = defaultdict(list)
     for n, step in enumerate(scores.steps):

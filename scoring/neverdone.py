@@ -3,14 +3,36 @@ dropped, or still short of it when the run stopped), when the deadline passed, a
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Iterable
+
 from ballotdrill.scoring.advice import Advisor, Cause, channel_lever, step_lever
 from ballotdrill.scoring.handoffs import DIRECT
 from ballotdrill.scoring.text import clock, minutes
 from ballotdrill.scoring.unreached import Unreached
 
-__all__ = ["never_done", "not_yet_due"]
+__all__ = ["UNREACHED_SHOWN", "missed_listed", "never_done", "not_yet_due"]
+
+UNREACHED_SHOWN = 10
+"""Deadlines of one step that passed with it never reached, listed one by one (the count covers them all)."""
 
 _STOOD = {"queued": "waiting", "in_progress": "in progress", "in_transit": "travelling"}
+
+
+def missed_listed(unreached: Iterable[Unreached]) -> list[tuple[Unreached, str]]:
+    """The missed deadlines of steps never reached to list, the first :data:`UNREACHED_SHOWN` of each step, the first
+    of those with what its detail adds when there were more (how many in all)."""
+    missed = [item for item in unreached if item.missed]
+    alike = Counter((item.procedure, item.step) for item in missed)
+    told: Counter[tuple[str, str]] = Counter()
+    out = []
+    for item in missed:
+        key = (item.procedure, item.step)
+        told[key] += 1
+        if told[key] <= UNREACHED_SHOWN:
+            out.append((item, f" ({alike[key]:,} deadlines of '{item.step}' passed with it never done; the first "
+                        f"{UNREACHED_SHOWN} listed)" if alike[key] > UNREACHED_SHOWN and told[key] == 1 else ""))
+    return out
 
 
 def never_done(item: Unreached, advice: Advisor) -> tuple[str, Cause]:

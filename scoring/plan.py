@@ -61,7 +61,7 @@ class Planned(Protocol):
     def weight(self) -> float: ...
 
 ELEMENTS: dict[str, str] = {
-    "queue": "Organisation", "shift_gap": "Organisation", "detection": "Organisation",
+    "queue": "Organisation", "crew": "Organisation", "shift_gap": "Organisation", "detection": "Organisation",
     "channel": "Equipment", "drop": "Equipment",
     "slow_work": "Training", "decision_timeout": "Training",
     "late_step": "Planning", "deadline": "Planning", "ping_pong": "Planning", "upstream": "Planning",

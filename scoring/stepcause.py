@@ -16,6 +16,7 @@ from ballotdrill.scoring.advice import (
     delivery_lever,
     step_lever,
 )
+from ballotdrill.scoring.crews import crew_fix, on_duty_text, short_crew
 from ballotdrill.scoring.handoffs import DIRECT
 from ballotdrill.scoring.model import DecisionWait, StepResult
 from ballotdrill.scoring.text import clock, failed_on, minutes
@@ -43,9 +44,23 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
     asked = answer.made_at - answer.requested_at if answer is not None else 0.0  # no work: a wait for an answer
     work = (end or 0.0) - (step.started_at if step.started_at is not None else end or 0.0) - asked
     own: list[tuple[float, Cause]] = []  # (minutes, cause), in the order that breaks ties
-    if step.unstaffed:
+    short = short_crew(step, advice.structure, advice.start)
+    held = advice.crews.holding(step) if advice.crews is not None and short is None else None
+    if short is not None:  # it waited for a crew the shift did not have, not for cover alone nor behind work
+        own.append((step.wait or 0.0, Cause(
+            "crew", f"crew larger than the shift on duty: '{step.step}' needs {short.need} staff at once; {who} had "
+            f"{short.on_duty or 'nobody'} on duty when it arrived at {clock(advice.start, step.queued_at)}, so it "
+            f"waited {minutes(step.wait)}{_still(step)}", [], crew_fix(short, who, advice.start), step.actor,
+            actor_lever(step.actor))))
+    elif step.unstaffed:
         own.append((step.wait or 0.0, Cause("shift_gap", f"gap in shift cover: queued at {who} with nobody on duty",
                                             [], advice.shift_gap(step.actor), step.actor, actor_lever(step.actor))))
+    elif step.wait and step.wait >= late / 2 and held is not None:  # the desk serves in order: held behind it
+        own.append((step.wait, Cause(
+            "queue", f"held behind '{held.step.step}' ({held.step.incident}) at {who}, which needs {held.need} staff "
+            f"at once while {on_duty_text(held)}: work is served in order, so '{step.step}' waited "
+            f"{minutes(step.wait)} before starting{_still(step)}", [], crew_fix(held, who, advice.start), step.actor,
+            actor_lever(step.actor))))
     elif step.wait and step.wait >= late / 2:
         own.append((step.wait, Cause("queue", _wait_text(step, step, advice), [], advice.queue(step.actor),
                                      step.actor, actor_lever(step.actor), waiting=step)))
@@ -235,9 +250,12 @@ def _wait_text(waiting: StepResult, step: StepResult, advice: Advisor) -> str:
         return (f"{named.kind} earlier in {step.procedure}: '{waiting.step}' waited {minutes(waiting.wait)} at "
                 f"{where}{' (it arrived with nobody on duty)' if waiting.unstaffed else ''} before "
                 f"{advice.who(step.actor)} could start")
-    still = " (still waiting at the end)" if step.status == "queued" else ""
-    waited = f"waited {minutes(step.wait)} before starting{still}"
+    waited = f"waited {minutes(step.wait)} before starting{_still(step)}"
     return named.followed_by(f"'{step.step}' {waited}" if named.explained else waited)  # after "; ", say which
+
+
+def _still(step: StepResult) -> str:
+    return " (still waiting at the end)" if step.status == "queued" else ""
 
 
 def _largest(causes: list[tuple[float, Cause]]) -> Cause:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ballotdrill.journal import Event, Row
-from ballotdrill.journal.kinds import DETECTED, INCIDENT_STARTED, RESOLVED
+from ballotdrill.journal.kinds import DETECTED, INCIDENT_STARTED, RESOLVED, RUN_STARTED
 from ballotdrill.scenarios.roles import as_played
 from ballotdrill.scenarios.scenario import ScenarioFile
 from ballotdrill.scoring import handoffs as handoff_measures
@@ -93,6 +93,7 @@ class Scorer:
                                   *((self.waves,) if self.waves is not None else ()),
                                   *((self.open_harm,) if self.open_harm is not None else ())))
         self.dispatch.add(INCIDENT_STARTED, self._arrived)
+        self.dispatch.add(RUN_STARTED, self._began)
         if cap is not None:  # after the collectors have taken the event: what may make an arrival final
             self.dispatch.add(DETECTED, self._settle)
             self.dispatch.add(RESOLVED, self._settle)
@@ -114,6 +115,10 @@ class Scorer:
         self.count += len(rows)
         clock = self.clock
         clock.last_t = self.dispatch.take(first_seq, rows, clock.last_t)
+
+    def _began(self, event: Event) -> None:
+        """The run's clock: a cause decided as an incident is folded tells the run's times (and its shifts)."""
+        self.digest.advice.start = self.clock.start
 
     def _arrived(self, event: Event) -> None:
         incident = event.incident
