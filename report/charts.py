@@ -179,7 +179,7 @@ def gantt(scores: Scores, labels: dict[str, str], names: dict[str, str], work: W
                               y2=y + 17, class_=cls)
         y += 17
     if hidden:
-        chart.add("text", f"… and {hidden} more incident(s): see the tables below", x=8, y=y + 12,
+        chart.add("text", f"… and {hidden:,} more incident(s): see the tables below", x=8, y=y + 12,
                   class_="row-step")
     if not shown:
         chart.add("text", "No incident in this run.", x=LABEL_W, y=top + 30, class_="empty")
@@ -322,13 +322,13 @@ def handoff_graph(scores: Scores, names: dict[str, str], work: WorkTables | None
         x, y = x0 + c * CELL_W, top + r * CELL_H
         note = link_note(link)
         tip = (f"{names.get(link.sender, link.sender)} → {names.get(link.receiver, link.receiver)} "
-               f"({', '.join(link.channels)}): {link.count} handoff(s), mean latency {minutes(link.mean_latency)}"
+               f"({', '.join(link.channels)}): {link.count:,} handoff(s), mean latency {minutes(link.mean_latency)}"
                + (f"; {note}" if note else ""))
         chart.add("rect", title=tip, x=x + 1, y=y + 1, width=CELL_W - 2, height=CELL_H - 2,
                   class_=f"{link.band} mx-{link.state}")
         bad = [f"{link.failures} failed"] if link.failures else []
         bad += [f"{link.lost} lost"] if link.lost else []
-        lines = [(f"{link.count}×", "mx-count")]
+        lines = [(f"{link.count:,}×", "mx-count")]
         lines += [(minutes(link.mean_latency), "mx-lat")] if link.mean_latency is not None else []
         lines += [(text, "mx-bad") for text in bad]
         step = 13.0 if len(lines) <= 3 else 10.5

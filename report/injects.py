@@ -9,13 +9,15 @@ from pydantic import Field
 from ballotdrill.journal import ActionTaken, Contained, Event, InjectDelivered, Kind
 from ballotdrill.scenarios.msel import msel_rows
 from ballotdrill.scenarios.scenario import Inject, Scenario
-from ballotdrill.scoring.model import Frozen, Harm, IncidentTimes
+from ballotdrill.scoring.model import ArrivalStats, Frozen, Harm, IncidentTimes
 from ballotdrill.scoring.text import clock, minutes
 
 ADHOC = "ad-hoc inject"
 """The inject log's type of a facilitator's ad-hoc inject (not in the MSEL; listed after its injects)."""
 
 _TYPES = {"timed": "inject", "background": "inject (repeating)", "contingency": "contingency inject"}
+BACKGROUND = _TYPES["background"]
+"""The inject log's type of a background inject (``every:``), whose arrivals it counts."""
 
 
 class InjectEntry(Frozen):
@@ -34,8 +36,11 @@ class InjectEntry(Frozen):
 
 
 def inject_log(scenario: Scenario, events: Sequence[Event], incidents: Sequence[IncidentTimes],
-               harm: Sequence[Harm], names: dict[str, str], start: float, until: float | None) -> list[InjectEntry]:
-    """Each inject of ``scenario`` in MSEL order, with its delivery and what followed."""
+               harm: Sequence[Harm], names: dict[str, str], start: float, until: float | None,
+               background: Sequence[ArrivalStats] = ()) -> list[InjectEntry]:
+    """Each inject of ``scenario`` in MSEL order, with its delivery and what followed; a background inject's
+    arrivals counted from ``background`` (every arrival, where ``incidents`` lists those kept one by one)."""
+    counted = {stats.key: stats for stats in background}
     by_id = dict(zip(scenario.inject_ids(), scenario.injects, strict=True))
     delivered = {e.fields(InjectDelivered).inject: e for e in events if e.kind == Kind.INJECT_DELIVERED}
     actions = [(e, scripted.action) for e in events
@@ -80,9 +85,13 @@ def inject_log(scenario: Scenario, events: Sequence[Event], incidents: Sequence[
                 "expected": row.expected}
         if inject.every is not None:
             arrivals = per_inject.get(row.id, [])
-            observed = _arrivals_text(arrivals, open_ids) if arrivals else ""
-            out.append(InjectEntry(**base, status=f"{len(arrivals)} arrival(s)", delivered=bool(arrivals),
-                                   observed=observed, evidence=[a.evidence[0] for a in arrivals[:1] if a.evidence]))
+            stats = counted.get(row.id)
+            count, handled, still = ((stats.arrivals, stats.worked_on, stats.open_at_end) if stats is not None else
+                                     (len(arrivals), sum(a.to_first_action is not None for a in arrivals),
+                                      sum(a.incident in open_ids for a in arrivals)))
+            status, observed = arrivals_texts(count, handled, still)
+            out.append(InjectEntry(**base, status=status, delivered=bool(count), observed=observed,
+                                   evidence=[a.evidence[0] for a in arrivals[:1] if a.evidence]))
             continue
         if inject.action is not None:
             act = inject.action
@@ -153,8 +162,9 @@ def _incident_text(inc: IncidentTimes, how: str | None, who: Callable[[str | Non
     return "; ".join(parts)
 
 
-def _arrivals_text(arrivals: Sequence[IncidentTimes], open_ids: set[str]) -> str:
-    handled = sum(a.to_first_action is not None for a in arrivals)
-    still = sum(a.incident in open_ids for a in arrivals)
-    return (f"{handled} of {len(arrivals)} worked on; {still} still open at the end" if still
-            else f"{handled} of {len(arrivals)} worked on; none open at the end")
+def arrivals_texts(count: int, handled: int, still: int, spec: str = "") -> tuple[str, str]:
+    """A background inject's status and what followed: ``1200 arrival(s)``, ``1200 of 1200 worked on; none open at
+    the end`` (``spec`` ``","``: grouped, as the report's layout writes counts; ``scores.json`` keeps them plain)."""
+    tail = f"{still:{spec}} still open at the end" if still else "none open at the end"
+    return (f"{count:{spec}} arrival(s)",
+            f"{handled:{spec}} of {count:{spec}} worked on; {tail}" if count else "")

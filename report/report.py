@@ -317,7 +317,7 @@ def _assemble(scores: Scores, digest: Digest, rows: ReportRows, doc: ScenarioFil
     return Report(overview=overview, scores=scores, analysis=analysis,
                   decisions=decisions, moments=_moments(events, scores, set(told), names, digest.unreached),
                   inject_log=inject_log(scenario, events, scores.incidents, scores.harm, names, scores.start,
-                                        scores.until),
+                                        scores.until, scores.background.injects),
                   narratives=narratives([e for e in events if e.incident is None or e.incident in set(told)],
                                         names, scores.start),
                   incident_labels=labels, incident_headings=headings, scripted=scripted,
@@ -378,11 +378,12 @@ def _participant(key: str, actor: Actor) -> Participant:
                        shifts=shifts, staff_text=staff_text(actor.staff, shifts), level=actor.level)
 
 
-def staff_text(staff: int, shifts: Sequence[tuple[str, str, int]]) -> str:
-    """``0 (240 06:30–22:00)``: the baseline staff, then each daily shift's staff and hours."""
+def staff_text(staff: int, shifts: Sequence[tuple[str, str, int]], spec: str = "") -> str:
+    """``0 (240 06:30–22:00)``: the baseline staff, then each daily shift's staff and hours (``spec`` ``","``:
+    grouped, as the report's layout writes counts; ``scores.json`` keeps the text ungrouped)."""
     if not shifts:
-        return str(staff)
-    return f"{staff} (" + ", ".join(f"{n} {shift_text(a, b)}" for a, b, n in shifts) + ")"
+        return f"{staff:{spec}}"
+    return f"{staff:{spec}} (" + ", ".join(f"{n:{spec}} {shift_text(a, b)}" for a, b, n in shifts) + ")"
 
 
 def background_groups(scores: Scores) -> list[BackgroundGroup]:

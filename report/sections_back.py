@@ -39,9 +39,9 @@ def handoffs_section(report: Report, ctx: Context) -> Section:
     hs = s.handoff_summary
     background = {i.incident for i in s.incidents if i.background}
     blocks: list[Block] = [
-        Para(text=f"{hs.total} handoff(s): {hs.received} received, {hs.failed_attempts} failed attempt(s), "
-             f"{hs.reroutes} reroute(s), {hs.ping_pongs} ping-pong(s), {hs.drops} dropped, "
-             f"{hs.in_transit} still in transit, {hs.unstaffed} into "
+        Para(text=f"{hs.total:,} handoff(s): {hs.received:,} received, {hs.failed_attempts:,} failed attempt(s), "
+             f"{hs.reroutes:,} reroute(s), {hs.ping_pongs:,} ping-pong(s), {hs.drops:,} dropped, "
+             f"{hs.in_transit:,} still in transit, {hs.unstaffed:,} into "
              f"an actor with nobody on duty; mean latency {minutes(hs.mean_latency)}."),
         Chart(name="handoffs")]
     links = handoff_links(s, report.work)
@@ -266,7 +266,7 @@ def _each(report: Report, block_id: str, items: list[Item], total: int, noun: st
     one (all of them below the cap; the table above counts every one, ``total`` in all)."""
     listed = {k for g in report.background for k in g.incidents}
     shown = [x for x in items if x.incident in listed]
-    summary = (f"Each of the {total} {noun}" if len(shown) == total else
+    summary = (f"Each of the {total:,} {noun}" if len(shown) == total else
                f"{len(shown):,} of the {total:,} {noun}: those of the arrivals listed one by one "
                "(all counted in the table above)")
     return Details(id=block_id, markdown=False, summary=summary, blocks=[table(shown)])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ballotdrill.report.injects import ADHOC
-from ballotdrill.report.report import DecisionCount, Report
+from ballotdrill.report.report import DecisionCount, Report, staff_text
 from ballotdrill.report.view import Block, Cell, Context, Heading, KeyValues, Para, Section, Table, cell
 from ballotdrill.scoring.text import evidence_rows
 
@@ -22,11 +22,11 @@ def decisions_text(d: DecisionCount) -> str:
     if not d.total and not d.pending:
         return "No decision was asked in this run."
     known = dict(_BY)
-    parts = [f"{d.by.get(k, 0)} {words}" for k, words in _BY if d.by.get(k, 0) or k in ("default", "player")]
-    parts += [f"{n} by {k}" for k, n in d.by.items() if k not in known]
-    text = f"{d.total} decision(s) taken: " + ", ".join(parts)
+    parts = [f"{d.by.get(k, 0):,} {words}" for k, words in _BY if d.by.get(k, 0) or k in ("default", "player")]
+    parts += [f"{n:,} by {k}" for k, n in d.by.items() if k not in known]
+    text = f"{d.total:,} decision(s) taken: " + ", ".join(parts)
     if d.pending:
-        text += f"; {d.pending} still waiting for an answer at the end"
+        text += f"; {d.pending:,} still waiting for an answer at the end"
     defaulted = d.by.get("default", 0) + d.by.get("timeout", 0)
     if d.total and defaulted == d.total:
         text += (". Every decision followed the scenario's default, so the run exercised the default playbook, "
@@ -75,11 +75,11 @@ def overview(report: Report, ctx: Context) -> Section:
         ("Window (day D)", [cell(f"{o.window}; the run stopped at {ctx.at(s.until)}")]),
         *([("Election", [cell(o.election)])] if o.election else []),
         ("Polling hours", [cell(f"{o.polls}; harm to voters and stations counts only while the polls are open")]),
-        ("Scope", [cell(f"{o.injects} MSEL inject(s)"
-                        + (f" and {len(adhoc)} ad-hoc inject(s) by the facilitator" if adhoc else "")
-                        + f"; {s.totals.incidents} incident(s), {s.totals.handoffs} "
-                        f"handoff(s), {s.totals.steps_completed} step(s) completed")]),
-        ("Seed", [cell("—" if o.seed is None else o.seed)]),
+        ("Scope", [cell(f"{o.injects:,} MSEL inject(s)"
+                        + (f" and {len(adhoc):,} ad-hoc inject(s) by the facilitator" if adhoc else "")
+                        + f"; {s.totals.incidents:,} incident(s), {s.totals.handoffs:,} "
+                        f"handoff(s), {s.totals.steps_completed:,} step(s) completed")]),
+        ("Seed", [cell("—" if o.seed is None else str(o.seed))]),  # a name, not a count: never grouped
         *([("Played live", [cell(report.live.summary())])] if report.live is not None else []),
         ("Decisions", [cell(decisions_text(report.decisions))]),
         ("Overrides (--set)", [cell(v, code=True) for v in o.overrides]
@@ -92,7 +92,7 @@ def overview(report: Report, ctx: Context) -> Section:
     participants = Table(
         header=["Organisation / cell", "Key", "Staff on duty", "Level", "Role"],
         numeric=[False, False, True, False, False],
-        rows=[[cell(p.name), cell(p.key, code=True), cell(p.staff_text or p.staff), cell(p.level or "—"),
+        rows=[[cell(p.name), cell(p.key, code=True), cell(staff_text(p.staff, p.shifts, ",")), cell(p.level or "—"),
                cell(p.description)] for p in o.participants])
     return Section(id="overview", title="1. Exercise overview", blocks=[
         KeyValues(rows=rows), Para(text=RATINGS_NOTE, label="About the ratings:"),

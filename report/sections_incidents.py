@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ballotdrill.report.injects import BACKGROUND, InjectEntry, arrivals_texts
 from ballotdrill.report.report import BackgroundGroup, Report
 from ballotdrill.report.view import Block, Cell, Chart, Context, Details, Heading, Items, Para, Section, Table, cell
 from ballotdrill.scoring.model import Harm, IncidentTimes
@@ -82,7 +83,7 @@ def incidents_section(report: Report, ctx: Context) -> Section:
         ]
         blocks += [Details(id=f"background-{g.inject}", markdown=False,
                            summary=f"{g.inject} {g.title or g.type}: " + (
-                               f"each of its {g.count} arrival(s)" if len(g.incidents) == g.count else
+                               f"each of its {g.count:,} arrival(s)" if len(g.incidents) == g.count else
                                f"{len(g.incidents):,} of its {g.count:,} arrivals (the first ones and the worst "
                                "cases; all counted in the row above)"),
                            blocks=[incident_table([incidents[k] for k in g.incidents], harm, ctx)])
@@ -103,9 +104,18 @@ def incidents_section(report: Report, ctx: Context) -> Section:
 
 
 def inject_log_section(report: Report) -> Section:
+    counted = {s.key: s for s in report.scores.background.injects}
+
+    def grouped(e: InjectEntry) -> tuple[str, str]:
+        """A background inject's status and what followed, its counts grouped (``scores.json`` keeps them plain)."""
+        stats = counted.get(e.id) if e.type == BACKGROUND else None
+        return (e.status, e.observed) if stats is None else arrivals_texts(stats.arrivals, stats.worked_on,
+                                                                           stats.open_at_end, ",")
+
     rows = [[cell(e.id, strong=True), cell(e.time), cell(e.type), cell(e.event, note=f"to {e.to}" if e.to else ""),
-             cell(e.status, flag="" if e.delivered else "warn"), cell(e.expected or "—"),
-             cell(e.observed or "—", evidence=evidence_rows(e.evidence))] for e in report.inject_log]
+             cell(status, flag="" if e.delivered else "warn"), cell(e.expected or "—"),
+             cell(observed or "—", evidence=evidence_rows(e.evidence))]
+            for e in report.inject_log for status, observed in [grouped(e)]]
     blocks: list[Block] = [
         Para(text="Every inject of the MSEL: whether it was delivered (a contingency inject is released only when "
              "its condition holds), the response the scenario expects, and what the journal shows happened.",

@@ -37,8 +37,9 @@ class Cell(Frozen):
 
 
 def cell(text: object, **kw: object) -> Cell:
-    """A :class:`Cell` from any value (``None`` as an em dash)."""
-    return Cell(text="—" if text is None else str(text), **kw)  # type: ignore[arg-type,unused-ignore]
+    """A :class:`Cell` from any value (``None`` as an em dash; a whole number as a count, grouped: ``50,000``)."""
+    shown = "—" if text is None else f"{text:,}" if type(text) is int else str(text)
+    return Cell(text=shown, **kw)  # type: ignore[arg-type,unused-ignore]
 
 
 class Heading(Frozen):
