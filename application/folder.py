@@ -12,6 +12,7 @@ import fcntl
 import hashlib
 import json
 import os
+import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -66,11 +67,22 @@ def locked(folder: Path, holder: str = "run") -> Iterator[None]:
         os.close(fd)
 
 
+NOTE_WAIT = 1.0
+"""Seconds a reader waits for the holder's note (:func:`locked` writes it just after it takes the lock)."""
+
+
 def _read_holder(fd: int) -> str:
-    try:
-        return os.pread(fd, 16, 0).decode("ascii", "replace").strip() or "run"
-    except OSError:
-        return "run"
+    """Who holds the lock on ``fd``: its note, waited for while it is empty (the instant between taking the lock
+    and writing the note, where a live exercise would read as a batch run), then "run" if it never comes."""
+    deadline = time.monotonic() + NOTE_WAIT
+    while True:
+        try:
+            note = os.pread(fd, 16, 0).decode("ascii", "replace").strip()
+        except OSError:
+            return "run"
+        if note or time.monotonic() >= deadline:
+            return note or "run"
+        time.sleep(0.005)
 
 
 def _taken(folder: Path, holder: str) -> str:

@@ -6,11 +6,17 @@ Real processes: ``ballotdrill live --serve`` on loopback and the other commands 
 
 from __future__ import annotations
 
+import fcntl
+import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
+import pytest
 from live_process_helpers import LiveProc, hostile_file
+
+from ballotdrill.application.folder import LIVE, LOCK_FILE, FolderError, refuse_if_busy
 
 
 def _bd(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -87,3 +93,22 @@ def test_resume_holds_the_folder_too(tmp_path: Path) -> None:
     gone = _bd("resume", str(tmp_path / "missing"), cwd=tmp_path)
     assert gone.returncode == 2 and "no such folder" in _one_line(gone)
     assert not (tmp_path / "missing").exists()
+
+
+def test_a_reader_in_the_instant_before_the_holder_names_itself_waits_for_the_name(tmp_path: Path) -> None:
+    """``locked`` takes the lock, then writes who holds it: a reader in between found an empty note and read a
+    live exercise as a batch run ("a run is still writing this folder", where --force does not apply). It now waits
+    for the note: the lock is held here with no note, and the note comes 0.2 s later."""
+    folder = tmp_path / "run"
+    folder.mkdir()
+    fd = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # taken, its note not yet written
+    named = threading.Timer(0.2, lambda: os.pwrite(fd, LIVE.encode("ascii"), 0))
+    named.start()
+    try:
+        assert refuse_if_busy(folder, force=True)  # the live exercise it is: --force reads it to its last commit
+        with pytest.raises(FolderError, match="busy: this exercise is being played live"):
+            refuse_if_busy(folder)
+    finally:
+        named.join()
+        os.close(fd)
