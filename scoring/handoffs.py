@@ -164,19 +164,22 @@ class _Path:
         self.done: set[str] = set()
         self.left: set[str] = set()
         self.last_in: dict[str, tuple[_Building, bool]] = {}
-        self.decision: tuple[str, str] | None = None
+        self.decision: tuple[str, str, int] | None = None
+        """The last decision not yet followed by a bounce: its option, its step, and the handoffs made before it."""
 
     def repeated(self, step: str, actor: str) -> None:
-        """``actor`` starts ``step`` again: the handoff that brought the work back to it was ping-pong."""
+        """``actor`` starts ``step`` again: the handoff that brought the work back to it since the last decision was
+        ping-pong (one sent before the decision did not bring it back: the decider's own repeats wait for the next)."""
         if step not in self.done:
             self.done.add(step)
             return
         came, returning = self.last_in.get(actor, (None, False))
-        if came is None or not returning or came.ping_pong or self.decision is None:
+        decision = self.decision
+        if came is None or not returning or came.ping_pong or decision is None or came.n < decision[2]:
             return
         came.ping_pong = True
-        came.returned = (f"decision '{self.decision[0]}' at '{self.decision[1]}' looped the work "
-                                   f"back to do '{step}' again")
+        again = f"to do '{step}' again" if came.step == step else f"with '{came.step}', and '{step}' was done again"
+        came.returned = f"decision '{decision[0]}' at '{decision[1]}' looped the work back {again}"
         self.decision = None  # one bounce per loop: the repeats that follow are the loop, not new returns
 
 
@@ -246,7 +249,7 @@ class HandoffCollector:
     def _decision(self, event: Event) -> None:
         made = event.fields(DecisionMade)
         self._path(event.incident or "", str(made.procedure or "")).decision = (str(made.option or ""),
-                                                                                event.step or "")
+                                                                                event.step or "", self.made)
 
     def _sent(self, seq: int, row: Packed) -> None:  # HandoffSent: attempt, channel, procedure, to (then HandoffLine)
         t, _, incident, sender, step, values = row
