@@ -231,6 +231,8 @@ class Digest:
         """Per on-time objective's subject: per lever, the late steps it explains and the first of them."""
         self.unreached: list[Unreached] = []
         """Legal deadlines of steps the response never reached (:mod:`.unreached`): set by the scorer at the end."""
+        self.on_time_counts: dict[str, tuple[int, int]] = dict.fromkeys(on_time_subjects, (0, 0))
+        """Per on-time objective's subject: the steps with a target it counts, and those on time."""
         self.capped: Callable[[str, float], float | None] = _never_capped
         """t when an incident's wave reached its cap, by a given time (None: it did not, or it is not known): set by
         the scorer (:meth:`~ballotdrill.scoring.wavecap.WaveCaps.capped_at`); asked once per incident folded in."""
@@ -286,8 +288,14 @@ class Digest:
         harmful = harm is not None and harm.nonzero  # its delays count only against harm it did
         every = self.paths.for_incident(times, {s.procedure for s in plain_steps}) if harmful else False
         spans: list[Span] = []
+        counts = self.on_time_counts
         for n, step in steps:
             cause = None
+            if counts and step.on_time is not None:
+                for subject in ("all", step.procedure):
+                    if subject in counts:
+                        counted, met = counts[subject]
+                        counts[subject] = (counted + 1, met + bool(step.on_time))
             if step.deadline_met is False or step.on_time is False:
                 if local is None:
                     local = self.advice.local(plain_steps, plain_chains, until)

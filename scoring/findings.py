@@ -130,7 +130,7 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
     size = {id(f): -neg for _, neg, f in found.improvements}
     paths = digest.paths
     weighings, explained = weigh(scores, advice, [Ranked(f.lever, f.cause, f.incidents, title=f.title) for f in causes],
-                                 digest.harm_behind(), digest.on_time_levers, passed, paths)
+                                 digest.harm_behind(), digest.on_time_levers, passed, paths, digest.on_time_counts)
     weighed_levers = {f.lever for f in causes if f.lever}  # the levers weigh() tested: only these can be 'no change'
     causes, weighings = _weighing_ones(causes, weighings, found.if_weighed)
     weighed = _with_weights(causes, weighings, size)
@@ -138,10 +138,12 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
     rated_s = []
     for obj in scores.objectives:
         if obj.rating == "S" and obj.id not in explained:  # the rule of an M or U objective's own finding
-            delays = unexplaining(obj, scores, spans, weighed_levers, passed, paths)
+            delays = unexplaining(obj, scores, spans, weighed_levers, passed, paths,
+                                  digest.on_time_levers.get(obj.subject))
             own = _own_cause(advice, obj, delays, target_passed(obj, scores, passed, structure))
             rated_s.append(RatedS(objective=obj.id, cause=own.text, lever=own.lever))
-    for finding in _objective_findings(scores, advice, weighed, explained, spans, passed, paths, structure, rated_s):
+    for finding in _objective_findings(scores, advice, weighed, explained, spans, passed, paths, structure, rated_s,
+                                       digest.on_time_levers):
         weighed.append(finding)
         size[id(finding)] = 0.0
 
@@ -198,7 +200,8 @@ def _own_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unexplain
 
 def _objective_findings(scores: Scores, advice: Advisor, weighed: list[Finding], explained: Mapping[str, str],
                         spans: dict[str, list[Span]], passed: Mapping[str, float] | None, paths: HarmPaths,
-                        structure: Structure | None, rated_s: Sequence[RatedS] = ()) -> list[Finding]:
+                        structure: Structure | None, rated_s: Sequence[RatedS] = (),
+                        on_time_levers: Mapping[str, Mapping[str, tuple[int, int]]] | None = None) -> list[Finding]:
     """An area for improvement for each objective rated M or U: the finding on the lever that explains it (its
     root cause and fix), else its own cause (:func:`~ballotdrill.scoring.objective_cause.objective_cause`).
 
@@ -216,7 +219,8 @@ def _objective_findings(scores: Scores, advice: Advisor, weighed: list[Finding],
         lever = explained.get(obj.id)
         related = by_lever.get(lever) if lever else None
         subject = list(dict.fromkeys(w for w in obj.subject.split() if w in known))  # an incident once
-        delays = [] if related else unexplaining(obj, scores, spans, set(by_lever), passed, paths)
+        delays = [] if related else unexplaining(obj, scores, spans, set(by_lever), passed, paths,
+                                                 (on_time_levers or {}).get(obj.subject))
         own = None if related else _own_cause(advice, obj, delays,
                                                      target_passed(obj, scores, passed, structure))
         found.append(Finding(

@@ -40,7 +40,8 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unex
         plain = f"no area for improvement explains {obj.id}"
     if delays:
         plain = (f"no area for improvement explains {obj.id}, though a delay could: " if any(d.why == "no_finding_turns"
-                 for d in delays) else "the delays in the response before its target was passed explain nothing: ") \
+                 for d in delays) else "the causes of its late steps explain nothing: " if obj.kind == "on_time"
+                 else "the delays in the response before its target was passed explain nothing: ") \
             + _why_not(advice, obj, delays, incident.incident if incident is not None else None)
     unnoticed = _unnoticed_cause(advice, obj, incident) if incident is not None else None
     if unnoticed is not None:
@@ -278,12 +279,17 @@ def _why_not(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unexplainin
     have turned it —, or taken away it would not have changed the rating, or for a harm whose rating then cannot be
     told, not had its incident contained before its harm passed the target), each named by lever, with its minutes."""
     told = []
+    late = obj.kind == "on_time"  # an on-time share: each lever's late steps, not minutes
     for why in ("no_finding_turns", "small", "no_finding", "no_change", "not_in_time"):
-        if not (named := [f"{minutes(d.minutes)} of {_lever_name(advice, d.lever, incident)}" for d in delays
+        if not (named := [f"{d.minutes:.0f} late step(s) from {_lever_name(advice, d.lever, incident)}" if late
+                          else f"{minutes(d.minutes)} of {_lever_name(advice, d.lever, incident)}" for d in delays
                           if d.why == why]):
             continue
         items = ", ".join(named[:-1]) + (" and " if len(named) > 1 else "") + named[-1]
         one = len(named) == 1
+        if late and why == "no_change":
+            told.append(f"{items}, on time{'' if one else ', even all together'}, would not have changed its rating")
+            continue
         told.append(
             f"{items} {'was' if one else 'were each'} too small to matter (a delay matters from "
             f"{MATERIAL_SHARE:.0%} of {_measured_against(obj)})" if why == "small" else

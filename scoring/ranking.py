@@ -30,7 +30,9 @@ it on the same path, which would have absorbed it (:func:`net_delay`) — could 
 them explain it and share its points equally, each finding naming the others ("either delay taken away would
 have turned it"); when none could alone but some together could (most delay first), those share it ("it turns
 only if the delays of both are taken away").
-For an on-time share, the root cause of most of the late steps it counts. Objectives with no delay to attribute
+For an on-time share, by the same rule, the levers whose late steps (those each is the root cause of) taken away,
+on time, would have turned its rating: any one alone, else the fewest together, most late steps first.
+Objectives with no delay to attribute
 are explained by nothing (the finding then says why: a failed containment draw, a designed path too slow).
 
 An incident detected but never worked on is explained by the finding that says so.
@@ -80,7 +82,8 @@ from ballotdrill.scoring.advice import (
 from ballotdrill.scoring.designed import loop_span
 from ballotdrill.scoring.harmpath import HarmPaths
 from ballotdrill.scoring.measured import HandoffMeasure
-from ballotdrill.scoring.model import DecisionWait, Handoff, ObjectiveResult, Scores, StepResult
+from ballotdrill.scoring.model import DecisionWait, Handoff, ObjectiveResult, Scores, StepResult, r3
+from ballotdrill.scoring.ratings import rate
 from ballotdrill.scoring.stepcause import step_cause
 from ballotdrill.scoring.text import HARM_MEASURES
 from ballotdrill.scoring.turning import could_turn, told_by_rating
@@ -121,7 +124,7 @@ RANKING_TERMS: list[tuple[str, str]] = [
 __all__ = [
     "HARM_POINTS", "LOSS_POINTS", "MATERIAL_SHARE", "OBJECTIVE_POINTS", "RANKING_TERMS", "Delay", "Explained",
     "HarmBehind", "Ranked", "Span", "Unexplaining", "Weighing", "delay_spans", "explaining_levers", "material_delay",
-    "measures_harm", "net_delay", "objective_delay", "slow_delivery", "spans_of", "unexplaining",
+    "measures_harm", "net_delay", "objective_delay", "on_time_turns", "slow_delivery", "spans_of", "unexplaining",
 ]
 
 
@@ -312,19 +315,25 @@ class Explained(NamedTuple):
 
 def explaining_levers(obj: ObjectiveResult, scores: Scores, spans: dict[str, list[Span]],
                       findings: Sequence[Ranked], on_time_levers: Mapping[str, tuple[int, int]],
-                      passed: Mapping[str, float] | None = None, paths: HarmPaths | None = None) -> Explained | None:
+                      passed: Mapping[str, float] | None = None, paths: HarmPaths | None = None,
+                      on_time_count: tuple[int, int] | None = None) -> Explained | None:
     """The levers (among those some finding works on) that explain the objective: of those with a material delay
     inside what it measures before its target was passed, every one whose delay alone taken away could have changed
     its rating (:func:`~ballotdrill.scoring.turning.could_turn`), most delay first; when none could alone, the
     fewest of them, most delay first, whose delays taken away together could; None when nothing could.
 
-    ``on_time_levers``: for an on-time objective, per lever the late steps it explains and the first of them (the
-    lever behind most of them explains it); ``passed``: objective id -> t when its harm passed the target."""
+    An on-time share is turned by the late steps a lever made late (``on_time_levers``: per lever, the late steps
+    whose root cause it is and the first of them; ``on_time_count``: the steps the share counts and those on time):
+    taken away, those steps on time, the share must rate better (:func:`on_time_turns`), alone or together, most late
+    steps first. ``passed``: objective id -> t when its harm passed the target."""
     levers = {f.lever for f in findings if f.lever}
     if obj.kind == "on_time":
-        ranked = sorted(on_time_levers, key=lambda lever: (-on_time_levers[lever][0], on_time_levers[lever][1]))
-        found = next((lever for lever in ranked if lever in levers), None)
-        return Explained((found,)) if found is not None else None
+        ranked = [lever for lever in sorted(on_time_levers, key=lambda lv: (-on_time_levers[lv][0],
+                                                                          on_time_levers[lv][1])) if lever in levers]
+        if on_time_count is None:  # the share's counts not known: the lever behind most of its late steps
+            return Explained((ranked[0],)) if ranked else None
+        made_late = {lever: float(on_time_levers[lever][0]) for lever in ranked}
+        return _turning(ranked, made_late, lambda fixed: on_time_turns(obj, fixed, on_time_count))
     subject = set(objective_windows(obj, scores)) or set(obj.subject.split())
     unanswered = next((f.lever for f in findings if f.cause == "none" and subject & set(f.incidents)), None)
     if unanswered is not None:  # nobody worked on it: that, not any delay, is why
@@ -334,15 +343,30 @@ def explaining_levers(obj: ObjectiveResult, scores: Scores, spans: dict[str, lis
     ranked = [lever for lever in sorted(total, key=lambda lever: (-total[lever], lever))
               if lever in levers and total[lever] > 0 and total[lever] >= least]
     whole = net_delay(obj, scores, spans, paths)
-    alone = tuple(lever for lever in ranked if could_turn(obj, whole.get(lever, 0.0), scores, passed, paths))
+    return _turning(ranked, whole, lambda removed: could_turn(obj, removed, scores, passed, paths))
+
+
+def _turning(ranked: Sequence[str], amounts: Mapping[str, float], turns: Callable[[float], bool]) -> Explained | None:
+    """Of the ``ranked`` levers, every one whose amount (of delay, of late steps) alone taken away ``turns`` the
+    objective; when none alone, the fewest, in order, whose amounts together do; None when nothing does."""
+    alone = tuple(lever for lever in ranked if turns(amounts.get(lever, 0.0)))
     if alone:
         return Explained(alone)
     removed = 0.0
     for count, lever in enumerate(ranked, 1):
-        removed += whole.get(lever, 0.0)
-        if could_turn(obj, removed, scores, passed, paths):
+        removed += amounts.get(lever, 0.0)
+        if turns(removed):
             return Explained(tuple(ranked[:count]), together=True)
     return None
+
+
+def on_time_turns(obj: ObjectiveResult, fixed: float, count: tuple[int, int]) -> bool:
+    """Whether an on-time share with ``fixed`` more of its steps on time (``count``: the steps it counts, those on
+    time) rates other than it did."""
+    counted, met = count
+    if counted <= 0:
+        return False
+    return rate(r3(min(counted, met + fixed) / counted), obj.target, False)[0] != obj.rating
 
 
 def net_delay(obj: ObjectiveResult, scores: Scores, spans: dict[str, list[Span]], paths: HarmPaths | None) -> Delay:
@@ -390,10 +414,16 @@ class Unexplaining(NamedTuple):
 
 
 def unexplaining(obj: ObjectiveResult, scores: Scores, spans: dict[str, list[Span]], levers: set[str],
-                 passed: Mapping[str, float] | None = None, paths: HarmPaths | None = None) -> list[Unexplaining]:
+                 passed: Mapping[str, float] | None = None, paths: HarmPaths | None = None,
+                 on_time_levers: Mapping[str, tuple[int, int]] | None = None) -> list[Unexplaining]:
     """Each lever's delay inside what ``obj`` measures before its target was passed, with the test of
     :func:`explaining_levers` it fails (``levers``: those some finding works on), most minutes first; for an
-    objective no lever explains."""
+    objective no lever explains. For an on-time share, each lever's late steps (``on_time_levers``, their count in
+    ``minutes``): none turns it, alone or together, so ``no_change``, or ``no_finding``."""
+    if obj.kind == "on_time":
+        made = on_time_levers or {}
+        return [Unexplaining(lever, float(made[lever][0]), "no_change" if lever in levers else "no_finding")
+                for lever in sorted(made, key=lambda lv: (-made[lv][0], made[lv][1]))]
     total = objective_delay(obj, scores, spans, passed, paths)
     least = material_delay(obj, scores, passed)
     whole = net_delay(obj, scores, spans, paths)

@@ -28,10 +28,12 @@ __all__ = ["priority_of", "weigh"]
 def weigh(scores: Scores, advice: Advisor, findings: Sequence[Ranked], harm: HarmBehind,
           on_time_levers: Mapping[str, Mapping[str, tuple[int, int]]],
           passed: Mapping[str, float] | None = None,
-          paths: HarmPaths | None = None) -> tuple[list[Weighing], dict[str, str]]:
+          paths: HarmPaths | None = None,
+          on_time_counts: Mapping[str, tuple[int, int]] | None = None) -> tuple[list[Weighing], dict[str, str]]:
     """The :class:`Weighing` of each finding, and which lever explains each objective rated S, M or U
     (``passed``: objective id -> t when its harm passed the target, :mod:`~ballotdrill.scoring.passing`;
-    ``paths``: which steps could change an incident's harm)."""
+    ``paths``: which steps could change an incident's harm; ``on_time_counts``: per on-time share's subject, the
+    steps it counts and those on time)."""
     paths = paths if paths is not None else HarmPaths(advice.structure)
     spans = delay_spans(scores, advice, paths)
     explained: dict[str, str] = {}
@@ -43,7 +45,7 @@ def weigh(scores: Scores, advice: Advisor, findings: Sequence[Ranked], harm: Har
     for obj in scores.objectives:
         if obj.rating in OBJECTIVE_POINTS:
             found = explaining_levers(obj, scores, spans, findings, on_time_levers.get(obj.subject, {}), passed,
-                                      paths)
+                                      paths, (on_time_counts or {}).get(obj.subject))
             if found is None:
                 continue
             explained[obj.id] = found.levers[0]
