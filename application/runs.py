@@ -311,9 +311,10 @@ def run_to_folder(doc: ScenarioFile, scenario: str, *, seed: int, folder: Path, 
     """
     from ballotdrill.exercise.run import run_exercise
     from ballotdrill.report.report import ReportFeed
-    from ballotdrill.scenarios.roles import as_played
+    from ballotdrill.scenarios.roles import as_played, cast_meta
 
     folder = Path(folder)
+    cast = cast_meta(doc, scenario)  # the roles as the scenario gives them, kept in the meta for the participants
     doc = as_played(doc, scenario)  # the structure as this scenario plays it: what the journal stores and reports show
     live = LiveFeed(doc, scenario, journal=folder / JOURNAL_FILE)
     created = [p for p in (folder, *folder.parents) if not p.exists()]  # leaf first
@@ -324,7 +325,7 @@ def run_to_folder(doc: ScenarioFile, scenario: str, *, seed: int, folder: Path, 
                 try:
                     result = run_exercise(doc, scenario, seed=seed, until_clock=parse_until(until), out=folder,
                                           decisions=decisions, source=source, progress=progress,
-                                          meta={"overrides": json.dumps(list(overrides))}, feed=live)
+                                          meta={"overrides": json.dumps(list(overrides)), **cast}, feed=live)
                 except (RunError, CannotWrite) as exc:
                     if (folder / JOURNAL_FILE).exists():
                         raise type(exc)(f"{exc}; {kept(folder)}") from None

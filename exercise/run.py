@@ -20,7 +20,7 @@ from ballotdrill.journal.collector import collector_paused as collector_paused  
 from ballotdrill.journal.interrupts import interrupts_held
 from ballotdrill.journal.store import FORMAT_VERSION, JournalError, RunawayError
 from ballotdrill.scenarios.errors import BallotdrillError, CannotWrite
-from ballotdrill.scenarios.roles import as_played
+from ballotdrill.scenarios.roles import as_played, cast_meta
 from ballotdrill.scenarios.scenario import ScenarioFile
 from ballotdrill.scenarios.timefmt import format_clock, format_end
 
@@ -131,6 +131,7 @@ def run_exercise(doc: ScenarioFile, scenario: str, *, seed: int = 0, until_clock
     journal to ``feed`` alone, nothing kept in memory. ``setup``: what runs of this scenario share, built once
     by a caller that plays many (:class:`~ballotdrill.exercise.setup.Setup`); the run is the same without it.
     """
+    meta = {**cast_meta(doc, scenario), **(meta or {})}  # the roles, which the file as played no longer has
     doc = as_played(doc, scenario)  # the structure as the scenario plays it: what the journal stores
     until = resolve_until(doc, scenario, until_clock)
     problems = check_record(decisions or {}, doc.structure, doc.scenarios[scenario])

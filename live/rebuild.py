@@ -20,7 +20,7 @@ from ballotdrill.live.core import LiveCore
 from ballotdrill.live.inputs import Input
 from ballotdrill.live.store import NOW_KEY, LiveStore, MemoryStore, TimedInput, read_inputs, read_rows
 from ballotdrill.scenarios.errors import BallotdrillError
-from ballotdrill.scenarios.roles import as_played, cast_of
+from ballotdrill.scenarios.roles import as_played, cast_meta, cast_of
 from ballotdrill.scenarios.scenario import ScenarioFile
 from ballotdrill.scenarios.timefmt import format_clock_precise
 
@@ -48,6 +48,7 @@ def start_live(folder: Path, doc: ScenarioFile, scenario: str, *, seed: int, pla
 
     ``played`` may name a role of the structure (``--play organiser``): the actor the scenario gives it is played.
     """
+    roles = cast_meta(doc, scenario)  # the roles as the scenario gives them, for the participants table
     doc, actors = _cast(doc, scenario, played)  # before a folder is made
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -60,7 +61,7 @@ def start_live(folder: Path, doc: ScenarioFile, scenario: str, *, seed: int, pla
         "format": "1", "version": __version__, "scenario": scenario, "seed": str(seed), "source": source,
         "document": doc.model_dump_json(by_alias=True), "decisions": "{}",
         "overrides": "[]",  # a live exercise takes no --set: said, so compare does not see a difference from a run
-        LIVE_KEY: json.dumps({"played": list(actors), "speed": speed}, sort_keys=True)})
+        LIVE_KEY: json.dumps({"played": list(actors), "speed": speed}, sort_keys=True), **roles})
     core = LiveCore(doc, scenario, seed=seed, played=actors, store=store, speed=speed)
     core.journal.flush()
     core.commit()

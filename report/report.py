@@ -22,7 +22,7 @@ from ballotdrill.report.played import PlayedInput, played_inputs
 from ballotdrill.report.story import key_moments
 from ballotdrill.report.view import Section
 from ballotdrill.scenarios.election import election_text, hours_text
-from ballotdrill.scenarios.roles import as_played
+from ballotdrill.scenarios.roles import as_played, cast_in
 from ballotdrill.scenarios.scenario import ScenarioFile
 from ballotdrill.scenarios.structure import Actor
 from ballotdrill.scenarios.timefmt import format_clock, format_end
@@ -52,6 +52,8 @@ class Participant(Frozen):
     shifts: list[tuple[str, str, int]] = Field(default_factory=list)
     staff_text: str = ""
     level: str | None = None
+    roles: list[str] = Field(default_factory=list)
+    """The structure's roles it played in the run (the meta's cast)."""
 
 
 class ObjectiveLine(Frozen):
@@ -298,7 +300,8 @@ def _assemble(scores: Scores, digest: Digest, rows: ReportRows, doc: ScenarioFil
         date=meta.get("date") or None, version=meta.get("version", ""), overrides=_overrides(meta),
         window=f"{format_clock(scenario.start)} to {format_end(scenario.start, scenario.end)}",
         polls=hours_text(scenario.polls, scenario.election), election=election_text(scenario.election),
-        participants=[_participant(k, a) for k, a in structure.actors.items()],
+        participants=[_participant(k, a, sorted(r for r, actor in cast_in(meta).items() if actor == k))
+                      for k, a in structure.actors.items()],
         objectives=[ObjectiveLine(id=o.id, capability=o.capability, description=o.description,
                                   measure=f"{o.measure.kind}: {o.measure.subject}", target=str(o.target))
                     for o in scenario.objectives],
@@ -372,10 +375,10 @@ def _moments(events: Sequence[Event], scores: Scores, scripted: set[str],
             for i in sorted(scores.incidents, key=lambda i: (i.started_at, i.incident)) if i.incident in scripted}
 
 
-def _participant(key: str, actor: Actor) -> Participant:
+def _participant(key: str, actor: Actor, roles: list[str]) -> Participant:
     shifts = [(s.start, s.end, s.staff) for s in actor.shifts]
     return Participant(key=key, name=actor.name or key, description=actor.description, staff=actor.staff,
-                       shifts=shifts, staff_text=staff_text(actor.staff, shifts), level=actor.level)
+                       shifts=shifts, staff_text=staff_text(actor.staff, shifts), level=actor.level, roles=roles)
 
 
 def staff_text(staff: int, shifts: Sequence[tuple[str, str, int]], spec: str = "") -> str:

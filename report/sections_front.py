@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ballotdrill.report.injects import ADHOC
-from ballotdrill.report.report import DecisionCount, Report, staff_text
+from ballotdrill.report.report import DecisionCount, Participant, Report, staff_text
 from ballotdrill.report.view import Block, Cell, Context, Heading, KeyValues, Para, Section, Table, cell
 from ballotdrill.scoring.text import evidence_rows
 
@@ -93,12 +93,20 @@ def overview(report: Report, ctx: Context) -> Section:
         header=["Organisation / cell", "Key", "Staff on duty", "Level", "Role"],
         numeric=[False, False, True, False, False],
         rows=[[cell(p.name), cell(p.key, code=True), cell(staff_text(p.staff, p.shifts, ",")), cell(p.level or "—"),
-               cell(p.description)] for p in o.participants])
+               cell(_role(p))] for p in o.participants])
     return Section(id="overview", title="1. Exercise overview", blocks=[
         KeyValues(rows=rows), Para(text=RATINGS_NOTE, label="About the ratings:"),
         Heading(text="Participants"), participants,
         Para(text="Staff on duty: outside any shift, then in brackets the staff of each daily shift and its hours; "
              "e.g. “0 (240 06:30–22:00)” means nobody outside 06:30–22:00 and 240 during it.", muted=True)])
+
+
+def _role(participant: Participant) -> str:
+    """The Role column: the structure's roles the actor played in the run (``organiser (structure role)``), then its
+    own description."""
+    played = ", ".join(participant.roles)
+    roles = f"{played} (structure role{'s' if len(participant.roles) > 1 else ''})" if played else ""
+    return "; ".join(part for part in (roles, participant.description) if part)
 
 
 def _contact(*parts: str) -> str:

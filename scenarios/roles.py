@@ -16,6 +16,7 @@ run made before roles existed reads as it always did.
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterable, Iterator, Mapping
 from typing import NamedTuple
@@ -35,6 +36,26 @@ ROLE_FIELDS = ("a step's 'actor'", "a trigger's 'owner'", "an inject's 'detected
 def cast_of(doc: ScenarioFile, scenario: str) -> dict[str, str]:
     """Each role of the structure and the actor that plays it in ``scenario`` (its own choice, else the default)."""
     return {**doc.structure.roles, **doc.scenarios[scenario].roles}
+
+
+CAST_KEY = "cast"
+"""Meta key of a run's journal: JSON ``{role: actor}``, the roles as its scenario gave them (absent: no roles)."""
+
+
+def cast_meta(doc: ScenarioFile, scenario: str) -> dict[str, str]:
+    """What a run's meta keeps of the roles (:data:`CAST_KEY`): the file stored is :func:`as_played`, which has
+    none left, so the participants' roles are read from here. Empty for a file without roles (or one resolved)."""
+    cast = cast_of(doc, scenario) if doc.structure.roles else {}
+    return {CAST_KEY: json.dumps(cast, sort_keys=True)} if cast else {}
+
+
+def cast_in(meta: Mapping[str, str]) -> dict[str, str]:
+    """The roles a run's meta says its scenario gave out (``{role: actor}``; empty when it says none, or not well)."""
+    try:
+        cast = json.loads(meta.get(CAST_KEY) or "{}")
+    except ValueError:
+        return {}
+    return {str(k): str(v) for k, v in cast.items()} if isinstance(cast, dict) else {}
 
 
 _CACHE_SIZE = 32
