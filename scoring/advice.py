@@ -24,6 +24,7 @@ from ballotdrill.scoring.decisions import Answers, answers_of
 if TYPE_CHECKING:
     from ballotdrill.scoring.extensions import Extension
     from ballotdrill.scoring.wavecap import WaveStart
+from ballotdrill.scoring.chains import resend_fix
 from ballotdrill.scoring.designed import designed_arrival, loop_span
 from ballotdrill.scoring.handoffs import DIRECT, usual_latency
 from ballotdrill.scoring.model import (
@@ -300,13 +301,14 @@ class Advisor:
         return self.names.get(actor, actor)
 
     def slow_channel(self, chain: Handoff) -> str:
-        """A handoff that travelled (or is still travelling) much longer than its channel usually takes."""
+        """A handoff that travelled (or is still travelling) much longer than its channel usually takes
+        (:func:`~ballotdrill.scoring.chains.resend_fix`)."""
         channel = chain.channel or DIRECT
         spec = self.structure.channels.get(channel) if self.structure else None
-        if spec is not None and spec.fallback:
-            return (f"Set a time after which '{chain.step}' is re-sent on {spec.fallback} when {channel} "
-                    "has not delivered")
-        return f"Send '{chain.step}' on a faster channel than {channel}, or confirm its receipt"
+        fallback = spec.fallback if spec is not None else None
+        took = chain.latency if chain.latency is not None else chain.in_transit_for
+        return resend_fix(chain.step, channel, fallback, self.usual_latency(channel), self.usual_latency(fallback),
+                          took)
 
     def queue(self, actor: str) -> str:
         return f"Add staff or a surge shift at {self.who(actor)}, or let another actor take part of its work"
@@ -379,19 +381,20 @@ class Advisor:
 
     def _expected_time(self, stats: ChannelStats, fallback: str) -> float:
         """About how long a handoff takes sent first on the channel of ``stats`` and then on ``fallback``: each
-        attempt its usual (90th-percentile) latency, failing at the share of its attempts that failed in this run
-        (its set reliability when it had none), retried as the structure says, then sent on ``fallback``."""
+        attempt its usual (90th-percentile) latency, failing at its set reliability (as designed, so one design
+        gets one verdict whatever a run drew; the share of its attempts that failed in this run without a
+        structure), retried as the structure says, then sent on ``fallback``."""
         spec = self.structure.channels.get(stats.channel) if self.structure else None
-        fail = stats.failures / stats.attempts if stats.attempts else (1.0 - spec.reliability if spec else 0.0)
+        fail = round(1.0 - spec.reliability, 9) if spec else stats.failures / stats.attempts if stats.attempts else 0.0
         tries = (spec.retries if spec is not None else 0) + 1
         usual = self.usual_latency(stats.channel)
         return usual * sum(fail ** k for k in range(tries)) + fail ** tries * self.usual_latency(fallback)
 
     def _no_better(self, stats: ChannelStats, reliability: float, fallback: str) -> str:
-        """Why ``fallback`` is no better a first choice than the channel of ``stats`` (set at ``reliability``): set
-        less reliable, usually slower (its 90th-percentile latency), else, sent first with its own fallbacks,
-        dropping more handoffs (:func:`~ballotdrill.scoring.chains.more_dropped`: a fallback with none of its own),
-        or failing a larger share of its attempts in this run; empty when it is not worse."""
+        """Why ``fallback`` is no better a first choice than the channel of ``stats`` (set at ``reliability``), as
+        designed: set less reliable, usually slower (its 90th-percentile latency), else, sent first with its own
+        fallbacks, dropping more handoffs (:func:`~ballotdrill.scoring.chains.more_dropped`: a fallback with none of
+        its own); without its structure, failing a larger share of its attempts in this run; empty when not worse."""
         spec = self.structure.channels.get(fallback) if self.structure else None
         seen = self.channel_stats.get(fallback)
         why = []
@@ -400,10 +403,11 @@ class Advisor:
         slow, now = self.usual_latency(fallback), self._expected_time(stats, fallback)
         if spec is not None and slow > now + 1e-9:
             why.append(f"it usually takes up to {minutes(slow)}, against about {minutes(now)} a handoff on "
-                       f"{stats.channel} first, its failures and retries included (90th-percentile latencies)")
+                       f"{stats.channel} first as designed, its failures at its set reliability and retries included "
+                       "(90th-percentile latencies)")
         if self.structure is not None and not why:
             why.append(more_dropped(self.structure, stats.channel, fallback))
-        if seen is not None and seen.attempts and stats.attempts and \
+        if spec is None and seen is not None and seen.attempts and stats.attempts and \
                 seen.failures / seen.attempts > stats.failures / stats.attempts:
             why.append(f"{seen.failures} of its {seen.attempts} attempt(s) failed in this run, against "
                        f"{stats.failures} of {stats.attempts} on {stats.channel}")

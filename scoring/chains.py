@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from ballotdrill.scenarios.structure import Structure
+from ballotdrill.scoring.text import minutes
 
 SAME_DELIVERY = 0.01
 """A chain that would drop fewer than this share more of the handoffs (one in a hundred) than another drops about as
@@ -96,3 +97,18 @@ def _share(value: float) -> str:
     if value < 0.0001:
         return "under 0.01%"
     return f"{value:.0%}" if value >= 0.01 else f"{value * 100:.2g}%"
+
+
+def resend_fix(step: str, channel: str, fallback: str | None, usual: float, fallback_usual: float,
+               took: float | None) -> str:
+    """The fix of a handoff of ``step`` slow on ``channel`` (it took ``took`` minutes): a re-send on its
+    ``fallback`` once the channel's ``usual`` latency has passed, only if that would arrive sooner (the fallback's
+    ``fallback_usual`` latency after it, within the time it took); else a faster channel."""
+    faster = f"Send '{step}' on a faster channel than {channel}, or confirm its receipt"
+    if fallback is None:
+        return faster
+    if took is None or usual + fallback_usual < took:
+        return f"Set a time after which '{step}' is re-sent on {fallback} when {channel} has not delivered"
+    return (f"{faster}: a re-send on its fallback {fallback} would arrive no sooner (it usually takes up to "
+            f"{minutes(fallback_usual)}, after the {minutes(usual)} {channel} usually takes; this one took "
+            f"{minutes(took)})")

@@ -13,6 +13,7 @@ from ballotdrill.scenarios.measures import parse_interval
 from ballotdrill.scenarios.scenario import Detection, Scenario
 from ballotdrill.scenarios.structure import OWNER, Step
 from ballotdrill.scoring.advice import Advisor, Cause, actor_lever, step_lever
+from ballotdrill.scoring.bydesign import contained_by_design
 from ballotdrill.scoring.model import IncidentTimes, ObjectiveResult, StepResult
 from ballotdrill.scoring.ranking import MATERIAL_SHARE, Unexplaining
 from ballotdrill.scoring.stepcause import branch_taken
@@ -68,8 +69,10 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unex
                          f"but did not contain {incident.incident} (a {chance:.0%} chance), so the objective's "
                          "end point never came", list(done.evidence[-1:]), fix, done.actor,
                          step_lever(procedure, step))
-        skipped = untaken_branch(advice, incident.incident, [procedure], step) \
-            if incident is not None and procedure else None
+        end = advice.whole.until
+        skipped, too_late = untaken_branch(advice, incident.incident, [procedure], step, end,
+                                           f"after the run ended at {clock(advice.whole.start, end)}") \
+            if incident is not None and procedure else (None, "")
         if skipped is not None and incident is not None:  # the step never came: a decision went another way
             return branch_cause(advice, skipped, incident, plain,
                                  f", so '{step}' was not done within the {obj.target_text} target",
@@ -84,6 +87,8 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unex
                     f"target; {played}")
         else:
             path = f"the path to '{step}' against the {obj.target_text} target: {played}"
+        if too_late:
+            path += f"; {too_late}"
         return Cause("objective", f"{plain}: {path}", [],
                      f"Review the path to step '{step}': its actor's staff and shifts, its target, and the "
                      "handoffs before it", actor, step_lever(procedure, step) if procedure else "")
@@ -129,6 +134,10 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unex
         fix = f"Give {', '.join(names)} a step that contains {kind} incidents, so {incident.incident} is contained"
     elif noun is None:
         short, fix, evidence = _contained_in_time(advice, obj, incident, steps, fix)
+    elif failed is None and (design := contained_by_design(advice, incident, steps, passed_at, noun,
+                                                           obj.target_text)) is not None:
+        owner, first, short, fix, evidence = design
+        lever = step_lever(owner, first.id)
     elif contains:
         short = f"the designed response does not contain it before its {noun} passes the {obj.target_text} target"
         if passed_at is not None:
@@ -147,7 +156,13 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unex
     taken = _branch_to_containment(advice, obj, incident, names) if noun is None else None
     if taken is not None:
         return taken
-    branch = untaken_branch(advice, incident.incident, names) if incident.contained_how != "effect" else None
+    end = advice.whole.until  # a time never achieved turns with any containment in the run; a harm, before it passed
+    branch, too_late = (untaken_branch(advice, incident.incident, names, by=passed_at) if noun is not None else
+                        untaken_branch(advice, incident.incident, names, by=end,
+                                       past=f"after the run ended at {clock(advice.whole.start, end)}")) \
+        if incident.contained_how != "effect" else (None, "")
+    if too_late:
+        short += f"; {too_late}"
     if branch is not None:
         passed = (f", and its {noun} passed the {obj.target_text} target" if noun is not None
                   else f", and it was not contained within the {obj.target_text} target")

@@ -337,9 +337,15 @@ def _measure(objective: Objective, interval: Interval | None, subject: str, reac
             value = r3(last.t - first.t)  # the step came after the incident had ended by itself: it restored nothing
             verdict = self_contained(window, interval.end.incident, r3(over - first.t), target,
                                      _took(kind, r3(over - first.t), interval))
-            verdict = verdict._replace(reason=f"{verdict.reason}; '{interval.end.step}' completed only "
-                                       f"{minutes(last.t - over)} after it had ended "
-                                       f"(at {clock(window.start, last.t)})")
+            done = (f"'{interval.end.step}' completed {'' if verdict.rating == 'NE' else 'only '}"
+                    f"{minutes(last.t - over)} after it had ended (at {clock(window.start, last.t)})")
+            if verdict.rating == "NE":  # the response was exercised, its step done: only its containment was not
+                took, life = last.t - first.t, _took(kind, r3(over - first.t), interval)
+                done = (f"incident {interval.end.incident} ended by itself ({life})"
+                        f" before the response could contain it, so '{interval.end.step}' contained nothing and no "
+                        f"containment was exercised; {done}, {minutes(took)} after {interval.start.describe()}, "
+                        f"{'within' if took <= target + 1e-9 else 'past'} the {minutes(target)} target")
+            verdict = verdict._replace(reason=done if verdict.rating == "NE" else f"{verdict.reason}; {done}")
         elif interval.end.step is None and interval.end.event == "contained" and \
                 window.self_ended(interval.end.incident) is not None:
             value = r3(last.t - first.t)  # the time it took, rated as the verdict says

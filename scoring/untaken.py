@@ -5,15 +5,16 @@ decision's own row), and the cause of an objective it leaves unmet (weigh the ot
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import NamedTuple
 
 from ballotdrill.scenarios.structure import Option, Procedure, Step
 from ballotdrill.scoring.advice import Advisor, Cause, step_lever
+from ballotdrill.scoring.designed import designed_rest
 from ballotdrill.scoring.model import IncidentTimes, StepResult
-from ballotdrill.scoring.text import clock
+from ballotdrill.scoring.text import clock, minutes
 
-__all__ = ["Branch", "branch_cause", "untaken_branch"]
+__all__ = ["Branch", "branch_cause", "too_late", "untaken_branch"]
 
 _ROUNDING = 1e-3
 """The scores' times are rounded to 3 decimals: a journal row's t is matched to them within this."""
@@ -36,18 +37,34 @@ class Branch(NamedTuple):
     """Whether the chosen branch slows the incident's wave (it contains nothing)."""
 
 
-def untaken_branch(advice: Advisor, incident: str, procedures: list[str], target: str | None = None) -> Branch | None:
+def untaken_branch(advice: Advisor, incident: str, procedures: list[str], target: str | None = None,
+                   by: float | None = None, past: str = "past the target") -> tuple[Branch | None, str]:
     """A containing step of ``procedures`` (step ``target``, when given) never played for ``incident`` because a
-    decision of the run chose a branch that does not lead to it (None: none, or such a step was played).
+    decision of the run chose a branch that does not lead to it, and that branch, taken when the decision was made,
+    could have completed it by ``by`` (for a harm, when its target was passed; for a time, the run's end: any
+    completion then changes its rating) (None: none, or such a step was played); with, when every such branch would
+    have come too late, why (:func:`too_late`, of the soonest; ``past`` says what ``by`` is), else ""."""
+    found = list(_untaken(advice, incident, procedures, target))
+    in_time = next((b for b in found if not too_late(advice, b, by, past)), None)
+    if in_time is not None or not found:
+        return in_time, ""
+    return None, too_late(advice, min(found, key=lambda b: branch_reached(advice, b) or 0.0), by, past)
+
+
+def _untaken(advice: Advisor, incident: str, procedures: list[str], target: str | None) -> Iterator[Branch]:
+    """Every containing step of ``procedures`` (step ``target``, when given) never played for ``incident`` because
+    a decision of the run chose a branch that does not lead to it (none when such a step was played), each with the
+    first decision and option that would have reached it.
 
     The option chosen is read from the decision's ``decision_made`` row (``advice.choices``); without them, from
     the steps played (the option whose next step was played: an option leading to the procedure's end, or one
     the run stopped before playing, is then not seen)."""
     structure = advice.structure
     if structure is None:
-        return None
+        return
     mine = [s for s in advice.whole.steps if s.incident == incident]
     played = {(s.procedure, s.step) for s in mine}
+    reported: set[str] = set()
     for name in procedures:
         proc = structure.procedures[name]
         containing = {s.id: s for s in proc.steps
@@ -64,13 +81,13 @@ def untaken_branch(advice: Advisor, incident: str, procedures: list[str], target
             if chosen is None:
                 continue
             on_chosen = _reachable(proc, options[chosen].next, spec.id)
+            slows = any(s.id in on_chosen and s.effect is not None and s.effect.slows for s in proc.steps)
             for other, opt in options.items():
-                hit = next((containing[i] for i in _reachable(proc, opt.next, spec.id)
-                            if i in containing and i not in on_chosen), None)
-                if other != chosen and hit is not None:
-                    slows = any(s.id in on_chosen and s.effect is not None and s.effect.slows for s in proc.steps)
-                    return Branch(name, made, chosen, row, other, hit, slows)
-    return None
+                for hit in (containing[i] for i in _reachable(proc, opt.next, spec.id)
+                            if i in containing and i not in on_chosen):
+                    if other != chosen and hit.id not in reported:
+                        reported.add(hit.id)
+                        yield Branch(name, made, chosen, row, other, hit, slows)
 
 
 def _chosen(advice: Advisor, incident: str, procedure: str, made: StepResult, options: Mapping[str, Option],
@@ -100,6 +117,32 @@ def _reachable(proc: Procedure, first: str, stop: str) -> list[str]:
         found.append(step)
         todo += proc.successors(ids[step])
     return found
+
+
+def branch_reached(advice: Advisor, branch: Branch) -> float | None:
+    """t at which ``branch.step`` would have completed, on its design, had the decision taken the other option when
+    it was made: the decision's completion plus the least designed minutes from it to that step's completion
+    (:func:`~ballotdrill.scoring.designed.designed_rest`: mean durations and handoff latencies); None when that
+    cannot be told."""
+    done = branch.decision.completed_at
+    if advice.structure is None or done is None:
+        return None
+    rest = designed_rest(advice.structure, branch.procedure, branch.decision.step,
+                         lambda spec: spec.id == branch.step.id, begun=True)
+    return None if rest is None else done + rest
+
+
+def too_late(advice: Advisor, branch: Branch, by: float | None, past: str) -> str:
+    """Why ``branch`` could not have changed its objective's rating: its step would have completed only after ``by``
+    even taken when the decision was made (``past`` says what ``by`` is): the words, else ""."""
+    reached = branch_reached(advice, branch)
+    if reached is None or by is None or reached <= by + 1e-9:
+        return ""
+    decided = branch.decision.completed_at or 0.0
+    return (f"no option at '{branch.decision.step}' ({branch.procedure}, decided at "
+            f"{clock(advice.whole.start, decided)}) could have done it in time: the '{branch.other}' branch completes "
+            f"'{branch.step.id}' {minutes(reached - decided)} after the decision on its design (mean durations and "
+            f"latencies), at {clock(advice.whole.start, reached)}, {past}")
 
 
 def branch_cause(advice: Advisor, branch: Branch, incident: IncidentTimes, plain: str, passed: str,

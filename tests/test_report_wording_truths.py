@@ -35,10 +35,11 @@ def test_a_fallback_set_less_reliable_than_the_failing_channel_is_not_advised_as
                    "against 80%)")
 
 
-def test_a_fallback_that_failed_more_often_in_the_run_says_so_before_it_is_passed_over() -> None:
-    fix = _advisor(0.9, {"mail": (1, 5), "post": (3, 6)}).channel("mail")  # 20% against 50% of attempts failed
-    assert fix.endswith("its fallback post is no better a first choice (3 of its 6 attempt(s) failed in this run, "
-                        "against 1 of 5 on mail)")
+def test_a_fallback_set_more_reliable_is_judged_on_its_design_not_on_what_one_run_drew() -> None:
+    # post is set at 90 % against mail's 80 %: that it failed 3 of 6 (50 %) in this run, against mail's 1 of 5, is
+    # one draw; another seed of the same design must not pass it over
+    fix = _advisor(0.9, {"mail": (1, 5), "post": (3, 6)}).channel("mail")
+    assert fix.startswith("Make mail more reliable, or make its fallback post the first choice"), fix
 
 
 def test_a_better_fallback_is_still_advised_as_the_first_choice() -> None:

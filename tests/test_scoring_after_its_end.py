@@ -33,8 +33,15 @@ def test_a_repair_done_after_the_incident_ended_within_the_target_exercised_noth
     # X1 ended by itself at 10:40; the repair completed at 11:10: it found nothing to restore
     rated = _rated("40m", "1h")
     assert rated.rating == "NE"
-    assert rated.reason == ("incident X1 ended by itself (after 40 min) before the response could contain it: nothing "
-                            "was exercised; 'repair' completed only 30 min after it had ended (at 11:10)")
+    # the repair itself was done (1 h 10 min after X1 began, within the 3 h): the reason says so, never "nothing was
+    # exercised"
+    assert rated.reason == ("incident X1 ended by itself (after 40 min) before the response could contain it, so "
+                            "'repair' contained nothing and no containment was exercised; 'repair' completed 30 min "
+                            "after it had ended (at 11:10), 1 h 10 min after incident X1 started, within the "
+                            "3 h 00 min target")
+    late = _rated("40m", "3h")  # the repair at 13:10, 3 h 10 min after X1 began: still NE, and said past the target
+    assert late.rating == "NE" and late.reason.endswith("(at 13:10), 3 h 10 min after incident X1 started, past the "
+                                                        "3 h 00 min target")
 
 
 def test_a_repair_done_after_the_incident_ended_past_the_target_is_u() -> None:
