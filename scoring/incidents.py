@@ -146,13 +146,21 @@ def is_background(incident: str, started: IncidentStarted) -> bool:
 
 
 class IncidentCollector:
-    """Time to detect, first action, contain and resolve of every incident (the first row of each kind)."""
+    """Time to detect, first action, contain and resolve of every incident (the first row of each kind).
 
-    def __init__(self) -> None:
+    ``follow`` (the incidents an objective names): a background arrival not among them is *counted only*, its
+    rows after its start unread but whether it was resolved (:attr:`counted`: what a sweep's totals read of it);
+    None follows every incident.
+    """
+
+    def __init__(self, follow: frozenset[str] | None = None) -> None:
         self.incidents: dict[str, _Incident] = {}
         self.order: dict[str, int] = {}
         """Incidents in the order they started, each with its ordinal (the n-th to start)."""
         self.started = 0
+        self.follow = follow
+        self.counted: dict[str, bool] = {}
+        """The incidents counted only (with ``follow``): whether each was resolved."""
 
     def handlers(self) -> Handlers:
         table: Handlers = {kind: self._first for kind in _FIRSTS}
@@ -169,19 +177,31 @@ class IncidentCollector:
         return None if found is None or found.start is None else found.start[1]
 
     def _get(self, event: Event) -> _Incident | None:
-        if event.incident is None:
+        incident = event.incident
+        if incident is None:
             return None
-        found = self.incidents.get(event.incident)
+        found = self.incidents.get(incident)
         if found is None:
-            found = self.incidents[event.incident] = _Incident()
+            if incident in self.counted:  # counted only: nothing of it is kept but whether it was resolved
+                if event.kind == RESOLVED:
+                    self.counted[incident] = True
+                return None
+            found = self.incidents[incident] = _Incident()
         return found
 
     def _started(self, event: Event) -> None:
         inc = self._get(event)
         if inc is not None and inc.start is None:
-            inc.start = (event, event.fields(IncidentStarted))
-            self.order[event.incident or ""] = self.started
+            incident = event.incident or ""
+            started = event.fields(IncidentStarted)
+            self.order[incident] = self.started
             self.started += 1
+            follow = self.follow
+            if follow is not None and incident not in follow and is_background(incident, started):
+                del self.incidents[incident]
+                self.counted[incident] = RESOLVED in inc.firsts
+                return
+            inc.start = (event, started)
 
     def _first(self, event: Event) -> None:
         inc = self._get(event)
@@ -195,6 +215,8 @@ class IncidentCollector:
             return
         found = self.incidents.get(incident)
         if found is None:
+            if incident in self.counted:
+                return
             found = self.incidents[incident] = _Incident()
         if STEP_STARTED not in found.firsts:
             found.firsts[STEP_STARTED] = _First(seq, row[0], row[3])
@@ -207,12 +229,13 @@ class IncidentCollector:
                 inc.firsts[ESCALATED] = _First(event.seq, event.t, event.actor)
 
     def results(self) -> list[IncidentTimes]:
-        """Every incident that started (and was not taken out with :meth:`pop`), in start order."""
-        return [self.incidents[i].times(i) for i in self.order]
+        """Every incident that started (and was not taken out with :meth:`pop`, nor counted only), in start order."""
+        return [times for _, times in self.numbered()]
 
     def numbered(self) -> list[tuple[int, IncidentTimes]]:
         """:meth:`results`, each with its start ordinal."""
-        return [(n, self.incidents[i].times(i)) for i, n in self.order.items()]
+        incidents = self.incidents
+        return [(n, incidents[i].times(i)) for i, n in self.order.items() if i in incidents]
 
     def pop(self, incident: str) -> tuple[int, IncidentMeasure]:
         """Take a started incident out, with its start ordinal and its fields (no record built): what is known of it

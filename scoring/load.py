@@ -26,7 +26,7 @@ from ballotdrill.scenarios.structure import Structure
 from ballotdrill.scoring.feed import Handlers, RowHandlers, feed_all
 from ballotdrill.scoring.foldrules import fold_steps, spread_hours
 from ballotdrill.scoring.measured import StepLike, as_step
-from ballotdrill.scoring.model import ActorLoad, HourLoad, StepResult, r3, r3n
+from ballotdrill.scoring.model import ActorLoad, HourLoad, StepResult, r3, r3n, unchecked
 
 
 def p90(values: Sequence[float]) -> float | None:
@@ -55,11 +55,13 @@ class LoadCollector:
     ``start``: clock minutes of t = 0; None takes it from the journal's first ``run_started`` row.
     """
 
-    def __init__(self, start: float | None = None, detail: bool = True) -> None:
+    def __init__(self, start: float | None = None, detail: bool = True, duty: OnDuty | None = None) -> None:
         self.start = start
         self.detail = detail
         """False: the measures alone (what a sweep reads); the longest waits, step starts by hour and unstaffed rows
         that the evidence and the busiest hour need are not kept."""
+        self.duty = duty if duty is not None else OnDuty()
+        """Each actor's on-duty staff-minutes per clock hour (kept across runs that share one: a sweep's worker)."""
         self.crews: dict[int, tuple[str, int]] = {}
         """Per ``step_started`` row of a post's or a k-staff step: the desk and the staff it took."""
         self.staff_rows: dict[str, list[tuple[float, float]]] = defaultdict(list)
@@ -165,19 +167,17 @@ class LoadCollector:
     def _load(self, actor: str, names: dict[str, str], posts: set[str], structure: Structure,
               waiting: list[tuple[float, int]], actor_starts: dict[int, int], start: float, until: float,
               detail: bool) -> ActorLoad:
-        on_duty: dict[int, float] = defaultdict(float)
         busy = self.busy.get(actor, {})
         rows = self.staff_rows.get(actor)
         if rows:
-            for (t0, staff), nxt in zip(rows, [*rows[1:], None], strict=True):
-                t1 = nxt[0] if nxt is not None else until
-                spread_hours(max(0.0, t0), min(until, t1), staff, start, on_duty)
+            changes = tuple(rows)
         elif actor in structure.actors:
-            spread_hours(0.0, until, float(structure.actors[actor].staff), start, on_duty)
-        elif actor in posts:
-            spread_hours(0.0, until, 1.0, start, on_duty)
+            changes = ((0.0, float(structure.actors[actor].staff)),)
+        else:
+            changes = ((0.0, 1.0),) if actor in posts else ()
+        on_duty, duty_total = self.duty.hours(changes, start, until)
         wait_values = self.waits.get(actor, array("d")) + array("d", (w for w, _ in waiting))
-        busy_total, duty_total = sum(busy.values()), sum(on_duty.values())
+        busy_total = sum(busy.values())
         off_duty = off_duty_minutes(rows or [], [self.carried.get((actor, i), []) for i in range(len(rows or []))],
                                     until)
         measures: dict[str, Any] = dict(
@@ -190,8 +190,10 @@ class LoadCollector:
             queued_at_end=len(waiting), waited=sum(1 for w in wait_values if w > 1e-9),
             unstaffed_queued=self.unstaffed.get(actor, 0),
         )
-        if not detail:
-            return ActorLoad(**measures)
+        if not detail:  # every field, in its order and of its type: made without validating them again
+            unstaffed = measures.pop("unstaffed_queued")
+            return unchecked(ActorLoad, {**measures, "busiest_hour": None, "busiest_hour_starts": 0,
+                                         "unstaffed_queued": unstaffed, "hours": [], "evidence": []})
         top = list(self.top_waits.get(actor, []))
         for wait, seq in waiting:
             _keep_top(top, wait, seq)
@@ -240,6 +242,32 @@ def off_duty_minutes(rows: Sequence[tuple[float, float]], carried: Sequence[Sequ
     return total
 
 
+class OnDuty:
+    """On-duty staff-minutes per clock hour over a run, from an actor's staff changes: each change ``(t, staff)``
+    holds until the next one or ``until`` (a change before t = 0 counts from 0). Worked out once per changes,
+    start and end, and kept: the runs of one scenario change staff at the same shift boundaries."""
+
+    def __init__(self) -> None:
+        self.known: dict[tuple[tuple[tuple[float, float], ...], float, float], tuple[dict[int, float], float]] = {}
+
+    def hours(self, changes: tuple[tuple[float, float], ...], start: float,
+              until: float) -> tuple[dict[int, float], float]:
+        """Staff-minutes on duty per clock hour (read only: shared) and their sum."""
+        key = (changes, start, until)
+        found = self.known.get(key)
+        if found is None:
+            on_duty: dict[int, float] = defaultdict(float)
+            for (t0, staff), nxt in zip(changes, [*changes[1:], None], strict=True):
+                t1 = nxt[0] if nxt is not None else until
+                spread_hours(max(0.0, t0), min(until, t1), staff, start, on_duty)
+            if len(self.known) >= _KNOWN_DUTIES:
+                self.known.clear()
+            found = self.known[key] = (dict(on_duty), sum(on_duty.values()))
+        return found
+
+
+_KNOWN_DUTIES = 4096
+"""Staff patterns an :class:`OnDuty` keeps (a worker sweeping many points starts afresh past it)."""
 _TOP_WAITS = 5
 """The longest waits per actor named as evidence."""
 

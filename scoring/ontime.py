@@ -21,11 +21,14 @@ class OnTimeShare(NamedTuple):
     value: float | None
     evidence: list[int]
     counted: int
+    listed: bool = True
+    """False: counted without its rows (:class:`OnTimeTally` with ``evidence=False``), which :attr:`note` does not
+    report as rows left out."""
 
     @property
     def note(self) -> str:
         """``; evidence: the 500 latest steps and the earliest on time of 12,345`` when not every row is listed."""
-        if len(self.evidence) >= self.counted:
+        if len(self.evidence) >= self.counted or not self.listed:
             return ""
         return (f"; evidence: {len(self.evidence):,} of the {self.counted:,} steps counted (the latest first, "
                 "then the earliest on time)")
@@ -61,6 +64,20 @@ class _Share:
         return OnTimeShare(r3(self.met / self.counted), sorted((late + on_time)[:EVIDENCE_ROWS]), self.counted)
 
 
+class _Count(_Share):
+    """A share counted without its evidence rows (what a sweep reads: the value alone)."""
+
+    __slots__ = ()
+
+    def add(self, step: StepLike) -> None:
+        self.counted += 1
+        if step.on_time:
+            self.met += 1
+
+    def share(self) -> OnTimeShare:
+        return super().share()._replace(listed=False)
+
+
 def _keep(heap: list[Any], item: Any) -> None:
     if len(heap) < EVIDENCE_ROWS:
         heapq.heappush(heap, item)
@@ -70,10 +87,12 @@ def _keep(heap: list[Any], item: Any) -> None:
 
 class OnTimeTally:
     """Shares of steps with a target that met it, over all procedures and for each of ``procedures``, counted as
-    step instances are folded in (each once); every step counts, at most :data:`EVIDENCE_ROWS` rows are kept."""
+    step instances are folded in (each once); every step counts, at most :data:`EVIDENCE_ROWS` rows are kept
+    (``evidence=False``: none, the shares' values alone, all a sweep reads; the same counts)."""
 
-    def __init__(self, procedures: Iterable[str] = ()) -> None:
-        self.shares = {name: _Share() for name in {"all", *procedures}}
+    def __init__(self, procedures: Iterable[str] = (), evidence: bool = True) -> None:
+        share = _Share if evidence else _Count
+        self.shares = {name: share() for name in {"all", *procedures}}
 
     def add(self, steps: Iterable[StepLike]) -> None:
         every, shares = self.shares["all"], self.shares

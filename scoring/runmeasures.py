@@ -24,9 +24,9 @@ from ballotdrill.scoring.growth import GrowthCollector
 from ballotdrill.scoring.handoffs import HandoffCollector
 from ballotdrill.scoring.harm import HarmCollector
 from ballotdrill.scoring.incidents import IncidentCollector, RunClock
-from ballotdrill.scoring.load import LoadCollector
+from ballotdrill.scoring.load import LoadCollector, OnDuty
 from ballotdrill.scoring.measured import HarmMeasure
-from ballotdrill.scoring.model import ActorLoad, ChannelStats, Harm, IncidentTimes, ObjectiveResult, Totals
+from ballotdrill.scoring.model import ActorLoad, ChannelStats, Harm, IncidentTimes, ObjectiveResult, Totals, unchecked
 from ballotdrill.scoring.ratings import PointCollector, harm_subjects, measure_objective, objective_points
 from ballotdrill.scoring.steps import StepCollector, step_goals
 from ballotdrill.scoring.tally import RunTally
@@ -45,6 +45,8 @@ class MeasurePlan:
         self.harmed = harm_subjects(scenario)
         self.named = frozenset({p.incident for p in self.points} | set(self.harmed))
         """Incidents the objectives name (and those carrying them on): measured whole, background or not."""
+        self.duty = OnDuty()
+        """The actors' on-duty hours, worked out once per staff pattern for the runs measured with this plan."""
 
 
 class RunMeasures(NamedTuple):
@@ -69,11 +71,11 @@ class MeasureScorer:
     def __init__(self, plan: MeasurePlan) -> None:
         self.plan = plan
         self.clock = RunClock()
-        self.incidents = IncidentCollector()
+        self.incidents = IncidentCollector(plan.named)  # a background arrival no objective names: counted only
         self.steps = StepCollector()
         self.handoffs = HandoffCollector(lines=False)  # the channels' line counts: not measured by a sweep
         self.harm = HarmCollector()
-        self.load = LoadCollector(detail=False)
+        self.load = LoadCollector(detail=False, duty=plan.duty)
         self.points = PointCollector(plan.points)
         self.procedures = ProcedureOutcomes({p.incident for p in plan.points})
         self.decisions = DecisionCollector()
@@ -98,26 +100,26 @@ class MeasureScorer:
         plan, structure = self.plan, self.plan.doc.structure
         scenario = plan.scenario
         until = self.clock.until()
-        tally = RunTally(plan.on_time)
+        tally = RunTally(plan.on_time, evidence=False)  # the on-time shares' values alone: their rows are not read
         steps = self.steps.numbered_fields(plan.goals, until)
         counted = fold_steps(steps, self.load, until)  # the load: measured to until
-        handed, _ = fold_chains(self.handoffs.numbered_fields(structure, until), tally.latencies)
+        handed, _ = fold_chains(self.handoffs.numbered_fields(structure, until))  # their mean latency is not read
         tally.count_work(counted, handed, steps)
         load = self.load.results(structure, until, detail=False)
         kept: dict[str, IncidentTimes] = {}
         harms: list[Harm] = []
-        found, harmed, named = self.incidents.incidents, self.harm.incidents, plan.named
+        found, counted_only, harmed = self.incidents.incidents, self.incidents.counted, self.harm.incidents
         for incident in self.incidents.order:  # in start order, as the scorer folds them in
-            state = found[incident]
             harm = self.harm.measure(incident) if incident in harmed else HarmMeasure(incident)
             tally.harm(harm)
-            if incident not in named and state.background(incident):  # counted only: whether it was resolved
-                tally.incident_resolved(state.resolved)
+            state = found.get(incident)
+            if state is None:  # a background arrival no objective names: counted only, by whether it was resolved
+                tally.incident_resolved(counted_only[incident])
                 continue
             times = state.measure(incident)
             tally.incident(times)
-            kept[incident] = IncidentTimes(**times._asdict())
-            harms.append(Harm(**harm._asdict()))
+            kept[incident] = unchecked(IncidentTimes, times._asdict())  # the fields as the scorer's records hold
+            harms.append(unchecked(Harm, harm._asdict()))  # them: not validated again (a sweep keeps no record)
         window = Window(scenario, structure, self.clock.start, until, scenario.end - scenario.start, kept,
                         self.procedures.outcomes, self.growth.growing,
                         self.growth.shaped, self.growth.unslowed(until), self.growth.caps(),

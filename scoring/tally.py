@@ -25,9 +25,9 @@ from ballotdrill.scoring.ontime import OnTimeTally
 
 class RunTally:
     """Counts over every incident, step instance and handoff folded in; ``procedures``: those whose on-time share
-    an objective measures."""
+    an objective measures (``evidence=False``: the shares without their rows, :class:`OnTimeTally`)."""
 
-    def __init__(self, procedures: Iterable[str] = ()) -> None:
+    def __init__(self, procedures: Iterable[str] = (), evidence: bool = True) -> None:
         self.incidents = self.open_incidents = 0
         self.steps_completed = self.steps_open = self.steps_with_target = self.late_steps = 0
         self.deadlines_missed = 0
@@ -35,7 +35,7 @@ class RunTally:
         self.drops = self.in_transit = self.overdue = self.unstaffed = 0
         self.latencies = ExactSum()
         self.reach = self.voter_minutes = self.station_minutes = 0.0
-        self.on_time = OnTimeTally(procedures)
+        self.on_time = OnTimeTally(procedures, evidence)
 
     def incident(self, times: IncidentLike) -> None:
         self.incident_resolved(times.to_resolve is not None)

@@ -17,6 +17,12 @@ from sweep_helpers import EXAMPLE
 
 from ballotdrill import application
 from ballotdrill.exercise.run import run_exercise
+from ballotdrill.journal import Row
+from ballotdrill.scoring.feed import Dispatch
+from ballotdrill.scoring.incidents import IncidentCollector
+from ballotdrill.scoring.model import checked
+from ballotdrill.scoring.ontime import OnTimeTally
+from ballotdrill.scoring.runmeasures import MeasurePlan, MeasureScorer
 from ballotdrill.scoring.stream import Scorer
 from ballotdrill.sweep import Outcome, make_tasks, replication_seed
 from ballotdrill.sweep.measures import Measure, outcome
@@ -78,3 +84,38 @@ def test_a_batch_of_outcomes_travels_with_each_measure_once() -> None:
     assert [d.outcome for d in back] == [d.outcome for d in done]
     assert all(type(m) is Measure for d in back for m in d.outcome.values)
     assert pickle.dumps(done).count(b"wait_p90") == 1  # later outcomes refer to the first one's keys
+
+
+@pytest.mark.parametrize("scenario", ["combined-hybrid-day", "results-night-ddos"])
+def test_what_a_sweep_counts_without_keeping_is_what_the_full_collectors_give(scenario: str) -> None:
+    """The measurer's short cuts read the same values: a background arrival no objective names is counted by whether
+    it was resolved (as the full incidents' collector has it), the on-time shares without their rows have the same
+    values and counts, and the records it makes without validating them are what validation gives back."""
+    plan = MeasurePlan(LIBRARY, scenario)
+    measurer, incidents = MeasureScorer(plan), IncidentCollector()
+    full = Dispatch((incidents,))
+
+    class Both:
+        """Feeds each batch to the sweep's measurer and to a full incidents' collector."""
+
+        def take(self, first_seq: int, rows: list[Row]) -> None:
+            measurer.take(first_seq, rows)
+            full.take(first_seq, rows, 0.0)
+
+    run_exercise(plan.doc, scenario, seed=replication_seed(2, 0), feed=Both(), keep=False)
+    counted = measurer.incidents.counted
+    assert counted and list(measurer.incidents.order) == list(incidents.order)
+    assert counted == {i: incidents.incidents[i].resolved for i in counted}
+    for incident, state in measurer.incidents.incidents.items():
+        if state.start is not None:
+            assert state.measure(incident) == incidents.incidents[incident].measure(incident)
+    steps = measurer.steps.measured(plan.goals, measurer.clock.until())
+    with_rows, without = OnTimeTally(plan.on_time), OnTimeTally(plan.on_time, evidence=False)
+    with_rows.add(steps)
+    without.add(steps)
+    for procedure in ("all", *plan.on_time):
+        kept, bare = with_rows.share(procedure), without.share(procedure)
+        assert (bare.value, bare.counted, bare.evidence, bare.note) == (kept.value, kept.counted, [], "")
+    measures = measurer.finish()
+    for record in (*measures.load, *measures.incidents, *measures.harm):
+        assert checked(record) is record
