@@ -190,10 +190,15 @@ _Key = tuple[str, str, str, str]
 class HandoffCollector:
     """Every handoff of the run in the order of its first attempt, and attempts, failures and drops per channel."""
 
-    def __init__(self, lines: bool = True) -> None:
+    def __init__(self, lines: bool = True, deciding: frozenset[str] | None = None) -> None:
         self.open: dict[_Key, _Building] = {}
         self.paths: dict[str, dict[str, _Path]] = {}
         """Per incident, its procedure runs' paths by procedure (the latest run of each)."""
+        self.deciding = deciding
+        """The procedures with a decision step (None: any procedure may decide). A ping-pong needs a decision of the
+        run's own procedure (``decision_made`` names it; the engine makes one only at that procedure's decision
+        step), so a run of any other procedure is not followed: it cannot loop back. A sweep knows its structure;
+        a journal read back follows every run."""
         self.awaiting_queue: dict[tuple[str, str, str], _Building] = {}
         self.by_incident: dict[str, list[_Building]] = {}
         """Every handoff not taken out (:meth:`pop`), by incident."""
@@ -228,17 +233,22 @@ class HandoffCollector:
         return path
 
     def _procedure(self, seq: int, row: Packed) -> None:  # ProcedureStarted: procedure, run
+        procedure = str(row[5][0] or "")
+        if self.deciding is not None and procedure not in self.deciding:
+            return
         incident = row[2] or ""
         runs = self.paths.get(incident)
         if runs is None:
             runs = self.paths[incident] = {}
-        runs[str(row[5][0] or "")] = _Path()
+        runs[procedure] = _Path()
 
     def _step_started(self, seq: int, row: Packed) -> None:  # StepStarted: procedure, wait
         incident, procedure = row[2] or "", str(row[5][0] or "")
         runs = self.paths.get(incident)
         path = runs.get(procedure) if runs is not None else None
         if path is None:
+            if self.deciding is not None and procedure not in self.deciding:
+                return
             path = self._path(incident, procedure)
         step, done = row[4] or "", path.done
         if step not in done:  # the first time: what repeated() does, without the call
@@ -260,11 +270,12 @@ class HandoffCollector:
         key = (incident or "", str(values[2] or ""), step or "", str(values[3] or ""))
         item = self.open.get(key)
         if item is None:
-            path = self._path(key[0], key[1])
             item = _Building(seq, row, self.made)
             self.made += 1
-            path.last_in[key[3]] = (item, key[3] in path.left)
-            path.left.add(sender or "")
+            if self.deciding is None or key[1] in self.deciding:
+                path = self._path(key[0], key[1])
+                path.last_in[key[3]] = (item, key[3] in path.left)
+                path.left.add(sender or "")
             self.open[key] = item
             found = self.by_incident.get(key[0])
             if found is None:

@@ -45,6 +45,9 @@ class MeasurePlan:
         self.harmed = harm_subjects(scenario)
         self.named = frozenset({p.incident for p in self.points} | set(self.harmed))
         """Incidents the objectives name (and those carrying them on): measured whole, background or not."""
+        self.deciding = frozenset(name for name, procedure in doc.structure.procedures.items()
+                                  if any(step.decision is not None for step in procedure.steps))
+        """The procedures with a decision step: only their runs can loop back (ping-pong)."""
         self.duty = OnDuty()
         """The actors' on-duty hours, worked out once per staff pattern for the runs measured with this plan."""
 
@@ -73,7 +76,7 @@ class MeasureScorer:
         self.clock = RunClock()
         self.incidents = IncidentCollector(plan.named)  # a background arrival no objective names: counted only
         self.steps = StepCollector()
-        self.handoffs = HandoffCollector(lines=False)  # the channels' line counts: not measured by a sweep
+        self.handoffs = HandoffCollector(lines=False, deciding=plan.deciding)  # no line counts: a sweep reads none
         self.harm = HarmCollector()
         self.load = LoadCollector(detail=False, duty=plan.duty)
         self.points = PointCollector(plan.points)

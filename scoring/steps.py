@@ -206,7 +206,7 @@ class StepCollector:
             item = self._new(row, procedure)
         item.completed, item.completed_t, item.elapsed = seq, t, values[0]
         if len(values) > 2:
-            item.goals = StepTargets._make(values[2:])
+            item.goals = _new(StepTargets, values[2:])  # as StepTargets._make (the layout's last three fields)
 
     def results(self, structure: Structure | None = None, until: float | None = None) -> list[StepResult]:
         """Every step instance in the order it first appeared; with ``until``, open ones measured to it."""

@@ -249,3 +249,21 @@ def test_the_measured_fields_are_whole_for_open_and_completed_work() -> None:
     for m in measured:
         assert len(m) == len(type(m)._fields)
     assert [StepResult(**m._asdict()) for m in steps.measured({}, until)] == step_results(events, None, until)
+
+
+def test_runs_of_procedures_without_a_decision_step_are_not_followed_for_ping_pong() -> None:
+    """A sweep follows only the runs of procedures with a decision step (only they can loop back): the same handoffs,
+    the ping-pong included, as when every run is followed; a run of another procedure keeps no path."""
+    events = _handoff_journal().events
+    structure = scenario_file().structure
+    deciding = frozenset(name for name, procedure in structure.procedures.items()
+                         if any(step.decision is not None for step in procedure.steps))
+    assert P in deciding
+    every, some = HandoffCollector(), HandoffCollector(deciding=deciding)
+    feed_all(every, events)
+    feed_all(some, events)
+    assert some.measured(structure, 20.0) == every.measured(structure, 20.0)
+    assert sum(chain.ping_pong for chain in some.measured(structure, 20.0)) == 1
+    other = HandoffCollector(deciding=frozenset({"another-procedure"}))
+    feed_all(other, [e for e in events if e.kind != "decision_made"])  # a procedure that never decides
+    assert other.paths == {} and every.paths
