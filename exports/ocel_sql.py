@@ -101,59 +101,58 @@ def _script(db: sqlite3.Connection, script: str, params: dict[str, Any]) -> None
         db.execute(statement, {k: v for k, v in params.items() if k in names})
 
 
-def _columns(db: sqlite3.Connection, j: str, kinds: list[tuple[str, int]]) -> dict[str, dict[str, str]]:
-    """The attribute columns of each kind's table (``kinds``: each kind and its first ``seq``) as the walk adds them:
-    in order of each attribute's first value (names in order within an event), typed by that value. Every kind is
-    looked for in the same scans of the journal (a scan finds, per kind, the first row holding a key not seen yet;
-    the scans go on until no kind has such a row)."""
-    def keys_of(kind: str, seq: int) -> list[tuple[str, str]]:
-        keys: list[tuple[str, str]] = db.execute(
-            f"SELECT key, type FROM {j}.events, json_each({j}.events.data) "
-            "WHERE seq = ? AND data IS NOT NULL AND data != ''", (seq,)).fetchall()
-        for key, _ in keys:  # before a name goes into a statement
-            if not isinstance(key, str) or not _NAME.match(key):
-                raise Unsupported(f"an attribute of {kind} is named {key!r}")
-        return keys
-
-    def paths(keys: Iterable[str]) -> str:
-        return "".join(f", '$.\"{key}\"'" for key in keys)
-
-    found = {kind: dict(keys_of(kind, first)) for kind, first in kinds}
-    settled = {kind: {key: first for key, type_ in found[kind].items() if type_ != "null"} for kind, first in kinds}
-    pending = list(found)
-    while pending:  # per kind, the first row holding a key not seen yet, until none is left
-        cases = " ".join(f"WHEN ? THEN json_remove(data{paths(found[kind])})" for kind in pending)
-        rows = db.execute(f"SELECT kind, min(seq) FROM {j}.events WHERE kind IN ({', '.join('?' * len(pending))}) "
-                          f"AND data IS NOT NULL AND data != '' AND CASE kind {cases} END != '{{}}' GROUP BY kind",
-                          (*pending, *pending)).fetchall()
-        for kind, seq in rows:
-            for key, type_ in keys_of(kind, seq):
-                found[kind].setdefault(key, type_)
-        pending = [kind for kind, _ in rows]
-    later = [(kind, key) for kind, keys in found.items() for key in keys if key not in settled[kind]]
-    if later:
-        firsts = db.execute("SELECT " + ", ".join(
-            f"min(CASE WHEN kind = ? AND json_type(data, '$.\"{key}\"') != 'null' THEN seq END)" for _, key in later)
-            + f" FROM {j}.events WHERE kind IN ({', '.join('?' * len(later))})",
-            (*(kind for kind, _ in later), *(kind for kind, _ in later))).fetchone()
-        for (kind, key), seq in zip(later, firsts, strict=True):
-            if seq is not None:
-                settled[kind][key] = seq
-    return {kind: _typed_columns(db, j, kind, settled[kind]) for kind, _ in kinds}
+_TYPES = {bool: "boolean", int: "integer", float: "float"}
+_TEXTS = 65_536
 
 
-def _typed_columns(db: sqlite3.Connection, j: str, kind: str, settled: dict[str, int]) -> dict[str, str]:
-    """Columns ``settled`` (each name to the ``seq`` of its first value) in order, each typed by that value."""
-    names = sorted(settled, key=lambda key: (settled[key], key))
-    if len({name.casefold() for name in names} | {"ocel_id", "ocel_time"}) != len(names) + 2:
-        raise Unsupported(f"two attributes of {kind} differ only in case")
-    types = {}
-    for name in names:
-        (found_type,) = db.execute(f"SELECT json_type(data, '$.\"{name}\"') FROM {j}.events WHERE seq = ?",
-                                   (settled[name],)).fetchone()
-        types[name] = {"true": "boolean", "false": "boolean", "integer": "integer", "real": "float"}.get(
-            found_type, "string")
-    return types
+class Columns:
+    """The attribute columns of each kind's event table as the walk adds them, found in the pass over every row (the
+    seal's check): in order of each attribute's first value that is not null (names in order within an event), typed
+    by that value. A kind's data text already looked at is not looked at again (at most :data:`_TEXTS` kept); texts
+    are parsed by ``parse`` (:meth:`~ballotdrill.exports.ocel_work.WorkRows.parse`, whose texts the work rows share).
+    An attribute name that is not a plain identifier, or data that is not a JSON object, raises
+    :class:`Unsupported`."""
+
+    def __init__(self, parsed: dict[Any, Any], parse: Callable[[int, Any], Any]) -> None:
+        self.parsed, self.parse = parsed, parse
+        self.first: dict[Any, dict[str, tuple[Any, str]]] = {}
+        """Each kind's attributes: the ``seq`` of the first value that is not null and that value's type."""
+        self.names: set[str] = set()
+        """Attribute names found plain."""
+        self.texts: set[tuple[Any, Any]] = set()
+
+    def add(self, block: Iterable[tuple[Any, ...]]) -> None:
+        first, texts, parsed = self.first, self.texts, self.parsed
+        for seq, _, kind, _, _, _, data in block:
+            if not data or (kind, data) in texts:
+                continue
+            d = parsed.get(data)
+            if d is None:
+                d = self.parse(seq, data)
+            if type(d) is not dict:
+                raise Unsupported(f"journal row {seq} has data that is not a JSON object")
+            found = first.get(kind)
+            if found is None:
+                found = first[kind] = {}
+            if not d.keys() <= found.keys():
+                for key, value in d.items():
+                    if key not in self.names:
+                        if not _NAME.match(key):
+                            raise Unsupported(f"an attribute of {kind} is named {key!r}")
+                        self.names.add(key)
+                    if value is not None and key not in found:
+                        found[key] = (seq, _TYPES.get(type(value), "string"))
+            if len(texts) >= _TEXTS:
+                texts.clear()
+            texts.add((kind, data))
+
+    def of(self, kind: str) -> dict[str, str]:
+        """The columns of ``kind``'s table and their types, in order."""
+        found = self.first.get(kind, {})
+        names = sorted(found, key=lambda key: (found[key][0], key))
+        if len({name.casefold() for name in names} | {"ocel_id", "ocel_time"}) != len(names) + 2:
+            raise Unsupported(f"two attributes of {kind} differ only in case")
+        return {name: found[name][1] for name in names}
 
 
 class _Builder:
@@ -170,6 +169,7 @@ class _Builder:
         self.start, self.scenario = start, scenario
         self.stamp = stamper(day_zero, start)
         self.rows = WorkRows()
+        self.columns = Columns(self.rows.parsed, self.rows.parse)
 
     def run(self, sink: SqliteSink, seen: Seen) -> int:
         db, j = self.db, self.j
@@ -184,8 +184,8 @@ class _Builder:
         times, dates = time_params(self.day_zero, self.start, span)
         params = {**times, "scenario": self.scenario}
         kinds = sorted(seen.kinds.items(), key=lambda item: item[1])
-        typed = _columns(db, j, kinds)
-        tables = [(kind, sink._typed("event", kind, ("ocel_id", "ocel_time"), typed[kind])) for kind, _ in kinds]
+        tables = [(kind, sink._typed("event", kind, ("ocel_id", "ocel_time"), self.columns.of(kind)))
+                  for kind, _ in kinds]
         _script(db, _EVENT_RELATIONS, params)
         for kind, table in tables:
             columns = "".join(f", {_ident(c)}" for c in table.columns)
@@ -281,7 +281,7 @@ class Seen:
         self.rows += len(block)
 
 
-def _seeing(blocks: Iterator[list[RawRow]], seen: Seen, work: tuple[WorkPass, WorkRows], *,
+def _seeing(blocks: Iterator[list[RawRow]], seen: Seen, work: tuple[WorkPass, WorkRows], columns: Columns, *,
             sealed: bool) -> Iterator[list[RawRow]]:
     passing, rows = work
     for block in blocks:
@@ -289,6 +289,7 @@ def _seeing(blocks: Iterator[list[RawRow]], seen: Seen, work: tuple[WorkPass, Wo
             refuse_non_finite(block)
         seen.add(block)
         passing.feed(rows.of(block))
+        columns.add(block)  # after the work rows: their data texts are parsed already
         yield block
     passing.finish()
     seen.complete = True
@@ -323,7 +324,7 @@ def write_ocel_sqlite_from_journal(journal: Path, path: Path, doc: ScenarioFile,
             refuse_bad_rows(db, "j.events")
         builder = _Builder(db, doc, scenario_name, day)
         with collector_paused():  # no reference cycles are made: collections would walk what the pass keeps
-            rows = _seeing(_blocks(db), seen, builder.work(), sealed=check is not None)
+            rows = _seeing(_blocks(db), seen, builder.work(), builder.columns, sealed=check is not None)
             if check is not None:
                 check(rows)
             for _ in rows if not seen.complete else ():

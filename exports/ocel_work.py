@@ -39,10 +39,12 @@ def _odd(*names: str) -> bool:
 
 
 class _Step:
-    __slots__ = ("actor", "done", "sid", "target")
+    __slots__ = ("actor", "done", "last", "sid", "target")
 
-    def __init__(self, sid: str, actor: str | None) -> None:
+    def __init__(self, sid: str, actor: str | None, kind: str) -> None:
         self.sid, self.actor, self.target, self.done = sid, actor, None, False
+        self.last = kind
+        """The kind of the last row of its procedure's step in the incident's work."""
 
 
 class _Handoff:
@@ -55,12 +57,14 @@ class _Handoff:
 class _Work:
     """One incident's work since it started or was last resolved."""
 
-    __slots__ = ("arrived", "handoff_counts", "handoffs", "last", "step_counts", "steps")
+    __slots__ = ("arrived", "handoff_counts", "handoffs", "incident", "odd", "step_counts", "steps")
 
-    def __init__(self) -> None:
+    def __init__(self, inc: str) -> None:
+        self.incident = f"incident:{inc}"
+        self.odd = _odd(inc)
+        """The incident's name is one the walk's ids could confuse (:func:`_odd`)."""
         self.steps: dict[tuple[str, str], _Step] = {}
-        self.last: dict[tuple[str, str], str] = {}
-        """(procedure, step) to the kind of its last row."""
+        """(procedure, step) to its latest instance."""
         self.step_counts: dict[tuple[str, str], int] = {}
         self.handoffs: dict[tuple[str, str, str], _Handoff] = {}
         self.handoff_counts: dict[tuple[str, str, str], int] = {}
@@ -68,6 +72,7 @@ class _Work:
 
 
 BATCH = 10_000
+_PLAIN_NAMES = 4_096
 
 _STEP_NAMES = ("procedure", "step", "actor", "target")
 _HANDOFF_NAMES = ("procedure", "step", "sender", "receiver", "channel")
@@ -91,10 +96,21 @@ class WorkPass:
         self.decisions: dict[str, dict[str, Scalar]] = {}
         self.asked: dict[str, list[str]] = {}
         self.pending = 0
+        self.plain: set[str] = set()
+        """Procedure, step and receiver names found plain (few: a scenario's; at most :data:`_PLAIN_NAMES`)."""
+
+    def _plain(self, *names: str) -> bool:
+        """Whether none of ``names`` is one the walk's ids could confuse (:func:`_odd`); if so, they are kept."""
+        if any(map(_odd, names)):
+            return False
+        if len(self.plain) >= _PLAIN_NAMES:
+            self.plain.clear()
+        self.plain.update(names)
+        return True
 
     def feed(self, rows: Iterable[tuple[Any, ...]]) -> None:
         objects, e2o, o2o = self.out["object"], self.out["event_object"], self.out["object_object"]
-        work_of = self.work
+        work_of, plain = self.work, self.plain
         for seq, kind, inc, actor, step, proc, other, value, t in rows:
             if kind is None:
                 raise Unsupported(f"journal row {seq} holds a value only the walk names exactly")
@@ -103,29 +119,28 @@ class WorkPass:
                 continue
             work = work_of.get(inc)
             if work is None:
-                work = work_of[inc] = _Work()
+                work = work_of[inc] = _Work(inc)
             event = f"e{seq}"
             if kind[0] == "s":  # step_queued, step_started, step_completed
                 skey = (proc, step)
-                before = work.last.get(skey)
-                work.last[skey] = kind
-                if kind == "step_queued" or before is None or (kind == "step_started" and before != "step_queued"):
-                    previous = work.steps.get(skey)
-                    if previous is not None:
-                        self._close_step(previous, proc, step)
-                    if _odd(inc, proc, step):
+                instance = work.steps.get(skey)
+                if (kind == "step_queued" or instance is None
+                        or (kind == "step_started" and instance.last != "step_queued")):
+                    if instance is not None:
+                        self._close_step(instance, proc, step)
+                    if work.odd or not ((proc in plain and step in plain) or self._plain(proc, step)):
                         raise Unsupported(f"journal row {seq} names a step the walk's ids could confuse")
                     n = work.step_counts[skey] = work.step_counts.get(skey, 0) + 1
                     sid = f"step:{inc}/{proc}/{step}/{n}"
-                    work.steps[skey] = instance = _Step(sid, actor)
+                    work.steps[skey] = instance = _Step(sid, actor, kind)
                     objects.append((sid, "step"))
                     if inc:
-                        o2o.append((sid, f"incident:{inc}", "part of"))
+                        o2o.append((sid, work.incident, "part of"))
                     via = work.arrived.pop(skey, None)
                     if via is not None:
                         o2o.append((sid, via, "handed over by"))
                 else:
-                    instance = work.steps[skey]
+                    instance.last = kind
                 e2o.append((event, instance.sid, "step"))
                 if kind == "step_completed" and not instance.done:
                     instance.target = value
@@ -136,14 +151,15 @@ class WorkPass:
                 hkey = (proc, step, rcv)
                 handoff = work.handoffs.get(hkey)
                 if handoff is None:
-                    if _odd(inc, proc, step, rcv):
+                    if work.odd or not ((proc in plain and step in plain and rcv in plain)
+                                        or self._plain(proc, step, rcv)):
                         raise Unsupported(f"journal row {seq} names a handoff the walk's ids could confuse")
                     n = work.handoff_counts[hkey] = work.handoff_counts.get(hkey, 0) + 1
                     hid = f"handoff:{inc}/{proc}/{step}/{rcv}/{n}"
                     work.handoffs[hkey] = handoff = _Handoff(hid, sender)
                     objects.append((hid, "handoff"))
                     if inc:
-                        o2o.append((hid, f"incident:{inc}", "carries"))
+                        o2o.append((hid, work.incident, "carries"))
                 if channel is not None:
                     if handoff.channel is None:
                         handoff.channel = channel
@@ -273,13 +289,13 @@ class WorkRows:
             decision = kind in _DECISION_KINDS
             if not decision and (kind not in _WORK_KINDS or step is None or step == ""):
                 if kind in _HANDOFF_KINDS:  # a handoff of no step still names its actors
-                    d = self._parse(seq, data)
+                    d = self.parse(seq, data)
                     if type(d) is dict:
                         self._name(d)
                 continue
             d = parsed.get(data) if data else {}
             if d is None:  # each distinct data text parsed once (handoffs and queued steps repeat theirs)
-                d = self._parse(seq, data)
+                d = self.parse(seq, data)
             if type(d) is not dict:
                 raise Unsupported(f"journal row {seq} has data that is not a JSON object")
             if decision:
@@ -320,7 +336,7 @@ class WorkRows:
                 out.append((seq, kind, inc, actor, step, proc, other, channel, None if channel is None else t))
         return out
 
-    def _parse(self, seq: int, data: Any) -> Any:
+    def parse(self, seq: int, data: Any) -> Any:
         """What ``json`` makes of a row's data (``{}`` for none), parsed once per distinct text."""
         if not data:
             return {}

@@ -160,6 +160,8 @@ AWKWARD = [  # what the engine rarely or never writes, and the walk still has an
     (916.0, "handoff_sent", "N3", "", "relay", {**P, "to": "info", "from": "info"}),
     (917.0, "note", "N3", "info", None, {"text": "é \u2028 \"q\"", "flag": True, "more": {"b": [1, 2.5], "a": None}}),
     (918.0, "note", "N3", "info", None, {"text": 5, "extra": 0.5}),  # a type changing: the first one's column
+    (918.2, "note", "N3", "info", None, {"late": None, "text": "y"}),  # a null first: typed by the next value
+    (918.4, "note", "N3", "info", None, {"late": [1], "text": "y"}),
 ]
 
 
