@@ -445,4 +445,6 @@ def _lines_text(channel: ChannelStats) -> str:
         text += f"; {channel.busy} attempt(s) found every line busy"
     if channel.waited:
         text += f"; {channel.waited} waited for a line (up to {minutes(channel.longest_line_wait)})"
-    return text + f"; {channel.failures_under_load} failure(s) came with more than half its lines in use."
+    if channel.failures_under_load:  # counted only where load makes a failure likelier (scoring/channel_lines.py)
+        text += f"; {channel.failures_under_load} failure(s) came with more than half its lines in use"
+    return text + "."

@@ -23,7 +23,7 @@ class ChannelLines:
         self.longest: dict[str, float] = {}
         self.busy: dict[str, int] = defaultdict(int)
         self.failed_at: dict[str, Counter[int]] = defaultdict(Counter)
-        """How many attempts failed at each occupancy, per channel."""
+        """How many attempts failed at each occupancy with a line free to them (not every line busy), per channel."""
 
     def sent(self, incident: str | None, step: str | None, channel: str, occupancy: int | None) -> None:
         if occupancy is not None:
@@ -42,7 +42,7 @@ class ChannelLines:
         self.waited(incident, step, channel, wait)
         if busy:
             self.busy[channel] += 1
-        if occupancy is not None:
+        elif occupancy is not None:
             self.failed_at[channel][occupancy] += 1
 
     def stats(self, channel: str, structure: Structure | None) -> dict[str, Any]:
@@ -50,7 +50,12 @@ class ChannelLines:
         capacity = spec.capacity if spec is not None else None
         if channel not in self.peak and capacity is None:
             return {}
-        loaded = sum(n for k, n in self.failed_at[channel].items() if k > capacity / 2) if capacity else 0
+        # under load: every line busy, or more than half in use where that makes an attempt likelier to fail (a
+        # falling reliability); a one-line channel's every attempt has its own line in use, which fails nothing more
+        by_load = spec is not None and spec.reliability_at_capacity is not None \
+            and spec.reliability_at_capacity < spec.reliability
+        loaded = self.busy[channel] + (sum(n for k, n in self.failed_at[channel].items() if k > capacity / 2)
+                                       if capacity and by_load else 0)
         return {"capacity": capacity, "peak_occupancy": self.peak.get(channel), "waited": self.waited_n[channel],
                 "longest_line_wait": r3n(self.longest.get(channel)), "busy": self.busy[channel],
                 "failures_under_load": loaded}

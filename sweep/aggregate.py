@@ -271,11 +271,15 @@ def objective_difference(objective: Objective, base: Sequence[Outcome], variant:
     if verdict == "no change" and not untouched:  # no rating changed, but the values did: the interval, not
         verdict = "within noise"                   # the count of changed runs, says what these runs can rule out
     changed = sum(d != 0 for d in diffs)
+    # a rating that moved between S, M and U, which the share met (P) cannot show
+    shifts = Counter(f"{x} → {y}" for x, y in rated if x != y and not {x, y} & {unplayed, "P"})
+    shifted = (f"; its rating changed in {sum(shifts.values())} ("
+               + ", ".join(f"{k} in {n}" for k, n in shifts.most_common(3)) + ")") if shifts else ""
     of = (f"of the {len(both)} paired runs that exercised it on both sides" if len(both) < len(rated)
           else "of runs")
     head = (f"{objective.id} met in {_pct(b.share)} {of} with {variant_name} against {_pct(a.share)} "
             f"without ({changed} of {len(diffs)} paired runs changed"
-            + (f" whether it was met; its value changed in {moved}" if not changed and moved else "")
+            + (f" whether it was met; its value changed in {moved}" if not changed and moved else "") + shifted
             + (f"; {one_side} run{'s' if one_side != 1 else ''} that exercised it on one side only left out"
                if one_side else "") + ")")
     if verdict == "no change":
