@@ -21,7 +21,7 @@ from functools import partial
 
 from ballotdrill.scenarios.measures import parse_interval
 from ballotdrill.scenarios.structure import Step
-from ballotdrill.scoring.designed import designed_rest
+from ballotdrill.scoring.designed import default_path, designed_rest
 from ballotdrill.scoring.harmpath import HarmPaths, IncidentPath
 from ballotdrill.scoring.model import ObjectiveResult, Rating, Scores
 from ballotdrill.scoring.passing import Passed
@@ -149,9 +149,10 @@ def still_to_go(incident: str, scores: Scores, paths: HarmPaths, step: str | Non
     the step it carries), to what is measured (:func:`~ballotdrill.scoring.designed.designed_rest`): for a time to
     ``step``, that step's completion (its start, ``started``); else the completion of a step that could change its
     harm (one with an effect, or an escalation to where a procedure starts that could,
-    :meth:`~ballotdrill.scoring.harmpath.HarmPaths.moves`; ``containing``: a step that contains it). 0 when that
-    cannot be told from the structure (or completing the procedures is what contains it); None when no open work led
-    there (``containing``: no containing step follows any of it)."""
+    :meth:`~ballotdrill.scoring.harmpath.HarmPaths.moves`; ``containing``: a step that contains it), only from work
+    whose designed path (each decision's default, as the run chooses) reaches such a step. 0 when that cannot be told
+    from the structure (or completing the procedures is what contains it); None when no open work led there
+    (``containing``: no containing step follows any of it)."""
     mine = [s for s in scores.steps if s.incident == incident]
     work = [(s.procedure, s.step, s.started_at is not None) for s in mine if s.completed_at is None] + [
         (h.procedure, h.step, False) for h in scores.handoffs if h.incident == incident and h.status == "in_transit"]
@@ -164,6 +165,9 @@ def still_to_go(incident: str, scores: Scores, paths: HarmPaths, step: str | Non
         rest: float | None = 0.0
         if paths.structure is not None and (step is not None or not every.every):
             brings = partial(_brings, paths, procedure, step, every, containing)
+            proc = paths.structure.procedures.get(procedure)
+            if proc is not None and not any(map(brings, default_path(proc, at, True))):
+                continue  # its designed path (each decision's default) never brings it: a default loop, or an end
             rest = designed_rest(paths.structure, procedure, at, brings, begun)
             if rest is None and containing:  # no containing step after it: this work contains nothing
                 continue

@@ -35,6 +35,8 @@ class Branch(NamedTuple):
     step: Step
     slows: bool
     """Whether the chosen branch slows the incident's wave (it contains nothing)."""
+    loops: bool = False
+    """Whether the chosen branch leads back to the decision (chosen again, as the run does, it never gets further)."""
 
 
 def untaken_branch(advice: Advisor, incident: str, procedures: list[str], target: str | None = None,
@@ -82,12 +84,14 @@ def _untaken(advice: Advisor, incident: str, procedures: list[str], target: str 
                 continue
             on_chosen = _reachable(proc, options[chosen].next, spec.id)
             slows = any(s.id in on_chosen and s.effect is not None and s.effect.slows for s in proc.steps)
+            loops = options[chosen].next == spec.id or any(
+                spec.id in proc.successors(i) for i, s in enumerate(proc.steps) if s.id in on_chosen)
             for other, opt in options.items():
                 for hit in (containing[i] for i in _reachable(proc, opt.next, spec.id)
                             if i in containing and i not in on_chosen):
                     if other != chosen and hit.id not in reported:
                         reported.add(hit.id)
-                        yield Branch(name, made, chosen, row, other, hit, slows)
+                        yield Branch(name, made, chosen, row, other, hit, slows, loops)
 
 
 def _chosen(advice: Advisor, incident: str, procedure: str, made: StepResult, options: Mapping[str, Option],
@@ -156,6 +160,8 @@ def branch_cause(advice: Advisor, branch: Branch, incident: IncidentTimes, plain
     row = [branch.row] if branch.row is not None else []
     contains = effect is not None and effect.contains
     which = ("only slows it" if branch.slows else "does not contain it") if contains else "does not lead to it"
+    if branch.loops:  # its default (or the choice the run keeps making) comes back to the decision, never further
+        which = f"loops back to '{decision}' without {'containing it' if contains else 'reaching it'}"
     chose = (f"the run chose '{branch.chosen}' at '{decision}' ({branch.procedure}, "
              f"{clock(advice.whole.start, branch.decision.completed_at)}{f', row #{row[0]}' if row else ''}), "
              f"which {which}")
