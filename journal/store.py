@@ -17,6 +17,7 @@ import subprocess
 import sys
 from collections.abc import Generator, Iterable
 from functools import partial
+from itertools import chain
 from pathlib import Path
 from typing import IO, Any, BinaryIO, Protocol
 
@@ -136,7 +137,7 @@ class SqliteSink:
         numbered = [(seq, t + 0.0, kind, inc, actor, step, encode(kind, data))
                     for seq, (t, kind, inc, actor, step, data) in enumerate(rows, first_seq)]
         self.db.execute("BEGIN")
-        self.db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)", numbered)
+        insert_rows(self.db, numbered)
         self.db.execute("COMMIT")
         if self.digest is not None:
             self.digest.add(self.db, first_seq, numbered)
@@ -204,6 +205,28 @@ class SqliteSink:
                 db.close()
             if self.sealing:
                 seal(self.path, self.digest)
+
+
+ROWS_A_STATEMENT = 128
+"""Rows one insert statement takes (7 values each: 896, under the 999 values a statement of any SQLite may bind)."""
+_INSERT_ONE = "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)"
+_INSERT_MANY = "INSERT INTO events VALUES " + ", ".join(["(?, ?, ?, ?, ?, ?, ?)"] * ROWS_A_STATEMENT)
+
+
+def insert_rows(db: sqlite3.Connection, numbered: list[tuple[Any, ...]]) -> None:
+    """Insert stored rows ``(seq, t, kind, incident, actor, step, data)``, :data:`ROWS_A_STATEMENT` a statement.
+
+    ``executemany`` of one row a statement costs, per row, a reset, a step with the GIL let go and taken back, and
+    SQLite's own locking: about 30 % of the inserts' CPU, which a statement of many rows pays once for all of them.
+    The rows go in in the same order with the same values: the same file, byte for byte."""
+    whole = len(numbered) - len(numbered) % ROWS_A_STATEMENT
+    if whole:
+        values = list(chain.from_iterable(numbered[:whole] if whole < len(numbered) else numbered))
+        execute, width = db.execute, 7 * ROWS_A_STATEMENT
+        for start in range(0, len(values), width):
+            execute(_INSERT_MANY, values[start:start + width])
+    if whole < len(numbered):
+        db.executemany(_INSERT_ONE, numbered[whole:])
 
 
 def _write_all(stream: IO[bytes], data: bytes) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import sqlite3
 from typing import Any
 
 import pytest
@@ -14,6 +15,7 @@ from ballotdrill import scenarios
 from ballotdrill.exercise import run_exercise
 from ballotdrill.journal.events import _NAME_KEYS, BUILDERS, PACKED, SHAPES, Kind, encode_data, keys, unpack
 from ballotdrill.journal.packed import LAYOUT, HandoffLine, StepCrew, StepTargets, values
+from ballotdrill.journal.store import ROWS_A_STATEMENT, SCHEMA, insert_rows
 from ballotdrill.scenarios.types import NAME_PATTERN
 
 names = st.from_regex(NAME_PATTERN, fullmatch=True).filter(lambda s: len(s) <= 80)
@@ -83,3 +85,21 @@ def test_a_packed_kinds_values_are_its_records_fields_then_its_optional_ones(kin
     with_extra = {**unpack(kind, packed), **{key: f"x{i}" for i, key in enumerate(extra)}}
     assert values(kind, with_extra) == packed + tuple(f"x{i}" for i in range(len(extra)))
     assert values(kind, None) == values(kind, {}) == (None,) * len(LAYOUT[kind])
+
+
+@pytest.mark.parametrize("count", [0, 1, ROWS_A_STATEMENT - 1, ROWS_A_STATEMENT, ROWS_A_STATEMENT + 1,
+                                   3 * ROWS_A_STATEMENT + 5])
+def test_rows_inserted_many_a_statement_are_stored_as_one_a_statement(count: int) -> None:
+    """The writer inserts whole statements of rows and the rest one by one: the same rows, values and order."""
+    rows = [(seq, seq * 0.5, "note" if seq % 3 else "step_started", None if seq % 2 else f"i{seq}",
+             f"a{seq % 5}", None, None if seq % 4 == 1 else json.dumps({"text": f"row {seq} ✓"}))
+            for seq in range(7, 7 + count)]
+    stored = []
+    for insert in (insert_rows, lambda db, numbered: db.executemany(
+            "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)", numbered)):
+        db = sqlite3.connect(":memory:")
+        db.executescript(SCHEMA)
+        insert(db, rows)
+        stored.append(db.execute("SELECT * FROM events ORDER BY rowid").fetchall())
+        db.close()
+    assert stored[0] == stored[1] == rows
