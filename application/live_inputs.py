@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from itertools import groupby
-from operator import itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -57,20 +56,22 @@ def read_live_inputs(journal: Path) -> list[LiveInput]:
 
 def live_input_differences(a: Sequence[LiveInput], b: Sequence[LiveInput], start_a: float,
                            start_b: float) -> list[InputDifference]:
-    """One difference per kind of live input whose inputs (what, and at which clock time) differ between A and B;
-    inputs at one clock time in another order are the same inputs."""
+    """One difference per kind of live input whose inputs (what, and at which moment of the clock) differ between A
+    and B; inputs given at one moment (to the journal's millisecond) in another order are the same inputs, where
+    two given at other seconds of one minute are not (the engine saw them in another order)."""
     out: list[InputDifference] = []
     for kind, what in LIVE_INPUTS.items():
-        shown_a = [(clock(start_a, item.t), _describe(item)) for item in a if item.kind == kind]
-        shown_b = [(clock(start_b, item.t), _describe(item)) for item in b if item.kind == kind]
-        if _at_each_time(shown_a) != _at_each_time(shown_b):
-            out.append(InputDifference(what=what, a=_listed(shown_a), b=_listed(shown_b)))
+        mine_a, mine_b = [item for item in a if item.kind == kind], [item for item in b if item.kind == kind]
+        if _at_each_moment(mine_a, start_a) != _at_each_moment(mine_b, start_b):
+            out.append(InputDifference(what=what, a=_listed([(clock(start_a, i.t), _describe(i)) for i in mine_a]),
+                                       b=_listed([(clock(start_b, i.t), _describe(i)) for i in mine_b])))
     return out
 
 
-def _at_each_time(shown: list[tuple[str, str]]) -> list[tuple[str, list[str]]]:
-    """Each clock time in turn with the inputs given at it, in any order (sorted)."""
-    return [(at, sorted(text for _, text in group)) for at, group in groupby(shown, key=itemgetter(0))]
+def _at_each_moment(given: Sequence[LiveInput], start: float) -> list[tuple[float, list[str]]]:
+    """Each moment of the clock in turn (to the millisecond) with the inputs given at it, in any order (sorted)."""
+    return [(at, sorted(_describe(item) for item in group))
+            for at, group in groupby(given, key=lambda item: round(start + item.t, 3))]
 
 
 def _describe(item: LiveInput) -> str:

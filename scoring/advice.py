@@ -35,7 +35,7 @@ from ballotdrill.scoring.model import (
     Scores,
     StepResult,
 )
-from ballotdrill.scoring.text import clock, minutes
+from ballotdrill.scoring.text import UNDER_LOAD, clock, minutes
 
 CauseKind = Literal["queue", "crew", "channel", "shift_gap", "late_step", "deadline", "drop", "ping_pong",
                     "objective", "slow_work", "target", "upstream", "branch", "detection", "decision_timeout",
@@ -343,8 +343,8 @@ class Advisor:
         effects = [f"{stats.busy} attempt(s) found every line busy" if stats.busy else "",
                    f"{stats.waited} waited for a free line (up to {minutes(stats.longest_line_wait)})"
                    if stats.waited else "",
-                   f"{stats.failures_under_load} of its {stats.failures} failure(s) came with more than half its "
-                   "lines in use" if stats.failures_under_load else ""]
+                   f"{stats.failures_under_load} of its {stats.failures} failure(s) came {UNDER_LOAD}"
+                   if stats.failures_under_load else ""]
         said = "; ".join(e for e in effects if e)
         return f"Add lines to {stats.channel} (it has {stats.capacity})" + (f": {said}" if said else "")
 

@@ -28,7 +28,7 @@ from ballotdrill.scoring.model import ActorLoad, ChannelStats, Frozen, Scores, S
 from ballotdrill.scoring.neverdone import missed_listed, never_done
 from ballotdrill.scoring.plan import element_of, loop_owner, responsible
 from ballotdrill.scoring.stepcause import step_cause, with_named_waits
-from ballotdrill.scoring.text import clock, minutes, percent
+from ballotdrill.scoring.text import UNDER_LOAD, clock, minutes, percent
 from ballotdrill.scoring.waits import MIN_WAITS, waits_named
 
 MIN_STRENGTH = 3
@@ -446,5 +446,5 @@ def _lines_text(channel: ChannelStats) -> str:
     if channel.waited:
         text += f"; {channel.waited} waited for a line (up to {minutes(channel.longest_line_wait)})"
     if channel.failures_under_load:  # counted only where load makes a failure likelier (scoring/channel_lines.py)
-        text += f"; {channel.failures_under_load} failure(s) came with more than half its lines in use"
+        text += f"; {channel.failures_under_load} failure(s) came {UNDER_LOAD}"
     return text + "."

@@ -168,7 +168,8 @@ class ChannelStats(Frozen):
     busy: int = 0
     """Attempts that found every line in use and failed at once."""
     failures_under_load: int = 0
-    """Failed attempts made with more than half the lines in use (busy ones included)."""
+    """Failed attempts load made likelier: every line busy, or more than half in use on a channel whose reliability
+    falls as they fill (``reliability_at_capacity``)."""
 
 
 class HandoffSummary(Frozen):

@@ -96,3 +96,7 @@ def failed_on(failures: int, first: str, received: str | None) -> str:
     """Where a handoff's failures were, as far as its record tells (it counts them, not by channel): "on X" when it
     got through on the channel it was first sent on, or failed only once; else "(sent first on X)"."""
     return f"on {first}" if received in (None, first) or failures == 1 else f"(sent first on {first})"
+
+
+UNDER_LOAD = "under load (every line busy, or more than half in use on a channel whose reliability falls as they fill)"
+"""When a channel's failure counts as one load made likelier (``ChannelStats.failures_under_load``)."""

@@ -58,13 +58,18 @@ def _notes(*at: tuple[float, str]) -> list[LiveInput]:
     return [LiveInput(t, "note", {"text": text, "by": "facilitator"}) for t, text in at]
 
 
-def test_inputs_at_one_clock_time_in_another_order_are_the_same_inputs() -> None:
-    """Two notes given within one minute, in one order in A and the other in B: the same inputs. The same notes a
-    minute apart, swapped, are not (each was given at another time)."""
+def test_inputs_at_one_moment_in_another_order_are_the_same_inputs() -> None:
+    """Two notes given at one moment, in one order in A and the other in B: the same inputs. The same notes at other
+    seconds of one minute, swapped, are not (the engine saw them in another order), nor a minute apart."""
     start = 8 * 60.0
+    same_moment = live_input_differences(_notes((10.5, "first"), (10.5, "second")),
+                                         _notes((10.5, "second"), (10.5, "first")), start, start)
+    assert same_moment == []
     same_minute = live_input_differences(_notes((10.2, "first"), (10.6, "second")),
                                          _notes((10.1, "second"), (10.9, "first")), start, start)
-    assert same_minute == []
+    assert [(d.what, d.a, d.b) for d in same_minute] == [
+        ("live notes", "2: 08:10 'first' (by facilitator); 08:10 'second' (by facilitator)",
+         "2: 08:10 'second' (by facilitator); 08:10 'first' (by facilitator)")]
     swapped = live_input_differences(_notes((10.0, "first"), (11.0, "second")),
                                      _notes((10.0, "second"), (11.0, "first")), start, start)
     assert [(d.what, d.a, d.b) for d in swapped] == [

@@ -74,7 +74,8 @@ def test_failures_under_load_call_for_more_lines_and_failures_when_idle_for_reli
     assert loaded[0].title == "Handoffs failed on phone"
     # (liaison, 30 min, is no quicker a first choice than the phone, 10 min, failing 1 call in 2: about 25 min)
     assert loaded[0].recommendation == ("Add lines to phone (it has 1): 1 attempt(s) found every line busy; 1 of its "
-                                        "1 failure(s) came with more than half its lines in use")
+                                        "1 failure(s) came under load (every line busy, or more than half in "
+                                        "use on a channel whose reliability falls as they fill)")
     # One call at a time on an unreliable phone with plenty of lines: the lines are not the problem.
     idle = file_of(ACTORS, PROCS, [*calls(1), {"at": "12:00", "incident": {"id": "N9", "type": "outage"}}],
                    channels=phone(capacity=4, reliability=0.0, retries=0, fallback="liaison"))
