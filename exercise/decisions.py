@@ -56,8 +56,8 @@ def check_record(record: Mapping[str, str], structure: Structure, scenario: Scen
         parts = key.split(":")
         shown_key = repr(_cut(key))
         if len(parts) != 4 or not _OCCURRENCE.fullmatch(parts[3]):
-            problems.append(f"decision key {shown_key} must read incident:procedure:step:n with n >= 1 (digits 0-9, "
-                            "no leading zero, as a run writes it), e.g. N1:disinfo:choose:1")
+            problems.append(f"decision key {shown_key} must read incident:procedure:step:n with n >= 1 (at most 9 "
+                            "digits 0-9, no leading zero, as a run writes it), e.g. N1:disinfo:choose:1")
             continue
         incident, procedure, step_id, n = parts
         proc = structure.procedures.get(procedure)

@@ -65,7 +65,7 @@ class DecisionCollector:
         if asked is not None and event.incident is not None:  # its wait for an answer (or its timeout): a delay,
             # as any queue wait is; whether it weighs is the lever's and the objective's business
             wait = DecisionWait(incident=event.incident, procedure=made.procedure, step=event.step or "",
-                                requested_at=asked, made_at=event.t)
+                                requested_at=asked, made_at=event.t, timed_out=by == "timeout")
             self._waits.setdefault(actor, []).append(wait)
             self.answers.setdefault((wait.incident, wait.procedure, wait.step), []).append(wait)
 

@@ -369,6 +369,8 @@ class DecisionWait(Frozen):
     step: str
     requested_at: float
     made_at: float
+    timed_out: bool = False
+    """Nobody answered: its timeout applied the default (the journal's ``decision_made`` row ``by: timeout``)."""
 
 
 class DecisionTally(Frozen):

@@ -70,7 +70,8 @@ def never_done(item: Unreached, advice: Advisor) -> tuple[str, Cause]:
 
 
 def not_yet_due(item: Unreached, start: float) -> str:
-    """A deadline the run stopped before: not missed, and said so."""
-    return (f"'{item.step}' ({item.procedure}) had not been reached when the run stopped; its "
-            f"{minutes(item.deadline)} legal deadline falls at {clock(start, item.due_at)}, after the stop: not yet "
-            "due.")
+    """A deadline the run stopped before: not missed, and said so (a dropped procedure will never reach the step)."""
+    reached = (f"will not be reached: its procedure stopped at {clock(start, item.stopped_at)} when a handoff was "
+               "dropped" if item.how == "dropped" else "had not been reached when the run stopped")
+    return (f"'{item.step}' ({item.procedure}) {reached}; its {minutes(item.deadline)} legal deadline falls at "
+            f"{clock(start, item.due_at)}, after the stop: not yet due.")

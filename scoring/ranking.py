@@ -82,11 +82,10 @@ from ballotdrill.scoring.advice import (
 from ballotdrill.scoring.designed import loop_span
 from ballotdrill.scoring.harmpath import HarmPaths
 from ballotdrill.scoring.measured import HandoffMeasure
-from ballotdrill.scoring.model import DecisionWait, Handoff, ObjectiveResult, Scores, StepResult, r3
-from ballotdrill.scoring.ratings import rate
+from ballotdrill.scoring.model import DecisionWait, Handoff, ObjectiveResult, Scores, StepResult
 from ballotdrill.scoring.stepcause import step_cause
 from ballotdrill.scoring.text import HARM_MEASURES
-from ballotdrill.scoring.turning import could_turn, told_by_rating
+from ballotdrill.scoring.turning import could_turn, on_time_turns, told_by_rating
 from ballotdrill.scoring.windows import end_step, objective_windows
 
 OBJECTIVE_POINTS: dict[str, float] = {"U": 4.0, "M": 2.0, "S": 1.0}
@@ -124,7 +123,7 @@ RANKING_TERMS: list[tuple[str, str]] = [
 __all__ = [
     "HARM_POINTS", "LOSS_POINTS", "MATERIAL_SHARE", "OBJECTIVE_POINTS", "RANKING_TERMS", "Delay", "Explained",
     "HarmBehind", "Ranked", "Span", "Unexplaining", "Weighing", "delay_spans", "explaining_levers", "material_delay",
-    "measures_harm", "net_delay", "objective_delay", "on_time_turns", "slow_delivery", "spans_of", "unexplaining",
+    "measures_harm", "net_delay", "objective_delay", "slow_delivery", "spans_of", "unexplaining",
 ]
 
 
@@ -358,15 +357,6 @@ def _turning(ranked: Sequence[str], amounts: Mapping[str, float], turns: Callabl
         if turns(removed):
             return Explained(tuple(ranked[:count]), together=True)
     return None
-
-
-def on_time_turns(obj: ObjectiveResult, fixed: float, count: tuple[int, int]) -> bool:
-    """Whether an on-time share with ``fixed`` more of its steps on time (``count``: the steps it counts, those on
-    time) rates other than it did."""
-    counted, met = count
-    if counted <= 0:
-        return False
-    return rate(r3(min(counted, met + fixed) / counted), obj.target, False)[0] != obj.rating
 
 
 def net_delay(obj: ObjectiveResult, scores: Scores, spans: dict[str, list[Span]], paths: HarmPaths | None) -> Delay:

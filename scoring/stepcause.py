@@ -215,7 +215,7 @@ def _answer_cause(step: StepResult, answer: DecisionWait, advice: Advisor) -> Ca
     proc = advice.structure.procedures.get(step.procedure) if advice.structure is not None else None
     decision = next((s.decision for s in proc.steps if s.id == step.step), None) if proc is not None else None
     waited = answer.made_at - answer.requested_at
-    timed_out = decision is not None and decision.timeout is not None and waited >= decision.timeout - 1e-6
+    timed_out = answer.timed_out and decision is not None and decision.timeout is not None  # as the journal says
     how = (f"left to its timeout, the default '{decision.default}' applied" if timed_out and decision is not None
            else "answered")
     return Cause("decision_timeout", f"decision waiting for an answer at {who}: '{step.step}' was put to its "

@@ -23,13 +23,13 @@ from ballotdrill.scenarios.measures import parse_interval
 from ballotdrill.scenarios.structure import Step
 from ballotdrill.scoring.designed import default_path, designed_rest
 from ballotdrill.scoring.harmpath import HarmPaths, IncidentPath
-from ballotdrill.scoring.model import ObjectiveResult, Rating, Scores
+from ballotdrill.scoring.model import ObjectiveResult, Rating, Scores, r3
 from ballotdrill.scoring.passing import Passed
 from ballotdrill.scoring.ratings import rate
 from ballotdrill.scoring.text import HARM_MEASURES
 from ballotdrill.scoring.windows import point_time
 
-__all__ = ["could_turn", "sooner_rating", "still_to_go", "told_by_rating"]
+__all__ = ["could_turn", "on_time_turns", "sooner_rating", "still_to_go", "told_by_rating"]
 
 
 def could_turn(obj: ObjectiveResult, removed: float, scores: Scores, passed: Mapping[str, float] | None,
@@ -89,6 +89,15 @@ def could_turn(obj: ObjectiveResult, removed: float, scores: Scores, passed: Map
         return True
     sooner = sooner_rating(obj, removed, scores, passed, paths)
     return sooner is not None and sooner[0] != obj.rating
+
+
+def on_time_turns(obj: ObjectiveResult, fixed: float, count: tuple[int, int]) -> bool:
+    """Whether an on-time share with ``fixed`` more of its steps on time (``count``: the steps it counts, those on
+    time) rates other than it did."""
+    counted, met = count
+    if counted <= 0:
+        return False
+    return rate(r3(min(counted, met + fixed) / counted), obj.target, False)[0] != obj.rating
 
 
 def sooner_rating(obj: ObjectiveResult, removed: float, scores: Scores, passed: Mapping[str, float] | None,

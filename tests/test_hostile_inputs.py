@@ -177,6 +177,7 @@ def test_a_decisions_file_with_a_duplicate_key_is_refused(tmp_path: Path) -> Non
     ("X1:fix:choose:0", "with n >= 1"),
     ("X1:fix:choose:01", "no leading zero"),  # a run asks 'X1:fix:choose:1': this key would never answer it
     ("X1:fix:choose:\u00b2", "with n >= 1"),  # a digit to str.isdigit, not to int()
+    ("X1:fix:choose:1000000000", "at most 9 digits"),  # no run asks a step a billion times
     ("X1:fix:choose:99", "step 'choose' asks at most once per incident"),
     ("R1:fix:choose:1", "procedure 'fix' never runs for incident 'R1' (type rumour, severity 2)"),
     ("X1:fxi:choose:1", "(did you mean 'fix'?)"),

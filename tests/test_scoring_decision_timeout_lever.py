@@ -53,7 +53,8 @@ def _played(answered_at: float | None) -> tuple[Scores, list[Finding]]:
 def test_a_timeout_is_a_delay_on_the_actors_decisions_that_explains_the_objective() -> None:
     scores, found = _played(answered_at=None)
     [tally] = scores.decisions
-    assert tally.waits == [DecisionWait(incident="X1", procedure="p", step="decide", requested_at=10.0, made_at=25.0)]
+    assert tally.waits == [DecisionWait(incident="X1", procedure="p", step="decide", requested_at=10.0, made_at=25.0,
+                                        timed_out=True)]
     [o1] = scores.objectives
     assert (o1.rating, o1.value_text) == ("M", "35 min")
     by_title = {f.title: f for f in found}

@@ -1,6 +1,6 @@
 """An on-time share is explained by the levers whose late steps, taken away (on time), would have turned its rating:
 any one alone, else the fewest together, most late steps first; none when even all together would not
-(scoring/ranking.py, ``explaining_levers``, ``on_time_turns``). Hand-made cases with known answers.
+(scoring/ranking.py, ``explaining_levers``; scoring/turning.py, ``on_time_turns``). Hand-made cases with known answers.
 
 Three desks of one, each step 20 min with a 25-min target. Two incidents at A's procedure at 10:00: the first is done
 at 10:20, the second waits 20 min behind it and is done at 10:40, 15 min late ("One long wait at A"). The same at B.
