@@ -6,10 +6,13 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from ballotdrill.journal import Event
+from ballotdrill.live import inputs
 from ballotdrill.live.core import LiveCore, Request
 from ballotdrill.live.play import close_ended
 from ballotdrill.live.rebuild import start_live
 from ballotdrill.live.session import Session
+from ballotdrill.live.store import MemoryStore
 from ballotdrill.scenarios import load_file
 from ballotdrill.scenarios.scenario import ScenarioFile
 
@@ -50,3 +53,19 @@ def play_scripted(folder: Path, script: Callable[[Session], Awaitable[None]], *,
     asyncio.run(main())
     close_ended(core, folder)
     return core
+
+
+def desk_answers(doc: ScenarioFile, answered_at: float | None, option: str = "act") -> list[Event]:
+    """The events of a live exercise of ``doc`` (scenario ``s``) with ``desk`` played, driven in-process without a
+    clock: at ``answered_at`` the desk answers its one open request with ``option`` (None: nobody answers, its
+    timeout applies the default); then it runs to its end."""
+    core = LiveCore(doc, "s", seed=1, played=("desk",), store=MemoryStore())
+    events: list[Event] = []
+    core.followers.append(lambda event, _line: events.append(event))
+    if answered_at is not None:
+        core.advance(answered_at)
+        [request] = core.open_requests("desk")
+        assert core.apply(inputs.answer(str(request.number), option, player="desk")).ok
+    core.advance(core.horizon)
+    core.commit()
+    return events

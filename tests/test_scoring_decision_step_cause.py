@@ -5,11 +5,8 @@ from __future__ import annotations
 
 import pytest
 from engine_helpers import file_of, load
+from live_helpers import desk_answers
 
-from ballotdrill.journal import Event
-from ballotdrill.live import inputs
-from ballotdrill.live.core import LiveCore
-from ballotdrill.live.store import MemoryStore
 from ballotdrill.scoring import Finding, analyse, score
 from ballotdrill.scoring.model import Scores
 from ballotdrill.scoring.stream import Scorer
@@ -27,15 +24,7 @@ def _played(target: str, answered_at: float | None, streamed: bool = False) -> t
         {"id": "fix", "actor": "crew", "duration": "10m"}]}}
     doc = load(file_of(ACTORS, procs, [{"id": "X1", "at": "08:00", "incident": {"type": "fault"}}],
                        start="08:00", end="12:00"))
-    core = LiveCore(doc, "s", seed=1, played=("desk",), store=MemoryStore())
-    events: list[Event] = []
-    core.followers.append(lambda event, _line: events.append(event))
-    if answered_at is not None:
-        core.advance(answered_at)
-        [request] = core.open_requests("desk")
-        assert core.apply(inputs.answer(str(request.number), "act", player="desk")).ok
-    core.advance(core.horizon)
-    core.commit()
+    events = desk_answers(doc, answered_at)
     names = {"desk": "Desk", "crew": "Crew"}
     if not streamed:
         scores = score(events, doc, "s")

@@ -6,11 +6,8 @@ hand on a tiny exercise, with the decision left to its timeout and answered in t
 from __future__ import annotations
 
 from engine_helpers import file_of, load
+from live_helpers import desk_answers
 
-from ballotdrill.journal import Event
-from ballotdrill.live import inputs
-from ballotdrill.live.core import LiveCore
-from ballotdrill.live.store import MemoryStore
 from ballotdrill.scoring import Finding, analyse, score
 from ballotdrill.scoring.model import DecisionWait, Scores
 
@@ -37,15 +34,7 @@ def _played(answered_at: float | None) -> tuple[Scores, list[Finding]]:
                                              "measure": {"time": "from incident X1 started to step fix"},
                                              "target": "25m"}]
     doc = load(data)
-    core = LiveCore(doc, "s", seed=1, played=("desk",), store=MemoryStore())
-    events: list[Event] = []
-    core.followers.append(lambda event, _line: events.append(event))
-    if answered_at is not None:
-        core.advance(answered_at)
-        [request] = core.open_requests("desk")
-        assert core.apply(inputs.answer(str(request.number), "act", player="desk")).ok
-    core.advance(core.horizon)
-    core.commit()
+    events = desk_answers(doc, answered_at)
     scores = score(events, doc, "s")
     return scores, analyse(scores, {"desk": "Desk"}, doc.structure).improvements
 
