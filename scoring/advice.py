@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from ballotdrill.scoring.extensions import Extension
     from ballotdrill.scoring.wavecap import WaveStart
 from ballotdrill.scoring.chains import resend_fix
+from ballotdrill.scoring.channel_lines import add_lines
 from ballotdrill.scoring.designed import designed_arrival, loop_span
 from ballotdrill.scoring.handoffs import DIRECT, usual_latency
 from ballotdrill.scoring.model import (
@@ -35,7 +36,7 @@ from ballotdrill.scoring.model import (
     Scores,
     StepResult,
 )
-from ballotdrill.scoring.text import UNDER_LOAD, clock, minutes
+from ballotdrill.scoring.text import clock, minutes
 
 CauseKind = Literal["queue", "crew", "channel", "shift_gap", "late_step", "deadline", "drop", "ping_pong",
                     "objective", "slow_work", "target", "upstream", "branch", "detection", "decision_timeout",
@@ -337,17 +338,6 @@ class Advisor:
             self._channel_fix[channel] = self._channel(self.channel_stats.get(channel) or ChannelStats(channel=channel))
         return self._channel_fix[channel]
 
-    @staticmethod
-    def add_lines(stats: ChannelStats) -> str:
-        """A channel that ran out of lines: add lines (what it has and what running out did)."""
-        effects = [f"{stats.busy} attempt(s) found every line busy" if stats.busy else "",
-                   f"{stats.waited} waited for a free line (up to {minutes(stats.longest_line_wait)})"
-                   if stats.waited else "",
-                   f"{stats.failures_under_load} of its {stats.failures} failure(s) came {UNDER_LOAD}"
-                   if stats.failures_under_load else ""]
-        said = "; ".join(e for e in effects if e)
-        return f"Add lines to {stats.channel} (it has {stats.capacity})" + (f": {said}" if said else "")
-
     def _channel(self, stats: ChannelStats) -> str:
         channel = stats.channel
         per_step = self.failed_on(channel).steps
@@ -358,7 +348,7 @@ class Advisor:
             fallback = (f", or make its fallback {spec.fallback} the first choice "
                         f"({onward(self.structure, spec.fallback)})" if spec and spec.fallback and self.structure
                         and not self._no_better(stats, spec.reliability, spec.fallback) else "")
-            return self.add_lines(stats) + fallback
+            return add_lines(stats) + fallback
         if spec is not None and spec.fallback:
             handoffs = f" for the handoffs of {which}" if which else ""
             worse = self._no_better(stats, spec.reliability, spec.fallback)

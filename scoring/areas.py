@@ -22,13 +22,14 @@ from ballotdrill.scoring.advice import (
     delivery_lever,
     step_lever,
 )
+from ballotdrill.scoring.channel_lines import add_lines, lines_text
 from ballotdrill.scoring.crews import crew_fix, on_duty_text
 from ballotdrill.scoring.digest import QUEUE_P90, Case, Digest, Example, LateStep, LongWaits
-from ballotdrill.scoring.model import ActorLoad, ChannelStats, Frozen, Scores, StepResult
+from ballotdrill.scoring.model import ActorLoad, Frozen, Scores, StepResult
 from ballotdrill.scoring.neverdone import missed_listed, never_done
 from ballotdrill.scoring.plan import element_of, loop_owner, responsible
 from ballotdrill.scoring.stepcause import step_cause, with_named_waits
-from ballotdrill.scoring.text import UNDER_LOAD, clock, minutes, percent
+from ballotdrill.scoring.text import clock, minutes, percent
 from ballotdrill.scoring.waits import MIN_WAITS, waits_named
 
 MIN_STRENGTH = 3
@@ -299,7 +300,7 @@ def _channels(found: Found, scores: Scores, digest: Digest, advice: Advisor) -> 
             found.improve(channel.failures + 10 * channel.drops,
                     title=f"Handoffs failed on {channel.channel}" + (" (dropped)" if channel.drops else ""),
                     detail=f"{channel.failures} of {channel.attempts} attempt(s) on {channel.channel} failed; "
-                    f"{channel.drops} handoff(s) dropped with no fallback left.{_lines_text(channel)}",
+                    f"{channel.drops} handoff(s) dropped with no fallback left.{lines_text(channel)}",
                     root_cause=f"failed channel {channel.channel}", cause="drop" if channel.drops else "channel",
                     actor=owner, responsible=tied, capability="Operational communications",
                     priority=1 if channel.drops else 3,
@@ -315,7 +316,7 @@ def _channels(found: Found, scores: Scores, digest: Digest, advice: Advisor) -> 
                     root_cause=f"too few lines on {channel.channel}", cause="channel", capability=
                     "Operational communications", priority=3, lever=channel_lever(channel.channel),
                     element=element_of("channel"), evidence=channel.evidence,
-                    recommendation=advice.add_lines(channel))
+                    recommendation=add_lines(channel))
         elif channel.attempts >= 10 * MIN_STRENGTH and advice.fallible(channel.channel):
             found.strengths.append(Finding(kind="strength", title=f"{channel.channel} reliable",
                                      detail=f"{channel.attempts} attempt(s) on {channel.channel}, none failed.",
@@ -434,17 +435,3 @@ def _on_hold(scores: Scores, channel: str) -> str:
         return ""
     return (f" {stats.waited} attempt(s) on {channel} waited for a free line (up to "
             f"{minutes(stats.longest_line_wait)}), which counts in the time a handoff took.")
-
-
-def _lines_text(channel: ChannelStats) -> str:
-    """What a channel with a capacity adds to its finding: how full it got and what that did."""
-    if channel.capacity is None:
-        return ""
-    text = f" At its peak {channel.peak_occupancy or 0} of its {channel.capacity} line(s) were in use"
-    if channel.busy:
-        text += f"; {channel.busy} attempt(s) found every line busy"
-    if channel.waited:
-        text += f"; {channel.waited} waited for a line (up to {minutes(channel.longest_line_wait)})"
-    if channel.failures_under_load:  # counted only where load makes a failure likelier (scoring/channel_lines.py)
-        text += f"; {channel.failures_under_load} failure(s) came {UNDER_LOAD}"
-    return text + "."

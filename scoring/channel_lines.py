@@ -6,7 +6,8 @@ from collections import Counter, defaultdict
 from typing import Any
 
 from ballotdrill.scenarios.structure import Structure
-from ballotdrill.scoring.model import r3n
+from ballotdrill.scoring.model import ChannelStats, r3n
+from ballotdrill.scoring.text import UNDER_LOAD, minutes
 
 
 class ChannelLines:
@@ -59,3 +60,28 @@ class ChannelLines:
         return {"capacity": capacity, "peak_occupancy": self.peak.get(channel), "waited": self.waited_n[channel],
                 "longest_line_wait": r3n(self.longest.get(channel)), "busy": self.busy[channel],
                 "failures_under_load": loaded}
+
+
+def add_lines(stats: ChannelStats) -> str:
+    """A channel that ran out of lines: add lines (what it has and what running out did)."""
+    effects = [f"{stats.busy} attempt(s) found every line busy" if stats.busy else "",
+               f"{stats.waited} waited for a free line (up to {minutes(stats.longest_line_wait)})"
+               if stats.waited else "",
+               f"{stats.failures_under_load} of its {stats.failures} failure(s) came {UNDER_LOAD}"
+               if stats.failures_under_load else ""]
+    said = "; ".join(e for e in effects if e)
+    return f"Add lines to {stats.channel} (it has {stats.capacity})" + (f": {said}" if said else "")
+
+
+def lines_text(channel: ChannelStats) -> str:
+    """What a channel with a capacity adds to its finding: how full it got and what that did."""
+    if channel.capacity is None:
+        return ""
+    text = f" At its peak {channel.peak_occupancy or 0} of its {channel.capacity} line(s) were in use"
+    if channel.busy:
+        text += f"; {channel.busy} attempt(s) found every line busy"
+    if channel.waited:
+        text += f"; {channel.waited} waited for a line (up to {minutes(channel.longest_line_wait)})"
+    if channel.failures_under_load:  # counted only where load makes a failure likelier
+        text += f"; {channel.failures_under_load} failure(s) came {UNDER_LOAD}"
+    return text + "."
