@@ -205,3 +205,14 @@ def checked(data: dict[str, Any], seed: int = 1, **kwargs: Any) -> list[Any]:
     events = run(data, seed, **kwargs)
     check_invariants(events)
     return events
+
+
+def voter_outage(steps: list[dict[str, Any]], actors: dict[str, Any], *, target: int = 5000, end: str = "14:00",
+                 **incident_extra: Any) -> dict[str, Any]:
+    """X1 at 10:00 keeps 100 voters a minute from voting until procedure 'p' (``steps``) contains it; objective O1:
+    X1's voter-minutes within ``target`` (5,000 is passed at 10:50)."""
+    data = file_of(actors, {"p": {"trigger": {"type": "outage"}, "steps": steps}},
+                   [incident("X1", "10:00", "outage", spec={"voters": 100}, **incident_extra)], end=end)
+    data["scenarios"]["s"]["objectives"] = [
+        {"id": "O1", "capability": "Infrastructure systems", "measure": {"voter_minutes": "X1"}, "target": target}]
+    return data

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine_helpers import checked, file_of, incident, load
+from engine_helpers import checked, load, voter_outage
 
 from ballotdrill.report import build_report
 
@@ -27,11 +27,9 @@ def _finding(repair: str, objective: str = "O1", end: str = "20:00") -> Any:
     steps = [{"id": "choose", "actor": "desk", "duration": "10m",
               "decision": {"options": {"wait": {"next": "end"}, "fix": {"next": "repair"}}, "default": "wait"}},
              {"id": "repair", "actor": "desk", "duration": repair, "effect": {"contain": 1.0}}]
-    data = file_of({"desk": {"staff": 1}}, {"p": {"trigger": {"type": "outage"}, "steps": steps}},
-                   [incident("X1", "10:00", "outage", spec={"voters": 100},
-                             detected_by={"actor": "desk", "after": "0m"})], end=end)
-    data["scenarios"]["s"]["objectives"] = [
-        {"id": "O1", "capability": "Infrastructure systems", "measure": {"voter_minutes": "X1"}, "target": 6000},
+    data = voter_outage(steps, {"desk": {"staff": 1}}, target=6000, end=end,
+                        detected_by={"actor": "desk", "after": "0m"})
+    data["scenarios"]["s"]["objectives"] += [
         {"id": "O2", "capability": "Operational coordination",
          "measure": {"time": "from incident X1 detection to step repair"}, "target": "1h"}]
     report = build_report(checked(data), load(data), "s")

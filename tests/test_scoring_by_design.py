@@ -13,18 +13,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine_helpers import checked, file_of, incident, load
+from engine_helpers import checked, load, voter_outage
 
 from ballotdrill.report.report import assemble
 
 
 def _root_cause(duration: str, on_duty: str) -> Any:
-    steps = [{"id": "fix", "actor": "b", "duration": duration, "effect": {"contain": 0.01}}]
-    data: dict[str, Any] = file_of({"b": {"staff": 0, "shifts": [{"from": on_duty, "to": "23:00", "staff": 1}]}},
-                                   {"p": {"trigger": {"type": "outage"}, "steps": steps}},
-                                   [incident("X1", "10:00", "outage", spec={"voters": 100})], end="14:00")
-    data["scenarios"]["s"]["objectives"] = [
-        {"id": "O1", "capability": "Infrastructure systems", "measure": {"voter_minutes": "X1"}, "target": 5000}]
+    data = voter_outage([{"id": "fix", "actor": "b", "duration": duration, "effect": {"contain": 0.01}}],
+                        {"b": {"staff": 0, "shifts": [{"from": on_duty, "to": "23:00", "staff": 1}]}})
     events = checked(data)
     assert [e.kind for e in events if e.step == "fix"][-2:] == ["step_completed", "effect_failed"]
     report = assemble(events, load(data), "s")

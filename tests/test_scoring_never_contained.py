@@ -17,18 +17,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine_helpers import checked, file_of, incident, load
+from engine_helpers import checked, load, voter_outage
 
 from ballotdrill.report.report import assemble
 
 
 def _outage(on_duty: str, contain: float) -> Any:
-    steps = [{"id": "fix", "actor": "b", "duration": "10m", "effect": {"contain": contain}}]
-    data: dict[str, Any] = file_of({"b": {"staff": 0, "shifts": [{"from": on_duty, "to": "23:00", "staff": 1}]}},
-                                   {"p": {"trigger": {"type": "outage"}, "steps": steps}},
-                                   [incident("X1", "10:00", "outage", spec={"voters": 100})], end="14:00")
-    data["scenarios"]["s"]["objectives"] = [
-        {"id": "O1", "capability": "Infrastructure systems", "measure": {"voter_minutes": "X1"}, "target": 5000}]
+    data = voter_outage([{"id": "fix", "actor": "b", "duration": "10m", "effect": {"contain": contain}}],
+                        {"b": {"staff": 0, "shifts": [{"from": on_duty, "to": "23:00", "staff": 1}]}})
     events = checked(data)
     assert not [e for e in events if e.kind == "contained"]
     return assemble(events, load(data), "s")
