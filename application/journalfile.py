@@ -51,11 +51,32 @@ def check_journal_file(run_dir: Path) -> None:
                              "that wrote it")
 
 
+_AGAIN = "then run the same command again"
+
+_NOT_DAMAGED = {
+    sqlite3.SQLITE_FULL: f"the disk is full ({{}}), which leaves its {JOURNAL_FILE} as it is; free some space, "
+                         f"{_AGAIN}",
+    sqlite3.SQLITE_IOERR: f"the disk or file system answered with an input/output error ({{}}), which leaves its "
+                          f"{JOURNAL_FILE} as SQLite last wrote it; check the disk (free space, a limit on file "
+                          f"sizes, a drive removed), {_AGAIN}",
+    sqlite3.SQLITE_READONLY: f"its {JOURNAL_FILE} cannot be written here ({{}}), and a journal a stopped run left "
+                             f"must be settled first; copy the folder somewhere you may write, {_AGAIN} there",
+    sqlite3.SQLITE_CANTOPEN: f"its {JOURNAL_FILE} or a file beside it cannot be opened ({{}}); check that you may "
+                             f"read and write the folder, {_AGAIN}",
+    sqlite3.SQLITE_BUSY: f"another program holds its {JOURNAL_FILE} ({{}}); close it (a database browser, another "
+                         f"ballotdrill), {_AGAIN}",
+}
+"""SQLite's primary result codes that leave a journal as it is, with what to do (the error's text in the braces)."""
+_NOT_DAMAGED[sqlite3.SQLITE_PERM] = _NOT_DAMAGED[sqlite3.SQLITE_CANTOPEN]
+_NOT_DAMAGED[sqlite3.SQLITE_LOCKED] = _NOT_DAMAGED[sqlite3.SQLITE_BUSY]
+
+
 def damaged(run_dir: Path, exc: sqlite3.Error) -> RunFolderError:
-    """Why a journal could not be read: the disk is full (nothing is wrong with the journal), else it is damaged."""
-    if getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_FULL:
-        return RunFolderError(f"{run_dir}: cannot read the run: the disk is full ({one_line(exc)}), which leaves its "
-                              f"{JOURNAL_FILE} as it is; free some space, then run the same command again")
+    """Why a journal could not be read or settled: by SQLite's result code, a full disk, an I/O error, a file that
+    cannot be written, opened or is held by another program (nothing wrong with the journal); else it is damaged."""
+    fix = _NOT_DAMAGED.get(getattr(exc, "sqlite_errorcode", 0) & 0xFF)
+    if fix is not None:
+        return RunFolderError(f"{run_dir}: cannot read the run: " + fix.format(one_line(exc)))
     return RunFolderError(f"{run_dir}: cannot read the run: its {JOURNAL_FILE} is damaged or not an SQLite database "
                           f"({one_line(exc)}); restore it from a copy, or run the scenario again")
 

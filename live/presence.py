@@ -2,8 +2,9 @@
 
 The server reports every WebSocket opened and closed and every long poll, by role and actor (never by token);
 the facilitator's console and view read :meth:`Presence.rows`. A page holds a WebSocket, so it is connected
-while the socket is open; ``join`` long-polls, so it counts as connected while it has polled within
-:data:`POLL_FRESH` seconds.
+while the socket is open; ``join`` long-polls, so it counts as connected while a poll of its is in flight and for
+:data:`POLL_FRESH` seconds after one is answered. A poll whose client went away before its answer (the server
+hears the connection close) ends its connection at once.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ import time
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
-POLL_FRESH = 12.0
-"""Seconds after its last poll a polling client still counts as connected (a poll waits up to 5 s)."""
+POLL_FRESH = 3.0
+"""Seconds after its last poll was answered a polling client still counts as connected: ``join`` and the page poll
+again at once (a second after an error), so a client that has not polled for longer has gone."""
 
 EVALUATOR_KEY = "(evaluator)"
 """The evaluator role's key: in parentheses, never an actor's id, so a played actor named ``evaluator`` has a row
@@ -45,8 +47,10 @@ class Presence:
         self.names = {EVALUATOR_KEY: "evaluator role" if "evaluator" in self.order else "evaluator"}
         self.wall, self.mono = wall, mono
         self.sockets: dict[str, int] = {}
+        self.polling: dict[str, int] = {}
+        """Polls of each role in flight."""
         self.polled: dict[str, float] = {}
-        """Monotonic time of each role's last poll."""
+        """Monotonic time each role's last poll was answered."""
         self.polled_wall: dict[str, float] = {}
         """Unix time of each role's last poll: a client that stops polling left :data:`POLL_FRESH` s after it."""
         self.since: dict[str, float] = {}
@@ -54,7 +58,8 @@ class Presence:
         self.listeners: list[Callable[[str, bool], None]] = []
 
     def _connected(self, who: str) -> bool:
-        return self.sockets.get(who, 0) > 0 or self.mono() - self.polled.get(who, -POLL_FRESH * 2) < POLL_FRESH
+        return (self.sockets.get(who, 0) > 0 or self.polling.get(who, 0) > 0
+                or self.mono() - self.polled.get(who, -POLL_FRESH * 2) < POLL_FRESH)
 
     def _changed(self, who: str, joined: bool) -> None:
         if joined:
@@ -77,13 +82,29 @@ class Presence:
         if not self._connected(who):
             self._changed(who, False)
 
-    def poll(self, who: str) -> None:
-        """``who`` read its view over HTTP (``GET /api/state``)."""
+    def poll_began(self, who: str) -> None:
+        """``who`` asked for its view over HTTP (``GET /api/state``)."""
         was = self._connected(who)
-        self.polled[who] = self.mono()
-        self.polled_wall[who] = self.wall()
+        self.polling[who] = self.polling.get(who, 0) + 1
         if not was:
             self._changed(who, True)
+
+    def poll_ended(self, who: str, *, answered: bool) -> None:
+        """A poll of ``who`` was answered, or (``answered`` false) its client went away before the answer."""
+        self.polling[who] = max(0, self.polling.get(who, 0) - 1)
+        if answered:
+            self.polled[who] = self.mono()
+            self.polled_wall[who] = self.wall()
+        else:  # gone now: an earlier answer's freshness no longer stands for it
+            self.polled.pop(who, None)
+            self.polled_wall.pop(who, None)
+        if not self._connected(who):
+            self._changed(who, False)
+
+    def poll(self, who: str) -> None:
+        """``who`` read its view over HTTP and was answered at once."""
+        self.poll_began(who)
+        self.poll_ended(who, answered=True)
 
     def rows(self) -> list[Seen]:
         """Every role in order (played actors, then the evaluator), as of now."""

@@ -11,18 +11,17 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 from collections.abc import Callable, Coroutine
 from importlib import resources
-from typing import Annotated, Any, Literal, NamedTuple
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, HTTPException, Request, WebSocket, WebSocketDisconnect
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field
 
 from ballotdrill.live import inputs
+from ballotdrill.live.body import PARSED, ParsedRoute, parse_body
 from ballotdrill.live.hub import Hub
 from ballotdrill.live.presence import EVALUATOR_KEY
 from ballotdrill.live.session import Session
@@ -103,7 +102,7 @@ _STATIC = {"app.js": "text/javascript", "app.css": "text/css", "index.html": "te
 def make_app(session: Session, hub: Hub, tokens: Tokens) -> FastAPI:
     """The HTTP application of one live exercise."""
     app = FastAPI(title="ballotdrill live", docs_url=None, redoc_url=None, openapi_url=None)
-    app.router.route_class = _ParsedRoute
+    app.router.route_class = ParsedRoute
     app.add_middleware(_Guard, tokens=tokens)
     app.add_exception_handler(RequestValidationError, _malformed)
     core = session.core
@@ -138,12 +137,18 @@ def make_app(session: Session, hub: Hub, tokens: Tokens) -> FastAPI:
         return grant.actor if grant.role == PLAYER else EVALUATOR_KEY if grant.role == EVALUATOR else None
 
     @app.get("/api/state")
-    async def state(since: int | None = None, grant: Grant = anyone) -> Response:
-        if (role := who(grant)) is not None:
-            hub.presence.poll(role)
-        if not hub.stopped:
-            body = await hub.read(grant.role, grant.actor, since, LONG_POLL)
-        if hub.stopped:
+    async def state(request: Request, since: int | None = None, grant: Grant = anyone) -> Response:
+        role = who(grant)
+        if role is not None:
+            hub.presence.poll_began(role)
+        body = None
+        try:
+            if not hub.stopped:
+                body = await _unless_gone(request, hub.read(grant.role, grant.actor, since, LONG_POLL))
+        finally:
+            if role is not None:
+                hub.presence.poll_ended(role, answered=body is not None or hub.stopped)
+        if hub.stopped or body is None:  # stopped, or the client went away (nobody reads this answer)
             raise HTTPException(503, STOPPED, headers={"Retry-After": "2"})
         return Response(body, media_type="application/json")
 
@@ -180,6 +185,19 @@ def make_app(session: Session, hub: Hub, tokens: Tokens) -> FastAPI:
             sockets[grant.token] -= 1
             if role is not None:
                 hub.presence.closed(role)
+
+    async def _unless_gone(request: Request, reading: Coroutine[Any, Any, bytes]) -> bytes | None:
+        """The view ``reading`` gives, or None as soon as the client closes its connection (a long poll's client
+        that went away is then no longer shown as joined)."""
+        read = asyncio.ensure_future(reading)
+        gone = asyncio.ensure_future(_disconnect(request))
+        try:
+            await asyncio.wait((read, gone), return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            gone.cancel()
+            if not read.done():
+                read.cancel()
+        return read.result() if read.done() and not read.cancelled() else None
 
     async def _hello(ws: WebSocket) -> Grant | None:
         try:
@@ -302,7 +320,7 @@ class _Guard:
                 if parsed.problem:
                     await _refuse(secured, 422, parsed.problem)
                     return
-                scope = {**scope, PARSED: parsed}  # the route reads it (_ParsedRoute): the body is parsed once
+                scope = {**scope, PARSED: parsed}  # the route reads it (ParsedRoute): the body is parsed once
                 if parsed.error is None and not headers.get(b"content-type", b"").lower().startswith(
                         b"application/json"):
                     # every body is JSON (curl -d sends it as a form, which was refused as "not an object")
@@ -332,70 +350,10 @@ async def _read_body(receive: Any) -> tuple[bytes, Any]:
     return body, again
 
 
-class _DuplicateKey(ValueError):
-    pass
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in found:
-            raise _DuplicateKey(key)
-        found[key] = value
-    return found
-
-
-PARSED = "ballotdrill.parsed_body"
-"""The scope key under which the request guard leaves a POST body it has parsed (:class:`Parsed`)."""
-
-
-class Parsed(NamedTuple):
-    """A POST body parsed once, by the request guard: its value, or why it is not JSON, or why it is refused."""
-
-    value: Any
-    error: ValueError | None
-    """Not JSON at all: the parser's error, which the route raises (FastAPI's own 422 then says where)."""
-    problem: str
-    """What the parser the application used to run would have let through but a body must not hold: a key twice
-    (it kept the last, silently), or nesting too deep to parse (it answered 400 with no location). Empty if none."""
-
-
-def parse_body(body: bytes) -> Parsed:
-    """``body`` parsed as JSON, refusing a key given twice and nesting too deep to parse."""
-    try:
-        return Parsed(json.loads(body, object_pairs_hook=_no_duplicates), None, "")
-    except _DuplicateKey as exc:
-        key = str(exc.args[0])
-        named = f"the key '{key}'" if re.fullmatch(r"[A-Za-z_-]{1,40}", key) else "a key"
-        return Parsed(None, None, f"body: {named} appears twice; send each field once")
-    except RecursionError:
-        return Parsed(None, None, "body: nested too deeply to read; send a flat JSON object with the fields this "
-                                  "endpoint takes")
-    except ValueError as exc:
-        return Parsed(None, exc, "")
-
-
-class _ParsedRequest(Request):
-    """A request whose JSON is the one the request guard parsed (no second parse of the same bytes)."""
-
-    async def json(self) -> Any:
-        parsed = self.scope.get(PARSED)
-        if not isinstance(parsed, Parsed):
-            return await super().json()
-        if parsed.error is not None:
-            raise parsed.error
-        return parsed.value
-
-
-class _ParsedRoute(APIRoute):
-    """The application's routes: their handlers read the body the request guard parsed."""
-
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-
-        async def parsed(request: Request) -> Response:
-            return await handler(_ParsedRequest(request.scope, request.receive))
-        return parsed
+async def _disconnect(request: Request) -> None:
+    """Return once the client of ``request`` (a GET: its empty body read first) has closed its connection."""
+    while (await request.receive())["type"] != "http.disconnect":
+        pass
 
 
 _SECURITY_NAMES = {name for name, _ in _HEADER_BYTES}

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from live_server_helpers import Served
 from websockets.sync.client import connect
 
+from ballotdrill.live import server
 from ballotdrill.live.presence import EVALUATOR_KEY, POLL_FRESH, Presence, seen_text, summary
+
+
+def _answered(presence: Presence, who: str) -> None:
+    """One poll of ``who``, answered at once."""
+    presence.poll_began(who)
+    presence.poll_ended(who, answered=True)
 
 
 class Clocks:
@@ -35,7 +44,7 @@ def test_a_played_actor_named_evaluator_has_its_own_row_apart_from_the_evaluator
     rows = presence.rows()
     assert [(r.who, r.connected) for r in rows] == [("evaluator", True), ("interior", False), ("evaluator role", False)]
     assert presence.waiting() == ["interior"] and heard == [("evaluator", True)]
-    presence.poll(EVALUATOR_KEY)  # the evaluator's own view: its row, not the actor's
+    _answered(presence, EVALUATOR_KEY)  # the evaluator's own view: its row, not the actor's
     presence.closed("evaluator")
     rows = presence.rows()
     assert [(r.who, r.connected) for r in rows] == [("evaluator", False), ("interior", False), ("evaluator role", True)]
@@ -55,8 +64,8 @@ def test_a_role_joins_by_socket_or_poll_and_leaves_when_its_last_socket_closes()
     presence.opened("interior")
     presence.opened("interior")  # a second tab: no second "joined"
     clocks.t += 5
-    presence.poll("monitor")
-    presence.poll("monitor")
+    _answered(presence, "monitor")
+    _answered(presence, "monitor")
     last_poll = clocks.t
     assert heard == [("interior", True), ("monitor", True)]
     rows = {r.who: r for r in presence.rows()}
@@ -78,6 +87,22 @@ def test_a_role_joins_by_socket_or_poll_and_leaves_when_its_last_socket_closes()
     assert summary(presence.rows()).startswith("joined 0 of 2 played roles")
 
 
+def test_a_long_poll_in_flight_keeps_its_role_joined_and_one_whose_client_went_away_ends_it_at_once() -> None:
+    clocks = Clocks()
+    heard: list[tuple[str, bool]] = []
+    presence = Presence(["monitor"], wall=clocks.wall, mono=clocks.mono)
+    presence.listeners.append(lambda who, joined: heard.append((who, joined)))
+    _answered(presence, "monitor")
+    presence.poll_began("monitor")  # the next poll waits for a change
+    clocks.t += POLL_FRESH * 10
+    assert presence.rows()[0].connected and heard == [("monitor", True)]
+    presence.poll_ended("monitor", answered=False)  # its client closed the connection before the answer
+    gone = presence.rows()[0]
+    assert (gone.connected, gone.since, heard[-1]) == (False, clocks.t, ("monitor", False))
+    _answered(presence, "monitor")  # it comes back
+    assert presence.rows()[0].connected and heard[-1] == ("monitor", True)
+
+
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[Served]:
     live = Served(tmp_path / "run")
@@ -90,13 +115,27 @@ def _players(served: Served) -> dict[str, dict[str, object]]:
     return {p["role"]: p for p in served.view("facilitator")["players"]}  # type: ignore[index]
 
 
+@contextmanager
+def _long_poll(served: Served, who: str) -> Iterator[None]:
+    """A poll of ``who``'s view waiting for a change, as ``join``'s, until the block ends and its client goes away
+    (its connection closed, no answer read)."""
+    version = served.request("GET", "/api/state", served.tokens[who])[1]["version"]
+    client = http.client.HTTPConnection(served.url.removeprefix("http://"), timeout=30)
+    client.request("GET", f"/api/state?since={version}", headers={"Authorization": f"Bearer {served.tokens[who]}"})
+    try:
+        served.wait_view("facilitator", lambda v: {p["role"]: p for p in v["players"]}[who]["connected"])
+        yield
+    finally:
+        client.close()
+
+
 def test_the_facilitator_sees_who_has_joined_by_page_or_by_join_and_no_token(served: Served) -> None:
     players = _players(served)
     assert set(players) == {"interior", "monitor", "evaluator"}
     assert all(p["text"] == "not joined yet" and not p["connected"] for p in players.values())
 
-    served.view("monitor")  # ``join`` long-polls the view
-    with connect(served.url.replace("http://", "ws://") + "/api/ws", open_timeout=30) as ws:  # the page
+    with _long_poll(served, "monitor"), \
+            connect(served.url.replace("http://", "ws://") + "/api/ws", open_timeout=30) as ws:  # ``join``; the page
         ws.send(json.dumps({"token": served.tokens["interior"]}))
         ws.recv(timeout=30)
         players = _players(served)
@@ -111,3 +150,12 @@ def test_the_facilitator_sees_who_has_joined_by_page_or_by_join_and_no_token(ser
     text = json.dumps(body) + "\n".join(served.log.lines)
     assert not any(token in text for token in served.tokens.values())
     assert "players" not in served.view("evaluator") and "players" not in served.view("interior")
+
+
+def test_a_join_client_that_goes_away_during_its_long_poll_is_shown_gone_at_once(
+        served: Served, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(server, "LONG_POLL", 600.0)  # its poll would be answered only after ten minutes
+    with _long_poll(served, "monitor"):
+        assert _players(served)["monitor"]["how"] == "polling"
+    served.wait_view("facilitator", lambda v: str({p["role"]: p for p in v["players"]}["monitor"]["text"])
+                     .startswith("left "))

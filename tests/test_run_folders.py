@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+import resource
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -348,5 +350,43 @@ def test_report_force_on_a_full_disk_says_the_disk_is_full_not_the_journal_damag
     assert "damaged" not in lines[0] and "restore" not in lines[0]
     filler.unlink()  # space freed
     again = finished("report", str(run), "--force", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert (run / "report.md").is_file()
+
+
+def _left_unsettled(journal: Path, into: Path) -> None:
+    """A copy of ``journal`` in ``into`` as a killed run leaves one: its last transaction still in its WAL (a write
+    that changes no value)."""
+    into.mkdir()
+    db = sqlite3.connect(journal)
+    try:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA wal_autocheckpoint=0")
+        db.execute("UPDATE meta SET value = value")
+        db.commit()
+        for suffix in ("", "-wal"):  # copied while the writer still holds it: the WAL is not folded back
+            (into / f"journal.sqlite{suffix}").write_bytes(Path(f"{journal}{suffix}").read_bytes())
+    finally:
+        db.close()
+
+
+def test_a_journal_that_cannot_be_settled_for_an_io_error_is_not_called_damaged(work: Path) -> None:
+    """Settling an unsettled journal needs SQLite's shared-memory file beside it; a limit on file sizes below it
+    makes that an I/O error. The journal is intact: the line says so and what to do, and the same command works once
+    the limit is gone."""
+    run = work / "unsettled"
+    _left_unsettled(work / "good" / "journal.sqlite", run)
+
+    def small_files() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (16384, 16384))
+
+    limited = bd("report", str(run), cwd=work, preexec_fn=small_files)
+    _, err = limited.communicate(timeout=300)
+    lines = err.strip().splitlines()
+    assert limited.returncode == 2 and len(lines) == 1, err
+    assert "input/output error" in lines[0] and "run the same command again" in lines[0], lines
+    assert "damaged" not in lines[0] and "restore" not in lines[0]
+    again = finished("report", str(run), cwd=work)
     assert again.returncode == 0, again.stderr
     assert (run / "report.md").is_file()
