@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from ballotdrill.scoring.advice import Advisor, Cause, channel_lever, step_lever
 from ballotdrill.scoring.handoffs import DIRECT
+from ballotdrill.scoring.stepcause import branch_cause, options_taken
 from ballotdrill.scoring.text import clock, minutes
 from ballotdrill.scoring.unreached import Unreached
 
@@ -51,9 +52,17 @@ def never_done(item: Unreached, advice: Advisor) -> tuple[str, Cause]:
     else:
         where = f"when the run stopped at {at}, {item.procedure} had got no further than '{item.at}' " \
                 f"({_STOOD.get(item.how, item.how)}), {minutes(item.stopped_at - began)} after it began"
-        designed = advice.designed_to(item.incident, item.procedure, item.step)
+        default = advice.designed_to(item.incident, item.procedure, item.step)
+        choices = options_taken(advice, item.incident, item.procedure, item.stopped_at)  # along the path it took
+        designed = advice.designed_to(item.incident, item.procedure, item.step, choices[0]) if choices[0] \
+            else default
         lever = step_lever(item.procedure, item.step)
-        if designed is not None and designed >= item.deadline:  # the design reaches it only past its deadline
+        if designed is not None and designed >= item.deadline and choices[0] \
+                and (default is None or default < item.deadline):  # the branch it took, not the design, is late
+            cause = branch_cause(advice, item.procedure, item.step, choices, designed, default,
+                                 f"the {minutes(item.deadline)} legal deadline of '{item.step}'", whose)
+            cause = cause._replace(text=f"{cause.text}, past its {minutes(item.deadline)} legal deadline; {where}")
+        elif designed is not None and designed >= item.deadline:  # the design reaches it only past its deadline
             cause = Cause("target", f"path longer than its {minutes(item.deadline)} legal deadline: the designed "
                           f"path reaches '{item.step}' after {minutes(designed)}; {where}", [],
                           f"Fit the path to the {minutes(item.deadline)} legal deadline of '{item.step}', which the "

@@ -147,20 +147,22 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unex
         short = (f"the designed response ({', '.join(names)}) only slows {kind} incidents and contains none, so "
                  f"its {noun} passed the {obj.target_text} target")
         fix = _slowing_fix(advice, obj, incident, names, steps, kind)
-    if failed is not None:
+    end = advice.whole.until  # a time never achieved turns with any containment in the run; a harm, or a time
+    late = incident.contained_how == "effect"  # contained late, only by coming before its target was passed
+    branch, too_late = (untaken_branch(advice, incident.incident, names, by=passed_at) if noun is not None or late
+                        else untaken_branch(advice, incident.incident, names, by=end,
+                                            past=f"after the run ended at {clock(advice.whole.start, end)}")) \
+        if not late or passed_at is not None else (None, "")
+    if failed is not None and branch is None:
         chance = failed[1].effect.chance if failed[1].effect is not None else 1.0
         return Cause("objective", f"the containing step '{failed[0].step}' completed at "
                      f"{clock(advice.whole.start, failed[0].completed_at)} but did not contain "
-                     f"{incident.incident} (a {chance:.0%} chance)", list(failed[0].evidence[-1:]), fix,
-                     failed[0].actor, step_lever(failed[0].procedure, failed[0].step))
-    taken = _branch_to_containment(advice, obj, incident, names) if noun is None else None
+                     f"{incident.incident} (a {chance:.0%} chance){f'; {too_late}' if too_late else ''}",
+                     list(failed[0].evidence[-1:]), fix, failed[0].actor,
+                     step_lever(failed[0].procedure, failed[0].step))
+    taken = _branch_to_containment(advice, obj, incident, names) if noun is None and branch is None else None
     if taken is not None:
         return taken
-    end = advice.whole.until  # a time never achieved turns with any containment in the run; a harm, before it passed
-    branch, too_late = (untaken_branch(advice, incident.incident, names, by=passed_at) if noun is not None else
-                        untaken_branch(advice, incident.incident, names, by=end,
-                                       past=f"after the run ended at {clock(advice.whole.start, end)}")) \
-        if incident.contained_how != "effect" else (None, "")
     if too_late:
         short += f"; {too_late}"
     if branch is not None:

@@ -22,7 +22,7 @@ from ballotdrill.scoring.model import DecisionWait, StepResult
 from ballotdrill.scoring.text import clock, failed_on, minutes
 from ballotdrill.scoring.waits import waits_named
 
-__all__ = ["answer_wait", "branch_taken", "step_cause", "with_named_waits"]
+__all__ = ["answer_wait", "branch_cause", "branch_taken", "options_taken", "step_cause", "with_named_waits"]
 
 
 def step_cause(step: StepResult, advice: Advisor) -> Cause:
@@ -170,33 +170,52 @@ def branch_taken(step: StepResult, advice: Advisor, arrived: float | None, desig
     """A decision of ``step``'s procedure run that chose, before its work arrived, an option other than its default
     whose designed path reaches ``step`` later than the default path does (or the default never reaches it): the
     branch, not a delay, put it late (None: none such, or the run's choices are not known)."""
-    proc = advice.structure.procedures.get(step.procedure) if advice.structure is not None else None
-    if proc is None or advice.choices is None or arrived is None:
-        return None
-    taken: dict[str, str] = {}
-    rows: dict[str, int] = {}
-    for spec in proc.steps:
-        made = [c for c in advice.choices.get((step.incident, step.procedure, spec.id), ()) if c.t <= arrived + 1e-9]
-        if spec.decision is not None and made and made[-1].option != spec.decision.default:
-            taken[spec.id], rows[spec.id] = made[-1].option, made[-1].seq
+    taken, rows = options_taken(advice, step.incident, step.procedure, arrived)
     via = advice.designed_to(step.incident, step.procedure, step.step, taken) if taken else None
     if via is None or (designed is not None and via <= designed + 0.5):
         return None
+    goal = (f"the {minutes(step.target)} target of '{step.step}', or set a target for '{step.step}' that allows for "
+            "that branch" if step.target is not None
+            else f"the {minutes(step.deadline)} legal deadline of '{step.step}'")
+    return branch_cause(advice, step.procedure, step.step, (taken, rows), via, designed, goal, step.actor)
+
+
+def options_taken(advice: Advisor, incident: str, procedure: str,
+                  by: float | None) -> tuple[dict[str, str], dict[str, int]]:
+    """The options other than their default that the run's decisions of ``procedure`` for ``incident`` chose by
+    ``by`` (the last at each decision step), by decision step, and the ``decision_made`` row of each (none when the
+    run's choices are not known)."""
+    proc = advice.structure.procedures.get(procedure) if advice.structure is not None else None
+    taken: dict[str, str] = {}
+    rows: dict[str, int] = {}
+    if proc is None or advice.choices is None or by is None:
+        return taken, rows
+    for spec in proc.steps:
+        made = [c for c in advice.choices.get((incident, procedure, spec.id), ()) if c.t <= by + 1e-9]
+        if spec.decision is not None and made and made[-1].option != spec.decision.default:
+            taken[spec.id], rows[spec.id] = made[-1].option, made[-1].seq
+    return taken, rows
+
+
+def branch_cause(advice: Advisor, procedure: str, step: str, choices: tuple[dict[str, str], dict[str, int]],
+                 via: float, designed: float | None, goal: str, actor: str) -> Cause:
+    """The cause of ``step`` put late by the branch its run took (``choices``: :func:`options_taken`), whose designed
+    path reaches it after ``via`` minutes (``designed``: on the default path; None, never): weigh the option against
+    ``goal``, on the decision's lever."""
+    taken, rows = choices
     decision = next(iter(taken))
-    spec = next(s for s in proc.steps if s.id == decision)
-    default = spec.decision.default if spec.decision is not None else ""
+    proc = advice.structure.procedures[procedure] if advice.structure is not None else None
+    spec = next(s for s in proc.steps if s.id == decision) if proc is not None else None
+    default = spec.decision.default if spec is not None and spec.decision is not None else ""
     against = (f"against {minutes(designed)} on the default path" if designed is not None
                else "a step the default path does not reach")
-    decider = advice.structure.roles.get(spec.actor, spec.actor) if advice.structure is not None else step.actor
+    role = spec.actor if spec is not None else actor
+    decider = advice.structure.roles.get(role, role) if advice.structure is not None else actor
     return Cause("branch", f"decision branch: '{decision}' chose '{taken[decision]}' instead of its default "
-                 f"'{default}' (row #{rows[decision]}): that branch reaches '{step.step}' after {minutes(via)} of "
+                 f"'{default}' (row #{rows[decision]}): that branch reaches '{step}' after {minutes(via)} of "
                  f"designed work, {against}", [rows[decision]],
-                 f"Weigh the '{taken[decision]}' option at '{decision}' ({step.procedure}) against "
-                 + (f"the {minutes(step.target)} target of '{step.step}', or set a target for '{step.step}' that "
-                    "allows for that branch" if step.target is not None else
-                    f"the {minutes(step.deadline)} legal deadline of '{step.step}'"),
-                 decider if decider != OWNER else step.actor,
-                 step_lever(step.procedure, decision))
+                 f"Weigh the '{taken[decision]}' option at '{decision}' ({procedure}) against {goal}",
+                 decider if decider != OWNER else actor, step_lever(procedure, decision))
 
 
 def answer_wait(step: StepResult, advice: Advisor) -> DecisionWait | None:

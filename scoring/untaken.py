@@ -37,14 +37,17 @@ class Branch(NamedTuple):
     """Whether the chosen branch slows the incident's wave (it contains nothing)."""
     loops: bool = False
     """Whether the chosen branch leads back to the decision (chosen again, as the run does, it never gets further)."""
+    tried: StepResult | None = None
+    """A containing step of the procedure the run did play for the incident (its draw failed, or it came late)."""
 
 
 def untaken_branch(advice: Advisor, incident: str, procedures: list[str], target: str | None = None,
                    by: float | None = None, past: str = "past the target") -> tuple[Branch | None, str]:
     """A containing step of ``procedures`` (step ``target``, when given) never played for ``incident`` because a
-    decision of the run chose a branch that does not lead to it, and that branch, taken when the decision was made,
+    decision of the run chose a branch that does not lead to it (whether or not the branch chosen played a containing
+    step of its own: its draw may have failed, or it came too late), and that branch, taken when the decision was made,
     could have completed it by ``by`` (for a harm, when its target was passed; for a time, the run's end: any
-    completion then changes its rating) (None: none, or such a step was played); with, when every such branch would
+    completion then changes its rating) (None: none); with, when every such branch would
     have come too late, why (:func:`too_late`, of the soonest; ``past`` says what ``by`` is), else ""."""
     found = list(_untaken(advice, incident, procedures, target))
     in_time = next((b for b in found if not too_late(advice, b, by, past)), None)
@@ -55,8 +58,8 @@ def untaken_branch(advice: Advisor, incident: str, procedures: list[str], target
 
 def _untaken(advice: Advisor, incident: str, procedures: list[str], target: str | None) -> Iterator[Branch]:
     """Every containing step of ``procedures`` (step ``target``, when given) never played for ``incident`` because
-    a decision of the run chose a branch that does not lead to it (none when such a step was played), each with the
-    first decision and option that would have reached it.
+    a decision of the run chose a branch that does not lead to it, each with the first decision and option that
+    would have reached it, and the containing step of the procedure the run played instead, if any.
 
     The option chosen is read from the decision's ``decision_made`` row (``advice.choices``); without them, from
     the steps played (the option whose next step was played: an option leading to the procedure's end, or one
@@ -71,8 +74,10 @@ def _untaken(advice: Advisor, incident: str, procedures: list[str], target: str 
         proc = structure.procedures[name]
         containing = {s.id: s for s in proc.steps
                       if (s.id == target if target is not None else s.effect is not None and s.effect.contains)}
-        if not containing or any((name, step) in played for step in containing):
+        if not containing:
             continue
+        tried = min((s for s in mine if s.procedure == name and s.step in containing),
+                    key=lambda s: math.inf if s.completed_at is None else s.completed_at, default=None)
         for spec in proc.steps:
             made = next((s for s in mine if s.procedure == name and s.step == spec.id and s.completed_at is not None),
                         None) if spec.decision is not None else None
@@ -88,10 +93,10 @@ def _untaken(advice: Advisor, incident: str, procedures: list[str], target: str 
                 spec.id in proc.successors(i) for i, s in enumerate(proc.steps) if s.id in on_chosen)
             for other, opt in options.items():
                 for hit in (containing[i] for i in _reachable(proc, opt.next, spec.id)
-                            if i in containing and i not in on_chosen):
+                            if i in containing and i not in on_chosen and (name, i) not in played):
                     if other != chosen and hit.id not in reported:
                         reported.add(hit.id)
-                        yield Branch(name, made, chosen, row, other, hit, slows, loops)
+                        yield Branch(name, made, chosen, row, other, hit, slows, loops, tried)
 
 
 def _chosen(advice: Advisor, incident: str, procedure: str, made: StepResult, options: Mapping[str, Option],
@@ -159,12 +164,15 @@ def branch_cause(advice: Advisor, branch: Branch, incident: IncidentTimes, plain
     default = next((s.decision.default for s in spec.steps if s.id == decision and s.decision), "") if spec else ""
     row = [branch.row] if branch.row is not None else []
     contains = effect is not None and effect.contains
-    which = ("only slows it" if branch.slows else "does not contain it") if contains else "does not lead to it"
+    which = "which " + (("only slows it" if branch.slows else "does not contain it") if contains
+                        else "does not lead to it")
     if branch.loops:  # its default (or the choice the run keeps making) comes back to the decision, never further
-        which = f"loops back to '{decision}' without {'containing it' if contains else 'reaching it'}"
+        which = f"which loops back to '{decision}' without {'containing it' if contains else 'reaching it'}"
+    if branch.tried is not None and contains:
+        which = _tried(advice, branch.tried, incident)
     chose = (f"the run chose '{branch.chosen}' at '{decision}' ({branch.procedure}, "
              f"{clock(advice.whole.start, branch.decision.completed_at)}{f', row #{row[0]}' if row else ''}), "
-             f"which {which}")
+             f"{which}")
     kind = incident.type.replace("_", " ")
     does = (f"its step '{branch.step.id}' contains them (a {chance:.0%} chance)" if contains
             else f"it leads to step '{branch.step.id}'")
@@ -175,4 +183,24 @@ def branch_cause(advice: Advisor, branch: Branch, incident: IncidentTimes, plain
            + (f" (the default is '{default}')" if default and default != branch.other else "")
            + f": {does}")
     return Cause("objective", f"{plain}: the '{branch.other}' branch would have reached {reached}; {chose}{passed}",
-                 list(row), fix, actor, step_lever(branch.procedure, decision))
+                 row + (branch.tried.evidence[-1:] if branch.tried is not None and contains else []), fix, actor,
+                 step_lever(branch.procedure, decision))
+
+
+def _tried(advice: Advisor, tried: StepResult, incident: IncidentTimes) -> str:
+    """What became of the containing step the run played on the branch it chose: it contained the incident (late),
+    its draw failed, or it had not completed when the run stopped."""
+    spec = advice.structure.procedures[tried.procedure] if advice.structure else None
+    effect = next((s.effect for s in spec.steps if s.id == tried.step), None) if spec else None
+    chance = f" (a {effect.chance:.0%} chance)" if effect is not None else ""
+    done = tried.completed_at
+    if done is None:
+        return f"whose containing step '{tried.step}' had not completed when the run stopped"
+    contained = incident.started_at + incident.to_contain if incident.to_contain is not None else None
+    if incident.contained_how == "effect" and contained is not None and abs(contained - done) < _ROUNDING:
+        return f"whose containing step '{tried.step}' contained it only at {clock(advice.whole.start, done)}"
+    if contained is not None and contained < done - _ROUNDING:
+        return (f"whose containing step '{tried.step}' completed only at {clock(advice.whole.start, done)}, after it "
+                f"had {'ended by itself' if incident.contained_how == 'ended' else 'been contained'}")
+    return (f"whose containing step '{tried.step}' completed at {clock(advice.whole.start, done)} but did not "
+            f"contain it{chance}")
