@@ -13,12 +13,14 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    ModelWrapValidatorHandler,
     PlainSerializer,
     StringConstraints,
+    ValidationError,
     WithJsonSchema,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError, PydanticKnownError
 
 from ballotdrill.scenarios.suggest import did_you_mean
 from ballotdrill.scenarios.timefmt import (
@@ -76,21 +78,50 @@ class Model(BaseModel):
     model_config = ConfigDict(frozen=True, populate_by_name=True, extra="forbid", strict=True,
                               allow_inf_nan=False, defer_build=True)
 
-    @model_validator(mode="before")
+    @model_validator(mode="wrap")
     @classmethod
-    def _reject_unknown_keys(cls, data: Any) -> Any:
+    def _reject_unknown_keys(cls, data: Any, handler: ModelWrapValidatorHandler[Any]) -> Any:
+        """Every unknown key is a problem of its own (with a suggestion), told beside the problems of the keys
+        known, which are still validated: a file with a typo and a wrong value gets both in one pass."""
         if not isinstance(data, dict):
-            return data
+            return handler(data)
         known = _known_keys(cls)
-        for key in data:
-            if key not in known:
-                hint = did_you_mean(str(key), sorted(f.alias or n for n, f in cls.model_fields.items()))
-                raise PydanticCustomError(
-                    "unknown_field",
-                    "unknown key '{key}'{hint}",
-                    {"key": str(key), "hint": hint or f" (allowed here: {', '.join(sorted(known))})"},
-                )
-        return data
+        unknown = [key for key in data if key not in known]
+        if not unknown:
+            return handler(data)
+        names = sorted(f.alias or n for n, f in cls.model_fields.items())
+        errors: list[InitErrorDetails] = []
+        meant: set[str] = set()
+        allowed = f" (allowed here: {', '.join(sorted(known))})"
+        for key in unknown:
+            hint = did_you_mean(str(key), names)
+            meant.add(hint.partition("'")[2].rpartition("'")[0])
+            errors.append(InitErrorDetails(
+                type=PydanticCustomError("unknown_field", "unknown key '{key}'{hint}",
+                                         {"key": str(key), "hint": hint or allowed}),
+                loc=(key if isinstance(key, (str, int)) and not isinstance(key, bool) else str(key),),
+                input=data[key]))
+        try:
+            handler({key: value for key, value in data.items() if key in known})
+        except ValidationError as exc:  # a field an unknown key was meant for is not also told as missing
+            errors += [_again(e) for e in exc.errors(include_url=False)
+                       if not (e["type"] == "missing" and e["loc"] and e["loc"][0] in meant)]
+        raise ValidationError.from_exception_data(cls.__name__, errors)
+
+
+def _again(error: ErrorDetails) -> InitErrorDetails:
+    """A validation error of the keys known, raised again beside the unknown keys' (its type, place, input, context)."""
+    ctx = error.get("ctx")
+    try:
+        PydanticKnownError(error["type"], ctx)  # type: ignore[arg-type]
+    except (KeyError, TypeError, ValueError):  # one of ours (unknown_field of a model inside): its message as it is
+        kind: str | PydanticCustomError = PydanticCustomError(error["type"], error["msg"], ctx)
+    else:
+        kind = error["type"]
+    again = InitErrorDetails(type=kind, loc=error["loc"], input=error["input"])
+    if ctx is not None:
+        again["ctx"] = ctx
+    return again
 
 
 @cache

@@ -27,8 +27,8 @@ def problems_from(exc: ValidationError, doc: Document, limit: int = 20) -> list[
         if not path and err["type"] in ("dict_type", "model_type", "model_attributes_type"):
             got = show(err.get("input"))
             message = f"a scenario file is a mapping of keys to values, starting with 'version: 1' (got {got})"
-        if err["type"] == "unknown_field":
-            path, at_key = (*path, err["ctx"]["key"]), True
+        if err["type"] == "unknown_field":  # its location ends with the key itself
+            at_key = True
         problem = doc.problem(path, message, key=at_key)
         if problem not in found:
             found.append(problem)

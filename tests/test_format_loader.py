@@ -279,6 +279,17 @@ def test_unknown_key_without_a_near_name_lists_the_allowed_keys() -> None:
                                "start, title)")
 
 
+def test_an_unknown_key_and_a_wrong_value_in_one_mapping_are_both_told() -> None:
+    text = replace_once(BASE, "type: outage}}", "type: outage, severity: 7, sevrity: 2}}")
+    assert [p.message for p in problems(text)] == [
+        "'severity' must be one of 1, 2, 3 or 4 (got 7)", "unknown key 'sevrity' (did you mean 'severity'?)"]
+
+
+def test_a_misspelt_required_key_is_told_once_not_also_as_missing() -> None:
+    text = replace_once(BASE, "type: outage}}", "tpye: outage}}")
+    assert [p.message for p in problems(text)] == ["unknown key 'tpye' (did you mean 'type'?)"]
+
+
 def test_severity_out_of_range_message() -> None:
     text = replace_once(BASE, "type: outage}}", "type: outage, severity: 7}}")
     col = col_of(text, 21, "7}}")
