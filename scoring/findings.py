@@ -139,11 +139,11 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
     for obj in scores.objectives:
         if obj.rating == "S" and obj.id not in explained:  # the rule of an M or U objective's own finding
             delays = unexplaining(obj, scores, spans, weighed_levers, passed, paths,
-                                  digest.on_time_levers.get(obj.subject))
+                                  digest.on_time_levers.get(obj.subject), digest.on_time_counts.get(obj.subject))
             own = _own_cause(advice, obj, delays, target_passed(obj, scores, passed, structure))
             rated_s.append(RatedS(objective=obj.id, cause=own.text, lever=own.lever))
     for finding in _objective_findings(scores, advice, weighed, explained, spans, passed, paths, structure, rated_s,
-                                       digest.on_time_levers):
+                                       digest.on_time_levers, digest.on_time_counts):
         weighed.append(finding)
         size[id(finding)] = 0.0
 
@@ -201,7 +201,8 @@ def _own_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unexplain
 def _objective_findings(scores: Scores, advice: Advisor, weighed: list[Finding], explained: Mapping[str, str],
                         spans: dict[str, list[Span]], passed: Mapping[str, float] | None, paths: HarmPaths,
                         structure: Structure | None, rated_s: Sequence[RatedS] = (),
-                        on_time_levers: Mapping[str, Mapping[str, tuple[int, int]]] | None = None) -> list[Finding]:
+                        on_time_levers: Mapping[str, Mapping[str, tuple[int, int]]] | None = None,
+                        on_time_counts: Mapping[str, tuple[int, int]] | None = None) -> list[Finding]:
     """An area for improvement for each objective rated M or U: the finding on the lever that explains it (its
     root cause and fix), else its own cause (:func:`~ballotdrill.scoring.objective_cause.objective_cause`).
 
@@ -220,7 +221,8 @@ def _objective_findings(scores: Scores, advice: Advisor, weighed: list[Finding],
         related = by_lever.get(lever) if lever else None
         subject = list(dict.fromkeys(w for w in obj.subject.split() if w in known))  # an incident once
         delays = [] if related else unexplaining(obj, scores, spans, set(by_lever), passed, paths,
-                                                 (on_time_levers or {}).get(obj.subject))
+                                                 (on_time_levers or {}).get(obj.subject),
+                                                 (on_time_counts or {}).get(obj.subject))
         own = None if related else _own_cause(advice, obj, delays,
                                                      target_passed(obj, scores, passed, structure))
         found.append(Finding(

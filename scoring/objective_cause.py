@@ -15,10 +15,11 @@ from ballotdrill.scenarios.structure import OWNER, Step
 from ballotdrill.scoring.advice import Advisor, Cause, actor_lever, step_lever
 from ballotdrill.scoring.bydesign import contained_by_design
 from ballotdrill.scoring.model import IncidentTimes, ObjectiveResult, StepResult
-from ballotdrill.scoring.ranking import MATERIAL_SHARE, Unexplaining
+from ballotdrill.scoring.ranking import Unexplaining
 from ballotdrill.scoring.stepcause import branch_taken
 from ballotdrill.scoring.stopped import drop_cause, dropped
 from ballotdrill.scoring.text import HARM_NOUNS, clock, minutes, number
+from ballotdrill.scoring.unexplained import unexplained
 from ballotdrill.scoring.untaken import branch_cause, untaken_branch
 from ballotdrill.scoring.wavecap import slowed_from_start
 
@@ -40,10 +41,7 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unex
     if incident is not None and _troubled(advice, incident.incident):  # there were some: none explains it
         plain = f"no area for improvement explains {obj.id}"
     if delays:
-        plain = (f"no area for improvement explains {obj.id}, though a delay could: " if any(d.why == "no_finding_turns"
-                 for d in delays) else "the causes of its late steps explain nothing: " if obj.kind == "on_time"
-                 else "the delays in the response before its target was passed explain nothing: ") \
-            + _why_not(advice, obj, delays, incident.incident if incident is not None else None)
+        plain = unexplained(advice, obj, delays, incident.incident if incident is not None else None)
     unnoticed = _unnoticed_cause(advice, obj, incident) if incident is not None else None
     if unnoticed is not None:
         return unnoticed
@@ -289,59 +287,6 @@ def _containing_progress(advice: Advisor, incident: IncidentTimes, procedures: l
         return (f"{when} its containing step '{step.step}' was queued at {advice.who(step.actor)} since "
                 f"{clock(advice.whole.start, step.queued_at)}")
     return f"{when} the response had not yet reached a step that contains it"
-
-
-def _why_not(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unexplaining], incident: str | None) -> str:
-    """Which of ``delays`` fails which test of explaining ``obj`` (too small, no area for improvement — though it could
-    have turned it —, or taken away it would not have changed the rating, or for a harm whose rating then cannot be
-    told, not had its incident contained before its harm passed the target), each named by lever, with its minutes."""
-    told = []
-    late = obj.kind == "on_time"  # an on-time share: each lever's late steps, not minutes
-    for why in ("no_finding_turns", "small", "no_finding", "no_change", "not_in_time"):
-        if not (named := [f"{d.minutes:.0f} late step(s) from {_lever_name(advice, d.lever, incident)}" if late
-                          else f"{minutes(d.minutes)} of {_lever_name(advice, d.lever, incident)}" for d in delays
-                          if d.why == why]):
-            continue
-        items = ", ".join(named[:-1]) + (" and " if len(named) > 1 else "") + named[-1]
-        one = len(named) == 1
-        if late and why == "no_change":
-            told.append(f"{items}, on time{'' if one else ', even all together'}, would not have changed its rating")
-            continue
-        told.append(
-            f"{items} {'was' if one else 'were each'} too small to matter (a delay matters from "
-            f"{MATERIAL_SHARE:.0%} of {_measured_against(obj)})" if why == "small" else
-            f"{items} made no area for improvement" if why == "no_finding" else
-            f"{items} made no area for improvement, yet taken away {'it' if one else 'each'} alone could have turned "
-            "its rating" if why == "no_finding_turns" else
-            f"{items}, taken away{'' if one else ', even together'}, would not have changed its rating"
-            if why == "no_change" else
-            f"{items}, taken away{'' if one else ', even together'}, would not have had it contained before its harm "
-            "passed the target")
-    return "; ".join(told)
-
-
-def _lever_name(advice: Advisor, lever: str, incident: str | None) -> str:
-    """What a delay on ``lever`` was, in words: waiting at an actor, failed or slow handoffs on a channel, a decision
-    loop bringing a step back, or slow work on a step."""
-    kind, _, name = lever.partition(":")
-    if kind == "actor":
-        return f"waiting at {advice.who(name)}"
-    if kind == "decision":
-        return f"decisions waiting for an answer at {advice.who(name)}"
-    if kind == "channel":
-        return f"failed handoffs on {name}"
-    if kind == "delivery":
-        return f"slow handoffs on {name}"
-    procedure, _, step = name.partition("/")
-    if any(h.ping_pong and h.procedure == procedure and h.step == step and (incident is None or h.incident == incident)
-           for h in advice.whole.handoffs):
-        return f"the decision loop that brought back '{step}'"
-    return f"slow work on '{step}'"
-
-
-def _measured_against(obj: ObjectiveResult) -> str:
-    """What a delay must be a material share of to explain ``obj`` (:func:`.ranking.material_delay`)."""
-    return "the target" if obj.kind == "time" else "the time its harm took to pass the target"
 
 
 def _troubled(advice: Advisor, incident: str) -> bool:

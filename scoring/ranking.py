@@ -85,7 +85,7 @@ from ballotdrill.scoring.measured import HandoffMeasure
 from ballotdrill.scoring.model import DecisionWait, Handoff, ObjectiveResult, Scores, StepResult
 from ballotdrill.scoring.stepcause import step_cause
 from ballotdrill.scoring.text import HARM_MEASURES
-from ballotdrill.scoring.turning import could_turn, on_time_turns, told_by_rating
+from ballotdrill.scoring.turning import could_turn, on_time_turns, on_time_unturned, told_by_rating
 from ballotdrill.scoring.windows import end_step, objective_windows
 
 OBJECTIVE_POINTS: dict[str, float] = {"U": 4.0, "M": 2.0, "S": 1.0}
@@ -393,8 +393,9 @@ def _downstream(incident: str, later: Span, own: list[tuple[str, Span]], paths: 
 class Unexplaining(NamedTuple):
     """A delay inside what an objective measures that does not explain it, and why: ``small`` (under the material
     share), ``no_finding`` (its lever has no area for improvement; ``no_finding_turns`` when, material, taken away
-    alone it could have changed the rating) or ``no_change`` (taken away — alone, or with the other material delays
-    on a finding's lever — the rating would have been the same; ``not_in_time`` for a harm whose rating with its
+    alone it could have changed the rating; an on-time share's also :func:`~.turning.on_time_unturned`'s) or
+    ``no_change`` (taken away — alone, or with the other material delays on a finding's lever — the rating would
+    have been the same; ``not_in_time`` for a harm whose rating with its
     incident contained sooner cannot be told, :func:`~.turning.told_by_rating`: its incident would still not have
     been contained before its harm passed the target)."""
 
@@ -405,15 +406,15 @@ class Unexplaining(NamedTuple):
 
 def unexplaining(obj: ObjectiveResult, scores: Scores, spans: dict[str, list[Span]], levers: set[str],
                  passed: Mapping[str, float] | None = None, paths: HarmPaths | None = None,
-                 on_time_levers: Mapping[str, tuple[int, int]] | None = None) -> list[Unexplaining]:
+                 on_time_levers: Mapping[str, tuple[int, int]] | None = None,
+                 on_time_count: tuple[int, int] | None = None) -> list[Unexplaining]:
     """Each lever's delay inside what ``obj`` measures before its target was passed, with the test of
     :func:`explaining_levers` it fails (``levers``: those some finding works on), most minutes first; for an
     objective no lever explains. For an on-time share, each lever's late steps (``on_time_levers``, their count in
-    ``minutes``): none turns it, alone or together, so ``no_change``, or ``no_finding``."""
+    ``minutes``), a lever with no finding tested against the share's counts (``on_time_count``:
+    :func:`~.turning.on_time_unturned`)."""
     if obj.kind == "on_time":
-        made = on_time_levers or {}
-        return [Unexplaining(lever, float(made[lever][0]), "no_change" if lever in levers else "no_finding")
-                for lever in sorted(made, key=lambda lv: (-made[lv][0], made[lv][1]))]
+        return [Unexplaining(*told) for told in on_time_unturned(obj, levers, on_time_levers or {}, on_time_count)]
     total = objective_delay(obj, scores, spans, passed, paths)
     least = material_delay(obj, scores, passed)
     whole = net_delay(obj, scores, spans, paths)

@@ -16,8 +16,9 @@ from ballotdrill.scoring.advice import (
     delivery_lever,
     step_lever,
 )
-from ballotdrill.scoring.crews import crew_fix, on_duty_text, short_crew
+from ballotdrill.scoring.crews import ShortCrew, crew_fix, on_duty_text, short_crew
 from ballotdrill.scoring.handoffs import DIRECT
+from ballotdrill.scoring.heldby import Held, WaitParts, wait_parts
 from ballotdrill.scoring.model import DecisionWait, StepResult
 from ballotdrill.scoring.text import clock, failed_on, minutes
 from ballotdrill.scoring.waits import waits_named
@@ -46,16 +47,22 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
     own: list[tuple[float, Cause]] = []  # (minutes, cause), in the order that breaks ties
     short = short_crew(step, advice.structure, advice.start)
     held = advice.crews.holding(step) if advice.crews is not None and short is None else None
+    parts = wait_parts(step, advice.structure, advice.start, held, end) if step.unstaffed or held is not None \
+        else None
+    held_by = _held_by(step, parts, held)
     if short is not None:  # it waited for a crew the shift did not have, not for cover alone nor behind work
         own.append((step.wait or 0.0, Cause(
             "crew", f"crew larger than the shift on duty: '{step.step}' needs {short.need} staff at once; {who} had "
             f"{short.on_duty or 'nobody'} on duty when it arrived at {clock(advice.start, step.queued_at)}, so it "
             f"waited {minutes(step.wait)}{_still(step)}", [], crew_fix(short, who, advice.start), step.actor,
             actor_lever(step.actor))))
-    elif step.unstaffed:
-        own.append((step.wait or 0.0, Cause("shift_gap", f"gap in shift cover: queued at {who} with nobody on duty",
-                                            [], advice.shift_gap(step.actor), step.actor, actor_lever(step.actor))))
-    elif step.wait and step.wait >= late / 2 and held is not None:  # the desk serves in order: held behind it
+    elif held_by == "off_duty":  # most of its wait, or how it began when the shifts cannot tell
+        part = f" ({minutes(parts.off_duty)} of its {minutes(sum(parts))} wait)" \
+            if parts is not None and parts.off_duty < sum(parts) - 1e-9 else ""
+        own.append((step.wait or 0.0, Cause("shift_gap", f"gap in shift cover: queued at {who} with nobody on duty"
+                                            f"{part}", [], advice.shift_gap(step.actor), step.actor,
+                                            actor_lever(step.actor))))
+    elif step.wait and step.wait >= late / 2 and held is not None and held_by == "crew":  # the desk serves in order
         own.append((step.wait, Cause(
             "queue", f"held behind '{held.step.step}' ({held.step.incident}) at {who}, which needs {held.need} staff "
             f"at once while {on_duty_text(held)}: work is served in order, so '{step.step}' waited "
@@ -103,9 +110,14 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
     earlier = advice.earlier_wait(step, arrived)
     prior: list[tuple[float, Cause]] = []
     if earlier is not None and (earlier.wait or 0.0) >= before / 2:
-        prior.append((earlier.wait or 0.0, Cause(  # a wait that began with nobody on duty wants cover, not staff
-            "shift_gap" if earlier.unstaffed else "queue", _wait_text(earlier, step, advice), [],
-            advice.shift_gap(earlier.actor) if earlier.unstaffed else advice.queue(earlier.actor), earlier.actor,
+        ahead = advice.crews.holding(earlier) if advice.crews is not None else None
+        by = _held_by(earlier, wait_parts(earlier, advice.structure, advice.start, ahead, arrived)
+                      if earlier.unstaffed or ahead is not None else None, ahead)
+        prior.append((earlier.wait or 0.0, Cause(  # mostly with nobody on duty: it wants cover, not staff
+            "shift_gap" if by == "off_duty" else "queue", _wait_text(earlier, step, advice), [],
+            advice.shift_gap(earlier.actor) if by == "off_duty" else crew_fix(ahead, advice.who(earlier.actor),
+                                                                              advice.start)
+            if by == "crew" and ahead is not None else advice.queue(earlier.actor), earlier.actor,
             actor_lever(earlier.actor), waiting=earlier)))
     if carrier is not None and (carrier.latency or 0.0) >= before / 2:
         channel = carrier.channel or DIRECT
@@ -271,6 +283,14 @@ def _wait_text(waiting: StepResult, step: StepResult, advice: Advisor) -> str:
                 f"{advice.who(step.actor)} could start")
     waited = f"waited {minutes(step.wait)} before starting{_still(step)}"
     return named.followed_by(f"'{step.step}' {waited}" if named.explained else waited)  # after "; ", say which
+
+
+def _held_by(step: StepResult, parts: WaitParts | None, held: ShortCrew | None) -> Held | None:
+    """What held most of ``step``'s wait (``parts``: :func:`~.heldby.wait_parts`), when it began with nobody on duty
+    or behind a step short of its crew (None otherwise: a queue); how it began when the shifts cannot tell."""
+    if parts is None or (step.unstaffed and not parts.off_duty):
+        return "off_duty" if step.unstaffed else "crew" if held is not None else None
+    return parts.largest
 
 
 def _still(step: StepResult) -> str:

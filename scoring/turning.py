@@ -16,7 +16,7 @@ its draw is not undone by coming sooner (the same draw).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from functools import partial
 
 from ballotdrill.scenarios.measures import parse_interval
@@ -29,7 +29,7 @@ from ballotdrill.scoring.ratings import rate
 from ballotdrill.scoring.text import HARM_MEASURES
 from ballotdrill.scoring.windows import point_time
 
-__all__ = ["could_turn", "on_time_turns", "sooner_rating", "still_to_go", "told_by_rating"]
+__all__ = ["could_turn", "on_time_turns", "on_time_unturned", "sooner_rating", "still_to_go", "told_by_rating"]
 
 
 def could_turn(obj: ObjectiveResult, removed: float, scores: Scores, passed: Mapping[str, float] | None,
@@ -98,6 +98,27 @@ def on_time_turns(obj: ObjectiveResult, fixed: float, count: tuple[int, int]) ->
     if counted <= 0:
         return False
     return rate(r3(min(counted, met + fixed) / counted), obj.target, False)[0] != obj.rating
+
+
+def on_time_unturned(obj: ObjectiveResult, levers: Collection[str], made: Mapping[str, tuple[int, int]],
+                     count: tuple[int, int] | None) -> list[tuple[str, float, str]]:
+    """For an on-time share no lever explains, each lever's late steps (``made``: their count and first) with what
+    having them on time would have done (most first), for :func:`~.ranking.unexplaining`: ``no_change`` on a
+    finding's lever (``levers``: it turned it neither alone nor with the others'); on a lever with no finding, tested
+    against the share's counts (``count``), ``no_finding_turns`` (alone), ``no_finding_together`` (only with every
+    lever's late steps), ``no_finding_no_change`` (not even then), ``no_finding`` (the counts unknown)."""
+    def turns(fixed: float) -> bool | None:
+        return None if count is None else on_time_turns(obj, fixed, count)
+    together = turns(float(sum(late for late, _ in made.values())))
+
+    def why(lever: str) -> str:
+        if lever in levers:
+            return "no_change"
+        if (alone := turns(float(made[lever][0]))) is None:
+            return "no_finding"
+        return "no_finding_turns" if alone else "no_finding_together" if together else "no_finding_no_change"
+    return [(lever, float(made[lever][0]), why(lever)) for lever in sorted(made, key=lambda lv: (-made[lv][0],
+                                                                                                 made[lv][1]))]
 
 
 def sooner_rating(obj: ObjectiveResult, removed: float, scores: Scores, passed: Mapping[str, float] | None,
