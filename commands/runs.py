@@ -130,6 +130,8 @@ def compare(
         _print_rows("What differs in the inputs", view.inputs)
     else:
         _print_text("Same inputs: scenario, seed, overrides, decisions and scenario file.")
+    if len(view.unsimulated) > 1:
+        _print_rows("What else differs, changing nothing simulated", view.unsimulated)
     if len(view.summary) > 1:
         _print_rows("Summary: what changed that matters", view.summary)
     else:

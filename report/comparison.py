@@ -33,6 +33,8 @@ class ComparisonView(NamedTuple):
     total: int
     notes: list[str]
     """What one draw per side can say (the sweep hint is said apart, see :data:`SWEEP_HINT`)."""
+    unsimulated: list[list[str]]
+    """The inputs that differ but change nothing simulated (live notes, speed changes), a table apart."""
 
 
 def value_text(unit: str, value: float | str | None) -> str:
@@ -154,8 +156,10 @@ def in_summary(r: ComparisonRow) -> bool:
 def comparison_view(comparison: Comparison, only_changed: bool = True) -> ComparisonView:
     """The inputs that differ, the summary rows, and the detail (the rows that differ, or all of them)."""
     inputs = [["input", "A", "B"], *([d.what, d.a, d.b] for d in comparison.inputs)]
+    unsimulated = [["input (changes nothing simulated)", "A", "B"],
+                   *([d.what, d.a, d.b] for d in comparison.unsimulated)]
     summary = [HEADER, *(_row(r) for r in comparison.rows if in_summary(r))]
     detail = [HEADER, *(_row(r) for r in comparison.rows if changed(r) or not only_changed)]
     notes = [n for n in comparison.notes if n != SWEEP_NOTE]
     return ComparisonView(inputs, summary, detail, sum(changed(r) for r in comparison.rows), len(comparison.rows),
-                          notes)
+                          notes, unsimulated)

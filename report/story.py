@@ -47,7 +47,7 @@ class _Told:
 
     def __init__(self, names: dict[str, str], start: float, t0: float) -> None:
         self.names, self.start, self.t0 = names, start, t0
-        self.moments: list[tuple[float, int, str]] = []
+        self.moments: list[tuple[float, bool, int, str]] = []
 
     def who(self, key: object) -> str:
         return self.names.get(str(key or ""), str(key or "nobody in particular"))
@@ -58,13 +58,14 @@ class _Told:
     def since(self, t: float) -> str:
         return minutes(t - self.t0)
 
-    def say(self, t: float, text: str) -> None:
-        """A moment at journal time ``t`` (the story is told in time order, ties in the order said)."""
-        self.moments.append((t, len(self.moments), text))
+    def say(self, t: float, text: str, *, sent: bool = False) -> None:
+        """A moment at journal time ``t`` (the story is told in time order, ties in the order said; a handoff told at
+        the moment it was ``sent`` after every other moment then, as the step whose completion sent it)."""
+        self.moments.append((t, sent, len(self.moments), text))
 
     @property
     def lines(self) -> list[str]:
-        return [text for _, _, text in sorted(self.moments)]
+        return [text for *_, text in sorted(self.moments)]
 
 
 def key_moments(inc: IncidentTimes, rows: Sequence[Event], steps: Sequence[StepResult],
@@ -144,11 +145,11 @@ def _handoffs(told: _Told, handoffs: Sequence[Handoff]) -> None:
         route = f"The handoff of '{h.step}' from {told.who(h.sender)} to {told.who(h.receiver)}"
         if h.status == "dropped":
             told.say(h.sent_at, f"{route} failed {_times(h.failures)} from {told.at(h.sent_at)} and was dropped: "
-                     "no channel was left.")
+                     "no channel was left.", sent=True)
         elif h.status == "in_transit":
             late = f", longer than the {minutes(h.usual_latency)} it usually takes" if h.overdue else ""
             told.say(h.sent_at, f"{route}, sent at {told.at(h.sent_at)}, was still in transit when the run "
-                     f"ended{late}.")
+                     f"ended{late}.", sent=True)
         elif h.failures:
             first = h.first_channel or "a direct call"
             via = "on a retry" if h.channel == h.first_channel else f"via {h.channel or 'a direct handover'}"

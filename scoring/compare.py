@@ -27,6 +27,7 @@ from pydantic import Field
 from ballotdrill.scenarios.timefmt import format_end
 from ballotdrill.scoring.judged import judged_value
 from ballotdrill.scoring.model import ActorArrivals, ArrivalStats, Frozen, ObjectiveResult, Scores, dumps, r3
+from ballotdrill.scoring.text import HARM_MEASURES, UNITS
 
 _RATING_ORDER = {"P": 0, "S": 1, "M": 2, "U": 3}
 SMALL_SHARE = 0.10
@@ -65,6 +66,8 @@ class Comparison(Frozen):
     b: str
     scenario: str = ""
     inputs: list[InputDifference] = Field(default_factory=list)
+    unsimulated: list[InputDifference] = Field(default_factory=list)
+    """Inputs that differ but change nothing simulated (:data:`UNSIMULATED`), listed apart from ``inputs``."""
     notes: list[str] = Field(default_factory=list)
     """Plain sentences on how far the differences can be read as effects (one seed per side is one draw)."""
     scored_from: dict[str, str] = Field(default_factory=dict)
@@ -112,7 +115,7 @@ _TOTALS: tuple[tuple[str, bool | None, str], ...] = (
     ("ping_pongs", True, "count"), ("unstaffed_queued", True, "count"), ("decisions_defaulted", None, "count"),
     ("on_time", False, "share"), ("reach", True, "people"), ("voter_minutes", True, "voter-min"),
     ("station_minutes", True, "station-min"))
-_HARM_UNITS = {"reach": "people", "voter_minutes": "voter-min", "station_minutes": "station-min"}
+_HARM_UNITS = {kind: UNITS[kind] for kind in HARM_MEASURES}
 _LOAD: tuple[tuple[str, bool | None, str], ...] = (
     ("utilisation", None, "share"), ("wait_mean", True, "min"), ("wait_p90", True, "min"), ("wait_max", True, "min"),
     ("longest_queue", True, "count"), ("unstaffed_queued", True, "count"), ("steps", None, "count"))
@@ -132,9 +135,8 @@ def compare(a: Scores, b: Scores, label_a: str = "A", label_b: str = "B",
         kind = (x or y).kind
         value_a = _shown(x, judged_value(x, a.harm, continuations)) if x else None
         value_b = _shown(y, judged_value(y, b.harm, continuations)) if y else None
-        rows.append(_num_row("objective", oid, "value", value_a, value_b,
-                             (x or y).lower_is_better, {"time": "min", "on_time": "share"}.get(kind, _HARM_UNITS.get(
-                                 kind, ""))))
+        rows.append(_num_row("objective", oid, "value", value_a, value_b, (x or y).lower_is_better,
+                             UNITS.get(kind, "")))
         ra, rb = (x.rating if x else None), (y.rating if y else None)
         better = ("" if ra not in _RATING_ORDER or rb not in _RATING_ORDER
                   else _better(_RATING_ORDER[str(ra)], _RATING_ORDER[str(rb)], True))
@@ -173,7 +175,8 @@ def compare(a: Scores, b: Scores, label_a: str = "A", label_b: str = "B",
         inputs = [stopped, *inputs]
         rows = [row.model_copy(update={"better": ""}) if row.better else row for row in rows]
     return Comparison(a=label_a, b=label_b, scenario=a.scenario if a.scenario == b.scenario else "",
-                      inputs=list(inputs), notes=notes(inputs), rows=rows)
+                      inputs=[d for d in inputs if d.what not in UNSIMULATED],
+                      unsimulated=[d for d in inputs if d.what in UNSIMULATED], notes=notes(inputs), rows=rows)
 
 
 def _shown(objective: ObjectiveResult, judged: float | None) -> float | str:
@@ -299,20 +302,29 @@ LIVE_INPUTS = {"answer": "live answers", "action": "live actions", "discuss": "l
                "speed": "live speed changes"}
 """A live journal's input kinds a comparison sets side by side, and each one's name as an input difference (a
 pause, a resume, a stop or a restart changes nothing simulated; where a run ended is :data:`STOPPED`)."""
+UNSIMULATED = {LIVE_INPUTS["note"]: "a note is only written down",
+               LIVE_INPUTS["speed"]: "a speed change only sets how fast the exercise clock ran against the wall clock"}
+"""Live inputs that change nothing simulated, so no measure's difference can come from them (listed apart), and why."""
 FILE_VALUES_NAMED = 3
 """How many differing values of the scenario files a note names before it counts the rest."""
 
 
 def notes(inputs: Sequence[InputDifference]) -> list[str]:
-    """What two single runs with these input differences can say: every input that differs is named as a possible
-    cause, and one seed per side is one draw. Only runs that differ in nothing but their seed are two draws of the
-    same exercise."""
+    """What two single runs with these input differences can say: every input that differs and changes what is
+    simulated is named as a possible cause, the others (:data:`UNSIMULATED`) apart as none, and one seed per side is
+    one draw. Only runs that differ in nothing simulated but their seed are two draws of the same exercise."""
+    inert = [d.what for d in inputs if d.what in UNSIMULATED]
+    inputs = [d for d in inputs if d.what not in UNSIMULATED]
+    inert_text = f"their {_and(inert)}, which change nothing simulated ({_and([UNSIMULATED[w] for w in inert])})" \
+        if inert else ""
     if not inputs:
-        return []
+        return [f"A and B differ only in {inert_text}: with the same seed, they played the same exercise."] \
+            if inert else []
+    aside = [f"They also differ in {inert_text}: no difference below comes from them."] if inert else []
     what = {d.what for d in inputs}
     window = [DIFFERENT_WINDOWS] if STOPPED in what else []
     if what == {"seed"}:
-        return [SEED_ONLY, SMALL_NOTE, SWEEP_HINT]
+        return [SEED_ONLY, *aside, SMALL_NOTE, SWEEP_HINT]
     causes = differing_inputs(inputs)
     head = f"A and B differ in {_and(causes)}: "
     if "seed" in what:
@@ -324,7 +336,7 @@ def notes(inputs: Sequence[InputDifference]) -> list[str]:
         head += ("every difference below can come from any of these. They share their seed: both drew their "
                  "incidents from the same random streams (common random numbers), yet each side is one draw, so a "
                  "difference can still be luck.")
-    return [head, *window, SMALL_NOTE, SWEEP_HINT]
+    return [head, *aside, *window, SMALL_NOTE, SWEEP_HINT]
 
 
 def differing_inputs(inputs: Sequence[InputDifference]) -> list[str]:

@@ -1,8 +1,8 @@
 """The value an objective's rating judged, for the figures that set runs side by side (a sweep, a comparison).
 
-An objective rated on its value has that value. A harm objective rated U without one (its incident never
-contained, or ended by itself past the target) was judged on the harm done by the end: its subject's, or, when the
-subject ended by itself within the target and the rating measured the incident carrying it on, that one's.
+An objective carries the value its rating judged (``ObjectiveResult.value``), a harm objective rated U included (its
+incident never contained, or ended by itself past the target: the harm done by the end, its subject's or that of the
+incident carrying it on). A record without one (made by hand) is given that harm here.
 """
 
 from __future__ import annotations

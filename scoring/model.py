@@ -254,6 +254,14 @@ class ObjectiveResult(Frozen):
     target: float
     target_text: str
     value: float | None = None
+    """The measured value, in ``unit``: the time or share measured; the harm done, also for one rated U (never
+    contained, or ended by itself past the target: the harm it was judged on); for a time to the containment of an
+    incident that ended by itself, the time until it did; for a time to a containing step done only after its
+    incident had ended by itself, the time to that step (the rating judged the incident's end, ``value_text``). None
+    when nothing was measured: the subject never happened, the end point never came, or a harm objective was not
+    exercised (``value_text`` says what it was)."""
+    unit: str = ""
+    """``value``'s unit: ``min``, ``share`` (0..1), ``people``, ``voter-min`` or ``station-min``."""
     value_text: str = ""
     lower_is_better: bool = True
     rating: Rating

@@ -7,7 +7,7 @@ Lower is better (``time``, ``reach``, ``voter_minutes``, ``station_minutes``):
 - **P** (performed without challenges): v ≤ T
 - **S** (performed with some challenges): T < v ≤ 1.25 × T
 - **M** (performed with major challenges): v > 1.25 × T, but achieved in the run
-  (the reason says when v is more than 2 × T)
+  (the reason gives the same rule, missed by more than 25 %, and adds when v is more than 2 × T)
 - **U** (unable to be performed): not achieved although the players had the whole target
   (the end point never came; the incident was never contained by the response and its harm
   passed the target). An incident that ended by itself past the target is U too: the reason
@@ -56,7 +56,7 @@ from ballotdrill.scoring.exercised import Verdict, Window, missing_end, missing_
 from ballotdrill.scoring.feed import Handlers, RowHandlers
 from ballotdrill.scoring.model import Harm, ObjectiveResult, Rating, r3
 from ballotdrill.scoring.ontime import OnTimeTally
-from ballotdrill.scoring.text import HARM_MEASURES, HARM_NOUNS, clock, measure_value, minutes
+from ballotdrill.scoring.text import HARM_MEASURES, HARM_NOUNS, UNITS, clock, measure_value, minutes
 
 S_FACTOR = 1.25
 """S band: up to this multiple of the target (lower is better) or down to target / this."""
@@ -98,7 +98,7 @@ def rate(value: float | None, target: float, lower_is_better: bool) -> tuple[Rat
             return "S", f"missed the target by at most {S_FACTOR - 1:.0%}"
         if value <= M_FACTOR * target:
             return "M", f"missed the target by more than {S_FACTOR - 1:.0%}"
-        return "M", f"achieved, but more than {M_FACTOR:g} × the target"
+        return "M", f"missed the target by more than {S_FACTOR - 1:.0%} (more than {M_FACTOR:g} × the target)"
     if value >= target:
         return "P", "met the target"
     if value >= target / S_FACTOR:
@@ -255,7 +255,7 @@ def measure_objective(objective: Objective, reached: Mapping[Point, Reached], on
     return ObjectiveResult(
         id=objective.id, capability=objective.capability, description=objective.description, kind=kind,
         subject=objective.measure.subject, target=r3(target), target_text=str(target_text), value=value,
-        value_text=value_text or ("not exercised" if rating == "NE" else "—"), lower_is_better=lower,
+        unit=UNITS[kind], value_text=value_text or ("not exercised" if rating == "NE" else "—"), lower_is_better=lower,
         rating=rating, reason=reason, evidence=sorted(evidence), measured=measured,
     )
 
@@ -410,6 +410,8 @@ def _measure(objective: Objective, interval: Interval | None, subject: str, reac
                 value = measured
                 if row.open:
                     note = _open_at_end(incident, kind, measured, target, window)
+            if verdict is not None and verdict.rating == "U":
+                value = measured  # past the target: the harm it judged (never contained, or ended by itself)
     return value, evidence, verdict, note
 
 

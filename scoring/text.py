@@ -10,6 +10,9 @@ HARM_MEASURES = ("reach", "voter_minutes", "station_minutes")
 """The measures of the harm an incident did (lower is better)."""
 HARM_NOUNS = {"reach": "reach", "voter_minutes": "voter-minutes", "station_minutes": "station-minutes"}
 """Each harm measure's name in a sentence."""
+UNITS = {"time": "min", "on_time": "share", "reach": "people", "voter_minutes": "voter-min",
+         "station_minutes": "station-min"}
+"""Each measure's unit, as an objective's ``unit`` and a comparison's rows give it (``share``: 0..1)."""
 
 
 def minutes(value: float | None) -> str:

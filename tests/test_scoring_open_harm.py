@@ -65,7 +65,7 @@ def test_a_wave_stopped_by_the_response_but_not_contained_is_met_and_said_to_hav
 
 def test_a_wave_open_at_the_end_over_its_target_is_unable_to_be_performed() -> None:
     rated = _rated(_wave_file({"doubling": "30m"}, 20_000, "13:00"))  # the debunk changes nothing: 64,000
-    assert (rated.rating, rated.value) == ("U", None)
+    assert (rated.rating, rated.value) == ("U", 64_000.0)  # judged on the harm done by the end
     assert rated.reason.startswith("incident N1 was never contained (64,000 at the end)")
 
 

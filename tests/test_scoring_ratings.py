@@ -21,6 +21,14 @@ def test_lower_is_better_reason_notes_twice_the_target() -> None:
     assert "2 ×" not in rate(179.0, 90.0, True)[1]
 
 
+def test_an_m_reason_states_the_bands_rule_whatever_the_value() -> None:
+    # M is one band, from 1.25 × the target (Appendix B): its reason says so also past 2 × the target, never reading
+    # as a threshold of its own (before: "achieved, but more than 2 × the target")
+    for value in (113.0, 179.0, 181.0, 10_000.0):
+        rating, reason = rate(value, 90.0, True)
+        assert rating == "M" and reason.startswith("missed the target by more than 25%"), value
+
+
 @pytest.mark.parametrize(("value", "expected"), [
     (1.0, "P"), (0.9, "P"), (0.8999, "S"), (0.72, "S"), (0.7199, "M"), (0.45, "M"), (0.4499, "U"), (0.0, "U"),
     (None, "U"),
@@ -42,8 +50,9 @@ def test_objectives_on_the_sample_run() -> None:
     assert (o2.value, o2.rating, o2.evidence) == (12000.0, "P", [29])
     assert (o3.value, o3.rating) == (0.333, "U")  # 1 of 3 on time < 0.45
     assert o3.evidence == [11, 18, 28]
-    assert (o4.value, o4.rating) == (None, "U") and "never contained" in o4.reason
-    assert o4.value_text.endswith("at the end, not contained")  # the evaluator still sees how bad it got
+    # never contained: U, judged on the harm done by the end, which its value carries (scores.json) as its text says
+    assert (o4.value, o4.unit, o4.rating) == (307_000.0, "voter-min", "U") and "never contained" in o4.reason
+    assert o4.value_text == "307,000 at the end, not contained"
 
 
 def _doc_with(objective: str) -> str:

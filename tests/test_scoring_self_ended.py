@@ -102,10 +102,10 @@ def test_a_time_to_containment_of_an_incident_that_ended_by_itself_keeps_the_tim
 
 
 def test_compare_values_a_harm_objective_rated_unable_at_the_harm_it_judged() -> None:
-    data = _wave(slow=False, target=2_000)  # X1 ends by itself at 64,000, past the target: U, value None
+    data = _wave(slow=False, target=2_000)  # X1 ends by itself at 64,000, past the target: U, judged on 64,000
     scores = assemble(checked(data), load(data), "s").scores
     o1 = next(o for o in scores.objectives if o.id == "O1")
-    assert (o1.rating, o1.value) == ("U", None)
+    assert (o1.rating, o1.value) == ("U", 64000.0)
     row = next(r for r in compare(scores, scores).rows if r.item == "O1" and r.measure == "value")
     assert (row.a, row.b) == (64000.0, 64000.0)  # as the report says it and the sweep values it
 

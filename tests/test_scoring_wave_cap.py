@@ -6,7 +6,7 @@ slow it to a doubling every 2 h, then 'stop' (30 min) contains it for sure, at 1
 
 - cap 4,000: it reaches its cap at 11:00 (two doublings); the slowing at 11:30 comes at the cap and changes
   nothing; contained at 12:00 with 4,000 reached. Against a target of 1,000 the response did not limit its reach:
-  U, not M ("achieved, but more than 2 x the target").
+  U, not M ("missed the target by more than 25% (more than 2 x the target)").
 - no cap to speak of: 1,000 x 2^3 = 8,000 at 11:30, slowed to 8,000 x 2^(30/120) = 9,513.7 at 12:00 (9,513
   people). Contained far past its target, but the response did limit it: M, as before.
 """
@@ -38,7 +38,7 @@ def _report(cap: int) -> Any:
 
 def test_a_wave_contained_only_at_its_cap_is_unable_to_be_performed() -> None:
     o1 = next(o for o in _report(4000).scores.objectives if o.id == "O1")
-    assert (o1.rating, o1.value) == ("U", None)
+    assert (o1.rating, o1.value) == ("U", 4000.0)  # judged on the reach it did, its cap
     assert o1.reason.startswith("incident X1's wave reached its cap (4,000, the most it can reach) before anything "
                                 "contained it: the response did not limit its reach"), o1.reason
     assert o1.value_text == "4,000, its cap"
