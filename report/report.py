@@ -266,8 +266,10 @@ class ReportFeed:
     def assemble(self, meta: Mapping[str, str] | None = None) -> Report:
         """Score the run fed so far and gather the report's data (its sections are laid out by :mod:`.build`)."""
         scores = self.scorer.finish()
+        passed = self.passing.passed_for(scores.objectives)
+        passed.update(self.scorer.votes.passed(scores.objectives))  # votes lost: the target passed at the close
         return _assemble(scores, self.scorer.digest, self.rows, self.doc, self.scenario_name,
-                         meta or {}, self.passing.passed_for(scores.objectives), self.choices, self.extensions)
+                         meta or {}, passed, self.choices, self.extensions)
 
 
 def assemble(events: Iterable[Event], doc: ScenarioFile, scenario_name: str,

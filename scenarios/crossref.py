@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping
 
 from ballotdrill.scenarios import owners, roles
-from ballotdrill.scenarios.scenario import Action, Condition, Scenario, ScenarioFile
+from ballotdrill.scenarios.scenario import Action, Condition, Inject, Scenario, ScenarioFile
 from ballotdrill.scenarios.structure import END, OWNER, Procedure, Structure
 from ballotdrill.scenarios.suggest import did_you_mean
 from ballotdrill.scenarios.timefmt import format_clock, format_duration, format_end
@@ -282,6 +282,26 @@ def _scenario(doc: ScenarioFile, sname: str, scenario: Scenario, cast: _Cast) ->
         elif measure.subject not in incidents:
             yield (*opath, measure.kind), _missing("incident", measure.subject, incidents,
                                                    f"objective '{objective.id}'")
+        elif measure.kind == "votes_lost":
+            problem = _votes_lost(scenario, scenario.injects[incidents[measure.subject]], measure.subject)
+            if problem:
+                yield (*opath, measure.kind), f"objective '{objective.id}' {problem}"
+
+
+def _votes_lost(scenario: Scenario, inject: Inject, incident: str) -> str:
+    """What makes a ``votes_lost`` measure of ``incident`` (started by ``inject``) meaningless, or ''."""
+    spec = inject.incident
+    if spec is None or not spec.voters:
+        return (f"measures the votes lost of incident '{incident}', which holds up no voters; give it 'voters' (how "
+                "many it holds up while it lasts) or measure something else")
+    way = spec.voting
+    closes = scenario.closes.get(way, scenario.polls_window[1]) if way else scenario.polls_window[1]
+    if inject.at is not None and inject.at >= closes:
+        voting = f"{way} voting closes" if way else "the polls close"
+        return (f"measures the votes lost of incident '{incident}', which starts at {format_clock(inject.at)}, once "
+                f"{voting} ({format_clock(closes)}): it disrupts no voting, so no vote can be lost; start it before "
+                "the close or measure something else")
+    return ""
 
 
 def _hours(scenario: Scenario, base: Path) -> Iterator[Finding]:

@@ -83,7 +83,7 @@ def _parse_point(words: list[str], text: str) -> tuple[str | None, str, str | No
     raise ValueError(f"cannot read {' '.join(words)!r} in time measure {text!r} ({MEASURE_HINT})")
 
 
-MeasureKind = Literal["time", "reach", "voter_minutes", "station_minutes", "on_time"]
+MeasureKind = Literal["time", "reach", "voter_minutes", "station_minutes", "votes_lost", "on_time"]
 LOWER_IS_BETTER: dict[str, bool] = {
-    "time": True, "reach": True, "voter_minutes": True, "station_minutes": True, "on_time": False,
+    "time": True, "reach": True, "voter_minutes": True, "station_minutes": True, "votes_lost": True, "on_time": False,
 }

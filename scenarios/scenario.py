@@ -213,6 +213,7 @@ class Measure(Model):
     reach: Name | None = None
     voter_minutes: Name | None = None
     station_minutes: Name | None = None
+    votes_lost: Name | None = None
     on_time: Name | None = None
 
     @model_validator(mode="after")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from ballotdrill.journal import Kind
 from ballotdrill.journal.packed import Packed
@@ -25,6 +25,9 @@ from ballotdrill.scenarios.structure import Structure
 from ballotdrill.scoring.feed import Handlers, RowHandlers
 from ballotdrill.scoring.model import IncidentTimes
 from ballotdrill.scoring.text import clock, minutes
+
+if TYPE_CHECKING:
+    from ballotdrill.scoring.voteslost import Lost
 
 
 class Window(NamedTuple):
@@ -55,6 +58,9 @@ class Window(NamedTuple):
     closes: Mapping[str, float] = MappingProxyType({})
     """Per incident costing voter- or station-minutes: t when its polling stations closed
     (:meth:`~ballotdrill.scoring.growth.GrowthCollector.closes`)."""
+    lost: Mapping[str, Lost] = MappingProxyType({})
+    """Per incident a ``votes_lost`` objective measures: what decides its votes lost
+    (:class:`~ballotdrill.scoring.voteslost.Lost`)."""
 
     @property
     def cut(self) -> bool:

@@ -112,11 +112,13 @@ class HarmMeasure(NamedTuple):
     station_minutes: float = 0.0
     open: bool = False
     evidence: list[int] = []  # noqa: RUF012 - a named tuple's default, never mutated
+    votes_lost: float | None = None
+    """Set only for the incidents a ``votes_lost`` objective measures (never let go)."""
 
     @property
     def nonzero(self) -> bool:
         """Whether the incident did any harm (as :attr:`Harm.nonzero <ballotdrill.scoring.model.Harm.nonzero>`)."""
-        return bool(self.reach or self.voter_minutes or self.station_minutes)
+        return bool(self.reach or self.voter_minutes or self.station_minutes or self.votes_lost)
 
 
 HarmLike = Harm | HarmMeasure

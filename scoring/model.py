@@ -236,11 +236,21 @@ class Harm(Frozen):
     station_minutes: float = 0.0
     open: bool = False
     evidence: list[int] = []
+    votes_lost: float | None = None
+    """Its voters still held up when its polling stations closed (:mod:`~ballotdrill.scoring.voteslost`), for an
+    incident a ``votes_lost`` objective measures; None (left out of the JSON) for the others, or not known yet."""
+
+    @model_serializer(mode="wrap")
+    def _without_unmeasured_votes(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if data.get("votes_lost") is None:
+            data.pop("votes_lost", None)
+        return data
 
     @property
     def nonzero(self) -> bool:
-        """Whether the incident did any harm (reach, voter-minutes or station-minutes)."""
-        return bool(self.reach or self.voter_minutes or self.station_minutes)
+        """Whether the incident did any harm (reach, voter-minutes, station-minutes or votes lost)."""
+        return bool(self.reach or self.voter_minutes or self.station_minutes or self.votes_lost)
 
 
 class ObjectiveResult(Frozen):

@@ -2,7 +2,8 @@
 
 Rating thresholds (T = the objective's target, v = the measured value):
 
-Lower is better (``time``, ``reach``, ``voter_minutes``, ``station_minutes``):
+Lower is better (``time``, ``reach``, ``voter_minutes``, ``station_minutes``; ``votes_lost``, rated by
+:mod:`ballotdrill.scoring.voteslost`: P when none was lost, U when its voters were, NE when it could not tell):
 
 - **P** (performed without challenges): v ≤ T
 - **S** (performed with some challenges): T < v ≤ 1.25 × T
@@ -44,7 +45,7 @@ observation of the players; one seed is one draw.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from ballotdrill.journal import Event, Kind
@@ -57,6 +58,7 @@ from ballotdrill.scoring.feed import Handlers, RowHandlers
 from ballotdrill.scoring.model import Harm, ObjectiveResult, Rating, r3
 from ballotdrill.scoring.ontime import OnTimeTally
 from ballotdrill.scoring.text import HARM_MEASURES, HARM_NOUNS, UNITS, clock, measure_value, minutes
+from ballotdrill.scoring.voteslost import rate_lost
 
 S_FACTOR = 1.25
 """S band: up to this multiple of the target (lower is better) or down to target / this."""
@@ -191,12 +193,13 @@ def objective_points(scenario: Scenario) -> list[Point]:
 
 
 
-def harm_subjects(scenario: Scenario) -> list[str]:
-    """The incidents the harm objectives measure, and the incidents carrying them on (``continues``)."""
+def harm_subjects(scenario: Scenario, kinds: Collection[str] = HARM_MEASURES) -> list[str]:
+    """The incidents the harm objectives (those of ``kinds``) measure, and the incidents carrying them on
+    (``continues``)."""
     chains = scenario.continuations()
     subjects: list[str] = []
     for objective in scenario.objectives:
-        if objective.measure.kind in HARM_MEASURES:
+        if objective.measure.kind in kinds:
             subjects += [i for i in carried_on(objective.measure.subject, chains) if i not in subjects]
     return subjects
 
@@ -352,6 +355,8 @@ def _measure(objective: Objective, interval: Interval | None, subject: str, reac
             verdict = self_contained(window, interval.end.incident, value, target, _took(kind, value, interval))
         else:
             value = r3(last.t - first.t)
+    elif kind == "votes_lost":
+        return rate_lost(subject, target, window.lost.get(subject), window)
     elif kind == "on_time":
         share = on_time.share(objective.measure.subject)
         value, evidence, note = share.value, share.evidence, share.note

@@ -32,6 +32,7 @@ from ballotdrill.scoring.ratings import PointCollector, harm_subjects, measure_o
 from ballotdrill.scoring.steps import StepCollector, step_goals
 from ballotdrill.scoring.tally import RunTally
 from ballotdrill.scoring.unreached import DeadlineWatch, open_work
+from ballotdrill.scoring.voteslost import VotesLostCollector
 from ballotdrill.scoring.wavecap import WaveCaps
 
 
@@ -66,6 +67,7 @@ class Scorer:
         self.decisions = DecisionCollector()
         self.deadlines = DeadlineWatch(doc.structure)
         self.growth = GrowthCollector(harm_subjects(scenario))
+        self.votes = VotesLostCollector(harm_subjects(scenario, ("votes_lost",)))
         self.tally = RunTally(o.measure.subject for o in scenario.objectives if o.measure.kind == "on_time")
         self.background = BackgroundFold(cap)
         words = {w for o in scenario.objectives for w in o.measure.subject.split()}
@@ -76,7 +78,7 @@ class Scorer:
         self.digest.advice.answers = self.decisions.answers  # a decision's wait, made before its step is folded
         self.pinned = {p.incident for p in points} | {
             o.measure.subject for o in scenario.objectives if o.measure.kind in ("reach", "voter_minutes",
-                                                                                   "station_minutes")}
+                                                                                   "station_minutes", "votes_lost")}
         """Incidents the objectives name: kept whole to the end."""
         self.arrivals: dict[str, int] = {}
         """Background arrivals not yet folded in: each one's place among its inject's arrivals."""
@@ -89,7 +91,7 @@ class Scorer:
         """For a journal that may end without ``run_ended`` (a run that did not finish): the harm of the incidents
         still open at its last row, worked out from the rows."""
         self.dispatch = Dispatch((self.clock, self.incidents, self.steps, self.handoffs, self.harm, self.load,
-                                  self.points, self.procedures, self.decisions, self.deadlines, self.growth,
+                                  self.points, self.procedures, self.decisions, self.deadlines, self.growth, self.votes,
                                   *((self.waves,) if self.waves is not None else ()),
                                   *((self.open_harm,) if self.open_harm is not None else ())))
         self.dispatch.add(INCIDENT_STARTED, self._arrived)
@@ -166,7 +168,9 @@ class Scorer:
         incidents = self.incidents.numbered()
         step_fields = self.steps.numbered_fields(step_goals(doc.structure), until)
         chain_fields = self.handoffs.numbered_fields(doc.structure, until)
-        harms = self.harm.results()
+        harms = [h if h.incident not in self.votes.seen else
+                 h.model_copy(update={"votes_lost": self.votes.seen[h.incident].lost(until)})
+                 for h in self.harm.results()]
         harm_of = {h.incident: h for h in harms}
         counted = fold_steps(step_fields, self.load, until)  # the load: measured to until
         self.tally.count_work(counted, fold_chains(chain_fields, self.tally.latencies)[0], step_fields)
@@ -204,7 +208,7 @@ class Scorer:
         window = Window(scenario, doc.structure, start, until, scenario.end - scenario.start,
                         {i.incident: i for _, i in incidents}, self.procedures.outcomes, self.growth.growing,
                         self.growth.shaped, self.growth.unslowed(until), self.growth.caps(),
-                        self.growth.closes())
+                        self.growth.closes(), self.votes.seen)
         objectives = [measure_objective(o, self.points.reached, self.tally.on_time, harms, window, self.points.failed)
                       for o in scenario.objectives]
         per_incident: dict[str, int] = defaultdict(int)

@@ -165,7 +165,7 @@ def test_models_are_immutable(full: ScenarioFile) -> None:
          "a condition needs exactly one of 'is', 'is_not', 'reach_above' (got ['is', 'is_not'])"),
         ("measure: {voter_minutes: D1}", "measure: {voter_minutes: D1, reach: D1}",
          "a measure needs exactly one of time, reach, voter_minutes, "
-         "station_minutes, on_time (got ['reach', 'voter_minutes'])"),
+         "station_minutes, votes_lost, on_time (got ['reach', 'voter_minutes'])"),
         ("target: 0.8}", "target: 1.5}", "the target of 'on_time' must be a fraction in [0, 1] (got 1.5)"),
         ("target: 50000}", "target: -1}", "the target of 'voter_minutes' must be a non-negative number (got -1.0)"),
         ("publish-debunk}, target: 90m}", "publish-debunk}, target: 90}",

@@ -1,0 +1,169 @@
+"""Votes lost (``votes_lost``): the voters an incident still held up when its polling stations closed.
+
+Hand-worked days: a queue of 100 voters from 15:30 (electronic voting closes at 16:00); the cockpit decides, after
+``decide`` of work, to keep its stations open until ``until``. The rule: all 100 are lost when the queue was still
+there at its stations' close (the extended one, if any), none when it was over by then.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from engine_helpers import file_of, load, run, to_yaml
+from format_helpers import only_problem
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ballotdrill.scenarios.scenario import ScenarioFile
+from ballotdrill.scoring.model import ObjectiveResult, Scores
+from ballotdrill.scoring.score import score
+from ballotdrill.scoring.voteslost import votes_lost
+
+ELECTION = {"opens": "08:00", "closes": {"paper": "14:00", "electronic": "16:00"}}
+
+
+def day(decide: str = "30m", until: str = "18:00", queue: str | None = "2h", contain: str | None = None,
+        start: str = "15:30", end: str = "20:00", target: int = 0) -> dict[str, Any]:
+    """The queue ``V1`` (100 voters from ``start``) clears by itself after ``queue`` (None: never), or is cleared
+    by a containing step of ``contain`` minutes after the decision; one ``votes_lost`` objective on it."""
+    steps: list[dict[str, Any]] = [{"id": "decide", "actor": "cockpit", "duration": decide,
+                                    "effect": {"extend_voting": until}}]
+    if contain is not None:
+        steps.append({"id": "clear", "actor": "cockpit", "duration": contain, "effect": {"contain": 1}})
+    incident: dict[str, Any] = {"id": "V1", "type": "voting_delay", "voters": 100, "voting": "electronic"}
+    if queue is not None:
+        incident["duration"] = queue
+    doc = file_of({"cockpit": {"staff": 1}}, {"p": {"trigger": {"type": "voting_delay"}, "steps": steps}},
+                  [{"at": start, "incident": incident}], start="15:00", end=end)
+    scenario = doc["scenarios"]["s"]
+    scenario["election"] = ELECTION
+    scenario["objectives"] = [{"id": "O1", "capability": "Operational coordination",
+                               "measure": {"votes_lost": "V1"}, "target": target}]
+    return doc
+
+
+def scored(doc: dict[str, Any], **kwargs: Any) -> Scores:
+    model: ScenarioFile = load(doc)
+    return score(run(model, **kwargs), model, "s")
+
+
+def objective(scores: Scores) -> ObjectiveResult:
+    return scores.objectives[0]
+
+
+def lost(scores: Scores) -> float | None:
+    return next(h for h in scores.harm if h.incident == "V1").votes_lost
+
+
+def test_contained_before_the_close_loses_nothing() -> None:
+    """The decision (15:35, naming a time already past: no extension) and a 5-min clearing: contained at 15:40."""
+    scores = scored(day(decide="5m", until="15:00", queue=None, contain="5m"))  # an extension that changes nothing
+    assert lost(scores) == 0
+    result = objective(scores)
+    assert (result.rating, result.value) == ("P", 0)
+    assert "it was contained at 15:40, before its polling stations' 16:00 close" in result.reason
+
+
+def test_open_at_the_close_without_an_extension_loses_all_its_voters() -> None:
+    """The decision comes at 18:30, after the 18:00 it names: nothing kept the stations open; the queue (to 17:30)
+    was still there at 16:00, so its 100 voters were turned away."""
+    scores = scored(day(decide="3h"))
+    assert lost(scores) == 100
+    result = objective(scores)
+    assert (result.rating, result.value, result.value_text) == ("U", 100, "100 lost")
+    assert "still going at its polling stations' 16:00 close (it ended by itself at 17:30)" in result.reason
+
+
+def test_extended_until_the_queue_has_voted_loses_nothing() -> None:
+    """Kept open to 18:00 from 16:00; the queue clears at 17:30, before then."""
+    scores = scored(day())
+    assert lost(scores) == 0
+    result = objective(scores)
+    assert result.rating == "P"
+    assert ("its polling stations were kept open past their usual 16:00 close, to 18:00, by 'decide'" in result.reason
+            and "it ended by itself (its voters had voted) at 17:30, before then" in result.reason)
+
+
+def test_extended_too_short_loses_all_its_voters() -> None:
+    """Kept open to 17:00 only; the queue clears at 17:30: still there at the (extended) close, all 100 lost."""
+    scores = scored(day(until="17:00"))
+    assert lost(scores) == 100
+    result = objective(scores)
+    assert result.rating == "U"
+    assert "still going at its polling stations' 17:00 close" in result.reason
+    assert "to 17:00, by 'decide'" in result.reason and "not long enough" in result.reason
+
+
+def test_an_extension_decided_after_the_close_keeps_the_voters_in_line() -> None:
+    """Decided at 17:00 for 18:00 (as the voter-minutes count it): the queue, there at 16:00, voted by 17:30."""
+    assert lost(scored(day(decide="1h30m"))) == 0
+
+
+def test_a_queue_that_clears_by_itself_before_the_close_exercised_nothing() -> None:
+    scores = scored(day(decide="3h", queue="20m"))
+    assert lost(scores) == 0
+    assert objective(scores).rating == "NE"
+    assert "ended by itself at 15:50, before its polling stations' usual 16:00 close" in objective(scores).reason
+
+
+def test_a_run_stopped_before_the_close_with_the_queue_there_does_not_know_yet() -> None:
+    model = load(day(queue=None))
+    scores = score(run(model, until_clock=15 * 60 + 50), model, "s")
+    assert lost(scores) is None
+    assert "votes_lost" not in scores.harm[0].model_dump(mode="json")
+    assert (objective(scores).rating, objective(scores).value) == ("NE", None)
+    assert "before its polling stations' 16:00 close: no vote had been lost yet" in objective(scores).reason
+
+
+def test_never_contained_and_the_run_past_the_close_loses_them() -> None:
+    scores = scored(day(decide="3h", queue=None))
+    assert lost(scores) == 100 and objective(scores).rating == "U"
+    assert "(never contained)" in objective(scores).reason
+
+
+def test_voters_within_the_target_exercise_nothing() -> None:
+    scores = scored(day(decide="3h", target=100))
+    assert objective(scores).rating == "NE" and "could never pass it" in objective(scores).reason
+
+
+def test_an_incident_without_an_objective_on_its_votes_keeps_its_harm_row_as_before() -> None:
+    doc = day()
+    doc["scenarios"]["s"]["objectives"] = []
+    model = load(doc)
+    row = score(run(model), model, "s").harm[0].model_dump(mode="json")
+    assert "votes_lost" not in row and row["voter_minutes"] == pytest.approx(12000.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(voters=st.integers(1, 10_000), started=st.floats(0, 600), close=st.floats(0, 600),
+       contained=st.floats(0, 900), sooner=st.floats(0, 300), later=st.floats(0, 300))
+def test_containing_sooner_or_extending_never_loses_more(voters: int, started: float, close: float,
+                                                         contained: float, sooner: float, later: float) -> None:
+    """The rule is monotone: contained sooner (not before it started), or a close kept later, never loses more."""
+    end = max(started, contained)
+    base = votes_lost(voters, started, end, close, close, 1000.0)
+    assert base in (0, voters)
+    assert (votes_lost(voters, started, max(started, end - sooner), close, close, 1000.0) or 0) <= (base or 0)
+    assert (votes_lost(voters, started, end, close, close + later, 1000.0) or 0) <= (base or 0)
+    assert (votes_lost(voters, started, None, close, close, 1000.0) or 0) >= (base or 0)  # never contained: the most
+
+
+def test_a_measure_on_an_incident_holding_up_no_voters_is_refused() -> None:
+    doc = day()
+    del doc["scenarios"]["s"]["injects"][0]["incident"]["voters"]
+    problem = only_problem(to_yaml(doc))
+    assert problem.message == ("objective 'O1' measures the votes lost of incident 'V1', which holds up no voters; "
+                               "give it 'voters' (how many it holds up while it lasts) or measure something else")
+    assert problem.line > 0
+
+
+def test_a_measure_on_an_incident_starting_after_its_close_is_refused() -> None:
+    problem = only_problem(to_yaml(day(start="16:30")))
+    assert ("incident 'V1', which starts at 16:30, once electronic voting closes (16:00): it disrupts no voting, "
+            "so no vote can be lost") in problem.message
+
+
+def test_the_schema_offers_the_measure() -> None:
+    from ballotdrill.scenarios.jsonschema import json_schema
+    assert "votes_lost" in str(json_schema())
