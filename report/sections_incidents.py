@@ -15,11 +15,14 @@ INCIDENT_NUMERIC = [False, False, True, True, True, True, True, True, True]
 
 
 def harm_text(h: Harm | None) -> str:
-    """``12,000 reached, 1,535 station-min`` (an em dash for none)."""
+    """``12,000 reached, 1,535 station-min``, ``0 votes lost`` for an incident a ``votes_lost`` objective measures (an
+    em dash for none)."""
     if h is None:
         return "—"
     parts = [f"{number(v)} {unit}" for v, unit in ((h.reach, "reached"), (h.voter_minutes, "voter-min"),
                                                    (h.station_minutes, "station-min")) if v]
+    if h.votes_lost is not None:  # measured by an objective: said even when none was lost
+        parts.append(f"{number(h.votes_lost)} votes lost")
     return ", ".join(parts) or "—"
 
 

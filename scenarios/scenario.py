@@ -213,7 +213,8 @@ class Measure(Model):
     reach: Name | None = None
     voter_minutes: Name | None = None
     station_minutes: Name | None = None
-    votes_lost: Name | None = None
+    votes_lost: Name | None = Field(default=None, exclude_if=lambda incident: incident is None)
+    """Left out of the stored file when not set, so a file measuring no votes lost is stored as before."""
     on_time: Name | None = None
 
     @model_validator(mode="after")

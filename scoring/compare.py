@@ -158,6 +158,9 @@ def compare(a: Scores, b: Scores, label_a: str = "A", label_b: str = "B",
             vb = getattr(harm_b[inc], field) if inc in harm_b else None
             if va or vb:
                 rows.append(_num_row("incident", inc, field, va, vb, True, unit))
+        lost_a, lost_b = (h.votes_lost if h is not None else None for h in (harm_a.get(inc), harm_b.get(inc)))
+        if lost_a is not None or lost_b is not None:  # an incident a votes_lost objective measures
+            rows.append(_num_row("incident", inc, "votes_lost", lost_a, lost_b, True, "votes"))
     rows += _arrivals("background", a.background.injects, b.background.injects)
     rows += _arrivals("background type", a.background.types, b.background.types)
     rows += _arrival_actors(a.background.actors, b.background.actors)

@@ -193,9 +193,11 @@ def _with_weights(causes: list[Finding], weighings: list[Weighing], size: dict[i
 def _own_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unexplaining],
                passed_at: float | None) -> Cause:
     """An objective's own cause: the response's extension of polling hours when its harm passed the target only in
-    those minutes (:func:`~ballotdrill.scoring.extended.extension_cause`), else
+    those minutes, or when the votes lost were the extension's to save
+    (:func:`~ballotdrill.scoring.extended.extension_cause`), else
     :func:`~ballotdrill.scoring.objective_cause.objective_cause`."""
-    return extension_cause(advice, obj, advice.extensions) or objective_cause(advice, obj, delays, passed_at)
+    return extension_cause(advice, obj, advice.extensions, passed_at) or objective_cause(advice, obj, delays,
+                                                                                          passed_at)
 
 
 def _objective_findings(scores: Scores, advice: Advisor, weighed: list[Finding], explained: Mapping[str, str],

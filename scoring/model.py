@@ -271,7 +271,7 @@ class ObjectiveResult(Frozen):
     when nothing was measured: the subject never happened, the end point never came, or a harm objective was not
     exercised (``value_text`` says what it was)."""
     unit: str = ""
-    """``value``'s unit: ``min``, ``share`` (0..1), ``people``, ``voter-min`` or ``station-min``."""
+    """``value``'s unit: ``min``, ``share`` (0..1), ``people``, ``voter-min``, ``station-min`` or ``votes``."""
     value_text: str = ""
     lower_is_better: bool = True
     rating: Rating

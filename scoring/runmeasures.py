@@ -30,6 +30,7 @@ from ballotdrill.scoring.model import ActorLoad, ChannelStats, Harm, IncidentTim
 from ballotdrill.scoring.ratings import PointCollector, harm_subjects, measure_objective, objective_points
 from ballotdrill.scoring.steps import StepCollector, step_goals
 from ballotdrill.scoring.tally import RunTally
+from ballotdrill.scoring.voteslost import VotesLostCollector
 
 
 class MeasurePlan:
@@ -43,7 +44,9 @@ class MeasurePlan:
         self.goals = step_goals(doc.structure)
         self.on_time = tuple(o.measure.subject for o in scenario.objectives if o.measure.kind == "on_time")
         self.harmed = harm_subjects(scenario)
-        self.named = frozenset({p.incident for p in self.points} | set(self.harmed))
+        self.voted = harm_subjects(scenario, ("votes_lost",))
+        """The incidents ``votes_lost`` objectives measure (:mod:`.voteslost`)."""
+        self.named = frozenset({p.incident for p in self.points} | set(self.harmed) | set(self.voted))
         """Incidents the objectives name (and those carrying them on): measured whole, background or not."""
         self.deciding = frozenset(name for name, procedure in doc.structure.procedures.items()
                                   if any(step.decision is not None for step in procedure.steps))
@@ -83,8 +86,9 @@ class MeasureScorer:
         self.procedures = ProcedureOutcomes({p.incident for p in plan.points})
         self.decisions = DecisionCollector()
         self.growth = GrowthCollector(plan.harmed)
+        self.votes = VotesLostCollector(plan.voted)
         self.dispatch = Dispatch((self.clock, self.incidents, self.steps, self.handoffs, self.harm, self.load,
-                                  self.points, self.procedures, self.decisions, self.growth))
+                                  self.points, self.procedures, self.decisions, self.growth, self.votes))
 
     def feed(self, event: Event) -> None:
         """Take the next event of the run (events come in ``seq`` order)."""
@@ -126,7 +130,8 @@ class MeasureScorer:
         window = Window(scenario, structure, self.clock.start, until, scenario.end - scenario.start, kept,
                         self.procedures.outcomes, self.growth.growing,
                         self.growth.shaped, self.growth.unslowed(until), self.growth.caps(),
-                        self.growth.closes())
+                        self.growth.closes(), self.votes.seen)
+        harms = self.votes.into(harms, until) if self.votes.seen else harms
         objectives = [measure_objective(o, self.points.reached, tally.on_time, harms, window, self.points.failed)
                       for o in scenario.objectives]
         totals = tally.totals(sum(a.unstaffed_queued for a in load), self.decisions.made, self.decisions.defaulted)

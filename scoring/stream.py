@@ -168,9 +168,7 @@ class Scorer:
         incidents = self.incidents.numbered()
         step_fields = self.steps.numbered_fields(step_goals(doc.structure), until)
         chain_fields = self.handoffs.numbered_fields(doc.structure, until)
-        harms = [h if h.incident not in self.votes.seen else
-                 h.model_copy(update={"votes_lost": self.votes.seen[h.incident].lost(until)})
-                 for h in self.harm.results()]
+        harms = self.votes.into(self.harm.results(), until)
         harm_of = {h.incident: h for h in harms}
         counted = fold_steps(step_fields, self.load, until)  # the load: measured to until
         self.tally.count_work(counted, fold_chains(chain_fields, self.tally.latencies)[0], step_fields)

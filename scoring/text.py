@@ -11,7 +11,7 @@ HARM_MEASURES = ("reach", "voter_minutes", "station_minutes")
 HARM_NOUNS = {"reach": "reach", "voter_minutes": "voter-minutes", "station_minutes": "station-minutes"}
 """Each harm measure's name in a sentence."""
 UNITS = {"time": "min", "on_time": "share", "reach": "people", "voter_minutes": "voter-min",
-         "station_minutes": "station-min"}
+         "station_minutes": "station-min", "votes_lost": "votes"}
 """Each measure's unit, as an objective's ``unit`` and a comparison's rows give it (``share``: 0..1)."""
 
 

@@ -25,7 +25,7 @@ from ballotdrill.journal import Contained, Event, IncidentStarted, RunStarted, V
 from ballotdrill.journal.kinds import CONTAINED, INCIDENT_STARTED, RUN_STARTED, VOTING_EXTENDED
 from ballotdrill.scoring.exercised import Verdict, Window
 from ballotdrill.scoring.feed import Handlers
-from ballotdrill.scoring.model import ObjectiveResult
+from ballotdrill.scoring.model import Harm, ObjectiveResult
 from ballotdrill.scoring.text import clock, number
 
 __all__ = ["Lost", "VotesLostCollector", "rate_lost", "votes_lost"]
@@ -123,6 +123,12 @@ class VotesLostCollector:
         if lost is not None and lost.contained is None:
             self.seen[str(event.incident)] = lost._replace(contained=event.t, how=event.fields(Contained).how,
                                                            rows=(*lost.rows, event.seq))
+
+    def into(self, harms: Iterable[Harm], until: float) -> list[Harm]:
+        """``harms`` with the votes lost of the incidents it measures, in a run stopped at ``until``."""
+        seen = self.seen
+        return [h if h.incident not in seen else h.model_copy(update={"votes_lost": seen[h.incident].lost(until)})
+                for h in harms]
 
     def passed(self, objectives: Iterable[ObjectiveResult]) -> dict[str, float]:
         """Objective id -> t when a ``votes_lost`` objective's target was passed: its stations' close, for those

@@ -88,11 +88,11 @@ _UNITS = {"on_time": "share", "utilisation": "share", "reach": "people", "voter_
 _HIGHER_IS_BETTER = {"on_time"}
 _NO_DIRECTION = {"incidents", "steps_completed", "handoffs", "decisions_defaulted", "utilisation", "steps", "attempts"}
 _OBJECTIVE_UNITS = {"time": "minutes", "on_time": "share", "reach": "people", "voter_minutes": "voter-minutes",
-                    "station_minutes": "station-minutes"}
+                    "station_minutes": "station-minutes", "votes_lost": "votes"}
 
 
 def unit(measure: Measure, objective_kind: str = "") -> str:
-    """``minutes``, ``share``, ``people``, ``voter-minutes``, ``station-minutes`` or ``count``."""
+    """``minutes``, ``share``, ``people``, ``voter-minutes``, ``station-minutes``, ``votes`` or ``count``."""
     if measure.section == "objective":
         return _OBJECTIVE_UNITS.get(objective_kind, "")
     return _UNITS.get(measure.field, "count")

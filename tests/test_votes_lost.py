@@ -10,12 +10,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from engine_helpers import file_of, load, run, to_yaml
+from engine_helpers import checked, file_of, load, run, to_yaml
 from format_helpers import only_problem
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ballotdrill.report.report import assemble
+from ballotdrill.report.sections_incidents import harm_text
 from ballotdrill.scenarios.scenario import ScenarioFile
+from ballotdrill.scoring.compare import compare
 from ballotdrill.scoring.model import ObjectiveResult, Scores
 from ballotdrill.scoring.score import score
 from ballotdrill.scoring.voteslost import votes_lost
@@ -167,3 +170,42 @@ def test_a_measure_on_an_incident_starting_after_its_close_is_refused() -> None:
 def test_the_schema_offers_the_measure() -> None:
     from ballotdrill.scenarios.jsonschema import json_schema
     assert "votes_lost" in str(json_schema())
+
+
+def own_cause(doc: dict[str, Any]) -> tuple[str, str]:
+    """The root cause and recommendation of the report's finding on O1."""
+    report = assemble(checked(doc), load(doc), "s")
+    own = next(f for f in report.analysis.improvements if f.title.startswith("Objective O1"))
+    return own.root_cause, own.recommendation
+
+
+def test_votes_lost_past_an_extension_too_short_are_told_as_the_extension() -> None:
+    cause, fix = own_cause(day(until="17:00"))
+    assert cause.startswith("its polling stations were kept open past their 16:00 close, to 17:00, by 'decide' (row #")
+    assert cause.endswith("not long enough: incident V1 was still going then (it ended by itself at 17:30), so its "
+                          "100 voters still held up were turned away")
+    assert fix.startswith("Keep the stations open at 'decide' until incident V1's voters have voted")
+
+
+def test_votes_lost_behind_an_extension_that_came_too_late_are_told_as_that_step() -> None:
+    cause, fix = own_cause(day(decide="3h"))
+    assert cause.startswith("'decide' would have kept its polling stations open until 18:00, but it completed at "
+                            "18:30, once that time had passed: nothing kept them open")
+    assert fix.startswith("Complete 'decide' (p) before 18:00")
+
+
+def test_votes_lost_with_no_extension_in_the_response_keep_the_generic_cause() -> None:
+    doc = day(decide="3h")
+    doc["structure"]["procedures"]["p"]["steps"][0]["effect"] = {"contain": 1}
+    cause, _ = own_cause(doc)
+    assert "kept" not in cause and "would have kept" not in cause
+
+
+def test_the_incident_table_and_compare_name_the_votes_lost() -> None:
+    kept, short = scored(day()), scored(day(until="17:00"))
+    assert harm_text(kept.harm[0]) == "12,000 voter-min, 0 votes lost"
+    assert harm_text(short.harm[0]) == "9,000 voter-min, 100 votes lost"
+    rows = {(r.section, r.item, r.measure): r for r in compare(kept, short).rows}
+    lost_row, objective_row = rows[("incident", "V1", "votes_lost")], rows[("objective", "O1", "value")]
+    assert (lost_row.a, lost_row.b, lost_row.unit, lost_row.better) == (0, 100, "votes", "a")
+    assert (objective_row.a, objective_row.b, objective_row.unit) == (0, 100, "votes")
