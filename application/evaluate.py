@@ -40,12 +40,15 @@ class Exported(NamedTuple):
 
 class ExportProgress(NamedTuple):
     """How far the pass writing one file is through the journal: ``rows`` read of ``total`` (the row count its
-    seal holds; None for a journal no seal vouches for, such as a forced export's, which is not counted first)."""
+    seal holds; None for a journal no seal vouches for, such as a forced export's, which is not counted first);
+    ``phase``: what the file's writer is doing after its pass, if anything (OCEL's SQLite form, e.g. ``writing the
+    event tables``)."""
 
     format: str
     path: Path
     rows: int
     total: int | None
+    phase: str = ""
 
 
 Told = Callable[[int], None]
@@ -91,6 +94,11 @@ def export_run(folder: Path, *, jsonl: Path | None = None, csv: Path | None = No
             return None
         return lambda done: progress(ExportProgress(fmt, path, done, total))
 
+    def phases(fmt: str, path: Path) -> Callable[[str], None] | None:
+        if progress is None or total is None:
+            return None
+        return lambda phase: progress(ExportProgress(fmt, path, total, total, phase))
+
     wanted: list[tuple[str, Path, Callable[[Path], int]]] = []
     if jsonl is not None:
         wanted.append(("jsonl", jsonl, partial(write_jsonl_blocks, rows(told=told("jsonl", jsonl)))))
@@ -100,7 +108,7 @@ def export_run(folder: Path, *, jsonl: Path | None = None, csv: Path | None = No
         sqlite_form = ocel.suffix.lower() in OCEL_SQLITE_SUFFIXES
         fmt = "ocel-sqlite" if sqlite_form else "ocel"
         if sqlite_form and rows_check is not None:
-            log = partial(_ocel_sql, folder, rows_check, run, told(fmt, ocel))
+            log = partial(_ocel_sql, folder, rows_check, run, told(fmt, ocel), phases(fmt, ocel))
         elif sqlite_form:  # the OCEL writers (and the scenario models they read) are loaded only for an OCEL export
             log = partial(_ocel, _walked_sqlite, folder, rows_check, run, told(fmt, ocel))
         else:
@@ -188,10 +196,11 @@ def _walked_sqlite(rows: Iterator[StoredRow], *args: Any) -> int:
     return write_ocel_sqlite(shared_events(rows), *args)
 
 
-def _ocel_sql(folder: Path, rows_check: RowsToCheck, run: RunFiles, told: Told | None, path: Path) -> int:
+def _ocel_sql(folder: Path, rows_check: RowsToCheck, run: RunFiles, told: Told | None,
+              phase: Callable[[str], None] | None, path: Path) -> int:
     """A sealed journal's OCEL SQLite form built inside SQLite, its rows checked against the seal first in the same
-    read transaction (``told`` follows that pass; the statements come after it); by the walk when the journal holds
-    what only the walk says exactly."""
+    read transaction (``told`` follows that pass; ``phase`` is told what the statements after it do); by the walk
+    when the journal holds what only the walk says exactly."""
     from ballotdrill.exports.ocel_sql import Unsupported, write_ocel_sqlite_from_journal
 
     def check(blocks: Iterator[list[RawRow]]) -> None:
@@ -199,7 +208,8 @@ def _ocel_sql(folder: Path, rows_check: RowsToCheck, run: RunFiles, told: Told |
             pass
 
     try:
-        return write_ocel_sqlite_from_journal(run.journal, path, run.doc, run.scenario, run.meta.get("date"), check)
+        return write_ocel_sqlite_from_journal(run.journal, path, run.doc, run.scenario, run.meta.get("date"), check,
+                                              phase)
     except Unsupported:
         return _ocel(_walked_sqlite, folder, rows_check, run, told, path)
 

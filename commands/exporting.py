@@ -55,11 +55,12 @@ class _Shown(NamedTuple):
 
 
 def through(step: "ExportProgress") -> str:
-    """How far a file's pass is through the journal, e.g. ``z.csv 57% of 2,150,512 rows``."""
+    """How far a file's pass is through the journal, e.g. ``z.csv 57% of 2,150,512 rows``, and what its writer does
+    after the pass (``log.sqlite 100% of 2,150,512 rows; writing the event tables``)."""
     if step.total is None:  # a journal no seal vouches for: its rows are not counted beforehand
         return f"{step.path.name} {step.rows:,} rows read"
     share = step.rows * 100 // step.total if step.total else 100
-    return f"{step.path.name} {share}% of {step.total:,} rows"
+    return f"{step.path.name} {share}% of {step.total:,} rows{'; ' + step.phase if step.phase else ''}"
 
 
 @contextlib.contextmanager

@@ -22,16 +22,29 @@ import json
 import math
 import re
 import sqlite3
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, timedelta
+from functools import partial
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from ballotdrill.exports.ocel import _ACTOR_ROLE, REFERENCE_DATE, Scalar, value_type
+from ballotdrill.exports.ocel_sql_side import PHASES as SIDE_PHASES
+from ballotdrill.exports.ocel_sql_side import Fill, Here, beside, statements
 from ballotdrill.exports.ocel_sql_time import EPOCH, text_sql, time_params, time_sql, timed
-from ballotdrill.exports.ocel_sqlite import CACHE_KIB, INITIAL_TIME, SqliteSink, _ident, built_beside, insert_rows
-from ballotdrill.exports.ocel_work import Unsupported, WorkPass, WorkRows, stamper
+from ballotdrill.exports.ocel_sqlite import (
+    CACHE_KIB,
+    EVENT_COLUMNS,
+    INITIAL_TIME,
+    SqliteSink,
+    _ident,
+    built_beside,
+    insert_rows,
+    refuse_clash,
+)
+from ballotdrill.exports.ocel_work import Rows, Unsupported, WorkPass, WorkRows, stamper
 from ballotdrill.journal import KINDS
 from ballotdrill.journal.collector import collector_paused
 from ballotdrill.journal.rows import refuse_bad_rows, refuse_non_finite
@@ -60,19 +73,19 @@ _WIDTHS = {"object": 2, "event_object": 3, "object_object": 3, "object_step": 7,
            "object_decision": 7}
 """The columns of each table the work pass fills (in order: :data:`ocel.OBJECT_TYPES`)."""
 
-_EVENT_RELATIONS = f"""
-INSERT INTO event SELECT 'e' || seq, kind FROM j.events ORDER BY seq;
-INSERT INTO event_object SELECT 'e' || seq, 'incident:' || incident, 'subject' FROM j.events WHERE incident != '';
-INSERT INTO event_object SELECT 'e' || seq, 'actor:' || actor, {_role()} FROM j.events WHERE actor != '';
-INSERT INTO event_object
+_EVENT = "INSERT INTO event SELECT 'e' || seq, kind FROM j.events ORDER BY seq"
+_EVENT_RELATIONS = (
+    "INSERT INTO event_object SELECT 'e' || seq, 'incident:' || incident, 'subject' FROM j.events WHERE incident != ''",
+    f"INSERT INTO event_object SELECT 'e' || seq, 'actor:' || actor, {_role()} FROM j.events WHERE actor != ''",
+    f"""INSERT INTO event_object
   SELECT 'e' || seq, 'actor:' || json_extract(data, '$.to'), 'receiver' FROM j.events
   WHERE kind IN {_in(_HANDOFFS)} AND json_type(data, '$.to') = 'text' AND json_extract(data, '$.to') != ''
-    AND NOT (kind = 'handoff_received' AND json_extract(data, '$.to') IS actor);
-INSERT INTO event_object
+    AND NOT (kind = 'handoff_received' AND json_extract(data, '$.to') IS actor)""",
+    f"""INSERT INTO event_object
   SELECT 'e' || seq, 'actor:' || json_extract(data, '$.from'), 'sender' FROM j.events
   WHERE kind IN {_in(_HANDOFFS)} AND json_type(data, '$.from') = 'text' AND json_extract(data, '$.from') != ''
-    AND NOT (kind != 'handoff_received' AND json_extract(data, '$.from') IS actor);
-"""
+    AND NOT (kind != 'handoff_received' AND json_extract(data, '$.from') IS actor)""")
+"""The events and their incident, actor, receiver and sender relationships: from the journal alone."""
 
 _TITLE = ("CASE json_type(e.data, '$.title') WHEN 'text' THEN nullif(json_extract(e.data, '$.title'), '') "
           "WHEN 'integer' THEN nullif(json_extract(e.data, '$.title'), 0) "
@@ -150,8 +163,7 @@ class Columns:
         """The columns of ``kind``'s table and their types, in order."""
         found = self.first.get(kind, {})
         names = sorted(found, key=lambda key: (found[key][0], key))
-        if len({name.casefold() for name in names} | {"ocel_id", "ocel_time"}) != len(names) + 2:
-            raise Unsupported(f"two attributes of {kind} differ only in case")
+        refuse_clash(kind, (*EVENT_COLUMNS, *names))
         return {name: found[name][1] for name in names}
 
 
@@ -171,7 +183,8 @@ class _Builder:
         self.rows = WorkRows()
         self.columns = Columns(self.rows.parsed, self.rows.parse)
 
-    def run(self, sink: SqliteSink, seen: Seen) -> int:
+    def run(self, sink: SqliteSink, seen: Seen, side: Here) -> int:
+        """Fill the event tables (a share of them ``side``), the incidents and the actors, once the pass is done."""
         db, j = self.db, self.j
         span = (0.0, 0.0)
         if seen.kinds:
@@ -186,37 +199,47 @@ class _Builder:
         kinds = sorted(seen.kinds.items(), key=lambda item: item[1])
         tables = [(kind, sink._typed("event", kind, ("ocel_id", "ocel_time"), self.columns.of(kind)))
                   for kind, _ in kinds]
-        _script(db, _EVENT_RELATIONS, params)
-        for kind, table in tables:
+        side.run(("event_object",), statements(*((sql, {}) for sql in _EVENT_RELATIONS)))
+        # Each connection's rows to read times their values a row, for a fair split; the side's relations about
+        # two and a half such values a journal row.
+        loads, mine = [0, 5 * seen.rows // 2], []
+        for kind, table in sorted(tables, key=lambda item: -seen.counts[item[0]] * (2 + len(item[1].columns))):
             columns = "".join(f", {_ident(c)}" for c in table.columns)
             values = "".join(f", json_extract(data, '$.\"{c}\"')" for c in table.columns)
             rows = timed(f"SELECT seq, t, data FROM {j}.events WHERE seq BETWEEN :first AND :last AND kind = :kind")
-            db.execute(f"INSERT INTO {_ident(table.name)} (ocel_id, ocel_time{columns}) "
-                       f"SELECT 'e' || seq, {text_sql('us', dates=dates)}{values} FROM {rows}",
-                       {**times, "kind": kind, "first": seen.kinds[kind], "last": seen.last[kind]})
+            fill = (f"INSERT INTO {_ident(table.name)} (ocel_id, ocel_time{columns}) "
+                    f"SELECT 'e' || seq, {text_sql('us', dates=dates)}{values} FROM {rows}",
+                    {**times, "kind": kind, "first": seen.kinds[kind], "last": seen.last[kind]})
+            here = loads[0] <= loads[1]
+            loads[not here] += seen.counts[kind] * (2 + len(table.columns))
+            if here:
+                mine.append(fill)
+            else:
+                side.run((table.name,), statements(fill))
         twice = [inc for inc, (_, _, starts) in seen.incidents.items() if starts > 1]
         if twice:
             raise Unsupported(f"incident {twice[0]!r} started twice")
-        db.execute("CREATE TEMP TABLE incidents (inc, first, started)")
-        insert_rows(db, "INSERT INTO incidents", 3,
-                    [(inc, first, started) for inc, (first, started, _) in seen.incidents.items()])
-        _script(db, _incidents(dates), params)
+        incidents = [(inc, first, started) for inc, (first, started, _) in seen.incidents.items()]
+        side.run(("object", "object_incident"), partial(_fill_incidents, incidents, _incidents(dates), params))
         staffed = (seen.kinds.get("staff_changed"), seen.last.get("staff_changed"))
-        self._actors(seen.actors, self.rows.named, staffed, times, dates)
+        side.run(("object", "object_actor"), self._actors(seen.actors, self.rows.named, staffed, times, dates))
+        for fill in mine:
+            db.execute(*fill)
         return seen.rows
 
-    def work(self) -> tuple[WorkPass, WorkRows]:
+    def work(self, side: Here) -> tuple[WorkPass, WorkRows]:
         """The pass that makes the step, handoff and decision objects and their relationships (:class:`WorkPass`),
-        fed by the pass over every row that checks the seal (:class:`WorkRows`)."""
-        db, rows = self.db, self.rows
-        return WorkPass(lambda table, found: insert_rows(db, f"INSERT INTO {table}", _WIDTHS[table], found),
-                        self.stamp, rows.decided), rows
+        fed by the pass over every row that checks the seal (:class:`WorkRows`); its rows go in ``side``."""
+        def insert(table: str, found: Rows) -> None:
+            rows = list(found)  # the pass clears its lists
+            side.run((table,), partial(insert_rows, head=f"INSERT INTO {table}", width=_WIDTHS[table], rows=rows))
+        return WorkPass(insert, self.stamp, self.rows.decided), self.rows
 
     def _actors(self, actors: set[str], named: set[str], staffed: tuple[int | None, int | None],
-                times: dict[str, Any], dates: bool) -> None:
+                times: dict[str, Any], dates: bool) -> Fill:
         """The scenario's actors, every other actor in an event (``actors``) or named by a handoff (``named``), and
         their staff over time (read from the rows between the first and the last ``staff_changed``, ``staffed``;
-        ``times`` and ``dates``: :func:`~ballotdrill.exports.ocel_sql_time.time_params`)."""
+        ``times`` and ``dates``: :func:`~ballotdrill.exports.ocel_sql_time.time_params`): the fill that inserts them."""
         db, j = self.db, self.j
         values: dict[str, list[tuple[str, Scalar]]] = {}
         for key, actor in self.doc.structure.actors.items():
@@ -235,14 +258,26 @@ class _Builder:
                 values[actor].append(("staff", staff))
             else:
                 changes.setdefault(actor, []).append((time, staff))
-        db.executemany("INSERT INTO object VALUES (?, 'actor')", [(f"actor:{key}",) for key in values])
-        db.executemany('INSERT INTO object_actor (ocel_id, ocel_time, ocel_changed_field, "name", "staff") '
-                       "VALUES (?, ?, NULL, ?, ?)",
-                       [(f"actor:{key}", INITIAL_TIME, dict(v).get("name"), dict(v).get("staff"))
-                        for key, v in values.items()])
-        db.executemany('INSERT INTO object_actor (ocel_id, ocel_time, ocel_changed_field, "staff") '
-                       "VALUES (?, ?, 'staff', ?)",
-                       [(f"actor:{key}", time, staff) for key, rows in changes.items() for time, staff in rows])
+        objects = [(f"actor:{key}",) for key in values]
+        initial = [(f"actor:{key}", INITIAL_TIME, dict(v).get("name"), dict(v).get("staff"))
+                   for key, v in values.items()]
+        later = [(f"actor:{key}", time, staff) for key, rows in changes.items() for time, staff in rows]
+
+        def fill(db: sqlite3.Connection) -> None:
+            db.executemany("INSERT INTO object VALUES (?, 'actor')", objects)
+            db.executemany('INSERT INTO object_actor (ocel_id, ocel_time, ocel_changed_field, "name", "staff") '
+                           "VALUES (?, ?, NULL, ?, ?)", initial)
+            db.executemany('INSERT INTO object_actor (ocel_id, ocel_time, ocel_changed_field, "staff") '
+                           "VALUES (?, ?, 'staff', ?)", later)
+        return fill
+
+
+def _fill_incidents(incidents: list[tuple[str, int, int | None]], script: str, params: dict[str, Any],
+                    db: sqlite3.Connection) -> None:
+    """The incident objects (:func:`_incidents`), ``incidents`` their ids, first rows and ``incident_started``."""
+    db.execute("CREATE TEMP TABLE incidents (inc, first, started)")
+    insert_rows(db, "INSERT INTO incidents", 3, incidents)
+    _script(db, script, params)
 
 
 class Seen:
@@ -252,6 +287,8 @@ class Seen:
 
     def __init__(self) -> None:
         self.kinds: dict[str, int] = {}
+        self.counts: Counter[str] = Counter()
+        """Each kind's rows."""
         self.last: dict[str, int] = {}
         """Each kind's last ``seq`` (a kind's rows lie between its first and its last)."""
         self.span = [math.inf, -math.inf]
@@ -267,6 +304,7 @@ class Seen:
                 raise Unsupported(f"a kind {kind!r} that is not text")
             self.kinds[kind] = seqs[kinds.index(kind)]
         self.last.update(zip(kinds, seqs, strict=True))
+        self.counts.update(kinds)
         self.span = [min(self.span[0], *ts), max(self.span[1], *ts)]
         self.actors.update(filter(None, actors))
         known = self.incidents
@@ -302,19 +340,29 @@ def _blocks(db: sqlite3.Connection) -> Iterator[list[RawRow]]:
         yield block
 
 
+PHASES = ("writing the event tables", *SIDE_PHASES)
+"""What the build does after its pass over the journal, in order (each is told as it begins)."""
+
+
 def write_ocel_sqlite_from_journal(journal: Path, path: Path, doc: ScenarioFile, scenario_name: str,
-                                   day: str | None = None, check: BlockCheck | None = None) -> int:
+                                   day: str | None = None, check: BlockCheck | None = None,
+                                   phase: Callable[[str], None] | None = None) -> int:
     """Build the OCEL 2.0 SQLite form of the journal file at ``journal`` (SQLite) at ``path``; return how many events.
 
     ``check`` is given the journal's rows, block by block, in the same read transaction as the build (so what is
     checked is what is exported) and before it; raising refuses the journal. Its rows are what the engine wrote (it
     checks them against the seal), so only what the engine itself could get wrong is looked for on the way, a
     non-finite number (:class:`~ballotdrill.journal.rows.StoredDataError`); without ``check``, SQLite first looks
-    for any row whose data is not a JSON object. Built in a hidden file beside
-    ``path`` (no rollback journal, no syncs) and renamed over it when complete; nothing is left otherwise.
+    for any row whose data is not a JSON object. ``phase`` is told what the build does after that pass, as each
+    step begins (those of :data:`PHASES` it goes through, in order). Built in a hidden file beside ``path`` (no
+    rollback journal, no syncs) and renamed over it when complete; nothing is left otherwise.
     :class:`Unsupported`: the journal needs the walk (nothing written). An SQLite error writing raises
     :class:`OSError` naming ``path``.
     """
+    def told(what: str) -> None:
+        if phase is not None:
+            phase(what)
+
     with built_beside(path, (f"temp.cache_size=-{CACHE_KIB}",)) as db:
         sink = SqliteSink(db)
         db.execute("ATTACH DATABASE ? AS j", (read_only_uri(journal),))
@@ -322,15 +370,18 @@ def write_ocel_sqlite_from_journal(journal: Path, path: Path, doc: ScenarioFile,
         seen = Seen()
         if check is None:  # rows nobody vouches for: SQLite finds any whose data the statements cannot read
             refuse_bad_rows(db, "j.events")
-        builder = _Builder(db, doc, scenario_name, day)
-        with collector_paused():  # no reference cycles are made: collections would walk what the pass keeps
-            rows = _seeing(_blocks(db), seen, builder.work(), builder.columns, sealed=check is not None)
-            if check is not None:
-                check(rows)
-            for _ in rows if not seen.complete else ():
-                pass
-            count = builder.run(sink, seen)
-        db.execute("COMMIT")
+        builder = _Builder(db, doc, scenario_name, day)  # its first read of the journal holds off writers from here
+        with beside(db, path, journal) as side:
+            side.run(("event",), statements((_EVENT, {})))
+            with collector_paused():  # no reference cycles are made: collections would walk what the pass keeps
+                rows = _seeing(_blocks(db), seen, builder.work(side), builder.columns, sealed=check is not None)
+                if check is not None:
+                    check(rows)
+                for _ in rows if not seen.complete else ():
+                    pass
+                told(PHASES[0])
+                count = builder.run(sink, seen, side)
+            side.finish(told)
     return count
 
 

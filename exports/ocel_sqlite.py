@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ballotdrill.exports.ocel import OBJECT_TYPES, OcelEvent, OcelObject, OcelWalker, Scalar, value_type
+from ballotdrill.scenarios.errors import BallotdrillError
 from ballotdrill.scenarios.scenario import ScenarioFile
 
 INITIAL_TIME = "1970-01-01T00:00:00.000Z"
@@ -66,6 +67,32 @@ def insert_rows(db: sqlite3.Connection, head: str, width: int, rows: Sequence[Se
                        [values[at:at + size] for at in range(0, len(values), size)])
     if whole < len(rows):
         db.executemany(f"{head} VALUES {one}", rows[whole:])
+
+
+class NamesClash(BallotdrillError):
+    """Two attribute names of one event type that OCEL's SQLite form cannot hold apart: its columns' names ignore
+    case (``Flag`` and ``flag``), and ``ocel_id`` and ``ocel_time`` are the event's own."""
+
+
+EVENT_COLUMNS = ("ocel_id", "ocel_time")
+"""The columns every event type's table starts with."""
+
+
+def refuse_clash(event_type: str, names: Iterable[str]) -> None:
+    """Raise :class:`NamesClash` for the first of ``names`` (an event type's table's columns, in order, the ones it
+    starts with first) that differs from one before it only in case."""
+    seen: dict[str, str] = {}
+    for name in names:
+        key = name.casefold()
+        if key not in seen:
+            seen[key] = name
+            continue
+        earlier = seen[key]
+        clash = (f"has an attribute named {name!r}, which the form keeps for the event's own column {earlier!r}"
+                 if earlier in EVENT_COLUMNS else
+                 f"has attributes {earlier!r} and {name!r}, which its columns cannot hold apart")
+        raise NamesClash(f"cannot write OCEL's SQLite form: event type {event_type!r} {clash} (SQLite's names ignore "
+                         "case); export the OCEL JSON form instead (an --ocel file ending in .json)")
 
 
 def _ident(name: str) -> str:
@@ -139,11 +166,12 @@ class SqliteSink:
         self.e2o.rows += [(eid, oid, qualifier) for oid, qualifier in event.relationships]
         table = self.event_tables.get(event.type)
         if table is None:
-            table = self.event_tables[event.type] = self._typed("event", event.type, ("ocel_id", "ocel_time"), {})
+            table = self.event_tables[event.type] = self._typed("event", event.type, EVENT_COLUMNS, {})
         values = dict(event.attributes)
         if not values.keys() <= table.known:
             for name, value in event.attributes:
                 if name not in table.known:
+                    refuse_clash(event.type, (*table.fixed, *table.columns, name))
                     table.add_column(name, value_type(value))
         table.rows.append((eid, event.time, *map(values.get, table.columns)))
         if len(self.events.rows) >= BATCH:

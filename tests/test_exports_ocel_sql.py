@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import random
+import re
 import sqlite3
 import textwrap
 from collections import Counter
@@ -22,6 +23,7 @@ from ballotdrill.application.runs import open_run
 from ballotdrill.exports import write_ocel_sqlite
 from ballotdrill.exports.ocel_sql import Unsupported, write_ocel_sqlite_from_journal
 from ballotdrill.exports.ocel_sql_time import MAX_DAYS, time_params, time_sql
+from ballotdrill.exports.ocel_sqlite import NamesClash
 from ballotdrill.journal import Event, canonical_json
 from ballotdrill.journal.rows import stored_rows
 from ballotdrill.journal.seal import seal
@@ -298,3 +300,63 @@ def test_rows_go_in_whole_and_in_order_many_a_statement(count: int, limit: int |
     with pytest.raises(ValueError, match="other than 3 values"):
         insert_rows(db, "INSERT INTO t", 3, [("a", 1, 2)] * 300 + [("short", 1)] + [("a", 1, 2)] * 300)
     db.close()
+
+
+def test_the_log_built_beside_is_row_for_row_the_one_built_on_one_connection(tmp_path: Path) -> None:
+    """Most of the log is filled by a second thread in a file of its own and copied in: every table's rows are in
+    the order one connection gives them (a journal in WAL mode, whose readers do not hold writers off, is built on
+    one connection), and the file beside is gone afterwards, also when the build fails."""
+    folder = run_folder(tmp_path, "run", "combined-hybrid-day", "--seed", "3")
+    run = open_run(folder)
+    wal = tmp_path / "wal.sqlite"
+    with sqlite3.connect(run.journal) as source, sqlite3.connect(wal) as copy:
+        source.backup(copy)
+        copy.execute("PRAGMA journal_mode=WAL")
+    source.close()
+    copy.close()
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    for journal, name in ((run.journal, "beside.sqlite"), (wal, "one.sqlite")):
+        write_ocel_sqlite_from_journal(journal, logs / name, run.doc, run.scenario, run.meta.get("date"))
+    dumps = []
+    for name in ("beside.sqlite", "one.sqlite"):
+        with sqlite3.connect(logs / name) as db:
+            dumps.append(list(db.iterdump()))
+        db.close()
+    assert dumps[0] == dumps[1] and len(dumps[0]) > 1000
+    assert sorted(p.name for p in logs.iterdir()) == ["beside.sqlite", "one.sqlite"]
+
+    def refuse(blocks: Any) -> None:
+        next(blocks)
+        raise ValueError("refused")
+
+    with pytest.raises(ValueError, match="refused"):
+        write_ocel_sqlite_from_journal(run.journal, logs / "other.sqlite", run.doc, run.scenario, None, refuse)
+    assert sorted(p.name for p in logs.iterdir()) == ["beside.sqlite", "one.sqlite"]
+
+
+@pytest.mark.parametrize(("rows", "said"), [
+    ([{"Flag": 1}, {"flag": 2}], "has attributes 'Flag' and 'flag'"),
+    ([{"Flag": 1, "flag": None}, {"flag": 2}], "has attributes 'Flag' and 'flag'"),  # typed by a later value
+    ([{"OCEL_TIME": "x"}], "has an attribute named 'OCEL_TIME', which the form keeps for the event's own column "
+                           "'ocel_time'"),
+])
+def test_attribute_names_its_columns_cannot_hold_apart_are_refused_in_one_line(
+        tmp_path: Path, rows: list[dict[str, Any]], said: str) -> None:
+    """SQLite's column names ignore case, so ``Flag`` and ``flag`` of one event type cannot both be columns: the
+    SQLite form is refused in one line saying which, by the build in SQLite and by the walk alike, with nothing
+    left behind; the JSON form holds both."""
+    folder = hand_made(tmp_path, [(930.0 + n, "note", "N4", "info", None, data) for n, data in enumerate(rows)])
+    run = open_run(folder)
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(NamesClash, match=re.escape(said)):
+        write_ocel_sqlite_from_journal(run.journal, out / "log.sqlite", run.doc, run.scenario)
+    with pytest.raises(NamesClash, match=re.escape(said)):
+        write_ocel_sqlite(events_of(stored_rows(run.journal)), out / "log.sqlite", run.doc, run.scenario)
+    assert not list(out.iterdir())
+    result = run_cli("export", str(folder), "--ocel", str(out / "log.sqlite"))
+    assert result.returncode == 2 and result.stderr.strip().count("\n") == 0, result.stderr
+    assert said in result.stderr and "--ocel file ending in .json" in result.stderr
+    assert not list(out.iterdir())
+    assert run_cli("export", str(folder), "--ocel", str(out / "log.json")).returncode == 0

@@ -13,6 +13,7 @@ from cli_helpers import in_process
 
 from ballotdrill.application import ExportProgress, export_run
 from ballotdrill.commands import output
+from ballotdrill.exports.ocel_sql import PHASES
 from ballotdrill.journal.seal import BLOCK
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
@@ -51,9 +52,13 @@ def test_each_files_pass_is_told_after_every_block_up_to_the_seals_row_count(run
                                                                                             "ocel-sqlite"].index)
     for exported in done:
         steps = steps_of(seen, exported.format)
-        assert [step.rows for step in steps] == [min(n * BLOCK, rows) for n in range(1, -(-rows // BLOCK) + 1)]
+        passing = [step for step in steps if not step.phase]
+        assert [step.rows for step in passing] == [min(n * BLOCK, rows) for n in range(1, -(-rows // BLOCK) + 1)]
         assert {(step.path, step.total) for step in steps} == {(exported.path, rows)}
         assert exported.events == rows
+        after = steps[len(passing):]  # what the writer does after its pass is told after it, at every row read
+        assert passing == steps[:len(passing)] and {step.rows for step in after} <= {rows}
+        assert [step.phase for step in after] == (list(PHASES) if exported.format == "ocel-sqlite" else [])
 
 
 def test_a_journal_no_seal_vouches_for_is_told_without_a_total(run: Path, tmp_path: Path) -> None:
@@ -80,13 +85,16 @@ def test_a_terminal_shows_how_far_through_the_journal_each_file_is(
     monkeypatch.setenv("TERM", "xterm-256color")
     monkeypatch.setenv("COLUMNS", "200")
     monkeypatch.setattr(output, "_consoles", {})  # made again, for a terminal
-    done = in_process(("export", str(run), "--jsonl", "z.jsonl", "--csv", "z.csv"), tmp_path, monkeypatch, capsys)
+    done = in_process(("export", str(run), "--jsonl", "z.jsonl", "--csv", "z.csv", "--ocel", "z.sqlite"), tmp_path,
+                      monkeypatch, capsys)
     assert done.returncode == 0, done.stderr
     rows = journal_rows(run)
-    for name in ("z.jsonl", "z.csv"):
+    for name in ("z.jsonl", "z.csv", "z.sqlite"):
         share = BLOCK * 100 // rows
         assert f"{name} {share}% of {rows:,} rows" in done.stderr  # after the first block
         assert f"{name} 100% of {rows:,} rows" in done.stderr
+    for phase in PHASES:  # OCEL's SQLite form says what it does after its pass, not 100% for many seconds
+        assert f"z.sqlite 100% of {rows:,} rows; {phase}" in done.stderr
 
 
 def test_a_file_or_pipe_gets_no_progress_lines(run: Path, tmp_path: Path) -> None:
