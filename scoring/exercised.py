@@ -161,7 +161,8 @@ def missing_end(window: Window, start: Point, start_t: float, end: Point, target
     if ended is not None and end.step is not None and inc.started_at + ended - start_t <= target:
         return Verdict("NE", f"{failed}incident {end.incident} ended by itself after {minutes(ended)}, within the "
                        f"target, before {'its containment took hold' if tried else end.describe()}",
-                       "containment failed, then ended by itself" if tried else "")
+                       "containment failed, then ended by itself" if tried else
+                       f"ended by itself (after {minutes(ended)}); '{end.step}' not done")
     why = failed + (f"its containment never took hold (incident {end.incident} "
                     f"{'ended by itself' if ended is not None else 'was not contained by it'})"
                     if tried else f"{end.describe()} never happened")

@@ -348,7 +348,9 @@ def _measure(objective: Objective, interval: Interval | None, subject: str, reac
                         f" before the response could contain it, so '{interval.end.step}' contained nothing and no "
                         f"containment was exercised; {done}, {minutes(took)} after {interval.start.describe()}, "
                         f"{'within' if took <= target + 1e-9 else 'past'} the {minutes(target)} target")
-            verdict = verdict._replace(reason=done if verdict.rating == "NE" else f"{verdict.reason}; {done}")
+            verdict = verdict._replace(reason=done, value_text=f"{verdict.value_text}; '{interval.end.step}' done "
+                                       f"{minutes(last.t - over)} after it") if verdict.rating == "NE" else \
+                verdict._replace(reason=f"{verdict.reason}; {done}")
         elif interval.end.step is None and interval.end.event == "contained" and \
                 window.self_ended(interval.end.incident) is not None:
             value = r3(last.t - first.t)  # the time it took, rated as the verdict says

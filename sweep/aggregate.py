@@ -156,12 +156,18 @@ def _objective(objective: Objective, outcomes: Sequence[Outcome]) -> ObjectiveSu
     exercised = runs - counts[RATINGS[4]]
     kind, target = objective.measure.kind, objective.target_value
     target_text = objective.target if isinstance(objective.target, str) else measure_value(kind, target)
+    end = objective.measure.interval.end if objective.measure.interval is not None else None
+    # not exercised, yet a time to its end step: that step was done after its incident had ended by itself
+    done = [v for o, v in zip(outcomes, values, strict=True)
+            if v is not None and end is not None and end.step is not None
+            and rating_category(o.ratings.get(objective.id, "")) == RATINGS[4]]
     return ObjectiveSummary(
         id=objective.id, capability=objective.capability, description=objective.description, kind=kind,
         unit=unit(key, kind), target=target, target_text=str(target_text), lower_is_better=objective.lower_is_better,
         value=stat(values, unit(key, kind)), histogram=histogram([v for v in values if v is not None], target),
         ratings={r: share(counts[r], runs) for r in RATINGS}, met=share(counts["P"], runs),
-        met_when_exercised=share(counts["P"], exercised))
+        met_when_exercised=share(counts["P"], exercised), done_unexercised=len(done),
+        done_within=sum(v <= target + 1e-9 for v in done), end_step=end.step or "" if end is not None else "")
 
 
 def summarise_point(point: Point, scenario: str, outcomes: Sequence[Outcome]) -> PointSummary:

@@ -88,6 +88,13 @@ class ObjectiveSummary(Frozen):
     met_when_exercised: Share
     """Runs rated P among those where the objective was exercised: the chance of meeting it the sweep reports (none,
     ``runs`` 0, when no run exercised it)."""
+    done_unexercised: int = 0
+    """Runs not exercised in which the objective's end step was done all the same, after its incident had ended by
+    itself (a time to a containing step: the step contained nothing, so it was not exercised)."""
+    done_within: int = 0
+    """Of those, the runs in which the step came within the target."""
+    end_step: str = ""
+    """The step a time objective is measured to (empty for any other)."""
 
 
 class ActorShare(Frozen):
