@@ -287,6 +287,14 @@ class BackgroundFold:
         else:
             _worst(inject.contain, inject.harm, arrival)
 
+    def deadline_missed(self, inject: str, kind: str) -> None:
+        """A legal deadline of an arrival of ``inject`` (of type ``kind``) that passed with its step never reached
+        (:mod:`.unreached`), counted beside those of steps done."""
+        if inject in self.injects:
+            self.injects[inject].group.deadlines_missed += 1
+        if kind in self.types:
+            self.types[kind].deadlines_missed += 1
+
     def listed(self) -> list[Arrival]:
         """The arrivals listed one by one: the first ``cap`` of each inject, then its worst cases, in start order.
 

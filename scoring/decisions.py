@@ -34,6 +34,8 @@ class DecisionCollector:
         self._evidence: dict[str, list[int]] = {}
         self._asked: dict[str, float] = {}
         """Open request -> t it was asked (let go when it is answered)."""
+        self._open: dict[str, tuple[str, str, str, str]] = {}
+        """Open request -> its incident, procedure, step and actor (let go when it is answered)."""
         self._waits: dict[str, list[DecisionWait]] = {}
         self.answers: dict[tuple[str, str, str], list[DecisionWait]] = {}
         """The same waits per (incident, procedure, decision step): what a late decision step's cause reads."""
@@ -42,13 +44,17 @@ class DecisionCollector:
         return {Kind.DECISION_REQUESTED: self._requested, Kind.DECISION_MADE: self._made}
 
     def _requested(self, event: Event) -> None:
-        self._asked[event.fields(DecisionRequested).request] = event.t
+        requested = event.fields(DecisionRequested)
+        self._asked[requested.request] = event.t
+        self._open[requested.request] = (event.incident or "", requested.procedure, event.step or "",
+                                          event.actor or "")
 
     def _made(self, event: Event) -> None:
         self.made += 1
         made = event.fields(DecisionMade)
         by = made.by
         asked = self._asked.pop(made.request, None)
+        self._open.pop(made.request, None)
         if by in ("default", "timeout"):
             self.defaulted += 1
         if by not in PLAYED:
@@ -68,6 +74,17 @@ class DecisionCollector:
                                 requested_at=asked, made_at=event.t, timed_out=by == "timeout")
             self._waits.setdefault(actor, []).append(wait)
             self.answers.setdefault((wait.incident, wait.procedure, wait.step), []).append(wait)
+
+    def stopped(self, until: float) -> None:
+        """The requests still waiting for their answer when the run stopped at ``until``: each a wait to the stop,
+        not answered (a delay of its own, as work still queued is), among its actor's waits and :attr:`answers`."""
+        for request, (incident, procedure, step, actor) in self._open.items():
+            wait = DecisionWait(incident=incident, procedure=procedure, step=step, requested_at=self._asked[request],
+                                made_at=until, answered=False)
+            self._put.setdefault(actor, [0, 0])
+            self._waits.setdefault(actor, []).append(wait)
+            self.answers.setdefault((incident, procedure, step), []).append(wait)
+        self._open.clear()
 
     def tallies(self) -> list[DecisionTally]:
         """One per played actor that was asked to decide, in actor order."""

@@ -389,6 +389,16 @@ class DecisionWait(Frozen):
     made_at: float
     timed_out: bool = False
     """Nobody answered: its timeout applied the default (the journal's ``decision_made`` row ``by: timeout``)."""
+    answered: bool = True
+    """False: still waiting for its answer when the run stopped (``made_at`` is then the stop). Left out of the JSON
+    when True."""
+
+    @model_serializer(mode="wrap")
+    def _without_answered(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if data.get("answered", True):
+            data.pop("answered", None)
+        return data
 
 
 class DecisionTally(Frozen):

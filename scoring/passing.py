@@ -60,6 +60,22 @@ class HarmCourse(NamedTuple):
         rate = self.voter_rate if kind == "voter_minutes" else self.station_rate
         return rate * max(0.0, min(t, self.closes) - self.opens)
 
+    def reach_slowed_sooner(self, removed: float, t: float) -> float:
+        """Its reach by ``t`` had each slowing of its wave come ``removed`` minutes sooner (never before it began):
+        the least that taking a delay of that length out of the response could have let it reach."""
+        first, reach, doubling = self.segments[0]
+        at = first
+        for since, _, slower in self.segments[1:]:
+            moved = max(first, since - removed)
+            if moved >= t:
+                break
+            if not math.isinf(doubling):
+                reach = min(self.cap, reach * 2.0 ** min((moved - at) / doubling, 1023.0))
+            at, doubling = moved, slower
+        if not math.isinf(doubling) and t > at:
+            reach = min(self.cap, reach * 2.0 ** min((t - at) / doubling, 1023.0))
+        return float(int(reach))
+
     def stopped_by(self, kind: str, t: float) -> bool:
         """Whether its ``kind`` of harm had stopped growing by itself by ``t``: its wave at its cap, its polling
         stations closed (the rating's U)."""

@@ -233,10 +233,12 @@ def branch_cause(advice: Advisor, procedure: str, step: str, choices: tuple[dict
 def answer_wait(step: StepResult, advice: Advisor) -> DecisionWait | None:
     """The wait of decision step ``step`` for a player's answer or its timeout (live play), which ended as it
     completed (None: none, or a decision made at once)."""
-    if step.completed_at is None:
-        return None
-    return next((w for w in advice.answers.get((step.incident, step.procedure, step.step), ())
-                 if abs(w.made_at - step.completed_at) < 1e-6 and w.made_at > w.requested_at), None)
+    waits = advice.answers.get((step.incident, step.procedure, step.step), ())
+    if step.completed_at is None:  # still waiting for its answer when the run stopped, asked after it began
+        return next((w for w in waits if not w.answered and step.started_at is not None
+                     and w.requested_at >= step.started_at - 1e-6 and w.made_at > w.requested_at), None)
+    return next((w for w in waits if w.answered and abs(w.made_at - step.completed_at) < 1e-6
+                 and w.made_at > w.requested_at), None)
 
 
 def _answer_cause(step: StepResult, answer: DecisionWait, advice: Advisor) -> Cause:
@@ -248,7 +250,7 @@ def _answer_cause(step: StepResult, answer: DecisionWait, advice: Advisor) -> Ca
     waited = answer.made_at - answer.requested_at
     timed_out = answer.timed_out and decision is not None and decision.timeout is not None  # as the journal says
     how = (f"left to its timeout, the default '{decision.default}' applied" if timed_out and decision is not None
-           else "answered")
+           else "answered" if answer.answered else "still waiting for its answer when the run stopped")
     return Cause("decision_timeout", f"decision waiting for an answer at {who}: '{step.step}' was put to its "
                  f"players at {clock(advice.start, answer.requested_at)} and {how} {minutes(waited)} later, at "
                  f"{clock(advice.start, answer.made_at)}", [],

@@ -149,6 +149,7 @@ class Scorer:
         steps = self.steps.pop(incident)
         chains = self.handoffs.pop(incident)
         measured = MeasuredArrival(n, times, self.harm.pop(incident), steps, chains)
+        self.deadlines.letting_go(incident, times.inject, times.type)
         self.let_go.fold(measured, ordinal, self.cap is None or ordinal < self.cap)
 
     def finish(self) -> Scores:
@@ -163,6 +164,7 @@ class Scorer:
         info = self.clock.info()
         start = self.clock.start
         until = self.clock.until()
+        self.decisions.stopped(until)  # before the open steps are folded: a decision still waiting is a wait
         if self.open_harm is not None and self.clock.ended_t is None:  # no run_ended: worked out from the rows
             self.harm.end_harm = self.open_harm.at(until)
         incidents = self.incidents.numbered()
@@ -219,6 +221,10 @@ class Scorer:
             totals = totals.model_copy(update={"deadlines_missed": totals.deadlines_missed
                                                + sum(u.missed for u in unreached)})
         self.digest.unreached = unreached
+        origins = {**self.deadlines.let_go, **{t.incident: (t.inject, t.type) for _, t in incidents if t.background}}
+        for item in unreached if self.detail else ():  # a background arrival's: in its inject's and type's counts
+            if item.missed and item.incident in origins:
+                self.background.deadline_missed(*origins[item.incident])
         seed, end = info.seed, info.end
         check = checked if self.detail else _as_is  # what a report keeps is validated (built unchecked)
         return Scores(

@@ -44,7 +44,9 @@ def could_turn(obj: ObjectiveResult, removed: float, scores: Scores, passed: Map
     end, that much sooner); one never contained could have been contained (or its wave slowed) that much
     before the run stopped plus what the designed path still had to do to a step with an effect, at the earliest, if
     such work was open, before its harm passed the target, or (for reach) had its wave slowed that much sooner by a
-    slowing step under way or done before then; or contained within the run, its harm by then rating better than U
+    slowing step under way or done before then, its reach then (every slowing that much sooner,
+    :meth:`~.passing.HarmCourse.reach_slowed_sooner`) within the target; or contained within the run, its harm by
+    then rating better than U
     (:func:`sooner_rating`). True when that cannot be told
     (when its harm passed the target, or what the structure says, is not known)."""
     until = float(scores.until or 0.0)
@@ -85,10 +87,22 @@ def could_turn(obj: ObjectiveResult, removed: float, scores: Scores, passed: Map
         return True
     if obj.kind == "reach" and any(
             (step.completed_at if step.completed_at is not None else until) - removed <= crossed
-            for step in scores.steps if step.incident == inc.incident and _slows(paths, step.procedure, step.step)):
+            for step in scores.steps if step.incident == inc.incident and _slows(paths, step.procedure, step.step)) \
+            and _slowed_sooner_turns(obj, removed, passed, inc.started_at + inc.to_contain
+                                     if inc.to_contain is not None else until):
         return True
     sooner = sooner_rating(obj, removed, scores, passed, paths)
     return sooner is not None and sooner[0] != obj.rating
+
+
+def _slowed_sooner_turns(obj: ObjectiveResult, removed: float, passed: Mapping[str, float] | None, at: float) -> bool:
+    """Whether the wave of a reach objective no response contained, every slowing of it ``removed`` minutes sooner,
+    would have rated otherwise by ``at`` (its own end, or the run's): within the target P, past it U, as such an
+    incident is rated. True when its course is not known."""
+    course = (passed.courses if isinstance(passed, Passed) else {}).get(obj.id)
+    if course is None:
+        return True
+    return ("P" if course.reach_slowed_sooner(removed, at) <= obj.target else "U") != obj.rating
 
 
 def on_time_turns(obj: ObjectiveResult, fixed: float, count: tuple[int, int]) -> bool:

@@ -75,6 +75,11 @@ class DeadlineWatch:
         self.watched = frozenset(name for name, proc in structure.procedures.items()
                                  if any(s.deadline is not None for s in proc.steps))
         self.runs: dict[tuple[str, str], _Run] = {}
+        self.held: dict[str, int] = {}
+        """Per incident, how many of its runs :attr:`runs` holds."""
+        self.let_go: dict[str, tuple[str, str]] = {}
+        """A background arrival let go while a run of it was still kept (dropped): its inject and incident type, for
+        the aggregates its deadlines never reached count in."""
 
     def handlers(self) -> Handlers:
         return {Kind.HANDOFF_FAILED: self._failed} if self.watched else {}
@@ -87,7 +92,9 @@ class DeadlineWatch:
     def _started(self, seq: int, row: Packed) -> None:  # ProcedureStarted: procedure, run
         procedure = str(row[5][0] or "")
         if procedure in self.watched:
-            self.runs[(row[2] or "", procedure)] = _Run(row[0])
+            key = (row[2] or "", procedure)
+            self.held[key[0]] = self.held.get(key[0], 0) + (key not in self.runs)
+            self.runs[key] = _Run(row[0])
 
     def _ended(self, seq: int, row: Packed) -> None:  # ProcedureEnded: outcome, procedure, run
         key = (row[2] or "", str(row[5][1] or ""))
@@ -98,6 +105,9 @@ class DeadlineWatch:
             run.dropped = row[0]
         else:
             del self.runs[key]
+            self.held[key[0]] -= 1
+            if not self.held[key[0]]:
+                del self.held[key[0]]
 
     def _failed(self, event: Event) -> None:
         failed = event.fields(HandoffFailed)
@@ -106,6 +116,12 @@ class DeadlineWatch:
         run = self.runs.get((event.incident or "", str(failed.procedure or "")))
         if run is not None:
             run.drop = (event.step or "", failed.channel, event.actor or "", event.seq)
+
+    def letting_go(self, incident: str, inject: str, kind: str) -> None:
+        """Background arrival ``incident`` (of ``inject``, of type ``kind``) is folded in and let go: keep where it
+        came from if a run of it is still watched."""
+        if incident in self.held:
+            self.let_go[incident] = (inject, kind)
 
     def unreached(self, until: float, open_work: Mapping[tuple[str, str], tuple[str, str]]) -> list[Unreached]:
         """The deadlines never reached, by incident and procedure; ``open_work``: per (incident, procedure) still

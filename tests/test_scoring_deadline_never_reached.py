@@ -118,3 +118,25 @@ def test_a_step_done_late_and_a_branch_not_taken_are_as_before() -> None:
     assert not _missed(analysis)
     assert score(run(load(_file("5m", "phone", branch=True))), load(_file("5m", "phone", branch=True)),
                  "s").totals.deadlines_missed == 0
+
+
+def test_background_arrivals_count_their_deadlines_never_reached() -> None:
+    """Background faults every 30 min from 08:00 to 09:35 (three: 08:30, 09:00, 09:30; each ends by itself after
+    20 min), each dropped on fax 10 min after it began: 'notify' (60 min) and 'publish' (2 h) never done, both due
+    by 11:30, before the 12:00 stop: 6 missed, counted in their inject's and their type's aggregates as in the
+    totals (before, 0 there), whether the arrivals were let go as they ended (the default cap) or held to the end."""
+    data = _file("5m", "fax")
+    data["scenarios"]["s"]["injects"] = [{"id": "B", "every": "30m", "from": "08:00", "to": "09:35",
+                                          "incident": {"type": "fault", "duration": "20m"}}]
+    doc = load(data)
+    events = run(doc)
+    for cap in (500, None):
+        scorer = Scorer(doc, "s", cap)
+        for event in events:
+            scorer.feed(event)
+        scores = scorer.finish()
+        assert scores.totals.deadlines_missed == 6
+        assert scores.totals.open_incidents == 0
+        assert len(scorer.deadlines.let_go) == (3 if cap else 0)  # the let-go path, then the held one
+        assert [(s.key, s.arrivals, s.deadlines_missed) for s in scores.background.injects] == [("B", 3, 6)]
+        assert [(s.key, s.deadlines_missed) for s in scores.background.types] == [("fault", 6)]

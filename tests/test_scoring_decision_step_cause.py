@@ -14,13 +14,14 @@ from ballotdrill.scoring.stream import Scorer
 ACTORS = {"desk": {"name": "Desk", "staff": 1}, "crew": {"name": "Crew", "staff": 1}}
 
 
-def _played(target: str, answered_at: float | None, streamed: bool = False) -> tuple[Scores, list[Finding]]:
+def _played(target: str, answered_at: float | None, streamed: bool = False,
+            timeout: str = "15m") -> tuple[Scores, list[Finding]]:
     """X1 (08:00): Desk (one staff, played) works 10 min on 'decide' (target ``target``), is asked at 08:10 and
-    answers at ``answered_at`` (None: the 15-min timeout applies the default at 08:25); Crew then fixes it.
+    answers at ``answered_at`` (None: the ``timeout`` applies the default, 08:25 for 15 min); Crew then fixes it.
     ``streamed``: the findings from the streaming scorer's digest (the report's path), not from the scores."""
     procs = {"p": {"trigger": {"type": "fault"}, "steps": [
         {"id": "decide", "actor": "desk", "duration": "10m", "target": target, "decision": {
-            "options": {"act": {"next": "fix"}, "wait": {"next": "fix"}}, "default": "wait", "timeout": "15m"}},
+            "options": {"act": {"next": "fix"}, "wait": {"next": "fix"}}, "default": "wait", "timeout": timeout}},
         {"id": "fix", "actor": "crew", "duration": "10m"}]}}
     doc = load(file_of(ACTORS, procs, [{"id": "X1", "at": "08:00", "incident": {"type": "fault"}}],
                        start="08:00", end="12:00"))
@@ -73,3 +74,20 @@ def test_a_quick_answer_leaves_the_steps_own_cause() -> None:
     assert late.root_cause.startswith("target shorter than the work: 'decide' usually takes about 10 min at Desk"), \
         late.root_cause
     assert late.lever == "step:p/decide"
+
+
+@pytest.mark.parametrize("streamed", [False, True])
+def test_a_decision_still_waiting_at_the_stop_is_split_into_work_and_wait(streamed: bool) -> None:
+    """Nobody answers and the timeout (6 h) falls after the 12:00 stop: 'decide', open at the stop, is measured to it
+    (4 h against 20 min); 10 min of it was its work, 3 h 50 min the wait for an answer since 08:10. Before, '4 h on
+    the step itself (usually about 10 min)': slow work, on the step's lever."""
+    scores, found = _played("20m", None, streamed, timeout="6h")
+    [decide] = [s for s in scores.steps if s.step == "decide"]
+    assert (decide.status, decide.elapsed) == ("in_progress", 240.0)
+    [wait] = [w for tally in scores.decisions for w in tally.waits]
+    assert (wait.requested_at, wait.made_at, wait.answered) == (10.0, 240.0, False)
+    late = _late_decide(found)
+    assert late.root_cause.startswith("decision waiting for an answer at Desk: 'decide' was put to its players at "
+                                      "08:10 and still waiting for its answer when the run stopped 3 h 50 min later, "
+                                      "at 12:00"), late.root_cause
+    assert "slow work" not in late.root_cause and late.lever == "decision:desk"
