@@ -38,6 +38,7 @@ from ballotdrill.scoring.ranking import RANKING_TERMS
 from ballotdrill.scoring.ratings import RATING_NAMES, THRESHOLDS
 from ballotdrill.scoring.stream import Scorer
 from ballotdrill.scoring.unreached import Unreached
+from ballotdrill.scoring.voteslost import VOTES_LOST_TERM
 from ballotdrill.scoring.wavecap import wave_starts
 from ballotdrill.scoring.work import WorkTables
 
@@ -319,7 +320,8 @@ def _assemble(scores: Scores, digest: Digest, rows: ReportRows, doc: ScenarioFil
                               pending=rows.pending)
     analysis = analyse(scores, names, structure, digest, detections_of(scenario), passed, choices, extensions,
                        wave_starts(events))
-    return Report(overview=overview, scores=scores, analysis=analysis,
+    lost = [VOTES_LOST_TERM] if any(o.kind == "votes_lost" for o in scores.objectives) else []
+    return Report(overview=overview, scores=scores, analysis=analysis, finding_thresholds=[*FINDING_THRESHOLDS, *lost],
                   decisions=decisions, moments=_moments(events, scores, set(told), names, digest.unreached),
                   inject_log=inject_log(scenario, events, scores.incidents, scores.harm, names, scores.start,
                                         scores.until, scores.background.injects),

@@ -6,8 +6,8 @@ minute). Those still held up when its stations close are turned away, so the rul
 - its **close** is its way of voting's close (``voting``; else the last close), or the latest ``until`` of the
   response's ``voting_extended`` rows for it, whenever decided (an extension keeps the stations open for the voters
   in line, as the voter-minutes count it);
-- it **lost all its voters** when it was still going at that close: it started before the close and was contained
-  (by the response or by itself) only after it, or not at all in a run that reached the close;
+- it **lost all its voters** when it was still going at that close: it started before its usual close and was
+  contained (by the response or by itself) only after the close, or not at all in a run that reached it;
 - it **lost none** when it was contained at or before the close, or started at or after its usual close (no voter
   was in line at it);
 - lost is **not known yet** when the run stopped before the close with the incident still open.
@@ -28,9 +28,16 @@ from ballotdrill.scoring.feed import Handlers
 from ballotdrill.scoring.model import Harm, ObjectiveResult
 from ballotdrill.scoring.text import clock, number
 
-__all__ = ["Lost", "VotesLostCollector", "rate_lost", "votes_lost"]
+__all__ = ["VOTES_LOST_TERM", "Lost", "VotesLostCollector", "rate_lost", "votes_lost"]
 
 EPS = 1e-9
+
+VOTES_LOST_TERM = ("Votes lost", "an incident's voters (those it holds up while it lasts) still held up when its "
+                   "polling stations closed, at its way of voting's close or the later one the response kept them "
+                   "open to: all of them if it was still going then, none if it was over; rated P when none was "
+                   "lost, U when they were, NE when the run cannot tell (it stopped before the close, or the incident "
+                   "ended by itself before its usual close)")
+"""Its line in the report's definitions (Appendix B), for a run with a ``votes_lost`` objective."""
 
 
 class Extended(NamedTuple):

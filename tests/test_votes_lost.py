@@ -209,3 +209,11 @@ def test_the_incident_table_and_compare_name_the_votes_lost() -> None:
     lost_row, objective_row = rows[("incident", "V1", "votes_lost")], rows[("objective", "O1", "value")]
     assert (lost_row.a, lost_row.b, lost_row.unit, lost_row.better) == (0, 100, "votes", "a")
     assert (objective_row.a, objective_row.b, objective_row.unit) == (0, 100, "votes")
+
+
+def test_the_report_defines_votes_lost_only_for_a_run_that_measures_them() -> None:
+    doc = day()
+    terms = [t for t, _ in assemble(checked(doc), load(doc), "s").finding_thresholds]
+    doc["scenarios"]["s"]["objectives"] = []
+    assert "Votes lost" in terms
+    assert "Votes lost" not in [t for t, _ in assemble(checked(doc), load(doc), "s").finding_thresholds]
