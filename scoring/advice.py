@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 from ballotdrill.scoring.chains import resend_fix
 from ballotdrill.scoring.channel_lines import add_lines
 from ballotdrill.scoring.designed import designed_arrival, loop_span
-from ballotdrill.scoring.handoffs import DIRECT, usual_latency
 from ballotdrill.scoring.model import (
     EVIDENCE_ROWS,
     ActorLoad,
@@ -37,6 +36,7 @@ from ballotdrill.scoring.model import (
     StepResult,
 )
 from ballotdrill.scoring.text import clock, minutes
+from ballotdrill.scoring.usual import DIRECT, usual_latency
 
 CauseKind = Literal["queue", "crew", "channel", "shift_gap", "late_step", "deadline", "drop", "ping_pong",
                     "objective", "slow_work", "target", "upstream", "branch", "detection", "decision_timeout",

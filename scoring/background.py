@@ -19,7 +19,8 @@ from operator import attrgetter
 from statistics import median
 from typing import Any, NamedTuple
 
-from ballotdrill.scoring.foldrules import ActorSteps, ChainCounts, StepCounts, fold_chains, fold_steps
+from ballotdrill.scoring.foldone import ChainCounts, StepCounts
+from ballotdrill.scoring.foldrules import ActorSteps, fold_chains, fold_steps
 from ballotdrill.scoring.load import p90
 from ballotdrill.scoring.measured import HandoffMeasure, HarmMeasure, IncidentMeasure, StepMeasure, as_chain, as_step
 from ballotdrill.scoring.model import (

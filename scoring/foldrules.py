@@ -11,36 +11,19 @@ those that count it. Records are folded as their fields (:func:`~.measured.as_st
 
 from __future__ import annotations
 
-import math
 from array import array
-from bisect import bisect_left
 from collections.abc import Callable, Iterable
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Protocol
 
 from ballotdrill.scoring.advice import Advisor, Incidents
 from ballotdrill.scoring.exactsum import ExactSum
+from ballotdrill.scoring.foldone import ChainCounts, LoadFold, StepCounts, fold_chain, fold_step
 from ballotdrill.scoring.measured import HandoffMeasure, StepMeasure
 from ballotdrill.scoring.ranking import delivered_late
 
 QUEUE_P90 = 15.0
 """Minutes of 90th-percentile queue wait from which an actor's queue is an area for improvement."""
 _new: Any = tuple.__new__
-
-
-def spread_hours(t0: float, t1: float, weight: float, start: float, buckets: dict[int, float]) -> None:
-    """Add ``weight`` × the overlap of [t0, t1) with each clock hour to ``buckets``."""
-    if t1 <= t0 or weight == 0:
-        return
-    clock0, clock1 = start + t0, start + t1
-    hour = math.floor(clock0 / 60)
-    if clock1 <= hour * 60 + 60:  # within one clock hour (what the loop below adds, without its tests)
-        buckets[hour] += weight * (clock1 - clock0)
-        return
-    while hour * 60 < clock1:
-        lo, hi = max(clock0, hour * 60.0), min(clock1, hour * 60.0 + 60)
-        if hi > lo:
-            buckets[hour] += weight * (hi - lo)
-        hour += 1
 
 
 class ActorSteps:
@@ -99,32 +82,6 @@ class LongWaits:
         self.incidents = Incidents(pinned)
 
 
-class StepCounts(NamedTuple):
-    """What a set of step instances adds to the run-wide counts."""
-
-    completed: int
-    still_open: int
-    judged: int
-    """With a target."""
-    late: int
-    missed: int
-    """Past their legal deadline."""
-
-
-class ChainCounts(NamedTuple):
-    """What a set of handoffs adds to the run-wide counts."""
-
-    handoffs: int
-    received: int
-    failed_attempts: int
-    reroutes: int
-    ping_pongs: int
-    drops: int
-    in_transit: int
-    overdue: int
-    unstaffed: int
-
-
 class UsualLatencies(dict[str, float]):
     """Each channel's usual latency, asked of ``advice`` once per channel (the run does not change it): look one up
     with ``usual[channel]`` (a dictionary's lookup, no Python call once known)."""
@@ -137,26 +94,6 @@ class UsualLatencies(dict[str, float]):
         found = self[channel] = self.advice.usual_latency(channel)
         return found
 
-
-
-class LoadFold(Protocol):
-    """What :func:`fold_steps` updates of a :class:`~ballotdrill.scoring.load.LoadCollector` (a protocol: the
-    collector imports this module)."""
-
-    @property
-    def start(self) -> float | None: ...
-    @property
-    def crews(self) -> dict[int, tuple[str, int]]: ...
-    @property
-    def started_steps(self) -> dict[str, int]: ...
-    @property
-    def busy(self) -> dict[str, dict[int, float]]: ...
-    @property
-    def waiting(self) -> dict[str, list[tuple[float, int]]]: ...
-    @property
-    def changed(self) -> dict[str, list[float]]: ...
-    @property
-    def carried(self) -> dict[tuple[str, int], list[tuple[float, float]]]: ...
 
 
 class DigestFold(Protocol):
@@ -185,25 +122,17 @@ def fold_steps(steps: Iterable[tuple[int, StepMeasure]], load: LoadFold | None =
     """Fold the numbered ``steps`` into each aggregate given, and count them (:class:`StepCounts`).
 
     ``load``: their busy time per desk and clock hour and the work still queued, ``until`` where the run stopped
-    (None: before the end, for steps that all ended); ``actors``: the background aggregate per actor; ``groups``: the
-    work tables' instances per procedure step; ``digest``: the findings' long waits and unstaffed queues.
+    (None: before the end, for steps that all ended; both: :func:`fold_step`); ``actors``: the background aggregate
+    per actor; ``groups``: the work tables' instances per procedure step; ``digest``: the findings' long waits and
+    unstaffed queues.
     """
-    completed = still_open = judged = late = missed = 0
-    if load is not None:
-        start = load.start if load.start is not None else 0.0
-        crews, started_steps, busy, waiting, floor = load.crews, load.started_steps, load.busy, load.waiting, math.floor
-        changed, carried = load.changed, load.carried
+    counts = [0, 0, 0, 0, 0]
     if digest is not None:
         long_waits, unstaffed_at, pinned = digest.waits, digest.unstaffed_at, digest.pinned
     for n, step in steps:
         (incident, procedure, name, actor, queued_at, began, end, wait, _, _, late_by, on_time, _,
          deadline_met, _, unstaffed, status, evidence) = step
-        completed += end is not None
-        still_open += status != "completed"
-        if on_time is not None:
-            judged += 1
-            late += on_time is False
-        missed += deadline_met is False
+        fold_step(counts, load, until, actor, began, end, wait, on_time, deadline_met, status, evidence)
         if actors is not None:
             own = actors.get(actor)
             if own is None:
@@ -215,38 +144,6 @@ def fold_steps(steps: Iterable[tuple[int, StepMeasure]], load: LoadFold | None =
                     own.late_steps += 1
             if wait is not None:
                 own.waits.append(wait)
-        if load is not None:
-            if began is None:
-                if status == "queued" and wait is not None:  # still waiting when the run stopped
-                    waiting[actor].append((wait, evidence[0] if evidence else -1))
-            else:
-                crew = None
-                if crews:  # a post's or a k-staff step's rows (none in most structures)
-                    for seq in evidence:
-                        crew = crews.pop(seq, None)
-                        if crew is not None:
-                            break
-                desk, staff = crew if crew is not None else (actor, 1)
-                started_steps[desk] += 1
-                t1 = end if end is not None else until
-                if t1 is not None:
-                    t1 = max(began, t1)
-                    if until is not None:
-                        t1 = min(t1, until)
-                    weight = float(staff)
-                    if t1 > began and weight != 0:
-                        clock0, clock1 = start + began, start + t1
-                        hour = floor(clock0 / 60)
-                        if clock1 <= hour * 60 + 60:  # within one clock hour: what spread_hours adds, without a call
-                            busy[desk][hour] += weight * (clock1 - clock0)
-                        else:
-                            spread_hours(began, t1, weight, start, busy[desk])
-                        times = changed.get(desk)
-                        if times is not None:  # work under way at a change of staff (the off-duty rule, .load)
-                            i = bisect_left(times, began)
-                            while i < len(times) and times[i] < t1:
-                                carried[(desk, i)].append((t1, weight))
-                                i += 1
         if groups is not None:
             key = (procedure, name)
             found = groups.get(key)
@@ -273,8 +170,8 @@ def fold_steps(steps: Iterable[tuple[int, StepMeasure]], load: LoadFold | None =
                 waits.incidents.add(incident)
             if unstaffed and queued_at is not None:
                 unstaffed_at[actor] = min(queued_at, unstaffed_at.get(actor, queued_at))
-    counts: StepCounts = _new(StepCounts, (completed, still_open, judged, late, missed))
-    return counts
+    counted: StepCounts = _new(StepCounts, counts)
+    return counted
 
 
 def fold_chains(chains: Iterable[tuple[int, HandoffMeasure]], latencies: ExactSum | None = None,
@@ -288,25 +185,14 @@ def fold_chains(chains: Iterable[tuple[int, HandoffMeasure]], latencies: ExactSu
     <ballotdrill.scoring.digest.Digest.add>` looks at a handoff that failed, came back, is overdue in transit or was
     delivered slowly: :func:`~.ranking.slow_delivery`); else False.
     """
-    count = received = failed = rerouted = ping_pongs = drops = in_transit = overdue = unstaffed = 0
+    counts = [0] * len(ChainCounts._fields)
     named = False
     if work is not None:
         order, links = work.order, work.links
     for n, chain in chains:
         (_, _, _, sender, receiver, first_channel, channel, _, _, latency, _, failures, state, _, _,
          is_overdue, is_rerouted, ping_pong, _, is_unstaffed, _) = chain
-        count += 1
-        if state == "received":
-            received += 1
-        elif state == "dropped":
-            drops += 1
-        elif state == "in_transit":
-            in_transit += 1
-        failed += failures
-        rerouted += is_rerouted
-        ping_pongs += ping_pong
-        overdue += is_overdue
-        unstaffed += is_unstaffed
+        fold_chain(counts, state, failures, is_rerouted, ping_pong, is_overdue, is_unstaffed)
         if latency is not None and latencies is not None:
             latencies.add(latency)
         if work is not None:
@@ -345,6 +231,5 @@ def fold_chains(chains: Iterable[tuple[int, HandoffMeasure]], latencies: ExactSu
         if usual is not None and not named:
             named = bool(failures or ping_pong or (state == "in_transit" and is_overdue)) \
                 or delivered_late(state, failures, channel, latency, usual)
-    counts: ChainCounts = _new(ChainCounts, (count, received, failed, rerouted, ping_pongs, drops, in_transit,
-                                             overdue, unstaffed))
-    return counts, named
+    counted: ChainCounts = _new(ChainCounts, counts)
+    return counted, named

@@ -19,7 +19,6 @@ latest attempt has travelled longer than its channel's usual latency, the 90th p
 from __future__ import annotations
 
 import itertools
-import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from operator import attrgetter
@@ -34,11 +33,11 @@ from ballotdrill.journal import (
     Kind,
 )
 from ballotdrill.journal.packed import Packed
-from ballotdrill.scenarios.distributions import Distribution, Empirical, Exponential, Fixed, Lognormal, Triangular
 from ballotdrill.scenarios.structure import Structure
 from ballotdrill.scoring.channel_lines import ChannelLines
 from ballotdrill.scoring.exactsum import ExactSum
 from ballotdrill.scoring.feed import Handlers, RowHandlers, feed_all
+from ballotdrill.scoring.foldone import ChainCounts, fold_chain
 from ballotdrill.scoring.measured import HandoffMeasure
 from ballotdrill.scoring.model import (
     EVIDENCE_ROWS,
@@ -50,13 +49,12 @@ from ballotdrill.scoring.model import (
     r3n,
     unchecked,
 )
+from ballotdrill.scoring.usual import DIRECT, usual_latency
 
 _BY_ORDINAL = attrgetter("n")
 """A handoff's place in the run (by its first attempt)."""
 _new: Any = tuple.__new__
-
-DIRECT = "direct"
-"""The channel name used for a handoff that travels without one."""
+_PING_PONGS = ChainCounts._fields.index("ping_pongs")
 
 
 class _Building:
@@ -121,38 +119,15 @@ class _Building:
                 usual_p90 = usual_latency(spec.latency)
                 usual = r3(usual_p90)
                 overdue = until - self.last_sent_t > usual_p90
-        rerouted = status == "received" and (self.channel != self.first_channel or self.attempts > 1)
         measured: HandoffMeasure = _new(HandoffMeasure, (  # as HandoffMeasure(...), without its Python-level __new__
             self.incident, self.procedure, self.step, self.sender, self.receiver, self.first_channel, self.channel,
             r3(self.sent_t), self.received_at, self.latency, self.attempts, self.failures, status, in_transit_for,
-            usual, overdue, rerouted, self.ping_pong, self.returned, self.unstaffed, sorted(self.evidence)))
+            usual, overdue, self.rerouted(), self.ping_pong, self.returned, self.unstaffed, sorted(self.evidence)))
         return measured
 
-
-def usual_latency(dist: Distribution) -> float:
-    """The 90th percentile of a latency distribution: longer than this is unusual."""
-    if isinstance(dist, Fixed):
-        return dist.value
-    if isinstance(dist, Lognormal):
-        return dist.p90
-    if isinstance(dist, Exponential):
-        return dist.mean_ * math.log(10.0)
-    if isinstance(dist, Triangular):
-        span = dist.max - dist.min
-        if span <= 0:
-            return dist.max
-        if 0.9 * span <= dist.mode - dist.min:
-            return dist.min + math.sqrt(0.9 * span * (dist.mode - dist.min))
-        return dist.max - math.sqrt(0.1 * span * (dist.max - dist.mode))
-    if isinstance(dist, Empirical):
-        weights = dist.weights or [1.0] * len(dist.values)
-        total, running = sum(weights), 0.0
-        for value, weight in sorted(zip(dist.values, weights, strict=True)):
-            running += weight
-            if running >= 0.9 * total:
-                return value
-        return max(dist.values)
-    return dist.min + 0.9 * (dist.max - dist.min)  # uniform
+    def rerouted(self) -> bool:
+        """Received on a channel other than its first attempt's, or after more than one attempt."""
+        return self.status == "received" and (self.channel != self.first_channel or self.attempts > 1)
 
 
 class _Path:
@@ -167,20 +142,22 @@ class _Path:
         self.decision: tuple[str, str, int] | None = None
         """The last decision not yet followed by a bounce: its option, its step, and the handoffs made before it."""
 
-    def repeated(self, step: str, actor: str) -> None:
+    def repeated(self, step: str, actor: str) -> _Building | None:
         """``actor`` starts ``step`` again: the handoff that brought the work back to it since the last decision was
-        ping-pong (one sent before the decision did not bring it back: the decider's own repeats wait for the next)."""
+        ping-pong (one sent before the decision did not bring it back: the decider's own repeats wait for the next);
+        that handoff, if one is found so."""
         if step not in self.done:
             self.done.add(step)
-            return
+            return None
         came, returning = self.last_in.get(actor, (None, False))
         decision = self.decision
         if came is None or not returning or came.ping_pong or decision is None or came.n < decision[2]:
-            return
+            return None
         came.ping_pong = True
         again = f"to do '{step}' again" if came.step == step else f"with '{came.step}', and '{step}' was done again"
         came.returned = f"decision '{decision[0]}' at '{decision[1]}' looped the work back {again}"
         self.decision = None  # one bounce per loop: the repeats that follow are the loop, not new returns
+        return came
 
 
 _Key = tuple[str, str, str, str]
@@ -188,9 +165,21 @@ _Key = tuple[str, str, str, str]
 
 
 class HandoffCollector:
-    """Every handoff of the run in the order of its first attempt, and attempts, failures and drops per channel."""
+    """Every handoff of the run in the order of its first attempt, and attempts, failures and drops per channel.
 
-    def __init__(self, lines: bool = True, deciding: frozenset[str] | None = None) -> None:
+    ``counted`` (a sweep, without ``lines``): each handoff is counted (:attr:`counts`, by
+    :func:`~.foldone.fold_chain`, the rule of every fold of handoffs) as it is received or dropped and let go, and
+    a ping-pong found after that is counted then; :meth:`numbered_fields` gives those still in transit (:meth:`pop`
+    and :meth:`done` are not for use).
+    """
+
+    def __init__(self, lines: bool = True, deciding: frozenset[str] | None = None, counted: bool = False) -> None:
+        if counted and lines:  # a handoff's unstaffed flag, read with the lines, is set after its receipt
+            raise ValueError("handoffs are counted as they end only without the lines")
+        self.counts = [0] * len(ChainCounts._fields) if counted else None
+        """With ``counted``: the counts of the handoffs received or dropped so far, in :class:`ChainCounts`' order."""
+        self.live: dict[int, _Building] = {}
+        """With ``counted``: every handoff not yet counted, by ordinal."""
         self.open: dict[_Key, _Building] = {}
         self.paths: dict[str, dict[str, _Path]] = {}
         """Per incident, its procedure runs' paths by procedure (the latest run of each)."""
@@ -254,7 +243,9 @@ class HandoffCollector:
         if step not in done:  # the first time: what repeated() does, without the call
             done.add(step)
             return
-        path.repeated(step, row[3] or "")
+        came = path.repeated(step, row[3] or "")
+        if came is not None and self.counts is not None and came.n not in self.live:  # counted already, as it was
+            self.counts[_PING_PONGS] += 1
 
     def _decision(self, event: Event) -> None:
         made = event.fields(DecisionMade)
@@ -277,6 +268,9 @@ class HandoffCollector:
                 path.last_in[key[3]] = (item, key[3] in path.left)
                 path.left.add(sender or "")
             self.open[key] = item
+            if self.counts is not None:
+                self.live[item.n] = item
+                return
             found = self.by_incident.get(key[0])
             if found is None:
                 self.by_incident[key[0]] = [item]
@@ -309,6 +303,8 @@ class HandoffCollector:
         if failed.next is None:
             item.status = "dropped"
             del self.open[key]
+            if self.counts is not None:
+                self._count(item)
 
     def _received(self, seq: int, row: Packed) -> None:
         t, _, incident, receiver, step, values = row  # HandoffReceived: attempts, channel, from, latency, procedure
@@ -332,6 +328,14 @@ class HandoffCollector:
         item.evidence.append(seq)
         if lines is not None:  # only the step_queued handler, registered with the lines, reads it
             self.awaiting_queue[(incident, step or "", receiver or "")] = item
+        elif self.counts is not None:
+            self._count(item)
+
+    def _count(self, item: _Building) -> None:
+        """Count a handoff received or dropped, and let go of it (with ``counted``)."""
+        assert self.counts is not None
+        fold_chain(self.counts, item.status, item.failures, item.rerouted(), item.ping_pong, False, item.unstaffed)
+        del self.live[item.n]
 
     def _queued(self, seq: int, row: Packed) -> None:  # StepQueued: on_duty, procedure, queue
         waiting = self.awaiting_queue.pop((row[2] or "", row[4] or "", row[3] or ""), None)
@@ -350,7 +354,8 @@ class HandoffCollector:
     def numbered_fields(self, structure: Structure | None = None,
                         until: float | None = None) -> list[tuple[int, HandoffMeasure]]:
         """:meth:`numbered` as the records' fields (validated again if kept)."""
-        items = sorted(itertools.chain.from_iterable(self.by_incident.values()), key=_BY_ORDINAL)
+        items: Iterable[_Building] = self.live.values() if self.counts is not None else sorted(
+            itertools.chain.from_iterable(self.by_incident.values()), key=_BY_ORDINAL)
         return [(item.n, item.measure(until, structure)) for item in items]
 
     def measured(self, structure: Structure, until: float) -> list[HandoffMeasure]:

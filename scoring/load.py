@@ -24,7 +24,8 @@ from ballotdrill.journal import Event, Kind, RunStarted, StaffChanged
 from ballotdrill.journal.packed import Packed
 from ballotdrill.scenarios.structure import Structure
 from ballotdrill.scoring.feed import Handlers, RowHandlers, feed_all
-from ballotdrill.scoring.foldrules import fold_steps, spread_hours
+from ballotdrill.scoring.foldone import hour_sums, spread_hours
+from ballotdrill.scoring.foldrules import fold_steps
 from ballotdrill.scoring.measured import StepLike, as_step
 from ballotdrill.scoring.model import ActorLoad, HourLoad, StepResult, r3, r3n, unchecked
 
@@ -80,8 +81,9 @@ class LoadCollector:
         self.early_starts: list[tuple[str, float]] = []
         """Step starts seen before ``run_started`` (their clock hour needs its start)."""
         self.seen: set[str] = set()
-        self.busy: dict[str, dict[int, float]] = defaultdict(lambda: defaultdict(float))
-        """Busy staff-minutes per desk and clock hour of the step instances folded in so far."""
+        self.busy: dict[str, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
+        """Busy staff-minutes per desk and clock hour of the step instances folded in so far, as their parts (summed
+        exactly when read: :func:`~.foldrules.hour_sums`, the same in any order of folding)."""
         self.started_steps: dict[str, int] = defaultdict(int)
         self.waiting: dict[str, list[tuple[float, int]]] = defaultdict(list)
         """Work still queued when the run stopped: its wait so far and its queued row."""
@@ -167,7 +169,7 @@ class LoadCollector:
     def _load(self, actor: str, names: dict[str, str], posts: set[str], structure: Structure,
               waiting: list[tuple[float, int]], actor_starts: dict[int, int], start: float, until: float,
               detail: bool) -> ActorLoad:
-        busy = self.busy.get(actor, {})
+        busy, busy_total = hour_sums(self.busy.get(actor, {}))
         rows = self.staff_rows.get(actor)
         if rows:
             changes = tuple(rows)
@@ -177,7 +179,6 @@ class LoadCollector:
             changes = ((0.0, 1.0),) if actor in posts else ()
         on_duty, duty_total = self.duty.hours(changes, start, until)
         wait_values = self.waits.get(actor, array("d")) + array("d", (w for w, _ in waiting))
-        busy_total = sum(busy.values())
         off_duty = off_duty_minutes(rows or [], [self.carried.get((actor, i), []) for i in range(len(rows or []))],
                                     until)
         measures: dict[str, Any] = dict(
@@ -256,13 +257,13 @@ class OnDuty:
         key = (changes, start, until)
         found = self.known.get(key)
         if found is None:
-            on_duty: dict[int, float] = defaultdict(float)
+            on_duty: dict[int, list[float]] = defaultdict(list)
             for (t0, staff), nxt in zip(changes, [*changes[1:], None], strict=True):
                 t1 = nxt[0] if nxt is not None else until
                 spread_hours(max(0.0, t0), min(until, t1), staff, start, on_duty)
             if len(self.known) >= _KNOWN_DUTIES:
                 self.known.clear()
-            found = self.known[key] = (dict(on_duty), sum(on_duty.values()))
+            found = self.known[key] = hour_sums(on_duty)
         return found
 
 

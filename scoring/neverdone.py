@@ -7,10 +7,10 @@ from collections import Counter
 from collections.abc import Iterable
 
 from ballotdrill.scoring.advice import Advisor, Cause, channel_lever, step_lever
-from ballotdrill.scoring.handoffs import DIRECT
 from ballotdrill.scoring.stepcause import branch_cause, options_taken
 from ballotdrill.scoring.text import clock, minutes
 from ballotdrill.scoring.unreached import Unreached
+from ballotdrill.scoring.usual import DIRECT
 
 __all__ = ["UNREACHED_SHOWN", "missed_listed", "never_done", "not_yet_due"]
 

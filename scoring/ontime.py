@@ -47,14 +47,14 @@ class _Share:
         self.on_time: list[int] = []
         """A heap of the :data:`EVIDENCE_ROWS` earliest on-time rows, as ``-row``."""
 
-    def add(self, step: StepLike) -> None:
+    def add(self, on_time: bool, late_by: float | None, row: int) -> None:
+        """Count a step with a target (``row``: its last row)."""
         self.counted += 1
-        row = step.evidence[-1]
-        if step.on_time:
+        if on_time:
             self.met += 1
             _keep(self.on_time, -row)
         else:
-            _keep(self.late, (step.late_by or 0.0, -row))
+            _keep(self.late, (late_by or 0.0, -row))
 
     def share(self) -> OnTimeShare:
         if not self.counted:
@@ -69,9 +69,9 @@ class _Count(_Share):
 
     __slots__ = ()
 
-    def add(self, step: StepLike) -> None:
+    def add(self, on_time: bool, late_by: float | None, row: int) -> None:
         self.counted += 1
-        if step.on_time:
+        if on_time:
             self.met += 1
 
     def share(self) -> OnTimeShare:
@@ -95,13 +95,19 @@ class OnTimeTally:
         self.shares = {name: share() for name in {"all", *procedures}}
 
     def add(self, steps: Iterable[StepLike]) -> None:
-        every, shares = self.shares["all"], self.shares
         for step in steps:
-            if step.on_time is not None:
-                every.add(step)
-                own = shares.get(step.procedure)
-                if own is not None and own is not every:
-                    own.add(step)
+            on_time = step.on_time
+            if on_time is not None:
+                self.add_one(step.procedure, on_time, step.late_by, step.evidence[-1])
+
+    def add_one(self, procedure: str, on_time: bool, late_by: float | None, row: int) -> None:
+        """Count one step of ``procedure`` with a target (``row``: its last row): what :meth:`add` counts of each."""
+        shares = self.shares
+        every = shares["all"]
+        every.add(on_time, late_by, row)
+        own = shares.get(procedure)
+        if own is not None and own is not every:
+            own.add(on_time, late_by, row)
 
     def share(self, procedure: str) -> OnTimeShare:
         """Share of steps with a target (of ``procedure``, or ``all``) that met it (a procedure not named when the

@@ -11,14 +11,17 @@ each channel). What depends only on the scenario is worked out once (:class:`Mea
 
 from __future__ import annotations
 
-from typing import NamedTuple
+import operator
+from typing import Any, NamedTuple
 
 from ballotdrill.journal import Event, Row
+from ballotdrill.journal.kinds import RUN_STARTED
 from ballotdrill.scenarios.roles import as_played
 from ballotdrill.scenarios.scenario import ScenarioFile
 from ballotdrill.scoring.decisions import DecisionCollector
 from ballotdrill.scoring.exercised import ProcedureOutcomes, Window
 from ballotdrill.scoring.feed import Dispatch
+from ballotdrill.scoring.foldone import ChainCounts, StepCounts
 from ballotdrill.scoring.foldrules import fold_chains, fold_steps
 from ballotdrill.scoring.growth import GrowthCollector
 from ballotdrill.scoring.handoffs import HandoffCollector
@@ -28,9 +31,11 @@ from ballotdrill.scoring.load import LoadCollector, OnDuty
 from ballotdrill.scoring.measured import HarmMeasure
 from ballotdrill.scoring.model import ActorLoad, ChannelStats, Harm, IncidentTimes, ObjectiveResult, Totals, unchecked
 from ballotdrill.scoring.ratings import PointCollector, harm_subjects, measure_objective, objective_points
-from ballotdrill.scoring.steps import StepCollector, step_goals
+from ballotdrill.scoring.steps import CompletedSteps, StepCollector, step_goals
 from ballotdrill.scoring.tally import RunTally
 from ballotdrill.scoring.voteslost import VotesLostCollector
+
+_new: Any = tuple.__new__
 
 
 class MeasurePlan:
@@ -78,10 +83,15 @@ class MeasureScorer:
         self.plan = plan
         self.clock = RunClock()
         self.incidents = IncidentCollector(plan.named)  # a background arrival no objective names: counted only
-        self.steps = StepCollector()
-        self.handoffs = HandoffCollector(lines=False, deciding=plan.deciding)  # no line counts: a sweep reads none
-        self.harm = HarmCollector()
         self.load = LoadCollector(detail=False, duty=plan.duty)
+        self.tally = RunTally(plan.on_time, evidence=False)  # the on-time shares' values alone: their rows not read
+        self.completed = CompletedSteps(self.load, self.tally.on_time)
+        """Each step instance folded in as it completes (counts, on-time shares, busy time): none measured at the
+        end but those still open then."""
+        self.steps = StepCollector(self.completed)
+        self.handoffs = HandoffCollector(lines=False, deciding=plan.deciding, counted=True)  # no line counts: a sweep
+        # reads none; each handoff counted as it ends
+        self.harm = HarmCollector()
         self.points = PointCollector(plan.points)
         self.procedures = ProcedureOutcomes({p.incident for p in plan.points})
         self.decisions = DecisionCollector()
@@ -89,6 +99,7 @@ class MeasureScorer:
         self.votes = VotesLostCollector(plan.voted)
         self.dispatch = Dispatch((self.clock, self.incidents, self.steps, self.handoffs, self.harm, self.load,
                                   self.points, self.procedures, self.decisions, self.growth, self.votes))
+        self.dispatch.add(RUN_STARTED, self._began)
 
     def feed(self, event: Event) -> None:
         """Take the next event of the run (events come in ``seq`` order)."""
@@ -102,15 +113,25 @@ class MeasureScorer:
         clock = self.clock
         clock.last_t = self.dispatch.take(first_seq, rows, clock.last_t)
 
+    def _began(self, event: Event) -> None:
+        """Where the run is to stop (``run_started``'s ``until``): steps completing before it are folded at once."""
+        started = self.clock.started
+        if started is not None and started.until is not None:
+            self.completed.horizon = float(started.until)
+
     def finish(self) -> RunMeasures:
         """The run's measures (feed nothing after it)."""
         plan, structure = self.plan, self.plan.doc.structure
         scenario = plan.scenario
         until = self.clock.until()
-        tally = RunTally(plan.on_time, evidence=False)  # the on-time shares' values alone: their rows are not read
-        steps = self.steps.numbered_fields(plan.goals, until)
+        tally = self.tally
+        steps = self.steps.numbered_fields(plan.goals, until)  # those not folded in as they completed
         counted = fold_steps(steps, self.load, until)  # the load: measured to until
-        handed, _ = fold_chains(self.handoffs.numbered_fields(structure, until))  # their mean latency is not read
+        counted = _new(StepCounts, map(operator.add, counted, self.completed.counts))
+        handed, _ = fold_chains(self.handoffs.numbered_fields(structure, until))  # in transit (mean latency not read)
+        ended = self.handoffs.counts
+        assert ended is not None  # made with counted=True
+        handed = _new(ChainCounts, map(operator.add, handed, ended))
         tally.count_work(counted, handed, steps)
         load = self.load.results(structure, until, detail=False)
         kept: dict[str, IncidentTimes] = {}

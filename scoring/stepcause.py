@@ -17,10 +17,10 @@ from ballotdrill.scoring.advice import (
     step_lever,
 )
 from ballotdrill.scoring.crews import ShortCrew, crew_fix, on_duty_text, short_crew
-from ballotdrill.scoring.handoffs import DIRECT
 from ballotdrill.scoring.heldby import Held, WaitParts, wait_parts
 from ballotdrill.scoring.model import DecisionWait, StepResult
 from ballotdrill.scoring.text import clock, failed_on, minutes
+from ballotdrill.scoring.usual import DIRECT
 from ballotdrill.scoring.waits import waits_named
 
 __all__ = ["answer_wait", "branch_cause", "branch_taken", "options_taken", "step_cause", "with_named_waits"]

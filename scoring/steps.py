@@ -9,6 +9,7 @@ the end (late once past its target).
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Iterable
 from operator import attrgetter
 from typing import Any, NamedTuple
@@ -18,8 +19,10 @@ from ballotdrill.journal.kinds import PROCEDURE_STARTED, STEP_COMPLETED, STEP_QU
 from ballotdrill.journal.packed import Packed
 from ballotdrill.scenarios.structure import Structure
 from ballotdrill.scoring.feed import Handlers, RowHandlers, feed_all
+from ballotdrill.scoring.foldone import LoadFold, fold_step
 from ballotdrill.scoring.measured import StepMeasure
 from ballotdrill.scoring.model import StepResult, StepStatus, r3, r3n, unchecked
+from ballotdrill.scoring.ontime import OnTimeTally
 
 _NO_TARGETS = StepTargets()
 _BY_ORDINAL = attrgetter("n")
@@ -95,21 +98,8 @@ class _Open:
 
     def final(self) -> StepMeasure:
         """The fields of a completed step instance (what :meth:`measure` gives it, worked out in fewer steps)."""
-        goals, elapsed = self.goals, self.elapsed
-        if elapsed is not None:
-            elapsed = r3(elapsed)
-        target = goals.target
-        deadline = goals.deadline
-        late = on_time = deadline_met = None
-        if target is not None:
-            target = r3(target)
-            if elapsed is not None:
-                late = r3(max(0.0, elapsed - target))
-                on_time = late == 0
-        if deadline is not None:
-            deadline = r3(deadline)
-            if elapsed is not None:
-                deadline_met = elapsed <= deadline
+        goals = self.goals
+        elapsed, target, late, on_time, deadline, deadline_met = _judged(self.elapsed, goals)
         queued, started, completed = self.queued, self.started, self.completed
         wait = self.wait if started is not None else None
         evidence: list[int]
@@ -126,6 +116,60 @@ class _Open:
         return measured
 
 
+def _judged(elapsed: float | None, goals: StepTargets) -> tuple[float | None, float | None, float | None,
+                                                                 bool | None, float | None, bool | None]:
+    """A completed step instance's elapsed minutes, target, minutes late, on time, legal deadline and whether it met
+    it, as its record holds them (rounded), from its ``step_completed`` row's elapsed minutes and targets."""
+    if elapsed is not None:
+        elapsed = r3(elapsed)
+    target = goals.target
+    deadline = goals.deadline
+    late = on_time = deadline_met = None
+    if target is not None:
+        target = r3(target)
+        if elapsed is not None:
+            late = r3(max(0.0, elapsed - target))
+            on_time = late == 0
+    if deadline is not None:
+        deadline = r3(deadline)
+        if elapsed is not None:
+            deadline_met = elapsed <= deadline
+    return elapsed, target, late, on_time, deadline, deadline_met
+
+
+class CompletedSteps:
+    """Folds each step instance into the run-wide counts (:attr:`counts`, :class:`~.foldone.StepCounts`' order),
+    the on-time shares and the busy time as it completes (:func:`~.foldone.fold_step`, the rule every fold of
+    step instances follows), so none is kept or measured again at the end: what a sweep does.
+
+    An instance whose rounded end lies past ``horizon`` (where the run is to stop: ``run_started``'s ``until``;
+    -inf until known) is left to the end, where its busy time is measured to where the run stopped, as
+    before (its rounded end could lie past it). A measured run always plays to its ``until`` (a run that failed is
+    not measured), so every instance folded earlier ends before where it stopped; and the staff changes its busy
+    time is carried over (:func:`~.foldone.fold_step`) are those already read, as rows come in time order and a
+    desk changes staff only at a shift's boundary, a whole minute, which a rounded end never passes.
+    """
+
+    def __init__(self, load: LoadFold, on_time: OnTimeTally) -> None:
+        self.counts = [0, 0, 0, 0, 0]
+        self.load = load
+        self.on_time = on_time
+        self.horizon = -math.inf
+
+    def take(self, item: _Open) -> bool:
+        """Fold the completed ``item`` in, unless it is left to the end (False)."""
+        end = r3(item.completed_t)
+        if end > self.horizon:
+            return False
+        started = item.started
+        _, _, late, on_time, _, deadline_met = _judged(item.elapsed, item.goals)
+        fold_step(self.counts, self.load, None, item.actor, None if started is None else r3(item.started_t), end,
+                  None, on_time, deadline_met, "completed", (item.queued, started, item.completed))
+        if on_time is not None:
+            self.on_time.add_one(item.procedure, on_time, late, item.completed)  # type: ignore[arg-type]
+        return True
+
+
 def step_goals(structure: Structure) -> dict[tuple[str, str], tuple[float | None, float | None]]:
     """``(procedure, step) -> (target, legal deadline)`` in minutes, from the structure."""
     return {(name, step.id): (step.target, step.deadline.within if step.deadline else None)
@@ -136,9 +180,16 @@ _StepKey = tuple[str | None, str, str | None, str | None]
 
 
 class StepCollector:
-    """Every step instance, paired first-in first-out per (incident, procedure, step, actor)."""
+    """Every step instance, paired first-in first-out per (incident, procedure, step, actor).
 
-    def __init__(self) -> None:
+    With ``fold`` (a sweep), each instance is folded in as it completes and let go (:meth:`pop` and :meth:`done`
+    are then not for use): :meth:`numbered_fields` gives those still open, and those ``fold`` left to the end.
+    """
+
+    def __init__(self, fold: CompletedSteps | None = None) -> None:
+        self.fold = fold
+        self.live: dict[int, _Open] = {}
+        """With ``fold``: every instance not folded in, by ordinal (in the order it appeared)."""
         self.queued: dict[_StepKey, list[_Open]] = {}
         self.running: dict[_StepKey, list[_Open]] = {}
         self.by_incident: dict[str, list[_Open]] = {}
@@ -159,6 +210,9 @@ class StepCollector:
     def _new(self, row: Packed, procedure: str) -> _Open:
         item = _Open(row[2], procedure, row[4], row[3], self.made)
         self.made += 1
+        if self.fold is not None:
+            self.live[item.n] = item
+            return item
         found = self.by_incident.get(item.incident)
         if found is None:
             self.by_incident[item.incident] = [item]
@@ -207,6 +261,9 @@ class StepCollector:
         item.completed, item.completed_t, item.elapsed = seq, t, values[0]
         if len(values) > 2:
             item.goals = _new(StepTargets, values[2:])  # as StepTargets._make (the layout's last three fields)
+        fold = self.fold
+        if fold is not None and fold.take(item):
+            del self.live[item.n]
 
     def results(self, structure: Structure | None = None, until: float | None = None) -> list[StepResult]:
         """Every step instance in the order it first appeared; with ``until``, open ones measured to it."""
@@ -223,7 +280,8 @@ class StepCollector:
         """Every step instance with its ordinal, in the order it first appeared, as its fields (no record built); with
         ``until``, open ones measured to it against ``goals`` (:func:`step_goals`)."""
         end = None if until is None else _End(until, self.procedure_start, goals)
-        items = sorted(itertools.chain.from_iterable(self.by_incident.values()), key=_BY_ORDINAL)
+        items: Iterable[_Open] = self.live.values() if self.fold is not None else sorted(
+            itertools.chain.from_iterable(self.by_incident.values()), key=_BY_ORDINAL)
         return [(item.n, item.measure(end)) for item in items]
 
     def measured(self, goals: dict[tuple[str, str], tuple[float | None, float | None]],

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from ballotdrill.scoring.advice import Advisor, Cause, channel_lever
-from ballotdrill.scoring.handoffs import DIRECT
 from ballotdrill.scoring.model import Handoff
 from ballotdrill.scoring.text import clock
+from ballotdrill.scoring.usual import DIRECT
 
 __all__ = ["drop_cause", "dropped"]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ballotdrill.scoring.exactsum import ExactSum
-from ballotdrill.scoring.foldrules import ChainCounts, StepCounts
+from ballotdrill.scoring.foldone import ChainCounts, StepCounts
 from ballotdrill.scoring.measured import HarmLike, IncidentLike, StepLike
 from ballotdrill.scoring.model import (
     HandoffSummary,

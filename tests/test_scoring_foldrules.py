@@ -14,6 +14,7 @@ from engine_helpers import file_of, library, load
 from ballotdrill.exercise.run import run_exercise
 from ballotdrill.journal import Event
 from ballotdrill.scenarios.scenario import ScenarioFile
+from ballotdrill.scoring.foldone import hour_sums
 from ballotdrill.scoring.stream import Scorer
 
 LIBRARY = library()
@@ -35,14 +36,15 @@ def _scored(doc: ScenarioFile, name: str, seed: int) -> tuple[Scorer, Scorer]:
 
 def _folded(scorer: Scorer) -> dict[str, Any]:
     """Every aggregate of ``scorer`` that step instances and handoffs are folded into, as plain values (sums of
-    floats, whose order differs between the paths, to 9 places)."""
+    floats, whose order differs between the paths, to 9 places; the busy time per hour is summed exactly, so it is
+    compared to the last bit)."""
     tally, load_, background, digest = scorer.tally, scorer.load, scorer.background, scorer.digest
     counts = {k: v for k, v in vars(tally).items() if isinstance(v, int | float)}
     return {
         "tally": {k: round(v, 9) for k, v in counts.items()},
         "latency": (tally.latencies.count, tally.latencies.mean()),
         "on time": {p: tally.on_time.share(p) for p in tally.on_time.shares},
-        "busy": {d: {h: round(b, 9) for h, b in hours.items()} for d, hours in load_.busy.items() if hours},
+        "busy": {d: hour_sums(hours) for d, hours in load_.busy.items() if hours},
         "started": {d: k for d, k in load_.started_steps.items() if k},
         "waiting": {a: sorted(w) for a, w in load_.waiting.items() if w},
         "actors": {a: (x.steps, x.steps_with_target, x.late_steps, sorted(x.waits))

@@ -13,6 +13,8 @@ import pickle
 from pathlib import Path
 
 import pytest
+from engine_helpers import file_of, load
+from engine_helpers import incident as incident_at
 from sweep_helpers import EXAMPLE
 
 from ballotdrill import application
@@ -23,6 +25,7 @@ from ballotdrill.scoring.incidents import IncidentCollector
 from ballotdrill.scoring.model import checked
 from ballotdrill.scoring.ontime import OnTimeTally
 from ballotdrill.scoring.runmeasures import MeasurePlan, MeasureScorer
+from ballotdrill.scoring.steps import StepCollector
 from ballotdrill.scoring.stream import Scorer
 from ballotdrill.sweep import Outcome, make_tasks, replication_seed
 from ballotdrill.sweep.measures import Measure, outcome
@@ -92,11 +95,11 @@ def test_what_a_sweep_counts_without_keeping_is_what_the_full_collectors_give(sc
     it was resolved (as the full incidents' collector has it), the on-time shares without their rows have the same
     values and counts, and the records it makes without validating them are what validation gives back."""
     plan = MeasurePlan(LIBRARY, scenario)
-    measurer, incidents = MeasureScorer(plan), IncidentCollector()
-    full = Dispatch((incidents,))
+    measurer, incidents, steps = MeasureScorer(plan), IncidentCollector(), StepCollector()
+    full = Dispatch((incidents, steps))
 
     class Both:
-        """Feeds each batch to the sweep's measurer and to a full incidents' collector."""
+        """Feeds each batch to the sweep's measurer and to full incidents' and steps' collectors."""
 
         def take(self, first_seq: int, rows: list[Row]) -> None:
             measurer.take(first_seq, rows)
@@ -109,13 +112,37 @@ def test_what_a_sweep_counts_without_keeping_is_what_the_full_collectors_give(sc
     for incident, state in measurer.incidents.incidents.items():
         if state.start is not None:
             assert state.measure(incident) == incidents.incidents[incident].measure(incident)
-    steps = measurer.steps.measured(plan.goals, measurer.clock.until())
-    with_rows, without = OnTimeTally(plan.on_time), OnTimeTally(plan.on_time, evidence=False)
-    with_rows.add(steps)
-    without.add(steps)
+    measures = measurer.finish()  # each step instance folded in as it completed, the open ones at the end
+    with_rows = OnTimeTally(plan.on_time)
+    with_rows.add(steps.measured(plan.goals, measurer.clock.until()))
     for procedure in ("all", *plan.on_time):
-        kept, bare = with_rows.share(procedure), without.share(procedure)
+        kept, bare = with_rows.share(procedure), measurer.tally.on_time.share(procedure)
         assert (bare.value, bare.counted, bare.evidence, bare.note) == (kept.value, kept.counted, [], "")
-    measures = measurer.finish()
+    assert with_rows.share("all").counted > 20  # many steps, folded in as they completed
     for record in (*measures.load, *measures.incidents, *measures.harm):
         assert checked(record) is record
+
+
+def test_a_loop_found_after_its_handoff_was_counted_is_counted_once() -> None:
+    """A sweep counts each handoff as it is received (or dropped) and lets go of it; a ping-pong is found only later,
+    when the work it brought back is done again, and is counted then, once per loop, as the run's scorer counts it.
+    'logs' (Operator) -> 'analyse' (CERT) -> 'choose' (CERT: 'again' goes on to 'watch' and back to 'logs')."""
+    doc = load(file_of({"op": {"name": "Operator", "staff": 1}, "cert": {"name": "CERT", "staff": 1}},
+                       {"p": {"trigger": {"type": "attack"}, "steps": [
+                           {"id": "logs", "actor": "op", "duration": "10m"},
+                           {"id": "analyse", "actor": "cert", "duration": "10m"},
+                           {"id": "choose", "actor": "cert", "duration": "5m", "decision": {
+                               "options": {"again": {"next": "watch"}, "done": {"next": "end"}}, "default": "again"}},
+                           {"id": "watch", "actor": "cert", "duration": "5m", "next": "logs"}]}},
+                       [incident_at("X1", "10:00", "attack")], start="09:00", end="12:00"))
+    measurer, scorer = MeasureScorer(MeasurePlan(doc, "s")), Scorer(doc, "s")
+
+    class Both:
+        def take(self, first_seq: int, rows: list[Row]) -> None:
+            measurer.take(first_seq, rows)
+            scorer.take(first_seq, rows)
+
+    run_exercise(doc, "s", seed=1, feed=Both(), keep=False)
+    expected, got = scorer.finish().totals, measurer.finish().totals
+    assert expected.ping_pongs >= 3 and expected.handoffs > expected.ping_pongs  # every pass after the first loops
+    assert got == expected

@@ -1,0 +1,157 @@
+"""What one step instance or one handoff adds to the run-wide counts and to a desk's busy time: the rules every fold
+follows (:mod:`.foldrules` folds many with them; a sweep folds each as it completes or ends, :mod:`.steps` and
+:mod:`.handoffs`). Busy time is kept per desk and clock hour as its parts, summed exactly when read
+(:func:`hour_sums`), so the order instances are folded in never moves a last bit.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from bisect import bisect_left
+from collections.abc import Sequence
+from typing import NamedTuple, Protocol
+
+
+def spread_hours(t0: float, t1: float, weight: float, start: float, buckets: dict[int, list[float]]) -> None:
+    """Add ``weight`` × the overlap of [t0, t1) with each clock hour to ``buckets`` (each hour's parts, summed exactly
+    when read: :func:`hour_sums`, so the order they are folded in never moves a last bit)."""
+    if t1 <= t0 or weight == 0:
+        return
+    clock0, clock1 = start + t0, start + t1
+    hour = math.floor(clock0 / 60)
+    if clock1 <= hour * 60 + 60:  # within one clock hour (what the loop below adds, without its tests)
+        buckets[hour].append(weight * (clock1 - clock0))
+        return
+    while hour * 60 < clock1:
+        lo, hi = max(clock0, hour * 60.0), min(clock1, hour * 60.0 + 60)
+        if hi > lo:
+            buckets[hour].append(weight * (hi - lo))
+        hour += 1
+
+
+def hour_sums(buckets: dict[int, list[float]]) -> tuple[dict[int, float], float]:
+    """Each hour's parts (:func:`spread_hours`) summed exactly, and the exact sum of them all: the same whatever the
+    order the parts were added in."""
+    every = itertools.chain.from_iterable(buckets.values())
+    return {hour: math.fsum(parts) for hour, parts in buckets.items()}, math.fsum(every)
+
+
+class StepCounts(NamedTuple):
+    """What a set of step instances adds to the run-wide counts."""
+
+    completed: int
+    still_open: int
+    judged: int
+    """With a target."""
+    late: int
+    missed: int
+    """Past their legal deadline."""
+
+
+class ChainCounts(NamedTuple):
+    """What a set of handoffs adds to the run-wide counts."""
+
+    handoffs: int
+    received: int
+    failed_attempts: int
+    reroutes: int
+    ping_pongs: int
+    drops: int
+    in_transit: int
+    overdue: int
+    unstaffed: int
+
+
+class LoadFold(Protocol):
+    """What :func:`fold_step` updates of a :class:`~ballotdrill.scoring.load.LoadCollector` (a protocol: the
+    collector imports this module)."""
+
+    @property
+    def start(self) -> float | None: ...
+    @property
+    def crews(self) -> dict[int, tuple[str, int]]: ...
+    @property
+    def started_steps(self) -> dict[str, int]: ...
+    @property
+    def busy(self) -> dict[str, dict[int, list[float]]]: ...
+    @property
+    def waiting(self) -> dict[str, list[tuple[float, int]]]: ...
+    @property
+    def changed(self) -> dict[str, list[float]]: ...
+    @property
+    def carried(self) -> dict[tuple[str, int], list[tuple[float, float]]]: ...
+
+
+def fold_step(counts: list[int], load: LoadFold | None, until: float | None, actor: str, began: float | None,
+              end: float | None, wait: float | None, on_time: bool | None, deadline_met: bool | None, status: str,
+              evidence: Sequence[int | None]) -> None:
+    """Fold one step instance into ``counts`` (completed, still open, judged, late, missed: :class:`StepCounts`' order)
+    and, with ``load``, into its busy time per desk and clock hour, or the work still queued (``until``: where the run
+    stopped; None: before the end, for a step that ended). ``evidence``: its rows' seqs in order (None: a row not
+    seen). The rule of every fold of step instances: :func:`~.foldrules.fold_steps` calls it, and a sweep folds each
+    instance with it as it completes."""
+    if end is not None:
+        counts[0] += 1
+    if status != "completed":
+        counts[1] += 1
+    if on_time is not None:
+        counts[2] += 1
+        if on_time is False:
+            counts[3] += 1
+    if deadline_met is False:
+        counts[4] += 1
+    if load is None:
+        return
+    if began is None:
+        if status == "queued" and wait is not None:  # still waiting when the run stopped
+            load.waiting[actor].append((wait, evidence[0] if evidence and evidence[0] is not None else -1))
+        return
+    crew = None
+    crews = load.crews
+    if crews:  # a post's or a k-staff step's rows (none in most structures)
+        for seq in evidence:
+            crew = crews.pop(seq, None)  # type: ignore[arg-type]
+            if crew is not None:
+                break
+    desk, staff = crew if crew is not None else (actor, 1)
+    load.started_steps[desk] += 1
+    t1 = end if end is not None else until
+    if t1 is None:
+        return
+    t1 = max(began, t1)
+    if until is not None:
+        t1 = min(t1, until)
+    weight = float(staff)
+    if t1 > began and weight != 0:
+        start = load.start if load.start is not None else 0.0
+        clock0, clock1 = start + began, start + t1
+        hour = math.floor(clock0 / 60)
+        if clock1 <= hour * 60 + 60:  # within one clock hour: what spread_hours adds, without a call
+            load.busy[desk][hour].append(weight * (clock1 - clock0))
+        else:
+            spread_hours(began, t1, weight, start, load.busy[desk])
+        times = load.changed.get(desk)
+        if times is not None:  # work under way at a change of staff (the off-duty rule, .load)
+            i = bisect_left(times, began)
+            while i < len(times) and times[i] < t1:
+                load.carried[(desk, i)].append((t1, weight))
+                i += 1
+
+
+def fold_chain(counts: list[int], state: str, failures: int, rerouted: bool, ping_pong: bool, overdue: bool,
+               unstaffed: bool) -> None:
+    """Count one handoff into ``counts`` (:class:`ChainCounts`' order): the rule of every fold of handoffs
+    (:func:`~.foldrules.fold_chains` calls it, and a sweep counts each handoff with it as it is received or dropped)."""
+    counts[0] += 1
+    if state == "received":
+        counts[1] += 1
+    elif state == "dropped":
+        counts[5] += 1
+    elif state == "in_transit":
+        counts[6] += 1
+    counts[2] += failures
+    counts[3] += rerouted
+    counts[4] += ping_pong
+    counts[7] += overdue
+    counts[8] += unstaffed
