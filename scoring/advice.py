@@ -20,6 +20,7 @@ from ballotdrill.scoring.chains import fallback_candidates, more_dropped, onward
 from ballotdrill.scoring.choices import Choices
 from ballotdrill.scoring.crews import CrewWaits
 from ballotdrill.scoring.decisions import Answers, answers_of
+from ballotdrill.scoring.desks import post_fix, post_of
 
 if TYPE_CHECKING:
     from ballotdrill.scoring.extensions import Extension
@@ -312,6 +313,10 @@ class Advisor:
                           took)
 
     def queue(self, actor: str) -> str:
+        """Waits at ``actor``'s desk (an actor, or ``actor/post``: :mod:`.desks`)."""
+        post = post_of(self.structure, actor)
+        if post is not None:
+            return post_fix(self.who(post[0]), post[1])
         return f"Add staff or a surge shift at {self.who(actor)}, or let another actor take part of its work"
 
     def shift_gap(self, actor: str) -> str:

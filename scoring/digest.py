@@ -23,6 +23,7 @@ from ballotdrill.scoring.advice import Advisor, Cause, ChannelFailures, Incident
 from ballotdrill.scoring.background import WORST, AnyArrival, Arrival, recorded
 from ballotdrill.scoring.decisions import answers_of
 from ballotdrill.scoring.designed import loop_span
+from ballotdrill.scoring.desks import step_posts
 from ballotdrill.scoring.foldrules import QUEUE_P90 as QUEUE_P90  # where the queue findings read it
 from ballotdrill.scoring.foldrules import LongWaits as LongWaits
 from ballotdrill.scoring.foldrules import fold_chains, fold_steps
@@ -211,6 +212,8 @@ class Digest:
         self.paths = HarmPaths(structure, scenario)
         """Which steps could change an incident's harm (``scenario``: which incidents have a natural end)."""
         self.pinned = frozenset(pinned)
+        self.posts = step_posts(structure)
+        """The steps done at a post: their waits are the post's (:mod:`.desks`)."""
         self.deadlines: dict[str, Cases] = defaultdict(Cases)
         self.ping_pongs: dict[str, Cases] = defaultdict(Cases)
         self.steps: dict[tuple[str, str], LateStep] = {}

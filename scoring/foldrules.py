@@ -105,6 +105,8 @@ class DigestFold(Protocol):
     def unstaffed_at(self) -> dict[str, float]: ...
     @property
     def pinned(self) -> frozenset[str]: ...
+    @property
+    def posts(self) -> dict[tuple[str, str], str]: ...
 
 
 class WorkLinks(Protocol):
@@ -129,6 +131,7 @@ def fold_steps(steps: Iterable[tuple[int, StepMeasure]], load: LoadFold | None =
     counts = [0, 0, 0, 0, 0]
     if digest is not None:
         long_waits, unstaffed_at, pinned = digest.waits, digest.unstaffed_at, digest.pinned
+        posts = digest.posts  # a post's waits are the post's (:mod:`.desks`)
     for n, step in steps:
         (incident, procedure, name, actor, queued_at, began, end, wait, _, _, late_by, on_time, _,
          deadline_met, _, unstaffed, status, evidence) = step
@@ -162,9 +165,11 @@ def fold_steps(steps: Iterable[tuple[int, StepMeasure]], load: LoadFold | None =
                 found.worst = late_by
         if digest is not None:
             if (wait or 0.0) >= QUEUE_P90:
-                waits = long_waits.get(actor)
+                post = posts.get((procedure, name)) if posts else None
+                desk = actor if post is None else f"{actor}/{post}"
+                waits = long_waits.get(desk)
                 if waits is None:
-                    waits = long_waits[actor] = LongWaits(pinned)
+                    waits = long_waits[desk] = LongWaits(pinned)
                 waits.count += 1
                 waits.unstaffed += unstaffed
                 waits.incidents.add(incident)

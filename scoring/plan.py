@@ -98,7 +98,7 @@ def organisation(actor: str | None, names: dict[str, str], structure: Structure 
     """The organisation of ``actor``: its ``organisation`` in the structure, else its name."""
     if not actor:
         return ""
-    spec = structure.actors.get(actor) if structure else None
+    spec = structure.actors.get(actor.partition("/")[0]) if structure else None  # a post (actor/post): its actor's
     if spec is not None and spec.organisation:
         return spec.organisation
     return names.get(actor, actor)

@@ -80,6 +80,7 @@ from ballotdrill.scoring.advice import (
     step_lever,
 )
 from ballotdrill.scoring.designed import loop_span
+from ballotdrill.scoring.desks import desk_of
 from ballotdrill.scoring.harmpath import HarmPaths
 from ballotdrill.scoring.measured import HandoffMeasure
 from ballotdrill.scoring.model import DecisionWait, Handoff, ObjectiveResult, Scores, StepResult
@@ -206,7 +207,7 @@ def _spans(step: StepResult | None, chain: Handoff | None, cause: Cause | None, 
     out: list[Span] = []
     if step is not None:
         if step.wait and step.queued_at is not None:
-            out.append(Span(actor_lever(step.actor), step.queued_at, step.queued_at + step.wait,
+            out.append(Span(actor_lever(desk_of(advice.structure, step)), step.queued_at, step.queued_at + step.wait,
                             behind=not step.unstaffed))
         if step.on_time is False and step.late_by and cause is not None and cause.kind == "slow_work":
             end = step.completed_at if step.completed_at is not None else float(until or 0.0)
@@ -409,10 +410,9 @@ def unexplaining(obj: ObjectiveResult, scores: Scores, spans: dict[str, list[Spa
                  on_time_levers: Mapping[str, tuple[int, int]] | None = None,
                  on_time_count: tuple[int, int] | None = None) -> list[Unexplaining]:
     """Each lever's delay inside what ``obj`` measures before its target was passed, with the test of
-    :func:`explaining_levers` it fails (``levers``: those some finding works on), most minutes first; for an
-    objective no lever explains. For an on-time share, each lever's late steps (``on_time_levers``, their count in
-    ``minutes``), a lever with no finding tested against the share's counts (``on_time_count``:
-    :func:`~.turning.on_time_unturned`)."""
+    :func:`explaining_levers` it fails (``levers``: those some finding works on), most minutes first; for an objective
+    no lever explains. For an on-time share, each lever's late steps (``on_time_levers``, their count in ``minutes``),
+    a lever with no finding tested against the share's counts (``on_time_count``: :func:`.turning.on_time_unturned`)."""
     if obj.kind == "on_time":
         return [Unexplaining(*told) for told in on_time_unturned(obj, levers, on_time_levers or {}, on_time_count)]
     total = objective_delay(obj, scores, spans, passed, paths)

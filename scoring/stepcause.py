@@ -17,6 +17,7 @@ from ballotdrill.scoring.advice import (
     step_lever,
 )
 from ballotdrill.scoring.crews import ShortCrew, crew_fix, on_duty_text, short_crew
+from ballotdrill.scoring.desks import desk_of
 from ballotdrill.scoring.heldby import Held, WaitParts, wait_parts
 from ballotdrill.scoring.model import DecisionWait, StepResult
 from ballotdrill.scoring.text import clock, failed_on, minutes
@@ -69,8 +70,9 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
             f"{minutes(step.wait)} before starting{_still(step)}", [], crew_fix(held, who, advice.start), step.actor,
             actor_lever(step.actor))))
     elif step.wait and step.wait >= late / 2:
-        own.append((step.wait, Cause("queue", _wait_text(step, step, advice), [], advice.queue(step.actor),
-                                     step.actor, actor_lever(step.actor), waiting=step)))
+        desk = desk_of(advice.structure, step)  # a post's queue is the post's, whatever the actor's staff
+        own.append((step.wait, Cause("queue", _wait_text(step, step, advice), [], advice.queue(desk),
+                                     step.actor, actor_lever(desk), waiting=step)))
     if answer is not None and asked >= late / 2:  # as a queue wait: a short one is no cause of a long lateness
         own.append((asked, _answer_cause(step, answer, advice)))
     cost = (carrier.latency or 0.0) - advice.usual_latency(carrier.first_channel) if carrier is not None else 0.0
@@ -113,12 +115,13 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
         ahead = advice.crews.holding(earlier) if advice.crews is not None else None
         by = _held_by(earlier, wait_parts(earlier, advice.structure, advice.start, ahead, arrived)
                       if earlier.unstaffed or ahead is not None else None, ahead)
+        desk = desk_of(advice.structure, earlier)  # a post's queue is the post's (a post is never off duty nor a crew)
         prior.append((earlier.wait or 0.0, Cause(  # mostly with nobody on duty: it wants cover, not staff
             "shift_gap" if by == "off_duty" else "queue", _wait_text(earlier, step, advice), [],
             advice.shift_gap(earlier.actor) if by == "off_duty" else crew_fix(ahead, advice.who(earlier.actor),
                                                                               advice.start)
-            if by == "crew" and ahead is not None else advice.queue(earlier.actor), earlier.actor,
-            actor_lever(earlier.actor), waiting=earlier)))
+            if by == "crew" and ahead is not None else advice.queue(desk), earlier.actor,
+            actor_lever(desk), waiting=earlier)))
     if carrier is not None and (carrier.latency or 0.0) >= before / 2:
         channel = carrier.channel or DIRECT
         # on the lever its delay is counted on (ranking): a failing first channel, else the channel's slow deliveries
@@ -277,8 +280,9 @@ def _wait_text(waiting: StepResult, step: StepResult, advice: Advisor) -> str:
     """The queue wait of ``waiting`` (``step`` itself, or a step before it on its path), named as its actor's
     finding names the actor's waits (a queue, one long wait, or waits one at a time:
     :func:`~ballotdrill.scoring.waits.waits_named`)."""
-    where = advice.who(waiting.actor)
-    named = waits_named(advice.loads.get(waiting.actor), where)
+    desk = desk_of(advice.structure, waiting)
+    where = advice.who(desk)
+    named = waits_named(advice.loads.get(desk), where)
     if waiting is not step:
         return (f"{named.kind} earlier in {step.procedure}: '{waiting.step}' waited {minutes(waiting.wait)} at "
                 f"{where}{' (it arrived with nobody on duty)' if waiting.unstaffed else ''} before "
