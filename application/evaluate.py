@@ -6,7 +6,7 @@ import itertools
 import os
 import shlex
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple, cast
@@ -26,7 +26,7 @@ from ballotdrill.application.runs import (
 from ballotdrill.exports.lines import write_csv_blocks, write_jsonl_blocks
 from ballotdrill.journal.interrupts import is_interrupt
 from ballotdrill.journal.rows import StoredDataError, StoredRow, stored_blocks
-from ballotdrill.journal.seal import RawRow, RowsToCheck
+from ballotdrill.journal.seal import BLOCK, RawRow, RowsToCheck
 from ballotdrill.scenarios.errors import BallotdrillError
 
 
@@ -99,11 +99,12 @@ def export_run(folder: Path, *, jsonl: Path | None = None, csv: Path | None = No
             return None
         return lambda phase: progress(ExportProgress(fmt, path, total, total, phase))
 
+    write_jsonl, write_csv = _lines_writers(total)
     wanted: list[tuple[str, Path, Callable[[Path], int]]] = []
     if jsonl is not None:
-        wanted.append(("jsonl", jsonl, partial(write_jsonl_blocks, rows(told=told("jsonl", jsonl)))))
+        wanted.append(("jsonl", jsonl, partial(write_jsonl, rows(told=told("jsonl", jsonl)))))
     if csv is not None:
-        wanted.append(("csv", csv, partial(write_csv_blocks, rows(told=told("csv", csv)))))
+        wanted.append(("csv", csv, partial(write_csv, rows(told=told("csv", csv)))))
     if ocel is not None and run is not None:  # (run is read whenever ocel is asked for)
         sqlite_form = ocel.suffix.lower() in OCEL_SQLITE_SUFFIXES
         fmt = "ocel-sqlite" if sqlite_form else "ocel"
@@ -135,6 +136,22 @@ def export_run(folder: Path, *, jsonl: Path | None = None, csv: Path | None = No
             raise
         raise RunInterrupted(_interrupted_export(folder, written, wanted, force)) from None
     return done
+
+
+APART_FROM = 4 * BLOCK
+"""Journal rows from which JSON Lines and CSV are formatted and written by a forked child while this process reads
+(:mod:`ballotdrill.exports.apart`; a journal no seal counts, a forced export's, too): below, forking gains little."""
+
+LinesWriter = Callable[[Iterable[list[StoredRow]], Path], int]
+
+
+def _lines_writers(rows: int | None) -> tuple[LinesWriter, LinesWriter]:
+    """The JSON Lines and CSV writers for a journal of ``rows`` rows (None: not counted)."""
+    if rows is not None and rows < APART_FROM:
+        return write_jsonl_blocks, write_csv_blocks
+    from ballotdrill.exports.apart import write_apart
+
+    return partial(write_apart, write_jsonl_blocks), partial(write_apart, write_csv_blocks)
 
 
 RUN_FILES = {**{name: "after-action report" for name in REPORT_FILES.values()}, "scores.json": "scores",

@@ -31,7 +31,7 @@ def export(folder: Path, *, jsonl: Path | None, csv: Path | None, ocel: Path | N
         from ballotdrill.exports.heap import keep_freed_memory  # this process streams the journal block by block
 
         keep_freed_memory()
-        with _elapsed(f"exporting {folder}", len(asked)) as shown:
+        with _elapsed(f"exporting {folder}", len(asked), ticking=ocel is not None) as shown:
             application.export_run(folder, jsonl=jsonl, csv=csv, ocel=ocel, force=force, progress=shown.progress,
                                    wrote=lambda done: shown.wrote(
                                        f"wrote {NAMES.get(done.format, '')}{done.events:,} events to {done.path}"))
@@ -64,10 +64,13 @@ def through(step: "ExportProgress") -> str:
 
 
 @contextlib.contextmanager
-def _elapsed(what: str, files: int) -> Iterator[_Shown]:
+def _elapsed(what: str, files: int, *, ticking: bool = True) -> Iterator[_Shown]:
     """In a terminal, a line counting the time while the files are written and saying how far through the journal
     the current file is (a large run's OCEL log takes minutes, with nothing else to show it is working), gone at
-    the end; the lines said meanwhile stay. Elsewhere (a file, a pipe) only the lines, and rich is not loaded."""
+    the end; the lines said meanwhile stay. Elsewhere (a file, a pipe) only the lines, and rich is not loaded.
+    ``ticking``: the clock is redrawn by a thread of rich's ten times a second (an OCEL log's statements report no
+    progress for a while); without it, at each block and file only, so that the process has no other thread and
+    JSON Lines and CSV can be written by a forked child (:mod:`ballotdrill.exports.apart`)."""
     if plain_stream(sys.stderr):
         yield _Shown(say, None)
         return
@@ -84,7 +87,8 @@ def _elapsed(what: str, files: int) -> Iterator[_Shown]:
     clock = TimeElapsedColumn(table_column=Column(min_width=7, no_wrap=True))  # cut from the text's end, not here
     text = TextColumn("{task.description}", markup=False,  # user text: never read as markup
                       table_column=Column(no_wrap=True, overflow="ellipsis"))
-    with Progress(SpinnerColumn(), clock, text, console=err, transient=True, disable=not err.is_terminal) as progress:
+    with Progress(SpinnerColumn(), clock, text, console=err, transient=True, disable=not err.is_terminal,
+                  auto_refresh=ticking) as progress:
         task = progress.add_task(line(0))
         progress.refresh()  # shown at once, not at the display's first tick
         done = 0
@@ -93,7 +97,7 @@ def _elapsed(what: str, files: int) -> Iterator[_Shown]:
             nonlocal done
             done += 1
             say(text)
-            progress.update(task, description=line(done))
+            progress.update(task, description=line(done), refresh=not ticking)
 
         def went(step: "ExportProgress") -> None:
             progress.update(task, description=line(done, step), refresh=True)  # each block shown, not just 10 a second

@@ -41,7 +41,7 @@ def test_an_export_interrupted_as_its_progress_line_closes_says_every_file_was_w
     assert ran.returncode == 0, ran.stderr
 
     @contextlib.contextmanager
-    def closing_on_ctrl_c(*_: object) -> Iterator[exporting._Shown]:
+    def closing_on_ctrl_c(*_: object, **__: object) -> Iterator[exporting._Shown]:
         yield exporting._Shown(lambda line: None, None)
         raise KeyboardInterrupt  # after every file was written, as the line closes
 

@@ -1,0 +1,104 @@
+"""JSON Lines and CSV written by a forked child while this process reads the journal: an export on two cores.
+
+Reading a journal's rows into Python, checking them against the seal and formatting them cost about the same, and
+one follows the other a block at a time. Here this process reads (and checks, and reports progress) as before and
+hands each block on as the ``marshal`` bytes (format 2: every value SQLite gives back, exactly, each type its own
+tag) to a child forked for the file, which decodes the block and formats and writes it with the same writers
+(:mod:`ballotdrill.exports.lines`), so the bytes are theirs. The child answers, when its input ends, with the rows
+it wrote or the error that stopped it (raised here again: a full disk reads as it does in one process). Whatever
+ends the reading early (a changed journal refused after the last block, a Ctrl-C, an error) kills the child
+before it goes on, so the caller's temporary file is never written after the caller has dropped it.
+
+Where no child can be forked (:func:`~ballotdrill.journal.forked.can_fork`), the writer runs here, as before.
+"""
+
+from __future__ import annotations
+
+import marshal
+import pickle
+import struct
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from ballotdrill.exports.lines import Block
+from ballotdrill.journal.collector import collector_paused
+from ballotdrill.journal.forked import Forked, can_fork
+
+Writer = Callable[[Iterable[Block], Path], int]
+"""``write_jsonl_blocks`` or ``write_csv_blocks``: blocks of stored rows to a file, returning how many rows."""
+
+_LENGTH = struct.Struct("<Q")
+
+
+def write_apart(write: Writer, blocks: Iterable[Block], path: Path) -> int:
+    """``write(blocks, path)`` with the formatting and writing done in a forked child (this process reading
+    ``blocks``); done here where no child can be forked. Returns how many rows were written."""
+    if not can_fork():
+        return write(blocks, path)
+    try:
+        child = Forked(lambda source, answer: _serve(write, path, source, answer))
+    except OSError:  # no process to be had: the writer runs here
+        return write(blocks, path)
+    try:
+        with collector_paused():  # reading makes no reference cycles (see write_csv_blocks)
+            _hand_on(blocks, child.stdin)
+        return _answer(child)
+    finally:
+        child.stdin.close()
+        child.stdout.close()
+        child.kill()  # (a no-op once it has answered and ended)
+        child.wait()
+
+
+def _hand_on(blocks: Iterable[Block], sink: BinaryIO) -> None:
+    """Each block to the child as its length and its ``marshal`` bytes; a child gone (its writer failed) stops
+    the handing on, and its answer says why."""
+    write, dumps, length = sink.write, marshal.dumps, _LENGTH.pack
+    try:
+        for block in blocks:
+            data = dumps(block if type(block) is list else list(block), 2)
+            write(length(len(data)))
+            write(data)
+    except BrokenPipeError:
+        return
+    sink.close()
+
+
+def _answer(child: Forked) -> int:
+    """The rows the child wrote, or the error it stopped on raised here."""
+    answer = child.stdout.read()
+    status = child.wait()
+    if status == 0 and answer:
+        found = pickle.loads(answer)
+        if isinstance(found, BaseException):
+            raise found
+        if isinstance(found, int):
+            return found
+    raise OSError(f"the process writing the file ended without finishing it (status {status})")
+
+
+def _serve(write: Writer, path: Path, source: BinaryIO, answer: BinaryIO) -> None:
+    """The child's side: decode the blocks from ``source`` and write them; answer the count or the error."""
+    try:
+        found: object = write(_blocks(source), path)
+    except Exception as exc:  # every error goes back to the parent, which raises it
+        found = exc
+    try:
+        reply = pickle.dumps(found)
+    except Exception:  # an error that cannot be pickled: said in words
+        reply = pickle.dumps(OSError(f"writing {path} failed: {found}"))
+    answer.write(reply)
+    answer.flush()
+
+
+def _blocks(source: BinaryIO) -> Iterator[Block]:
+    read, size, loads = source.read, _LENGTH.size, marshal.loads
+    while head := read(size):
+        if len(head) < size:
+            raise OSError("the blocks to write were cut short")
+        (length,) = _LENGTH.unpack(head)
+        data = read(length)
+        if len(data) < length:
+            raise OSError("the blocks to write were cut short")
+        yield loads(data)
