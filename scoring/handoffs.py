@@ -164,6 +164,13 @@ _Key = tuple[str, str, str, str]
 """A handoff's identity: (incident, procedure, step, receiver)."""
 
 
+def deciding_procedures(structure: Structure) -> frozenset[str]:
+    """The procedures with a decision step: only their runs can loop back (ping-pong; the engine journals a
+    ``decision_made`` only at its procedure's decision step)."""
+    return frozenset(name for name, procedure in structure.procedures.items()
+                     if any(step.decision is not None for step in procedure.steps))
+
+
 class HandoffCollector:
     """Every handoff of the run in the order of its first attempt, and attempts, failures and drops per channel.
 
@@ -186,8 +193,8 @@ class HandoffCollector:
         self.deciding = deciding
         """The procedures with a decision step (None: any procedure may decide). A ping-pong needs a decision of the
         run's own procedure (``decision_made`` names it; the engine makes one only at that procedure's decision
-        step), so a run of any other procedure is not followed: it cannot loop back. A sweep knows its structure;
-        a journal read back follows every run."""
+        step), so a run of any other procedure is not followed: it cannot loop back. The scorers know their structure
+        (:func:`deciding_procedures`); :func:`handoffs` of bare events follows every run."""
         self.awaiting_queue: dict[tuple[str, str, str], _Building] = {}
         self.by_incident: dict[str, list[_Building]] = {}
         """Every handoff not taken out (:meth:`pop`), by incident."""
@@ -207,7 +214,8 @@ class HandoffCollector:
         return {Kind.DECISION_MADE: self._decision, Kind.HANDOFF_FAILED: self._failed}
 
     def row_handlers(self) -> RowHandlers:
-        return {Kind.PROCEDURE_STARTED: self._procedure, Kind.STEP_STARTED: self._step_started,
+        follows = self.deciding is None or bool(self.deciding)  # no procedure that can decide: no path to follow
+        return {**({Kind.PROCEDURE_STARTED: self._procedure, Kind.STEP_STARTED: self._step_started} if follows else {}),
                 Kind.HANDOFF_SENT: self._sent, Kind.HANDOFF_RECEIVED: self._received,
                 **({Kind.STEP_QUEUED: self._queued} if self.lines is not None else {})}
 

@@ -92,17 +92,15 @@ class _First(NamedTuple):
 class _Incident:
     """What is known of one incident so far."""
 
-    __slots__ = ("escalations", "firsts", "start")
+    __slots__ = ("background", "escalations", "firsts", "start")
 
     def __init__(self) -> None:
         self.start: tuple[Event, IncidentStarted] | None = None
+        self.background = False
+        """Whether the incident is an arrival of a background inject (:attr:`IncidentMeasure.background`), decided
+        at its start."""
         self.firsts: dict[str, _First] = {}
         self.escalations: list[str] = []
-
-    def background(self, incident: str) -> bool:
-        """Whether the incident is an arrival of a background inject (:attr:`IncidentMeasure.background`)."""
-        assert self.start is not None
-        return is_background(incident, self.start[1])
 
     @property
     def resolved(self) -> bool:
@@ -128,7 +126,7 @@ class _Incident:
         rows.sort()
         measured: IncidentMeasure = _new(IncidentMeasure, (  # without its Python-level __new__
             incident, str(data.type or ""), str(data.title or ""), int(data.severity or 0), str(data.inject or ""),
-            is_background(incident, data), r3(t0), detected.actor if detected else None,
+            self.background, r3(t0), detected.actor if detected else None,
             to[DETECTED], to[STEP_STARTED], to[CONTAINED], to[RESOLVED],
             contained.actor if contained else None, contained.how if contained else None,
             list(self.escalations), rows,
@@ -171,10 +169,13 @@ class IncidentCollector:
     def row_handlers(self) -> RowHandlers:
         return {STEP_STARTED: self._step_started}
 
-    def started_with(self, incident: str) -> IncidentStarted | None:
-        """The ``incident_started`` fields of ``incident`` (None: not started, or let go), decoded once."""
+    def background_inject(self, incident: str) -> str | None:
+        """The inject of ``incident`` if it is a background arrival (None: it is not, it has not started, or it was
+        let go), read from its ``incident_started`` as decoded once."""
         found = self.incidents.get(incident)
-        return None if found is None or found.start is None else found.start[1]
+        if found is None or found.start is None or not found.background:
+            return None
+        return str(found.start[1].inject or "")
 
     def _get(self, event: Event) -> _Incident | None:
         incident = event.incident
@@ -196,12 +197,13 @@ class IncidentCollector:
             started = event.fields(IncidentStarted)
             self.order[incident] = self.started
             self.started += 1
+            background = is_background(incident, started)
             follow = self.follow
-            if follow is not None and incident not in follow and is_background(incident, started):
+            if follow is not None and incident not in follow and background:
                 del self.incidents[incident]
                 self.counted[incident] = RESOLVED in inc.firsts
                 return
-            inc.start = (event, started)
+            inc.start, inc.background = (event, started), background
 
     def _first(self, event: Event) -> None:
         inc = self._get(event)

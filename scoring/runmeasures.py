@@ -24,7 +24,7 @@ from ballotdrill.scoring.feed import Dispatch
 from ballotdrill.scoring.foldone import ChainCounts, StepCounts
 from ballotdrill.scoring.foldrules import fold_chains, fold_steps
 from ballotdrill.scoring.growth import GrowthCollector
-from ballotdrill.scoring.handoffs import HandoffCollector
+from ballotdrill.scoring.handoffs import HandoffCollector, deciding_procedures
 from ballotdrill.scoring.harm import HarmCollector
 from ballotdrill.scoring.incidents import IncidentCollector, RunClock
 from ballotdrill.scoring.load import LoadCollector, OnDuty
@@ -53,8 +53,7 @@ class MeasurePlan:
         """The incidents ``votes_lost`` objectives measure (:mod:`.voteslost`)."""
         self.named = frozenset({p.incident for p in self.points} | set(self.harmed) | set(self.voted))
         """Incidents the objectives name (and those carrying them on): measured whole, background or not."""
-        self.deciding = frozenset(name for name, procedure in doc.structure.procedures.items()
-                                  if any(step.decision is not None for step in procedure.steps))
+        self.deciding = deciding_procedures(doc.structure)
         """The procedures with a decision step: only their runs can loop back (ping-pong)."""
         self.duty = OnDuty()
         """The actors' on-duty hours, worked out once per staff pattern for the runs measured with this plan."""

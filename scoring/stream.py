@@ -23,7 +23,7 @@ from ballotdrill.scoring.feed import Dispatch
 from ballotdrill.scoring.foldrules import fold_chains, fold_steps
 from ballotdrill.scoring.growth import GrowthCollector
 from ballotdrill.scoring.harm import HarmCollector
-from ballotdrill.scoring.incidents import IncidentCollector, RunClock, is_background
+from ballotdrill.scoring.incidents import IncidentCollector, RunClock
 from ballotdrill.scoring.letgo import LetGo
 from ballotdrill.scoring.load import LoadCollector, actor_names
 from ballotdrill.scoring.model import Background, F, Handoff, Harm, Scores, StepResult, checked, r3, unchecked
@@ -59,7 +59,7 @@ class Scorer:
         self.clock = RunClock()
         self.incidents = IncidentCollector()
         self.steps = StepCollector()
-        self.handoffs = handoff_measures.HandoffCollector()
+        self.handoffs = handoff_measures.HandoffCollector(deciding=handoff_measures.deciding_procedures(doc.structure))
         self.harm = HarmCollector()
         self.load = LoadCollector()
         self.points = PointCollector(points)
@@ -126,9 +126,8 @@ class Scorer:
         incident = event.incident
         if incident is None or incident in self.arrivals:
             return
-        started = self.incidents.started_with(incident)  # the incidents' collector has taken the event
-        if started is not None and is_background(incident, started):
-            inject = str(started.inject or "")
+        inject = self.incidents.background_inject(incident)  # the incidents' collector has taken the event
+        if inject is not None:
             self.arrivals[incident] = self.started[inject]
             self.started[inject] += 1
 
