@@ -50,6 +50,7 @@ from ballotdrill.scoring.ranking import (
     unexplaining,
 )
 from ballotdrill.scoring.text import percent
+from ballotdrill.scoring.untaken import faster_branch
 from ballotdrill.scoring.wavecap import WaveStart
 from ballotdrill.scoring.weighing import priority_of, weigh
 from ballotdrill.scoring.windows import target_passed
@@ -232,7 +233,8 @@ def _objective_findings(scores: Scores, advice: Advisor, weighed: list[Finding],
             detail=(f"{obj.value_text} against a target of {obj.target_text}: {obj.reason}."
                     if obj.value is not None and (obj.rating != "U" or obj.kind == "on_time")
                     else f"Not achieved (target {obj.target_text}): {obj.reason}."),
-            root_cause=related.root_cause if related else own.text if own else "",
+            root_cause=(related.root_cause + (f"; besides, {faster}" if (faster := faster_branch(
+                advice, obj, lever or "")) else "") if related else own.text if own else ""),
             cause="objective", actor=related.actor if related else (own.actor if own else None) or None,
             capability=obj.capability, priority=2 if obj.rating == "U" else 3,
             evidence=sorted({*obj.evidence, *(own.evidence if own else [])}),

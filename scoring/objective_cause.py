@@ -20,7 +20,7 @@ from ballotdrill.scoring.stepcause import branch_taken
 from ballotdrill.scoring.stopped import drop_cause, dropped
 from ballotdrill.scoring.text import HARM_NOUNS, clock, minutes, number
 from ballotdrill.scoring.unexplained import unexplained
-from ballotdrill.scoring.untaken import branch_cause, untaken_branch
+from ballotdrill.scoring.untaken import branch_cause, faster_branch, untaken_branch
 from ballotdrill.scoring.wavecap import slowed_from_start
 
 
@@ -87,6 +87,8 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unex
             path = f"the path to '{step}' against the {obj.target_text} target: {played}"
         if too_late:
             path += f"; {too_late}"
+        if faster := faster_branch(advice, obj):
+            path += f"; {faster}"
         return Cause("objective", f"{plain}: {path}", [],
                      f"Review the path to step '{step}': its actor's staff and shifts, its target, and the "
                      "handoffs before it", actor, step_lever(procedure, step) if procedure else "")

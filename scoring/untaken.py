@@ -11,10 +11,10 @@ from typing import NamedTuple
 from ballotdrill.scenarios.structure import Option, Procedure, Step
 from ballotdrill.scoring.advice import Advisor, Cause, step_lever
 from ballotdrill.scoring.designed import designed_rest
-from ballotdrill.scoring.model import IncidentTimes, StepResult
+from ballotdrill.scoring.model import IncidentTimes, ObjectiveResult, StepResult
 from ballotdrill.scoring.text import clock, minutes
 
-__all__ = ["Branch", "branch_cause", "too_late", "untaken_branch"]
+__all__ = ["Branch", "branch_cause", "faster_branch", "too_late", "untaken_branch"]
 
 _ROUNDING = 1e-3
 """The scores' times are rounded to 3 decimals: a journal row's t is matched to them within this."""
@@ -204,3 +204,42 @@ def _tried(advice: Advisor, tried: StepResult, incident: IncidentTimes) -> str:
                 f"had {'ended by itself' if incident.contained_how == 'ended' else 'been contained'}")
     return (f"whose containing step '{tried.step}' completed at {clock(advice.whole.start, done)} but did not "
             f"contain it{chance}")
+
+
+def faster_branch(advice: Advisor, obj: ObjectiveResult, told: str = "") -> str:
+    """For a time to a step achieved past its target: a decision of the run, made before the step's work arrived,
+    another of whose options, taken then, brings the step's work on its design (:meth:`Advisor.designed_to`, each
+    later decision at its default) so much sooner than it came as played that the time would have been within the
+    target: the words, else "" (also when ``told``, the lever already explaining it, is that decision's)."""
+    words = obj.subject.split()
+    if obj.kind != "time" or obj.value is None or obj.value <= obj.target + 1e-9 or "step" not in words \
+            or advice.structure is None or advice.choices is None:
+        return ""
+    target = words[words.index("step") + 1]
+    incident = next((w for w in words if any(i.incident == w for i in advice.whole.incidents)), "")
+    done = next((s for s in advice.whole.steps if s.incident == incident and s.step == target
+                 and s.completed_at is not None), None)
+    proc = advice.structure.procedures.get(done.procedure) if done is not None else None
+    if done is None or proc is None:
+        return ""
+    arrived = done.queued_at if done.queued_at is not None else done.started_at or 0.0
+    for spec in proc.steps:
+        made = [c for c in advice.choices.get((incident, done.procedure, spec.id), ()) if c.t <= arrived + 1e-9]
+        if spec.decision is None or not made or told == step_lever(done.procedure, spec.id):
+            continue
+        chosen = made[-1]
+        to_decision = advice.designed_to(incident, done.procedure, spec.id)
+        for option in spec.decision.options:
+            reach = advice.designed_to(incident, done.procedure, target, {spec.id: option})
+            if option == chosen.option or reach is None or to_decision is None:
+                continue
+            sooner = arrived - (chosen.t + reach - to_decision - float(spec.duration.mean))
+            if sooner <= 0 or obj.value - sooner > obj.target + 1e-9:
+                continue
+            rest = reach - to_decision - float(spec.duration.mean)
+            return (f"the '{option}' option at '{spec.id}' ({done.procedure}, decided at "
+                    f"{clock(advice.whole.start, chosen.t)}), whose design brings the work to '{target}' "
+                    f"{'at once' if rest < 0.5 else f'{minutes(rest)} after the decision'}, would have had it there "
+                    f"{minutes(sooner)} sooner than the '{chosen.option}' the run took (row #{chosen.seq}): "
+                    f"{obj.id} within its {obj.target_text} target, all else as played")
+    return ""
