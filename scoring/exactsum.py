@@ -48,6 +48,14 @@ class ExactSum:
                 break
         self.partials = exact
 
+    def terms(self) -> list[float]:
+        """Floats whose exact sum is that of every value added (to sum several sums exactly, with :func:`math.fsum`)."""
+        return self.partials + self.pending
+
+    def total(self) -> float:
+        """The sum of the values added, correctly rounded (0.0 for none)."""
+        return math.fsum(self.partials + self.pending)
+
     def mean(self) -> float | None:
         """The mean of the values added (None for none)."""
         return math.fsum(self.partials + self.pending) / self.count if self.count else None

@@ -1,7 +1,7 @@
 """What one step instance or one handoff adds to the run-wide counts and to a desk's busy time: the rules every fold
 follows (:mod:`.foldrules` folds many with them; a sweep folds each as it completes or ends, :mod:`.steps` and
-:mod:`.handoffs`). Busy time is kept per desk and clock hour as its parts, summed exactly when read
-(:func:`hour_sums`), so the order instances are folded in never moves a last bit.
+:mod:`.handoffs`). Busy time per desk and clock hour is summed exactly (:class:`~.exactsum.ExactSum`: a few floats
+per hour, whatever the number of parts), so the order instances are folded in never moves a last bit.
 """
 
 from __future__ import annotations
@@ -12,29 +12,31 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from typing import NamedTuple, Protocol
 
+from ballotdrill.scoring.exactsum import ExactSum
 
-def spread_hours(t0: float, t1: float, weight: float, start: float, buckets: dict[int, list[float]]) -> None:
-    """Add ``weight`` × the overlap of [t0, t1) with each clock hour to ``buckets`` (each hour's parts, summed exactly
-    when read: :func:`hour_sums`, so the order they are folded in never moves a last bit)."""
+
+def spread_hours(t0: float, t1: float, weight: float, start: float, buckets: dict[int, ExactSum]) -> None:
+    """Add ``weight`` × the overlap of [t0, t1) with each clock hour to ``buckets`` (each hour's sum kept exact, so
+    the order the parts are added in never moves a last bit: :func:`hour_sums`)."""
     if t1 <= t0 or weight == 0:
         return
     clock0, clock1 = start + t0, start + t1
     hour = math.floor(clock0 / 60)
     if clock1 <= hour * 60 + 60:  # within one clock hour (what the loop below adds, without its tests)
-        buckets[hour].append(weight * (clock1 - clock0))
+        buckets[hour].add(weight * (clock1 - clock0))
         return
     while hour * 60 < clock1:
         lo, hi = max(clock0, hour * 60.0), min(clock1, hour * 60.0 + 60)
         if hi > lo:
-            buckets[hour].append(weight * (hi - lo))
+            buckets[hour].add(weight * (hi - lo))
         hour += 1
 
 
-def hour_sums(buckets: dict[int, list[float]]) -> tuple[dict[int, float], float]:
-    """Each hour's parts (:func:`spread_hours`) summed exactly, and the exact sum of them all: the same whatever the
-    order the parts were added in."""
-    every = itertools.chain.from_iterable(buckets.values())
-    return {hour: math.fsum(parts) for hour, parts in buckets.items()}, math.fsum(every)
+def hour_sums(buckets: dict[int, ExactSum]) -> tuple[dict[int, float], float]:
+    """Each hour's sum (:func:`spread_hours`) and the sum of them all, each correctly rounded from the exact sum: the
+    same whatever the order the parts were added in."""
+    every = itertools.chain.from_iterable(exact.terms() for exact in buckets.values())
+    return {hour: exact.total() for hour, exact in buckets.items()}, math.fsum(every)
 
 
 class StepCounts(NamedTuple):
@@ -74,7 +76,7 @@ class LoadFold(Protocol):
     @property
     def started_steps(self) -> dict[str, int]: ...
     @property
-    def busy(self) -> dict[str, dict[int, list[float]]]: ...
+    def busy(self) -> dict[str, dict[int, ExactSum]]: ...
     @property
     def waiting(self) -> dict[str, list[tuple[float, int]]]: ...
     @property
@@ -128,7 +130,7 @@ def fold_step(counts: list[int], load: LoadFold | None, until: float | None, act
         clock0, clock1 = start + began, start + t1
         hour = math.floor(clock0 / 60)
         if clock1 <= hour * 60 + 60:  # within one clock hour: what spread_hours adds, without a call
-            load.busy[desk][hour].append(weight * (clock1 - clock0))
+            load.busy[desk][hour].add(weight * (clock1 - clock0))
         else:
             spread_hours(began, t1, weight, start, load.busy[desk])
         times = load.changed.get(desk)

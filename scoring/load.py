@@ -23,6 +23,7 @@ from typing import Any
 from ballotdrill.journal import Event, Kind, RunStarted, StaffChanged
 from ballotdrill.journal.packed import Packed
 from ballotdrill.scenarios.structure import Structure
+from ballotdrill.scoring.exactsum import ExactSum
 from ballotdrill.scoring.feed import Handlers, RowHandlers, feed_all
 from ballotdrill.scoring.foldone import hour_sums, spread_hours
 from ballotdrill.scoring.foldrules import fold_steps
@@ -81,9 +82,9 @@ class LoadCollector:
         self.early_starts: list[tuple[str, float]] = []
         """Step starts seen before ``run_started`` (their clock hour needs its start)."""
         self.seen: set[str] = set()
-        self.busy: dict[str, dict[int, list[float]]] = defaultdict(lambda: defaultdict(list))
-        """Busy staff-minutes per desk and clock hour of the step instances folded in so far, as their parts (summed
-        exactly when read: :func:`~.foldrules.hour_sums`, the same in any order of folding)."""
+        self.busy: dict[str, dict[int, ExactSum]] = defaultdict(lambda: defaultdict(ExactSum))
+        """Busy staff-minutes per desk and clock hour of the step instances folded in so far, summed exactly (read
+        with :func:`~.foldone.hour_sums`: the same in any order of folding)."""
         self.started_steps: dict[str, int] = defaultdict(int)
         self.waiting: dict[str, list[tuple[float, int]]] = defaultdict(list)
         """Work still queued when the run stopped: its wait so far and its queued row."""
@@ -257,7 +258,7 @@ class OnDuty:
         key = (changes, start, until)
         found = self.known.get(key)
         if found is None:
-            on_duty: dict[int, list[float]] = defaultdict(list)
+            on_duty: dict[int, ExactSum] = defaultdict(ExactSum)
             for (t0, staff), nxt in zip(changes, [*changes[1:], None], strict=True):
                 t1 = nxt[0] if nxt is not None else until
                 spread_hours(max(0.0, t0), min(until, t1), staff, start, on_duty)
