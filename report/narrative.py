@@ -31,7 +31,7 @@ from ballotdrill.journal import (
     VotingExtended,
     WaveSlowed,
 )
-from ballotdrill.scoring.text import clock, minutes, number
+from ballotdrill.scoring.text import between, clock, minutes, number
 
 
 def incident_label(started: IncidentStarted, incident: str) -> str:
@@ -95,7 +95,8 @@ def _tell(incident: str, rows: list[Event], names: dict[str, str], start: float,
     self_ended = closed = False  # ended by itself (a contained row, how: ended) / contained at all, before this row
     for e in rows[1:]:
         if e.kind == Kind.DETECTED:
-            out.append(detection_text(who(e.actor) if e.actor else None, at(e.t), minutes(e.t - t0), self_ended))
+            out.append(detection_text(who(e.actor) if e.actor else None, at(e.t), between(start, t0, e.t),
+                                      self_ended))
         elif e.kind == Kind.PROCEDURE_STARTED:
             began = e.fields(ProcedureStarted)
             run = began.run
@@ -111,7 +112,8 @@ def _tell(incident: str, rows: list[Event], names: dict[str, str], start: float,
             received = e.fields(HandoffReceived)
             tries = received.attempts or 1
             out.append(f"{who(e.actor)} received '{e.step}' from {who(received.from_)} at {at(e.t)} via "
-                       f"{received.channel or 'a direct handover'}, {minutes(_num(received.latency))} after it was sent"
+                       f"{received.channel or 'a direct handover'}, "
+                       f"{between(start, e.t - (_num(received.latency) or 0.0), e.t)} after it was sent"
                        + (f" ({tries} attempts)." if tries > 1 else "."))
         elif e.kind == Kind.STEP_QUEUED and e.fields(StepQueued).on_duty == 0:
             out.append(f"'{e.step}' waited at {who(e.actor)} from {at(e.t)} with nobody on duty.")
@@ -149,7 +151,7 @@ def _tell(incident: str, rows: list[Event], names: dict[str, str], start: float,
         elif e.kind == Kind.CONTAINED:
             contained = e.fields(Contained)  # how: ended by itself, procedures completed, or a step's effect
             self_ended, closed = contained.how == "ended", True
-            when = f"at {at(e.t)}, {minutes(e.t - t0)} after it began"
+            when = f"at {at(e.t)}, {between(start, t0, e.t)} after it began"
             out.append(f"It ended by itself {when}, before any response contained it{_harm_clause(contained)}."
                        if contained.how == "ended" else
                        f"Its procedures completed {when} (no step of theirs contains it){_harm_clause(contained)}."
@@ -169,7 +171,7 @@ def _tell(incident: str, rows: list[Event], names: dict[str, str], start: float,
         elif e.kind == Kind.VOTING_EXTENDED:
             out.append(f"{_sentence(who(e.actor))} {extended_text(e.fields(VotingExtended), at)}, at {at(e.t)}.")
         elif e.kind == Kind.RESOLVED:
-            out.append(f"It was resolved at {at(e.t)}, {minutes(e.t - t0)} after it began.")
+            out.append(f"It was resolved at {at(e.t)}, {between(start, t0, e.t)} after it began.")
         elif e.kind == Kind.PROCEDURE_ENDED and (ended := e.fields(ProcedureEnded)).outcome == "dropped":
             out.append(f"The {ended.procedure} procedure was dropped at {at(e.t)}.")
     final = end.fields(RunEnded) if end is not None else None

@@ -29,7 +29,7 @@ from ballotdrill.report.narrative import detection_text, extended_text, incident
 from ballotdrill.scoring.findings import QUEUE_P90
 from ballotdrill.scoring.model import Handoff, Harm, IncidentTimes, StepResult
 from ballotdrill.scoring.neverdone import not_yet_due
-from ballotdrill.scoring.text import clock, failed_on, minutes, number
+from ballotdrill.scoring.text import between, clock, failed_on, minutes, number
 from ballotdrill.scoring.unreached import Unreached
 
 SLOW_HANDOFF = 10.0
@@ -56,7 +56,11 @@ class _Told:
         return clock(self.start, t)
 
     def since(self, t: float) -> str:
-        return minutes(t - self.t0)
+        """The time from the incident's start to ``t``, as their clocks read."""
+        return between(self.start, self.t0, t)
+
+    def between(self, t0: float, t1: float | None) -> str:
+        return minutes(None) if t1 is None else between(self.start, t0, t1)
 
     def say(self, t: float, text: str, *, sent: bool = False) -> None:
         """A moment at journal time ``t`` (the story is told in time order, ties in the order said; a handoff told at
@@ -87,7 +91,7 @@ def key_moments(inc: IncidentTimes, rows: Sequence[Event], steps: Sequence[StepR
     else:
         after_end = inc.contained_how == "ended" and inc.to_contain is not None and detected_at > t0 + inc.to_contain
         told.say(detected_at, detection_text(told.who(inc.detected_by) if inc.detected_by else None,
-                                             told.at(detected_at), minutes(inc.to_detect), after_end))
+                                             told.at(detected_at), told.since(detected_at), after_end))
     started = sorted((s for s in steps if s.started_at is not None), key=lambda s: (s.started_at or 0.0, s.step))
     if started:
         s = started[0]
@@ -119,7 +123,7 @@ def key_moments(inc: IncidentTimes, rows: Sequence[Event], steps: Sequence[StepR
             mitigated = e.fields(Mitigated)
             taken = float(mitigated.taken_at or 0.0)
             told.say(e.t, f"It was mitigated by the action '{mitigated.action}' {told.who(e.actor)} took at "
-                     f"{told.at(taken)}, {minutes(e.t - taken)} before: it {mitigated_text(mitigated)}.")
+                     f"{told.at(taken)}, {told.between(taken, e.t)} before: it {mitigated_text(mitigated)}.")
         elif e.kind == Kind.WAVE_SLOWED:
             slowed = slowed_text(e.fields(WaveSlowed), started_row)
             told.say(e.t, f"At {told.at(e.t)} '{e.step}' by {told.who(e.actor)} {slowed}.")
@@ -156,7 +160,8 @@ def _handoffs(told: _Told, handoffs: Sequence[Handoff]) -> None:
             got = first if h.channel == h.first_channel else h.channel or "a direct handover"
             told.say(h.received_at or h.sent_at, f"{route} failed {_times(h.failures)} "
                      f"{failed_on(h.failures, first, got)} and arrived {via} at "
-                     f"{told.at(h.received_at)}, {minutes(h.latency)} after it was first sent.")
+                     f"{told.at(h.received_at)}, {told.between(h.sent_at, h.received_at)} after it was "
+                     "first sent.")
         elif (h.latency or 0.0) >= SLOW_HANDOFF:
             slow.append(h)
         if h.unstaffed:

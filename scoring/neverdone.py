@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from ballotdrill.scoring.advice import Advisor, Cause, channel_lever, step_lever
 from ballotdrill.scoring.stepcause import branch_cause, options_taken
-from ballotdrill.scoring.text import clock, minutes
+from ballotdrill.scoring.text import between, clock, minutes
 from ballotdrill.scoring.unreached import Unreached
 from ballotdrill.scoring.usual import DIRECT
 
@@ -51,7 +51,7 @@ def never_done(item: Unreached, advice: Advisor) -> tuple[str, Cause]:
                       advice.channel(item.channel or DIRECT), item.sender, channel_lever(item.channel))
     else:
         where = f"when the run stopped at {at}, {item.procedure} had got no further than '{item.at}' " \
-                f"({_STOOD.get(item.how, item.how)}), {minutes(item.stopped_at - began)} after it began"
+                f"({_STOOD.get(item.how, item.how)}), {between(advice.start, began, item.stopped_at)} after it began"
         default = advice.designed_to(item.incident, item.procedure, item.step)
         choices = options_taken(advice, item.incident, item.procedure, item.stopped_at)  # along the path it took
         designed = advice.designed_to(item.incident, item.procedure, item.step, choices[0]) if choices[0] \

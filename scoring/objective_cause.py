@@ -18,7 +18,7 @@ from ballotdrill.scoring.model import IncidentTimes, ObjectiveResult, StepResult
 from ballotdrill.scoring.ranking import Unexplaining
 from ballotdrill.scoring.stepcause import branch_taken
 from ballotdrill.scoring.stopped import drop_cause, dropped
-from ballotdrill.scoring.text import HARM_NOUNS, clock, minutes, number
+from ballotdrill.scoring.text import HARM_NOUNS, between, clock, minutes, number
 from ballotdrill.scoring.unexplained import unexplained
 from ballotdrill.scoring.untaken import branch_cause, faster_branch, untaken_branch
 from ballotdrill.scoring.wavecap import slowed_from_start
@@ -142,7 +142,7 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unex
         short = f"the designed response does not contain it before its {noun} passes the {obj.target_text} target"
         if passed_at is not None:
             short += (f" (it passed it at {clock(advice.whole.start, passed_at)}, "
-                      f"{minutes(passed_at - incident.started_at)} after it began)")
+                      f"{between(advice.whole.start, incident.started_at, passed_at)} after it began)")
     else:
         short = (f"the designed response ({', '.join(names)}) only slows {kind} incidents and contains none, so "
                  f"its {noun} passed the {obj.target_text} target")

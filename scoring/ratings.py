@@ -57,7 +57,7 @@ from ballotdrill.scoring.exercised import Verdict, Window, missing_end, missing_
 from ballotdrill.scoring.feed import Handlers, RowHandlers
 from ballotdrill.scoring.model import Harm, ObjectiveResult, Rating, r3
 from ballotdrill.scoring.ontime import OnTimeTally
-from ballotdrill.scoring.text import HARM_MEASURES, HARM_NOUNS, UNITS, clock, measure_value, minutes
+from ballotdrill.scoring.text import HARM_MEASURES, HARM_NOUNS, UNITS, between, clock, measure_value, minutes
 from ballotdrill.scoring.voteslost import rate_lost
 
 S_FACTOR = 1.25
@@ -341,15 +341,16 @@ def _measure(objective: Objective, interval: Interval | None, subject: str, reac
             verdict = self_contained(window, interval.end.incident, r3(over - first.t), target,
                                      _took(kind, r3(over - first.t), interval))
             done = (f"'{interval.end.step}' completed {'' if verdict.rating == 'NE' else 'only '}"
-                    f"{minutes(last.t - over)} after it had ended (at {clock(window.start, last.t)})")
+                    f"{between(window.start, over, last.t)} after it had ended (at {clock(window.start, last.t)})")
             if verdict.rating == "NE":  # the response was exercised, its step done: only its containment was not
                 took, life = last.t - first.t, _took(kind, r3(over - first.t), interval)
                 done = (f"incident {interval.end.incident} ended by itself ({life})"
                         f" before the response could contain it, so '{interval.end.step}' contained nothing and no "
                         f"containment was exercised; {done}, {minutes(took)} after {interval.start.describe()}, "
                         f"{'within' if took <= target + 1e-9 else 'past'} the {minutes(target)} target")
+            after = between(window.start, over, last.t)
             verdict = verdict._replace(reason=done, value_text=f"{verdict.value_text}; '{interval.end.step}' done "
-                                       f"{minutes(last.t - over)} after it") if verdict.rating == "NE" else \
+                                       f"{after} after it") if verdict.rating == "NE" else \
                 verdict._replace(reason=f"{verdict.reason}; {done}")
         elif interval.end.step is None and interval.end.event == "contained" and \
                 window.self_ended(interval.end.incident) is not None:

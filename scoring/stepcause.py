@@ -20,7 +20,7 @@ from ballotdrill.scoring.crews import ShortCrew, crew_fix, on_duty_text, short_c
 from ballotdrill.scoring.desks import desk_of
 from ballotdrill.scoring.heldby import Held, WaitParts, wait_parts
 from ballotdrill.scoring.model import DecisionWait, StepResult
-from ballotdrill.scoring.text import clock, failed_on, minutes
+from ballotdrill.scoring.text import between, clock, failed_on, minutes
 from ballotdrill.scoring.usual import DIRECT
 from ballotdrill.scoring.waits import waits_named
 
@@ -250,12 +250,12 @@ def _answer_cause(step: StepResult, answer: DecisionWait, advice: Advisor) -> Ca
     who = advice.who(step.actor)
     proc = advice.structure.procedures.get(step.procedure) if advice.structure is not None else None
     decision = next((s.decision for s in proc.steps if s.id == step.step), None) if proc is not None else None
-    waited = answer.made_at - answer.requested_at
     timed_out = answer.timed_out and decision is not None and decision.timeout is not None  # as the journal says
     how = (f"left to its timeout, the default '{decision.default}' applied" if timed_out and decision is not None
            else "answered" if answer.answered else "still waiting for its answer when the run stopped")
     return Cause("decision_timeout", f"decision waiting for an answer at {who}: '{step.step}' was put to its "
-                 f"players at {clock(advice.start, answer.requested_at)} and {how} {minutes(waited)} later, at "
+                 f"players at {clock(advice.start, answer.requested_at)} and {how} "
+                 f"{between(advice.start, answer.requested_at, answer.made_at)} later, at "
                  f"{clock(advice.start, answer.made_at)}", [],
                  f"Rehearse '{step.step}' ({step.procedure}) with {who}'s players so they answer sooner: "
                  f"{_goal(step)[1]} counts the wait for the answer"

@@ -39,6 +39,14 @@ def clock(start: float, t: float | None) -> str:
     return "—" if t is None else format_clock(start + t)
 
 
+def between(start: float, t0: float, t1: float) -> str:
+    """The time from journal time ``t0`` to ``t1`` as their clocks read (:func:`clock` shows the minute a time falls
+    in): the difference of those minutes, so a reader subtracting the clocks gets the same ("at 14:46, 2 h 46 min
+    after it began" at 12:00, for 14:46:40, never "2 h 47 min"); within one minute, in seconds."""
+    whole = (start + t1) // 1 - (start + t0) // 1
+    return minutes(whole) if whole else minutes(t1 - t0)
+
+
 def number(value: float | None) -> str:
     """``12,345`` (rounded); an em dash for None."""
     return "—" if value is None else f"{round(value):,}"
