@@ -252,7 +252,11 @@ def _held_by_crew(actor: str, scores: Scores, advice: Advisor) -> tuple[str, str
 
 
 def _loads(found: Found, scores: Scores, digest: Digest, advice: Advisor) -> None:
-    """Each actor's queue and gap in shift cover, or that it kept up."""
+    """Each actor's queue and gap in shift cover, or that it kept up (busy, no wait, and none of its steps late)."""
+    late_at: dict[str, int] = {}
+    for group in digest.steps.values():
+        if group.late and group.worst is not None:
+            late_at[group.worst[1].actor] = late_at.get(group.worst[1].actor, 0) + group.late
     for load in scores.load:
         if load.wait_p90 is not None and load.wait_p90 >= QUEUE_P90:
             waits = digest.waits.get(load.actor) or LongWaits(frozenset())
@@ -273,7 +277,8 @@ def _loads(found: Found, scores: Scores, digest: Digest, advice: Advisor) -> Non
                     evidence=load.evidence, incidents=waits.incidents.listed(),
                     recommendation=crew or (advice.shift_gap(load.actor) if unstaffed_queue
                                             else advice.queue(load.actor)))
-        elif load.steps >= MIN_STRENGTH and not load.wait_max and (load.utilisation or 0.0) >= BUSY:
+        elif load.steps >= MIN_STRENGTH and not load.wait_max and (load.utilisation or 0.0) >= BUSY and \
+                not late_at.get(load.actor):  # work started at once but finished late did not keep up
             found.strengths.append(Finding(kind="strength", title=f"{load.name} kept up",
                                      detail=f"All {load.steps} steps started without waiting, at "
                                      f"{percent(load.utilisation)} utilisation.",

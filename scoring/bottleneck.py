@@ -70,10 +70,11 @@ def bottleneck_line(loads: Sequence[ActorLoad]) -> BottleneckLine:
                 f"a single piece of work had waited (one long wait is not a queue); the longest was "
                 f"{minutes(single.wait_max)} at {single.name} ({single.waited} of "
                 f"{single.steps + single.queued_at_end} piece(s) of work waited there).")
-    elif short is not None:
+    elif short is not None:  # the highest 90th percentile, then the longest single wait, wherever it was
         text = (f"No actor was a bottleneck: no 90th-percentile queue wait reached {minutes(QUEUE_P90)}; the "
-                f"longest was {minutes(short.wait_p90)} at {short.name} (max {minutes(short.wait_max)}, "
-                f"utilisation {percent(short.utilisation)}).")
+                f"highest was {minutes(short.wait_p90)} at {short.name} (utilisation {percent(short.utilisation)})"
+                + (f"; the longest single wait was {minutes(longest.wait_max)} at {longest.name}." if longest
+                   is not None else "."))
     elif bottleneck is None and longest is not None:
         text = (f"No actor was a bottleneck: 90% of the work everywhere started without waiting; the longest "
                 f"single wait was {minutes(longest.wait_max)} at {longest.name}.")

@@ -76,7 +76,7 @@ def test_a_short_wait_is_no_bottleneck_and_nothing_to_fix_still_names_an_objecti
     key = report.analysis.key
     assert key.bottleneck is None
     assert key.bottleneck_text.startswith("No actor was a bottleneck: no 90th-percentile queue wait reached "
-                                          "15 min; the longest was ")
+                                          "15 min; the highest was ")
     assert [o.rating for o in report.scores.objectives] == ["S"]
     assert key.first_fix == ("Nothing to fix first: no area for improvement was found, though O1 was rated S "
                              "(performed with some challenges).")

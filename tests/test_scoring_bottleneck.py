@@ -16,6 +16,8 @@ from typing import Any
 from engine_helpers import checked, file_of, incident, load
 
 from ballotdrill.report import build_report
+from ballotdrill.scoring.bottleneck import bottleneck_line
+from ballotdrill.scoring.model import ActorLoad
 from ballotdrill.scoring.summary import bottlenecks
 
 
@@ -121,3 +123,16 @@ def test_a_bottleneck_whose_waits_all_began_with_nobody_on_duty_says_so() -> Non
                                         "before a lack of staff.")
     staffed = build_report(checked(_file(6)), load(_file(6)), "s").analysis.key
     assert staffed.bottleneck == "desk" and "nobody on duty" not in staffed.bottleneck_text
+
+
+def test_with_short_waits_only_the_line_tells_the_highest_percentile_and_the_longest_wait_apart() -> None:
+    # desk: 90th-percentile wait 29 s, its longest 7 min; vsse: p90 5 min, longest 6 min. The highest 90th percentile
+    # is vsse's; the longest single wait is the desk's (before: "the longest was 5 min at vsse (max 6 min, …)", the
+    # percentile read as the longest wait)
+    loads = [ActorLoad(actor="desk", name="Desk", steps=12, wait_p90=29 / 60, wait_max=7.0, waited=2, longest_queue=1,
+                       utilisation=0.5),
+             ActorLoad(actor="vsse", name="VSSE", steps=3, wait_p90=5.0, wait_max=6.0, waited=1, longest_queue=1,
+                       utilisation=0.2)]
+    assert bottleneck_line(loads).text == (
+        "No actor was a bottleneck: no 90th-percentile queue wait reached 15 min; the highest was 5 min at VSSE "
+        "(utilisation 20%); the longest single wait was 7 min at Desk.")
