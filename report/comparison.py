@@ -103,7 +103,7 @@ def _shown(unit: str, value: float) -> float | None:
         whole = round(value)
         if abs(value) < 1:
             return None
-        return float(whole - whole % 60 if abs(whole) >= 1440 else whole)  # a day or more is shown to the hour
+        return float(whole)
     if unit in ("people", "voter-min", "station-min"):
         return float(round(value))
     return None

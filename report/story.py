@@ -145,7 +145,8 @@ def key_moments(inc: IncidentTimes, rows: Sequence[Event], steps: Sequence[StepR
 
 def _handoffs(told: _Told, handoffs: Sequence[Handoff]) -> None:
     slow: list[Handoff] = []
-    for h in sorted(handoffs, key=lambda x: (x.sent_at, x.step)):
+    handoffs = sorted(handoffs, key=lambda x: (x.sent_at, x.step))
+    for h in handoffs:
         route = f"The handoff of '{h.step}' from {told.who(h.sender)} to {told.who(h.receiver)}"
         if h.status == "dropped":
             told.say(h.sent_at, f"{route} failed {_times(h.failures)} from {told.at(h.sent_at)} and was dropped: "
@@ -164,12 +165,13 @@ def _handoffs(told: _Told, handoffs: Sequence[Handoff]) -> None:
                      "first sent.")
         elif (h.latency or 0.0) >= SLOW_HANDOFF:
             slow.append(h)
-        if h.unstaffed:
-            told.say(h.received_at or h.sent_at, f"'{h.step}' reached {told.who(h.receiver)} with nobody on duty.")
     for h in slow[:MAX_MOMENTS_OF_A_KIND]:
         told.say(h.received_at or h.sent_at,
                  f"The handoff of '{h.step}' to {told.who(h.receiver)} took {minutes(h.latency)} on "
                  f"{h.channel or 'a direct handover'}.")
+    for h in handoffs:  # after how it travelled, in the same minute: it reached them when it arrived
+        if h.unstaffed:
+            told.say(h.received_at or h.sent_at, f"'{h.step}' reached {told.who(h.receiver)} with nobody on duty.")
     if len(slow) > MAX_MOMENTS_OF_A_KIND:
         told.say(slow[-1].sent_at,
                  f"{len(slow) - MAX_MOMENTS_OF_A_KIND} more handoff(s) took {minutes(SLOW_HANDOFF)} or longer.")

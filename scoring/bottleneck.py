@@ -71,10 +71,13 @@ def bottleneck_line(loads: Sequence[ActorLoad]) -> BottleneckLine:
                 f"{minutes(single.wait_max)} at {single.name} ({single.waited} of "
                 f"{single.steps + single.queued_at_end} piece(s) of work waited there).")
     elif short is not None:  # the highest 90th percentile, then the longest single wait, wherever it was
+        own = longest is None or longest.actor == short.actor
         text = (f"No actor was a bottleneck: no 90th-percentile queue wait reached {minutes(QUEUE_P90)}; the "
-                f"highest was {minutes(short.wait_p90)} at {short.name} (utilisation {percent(short.utilisation)})"
-                + (f"; the longest single wait was {minutes(longest.wait_max)} at {longest.name}." if longest
-                   is not None else "."))
+                f"highest was {minutes(short.wait_p90)} at {short.name} ("
+                + (f"its longest single wait {minutes(short.wait_max)}, " if own else "")
+                + f"utilisation {percent(short.utilisation)})"
+                + ("." if own or longest is None else
+                   f"; the longest single wait was {minutes(longest.wait_max)} at {longest.name}."))
     elif bottleneck is None and longest is not None:
         text = (f"No actor was a bottleneck: 90% of the work everywhere started without waiting; the longest "
                 f"single wait was {minutes(longest.wait_max)} at {longest.name}.")

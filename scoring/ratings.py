@@ -16,8 +16,9 @@ Lower is better (``time``, ``reach``, ``voter_minutes``, ``station_minutes``; ``
   the response failed.
 - **NE** (not exercised, see :mod:`ballotdrill.scoring.exercised`): the subject never happened
   in the played window, or the incident ended by itself within the target before any response
-  contained or slowed it, or a reach objective's wave has a cap within the target (it could never pass it, whatever
-  the response did). Never P, never U. A harm measure of an incident that ended by itself
+  contained or slowed it, or a reach objective's wave has a cap within the target, or a voter- or station-minutes
+  objective's incident began once its polling stations had closed (it could never pass it, whatever the response
+  did). Never P, never U. A harm measure of an incident that ended by itself
   within the target after the response slowed its wave or shortened it is rated on its value
   when, left to itself (its wave at its starting rate, its drawn duration unshortened), it would
   have passed the target: the response kept it there, and the reason says so with that figure.
@@ -83,7 +84,7 @@ THRESHOLDS: list[tuple[str, str, str]] = [
      "value < 0.5 × target"),
     ("NE", "the subject never happened in the played window (incident after the stop, contingency not "
      "released), the incident ended by itself within the target before any response contained or slowed it, or "
-     "its wave's cap is within the target (it could never pass it)",
+     "it could never pass the target (its wave's cap within it, or it began once its polling stations had closed)",
      "no step with a target played"),
 ]
 """(rating, lower-is-better rule, higher-is-better rule): the table shown in reports."""
@@ -383,6 +384,13 @@ def _measure(objective: Objective, interval: Interval | None, subject: str, reac
                 verdict = Verdict("NE", f"incident {incident}'s wave has a cap of {measure_value(kind, cap)}, within "
                                   "the target: whatever the response did its reach could never pass it, so nothing "
                                   "was exercised", f"{text}, its cap within the target")
+            elif kind != "reach" and not measured and incident in window.incidents and \
+                    window.incidents[incident].started_at >= window.closes.get(incident, math.inf) - 1e-9:
+                closed = clock(window.start, window.closes[incident])  # its harm window is empty: nothing to keep
+                verdict = Verdict("NE", f"incident {incident} began at "
+                                  f"{clock(window.start, window.incidents[incident].started_at)}, once its polling "
+                                  f"stations had closed at {closed}: it could do no {HARM_NOUNS[kind]} whatever the "
+                                  "response did, so nothing was exercised", f"{text}, its polling stations closed")
             elif ended is not None and shaped and measured <= target:
                 done = (f"incident {incident} ended by itself after {minutes(ended)}, and the response had slowed "
                         f"or shortened it before then ({_times(len(shaped))}: rows "

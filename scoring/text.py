@@ -16,7 +16,8 @@ UNITS = {"time": "min", "on_time": "share", "reach": "people", "voter_minutes": 
 
 
 def minutes(value: float | None) -> str:
-    """``21 min``, ``1 h 05 min``, ``2 d 3 h``; an em dash for None."""
+    """``21 min``, ``1 h 05 min``, ``2 d 3 h 20 min`` (a day or more keeps its minutes: 72 h 20 min is never read
+    as the 3 d of a deadline); an em dash for None."""
     if value is None:
         return "—"
     total = round(value)
@@ -30,7 +31,7 @@ def minutes(value: float | None) -> str:
     days, rest = divmod(total, 1440)
     hours, mins = divmod(rest, 60)
     if days:
-        return f"{sign}{days} d {hours} h"
+        return f"{sign}{days} d {hours} h {mins:02d} min"
     return f"{sign}{hours} h {mins:02d} min"
 
 

@@ -264,7 +264,8 @@ def test_a_difference_never_reads_as_zero_or_with_the_wrong_sign(unit: str, diff
     (35.2, 35.4, ("35 min", "35 min", "+12 s")),  # shown alike: the exact difference, never a zero it is not
     (60.4, 125.6, ("1 h 00 min", "2 h 06 min", "+1 h 06 min")),
     (0.4, 2.6, ("24 s", "3 min", "+2 min")),  # one shown in seconds: the exact difference (2.2 min)
-    (1500.0, 1580.0, ("1 d 1 h", "1 d 2 h", "+1 h 00 min")),  # a day or more is shown to the hour
+    (1500.0, 1580.0, ("1 d 1 h 00 min", "1 d 2 h 20 min", "+1 h 20 min")),  # a day or more keeps its minutes
+    (2536.98, 2500.47, ("1 d 18 h 17 min", "1 d 17 h 40 min", "-37 min")),  # before: 1 d 18 h, 1 d 17 h, -1 h 00 min
 ])
 def test_a_difference_of_rounded_minutes_is_the_difference_of_the_values_shown(
         a: float, b: float, shown: tuple[str, str, str]) -> None:

@@ -23,3 +23,18 @@ def test_a_handoff_in_transit_at_the_cut_is_told_after_the_step_that_sent_it() -
     done = next(n for n, line in enumerate(story) if "completed 'triage' at 10:30" in line)
     sent = next(n for n, line in enumerate(story) if "sent at 10:30, was still in transit" in line)
     assert done < sent, story  # before: the handoff (said first) came before the step that sent it
+
+
+def test_a_slow_handoff_is_told_before_it_reached_nobody_on_duty() -> None:
+    # 'a' (10 min) hands 'b' to b on a 40 min mail at 10:10: it arrives at 10:50, b on duty only from 12:00. The story
+    # tells how it travelled, then that it reached nobody (before: the other way round)
+    data = file_of({"a": {"staff": 1}, "b": {"staff": 0, "shifts": [{"from": "12:00", "to": "18:00", "staff": 1}]}},
+                   {"p": {"trigger": {"type": "fault"}, "steps": [
+                       {"id": "a", "actor": "a", "duration": "10m"},
+                       {"id": "b", "actor": "b", "duration": "10m", "via": "mail"}]}},
+                   [incident("X1", "10:00", "fault")],
+                   channels={"mail": {"latency": {"dist": "fixed", "value": "40m"}}}, end="18:00")
+    story = assemble(checked(data), load(data), "s").moments["X1"]
+    took = next(n for n, line in enumerate(story) if line == "The handoff of 'b' to b took 40 min on mail.")
+    reached = next(n for n, line in enumerate(story) if line == "'b' reached b with nobody on duty.")
+    assert took < reached, story

@@ -136,3 +136,7 @@ def test_with_short_waits_only_the_line_tells_the_highest_percentile_and_the_lon
     assert bottleneck_line(loads).text == (
         "No actor was a bottleneck: no 90th-percentile queue wait reached 15 min; the highest was 5 min at VSSE "
         "(utilisation 20%); the longest single wait was 7 min at Desk.")
+    # both at one actor: said once
+    assert bottleneck_line(loads[1:]).text == (
+        "No actor was a bottleneck: no 90th-percentile queue wait reached 15 min; the highest was 5 min at VSSE "
+        "(its longest single wait 6 min, utilisation 20%).")
