@@ -7,7 +7,9 @@ them), the incident, actor and other qualified relationships, the
 incidents. The step, handoff and decision instances depend on the rows before them: SQLite
 reads the few values they need and :class:`~ballotdrill.exports.ocel_work.WorkPass` numbers
 them in one lean pass (window functions said the same, at several times the cost). Python
-also names the actors (the scenario's, and their staff over time).
+also names the actors (the scenario's, and their staff over time). Two threads build it: the
+log's fills what needs no Python while the main thread's pass runs
+(:mod:`ballotdrill.exports.ocel_sql_side`).
 
 The walk stays the reference (a test compares both logs table by table on library runs). A
 journal holding a value these statements do not say the way the walk does (a procedure that is
@@ -32,10 +34,9 @@ from typing import Any
 
 from ballotdrill.exports.ocel import _ACTOR_ROLE, REFERENCE_DATE, Scalar, value_type
 from ballotdrill.exports.ocel_sql_side import PHASES as SIDE_PHASES
-from ballotdrill.exports.ocel_sql_side import Fill, Here, beside, statements
+from ballotdrill.exports.ocel_sql_side import SCRATCH_CACHE_KIB, Fill, Here, building, statements
 from ballotdrill.exports.ocel_sql_time import EPOCH, text_sql, time_params, time_sql, timed
 from ballotdrill.exports.ocel_sqlite import (
-    CACHE_KIB,
     EVENT_COLUMNS,
     INITIAL_TIME,
     SqliteSink,
@@ -49,7 +50,6 @@ from ballotdrill.journal import KINDS
 from ballotdrill.journal.collector import collector_paused
 from ballotdrill.journal.rows import refuse_bad_rows, refuse_non_finite
 from ballotdrill.journal.seal import BLOCK, RawRow, rows_sql
-from ballotdrill.journal.sqlite_uri import read_only_uri
 from ballotdrill.scenarios.scenario import ScenarioFile
 
 BlockCheck = Callable[[Iterator[list[RawRow]]], None]
@@ -75,13 +75,14 @@ _WIDTHS = {"object": 2, "event_object": 3, "object_object": 3, "object_step": 7,
 
 _EVENT = "INSERT INTO event SELECT 'e' || seq, kind FROM j.events ORDER BY seq"
 _EVENT_RELATIONS = (
-    "INSERT INTO event_object SELECT 'e' || seq, 'incident:' || incident, 'subject' FROM j.events WHERE incident != ''",
-    f"INSERT INTO event_object SELECT 'e' || seq, 'actor:' || actor, {_role()} FROM j.events WHERE actor != ''",
-    f"""INSERT INTO event_object
+    "CREATE TEMP TABLE relations (ocel_event_id TEXT, ocel_object_id TEXT, ocel_qualifier TEXT)",
+    "INSERT INTO relations SELECT 'e' || seq, 'incident:' || incident, 'subject' FROM j.events WHERE incident != ''",
+    f"INSERT INTO relations SELECT 'e' || seq, 'actor:' || actor, {_role()} FROM j.events WHERE actor != ''",
+    f"""INSERT INTO relations
   SELECT 'e' || seq, 'actor:' || json_extract(data, '$.to'), 'receiver' FROM j.events
   WHERE kind IN {_in(_HANDOFFS)} AND json_type(data, '$.to') = 'text' AND json_extract(data, '$.to') != ''
     AND NOT (kind = 'handoff_received' AND json_extract(data, '$.to') IS actor)""",
-    f"""INSERT INTO event_object
+    f"""INSERT INTO relations
   SELECT 'e' || seq, 'actor:' || json_extract(data, '$.from'), 'sender' FROM j.events
   WHERE kind IN {_in(_HANDOFFS)} AND json_type(data, '$.from') = 'text' AND json_extract(data, '$.from') != ''
     AND NOT (kind != 'handoff_received' AND json_extract(data, '$.from') IS actor)""")
@@ -197,12 +198,14 @@ class _Builder:
         times, dates = time_params(self.day_zero, self.start, span)
         params = {**times, "scenario": self.scenario}
         kinds = sorted(seen.kinds.items(), key=lambda item: item[1])
-        tables = [(kind, sink._typed("event", kind, ("ocel_id", "ocel_time"), self.columns.of(kind)))
-                  for kind, _ in kinds]
-        side.run(("event_object",), statements(*((sql, {}) for sql in _EVENT_RELATIONS)))
-        # Each connection's rows to read times their values a row, for a fair split; the side's relations about
-        # two and a half such values a journal row.
-        loads, mine = [0, 5 * seen.rows // 2], []
+        typed = [(kind, self.columns.of(kind)) for kind, _ in kinds]
+        tables = [(kind, sink._typed("event", kind, EVENT_COLUMNS, columns)) for kind, columns in typed]
+        side.mirror(typed)
+        side.run(statements(("INSERT INTO event_object SELECT * FROM temp.relations", {}),
+                            ("DROP TABLE temp.relations", {})))
+        # Each connection's rows to read times their values a row, for a fair split; the relations' copy, the
+        # incidents and the actors on the log's connection about half such a value a journal row.
+        loads, mine = [0, seen.rows // 2], []
         for kind, table in sorted(tables, key=lambda item: -seen.counts[item[0]] * (2 + len(item[1].columns))):
             columns = "".join(f", {_ident(c)}" for c in table.columns)
             values = "".join(f", json_extract(data, '$.\"{c}\"')" for c in table.columns)
@@ -214,15 +217,16 @@ class _Builder:
             loads[not here] += seen.counts[kind] * (2 + len(table.columns))
             if here:
                 mine.append(fill)
+                side.keep(table.name)
             else:
-                side.run((table.name,), statements(fill))
+                side.run(statements(fill))
         twice = [inc for inc, (_, _, starts) in seen.incidents.items() if starts > 1]
         if twice:
             raise Unsupported(f"incident {twice[0]!r} started twice")
         incidents = [(inc, first, started) for inc, (first, started, _) in seen.incidents.items()]
-        side.run(("object", "object_incident"), partial(_fill_incidents, incidents, _incidents(dates), params))
+        side.run(partial(_fill_incidents, incidents, _incidents(dates), params))
         staffed = (seen.kinds.get("staff_changed"), seen.last.get("staff_changed"))
-        side.run(("object", "object_actor"), self._actors(seen.actors, self.rows.named, staffed, times, dates))
+        side.run(self._actors(seen.actors, self.rows.named, staffed, times, dates))
         for fill in mine:
             db.execute(*fill)
         return seen.rows
@@ -232,7 +236,7 @@ class _Builder:
         fed by the pass over every row that checks the seal (:class:`WorkRows`); its rows go in ``side``."""
         def insert(table: str, found: Rows) -> None:
             rows = list(found)  # the pass clears its lists
-            side.run((table,), partial(insert_rows, head=f"INSERT INTO {table}", width=_WIDTHS[table], rows=rows))
+            side.run(partial(insert_rows, head=f"INSERT INTO {table}", width=_WIDTHS[table], rows=rows))
         return WorkPass(insert, self.stamp, self.rows.decided), self.rows
 
     def _actors(self, actors: set[str], named: set[str], staffed: tuple[int | None, int | None],
@@ -363,25 +367,24 @@ def write_ocel_sqlite_from_journal(journal: Path, path: Path, doc: ScenarioFile,
         if phase is not None:
             phase(what)
 
-    with built_beside(path, (f"temp.cache_size=-{CACHE_KIB}",)) as db:
-        sink = SqliteSink(db)
-        db.execute("ATTACH DATABASE ? AS j", (read_only_uri(journal),))
-        db.execute("BEGIN")
+    # The temporary tables (the incidents, the relationships made during the pass) are appended to and read once.
+    with (built_beside(path, (f"temp.cache_size=-{SCRATCH_CACHE_KIB}",), shared=True) as log,
+          building(log, SqliteSink(log), path, journal) as side):
+        db = side.reader  # the journal's reader: a read transaction is open
         seen = Seen()
         if check is None:  # rows nobody vouches for: SQLite finds any whose data the statements cannot read
             refuse_bad_rows(db, "j.events")
-        builder = _Builder(db, doc, scenario_name, day)  # its first read of the journal holds off writers from here
-        with beside(db, path, journal) as side:
-            side.run(("event",), statements((_EVENT, {})))
-            with collector_paused():  # no reference cycles are made: collections would walk what the pass keeps
-                rows = _seeing(_blocks(db), seen, builder.work(side), builder.columns, sealed=check is not None)
-                if check is not None:
-                    check(rows)
-                for _ in rows if not seen.complete else ():
-                    pass
-                told(PHASES[0])
-                count = builder.run(sink, seen, side)
-            side.finish(told)
+        builder = _Builder(db, doc, scenario_name, day)
+        side.run(statements((_EVENT, {}), *((sql, {}) for sql in _EVENT_RELATIONS)))
+        with collector_paused():  # no reference cycles are made: collections would walk what the pass keeps
+            rows = _seeing(_blocks(db), seen, builder.work(side), builder.columns, sealed=check is not None)
+            if check is not None:
+                check(rows)
+            for _ in rows if not seen.complete else ():
+                pass
+            told(PHASES[0])
+            count = builder.run(side.sink, seen, side)
+        side.finish(told)
     return count
 
 

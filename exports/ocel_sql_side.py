@@ -1,15 +1,15 @@
-"""Most of OCEL's SQLite form built beside: filled by a second thread, on a connection and in a file of its own,
-while the main thread's pass over the journal numbers the work; its tables are then copied into the log whole.
+"""OCEL's SQLite form built on two cores: a second thread fills the log while the main thread's pass over the
+journal numbers the work in Python.
 
-SQLite runs a statement without Python's lock, so what the second thread does — the work pass's rows as they come,
-the statements that read only the journal (the events, their relations, the incidents, a share of the event tables)
-— takes a second core while the main thread runs Python. The copy is SQLite's transfer of whole records (``INSERT
-INTO t SELECT * FROM b.t`` between tables of one definition), which keeps each row's rowid where the table was empty
-and appends in order where it was not, so the log holds what the same fills on the main connection would have put
-there, in the same order. Both connections read the journal; the main one holds its read transaction open (a
-rollback journal's shared lock: no write can come between) from before the thread starts until the thread is done,
-so both read the same rows. A journal in WAL mode, whose readers do not hold writers off, is built on the main
-connection alone (:class:`Here`).
+SQLite runs a statement without Python's lock, so what the thread does — the work pass's rows as they come, the
+statements that read only the journal (the events, their relations, the incidents, a share of the event tables)
+— takes a second core while the main thread runs Python. The main thread reads the journal on a connection of its
+own whose file is a scratch database beside the log: the event tables it fills there are copied into the log at
+the end, by SQLite's transfer of whole records (``INSERT INTO t SELECT * FROM s.t`` into an empty table of the
+same definition, each rowid kept), so the log holds what one connection would have put there, in the same order.
+Both connections read the journal; the main one's read transaction (a rollback journal's shared lock: no write can
+come between) is open before the thread starts and until it is done, so both read the same rows. A journal in WAL
+mode, whose readers do not hold writers off, is built on the log's connection alone (:class:`Here`).
 """
 
 from __future__ import annotations
@@ -23,20 +23,21 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from ballotdrill.exports.ocel_sqlite import EVENT_COLUMNS, SqliteSink, _ident
 from ballotdrill.journal.sqlite_uri import read_only_uri
 
 Fill = Callable[[sqlite3.Connection], Any]
-"""Puts rows into tables of the connection it is given."""
+"""Puts rows into tables of the connection it is given (the log's)."""
 
-SIDE_CACHE_KIB = 16_384
-"""The side connection's page cache: it appends rows (the ``event`` ids' index is the only one it keeps)."""
+PHASES = ("writing the objects and relationships", "copying the event tables into the log")
+"""What :meth:`Here.finish` does, in order (a :class:`Here` only the first)."""
 
-PHASES = ("writing the objects and relationships", "copying the tables into the log")
-"""What :meth:`Here.finish` does, in order."""
+SCRATCH_CACHE_KIB = 16_384
+"""The scratch database's page cache: its tables are only appended to."""
 
 WAITING = 4
-"""Fills given and not yet begun beside before the main thread waits, so that memory stays flat if the side lags (a
-work pass's fill holds up to 10,000 rows of one table, a few megabytes)."""
+"""Fills given and not yet begun by the thread before the main thread waits, so that memory stays flat if the thread
+lags (a work pass's fill holds up to 10,000 rows of one table, a few megabytes)."""
 
 
 def statements(*given: tuple[str, dict[str, Any]]) -> Fill:
@@ -48,124 +49,130 @@ def statements(*given: tuple[str, dict[str, Any]]) -> Fill:
 
 
 class Here:
-    """Fills run on the main connection when the build finishes (nothing to copy): the way for a journal in WAL
-    mode, and the order the log's rows are in either way."""
+    """The log built on one connection, the main thread's (``reader`` is the log): each fill runs when given."""
 
-    def __init__(self, db: sqlite3.Connection) -> None:
-        self.db = db
-        self.later: list[Fill] = []
+    def __init__(self, log: sqlite3.Connection, sink: SqliteSink) -> None:
+        self.log, self.reader, self.sink = log, log, sink
+        """``reader``: the connection the main thread reads the journal (attached as ``j``) and fills tables through;
+        ``sink``: the one naming the event tables there."""
 
-    def run(self, tables: tuple[str, ...], fill: Fill) -> None:
-        """Have ``fill`` (which puts rows into ``tables``) run after every fill given before it."""
-        del tables
-        self.later.append(fill)
+    def run(self, fill: Fill) -> None:
+        """Have ``fill`` run on the log after every fill given before it."""
+        fill(self.log)
+
+    def mirror(self, event_tables: list[tuple[str, dict[str, str]]]) -> None:
+        """The event tables ``(type, columns)`` the main thread made through :attr:`sink`, made in the log too."""
+
+    def keep(self, table: str) -> None:
+        """The main thread filled ``table`` through :attr:`reader`: it belongs in the log."""
 
     def finish(self, told: Callable[[str], None]) -> None:
-        """Run the fills given and commit the build's transaction (``told`` each of :data:`PHASES` as it begins)."""
+        """Commit the build (``told`` each step of :data:`PHASES` it takes as it begins)."""
         told(PHASES[0])
-        for fill in self.later:
-            fill(self.db)
-        self.db.execute("COMMIT")
+        self.log.execute("COMMIT")
 
     def abandon(self) -> None:
         """Nothing runs elsewhere."""
 
 
 class Beside(Here):
-    """Fills run in order by a thread on a connection of its own, into a hidden file beside ``path``, with the
-    journal attached as ``j``; each table a fill names is made there first, by the main connection's definition."""
+    """Fills run in order by a thread on the log's connection (with the journal attached as ``j``); the main thread
+    reads the journal and fills its event tables in a scratch database beside ``path``, copied in at the end."""
 
-    def __init__(self, db: sqlite3.Connection, path: Path, journal: Path) -> None:
-        super().__init__(db)
-        self.file = path.with_name(f".{path.name}.{os.getpid()}.beside")
-        self.journal = journal
-        self.tables: list[str] = []
-        self.todo: queue.Queue[tuple[list[str], Fill] | None] = queue.Queue(WAITING)
-        self.error: BaseException | None = None
-        self.side: sqlite3.Connection | None = None
-        self.stopped = False
+    def __init__(self, log: sqlite3.Connection, sink: SqliteSink, path: Path, journal: Path) -> None:
+        self.log_sink = sink
+        self.file = path.with_name(f".{path.name}.{os.getpid()}.scratch")
         self.file.unlink(missing_ok=True)
-        self.thread = threading.Thread(target=self._work, name="ocel-sqlite-beside", daemon=True)
+        reader = sqlite3.connect(self.file, isolation_level=None)
+        try:
+            for pragma in ("journal_mode=OFF", "synchronous=OFF", f"cache_size=-{SCRATCH_CACHE_KIB}"):
+                reader.execute(f"PRAGMA {pragma}")
+            super().__init__(log, SqliteSink(reader))
+            self.reader = reader
+            reader.execute("ATTACH DATABASE ? AS j", (read_only_uri(journal),))
+            reader.execute("BEGIN")
+            reader.execute("SELECT 1 FROM j.events LIMIT 1").fetchall()  # the journal's shared lock, held from here
+            log.execute("BEGIN")
+        except BaseException:
+            reader.close()
+            self.file.unlink(missing_ok=True)
+            raise
+        self.todo: queue.Queue[Fill | None] = queue.Queue(WAITING)
+        self.error: BaseException | None = None
+        self.stopped = False
+        self.copied: list[str] = []
+        self.thread = threading.Thread(target=self._work, name="ocel-sqlite-log", daemon=True)
         self.thread.start()
 
-    def run(self, tables: tuple[str, ...], fill: Fill) -> None:
-        made = []
-        for table in tables:
-            if table not in self.tables:
-                (sql,) = self.db.execute("SELECT sql FROM main.sqlite_master WHERE type = 'table' AND name = ?",
-                                         (table,)).fetchone()
-                made.append(sql)
-                self.tables.append(table)
-        self.todo.put((made, fill))
+    def run(self, fill: Fill) -> None:
+        self.todo.put(fill)
+
+    def mirror(self, event_tables: list[tuple[str, dict[str, str]]]) -> None:
+        def make(_: sqlite3.Connection) -> None:
+            for event_type, columns in event_tables:
+                self.log_sink._typed("event", event_type, EVENT_COLUMNS, columns)
+        self.run(make)
 
     def _work(self) -> None:
         given = True
         try:
-            side = self.side = sqlite3.connect(self.file, isolation_level=None, check_same_thread=False)
-            for pragma in ("journal_mode=OFF", "synchronous=OFF", f"cache_size=-{SIDE_CACHE_KIB}"):
-                side.execute(f"PRAGMA {pragma}")
-            side.execute("ATTACH DATABASE ? AS j", (read_only_uri(self.journal),))
-            side.execute("BEGIN")
-            while (item := self.todo.get()) is not None and not self.stopped:
-                made, fill = item
-                for sql in made:
-                    side.execute(sql)
-                fill(side)
-            given = item is None
-            side.execute("COMMIT")
+            while (fill := self.todo.get()) is not None and not self.stopped:
+                fill(self.log)
+            given = fill is None
         except BaseException as exc:  # handed to the main thread, which raises it
             self.error = exc
             given = False
         while not given:  # what is still given is dropped, so that the main thread never waits on a full queue
             given = self.todo.get() is None
 
+    def keep(self, table: str) -> None:
+        self.copied.append(table)
+
     def finish(self, told: Callable[[str], None]) -> None:
-        """Wait for the fills beside (raising what stopped them), commit the build's transaction (the journal's
-        rows are all read) and copy the tables made beside into the log, in one more transaction."""
+        """Wait for the thread's fills (raising what stopped them), end the reading (every row of the journal is
+        read) and copy the event tables the main thread filled into the log; commit the build."""
         told(PHASES[0])
         self.todo.put(None)
         self.thread.join()
-        self._close()
-        try:
-            if self.error is not None:
-                raise self.error
-            db = self.db
-            db.execute("COMMIT")
-            told(PHASES[1])
-            db.execute("ATTACH DATABASE ? AS b", (self.file.resolve().as_uri(),))
-            db.execute("BEGIN")
-            for table in self.tables:
-                name = '"' + table.replace('"', '""') + '"'
-                db.execute(f"INSERT INTO main.{name} SELECT * FROM b.{name}")
-            db.execute("COMMIT")
-            db.execute("DETACH DATABASE b")
-        finally:
-            self.file.unlink(missing_ok=True)
+        if self.error is not None:
+            raise self.error
+        self.reader.execute("COMMIT")
+        self.reader.close()
+        told(PHASES[1])
+        log = self.log
+        log.execute("COMMIT")
+        log.execute("DETACH DATABASE j")
+        log.execute("ATTACH DATABASE ? AS s", (self.file.resolve().as_uri(),))
+        log.execute("BEGIN")
+        for table in self.copied:
+            log.execute(f"INSERT INTO main.{_ident(table)} SELECT * FROM s.{_ident(table)}")
+        log.execute("COMMIT")
+        log.execute("DETACH DATABASE s")
+        self.file.unlink()
 
     def abandon(self) -> None:
-        """Stop the fills beside (the build failed elsewhere) and remove their file."""
+        """Stop the thread's fills (the build failed) and remove the scratch database."""
         self.stopped = True
-        if self.side is not None:
-            self.side.interrupt()
+        self.log.interrupt()
         self.todo.put(None)
         self.thread.join()
-        self._close()
+        self.reader.close()
         self.file.unlink(missing_ok=True)
-
-    def _close(self) -> None:
-        if self.side is not None:
-            self.side.close()
-            self.side = None
 
 
 @contextlib.contextmanager
-def beside(db: sqlite3.Connection, path: Path, journal: Path) -> Iterator[Here]:
-    """Where fills that read only the attached journal ``j`` (or rows given) run: a :class:`Beside` for a journal
-    not in WAL mode (the main connection's read transaction must be open, as its first read of ``j`` opens it),
-    else :class:`Here`. Finished by the caller (:meth:`Here.finish`); abandoned, and its file removed, on an
-    error."""
-    (mode,) = db.execute("PRAGMA j.journal_mode").fetchone()
-    place = Here(db) if str(mode).lower() == "wal" else Beside(db, path, journal)
+def building(log: sqlite3.Connection, sink: SqliteSink, path: Path, journal: Path) -> Iterator[Here]:
+    """How the log at ``log`` (its tables made by ``sink``, shared with a thread) is built from the journal file at
+    ``journal``: a :class:`Beside` for a journal not in WAL mode, else :class:`Here`; either way the journal is
+    attached as ``j`` to the log and to :attr:`Here.reader`, and a read transaction is open on the reader. Finished
+    by the caller (:meth:`Here.finish`); abandoned on an error."""
+    log.execute("ATTACH DATABASE ? AS j", (read_only_uri(journal),))
+    (mode,) = log.execute("PRAGMA j.journal_mode").fetchone()
+    if str(mode).lower() == "wal":
+        log.execute("BEGIN")
+        place = Here(log, sink)
+    else:
+        place = Beside(log, sink, path, journal)
     try:
         yield place
     except BaseException:

@@ -207,14 +207,15 @@ class SqliteSink:
 
 
 @contextlib.contextmanager
-def built_beside(path: Path, pragmas: Sequence[str] = ()) -> Iterator[sqlite3.Connection]:
+def built_beside(path: Path, pragmas: Sequence[str] = (), *, shared: bool = False) -> Iterator[sqlite3.Connection]:
     """A new SQLite database in a hidden file beside ``path`` (no rollback journal, no syncs, ``pragmas`` more),
     renamed over ``path`` when the block completes and removed otherwise, so a failed export leaves no
-    half-written log. An SQLite error raises :class:`OSError` naming ``path``."""
+    half-written log. ``shared``: its connection may be used by another thread (one at a time). An SQLite error
+    raises :class:`OSError` naming ``path``."""
     partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
     partial.unlink(missing_ok=True)
     try:
-        db = sqlite3.connect(partial, isolation_level=None, uri=True)
+        db = sqlite3.connect(partial, isolation_level=None, uri=True, check_same_thread=not shared)
         try:
             for pragma in ("journal_mode=OFF", "synchronous=OFF", f"cache_size=-{CACHE_KIB}", *pragmas):
                 db.execute(f"PRAGMA {pragma}")
