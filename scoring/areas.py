@@ -28,6 +28,7 @@ from ballotdrill.scoring.digest import QUEUE_P90, Case, Digest, Example, LateSte
 from ballotdrill.scoring.model import ActorLoad, Frozen, Scores, StepResult
 from ballotdrill.scoring.neverdone import missed_listed, never_done
 from ballotdrill.scoring.plan import element_of, loop_owner, responsible
+from ballotdrill.scoring.slowtold import slow_words
 from ballotdrill.scoring.stepcause import step_cause, with_named_waits
 from ballotdrill.scoring.text import clock, minutes, percent
 from ballotdrill.scoring.waits import MIN_WAITS, waits_named
@@ -372,23 +373,17 @@ def _slow_handoffs(found: Found, scores: Scores, digest: Digest, advice: Advisor
     """Handoffs received on a channel later than it usually takes, without failing (kept only if its lever weighs,
     :attr:`Found.if_weighed`: the tail of a channel's designed latency that delayed nothing that mattered is the
     design, not an area for improvement)."""
-    name = found.name
     for channel_name, slow in digest.slow_channels():
         assert slow.longest is not None
         found.if_weighed.add(f"Slow handoffs on {channel_name}")
         chain = slow.longest[1]
-        usual = advice.usual_latency(channel_name)
-        found.improve((chain.latency or 0.0) - usual, title=f"Slow handoffs on {channel_name}",
-                detail=f"{slow.count} handoff(s) on {channel_name} arrived later than it usually takes "
-                f"({minutes(usual)}, its 90th-percentile latency) without a failed attempt; the slowest, "
-                f"'{chain.step}' from {name(chain.sender)} to {name(chain.receiver)} ({chain.incident}), sent at "
-                f"{clock(scores.start, chain.sent_at)}, took {minutes(chain.latency)}.{_on_hold(scores, channel_name)}",
-                root_cause=f"slow channel {channel_name}: '{chain.step}' from {name(chain.sender)} to "
-                f"{name(chain.receiver)} took {minutes(chain.latency)} against a usual {minutes(usual)}",
-                cause="channel", actor=chain.sender, capability="Operational communications", priority=3,
-                lever=delivery_lever(channel_name), element=element_of("channel"),
-                evidence=sorted({seq for _, rows in slow.first for seq in rows}),
-                incidents=slow.incidents.listed(), recommendation=advice.slow_channel(chain))
+        words = slow_words(chain, slow, channel_name, scores, advice, "the slowest")
+        found.improve((chain.latency or 0.0) - advice.usual_latency(channel_name),
+                      title=f"Slow handoffs on {channel_name}", detail=words.detail, root_cause=words.root_cause,
+                      cause="channel", actor=words.actor, capability="Operational communications", priority=3,
+                      lever=delivery_lever(channel_name), element=element_of("channel"),
+                      evidence=sorted({seq for _, rows in slow.first for seq in rows}),
+                      incidents=slow.incidents.listed(), recommendation=words.recommendation)
 
 
 def _ping_pongs(found: Found, scores: Scores, digest: Digest, advice: Advisor) -> None:
@@ -431,12 +426,3 @@ _KINDS: tuple[Callable[[Found, Scores, Digest, Advisor], None], ...] = (
     _met_objectives, _missed_deadlines, _late_steps, _steps_on_time, _loads, _channels, _decisions,
     _overdue_handoffs, _slow_handoffs, _ping_pongs, _unanswered)
 """The kinds of findings, in the order they are gathered."""
-
-
-def _on_hold(scores: Scores, channel: str) -> str:
-    """What a channel's slow deliveries include when attempts on it waited for a free line (its lines' finding)."""
-    stats = next((c for c in scores.channels if c.channel == channel), None)
-    if stats is None or not stats.waited:
-        return ""
-    return (f" {stats.waited} attempt(s) on {channel} waited for a free line (up to "
-            f"{minutes(stats.longest_line_wait)}), which counts in the time a handoff took.")

@@ -13,10 +13,11 @@ from typing import NamedTuple
 
 from ballotdrill.scenarios.structure import Step
 from ballotdrill.scoring.advice import Advisor
-from ballotdrill.scoring.model import IncidentTimes
+from ballotdrill.scoring.model import IncidentTimes, ObjectiveResult
+from ballotdrill.scoring.ratings import rate
 from ballotdrill.scoring.text import clock
 
-__all__ = ["ByDesign", "contained_by_design"]
+__all__ = ["ByDesign", "contained_by_design", "designed_containment", "noticed_at_once_turns"]
 
 
 class ByDesign(NamedTuple):
@@ -39,15 +40,11 @@ def contained_by_design(advice: Advisor, incident: IncidentTimes, steps: Sequenc
     if passed_at is None:
         return None
     detection = advice.detections.get(incident.inject)
-    noticed = incident.started_at + (float(detection.after.mean) if detection is not None else 0.0)
-    timed = [(noticed + arrival + float(st.duration.mean), name, st) for name, st in steps
-             if st.effect is not None and st.effect.contains
-             and (arrival := advice.designed_to(incident.incident, name, st.id)) is not None]
-    if not timed:
+    soonest = designed_containment(advice, incident, steps, incident.started_at
+                                   + (float(detection.after.mean) if detection is not None else 0.0))
+    if soonest is None or soonest[0] > passed_at + 1e-9:
         return None
-    at, procedure, step = min(timed, key=lambda x: x[0])
-    if at > passed_at + 1e-9:
-        return None
+    at, procedure, step = soonest
     start = advice.whole.start
     chance = step.effect.chance if step.effect is not None else 1.0
     design = (f"its designed path completes its containing step '{step.id}' (a {chance:.0%} chance) at "
@@ -69,3 +66,35 @@ def contained_by_design(advice: Advisor, incident: IncidentTimes, steps: Sequenc
         return ByDesign(procedure, step, design + played, fix, list(first.evidence[-1:]))
     return ByDesign(procedure, step, design + f"; as played it had not completed '{step.id}' by then",
                     f"Bring '{step.id}' ({procedure}) back to its designed time, before the target is passed", [])
+
+
+def designed_containment(advice: Advisor, incident: IncidentTimes, steps: Sequence[tuple[str, Step]],
+                         noticed: float) -> tuple[float, str, Step] | None:
+    """When the designed path of ``incident``'s response, begun at ``noticed``, first completes a containing step
+    (among ``steps``, its procedures' steps with an effect: mean durations and handoff latencies, each decision's
+    default), with the step's procedure and the step; None when none is on it."""
+    timed = [(noticed + arrival + float(st.duration.mean), name, st) for name, st in steps
+             if st.effect is not None and st.effect.contains
+             and (arrival := advice.designed_to(incident.incident, name, st.id)) is not None]
+    return min(timed, key=lambda x: x[0]) if timed else None
+
+
+def noticed_at_once_turns(advice: Advisor, obj: ObjectiveResult, incident: IncidentTimes,
+                          steps: Sequence[tuple[str, Step]], passed_at: float | None) -> bool:
+    """Whether noticing ``incident`` the moment it began could have changed ``obj``'s rating: its late detection
+    taken away, as any lever is (:mod:`.turning`). A time that much shorter rates better; an incident the response
+    contained, that much sooner, is contained before its harm passed the target (or may have done a smaller harm);
+    one it did not contain, its designed path (from its start) completes a containing step before its harm passed
+    the target, or before the incident ended by itself or the run stopped (a containment, where there was none).
+    True when that cannot be told (no passing moment, no containing step on the designed path)."""
+    removed = incident.to_detect or 0.0
+    if obj.kind == "time":
+        return obj.value is None or rate(obj.value - removed, obj.target, True)[0] != obj.rating
+    if passed_at is None or (incident.to_contain is not None and incident.contained_how != "ended"):
+        return True  # contained by the response: that much sooner may have done a smaller harm
+    first = designed_containment(advice, incident, steps, incident.started_at)
+    if first is None:
+        return True
+    ended = incident.started_at + incident.to_contain if incident.to_contain is not None else \
+        float(advice.whole.until or 0.0)
+    return first[0] <= passed_at + 1e-9 or first[0] < ended - 1e-9

@@ -28,14 +28,14 @@ from ballotdrill.scoring.foldrules import QUEUE_P90 as QUEUE_P90  # where the qu
 from ballotdrill.scoring.foldrules import LongWaits as LongWaits
 from ballotdrill.scoring.foldrules import fold_chains, fold_steps
 from ballotdrill.scoring.harmpath import HarmPaths
+from ballotdrill.scoring.harmshare import harm_shares
 from ballotdrill.scoring.measured import HandoffLike, HarmLike, IncidentLike, StepLike, as_chain, as_step
 from ballotdrill.scoring.model import EVIDENCE_ROWS, Handoff, Harm, IncidentTimes, Scores, StepResult
+from ballotdrill.scoring.pollwindow import no_polls
 from ballotdrill.scoring.ranking import (
-    MATERIAL_SHARE,
     HarmBehind,
     Span,
     answer_span,
-    delay_between,
     slow_delivery,
     spans_of,
 )
@@ -146,11 +146,13 @@ class Slow:
     """Handoffs on one channel slower than it usually takes without failing: received late (:func:`.slow_delivery`),
     or still travelling past its usual latency at the end (overdue); the longest by the time taken."""
 
-    __slots__ = ("count", "first", "incidents", "longest")
+    __slots__ = ("count", "first", "incidents", "longest", "longest_of")
 
     def __init__(self, pinned: frozenset[str]) -> None:
         self.count = 0
         self.longest: tuple[tuple[float, float], Handoff] | None = None
+        self.longest_of: dict[str, tuple[tuple[float, float], Handoff]] = {}
+        """The longest of each incident an objective names, which a finding explaining it names."""
         self.first: list[tuple[int, list[int]]] = []
         """The first 10 (in the run's order) as ``(-n, evidence)`` in a heap."""
         self.incidents = Incidents(pinned)
@@ -160,6 +162,9 @@ class Slow:
         key = (chain.latency if chain.latency is not None else chain.in_transit_for or 0.0, -chain.sent_at)
         if self.longest is None or key > self.longest[0]:
             self.longest = (key, chain)
+        if chain.incident in self.incidents.pinned and (
+                chain.incident not in self.longest_of or key > self.longest_of[chain.incident][0]):
+            self.longest_of[chain.incident] = (key, chain)
         if len(self.first) < 10:
             heapq.heappush(self.first, (-n, chain.evidence))
         elif -n > self.first[0][0]:
@@ -236,6 +241,9 @@ class Digest:
         """Legal deadlines of steps the response never reached (:mod:`.unreached`): set by the scorer at the end."""
         self.on_time_counts: dict[str, tuple[int, int]] = dict.fromkeys(on_time_subjects, (0, 0))
         """Per on-time objective's subject: the steps with a target it counts, and those on time."""
+        self.polls: Callable[[str], tuple[float, float] | None] = no_polls
+        """When an incident's polls opened and closed (None: it costs no voter- or station-minutes, or not known): set
+        by the scorer (:meth:`~ballotdrill.scoring.pollwindow.PollWindows.window`); asked once per incident."""
         self.capped: Callable[[str, float], float | None] = _never_capped
         """t when an incident's wave reached its cap, by a given time (None: it did not, or it is not known): set by
         the scorer (:meth:`~ballotdrill.scoring.wavecap.WaveCaps.capped_at`); asked once per incident folded in."""
@@ -384,29 +392,18 @@ class Digest:
             found.add(n, times, times.incident in self.pinned)
             for m, amount in amounts.items():
                 found.harm[m] += amount
-        end = times.started_at + times.to_contain if times.to_contain is not None else float(until or 0.0)
-        capped = self.capped(times.incident, end)
+        start = times.started_at
+        end = start + times.to_contain if times.to_contain is not None else float(until or 0.0)
+        capped, polls = self.capped(times.incident, end), self.polls(times.incident)
         if not harm.nonzero:
             return
-        behind = _behind(spans, times.started_at, end)
-        reach = behind if capped is None else _behind(spans, times.started_at, capped)  # no reach past the cap
-        for lever in dict.fromkeys([*behind, *reach]):
+        behind = harm_shares(spans, start, end, capped, polls)  # per measure, over its harm window
+        for lever in dict.fromkeys(lever for shares in behind.values() for lever in shares):
             shares = self.lever_harm[lever]
             for m, amount in amounts.items():
-                share = (reach if m == "reach" else behind).get(lever)
+                share = behind[m].get(lever)
                 if amount and share:
                     shares[m] += amount * share
-
-
-def _behind(spans: Sequence[Span], lo: float, hi: float) -> dict[str, float]:
-    """Per lever whose delay between ``lo`` and ``hi`` is material, its share of that stretch's harm: its minutes of
-    delay over the stretch (over all the delay, when the delays add up to more)."""
-    lost = delay_between(spans, lo, hi)
-    whole = max(sum(lost.values()), hi - lo)
-    if whole <= 0:
-        return {}
-    least = MATERIAL_SHARE * (hi - lo)  # a delay too short to matter is nobody's harm
-    return {lever: minutes / whole for lever, minutes in lost.items() if minutes >= least}
 
 
 def _never_capped(incident: str, until: float) -> float | None:

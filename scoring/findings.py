@@ -49,6 +49,7 @@ from ballotdrill.scoring.ranking import (
     delay_spans,
     unexplaining,
 )
+from ballotdrill.scoring.slowtold import named_for, slow_words
 from ballotdrill.scoring.text import percent
 from ballotdrill.scoring.untaken import faster_branch
 from ballotdrill.scoring.wavecap import WaveStart
@@ -134,7 +135,7 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
                                  digest.harm_behind(), digest.on_time_levers, passed, paths, digest.on_time_counts)
     weighed_levers = {f.lever for f in causes if f.lever}  # the levers weigh() tested: only these can be 'no change'
     causes, weighings = _weighing_ones(causes, weighings, found.if_weighed)
-    weighed = _with_weights(causes, weighings, size)
+    weighed = [_slow_retold(f, scores, digest, advice, size) for f in _with_weights(causes, weighings, size)]
     spans = delay_spans(scores, advice, paths)
     rated_s = []
     for obj in scores.objectives:
@@ -189,6 +190,21 @@ def _with_weights(causes: list[Finding], weighings: list[Weighing], size: dict[i
         size[id(copy)] = size[id(f)]
         weighed.append(copy)
     return weighed
+
+
+def _slow_retold(f: Finding, scores: Scores, digest: Digest, advice: Advisor, size: dict[int, float]) -> Finding:
+    """A slow-handoffs finding that explains objectives, naming the slowest handoff on their incidents rather than
+    the channel's slowest (:func:`~.slowtold.named_for`)."""
+    channel = f.lever.partition(":")[2]
+    slow = digest.slow.get(channel) if f.explains and f.title == f"Slow handoffs on {channel}" else None
+    objectives = [o for o in scores.objectives if any(e.startswith(f"{o.id} (") for e in f.explains)]
+    chain = named_for(slow, objectives) if slow is not None else None
+    if slow is None or chain is None:
+        return f
+    which = f"the slowest behind {' and '.join(o.id for o in objectives)}"
+    copy = f.model_copy(update=slow_words(chain, slow, channel, scores, advice, which)._asdict())
+    size[id(copy)] = size[id(f)]
+    return copy
 
 
 def _own_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unexplaining],

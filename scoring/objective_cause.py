@@ -13,7 +13,7 @@ from ballotdrill.scenarios.measures import parse_interval
 from ballotdrill.scenarios.scenario import Detection, Scenario
 from ballotdrill.scenarios.structure import OWNER, Step
 from ballotdrill.scoring.advice import Advisor, Cause, actor_lever, step_lever
-from ballotdrill.scoring.bydesign import contained_by_design
+from ballotdrill.scoring.bydesign import contained_by_design, noticed_at_once_turns
 from ballotdrill.scoring.model import IncidentTimes, ObjectiveResult, StepResult
 from ballotdrill.scoring.ranking import Unexplaining
 from ballotdrill.scoring.stepcause import branch_taken
@@ -108,8 +108,10 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unex
     measured = obj.target if obj.kind == "time" else (
         incident.to_contain if incident.to_contain is not None
         else float(advice.whole.until or 0.0) - incident.started_at)
+    steps = [(n, st) for n in names for st in advice.structure.procedures[n].steps if st.effect]
     if incident.to_detect is not None and incident.detected_by and incident.to_detect >= measured / 2 \
-            and not obj.subject.startswith(f"from incident {incident.incident} detected"):
+            and not obj.subject.startswith(f"from incident {incident.incident} detected") \
+            and noticed_at_once_turns(advice, obj, incident, steps, passed_at):  # a lever only where it could turn it
         who = advice.who(incident.detected_by)
         share = (f"at least half the {obj.target_text} target" if obj.kind == "time"
                  else "at least half of the time it was doing harm")
@@ -119,7 +121,6 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unex
                      f"Detect {kind.replace('_', ' ')} incidents sooner at {who}: watch hours, staff on watch and "
                      "monitoring tools", incident.detected_by, actor_lever(incident.detected_by))
     failed = _failed_containment(advice, incident.incident, names, passed_at)
-    steps = [(n, st) for n in names for st in advice.structure.procedures[n].steps if st.effect]
     owner, first = next(((n, st) for n, st in steps if st.effect and st.effect.contains), steps[0])
     lever = step_lever(owner, first.id)  # its first containing step (a slowing one only when none contains)
     likelier = "" if first.effect is not None and first.effect.chance >= 1 else " (or a likelier one)"  # sure: no

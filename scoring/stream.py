@@ -28,6 +28,7 @@ from ballotdrill.scoring.letgo import LetGo
 from ballotdrill.scoring.load import LoadCollector, actor_names
 from ballotdrill.scoring.model import Background, F, Handoff, Harm, Scores, StepResult, checked, r3, unchecked
 from ballotdrill.scoring.openharm import OpenHarm
+from ballotdrill.scoring.pollwindow import PollWindows
 from ballotdrill.scoring.ratings import PointCollector, harm_subjects, measure_objective, objective_points
 from ballotdrill.scoring.steps import StepCollector, step_goals
 from ballotdrill.scoring.tally import RunTally
@@ -87,12 +88,17 @@ class Scorer:
         """When each incident's wave reached its cap, for the harm behind each lever (the digest asks)."""
         if self.waves is not None:
             self.digest.capped = self.waves.capped_at
+        self.polls = PollWindows() if detail else None
+        """When each incident's polls were open, for the harm behind each lever (the digest asks)."""
+        if self.polls is not None:
+            self.digest.polls = self.polls.window
         self.open_harm = OpenHarm() if unfinished else None
         """For a journal that may end without ``run_ended`` (a run that did not finish): the harm of the incidents
         still open at its last row, worked out from the rows."""
         self.dispatch = Dispatch((self.clock, self.incidents, self.steps, self.handoffs, self.harm, self.load,
                                   self.points, self.procedures, self.decisions, self.deadlines, self.growth, self.votes,
                                   *((self.waves,) if self.waves is not None else ()),
+                                  *((self.polls,) if self.polls is not None else ()),
                                   *((self.open_harm,) if self.open_harm is not None else ())))
         self.dispatch.add(INCIDENT_STARTED, self._arrived)
         self.dispatch.add(RUN_STARTED, self._began)
@@ -126,7 +132,11 @@ class Scorer:
         incident = event.incident
         if incident is None or incident in self.arrivals:
             return
-        inject = self.incidents.background_inject(incident)  # the incidents' collector has taken the event
+        if self.polls is not None:  # the incidents' collector has taken the event, decoded once
+            found = self.incidents.incidents.get(incident)
+            if found is not None and found.start is not None:
+                self.polls.started(incident, found.start[1])
+        inject = self.incidents.background_inject(incident)
         if inject is not None:
             self.arrivals[incident] = self.started[inject]
             self.started[inject] += 1
