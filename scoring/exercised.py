@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from types import MappingProxyType
-from typing import TYPE_CHECKING, NamedTuple
+from typing import Any, NamedTuple
 
 from ballotdrill.journal import Kind
 from ballotdrill.journal.packed import Packed
@@ -25,9 +25,6 @@ from ballotdrill.scenarios.structure import Structure
 from ballotdrill.scoring.feed import Handlers, RowHandlers
 from ballotdrill.scoring.model import IncidentTimes
 from ballotdrill.scoring.text import clock, minutes
-
-if TYPE_CHECKING:
-    from ballotdrill.scoring.voteslost import Lost
 
 
 class Window(NamedTuple):
@@ -58,9 +55,9 @@ class Window(NamedTuple):
     closes: Mapping[str, float] = MappingProxyType({})
     """Per incident costing voter- or station-minutes: t when its polling stations closed
     (:meth:`~ballotdrill.scoring.growth.GrowthCollector.closes`)."""
-    lost: Mapping[str, Lost] = MappingProxyType({})
+    lost: Mapping[str, Any] = MappingProxyType({})
     """Per incident a ``votes_lost`` objective measures: what decides its votes lost
-    (:class:`~ballotdrill.scoring.voteslost.Lost`)."""
+    (:class:`~ballotdrill.scoring.voteslost.Lost`, not named here: that module reads this one)."""
 
     @property
     def cut(self) -> bool:
