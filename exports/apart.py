@@ -3,11 +3,12 @@
 Reading a journal's rows into Python, checking them against the seal and formatting them cost about the same, and
 one follows the other a block at a time. Here this process reads (and checks, and reports progress) as before and
 hands each block on as the ``marshal`` bytes (format 2: every value SQLite gives back, exactly, each type its own
-tag) to a child forked for the file, which decodes the block and formats and writes it with the same writers
-(:mod:`ballotdrill.exports.lines`), so the bytes are theirs. The child answers, when its input ends, with the rows
-it wrote or the error that stopped it (raised here again: a full disk reads as it does in one process). Whatever
-ends the reading early (a changed journal refused after the last block, a Ctrl-C, an error) kills the child
-before it goes on, so the caller's temporary file is never written after the caller has dropped it.
+tag; those the seal's digest made of it) to a child forked for the file, which decodes the block and formats and
+writes it with the same writers (:mod:`ballotdrill.exports.lines`), so the bytes are theirs. The child answers,
+when its input ends, with the rows it wrote or the error that stopped it (raised here again: a full disk reads as
+it does in one process). Whatever ends the reading early (a changed journal refused after the last block, a
+Ctrl-C, an error) kills the child before it goes on, so the caller's temporary file is never written after the
+caller has dropped it.
 
 Where no child can be forked (:func:`~ballotdrill.journal.forked.can_fork`), the writer runs here, as before.
 """
@@ -24,6 +25,7 @@ from typing import BinaryIO
 from ballotdrill.exports.lines import Block
 from ballotdrill.journal.collector import collector_paused
 from ballotdrill.journal.forked import Forked, can_fork
+from ballotdrill.journal.seal import marshalled
 
 Writer = Callable[[Iterable[Block], Path], int]
 """``write_jsonl_blocks`` or ``write_csv_blocks``: blocks of stored rows to a file, returning how many rows."""
@@ -54,10 +56,10 @@ def write_apart(write: Writer, blocks: Iterable[Block], path: Path) -> int:
 def _hand_on(blocks: Iterable[Block], sink: BinaryIO) -> None:
     """Each block to the child as its length and its ``marshal`` bytes; a child gone (its writer failed) stops
     the handing on, and its answer says why."""
-    write, dumps, length = sink.write, marshal.dumps, _LENGTH.pack
+    write, length = sink.write, _LENGTH.pack
     try:
         for block in blocks:
-            data = dumps(block if type(block) is list else list(block), 2)
+            data = marshalled(block)  # (the seal's digest has made these bytes already)
             write(length(len(data)))
             write(data)
     except BrokenPipeError:

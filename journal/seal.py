@@ -23,7 +23,7 @@ import marshal
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Literal, NamedTuple
+from typing import Literal, NamedTuple, cast
 
 from ballotdrill.journal.sqlite_uri import connect_file, connect_read_only
 
@@ -127,10 +127,25 @@ class RowDigest:
         if self.version == 1:
             self._update("\n".join(map(repr, block)).encode("utf-8", "surrogatepass") + b"\n")
         else:
-            self._update(marshal.dumps(block if type(block) is list else list(block), 2))
+            data = marshal.dumps(block if type(block) is list else list(block), 2)
+            _LAST[:] = (block, data)
+            self._update(data)
 
     def hexdigest(self) -> str:
         return self._hash.hexdigest()
+
+
+_LAST: list[object] = [None, b""]
+"""The block a version 2 digest hashed last and its bytes (held, so that its identity is not reused)."""
+
+
+def marshalled(block: Sequence[tuple[StoredValue, ...]]) -> bytes:
+    """``marshal`` format 2 of ``block`` (a list of row tuples): the bytes a digest made of this very block when it
+    was the last one hashed, so an export that hands each block on (:mod:`ballotdrill.exports.apart`) does not
+    encode it a second time."""
+    if _LAST[0] is block:
+        return cast("bytes", _LAST[1])
+    return marshal.dumps(block if type(block) is list else list(block), 2)
 
 
 def blocks(db: sqlite3.Connection) -> Iterator[list[RawRow]]:

@@ -3,6 +3,7 @@ errors, nothing written once the reading has failed."""
 
 from __future__ import annotations
 
+import marshal
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -19,7 +20,7 @@ from ballotdrill.commands import output
 from ballotdrill.exports import apart
 from ballotdrill.exports.apart import write_apart
 from ballotdrill.exports.lines import Block, write_csv_blocks, write_jsonl_blocks
-from ballotdrill.journal.seal import seal
+from ballotdrill.journal.seal import RowDigest, marshalled, seal
 
 pytestmark = pytest.mark.skipif(not apart.can_fork(), reason="no fork here: the writer runs in the process")
 
@@ -120,3 +121,13 @@ def test_an_export_to_a_terminal_keeps_no_other_thread_so_its_files_are_written_
     assert len(forks) == 2
     assert (tmp_path / "z.csv").read_bytes() == (export_run(run, csv=tmp_path / "one.csv") and
                                                  (tmp_path / "one.csv").read_bytes())
+
+
+def test_each_block_is_marshalled_once_for_the_seal_and_the_child() -> None:
+    block = awkward_blocks()[2]
+    RowDigest({}, []).update(block)
+    handed = marshalled(block)
+    assert handed == marshal.dumps(block, 2)
+    assert marshalled(block) is handed  # the digest's own bytes, not made again
+    equal = [tuple(row) for row in block]  # equal rows in another list: encoded afresh, to the same bytes
+    assert marshalled(equal) == handed and marshalled(equal) is not handed
