@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from ballotdrill.scenarios.scenario import Detection
 from ballotdrill.scenarios.structure import Structure
-from ballotdrill.scoring.chains import fallback_candidates, more_dropped, onward
+from ballotdrill.scoring.chains import fallback_candidates, figures, more_dropped, onward
 from ballotdrill.scoring.choices import Choices
 from ballotdrill.scoring.crews import CrewWaits
 from ballotdrill.scoring.decisions import Answers, answers_of
@@ -374,32 +374,23 @@ class Advisor:
                 "reliable)" if best else "")
         return f"Make {channel} more reliable, or give it a fallback channel{hint}: it has none"
 
-    def _expected_time(self, stats: ChannelStats, fallback: str) -> float:
-        """About how long a handoff takes sent first on the channel of ``stats`` and then on ``fallback``: each
-        attempt its usual (90th-percentile) latency, failing at its set reliability (as designed, so one design
-        gets one verdict whatever a run drew; the share of its attempts that failed in this run without a
-        structure), retried as the structure says, then sent on ``fallback``."""
-        spec = self.structure.channels.get(stats.channel) if self.structure else None
-        fail = round(1.0 - spec.reliability, 9) if spec else stats.failures / stats.attempts if stats.attempts else 0.0
-        tries = (spec.retries if spec is not None else 0) + 1
-        usual = self.usual_latency(stats.channel)
-        return usual * sum(fail ** k for k in range(tries)) + fail ** tries * self.usual_latency(fallback)
-
     def _no_better(self, stats: ChannelStats, reliability: float, fallback: str) -> str:
         """Why ``fallback`` is no better a first choice than the channel of ``stats`` (set at ``reliability``), as
-        designed: set less reliable, usually slower (its 90th-percentile latency), else, sent first with its own
-        fallbacks, dropping more handoffs (:func:`~ballotdrill.scoring.chains.more_dropped`: a fallback with none of
-        its own); without its structure, failing a larger share of its attempts in this run; empty when not worse."""
+        designed: set less reliable, slower (like with like: the mean time of a handoff through its chain, against
+        through the channel's, :func:`~ballotdrill.scoring.chains.figures`), else, sent first with its own fallbacks,
+        dropping more handoffs (:func:`~ballotdrill.scoring.chains.more_dropped`: a fallback with none of its own);
+        without its structure, failing a larger share of its attempts in this run; empty when not worse."""
         spec = self.structure.channels.get(fallback) if self.structure else None
         seen = self.channel_stats.get(fallback)
         why = []
         if spec is not None and spec.reliability < reliability:
             why.append(f"set at {spec.reliability:.0%} reliable against {reliability:.0%}")
-        slow, now = self.usual_latency(fallback), self._expected_time(stats, fallback)
-        if spec is not None and slow > now + 1e-9:
-            why.append(f"it usually takes up to {minutes(slow)}, against about {minutes(now)} a handoff on "
-                       f"{stats.channel} first as designed, its failures at its set reliability and retries included "
-                       "(90th-percentile latencies)")
+        if spec is not None and self.structure is not None:
+            then, now = figures(self.structure, fallback).minutes, figures(self.structure, stats.channel).minutes
+            if then > now + 1e-9:
+                why.append(f"sent first, a handoff would take about {minutes(then)} on average through it and its "
+                           f"fallbacks, against about {minutes(now)} on {stats.channel} first, as designed (mean "
+                           "latencies, failures at the set reliabilities and retries included)")
         if self.structure is not None and not why:
             why.append(more_dropped(self.structure, stats.channel, fallback))
         if spec is None and seen is not None and seen.attempts and stats.attempts and \
