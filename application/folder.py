@@ -182,6 +182,9 @@ def write_output(path: Path, fill: Callable[[Path], T], *, folder: Path | None =
     if path.exists() and not inside:
         raise FolderError(f"{path} already exists; ballotdrill replaces only the files it wrote in a run folder: "
                           "move it away, or write elsewhere")
+    if not path.parent.is_dir():
+        raise FolderError(f"{path}: no folder {str(path.parent)!r} to write it in; create the folder first, or give "
+                          "another path")
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with contextlib.ExitStack() as finishing:
         try:

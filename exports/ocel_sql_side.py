@@ -83,7 +83,7 @@ class Beside(Here):
         self.log_sink = sink
         self.file = path.with_name(f".{path.name}.{os.getpid()}.scratch")
         self.file.unlink(missing_ok=True)
-        reader = sqlite3.connect(self.file, isolation_level=None)
+        reader = sqlite3.connect(self.file.resolve(), isolation_level=None)  # absolute: never read as a URI
         try:
             for pragma in ("journal_mode=OFF", "synchronous=OFF", f"cache_size=-{SCRATCH_CACHE_KIB}"):
                 reader.execute(f"PRAGMA {pragma}")

@@ -215,7 +215,8 @@ def built_beside(path: Path, pragmas: Sequence[str] = (), *, shared: bool = Fals
     partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
     partial.unlink(missing_ok=True)
     try:
-        db = sqlite3.connect(partial, isolation_level=None, uri=True, check_same_thread=not shared)
+        # absolute: with uri=True a relative name starting 'file:' would be read as a URI (ATTACH takes URIs)
+        db = sqlite3.connect(partial.resolve(), isolation_level=None, uri=True, check_same_thread=not shared)
         try:
             for pragma in ("journal_mode=OFF", "synchronous=OFF", f"cache_size=-{CACHE_KIB}", *pragmas):
                 db.execute(f"PRAGMA {pragma}")

@@ -360,3 +360,25 @@ def test_attribute_names_its_columns_cannot_hold_apart_are_refused_in_one_line(
     assert said in result.stderr and "--ocel file ending in .json" in result.stderr
     assert not list(out.iterdir())
     assert run_cli("export", str(folder), "--ocel", str(out / "log.json")).returncode == 0
+
+
+def test_a_log_whose_relative_path_starts_with_file_colon_is_written_there(tmp_path: Path,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite reads a name starting 'file:' as a URI: the hidden files the build makes beside the log are opened by
+    their absolute path, so a folder named 'file:x' is a folder like any other."""
+    folder = run_folder(tmp_path, "run", "results-night-ddos")
+    (tmp_path / "file:x").mkdir()
+    monkeypatch.chdir(tmp_path)
+    export_run(folder, ocel=Path("file:x/log.sqlite"))
+    assert tables(tmp_path / "file:x" / "log.sqlite")["event"][1]
+    assert sorted(p.name for p in (tmp_path / "file:x").iterdir()) == ["log.sqlite"]
+
+
+@pytest.mark.parametrize("option", ["--ocel", "--jsonl", "--csv"])
+def test_an_export_into_a_folder_that_does_not_exist_says_so(tmp_path: Path, option: str) -> None:
+    folder = run_folder(tmp_path, "run", "results-night-ddos")
+    target = tmp_path / "nope" / "out.sqlite"
+    result = run_cli("export", str(folder), option, str(target), timeout=120)
+    assert result.returncode == 2 and len(result.stderr.splitlines()) == 1, result.stderr
+    assert f"no folder '{tmp_path / 'nope'}' to write it in; create the folder first" in result.stderr
+    assert not (tmp_path / "nope").exists()
