@@ -16,7 +16,7 @@ from ballotdrill.report.report import assemble
 from ballotdrill.scoring.harmpath import HarmPaths
 
 
-def _two_paths(contain: float, attribution_effect: dict[str, Any] | None = None) -> dict[str, Any]:
+def _two_paths(contain: float, attribution_effect: dict[str, Any] | None = None, end: str = "23:00") -> dict[str, Any]:
     attribution = [{"id": "check", "actor": "v", "duration": "10m"},
                    {"id": "publish", "actor": "v", "duration": "10m",
                     **({"effect": attribution_effect} if attribution_effect else {})}]
@@ -25,7 +25,7 @@ def _two_paths(contain: float, attribution_effect: dict[str, Any] | None = None)
                        {"id": "remove", "actor": "c", "duration": "10m", "effect": {"contain": contain}}]},
                     "attribution": {"trigger": {"type": "disinformation"}, "steps": attribution}},
                    [incident("X1", "10:00", "disinformation",
-                             spec={"reach": {"initial": 1000, "doubling": "30m", "cap": 1_000_000}})])
+                             spec={"reach": {"initial": 1000, "doubling": "30m", "cap": 1_000_000}})], end=end)
     data["scenarios"]["s"]["objectives"] = [
         {"id": "O1", "capability": "Public information and warning", "measure": {"reach": "X1"}, "target": 4000}]
     return data
@@ -48,10 +48,23 @@ def test_a_queue_before_a_procedure_with_no_effect_explains_no_harm() -> None:
 
 
 def test_a_queue_before_a_step_whose_path_leads_to_an_effect_still_explains_the_harm() -> None:
-    data = _two_paths(contain=0.0, attribution_effect={"doubling": "2h"})  # 'publish' slows the wave
+    """'publish' slows X1 to doubling every 2 h. As played it completes at 12:20 (reach 25,398); without v's 2 h in
+    the queue at 10:20 (reach 1,587), from where the slowed wave reaches 4,000 only at about 13:00: in a run ending at
+    12:50 it would have stayed within the target (3,775, met), so the queue explains O1's U."""
+    data = _two_paths(contain=0.0, attribution_effect={"doubling": "2h"}, end="12:50")
     report = assemble(checked(data), load(data), "s")
+    assert report.scores.objectives[0].rating == "U"
     queue = next(f for f in report.analysis.improvements if f.title == "One long wait at v")
     assert "O1 (U)" in queue.explains and queue.harm_share > 0
+
+
+def test_a_queue_before_a_slowing_step_explains_no_rating_the_slowing_could_not_turn() -> None:
+    """The same to 23:00: slowed from 10:20, X1 would still pass 4,000 at about 13:00 and stay U (never contained),
+    so the queue explains no rating, though it is still behind a share of the harm."""
+    data = _two_paths(contain=0.0, attribution_effect={"doubling": "2h"})
+    report = assemble(checked(data), load(data), "s")
+    queue = next(f for f in report.analysis.improvements if f.title == "One long wait at v")
+    assert queue.explains == [] and queue.harm_share > 0
 
 
 def test_a_step_leads_to_a_later_step_of_its_path_or_through_an_escalation_to_a_procedure_started_on_a_level() -> None:
