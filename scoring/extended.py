@@ -47,9 +47,9 @@ def extension_cause(advice: Advisor, obj: ObjectiveResult, extensions: Mapping[s
         return None
     noun, at = HARM_NOUNS[obj.kind], advice.whole.start
     return Cause("objective", f"its polling stations were kept open past their {clock(at, ext.previous)} close, to "
-                 f"{clock(at, ext.until)}, by '{ext.step}' (row #{ext.seq}): the {noun} counted after "
-                 f"{clock(at, ext.previous)} ({measure_value(obj.kind, done - at_close)}) are voters still voting "
-                 "at stations the response kept open for them; at the usual close its "
+                 f"{clock(at, ext.until)}, by '{ext.step}' (row #{ext.seq}{ext.decided_after(at)}): the {noun} "
+                 f"counted after {clock(at, ext.previous)} ({measure_value(obj.kind, done - at_close)}) are voters "
+                 "still voting at stations the response kept open for them; at the usual close its "
                  f"{noun} were {measure_value(obj.kind, at_close)}, within the {obj.target_text} target",
                  [ext.seq], f"Count {obj.id}'s {noun} to the stations' usual close, or weigh the extension at "
                  f"'{ext.step}' against the {noun} it adds: the measure counts minutes at stations kept open as harm",
@@ -68,7 +68,8 @@ def _lost_cause(advice: Advisor, obj: ObjectiveResult, ext: Extension | None, in
     sooner = f"or clear incident {incident} before the close"
     if ext is not None:
         return Cause("objective", f"its polling stations were kept open past their {clock(at, ext.previous)} close, "
-                     f"to {clock(at, close)}, by '{ext.step}' (row #{ext.seq}), not long enough: incident {incident} "
+                     f"to {clock(at, close)}, by '{ext.step}' (row #{ext.seq}{ext.decided_after(at)}), not long "
+                     f"enough: incident {incident} "
                      f"was still going then ({going}), so {lost}", [ext.seq],
                      f"Keep the stations open at '{ext.step}' until incident {incident}'s voters have voted, {sooner}: "
                      "an extension that outlasts the queue loses no vote", ext.actor,

@@ -10,21 +10,32 @@ from typing import NamedTuple
 
 from ballotdrill.journal import Event, Kind, VotingExtended
 from ballotdrill.scoring.feed import Handlers
+from ballotdrill.scoring.text import between, clock
 
 
 class Extension(NamedTuple):
-    """One ``voting_extended`` row: its seq, the step and actor that extended voting, the close before and after."""
+    """An incident's extension of its polling stations' hours: the ``voting_extended`` row that set their latest
+    close (its seq, when it was decided, the step and actor), the usual close before any extension and that latest
+    close."""
 
     seq: int
+    t: float
     step: str
     actor: str
     procedure: str
     previous: float
     until: float
 
+    def decided_after(self, at: float) -> str:
+        """``, decided at 16:19, 19 min after that close`` when it was decided after the usual close; else empty."""
+        if self.t <= self.previous + 1e-9:
+            return ""
+        return f", decided at {clock(at, self.t)}, {between(at, self.previous, self.t)} after that close"
+
 
 class ExtensionCollector:
-    """The first extension of each incident's polling stations (incident -> :class:`Extension`)."""
+    """Each incident's extension of its polling stations (incident -> :class:`Extension`): the row that set the
+    latest close, with the close before the first."""
 
     def __init__(self) -> None:
         self.made: dict[str, Extension] = {}
@@ -34,5 +45,8 @@ class ExtensionCollector:
 
     def _extended(self, event: Event) -> None:
         row = event.fields(VotingExtended)
-        self.made.setdefault(event.incident or "", Extension(event.seq, event.step or "", event.actor or "",
-                                                              row.procedure, row.previous, row.until))
+        incident = event.incident or ""
+        first = self.made.get(incident)
+        if first is None or row.until > first.until:
+            self.made[incident] = Extension(event.seq, event.t, event.step or "", event.actor or "", row.procedure,
+                                            row.previous if first is None else first.previous, row.until)

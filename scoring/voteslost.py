@@ -26,7 +26,7 @@ from ballotdrill.journal.kinds import CONTAINED, INCIDENT_STARTED, RUN_STARTED, 
 from ballotdrill.scoring.exercised import Verdict, Window
 from ballotdrill.scoring.feed import Handlers
 from ballotdrill.scoring.model import Harm, ObjectiveResult
-from ballotdrill.scoring.text import clock, number
+from ballotdrill.scoring.text import between, clock, number
 
 __all__ = ["VOTES_LOST_TERM", "Lost", "VotesLostCollector", "rate_lost", "votes_lost"]
 
@@ -44,6 +44,8 @@ class Extended(NamedTuple):
     """One ``voting_extended`` row of the incident: its seq, the step that decided it, the new close."""
 
     seq: int
+    t: float
+    """When it was decided."""
     step: str
     until: float
 
@@ -122,7 +124,7 @@ class VotesLostCollector:
     def _extended(self, event: Event) -> None:
         lost = self.seen.get(event.incident or "")
         if lost is not None:
-            row = Extended(event.seq, event.step or "", event.fields(VotingExtended).until)
+            row = Extended(event.seq, event.t, event.step or "", event.fields(VotingExtended).until)
             self.seen[str(event.incident)] = lost._replace(extensions=(*lost.extensions, row))
 
     def _contained(self, event: Event) -> None:
@@ -166,7 +168,11 @@ def rate_lost(incident: str, target: float, lost: Lost | None, window: Window) -
     closing = f"its polling stations' {clock(at, close)} close"
     kept = "" if close <= usual + EPS else (
         f"its polling stations were kept open past their usual {clock(at, usual)} close, to {clock(at, close)}, by "
-        + ", ".join(f"'{e.step}' (row #{e.seq})" for e in lost.extensions if e.until > usual + EPS))
+        + ", ".join(f"'{e.step}' (row #{e.seq}" + (f", decided at {clock(at, e.t)}, {between(at, usual, e.t)} after "
+                                                      "that close" if e.t > usual + EPS else "") + ")"
+                    for e in lost.extensions if e.until > usual + EPS))
+    if any(e.t > usual + EPS and e.until > usual + EPS for e in lost.extensions):
+        kept += " (the model counts the voters in line at the close as kept by an extension decided after it)"
     if lost.voters <= target + EPS:
         return None, evidence, Verdict("NE", f"incident {incident} holds up {voters} voters, within the target: "
                                        "whatever the response did its votes lost could never pass it, so nothing "

@@ -132,5 +132,11 @@ def test_the_default_day_exercises_every_objective_around_the_seed_that_needed_t
 
 
 @pytest.mark.slow
-def test_the_default_day_exercises_every_objective_in_every_one_of_100_seeds() -> None:
-    assert _not_exercised(range(1, 101)) == []
+def test_the_default_day_leaves_only_o3_unexercised_and_only_where_d2_ended_before_its_mitigation() -> None:
+    """Over 100 seeds every objective but O3 is exercised; O3 is not where the results-site DDoS ended by itself
+    before 'cy-mitigate' (a mitigation of an attack already over measures nothing) and the contingency did not
+    bring it back (docs/library.md counts these seeds)."""
+    found = _not_exercised(range(1, 101))
+    assert found, "O3 is exercised in every seed: update docs/library.md's count of the seeds that leave it"
+    for seed, objective, why in found:
+        assert objective == "O3" and "D2 ended by itself" in why, (seed, why)

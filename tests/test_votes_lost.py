@@ -98,9 +98,14 @@ def test_extended_too_short_loses_all_its_voters() -> None:
     assert "to 17:00, by 'decide'" in result.reason and "not long enough" in result.reason
 
 
-def test_an_extension_decided_after_the_close_keeps_the_voters_in_line() -> None:
-    """Decided at 17:00 for 18:00 (as the voter-minutes count it): the queue, there at 16:00, voted by 17:30."""
-    assert lost(scored(day(decide="1h30m"))) == 0
+def test_an_extension_decided_after_the_close_keeps_the_voters_in_line_and_says_when_it_was_decided() -> None:
+    """Decided at 17:00 for 18:00 (as the voter-minutes count it): the queue, there at 16:00, voted by 17:30. The
+    reason says the decision came an hour after the close, and what the model assumes of it."""
+    scores = scored(day(decide="1h30m"))
+    assert lost(scores) == 0
+    assert "by 'decide' (row #" in objective(scores).reason
+    assert ", decided at 17:00, 1 h 00 min after that close) (the model counts the voters in line at the close as " \
+           "kept by an extension decided after it)" in objective(scores).reason
 
 
 def test_a_queue_that_clears_by_itself_before_the_close_exercised_nothing() -> None:
@@ -185,6 +190,18 @@ def test_votes_lost_past_an_extension_too_short_are_told_as_the_extension() -> N
     assert cause.endswith("not long enough: incident V1 was still going then (it ended by itself at 17:30), so its "
                           "100 voters still held up were turned away")
     assert fix.startswith("Keep the stations open at 'decide' until incident V1's voters have voted")
+
+
+def test_votes_lost_past_two_extensions_are_told_as_the_one_that_set_the_last_close() -> None:
+    """'decide' (16:00) keeps them open to 17:00, 'decide-again' (16:10) to 17:15; the queue clears at 17:30."""
+    doc = day(until="17:00")
+    doc["structure"]["procedures"]["p"]["steps"].append(
+        {"id": "decide-again", "actor": "cockpit", "duration": "10m", "effect": {"extend_voting": "17:15"}})
+    cause, fix = own_cause(doc)
+    assert cause.startswith("its polling stations were kept open past their 16:00 close, to 17:15, by 'decide-again' "
+                            "(row #"), cause
+    assert ", decided at 16:10, 10 min after that close), not long enough" in cause
+    assert fix.startswith("Keep the stations open at 'decide-again' until incident V1's voters have voted")
 
 
 def test_votes_lost_behind_an_extension_that_came_too_late_are_told_as_that_step() -> None:
