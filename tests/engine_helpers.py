@@ -216,3 +216,16 @@ def voter_outage(steps: list[dict[str, Any]], actors: dict[str, Any], *, target:
     data["scenarios"]["s"]["objectives"] = [
         {"id": "O1", "capability": "Infrastructure systems", "measure": {"voter_minutes": "X1"}, "target": target}]
     return data
+
+
+def cert_loop() -> dict[str, Any]:
+    """X1 at 10:00: 'logs' (Operator) -> 'analyse' (CERT) -> 'choose' (CERT: 'again', the default, goes on to 'watch'
+    and back to 'logs'; 'done' ends), from 09:00 to 12:00."""
+    return file_of({"op": {"name": "Operator", "staff": 1}, "cert": {"name": "CERT", "staff": 1}},
+                   {"p": {"trigger": {"type": "attack"}, "steps": [
+                       {"id": "logs", "actor": "op", "duration": "10m"},
+                       {"id": "analyse", "actor": "cert", "duration": "10m"},
+                       {"id": "choose", "actor": "cert", "duration": "5m", "decision": {
+                           "options": {"again": {"next": "watch"}, "done": {"next": "end"}}, "default": "again"}},
+                       {"id": "watch", "actor": "cert", "duration": "5m", "next": "logs"}]}},
+                   [incident("X1", "10:00", "attack")], start="09:00", end="12:00")

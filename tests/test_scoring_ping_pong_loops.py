@@ -10,20 +10,13 @@ later one flagged 'analyse' ("looped the work back to do 'watch' again", a step 
 
 from __future__ import annotations
 
-from engine_helpers import checked, file_of, incident, load
+from engine_helpers import cert_loop, checked, load
 
 from ballotdrill.scoring import score
 
 
 def test_every_pass_of_a_loop_flags_the_handoff_that_brought_the_work_back() -> None:
-    data = file_of({"op": {"name": "Operator", "staff": 1}, "cert": {"name": "CERT", "staff": 1}},
-                   {"p": {"trigger": {"type": "attack"}, "steps": [
-                       {"id": "logs", "actor": "op", "duration": "10m"},
-                       {"id": "analyse", "actor": "cert", "duration": "10m"},
-                       {"id": "choose", "actor": "cert", "duration": "5m", "decision": {
-                           "options": {"again": {"next": "watch"}, "done": {"next": "end"}}, "default": "again"}},
-                       {"id": "watch", "actor": "cert", "duration": "5m", "next": "logs"}]}},
-                   [incident("X1", "10:00", "attack")], start="09:00", end="12:00")
+    data = cert_loop()
     events = checked(data)
     scores = score(events, load(data), "s")
     repeats = sum(1 for e in events if e.kind == "step_started" and e.step == "logs") - 1

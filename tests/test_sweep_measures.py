@@ -13,8 +13,7 @@ import pickle
 from pathlib import Path
 
 import pytest
-from engine_helpers import file_of, load
-from engine_helpers import incident as incident_at
+from engine_helpers import cert_loop, load
 from sweep_helpers import EXAMPLE
 
 from ballotdrill import application
@@ -127,14 +126,7 @@ def test_a_loop_found_after_its_handoff_was_counted_is_counted_once() -> None:
     """A sweep counts each handoff as it is received (or dropped) and lets go of it; a ping-pong is found only later,
     when the work it brought back is done again, and is counted then, once per loop, as the run's scorer counts it.
     'logs' (Operator) -> 'analyse' (CERT) -> 'choose' (CERT: 'again' goes on to 'watch' and back to 'logs')."""
-    doc = load(file_of({"op": {"name": "Operator", "staff": 1}, "cert": {"name": "CERT", "staff": 1}},
-                       {"p": {"trigger": {"type": "attack"}, "steps": [
-                           {"id": "logs", "actor": "op", "duration": "10m"},
-                           {"id": "analyse", "actor": "cert", "duration": "10m"},
-                           {"id": "choose", "actor": "cert", "duration": "5m", "decision": {
-                               "options": {"again": {"next": "watch"}, "done": {"next": "end"}}, "default": "again"}},
-                           {"id": "watch", "actor": "cert", "duration": "5m", "next": "logs"}]}},
-                       [incident_at("X1", "10:00", "attack")], start="09:00", end="12:00"))
+    doc = load(cert_loop())
     measurer, scorer = MeasureScorer(MeasurePlan(doc, "s")), Scorer(doc, "s")
 
     class Both:
