@@ -43,8 +43,12 @@ def write_apart(write: Writer, blocks: Iterable[Block], path: Path) -> int:
     except OSError:  # no process to be had: the writer runs here
         return write(blocks, path)
     try:
-        with collector_paused():  # reading makes no reference cycles (see write_csv_blocks)
-            _hand_on(blocks, child.stdin)
+        try:
+            with collector_paused():  # reading makes no reference cycles (see write_csv_blocks)
+                _hand_on(blocks, child.stdin)
+        except BaseException:
+            child.kill()  # before its input ends, which it would read as the file's end and finish the file
+            raise
         return _answer(child)
     finally:
         child.stdin.close()

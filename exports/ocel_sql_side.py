@@ -83,7 +83,7 @@ class Beside(Here):
         self.log_sink = sink
         self.file = path.with_name(f".{path.name}.{os.getpid()}.scratch")
         self.file.unlink(missing_ok=True)
-        reader = sqlite3.connect(self.file.resolve(), isolation_level=None)  # absolute: never read as a URI
+        reader = sqlite3.connect(self.file.resolve(), isolation_level=None)
         try:
             for pragma in ("journal_mode=OFF", "synchronous=OFF", f"cache_size=-{SCRATCH_CACHE_KIB}"):
                 reader.execute(f"PRAGMA {pragma}")
@@ -93,18 +93,20 @@ class Beside(Here):
             reader.execute("BEGIN")
             reader.execute("SELECT 1 FROM j.events LIMIT 1").fetchall()  # the journal's shared lock, held from here
             log.execute("BEGIN")
+            self.todo: queue.Queue[Fill | None] = queue.Queue(WAITING)
+            self.error: BaseException | None = None
+            self.stopped = False
+            self.copied: list[str] = []
+            self.thread = threading.Thread(target=self._work, name="ocel-sqlite-log", daemon=True)
+            self.thread.start()
         except BaseException:
             reader.close()
             self.file.unlink(missing_ok=True)
             raise
-        self.todo: queue.Queue[Fill | None] = queue.Queue(WAITING)
-        self.error: BaseException | None = None
-        self.stopped = False
-        self.copied: list[str] = []
-        self.thread = threading.Thread(target=self._work, name="ocel-sqlite-log", daemon=True)
-        self.thread.start()
 
     def run(self, fill: Fill) -> None:
+        if self.error is not None:  # the log's thread has failed: no point reading the rest of the journal
+            raise self.error
         self.todo.put(fill)
 
     def mirror(self, event_tables: list[tuple[str, dict[str, str]]]) -> None:

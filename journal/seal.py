@@ -143,8 +143,10 @@ def marshalled(block: Sequence[tuple[StoredValue, ...]]) -> bytes:
     """``marshal`` format 2 of ``block`` (a list of row tuples): the bytes a digest made of this very block when it
     was the last one hashed, so an export that hands each block on (:mod:`ballotdrill.exports.apart`) does not
     encode it a second time."""
-    if _LAST[0] is block:
-        return cast("bytes", _LAST[1])
+    if _LAST[0] is block:  # once: the block is let go, and never matched again after it changed
+        data = cast("bytes", _LAST[1])
+        _LAST[:] = (None, b"")
+        return data
     return marshal.dumps(block if type(block) is list else list(block), 2)
 
 

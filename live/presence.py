@@ -82,29 +82,27 @@ class Presence:
         if not self._connected(who):
             self._changed(who, False)
 
-    def poll_began(self, who: str) -> None:
-        """``who`` asked for its view over HTTP (``GET /api/state``)."""
+    def poll_began(self, who: str) -> float:
+        """``who`` asked for its view over HTTP (``GET /api/state``); returns the poll's start, for
+        :meth:`poll_ended`."""
         was = self._connected(who)
         self.polling[who] = self.polling.get(who, 0) + 1
         if not was:
             self._changed(who, True)
+        return self.mono()
 
-    def poll_ended(self, who: str, *, answered: bool) -> None:
-        """A poll of ``who`` was answered, or (``answered`` false) its client went away before the answer."""
+    def poll_ended(self, who: str, began: float, *, answered: bool) -> None:
+        """The poll of ``who`` begun at ``began`` was answered, or (``answered`` false) its client went away before
+        the answer."""
         self.polling[who] = max(0, self.polling.get(who, 0) - 1)
         if answered:
             self.polled[who] = self.mono()
             self.polled_wall[who] = self.wall()
-        else:  # gone now: an earlier answer's freshness no longer stands for it
+        elif self.polled.get(who, began) <= began:  # gone now, unless another client of the role was answered since
             self.polled.pop(who, None)
             self.polled_wall.pop(who, None)
         if not self._connected(who):
             self._changed(who, False)
-
-    def poll(self, who: str) -> None:
-        """``who`` read its view over HTTP and was answered at once."""
-        self.poll_began(who)
-        self.poll_ended(who, answered=True)
 
     def rows(self) -> list[Seen]:
         """Every role in order (played actors, then the evaluator), as of now."""

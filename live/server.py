@@ -139,15 +139,14 @@ def make_app(session: Session, hub: Hub, tokens: Tokens) -> FastAPI:
     @app.get("/api/state")
     async def state(request: Request, since: int | None = None, grant: Grant = anyone) -> Response:
         role = who(grant)
-        if role is not None:
-            hub.presence.poll_began(role)
+        began = hub.presence.poll_began(role) if role is not None else 0.0
         body = None
         try:
             if not hub.stopped:
                 body = await _unless_gone(request, hub.read(grant.role, grant.actor, since, LONG_POLL))
         finally:
             if role is not None:
-                hub.presence.poll_ended(role, answered=body is not None or hub.stopped)
+                hub.presence.poll_ended(role, began, answered=body is not None or hub.stopped)
         if hub.stopped or body is None:  # stopped, or the client went away (nobody reads this answer)
             raise HTTPException(503, STOPPED, headers={"Retry-After": "2"})
         return Response(body, media_type="application/json")

@@ -389,8 +389,9 @@ class Advisor:
             then, now = figures(self.structure, fallback).minutes, figures(self.structure, stats.channel).minutes
             if then > now + 1e-9:
                 why.append(f"sent first, a handoff would take about {minutes(then)} on average through it and its "
-                           f"fallbacks, against about {minutes(now)} on {stats.channel} first, as designed (mean "
-                           "latencies, failures at the set reliabilities and retries included)")
+                           f"fallbacks until it gets through or is dropped, against about {minutes(now)} on "
+                           f"{stats.channel} first, as designed (mean latencies, failures at the set reliabilities "
+                           "and retries included)")
         if self.structure is not None and not why:
             why.append(more_dropped(self.structure, stats.channel, fallback))
         if spec is None and seen is not None and seen.attempts and stats.attempts and \

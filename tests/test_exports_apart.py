@@ -4,11 +4,11 @@ errors, nothing written once the reading has failed."""
 from __future__ import annotations
 
 import marshal
+import signal
 import sqlite3
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pytest
 from cli_helpers import in_process
@@ -20,6 +20,8 @@ from ballotdrill.commands import output
 from ballotdrill.exports import apart
 from ballotdrill.exports.apart import write_apart
 from ballotdrill.exports.lines import Block, write_csv_blocks, write_jsonl_blocks
+from ballotdrill.journal import seal as seal_module
+from ballotdrill.journal.forked import Forked
 from ballotdrill.journal.seal import RowDigest, marshalled, seal
 
 pytestmark = pytest.mark.skipif(not apart.can_fork(), reason="no fork here: the writer runs in the process")
@@ -62,17 +64,25 @@ def test_the_childs_error_is_raised_here_as_it_would_be_in_one_process(tmp_path:
     assert (forked.value.errno, str(forked.value)) == (here.value.errno, str(here.value))
 
 
-def test_a_failed_reading_stops_the_child_before_it_writes_on(tmp_path: Path) -> None:
+def test_a_failed_reading_stops_the_child_before_it_writes_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The child is killed before its input ends (an end it would read as the file's, and finish the file)."""
+    children: list[Forked] = []
+
+    class Recorded(Forked):
+        def __init__(self, serve: Callable[[BinaryIO, BinaryIO], None]) -> None:
+            super().__init__(serve)
+            children.append(self)
+
     def failing() -> Iterator[Block]:
         yield from awkward_blocks()[:2]
         raise ValueError("the reading failed")
 
+    monkeypatch.setattr(apart, "Forked", Recorded)
     target = tmp_path / "j.csv"
     with pytest.raises(ValueError, match="the reading failed"):
         write_apart(write_csv_blocks, failing(), target)
-    target.unlink(missing_ok=True)  # as the caller drops its temporary file
-    time.sleep(0.3)
-    assert not target.exists()  # the child is gone: it neither finished nor flushed the file again
+    (child,) = children
+    assert child.poll() == -signal.SIGKILL  # killed, never ended by finishing the file
 
 
 def sealed_run(tmp_path: Path) -> Path:
@@ -126,8 +136,10 @@ def test_an_export_to_a_terminal_keeps_no_other_thread_so_its_files_are_written_
 def test_each_block_is_marshalled_once_for_the_seal_and_the_child() -> None:
     block = awkward_blocks()[2]
     RowDigest({}, []).update(block)
-    handed = marshalled(block)
-    assert handed == marshal.dumps(block, 2)
-    assert marshalled(block) is handed  # the digest's own bytes, not made again
     equal = [tuple(row) for row in block]  # equal rows in another list: encoded afresh, to the same bytes
-    assert marshalled(equal) == handed and marshalled(equal) is not handed
+    afresh = marshalled(equal)
+    made = seal_module._LAST[1]  # the bytes the digest made of the block
+    handed = marshalled(block)
+    assert handed is made and handed == marshal.dumps(block, 2) == afresh and afresh is not handed
+    again = marshalled(block)  # once only: a block handed on is let go, never matched after it might change
+    assert again == handed and again is not handed

@@ -303,7 +303,8 @@ def test_rows_go_in_whole_and_in_order_many_a_statement(count: int, limit: int |
 
 
 def test_the_log_built_beside_is_row_for_row_the_one_built_on_one_connection(tmp_path: Path) -> None:
-    """Most of the log is filled by a second thread in a file of its own and copied in: every table's rows are in
+    """Most of the log is filled by a second thread on the log's own connection, the main thread's event tables in a
+    scratch file beside it, copied in at the end: every table's rows are in
     the order one connection gives them (a journal in WAL mode, whose readers do not hold writers off, is built on
     one connection), and the file beside is gone afterwards, also when the build fails."""
     folder = run_folder(tmp_path, "run", "combined-hybrid-day", "--seed", "3")

@@ -18,8 +18,7 @@ from ballotdrill.live.presence import EVALUATOR_KEY, POLL_FRESH, Presence, seen_
 
 def _answered(presence: Presence, who: str) -> None:
     """One poll of ``who``, answered at once."""
-    presence.poll_began(who)
-    presence.poll_ended(who, answered=True)
+    presence.poll_ended(who, presence.poll_began(who), answered=True)
 
 
 class Clocks:
@@ -93,14 +92,26 @@ def test_a_long_poll_in_flight_keeps_its_role_joined_and_one_whose_client_went_a
     presence = Presence(["monitor"], wall=clocks.wall, mono=clocks.mono)
     presence.listeners.append(lambda who, joined: heard.append((who, joined)))
     _answered(presence, "monitor")
-    presence.poll_began("monitor")  # the next poll waits for a change
+    began = presence.poll_began("monitor")  # the next poll waits for a change
     clocks.t += POLL_FRESH * 10
     assert presence.rows()[0].connected and heard == [("monitor", True)]
-    presence.poll_ended("monitor", answered=False)  # its client closed the connection before the answer
+    presence.poll_ended("monitor", began, answered=False)  # its client closed the connection before the answer
     gone = presence.rows()[0]
     assert (gone.connected, gone.since, heard[-1]) == (False, clocks.t, ("monitor", False))
     _answered(presence, "monitor")  # it comes back
     assert presence.rows()[0].connected and heard[-1] == ("monitor", True)
+
+
+def test_one_of_two_clients_of_a_role_going_away_leaves_the_role_joined_by_the_other() -> None:
+    clocks = Clocks()
+    heard: list[tuple[str, bool]] = []
+    presence = Presence(["monitor"], wall=clocks.wall, mono=clocks.mono)
+    presence.listeners.append(lambda who, joined: heard.append((who, joined)))
+    first = presence.poll_began("monitor")  # one terminal's poll waits for a change
+    clocks.t += 1
+    _answered(presence, "monitor")  # the other terminal's poll is answered; it polls again at once
+    presence.poll_ended("monitor", first, answered=False)  # the first terminal is closed
+    assert presence.rows()[0].connected and heard == [("monitor", True)]  # never seen to leave and rejoin
 
 
 @pytest.fixture

@@ -193,8 +193,9 @@ def test_a_slower_fallback_is_advised_as_the_first_choice_only_when_it_is_quicke
     # set at 90 %: about 3 + 0.1 x 45 = 7.5 min a handoff on the phone first, against 45 by courier
     assert _phone_fix("45m", 1) == ("Make phone more reliable; its fallback courier is no better a first choice "
                                     "(sent first, a handoff would take about 45 min on average through it and its "
-                                    "fallbacks, against about 7 min on phone first, as designed (mean latencies, "
-                                    "failures at the set reliabilities and retries included))")
+                                    "fallbacks until it gets through or is dropped, against about 7 min on phone "
+                                    "first, as designed (mean latencies, failures at the set reliabilities and retries "
+                                    "included))")
     # set at 10 %: about 3 + 0.9 x 10 = 12 min on the phone first, against 10 by courier
     assert _phone_fix("10m", 9, 0.1) == ("Make phone more reliable, or make its fallback courier the first choice "
                                          "(courier has no fallback of its own; it is set 100% reliable)")
