@@ -37,7 +37,9 @@ def test_show_writes_every_inject_as_an_msel_row(tmp_path: Path) -> None:
 def test_an_unwritable_msel_file_is_one_line_and_exit_2(tmp_path: Path) -> None:
     result = ballotdrill("show", "--csv", str(tmp_path / "missing" / "msel.csv"))
     assert result.returncode == 2
-    assert result.stderr.strip().endswith("msel.csv: cannot write (No such file or directory); nothing was changed")
+    assert result.stderr.strip().endswith("msel.csv: no folder "
+                                          f"'{tmp_path / 'missing'}' to write it in; create the folder first, or give "
+                                          "another path")
     assert "Traceback" not in result.stderr
 
 
