@@ -31,7 +31,6 @@ from ballotdrill.journal import (
     IncidentStarted,
     Mitigated,
     RunEnded,
-    RunStarted,
     VotingExtended,
     WaveSlowed,
 )
@@ -47,6 +46,7 @@ from ballotdrill.journal.kinds import (
 from ballotdrill.scenarios.scenario import Reach
 from ballotdrill.scenarios.waves import Wave
 from ballotdrill.scoring.feed import Handlers
+from ballotdrill.scoring.pollwindow import Polls
 
 
 class _Course(NamedTuple):
@@ -83,11 +83,9 @@ class GrowthCollector:
 
     def __init__(self, incidents: Collection[str]) -> None:
         self.incidents = incidents
-        self._closes: dict[str, float] = {}
-        self._last_close: float | None = None
+        self._polls = Polls()
         self._courses: dict[str, _Course] = {}
         self._plain: dict[str, _Unslowed] = {}
-        self._opened: float | None = None
         self.growing: dict[tuple[str, str], float | None] = {}
         """``(incident, measure)`` for each open incident whose ``reach``, ``voter_minutes`` or
         ``station_minutes`` was still growing at the end (set by ``run_ended``): the wave's doubling time
@@ -104,10 +102,7 @@ class GrowthCollector:
                 RUN_ENDED: self._ended}
 
     def _run_started(self, event: Event) -> None:
-        started = event.fields(RunStarted)
-        self._closes = dict(started.closes or {})
-        self._last_close = started.polls[1] if started.polls else None
-        self._opened = started.polls[0] if started.polls else None
+        self._polls = Polls.of(event)
 
     def _started(self, event: Event) -> None:
         incident = event.incident
@@ -115,13 +110,13 @@ class GrowthCollector:
             return
         spec = event.fields(IncidentStarted)
         wave = spec.reach or {}
-        closes = self._closes.get(spec.voting, self._last_close) if spec.voting else self._last_close
+        closes = self._polls.usual_close(spec)
         self._courses[incident] = _Course(
             float(wave.get("doubling", math.inf)), float(wave.get("cap", math.inf)), closes, bool(spec.voters),
             bool(spec.stations) and (spec.throughput or 0.0) < 1.0)
         self._plain[incident] = _Unslowed(
             event.t, reach_of(wave), float(spec.voters or 0),
-            (spec.stations or 0) * (1.0 - (spec.throughput or 0.0)), self._opened)
+            (spec.stations or 0) * (1.0 - (spec.throughput or 0.0)), self._polls.opens)
 
     def _mitigated(self, event: Event) -> None:
         course = self._courses.get(event.incident or "")

@@ -21,11 +21,12 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from typing import NamedTuple
 
-from ballotdrill.journal import Contained, Event, IncidentStarted, RunStarted, VotingExtended
+from ballotdrill.journal import Contained, Event, IncidentStarted, VotingExtended
 from ballotdrill.journal.kinds import CONTAINED, INCIDENT_STARTED, RUN_STARTED, VOTING_EXTENDED
 from ballotdrill.scoring.exercised import Verdict, Window
 from ballotdrill.scoring.feed import Handlers
 from ballotdrill.scoring.model import Harm, ObjectiveResult
+from ballotdrill.scoring.pollwindow import Polls
 from ballotdrill.scoring.text import between, clock, number
 
 __all__ = ["VOTES_LOST_TERM", "Lost", "VotesLostCollector", "rate_lost", "votes_lost"]
@@ -98,8 +99,7 @@ class VotesLostCollector:
 
     def __init__(self, incidents: Collection[str]) -> None:
         self.incidents = incidents
-        self._closes: dict[str, float] = {}
-        self._last_close: float | None = None
+        self._polls = Polls()
         self.seen: dict[str, Lost] = {}
 
     def handlers(self) -> Handlers:
@@ -109,16 +109,14 @@ class VotesLostCollector:
                 CONTAINED: self._contained}
 
     def _run_started(self, event: Event) -> None:
-        started = event.fields(RunStarted)
-        self._closes = dict(started.closes or {})
-        self._last_close = started.polls[1] if started.polls else None
+        self._polls = Polls.of(event)
 
     def _started(self, event: Event) -> None:
         incident = event.incident
         if incident is None or incident not in self.incidents or incident in self.seen:
             return
         spec = event.fields(IncidentStarted)
-        usual = self._closes.get(spec.voting, self._last_close) if spec.voting else self._last_close
+        usual = self._polls.usual_close(spec)
         self.seen[incident] = Lost(int(spec.voters or 0), event.t, usual, (), None, None, (event.seq,))
 
     def _extended(self, event: Event) -> None:
