@@ -75,27 +75,45 @@ def _answer(child: Forked) -> int:
     """The rows the child wrote, or the error it stopped on raised here."""
     answer = child.stdout.read()
     status = child.wait()
-    if status == 0 and answer:
-        found = pickle.loads(answer)
-        if isinstance(found, BaseException):
-            raise found
-        if isinstance(found, int):
-            return found
-    raise OSError(f"the process writing the file ended without finishing it (status {status})")
+    try:
+        found = pickle.loads(answer) if status == 0 and answer else None
+    except Exception:  # (the child checks that its answer unpickles; a damaged one is no answer)
+        found = None
+    if isinstance(found, BaseException):
+        raise found
+    if isinstance(found, int):
+        return found
+    ended = f"was killed by signal {-status}" if status < 0 else f"ended with status {status}" if status else "ended"
+    raise OSError(f"the process writing the file {ended} without finishing it")
 
 
 def _serve(write: Writer, path: Path, source: BinaryIO, answer: BinaryIO) -> None:
-    """The child's side: decode the blocks from ``source`` and write them; answer the count or the error."""
+    """The child's side: decode the blocks from ``source`` and write them; answer the count or the error.
+
+    Its input is closed before it answers: a parent still handing blocks on (the writer failed midway) finds its
+    pipe broken and goes to read the answer, which may be longer than a pipe holds (an error quoting its text)."""
     try:
         found: object = write(_blocks(source), path)
     except Exception as exc:  # every error goes back to the parent, which raises it
         found = exc
+    source.close()
+    answer.write(_reply(found))
+    answer.flush()
+
+
+def _reply(found: object) -> bytes:
+    """``found`` pickled so that the parent can unpickle it: an error that cannot be pickled, or whose pickle
+    cannot be loaded (a class of its own taking other arguments), goes as an :class:`OSError` naming it."""
     try:
         reply = pickle.dumps(found)
-    except Exception:  # an error that cannot be pickled: said in words
-        reply = pickle.dumps(OSError(f"writing {path} failed: {found}"))
-    answer.write(reply)
-    answer.flush()
+        pickle.loads(reply)
+    except Exception:
+        try:
+            said = f"{type(found).__name__}: {found}"
+        except Exception:  # (its text cannot be made either)
+            said = type(found).__name__
+        reply = pickle.dumps(OSError(f"the writer failed ({said})"))
+    return reply
 
 
 def _blocks(source: BinaryIO) -> Iterator[Block]:
