@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import select
 import shutil
 import signal
 import subprocess
 import threading
+import time
 from pathlib import Path
 from typing import NamedTuple
 
@@ -246,3 +248,61 @@ def test_a_slow_scoring_process_is_waited_for(
     assert stopped and child.returncode == 0 and not feed.failed
     assert outcome.events > livefeed.OFFLOAD_ROWS
     assert _texts(tmp_path / "r") == undisturbed
+
+
+def _writer_of(journal: Path, besides: int) -> int:
+    """The pid of this process's child that holds ``journal`` open (the run's journal writer process)."""
+    children = {int(pid) for task in os.listdir("/proc/self/task")
+                for pid in Path(f"/proc/self/task/{task}/children").read_text(encoding="ascii").split()}
+    for pid in children - {besides}:
+        with contextlib.suppress(OSError):
+            if any(os.readlink(f"/proc/{pid}/fd/{fd}") == str(journal) for fd in os.listdir(f"/proc/{pid}/fd")):
+                return pid
+    raise LookupError(f"no child of this process holds {journal} open")
+
+
+def _waiting_for_input(pid: int, timeout: float = 120) -> None:
+    """Until ``pid`` is blocked reading an empty pipe (it has taken everything handed to it so far)."""
+    end = time.monotonic() + timeout
+    while Path(f"/proc/{pid}/wchan").read_text(encoding="ascii").strip() not in ("pipe_read", "anon_pipe_read"):
+        assert time.monotonic() < end, "the journal writer never caught up"
+        time.sleep(0.005)
+
+
+def test_the_scores_are_finished_while_the_journal_writer_has_not_sealed(
+        tmp_path: Path, started: list[tuple[livefeed.LiveFeed, livefeed.Child]], undisturbed: dict[str, bytes]) -> None:
+    """The early end, seen from outside: with the journal's writer process stopped (SIGSTOP) from the run's last
+    progress on, before the run's last row is written, the scoring process still finishes the report and answers (its
+    output becomes readable), because it was told the run had ended with the meta of then. Told only at the end, it
+    would wait for the seal, which a stopped writer never makes."""
+    folder = tmp_path / "r"
+    stopped: list[int] = []
+    answered: list[bool] = []
+
+    def watch(scoring: livefeed.Child, writer: int) -> None:
+        assert scoring.stdout is not None
+        try:
+            readable, _, _ = select.select([scoring.stdout.fileno()], [], [], 120)  # (not read: the run reads it)
+            answered.append(bool(readable) and SEAL_KEY not in read_meta(folder / "journal.sqlite"))
+        finally:
+            os.kill(writer, signal.SIGCONT)
+
+    def progress(done: float, total: float) -> None:
+        if done >= total and started and not stopped:
+            scoring = started[0][1]
+            writer = _writer_of(folder / "journal.sqlite", scoring.pid)
+            _waiting_for_input(writer)  # so the last batch fits in its pipe while it is stopped
+            os.kill(writer, signal.SIGSTOP)  # the run's own child, by its id
+            stopped.append(writer)
+            threading.Thread(target=watch, args=(scoring, writer)).start()  # (both children are forked already)
+
+    try:
+        outcome = run_to_folder(load_text(LONG), "long", seed=3, folder=folder, progress=progress)
+    finally:
+        for pid in stopped:  # never leave a stopped process behind, whatever happened
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)
+    feed, child = started[0]
+    assert stopped and answered == [True], "the scoring process waited for the seal"
+    assert child.returncode == 0 and not feed.failed
+    assert outcome.events > livefeed.OFFLOAD_ROWS and _texts(folder) == undisturbed
