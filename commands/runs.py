@@ -79,6 +79,7 @@ def _print_summary(scores: "Scores", folder: Path, events: int) -> None:
     say(f"  incidents {totals.incidents:,} ({totals.open_incidents:,} unresolved) · handoffs {totals.handoffs:,} "
          f"({totals.handoff_failures:,} failed attempts, {totals.drops:,} dropped, {totals.reroutes:,} rerouted) · "
          f"late steps {totals.late_steps:,} of {totals.steps_with_target:,} with a target"
+         + (f" ({totals.late_unreached:,} not yet reached when the run stopped)" if totals.late_unreached else "")
          + (f" · legal deadlines missed {totals.deadlines_missed:,}" if totals.deadlines_missed else ""))
     harm = [f"reach {totals.reach:,.0f}" if totals.reach else "",
             f"voter-minutes lost {totals.voter_minutes:,.0f}" if totals.voter_minutes else "",

@@ -80,6 +80,8 @@ class LoadFold(Protocol):
     @property
     def waiting(self) -> dict[str, list[tuple[float, int]]]: ...
     @property
+    def queued_posts(self) -> dict[int, str]: ...
+    @property
     def changed(self) -> dict[str, list[float]]: ...
     @property
     def carried(self) -> dict[tuple[str, int], list[tuple[float, float]]]: ...
@@ -105,9 +107,13 @@ def fold_step(counts: list[int], load: LoadFold | None, until: float | None, act
         counts[4] += 1
     if load is None:
         return
+    queued = evidence[0] if evidence else None
+    posts = load.queued_posts
+    if posts and queued is not None:  # a post's step (none in most structures): its queued row named the post
+        actor = posts.pop(queued, actor)
     if began is None:
         if status == "queued" and wait is not None:  # still waiting when the run stopped
-            load.waiting[actor].append((wait, evidence[0] if evidence and evidence[0] is not None else -1))
+            load.waiting[actor].append((wait, queued if queued is not None else -1))
         return
     crew = None
     crews = load.crews

@@ -88,6 +88,9 @@ class LoadCollector:
         self.started_steps: dict[str, int] = defaultdict(int)
         self.waiting: dict[str, list[tuple[float, int]]] = defaultdict(list)
         """Work still queued when the run stopped: its wait so far and its queued row."""
+        self.queued_posts: dict[int, str] = {}
+        """Per ``step_queued`` row of a post's step not yet folded in: its desk (``actor/post``), where the work
+        counts if still queued when the run stopped."""
 
     def handlers(self) -> Handlers:
         return {Kind.RUN_STARTED: self._run_started, Kind.STAFF_CHANGED: self._staff}
@@ -132,7 +135,8 @@ class LoadCollector:
             return
         values = row[5]
         post = values[3] if len(values) > 3 else None
-        actor = actor if post is None else f"{actor}/{post}"
+        if post is not None:
+            actor = self.queued_posts[seq] = f"{actor}/{post}"
         self.seen.add(actor)
         size, current = (int(values[2] or 0), -seq), self.longest.get(actor)
         if current is None or size > current:

@@ -394,6 +394,9 @@ class Totals(Frozen):
     steps_open: int = 0
     steps_with_target: int = 0
     late_steps: int = 0
+    late_unreached: int = 0
+    """Of ``late_steps``, those whose work had not reached them when the run stopped (still travelling in a handoff,
+    at an earlier step, or lost with a dropped handoff), their target already passed (no step instance)."""
     deadlines_missed: int = 0
     handoffs: int = 0
     handoff_failures: int = 0

@@ -24,24 +24,36 @@ class OnTimeShare(NamedTuple):
     listed: bool = True
     """False: counted without its rows (:class:`OnTimeTally` with ``evidence=False``), which :attr:`note` does not
     report as rows left out."""
+    unreached: tuple[tuple[str, int], ...] = ()
+    """Of the late steps counted, those whose work had not reached them when the run stopped, their target passed
+    (:mod:`.unarrived`): how many, by where the work stood (its words, :data:`~.unarrived.HOW_WORDS`)."""
 
     @property
     def note(self) -> str:
-        """``; evidence: the 500 latest steps and the earliest on time of 12,345`` when not every row is listed."""
+        """``; 2 of the 9 steps counted not yet reached when the run stopped, already past their target (…)`` and
+        ``; evidence: the 500 latest steps and the earliest on time of 12,345`` when not every row is listed."""
+        note = ""
+        if self.unreached:
+            count = sum(n for _, n in self.unreached)
+            how = ", ".join(f"{n:,} with {words}" for words, n in self.unreached)
+            note = (f"; {count:,} of the {self.counted:,} steps counted not yet reached when the run stopped, already "
+                    f"past their target, so late ({how})")
         if len(self.evidence) >= self.counted or not self.listed:
-            return ""
-        return (f"; evidence: {len(self.evidence):,} of the {self.counted:,} steps counted (the latest first, "
+            return note
+        return (f"{note}; evidence: {len(self.evidence):,} of the {self.counted:,} steps counted (the latest first, "
                 "then the earliest on time)")
 
 
 class _Share:
     """One share being counted: steps counted and met, the latest late steps and the earliest on-time ones."""
 
-    __slots__ = ("counted", "late", "met", "on_time")
+    __slots__ = ("counted", "late", "met", "on_time", "unreached")
 
     def __init__(self) -> None:
         self.counted = 0
         self.met = 0
+        self.unreached: dict[str, int] = {}
+        """Late steps whose work had not reached them at the stop, by where it stood (in words)."""
         self.late: list[tuple[float, int]] = []
         """A heap of the :data:`EVIDENCE_ROWS` latest late steps as ``(late_by, -row)``."""
         self.on_time: list[int] = []
@@ -61,7 +73,8 @@ class _Share:
             return OnTimeShare(None, [], 0)
         late = [-row for _, row in sorted(self.late, reverse=True)]
         on_time = sorted(-row for row in self.on_time)
-        return OnTimeShare(r3(self.met / self.counted), sorted((late + on_time)[:EVIDENCE_ROWS]), self.counted)
+        return OnTimeShare(r3(self.met / self.counted), sorted((late + on_time)[:EVIDENCE_ROWS]), self.counted,
+                           unreached=tuple(self.unreached.items()))
 
 
 class _Count(_Share):
@@ -108,6 +121,13 @@ class OnTimeTally:
         own = shares.get(procedure)
         if own is not None and own is not every:
             own.add(on_time, late_by, row)
+
+    def add_unreached(self, procedure: str, late_by: float, row: int, how: str) -> None:
+        """Count a step of ``procedure`` its work had not reached when the run stopped, ``late_by`` past its target
+        (``row``: where its work stood; ``how``: that place in words)."""
+        self.add_one(procedure, False, late_by, row)
+        for share in {id(s): s for s in (self.shares["all"], self.shares.get(procedure)) if s is not None}.values():
+            share.unreached[how] = share.unreached.get(how, 0) + 1
 
     def share(self, procedure: str) -> OnTimeShare:
         """Share of steps with a target (of ``procedure``, or ``all``) that met it (a procedure not named when the

@@ -27,8 +27,9 @@ Lower is better (``time``, ``reach``, ``voter_minutes``, ``station_minutes``; ``
   value, rated as above. A time to a step carrying a containment that completed only after its incident had ended
   by itself (it restored nothing) is rated as that end: NE when it came within the target, U past it.
 
-Higher is better (``on_time``: the share of completed steps with a target, of one
-procedure or ``all``, that met it):
+Higher is better (``on_time``: the share of steps with a target, of one procedure or ``all``, that met it: those
+completed, those still open once past their target, and those the work had not reached by the stop once past their
+target, :mod:`.unarrived`):
 
 - **P**: v ≥ T;  **S**: v ≥ T / 1.25 (= 0.8 × T);  **M**: v ≥ T / 2;
 - **U**: v < T / 2;  **NE**: no step with a target was played (nothing to measure).

@@ -33,6 +33,7 @@ from ballotdrill.scoring.model import ActorLoad, ChannelStats, Harm, IncidentTim
 from ballotdrill.scoring.ratings import PointCollector, harm_subjects, measure_objective, objective_points
 from ballotdrill.scoring.steps import CompletedSteps, StepCollector, step_goals
 from ballotdrill.scoring.tally import RunTally
+from ballotdrill.scoring.unarrived import DropWatch, unarrived
 from ballotdrill.scoring.voteslost import VotesLostCollector
 
 _new: Any = tuple.__new__
@@ -96,8 +97,9 @@ class MeasureScorer:
         self.decisions = DecisionCollector()
         self.growth = GrowthCollector(plan.harmed)
         self.votes = VotesLostCollector(plan.voted)
+        self.drops = DropWatch(plan.doc.structure, self.steps.procedure_start)
         self.dispatch = Dispatch((self.clock, self.incidents, self.steps, self.handoffs, self.harm, self.load,
-                                  self.points, self.procedures, self.decisions, self.growth, self.votes))
+                                  self.points, self.procedures, self.decisions, self.growth, self.votes, self.drops))
         self.dispatch.add(RUN_STARTED, self._began)
 
     def feed(self, event: Event) -> None:
@@ -127,11 +129,13 @@ class MeasureScorer:
         steps = self.steps.numbered_fields(plan.goals, until)  # those not folded in as they completed
         counted = fold_steps(steps, self.load, until)  # the load: measured to until
         counted = _new(StepCounts, map(operator.add, counted, self.completed.counts))
-        handed, _ = fold_chains(self.handoffs.numbered_fields(structure, until))  # in transit (mean latency not read)
+        chains = self.handoffs.numbered_fields(structure, until)
+        handed, _ = fold_chains(chains)  # in transit (mean latency not read)
         ended = self.handoffs.counts
         assert ended is not None  # made with counted=True
         handed = _new(ChainCounts, map(operator.add, handed, ended))
         tally.count_work(counted, handed, steps)
+        tally.count_unreached(unarrived(structure, until, self.steps.procedure_start, steps, chains, self.drops.drops))
         load = self.load.results(structure, until, detail=False)
         kept: dict[str, IncidentTimes] = {}
         harms: list[Harm] = []

@@ -32,6 +32,7 @@ from ballotdrill.scoring.pollwindow import PollWindows
 from ballotdrill.scoring.ratings import PointCollector, harm_subjects, measure_objective, objective_points
 from ballotdrill.scoring.steps import StepCollector, step_goals
 from ballotdrill.scoring.tally import RunTally
+from ballotdrill.scoring.unarrived import DropWatch, unarrived
 from ballotdrill.scoring.unreached import DeadlineWatch, open_work
 from ballotdrill.scoring.voteslost import VotesLostCollector
 from ballotdrill.scoring.wavecap import WaveCaps
@@ -67,6 +68,7 @@ class Scorer:
         self.procedures = ProcedureOutcomes({p.incident for p in points})
         self.decisions = DecisionCollector()
         self.deadlines = DeadlineWatch(doc.structure)
+        self.drops = DropWatch(doc.structure, self.steps.procedure_start)
         self.growth = GrowthCollector(harm_subjects(scenario))
         self.votes = VotesLostCollector(harm_subjects(scenario, ("votes_lost",)))
         self.tally = RunTally(o.measure.subject for o in scenario.objectives if o.measure.kind == "on_time")
@@ -96,7 +98,8 @@ class Scorer:
         """For a journal that may end without ``run_ended`` (a run that did not finish): the harm of the incidents
         still open at its last row, worked out from the rows."""
         self.dispatch = Dispatch((self.clock, self.incidents, self.steps, self.handoffs, self.harm, self.load,
-                                  self.points, self.procedures, self.decisions, self.deadlines, self.growth, self.votes,
+                                  self.points, self.procedures, self.decisions, self.deadlines, self.drops, self.growth,
+                                  self.votes,
                                   *((self.waves,) if self.waves is not None else ()),
                                   *((self.polls,) if self.polls is not None else ()),
                                   *((self.open_harm,) if self.open_harm is not None else ())))
@@ -183,6 +186,8 @@ class Scorer:
         harm_of = {h.incident: h for h in harms}
         counted = fold_steps(step_fields, self.load, until)  # the load: measured to until
         self.tally.count_work(counted, fold_chains(chain_fields, self.tally.latencies)[0], step_fields)
+        self.tally.count_unreached(unarrived(doc.structure, until, self.steps.procedure_start, step_fields,
+                                             chain_fields, self.drops.drops))
         load = self.load.results(doc.structure, until, self.detail)
         steps = [(n, unchecked(StepResult, step._asdict())) for n, step in step_fields]
         chains = [(n, unchecked(Handoff, chain._asdict())) for n, chain in chain_fields]

@@ -21,6 +21,7 @@ from ballotdrill.scoring.model import (
     r3n,
 )
 from ballotdrill.scoring.ontime import OnTimeTally
+from ballotdrill.scoring.unarrived import HOW_WORDS, Unarrived
 
 
 class RunTally:
@@ -33,6 +34,7 @@ class RunTally:
         self.deadlines_missed = 0
         self.handoffs = self.received = self.failed_attempts = self.reroutes = self.ping_pongs = 0
         self.drops = self.in_transit = self.overdue = self.unstaffed = 0
+        self.late_unreached = 0
         self.latencies = ExactSum()
         self.reach = self.voter_minutes = self.station_minutes = 0.0
         self.on_time = OnTimeTally(procedures, evidence)
@@ -72,6 +74,15 @@ class RunTally:
         if judged:
             self.on_time.add(step for _, step in steps)
 
+    def count_unreached(self, steps: Iterable[Unarrived]) -> None:
+        """Count the steps whose work had not reached them when the run stopped, their target passed: late, in the
+        late steps and the on-time shares (:mod:`.unarrived`)."""
+        for step in steps:
+            self.steps_with_target += 1
+            self.late_steps += 1
+            self.late_unreached += 1
+            self.on_time.add_unreached(step.procedure, step.late_by, step.row, HOW_WORDS[step.how])
+
     def summary(self, per_incident: dict[str, int]) -> HandoffSummary:
         """Run-wide handoff counts; ``per_incident``: handoffs of the incidents listed one by one."""
         return HandoffSummary(
@@ -86,7 +97,8 @@ class RunTally:
         return Totals(
             incidents=self.incidents, open_incidents=self.open_incidents, steps_completed=self.steps_completed,
             steps_open=self.steps_open, steps_with_target=self.steps_with_target, late_steps=self.late_steps,
-            deadlines_missed=self.deadlines_missed, handoffs=self.handoffs, handoff_failures=self.failed_attempts,
+            late_unreached=self.late_unreached, deadlines_missed=self.deadlines_missed, handoffs=self.handoffs,
+            handoff_failures=self.failed_attempts,
             drops=self.drops, in_transit=self.in_transit, reroutes=self.reroutes, ping_pongs=self.ping_pongs,
             unstaffed_queued=unstaffed_queued, decisions=decisions, decisions_defaulted=defaulted,
             on_time=self.on_time.share("all").value, reach=r3(self.reach), voter_minutes=r3(self.voter_minutes),

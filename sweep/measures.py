@@ -75,8 +75,9 @@ NO_BOTTLENECK = NO_QUEUE
 """How a sweep names the runs without a bottleneck, and why: ``no queue (fewer than 2 waits, never 2 at once, or p90
 under 15 min)``."""
 
-RUN_FIELDS = tuple(name for name in Totals.model_fields if name not in ("steps_with_target", "decisions"))
-"""Every run total (the two left out are denominators of others)."""
+RUN_FIELDS = tuple(name for name in Totals.model_fields
+                   if name not in ("steps_with_target", "late_unreached", "decisions"))
+"""Every run total (those left out: denominators of others, and a part of ``late_steps``)."""
 INCIDENT_FIELDS = ("to_detect", "to_first_action", "to_contain", "to_resolve")
 HARM_FIELDS = ("reach", "voter_minutes", "station_minutes")
 ACTOR_FIELDS = ("utilisation", "wait_mean", "wait_p90", "wait_max", "longest_queue", "unstaffed_queued", "steps")

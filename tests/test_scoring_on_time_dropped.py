@@ -1,6 +1,5 @@
-"""An on-time share counts the steps that were played: when a dropped handoff stopped its procedure, the steps it
-kept from running are not in it, and a share met only by leaving them out is no Strength. Worked by hand on a tiny
-exercise, both ways."""
+"""An on-time share counts the steps a dropped handoff kept from running once their target passed (late: never
+done), and a share of a procedure a drop stopped is no Strength. Worked by hand on a tiny exercise, both ways."""
 
 from __future__ import annotations
 
@@ -33,7 +32,9 @@ def test_an_on_time_share_met_only_because_a_dropped_handoff_kept_steps_from_run
         report = _report(0.0, subject)
         assert [h.status for h in report.scores.handoffs] == ["dropped"]
         [o1] = report.scores.objectives
-        assert (o1.rating, o1.value) == ("P", 1.0)  # 'report' alone was played, on time; 'fix' never ran
+        # 'report' played, on time; 'fix' never ran, its 60-min target (11:00) passed long before the end: late
+        assert (o1.rating, o1.value) == ("M", 0.5)
+        assert "(1 with its handoff dropped)" in o1.reason
         assert "Objective O1 met (Operational communications)" not in _strengths(report)
 
 

@@ -52,3 +52,16 @@ def test_an_actor_s_own_wait_is_still_its_staff() -> None:
     assert fix == "Add staff or a surge shift at police, or let another actor take part of its work"
     assert lever == "actor:police"
     assert [*explains, *found["One long wait at police"][3]] == ["O1 (S)"]
+
+
+def test_work_still_queued_at_a_post_when_the_run_stops_is_the_post_s() -> None:
+    """Cut at 10:30: B1 is being swept by 'squad' (10:00-11:00), B2 has waited for it since 10:05, 25 min. The
+    waiting work is the post's (its queue, its wait to the stop); the police's other 3 staff had none of it."""
+    data = file_of({"police": {"staff": 3, "posts": ["squad"]}},
+                   {"p": {"trigger": {"type": "hoax"}, "steps": [
+                       {"id": "sweep", "actor": "police", "post": "squad", "duration": "60m"}]}},
+                   [incident("B1", "10:00", "hoax"), incident("B2", "10:05", "hoax")], end="20:00")
+    loads = {a.actor: a for a in assemble(run(data, until_clock=10 * 60 + 30), load(data), "s").scores.load}
+    post, police = loads["police/squad"], loads["police"]
+    assert (post.queued_at_end, post.waited, post.wait_max) == (1, 1, 25.0)
+    assert (police.queued_at_end, police.waited, police.wait_max) == (0, 0, None)
