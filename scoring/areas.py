@@ -25,7 +25,7 @@ from ballotdrill.scoring.advice import (
 from ballotdrill.scoring.channel_lines import add_lines, lines_text
 from ballotdrill.scoring.crews import crew_fix, on_duty_text
 from ballotdrill.scoring.digest import QUEUE_P90, Case, Digest, Example, LateStep, LongWaits
-from ballotdrill.scoring.model import ActorLoad, Frozen, Scores, StepResult
+from ballotdrill.scoring.model import EVIDENCE_ROWS, ActorLoad, Frozen, Handoff, Scores, StepResult
 from ballotdrill.scoring.neverdone import missed_listed, never_done
 from ballotdrill.scoring.plan import element_of, loop_owner, responsible
 from ballotdrill.scoring.slowtold import slow_words
@@ -387,21 +387,37 @@ def _slow_handoffs(found: Found, scores: Scores, digest: Digest, advice: Advisor
 
 
 def _ping_pongs(found: Found, scores: Scores, digest: Digest, advice: Advisor) -> None:
-    """Work bounced back to an actor that had already handed it on."""
+    """Work bounced back to an actor that had already handed it on: one finding per loop (the same step sent back
+    after the same decision, from and to the same actors) and lever, however many times it was played, saying how
+    many (its lever's weight is the loop's, not one per pass)."""
     name = found.name
+    loops: dict[tuple[str, str, str, str], list[Handoff]] = {}
     for case, _ in digest.in_order(digest.ping_pongs):
         bounced = case.chain
         assert bounced is not None
-        found.improve(1, title=f"Work bounced back to {name(bounced.receiver)} ({bounced.incident})",
-                detail=f"'{bounced.step}' went back from {name(bounced.sender)} to {name(bounced.receiver)}, "
-                f"which had already handed the work on: {bounced.returned}.",
-                root_cause=f"decision loop in {bounced.procedure}: {bounced.returned}",
-                cause="ping_pong", actor=advice.loop_decider(bounced), capability="Operational coordination",
-                priority=5, responsible=loop_owner(bounced.procedure, advice.loop_decider(bounced), advice.names,
-                                                   advice.structure),
-                lever=step_lever(bounced.procedure, bounced.step), element=element_of("ping_pong"),
-                evidence=bounced.evidence, incidents=[bounced.incident],
-                recommendation=advice.loop_fix(bounced))
+        key = (step_lever(bounced.procedure, bounced.step), bounced.sender, bounced.receiver, bounced.returned)
+        loops.setdefault(key, []).append(bounced)
+    told: set[str] = set()
+    for (lever, *_), played in loops.items():
+        bounced, cases = played[0], digest.ping_pongs[lever]
+        listed = sum(len(p) for k, p in loops.items() if k[0] == lever)
+        more = "" if lever in told or cases.count <= listed else (
+            f" In all, '{bounced.step}' was looped back {cases.count:,} times; the other {cases.count - listed:,} "
+            "among background arrivals not listed.")
+        told.add(lever)
+        ids = list(dict.fromkeys(h.incident for h in played))
+        times = f"; played {len(played):,} times ({len(ids):,} incident(s))" if played[1:] else ""
+        found.improve(len(played), title=f"Work bounced back to {name(bounced.receiver)} ({', '.join(ids[:5])}"
+                      f"{', …' if ids[5:] else ''}{f', {len(played):,} times' if played[1:] else ''})",
+                      detail=f"'{bounced.step}' went back from {name(bounced.sender)} to {name(bounced.receiver)}, "
+                      f"which had already handed the work on: {bounced.returned}{times}.{more}",
+                      root_cause=f"decision loop in {bounced.procedure}: {bounced.returned}",
+                      cause="ping_pong", actor=advice.loop_decider(bounced), capability="Operational coordination",
+                      priority=5, responsible=loop_owner(bounced.procedure, advice.loop_decider(bounced),
+                                                         advice.names, advice.structure),
+                      lever=lever, element=element_of("ping_pong"), incidents=ids,
+                      evidence=sorted({row for h in played for row in h.evidence})[:EVIDENCE_ROWS],
+                      recommendation=advice.loop_fix(bounced))
 
 
 def _unanswered(found: Found, scores: Scores, digest: Digest, advice: Advisor) -> None:

@@ -31,7 +31,6 @@ from ballotdrill.scoring.harmpath import HarmPaths
 from ballotdrill.scoring.harmshare import harm_shares
 from ballotdrill.scoring.measured import HandoffLike, HarmLike, IncidentLike, StepLike, as_chain, as_step
 from ballotdrill.scoring.model import EVIDENCE_ROWS, Handoff, Harm, IncidentTimes, Scores, StepResult
-from ballotdrill.scoring.pollwindow import no_polls
 from ballotdrill.scoring.ranking import (
     HarmBehind,
     Span,
@@ -241,9 +240,6 @@ class Digest:
         """Legal deadlines of steps the response never reached (:mod:`.unreached`): set by the scorer at the end."""
         self.on_time_counts: dict[str, tuple[int, int]] = dict.fromkeys(on_time_subjects, (0, 0))
         """Per on-time objective's subject: the steps with a target it counts, and those on time."""
-        self.polls: Callable[[str], tuple[float, float] | None] = no_polls
-        """When an incident's polls opened and closed (None: it costs no voter- or station-minutes, or not known): set
-        by the scorer (:meth:`~ballotdrill.scoring.pollwindow.PollWindows.window`); asked once per incident."""
         self.capped: Callable[[str, float], float | None] = _never_capped
         """t when an incident's wave reached its cap, by a given time (None: it did not, or it is not known): set by
         the scorer (:meth:`~ballotdrill.scoring.wavecap.WaveCaps.capped_at`); asked once per incident folded in."""
@@ -394,7 +390,7 @@ class Digest:
                 found.harm[m] += amount
         start = times.started_at
         end = start + times.to_contain if times.to_contain is not None else float(until or 0.0)
-        capped, polls = self.capped(times.incident, end), self.polls(times.incident)
+        capped, polls = self.capped(times.incident, end), harm.polls
         if not harm.nonzero:
             return
         behind = harm_shares(spans, start, end, capped, polls)  # per measure, over its harm window

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ballotdrill.scoring.pollwindow import harm_stretch
 from ballotdrill.scoring.ranking import MATERIAL_SHARE, Span, delay_between
 
 __all__ = ["harm_shares"]
@@ -18,9 +19,7 @@ def harm_shares(spans: Sequence[Span], start: float, end: float, capped: float |
     """Per measure, per lever whose delay is material in its harm window, its share of that harm: an incident that
     began at ``start`` and did harm until ``end`` (contained, or the run's end), its wave at its cap from ``capped``
     (None: never), its polls open over ``polls`` (None: not known, the whole stretch)."""
-    minutes = (start, end) if polls is None else (max(start, polls[0]), min(end, polls[1]))
-    stretches = {"reach": (start, end if capped is None else capped), "voter_minutes": minutes,
-                 "station_minutes": minutes}
+    stretches = {m: harm_stretch(m, start, end, polls, capped) for m in ("reach", "voter_minutes", "station_minutes")}
     behind = {stretch: _behind(spans, *stretch) for stretch in dict.fromkeys(stretches.values())}
     return {measure: behind[stretch] for measure, stretch in stretches.items()}
 

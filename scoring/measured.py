@@ -114,6 +114,8 @@ class HarmMeasure(NamedTuple):
     evidence: list[int] = []  # noqa: RUF012 - a named tuple's default, never mutated
     votes_lost: float | None = None
     """Set only for the incidents a ``votes_lost`` objective measures (never let go)."""
+    polls: tuple[float, float] | None = None
+    """When its polls opened and closed (as :attr:`Harm.polls <ballotdrill.scoring.model.Harm.polls>`)."""
 
     @property
     def nonzero(self) -> bool:

@@ -1,8 +1,7 @@
 """The scores of one run: frozen pydantic models, JSON-serialisable and stable.
 
-Times are minutes (floats, rounded to 3 decimals); ``at`` fields are minutes since the
-scenario's start (journal ``t``). Every record carries ``evidence``: the journal ``seq``
-numbers of the rows it was derived from.
+Times are minutes (floats, rounded to 3 decimals); ``at`` fields are minutes since the scenario's start (journal
+``t``). Every record carries ``evidence``: the journal ``seq`` numbers of the rows it was derived from.
 """
 
 from __future__ import annotations
@@ -209,12 +208,15 @@ class Harm(Frozen):
     votes_lost: float | None = None
     """Its voters still held up when its polling stations closed (:mod:`~ballotdrill.scoring.voteslost`), for an
     incident a ``votes_lost`` objective measures; None (left out of the JSON) for the others, or not known yet."""
+    polls: tuple[float, float] | None = None
+    """When its polls opened and closed (:mod:`~.pollwindow`); None (left out): it keeps nobody from voting."""
 
     @model_serializer(mode="wrap")
     def _without_unmeasured_votes(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         data: dict[str, Any] = handler(self)
-        if data.get("votes_lost") is None:
-            data.pop("votes_lost", None)
+        for key in ("votes_lost", "polls"):
+            if data.get(key) is None:
+                data.pop(key, None)
         return data
 
     @property
@@ -395,8 +397,7 @@ class Totals(Frozen):
     steps_with_target: int = 0
     late_steps: int = 0
     late_unreached: int = 0
-    """Of ``late_steps``, those whose work had not reached them when the run stopped (still travelling in a handoff,
-    at an earlier step, or lost with a dropped handoff), their target already passed (no step instance)."""
+    """Of ``late_steps``, those the work had not reached when the run stopped, past their target (:mod:`.unarrived`)."""
     deadlines_missed: int = 0
     handoffs: int = 0
     handoff_failures: int = 0

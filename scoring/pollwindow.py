@@ -11,8 +11,9 @@ from typing import NamedTuple
 from ballotdrill.journal import Event, IncidentStarted, RunStarted, VotingExtended
 from ballotdrill.journal.kinds import RUN_STARTED, VOTING_EXTENDED
 from ballotdrill.scoring.feed import Handlers
+from ballotdrill.scoring.rounding import r3
 
-__all__ = ["PollWindows", "Polls", "no_polls"]
+__all__ = ["PollWindows", "Polls", "harm_stretch"]
 
 
 class Polls(NamedTuple):
@@ -56,12 +57,12 @@ class PollWindows:
         """Note ``incident``'s polls from its ``incident_started`` fields (decoded by the incidents' collector)."""
         polls = self._polls
         if polls is not None and polls.opens is not None and (spec.voters or spec.stations):
-            self._held[incident] = (polls.opens, float(polls.usual_close(spec) or 0.0))
+            self._held[incident] = (r3(polls.opens), r3(float(polls.usual_close(spec) or 0.0)))
 
     def _extended(self, event: Event) -> None:
         held = self._held.get(event.incident or "")
         if held is not None:
-            self._held[str(event.incident)] = (held[0], float(event.fields(VotingExtended).until))
+            self._held[str(event.incident)] = (held[0], r3(float(event.fields(VotingExtended).until)))
 
     def window(self, incident: str) -> tuple[float, float] | None:
         """When ``incident``'s polls opened and closed (None: it costs no voter- or station-minutes, or the journal
@@ -69,6 +70,14 @@ class PollWindows:
         return self._held.pop(incident, None)
 
 
-def no_polls(incident: str) -> tuple[float, float] | None:
-    """No poll times known (complete scores alone do not carry them)."""
-    return None
+def harm_stretch(measure: str, start: float, end: float, polls: tuple[float, float] | None,
+                 capped: float | None = None) -> tuple[float, float]:
+    """The stretch in which an incident that began at ``start`` and did harm until ``end`` (contained, or the run's
+    end) did ``measure``'s harm: the one rule the harm behind each lever and an objective's own stretch read. A
+    wave's reach grows from its start until ``end``, or until it reached its cap at ``capped``; voter- and
+    station-minutes count only while its polls were open (``polls``: None, not known or none: the whole stretch)."""
+    if measure in ("voter_minutes", "station_minutes"):
+        return (start, end) if polls is None else (max(start, polls[0]), min(end, polls[1]))
+    if measure == "reach" and capped is not None:
+        return start, min(end, capped)
+    return start, end

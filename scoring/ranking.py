@@ -87,7 +87,7 @@ from ballotdrill.scoring.model import DecisionWait, Handoff, ObjectiveResult, Sc
 from ballotdrill.scoring.stepcause import step_cause
 from ballotdrill.scoring.text import HARM_MEASURES
 from ballotdrill.scoring.turning import could_turn, on_time_turns, on_time_unturned, told_by_rating
-from ballotdrill.scoring.windows import end_step, objective_windows
+from ballotdrill.scoring.windows import end_step, harm_stretches, objective_windows
 
 OBJECTIVE_POINTS: dict[str, float] = {"U": 4.0, "M": 2.0, "S": 1.0}
 """Weight added for each objective a lever explains, by its rating."""
@@ -433,11 +433,12 @@ def unexplaining(obj: ObjectiveResult, scores: Scores, spans: dict[str, list[Spa
 
 def material_delay(obj: ObjectiveResult, scores: Scores, passed: Mapping[str, float] | None = None) -> float:
     """The least delay that can explain ``obj``: :data:`MATERIAL_SHARE` of a time objective's target, or of the
-    stretch a harm objective measures (its incident's start to the moment its harm passed the target, or to its
-    containment or the end when it never did)."""
+    stretch in which a harm objective's harm was done (its incident's start, or its polls' opening for voter- and
+    station-minutes, to the moment its harm passed the target, or to its containment or the end when it never did:
+    :func:`~.windows.harm_stretches`)."""
     if obj.kind == "time":
         return MATERIAL_SHARE * obj.target
-    windows = objective_windows(obj, scores, passed)
+    windows = harm_stretches(obj, scores, passed)
     return MATERIAL_SHARE * max((hi - lo for lo, hi in windows.values()), default=0.0)
 
 

@@ -91,9 +91,8 @@ class Scorer:
         if self.waves is not None:
             self.digest.capped = self.waves.capped_at
         self.polls = PollWindows() if detail else None
-        """When each incident's polls were open, for the harm behind each lever (the digest asks)."""
-        if self.polls is not None:
-            self.digest.polls = self.polls.window
+        """When each incident's polls were open: kept in its harm record (the harm behind each lever, an objective's
+        own stretch)."""
         self.open_harm = OpenHarm() if unfinished else None
         """For a journal that may end without ``run_ended`` (a run that did not finish): the harm of the incidents
         still open at its last row, worked out from the rows."""
@@ -160,7 +159,9 @@ class Scorer:
         n, times = self.incidents.pop(incident)
         steps = self.steps.pop(incident)
         chains = self.handoffs.pop(incident)
-        measured = MeasuredArrival(n, times, self.harm.pop(incident), steps, chains)
+        harm = self.harm.pop(incident)
+        polls = self.polls.window(incident) if self.polls is not None else None
+        measured = MeasuredArrival(n, times, harm if polls is None else harm._replace(polls=polls), steps, chains)
         self.deadlines.letting_go(incident, times.inject, times.type)
         self.let_go.fold(measured, ordinal, self.cap is None or ordinal < self.cap)
 
@@ -169,6 +170,17 @@ class Scorer:
         if self._scores is None:
             self._scores = self._finish()
         return self._scores
+
+    def _with_polls(self, harms: list[Harm]) -> list[Harm]:
+        """``harms``, each with when its polls opened and closed where it keeps voters or stations from voting."""
+        windows = self.polls
+        if windows is None:
+            return harms
+        out = []
+        for harm in harms:
+            polls = windows.window(harm.incident)
+            out.append(harm if polls is None else harm.model_copy(update={"polls": polls}))
+        return out
 
     def _finish(self) -> Scores:
         doc, scenario_name = self.doc, self.scenario_name
@@ -182,7 +194,7 @@ class Scorer:
         incidents = self.incidents.numbered()
         step_fields = self.steps.numbered_fields(step_goals(doc.structure), until)
         chain_fields = self.handoffs.numbered_fields(doc.structure, until)
-        harms = self.votes.into(self.harm.results(), until)
+        harms = self.votes.into(self._with_polls(self.harm.results()), until)
         harm_of = {h.incident: h for h in harms}
         counted = fold_steps(step_fields, self.load, until)  # the load: measured to until
         self.tally.count_work(counted, fold_chains(chain_fields, self.tally.latencies)[0], step_fields)

@@ -4,7 +4,9 @@ when its target was passed — read as the rating reads them (:mod:`~ballotdrill
 A time's end point at a step carrying a containment is the completion whose containment took hold (or found the
 incident already contained), not one whose draw failed; a time's stretch ends at the end of the run when its end
 never came, and no later than its start plus the target; a harm measure's stretch is its incident's harm window
-(its start to its containment, or the end of the run while open), up to the moment its harm passed the target.
+(its start to its containment, or the end of the run while open; voter- and station-minutes only while its polls were
+open), up to the moment its harm passed the target; the delays that can explain it are counted from the incident's
+start (a wait before the polls opened delayed the containment all the same).
 """
 
 from __future__ import annotations
@@ -14,17 +16,21 @@ from collections.abc import Mapping
 from ballotdrill.scenarios.measures import Point, parse_interval
 from ballotdrill.scenarios.structure import Structure
 from ballotdrill.scoring.model import ObjectiveResult, Scores
+from ballotdrill.scoring.pollwindow import harm_stretch
 
-__all__ = ["end_step", "harm_window", "objective_windows", "point_time", "target_passed"]
+__all__ = ["end_step", "harm_stretches", "harm_window", "objective_windows", "point_time", "target_passed"]
 
 
-def harm_window(scores: Scores, incident: str) -> tuple[float, float] | None:
-    """When ``incident`` was doing harm: its start to its containment (or the end of the run while open)."""
+def harm_window(scores: Scores, incident: str, measure: str = "") -> tuple[float, float] | None:
+    """When ``incident`` was doing ``measure``'s harm: its start to its containment (or the end of the run while
+    open), voter- and station-minutes only while its polls were open (:func:`~.pollwindow.harm_stretch`, the rule
+    the harm behind each lever reads; the polls as its harm record keeps them)."""
     inc = next((i for i in scores.incidents if i.incident == incident), None)
     if inc is None:
         return None
     end = inc.started_at + inc.to_contain if inc.to_contain is not None else float(scores.until or 0.0)
-    return inc.started_at, end
+    harm = next((h for h in scores.harm if h.incident == incident), None)
+    return harm_stretch(measure, inc.started_at, end, None if harm is None else harm.polls)
 
 
 def point_time(scores: Scores, point: Point, structure: Structure | None = None) -> float | None:
@@ -82,7 +88,18 @@ def objective_windows(obj: ObjectiveResult, scores: Scores, passed: Mapping[str,
         hi = point_time(scores, interval.end, structure)
         hi = float(scores.until or 0.0) if hi is None else hi
         return {interval.end.incident: (lo, min(hi, lo + obj.target))}
-    window = harm_window(scores, obj.subject) if obj.kind != "on_time" else None
+    window = harm_stretches(obj, scores, passed)
+    inc = next((i for i in scores.incidents if i.incident == obj.subject), None) if window else None
+    if inc is None:
+        return {}
+    return {obj.subject: (inc.started_at, window[obj.subject][1])}  # a wait before its polls opened delayed it too
+
+
+def harm_stretches(obj: ObjectiveResult, scores: Scores,
+                   passed: Mapping[str, float] | None = None) -> dict[str, tuple[float, float]]:
+    """The stretch in which the harm a harm objective measures was done (:func:`harm_window`), up to when its
+    target was passed (``passed``: objective id -> t): what a delay must be a material share of to explain it."""
+    window = harm_window(scores, obj.subject, obj.kind) if obj.kind not in ("on_time", "time") else None
     if window is None:
         return {}
     crossed = (passed or {}).get(obj.id)

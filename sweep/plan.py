@@ -19,14 +19,16 @@ grid axis or ``--set`` changes those, and says so). A variant file is YAML::
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ballotdrill.scenarios.errors import Problem, ScenarioError
 from ballotdrill.scenarios.loader import load_document, pick
-from ballotdrill.scenarios.overrides import Change, Override, Setting, parse_path
+from ballotdrill.scenarios.overrides import Change, Override, Setting, apply_overrides, parse_path
 from ballotdrill.scenarios.roles import as_played
 from ballotdrill.scenarios.scenario import ScenarioFile
 from ballotdrill.scenarios.suggest import did_you_mean
@@ -186,11 +188,19 @@ class Point:
     grid: tuple[tuple[str, str], ...]
     variant: str
     doc: ScenarioFile
+    overridden: tuple[tuple[str, str], ...] = ()
+    """Grid paths the variant sets over the grid's value, each with the value played (``unset``: the variant
+    replaced what held it without it)."""
 
     @property
     def label(self) -> str:
+        """``second-cert @ staff=2``; a grid value the variant overrides is labelled by what was played:
+        ``police-six @ staff=6 (the variant's, not the grid's 2)``."""
         names = axis_names([path for path, _ in self.grid])
-        where = ", ".join(f"{name}={value}" for name, (_, value) in zip(names, self.grid, strict=True))
+        played = dict(self.overridden)
+        where = ", ".join(f"{name}={value}" if path not in played else
+                          f"{name}={played[path]} (the variant's, not the grid's {value})"
+                          for name, (path, value) in zip(names, self.grid, strict=True))
         return f"{self.variant}" + (f" @ {where}" if where else "")
 
 
@@ -215,8 +225,43 @@ def build_points(document: Document, scenario: str | None, overrides: Sequence[s
         for variant in (None, *variants):
             changes = [*base, *combo, *(variant.settings if variant else ())]
             doc = as_played(load_document(document, changes), name)
-            points.append(Point(len(points), grid, variant.name if variant else BASELINE, doc))
+            overridden = _overridden(document, changes, combo) if variant else ()
+            points.append(Point(len(points), grid, variant.name if variant else BASELINE, doc, overridden))
     return name, points
+
+
+_UNSET = object()
+
+
+def _overridden(document: Document, changes: Sequence[Change],
+                combo: Sequence[Override]) -> tuple[tuple[str, str], ...]:
+    """Each grid value of ``combo`` that ``changes`` (a variant's settings after it) leave other than the grid set
+    it: its path and the value played, read from the data as changed."""
+    data = apply_overrides(document, changes).data
+    out = []
+    for override in combo:
+        path, value = override.split()
+        played = _at(data, path)
+        if played != value.data:
+            path_text = override.text.partition("=")[0].strip()
+            out.append((path_text, "unset" if played is _UNSET else _shown(played)))
+    return tuple(out)
+
+
+def _at(data: Any, path: tuple[str | int, ...]) -> Any:
+    for part in path:
+        if isinstance(data, dict) and str(part) in data:
+            data = data[str(part)]
+        elif isinstance(data, list) and isinstance(part, int) and -len(data) <= part < len(data):
+            data = data[part]
+        else:
+            return _UNSET
+    return data
+
+
+def _shown(value: Any) -> str:
+    """A value as a label shows it: text as it is, anything else as compact JSON."""
+    return value if isinstance(value, str) else json.dumps(value, separators=(",", ":"), default=str)
 
 
 def _values(combo: Sequence[Override]) -> list[str]:

@@ -7,6 +7,8 @@ from __future__ import annotations
 from engine_helpers import checked, file_of, incident, load
 
 from ballotdrill.report.report import assemble
+from ballotdrill.scoring.findings import analyse
+from ballotdrill.scoring.load import actor_names
 
 
 def _shares(incident_at: str, b_from: str) -> tuple[float, dict[str, float]]:
@@ -45,3 +47,44 @@ def test_a_wait_while_the_polls_are_open_keeps_its_share() -> None:
     minutes, shares = _shares("08:00", "09:00")
     assert minutes == 12000
     assert shares == {"actor:b": 0.25}
+
+
+def _o1(target: int) -> tuple[str, dict[str, list[str]], dict[str, float], dict[str, float]]:
+    """:func:`_shares`' day with X1 at 06:00 and repair's b from 08:08 (6,800 voter-minutes, contained at 09:08),
+    and O1: X1's voter-minutes within ``target``. Its rating, what each actor lever explains, and each lever's harm
+    share as the report's scorer digest and as complete scores alone give them."""
+    off = {"from": "06:00", "staff": 0}
+    data = file_of({"a": {"staff": 1, "shifts": [{**off, "to": "07:30"}]},
+                    "b": {"staff": 1, "shifts": [{**off, "to": "08:08"}]}},
+                   {"p": {"trigger": {"type": "outage"}, "steps": [
+                       {"id": "triage", "actor": "a", "duration": "30m"},
+                       {"id": "repair", "actor": "b", "duration": "60m", "effect": {"contain": 1.0}}]}},
+                   [incident("X1", "06:00", "outage", spec={"voters": 100})], end="16:00")
+    data["scenarios"]["s"]["election"] = {"opens": "08:00", "closes": {"paper": "14:00"}}
+    data["scenarios"]["s"]["objectives"] = [{"id": "O1", "capability": "Infrastructure systems",
+                                             "measure": {"voter_minutes": "X1"}, "target": target}]
+    doc = load(data)
+    report = assemble(checked(data), doc, "s")
+    explains: dict[str, list[str]] = {}
+    for f in report.analysis.improvements:
+        explains.setdefault(f.lever, []).extend(f.explains)
+    alone = analyse(report.scores, actor_names(doc.structure), doc.structure)
+    shares = {f.lever: f.harm_share for f in report.analysis.improvements}
+    return report.scores.objectives[0].rating, explains, shares, {f.lever: f.harm_share for f in alone.improvements}
+
+
+def test_a_voter_minutes_objective_s_stretch_starts_when_its_polls_open() -> None:
+    # O1 within 5,000: passed at 08:50 (100 a minute from 08:00); 6,800 is 1.36 x the target: M. Its harm was done
+    # from 08:00: 50 min to the passing, so b's 8-min wait (08:00-08:08) is 16 % of it, material (from X1's start at
+    # 06:00 it read as 8 of 170 min, under 5 %: explaining nothing). Taken away, X1 is contained at 09:00: 6,000,
+    # 1.2 x: S. a's 90-min gap in cover (06:00-07:30) came before the polls opened, yet it delayed the containment
+    # all the same: taken away, X1 is contained at 07:38, before they open: 0, P. Each alone turns O1.
+    rating, explains, shares, alone = _o1(5000)
+    assert rating == "M"
+    either = "taking either of the delays away alone would have turned it)"
+    assert explains["actor:b"] == [f"O1 (M; shared with “One long wait at a”: {either}"]
+    assert explains["actor:a"] == [f"O1 (M; shared with “Gap in shift cover at b”: {either}"]
+    # complete scores alone (no scorer digest) know the polls from X1's harm record: the same shares
+    assert shares["actor:b"] == round(8 / 68, 3)
+    assert alone == shares
+

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from engine_helpers import cert_loop, checked, load
 
+from ballotdrill.report.report import assemble
 from ballotdrill.scoring import score
 
 
@@ -25,3 +26,31 @@ def test_every_pass_of_a_loop_flags_the_handoff_that_brought_the_work_back() -> 
     assert flagged == [("cert", "op", "logs", "decision 'again' at 'choose' looped the work back to do 'logs' again")
                        ] * repeats
     assert not any(h.ping_pong for h in scores.handoffs if h.step == "analyse")
+
+
+def test_a_loop_played_many_times_is_one_finding_that_says_how_many() -> None:
+    data = cert_loop()
+    events = checked(data)
+    report = assemble(events, load(data), "s")
+    passes = sum(1 for h in report.scores.handoffs if h.ping_pong)
+    assert passes >= 3
+    bounced = [f for f in report.analysis.improvements if f.cause == "ping_pong"]
+    assert [(f.title, f.lever, f.incidents) for f in bounced] == [
+        (f"Work bounced back to Operator (X1, {passes} times)", "step:p/logs", ["X1"])]
+    assert bounced[0].detail == (
+        "'logs' went back from CERT to Operator, which had already handed the work on: decision 'again' at 'choose' "
+        f"looped the work back to do 'logs' again; played {passes} times (1 incident(s)).")
+    rows = sorted(r for h in report.scores.handoffs if h.ping_pong for r in h.evidence)
+    assert bounced[0].evidence == rows
+
+
+def test_a_loop_played_once_is_told_once_without_a_count() -> None:
+    # 'logs' 10:00-10:10, 'analyse' to 10:20, 'choose' to 10:25, 'watch' to 10:30, 'logs' back to the Operator at
+    # 10:30 (the one pass before the end at 10:45; the next would be at 11:00)
+    data = cert_loop()
+    data["scenarios"]["s"]["end"] = "10:45"
+    report = assemble(checked(data), load(data), "s")
+    bounced = [f for f in report.analysis.improvements if f.cause == "ping_pong"]
+    assert [(f.title, f.detail) for f in bounced] == [(
+        "Work bounced back to Operator (X1)", "'logs' went back from CERT to Operator, which had already handed the "
+        "work on: decision 'again' at 'choose' looped the work back to do 'logs' again.")]
