@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ballotdrill.exports.ocel_sqlite import EVENT_COLUMNS, SqliteSink, _ident
+from ballotdrill.journal.interrupts import interrupts_held
 from ballotdrill.journal.sqlite_uri import read_only_uri
 
 Fill = Callable[[sqlite3.Connection], Any]
@@ -100,8 +101,9 @@ class Beside(Here):
             self.thread = threading.Thread(target=self._work, name="ocel-sqlite-log", daemon=True)
             self.thread.start()
         except BaseException:
-            reader.close()
-            self.file.unlink(missing_ok=True)
+            with interrupts_held():
+                reader.close()
+                self.file.unlink(missing_ok=True)
             raise
 
     def run(self, fill: Fill) -> None:
@@ -153,13 +155,15 @@ class Beside(Here):
         self.file.unlink()
 
     def abandon(self) -> None:
-        """Stop the thread's fills (the build failed) and remove the scratch database."""
-        self.stopped = True
-        self.log.interrupt()
-        self.todo.put(None)
-        self.thread.join()
-        self.reader.close()
-        self.file.unlink(missing_ok=True)
+        """Stop the thread's fills (the build failed) and remove the scratch database; a Ctrl-C meanwhile waits for
+        it (One interrupt policy)."""
+        with interrupts_held():
+            self.stopped = True
+            self.log.interrupt()
+            self.todo.put(None)
+            self.thread.join()
+            self.reader.close()
+            self.file.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager

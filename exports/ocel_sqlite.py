@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from ballotdrill.exports.ocel import OBJECT_TYPES, OcelEvent, OcelObject, OcelWalker, Scalar, value_type
+from ballotdrill.journal.interrupts import interrupts_held
 from ballotdrill.scenarios.errors import BallotdrillError
 from ballotdrill.scenarios.scenario import ScenarioFile
 
@@ -221,16 +222,20 @@ def built_beside(path: Path, pragmas: Sequence[str] = (), *, shared: bool = Fals
             for pragma in ("journal_mode=OFF", "synchronous=OFF", f"cache_size=-{CACHE_KIB}", *pragmas):
                 db.execute(f"PRAGMA {pragma}")
             yield db
-        finally:
+        except BaseException:
+            with interrupts_held():  # a Ctrl-C in what is left is delivered once it is done
+                db.close()
+            raise
+        with interrupts_held():
             db.close()
-        try:
-            os.replace(partial, path)
-        except OSError as exc:
-            raise OSError(exc.errno, exc.strerror, str(path)) from None
+            try:
+                os.replace(partial, path)
+            except OSError as exc:
+                raise OSError(exc.errno, exc.strerror, str(path)) from None
     except sqlite3.Error as exc:
         raise OSError(errno.EIO, f"cannot write the OCEL log ({exc})", str(path)) from exc
     finally:
-        with contextlib.suppress(FileNotFoundError):
+        with interrupts_held(), contextlib.suppress(FileNotFoundError):  # a second Ctrl-C still leaves nothing
             os.unlink(partial)
 
 
