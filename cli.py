@@ -97,14 +97,15 @@ def main() -> None:
         say("interrupted")
         status = EXIT_INTERRUPTED
     except scenarios.BallotdrillError as exc:
+        _ignore_late_interrupts()  # the command has ended: a Ctrl-C cannot cut its line, nor kill the process after it
         for line in str(exc).splitlines():
             say(line)
         status = EXIT_BAD_INPUT
     except Exception as exc:
+        _ignore_late_interrupts()  # (as above; for a Ctrl-C a library reported as its own error too)
         from ballotdrill.journal.interrupts import is_interrupt
 
         if is_interrupt(exc):  # a Ctrl-C that a library reported as its own error
-            _ignore_late_interrupts()
             say("interrupted")
             status = EXIT_INTERRUPTED
         elif _is(exc, "NoArgsIsHelpError"):

@@ -273,11 +273,20 @@ def seal(path: Path, running: RunningDigest | None = None) -> int:
 
 def settle(path: Path) -> None:
     """Bring a journal left by a killed run back to one consistent file (SQLite's own recovery: committed
-    transactions kept, the rest rolled back). A no-op for a journal closed properly; never while a run writes it."""
+    transactions kept, the rest rolled back). A no-op for a journal closed properly; never while a run writes it.
+
+    While another program holds the journal open (a database browser, a script watching for the seal), a journal in
+    WAL mode cannot leave it: it stays so, and is read as it stands (every commit is in its WAL, which SQLite reads
+    as part of the file); a later settle folds it back."""
     if not any(Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-journal")):
         return
     with contextlib.closing(connect_file(path)) as db:
-        db.execute("PRAGMA journal_mode=DELETE")
+        try:
+            db.execute("PRAGMA journal_mode=DELETE")
+        except sqlite3.OperationalError as exc:
+            held = getattr(exc, "sqlite_errorcode", 0) & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+            if not (held and Path(f"{path}-wal").exists()):
+                raise
 
 
 class RowsToCheck(NamedTuple):

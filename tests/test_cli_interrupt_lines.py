@@ -4,6 +4,10 @@ checked (before any file), and an unfinished run's rows told up to a clock time,
 from __future__ import annotations
 
 import contextlib
+import os
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -56,3 +60,23 @@ def test_an_unfinished_run_is_told_up_to_a_clock_time(tmp_path: Path) -> None:
     run_exercise(load_file(EXAMPLE), "busy-morning", seed=1, until_clock=10.5 * 60, out=tmp_path / "r")
     line = kept(tmp_path / "r")
     assert " journal rows up to 10:30, marked unfinished; 'ballotdrill report " in line, line
+
+
+@pytest.mark.parametrize(("args", "said"), [(("report", "nowhere"), "nowhere: no such folder; "),
+                                            (("run", "--seed", "many"), "ballotdrill run: Invalid value for '--seed'")],
+                         ids=["a refused run folder", "a wrong flag value"])
+def test_a_ctrl_c_after_an_error_line_changes_nothing(tmp_path: Path, args: tuple[str, ...], said: str) -> None:
+    """A command that ended on an error is done: a Ctrl-C while the process is still ending (its interpreter's
+    teardown, held here by an exit hook that sleeps) neither adds to its line nor kills it by the signal. Python puts
+    SIGINT back to the system's default during its teardown unless it is ignored: a large process took long enough
+    over that for a Ctrl-C to end it by the signal (status -2, the line said), as a live exercise's did."""
+    code = ("import atexit, sys, time; atexit.register(time.sleep, 2); from ballotdrill.cli import main; "
+            f"sys.argv = ['ballotdrill', *{list(args)!r}]; main()")
+    proc = subprocess.Popen([sys.executable, "-c", code], cwd=tmp_path, env={**os.environ, "NO_COLOR": "1"},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    assert proc.stderr is not None
+    line = proc.stderr.readline()  # said: the command has ended, the process has not
+    os.killpg(proc.pid, signal.SIGINT)
+    out, rest = proc.communicate(timeout=120)
+    assert proc.returncode == 2 and rest == "" and out == "", (proc.returncode, line, rest)
+    assert line.startswith(said), line

@@ -7,11 +7,15 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from cli_helpers import in_process
+from sweep_helpers import EXAMPLE
 
 from ballotdrill.journal import Row, read_events, store
 from ballotdrill.journal.forked import Forked
 from ballotdrill.journal.seal import seal, settle, verify
 from ballotdrill.journal.store import JournalError, SqliteSink
+
+REPORTS = ("report.md", "report.html", "scores.json")
 
 
 def test_a_reader_holding_the_journal_open_does_not_fail_its_close(tmp_path: Path) -> None:
@@ -53,3 +57,31 @@ def test_a_writer_process_that_fails_says_why_and_keeps_what_it_committed(
     assert str(raised.value) == (f"{path}: journal writer: IntegrityError: UNIQUE constraint failed: events.seq")
     assert [e.data["text"] for e in read_events(path)] == ["first", "second"]
     assert verify(path).state == "unfinished"
+
+
+def test_a_journal_another_program_holds_open_is_read_as_it_stands(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A journal left in WAL mode (its close was read over) while another program holds it open (a database browser, a
+    script watching for the seal): it cannot be folded back into one file now, and is read as it stands, its WAL
+    with it; the reports are those of the run. It was refused as 'another program holds its journal.sqlite', which
+    after a live exercise told the facilitator to run the same command again (that 'live' refuses the folder)."""
+    ran = in_process(("run", "--file", str(EXAMPLE), "--out", "r"), tmp_path, monkeypatch, capsys)
+    assert ran.returncode == 0, ran.stderr
+    path = tmp_path / "r" / "journal.sqlite"
+    made = {name: (tmp_path / "r" / name).read_bytes() for name in REPORTS}
+    with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as db:
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA wal_autocheckpoint=0")
+        db.execute("CREATE TABLE scratch (a)")  # a commit that stays in the WAL
+        db.execute("DROP TABLE scratch")
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as reader:
+        reader.execute("BEGIN")
+        assert reader.execute("SELECT count(*) FROM events").fetchone()[0] > 0  # holds the journal open
+        assert Path(f"{path}-wal").exists()
+        for name in REPORTS:
+            (tmp_path / "r" / name).unlink()
+        again = in_process(("report", "r"), tmp_path, monkeypatch, capsys)
+        assert again.returncode == 0, again.stderr
+        assert {name: (tmp_path / "r" / name).read_bytes() for name in REPORTS} == made
+    settle(path)  # nobody holds it now: one file again
+    assert not Path(f"{path}-wal").exists() and verify(path).state == "sealed"
