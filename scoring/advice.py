@@ -44,7 +44,8 @@ CauseKind = Literal["queue", "crew", "channel", "shift_gap", "late_step", "deadl
                     "none"]
 
 SLOW_FACTOR = 1.5
-"""Work longer than this multiple of its usual duration is *slow work*; shorter is usual work."""
+"""Work longer than this multiple of its usual duration is *slow work*, a late step's cause of its own; shorter is
+usual work, though a late step's minutes beyond its usual are still a delay on its step's lever (ranking)."""
 
 
 def actor_lever(actor: str) -> str:

@@ -9,7 +9,8 @@ run: the queue waits of its steps go to their actor; the time its handoffs spent
 first channel's usual latency (its 90th percentile) to the channel they were first sent on; a handoff received
 without a failure later than its channel's usual latency, or still overdue in transit, to that channel's slow
 deliveries (``delivery:C``, apart from its failures: that finding is about slowness, never a title about
-failures); the work of a late step beyond the structure's own usual duration for it (slow work) to the step; a
+failures); the work of a late step beyond the structure's own usual duration for it (however little: slow work
+or not) to the step; a
 decision put to a player, from its request to its answer (or the default applied at its timeout), to its actor's
 decisions (no work of the step). A step late only because the designed path is longer than its target adds no
 delay: that is the design, and shows as a finding about the target.
@@ -209,11 +210,12 @@ def _spans(step: StepResult | None, chain: Handoff | None, cause: Cause | None, 
         if step.wait and step.queued_at is not None:
             out.append(Span(actor_lever(desk_of(advice.structure, step)), step.queued_at, step.queued_at + step.wait,
                             behind=not step.unstaffed))
-        if step.on_time is False and step.late_by and cause is not None and cause.kind == "slow_work":
+        if step.on_time is False and step.late_by:  # its work beyond its usual, however much: slow or not
             end = step.completed_at if step.completed_at is not None else float(until or 0.0)
             usual = advice.usual_duration(step)
             work = end - (step.started_at if step.started_at is not None else end)
-            excess = work - usual if usual is not None else step.late_by
+            excess = work - usual if usual is not None else \
+                step.late_by if cause is not None and cause.kind == "slow_work" else 0.0
             out.append(Span(step_lever(step.procedure, step.step), end - excess, end))
     if chain is not None:
         took = chain.latency if chain.latency is not None else chain.in_transit_for or 0.0

@@ -138,16 +138,7 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
             f"{minutes(before)} after {step.procedure} began{designed_text}", list(back.evidence),
             advice.loop_fix(back), advice.loop_decider(back),
             step_lever(back.procedure, back.step))))
-    loop, looped = advice.loop_before(step, arrived)
-    if loop is not None and looped >= (before - (designed if designed is not None else 0.0)) / 2:
-        whole = advice.loop_length(loop)
-        took = (f"which took {minutes(whole)}" if whole is None or whole - looped < 0.5 else
-                f"which took {minutes(whole)}, {minutes(looped)} of it before the work reached {who}")
-        prior.append((looped, Cause(
-            "ping_pong", f"decision loop earlier in {step.procedure}: {loop.returned}, {took}; "
-            f"the work reached {who} {minutes(before)} after {step.procedure} began{designed_text}",
-            list(loop.evidence), advice.loop_fix(loop), advice.loop_decider(loop),
-            step_lever(loop.procedure, loop.step))))
+    prior.extend(_loop_before(step, advice, arrived, before, designed, who))
     if prior:
         return _largest(prior)
     left = (goal or 0.0) - before
@@ -163,22 +154,46 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
     # reaches only past its target is late from the steps before it
     designed_long = usual is not None and usual >= room and (left > 0 or room > 0)
     if goal is not None and usual is not None and (designed_long or (left > 0 and usual >= room / SLOW_FACTOR)):
-        so_far = "so far, still open" if step.completed_at is None else "this time"
         longer = "the target" if step.target is not None else goal_text
         what = f"path longer than {longer}" if designed_long else "little slack in the path"
+        lead = f"on a path longer than {longer}" if designed_long else "with little slack in the path"
         review = (f"Review the {minutes(step.target)} target of '{step.step}' ({step.procedure}) against"
                   if step.target is not None else
                   f"Fit the path to {goal_text}, which the response cannot move: weigh")
-        return Cause("target", f"{what}: it reached {who} {minutes(before)} after "
-                     f"{step.procedure} began{path}, {where}, and the work usually takes about {minutes(usual)} "
-                     f"({minutes(work)} {so_far})", [],
+        ran, made_late = _ran_long(step, work, usual, late)
+        return Cause("target", f"{f'work longer than usual, {lead}' if made_late else what}: it reached {who} "
+                     f"{minutes(before)} after {step.procedure} began{path}, {where}, and the work usually takes "
+                     f"about {minutes(usual)}{ran}", [],
                      f"{review} the path before it and its usual {minutes(usual)} of work, or shorten the steps "
-                     "before it", step.actor, step_lever(step.procedure, step.step))
+                     f"before it{_long_cases(step, who) if made_late else ''}", step.actor,
+                     step_lever(step.procedure, step.step))
+    over = work - usual if usual is not None else 0.0
+    ran = (f"; its own work also ran {minutes(over)} longer than its usual {minutes(usual)}"
+           f"{' so far' if step.completed_at is None else ''}" if usual is not None and over >= 0.5 else "")
     return Cause("upstream", f"delays before the step: it reached {who} {minutes(before)} after "
-                 f"{step.procedure} began, {where}", [],
+                 f"{step.procedure} began, {where}{ran}", [],
                  f"Shorten the steps and handoffs of {step.procedure} before '{step.step}' (see the earlier late "
                  f"steps{' and queues' if earlier is not None else ''}), or start it earlier", step.actor,
                  step_lever(step.procedure, step.step))
+
+
+def _loop_before(step: StepResult, advice: Advisor, arrived: float | None, before: float, designed: float | None,
+                 who: str) -> list[tuple[float, Cause]]:
+    """A decision loop earlier in ``step``'s procedure run that cost at least half of what the path before it took
+    beyond its design (``before``: minutes from the run's start to the work's arrival; ``designed``: the designed
+    arrival), as (minutes before the work arrived, cause); none otherwise."""
+    loop, looped = advice.loop_before(step, arrived)
+    if loop is None or looped < (before - (designed if designed is not None else 0.0)) / 2:
+        return []
+    whole = advice.loop_length(loop)
+    took = (f"which took {minutes(whole)}" if whole is None or whole - looped < 0.5 else
+            f"which took {minutes(whole)}, {minutes(looped)} of it before the work reached {who}")
+    designed_text = f", where the designed path reaches it after {minutes(designed)}" if designed is not None else ""
+    return [(looped, Cause(
+        "ping_pong", f"decision loop earlier in {step.procedure}: {loop.returned}, {took}; "
+        f"the work reached {who} {minutes(before)} after {step.procedure} began{designed_text}",
+        list(loop.evidence), advice.loop_fix(loop), advice.loop_decider(loop),
+        step_lever(loop.procedure, loop.step)))]
 
 
 def branch_taken(step: StepResult, advice: Advisor, arrived: float | None, designed: float | None) -> Cause | None:
@@ -297,6 +312,25 @@ def _held_by(step: StepResult, parts: WaitParts | None, held: ShortCrew | None) 
     if parts is None or (step.unstaffed and not parts.off_duty):
         return "off_duty" if step.unstaffed else "crew" if held is not None else None
     return parts.largest
+
+
+def _ran_long(step: StepResult, work: float, usual: float, late: float) -> tuple[str, bool]:
+    """How ``step``'s ``work`` compares with its ``usual`` duration, after "usually takes about …" (``(1 h 24 min
+    this time)``, or ``; it ran 24 min longer this time (1 h 24 min)``), and whether that excess alone made it
+    late (``late``: by how much): with its usual work, a completed step would have been on time."""
+    over = work - usual
+    open_ = step.completed_at is None
+    if over < 0.5:
+        return f" ({minutes(work)} {'so far, still open' if open_ else 'this time'})", False
+    made_late = not open_ and over >= late - 1e-9
+    return (f"; it ran {minutes(over)} longer {'so far, still open' if open_ else 'this time'} ({minutes(work)})"
+            + (": with its usual work it would have been on time" if made_late else ""), made_late)
+
+
+def _long_cases(step: StepResult, who: str) -> str:
+    """The fix for a step whose work ran long enough to make it late: its long cases."""
+    return (f"; or prepare {who} for the long cases of '{step.step}' (standing resources, a template, practised "
+            "before election day)")
 
 
 def _still(step: StepResult) -> str:
