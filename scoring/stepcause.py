@@ -1,6 +1,7 @@
 """A late step's root cause and its recommendation, from one decision so they cannot contradict each other: the
-largest of its own delays (a queue, a failed or slow handoff, slow work), else the delays before it on its
-procedure's path, else a target shorter than the designed path and the work.
+largest by minutes of its own delays (a queue, a failed handoff, a target shorter than the work, slow work) and the
+distinct ones earlier on its procedure's path (a queue earlier, a decision loop earlier); failing those, a slow
+handoff that carried it or the loop that brought it back; else a target shorter than the designed path and the work.
 """
 
 from __future__ import annotations
@@ -29,9 +30,11 @@ __all__ = ["answer_wait", "branch_cause", "branch_taken", "options_taken", "step
 
 def step_cause(step: StepResult, advice: Advisor) -> Cause:
     """Why a step was late, and the matching fix: of its own delays (a shift gap, a queue or failed handoffs that
-    cost at least half its lateness, a target shorter than the work, slow work) the largest by minutes; else of
-    the delays before it (a queue earlier, a slow handoff, a decision loop) the largest; else a designed path
-    longer than the target, or the delays before the step."""
+    cost at least half its lateness, a target shorter than the work, slow work) and the distinct delays earlier on
+    its path (an earlier step's wait, from half of what the path before it took; a decision loop earlier) the
+    largest by minutes, its own first when tied — the one that alone would have put it on time whenever any would;
+    failing those, of the slow handoff that carried it and the loop that brought it back the largest; else a
+    designed path longer than the target, or the delays before the step."""
     goal, goal_text = _goal(step)
     late = step.late_by if step.target is not None or step.deadline is None else \
         max(0.0, (step.elapsed or 0.0) - step.deadline)  # a step with a legal deadline and no target
@@ -105,8 +108,6 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
             f"Prepare {who} for the long cases of '{step.step}' ({step.procedure}): standing resources, a template "
             "or pre-approved wording, practised before election day", step.actor,
             step_lever(step.procedure, step.step))))
-    if own:
-        return _largest(own)
     before = (step.elapsed or 0.0) - work - asked - (step.wait or 0.0)
     designed = advice.designed_arrival(step)
     earlier = advice.earlier_wait(step, arrived)
@@ -122,6 +123,8 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
                                                                               advice.start)
             if by == "crew" and ahead is not None else advice.queue(desk), earlier.actor,
             actor_lever(desk), waiting=earlier)))
+    if own:  # its own delays and the distinct ones earlier on its path, by minutes: the delay that matters most
+        return _largest(own + prior + _loop_before(step, advice, arrived, before, designed, who))
     if carrier is not None and (carrier.latency or 0.0) >= before / 2:
         channel = carrier.channel or DIRECT
         # on the lever its delay is counted on (ranking): a failing first channel, else the channel's slow deliveries
