@@ -24,6 +24,7 @@ from ballotdrill.scoring.desks import post_fix, post_of
 
 if TYPE_CHECKING:
     from ballotdrill.scoring.extensions import Extension
+    from ballotdrill.scoring.harmpath import HarmPaths
     from ballotdrill.scoring.wavecap import WaveStart
 from ballotdrill.scoring.chains import resend_fix
 from ballotdrill.scoring.channel_lines import add_lines
@@ -179,6 +180,10 @@ class Advisor:
         """Per incident, the response's extension of its polling stations' hours (:mod:`.extended`), when known."""
         self.waves: Mapping[str, WaveStart] = {}
         """Per incident with a wave, how it began (:func:`~.wavecap.wave_starts`), when known."""
+        self.passed: Mapping[str, float] | None = None
+        self.paths: HarmPaths | None = None
+        """When each objective's harm passed its target (:mod:`.passing`) and which steps could change it, when known:
+        an objective's own cause tests a lever (a late detection) as the ranking does (:mod:`.turning`)."""
         self.answers: Answers = answers_of(scores.decisions if scores is not None else ())
         """Per (incident, procedure, decision step), its waits for a player's answer or its timeout (live play)."""
         self.channel_stats: Mapping[str, ChannelStats] = {c.channel: c for c in scores.channels} if scores else (

@@ -16,6 +16,7 @@ from ballotdrill.scoring.advice import Advisor
 from ballotdrill.scoring.model import IncidentTimes, ObjectiveResult
 from ballotdrill.scoring.ratings import rate
 from ballotdrill.scoring.text import clock
+from ballotdrill.scoring.turning import could_turn
 
 __all__ = ["ByDesign", "contained_by_design", "designed_containment", "noticed_at_once_turns"]
 
@@ -83,15 +84,18 @@ def noticed_at_once_turns(advice: Advisor, obj: ObjectiveResult, incident: Incid
                           steps: Sequence[tuple[str, Step]], passed_at: float | None) -> bool:
     """Whether noticing ``incident`` the moment it began could have changed ``obj``'s rating: its late detection
     taken away, as any lever is (:mod:`.turning`). A time that much shorter rates better; an incident the response
-    contained, that much sooner, is contained before its harm passed the target (or may have done a smaller harm);
+    contained, that much sooner, is contained before its harm passed the target, or its smaller harm then rates
+    better (:func:`~.turning.could_turn`, with the scorer's passing moments; True when they are not known);
     one it did not contain, its designed path (from its start) completes a containing step before its harm passed
     the target, or before the incident ended by itself or the run stopped (a containment, where there was none).
     True when that cannot be told (no passing moment, no containing step on the designed path)."""
     removed = incident.to_detect or 0.0
     if obj.kind == "time":
         return obj.value is None or rate(obj.value - removed, obj.target, True)[0] != obj.rating
-    if passed_at is None or (incident.to_contain is not None and incident.contained_how != "ended"):
-        return True  # contained by the response: that much sooner may have done a smaller harm
+    if incident.to_contain is not None and incident.contained_how != "ended":  # contained by the response
+        return could_turn(obj, removed, advice.whole, advice.passed, advice.paths)
+    if passed_at is None:
+        return True
     first = designed_containment(advice, incident, steps, incident.started_at)
     if first is None:
         return True

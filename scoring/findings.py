@@ -126,6 +126,7 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
                      detections=detections, choices=choices)
     advice.extensions = extensions or {}
     advice.waves = waves or {}
+    advice.passed, advice.paths = passed, digest.paths
 
     found = gather(scores, digest, advice, names)
     causes = [f for _, _, f in sorted(found.improvements, key=lambda x: (x[0], x[1], x[2].title))]
