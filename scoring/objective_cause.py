@@ -13,7 +13,7 @@ from ballotdrill.scenarios.measures import parse_interval
 from ballotdrill.scenarios.scenario import Detection, Scenario
 from ballotdrill.scenarios.structure import OWNER, Step
 from ballotdrill.scoring.advice import Advisor, Cause, actor_lever, step_lever
-from ballotdrill.scoring.bydesign import contained_by_design, noticed_at_once_turns
+from ballotdrill.scoring.bydesign import contained_by_design, designed_containment, noticed_at_once_turns
 from ballotdrill.scoring.model import IncidentTimes, ObjectiveResult, StepResult
 from ballotdrill.scoring.ranking import Unexplaining
 from ballotdrill.scoring.stepcause import branch_taken
@@ -134,7 +134,7 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unex
                  "above 0, or resolving)")
         fix = f"Give {', '.join(names)} a step that contains {kind} incidents, so {incident.incident} is contained"
     elif noun is None:
-        short, fix, evidence = _contained_in_time(advice, obj, incident, steps, fix)
+        short, fix, evidence = _contained_in_time(advice, obj, incident, steps, fix, passed_at)
     elif failed is None and (design := contained_by_design(advice, incident, steps, passed_at, noun,
                                                            obj.target_text)) is not None:
         owner, first, short, fix, evidence = design
@@ -187,14 +187,16 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unex
 
 
 def _contained_in_time(advice: Advisor, obj: ObjectiveResult, incident: IncidentTimes,
-                       steps: Sequence[tuple[str, Step]], fix: str) -> tuple[str, str, list[int]]:
-    """For a time to an incident's containment that no delay explains: the soonest designed path to a containing
-    step against the target (the design is slower only if that path is), and a draw of such a step that failed
-    after the target had passed (one before it is the cause itself); the words, the fix and the rows."""
+                       steps: Sequence[tuple[str, Step]], fix: str,
+                       passed_at: float | None = None) -> tuple[str, str, list[int]]:
+    """For a time to an incident's containment (or votes lost) that no delay explains: the soonest designed path to a
+    containing step against the target (the design is slower only if that path is; for a measure without a time,
+    :func:`_designed_from_detection`), and a draw of such a step that failed after the target had passed (one before
+    it is the cause itself); the words, the fix and the rows."""
     paths = [(took, name, st) for name, st in steps if st.effect is not None and st.effect.contains
              and (took := _designed_time(advice, obj, name, st.id, incident)) is not None]
     if not paths:
-        return f"the designed response is slower than the {obj.target_text} target", fix, []
+        return _designed_from_detection(advice, incident, steps, fix, passed_at)
     took, procedure, step = min(paths, key=lambda path: path[0])
     path = f"the designed path to its containing step '{step.id}' ({procedure}) takes {minutes(took)}"
     if took > obj.target + 1e-9:
@@ -209,6 +211,29 @@ def _contained_in_time(advice: Advisor, obj: ObjectiveResult, incident: Incident
             f"{clock(advice.whole.start, done.completed_at)} but did not contain {incident.incident} (a {chance:.0%} "
             "chance)", f"Make '{done.step}' likelier to contain {incident.type.replace('_', ' ')} incidents, or give "
             f"{done.procedure} a further containing step should it fail", list(done.evidence[-1:]))
+
+def _designed_from_detection(advice: Advisor, incident: IncidentTimes, steps: Sequence[tuple[str, Step]], fix: str,
+                             passed_at: float | None) -> tuple[str, str, list[int]]:
+    """For a measure without a time of its own (votes lost): the designed path to a containing step begun at the
+    run's own detection of ``incident`` (:func:`~.bydesign.designed_containment`) against when the target was passed
+    (``passed_at``); within it, the fix is the path as played. The words, the fix and the rows."""
+    noticed = incident.started_at + incident.to_detect if incident.to_detect is not None else None
+    soonest = designed_containment(advice, incident, steps, noticed) if noticed is not None else None
+    if soonest is None or passed_at is None or noticed is None:
+        return ("no containing step is on its designed path (each decision's default)" if soonest is None
+                else "when its target was passed is not known, so its designed path was not measured against it"), \
+            fix, []
+    at, procedure, step = soonest
+    start = advice.whole.start
+    chance = step.effect.chance if step.effect is not None else 1.0
+    words = (f"its designed path from its detection at {clock(start, noticed)} completes its containing step "
+             f"'{step.id}' (a {chance:.0%} chance) at {clock(start, at)}, "
+             f"{'before' if at <= passed_at + 1e-9 else 'after'} the target was passed at {clock(start, passed_at)}")
+    if at > passed_at + 1e-9:
+        return words, fix, []
+    return words, (f"Review the path to step '{step.id}' ({procedure}): its actors' staff and shifts, and the "
+                   "handoffs before it"), []
+
 
 def _slowing_fix(advice: Advisor, obj: ObjectiveResult, incident: IncidentTimes, names: Sequence[str],
                  steps: Sequence[tuple[str, Step]], kind: str) -> str:

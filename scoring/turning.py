@@ -1,16 +1,16 @@
 """Whether taking a lever's delay away could have changed an objective's rating (:func:`could_turn`), for the
 ranking's objectives explained (:mod:`~ballotdrill.scoring.ranking`).
 
-A time's value that much shorter rates better; a harm measure's incident contained that much sooner is contained
-before its harm passed the target, or did a smaller harm that rates better (:func:`sooner_rating`: along its own
-course, exact for voter- and station-minutes and an unslowed wave; for a slowed wave an upper bound, which turns it
-only when even that rates better). For one that ended by itself, what comes sooner is its response's containing
-step completed after that end (none: what never came, below), never the incident's own end. What never came —
-an incident never contained, a time whose end never came — could have come, at the earliest, that much before the
-run stopped plus what the designed path still had to do from the work open then (:func:`still_to_go`: a handoff
-still travelling, a step queued or under way) to the step that brings it, and only if such work was open; for
-reach, a slowing step that much sooner may also have kept it under. A containing step that completed and failed
-its draw is not undone by coming sooner (the same draw).
+A time's value that much shorter rates better; a harm measure's incident contained that much sooner is contained before
+its harm passed the target, or did a smaller harm that rates better (:func:`sooner_rating`: along its own course, exact
+for voter- and station-minutes and an unslowed wave; for a slowed wave the least it could have reached, every slowing
+that much sooner too, which turns it when that rates better). For one that ended by itself, what comes sooner is its
+response's containing step completed after that end (none: what never came, below), never the incident's own end. What
+never came — an incident never contained, a time whose end never came — could have come, at the earliest, that much
+before the run stopped plus what the designed path still had to do from the work open then (:func:`still_to_go`: a
+handoff still travelling, a step queued or under way) to the step that brings it, and only if such work was open; for
+reach, a slowing step that much sooner may also have kept it under. A containing step that completed and failed its draw
+is not undone by coming sooner (the same draw).
 """
 
 from __future__ import annotations
@@ -140,7 +140,8 @@ def sooner_rating(obj: ObjectiveResult, removed: float, scores: Scores, passed: 
     """The rating of a harm objective had the response contained its incident ``removed`` minutes sooner, and whether
     that is exact: the harm done by then along its own course (:class:`~ballotdrill.scoring.passing.HarmCourse`; U
     when by then its harm had stopped growing by itself, its wave at its cap or its stations closed). Not exact
-    (False) when its wave was slowed on the way: it would have been slowed sooner too, so its harm is at most that.
+    (False) when its wave was slowed on the way: it would have been slowed sooner too, so its harm is the least it
+    could have reached, every slowing that much sooner (:meth:`~.passing.HarmCourse.reach_slowed_sooner`).
     An incident never contained could have been, at the earliest, that much before the run stopped plus what the
     designed path still had to do from the work open then to a containing step (:func:`still_to_go`); U, exactly,
     when no such work was open or it would have come after the stop. An incident that ended by itself: its
@@ -169,21 +170,20 @@ def sooner_rating(obj: ObjectiveResult, removed: float, scores: Scores, passed: 
         sooner = float(scores.until or 0.0) - removed + rest
     if ended is not None and sooner >= ended - 1e-9:
         return obj.rating, True  # its own end came first: the same harm
-    if course.stopped_by(obj.kind, sooner):
-        return "U", course.exact(obj.kind)
-    return rate(course.harm_at(obj.kind, sooner), obj.target, True)[0], course.exact(obj.kind)
+    exact = course.exact(obj.kind)  # a slowed wave: the least it could have reached, each slowing that much sooner
+    harm = course.harm_at(obj.kind, sooner) if exact else course.reach_slowed_sooner(removed, sooner)
+    if harm >= course.cap if obj.kind == "reach" else course.stopped_by(obj.kind, sooner):
+        return "U", exact
+    return rate(harm, obj.target, True)[0], exact
 
 
 def told_by_rating(obj: ObjectiveResult, removed: float, scores: Scores, passed: Mapping[str, float] | None,
                    paths: HarmPaths | None = None) -> bool:
     """Whether :func:`could_turn`'s "no" for ``obj`` with ``removed`` minutes taken away is that its rating would have
-    been the same: a time's, or a harm's whose rating then is computed exactly (:func:`sooner_rating`). Else (its
-    wave was slowed, it ended by itself, what the structure still had to do is not known) the "no" says only that its
-    incident would not have been contained before its harm passed the target."""
-    if obj.kind not in HARM_MEASURES:
-        return True
-    sooner = sooner_rating(obj, removed, scores, passed, paths)
-    return sooner is not None and sooner[1]
+    been the same: a time's, or a harm's whose rating then is known (:func:`sooner_rating`: a slowed wave's least
+    reach rating the same, it rates the same). Else (its course, or what the structure still had to do, not known)
+    the "no" says only that its incident would not have been contained before its harm passed the target."""
+    return obj.kind not in HARM_MEASURES or sooner_rating(obj, removed, scores, passed, paths) is not None
 
 
 def still_to_go(incident: str, scores: Scores, paths: HarmPaths, step: str | None = None,
