@@ -62,8 +62,9 @@ def decision_points(target: str, file: Path | None = None) -> DecisionPoints:
         if file is not None:
             raise BallotdrillError(f"{target} is a run folder, which holds its own scenario file; drop --file")
         return _of_run(path)
-    if "/" in target or path.suffix:
-        raise BallotdrillError(f"{target}: no run folder there (give a run folder or a scenario name)")
+    if "/" in target or path.suffix:  # a path (a scenario name holds neither)
+        what = f"{target} is a file, not a run folder" if path.exists() else f"{target}: no run folder there"
+        raise BallotdrillError(f"{what} (give a run folder or a scenario name)")
     doc = load_scenarios(file)
     name, scenario = pick(doc, target)
     return DecisionPoints("scenario", name, _of_scenario(as_played(doc, name), scenario))

@@ -97,6 +97,8 @@ def find_journal(run_dir: Path) -> tuple[Path, dict[str, str]]:
             meta = {str(k): v if isinstance(v, str) else json.dumps(v) for k, v in raw.items()}
         elif not run_dir.exists():
             raise RunFolderError(f"{run_dir}: no such folder; give the folder of a run ({hint})")
+        elif not run_dir.is_dir():
+            raise RunFolderError(f"{run_dir} is a file, not a folder; give the folder of a run ({hint})")
         else:
             raise RunFolderError(f"{run_dir}: no {JOURNAL_FILE} here (nor {JSONL_FILE} with {META_FILE}); {hint}")
     except (OSError, ValueError, KeyError, TypeError, sqlite3.Error) as exc:

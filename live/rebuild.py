@@ -96,8 +96,9 @@ def open_live(folder: Path, doc: ScenarioFile, scenario: str, *, seed: int, play
 def open_resumed(folder: Path) -> tuple[LiveCore, contextlib.ExitStack]:
     """:func:`resume_folder` with ``folder`` held, as :func:`open_live`; a folder that does not exist is refused."""
     if not folder.is_dir():
-        raise RunFolderError(f"{folder}: no such folder; give the folder of a live exercise that stopped "
-                             "(the --out of 'ballotdrill live')")
+        what = f"{folder} is a file, not a folder" if folder.exists() else f"{folder}: no such folder"
+        raise RunFolderError(f"{what}; give the folder of a live exercise that stopped (the --out of 'ballotdrill "
+                             "live')")
     return _held(folder, lambda: resume_folder(folder))
 
 
