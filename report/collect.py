@@ -58,6 +58,14 @@ class ReportRows:
         """Decisions asked for and not answered yet."""
         self.answered_early: set[str | None] = set()
         """Answers to a request not asked (yet): only in a journal out of order."""
+        self.decoded: dict[int, IncidentStarted] = {}
+        """``incident_started`` rows' fields as the scorer's dispatch decoded them (:meth:`started`), by seq, until
+        read here in the rows' order."""
+
+    def started(self, event: Event, started: IncidentStarted) -> None:
+        """An ``incident_started`` row's fields, decoded once for every reader (the scorer's dispatch hands them on,
+        :meth:`~ballotdrill.scoring.feed.Dispatch.add_decoded`, before :meth:`feed` or :meth:`take` reads the row)."""
+        self.decoded[event.seq] = started
 
     def feed(self, event: Event) -> None:
         """Take the next event of the run."""
@@ -67,7 +75,7 @@ class ReportRows:
                 self.rows.append(event)
             return
         if kind == INCIDENT_STARTED and incident is not None:
-            started = event.fields(IncidentStarted)
+            started = self.decoded.pop(event.seq, None) or event.fields(IncidentStarted)
             background = is_background(incident, started)
             if not background:
                 self.labels[incident] = incident_label(started, incident)

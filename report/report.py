@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pydantic import Field
 
 from ballotdrill.journal import Event, Kind, Row
+from ballotdrill.journal.kinds import INCIDENT_STARTED
 from ballotdrill.journal.seal import sealed
 from ballotdrill.report.collect import ReportRows
 from ballotdrill.report.injects import InjectEntry, adhoc_incidents, inject_log
@@ -252,6 +253,7 @@ class ReportFeed:
         for reading in (passing, choices, extended):  # what the findings read besides the scores, in the same pass
             for kind, handler in reading.handlers().items():
                 self.scorer.dispatch.add(kind, handler)
+        self.scorer.dispatch.add_decoded(INCIDENT_STARTED, self.rows.started)  # decoded once, for the rows too
 
     def feed(self, event: Event) -> None:
         """Take the next event of the run."""

@@ -5,7 +5,9 @@ kinds (:data:`~ballotdrill.journal.packed.LAYOUT`) are read *packed*: a row hand
 (:meth:`Collector.row_handlers`) takes ``(seq, (t, kind, incident, actor, step, values))`` with ``values`` the
 kind's fields in its record's order, as the engine makes them, so no dict is built per row and each row is
 decoded at most once, whatever the number of collectors that read it. Every other kind is read as an
-:class:`~ballotdrill.journal.Event` (:meth:`Collector.handlers`). A run fed live (:meth:`Dispatch.take`, the
+:class:`~ballotdrill.journal.Event` (:meth:`Collector.handlers`); the kinds several collectors decode for every
+incident (:data:`DECODED`: ``incident_started``, ``contained``) are decoded once per row and handed with the event to
+each decoding handler (``decoded_handlers``: ``(event, fields)``). A run fed live (:meth:`Dispatch.take`, the
 engine's batches) and a journal read back (:meth:`Dispatch.feed`, events) go through the same handlers.
 """
 
@@ -13,9 +15,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from functools import partial
 from typing import Any, Protocol
 
-from ballotdrill.journal import SHAPES, Event, Row
+from ballotdrill.journal import SHAPES, Contained, Event, IncidentStarted, Row
+from ballotdrill.journal.kinds import CONTAINED, INCIDENT_STARTED
 from ballotdrill.journal.packed import LAYOUT, Packed, values
 
 Handler = Callable[[Event], None]
@@ -25,6 +29,13 @@ Handlers = dict[str, Handler]
 RowHandler = Callable[[int, Packed], None]
 RowHandlers = dict[str, RowHandler]
 """Packed journal kind -> what a collector does with ``(seq, row)`` of that kind."""
+
+DecodedHandler = Callable[[Event, Any], None]
+DecodedHandlers = dict[str, DecodedHandler]
+"""Decoded journal kind (:data:`DECODED`) -> what a collector does with an event of that kind and its fields."""
+
+DECODED: dict[str, type[tuple[Any, ...]]] = {INCIDENT_STARTED: IncidentStarted, CONTAINED: Contained}
+"""Kinds read by several collectors for every incident: each row's fields decoded once (``Event.fields``) for all."""
 
 _new: Any = tuple.__new__
 
@@ -59,12 +70,24 @@ def _as_row_handler(handler: Handler) -> RowHandler:
     return fed
 
 
+def _decoding(record: type[tuple[Any, ...]], handlers: list[DecodedHandler]) -> Handler:
+    """An event handler that decodes the event's fields as ``record`` once and hands them to each of ``handlers`` (a
+    list that may still grow)."""
+    def fed(event: Event) -> None:
+        fields = event.fields(record)
+        for handler in handlers:
+            handler(event, fields)
+    return fed
+
+
 class Dispatch:
     """The handlers of ``collectors`` by kind, in the collectors' order, and the feeding of rows through them."""
 
     def __init__(self, collectors: Iterable[Collector], more: Handlers | None = None) -> None:
         packed: dict[str, list[RowHandler]] = defaultdict(list)
         events: dict[str, list[Handler]] = defaultdict(list)
+        self.decoded: dict[str, list[DecodedHandler]] = {}
+        """Per decoded kind, its decoding handlers (run where the first of them was registered)."""
         for collector in collectors:
             for kind, handler in collector.handlers().items():
                 if kind in LAYOUT:
@@ -74,6 +97,9 @@ class Dispatch:
             row_handlers: Callable[[], RowHandlers] | None = getattr(collector, "row_handlers", None)
             for kind, row_handler in (row_handlers() if row_handlers is not None else {}).items():
                 packed[kind].append(row_handler)
+            decoded: Callable[[], DecodedHandlers] | None = getattr(collector, "decoded_handlers", None)
+            for kind, decoded_handler in (decoded() if decoded is not None else {}).items():
+                self._decode(kind, decoded_handler, events[kind].append)
         self.packed = {kind: tuple(handlers) for kind, handlers in packed.items()}
         self.events = {kind: tuple(handlers) for kind, handlers in events.items()}
 
@@ -82,6 +108,19 @@ class Dispatch:
         if kind in LAYOUT:
             raise ValueError(f"{kind} is a packed kind: its handlers read rows")
         self.events[kind] = (*self.events.get(kind, ()), handler)
+
+    def add_decoded(self, kind: str, handler: DecodedHandler) -> None:
+        """Hand events of the decoded ``kind`` (:data:`DECODED`) with their fields to ``handler``, after the
+        collectors' decoding handlers."""
+        self._decode(kind, handler, partial(self.add, kind))
+
+    def _decode(self, kind: str, handler: DecodedHandler, place: Callable[[Handler], None]) -> None:
+        """Add ``handler`` to ``kind``'s decoding handlers; the first one places the handler that decodes for all."""
+        found = self.decoded.get(kind)
+        if found is None:
+            found = self.decoded[kind] = []
+            place(_decoding(DECODED[kind], found))
+        found.append(handler)
 
     def feed(self, event: Event) -> None:
         """Take one event (e.g. read back from a journal): a packed kind's data decoded once into its values."""

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from ballotdrill.journal import Contained, Event, RunEnded
 from ballotdrill.journal.kinds import CONTAINED, INCIDENT_STARTED, RUN_ENDED
-from ballotdrill.scoring.feed import Handlers, feed_all
+from ballotdrill.scoring.feed import DecodedHandlers, Handlers, feed_all
 from ballotdrill.scoring.measured import HarmMeasure
 from ballotdrill.scoring.model import Harm, r3, unchecked
 
@@ -23,15 +23,18 @@ class HarmCollector:
         self.end_seq: int | None = None
 
     def handlers(self) -> Handlers:
-        return {INCIDENT_STARTED: self._started, CONTAINED: self._contained, RUN_ENDED: self._ended}
+        return {INCIDENT_STARTED: self._started, RUN_ENDED: self._ended}
+
+    def decoded_handlers(self) -> DecodedHandlers:
+        return {CONTAINED: self._contained}
 
     def _started(self, event: Event) -> None:
         if event.incident:
             self.incidents.setdefault(event.incident)
 
-    def _contained(self, event: Event) -> None:
+    def _contained(self, event: Event, contained: Contained) -> None:
         if event.incident and event.incident not in self.contained:
-            self.contained[event.incident] = (event.seq, event.fields(Contained))
+            self.contained[event.incident] = (event.seq, contained)
 
     def _ended(self, event: Event) -> None:
         self.end_harm = dict(event.fields(RunEnded).harm or {})

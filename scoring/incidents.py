@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-from ballotdrill.journal import Contained, Escalated, Event, IncidentStarted, Kind, RunStarted
+from ballotdrill.journal import Contained, Escalated, Event, IncidentStarted, RunStarted
 from ballotdrill.journal.kinds import (
     CONTAINED,
     DETECTED,
@@ -22,7 +22,7 @@ from ballotdrill.journal.kinds import (
     STEP_STARTED,
 )
 from ballotdrill.journal.packed import Packed
-from ballotdrill.scoring.feed import Handlers, RowHandlers, feed_all
+from ballotdrill.scoring.feed import DecodedHandlers, Handlers, RowHandlers, feed_all
 from ballotdrill.scoring.measured import IncidentMeasure
 from ballotdrill.scoring.model import IncidentTimes, r3, unchecked
 
@@ -161,10 +161,10 @@ class IncidentCollector:
         """The incidents counted only (with ``follow``): whether each was resolved."""
 
     def handlers(self) -> Handlers:
-        table: Handlers = {kind: self._first for kind in _FIRSTS}
-        table[INCIDENT_STARTED] = self._started
-        table[ESCALATED] = self._escalated
-        return table
+        return {DETECTED: self._first, RESOLVED: self._first, ESCALATED: self._escalated}
+
+    def decoded_handlers(self) -> DecodedHandlers:
+        return {INCIDENT_STARTED: self._started, CONTAINED: self._contained}
 
     def row_handlers(self) -> RowHandlers:
         return {STEP_STARTED: self._step_started}
@@ -190,11 +190,10 @@ class IncidentCollector:
             found = self.incidents[incident] = _Incident()
         return found
 
-    def _started(self, event: Event) -> None:
+    def _started(self, event: Event, started: IncidentStarted) -> None:
         inc = self._get(event)
         if inc is not None and inc.start is None:
             incident = event.incident or ""
-            started = event.fields(IncidentStarted)
             self.order[incident] = self.started
             self.started += 1
             background = is_background(incident, started)
@@ -205,11 +204,13 @@ class IncidentCollector:
                 return
             inc.start, inc.background = (event, started), background
 
-    def _first(self, event: Event) -> None:
+    def _first(self, event: Event, how: str | None = None) -> None:
         inc = self._get(event)
         if inc is not None and event.kind not in inc.firsts:
-            how = str(event.fields(Contained).how) if event.kind == CONTAINED else None
             inc.firsts[event.kind] = _First(event.seq, event.t, event.actor, how)
+
+    def _contained(self, event: Event, contained: Contained) -> None:
+        self._first(event, str(contained.how))
 
     def _step_started(self, seq: int, row: Packed) -> None:
         incident = row[2]
@@ -251,8 +252,3 @@ def incident_times(events: Iterable[Event]) -> list[IncidentTimes]:
     collector = IncidentCollector()
     feed_all(collector, events)
     return collector.results()
-
-
-_FIRSTS = (Kind.DETECTED, Kind.CONTAINED, Kind.RESOLVED)
-"""Kinds whose first row per incident times it (and ``step_started``, read packed; ``escalated`` also collects every
-level)."""

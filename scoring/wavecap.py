@@ -19,7 +19,7 @@ from ballotdrill.journal.kinds import INCIDENT_STARTED, MITIGATED, WAVE_SLOWED
 from ballotdrill.scenarios.scenario import Reach
 from ballotdrill.scenarios.structure import Effect
 from ballotdrill.scenarios.waves import Wave
-from ballotdrill.scoring.feed import Handlers
+from ballotdrill.scoring.feed import DecodedHandlers, Handlers
 from ballotdrill.scoring.growth import reach_of
 
 __all__ = ["WaveCaps", "WaveStart", "cap_reached", "mitigated", "replayed", "slowed_by", "slowed_from_start",
@@ -82,10 +82,13 @@ class WaveCaps:
         self._courses: dict[str, _Course] = {}
 
     def handlers(self) -> Handlers:
-        return {INCIDENT_STARTED: self._started, MITIGATED: self._mitigated, WAVE_SLOWED: self._slowed}
+        return {MITIGATED: self._mitigated, WAVE_SLOWED: self._slowed}
 
-    def _started(self, event: Event) -> None:
-        reach = reach_of(event.fields(IncidentStarted).reach)
+    def decoded_handlers(self) -> DecodedHandlers:
+        return {INCIDENT_STARTED: self._started}
+
+    def _started(self, event: Event, started: IncidentStarted) -> None:
+        reach = reach_of(started.reach)
         if reach is not None and event.incident is not None:
             self._courses[event.incident] = _Course(event.t, reach)
 
