@@ -25,10 +25,19 @@ class Held:
 
 
 def is_interrupt(exc: BaseException) -> bool:
-    """Whether ``exc`` is a Ctrl-C: a ``KeyboardInterrupt``, or the ``SchemaError`` pydantic-core raises in its place
-    when the interrupt lands while it builds a model's schema on first use (it names the interrupt in its message)."""
-    return isinstance(exc, KeyboardInterrupt) or (
-        type(exc).__name__ == "SchemaError" and "KeyboardInterrupt" in str(exc))
+    """Whether ``exc`` is a Ctrl-C: a ``KeyboardInterrupt``; the ``SchemaError`` pydantic-core raises in its place
+    when the interrupt lands while it builds a model's schema on first use (it names the interrupt in its message);
+    or an error raised from one (``raise … from``: Python's "Error calling __set_name__", when the interrupt lands
+    while a class is made, as a model's module is imported on first use)."""
+    seen: set[int] = set()
+    found: BaseException | None = exc
+    while found is not None and id(found) not in seen:
+        if isinstance(found, KeyboardInterrupt) or (
+                type(found).__name__ == "SchemaError" and "KeyboardInterrupt" in str(found)):
+            return True
+        seen.add(id(found))
+        found = found.__cause__
+    return False
 
 
 @contextlib.contextmanager

@@ -80,6 +80,24 @@ def test_a_ctrl_c_that_pydantic_reports_as_its_own_error_is_still_a_ctrl_c() -> 
     assert not is_interrupt(ValueError("KeyboardInterrupt"))
 
 
+def test_a_ctrl_c_while_a_class_is_made_is_still_a_ctrl_c() -> None:
+    """Python 3.11 wraps what a descriptor's ``__set_name__`` raises in a RuntimeError: a Ctrl-C while a model's
+    module is imported on first use (a live exercise's reports, once it has ended) came out as that error, a
+    traceback and status 1."""
+
+    class Landing:
+        def __set_name__(self, owner: type, name: str) -> None:
+            signal.raise_signal(signal.SIGINT)  # a real SIGINT, to Python's own handler
+
+    with pytest.raises(BaseException) as raised:
+        type("Model", (), {"field": Landing()})
+    assert is_interrupt(raised.value)
+    assert not is_interrupt(RuntimeError("Error calling __set_name__"))
+    wrapped = RuntimeError("wrapped")
+    wrapped.__cause__ = ValueError("KeyboardInterrupt")
+    assert not is_interrupt(wrapped)
+
+
 def test_a_ctrl_c_as_the_run_records_its_end_waits_until_the_journal_is_sealed(tmp_path: Path) -> None:
     def ctrl_c_at_the_end(event: Event) -> None:
         if event.kind == Kind.RUN_ENDED:
