@@ -18,7 +18,7 @@ from ballotdrill.exercise.setup import Setup
 from ballotdrill.exercise.streams import Streams
 from ballotdrill.exercise.waves import finite
 from ballotdrill.exercise.work import END_INDEX, Handoff, ProcedureRun, WorkItem
-from ballotdrill.journal import Data, Journal, Kind, Row, packed
+from ballotdrill.journal import Data, Journal, Kind, Row, VotingExtended, packed
 from ballotdrill.journal.kinds import (
     EFFECT_FAILED,
     PROCEDURE_ENDED,
@@ -163,13 +163,16 @@ class StepPath:
                                     {"procedure": item.run.name, "contain": chance})
 
     def _extend_voting(self, state: IncidentState, item: WorkItem, until: float) -> None:
-        """A decision keeping the incident's stations open until ``until``: never earlier, never once it has passed."""
+        """A decision keeping the incident's stations open until ``until``: never earlier, never once it has passed;
+        one decided after the close it extends is journalled but keeps nothing open (:meth:`VotingExtended.keeps`)."""
         opened, closed = state.polls
-        if until <= closed or until <= self.env._now:
+        now = self.env._now
+        if until <= closed or until <= now:
             return
-        state.polls = (opened, until)
-        self.journal.record(self.env._now, VOTING_EXTENDED, state.id, item.actor, item.step.id, {
-            "procedure": item.run.name, "until": until, "previous": closed})
+        row = VotingExtended(item.run.name, until, closed)
+        if row.keeps(now):
+            state.polls = (opened, until)
+        self.journal.record(now, VOTING_EXTENDED, state.id, item.actor, item.step.id, row._asdict())
 
     def _slow(self, state: IncidentState, item: WorkItem) -> None:
         """A step's slowing effect: the uncontained wave doubles more slowly from now on."""

@@ -197,6 +197,12 @@ class VotingExtended(NamedTuple):
     previous: float
     """t when they closed until now."""
 
+    def keeps(self, t: float) -> bool:
+        """Whether the extension, decided at ``t``, kept its stations open: only one decided at or before the close
+        it extends (``previous``) does; a later one found them closed and kept no voter (it is journalled as
+        played, and every reader of the polls' hours, the engine's harm first, leaves it out)."""
+        return t <= self.previous + 1e-9
+
 
 class Mitigated(NamedTuple):
     action: str

@@ -169,7 +169,8 @@ def _tell(incident: str, rows: list[Event], names: dict[str, str], start: float,
         elif e.kind == Kind.WAVE_SLOWED:
             out.append(f"'{e.step}' {slowed_text(e.fields(WaveSlowed), started)} at {at(e.t)}.")
         elif e.kind == Kind.VOTING_EXTENDED:
-            out.append(f"{_sentence(who(e.actor))} {extended_text(e.fields(VotingExtended), at)}, at {at(e.t)}.")
+            told = extended_text(e.fields(VotingExtended), e.t, at, lambda t0, t1: between(start, t0, t1))
+            out.append(f"{_sentence(who(e.actor))} {told}, at {at(e.t)}.")
         elif e.kind == Kind.RESOLVED:
             out.append(f"It was resolved at {at(e.t)}, {between(start, t0, e.t)} after it began.")
         elif e.kind == Kind.PROCEDURE_ENDED and (ended := e.fields(ProcedureEnded)).outcome == "dropped":
@@ -183,8 +184,14 @@ def _tell(incident: str, rows: list[Event], names: dict[str, str], start: float,
     return out
 
 
-def extended_text(extended: VotingExtended, at: Callable[[float], str]) -> str:
-    """``kept its polling stations open until 18:00 (they were to close at 16:00)``."""
+def extended_text(extended: VotingExtended, t: float, at: Callable[[float], str],
+                  since: Callable[[float, float], str]) -> str:
+    """``kept its polling stations open until 18:00 (they were to close at 16:00)``, decided at ``t``; one decided
+    after that close kept none open (:meth:`VotingExtended.keeps`): ``decided to keep its polling stations open until
+    18:00 (they had closed at 16:00, 2 h 02 min before: it kept no voter)``."""
+    if not extended.keeps(t):
+        return (f"decided to keep its polling stations open until {at(extended.until)} (they had closed at "
+                f"{at(extended.previous)}, {since(extended.previous, t)} before: it kept no voter)")
     return (f"kept its polling stations open until {at(extended.until)} (they were to close at "
             f"{at(extended.previous)})")
 

@@ -128,7 +128,8 @@ def key_moments(inc: IncidentTimes, rows: Sequence[Event], steps: Sequence[StepR
             slowed = slowed_text(e.fields(WaveSlowed), started_row)
             told.say(e.t, f"At {told.at(e.t)} '{e.step}' by {told.who(e.actor)} {slowed}.")
         elif e.kind == Kind.VOTING_EXTENDED:
-            told.say(e.t, f"At {told.at(e.t)} {told.who(e.actor)} {extended_text(e.fields(VotingExtended), told.at)}.")
+            extended = extended_text(e.fields(VotingExtended), e.t, told.at, told.between)
+            told.say(e.t, f"At {told.at(e.t)} {told.who(e.actor)} {extended}.")
         elif e.kind == Kind.PROCEDURE_ENDED and (ended := e.fields(ProcedureEnded)).outcome == "dropped":
             told.say(e.t, f"The {ended.procedure} procedure stopped at {told.at(e.t)}: a handoff was dropped.")
     for item in deadlines:

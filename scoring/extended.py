@@ -9,7 +9,7 @@ added and what the harm was at the stations' usual close (at the incident's cons
 
 A ``votes_lost`` measure is what an extension lowers: the voters still held up at the close are lost, so one that
 lost them is told by the extension that was not long enough, or by the step that would have extended voting and
-came only once the time it names had passed (or not at all), before the generic "contain it sooner".
+completed only after the close it was to extend (or not at all), before the generic "contain it sooner".
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ballotdrill.scoring.advice import Advisor, Cause, step_lever
-from ballotdrill.scoring.extensions import Extension
+from ballotdrill.scoring.extensions import Extension, kept_no_voter
 from ballotdrill.scoring.model import IncidentTimes, ObjectiveResult, StepResult
 from ballotdrill.scoring.text import HARM_NOUNS, clock, measure_value, number
 
@@ -81,13 +81,15 @@ def _lost_cause(advice: Advisor, obj: ObjectiveResult, ext: Extension | None, in
     return Cause("objective", f"'{step.step}' would have kept its polling stations open until {clock(at, named)}, but "
                  f"{when}: nothing kept them open, and incident {incident} was still going at their "
                  f"{clock(at, close)} close ({going}), so {lost}", list(step.evidence[-1:]),
-                 f"Complete '{step.step}' ({step.procedure}) before {clock(at, named)}, the time it keeps the stations "
-                 f"open to, {sooner}", step.actor, step_lever(step.procedure, step.step))
+                 f"Complete '{step.step}' ({step.procedure}) by the {clock(at, close)} close it extends (one decided "
+                 f"later finds the stations closed), {sooner}", step.actor,
+                 step_lever(step.procedure, step.step))
 
 
 def _late_extension(advice: Advisor, incident: str, close: float) -> tuple[StepResult, float, str] | None:
-    """The incident's step instance that would have extended voting past ``close`` and did not in time: the step,
-    the time it names and what became of it (None: no such step was played for it)."""
+    """The incident's step instance that would have extended voting past ``close`` and did not complete by then
+    (:meth:`~ballotdrill.journal.VotingExtended.keeps`): the step, the time it names and what became of it (None: no
+    such step was played for it)."""
     structure, at = advice.structure, advice.whole.start
     if structure is None:
         return None
@@ -99,6 +101,6 @@ def _late_extension(advice: Advisor, incident: str, close: float) -> tuple[StepR
             continue
         if step.completed_at is None:
             return step, named - at, f"it had not completed when the run stopped ({step.status.replace('_', ' ')})"
-        if step.completed_at >= named - at - 1e-9:
-            return step, named - at, f"it completed at {clock(at, step.completed_at)}, once that time had passed"
+        if step.completed_at > close + 1e-9:
+            return step, named - at, "it " + kept_no_voter(at, step.completed_at, close, "completed")
     return None

@@ -33,9 +33,18 @@ class Extension(NamedTuple):
         return f", decided at {clock(at, self.t)}, {between(at, self.previous, self.t)} after that close"
 
 
+def kept_no_voter(at: float, t: float, previous: float, verb: str = "decided") -> str:
+    """How an extension decided after the close it was to extend is told (:meth:`VotingExtended.keeps`):
+    ``decided at 16:02, 3 h 02 min after the 13:00 close it was to extend: the stations had closed; it kept no
+    voter``."""
+    return (f"{verb} at {clock(at, t)}, {between(at, previous, t)} after the {clock(at, previous)} close it was to "
+            "extend: the stations had closed; it kept no voter")
+
+
 class ExtensionCollector:
     """Each incident's extension of its polling stations (incident -> :class:`Extension`): the row that set the
-    latest close, with the close before the first."""
+    latest close, with the close before the first (one decided after the close it was to extend kept nothing
+    open, and is left out)."""
 
     def __init__(self) -> None:
         self.made: dict[str, Extension] = {}
@@ -47,6 +56,6 @@ class ExtensionCollector:
         row = event.fields(VotingExtended)
         incident = event.incident or ""
         first = self.made.get(incident)
-        if first is None or row.until > first.until:
+        if row.keeps(event.t) and (first is None or row.until > first.until):
             self.made[incident] = Extension(event.seq, event.t, event.step or "", event.actor or "", row.procedure,
                                             row.previous if first is None else first.previous, row.until)

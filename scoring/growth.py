@@ -142,9 +142,9 @@ class GrowthCollector:
                 doubling=math.inf if doubling is None else doubling)
 
     def _extended(self, event: Event) -> None:
-        course = self._courses.get(event.incident or "")
-        if course is not None:
-            self._courses[str(event.incident)] = course._replace(closes=event.fields(VotingExtended).until)
+        course, row = self._courses.get(event.incident or ""), event.fields(VotingExtended)
+        if course is not None and row.keeps(event.t):
+            self._courses[str(event.incident)] = course._replace(closes=row.until)
 
     def _contained(self, event: Event) -> None:
         plain = self._plain.get(event.incident or "")

@@ -80,10 +80,9 @@ class OpenHarm:
             self._open[str(event.incident)] = found._replace(slowed=slowed_by(found.slowed, event))
 
     def _extended(self, event: Event) -> None:
-        found = self._open.get(event.incident or "")
-        if found is not None:
-            self._open[str(event.incident)] = found._replace(
-                polls=(found.polls[0], float(event.fields(VotingExtended).until)))
+        found, row = self._open.get(event.incident or ""), event.fields(VotingExtended)
+        if found is not None and row.keeps(event.t):
+            self._open[str(event.incident)] = found._replace(polls=(found.polls[0], float(row.until)))
 
     def _contained(self, event: Event) -> None:
         self._open.pop(event.incident or "", None)

@@ -212,9 +212,9 @@ class TargetPassing:
         course.doubling = math.inf if slowed.doubling is None else slowed.doubling
 
     def _extended(self, event: Event) -> None:
-        course = self._courses.get(event.incident or "")
-        if course is not None:
-            course.closes = event.fields(VotingExtended).until
+        course, row = self._courses.get(event.incident or ""), event.fields(VotingExtended)
+        if course is not None and row.keeps(event.t):
+            course.closes = row.until
 
     def _stopped(self, event: Event) -> None:
         course = self._courses.pop(event.incident or "", None)

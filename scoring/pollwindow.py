@@ -60,9 +60,9 @@ class PollWindows:
             self._held[incident] = (r3(polls.opens), r3(float(polls.usual_close(spec) or 0.0)))
 
     def _extended(self, event: Event) -> None:
-        held = self._held.get(event.incident or "")
-        if held is not None:
-            self._held[str(event.incident)] = (held[0], r3(float(event.fields(VotingExtended).until)))
+        held, row = self._held.get(event.incident or ""), event.fields(VotingExtended)
+        if held is not None and row.keeps(event.t):
+            self._held[str(event.incident)] = (held[0], r3(float(row.until)))
 
     def window(self, incident: str) -> tuple[float, float] | None:
         """When ``incident``'s polls opened and closed (None: it costs no voter- or station-minutes, or the journal

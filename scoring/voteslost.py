@@ -4,8 +4,9 @@ The model's ``voters`` are the voters an incident holds up while it lasts (its v
 minute). Those still held up when its stations close are turned away, so the rule is:
 
 - its **close** is its way of voting's close (``voting``; else the last close), or the latest ``until`` of the
-  response's ``voting_extended`` rows for it, whenever decided (an extension keeps the stations open for the voters
-  in line, as the voter-minutes count it);
+  response's ``voting_extended`` rows for it that were decided at or before the close they extend; one decided
+  later found the stations closed and kept no voter, as the engine's voter-minutes count it
+  (:meth:`~ballotdrill.journal.VotingExtended.keeps`);
 - it **lost all its voters** when it was still going at that close: it started before its usual close and was
   contained (by the response or by itself) only after the close, or not at all in a run that reached it;
 - it **lost none** when it was contained at or before the close, or started at or after its usual close (no voter
@@ -24,6 +25,7 @@ from typing import NamedTuple
 from ballotdrill.journal import Contained, Event, IncidentStarted, VotingExtended
 from ballotdrill.journal.kinds import CONTAINED, INCIDENT_STARTED, RUN_STARTED, VOTING_EXTENDED
 from ballotdrill.scoring.exercised import Verdict, Window
+from ballotdrill.scoring.extensions import kept_no_voter
 from ballotdrill.scoring.feed import Handlers
 from ballotdrill.scoring.model import Harm, ObjectiveResult
 from ballotdrill.scoring.pollwindow import Polls
@@ -42,13 +44,17 @@ VOTES_LOST_TERM = ("Votes lost", "an incident's voters (those it holds up while 
 
 
 class Extended(NamedTuple):
-    """One ``voting_extended`` row of the incident: its seq, the step that decided it, the new close."""
+    """One ``voting_extended`` row of the incident: its seq, the step that decided it, the new close, the close it
+    was to extend."""
 
     seq: int
     t: float
     """When it was decided."""
     step: str
     until: float
+    previous: float
+    kept: bool
+    """Whether it kept the stations open (:meth:`VotingExtended.keeps`: decided at or before the close it extends)."""
 
 
 class Lost(NamedTuple):
@@ -71,7 +77,7 @@ class Lost(NamedTuple):
         """t when its polling stations closed: the usual close, or the latest extension's."""
         if self.usual is None:
             return None
-        return max([self.usual, *(e.until for e in self.extensions)])
+        return max([self.usual, *(e.until for e in self.extensions if e.kept)])
 
     def lost(self, until: float) -> float | None:
         """Its votes lost in a run stopped at ``until`` (None: not known, see the module's rule)."""
@@ -122,8 +128,9 @@ class VotesLostCollector:
     def _extended(self, event: Event) -> None:
         lost = self.seen.get(event.incident or "")
         if lost is not None:
-            row = Extended(event.seq, event.t, event.step or "", event.fields(VotingExtended).until)
-            self.seen[str(event.incident)] = lost._replace(extensions=(*lost.extensions, row))
+            row = event.fields(VotingExtended)
+            made = Extended(event.seq, event.t, event.step or "", row.until, row.previous, row.keeps(event.t))
+            self.seen[str(event.incident)] = lost._replace(extensions=(*lost.extensions, made))
 
     def _contained(self, event: Event) -> None:
         lost = self.seen.get(event.incident or "")
@@ -168,9 +175,9 @@ def rate_lost(incident: str, target: float, lost: Lost | None, window: Window) -
         f"its polling stations were kept open past their usual {clock(at, usual)} close, to {clock(at, close)}, by "
         + ", ".join(f"'{e.step}' (row #{e.seq}" + (f", decided at {clock(at, e.t)}, {between(at, usual, e.t)} after "
                                                       "that close" if e.t > usual + EPS else "") + ")"
-                    for e in lost.extensions if e.until > usual + EPS))
-    if any(e.t > usual + EPS and e.until > usual + EPS for e in lost.extensions):
-        kept += " (the model counts the voters in line at the close as kept by an extension decided after it)"
+                    for e in lost.extensions if e.kept and e.until > usual + EPS))
+    late = "".join(f"; '{e.step}' (row #{e.seq}, to keep them open until {clock(at, e.until)}) was "
+                   + kept_no_voter(at, e.t, e.previous) for e in lost.extensions if not e.kept)
     if lost.voters <= target + EPS:
         return None, evidence, Verdict("NE", f"incident {incident} holds up {voters} voters, within the target: "
                                        "whatever the response did its votes lost could never pass it, so nothing "
@@ -191,7 +198,7 @@ def rate_lost(incident: str, target: float, lost: Lost | None, window: Window) -
                f"contained at {clock(at, lost.contained)}")
         shown = kept + ", not long enough: " if kept else ""
         return value, evidence, Verdict("U", f"incident {incident} was still going at {closing} ({how}): "
-                                        f"{shown}its {voters} voters still held up were turned away",
+                                        f"{shown}its {voters} voters still held up were turned away{late}",
                                         f"{voters} lost"), ""
     assert lost.contained is not None  # none lost, started before the close: over by then
     if lost.how == "ended" and lost.contained <= usual + EPS:

@@ -98,14 +98,17 @@ def test_extended_too_short_loses_all_its_voters() -> None:
     assert "to 17:00, by 'decide'" in result.reason and "not long enough" in result.reason
 
 
-def test_an_extension_decided_after_the_close_keeps_the_voters_in_line_and_says_when_it_was_decided() -> None:
-    """Decided at 17:00 for 18:00 (as the voter-minutes count it): the queue, there at 16:00, voted by 17:30. The
-    reason says the decision came an hour after the close, and what the model assumes of it."""
+def test_an_extension_decided_after_the_close_keeps_no_voter_and_says_so() -> None:
+    """Decided at 17:00 for 18:00: the stations had closed at 16:00 with the queue (15:30-17:30) still there, so
+    its 100 voters were turned away (U), whatever the later decision named; decided at 16:00 (above) none was."""
     scores = scored(day(decide="1h30m"))
-    assert lost(scores) == 0
-    assert "by 'decide' (row #" in objective(scores).reason
-    assert ", decided at 17:00, 1 h 00 min after that close) (the model counts the voters in line at the close as " \
-           "kept by an extension decided after it)" in objective(scores).reason
+    assert lost(scores) == 100
+    result = objective(scores)
+    assert (result.rating, result.value) == ("U", 100)
+    assert "still going at its polling stations' 16:00 close (it ended by itself at 17:30)" in result.reason
+    assert result.reason.endswith(", to keep them open until 18:00) was decided at 17:00, 1 h 00 min after the 16:00 "
+                                  "close it was to extend: the stations had closed; it kept no voter"), result.reason
+    assert "kept open past" not in result.reason
 
 
 def test_a_queue_that_clears_by_itself_before_the_close_exercised_nothing() -> None:
@@ -207,8 +210,17 @@ def test_votes_lost_past_two_extensions_are_told_as_the_one_that_set_the_last_cl
 def test_votes_lost_behind_an_extension_that_came_too_late_are_told_as_that_step() -> None:
     cause, fix = own_cause(day(decide="3h"))
     assert cause.startswith("'decide' would have kept its polling stations open until 18:00, but it completed at "
-                            "18:30, once that time had passed: nothing kept them open")
-    assert fix.startswith("Complete 'decide' (p) before 18:00")
+                            "18:30, 2 h 30 min after the 16:00 close it was to extend: the stations had closed; it "
+                            "kept no voter: nothing kept them open")
+    assert fix.startswith("Complete 'decide' (p) by the 16:00 close it extends")
+
+
+def test_votes_lost_behind_an_extension_decided_after_the_close_are_told_as_that_step() -> None:
+    """Decided at 17:00, before the 18:00 it names but after the 16:00 close: its row is journalled, it kept none."""
+    cause, fix = own_cause(day(decide="1h30m"))
+    assert cause.startswith("'decide' would have kept its polling stations open until 18:00, but it completed at "
+                            "17:00, 1 h 00 min after the 16:00 close it was to extend"), cause
+    assert fix.startswith("Complete 'decide' (p) by the 16:00 close it extends")
 
 
 def test_votes_lost_with_no_extension_in_the_response_keep_the_generic_cause() -> None:

@@ -47,11 +47,15 @@ def test_without_an_extension_the_harm_stops_at_the_close() -> None:
     assert voter_minutes(events) == pytest.approx(3000.0)
 
 
-def test_an_extension_decided_after_the_close_keeps_the_voters_in_line() -> None:
-    """Decided at 17:00 for 18:00: the stations stayed open for those in line; 15:30-17:30 counts, 12,000."""
-    events = run(day("1h30m"))
-    assert one(events, Kind.VOTING_EXTENDED).t == at("17:00")
-    assert voter_minutes(events) == pytest.approx(12000.0)
+@pytest.mark.parametrize("decide", ["31m", "1h30m"])
+def test_an_extension_decided_after_the_close_is_journalled_but_keeps_no_voter(decide: str) -> None:
+    """Decided at 16:01 or 17:00 for 18:00: the stations had closed at 16:00 (the row is there, as played, with the
+    close it was to extend), so the count stops at 16:00: 100 x 30 = 3,000. Decided at 16:00 it is 12,000 (above)."""
+    events = run(day(decide))
+    extended = one(events, Kind.VOTING_EXTENDED)
+    assert extended.fields(VotingExtended) == VotingExtended(procedure="p", until=at("18:00"), previous=at("16:00"))
+    assert not extended.fields(VotingExtended).keeps(extended.t)
+    assert voter_minutes(events) == pytest.approx(3000.0)
 
 
 def test_the_extension_ends_the_count_at_its_own_closing_time() -> None:
