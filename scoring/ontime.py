@@ -27,6 +27,10 @@ class OnTimeShare(NamedTuple):
     unreached: tuple[tuple[str, int], ...] = ()
     """Of the late steps counted, those whose work had not reached them when the run stopped, their target passed
     (:mod:`.unarrived`): how many, by where the work stood (its words, :data:`~.unarrived.HOW_WORDS`)."""
+    met: int = 0
+    """Of the steps counted, those that met their target."""
+    undecided: int = 0
+    """Steps with a target not counted: still undecided when the run stopped (:mod:`.undecided`)."""
 
     @property
     def note(self) -> str:
@@ -47,11 +51,12 @@ class OnTimeShare(NamedTuple):
 class _Share:
     """One share being counted: steps counted and met, the latest late steps and the earliest on-time ones."""
 
-    __slots__ = ("counted", "late", "met", "on_time", "unreached")
+    __slots__ = ("counted", "late", "met", "on_time", "undecided", "unreached")
 
     def __init__(self) -> None:
         self.counted = 0
         self.met = 0
+        self.undecided = 0
         self.unreached: dict[str, int] = {}
         """Late steps whose work had not reached them at the stop, by where it stood (in words)."""
         self.late: list[tuple[float, int]] = []
@@ -70,11 +75,11 @@ class _Share:
 
     def share(self) -> OnTimeShare:
         if not self.counted:
-            return OnTimeShare(None, [], 0)
+            return OnTimeShare(None, [], 0, undecided=self.undecided)
         late = [-row for _, row in sorted(self.late, reverse=True)]
         on_time = sorted(-row for row in self.on_time)
         return OnTimeShare(r3(self.met / self.counted), sorted((late + on_time)[:EVIDENCE_ROWS]), self.counted,
-                           unreached=tuple(self.unreached.items()))
+                           unreached=tuple(self.unreached.items()), met=self.met, undecided=self.undecided)
 
 
 class _Count(_Share):
@@ -126,8 +131,19 @@ class OnTimeTally:
         """Count a step of ``procedure`` its work had not reached when the run stopped, ``late_by`` past its target
         (``row``: where its work stood; ``how``: that place in words)."""
         self.add_one(procedure, False, late_by, row)
-        for share in {id(s): s for s in (self.shares["all"], self.shares.get(procedure)) if s is not None}.values():
+        for share in self._of(procedure):
             share.unreached[how] = share.unreached.get(how, 0) + 1
+
+    def add_undecided(self, procedures: Iterable[str]) -> None:
+        """Note a step of each of ``procedures`` (one per step) still undecided when the run stopped."""
+        for procedure in procedures:
+            for share in self._of(procedure):
+                share.undecided += 1
+
+    def _of(self, procedure: str) -> list[_Share]:
+        """The shares a step of ``procedure`` counts in: all, and its procedure's if tallied."""
+        every, own = self.shares["all"], self.shares.get(procedure)
+        return [every] if own is None or own is every else [every, own]
 
     def share(self, procedure: str) -> OnTimeShare:
         """Share of steps with a target (of ``procedure``, or ``all``) that met it (a procedure not named when the

@@ -34,6 +34,7 @@ from ballotdrill.scoring.ratings import PointCollector, harm_subjects, measure_o
 from ballotdrill.scoring.steps import CompletedSteps, StepCollector, step_goals
 from ballotdrill.scoring.tally import RunTally
 from ballotdrill.scoring.unarrived import DropWatch, unarrived
+from ballotdrill.scoring.undecided import undecided
 from ballotdrill.scoring.voteslost import VotesLostCollector
 
 _new: Any = tuple.__new__
@@ -136,6 +137,7 @@ class MeasureScorer:
         handed = _new(ChainCounts, map(operator.add, handed, ended))
         tally.count_work(counted, handed, steps)
         tally.count_unreached(unarrived(structure, until, self.steps.procedure_start, steps, chains, self.drops.drops))
+        tally.on_time.add_undecided(undecided(structure, until, self.steps.procedure_start, steps, chains))
         load = self.load.results(structure, until, detail=False)
         kept: dict[str, IncidentTimes] = {}
         harms: list[Harm] = []

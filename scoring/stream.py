@@ -33,6 +33,7 @@ from ballotdrill.scoring.ratings import PointCollector, harm_subjects, measure_o
 from ballotdrill.scoring.steps import StepCollector, step_goals
 from ballotdrill.scoring.tally import RunTally
 from ballotdrill.scoring.unarrived import DropWatch, unarrived
+from ballotdrill.scoring.undecided import undecided
 from ballotdrill.scoring.unreached import DeadlineWatch, open_work
 from ballotdrill.scoring.voteslost import VotesLostCollector
 from ballotdrill.scoring.wavecap import WaveCaps
@@ -200,6 +201,8 @@ class Scorer:
         self.tally.count_work(counted, fold_chains(chain_fields, self.tally.latencies)[0], step_fields)
         self.tally.count_unreached(unarrived(doc.structure, until, self.steps.procedure_start, step_fields,
                                              chain_fields, self.drops.drops))
+        self.tally.on_time.add_undecided(undecided(doc.structure, until, self.steps.procedure_start, step_fields,
+                                                   chain_fields))
         load = self.load.results(doc.structure, until, self.detail)
         steps = [(n, unchecked(StepResult, step._asdict())) for n, step in step_fields]
         chains = [(n, unchecked(Handoff, chain._asdict())) for n, chain in chain_fields]
