@@ -286,6 +286,10 @@ def _scenario(doc: ScenarioFile, sname: str, scenario: Scenario, cast: _Cast) ->
             problem = _votes_lost(scenario, scenario.injects[incidents[measure.subject]], measure.subject)
             if problem:
                 yield (*opath, measure.kind), f"objective '{objective.id}' {problem}"
+        if measure.kind == "votes_lost" and not float(objective.target_value).is_integer():
+            yield (*base, "objectives", n, "target"), (
+                f"objective '{objective.id}' has a votes_lost target of {objective.target_value:g}: votes are lost "
+                "whole; give a whole number of votes (0: none lost)")
 
 
 def _votes_lost(scenario: Scenario, inject: Inject, incident: str) -> str:

@@ -15,6 +15,7 @@ from ballotdrill.scenarios.roles import cast_of
 from ballotdrill.scenarios.scenario import Incident, ScenarioFile
 from ballotdrill.scenarios.structure import Procedure
 from ballotdrill.scenarios.suggest import did_you_mean
+from ballotdrill.scenarios.timefmt import format_clock
 from ballotdrill.scenarios.types import LEVELS
 from ballotdrill.scenarios.yamlread import Path
 
@@ -38,6 +39,7 @@ def warnings(doc: ScenarioFile) -> list[Dead]:
     found = [Dead(path, message, True) for path, message in _procedures(doc, incidents, owned)]
     found += [Dead(path, message, action in scripted) for path, message, action in _unheard_actions(doc)]
     found += [Dead(path, message, False) for path, message in _unscripted_mitigations(doc)]
+    found += [Dead(path, message, True) for path, message in _early_extensions(doc)]
     return list(dict.fromkeys(found))
 
 
@@ -57,6 +59,23 @@ def _unscripted_mitigations(doc: ScenarioFile) -> Iterator[Finding]:
                     yield (("scenarios", sname, "injects", n, "incident", "mitigated_by", k, "action"),
                            f"the incident is mitigated by action '{m.action}', which no inject of scenario "
                            f"'{sname}' takes: only a live player taking it can apply the mitigation")
+
+
+def _early_extensions(doc: ScenarioFile) -> Iterator[Finding]:
+    """Steps extending voting to a time no close of any scenario comes before: an extension never brings a close
+    forward, so it can never keep a station open."""
+    closes = [c for sc in doc.scenarios.values() for c in (*sc.closes.values(), sc.polls_window[1])]
+    if not closes:
+        return
+    first = min(closes)
+    for pname, proc in doc.structure.procedures.items():
+        for n, step in enumerate(proc.steps):
+            until = step.effect.extend_voting if step.effect is not None else None
+            if until is not None and until <= first:
+                yield (("structure", "procedures", pname, "steps", n, "effect", "extend_voting"),
+                       f"step '{step.id}' extends voting to {format_clock(until)}, not after the earliest close "
+                       f"({format_clock(first)}): an extension never brings a close forward, so it can never keep "
+                       "a station open; give a time after the close it is to extend")
 
 
 def _owned(doc: ScenarioFile) -> set[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
 from ballotdrill.scenarios import ScenarioFile
@@ -245,6 +245,11 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{round(value * 100):d}%"
 
 
+def _moves(pairs: Iterable[tuple[str, str]]) -> str:
+    """``S → P in 33, M → P in 4``: each change of rating and in how many paired runs, the most frequent first."""
+    return ", ".join(f"{x} → {y} in {n}" for (x, y), n in Counter(pairs).most_common())
+
+
 def objective_difference(objective: Objective, base: Sequence[Outcome], variant: Sequence[Outcome],
                          variant_name: str) -> ObjectiveDifference:
     """How much the chance of meeting an objective changed, paired run by run over the runs that exercised it on both
@@ -277,15 +282,19 @@ def objective_difference(objective: Objective, base: Sequence[Outcome], variant:
     if verdict == "no change" and not untouched:  # no rating changed, but the values did: the interval, not
         verdict = "within noise"                   # the count of changed runs, says what these runs can rule out
     changed = sum(d != 0 for d in diffs)
-    # a rating that moved between S, M and U, which the share met (P) cannot show
-    shifts = Counter(f"{x} → {y}" for x, y in rated if x != y and not {x, y} & {unplayed, "P"})
-    shifted = (f"; its rating changed in {sum(shifts.values())} ("
-               + ", ".join(f"{k} in {n}" for k, n in shifts.most_common(3)) + ")") if shifts else ""
+    # the pairs whose rating moved: across met (P), which ``changed`` counts, and between S, M and U, which the
+    # share met cannot show; each counted once, so the two add up to every pair whose rating changed
+    pairs = [(x, y) for x, y in rated if x != y and unplayed not in (x, y)]
+    crossed = _moves((x, y) for x, y in pairs if "P" in (x, y))
+    shifts = [(x, y) for x, y in pairs if "P" not in (x, y)]
+    shifted = (f"; in {len(shifts)}{' more' if changed else ''} its rating changed below met ({_moves(shifts)})"
+               if shifts else "")
     of = (f"of the {len(both)} paired runs that exercised it on both sides" if len(both) < len(rated)
           else "of runs")
     head = (f"{objective.id} met in {_pct(b.share)} {of} with {variant_name} against {_pct(a.share)} "
-            f"without ({changed} of {len(diffs)} paired runs changed"
-            + (f" whether it was met; its value changed in {moved}" if not changed and moved else "") + shifted
+            f"without ({changed} of {len(diffs)} paired runs changed whether it was met"
+            + (f" ({crossed})" if changed else "")
+            + (f"; its value changed in {moved}" if not changed and moved else "") + shifted
             + (f"; {one_side} run{'s' if one_side != 1 else ''} that exercised it on one side only left out"
                if one_side else "") + ")")
     if verdict == "no change":

@@ -54,7 +54,8 @@ def test_a_rating_changed_says_only_how_many_paired_runs_changed() -> None:
     base, variant = _runs(objective, 5, 1, 3.0)
     variant[4] = variant[4]._replace(ratings={objective.id: "P"})  # type: ignore[attr-defined]
     diff = objective_difference(objective, base, variant, "faster")  # type: ignore[arg-type]
-    assert "(1 of 5 paired runs changed)" in diff.text and "its value changed in" not in diff.text
+    assert "(1 of 5 paired runs changed whether it was met (M → P in 1))" in diff.text
+    assert "its value changed in" not in diff.text
 
 
 def test_values_the_same_in_every_run_are_no_change() -> None:

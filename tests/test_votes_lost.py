@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from ballotdrill.report.report import assemble
 from ballotdrill.report.sections_incidents import harm_text
+from ballotdrill.scenarios.deadconfig import warnings
 from ballotdrill.scenarios.scenario import ScenarioFile
 from ballotdrill.scoring.compare import compare
 from ballotdrill.scoring.model import ObjectiveResult, Scores
@@ -27,7 +28,7 @@ ELECTION = {"opens": "08:00", "closes": {"paper": "14:00", "electronic": "16:00"
 
 
 def day(decide: str = "30m", until: str = "18:00", queue: str | None = "2h", contain: str | None = None,
-        start: str = "15:30", end: str = "20:00", target: int = 0) -> dict[str, Any]:
+        start: str = "15:30", end: str = "20:00", target: float = 0) -> dict[str, Any]:
     """The queue ``V1`` (100 voters from ``start``) clears by itself after ``queue`` (None: never), or is cleared
     by a containing step of ``contain`` minutes after the decision; one ``votes_lost`` objective on it."""
     steps: list[dict[str, Any]] = [{"id": "decide", "actor": "cockpit", "duration": decide,
@@ -246,3 +247,24 @@ def test_the_report_defines_votes_lost_only_for_a_run_that_measures_them() -> No
     doc["scenarios"]["s"]["objectives"] = []
     assert "Votes lost" in terms
     assert "Votes lost" not in [t for t, _ in assemble(checked(doc), load(doc), "s").finding_thresholds]
+
+
+@pytest.mark.parametrize(("until", "warned"), [("15:00", True), ("16:00", True), ("16:01", False)])
+def test_an_extension_to_a_time_no_close_comes_before_is_warned(until: str, warned: bool) -> None:
+    """Electronic voting alone, closing at 16:00: an extension to 15:00 or 16:00 can never keep a station open (it
+    never brings a close forward); one to 16:01 can."""
+    doc = day(until=until)
+    doc["scenarios"]["s"]["election"] = {"opens": "08:00", "closes": {"electronic": "16:00"}}
+    dead = [(w.path, w.message) for w in warnings(load(doc))]
+    expected = (("structure", "procedures", "p", "steps", 0, "effect", "extend_voting"),
+                f"step 'decide' extends voting to {until}, not after the earliest close (16:00): an extension never "
+                "brings a close forward, so it can never keep a station open; give a time after the close it is to "
+                "extend")
+    assert (expected in dead) is warned
+
+
+def test_a_votes_lost_target_that_is_not_a_whole_number_of_votes_is_refused() -> None:
+    problem = only_problem(to_yaml(day(target=0.5)))
+    assert problem.message == ("objective 'O1' has a votes_lost target of 0.5: votes are lost whole; give a whole "
+                               "number of votes (0: none lost)")
+    assert problem.line > 0
