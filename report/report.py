@@ -221,7 +221,8 @@ FINDING_THRESHOLDS: list[tuple[str, str]] = [
      "that had already handed it on and then did a step again (a designed A → B → A chain is not ping-pong)"),
     ("In transit", "a handoff still travelling when the run stopped; overdue past its channel's 90th-percentile "
      "latency; never counted as dropped"),
-    ("Reroute", "a handoff received on another channel than its first attempt's, or after several attempts"),
+    ("Retried, rerouted", "a handoff received after a failed attempt: on the same channel (retried), or on another "
+     "channel than its first attempt's (rerouted); the handoff counts add both"),
     ("Channel latency", "the mean time a handoff received on the channel spent on it, from the attempt sent on it "
      "to its receipt (attempts that failed, on it or on another channel, count as failures, not as its latency); "
      "a link's latency is the whole handoff's, from its first send"),

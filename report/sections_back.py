@@ -16,8 +16,9 @@ from ballotdrill.scoring.work import WorkFold
 
 
 def _status(h: Handoff) -> Cell:
-    flags = [f for f, on in (("rerouted", h.rerouted), ("ping-pong", h.ping_pong), ("nobody on duty", h.unstaffed))
-             if on]
+    moved = h.channel != h.first_channel  # received on another channel; else a retry on the same one
+    flags = [f for f, on in (("rerouted", h.rerouted and moved), ("retried", h.rerouted and not moved),
+                             ("ping-pong", h.ping_pong), ("nobody on duty", h.unstaffed)) if on]
     status = str(h.status).replace("_", " ")
     return cell(status, tag=", ".join(flags),
                 flag="" if status == "received" and not h.unstaffed else "warn" if status == "in transit" else "bad")
@@ -40,7 +41,7 @@ def handoffs_section(report: Report, ctx: Context) -> Section:
     background = {i.incident for i in s.incidents if i.background}
     blocks: list[Block] = [
         Para(text=f"{hs.total:,} handoff(s): {hs.received:,} received, {hs.failed_attempts:,} failed attempt(s), "
-             f"{hs.reroutes:,} reroute(s), {hs.ping_pongs:,} ping-pong(s), {hs.drops:,} dropped, "
+             f"{hs.reroutes:,} retried or rerouted, {hs.ping_pongs:,} ping-pong(s), {hs.drops:,} dropped, "
              f"{hs.in_transit:,} still in transit, {hs.unstaffed:,} into "
              f"an actor with nobody on duty; mean latency {minutes(hs.mean_latency)}."),
         Chart(name="handoffs")]
@@ -71,7 +72,7 @@ def handoffs_section(report: Report, ctx: Context) -> Section:
         work = fold.tables()
     if work.background_handoffs:
         blocks += [Heading(text="Handoffs of background arrivals"), Table(
-            header=["Inject", "Handoffs", "Failed attempts", "Rerouted", "Not received", "Longest latency"],
+            header=["Inject", "Handoffs", "Failed attempts", "Retried or rerouted", "Not received", "Longest latency"],
             numeric=[False, True, True, True, True, True],
             rows=[[cell(g.inject, strong=True), cell(g.handoffs), cell(g.failed_attempts), cell(g.rerouted),
                    cell(g.not_received), cell(minutes(g.longest_latency))] for g in work.background_handoffs]),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from scoring_helpers import JournalBuilder, sample_events, scenario_file
 
+from ballotdrill.report.sections_back import _status
 from ballotdrill.scoring import score
 from ballotdrill.scoring.feed import feed_all
 from ballotdrill.scoring.handoffs import HandoffCollector, channel_stats, handoffs, summary
@@ -220,6 +221,8 @@ def test_reroutes_on_channel_change_or_retry() -> None:
     chains = handoffs(b.events)
     assert [(h.rerouted, h.first_channel, h.channel, h.attempts) for h in chains] == [
         (True, "phone", "phone", 2), (True, "secure-mail", "phone", 2), (False, "phone", "phone", 1)]
+    # the report tells a second attempt on the same channel as a retry, another channel as a reroute
+    assert [_status(h).tag for h in chains] == ["retried", "rerouted", ""]
     stats = {c.channel: c for c in channel_stats(b.events)}
     # the time on phone, from the attempt sent on it to the receipt: A 1 -> 4, B 6 -> 9, C 10 -> 11 (not A's 4 min
     # since its first send, nor B's 4 min, 3 of them on phone after 1 failing on secure-mail)
