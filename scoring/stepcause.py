@@ -1,7 +1,8 @@
 """A late step's root cause and its recommendation, from one decision so they cannot contradict each other: the
 largest by minutes of its own delays (a queue, a failed handoff, a target shorter than the work, slow work) and the
-distinct ones earlier on its procedure's path (a queue earlier, a decision loop earlier); failing those, a slow
-handoff that carried it or the loop that brought it back; else a target shorter than the designed path and the work.
+distinct ones earlier on its procedure's path (a queue earlier, a decision loop earlier); with no delay of its own,
+the largest of those, a slow handoff that carried it and the loop that brought it back; else a target shorter than
+the designed path and the work.
 """
 
 from __future__ import annotations
@@ -33,8 +34,8 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
     cost at least half its lateness, a target shorter than the work, slow work) and the distinct delays earlier on
     its path (an earlier step's wait, from half of what the path before it took; a decision loop earlier) the
     largest by minutes, its own first when tied — the one that alone would have put it on time whenever any would;
-    failing those, of the slow handoff that carried it and the loop that brought it back the largest; else a
-    designed path longer than the target, or the delays before the step."""
+    with no delay of its own, the largest of those earlier delays, the slow handoff that carried it and the loop
+    that brought it back; else a designed path longer than the target, or the delays before the step."""
     goal, goal_text = _goal(step)
     late = step.late_by if step.target is not None or step.deadline is None else \
         max(0.0, (step.elapsed or 0.0) - step.deadline)  # a step with a legal deadline and no target
