@@ -45,8 +45,8 @@ def locked(folder: Path, holder: str = "run") -> Iterator[None]:
     if folder.is_symlink():
         raise FolderError(f"{folder} is a symbolic link; ballotdrill never writes through one: give the real path "
                           f"({os.path.realpath(folder)}) or a new folder")
+    make_output_folder(folder)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
         fd = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
     except OSError as exc:
         raise FolderError(f"{folder}: cannot create the output folder ({exc.strerror or exc})") from None
@@ -65,6 +65,16 @@ def locked(folder: Path, holder: str = "run") -> Iterator[None]:
                 os.unlink(folder / LOCK_FILE)
     finally:
         os.close(fd)
+
+
+def make_output_folder(folder: Path) -> None:
+    """Create the output folder ``folder`` (and its parents) if needed; a file in its place is named a file."""
+    if folder.exists() and not folder.is_dir():
+        raise FolderError(f"{folder} is a file, not a folder; give a new or empty folder for --out")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise FolderError(f"{folder}: cannot create the output folder ({exc.strerror or exc})") from None
 
 
 NOTE_WAIT = 1.0

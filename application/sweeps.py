@@ -14,6 +14,7 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import NamedTuple
 
+from ballotdrill.application.folder import make_output_folder
 from ballotdrill.application.runinputs import fresh_folder
 from ballotdrill.application.runs import RunInterrupted
 from ballotdrill.exercise.run import run_meta
@@ -202,10 +203,7 @@ def _prepare(folder: Path) -> bool:
         raise BallotdrillError(f"{folder} already holds a sweep ({(taken or ['journals'])[0]}); "
                                "choose a new --out folder")
     existed = folder.exists()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise BallotdrillError(f"{folder}: cannot create the output folder ({exc.strerror or exc})") from None
+    make_output_folder(folder)
     return not existed
 
 

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from ballotdrill import __version__
 from ballotdrill.application import RunFolderError, load_run
-from ballotdrill.application.folder import LIVE, holder_of, locked
+from ballotdrill.application.folder import LIVE, holder_of, locked, make_output_folder
 from ballotdrill.journal import JOURNAL_FILE, encode_data, read_meta
 from ballotdrill.live.core import LiveCore
 from ballotdrill.live.inputs import Input
@@ -50,10 +50,7 @@ def start_live(folder: Path, doc: ScenarioFile, scenario: str, *, seed: int, pla
     """
     roles = cast_meta(doc, scenario)  # the roles as the scenario gives them, for the participants table
     doc, actors = _cast(doc, scenario, played)  # before a folder is made
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise BallotdrillError(f"{folder}: cannot create the output folder ({exc.strerror or exc})") from None
+    make_output_folder(folder)
     path = folder / JOURNAL_FILE
     if path.exists():
         raise BallotdrillError(f"{path} already exists; choose a new --out folder, or 'ballotdrill resume {folder}'")

@@ -91,12 +91,21 @@ def test_a_decisions_file_that_cannot_be_read_is_one_line_naming_it(
     ("import-msel", "s.yaml", "--structure", "s.yaml", "--out", "mine.txt"),
     ("decisions", "r", "--template", "mine.txt"),
     ("export", "r", "--jsonl", "mine.txt"), ("export", "r", "--csv", "mine.txt"), ("export", "r", "--ocel", "mine.txt"),
-    ("run", "-f", "s.yaml", "--out", "mine.txt"), ("sweep", "-f", "s.yaml", "-n", "2", "--out", "mine.txt"),
-    ("live", "--out", "mine.txt"),
 ], ids=lambda args: " ".join(args))
 def test_an_output_that_exists_is_never_overwritten(
         work: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], args: tuple[str, ...]) -> None:
     assert "mine.txt" in refused(work, monkeypatch, capsys, args)
+
+
+@pytest.mark.parametrize("args", [
+    ("run", "-f", "s.yaml", "--out", "mine.txt"), ("sweep", "-f", "s.yaml", "-n", "2", "--out", "mine.txt"),
+    ("live", "--out", "mine.txt"),
+], ids=lambda args: " ".join(args))
+def test_a_file_where_an_output_folder_is_expected_is_named_a_file(
+        work: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], args: tuple[str, ...]) -> None:
+    # It was "cannot create the output folder (File exists)".
+    assert refused(work, monkeypatch, capsys, args) == (
+        "mine.txt is a file, not a folder; give a new or empty folder for --out")
 
 
 @pytest.mark.parametrize("args", [
