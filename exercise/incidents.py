@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ballotdrill.exercise.waves import Wave
+from ballotdrill.journal.rounding import r3
 from ballotdrill.scenarios.scenario import Condition, Incident
 from ballotdrill.scenarios.types import LEVELS
 
@@ -109,7 +110,9 @@ class IncidentState:
         """Reach, voter-minutes lost and station-minutes disrupted by ``t``.
 
         Voter- and station-minutes count only while the polls are open; a station-minute is
-        weighted by the share of its throughput lost (``1 - throughput``).
+        weighted by the share of its throughput lost (``1 - throughput``). Each is rounded to thousandths as
+        ``round(x, 3)`` would (:func:`~ballotdrill.journal.rounding.r3`: never negative here, so never a -0.0 it
+        would turn into 0.0).
         """
         end = t if self.contained_at is None else min(t, self.contained_at)
         opened, closed = self.polls
@@ -119,9 +122,9 @@ class IncidentState:
             harm["reach"] = self.reach(t)
         plan = self.plan
         if plan.voters:
-            harm["voter_minutes"] = round(plan.voters * minutes, 3)
+            harm["voter_minutes"] = r3(plan.voters * minutes)
         if plan.stations:
-            harm["station_minutes"] = round(plan.stations * (1.0 - plan.throughput) * minutes, 3)
+            harm["station_minutes"] = r3(plan.stations * (1.0 - plan.throughput) * minutes)
         return harm
 
     def holds(self, cond: Condition, t: float) -> bool:

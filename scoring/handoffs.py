@@ -326,18 +326,19 @@ class HandoffCollector:
         item = self.open.pop((incident, str(values[4] or ""), step or "", receiver or ""), None)
         if item is None:
             return
-        latency = values[3]
         item.status = "received"
-        item.received_at = r3(t)
         item.channel = channel
-        item.latency = r3(latency if latency is not None else t - item.sent_t)
         self.on_channel[str(channel or DIRECT)].add(t - item.last_sent_t)
         item.attempts = max(item.attempts, int(values[0] or 1))
+        if self.counts is not None:  # counted and let go: its times and rows are not read again
+            self._count(item)
+            return
+        latency = values[3]
+        item.received_at = r3(t)
+        item.latency = r3(latency if latency is not None else t - item.sent_t)
         item.evidence.append(seq)
         if lines is not None:  # only the step_queued handler, registered with the lines, reads it
             self.awaiting_queue[(incident, step or "", receiver or "")] = item
-        elif self.counts is not None:
-            self._count(item)
 
     def _count(self, item: _Building) -> None:
         """Count a handoff received or dropped, and let go of it (with ``counted``)."""

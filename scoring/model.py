@@ -11,11 +11,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
 
+from ballotdrill.journal.rounding import r3 as r3
+from ballotdrill.journal.rounding import r3n as r3n
 from ballotdrill.scoring.building import F as F
 from ballotdrill.scoring.building import checked as checked
 from ballotdrill.scoring.building import unchecked as unchecked
-from ballotdrill.scoring.rounding import r3 as r3
-from ballotdrill.scoring.rounding import r3n as r3n
 
 EVIDENCE_ROWS = 2000
 """Journal rows named as evidence by one record that would otherwise grow with the run (a channel's failed

@@ -10,8 +10,8 @@ from typing import NamedTuple
 
 from ballotdrill.journal import Event, IncidentStarted, RunStarted, VotingExtended
 from ballotdrill.journal.kinds import RUN_STARTED, VOTING_EXTENDED
+from ballotdrill.journal.rounding import r3
 from ballotdrill.scoring.feed import Handlers
-from ballotdrill.scoring.rounding import r3
 
 __all__ = ["PollWindows", "Polls", "harm_stretch"]
 

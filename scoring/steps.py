@@ -137,6 +137,18 @@ def _judged(elapsed: float | None, goals: StepTargets) -> tuple[float | None, fl
     return elapsed, target, late, on_time, deadline, deadline_met
 
 
+def _met(elapsed: float | None, goals: StepTargets) -> tuple[float | None, bool | None, bool | None]:
+    """What :func:`_judged` gives of minutes late, on time and deadline met, without rounding a step done within its
+    target and deadline: rounding never reorders two values (``r3`` is ``round(x, 3)``), so elapsed within the target
+    (or deadline) is so rounded too, and 0 minutes late."""
+    target, deadline = goals.target, goals.deadline
+    if elapsed is not None and (target is None or elapsed <= target) and (deadline is None or elapsed <= deadline):
+        return (None, None, None if deadline is None else True) if target is None else (
+            0.0, True, None if deadline is None else True)
+    _, _, late, on_time, _, deadline_met = _judged(elapsed, goals)
+    return late, on_time, deadline_met
+
+
 class CompletedSteps:
     """Folds each step instance into the run-wide counts (:attr:`counts`, :class:`~.foldone.StepCounts`' order),
     the on-time shares and the busy time as it completes (:func:`~.foldone.fold_step`, the rule every fold of
@@ -162,7 +174,7 @@ class CompletedSteps:
         if end > self.horizon:
             return False
         started = item.started
-        _, _, late, on_time, _, deadline_met = _judged(item.elapsed, item.goals)
+        late, on_time, deadline_met = _met(item.elapsed, item.goals)
         fold_step(self.counts, self.load, None, item.actor, None if started is None else r3(item.started_t), end,
                   None, on_time, deadline_met, "completed", (item.queued, started, item.completed))
         if on_time is not None:

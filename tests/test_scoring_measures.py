@@ -270,3 +270,19 @@ def test_runs_of_procedures_without_a_decision_step_are_not_followed_for_ping_po
     other = HandoffCollector(deciding=frozenset({"another-procedure"}))
     feed_all(other, [e for e in events if e.kind != "decision_made"])  # a procedure that never decides
     assert other.paths == {} and every.paths
+
+
+def test_a_completed_step_is_judged_alike_with_its_roundings_skipped_when_within_its_goals() -> None:
+    """What a sweep folds of a completed step (late, on time, deadline met) equals the rounded rule's, at the
+    edges where rounding matters: just over a target that rounds to it, exactly on it, and without goals."""
+    from ballotdrill.journal import StepTargets
+    from ballotdrill.scoring.steps import _judged, _met
+
+    edges = [10.0, 10.0004, 10.0005, 10.0006, 9.9996, 9.9995, 10.001, 0.0, 1e-9, 12.3456]
+    elapsed_values = [*edges, None, float("nan"), 5.0, 20.0]
+    goal_values = [StepTargets(), StepTargets(10.0, None, None), StepTargets(None, 10.0, "law"),
+                   StepTargets(10.0, 10.0005, "law"), StepTargets(9.9995, 12.0, None), StepTargets(0.0, 0.0, None)]
+    for elapsed in elapsed_values:
+        for goals in goal_values:
+            _, _, late, on_time, _, deadline_met = _judged(elapsed, goals)
+            assert _met(elapsed, goals) == (late, on_time, deadline_met), (elapsed, goals)

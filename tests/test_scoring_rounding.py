@@ -9,7 +9,7 @@ import struct
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ballotdrill.scoring.rounding import r3, r3n
+from ballotdrill.journal.rounding import r3, r3n
 
 
 def _builtin(value: float) -> float:
