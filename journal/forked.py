@@ -10,9 +10,8 @@ The child keeps nothing of the parent's but its memory: every file descriptor ex
 (the journal's SQLite file and its lock, the other children's pipes, whose end of input must come when the
 main process closes them), its standard streams go to ``/dev/null``, SIGINT is ignored (the run decides, as for the
 journal writer), and it ends by :func:`os._exit`, so no inherited buffer is flushed and no ``atexit`` handler runs.
-A process with other threads (Python's, or any the system counts) is not forked (a lock one of them held would stay
-held in the child forever), nor where ``os.fork`` does not exist: the caller starts a new interpreter instead
-(:func:`can_fork`).
+A process with other threads is not forked (a lock one of them held would stay held in the child forever), nor
+where ``os.fork`` does not exist: the caller starts a new interpreter instead (:func:`can_fork`).
 
 :class:`Forked` has the parts of ``subprocess.Popen``'s face the live feed and the journal's sink use (``stdin``,
 ``stdout``, ``pid``, ``returncode``, ``poll``, ``wait``, ``kill``), so either kind of child is handled alike.
@@ -52,16 +51,7 @@ def widen(fd: int) -> None:
 def can_fork() -> bool:
     """Whether a child can be forked here: ``os.fork`` exists, this process runs no other thread, and the system is
     not macOS (whose system libraries are not safe to use in a child forked without exec)."""
-    return hasattr(os, "fork") and sys.platform != "darwin" and threading.active_count() == 1 and _threads() == 1
-
-
-def _threads() -> int:
-    """The threads this process runs, as the system counts them where ``/proc`` tells (with those started by C code,
-    which :mod:`threading` never sees: ``faulthandler``'s watchdog, a library's own); else 1."""
-    try:
-        return len(os.listdir("/proc/self/task"))
-    except OSError:
-        return 1
+    return hasattr(os, "fork") and sys.platform != "darwin" and threading.active_count() == 1
 
 
 class Forked:

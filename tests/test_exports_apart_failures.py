@@ -4,7 +4,6 @@ scratch file, no child left running or unreaped, and never a hang. Real forks, r
 from __future__ import annotations
 
 import contextlib
-import faulthandler
 import os
 import resource
 import signal
@@ -161,17 +160,3 @@ def test_export_on_a_full_disk_says_so_in_one_line_and_leaves_no_file(tmp_path: 
     assert sorted(os.listdir(tmp_path)) == ["run"]
     with pytest.raises(ProcessLookupError):  # nothing of the export's left running
         os.killpg(proc.pid, 0)
-
-
-def test_a_thread_only_the_system_counts_keeps_the_writer_in_this_process(
-        tmp_path: Path, forks: list[Forked]) -> None:
-    # faulthandler's watchdog is a thread of C code that threading never lists; forked beside it, a lock it held
-    # would stay held in the child. The file is then written here, the same bytes.
-    faulthandler.dump_traceback_later(600)
-    try:
-        count = write_apart(write_csv_blocks, iter(awkward_blocks()), tmp_path / "beside.csv")
-    finally:
-        faulthandler.cancel_dump_traceback_later()
-    assert forks == [] and count == 9004
-    write_csv_blocks(iter(awkward_blocks()), tmp_path / "here.csv")
-    assert (tmp_path / "beside.csv").read_bytes() == (tmp_path / "here.csv").read_bytes()
