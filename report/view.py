@@ -37,9 +37,23 @@ class Cell(Frozen):
 
 
 def cell(text: object, **kw: object) -> Cell:
-    """A :class:`Cell` from any value (``None`` as an em dash; a whole number as a count, grouped: ``50,000``)."""
+    """A :class:`Cell` from any value (``None`` as an em dash; a whole number as a count, grouped: ``50,000``).
+
+    Cells are immutable, and a report's tables repeat the same few thousand (``—``, ``0 min``, an actor's name, a
+    status): each one is validated once and the same cell handed out again (:data:`_MADE`)."""
     shown = "—" if text is None else f"{text:,}" if type(text) is int else str(text)
-    return Cell(text=shown, **kw)  # type: ignore[arg-type,unused-ignore]
+    key = (shown, *kw.items()) if kw else shown
+    made = _MADE.get(key)
+    if made is None:
+        if len(_MADE) >= _MADE_MAX:
+            _MADE.clear()
+        made = _MADE[key] = Cell(text=shown, **kw)  # type: ignore[arg-type,unused-ignore]
+    return made
+
+
+_MADE: dict[object, Cell] = {}
+"""The cells made so far by their text and options (emptied when it holds :data:`_MADE_MAX`)."""
+_MADE_MAX = 20_000
 
 
 class Heading(Frozen):
