@@ -39,6 +39,7 @@ from ballotdrill.scoring.extensions import Extension
 from ballotdrill.scoring.harmpath import HarmPaths
 from ballotdrill.scoring.model import Frozen, ObjectiveResult, Scores
 from ballotdrill.scoring.objective_cause import objective_cause
+from ballotdrill.scoring.passing import Passed
 from ballotdrill.scoring.plan import PlanItem, element_of, plan_of, responsible
 from ballotdrill.scoring.ranking import (
     OBJECTIVE_POINTS,
@@ -143,7 +144,7 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
         if obj.rating == "S" and obj.id not in explained:  # the rule of an M or U objective's own finding
             delays = unexplaining(obj, scores, spans, weighed_levers, passed, paths,
                                   digest.on_time_levers.get(obj.subject), digest.on_time_counts.get(obj.subject))
-            own = _own_cause(advice, obj, delays, target_passed(obj, scores, passed, structure))
+            own = _own_cause(advice, obj, delays, target_passed(obj, scores, passed, structure), passed)
             rated_s.append(RatedS(objective=obj.id, cause=own.text, lever=own.lever))
     for finding in _objective_findings(scores, advice, weighed, explained, spans, passed, paths, structure, rated_s,
                                        digest.on_time_levers, digest.on_time_counts):
@@ -209,13 +210,14 @@ def _slow_retold(f: Finding, scores: Scores, digest: Digest, advice: Advisor, si
 
 
 def _own_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unexplaining],
-               passed_at: float | None) -> Cause:
+               passed_at: float | None, passed: Mapping[str, float] | None = None) -> Cause:
     """An objective's own cause: the response's extension of polling hours when its harm passed the target only in
     those minutes, or when the votes lost were the extension's to save
     (:func:`~ballotdrill.scoring.extended.extension_cause`), else
     :func:`~ballotdrill.scoring.objective_cause.objective_cause`."""
+    course = (passed.courses if isinstance(passed, Passed) else {}).get(obj.id)  # its harm's course, when known
     return extension_cause(advice, obj, advice.extensions, passed_at) or objective_cause(advice, obj, delays,
-                                                                                          passed_at)
+                                                                                          passed_at, course)
 
 
 def _objective_findings(scores: Scores, advice: Advisor, weighed: list[Finding], explained: Mapping[str, str],
@@ -244,7 +246,7 @@ def _objective_findings(scores: Scores, advice: Advisor, weighed: list[Finding],
                                                  (on_time_levers or {}).get(obj.subject),
                                                  (on_time_counts or {}).get(obj.subject))
         own = None if related else _own_cause(advice, obj, delays,
-                                                     target_passed(obj, scores, passed, structure))
+                                                     target_passed(obj, scores, passed, structure), passed)
         found.append(Finding(
             kind="improvement", title=f"Objective {obj.id} rated {obj.rating} ({obj.capability})",
             detail=(f"{obj.value_text} against a target of {obj.target_text}: {obj.reason}."

@@ -15,24 +15,27 @@ from ballotdrill.scenarios.structure import OWNER, Step
 from ballotdrill.scoring.advice import Advisor, Cause, actor_lever, step_lever
 from ballotdrill.scoring.bydesign import contained_by_design, designed_containment, noticed_at_once_turns
 from ballotdrill.scoring.model import IncidentTimes, ObjectiveResult, StepResult
+from ballotdrill.scoring.passing import HarmCourse
 from ballotdrill.scoring.ranking import Unexplaining
 from ballotdrill.scoring.stepcause import branch_taken
 from ballotdrill.scoring.stopped import drop_cause, dropped
 from ballotdrill.scoring.text import HARM_NOUNS, between, clock, minutes, number
 from ballotdrill.scoring.unexplained import unexplained
-from ballotdrill.scoring.untaken import branch_cause, faster_branch, untaken_branch
+from ballotdrill.scoring.untaken import better_late, branch_cause, faster_branch, soonest_untaken, untaken_branch
 from ballotdrill.scoring.wavecap import slowed_from_start
 
 
 def objective_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unexplaining] = (),
-                    passed_at: float | None = None) -> Cause:
+                    passed_at: float | None = None, course: HarmCourse | None = None) -> Cause:
     """Why an objective rated M or U that no finding explains fell short, and the lever of the procedure
     it measures: a containment draw that failed before the target was passed, or a designed path longer than
     the target.
 
     ``delays``: the delays in the response it measures before its target was passed, each with why it does not
     explain it (:func:`~ballotdrill.scoring.ranking.unexplaining`); ``passed_at``: t when its target was passed
-    (a harm measure's harm passed it, or a time's start plus the target), when known.
+    (a harm measure's harm passed it, or a time's start plus the target), when known; ``course``: a harm measure's
+    incident's harm as played, to tell what an option the run did not take would have rated
+    (:func:`~.untaken.better_late`).
     """
     words = obj.subject.split()
     incident = next((i for i in advice.whole.incidents if i.incident in words), None)
@@ -154,6 +157,12 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unex
                         else untaken_branch(advice, incident.incident, names, by=end,
                                             past=f"after the run ended at {clock(advice.whole.start, end)}")) \
         if not late or passed_at is not None else (None, "")
+    soonest = soonest_untaken(advice, incident.incident, names) if too_late and noun is not None else None
+    better = better_late(advice, obj, course, soonest, noun) if soonest is not None and noun is not None else ""
+    if better and soonest is not None and passed_at is not None:  # past the target, yet it turns the rating
+        return branch_cause(advice, soonest, incident, plain, f", and its {noun} passed the {obj.target_text} target "
+                            f"at {clock(advice.whole.start, passed_at)}{better}",
+                            _actor_of(advice, soonest.procedure, soonest.decision.step, incident.incident))
     if failed is not None and branch is None:
         chance = failed[1].effect.chance if failed[1].effect is not None else 1.0
         return Cause("objective", f"the containing step '{failed[0].step}' completed at "

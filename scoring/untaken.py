@@ -12,9 +12,11 @@ from ballotdrill.scenarios.structure import Option, Procedure, Step
 from ballotdrill.scoring.advice import Advisor, Cause, step_lever
 from ballotdrill.scoring.designed import designed_rest
 from ballotdrill.scoring.model import IncidentTimes, ObjectiveResult, StepResult
-from ballotdrill.scoring.text import clock, minutes
+from ballotdrill.scoring.passing import HarmCourse
+from ballotdrill.scoring.ratings import rate
+from ballotdrill.scoring.text import HARM_MEASURES, clock, minutes, number
 
-__all__ = ["Branch", "branch_cause", "faster_branch", "too_late", "untaken_branch"]
+__all__ = ["Branch", "better_late", "branch_cause", "faster_branch", "soonest_untaken", "too_late", "untaken_branch"]
 
 _ROUNDING = 1e-3
 """The scores' times are rounded to 3 decimals: a journal row's t is matched to them within this."""
@@ -54,6 +56,35 @@ def untaken_branch(advice: Advisor, incident: str, procedures: list[str], target
     if in_time is not None or not found:
         return in_time, ""
     return None, too_late(advice, min(found, key=lambda b: branch_reached(advice, b) or 0.0), by, past)
+
+
+def soonest_untaken(advice: Advisor, incident: str, procedures: list[str]) -> Branch | None:
+    """Of the containing steps of ``procedures`` never played for ``incident`` because a decision went another way
+    (:func:`untaken_branch`), the one whose branch, taken when the decision was made, completes it soonest on its
+    design (:func:`branch_reached`); None: none."""
+    timed = [(at, b) for b in _untaken(advice, incident, procedures, None)
+             if (at := branch_reached(advice, b)) is not None]
+    return min(timed, key=lambda found: found[0])[1] if timed else None
+
+
+def better_late(advice: Advisor, obj: ObjectiveResult, course: HarmCourse | None, branch: Branch,
+                noun: str) -> str:
+    """For a harm objective no branch could have kept within its target: the words for ``branch`` when, taken at its
+    decision, its step completing on its design (past the target, before the run stopped) would still have left a
+    smaller harm that rates better, all else as played (``course``: the incident's harm as played,
+    :class:`~ballotdrill.scoring.passing.HarmCourse`), else ""."""
+    reached = branch_reached(advice, branch)
+    if course is None or reached is None or obj.kind not in HARM_MEASURES or obj.rating not in ("S", "M", "U") \
+            or reached > float(advice.whole.until or 0.0) + 1e-9:  # after the run stopped: no containment in it
+        return ""
+    harm = course.harm_at(obj.kind, reached)
+    rating = "U" if course.stopped_by(obj.kind, reached) else rate(harm, obj.target, True)[0]
+    if "PSMU".index(rating) >= "PSMU".index(obj.rating):  # not better (past its close or cap: no better)
+        return ""
+    return (f"; taken at '{branch.decision.step}' ({clock(advice.whole.start, branch.decision.completed_at)}), "
+            f"the '{branch.other}' branch completes '{branch.step.id}' on its design (mean durations and latencies) "
+            f"at {clock(advice.whole.start, reached)}, past the target but with its {noun} then at {number(harm)}: "
+            f"{rating} rather than {obj.rating}, all else as played")
 
 
 def _untaken(advice: Advisor, incident: str, procedures: list[str], target: str | None) -> Iterator[Branch]:

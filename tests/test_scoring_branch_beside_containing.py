@@ -7,8 +7,9 @@ within 6,000, passed at 11:00; O2: the time from its start to its containment wi
 leads to 'recall' (desk, contains it for sure), never played.
 
 - 'patch' takes 20 min with a 1 % chance and fails at 10:30 (seed 1): with 'recall' 30 min, taken at 10:10 it
-  contains X1 at 10:40, before 11:00: weigh 'recall'; with 'recall' 2 h (12:10) no option could have done it in
-  time, and the cause stays the failed draw.
+  contains X1 at 10:40, before 11:00: weigh 'recall'; with 'recall' 2 h (12:10, past the target, 13,000: M where
+  never contained is U) 'recall' is named with the rating it would have had; with 'recall' 10 h (20:10, after the
+  run) no option could have done it in time, and the cause stays the failed draw.
 - 'patch' takes 2 h and contains X1 at 12:10 (13,000 voter-minutes, M; 2 h 10 min, M): with 'recall' 30 min
   (10:40) weigh 'recall', for both objectives; with 'recall' 1 h 30 min (11:40) not, for either.
 """
@@ -47,12 +48,24 @@ def test_a_branch_that_contains_in_time_is_named_beside_a_failed_draw() -> None:
 
 
 def test_a_failed_draw_stays_the_cause_when_no_branch_could_contain_in_time() -> None:
-    finding = _causes("20m", 0.01, "2h")["O1"]
+    finding = _causes("20m", 0.01, "10h")["O1"]  # 'recall' at 20:10: after the run and the polls' close
     assert finding.root_cause.startswith("the containing step 'patch' completed at 10:30 but did not contain X1 "
                                          "(a 1% chance); no option at 'choose' (p, decided at 10:10) could have done "
-                                         "it in time: the 'recall' branch completes 'recall' 2 h 00 min after the "
+                                         "it in time: the 'recall' branch completes 'recall' 10 h 00 min after the "
                                          "decision"), finding.root_cause
     assert "Weigh" not in finding.recommendation and finding.lever == "step:p/patch"
+
+
+def test_a_branch_past_the_target_that_would_have_turned_the_rating_is_named_beside_a_failed_draw() -> None:
+    # 'recall' at 12:10, past the target, with 13,000 voter-minutes: M, where never contained is U
+    finding = _causes("20m", 0.01, "2h")["O1"]
+    assert "whose containing step 'patch' completed at 10:30 but did not contain it (a 1% chance)" \
+        in finding.root_cause, finding.root_cause
+    assert finding.root_cause.endswith(
+        "the 'recall' branch completes 'recall' on its design (mean durations and latencies) at 12:10, past the "
+        "target but with its voter-minutes then at 13,000: M rather than U, all else as played"), finding.root_cause
+    assert finding.recommendation.startswith("Weigh the 'recall' option at 'choose' (p)")
+    assert finding.lever == "step:p/choose"
 
 
 def test_a_branch_that_contains_before_a_late_containment_is_named() -> None:

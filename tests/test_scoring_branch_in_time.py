@@ -6,8 +6,9 @@ X1 at 10:00 keeps 100 voters a minute from voting (polls close 20:00), never con
 'fix' leads to 'repair' (desk, contains it for sure).
 
 - 'repair' takes 30 min: taken at 10:10 it contains X1 at 10:40, before 11:00: weigh 'fix'.
-- 'repair' takes 2 h: at 12:10 on its design, past 11:00: no option at 'choose' could have done it in time, and
-  the 'fix' option is not advised.
+- 'repair' takes 2 h: at 12:10 on its design, past 11:00, yet with 13,000 voter-minutes (M where never contained is
+  U): 'fix' is named with that rating; with the run ending at 12:00, no option at 'choose' could have done it in
+  time, and the 'fix' option is not advised.
 
 O2, a time from X1's detection to 'repair' (target 1 h), is never done: any completion before the run ends changes
 its rating (U to M at worst), so 'fix' is advised for it when 'repair' (2 h) could come by 12:10 within the run
@@ -44,13 +45,21 @@ def test_a_branch_that_contains_before_the_target_is_advised() -> None:
     assert finding.lever == "step:p/choose"
 
 
-def test_a_branch_that_would_contain_only_past_the_target_is_not_advised() -> None:
-    finding = _finding("2h")
+def test_a_branch_that_would_contain_only_past_the_target_and_after_the_run_is_not_advised() -> None:
+    finding = _finding("2h", end="12:00")
     assert "would have reached" not in finding.root_cause and "Weigh" not in finding.recommendation
     assert finding.root_cause.endswith(
         "no option at 'choose' (p, decided at 10:10) could have done it in time: the 'fix' branch completes 'repair' "
         "2 h 00 min after the decision on its design (mean durations and latencies), at 12:10, past the target"), \
         finding.root_cause
+
+
+def test_a_branch_past_the_target_that_would_have_turned_the_rating_is_advised() -> None:
+    finding = _finding("2h")  # 'repair' at 12:10 within the run: 13,000 voter-minutes, M where never contained is U
+    assert finding.root_cause.endswith(
+        "the 'fix' branch completes 'repair' on its design (mean durations and latencies) at 12:10, past the target "
+        "but with its voter-minutes then at 13,000: M rather than U, all else as played"), finding.root_cause
+    assert finding.recommendation.startswith("Weigh the 'fix' option at 'choose' (p)")
 
 
 def test_a_time_to_a_step_on_a_branch_not_taken_counts_any_completion_within_the_run() -> None:
