@@ -61,7 +61,8 @@ CASES: dict[str, Case] = {
     "file-missing": Case(("run", "--file", "missing.yaml"), ("missing.yaml", "cannot read")),
     "file-bad": Case(("run", "--file", "bad.yaml"),
                      ("bad.yaml:9:", "names actor 'dsek'", "did you mean 'desk'?")),
-    "out-is-a-file": Case(("run", "--file", "mini.yaml", "--out", "a-file"), ("a-file is a file, not a folder", "give a new or empty folder for --out")),
+    "out-is-a-file": Case(("run", "--file", "mini.yaml", "--out", "a-file"),
+                          ("a-file is a file, not a folder", "give a new or empty folder for --out")),
     # report / compare / export on folders that hold no run
     "report-missing": Case(("report", "missing"), ("missing: no such folder; give the folder of a run",)),
     "report-empty": Case(("report", "empty"), ("empty: no journal.sqlite here",)),
