@@ -19,7 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from ballotdrill.scenarios.structure import OWNER, Procedure, Step, Structure
 from ballotdrill.scoring.model import Handoff, StepResult
 
-__all__ = ["default_path", "designed_arrival", "designed_rest", "loop_span"]
+__all__ = ["certain_path", "default_path", "designed_arrival", "designed_rest", "loop_span"]
 
 
 def designed_arrival(structure: Structure, procedure: str, step: str, actors: Mapping[str, str],
@@ -100,6 +100,17 @@ def designed_rest(structure: Structure, procedure: str, step: str, goal: Callabl
 def default_path(proc: Procedure, step: str, inclusive: bool) -> list[Step]:
     """The steps of ``proc`` on its designed path (each decision's default) from ``step`` (``inclusive``: ``step``
     itself first), each once."""
+    return _walk(proc, step, inclusive, through_decisions=True)
+
+
+def certain_path(proc: Procedure, step: str, inclusive: bool) -> list[Step]:
+    """The steps of ``proc`` from ``step`` (``inclusive``: ``step`` itself first) that follow whatever is decided:
+    up to its next decision step, included, each once."""
+    return _walk(proc, step, inclusive, through_decisions=False)
+
+
+def _walk(proc: Procedure, step: str, inclusive: bool, through_decisions: bool) -> list[Step]:
+    """The steps from ``step`` on, each once: past a decision step along its default option, or stopping there."""
     index = {s.id: i for i, s in enumerate(proc.steps)}
     at = index.get(step)
     out: list[Step] = []
@@ -109,8 +120,12 @@ def default_path(proc: Procedure, step: str, inclusive: bool) -> list[Step]:
         spec = proc.steps[at]
         if inclusive or spec.id != step:
             out.append(spec)
-        following = (spec.decision.options[spec.decision.default].next if spec.decision is not None
-                     else proc.successors(at)[0])
+        if spec.decision is None:
+            following = proc.successors(at)[0]
+        elif through_decisions:
+            following = spec.decision.options[spec.decision.default].next
+        else:
+            break
         at = index.get(following)
     return out
 

@@ -17,7 +17,8 @@ from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from ballotdrill.journal import Event, HandoffFailed, Kind
-from ballotdrill.scenarios.structure import Procedure, Step, Structure
+from ballotdrill.scenarios.structure import Structure
+from ballotdrill.scoring.designed import certain_path
 from ballotdrill.scoring.feed import Handlers
 from ballotdrill.scoring.measured import HandoffMeasure, StepMeasure
 from ballotdrill.scoring.model import r3
@@ -75,24 +76,6 @@ class DropWatch:
         started = self.starts.get(incident, {}).get(procedure)
         if started is not None:
             self.drops.append(_Drop(incident, procedure, event.step or "", started, event.seq))
-
-
-def certain_path(proc: Procedure, step: str, inclusive: bool) -> list[Step]:
-    """The steps of ``proc`` from ``step`` (``inclusive``: ``step`` itself first) that follow whatever is decided:
-    up to its next decision step, included, each once."""
-    index = {s.id: i for i, s in enumerate(proc.steps)}
-    at = index.get(step)
-    out: list[Step] = []
-    seen: set[int] = set()
-    while at is not None and at not in seen:
-        seen.add(at)
-        spec = proc.steps[at]
-        if inclusive or spec.id != step:
-            out.append(spec)
-        if spec.decision is not None:
-            break
-        at = index.get(proc.successors(at)[0])
-    return out
 
 
 def unarrived(structure: Structure, until: float, starts: Mapping[str, Mapping[str, float]],

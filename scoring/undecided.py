@@ -1,7 +1,7 @@
 """Steps with a target still undecided when the run stopped: their share of an on-time objective is not known yet.
 
 A step instance still queued or in progress at the stop with its target not passed could still meet it, and so
-could the steps certain to follow it (up to its procedure's next decision step, :func:`~.unarrived.certain_path`)
+could the steps certain to follow it (up to its procedure's next decision step, :func:`~.designed.certain_path`)
 and those a handoff still travelling carries, while their targets have not passed (those past it are late,
 :mod:`.unarrived`). An on-time share counted so far says nothing final while any of them is left: the objective is
 rated on it only once the undecided steps could no longer bring it to its target (:mod:`.ratings`).
@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from ballotdrill.scenarios.structure import Structure
+from ballotdrill.scoring.designed import certain_path
 from ballotdrill.scoring.measured import HandoffMeasure, StepMeasure
-from ballotdrill.scoring.unarrived import certain_path
 
 __all__ = ["undecided"]
 
