@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import threading
 from collections.abc import Iterator
 
 import pytest
@@ -27,3 +28,14 @@ def _own_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Mon
     """Each test (and every process it starts) keeps the scenario summary cache in a folder of its own: a test
     never answers from another's entries, nor writes into the user's cache."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+
+
+@pytest.fixture
+def forkable() -> None:
+    """The test forks a real child: threads an earlier test left still ending are waited for (a process running
+    another thread never forks, and the code under test would then quietly take its one-process path)."""
+    for thread in threading.enumerate():
+        if thread is not threading.main_thread():
+            thread.join(timeout=30)
+    left = [thread.name for thread in threading.enumerate() if thread is not threading.main_thread()]
+    assert not left, f"threads still running, so this process cannot fork: {left}"

@@ -24,7 +24,8 @@ from ballotdrill.journal import seal as seal_module
 from ballotdrill.journal.forked import Forked
 from ballotdrill.journal.seal import RowDigest, marshalled, seal
 
-pytestmark = pytest.mark.skipif(not apart.can_fork(), reason="no fork here: the writer runs in the process")
+pytestmark = [pytest.mark.skipif(not apart.can_fork(), reason="no fork here: the writer runs in the process"),
+              pytest.mark.usefixtures("forkable")]
 
 WRITERS = [write_jsonl_blocks, write_csv_blocks]
 

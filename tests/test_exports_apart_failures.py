@@ -26,7 +26,8 @@ from ballotdrill.exports.lines import Block, write_csv_blocks
 from ballotdrill.journal.forked import Forked
 from ballotdrill.scenarios.errors import CannotWrite
 
-pytestmark = pytest.mark.skipif(not apart.can_fork(), reason="no fork here: the writer runs in the process")
+pytestmark = [pytest.mark.skipif(not apart.can_fork(), reason="no fork here: the writer runs in the process"),
+              pytest.mark.usefixtures("forkable")]
 
 
 @pytest.fixture

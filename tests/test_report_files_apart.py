@@ -13,6 +13,8 @@ from ballotdrill.application import RunInterrupted, reportfiles, run_to_folder, 
 from ballotdrill.journal import forked
 from ballotdrill.scenarios import load_text
 
+pytestmark = pytest.mark.usefixtures("forkable")
+
 REPORTS = ("report.md", "report.html", "scores.json")
 
 
