@@ -15,6 +15,7 @@ Where no child can be forked (:func:`~ballotdrill.journal.forked.can_fork`), the
 
 from __future__ import annotations
 
+import io
 import marshal
 import pickle
 import struct
@@ -105,15 +106,25 @@ def _reply(found: object) -> bytes:
     """``found`` pickled so that the parent can unpickle it: an error that cannot be pickled, or whose pickle
     cannot be loaded (a class of its own taking other arguments), goes as an :class:`OSError` naming it."""
     try:
-        reply = pickle.dumps(found)
+        reply = _pickled(found)
         pickle.loads(reply)
     except Exception:
         try:
             said = f"{type(found).__name__}: {found}"
         except Exception:  # (its text cannot be made either)
             said = type(found).__name__
-        reply = pickle.dumps(OSError(f"the writer failed ({said})"))
+        reply = _pickled(OSError(f"the writer failed ({said})"))
     return reply
+
+
+def _pickled(found: object) -> bytes:
+    """``found`` pickled by Python's own rules for its type, whatever a library has registered with :mod:`copyreg`
+    (``distributed`` registers every exception class, and its form of a ``UnicodeEncodeError`` loses the text)."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer)
+    pickler.dispatch_table = {}
+    pickler.dump(found)
+    return buffer.getvalue()
 
 
 def _blocks(source: BinaryIO) -> Iterator[Block]:

@@ -161,3 +161,22 @@ def test_export_on_a_full_disk_says_so_in_one_line_and_leaves_no_file(tmp_path: 
     assert sorted(os.listdir(tmp_path)) == ["run"]
     with pytest.raises(ProcessLookupError):  # nothing of the export's left running
         os.killpg(proc.pid, 0)
+
+
+def test_an_error_keeps_its_text_whatever_a_library_registered_for_pickling_exceptions(tmp_path: Path) -> None:
+    """``distributed`` (a sweep's Dask extra) registers every exception class with ``copyreg``; its form of a
+    ``UnicodeEncodeError`` comes back without its text. The writer's answer is pickled by Python's own rules."""
+    pytest.importorskip("distributed")
+    code = (
+        "import sys; import distributed\n"
+        "from pathlib import Path\n"
+        "from ballotdrill.exports.apart import write_apart\n"
+        "from ballotdrill.exports.lines import write_csv_blocks\n"
+        "odd = [[(0, 0.5, 'step_started', 'I\\ud800', 'a', None, None)]]\n"
+        "try:\n"
+        "    write_apart(write_csv_blocks, iter(odd), Path(sys.argv[1]))\n"
+        "except UnicodeEncodeError as exc:\n"
+        "    print(exc)\n")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path / "z.csv")], capture_output=True, text=True,
+                          timeout=120, check=True)
+    assert "surrogates not allowed" in done.stdout, done.stdout + done.stderr
