@@ -58,8 +58,9 @@ from ballotdrill.scenarios.scenario import Objective, Scenario
 from ballotdrill.scoring.exercised import Verdict, Window, missing_end, missing_start, self_contained
 from ballotdrill.scoring.feed import Handlers, RowHandlers
 from ballotdrill.scoring.model import Harm, ObjectiveResult, Rating, r3
-from ballotdrill.scoring.ontime import OnTimeShare, OnTimeTally
-from ballotdrill.scoring.text import HARM_MEASURES, HARM_NOUNS, UNITS, between, clock, measure_value, minutes, percent
+from ballotdrill.scoring.ontime import OnTimeTally
+from ballotdrill.scoring.text import HARM_MEASURES, HARM_NOUNS, UNITS, between, clock, measure_value, minutes
+from ballotdrill.scoring.undecided import so_far, undecided_words
 from ballotdrill.scoring.voteslost import rate_lost
 
 S_FACTOR = 1.25
@@ -212,25 +213,6 @@ def carried_on(incident: str, chains: Mapping[str, Sequence[str]]) -> list[str]:
     for known in found:
         found += [i for i in chains.get(known, ()) if i not in found]
     return found
-
-
-def _undecided(count: int) -> str:
-    their = "its" if count == 1 else "their"
-    return f"{count} more with a target still undecided, in progress or to come within {their} target"
-
-
-def _so_far(share: OnTimeShare, named: str, target: float, note: str) -> tuple[Verdict | None, str]:
-    """An on-time share counted so far in a run stopped early with steps still undecided (:mod:`.undecided`): NE while
-    they could still bring it to ``target`` (all on time), else rated on the share so far, saying they cannot."""
-    assert share.value is not None
-    best = (share.met + share.undecided) / (share.counted + share.undecided)
-    so_far = f"of the steps of {named} with a target counted so far, {share.met} of {share.counted} met it"
-    if best >= target - 1e-9:
-        return Verdict("NE", f"{so_far} ({percent(share.value)}), and {_undecided(share.undecided)} when the run "
-                       f"stopped: all on time they would bring it to {percent(best)}, so whether it meets the target "
-                       f"is not known yet{note}", f"{percent(share.value)} so far, {share.undecided} undecided"), note
-    return None, (f"{note}; {so_far}, and even with the {share.undecided} still undecided when the run stopped all "
-                  f"on time it would reach only {percent(best)}")
 
 
 def measure_objective(objective: Objective, reached: Mapping[Point, Reached], on_time: OnTimeTally,
@@ -386,10 +368,11 @@ def _measure(objective: Objective, interval: Interval | None, subject: str, reac
         value, evidence, note = share.value, share.evidence, share.note
         named = "any procedure" if objective.measure.subject == "all" else objective.measure.subject
         if value is None:
-            verdict = Verdict("NE", f"no step of {named} with a target was played to its end or past its target" + (
-                f" ({_undecided(share.undecided)} when the run stopped)" if share.undecided and window.cut else ""))
+            cut_left = share.undecided and window.cut
+            left = f" ({undecided_words(share.undecided)} when the run stopped)" if cut_left else ""
+            verdict = Verdict("NE", f"no step of {named} with a target was played to its end or past its target{left}")
         elif share.undecided and window.cut:
-            verdict, note = _so_far(share, named, target, note)
+            verdict, note = so_far(share, named, target, note)
     else:
         incident = subject
         row = next((h for h in harms if h.incident == incident), None)

@@ -13,9 +13,12 @@ from collections.abc import Iterable, Mapping
 
 from ballotdrill.scenarios.structure import Structure
 from ballotdrill.scoring.designed import certain_path
+from ballotdrill.scoring.exercised import Verdict
 from ballotdrill.scoring.measured import HandoffMeasure, StepMeasure
+from ballotdrill.scoring.ontime import OnTimeShare
+from ballotdrill.scoring.text import percent
 
-__all__ = ["undecided"]
+__all__ = ["so_far", "undecided", "undecided_words"]
 
 
 def undecided(structure: Structure, until: float, starts: Mapping[str, Mapping[str, float]],
@@ -40,3 +43,23 @@ def undecided(structure: Structure, until: float, starts: Mapping[str, Mapping[s
             if spec.target is not None and until - began <= float(spec.target) + 1e-9:
                 found.add((incident, procedure, spec.id))
     return [procedure for _, procedure, _ in sorted(found)]
+
+
+def undecided_words(count: int) -> str:
+    """How the steps still undecided at the stop are named beside an on-time share."""
+    their = "its" if count == 1 else "their"
+    return f"{count} more with a target still undecided, in progress or to come within {their} target"
+
+
+def so_far(share: OnTimeShare, named: str, target: float, note: str) -> tuple[Verdict | None, str]:
+    """An on-time share counted so far in a run stopped early with steps still undecided (:func:`undecided`): NE while
+    they could still bring it to ``target`` (all on time), else rated on the share so far, saying they cannot."""
+    assert share.value is not None
+    best = (share.met + share.undecided) / (share.counted + share.undecided)
+    so_far = f"of the steps of {named} with a target counted so far, {share.met} of {share.counted} met it"
+    if best >= target - 1e-9:
+        return Verdict("NE", f"{so_far} ({percent(share.value)}), and {undecided_words(share.undecided)} when the run "
+                       f"stopped: all on time they would bring it to {percent(best)}, so whether it meets the target "
+                       f"is not known yet{note}", f"{percent(share.value)} so far, {share.undecided} undecided"), note
+    return None, (f"{note}; {so_far}, and even with the {share.undecided} still undecided when the run stopped all "
+                  f"on time it would reach only {percent(best)}")
