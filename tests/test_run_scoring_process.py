@@ -112,9 +112,13 @@ def test_the_scoring_process_is_forked_holding_nothing_of_the_run_but_its_pipes(
     held: list[dict[int, str]] = []
 
     def progress(done: float, total: float) -> None:
-        if started and not held and done >= total / 2:  # (just forked, it may still be closing what it inherited)
+        # The last look while it runs counts: just forked, it may still be closing what it inherited.
+        if started and started[0][1].returncode is None:
             pid = started[0][1].pid
-            held.append({int(fd): os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")})
+            with contextlib.suppress(FileNotFoundError):  # (it has just ended)
+                fds = {int(fd): os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")}
+                if fds:  # (none listed once it has ended, unreaped)
+                    held[:] = [fds]
 
     run_to_folder(load_text(LONG), "long", seed=3, folder=tmp_path / "r", progress=progress)
     feed, child = started[0]
