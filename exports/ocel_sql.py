@@ -73,20 +73,39 @@ _WIDTHS = {"object": 2, "event_object": 3, "object_object": 3, "object_step": 7,
            "object_decision": 7}
 """The columns of each table the work pass fills (in order: :data:`ocel.OBJECT_TYPES`)."""
 
-_EVENT = "INSERT INTO event SELECT 'e' || seq, kind FROM j.events ORDER BY seq"
+_SPAN = "seq > :after AND seq <= :through"
+_EVENT = f"INSERT INTO event SELECT 'e' || seq, kind FROM j.events WHERE {_SPAN} ORDER BY seq"
+_RELATIONS = "CREATE TEMP TABLE relations (ocel_event_id TEXT, ocel_object_id TEXT, ocel_qualifier TEXT)"
 _EVENT_RELATIONS = (
-    "CREATE TEMP TABLE relations (ocel_event_id TEXT, ocel_object_id TEXT, ocel_qualifier TEXT)",
-    "INSERT INTO relations SELECT 'e' || seq, 'incident:' || incident, 'subject' FROM j.events WHERE incident != ''",
-    f"INSERT INTO relations SELECT 'e' || seq, 'actor:' || actor, {_role()} FROM j.events WHERE actor != ''",
+    f"INSERT INTO relations SELECT 'e' || seq, 'incident:' || incident, 'subject' FROM j.events "
+    f"WHERE {_SPAN} AND incident != ''",
+    f"INSERT INTO relations SELECT 'e' || seq, 'actor:' || actor, {_role()} FROM j.events "
+    f"WHERE {_SPAN} AND actor != ''",
     f"""INSERT INTO relations
   SELECT 'e' || seq, 'actor:' || json_extract(data, '$.to'), 'receiver' FROM j.events
-  WHERE kind IN {_in(_HANDOFFS)} AND json_type(data, '$.to') = 'text' AND json_extract(data, '$.to') != ''
+  WHERE {_SPAN} AND kind IN {_in(_HANDOFFS)} AND json_type(data, '$.to') = 'text'
+    AND json_extract(data, '$.to') != ''
     AND NOT (kind = 'handoff_received' AND json_extract(data, '$.to') IS actor)""",
     f"""INSERT INTO relations
   SELECT 'e' || seq, 'actor:' || json_extract(data, '$.from'), 'sender' FROM j.events
-  WHERE kind IN {_in(_HANDOFFS)} AND json_type(data, '$.from') = 'text' AND json_extract(data, '$.from') != ''
+  WHERE {_SPAN} AND kind IN {_in(_HANDOFFS)} AND json_type(data, '$.from') = 'text'
+    AND json_extract(data, '$.from') != ''
     AND NOT (kind != 'handoff_received' AND json_extract(data, '$.from') IS actor)""")
-"""The events and their incident, actor, receiver and sender relationships: from the journal alone."""
+"""The events and their incident, actor, receiver and sender relationships: from the journal alone, each statement over
+the rows after ``:after`` up to ``:through`` (:func:`_from_journal`)."""
+
+STRETCH = 32_768
+"""The journal's rows one statement of :data:`_EVENT` or :data:`_EVENT_RELATIONS` reads (:func:`_from_journal`)."""
+
+
+def _from_journal(db: sqlite3.Connection) -> list[Fill]:
+    """The events and their relationships as fills over :data:`STRETCH` rows of the journal each: every statement
+    over each stretch in turn, then the next statement's, so each table gets its rows in the order one statement
+    would give them, in pieces the log's thread runs while the pass has nothing for it (:meth:`Here.meanwhile`)."""
+    low, high = db.execute("SELECT min(seq), max(seq) FROM j.events").fetchone()
+    stretches = range(low - 1, high, STRETCH) if low is not None else range(0)
+    return [statements((sql, {"after": after, "through": min(after + STRETCH, high)}))
+            for sql in (_EVENT, *_EVENT_RELATIONS) for after in stretches]
 
 _TITLE = ("CASE json_type(e.data, '$.title') WHEN 'text' THEN nullif(json_extract(e.data, '$.title'), '') "
           "WHEN 'integer' THEN nullif(json_extract(e.data, '$.title'), 0) "
@@ -201,6 +220,7 @@ class _Builder:
         typed = [(kind, self.columns.of(kind)) for kind, _ in kinds]
         tables = [(kind, sink._typed("event", kind, EVENT_COLUMNS, columns)) for kind, columns in typed]
         side.mirror(typed)
+        side.settle()
         side.run(statements(("INSERT INTO event_object SELECT * FROM temp.relations", {}),
                             ("DROP TABLE temp.relations", {})))
         # Each connection's rows to read times their values a row, for a fair split; the relations' copy, the
@@ -375,7 +395,8 @@ def write_ocel_sqlite_from_journal(journal: Path, path: Path, doc: ScenarioFile,
         if check is None:  # rows nobody vouches for: SQLite finds any whose data the statements cannot read
             refuse_bad_rows(db, "j.events")
         builder = _Builder(db, doc, scenario_name, day)
-        side.run(statements((_EVENT, {}), *((sql, {}) for sql in _EVENT_RELATIONS)))
+        side.run(statements((_RELATIONS, {})))
+        side.meanwhile(_from_journal(db))
         with collector_paused():  # no reference cycles are made: collections would walk what the pass keeps
             rows = _seeing(_blocks(db), seen, builder.work(side), builder.columns, sealed=check is not None)
             if check is not None:

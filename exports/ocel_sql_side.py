@@ -14,6 +14,7 @@ mode, whose readers do not hold writers off, is built on the log's connection al
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import os
 import queue
@@ -61,6 +62,15 @@ class Here:
         """Have ``fill`` run on the log after every fill given before it."""
         fill(self.log)
 
+    def meanwhile(self, fills: list[Fill]) -> None:
+        """Have ``fills`` run on the log, in order, whenever it has no fill given to run, and all of them before any
+        fill given after :meth:`settle`."""
+        for fill in fills:
+            fill(self.log)
+
+    def settle(self) -> None:
+        """Every fill :meth:`meanwhile` was given runs before the fills given from here on."""
+
     def mirror(self, event_tables: list[tuple[str, dict[str, str]]]) -> None:
         """The event tables ``(type, columns)`` the main thread made through :attr:`sink`, made in the log too."""
 
@@ -98,6 +108,8 @@ class Beside(Here):
             self.error: BaseException | None = None
             self.stopped = False
             self.copied: list[str] = []
+            self.idle: collections.deque[Fill] = collections.deque()
+            """Fills the thread runs when none is given (:meth:`meanwhile`); only the thread touches them."""
             self.thread = threading.Thread(target=self._work, name="ocel-sqlite-log", daemon=True)
             self.thread.start()
         except BaseException:
@@ -111,16 +123,35 @@ class Beside(Here):
             raise self.error
         self.todo.put(fill)
 
+    def meanwhile(self, fills: list[Fill]) -> None:
+        self.run(lambda _: self.idle.extend(fills))
+
+    def settle(self) -> None:
+        self.run(self._settled)
+
+    def _settled(self, log: sqlite3.Connection) -> None:
+        while self.idle and not self.stopped:
+            self.idle.popleft()(log)
+
     def mirror(self, event_tables: list[tuple[str, dict[str, str]]]) -> None:
         def make(_: sqlite3.Connection) -> None:
             for event_type, columns in event_tables:
                 self.log_sink._typed("event", event_type, EVENT_COLUMNS, columns)
         self.run(make)
 
+    def _next(self) -> Fill | None:
+        """The next fill given; while none is waiting, the next of :attr:`idle`, if any is left."""
+        if self.idle:
+            try:
+                return self.todo.get_nowait()
+            except queue.Empty:
+                return self.idle.popleft()
+        return self.todo.get()
+
     def _work(self) -> None:
         given = True
         try:
-            while (fill := self.todo.get()) is not None and not self.stopped:
+            while (fill := self._next()) is not None and not self.stopped:
                 fill(self.log)
             given = fill is None
         except BaseException as exc:  # handed to the main thread, which raises it
@@ -136,6 +167,7 @@ class Beside(Here):
         """Wait for the thread's fills (raising what stopped them), end the reading (every row of the journal is
         read) and copy the event tables the main thread filled into the log; commit the build."""
         told(PHASES[0])
+        self.settle()
         self.todo.put(None)
         self.thread.join()
         if self.error is not None:

@@ -7,7 +7,9 @@ import random
 import re
 import sqlite3
 import textwrap
+import threading
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,10 +22,11 @@ from typer.testing import CliRunner
 from ballotdrill import cli
 from ballotdrill.application import export_run
 from ballotdrill.application.runs import open_run
-from ballotdrill.exports import write_ocel_sqlite
+from ballotdrill.exports import ocel_sql, write_ocel_sqlite
 from ballotdrill.exports.ocel_sql import Unsupported, write_ocel_sqlite_from_journal
+from ballotdrill.exports.ocel_sql_side import Beside, building
 from ballotdrill.exports.ocel_sql_time import MAX_DAYS, time_params, time_sql
-from ballotdrill.exports.ocel_sqlite import NamesClash
+from ballotdrill.exports.ocel_sqlite import NamesClash, SqliteSink
 from ballotdrill.journal import Event, canonical_json
 from ballotdrill.journal.rows import stored_rows
 from ballotdrill.journal.seal import seal
@@ -300,6 +303,50 @@ def test_rows_go_in_whole_and_in_order_many_a_statement(count: int, limit: int |
     with pytest.raises(ValueError, match="other than 3 values"):
         insert_rows(db, "INSERT INTO t", 3, [("a", 1, 2)] * 300 + [("short", 1)] + [("a", 1, 2)] * 300)
     db.close()
+
+
+def test_the_events_and_their_relationships_read_in_stretches_are_the_log_read_in_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The log's thread reads the events and their relationships stretch by stretch of the journal whenever the pass
+    has nothing for it, and all of them before the relationships are copied after the pass: a journal read in
+    stretches of 37 rows gives the log one stretch gives, row for row."""
+    folder = run_folder(tmp_path, "run", "combined-hybrid-day", "--seed", "3")
+    run = open_run(folder)
+    dumps = []
+    for stretch in (10**9, 37):
+        monkeypatch.setattr(ocel_sql, "STRETCH", stretch)
+        log = tmp_path / f"log-{stretch}.sqlite"
+        write_ocel_sqlite_from_journal(run.journal, log, run.doc, run.scenario, run.meta.get("date"))
+        with sqlite3.connect(log) as db:
+            dumps.append(list(db.iterdump()))
+            (events,) = db.execute("SELECT count(*) FROM event").fetchone()
+        db.close()
+    assert events > 20 * 37 and dumps[0] == dumps[1]
+
+
+def test_the_logs_thread_runs_what_it_is_given_first_and_what_waits_meanwhile_before_what_comes_after_settling(
+        tmp_path: Path) -> None:
+    """Fills given to the log's thread run as soon as it is free; the ones for meanwhile when nothing is given, and
+    every one of them before a fill given after ``settle`` (the relationships they make are copied then)."""
+    run = open_run(run_folder(tmp_path, "run", "combined-hybrid-day", "--seed", "3"))
+    log = sqlite3.connect(tmp_path / "log.sqlite", isolation_level=None, check_same_thread=False)
+    done: list[str] = []
+    free = threading.Event()
+
+    def note(name: str) -> Callable[[sqlite3.Connection], None]:
+        return lambda _: done.append(name)
+
+    with building(log, SqliteSink(log), tmp_path / "log.sqlite", run.journal) as side:
+        assert isinstance(side, Beside)
+        side.run(lambda _: free.wait(30))
+        side.meanwhile([note("a1"), note("a2"), note("a3")])
+        side.run(note("given"))
+        side.settle()
+        side.run(note("after"))
+        free.set()
+        side.finish(lambda _: None)
+    log.close()
+    assert done == ["given", "a1", "a2", "a3", "after"]
 
 
 def test_the_log_built_beside_is_row_for_row_the_one_built_on_one_connection(tmp_path: Path) -> None:
