@@ -81,6 +81,8 @@ def export_run(folder: Path, *, jsonl: Path | None = None, csv: Path | None = No
         raise BallotdrillError("say what to export: --jsonl FILE, --csv FILE and/or --ocel FILE")
     _refuse_run_files(Path(folder), [path for path in (jsonl, csv, ocel) if path is not None])
     _, rows_check = check_run_but_rows(folder, force=force)
+    if force:  # used anyway: not checked on the way (the command says on stderr what is wrong with it)
+        rows_check = None
     # The stored scenario file is read (and its models loaded) for an OCEL log, and to refuse a damaged one that no
     # seal vouches for; JSON Lines and CSV of a sealed journal do not use it, and the seal covers it.
     run = open_run(folder) if ocel is not None or rows_check is None else None

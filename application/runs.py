@@ -191,7 +191,9 @@ def run_problem(run_dir: Path, *, force: bool = False) -> RunProblem:
 
 def check_run_but_rows(run_dir: Path, *, force: bool = False) -> tuple[RunProblem, RowsToCheck | None]:
     """:func:`check_run` but for the digest of the journal's rows, left to the caller's own pass over them:
-    what is wrong (or empty), and the rows' digest to check (None when ``force`` says use it anyway)."""
+    what is wrong (or empty), and the rows' digest to check (None when there is none to check: a journal not sealed,
+    changed in its meta, or played live on). With ``force`` too: a row changed in place is found by that pass alone,
+    and a forced report must still be marked unverified for it."""
     run_dir = Path(run_dir)
     live = refuse_if_busy(run_dir, force=force)  # True: a live exercise plays on in it, read to its last commit
     sqlite_path = run_dir / JOURNAL_FILE
@@ -215,7 +217,7 @@ def check_run_but_rows(run_dir: Path, *, force: bool = False) -> tuple[RunProble
                               + (f", at {playing.at}" if playing else ""),
                               playing.standing if playing else ""), None
         if not isinstance(check, Verdict):
-            return RunProblem(), None if force else check
+            return RunProblem(), check
         return refuse_changed(run_dir, check, force=force), None
     if (run_dir / JSONL_FILE).is_file():
         return refuse_changed(run_dir, None, force=force), None

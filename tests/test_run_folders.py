@@ -130,9 +130,14 @@ def test_report_compare_and_export_refuse_a_changed_or_unfinished_run(
     assert not (work / "x.jsonl").exists()
 
 
-def test_force_reports_anyway_and_says_so_everywhere(work: Path, monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize("case", ["row-deleted", "row-changed"])
+def test_force_reports_anyway_and_says_so_everywhere(case: str, work: Path, monkeypatch: pytest.MonkeyPatch,
                                                      capsys: pytest.CaptureFixture[str]) -> None:
-    edit(work / "good" / "journal.sqlite", "DELETE FROM events WHERE seq = 3")
+    """A row changed in place (found only by a pass over every row) is marked as a row deleted is."""
+    edit(work / "good" / "journal.sqlite", TAMPERING[case][0])
+    exported = cli(work, monkeypatch, capsys, "export", "good", "--jsonl", "x.jsonl", "--force")
+    assert exported.returncode == 0 and (work / "x.jsonl").is_file()
+    assert exported.stderr.startswith("warning: good: the journal was changed after the run ended")
     result = cli(work, monkeypatch, capsys, "report", "good", "--force")
     assert result.returncode == 0, result.stderr
     assert result.stderr.splitlines()[0].startswith("warning: good: the journal was changed after the run ended")
