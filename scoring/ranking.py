@@ -5,8 +5,9 @@ or shifts (``actor:A``), its players' decisions (``decision:A``, live play), a c
 or its slow deliveries (``delivery:C``), or a procedure's step (``step:P/S``).
 
 **Delay attribution.** The delay an incident's response suffered is split over levers, each as a stretch of the
-run: the queue waits of its steps go to their actor; the time its handoffs spent failing and retrying beyond the
-first channel's usual latency (its 90th percentile) to the channel they were first sent on; a handoff received
+run: the queue waits of its steps go to their actor; the time its handoffs took, when an attempt failed, beyond what
+an attempt on the first channel takes by design (its mean latency,
+:func:`~ballotdrill.scoring.usual.failure_stretch`) to the channel they were first sent on; a handoff received
 without a failure later than its channel's usual latency, or still overdue in transit, to that channel's slow
 deliveries (``delivery:C``, apart from its failures: that finding is about slowness, never a title about
 failures); the work of a late step beyond the structure's own usual duration for it (however little: slow work
@@ -88,6 +89,7 @@ from ballotdrill.scoring.model import DecisionWait, Handoff, ObjectiveResult, Sc
 from ballotdrill.scoring.stepcause import step_cause
 from ballotdrill.scoring.text import HARM_MEASURES
 from ballotdrill.scoring.turning import could_turn, on_time_turns, on_time_unturned, told_by_rating
+from ballotdrill.scoring.usual import failure_stretch
 from ballotdrill.scoring.windows import end_step, harm_stretches, objective_windows
 
 OBJECTIVE_POINTS: dict[str, float] = {"U": 4.0, "M": 2.0, "S": 1.0}
@@ -220,8 +222,7 @@ def _spans(step: StepResult | None, chain: Handoff | None, cause: Cause | None, 
     if chain is not None:
         took = chain.latency if chain.latency is not None else chain.in_transit_for or 0.0
         if chain.failures:
-            usual = advice.usual_latency(chain.first_channel)
-            out.append(Span(channel_lever(chain.first_channel), chain.sent_at + usual, chain.sent_at + took))
+            out.append(Span(channel_lever(chain.first_channel), *failure_stretch(chain, advice.structure)))
         elif chain.status == "in_transit" and chain.overdue:
             out.append(Span(delivery_lever(chain.channel), chain.sent_at + (chain.usual_latency or 0.0),
                             chain.sent_at + took))

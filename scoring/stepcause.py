@@ -23,7 +23,7 @@ from ballotdrill.scoring.desks import desk_of
 from ballotdrill.scoring.heldby import Held, WaitParts, wait_parts
 from ballotdrill.scoring.model import DecisionWait, StepResult
 from ballotdrill.scoring.text import between, clock, failed_on, minutes
-from ballotdrill.scoring.usual import DIRECT
+from ballotdrill.scoring.usual import DIRECT, failure_stretch
 from ballotdrill.scoring.waits import waits_named
 
 __all__ = ["answer_wait", "branch_cause", "branch_taken", "options_taken", "step_cause", "with_named_waits"]
@@ -79,7 +79,8 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
                                      step.actor, actor_lever(desk), waiting=step)))
     if answer is not None and asked >= late / 2:  # as a queue wait: a short one is no cause of a long lateness
         own.append((asked, _answer_cause(step, answer, advice)))
-    cost = (carrier.latency or 0.0) - advice.usual_latency(carrier.first_channel) if carrier is not None else 0.0
+    lost_from, lost_to = failure_stretch(carrier, advice.structure) if carrier is not None else (0.0, 0.0)
+    cost = lost_to - lost_from  # what its failed attempts cost, beyond its first channel's designed attempt
     if carrier is not None and carrier.failures and cost >= late / 2 \
             and cost >= work - (usual if usual is not None else work):
         channel = carrier.first_channel or DIRECT  # (failures costing less than half the lateness, or than the work
