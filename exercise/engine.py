@@ -125,8 +125,9 @@ class Exercise(StepPath, HandoffPath):
                 self._schedule_arrivals(inject_id, inject)
             elif inject.at is None:
                 assert inject.when is not None
-                if inject.when.is_not is not None:
-                    # Holds from the start until its state arrives, and states never go away: now or never.
+                if inject.when.is_not is not None and inject.when.ended_before is None:
+                    # Holds from the start until its state arrives, and states never go away: now or never. With
+                    # 'ended_before' it holds only from the incident's end by itself on: watched as the others.
                     self._at(0.0, lambda i=inject_id, inj=inject: self._timed(i, inj), last=True)  # type: ignore[misc]
                 else:
                     self._watchers.setdefault(inject.when.incident, []).append((inject_id, inject))
@@ -293,7 +294,8 @@ class Exercise(StepPath, HandoffPath):
         self._maybe_resolve(state)
 
     def _ended(self, state: IncidentState) -> None:
-        state.ended = state.contained_at is None
+        if state.contained_at is None:
+            state.end_by_itself()
         self._contain(state, None, "ended")
 
     def _maybe_resolve(self, state: IncidentState) -> None:

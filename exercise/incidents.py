@@ -56,9 +56,9 @@ class IncidentPlan:
 class IncidentState:
     """What has happened to one incident so far."""
 
-    __slots__ = ("asked", "background", "completed", "contained_at", "detected_at", "detector", "effects", "ended",
-                 "id", "initial_level", "inject", "level", "open_runs", "plan", "polls", "procedures", "resolved_at",
-                 "severity", "spec", "started_at", "stoppable", "wave")
+    __slots__ = ("asked", "background", "completed", "contained_at", "detected_at", "detector", "effects",
+                 "ended_with", "id", "initial_level", "inject", "level", "open_runs", "plan", "polls", "procedures",
+                 "resolved_at", "severity", "spec", "started_at", "stoppable", "wave")
 
     def __init__(self, incident_id: str, plan: IncidentPlan, t: float, growth: float = 1.0) -> None:
         self.id = incident_id
@@ -81,8 +81,9 @@ class IncidentState:
         self.contained_at: float | None = None
         self.completed: set[str] = set()
         """Ids of the steps completed for it so far (any procedure)."""
-        self.ended = False
-        """Whether it was contained by its own ``duration`` running out (it went away by itself)."""
+        self.ended_with: frozenset[str] | None = None
+        """The ids of the steps completed for it when its own ``duration`` ran out and contained it (it went away by
+        itself), kept as they were then: a step completed later ran after its end. None: it did not end by itself."""
         self.resolved_at: float | None = None
         self.level = self.initial_level = plan.level
         self.open_runs = 0
@@ -127,13 +128,25 @@ class IncidentState:
             harm["station_minutes"] = r3(plan.stations * (1.0 - plan.throughput) * minutes)
         return harm
 
+    @property
+    def ended(self) -> bool:
+        """Whether it was contained by its own ``duration`` running out (it went away by itself)."""
+        return self.ended_with is not None
+
+    def end_by_itself(self) -> None:
+        """Its own ``duration`` ran out while nothing had contained it: it went away by itself, after the steps
+        completed so far."""
+        self.ended_with = frozenset(self.completed)
+
     def holds(self, cond: Condition, t: float) -> bool:
         """Whether the condition is true of this incident at ``t``."""
+        if cond.ended_before is not None and (self.ended_with is None or cond.ended_before in self.ended_with):
+            return False
         if cond.reach_above is not None:
             return self.reach(t) > cond.reach_above
         if cond.is_ is not None:
             return self.has(cond.is_, cond.level) and (cond.before is None or cond.before not in self.completed)
-        return not self.has(str(cond.is_not), cond.level)
+        return cond.is_not is None or not self.has(cond.is_not, cond.level)  # no test but 'ended_before': it held
 
     def has(self, state: str, level: str | None = None) -> bool:
         if state == "started":
@@ -151,4 +164,4 @@ class IncidentState:
 
 def condition_before_start(cond: Condition) -> bool:
     """The condition's value while its incident has not started (nothing has happened to it yet)."""
-    return cond.is_not is not None
+    return cond.is_not is not None and cond.ended_before is None

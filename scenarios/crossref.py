@@ -258,9 +258,7 @@ def _scenario(doc: ScenarioFile, sname: str, scenario: Scenario, cast: _Cast) ->
         if inject.detected_by is not None:
             yield from cast.actor(inject.detected_by.actor, (*ipath, "detected_by", "actor"), "'detected_by'")[1]
         if inject.when is not None:
-            yield from _condition(inject.when, incidents, (*ipath, "when"))
-            if inject.when.before is not None and inject.when.before not in all_steps:
-                yield (*ipath, "when", "before"), _missing("step", inject.when.before, all_steps, "'before'")
+            yield from _condition(inject.when, scenario, incidents, all_steps, (*ipath, "when"))
     yield from _continuations(scenario, incidents, base)
     step_ids = {s.id for p in doc.structure.procedures.values() for s in p.steps}
     procedures = doc.structure.procedures
@@ -326,9 +324,18 @@ def _action(action: Action, cast: _Cast, incidents: Iterable[str], path: Path) -
         yield (*path, "incident"), _missing("incident", action.incident, incidents, "the action")
 
 
-def _condition(cond: Condition, incidents: Iterable[str], path: Path) -> Iterator[Finding]:
+def _condition(cond: Condition, scenario: Scenario, incidents: Mapping[str, int], steps: set[str],
+               path: Path) -> Iterator[Finding]:
     if cond.incident not in incidents:
         yield (*path, "incident"), _missing("incident", cond.incident, incidents, "the condition")
+    elif cond.ended_before is not None and (spec := scenario.injects[incidents[cond.incident]].incident) is not None \
+            and spec.duration is None:
+        yield (*path, "ended_before"), (f"incident '{cond.incident}' has no 'duration', so it never ends by itself "
+                                        "and 'ended_before' can never hold; give it a 'duration' or test it otherwise")
+    for key in ("before", "ended_before"):
+        step = getattr(cond, key)
+        if step is not None and step not in steps:
+            yield (*path, key), _missing("step", step, steps, f"'{key}'")
 
 
 def _continuations(scenario: Scenario, incidents: Mapping[str, int], base: Path) -> Iterator[Finding]:

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from ballotdrill.scenarios.coverage import objective_subjects
 from ballotdrill.scenarios.safetext import json_output, spreadsheet_text
-from ballotdrill.scenarios.scenario import Inject, Scenario
+from ballotdrill.scenarios.scenario import Condition, Inject, Scenario
 from ballotdrill.scenarios.timefmt import format_clock, format_duration
 
 
@@ -62,12 +62,8 @@ def _row(inject_id: str, inj: Inject, scenario: Scenario) -> MselRow:
     else:
         time, sort_key = "when", scenario.end
     if inj.when is not None:
-        cond = inj.when
-        state = f"{cond.is_ or cond.is_not}{f' ({cond.level})' if cond.level else ''}"
-        state += f" before {cond.before}" if cond.before else ""
-        test = (f"is {state}" if cond.is_ else f"is not {state}" if cond.is_not
-                else f"reach > {cond.reach_above:,}")
-        time = f"{time} if {cond.incident} {test}" if inj.at is not None else f"when {cond.incident} {test}"
+        test = condition_words(inj.when)
+        time = f"{time} if {test}" if inj.at is not None else f"when {test}"
     sender = "SimCell"
     if inj.incident is not None:
         inc = inj.incident
@@ -87,6 +83,18 @@ def _row(inject_id: str, inj: Inject, scenario: Scenario) -> MselRow:
         event = f"action: {act.name}" + (f" (incident {act.incident})" if act.incident else "")
         to = act.actor
     return MselRow(inject_id, time, sort_key, inj.kind, to, event, inj.expected, sender, inj.notes)
+
+
+def condition_words(cond: Condition) -> str:
+    """A condition as the MSEL's scenario-time cell says it (``D2 is ended before cy-mitigate``, ``N1 reach >
+    50,000``, ``D2 ended by itself before cy-mitigate completed``), which the MSEL import reads back."""
+    state = f"{cond.is_ or cond.is_not}{f' ({cond.level})' if cond.level else ''}"
+    state += f" before {cond.before}" if cond.before else ""
+    tests = ([f"is {state}"] if cond.is_ else [f"is not {state}"] if cond.is_not
+             else [f"reach > {cond.reach_above:,}"] if cond.reach_above is not None else [])
+    if cond.ended_before is not None:
+        tests.append(f"ended by itself before {cond.ended_before} completed")
+    return f"{cond.incident} {' and '.join(tests)}"
 
 
 def arrival_rate(inj: Inject, scenario: Scenario) -> str:

@@ -42,8 +42,13 @@ _ALIASES = {
 }
 _EVENT_TYPES = {"inject": "inject", "inject (repeating)": "repeating", "contingency inject": "contingency",
                 "contingency": "contingency", "expected action": "expected"}
-_CONDITION = re.compile(r"^(?:(?P<at>.+?)\s+if\s+|when\s+)(?P<incident>\S+)\s+(?:(?P<not>is not|is)\s+(?P<state>\w+)"
-                        r"(?:\s+\((?P<level>\w+)\))?(?:\s+before\s+(?P<before>\S+))?|reach\s*>\s*(?P<reach>[\d,]+))$")
+_TEST = (r"(?:(?P<not>is not|is)\s+(?P<state>\w+)(?:\s+\((?P<level>\w+)\))?(?:\s+before\s+(?P<before>\S+))?"
+         r"|reach\s*>\s*(?P<reach>[\d,]+))")
+_ENDED_BEFORE = r"ended by itself before\s+(?P<ended_before>\S+)\s+completed"
+_CONDITION = re.compile(rf"^(?:(?P<at>.+?)\s+if\s+|when\s+)(?P<incident>\S+)\s+"
+                        rf"(?:{_TEST}(?:\s+and\s+(?=ended )|$))?(?:{_ENDED_BEFORE})?$")
+"""A contingency's scenario-time cell as the MSEL export writes it (``scenarios.msel.condition_words``): a test,
+'ended by itself before STEP completed', or both joined by 'and'."""
 _SIMCELL = "SimCell"
 
 
@@ -107,19 +112,22 @@ def _timing(row: _Row, kind: str, source: str) -> dict[str, Any]:
     if kind == "inject":
         return {"at": _clock(row, text, source)}
     match = _CONDITION.match(text)
-    if match is None:
+    if match is None or not (match["state"] or match["reach"] or match["ended_before"]):
         raise ScenarioError([_problem(source, row, "scenario time", f"cannot read {text!r} as a contingency "
-                                      "(write 'when N1 is not contained', '19:00 if D1 is not contained' or "
-                                      "'when N1 reach > 50,000')")])
+                                      "(write 'when N1 is not contained', '19:00 if D1 is not contained', "
+                                      "'when N1 reach > 50,000' or '20:30 if D1 ended by itself before mitigate "
+                                      "completed')")])
     when: dict[str, Any] = {"incident": match["incident"]}
     if match["reach"]:
         when["reach_above"] = int(match["reach"].replace(",", ""))
-    else:
+    elif match["state"]:
         when["is_not" if match["not"] == "is not" else "is"] = match["state"]
         if match["level"]:
             when["level"] = match["level"]
         if match["before"]:
             when["before"] = match["before"]
+    if match["ended_before"]:
+        when["ended_before"] = match["ended_before"]
     timing: dict[str, Any] = {"when": when}
     if match["at"]:
         timing["at"] = _clock(row, match["at"], source)

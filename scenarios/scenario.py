@@ -123,6 +123,11 @@ class Action(Model):
     incident: Name | None = None
 
 
+ENDED_IMPLIES = ("started", "contained", "ended")
+"""The states an incident that ended by itself is in, whatever else happened: ``is_not`` one of them and
+``ended_before`` cannot both hold."""
+
+
 class Condition(Model):
     """A test of the run's state that releases a contingency inject."""
 
@@ -133,18 +138,26 @@ class Condition(Model):
     reach_above: int | None = Field(default=None, ge=1)
     before: Name | None = None
     """With ``is``: only while step ``before`` has not completed for the incident (expected play not yet done)."""
+    ended_before: Name | None = None
+    """The incident went away by itself while step ``ended_before`` had not completed for it: the order as it
+    happened, whenever the condition is tested (alone, or with one of the other tests)."""
 
     @model_validator(mode="after")
     def _one_test(self) -> "Condition":
         given = (("is", self.is_), ("is_not", self.is_not), ("reach_above", self.reach_above))
         tests = [k for k, v in given if v is not None]
-        if len(tests) != 1:
-            raise ValueError(f"a condition needs exactly one of 'is', 'is_not', 'reach_above' (got {tests or 'none'})")
+        if len(tests) > 1 or (not tests and self.ended_before is None):
+            raise ValueError("a condition needs exactly one of 'is', 'is_not', 'reach_above', which 'ended_before' "
+                             f"may join or replace (got {tests or 'none'})")
         if self.level is not None and "escalated" not in (self.is_, self.is_not):
             raise ValueError("'level' goes with 'is: escalated' or 'is_not: escalated'")
         if self.before is not None and self.is_ is None:
             raise ValueError("'before' (a step not yet completed) goes with 'is', e.g. "
                              "{incident: D2, is: ended, before: mitigate}")
+        if self.ended_before is not None and self.is_not in ENDED_IMPLIES:
+            raise ValueError(f"'ended_before' holds only once the incident has ended by itself (so it has started and "
+                             f"is contained): with 'is_not: {self.is_not}' the condition can never hold; drop one of "
+                             "them")
         return self
 
 

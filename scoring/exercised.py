@@ -115,12 +115,13 @@ class ProcedureOutcomes:
 
 
 def _condition(cond: Condition) -> str:
-    if cond.reach_above is not None:
-        return f"when {cond.incident} reaches more than {cond.reach_above:,} people"
-    if cond.is_ is not None:
-        before = f" before step {cond.before}" if cond.before else ""
-        return f"when {cond.incident} is {cond.is_}" + (f" to {cond.level}" if cond.level else "") + before
-    return f"when {cond.incident} is not {cond.is_not}" + (f" to {cond.level}" if cond.level else "")
+    level = f" to {cond.level}" if cond.level else ""
+    tests = ([f"reaches more than {cond.reach_above:,} people"] if cond.reach_above is not None
+             else [f"is {cond.is_}{level}" + (f" before step {cond.before}" if cond.before else "")] if cond.is_
+             else [f"is not {cond.is_not}{level}"] if cond.is_not else [])
+    if cond.ended_before is not None:
+        tests.append(f"ended by itself before step {cond.ended_before} completed")
+    return f"when {cond.incident} {' and '.join(tests)}"
 
 
 class Verdict(NamedTuple):

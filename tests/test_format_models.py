@@ -162,7 +162,8 @@ def test_models_are_immutable(full: ScenarioFile) -> None:
          "'level' goes with 'is: escalated' or 'is_not: escalated'"),
         ("{id: C1, when: {incident: N1, is: escalated, level: provincial}",
          "{id: C1, when: {incident: N1, is: escalated, is_not: resolved}",
-         "a condition needs exactly one of 'is', 'is_not', 'reach_above' (got ['is', 'is_not'])"),
+         "a condition needs exactly one of 'is', 'is_not', 'reach_above', which 'ended_before' may join or replace "
+         "(got ['is', 'is_not'])"),
         ("measure: {voter_minutes: D1}", "measure: {voter_minutes: D1, reach: D1}",
          "a measure needs exactly one of time, reach, voter_minutes, "
          "station_minutes, votes_lost, on_time (got ['reach', 'voter_minutes'])"),
