@@ -46,7 +46,8 @@ from ballotdrill.sweep import (
     run_tasks,
     usable_cores,
 )
-from ballotdrill.sweep.execute import start_forkserver
+from ballotdrill.sweep.execute import connect_timeout as checked_timeout
+from ballotdrill.sweep.execute import scheduler_endpoint, start_forkserver
 from ballotdrill.sweep.worker import Done
 
 
@@ -131,9 +132,15 @@ def plan_sweep(file: Path | None, scenario: str | None, overrides: Sequence[str]
 def sweep_to_folder(file: Path | None, scenario: str | None, *, runs: int, seed: int = 1,
                     workers: int | None = None, overrides: Sequence[str] = (), grid: Sequence[str] = (),
                     variants: Sequence[Path] = (), out: Path | None = None, keep_journals: bool = False,
-                    scheduler: str | None = None, progress: Progress | None = None) -> SweepOutcome:
-    """Check everything, run ``runs`` replications of every point, aggregate and write the sweep's files."""
+                    scheduler: str | None = None, connect_timeout: float | None = None,
+                    progress: Progress | None = None) -> SweepOutcome:
+    """Check everything, run ``runs`` replications of every point, aggregate and write the sweep's files
+    (``connect_timeout``: seconds to reach ``scheduler``; by default
+    :data:`~ballotdrill.sweep.execute.CONNECT_TIMEOUT`)."""
     check_size(runs)
+    timeout = checked_timeout(connect_timeout, scheduler)
+    if scheduler is not None:
+        scheduler_endpoint(scheduler)  # the address's form, before the files are read
     if workers is not None and (scheduler is None or workers < 1):  # on a cluster the local cores do not bound it
         check_workers(workers)
     if scheduler is None and runs > 1 and (workers or default_workers()) > 1:
@@ -144,7 +151,7 @@ def sweep_to_folder(file: Path | None, scenario: str | None, *, runs: int, seed:
     folder = out or new_sweep_dir(name, seed)
     replications = runs * len(points)  # a worker more than there are replications would only wait
     pool: AbstractContextManager[tuple[Executor | None, int]] = (
-        dask_pool(scheduler) if scheduler else local_pool(min(workers or default_workers(), replications)))
+        dask_pool(scheduler, timeout) if scheduler else local_pool(min(workers or default_workers(), replications)))
     made = False
     try:
         with pool as (executor, slots):  # a scheduler is reached before the folder is made

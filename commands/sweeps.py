@@ -38,6 +38,8 @@ def sweep(
         "--keep-journals", help="Also write every replication's journal as a run folder under journals/.")] = False,
     scheduler: Annotated[str | None, typer.Option(
         help="Run on a Dask cluster: the scheduler's address, tcp://HOST:PORT.")] = None,
+    connect_timeout: Annotated[float | None, typer.Option(
+        help="Seconds --scheduler waits to reach its scheduler (default 10).")] = None,
     json_out: JsonOption = False,
 ) -> None:
     """Run many replications (Monte-Carlo): the chance of meeting each objective, with confidence intervals."""
@@ -59,6 +61,7 @@ def sweep(
         outcome = application.sweep_to_folder(
             file, scenario, runs=runs, seed=seed, workers=workers, overrides=overrides or [], grid=grid or [],
             variants=variants or [], out=out_dir, keep_journals=keep_journals, scheduler=scheduler,
+            connect_timeout=connect_timeout,
             progress=lambda done, total: progress.update(task, completed=done, total=total))
     seconds = time.perf_counter() - started
     with interrupts_held(deliver=False):  # the sweep is complete: its summary is printed whole

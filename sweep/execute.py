@@ -6,14 +6,18 @@ and replication, so the aggregate is the same for any number of workers and on D
 
 from __future__ import annotations
 
+import importlib.util
 import math
 import multiprocessing
 import os
+import socket
+import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from multiprocessing import forkserver, resource_tracker
 from typing import Any
+from urllib.parse import urlsplit
 
 from ballotdrill.journal.interrupts import interrupts_blocked
 from ballotdrill.scenarios.errors import BallotdrillError
@@ -31,6 +35,15 @@ MAX_BATCH = 50
 """At most this many replications in one task."""
 WORKERS_PER_CORE = 4
 """``--workers`` may ask for at most this many worker processes per usable core (more only slow the sweep down)."""
+CONNECT_TIMEOUT = 10.0
+"""Seconds ``--scheduler`` waits to reach a Dask scheduler and be answered (``--connect-timeout``)."""
+SCHEDULER_SCHEMES = ("tcp",)
+"""The schemes a scheduler's address may have (TLS would need certificates this command does not take)."""
+FRAME_HEADER = 8
+"""Bytes of a Dask message's length, little-endian, before the message: its scheduler's handshake starts so."""
+MAX_HANDSHAKE = 1 << 20
+"""More bytes than a scheduler's handshake takes: a longer length read from a server is no Dask scheduler's."""
+ADDRESS_FORM = "tcp://HOST:PORT (e.g. tcp://127.0.0.1:8786, the address 'dask scheduler' prints)"
 
 
 class SchedulerError(BallotdrillError):
@@ -146,19 +159,89 @@ def local_pool(workers: int) -> Iterator[tuple[Executor | None, int]]:
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def scheduler_endpoint(address: str) -> tuple[str, int]:
+    """The host and port of a scheduler's address, ``[tcp://]HOST:PORT`` (an IPv6 host in brackets): checked before
+    anything connects, a :class:`SchedulerError` naming what is wrong and the right form otherwise."""
+    scheme, _, rest = address.rpartition("://")
+    if scheme and scheme not in SCHEDULER_SCHEMES:
+        raise SchedulerError(f"--scheduler {address}: {scheme}:// is not a scheduler's transport here; give "
+                             f"{ADDRESS_FORM}")
+    try:
+        parts = urlsplit(f"//{rest}")
+        port = parts.port
+    except ValueError:  # a port that is no number, or beyond 65535; a bracket left open
+        port, parts = None, None
+    if parts is None or not parts.hostname or port is None or port <= 0 or parts.path or parts.query \
+            or parts.fragment or parts.username is not None:
+        raise SchedulerError(f"--scheduler {address}: not a scheduler's address (a host and a port 1-65535); give "
+                             f"{ADDRESS_FORM}")
+    return parts.hostname, port
+
+
+def connect_timeout(seconds: float | None, scheduler: str | None) -> float:
+    """The seconds to reach ``scheduler`` in: ``--connect-timeout`` (a finite number above 0, and only with
+    ``--scheduler``), else :data:`CONNECT_TIMEOUT`."""
+    if seconds is None:
+        return CONNECT_TIMEOUT
+    if scheduler is None:
+        raise SchedulerError("--connect-timeout is how long --scheduler waits for its cluster; without --scheduler "
+                             "the sweep runs on this machine: leave it out, or give --scheduler tcp://HOST:PORT")
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise SchedulerError(f"--connect-timeout must be a number of seconds above 0 (got {seconds:g})")
+    return seconds
+
+
+def reach_scheduler(address: str, timeout: float = CONNECT_TIMEOUT) -> None:
+    """Connect to the scheduler's host and port and read the start of what a Dask scheduler says first (its handshake:
+    a frame's 8-byte length), all within ``timeout`` seconds, then hang up: a name that does not resolve, a port
+    nobody listens on, a host that does not answer or a server that is no Dask scheduler (whose silence Dask's own
+    handshake would wait on for ever) is one line, at once or after ``timeout``."""
+    host, port = scheduler_endpoint(address)
+    where, deadline = f"--scheduler {address}", time.monotonic() + timeout
+    fix = "start one with 'dask scheduler' and give the address it prints"
+    not_dask = (f"check the address (the scheduler's port, 8786 by default, not its dashboard's), or {fix}; a slow "
+                "network may need more time: --connect-timeout SECONDS")
+    header = b""
+    try:
+        with socket.create_connection((host, port), timeout=timeout) as probe:
+            while len(header) < FRAME_HEADER:
+                probe.settimeout(max(deadline - time.monotonic(), 0.001))
+                part = probe.recv(FRAME_HEADER - len(header))
+                if not part:
+                    raise SchedulerError(f"{where}: the server there hung up without a word: it is not a Dask "
+                                         f"scheduler; {not_dask}")
+                header += part
+    except socket.gaierror:
+        raise SchedulerError(f"{where}: no host named {host!r} (the name does not resolve); check the address, "
+                             f"or {fix}") from None
+    except ConnectionRefusedError:
+        raise SchedulerError(f"{where}: nothing listens on port {port} of {host} (connection refused); {fix}") \
+            from None
+    except TimeoutError:
+        said = "no answer" if not header else "no whole answer"
+        raise SchedulerError(f"{where}: {said} within {timeout:g} s of a Dask scheduler there; {not_dask}") from None
+    except OSError as exc:
+        raise SchedulerError(f"{where}: cannot connect ({exc.strerror or exc}); check the address, or {fix}") \
+            from None
+    if int.from_bytes(header, "little") > MAX_HANDSHAKE:
+        raise SchedulerError(f"{where}: the server there answers, but not as a Dask scheduler; {not_dask}")
+
+
 @contextmanager
-def dask_pool(address: str) -> Iterator[tuple[Executor, int]]:
-    """The ``concurrent.futures`` executor of a Dask cluster's client and its number of worker threads."""
+def dask_pool(address: str, timeout: float = CONNECT_TIMEOUT) -> Iterator[tuple[Executor, int]]:
+    """The ``concurrent.futures`` executor of a Dask cluster's client and its number of worker threads; a scheduler
+    that cannot be reached, or does not answer as one within ``timeout`` seconds, is one line
+    (:class:`SchedulerError`)."""
+    if importlib.util.find_spec("distributed") is None:
+        raise SchedulerError("--scheduler needs Dask's distributed package: pip install 'ballotdrill[distributed]'")
+    reach_scheduler(address, timeout)  # before Dask's import, which takes seconds
+    from distributed import Client
     try:
-        from distributed import Client
-    except ImportError:
-        raise SchedulerError("--scheduler needs Dask's distributed package: "
-                             "pip install 'ballotdrill[distributed]'") from None
-    try:
-        client: Any = Client(address, timeout="15s", set_as_default=False)  # type: ignore[no-untyped-call]
+        client: Any = Client(address, timeout=f"{timeout}s", set_as_default=False)  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError, ValueError) as exc:
-        raise SchedulerError(f"--scheduler {address}: cannot reach the Dask scheduler ({exc}); "
-                             "start one with 'dask scheduler' or check the address") from None
+        raise SchedulerError(f"--scheduler {address}: no Dask scheduler answered there within {timeout:g} s "
+                             f"({exc}); check the address (a scheduler's, not its dashboard's), or give a slow "
+                             "network more with --connect-timeout SECONDS") from None
     try:
         slots = sum(int(n) for n in client.nthreads().values())
         if slots == 0:

@@ -89,7 +89,7 @@ CASES = {
     "workers-beyond-the-machine": (["--workers", "100000"], "--workers 100,000 is more than 4 per core"),
     # --workers beyond this machine's cores is no error on a cluster: the scheduler is what is told to be unreachable
     "scheduler-unreachable": (["--scheduler", "tcp://127.0.0.1:9", "--workers", "100000"],
-                              "--scheduler tcp://127.0.0.1:9: cannot reach"),
+                              "--scheduler tcp://127.0.0.1:9: nothing listens on port 9"),
     "unknown-scenario": (["busy-mornign"], "no scenario 'busy-mornign' (did you mean 'busy-morning'?)"),
 }
 
