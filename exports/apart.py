@@ -50,7 +50,7 @@ def write_apart(write: Writer, blocks: Iterable[Block], path: Path) -> int:
         except BaseException:
             child.kill()  # before its input ends, which it would read as the file's end and finish the file
             raise
-        return _answer(child)
+        return answer_of(child)
     finally:
         child.stdin.close()
         child.stdout.close()
@@ -72,7 +72,7 @@ def _hand_on(blocks: Iterable[Block], sink: BinaryIO) -> None:
     sink.close()
 
 
-def _answer(child: Forked) -> int:
+def answer_of(child: Forked) -> int:
     """The rows the child wrote, or the error it stopped on raised here."""
     answer = child.stdout.read()
     status = child.wait()
@@ -98,11 +98,11 @@ def _serve(write: Writer, path: Path, source: BinaryIO, answer: BinaryIO) -> Non
     except Exception as exc:  # every error goes back to the parent, which raises it
         found = exc
     source.close()
-    answer.write(_reply(found))
+    answer.write(reply(found))
     answer.flush()
 
 
-def _reply(found: object) -> bytes:
+def reply(found: object) -> bytes:
     """``found`` pickled so that the parent can unpickle it: an error that cannot be pickled, or whose pickle
     cannot be loaded (a class of its own taking other arguments), goes as an :class:`OSError` naming it."""
     try:

@@ -7,9 +7,10 @@ them), the incident, actor and other qualified relationships, the
 incidents. The step, handoff and decision instances depend on the rows before them: SQLite
 reads the few values they need and :class:`~ballotdrill.exports.ocel_work.WorkPass` numbers
 them in one lean pass (window functions said the same, at several times the cost). Python
-also names the actors (the scenario's, and their staff over time). Two threads build it: the
-log's fills what needs no Python while the main thread's pass runs
-(:mod:`ballotdrill.exports.ocel_sql_side`).
+also names the actors (the scenario's, and their staff over time). Two processes build it: a
+forked child fills the log with what needs no Python while the main process's pass runs
+(:mod:`ballotdrill.exports.ocel_sql_apart`; a second thread where no child can be forked,
+:mod:`ballotdrill.exports.ocel_sql_side`).
 
 The walk stays the reference (a test compares both logs table by table on library runs). A
 journal holding a value these statements do not say the way the walk does (a procedure that is
@@ -255,8 +256,7 @@ class _Builder:
         """The pass that makes the step, handoff and decision objects and their relationships (:class:`WorkPass`),
         fed by the pass over every row that checks the seal (:class:`WorkRows`); its rows go in ``side``."""
         def insert(table: str, found: Rows) -> None:
-            rows = list(found)  # the pass clears its lists
-            side.run(partial(insert_rows, head=f"INSERT INTO {table}", width=_WIDTHS[table], rows=rows))
+            side.rows(f"INSERT INTO {table}", _WIDTHS[table], list(found))  # (the pass clears its lists)
         return WorkPass(insert, self.stamp, self.rows.decided), self.rows
 
     def _actors(self, actors: set[str], named: set[str], staffed: tuple[int | None, int | None],
@@ -286,14 +286,17 @@ class _Builder:
         initial = [(f"actor:{key}", INITIAL_TIME, dict(v).get("name"), dict(v).get("staff"))
                    for key, v in values.items()]
         later = [(f"actor:{key}", time, staff) for key, rows in changes.items() for time, staff in rows]
+        return partial(_fill_actors, objects, initial, later)
 
-        def fill(db: sqlite3.Connection) -> None:
-            db.executemany("INSERT INTO object VALUES (?, 'actor')", objects)
-            db.executemany('INSERT INTO object_actor (ocel_id, ocel_time, ocel_changed_field, "name", "staff") '
-                           "VALUES (?, ?, NULL, ?, ?)", initial)
-            db.executemany('INSERT INTO object_actor (ocel_id, ocel_time, ocel_changed_field, "staff") '
-                           "VALUES (?, ?, 'staff', ?)", later)
-        return fill
+
+def _fill_actors(objects: list[tuple[str]], initial: list[tuple[Any, ...]], later: list[tuple[Any, ...]],
+                 db: sqlite3.Connection) -> None:
+    """The actor objects (:meth:`_Builder._actors`): their ids, initial rows and later staff rows."""
+    db.executemany("INSERT INTO object VALUES (?, 'actor')", objects)
+    db.executemany('INSERT INTO object_actor (ocel_id, ocel_time, ocel_changed_field, "name", "staff") '
+                   "VALUES (?, ?, NULL, ?, ?)", initial)
+    db.executemany('INSERT INTO object_actor (ocel_id, ocel_time, ocel_changed_field, "staff") '
+                   "VALUES (?, ?, 'staff', ?)", later)
 
 
 def _fill_incidents(incidents: list[tuple[str, int, int | None]], script: str, params: dict[str, Any],

@@ -9,7 +9,9 @@ the end, by SQLite's transfer of whole records (``INSERT INTO t SELECT * FROM s.
 same definition, each rowid kept), so the log holds what one connection would have put there, in the same order.
 Both connections read the journal; the main one's read transaction (a rollback journal's shared lock: no write can
 come between) is open before the thread starts and until it is done, so both read the same rows. A journal in WAL
-mode, whose readers do not hold writers off, is built on the log's connection alone (:class:`Here`).
+mode, whose readers do not hold writers off, is built on the log's connection alone (:class:`Here`). Where a child
+can be forked, it fills the log instead of the thread (:mod:`ballotdrill.exports.ocel_sql_apart`): the thread shares
+Python's lock with the main thread.
 """
 
 from __future__ import annotations
@@ -21,10 +23,12 @@ import queue
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from ballotdrill.exports.ocel_sqlite import EVENT_COLUMNS, SqliteSink, _ident
+from ballotdrill.exports.ocel_sqlite import EVENT_COLUMNS, SqliteSink, _ident, insert_rows
+from ballotdrill.journal.forked import can_fork
 from ballotdrill.journal.interrupts import interrupts_held
 from ballotdrill.journal.sqlite_uri import read_only_uri
 
@@ -44,10 +48,16 @@ lags (a work pass's fill holds up to 10,000 rows of one table, a few megabytes).
 
 def statements(*given: tuple[str, dict[str, Any]]) -> Fill:
     """A fill running SQL statements (each with its parameters) in order."""
-    def fill(db: sqlite3.Connection) -> None:
-        for sql, params in given:
-            db.execute(sql, params)
-    return fill
+    return partial(_run_statements, given)
+
+
+def _run_statements(given: tuple[tuple[str, dict[str, Any]], ...], db: sqlite3.Connection) -> None:
+    for sql, params in given:
+        db.execute(sql, params)
+
+
+class ForkFailed(OSError):
+    """No child process could be forked for the log (:mod:`ballotdrill.exports.ocel_sql_apart`)."""
 
 
 class Here:
@@ -59,8 +69,14 @@ class Here:
         ``sink``: the one naming the event tables there."""
 
     def run(self, fill: Fill) -> None:
-        """Have ``fill`` run on the log after every fill given before it."""
+        """Have ``fill`` run on the log after every fill given before it (a fill is plain data: a ``partial`` of a
+        module's function, so that it can be handed to another process)."""
         fill(self.log)
+
+    def rows(self, head: str, width: int, rows: list[tuple[Any, ...]]) -> None:
+        """Have ``rows`` (each of ``width`` values) inserted by ``head`` (:func:`insert_rows`) as :meth:`run` would;
+        the caller gives up ``rows``."""
+        self.run(partial(insert_rows, head=head, width=width, rows=rows))
 
     def meanwhile(self, fills: list[Fill]) -> None:
         """Have ``fills`` run on the log, in order, whenever it has no fill given to run, and all of them before any
@@ -91,7 +107,7 @@ class Beside(Here):
     reads the journal and fills its event tables in a scratch database beside ``path``, copied in at the end."""
 
     def __init__(self, log: sqlite3.Connection, sink: SqliteSink, path: Path, journal: Path) -> None:
-        self.log_sink = sink
+        self.log_sink, self.journal = sink, journal
         self.file = path.with_name(f".{path.name}.{os.getpid()}.scratch")
         self.file.unlink(missing_ok=True)
         reader = sqlite3.connect(self.file.resolve(), isolation_level=None)
@@ -103,20 +119,24 @@ class Beside(Here):
             reader.execute("ATTACH DATABASE ? AS j", (read_only_uri(journal),))
             reader.execute("BEGIN")
             reader.execute("SELECT 1 FROM j.events LIMIT 1").fetchall()  # the journal's shared lock, held from here
-            log.execute("BEGIN")
-            self.todo: queue.Queue[Fill | None] = queue.Queue(WAITING)
-            self.error: BaseException | None = None
-            self.stopped = False
             self.copied: list[str] = []
-            self.idle: collections.deque[Fill] = collections.deque()
-            """Fills the thread runs when none is given (:meth:`meanwhile`); only the thread touches them."""
-            self.thread = threading.Thread(target=self._work, name="ocel-sqlite-log", daemon=True)
-            self.thread.start()
+            self._start()
         except BaseException:
             with interrupts_held():
                 reader.close()
                 self.file.unlink(missing_ok=True)
             raise
+
+    def _start(self) -> None:
+        """Start what runs the fills: the log's thread."""
+        self.log.execute("BEGIN")
+        self.todo: queue.Queue[Fill | None] = queue.Queue(WAITING)
+        self.error: BaseException | None = None
+        self.stopped = False
+        self.idle: collections.deque[Fill] = collections.deque()
+        """Fills the thread runs when none is given (:meth:`meanwhile`); only the thread touches them."""
+        self.thread = threading.Thread(target=self._work, name="ocel-sqlite-log", daemon=True)
+        self.thread.start()
 
     def run(self, fill: Fill) -> None:
         if self.error is not None:  # the log's thread has failed: no point reading the rest of the journal
@@ -172,11 +192,16 @@ class Beside(Here):
         self.thread.join()
         if self.error is not None:
             raise self.error
+        self.log.execute("COMMIT")
+        self._copy_in(told)
+
+    def _copy_in(self, told: Callable[[str], None]) -> None:
+        """End the reading (every row of the journal is read) and copy the event tables the main thread filled
+        into the log (its connection in no transaction)."""
         self.reader.execute("COMMIT")
         self.reader.close()
         told(PHASES[1])
         log = self.log
-        log.execute("COMMIT")
         log.execute("DETACH DATABASE j")
         log.execute("ATTACH DATABASE ? AS s", (self.file.resolve().as_uri(),))
         log.execute("BEGIN")
@@ -210,7 +235,12 @@ def building(log: sqlite3.Connection, sink: SqliteSink, path: Path, journal: Pat
         log.execute("BEGIN")
         place = Here(log, sink)
     else:
-        place = Beside(log, sink, path, journal)
+        from ballotdrill.exports.ocel_sql_apart import Apart  # (which builds on this module)
+
+        try:
+            place = Apart(log, sink, path, journal) if can_fork() else Beside(log, sink, path, journal)
+        except ForkFailed:  # no process to be had: the log's thread instead
+            place = Beside(log, sink, path, journal)
     try:
         yield place
     except BaseException:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import random
 import re
+import resource
 import sqlite3
 import textwrap
 import threading
@@ -22,7 +23,7 @@ from typer.testing import CliRunner
 from ballotdrill import cli
 from ballotdrill.application import export_run
 from ballotdrill.application.runs import open_run
-from ballotdrill.exports import ocel_sql, write_ocel_sqlite
+from ballotdrill.exports import ocel_sql, ocel_sql_side, write_ocel_sqlite
 from ballotdrill.exports.ocel_sql import Unsupported, write_ocel_sqlite_from_journal
 from ballotdrill.exports.ocel_sql_side import Beside, building
 from ballotdrill.exports.ocel_sql_time import MAX_DAYS, time_params, time_sql
@@ -325,9 +326,11 @@ def test_the_events_and_their_relationships_read_in_stretches_are_the_log_read_i
 
 
 def test_the_logs_thread_runs_what_it_is_given_first_and_what_waits_meanwhile_before_what_comes_after_settling(
-        tmp_path: Path) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Fills given to the log's thread run as soon as it is free; the ones for meanwhile when nothing is given, and
-    every one of them before a fill given after ``settle`` (the relationships they make are copied then)."""
+    every one of them before a fill given after ``settle`` (the relationships they make are copied then). (Its
+    forked child's order: tests/test_exports_ocel_sql_apart.py.)"""
+    monkeypatch.setattr(ocel_sql_side, "can_fork", lambda: False)
     run = open_run(run_folder(tmp_path, "run", "combined-hybrid-day", "--seed", "3"))
     log = sqlite3.connect(tmp_path / "log.sqlite", isolation_level=None, check_same_thread=False)
     done: list[str] = []
@@ -349,11 +352,13 @@ def test_the_logs_thread_runs_what_it_is_given_first_and_what_waits_meanwhile_be
     assert done == ["given", "a1", "a2", "a3", "after"]
 
 
-def test_the_log_built_beside_is_row_for_row_the_one_built_on_one_connection(tmp_path: Path) -> None:
-    """Most of the log is filled by a second thread on the log's own connection, the main thread's event tables in a
-    scratch file beside it, copied in at the end: every table's rows are in
-    the order one connection gives them (a journal in WAL mode, whose readers do not hold writers off, is built on
-    one connection), and the file beside is gone afterwards, also when the build fails."""
+@pytest.mark.usefixtures("forkable")
+def test_the_log_built_beside_is_row_for_row_the_one_built_on_one_connection(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Most of the log is filled by a forked child (or, where none can be forked, a second thread) on a connection
+    to the log, the main thread's event tables in a scratch file beside it, copied in at the end: every table's rows
+    are in the order one connection gives them (a journal in WAL mode, whose readers do not hold writers off, is
+    built on one connection), and the file beside is gone afterwards, also when the build fails."""
     folder = run_folder(tmp_path, "run", "combined-hybrid-day", "--seed", "3")
     run = open_run(folder)
     wal = tmp_path / "wal.sqlite"
@@ -364,23 +369,30 @@ def test_the_log_built_beside_is_row_for_row_the_one_built_on_one_connection(tmp
     copy.close()
     logs = tmp_path / "logs"
     logs.mkdir()
-    for journal, name in ((run.journal, "beside.sqlite"), (wal, "one.sqlite")):
+    children = []
+    for journal, name in ((run.journal, "apart.sqlite"), (wal, "one.sqlite"), (run.journal, "beside.sqlite")):
+        if name == "beside.sqlite":
+            monkeypatch.setattr(ocel_sql_side, "can_fork", lambda: False)
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         write_ocel_sqlite_from_journal(journal, logs / name, run.doc, run.scenario, run.meta.get("date"))
+        children.append(resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime > before.ru_utime)
+    assert children == [True, False, False]  # (a child forked and reaped for the first only)
     dumps = []
-    for name in ("beside.sqlite", "one.sqlite"):
+    for name in ("apart.sqlite", "one.sqlite", "beside.sqlite"):
         with sqlite3.connect(logs / name) as db:
             dumps.append(list(db.iterdump()))
         db.close()
-    assert dumps[0] == dumps[1] and len(dumps[0]) > 1000
-    assert sorted(p.name for p in logs.iterdir()) == ["beside.sqlite", "one.sqlite"]
+    assert dumps[0] == dumps[1] == dumps[2] and len(dumps[0]) > 1000
+    assert sorted(p.name for p in logs.iterdir()) == ["apart.sqlite", "beside.sqlite", "one.sqlite"]
 
     def refuse(blocks: Any) -> None:
         next(blocks)
         raise ValueError("refused")
 
+    monkeypatch.undo()
     with pytest.raises(ValueError, match="refused"):
         write_ocel_sqlite_from_journal(run.journal, logs / "other.sqlite", run.doc, run.scenario, None, refuse)
-    assert sorted(p.name for p in logs.iterdir()) == ["beside.sqlite", "one.sqlite"]
+    assert sorted(p.name for p in logs.iterdir()) == ["apart.sqlite", "beside.sqlite", "one.sqlite"]
 
 
 @pytest.mark.parametrize(("rows", "said"), [

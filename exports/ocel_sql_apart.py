@@ -1,0 +1,182 @@
+"""OCEL's SQLite form built on two processes: a child forked for the log fills it while this process's pass over the
+journal numbers the work in Python.
+
+The log's thread (:class:`~ballotdrill.exports.ocel_sql_side.Beside`) shares Python's lock with the main thread:
+each ``executemany`` binds its values holding it and takes it back after every step, so the thread waited for the
+lock about as long as it ran while the pass ran Python. A child has a lock of its own. It is forked once the main
+side's read transaction on the journal is open, and opens connections of its own to the log and the journal
+(attached read-only, as ``j``): in the child the journal's lock is the parent's, which SQLite counts as held by
+the process (no write can come between until the parent ends its reading, which it does only once the child has
+answered), so the child reads the rows the parent reads. Fills are handed over a pipe, in order: the work pass's
+rows as ``marshal`` bytes, every other fill (a ``partial`` of a module's function) and the order of
+:meth:`~ballotdrill.exports.ocel_sql_side.Here.meanwhile` and :meth:`~ballotdrill.exports.ocel_sql_side.Here.settle`
+pickled. The pipe bounds what waits (this process waits while it is full), so memory stays flat. The child commits
+the log when its input ends and answers as the JSON Lines writer's child does (:mod:`ballotdrill.exports.apart`):
+nothing, or the error that stopped it, raised here. Whatever ends the build early kills it first.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import pickle
+import select
+import sqlite3
+import struct
+from collections import deque
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from ballotdrill.exports.apart import answer_of, reply
+from ballotdrill.exports.ocel_sql_side import PHASES, SCRATCH_CACHE_KIB, Beside, Fill, ForkFailed
+from ballotdrill.exports.ocel_sqlite import CACHE_KIB, EVENT_COLUMNS, insert_rows
+from ballotdrill.journal.forked import Forked
+from ballotdrill.journal.interrupts import interrupts_held
+from ballotdrill.journal.sqlite_uri import read_only_uri
+
+_HEAD = struct.Struct("<cQ")
+"""A message's kind and its length."""
+
+_ROWS, _FILL, _MEANWHILE, _SETTLE, _MIRROR = b"R", b"F", b"W", b"S", b"M"
+
+_READ = 1 << 20
+"""Bytes read from the pipe at once (a widened pipe's size)."""
+
+
+class Apart(Beside):
+    """Fills run in order by a forked child on a connection of its own to the log; the main process reads the journal
+    and fills its event tables in a scratch database beside ``path``, copied in at the end (as :class:`Beside`)."""
+
+    def _start(self) -> None:
+        (self.log_file,) = [file for _, name, file in self.log.execute("PRAGMA database_list") if name == "main"]
+        try:
+            self.child = Forked(self._serve)
+        except OSError as exc:
+            raise ForkFailed(*exc.args) from exc
+
+    def run(self, fill: Fill) -> None:
+        self._send(_FILL, pickle.dumps(fill, pickle.HIGHEST_PROTOCOL))
+
+    def rows(self, head: str, width: int, rows: list[tuple[Any, ...]]) -> None:
+        self._send(_ROWS, marshal.dumps((head, width, rows)))
+
+    def meanwhile(self, fills: list[Fill]) -> None:
+        self._send(_MEANWHILE, pickle.dumps(fills, pickle.HIGHEST_PROTOCOL))
+
+    def settle(self) -> None:
+        self._send(_SETTLE, b"")
+
+    def mirror(self, event_tables: list[tuple[str, dict[str, str]]]) -> None:
+        self._send(_MIRROR, pickle.dumps(event_tables, pickle.HIGHEST_PROTOCOL))
+
+    def _send(self, kind: bytes, data: bytes) -> None:
+        """One message to the child; a child gone (a fill failed) raises what stopped it."""
+        view, write = memoryview(_HEAD.pack(kind, len(data)) + data), self.child.stdin.write
+        try:
+            while view:
+                view = view[write(view) or 0:]
+        except BrokenPipeError:
+            self._answer()
+            raise OSError("the process filling the log ended without finishing it") from None
+
+    def _answer(self) -> None:
+        """Wait for the child's answer: nothing, or its error raised here."""
+        self.child.stdin.close()
+        try:
+            answer_of(self.child)
+        finally:
+            self.child.stdout.close()
+
+    def finish(self, told: Callable[[str], None]) -> None:
+        """Wait for the child's fills (raising what stopped them), end the reading and copy the event tables the
+        main process filled into the log; commit the build."""
+        told(PHASES[0])
+        self.settle()
+        self._answer()
+        self._copy_in(told)
+
+    def abandon(self) -> None:
+        """Kill the child (the build failed) and remove the scratch database; a Ctrl-C meanwhile waits for it (One
+        interrupt policy)."""
+        with interrupts_held():
+            self.child.kill()
+            for pipe in (self.child.stdin, self.child.stdout):
+                pipe.close()
+            self.child.wait()
+            self.reader.close()
+            self.file.unlink(missing_ok=True)
+
+    def _serve(self, source: BinaryIO, answer: BinaryIO) -> None:
+        """The child's side: run the fills as they come, commit the log; answer 0 or the error that stopped it.
+
+        Its input is closed before it answers: a parent still handing fills on finds its pipe broken and reads the
+        answer."""
+        try:
+            found: object = self._fill(source.fileno())
+        except Exception as exc:  # every error goes back to the parent, which raises it
+            found = exc
+        source.close()
+        answer.write(reply(found))
+        answer.flush()
+
+    def _fill(self, fd: int) -> int:
+        log = sqlite3.connect(Path(self.log_file).as_uri(), isolation_level=None, uri=True)
+        for pragma in ("journal_mode=OFF", "synchronous=OFF", f"cache_size=-{CACHE_KIB}",
+                       f"temp.cache_size=-{SCRATCH_CACHE_KIB}"):
+            log.execute(f"PRAGMA {pragma}")
+        log.execute("ATTACH DATABASE ? AS j", (read_only_uri(self.journal),))
+        self.log_sink.db = log  # (this process's copy of the log's sink, which knows the tables' names)
+        log.execute("BEGIN")
+        idle: deque[Fill] = deque()
+        for kind, data in _messages(fd, idle):
+            if kind is None:
+                idle.popleft()(log)
+            elif kind == _ROWS:
+                head, width, rows = marshal.loads(data)
+                insert_rows(log, head, width, rows)
+            elif kind == _FILL:
+                pickle.loads(data)(log)
+            elif kind == _MEANWHILE:
+                idle.extend(pickle.loads(data))
+            elif kind == _SETTLE:
+                while idle:
+                    idle.popleft()(log)
+            elif kind == _MIRROR:
+                for event_type, columns in pickle.loads(data):
+                    self.log_sink._typed("event", event_type, EVENT_COLUMNS, columns)
+            else:
+                raise OSError(f"an unknown order {kind!r} to the process filling the log")
+        log.execute("COMMIT")
+        log.close()
+        return 0
+
+
+def _messages(fd: int, idle: deque[Fill]) -> Iterator[tuple[bytes | None, bytes]]:
+    """The messages read from ``fd`` (kind and data) until its end; ``(None, b"")`` whenever none is waiting and
+    ``idle`` has fills to run."""
+    buffer, at = bytearray(), 0
+    ended = False
+    waiting = select.poll()  # (not select.select: a descriptor may be past its limit of 1,024)
+    waiting.register(fd, select.POLLIN)
+    while True:
+        if len(buffer) - at >= _HEAD.size:
+            kind, length = _HEAD.unpack_from(buffer, at)
+            end = at + _HEAD.size + length
+            if len(buffer) >= end:
+                yield kind, bytes(buffer[at + _HEAD.size:end])
+                at = end
+                if at > _READ:
+                    del buffer[:at]
+                    at = 0
+                continue
+        if ended:
+            if at < len(buffer):
+                raise OSError("the orders to the process filling the log were cut short")
+            return
+        if idle and at == len(buffer) and not waiting.poll(0):
+            yield None, b""
+            continue
+        data = os.read(fd, _READ)
+        ended = not data
+        buffer += data
