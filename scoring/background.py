@@ -16,12 +16,11 @@ import heapq
 from array import array
 from collections.abc import Iterable, Sequence
 from operator import attrgetter
-from statistics import median
 from typing import Any, NamedTuple
 
 from ballotdrill.scoring.foldone import ChainCounts, StepCounts
 from ballotdrill.scoring.foldrules import ActorSteps, fold_chains, fold_steps
-from ballotdrill.scoring.load import p90
+from ballotdrill.scoring.load import p90_sorted
 from ballotdrill.scoring.measured import HandoffMeasure, HarmMeasure, IncidentMeasure, StepMeasure, as_chain, as_step
 from ballotdrill.scoring.model import (
     ActorArrivals,
@@ -44,12 +43,16 @@ WORST = 10
 """Worst cases listed per inject and per criterion (time to contain, harm) beyond the cap."""
 
 
-def spread(values: Iterable[float | None]) -> Spread:
-    """Count, median, 90th percentile (nearest rank) and maximum of the known values."""
-    known = [v for v in values if v is not None]
-    if not known:
+def spread(values: Iterable[float]) -> Spread:
+    """Count, median, 90th percentile (nearest rank) and maximum of ``values``, from one sort of them (the median as
+    :func:`statistics.median` takes it: the middle value, or the mean of the middle two)."""
+    ordered = sorted(values)
+    count = len(ordered)
+    if not count:
         return Spread()
-    return Spread(count=len(known), median=r3(median(known)), p90=r3(p90(known) or 0.0), max=r3(max(known)))
+    half = count // 2
+    middle = ordered[half] if count % 2 else (ordered[half - 1] + ordered[half]) / 2
+    return Spread(count=count, median=r3(middle), p90=r3(p90_sorted(ordered)), max=r3(ordered[-1]))
 
 
 class Arrival(NamedTuple):

@@ -35,7 +35,11 @@ def p90(values: Sequence[float]) -> float | None:
     """The 90th percentile by nearest rank (None for no values)."""
     if not values:
         return None
-    ordered = sorted(values)
+    return p90_sorted(sorted(values))
+
+
+def p90_sorted(ordered: Sequence[float]) -> float:
+    """The 90th percentile by nearest rank of values sorted in ascending order (at least one)."""
     return ordered[max(0, math.ceil(0.9 * len(ordered)) - 1)]
 
 

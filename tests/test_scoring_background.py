@@ -7,16 +7,20 @@ arrivals, a queue that only grows): more than the cap, and the worst cases come 
 from __future__ import annotations
 
 import json
+import math
+from array import array
 from statistics import median
 from typing import Any
 
 from engine_helpers import file_of, incident, load
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ballotdrill.exercise.run import run_exercise
 from ballotdrill.report import build_report, render_html, render_json, render_markdown
 from ballotdrill.scoring import compare
-from ballotdrill.scoring.background import DETAIL_CAP, WORST, bounded
-from ballotdrill.scoring.model import r3
+from ballotdrill.scoring.background import DETAIL_CAP, WORST, bounded, spread
+from ballotdrill.scoring.model import Spread, r3
 from ballotdrill.scoring.stream import Scorer
 
 
@@ -98,3 +102,22 @@ def test_compare_takes_background_arrivals_from_the_aggregates() -> None:
     arrivals = full.background.arrivals
     assert (rows[("B1", "arrivals")].a, rows[("B1", "arrivals")].b) == (arrivals, arrivals)
     assert rows[("B1", "to_contain median")].a == full.background.injects[0].contain.median
+
+
+def test_a_spread_is_its_values_count_median_nearest_rank_p90_and_max() -> None:
+    assert spread(array("d")) == Spread()
+    assert spread(array("d", [3.0, 1.0, 4.0, 2.0])) == Spread(count=4, median=2.5, p90=4.0, max=4.0)
+    assert spread(array("d", [5.0, 1.0, 3.0])) == Spread(count=3, median=3.0, p90=5.0, max=5.0)
+    tenths = array("d", [float(v) for v in range(20, 0, -1)])  # 20 values: the 18th smallest is the 90th percentile
+    assert spread(tenths) == Spread(count=20, median=10.5, p90=18.0, max=20.0)
+
+
+@given(st.lists(st.floats(min_value=-1e6, max_value=1e9, allow_nan=False), max_size=60))
+def test_a_spread_from_one_sort_is_the_statistics_of_the_values(values: list[float]) -> None:
+    got = spread(array("d", values))
+    if not values:
+        assert got == Spread()
+        return
+    ordered = sorted(values)
+    p90 = ordered[max(0, math.ceil(0.9 * len(ordered)) - 1)]
+    assert got == Spread(count=len(values), median=r3(median(values)), p90=r3(p90), max=r3(max(values)))
