@@ -10,7 +10,7 @@ from ballotdrill.journal import ActionTaken, Contained, Event, InjectDelivered, 
 from ballotdrill.scenarios.msel import msel_rows
 from ballotdrill.scenarios.scenario import Inject, Scenario
 from ballotdrill.scoring.model import ArrivalStats, Frozen, Harm, IncidentTimes
-from ballotdrill.scoring.text import clock, minutes
+from ballotdrill.scoring.text import clock, took_from
 
 ADHOC = "ad-hoc inject"
 """The inject log's type of a facilitator's ad-hoc inject (not in the MSEL; listed after its injects)."""
@@ -114,7 +114,7 @@ def inject_log(scenario: Scenario, events: Sequence[Event], incidents: Sequence[
                                    observed=f"message delivered to {who(row_event.actor)}", evidence=[row_event.seq]))
             continue
         found = next((i for i in per_inject.get(row.id, []) if i.incident == row_event.incident), None)
-        observed = _incident_text(found, how.get(found.incident), who) if found else ""
+        observed = _incident_text(found, how.get(found.incident), who, start) if found else ""
         out.append(InjectEntry(**base, status=status, delivered=True, observed=observed,
                                evidence=[row_event.seq, *closing(found)]))
     for e in events:  # the facilitator's ad-hoc injects, after the MSEL's own, in the order given
@@ -126,7 +126,7 @@ def inject_log(scenario: Scenario, events: Sequence[Event], incidents: Sequence[
             observed = f"message delivered to {who(e.actor)}"
         else:
             event = f"incident {e.incident}" + (f": {added.text}" if added.text else "")
-            observed = _incident_text(found, how.get(found.incident), who) if found else ""
+            observed = _incident_text(found, how.get(found.incident), who, start) if found else ""
         out.append(InjectEntry(id=added.inject, time=at(e.t), type=ADHOC, to=who(e.actor) if e.actor else "",
                                event=event, status=f"ad-hoc, by the facilitator at {at(e.t)}", delivered=True,
                                observed=observed, evidence=[e.seq, *closing(found)]))
@@ -139,25 +139,29 @@ def adhoc_incidents(events: Sequence[Event]) -> set[str]:
             and e.fields(InjectDelivered).adhoc}
 
 
-def _incident_text(inc: IncidentTimes, how: str | None, who: Callable[[str | None], str]) -> str:
+def _incident_text(inc: IncidentTimes, how: str | None, who: Callable[[str | None], str], start: float) -> str:
+    """What the journal shows of a delivered incident (``start``: the run's clock at t = 0)."""
+    def after(took: float | None) -> str:  # after its start, as the clocks read
+        return took_from(start, inc.started_at, took)
+
     parts = []
     if inc.to_detect is None:
         parts.append("never detected")
     else:
         after_end = how == "ended" and inc.to_contain is not None and inc.to_detect > inc.to_contain
-        parts.append(f"{'noticed' if after_end else 'detected'} after {minutes(inc.to_detect)}"
+        parts.append(f"{'noticed' if after_end else 'detected'} after {after(inc.to_detect)}"
                      + (f" by {who(inc.detected_by)}" if inc.detected_by else "")
                      + (" (after its end)" if after_end else ""))
     parts.append("no response step" if inc.to_first_action is None
-                 else f"first action after {minutes(inc.to_first_action)}")
+                 else f"first action after {after(inc.to_first_action)}")
     if inc.to_contain is None:
         parts.append("still open at the end")
     elif how == "ended":
-        parts.append(f"ended by itself after {minutes(inc.to_contain)}")
+        parts.append(f"ended by itself after {after(inc.to_contain)}")
     elif how == "completed":
-        parts.append(f"procedures completed after {minutes(inc.to_contain)}")
+        parts.append(f"procedures completed after {after(inc.to_contain)}")
     else:
-        parts.append(f"contained after {minutes(inc.to_contain)}"
+        parts.append(f"contained after {after(inc.to_contain)}"
                      + (f" by {who(inc.contained_by)}" if inc.contained_by else ""))
     return "; ".join(parts)
 

@@ -8,7 +8,7 @@ from ballotdrill.report.injects import BACKGROUND, InjectEntry, arrivals_texts
 from ballotdrill.report.report import BackgroundGroup, Report
 from ballotdrill.report.view import Block, Cell, Chart, Context, Details, Heading, Items, Para, Section, Table, cell
 from ballotdrill.scoring.model import Harm, IncidentTimes
-from ballotdrill.scoring.text import evidence_rows, minutes, number
+from ballotdrill.scoring.text import evidence_rows, minutes, number, took_from
 
 INCIDENT_HEADER = ["Incident", "Type", "Sev.", "Start", "Detect", "First action", "Contain", "Resolve", "Harm"]
 INCIDENT_NUMERIC = [False, False, True, True, True, True, True, True, True]
@@ -29,14 +29,19 @@ def harm_text(h: Harm | None) -> str:
 def _incident_row(inc: IncidentTimes, harm: dict[str, Harm], ctx: Context) -> list[Cell]:
     h = harm.get(inc.incident)
     return [cell(inc.incident, strong=True), cell(inc.type), cell(inc.severity), cell(ctx.at(inc.started_at)),
-            cell(minutes(inc.to_detect)), cell(minutes(inc.to_first_action)), cell(_contained(inc)),
-            cell(minutes(inc.to_resolve)),
+            cell(_after(inc, inc.to_detect, ctx)), cell(_after(inc, inc.to_first_action, ctx)),
+            cell(_contained(inc, ctx)), cell(_after(inc, inc.to_resolve, ctx)),
             cell(harm_text(h), tag="open" if h is not None and h.open else "", flag="bad" if h and h.open else "")]
 
 
-def _contained(inc: IncidentTimes) -> str:
+def _after(inc: IncidentTimes, took: float | None, ctx: Context) -> str:
+    """``took`` minutes after ``inc`` started, as the clocks read (:func:`~ballotdrill.scoring.text.took_from`)."""
+    return took_from(ctx.start, inc.started_at, took)
+
+
+def _contained(inc: IncidentTimes, ctx: Context) -> str:
     """Minutes to containment; for an incident that went away by itself, said so (no response contained it)."""
-    took = minutes(inc.to_contain)
+    took = _after(inc, inc.to_contain, ctx)
     return f"ended by itself after {took}" if inc.contained_how == "ended" and inc.to_contain is not None else took
 
 
@@ -51,7 +56,7 @@ def _worst(g: BackgroundGroup, incidents: dict[str, IncidentTimes], harm: dict[s
         inc, h = incidents[g.worst_contain], harm.get(g.worst_contain)
         parts.append(f"{inc.incident} still open at the end (since {ctx.at(inc.started_at)})" if h and h.open
                      else f"{inc.incident} {'ended by itself' if inc.contained_how == 'ended' else 'contained'} "
-                     f"after {minutes(inc.to_contain)}")
+                     f"after {_after(inc, inc.to_contain, ctx)}")
     if g.worst_harm is not None and g.worst_harm != g.worst_contain:
         parts.append(f"most harm {g.worst_harm} ({harm_text(harm.get(g.worst_harm))})")
     return "; ".join(parts) or "—"

@@ -24,7 +24,7 @@ from ballotdrill.scenarios.scenario import Condition, Scenario
 from ballotdrill.scenarios.structure import Structure
 from ballotdrill.scoring.feed import Handlers, RowHandlers
 from ballotdrill.scoring.model import IncidentTimes
-from ballotdrill.scoring.text import clock, minutes
+from ballotdrill.scoring.text import between, clock, minutes, took_from
 
 
 class Window(NamedTuple):
@@ -73,6 +73,10 @@ class Window(NamedTuple):
         if inc is None or inc.contained_how != "ended":
             return None
         return inc.to_contain
+
+    def after_start(self, incident: str, took: float | None) -> str:
+        """``took`` minutes after ``incident`` started, as the clocks read (:func:`~.text.took_from`)."""
+        return took_from(self.start, self.incidents[incident].started_at, took)
 
     def never_started(self, incident: str) -> str:
         """Why ``incident`` never started in this run."""
@@ -138,7 +142,8 @@ def missing_start(window: Window, point: Point) -> Verdict:
         return Verdict("NE", window.never_started(point.incident))
     ended = window.self_ended(point.incident)
     if ended is not None:
-        return Verdict("NE", f"incident {point.incident} ended by itself after {minutes(ended)}, before "
+        return Verdict("NE", f"incident {point.incident} ended by itself after "
+                       f"{window.after_start(point.incident, ended)}, before "
                        f"{point.describe()}")
     when = window.stopped() if window.cut else "the exercise ended"
     return Verdict("NE", f"{point.describe()} never happened before {when}, so the task was never set")
@@ -155,12 +160,13 @@ def missing_end(window: Window, start: Point, start_t: float, end: Point, target
     inc = window.incidents[end.incident]
     ended = window.self_ended(end.incident)
     played = window.until - start_t
-    failed = _failed_attempts(start, end, tried)
+    failed = _failed_attempts(window, start, start_t, end, tried)
     if ended is not None and end.step is not None and inc.started_at + ended - start_t <= target:
-        return Verdict("NE", f"{failed}incident {end.incident} ended by itself after {minutes(ended)}, within the "
+        return Verdict("NE", f"{failed}incident {end.incident} ended by itself after "
+                       f"{window.after_start(end.incident, ended)}, within the "
                        f"target, before {'its containment took hold' if tried else end.describe()}",
                        "containment failed, then ended by itself" if tried else
-                       f"ended by itself (after {minutes(ended)}); '{end.step}' not done")
+                       f"ended by itself (after {window.after_start(end.incident, ended)}); '{end.step}' not done")
     why = failed + (f"its containment never took hold (incident {end.incident} "
                     f"{'ended by itself' if ended is not None else 'was not contained by it'})"
                     if tried else f"{end.describe()} never happened")
@@ -172,22 +178,24 @@ def missing_end(window: Window, start: Point, start_t: float, end: Point, target
         elif outcome == "dropped":
             return Verdict("U", f"{procedure} was dropped (a handoff failed on every channel) before "
                            f"{end.describe()}", "never (procedure dropped)")
+    told = between(window.start, start_t, window.until)  # as the clocks read
     if played >= target:
-        return Verdict("U", f"{why}: {minutes(played)} after {start.describe()} when "
+        return Verdict("U", f"{why}: {told} after {start.describe()} when "
                        f"{window.stopped() if window.cut else 'the exercise ended'}, past the "
                        f"{minutes(target)} target",
-                       f"containment failed, not taken hold in {minutes(played)}" if tried
-                       else f"not done in {minutes(played)}")
+                       f"containment failed, not taken hold in {told}" if tried
+                       else f"not done in {told}")
     return Verdict("NE", f"{failed}{end.describe()} had not happened when {window.stopped()}, "
-                   f"{minutes(played)} into the {minutes(target)} target")
+                   f"{told} into the {minutes(target)} target")
 
 
-def _failed_attempts(start: Point, end: Point, tried: Sequence[tuple[int, float]]) -> str:
+def _failed_attempts(window: Window, start: Point, start_t: float, end: Point,
+                     tried: Sequence[tuple[int, float]]) -> str:
     """``step X completed 1 h 09 min after incident D2 detected but its containment failed (row #4810); ``
     (empty without any)."""
     if not tried:
         return ""
-    done = ", ".join(minutes(after) for _, after in tried)
+    done = ", ".join(between(window.start, start_t, start_t + after) for _, after in tried)
     rows = ", ".join(f"#{row}" for row, _ in tried)
     return (f"step {end.step} completed {done} after {start.describe()} but its containment failed "
             f"({'each time, ' if len(tried) > 1 else ''}{'rows' if len(tried) > 1 else 'row'} {rows}); ")
@@ -212,7 +220,7 @@ def _progress(window: Window, incident: str) -> str:
     ended = inc.to_contain if inc.to_contain is not None else window.until - inc.started_at
     if inc.to_detect is None or inc.to_detect > ended:
         return "nobody had noticed it by then"
-    noticed = f"the response had noticed it after {minutes(inc.to_detect)}"
+    noticed = f"the response had noticed it after {window.after_start(incident, inc.to_detect)}"
     if inc.to_first_action is None or inc.to_first_action > ended:
         return noticed + " but begun no work on it"
-    return noticed + f" and begun work after {minutes(inc.to_first_action)}"
+    return noticed + f" and begun work after {window.after_start(incident, inc.to_first_action)}"

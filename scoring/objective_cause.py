@@ -19,7 +19,7 @@ from ballotdrill.scoring.passing import HarmCourse
 from ballotdrill.scoring.ranking import Unexplaining
 from ballotdrill.scoring.stepcause import branch_taken
 from ballotdrill.scoring.stopped import drop_cause, dropped
-from ballotdrill.scoring.text import HARM_NOUNS, between, clock, minutes, number
+from ballotdrill.scoring.text import HARM_NOUNS, between, clock, minutes, number, took_from
 from ballotdrill.scoring.unexplained import unexplained
 from ballotdrill.scoring.untaken import better_late, branch_cause, faster_branch, soonest_untaken, untaken_branch
 from ballotdrill.scoring.wavecap import slowed_from_start
@@ -119,7 +119,8 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unex
         share = (f"at least half the {obj.target_text} target" if obj.kind == "time"
                  else "at least half of the time it was doing harm")
         return Cause("detection", f"late detection: {who} noticed {incident.incident} only "
-                     f"{minutes(incident.to_detect)} after it began, {share}, and the response could start "
+                     f"{_after(advice, incident, incident.to_detect)} after it began, {share}, and the response "
+                     "could start "
                      "only then", [],
                      f"Detect {kind.replace('_', ' ')} incidents sooner at {who}: watch hours, staff on watch and "
                      "monitoring tools", incident.detected_by, actor_lever(incident.detected_by))
@@ -186,12 +187,14 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unex
         and advice.whole.until < advice.whole.end - 1e-9
     took = ((f"was not contained when the run stopped at {clock(advice.whole.start, advice.whole.until)}" if cut
              else "was never contained") if incident.to_contain is None else
-            f"ended by itself after {minutes(incident.to_contain)}" if incident.contained_how == "ended"
-            else f"was contained after {minutes(incident.to_contain)}")
+            f"ended by itself after {_after(advice, incident, incident.to_contain)}"
+            if incident.contained_how == "ended"
+            else f"was contained after {_after(advice, incident, incident.to_contain)}")
     if incident.contained_how == "ended" and passed_at is not None:
         took += f"; {_containing_progress(advice, incident, names, passed_at, obj.kind == 'time')}"
-    return Cause("objective", f"{plain}: detected after {minutes(incident.to_detect)}, first action after "
-                 f"{minutes(incident.to_first_action)}, it {took}; {short}", evidence, fix,
+    return Cause("objective", f"{plain}: detected after {_after(advice, incident, incident.to_detect)}, first "
+                 f"action after {_after(advice, incident, incident.to_first_action)}, it {took}; {short}", evidence,
+                 fix,
                  _actor_of(advice, owner, first.id, incident.incident), lever)
 
 
@@ -376,7 +379,8 @@ def _branch_to_containment(advice: Advisor, obj: ObjectiveResult, incident: Inci
     if taken is None:
         return None
     return taken._replace(text=f"{taken.text}; it was contained by '{done.step}' after "
-                          f"{minutes(incident.to_contain)}, where the default path's design takes {minutes(designed)}, "
+                          f"{_after(advice, incident, incident.to_contain)}, where the default path's design takes "
+                          f"{minutes(designed)}, "
                           f"within the {obj.target_text} target")
 
 
@@ -400,6 +404,10 @@ def _failed_containment(advice: Advisor, incident: str, procedures: list[str],
                 and (closed is None or closed > step.completed_at + 1e-9):
             return step, spec
     return None
+
+def _after(advice: Advisor, incident: IncidentTimes, took: float | None) -> str:
+    """``took`` minutes after ``incident`` started, as the clocks read (:func:`~.text.took_from`)."""
+    return took_from(advice.whole.start, incident.started_at, took)
 
 def _procedure_of(advice: Advisor, step: str) -> str:
     procs = advice.structure.procedures.items() if advice.structure else []

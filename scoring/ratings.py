@@ -238,8 +238,8 @@ def measure_objective(objective: Objective, reached: Mapping[Point, Reached], on
             break
         successor = _started_continuation(ended, chains, window)
         assert successor is not None
-        carried += (f"incident {ended} ended by itself after {minutes(window.self_ended(ended) or 0.0)}; measured "
-                    f"on {successor}, which continues it: ")
+        carried += (f"incident {ended} ended by itself after {window.after_start(ended, window.self_ended(ended))}; "
+                    f"measured on {successor}, which continues it: ")
         interval = interval and Interval(*(p._replace(incident=successor) if p.incident == ended else p
                                            for p in interval))
         subject = successor if interval is None else subject
@@ -342,14 +342,15 @@ def _measure(objective: Objective, interval: Interval | None, subject: str, reac
         elif (over := _repaired_after_its_end(window, interval.end, last.t)) is not None:
             value = r3(last.t - first.t)  # the step came after the incident had ended by itself: it restored nothing
             verdict = self_contained(window, interval.end.incident, r3(over - first.t), target,
-                                     _took(kind, r3(over - first.t), interval))
+                                     _took(window, first.t, over, interval))
             done = (f"'{interval.end.step}' completed {'' if verdict.rating == 'NE' else 'only '}"
                     f"{between(window.start, over, last.t)} after it had ended (at {clock(window.start, last.t)})")
             if verdict.rating == "NE":  # the response was exercised, its step done: only its containment was not
-                took, life = last.t - first.t, _took(kind, r3(over - first.t), interval)
+                took, life = last.t - first.t, _took(window, first.t, over, interval)
                 done = (f"incident {interval.end.incident} ended by itself ({life})"
                         f" before the response could contain it, so '{interval.end.step}' contained nothing and no "
-                        f"containment was exercised; {done}, {minutes(took)} after {interval.start.describe()}, "
+                        f"containment was exercised; {done}, {between(window.start, first.t, last.t)} after "
+                        f"{interval.start.describe()}, "
                         f"{'within' if took <= target + 1e-9 else 'past'} the {minutes(target)} target")
             after = between(window.start, over, last.t)
             verdict = verdict._replace(reason=done, value_text=f"{verdict.value_text}; '{interval.end.step}' done "
@@ -358,7 +359,8 @@ def _measure(objective: Objective, interval: Interval | None, subject: str, reac
         elif interval.end.step is None and interval.end.event == "contained" and \
                 window.self_ended(interval.end.incident) is not None:
             value = r3(last.t - first.t)  # the time it took, rated as the verdict says
-            verdict = self_contained(window, interval.end.incident, value, target, _took(kind, value, interval))
+            verdict = self_contained(window, interval.end.incident, value, target,
+                                     _took(window, first.t, last.t, interval))
         else:
             value = r3(last.t - first.t)
     elif kind == "votes_lost":
@@ -398,7 +400,8 @@ def _measure(objective: Objective, interval: Interval | None, subject: str, reac
                                   f"stations had closed at {closed}: it could do no {HARM_NOUNS[kind]} whatever the "
                                   "response did, so nothing was exercised", f"{text}, its polling stations closed")
             elif ended is not None and shaped and measured <= target:
-                done = (f"incident {incident} ended by itself after {minutes(ended)}, and the response had slowed "
+                done = (f"incident {incident} ended by itself after {window.after_start(incident, ended)}, and the "
+                        "response had slowed "
                         f"or shortened it before then ({_times(len(shaped))}: rows "
                         f"{', '.join(f'#{n}' for n in shaped)})")
                 if alone is not None and alone <= target:  # it would have stayed under the target anyway
@@ -437,10 +440,11 @@ def _measure(objective: Objective, interval: Interval | None, subject: str, reac
     return value, evidence, verdict, note
 
 
-def _took(kind: str, value: float, interval: Interval) -> str:
-    """How long an incident that ended by itself took, as a time measure counts it: ``after 40 min`` from its own
-    start, else from the measure's start (``35 min after incident AF detected``), never read as its whole life."""
-    start = interval.start
+def _took(window: Window, t0: float, t1: float, interval: Interval) -> str:
+    """How long an incident that ended by itself took, from the measure's start at ``t0`` to ``t1``, as the clocks
+    read: ``after 40 min`` from its own start, else from the measure's start (``35 min after incident AF
+    detected``), never read as its whole life."""
+    start, took = interval.start, between(window.start, t0, t1)
     if start.step is None and start.event == "started" and start.incident == interval.end.incident:
-        return f"after {measure_value(kind, value)}"
-    return f"{measure_value(kind, value)} after {start.describe()}"
+        return f"after {took}"
+    return f"{took} after {start.describe()}"

@@ -48,6 +48,13 @@ def between(start: float, t0: float, t1: float) -> str:
     return minutes(whole) if whole else minutes(t1 - t0)
 
 
+def took_from(start: float, t0: float, took: float | None) -> str:
+    """``took`` minutes after journal time ``t0`` (an incident's start to its detection, containment …) told as
+    :func:`between` tells it, as the clocks of the two times read; an em dash for None. The one way a duration
+    between two journal times is told, so a table and a narrative never round it two ways."""
+    return "—" if took is None else between(start, t0, t0 + took)
+
+
 def number(value: float | None) -> str:
     """``12,345`` (rounded); an em dash for None."""
     return "—" if value is None else f"{round(value):,}"
