@@ -64,6 +64,16 @@ def _ignore_late_interrupts() -> None:
     interrupted one left, or end the process by the signal itself)."""
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _forget_unhandled_interrupt()
+
+
+def _forget_unhandled_interrupt() -> None:
+    """Clear CPython's mark of an unhandled Ctrl-C. A ``KeyboardInterrupt`` that leaves code run by ``exec`` or
+    ``eval`` of a string (a dataclass or named tuple being made, as a module is imported on first use) marks the
+    interpreter as interrupted even when a caller catches it; run as ``python -m ballotdrill``, the interpreter then
+    kills itself with SIGINT once it has exited (status -2 instead of the command's, after its line). Every such
+    evaluation clears the mark as it starts: one more clears it."""
+    eval("None")  # a constant: evaluated for the interpreter's side effect alone
 
 
 def _typer_app(args: list[str]) -> "typer.Typer":
