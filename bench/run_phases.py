@@ -58,6 +58,11 @@ APART = "report: scores.json in a forked child"
 """A long run's ``scores.json`` is rendered in a child forked after the scores are assembled (its CPU counted when it
 is reaped), while this process lays out and renders the HTML and Markdown."""
 SCORING = "scoring process"
+HEAD = "serial head: main process until the scoring process"
+"""The main process's CPU from its start (with its imports) to forking the scoring process: nothing else runs."""
+TAIL = "serial tail: main process after its answer"
+"""The main process's CPU from the scoring process's answer (unpickled) to the end: lay-out, HTML, Markdown, writing
+the files; with the scoring process's finishing, the part of the wall after the last row that one core does."""
 SCORING_FEED = "  of it: feeding every row"
 SCORING_ASSEMBLE = "  of it: finish scoring, gather rows"
 """A long run's writer process hashes the rows as it inserts them and writes the seal (its CPU counted there)."""
@@ -122,6 +127,7 @@ def measure(incidents: int, work: Path) -> dict[str, float]:
     """CPU seconds per phase of one ``run`` command (and its wall seconds)."""
     spent: dict[str, float] = defaultdict(float)
     start = _cpu()
+    answer = [0.0]
     import ballotdrill.application.risks as risks  # the report writer imports it when it runs
     import ballotdrill.application.runs  # noqa: F401
     import ballotdrill.cli as cli
@@ -168,12 +174,20 @@ def measure(incidents: int, work: Path) -> dict[str, float]:
         try:
             return answered(feed, meta)
         finally:
+            answer[0] = _cpu()
             spent["waiting for the scoring process (main process)"] += _cpu() - began
             spent[SCORING] += _cpu(resource.RUSAGE_CHILDREN) - children
             spent[SCORING_FEED] += feed.cpu.get("feed", 0.0)
             spent[SCORING_ASSEMBLE] += feed.cpu.get("assemble", 0.0)
 
     livefeed.LiveFeed.assembler = assembler  # type: ignore[method-assign]
+    forked = livefeed.LiveFeed._start
+
+    def forking(feed: Any) -> None:  # the serial head ends here: the scoring process is forked
+        spent[HEAD] = _cpu() - start  # with the imports and setting up this script's timers
+        forked(feed)
+
+    livefeed.LiveFeed._start = forking  # type: ignore[method-assign]
     import ballotdrill.application.runs as runs
     written = runs.write_report_files
 
@@ -212,6 +226,7 @@ def measure(incidents: int, work: Path) -> dict[str, float]:
     finally:
         sys.argv = argv
     spent["wall"] = time.perf_counter() - wall
+    spent[TAIL] = _cpu() - answer[0] if answer[0] else 0.0
     spent["command (main process)"] = _cpu() - began + spent["imports"]
     spent["engine and journal rows (main process)"] = (spent["run_exercise (main process)"] - spent[FED]
                                                       - spent[JOURNAL] - spent[SEAL])
@@ -253,11 +268,13 @@ def main() -> None:
             SCORING_ASSEMBLE, SEAL, "waiting for the scoring process (main process)",
             "report: finish scoring, gather rows", "report: lay out", "report: risks",
             "report: render HTML", "report: render Markdown", "report: render scores.json", APART, "imports",
-            "the rest (start-up, writing files)"]
+            "the rest (start-up, writing files)", HEAD, TAIL]
+    serial = spent[HEAD] + spent[SCORING_ASSEMBLE] + spent[TAIL]
+    floor = serial + max(spent[SCORING_FEED], (total - serial - spent[APART]) / 2)
     if args.json:
         print(json.dumps({"incidents": args.incidents, "handwritten_cpu": base, "total_cpu": total,
                           "main_cpu": main_cpu, "writer_cpu": writer, "scoring_cpu": scoring, "apart_cpu": spent[APART],
-                          "wall": spent["wall"], "load": [load_before, load_after],
+                          "wall": spent["wall"], "floor": floor, "load": [load_before, load_after],
                           "phases": {row: spent[row] for row in rows}}, indent=2))
         return
     print(f"run at {args.incidents:,} incidents: CPU per phase (hand-written SimPy model: {base:.2f} s)")
@@ -267,6 +284,8 @@ def main() -> None:
     print(f"  {'all (the command and its child processes)':<48} {total:>8.2f} {1:>7.0%} {total / base:>8.2f}")
     print(f"  CPU by process: main {main_cpu:.2f} s ({main_cpu / base:.2f}x), journal writer {writer:.2f} s "
           f"({writer / base:.2f}x), scoring {scoring:.2f} s ({scoring / base:.2f}x)")
+    print(f"  floor on two free cores: the serial head, the scoring process's finishing and the tail ({serial:.2f} s), "
+          f"plus the larger of its feed and half of the rest: {floor:.2f} s ({floor / base:.2f}x)")
     print(f"  wall {spent['wall']:.1f} s ({spent['wall'] / base:.2f}x the model's CPU); load average "
           f"{load_before:.1f} before, {load_after:.1f} after (on two idle cores the wall is about the larger of the "
           f"largest process's CPU and half of all three)")

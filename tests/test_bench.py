@@ -68,6 +68,11 @@ def test_run_phases_benchmark_reduced_form_accounts_for_every_phase() -> None:
     assert phases["scoring process"] > 0 and phases["  of it: feeding every row"] > 0
     assert phases["  of it: finish scoring, gather rows"] > 0
     assert phases["report: finish scoring, gather rows"] == 0  # not in the main process
+    # the serial parts: the main process before the scoring process was forked and after it answered
+    head = phases["serial head: main process until the scoring process"]
+    tail = phases["serial tail: main process after its answer"]
+    assert head > 0 and tail > 0
+    assert figures["floor"] >= head + tail + phases["  of it: finish scoring, gather rows"]
     # the processes' CPU, which the wall is compared with, make up the whole
     assert figures["main_cpu"] > 0 and figures["writer_cpu"] == phases["journal writer process"]
     assert figures["scoring_cpu"] == phases["scoring process"]
