@@ -30,7 +30,7 @@ from typing import Any, BinaryIO
 
 from ballotdrill.exports.apart import answer_of, reply
 from ballotdrill.exports.ocel_sql_side import PHASES, SCRATCH_CACHE_KIB, Beside, Fill, ForkFailed
-from ballotdrill.exports.ocel_sqlite import CACHE_KIB, EVENT_COLUMNS, insert_rows
+from ballotdrill.exports.ocel_sqlite import EVENT_COLUMNS, LOG_PRAGMAS, insert_rows
 from ballotdrill.journal.forked import Forked
 from ballotdrill.journal.interrupts import interrupts_held
 from ballotdrill.journal.sqlite_uri import read_only_uri
@@ -122,8 +122,7 @@ class Apart(Beside):
 
     def _fill(self, fd: int) -> int:
         log = sqlite3.connect(Path(self.log_file).as_uri(), isolation_level=None, uri=True)
-        for pragma in ("journal_mode=OFF", "synchronous=OFF", f"cache_size=-{CACHE_KIB}",
-                       f"temp.cache_size=-{SCRATCH_CACHE_KIB}"):
+        for pragma in (*LOG_PRAGMAS, f"temp.cache_size=-{SCRATCH_CACHE_KIB}"):  # (as the main process's)
             log.execute(f"PRAGMA {pragma}")
         log.execute("ATTACH DATABASE ? AS j", (read_only_uri(self.journal),))
         self.log_sink.db = log  # (this process's copy of the log's sink, which knows the tables' names)

@@ -47,6 +47,8 @@ BATCH = 20_000
 CACHE_KIB = 65_536
 """SQLite's page cache while the log is built (its default, 2 MB, is far smaller than the ids' indexes)."""
 
+LOG_PRAGMAS = ("journal_mode=OFF", "synchronous=OFF", f"cache_size=-{CACHE_KIB}")
+"""How a connection to a log being built writes it: no rollback journal, no syncs, :data:`CACHE_KIB` of cache."""
 
 ROWS_PER_INSERT = 256
 """Rows one ``INSERT`` of :func:`insert_rows` takes at most (fewer where SQLite's limit of bound values says)."""
@@ -219,7 +221,7 @@ def built_beside(path: Path, pragmas: Sequence[str] = (), *, shared: bool = Fals
         # absolute: with uri=True a relative name starting 'file:' would be read as a URI (ATTACH takes URIs)
         db = sqlite3.connect(partial.resolve(), isolation_level=None, uri=True, check_same_thread=not shared)
         try:
-            for pragma in ("journal_mode=OFF", "synchronous=OFF", f"cache_size=-{CACHE_KIB}", *pragmas):
+            for pragma in (*LOG_PRAGMAS, *pragmas):
                 db.execute(f"PRAGMA {pragma}")
             yield db
         except BaseException:
