@@ -31,7 +31,12 @@ def export(folder: Path, *, jsonl: Path | None, csv: Path | None, ocel: Path | N
         from ballotdrill.exports.heap import keep_freed_memory  # this process streams the journal block by block
 
         keep_freed_memory()
-        with _elapsed(f"exporting {folder}", len(asked), ticking=ocel is not None) as shown:
+        # (OCEL's SQLite form: no clock thread, so that its log can be filled by a forked child; its steps after the
+        # pass are told as each begins)
+        from ballotdrill.application.evaluate import OCEL_SQLITE_SUFFIXES
+
+        ticking = ocel is not None and ocel.suffix.lower() not in OCEL_SQLITE_SUFFIXES
+        with _elapsed(f"exporting {folder}", len(asked), ticking=ticking) as shown:
             application.export_run(folder, jsonl=jsonl, csv=csv, ocel=ocel, force=force, progress=shown.progress,
                                    wrote=lambda done: shown.wrote(
                                        f"wrote {NAMES.get(done.format, '')}{done.events:,} events to {done.path}"))

@@ -11,9 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cli_helpers import in_process
 from test_exports_ocel_sql import run_folder
 
 from ballotdrill.application.runs import open_run
+from ballotdrill.commands import output
 from ballotdrill.exports import ocel_sql_apart
 from ballotdrill.exports.ocel_sql_apart import Apart
 from ballotdrill.exports.ocel_sql_side import building, statements
@@ -23,8 +25,13 @@ pytestmark = pytest.mark.usefixtures("forkable")
 
 
 @pytest.fixture(scope="module")
-def journal(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return open_run(run_folder(tmp_path_factory.mktemp("run"), "run", "results-night-ddos", "--seed", "1")).journal
+def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return run_folder(tmp_path_factory.mktemp("run"), "run", "results-night-ddos", "--seed", "1")
+
+
+@pytest.fixture(scope="module")
+def journal(folder: Path) -> Path:
+    return open_run(folder).journal
 
 
 @pytest.fixture
@@ -130,3 +137,17 @@ def test_a_child_killed_is_one_line(tmp_path: Path, journal: Path, children: lis
     log.close()
     assert str(raised.value) == "the process writing the file was killed by signal 9 without finishing it"
     assert reaped(children[0])
+
+
+def test_an_export_to_a_terminal_keeps_no_other_thread_so_its_log_is_filled_apart(
+        tmp_path: Path, folder: Path, children: list[int], monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """rich's clock would redraw from a thread of its own, and a process with another thread is not forked: for
+    OCEL's SQLite form the line is redrawn at each block and step instead, and the log is filled by a child."""
+    monkeypatch.setenv("FORCE_COLOR", "1")  # rich takes the captured stream for an interactive terminal
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.setattr(output, "_consoles", {})  # made again, for a terminal
+    done = in_process(("export", str(folder), "--ocel", "log.sqlite"), tmp_path, monkeypatch, capsys)
+    assert done.returncode == 0, done.stderr
+    assert f"exporting {folder}: 0 of 1 file written" in done.stderr and "events to log.sqlite" in done.stderr
+    assert len(children) == 1 and reaped(children[0])
