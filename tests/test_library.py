@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -107,36 +108,74 @@ def test_corrections_slow_a_wave_and_leave_containing_to_the_platforms() -> None
         assert effect.growth is not None and 0 < effect.growth < 1, step_id
 
 
-def _not_exercised(seeds: range) -> list[tuple[int, str, str]]:
-    """(seed, objective, why) of every objective of the default day not exercised in those seeds."""
-    found = []
+class _Day(NamedTuple):
+    """What one seed of the default day did with the results-site DDoS (D2) and its contingency (D2R)."""
+
+    seed: int
+    ended_before_mitigation: bool
+    """D2 went away by itself before its 'cy-mitigate' completed (or while it never did)."""
+    mitigated_after_end: bool
+    """... and 'cy-mitigate' completed for D2 after that end (a mitigation of an attack already over)."""
+    resumed: float | None
+    """When D2R started, or None."""
+    not_exercised: list[tuple[str, str]]
+    """(objective, why) of every objective rated NE."""
+    o3: str
+    """O3's reason."""
+
+
+def _days(seeds: range) -> list[_Day]:
+    days = []
     for seed in seeds:
-        scores = score(run_exercise(LIBRARY, "combined-hybrid-day", seed=seed).events, LIBRARY, "combined-hybrid-day")
-        found += [(seed, o.id, o.reason) for o in scores.objectives if o.rating == "NE"]
-    return found
+        events = run_exercise(LIBRARY, "combined-hybrid-day", seed=seed).events
+        ended = next((e.seq for e in events if e.kind == "contained" and e.incident == "D2"
+                      and e.data["how"] == "ended"), None)  # None: still going at the end, or contained by the response
+        mitigated = [e.seq for e in events if e.kind == "step_completed" and e.incident == "D2"
+                     and e.step == "cy-mitigate"]
+        ended_first = ended is not None and not [q for q in mitigated if q < ended]
+        resumed = next((e.t for e in events if e.kind == "incident_started" and e.incident == "D2R"), None)
+        objectives = score(events, LIBRARY, "combined-hybrid-day").objectives
+        days.append(_Day(seed, ended_first, ended_first and bool(mitigated), resumed,
+                         [(o.id, o.reason) for o in objectives if o.rating == "NE"],
+                         next(o.reason for o in objectives if o.id == "O3")))
+    return days
 
 
-def test_the_default_day_exercises_every_objective_around_the_seed_that_needed_the_contingency() -> None:
-    """Seed 63: the results-site DDoS ended by itself before its mitigation; the contingency D2R carries O3. Where
-    the mitigation completed after D2 ended but before D2R's 20:30 check, no contingency is released and O3 is not
-    exercised (a mitigation of an attack already over measures nothing), and its reason says so; nothing else
-    around that seed is left unexercised."""
-    found = _not_exercised(range(60, 66))
-    assert 63 not in [seed for seed, _, _ in found]
-    for seed, objective, why in found:
-        assert objective == "O3" and "D2 ended by itself" in why and "'cy-mitigate' contained nothing" in why, \
-            (seed, why)
-        assert why.rpartition("(at ")[2].rstrip(")") < "20:30", why  # before the contingency's check
-    events = run_exercise(LIBRARY, "combined-hybrid-day", seed=63).events
-    assert any(e.kind == "incident_started" and e.incident == "D2R" for e in events)
+_DAY = LIBRARY.scenarios["combined-hybrid-day"]
+CHECK = next(i.at for n, i in zip(_DAY.inject_ids(), _DAY.injects, strict=True) if n == "D2R") - _DAY.start
+"""D2R's check (20:30) in minutes from the default day's start, as journal times are."""
+
+
+def _contingency_holds(days: list[_Day]) -> None:
+    """D2R comes at its 20:30 check exactly where D2 ended by itself before its mitigation completed, and O3 is then
+    measured on it (unless D2 had already outlasted O3's target: rated on D2); any objective left not exercised is
+    O3, where the mitigation completed first (and failed)."""
+    for day in days:
+        assert (day.resumed is not None) == day.ended_before_mitigation, day
+        if day.ended_before_mitigation:
+            assert day.resumed == CHECK, day
+            assert "measured on D2R, which continues it" in day.o3 or "past the target" in day.o3, day
+        for objective, why in day.not_exercised:
+            assert objective == "O3" and not day.ended_before_mitigation and "D2 ended by itself" in why, day
+
+
+def test_the_default_day_brings_the_attack_back_where_it_ended_before_its_mitigation_completed() -> None:
+    """Seeds 60-65: where D2 ended by itself before 'cy-mitigate' completed — also where the mitigation completed
+    after the end, before the 20:30 check (seeds that left O3 not exercised while the check read whether the
+    mitigation was done by then) — D2R resumes it at 20:30 and O3 is measured on it; no objective is left
+    unexercised there."""
+    days = _days(range(60, 66))
+    assert [d.seed for d in days if d.mitigated_after_end and d.resumed is not None], \
+        "no seed of 60-65 has its mitigation completed after D2 ended: pick seeds that test 'ended_before'"
+    _contingency_holds(days)
+    assert not [d for d in days if d.not_exercised]
 
 
 @pytest.mark.slow
-def test_the_default_day_leaves_only_o3_unexercised_and_only_where_d2_ended_before_its_mitigation() -> None:
-    """Over 100 seeds every objective but O3 is exercised; O3 is not where the results-site DDoS ended by itself
-    before 'cy-mitigate' (a mitigation of an attack already over measures nothing) and the contingency did not
-    bring it back (docs/library.md counts these seeds)."""
-    found = _not_exercised(range(1, 101))
-    assert found, "O3 is exercised in every seed: update docs/library.md's count of the seeds that leave it"
-    for seed, objective, why in found:
-        assert objective == "O3" and "D2 ended by itself" in why, (seed, why)
+def test_the_default_day_leaves_o3_unexercised_only_where_the_mitigation_came_first_and_failed() -> None:
+    """Over 100 seeds, every objective but O3 is exercised, and O3 is not only where 'cy-mitigate' completed before
+    D2 ended by itself (its containment failed): the contingency brings back every attack that ended before its
+    mitigation (docs/library.md counts these seeds)."""
+    days = _days(range(1, 101))
+    _contingency_holds(days)
+    assert len([d for d in days if d.not_exercised]) == 6, "update docs/library.md's count of the seeds that leave O3"
