@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
+from types import ModuleType
 
 import pytest
+
+from ballotdrill import application
+from ballotdrill.exercise.run import run_exercise
+from ballotdrill.scoring.runmeasures import MeasureScorer
+from ballotdrill.sweep import make_tasks, replication_seed
+from ballotdrill.sweep.worker import point_plan
 
 BENCH = Path(__file__).resolve().parent.parent / "bench" / "sweep_throughput.py"
 
@@ -58,3 +67,30 @@ def test_instruction_bench_plays_replications_as_a_worker_does(engine_only: bool
                          check=True, capture_output=True, text=True, timeout=600).stdout
     how = "the engine alone" if engine_only else "as a sweep measures them"
     assert out.startswith(f"1 replication of combined-hybrid-day ({how}): ") and out.rstrip().endswith("of CPU each")
+
+
+def _instructions_bench() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("sweep_instructions", INSTRUCTIONS)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.bench
+def test_the_measuring_split_feeds_the_rows_the_run_made_to_every_handler() -> None:
+    """``--parts`` counts the rows a replication made and the handler calls its measurer's dispatch makes for them; each
+    of its processes feeds the same kept rows as far as its part goes."""
+    bench = _instructions_bench()
+    plan = application.plan_sweep(None, bench.SCENARIO)
+    task = make_tasks(plan.points, plan.scenario, [replication_seed(1, 0)], 1)[0]
+    ran = run_exercise(point_plan(task.document, task.scenario).doc, bench.SCENARIO, seed=replication_seed(1, 0),
+                       keep=True)
+    assert ran.memory is not None
+    kinds = Counter(row[1] for row in ran.memory.rows)
+    dispatch = MeasureScorer(point_plan(task.document, task.scenario)).dispatch
+    handlers = {kind: len(dispatch.packed.get(kind, ())) + len(dispatch.events.get(kind, ())) for kind in kinds}
+    calls = sum(n * handlers[kind] for kind, n in kinds.items())
+    for part in bench.PARTS:
+        assert bench.feed_kept(1, part) == {"rows": ran.count, "calls": calls}
+    assert calls > ran.count > 1000
