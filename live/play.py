@@ -170,7 +170,7 @@ async def _main(session: Session, folder: Path, dashboard: bool, out: TextIO, se
             + (" ('who' lists who has)" if serve is not None else ""))
     session.start_clock()  # the server's start-up is not exercise time
     runner = asyncio.create_task(session.run())
-    tasks = [asyncio.create_task(_commands(console))]
+    tasks = [asyncio.create_task(_commands(console, served=serve is not None))]
     if dashboard:
         tasks.append(asyncio.create_task(console.show()))
     try:
@@ -220,12 +220,25 @@ async def _linger(console: FacilitatorConsole, served: Served, say: Callable[[st
             signal.signal(signal.SIGINT, previous)
 
 
-async def _commands(console: FacilitatorConsole) -> None:
-    """Commands from stdin: a pipe or terminal is read as it comes; a file is read whole."""
+async def _commands(console: FacilitatorConsole, *, served: bool) -> None:
+    """Commands from stdin: a pipe or terminal is read as it comes; a file is read whole. When stdin ends the exercise
+    goes on to the scenario's end: paused and not served, nobody could resume it, so it is resumed (saying so)."""
     try:
         await _read_commands(console)
+        if not served:
+            await _go_on(console)
     finally:  # no more lines can come: nobody is left to say when the ended exercise's server may stop
         console.closing.set()
+
+
+async def _go_on(console: FacilitatorConsole) -> None:
+    """stdin has ended on an exercise nobody else steers: a pause is lifted (journalled as the facilitator's
+    ``resume``), so the exercise plays on to the scenario's end instead of waiting for ever."""
+    if not console.core.paused or console.core.ended:
+        return
+    console.say("stdin ended while the exercise was paused, and it is not served (no page can resume it): resuming "
+                "it, to play on to the scenario's end (Ctrl-C stops it; 'ballotdrill resume' carries it on)")
+    await console.handle("resume")
 
 
 async def _read_commands(console: FacilitatorConsole) -> None:
