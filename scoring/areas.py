@@ -25,9 +25,10 @@ from ballotdrill.scoring.advice import (
 from ballotdrill.scoring.channel_lines import add_lines, lines_text
 from ballotdrill.scoring.crews import crew_fix, on_duty_text
 from ballotdrill.scoring.digest import QUEUE_P90, Case, Digest, Example, LateStep, LongWaits
+from ballotdrill.scoring.leftopen import left_open_findings
 from ballotdrill.scoring.model import EVIDENCE_ROWS, ActorLoad, Frozen, Handoff, Scores, StepResult
 from ballotdrill.scoring.neverdone import missed_listed, never_done
-from ballotdrill.scoring.plan import element_of, loop_owner, responsible
+from ballotdrill.scoring.plan import capability_of, element_of, loop_owner, responsible
 from ballotdrill.scoring.slowtold import slow_words
 from ballotdrill.scoring.stepcause import step_cause, with_named_waits
 from ballotdrill.scoring.text import clock, minutes, percent
@@ -105,15 +106,6 @@ def _elapsed(case: Case) -> tuple[float, int]:
     return ((case.step.elapsed or 0.0) if case.step else 0.0, -case.n)
 
 
-def _capability(scores: Scores, incidents: set[str], procedure: str | None, default: str) -> str:
-    """The capability of the first objective about one of ``incidents`` or ``procedure``, else ``default``."""
-    for obj in scores.objectives:
-        about = obj.subject.split()
-        if incidents & set(about) or obj.subject in incidents or (procedure and obj.subject == procedure):
-            return obj.capability
-    return default
-
-
 def _met_objectives(found: Found, scores: Scores, digest: Digest, advice: Advisor) -> None:
     """Each objective rated P: a strength, but for an on-time share of a procedure a dropped handoff stopped (its
     steps never played are not in the share, so it met its target only by leaving them out)."""
@@ -146,7 +138,7 @@ def _missed_deadlines(found: Found, scores: Scores, digest: Digest, advice: Advi
                 f"{minutes(step.deadline)} ({_basis(step, advice) or 'no basis given'}).{more}",
                 root_cause=why.text, cause="deadline", actor=step.actor,
                 lever=step_lever(step.procedure, step.step) if own else why.lever, element=element_of(why.kind),
-                capability=_capability(scores, {step.incident}, step.procedure, "Operational coordination"),
+                capability=capability_of(scores, {step.incident}, step.procedure, "Operational coordination"),
                 recommendation=f"Give '{step.step}' a standing priority at {name(step.actor)} so the legal "
                 f"deadline ({minutes(step.deadline)}) is met" if own else why.fix, priority=1,
                 incidents=[step.incident], evidence=step.evidence)
@@ -156,7 +148,7 @@ def _missed_deadlines(found: Found, scores: Scores, digest: Digest, advice: Advi
                       title=f"Legal deadline missed: {item.step} ({item.incident})", detail=detail + more,
                       root_cause=why.text, cause="deadline", actor=why.actor, lever=why.lever,
                       element=element_of(why.kind), recommendation=why.fix, priority=1, incidents=[item.incident],
-                      capability=_capability(scores, {item.incident}, item.procedure, "Operational coordination"),
+                      capability=capability_of(scores, {item.incident}, item.procedure, "Operational coordination"),
                       evidence=why.evidence)
 
 
@@ -192,7 +184,7 @@ def _late_steps(found: Found, scores: Scores, digest: Digest, advice: Advisor) -
                             f"{', the worst' if example is worst else ''}){others}"),
                 cause="late_step", actor=why.actor, lever=why.lever, element=element_of(why.kind),
                 responsible=_loop_owner(why, advice),
-                capability=_capability(scores, group.subjects, procedure, "Operational coordination"),
+                capability=capability_of(scores, group.subjects, procedure, "Operational coordination"),
                 recommendation=why.fix, priority=4, incidents=group.incidents.listed(),
                 evidence=sorted({*worst.evidence, *example.evidence, *why.evidence}))
 
@@ -431,14 +423,19 @@ def _unanswered(found: Found, scores: Scores, digest: Digest, advice: Advisor) -
                 root_cause=(f"no procedure is triggered by {kind} incidents of this severity" if not matching else
                             f"procedures {', '.join(matching)} match {kind} but never ran for these incidents"),
                 cause="none", actor=first.detected_by, lever=f"type:{kind}", element=element_of("none"),
-                capability=_capability(scores, set(ids), None, "Operational coordination"),
+                capability=capability_of(scores, set(ids), None, "Operational coordination"),
                 recommendation=(f"Add a procedure triggered by {kind} incidents (or lower a trigger's "
                                 "min_severity)" if not matching else
                                 f"Check the triggers of {', '.join(matching)}: they did not start for {kind}"),
                 priority=2, incidents=ids, evidence=first.evidence)
 
 
+def _left_open(found: Found, scores: Scores, digest: Digest, advice: Advisor) -> None:
+    """Background incidents left open after their containment failed, per procedure (:mod:`.leftopen`)."""
+    left_open_findings(found.improve, scores, digest.left_open)
+
+
 _KINDS: tuple[Callable[[Found, Scores, Digest, Advisor], None], ...] = (
     _met_objectives, _missed_deadlines, _late_steps, _steps_on_time, _loads, _channels, _decisions,
-    _overdue_handoffs, _slow_handoffs, _ping_pongs, _unanswered)
+    _overdue_handoffs, _slow_handoffs, _ping_pongs, _unanswered, _left_open)
 """The kinds of findings, in the order they are gathered."""

@@ -29,6 +29,7 @@ from ballotdrill.scoring.foldrules import LongWaits as LongWaits
 from ballotdrill.scoring.foldrules import fold_chains, fold_steps
 from ballotdrill.scoring.harmpath import HarmPaths
 from ballotdrill.scoring.harmshare import harm_shares
+from ballotdrill.scoring.leftopen import LeftOpen, fold_left_open
 from ballotdrill.scoring.measured import HandoffLike, HarmLike, IncidentLike, StepLike, as_chain, as_step
 from ballotdrill.scoring.model import EVIDENCE_ROWS, Handoff, Harm, IncidentTimes, Scores, StepResult
 from ballotdrill.scoring.ranking import (
@@ -231,6 +232,8 @@ class Digest:
         self.slow: dict[str, Slow] = {}
         """Per channel, the handoffs received later than it usually takes without failing."""
         self.unanswered: dict[str, Unanswered] = {}
+        self.left_open: dict[str, LeftOpen] = {}
+        """Per procedure, its background incidents left open after their containment failed (:mod:`.leftopen`)."""
         self.harm_total = dict.fromkeys(HARM_MEASURES, 0.0)
         self.lever_harm: dict[str, dict[str, float]] = defaultdict(lambda: dict.fromkeys(HARM_MEASURES, 0.0))
         self.work = WorkFold()
@@ -341,6 +344,9 @@ class Digest:
             if harmful and self.paths.moves(chain.procedure, chain.step, every):
                 loop = loop_span(chain, plain_steps, until) if chain.ping_pong else None
                 spans.extend(spans_of(None, chain, None, self.advice, until, loop=loop))
+        left = fold_left_open(self.left_open, times, plain_steps, plain_chains, self.advice.structure, until)
+        if left is not None and harmful:  # the harm done after the failure is its procedure's
+            spans.append(left)
         if times is not None and harm is not None:
             self._incident(n, times, harm, bool(steps or chains), spans, until)
 

@@ -14,6 +14,7 @@ from ballotdrill.scenarios.scenario import Detection, Scenario
 from ballotdrill.scenarios.structure import OWNER, Step
 from ballotdrill.scoring.advice import Advisor, Cause, actor_lever, step_lever
 from ballotdrill.scoring.bydesign import contained_by_design, designed_containment, noticed_at_once_turns
+from ballotdrill.scoring.leftopen import further_step_fix
 from ballotdrill.scoring.model import IncidentTimes, ObjectiveResult, StepResult
 from ballotdrill.scoring.passing import HarmCourse
 from ballotdrill.scoring.ranking import Unexplaining
@@ -61,8 +62,7 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unex
             done, spec = failed
             chance = spec.effect.chance if spec.effect is not None else 1.0
             late = passed_at is not None and done.completed_at is not None and done.completed_at > passed_at
-            fix = (f"Make '{step}' likelier to contain {incident.type.replace('_', ' ')} incidents, or give "
-                   f"{procedure} a further containing step should it fail")
+            fix = further_step_fix(step, incident.type, procedure)
             if late:
                 fix = f"Review the path to step '{step}' (it came after the target) and " + fix[0].lower() + fix[1:]
             return Cause("objective", f"the containing step '{step}' completed at "
@@ -221,8 +221,7 @@ def _contained_in_time(advice: Advisor, obj: ObjectiveResult, incident: Incident
     chance = spec.effect.chance if spec.effect is not None else 1.0
     return (f"{path}, within the {obj.target_text} target; '{done.step}' completed at "
             f"{clock(advice.whole.start, done.completed_at)} but did not contain {incident.incident} (a {chance:.0%} "
-            "chance)", f"Make '{done.step}' likelier to contain {incident.type.replace('_', ' ')} incidents, or give "
-            f"{done.procedure} a further containing step should it fail", list(done.evidence[-1:]))
+            "chance)", further_step_fix(done.step, incident.type, done.procedure), list(done.evidence[-1:]))
 
 def _designed_from_detection(advice: Advisor, incident: IncidentTimes, steps: Sequence[tuple[str, Step]], fix: str,
                              passed_at: float | None) -> tuple[str, str, list[int]]:

@@ -37,7 +37,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from ballotdrill.scenarios.structure import OWNER, Structure
-from ballotdrill.scoring.model import Frozen
+from ballotdrill.scoring.model import Frozen, Scores
 
 
 class Planned(Protocol):
@@ -66,7 +66,7 @@ ELEMENTS: dict[str, str] = {
     "slow_work": "Training", "decision_timeout": "Training",
     "late_step": "Planning", "deadline": "Planning", "ping_pong": "Planning", "upstream": "Planning",
     "branch": "Planning",
-    "objective": "Planning", "none": "Planning", "target": "Planning",
+    "objective": "Planning", "none": "Planning", "target": "Planning", "containment": "Planning",
     "discussion": "Exercises",
 }
 """Root-cause kind -> HSEEP capability element of its fix."""
@@ -87,6 +87,16 @@ class PlanItem(Frozen):
     priority: int
     finding: str
     weight: float = 0.0
+
+
+def capability_of(scores: Scores, incidents: set[str], procedure: str | None, default: str) -> str:
+    """The capability of a finding: that of the first objective about one of ``incidents`` or ``procedure``, else
+    ``default``."""
+    for obj in scores.objectives:
+        about = obj.subject.split()
+        if incidents & set(about) or obj.subject in incidents or (procedure and obj.subject == procedure):
+            return obj.capability
+    return default
 
 
 def element_of(kind: str) -> str:
