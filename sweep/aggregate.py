@@ -47,7 +47,7 @@ from ballotdrill.sweep.model import (
     Verdict,
 )
 from ballotdrill.sweep.plan import BASELINE, Axis, Point, Variant
-from ballotdrill.sweep.stats import mean_ci, paired_share_ci, percentile, runs_to_narrow, share_ci
+from ballotdrill.sweep.stats import mean_ci, paired_share_ci, percentile, runs_to_narrow, share_ci, too_few_changed
 
 BINS = 20
 _SECTIONS = {"run": RUN_FIELDS, "objective": ("value",), "incident": INCIDENT_FIELDS, "harm": HARM_FIELDS,
@@ -202,17 +202,27 @@ def summarise_point(point: Point, scenario: str, outcomes: Sequence[Outcome]) ->
         measures=measures, actor_names=names)
 
 
+class _Verdict(NamedTuple):
+    verdict: Verdict
+    chance: str
+    """Why a difference whose interval excludes no change is still within noise (:func:`too_few_changed`), or empty."""
+
+
 def _verdict(diffs: Sequence[float], low: float | None, high: float | None,
-             lower: bool | None, mean: float, one_sided: int = 0) -> Verdict:
+             lower: bool | None, mean: float, one_sided: int = 0) -> _Verdict:
+    """Every paired verdict: the interval must exclude no change and the changed runs must pass the exact sign test."""
     if not diffs:
-        return "not comparable"
+        return _Verdict("not comparable", "")
     if all(d == 0 for d in diffs) and not one_sided:
-        return "no change"
+        return _Verdict("no change", "")
     if low is None or high is None or low <= 0 <= high:
-        return "within noise"
+        return _Verdict("within noise", "")
+    chance = too_few_changed(diffs)
+    if chance:
+        return _Verdict("within noise", chance)
     if lower is None:
-        return "different"
-    return "better" if (mean < 0) == lower else "worse"
+        return _Verdict("different", "")
+    return _Verdict("better" if (mean < 0) == lower else "worse", "")
 
 
 def difference(key: Measure, kind: str, lower: bool | None, base: Sequence[Outcome],
@@ -233,12 +243,13 @@ def difference(key: Measure, kind: str, lower: bool | None, base: Sequence[Outco
         else:
             neither += 1
     ci = mean_ci(diffs, (-1.0, 1.0) if unit(key, kind) == "share" else (None, None)) if diffs else None
+    verdict = (_verdict(diffs, ci.low, ci.high, lower, ci.mean, only_baseline + only_variant) if ci
+               else _Verdict("not comparable", ""))
     return Difference(
         section=key.section, item=key.item, field=key.field, unit=unit(key, kind), lower_is_better=lower,
         pairs=len(diffs), only_baseline=only_baseline, only_variant=only_variant, neither=neither,
         mean=_r(ci.mean) if ci else None, ci_low=_r(ci.low) if ci else None, ci_high=_r(ci.high) if ci else None,
-        verdict=_verdict(diffs, ci.low, ci.high, lower, ci.mean, only_baseline + only_variant) if ci
-        else "not comparable")
+        verdict=verdict.verdict, chance=verdict.chance)
 
 
 def _pct(value: float | None) -> str:
@@ -273,7 +284,7 @@ def objective_difference(objective: Objective, base: Sequence[Outcome], variant:
                                    else "no runs to compare")
     diffs = [float(y) - float(x) for x, y in both]
     ci = paired_share_ci(both)
-    verdict = _verdict(diffs, ci.low, ci.high, False, ci.difference)
+    verdict, chance = _verdict(diffs, ci.low, ci.high, False, ci.difference)
     key = Measure("objective", objective.id, "value")
     moved = sum(_value(x, key) != _value(y, key) for (x, y), (r, s) in zip(zip(base, variant, strict=True),
                                                                           rated, strict=True)
@@ -301,9 +312,10 @@ def objective_difference(objective: Objective, base: Sequence[Outcome], variant:
         tail = f"its value was the same in every paired run: {variant_name} did not change it in these runs"
     else:
         interval = f"{points(ci.difference)} points (95 % CI {points(ci.low)} to {points(ci.high)}"
-        noise = _noise(both, ci.difference, ci.low, ci.high)  # the verdict leads the line: "within noise" once
+        noise = (f"): {chance}" if chance  # the verdict leads the line: "within noise" once
+                 else f", which includes no change){_noise(both, ci.difference, ci.low, ci.high)}")
         tail = {"better": f"{interval}): a real improvement", "worse": f"{interval}): a real deterioration",
-                "within noise": f"{interval}, which includes no change){noise}"}[verdict]
+                "within noise": f"{interval}{noise}"}[verdict]
     return ObjectiveDifference(id=objective.id, baseline=a, variant=b, difference=_r(ci.difference), ci_low=_r(ci.low),
                                ci_high=_r(ci.high), verdict=verdict, text=f"{head}; {tail}")
 

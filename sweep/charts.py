@@ -42,12 +42,29 @@ class Chart:
         self.shapes.append(Shape(tag, pairs, text, title))
 
 
+SECONDS_BELOW = 10.0
+"""A time under this many minutes is told with its seconds in a sweep's texts (page, terminal, JSON)."""
+
+
+def duration(value: float, sign: str = "") -> str:
+    """A time in a sweep's texts, the one rule for its page, terminal and JSON: under :data:`SECONDS_BELOW` minutes
+    with its seconds (``1 min 14 s``, ``45 s``), so an interval of a quantity of a minute or so never loses up to 30 s
+    to rounding (-1.23 min is never ``-1 min``); longer as the report tells it (``12 min``, ``1 h 05 min``).
+    ``sign``: ``+`` to sign a positive time too (a difference)."""
+    seconds = round(abs(value) * 60)
+    whole, rest = divmod(seconds, 60)
+    if whole >= SECONDS_BELOW:
+        return (sign if value > 0 else "") + minutes(value)
+    mark = ("-" if value < 0 else sign) if seconds else ""
+    return f"{mark}{whole} min {rest:02d} s" if whole else f"{mark}{rest} s"
+
+
 def value_text(value: float | None, unit: str) -> str:
     """A measure's value in its unit: minutes as ``1 h 05 min``, shares as ``87%``, people as ``12,345``."""
     if value is None:
         return "—"
     if unit == "minutes":
-        return minutes(value)
+        return duration(value)
     if unit == "share":
         return percent(value)
     if unit == "count":
@@ -56,16 +73,14 @@ def value_text(value: float | None, unit: str) -> str:
 
 
 def difference_value(value: float | None, unit: str) -> str:
-    """A paired difference of a measure in its unit, signed, never rounded to a zero it is not: ``-2 min``,
-    ``-26 s``, ``+0.4 points``, ``+84 people``, ``-0.3`` (a count)."""
+    """A paired difference of a measure in its unit, signed, never rounded to a zero it is not: ``-1 min 14 s``,
+    ``-26 s``, ``-0.3 s``, ``+12 min``, ``+0.4 points``, ``+84 people``, ``-0.3`` (a count)."""
     if value is None:
         return "—"
     if unit == "share":
         return f"{points(value)} points"
     if unit == "minutes":
-        if abs(value) >= 1:
-            return ("+" if value > 0 else "") + minutes(value)
-        return signed(value * 60, " s")
+        return duration(value, "+") if round(value * 60) else signed(value * 60, " s")  # "-0.3 s": never a false 0
     return signed(value, "" if unit in ("count", "") else f" {unit}")
 
 

@@ -149,6 +149,9 @@ class Difference(Frozen):
     ci_low: float | None = None
     ci_high: float | None = None
     verdict: Verdict
+    chance: str = ""
+    """Why the verdict is "within noise" though the interval excludes no change: too few runs changed, or too even a
+    split of them, to rule out chance (an exact sign test, two-sided at 5 %); empty otherwise."""
 
 
 class ObjectiveDifference(Frozen):

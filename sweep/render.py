@@ -286,8 +286,8 @@ def difference_text(d: Difference) -> str:
     else:
         interval = (f" (95 % CI {charts.difference_value(d.ci_low, d.unit)} to "
                     f"{charts.difference_value(d.ci_high, d.unit)})" if d.ci_low is not None else "")
-        text = (f"{charts.difference_value(d.mean, d.unit)}{interval} over {d.pairs} paired runs: "
-                f"{_VERDICT_TEXT[d.verdict]}")
+        verdict = f"within noise ({d.chance})" if d.chance else _VERDICT_TEXT[d.verdict]
+        text = f"{charts.difference_value(d.mean, d.unit)}{interval} over {d.pairs} paired runs: {verdict}"
     return text + unpaired_text(d)
 
 

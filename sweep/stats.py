@@ -1,4 +1,5 @@
-"""Summary statistics of a sweep: percentiles, confidence intervals of means, of shares and of paired differences.
+"""Summary statistics of a sweep: percentiles, confidence intervals of means, of shares and of paired differences,
+and the exact test every paired verdict must also pass.
 
 Every interval stays within what its quantity allows: a share within 0 … 1 (Wilson), a change in
 a share within ±1 (Newcombe's interval for paired shares), a mean of values that cannot be
@@ -158,3 +159,47 @@ def _paired_counts(both: int, first_only: int, second_only: int, neither: int) -
     low = diff - math.sqrt(max(0.0, (p1 - l1) ** 2 - 2 * phi * (p1 - l1) * (u2 - p2) + (u2 - p2) ** 2))
     high = diff + math.sqrt(max(0.0, (p2 - l2) ** 2 - 2 * phi * (p2 - l2) * (u1 - p1) + (u1 - p1) ** 2))
     return PairedShareCI(diff, max(-1.0, low), min(1.0, high))
+
+
+class SignTest(NamedTuple):
+    """How many paired differences went up, how many down (the rest are 0), and the exact two-sided p of so
+    lopsided a split if each changed run were as likely to go either way."""
+
+    up: int
+    down: int
+    runs: int
+    p: float
+
+
+def sign_test(diffs: Sequence[float]) -> SignTest:
+    """The exact sign test of paired differences (for 0/1 outcomes, such as met or not, it is exact McNemar: the
+    same binomial on the discordant pairs): only the runs that changed count, whichever way each went. A t or
+    score interval of a mean of a few ±1 and many 0 can exclude 0 from a handful of changed runs; this cannot."""
+    up = sum(1 for d in diffs if d > 0)
+    down = sum(1 for d in diffs if d < 0)
+    changed = up + down
+    tail = sum(math.comb(changed, k) for k in range(min(up, down) + 1))
+    return SignTest(up, down, len(diffs), min(1.0, 2 * tail / 2**changed) if changed else 1.0)
+
+
+SIGNIFICANCE = 0.05
+"""Two-sided: a verdict other than "within noise" needs the changed runs' split to be this unlikely by chance."""
+
+
+def too_few_changed(diffs: Sequence[float]) -> str:
+    """Empty if the runs that changed are enough to rule out chance (:func:`sign_test`, two-sided at 5 %); else why
+    not, in words a director reads: ``only 5 of 200 paired runs changed, all one way: too few to rule out chance``."""
+    test = sign_test(diffs)
+    if test.p <= SIGNIFICANCE:
+        return ""
+    changed = test.up + test.down
+    if not changed:
+        return f"none of {test.runs} paired runs changed"
+    runs = f"{changed} of {test.runs} paired run{'s' if test.runs != 1 else ''} changed"
+    if not (test.up and test.down):
+        if changed == test.runs:
+            return f"{'all ' if changed > 1 else ''}{changed} paired run{'s' if changed != 1 else ''} changed, " \
+                   "all one way: too few to rule out chance"
+        return f"only {runs}, all one way: too few to rule out chance"
+    return (f"{runs}, {max(test.up, test.down)} one way and {min(test.up, test.down)} the other: too even a split "
+            "to rule out chance")
