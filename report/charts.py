@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
 from statistics import fmean
 
 from ballotdrill.scenarios.timefmt import format_clock as tick_label
 from ballotdrill.scoring.bottleneck import ranked_queues
 from ballotdrill.scoring.model import Scores
 from ballotdrill.scoring.summary import wait_text
+from ballotdrill.scoring.svg import Chart, trimmed
 from ballotdrill.scoring.text import minutes, percent
 from ballotdrill.scoring.work import LinkRow, WorkTables
 
@@ -27,43 +27,11 @@ LABEL_W = 230.0
 WIDTH = 1040.0
 
 
-@dataclass(frozen=True)
-class Shape:
-    """One SVG element: a tag, its attributes, optional text and an optional tooltip."""
-
-    tag: str
-    attrs: tuple[tuple[str, str], ...]
-    text: str = ""
-    title: str = ""
-
-
-@dataclass
-class Chart:
-    """An SVG drawing: size, shapes, and a one-line description for screen readers."""
-
-    id: str
-    width: float
-    height: float
-    label: str
-    shapes: list[Shape] = field(default_factory=list)
-
-    def add(self, tag: str, text: str = "", title: str = "", **attrs: float | str) -> None:
-        pairs = tuple((k.rstrip("_").replace("_", "-"), _fmt(v)) for k, v in attrs.items())
-        self.shapes.append(Shape(tag, pairs, text, title))
-
-
-def _fmt(value: float | str) -> str:
-    if isinstance(value, str):
-        return value
-    out = f"{value:.1f}"
-    return out[:-2] if out.endswith(".0") else out
-
-
 def _legend(chart: Chart, x: float, y: float, items: list[tuple[str, str]]) -> None:
     """Swatches with labels in a row at (x, y)."""
     for cls, label in items:
         if cls in ("mk-detect", "mk-contain"):
-            chart.add("path", d=f"M{_fmt(x + 6)} {_fmt(y - 10)} l5 7 l-5 7 l-5 -7 z", class_=cls)
+            chart.add("path", d=f"M{trimmed(x + 6)} {trimmed(y - 10)} l5 7 l-5 7 l-5 -7 z", class_=cls)
         else:
             chart.add("rect", x=x, y=y - 9, width=12, height=12, class_=cls)
         chart.add("text", label, x=x + 17, y=y + 1, class_="legend")
@@ -118,7 +86,7 @@ def gantt(scores: Scores, labels: dict[str, str], names: dict[str, str], work: W
     plot_w = WIDTH - LABEL_W - 20
     top = 60.0
     height = top + sum(22 if kind == "incident" else 17 for kind, _ in rows) + 30 + (17 if hidden else 0)
-    chart = Chart("gantt", WIDTH, max(height, 110.0), "Timeline of incidents and procedure steps")
+    chart = Chart(WIDTH, max(height, 110.0), "Timeline of incidents and procedure steps", id="gantt", trim=True)
 
     def x(t: float) -> float:
         return LABEL_W + (t - lo) / (hi - lo) * plot_w
@@ -152,7 +120,7 @@ def gantt(scores: Scores, labels: dict[str, str], names: dict[str, str], work: W
                 if at is not None:
                     cx = x(inc.started_at + at)
                     chart.add("path", title=f"{label}: {what} after {minutes(at)}", class_=cls,
-                              d=f"M{_fmt(cx)} {_fmt(y + 1)} l5 9 l-5 9 l-5 -9 z")
+                              d=f"M{trimmed(cx)} {trimmed(y + 1)} l5 9 l-5 9 l-5 -9 z")
             y += 22
             continue
         s = scores.steps[index]
@@ -284,8 +252,8 @@ def handoff_graph(scores: Scores, names: dict[str, str], work: WorkTables | None
     head_h = 8 + 6.6 * 0.71 * max((len(text) for text in heads.values()), default=0)
     top = 62 + head_h
     width = max(WIDTH, MATRIX_LABEL_W + len(receivers) * CELL_W + 130)
-    chart = Chart("handoffs", width, top + len(senders) * CELL_H + 34,
-                  "Handoff matrix: sender by receiver, with count, mean latency and failures")
+    chart = Chart(width, top + len(senders) * CELL_H + 34,
+                  "Handoff matrix: sender by receiver, with count, mean latency and failures", id="handoffs", trim=True)
     _legend(chart, 8, 16, [(f"{cls} mx-ok", text) for _, cls, text in LATENCY_BANDS]
             + [("lat-none mx-ok", "never received")])
     marks = [("lat0 mx-retry", "failed attempts, all delivered"), ("lat-none mx-drop", "dropped or lost"),
@@ -302,9 +270,9 @@ def handoff_graph(scores: Scores, names: dict[str, str], work: WorkTables | None
         cx = x0 + c * CELL_W + CELL_W / 2
         if actor == bottleneck:
             chart.add("rect", x=cx - 9, y=top - 19, width=head_h + 4, height=17, class_="node-bottleneck",
-                      transform=f"rotate(-45 {_fmt(cx - 2)} {_fmt(top - 6)})")
+                      transform=f"rotate(-45 {trimmed(cx - 2)} {trimmed(top - 6)})")
         chart.add("text", heads[actor], title=name, x=cx - 2, y=top - 6, class_="col-label",
-                  transform=f"rotate(-45 {_fmt(cx - 2)} {_fmt(top - 6)})")
+                  transform=f"rotate(-45 {trimmed(cx - 2)} {trimmed(top - 6)})")
     for r, actor in enumerate(senders):
         name = names.get(actor, actor)
         y = top + r * CELL_H
@@ -360,7 +328,8 @@ def load_chart(scores: Scores) -> Chart:
     actors = scores.load
     hours = sorted({h.hour for a in actors for h in a.hours})
     top, row_h = 50.0, 26.0
-    chart = Chart("load", WIDTH, top + row_h * max(1, len(actors)) + 36, "Load per actor by clock hour")
+    chart = Chart(WIDTH, top + row_h * max(1, len(actors)) + 36, "Load per actor by clock hour", id="load",
+                  trim=True)
     _legend(chart, LABEL_W, 16, [("u0", "idle"), ("u1", "< 25%"), ("u2", "25–50%"), ("u3", "50–75%"),
                                 ("u4", "≥ 75% busy"), ("off", "nobody on duty")])
     heat_w = WIDTH - LABEL_W - 250

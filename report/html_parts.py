@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from jinja2.filters import do_int
 from markupsafe import Markup, escape
 
-from ballotdrill.report.charts import Chart
 from ballotdrill.report.view import Cell, Table
 from ballotdrill.scenarios.safetext import html_value
+from ballotdrill.scoring.svg import Chart
 
 LINKS = ' class="links"'
 NUM = ' class="num"'

@@ -8,38 +8,14 @@ their intervals against zero.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from ballotdrill.scoring.svg import Chart
 from ballotdrill.scoring.text import minutes, number, percent, points, signed
 from ballotdrill.sweep.model import RATINGS, Histogram, ObjectiveDifference, Share
 
 COLOURS = {"P": "#2e7d32", "S": "#8bb22c", "M": "#e67e22", "U": "#c62828", "not exercised": "#9aa3b2"}
 SERIES = ("#1f3a5f", "#2f6db5", "#e67e22", "#8e44ad", "#16a085", "#c0392b", "#7f8c8d")
-
-
-@dataclass(frozen=True)
-class Shape:
-    """One SVG element: a tag, its attributes, optional text and an optional tooltip."""
-
-    tag: str
-    attrs: tuple[tuple[str, str], ...]
-    text: str = ""
-    title: str = ""
-
-
-@dataclass
-class Chart:
-    """An SVG drawing: its size, its shapes and a one-line description for screen readers."""
-
-    width: float
-    height: float
-    label: str
-    shapes: list[Shape] = field(default_factory=list)
-
-    def add(self, tag: str, text: str = "", title: str = "", **attrs: float | str) -> None:
-        pairs = tuple((k.rstrip("_").replace("_", "-"), v if isinstance(v, str) else f"{v:.1f}")
-                      for k, v in attrs.items())
-        self.shapes.append(Shape(tag, pairs, text, title))
 
 
 SECONDS_BELOW = 10.0

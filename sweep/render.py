@@ -14,6 +14,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from ballotdrill.scenarios.safetext import html_value, spreadsheet_text
 from ballotdrill.scoring.model import dumps
 from ballotdrill.scoring.summary import NO_QUEUE, QUEUE_RULE
+from ballotdrill.scoring.svg import Chart
 from ballotdrill.scoring.text import percent
 from ballotdrill.sweep import charts
 from ballotdrill.sweep.measures import Measure, Outcome
@@ -124,7 +125,7 @@ def _load_axis(result: SweepResult) -> str:
     return axis_names([a.path for a in result.axes])[0]
 
 
-def _load_charts(result: SweepResult) -> list[tuple[str, charts.Chart]]:
+def _load_charts(result: SweepResult) -> list[tuple[str, Chart]]:
     """Per objective, the chance of meeting it in the runs that exercised it against the first grid axis (a line per
     variant and value of the other axes)."""
     if not result.axes or not result.points or result.axes[0].path in result.inert:

@@ -9,10 +9,10 @@ from hypothesis import strategies as st
 from jinja2 import Environment, StrictUndefined
 from markupsafe import escape
 
-from ballotdrill.report.charts import Chart, Shape
 from ballotdrill.report.html_parts import PageParts, shown, svg
 from ballotdrill.report.view import Cell, Table
 from ballotdrill.scenarios.safetext import html_value
+from ballotdrill.scoring.svg import Chart, Shape
 
 # The macros as the template had them: the reference the Python parts must match byte for byte.
 MACROS = """{% macro svg(c) -%}
