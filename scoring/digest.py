@@ -22,6 +22,7 @@ from ballotdrill.scenarios.structure import Structure
 from ballotdrill.scoring.advice import Advisor, Cause, ChannelFailures, Incidents, decision_lever, step_lever
 from ballotdrill.scoring.background import WORST, AnyArrival, Arrival, recorded
 from ballotdrill.scoring.decisions import answers_of
+from ballotdrill.scoring.delays import Span, answer_span, slow_delivery, spans_of
 from ballotdrill.scoring.designed import loop_span
 from ballotdrill.scoring.desks import step_posts
 from ballotdrill.scoring.foldrules import QUEUE_P90 as QUEUE_P90  # where the queue findings read it
@@ -32,13 +33,7 @@ from ballotdrill.scoring.harmshare import harm_shares
 from ballotdrill.scoring.leftopen import LeftOpen, fold_left_open
 from ballotdrill.scoring.measured import HandoffLike, HarmLike, IncidentLike, StepLike, as_chain, as_step
 from ballotdrill.scoring.model import EVIDENCE_ROWS, Handoff, Harm, IncidentTimes, Scores, StepResult
-from ballotdrill.scoring.ranking import (
-    HarmBehind,
-    Span,
-    answer_span,
-    slow_delivery,
-    spans_of,
-)
+from ballotdrill.scoring.ranking import HarmBehind
 from ballotdrill.scoring.stepcause import answer_wait, step_cause
 from ballotdrill.scoring.text import HARM_MEASURES
 from ballotdrill.scoring.unreached import Unreached

@@ -33,6 +33,7 @@ from ballotdrill.scoring.advice import Advisor, Cause, CauseKind, shift_text
 from ballotdrill.scoring.areas import Finding, gather
 from ballotdrill.scoring.bottleneck import bottleneck_line
 from ballotdrill.scoring.choices import Choices
+from ballotdrill.scoring.delays import Span, delay_spans
 from ballotdrill.scoring.digest import QUEUE_P90, Digest, digest_of
 from ballotdrill.scoring.extended import extension_cause
 from ballotdrill.scoring.extensions import Extension
@@ -44,10 +45,8 @@ from ballotdrill.scoring.plan import PlanItem, element_of, plan_of, responsible
 from ballotdrill.scoring.ranking import (
     OBJECTIVE_POINTS,
     Ranked,
-    Span,
     Unexplaining,
     Weighing,
-    delay_spans,
     unexplaining,
 )
 from ballotdrill.scoring.slowtold import named_for, slow_words

@@ -16,10 +16,10 @@ from collections.abc import Callable, Iterable
 from typing import Any, Protocol
 
 from ballotdrill.scoring.advice import Advisor, Incidents
+from ballotdrill.scoring.delays import delivered_late
 from ballotdrill.scoring.exactsum import ExactSum
 from ballotdrill.scoring.foldone import ChainCounts, LoadFold, StepCounts, fold_chain, fold_step
 from ballotdrill.scoring.measured import HandoffMeasure, StepMeasure
-from ballotdrill.scoring.ranking import delivered_late
 
 QUEUE_P90 = 15.0
 """Minutes of 90th-percentile queue wait from which an actor's queue is an area for improvement."""
@@ -188,7 +188,7 @@ def fold_chains(chains: Iterable[tuple[int, HandoffMeasure]], latencies: ExactSu
     ``group``: their background inject's handoffs. With ``usual`` (a channel's usual latency, e.g. a
     :class:`UsualLatencies`' lookup), also whether a finding may name one of them (:meth:`Digest.add
     <ballotdrill.scoring.digest.Digest.add>` looks at a handoff that failed, came back, is overdue in transit or was
-    delivered slowly: :func:`~.ranking.slow_delivery`); else False.
+    delivered slowly: :func:`~.delays.slow_delivery`); else False.
     """
     counts = [0] * len(ChainCounts._fields)
     named = False

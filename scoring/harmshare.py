@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ballotdrill.scoring.delays import Span, delay_between
 from ballotdrill.scoring.pollwindow import harm_stretch
-from ballotdrill.scoring.ranking import MATERIAL_SHARE, Span, delay_between
+from ballotdrill.scoring.ranking import MATERIAL_SHARE
 
 __all__ = ["harm_shares"]
 

@@ -7,17 +7,16 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
 from ballotdrill.scoring.advice import Advisor
+from ballotdrill.scoring.delays import Delay, delay_spans
 from ballotdrill.scoring.harmpath import HarmPaths
 from ballotdrill.scoring.model import ObjectiveResult, Scores
 from ballotdrill.scoring.ranking import (
     HARM_POINTS,
     LOSS_POINTS,
     OBJECTIVE_POINTS,
-    Delay,
     HarmBehind,
     Ranked,
     Weighing,
-    delay_spans,
     explaining_levers,
 )
 from ballotdrill.scoring.text import HARM_MEASURES

@@ -1,7 +1,7 @@
 """A handoff slower than its channel usually takes, without failing, is a delay on the channel's slow deliveries
 (``delivery:C``), apart from its failures: its own finding weighs the objectives it explains, and it is dropped when
 it explains nothing (the tail of a designed latency that delayed nothing that mattered). Hand-made journals with
-known answers (scoring/ranking.py, ``slow_delivery``; scoring/areas.py, ``_slow_handoffs``).
+known answers (scoring/delays.py, ``slow_delivery``; scoring/areas.py, ``_slow_handoffs``).
 
 X1 at 10:00. 'check' (a) runs 10:00-10:05, then 'check' hands 'publish' to b on the portal (latency lognormal, median
 4 min, 90th percentile 20 min: its usual), and 'publish' takes 30 min from its arrival. O1: from X1's start to step

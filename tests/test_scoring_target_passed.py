@@ -19,9 +19,9 @@ from engine_helpers import at, checked, file_of, incident, load
 
 from ballotdrill.report.report import assemble
 from ballotdrill.scoring.advice import Advisor
+from ballotdrill.scoring.delays import Span, spans_of
 from ballotdrill.scoring.model import Handoff
 from ballotdrill.scoring.passing import passing_times
-from ballotdrill.scoring.ranking import Span, spans_of
 
 
 def _wave(*, assess: str = "70m", slow: dict[str, Any] | None = None, voters: int = 0) -> dict[str, Any]:
