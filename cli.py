@@ -76,6 +76,15 @@ def _forget_unhandled_interrupt() -> None:
     eval("None")  # a constant: evaluated for the interpreter's side effect alone
 
 
+def _command_path(args: list[str]) -> str:
+    """``ballotdrill COMMAND`` for a usage error typer gives without its command (an option's missing value: "Option
+    '--seed' requires an argument"), so the line names the command and its help; ``ballotdrill`` when there is none."""
+    from ballotdrill.commands.typer_app import COMMANDS
+
+    command = next((arg for arg in args if not arg.startswith("-")), "")
+    return f"ballotdrill {command}" if command in dict(COMMANDS) else "ballotdrill"
+
+
 def _typer_app(args: list[str]) -> "typer.Typer":
     """The Typer app for ``args``; when they ask for help, typer's help renderer imported first without what help
     never uses."""
@@ -123,7 +132,7 @@ def main() -> None:
             status = 0
         elif _is(exc, "UsageError"):
             ctx = getattr(exc, "ctx", None)
-            where = ctx.command_path if ctx is not None else "ballotdrill"
+            where = ctx.command_path if ctx is not None else _command_path(sys.argv[1:])
             say(f"{where}: {exc.format_message()} (see '{where} --help')")  # type: ignore[attr-defined]
             status = EXIT_BAD_INPUT
         elif _is(exc, "Abort"):

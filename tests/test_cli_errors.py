@@ -36,6 +36,10 @@ CASES: dict[str, Case] = {
     "seed-not-a-number": Case(("run", "--seed", "abc"),
                               ("ballotdrill run:", "'--seed'", "see 'ballotdrill run --help'")),
     "misspelt-option": Case(("run", "--sed", "3"), ("No such option: --sed", "--seed")),
+    "seed-without-its-value": Case(("run", "--seed"), ("ballotdrill run: Option '--seed' requires an argument",
+                                                       "see 'ballotdrill run --help'")),
+    "export-file-without-its-name": Case(("export", "good", "--csv"), ("ballotdrill export: Option '--csv' requires",
+                                                                      "see 'ballotdrill export --help'")),
     "unknown-command": Case(("frobnicate",), ("No such command 'frobnicate'",)),
     "missing-argument": Case(("validate",), ("ballotdrill validate:", "Missing argument")),
     # run
