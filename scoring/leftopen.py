@@ -14,9 +14,9 @@ from collections.abc import Callable, Mapping, Sequence
 
 from ballotdrill.scenarios.structure import Structure
 from ballotdrill.scoring.advice import Incidents
+from ballotdrill.scoring.delays import Span
 from ballotdrill.scoring.model import EVIDENCE_ROWS, Handoff, IncidentTimes, Scores, StepResult
 from ballotdrill.scoring.plan import capability_of, element_of
-from ballotdrill.scoring.ranking import Span
 from ballotdrill.scoring.text import clock
 
 __all__ = ["LeftOpen", "fold_left_open", "further_step_fix", "left_open_findings"]
