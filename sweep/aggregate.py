@@ -256,6 +256,16 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{round(value * 100):d}%"
 
 
+def _two_shares(first: float | None, second: float | None) -> tuple[str, str]:
+    """Two shares as whole percents, or with a decimal when the whole percents would not differ by the change in
+    points shown beside them (25.5 % and 23.5 %, +2.0 points: never "26% against 23%")."""
+    if first is None or second is None:
+        return _pct(first), _pct(second)
+    if round(second * 100) - round(first * 100) == round((second - first) * 100, 1):
+        return _pct(first), _pct(second)
+    return f"{first * 100:.1f}%", f"{second * 100:.1f}%"
+
+
 def _moves(pairs: Iterable[tuple[str, str]]) -> str:
     """``S → P in 33, M → P in 4``: each change of rating and in how many paired runs, the most frequent first."""
     return ", ".join(f"{x} → {y} in {n}" for (x, y), n in Counter(pairs).most_common())
@@ -302,7 +312,8 @@ def objective_difference(objective: Objective, base: Sequence[Outcome], variant:
                if shifts else "")
     of = (f"of the {len(both)} paired runs that exercised it on both sides" if len(both) < len(rated)
           else "of runs")
-    head = (f"{objective.id} met in {_pct(b.share)} {of} with {variant_name} against {_pct(a.share)} "
+    without, with_variant = _two_shares(a.share, b.share)
+    head = (f"{objective.id} met in {with_variant} {of} with {variant_name} against {without} "
             f"without ({changed} of {len(diffs)} paired runs changed whether it was met"
             + (f" ({crossed})" if changed else "")
             + (f"; its value changed in {moved}" if not changed and moved else "") + shifted

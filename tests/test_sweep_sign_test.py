@@ -73,3 +73,17 @@ def test_five_runs_met_only_with_the_variant_are_within_noise_six_are_better() -
     objective, base, variant = _objective_runs(6, 200)
     six = objective_difference(objective, base, variant, "more staff")  # type: ignore[arg-type]
     assert six.verdict == "better" and six.text.endswith("a real improvement")
+
+
+def test_the_shares_shown_agree_with_the_change_in_points_shown_beside_them() -> None:
+    # 35 and 38 of 149 runs met (3 changed, all one way): 23.49 % and 25.50 %, +2.0 points. Whole percents would read
+    # 23% and 26%, a change of 3 the line does not show.
+    objective, base, variant = _objective_runs(0, 149)
+    base = [o._replace(ratings={objective.id: "P" if o.replication < 35 else "M"}) for o in base]  # type: ignore[attr-defined]
+    variant = [o._replace(ratings={objective.id: "P" if o.replication < 38 else "M"}) for o in variant]  # type: ignore[attr-defined]
+    line = objective_difference(objective, base, variant, "more staff")  # type: ignore[arg-type]
+    assert line.text.startswith(f"{objective.id} met in 25.5% of runs with more staff against 23.5% without")  # type: ignore[attr-defined]
+    assert "+2.0 points" in line.text
+    objective, base, variant = _objective_runs(6, 200)  # 50 % and 53 %: whole percents agree with +3.0 points
+    assert "met in 53% of runs with more staff against 50% without" in objective_difference(
+        objective, base, variant, "more staff").text  # type: ignore[arg-type]
