@@ -56,7 +56,7 @@ class Request(NamedTuple):
 
 class Decided(NamedTuple):
     """How a played actor's decision request closed: the option taken, by whom (``player``, ``facilitator``,
-    ``timeout``), and when."""
+    ``timeout``), and when; ``ended``: not decided, the exercise ended first (no option)."""
 
     request: Request
     option: str
@@ -157,9 +157,15 @@ class LiveCore:
             return
         self.exercise.run(min(math.floor(t * GRID) / GRID, self.horizon))
         if self.now >= self.horizon:
-            self.exercise.finish()
-            self.ended = True
+            self._finish()
         self.journal.flush()
+
+    def _finish(self) -> None:
+        """End the exercise here: a decision still open closes undecided (``by: ended``), no longer shown as open."""
+        for r in self.open_requests():
+            self.decided[r.actor].append(Decided(r, "", "ended", self.now))
+        self.exercise.finish()
+        self.ended = True
 
     def commit(self) -> None:
         """Write the journal rows and inputs of this slice through, in one transaction."""
@@ -315,8 +321,7 @@ class LiveCore:
         self.commit()
 
     def _do_end(self, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
-        self.exercise.finish()
-        self.ended = True
+        self._finish()
         return {}, "ended"
 
     def _check_played(self, actor: str) -> None:
@@ -415,7 +420,7 @@ class LiveCore:
 
     def open_requests(self, actor: str | None = None) -> list[Request]:
         """Decisions still waiting for a player (of ``actor``, or of anyone)."""
-        pending = self.exercise.pending
+        pending = {} if self.ended else self.exercise.pending
         return [r for r in self.requests.values() if r.key in pending and (actor is None or r.actor == actor)]
 
 

@@ -15,6 +15,8 @@ def decision_phrase(option: str, by: str, clock: str = "") -> str:
     """How a decision was taken, in words: ``timed out: the default 'X' was taken at 10:42:00``, ``answered by the
     facilitator: 'X'``, ``answered by the player: 'X'`` (``clock``: the time it was taken, said when given)."""
     at = f" at {clock}" if clock else ""
+    if by == "ended":
+        return f"not decided: the exercise ended{at}"
     if by == "timeout":
         return f"timed out: the default '{option}' was taken{at}"
     if by in ("player", "facilitator"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ballotdrill.journal import ActionTaken, DecisionMade, Event, Kind
-from ballotdrill.journal.events import DiscussionAnswered, Note
+from ballotdrill.journal.events import DecisionRequested, DiscussionAnswered, Note
 from ballotdrill.scoring.model import Frozen
 
 
@@ -20,14 +20,25 @@ class PlayedInput(Frozen):
     who: str
     subject: str
     text: str
+    until: float | None = None
+    """For a decision still open when the journal ends: when the exercise ended (None: it stopped unfinished)."""
+    open: bool = False
+    """A decision request no answer or timeout closed before the journal's end (its row is the request's)."""
 
 
 def played_inputs(events: Sequence[Event]) -> list[PlayedInput]:
     """The rows a person made, in journal order (empty for a batch run)."""
     found: list[PlayedInput] = []
+    asked: dict[str, Event] = {}
+    ended: float | None = None
     for e in events:
+        if e.kind == Kind.DECISION_REQUESTED:
+            asked[e.fields(DecisionRequested).request] = e
+        elif e.kind == Kind.RUN_ENDED:
+            ended = e.t
         if e.kind == Kind.DECISION_MADE:
             made = e.fields(DecisionMade)
+            asked.pop(made.request, None)
             if made.by in ("player", "facilitator", "timeout"):
                 text = {"player": made.option, "facilitator": f"{made.option} (answered by the facilitator)",
                         "timeout": f"no answer by the timeout: default {made.option}"}[made.by]
@@ -46,4 +57,8 @@ def played_inputs(events: Sequence[Event]) -> list[PlayedInput]:
         elif e.kind == Kind.NOTE:
             note = e.fields(Note)
             found.append(PlayedInput(seq=e.seq, t=e.t, what="note", who=note.by, subject="", text=note.text))
-    return found
+    found += [PlayedInput(seq=e.seq, t=e.t, what="decision", who=e.actor or "", subject=key, until=ended, open=True,
+                          text="not decided: " + ("the exercise ended first" if ended is not None
+                                                  else "still open where the journal stops (stopped unfinished)"))
+              for key, e in asked.items()]
+    return sorted(found, key=lambda p: p.seq)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ballotdrill.report.liveclock import speed_text
+from ballotdrill.report.played import PlayedInput
 from ballotdrill.report.report import Report
 from ballotdrill.report.view import Block, Context, Heading, Para, Section, Table, cell
 
@@ -25,12 +26,20 @@ def played_section(report: Report, ctx: Context) -> Section | None:
                 [cell(ctx.at(c.t)), cell(c.text, evidence=f"#{c.seq}")] for c in clock.changes]))
     if report.played:
         rows = [[cell(ctx.at(p.t)), cell(ctx.who(p.who) if p.what != "note" else p.who), cell(p.what),
-                 cell(p.subject or "—"), cell(p.text, flag="warn" if p.text.startswith("no answer") else "",
-                                              evidence=f"#{p.seq}")] for p in report.played]
+                 cell(p.subject or "—"), cell(_told(p, ctx), flag="warn" if p.open or p.text.startswith("no answer")
+                                              else "", evidence=f"#{p.seq}")] for p in report.played]
         blocks += [Heading(text="What the players decided and said"),
-                   Para(text="Decisions the played actors made (or let time out to the scenario's default), the "
+                   Para(text="Decisions the played actors made (or let time out to the scenario's default, or left "
+                        "open when the exercise ended: shown at the time they were asked), the "
                         "actions they took, their answers to the injects' discussion questions, and the "
                         "observations facilitators and evaluators noted, with the journal row of each.", muted=True),
                    Table(header=["Time", "Who", "What", "About", "Decision, answer or note"], rows=rows)]
     return Section(id="live", title="8. Live exercise: its clock, and what the players decided and said",
                    blocks=blocks)
+
+
+def _told(p: PlayedInput, ctx: Context) -> str:
+    """A row's text; a decision left open says when the exercise ended, which it was asked before."""
+    if p.open and p.until is not None:
+        return f"not decided: asked at {ctx.at(p.t)}, the exercise ended at {ctx.at(p.until)} first"
+    return p.text
