@@ -70,6 +70,7 @@ class Kind(StrEnum):
     SPEED_CHANGED = "speed_changed"
     STOPPED = "stopped"
     RESTARTED = "restarted"
+    ENDED_EARLY = "ended_early"
     RUN_ENDED = "run_ended"
     NOTE = "note"
     DISCUSSION_ANSWERED = "discussion_answered"
@@ -251,6 +252,14 @@ class Stopped(NamedTuple):
     """``Ctrl-C``, ``SIGTERM`` or ``SIGHUP``; None (journals written before it was recorded): a Ctrl-C."""
 
 
+class EndedEarly(NamedTuple):
+    """The facilitator ended a live exercise before the scenario's end (``end`` at the console, the page or the API);
+    the ``run_ended`` row follows at the same time."""
+
+    wall: float | None = None
+    by: str = "facilitator"
+
+
 class Restarted(NamedTuple):
     """``ballotdrill resume`` carried a live exercise on from its last commit (after a ``stopped``, or a
     ``SIGKILL`` or crash that left no row)."""
@@ -314,7 +323,7 @@ RECORDS: dict[type[tuple[Any, ...]], Kind] = {
     ProcedureEnded: Kind.PROCEDURE_ENDED,
     ActionTaken: Kind.ACTION_TAKEN,
     Paused: Kind.PAUSED, Resumed: Kind.RESUMED, SpeedChanged: Kind.SPEED_CHANGED, Stopped: Kind.STOPPED,
-    Restarted: Kind.RESTARTED, RunEnded: Kind.RUN_ENDED, Note: Kind.NOTE,
+    Restarted: Kind.RESTARTED, EndedEarly: Kind.ENDED_EARLY, RunEnded: Kind.RUN_ENDED, Note: Kind.NOTE,
     DiscussionAnswered: Kind.DISCUSSION_ANSWERED,
 }
 """Every record and the kind whose fields it reads (``detected`` and ``resolved`` have none)."""

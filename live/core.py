@@ -321,8 +321,13 @@ class LiveCore:
         self.commit()
 
     def _do_end(self, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
+        if "wall" not in data:  # recorded before a facilitator's end was journalled: replayed as it was, without a row
+            self._finish()
+            return {}, "ended"
+        wall, by = float(data["wall"] or _wall()), str(data.get("by") or "facilitator")
+        self.journal.record(self.now, Kind.ENDED_EARLY, data={"wall": wall, "by": by})
         self._finish()
-        return {}, "ended"
+        return {"wall": wall, "by": by}, "ended"
 
     def _check_played(self, actor: str) -> None:
         if actor not in self.played:

@@ -77,6 +77,11 @@ def speed(value: float) -> Input:
     return Input("speed", {"speed": value, "wall": None})  # ``wall``: stamped when applied, and journalled
 
 
+def end() -> Input:
+    """The facilitator ends the exercise now (``wall`` stamped when applied; journalled ``ended_early``)."""
+    return Input("end", {"wall": None, "by": "facilitator"})
+
+
 def _text(text: str) -> str:
     text = text.strip()
     if not text:
@@ -134,7 +139,7 @@ def parse_command(line: str) -> Input | None:
     except ValueError as exc:
         raise InputError(f"{exc}; {usage}") from None
     if word in ("pause", "resume", "end"):
-        return Input(word.replace("-", "_"), {}) if not args else _fail(usage)
+        return (end() if word == "end" else Input(word, {})) if not args else _fail(usage)
     if word == "speed":
         if len(args) != 1:
             _fail(usage)

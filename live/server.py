@@ -226,7 +226,7 @@ def make_app(session: Session, hub: Hub, tokens: Tokens) -> FastAPI:
 
     @app.post("/api/control")
     async def control(body: ControlBody, grant: Grant = facilitator) -> dict[str, Any]:
-        return await submit(inputs.Input(body.command, {}))
+        return await submit(inputs.end() if body.command == "end" else inputs.Input(body.command, {}))
 
     @app.post("/api/speed")
     async def speed(body: SpeedBody, grant: Grant = facilitator) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from ballotdrill.journal import Event, Kind
 from ballotdrill.journal.events import CTRL_C, Paused, Restarted, Resumed, SpeedChanged, Stopped
 from ballotdrill.scoring.model import Frozen
 
-KINDS = frozenset({Kind.SPEED_CHANGED, Kind.PAUSED, Kind.RESUMED, Kind.STOPPED, Kind.RESTARTED})
+KINDS = frozenset({Kind.SPEED_CHANGED, Kind.PAUSED, Kind.RESUMED, Kind.STOPPED, Kind.RESTARTED, Kind.ENDED_EARLY})
 """The rows the clock is read from (the report keeps them whatever their incident)."""
 
 
@@ -26,7 +26,7 @@ class ClockChange(Frozen):
     seq: int
     t: float
     what: str
-    """``speed``, ``paused``, ``stopped`` or ``restarted``."""
+    """``speed``, ``paused``, ``stopped``, ``restarted`` or ``ended`` (the facilitator ended it early)."""
     text: str
     by: str = ""
     """What stopped it, for a stop: ``Ctrl-C``, ``SIGTERM`` or ``SIGHUP``."""
@@ -38,6 +38,11 @@ class LiveClock(Frozen):
     speed: float
     """Times faster than real time at the start."""
     changes: list[ClockChange] = Field(default_factory=list)
+
+    @property
+    def ended_early(self) -> float | None:
+        """When the facilitator ended the exercise before the scenario's end (None: it did not)."""
+        return next((c.t for c in self.changes if c.what == "ended"), None)
 
     def summary(self) -> str:
         """One line for the report's overview: ``started at 60× …; 1 speed change; 2 pauses (section 8)``."""
@@ -51,7 +56,8 @@ class LiveClock(Frozen):
 
 
 _COUNTED = (("speed", "speed change", "speed changes"), ("paused", "pause", "pauses"),
-            ("stopped", "stop", "stops"), ("restarted", "resume of the run folder", "resumes of the run folder"))
+            ("stopped", "stop", "stops"), ("restarted", "resume of the run folder", "resumes of the run folder"),
+            ("ended", "early end by the facilitator", "early ends by the facilitator"))
 
 
 def live_clock(events: Iterable[Event], meta: Mapping[str, str], ended: bool) -> LiveClock | None:
@@ -83,6 +89,9 @@ def live_clock(events: Iterable[Event], meta: Mapping[str, str], ended: bool) ->
                 f"carried on {_after(stopped.wall, back.fields(Restarted).wall)}" if back is not None
                 else "not carried on: the journal stops here")
             changes.append(ClockChange(seq=e.seq, t=e.t, what="stopped", text=text, by=stopped.by or CTRL_C))
+        elif e.kind == Kind.ENDED_EARLY:
+            changes.append(ClockChange(seq=e.seq, t=e.t, what="ended",
+                                       text="ended early by the facilitator ('end'), before the scenario's end"))
         elif e.kind == Kind.RESTARTED:
             restarted = e.fields(Restarted)
             after_stop = n > 0 and rows[n - 1].kind == Kind.STOPPED

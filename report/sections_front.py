@@ -72,7 +72,10 @@ def overview(report: Report, ctx: Context) -> Section:
     rows += [
         ("Response structure", [cell((o.structure or "—") + (f": {o.structure_description}"
                                                             if o.structure_description else ""))]),
-        ("Window (day D)", [cell(f"{o.window}; the run stopped at {ctx.at(s.until)}")]),
+        ("Window (day D)", [cell(f"{o.window}; " + (
+            f"the facilitator ended the exercise early at {ctx.at(s.until)}"
+            if report.live is not None and report.live.ended_early is not None
+            else f"the run stopped at {ctx.at(s.until)}"))]),
         *([("Election", [cell(o.election)])] if o.election else []),
         ("Polling hours", [cell(f"{o.polls}; harm to voters and stations counts only while the polls are open")]),
         ("Scope", [cell(f"{o.injects:,} MSEL inject(s)"
