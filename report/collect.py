@@ -54,8 +54,9 @@ class ReportRows:
         self.labels: dict[str, str] = {}
         """Labels of the incidents that are not background arrivals (theirs follow from their scores)."""
         self.made: Counter[str] = Counter()
-        self.waiting: set[str | None] = set()
-        """Decisions asked for and not answered yet."""
+        self.waiting: dict[str | None, Event] = {}
+        """Decisions asked for and not answered yet, with their ``decision_requested`` rows (kept whatever their
+        incident while open: at the end they are the decisions nobody took)."""
         self.answered_early: set[str | None] = set()
         """Answers to a request not asked (yet): only in a journal out of order."""
         self.decoded: dict[int, IncidentStarted] = {}
@@ -85,13 +86,13 @@ class ReportRows:
             made = event.fields(DecisionMade)
             self.made[str(made.by or "default")] += 1
             if made.request in self.waiting:
-                self.waiting.discard(made.request)
+                del self.waiting[made.request]
             else:
                 self.answered_early.add(made.request)
         elif kind == DECISION_REQUESTED:
             request = event.fields(DecisionRequested).request
             if request not in self.answered_early:
-                self.waiting.add(request)
+                self.waiting[request] = event
         if self._kept(event):
             self.rows.append(event)
 
@@ -122,3 +123,7 @@ class ReportRows:
     def pending(self) -> int:
         """Decisions asked for and never answered."""
         return len(self.waiting)
+
+    def open_requests(self) -> list[Event]:
+        """The ``decision_requested`` rows of the decisions never answered, in journal order."""
+        return sorted(self.waiting.values(), key=lambda e: e.seq)

@@ -26,19 +26,16 @@ class PlayedInput(Frozen):
     """A decision request no answer or timeout closed before the journal's end (its row is the request's)."""
 
 
-def played_inputs(events: Sequence[Event]) -> list[PlayedInput]:
-    """The rows a person made, in journal order (empty for a batch run)."""
+def played_inputs(events: Sequence[Event], still_open: Sequence[Event] = ()) -> list[PlayedInput]:
+    """The rows a person made, and the ``decision_requested`` rows ``still_open`` at the journal's end (a played
+    actor's decision nobody took), in journal order (empty for a batch run)."""
     found: list[PlayedInput] = []
-    asked: dict[str, Event] = {}
     ended: float | None = None
     for e in events:
-        if e.kind == Kind.DECISION_REQUESTED:
-            asked[e.fields(DecisionRequested).request] = e
-        elif e.kind == Kind.RUN_ENDED:
+        if e.kind == Kind.RUN_ENDED:
             ended = e.t
         if e.kind == Kind.DECISION_MADE:
             made = e.fields(DecisionMade)
-            asked.pop(made.request, None)
             if made.by in ("player", "facilitator", "timeout"):
                 text = {"player": made.option, "facilitator": f"{made.option} (answered by the facilitator)",
                         "timeout": f"no answer by the timeout: default {made.option}"}[made.by]
@@ -60,5 +57,5 @@ def played_inputs(events: Sequence[Event]) -> list[PlayedInput]:
     found += [PlayedInput(seq=e.seq, t=e.t, what="decision", who=e.actor or "", subject=key, until=ended, open=True,
                           text="not decided: " + ("the exercise ended first" if ended is not None
                                                   else "still open where the journal stops (stopped unfinished)"))
-              for key, e in asked.items()]
+              for e in still_open for key in [e.fields(DecisionRequested).request]]
     return sorted(found, key=lambda p: p.seq)

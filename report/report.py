@@ -332,7 +332,8 @@ def _assemble(scores: Scores, digest: Digest, rows: ReportRows, doc: ScenarioFil
                                         names, scores.start),
                   incident_labels=labels, incident_headings=headings, scripted=scripted,
                   adhoc=[k for k in told if k in added],
-                  background=background_groups(scores), actor_names=names, played=played_inputs(events),
+                  background=background_groups(scores), actor_names=names,
+                  played=played_inputs(events, rows.open_requests()),
                   live=live_clock(events, meta, ended=any(e.kind == Kind.RUN_ENDED for e in events)),
                   background_note=scores.background.note(), work=digest.work.tables(),
                   journal=scores_source(meta))
