@@ -145,7 +145,8 @@ def test_ctrl_c_journals_the_stop_and_resume_journals_the_restart(tmp_path: Path
     assert finished("replay", "lv", cwd=tmp_path).returncode == 0
     markdown = (tmp_path / "lv" / "report.md").read_text(encoding="utf-8")
     assert stop.data["by"] == "Ctrl-C"
-    assert "1 speed change; 1 stop (Ctrl-C); 1 resume of the run folder (section 8)" in markdown
+    assert ("1 speed change; 1 stop (Ctrl-C); 1 resume of the run folder; 1 early end by the facilitator "
+            "(section 8)") in markdown
     assert re.search(rf"stopped unfinished \(a Ctrl-C at the facilitator's console\); carried on [0-9.]+ (s|min)"
                      rf"[^|]* later \(real time\) \(rows #{stop.seq}\)", markdown), markdown
     resumed_at = f"carried on with 'ballotdrill resume' at 120× (rows #{restart.seq})"
