@@ -92,11 +92,16 @@ def open_live(folder: Path, doc: ScenarioFile, scenario: str, *, seed: int, play
 
 def open_resumed(folder: Path) -> tuple[LiveCore, contextlib.ExitStack]:
     """:func:`resume_folder` with ``folder`` held, as :func:`open_live`; a folder that does not exist is refused."""
-    if not folder.is_dir():
-        what = f"{folder} is a file, not a folder" if folder.exists() else f"{folder}: no such folder"
-        raise RunFolderError(f"{what}; give the folder of a live exercise that stopped (the --out of 'ballotdrill "
-                             "live')")
+    live_folder(folder, "a live exercise that stopped")
     return _held(folder, lambda: resume_folder(folder))
+
+
+def live_folder(folder: Path, what: str) -> None:
+    """Refuse ``folder`` in one line when it is no folder, asking for ``what`` (a live exercise's): a batch run's
+    advice ('ballotdrill run --out') would not do for ``resume`` or ``replay``."""
+    if not folder.is_dir():
+        found = f"{folder} is a file, not a folder" if folder.exists() else f"{folder}: no such folder"
+        raise RunFolderError(f"{found}; give the folder of {what} (the --out of 'ballotdrill live')")
 
 
 class Recorded(NamedTuple):
@@ -172,6 +177,7 @@ class ReplayResult(NamedTuple):
 
 def replay_folder(folder: Path) -> ReplayResult:
     """Re-run a live exercise (finished or crashed) from its journal in batch and compare byte for byte."""
+    live_folder(folder, "a live exercise")
     rec = read_recorded(folder)
     try:
         core, memory = rebuild(rec)

@@ -36,6 +36,8 @@ CASES: dict[str, Case] = {
     "seed-not-a-number": Case(("run", "--seed", "abc"),
                               ("ballotdrill run:", "'--seed'", "see 'ballotdrill run --help'")),
     "misspelt-option": Case(("run", "--sed", "3"), ("No such option: --sed", "--seed")),
+    "replay-missing": Case(("replay", "missing"), ("missing: no such folder; give the folder of a live exercise (the "
+                                                   "--out of 'ballotdrill live')",)),
     "seed-without-its-value": Case(("run", "--seed"), ("ballotdrill run: Option '--seed' requires an argument",
                                                        "see 'ballotdrill run --help'")),
     "export-file-without-its-name": Case(("export", "good", "--csv"), ("ballotdrill export: Option '--csv' requires",
