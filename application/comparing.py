@@ -2,8 +2,9 @@
 else its journal streamed once through the scorer (one journal at a time, never held in memory).
 
 A ``scores.json`` is taken when it names the seal its journal's meta holds now (row count, digest, and
-a digest of the meta entries the seal covers: stored scenario, seed, overrides, decisions) and the
-version of ballotdrill that scored it is this one. Then no row of the journal is read: the scores are
+a digest of the meta entries the seal covers: stored scenario, seed, overrides, decisions), the
+version of ballotdrill that scored it is this one, and its scores match the digest written with them
+(bound to that seal: scores edited afterwards do not). Then no row of the journal is read: the scores are
 those the run was scored with when it was sealed (``report`` re-checks every row against the seal).
 Otherwise — no ``scores.json``, unreadable, made with ``--force``, from another journal, from an
 older version — the journal is checked against its seal and scored, and the caller is told why.
@@ -35,7 +36,7 @@ from ballotdrill.journal import JOURNAL_FILE, read_meta
 from ballotdrill.journal.seal import sealed, settle
 from ballotdrill.scenarios.errors import BallotdrillError
 from ballotdrill.scoring import Comparison, Scores, compare
-from ballotdrill.scoring.compare import input_differences
+from ballotdrill.scoring.compare import input_differences, ungraded
 from ballotdrill.scoring.stream import Scorer
 
 SCORES_FILE = REPORT_FILES["json"]
@@ -79,9 +80,11 @@ def compare_runs(folder_a: Path, folder_b: Path, *, force: bool = False,
                          a.doc.scenarios[a.scenario].continuations() if a.scenario in a.doc.scenarios else None)
     unfinished = [f"{key.upper()} {problem.standing or 'did not finish'}: {UNFINISHED_HARM.removeprefix('; ')}."
                   for key, problem in zip("ab", problems, strict=True) if problem.unfinished]
-    return comparison.model_copy(update={"notes": [*unfinished, *comparison.notes], "scored_from": {
-        key: SCORES_FILE if side.scores is not None else f"journal ({side.why_not})"
-        for key, side in zip("ab", sides, strict=True)}})
+    scored_from = {key: SCORES_FILE if side.scores is not None else f"journal ({side.why_not})"
+                   for key, side in zip("ab", sides, strict=True)}
+    rows = ungraded(comparison.rows) if unfinished else comparison.rows  # a side that did not finish: no grade
+    return comparison.model_copy(update={"notes": [*unfinished, *comparison.notes], "scored_from": scored_from,
+                                         "rows": rows})
 
 
 def _streamed(side: Side, say: Callable[[str], None] | None, unfinished: bool) -> Scores:
@@ -125,7 +128,7 @@ def _recorded(folder: Path, *, force: bool = False) -> Side:
 def _stale(data: object, meta: dict[str, str]) -> str:
     """Why a ``scores.json``'s data is not the scores of the sealed journal whose meta is ``meta`` (empty: it is)."""
     from ballotdrill import __version__
-    from ballotdrill.report.report import ScoresSource
+    from ballotdrill.report.report import ScoresSource, scores_digest
 
     if not isinstance(data, dict):
         return f"its {SCORES_FILE} is not a JSON object"
@@ -142,6 +145,10 @@ def _stale(data: object, meta: dict[str, str]) -> str:
         return f"its {SCORES_FILE} was not made from this journal as it is sealed now (stale)"
     if source.scored_with != __version__:
         return f"its {SCORES_FILE} was scored by ballotdrill {source.scored_with}, not {__version__}"
+    if not source.scores_digest:
+        return f"its {SCORES_FILE} carries no digest of its scores (an older version's?)"
+    if source.scores_digest != scores_digest(source.digest, data.get("scores")):
+        return f"its {SCORES_FILE} was changed after it was written (its scores no longer match their digest)"
     return ""
 
 

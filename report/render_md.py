@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ballotdrill.report.json_text import indented_json
-from ballotdrill.report.report import Report
+from ballotdrill.report.report import Report, scores_digest
 from ballotdrill.report.view import Block, Card, Cell, Details, Heading, Items, KeyValues, Para, Table
 from ballotdrill.scenarios.safetext import markdown_text
 
@@ -98,11 +98,13 @@ def render_json(report: Report) -> str:
     """
     scores = report.scores
     batch = {"live"} if report.live is None else None  # a batch run's scores.json has no live clock
-    if not scores.background.capped:
-        return indented_json(report.model_dump(mode="json", exclude=batch))
-    listed = {i.incident for i in scores.incidents}
-    return indented_json(report.model_copy(update={
-        "scores": scores,
-        "incident_labels": {k: v for k, v in report.incident_labels.items() if k in listed},
-        "incident_headings": {k: v for k, v in report.incident_headings.items() if k in listed},
-    }).model_dump(mode="json", exclude=batch))
+    if scores.background.capped:
+        listed = {i.incident for i in scores.incidents}
+        report = report.model_copy(update={
+            "incident_labels": {k: v for k, v in report.incident_labels.items() if k in listed},
+            "incident_headings": {k: v for k, v in report.incident_headings.items() if k in listed},
+        })
+    data = report.model_dump(mode="json", exclude=batch)
+    if data.get("journal") is not None:  # sealed: the scores' digest, bound to the seal, written with them
+        data["journal"]["scores_digest"] = scores_digest(data["journal"]["digest"], data["scores"])
+    return indented_json(data)

@@ -7,6 +7,7 @@ wall-clock date: the overview's ``date`` comes from the run's meta (key ``date``
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -167,6 +168,8 @@ class ScoresSource(Frozen):
     """A digest of the covered meta entries alone (stored scenario, seed, decisions…): checked without a row."""
     scored_with: str
     """The ballotdrill version that scored the run."""
+    scores_digest: str = ""
+    """:func:`scores_digest` of the file's ``scores``, written with them: ``compare`` takes them only if it matches."""
 
 
 class Report(Frozen):
@@ -348,6 +351,14 @@ def scores_source(meta: Mapping[str, str]) -> ScoresSource | None:
 
     return ScoresSource(rows=found.rows, digest=found.digest, meta_digest=found.meta_digest,
                         scored_with=__version__)
+
+
+def scores_digest(seal_digest: str, scores: object) -> str:
+    """The digest ``scores.json`` carries of its own ``scores`` (as JSON: keys sorted, compact), bound to the seal of
+    the journal they were made from: scores edited after they were written no longer match it, so ``compare``,
+    which recomputes it, scores the journal instead."""
+    text = json.dumps(scores, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(f"{seal_digest}\n{text}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _overrides(meta: Mapping[str, str]) -> list[str]:

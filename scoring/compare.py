@@ -176,10 +176,19 @@ def compare(a: Scores, b: Scores, label_a: str = "A", label_b: str = "B",
     stopped = stop_difference(a, b)
     if stopped is not None:  # each side measured over its own window: neither is better at anything
         inputs = [stopped, *inputs]
-        rows = [row.model_copy(update={"better": ""}) if row.better else row for row in rows]
+    impossible = not [d for d in inputs if d.what not in UNSIMULATED] and any(changed(row) for row in rows)
+    if stopped is not None or impossible:
+        rows = ungraded(rows)
     return Comparison(a=label_a, b=label_b, scenario=a.scenario if a.scenario == b.scenario else "",
                       inputs=[d for d in inputs if d.what not in UNSIMULATED],
-                      unsimulated=[d for d in inputs if d.what in UNSIMULATED], notes=notes(inputs), rows=rows)
+                      unsimulated=[d for d in inputs if d.what in UNSIMULATED],
+                      notes=[SAME_INPUTS_DIFFER, *notes(inputs)] if impossible else notes(inputs), rows=rows)
+
+
+def ungraded(rows: Sequence[ComparisonRow]) -> list[ComparisonRow]:
+    """``rows`` with no side marked better and no difference marked small: for runs whose difference can come from
+    where they stopped, from a run that did not finish, or from a change made after a run."""
+    return [row.model_copy(update={"better": "", "small": False}) if row.better or row.small else row for row in rows]
 
 
 def _shown(objective: ObjectiveResult, judged: float | None) -> float | str:
@@ -290,6 +299,9 @@ def _arrival_actors(a: Sequence[ActorArrivals], b: Sequence[ActorArrivals]) -> l
 
 SEED_ONLY = ("A and B differ only by their seed: they are two draws of the same exercise, so every difference "
              "below is chance, not the effect of anything.")
+SAME_INPUTS_DIFFER = ("A and B had the same inputs, so they played the same exercise, yet their results differ: "
+                      "one of them was changed after it ran, so no row is marked better. 'ballotdrill report' on "
+                      "each checks its journal against its seal.")
 SMALL_NOTE = ("A difference marked ≈ is small (within 10 %, or 5 points of a share): one seed per side cannot "
               "tell it from luck.")
 DIFFERENT_WINDOWS = ("A and B stopped at different times, so each measure covers its own window: "

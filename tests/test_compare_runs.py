@@ -21,7 +21,8 @@ from cli_helpers import in_process, one_line
 from ballotdrill.application import compare_runs
 from ballotdrill.journal import read_events
 from ballotdrill.report.comparison import comparison_view
-from ballotdrill.scoring.compare import SEED_ONLY, Comparison, ComparisonRow, is_small
+from ballotdrill.scoring import Scores, compare
+from ballotdrill.scoring.compare import SAME_INPUTS_DIFFER, SEED_ONLY, Comparison, ComparisonRow, is_small
 
 DAY = textwrap.dedent(
     """\
@@ -181,6 +182,8 @@ STALE = {
     "no source": lambda folder, runs: _edit_scores(folder, lambda d: d.pop("journal")),
     "made with --force": lambda folder, runs: _edit_scores(folder, lambda d: d.update(unverified="x")),
     "not scores": lambda folder, runs: _edit_scores(folder, lambda d: d["scores"].update(totals=[])),
+    "a total edited": lambda folder, runs: _edit_scores(folder, lambda d: d["scores"]["totals"].update(late_steps=9)),
+    "no digest of its scores": lambda folder, runs: _edit_scores(folder, lambda d: d["journal"].pop("scores_digest")),
 }
 
 
@@ -200,6 +203,27 @@ def test_a_stale_scores_json_falls_back_to_the_journal(case: str, runs: Path, tm
     assert comparison.rows == compare_runs(runs / "one", runs / "two").rows  # the truth for A, from its journal
     assert len(told) == 1 and told[0].startswith(f"{a}: ") and "scoring its journal instead" in told[0]
     assert comparison.scored_from["a"].startswith("journal (") and comparison.scored_from["b"] == "scores.json"
+
+
+def test_a_total_edited_in_scores_json_is_told_and_the_journal_scored(runs: Path, tmp_path: Path) -> None:
+    """The newcomer's case: late steps edited in scores.json, journal untouched: compare scored the edit as a draw."""
+    a = copy_run(runs / "one", tmp_path / "one")
+    _edit_scores(a, lambda d: d["scores"]["totals"].update(late_steps=9))
+    told: list[str] = []
+    comparison = compare_runs(runs / "one", a, say=told.append)
+    assert told == [f"{a}: its scores.json was changed after it was written (its scores no longer match their "
+                    "digest); scoring its journal instead (one pass)"]
+    assert not [r for r in comparison.rows if r.a != r.b]  # the same run twice: nothing differs
+
+
+def test_same_inputs_yet_different_results_are_said_and_nothing_is_graded(runs: Path) -> None:
+    scores = Scores.model_validate(json.loads((runs / "one" / "scores.json").read_text(encoding="utf-8"))["scores"])
+    x, y = (scores.model_copy(update={"totals": scores.totals.model_copy(update={"late_steps": n})})
+            for n in (1000, 1001))  # under 10 % apart: graded "≈ small" and B worse before
+    comparison = compare(x, y)
+    assert comparison.notes[0] == SAME_INPUTS_DIFFER
+    assert not [r for r in comparison.rows if r.better or r.small]
+    assert compare(x, x).notes == []  # the same results: nothing to say
 
 
 def test_runs_of_different_scenarios_are_refused(runs: Path, monkeypatch: pytest.MonkeyPatch,
