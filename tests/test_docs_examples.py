@@ -13,7 +13,8 @@ import json
 import os
 import re
 import shlex
-from pathlib import Path
+import subprocess
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import pytest
@@ -193,6 +194,38 @@ def argv_of(command: str) -> list[str]:
     return args
 
 
+def _shipped(root: Path) -> frozenset[str] | None:
+    """The project's own files and folders, as git tracks them (None: not a git checkout)."""
+    try:
+        listed = subprocess.run(["git", "ls-files"], cwd=root, capture_output=True, text=True, check=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    files = listed.splitlines()
+    return frozenset(files) | frozenset(str(parent) for f in files for parent in PurePosixPath(f).parents
+                                        if str(parent) != ".")
+
+
+SHIPPED = _shipped(ROOT)
+
+
+def in_project(arg: str, root: Path = ROOT, shipped: frozenset[str] | None = SHIPPED) -> str:
+    """``arg`` as a path in the project if it names one of the project's own files (``docs/examples/…``), else as
+    written: a file a user left in the working tree (README's ``msel.csv``) is none of the line's business."""
+    if arg.startswith("-") or not (root / arg).exists():
+        return arg
+    return str(root / arg) if shipped is None or arg.rstrip("/") in shipped else arg
+
+
+def test_a_users_file_in_the_working_tree_is_not_taken_for_the_projects(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "guide.yaml").write_text("", encoding="utf-8")
+    (tmp_path / "msel.csv").write_text("left by a README example", encoding="utf-8")
+    shipped = frozenset({"docs", "docs/guide.yaml"})
+    assert in_project("docs/guide.yaml", tmp_path, shipped) == str(tmp_path / "docs" / "guide.yaml")
+    assert in_project("msel.csv", tmp_path, shipped) == "msel.csv"  # written in the scratch folder, not over it
+    assert in_project("--csv", tmp_path, shipped) == "--csv"
+
+
 def parse_only(args: list[str]) -> dict[str, Any]:
     """Parse ``args`` as ``ballotdrill`` would, converting every value (a bad one raises), without running it."""
     group = typer.main.get_command(cli.app)
@@ -212,7 +245,7 @@ def test_documented_command_parses(path: Path, command: str, monkeypatch: pytest
     # writes (an MSEL spreadsheet, a schema) lands in the scratch folder, not in the project.
     monkeypatch.chdir(tmp_path)
     command_name, *rest = argv_of(command)
-    args = [command_name, *(str(ROOT / a) if not a.startswith("-") and (ROOT / a).exists() else a for a in rest)]
+    args = [command_name, *(in_project(a) for a in rest)]
     params = parse_only(args)
     name = args[0]
     if name in RUN_FOR_REAL:
