@@ -71,6 +71,7 @@ class Kind(StrEnum):
     STOPPED = "stopped"
     RESTARTED = "restarted"
     ENDED_EARLY = "ended_early"
+    ANSWERED_LATE = "answered_late"
     RUN_ENDED = "run_ended"
     NOTE = "note"
     DISCUSSION_ANSWERED = "discussion_answered"
@@ -260,6 +261,19 @@ class EndedEarly(NamedTuple):
     by: str = "facilitator"
 
 
+class AnsweredLate(NamedTuple):
+    """A played actor's answer given after its request had timed out and its ``default`` was taken: refused, and kept
+    so the report can say how late it came."""
+
+    request: str
+    option: str
+    by: str
+    """``player`` or ``facilitator``."""
+    late: int
+    """Seconds of exercise time after the timeout."""
+    default: str
+
+
 class Restarted(NamedTuple):
     """``ballotdrill resume`` carried a live exercise on from its last commit (after a ``stopped``, or a
     ``SIGKILL`` or crash that left no row)."""
@@ -322,6 +336,7 @@ RECORDS: dict[type[tuple[Any, ...]], Kind] = {
     VotingExtended: Kind.VOTING_EXTENDED,
     ProcedureEnded: Kind.PROCEDURE_ENDED,
     ActionTaken: Kind.ACTION_TAKEN,
+    AnsweredLate: Kind.ANSWERED_LATE,
     Paused: Kind.PAUSED, Resumed: Kind.RESUMED, SpeedChanged: Kind.SPEED_CHANGED, Stopped: Kind.STOPPED,
     Restarted: Kind.RESTARTED, EndedEarly: Kind.ENDED_EARLY, RunEnded: Kind.RUN_ENDED, Note: Kind.NOTE,
     DiscussionAnswered: Kind.DISCUSSION_ANSWERED,

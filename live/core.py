@@ -20,6 +20,7 @@ from ballotdrill.journal.events import CTRL_C, DecisionMade, DecisionRequested, 
 from ballotdrill.live.adhoc import check_adhoc
 from ballotdrill.live.describe import describe
 from ballotdrill.live.inputs import Input, InputError
+from ballotdrill.live.late import LateAnswer, closed
 from ballotdrill.live.store import Store, TimedInput
 from ballotdrill.scenarios.roles import as_played
 from ballotdrill.scenarios.scenario import Inject, ScenarioFile
@@ -181,8 +182,12 @@ class LiveCore:
         handler = getattr(self, f"_do_{item.kind}", None)
         if handler is None:
             return Outcome(False, f"unknown input kind {item.kind!r}")
+        ok = True
         try:
             recorded, message = handler(dict(item.data))
+        except LateAnswer as late:  # refused, and kept: the report tells an answer after the timeout from none
+            item, ok = Input("late_answer", late.recorded), False
+            recorded, message = self._do_late_answer(dict(late.recorded))[0], str(late)
         except InputError as exc:
             return Outcome(False, str(exc))
         except (KeyError, TypeError, ValueError) as exc:
@@ -194,7 +199,7 @@ class LiveCore:
         if not self.ended:
             self.exercise.settle()
         self.journal.flush()
-        return Outcome(True, message, self.count)
+        return Outcome(ok, message, self.count)
 
     def _do_answer(self, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
         ref, option, player = str(data["request"]), str(data["option"]), data.get("player")
@@ -206,13 +211,19 @@ class LiveCore:
             raise InputError(f"no decision request {ref!r}{'' if player is None else f' for {player}'}; "
                              f"open requests: {self._open_list(player)}")
         if key not in self.exercise.pending:
-            raise InputError(f"request {request.number} ({key}) is no longer open: it was answered or timed out")
+            raise closed(self, request, option, by)
         if option not in request.options:
             raise InputError(f"{option!r} is not an option of request {request.number}; "
                              f"options: {', '.join(request.options)}{did_you_mean(option, request.options)}")
         self.exercise.answer(key, option, by=by)
         recorded = {"request": key, "option": option, "player": player}
         return (recorded | {"by": by}) if "by" in data else recorded, f"request {request.number}: {option}"
+
+    def _do_late_answer(self, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
+        r, late = self.requests[str(data["request"])], int(data["late"])
+        recorded = {k: str(data[k]) for k in ("option", "by", "default")} | {"request": r.key, "late": late}
+        self.journal.record(self.now, Kind.ANSWERED_LATE, r.incident, r.actor, r.step, recorded)
+        return recorded, f"request {r.number}: '{recorded['option']}' recorded as late"
 
     def _do_action(self, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
         actor, name, incident = str(data["actor"]), str(data["action"]), data.get("incident")

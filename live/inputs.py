@@ -16,7 +16,7 @@ from ballotdrill.journal import canonical_json
 from ballotdrill.scenarios.errors import BallotdrillError
 
 KINDS = ("answer", "action", "discuss", "note", "inject", "send_now", "pause", "resume", "speed", "end", "stop",
-         "restart")
+         "restart", "late_answer")
 """Every input kind a journal's ``inputs`` table holds: ``stop`` (a Ctrl-C) and ``restart`` (``ballotdrill resume``)
 are the program's, recorded so a replay journals them again; the others are people's."""
 

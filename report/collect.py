@@ -37,7 +37,7 @@ _ACTIONS_KEPT = ("scenario", "player", "facilitator")
 """``action_taken`` rows kept whatever their incident: the scenario's scripted actions and the players'."""
 _DECISIONS_KEPT = ("player", "facilitator", "timeout")
 """``decision_made`` rows kept whatever their incident: the players' answers and their timeouts."""
-_ALWAYS = frozenset({Kind.RUN_ENDED, Kind.DISCUSSION_ANSWERED, Kind.NOTE, *CLOCK_KINDS})
+_ALWAYS = frozenset({Kind.RUN_ENDED, Kind.DISCUSSION_ANSWERED, Kind.NOTE, Kind.ANSWERED_LATE, *CLOCK_KINDS})
 _READ = frozenset({INCIDENT_STARTED, DECISION_MADE, DECISION_REQUESTED, INJECT_DELIVERED, ACTION_TAKEN, *_ALWAYS})
 """Kinds whose rows are read here whatever their incident; any other row is kept only for an incident told in full."""
 

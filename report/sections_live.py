@@ -26,8 +26,8 @@ def played_section(report: Report, ctx: Context) -> Section | None:
                 [cell(ctx.at(c.t)), cell(c.text, evidence=f"#{c.seq}")] for c in clock.changes]))
     if report.played:
         rows = [[cell(ctx.at(p.t)), cell(ctx.who(p.who) if p.what != "note" else p.who), cell(p.what),
-                 cell(p.subject or "—"), cell(_told(p, ctx), flag="warn" if p.open or p.text.startswith("no answer")
-                                              else "", evidence=f"#{p.seq}")] for p in report.played]
+                 cell(p.subject or "—"), cell(_told(p, ctx), evidence=f"#{p.seq}", flag=_flag(p))]
+                for p in report.played]
         blocks += [Heading(text="What the players decided and said"),
                    Para(text="Decisions the played actors made (or let time out to the scenario's default, or left "
                         "open when the exercise ended: shown at the time they were asked), the "
@@ -43,3 +43,8 @@ def _told(p: PlayedInput, ctx: Context) -> str:
     if p.open and p.until is not None:
         return f"not decided: asked at {ctx.at(p.t)}, the exercise ended at {ctx.at(p.until)} first"
     return p.text
+
+
+def _flag(p: PlayedInput) -> str:
+    """A decision nobody took in time is marked (no answer by the timeout, a late answer, or left open)."""
+    return "warn" if p.open or p.text.startswith(("no answer", "late")) else ""
