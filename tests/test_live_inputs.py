@@ -80,9 +80,13 @@ def test_an_answer_to_an_expired_request_is_refused() -> None:
     request = core.open_requests("interior")[0]
     core.advance(request.deadline + 1)  # the timeout took the default
     rows = len(store.rows)
+    wrong = core.apply(inputs.answer(str(request.number), "nope"))
+    assert not wrong.ok and "no longer open: it timed out at" in wrong.message
+    assert len(store.rows) == rows and core.count == 0  # not an option: nothing kept
     outcome = core.apply(inputs.answer(str(request.number), "debunk"))
-    assert not outcome.ok and "no longer open" in outcome.message
-    assert len(store.rows) == rows and core.count == 0
+    assert not outcome.ok and "no longer open: it timed out at" in outcome.message
+    assert "the default 'ignore' was taken; your answer 'debunk', 60 s after the timeout" in outcome.message
+    assert [row[1] for row in store.rows[rows:]] == ["answered_late"] and core.count == 1  # kept as late, not applied
 
 
 def test_an_ended_exercise_refuses_every_input() -> None:
