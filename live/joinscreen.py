@@ -21,7 +21,11 @@ from ballotdrill.scenarios.safetext import terminal_text
 USAGE = "commands: answer N OPTION; action ACTION [INCIDENT]; discuss INJECT QUESTION TEXT…; status; quit"
 
 REMIND_AT = (60.0, 15.0)
-"""Seconds left on a pending decision at which the player is reminded (each once)."""
+"""Seconds left on a pending decision at which the player is reminded (each once, unless the time left rises above
+it again: the facilitator slowed the clock)."""
+
+REARM = 5.0
+"""Seconds above a mark the time left must rise to re-arm it (a view a little behind the countdown does not)."""
 
 
 class Screen:
@@ -62,10 +66,12 @@ class Screen:
                 self.seen.add(key)
                 self.say(line, style)
         for request in view.get("requests", []):
+            left = float(request["seconds_left"])
+            # the facilitator slowed the clock: a mark the time left has risen above comes again
+            self.reminded -= {(str(request["key"]), mark) for mark in REMIND_AT if left > mark + REARM}
             if request["key"] not in self.asked:  # marks already passed when it arrived: its line said so
                 self.asked.add(request["key"])
-                self.reminded |= {(str(request["key"]), mark) for mark in REMIND_AT
-                                  if float(request["seconds_left"]) <= mark}
+                self.reminded |= {(str(request["key"]), mark) for mark in REMIND_AT if left <= mark}
 
     def seconds_left(self, request: dict[str, Any]) -> float:
         """A pending decision's seconds left now (frozen while paused)."""

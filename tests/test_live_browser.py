@@ -164,3 +164,23 @@ def test_the_player_page_counts_a_decision_down_and_announces_what_is_new(held: 
         assert "timed out: the default 'ignore' was taken at" in decided
     finally:
         served.close()
+
+
+@pytest.mark.browser
+def test_a_reminder_mark_passed_comes_again_when_the_facilitator_slows_the_clock(held: Served,
+                                                                                  browser: Browser) -> None:
+    served = held
+    facilitator = served.tokens["facilitator"]
+    countdown = "(n => n ? n.textContent : '')(document.querySelector('[data-countdown]'))"
+    news = "document.getElementById('news').textContent"
+    try:
+        assert served.request("POST", "/api/speed", facilitator, {"speed": 60})[0] == 200  # 20 minutes: 20 s left
+        player = _join(browser, served.url, served.tokens["interior"])
+        browser.wait(player, f"(t => t.endsWith('left (paused)') && t < '0:21' ? t : '')({countdown})")
+        assert served.request("POST", "/api/speed", facilitator, {"speed": 17})[0] == 200  # 71 s left: above 60 again
+        browser.wait(player, f"(t => t.startsWith('1:1') ? t : '')({countdown})")
+        assert served.request("POST", "/api/control", facilitator, {"command": "resume"})[0] == 200
+        said = browser.wait(player, f"(t => t.includes('seconds left') ? t : '')({news})", limit=30)
+        assert "Decision #1: about 60 seconds left, then the default ignore is taken" in said, said
+    finally:
+        served.close()

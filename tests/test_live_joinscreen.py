@@ -140,3 +140,18 @@ def test_a_decision_the_player_answered_closes_without_a_word_one_the_facilitato
     said = "#1 N1:respond:choose:1: answered by the facilitator: 'ignore' at 09:20:00"
     screen.show(_view(300.0) | _closed("facilitator", said))
     assert said in out.getvalue().splitlines()
+
+
+def test_a_mark_comes_again_when_the_facilitator_slows_the_clock_above_it() -> None:
+    screen, out, clock = _screen()
+    screen.show(_view(20))  # arrives past the 60 s mark
+    screen.show(_view(80))  # speed 60 -> 15: 80 s left, above both marks again
+    clock.now += 15  # 65 s left
+    screen.remind()
+    assert "reminder" not in out.getvalue()
+    clock.now += 10  # 55 s left: the 60 s mark, re-armed
+    screen.remind()
+    assert out.getvalue().count("reminder: #1") == 1 and "~55 s left" in out.getvalue()
+    screen.show(_view(61))  # a view a moment behind the countdown does not re-arm it
+    screen.remind()
+    assert out.getvalue().count("reminder: #1") == 1

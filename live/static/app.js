@@ -9,7 +9,10 @@
   let received = 0;       // when the current view arrived (ms, this browser's clock): countdowns run from it
   let known = null;       // keys of the items already announced (null: the first view, whose items are not news)
   const REMIND_AT = [60, 15];  // seconds left at which an open decision is announced again
+  const REARM = 5;  // seconds above a mark the time left must rise (the facilitator slowed the clock) to re-arm it
   let reminded = new Set();
+  const arrived = new Set();  // keys of the open decisions already shown (a reminder mark passed on arrival is not news)
+  let live = false;       // whether the last read of the view succeeded (else the clock line says it is not live)
 
   function el(tag, text, attrs) {
     const node = document.createElement(tag);
@@ -104,7 +107,12 @@
         ", answer by " + r.deadline + ") · ");
       line.append(el("span", "", { class: "countdown", role: "timer", "aria-live": "off", "data-countdown": r.key }));
       card.append(line);
-      for (const mark of REMIND_AT) if (r.seconds_left <= mark) reminded.add(r.key + "@" + mark);  // passed on arrival
+      for (const mark of REMIND_AT) {
+        const key = r.key + "@" + mark;
+        if (r.seconds_left > mark + REARM) reminded.delete(key);  // the clock slowed: above the mark again, it comes again
+        else if (!arrived.has(r.key) && r.seconds_left <= mark) reminded.add(key);  // passed on arrival: not news
+      }
+      arrived.add(r.key);
       for (const option of r.options) {
         const button = el("button", option, { type: "button", "data-request": r.key, "data-option": option });
         button.addEventListener("click", () => send("/api/answer", { request: r.key, option }));
@@ -166,11 +174,24 @@
     fill($("timeline"), v.journal.slice().reverse(), (line) => el("li", line));
   }
 
+  // The clock line: while the server cannot be reached the clock is not running here (stopped, or restarting).
+  function clockLine() {
+    const v = view;
+    if (!v) return;
+    const state = v.ended ? "ended" : !live ? "stopped: not connected" : v.paused ? "paused" : "speed " + v.speed;
+    $("clock").textContent = v.title + " · " + v.clock + " · " + state;
+  }
+  function connected(ok, text) {
+    live = ok;
+    document.body.dataset.connected = ok ? "yes" : "no";
+    if (text) say(text);
+    clockLine();
+  }
+
   function render(v) {
     view = v;
     received = Date.now();
-    $("clock").textContent = v.title + " · " + v.clock + (v.paused ? " · paused" : " · speed " + v.speed) +
-      (v.ended ? " · ended" : "");
+    connected(true, $("status").textContent.startsWith("not connected") ? "connected" : "");
     $("join").hidden = true;
     $("player").hidden = v.role !== "player";
     $("control").hidden = v.role === "player";
@@ -187,7 +208,7 @@
         render(data.view);
         if (data.view.ended) { say("the exercise has ended"); return; }
       } catch (e) {
-        say("not connected: " + e.message);
+        connected(false, "not connected: " + e.message);
         if (/token/.test(e.message)) { $("join").hidden = false; return; }
         await new Promise((r) => setTimeout(r, 1000));  // the server restarts (resume): try again
       }
@@ -209,9 +230,9 @@
     };
     ws.onclose = (closed) => {
       if (view && view.ended) return;
-      if (closed.code === 4401) { say("not connected: " + closed.reason); $("join").hidden = false; return; }
+      if (closed.code === 4401) { connected(false, "not connected: " + closed.reason); $("join").hidden = false; return; }
       if (!opened) { document.body.dataset.transport = "polling"; poll(); return; }
-      say("not connected: reconnecting");
+      connected(false, "not connected: reconnecting");
       setTimeout(listen, 1000);
     };
   }
