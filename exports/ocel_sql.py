@@ -34,8 +34,9 @@ from pathlib import Path
 from typing import Any
 
 from ballotdrill.exports.ocel import _ACTOR_ROLE, REFERENCE_DATE, Scalar, value_type
+from ballotdrill.exports.ocel_sql_apart import building
 from ballotdrill.exports.ocel_sql_side import PHASES as SIDE_PHASES
-from ballotdrill.exports.ocel_sql_side import SCRATCH_CACHE_KIB, Fill, Here, building, statements
+from ballotdrill.exports.ocel_sql_side import SCRATCH_CACHE_KIB, Fill, Here, statements
 from ballotdrill.exports.ocel_sql_time import EPOCH, text_sql, time_params, time_sql, timed
 from ballotdrill.exports.ocel_sqlite import (
     EVENT_COLUMNS,

@@ -17,6 +17,7 @@ nothing, or the error that stopped it, raised here. Whatever ends the build earl
 
 from __future__ import annotations
 
+import contextlib
 import marshal
 import os
 import pickle
@@ -29,9 +30,9 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from ballotdrill.exports.apart import answer_of, reply
-from ballotdrill.exports.ocel_sql_side import PHASES, SCRATCH_CACHE_KIB, Beside, Fill, ForkFailed
-from ballotdrill.exports.ocel_sqlite import EVENT_COLUMNS, LOG_PRAGMAS, insert_rows
-from ballotdrill.journal.forked import Forked
+from ballotdrill.exports.ocel_sql_side import PHASES, SCRATCH_CACHE_KIB, Beside, Fill, ForkFailed, Here
+from ballotdrill.exports.ocel_sqlite import EVENT_COLUMNS, LOG_PRAGMAS, SqliteSink, insert_rows
+from ballotdrill.journal.forked import Forked, can_fork
 from ballotdrill.journal.interrupts import interrupts_held
 from ballotdrill.journal.sqlite_uri import read_only_uri
 
@@ -179,3 +180,26 @@ def _messages(fd: int, idle: deque[Fill]) -> Iterator[tuple[bytes | None, bytes]
         data = os.read(fd, _READ)
         ended = not data
         buffer += data
+
+
+@contextlib.contextmanager
+def building(log: sqlite3.Connection, sink: SqliteSink, path: Path, journal: Path) -> Iterator[Here]:
+    """How the log at ``log`` (its tables made by ``sink``, shared with a thread) is built from the journal file at
+    ``journal``: a :class:`Beside` for a journal not in WAL mode, else :class:`Here`; either way the journal is
+    attached as ``j`` to the log and to :attr:`Here.reader`, and a read transaction is open on the reader. Finished
+    by the caller (:meth:`Here.finish`); abandoned on an error."""
+    log.execute("ATTACH DATABASE ? AS j", (read_only_uri(journal),))
+    (mode,) = log.execute("PRAGMA j.journal_mode").fetchone()
+    if str(mode).lower() == "wal":
+        log.execute("BEGIN")
+        place = Here(log, sink)
+    else:
+        try:
+            place = Apart(log, sink, path, journal) if can_fork() else Beside(log, sink, path, journal)
+        except ForkFailed:  # no process to be had: the log's thread instead
+            place = Beside(log, sink, path, journal)
+    try:
+        yield place
+    except BaseException:
+        place.abandon()
+        raise

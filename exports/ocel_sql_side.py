@@ -17,18 +17,16 @@ Python's lock with the main thread.
 from __future__ import annotations
 
 import collections
-import contextlib
 import os
 import queue
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ballotdrill.exports.ocel_sqlite import EVENT_COLUMNS, SqliteSink, _ident, insert_rows
-from ballotdrill.journal.forked import can_fork
 from ballotdrill.journal.interrupts import interrupts_held
 from ballotdrill.journal.sqlite_uri import read_only_uri
 
@@ -221,28 +219,3 @@ class Beside(Here):
             self.thread.join()
             self.reader.close()
             self.file.unlink(missing_ok=True)
-
-
-@contextlib.contextmanager
-def building(log: sqlite3.Connection, sink: SqliteSink, path: Path, journal: Path) -> Iterator[Here]:
-    """How the log at ``log`` (its tables made by ``sink``, shared with a thread) is built from the journal file at
-    ``journal``: a :class:`Beside` for a journal not in WAL mode, else :class:`Here`; either way the journal is
-    attached as ``j`` to the log and to :attr:`Here.reader`, and a read transaction is open on the reader. Finished
-    by the caller (:meth:`Here.finish`); abandoned on an error."""
-    log.execute("ATTACH DATABASE ? AS j", (read_only_uri(journal),))
-    (mode,) = log.execute("PRAGMA j.journal_mode").fetchone()
-    if str(mode).lower() == "wal":
-        log.execute("BEGIN")
-        place = Here(log, sink)
-    else:
-        from ballotdrill.exports.ocel_sql_apart import Apart  # (which builds on this module)
-
-        try:
-            place = Apart(log, sink, path, journal) if can_fork() else Beside(log, sink, path, journal)
-        except ForkFailed:  # no process to be had: the log's thread instead
-            place = Beside(log, sink, path, journal)
-    try:
-        yield place
-    except BaseException:
-        place.abandon()
-        raise

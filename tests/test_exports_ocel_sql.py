@@ -23,9 +23,10 @@ from typer.testing import CliRunner
 from ballotdrill import cli
 from ballotdrill.application import export_run
 from ballotdrill.application.runs import open_run
-from ballotdrill.exports import ocel_sql, ocel_sql_side, write_ocel_sqlite
+from ballotdrill.exports import ocel_sql, ocel_sql_apart, write_ocel_sqlite
 from ballotdrill.exports.ocel_sql import Unsupported, write_ocel_sqlite_from_journal
-from ballotdrill.exports.ocel_sql_side import Beside, building
+from ballotdrill.exports.ocel_sql_apart import building
+from ballotdrill.exports.ocel_sql_side import Beside
 from ballotdrill.exports.ocel_sql_time import MAX_DAYS, time_params, time_sql
 from ballotdrill.exports.ocel_sqlite import NamesClash, SqliteSink
 from ballotdrill.journal import Event, canonical_json
@@ -330,7 +331,7 @@ def test_the_logs_thread_runs_what_it_is_given_first_and_what_waits_meanwhile_be
     """Fills given to the log's thread run as soon as it is free; the ones for meanwhile when nothing is given, and
     every one of them before a fill given after ``settle`` (the relationships they make are copied then). (Its
     forked child's order: tests/test_exports_ocel_sql_apart.py.)"""
-    monkeypatch.setattr(ocel_sql_side, "can_fork", lambda: False)
+    monkeypatch.setattr(ocel_sql_apart, "can_fork", lambda: False)
     run = open_run(run_folder(tmp_path, "run", "combined-hybrid-day", "--seed", "3"))
     log = sqlite3.connect(tmp_path / "log.sqlite", isolation_level=None, check_same_thread=False)
     done: list[str] = []
@@ -372,7 +373,7 @@ def test_the_log_built_beside_is_row_for_row_the_one_built_on_one_connection(
     children = []
     for journal, name in ((run.journal, "apart.sqlite"), (wal, "one.sqlite"), (run.journal, "beside.sqlite")):
         if name == "beside.sqlite":
-            monkeypatch.setattr(ocel_sql_side, "can_fork", lambda: False)
+            monkeypatch.setattr(ocel_sql_apart, "can_fork", lambda: False)
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         write_ocel_sqlite_from_journal(journal, logs / name, run.doc, run.scenario, run.meta.get("date"))
         children.append(resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime > before.ru_utime)

@@ -17,8 +17,8 @@ from test_exports_ocel_sql import run_folder
 from ballotdrill.application.runs import open_run
 from ballotdrill.commands import output
 from ballotdrill.exports import ocel_sql_apart
-from ballotdrill.exports.ocel_sql_apart import Apart
-from ballotdrill.exports.ocel_sql_side import building, statements
+from ballotdrill.exports.ocel_sql_apart import Apart, building
+from ballotdrill.exports.ocel_sql_side import statements
 from ballotdrill.exports.ocel_sqlite import SqliteSink
 
 pytestmark = pytest.mark.usefixtures("forkable")

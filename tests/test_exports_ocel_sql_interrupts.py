@@ -36,7 +36,7 @@ def children(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
     thread (none forked)."""
     forked: list[int] = []
     if request.param == "thread":
-        monkeypatch.setattr(ocel_sql_side, "can_fork", lambda: False)
+        monkeypatch.setattr(ocel_sql_apart, "can_fork", lambda: False)
         yield forked
         assert forked == []
         return
