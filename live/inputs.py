@@ -23,6 +23,9 @@ are the program's, recorded so a replay journals them again; the others are peop
 MAX_TEXT = 4000
 """Longest free text accepted (a note, a discussion answer, an ad-hoc inject)."""
 
+MIN_SPEED = 0.01
+"""Slowest speed a person can set (a simulated minute in 100 real minutes): slower is a frozen clock that claims to
+run (``1e-300`` was accepted). Journals that recorded a slower speed replay as they were."""
 MAX_SPEED = 100_000.0
 
 
@@ -72,8 +75,9 @@ def adhoc_inject(text: str) -> Input:
 
 
 def speed(value: float) -> Input:
-    if not (math.isfinite(value) and 0 < value <= MAX_SPEED):
-        raise InputError(f"speed must be a number above 0 and at most {MAX_SPEED:g} (got {value!r})")
+    if not (math.isfinite(value) and MIN_SPEED <= value <= MAX_SPEED):
+        raise InputError(f"speed must be a number from {MIN_SPEED:g} to {MAX_SPEED:g} (got {value:g}); 1 is real time, "
+                         "60 a simulated minute a second")
     return Input("speed", {"speed": value, "wall": None})  # ``wall``: stamped when applied, and journalled
 
 
@@ -144,6 +148,8 @@ def parse_command(line: str) -> Input | None:
         if len(args) != 1:
             _fail(usage)
         try:
+            if "_" in args[0]:  # float() reads "1_000" as 1000
+                raise ValueError(args[0])
             return speed(float(args[0]))
         except ValueError as exc:
             raise InputError(f"{exc}" if isinstance(exc, InputError) else f"speed {args[0]!r} is not a number; "

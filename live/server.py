@@ -83,7 +83,7 @@ class ControlBody(Strict):
 
 
 class SpeedBody(Strict):
-    speed: Annotated[float, Field(gt=0, le=inputs.MAX_SPEED, allow_inf_nan=False)]
+    speed: Annotated[float, Field(ge=inputs.MIN_SPEED, le=inputs.MAX_SPEED, allow_inf_nan=False)]
 
 
 class InjectBody(Strict):
@@ -117,7 +117,8 @@ def make_app(session: Session, hub: Hub, tokens: Tokens) -> FastAPI:
             if core.ended and not reads:
                 raise HTTPException(401, "the exercise has ended; tokens have expired")
             if grant.role not in roles:
-                raise HTTPException(403, f"a {grant.role} may not do this (only: {', '.join(roles)})")
+                article = "an" if grant.role[:1] in ("a", "e", "i", "o", "u") else "a"  # an evaluator
+                raise HTTPException(403, f"{article} {grant.role} may not do this (only: {', '.join(roles)})")
             return grant
         return check
 

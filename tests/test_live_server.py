@@ -224,3 +224,12 @@ def test_a_post_body_is_parsed_once(served: Served, monkeypatch: pytest.MonkeyPa
     assert status == 422 and "appears twice" in answer["detail"]
     status, answer = served.request("POST", "/api/note", served.tokens["evaluator"], raw=b'{"text": ')
     assert status == 422 and answer["detail"].startswith("body.")
+
+
+def test_a_role_refused_is_named_with_its_article(served: Served) -> None:
+    status, body = served.request("POST", "/api/answer", served.tokens["evaluator"], {"request": "1", "option": "x"})
+    assert status == 403 and body["detail"].startswith("an evaluator may not do this (only: player)"), body
+    status, body = served.request("POST", "/api/speed", served.tokens["evaluator"], {"speed": 60})
+    assert status == 403 and body["detail"].startswith("an evaluator may not do this"), body
+    status, body = served.request("POST", "/api/speed", served.tokens["facilitator"], {"speed": 1e-300})
+    assert status == 422 and "body.speed" in body["detail"] and "0.01" in body["detail"], body
