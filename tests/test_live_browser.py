@@ -184,3 +184,19 @@ def test_a_reminder_mark_passed_comes_again_when_the_facilitator_slows_the_clock
         assert "Decision #1: about 60 seconds left, then the default ignore is taken" in said, said
     finally:
         served.close()
+
+
+@pytest.mark.browser
+def test_a_role_without_actions_gets_no_action_form(held: Served, browser: Browser) -> None:
+    served = held
+    try:
+        acting = _join(browser, served.url, served.tokens["monitor"])  # the example's monitor declares 'convene'
+        browser.wait(acting, "document.getElementById('player-title').textContent === 'Your role: monitor'")
+        assert browser.evaluate(acting, "document.getElementById('action-form').hidden") is False
+        assert browser.evaluate(acting, "document.getElementById('no-actions').hidden") is True
+        none = _join(browser, served.url, served.tokens["interior"])  # interior declares none
+        browser.wait(none, "document.getElementById('player-title').textContent === 'Your role: interior'")
+        assert browser.evaluate(none, "document.getElementById('action-form').hidden") is True
+        assert browser.evaluate(none, "document.getElementById('no-actions').hidden") is False
+    finally:
+        served.close()

@@ -136,6 +136,8 @@
       return form;
     }));
     if (!v.questions.length) questions.replaceChildren(el("p", "none", { class: "muted" }));
+    $("action-form").hidden = !v.actions.length;  // no form that can only be refused
+    $("no-actions").hidden = v.actions.length > 0;
     const actions = $("action");
     if (actions.options.length !== v.actions.length) {
       actions.replaceChildren(...v.actions.map((a) => el("option", a, { value: a })));
