@@ -6,6 +6,7 @@ from ballotdrill.report.liveclock import speed_text
 from ballotdrill.report.played import PlayedInput
 from ballotdrill.report.report import Report
 from ballotdrill.report.view import Block, Context, Heading, Para, Section, Table, cell
+from ballotdrill.scenarios.timefmt import format_clock_precise
 
 
 def played_section(report: Report, ctx: Context) -> Section | None:
@@ -25,7 +26,7 @@ def played_section(report: Report, ctx: Context) -> Section | None:
             blocks.append(Table(header=["Time", "What"], rows=[
                 [cell(ctx.at(c.t)), cell(c.text, evidence=f"#{c.seq}")] for c in clock.changes]))
     if report.played:
-        rows = [[cell(ctx.at(p.t)), cell(ctx.who(p.who) if p.what != "note" else p.who), cell(p.what),
+        rows = [[cell(_when(p, ctx, p.t)), cell(ctx.who(p.who) if p.what != "note" else p.who), cell(p.what),
                  cell(p.subject or "—"), cell(_told(p, ctx), evidence=f"#{p.seq}", flag=_flag(p))]
                 for p in report.played]
         blocks += [Heading(text="What the players decided and said"),
@@ -41,10 +42,16 @@ def played_section(report: Report, ctx: Context) -> Section | None:
 def _told(p: PlayedInput, ctx: Context) -> str:
     """A row's text; a decision left open says when the exercise ended, which it was asked before."""
     if p.open and p.until is not None:
-        return f"not decided: asked at {ctx.at(p.t)}, the exercise ended at {ctx.at(p.until)} first"
+        return f"not decided: asked at {_when(p, ctx, p.t)}, the exercise ended at {_when(p, ctx, p.until)} first"
     return p.text
 
 
 def _flag(p: PlayedInput) -> str:
     """A decision nobody took in time is marked (no answer by the timeout, a late answer, or left open)."""
     return "warn" if p.open or p.text.startswith(("no answer", "late")) else ""
+
+
+def _when(p: PlayedInput, ctx: Context, t: float) -> str:
+    """A row's time: a decision's to the second as the console and the players' pages showed it (a default taken at
+    21:29:59.8 is "21:30", as "answer by 21:30" was, never the minute floored to 21:29); other rows to the minute."""
+    return format_clock_precise(ctx.start + t) if p.what == "decision" else ctx.at(t)
