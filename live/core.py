@@ -21,6 +21,7 @@ from ballotdrill.live.adhoc import check_adhoc
 from ballotdrill.live.describe import describe
 from ballotdrill.live.inputs import Input, InputError
 from ballotdrill.live.late import LateAnswer, closed
+from ballotdrill.live.released import unheld
 from ballotdrill.live.store import Store, TimedInput
 from ballotdrill.scenarios.roles import as_played
 from ballotdrill.scenarios.scenario import Inject, ScenarioFile
@@ -283,7 +284,7 @@ class LiveCore:
         if self.exercise.was_delivered(inject_id):
             raise InputError(f"inject {inject_id} has already been delivered")
         self.exercise.deliver(inject_id, inject)
-        return {"inject": inject_id}, f"inject {inject_id} sent now"
+        return {"inject": inject_id}, f"inject {inject_id} sent now" + unheld(self.exercise, inject)
 
     def _do_pause(self, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
         if self.paused:
@@ -332,13 +333,12 @@ class LiveCore:
         self.commit()
 
     def _do_end(self, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
-        if "wall" not in data:  # recorded before a facilitator's end was journalled: replayed as it was, without a row
-            self._finish()
-            return {}, "ended"
-        wall, by = float(data["wall"] or _wall()), str(data.get("by") or "facilitator")
-        self.journal.record(self.now, Kind.ENDED_EARLY, data={"wall": wall, "by": by})
+        recorded = ({"wall": float(data["wall"] or _wall()), "by": str(data.get("by") or "facilitator")}
+                    if "wall" in data else {})  # no wall: recorded before an end was journalled, replayed without a row
+        if recorded:
+            self.journal.record(self.now, Kind.ENDED_EARLY, data=recorded)
         self._finish()
-        return {"wall": wall, "by": by}, "ended"
+        return recorded, "ended"
 
     def _check_played(self, actor: str) -> None:
         if actor not in self.played:
