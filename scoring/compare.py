@@ -122,9 +122,10 @@ _LOAD: tuple[tuple[str, bool | None, str], ...] = (
 
 
 def compare(a: Scores, b: Scores, label_a: str = "A", label_b: str = "B",
-            inputs: Sequence[InputDifference] = (),
+            inputs: Sequence[InputDifference] | None = None,
             continuations: Mapping[str, Sequence[str]] | None = None) -> Comparison:
-    """Every measure and rating of ``a`` and ``b`` side by side (``inputs``: how their inputs differ;
+    """Every measure and rating of ``a`` and ``b`` side by side (``inputs``: how their inputs differ, None if not
+    compared;
     ``continuations``: the scenario's incidents carried on by others). An objective's value is the one its rating
     judged (a harm objective rated U: the harm done by the end, :func:`~ballotdrill.scoring.judged.judged_value`);
     without one, the report's words for it (:func:`_shown`)."""
@@ -174,9 +175,12 @@ def compare(a: Scores, b: Scores, label_a: str = "A", label_b: str = "B",
             rows.append(_num_row("channel", channel, field, getattr(x, field) if x else None,
                                  getattr(y, field) if y else None, lower, unit))
     stopped = stop_difference(a, b)
-    if stopped is not None:  # each side measured over its own window: neither is better at anything
+    # with a stop difference each side is measured over its own window: neither is better at anything
+    told = inputs is not None  # None: the inputs were not compared, so no "same inputs" can be said
+    inputs = list(inputs or [])
+    if stopped is not None:
         inputs = [stopped, *inputs]
-    impossible = not [d for d in inputs if d.what not in UNSIMULATED] and any(changed(row) for row in rows)
+    impossible = told and not [d for d in inputs if d.what not in UNSIMULATED] and any(changed(r) for r in rows)
     if stopped is not None or impossible:
         rows = ungraded(rows)
     return Comparison(a=label_a, b=label_b, scenario=a.scenario if a.scenario == b.scenario else "",

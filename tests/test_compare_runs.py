@@ -220,10 +220,10 @@ def test_same_inputs_yet_different_results_are_said_and_nothing_is_graded(runs: 
     scores = Scores.model_validate(json.loads((runs / "one" / "scores.json").read_text(encoding="utf-8"))["scores"])
     x, y = (scores.model_copy(update={"totals": scores.totals.model_copy(update={"late_steps": n})})
             for n in (1000, 1001))  # under 10 % apart: graded "≈ small" and B worse before
-    comparison = compare(x, y)
+    comparison = compare(x, y, inputs=[])  # the inputs compared: none differs
     assert comparison.notes[0] == SAME_INPUTS_DIFFER
     assert not [r for r in comparison.rows if r.better or r.small]
-    assert compare(x, x).notes == []  # the same results: nothing to say
+    assert compare(x, x, inputs=[]).notes == [] and not compare(x, y).notes  # not told the inputs: nothing said
 
 
 def test_runs_of_different_scenarios_are_refused(runs: Path, monkeypatch: pytest.MonkeyPatch,
