@@ -4,12 +4,9 @@ timeout kept as late (the ``late_answer`` input and its ``answered_late`` row), 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ballotdrill.live.inputs import InputError
-
-if TYPE_CHECKING:
-    from ballotdrill.live.core import LiveCore, Request
 
 
 class LateAnswer(InputError):
@@ -20,9 +17,9 @@ class LateAnswer(InputError):
         self.recorded = recorded
 
 
-def closed(core: LiveCore, request: Request, option: str, by: str) -> InputError:
-    """Why an answer to ``request`` (closed) is refused: timed out when (the answer then kept as late), answered by
-    whom, or left undecided at the end."""
+def closed(core: Any, request: Any, option: str, by: str) -> InputError:
+    """Why an answer to ``request`` (closed; ``core``: the LiveCore, which imports this module) is refused: timed out
+    when (the answer then kept as late), answered by whom, or left undecided at the end."""
     done = next((d for d in reversed(core.decided.get(request.actor, [])) if d.request.key == request.key), None)
     head = f"request {request.number} ({request.key}) is no longer open: "
     if done is None:  # not a played actor's request (never shown): nothing more to say
