@@ -64,14 +64,14 @@ def spreadsheet_text(value: object) -> str:
     return csv_cell(terminal_text("" if value is None else value, newlines=True))
 
 
-_MARKDOWN_ACTIVE = re.compile(r"[\\`\[\]]")
+_MARKDOWN_ACTIVE = re.compile(r"[\\`\[\]*_]")
 
 
 def markdown_text(text: object) -> str:
     """``text`` as literal Markdown on one line (also inside a table cell).
 
-    HTML is escaped as entities (no tags, no autolinks), ``[``, ``]``, backticks and
-    backslashes are backslash-escaped (no link, image or reference definition can form),
+    HTML is escaped as entities (no tags, no autolinks), ``[``, ``]``, backticks, ``*``, ``_`` and
+    backslashes are backslash-escaped (no link, image, reference definition or emphasis can form),
     ``|`` cannot end a table cell, line breaks become spaces and controls are shown escaped.
     """
     out = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -316,6 +316,8 @@ def test_terminal_and_markdown_text_are_inert() -> None:
     assert "![x](" not in md and "[click](" not in md and "<img" not in md
     assert md == ("!\\[x\\](http://evil/x.png) \\[click\\](javascript:alert(1)) &lt;img src=x&gt; \\`code\\` "
                   "a\\|b c")
+    # emphasis cannot restyle the report either: each marker is shown as written
+    assert markdown_text("**bold** _it_ __x__ *y*") == "\\*\\*bold\\*\\* \\_it\\_ \\_\\_x\\_\\_ \\*y\\*"
 
 
 HOSTILE = MINI.replace("title: Mini", "title: \"Mini \\e[2J\\e]0;owned\\a ![i](http://evil/i.png)\"").replace(
