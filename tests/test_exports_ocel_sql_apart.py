@@ -34,9 +34,8 @@ def journal(folder: Path) -> Path:
     return open_run(folder).journal
 
 
-@pytest.fixture
-def children(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """The ids of the children forked for the log."""
+def noting_forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The ids of the children forked for the log from here on (filled as each is forked)."""
     forked: list[int] = []
 
     class Noted(ocel_sql_apart.Forked):
@@ -46,6 +45,12 @@ def children(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     monkeypatch.setattr(ocel_sql_apart, "Forked", Noted)
     return forked
+
+
+@pytest.fixture
+def children(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The ids of the children forked for the log."""
+    return noting_forks(monkeypatch)
 
 
 def reaped(pid: int) -> bool:

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from test_exports_ocel_sql import run_folder
+from test_exports_ocel_sql_apart import noting_forks
 
 from ballotdrill.application.runs import open_run
 from ballotdrill.exports import ocel_sql, ocel_sql_apart, ocel_sql_side, ocel_sqlite
@@ -34,20 +35,14 @@ def python_sigint() -> Iterator[None]:
 def children(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[list[int]]:
     """The log filled by a forked child (the ids of those forked: each is reaped when the build ends) or by a
     thread (none forked)."""
-    forked: list[int] = []
     if request.param == "thread":
         monkeypatch.setattr(ocel_sql_apart, "can_fork", lambda: False)
-        yield forked
-        assert forked == []
+        none: list[int] = []
+        yield none
+        assert none == []
         return
     request.getfixturevalue("forkable")
-
-    class Noted(ocel_sql_apart.Forked):
-        def __init__(self, *args: Any) -> None:
-            super().__init__(*args)
-            forked.append(self.pid)
-
-    monkeypatch.setattr(ocel_sql_apart, "Forked", Noted)
+    forked = noting_forks(monkeypatch)
     yield forked
     assert len(forked) == 1
     with pytest.raises(ChildProcessError):  # reaped
