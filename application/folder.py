@@ -190,8 +190,8 @@ def write_output(path: Path, fill: Callable[[Path], T], *, folder: Path | None =
     if path.is_dir():
         raise FolderError(f"{path} is a folder; give the name of a file to write")
     if path.exists() and not inside:
-        raise FolderError(f"{path} already exists; ballotdrill replaces only the files it wrote in a run folder: "
-                          "move it away, or write elsewhere")
+        raise FolderError(f"{path} already exists; ballotdrill does not overwrite it: choose another name, or "
+                          "remove the file first")
     if not path.parent.is_dir():
         raise FolderError(f"{path}: no folder {str(path.parent)!r} to write it in; create the folder first, or give "
                           "another path")

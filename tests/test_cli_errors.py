@@ -31,6 +31,10 @@ class Case(NamedTuple):
     """Texts the one line must hold."""
 
 
+NOT_OVER_NOTES = ("notes.txt already exists; ballotdrill does not overwrite it: choose another name, or remove "
+                  "the file first")
+"""A file of the user's outside a run folder, refused in its own words (not a run folder's)."""
+
 CASES: dict[str, Case] = {
     # the command line itself
     "seed-not-a-number": Case(("run", "--seed", "abc"),
@@ -91,9 +95,9 @@ CASES: dict[str, Case] = {
                                ("no-such-dir/o.json: no folder 'no-such-dir'", "create the folder first")),
     "export-into-a-directory": Case(("export", "good", "--jsonl", "empty"), ("empty is a folder; give the name",)),
     "export-over-a-file": Case(("export", "good", "--csv", "notes.txt"),
-                               ("notes.txt already exists", "move it away, or write elsewhere")),
+                               (NOT_OVER_NOTES,)),
     "msel-over-a-file": Case(("show", "--file", "mini.yaml", "--csv", "notes.txt"),
-                             ("notes.txt already exists", "move it away, or write elsewhere")),
+                             (NOT_OVER_NOTES,)),
 }
 
 

@@ -144,7 +144,8 @@ def test_a_changed_row_is_found_by_the_check_and_by_an_exports_own_pass(
         one_line(result, "run: the journal was changed after the run ended (its rows or its meta",
                  "add --force to use it anyway")
     result = in_process(("export", "run", "--csv", "out.csv"), tmp_path, monkeypatch, capsys)
-    one_line(result, "out.csv already exists", "move it away, or write elsewhere")
+    one_line(result, "out.csv already exists; ballotdrill does not overwrite it: choose another name, or "
+                     "remove the file first")
     assert (tmp_path / "out.csv").read_text(encoding="utf-8") == "mine\n"  # nothing overwritten
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["out.csv", "run", *(["old.jsonl"] * old_way)])
     if case == "a blob for text":  # used anyway, the export still refuses a value no export can hold
