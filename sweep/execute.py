@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 from ballotdrill.journal.interrupts import interrupts_blocked
 from ballotdrill.scenarios.errors import BallotdrillError
+from ballotdrill.sweep.lookup import LookupTimeout, connect_within
 from ballotdrill.sweep.plan import Point
 from ballotdrill.sweep.worker import Done, Task, run_task
 
@@ -43,6 +44,8 @@ FRAME_HEADER = 8
 """Bytes of a Dask message's length, little-endian, before the message: its scheduler's handshake starts so."""
 MAX_HANDSHAKE = 1 << 20
 """More bytes than a scheduler's handshake takes: a longer length read from a server is no Dask scheduler's."""
+NO_SUCH_NAME = {getattr(socket, name) for name in ("EAI_NONAME", "EAI_NODATA") if hasattr(socket, name)}
+"""The look-up errors that mean the name has no address (others: the resolver failed, e.g. no DNS reachable)."""
 ADDRESS_FORM = "tcp://HOST:PORT (e.g. tcp://127.0.0.1:8786, the address 'dask scheduler' prints)"
 
 
@@ -192,18 +195,19 @@ def connect_timeout(seconds: float | None, scheduler: str | None) -> float:
 
 
 def reach_scheduler(address: str, timeout: float = CONNECT_TIMEOUT) -> None:
-    """Connect to the scheduler's host and port and read the start of what a Dask scheduler says first (its handshake:
-    a frame's 8-byte length), all within ``timeout`` seconds, then hang up: a name that does not resolve, a port
-    nobody listens on, a host that does not answer or a server that is no Dask scheduler (whose silence Dask's own
-    handshake would wait on for ever) is one line, at once or after ``timeout``."""
+    """Look up the scheduler's host, connect to its port and read the start of what a Dask scheduler says first (its
+    handshake: a frame's 8-byte length), all within ``timeout`` seconds, then hang up: a name that does not resolve
+    (or whose look-up does not end), a port nobody listens on, a host that does not answer or a server that is no
+    Dask scheduler (whose silence Dask's own handshake would wait on for ever) is one line, at once or after
+    ``timeout``."""
     host, port = scheduler_endpoint(address)
     where, deadline = f"--scheduler {address}", time.monotonic() + timeout
     fix = "start one with 'dask scheduler' and give the address it prints"
-    not_dask = (f"check the address (the scheduler's port, 8786 by default, not its dashboard's), or {fix}; a slow "
-                "network may need more time: --connect-timeout SECONDS")
+    slow = "a slow network may need more time: --connect-timeout SECONDS"
+    not_dask = f"check the address (the scheduler's port, 8786 by default, not its dashboard's), or {fix}; {slow}"
     header = b""
     try:
-        with socket.create_connection((host, port), timeout=timeout) as probe:
+        with connect_within(host, port, timeout) as probe:
             while len(header) < FRAME_HEADER:
                 probe.settimeout(max(deadline - time.monotonic(), 0.001))
                 part = probe.recv(FRAME_HEADER - len(header))
@@ -211,9 +215,15 @@ def reach_scheduler(address: str, timeout: float = CONNECT_TIMEOUT) -> None:
                     raise SchedulerError(f"{where}: the server there hung up without a word: it is not a Dask "
                                          f"scheduler; {not_dask}")
                 header += part
-    except socket.gaierror:
-        raise SchedulerError(f"{where}: no host named {host!r} (the name does not resolve); check the address, "
-                             f"or {fix}") from None
+    except socket.gaierror as exc:
+        said = (f"no host named {host!r} (the name does not resolve)" if exc.errno in NO_SUCH_NAME
+                else f"the name {host!r} could not be looked up ({exc.strerror or exc})")
+        raise SchedulerError(f"{where}: {said}; check the address, or give the scheduler's IP address, or {fix}") \
+            from None
+    except LookupTimeout:
+        raise SchedulerError(f"{where}: the look-up of the name {host!r} did not end within {timeout:g} s (the "
+                             f"system's DNS does not answer); check the network, or give the scheduler's IP "
+                             f"address; {slow}") from None
     except ConnectionRefusedError:
         raise SchedulerError(f"{where}: nothing listens on port {port} of {host} (connection refused); {fix}") \
             from None

@@ -18,6 +18,7 @@ from cli_helpers import in_process, one_line
 from sweep_helpers import EXAMPLE
 
 from ballotdrill.sweep.execute import CONNECT_TIMEOUT, SchedulerError, reach_scheduler, scheduler_endpoint
+from ballotdrill.sweep.lookup import connect_within
 
 FORM = "give tcp://HOST:PORT"
 
@@ -90,6 +91,69 @@ def test_a_port_nobody_listens_on_is_one_line_at_once(tmp_path: Path, monkeypatc
         reach_scheduler(f"tcp://127.0.0.1:{port}", CONNECT_TIMEOUT)
     line, _ = sweep_line(tmp_path, monkeypatch, capsys, "--scheduler", f"tcp://127.0.0.1:{port}")
     assert "connection refused); start one with 'dask scheduler'" in line, line
+
+
+def no_lookup(*args: object, **kwargs: object) -> None:
+    raise AssertionError("the system's resolver was asked")
+
+
+@pytest.mark.parametrize("host", ["sched.invalid", "SCHED.Invalid.", "invalid"])
+def test_a_name_reserved_never_to_resolve_is_one_line_without_asking_the_resolver(
+        host: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(socket, "getaddrinfo", no_lookup)  # RFC 6761: no DNS query leaves the machine for it
+    line, took = sweep_line(tmp_path, monkeypatch, capsys, "--scheduler", f"tcp://{host}:8786")
+    named = host.lower()  # as Dask reads the address
+    assert line.startswith(f"--scheduler tcp://{host}:8786: no host named {named!r} (the name does not resolve); "
+                           "check the address, or give the scheduler's IP address"), line
+    assert took < 60, took
+
+
+def test_a_look_up_that_does_not_end_is_given_up_on_after_the_connect_timeout(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    # a DNS server that does not answer: the system's resolver has no timeout of its own
+    release = threading.Event()
+    asked: list[str] = []
+
+    def stuck(host: str, *args: object, **kwargs: object) -> None:
+        asked.append(host)
+        release.wait(60)
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(socket, "getaddrinfo", stuck)
+    try:
+        line, took = sweep_line(tmp_path, monkeypatch, capsys, "--scheduler", "tcp://sched.example:8786",
+                                "--connect-timeout", "0.5")
+    finally:
+        release.set()
+    assert asked == ["sched.example"]
+    assert line == ("--scheduler tcp://sched.example:8786: the look-up of the name 'sched.example' did not end "
+                    "within 0.5 s (the system's DNS does not answer); check the network, or give the scheduler's "
+                    "IP address; a slow network may need more time: --connect-timeout SECONDS"), line
+    assert took < 30, took  # the 60 s the look-up would have taken were not waited
+
+
+def test_a_resolver_that_fails_is_not_told_a_missing_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    def failing(*args: object, **kwargs: object) -> None:
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    monkeypatch.setattr(socket, "getaddrinfo", failing)
+    with pytest.raises(SchedulerError, match=r"the name 'sched\.example' could not be looked up \(Temporary failure"):
+        reach_scheduler("tcp://sched.example:8786", CONNECT_TIMEOUT)
+
+
+def test_each_address_of_a_name_is_tried_in_turn(monkeypatch: pytest.MonkeyPatch) -> None:
+    # as socket.create_connection does: "localhost" may be ::1 first, where nothing listens
+    with listening(lambda conn: None) as address:
+        port = int(address.rpartition(":")[2])
+        refused = ("127.0.0.1", unused_port())
+        stream = (socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "")
+        monkeypatch.setattr(socket, "getaddrinfo",
+                            lambda *args, **kwargs: [(*stream, refused), (*stream, ("127.0.0.1", port))])
+        with connect_within("sched.example", port, CONNECT_TIMEOUT) as sock:
+            assert sock.getpeername() == ("127.0.0.1", port)
+        monkeypatch.setattr(socket, "getaddrinfo", lambda *args, **kwargs: [(*stream, refused)])
+        with pytest.raises(ConnectionRefusedError):
+            connect_within("sched.example", port, CONNECT_TIMEOUT)
 
 
 def test_a_server_that_never_answers_is_given_up_on_after_the_connect_timeout(
