@@ -4,8 +4,10 @@ else its journal streamed once through the scorer (one journal at a time, never 
 A ``scores.json`` is taken when it names the seal its journal's meta holds now (row count, digest, and
 a digest of the meta entries the seal covers: stored scenario, seed, overrides, decisions), the
 version of ballotdrill that scored it is this one, and its scores match the digest written with them
-(bound to that seal: scores edited afterwards do not). Then no row of the journal is read: the scores are
-those the run was scored with when it was sealed (``report`` re-checks every row against the seal).
+(bound to that seal: scores edited afterwards do not), and the journal holds as many rows as its seal counts (one
+``count(*)``: a journal with rows deleted or added is refused, or with ``--force`` scored, as ``report`` and
+``export`` do). Then no row of the journal is read: the scores are those the run was scored with when it was
+sealed (a row edited in place is found by ``report``, which re-checks every row against the seal).
 Otherwise — no ``scores.json``, unreadable, made with ``--force``, from another journal, from an
 older version — the journal is checked against its seal and scored, and the caller is told why.
 """
@@ -28,6 +30,7 @@ from ballotdrill.application.runs import (
     UNFINISHED_HARM,
     RunFiles,
     RunProblem,
+    check_run_but_rows,
     open_run,
     run_problem,
     stream_run,
@@ -114,6 +117,9 @@ def _recorded(folder: Path, *, force: bool = False) -> Side:
     why_not = _stale(data, meta)
     if why_not:
         return Side(folder, None, None, why_not)
+    problem, _ = check_run_but_rows(folder, force=force)  # its row count against the seal's: a count(*), no row read
+    if problem.state:  # only with --force (refused otherwise, in report's and export's words): scored from its rows
+        return Side(folder, None, None, problem.text)
     try:
         scores = Scores.model_validate(data["scores"])
     except (KeyError, TypeError, ValidationError):

@@ -175,6 +175,28 @@ def test_a_valid_scores_json_means_no_journal_row_is_read(runs: Path, tmp_path: 
     assert told == []
 
 
+def test_a_journal_with_a_row_deleted_is_refused_as_report_refuses_it(runs: Path, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """Rows deleted, meta and seal kept, scores.json valid: compare counts the rows against the seal, so it refuses
+    the run in report's words and exit status, and with --force scores the rows left instead of the old file."""
+    a = copy_run(runs / "one", tmp_path / "one")
+    with sqlite3.connect(a / "journal.sqlite") as db:
+        (sealed_rows,) = db.execute("SELECT count(*) FROM events").fetchone()
+        db.execute("DELETE FROM events WHERE seq = (SELECT max(seq) FROM events)")
+    db.close()
+    report = one_line(in_process(("report", str(a)), tmp_path, monkeypatch, capsys))
+    refused = one_line(in_process(("compare", str(a), str(runs / "two")), tmp_path, monkeypatch, capsys))
+    assert refused == report == (f"{a}: the journal was changed after the run ended (it was sealed with "
+                                 f"{sealed_rows:,} journal rows and now holds {sealed_rows - 1:,}); add --force to "
+                                 "use it anyway (the output is marked unverified)")
+    told: list[str] = []
+    comparison = compare_runs(a, runs / "two", force=True, say=told.append)
+    assert told == [f"{a}: the journal was changed after the run ended (it was sealed with {sealed_rows:,} journal "
+                    f"rows and now holds {sealed_rows - 1:,}); scoring its journal instead (one pass)"]
+    assert comparison.scored_from["a"].startswith("journal (the journal was changed")
+
+
 STALE = {
     "another run's": lambda folder, runs: shutil.copy(runs / "two" / "scores.json", folder / "scores.json"),
     "digest edited": lambda folder, runs: _edit_scores(folder, lambda d: d["journal"].update(digest="0" * 64)),
