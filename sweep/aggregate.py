@@ -61,10 +61,14 @@ def rating_category(rating: str) -> str:
 
 
 def _r(value: float | None) -> float | None:
+    """``value`` to 4 decimals, but a value that is not zero never rounded to 0: it keeps 3 significant digits, so
+    an interval bound of 0.00003 (a share: +0.003 points) still shows the sign its verdict was taken on."""
     if value is None:
         return None
     out = round(value, 4)
-    return 0.0 if out == 0 else out
+    if out == 0:
+        return float(f"{value:.3g}") if value else 0.0  # never -0.0
+    return out
 
 
 class _Value(NamedTuple):
