@@ -20,6 +20,7 @@ from typing import TextIO
 from urllib.parse import urlsplit
 
 from ballotdrill.application import write_reports
+from ballotdrill.application.journalfile import one_line
 from ballotdrill.application.runs import RunInterrupted, interrupted
 from ballotdrill.journal import JOURNAL_FILE
 from ballotdrill.journal.events import CTRL_C
@@ -31,6 +32,7 @@ from ballotdrill.live.inputs import Input
 from ballotdrill.live.presence import Presence
 from ballotdrill.live.serve import Served, is_loopback, start_server, stop_server
 from ballotdrill.live.session import Session
+from ballotdrill.scenarios.errors import CannotWrite
 
 
 def play(core: LiveCore, folder: Path, *, dashboard: bool = False, out: TextIO = sys.stdout,
@@ -67,12 +69,22 @@ def play(core: LiveCore, folder: Path, *, dashboard: bool = False, out: TextIO =
             kept = (f"the exercise, stopped at {core.clock()} (journalled)" if stopped
                     else "the exercise up to its last commit")
         raise RunInterrupted(f"interrupted: {folder} keeps {kept}; '{again}' carries it on") from None
+    except sqlite3.Error as exc:  # the journal cannot be written (a full disk): only the live store writes SQLite
+        with interrupts_held(deliver=False):
+            _stopped(core, session, CTRL_C)  # broken: nothing more is journalled; the store is let go
+        raise CannotWrite(cannot_commit(folder, exc, session, again)) from None
     finally:
         as_ctrl_c.close()
     try:
         with ended:  # from the exercise's end until it is closed and sealed, a Ctrl-C waits, then stops the reports
             gc.collect()  # the loop's transports finalised now: a Ctrl-C inside a finaliser would be lost
-            close_ended(core, folder)
+            try:
+                close_ended(core, folder)
+            except sqlite3.Error as exc:  # the end is committed; the seal could not be written
+                raise CannotWrite(f"{folder / JOURNAL_FILE}: cannot seal the journal ({one_line(exc)}); the exercise "
+                                  f"has ended and its journal keeps all of it, unsealed; free some space (or fix the "
+                                  f"disk), then 'ballotdrill report {shlex.quote(str(folder))} --force' writes its "
+                                  "report") from None
         if held is not None:
             held.close()
         signal.signal(signal.SIGINT, signal.default_int_handler)  # not the closed loop's handler
@@ -82,6 +94,14 @@ def play(core: LiveCore, folder: Path, *, dashboard: bool = False, out: TextIO =
             raise
         raise RunInterrupted(interrupted(folder)) from None
     return written
+
+
+def cannot_commit(folder: Path, exc: sqlite3.Error, session: Session | None, again: str) -> str:
+    """The line for an exercise stopped because its journal could not be written: why, what the journal keeps,
+    and what to do (a batch run's full disk is told alike, ``exercise.run``)."""
+    upto = f" up to {session.core.clock(session.committed)}, its last commit" if session is not None else ""
+    return (f"{folder / JOURNAL_FILE}: cannot write the journal ({one_line(exc)}); the exercise stopped, and "
+            f"{folder} keeps it{upto}; free some space (or fix the disk), then '{again}' carries it on")
 
 
 def resume_command(folder: Path, serve: str | socket.socket | None) -> str:
@@ -176,8 +196,8 @@ async def _main(session: Session, folder: Path, dashboard: bool, out: TextIO, se
     try:
         try:
             await runner
-        except asyncio.CancelledError:  # Ctrl-C: clients are told it stopped and let go before the loop closes
-            if served is not None:
+        except (asyncio.CancelledError, sqlite3.Error):  # Ctrl-C, a journal that cannot be written: clients are
+            if served is not None:  # told it stopped and let go before the loop closes
                 await stop_server(served, grace=0.0, interrupted=True)
             raise
         ended.enter_context(interrupts_held())  # the exercise is over: the loop's shutdown is not cut

@@ -23,6 +23,10 @@ BEAT = 0.005
 """Shortest wait (seconds) between two advances when no input is waiting: events due closer together than this are
 played in one go (at speed 60, 0.3 s of simulated time), so a busy exercise does not spin the loop once per event."""
 
+STOPPED = "not recorded: the exercise stopped before its end"
+"""The answer to an input the exercise task never applied or never committed because it stopped (Ctrl-C, or its
+journal could not be written): ``resume`` carries the exercise on from its last commit, without it."""
+
 QUIET_COMMIT = 0.1
 """Shortest wall time (seconds) between two commits that carry only the simulation's own rows; a commit with inputs
 never waits (an input is acknowledged at its commit)."""
@@ -43,6 +47,10 @@ class Session:
         self.commits = 0
         self._written = core.journal.written
         self._committed_at = 0.0
+        self.committed = core.now
+        """The simulation time the last commit reached (what the journal keeps if the exercise stops)."""
+        self.stopped = False
+        """:meth:`run` has returned or raised: an input submitted now is refused, never left waiting."""
         self.broken = False
         """Whether an exception other than a cancellation went through :meth:`run`: a second Ctrl-C can land inside
         one of the exercise's steps, which is then not whole. The first Ctrl-C cancels the task where it awaits (and
@@ -62,6 +70,8 @@ class Session:
         """Queue an input; the answer comes once it is committed (or refused)."""
         if self.core.ended:
             return Outcome(False, "the exercise has ended")
+        if self.stopped:
+            return Outcome(False, STOPPED)
         future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
         await self.queue.put((item, future))
         return await future
@@ -80,6 +90,7 @@ class Session:
         await asyncio.get_running_loop().run_in_executor(None, core.store.commit, core.now)
         self._written = core.journal.written
         self._committed_at = time.monotonic()
+        self.committed = core.now
 
     def _notify(self) -> None:
         self.commits += 1
@@ -95,9 +106,12 @@ class Session:
         return max(BEAT, min(TICK, ahead))
 
     async def run(self) -> None:
-        """Play until the end (the scenario's end, or an ``end`` input); refuse what is still queued then."""
+        """Play until the end (the scenario's end, or an ``end`` input); refuse what is still queued then. Stopped
+        by an exception (a journal that cannot be written), every input taken but not committed is answered
+        :data:`STOPPED`, as is, stopped by a Ctrl-C too, every one still queued: nobody waits for ever."""
         core = self.core
         task = asyncio.current_task()
+        batch: list[tuple[Input, asyncio.Future[Outcome]]] = []
         try:
             while not core.ended:
                 if task is not None and task.cancelling():  # Ctrl-C landed while a timeout was expiring
@@ -134,7 +148,12 @@ class Session:
             self.broken = True
             raise
         finally:
+            self.stopped = True
+            refusal = Outcome(False, "the exercise has ended" if core.ended and not self.broken else STOPPED)
+            if not self.broken:  # cancelled while committing them: the stop's own commit journals them (play._stopped)
+                batch = []
             while not self.queue.empty():
-                _, future = self.queue.get_nowait()
+                batch.append(self.queue.get_nowait())
+            for _, future in batch:
                 if not future.done():
-                    future.set_result(Outcome(False, "the exercise has ended"))
+                    future.set_result(refusal)

@@ -126,8 +126,9 @@ class LiveStore:
         """Close without committing (the exercise stops; what was committed stays, WAL and all)."""
         with self._lock:
             if self.db is not None:
-                if self._open:
-                    self.db.execute("ROLLBACK")
+                if self._open and self.db.in_transaction:  # SQLite rolls back by itself on some errors (a full disk)
+                    with contextlib.suppress(sqlite3.Error):  # the disk failing: closing drops it all the same
+                        self.db.execute("ROLLBACK")
                 self.db.close()
                 self.db = None
 
