@@ -56,7 +56,10 @@ class FacilitatorConsole:
     def _joined(self, who: str, joined: bool) -> None:
         assert self.presence is not None
         seen = next(r for r in self.presence.rows() if r.key == who)
-        if joined:
+        if joined and seen.again:  # back after a gap: not a second join
+            self.say(f"reconnected: {seen.who} ({seen.how}) at {wall_clock(seen.since or 0.0)}; not connected since "
+                     f"{wall_clock(self.presence.away[who])}")
+        elif joined:
             waiting = self.presence.waiting()
             self.say(f"joined: {seen.who} ({seen.how}) at {wall_clock(seen.since or 0.0)}; "
                      + (f"not joined yet: {', '.join(waiting)}" if waiting else "every played role has joined"))

@@ -35,6 +35,8 @@ class Seen(NamedTuple):
     (never joined)."""
     key: str
     """The played actor, or :data:`EVALUATOR_KEY`: what the server reports and the listeners hear."""
+    again: bool = False
+    """Connected again after a gap (it had joined before): ``since`` is when it came back."""
 
 
 class Presence:
@@ -55,6 +57,9 @@ class Presence:
         """Unix time of each role's last poll: a client that stops polling left :data:`POLL_FRESH` s after it."""
         self.since: dict[str, float] = {}
         self.left: dict[str, float] = {}
+        self.away: dict[str, float] = {}
+        """Roles connected again after a gap (a poll's freshness ran out, a socket closed): when they were last
+        connected before it (Unix time). A reconnection is not a second join."""
         self.listeners: list[Callable[[str, bool], None]] = []
 
     def _connected(self, who: str) -> bool:
@@ -63,6 +68,8 @@ class Presence:
 
     def _changed(self, who: str, joined: bool) -> None:
         if joined:
+            if who in self.since:  # it had joined before: back after a gap
+                self.away[who] = self._gone_at(who) or self.since[who]
             self.since[who] = self.wall()
         else:
             self.left[who] = self.wall()
@@ -110,7 +117,7 @@ class Presence:
         for who in self.order:
             if self._connected(who):
                 out.append(Seen(self.names.get(who, who), True, self.since.get(who),
-                                "page" if self.sockets.get(who) else "polling", who))
+                                "page" if self.sockets.get(who) else "polling", who, who in self.away))
             else:
                 out.append(Seen(self.names.get(who, who), False, self._gone_at(who),
                                 "" if who not in self.since else "gone", who))
@@ -135,11 +142,12 @@ def wall_clock(t: float) -> str:
 
 
 def seen_text(seen: Seen) -> str:
-    """One role's presence in a few words: ``joined 07:31:02 (page)``, ``left 07:40:11``, ``not joined yet``."""
+    """One role's presence in a few words: ``joined 07:31:02 (page)``, ``reconnected 07:42:30 (polling)``,
+    ``left 07:40:11``, ``not joined yet``."""
     if seen.since is None:
         return "not joined yet"
     if seen.connected:
-        return f"joined {wall_clock(seen.since)} ({seen.how})"
+        return f"{'reconnected' if seen.again else 'joined'} {wall_clock(seen.since)} ({seen.how})"
     return f"left {wall_clock(seen.since)}"
 
 

@@ -13,6 +13,7 @@ from live_server_helpers import Served
 
 from ballotdrill.journal import JOURNAL_FILE, read_events
 from ballotdrill.live.play import LINGER
+from ballotdrill.live.presence import POLL_FRESH
 from ballotdrill.live.serve import FINAL_VIEW_FLOOR
 from ballotdrill.scenarios.timefmt import format_clock_precise
 
@@ -35,6 +36,14 @@ def test_the_console_says_who_joined_a_console_answer_is_told_to_the_player_and_
         status, control = live.call("GET", "/api/state", "facilitator")
         players = {p["role"]: p["text"] for p in control["view"]["players"]}
         assert players["bravo"].startswith("joined ") and players["alpha"] == "not joined yet"
+        time.sleep(POLL_FRESH + 1)  # ``join`` stopped polling for a while (a network gap), then polls again
+        assert live.call("GET", "/api/state", "bravo")[0] == 200
+        back = live.wait_line(lambda line: line.startswith("reconnected: bravo"))
+        assert re.fullmatch(r"reconnected: bravo \(polling\) at \d\d:\d\d:\d\d; not connected since "
+                            r"\d\d:\d\d:\d\d", back), back
+        assert [line for line in live.out if line.startswith("joined: ")] == [joined]  # never a second "joined"
+        players = {p["role"]: p["text"] for p in live.call("GET", "/api/state", "facilitator")[1]["view"]["players"]}
+        assert players["bravo"].startswith("reconnected ") and players["bravo"].endswith(" (polling)")
 
         live.send("resume")
         bravo = live.wait_view("bravo", lambda v: bool(v["requests"]))

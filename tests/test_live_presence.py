@@ -13,7 +13,7 @@ from live_server_helpers import Served
 from websockets.sync.client import connect
 
 from ballotdrill.live import server
-from ballotdrill.live.presence import EVALUATOR_KEY, POLL_FRESH, Presence, seen_text, summary
+from ballotdrill.live.presence import EVALUATOR_KEY, POLL_FRESH, Presence, seen_text, summary, wall_clock
 
 
 def _answered(presence: Presence, who: str) -> None:
@@ -100,6 +100,28 @@ def test_a_long_poll_in_flight_keeps_its_role_joined_and_one_whose_client_went_a
     assert (gone.connected, gone.since, heard[-1]) == (False, clocks.t, ("monitor", False))
     _answered(presence, "monitor")  # it comes back
     assert presence.rows()[0].connected and heard[-1] == ("monitor", True)
+
+
+def test_a_role_back_after_a_gap_is_reconnected_not_joined_again() -> None:
+    clocks = Clocks()
+    presence = Presence(["monitor", "interior"], wall=clocks.wall, mono=clocks.mono)
+    _answered(presence, "monitor")
+    last_poll = clocks.t
+    assert seen_text(presence.rows()[0]).startswith("joined ") and not presence.rows()[0].again
+    clocks.t += POLL_FRESH + 10  # its polls stopped (nothing told the server), then it polls again
+    _answered(presence, "monitor")
+    back = presence.rows()[0]
+    assert back.connected and back.again and back.since == clocks.t
+    assert presence.away["monitor"] == last_poll + POLL_FRESH  # when it was last counted connected
+    assert seen_text(back) == f"reconnected {wall_clock(clocks.t)} (polling)"
+    presence.opened("interior")
+    clocks.t += 1
+    presence.closed("interior")
+    closed = clocks.t
+    clocks.t += 30
+    presence.opened("interior")  # the page reconnects its socket
+    assert presence.rows()[1].again and presence.away["interior"] == closed
+    assert presence.waiting() == []
 
 
 def test_one_of_two_clients_of_a_role_going_away_leaves_the_role_joined_by_the_other() -> None:
