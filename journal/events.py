@@ -225,6 +225,9 @@ class ActionTaken(NamedTuple):
 
 class Paused(NamedTuple):
     wall: float | None = None
+    by: str | None = None
+    """``start``: the exercise started paused (``--start-paused``), waiting for the facilitator to start it; None:
+    the facilitator paused it."""
 
 
 class Resumed(NamedTuple):

@@ -34,6 +34,10 @@ which can miss ``t`` by a rounding step; between multiples of a power of two the
 exact, so a replay in other slices reaches every recorded input time exactly."""
 
 
+STARTED_PAUSED = "start"
+"""A ``pause`` input's and ``paused`` row's ``by`` when the exercise started paused (``--start-paused``)."""
+
+
 class Outcome(NamedTuple):
     """What became of an input: accepted (with its number) or refused, and one line saying so."""
 
@@ -290,9 +294,10 @@ class LiveCore:
         if self.paused:
             raise InputError("the exercise is already paused")
         wall = float(data.get("wall") or _wall())
+        by = {"by": STARTED_PAUSED} if data.get("by") == STARTED_PAUSED else {}  # absent: the facilitator's pause
         self.paused = True
-        self.journal.record(self.now, Kind.PAUSED, data={"wall": wall})
-        return {"wall": wall}, "paused"
+        self.journal.record(self.now, Kind.PAUSED, data={"wall": wall, **by})
+        return {"wall": wall, **by}, "paused"
 
     def _do_resume(self, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
         if not self.paused:

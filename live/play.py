@@ -27,7 +27,7 @@ from ballotdrill.journal.events import CTRL_C
 from ballotdrill.journal.interrupts import interrupts_held, is_interrupt
 from ballotdrill.journal.seal import seal
 from ballotdrill.live.console import FacilitatorConsole, stdin_reader
-from ballotdrill.live.core import LiveCore
+from ballotdrill.live.core import STARTED_PAUSED, LiveCore
 from ballotdrill.live.inputs import Input
 from ballotdrill.live.presence import Presence
 from ballotdrill.live.serve import Served, is_loopback, start_server, stop_server
@@ -57,7 +57,8 @@ def play(core: LiveCore, folder: Path, *, dashboard: bool = False, out: TextIO =
         if opening:
             say(opening)
         if start_paused and not core.paused:
-            core.apply(Input("pause", {}))  # journalled at the start like any pause; committed with the first slice
+            core.apply(Input("pause", {"by": STARTED_PAUSED}))  # journalled as the start's own pause; committed with
+            # the first slice
         session = Session(core)
         main.append(_main(session, folder, dashboard, out, serve, say, ended))
         asyncio.run(main[0])

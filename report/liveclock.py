@@ -16,6 +16,9 @@ from ballotdrill.journal import Event, Kind
 from ballotdrill.journal.events import CTRL_C, Paused, Restarted, Resumed, SpeedChanged, Stopped
 from ballotdrill.scoring.model import Frozen
 
+STARTED_PAUSED = "start"
+"""A ``paused`` row's ``by`` when the exercise started paused (``--start-paused``; ``live.core`` writes it)."""
+
 KINDS = frozenset({Kind.SPEED_CHANGED, Kind.PAUSED, Kind.RESUMED, Kind.STOPPED, Kind.RESTARTED, Kind.ENDED_EARLY})
 """The rows the clock is read from (the report keeps them whatever their incident)."""
 
@@ -26,7 +29,8 @@ class ClockChange(Frozen):
     seq: int
     t: float
     what: str
-    """``speed``, ``paused``, ``stopped``, ``restarted`` or ``ended`` (the facilitator ended it early)."""
+    """``speed``, ``paused``, ``stopped``, ``restarted``, ``ended`` (the facilitator ended it early) or ``start`` (it
+    started paused, ``--start-paused``, until the facilitator started it)."""
     text: str
     by: str = ""
     """What stopped it, for a stop: ``Ctrl-C``, ``SIGTERM`` or ``SIGHUP``."""
@@ -46,7 +50,9 @@ class LiveClock(Frozen):
 
     def summary(self) -> str:
         """One line for the report's overview: ``started at 60× …; 1 speed change; 2 pauses (section 8)``."""
-        parts = [f"started at {speed_text(self.speed)}"]
+        waited = any(c.what == "start" for c in self.changes)
+        parts = [f"started at {speed_text(self.speed)}"
+                 + (", after waiting paused for the facilitator (--start-paused)" if waited else "")]
         for what, one, many in _COUNTED:
             count = sum(c.what == what for c in self.changes)
             if count:
@@ -77,11 +83,9 @@ def live_clock(events: Iterable[Event], meta: Mapping[str, str], ended: bool) ->
             changes.append(ClockChange(seq=e.seq, t=e.t, what="speed", text=f"speed {speed_text(changed.speed)} "
                                                                              f"(was {changed.previous:g}×)"))
         elif e.kind == Kind.PAUSED:
-            back = next((r for r in later if r.kind in (Kind.RESUMED, Kind.PAUSED)), None)
-            text = "paused by the facilitator; " + (
-                f"resumed {_after(e.fields(Paused).wall, back.fields(Resumed).wall)}"
-                if back is not None and back.kind == Kind.RESUMED else f"still paused {end}")
-            changes.append(ClockChange(seq=e.seq, t=e.t, what="paused", text=text))
+            at_start = e.fields(Paused).by == STARTED_PAUSED
+            text = _paused(e, at_start, n > 0 and rows[n - 1].kind == Kind.RESTARTED, later, end)
+            changes.append(ClockChange(seq=e.seq, t=e.t, what="start" if at_start else "paused", text=text))
         elif e.kind == Kind.STOPPED:
             back = next((r for r in later if r.kind == Kind.RESTARTED), None)
             stopped = e.fields(Stopped)
@@ -100,6 +104,20 @@ def live_clock(events: Iterable[Event], meta: Mapping[str, str], ended: bool) ->
                                       "(its process was killed with SIGKILL or crashed, or the machine failed)")
             changes.append(ClockChange(seq=e.seq, t=e.t, what="restarted", text=text))
     return LiveClock(speed=speed, changes=changes)
+
+
+def _paused(e: Event, at_start: bool, restarted: bool, later: list[Event], end: str) -> str:
+    """A pause's row: the facilitator's, or the start's own (``--start-paused``, on ``live`` or on ``resume``:
+    right after its ``restarted``), and whether and when the clock went on."""
+    if at_start:
+        how = (("carried on", " again") if restarted else ("started", ""))
+        said, went = f"{how[0]} paused (--start-paused), waiting for the facilitator to start it{how[1]}", "started"
+    else:
+        said, went = "paused by the facilitator", "resumed"
+    back = next((r for r in later if r.kind in (Kind.RESUMED, Kind.PAUSED)), None)
+    if back is None or back.kind != Kind.RESUMED:
+        return f"{said}; still paused {end}"
+    return f"{said}; {went} {_after(e.fields(Paused).wall, back.fields(Resumed).wall)}"
 
 
 def stop_cause(by: str | None) -> str:

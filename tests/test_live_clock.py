@@ -174,6 +174,26 @@ def test_a_resume_after_a_kill_says_the_stop_left_no_record() -> None:
                                          "killed with SIGKILL or crashed, or the machine failed)")
 
 
+def test_a_start_paused_exercise_is_told_as_started_paused_and_a_later_pause_as_the_facilitators() -> None:
+    live = {"live": json.dumps({"played": [], "speed": 60.0})}
+    events = [Event(0, 0.0, Kind.PAUSED, None, None, None, {"wall": 100.0, "by": "start"}),  # live --start-paused
+              Event(1, 0.0, Kind.RESUMED, None, None, None, {"wall": 400.0}),
+              Event(2, 30.0, Kind.PAUSED, None, None, None, {"wall": 2200.0}),  # the facilitator's 'pause'
+              Event(3, 30.0, Kind.RESUMED, None, None, None, {"wall": 2260.0}),
+              Event(4, 31.0, Kind.RESTARTED, None, None, None, {"speed": 60.0, "wall": 9000.0}),  # resume, paused
+              Event(5, 31.0, Kind.PAUSED, None, None, None, {"wall": 9001.0, "by": "start"})]
+    made = live_clock(events, live, ended=False)
+    assert made is not None
+    assert [(c.what, c.text) for c in made.changes if c.what != "restarted"] == [
+        ("start", "started paused (--start-paused), waiting for the facilitator to start it; started 5 min later "
+                  "(real time)"),
+        ("paused", "paused by the facilitator; resumed 1 min later (real time)"),
+        ("start", "carried on paused (--start-paused), waiting for the facilitator to start it again; still paused "
+                  "where the journal stops")]
+    assert made.summary() == ("started at 60× (a simulated minute a second), after waiting paused for the "
+                              "facilitator (--start-paused); 1 pause; 1 resume of the run folder (section 8)")
+
+
 def _stopped_is_said(tmp_path: Path, journal: Path) -> None:
     """``report``, ``compare --force`` of a live exercise stopped by a Ctrl-C, and of one whose process was killed
     (its journal without the stop): each says it was played live and stopped, when, and how to carry it on."""

@@ -4,12 +4,15 @@ could resume it): a real ``ballotdrill live`` process, stdin a pipe, /dev/null o
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from ballotdrill.live.rebuild import replay_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "docs" / "examples" / "live.yaml"
@@ -45,4 +48,10 @@ def test_paused_and_unserved_the_end_of_stdin_resumes_it_to_the_scenarios_end(tm
     journal.close()
     assert kinds[-1] == "resume"  # journalled as the facilitator's resume, so a replay plays it again
     assert (tmp_path / "run" / "report.md").is_file()
-    assert "ended" in (tmp_path / "run" / "report.md").read_text(encoding="utf-8")
+    report = (tmp_path / "run" / "report.md").read_text(encoding="utf-8")
+    assert "ended" in report
+    # section 8's clock says what happened: it started paused (--start-paused), no facilitator paused it
+    assert re.search(r"\| 08:00 \| started paused \(--start-paused\), waiting for the facilitator to start it; "
+                     r"started [^|]* later \(real time\) \(rows #\d+\) \|", report), report
+    assert "paused by the facilitator" not in report and "after waiting paused for the facilitator" in report
+    assert replay_folder(tmp_path / "run").identical  # the start's pause journalled again as it was
