@@ -9,7 +9,8 @@ runs of the same scenario share in :mod:`~ballotdrill.exercise.setup`, the clock
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
 from typing import Any, cast
 
 import simpy
@@ -45,6 +46,9 @@ from ballotdrill.journal.kinds import (
 from ballotdrill.scenarios.roles import as_played
 from ballotdrill.scenarios.scenario import Inject, ScenarioFile
 from ballotdrill.scenarios.types import LEVELS
+
+_UNMARKED: Mapping[str, object] = MappingProxyType({})
+"""An inject's row keys beyond the scenario's own: none (a batch run's rows)."""
 
 
 class Exercise(StepPath, HandoffPath):
@@ -181,13 +185,20 @@ class Exercise(StepPath, HandoffPath):
                 return
         self._deliver(inject_id, inject)
 
-    def deliver(self, inject_id: str, inject: Inject, *, adhoc: bool = False) -> None:
+    def deliver(self, inject_id: str, inject: Inject, *, adhoc: bool = False, by: str | None = None,
+                held: bool | None = None) -> None:
         """Deliver an inject now: a facilitator's ad-hoc inject (``adhoc``: journalled with ``adhoc: true``), or a
-        scheduled one released early.
+        scheduled one released early (``by``: who sent it, journalled; ``held``: for a contingency, whether its
+        condition held then).
 
         An inject is delivered once: its scheduled time or condition later does nothing.
         """
-        self._deliver(inject_id, inject, adhoc)
+        marked: dict[str, object] = {"adhoc": True} if adhoc else {}
+        if by is not None:
+            marked["by"] = by
+        if held is not None:
+            marked["held"] = held
+        self._deliver(inject_id, inject, marked)
 
     def was_delivered(self, inject_id: str) -> bool:
         """Whether the inject ``inject_id`` has been delivered (or its action taken) in this run."""
@@ -199,12 +210,12 @@ class Exercise(StepPath, HandoffPath):
         while env.peek() <= env.now:
             env.step()
 
-    def _deliver(self, inject_id: str, inject: Inject, adhoc: bool = False) -> None:
+    def _deliver(self, inject_id: str, inject: Inject, marked: Mapping[str, object] = _UNMARKED) -> None:
+        """Deliver an inject; ``marked``: the row's keys of a live exercise's inject (a batch run's rows have none)."""
         if inject_id in self._delivered:
             return
         self._delivered.add(inject_id)
         contingency = inject.when is not None
-        marked = {"adhoc": True} if adhoc else {}  # a batch run's rows stay as they were
         if inject.action is not None:
             act = inject.action
             self.take_action(act.actor, act.name, act.incident, by="scenario")

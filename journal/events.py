@@ -159,6 +159,11 @@ class InjectDelivered(NamedTuple):
     contingency: bool
     adhoc: bool | None = None
     """True for a facilitator's ad-hoc inject in a live exercise (absent otherwise)."""
+    by: str | None = None
+    """``facilitator``: a scheduled inject sent before its time or condition by the facilitator's ``send-now`` in a
+    live exercise (absent otherwise, and in journals written before it was recorded)."""
+    held: bool | None = None
+    """For a contingency inject sent now: whether its condition held at that moment (absent otherwise)."""
 
 
 class Escalated(NamedTuple):

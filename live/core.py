@@ -287,8 +287,13 @@ class LiveCore:
             raise InputError(f"inject {inject_id} is a background arrival; it cannot be sent now")
         if self.exercise.was_delivered(inject_id):
             raise InputError(f"inject {inject_id} has already been delivered")
-        self.exercise.deliver(inject_id, inject)
-        return {"inject": inject_id}, f"inject {inject_id} sent now" + unheld(self.exercise, inject)
+        note = unheld(self.exercise, inject)  # before it is delivered: what held when it was sent
+        if "by" not in data:  # recorded before send-nows were journalled as such: replayed as it was
+            self.exercise.deliver(inject_id, inject)
+            return {"inject": inject_id}, f"inject {inject_id} sent now" + note
+        by = str(data["by"])
+        self.exercise.deliver(inject_id, inject, by=by, held=None if inject.when is None else not note)
+        return {"inject": inject_id, "by": by}, f"inject {inject_id} sent now" + note
 
     def _do_pause(self, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
         if self.paused:

@@ -70,6 +70,11 @@ def note(text: str, by: str = "facilitator") -> Input:
     return Input("note", {"text": _text(text), "by": by})
 
 
+def send_now(inject: str) -> Input:
+    """Release a scheduled inject now (the facilitator's, journalled so on its row)."""
+    return Input("send_now", {"inject": inject, "by": "facilitator"})
+
+
 def adhoc_inject(text: str) -> Input:
     return Input("inject", {"text": _text(text)})
 
@@ -155,7 +160,7 @@ def parse_command(line: str) -> Input | None:
             raise InputError(f"{exc}" if isinstance(exc, InputError) else f"speed {args[0]!r} is not a number; "
                              f"{usage}") from None
     if word == "send-now":
-        return Input("send_now", {"inject": args[0]}) if len(args) == 1 else _fail(usage)
+        return send_now(args[0]) if len(args) == 1 else _fail(usage)
     if word == "answer":
         return answer(args[0], args[1]) if len(args) == 2 else _fail(usage)
     if word == "action":

@@ -239,7 +239,7 @@ def make_app(session: Session, hub: Hub, tokens: Tokens) -> FastAPI:
 
     @app.post("/api/send-now")
     async def send_now(body: SendNowBody, grant: Grant = facilitator) -> dict[str, Any]:
-        return await submit(inputs.Input("send_now", {"inject": body.inject}))
+        return await submit(inputs.send_now(body.inject))
 
     @app.get("/")
     async def index() -> Response:

@@ -51,6 +51,7 @@ def inject_log(scenario: Scenario, events: Sequence[Event], incidents: Sequence[
     open_ids = {h.incident for h in harm if h.open}
     contained = {e.incident: e for e in events if e.kind == Kind.CONTAINED}
     how = {incident: e.fields(Contained).how for incident, e in contained.items()}
+    started = {e.incident: e.seq for e in events if e.kind == Kind.INCIDENT_STARTED}
 
     def closing(found: IncidentTimes | None) -> list[int]:
         """The row that bears out how the incident's line ends: its contained row (also for "ended by itself"),
@@ -108,7 +109,7 @@ def inject_log(scenario: Scenario, events: Sequence[Event], incidents: Sequence[
         if row_event is None:
             out.append(InjectEntry(**base, status=not_released(inject), delivered=False))
             continue
-        status = f"{'released' if inject.when is not None else 'delivered'} {at(row_event.t)}"
+        status = _released(inject, row_event, at, started)
         if inject.message is not None:
             out.append(InjectEntry(**base, status=status, delivered=True,
                                    observed=f"message delivered to {who(row_event.actor)}", evidence=[row_event.seq]))
@@ -131,6 +132,23 @@ def inject_log(scenario: Scenario, events: Sequence[Event], incidents: Sequence[
                                event=event, status=f"ad-hoc, by the facilitator at {at(e.t)}", delivered=True,
                                observed=observed, evidence=[e.seq, *closing(found)]))
     return out
+
+
+def _released(inject: Inject, row: Event, at: Callable[[float | None], str], started: dict[str | None, int]) -> str:
+    """How a scheduled inject was delivered: at its time (``delivered``), when its condition held (``released``),
+    or sent now by the facilitator, saying (as the console did) whether a contingency's condition had held."""
+    delivered = row.fields(InjectDelivered)
+    if delivered.by is None:
+        return f"{'released' if inject.when is not None else 'delivered'} {at(row.t)}"
+    sent = f"sent now by the {delivered.by} at {at(row.t)}"
+    when = inject.when
+    if when is None or delivered.held is None:
+        return sent
+    if delivered.held:
+        return f"{sent} (its condition on {when.incident} held)"
+    begun = started.get(when.incident, row.seq) < row.seq
+    return f"{sent}; its condition on {when.incident} had not held" + ("" if begun else
+                                                                       f" ({when.incident} had not started)")
 
 
 def adhoc_incidents(events: Sequence[Event]) -> set[str]:

@@ -28,7 +28,7 @@ async def _players(session: Session) -> None:
     assert core.paused
     assert (await session.submit(inputs.discuss("interior", "M1", 1, "A holding line: we are checking.",
                                                 player=True))).ok
-    assert (await session.submit(inputs.Input("send_now", {"inject": "N2"}))).ok
+    assert (await session.submit(inputs.send_now("N2"))).ok
     assert (await session.submit(inputs.adhoc_inject("{message: {to: interior, text: Minister wants a brief}}"))).ok
     assert (await session.submit(inputs.Input("resume", {}))).ok
     # N2's decision is left alone: it times out to the default.
