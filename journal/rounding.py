@@ -27,13 +27,15 @@ _LIMIT = 3.5e13
 
 def r3(value: float) -> float:
     """Round to 3 decimals, as ``round(float(value), 3)`` (avoids -0.0: a rounded zero of either sign is falsy)."""
-    x = float(value)
-    y = x * 1000.0
+    try:
+        y = value * 1000.0  # a float's product, an integer's as float(value)'s: no call to float() on the way
+    except TypeError:  # a number as text
+        return r3(float(value))
     if -_LIMIT < y < _LIMIT:
         k = (y + _TO_INTEGER) - _TO_INTEGER
         if -0.49 < y - k < 0.49:
             return k / 1000.0 or 0.0
-    return round(x, 3) or 0.0
+    return round(float(value), 3) or 0.0
 
 
 def r3n(value: float | None) -> float | None:
