@@ -74,6 +74,7 @@ class _Building:
         "procedure",
         "received_at",
         "receiver",
+        "rerouted",
         "returned",
         "sender",
         "sent_t",
@@ -100,6 +101,9 @@ class _Building:
         self.status: HandoffStatus = "in_transit"
         self.received_at: float | None = None
         self.latency: float | None = None
+        self.rerouted = False
+        """Received on a channel other than its first attempt's, or after more than one attempt: decided at its
+        receipt (``HandoffCollector._received``), after which no row of it is read."""
         self.ping_pong = False
         self.returned = ""
         self.unstaffed = False
@@ -122,12 +126,8 @@ class _Building:
         measured: HandoffMeasure = _new(HandoffMeasure, (  # as HandoffMeasure(...), without its Python-level __new__
             self.incident, self.procedure, self.step, self.sender, self.receiver, self.first_channel, self.channel,
             r3(self.sent_t), self.received_at, self.latency, self.attempts, self.failures, status, in_transit_for,
-            usual, overdue, self.rerouted(), self.ping_pong, self.returned, self.unstaffed, sorted(self.evidence)))
+            usual, overdue, self.rerouted, self.ping_pong, self.returned, self.unstaffed, sorted(self.evidence)))
         return measured
-
-    def rerouted(self) -> bool:
-        """Received on a channel other than its first attempt's, or after more than one attempt."""
-        return self.status == "received" and (self.channel != self.first_channel or self.attempts > 1)
 
 
 class _Path:
@@ -328,8 +328,9 @@ class HandoffCollector:
             return
         item.status = "received"
         item.channel = channel
+        item.attempts = attempts = max(item.attempts, int(values[0] or 1))
+        item.rerouted = channel != item.first_channel or attempts > 1
         self.on_channel[str(channel or DIRECT)].add(t - item.last_sent_t)
-        item.attempts = max(item.attempts, int(values[0] or 1))
         if self.counts is not None:  # counted and let go: its times and rows are not read again
             self._count(item)
             return
@@ -343,7 +344,7 @@ class HandoffCollector:
     def _count(self, item: _Building) -> None:
         """Count a handoff received or dropped, and let go of it (with ``counted``)."""
         assert self.counts is not None
-        fold_chain(self.counts, item.status, item.failures, item.rerouted(), item.ping_pong, False, item.unstaffed)
+        fold_chain(self.counts, item.status, item.failures, item.rerouted, item.ping_pong, False, item.unstaffed)
         del self.live[item.n]
 
     def _queued(self, seq: int, row: Packed) -> None:  # StepQueued: on_duty, procedure, queue

@@ -99,12 +99,16 @@ class _Open:
     def final(self) -> StepMeasure:
         """The fields of a completed step instance (what :meth:`measure` gives it, worked out in fewer steps)."""
         goals = self.goals
-        elapsed, target, late, on_time, deadline, deadline_met = _judged(self.elapsed, goals)
+        if goals is _NO_TARGETS:  # neither target nor deadline (what _judged gives of it, without the call)
+            elapsed = None if self.elapsed is None else r3(self.elapsed)
+            target = late = on_time = deadline = deadline_met = None
+        else:
+            elapsed, target, late, on_time, deadline, deadline_met = _judged(self.elapsed, goals)
         queued, started, completed = self.queued, self.started, self.completed
         wait = self.wait if started is not None else None
         evidence: list[int]
-        if queued is not None and started is not None and completed is not None:  # its three rows, no comprehension
-            evidence = [queued, started, completed]
+        if started is not None and completed is not None:  # its rows, without a comprehension (a call)
+            evidence = [started, completed] if queued is None else [queued, started, completed]
         else:
             evidence = [seq for seq in (queued, started, completed) if seq is not None]
         measured: StepMeasure = _new(StepMeasure, (  # as StepMeasure(...), without its Python-level __new__
