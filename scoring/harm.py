@@ -63,8 +63,9 @@ class HarmCollector:
             at_end = self.end_harm.get(incident) or {}
             data = Contained("", at_end.get("reach"), at_end.get("voter_minutes"), at_end.get("station_minutes"))
             evidence, still_open = ([self.end_seq] if self.end_seq is not None else []), True
-        return HarmMeasure(incident, r3(data.reach or 0), r3(data.voter_minutes or 0), r3(data.station_minutes or 0),
-                           still_open, evidence)
+        reach, voters, stations = data.reach, data.voter_minutes, data.station_minutes
+        return HarmMeasure(incident, r3(reach) if reach else 0.0, r3(voters) if voters else 0.0,  # r3(0) is 0.0
+                           r3(stations) if stations else 0.0, still_open, evidence)
 
 
 def harm(events: Iterable[Event]) -> list[Harm]:

@@ -121,7 +121,8 @@ class _Incident:
         for kind, first in firsts.items():  # each kind's first row: its time from the start, and the row
             rows.append(first.seq)
             if kind in to:
-                to[kind] = r3(first.t - t0)
+                took = first.t - t0
+                to[kind] = r3(took) if took else 0.0  # as r3(0.0): detected or worked on at the start, often
         detected, contained = firsts.get(DETECTED), firsts.get(CONTAINED)
         rows.sort()
         measured: IncidentMeasure = _new(IncidentMeasure, (  # without its Python-level __new__

@@ -114,7 +114,7 @@ class _Open:
         measured: StepMeasure = _new(StepMeasure, (  # as StepMeasure(...), without its Python-level __new__
             self.incident, self.procedure, self.step, self.actor,
             None if queued is None else r3(self.queued_t), None if started is None else r3(self.started_t),
-            r3(self.completed_t), None if wait is None else r3(wait),
+            r3(self.completed_t), None if wait is None else r3(wait) if wait else 0.0,  # r3(0) is 0.0: started at once
             elapsed, target, late, on_time, deadline, deadline_met, str(goals.basis or ""),
             queued is not None and self.unstaffed, "completed", evidence))
         return measured
