@@ -127,8 +127,9 @@ def _tell(incident: str, rows: list[Event], names: dict[str, str], start: float,
             goals = e.fields(StepTargets)
             target, elapsed = goals.target, e.fields(StepCompleted).elapsed
             if target is not None and elapsed is not None:
-                text += (f", {minutes(elapsed)} into the procedure (target {minutes(target)}: "
-                         + ("on time)" if elapsed <= target else f"{minutes(elapsed - target)} late)"))
+                beside = [mark for mark in (target, goals.deadline) if mark is not None]
+                text += (f", {minutes(elapsed, beside)} into the procedure (target {minutes(target)}: "
+                         + ("on time)" if elapsed <= target else f"{minutes(elapsed - target, (0.0,))} late)"))
             deadline = goals.deadline
             if deadline is not None and elapsed is not None and elapsed > deadline:
                 text += f"; the legal deadline of {minutes(deadline)} was missed"

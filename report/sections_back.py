@@ -222,8 +222,9 @@ def _steps_table(rows: Sequence[StepResult], ctx: Context) -> Table:
         header=["Incident", "Procedure / step", "Actor", "Wait", "Elapsed", "Target", "Late by", "Deadline"],
         numeric=[False, False, False, True, True, True, True, False],
         rows=[[cell(x.incident), cell(f"{x.procedure} / {x.step}"), cell(ctx.who(x.actor)), cell(minutes(x.wait)),
-               cell("unfinished", flag="ok") if x.completed_at is None else cell(minutes(x.elapsed)),
-               cell(minutes(x.target)), cell(minutes(x.late_by), flag="warn" if x.late_by else ""),
+               cell("unfinished", flag="ok") if x.completed_at is None else
+               cell(minutes(x.elapsed, [mark for mark in (x.target, x.deadline) if mark is not None])),
+               cell(minutes(x.target)), cell(minutes(x.late_by, (0.0,)), flag="warn" if x.late_by else ""),
                _deadline(x)] for x in rows])
 
 

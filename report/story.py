@@ -194,11 +194,11 @@ def _steps(told: _Told, steps: Sequence[StepResult]) -> None:
         if s.completed_at is not None:
             text = f"{told.who(s.actor)} completed '{s.step}' at {told.at(s.completed_at)}"
             if s.late_by:
-                text += f", {minutes(s.late_by)} past its {minutes(s.target)} target"
+                text += f", {minutes(s.late_by, (0.0,))} past its {minutes(s.target)} target"
         else:
             where = "still waiting in the queue" if s.status == "queued" else "still in progress"
             text = f"'{s.step}' at {told.who(s.actor)} was {where} when the run stopped" + (
-                f", {minutes(s.late_by)} past its {minutes(s.target)} target" if s.on_time is False else "")
+                f", {minutes(s.late_by, (0.0,))} past its {minutes(s.target)} target" if s.on_time is False else "")
         if s.deadline_met is False:
             text += f"; the legal deadline of {minutes(s.deadline)} was missed"
         told.say(s.completed_at or s.started_at or s.queued_at or 0.0, text + ".")

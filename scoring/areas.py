@@ -177,7 +177,7 @@ def _late_steps(found: Found, scores: Scores, digest: Digest, advice: Advisor) -
             found.downstream.add(f"Step '{step_id}' late ({group.late} of {total})")
         found.improve(worst.late_by or 0.0, title=f"Step '{step_id}' late ({group.late} of {total})",
                 detail=f"'{step_id}' ({procedure}) by {name(worst.actor)} missed its {minutes(worst.target)} target "
-                f"by up to {minutes(worst.late_by)} (incident {worst.incident})"
+                f"by up to {minutes(worst.late_by, (0.0,))} (incident {worst.incident})"
                 + (f"; {group.still} still open and past the target at the end." if group.still else "."),
                 root_cause=(why.text if share == group.late else
                             f"{share} of the {group.late} late: {why.text} ({example.incident}"

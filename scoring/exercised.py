@@ -74,9 +74,10 @@ class Window(NamedTuple):
             return None
         return inc.to_contain
 
-    def after_start(self, incident: str, took: float | None) -> str:
-        """``took`` minutes after ``incident`` started, as the clocks read (:func:`~.text.took_from`)."""
-        return took_from(self.start, self.incidents[incident].started_at, took)
+    def after_start(self, incident: str, took: float | None, against: Sequence[float] = ()) -> str:
+        """``took`` minutes after ``incident`` started, as the clocks read (:func:`~.text.took_from`; ``against``:
+        the target it is told beside)."""
+        return took_from(self.start, self.incidents[incident].started_at, took, against)
 
     def never_started(self, incident: str) -> str:
         """Why ``incident`` never started in this run."""
@@ -162,11 +163,12 @@ def missing_end(window: Window, start: Point, start_t: float, end: Point, target
     played = window.until - start_t
     failed = _failed_attempts(window, start, start_t, end, tried)
     if ended is not None and end.step is not None and inc.started_at + ended - start_t <= target:
-        return Verdict("NE", f"{failed}incident {end.incident} ended by itself after "
-                       f"{window.after_start(end.incident, ended)}, within the "
+        # told against the target when measured from the incident's start, as the words read
+        life = window.after_start(end.incident, ended, (target,) if abs(inc.started_at - start_t) < 1e-9 else ())
+        return Verdict("NE", f"{failed}incident {end.incident} ended by itself after {life}, within the "
                        f"target, before {'its containment took hold' if tried else end.describe()}",
                        "containment failed, then ended by itself" if tried else
-                       f"ended by itself (after {window.after_start(end.incident, ended)}); '{end.step}' not done")
+                       f"ended by itself (after {life}); '{end.step}' not done")
     why = failed + (f"its containment never took hold (incident {end.incident} "
                     f"{'ended by itself' if ended is not None else 'was not contained by it'})"
                     if tried else f"{end.describe()} never happened")
@@ -178,7 +180,7 @@ def missing_end(window: Window, start: Point, start_t: float, end: Point, target
         elif outcome == "dropped":
             return Verdict("U", f"{procedure} was dropped (a handoff failed on every channel) before "
                            f"{end.describe()}", "never (procedure dropped)")
-    told = between(window.start, start_t, window.until)  # as the clocks read
+    told = between(window.start, start_t, window.until, (target,))  # as the clocks read, beside the target
     if played >= target:
         return Verdict("U", f"{why}: {told} after {start.describe()} when "
                        f"{window.stopped() if window.cut else 'the exercise ended'}, past the "

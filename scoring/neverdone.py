@@ -64,7 +64,7 @@ def never_done(item: Unreached, advice: Advisor) -> tuple[str, Cause]:
             cause = cause._replace(text=f"{cause.text}, past its {minutes(item.deadline)} legal deadline; {where}")
         elif designed is not None and designed >= item.deadline:  # the design reaches it only past its deadline
             cause = Cause("target", f"path longer than its {minutes(item.deadline)} legal deadline: the designed "
-                          f"path reaches '{item.step}' after {minutes(designed)}; {where}", [],
+                          f"path reaches '{item.step}' after {minutes(designed, (item.deadline,))}; {where}", [],
                           f"Fit the path to the {minutes(item.deadline)} legal deadline of '{item.step}', which the "
                           f"response cannot move: weigh the steps of {item.procedure} before it, or shorten them",
                           whose, lever)

@@ -82,10 +82,11 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unex
         played = (f"as played it took {obj.value_text}" if obj.value is not None
                   else f"as played it was {obj.value_text}")
         if designed is not None and designed > obj.target + 1e-9:
-            path = f"the designed path to '{step}' takes {minutes(designed)}, longer than the {obj.target_text} target"
+            path = (f"the designed path to '{step}' takes {minutes(designed, (obj.target,))}, longer than the "
+                    f"{obj.target_text} target")
         elif designed is not None:
-            path = (f"the designed path to '{step}' takes {minutes(designed)}, within the {obj.target_text} "
-                    f"target; {played}")
+            path = (f"the designed path to '{step}' takes {minutes(designed, (obj.target,))}, within the "
+                    f"{obj.target_text} target; {played}")
         else:
             path = f"the path to '{step}' against the {obj.target_text} target: {played}"
         if too_late:
@@ -185,11 +186,14 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unex
                              _actor_of(advice, branch.procedure, branch.decision.step, incident.incident))
     cut = advice.whole.until is not None and advice.whole.end is not None \
         and advice.whole.until < advice.whole.end - 1e-9
+    own = obj.kind == "time" and obj.value is not None and incident.to_contain is not None \
+        and abs(obj.value - incident.to_contain) < 1e-6  # the objective's own time: told beside its target
+    beside = (obj.target,) if own else ()
     took = ((f"was not contained when the run stopped at {clock(advice.whole.start, advice.whole.until)}" if cut
              else "was never contained") if incident.to_contain is None else
-            f"ended by itself after {_after(advice, incident, incident.to_contain)}"
+            f"ended by itself after {_after(advice, incident, incident.to_contain, beside)}"
             if incident.contained_how == "ended"
-            else f"was contained after {_after(advice, incident, incident.to_contain)}")
+            else f"was contained after {_after(advice, incident, incident.to_contain, beside)}")
     if incident.contained_how == "ended" and passed_at is not None:
         took += f"; {_containing_progress(advice, incident, names, passed_at, obj.kind == 'time')}"
     return Cause("objective", f"{plain}: detected after {_after(advice, incident, incident.to_detect)}, first "
@@ -210,7 +214,7 @@ def _contained_in_time(advice: Advisor, obj: ObjectiveResult, incident: Incident
     if not paths:
         return _designed_from_detection(advice, incident, steps, fix, passed_at)
     took, procedure, step = min(paths, key=lambda path: path[0])
-    path = f"the designed path to its containing step '{step.id}' ({procedure}) takes {minutes(took)}"
+    path = f"the designed path to its containing step '{step.id}' ({procedure}) takes {minutes(took, (obj.target,))}"
     if took > obj.target + 1e-9:
         return f"{path}, longer than the {obj.target_text} target", fix, []
     failed = _failed_containment(advice, incident.incident, [name for _, name, _ in paths])
@@ -404,9 +408,10 @@ def _failed_containment(advice: Advisor, incident: str, procedures: list[str],
             return step, spec
     return None
 
-def _after(advice: Advisor, incident: IncidentTimes, took: float | None) -> str:
-    """``took`` minutes after ``incident`` started, as the clocks read (:func:`~.text.took_from`)."""
-    return took_from(advice.whole.start, incident.started_at, took)
+def _after(advice: Advisor, incident: IncidentTimes, took: float | None, against: Sequence[float] = ()) -> str:
+    """``took`` minutes after ``incident`` started, as the clocks read (:func:`~.text.took_from`; ``against``: the
+    target it is told beside)."""
+    return took_from(advice.whole.start, incident.started_at, took, against)
 
 def _procedure_of(advice: Advisor, step: str) -> str:
     procs = advice.structure.procedures.items() if advice.structure else []

@@ -92,6 +92,14 @@ THRESHOLDS: list[tuple[str, str, str]] = [
 """(rating, lower-is-better rule, higher-is-better rule): the table shown in reports."""
 
 
+def bands(target: float, lower_is_better: bool) -> tuple[float, float, float]:
+    """The bounds :func:`rate` tells a value by: the target and the S and M bands' (its words keep a value on its side
+    of each, :func:`~.text.told_against`)."""
+    if lower_is_better:
+        return target, S_FACTOR * target, M_FACTOR * target
+    return target, target / S_FACTOR, target / M_FACTOR
+
+
 def rate(value: float | None, target: float, lower_is_better: bool) -> tuple[Rating, str]:
     """The HSEEP rating of ``value`` against ``target`` and a one-line reason."""
     if value is None:
@@ -252,7 +260,7 @@ def measure_objective(objective: Objective, reached: Mapping[Point, Reached], on
     else:
         rating, reason = rate(value, target, lower)
         reason = carried + reason + note
-        value_text = measure_value(kind, value)
+        value_text = minutes(value, bands(target, lower)) if kind == "time" else measure_value(kind, value)
         if kind in HARM_MEASURES and any(h.incident == subject and h.open for h in harms):
             value_text += " at the end, still open"
         elif kind in HARM_MEASURES and window.self_ended(subject) is not None:
@@ -342,14 +350,14 @@ def _measure(objective: Objective, interval: Interval | None, subject: str, reac
         elif (over := _repaired_after_its_end(window, interval.end, last.t)) is not None:
             value = r3(last.t - first.t)  # the step came after the incident had ended by itself: it restored nothing
             verdict = self_contained(window, interval.end.incident, r3(over - first.t), target,
-                                     _took(window, first.t, over, interval))
+                                     _took(window, first.t, over, interval, target))
             done = (f"'{interval.end.step}' completed {'' if verdict.rating == 'NE' else 'only '}"
                     f"{between(window.start, over, last.t)} after it had ended (at {clock(window.start, last.t)})")
             if verdict.rating == "NE":  # the response was exercised, its step done: only its containment was not
-                took, life = last.t - first.t, _took(window, first.t, over, interval)
+                took, life = last.t - first.t, _took(window, first.t, over, interval, target)
                 done = (f"incident {interval.end.incident} ended by itself ({life})"
                         f" before the response could contain it, so '{interval.end.step}' contained nothing and no "
-                        f"containment was exercised; {done}, {between(window.start, first.t, last.t)} after "
+                        f"containment was exercised; {done}, {between(window.start, first.t, last.t, (target,))} after "
                         f"{interval.start.describe()}, "
                         f"{'within' if took <= target + 1e-9 else 'past'} the {minutes(target)} target")
             after = between(window.start, over, last.t)
@@ -360,7 +368,7 @@ def _measure(objective: Objective, interval: Interval | None, subject: str, reac
                 window.self_ended(interval.end.incident) is not None:
             value = r3(last.t - first.t)  # the time it took, rated as the verdict says
             verdict = self_contained(window, interval.end.incident, value, target,
-                                     _took(window, first.t, last.t, interval))
+                                     _took(window, first.t, last.t, interval, target))
         else:
             value = r3(last.t - first.t)
     elif kind == "votes_lost":
@@ -440,11 +448,11 @@ def _measure(objective: Objective, interval: Interval | None, subject: str, reac
     return value, evidence, verdict, note
 
 
-def _took(window: Window, t0: float, t1: float, interval: Interval) -> str:
+def _took(window: Window, t0: float, t1: float, interval: Interval, target: float) -> str:
     """How long an incident that ended by itself took, from the measure's start at ``t0`` to ``t1``, as the clocks
-    read: ``after 40 min`` from its own start, else from the measure's start (``35 min after incident AF
-    detected``), never read as its whole life."""
-    start, took = interval.start, between(window.start, t0, t1)
+    read and beside the ``target`` it is rated against: ``after 40 min`` from its own start, else from the measure's
+    start (``35 min after incident AF detected``), never read as its whole life."""
+    start, took = interval.start, between(window.start, t0, t1, (target,))
     if start.step is None and start.event == "started" and start.incident == interval.end.incident:
         return f"after {took}"
     return f"{took} after {start.describe()}"

@@ -92,15 +92,18 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
                                 carrier.sender, channel_lever(channel))))
     if usual is not None and step.target is not None and usual >= step.target:
         own.append((usual - step.target, Cause(
-            "target", f"target shorter than the work: '{step.step}' usually takes about {minutes(usual)} at {who}, "
+            "target", f"target shorter than the work: '{step.step}' usually takes about "
+            f"{minutes(usual, (step.target,))} at {who}, "
             f"against a {minutes(step.target)} target counted from the procedure's start", [],
             f"Review the {minutes(step.target)} target of '{step.step}' ({step.procedure}): the work alone usually "
-            f"takes about {minutes(usual)} at {who}", step.actor, step_lever(step.procedure, step.step))))
+            f"takes about {minutes(usual, (step.target,))} at {who}", step.actor,
+            step_lever(step.procedure, step.step))))
     elif usual is not None and step.target is None and goal is not None and usual >= goal:  # a legal deadline
         own.append((usual - goal, Cause(
-            "target", f"legal deadline shorter than the work: '{step.step}' usually takes about {minutes(usual)} at "
-            f"{who}, against {goal_text} counted from the procedure's start", [],
-            f"Cut the usual {minutes(usual)} of '{step.step}' ({step.procedure}) at {who} under {goal_text}, which "
+            "target", f"legal deadline shorter than the work: '{step.step}' usually takes about "
+            f"{minutes(usual, (goal,))} at {who}, against {goal_text} counted from the procedure's start", [],
+            f"Cut the usual {minutes(usual, (goal,))} of '{step.step}' ({step.procedure}) at {who} under {goal_text}, "
+            "which "
             "the response cannot move: work prepared before election day (templates, pre-filled forms, standing "
             "approvals)", step.actor, step_lever(step.procedure, step.step))))
     if work >= late and (usual is None or work > SLOW_FACTOR * usual):

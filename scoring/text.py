@@ -15,11 +15,15 @@ UNITS = {"time": "min", "on_time": "share", "reach": "people", "voter_minutes": 
 """Each measure's unit, as an objective's ``unit`` and a comparison's rows give it (``share``: 0..1)."""
 
 
-def minutes(value: float | None) -> str:
+def minutes(value: float | None, against: Sequence[float] = ()) -> str:
     """``21 min``, ``1 h 05 min``, ``2 d 3 h 20 min`` (a day or more keeps its minutes: 72 h 20 min is never read
-    as the 3 d of a deadline); an em dash for None."""
+    as the 3 d of a deadline); an em dash for None. ``against``: the marks it is told beside (a target, a band's
+    bound; 0 for a lateness), kept on their sides (:func:`told_against`)."""
     if value is None:
         return "—"
+    if against:
+        shown = round(value) if abs(value) >= 1 else round(value * 60) / 60
+        return told_against(shown, value, against) or minutes(value)
     total = round(value)
     if abs(value) < 1 and value != 0:
         seconds = round(value * 60)
@@ -40,19 +44,55 @@ def clock(start: float, t: float | None) -> str:
     return "—" if t is None else format_clock(start + t)
 
 
-def between(start: float, t0: float, t1: float) -> str:
+def between(start: float, t0: float, t1: float, against: Sequence[float] = ()) -> str:
     """The time from journal time ``t0`` to ``t1`` as their clocks read (:func:`clock` shows the minute a time falls
     in): the difference of those minutes, so a reader subtracting the clocks gets the same ("at 14:46, 2 h 46 min
-    after it began" at 12:00, for 14:46:40, never "2 h 47 min"); within one minute, in seconds."""
+    after it began" at 12:00, for 14:46:40, never "2 h 47 min"); within one minute, in seconds. ``against``: the
+    marks it is told beside (a target), kept on their sides (:func:`told_against`)."""
     whole = (start + t1) // 1 - (start + t0) // 1
+    if against:
+        shown = whole if whole else round((t1 - t0) * 60) / 60
+        told = told_against(shown, t1 - t0, against)
+        if told:
+            return told
     return minutes(whole) if whole else minutes(t1 - t0)
 
 
-def took_from(start: float, t0: float, took: float | None) -> str:
+def took_from(start: float, t0: float, took: float | None, against: Sequence[float] = ()) -> str:
     """``took`` minutes after journal time ``t0`` (an incident's start to its detection, containment …) told as
     :func:`between` tells it, as the clocks of the two times read; an em dash for None. The one way a duration
     between two journal times is told, so a table and a narrative never round it two ways."""
-    return "—" if took is None else between(start, t0, t0 + took)
+    return "—" if took is None else between(start, t0, t0 + took, against)
+
+
+def _side(value: float, mark: float) -> int:
+    """-1, 0 or 1: ``value`` below, on (within float noise) or above ``mark``."""
+    return 0 if abs(value - mark) <= 1e-9 else (1 if value > mark else -1)
+
+
+def told_against(shown: float, value: float, against: Sequence[float]) -> str:
+    """A duration of ``value`` minutes told beside marks (a target, a band's bound, 0 for a lateness), whose words
+    would show ``shown``: empty when ``shown`` is on the same side of every mark as ``value`` (below, on or above),
+    else ``value`` with its seconds ("1 h 00 min 39 s" for 60.65 against 60, where "1 h 00 min" reads as on the
+    target beside a rating past it), with tenths or more of a second when whole seconds would still read on a mark.
+    The one rule by which a page never contradicts its own rating."""
+    if all(_side(shown, mark) == _side(value, mark) for mark in against):
+        return ""
+    for digits in range(4):
+        seconds = round(value * 60, digits)
+        if all(_side(seconds / 60, mark) == _side(value, mark) for mark in against):
+            break
+    return _with_seconds(seconds, digits)
+
+
+def _with_seconds(seconds: float, digits: int) -> str:
+    """``1 h 00 min 39 s``, ``59 min 59.6 s``, ``0.2 s``: a duration in seconds (``digits`` decimals) with its
+    minutes as :func:`minutes` tells them."""
+    sign, seconds = ("-" if seconds < 0 else ""), abs(seconds)
+    whole_minutes, rest = divmod(seconds, 60)
+    if not whole_minutes:
+        return f"{sign}{rest:.{digits}f} s"
+    return f"{sign}{minutes(whole_minutes)} {rest:0{3 + digits if digits else 2}.{digits}f} s"
 
 
 def number(value: float | None) -> str:
