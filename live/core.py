@@ -21,6 +21,7 @@ from ballotdrill.live.adhoc import check_adhoc
 from ballotdrill.live.describe import describe
 from ballotdrill.live.inputs import Input, InputError
 from ballotdrill.live.late import LateAnswer, closed
+from ballotdrill.live.numbers import find_request, label
 from ballotdrill.live.released import unheld
 from ballotdrill.live.store import Store, TimedInput
 from ballotdrill.scenarios.roles import as_played
@@ -47,7 +48,7 @@ class Outcome(NamedTuple):
 
 
 class Request(NamedTuple):
-    """A decision put to a played actor: its number in this exercise and what it offers."""
+    """A decision put to a played actor: its number among that actor's requests (1, 2, …) and what it offers."""
 
     number: int
     key: str
@@ -127,7 +128,10 @@ class LiveCore:
         self.adhoc: set[str] = set()
         """Ids of the facilitator's ad-hoc injects."""
         self.requests: dict[str, Request] = {}
-        self.numbers: dict[int, str] = {}
+        self.numbers: dict[tuple[str, int], str] = {}
+        """Each request's key by its actor and number (per played actor: ``live/numbers.py``)."""
+        self.asked: dict[str, int] = dict.fromkeys(self.played, 0)
+        """Requests put to each played actor so far (the last one's number)."""
         self.decided: dict[str, list[Decided]] = {actor: [] for actor in self.played}
         """Each played actor's closed requests, in the order they closed."""
         self.shown: dict[str, list[Shown]] = {actor: [] for actor in self.played}
@@ -209,26 +213,27 @@ class LiveCore:
     def _do_answer(self, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
         ref, option, player = str(data["request"]), str(data["option"]), data.get("player")
         by = str(data.get("by") or "player")  # inputs recorded before ``by`` existed were all journalled as a player's
-        key = self.numbers.get(int(ref), "") if ref.isdigit() else ref
-        request = self.requests.get(key)
-        if request is None or (player is not None and request.actor != player):
+        request = find_request(ref, player, self.requests, self.numbers, self.exercise.pending)
+        if request is None:
             # a player hears of its own requests only, never of another agency's
             raise InputError(f"no decision request {ref!r}{'' if player is None else f' for {player}'}; "
                              f"open requests: {self._open_list(player)}")
+        key, named = request.key, request.number if player is not None else label(request)
         if key not in self.exercise.pending:
             raise closed(self, request, option, by)
         if option not in request.options:
-            raise InputError(f"{option!r} is not an option of request {request.number}; "
+            raise InputError(f"{option!r} is not an option of request {named}; "
                              f"options: {', '.join(request.options)}{did_you_mean(option, request.options)}")
         self.exercise.answer(key, option, by=by)
         recorded = {"request": key, "option": option, "player": player}
-        return (recorded | {"by": by}) if "by" in data else recorded, f"request {request.number}: {option}"
+        return (recorded | {"by": by}) if "by" in data else recorded, f"request {named}: {option}"
 
     def _do_late_answer(self, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
         r, late = self.requests[str(data["request"])], int(data["late"])
         recorded = {k: str(data[k]) for k in ("option", "by", "default")} | {"request": r.key, "late": late}
         self.journal.record(self.now, Kind.ANSWERED_LATE, r.incident, r.actor, r.step, recorded)
-        return recorded, f"request {r.number}: '{recorded['option']}' recorded as late"
+        named = r.number if recorded["by"] == "player" else label(r)
+        return recorded, f"request {named}: '{recorded['option']}' recorded as late"
 
     def _do_action(self, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
         actor, name, incident = str(data["actor"]), str(data["action"]), data.get("incident")
@@ -363,7 +368,7 @@ class LiveCore:
 
     def _open_list(self, player: str | None) -> str:
         """The open requests (a player's own only, without naming the actor)."""
-        open_ = [str(r.number) if player else f"{r.number} ({r.actor})" for r in self.open_requests(player)]
+        open_ = [str(r.number) if player else label(r) for r in self.open_requests(player)]
         return ", ".join(open_) or "none"
 
     # -- what the rows show ----------------------------------------------------------------------
@@ -395,11 +400,11 @@ class LiveCore:
                 self._ended(incident, event.fields(ProcedureEnded))
             elif kind == Kind.DECISION_REQUESTED and actor in self.shown:
                 asked = event.fields(DecisionRequested)
-                number = len(self.requests) + 1
+                number = self.asked[actor] = self.asked[actor] + 1  # per played actor: its first is #1
                 self.requests[asked.request] = Request(
                     number, asked.request, str(incident), actor, str(step), tuple(asked.options), asked.default,
                     t, t + asked.timeout)
-                self.numbers[number] = asked.request
+                self.numbers[(actor, number)] = asked.request
             elif kind == Kind.DECISION_MADE and actor in self.decided:
                 made = event.fields(DecisionMade)
                 if made.request in self.requests:

@@ -101,7 +101,8 @@ def _text(text: str) -> str:
 
 
 COMMANDS = {
-    "answer": "answer REQUEST OPTION   (REQUEST: the number shown, e.g. 2, or the full request key)",
+    "answer": "answer REQUEST OPTION   (REQUEST: the number shown, e.g. 2; ACTOR#N where several played actors' "
+              "requests bear it, e.g. interior#2; or the full request key)",
     "action": "action ACTOR ACTION [INCIDENT]",
     "discuss": "discuss ACTOR INJECT QUESTION TEXT…   (QUESTION: its number, 1, 2, …)",
     "note": "note TEXT…",

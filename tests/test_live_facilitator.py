@@ -42,7 +42,7 @@ def test_console_play_is_safe_confined_and_credited(tmp_path: Path) -> None:
 
         # item 3: answered at the console, for bravo
         live.send(f"answer {number} debunk")
-        live.wait_line(lambda line: line.startswith("ok #") and line.endswith(f"request {number}: debunk"))
+        live.wait_line(lambda line: line.startswith("ok #") and line.endswith(f"request bravo#{number}: debunk"))
         live.send("end")
         assert live.finish() == 0
     finally:
