@@ -59,7 +59,7 @@ def streams_of_one_replication(seed: int) -> tuple[list[str], Callable[[], None]
     task = make_tasks(plan.points, plan.scenario, [seed], 1)[0]
     measure_plan, setup = point_plan(task.document, task.scenario), point_setup(task.document, task.scenario)
     names: list[str] = []
-    seeded = Streams._seeded
+    seeded = Streams.make
 
     def counting(self: Streams, name: str) -> random.Random:
         names.append(name)
@@ -70,11 +70,11 @@ def streams_of_one_replication(seed: int) -> tuple[list[str], Callable[[], None]
             run_exercise(measure_plan.doc, SCENARIO, seed=seed, feed=_Ignore(), keep=False, setup=setup)
         gc.collect(0)
 
-    Streams._seeded = counting  # type: ignore[method-assign]
+    Streams.make = counting  # type: ignore[method-assign]
     try:
         play()
     finally:
-        Streams._seeded = seeded  # type: ignore[method-assign]
+        Streams.make = seeded  # type: ignore[method-assign]
     return names, play
 
 

@@ -37,18 +37,16 @@ class Streams:
         self._prefix = hashlib.sha256(f"ballotdrill\x00{seed}\x00".encode())
         """The digest of every name's common start, copied for each stream (the same bytes as :func:`derive_seed`)."""
 
-    def _seeded(self, name: str) -> random.Random:
-        """``random.Random(derive_seed(seed, name))``, without its Python-level ``__init__`` and ``seed`` wrappers."""
+    def make(self, name: str) -> random.Random:
+        """A new stream called ``name``, not kept: its owner holds it (one per incident keeps memory flat).
+
+        ``random.Random(derive_seed(seed, name))``, without its Python-level ``__init__`` and ``seed`` wrappers."""
         digest = self._prefix.copy()
         digest.update(name.encode())
         stream: random.Random = _new_random(random.Random)
         _seed_random(stream, int.from_bytes(digest.digest()[:16], "big"))  # what Random.seed does with an int
         stream.gauss_next = None  # type: ignore[attr-defined]
         return stream
-
-    def make(self, name: str) -> random.Random:
-        """A new stream called ``name``, not kept: its owner holds it (one per incident keeps memory flat)."""
-        return self._seeded(name)
 
     def __contains__(self, name: object) -> bool:
         """Whether the long-lived stream ``name`` has been made (asked for) in this run."""
@@ -58,7 +56,7 @@ class Streams:
         """The long-lived stream called ``name`` (e.g. ``actor/police``, ``channel/phone``)."""
         stream = self._streams.get(name)
         if stream is None:
-            stream = self._streams[name] = self._seeded(name)
+            stream = self._streams[name] = self.make(name)
         return stream
 
 
