@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import math
 
+_FOLD = 256
+"""Values an :class:`ExactSum` buffers before it folds them in (a module constant: :meth:`ExactSum.add` reads it for
+every value, and an instance's read of a class attribute is not specialised)."""
+
 
 class ExactSum:
     """A running sum of floats kept exact, so a mean over values folded in any order is :func:`statistics.fmean` of
@@ -18,9 +22,6 @@ class ExactSum:
 
     __slots__ = ("count", "partials", "pending")
 
-    FOLD = 256
-    """Values buffered before they are folded in."""
-
     def __init__(self) -> None:
         self.count = 0
         self.partials: list[float] = []
@@ -32,7 +33,7 @@ class ExactSum:
         self.count += 1
         pending = self.pending
         pending.append(x)
-        if len(pending) >= self.FOLD:
+        if len(pending) >= _FOLD:
             self._fold()
 
     def _fold(self) -> None:

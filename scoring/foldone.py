@@ -25,11 +25,15 @@ def spread_hours(t0: float, t1: float, weight: float, start: float, buckets: dic
     if clock1 <= hour * 60 + 60:  # within one clock hour (what the loop below adds, without its tests)
         buckets[hour].add(weight * (clock1 - clock0))
         return
-    while hour * 60 < clock1:
-        lo, hi = max(clock0, hour * 60.0), min(clock1, hour * 60.0 + 60)
+    at = hour * 60.0
+    while at < clock1:  # each hour's [at, at + 60) clipped to [clock0, clock1): max and min as expressions, no calls
+        nxt = at + 60
+        lo = at if at > clock0 else clock0
+        hi = nxt if nxt < clock1 else clock1
         if hi > lo:
             buckets[hour].add(weight * (hi - lo))
         hour += 1
+        at = nxt
 
 
 def hour_sums(buckets: dict[int, ExactSum]) -> tuple[dict[int, float], float]:
