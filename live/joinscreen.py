@@ -90,7 +90,7 @@ class Screen:
                          f"then the default {request['default']} applies", "bold red")
 
     def status(self) -> None:
-        """The role's whole state as tables: decisions with time left, questions, actions, incidents."""
+        """The role's whole state as tables: decisions with time left, messages, questions, actions, incidents."""
         view = self.view
         decisions = Table(title="Decisions waiting for you", title_justify="left")
         for column in ("#", "decision", "options", "default", "answer by", "time left"):
@@ -104,6 +104,7 @@ class Screen:
                       show_header=False)
         other.add_column("what")
         other.add_column("items")
+        other.add_row("messages", _plain(_messages(view.get("messages", []))))
         other.add_row("questions", _plain("\n".join(terminal_text(f"{q['inject']} {q['number']}: {q['text']}")
                                                     for q in view.get("questions", [])) or "none"))
         other.add_row("actions", _plain(", ".join(view.get("actions", [])) or "none"))
@@ -114,6 +115,19 @@ class Screen:
             self.console.print(decisions)
             self.console.print(other)
             self.console.file.flush()
+
+
+MESSAGES_SHOWN = 10
+"""How many of its latest messages ``status`` lists (the earlier ones are counted)."""
+
+
+def _messages(messages: list[dict[str, Any]]) -> str:
+    """The latest messages, oldest first, each ``09:05 M1 from cert: text`` (escaped); ``none``."""
+    shown = messages[-MESSAGES_SHOWN:]
+    lines = [terminal_text(f"{m['clock']} {m['inject']}{' from ' + m['from'] if m['from'] else ''}: {m['text']}")
+             for m in shown]
+    earlier = len(messages) - len(shown)
+    return "\n".join(([f"({earlier} earlier)"] if earlier else []) + lines) or "none"
 
 
 def _plain(value: object) -> Text:

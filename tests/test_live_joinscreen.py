@@ -109,6 +109,22 @@ def test_status_shows_the_time_left_now() -> None:
         assert expected in text, expected
 
 
+def test_status_lists_the_latest_messages_escaped_and_counts_the_earlier_ones() -> None:
+    screen, out, _ = _screen()
+    screen.status()
+    assert "│ messages  │ none" in out.getvalue()
+    hostile = "\x1b[2J [bold]read[/bold]"
+    messages = [{"inject": f"M{n}", "clock": f"09:{n:02d}", "from": "cert" if n % 2 else "", "text": f"call {n}"}
+                for n in range(1, 13)] + [{"inject": "M13", "clock": "09:13", "from": "cert", "text": hostile}]
+    screen.show(_view(300.0) | {"messages": messages})
+    out.truncate(0)
+    screen.status()
+    text = out.getvalue()
+    assert "(3 earlier)" in text and "09:03 M3" not in text and "09:04 M4: call 4" in text  # no sender: none said
+    assert "09:05 M5 from cert: call 5" in text and "[bold]read[/bold]" in text and "\x1b" not in text
+    assert text.index("09:04 M4") < text.index("09:12 M12") < text.index("09:13 M13")  # oldest first
+
+
 def test_status_shows_markup_as_written_and_says_pause_resume_and_closed_decisions() -> None:
     screen, out, _ = _screen()
     hostile = _view(300.0) | {"title": "Evil [bold]title[/bold] [link=http://evil]x[/link]",
