@@ -137,12 +137,13 @@ def refuse_if_busy(folder: Path, *, force: bool = False) -> bool:
     return True
 
 
-def require_empty(folder: Path) -> None:
-    """A run writes only into a new or empty folder: nothing of the user's is ever overwritten."""
+def require_empty(folder: Path, what: str = "a run") -> None:
+    """A run (or ``what``) writes only into a new or empty folder: nothing of the user's is ever overwritten, and
+    its files are never mixed with others'."""
     held = sorted(p.name for p in folder.iterdir() if p.name != LOCK_FILE)
     if held:
         shown = ", ".join(held[:3]) + (f" and {len(held) - 3} more" if len(held) > 3 else "")
-        raise FolderError(f"{folder} is not empty (it holds {shown}); a run writes only into a new or empty "
+        raise FolderError(f"{folder} is not empty (it holds {shown}); {what} writes only into a new or empty "
                           "folder: choose another --out")
 
 

@@ -24,9 +24,24 @@ def fresh_folder(base: Path) -> Path:
     return candidate
 
 
+SEED_DIGITS = 20
+"""Digits of a seed a default folder's name gives in full (every 64-bit seed); a longer seed is cut, as a name of
+more than 255 bytes cannot be made."""
+
+
+def seed_text(seed: int) -> str:
+    """``seed`` as a default folder's name gives it: in full up to :data:`SEED_DIGITS` digits, else its first ones
+    and its length (``99999999999999999999-of-300-digits``; the run or sweep keeps it whole)."""
+    text = str(seed)
+    digits = text.lstrip("-")
+    if len(digits) <= SEED_DIGITS:
+        return text
+    return f"{text[:len(text) - len(digits) + SEED_DIGITS]}-of-{len(digits)}-digits"
+
+
 def new_run_dir(scenario: str, seed: int, root: Path = Path("runs")) -> Path:
     """A fresh folder under ``root``: ``SCENARIO-seedN``, then ``-2``, ``-3`` … (never an existing one)."""
-    return fresh_folder(root / f"{scenario}-seed{seed}")
+    return fresh_folder(root / f"{scenario}-seed{seed_text(seed)}")
 
 
 def parse_until(text: str | None) -> float | None:

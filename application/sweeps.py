@@ -14,8 +14,8 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import NamedTuple
 
-from ballotdrill.application.folder import make_output_folder
-from ballotdrill.application.runinputs import fresh_folder
+from ballotdrill.application.folder import make_output_folder, require_empty
+from ballotdrill.application.runinputs import fresh_folder, seed_text
 from ballotdrill.application.runs import RunInterrupted
 from ballotdrill.exercise.run import run_meta
 from ballotdrill.journal import JOURNAL_FILE, SqliteSink
@@ -76,7 +76,7 @@ def default_workers() -> int:
 
 def new_sweep_dir(scenario: str, seed: int, root: Path = Path("runs")) -> Path:
     """A fresh folder under ``root``: ``SCENARIO-sweep-seedN``, then ``-2``, ``-3`` …"""
-    return fresh_folder(root / f"{scenario}-sweep-seed{seed}")
+    return fresh_folder(root / f"{scenario}-sweep-seed{seed_text(seed)}")
 
 
 class SweepPlan(NamedTuple):
@@ -201,7 +201,7 @@ def _discard(folder: Path, made: bool) -> None:
 
 
 def _prepare(folder: Path) -> bool:
-    """Create the sweep's folder (True if it did not exist); refuse one that already holds a sweep."""
+    """Create the sweep's folder (True if it did not exist); refuse one that already holds a sweep, or anything."""
     if folder.is_symlink():
         raise BallotdrillError(f"{folder} is a symbolic link; ballotdrill never writes through one: give the real "
                                f"path ({os.path.realpath(folder)}) or a new folder")
@@ -211,6 +211,7 @@ def _prepare(folder: Path) -> bool:
                                "choose a new --out folder")
     existed = folder.exists()
     make_output_folder(folder)
+    require_empty(folder, "a sweep")
     return not existed
 
 

@@ -217,17 +217,48 @@ def build_points(document: Document, scenario: str | None, overrides: Sequence[s
     if same:
         raise ScenarioError([Problem("--variant", 0, 0, f"two variants are named {same[0]!r}; "
                                      "give one a different 'name:'")])
-    base: list[Change] = [Override(text) for text in overrides]
+    base = [Override(text) for text in overrides]
     name, _ = pick(load_document(document, base), scenario)
+    _check_set_not_gridded(base, axes)
     points: list[Point] = []
     for combo in itertools.product(*(axis.overrides() for axis in axes)):
         grid = tuple((axis.path, value) for axis, value in zip(axes, _values(combo), strict=True))
         for variant in (None, *variants):
-            changes = [*base, *combo, *(variant.settings if variant else ())]
+            changes: list[Change] = [*base, *combo, *(variant.settings if variant else ())]
             doc = as_played(load_document(document, changes), name)
             overridden = _overridden(document, changes, combo) if variant else ()
             points.append(Point(len(points), grid, variant.name if variant else BASELINE, doc, overridden))
+    for variant in variants:
+        _check_changes_something(variant, points)
     return name, points
+
+
+def _check_set_not_gridded(overrides: Sequence[Override], axes: Sequence[Axis]) -> None:
+    """Refuse a ``--set`` that a ``--grid`` replaces at every point (its path, or a path it lies under): the grid is
+    applied after it, so the value set would never be played."""
+    for override in overrides:
+        path, _ = override.split()
+        for axis in axes:
+            gridded = parse_path(axis.path, f"--grid {axis.text}")
+            if path[:len(gridded)] == gridded:
+                raise ScenarioError([Problem(override.label, 0, 0,
+                                             f"--grid {axis.text} sets {axis.path} at every point, so this value "
+                                             "would never be played; leave this --set out, or give its value "
+                                             "among the grid's")])
+
+
+def _check_changes_something(variant: Variant, points: Sequence[Point]) -> None:
+    """Refuse a variant whose every point is its baseline's: each value it sets, the baseline has already (at every
+    grid point), so its runs would be the baseline's and every comparison "no change"."""
+    baseline = {p.grid: p.doc for p in points if p.variant == BASELINE}
+    if any(p.doc != baseline[p.grid] for p in points if p.variant == variant.name):
+        return
+    where = variant.settings[0].where if variant.settings else variant.source
+    raise ScenarioError([Problem(where, 0, 0,
+                                 f"the variant {variant.name!r} changes nothing in this structure: the baseline has "
+                                 f"every value it sets already ({', '.join(variant.changes)}), so its runs would "
+                                 "be the baseline's; set a value the baseline does not have, or leave this "
+                                 "--variant out")])
 
 
 _UNSET = object()
