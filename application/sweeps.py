@@ -182,12 +182,18 @@ def sweep_to_folder(file: Path | None, scenario: str | None, *, runs: int, seed:
         kept = f" ({folder / 'journals'} keeps the journals written so far)" if (folder / "journals").exists() else ""
         raise RunInterrupted(f"interrupted: the sweep's replications had run but its summary was not written{kept}; "
                              "run the sweep again") from None
-    files = []
+    files: list[Path] = []
     with interrupts_held(deliver=False):  # the summary files are written as a set; the sweep is then complete
         for filename, text in texts.items():
             path = folder / filename
             try:
-                path.write_text(text, encoding="utf-8", newline="\n")
+                with open(path, "x", encoding="utf-8", newline="\n") as handle:  # never over a file made meanwhile
+                    handle.write(text)
+            except FileExistsError:
+                kept = f" (it wrote {', '.join(f.name for f in files)})" if files else ""
+                raise BallotdrillError(f"{path} appeared while this sweep ran (another sweep into the same --out?) "
+                                       f"and is left as it is; this sweep's summary is not whole{kept}: run it "
+                                       "again with a new --out") from None
             except OSError as exc:
                 raise BallotdrillError(f"{path}: cannot write ({exc.strerror or exc})") from None
             files.append(path)

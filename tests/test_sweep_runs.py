@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sweep_helpers import EXAMPLE, VARIANT, sweep
@@ -117,6 +118,25 @@ def test_a_sweep_never_overwrites_another(tmp_path: Path) -> None:
     with pytest.raises(BallotdrillError, match="already holds a sweep"):
         sweep(tmp_path, "once", runs=1, seed=5)
     assert (tmp_path / "once" / "sweep.json").read_bytes() == before
+
+
+def test_a_sweep_file_made_while_the_sweep_ran_is_left_as_it_is(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # another sweep into the same --out, started at once, passed the same check of an empty folder
+    from ballotdrill.application import sweeps
+
+    real = sweeps.run_tasks
+
+    def racing(*args: Any, **kwargs: Any) -> Any:
+        (tmp_path / "both" / "sweep.json").write_text("the other sweep's", encoding="utf-8")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(sweeps, "run_tasks", racing)
+    with pytest.raises(BallotdrillError, match=r"sweep\.json appeared while this sweep ran .* run it again with a new "
+                                               "--out"):
+        sweep(tmp_path, "both", runs=2)
+    assert [p.name for p in (tmp_path / "both").iterdir()] == ["sweep.json"]
+    assert (tmp_path / "both" / "sweep.json").read_text(encoding="utf-8") == "the other sweep's"
 
 
 def test_a_failed_sweep_leaves_no_empty_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
