@@ -29,9 +29,9 @@ from engine_vs_simpy import scenario_yaml  # noqa: E402
 
 _EXPORT = """
 import resource, sys
-from ballotdrill.exports import ocel_sql_side
+from ballotdrill.exports import ocel_sql_apart
 if {thread}:
-    ocel_sql_side.can_fork = lambda: False
+    ocel_sql_apart.can_fork = lambda: False
 from ballotdrill.cli import main
 sys.argv = ["ballotdrill", "export", {folder!r}, "--ocel", {out!r}]
 try:

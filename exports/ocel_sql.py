@@ -47,7 +47,7 @@ from ballotdrill.exports.ocel_sqlite import (
     insert_rows,
     refuse_clash,
 )
-from ballotdrill.exports.ocel_work import Rows, Unsupported, WorkPass, WorkRows, stamper
+from ballotdrill.exports.ocel_work import Unsupported, WorkRows
 from ballotdrill.journal import KINDS
 from ballotdrill.journal.collector import collector_paused
 from ballotdrill.journal.rows import refuse_bad_rows, refuse_non_finite
@@ -70,10 +70,6 @@ def _role() -> str:
     cases = " ".join(f"WHEN '{kind}' THEN '{role}'" for kind, role in _ACTOR_ROLE.items())
     return f"CASE kind {cases} ELSE 'performer' END"
 
-
-_WIDTHS = {"object": 2, "event_object": 3, "object_object": 3, "object_step": 7, "object_handoff": 8,
-           "object_decision": 7}
-"""The columns of each table the work pass fills (in order: :data:`ocel.OBJECT_TYPES`)."""
 
 _SPAN = "seq > :after AND seq <= :through"
 _EVENT = f"INSERT INTO event SELECT 'e' || seq, kind FROM j.events WHERE {_SPAN} ORDER BY seq"
@@ -201,7 +197,6 @@ class _Builder:
         if first is not None and first[0] == "run_started" and first[1]:
             start = float(json.loads(first[1]).get("start") or 0.0)
         self.start, self.scenario = start, scenario
-        self.stamp = stamper(day_zero, start)
         self.rows = WorkRows()
         self.columns = Columns(self.rows.parsed, self.rows.parse)
 
@@ -227,7 +222,7 @@ class _Builder:
                             ("DROP TABLE temp.relations", {})))
         # Each connection's rows to read times their values a row, for a fair split; the relations' copy, the
         # incidents and the actors on the log's connection about half such a value a journal row.
-        loads, mine = [0, seen.rows // 2], []
+        loads, mine = [0, seen.rows * 3 // 2], []
         for kind, table in sorted(tables, key=lambda item: -seen.counts[item[0]] * (2 + len(item[1].columns))):
             columns = "".join(f", {_ident(c)}" for c in table.columns)
             values = "".join(f", json_extract(data, '$.\"{c}\"')" for c in table.columns)
@@ -252,13 +247,6 @@ class _Builder:
         for fill in mine:
             db.execute(*fill)
         return seen.rows
-
-    def work(self, side: Here) -> tuple[WorkPass, WorkRows]:
-        """The pass that makes the step, handoff and decision objects and their relationships (:class:`WorkPass`),
-        fed by the pass over every row that checks the seal (:class:`WorkRows`); its rows go in ``side``."""
-        def insert(table: str, found: Rows) -> None:
-            side.rows(f"INSERT INTO {table}", _WIDTHS[table], list(found))  # (the pass clears its lists)
-        return WorkPass(insert, self.stamp, self.rows.decided), self.rows
 
     def _actors(self, actors: set[str], named: set[str], staffed: tuple[int | None, int | None],
                 times: dict[str, Any], dates: bool) -> Fill:
@@ -347,17 +335,18 @@ class Seen:
         self.rows += len(block)
 
 
-def _seeing(blocks: Iterator[list[RawRow]], seen: Seen, work: tuple[WorkPass, WorkRows], columns: Columns, *,
+def _seeing(blocks: Iterator[list[RawRow]], seen: Seen, rows: WorkRows, side: Here, columns: Columns, *,
             sealed: bool) -> Iterator[list[RawRow]]:
-    passing, rows = work
+    """The journal's ``blocks``, each also seen (``seen``), its work rows (``rows``) handed to the work pass
+    (``side``'s) and its kinds' columns noted (``columns``)."""
     for block in blocks:
         if sealed:
             refuse_non_finite(block)
         seen.add(block)
-        passing.feed(rows.of(block))
+        side.work(rows.of(block))
         columns.add(block)  # after the work rows: their data texts are parsed already
         yield block
-    passing.finish()
+    side.work_done()
     seen.complete = True
 
 
@@ -401,8 +390,9 @@ def write_ocel_sqlite_from_journal(journal: Path, path: Path, doc: ScenarioFile,
         builder = _Builder(db, doc, scenario_name, day)
         side.run(statements((_RELATIONS, {})))
         side.meanwhile(_from_journal(db))
+        side.begin_work(builder.day_zero, builder.start)
         with collector_paused():  # no reference cycles are made: collections would walk what the pass keeps
-            rows = _seeing(_blocks(db), seen, builder.work(side), builder.columns, sealed=check is not None)
+            rows = _seeing(_blocks(db), seen, builder.rows, side, builder.columns, sealed=check is not None)
             if check is not None:
                 check(rows)
             for _ in rows if not seen.complete else ():

@@ -26,12 +26,15 @@ import sqlite3
 import struct
 from collections import deque
 from collections.abc import Callable, Iterator
+from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from ballotdrill.exports.apart import answer_of, reply
 from ballotdrill.exports.ocel_sql_side import PHASES, SCRATCH_CACHE_KIB, Beside, Fill, ForkFailed, Here
 from ballotdrill.exports.ocel_sqlite import EVENT_COLUMNS, LOG_PRAGMAS, SqliteSink, insert_rows
+from ballotdrill.exports.ocel_work import WIDTHS, Rows, WorkPass, stamper
 from ballotdrill.journal.forked import Forked, can_fork
 from ballotdrill.journal.interrupts import interrupts_held
 from ballotdrill.journal.sqlite_uri import read_only_uri
@@ -40,6 +43,7 @@ _HEAD = struct.Struct("<cQ")
 """A message's kind and its length."""
 
 _ROWS, _FILL, _MEANWHILE, _SETTLE, _MIRROR = b"R", b"F", b"W", b"S", b"M"
+_BEGIN_WORK, _WORK, _WORK_DONE = b"B", b"P", b"D"
 
 _READ = 1 << 20
 """Bytes read from the pipe at once (a widened pipe's size)."""
@@ -61,6 +65,16 @@ class Apart(Beside):
 
     def rows(self, head: str, width: int, rows: list[tuple[Any, ...]]) -> None:
         self._send(_ROWS, marshal.dumps((head, width, rows)))
+
+    def begin_work(self, day_zero: datetime, start: float) -> None:
+        self._send(_BEGIN_WORK, pickle.dumps((day_zero, start), pickle.HIGHEST_PROTOCOL))
+
+    def work(self, rows: Rows) -> None:
+        if rows:
+            self._send(_WORK, marshal.dumps(rows))
+
+    def work_done(self) -> None:
+        self._send(_WORK_DONE, b"")
 
     def meanwhile(self, fills: list[Fill]) -> None:
         self._send(_MEANWHILE, pickle.dumps(fills, pickle.HIGHEST_PROTOCOL))
@@ -129,9 +143,17 @@ class Apart(Beside):
         self.log_sink.db = log  # (this process's copy of the log's sink, which knows the tables' names)
         log.execute("BEGIN")
         idle: deque[Fill] = deque()
+        passing: WorkPass | None = None
         for kind, data in _messages(fd, idle):
             if kind is None:
                 idle.popleft()(log)
+            elif kind == _WORK and passing is not None:
+                passing.feed(marshal.loads(data))
+            elif kind == _BEGIN_WORK:
+                day_zero, start = pickle.loads(data)
+                passing = WorkPass(partial(_insert_work, log), stamper(day_zero, start))
+            elif kind == _WORK_DONE and passing is not None:
+                passing.finish()
             elif kind == _ROWS:
                 head, width, rows = marshal.loads(data)
                 insert_rows(log, head, width, rows)
@@ -150,6 +172,11 @@ class Apart(Beside):
         log.execute("COMMIT")
         log.close()
         return 0
+
+
+def _insert_work(log: sqlite3.Connection, table: str, rows: Rows) -> None:
+    """The child's work pass's rows of ``table``, inserted as they come."""
+    insert_rows(log, f"INSERT INTO {table}", WIDTHS[table], rows)
 
 
 def _messages(fd: int, idle: deque[Fill]) -> Iterator[tuple[bytes | None, bytes]]:

@@ -22,11 +22,13 @@ import queue
 import sqlite3
 import threading
 from collections.abc import Callable
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from ballotdrill.exports.ocel_sqlite import EVENT_COLUMNS, SqliteSink, _ident, insert_rows
+from ballotdrill.exports.ocel_work import WIDTHS, Rows, WorkPass, stamper
 from ballotdrill.journal.interrupts import interrupts_held
 from ballotdrill.journal.sqlite_uri import read_only_uri
 
@@ -75,6 +77,24 @@ class Here:
         """Have ``rows`` (each of ``width`` values) inserted by ``head`` (:func:`insert_rows`) as :meth:`run` would;
         the caller gives up ``rows``."""
         self.run(partial(insert_rows, head=head, width=width, rows=rows))
+
+    def begin_work(self, day_zero: datetime, start: float) -> None:
+        """Start the work pass (:class:`~ballotdrill.exports.ocel_work.WorkPass`), its times ``start`` minutes after
+        ``day_zero`` (:func:`~ballotdrill.exports.ocel_work.stamper`): its rows go in the log as :meth:`rows` puts
+        them."""
+        self.passing = WorkPass(self._insert_work, stamper(day_zero, start))
+
+    def _insert_work(self, table: str, found: Rows) -> None:
+        self.rows(f"INSERT INTO {table}", WIDTHS[table], list(found))  # (the pass clears its lists)
+
+    def work(self, rows: Rows) -> None:
+        """Number the work rows ``rows`` (:meth:`~ballotdrill.exports.ocel_work.WorkRows.of` a block) in the work
+        pass."""
+        self.passing.feed(rows)
+
+    def work_done(self) -> None:
+        """End the work pass: close what it holds open and insert the rest."""
+        self.passing.finish()
 
     def meanwhile(self, fills: list[Fill]) -> None:
         """Have ``fills`` run on the log, in order, whenever it has no fill given to run, and all of them before any

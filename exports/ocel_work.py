@@ -79,17 +79,24 @@ _HANDOFF_NAMES = ("procedure", "step", "sender", "receiver", "channel")
 _DECISION_NAMES = ("procedure", "step", "default", "option")
 
 
+WIDTHS = {"object": 2, "event_object": 3, "object_object": 3, "object_step": 7, "object_handoff": 8,
+          "object_decision": 7}
+"""The columns of each table the work pass fills."""
+
+
 class WorkPass:
     """Numbers the instances of work rows ``(seq, kind, incident, actor, step, procedure, other, value, t)`` read in
-    ``seq`` order (``other``: a handoff's receiver, or its sender when received; ``value``: a completed step's
-    target, a handoff's channel or a decision's request; kind ``handoff_dropped``: failed with nothing tried next;
-    kind None: the row holds a value only the walk names exactly, :class:`Unsupported`), and inserts their rows
-    (``insert(table, rows)``). ``stamp(t)`` is the walk's time of a row, ``decided(seq)`` a decision row's default
-    and option."""
+    ``seq`` order (``other``: a handoff's receiver, or its sender when received, or a decision's default and
+    option; ``value``: a completed step's target, a handoff's channel or a decision's request; kind
+    ``handoff_dropped``: failed with nothing tried next; kind None: the row holds a value only the walk names
+    exactly, :class:`Unsupported`), and inserts their rows (``insert(table, rows)``, each of :data:`WIDTHS`
+    values; the pass clears its lists after). ``stamp(t)`` is the walk's time of a row.
 
-    def __init__(self, insert: Insert, stamp: Callable[[float], str],
-                 decided: Callable[[int], tuple[Scalar, Scalar]]) -> None:
-        self.insert, self.stamp, self.decided = insert, stamp, decided
+    The rows are plain values (:class:`WorkRows` makes them), so the pass can run in another process than the
+    one reading the journal (:mod:`ballotdrill.exports.ocel_sql_apart`)."""
+
+    def __init__(self, insert: Insert, stamp: Callable[[float], str]) -> None:
+        self.insert, self.stamp = insert, stamp
         self.work: dict[str, _Work] = {}
         self.out: dict[str, Rows] = {name: [] for name in (
             "object", "object_step", "object_handoff", "object_decision", "object_object", "event_object")}
@@ -175,7 +182,7 @@ class WorkPass:
             else:  # decision_requested, decision_made (with a request)
                 if proc.startswith(("{", "[")):
                     raise Unsupported(f"journal row {seq} has a procedure that is not a name")
-                default, option = self.decided(seq)
+                default, option = other
                 self._decision(work, event, t, f"decision:{value}", proc, step, default, option)
             self.pending += 1
             if self.pending >= BATCH:
@@ -259,8 +266,7 @@ _PARSED = 65_536
 
 class WorkRows:
     """The work rows of blocks of journal rows ``(seq, t, kind, incident, actor, step, data)``, as :class:`WorkPass`
-    takes them, read from the rows the seal's check reads anyway (each distinct data text parsed once, by ``json``);
-    :meth:`decided` gives a decision row's default and option once its block is read.
+    takes them, read from the rows the seal's check reads anyway (each distinct data text parsed once, by ``json``).
 
     Work rows: every step and handoff row of a step, every decision row with a request, each incident's
     resolutions. A row whose values the walk names in a way the pass does not (a procedure that is ``null`` or not
@@ -269,14 +275,10 @@ class WorkRows:
     """
 
     def __init__(self) -> None:
-        self.decisions: dict[int, tuple[Scalar, Scalar]] = {}
         self.parsed: dict[Any, Any] = {}
         """Data texts to what ``json`` made of them, only read (at most :data:`_PARSED`, then started afresh)."""
         self.named: set[str] = set()
         """Every actor a handoff row names as its receiver (``to``) or sender (``from``), as text that is not empty."""
-
-    def decided(self, seq: int) -> tuple[Scalar, Scalar]:
-        return self.decisions.pop(seq)
 
     def of(self, block: Iterable[tuple[Any, ...]]) -> Rows:
         out: Rows = []
@@ -315,8 +317,8 @@ class WorkRows:
                 raise Unsupported(f"journal row {seq} has a name that is not text")
             inc = incident or ""
             if decision:
-                self.decisions[seq] = (_stored(d.get("default")), _stored(d.get("option")))
-                out.append((seq, kind, inc, actor, step, proc, None, request, t))
+                decided = (_stored(d.get("default")), _stored(d.get("option")))
+                out.append((seq, kind, inc, actor, step, proc, decided, request, t))
             elif kind in _STEP_KINDS:
                 target = _stored(d.get("target")) if kind == "step_completed" else None
                 out.append((seq, kind, inc, actor, step, proc, None, target, None))

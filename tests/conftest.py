@@ -9,7 +9,12 @@ from collections.abc import Iterator
 import pytest
 
 _SIGINT = signal.getsignal(signal.SIGINT)
-"""Ctrl-C's handler as the test process started with it."""
+if _SIGINT == signal.SIG_IGN:
+    _SIGINT = signal.default_int_handler
+"""Ctrl-C's handler as the test process started with it; Python's own where it started with Ctrl-C ignored (a shell
+without job control starts a command put in the background so: ``make test &``). Every process a test starts
+inherits an ignored Ctrl-C, so the tests that press Ctrl-C at a command would find it deaf and fail for a reason
+that is not the tool's."""
 
 
 @pytest.fixture(autouse=True)
