@@ -187,7 +187,7 @@ def explaining_levers(obj: ObjectiveResult, scores: Scores, spans: dict[str, lis
         if on_time_count is None:  # the share's counts not known: the lever behind most of its late steps
             return Explained((ranked[0],)) if ranked else None
         made_late = {lever: float(on_time_levers[lever][0]) for lever in ranked}
-        return _turning(ranked, made_late, lambda fixed: on_time_turns(obj, fixed, on_time_count))
+        return _turning(ranked, made_late, lambda fixed, _: on_time_turns(obj, fixed, on_time_count))
     subject = set(objective_windows(obj, scores)) or set(obj.subject.split())
     unanswered = next((f.lever for f in findings if f.cause == "none" and subject & set(f.incidents)), None)
     if unanswered is not None:  # nobody worked on it: that, not any delay, is why
@@ -197,19 +197,21 @@ def explaining_levers(obj: ObjectiveResult, scores: Scores, spans: dict[str, lis
     ranked = [lever for lever in sorted(total, key=lambda lever: (-total[lever], lever))
               if lever in levers and total[lever] > 0 and total[lever] >= least]
     whole = net_delay(obj, scores, spans, paths)
-    return _turning(ranked, whole, lambda removed: could_turn(obj, removed, scores, passed, paths))
+    return _turning(ranked, whole, lambda removed, taken: could_turn(obj, removed, scores, passed, paths, taken))
 
 
-def _turning(ranked: Sequence[str], amounts: Mapping[str, float], turns: Callable[[float], bool]) -> Explained | None:
+def _turning(ranked: Sequence[str], amounts: Mapping[str, float],
+             turns: Callable[[float, tuple[str, ...]], bool]) -> Explained | None:
     """Of the ``ranked`` levers, every one whose amount (of delay, of late steps) alone taken away ``turns`` the
-    objective; when none alone, the fewest, in order, whose amounts together do; None when nothing does."""
-    alone = tuple(lever for lever in ranked if turns(amounts.get(lever, 0.0)))
+    objective (told the amount and the levers taken away); when none alone, the fewest, in order, whose amounts
+    together do; None when nothing does."""
+    alone = tuple(lever for lever in ranked if turns(amounts.get(lever, 0.0), (lever,)))
     if alone:
         return Explained(alone)
     removed = 0.0
     for count, lever in enumerate(ranked, 1):
         removed += amounts.get(lever, 0.0)
-        if turns(removed):
+        if turns(removed, tuple(ranked[:count])):
             return Explained(tuple(ranked[:count]), together=True)
     return None
 
@@ -277,9 +279,9 @@ def unexplaining(obj: ObjectiveResult, scores: Scores, spans: dict[str, list[Spa
         if lever in levers:
             if total[lever] < least:
                 return "small"
-            told = told_by_rating(obj, whole.get(lever, 0.0), scores, passed, paths)
+            told = told_by_rating(obj, whole.get(lever, 0.0), scores, passed, paths, (lever,))
             return "no_change" if told else "not_in_time"
-        turns = total[lever] >= least and could_turn(obj, whole.get(lever, 0.0), scores, passed, paths)
+        turns = total[lever] >= least and could_turn(obj, whole.get(lever, 0.0), scores, passed, paths, (lever,))
         return "no_finding_turns" if turns else "no_finding"
     return [Unexplaining(lever, total[lever], why(lever))
             for lever in sorted(total, key=lambda lv: (-total[lv], lv)) if total[lever] > 0]

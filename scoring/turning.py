@@ -8,7 +8,8 @@ that much sooner too, which turns it when that rates better). For one that ended
 response's containing step completed after that end (none: what never came, below), never the incident's own end. What
 never came — an incident never contained, a time whose end never came — could have come, at the earliest, that much
 before the run stopped plus what the designed path still had to do from the work open then (:func:`still_to_go`: a
-handoff still travelling, a step queued or under way) to the step that brings it, and only if such work was open; for
+handoff still travelling, a step queued, or one under way with what its work still had left on average,
+:func:`~ballotdrill.scoring.residual.mean_left`) to the step that brings it, and only if such work was open; for
 reach, a slowing step that much sooner may also have kept it under. A containing step that completed and failed its draw
 is not undone by coming sooner (the same draw).
 """
@@ -21,11 +22,13 @@ from functools import partial
 
 from ballotdrill.scenarios.measures import parse_interval
 from ballotdrill.scenarios.structure import Step
+from ballotdrill.scoring.advice import step_lever
 from ballotdrill.scoring.designed import default_path, designed_rest
 from ballotdrill.scoring.harmpath import HarmPaths, IncidentPath
 from ballotdrill.scoring.model import ObjectiveResult, Rating, Scores, r3
 from ballotdrill.scoring.passing import Passed
 from ballotdrill.scoring.ratings import rate
+from ballotdrill.scoring.residual import mean_left
 from ballotdrill.scoring.text import HARM_MEASURES
 from ballotdrill.scoring.windows import point_time
 
@@ -33,7 +36,7 @@ __all__ = ["could_turn", "on_time_turns", "on_time_unturned", "sooner_rating", "
 
 
 def could_turn(obj: ObjectiveResult, removed: float, scores: Scores, passed: Mapping[str, float] | None,
-               paths: HarmPaths | None = None) -> bool:
+               paths: HarmPaths | None = None, levers: Collection[str] = ()) -> bool:
     """Whether taking ``removed`` minutes of delay out of what ``obj`` measures could have changed its rating.
 
     A time's value that much shorter rates better; one whose end never came could have come, at the earliest, that
@@ -48,7 +51,8 @@ def could_turn(obj: ObjectiveResult, removed: float, scores: Scores, passed: Map
     :meth:`~.passing.HarmCourse.reach_slowed_sooner`) within the target; or contained within the run, its harm by
     then rating better than U
     (:func:`sooner_rating`). True when that cannot be told
-    (when its harm passed the target, or what the structure says, is not known)."""
+    (when its harm passed the target, or what the structure says, is not known). ``levers``: those whose delay is
+    taken away (:func:`still_to_go`: a step under way at the stop whose own slow work is among them needs no more)."""
     until = float(scores.until or 0.0)
     if obj.kind == "time":
         if obj.value is not None:
@@ -60,7 +64,8 @@ def could_turn(obj: ObjectiveResult, removed: float, scores: Scores, passed: Map
         start = point_time(scores, interval.start, paths.structure if paths else None)
         if start is None or paths is None:
             return True
-        rest = still_to_go(interval.end.incident, scores, paths, interval.end.step, interval.end.event == "started")
+        rest = still_to_go(interval.end.incident, scores, paths, interval.end.step, interval.end.event == "started",
+                           levers=levers)
         return rest is not None and rest <= removed and \
             rate(until - removed + rest - start, obj.target, True)[0] != obj.rating
     crossed = (passed or {}).get(obj.id)
@@ -70,7 +75,7 @@ def could_turn(obj: ObjectiveResult, removed: float, scores: Scores, passed: Map
     if inc.to_contain is not None and inc.contained_how != "ended":
         if inc.started_at + inc.to_contain - removed <= crossed:
             return True
-        sooner = sooner_rating(obj, removed, scores, passed, paths)
+        sooner = sooner_rating(obj, removed, scores, passed, paths, levers)
         return sooner is not None and sooner[0] != obj.rating
     if paths is None or paths.structure is None:
         return True
@@ -80,9 +85,9 @@ def could_turn(obj: ObjectiveResult, removed: float, scores: Scores, passed: Map
         if done is not None:
             if done - removed <= crossed:
                 return True
-            sooner = sooner_rating(obj, removed, scores, passed, paths)
+            sooner = sooner_rating(obj, removed, scores, passed, paths, levers)
             return done - removed < ended if sooner is None else sooner[0] != obj.rating
-    rest = still_to_go(inc.incident, scores, paths)
+    rest = still_to_go(inc.incident, scores, paths, levers=levers)
     if rest is not None and until - removed + rest <= crossed:
         return True
     if obj.kind == "reach" and any(
@@ -91,7 +96,7 @@ def could_turn(obj: ObjectiveResult, removed: float, scores: Scores, passed: Map
             and _slowed_sooner_turns(obj, removed, passed, inc.started_at + inc.to_contain
                                      if inc.to_contain is not None else until):
         return True
-    sooner = sooner_rating(obj, removed, scores, passed, paths)
+    sooner = sooner_rating(obj, removed, scores, passed, paths, levers)
     return sooner is not None and sooner[0] != obj.rating
 
 
@@ -136,7 +141,7 @@ def on_time_unturned(obj: ObjectiveResult, levers: Collection[str], made: Mappin
 
 
 def sooner_rating(obj: ObjectiveResult, removed: float, scores: Scores, passed: Mapping[str, float] | None,
-                  paths: HarmPaths | None = None) -> tuple[Rating, bool] | None:
+                  paths: HarmPaths | None = None, levers: Collection[str] = ()) -> tuple[Rating, bool] | None:
     """The rating of a harm objective had the response contained its incident ``removed`` minutes sooner, and whether
     that is exact: the harm done by then along its own course (:class:`~ballotdrill.scoring.passing.HarmCourse`; U
     when by then its harm had stopped growing by itself, its wave at its cap or its stations closed). Not exact
@@ -164,7 +169,7 @@ def sooner_rating(obj: ObjectiveResult, removed: float, scores: Scores, passed: 
     elif paths is None or paths.structure is None:
         return None
     else:
-        rest = still_to_go(inc.incident, scores, paths, containing=True)
+        rest = still_to_go(inc.incident, scores, paths, containing=True, levers=levers)
         if rest is None or rest > removed:
             return ("U", True) if ended is None else (obj.rating, True)
         sooner = float(scores.until or 0.0) - removed + rest
@@ -178,34 +183,39 @@ def sooner_rating(obj: ObjectiveResult, removed: float, scores: Scores, passed: 
 
 
 def told_by_rating(obj: ObjectiveResult, removed: float, scores: Scores, passed: Mapping[str, float] | None,
-                   paths: HarmPaths | None = None) -> bool:
+                   paths: HarmPaths | None = None, levers: Collection[str] = ()) -> bool:
     """Whether :func:`could_turn`'s "no" for ``obj`` with ``removed`` minutes taken away is that its rating would have
     been the same: a time's, or a harm's whose rating then is known (:func:`sooner_rating`: a slowed wave's least
     reach rating the same, it rates the same). Else (its course, or what the structure still had to do, not known)
     the "no" says only that its incident would not have been contained before its harm passed the target."""
-    return obj.kind not in HARM_MEASURES or sooner_rating(obj, removed, scores, passed, paths) is not None
+    return obj.kind not in HARM_MEASURES or sooner_rating(obj, removed, scores, passed, paths, levers) is not None
 
 
 def still_to_go(incident: str, scores: Scores, paths: HarmPaths, step: str | None = None,
-                started: bool = False, containing: bool = False) -> float | None:
+                started: bool = False, containing: bool = False, levers: Collection[str] = ()) -> float | None:
     """The least designed minutes the response to ``incident`` still needed when the run stopped, from the work it
-    had open then (a step instance not completed: its own work only when not yet begun; a handoff still travelling:
-    the step it carries), to what is measured (:func:`~ballotdrill.scoring.designed.designed_rest`): for a time to
-    ``step``, that step's completion (its start, ``started``); else the completion of a step that could change its
-    harm (one with an effect, or an escalation to where a procedure starts that could,
-    :meth:`~ballotdrill.scoring.harmpath.HarmPaths.moves`; ``containing``: a step that contains it), only from work
-    whose designed path (each decision's default, as the run chooses) reaches such a step. 0 when that cannot be told
+    had open then (a step instance not completed; a handoff still travelling: the step it carries), to what is
+    measured (:func:`~ballotdrill.scoring.designed.designed_rest`): for a time to ``step``, that step's completion
+    (its start, ``started``); else the completion of a step that could change its harm (one with an effect, or an
+    escalation to where a procedure starts that could, :meth:`~ballotdrill.scoring.harmpath.HarmPaths.moves`;
+    ``containing``: a step that contains it), only from work whose designed path (each decision's default, as the run
+    chooses) reaches such a step. A step not begun counts its mean duration; one under way the mean of what its work
+    still had left, given it had run since it began (:func:`~ballotdrill.scoring.residual.mean_left`: never nothing
+    for a duration that could still run on), unless its own slow work is among the ``levers`` whose delay is taken
+    away and it had run its usual (mean) duration: without that delay it was done. 0 when that cannot be told
     from the structure (or completing the procedures is what contains it); None when no open work led there
     (``containing``: no containing step follows any of it)."""
+    until = float(scores.until or 0.0)
     mine = [s for s in scores.steps if s.incident == incident]
-    work = [(s.procedure, s.step, s.started_at is not None) for s in mine if s.completed_at is None] + [
-        (h.procedure, h.step, False) for h in scores.handoffs if h.incident == incident and h.status == "in_transit"]
+    work = [(s.procedure, s.step, s.started_at) for s in mine if s.completed_at is None] + [
+        (h.procedure, h.step, None) for h in scores.handoffs if h.incident == incident and h.status == "in_transit"]
     every = paths.for_incident(next((i for i in scores.incidents if i.incident == incident), None),
                                {s.procedure for s in mine})
     best: float | None = None
-    for procedure, at, begun in work:
+    for procedure, at, began in work:
         if not (paths.leads_to(procedure, at, step) if step is not None else paths.moves(procedure, at, every)):
             continue
+        begun = began is not None
         rest: float | None = 0.0
         if paths.structure is not None and (step is not None or not every.every):
             brings = partial(_brings, paths, procedure, step, every, containing)
@@ -215,10 +225,22 @@ def still_to_go(incident: str, scores: Scores, paths: HarmPaths, step: str | Non
             rest = designed_rest(paths.structure, procedure, at, brings, begun)
             if rest is None and containing:  # no containing step after it: this work contains nothing
                 continue
+        if rest is not None and began is not None and not (started and at == step):
+            rest += _left(paths, procedure, at, until - began, levers)
         if rest is not None and started and step is not None and not (begun and at == step):
             rest = max(0.0, rest - _mean_duration(paths, procedure, step))
         best = min(best if best is not None else math.inf, rest if rest is not None else 0.0)
     return best
+
+
+def _left(paths: HarmPaths, procedure: str, step: str, elapsed: float, levers: Collection[str]) -> float:
+    """The mean minutes of work a step under way for ``elapsed`` minutes still had left
+    (:func:`~ballotdrill.scoring.residual.mean_left`); none when its own slow work (beyond its usual, mean,
+    duration) is among the ``levers`` taken away; 0 when the step is not known."""
+    spec = _spec(paths, procedure, step)
+    if spec is None or (step_lever(procedure, step) in levers and elapsed >= float(spec.duration.mean) - 1e-9):
+        return 0.0
+    return mean_left(spec.duration, elapsed)
 
 
 def _contained_by_response(incident: str, ended: float, scores: Scores, paths: HarmPaths) -> float | None:
