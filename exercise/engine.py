@@ -240,7 +240,7 @@ class Exercise(StepPath, HandoffPath):
     def _start_incident(self, incident_id: str, plan: IncidentPlan) -> None:
         now = self.env._now
         mitigations = self._actions.mitigations(plan.spec, incident_id) if plan.mitigated else NO_MITIGATION
-        state = IncidentState(incident_id, plan, now, mitigations.growth)
+        state = IncidentState(incident_id, plan, now, mitigations.growth, watched=incident_id in self._watchers)
         self.incidents[incident_id] = state
         self.journal.record(now, INCIDENT_STARTED, incident_id, None, None, plan.data)
         for applied in mitigations.applied:
@@ -257,8 +257,9 @@ class Exercise(StepPath, HandoffPath):
                 at_delay(self.env, max(0.0, now + delay - now), lambda _event: self._detect(state, detector))
         if detection is None:
             self._detect(state, None)
-        self._watch_reach(state)
-        self._notify(state)
+        if state.watched:
+            self._watch_reach(state)
+            self._notify(state)
 
     def _watch_reach(self, state: IncidentState) -> None:
         """Wake the contingencies waiting for the wave to pass their reach when, at its present rate, it will."""
@@ -275,7 +276,8 @@ class Exercise(StepPath, HandoffPath):
         self.journal.record(self.env._now, DETECTED, state.id, actor)
         if state.resolved_at is None:
             self._trigger(state, actor)
-        self._notify(state)
+        if state.watched:
+            self._notify(state)
 
     def _trigger(self, state: IncidentState, origin: str | None) -> None:
         """Start every procedure whose trigger now matches and that has not run for this incident."""
@@ -293,7 +295,8 @@ class Exercise(StepPath, HandoffPath):
             "from": old, "to": level, "by": by, "actors": list(self.setup.summoned[level])})
         if state.resolved_at is None:
             self._trigger(state, by)
-        self._notify(state)
+        if state.watched:
+            self._notify(state)
 
     def _contain(self, state: IncidentState, actor: str | None, how: str) -> None:
         if state.contained_at is not None:
@@ -301,7 +304,8 @@ class Exercise(StepPath, HandoffPath):
         state.contained_at = self.env._now
         self.journal.record(self.env._now, CONTAINED, state.id, actor, None,
                             {"how": how, **state.harm(self.env._now)})
-        self._notify(state)
+        if state.watched:
+            self._notify(state)
         self._maybe_resolve(state)
 
     def _ended(self, state: IncidentState) -> None:
@@ -313,12 +317,14 @@ class Exercise(StepPath, HandoffPath):
         if state.resolved_at is None and state.contained_at is not None and state.open_runs == 0:
             state.resolved_at = self.env._now
             self.journal.record(self.env._now, RESOLVED, state.id)
-            self._notify(state)
+            if state.watched:
+                self._notify(state)
             if state.background:
                 del self.incidents[state.id]
 
     def _notify(self, state: IncidentState) -> None:
-        """Release contingency injects waiting on this incident whose condition now holds."""
+        """Release contingency injects waiting on this incident whose condition now holds (called for an incident
+        some contingency waits on: :attr:`IncidentState.watched`)."""
         waiting = self._watchers.get(state.id)
         if not waiting:
             return

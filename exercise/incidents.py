@@ -58,10 +58,14 @@ class IncidentState:
 
     __slots__ = ("asked", "background", "completed", "contained_at", "detected_at", "detector", "effects",
                  "ended_with", "id", "initial_level", "inject", "level", "open_runs", "plan", "polls", "procedures",
-                 "resolved_at", "severity", "spec", "started_at", "stoppable", "wave")
+                 "resolved_at", "severity", "spec", "started_at", "stoppable", "watched", "wave")
 
-    def __init__(self, incident_id: str, plan: IncidentPlan, t: float, growth: float = 1.0) -> None:
+    def __init__(self, incident_id: str, plan: IncidentPlan, t: float, growth: float = 1.0, *,
+                 watched: bool = False) -> None:
         self.id = incident_id
+        self.watched = watched
+        """Whether a contingency inject waits on it (a ``when:`` naming it): only then is it looked up when it changes
+        (a background arrival never is: no condition can name it)."""
         self.plan = plan
         self.polls = plan.polls
         """Simulation minutes when the polls open and close: harm to voters and stations counts only between."""
