@@ -206,9 +206,10 @@ class IncidentCollector:
             inc.start, inc.background = (event, started), background
 
     def _first(self, event: Event, how: str | None = None) -> None:
-        inc = self._get(event)
+        # an incident known: one call fewer (None is no key: _get says what then)
+        inc = self.incidents.get(event.incident) or self._get(event)  # type: ignore[arg-type]
         if inc is not None and event.kind not in inc.firsts:
-            inc.firsts[event.kind] = _First(event.seq, event.t, event.actor, how)
+            inc.firsts[event.kind] = _new(_First, (event.seq, event.t, event.actor, how))  # without its Python __new__
 
     def _contained(self, event: Event, contained: Contained) -> None:
         self._first(event, str(contained.how))
@@ -223,7 +224,7 @@ class IncidentCollector:
                 return
             found = self.incidents[incident] = _Incident()
         if STEP_STARTED not in found.firsts:
-            found.firsts[STEP_STARTED] = _First(seq, row[0], row[3])
+            found.firsts[STEP_STARTED] = _new(_First, (seq, row[0], row[3], None))
 
     def _escalated(self, event: Event) -> None:
         inc = self._get(event)
