@@ -72,13 +72,16 @@ def diff_text(unit: str, diff: float | None) -> str:
     return f"{sign}{number(size) if float(size).is_integer() else f'{size:g}'}"
 
 
-MEASURE_WORDS = {"late share": "late, share of steps with a target", "steps_with_target": "steps with a target"}
+MEASURE_WORDS = {"late share": "late, share of steps with a target", "steps_with_target": "steps with a target",
+                 "open_incidents": "incidents not resolved at the end", "open_at_end": "not contained at the end",
+                 "open share": "not contained at the end, share"}
 """Measures whose name alone would not say what they count."""
 
 
 def measure_text(measure: str) -> str:
-    """``to_detect p90`` → ``time to detect, p90``; ``open_incidents`` → ``open incidents``; ``late share`` →
-    ``late, share of steps with a target`` (:data:`MEASURE_WORDS`)."""
+    """``to_detect p90`` → ``time to detect, p90``; ``deadlines_missed`` → ``deadlines missed``; ``late share`` →
+    ``late, share of steps with a target`` and ``open_incidents`` → ``incidents not resolved at the end`` (what it
+    counts: the report calls an incident open only while it is not contained) (:data:`MEASURE_WORDS`)."""
     if measure in MEASURE_WORDS:
         return MEASURE_WORDS[measure]
     name, _, stat = measure.partition(" ")
@@ -111,21 +114,24 @@ def _shown(unit: str, value: float) -> float | None:
 
 def shown_diff(r: ComparisonRow) -> float | None:
     """The difference as a reader works it out from the two values shown: B's shown value less A's (35.1 and
-    39.6 min are shown 35 and 40 min: +5 min, never +4; 10:00:10 and 10:00:50 are both 10:00), unless either is not
-    shown in whole units or the two are shown alike, when the exact difference is kept, never rounded to a zero it
-    is not."""
+    39.6 min are shown 35 and 40 min: +5 min, never +4; 10:00:10 and 10:00:50 are both 10:00; an incident's times as
+    their clocks read, ``a_shown``), unless either is not shown in whole units (words of the report with no shown
+    value) or the two are shown alike, when the exact difference is kept, never rounded to a zero it is not."""
     a, b, diff = r.a, r.b, r.diff
     if diff is None or isinstance(a, str) or isinstance(b, str) or a is None or b is None:
         return diff
-    shown_a, shown_b = _shown(r.unit, a), _shown(r.unit, b)
+    shown_a, shown_b = (shown if shown is not None else None if text else _shown(r.unit, value)
+                        for value, text, shown in ((a, r.a_text, r.a_shown), (b, r.b_text, r.b_shown)))
+    if r.unit == "min" and any(v is not None and abs(v) < 1 for v in (shown_a, shown_b)):
+        return diff  # a time within a minute is told in seconds
     if shown_a is None or shown_b is None or shown_a == shown_b:
         return diff
     return shown_b - shown_a
 
 
 def _row(r: ComparisonRow) -> list[str]:
-    return [r.section, r.item, measure_text(r.measure), value_text(r.unit, r.a), value_text(r.unit, r.b),
-            diff_text(r.unit, shown_diff(r)), _better_text(r)]
+    return [r.section, r.item, measure_text(r.measure), r.a_text or value_text(r.unit, r.a),
+            r.b_text or value_text(r.unit, r.b), diff_text(r.unit, shown_diff(r)), _better_text(r)]
 
 
 SUMMARY_BACKGROUND = {"arrivals", "open_at_end", "to_contain median", "to_contain p90", "late share"}

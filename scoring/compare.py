@@ -26,8 +26,17 @@ from pydantic import Field
 
 from ballotdrill.scenarios.timefmt import format_end
 from ballotdrill.scoring.judged import judged_value
-from ballotdrill.scoring.model import ActorArrivals, ArrivalStats, Frozen, ObjectiveResult, Scores, dumps, r3
-from ballotdrill.scoring.text import HARM_MEASURES, UNITS
+from ballotdrill.scoring.model import (
+    ActorArrivals,
+    ArrivalStats,
+    Frozen,
+    IncidentTimes,
+    ObjectiveResult,
+    Scores,
+    dumps,
+    r3,
+)
+from ballotdrill.scoring.text import HARM_MEASURES, UNITS, as_clocks_read, measure_value, took_from
 
 _RATING_ORDER = {"P": 0, "S": 1, "M": 2, "U": 3}
 SMALL_SHARE = 0.10
@@ -49,6 +58,15 @@ class ComparisonRow(Frozen):
     unit: str = ""
     small: bool = False
     """The two values differ by at most :data:`SMALL_SHARE` of the larger (:data:`SMALL_POINTS` for a share)."""
+    a_text: str = ""
+    b_text: str = ""
+    """A side's value in the report's words, where they say more than the number in its unit (empty: the number):
+    an incident's time as its clocks read, ``ended by itself after …`` for one nobody contained, an objective's
+    value as its row in the report gives it. The number still gives the difference."""
+    a_shown: float | None = None
+    b_shown: float | None = None
+    """A side's value as its words show it, from which a reader works out B − A (a time as its clocks read, in whole
+    minutes); None: as its unit rounds it."""
 
 
 class InputDifference(Frozen):
@@ -136,8 +154,8 @@ def compare(a: Scores, b: Scores, label_a: str = "A", label_b: str = "B",
         kind = (x or y).kind
         value_a = _shown(x, judged_value(x, a.harm, continuations)) if x else None
         value_b = _shown(y, judged_value(y, b.harm, continuations)) if y else None
-        rows.append(_num_row("objective", oid, "value", value_a, value_b, (x or y).lower_is_better,
-                             UNITS.get(kind, "")))
+        row = _num_row("objective", oid, "value", value_a, value_b, (x or y).lower_is_better, UNITS.get(kind, ""))
+        rows.append(row.model_copy(update={"a_text": _words(x, value_a), "b_text": _words(y, value_b)}))
         ra, rb = (x.rating if x else None), (y.rating if y else None)
         better = ("" if ra not in _RATING_ORDER or rb not in _RATING_ORDER
                   else _better(_RATING_ORDER[str(ra)], _RATING_ORDER[str(rb)], True))
@@ -151,9 +169,9 @@ def compare(a: Scores, b: Scores, label_a: str = "A", label_b: str = "B",
         ended = any(i is not None and i.contained_how == "ended" for i in (x, y))
         for field in ("to_detect", "to_first_action", "to_contain", "to_resolve"):
             # an incident that went away by itself was contained by no one: neither run did better at it
-            rows.append(_num_row("incident", inc, field, getattr(x, field) if x else None,
-                                 getattr(y, field) if y else None, None if ended and field == "to_contain" else True,
-                                 "min"))
+            row = _num_row("incident", inc, field, getattr(x, field) if x else None,
+                           getattr(y, field) if y else None, None if ended and field == "to_contain" else True, "min")
+            rows.append(row.model_copy(update={**_as_told("a", a, x, field), **_as_told("b", b, y, field)}))
         for field, unit in _HARM_UNITS.items():
             va = getattr(harm_a[inc], field) if inc in harm_a else None
             vb = getattr(harm_b[inc], field) if inc in harm_b else None
@@ -211,6 +229,29 @@ def _shown(objective: ObjectiveResult, judged: float | None) -> float | str:
 
 
 NOT_EXERCISED = "not exercised"
+
+
+def _words(objective: ObjectiveResult | None, value: float | str | None) -> str:
+    """An objective's value in the report's words when they say more than its number (``ended by itself (after
+    1 h 00 min 39 s)``, ``44,731 at the end, not contained``); empty when they are the number's."""
+    if objective is None or not isinstance(value, float | int):
+        return ""
+    text = objective.value_text
+    return "" if text in ("", "—", measure_value(objective.kind, value)) else text
+
+
+def _as_told(side: str, scores: Scores, incident: IncidentTimes | None, field: str) -> dict[str, Any]:
+    """A scripted incident's time to ``field`` as the report tells it (:func:`~.text.took_from`, as the clocks of
+    its start and of the moment read), and the time so shown; an incident that ended by itself ``ended by itself
+    after …`` (nobody contained it)."""
+    took = None if incident is None else getattr(incident, field)
+    if incident is None or took is None:
+        return {}
+    text = took_from(scores.start, incident.started_at, took)
+    if field == "to_contain" and incident.contained_how == "ended":
+        text = f"ended by itself after {text}"
+    return {f"{side}_text": text,
+            f"{side}_shown": as_clocks_read(scores.start, incident.started_at, incident.started_at + took)}
 
 
 STOPPED = "stopped at"

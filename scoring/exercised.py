@@ -147,7 +147,7 @@ def missing_start(window: Window, point: Point) -> Verdict:
                        f"{window.after_start(point.incident, ended)}, before "
                        f"{point.describe()}")
     when = window.stopped() if window.cut else "the exercise ended"
-    return Verdict("NE", f"{point.describe()} never happened before {when}, so the task was never set")
+    return Verdict("NE", f"{had_not(point)} when {when}, so the task was never set")
 
 
 def missing_end(window: Window, start: Point, start_t: float, end: Point, target: float,
@@ -171,7 +171,7 @@ def missing_end(window: Window, start: Point, start_t: float, end: Point, target
                        f"ended by itself (after {life}); '{end.step}' not done")
     why = failed + (f"its containment never took hold (incident {end.incident} "
                     f"{'ended by itself' if ended is not None else 'was not contained by it'})"
-                    if tried else f"{end.describe()} never happened")
+                    if tried else had_not(end))
     if end.step is not None and not tried:
         procedure = window.procedure_of(end.step)
         outcome = window.procedures.get((end.incident, procedure)) if procedure else None
@@ -187,8 +187,17 @@ def missing_end(window: Window, start: Point, start_t: float, end: Point, target
                        f"{minutes(target)} target",
                        f"containment failed, not taken hold in {told}" if tried
                        else f"not done in {told}")
-    return Verdict("NE", f"{failed}{end.describe()} had not happened when {window.stopped()}, "
+    return Verdict("NE", f"{failed}{had_not(end)} when {window.stopped()}, "
                    f"{told} into the {minutes(target)} target")
+
+
+def had_not(point: Point) -> str:
+    """A point that did not come, as a sentence's subject and verb: ``incident N1 had not been detected``,
+    ``incident N1 had not started``, ``step publish-debunk for incident N1 had not completed`` (a point's
+    :meth:`~ballotdrill.scenarios.measures.Point.describe` does not take "had not happened")."""
+    if point.step is not None:
+        return f"step {point.step} for incident {point.incident} had not {point.event}"
+    return f"incident {point.incident} had not {'' if point.event == 'started' else 'been '}{point.event}"
 
 
 def _failed_attempts(window: Window, start: Point, start_t: float, end: Point,
@@ -206,12 +215,14 @@ def _failed_attempts(window: Window, start: Point, start_t: float, end: Point,
 def self_contained(window: Window, incident: str, took: float, target: float, text: str) -> Verdict:
     """A containment measure of an incident that ended by itself after ``took`` (``text``: the value in words).
 
-    Within the target: nothing was exercised (NE). Past it: the players had the whole target and had not
+    Within the target: the objective was not put to the test (NE), whatever the response did, which the reason
+    tells (noticed, work begun). Past it: the players had the whole target and had not
     contained it by then (U); the reason says it ended by itself and how far the response had got by its end
     (noticed, work begun), since a response on its way and one never begun read alike in the band."""
     if took <= target:
-        return Verdict("NE", f"incident {incident} ended by itself ({text}) before the response could contain it: "
-                       "nothing was exercised", f"ended by itself ({text})")
+        return Verdict("NE", f"incident {incident} ended by itself ({text}), within the target, before the response "
+                       f"contained it ({_progress(window, incident)}): the objective was not put to the test, since it "
+                       "was met whatever the response did", f"ended by itself ({text})")
     return Verdict("U", f"incident {incident} ended by itself ({text}), past the target, before the response "
                    f"contained it; {_progress(window, incident)}", f"ended by itself ({text})")
 

@@ -32,6 +32,7 @@ from ballotdrill.scenarios.structure import Structure
 from ballotdrill.scoring.advice import Advisor, Cause, CauseKind, shift_text
 from ballotdrill.scoring.areas import Finding, gather
 from ballotdrill.scoring.bottleneck import bottleneck_line
+from ballotdrill.scoring.channelkey import channel_line
 from ballotdrill.scoring.choices import Choices
 from ballotdrill.scoring.delays import Span, delay_spans
 from ballotdrill.scoring.digest import QUEUE_P90, Digest, digest_of
@@ -66,6 +67,7 @@ class KeyFindings(Frozen):
     bottleneck: str | None = None
     bottleneck_text: str
     worst_channel: str | None = None
+    """The channel that lost the most handoffs (most drops, then most failures), which the handoff line leads with."""
     worst_channel_text: str
     first_fix: str
     ratings: dict[str, int] = Field(default_factory=dict)
@@ -287,14 +289,12 @@ def _on_own_levers(found: list[Finding], own_levers: Mapping[int, str], rated_s:
 
 
 def _key(scores: Scores, plan: list[PlanItem], ordered: list[Finding]) -> KeyFindings:
-    """Bottleneck actor (:func:`~ballotdrill.scoring.bottleneck.bottleneck_line`), worst channel (by failures),
-    first thing to fix.
+    """Bottleneck actor (:func:`~ballotdrill.scoring.bottleneck.bottleneck_line`), the channel that lost the most
+    handoffs (:func:`~ballotdrill.scoring.channelkey.channel_line`), first thing to fix.
 
     When the bottleneck's queue is not the first fix, the bottleneck line says why (its weight)."""
     bottleneck, cited, b_text = bottleneck_line(scores.load)
-    failing = [c for c in scores.channels if c.failures]
-    worst = max(failing, key=lambda c: (c.drops, c.failures, c.failures / max(1, c.attempts), c.channel),
-                default=None)
+    worst, w_text, w_rows = channel_line(scores.channels)
     ratings = {r: sum(o.rating == r for o in scores.objectives) for r in ("P", "S", "M", "U", "NE")}
     if bottleneck is not None:
         lead = ordered[0] if ordered else None
@@ -304,12 +304,7 @@ def _key(scores: Scores, plan: list[PlanItem], ordered: list[Finding]) -> KeyFin
                 "it explains no objective rated S, M or U"
             b_text += (f" It is not the first fix: its queue weighs {queue.weight:g} against {lead.weight:g} "
                        f"({explains} and {percent(queue.harm_share)} of the harm).")
-    if worst is None:
-        w_text = "No handoff failed on any channel."
-    else:
-        w_text = (f"{worst.channel} was the worst channel: {worst.failures} of {worst.attempts} attempt(s) failed"
-                  f", {worst.drops} handoff(s) dropped.")
-    evidence = sorted({*(cited.evidence if cited else []), *(worst.evidence if worst else [])})
+    evidence = sorted({*(cited.evidence if cited else []), *w_rows})
     return KeyFindings(
         bottleneck=bottleneck.actor if bottleneck else None, bottleneck_text=b_text,
         worst_channel=worst.channel if worst else None, worst_channel_text=w_text,

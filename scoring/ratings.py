@@ -59,7 +59,16 @@ from ballotdrill.scoring.exercised import Verdict, Window, missing_end, missing_
 from ballotdrill.scoring.feed import Handlers, RowHandlers
 from ballotdrill.scoring.model import Harm, ObjectiveResult, Rating, r3
 from ballotdrill.scoring.ontime import OnTimeTally
-from ballotdrill.scoring.text import HARM_MEASURES, HARM_NOUNS, UNITS, between, clock, measure_value, minutes
+from ballotdrill.scoring.text import (
+    HARM_MEASURES,
+    HARM_NOUNS,
+    UNITS,
+    between,
+    clock,
+    measure_value,
+    minutes,
+    percent,
+)
 from ballotdrill.scoring.undecided import so_far, undecided_words
 from ballotdrill.scoring.voteslost import rate_lost
 
@@ -114,11 +123,19 @@ def rate(value: float | None, target: float, lower_is_better: bool) -> tuple[Rat
         return "M", f"missed the target by more than {S_FACTOR - 1:.0%} (more than {M_FACTOR:g} × the target)"
     if value >= target:
         return "P", "met the target"
+    s_edge = f"{_share(target / S_FACTOR)} ({1 / S_FACTOR:.0%} of the {_share(target)} target)"
     if value >= target / S_FACTOR:
-        return "S", f"within {1 / S_FACTOR:.0%} of the target"
+        return "S", f"below the target, at least {s_edge}"
+    m_edge = f"{_share(target / M_FACTOR)} ({1 / M_FACTOR:.0%} of the {_share(target)} target)"
     if value >= target / M_FACTOR:
-        return "M", f"below {1 / S_FACTOR:.0%} of the target"
-    return "U", f"below {1 / M_FACTOR:.0%} of the target"
+        return "M", f"below {s_edge}, at least {m_edge}"
+    return "U", f"below {m_edge}"
+
+
+def _share(value: float) -> str:
+    """A band's edge or target as a share (the one kind rated higher-is-better is a share of steps on time):
+    ``64%``, ``37.5%`` (a tenth kept so that an edge never reads as a whole it is not)."""
+    return f"{value * 100:.1f}".removesuffix(".0") + "%"
 
 
 _STEP_KINDS = frozenset((STEP_STARTED, STEP_COMPLETED))
@@ -260,7 +277,8 @@ def measure_objective(objective: Objective, reached: Mapping[Point, Reached], on
     else:
         rating, reason = rate(value, target, lower)
         reason = carried + reason + note
-        value_text = minutes(value, bands(target, lower)) if kind == "time" else measure_value(kind, value)
+        value_text = (minutes(value, bands(target, lower)) if kind == "time" else
+                      percent(value, bands(target, lower)) if kind == "on_time" else measure_value(kind, value))
         if kind in HARM_MEASURES and any(h.incident == subject and h.open for h in harms):
             value_text += " at the end, still open"
         elif kind in HARM_MEASURES and window.self_ended(subject) is not None:
@@ -398,15 +416,16 @@ def _measure(objective: Objective, interval: Interval | None, subject: str, reac
             cap = window.caps.get(incident, math.inf) if kind == "reach" else math.inf
             if cap <= target:  # it could never pass the target: the response was not what kept it there
                 verdict = Verdict("NE", f"incident {incident}'s wave has a cap of {measure_value(kind, cap)}, within "
-                                  "the target: whatever the response did its reach could never pass it, so nothing "
-                                  "was exercised", f"{text}, its cap within the target")
+                                  "the target: whatever the response did its reach could never pass it, so the "
+                                  "objective was not put to the test", f"{text}, its cap within the target")
             elif kind != "reach" and not measured and incident in window.incidents and \
                     window.incidents[incident].started_at >= window.closes.get(incident, math.inf) - 1e-9:
                 closed = clock(window.start, window.closes[incident])  # its harm window is empty: nothing to keep
                 verdict = Verdict("NE", f"incident {incident} began at "
                                   f"{clock(window.start, window.incidents[incident].started_at)}, once its polling "
                                   f"stations had closed at {closed}: it could do no {HARM_NOUNS[kind]} whatever the "
-                                  "response did, so nothing was exercised", f"{text}, its polling stations closed")
+                                  "response did, so the objective was not put to the test",
+                                  f"{text}, its polling stations closed")
             elif ended is not None and shaped and measured <= target:
                 done = (f"incident {incident} ended by itself after {window.after_start(incident, ended)}, and the "
                         "response had slowed "
@@ -415,7 +434,8 @@ def _measure(objective: Objective, interval: Interval | None, subject: str, reac
                 if alone is not None and alone <= target:  # it would have stayed under the target anyway
                     verdict = Verdict("NE", f"{done}, but left to itself its {HARM_NOUNS[kind]} would have been "
                                       f"{measure_value(kind, alone)}, also within the target: the response was not "
-                                      "what kept it there, so nothing was exercised", f"{text}, ended by itself")
+                                      "what kept it there, so the objective was not put to the test",
+                                      f"{text}, ended by itself")
                 else:  # the response kept it under the target
                     value = measured
                     note = "; " + done + ("" if alone is None else f"; left to itself its {HARM_NOUNS[kind]} would "

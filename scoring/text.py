@@ -49,13 +49,20 @@ def between(start: float, t0: float, t1: float, against: Sequence[float] = ()) -
     in): the difference of those minutes, so a reader subtracting the clocks gets the same ("at 14:46, 2 h 46 min
     after it began" at 12:00, for 14:46:40, never "2 h 47 min"); within one minute, in seconds. ``against``: the
     marks it is told beside (a target), kept on their sides (:func:`told_against`)."""
-    whole = (start + t1) // 1 - (start + t0) // 1
+    whole = as_clocks_read(start, t0, t1)
     if against:
-        shown = whole if whole else round((t1 - t0) * 60) / 60
+        shown = whole if abs(whole) >= 1 else round(whole * 60) / 60
         told = told_against(shown, t1 - t0, against)
         if told:
             return told
-    return minutes(whole) if whole else minutes(t1 - t0)
+    return minutes(whole)
+
+
+def as_clocks_read(start: float, t0: float, t1: float) -> float:
+    """The minutes from journal time ``t0`` to ``t1`` that :func:`between` tells: the difference of the minutes their
+    clocks show (a whole number), or the exact difference when both fall in one minute (told in seconds)."""
+    whole = (start + t1) // 1 - (start + t0) // 1
+    return whole if whole else t1 - t0
 
 
 def took_from(start: float, t0: float, took: float | None, against: Sequence[float] = ()) -> str:
@@ -100,9 +107,15 @@ def number(value: float | None) -> str:
     return "—" if value is None else f"{round(value):,}"
 
 
-def percent(value: float | None) -> str:
-    """``87%``; an em dash for None."""
-    return "—" if value is None else f"{value * 100:.0f}%"
+def percent(value: float | None, against: Sequence[float] = ()) -> str:
+    """``87%``; an em dash for None. ``against``: the shares it is told beside (a target, a band's edge), kept on
+    their sides as :func:`told_against` keeps a duration: ``79.6%`` beside an 80 % target, never ``80%``."""
+    if value is None:
+        return "—"
+    for digits in range(4 if against else 1):
+        if all(_side(round(value, digits + 2), mark) == _side(value, mark) for mark in against):
+            break
+    return f"{value * 100:.{digits}f}%"
 
 
 def signed(value: float, suffix: str) -> str:

@@ -180,12 +180,12 @@ def rate_lost(incident: str, target: float, lost: Lost | None, window: Window) -
                    + kept_no_voter(at, e.t, e.previous) for e in lost.extensions if not e.kept)
     if lost.voters <= target + EPS:
         return None, evidence, Verdict("NE", f"incident {incident} holds up {voters} voters, within the target: "
-                                       "whatever the response did its votes lost could never pass it, so nothing "
-                                       "was exercised", f"{voters} voters, within the target"), ""
+                                       "whatever the response did its votes lost could never pass it, so the "
+                                       "objective was not put to the test", f"{voters} voters, within the target"), ""
     if lost.started >= usual - EPS:
         return 0.0, evidence, Verdict("NE", f"incident {incident} started at {clock(at, lost.started)}, at or "
                                       f"after its polling stations' usual {clock(at, usual)} close: it held up no "
-                                      "voter in line at the close, so nothing was exercised",
+                                      "voter in line at the close, so the objective was not put to the test",
                                       "0, started after the close"), ""
     value = lost.lost(window.until)
     if value is None:

@@ -30,7 +30,7 @@ def test_an_incident_after_the_close_exercises_no_harm_objective() -> None:
     rating, reason, text, strengths = _rated("21:30")
     assert (rating, text) == ("NE", "0, its polling stations closed")
     assert reason == ("incident P1 began at 21:30, once its polling stations had closed at 20:00: it could do no "
-                      "station-minutes whatever the response did, so nothing was exercised")
+                      "station-minutes whatever the response did, so the objective was not put to the test")
     assert not [s for s in strengths if "O1" in s]
 
 

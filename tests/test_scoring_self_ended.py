@@ -87,7 +87,7 @@ def test_a_shortened_incident_is_credited_only_if_its_whole_duration_would_have_
 
 def test_a_wave_nobody_slowed_that_ended_by_itself_under_its_target_exercised_nothing() -> None:
     o1 = _objectives(_wave(slow=False, target=100_000))["O1"]  # 64,000, all by itself
-    assert (o1.rating, o1.value) == ("NE", None) and "nothing was exercised" in o1.reason
+    assert (o1.rating, o1.value) == ("NE", None) and "the objective was not put to the test" in o1.reason
 
 
 def test_a_slowed_wave_that_ended_by_itself_past_its_target_is_unable() -> None:

@@ -92,7 +92,9 @@ def test_an_incident_that_ends_by_itself_before_detection_is_not_exercised_and_n
     assert (d1.contained_how, d1.to_contain, d1.to_detect) == ("ended", 20.0, 60.0)
     ratings = {o.id: o for o in scores.objectives}
     assert ratings["O1"].rating == "NE" and ratings["O2"].rating == "NE"
-    assert "ended by itself" in ratings["O1"].reason and "nothing was exercised" in ratings["O1"].reason
+    assert ratings["O1"].reason == (
+        "incident D1 ended by itself (after 20 min), within the target, before the response contained it (nobody had "
+        "noticed it by then): the objective was not put to the test, since it was met whatever the response did")
     # rated NE, yet the time to its containment is the 20 min it took to end (a sweep's figures count it)
     assert ratings["O1"].value == 20.0 and ratings["O1"].value_text == "ended by itself (after 20 min)"
     analysis = analyse(scores, {}, None)
