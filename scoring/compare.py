@@ -19,6 +19,7 @@ as the run's "late steps N of M with a target"; a step with no target, or still 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -393,17 +394,22 @@ def notes(inputs: Sequence[InputDifference]) -> list[str]:
     elif what == {STOPPED}:
         head += ("with the same seed and the same inputs, every difference below comes from where they stopped.")
     else:
-        head += ("every difference below can come from any of these. They share their seed: both drew their "
-                 "incidents from the same random streams (common random numbers), yet each side is one draw, so a "
-                 "difference can still be luck.")
+        source = "that change" if len(causes) == 1 else "any of these"
+        head += (f"every difference below can come from {source}. They share their seed: both drew their incidents "
+                 "from the same random streams (common random numbers), yet each side is one draw, so a difference "
+                 "can still be luck.")
     return [head, *aside, *window, SMALL_NOTE, SWEEP_HINT]
 
 
 def differing_inputs(inputs: Sequence[InputDifference]) -> list[str]:
     """Each input that differs, in words, in the order of the inputs table (the scenario files' values counted
-    together, the first :data:`FILE_VALUES_NAMED` by path)."""
+    together, the first :data:`FILE_VALUES_NAMED` by path). A value an override sets is told with the overrides, as
+    what they changed, never as a second change: the stored files are the files after their overrides."""
     live = set(LIVE_INPUTS.values())
-    values = [d.what for d in inputs if d.what != STOPPED and d.what not in META_INPUTS and d.what not in live]
+    values = [d for d in inputs if d.what != STOPPED and d.what not in META_INPUTS and d.what not in live]
+    keys = _override_keys(next((d for d in inputs if d.what == "overrides"), None))
+    set_by = [d for d in values if _set_by(d.what, keys)]
+    rest = [d.what for d in values if d not in set_by]
     out: list[str] = []
     for d in inputs:
         if d.what == STOPPED:
@@ -413,7 +419,8 @@ def differing_inputs(inputs: Sequence[InputDifference]) -> list[str]:
         elif d.what == "scenario":
             out.append("their scenario")
         elif d.what == "overrides":
-            out.append("their --set overrides")
+            told = [f"{v.what} ({v.a} against {v.b})" for v in set_by]
+            out.append("their --set overrides" + (f", which set {_named(told)}" if told else ""))
         elif d.what == "decisions":
             out.append("their recorded decisions")
         elif d.what == "version":
@@ -421,12 +428,41 @@ def differing_inputs(inputs: Sequence[InputDifference]) -> list[str]:
         elif d.what in live:
             out.append(f"their {d.what}")
         elif d.what == "source":
-            out.append("the scenario file they were read from" + ("" if values else " (not its content)"))
-    if values:
-        named = ", ".join(values[:FILE_VALUES_NAMED]) + (
-            f" and {len(values) - FILE_VALUES_NAMED} more" if len(values) > FILE_VALUES_NAMED else "")
-        out.append(f"{len(values)} value{'s' if len(values) > 1 else ''} of the scenario file ({named})")
+            out.append("the scenario file they were read from" + ("" if rest else " (not its content)"))
+    if rest:
+        out.append(f"{len(rest)} {'other ' if set_by else ''}value{'s' if len(rest) > 1 else ''} of the scenario "
+                   f"file ({_named(rest)})")
     return out
+
+
+def _named(parts: Sequence[str]) -> str:
+    """The first :data:`FILE_VALUES_NAMED` of ``parts``, then how many more."""
+    return ", ".join(parts[:FILE_VALUES_NAMED]) + (
+        f" and {len(parts) - FILE_VALUES_NAMED} more" if len(parts) > FILE_VALUES_NAMED else "")
+
+
+def _override_keys(overrides: InputDifference | None) -> list[str]:
+    """The paths the ``--set`` overrides of either run set (``a.b.0.c``), from their recorded lists."""
+    keys: list[str] = []
+    for side in (overrides.a, overrides.b) if overrides is not None else ():
+        try:
+            listed = json.loads(side)
+        except ValueError:
+            continue
+        keys += [str(item).partition("=")[0].strip() for item in listed] if isinstance(listed, list) else []
+    return keys
+
+
+def _set_by(path: str, keys: Sequence[str]) -> bool:
+    """Whether the scenario file's value at ``path`` (``a.b[0].c``) is one an override at ``keys`` sets (the path
+    itself or a value within it)."""
+    dotted = _dotted(path)
+    return any(dotted == key or dotted.startswith(key + ".") for key in map(_dotted, keys) if key)
+
+
+def _dotted(path: str) -> str:
+    """``a.b[0].c`` → ``a.b.0.c``."""
+    return re.sub(r"\[(\d+)\]", r".\1", path)
 
 
 def _and(parts: Sequence[str]) -> str:

@@ -7,6 +7,8 @@
 - An objective's value reads as its row in the report ("ended by itself (after 1 h 00 min 12 s)").
 - The run total of incidents not resolved says so: an incident that ended by itself is not resolved, yet the report
   does not call it open.
+- A value of the scenario file that a ``--set`` override sets is told as what the override changed, never as a
+  second change beside it.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from scoring_helpers import JournalBuilder, scenario_file
 
 from ballotdrill.report.comparison import comparison_view
 from ballotdrill.scoring import Scores, compare, score
+from ballotdrill.scoring.compare import InputDifference, notes
 
 SCENARIO = """
 version: 1
@@ -74,3 +77,19 @@ def test_the_incidents_not_resolved_are_labelled_so() -> None:
     rows = _view_rows()
     assert rows[("totals", "run", "incidents not resolved at the end")][:3] == ["1", "0", "-1"]
     assert not [key for key in rows if key[2] == "open incidents"]
+
+
+def test_a_value_an_override_sets_is_told_with_the_override() -> None:
+    override = InputDifference(what="overrides", a="[]", b='["structure.actors.desk.shifts.0.staff=24"]')
+    staff = InputDifference(what="structure.actors.desk.shifts[0].staff", a="16", b="24")
+    other = InputDifference(what="structure.channels.phone.reliability", a="0.9", b="0.8")
+    assert notes([override, staff])[0].startswith(
+        "A and B differ in their --set overrides, which set structure.actors.desk.shifts[0].staff (16 against 24): "
+        "every difference below can come from that change. They share their seed")
+    assert notes([override, staff, other])[0].startswith(
+        "A and B differ in their --set overrides, which set structure.actors.desk.shifts[0].staff (16 against 24) "
+        "and 1 other value of the scenario file (structure.channels.phone.reliability): every difference below can "
+        "come from any of these.")
+    # an override written with brackets, and one on a whole block, set the values within it
+    block = InputDifference(what="overrides", a='["structure.actors.desk.shifts[0]={staff: 16}"]', b="[]")
+    assert "which set structure.actors.desk.shifts[0].staff (16 against 24):" in notes([block, staff])[0]

@@ -121,8 +121,9 @@ def test_one_more_analyst_shows_as_computed_by_hand(runs: Path) -> None:
     assert got[("load", "cert", "wait_max")] == (210.0, 60.0)
     # never arrival by arrival: no row names one background arrival
     assert not [r for r in comparison.rows if "-" in r.item and r.item[0] in "IP"]
-    assert comparison.notes[0].startswith(
-        "A and B differ in their --set overrides and 1 value of the scenario file (structure.actors.cert.staff): ")
+    assert comparison.notes[0].startswith(  # the override is that value: one change, never read as two
+        "A and B differ in their --set overrides, which set structure.actors.cert.staff (1 against 2): every "
+        "difference below can come from that change. ")
     assert "They share their seed" in comparison.notes[0]
 
 

@@ -21,8 +21,8 @@ def test_notes_and_speed_changes_are_listed_apart_and_named_as_no_cause() -> Non
     assert [d.what for d in comparison.inputs] == ["live answers"]
     assert [d.what for d in comparison.unsimulated] == ["live notes", "live speed changes"]
     head = comparison.notes[0]
-    assert head.startswith("A and B differ in their live answers: every difference below can come from any of "
-                           "these"), head  # before: "their live answers, their live notes and their live speed …"
+    assert head.startswith("A and B differ in their live answers: every difference below can come from that "
+                           "change"), head  # before: "their live answers, their live notes and their live speed …"
     assert "notes" not in head and "speed" not in head
     assert comparison.notes[1] == ("They also differ in their live notes and live speed changes, which change nothing "
                                    "simulated (a note is only written down and a speed change only sets how fast the "
