@@ -166,7 +166,7 @@ def analysis_section(report: Report) -> Section:
         causes = {r.objective: r.cause for r in a.rated_s}
         if not improvements and not strengths:
             blocks.append(Para(text=_no_finding(objectives, a.improvements, causes), muted=True))
-        else:  # an objective rated S has no finding of its own: its cause, when no finding's lever explains it
+        else:  # an S whose design meets its target has no finding of its own: its cause, when no lever explains it
             blocks += [Para(label=f"{o.id} rated S:", text=f"{causes[o.id]}.", muted=True)
                        for o in objectives if o.rating == "S" and o.id in causes]
         blocks += [_card(f, plan_ids) for f in improvements] + [_card(f, plan_ids) for f in strengths]
@@ -185,8 +185,8 @@ def _no_finding(objectives: Sequence[ObjectiveResult], improvements: Sequence[Fi
                      None)
         said.append(f"{o.id} (rated {o.rating}) is explained by “{where.title}”, under "
                     f"{where.capability or 'no capability'}" if where is not None else
-                    f"{o.id} (rated {o.rating}) has no finding of its own (M and U do): "
-                    f"{causes.get(o.id) or 'no cause was found'}")
+                    f"{o.id} (rated {o.rating}) has no finding of its own (M and U do; an S only when its design "
+                    f"misses the target): {causes.get(o.id) or 'no cause was found'}")
     return "No finding for this capability" + (": " + "; ".join(said) if said else "") + "."
 
 

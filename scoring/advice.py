@@ -89,6 +89,9 @@ class Cause(NamedTuple):
     waiting: StepResult | None = None
     """The step whose queue wait it is (the late step's own, or one earlier on its path): its words name that
     actor's waits by the bottleneck rule (see :mod:`.stepcause`)."""
+    design: bool = False
+    """An objective's own cause that is the designed response itself missing its target (played as designed, it
+    would have missed it too): an area for improvement whatever the rating (:mod:`.findings`)."""
 
 
 class ChannelFailures:

@@ -11,8 +11,10 @@ Derived from :class:`~scoring.model.Scores` alone. Thresholds:
 Areas for improvement are ranked by their weight: the objectives their lever explains and the
 harm its delay caused (:mod:`ballotdrill.scoring.ranking`); each kind's own priority (missed
 deadline or dropped handoff 1, a queue, shift gap or objective rated U 2, failed channel or
-objective rated M 3, late step 4, ping-pong 5) only breaks ties. Each finding's plan row names
-the organisation owning its lever and the capability element of its root cause
+objective rated M 3, late step or objective rated S 4, ping-pong 5) only breaks ties. An objective
+rated S has a finding of its own only when its designed response itself misses the target (its
+own cause says so, :attr:`~ballotdrill.scoring.advice.Cause.design`), weighed as an S is (1).
+Each finding's plan row names the organisation owning its lever and the capability element of its root cause
 (:mod:`ballotdrill.scoring.plan`).
 
 Recommendations fit the response structure when it is given: a failing channel that already
@@ -41,6 +43,7 @@ from ballotdrill.scoring.extensions import Extension
 from ballotdrill.scoring.harmpath import HarmPaths
 from ballotdrill.scoring.model import Frozen, ObjectiveResult, Scores
 from ballotdrill.scoring.objective_cause import objective_cause
+from ballotdrill.scoring.owncause import kept_open, own_late
 from ballotdrill.scoring.passing import Passed
 from ballotdrill.scoring.plan import PlanItem, element_of, plan_of, responsible
 from ballotdrill.scoring.ranking import (
@@ -76,8 +79,8 @@ class KeyFindings(Frozen):
 
 class RatedS(Frozen):
     """Why an objective rated S that no area for improvement explains fell short of its target (an objective rated
-    S has no finding of its own: M and U do), by the rule of their findings
-    (:func:`~ballotdrill.scoring.objective_cause.objective_cause`)."""
+    S has no finding of its own, as M and U do, unless its designed response itself misses the target), by the rule
+    of their findings (:func:`~ballotdrill.scoring.objective_cause.objective_cause`)."""
 
     objective: str
     cause: str
@@ -92,7 +95,7 @@ class Analysis(Frozen):
     plan: list[PlanItem] = Field(default_factory=list)
     key: KeyFindings
     rated_s: list[RatedS] = Field(default_factory=list)
-    """The cause of each objective rated S that no area for improvement explains."""
+    """The cause of each objective rated S that no area for improvement explains (nor a finding of its own)."""
 
 
 def analyse(scores: Scores, names: dict[str, str], structure: Structure | None = None,
@@ -140,15 +143,18 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
     causes, weighings = _weighing_ones(causes, weighings, found.if_weighed)
     weighed = [_slow_retold(f, scores, digest, advice, size) for f in _with_weights(causes, weighings, size)]
     spans = delay_spans(scores, advice, paths)
-    rated_s = []
+    rated_s, by_design = [], {}
     for obj in scores.objectives:
         if obj.rating == "S" and obj.id not in explained:  # the rule of an M or U objective's own finding
             delays = unexplaining(obj, scores, spans, weighed_levers, passed, paths,
                                   digest.on_time_levers.get(obj.subject), digest.on_time_counts.get(obj.subject))
             own = _own_cause(advice, obj, delays, target_passed(obj, scores, passed, structure), passed)
-            rated_s.append(RatedS(objective=obj.id, cause=own.text, lever=own.lever))
+            if own.design:  # the design itself misses the target: an area for improvement, as an M's would be
+                by_design[obj.id] = own
+            else:
+                rated_s.append(RatedS(objective=obj.id, cause=own.text, lever=own.lever))
     for finding in _objective_findings(scores, advice, weighed, explained, spans, passed, paths, structure, rated_s,
-                                       digest.on_time_levers, digest.on_time_counts):
+                                       digest.on_time_levers, digest.on_time_counts, by_design):
         weighed.append(finding)
         size[id(finding)] = 0.0
 
@@ -225,9 +231,12 @@ def _objective_findings(scores: Scores, advice: Advisor, weighed: list[Finding],
                         spans: dict[str, list[Span]], passed: Mapping[str, float] | None, paths: HarmPaths,
                         structure: Structure | None, rated_s: Sequence[RatedS] = (),
                         on_time_levers: Mapping[str, Mapping[str, tuple[int, int]]] | None = None,
-                        on_time_counts: Mapping[str, tuple[int, int]] | None = None) -> list[Finding]:
+                        on_time_counts: Mapping[str, tuple[int, int]] | None = None,
+                        by_design: Mapping[str, Cause] | None = None) -> list[Finding]:
     """An area for improvement for each objective rated M or U: the finding on the lever that explains it (its
-    root cause and fix), else its own cause (:func:`~ballotdrill.scoring.objective_cause.objective_cause`).
+    root cause and fix), else its own cause (:func:`~ballotdrill.scoring.objective_cause.objective_cause`); and for
+    each objective rated S that its designed response itself misses (``by_design``: their own causes), weighed as
+    an S is (after the M and U ones, which speak first for a lever they share).
 
     Objectives whose own causes are on one lever (a decision that went another way for two of them) weigh on it
     together, as any lever's: the first of their findings speaks for it with all their points and names them all
@@ -237,35 +246,48 @@ def _objective_findings(scores: Scores, advice: Advisor, weighed: list[Finding],
     known = {i.incident for i in scores.incidents}
     found: list[Finding] = []
     own_levers: dict[int, str] = {}  # a finding's index -> the lever of the objective's own cause
-    for obj in scores.objectives:
-        if obj.rating not in ("M", "U"):
-            continue
+    designed_s = by_design or {}
+    for obj in [o for o in scores.objectives if o.rating in ("M", "U")] + \
+            [o for o in scores.objectives if o.id in designed_s]:
         lever = explained.get(obj.id)
         related = by_lever.get(lever) if lever else None
         subject = list(dict.fromkeys(w for w in obj.subject.split() if w in known))  # an incident once
         delays = [] if related else unexplaining(obj, scores, spans, set(by_lever), passed, paths,
                                                  (on_time_levers or {}).get(obj.subject),
                                                  (on_time_counts or {}).get(obj.subject))
-        own = None if related else _own_cause(advice, obj, delays,
-                                                     target_passed(obj, scores, passed, structure), passed)
+        passed_at = target_passed(obj, scores, passed, structure)
+        own = None if related else designed_s.get(obj.id) or _own_cause(advice, obj, delays, passed_at, passed)
+        told = _told_on_own(related, obj, subject, advice, passed_at) if related else None
         found.append(Finding(
             kind="improvement", title=f"Objective {obj.id} rated {obj.rating} ({obj.capability})",
             detail=(f"{obj.value_text} against a target of {obj.target_text}: {obj.reason}."
                     if obj.value is not None and (obj.rating != "U" or obj.kind == "on_time")
                     else f"Not achieved (target {obj.target_text}): {obj.reason}."),
-            root_cause=(related.root_cause + (f"; besides, {faster}" if (faster := faster_branch(
-                advice, obj, lever or "")) else "") if related else own.text if own else ""),
+            root_cause=(told.text + (f"; besides, {faster}" if (faster := faster_branch(
+                advice, obj, lever or "")) else "") if told else own.text if own else ""),
             cause="objective", actor=related.actor if related else (own.actor if own else None) or None,
-            capability=obj.capability, priority=2 if obj.rating == "U" else 3,
-            evidence=sorted({*obj.evidence, *(own.evidence if own else [])}),
+            capability=obj.capability, priority={"U": 2, "M": 3}.get(str(obj.rating), 4),
+            evidence=sorted({*obj.evidence, *(own.evidence if own else told.evidence if told else [])}),
             lever=lever or (own.lever if own else ""), responsible=related.responsible if related else "",
             element=related.element if related else element_of(own.kind if own else "objective"),
             incidents=subject,
-            recommendation=related.recommendation if related else own.fix if own else "",
+            recommendation=told.fix if told else own.fix if own else "",
             weight=OBJECTIVE_POINTS[str(obj.rating)], explains=[f"{obj.id} ({obj.rating})"] if own else []))
         if own is not None and own.lever:
             own_levers[len(found) - 1] = own.lever
     return _on_own_levers(found, own_levers, rated_s)
+
+
+def _told_on_own(related: Finding, obj: ObjectiveResult, subject: Sequence[str], advice: Advisor,
+                 passed_at: float | None) -> Cause:
+    """The root cause and fix of an objective that ``related`` (the finding on the lever explaining it) explains,
+    told on its own incidents (:mod:`.owncause`): their late steps on its lever when ``related`` names other
+    incidents' instances, and a containing step whose draw failed before its target was passed."""
+    own = own_late(related, subject, advice)
+    told = own if own is not None else Cause(related.cause, related.root_cause, [], related.recommendation,
+                                              related.actor or "", related.lever)
+    failed, rows = kept_open(advice, obj, passed_at) if related.cause != "containment" else ("", [])
+    return told._replace(text=told.text + failed, evidence=[*told.evidence, *rows])
 
 
 def _on_own_levers(found: list[Finding], own_levers: Mapping[int, str], rated_s: Sequence[RatedS]) -> list[Finding]:

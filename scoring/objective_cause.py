@@ -15,7 +15,8 @@ from ballotdrill.scenarios.structure import OWNER, Step
 from ballotdrill.scoring.advice import Advisor, Cause, actor_lever, step_lever
 from ballotdrill.scoring.bydesign import contained_by_design, designed_containment, noticed_at_once_turns
 from ballotdrill.scoring.leftopen import further_step_fix
-from ballotdrill.scoring.model import IncidentTimes, ObjectiveResult, StepResult
+from ballotdrill.scoring.model import IncidentTimes, ObjectiveResult
+from ballotdrill.scoring.owncause import failed_containment
 from ballotdrill.scoring.passing import HarmCourse
 from ballotdrill.scoring.ranking import Unexplaining
 from ballotdrill.scoring.stepcause import branch_taken
@@ -56,7 +57,7 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unex
         stopped = dropped(advice, incident.incident, passed_at, procedure) if incident is not None else None
         if stopped is not None:
             return drop_cause(advice, stopped, f", so '{step}' was never done")
-        failed = _failed_containment(advice, incident.incident, [procedure], None, step) \
+        failed = failed_containment(advice, incident.incident, [procedure], None, step) \
             if incident is not None and procedure else None
         if failed is not None and incident is not None:  # the step was done, its purpose not: the end never came
             done, spec = failed
@@ -95,7 +96,8 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unex
             path += f"; {faster}"
         return Cause("objective", f"{plain}: {path}", [],
                      f"Review the path to step '{step}': its actor's staff and shifts, its target, and the "
-                     "handoffs before it", actor, step_lever(procedure, step) if procedure else "")
+                     "handoffs before it", actor, step_lever(procedure, step) if procedure else "",
+                     design=designed is not None and designed > obj.target + 1e-9)
     stopped = dropped(advice, incident.incident, passed_at) if incident is not None and obj.kind != "on_time" \
         else None
     if stopped is not None:
@@ -108,7 +110,8 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unex
              if advice.structure is not None and any(st.effect for st in advice.structure.procedures[n].steps)]
     if not names or advice.structure is None or incident is None:
         return Cause("none", f"no procedure contains {kind.replace('_', ' ') or 'such'} incidents", [],
-                     f"Add a procedure that contains {kind.replace('_', ' ') or 'such'} incidents", "", "")
+                     f"Add a procedure that contains {kind.replace('_', ' ') or 'such'} incidents", "", "",
+                     design=True)
     measured = obj.target if obj.kind == "time" else (
         incident.to_contain if incident.to_contain is not None
         else float(advice.whole.until or 0.0) - incident.started_at)
@@ -125,7 +128,7 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unex
                      "only then", [],
                      f"Detect {kind.replace('_', ' ')} incidents sooner at {who}: watch hours, staff on watch and "
                      "monitoring tools", incident.detected_by, actor_lever(incident.detected_by))
-    failed = _failed_containment(advice, incident.incident, names, passed_at)
+    failed = failed_containment(advice, incident.incident, names, passed_at)
     owner, first = next(((n, st) for n, st in steps if st.effect and st.effect.contains), steps[0])
     lever = step_lever(owner, first.id)  # its first containing step (a slowing one only when none contains)
     likelier = "" if first.effect is not None and first.effect.chance >= 1 else " (or a likelier one)"  # sure: no
@@ -134,18 +137,20 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unex
     contains = any(st.effect and st.effect.contains for _, st in steps)
     evidence: list[int] = []
     noun = HARM_NOUNS.get(obj.kind)
+    design = True  # the designed response itself misses the target, as ``short`` says
     if not contains and not any(st.effect and st.effect.slows for _, st in steps):
         short = (f"the designed response ({', '.join(names)}) has no step that may contain {kind} incidents (a chance "
                  "above 0, or resolving)")
         fix = f"Give {', '.join(names)} a step that contains {kind} incidents, so {incident.incident} is contained"
     elif noun is None:
-        short, fix, evidence = _contained_in_time(advice, obj, incident, steps, fix, passed_at)
-    elif failed is None and (design := contained_by_design(advice, incident, steps, passed_at, noun,
-                                                           obj.target_text)) is not None:
-        owner, first, short, fix, evidence = design
-        lever = step_lever(owner, first.id)
+        short, fix, evidence, design = _contained_in_time(advice, obj, incident, steps, fix, passed_at)
+    elif failed is None and (by_design := contained_by_design(advice, incident, steps, passed_at, noun,
+                                                              obj.target_text)) is not None:
+        owner, first, short, fix, evidence = by_design
+        lever, design = step_lever(owner, first.id), False
     elif contains:
         short = f"the designed response does not contain it before its {noun} passes the {obj.target_text} target"
+        design = passed_at is not None
         if passed_at is not None:
             short += (f" (it passed it at {clock(advice.whole.start, passed_at)}, "
                       f"{between(advice.whole.start, incident.started_at, passed_at)} after it began)")
@@ -199,16 +204,16 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unex
     return Cause("objective", f"{plain}: detected after {_after(advice, incident, incident.to_detect)}, first "
                  f"action after {_after(advice, incident, incident.to_first_action)}, it {took}; {short}", evidence,
                  fix,
-                 _actor_of(advice, owner, first.id, incident.incident), lever)
+                 _actor_of(advice, owner, first.id, incident.incident), lever, design=design)
 
 
 def _contained_in_time(advice: Advisor, obj: ObjectiveResult, incident: IncidentTimes,
                        steps: Sequence[tuple[str, Step]], fix: str,
-                       passed_at: float | None = None) -> tuple[str, str, list[int]]:
+                       passed_at: float | None = None) -> tuple[str, str, list[int], bool]:
     """For a time to an incident's containment (or votes lost) that no delay explains: the soonest designed path to a
     containing step against the target (the design is slower only if that path is; for a measure without a time,
     :func:`_designed_from_detection`), and a draw of such a step that failed after the target had passed (one before
-    it is the cause itself); the words, the fix and the rows."""
+    it is the cause itself); the words, the fix, the rows and whether the design itself misses the target."""
     paths = [(took, name, st) for name, st in steps if st.effect is not None and st.effect.contains
              and (took := _designed_time(advice, obj, name, st.id, incident)) is not None]
     if not paths:
@@ -216,28 +221,29 @@ def _contained_in_time(advice: Advisor, obj: ObjectiveResult, incident: Incident
     took, procedure, step = min(paths, key=lambda path: path[0])
     path = f"the designed path to its containing step '{step.id}' ({procedure}) takes {minutes(took, (obj.target,))}"
     if took > obj.target + 1e-9:
-        return f"{path}, longer than the {obj.target_text} target", fix, []
-    failed = _failed_containment(advice, incident.incident, [name for _, name, _ in paths])
+        return f"{path}, longer than the {obj.target_text} target", fix, [], True
+    failed = failed_containment(advice, incident.incident, [name for _, name, _ in paths])
     if failed is None:
         return (f"{path}, within the {obj.target_text} target", f"Review the path to step '{step.id}' "
-                f"({procedure}): its actors' staff and shifts, and the handoffs before it", [])
+                f"({procedure}): its actors' staff and shifts, and the handoffs before it", [], False)
     done, spec = failed
     chance = spec.effect.chance if spec.effect is not None else 1.0
     return (f"{path}, within the {obj.target_text} target; '{done.step}' completed at "
             f"{clock(advice.whole.start, done.completed_at)} but did not contain {incident.incident} (a {chance:.0%} "
-            "chance)", further_step_fix(done.step, incident.type, done.procedure), list(done.evidence[-1:]))
+            "chance)", further_step_fix(done.step, incident.type, done.procedure), list(done.evidence[-1:]), False)
 
 def _designed_from_detection(advice: Advisor, incident: IncidentTimes, steps: Sequence[tuple[str, Step]], fix: str,
-                             passed_at: float | None) -> tuple[str, str, list[int]]:
+                             passed_at: float | None) -> tuple[str, str, list[int], bool]:
     """For a measure without a time of its own (votes lost): the designed path to a containing step begun at the
     run's own detection of ``incident`` (:func:`~.bydesign.designed_containment`) against when the target was passed
-    (``passed_at``); within it, the fix is the path as played. The words, the fix and the rows."""
+    (``passed_at``); within it, the fix is the path as played. The words, the fix, the rows and whether the design
+    itself misses the target."""
     noticed = incident.started_at + incident.to_detect if incident.to_detect is not None else None
     soonest = designed_containment(advice, incident, steps, noticed) if noticed is not None else None
     if soonest is None or passed_at is None or noticed is None:
         return ("no containing step is on its designed path (each decision's default)" if soonest is None
                 else "when its target was passed is not known, so its designed path was not measured against it"), \
-            fix, []
+            fix, [], soonest is None
     at, procedure, step = soonest
     start = advice.whole.start
     chance = step.effect.chance if step.effect is not None else 1.0
@@ -245,9 +251,9 @@ def _designed_from_detection(advice: Advisor, incident: IncidentTimes, steps: Se
              f"'{step.id}' (a {chance:.0%} chance) at {clock(start, at)}, "
              f"{'before' if at <= passed_at + 1e-9 else 'after'} the target was passed at {clock(start, passed_at)}")
     if at > passed_at + 1e-9:
-        return words, fix, []
+        return words, fix, [], True
     return words, (f"Review the path to step '{step.id}' ({procedure}): its actors' staff and shifts, and the "
-                   "handoffs before it"), []
+                   "handoffs before it"), [], False
 
 
 def _slowing_fix(advice: Advisor, obj: ObjectiveResult, incident: IncidentTimes, names: Sequence[str],
@@ -386,27 +392,6 @@ def _branch_to_containment(advice: Advisor, obj: ObjectiveResult, incident: Inci
                           f"{minutes(designed)}, "
                           f"within the {obj.target_text} target")
 
-
-def _failed_containment(advice: Advisor, incident: str, procedures: list[str],
-                        before: float | None = None, only: str | None = None) -> tuple[StepResult, Step] | None:
-    """A containing step of ``incident`` (step ``only``, when given) that completed while it stayed open (and,
-    when ``before`` is given, before then: one completed after the target was passed did not make it pass): its
-    draw failed."""
-    if advice.structure is None:
-        return None
-    inc = next(i for i in advice.whole.incidents if i.incident == incident)
-    closed = None if inc.to_contain is None else inc.started_at + inc.to_contain
-    for step in advice.whole.steps:
-        if step.incident != incident or step.procedure not in procedures or step.completed_at is None \
-                or (only is not None and step.step != only):
-            continue
-        if before is not None and step.completed_at > before:
-            continue
-        spec = next((s for s in advice.structure.procedures[step.procedure].steps if s.id == step.step), None)
-        if spec is not None and spec.effect is not None and spec.effect.contains \
-                and (closed is None or closed > step.completed_at + 1e-9):
-            return step, spec
-    return None
 
 def _after(advice: Advisor, incident: IncidentTimes, took: float | None, against: Sequence[float] = ()) -> str:
     """``took`` minutes after ``incident`` started, as the clocks read (:func:`~.text.took_from`; ``against``: the

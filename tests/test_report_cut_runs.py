@@ -63,15 +63,16 @@ def test_an_incident_that_ended_by_itself_is_not_reported_as_contained_nor_compa
 
 
 def test_a_short_wait_is_no_bottleneck_and_nothing_to_fix_still_names_an_objective_rated_s() -> None:
-    # X0 and X1 at 10:00 at a one-person desk, 5 min each: X1 waits 5 min (under the 15 min threshold); O1 (X0
-    # contained within 4 min, 5 min measured: at most 1.25 x the target) is S, and no finding explains it
+    # X0 and X1 at 10:00 at a one-person desk, 5 min each: X1 waits 5 min (under the 15 min threshold); O1 (X1
+    # contained within 9 min, 10 min measured: at most 1.25 x the target) is S, and no finding explains it; its
+    # designed 5 min is within the target (an S its design misses would be an area for improvement)
     data = file_of({"desk": {"staff": 1}},
                    {"fix": {"trigger": {"type": "call"}, "steps": [
                        {"id": "fix", "actor": "desk", "duration": "5m", "effect": {"contain": 1.0}}]}},
                    [incident("X0", "10:00", "call"), incident("X1", "10:00", "call")])
     data["scenarios"]["s"]["objectives"] = [
         {"id": "O1", "capability": "Operational coordination",
-         "measure": {"time": "from incident X0 start to incident X0 contained"}, "target": "4m"}]
+         "measure": {"time": "from incident X1 start to incident X1 contained"}, "target": "9m"}]
     report = build_report(checked(data), load(data), "s")
     key = report.analysis.key
     assert key.bottleneck is None
