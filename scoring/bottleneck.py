@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from ballotdrill.scoring.digest import QUEUE_P90
 from ballotdrill.scoring.model import ActorLoad
-from ballotdrill.scoring.text import minutes, percent
+from ballotdrill.scoring.text import hour_label, minutes, percent
 from ballotdrill.scoring.waits import MIN_WAITS as MIN_WAITS
 
 
@@ -36,6 +36,21 @@ def is_queue(load: ActorLoad) -> bool:
 def ranked_queues(loads: Iterable[ActorLoad]) -> list[ActorLoad]:
     """The actors whose waits make a queue, the bottleneck first (most minutes waited in all; ties: by name)."""
     return sorted((a for a in loads if is_queue(a)), key=lambda a: (-waited_in_all(a), a.actor))
+
+
+def utilisation_text(load: ActorLoad) -> str:
+    """``99.8% in its busiest hour, 08:00–09:00 (93 piece(s) of work started); 14% over the whole run``: the run's
+    figure alone reads as idle most of the time beside a queue that built up in a rush. Its busiest hour is the one
+    with the most work started (:attr:`ActorLoad.busiest_hour`, the load table's), its utilisation the busy
+    staff-minutes over the on-duty ones, at most 100% and never shown as 100% below it. Without hours (a sweep's
+    replications keep none), the run's figure alone, said to be the whole run's."""
+    run = f"{percent(load.utilisation)} over the whole run"
+    hour = next((h for h in load.hours if h.hour == load.busiest_hour), None)
+    if hour is None or hour.on_duty <= 0:
+        return run
+    busy = min(1.0, hour.busy / hour.on_duty)
+    return (f"{percent(busy, (1.0,))} in its busiest hour, {hour_label(hour.hour)} ({hour.starts} piece(s) of work "
+            f"started); {run}")
 
 
 class BottleneckLine(NamedTuple):
@@ -73,11 +88,11 @@ def bottleneck_line(loads: Sequence[ActorLoad]) -> BottleneckLine:
     elif short is not None:  # the highest 90th percentile, then the longest single wait, wherever it was
         own = longest is None or longest.actor == short.actor
         text = (f"No actor was a bottleneck: no 90th-percentile queue wait reached {minutes(QUEUE_P90)}; the "
-                f"highest was {minutes(short.wait_p90)} at {short.name} ("
-                + (f"its longest single wait {minutes(short.wait_max)}, " if own else "")
-                + f"utilisation {percent(short.utilisation)})"
-                + ("." if own or longest is None else
-                   f"; the longest single wait was {minutes(longest.wait_max)} at {longest.name}."))
+                f"highest was {minutes(short.wait_p90)} at {short.name}"
+                + (f" (its longest single wait {minutes(short.wait_max)})" if own else "")
+                + ("" if own or longest is None else
+                   f"; the longest single wait was {minutes(longest.wait_max)} at {longest.name}")
+                + f". Utilisation at {short.name}: {utilisation_text(short)}.")
     elif bottleneck is None and longest is not None:
         text = (f"No actor was a bottleneck: 90% of the work everywhere started without waiting; the longest "
                 f"single wait was {minutes(longest.wait_max)} at {longest.name}.")
@@ -87,8 +102,8 @@ def bottleneck_line(loads: Sequence[ActorLoad]) -> BottleneckLine:
         text = (f"{bottleneck.name} was the bottleneck: {minutes(waited_in_all(bottleneck))} of queue wait in "
                 f"all, {bottleneck.waited} of {bottleneck.steps + bottleneck.queued_at_end} piece(s) of work "
                 f"waited, longest queue {bottleneck.longest_queue} (90th-percentile wait "
-                f"{minutes(bottleneck.wait_p90)}, max "
-                f"{minutes(bottleneck.wait_max)}, utilisation {percent(bottleneck.utilisation)}).")
+                f"{minutes(bottleneck.wait_p90)}, max {minutes(bottleneck.wait_max)}). Utilisation: "
+                f"{utilisation_text(bottleneck)}.")
         if bottleneck.unstaffed_queued >= bottleneck.waited:
             text += (" Every one of those waits began with nobody on duty: a gap in shift cover before a lack of "
                      "staff.")

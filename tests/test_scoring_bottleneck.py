@@ -6,7 +6,9 @@
 - with no queue anywhere, no actor is the bottleneck, and the line says where the longest single wait was;
 - work that waited one piece at a time, never two at once, is a gap in staffing or cover, not a queue: no
   bottleneck (and the line says so); two waiting at once make it one;
-- the sweep's per-run bottleneck (``bottlenecks``) follows the same rule.
+- the sweep's per-run bottleneck (``bottlenecks``) follows the same rule;
+- the line gives the bottleneck's utilisation in its busiest hour beside the whole run's, which alone reads as idle
+  beside a queue that built up in a rush.
 """
 
 from __future__ import annotations
@@ -134,9 +136,19 @@ def test_with_short_waits_only_the_line_tells_the_highest_percentile_and_the_lon
              ActorLoad(actor="vsse", name="VSSE", steps=3, wait_p90=5.0, wait_max=6.0, waited=1, longest_queue=1,
                        utilisation=0.2)]
     assert bottleneck_line(loads).text == (
-        "No actor was a bottleneck: no 90th-percentile queue wait reached 15 min; the highest was 5 min at VSSE "
-        "(utilisation 20%); the longest single wait was 7 min at Desk.")
+        "No actor was a bottleneck: no 90th-percentile queue wait reached 15 min; the highest was 5 min at VSSE; "
+        "the longest single wait was 7 min at Desk. Utilisation at VSSE: 20% over the whole run.")
     # both at one actor: said once
     assert bottleneck_line(loads[1:]).text == (
         "No actor was a bottleneck: no 90th-percentile queue wait reached 15 min; the highest was 5 min at VSSE "
-        "(its longest single wait 6 min, utilisation 20%).")
+        "(its longest single wait 6 min). Utilisation at VSSE: 20% over the whole run.")
+
+
+def test_the_bottleneck_line_gives_its_busiest_hours_utilisation_beside_the_runs() -> None:
+    # six 20-min calls at 10:00 to a one-person desk on duty 06:00-23:00 (the file's day, 1,020 min): busy
+    # 10:00-12:00, three calls started in each hour (the earlier, 10:00-11:00, is the busiest) and full; over the run
+    # 120 of 1,020 on-duty minutes, 12% (alone, it read "bottleneck … utilisation 12%": idle, not a rush)
+    data = _file(6)
+    text = build_report(checked(data), load(data), "s").analysis.key.bottleneck_text
+    assert text.endswith("(90th-percentile wait 1 h 40 min, max 1 h 40 min). Utilisation: 100% in its busiest hour, "
+                         "10:00–11:00 (3 piece(s) of work started); 12% over the whole run.")
