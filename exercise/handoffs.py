@@ -15,7 +15,7 @@ from ballotdrill.exercise.channels import Lines
 from ballotdrill.exercise.setup import Setup
 from ballotdrill.exercise.work import Handoff, ProcedureRun
 from ballotdrill.journal import Data, Journal, Kind, Row, events, packed
-from ballotdrill.journal.kinds import HANDOFF_FAILED, HANDOFF_SENT
+from ballotdrill.journal.kinds import HANDOFF_FAILED
 from ballotdrill.scenarios.structure import Structure
 
 # The hot rows are appended directly, so they carry the kind's plain value (a ``marshal`` frame takes no enum).
@@ -86,7 +86,7 @@ class HandoffPath:
         else:
             data = {"attempt": handoff.attempt, "channel": channel, "procedure": run.name, "to": to, "occupancy": held,
                     **({"busy": True} if busy else {} if waiting is None else {"waiting": waiting})}
-        self.journal.record(self.env._now, HANDOFF_SENT, run.incident.id, handoff.sender, step.id, data)
+        self._row((self.env._now, _HANDOFF_SENT, run.incident.id, handoff.sender, step.id, data))
         self.in_transit += 1
         if occupancy is not None:
             self._travel(handoff, channel, lines.reliability(occupancy))

@@ -21,9 +21,6 @@ from ballotdrill.exercise.work import END_INDEX, Handoff, ProcedureRun, WorkItem
 from ballotdrill.journal import Data, Journal, Kind, Row, VotingExtended, packed
 from ballotdrill.journal.kinds import (
     EFFECT_FAILED,
-    PROCEDURE_ENDED,
-    PROCEDURE_STARTED,
-    STEP_QUEUED,
     VOTING_EXTENDED,
     WAVE_SLOWED,
 )
@@ -31,6 +28,9 @@ from ballotdrill.journal.kinds import (
 # The hot rows are appended directly, so they carry the kind's plain value (a ``marshal`` frame takes no enum).
 _STEP_STARTED = Kind.STEP_STARTED.value
 _STEP_COMPLETED = Kind.STEP_COMPLETED.value
+_STEP_QUEUED = Kind.STEP_QUEUED.value
+_PROCEDURE_STARTED = Kind.PROCEDURE_STARTED.value
+_PROCEDURE_ENDED = Kind.PROCEDURE_ENDED.value
 
 
 class StepPath:
@@ -76,8 +76,7 @@ class StepPath:
             state.stoppable = True
         now = self.env._now
         run = ProcedureRun(state, plan, number, now)
-        self.journal.record(now, PROCEDURE_STARTED, state.id, None, None,
-                            packed.procedure_started(procedure=name, run=number))
+        self._row((now, _PROCEDURE_STARTED, state.id, None, None, packed.procedure_started(procedure=name, run=number)))
         self._goto(run, 0, origin)
 
     def _goto(self, run: ProcedureRun, index: int, sender: str | None) -> None:
@@ -92,9 +91,9 @@ class StepPath:
 
     def _queued(self, item: WorkItem, waiting: int, on_duty: int) -> None:
         crew = item.run.plan.crews[item.index]
-        self.journal.record(self.env._now, STEP_QUEUED, item.run.incident.id, item.actor, item.step.id,
-                            packed.step_queued(on_duty=on_duty, procedure=item.run.name, queue=waiting) if crew is None
-                            else {"on_duty": on_duty, "procedure": item.run.name, "queue": waiting, **crew})
+        self._row((self.env._now, _STEP_QUEUED, item.run.incident.id, item.actor, item.step.id,
+                   packed.step_queued(on_duty=on_duty, procedure=item.run.name, queue=waiting) if crew is None
+                   else {"on_duty": on_duty, "procedure": item.run.name, "queue": waiting, **crew}))
 
     def _start_step(self, item: WorkItem) -> None:
         env = self.env
@@ -190,8 +189,8 @@ class StepPath:
     def _end_run(self, run: ProcedureRun, outcome: str) -> None:
         state = run.incident
         state.open_runs -= 1
-        self.journal.record(self.env._now, PROCEDURE_ENDED, state.id, None, None,
-                            packed.procedure_ended(outcome=outcome, procedure=run.name, run=run.number))
+        self._row((self.env._now, _PROCEDURE_ENDED, state.id, None, None,
+                   packed.procedure_ended(outcome=outcome, procedure=run.name, run=run.number)))
         if state.open_runs == 0 and state.contained_at is None and not state.stoppable and outcome == "completed":
             self._contain(state, None, "completed")
         self._maybe_resolve(state)
