@@ -260,12 +260,13 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{round(value * 100):d}%"
 
 
-def _two_shares(first: float | None, second: float | None) -> tuple[str, str]:
-    """Two shares as whole percents, or with a decimal when the whole percents would not differ by the change in
-    points shown beside them (25.5 % and 23.5 %, +2.0 points: never "26% against 23%")."""
+def _two_shares(first: float | None, second: float | None, runs: int) -> tuple[str, str]:
+    """Two shares of ``runs`` runs as whole percents when every share of that many runs is one (``runs`` divides
+    100), else both with one decimal (``66.7%`` and ``0.0%`` of 30, as ``60.0%`` beside it: one precision for every
+    line over the same runs, which is the precision of the change in points shown beside them)."""
     if first is None or second is None:
         return _pct(first), _pct(second)
-    if round(second * 100) - round(first * 100) == round((second - first) * 100, 1):
+    if runs and 100 % runs == 0:
         return _pct(first), _pct(second)
     return f"{first * 100:.1f}%", f"{second * 100:.1f}%"
 
@@ -273,6 +274,12 @@ def _two_shares(first: float | None, second: float | None) -> tuple[str, str]:
 def _moves(pairs: Iterable[tuple[str, str]]) -> str:
     """``S → P in 33, M → P in 4``: each change of rating and in how many paired runs, the most frequent first."""
     return ", ".join(f"{x} → {y} in {n}" for (x, y), n in Counter(pairs).most_common())
+
+
+CLEAR = {"better": "a clear improvement in the model (more than chance explains in these runs)",
+         "worse": "a clear deterioration in the model (more than chance explains in these runs)",
+         "different": "a clear difference in the model (more than chance explains in these runs)"}
+"""A verdict whose interval excludes no change, in words: clear in the simulated runs, not observed."""
 
 
 def objective_difference(objective: Objective, base: Sequence[Outcome], variant: Sequence[Outcome],
@@ -316,7 +323,7 @@ def objective_difference(objective: Objective, base: Sequence[Outcome], variant:
                if shifts else "")
     of = (f"of the {len(both)} paired runs that exercised it on both sides" if len(both) < len(rated)
           else "of runs")
-    without, with_variant = _two_shares(a.share, b.share)
+    without, with_variant = _two_shares(a.share, b.share, len(both))
     head = (f"{objective.id} met in {with_variant} {of} with {variant_name} against {without} "
             f"without ({changed} of {len(diffs)} paired runs changed whether it was met"
             + (f" ({crossed})" if changed else "")
@@ -329,7 +336,7 @@ def objective_difference(objective: Objective, base: Sequence[Outcome], variant:
         interval = f"{points(ci.difference)} points (95 % CI {points(ci.low)} to {points(ci.high)}"
         noise = (f"): {chance}" if chance  # the verdict leads the line: "within noise" once
                  else f", which includes no change){_noise(both, ci.difference, ci.low, ci.high)}")
-        tail = {"better": f"{interval}): a real improvement", "worse": f"{interval}): a real deterioration",
+        tail = {"better": f"{interval}): {CLEAR['better']}", "worse": f"{interval}): {CLEAR['worse']}",
                 "within noise": f"{interval}{noise}"}[verdict]
     return ObjectiveDifference(id=objective.id, baseline=a, variant=b, difference=_r(ci.difference), ci_low=_r(ci.low),
                                ci_high=_r(ci.high), verdict=verdict, text=f"{head}; {tail}")

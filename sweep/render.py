@@ -17,6 +17,7 @@ from ballotdrill.scoring.summary import NO_QUEUE, QUEUE_RULE
 from ballotdrill.scoring.svg import Chart
 from ballotdrill.scoring.text import percent
 from ballotdrill.sweep import charts
+from ballotdrill.sweep.aggregate import CLEAR
 from ballotdrill.sweep.measures import Measure, Outcome
 from ballotdrill.sweep.model import (
     RATINGS,
@@ -272,7 +273,7 @@ def render_html(result: SweepResult) -> str:
         value_difference=objective_value_difference)
 
 
-_VERDICT_TEXT = {"better": "better", "worse": "worse", "different": "a real difference",
+_VERDICT_TEXT = {"better": "better", "worse": "worse", "different": CLEAR["different"],
                  "within noise": "within noise (the interval includes no change)", "no change": "no change in any run",
                  "not comparable": "never measured in both"}
 

@@ -69,10 +69,11 @@ def test_five_runs_met_only_with_the_variant_are_within_noise_six_are_better() -
     assert five.ci_low is not None and five.ci_low > 0  # Newcombe's interval alone said "a real improvement"
     assert five.verdict == "within noise"
     assert five.text.endswith("): only 5 of 200 paired runs changed, all one way: too few to rule out chance")
-    assert "a real improvement" not in five.text
+    assert "a clear improvement" not in five.text
     objective, base, variant = _objective_runs(6, 200)
     six = objective_difference(objective, base, variant, "more staff")  # type: ignore[arg-type]
-    assert six.verdict == "better" and six.text.endswith("a real improvement")
+    assert six.verdict == "better" and six.text.endswith(
+        "a clear improvement in the model (more than chance explains in these runs)")
 
 
 def test_the_shares_shown_agree_with_the_change_in_points_shown_beside_them() -> None:
@@ -84,6 +85,22 @@ def test_the_shares_shown_agree_with_the_change_in_points_shown_beside_them() ->
     line = objective_difference(objective, base, variant, "more staff")  # type: ignore[arg-type]
     assert line.text.startswith(f"{objective.id} met in 25.5% of runs with more staff against 23.5% without")  # type: ignore[attr-defined]
     assert "+2.0 points" in line.text
-    objective, base, variant = _objective_runs(6, 200)  # 50 % and 53 %: whole percents agree with +3.0 points
-    assert "met in 53% of runs with more staff against 50% without" in objective_difference(
+    objective, base, variant = _objective_runs(6, 200)  # 50 % and 53 % of 200: shares of 200 runs take a decimal
+    assert "met in 53.0% of runs with more staff against 50.0% without" in objective_difference(
         objective, base, variant, "more staff").text  # type: ignore[arg-type]
+    objective, base, variant = _objective_runs(6, 100)  # of 100 runs every share is a whole percent
+    assert "met in 6% of runs with more staff against 0% without" in objective_difference(
+        objective, base, variant, "more staff").text  # type: ignore[arg-type]
+
+
+def test_every_line_over_the_same_runs_shows_its_shares_with_one_precision() -> None:
+    # of 30 runs: 20 and 18 met with the variant, none without: 66.7 % and 60.0 % (it read "66.7%" and "0.0%" in one
+    # line, "60%" and "0%" in the next)
+    objective, base, variant = _objective_runs(20, 30)
+    first = objective_difference(objective, base, variant, "more staff").text  # type: ignore[arg-type]
+    objective, base, variant = _objective_runs(18, 30)
+    second = objective_difference(objective, base, variant, "more staff").text  # type: ignore[arg-type]
+    assert "met in 66.7% of runs with more staff against 0.0% without" in first
+    assert "met in 60.0% of runs with more staff against 0.0% without" in second
+    assert "real" not in first + second and first.endswith("a clear improvement in the model (more than chance "
+                                                           "explains in these runs)")
