@@ -126,6 +126,9 @@ def _card(f: Finding, plan_ids: dict[str, str]) -> Card:
 def priority_reason(f: Finding) -> str:
     """Why a finding has its priority: the objectives it explains, its share of the harm, a loss."""
     parts = [f"explains objective(s) {', '.join(f.explains)}"] if f.explains else []
+    if f.cause == "unmeasured" and not f.harm_share:
+        parts.append("its harm, which no objective measures, is told here; its fix is an objective to measure it, "
+                     "not a lever of the response (the delays behind it weigh on their own findings)")
     if f.harm_share:
         parts.append(f"behind {percent(f.harm_share)} of the run's harm by time ({' / '.join(HARM_TEXT)}, the largest "
                      "share; a share of the time harm was done, not of harm avoided)")

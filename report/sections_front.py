@@ -47,6 +47,7 @@ def key_findings(report: Report) -> Section:
     rows: list[tuple[str, list[Cell]]] = [
         ("Bottleneck", [cell(a.key.bottleneck_text)]), ("Handoffs", [cell(a.key.worst_channel_text)]),
         ("Fix first", [cell(a.key.first_fix)]),
+        *([("Harm no objective measures", [cell(a.key.unmeasured_text)])] if a.key.unmeasured_text else []),
         ("Objectives", [cell(n, rating=r) for r, n in a.key.ratings.items()] or [cell("none stated")]),
         ("Decisions", [cell(decisions_text(report.decisions))]),
     ]

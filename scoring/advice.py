@@ -42,7 +42,7 @@ from ballotdrill.scoring.usual import DIRECT, usual_latency
 
 CauseKind = Literal["queue", "crew", "channel", "shift_gap", "late_step", "deadline", "drop", "ping_pong",
                     "objective", "slow_work", "target", "upstream", "branch", "detection", "decision_timeout",
-                    "containment", "none"]
+                    "containment", "unmeasured", "none"]
 
 SLOW_FACTOR = 1.5
 """Work longer than this multiple of its usual duration is *slow work*, a late step's cause of its own; shorter is

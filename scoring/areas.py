@@ -30,8 +30,10 @@ from ballotdrill.scoring.model import EVIDENCE_ROWS, ActorLoad, Frozen, Handoff,
 from ballotdrill.scoring.neverdone import missed_listed, never_done
 from ballotdrill.scoring.plan import capability_of, element_of, loop_owner, responsible
 from ballotdrill.scoring.slowtold import slow_words
+from ballotdrill.scoring.sofar import met_so_far
 from ballotdrill.scoring.stepcause import step_cause, with_named_waits
 from ballotdrill.scoring.text import clock, minutes, percent
+from ballotdrill.scoring.unmeasured import unmeasured_findings
 from ballotdrill.scoring.waits import MIN_WAITS, waits_named
 
 MIN_STRENGTH = 3
@@ -108,13 +110,16 @@ def _elapsed(case: Case) -> tuple[float, int]:
 
 def _met_objectives(found: Found, scores: Scores, digest: Digest, advice: Advisor) -> None:
     """Each objective rated P: a strength, but for an on-time share of a procedure a dropped handoff stopped (its
-    steps never played are not in the share, so it met its target only by leaving them out)."""
+    steps never played are not in the share, so it met its target only by leaving them out); met only so far when
+    its harm was still growing near the target (:mod:`.sofar`)."""
     stopped = {h.procedure for h in scores.handoffs if h.status == "dropped"}
     for obj in scores.objectives:
         cut = obj.kind == "on_time" and bool(stopped) and (obj.subject == "all" or obj.subject in stopped)
         if obj.rating == "P" and not cut:
-            found.strengths.append(Finding(kind="strength", title=f"Objective {obj.id} met ({obj.capability})",
-                                     detail=f"{obj.value_text} against a target of {obj.target_text}.",
+            so_far = met_so_far(obj, scores, advice.passed)
+            met = "met so far" if so_far else "met"
+            found.strengths.append(Finding(kind="strength", title=f"Objective {obj.id} {met} ({obj.capability})",
+                                     detail=so_far or f"{obj.value_text} against a target of {obj.target_text}.",
                                      capability=obj.capability, evidence=obj.evidence))
 
 
@@ -435,7 +440,14 @@ def _left_open(found: Found, scores: Scores, digest: Digest, advice: Advisor) ->
     left_open_findings(found.improve, scores, digest.left_open)
 
 
+def _unmeasured(found: Found, scores: Scores, digest: Digest, advice: Advisor) -> None:
+    """Large harm no objective measures, per scripted incident (:mod:`.unmeasured`), naming the findings so far whose
+    delays are behind it."""
+    unmeasured_findings(found.improve, scores, found.names, advice.structure, digest.scripted_harm,
+                        [f for _, _, f in found.improvements])
+
+
 _KINDS: tuple[Callable[[Found, Scores, Digest, Advisor], None], ...] = (
     _met_objectives, _missed_deadlines, _late_steps, _steps_on_time, _loads, _channels, _decisions,
-    _overdue_handoffs, _slow_handoffs, _ping_pongs, _unanswered, _left_open)
+    _overdue_handoffs, _slow_handoffs, _ping_pongs, _unanswered, _left_open, _unmeasured)
 """The kinds of findings, in the order they are gathered."""

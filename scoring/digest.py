@@ -29,7 +29,7 @@ from ballotdrill.scoring.foldrules import QUEUE_P90 as QUEUE_P90  # where the qu
 from ballotdrill.scoring.foldrules import LongWaits as LongWaits
 from ballotdrill.scoring.foldrules import fold_chains, fold_steps
 from ballotdrill.scoring.harmpath import HarmPaths
-from ballotdrill.scoring.harmshare import harm_shares
+from ballotdrill.scoring.harmshare import ScriptedHarm, harm_shares
 from ballotdrill.scoring.leftopen import LeftOpen, fold_left_open
 from ballotdrill.scoring.measured import HandoffLike, HarmLike, IncidentLike, StepLike, as_chain, as_step
 from ballotdrill.scoring.model import EVIDENCE_ROWS, Handoff, Harm, IncidentTimes, Scores, StepResult
@@ -241,6 +241,9 @@ class Digest:
         self.capped: Callable[[str, float], float | None] = _never_capped
         """t when an incident's wave reached its cap, by a given time (None: it did not, or it is not known): set by
         the scorer (:meth:`~ballotdrill.scoring.wavecap.WaveCaps.capped_at`); asked once per incident folded in."""
+        self.scripted_harm: dict[str, ScriptedHarm] = {}
+        """Per scripted incident that did harm: when its wave reached its cap and the levers behind its harm (for
+        harm no objective measures, :mod:`.unmeasured`)."""
 
     def late_step(self, procedure: str, step: str) -> LateStep:
         found = self.steps.get((procedure, step))
@@ -395,6 +398,8 @@ class Digest:
         if not harm.nonzero:
             return
         behind = harm_shares(spans, start, end, capped, polls)  # per measure, over its harm window
+        if not times.background:
+            self.scripted_harm[times.incident] = ScriptedHarm(capped, behind)
         for lever in dict.fromkeys(lever for shares in behind.values() for lever in shares):
             shares = self.lever_harm[lever]
             for m, amount in amounts.items():

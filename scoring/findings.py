@@ -26,8 +26,9 @@ the structure itself makes longer than its target gets a target review.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
-from pydantic import Field
+from pydantic import Field, SerializerFunctionWrapHandler, model_serializer
 
 from ballotdrill.scenarios.scenario import Detection
 from ballotdrill.scenarios.structure import Structure
@@ -55,6 +56,7 @@ from ballotdrill.scoring.ranking import (
 )
 from ballotdrill.scoring.slowtold import named_for, slow_words
 from ballotdrill.scoring.text import percent
+from ballotdrill.scoring.unmeasured import behind_failures, key_line
 from ballotdrill.scoring.untaken import faster_branch
 from ballotdrill.scoring.wavecap import WaveStart
 from ballotdrill.scoring.weighing import priority_of, weigh
@@ -73,8 +75,17 @@ class KeyFindings(Frozen):
     """The channel that lost the most handoffs (most drops, then most failures), which the handoff line leads with."""
     worst_channel_text: str
     first_fix: str
+    unmeasured_text: str = ""
+    """The largest harm no objective measures (:mod:`.unmeasured`); empty (left out of the JSON) when there is none."""
     ratings: dict[str, int] = Field(default_factory=dict)
     evidence: list[int] = Field(default_factory=list)
+
+    @model_serializer(mode="wrap")
+    def _without_empty_unmeasured(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        if not data.get("unmeasured_text"):
+            data.pop("unmeasured_text", None)
+        return data
 
 
 class RatedS(Frozen):
@@ -138,7 +149,8 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
     size = {id(f): -neg for _, neg, f in found.improvements}
     paths = digest.paths
     weighings, explained = weigh(scores, advice, [Ranked(f.lever, f.cause, f.incidents, title=f.title) for f in causes],
-                                 digest.harm_behind(), digest.on_time_levers, passed, paths, digest.on_time_counts)
+                                 behind_failures(digest.harm_behind(), scores, digest.scripted_harm, structure),
+                                 digest.on_time_levers, passed, paths, digest.on_time_counts)
     weighed_levers = {f.lever for f in causes if f.lever}  # the levers weigh() tested: only these can be 'no change'
     causes, weighings = _weighing_ones(causes, weighings, found.if_weighed)
     weighed = [_slow_retold(f, scores, digest, advice, size) for f in _with_weights(causes, weighings, size)]
@@ -326,7 +338,8 @@ def _key(scores: Scores, plan: list[PlanItem], ordered: list[Finding]) -> KeyFin
                 "it explains no objective rated S, M or U"
             b_text += (f" It is not the first fix: its queue weighs {queue.weight:g} against {lead.weight:g} "
                        f"({explains} and {percent(queue.harm_share)} of the harm).")
-    evidence = sorted({*(cited.evidence if cited else []), *w_rows})
+    unmeasured, unmeasured_rows = key_line(ordered)
+    evidence = sorted({*(cited.evidence if cited else []), *w_rows, *unmeasured_rows})
     return KeyFindings(
         bottleneck=bottleneck.actor if bottleneck else None, bottleneck_text=b_text,
         worst_channel=worst.channel if worst else None, worst_channel_text=w_text,
@@ -334,7 +347,7 @@ def _key(scores: Scores, plan: list[PlanItem], ordered: list[Finding]) -> KeyFin
                    f"{plan[0].recommendation} ({plan[0].responsible}; {plan[0].finding})." if plan[0].weight else
                    "Nothing urgent: no area for improvement explains an objective or any harm (all weigh 0); the first "
                    f"of the minor ones: {plan[0].recommendation} ({plan[0].responsible}; {plan[0].finding})."),
-        ratings=ratings, evidence=evidence,
+        unmeasured_text=unmeasured, ratings=ratings, evidence=evidence,
     )
 
 

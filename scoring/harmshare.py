@@ -6,13 +6,22 @@ opened is behind none of them, and a channel's failures inside a short harm wind
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import NamedTuple
 
 from ballotdrill.scoring.delays import Span, delay_between
 from ballotdrill.scoring.pollwindow import harm_stretch
 from ballotdrill.scoring.ranking import MATERIAL_SHARE
 
-__all__ = ["harm_shares"]
+__all__ = ["ScriptedHarm", "harm_shares"]
+
+
+class ScriptedHarm(NamedTuple):
+    """What the digest keeps of a scripted incident that did harm: when its wave reached its cap (None: it did not,
+    or it is not known) and, per measure, each lever's share of its harm (:func:`harm_shares`)."""
+
+    capped: float | None
+    behind: Mapping[str, Mapping[str, float]]
 
 
 def harm_shares(spans: Sequence[Span], start: float, end: float, capped: float | None,

@@ -19,7 +19,7 @@ from ballotdrill.scoring.model import EVIDENCE_ROWS, Handoff, IncidentTimes, Sco
 from ballotdrill.scoring.plan import capability_of, element_of
 from ballotdrill.scoring.text import clock
 
-__all__ = ["LeftOpen", "fold_left_open", "further_step_fix", "left_open_findings"]
+__all__ = ["LeftOpen", "failed_containments", "fold_left_open", "further_step_fix", "left_open_findings"]
 
 
 def further_step_fix(step: str, kind: str, procedure: str) -> str:
@@ -53,21 +53,31 @@ class LeftOpen:
             self.first.append((times, failed))
 
 
-def _failed_last(times: IncidentTimes, steps: Sequence[StepResult], chains: Sequence[Handoff],
-                 structure: Structure | None) -> tuple[StepResult, float] | None:
-    """The last containing step of a background incident still open at the end that completed without containing
-    it, with its chance, when nothing of its response was still under way (no step open, no handoff travelling)."""
-    if structure is None or not times.background or times.to_contain is not None or times.to_resolve is not None \
-            or any(s.completed_at is None for s in steps) or any(c.status == "in_transit" for c in chains):
-        return None
-    found: tuple[StepResult, float] | None = None
+def failed_containments(times: IncidentTimes, steps: Sequence[StepResult],
+                        structure: Structure | None) -> list[tuple[StepResult, float]]:
+    """The containing steps of an incident that completed without containing it (while it stayed open after them:
+    open at the end, or contained or ended only later), each with its chance, in the order they completed."""
+    if structure is None:
+        return []
+    ended = None if times.to_contain is None else times.started_at + times.to_contain
+    found: list[tuple[StepResult, float]] = []
     for step in steps:
         proc = structure.procedures.get(step.procedure)
         spec = next((s for s in proc.steps if s.id == step.step), None) if proc is not None else None
         if spec is not None and spec.effect is not None and spec.effect.contains and step.completed_at is not None \
-                and (found is None or step.completed_at > (found[0].completed_at or 0.0)):
-            found = step, spec.effect.chance
-    return found
+                and (ended is None or step.completed_at < ended):
+            found.append((step, spec.effect.chance))
+    return sorted(found, key=lambda sc: sc[0].completed_at or 0.0)
+
+
+def _failed_last(times: IncidentTimes, steps: Sequence[StepResult], chains: Sequence[Handoff],
+                 structure: Structure | None) -> tuple[StepResult, float] | None:
+    """The last containing step of a background incident still open at the end that completed without containing
+    it, with its chance, when nothing of its response was still under way (no step open, no handoff travelling)."""
+    if not times.background or times.to_contain is not None or times.to_resolve is not None \
+            or any(s.completed_at is None for s in steps) or any(c.status == "in_transit" for c in chains):
+        return None
+    return max(failed_containments(times, steps, structure), key=lambda sc: sc[0].completed_at or 0.0, default=None)
 
 
 def fold_left_open(kept: dict[str, LeftOpen], times: IncidentTimes | None, steps: Sequence[StepResult],

@@ -67,6 +67,7 @@ ELEMENTS: dict[str, str] = {
     "late_step": "Planning", "deadline": "Planning", "ping_pong": "Planning", "upstream": "Planning",
     "branch": "Planning",
     "objective": "Planning", "none": "Planning", "target": "Planning", "containment": "Planning",
+    "unmeasured": "Planning",
     "discussion": "Exercises",
 }
 """Root-cause kind -> HSEEP capability element of its fix."""
