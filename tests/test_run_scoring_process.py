@@ -212,8 +212,12 @@ def test_a_hung_scoring_process_does_not_hang_the_run(
     def progress(done: float, total: float) -> None:
         late = done >= total
         if started and not stopped and (late if when == "once the run has played" else not late):
-            os.kill(started[0][1].pid, signal.SIGSTOP)  # the run's own child, by its id
-            stopped.append(started[0][1].pid)
+            pid = started[0][1].pid
+            # Stopped once it waits for rows: a child stopped before it closed what it inherited from the fork would
+            # hold the journal writer's pipe open, and the writer (the run waits for its seal) would never end.
+            _waiting_for_input(pid)
+            os.kill(pid, signal.SIGSTOP)  # the run's own child, by its id
+            stopped.append(pid)
 
     try:
         outcome = run_to_folder(load_text(LONG), "long", seed=3, folder=tmp_path / "r", progress=progress)
@@ -270,7 +274,7 @@ def _waiting_for_input(pid: int, timeout: float = 120) -> None:
     """Until ``pid`` is blocked reading an empty pipe (it has taken everything handed to it so far)."""
     end = time.monotonic() + timeout
     while Path(f"/proc/{pid}/wchan").read_text(encoding="ascii").strip() not in ("pipe_read", "anon_pipe_read"):
-        assert time.monotonic() < end, "the journal writer never caught up"
+        assert time.monotonic() < end, f"child {pid} never caught up with its input"
         time.sleep(0.005)
 
 
