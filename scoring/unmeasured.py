@@ -25,7 +25,7 @@ from ballotdrill.scenarios.structure import Structure
 from ballotdrill.scoring.delays import Span
 from ballotdrill.scoring.harmshare import ScriptedHarm, harm_shares
 from ballotdrill.scoring.leftopen import failed_containments, further_step_fix
-from ballotdrill.scoring.model import Harm, IncidentTimes, ObjectiveResult, Scores, StepResult
+from ballotdrill.scoring.model import Handoff, Harm, IncidentTimes, ObjectiveResult, Scores, StepResult
 from ballotdrill.scoring.plan import capability_of, element_of
 from ballotdrill.scoring.ranking import MATERIAL_SHARE, HarmBehind
 from ballotdrill.scoring.text import HARM_MEASURES, HARM_NOUNS, clock, number, percent, took_from
@@ -145,6 +145,22 @@ def _ending(times: IncidentTimes, scores: Scores, names: Mapping[str, str]) -> s
     return f"{who} contained it at {at}, {after} after it began"
 
 
+def _still_open(times: IncidentTimes, steps: Sequence[StepResult], handoffs: Sequence[Handoff],
+                told: object) -> str:
+    """Why an incident still open at the end was, when the finding has not told it (``told``: a failed containment
+    or a dropped handoff, said already): its response still under way, ended, or never begun."""
+    if times.to_contain is not None or times.to_detect is None or told:
+        return ""
+    running = next((s for s in steps if s.completed_at is None), None)
+    if running is not None:
+        return (f": its response was still under way ('{running.step}' "
+                f"{'in progress' if running.started_at is not None else 'waiting'})")
+    travelling = next((h for h in handoffs if h.incident == times.incident and h.status == "in_transit"), None)
+    if travelling is not None:
+        return f": its response was still under way (the handoff of '{travelling.step}' still travelling)"
+    return ": its procedures ended without containing it" if steps else ": no step of any procedure had started for it"
+
+
 def _listed(items: Sequence[str], most: int = 3) -> str:
     shown = list(items[:most]) + ([f"{len(items) - most} more"] if len(items) > most else [])
     return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
@@ -199,7 +215,8 @@ def unmeasured_findings(improve: _Improve, scores: Scores, names: Mapping[str, s
         times, harm = times_of[incident], harm_of[incident]
         kept = scripted.get(incident)
         capped = kept.capped if kept is not None else None
-        failed = failed_containments(times, [s for s in scores.steps if s.incident == incident], structure)
+        steps = [s for s in scores.steps if s.incident == incident]
+        failed = failed_containments(times, steps, structure)
         dropped = [h for h in scores.handoffs if h.incident == incident and h.status == "dropped"]
         done = " and ".join(_done(big, capped, start) for big in large)
         nouns = " and ".join(HARM_NOUNS[big.measure] for big in large)
@@ -229,7 +246,7 @@ def unmeasured_findings(improve: _Improve, scores: Scores, names: Mapping[str, s
             delays = [f"“{titles[lever]}” ({percent(share)} of the time it did harm)"
                       for lever, share in sorted(behind.items(), key=lambda ls: -ls[1])]
             told.append(f"the delays behind its {nouns}: {_listed(delays)}")
-        told.append(_ending(times, scores, names))
+        told.append(_ending(times, scores, names) + _still_open(times, steps, scores.handoffs, failed or dropped))
         why.append(f"no objective measures its {nouns}")
         bars = " and ".join(dict.fromkeys(f"{b.bar.id} does for {b.bar.subject}" for b in large))
         measure_it = f"give {incident}'s {nouns} an objective of its own (as {bars}), so the exercise rates the " \
@@ -260,6 +277,6 @@ def key_line(improvements: Sequence[_Told]) -> tuple[str, list[int]]:
     if not found:
         return "", []
     more = found[1:]
-    also = (f" Also outside every objective: {', '.join(i for f in more for i in f.incidents)} (see the areas for "
+    also = (f" Also large and unmeasured: {', '.join(i for f in more for i in f.incidents)} (see the areas for "
             "improvement).") if more else ""
     return found[0].detail + also, list(found[0].evidence)

@@ -49,11 +49,14 @@ scenarios:
 DOC = load(_YAML)
 BOTH = load(_YAML.replace("target: 60}", "target: 60}\n      - {id: O2, capability: Infrastructure systems, "
                           "measure: {station_minutes: X}, target: 60}"))
+NO_EFFECT = load(_YAML.replace(", effect: {contain: 0.5}", ""))
 
 
-def _report(x_end: str | None = None, how: str = "ended", fails: bool = True, doc: object = DOC) -> Report:
+def _report(x_end: str | None = None, how: str = "ended", fails: bool = True, doc: object = DOC,
+            running: str | None = None) -> Report:
     """The run: X ends (``how``: ``ended`` by itself, ``effect``: 'fix' contained it) at ``x_end``, else it is open
-    to 12:00; ``fails``: X's 'fix' at 09:30 failed (else X is never worked on)."""
+    to 12:00; ``fails``: X's 'fix' at 09:30 failed (else X is not worked on, or only from ``running`` on, its 'fix'
+    still in progress at the end)."""
     b = JournalBuilder()
     b.add(0, "run_started", scenario="s", seed=1, start=360.0, end=360.0, until=360.0, polls=[120.0, 360.0])
     b.add(0, "staff_changed", actor="desk", staff=1)
@@ -63,20 +66,24 @@ def _report(x_end: str | None = None, how: str = "ended", fails: bool = True, do
               stations=1, throughput=0.0, title="Station closed" if incident == "X" else "")
         b.add(t0, "detected", incident, "desk")
         if incident == "X" and not fails:
+            if running is not None:
+                b.add(at(running), "procedure_started", incident, procedure="p", run=1)
+                b.add(at(running), "step_started", incident, "desk", "fix", procedure="p", wait=0.0)
             continue
         b.add(t0, "procedure_started", incident, procedure="p", run=1)
         b.add(t0, "step_started", incident, "desk", "fix", procedure="p", wait=0.0)
         done = at(x_end) if incident == "X" and how == "effect" and x_end else t0 + 30
         b.add(done, "step_completed", incident, "desk", "fix", procedure="p", elapsed=done - t0)
         if incident == "M":
-            b.add(done, "contained", incident, "desk", how="effect", station_minutes=30.0)
-        elif how != "effect" or x_end is None:
+            b.add(done, "contained", incident, "desk", how="effect" if doc is not NO_EFFECT else "completed",
+                  station_minutes=30.0)
+        elif (how != "effect" or x_end is None) and doc is not NO_EFFECT:
             b.add(done, "effect_failed", incident, "desk", "fix", procedure="p", contain=0.5)
         b.add(done, "procedure_ended", incident, procedure="p", run=1, outcome="completed")
     if x_end is not None:
         b.add(at(x_end), "contained", "X", *(("desk",) if how == "effect" else ()), how=how,
               station_minutes=at(x_end) - at("09:00"))
-    b.add(at("12:00"), "run_ended", open_incidents=[] if x_end else ["X"], open_steps=0,
+    b.add(at("12:00"), "run_ended", open_incidents=[] if x_end else ["X"], open_steps=1 if running else 0,
           harm={} if x_end else {"X": {"station_minutes": 180.0}})
     return assemble(b.events, doc, "s")  # type: ignore[arg-type]
 
@@ -127,8 +134,15 @@ def test_one_contained_by_the_response_names_who_and_weighs_nothing() -> None:
 def test_one_never_worked_on_has_no_containment_to_name() -> None:
     [found] = _unmeasured(_report(fails=False))
     assert "completed without containing it" not in found.detail
-    assert found.detail.endswith("it was still open when the run stopped (12:00).")
+    assert found.detail.endswith("it was still open when the run stopped (12:00): no step of any procedure had "
+                                 "started for it.")
     assert found.weight == 0.0
+
+
+def test_one_whose_response_was_under_way_at_the_end_says_which_step() -> None:
+    [found] = _unmeasured(_report(fails=False, running="11:45"))
+    assert found.detail.endswith("it was still open when the run stopped (12:00): its response was still under way "
+                                 "('fix' in progress).")
 
 
 def test_small_harm_no_objective_measures_is_no_finding() -> None:
@@ -187,3 +201,10 @@ def test_a_wave_at_its_cap_says_so_and_when() -> None:
                             "times the 2,000 O1 allows N, and no objective measures its reach. It began at 06:00 "
                             "and was never detected; it was still open when the run stopped (12:00).")
     assert found.root_cause == "never detected; no objective measures its reach"
+
+
+def test_one_whose_procedures_ended_without_containing_it_says_so() -> None:
+    [found] = _unmeasured(_report(doc=NO_EFFECT))  # 'fix' contains nothing here: done at 09:30, X open to the end
+    assert found.detail.endswith("it was still open when the run stopped (12:00): its procedures ended without "
+                                 "containing it.")
+    assert (found.weight, found.lever) == (0.0, "harm:X")
