@@ -5,8 +5,10 @@ response (``wave_slowed``) changes, up to its cap; voter- and station-minutes gr
 rate (``voters``; ``stations`` × the share of throughput lost) while the incident's polling
 stations are open. Both stop when it is contained. So the moment the harm first exceeded the
 target is exact from ``run_started``, ``incident_started``, ``mitigated``, ``wave_slowed``,
-``voting_extended``, ``contained`` and ``run_ended``. The ranking weighs the delay before that
-moment, not after: a delay that began once the target was passed did not make it pass.
+``voting_extended``, ``contained`` and ``run_ended``. The ranking weighs the delay before the moment the harm passed
+the next better band's bound (:func:`~ballotdrill.scoring.windows.explaining_bound`: the target for S, 1.25 × it
+for M, along its course, :meth:`HarmCourse.passes`; the whole window for U), not after: a delay that began once
+that bound was passed, taken away, leaves it past the bound.
 
 Each incident's course is kept as it was when it stopped (:class:`HarmCourse`), so the harm it had done by an
 earlier moment is known: what an incident contained that much sooner would have done
@@ -75,6 +77,22 @@ class HarmCourse(NamedTuple):
         if not math.isinf(doubling) and t > at:
             reach = min(self.cap, reach * 2.0 ** min((t - at) / doubling, 1023.0))
         return float(int(reach))
+
+    def passes(self, kind: str, value: float) -> float | None:
+        """When its ``kind`` of harm first exceeded ``value`` along this course (None: it never did)."""
+        if kind != "reach":
+            rate = self.voter_rate if kind == "voter_minutes" else self.station_rate
+            t = self.opens + value / rate if rate > 0 else math.inf
+            return t if t < self.closes else None
+        for index, (since, reach, doubling) in enumerate(self.segments):
+            if reach > value:
+                return since
+            if value >= self.cap or math.isinf(doubling) or reach <= 0:
+                continue
+            t = since + doubling * math.log2(value / reach)
+            if index + 1 == len(self.segments) or t < self.segments[index + 1][0]:
+                return t
+        return None
 
     def stopped_by(self, kind: str, t: float) -> bool:
         """Whether its ``kind`` of harm had stopped growing by itself by ``t``: its wave at its cap, its polling

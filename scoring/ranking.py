@@ -12,17 +12,18 @@ what it is measured against — a time objective's target, the stretch a harm ob
 start to the moment its harm passed the target), the incident's harm window for a harm share. A minute or two of
 failed calls in a response of hours explains nothing.
 
-**Objectives explained.** An objective rated S, M or U is explained by the lever behind
-most of its (material) delay inside what it measures before its target was passed (between its two points for a
-time, read as the rating reads them, no later than its start plus the target; for a time to a step, only the
-delays of steps leading to it, :meth:`~ballotdrill.scoring.harmpath.HarmPaths.leads_to`; the incident's harm
-window for reach, voter- or station-minutes, up to the moment its harm passed the target,
-:mod:`~ballotdrill.scoring.passing`), and only if taking its delay away — less the waits behind other work after
-it on the same path, which would have absorbed it (:func:`net_delay`) — could have changed the rating
-(:func:`~ballotdrill.scoring.turning.could_turn`). When several levers could each have turned it alone, all of
-them explain it and share its points equally, each finding naming the others ("either delay taken away would
-have turned it"); when none could alone but some together could (most delay first), those share it ("it turns
-only if the delays of both are taken away").
+**Objectives explained.** An objective rated S, M or U is explained by the lever behind most of its (material) delay
+inside what it measures before it passed the next better band's bound
+(:func:`~ballotdrill.scoring.windows.explaining_bound`: the target for S, 1.25 × it for M, none for U — M asks only
+that it be achieved in the run; between its two points for a time, read as the rating reads them, no later than its
+start plus that bound; for a time to a step, only the delays of steps leading to it,
+:meth:`~ballotdrill.scoring.harmpath.HarmPaths.leads_to`; the incident's harm window for reach, voter- or
+station-minutes, up to the moment its harm passed that bound, :mod:`~ballotdrill.scoring.passing`), and only if
+taking its delay away — less the waits behind other work after it on the same path, which would have absorbed it
+(:func:`net_delay`) — could have changed the rating (:func:`~ballotdrill.scoring.turning.could_turn`). When several
+levers could each have turned it alone, all of them explain it and share its points equally, each finding naming the
+others ("either delay taken away would have turned it"); when none could alone but some together could (most delay
+first), those share it ("it turns only if the delays of both are taken away").
 For an on-time share, by the same rule, the levers whose late steps (those each is the root cause of) taken away,
 on time, would have turned its rating: any one alone, else the fewest together, most late steps first.
 Objectives with no delay to attribute
@@ -125,7 +126,8 @@ def measures_harm(obj: ObjectiveResult) -> bool:
 
 def objective_delay(obj: ObjectiveResult, scores: Scores, spans: dict[str, list[Span]],
                     passed: Mapping[str, float] | None = None, paths: HarmPaths | None = None) -> Delay:
-    """Delay per lever inside what the objective measures, before its target was passed; for a time to a step,
+    """Delay per lever inside what the objective measures, before it passed the next better band's bound
+    (:func:`~.windows.explaining_bound`); for a time to a step,
     only the delays of steps leading to it (``paths``, :meth:`~ballotdrill.scoring.harmpath.HarmPaths.leads_to`)."""
     total: Delay = defaultdict(float)
     harm = measures_harm(obj)
@@ -172,9 +174,10 @@ def explaining_levers(obj: ObjectiveResult, scores: Scores, spans: dict[str, lis
                       passed: Mapping[str, float] | None = None, paths: HarmPaths | None = None,
                       on_time_count: tuple[int, int] | None = None) -> Explained | None:
     """The levers (among those some finding works on) that explain the objective: of those with a material delay
-    inside what it measures before its target was passed, every one whose delay alone taken away could have changed
-    its rating (:func:`~ballotdrill.scoring.turning.could_turn`), most delay first; when none could alone, the
-    fewest of them, most delay first, whose delays taken away together could; None when nothing could.
+    inside what it measures before it passed the next better band's bound, every one whose delay alone taken away
+    could have changed its rating (:func:`~ballotdrill.scoring.turning.could_turn`), most delay first; when none
+    could alone, the fewest of them, most delay first, whose delays taken away together could; None when nothing
+    could.
 
     An on-time share is turned by the late steps a lever made late (``on_time_levers``: per lever, the late steps
     whose root cause it is and the first of them; ``on_time_count``: the steps the share counts and those on time):
@@ -265,7 +268,7 @@ def unexplaining(obj: ObjectiveResult, scores: Scores, spans: dict[str, list[Spa
                  passed: Mapping[str, float] | None = None, paths: HarmPaths | None = None,
                  on_time_levers: Mapping[str, tuple[int, int]] | None = None,
                  on_time_count: tuple[int, int] | None = None) -> list[Unexplaining]:
-    """Each lever's delay inside what ``obj`` measures before its target was passed, with the test of
+    """Each lever's delay inside what ``obj`` measures before it passed the next better band's bound, with the test of
     :func:`explaining_levers` it fails (``levers``: those some finding works on), most minutes first; for an objective
     no lever explains. For an on-time share, each lever's late steps (``on_time_levers``, their count in ``minutes``),
     a lever with no finding tested against the share's counts (``on_time_count``: :func:`.turning.on_time_unturned`)."""

@@ -4,12 +4,14 @@ rating), each named by its lever, with its minutes (an on-time share: its late s
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from ballotdrill.scoring.advice import Advisor
 from ballotdrill.scoring.model import ObjectiveResult
 from ballotdrill.scoring.ranking import MATERIAL_SHARE, Unexplaining
 from ballotdrill.scoring.text import minutes
+from ballotdrill.scoring.windows import explaining_bound
 
 __all__ = ["unexplained"]
 
@@ -21,8 +23,16 @@ def unexplained(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unexplai
             f"no area for improvement explains {obj.id}, though its late steps together could: "
             if any(d.why == "no_finding_together" for d in delays)
             else "the causes of its late steps explain nothing: " if obj.kind == "on_time"
-            else "the delays in the response before its target was passed explain nothing: ")
+            else f"the delays in the response{_window_words(obj)} explain nothing: ")
     return lead + _why_not(advice, obj, delays, incident)
+
+
+def _window_words(obj: ObjectiveResult) -> str:
+    """Which delays could explain ``obj`` (:func:`~.windows.explaining_bound`): those before its target was passed;
+    for M, before it passed the S band's bound; for U, all of those in what it measures."""
+    bound = explaining_bound(obj)
+    return "" if math.isinf(bound) else " before its target was passed" if bound == obj.target else \
+        f" before it passed {bound / obj.target:g} × its target (the most an S rating allows)"
 
 
 def _why_not(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unexplaining], incident: str | None) -> str:

@@ -3,22 +3,28 @@ when its target was passed — read as the rating reads them (:mod:`~ballotdrill
 
 A time's end point at a step carrying a containment is the completion whose containment took hold (or found the
 incident already contained), not one whose draw failed; a time's stretch ends at the end of the run when its end
-never came, and no later than its start plus the target; a harm measure's stretch is its incident's harm window
-(its start to its containment, or the end of the run while open; voter- and station-minutes only while its polls were
-open), up to the moment its harm passed the target; the delays that can explain it are counted from the incident's
+never came, and no later than its start plus the next better band's bound (:func:`explaining_bound`: the target for
+S, 1.25 × it for M, none for U); a harm measure's stretch is its incident's harm window (its start to its
+containment, or the end of the run while open; voter- and station-minutes only while its polls were open), up to the
+moment its harm passed that bound; the delays that can explain it are counted from the incident's
 start (a wait before the polls opened delayed the containment all the same).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 from ballotdrill.scenarios.measures import Point, parse_interval
 from ballotdrill.scenarios.structure import Structure
 from ballotdrill.scoring.model import ObjectiveResult, Scores
+from ballotdrill.scoring.passing import Passed
 from ballotdrill.scoring.pollwindow import harm_stretch
+from ballotdrill.scoring.ratings import S_FACTOR
+from ballotdrill.scoring.text import HARM_MEASURES
 
-__all__ = ["end_step", "harm_stretches", "harm_window", "objective_windows", "point_time", "target_passed"]
+__all__ = ["end_step", "explaining_bound", "harm_stretches", "harm_window", "objective_windows", "point_time",
+           "target_passed"]
 
 
 def harm_window(scores: Scores, incident: str, measure: str = "") -> tuple[float, float] | None:
@@ -72,11 +78,12 @@ def _contains(structure: Structure, procedure: str, step: str) -> bool:
 
 def objective_windows(obj: ObjectiveResult, scores: Scores, passed: Mapping[str, float] | None = None,
                       structure: Structure | None = None) -> dict[str, tuple[float, float]]:
-    """The incidents an objective measures and the stretch of the run it measures in each, up to when its target
-    was passed: a time from one point to another (to the end of the run if the end never came; to the start
-    plus the target at most; a containing step's point where its containment took hold, :func:`point_time`), or
-    an incident's harm window (to the moment its harm passed the target, when ``passed`` — objective id -> t —
-    says)."""
+    """The incidents an objective measures and the stretch of the run it measures in each, up to when it passed the
+    next better band's bound (:func:`explaining_bound`): a time from one point to another (to the end of the run if
+    the end never came; to the start plus that bound at most; a containing step's point where its containment took
+    hold, :func:`point_time`), or an incident's harm window (to the moment its harm passed that bound: for S the
+    target, when ``passed`` — objective id -> t — says; for M 1.25 × the target along its course,
+    :meth:`~.passing.HarmCourse.passes`, else the target's moment; for U its whole window)."""
     if obj.kind == "time":
         try:
             interval = parse_interval(obj.subject)
@@ -87,12 +94,34 @@ def objective_windows(obj: ObjectiveResult, scores: Scores, passed: Mapping[str,
             return {}
         hi = point_time(scores, interval.end, structure)
         hi = float(scores.until or 0.0) if hi is None else hi
-        return {interval.end.incident: (lo, min(hi, lo + obj.target))}
-    window = harm_stretches(obj, scores, passed)
+        return {interval.end.incident: (lo, min(hi, lo + explaining_bound(obj)))}
+    window = harm_window(scores, obj.subject, obj.kind) if obj.kind != "on_time" else None
     inc = next((i for i in scores.incidents if i.incident == obj.subject), None) if window else None
-    if inc is None:
+    if inc is None or window is None:
         return {}
-    return {obj.subject: (inc.started_at, window[obj.subject][1])}  # a wait before its polls opened delayed it too
+    crossed = (passed or {}).get(obj.id)
+    end = window[1] if crossed is None else min(window[1], crossed)
+    if obj.kind in HARM_MEASURES and obj.rating in ("M", "U"):  # up to the next better band's bound instead
+        course = passed.courses.get(obj.id) if isinstance(passed, Passed) and obj.measured in ("", obj.subject) \
+            else None
+        bound = explaining_bound(obj)
+        beyond = window[1] if math.isinf(bound) else course.passes(obj.kind, bound) if course is not None else None
+        end = min(window[1], beyond) if beyond is not None else end
+    return {obj.subject: (inc.started_at, end)}  # a wait before its polls opened delayed it too
+
+
+def explaining_bound(obj: ObjectiveResult) -> float:
+    """The value of what ``obj`` measures up to which a delay can explain its rating: the bound of the next better
+    band (:func:`~.ratings.bands`), since a delay that came once what it measures had passed that bound, taken away,
+    leaves it past the bound still — its target for S (and any other rating), :data:`~.ratings.S_FACTOR` × its target
+    for M, none for U (M needs only to be achieved in the run: up to the end of what it measures). A time, a reach, a
+    voter- or station-minutes measure; others (votes lost, an on-time share): its target."""
+    if obj.kind == "time" or obj.kind in HARM_MEASURES:
+        if obj.rating == "U":
+            return math.inf
+        if obj.rating == "M":
+            return S_FACTOR * obj.target
+    return obj.target
 
 
 def harm_stretches(obj: ObjectiveResult, scores: Scores,

@@ -61,6 +61,27 @@ def test_a_begun_step_of_uncertain_length_counts_what_such_work_still_has_left()
     assert _queue(report).explains == []
 
 
+def test_a_begun_steps_own_slow_work_taken_away_leaves_it_done() -> None:
+    # b on duty throughout; 'fix' draws 200 of {10, 200} min (usually 105), begun 10:00 and 2 h in at the cut at
+    # 12:00: 15 min of slow work. Taken away, it was done at 11:45, within the run: X1 contained, 10,500
+    # voter-minutes, M instead of U — its slow work explains O1. (Had it still needed what a 2-h draw of it has
+    # left, 1 h 20 min, it would have been done only at 13:05, after the stop.)
+    # (its slow work comes after the target was passed at 10:50: a U is explained by delay up to the stop)
+    report = None
+    for seed in range(1, 40):  # the first seed drawing 200 (one drawing 10 contains X1 at 10:10)
+        try:
+            report = _cut("06:00", {"dist": "empirical", "values": ["10m", "200m"]}, until="12:00", staff=1,
+                          seed=seed)
+            break
+        except AssertionError:
+            continue
+    assert report is not None
+    slow = next(f for f in report.analysis.improvements if f.title.startswith("Step 'fix' late"))
+    assert report.scores.objectives[0].rating == "U"
+    assert "O1 (U)" in slow.explains
+
+
+
 @pytest.mark.parametrize("elapsed", [0.0, 5.0, 20.0, 45.0, 90.0, 200.0])
 def test_mean_left_is_what_draws_longer_than_the_elapsed_time_have_left(elapsed: float) -> None:
     rng = random.Random(7)

@@ -171,8 +171,9 @@ def test_a_step_done_again_by_a_decision_loop_is_late_from_the_loop_and_gets_the
 def test_delays_that_explain_nothing_say_why_each_does_not() -> None:
     """X1 (100 voters) at 10:00, noticed at once: triage 10:00-10:10, then its 1 h fix waits at crew behind a
     30-min chore that arrived at 10:05, from 10:10 to 10:35: contained at 11:35, 95 min (9,500 voter-minutes).
-    O1's 3,000 were passed at 10:30, 20 min into the wait; without all 25 min of it, X1 is contained after 70 min
-    (7,000): still past the target, so the queue, an area for improvement, would not have changed the rating."""
+    O1's 3,000 were passed at 10:30, 20 min into the wait, and 1.25 × them (3,750, the most an S allows) at 10:37, after
+    it: all 25 min count for an M; without them X1 is contained after 70 min (7,000): still past 3,750, so the queue,
+    an area for improvement, would not have changed the rating."""
     data = file_of({"desk": {"staff": 1}, "crew": {"staff": 1}},
                    {"p": {"trigger": {"type": "outage"}, "steps": [
                        {"id": "triage", "actor": "desk", "duration": "10m"},
@@ -189,7 +190,8 @@ def test_delays_that_explain_nothing_say_why_each_does_not() -> None:
     assert any(f.lever == "actor:crew" and f.cause != "objective" for f in analysis.improvements)
     finding = next(f for f in analysis.improvements if f.title.startswith("Objective O1 "))
     assert finding.root_cause == (
-        "the delays in the response before its target was passed explain nothing: 20 min of waiting at crew, "
+        "the delays in the response before it passed 1.25 × its target (the most an S rating allows) explain "
+        "nothing: 25 min of waiting at crew, "
         "taken away, would not have changed its rating: detected after 0 min, first action after 0 min, it was "
         "contained after 1 h 35 min; the designed response does not contain it before its voter-minutes passes "
         "the 3,000 target (it passed it at 10:30, 30 min after it began)")

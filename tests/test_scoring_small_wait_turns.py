@@ -35,5 +35,5 @@ def test_a_wait_with_no_finding_that_could_not_turn_it_explains_nothing() -> Non
     # target 40 min: 1 h 04 min is M (over 1.25 x); 52 min is M too
     rating, cause = _cause("40m")
     assert rating == "M"
-    assert cause.startswith("the delays in the response before its target was passed explain nothing: 12 min of "
-                            "waiting at a made no area for improvement")
+    assert cause.startswith("the delays in the response before it passed 1.25 × its target (the most an S rating "
+                            "allows) explain nothing: 12 min of waiting at a made no area for improvement")
