@@ -64,7 +64,11 @@ class Wakeup(simpy.events.Event):
         heappush(env._queue, (env._now + delay, priority, next(env._eid), self))
 
 
+_bare: Any = object.__new__
+
+
 def at_delay(env: simpy.Environment, delay: float, callback: Callable[[Any], None], *, last: bool = False) -> None:
     """Call ``callback(event)`` ``delay`` minutes from now (``delay >= 0``): a ``Timeout`` without its checks;
-    ``last``: after everything else at that instant (:data:`LAST`)."""
-    Wakeup(env).wake(env, delay, callback, LAST if last else NORMAL)
+    ``last``: after everything else at that instant (:data:`LAST`). The event is made without ``Event.__init__``, as a
+    work item is: :meth:`Wakeup.wake` sets what the loop reads, and nothing reads the ``env`` it would keep."""
+    _bare(Wakeup).wake(env, delay, callback, LAST if last else NORMAL)
