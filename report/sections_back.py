@@ -10,6 +10,7 @@ from ballotdrill.report.report import Report
 from ballotdrill.report.view import Block, Card, Cell, Chart, Context, Details, Heading, Para, Section, Table, cell
 from ballotdrill.scoring.findings import Finding
 from ballotdrill.scoring.model import ChannelStats, Handoff, ObjectiveResult, StepResult
+from ballotdrill.scoring.ranking import MATERIAL_SHARE
 from ballotdrill.scoring.summary import wait_text
 from ballotdrill.scoring.text import HARM_MEASURES, evidence_rows, hour_label, minutes, percent
 from ballotdrill.scoring.work import WorkFold
@@ -126,9 +127,11 @@ def _card(f: Finding, plan_ids: dict[str, str]) -> Card:
 def priority_reason(f: Finding) -> str:
     """Why a finding has its priority: the objectives it explains, its share of the harm, a loss."""
     parts = [f"explains objective(s) {', '.join(f.explains)}"] if f.explains else []
-    if f.cause == "unmeasured" and not f.harm_share:
-        parts.append("its harm, which no objective measures, is told here; its fix is an objective to measure it, "
-                     "not a lever of the response (the delays behind it weigh on their own findings)")
+    if f.cause == "unmeasured" and not f.harm_share and not f.weighed_with:
+        parts.append("its harm, which no objective measures, is told here; " + (
+            "its fix is an objective to measure it, not a lever of the response (the delays behind it weigh on their "
+            "own findings)" if f.lever.startswith("harm:") else "its failed containment came too late in the time it "
+            f"did harm to weigh (under {MATERIAL_SHARE:.0%} of that time left after it)"))
     if f.harm_share:
         parts.append(f"behind {percent(f.harm_share)} of the run's harm by time ({' / '.join(HARM_TEXT)}, the largest "
                      "share; a share of the time harm was done, not of harm avoided)")

@@ -53,10 +53,10 @@ NO_EFFECT = load(_YAML.replace(", effect: {contain: 0.5}", ""))
 
 
 def _report(x_end: str | None = None, how: str = "ended", fails: bool = True, doc: object = DOC,
-            running: str | None = None) -> Report:
+            running: str | None = None, failed_at: str | None = None) -> Report:
     """The run: X ends (``how``: ``ended`` by itself, ``effect``: 'fix' contained it) at ``x_end``, else it is open
     to 12:00; ``fails``: X's 'fix' at 09:30 failed (else X is not worked on, or only from ``running`` on, its 'fix'
-    still in progress at the end)."""
+    still in progress at the end); ``failed_at``: when X's failed 'fix' completed (else 09:30)."""
     b = JournalBuilder()
     b.add(0, "run_started", scenario="s", seed=1, start=360.0, end=360.0, until=360.0, polls=[120.0, 360.0])
     b.add(0, "staff_changed", actor="desk", staff=1)
@@ -72,7 +72,8 @@ def _report(x_end: str | None = None, how: str = "ended", fails: bool = True, do
             continue
         b.add(t0, "procedure_started", incident, procedure="p", run=1)
         b.add(t0, "step_started", incident, "desk", "fix", procedure="p", wait=0.0)
-        done = at(x_end) if incident == "X" and how == "effect" and x_end else t0 + 30
+        done = at(x_end) if incident == "X" and how == "effect" and x_end else \
+            at(failed_at) if incident == "X" and failed_at else t0 + 30
         b.add(done, "step_completed", incident, "desk", "fix", procedure="p", elapsed=done - t0)
         if incident == "M":
             b.add(done, "contained", incident, "desk", how="effect" if doc is not NO_EFFECT else "completed",
@@ -121,7 +122,11 @@ def test_an_incident_that_ended_by_itself_after_a_failed_containment_says_so() -
 
 
 def test_one_contained_by_the_response_names_who_and_weighs_nothing() -> None:
-    [found] = _unmeasured(_report(x_end="10:30", how="effect"))  # 90 of 120: 75 %, 1.5 times the target
+    report = laid_out(_report(x_end="10:30", how="effect"))  # 90 of 120: 75 %, 1.5 times the target
+    [found] = _unmeasured(report)
+    assert "**Priority:** 4 (weight 0: its harm, which no objective measures, is told here; its fix is an objective " \
+        "to measure it, not a lever of the response (the delays behind it weigh on their own findings))" in \
+        render_markdown(report)
     assert found.detail.endswith("Desk contained it at 10:30, 1 h 30 min after it began.")
     assert "75% of the run's station-minutes and more than the 60 O1 allows M" in found.detail
     assert "completed without containing it" not in found.detail  # its 'fix' contained it
@@ -208,3 +213,12 @@ def test_one_whose_procedures_ended_without_containing_it_says_so() -> None:
     assert found.detail.endswith("it was still open when the run stopped (12:00): its procedures ended without "
                                  "containing it.")
     assert (found.weight, found.lever) == (0.0, "harm:X")
+
+
+def test_a_containment_failing_too_late_to_weigh_says_so() -> None:
+    """'fix' fails at 11:55: 5 of X's 180 station-minutes' 180 minutes left (2.8 %, under the 5 % a delay needs)."""
+    report = laid_out(_report(failed_at="11:55"))
+    [found] = _unmeasured(report)
+    assert (found.lever, found.weight, found.priority) == ("procedure:p", 0.0, 4)
+    assert "its failed containment came too late in the time it did harm to weigh (under 5% of that time left " \
+        "after it)" in render_markdown(report)
