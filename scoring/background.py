@@ -268,13 +268,16 @@ class BackgroundFold:
         self.add_counted(arrival, ordinal, len(steps), counted, handed)
 
     def add_counted(self, arrival: AnyArrival, ordinal: int, steps: int, counted: StepCounts,
-                    handed: ChainCounts) -> None:
+                    handed: ChainCounts, harmed: bool | None = None) -> None:
         """:meth:`add` of an arrival of ``steps`` step instances, its steps and handoffs counted (:mod:`.foldrules`)
-        and its steps already folded in per actor."""
+        and its steps already folded in per actor; ``harmed``: whether it did harm, if known (its harm's
+        ``nonzero``)."""
         _, _, judged, late, missed = counted
         handoffs, _, failed, _, _, drops, _, _, _ = handed
         harm = arrival.harm
-        facts: _Facts = _new(_Facts, (arrival.n, *_TIMES(arrival.times), *_HARM(harm), harm.nonzero, arrival.harm_sum,
+        if harmed is None:
+            harmed = harm.nonzero
+        facts: _Facts = _new(_Facts, (arrival.n, *_TIMES(arrival.times), *_HARM(harm), harmed, arrival.harm_sum,
                                       steps, judged, late, missed, handoffs, failed, drops))
         inc = arrival.times
         self.arrivals += 1

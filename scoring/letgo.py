@@ -35,15 +35,16 @@ class LetGo:
         times, harm, steps, chains = measured.times, measured.harm, measured.steps, measured.chains
         arrival = measured.recorded() if listed else measured  # records only for what is kept or may be
         tally.incident_resolved(times.to_resolve is not None)
-        tally.harm(harm)
         harmed = harm.nonzero
+        if harmed:  # else its harm adds zeros to sums of non-negative floats: the same floats, without the calls
+            tally.harm(harm)
+            digest.count_harm(harm)
         counted = fold_steps(steps, self.load, None, self.background.actors, work.steps, digest)
         _, _, judged, _, missed = counted
         kept = bool(judged or missed or harmed)  # a finding may name it: as Digest.add's rules
         group = work.background_arrival(times.inject, len(steps), chains, drawn(len(steps), times.severity, harmed))
         handed, named = fold_chains(chains, tally.latencies, work, group, None if kept else self.usual)
         tally.count_work(counted, handed, steps)
-        self.background.add_counted(arrival, ordinal, len(steps), counted, handed)
-        digest.count_harm(harm)
+        self.background.add_counted(arrival, ordinal, len(steps), counted, handed, harmed)
         if kept or named or unanswered(times, harm, bool(steps or chains)):
             digest.add_cases(arrival, listed)
