@@ -68,8 +68,11 @@ def import_msel(csv_path: Path, structure: Path, out: Path, maps: list[str] | No
     structure_file = load_file(structure)
     imported = build_scenario(decode(raw, source), source, structure_file, name=name or _scenario_name(csv_path),
                               title=title, mapping=mapping)
-    header = (f"# Scenario imported from the MSEL {csv_path.name} against the structure of {structure.name}.\n"
-              "# Check the window (start, end) and add objectives: a spreadsheet does not say how to measure them.\n")
+    header = f"# Scenario imported from the MSEL {csv_path.name} against the structure of {structure.name}.\n" + (
+        "# Its window, polling hours, roles and objectives are the spreadsheet's scenario settings row.\n"
+        if imported.settings else
+        "# Check the window (start, end) and add the election's polling hours and objectives: a spreadsheet\n"
+        "# without a scenario settings row (show --csv writes one) does not say them.\n")
     text = _written(header, imported.data)
     load_text(text, str(out))
     try:

@@ -85,17 +85,18 @@ def show(
     """Show a scenario: its actors, procedures and the MSEL as a timeline."""
     doc = load_scenarios(file)
     name, sc = scenarios.pick(doc, scenario)
-    from ballotdrill.scenarios.msel import msel_rows, write_msel_csv
+    from ballotdrill.scenarios.msel import msel_rows, settings_row, write_msel_csv
     from ballotdrill.scenarios.roles import cast_of
 
     cast = cast_of(doc, name)
+    settings = settings_row(name, sc)  # as written, roles included: import-msel's structure is the file's own
     doc = scenarios.as_played(doc, name)  # its steps' actors as this scenario plays them
     sc = doc.scenarios[name]  # its injects' too (a message to a role goes to the actor playing it)
 
     rows = msel_rows(sc)
     if csv is not None:
-        application.write_output(csv, partial(write_msel_csv, rows), inputs=[file] if file else [])
-        say(f"wrote the MSEL ({len(rows)} rows) to {csv}")
+        application.write_output(csv, partial(write_msel_csv, rows, settings=settings), inputs=[file] if file else [])
+        say(f"wrote the MSEL ({len(rows)} rows and the scenario's settings) to {csv}")
     if json_out:
         emit_json({"name": name, "title": sc.title, "start": format_clock(sc.start),
                    "end": format_end(sc.start, sc.end),
@@ -150,5 +151,8 @@ def import_msel(
     scenario = next(iter(imported.model.scenarios))
     say(f"wrote {out_file}: scenario {scenario} with {len(imported.model.scenarios[scenario].injects)} injects "
          f"from {imported.rows} rows; run it with: ballotdrill run --file {out_file}")
+    if not imported.settings:
+        say(f"note: {spreadsheet} has no scenario settings row (show --csv writes one), so {out_file} has no "
+            f"election (the polls count as open 07:00-20:00) and no objectives: add them to it")
 
 

@@ -34,7 +34,8 @@ MSEL_COLUMNS = ("event number", "scenario time", "event type", "from", "to", "me
 """The HSEEP MSEL template's columns, as written by :func:`write_msel_csv`; ``definition`` holds the
 inject itself as JSON, so ``import-msel`` reads back exactly what was written."""
 
-_EVENT_TYPES = {"timed": "inject", "background": "inject (repeating)", "contingency": "contingency inject"}
+_EVENT_TYPES = {"timed": "inject", "background": "inject (repeating)", "contingency": "contingency inject",
+                "settings": "scenario settings"}
 
 
 def msel_rows(scenario: Scenario) -> list[MselRow]:
@@ -49,6 +50,18 @@ def msel_rows(scenario: Scenario) -> list[MselRow]:
                                             ensure_ascii=False))  # every control a JSON escape: read back exactly
         rows.append(_row(inject_id, inj, scenario)._replace(objective=" ".join(objectives), definition=definition))
     return sorted(rows, key=lambda r: r.sort_key)
+
+
+def settings_row(name: str, scenario: Scenario) -> MselRow:
+    """The scenario's own settings (window, election or polls, roles, load, objectives: all but the injects) as the
+    MSEL's first row, a ``scenario settings`` row whose ``definition`` ``import-msel`` reads back exactly."""
+    settings = scenario.model_dump(mode="json", by_alias=True, exclude_defaults=True, exclude={"injects"})
+    definition = json_output(json.dumps(settings, ensure_ascii=False))
+    objectives = len(scenario.objectives)
+    event = (f"scenario {name}: {scenario.title} (its window, polling hours and {objectives} objective"
+             f"{'' if objectives == 1 else 's'} in the definition)")
+    window = f"{format_clock(scenario.start)}-{format_clock(scenario.end)}"
+    return MselRow(name, window, scenario.start, "settings", "", event, "", "SimCell", definition=definition)
 
 
 def _row(inject_id: str, inj: Inject, scenario: Scenario) -> MselRow:
@@ -107,12 +120,13 @@ def arrival_rate(inj: Inject, scenario: Scenario) -> str:
     return ", ".join(parts)
 
 
-def write_msel_csv(rows: list[MselRow], path: Path) -> None:
-    """Write MSEL rows as a spreadsheet (CSV, UTF-8 with a BOM so spreadsheet programs read the accents)."""
+def write_msel_csv(rows: list[MselRow], path: Path, settings: MselRow | None = None) -> None:
+    """Write MSEL rows as a spreadsheet (CSV, UTF-8 with a BOM so spreadsheet programs read the accents), after the
+    scenario's ``settings`` row (:func:`settings_row`) when given."""
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(MSEL_COLUMNS)
-        for row in rows:
+        for row in [settings, *rows] if settings is not None else rows:
             writer.writerow([spreadsheet_text(cell) for cell in (
                 row.id, row.time, _EVENT_TYPES.get(row.kind, row.kind), row.sender, row.to, row.event, row.expected,
                 row.notes, row.objective, row.definition)])

@@ -3,7 +3,9 @@
 Each row is one MSEL event. ``inject`` and ``contingency inject`` rows become message injects to the
 actor in ``to`` (or, when the row has a ``definition`` — the inject written out as JSON by
 ``show --csv`` — exactly that inject); an ``expected action`` row adds to the expected response of
-the inject before it. Every problem names the spreadsheet row (the header is row 1) and the column.
+the inject before it; a ``scenario settings`` row (``show --csv`` writes one first) gives the scenario's own
+window, polling hours, roles and objectives, so that a written MSEL reads back as the scenario it came from.
+Every problem names the spreadsheet row (the header is row 1) and the column.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from ballotdrill.scenarios import crossref
 from ballotdrill.scenarios.errors import Problem, ScenarioError
 from ballotdrill.scenarios.rawfile import MAX_BYTES
 from ballotdrill.scenarios.safetext import FORMULA_STARTS, json_output
-from ballotdrill.scenarios.scenario import Inject, ScenarioFile
+from ballotdrill.scenarios.scenario import Inject, Scenario, ScenarioFile
 from ballotdrill.scenarios.structure import Structure
 from ballotdrill.scenarios.suggest import did_you_mean
 from ballotdrill.scenarios.timefmt import format_clock, parse_clock
@@ -41,7 +43,7 @@ _ALIASES = {
     "exercise objective": "objective", "objectives": "objective",
 }
 _EVENT_TYPES = {"inject": "inject", "inject (repeating)": "repeating", "contingency inject": "contingency",
-                "contingency": "contingency", "expected action": "expected"}
+                "contingency": "contingency", "expected action": "expected", "scenario settings": "settings"}
 _TEST = (r"(?:(?P<not>is not|is)\s+(?P<state>\w+)(?:\s+\((?P<level>\w+)\))?(?:\s+before\s+(?P<before>\S+))?"
          r"|reach\s*>\s*(?P<reach>[\d,]+))")
 _ENDED_BEFORE = r"ended by itself before\s+(?P<ended_before>\S+)\s+completed"
@@ -58,6 +60,9 @@ class Imported(NamedTuple):
     data: dict[str, Any]
     model: ScenarioFile
     rows: int
+    settings: bool
+    """The spreadsheet had a ``scenario settings`` row (``show --csv`` writes one): the window, polling hours, roles
+    and objectives are the scenario's own, not guessed."""
 
 
 def _norm(text: str) -> str:
@@ -152,17 +157,23 @@ def _from_columns(row: _Row, kind: str, source: str) -> dict[str, Any]:
     return {**_timing(row, kind, source), "message": message}
 
 
-def _from_definition(row: _Row, source: str) -> dict[str, Any]:
-    text = row.cells["definition"]
+def _from_definition(row: _Row, source: str, settings: bool = False) -> dict[str, Any]:
+    """The row's ``definition``: an inject, or with ``settings`` a scenario's settings (all but its injects)."""
+    text = row.cells.get("definition", "")
+    if not text:
+        raise ScenarioError([_problem(source, row, "definition", "a scenario settings row needs its definition (the "
+                                      "'definition' column that show --csv writes)")])
     where = f"{source}: row {row.number}, column 'definition'"
     try:
         data = json.loads(text)
     except json.JSONDecodeError:
         data = parse(text, where).data
-    if not isinstance(data, dict):
-        raise ScenarioError([_problem(source, row, "definition", "not an inject (a mapping of keys to values)")])
+    what = "a scenario's settings" if settings else "an inject"
+    if not isinstance(data, dict) or (settings and "injects" in data):
+        raise ScenarioError([_problem(source, row, "definition", f"not {what} (a mapping of keys to values"
+                                      f"{', without injects' if settings else ''})")])
     try:
-        Inject.model_validate(data)
+        Scenario.model_validate(data) if settings else Inject.model_validate(data)
     except ValidationError as exc:
         doc = parse(json.dumps(data), where)
         raise ScenarioError([Problem(where, 0, 0, p.message) for p in problems_from(exc, doc, limit=1)]) from None
@@ -240,9 +251,17 @@ def build_scenario(text: str, source: str, structure_file: ScenarioFile, *, name
     origin: list[_Row] = []
     problems: list[Problem] = []  # every row's, reported together with the whole file's check
     refused = False  # the last inject row was refused: an expected action after it answers nothing read
+    settings: dict[str, Any] | None = None
+    settings_at: _Row | None = None
     for row in rows:
         try:
             kind = _event_kind(row, source)
+            if kind == "settings":
+                if settings is not None:
+                    raise ScenarioError([_problem(source, row, "event type", "a second scenario settings row; "
+                                                  "keep one")])
+                settings, settings_at = _from_definition(row, source, settings=True), row
+                continue
             if kind == "expected":
                 if not refused:
                     _expect(row, injects, source)
@@ -253,18 +272,23 @@ def build_scenario(text: str, source: str, structure_file: ScenarioFile, *, name
         except ScenarioError as exc:
             problems += exc.problems
             refused = True
-    start, end = _window(injects)
     structure = _dump_structure(structure_file.structure)
-    scenario = {"title": title or name, "description": f"Imported from the MSEL {source}.",
-                "start": format_clock(start), "end": format_clock(end), "injects": injects}
+    if settings is None:
+        start, end = _window(injects)
+        scenario = {"title": title or name, "description": f"Imported from the MSEL {source}.",
+                    "start": format_clock(start), "end": format_clock(end), "injects": injects}
+    else:
+        scenario = {**{k: v for k, v in settings.items() if k != "objectives"}, "injects": injects,
+                    **({"objectives": settings["objectives"]} if "objectives" in settings else {})}
+        scenario["title"] = title or scenario["title"]
     data = {"version": 1, "default": name, "structure": structure, "scenarios": {name: scenario}}
     try:
-        model = _check(data, origin, source)
+        model = _check(data, origin, settings_at, source)
     except ScenarioError as exc:
         problems += exc.problems
     if problems:
         raise ScenarioError(sorted(problems, key=_row_number))
-    return Imported(data, model, len(rows))
+    return Imported(data, model, len(rows), settings is not None)
 
 
 def _row_number(problem: Problem) -> int:
@@ -289,8 +313,9 @@ def _dump_structure(structure: Structure) -> dict[str, Any]:
     return dumped
 
 
-def _check(data: dict[str, Any], origin: list[_Row], source: str) -> ScenarioFile:
-    """Validate the whole file; a problem inside an inject is reported at that inject's row."""
+def _check(data: dict[str, Any], origin: list[_Row], settings_at: _Row | None, source: str) -> ScenarioFile:
+    """Validate the whole file; a problem inside an inject is reported at that inject's row, one elsewhere in the
+    scenario (an objective's) at its settings row."""
     text = json_output(json.dumps(data, ensure_ascii=False))  # C1, DEL and bidi controls as escapes YAML reads
     doc = parse(text, source)
     try:
@@ -305,6 +330,8 @@ def _check(data: dict[str, Any], origin: list[_Row], source: str) -> ScenarioFil
             column = "to" if "message" in path and path[-1] == "to" else (
                 "definition" if row.cells.get("definition") else "scenario time" if "when" in path else "event number")
             problems.append(_problem(source, row, column, message))
+        elif settings_at is not None and len(path) > 2 and path[0] == "scenarios":
+            problems.append(_problem(source, settings_at, "definition", message))
         else:
             problems.append(Problem(source, 0, 0, message))
     if problems:

@@ -25,7 +25,8 @@ def test_show_writes_every_inject_as_an_msel_row(tmp_path: Path) -> None:
     with open(out, encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.reader(handle))
     assert tuple(rows[0]) == MSEL_COLUMNS
-    body = rows[1:]
+    assert rows[1][:3] == [name, "14:00-D+1 01:00", "scenario settings"]
+    body = rows[2:]
     assert sorted(r[0] for r in body) == sorted(doc.scenarios[name].inject_ids())
     messages = [inj.message for inj in doc.scenarios[name].injects if inj.message is not None]
     for message in messages:
@@ -78,3 +79,25 @@ def test_a_run_of_an_imported_msel_sums_up_the_library_procedures_it_cannot_star
     for name in never:  # and why each that can never start does not
         assert f"'{name}' never starts: " in summed[0], name
     assert "did you mean" not in summed[0]  # a possible typo keeps its own line
+
+
+def test_show_csv_then_import_msel_runs_as_the_library_scenario(tmp_path: Path) -> None:
+    """The round trip a facilitator makes: the imported scenario keeps the election, so its harm is the library's."""
+    sheet, imported = tmp_path / "msel.csv", tmp_path / "imported.yaml"
+    assert ballotdrill("show", "results-night-ddos", "--csv", str(sheet)).returncode == 0
+    result = ballotdrill("import-msel", str(sheet), "--structure", "scenarios.yaml", "--out", str(imported))
+    assert result.returncode == 0 and "note:" not in result.stderr, result.stderr
+    runs = [ballotdrill("run", *where, "--seed", "1", "--out", str(tmp_path / f"r{i}"))
+            for i, where in enumerate((["results-night-ddos"], ["--file", str(imported)]))]
+    harm = [next(line for line in (r.stdout + r.stderr).splitlines() if "harm:" in line) for r in runs]
+    assert harm[0] == harm[1] and "station-minutes disrupted" in harm[0]
+    assert "vh-decide" not in runs[1].stderr and "earliest close" not in runs[1].stderr, runs[1].stderr
+
+
+def test_a_sheet_without_settings_says_in_one_line_what_the_scenario_lacks(tmp_path: Path) -> None:
+    sheet, imported = tmp_path / "plain.csv", tmp_path / "plain.yaml"
+    sheet.write_text("Time,Event Type,To,Message\n08:30,Inject,nccn-monitoring,Queues outside\n", encoding="utf-8")
+    result = ballotdrill("import-msel", str(sheet), "--structure", "scenarios.yaml", "--out", str(imported))
+    assert result.returncode == 0, result.stderr
+    [note] = [line for line in result.stderr.splitlines() if line.startswith("note:")]
+    assert "no scenario settings row" in note and "no election" in note and "no objectives" in note
