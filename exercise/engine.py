@@ -28,24 +28,26 @@ from ballotdrill.exercise.setup import Setup
 from ballotdrill.exercise.steps import StepPath
 from ballotdrill.exercise.streams import Streams, StreamsOf
 from ballotdrill.exercise.work import WorkItem
-from ballotdrill.journal import Journal
+from ballotdrill.journal import Journal, Kind
 from ballotdrill.journal.kinds import (
     ACTION_TAKEN,
-    CONTAINED,
     DECISION_MADE,
     DECISION_REQUESTED,
-    DETECTED,
     ESCALATED,
-    INCIDENT_STARTED,
     INJECT_DELIVERED,
     MITIGATED,
-    RESOLVED,
     RUN_ENDED,
     RUN_STARTED,
 )
 from ballotdrill.scenarios.roles import as_played
 from ballotdrill.scenarios.scenario import Inject, ScenarioFile
 from ballotdrill.scenarios.types import LEVELS
+
+# An incident's rows are appended directly, so they carry the kind's plain value (a ``marshal`` frame takes no enum).
+_INCIDENT_STARTED = Kind.INCIDENT_STARTED.value
+_DETECTED = Kind.DETECTED.value
+_CONTAINED = Kind.CONTAINED.value
+_RESOLVED = Kind.RESOLVED.value
 
 _UNMARKED: Mapping[str, object] = MappingProxyType({})
 """An inject's row keys beyond the scenario's own: none (a batch run's rows)."""
@@ -238,11 +240,14 @@ class Exercise(StepPath, HandoffPath):
     # -- incidents -------------------------------------------------------------------------------
 
     def _start_incident(self, incident_id: str, plan: IncidentPlan) -> None:
+        journal = self.journal
+        if len(journal.rows) >= journal.batch:  # Journal.flush_if_full, inline: an arrival's or an inject's
+            journal.flush()  # callback, whose rows are appended directly
         now = self.env._now
         mitigations = self._actions.mitigations(plan.spec, incident_id) if plan.mitigated else NO_MITIGATION
         state = IncidentState(incident_id, plan, now, mitigations.growth, watched=incident_id in self._watchers)
         self.incidents[incident_id] = state
-        self.journal.record(now, INCIDENT_STARTED, incident_id, None, None, plan.data)
+        self._row((now, _INCIDENT_STARTED, incident_id, None, None, plan.data))
         for applied in mitigations.applied:
             self.journal.record(now, MITIGATED, incident_id, applied.taken.actor, None, applied.data())
         duration, detection = plan.duration, plan.detection
@@ -271,9 +276,12 @@ class Exercise(StepPath, HandoffPath):
                     at_delay(self.env, delay, lambda _event: self._notify(state))
 
     def _detect(self, state: IncidentState, actor: str | None) -> None:
+        journal = self.journal
+        if len(journal.rows) >= journal.batch:  # Journal.flush_if_full, inline: a timer's callback, whose rows
+            journal.flush()  # are appended directly
         state.detected_at = self.env._now
         state.detector = actor
-        self.journal.record(self.env._now, DETECTED, state.id, actor)
+        self._row((self.env._now, _DETECTED, state.id, actor, None, None))
         if state.resolved_at is None:
             self._trigger(state, actor)
         if state.watched:
@@ -302,13 +310,15 @@ class Exercise(StepPath, HandoffPath):
         if state.contained_at is not None:
             return
         state.contained_at = self.env._now
-        self.journal.record(self.env._now, CONTAINED, state.id, actor, None,
-                            {"how": how, **state.harm(self.env._now)})
+        self._row((self.env._now, _CONTAINED, state.id, actor, None, {"how": how, **state.harm(self.env._now)}))
         if state.watched:
             self._notify(state)
         self._maybe_resolve(state)
 
     def _ended(self, state: IncidentState) -> None:
+        journal = self.journal
+        if len(journal.rows) >= journal.batch:  # Journal.flush_if_full, inline: a timer's callback, whose rows
+            journal.flush()  # are appended directly
         if state.contained_at is None:
             state.end_by_itself()
         self._contain(state, None, "ended")
@@ -316,7 +326,7 @@ class Exercise(StepPath, HandoffPath):
     def _maybe_resolve(self, state: IncidentState) -> None:
         if state.resolved_at is None and state.contained_at is not None and state.open_runs == 0:
             state.resolved_at = self.env._now
-            self.journal.record(self.env._now, RESOLVED, state.id)
+            self._row((self.env._now, _RESOLVED, state.id, None, None, None))
             if state.watched:
                 self._notify(state)
             if state.background:
