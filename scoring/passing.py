@@ -62,13 +62,15 @@ class HarmCourse(NamedTuple):
         rate = self.voter_rate if kind == "voter_minutes" else self.station_rate
         return rate * max(0.0, min(t, self.closes) - self.opens)
 
-    def reach_slowed_sooner(self, removed: float, t: float) -> float:
-        """Its reach by ``t`` had each slowing of its wave come ``removed`` minutes sooner (never before it began):
-        the least that taking a delay of that length out of the response could have let it reach."""
+    def reach_slowed_sooner(self, removed: float, t: float, after: float = -math.inf) -> float:
+        """Its reach by ``t`` had each slowing of its wave that came after ``after`` (when the delay taken away began)
+        come ``removed`` minutes sooner, never before ``after`` nor before it began (one that came before the delay
+        began is where it was): the least that taking a delay of that length out of the response could have let it
+        reach."""
         first, reach, doubling = self.segments[0]
         at = first
         for since, _, slower in self.segments[1:]:
-            moved = max(first, since - removed)
+            moved = since if since <= after else max(first, after, since - removed)
             if moved >= t:
                 break
             if not math.isinf(doubling):

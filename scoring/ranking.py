@@ -105,8 +105,8 @@ RANKING_TERMS: list[tuple[str, str]] = [
 
 __all__ = [
     "HARM_POINTS", "LOSS_POINTS", "MATERIAL_SHARE", "OBJECTIVE_POINTS", "RANKING_TERMS", "Explained", "HarmBehind",
-    "Ranked", "Unexplaining", "Weighing", "explaining_levers", "material_delay", "measures_harm", "net_delay",
-    "objective_delay", "unexplaining",
+    "Ranked", "Unexplaining", "Weighing", "delay_starts", "explaining_levers", "material_delay", "measures_harm",
+    "net_delay", "objective_delay", "unexplaining",
 ]
 
 
@@ -131,14 +131,37 @@ def objective_delay(obj: ObjectiveResult, scores: Scores, spans: dict[str, list[
     only the delays of steps leading to it (``paths``, :meth:`~ballotdrill.scoring.harmpath.HarmPaths.leads_to`)."""
     total: Delay = defaultdict(float)
     harm = measures_harm(obj)
+    for lo, hi, counted in _windowed(obj, scores, spans, passed, paths):
+        for lever, lost in delay_between(counted, lo, hi, harm).items():
+            total[lever] += lost
+    return total
+
+
+def delay_starts(obj: ObjectiveResult, scores: Scores, spans: dict[str, list[Span]],
+                 paths: HarmPaths | None = None) -> dict[str, float]:
+    """When each lever's delay inside all of what ``obj`` measures (as :func:`net_delay` counts it) began: what came
+    before, taken away its delay, comes no sooner (:func:`~.turning.could_turn`'s ``since``)."""
+    harm = measures_harm(obj)
+    out: dict[str, float] = {}
+    for lo, hi, counted in _windowed(obj.model_copy(update={"target": math.inf}), scores, spans, None, paths):
+        for span in counted:
+            if (not harm or span.harm) and min(span.hi, hi) > max(span.lo, lo):
+                out[span.lever] = min(out.get(span.lever, math.inf), max(span.lo, lo))
+    return out
+
+
+def _windowed(obj: ObjectiveResult, scores: Scores, spans: dict[str, list[Span]], passed: Mapping[str, float] | None,
+              paths: HarmPaths | None) -> list[tuple[float, float, list[Span]]]:
+    """Each stretch ``obj`` measures (:func:`~.windows.objective_windows`) with the spans of its incident that can
+    count there (for a time to a step, those of steps leading to it)."""
     target = end_step(obj) if paths is not None else None
+    out = []
     for incident, (lo, hi) in objective_windows(obj, scores, passed, paths.structure if paths else None).items():
         counted = spans.get(incident, [])
         if target is not None and paths is not None:
             counted = [s for s in counted if s.at is None or paths.leads_to(s.at[0], s.at[1], target)]
-        for lever, lost in delay_between(counted, lo, hi, harm).items():
-            total[lever] += lost
-    return total
+        out.append((lo, hi, counted))
+    return out
 
 
 class Weighing(NamedTuple):
@@ -200,7 +223,9 @@ def explaining_levers(obj: ObjectiveResult, scores: Scores, spans: dict[str, lis
     ranked = [lever for lever in sorted(total, key=lambda lever: (-total[lever], lever))
               if lever in levers and total[lever] > 0 and total[lever] >= least]
     whole = net_delay(obj, scores, spans, paths)
-    return _turning(ranked, whole, lambda removed, taken: could_turn(obj, removed, scores, passed, paths, taken))
+    starts = delay_starts(obj, scores, spans, paths)
+    return _turning(ranked, whole, lambda removed, taken: could_turn(
+        obj, removed, scores, passed, paths, taken, min(starts.get(lv, -math.inf) for lv in taken)))
 
 
 def _turning(ranked: Sequence[str], amounts: Mapping[str, float],
@@ -277,14 +302,17 @@ def unexplaining(obj: ObjectiveResult, scores: Scores, spans: dict[str, list[Spa
     total = objective_delay(obj, scores, spans, passed, paths)
     least = material_delay(obj, scores, passed)
     whole = net_delay(obj, scores, spans, paths)
+    starts = delay_starts(obj, scores, spans, paths)
 
     def why(lever: str) -> str:
+        since = starts.get(lever, -math.inf)
         if lever in levers:
             if total[lever] < least:
                 return "small"
-            told = told_by_rating(obj, whole.get(lever, 0.0), scores, passed, paths, (lever,))
+            told = told_by_rating(obj, whole.get(lever, 0.0), scores, passed, paths, (lever,), since)
             return "no_change" if told else "not_in_time"
-        turns = total[lever] >= least and could_turn(obj, whole.get(lever, 0.0), scores, passed, paths, (lever,))
+        turns = total[lever] >= least and could_turn(obj, whole.get(lever, 0.0), scores, passed, paths, (lever,),
+                                                     since)
         return "no_finding_turns" if turns else "no_finding"
     return [Unexplaining(lever, total[lever], why(lever))
             for lever in sorted(total, key=lambda lv: (-total[lv], lv)) if total[lever] > 0]

@@ -36,7 +36,7 @@ __all__ = ["could_turn", "on_time_turns", "on_time_unturned", "sooner_rating", "
 
 
 def could_turn(obj: ObjectiveResult, removed: float, scores: Scores, passed: Mapping[str, float] | None,
-               paths: HarmPaths | None = None, levers: Collection[str] = ()) -> bool:
+               paths: HarmPaths | None = None, levers: Collection[str] = (), since: float = -math.inf) -> bool:
     """Whether taking ``removed`` minutes of delay out of what ``obj`` measures could have changed its rating.
 
     A time's value that much shorter rates better; one whose end never came could have come, at the earliest, that
@@ -52,7 +52,9 @@ def could_turn(obj: ObjectiveResult, removed: float, scores: Scores, passed: Map
     then rating better than U
     (:func:`sooner_rating`). True when that cannot be told
     (when its harm passed the target, or what the structure says, is not known). ``levers``: those whose delay is
-    taken away (:func:`still_to_go`: a step under way at the stop whose own slow work is among them needs no more)."""
+    taken away (:func:`still_to_go`: a step under way at the stop whose own slow work is among them needs no more);
+    ``since``: when the first of their delays began (what came before it does not come sooner: a slowing of the
+    wave, a slowing step's completion)."""
     until = float(scores.until or 0.0)
     if obj.kind == "time":
         if obj.value is not None:
@@ -75,7 +77,7 @@ def could_turn(obj: ObjectiveResult, removed: float, scores: Scores, passed: Map
     if inc.to_contain is not None and inc.contained_how != "ended":
         if inc.started_at + inc.to_contain - removed <= crossed:
             return True
-        sooner = sooner_rating(obj, removed, scores, passed, paths, levers)
+        sooner = sooner_rating(obj, removed, scores, passed, paths, levers, since)
         return sooner is not None and sooner[0] != obj.rating
     if paths is None or paths.structure is None:
         return True
@@ -85,29 +87,36 @@ def could_turn(obj: ObjectiveResult, removed: float, scores: Scores, passed: Map
         if done is not None:
             if done - removed <= crossed:
                 return True
-            sooner = sooner_rating(obj, removed, scores, passed, paths, levers)
+            sooner = sooner_rating(obj, removed, scores, passed, paths, levers, since)
             return done - removed < ended if sooner is None else sooner[0] != obj.rating
     rest = still_to_go(inc.incident, scores, paths, levers=levers)
     if rest is not None and until - removed + rest <= crossed:
         return True
     if obj.kind == "reach" and any(
-            (step.completed_at if step.completed_at is not None else until) - removed <= crossed
+            _sooner(step.completed_at if step.completed_at is not None else until, removed, since) <= crossed
             for step in scores.steps if step.incident == inc.incident and _slows(paths, step.procedure, step.step)) \
             and _slowed_sooner_turns(obj, removed, passed, inc.started_at + inc.to_contain
-                                     if inc.to_contain is not None else until):
+                                     if inc.to_contain is not None else until, since):
         return True
-    sooner = sooner_rating(obj, removed, scores, passed, paths, levers)
+    sooner = sooner_rating(obj, removed, scores, passed, paths, levers, since)
     return sooner is not None and sooner[0] != obj.rating
 
 
-def _slowed_sooner_turns(obj: ObjectiveResult, removed: float, passed: Mapping[str, float] | None, at: float) -> bool:
-    """Whether the wave of a reach objective no response contained, every slowing of it ``removed`` minutes sooner,
-    would have rated otherwise by ``at`` (its own end, or the run's): within the target P, past it U, as such an
-    incident is rated. True when its course is not known."""
+def _slowed_sooner_turns(obj: ObjectiveResult, removed: float, passed: Mapping[str, float] | None, at: float,
+                         since: float) -> bool:
+    """Whether the wave of a reach objective no response contained, every slowing of it after ``since`` (when the
+    delay began) ``removed`` minutes sooner, would have rated otherwise by ``at`` (its own end, or the run's):
+    within the target P, past it U, as such an incident is rated. True when its course is not known."""
     course = (passed.courses if isinstance(passed, Passed) else {}).get(obj.id)
     if course is None:
         return True
-    return ("P" if course.reach_slowed_sooner(removed, at) <= obj.target else "U") != obj.rating
+    return ("P" if course.reach_slowed_sooner(removed, at, since) <= obj.target else "U") != obj.rating
+
+
+def _sooner(t: float, removed: float, since: float) -> float:
+    """When what came at ``t`` would have come with ``removed`` minutes of delay begun at ``since`` taken away: that
+    much sooner, never before ``since``; what came before ``since`` where it was."""
+    return t if t <= since else max(since, t - removed)
 
 
 def on_time_turns(obj: ObjectiveResult, fixed: float, count: tuple[int, int]) -> bool:
@@ -141,7 +150,8 @@ def on_time_unturned(obj: ObjectiveResult, levers: Collection[str], made: Mappin
 
 
 def sooner_rating(obj: ObjectiveResult, removed: float, scores: Scores, passed: Mapping[str, float] | None,
-                  paths: HarmPaths | None = None, levers: Collection[str] = ()) -> tuple[Rating, bool] | None:
+                  paths: HarmPaths | None = None, levers: Collection[str] = (),
+                  since: float = -math.inf) -> tuple[Rating, bool] | None:
     """The rating of a harm objective had the response contained its incident ``removed`` minutes sooner, and whether
     that is exact: the harm done by then along its own course (:class:`~ballotdrill.scoring.passing.HarmCourse`; U
     when by then its harm had stopped growing by itself, its wave at its cap or its stations closed). Not exact
@@ -176,19 +186,20 @@ def sooner_rating(obj: ObjectiveResult, removed: float, scores: Scores, passed: 
     if ended is not None and sooner >= ended - 1e-9:
         return obj.rating, True  # its own end came first: the same harm
     exact = course.exact(obj.kind)  # a slowed wave: the least it could have reached, each slowing that much sooner
-    harm = course.harm_at(obj.kind, sooner) if exact else course.reach_slowed_sooner(removed, sooner)
+    harm = course.harm_at(obj.kind, sooner) if exact else course.reach_slowed_sooner(removed, sooner, since)
     if harm >= course.cap if obj.kind == "reach" else course.stopped_by(obj.kind, sooner):
         return "U", exact
     return rate(harm, obj.target, True)[0], exact
 
 
 def told_by_rating(obj: ObjectiveResult, removed: float, scores: Scores, passed: Mapping[str, float] | None,
-                   paths: HarmPaths | None = None, levers: Collection[str] = ()) -> bool:
+                   paths: HarmPaths | None = None, levers: Collection[str] = (), since: float = -math.inf) -> bool:
     """Whether :func:`could_turn`'s "no" for ``obj`` with ``removed`` minutes taken away is that its rating would have
     been the same: a time's, or a harm's whose rating then is known (:func:`sooner_rating`: a slowed wave's least
     reach rating the same, it rates the same). Else (its course, or what the structure still had to do, not known)
     the "no" says only that its incident would not have been contained before its harm passed the target."""
-    return obj.kind not in HARM_MEASURES or sooner_rating(obj, removed, scores, passed, paths, levers) is not None
+    return obj.kind not in HARM_MEASURES or \
+        sooner_rating(obj, removed, scores, passed, paths, levers, since) is not None
 
 
 def still_to_go(incident: str, scores: Scores, paths: HarmPaths, step: str | None = None,

@@ -92,3 +92,35 @@ def test_a_wait_after_the_s_bound_does_not_explain_an_m() -> None:
     report = _timed("76m", "100m")
     assert report.scores.objectives[0].rating == "M"
     assert _queue(report) == []
+
+
+def _capped() -> Report:
+    """W1 at 10:00: 1,000 people doubling every 20 min, capped at 50,000 (reached at 11:53); O1: reach within 8,000
+    (passed at 11:00). Noticed by a at 12:00: 'tone' (a, 10 min) halves its growth at 12:10, then 'takedown' (b,
+    contains it) on its 4-h draw (usually 42 min), done at 16:10."""
+    data = file_of({"a": {"staff": 1}, "b": {"staff": 1}},
+                   {"p": {"trigger": {"type": "rumour"}, "steps": [
+                       {"id": "tone", "actor": "a", "duration": "10m", "effect": {"growth": 0.5}},
+                       {"id": "takedown", "actor": "b", "duration": _SLOW, "target": "30m",
+                        "effect": {"contain": 1.0}}]}},
+                   [incident("W1", "10:00", "rumour", spec={"reach": {"initial": 1000, "doubling": "20m",
+                                                                      "cap": 50000}},
+                             detected_by={"actor": "a", "after": "2h"})], end="20:00")
+    data["scenarios"]["s"]["objectives"] = [{"id": "O1", "capability": "Public information",
+                                             "measure": {"reach": "W1"}, "target": 8000}]
+    for seed in range(1, 60):
+        events = checked(data, seed=seed)
+        begun = [e.t for e in events if e.kind == "step_started" and e.step == "takedown"]
+        done = [e.t for e in events if e.kind == "step_completed" and e.step == "takedown"]
+        if begun and done and done[0] - begun[0] == 240:
+            return assemble(events, load(data), "s")
+    raise AssertionError("no seed drew the long 'takedown'")
+
+
+def test_slow_work_after_the_wave_reached_its_cap_does_not_explain_it() -> None:
+    # U: its harm stopped growing (at its cap, 11:53) before it was contained. Without the 3 h 18 min of slow work
+    # 'takedown' is done at 12:52, still after the cap: U. The slowing at 12:10 came before that slow work began
+    # (12:52): taking it away does not bring the slowing sooner (which would have kept the wave under its cap).
+    report = _capped()
+    assert report.scores.objectives[0].rating == "U"
+    assert next(f for f in report.analysis.improvements if f.title.startswith("Step 'takedown' late")).explains == []
