@@ -33,8 +33,9 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unex
     it measures: a containment draw that failed before the target was passed, or a designed path longer than
     the target.
 
-    ``delays``: the delays in the response it measures before its target was passed, each with why it does not
-    explain it (:func:`~ballotdrill.scoring.ranking.unexplaining`); ``passed_at``: t when its target was passed
+    ``delays``: the delays in the response it measures before it passed the next better band's bound
+    (:func:`~.windows.explaining_bound`: its target for S, 1.25 × it for M, all of them for U), each with why it does
+    not explain it (:func:`~ballotdrill.scoring.ranking.unexplaining`); ``passed_at``: t when its target was passed
     (a harm measure's harm passed it, or a time's start plus the target), when known; ``course``: a harm measure's
     incident's harm as played, to tell what an option the run did not take would have rated
     (:func:`~.untaken.better_late`).

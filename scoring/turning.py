@@ -10,8 +10,9 @@ never came — an incident never contained, a time whose end never came — coul
 before the run stopped plus what the designed path still had to do from the work open then (:func:`still_to_go`: a
 handoff still travelling, a step queued, or one under way with what its work still had left on average,
 :func:`~ballotdrill.scoring.residual.mean_left`) to the step that brings it, and only if such work was open; for
-reach, a slowing step that much sooner may also have kept it under. A containing step that completed and failed its draw
-is not undone by coming sooner (the same draw).
+reach, a slowing step that much sooner may also have kept it under. Only what came after the delay began comes sooner
+(``since``): a slowing of the wave, a slowing step's completion before it stays where it was. A containing step that
+completed and failed its draw is not undone by coming sooner (the same draw).
 """
 
 from __future__ import annotations
