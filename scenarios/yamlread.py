@@ -25,6 +25,7 @@ import yaml
 
 from ballotdrill.scenarios.errors import Problem, ScenarioError
 from ballotdrill.scenarios.rawfile import MAX_BYTES, decode, read_bytes
+from ballotdrill.scenarios.yamlhints import hint
 
 try:
     _Loader: type = yaml.CSafeLoader
@@ -171,6 +172,9 @@ def _parse_located(text: str, source: str) -> Document:
         while loader.check_event():
             builder.feed(loader.get_event())
     except yaml.MarkedYAMLError as exc:
+        found = hint(text.splitlines(), exc)
+        if found is not None:
+            raise ScenarioError([Problem(source, *found)]) from None
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or "invalid YAML"
         if exc.context and exc.problem:

@@ -297,6 +297,32 @@ def test_a_colon_in_plain_text_gets_a_hint_to_quote_it() -> None:
     assert "mapping values are not allowed" in line and "put quotes around text that holds ': '" in line
 
 
+@pytest.mark.parametrize(("old", "new", "key"), [
+    ("{id: triage, actor: desk, duration: 10m}", "{id: triage, actor: desk duration: 10m}", "duration"),
+    ('{at: "09:00", incident: {id: X1', '{at: "09:00" incident: {id: X1', "incident"),
+])
+def test_a_missing_comma_in_braces_names_the_entry_after_it(old: str, new: str, key: str) -> None:
+    text = MINI.replace(old, new)
+    row = next(n for n, line in enumerate(text.splitlines(), 1) if new in line)
+    column = text.splitlines()[row - 1].index(f"{key}:") + 1
+    assert problem_of(text) == (f"s.yaml:{row}:{column}: a ',' is missing before '{key}': separate the entries of "
+                                "{...} with commas (did not find expected ',' or '}')")
+
+
+def test_a_list_item_indented_one_space_less_than_the_rest_is_the_line_blamed() -> None:
+    """The first of three items one space left: the parser trips on the second, but the first is the odd one."""
+    text = MINI.replace('      - {at: "09:00"', '     - {at: "09:00"')
+    assert problem_of(text) == ("s.yaml:28:6: this list item is indented 5 spaces and the item at line 29 6: indent "
+                                "the items of one list alike")
+
+
+@pytest.mark.parametrize("spaces", [5, 7])
+def test_a_list_item_indented_apart_from_the_one_before_is_named_with_it(spaces: int) -> None:
+    text = MINI.replace('      - {at: "09:30"', " " * spaces + '- {at: "09:30"')
+    assert problem_of(text) == (f"s.yaml:29:{spaces + 1}: this list item is indented {spaces} spaces and the item at "
+                                "line 28 6: indent the items of one list alike")
+
+
 # -- output hygiene ---------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("cell", ["=HYPERLINK(\"http://x\")", "=cmd|' /C calc'!A0", "+1", "-2+3", "@SUM(A1)",

@@ -1,0 +1,97 @@
+"""What to fix for two YAML slips the parser words in its own terms: a comma missing between two entries of
+``{...}`` on the line of its ``{`` (on a later line the ``{`` may be the one left open: the reader says that), and
+a list item indented differently from the items beside it.
+
+Each hint is one located problem (line and column from 1, the message); ``None`` when the error is not of that shape.
+"""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+_GLUED_KEY = re.compile(r"[^\s,{\[][ \t]+([^\s,:{}\[\]]+)$")
+"""A key taken into the plain value before it (``severity: 2 reach``): the key, after a blank on the same line."""
+_NEXT_WORD = re.compile(r"[^\s,:{}\[\]]+")
+_ITEM = re.compile(r"( *)- ")
+
+Hint = tuple[int, int, str]
+
+
+def hint(lines: list[str], exc: yaml.MarkedYAMLError) -> Hint | None:
+    """The hint for ``exc`` (raised reading the text of ``lines``), if it is one of the two slips."""
+    problem, context, mark = exc.problem or "", exc.context or "", exc.problem_mark
+    if mark is None or mark.line >= len(lines):
+        return None
+    opened = exc.context_mark
+    if (context.startswith("while parsing a flow mapping") and problem.startswith("did not find expected ','")
+            and opened is not None and opened.line == mark.line):  # on a later line it may be left open
+        return _missing_comma(lines[mark.line], mark.line, mark.column)
+    if context.startswith("while parsing a block") and problem.startswith("did not find expected"):
+        return _misindented_item(lines, mark.line)
+    return None
+
+
+def _missing_comma(line: str, row: int, column: int) -> Hint | None:
+    """``{a: 1 b: 2}`` or ``{a: "1" b: 2}``: the entry after the missing comma is on the line of the error."""
+    before = line[:column]
+    if line[column:column + 1] == ":":  # a plain value took in the next key: 'severity: 2 reach:'
+        glued = _GLUED_KEY.search(before)
+        if glued is None:
+            return None
+        key, start = glued.group(1), glued.start(1)
+    else:  # a quoted value, then the next key: 'at: "10:30" incident:'
+        word = _NEXT_WORD.match(line, column)
+        if word is None or not re.search(r"\S[ \t]+$", before):
+            return None
+        key, start = word.group(), column
+    return (row + 1, start + 1, f"a ',' is missing before '{key}': separate the entries of {{...}} with commas "
+            "(did not find expected ',' or '}')")
+
+
+def _misindented_item(lines: list[str], row: int) -> Hint | None:
+    """A list item (``- ...``) at another indentation than the item before it: the parser read it as the end of
+    the list or the start of another, and blames the line after the odd one when the odd one is the first."""
+    item = _ITEM.match(lines[row])
+    if item is None:
+        return None
+    indent = len(item.group(1))
+    above = _item_above(lines, row, indent)
+    if above is None:
+        return None
+    odd, other = (row, above[0]), (above[0], row)
+    if indent > above[1] and _siblings(lines, row, indent) > 1:  # the items below agree with this one
+        odd, other = other, odd
+    odd_indent, other_indent = (indent, above[1]) if odd[0] == row else (above[1], indent)
+    return (odd[0] + 1, odd_indent + 1, f"this list item is indented {odd_indent} spaces and the item at line "
+            f"{other[0] + 1} {other_indent}: indent the items of one list alike")
+
+
+def _item_above(lines: list[str], row: int, indent: int) -> tuple[int, int] | None:
+    """The nearest list item above ``row`` at another indentation than ``indent``, and its indentation; ``None``
+    once the text above moves left of ``indent`` without one (the key that holds the list)."""
+    for r in range(row - 1, -1, -1):
+        stripped = lines[r].lstrip(" ")
+        if not stripped or stripped.startswith("#"):
+            continue
+        here = len(lines[r]) - len(stripped)
+        if stripped.startswith("- ") and here != indent:
+            return r, here
+        if here < indent and not stripped.startswith("- "):
+            return None
+    return None
+
+
+def _siblings(lines: list[str], row: int, indent: int) -> int:
+    """How many list items at ``indent`` follow from ``row`` on, before the text moves left of them."""
+    count = 0
+    for line in lines[row:]:
+        stripped = line.lstrip(" ")
+        if not stripped or stripped.startswith("#"):
+            continue
+        here = len(line) - len(stripped)
+        if here < indent:
+            break
+        count += here == indent and stripped.startswith("- ")
+    return count
