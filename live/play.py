@@ -32,6 +32,7 @@ from ballotdrill.live.inputs import Input
 from ballotdrill.live.presence import Presence
 from ballotdrill.live.serve import Served, is_loopback, start_server, stop_server
 from ballotdrill.live.session import Session
+from ballotdrill.live.tokens import TOKENS_DIR
 from ballotdrill.scenarios.errors import CannotWrite
 
 
@@ -184,8 +185,9 @@ async def _main(session: Session, folder: Path, dashboard: bool, out: TextIO, se
         host = urlsplit(served.url).hostname or ""
         reach = ("loopback only: this machine" if is_loopback(host) else
                  f"reachable from the network at {host}: tokens travel in plain HTTP, so use a network you trust")
-        say(f"serving {served.url} ({reach}); join tokens for each role in {tokens} (mode 0600): "
-            f"hand each team its own; a line says as each joins, and 'who' lists who has")
+        say(f"serving {served.url} ({reach}); hand each team only its own token file from {tokens.parent / TOKENS_DIR} "
+            f"(mode 0600; {tokens.name} holds every role's, the facilitator's too: keep it); "
+            f"a line says as each joins, and 'who' lists who has")
     if core.paused:
         say("the exercise is paused: type 'resume' when everyone has joined"
             + (" ('who' lists who has)" if serve is not None else ""))

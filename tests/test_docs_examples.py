@@ -168,6 +168,19 @@ DOC_FILES = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), EXAMPLES
 COMMANDS = [(path, command) for path in DOC_FILES for command in documented_commands(path)]
 
 
+def test_the_guides_contingency_injects_release_one_rumour_in_every_seed() -> None:
+    """The facilitator's guide (section 2): the public line is exercised in every run, because C1 (D1 contained)
+    and N1 (D1 not contained) check D1 at the same moment, so exactly one of them is released. Checked at
+    18:30 and 18:40, a D1 contained in between released neither (seeds 15, 23, 27, 29, 33, 34, 37 and 39)."""
+    from ballotdrill.exercise import run_exercise
+
+    guide = scenarios.load_file(EXAMPLES / "guide.yaml")
+    for seed in range(1, 41):
+        events = run_exercise(guide, "results-night", seed=seed).events
+        released = {e.data["inject"] for e in events if e.kind == "inject_delivered"} & {"C1", "N1"}
+        assert len(released) == 1, f"seed {seed}: {sorted(released) or 'neither C1 nor N1'} released"
+
+
 def test_the_readme_documents_commands() -> None:
     readme = ROOT / "README.md"
     if not readme.is_file():

@@ -69,7 +69,9 @@ def test_join_kill_and_resume_serve(tmp_path: Path) -> None:
                               "--serve", "--out", str(folder))
     try:
         line = _expect(live_lines, "serving http://127.0.0.1:")
-        assert "token" in line and "tokens.json" in line
+        # each team gets its own file; tokens.json (every role's, the facilitator's too) is named only to keep
+        assert f"hand each team only its own token file from {folder / 'tokens'} " in line
+        assert "tokens.json holds every role's, the facilitator's too: keep it" in line
         tokens = json.loads((folder / "tokens.json").read_text(encoding="utf-8"))
         for role in tokens["roles"]:
             assert role["token"] not in line

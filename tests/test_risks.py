@@ -107,6 +107,12 @@ def test_the_library_register_fits_the_library_and_the_command_prints_its_matrix
     for row in cov.risks:
         assert row.risk.id in table.stdout
     assert "Never exercised:" in table.stdout
+    # Each control is one whole text: an unquoted comma inside [...] would split "(IMIO, Oct 2024)" in two.
+    controls = {r["id"]: r["controls"] for r in data["risks"]}
+    assert "Provider's traffic blocking (IMIO, Oct 2024)" in controls["R02"]
+    for risk, texts in controls.items():
+        for text in texts:
+            assert text.count("(") == text.count(")"), (risk, text)
 
 
 def test_the_report_names_the_risks_the_exercise_covered(tmp_path: Path) -> None:
