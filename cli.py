@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ballotdrill import application, scenarios
 from ballotdrill.commands import output, quick
-from ballotdrill.commands.output import EXIT_BAD_INPUT, EXIT_INTERRUPTED, say
+from ballotdrill.commands.output import EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_OUTPUT_CLOSED, OutputClosed, say
 
 if TYPE_CHECKING:
     import typer
@@ -76,6 +76,20 @@ def _forget_unhandled_interrupt() -> None:
     eval("None")  # a constant: evaluated for the interpreter's side effect alone
 
 
+def _quiet_closed_streams() -> None:
+    """Point stdout and stderr at the null device: what is still buffered for a reader gone (``| head``) is
+    dropped at exit, rather than told as an error on a stream nobody reads."""
+    import os
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            null = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(null, stream.fileno())
+            os.close(null)
+        except (OSError, ValueError, AttributeError):  # a stream without a descriptor (a test's capture)
+            continue
+
+
 def _command_path(args: list[str]) -> str:
     """``ballotdrill COMMAND`` for a usage error typer gives without its command (an option's missing value: "Option
     '--seed' requires an argument"), so the line names the command and its help; ``ballotdrill`` when there is none."""
@@ -107,6 +121,10 @@ def main() -> None:
         _ignore_late_interrupts()
         if status == EXIT_INTERRUPTED:  # typer turns a KeyboardInterrupt out of a command into this status
             say("interrupted")
+    except (OutputClosed, BrokenPipeError):
+        _ignore_late_interrupts()
+        _quiet_closed_streams()
+        status = EXIT_OUTPUT_CLOSED
     except application.RunInterrupted as exc:
         _ignore_late_interrupts()  # the interrupt is handled: another Ctrl-C cannot cut its line
         say(str(exc))

@@ -32,6 +32,26 @@ EXIT_BAD_INPUT = 2
 """Exit status for any input the user can fix: a file, a flag, a name (also an output that could not be written)."""
 EXIT_INTERRUPTED = 130
 """Exit status after Ctrl-C (128 + SIGINT), as shells expect."""
+EXIT_OUTPUT_CLOSED = 141
+"""Exit status when the reader of the output went away before it was all written (``| head``): 128 + SIGPIPE, what
+a shell reports for any program a closed pipe stops. Nothing more is said: the reader had what it wanted."""
+
+
+class OutputClosed(Exception):
+    """stdout or stderr was closed by its reader. Not an ``OSError``, so that the command-line framework does not
+    turn it into an exit of its own (click makes a broken pipe exit status 1)."""
+
+
+def _closed() -> None:
+    raise OutputClosed
+
+
+def write(stream: IO[str], text: str) -> None:
+    """``text`` on ``stream`` (stdout or stderr); a reader gone (``| head``) is :class:`OutputClosed`."""
+    try:
+        stream.write(text)
+    except BrokenPipeError:
+        raise OutputClosed from None
 
 _consoles: dict[str, "Console"] = {}
 _made_for: list[object] = []
@@ -50,6 +70,8 @@ def __getattr__(name: str) -> "Console":
 
         _consoles["err"] = Console(stderr=True, emoji=False, width=_stderr_width())
         _consoles["out"] = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 10_000, emoji=False)
+        for console in _consoles.values():  # rich's own answer to a closed pipe is exit status 1
+            console.on_broken_pipe = _closed  # type: ignore[method-assign]
         _made_for[:] = now
     return _consoles[name]
 
@@ -89,7 +111,7 @@ def say(text: str, *, markup: bool = False) -> None:
     Control characters are shown escaped: a file's text never moves the cursor or rewrites a line.
     """
     if not markup and plain_stream(sys.stderr):
-        sys.stderr.write(terminal_text(text) + "\n")
+        write(sys.stderr, terminal_text(text) + "\n")
         return
     __getattr__("err").print(terminal_text(text), markup=markup, highlight=False, soft_wrap=True)
 
@@ -108,7 +130,7 @@ def say_marked(mark: str, style: str, text: str) -> None:
     ``say_marked("ok", "green", "scenarios.yaml (4 scenarios)")``."""
     line = f"{mark} {terminal_text(text)}"
     if plain_stream(sys.stderr):
-        sys.stderr.write(line + "\n")
+        write(sys.stderr, line + "\n")
         return
     from rich.text import Text
 
@@ -140,4 +162,4 @@ def add_row(table: "Table", *cells: object) -> None:
 def emit_json(data: Any) -> None:
     """JSON on stdout; controls beyond those JSON escapes itself (DEL, C1, bidi) written as ``\\u`` escapes."""
     text = json.dumps(data, indent=2, ensure_ascii=False)
-    sys.stdout.write(json_output(text) + "\n")
+    write(sys.stdout, json_output(text) + "\n")

@@ -21,6 +21,7 @@ from ballotdrill.commands.common import (
     out,
     say,
 )
+from ballotdrill.commands.output import write
 from ballotdrill.scenarios.safetext import json_output, terminal_text
 
 if TYPE_CHECKING:
@@ -123,7 +124,7 @@ def compare(
     forced(force, folder_a, folder_b)
     comparison = application.compare_runs(folder_a, folder_b, force=force, say=say)
     if json_out:
-        sys.stdout.write(json_output(comparison_json(comparison)))
+        write(sys.stdout, json_output(comparison_json(comparison)))
         return
     view = comparison_view(comparison)
     _print_text(f"A = {folder_a} · B = {folder_b}")

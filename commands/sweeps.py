@@ -17,6 +17,7 @@ from ballotdrill.commands.common import (
     new_table,
     say,
 )
+from ballotdrill.commands.output import write
 
 
 def sweep(
@@ -66,7 +67,7 @@ def sweep(
     seconds = time.perf_counter() - started
     with interrupts_held(deliver=False):  # the sweep is complete: its summary is printed whole
         if json_out:
-            sys.stdout.write(application.sweep_json(outcome.result))
+            write(sys.stdout, application.sweep_json(outcome.result))
         _print_sweep(outcome, seconds)
 
 
