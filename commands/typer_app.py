@@ -12,6 +12,26 @@ import typer
 
 from ballotdrill.commands import library, live_play, runs, sweeps
 
+
+def _plain_flags() -> None:
+    """Show an on/off option as the bare flag in ``--help``, as typer did before 0.2x: its newer help gives each
+    flag a type column (``--json <bool>``) that reads as if it took a value, and ``--json true`` then names a
+    scenario 'true'. Typer releases without that column are left as they are."""
+    from typer import core
+
+    option = getattr(core, "TyperOption", None)
+    shown = getattr(option, "display_type_rich", None)
+    if option is None or shown is None or getattr(shown, "plain_flags", False):
+        return
+
+    def display_type_rich(self: Any, ctx: Any) -> str | None:
+        return None if getattr(self, "is_bool_flag", False) else shown(self, ctx)
+
+    display_type_rich.plain_flags = True  # type: ignore[attr-defined]
+    option.display_type_rich = display_type_rich
+
+
+_plain_flags()
 app = typer.Typer(
     help="Election-risk exercise simulator: run scripted election-day incidents against a crisis-response structure.",
     no_args_is_help=True,
