@@ -18,7 +18,7 @@ from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from ballotdrill.scoring.digest import QUEUE_P90
-from ballotdrill.scoring.model import ActorLoad
+from ballotdrill.scoring.model import ActorLoad, HourLoad
 from ballotdrill.scoring.text import hour_label, minutes, percent
 from ballotdrill.scoring.waits import MIN_WAITS as MIN_WAITS
 
@@ -45,12 +45,20 @@ def utilisation_text(load: ActorLoad) -> str:
     staff-minutes over the on-duty ones, at most 100% and never shown as 100% below it. Without hours (a sweep's
     replications keep none), the run's figure alone, said to be the whole run's."""
     run = f"{percent(load.utilisation)} over the whole run"
-    hour = next((h for h in load.hours if h.hour == load.busiest_hour), None)
-    if hour is None or hour.on_duty <= 0:
+    peak = busiest(load)
+    if peak is None:
         return run
-    busy = min(1.0, hour.busy / hour.on_duty)
+    busy, hour = peak
     return (f"{percent(busy, (1.0,))} in its busiest hour, {hour_label(hour.hour)} ({hour.starts} piece(s) of work "
             f"started); {run}")
+
+
+def busiest(load: ActorLoad) -> tuple[float, HourLoad] | None:
+    """The actor's utilisation in its busiest hour (at most 1) and that hour; None without hours or staff on duty."""
+    hour = next((h for h in load.hours if h.hour == load.busiest_hour), None)
+    if hour is None or hour.on_duty <= 0:
+        return None
+    return min(1.0, hour.busy / hour.on_duty), hour
 
 
 class BottleneckLine(NamedTuple):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
-from ballotdrill.scoring.bottleneck import MIN_WAITS, is_queue, ranked_queues
+from ballotdrill.scoring.bottleneck import MIN_WAITS, busiest, is_queue, ranked_queues
 from ballotdrill.scoring.digest import QUEUE_P90
 from ballotdrill.scoring.model import ActorLoad, Scores
-from ballotdrill.scoring.text import minutes, percent
+from ballotdrill.scoring.text import hour_label, minutes, percent
 
 QUEUE_RULE = (f"a queue (at least {MIN_WAITS} pieces of work waited, {MIN_WAITS} of them at once at some moment, and "
               f"the 90th-percentile wait reached {minutes(QUEUE_P90)}), the one where work waited longest in all; "
@@ -79,6 +79,17 @@ def _pieces(load: ActorLoad) -> str:
     return f"{load.waited:,} of {work:,} piece{'s' if work != 1 else ''}"
 
 
+def _busy(load: ActorLoad) -> str:
+    """``100% busy 08:00–09:00, 14% over the run``: the run's figure alone reads as idle beside a queue that built up
+    in a rush (:func:`~ballotdrill.scoring.bottleneck.utilisation_text`, the report's longer wording)."""
+    run = f"{percent(load.utilisation)} over the run"
+    peak = busiest(load)
+    if peak is None:
+        return f"busy {run}"
+    busy, hour = peak
+    return f"{percent(busy, (1.0,))} busy {hour_label(hour.hour)}, {run}"
+
+
 def waiting_lines(loads: Sequence[ActorLoad]) -> list[str]:
     """Where work waited, by the report's rule (:data:`QUEUE_RULE`): the bottleneck, or :data:`NO_QUEUE`; then the
     longest single wait when it was elsewhere (one long wait is not a queue, but a change to it should show)."""
@@ -89,7 +100,7 @@ def waiting_lines(loads: Sequence[ActorLoad]) -> list[str]:
     if queues:
         top = queues[0]
         lines = [f"bottleneck: {top.name} (p90 wait {wait_text(top.wait_p90)}, {_pieces(top)} of work waited, "
-                 f"{percent(top.utilisation)} busy)"
+                 f"{_busy(top)})"
                  + (f"; also a queue at {', '.join(a.name for a in queues[1:])}" if len(queues) > 1 else "")]
     else:
         lines = [f"bottleneck: none, {NO_QUEUE}"]

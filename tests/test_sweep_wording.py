@@ -91,7 +91,9 @@ def test_the_run_summary_names_the_bottleneck_by_the_reports_rule_and_the_longes
     done = in_process(("run", "day", "-f", "waits.yaml", "--out", "queue"), work, monkeypatch, capsys)
     assert done.returncode == 0, done.stderr
     lines = [line.strip() for line in done.stderr.splitlines()]
-    assert "bottleneck: Front desk (p90 wait 40 min, 2 of 3 pieces of work waited, 25% busy)" in lines
+    # three 20-minute calls at 09:00 for one clerk: busy all of 09:00-10:00, 60 of the window's 240 minutes
+    assert ("bottleneck: Front desk (p90 wait 40 min, 2 of 3 pieces of work waited, 100% busy 09:00–10:00, "
+            "25% over the run)") in lines
     assert "longest single wait: 50 min at Lab (p90 50 min, 1 of 2 pieces of work waited: not a queue)" in lines
     report = (work / "queue" / "report.md").read_text(encoding="utf-8")
     assert "Front desk was the bottleneck" in report  # the report says the same
