@@ -99,6 +99,18 @@ class _Tee:
         pass
 
 
+def check_played(played: Iterable[str], actors: Iterable[str], roles: Iterable[str], scenario: str) -> None:
+    """Refuse a ``--play`` name that is neither an actor nor one of ``roles``, suggesting the nearest of both
+    (``--play organizer``: did you mean 'organiser'?)."""
+    actors, names = sorted(actors), {*actors, *roles}
+    for name in played:
+        if name not in names:
+            what = "actor or role" if len(names) > len(actors) else "actor"
+            raise InputError(f"--play names {what} '{name}', which is not defined{did_you_mean(name, sorted(names))}; "
+                             f"the actors are {', '.join(actors)} (or name a role of the structure; "
+                             f"'ballotdrill show {scenario}' lists both)")
+
+
 class LiveCore:
     """One exercise played with people: advance it, apply inputs, commit, and read what each actor sees."""
 
@@ -107,12 +119,7 @@ class LiveCore:
         self.doc = doc = as_played(doc, scenario)
         self.name = scenario
         self.played = tuple(dict.fromkeys(played))
-        for actor in self.played:
-            if actor not in doc.structure.actors:
-                raise InputError(f"--play names actor '{actor}', which is not defined"
-                                 f"{did_you_mean(actor, doc.structure.actors)}; the actors are "
-                                 f"{', '.join(sorted(doc.structure.actors))} (or name a role of the structure; "
-                                 f"'ballotdrill show {scenario}' lists both)")
+        check_played(self.played, doc.structure.actors, (), scenario)
         self.store = store
         self.tee = _Tee(self, store)
         self.journal = Journal(self.tee, batch=1 << 40)  # flushed at each commit, never mid-slice

@@ -16,7 +16,7 @@ from ballotdrill import __version__
 from ballotdrill.application import RunFolderError, load_run
 from ballotdrill.application.folder import LIVE, holder_of, locked, make_output_folder
 from ballotdrill.journal import JOURNAL_FILE, encode_data, read_meta
-from ballotdrill.live.core import LiveCore
+from ballotdrill.live.core import LiveCore, check_played
 from ballotdrill.live.inputs import Input
 from ballotdrill.live.store import NOW_KEY, LiveStore, MemoryStore, TimedInput, read_inputs, read_rows
 from ballotdrill.scenarios.errors import BallotdrillError
@@ -36,6 +36,7 @@ def _cast(doc: ScenarioFile, scenario: str, played: Iterable[str]) -> tuple[Scen
     """The structure as ``scenario`` plays it and the actors played (a role named by ``--play`` is the actor the
     scenario gives it), checked."""
     cast = cast_of(doc, scenario)
+    check_played(played, doc.structure.actors, cast, scenario)  # a misspelt role is suggested too
     actors = tuple(dict.fromkeys(cast.get(actor, actor) for actor in played))
     doc = as_played(doc, scenario)  # the structure as this scenario plays it: what the journal stores
     LiveCore(doc, scenario, seed=1, played=actors, store=MemoryStore())  # checks --play

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import ipaddress
 import shlex
 import socket
@@ -82,7 +83,10 @@ def listen_on(listen: str) -> socket.socket:
         sock.listen(2048)  # before the tokens file says where to connect
     except OSError as exc:
         sock.close()
-        raise BallotdrillError(f"--serve {listen}: cannot listen there ({exc.strerror or exc})") from None
+        fix = ("; choose another port, or give --serve alone for a free one" if exc.errno == errno.EADDRINUSE
+               else "; give an address of this machine (127.0.0.1 for this machine alone)"
+               if exc.errno == errno.EADDRNOTAVAIL else "")
+        raise BallotdrillError(f"--serve {listen}: cannot listen there ({exc.strerror or exc}){fix}") from None
     return sock
 
 
