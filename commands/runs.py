@@ -134,12 +134,12 @@ def compare(
         _print_text("Same inputs: scenario, seed, overrides, decisions and scenario file.")
     if len(view.unsimulated) > 1:
         _print_rows("What else differs, changing nothing simulated", view.unsimulated)
+    for note in view.notes:  # what the differences below can come from, before them
+        _print_text(note)
     if len(view.summary) > 1:
         _print_rows("Summary: what changed that matters", view.summary)
     else:
         _print_text("Summary: no objective, run total, scripted incident, queue or background distribution differs.")
-    for note in view.notes:
-        _print_text(note)
     if only_changed:
         _print_rows(f"Every measure that differs ({view.differing} of {view.total})", view.detail)
         if view.differing == 0:

@@ -336,3 +336,14 @@ def test_a_difference_of_whole_people_is_the_difference_of_the_values_shown() ->
     row = ComparisonRow(section="harm", item="N1", measure="reach", a=1000.4, b=1002.6, diff=2.2, unit="people")
     assert tuple(comparison_view(Comparison(a="A", b="B", rows=[row])).detail[1][3:6]) == (
         "1,000 people", "1,003 people", "+3")
+
+
+def test_what_the_differences_can_come_from_is_said_before_them(runs: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """The note says 'every difference below': it is printed above the summary and the --changed table."""
+    result = in_process(("compare", "one", "two", "--changed"), runs, monkeypatch, capsys)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    [note] = [n for n, line in enumerate(lines) if "every difference below" in line]
+    tables = [n for n, line in enumerate(lines) if line.startswith(("Summary:", "Every measure that differs"))]
+    assert len(tables) == 2 and note < min(tables), lines
