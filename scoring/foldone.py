@@ -39,8 +39,12 @@ def spread_hours(t0: float, t1: float, weight: float, start: float, buckets: dic
 def hour_sums(buckets: dict[int, ExactSum]) -> tuple[dict[int, float], float]:
     """Each hour's sum (:func:`spread_hours`) and the sum of them all, each correctly rounded from the exact sum: the
     same whatever the order the parts were added in."""
-    every = itertools.chain.from_iterable(exact.terms() for exact in buckets.values())
-    return {hour: exact.total() for hour, exact in buckets.items()}, math.fsum(every)
+    return {hour: exact.total() for hour, exact in buckets.items()}, hours_total(buckets)
+
+
+def hours_total(buckets: dict[int, ExactSum]) -> float:
+    """The sum over every hour (:func:`hour_sums`' second figure) without each hour's own."""
+    return math.fsum(itertools.chain.from_iterable(exact.terms() for exact in buckets.values()))
 
 
 class StepCounts(NamedTuple):
@@ -162,8 +166,13 @@ def fold_chain(counts: list[int], state: str, failures: int, rerouted: bool, pin
         counts[5] += 1
     elif state == "in_transit":
         counts[6] += 1
-    counts[2] += failures
-    counts[3] += rerouted
-    counts[4] += ping_pong
-    counts[7] += overdue
-    counts[8] += unstaffed
+    if failures:
+        counts[2] += failures
+    if rerouted:  # a test, not an int + bool (which CPython 3.11 adds unspecialised) for each flag
+        counts[3] += 1
+    if ping_pong:
+        counts[4] += 1
+    if overdue:
+        counts[7] += 1
+    if unstaffed:
+        counts[8] += 1

@@ -25,7 +25,7 @@ from ballotdrill.journal.packed import Packed
 from ballotdrill.scenarios.structure import Structure
 from ballotdrill.scoring.exactsum import ExactSum
 from ballotdrill.scoring.feed import Handlers, RowHandlers, feed_all
-from ballotdrill.scoring.foldone import hour_sums, spread_hours
+from ballotdrill.scoring.foldone import hour_sums, hours_total, spread_hours
 from ballotdrill.scoring.foldrules import fold_steps
 from ballotdrill.scoring.measured import StepLike, as_step
 from ballotdrill.scoring.model import ActorLoad, HourLoad, StepResult, r3, r3n, unchecked
@@ -178,7 +178,8 @@ class LoadCollector:
     def _load(self, actor: str, names: dict[str, str], posts: set[str], structure: Structure,
               waiting: list[tuple[float, int]], actor_starts: dict[int, int], start: float, until: float,
               detail: bool) -> ActorLoad:
-        busy, busy_total = hour_sums(self.busy.get(actor, {}))
+        buckets = self.busy.get(actor, {})
+        busy, busy_total = hour_sums(buckets) if detail else ({}, hours_total(buckets))  # hour by hour: detail only
         rows = self.staff_rows.get(actor)
         if rows:
             changes = tuple(rows)
