@@ -112,10 +112,11 @@ def percent(value: float | None, against: Sequence[float] = ()) -> str:
     their sides as :func:`told_against` keeps a duration: ``79.6%`` beside an 80 % target, never ``80%``."""
     if value is None:
         return "—"
-    for digits in range(4 if against else 1):
-        if all(_side(round(value, digits + 2), mark) == _side(value, mark) for mark in against):
+    for digits in range(4 if against else 1):  # the text shown is what must stay on its side ("0.5" of 0.005)
+        text = f"{value * 100:.{digits}f}"
+        if all(_side(float(text) / 100, mark) == _side(value, mark) for mark in against):
             break
-    return f"{value * 100:.{digits}f}%"
+    return f"{text}%"
 
 
 def signed(value: float, suffix: str) -> str:

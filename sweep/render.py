@@ -329,11 +329,16 @@ def met_text(objective: ObjectiveSummary, runs: int) -> str:
     return share_text(met) + ("" if met.runs == runs else f" of the {met.runs} runs that exercised it")
 
 
+SHARE_EDGES = (0.0, 1.0)
+"""A share is told on its side of none and all: 1 run of 200 is "0.5%", never "0%" (which reads as never)."""
+
+
 def share_text(share: Share) -> str:
-    """``42% (33%–52%)``; an em dash for a share of no runs."""
+    """``42% (33%–52%)``, ``0.5% (0.09%–3%)``; an em dash for a share of no runs."""
     if share.share is None:
         return "—"
-    return f"{percent(share.share)} ({percent(share.ci_low)}–{percent(share.ci_high)})"
+    return (f"{percent(share.share, SHARE_EDGES)} ({percent(share.ci_low, SHARE_EDGES)}–"
+            f"{percent(share.ci_high, SHARE_EDGES)})")
 
 
 SHOWN_BOTTLENECKS = 3
