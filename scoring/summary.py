@@ -7,7 +7,7 @@ from typing import Any, Protocol
 
 from ballotdrill.scoring.bottleneck import MIN_WAITS, busiest, is_queue, ranked_queues
 from ballotdrill.scoring.digest import QUEUE_P90
-from ballotdrill.scoring.model import ActorLoad, Scores
+from ballotdrill.scoring.model import ActorLoad, ObjectiveResult, Scores
 from ballotdrill.scoring.text import hour_label, minutes, percent
 
 QUEUE_RULE = (f"a queue (at least {MIN_WAITS} pieces of work waited, {MIN_WAITS} of them at once at some moment, and "
@@ -40,11 +40,18 @@ def run_summary(scores: Scores) -> dict[str, Any]:
                            "first_action": inc.to_first_action, "contain": inc.to_contain, "resolve": inc.to_resolve}
             for inc in scores.incidents
         },
-        "objectives": {
-            obj.id: {"capability": obj.capability, "rating": obj.rating, "value": obj.value, "target": obj.target}
-            for obj in scores.objectives
-        },
+        "objectives": {obj.id: _objective(obj) for obj in scores.objectives},
     }
+
+
+def _objective(obj: ObjectiveResult) -> dict[str, Any]:
+    """An objective as the summary gives it. Not exercised (NE): no value, and the reason, so that no script reads
+    the measure taken on the way (the minutes until its incident ended by itself, under the target) as met;
+    scores.json keeps that measure beside its rating, value_text and reason."""
+    if obj.rating == "NE":
+        return {"capability": obj.capability, "rating": obj.rating, "value": None, "target": obj.target,
+                "reason": obj.reason}
+    return {"capability": obj.capability, "rating": obj.rating, "value": obj.value, "target": obj.target}
 
 
 class Loaded(Protocol):
