@@ -4,12 +4,17 @@
     python bench/run_phases.py --incidents 10000
     python bench/run_phases.py --incidents 10000 --capture feed.bin   # also keep what the scoring process read
     python bench/run_phases.py --replay feed.bin --repeat 3             # feed it again, in this process
+    python bench/run_phases.py --incidents 10000 --capture-writer frames.bin   # keep the journal writer's input
+    python bench/run_phases.py --replay-writer frames.bin                      # write it again, in this process
 
 ``--capture FILE`` keeps the bytes the scoring process read (the scenario, every batch's frame, the end of the run
 and the report's meta); ``--replay FILE`` feeds them to the scoring process's own loop
 (:func:`~ballotdrill.application.livefeed.serve`) in this process, with the cyclic collector off as there, and
 prints the CPU of feeding every row and of finishing (best of ``--repeat``): the scoring process alone, without
 the engine, for profiling it (``python -m cProfile``) or counting its instructions (``valgrind``).
+``--capture-writer FILE`` and ``--replay-writer FILE`` do the same for the journal writer process
+(:func:`~ballotdrill.journal.store.serve_writer`): its frames kept as it reads them, then written again to a fresh
+journal in this process.
 
 The command runs in this process as a user types it (``ballotdrill run ... --out``); each phase's
 function is wrapped with a CPU timer (``getrusage``: user + system), so no profiler skews the
@@ -98,6 +103,40 @@ def capture_to(path: Path) -> None:
             super().__init__(command, *args, **kwargs)
 
     subprocess.Popen = Teed  # type: ignore[misc]
+
+
+def capture_writer_to(path: Path) -> None:
+    """Have the journal writer process's input copied to ``path`` as it reads it (``tee`` in front of it): started
+    as a new interpreter rather than forked."""
+    import ballotdrill.journal.store as store
+
+    store.can_fork = lambda: False  # type: ignore[assignment]
+    popen = subprocess.Popen
+
+    class Teed(popen):  # type: ignore[misc, type-arg]
+        def __init__(self, command: Any, *args: Any, **kwargs: Any) -> None:
+            if isinstance(command, list) and "ballotdrill.journal.writer" in command:
+                command = ["sh", "-c", f"tee {shlex.quote(str(path))} | {shlex.join(command)}"]
+            super().__init__(command, *args, **kwargs)
+
+    subprocess.Popen = Teed  # type: ignore[misc]
+
+
+def replay_writer(path: Path) -> float:
+    """The journal writer's CPU seconds writing its captured input to a fresh journal in this process (its meta
+    absent: the seal covers none), as :func:`~ballotdrill.journal.store.serve_writer` does in its own process."""
+    import io
+
+    from ballotdrill.journal.store import serve_writer
+
+    data = path.read_bytes()
+    work = Path(tempfile.mkdtemp())
+    try:
+        start = _cpu()
+        serve_writer(work / "journal.sqlite", io.BytesIO(data))
+        return _cpu() - start
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def replay(path: Path, repeat: int) -> dict[str, float]:
@@ -245,6 +284,8 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--capture", type=Path, help="keep the scoring process's input in this file")
     parser.add_argument("--replay", type=Path, help="feed a captured input in this process instead of a run")
+    parser.add_argument("--capture-writer", type=Path, help="keep the journal writer process's input in this file")
+    parser.add_argument("--replay-writer", type=Path, help="write a captured writer input in this process")
     parser.add_argument("--repeat", type=int, default=1, help="with --replay: times to feed it (best of them)")
     args = parser.parse_args()
     if args.replay is not None:
@@ -252,8 +293,14 @@ def main() -> None:
         print(f"scoring process on {args.replay}: feeding every row {best['feed']:.2f} s, finishing and gathering "
               f"{best['assemble']:.2f} s of CPU (best of {max(1, args.repeat)}; load average {os.getloadavg()[0]:.1f})")
         return
+    if args.replay_writer is not None:
+        print(f"journal writer on {args.replay_writer}: {replay_writer(args.replay_writer):.2f} s of CPU "
+              f"(load average {os.getloadavg()[0]:.1f})")
+        return
     if args.capture is not None:
         capture_to(args.capture.resolve())
+    if args.capture_writer is not None:
+        capture_writer_to(args.capture_writer.resolve())
     load_before = os.getloadavg()[0]
     base = handwritten_cpu(args.incidents)
     work = Path(tempfile.mkdtemp())
