@@ -50,7 +50,7 @@ def extension_cause(advice: Advisor, obj: ObjectiveResult, extensions: Mapping[s
                  f"{clock(at, ext.until)}, by '{ext.step}' (row #{ext.seq}{ext.decided_after(at)}): the {noun} "
                  f"counted after {clock(at, ext.previous)} ({measure_value(obj.kind, done - at_close)}) are voters "
                  "still voting at stations the response kept open for them; at the usual close its "
-                 f"{noun} were {measure_value(obj.kind, at_close)}, within the {obj.target_text} target",
+                 f"{noun} were {measure_value(obj.kind, at_close, (obj.target,))}, within the {obj.target_text} target",
                  [ext.seq], f"Count {obj.id}'s {noun} to the stations' usual close, or weigh the extension at "
                  f"'{ext.step}' against the {noun} it adds: the measure counts minutes at stations kept open as harm",
                  ext.actor, step_lever(ext.procedure, ext.step))

@@ -273,7 +273,7 @@ def _slowing_fix(advice: Advisor, obj: ObjectiveResult, incident: IncidentTimes,
         return f"{contain}, or one that slows them sooner, so {incident.incident} stays under the target"
     return (f"{contain} or slows them more, so {incident.incident} stays under the target: slowed as its steps "
             f"slow it from its very start ({clock(advice.whole.start, began.start)}), it would still have reached "
-            f"{number(least)} by {clock(advice.whole.start, at)}, past the {obj.target_text} target")
+            f"{number(least, (obj.target,))} by {clock(advice.whole.start, at)}, past the {obj.target_text} target")
 
 
 def _designed_time(advice: Advisor, obj: ObjectiveResult, procedure: str, step: str,

@@ -67,7 +67,6 @@ from ballotdrill.scoring.text import (
     clock,
     measure_value,
     minutes,
-    percent,
 )
 from ballotdrill.scoring.undecided import so_far, undecided_words
 from ballotdrill.scoring.voteslost import rate_lost
@@ -277,8 +276,7 @@ def measure_objective(objective: Objective, reached: Mapping[Point, Reached], on
     else:
         rating, reason = rate(value, target, lower)
         reason = carried + reason + note
-        value_text = (minutes(value, bands(target, lower)) if kind == "time" else
-                      percent(value, bands(target, lower)) if kind == "on_time" else measure_value(kind, value))
+        value_text = measure_value(kind, value, bands(target, lower))
         if kind in HARM_MEASURES and any(h.incident == subject and h.open for h in harms):
             value_text += " at the end, still open"
         elif kind in HARM_MEASURES and window.self_ended(subject) is not None:
@@ -409,15 +407,16 @@ def _measure(objective: Objective, interval: Interval | None, subject: str, reac
         else:
             evidence = list(row.evidence)
             measured = float(getattr(row, kind))
-            text = measure_value(kind, measured)
+            text = measure_value(kind, measured, (target,))  # told beside the target: kept on its side
             ended = window.self_ended(incident)
             shaped = window.shaped.get(incident, ())
             alone = window.unslowed.get(incident, {}).get(kind)
             cap = window.caps.get(incident, math.inf) if kind == "reach" else math.inf
             if cap <= target:  # it could never pass the target: the response was not what kept it there
-                verdict = Verdict("NE", f"incident {incident}'s wave has a cap of {measure_value(kind, cap)}, within "
-                                  "the target: whatever the response did its reach could never pass it, so the "
-                                  "objective was not put to the test", f"{text}, its cap within the target")
+                verdict = Verdict("NE", f"incident {incident}'s wave has a cap of "
+                                  f"{measure_value(kind, cap, (target,))}, within the target: whatever the response "
+                                  "did its reach could never pass it, so the objective was not put to the test",
+                                  f"{text}, its cap within the target")
             elif kind != "reach" and not measured and incident in window.incidents and \
                     window.incidents[incident].started_at >= window.closes.get(incident, math.inf) - 1e-9:
                 closed = clock(window.start, window.closes[incident])  # its harm window is empty: nothing to keep
@@ -433,13 +432,13 @@ def _measure(objective: Objective, interval: Interval | None, subject: str, reac
                         f"{', '.join(f'#{n}' for n in shaped)})")
                 if alone is not None and alone <= target:  # it would have stayed under the target anyway
                     verdict = Verdict("NE", f"{done}, but left to itself its {HARM_NOUNS[kind]} would have been "
-                                      f"{measure_value(kind, alone)}, also within the target: the response was not "
-                                      "what kept it there, so the objective was not put to the test",
+                                      f"{measure_value(kind, alone, (target,))}, also within the target: the "
+                                      "response was not what kept it there, so the objective was not put to the test",
                                       f"{text}, ended by itself")
                 else:  # the response kept it under the target
                     value = measured
                     note = "; " + done + ("" if alone is None else f"; left to itself its {HARM_NOUNS[kind]} would "
-                                          f"have been {measure_value(kind, alone)}, past the target")
+                                          f"have been {measure_value(kind, alone, (target,))}, past the target")
             elif ended is not None:
                 verdict = self_contained(window, incident, measured, target, text)
             elif row.open and measured > target:

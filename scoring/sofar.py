@@ -46,5 +46,6 @@ def met_so_far(obj: ObjectiveResult, scores: Scores, passed: Mapping[str, float]
     if row is None or not row.open or stop is None or not _growing(course, obj.kind, stop):
         return ""
     unit = "people" if obj.kind == "reach" else HARM_NOUNS[obj.kind]
-    return (f"{obj.value_text} against a target of {obj.target_text}: met so far, {number(obj.target - obj.value)} "
-            f"{unit} under it and still growing when the run stopped ({obj.reason.removeprefix('met the target; ')}).")
+    under = number(obj.target - obj.value, (0,))  # never "0 under it" for a value a fraction under its target
+    return (f"{obj.value_text} against a target of {obj.target_text}: met so far, {under} {unit} under it "
+            f"and still growing when the run stopped ({obj.reason.removeprefix('met the target; ')}).")

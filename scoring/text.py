@@ -102,9 +102,19 @@ def _with_seconds(seconds: float, digits: int) -> str:
     return f"{sign}{minutes(whole_minutes)} {rest:0{3 + digits if digits else 2}.{digits}f} s"
 
 
-def number(value: float | None) -> str:
-    """``12,345`` (rounded); an em dash for None."""
-    return "—" if value is None else f"{round(value):,}"
+def number(value: float | None, against: Sequence[float] = ()) -> str:
+    """``12,345`` (rounded); an em dash for None. ``against``: the marks it is told beside (a target, a band's
+    bound), kept on their sides as :func:`told_against` keeps a duration: ``20,000.4`` beside a 20,000 target,
+    never ``20,000``, which reads as on it beside a rating past it."""
+    if value is None:
+        return "—"
+    if not against:
+        return f"{round(value):,}"
+    for digits in range(4):  # the text shown is what must stay on its side of every mark
+        text = f"{value:,.{digits}f}"
+        if all(_side(float(text.replace(",", "")), mark) == _side(value, mark) for mark in against):
+            break
+    return text
 
 
 def percent(value: float | None, against: Sequence[float] = ()) -> str:
@@ -146,13 +156,13 @@ def hour_label(hour: int) -> str:
     return f"{format_clock(hour * 60)}–{format_clock(hour * 60 + 60)[-5:]}"
 
 
-def measure_value(kind: str, value: float | None) -> str:
-    """An objective's value in its unit."""
+def measure_value(kind: str, value: float | None, against: Sequence[float] = ()) -> str:
+    """An objective's value in its unit; ``against``: the marks it is told beside, kept on their sides."""
     if kind == "time":
-        return minutes(value)
+        return minutes(value, against)
     if kind == "on_time":
-        return percent(value)
-    return number(value)
+        return percent(value, against)
+    return number(value, against)
 
 
 MAX_EVIDENCE = 12

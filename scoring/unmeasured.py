@@ -112,9 +112,9 @@ def large_unmeasured(scores: Scores) -> dict[str, list[Large]]:
 def _done(large: Large, capped: float | None, start: float) -> str:
     """``reached 500,000 people, its cap (from 23:41)`` / ``cost 2,475 station-minutes``."""
     if large.measure == "reach":
-        return f"reached {number(large.amount)} people" + (
+        return f"reached {number(large.amount, (large.bar.target,))} people" + (
             f", its cap (from {clock(start, capped)})" if capped is not None else "")
-    return f"cost {number(large.amount)} {HARM_NOUNS[large.measure]}"
+    return f"cost {number(large.amount, (large.bar.target,))} {HARM_NOUNS[large.measure]}"
 
 
 def _against(large: Large) -> str:

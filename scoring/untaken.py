@@ -13,7 +13,7 @@ from ballotdrill.scoring.advice import Advisor, Cause, step_lever
 from ballotdrill.scoring.designed import designed_rest
 from ballotdrill.scoring.model import IncidentTimes, ObjectiveResult, StepResult
 from ballotdrill.scoring.passing import HarmCourse
-from ballotdrill.scoring.ratings import rate
+from ballotdrill.scoring.ratings import bands, rate
 from ballotdrill.scoring.text import HARM_MEASURES, clock, minutes, number
 
 __all__ = ["Branch", "better_late", "branch_cause", "faster_branch", "soonest_untaken", "too_late", "untaken_branch"]
@@ -83,7 +83,8 @@ def better_late(advice: Advisor, obj: ObjectiveResult, course: HarmCourse | None
         return ""
     return (f"; taken at '{branch.decision.step}' ({clock(advice.whole.start, branch.decision.completed_at)}), "
             f"the '{branch.other}' branch completes '{branch.step.id}' on its design (mean durations and latencies) "
-            f"at {clock(advice.whole.start, reached)}, past the target but with its {noun} then at {number(harm)}: "
+            f"at {clock(advice.whole.start, reached)}, past the target but with its {noun} then at "
+            f"{number(harm, bands(obj.target, True))}: "
             f"{rating} rather than {obj.rating}, all else as played")
 
 

@@ -169,7 +169,7 @@ def rate_lost(incident: str, target: float, lost: Lost | None, window: Window) -
     if close is None or usual is None:
         return None, evidence, Verdict("NE", "the journal does not say when its polling stations close, so no vote "
                                        "lost can be counted", "not known"), ""
-    voters = number(lost.voters)
+    voters = number(lost.voters, (target,))  # told beside the target
     closing = f"its polling stations' {clock(at, close)} close"
     kept = "" if close <= usual + EPS else (
         f"its polling stations were kept open past their usual {clock(at, usual)} close, to {clock(at, close)}, by "
