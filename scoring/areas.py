@@ -31,7 +31,7 @@ from ballotdrill.scoring.neverdone import missed_listed, never_done
 from ballotdrill.scoring.plan import capability_of, element_of, loop_owner, responsible
 from ballotdrill.scoring.slowtold import slow_words
 from ballotdrill.scoring.sofar import met_so_far
-from ballotdrill.scoring.stepcause import step_cause, with_named_waits
+from ballotdrill.scoring.stepcause import ended_before_late, step_cause, with_named_waits
 from ballotdrill.scoring.text import clock, minutes, percent
 from ballotdrill.scoring.unmeasured import unmeasured_findings
 from ballotdrill.scoring.waits import MIN_WAITS, waits_named
@@ -167,7 +167,7 @@ def _basis(step: StepResult, advice: Advisor) -> str:
 
 def _late_steps(found: Found, scores: Scores, digest: Digest, advice: Advisor) -> None:
     """Each step late at least once, with the root cause of most of its late instances."""
-    name = found.name
+    name, times = found.name, {inc.incident: inc for inc in scores.incidents}
     for (procedure, step_id), group in digest.late_steps():
         if group.worst is None:
             continue
@@ -182,7 +182,8 @@ def _late_steps(found: Found, scores: Scores, digest: Digest, advice: Advisor) -
             found.downstream.add(f"Step '{step_id}' late ({group.late} of {total})")
         found.improve(worst.late_by or 0.0, title=f"Step '{step_id}' late ({group.late} of {total})",
                 detail=f"'{step_id}' ({procedure}) by {name(worst.actor)} missed its {minutes(worst.target)} target "
-                f"by up to {minutes(worst.late_by, (0.0,))} (incident {worst.incident})"
+                f"by up to {minutes(worst.late_by, (0.0,))} (incident {worst.incident}"
+                f"{ended_before_late(worst, times, scores.start)})"
                 + (f"; {group.still} still open and past the target at the end." if group.still else "."),
                 root_cause=(why.text if share == group.late else
                             f"{share} of the {group.late} late: {why.text} ({example.incident}"

@@ -7,6 +7,8 @@ the designed path and the work.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ballotdrill.scenarios.structure import OWNER
 from ballotdrill.scoring.advice import (
     SLOW_FACTOR,
@@ -21,12 +23,29 @@ from ballotdrill.scoring.advice import (
 from ballotdrill.scoring.crews import ShortCrew, crew_fix, on_duty_text, short_crew
 from ballotdrill.scoring.desks import desk_of
 from ballotdrill.scoring.heldby import Held, WaitParts, wait_parts
-from ballotdrill.scoring.model import DecisionWait, StepResult
+from ballotdrill.scoring.model import DecisionWait, IncidentTimes, StepResult
 from ballotdrill.scoring.text import between, clock, failed_on, minutes
 from ballotdrill.scoring.usual import DIRECT, failure_stretch
 from ballotdrill.scoring.waits import waits_named
 
-__all__ = ["answer_wait", "branch_cause", "branch_taken", "options_taken", "step_cause", "with_named_waits"]
+__all__ = ["answer_wait", "branch_cause", "branch_taken", "ended_before_late", "options_taken", "step_cause",
+           "with_named_waits"]
+
+
+def ended_before_late(step: StepResult, incidents: Mapping[str, IncidentTimes], start: float) -> str:
+    """``, which had already ended by itself at 18:15, 1 h 28 min before it was completed: its lateness cost no
+    harm`` when ``step``, completed late, was late only after its incident had ended by itself (it ended at or
+    before the step's target passed); else "". The step still counts against its target (an on-time share counts
+    every step with one), but none of its lateness held up the incident's response."""
+    inc = incidents.get(step.incident)
+    if inc is None or inc.contained_how != "ended" or inc.to_contain is None or step.completed_at is None \
+            or not step.late_by:
+        return ""
+    ended, due = inc.started_at + inc.to_contain, step.completed_at - step.late_by
+    if ended > due + 1e-9:  # it was still going once the step ran late: the lateness was the response's
+        return ""
+    return (f", which had already ended by itself at {clock(start, ended)}, "
+            f"{between(start, ended, step.completed_at)} before it was completed: its lateness cost no harm")
 
 
 def step_cause(step: StepResult, advice: Advisor) -> Cause:
