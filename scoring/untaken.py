@@ -40,7 +40,8 @@ class Branch(NamedTuple):
     loops: bool = False
     """Whether the chosen branch leads back to the decision (chosen again, as the run does, it never gets further)."""
     tried: StepResult | None = None
-    """A containing step of the procedure the run did play for the incident (its draw failed, or it came late)."""
+    """The containing step the run played on the branch it chose, after the decision (its draw failed, or it came
+    late); None: none."""
 
 
 def untaken_branch(advice: Advisor, incident: str, procedures: list[str], target: str | None = None,
@@ -108,8 +109,6 @@ def _untaken(advice: Advisor, incident: str, procedures: list[str], target: str 
                       if (s.id == target if target is not None else s.effect is not None and s.effect.contains)}
         if not containing:
             continue
-        tried = min((s for s in mine if s.procedure == name and s.step in containing),
-                    key=lambda s: math.inf if s.completed_at is None else s.completed_at, default=None)
         for spec in proc.steps:
             made = next((s for s in mine if s.procedure == name and s.step == spec.id and s.completed_at is not None),
                         None) if spec.decision is not None else None
@@ -120,6 +119,7 @@ def _untaken(advice: Advisor, incident: str, procedures: list[str], target: str 
             if chosen is None:
                 continue
             on_chosen = _reachable(proc, options[chosen].next, spec.id)
+            tried = _played_on(mine, name, made, {i for i in on_chosen if i in containing})
             slows = any(s.id in on_chosen and s.effect is not None and s.effect.slows for s in proc.steps)
             loops = options[chosen].next == spec.id or any(
                 spec.id in proc.successors(i) for i, s in enumerate(proc.steps) if s.id in on_chosen)
@@ -129,6 +129,22 @@ def _untaken(advice: Advisor, incident: str, procedures: list[str], target: str 
                     if other != chosen and hit.id not in reported:
                         reported.add(hit.id)
                         yield Branch(name, made, chosen, row, other, hit, slows, loops, tried)
+
+
+def _played_on(mine: list[StepResult], procedure: str, made: StepResult, steps: set[str]) -> StepResult | None:
+    """The first of ``steps`` (the containing steps of the branch a decision chose) played after the decision ``made``
+    completed, by completion (one not completed last); None: none (a containing step played before the decision is
+    on no branch of it)."""
+    decided = made.completed_at if made.completed_at is not None else math.inf
+    after = [s for s in mine if s.procedure == procedure and s.step in steps
+             and _arrived(s) >= decided - _ROUNDING]
+    return min(after, key=lambda s: math.inf if s.completed_at is None else s.completed_at, default=None)
+
+
+def _arrived(step: StepResult) -> float:
+    """When ``step``'s work arrived: queued, else started (not told: never before anything)."""
+    at = step.queued_at if step.queued_at is not None else step.started_at
+    return math.inf if at is None else at
 
 
 def _chosen(advice: Advisor, incident: str, procedure: str, made: StepResult, options: Mapping[str, Option],

@@ -80,3 +80,22 @@ def test_a_branch_that_contains_before_a_late_containment_is_named() -> None:
         assert "would have reached" not in late[name].root_cause and "Weigh" not in late[name].recommendation
         assert "the 'recall' branch completes 'recall' 1 h 30 min after the decision on its design (mean durations " \
             "and latencies), at 11:40, past the target" in late[name].root_cause, late[name].root_cause
+
+
+def test_a_containing_step_played_before_the_decision_is_not_the_chosen_branchs() -> None:
+    # 'first' (5 min, 1 %) fails at 10:05, before 'choose' (10:15); the branch chosen, 'patch', fails at 10:35
+    steps = [{"id": "first", "actor": "desk", "duration": "5m", "effect": {"contain": 0.01}},
+             {"id": "choose", "actor": "desk", "duration": "10m",
+              "decision": {"options": {"patch": {"next": "patch"}, "recall": {"next": "recall"}}, "default": "patch"}},
+             {"id": "patch", "actor": "desk", "duration": "20m", "effect": {"contain": 0.01}, "next": "end"},
+             {"id": "recall", "actor": "desk", "duration": "30m", "effect": {"contain": 1.0}}]
+    data = voter_outage(steps, {"desk": {"staff": 1}}, target=6000, end="20:00",
+                        detected_by={"actor": "desk", "after": "0m"})
+    report = build_report(checked(data), load(data), "s")
+    finding = next(f for f in report.analysis.improvements if f.title.startswith("Objective O1 "))
+    assert "the run chose 'patch' at 'choose' (p, 10:15, row #" in finding.root_cause, finding.root_cause
+    assert "whose containing step 'patch' completed at 10:35 but did not contain it (a 1% chance)" \
+        in finding.root_cause, finding.root_cause
+    assert "'first'" not in finding.root_cause, finding.root_cause
+    patch = next(s for s in report.scores.steps if s.step == "patch")
+    assert patch.evidence[-1] in finding.evidence, (finding.evidence, patch.evidence)
