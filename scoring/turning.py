@@ -33,7 +33,8 @@ from ballotdrill.scoring.residual import mean_left
 from ballotdrill.scoring.text import HARM_MEASURES
 from ballotdrill.scoring.windows import point_time
 
-__all__ = ["could_turn", "on_time_turns", "on_time_unturned", "sooner_rating", "still_to_go", "told_by_rating"]
+__all__ = ["chance_held", "containment_chance", "could_turn",
+           "on_time_turns", "on_time_unturned", "sooner_rating", "still_to_go", "told_by_rating"]
 
 
 def could_turn(obj: ObjectiveResult, removed: float, scores: Scores, passed: Mapping[str, float] | None,
@@ -253,6 +254,39 @@ def _left(paths: HarmPaths, procedure: str, step: str, elapsed: float, levers: C
     if spec is None or (step_lever(procedure, step) in levers and elapsed >= float(spec.duration.mean) - 1e-9):
         return 0.0
     return mean_left(spec.duration, elapsed)
+
+
+def chance_held(step: str, chance: float) -> str:
+    """The words for a turn that rests on ``step`` containing its incident, which it does only with ``chance``:
+    "if the 75% chance of 'S' containing it held" ("" for a sure containment)."""
+    return "" if chance >= 1 - 1e-9 else f"if the {chance:.0%} chance of '{step}' containing it held"
+
+
+def containment_chance(obj: ObjectiveResult, scores: Scores, paths: HarmPaths) -> str:
+    """For a turn of ``obj`` that rests on its incident's response containing it sooner, where that containment was
+    never drawn: the incident ended by itself and the step that would contain it, the response's first containing
+    step completed after that end, contains only with a chance (:func:`chance_held`); else "" (contained by a step's
+    effect: the same draw, which held; or no such step)."""
+    incident = obj.subject
+    if obj.kind == "time":
+        try:
+            end = parse_interval(obj.subject).end
+        except ValueError:
+            return ""
+        if end.event != "contained":
+            return ""
+        incident = end.incident
+    inc = next((i for i in scores.incidents if i.incident == incident), None)
+    if inc is None or inc.to_contain is None or inc.contained_how != "ended":
+        return ""
+    ended = inc.started_at + inc.to_contain
+    step = min((s for s in scores.steps if s.incident == incident and s.completed_at is not None
+                and s.completed_at >= ended - 1e-9 and _contains(paths, s.procedure, s.step)),
+               key=lambda s: s.completed_at or 0.0, default=None)
+    spec = _spec(paths, step.procedure, step.step) if step is not None else None
+    if step is None or spec is None or spec.effect is None:
+        return ""
+    return chance_held(step.step, spec.effect.chance)
 
 
 def _contained_by_response(incident: str, ended: float, scores: Scores, paths: HarmPaths) -> float | None:

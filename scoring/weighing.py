@@ -20,6 +20,7 @@ from ballotdrill.scoring.ranking import (
     explaining_levers,
 )
 from ballotdrill.scoring.text import HARM_MEASURES
+from ballotdrill.scoring.turning import containment_chance
 
 __all__ = ["priority_of", "weigh"]
 
@@ -51,7 +52,8 @@ def weigh(scores: Scores, advice: Advisor, findings: Sequence[Ranked], harm: Har
             for lever in found.levers:
                 points[lever] += OBJECTIVE_POINTS[obj.rating] / len(found.levers)
                 others = [titles.get(other, other) for other in found.levers if other != lever]
-                named[lever].append(_explains_text(obj, others, found.together))
+                named[lever].append(_explains_text(obj, others, found.together,
+                                                   containment_chance(obj, scores, paths)))
 
     def share(finding: Ranked) -> float:
         best = 0.0
@@ -76,16 +78,18 @@ def weigh(scores: Scores, advice: Advisor, findings: Sequence[Ranked], harm: Har
     return out, explained
 
 
-def _explains_text(obj: ObjectiveResult, others: Sequence[str], together: bool) -> str:
+def _explains_text(obj: ObjectiveResult, others: Sequence[str], together: bool, chance: str = "") -> str:
     """How a finding names an objective its lever explains: ``O1 (U)``, or shared with the findings of ``others``
-    (its weight split between them) and whether it turns only with all their delays taken away or with any one."""
+    (its weight split between them) and whether it turns only with all their delays taken away or with any one;
+    ``chance``: the containment the turn rests on, when only a chance (:func:`~.turning.containment_chance`)."""
+    held = f", {chance}" if chance else ""
     if not others:
-        return f"{obj.id} ({obj.rating})"
+        return f"{obj.id} ({obj.rating}{held})"
     with_ = " and ".join(f"“{title}”" for title in others)
     both = "both" if len(others) == 1 else f"all {len(others) + 1}"
     turns = (f"it turns only if the delays of {both} are taken away" if together else
              f"taking {'either' if len(others) == 1 else 'any one'} of the delays away alone would have turned it")
-    return f"{obj.id} ({obj.rating}; shared with {with_}: {turns})"
+    return f"{obj.id} ({obj.rating}; shared with {with_}: {turns}{held})"
 
 
 def priority_of(weight: float, base: int) -> int:
