@@ -38,6 +38,7 @@ from ballotdrill.scoring.objective_cause import detections_of
 from ballotdrill.scoring.passing import TargetPassing
 from ballotdrill.scoring.ranking import RANKING_TERMS
 from ballotdrill.scoring.ratings import RATING_NAMES, THRESHOLDS
+from ballotdrill.scoring.sofar import so_far_reasons
 from ballotdrill.scoring.stream import Scorer
 from ballotdrill.scoring.unreached import Unreached
 from ballotdrill.scoring.voteslost import VOTES_LOST_TERM
@@ -327,6 +328,7 @@ def _assemble(scores: Scores, digest: Digest, rows: ReportRows, doc: ScenarioFil
     analysis = analyse(scores, names, structure, digest, detections_of(scenario), passed, choices, extensions,
                        wave_starts(events))
     lost = [VOTES_LOST_TERM] if any(o.kind == "votes_lost" for o in scores.objectives) else []
+    scores = so_far_reasons(scores, passed)  # after the analysis, which reads the reasons as rated
     return Report(overview=overview, scores=scores, analysis=analysis, finding_thresholds=[*FINDING_THRESHOLDS, *lost],
                   decisions=decisions, moments=_moments(events, scores, set(told), names, digest.unreached),
                   inject_log=inject_log(scenario, events, scores.incidents, scores.harm, names, scores.start,

@@ -17,10 +17,13 @@ from ballotdrill.scoring.model import ObjectiveResult, Scores
 from ballotdrill.scoring.passing import HarmCourse, Passed
 from ballotdrill.scoring.text import HARM_MEASURES, HARM_NOUNS, number
 
+_MET = "met the target"
+"""How a met objective's reason begins (:func:`~.ratings.rate`)."""
+
 NEAR = 0.05
 """A harm still growing within this share of its target (under it) is met only so far."""
 
-__all__ = ["NEAR", "met_so_far"]
+__all__ = ["NEAR", "met_so_far", "so_far_reasons"]
 
 
 def _growing(course: HarmCourse | None, kind: str, stop: float) -> bool:
@@ -49,3 +52,12 @@ def met_so_far(obj: ObjectiveResult, scores: Scores, passed: Mapping[str, float]
     under = number(obj.target - obj.value, (0,))  # never "0 under it" for a value a fraction under its target
     return (f"{obj.value_text} against a target of {obj.target_text}: met so far, {under} {unit} under it "
             f"and still growing when the run stopped ({obj.reason.removeprefix('met the target; ')}).")
+
+
+def so_far_reasons(scores: Scores, passed: Mapping[str, float] | None) -> Scores:
+    """``scores`` with the reason of each objective met only so far (:func:`met_so_far`) saying so ("met so far; …"
+    for "met the target; …"), as its Strength does: the objectives' table and the Strength use the same words."""
+    objectives = [obj.model_copy(update={"reason": "met so far" + obj.reason.removeprefix(_MET)})
+                  if obj.reason.startswith(_MET) and met_so_far(obj, scores, passed) else obj
+                  for obj in scores.objectives]
+    return scores.model_copy(update={"objectives": objectives})

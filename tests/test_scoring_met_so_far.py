@@ -12,7 +12,9 @@ from __future__ import annotations
 from engine_helpers import at, load
 from scoring_helpers import JournalBuilder
 
-from ballotdrill.report.report import assemble
+from ballotdrill.report.report import Report, assemble
+from ballotdrill.report.sections_front import objectives
+from ballotdrill.report.view import Table
 from ballotdrill.scoring.areas import Finding
 
 DOC = load("""
@@ -38,7 +40,7 @@ scenarios:
 """)
 
 
-def _strength(initial: int = 1900, stopped: bool = False) -> Finding:
+def _report(initial: int = 1900, stopped: bool = False) -> Report:
     b = JournalBuilder()
     b.add(0, "run_started", scenario="s", seed=1, start=360.0, end=360.0, until=360.0)
     b.add(0, "incident_started", "N", inject="N", type="disinformation", severity=2, level="municipal",
@@ -48,8 +50,11 @@ def _strength(initial: int = 1900, stopped: bool = False) -> Finding:
         reach = int(initial * 2 ** (30 / 6000))
         b.add(30, "wave_slowed", "N", "desk", "debunk", procedure="p", reach=reach, doubling=None, previous=6000.0)
     b.add(at("12:00"), "run_ended", open_incidents=["N"], open_steps=0, harm={"N": {"reach": float(reach)}})
-    report = assemble(b.events, DOC, "s")
-    [strength] = [s for s in report.analysis.strengths if s.title.startswith("Objective O1 ")]
+    return assemble(b.events, DOC, "s")
+
+
+def _strength(initial: int = 1900, stopped: bool = False) -> Finding:
+    [strength] = [s for s in _report(initial, stopped).analysis.strengths if s.title.startswith("Objective O1 ")]
     return strength
 
 
@@ -65,3 +70,13 @@ def test_a_harm_that_stopped_growing_or_is_far_under_is_plainly_met() -> None:
     for strength in (_strength(stopped=True), _strength(initial=1000)):
         assert strength.title == "Objective O1 met (Public information and warning)"
         assert "so far" not in strength.detail
+
+
+def test_the_objectives_table_says_met_so_far_as_the_strength_does() -> None:
+    report = _report()
+    assert report.scores.objectives[0].reason.startswith("met so far; incident N was still open at the end")
+    [table] = [b for b in objectives(report).blocks if isinstance(b, Table)]
+    why = table.rows[0][table.header.index("Why")].text
+    assert why.startswith("met so far; incident N was still open at the end"), why
+    for plain in (_report(stopped=True), _report(initial=1000)):
+        assert plain.scores.objectives[0].reason.startswith("met the target")
