@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import json
 import sqlite3
+from functools import partial
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,7 +18,7 @@ from ballotdrill import scenarios
 from ballotdrill.exercise import run_exercise
 from ballotdrill.journal.events import _NAME_KEYS, BUILDERS, PACKED, SHAPES, Kind, encode_data, keys, unpack
 from ballotdrill.journal.packed import LAYOUT, HandoffLine, StepCrew, StepTargets, values
-from ballotdrill.journal.store import ROWS_A_STATEMENT, SCHEMA, insert_rows
+from ballotdrill.journal.store import ROWS_A_STATEMENT, SCHEMA, SqliteSink, insert_rows
 from ballotdrill.scenarios.types import NAME_PATTERN
 
 names = st.from_regex(NAME_PATTERN, fullmatch=True).filter(lambda s: len(s) <= 80)
@@ -89,17 +92,38 @@ def test_a_packed_kinds_values_are_its_records_fields_then_its_optional_ones(kin
 
 @pytest.mark.parametrize("count", [0, 1, ROWS_A_STATEMENT - 1, ROWS_A_STATEMENT, ROWS_A_STATEMENT + 1,
                                    3 * ROWS_A_STATEMENT + 5])
-def test_rows_inserted_many_a_statement_are_stored_as_one_a_statement(count: int) -> None:
-    """The writer inserts whole statements of rows and the rest one by one: the same rows, values and order."""
+@pytest.mark.parametrize("follows", [False, True])
+def test_rows_inserted_many_a_statement_are_stored_as_one_a_statement(count: int, follows: bool) -> None:
+    """The writer inserts whole statements of rows and the rest one by one: the same rows, values and order; rows
+    that follow the table's last (seq 7 on after 0-6), their seq left to SQLite, are stored with the same seq."""
     rows = [(seq, seq * 0.5, "note" if seq % 3 else "step_started", None if seq % 2 else f"i{seq}",
              f"a{seq % 5}", None, None if seq % 4 == 1 else json.dumps({"text": f"row {seq} ✓"}))
             for seq in range(7, 7 + count)]
+    before = [(seq, 0.0, "note", None, None, None, None) for seq in range(7)] if follows else []
     stored = []
-    for insert in (insert_rows, lambda db, numbered: db.executemany(
+    for insert in (partial(insert_rows, follows=follows), lambda db, numbered: db.executemany(
             "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)", numbered)):
         db = sqlite3.connect(":memory:")
         db.executescript(SCHEMA)
+        db.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)", before)
         insert(db, rows)
         stored.append(db.execute("SELECT * FROM events ORDER BY rowid").fetchall())
         db.close()
-    assert stored[0] == stored[1] == rows
+    assert stored[0] == stored[1] == before + rows
+
+
+def test_a_sink_numbers_its_rows_as_given_when_the_table_holds_rows_before_its_first_batch(tmp_path: Path) -> None:
+    """A sink whose first batch follows rows written by another (the run's process before its writer took over) or
+    starts at seq 0 stores every row at the seq it was given."""
+    path = tmp_path / "journal.sqlite"
+    rows = [(float(seq), "note", f"i{seq}", None, None, {"n": seq}) for seq in range(3 * ROWS_A_STATEMENT)]
+    first = SqliteSink(path)
+    first.write_inline(0, rows[:ROWS_A_STATEMENT])
+    first.close()
+    second = SqliteSink(path)
+    second.write_inline(ROWS_A_STATEMENT, rows[ROWS_A_STATEMENT:2 * ROWS_A_STATEMENT])
+    second.write_inline(2 * ROWS_A_STATEMENT, rows[2 * ROWS_A_STATEMENT:])
+    second.close()
+    with contextlib.closing(sqlite3.connect(path)) as db:
+        stored = db.execute("SELECT seq, incident, data FROM events ORDER BY seq").fetchall()
+    assert stored == [(seq, f"i{seq}", canonical({"n": seq})) for seq in range(3 * ROWS_A_STATEMENT)]
