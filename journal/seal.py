@@ -184,9 +184,10 @@ class RunningDigest:
         self.meta: dict[str, str] = {}
         self.usable = True
 
-    def add(self, db: sqlite3.Connection, first_seq: int, rows: Sequence[RawRow]) -> None:
+    def add(self, db: sqlite3.Connection, first_seq: int, rows: Sequence[RawRow], plain: bool | None = None) -> None:
         """Hash ``rows`` (numbered from ``first_seq``) just committed to ``db``; rows committed before the first
-        batch hashed here (by another process) are read back from ``db`` first."""
+        batch hashed here (by another process) are read back from ``db`` first. ``plain``: whether their text columns
+        are plain (:func:`plain_laid`), when the caller knows; checked here otherwise."""
         if not self.usable:
             return
         digest = self._digest
@@ -198,7 +199,7 @@ class RunningDigest:
                     "SELECT seq, t, kind, incident, actor, step, data FROM events WHERE seq < ? ORDER BY seq",
                     (first_seq,)))
         pending = self._pending
-        if first_seq != digest.rows + len(pending) or not _plain(rows):
+        if first_seq != digest.rows + len(pending) or not (_plain(rows) if plain is None else plain):
             self.usable = False
             return
         try:
@@ -244,6 +245,22 @@ def _plain(rows: Sequence[RawRow]) -> bool:
         return (set(map(type, set(kinds).union(incidents, actors, steps))) <= _TEXT_TYPES
                 and set(map(type, data)) <= _TEXT_TYPES)
     except Exception:  # no rows, rows not all of seven values, a value that cannot be hashed or compared
+        return False
+
+
+def plain_laid(values: list[StoredValue], width: int, rest: Sequence[RawRow]) -> bool:
+    """:func:`_plain` for rows of seven values whose first ones were laid end to end in ``values``, ``width`` values a
+    row ending with the five text columns (``seq`` left out or not), and the ``rest`` of them as rows: the columns
+    sliced in C rather than transposed row by row."""
+    if rest and not _plain(rest):
+        return False
+    if not values:
+        return bool(rest)
+    try:
+        kinds, incidents, actors, steps, data = (values[start::width] for start in range(width - 5, width))
+        return (set(map(type, set(kinds).union(incidents, actors, steps))) <= _TEXT_TYPES
+                and set(map(type, data)) <= _TEXT_TYPES)
+    except Exception:  # a value that cannot be hashed or compared
         return False
 
 

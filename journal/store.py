@@ -23,7 +23,7 @@ from typing import IO, Any, BinaryIO, Protocol
 
 from ballotdrill.journal.events import KIND_VALUES, Data, Event, Kind, Row, encode_data, unpack
 from ballotdrill.journal.forked import Forked, can_fork, widen
-from ballotdrill.journal.seal import RunningDigest, seal
+from ballotdrill.journal.seal import RunningDigest, plain_laid, seal
 from ballotdrill.journal.sqlite_uri import connect_file, connect_read_only
 
 
@@ -140,11 +140,12 @@ class SqliteSink:
         numbered = [(seq, t + 0.0, kind, inc, actor, step, encode(kind, data))
                     for seq, (t, kind, inc, actor, step, data) in enumerate(rows, first_seq)]
         self.db.execute("BEGIN")
-        insert_rows(self.db, numbered, follows=first_seq == self.next_seq)
+        values, width = insert_rows(self.db, numbered, follows=first_seq == self.next_seq)
         self.db.execute("COMMIT")
         self.next_seq = first_seq + len(numbered)
         if self.digest is not None:
-            self.digest.add(self.db, first_seq, numbered)
+            plain = plain_laid(values, width, numbered[len(values) // width:])
+            self.digest.add(self.db, first_seq, numbered, plain)
 
     def seal_when_closed(self) -> None:
         """The run has ended: :meth:`close` seals the journal (:func:`~ballotdrill.journal.seal.seal`) once every
@@ -220,7 +221,8 @@ _INSERT_NEXT = ("INSERT INTO events (t, kind, incident, actor, step, data) VALUE
 """Rows numbered by SQLite: each one past the largest ``seq`` in the table."""
 
 
-def insert_rows(db: sqlite3.Connection, numbered: list[tuple[Any, ...]], follows: bool = False) -> None:
+def insert_rows(db: sqlite3.Connection, numbered: list[tuple[Any, ...]],
+                follows: bool = False) -> tuple[list[Any], int]:
     """Insert stored rows ``(seq, t, kind, incident, actor, step, data)``, :data:`ROWS_A_STATEMENT` a statement.
 
     ``executemany`` of one row a statement costs, per row, a reset, a step with the GIL let go and taken back, and
@@ -231,19 +233,25 @@ def insert_rows(db: sqlite3.Connection, numbered: list[tuple[Any, ...]], follows
 
     ``follows``: the first row's ``seq`` is one past the largest in the table (the rows are numbered one by one), so
     the statements leave ``seq`` to SQLite, which gives each row one past the largest (the rowid SQLite would
-    otherwise look up to check it is free): a seventh fewer values bound and copied, the same rows."""
+    otherwise look up to check it is free): a seventh fewer values bound and copied, the same rows.
+
+    Gives back the values of the whole statements laid end to end and their number a row (the rest of the rows
+    follow them), for the seal's check of their types (:func:`~ballotdrill.journal.seal.plain_laid`)."""
+    values: list[Any] = []
+    width = 7
     whole = len(numbered) - len(numbered) % ROWS_A_STATEMENT
     if whole:
-        values: list[Any] = reduce(iconcat, numbered[:whole] if whole < len(numbered) else numbered, [])
-        insert, width = _INSERT_MANY, 7 * ROWS_A_STATEMENT
+        values = reduce(iconcat, numbered[:whole] if whole < len(numbered) else numbered, [])
+        insert = _INSERT_MANY
         if follows:
             del values[::7]
-            insert, width = _INSERT_NEXT, 6 * ROWS_A_STATEMENT
-        execute = db.execute
-        for start in range(0, len(values), width):
-            execute(insert, values[start:start + width])
+            insert, width = _INSERT_NEXT, 6
+        execute, size = db.execute, width * ROWS_A_STATEMENT
+        for start in range(0, len(values), size):
+            execute(insert, values[start:start + size])
     if whole < len(numbered):
         db.executemany(_INSERT_ONE, numbered[whole:])
+    return values, width
 
 
 def _write_all(stream: IO[bytes], data: bytes) -> None:

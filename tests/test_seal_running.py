@@ -12,6 +12,7 @@ import pytest
 import ballotdrill.journal.seal as seal_module
 from ballotdrill.journal import SqliteSink
 from ballotdrill.journal.seal import BLOCK, SEAL_KEY, RunningDigest, seal, verify
+from ballotdrill.journal.store import ROWS_A_STATEMENT
 
 META = {"format": "1", "scenario": "s", "seed": "7", "document": '{"x": "é"}'}
 
@@ -114,25 +115,30 @@ class KindText(enum.StrEnum):
     (1, KindText.STEP_STARTED, "step_started"), (2, Text("I1-3"), "I1-3"), (3, b"cert", b"cert")],
     ids=["an int actor", "a float incident", "a bool step", "a str subclass kind equal to the kinds before it",
          "a StrEnum kind", "a str subclass incident equal to another row's", "bytes"])
+@pytest.mark.parametrize("before", [0, 3], ids=["alone", "within a statement of many rows"])
 def test_a_value_sqlite_would_give_back_otherwise_makes_the_seal_take_a_pass(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, column: int, value: object, stored: object) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, column: int, value: object, stored: object,
+        before: int) -> None:
     """A number where text goes is stored as text, a text of another type given back as plain text, bytes as bytes:
-    the digest of the tuple would not be the stored row's (or cannot be made), so the seal is a pass's."""
+    the digest of the tuple would not be the stored row's (or cannot be made), so the seal is a pass's; alone in its
+    batch, or among the rows of a batch that go in many a statement."""
     journal = tmp_path / "journal.sqlite"
     made = passes_counted(monkeypatch)
     sink = SqliteSink(journal, META, digest=True)
     sink.write(0, rows(0, 10))  # type: ignore[arg-type]
     odd = [1.0, "step_started", "I1-3", "cert", "triage", None]
     odd[column] = value
-    sink.write(10, [tuple(odd)])  # type: ignore[list-item]
-    sink.write(11, rows(11, 4))  # type: ignore[arg-type]
+    after = ROWS_A_STATEMENT if before else 0
+    batch = [*rows(10, before), tuple(odd), *rows(11 + before, after)]
+    sink.write(10, batch)  # type: ignore[arg-type]
+    sink.write(11 + before + after, rows(11 + before + after, 4))  # type: ignore[arg-type]
     sink.seal_when_closed()
     sink.close()
     assert made == [1]
     assert verify(journal).state == "sealed"
     names = ("t", "kind", "incident", "actor", "step")
     with sqlite3.connect(journal) as db:
-        (found,) = db.execute(f"SELECT {names[column]} FROM events WHERE seq = 10").fetchone()
+        (found,) = db.execute(f"SELECT {names[column]} FROM events WHERE seq = ?", (10 + before,)).fetchone()
     db.close()
     assert found == stored and type(found) is type(stored)
 
