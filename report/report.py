@@ -329,11 +329,12 @@ def _assemble(scores: Scores, digest: Digest, rows: ReportRows, doc: ScenarioFil
                        wave_starts(events))
     lost = [VOTES_LOST_TERM] if any(o.kind == "votes_lost" for o in scores.objectives) else []
     scores = so_far_reasons(scores, passed)  # after the analysis, which reads the reasons as rated
+    told_ids = set(told)
     return Report(overview=overview, scores=scores, analysis=analysis, finding_thresholds=[*FINDING_THRESHOLDS, *lost],
-                  decisions=decisions, moments=_moments(events, scores, set(told), names, digest.unreached),
+                  decisions=decisions, moments=_moments(events, scores, told_ids, names, digest.unreached),
                   inject_log=inject_log(scenario, events, scores.incidents, scores.harm, names, scores.start,
                                         scores.until, scores.background.injects),
-                  narratives=narratives([e for e in events if e.incident is None or e.incident in set(told)],
+                  narratives=narratives([e for e in events if e.incident is None or e.incident in told_ids],
                                         names, scores.start),
                   incident_labels=labels, incident_headings=headings, scripted=scripted,
                   adhoc=[k for k in told if k in added],
