@@ -31,7 +31,7 @@ from ballotdrill.journal import (
     VotingExtended,
     WaveSlowed,
 )
-from ballotdrill.scoring.text import between, clock, minutes, number
+from ballotdrill.scoring.text import between, chance_words, clock, minutes, number
 
 
 def incident_label(started: IncidentStarted, incident: str) -> str:
@@ -161,7 +161,7 @@ def _tell(incident: str, rows: list[Event], names: dict[str, str], start: float,
                        f"{_harm_clause(contained)}.")
         elif e.kind == Kind.EFFECT_FAILED:
             chance = e.fields(EffectFailed).contain
-            out.append(f"'{e.step}' did not contain it" + (f" (it had a {chance:.0%} chance)." if chance else "."))
+            out.append(f"'{e.step}' did not contain it" + (f" (it had {chance_words(chance)})." if chance else "."))
         elif e.kind == Kind.MITIGATED:
             mitigated = e.fields(Mitigated)
             taken = float(mitigated.taken_at or 0.0)

@@ -29,7 +29,7 @@ from ballotdrill.report.narrative import detection_text, extended_text, incident
 from ballotdrill.scoring.findings import QUEUE_P90
 from ballotdrill.scoring.model import Handoff, Harm, IncidentTimes, StepResult
 from ballotdrill.scoring.neverdone import not_yet_due
-from ballotdrill.scoring.text import between, clock, failed_on, minutes, number
+from ballotdrill.scoring.text import between, chance_words, clock, failed_on, minutes, number
 from ballotdrill.scoring.unreached import Unreached
 
 SLOW_HANDOFF = 10.0
@@ -118,7 +118,7 @@ def key_moments(inc: IncidentTimes, rows: Sequence[Event], steps: Sequence[StepR
         elif e.kind == Kind.EFFECT_FAILED:
             chance = e.fields(EffectFailed).contain
             told.say(e.t, f"At {told.at(e.t)} '{e.step}' by {told.who(e.actor)} did not contain it (its containment "
-                     f"effect had a {chance:.0%} chance and failed).")
+                     f"effect had {chance_words(chance)} and failed).")
         elif e.kind == Kind.MITIGATED:
             mitigated = e.fields(Mitigated)
             taken = float(mitigated.taken_at or 0.0)

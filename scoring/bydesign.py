@@ -15,7 +15,7 @@ from ballotdrill.scenarios.structure import Step
 from ballotdrill.scoring.advice import Advisor
 from ballotdrill.scoring.model import IncidentTimes, ObjectiveResult
 from ballotdrill.scoring.ratings import rate
-from ballotdrill.scoring.text import clock
+from ballotdrill.scoring.text import chance_words, clock
 from ballotdrill.scoring.turning import could_turn
 
 __all__ = ["ByDesign", "contained_by_design", "designed_containment", "noticed_at_once_turns"]
@@ -48,7 +48,7 @@ def contained_by_design(advice: Advisor, incident: IncidentTimes, steps: Sequenc
     at, procedure, step = soonest
     start = advice.whole.start
     chance = step.effect.chance if step.effect is not None else 1.0
-    design = (f"its designed path completes its containing step '{step.id}' (a {chance:.0%} chance) at "
+    design = (f"its designed path completes its containing step '{step.id}' ({chance_words(chance)}) at "
               f"{clock(start, at)}, before its {noun} passed the {target} target at {clock(start, passed_at)}")
     done = [s for s in advice.whole.steps if s.incident == incident.incident and s.procedure == procedure
             and s.step == step.id and s.completed_at is not None]

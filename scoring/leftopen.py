@@ -17,7 +17,7 @@ from ballotdrill.scoring.advice import Incidents
 from ballotdrill.scoring.delays import Span
 from ballotdrill.scoring.model import EVIDENCE_ROWS, Handoff, IncidentTimes, Scores, StepResult
 from ballotdrill.scoring.plan import capability_of, element_of
-from ballotdrill.scoring.text import clock
+from ballotdrill.scoring.text import chance_words, clock
 
 __all__ = ["LeftOpen", "failed_containments", "fold_left_open", "further_step_fix", "left_open_findings"]
 
@@ -105,7 +105,7 @@ def left_open_findings(improve: Callable[..., None], scores: Scores, left_open: 
         where = ", ".join(f"{count} from inject {inject}" for inject, count in group.injects.items())
         named = "; ".join(f"{t.incident} ('{s.step}' done at {clock(scores.start, s.completed_at)})"
                           for t, s in group.first[:5]) + (f" and {group.count - 5} more" if group.count > 5 else "")
-        steps = " or ".join(f"'{s}' (a {c:.0%} chance)" for s, c in group.steps.items())
+        steps = " or ".join(f"'{s}' ({chance_words(c)})" for s, c in group.steps.items())
         improve(
             group.count, title=f"{group.count} {kind} incident(s) left open after their containment failed "
             f"({procedure})",

@@ -21,7 +21,7 @@ from ballotdrill.scoring.passing import HarmCourse
 from ballotdrill.scoring.ranking import Unexplaining
 from ballotdrill.scoring.stepcause import branch_taken
 from ballotdrill.scoring.stopped import drop_cause, dropped
-from ballotdrill.scoring.text import HARM_NOUNS, between, clock, minutes, number, took_from
+from ballotdrill.scoring.text import HARM_NOUNS, between, chance_words, clock, minutes, number, took_from
 from ballotdrill.scoring.unexplained import unexplained
 from ballotdrill.scoring.untaken import better_late, branch_cause, faster_branch, soonest_untaken, untaken_branch
 from ballotdrill.scoring.wavecap import slowed_from_start
@@ -69,7 +69,7 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unex
                 fix = f"Review the path to step '{step}' (it came after the target) and " + fix[0].lower() + fix[1:]
             return Cause("objective", f"the containing step '{step}' completed at "
                          f"{clock(advice.whole.start, done.completed_at)}{', past the target,' if late else ''} "
-                         f"but did not contain {incident.incident} (a {chance:.0%} chance), so the objective's "
+                         f"but did not contain {incident.incident} ({chance_words(chance)}), so the objective's "
                          "end point never came", list(done.evidence[-1:]), fix, done.actor,
                          step_lever(procedure, step))
         end = advice.whole.until
@@ -175,7 +175,7 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unex
         chance = failed[1].effect.chance if failed[1].effect is not None else 1.0
         return Cause("objective", f"the containing step '{failed[0].step}' completed at "
                      f"{clock(advice.whole.start, failed[0].completed_at)} but did not contain "
-                     f"{incident.incident} (a {chance:.0%} chance){f'; {too_late}' if too_late else ''}",
+                     f"{incident.incident} ({chance_words(chance)}){f'; {too_late}' if too_late else ''}",
                      list(failed[0].evidence[-1:]), fix, failed[0].actor,
                      step_lever(failed[0].procedure, failed[0].step))
     taken = _branch_to_containment(advice, obj, incident, names) if noun is None and branch is None else None
@@ -230,8 +230,9 @@ def _contained_in_time(advice: Advisor, obj: ObjectiveResult, incident: Incident
     done, spec = failed
     chance = spec.effect.chance if spec.effect is not None else 1.0
     return (f"{path}, within the {obj.target_text} target; '{done.step}' completed at "
-            f"{clock(advice.whole.start, done.completed_at)} but did not contain {incident.incident} (a {chance:.0%} "
-            "chance)", further_step_fix(done.step, incident.type, done.procedure), list(done.evidence[-1:]), False)
+            f"{clock(advice.whole.start, done.completed_at)} but did not contain {incident.incident} "
+            f"({chance_words(chance)})", further_step_fix(done.step, incident.type, done.procedure),
+            list(done.evidence[-1:]), False)
 
 def _designed_from_detection(advice: Advisor, incident: IncidentTimes, steps: Sequence[tuple[str, Step]], fix: str,
                              passed_at: float | None) -> tuple[str, str, list[int], bool]:
@@ -249,7 +250,7 @@ def _designed_from_detection(advice: Advisor, incident: IncidentTimes, steps: Se
     start = advice.whole.start
     chance = step.effect.chance if step.effect is not None else 1.0
     words = (f"its designed path from its detection at {clock(start, noticed)} completes its containing step "
-             f"'{step.id}' (a {chance:.0%} chance) at {clock(start, at)}, "
+             f"'{step.id}' ({chance_words(chance)}) at {clock(start, at)}, "
              f"{'before' if at <= passed_at + 1e-9 else 'after'} the target was passed at {clock(start, passed_at)}")
     if at > passed_at + 1e-9:
         return words, fix, [], True

@@ -17,7 +17,7 @@ from ballotdrill.scoring.advice import Advisor, Cause
 from ballotdrill.scoring.areas import Finding
 from ballotdrill.scoring.model import ObjectiveResult, StepResult
 from ballotdrill.scoring.stepcause import step_cause
-from ballotdrill.scoring.text import HARM_NOUNS, clock
+from ballotdrill.scoring.text import HARM_NOUNS, chance_words, clock
 
 __all__ = ["failed_containment", "kept_open", "own_late"]
 
@@ -69,8 +69,8 @@ def kept_open(advice: Advisor, obj: ObjectiveResult, passed_at: float | None) ->
     chance = spec.effect.chance if spec.effect is not None else 1.0
     noun = HARM_NOUNS.get(obj.kind)
     start = advice.whole.start
-    return (f"; '{done.step}' completed at {clock(start, done.completed_at)} but did not contain {incident} (a "
-            f"{chance:.0%} chance), so {incident} was still open when "
+    return (f"; '{done.step}' completed at {clock(start, done.completed_at)} but did not contain {incident} "
+            f"({chance_words(chance)}), so {incident} was still open when "
             f"{f'its {noun} passed' if noun is not None else 'it passed'} the {obj.target_text} target at "
             f"{clock(start, passed_at)}", list(done.evidence[-1:]))
 

@@ -117,16 +117,27 @@ def number(value: float | None, against: Sequence[float] = ()) -> str:
     return text
 
 
+_MAX_DIGITS = 10
+"""Decimals :func:`percent` tries before it gives up keeping a share off a mark (float noise is 1e-9 of a share)."""
+
+
 def percent(value: float | None, against: Sequence[float] = ()) -> str:
     """``87%``; an em dash for None. ``against``: the shares it is told beside (a target, a band's edge), kept on
     their sides as :func:`told_against` keeps a duration: ``79.6%`` beside an 80 % target, never ``80%``."""
     if value is None:
         return "—"
-    for digits in range(4 if against else 1):  # the text shown is what must stay on its side ("0.5" of 0.005)
+    for digits in range(_MAX_DIGITS if against else 1):  # the text shown must stay on its side ("0.5" of 0.005)
         text = f"{value * 100:.{digits}f}"
         if all(_side(float(text) / 100, mark) == _side(value, mark) for mark in against):
             break
     return f"{text}%"
+
+
+def chance_words(value: float, article: str = "a") -> str:
+    """A step's chance to contain its incident as the report tells it: ``a 75% chance`` (``article``: ``the 75%
+    chance``), its percent with the digits that keep it off 0 % and 100 % unless it is one of them (``a 99.5%
+    chance`` for 0.995, never ``a 100% chance`` beside a draw that failed; ``a 0.0001% chance`` for 0.000001)."""
+    return f"{article} {percent(value, (0.0, 1.0))} chance"
 
 
 def signed(value: float, suffix: str) -> str:

@@ -30,7 +30,7 @@ from ballotdrill.scoring.model import ObjectiveResult, Rating, Scores, r3
 from ballotdrill.scoring.passing import Passed
 from ballotdrill.scoring.ratings import rate
 from ballotdrill.scoring.residual import mean_left
-from ballotdrill.scoring.text import HARM_MEASURES
+from ballotdrill.scoring.text import HARM_MEASURES, chance_words
 from ballotdrill.scoring.windows import point_time
 
 __all__ = ["chance_held", "containment_chance", "could_turn",
@@ -259,7 +259,7 @@ def _left(paths: HarmPaths, procedure: str, step: str, elapsed: float, levers: C
 def chance_held(step: str, chance: float) -> str:
     """The words for a turn that rests on ``step`` containing its incident, which it does only with ``chance``:
     "if the 75% chance of 'S' containing it held" ("" for a sure containment)."""
-    return "" if chance >= 1 - 1e-9 else f"if the {chance:.0%} chance of '{step}' containing it held"
+    return "" if chance >= 1 - 1e-9 else f"if {chance_words(chance, 'the')} of '{step}' containing it held"
 
 
 def containment_chance(obj: ObjectiveResult, scores: Scores, paths: HarmPaths) -> str:

@@ -28,7 +28,7 @@ from ballotdrill.scoring.leftopen import failed_containments, further_step_fix
 from ballotdrill.scoring.model import Handoff, Harm, IncidentTimes, ObjectiveResult, Scores, StepResult
 from ballotdrill.scoring.plan import capability_of, element_of
 from ballotdrill.scoring.ranking import MATERIAL_SHARE, HarmBehind
-from ballotdrill.scoring.text import HARM_MEASURES, HARM_NOUNS, clock, number, percent, took_from
+from ballotdrill.scoring.text import HARM_MEASURES, HARM_NOUNS, chance_words, clock, number, percent, took_from
 
 LARGE_SHARE = 0.25
 """Harm no objective measures is large from this share of the run's total of its measure (and past every target an
@@ -230,8 +230,8 @@ def unmeasured_findings(improve: _Improve, scores: Scores, names: Mapping[str, s
         why = ["never detected"] if not detected else [f"detected {detected}"] if (
             times.to_detect or 0.0) >= MATERIAL_SHARE * window > 0 else []  # a detection that took a material time
         if failed:
-            named = [f"'{s.step}' ({names.get(s.actor, s.actor)}, {clock(start, s.completed_at)}, a {chance:.0%} "
-                     "chance)" for s, chance in failed]
+            named = [f"'{s.step}' ({names.get(s.actor, s.actor)}, {clock(start, s.completed_at)}, "
+                     f"{chance_words(chance)})" for s, chance in failed]
             told.append(f"{_listed(named)} completed without containing it")
             why.append(f"{_listed([repr(s.step) for s, _ in failed])} did not contain it")
         if dropped:

@@ -14,7 +14,7 @@ from ballotdrill.scoring.designed import designed_rest
 from ballotdrill.scoring.model import IncidentTimes, ObjectiveResult, StepResult
 from ballotdrill.scoring.passing import HarmCourse
 from ballotdrill.scoring.ratings import bands, rate
-from ballotdrill.scoring.text import HARM_MEASURES, clock, minutes, number
+from ballotdrill.scoring.text import HARM_MEASURES, chance_words, clock, minutes, number
 
 __all__ = ["Branch", "better_late", "branch_cause", "faster_branch", "soonest_untaken", "too_late", "untaken_branch"]
 
@@ -222,9 +222,9 @@ def branch_cause(advice: Advisor, branch: Branch, incident: IncidentTimes, plain
              f"{clock(advice.whole.start, branch.decision.completed_at)}{f', row #{row[0]}' if row else ''}), "
              f"{which}")
     kind = incident.type.replace("_", " ")
-    does = (f"its step '{branch.step.id}' contains them (a {chance:.0%} chance)" if contains
+    does = (f"its step '{branch.step.id}' contains them ({chance_words(chance)})" if contains
             else f"it leads to step '{branch.step.id}'")
-    reached = (f"the containing step '{branch.step.id}' (a {chance:.0%} chance)" if contains
+    reached = (f"the containing step '{branch.step.id}' ({chance_words(chance)})" if contains
                else f"step '{branch.step.id}'")
     fix = (f"Weigh the '{branch.other}' option at '{decision}' ({branch.procedure}) for {kind} incidents "
            f"like {incident.incident}"
@@ -240,7 +240,7 @@ def _tried(advice: Advisor, tried: StepResult, incident: IncidentTimes) -> str:
     its draw failed, or it had not completed when the run stopped."""
     spec = advice.structure.procedures[tried.procedure] if advice.structure else None
     effect = next((s.effect for s in spec.steps if s.id == tried.step), None) if spec else None
-    chance = f" (a {effect.chance:.0%} chance)" if effect is not None else ""
+    chance = f" ({chance_words(effect.chance)})" if effect is not None else ""
     done = tried.completed_at
     if done is None:
         return f"whose containing step '{tried.step}' had not completed when the run stopped"
