@@ -77,17 +77,22 @@ def _side(value: float, mark: float) -> int:
     return 0 if abs(value - mark) <= 1e-9 else (1 if value > mark else -1)
 
 
+def same_sides(shown: float, value: float, against: Sequence[float]) -> bool:
+    """Whether ``shown`` (a figure as told) is on the same side of every mark of ``against`` as ``value``."""
+    return all(_side(shown, mark) == _side(value, mark) for mark in against)
+
+
 def told_against(shown: float, value: float, against: Sequence[float]) -> str:
     """A duration of ``value`` minutes told beside marks (a target, a band's bound, 0 for a lateness), whose words
     would show ``shown``: empty when ``shown`` is on the same side of every mark as ``value`` (below, on or above),
     else ``value`` with its seconds ("1 h 00 min 39 s" for 60.65 against 60, where "1 h 00 min" reads as on the
     target beside a rating past it), with tenths or more of a second when whole seconds would still read on a mark.
     The one rule by which a page never contradicts its own rating."""
-    if all(_side(shown, mark) == _side(value, mark) for mark in against):
+    if same_sides(shown, value, against):
         return ""
     for digits in range(4):
         seconds = round(value * 60, digits)
-        if all(_side(seconds / 60, mark) == _side(value, mark) for mark in against):
+        if same_sides(seconds / 60, value, against):
             break
     return _with_seconds(seconds, digits)
 
@@ -112,7 +117,7 @@ def number(value: float | None, against: Sequence[float] = ()) -> str:
         return f"{round(value):,}"
     for digits in range(4):  # the text shown is what must stay on its side of every mark
         text = f"{value:,.{digits}f}"
-        if all(_side(float(text.replace(",", "")), mark) == _side(value, mark) for mark in against):
+        if same_sides(float(text.replace(",", "")), value, against):
             break
     return text
 
@@ -128,7 +133,7 @@ def percent(value: float | None, against: Sequence[float] = ()) -> str:
         return "—"
     for digits in range(_MAX_DIGITS if against else 1):  # the text shown must stay on its side ("0.5" of 0.005)
         text = f"{value * 100:.{digits}f}"
-        if all(_side(float(text) / 100, mark) == _side(value, mark) for mark in against):
+        if same_sides(float(text) / 100, value, against):
             break
     return f"{text}%"
 

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from ballotdrill.scenarios import ScenarioFile
 from ballotdrill.scenarios.scenario import Objective
-from ballotdrill.scoring.text import measure_value, points
+from ballotdrill.scoring.text import measure_value, points, same_sides
 from ballotdrill.sweep.measures import (
     ACTOR_FIELDS,
     CHANNEL_FIELDS,
@@ -60,12 +60,18 @@ def rating_category(rating: str) -> str:
     return rating if rating in RATINGS[:4] else RATINGS[4]
 
 
-def _r(value: float | None) -> float | None:
+def _r(value: float | None, against: Sequence[float] = ()) -> float | None:
     """``value`` to 4 decimals, but a value that is not zero never rounded to 0: it keeps 3 significant digits, so
-    an interval bound of 0.00003 (a share: +0.003 points) still shows the sign its verdict was taken on."""
+    an interval bound of 0.00003 (a share: +0.003 points) still shows the sign its verdict was taken on; nor rounded
+    onto or across a mark of ``against`` (an objective's target) it is not on: it keeps the digits that hold its side
+    (60.00003 beside a 60 target, never 60.0)."""
     if value is None:
         return None
     out = round(value, 4)
+    for digits in range(5, 10):  # the figure a spreadsheet reads stays on its side of the target, as the page's
+        if same_sides(out, value, against):
+            break
+        out = round(value, digits)
     if out == 0:
         return float(f"{value:.3g}") if value else 0.0  # never -0.0
     return out
@@ -113,17 +119,22 @@ def _bounds(unit_name: str, values: Sequence[float]) -> tuple[float | None, floa
     return (0.0 if all(v >= 0 for v in values) else None), None
 
 
-def stat(values: Sequence[float | None], unit_name: str = "") -> Stat:
+def stat(values: Sequence[float | None], unit_name: str = "", against: Sequence[float] = ()) -> Stat:
     """The distribution of a measure over the runs where it applied (None: its end point never happened); its
-    interval within what the measure can be (``unit_name``: a share 0 … 1, the rest not below 0)."""
+    interval within what the measure can be (``unit_name``: a share 0 … 1, the rest not below 0). ``against``: the
+    marks its figures are read beside (an objective's target), each kept on its side of them (:func:`_r`)."""
     given = [v for v in values if v is not None]
     if not given:
         return Stat(runs=len(values), reached=0)
     ordered = sorted(given)
     ci = mean_ci(given, _bounds(unit_name, given))
-    return Stat(runs=len(values), reached=len(given), mean=_r(ci.mean), sd=_r(ci.sd), ci_low=_r(ci.low),
-                ci_high=_r(ci.high), p10=_r(percentile(ordered, 0.1)), p50=_r(percentile(ordered, 0.5)),
-                p90=_r(percentile(ordered, 0.9)), min=_r(ordered[0]), max=_r(ordered[-1]))
+
+    def kept(value: float | None) -> float | None:
+        return _r(value, against)
+
+    return Stat(runs=len(values), reached=len(given), mean=kept(ci.mean), sd=_r(ci.sd), ci_low=kept(ci.low),
+                ci_high=kept(ci.high), p10=kept(percentile(ordered, 0.1)), p50=kept(percentile(ordered, 0.5)),
+                p90=kept(percentile(ordered, 0.9)), min=kept(ordered[0]), max=kept(ordered[-1]))
 
 
 def share(count: int, runs: int) -> Share:
@@ -144,7 +155,8 @@ def histogram(values: Sequence[float], target: float | None = None) -> Histogram
     counts = [0] * BINS
     for value in values:
         counts[min(BINS - 1, int((value - low) / width))] += 1
-    return Histogram(low=_r(low) or 0.0, high=_r(high) or 0.0, counts=counts)
+    marks = () if target is None else (target,)  # its ends on their side of the target, as the values
+    return Histogram(low=_r(low, marks) or 0.0, high=_r(high, marks) or 0.0, counts=counts)
 
 
 def _measure_order(measure: Measure) -> tuple[int, str, int]:
@@ -168,7 +180,8 @@ def _objective(objective: Objective, outcomes: Sequence[Outcome]) -> ObjectiveSu
     return ObjectiveSummary(
         id=objective.id, capability=objective.capability, description=objective.description, kind=kind,
         unit=unit(key, kind), target=target, target_text=str(target_text), lower_is_better=objective.lower_is_better,
-        value=stat(values, unit(key, kind)), histogram=histogram([v for v in values if v is not None], target),
+        value=stat(values, unit(key, kind), (target,)),
+        histogram=histogram([v for v in values if v is not None], target),
         ratings={r: share(counts[r], runs) for r in RATINGS}, met=share(counts["P"], runs),
         met_when_exercised=share(counts["P"], exercised), done_unexercised=len(done),
         done_within=sum(v <= target + 1e-9 for v in done), end_step=end.step or "" if end is not None else "")
@@ -191,7 +204,7 @@ def summarise_point(point: Point, scenario: str, outcomes: Sequence[Outcome]) ->
         measures.append(MeasureSummary(
             section=key.section, item=key.item, field=key.field, unit=unit_name,
             lower_is_better=objective.lower_is_better if objective else lower_is_better(key),
-            stat=stat(values, unit_name)))
+            stat=stat(values, unit_name, (objective.target_value,) if objective else ())))
     runs = len(outcomes)
     tops = Counter(o.bottleneck for o in outcomes)
     names = {k: a.name or k for k, a in point.doc.structure.actors.items()}

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ballotdrill.scoring.svg import Chart
-from ballotdrill.scoring.text import minutes, number, percent, points, signed
+from ballotdrill.scoring.text import minutes, number, percent, points, signed, told_against
 from ballotdrill.sweep.model import RATINGS, Histogram, ObjectiveDifference, Share
 
 COLOURS = {"P": "#2e7d32", "S": "#8bb22c", "M": "#e67e22", "U": "#c62828", "not exercised": "#9aa3b2"}
@@ -22,30 +22,49 @@ SECONDS_BELOW = 10.0
 """A time under this many minutes is told with its seconds in a sweep's texts (page, terminal, JSON)."""
 
 
-def duration(value: float, sign: str = "") -> str:
+def duration(value: float, sign: str = "", against: Sequence[float] = ()) -> str:
     """A time in a sweep's texts, the one rule for its page, terminal and JSON: under :data:`SECONDS_BELOW` minutes
     with its seconds (``1 min 14 s``, ``45 s``), so an interval of a quantity of a minute or so never loses up to 30 s
     to rounding (-1.23 min is never ``-1 min``); longer as the report tells it (``12 min``, ``1 h 05 min``).
-    ``sign``: ``+`` to sign a positive time too (a difference)."""
+    ``sign``: ``+`` to sign a positive time too (a difference). ``against``: the marks it is told beside (a target),
+    kept on their sides as the report keeps them (:func:`~ballotdrill.scoring.text.told_against`): 59 min 40 s beside
+    a 1 h target is never ``1 h 00 min``."""
     seconds = round(abs(value) * 60)
     whole, rest = divmod(seconds, 60)
+    lead = sign if value > 0 else ""
+    shown = round(value) if whole >= SECONDS_BELOW else (seconds if value >= 0 else -seconds) / 60
+    told = told_against(shown, value, against) if against else ""
+    if told:
+        return lead + told
     if whole >= SECONDS_BELOW:
-        return (sign if value > 0 else "") + minutes(value)
+        return lead + minutes(value)
     mark = ("-" if value < 0 else sign) if seconds else ""
     return f"{mark}{whole} min {rest:02d} s" if whole else f"{mark}{rest} s"
 
 
-def value_text(value: float | None, unit: str) -> str:
-    """A measure's value in its unit: minutes as ``1 h 05 min``, shares as ``87%``, people as ``12,345``."""
+SHARE_EDGES = (0.0, 1.0)
+"""A share is told on its side of none and all: 1 run of 200 is "0.5%", never "0%" (which reads as never)."""
+
+
+def run_share(value: float | None, against: Sequence[float] = ()) -> str:
+    """A share of runs (or an interval's bound) as a percent on its side of none and all and of ``against`` (the
+    half a breaking point is read at): ``0.5%`` for 1 run of 200, ``49.9%`` beside one in two, never ``50%``."""
+    return percent(value, (*SHARE_EDGES, *against))
+
+
+def value_text(value: float | None, unit: str, against: Sequence[float] = ()) -> str:
+    """A measure's value in its unit: minutes as ``1 h 05 min``, shares as ``87%``, people as ``12,345``.
+    ``against``: the marks it is told beside (an objective's target), kept on their sides as the report keeps them
+    (``20.4`` people beside a 20 target, never ``20``; ``59 min 40 s`` beside 1 h, never ``1 h 00 min``)."""
     if value is None:
         return "—"
     if unit == "minutes":
-        return duration(value)
+        return duration(value, against=against)
     if unit == "share":
-        return percent(value)
-    if unit == "count":
+        return percent(value, against)
+    if unit == "count" and not against:
         return f"{value:,.1f}".removesuffix(".0")
-    return number(value)
+    return number(value, against)
 
 
 def difference_value(value: float | None, unit: str) -> str:
@@ -63,7 +82,7 @@ def difference_value(value: float | None, unit: str) -> str:
 def rating_bar(ratings: dict[str, Share], width: float = 260.0) -> Chart:
     """The runs' ratings as one stacked bar, P to not exercised."""
     chart = Chart(width, 16.0, "share of runs by rating: " + ", ".join(
-        f"{r} {percent(ratings[r].share)}" for r in RATINGS))
+        f"{r} {run_share(ratings[r].share)}" for r in RATINGS))
     x = 0.0
     for rating in RATINGS:
         part = ratings[rating].share or 0.0
@@ -75,25 +94,30 @@ def rating_bar(ratings: dict[str, Share], width: float = 260.0) -> Chart:
 
 
 def histogram_chart(hist: Histogram, target: float, unit: str, width: float = 300.0) -> Chart:
-    """The value's distribution over the runs that reached it, with the target as a dashed line."""
+    """The value's distribution over the runs that reached it, with the target as a dashed line; every value on it
+    told on its side of the target (a bin's edge of 59 min 40 s is never ``1 h 00 min`` beside a 1 h target)."""
     height, base = 84.0, 66.0
+
+    def told(value: float) -> str:
+        return value_text(value, unit, (target,))
+
     top = max(hist.counts) or 1
-    chart = Chart(width, height, f"distribution of the value from {value_text(hist.low, unit)} "
-                                 f"to {value_text(hist.high, unit)}; target {value_text(target, unit)}")
+    chart = Chart(width, height, f"distribution of the value from {told(hist.low)} "
+                                 f"to {told(hist.high)}; target {told(target)}")
     bar = width / len(hist.counts)
     step = (hist.high - hist.low) / len(hist.counts)
     for i, count in enumerate(hist.counts):
         if count:
             h = (base - 4) * count / top
             low = hist.low + i * step
-            chart.add("rect", title=f"{value_text(low, unit)} – {value_text(low + step, unit)}: {count} runs",
+            chart.add("rect", title=f"{told(low)} – {told(low + step)}: {count} run{'s' if count != 1 else ''}",
                       x=i * bar + 0.5, y=base - h, width=max(bar - 1, 1.0), height=h, fill="#2f6db5")
     chart.add("line", x1=0.0, y1=base, x2=width, y2=base, stroke="#5b6475", stroke_width=1.0)
     tx = (target - hist.low) / (hist.high - hist.low) * width
-    chart.add("line", title=f"target {value_text(target, unit)}", x1=tx, y1=0.0, x2=tx, y2=base,
+    chart.add("line", title=f"target {told(target)}", x1=tx, y1=0.0, x2=tx, y2=base,
               stroke="#c62828", stroke_width=1.5, stroke_dasharray="4 3")
-    chart.add("text", value_text(hist.low, unit), x=0.0, y=height - 4, font_size=11, fill="#5b6475")
-    chart.add("text", value_text(hist.high, unit), x=width, y=height - 4, font_size=11, fill="#5b6475",
+    chart.add("text", told(hist.low), x=0.0, y=height - 4, font_size=11, fill="#5b6475")
+    chart.add("text", told(hist.high), x=width, y=height - 4, font_size=11, fill="#5b6475",
               text_anchor="end")
     return chart
 
@@ -138,8 +162,8 @@ def load_chart(values: Sequence[str], series: Sequence[Series], axis: str, width
             if s.share is None or s.ci_low is None or s.ci_high is None:
                 continue
             tip = (f"{line.label} at {values[i]}: met in {s.count} of the {s.runs} runs that exercised it "
-                   f"({percent(s.share)}, "
-                   f"95 % CI {percent(s.ci_low)}–{percent(s.ci_high)})")
+                   f"({run_share(s.share, (0.5,))}, "
+                   f"95 % CI {run_share(s.ci_low)}–{run_share(s.ci_high)})")
             chart.add("line", x1=x(i), y1=y(s.ci_low), x2=x(i), y2=y(s.ci_high), stroke=colour, stroke_width=1.0)
             chart.add("circle", title=tip, cx=x(i), cy=y(s.share), r=4.0, fill=colour)
     for k, line in enumerate(series):

@@ -15,7 +15,6 @@ from ballotdrill.scenarios.safetext import html_value, spreadsheet_text
 from ballotdrill.scoring.model import dumps
 from ballotdrill.scoring.summary import NO_QUEUE, QUEUE_RULE
 from ballotdrill.scoring.svg import Chart
-from ballotdrill.scoring.text import percent
 from ballotdrill.sweep import charts
 from ballotdrill.sweep.aggregate import CLEAR
 from ballotdrill.sweep.measures import Measure, Outcome
@@ -24,6 +23,7 @@ from ballotdrill.sweep.model import (
     AxisInfo,
     Comparison,
     Difference,
+    MeasureSummary,
     ObjectiveSummary,
     PointSummary,
     Share,
@@ -107,7 +107,7 @@ def _environment() -> Environment:
     env = Environment(loader=PackageLoader("ballotdrill.sweep", "templates"), autoescape=True,
                       undefined=StrictUndefined, finalize=html_value,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
-    env.filters.update(percent=percent, value=charts.value_text, difference=charts.difference_value)
+    env.filters.update(percent=charts.run_share, value=charts.value_text, difference=charts.difference_value)
     return env
 
 
@@ -157,10 +157,13 @@ def load_direction(axis: AxisInfo) -> int | None:
     return direction
 
 
+HALF = (0.5,)
+"""The mark a breaking point is read at: a share told beside it stays on its side (``49.9%``, never ``50%``)."""
+
+
 def _met(share: Share, runs: int) -> str:
-    if share.runs == runs:
-        return percent(share.share)
-    return f"{percent(share.share)} of the {share.runs} runs that exercised it"
+    met = charts.run_share(share.share, HALF)
+    return met if share.runs == runs else f"{met} of the {share.runs} runs that exercised it"
 
 
 def breaking_points(result: SweepResult, objective: int) -> list[str]:
@@ -270,7 +273,15 @@ def render_html(result: SweepResult) -> str:
         notable=_notable, comparison_of=_comparison_of(result), difference_text=difference_text,
         unpaired=unpaired_text, not_exercised_anywhere=NOT_EXERCISED_ANYWHERE, queue_rule=QUEUE_RULE,
         no_queue=NO_QUEUE, longest_waits=longest_wait_text,
-        value_difference=objective_value_difference)
+        value_difference=objective_value_difference, marks=measure_marks)
+
+
+def measure_marks(point: PointSummary, measure: MeasureSummary) -> tuple[float, ...]:
+    """The marks a measure's figures are told beside: an objective's value beside its target, so a figure never
+    reads on the other side of it (``20.4`` beside a 20 target); none for any other measure."""
+    if measure.section != "objective":
+        return ()
+    return next(((o.target,) for o in point.objectives if o.id == measure.item), ())
 
 
 _VERDICT_TEXT = {"better": "better", "worse": "worse", "different": CLEAR["different"],
@@ -329,16 +340,11 @@ def met_text(objective: ObjectiveSummary, runs: int) -> str:
     return share_text(met) + ("" if met.runs == runs else f" of the {met.runs} runs that exercised it")
 
 
-SHARE_EDGES = (0.0, 1.0)
-"""A share is told on its side of none and all: 1 run of 200 is "0.5%", never "0%" (which reads as never)."""
-
-
 def share_text(share: Share) -> str:
     """``42% (33%–52%)``, ``0.5% (0.09%–3%)``; an em dash for a share of no runs."""
     if share.share is None:
         return "—"
-    return (f"{percent(share.share, SHARE_EDGES)} ({percent(share.ci_low, SHARE_EDGES)}–"
-            f"{percent(share.ci_high, SHARE_EDGES)})")
+    return f"{charts.run_share(share.share)} ({charts.run_share(share.ci_low)}–{charts.run_share(share.ci_high)})"
 
 
 SHOWN_BOTTLENECKS = 3
