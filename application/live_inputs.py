@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from ballotdrill.journal import DecisionMade, Event, Kind
 from ballotdrill.journal.sqlite_uri import connect_read_only
-from ballotdrill.scoring.compare import LIVE_INPUTS, InputDifference
+from ballotdrill.scoring.comparewords import LIVE_INPUTS, InputDifference
 from ballotdrill.scoring.text import clock
 
 

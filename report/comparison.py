@@ -10,8 +10,8 @@ import math
 from typing import NamedTuple
 
 from ballotdrill.scenarios.timefmt import format_clock
-from ballotdrill.scoring.compare import SWEEP_HINT as SWEEP_NOTE
 from ballotdrill.scoring.compare import Comparison, ComparisonRow, changed
+from ballotdrill.scoring.comparewords import SWEEP_HINT as SWEEP_NOTE
 from ballotdrill.scoring.findings import QUEUE_P90
 from ballotdrill.scoring.text import minutes, number, percent, points, signed
 

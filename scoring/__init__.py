@@ -4,7 +4,8 @@ Works from the journal (a sequence of events) and the scenario file alone: never
 never a front end, never presentation.
 """
 
-from ballotdrill.scoring.compare import Comparison, ComparisonRow, InputDifference, compare, comparison_json
+from ballotdrill.scoring.compare import Comparison, ComparisonRow, compare, comparison_json
+from ballotdrill.scoring.comparewords import InputDifference
 from ballotdrill.scoring.findings import Analysis, Finding, KeyFindings, PlanItem, analyse
 from ballotdrill.scoring.model import Scores
 from ballotdrill.scoring.ratings import rate

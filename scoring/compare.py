@@ -1,4 +1,5 @@
-"""Two runs side by side: what differs in their inputs, and every measure and rating with its difference (B − A).
+"""Two runs side by side: what differs in their inputs, and every measure and rating with its difference (B − A);
+the words a side's value and the notes are told in are :mod:`~.comparewords`'s.
 
 ``better`` says which run did better on a row in this draw (``a``, ``b``, ``same`` or empty when the
 measure has no direction or a side is missing); ``small`` marks a difference within
@@ -19,25 +20,33 @@ as the run's "late steps N of M with a target"; a step with no target, or still 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from pydantic import Field
 
 from ballotdrill.scenarios.timefmt import format_end
+from ballotdrill.scoring.comparewords import (
+    META_INPUTS,
+    SAME_INPUTS_DIFFER,
+    STOPPED,
+    UNSIMULATED,
+    InputDifference,
+    notes,
+    shown_value,
+    time_as_told,
+    value_words,
+)
 from ballotdrill.scoring.judged import judged_value
 from ballotdrill.scoring.model import (
     ActorArrivals,
     ArrivalStats,
     Frozen,
-    IncidentTimes,
-    ObjectiveResult,
     Scores,
     dumps,
     r3,
 )
-from ballotdrill.scoring.text import HARM_MEASURES, UNITS, as_clocks_read, measure_value, took_from
+from ballotdrill.scoring.text import HARM_MEASURES, UNITS
 
 _RATING_ORDER = {"P": 0, "S": 1, "M": 2, "U": 3}
 SMALL_SHARE = 0.10
@@ -68,14 +77,6 @@ class ComparisonRow(Frozen):
     b_shown: float | None = None
     """A side's value as its words show it, from which a reader works out B − A (a time as its clocks read, in whole
     minutes); None: as its unit rounds it."""
-
-
-class InputDifference(Frozen):
-    """One way the two runs' inputs differ: a run setting, an override, or a value of the scenario file."""
-
-    what: str
-    a: str
-    b: str
 
 
 class Comparison(Frozen):
@@ -147,16 +148,16 @@ def compare(a: Scores, b: Scores, label_a: str = "A", label_b: str = "B",
     compared;
     ``continuations``: the scenario's incidents carried on by others). An objective's value is the one its rating
     judged (a harm objective rated U: the harm done by the end, :func:`~ballotdrill.scoring.judged.judged_value`);
-    without one, the report's words for it (:func:`_shown`)."""
+    without one, the report's words for it (:func:`~.comparewords.shown_value`)."""
     rows: list[ComparisonRow] = []
     for field, lower, unit in _TOTALS:
         rows.append(_num_row("totals", "run", field, getattr(a.totals, field), getattr(b.totals, field), lower, unit))
     for oid, x, y in _pairs(a.objectives, b.objectives, lambda o: o.id):
         kind = (x or y).kind
-        value_a = _shown(x, judged_value(x, a.harm, continuations)) if x else None
-        value_b = _shown(y, judged_value(y, b.harm, continuations)) if y else None
+        value_a = shown_value(x, judged_value(x, a.harm, continuations)) if x else None
+        value_b = shown_value(y, judged_value(y, b.harm, continuations)) if y else None
         row = _num_row("objective", oid, "value", value_a, value_b, (x or y).lower_is_better, UNITS.get(kind, ""))
-        rows.append(row.model_copy(update={"a_text": _words(x, value_a), "b_text": _words(y, value_b)}))
+        rows.append(row.model_copy(update={"a_text": value_words(x, value_a), "b_text": value_words(y, value_b)}))
         ra, rb = (x.rating if x else None), (y.rating if y else None)
         better = ("" if ra not in _RATING_ORDER or rb not in _RATING_ORDER
                   else _better(_RATING_ORDER[str(ra)], _RATING_ORDER[str(rb)], True))
@@ -172,7 +173,7 @@ def compare(a: Scores, b: Scores, label_a: str = "A", label_b: str = "B",
             # an incident that went away by itself was contained by no one: neither run did better at it
             row = _num_row("incident", inc, field, getattr(x, field) if x else None,
                            getattr(y, field) if y else None, None if ended and field == "to_contain" else True, "min")
-            rows.append(row.model_copy(update={**_as_told("a", a, x, field), **_as_told("b", b, y, field)}))
+            rows.append(row.model_copy(update={**time_as_told("a", a, x, field), **time_as_told("b", b, y, field)}))
         for field, unit in _HARM_UNITS.items():
             va = getattr(harm_a[inc], field) if inc in harm_a else None
             vb = getattr(harm_b[inc], field) if inc in harm_b else None
@@ -212,51 +213,6 @@ def ungraded(rows: Sequence[ComparisonRow]) -> list[ComparisonRow]:
     """``rows`` with no side marked better and no difference marked small: for runs whose difference can come from
     where they stopped, from a run that did not finish, or from a change made after a run."""
     return [row.model_copy(update={"better": "", "small": False}) if row.better or row.small else row for row in rows]
-
-
-def _shown(objective: ObjectiveResult, judged: float | None) -> float | str:
-    """An objective's value for the comparison: the value its rating judged, or, when there is none (still open when
-    the run stopped, never done), what the report says in its place (``12,000 so far, still open``, ``not done in
-    3 h 00 min``); an objective not exercised, ``not exercised:`` and why (``ended by itself (after 12 min)``), even
-    when it has a value: an incident that went away by itself exercised nothing, so its time is no one's doing. Text
-    has no difference and is never better."""
-    text = objective.value_text
-    if objective.rating == "NE":
-        why = text if text not in ("", "—", NOT_EXERCISED) else objective.reason
-        return f"{NOT_EXERCISED}: {why}" if why else NOT_EXERCISED
-    if judged is not None:
-        return judged
-    return text if text not in ("", "—") else "no value"
-
-
-NOT_EXERCISED = "not exercised"
-
-
-def _words(objective: ObjectiveResult | None, value: float | str | None) -> str:
-    """An objective's value in the report's words when they say more than its number (``ended by itself (after
-    1 h 00 min 39 s)``, ``44,731 at the end, not contained``); empty when they are the number's."""
-    if objective is None or not isinstance(value, float | int):
-        return ""
-    text = objective.value_text
-    return "" if text in ("", "—", measure_value(objective.kind, value)) else text
-
-
-def _as_told(side: str, scores: Scores, incident: IncidentTimes | None, field: str) -> dict[str, Any]:
-    """A scripted incident's time to ``field`` as the report tells it (:func:`~.text.took_from`, as the clocks of
-    its start and of the moment read), and the time so shown; an incident that ended by itself ``ended by itself
-    after …`` (nobody contained it)."""
-    took = None if incident is None else getattr(incident, field)
-    if incident is None or took is None:
-        return {}
-    text = took_from(scores.start, incident.started_at, took)
-    if field == "to_contain" and incident.contained_how == "ended":
-        text = f"ended by itself after {text}"
-    return {f"{side}_text": text,
-            f"{side}_shown": as_clocks_read(scores.start, incident.started_at, incident.started_at + took)}
-
-
-STOPPED = "stopped at"
-"""The input difference of two runs that stopped at different times (``--until``, or one cut short)."""
 
 
 def stop_difference(a: Scores, b: Scores) -> InputDifference | None:
@@ -341,132 +297,6 @@ def _arrivals(section: str, a: Sequence[ArrivalStats], b: Sequence[ArrivalStats]
 def _arrival_actors(a: Sequence[ActorArrivals], b: Sequence[ActorArrivals]) -> list[ComparisonRow]:
     return [row for actor, x, y in _pairs(a, b, lambda g: g.actor)
             for row in _rows("background load", actor, _actor_measures(x), _actor_measures(y))]
-
-
-SEED_ONLY = ("A and B differ only by their seed: they are two draws of the same exercise, so every difference "
-             "below is chance, not the effect of anything.")
-SAME_INPUTS_DIFFER = ("A and B had the same inputs, so they played the same exercise, yet their results differ: "
-                      "one of them was changed after it ran, so no row is marked better. 'ballotdrill report' on "
-                      "each checks its journal against its seal.")
-SMALL_NOTE = ("A difference marked ≈ is small (within 10 %, or 5 points of a share): one seed per side cannot "
-              "tell it from luck.")
-DIFFERENT_WINDOWS = ("A and B stopped at different times, so each measure covers its own window: "
-                     "a difference can come from the stop alone (a run that stopped earlier has had less time to do "
-                     "harm or to finish its work, and what comes after its stop never happened in it), so no row is "
-                     "marked better. Compare runs that stop at the same time.")
-SWEEP_HINT = ("To tell a real difference from luck, run 'ballotdrill sweep SCENARIO --variant FILE': paired runs "
-              "on the same seeds, with confidence intervals.")
-META_INPUTS = ("scenario", "seed", "overrides", "decisions", "version", "source")
-"""The run settings :func:`input_differences` compares first; every other difference is a scenario file's value."""
-LIVE_INPUTS = {"answer": "live answers", "action": "live actions", "discuss": "live discussion answers",
-               "inject": "live ad-hoc injects", "send_now": "live send-nows", "note": "live notes",
-               "speed": "live speed changes"}
-"""A live journal's input kinds a comparison sets side by side, and each one's name as an input difference (a
-pause, a resume, a stop or a restart changes nothing simulated; where a run ended is :data:`STOPPED`)."""
-UNSIMULATED = {LIVE_INPUTS["note"]: "a note is only written down",
-               LIVE_INPUTS["speed"]: "a speed change only sets how fast the exercise clock ran against the wall clock"}
-"""Live inputs that change nothing simulated, so no measure's difference can come from them (listed apart), and why."""
-FILE_VALUES_NAMED = 3
-"""How many differing values of the scenario files a note names before it counts the rest."""
-
-
-def notes(inputs: Sequence[InputDifference]) -> list[str]:
-    """What two single runs with these input differences can say: every input that differs and changes what is
-    simulated is named as a possible cause, the others (:data:`UNSIMULATED`) apart as none, and one seed per side is
-    one draw. Only runs that differ in nothing simulated but their seed are two draws of the same exercise."""
-    inert = [d.what for d in inputs if d.what in UNSIMULATED]
-    inputs = [d for d in inputs if d.what not in UNSIMULATED]
-    inert_text = f"their {_and(inert)}, which change nothing simulated ({_and([UNSIMULATED[w] for w in inert])})" \
-        if inert else ""
-    if not inputs:
-        return [f"A and B differ only in {inert_text}: with the same seed, they played the same exercise."] \
-            if inert else []
-    aside = [f"They also differ in {inert_text}: no difference below comes from them."] if inert else []
-    what = {d.what for d in inputs}
-    window = [DIFFERENT_WINDOWS] if STOPPED in what else []
-    if what == {"seed"}:
-        return [SEED_ONLY, *aside, SMALL_NOTE, SWEEP_HINT]
-    causes = differing_inputs(inputs)
-    head = f"A and B differ in {_and(causes)}: "
-    if "seed" in what:
-        head += ("every difference below can come from any of these, and their different seeds add luck (different "
-                 "draws of the incidents and delays).")
-    elif what == {STOPPED}:
-        head += ("with the same seed and the same inputs, every difference below comes from where they stopped.")
-    else:
-        source = "that change" if len(causes) == 1 else "any of these"
-        head += (f"every difference below can come from {source}. They share their seed: both drew their incidents "
-                 "from the same random streams (common random numbers), yet each side is one draw, so a difference "
-                 "can still be luck.")
-    return [head, *aside, *window, SMALL_NOTE, SWEEP_HINT]
-
-
-def differing_inputs(inputs: Sequence[InputDifference]) -> list[str]:
-    """Each input that differs, in words, in the order of the inputs table (the scenario files' values counted
-    together, the first :data:`FILE_VALUES_NAMED` by path). A value an override sets is told with the overrides, as
-    what they changed, never as a second change: the stored files are the files after their overrides."""
-    live = set(LIVE_INPUTS.values())
-    values = [d for d in inputs if d.what != STOPPED and d.what not in META_INPUTS and d.what not in live]
-    keys = _override_keys(next((d for d in inputs if d.what == "overrides"), None))
-    set_by = [d for d in values if _set_by(d.what, keys)]
-    rest = [d.what for d in values if d not in set_by]
-    out: list[str] = []
-    for d in inputs:
-        if d.what == STOPPED:
-            out.append(f"where they stopped ({d.a} against {d.b})")
-        elif d.what == "seed":
-            out.append("their seed")
-        elif d.what == "scenario":
-            out.append("their scenario")
-        elif d.what == "overrides":
-            told = [f"{v.what} ({v.a} against {v.b})" for v in set_by]
-            out.append("their --set overrides" + (f", which set {_named(told)}" if told else ""))
-        elif d.what == "decisions":
-            out.append("their recorded decisions")
-        elif d.what == "version":
-            out.append(f"the version of ballotdrill that ran them ({d.a} against {d.b})")
-        elif d.what in live:
-            out.append(f"their {d.what}")
-        elif d.what == "source":
-            out.append("the scenario file they were read from" + ("" if rest else " (not its content)"))
-    if rest:
-        out.append(f"{len(rest)} {'other ' if set_by else ''}value{'s' if len(rest) > 1 else ''} of the scenario "
-                   f"file ({_named(rest)})")
-    return out
-
-
-def _named(parts: Sequence[str]) -> str:
-    """The first :data:`FILE_VALUES_NAMED` of ``parts``, then how many more."""
-    return ", ".join(parts[:FILE_VALUES_NAMED]) + (
-        f" and {len(parts) - FILE_VALUES_NAMED} more" if len(parts) > FILE_VALUES_NAMED else "")
-
-
-def _override_keys(overrides: InputDifference | None) -> list[str]:
-    """The paths the ``--set`` overrides of either run set (``a.b.0.c``), from their recorded lists."""
-    keys: list[str] = []
-    for side in (overrides.a, overrides.b) if overrides is not None else ():
-        try:
-            listed = json.loads(side)
-        except ValueError:
-            continue
-        keys += [str(item).partition("=")[0].strip() for item in listed] if isinstance(listed, list) else []
-    return keys
-
-
-def _set_by(path: str, keys: Sequence[str]) -> bool:
-    """Whether the scenario file's value at ``path`` (``a.b[0].c``) is one an override at ``keys`` sets (the path
-    itself or a value within it)."""
-    dotted = _dotted(path)
-    return any(dotted == key or dotted.startswith(key + ".") for key in map(_dotted, keys) if key)
-
-
-def _dotted(path: str) -> str:
-    """``a.b[0].c`` → ``a.b.0.c``."""
-    return re.sub(r"\[(\d+)\]", r".\1", path)
-
-
-def _and(parts: Sequence[str]) -> str:
-    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def changed(row: ComparisonRow) -> bool:

@@ -17,7 +17,7 @@ from scoring_helpers import JournalBuilder, scenario_file
 
 from ballotdrill.report.comparison import comparison_view
 from ballotdrill.scoring import Scores, compare, score
-from ballotdrill.scoring.compare import InputDifference, notes
+from ballotdrill.scoring.comparewords import InputDifference, notes
 
 SCENARIO = """
 version: 1

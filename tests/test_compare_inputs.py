@@ -23,14 +23,8 @@ import pytest
 from cli_helpers import in_process
 
 from ballotdrill.application import compare_runs
-from ballotdrill.scoring.compare import (
-    DIFFERENT_WINDOWS,
-    SEED_ONLY,
-    Comparison,
-    ComparisonRow,
-    InputDifference,
-    notes,
-)
+from ballotdrill.scoring.compare import Comparison, ComparisonRow
+from ballotdrill.scoring.comparewords import DIFFERENT_WINDOWS, SEED_ONLY, InputDifference, notes
 
 DESK = textwrap.dedent(
     """\

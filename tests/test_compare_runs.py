@@ -22,7 +22,8 @@ from ballotdrill.application import compare_runs
 from ballotdrill.journal import read_events
 from ballotdrill.report.comparison import comparison_view
 from ballotdrill.scoring import Scores, compare
-from ballotdrill.scoring.compare import SAME_INPUTS_DIFFER, SEED_ONLY, Comparison, ComparisonRow, is_small
+from ballotdrill.scoring.compare import Comparison, ComparisonRow, is_small
+from ballotdrill.scoring.comparewords import SAME_INPUTS_DIFFER, SEED_ONLY
 
 DAY = textwrap.dedent(
     """\

@@ -7,7 +7,7 @@ from scoring_helpers import sample_events, scenario_file
 
 from ballotdrill.report.comparison import comparison_view
 from ballotdrill.scoring import compare, score
-from ballotdrill.scoring.compare import InputDifference, notes
+from ballotdrill.scoring.comparewords import InputDifference, notes
 
 NOTE = InputDifference(what="live notes", a="1: 08:10 'check the hall'", b="none")
 SPEED = InputDifference(what="live speed changes", a="1: 08:05 ×4", b="none")
