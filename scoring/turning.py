@@ -264,9 +264,11 @@ def chance_held(step: str, chance: float) -> str:
 
 def containment_chance(obj: ObjectiveResult, scores: Scores, paths: HarmPaths) -> str:
     """For a turn of ``obj`` that rests on its incident's response containing it sooner, where that containment was
-    never drawn: the incident ended by itself and the step that would contain it, the response's first containing
-    step completed after that end, contains only with a chance (:func:`chance_held`); else "" (contained by a step's
-    effect: the same draw, which held; or no such step)."""
+    never drawn, the step it rests on when that step contains only with a chance (:func:`chance_held`): for an
+    incident that ended by itself, the response's first containing step completed after that end; for one never
+    contained, the step the response would have reached first from the work open when the run stopped
+    (:func:`_next_effect`). Else "" (contained by a step's effect: the same draw, which held; no such step; or a
+    wave's slowing step first, which the turn may rest on and which draws nothing)."""
     incident = obj.subject
     if obj.kind == "time":
         try:
@@ -277,6 +279,10 @@ def containment_chance(obj: ObjectiveResult, scores: Scores, paths: HarmPaths) -
             return ""
         incident = end.incident
     inc = next((i for i in scores.incidents if i.incident == incident), None)
+    if inc is not None and inc.to_contain is None:
+        first = _next_effect(incident, scores, paths, obj.kind == "reach")
+        return chance_held(first.id, first.effect.chance) if first is not None and first.effect is not None \
+            and first.effect.contains else ""
     if inc is None or inc.to_contain is None or inc.contained_how != "ended":
         return ""
     ended = inc.started_at + inc.to_contain
@@ -287,6 +293,35 @@ def containment_chance(obj: ObjectiveResult, scores: Scores, paths: HarmPaths) -
     if step is None or spec is None or spec.effect is None:
         return ""
     return chance_held(step.step, spec.effect.chance)
+
+
+def _next_effect(incident: str, scores: Scores, paths: HarmPaths, slowing: bool) -> Step | None:
+    """The step with an effect on ``incident`` — one that contains it, or (``slowing``: a reach) one that slows its
+    wave — that the response would have completed first, on the structure's means, from the work it had open when
+    the run stopped (a step not completed, a handoff still travelling: the step it carries), along each open work's
+    designed path (each decision's default) as :func:`still_to_go` reads it. None when no open work leads to one
+    within its procedure (an escalation's procedure is not followed) or the structure is not known."""
+    if paths.structure is None:
+        return None
+    work = [(s.procedure, s.step, s.started_at is not None) for s in scores.steps
+            if s.incident == incident and s.completed_at is None] + [
+        (h.procedure, h.step, False) for h in scores.handoffs if h.incident == incident and h.status == "in_transit"]
+    best: tuple[float, Step] | None = None
+    for procedure, at, begun in work:
+        proc = paths.structure.procedures.get(procedure)
+        first = None if proc is None else next(
+            (spec for spec in default_path(proc, at, True) if spec.effect is not None
+             and (spec.effect.contains or (slowing and spec.effect.slows))), None)
+        if first is None:
+            continue
+        rest = designed_rest(paths.structure, procedure, at, partial(_is, first.id), begun)
+        if rest is not None and (best is None or rest < best[0]):
+            best = (rest, first)
+    return best[1] if best is not None else None
+
+
+def _is(step: str, spec: Step) -> bool:
+    return spec.id == step
 
 
 def _contained_by_response(incident: str, ended: float, scores: Scores, paths: HarmPaths) -> float | None:
