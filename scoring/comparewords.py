@@ -9,7 +9,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from ballotdrill.scoring.model import Frozen, IncidentTimes, ObjectiveResult, Scores
-from ballotdrill.scoring.text import as_clocks_read, measure_value, took_from
+from ballotdrill.scoring.ratings import bands
+from ballotdrill.scoring.text import HARM_MEASURES, UNITS, as_clocks_read, measure_value, took_from
 
 
 class InputDifference(Frozen):
@@ -44,11 +45,18 @@ def shown_value(objective: ObjectiveResult, judged: float | None) -> float | str
 
 def value_words(objective: ObjectiveResult | None, value: float | str | None) -> str:
     """An objective's value in the report's words when they say more than its number (``ended by itself (after
-    1 h 00 min 39 s)``, ``44,731 at the end, not contained``); empty when they are the number's."""
+    1 h 00 min 39 s)``, ``44,731 at the end, not contained``); empty when they are the number's. A harm count the
+    report shows with the digits that keep it on its side of the target and bands (``20.4`` beside a 20 target,
+    :func:`~.text.number`) keeps them, with its unit as the comparison gives a count's (``20.4 station-min``)."""
     if objective is None or not isinstance(value, float | int):
         return ""
     text = objective.value_text
-    return "" if text in ("", "—", measure_value(objective.kind, value)) else text
+    if text in ("", "—", measure_value(objective.kind, value)):
+        return ""
+    marks = bands(objective.target, objective.lower_is_better)
+    if objective.kind in HARM_MEASURES and text == measure_value(objective.kind, value, marks):
+        return f"{text} {UNITS[objective.kind]}"
+    return text
 
 
 def time_as_told(side: str, scores: Scores, incident: IncidentTimes | None, field: str) -> dict[str, Any]:
