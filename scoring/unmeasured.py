@@ -1,6 +1,9 @@
 """Harm no objective measures: a scripted incident's reach, voter- or station-minutes that no objective counts,
-though by the run's own measures it is large — more than the largest target an objective sets on that measure (what
-the exercise tolerates where it does measure it) and at least :data:`LARGE_SHARE` of the run's total of it.
+though by the run's own measures it is large — at least :data:`LARGE_SHARE` of the run's total of it, and more than
+the largest target an objective sets on that measure (what the exercise tolerates where it does measure it). On a
+measure no objective sets a target on, the share alone makes it large, unless an objective rates the incident's harm
+on another measure (a votes-lost objective on its voters, say): a harm nobody set a target for is the one a director
+most needs to hear of.
 
 Each such incident gets an area for improvement (:func:`unmeasured_findings`): how much harm it did, against that
 target and the run's total; how it ended (contained, its procedures completed, ended by itself, or still open when
@@ -12,8 +15,7 @@ that lever's finding, by the harm done after the failure (:func:`behind_failures
 an objective to measure it, not a change to the response; the delays behind it weigh on their own findings). The
 key findings name the heaviest (:func:`key_line`), whatever its weight.
 
-Left out: a measure no objective sets a target on has no bar to be large against (its harm is told in the incident
-table); background arrivals are told per inject in the background table.
+Left out: background arrivals are told per inject in the background table.
 """
 
 from __future__ import annotations
@@ -30,6 +32,14 @@ from ballotdrill.scoring.plan import capability_of, element_of
 from ballotdrill.scoring.ranking import MATERIAL_SHARE, HarmBehind
 from ballotdrill.scoring.text import HARM_MEASURES, HARM_NOUNS, chance_words, clock, number, percent, took_from
 
+NO_TARGET_CAPABILITY = "Operational coordination"
+"""The capability of a finding on harm no objective of the exercise sets a target for (no objective to take it from)."""
+NO_TARGET_PRIORITY = 4
+"""The own priority of a finding on harm no objective of the exercise sets a target for, with no lever of the
+response on it (no failed containment): its fix is only a target to set (Planning), so at equal weight it comes after
+the response's own findings. With a target elsewhere on the measure, or a lever, it is 2."""
+SHARE_EDGES = (0.0, 1.0)
+"""A share of the run's harm is told on its side of none and all (99.6 % is never "100%", all of it)."""
 LARGE_SHARE = 0.25
 """Harm no objective measures is large from this share of the run's total of its measure (and past every target an
 objective sets on that measure)."""
@@ -46,8 +56,8 @@ class Large(NamedTuple):
     amount: float
     share: float
     """Of the run's total of the measure."""
-    bar: ObjectiveResult
-    """The objective setting the largest target on the measure."""
+    bar: ObjectiveResult | None
+    """The objective setting the largest target on the measure (None: no objective sets one)."""
 
 
 class _Improve(Protocol):
@@ -96,37 +106,57 @@ def _bars(scores: Scores) -> dict[str, ObjectiveResult]:
 def large_unmeasured(scores: Scores) -> dict[str, list[Large]]:
     """Per scripted incident, each measure of its harm no objective measures that is large (see the module)."""
     measured, bars = _measured(scores), _bars(scores)
+    rated = set().union(*measured.values())  # incidents whose harm an objective rates, on some measure
     scripted = {i.incident for i in scores.incidents if not i.background}
     out: dict[str, list[Large]] = {}
     for row in scores.harm:
         if row.incident not in scripted:
             continue
-        for m, bar in bars.items():
+        for m in HARM_MEASURES:
+            bar = bars.get(m)
             amount, total = float(getattr(row, m)), float(getattr(scores.totals, m))
-            if row.incident not in measured[m] and total > 0 and amount > bar.target and \
-                    amount >= LARGE_SHARE * total:
+            past = amount > bar.target if bar is not None else amount > 0 and row.incident not in rated
+            if row.incident not in measured[m] and total > 0 and past and amount >= LARGE_SHARE * total:
                 out.setdefault(row.incident, []).append(Large(m, amount, min(1.0, amount / total), bar))
     return out
 
 
 def _done(large: Large, capped: float | None, start: float) -> str:
-    """``reached 500,000 people, its cap (from 23:41)`` / ``cost 2,475 station-minutes``."""
+    """``reached 500,000 people, its cap (from 23:41)`` / ``cost 2,475 station-minutes`` (beside the bar's target,
+    on its side of it; with no bar, as the incident table tells it)."""
+    amount = number(large.amount, (large.bar.target,) if large.bar is not None else ())
     if large.measure == "reach":
-        return f"reached {number(large.amount, (large.bar.target,))} people" + (
-            f", its cap (from {clock(start, capped)})" if capped is not None else "")
-    return f"cost {number(large.amount, (large.bar.target,))} {HARM_NOUNS[large.measure]}"
+        return f"reached {amount} people" + (f", its cap (from {clock(start, capped)})" if capped is not None else "")
+    return f"cost {amount} {HARM_NOUNS[large.measure]}"
 
 
-def _against(large: Large) -> str:
-    """``96% of the run's reach and 25 times the 20,000 O3 allows N1``."""
-    bar, noun = large.bar, HARM_NOUNS[large.measure]
+def _against(larges: Sequence[Large]) -> str:
+    """``96% of the run's reach and 25 times the 20,000 O3 allows N1, and no objective measures its reach``; on
+    measures no objective sets a target on, ``100% of the run's voter-minutes, a measure no objective of the exercise
+    sets a target on`` (which says no objective measures it)."""
+    targeted = [_past(large, large.bar) for large in larges if large.bar is not None]
+    free = [_share(large) for large in larges if large.bar is None]
+    untargeted = [f"{' and '.join(free)}, {'a measure' if len(free) == 1 else 'measures'} no objective of the "
+                  "exercise sets a target on"] if free else []
+    nouns = " and ".join(HARM_NOUNS[large.measure] for large in larges if large.bar is not None)
+    return " and ".join([*targeted, *untargeted]) + (f", and no objective measures its {nouns}" if nouns else "")
+
+
+def _share(large: Large) -> str:
+    """``96% of the run's reach`` (never "100%" for less than all of it)."""
+    return f"{percent(large.share, SHARE_EDGES)} of the run's {HARM_NOUNS[large.measure]}"
+
+
+def _past(large: Large, bar: ObjectiveResult) -> str:
+    """``96% of the run's reach and 25 times the 20,000 O3 allows N1`` (``bar``: its objective with the largest
+    target)."""
     if bar.target <= 0:
         past = f"where {bar.id} allows {bar.subject} none"
     else:
         ratio = large.amount / bar.target
         past = (f"{ratio:.0f} times" if ratio >= 10 else f"{ratio:.1f} times" if ratio >= 2 else "more than") + \
             f" the {number(bar.target)} {bar.id} allows {bar.subject}"
-    return f"{percent(large.share)} of the run's {noun} and {past}"
+    return f"{_share(large)} and {past}"
 
 
 def _ending(times: IncidentTimes, scores: Scores, names: Mapping[str, str]) -> str:
@@ -248,8 +278,11 @@ def unmeasured_findings(improve: _Improve, scores: Scores, names: Mapping[str, s
             told.append(f"the delays behind its {nouns}: {_listed(delays)}")
         told.append(_ending(times, scores, names) + _still_open(times, steps, scores.handoffs, failed or dropped))
         why.append(f"no objective measures its {nouns}")
-        bars = " and ".join(dict.fromkeys(f"{b.bar.id} does for {b.bar.subject}" for b in large))
-        measure_it = f"give {incident}'s {nouns} an objective of its own (as {bars}), so the exercise rates the " \
+        bars = " and ".join(dict.fromkeys(f"{b.bar.id} does for {b.bar.subject}" for b in large if b.bar))
+        untargeted = " and ".join(HARM_NOUNS[b.measure] for b in large if b.bar is None)
+        like = " and ".join([*([f"as {bars}"] if bars else []),
+                             *([f"a target on {untargeted}, which none sets"] if untargeted else [])])
+        measure_it = f"give {incident}'s {nouns} an objective of its own ({like}), so the exercise rates the " \
             "response to it"
         last = _lever_step(times, failed)
         fix = f"{further_step_fix(last.step, times.type, last.procedure)}; and {measure_it}" if last is not None \
@@ -260,12 +293,13 @@ def unmeasured_findings(improve: _Improve, scores: Scores, names: Mapping[str, s
             max(big.share for big in large),
             title=f"Harm no objective measures: {incident} " + " and ".join(_done(big, None, start) for big in large),
             detail=f"{incident} ({times.title or times.type}) {done}: "
-            f"{' and '.join(_against(big) for big in large)}, and no objective measures its {nouns}. "
+            f"{_against(large)}. "
             + "; ".join(told) + ".",
             root_cause="; ".join(why), cause="unmeasured", actor=last.actor if last else times.detected_by,
-            priority=2, lever=f"procedure:{last.procedure}" if last is not None else f"harm:{incident}",
-            element=element_of("unmeasured"), capability=capability_of(scores, {incident}, None,
-                                                                          large[0].bar.capability),
+            priority=2 if last is not None or any(big.bar for big in large) else NO_TARGET_PRIORITY,
+            lever=f"procedure:{last.procedure}" if last is not None else f"harm:{incident}",
+            element=element_of("unmeasured"), capability=capability_of(
+                scores, {incident}, None, next((b.bar.capability for b in large if b.bar), NO_TARGET_CAPABILITY)),
             responsible="" if last is not None else PLANNING_TEAM,
             incidents=[incident], evidence=sorted(evidence), recommendation=fix)
 
