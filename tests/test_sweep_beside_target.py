@@ -72,6 +72,12 @@ def test_a_value_beside_its_target_keeps_its_side(tmp_path: Path, fix: str, harm
         texts = _chart_texts(page, objective)
         assert any(t.startswith(f"{told} – ") or t.endswith(f" – {told}: 2 runs") for t in texts), texts
         assert told in texts, texts  # the axis's end at the value
+    # "Every measure" tells the objective's value beside its target the same way
+    measures = page[page.index('id="measures"'):page.index('id="method"')]
+    for objective, told in (("O1", harm), ("O2", time)):
+        row = next(r for r in measures.split("<tr>") if f"objective {objective} · value" in _text(r))
+        cells = [_text(c) for c in re.findall(r'<td class="num[^"]*">(.*?)</td>', row)]
+        assert [cells[0], *cells[2:5]] == [told] * 4, cells
     # the figure a spreadsheet reads is on the same side of the target as the value (59.6667 is not 60)
     with (folder / "sweep.csv").open(encoding="utf-8") as f:
         rows = [r for r in csv.DictReader(f) if r["section"] == "objective" and r["field"] == "value"]
