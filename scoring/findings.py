@@ -326,13 +326,15 @@ def _key(scores: Scores, plan: list[PlanItem], ordered: list[Finding]) -> KeyFin
     """Bottleneck actor (:func:`~ballotdrill.scoring.bottleneck.bottleneck_line`), the channel that lost the most
     handoffs (:func:`~ballotdrill.scoring.channelkey.channel_line`), first thing to fix.
 
-    When the bottleneck's queue is not the first fix, the bottleneck line says why (its weight)."""
+    When the bottleneck's queue is not the first fix, the bottleneck line says why: the weight of the queue's own
+    finding (not of another finding on the actor's lever, such as an objective's late detection there)."""
     bottleneck, cited, b_text = bottleneck_line(scores.load)
     worst, w_text, w_rows = channel_line(scores.channels)
     ratings = {r: sum(o.rating == r for o in scores.objectives) for r in ("P", "S", "M", "U", "NE")}
     if bottleneck is not None:
         lead = ordered[0] if ordered else None
-        queue = next((f for f in ordered if f.lever == f"actor:{bottleneck.actor}" and not f.weighed_with), None)
+        # the queue's own finding: another on the actor's lever (an objective's late detection there) has its own
+        queue = next((f for f in ordered if f.cause == "queue" and f.actor == bottleneck.actor), None)
         if lead is not None and queue is not None and lead.lever != queue.lever and queue.weight < lead.weight:
             explains = f"it explains {', '.join(queue.explains)}" if queue.explains else \
                 "it explains no objective rated S, M or U"

@@ -54,6 +54,26 @@ def test_a_bottleneck_that_is_not_the_first_fix_says_why() -> None:
         "0% of the harm).")
 
 
+def test_the_bottleneck_line_weighs_its_queue_not_another_finding_on_the_same_actor() -> None:
+    """The clerk is the bottleneck and also noticed X3 only after 2 h: O2 (X3 contained within 2 h, done in 3 h,
+    M) has a finding of its own on the clerk's lever, weighing 2 by its rating; the queue itself explains nothing."""
+    data = _two_queues()
+    data["scenarios"]["s"]["injects"] += [
+        _form("F3"), incident("X3", "10:00", "outage", detected_by={"actor": "clerk", "after": "2h"})]
+    data["scenarios"]["s"]["objectives"].append(
+        {"id": "O2", "capability": "Situational assessment",
+         "measure": {"time": "from incident X3 start to incident X3 contained"}, "target": "2h"})
+    analysis = _analysis(data)
+    queue = next(f for f in analysis.improvements if f.cause == "queue" and f.actor == "clerk")
+    detection = next(f for f in analysis.improvements if f.title.startswith("Objective O2 rated M"))
+    assert detection.lever == queue.lever == "actor:clerk" and detection.weight == 2
+    assert (queue.weight, queue.explains, queue.harm_share) == (0.0, [], 0.0)
+    assert analysis.key.bottleneck == "clerk"
+    assert analysis.key.bottleneck_text.endswith(
+        "It is not the first fix: its queue weighs 0 against 3.332 (it explains no objective rated S, M or U and "
+        "0% of the harm).")
+
+
 def test_fix_first_is_the_queue_behind_the_harm_and_the_objective_not_the_longer_harmless_one() -> None:
     analysis = _analysis(_two_queues())
     queues = {f.actor: f for f in analysis.improvements if f.cause == "queue"}
