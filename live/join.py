@@ -1,17 +1,18 @@
-"""``ballotdrill join``: a player's terminal client for a served live exercise.
+"""``ballotdrill join``: a terminal client for a served live exercise, for any role's token.
 
 Long-polls the role's view and prints what is new (decisions with their time left, messages,
-discussion questions; reminders before a decision defaults); commands on stdin: ``answer N OPTION``,
-``action ACTION [INCIDENT]``, ``discuss INJECT QUESTION TEXT…``, ``status`` (the whole state as
-tables, with each decision's time left), ``quit``. An answer is shown as accepted only once the server
-says it is committed. The connection is retried when it drops (a resumed exercise).
+discussion questions; reminders before a decision defaults); commands on stdin, the role's own
+(:mod:`ballotdrill.live.joincommands`: a player's ``answer N OPTION``, ``action ACTION [INCIDENT]``,
+``discuss INJECT QUESTION TEXT…``; the evaluator's ``note TEXT…``; the facilitator's controls) and
+every role's ``status`` (the whole state as tables, with each decision's time left), ``help``, ``quit``.
+An answer is shown as accepted only once the server says it is committed.
+The connection is retried when it drops (a resumed exercise).
 """
 
 from __future__ import annotations
 
 import http.client
 import json
-import shlex
 import sys
 import threading
 import time
@@ -20,7 +21,8 @@ import urllib.request
 from typing import Any, TextIO
 from urllib.parse import urlsplit
 
-from ballotdrill.live.joinscreen import USAGE, Screen
+from ballotdrill.live.joincommands import command_body, usage
+from ballotdrill.live.joinscreen import Screen
 from ballotdrill.scenarios.errors import BallotdrillError
 
 
@@ -50,27 +52,6 @@ class Client:
                 return exc.code, {"detail": exc.reason}
 
 
-def command_body(line: str) -> tuple[str, dict[str, Any]] | None:
-    """A command line as (endpoint, body); None for a blank line. Raises ValueError with the usage."""
-    line = line.strip()
-    if not line:
-        return None
-    word, _, rest = line.partition(" ")
-    if word == "answer":
-        args = shlex.split(rest)
-        if len(args) == 2:
-            return "/api/answer", {"request": args[0], "option": args[1]}
-    elif word == "action":
-        args = shlex.split(rest)
-        if len(args) in (1, 2):
-            return "/api/action", {"action": args[0], "incident": args[1] if len(args) == 2 else None}
-    elif word == "discuss":
-        parts = rest.split(None, 2)
-        if len(parts) == 3 and parts[1].isdigit():
-            return "/api/discuss", {"inject": parts[0], "question": int(parts[1]), "text": parts[2]}
-    raise ValueError(USAGE)
-
-
 class Follower:
     """Follows the role's view until the exercise ends, showing it on the player's :class:`Screen`."""
 
@@ -79,6 +60,8 @@ class Follower:
         self.screen = screen
         self.ended = threading.Event()
         self.joined = False
+        self.role = "player"
+        """The token's role, from its first view."""
 
     def say(self, line: str, style: str | None = None) -> None:
         self.screen.say(line, style)
@@ -112,9 +95,10 @@ class Follower:
             version = data["version"]
             view = data["view"]
             if not self.joined:
-                self.joined = True
-                self.say(f"joined as {view.get('actor') or view['role']}: {view['title']} at {view['clock']}; "
-                         f"actions: {', '.join(view.get('actions', [])) or 'none'}; {USAGE}", "bold")
+                self.joined, self.role = True, str(view["role"])
+                actions = f"actions: {', '.join(view.get('actions', [])) or 'none'}; " if self.role == "player" else ""
+                self.say(f"joined as {view.get('actor') or self.role}: {view['title']} at {view['clock']}; "
+                         f"{actions}{usage(self.role)}", "bold")
             self.screen.show(view)
             if view["ended"]:
                 self.say("the exercise has ended", "bold")
@@ -135,9 +119,13 @@ def join(url: str, token: str, *, stdin: TextIO = sys.stdin, out: TextIO = sys.s
         reason = getattr(exc, "reason", None) or exc
         raise BallotdrillError(f"{url}: cannot reach the exercise ({reason}); check the join link, and that the "
                                "exercise is being served ('ballotdrill live --serve')") from None
+    if status == 401:
+        raise BallotdrillError(f"{url}: this token is not valid for this exercise; give your role's own file from "
+                               "the run folder's tokens/ folder (--token-file)")
     if status != 200:
         raise BallotdrillError(f"{url}: {_detail(data)} (HTTP {status})")
     follower = Follower(client, Screen(out))
+    follower.role = str(data["view"]["role"])
     threading.Thread(target=follower.run, daemon=True).start()
     threading.Thread(target=follower.tick, daemon=True).start()
     threading.Thread(target=_commands, args=(client, follower, stdin), daemon=True).start()
@@ -149,12 +137,16 @@ def _detail(data: Any) -> str:
 
 
 def _commands(client: Client, follower: Follower, stdin: TextIO) -> None:
-    """The player's commands, each answered with one line once the server has committed or refused it."""
+    """The role's commands, each answered with one line once the server has committed or refused it."""
     for line in stdin:
-        if line.strip() == "quit":
+        word = line.strip().lower()
+        if word == "quit":
             follower.ended.set()
             return
-        if line.strip() == "status":
+        if word in ("help", "?"):
+            follower.say(usage(follower.role))
+            continue
+        if word == "status":
             try:  # the state now, not as of the last change that concerned this role
                 status, data = client.call("GET", "/api/state")
             except (OSError, ValueError, http.client.HTTPException):
@@ -164,7 +156,7 @@ def _commands(client: Client, follower: Follower, stdin: TextIO) -> None:
             follower.screen.status()
             continue
         try:
-            command = command_body(line)
+            command = command_body(line, follower.role)
         except ValueError as exc:
             follower.say(f"error: {exc}", "red")
             continue

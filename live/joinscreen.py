@@ -18,8 +18,6 @@ from rich.text import Text
 
 from ballotdrill.scenarios.safetext import terminal_text
 
-USAGE = "commands: answer N OPTION; action ACTION [INCIDENT]; discuss INJECT QUESTION TEXT…; status; quit"
-
 REMIND_AT = (60.0, 15.0)
 """Seconds left on a pending decision at which the player is reminded (each once, unless the time left rises above
 it again: the facilitator slowed the clock)."""

@@ -98,6 +98,16 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+QUIET_LOGS: dict[str, Any] = {
+    "version": 1, "disable_existing_loggers": False,
+    "handlers": {"none": {"class": "logging.NullHandler"}},
+    "loggers": {name: {"handlers": ["none"], "propagate": False} for name in ("uvicorn", "uvicorn.access")},
+}
+"""uvicorn's logging: its own lines ('Invalid HTTP request received.' when a browser or scanner speaks TLS or
+garbage to the port) go nowhere. The facilitator's console carries only the exercise's lines, in the tool's
+words; what a client is refused, the client is told."""
+
+
 async def start_server(session: Session, folder: Path, listen: str | socket.socket = DEFAULT, *,
                        access_log: bool = False, presence: Presence | None = None) -> tuple[Served, Path]:
     """Start serving ``session`` (on ``listen``, or a socket from :func:`listen_on`); writes (or reuses, on resume)
@@ -115,7 +125,8 @@ async def start_server(session: Session, folder: Path, listen: str | socket.sock
     hub = Hub(session.core, presence)
     session.listeners.append(hub.publish)
     config = uvicorn.Config(make_app(session, hub, tokens), log_level="info" if access_log else "warning",
-                            access_log=access_log, lifespan="off", timeout_keep_alive=5, limit_concurrency=1000,
+                            log_config=QUIET_LOGS, access_log=access_log, lifespan="off", timeout_keep_alive=5,
+                            limit_concurrency=1000,
                             h11_max_incomplete_event_size=16 * 1024,
                             ws_max_size=MAX_MESSAGE)
     server = uvicorn.Server(config)
