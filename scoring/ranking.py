@@ -10,7 +10,9 @@ or its slow deliveries (``delivery:C``), or a procedure's step (``step:P/S``).
 **Material delay.** A lever's delay counts only when it is material: at least :data:`MATERIAL_SHARE` (5 %) of
 what it is measured against — a time objective's target, the stretch a harm objective measures (its incident's
 start to the moment its harm passed the target), the incident's harm window for a harm share. A minute or two of
-failed calls in a response of hours explains nothing.
+failed calls in a response of hours explains nothing. A smaller delay counts for an objective all the same when
+taking it away alone turns its rating (:func:`~ballotdrill.scoring.turning.could_turn`): 5 min of slow calls on an
+objective missed by 4.7 min is what turned it, however small beside its target.
 
 **Objectives explained.** An objective rated S, M or U is explained by the lever behind most of its (material) delay
 inside what it measures before it passed the next better band's bound
@@ -69,7 +71,7 @@ from ballotdrill.scoring.harmpath import HarmPaths
 from ballotdrill.scoring.model import ObjectiveResult, Scores
 from ballotdrill.scoring.text import HARM_MEASURES
 from ballotdrill.scoring.turning import could_turn, on_time_turns, on_time_unturned, told_by_rating
-from ballotdrill.scoring.windows import end_step, harm_stretches, objective_windows
+from ballotdrill.scoring.windows import end_step, explaining_bound, harm_stretches, objective_windows
 
 OBJECTIVE_POINTS: dict[str, float] = {"U": 4.0, "M": 2.0, "S": 1.0}
 """Weight added for each objective a lever explains, by its rating."""
@@ -91,7 +93,8 @@ RANKING_TERMS: list[tuple[str, str]] = [
      "voter-minutes, station-minutes; each incident's harm split over the levers by the share of its time doing "
      "harm that each one's delay covers: a share of time, not the harm taking the delay away would avoid); a "
      f"delay counts only from {MATERIAL_SHARE:.0%} of the objective's target, of the time its harm took to pass "
-     "it, or of the incident's harm window; plus 4 for a missed legal deadline or a dropped handoff. Priority 1 "
+     "it, or of the incident's harm window, or when taking it away alone turns the objective's rating; plus 4 for "
+     "a missed legal deadline or a dropped handoff. Priority 1 "
      "from weight 4, 2 from 2, 3 above 0, and 4 or 5 (by the kind of finding) for a finding of weight 0; “Fix "
      "first” is the heaviest"),
     ("Capability element", "from the root cause: queue or shift gap → Organisation; failed or slow channel → "
@@ -106,7 +109,7 @@ RANKING_TERMS: list[tuple[str, str]] = [
 __all__ = [
     "HARM_POINTS", "LOSS_POINTS", "MATERIAL_SHARE", "OBJECTIVE_POINTS", "RANKING_TERMS", "Explained", "HarmBehind",
     "Ranked", "Unexplaining", "Weighing", "delay_starts", "explaining_levers", "material_delay", "measures_harm",
-    "net_delay", "objective_delay", "unexplaining",
+    "miss_by", "net_delay", "objective_delay", "unexplaining",
 ]
 
 
@@ -220,12 +223,15 @@ def explaining_levers(obj: ObjectiveResult, scores: Scores, spans: dict[str, lis
         return Explained((unanswered,))
     total = objective_delay(obj, scores, spans, passed, paths)
     least = material_delay(obj, scores, passed)
-    ranked = [lever for lever in sorted(total, key=lambda lever: (-total[lever], lever))
-              if lever in levers and total[lever] > 0 and total[lever] >= least]
     whole = net_delay(obj, scores, spans, paths)
     starts = delay_starts(obj, scores, spans, paths)
-    return _turning(ranked, whole, lambda removed, taken: could_turn(
-        obj, removed, scores, passed, paths, taken, min(starts.get(lv, -math.inf) for lv in taken)))
+
+    def turns(removed: float, taken: tuple[str, ...]) -> bool:
+        return could_turn(obj, removed, scores, passed, paths, taken, min(starts.get(lv, -math.inf) for lv in taken))
+    ranked = [lever for lever in sorted(total, key=lambda lever: (-total[lever], lever))
+              if lever in levers and total[lever] > 0 and (total[lever] >= least or turns(whole.get(lever, 0.0),
+                                                                                          (lever,)))]
+    return _turning(ranked, whole, turns)
 
 
 def _turning(ranked: Sequence[str], amounts: Mapping[str, float],
@@ -306,16 +312,24 @@ def unexplaining(obj: ObjectiveResult, scores: Scores, spans: dict[str, list[Spa
 
     def why(lever: str) -> str:
         since = starts.get(lever, -math.inf)
+        turns = could_turn(obj, whole.get(lever, 0.0), scores, passed, paths, (lever,), since)
         if lever in levers:
-            if total[lever] < least:
+            if total[lever] < least and not turns and total[lever] < miss_by(obj) - 1:
                 return "small"
             told = told_by_rating(obj, whole.get(lever, 0.0), scores, passed, paths, (lever,), since)
             return "no_change" if told else "not_in_time"
-        turns = total[lever] >= least and could_turn(obj, whole.get(lever, 0.0), scores, passed, paths, (lever,),
-                                                     since)
         return "no_finding_turns" if turns else "no_finding"
     return [Unexplaining(lever, total[lever], why(lever))
             for lever in sorted(total, key=lambda lv: (-total[lv], lv)) if total[lever] > 0]
+
+
+def miss_by(obj: ObjectiveResult) -> float:
+    """How far a time objective's value passed the bound a delay can explain it by
+    (:func:`~.windows.explaining_bound`); infinite for any other (nothing to weigh a delay against in minutes)."""
+    bound = explaining_bound(obj)
+    if obj.kind != "time" or obj.value is None or math.isinf(bound):
+        return math.inf
+    return obj.value - bound
 
 
 def material_delay(obj: ObjectiveResult, scores: Scores, passed: Mapping[str, float] | None = None) -> float:

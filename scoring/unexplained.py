@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from ballotdrill.scoring.advice import Advisor
 from ballotdrill.scoring.model import ObjectiveResult
-from ballotdrill.scoring.ranking import MATERIAL_SHARE, Unexplaining
+from ballotdrill.scoring.ranking import MATERIAL_SHARE, Unexplaining, miss_by
 from ballotdrill.scoring.text import minutes
 from ballotdrill.scoring.windows import explaining_bound
 
@@ -41,10 +41,15 @@ def _why_not(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unexplainin
     told, not had its incident contained before its harm passed the target), each named by lever, with its minutes."""
     told = []
     late = obj.kind == "on_time"  # an on-time share: each lever's late steps, not minutes
+    missed = miss_by(obj)
+    # a delay within a minute of the miss is told to the second beside it, and the miss to the second too (its own
+    # rounded minute a mark), so the two never read alike
+    near = [d.minutes for d in delays if d.minutes >= missed - 1]
     for why in ("no_finding_turns", "no_finding_together", "small", "no_finding", "no_finding_no_change", "no_change",
                 "not_in_time"):
         if not (named := [f"{d.minutes:.0f} late step(s) from {_lever_name(advice, d.lever, incident)}" if late
-                          else f"{minutes(d.minutes)} of {_lever_name(advice, d.lever, incident)}" for d in delays
+                          else f"{minutes(d.minutes, (missed,) if near else ())} of "
+                          f"{_lever_name(advice, d.lever, incident)}" for d in delays
                           if d.why == why]):
             continue
         items = ", ".join(named[:-1]) + (" and " if len(named) > 1 else "") + named[-1]
@@ -60,6 +65,7 @@ def _why_not(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unexplainin
             f"{items} made no area for improvement, yet taken away {'it' if one else 'each'} alone could have turned "
             "its rating" if why == "no_finding_turns" else
             f"{items}, taken away{'' if one else ', even together'}, would not have changed its rating"
+            + (f" (it was {minutes(missed, (*near, round(missed)))} past {_bound_words(obj)})" if near else "")
             if why == "no_change" else
             f"{items}, taken away{'' if one else ', even together'}, would not have had it contained before its harm "
             "passed the target")
@@ -93,6 +99,11 @@ def _lever_name(advice: Advisor, lever: str, incident: str | None) -> str:
            for h in advice.whole.handoffs):
         return f"the decision loop that brought back '{step}'"
     return f"slow work on '{step}'"
+
+
+def _bound_words(obj: ObjectiveResult) -> str:
+    """The bound a time objective was missed by (:func:`~.ranking.miss_by`): its target, or an S rating's bound."""
+    return "its target" if explaining_bound(obj) == obj.target else "the most an S rating allows"
 
 
 def _measured_against(obj: ObjectiveResult) -> str:

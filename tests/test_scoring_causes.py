@@ -322,3 +322,22 @@ def test_twenty_minutes_of_failed_calls_in_two_hours_of_harm_are_their_share_of_
     analysis, _ = _run(_outage("20m"))  # the call took 21 min, 20 past the usual minute, of 142 min of harm
     phone = next(f for f in analysis.improvements if f.lever == "channel:phone")
     assert phone.harm_share == round(20 / 142, 3) and analysis.improvements[0] is phone
+
+
+def test_failed_calls_under_the_material_share_explain_an_objective_they_turned() -> None:
+    # 1 + 3 + 57 = 61 min: S, missed by 1 min; the 2 min past the phone's usual minute are under 5 % of the
+    # 1 h target (3 min), yet without them 59 min: P. A delay larger than the miss is never "too small to matter".
+    analysis, text = _run(_failed_call("2m", "57m"))
+    phone = next(f for f in analysis.improvements if f.lever == "channel:phone")
+    assert phone.explains == ["O1 (S)"] and phone.weight == 1.0
+    assert "O1 (rated S) is explained by “Handoffs failed on phone”" in text and "too small to matter" not in text
+
+
+def test_failed_calls_just_short_of_the_miss_are_told_beside_it_not_as_too_small() -> None:
+    # 1 + 3 + 58.5 = 62.5 min: S, missed by 2.5 min; the 2 min past the phone's usual minute, taken away, leave it
+    # 30 s past the target: they did not turn it, but they were no trifle beside the miss either
+    analysis, text = _run(_failed_call("2m", "58m30s"))
+    phone = next(f for f in analysis.improvements if f.lever == "channel:phone")
+    assert phone.explains == []
+    assert "2 min of failed handoffs on phone, taken away, would not have changed its rating (it was 2 min 30 s " \
+        "past its target)" in text and "too small to matter" not in text
