@@ -24,6 +24,7 @@ from ballotdrill.live.late import LateAnswer, closed
 from ballotdrill.live.numbers import find_request, label
 from ballotdrill.live.released import unheld
 from ballotdrill.live.store import Store, TimedInput
+from ballotdrill.scenarios.deadconfig import unanswered
 from ballotdrill.scenarios.roles import as_played
 from ballotdrill.scenarios.scenario import Inject, ScenarioFile
 from ballotdrill.scenarios.suggest import did_you_mean
@@ -288,7 +289,8 @@ class LiveCore:
         self.injects[inject_id] = inject
         self.adhoc.add(inject_id)
         self.exercise.deliver(inject_id, inject, adhoc=True)
-        return {"text": text, "id": auto}, f"inject {inject_id} delivered"
+        reason = unanswered(self.doc, inject.incident.type) if inject.incident is not None else ""
+        return {"text": text, "id": auto}, f"inject {inject_id} delivered" + (f"; {reason}" if reason else "")
 
     def _do_send_now(self, data: dict[str, Any]) -> tuple[dict[str, Any], str]:
         inject_id = str(data["inject"])

@@ -1,7 +1,8 @@
 """Warnings for configuration that can never take effect: valid, but dead.
 
 A procedure whose trigger type no incident has (``cyber_outrage`` for ``cyber_outage``) never
-runs, and an objective on it reads 100 % on time. These are warnings, not errors: a shared
+runs, and an objective on it reads 100 % on time; an incident whose type no procedure's trigger names
+(``equipment_failur``) starts and is never answered. These are warnings, not errors: a shared
 structure may hold playbooks for incidents a given file does not script. ``validate --strict``
 makes them errors.
 """
@@ -37,10 +38,39 @@ def warnings(doc: ScenarioFile) -> list[Dead]:
     owned = _owned(doc)
     scripted = {inj.action.name for sc in doc.scenarios.values() for inj in sc.injects if inj.action is not None}
     found = [Dead(path, message, True) for path, message in _procedures(doc, incidents, owned)]
+    found += [Dead(path, message, True) for path, message in _unanswered(doc)]
     found += [Dead(path, message, action in scripted) for path, message, action in _unheard_actions(doc)]
     found += [Dead(path, message, False) for path, message in _unscripted_mitigations(doc)]
     found += [Dead(path, message, True) for path, message in _early_extensions(doc)]
     return list(dict.fromkeys(found))
+
+
+def unanswered(doc: ScenarioFile, kind: str) -> str:
+    """Why no procedure starts by itself for an incident of type ``kind``, with the nearest trigger type (empty if
+    one does: its trigger names the type, or names no type and no action). A procedure an action starts, whatever
+    the type, is said to remain."""
+    triggers = [p.trigger for p in doc.structure.procedures.values()]
+    named = {t for trig in triggers for t in trig.types}
+    if kind in named or any(trig.type is None and trig.action is None for trig in triggers):
+        return ""
+    hint = did_you_mean(kind, named) or (f" (trigger types: {', '.join(sorted(named))})" if named else "")
+    unless = " unless an action starts one" if any(trig.type is None for trig in triggers) else ""
+    return f"no procedure's trigger names type '{kind}', so none starts for it{unless}{hint}"
+
+
+def _unanswered(doc: ScenarioFile) -> Iterator[Finding]:
+    """Incidents whose type no procedure answers (``equipment_failur`` for ``equipment_failure``): they start, are
+    detected, and nothing ever responds. A type one edit from a trigger type no incident has is left to that
+    procedure's warning (``outrage`` for ``outage``: one typo, told once, on the side that has it)."""
+    incidents = [i for sc in doc.scenarios.values() for i in (inj.incident for inj in sc.injects) if i is not None]
+    dead = {t for p in doc.structure.procedures.values() for t in p.trigger.types} - {i.type for i in incidents}
+    for sname, scenario in doc.scenarios.items():
+        for n, inj in enumerate(scenario.injects):
+            incident = inj.incident
+            reason = unanswered(doc, incident.type) if incident is not None else ""
+            if incident is not None and reason and not did_you_mean(incident.type, dead):
+                yield (("scenarios", sname, "injects", n, "incident", "type"),
+                       f"inject '{inj.id}' starts incident '{incident.id}': {reason}")
 
 
 def _mitigating(doc: ScenarioFile) -> set[str]:
