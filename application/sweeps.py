@@ -6,6 +6,7 @@ every replication's journal as a run folder of its own under ``journals/``).
 
 from __future__ import annotations
 
+import json
 import math
 import os
 from collections.abc import Sequence
@@ -21,6 +22,7 @@ from ballotdrill.exercise.run import run_meta
 from ballotdrill.journal import JOURNAL_FILE, SqliteSink
 from ballotdrill.journal.interrupts import interrupts_held
 from ballotdrill.journal.seal import seal
+from ballotdrill.journal.store import SWEEP_POINT
 from ballotdrill.scenarios import library_path
 from ballotdrill.scenarios.errors import BallotdrillError
 from ballotdrill.scenarios.yamlread import read_file
@@ -226,6 +228,13 @@ def journal_folder(folder: Path, point: Point, replication: int, seed: int) -> P
     return folder / "journals" / f"p{point.index:03d}-{point.variant}" / f"r{replication:04d}-seed{seed}"
 
 
+def kept_meta(point: Point, scenario: str, seed: int, source: str) -> dict[str, str]:
+    """A kept replication's meta, as ``run --set`` records a run's: what the point changed as its overrides (so its
+    report and ``compare`` tell what it played), the roles, and the point's label (:data:`SWEEP_POINT`)."""
+    return {**run_meta(point.doc, scenario, seed, source), "overrides": json.dumps(list(point.played)),
+            **dict(point.cast), SWEEP_POINT: point.label}
+
+
 def _write_journals(folder: Path, points: Sequence[Point], scenario: str, source: str, done: Sequence[Done]) -> None:
     for d in done:
         o, point = d.outcome, points[d.outcome.point]
@@ -234,7 +243,7 @@ def _write_journals(folder: Path, points: Sequence[Point], scenario: str, source
         try:
             with interrupts_held():  # each kept journal whole and sealed, or not begun
                 run_dir.mkdir(parents=True)
-                sink = SqliteSink(run_dir / JOURNAL_FILE, run_meta(point.doc, scenario, o.seed, source))
+                sink = SqliteSink(run_dir / JOURNAL_FILE, kept_meta(point, scenario, o.seed, source))
                 sink.write(0, d.rows)
                 sink.close()
                 seal(run_dir / JOURNAL_FILE)  # a finished run: report, compare and export accept it

@@ -387,6 +387,9 @@ JOURNAL_FILE = "journal.sqlite"
 FORMAT_VERSION = "1"
 """The journal format a run records in its meta (``format``) and every reader of a run folder accepts."""
 
+SWEEP_POINT = "sweep_point"
+"""The meta key of a sweep's kept replication that names its point (``second-cert @ staff=2``)."""
+
 
 def read_meta(path: Path) -> dict[str, str]:
     """The run's metadata (scenario, seed, the scenario file as JSON) from a SQLite journal."""

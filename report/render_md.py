@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from ballotdrill.report.json_text import indented_json
 from ballotdrill.report.report import Report, scores_digest
@@ -97,14 +98,16 @@ def render_json(report: Report) -> str:
     counted in ``scores.background``'s aggregates; incident labels and headings of those listed.
     """
     scores = report.scores
-    batch = {"live"} if report.live is None else None  # a batch run's scores.json has no live clock
+    batch: dict[str, Any] = {"live": True} if report.live is None else {}  # a batch run's has no live clock
+    if report.overview.sweep_point is None:  # only a sweep's kept replication names its point
+        batch["overview"] = {"sweep_point"}
     if scores.background.capped:
         listed = {i.incident for i in scores.incidents}
         report = report.model_copy(update={
             "incident_labels": {k: v for k, v in report.incident_labels.items() if k in listed},
             "incident_headings": {k: v for k, v in report.incident_headings.items() if k in listed},
         })
-    data = report.model_dump(mode="json", exclude=batch)
+    data = report.model_dump(mode="json", exclude=batch or None)
     if data.get("journal") is not None:  # sealed: the scores' digest, bound to the seal, written with them
         data["journal"]["scores_digest"] = scores_digest(data["journal"]["digest"], data["scores"])
     return indented_json(data)

@@ -16,6 +16,7 @@ from pydantic import Field
 from ballotdrill.journal import Event, Kind, Row
 from ballotdrill.journal.kinds import INCIDENT_STARTED
 from ballotdrill.journal.seal import sealed
+from ballotdrill.journal.store import SWEEP_POINT
 from ballotdrill.report.collect import ReportRows
 from ballotdrill.report.injects import InjectEntry, adhoc_incidents, inject_log
 from ballotdrill.report.liveclock import LiveClock, live_clock
@@ -97,6 +98,9 @@ class Overview(Frozen):
     date: str | None = None
     version: str = ""
     overrides: list[str] = Field(default_factory=list)
+    sweep_point: str | None = None
+    """The sweep's point a kept replication played (its label; None for any other run): its ``overrides`` are the
+    point's changes."""
     window: str
     polls: str = ""
     """Polling hours, ``07:00 to 20:00``, with ``(default)`` when the scenario does not declare them, and the
@@ -308,6 +312,7 @@ def _assemble(scores: Scores, digest: Digest, rows: ReportRows, doc: ScenarioFil
         contacts=[Contact(**c.model_dump()) for c in scenario.contacts],
         structure=structure.name, structure_description=structure.description, seed=scores.seed,
         date=meta.get("date") or None, version=meta.get("version", ""), overrides=_overrides(meta),
+        sweep_point=meta.get(SWEEP_POINT) or None,
         window=f"{format_clock(scenario.start)} to {format_end(scenario.start, scenario.end)}",
         polls=hours_text(scenario.polls, scenario.election), election=election_text(scenario.election),
         participants=[_participant(k, a, sorted(r for r, actor in cast_in(meta).items() if actor == k))

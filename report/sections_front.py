@@ -86,6 +86,9 @@ def overview(report: Report, ctx: Context) -> Section:
         ("Seed", [cell("—" if o.seed is None else str(o.seed))]),  # a name, not a count: never grouped
         *([("Played live", [cell(report.live.summary())])] if report.live is not None else []),
         ("Decisions", [cell(decisions_text(report.decisions))]),
+        *([("Sweep point", [cell(f"{o.sweep_point}: a replication a sweep kept; the sweep's --set, its grid "
+                                 "values and its variant's settings are the overrides below, each as 'run --set' "
+                                 "takes it")])] if o.sweep_point else []),
         ("Overrides (--set)", [cell(v, code=True) for v in o.overrides]
          or [cell("none: the scenario file as written")]),
     ]

@@ -27,6 +27,7 @@ from pydantic import Field
 
 from ballotdrill.scenarios.timefmt import format_end
 from ballotdrill.scoring.comparewords import (
+    META_ABSENT,
     META_INPUTS,
     SAME_INPUTS_DIFFER,
     STOPPED,
@@ -311,9 +312,10 @@ def input_differences(meta_a: Mapping[str, str], meta_b: Mapping[str, str], docu
     ``document_*`` are the stored scenario files as plain data (after their overrides). Values
     differ at a path such as ``structure.actors.national-cert.staff``; at most ``limit`` are listed.
     """
-    out = [InputDifference(what=key, a=str(meta_a.get(key, "—")), b=str(meta_b.get(key, "—")))
+    a, b = ({**META_ABSENT, **meta_a}, {**META_ABSENT, **meta_b})
+    out = [InputDifference(what=key, a=str(a.get(key, "—")), b=str(b.get(key, "—")))
            for key in META_INPUTS
-           if meta_a.get(key) != meta_b.get(key)]
+           if a.get(key) != b.get(key)]
     found: list[InputDifference] = []
     _diff(document_a, document_b, "", found, limit)
     return out + found

@@ -89,6 +89,10 @@ SWEEP_HINT = ("To tell a real difference from luck, run 'ballotdrill sweep SCENA
 META_INPUTS = ("scenario", "seed", "overrides", "decisions", "version", "source")
 """The run settings :func:`~.compare.input_differences` compares first; every other difference is a scenario file's
 value."""
+META_ABSENT = {"overrides": "[]"}
+"""What a run's meta without one of :data:`META_INPUTS` stands for, so a key missing on one side is no difference
+by itself: a sweep's replication kept by an older version has no ``overrides``, and whatever its point changed
+still shows as the stored scenario file's values."""
 LIVE_INPUTS = {"answer": "live answers", "action": "live actions", "discuss": "live discussion answers",
                "inject": "live ad-hoc injects", "send_now": "live send-nows", "note": "live notes",
                "speed": "live speed changes"}

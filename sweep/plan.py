@@ -29,7 +29,7 @@ from typing import Any
 from ballotdrill.scenarios.errors import Problem, ScenarioError
 from ballotdrill.scenarios.loader import load_document, pick
 from ballotdrill.scenarios.overrides import Change, Override, Setting, apply_overrides, parse_path
-from ballotdrill.scenarios.roles import as_played
+from ballotdrill.scenarios.roles import as_played, cast_meta
 from ballotdrill.scenarios.scenario import ScenarioFile
 from ballotdrill.scenarios.suggest import did_you_mean
 from ballotdrill.scenarios.types import NAME_PATTERN
@@ -191,6 +191,11 @@ class Point:
     overridden: tuple[tuple[str, str], ...] = ()
     """Grid paths the variant sets over the grid's value, each with the value played (``unset``: the variant
     replaced what held it without it)."""
+    played: tuple[str, ...] = ()
+    """What the point changes in the file, in the order applied (the sweep's ``--set``, the grid's values, the
+    variant's settings), each as ``PATH=VALUE`` as ``run --set`` takes it: ``run --set`` of these plays it again."""
+    cast: tuple[tuple[str, str], ...] = ()
+    """The roles' entry of a run's meta (:func:`~ballotdrill.scenarios.roles.cast_meta`) for the point's file."""
 
     @property
     def label(self) -> str:
@@ -225,12 +230,24 @@ def build_points(document: Document, scenario: str | None, overrides: Sequence[s
         grid = tuple((axis.path, value) for axis, value in zip(axes, _values(combo), strict=True))
         for variant in (None, *variants):
             changes: list[Change] = [*base, *combo, *(variant.settings if variant else ())]
-            doc = as_played(load_document(document, changes), name)
+            loaded = load_document(document, changes)
             overridden = _overridden(document, changes, combo) if variant else ()
-            points.append(Point(len(points), grid, variant.name if variant else BASELINE, doc, overridden))
+            points.append(Point(len(points), grid, variant.name if variant else BASELINE, as_played(loaded, name),
+                                overridden, tuple(map(change_text, changes)),
+                                tuple(cast_meta(loaded, name).items())))
     for variant in variants:
         _check_changes_something(variant, points)
     return name, points
+
+
+def change_text(change: Change) -> str:
+    """A change as ``run --set`` takes it: a ``--set`` or grid value as typed, a variant's setting as
+    ``PATH=VALUE`` with its value as JSON (which YAML's flow syntax reads as the same value)."""
+    if isinstance(change, Override):
+        return change.text
+    path, value = change.split()
+    return ".".join(map(str, path)) + "=" + json.dumps(value.data, ensure_ascii=False, separators=(",", ":"),
+                                                       default=str)
 
 
 def _check_set_not_gridded(overrides: Sequence[Override], axes: Sequence[Axis]) -> None:
