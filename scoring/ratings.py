@@ -276,7 +276,7 @@ def measure_objective(objective: Objective, reached: Mapping[Point, Reached], on
     else:
         rating, reason = rate(value, target, lower)
         reason = carried + reason + note
-        value_text = measure_value(kind, value, bands(target, lower))
+        value_text = _value_told(kind, value, bands(target, lower), interval, reached, window)
         if kind in HARM_MEASURES and any(h.incident == subject and h.open for h in harms):
             value_text += " at the end, still open"
         elif kind in HARM_MEASURES and window.self_ended(subject) is not None:
@@ -288,6 +288,17 @@ def measure_objective(objective: Objective, reached: Mapping[Point, Reached], on
         unit=UNITS[kind], value_text=value_text or ("not exercised" if rating == "NE" else "—"), lower_is_better=lower,
         rating=rating, reason=reason, evidence=sorted(evidence), measured=measured,
     )
+
+
+def _value_told(kind: str, value: float | None, marks: Sequence[float], interval: Interval | None,
+                reached: Mapping[Point, Reached], window: Window) -> str:
+    """An objective's value in its unit, kept on its side of ``marks``; a time between two moments of the run as
+    their clocks read (:func:`~.text.between`), as the incident table, the story and the causes tell that same
+    interval: "1 h 31 min" for 12:40:00 to 14:10:40 read beside "noticed only 1 h 30 min after it began"."""
+    first, last = (reached.get(interval.start), reached.get(interval.end)) if interval is not None else (None, None)
+    if kind != "time" or first is None or last is None:
+        return measure_value(kind, value, marks)
+    return between(window.start, first.t, last.t, marks)
 
 
 def _repaired_after_its_end(window: Window, end: Point, done: float) -> float | None:
