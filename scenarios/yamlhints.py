@@ -1,6 +1,8 @@
-"""What to fix for two YAML slips the parser words in its own terms: a comma missing between two entries of
-``{...}`` on the line of its ``{`` (on a later line the ``{`` may be the one left open: the reader says that), and
-a list item indented differently from the items beside it.
+"""What to fix for YAML slips the parser words in its own terms: a comma missing between two entries of
+``{...}`` on the line of its ``{`` (on a later line the ``{`` may be the one left open: the reader says that),
+a list item indented differently from the items beside it, a key indented between the keys of two mappings, a
+quote never closed (told at the quote, not at the end of the file), and a ``[`` or ``{`` still open where the file
+ends (found by a scan of the text: the parser's marks are both at the end).
 
 Each hint is one located problem (line and column from 1, the message); ``None`` when the error is not of that shape.
 """
@@ -20,17 +22,74 @@ Hint = tuple[int, int, str]
 
 
 def hint(lines: list[str], exc: yaml.MarkedYAMLError) -> Hint | None:
-    """The hint for ``exc`` (raised reading the text of ``lines``), if it is one of the two slips."""
+    """The hint for ``exc`` (raised reading the text of ``lines``), if it is one of the slips above."""
     problem, context, mark = exc.problem or "", exc.context or "", exc.problem_mark
+    opened = exc.context_mark
+    if context.startswith("while scanning a quoted scalar") and opened is not None and opened.line < len(lines):
+        return _open_quote(lines, opened.line, opened.column, problem)
+    if mark is not None and ("stream end" in problem or "end of stream" in problem
+                             or "expected node content" in problem):
+        left_open = _open_bracket(lines)
+        if left_open is not None:
+            return left_open
     if mark is None or mark.line >= len(lines):
         return None
-    opened = exc.context_mark
     if (context.startswith("while parsing a flow mapping") and problem.startswith("did not find expected ','")
             and opened is not None and opened.line == mark.line):  # on a later line it may be left open
         return _missing_comma(lines[mark.line], mark.line, mark.column)
-    if context.startswith("while parsing a block") and problem.startswith("did not find expected"):
-        return _misindented_item(lines, mark.line)
+    if context.startswith("while parsing a block") and ("did not find expected" in problem
+                                                         or problem.startswith("expected <block end>")):
+        return _misindented_item(lines, mark.line) or _misindented_key(lines, mark.line, opened)
     return None
+
+
+def _open_quote(lines: list[str], row: int, column: int, problem: str) -> Hint:
+    """A quoted text whose closing quote is missing: the parser reads on to the end of the file (or to a later
+    quote) and says so there; the slip is where the quote opened."""
+    quote = lines[row][column:column + 1] or '"'
+    return (row + 1, column + 1, f"this {quote!r} is never closed ({problem}); close the text with {quote!r} on "
+            "this line, or write it without quotes")
+
+
+def _open_bracket(lines: list[str]) -> Hint | None:
+    """The innermost ``[`` or ``{`` still open where the file ends (quoted text and comments skipped)."""
+    stack: list[tuple[int, int, str]] = []
+    for row, line in enumerate(lines):
+        quote = ""
+        for col, char in enumerate(line):
+            if quote:
+                quote = "" if char == quote and not (quote == '"' and line[col - 1:col] == "\\") else quote
+            elif char in "'\"" and (col == 0 or line[col - 1] in " \t[{,:"):
+                quote = char
+            elif char == "#" and (col == 0 or line[col - 1] in " \t"):
+                break
+            elif char in "[{":
+                stack.append((row, col, char))
+            elif char in "]}" and stack:
+                stack.pop()
+    if not stack:
+        return None
+    row, col, bracket = stack[-1]
+    closing = "]" if bracket == "[" else "}"
+    return (row + 1, col + 1, f"this '{bracket}' is never closed (the file ends inside it); close it with "
+            f"'{closing}'")
+
+
+def _misindented_key(lines: list[str], row: int, outer: yaml.Mark | None) -> Hint | None:
+    """A key indented between the keys of the mapping above it and those of the mapping that holds that one
+    (one space short): the parser saw the inner mapping end and no key of the outer one."""
+    line = lines[row]
+    indent = len(line) - len(line.lstrip(" "))
+    key = _NEXT_WORD.match(line, indent)
+    if key is None or line[key.end():key.end() + 1] != ":" or outer is None or outer.column >= indent:
+        return None
+    inner = next(((r, len(text) - len(text.lstrip(" "))) for r in range(row - 1, outer.line, -1)
+                  if (text := lines[r]).strip() and not text.lstrip().startswith("#")), None)
+    if inner is None or inner[1] <= indent:
+        return None
+    return (row + 1, indent + 1, f"'{key.group()}' is indented {indent} spaces, between the keys at {inner[1]} "
+            f"(line {inner[0] + 1}) and at {outer.column} (line {outer.line + 1}): indent it like the keys of the "
+            "mapping it belongs to")
 
 
 def _missing_comma(line: str, row: int, column: int) -> Hint | None:
