@@ -8,7 +8,9 @@ P and never U; unless the response had already slowed or shortened it (``Window.
 left to itself, it would have passed the target (``Window.unslowed``): its harm is then rated on
 its value. One that would have stayed under the target anyway is NE: the response was not what
 kept it there. A task the players had the whole target to perform and did not
-is U.
+is U; so is a time whose end point had not come when the run stopped before its target passed, when the least its
+open work still needed, whatever was drawn, passes the target (:mod:`~ballotdrill.scoring.leastleft`): it could no
+longer be met, and the reason says what work and how much of it was left. NE while it still could.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from ballotdrill.scenarios.measures import Point
 from ballotdrill.scenarios.scenario import Condition, Scenario
 from ballotdrill.scenarios.structure import Structure
 from ballotdrill.scoring.feed import Handlers, RowHandlers
+from ballotdrill.scoring.leastleft import Left, OpenWork, least_left
 from ballotdrill.scoring.model import IncidentTimes
 from ballotdrill.scoring.text import between, clock, minutes, took_from
 
@@ -58,6 +61,9 @@ class Window(NamedTuple):
     lost: Mapping[str, Any] = MappingProxyType({})
     """Per incident a ``votes_lost`` objective measures: what decides its votes lost
     (:class:`~ballotdrill.scoring.voteslost.Lost`, not named here: that module reads this one)."""
+    open_work: Sequence[OpenWork] = ()
+    """The work open when the run stopped (:func:`~ballotdrill.scoring.leastleft.open_pieces`): what could still
+    bring an end point that had not come, at the earliest (:func:`~ballotdrill.scoring.leastleft.least_left`)."""
 
     @property
     def cut(self) -> bool:
@@ -181,14 +187,33 @@ def missing_end(window: Window, start: Point, start_t: float, end: Point, target
             return Verdict("U", f"{procedure} was dropped (a handoff failed on every channel) before "
                            f"{end.describe()}", "never (procedure dropped)")
     told = between(window.start, start_t, window.until, (target,))  # as the clocks read, beside the target
+    not_done = f"containment failed, not taken hold in {told}" if tried else f"not done in {told}"
     if played >= target:
         return Verdict("U", f"{why}: {told} after {start.describe()} when "
                        f"{window.stopped() if window.cut else 'the exercise ended'}, past the "
-                       f"{minutes(target)} target",
-                       f"containment failed, not taken hold in {told}" if tried
-                       else f"not done in {told}")
-    return Verdict("NE", f"{failed}{had_not(end)} when {window.stopped()}, "
+                       f"{minutes(target)} target", not_done)
+    when = window.stopped() if window.cut else f"the exercise ended at {clock(window.start, window.until)}"
+    left = least_left(window.scenario, window.structure, window.open_work, end, window.start, window.until,
+                      window.cut, [p for i, p in window.procedures if i == end.incident])
+    if left is not None and played + left.minutes > target + 1e-9:
+        # the players had not the whole target, but what its work still needed, at the least, passes it
+        return Verdict("U", f"{failed}{had_not(end)} when {when}, {told} into the {minutes(target)} target, and "
+                       f"could no longer be within it: {_least_words(window, left)}, so "
+                       f"{'its containment' if end.step is None else repr(end.step)} could come at the earliest "
+                       f"{minutes(played + left.minutes)} after {start.describe()}, past the target at "
+                       f"{clock(window.start, start_t + target)}",
+                       f"{not_done}, at the earliest {minutes(played + left.minutes)}")
+    return Verdict("NE", f"{failed}{had_not(end)} when {when}, "
                    f"{told} into the {minutes(target)} target")
+
+
+def _least_words(window: Window, left: Left) -> str:
+    """What the open work still needed at the least, in words: "'S', under way since D+1 07:00, takes at least
+    2 h 00 min, so the work open then needed at least 1 h 00 min more"."""
+    work = left.work
+    since = f"under way since {clock(window.start, work.began)}" if work.began is not None else "not yet begun"
+    return (f"'{work.step}', {since}, takes at least {minutes(left.least)}, so the work open then needed at least "
+            f"{minutes(left.minutes)} more")
 
 
 def had_not(point: Point) -> str:

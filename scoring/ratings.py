@@ -11,7 +11,10 @@ Lower is better (``time``, ``reach``, ``voter_minutes``, ``station_minutes``; ``
   (the reason gives the same rule, missed by more than 25 %, and adds when v is more than 2 × T)
 - **U** (unable to be performed): not achieved although the players had the whole target
   (the end point never came; the incident was never contained by the response and its harm
-  passed the target). An incident that ended by itself past the target is U too: the reason
+  passed the target). A time whose end point had not come when the run stopped (a ``--until`` cut or the
+  scenario's own end) before its target passed is U too when the least its open work still needed, whatever was
+  drawn, passes the target (:func:`~ballotdrill.scoring.leastleft.least_left`): it could no longer be met; NE
+  while it still could. An incident that ended by itself past the target is U too: the reason
   says it ended by itself and how far the response had got (noticed, work begun), never that
   the response failed.
 - **NE** (not exercised, see :mod:`ballotdrill.scoring.exercised`): the subject never happened
@@ -90,7 +93,8 @@ THRESHOLDS: list[tuple[str, str, str]] = [
     ("M", "value > 1.25 × target, but achieved in the run", "0.5 × target ≤ value < 0.8 × target"),
     ("U", "not achieved although the players had the whole target: the end point never came, the "
      "incident was never contained by the response, or its harm had stopped growing before it was contained (its "
-     "wave at its cap, its polling stations closed)",
+     "wave at its cap, its polling stations closed); or, stopped before its target passed, a time whose open work "
+     "could no longer bring its end point within it, whatever was drawn",
      "value < 0.5 × target"),
     ("NE", "the subject never happened in the played window (incident after the stop, contingency not "
      "released), the incident ended by itself within the target before any response contained or slowed it, or "

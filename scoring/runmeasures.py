@@ -27,6 +27,7 @@ from ballotdrill.scoring.growth import GrowthCollector
 from ballotdrill.scoring.handoffs import HandoffCollector, deciding_procedures
 from ballotdrill.scoring.harm import HarmCollector
 from ballotdrill.scoring.incidents import IncidentCollector, RunClock
+from ballotdrill.scoring.leastleft import open_pieces
 from ballotdrill.scoring.load import LoadCollector, OnDuty
 from ballotdrill.scoring.measured import HarmMeasure
 from ballotdrill.scoring.model import ActorLoad, ChannelStats, Harm, IncidentTimes, ObjectiveResult, Totals, unchecked
@@ -156,7 +157,7 @@ class MeasureScorer:
         window = Window(scenario, structure, self.clock.start, until, scenario.end - scenario.start, kept,
                         self.procedures.outcomes, self.growth.growing,
                         self.growth.shaped, self.growth.unslowed(until), self.growth.caps(),
-                        self.growth.closes(), self.votes.seen)
+                        self.growth.closes(), self.votes.seen, open_pieces(steps, chains))
         harms = self.votes.into(harms, until) if self.votes.seen else harms
         objectives = [measure_objective(o, self.points.reached, tally.on_time, harms, window, self.points.failed)
                       for o in scenario.objectives]

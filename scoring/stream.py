@@ -25,6 +25,7 @@ from ballotdrill.scoring.foldrules import fold_chains, fold_steps
 from ballotdrill.scoring.growth import GrowthCollector
 from ballotdrill.scoring.harm import HarmCollector
 from ballotdrill.scoring.incidents import IncidentCollector, RunClock
+from ballotdrill.scoring.leastleft import open_pieces
 from ballotdrill.scoring.letgo import LetGo
 from ballotdrill.scoring.load import LoadCollector, actor_names
 from ballotdrill.scoring.model import Background, F, Handoff, Harm, Scores, StepResult, checked, r3, unchecked
@@ -241,7 +242,7 @@ class Scorer:
         window = Window(scenario, doc.structure, start, until, scenario.end - scenario.start,
                         {i.incident: i for _, i in incidents}, self.procedures.outcomes, self.growth.growing,
                         self.growth.shaped, self.growth.unslowed(until), self.growth.caps(),
-                        self.growth.closes(), self.votes.seen)
+                        self.growth.closes(), self.votes.seen, open_pieces(step_fields, chain_fields))
         objectives = [measure_objective(o, self.points.reached, self.tally.on_time, harms, window, self.points.failed)
                       for o in scenario.objectives]
         per_incident: dict[str, int] = defaultdict(int)
