@@ -11,7 +11,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple, cast
 
-from ballotdrill.application.folder import LOCK_FILE, MANIFEST, write_output
+from ballotdrill.application.folder import LOCK_FILE, MANIFEST, check_output, write_output
 from ballotdrill.application.journalfile import RunFolderError, find_journal
 from ballotdrill.application.reportfiles import REPORT_FILES
 from ballotdrill.application.runs import (
@@ -58,6 +58,9 @@ Told = Callable[[int], None]
 OCEL_SQLITE_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 """An OCEL file with one of these suffixes is written in OCEL 2.0's SQLite form; any other as JSON."""
 
+OCEL_XML_SUFFIXES = (".xml", ".xmlocel")
+"""Suffixes of OCEL 2.0's XML form, which is not written: a file so named is refused (a tool would read it as XML)."""
+
 
 EXPORT_FLAGS = {"jsonl": "--jsonl", "csv": "--csv", "ocel": "--ocel", "ocel-sqlite": "--ocel"}
 """The ``export`` option that writes each format."""
@@ -79,15 +82,23 @@ def export_run(folder: Path, *, jsonl: Path | None = None, csv: Path | None = No
     """
     if jsonl is None and csv is None and ocel is None:
         raise BallotdrillError("say what to export: --jsonl FILE, --csv FILE and/or --ocel FILE")
-    _refuse_run_files(Path(folder), [path for path in (jsonl, csv, ocel) if path is not None])
+    targets = {fmt: path for fmt, path in (("jsonl", jsonl), ("csv", csv), ("ocel", ocel)) if path is not None}
+    if ocel is not None and ocel.suffix.lower() in OCEL_XML_SUFFIXES:
+        raise BallotdrillError(f"{ocel}: OCEL 2.0's XML form is not written (a process-mining tool would read this "
+                               f"name as XML); name the file {ocel.with_suffix('.json')} for its JSON form or "
+                               f"{ocel.with_suffix('.sqlite')} for its SQLite form")
+    _refuse_run_files(Path(folder), targets)
     _, rows_check = check_run_but_rows(folder, force=force)
+    inputs = [Path(folder) / name for name in INPUT_FILES]
+    for path in targets.values():  # every file refused before the first is written (a pass can take minutes)
+        check_output(path, folder=Path(folder), inputs=inputs)
     if force:  # used anyway: not checked on the way (the command says on stderr what is wrong with it)
         rows_check = None
     # The stored scenario file is read (and its models loaded) for an OCEL log, and to refuse a damaged one that no
     # seal vouches for; JSON Lines and CSV of a sealed journal do not use it, and the seal covers it.
     run = open_run(folder) if ocel is not None or rows_check is None else None
     journal = find_journal(folder)[0] if run is None else run.journal
-    guard = partial(write_output, folder=Path(folder), inputs=[Path(folder) / name for name in INPUT_FILES])
+    guard = partial(write_output, folder=Path(folder), inputs=inputs)
     rows = partial(_reading, folder, rows_check, journal, any_value=True)  # a pass (a generator) per file
     total = rows_check.rows if rows_check is not None else None
 
@@ -162,18 +173,27 @@ RUN_FILES = {**{name: "after-action report" for name in REPORT_FILES.values()}, 
 """A run folder's own files, which an export never replaces (its inputs are refused as inputs)."""
 
 
-def _refuse_run_files(folder: Path, paths: list[Path]) -> None:
+def _refuse_run_files(folder: Path, targets: dict[str, Path]) -> None:
     """Refuse, before anything is written, an export over one of the run folder's own files (a slip of the path
-    would replace the report handed out with a journal dump) and two exports into one file."""
+    would replace the report handed out with a journal dump) and two exports into one file (``targets``: each
+    format's file)."""
     seen: set[Path] = set()
-    for path in paths:
+    for fmt, path in targets.items():
         where = path.resolve()
         if where in seen:
             raise BallotdrillError(f"{path} is named for two exports; give each format its own file")
         seen.add(where)
         if where.parent == folder.resolve() and path.name in RUN_FILES:
             raise BallotdrillError(f"{path} is the run's {RUN_FILES[path.name]}; an export never replaces it: "
-                                   f"write it to another file (e.g. {folder / ('export' + path.suffix)})")
+                                   f"write it to another file (e.g. {folder / ('export' + _suffix(fmt, path))})")
+
+
+def _suffix(fmt: str, path: Path) -> str:
+    """The suffix a file of format ``fmt`` (``jsonl``, ``csv``, ``ocel``) named like ``path`` is given as an
+    example: the format's own (an OCEL log's SQLite suffix kept, since it picks the form)."""
+    if fmt == "ocel":
+        return path.suffix if path.suffix.lower() in OCEL_SQLITE_SUFFIXES else ".json"
+    return f".{fmt}"
 
 
 def _identity(path: Path) -> tuple[int, int] | None:

@@ -170,14 +170,9 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def write_output(path: Path, fill: Callable[[Path], T], *, folder: Path | None = None,
-                 inputs: Sequence[Path] = ()) -> T:
-    """Write ``path`` whole or not at all: ``fill`` writes a temporary file beside it, renamed over it at the end.
-
-    Refused: a symbolic link at ``path``; a path that is one of ``inputs``; inside ``folder`` (a run folder),
-    an existing file that ballotdrill did not write there or that was changed since; anywhere else, any
-    existing file (nothing records who wrote it, so it may be the only copy of something).
-    """
+def check_output(path: Path, *, folder: Path | None = None, inputs: Sequence[Path] = ()) -> bool:
+    """Refuse what :func:`write_output` refuses at ``path``, writing nothing (so a command writing several files
+    checks them all before it writes the first); True if ``path`` is inside the run folder ``folder``."""
     path = Path(path)
     if path.is_symlink():
         raise FolderError(f"{path} is a symbolic link; ballotdrill never writes through one (give the real path)")
@@ -196,6 +191,19 @@ def write_output(path: Path, fill: Callable[[Path], T], *, folder: Path | None =
     if not path.parent.is_dir():
         raise FolderError(f"{path}: no folder {str(path.parent)!r} to write it in; create the folder first, or give "
                           "another path")
+    return inside
+
+
+def write_output(path: Path, fill: Callable[[Path], T], *, folder: Path | None = None,
+                 inputs: Sequence[Path] = ()) -> T:
+    """Write ``path`` whole or not at all: ``fill`` writes a temporary file beside it, renamed over it at the end.
+
+    Refused: a symbolic link at ``path``; a path that is one of ``inputs``; inside ``folder`` (a run folder),
+    an existing file that ballotdrill did not write there or that was changed since; anywhere else, any
+    existing file (nothing records who wrote it, so it may be the only copy of something).
+    """
+    inside = check_output(path, folder=folder, inputs=inputs)
+    path = Path(path)
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with contextlib.ExitStack() as finishing:
         try:

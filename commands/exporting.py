@@ -13,7 +13,7 @@ from ballotdrill.commands.output import forced, plain_stream, say
 if TYPE_CHECKING:
     from ballotdrill.application import ExportProgress
 
-NAMES = {"ocel": "an OCEL 2.0 log of ", "ocel-sqlite": "an OCEL 2.0 SQLite log of "}
+NAMES = {"ocel": "an OCEL 2.0 JSON log of ", "ocel-sqlite": "an OCEL 2.0 SQLite log of "}
 """How each format's line names what was written (JSON Lines and CSV: the events alone)."""
 
 

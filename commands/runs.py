@@ -198,7 +198,8 @@ def export(
     jsonl: Annotated[Path | None, typer.Option("--jsonl", help="Write the journal as JSON Lines.")] = None,
     csv: Annotated[Path | None, typer.Option("--csv", help="Write the journal as CSV.")] = None,
     ocel: Annotated[Path | None, typer.Option(
-        "--ocel", help="Write an OCEL 2.0 event log: JSON, or OCEL's SQLite form for a FILE ending in .sqlite or .db.")
+        "--ocel", help="Write an OCEL 2.0 event log: JSON, or OCEL's SQLite form for a FILE ending in .sqlite or .db "
+                         "(OCEL's XML form is not written).")
     ] = None,
     force: ForceOption = False,
 ) -> None:
