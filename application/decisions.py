@@ -7,6 +7,7 @@ These functions list the keys so nobody has to read them out of a journal.
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 from typing import NamedTuple
 
@@ -15,6 +16,7 @@ from ballotdrill.application.scenario_files import load_scenarios
 from ballotdrill.journal import DecisionMade, DecisionRequested, Kind, RunStarted
 from ballotdrill.scenarios import as_played, pick
 from ballotdrill.scenarios.errors import BallotdrillError
+from ballotdrill.scenarios.loader import FILE_SUFFIXES
 from ballotdrill.scenarios.scenario import Incident, Scenario, ScenarioFile
 from ballotdrill.scenarios.structure import Procedure
 from ballotdrill.scenarios.timefmt import format_clock
@@ -55,16 +57,24 @@ class DecisionPoints(NamedTuple):
         return {p.key: p.chosen or p.default for p in self.points if "<" not in p.key}
 
 
-def decision_points(target: str, file: Path | None = None) -> DecisionPoints:
-    """The decision points of ``target``: a run folder if one exists at that path, else a scenario name."""
-    path = Path(target)
-    if path.is_dir():
+def decision_points(target: str | None, file: Path | None = None) -> DecisionPoints:
+    """The decision points of ``target``: a run folder if one exists at that path, else a scenario name (None: the
+    default scenario of ``file``)."""
+    if target is None and file is None:
+        raise BallotdrillError("give a run folder, or a scenario's name (of the library, or of a file given with "
+                               "--file)")
+    path = Path(target or "")
+    if target is not None and path.is_dir():
         if file is not None:
             raise BallotdrillError(f"{target} is a run folder, which holds its own scenario file; drop --file")
         return _of_run(path)
-    if "/" in target or path.suffix:  # a path (a scenario name holds neither)
-        what = f"{target} is a file, not a run folder" if path.exists() else f"{target}: no run folder there"
-        raise BallotdrillError(f"{what} (give a run folder or a scenario name)")
+    if target is not None and path.is_file() and path.suffix.lower() in FILE_SUFFIXES:
+        raise BallotdrillError(f"{target} is a file, not a run folder: give a scenario file with --file "
+                               f"{shlex.quote(target)}, or give a run folder")
+    if target is not None and path.is_file():
+        raise BallotdrillError(f"{target} is a file, not a run folder (give a run folder or a scenario name)")
+    if target is not None and ("/" in target or path.suffix):  # a path (a scenario name holds neither)
+        raise BallotdrillError(f"{target}: no run folder there (give a run folder or a scenario name)")
     doc = load_scenarios(file)
     name, scenario = pick(doc, target)
     return DecisionPoints("scenario", name, _of_scenario(as_played(doc, name), scenario))

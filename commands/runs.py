@@ -162,7 +162,8 @@ def _print_rows(title: str, rows: list[list[str]]) -> None:
 
 
 def decisions(
-    target: Annotated[str, typer.Argument(help="A run folder, or a scenario name (of the library or --file).")],
+    target: Annotated[str | None, typer.Argument(
+        help="A run folder, or a scenario name (of the library or --file; default: --file's default).")] = None,
     file: FileOption = None,
     template: Annotated[Path | None, typer.Option(
         "--template", help="Write a decisions file (key to option) to edit and replay with run --decisions.")] = None,

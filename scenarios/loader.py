@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shlex
 from collections.abc import Sequence
 from pathlib import Path as FilePath
 from typing import TYPE_CHECKING, NamedTuple
@@ -70,9 +72,22 @@ def load_text(text: str, source: str = "<text>", overrides: Sequence[Change] | N
 def pick(doc: ScenarioFile, name: str | None) -> tuple[str, Scenario]:
     """The named scenario, or the file's default; a clear error for an unknown name."""
     chosen = name or doc.default_scenario
+    if chosen not in doc.scenarios and names_a_file(chosen):
+        raise UnknownScenarioError(f"no scenario {chosen!r}: that names a file; give a scenario file with "
+                                   f"--file {shlex.quote(chosen)}")
     if chosen not in doc.scenarios:
         raise UnknownScenarioError(
             f"no scenario '{chosen}'{did_you_mean(chosen, doc.scenarios)}; "
             f"the file has: {', '.join(doc.scenarios)}"
         )
     return chosen, doc.scenarios[chosen]
+
+
+FILE_SUFFIXES = (".yaml", ".yml", ".json")
+"""Suffixes of a scenario file; a scenario's name ends in none of them (it has no '.')."""
+
+
+def names_a_file(text: str) -> bool:
+    """Whether ``text``, given where a scenario's name goes, names a file instead: a path (a name has no '/'), a
+    scenario file's suffix, or a file that exists."""
+    return "/" in text or "\\" in text or text.lower().endswith(FILE_SUFFIXES) or os.path.isfile(text)

@@ -59,7 +59,9 @@ def test_a_file_where_a_run_folder_is_expected_is_named_a_file(
 def test_decisions_of_a_file_says_it_is_a_file(
         work: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     assert refused(work, monkeypatch, capsys, ("decisions", "s.yaml")) == (
-        "s.yaml is a file, not a run folder (give a run folder or a scenario name)")
+        "s.yaml is a file, not a run folder: give a scenario file with --file s.yaml, or give a run folder")
+    assert refused(work, monkeypatch, capsys, ("decisions", "mine.txt")) == (  # no scenario file: no --file offered
+        "mine.txt is a file, not a run folder (give a run folder or a scenario name)")
 
 
 @pytest.mark.parametrize("path", ["d", "nope.yaml", "bin.yaml"], ids=["a folder", "missing", "not UTF-8"])
