@@ -74,7 +74,14 @@ def sweep(
 def _print_sweep(outcome: "application.SweepOutcome", seconds: float) -> None:
     from ballotdrill.sweep import difference_text, objective_value_difference
     from ballotdrill.sweep.model import RATINGS
-    from ballotdrill.sweep.render import bottleneck_text, breaking_points, done_text, longest_wait_text, met_text
+    from ballotdrill.sweep.render import (
+        bottleneck_text,
+        breaking_points,
+        done_text,
+        longest_wait_text,
+        met_text,
+        unexercised_text,
+    )
 
     result = outcome.result
     def counted(n: int, what: str) -> str:
@@ -99,9 +106,10 @@ def _print_sweep(outcome: "application.SweepOutcome", seconds: float) -> None:
         for o in point.objectives:
             unplayed = o.ratings[RATINGS[4]].count
             if unplayed:
+                exercised = o.met_when_exercised.runs
                 say(f"  {o.id}{' at ' + point.label if len(result.points) > 1 else ''}: not exercised in {unplayed} "
-                    f"of {point.runs} runs" + (f"; its chance of meeting is of the {o.met_when_exercised.runs} that "
-                                               "exercised it" if o.met_when_exercised.runs else "")
+                    f"of {point.runs} runs ({unexercised_text(o)})"
+                    + (f"; its chance of meeting is of the {exercised} that exercised it" if exercised else "")
                     + done_text([o], "; "))
     for point in result.points:
         waits = longest_wait_text(point)

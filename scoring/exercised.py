@@ -141,19 +141,31 @@ class Verdict(NamedTuple):
     rating: str
     reason: str
     value_text: str = ""
+    why: str = ""
+    """Why an NE was not exercised, a key of :data:`UNEXERCISED` ("" for another reason)."""
+
+
+UNEXERCISED: dict[str, str] = {
+    "open": "still under way when the run stopped, within the target",
+    "ended": "its incident ended by itself within the target",
+    "absent": "its subject never came in the played window",
+    "never": "it could never pass the target",
+    "": "another reason",
+}
+"""Why an objective rated NE was not exercised, in words (a sweep counts its runs by it)."""
 
 
 def missing_start(window: Window, point: Point) -> Verdict:
     """The measure's starting point never happened: nothing was asked of the players."""
     if point.incident not in window.incidents:
-        return Verdict("NE", window.never_started(point.incident))
+        return Verdict("NE", window.never_started(point.incident), why="absent")
     ended = window.self_ended(point.incident)
     if ended is not None:
         return Verdict("NE", f"incident {point.incident} ended by itself after "
                        f"{window.after_start(point.incident, ended)}, before "
-                       f"{point.describe()}")
+                       f"{point.describe()}", why="ended")
     when = window.stopped() if window.cut else "the exercise ended"
-    return Verdict("NE", f"{had_not(point)} when {when}, so the task was never set")
+    return Verdict("NE", f"{had_not(point)} when {when}, so the task was never set", why="absent")
 
 
 def missing_end(window: Window, start: Point, start_t: float, end: Point, target: float,
@@ -163,7 +175,7 @@ def missing_end(window: Window, start: Point, start_t: float, end: Point, target
     ``tried``: completions of the end step whose containment failed (row, minutes after ``start_t``): the step was
     done but not its purpose, so the end point had not come; the reason says so."""
     if end.incident not in window.incidents:
-        return Verdict("NE", window.never_started(end.incident))
+        return Verdict("NE", window.never_started(end.incident), why="absent")
     inc = window.incidents[end.incident]
     ended = window.self_ended(end.incident)
     played = window.until - start_t
@@ -174,7 +186,7 @@ def missing_end(window: Window, start: Point, start_t: float, end: Point, target
         return Verdict("NE", f"{failed}incident {end.incident} ended by itself after {life}, within the "
                        f"target, before {'its containment took hold' if tried else end.describe()}",
                        "containment failed, then ended by itself" if tried else
-                       f"ended by itself (after {life}); '{end.step}' not done")
+                       f"ended by itself (after {life}); '{end.step}' not done", why="ended")
     why = failed + (f"its containment never took hold (incident {end.incident} "
                     f"{'ended by itself' if ended is not None else 'was not contained by it'})"
                     if tried else had_not(end))
@@ -204,7 +216,7 @@ def missing_end(window: Window, start: Point, start_t: float, end: Point, target
                        f"{clock(window.start, start_t + target)}",
                        f"{not_done}, at the earliest {minutes(played + left.minutes)}")
     return Verdict("NE", f"{failed}{had_not(end)} when {when}, "
-                   f"{told} into the {minutes(target)} target")
+                   f"{told} into the {minutes(target)} target", why="open")
 
 
 def _least_words(window: Window, left: Left) -> str:
@@ -247,7 +259,7 @@ def self_contained(window: Window, incident: str, took: float, target: float, te
     if took <= target:
         return Verdict("NE", f"incident {incident} ended by itself ({text}), within the target, before the response "
                        f"contained it ({_progress(window, incident)}): the objective was not put to the test, since it "
-                       "was met whatever the response did", f"ended by itself ({text})")
+                       "was met whatever the response did", f"ended by itself ({text})", why="ended")
     return Verdict("U", f"incident {incident} ended by itself ({text}), past the target, before the response "
                    f"contained it; {_progress(window, incident)}", f"ended by itself ({text})")
 

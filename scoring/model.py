@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, SerializerFunctionWrapHandler, model_serializer
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 from ballotdrill.journal.rounding import r3 as r3
 from ballotdrill.journal.rounding import r3n as r3n
@@ -253,6 +253,9 @@ class ObjectiveResult(Frozen):
     """The measure as played when it was carried onto an incident continuing its subject's, which ended by itself
     (``subject`` with that incident's id in place of the one that ended: ``E1R``, ``from incident E1R start to
     ...``); empty when measured on its subject. Left out of the JSON when empty."""
+    unexercised: str = Field(default="", exclude=True)
+    """Why one rated NE was not exercised (a key of :data:`~ballotdrill.scoring.exercised.UNEXERCISED`), for a
+    sweep's count of its runs; never in the JSON (its reason says it in words)."""
 
     @model_serializer(mode="wrap")
     def _without_empty_measured(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:

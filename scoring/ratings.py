@@ -277,8 +277,10 @@ def measure_objective(objective: Objective, reached: Mapping[Point, Reached], on
         evidence = evidence + more
     if verdict is not None:
         rating, reason, value_text = verdict.rating, carried + verdict.reason, verdict.value_text
+        unexercised = verdict.why if rating == "NE" else ""
     else:
         rating, reason = rate(value, target, lower)
+        unexercised = ""
         reason = carried + reason + note
         value_text = _value_told(kind, value, bands(target, lower), interval, reached, window)
         if kind in HARM_MEASURES and any(h.incident == subject and h.open for h in harms):
@@ -290,7 +292,7 @@ def measure_objective(objective: Objective, reached: Mapping[Point, Reached], on
         id=objective.id, capability=objective.capability, description=objective.description, kind=kind,
         subject=objective.measure.subject, target=r3(target), target_text=str(target_text), value=value,
         unit=UNITS[kind], value_text=value_text or ("not exercised" if rating == "NE" else "—"), lower_is_better=lower,
-        rating=rating, reason=reason, evidence=sorted(evidence), measured=measured,
+        rating=rating, reason=reason, evidence=sorted(evidence), measured=measured, unexercised=unexercised,
     )
 
 
@@ -411,14 +413,15 @@ def _measure(objective: Objective, interval: Interval | None, subject: str, reac
         if value is None:
             cut_left = share.undecided and window.cut
             left = f" ({undecided_words(share.undecided)} when the run stopped)" if cut_left else ""
-            verdict = Verdict("NE", f"no step of {named} with a target was played to its end or past its target{left}")
+            verdict = Verdict("NE", f"no step of {named} with a target was played to its end or past its target{left}",
+                              why="absent")
         elif share.undecided and window.cut:
             verdict, note = so_far(share, named, target, note)
     else:
         incident = subject
         row = next((h for h in harms if h.incident == incident), None)
         if row is None:
-            verdict = Verdict("NE", window.never_started(incident))
+            verdict = Verdict("NE", window.never_started(incident), why="absent")
         else:
             evidence = list(row.evidence)
             measured = float(getattr(row, kind))
@@ -431,7 +434,7 @@ def _measure(objective: Objective, interval: Interval | None, subject: str, reac
                 verdict = Verdict("NE", f"incident {incident}'s wave has a cap of "
                                   f"{measure_value(kind, cap, (target,))}, within the target: whatever the response "
                                   "did its reach could never pass it, so the objective was not put to the test",
-                                  f"{text}, its cap within the target")
+                                  f"{text}, its cap within the target", why="never")
             elif kind != "reach" and not measured and incident in window.incidents and \
                     window.incidents[incident].started_at >= window.closes.get(incident, math.inf) - 1e-9:
                 closed = clock(window.start, window.closes[incident])  # its harm window is empty: nothing to keep
@@ -439,7 +442,7 @@ def _measure(objective: Objective, interval: Interval | None, subject: str, reac
                                   f"{clock(window.start, window.incidents[incident].started_at)}, once its polling "
                                   f"stations had closed at {closed}: it could do no {HARM_NOUNS[kind]} whatever the "
                                   "response did, so the objective was not put to the test",
-                                  f"{text}, its polling stations closed")
+                                  f"{text}, its polling stations closed", why="never")
             elif ended is not None and shaped and measured <= target:
                 done = (f"incident {incident} ended by itself after {window.after_start(incident, ended)}, and the "
                         "response had slowed "
@@ -449,7 +452,7 @@ def _measure(objective: Objective, interval: Interval | None, subject: str, reac
                     verdict = Verdict("NE", f"{done}, but left to itself its {HARM_NOUNS[kind]} would have been "
                                       f"{measure_value(kind, alone, (target,))}, also within the target: the "
                                       "response was not what kept it there, so the objective was not put to the test",
-                                      f"{text}, ended by itself")
+                                      f"{text}, ended by itself", why="ended")
                 else:  # the response kept it under the target
                     value = measured
                     note = "; " + done + ("" if alone is None else f"; left to itself its {HARM_NOUNS[kind]} would "
@@ -472,7 +475,7 @@ def _measure(objective: Objective, interval: Interval | None, subject: str, reac
                                   "the response did not limit them", f"{text}, all its polling hours")
             elif row.open and window.cut:
                 verdict = Verdict("NE", f"incident {incident} was still open when {window.stopped()} "
-                                  f"({text} so far, within the target)", f"{text} so far, still open")
+                                  f"({text} so far, within the target)", f"{text} so far, still open", why="open")
             else:  # the harm done in the whole exercise window; one still open is said to be, and how it grew
                 value = measured
                 if row.open:

@@ -60,6 +60,7 @@ def so_far(share: OnTimeShare, named: str, target: float, note: str) -> tuple[Ve
     if best >= target - 1e-9:
         return Verdict("NE", f"{so_far} ({percent(share.value)}), and {undecided_words(share.undecided)} when the run "
                        f"stopped: all on time they would bring it to {percent(best)}, so whether it meets the target "
-                       f"is not known yet{note}", f"{percent(share.value)} so far, {share.undecided} undecided"), note
+                       f"is not known yet{note}", f"{percent(share.value)} so far, {share.undecided} undecided",
+                       why="open"), note
     return None, (f"{note}; {so_far}, and even with the {share.undecided} still undecided when the run stopped all "
                   f"on time it would reach only {percent(best)}")

@@ -162,7 +162,7 @@ def rate_lost(incident: str, target: float, lost: Lost | None, window: Window) -
     them: a containment before the close, an extension), as :func:`~ballotdrill.scoring.ratings.measure_objective`
     reads them."""
     if lost is None:
-        return None, [], Verdict("NE", window.never_started(incident)), ""
+        return None, [], Verdict("NE", window.never_started(incident), why="absent"), ""
     at = window.start
     evidence = [*lost.rows, *(e.seq for e in lost.extensions)]
     close, usual = lost.close, lost.usual
@@ -181,17 +181,18 @@ def rate_lost(incident: str, target: float, lost: Lost | None, window: Window) -
     if lost.voters <= target + EPS:
         return None, evidence, Verdict("NE", f"incident {incident} holds up {voters} voters, within the target: "
                                        "whatever the response did its votes lost could never pass it, so the "
-                                       "objective was not put to the test", f"{voters} voters, within the target"), ""
+                                       "objective was not put to the test", f"{voters} voters, within the target",
+                                       why="never"), ""
     if lost.started >= usual - EPS:
         return 0.0, evidence, Verdict("NE", f"incident {incident} started at {clock(at, lost.started)}, at or "
                                       f"after its polling stations' usual {clock(at, usual)} close: it held up no "
                                       "voter in line at the close, so the objective was not put to the test",
-                                      "0, started after the close"), ""
+                                      "0, started after the close", why="never"), ""
     value = lost.lost(window.until)
     if value is None:
         return None, evidence, Verdict("NE", f"incident {incident} was still open when the run stopped at "
                                        f"{clock(at, window.until)}, before {closing}: no vote had been lost yet",
-                                       "none yet, still open"), ""
+                                       "none yet, still open", why="open"), ""
     if value > 0:
         how = ("never contained" if lost.contained is None else
                f"it ended by itself at {clock(at, lost.contained)}" if lost.how == "ended" else
@@ -204,7 +205,8 @@ def rate_lost(incident: str, target: float, lost: Lost | None, window: Window) -
     if lost.how == "ended" and lost.contained <= usual + EPS:
         return 0.0, evidence, Verdict("NE", f"incident {incident} ended by itself at {clock(at, lost.contained)}, "
                                       f"before its polling stations' usual {clock(at, usual)} close: no vote was "
-                                      "lost, and the response was not what kept them", "0, ended by itself"), ""
+                                      "lost, and the response was not what kept them", "0, ended by itself",
+                                      why="ended"), ""
     ended = "it ended by itself (its voters had voted)" if lost.how == "ended" else "it was contained"
     over = f"{ended} at {clock(at, lost.contained)}"
     return 0.0, evidence, None, f"; {kept}, and {over}, before then" if kept else f"; {over}, before {closing}"

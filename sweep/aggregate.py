@@ -184,7 +184,9 @@ def _objective(objective: Objective, outcomes: Sequence[Outcome]) -> ObjectiveSu
         histogram=histogram([v for v in values if v is not None], target),
         ratings={r: share(counts[r], runs) for r in RATINGS}, met=share(counts["P"], runs),
         met_when_exercised=share(counts["P"], exercised), done_unexercised=len(done),
-        done_within=sum(v <= target + 1e-9 for v in done), end_step=end.step or "" if end is not None else "")
+        done_within=sum(v <= target + 1e-9 for v in done), end_step=end.step or "" if end is not None else "",
+        unexercised=dict(Counter(o.unexercised.get(objective.id, "") for o in outcomes
+                                 if rating_category(o.ratings.get(objective.id, "")) == RATINGS[4])))
 
 
 def summarise_point(point: Point, scenario: str, outcomes: Sequence[Outcome]) -> PointSummary:

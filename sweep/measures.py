@@ -69,6 +69,9 @@ class Outcome(NamedTuple):
     bottleneck: str | None
     """The run's bottleneck by the report's rule (:data:`~ballotdrill.scoring.summary.QUEUE_RULE`: a queue, the one
     where work waited longest in all), or None when no actor had a queue."""
+    unexercised: Mapping[str, str] = {}  # never changed: a plain dict pickles to the workers
+    """Objective id to why it was not exercised, for those rated NE (a key of
+    :data:`~ballotdrill.scoring.exercised.UNEXERCISED`)."""
 
 
 NO_BOTTLENECK = NO_QUEUE
@@ -163,7 +166,8 @@ def outcome(point: int, replication: int, seed: int, events: int, scores: Scores
             values[measure] = _number(getattr(channel, name))
     top = bottlenecks(scores, top=1)
     return Outcome(point, replication, seed, events, values, {o.id: o.rating for o in scores.objectives},
-                   top[0][0] if top else None)
+                   top[0][0] if top else None,
+                   {o.id: o.unexercised for o in scores.objectives if o.rating == "NE"})
 
 
 def _number(value: float | int | None) -> float | None:

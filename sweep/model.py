@@ -95,6 +95,9 @@ class ObjectiveSummary(Frozen):
     """Of those, the runs in which the step came within the target."""
     end_step: str = ""
     """The step a time objective is measured to (empty for any other)."""
+    unexercised: dict[str, int] = Field(default_factory=dict)
+    """The runs not exercised, counted by why (a key of :data:`~ballotdrill.scoring.exercised.UNEXERCISED`: ``open``
+    still under way when the run stopped, within the target; ``ended``; ``absent``; ``never``; ``""`` another)."""
 
 
 class ActorShare(Frozen):

@@ -12,6 +12,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from ballotdrill.scenarios.safetext import html_value, spreadsheet_text
+from ballotdrill.scoring.exercised import UNEXERCISED
 from ballotdrill.scoring.model import dumps
 from ballotdrill.scoring.summary import NO_QUEUE, QUEUE_RULE
 from ballotdrill.scoring.svg import Chart
@@ -194,6 +195,13 @@ def done_text(summaries: Sequence[ObjectiveSummary], lead: str = "") -> str:
             f"exercise it, after its incident had ended by itself, within the target in {within}")
 
 
+def unexercised_text(objective: ObjectiveSummary) -> str:
+    """Why the runs that did not exercise an objective did not, most first: ``20 still under way when the run
+    stopped, within the target, 1 its subject never came in the played window``; empty when every run did."""
+    counts = sorted(objective.unexercised.items(), key=lambda kv: (-kv[1], kv[0]))
+    return ", ".join(f"{count} {UNEXERCISED.get(why, UNEXERCISED[''])}" for why, count in counts if count)
+
+
 def _reading(field: str, direction: int | None, shares: Sequence[tuple[str, Share]], runs: int) -> str:
     unplayed = [v for v, s in shares if s.share is None]
     note = f"; not exercised in any run at {field} = {', '.join(unplayed)}" if unplayed else ""
@@ -272,6 +280,7 @@ def render_html(result: SweepResult) -> str:
         colours=charts.COLOURS,
         notable=_notable, comparison_of=_comparison_of(result), difference_text=difference_text,
         unpaired=unpaired_text, not_exercised_anywhere=NOT_EXERCISED_ANYWHERE, queue_rule=QUEUE_RULE,
+        unexercised=unexercised_text,
         no_queue=NO_QUEUE, longest_waits=longest_wait_text,
         value_difference=objective_value_difference, marks=measure_marks)
 
