@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +73,10 @@ def import_msel(csv_path: Path, structure: Path, out: Path, maps: list[str] | No
         "# Its window, polling hours, roles and objectives are the spreadsheet's scenario settings row.\n"
         if imported.settings else
         "# Check the window (start, end) and add the election's polling hours and objectives: a spreadsheet\n"
-        "# without a scenario settings row (show --csv writes one) does not say them.\n")
+        "# without a scenario settings row (show --csv writes one) does not say them.\n") + (
+        "\n".join(textwrap.wrap(f"The structure's procedures no inject here can start are left out "
+                                f"({len(imported.dropped)}): {', '.join(imported.dropped)}.", 100,
+                                initial_indent="# ", subsequent_indent="#   ")) + "\n" if imported.dropped else "")
     text = _written(header, imported.data)
     load_text(text, str(out))
     try:

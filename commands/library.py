@@ -136,6 +136,14 @@ def show(
     out.print(msel)
 
 
+def _left_out(dropped: tuple[str, ...]) -> str:
+    """The ``wrote`` line's words for the structure's procedures the file leaves out."""
+    if not dropped:
+        return ""
+    return (f" ({len(dropped)} procedure{'s' if len(dropped) != 1 else ''} of the structure left out: no inject "
+            "here can start them)")
+
+
 def import_msel(
     spreadsheet: Annotated[Path, typer.Argument(help="MSEL spreadsheet (CSV, UTF-8) in the HSEEP template's columns.")],
     structure: Annotated[Path, typer.Option(
@@ -150,7 +158,7 @@ def import_msel(
     imported = application.import_msel(spreadsheet, structure, out_file, maps or [], name=name, title=title)
     scenario = next(iter(imported.model.scenarios))
     say(f"wrote {out_file}: scenario {scenario} with {len(imported.model.scenarios[scenario].injects)} injects "
-         f"from {imported.rows} rows; run it with: ballotdrill run --file {out_file}")
+         f"from {imported.rows} rows{_left_out(imported.dropped)}; run it with: ballotdrill run --file {out_file}")
     if not imported.settings:
         say(f"note: {spreadsheet} has no scenario settings row (show --csv writes one), so {out_file} has no "
             f"election (the polls count as open 07:00-20:00) and no objectives: add them to it")

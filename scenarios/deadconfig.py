@@ -121,11 +121,26 @@ def _owned(doc: ScenarioFile) -> set[str]:
     return found
 
 
+def _top_level(doc: ScenarioFile, incidents: list[Incident]) -> int:
+    """The highest level an incident of the file starts at or a step escalates to (-1: none)."""
+    return max([LEVELS.index(i.level) for i in incidents]
+               + [LEVELS.index(s.escalate) for p in doc.structure.procedures.values()
+                  for s in p.steps if s.escalate is not None], default=-1)
+
+
+def unstartable(doc: ScenarioFile) -> set[str]:
+    """The procedures no incident of the file can start: every type their trigger names is no incident's, or
+    :func:`_never_starts` says why not (the procedures the warnings say never run)."""
+    incidents = [inj.incident for sc in doc.scenarios.values() for inj in sc.injects if inj.incident is not None]
+    types, owned, top_level = {i.type for i in incidents}, _owned(doc), _top_level(doc, incidents)
+    return {name for name, proc in doc.structure.procedures.items()
+            if (proc.trigger.types and not types.intersection(proc.trigger.types))
+            or _never_starts(proc, incidents, top_level, name in owned)}
+
+
 def _procedures(doc: ScenarioFile, incidents: list[Incident], owned: set[str]) -> Iterator[Finding]:
     types = sorted({i.type for i in incidents})
-    top_level = max([LEVELS.index(i.level) for i in incidents]
-                    + [LEVELS.index(s.escalate) for p in doc.structure.procedures.values()
-                       for s in p.steps if s.escalate is not None], default=-1)
+    top_level = _top_level(doc, incidents)
     for name, proc in doc.structure.procedures.items():
         path: Path = ("structure", "procedures", name, "trigger")
         trig = proc.trigger

@@ -24,6 +24,7 @@ from ballotdrill.scenarios.errors import Problem, ScenarioError
 from ballotdrill.scenarios.rawfile import MAX_BYTES
 from ballotdrill.scenarios.safetext import FORMULA_STARTS, json_output
 from ballotdrill.scenarios.scenario import Inject, Scenario, ScenarioFile
+from ballotdrill.scenarios.startable import startable_only
 from ballotdrill.scenarios.structure import Structure
 from ballotdrill.scenarios.suggest import did_you_mean
 from ballotdrill.scenarios.timefmt import format_clock, parse_clock
@@ -63,6 +64,8 @@ class Imported(NamedTuple):
     settings: bool
     """The spreadsheet had a ``scenario settings`` row (``show --csv`` writes one): the window, polling hours, roles
     and objectives are the scenario's own, not guessed."""
+    dropped: tuple[str, ...] = ()
+    """The structure's procedures left out: no inject of the scenario can start them (:mod:`.startable`)."""
 
 
 def _norm(text: str) -> str:
@@ -288,7 +291,9 @@ def build_scenario(text: str, source: str, structure_file: ScenarioFile, *, name
         problems += exc.problems
     if problems:
         raise ScenarioError(sorted(problems, key=_row_number))
-    return Imported(data, model, len(rows), settings is not None)
+    cut, model = startable_only(data, model)
+    dropped = tuple(name for name in structure["procedures"] if name not in cut["structure"]["procedures"])
+    return Imported(cut, model, len(rows), settings is not None, dropped)
 
 
 def _row_number(problem: Problem) -> int:

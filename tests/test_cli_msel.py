@@ -59,17 +59,23 @@ def test_a_background_line_reads_as_it_is_played_its_profile_factor_and_limit() 
     assert msel_rows(doubled.scenarios["s"])[0].event.startswith("every ~150s, ×3")
 
 
-def test_a_run_of_an_imported_msel_sums_up_the_library_procedures_it_cannot_start(tmp_path: Path) -> None:
-    msel, imported = tmp_path / "msel.csv", tmp_path / "imported.yaml"
-    assert ballotdrill("show", "results-night-ddos", "--csv", str(msel)).returncode == 0
-    done = ballotdrill("import-msel", str(msel), "--structure", "scenarios.yaml", "--out", str(imported))
-    assert done.returncode == 0, done.stderr
-    validated = ballotdrill("validate", str(imported))
+def test_a_run_of_one_library_scenario_with_the_whole_structure_sums_up_the_procedures_it_cannot_start(
+        tmp_path: Path) -> None:
+    """The library's structure with one of its scenarios (written by hand, not by import-msel, which leaves out
+    what cannot start): validate tells each, run sums them up in one line."""
+    import yaml
+
+    data = yaml.safe_load(scenarios.library_path().read_text(encoding="utf-8"))
+    data["scenarios"] = {"results-night-ddos": data["scenarios"]["results-night-ddos"]}
+    data["default"] = "results-night-ddos"
+    whole = tmp_path / "whole.yaml"
+    whole.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    validated = ballotdrill("validate", str(whole))
     each = [line for line in validated.stdout.splitlines() + validated.stderr.splitlines() if "warning:" in line]
     dead_types = {line.split("by type '")[1].split("'")[0] for line in each
                   if "which no incident in this file has (incident types" in line}
     never = [line.split("procedure '")[1].split("'")[0] for line in each if "never starts:" in line]
-    ran = ballotdrill("run", "--file", str(imported), "--seed", "1", "--out", str(tmp_path / "run"))
+    ran = ballotdrill("run", "--file", str(whole), "--seed", "1", "--out", str(tmp_path / "run"))
     assert ran.returncode == 0, ran.stderr
     warnings = [line for line in ran.stderr.splitlines() if "warning:" in line]
     summed = [line for line in warnings if "procedures of the structure have a trigger no incident" in line]
@@ -79,6 +85,26 @@ def test_a_run_of_an_imported_msel_sums_up_the_library_procedures_it_cannot_star
     for name in never:  # and why each that can never start does not
         assert f"'{name}' never starts: " in summed[0], name
     assert "did you mean" not in summed[0]  # a possible typo keeps its own line
+
+
+def test_the_readme_round_trip_of_every_library_scenario_validates_strictly(
+        tmp_path: Path) -> None:
+    """show --csv, then import-msel against the library's structure: the file leaves out the procedures its
+    injects cannot start (the wrote line says how many) and validates with --strict (test_msel_import plays each
+    as the library's run)."""
+    from ballotdrill.scenarios import check_file
+
+    library = scenarios.load_file(scenarios.library_path())
+    for name in library.scenarios:
+        sheet, imported = tmp_path / f"{name}.csv", tmp_path / f"{name}.yaml"
+        assert ballotdrill("show", name, "--csv", str(sheet)).returncode == 0
+        wrote = ballotdrill("import-msel", str(sheet), "--structure", "scenarios.yaml", "--out", str(imported))
+        assert wrote.returncode == 0, wrote.stderr
+        left_out = (len(library.structure.procedures) - len(scenarios.load_file(imported).structure.procedures))
+        assert f"({left_out} procedures of the structure left out: no inject here can start them)" in wrote.stderr
+        assert check_file(imported).warnings == [], (name, check_file(imported).warnings)
+    strict = ballotdrill("validate", "--strict", str(imported))
+    assert strict.returncode == 0 and strict.stderr.strip() == f"ok {imported} (1 scenario)", strict.stderr
 
 
 def test_show_csv_then_import_msel_runs_as_the_library_scenario(tmp_path: Path) -> None:
