@@ -37,6 +37,8 @@ def hint(lines: list[str], exc: yaml.MarkedYAMLError) -> Hint | None:
     if (context.startswith("while parsing a flow mapping") and problem.startswith("did not find expected ','")
             and opened is not None and opened.line == mark.line):  # on a later line it may be left open
         return _missing_comma(lines[mark.line], mark.line, mark.column)
+    if problem.startswith("mapping values are not allowed"):
+        return _overindented_key(lines, mark.line, mark.column)
     if context.startswith("while parsing a block") and ("did not find expected" in problem
                                                          or problem.startswith("expected <block end>")):
         return _misindented_item(lines, mark.line) or _misindented_key(lines, mark.line, opened)
@@ -73,6 +75,29 @@ def _open_bracket(lines: list[str]) -> Hint | None:
     closing = "]" if bracket == "[" else "}"
     return (row + 1, col + 1, f"this '{bracket}' is never closed (the file ends inside it); close it with "
             f"'{closing}'")
+
+
+def _overindented_key(lines: list[str], row: int, column: int) -> Hint | None:
+    """A key indented more than the key above it, whose value is plain text: the parser reads the line as more
+    of that text, and trips on its ':'."""
+    line = lines[row]
+    indent = len(line) - len(line.lstrip(" "))
+    key = _NEXT_WORD.match(line, indent)
+    if key is None or key.end() != column:
+        return None
+    above = next((r for r in range(row - 1, -1, -1) if lines[r].strip() and not lines[r].lstrip().startswith("#")),
+                 None)
+    if above is None:
+        return None
+    text = lines[above]
+    at = len(text) - len(text.lstrip(" "))
+    owner = re.match(r"(?:- )?([^\s:#'\"{}\[\],]+): +[^\s'\"{\[|>&*!#]", text[at:])
+    if owner is None or at >= indent:
+        return None
+    at += text[at:].startswith("- ") * 2
+    return (row + 1, indent + 1, f"'{key.group()}' is indented {indent} spaces, more than '{owner.group(1)}' "
+            f"above it ({at}, line {above + 1}), so it reads as more of that value: indent it like "
+            f"'{owner.group(1)}' (or, if it is text, put the text in quotes)")
 
 
 def _misindented_key(lines: list[str], row: int, outer: yaml.Mark | None) -> Hint | None:

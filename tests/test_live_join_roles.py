@@ -42,6 +42,7 @@ def test_each_role_joins_with_its_own_commands(tmp_path: Path) -> None:
         evaluator.send("answer 1 debunk")
         line = evaluator.wait_line(lambda line: "may not" in line)
         assert line.startswith("error: an evaluator may not 'answer' (only: player); "), line
+        evaluator.send("status")  # the whole state, as a player's, then the note: the client is still there
         evaluator.send("note the desk is slow")
         evaluator.wait_line(lambda line: line.startswith("ok #") and "note" in line)
 

@@ -1,5 +1,6 @@
 """YAML slips the parser words in its own terms get a line saying where and how to fix them: a quote never closed
-(at the quote), a key indented one space short (with the indentations around it), a '[' open at the end."""
+(at the quote), a key indented one space short (with the indentations around it) or one more than the key above,
+a '[' open at the end."""
 
 from __future__ import annotations
 
@@ -14,12 +15,15 @@ from ballotdrill.scenarios import ScenarioError, load_text, yamlread
 QUOTE = 'version: 1\nstructure:\n  actors:\n    desk: {name: D, staff: 1}\n  x: "unclosed\n'
 KEY = "version: 1\nstructure:\n  actors:\n    desk:\n      name: D\n     staff: 1\n"
 BRACKET = "structure:\n  actors: [\n"
+OVER = "version: 1\nstructure:\n  actors:\n    desk:\n      name: D\n       staff: 1\n"
 SLIPS = [
     (QUOTE, "5:6: this '\"' is never closed (found unexpected end of stream); close the text with '\"' on this "
             "line, or write it without quotes"),
     (KEY, "6:6: 'staff' is indented 5 spaces, between the keys at 6 (line 5) and at 4 (line 4): indent it like the "
           "keys of the mapping it belongs to"),
     (BRACKET, "2:11: this '[' is never closed (the file ends inside it); close it with ']'"),
+    (OVER, "6:8: 'staff' is indented 7 spaces, more than 'name' above it (6, line 5), so it reads as more of that "
+           "value: indent it like 'name' (or, if it is text, put the text in quotes)"),
 ]
 
 
