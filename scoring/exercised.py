@@ -27,7 +27,7 @@ from ballotdrill.scenarios.structure import Structure
 from ballotdrill.scoring.feed import Handlers, RowHandlers
 from ballotdrill.scoring.leastleft import Left, OpenWork, least_left
 from ballotdrill.scoring.model import IncidentTimes
-from ballotdrill.scoring.text import between, clock, minutes, took_from
+from ballotdrill.scoring.text import between, chance_words, clock, minutes, took_from
 
 
 class Window(NamedTuple):
@@ -179,7 +179,7 @@ def missing_end(window: Window, start: Point, start_t: float, end: Point, target
     inc = window.incidents[end.incident]
     ended = window.self_ended(end.incident)
     played = window.until - start_t
-    failed = _failed_attempts(window, start, start_t, end, tried)
+    failed = _failed_attempts(window, start, start_t, end, tried, target)
     if ended is not None and end.step is not None and inc.started_at + ended - start_t <= target:
         # told against the target when measured from the incident's start, as the words read
         life = window.after_start(end.incident, ended, (target,) if abs(inc.started_at - start_t) < 1e-9 else ())
@@ -199,7 +199,9 @@ def missing_end(window: Window, start: Point, start_t: float, end: Point, target
             return Verdict("U", f"{procedure} was dropped (a handoff failed on every channel) before "
                            f"{end.describe()}", "never (procedure dropped)")
     told = between(window.start, start_t, window.until, (target,))  # as the clocks read, beside the target
-    not_done = f"containment failed, not taken hold in {told}" if tried else f"not done in {told}"
+    not_done = (f"'{end.step}' done in {between(window.start, start_t, start_t + tried[0][1], (target,))}, but "
+                f"{_chance(window, end)} of containing {end.incident} failed; not contained in {told}" if tried
+                else f"not done in {told}")
     if played >= target:
         return Verdict("U", f"{why}: {told} after {start.describe()} when "
                        f"{window.stopped() if window.cut else 'the exercise ended'}, past the "
@@ -237,15 +239,27 @@ def had_not(point: Point) -> str:
     return f"incident {point.incident} had not {'' if point.event == 'started' else 'been '}{point.event}"
 
 
+def _chance(window: Window, end: Point) -> str:
+    """``its 90% chance``: the chance the end step had of containing its incident (``its chance`` when unknown)."""
+    procedure = window.procedure_of(end.step) if end.step is not None else None
+    proc = window.structure.procedures.get(procedure) if procedure is not None else None
+    spec = next((s for s in proc.steps if s.id == end.step), None) if proc is not None else None
+    return chance_words(spec.effect.chance, "its") if spec is not None and spec.effect is not None else "its chance"
+
+
 def _failed_attempts(window: Window, start: Point, start_t: float, end: Point,
-                     tried: Sequence[tuple[int, float]]) -> str:
-    """``step X completed 1 h 09 min after incident D2 detected but its containment failed (row #4810); ``
-    (empty without any)."""
+                     tried: Sequence[tuple[int, float]], target: float) -> str:
+    """``step X completed 1 h 09 min after incident D2 detected, within the 2 h 00 min target, but its 75% chance of
+    containing incident D2 failed (row #4810); `` (empty without any): whether each completion came within the
+    target, and the chance that failed, so a step done is never read as one never done."""
     if not tried:
         return ""
-    done = ", ".join(between(window.start, start_t, start_t + after) for _, after in tried)
+    done = ", ".join(between(window.start, start_t, start_t + after, (target,)) for _, after in tried)
     rows = ", ".join(f"#{row}" for row, _ in tried)
-    return (f"step {end.step} completed {done} after {start.describe()} but its containment failed "
+    side = ("within" if all(after <= target + 1e-9 for _, after in tried) else
+            "past" if all(after > target + 1e-9 for _, after in tried) else "first within, then past")
+    return (f"step {end.step} completed {done} after {start.describe()}, {side} the {minutes(target)} target, but "
+            f"{_chance(window, end)} of containing incident {end.incident} failed "
             f"({'each time, ' if len(tried) > 1 else ''}{'rows' if len(tried) > 1 else 'row'} {rows}); ")
 
 

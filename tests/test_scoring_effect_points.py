@@ -3,7 +3,7 @@ completed: hand-made cases with known answers.
 
 - a step whose containment took hold is the end point, at its completion (as a step without an effect);
 - a step whose containment failed is not: the incident never contained, the objective is U and says the step was
-  done but its containment failed (never a Strength);
+  done (when, within or past the target) but its chance of containing failed (never a Strength), its value too;
 - the incident ending by itself within the target after the failed attempt: not exercised (NE), never P;
 - a step without an effect keeps its meaning (its completion is the end point).
 """
@@ -58,8 +58,12 @@ def test_a_step_whose_containment_failed_is_not_the_end_point() -> None:
     assert [(e.step, e.t) for e in failed] == [("fix", 280.0)]  # the draw failed at 10:40 (t from 06:00)
     # never contained until the end at 23:00: 13 h after X1 began, past the 1 h target
     assert o1.rating == "U" and o1.value is None
-    assert o1.reason.startswith(f"step fix completed 40 min after incident X1 started but its containment failed "
-                                f"(row #{failed[0].seq}); its containment never took hold")
+    # the step was done, within the target: the reason and the value say so, and that its chance failed
+    assert o1.reason.startswith(f"step fix completed 40 min after incident X1 started, within the 1 h 00 min target, "
+                                f"but its 0.0001% chance of containing incident X1 failed (row #{failed[0].seq}); its "
+                                "containment never took hold")
+    assert o1.value_text == "'fix' done in 40 min, but its 0.0001% chance of containing X1 failed; not contained in " \
+        "13 h 00 min"
     assert failed[0].seq in o1.evidence
     assert "Strength: Objective O1" not in text
     assert "the containing step 'fix' completed at 10:40 but did not contain X1" in text  # its root cause
@@ -68,7 +72,21 @@ def test_a_step_whose_containment_failed_is_not_the_end_point() -> None:
 def test_an_incident_ending_by_itself_within_the_target_after_a_failed_containment_is_not_exercised() -> None:
     o1, text, _ = _o1(_file({"contain": 0.000001}, duration="50m"))  # the draw fails at 10:40, X1 ends at 10:50
     assert o1.rating == "NE"
-    assert "but its containment failed" in o1.reason
+    assert "but its 0.0001% chance of containing incident X1 failed" in o1.reason
     assert "incident X1 ended by itself after 50 min, within the target, before its containment took hold" \
         in o1.reason
     assert "Strength: Objective O1" not in text
+
+
+def test_a_containing_step_done_past_the_target_whose_chance_failed_says_both() -> None:
+    # 'fix' of 50 min done at 11:10, 1 h 10 min after X1 began, past the 1 h target; its 90 % draw failed (the
+    # first seed where it does)
+    data = _file({"contain": 0.9})
+    data["structure"]["procedures"]["p"]["steps"][1]["duration"] = {"dist": "fixed", "value": "50m"}
+    seed = next(s for s in range(1, 60) if any(e.kind == "effect_failed" for e in checked(data, s)))
+    o1 = next(o for o in build_report(checked(data, seed), load(data), "s").scores.objectives if o.id == "O1")
+    assert o1.rating == "U"  # its end point, the containment, never came
+    assert o1.reason.startswith("step fix completed 1 h 10 min after incident X1 started, past the 1 h 00 min "
+                                "target, but its 90% chance of containing incident X1 failed")
+    assert o1.value_text.startswith("'fix' done in 1 h 10 min, but its 90% chance of containing X1 failed; not "
+                                    "contained in")
