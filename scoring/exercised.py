@@ -207,8 +207,8 @@ def missing_end(window: Window, start: Point, start_t: float, end: Point, target
                        f"{window.stopped() if window.cut else 'the exercise ended'}, past the "
                        f"{minutes(target)} target", not_done)
     when = window.stopped() if window.cut else f"the exercise ended at {clock(window.start, window.until)}"
-    left = least_left(window.scenario, window.structure, window.open_work, end, window.start, window.until,
-                      window.cut, [p for i, p in window.procedures if i == end.incident])
+    left = least_left(window.scenario, window.structure, window.open_work, end, window.until, window.cut,
+                      [p for i, p in window.procedures if i == end.incident])
     if left is not None and played + left.minutes > target + 1e-9:
         # the players had not the whole target, but what its work still needed, at the least, passes it
         return Verdict("U", f"{failed}{had_not(end)} when {when}, {told} into the {minutes(target)} target, and "

@@ -8,9 +8,10 @@ can only add to it, so none is counted. From each piece of open work (a step que
 travelling: the step it carries) along every path of its procedure (every option of a decision not yet taken) to
 the first step that brings the end point (the end step's completion; for a containment, a step that may contain
 the incident) or that escalates the incident (a procedure it starts could bring it: the bound stops there). None
-when it cannot be told: the incident has a natural end (it could end by itself at any time), no work of it was
-open, no open work leads there, its procedures' completion is what contains it (none has a containing step), or,
-in a run stopped early, a scripted action still to come could start other work on it.
+when it cannot be told: the incident has a natural end (it could end by itself at any time) or is a background
+arrival, no work of it was open, no open work leads there, its procedures' completion is what contains it (none
+has an effect), or, in a run stopped early, an action (scripted, or a player's) could still start another
+procedure for it.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import NamedTuple
 
 from ballotdrill.scenarios.distributions import Empirical, Fixed, Triangular, Uniform
 from ballotdrill.scenarios.measures import Point
-from ballotdrill.scenarios.scenario import Scenario
+from ballotdrill.scenarios.scenario import Incident, Scenario
 from ballotdrill.scenarios.structure import Procedure, Structure
 
 __all__ = ["Left", "OpenWork", "least_duration", "least_left", "open_pieces"]
@@ -67,18 +68,20 @@ def least_duration(dist: object) -> float:
     return 0.0
 
 
-def least_left(scenario: Scenario, structure: Structure, work: Sequence[OpenWork], end: Point, start: float,
-               until: float, cut: bool, ran: Collection[str] = ()) -> Left | None:
+def least_left(scenario: Scenario, structure: Structure, work: Sequence[OpenWork], end: Point, until: float,
+               cut: bool, ran: Collection[str] = ()) -> Left | None:
     """The least minutes after ``until`` before ``end`` (a step's completion, or an incident's containment) could
-    come, from the open ``work`` of its incident (module docstring; ``start``: clock minutes of t = 0; ``cut``: the run
+    come, from the open ``work`` of its incident (module docstring; ``cut``: the run
     stopped before the scenario's end; ``ran``: the procedures run for the incident that ended); None when that
     cannot be told."""
     if end.event not in ("completed", "contained") or (end.event == "completed") != (end.step is not None):
         return None
-    if _ends_by_itself(scenario, end.incident) or (cut and _action_to_come(scenario, end.incident, start + until)):
-        return None
     mine = [piece for piece in work if piece.incident == end.incident]
-    procedures = [structure.procedures.get(name) for name in {*ran, *(piece.procedure for piece in mine)}]
+    started = {*ran, *(piece.procedure for piece in mine)}
+    spec = _spec(scenario, end.incident)
+    if spec is None or spec.duration is not None or (cut and _action_may_start(structure, spec, started)):
+        return None
+    procedures = [structure.procedures.get(name) for name in started]
     if end.step is None and not any(proc is not None and any(s.effect is not None for s in proc.steps)
                                     for proc in procedures):
         return None  # no procedure of it has an effect: their completion is what contains it
@@ -121,17 +124,18 @@ def _first_goal(proc: Procedure, index: dict[str, int], at: int, first: float, e
     return found
 
 
-def _ends_by_itself(scenario: Scenario, incident: str) -> bool:
-    """Whether ``incident`` (by its inject) has a natural end, or is not known to the scenario."""
+def _spec(scenario: Scenario, incident: str) -> Incident | None:
+    """``incident``'s spec, by its inject (None when the scenario has no inject of it: a background arrival)."""
     for inject_id, inject in zip(scenario.inject_ids(), scenario.injects, strict=True):
         spec = inject.incident
         if spec is not None and (spec.id or inject_id) == incident:
-            return spec.duration is not None
-    return True
+            return spec
+    return None
 
 
-def _action_to_come(scenario: Scenario, incident: str, stop: float) -> bool:
-    """Whether a scripted action that may bear on ``incident`` could still come after ``stop`` (clock minutes): one
-    at a later time, or a contingency."""
-    return any(inject.action is not None and inject.action.incident in (None, incident)
-               and (inject.at is None or inject.at > stop + 1e-9) for inject in scenario.injects)
+def _action_may_start(structure: Structure, spec: Incident, started: Collection[str]) -> bool:
+    """Whether an action (scripted, or a player's in a live exercise) could still start a procedure for an incident
+    of ``spec``'s type that has not started for it (``started``)."""
+    return any(proc.trigger.action is not None and name not in started
+               and (proc.trigger.type is None or spec.type in proc.trigger.types)
+               for name, proc in structure.procedures.items())

@@ -80,3 +80,16 @@ def test_the_shift_gap_that_made_it_certain_to_miss_is_fix_first() -> None:
     assert o1.rating == "U" and "could no longer be within it" in o1.reason
     first = report.analysis.improvements[0]
     assert first.lever == "actor:b" and first.explains and first.explains[0].startswith("O1 (U")
+
+
+def test_in_a_cut_run_an_action_that_could_still_start_a_faster_response_leaves_it_not_exercised() -> None:
+    # a procedure an action starts ('call-in': a 5-min fix) could still come after an --until cut (a scripted
+    # action, or a player's in a live exercise), so the miss is not certain there; the day's own end plays nothing
+    # more, so there it is
+    data = _recount("2h", end="14:00")
+    data["structure"]["procedures"]["q"] = {"trigger": {"action": "call-in", "type": "x"}, "steps": [
+        {"id": "quick", "actor": "a", "duration": "5m", "effect": {"contain": 1.0}}]}
+    data["structure"]["actors"]["a"]["actions"] = ["call-in"]
+    assert _o1(data, until="11:00").rating == "NE"
+    data["scenarios"]["s"]["end"] = "11:00"
+    assert _o1(data).rating == "U"
