@@ -11,6 +11,7 @@ import shlex
 from pathlib import Path
 from typing import NamedTuple
 
+from ballotdrill.application.folder import LIVE, holder_of, no_folder
 from ballotdrill.application.runs import load_run
 from ballotdrill.application.scenario_files import load_scenarios
 from ballotdrill.journal import DecisionMade, DecisionRequested, Kind, RunStarted
@@ -51,6 +52,8 @@ class DecisionPoints(NamedTuple):
     source: str
     scenario: str
     points: list[DecisionPoint]
+    playing: bool = False
+    """A run folder whose exercise is still being played live: the points it has asked so far (more may come)."""
 
     def template(self) -> dict[str, str]:
         """A decisions file: every concrete key with the option taken (a run) or the default (a scenario)."""
@@ -81,6 +84,7 @@ def decision_points(target: str | None, file: Path | None = None) -> DecisionPoi
 
 
 def _of_run(folder: Path) -> DecisionPoints:
+    playing = holder_of(folder) == LIVE  # read as it stands (its writer never blocks a reader); nothing is changed
     run = load_run(folder)
     start = next((e.fields(RunStarted).start for e in run.events if e.kind == Kind.RUN_STARTED), 0.0)
     made = {m.request: m for m in (e.fields(DecisionMade) for e in run.events if e.kind == Kind.DECISION_MADE)}
@@ -93,9 +97,10 @@ def _of_run(folder: Path) -> DecisionPoints:
         points.append(DecisionPoint(
             key=asked.request, incident=e.incident or "", procedure=asked.procedure, step=e.step or "",
             actor=e.actor or "", options=tuple(asked.options), default=asked.default,
-            chosen=answer.option if answer else None, by=answer.by if answer else "still open at the end",
+            chosen=answer.option if answer else None,
+            by=answer.by if answer else "not answered yet" if playing else "still open at the end",
             at=format_clock(start + e.t)))
-    return DecisionPoints("run", run.scenario, points)
+    return DecisionPoints("run", run.scenario, points, playing)
 
 
 def _of_scenario(doc: ScenarioFile, scenario: Scenario) -> list[DecisionPoint]:
@@ -141,6 +146,8 @@ def _when(proc: Procedure, spec: Incident, incident: str, actions: set[tuple[str
 def write_template(points: DecisionPoints, out: Path) -> int:
     """Write the decisions template as JSON to ``out`` (never over an existing file); how many keys it holds."""
     data = points.template()
+    if not Path(out).parent.is_dir():
+        raise BallotdrillError(no_folder(Path(out)))
     try:
         with open(out, "x", encoding="utf-8", newline="\n") as handle:
             handle.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
@@ -154,6 +161,6 @@ def write_template(points: DecisionPoints, out: Path) -> int:
 
 def points_json(points: DecisionPoints) -> dict[str, object]:
     """The decision points as plain data (``--json``)."""
-    return {"source": points.source, "scenario": points.scenario,
+    return {"source": points.source, "scenario": points.scenario, **({"playing": True} if points.playing else {}),
             "points": [{**p._asdict(), "options": list(p.options)} for p in points.points]}
 

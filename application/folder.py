@@ -189,9 +189,13 @@ def check_output(path: Path, *, folder: Path | None = None, inputs: Sequence[Pat
         raise FolderError(f"{path} already exists; ballotdrill does not overwrite it: choose another name, or "
                           "remove the file first")
     if not path.parent.is_dir():
-        raise FolderError(f"{path}: no folder {str(path.parent)!r} to write it in; create the folder first, or give "
-                          "another path")
+        raise FolderError(no_folder(path))
     return inside
+
+
+def no_folder(path: Path) -> str:
+    """The line for a file to write whose folder does not exist."""
+    return f"{path}: no folder {str(path.parent)!r} to write it in; create the folder first, or give another path"
 
 
 def write_output(path: Path, fill: Callable[[Path], T], *, folder: Path | None = None,

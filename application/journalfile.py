@@ -81,6 +81,28 @@ def damaged(run_dir: Path, exc: sqlite3.Error) -> RunFolderError:
                           f"({one_line(exc)}); restore it from a copy, or run the scenario again")
 
 
+def _run_folder_within(folder: Path, depth: int = 3, budget: int = 200) -> Path | None:
+    """The first run folder (holding a journal) under ``folder``, at most ``depth`` levels down (a sweep's
+    ``journals/POINT/RUN``), level by level in name order, reading at most ``budget`` folders and never through a
+    link; None if none is found."""
+    level = [folder]
+    for _ in range(depth):
+        below: list[Path] = []
+        for parent in level:
+            budget -= 1
+            if budget < 0:
+                return None
+            try:
+                below += sorted(p for p in parent.iterdir() if p.is_dir() and not p.is_symlink())
+            except OSError:
+                continue
+        found = next((sub for sub in below if (sub / JOURNAL_FILE).is_file()), None)
+        if found is not None:
+            return found
+        level = below
+    return None
+
+
 def find_journal(run_dir: Path) -> tuple[Path, dict[str, str]]:
     """A run folder's journal file and its meta, which names a stored scenario file (not read: :func:`open_run`
     reads it)."""
@@ -99,6 +121,9 @@ def find_journal(run_dir: Path) -> tuple[Path, dict[str, str]]:
             raise RunFolderError(f"{run_dir}: no such folder; give the folder of a run ({hint})")
         elif not run_dir.is_dir():
             raise RunFolderError(f"{run_dir} is a file, not a folder; give the folder of a run ({hint})")
+        elif (inner := _run_folder_within(run_dir)) is not None:  # a sweep's folder, or one of its points'
+            raise RunFolderError(f"{run_dir}: no {JOURNAL_FILE} here, but a folder under it holds a run (as a "
+                                 f"sweep keeps its replications); give a run folder, e.g. {inner}")
         else:
             raise RunFolderError(f"{run_dir}: no {JOURNAL_FILE} here (nor {JSONL_FILE} with {META_FILE}); {hint}")
     except (OSError, ValueError, KeyError, TypeError, sqlite3.Error) as exc:

@@ -10,7 +10,7 @@ import contextlib
 import json
 import math
 import sqlite3
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -302,6 +302,20 @@ class RunInterrupted(BallotdrillError):
     """A run stopped by Ctrl-C: its folder keeps what was recorded, unsealed."""
 
 
+@contextlib.contextmanager
+def before_writing(what: str = "the run") -> Iterator[None]:
+    """A Ctrl-C while a command reads and checks its inputs, before it makes its folder: one line saying so."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        raise RunInterrupted(nothing_written(what)) from None
+
+
+def nothing_written(what: str) -> str:
+    """The line for a Ctrl-C before ``what`` (``the run``) began."""
+    return f"interrupted before {what} began; nothing was written"
+
+
 def run_to_folder(doc: ScenarioFile, scenario: str, *, seed: int, folder: Path, until: str | None = None,
                   decisions: Mapping[str, str] | None = None, source: str = "",
                   progress: Progress | None = None, overrides: Sequence[str] = ()) -> RunOutcome:
@@ -346,7 +360,7 @@ def run_to_folder(doc: ScenarioFile, scenario: str, *, seed: int, folder: Path, 
             if not is_interrupt(exc):
                 raise
             if not (folder / JOURNAL_FILE).exists():
-                raise RunInterrupted("interrupted before the run began; nothing was written") from None
+                raise RunInterrupted(nothing_written("the run")) from None
             raise RunInterrupted(interrupted(folder)) from None
     except BaseException:
         if not (folder / JOURNAL_FILE).exists():  # refused before it began: leave nothing behind

@@ -39,9 +39,9 @@ def live(
     from ballotdrill.live import play as playing
     from ballotdrill.live.serve import listen_on
 
+    inputs.speed(speed, "--speed")  # checks the value
     doc = load_scenarios(file)
     name, _ = scenarios.pick(doc, scenario)
-    inputs.speed(speed)  # checks the value
     listening = listen_on(serve) if serve is not None else None  # a taken port fails before a run folder is made
     folder = out_dir or application.new_run_dir(name, seed)
     core, held = rebuild.open_live(folder, doc, name, seed=seed, played=play or [], speed=speed,

@@ -42,18 +42,21 @@ def run(
     json_out: JsonOption = False,
 ) -> None:
     """Run a scenario in batch: journal, after-action report and a summary of where work waited."""
-    doc, _, warnings = application.check_scenarios(file, overrides or [])
-    for warning in application.run_warnings(warnings):
-        say(warning)
-    name, _ = scenarios.pick(doc, scenario)
-    folder = out_dir or application.new_run_dir(name, seed)
-    recorded = application.read_decisions(decisions)
-    if decisions is not None:
-        application.check_decisions(decisions, recorded, doc, name)
-    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from ballotdrill.application.runs import before_writing
 
-    from ballotdrill.journal.interrupts import interrupts_held
-    from ballotdrill.scoring.summary import run_summary
+    with before_writing():  # a Ctrl-C here leaves nothing behind; once the run has its folder, the run tells it
+        doc, _, warnings = application.check_scenarios(file, overrides or [])
+        for warning in application.run_warnings(warnings):
+            say(warning)
+        name, _ = scenarios.pick(doc, scenario)
+        folder = out_dir or application.new_run_dir(name, seed)
+        recorded = application.read_decisions(decisions)
+        if decisions is not None:
+            application.check_decisions(decisions, recorded, doc, name)
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+        from ballotdrill.journal.interrupts import interrupts_held
+        from ballotdrill.scoring.summary import run_summary
 
     # Redrawn as the run reports its progress (50 times a run), not by a thread of its own: a process with no other
     # thread can fork its scoring process (journal/forked.py), which then starts with the scorer imported.
@@ -190,8 +193,12 @@ def decisions(
                      else "")
     if found.points:
         out.print(table)
+    elif found.playing:
+        say("no decision point asked so far: this exercise is still being played live (more may come)")
     else:
         say(f"no decision point in {'this run' if found.source == 'run' else f'scenario {found.scenario}'}")
+    if found.points and found.playing:
+        say("this exercise is still being played live: these are the decisions it has asked so far (more may come)")
 
 
 def export(

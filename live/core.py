@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 from ballotdrill.exercise.decisions import LiveDecisions
 from ballotdrill.exercise.engine import Exercise
 from ballotdrill.journal import Event, Journal, Kind, ProcedureEnded, Row, unpack
-from ballotdrill.journal.events import CTRL_C, DecisionMade, DecisionRequested, InjectDelivered
+from ballotdrill.journal.events import CTRL_C, AnsweredLate, DecisionMade, DecisionRequested, InjectDelivered
 from ballotdrill.live.adhoc import check_adhoc
 from ballotdrill.live.describe import describe
 from ballotdrill.live.inputs import Input, InputError
@@ -142,6 +142,8 @@ class LiveCore:
         """Requests put to each played actor so far (the last one's number)."""
         self.decided: dict[str, list[Decided]] = {actor: [] for actor in self.played}
         """Each played actor's closed requests, in the order they closed."""
+        self.answered_late: dict[str, tuple[float, str]] = {}
+        """Each timed-out request whose late answer was kept: when, and the option (a second one is not kept)."""
         self.shown: dict[str, list[Shown]] = {actor: [] for actor in self.played}
         self.started: set[str] = set()
         self.dirty: set[str] = set(self.played)
@@ -418,6 +420,9 @@ class LiveCore:
                 made = event.fields(DecisionMade)
                 if made.request in self.requests:
                     self.decided[actor].append(Decided(self.requests[made.request], made.option, made.by, t))
+            elif kind == Kind.ANSWERED_LATE:
+                late = event.fields(AnsweredLate)
+                self.answered_late.setdefault(late.request, (t, late.option))
             elif kind == Kind.INJECT_DELIVERED:
                 self._delivered(t, event.fields(InjectDelivered), actor)
             for follow in self.followers:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ballotdrill.journal import Event, Kind
+from ballotdrill.scenarios.timefmt import seconds_words
 
 _LEFT_OUT = frozenset({"procedure", "run", "contingency", "wall"})
 """Fields a facilitator's line leaves out (the dashboard shows procedures elsewhere; ``wall`` is the
@@ -31,6 +32,10 @@ def describe(clock: str, event: Event) -> str:
     if event.kind == Kind.DECISION_MADE:
         data = event.data
         detail = f"request {data.get('request')}: {decision_phrase(str(data.get('option')), str(data.get('by')))}"
+    elif event.kind == Kind.ANSWERED_LATE and isinstance(event.data.get("late"), int):
+        data = event.data
+        detail = (f"request {data.get('request')}: '{data.get('option')}' by the {data.get('by')}, "
+                  f"{seconds_words(data['late'])} after the timeout (the default '{data.get('default')}' was taken)")
     else:
         detail = ", ".join(f"{key} {_show(value)}" for key, value in sorted(event.data.items())
                            if key not in _LEFT_OUT and value not in (None, "", [], {}))

@@ -79,10 +79,11 @@ def adhoc_inject(text: str) -> Input:
     return Input("inject", {"text": _text(text)})
 
 
-def speed(value: float) -> Input:
+def speed(value: float, where: str = "speed") -> Input:
+    """A speed change; ``where``: what the refusal names (the console's ``speed``, the command line's ``--speed``)."""
     if not (math.isfinite(value) and MIN_SPEED <= value <= MAX_SPEED):
-        raise InputError(f"speed must be a number from {MIN_SPEED:g} to {MAX_SPEED:g} (got {value:g}); 1 is real time, "
-                         "60 a simulated minute a second")
+        raise InputError(f"{where} must be a number from {MIN_SPEED:g} to {MAX_SPEED:g} (got {value:g}); 1 is real "
+                         "time, 60 a simulated minute a second")
     return Input("speed", {"speed": value, "wall": None})  # ``wall``: stamped when applied, and journalled
 
 

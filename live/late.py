@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from ballotdrill.live.inputs import InputError
+from ballotdrill.scenarios.timefmt import seconds_words
 
 
 class LateAnswer(InputError):
@@ -32,6 +33,9 @@ def closed(core: Any, request: Any, option: str, by: str) -> InputError:
     told = head + f"it timed out at {at} and the default '{done.option}' was taken"
     if option not in request.options:
         return InputError(told)
-    return LateAnswer(f"{told}; your answer '{option}', {late} s after the timeout, is recorded as late",
+    earlier = core.answered_late.get(request.key)
+    if earlier is not None:  # one late answer is kept for a request: a second says nothing the first did not
+        return InputError(f"{told}; a late answer ('{earlier[1]}') was recorded at {core.clock(earlier[0])} already")
+    return LateAnswer(f"{told}; your answer '{option}', {seconds_words(late)} after the timeout, is recorded as late",
                       {"request": request.key, "option": option, "by": by, "late": late,
                        "default": done.option})

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from ballotdrill.journal import ActionTaken, DecisionMade, Event, Kind
 from ballotdrill.journal.events import AnsweredLate, DecisionRequested, DiscussionAnswered, Note
+from ballotdrill.scenarios.timefmt import seconds_words
 from ballotdrill.scoring.model import Frozen
 
 
@@ -54,8 +55,8 @@ def played_inputs(events: Sequence[Event], still_open: Sequence[Event] = ()) -> 
         elif e.kind == Kind.ANSWERED_LATE:
             late = e.fields(AnsweredLate)
             found.append(PlayedInput(seq=e.seq, t=e.t, what="decision", who=e.actor or "", subject=late.request,
-                                     text=f"late: '{late.option}' answered {_seconds(late.late)} after the timeout "
-                                          f"(the default {late.default} had applied)"
+                                     text=f"late: '{late.option}' answered {seconds_words(late.late)} after the "
+                                          f"timeout (the default {late.default} had applied)"
                                           + (" (answered by the facilitator)" if late.by == "facilitator" else "")))
         elif e.kind == Kind.NOTE:
             note = e.fields(Note)
@@ -65,8 +66,3 @@ def played_inputs(events: Sequence[Event], still_open: Sequence[Event] = ()) -> 
                                                   else "still open where the journal stops (stopped unfinished)"))
               for e in still_open for key in [e.fields(DecisionRequested).request]]
     return sorted(found, key=lambda p: p.seq)
-
-
-def _seconds(seconds: int) -> str:
-    """``40 s``, ``2 min 5 s`` (exercise time)."""
-    return f"{seconds} s" if seconds < 60 else f"{seconds // 60} min" + (f" {seconds % 60} s" if seconds % 60 else "")

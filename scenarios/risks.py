@@ -87,6 +87,11 @@ def read_register(path: str | FilePath) -> tuple[Register, Document]:
     doc = read_file(str(path))
     if not isinstance(doc.data, dict):
         raise ScenarioError([doc.problem((), "a risk register is a mapping starting with 'version: 1' and 'risks:'")])
+    scenario_keys = [key for key in ("structure", "scenarios") if key in doc.data and "risks" not in doc.data]
+    if scenario_keys:  # the scenario file given where the register goes: say what each is
+        raise ScenarioError([doc.problem((scenario_keys[0],), f"this is a scenario file (it has '{scenario_keys[0]}'), "
+                                         "not a risk register: a register lists 'risks:' after 'version: 1' (e.g. "
+                                         "the built-in risks.yaml); give a scenario file with --file", key=True)])
     try:
         register = Register.model_validate(doc.data)
     except ValidationError as exc:

@@ -60,6 +60,11 @@ def format_duration(minutes: float) -> str:
     return f"{Decimal(repr(minutes)):f}m"  # positional (never 1e-05m), and exact for the float
 
 
+def seconds_words(seconds: int) -> str:
+    """``40 s``, ``2 min 5 s`` (exercise time)."""
+    return f"{seconds} s" if seconds < 60 else f"{seconds // 60} min" + (f" {seconds % 60} s" if seconds % 60 else "")
+
+
 def parse_clock(text: object) -> float:
     """Minutes since 00:00 on day D for ``HH:MM``, ``D-2 18:00`` or ``D+1 09:00``."""
     if not isinstance(text, str):

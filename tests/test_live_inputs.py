@@ -88,8 +88,13 @@ def test_an_answer_to_an_expired_request_is_refused() -> None:
     assert len(store.rows) == rows and core.count == 0  # not an option: nothing kept
     outcome = core.apply(inputs.answer(str(request.number), "debunk"))
     assert not outcome.ok and "no longer open: it timed out at" in outcome.message
-    assert "the default 'ignore' was taken; your answer 'debunk', 60 s after the timeout" in outcome.message
+    assert "the default 'ignore' was taken; your answer 'debunk', 1 min after the timeout" in outcome.message
     assert [row[1] for row in store.rows[rows:]] == ["answered_late"] and core.count == 1  # kept as late, not applied
+    assert core.lines[-1].endswith("'debunk' by the facilitator, 1 min after the timeout (the default 'ignore' was "
+                                   "taken)")
+    again = core.apply(inputs.answer(str(request.number), "ignore"))  # one late answer is kept, not a second
+    assert not again.ok and again.message.endswith("a late answer ('debunk') was recorded at 08:38 already")
+    assert [row[1] for row in store.rows[rows:]] == ["answered_late"] and core.count == 1
 
 
 def test_an_ended_exercise_refuses_every_input() -> None:

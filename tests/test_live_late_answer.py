@@ -29,10 +29,14 @@ def test_an_answer_after_the_timeout_is_refused_kept_and_reported_as_late(tmp_pa
         assert status == 409, answer  # still refused: the default was taken and the exercise went on from it
         said = answer["detail"]
         assert f"timed out at {done['clock']} and the default 'ignore' was taken" in said, said
-        late = re.search(r"your answer 'debunk', (\d+) s after the timeout, is recorded as late", said)
+        late = re.search(r"your answer 'debunk', (.+) after the timeout, is recorded as late", said)
         assert late is not None, said
         status, wrong = live.call("POST", "/api/answer", "bravo", {"request": asked["key"], "option": "nope"})
         assert status == 409 and "recorded" not in wrong["detail"]  # not an option: refused, nothing kept
+        # a second late answer is refused as the first was, and not kept again (one late answer a request)
+        status, again = live.call("POST", "/api/answer", "bravo", {"request": asked["key"], "option": "ignore"})
+        assert status == 409 and re.search(r"the default 'ignore' was taken; a late answer \('debunk'\) was "
+                                           r"recorded at [0-9:]+ already$", again["detail"]), again
         live.send("end")
         live.wait_view("facilitator", lambda v: v["ended"])
         live.send("")
@@ -42,15 +46,15 @@ def test_an_answer_after_the_timeout_is_refused_kept_and_reported_as_late(tmp_pa
     journal = sqlite3.connect(folder / JOURNAL_FILE)
     kept = [json.loads(d) for (d,) in journal.execute("select data from inputs where kind = 'late_answer'")]
     journal.close()
-    assert kept == [{"request": asked["key"], "option": "debunk", "by": "player", "late": int(late.group(1)),
-                     "default": "ignore"}]
+    (n,) = [k["late"] for k in kept]
+    assert kept == [{"request": asked["key"], "option": "debunk", "by": "player", "late": n, "default": "ignore"}]
+    after = f"{n} s" if n < 60 else f"{n // 60} min" + (f" {n % 60} s" if n % 60 else "")
+    assert late.group(1) == after  # told in minutes and seconds, as the report tells it
     rows = [e for e in read_events(folder / JOURNAL_FILE) if e.kind == "answered_late"]
-    assert len(rows) == 1 and rows[0].actor == "bravo" and rows[0].data["late"] == int(late.group(1))
+    assert len(rows) == 1 and rows[0].actor == "bravo" and rows[0].data["late"] == n
     report = (folder / "report.md").read_text(encoding="utf-8")
     section = report.split("What the players decided and said", 1)[1]
     assert "no answer by the timeout: default ignore" in section  # what the exercise played
-    n = int(late.group(1))
-    after = f"{n} s" if n < 60 else f"{n // 60} min" + (f" {n % 60} s" if n % 60 else "")
     assert f"late: 'debunk' answered {after} after the timeout (the default ignore had applied)" in section, section
     replay = subprocess.run([sys.executable, "-m", "ballotdrill", "replay", str(folder)], capture_output=True,
                             text=True, timeout=300, cwd=Path(__file__).resolve().parents[1])
