@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from ballotdrill.application.folder import make_output_folder, require_empty
 from ballotdrill.application.runinputs import fresh_folder, seed_text
-from ballotdrill.application.runs import RunInterrupted
+from ballotdrill.application.runs import RunInterrupted, before_writing
 from ballotdrill.exercise.run import run_meta
 from ballotdrill.journal import JOURNAL_FILE, SqliteSink
 from ballotdrill.journal.interrupts import interrupts_held
@@ -139,15 +139,16 @@ def sweep_to_folder(file: Path | None, scenario: str | None, *, runs: int, seed:
     """Check everything, run ``runs`` replications of every point, aggregate and write the sweep's files
     (``connect_timeout``: seconds to reach ``scheduler``; by default
     :data:`~ballotdrill.sweep.execute.CONNECT_TIMEOUT`)."""
-    check_size(runs)
-    timeout = checked_timeout(connect_timeout, scheduler)
-    if scheduler is not None:
-        scheduler_endpoint(scheduler)  # the address's form, before the files are read
-    if workers is not None and (scheduler is None or workers < 1):  # on a cluster the local cores do not bound it
-        check_workers(workers)
-    if scheduler is None and runs > 1 and (workers or default_workers()) > 1:
-        start_forkserver()  # the pool's fork server imports the engine while this process checks the sweep
-    plan = plan_sweep(file, scenario, overrides, grid, variants, runs)
+    with before_writing("the sweep"):  # a Ctrl-C while the sweep is checked leaves nothing behind
+        check_size(runs)
+        timeout = checked_timeout(connect_timeout, scheduler)
+        if scheduler is not None:
+            scheduler_endpoint(scheduler)  # the address's form, before the files are read
+        if workers is not None and (scheduler is None or workers < 1):  # on a cluster the local cores do not bound it
+            check_workers(workers)
+        if scheduler is None and runs > 1 and (workers or default_workers()) > 1:
+            start_forkserver()  # the pool's fork server imports the engine while this process checks the sweep
+        plan = plan_sweep(file, scenario, overrides, grid, variants, runs)
     name, points, axes, read, source = plan.scenario, plan.points, plan.axes, plan.variants, plan.source
     seeds = [replication_seed(seed, i) for i in range(runs)]
     folder = out or new_sweep_dir(name, seed)

@@ -35,15 +35,17 @@ def live(
     start_paused: PausedOption = False,
 ) -> None:
     """Play a scenario live against the wall clock; commands on stdin (type 'help'); report at the end."""
+    from ballotdrill.application.runs import before_writing
     from ballotdrill.live import inputs, rebuild
     from ballotdrill.live import play as playing
     from ballotdrill.live.serve import listen_on
 
-    inputs.speed(speed, "--speed")  # checks the value
-    doc = load_scenarios(file)
-    name, _ = scenarios.pick(doc, scenario)
-    listening = listen_on(serve) if serve is not None else None  # a taken port fails before a run folder is made
-    folder = out_dir or application.new_run_dir(name, seed)
+    with before_writing("the exercise"):  # a Ctrl-C here leaves nothing behind
+        inputs.speed(speed, "--speed")  # checks the value
+        doc = load_scenarios(file)
+        name, _ = scenarios.pick(doc, scenario)
+        listening = listen_on(serve) if serve is not None else None  # a taken port fails before a run folder is made
+        folder = out_dir or application.new_run_dir(name, seed)
     core, held = rebuild.open_live(folder, doc, name, seed=seed, played=play or [], speed=speed,
                                    source=str(file) if file else "built-in library")
     commands = ", ".join([*inputs.COMMANDS, *(["who"] if serve is not None else [])])

@@ -36,15 +36,22 @@ def test_a_bad_speed_names_the_option(tmp_path: Path, speed: str) -> None:
     assert not (tmp_path / "live").exists()
 
 
-def test_a_ctrl_c_before_the_run_folder_exists_says_nothing_was_written(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(("command", "reading", "what"), [
+    ("run", "ballotdrill.application.check_scenarios", "the run"),
+    ("live", "ballotdrill.commands.live_play.load_scenarios", "the exercise"),
+    ("sweep", "ballotdrill.application.sweeps.plan_sweep", "the sweep"),
+])
+def test_a_ctrl_c_before_the_folder_exists_says_nothing_was_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], command: str,
+        reading: str, what: str) -> None:
     def ctrl_c(*_: object, **__: object) -> None:
         raise KeyboardInterrupt  # while the scenario file is read and checked
 
-    monkeypatch.setattr("ballotdrill.application.check_scenarios", ctrl_c)
-    done = in_process(("run", "results-night-ddos", "--out", "r"), tmp_path, monkeypatch, capsys)
+    monkeypatch.setattr(reading, ctrl_c)
+    runs = ("--runs", "1") if command == "sweep" else ()  # (no pool's fork server started for it)
+    done = in_process((command, "results-night-ddos", *runs, "--out", "r"), tmp_path, monkeypatch, capsys)
     assert done.returncode == 130 and done.stderr.splitlines() == [
-        "interrupted before the run began; nothing was written"], done.stderr
+        f"interrupted before {what} began; nothing was written"], done.stderr
     assert not (tmp_path / "r").exists()
 
 
