@@ -92,6 +92,9 @@ class Cause(NamedTuple):
     design: bool = False
     """An objective's own cause that is the designed response itself missing its target (played as designed, it
     would have missed it too): an area for improvement whatever the rating (:mod:`.findings`)."""
+    earlier: bool = False
+    """A late step's cause that is a delay earlier on its path (an earlier step's slow work or slow handoff): the
+    step is its consequence, so its finding never speaks for that delay's lever (:mod:`.findings`)."""
 
 
 class ChannelFailures:
@@ -245,6 +248,13 @@ class Advisor:
         earlier = [s for s in self._runs.get((step.incident, step.procedure), [])
                    if s is not step and s.started_at is not None and s.started_at <= before and s.wait]
         return max(earlier, key=lambda s: (s.wait or 0.0, -(s.started_at or 0.0)), default=None)
+
+    def earlier_done(self, step: StepResult, before: float | None) -> list[StepResult]:
+        """The steps of the same procedure run completed by ``before`` (``step``'s work's arrival), in their order."""
+        if before is None:
+            return []
+        return [s for s in self._runs.get((step.incident, step.procedure), [])
+                if s is not step and s.completed_at is not None and s.completed_at <= before + 1e-9]
 
     def designed_arrival(self, step: StepResult) -> float | None:
         """Minutes from its procedure's start to when ``step``'s work reaches its actor on the designed path

@@ -178,7 +178,7 @@ def _late_steps(found: Found, scores: Scores, digest: Digest, advice: Advisor) -
         share = group.causes[(why.kind, why.lever)]
         total = group.late + group.on_time
         others = _other_causes(group, best, worst, advice, scores) if share < group.late else ""
-        if why.kind == "upstream":  # late only from the delays before it: a consequence, ranked after causes
+        if why.kind == "upstream" or why.earlier:  # late from the delays before it: a consequence, after causes
             found.downstream.add(f"Step '{step_id}' late ({group.late} of {total})")
         found.improve(worst.late_by or 0.0, title=f"Step '{step_id}' late ({group.late} of {total})",
                 detail=f"'{step_id}' ({procedure}) by {name(worst.actor)} missed its {minutes(worst.target)} target "

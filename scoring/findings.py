@@ -145,7 +145,9 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
     advice.passed, advice.paths = passed, digest.paths
 
     found = gather(scores, digest, advice, names)
-    causes = [f for _, _, f in sorted(found.improvements, key=lambda x: (x[0], x[1], x[2].title))]
+    # a consequence (a step late from an earlier delay) never speaks for the lever of the delay that made it late
+    causes = [f for _, _, f in sorted(found.improvements,
+                                      key=lambda x: (x[0], x[2].title in found.downstream, x[1], x[2].title))]
     size = {id(f): -neg for _, neg, f in found.improvements}
     paths = digest.paths
     weighings, explained = weigh(scores, advice, [Ranked(f.lever, f.cause, f.incidents, title=f.title) for f in causes],

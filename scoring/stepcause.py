@@ -1,8 +1,9 @@
 """A late step's root cause and its recommendation, from one decision so they cannot contradict each other: the
 largest by minutes of its own delays (a queue, a failed handoff, a target shorter than the work, slow work) and the
-distinct ones earlier on its procedure's path (a queue earlier, a decision loop earlier); with no delay of its own,
-the largest of those, a slow handoff that carried it and the loop that brought it back; else a target shorter than
-the designed path and the work.
+distinct ones earlier on its procedure's path (a queue earlier, a decision loop earlier, an earlier step's work or
+handoff beyond the design that made most of the work's arrival late); with no delay of its own, the largest of those,
+a slow handoff that carried it and the loop that brought it back; else a target shorter than the designed path and
+the work (only when the design's own miss is the larger part of the lateness), or the delays before the step.
 """
 
 from __future__ import annotations
@@ -51,7 +52,9 @@ def ended_before_late(step: StepResult, incidents: Mapping[str, IncidentTimes], 
 def step_cause(step: StepResult, advice: Advisor) -> Cause:
     """Why a step was late, and the matching fix: of its own delays (a shift gap, a queue or failed handoffs that
     cost at least half its lateness, a target shorter than the work, slow work) and the distinct delays earlier on
-    its path (an earlier step's wait, from half of what the path before it took; a decision loop earlier) the
+    its path (an earlier step's wait, from half of what the path before it took; a decision loop earlier; an
+    earlier step's work over its usual or handoff over its channel's design, from half of how much later than the
+    designed path the work arrived, and more than the design itself misses by) the
     largest by minutes, its own first when tied — the one that alone would have put it on time whenever any would;
     with no delay of its own, the largest of those earlier delays, the slow handoff that carried it and the loop
     that brought it back; else a designed path longer than the target, or the delays before the step."""
@@ -129,9 +132,7 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
         typical = f" (usually about {minutes(usual)})" if usual is not None else ""
         own.append((work - (usual or 0.0), Cause(
             "slow_work", f"slow work at {who}: {minutes(work)} on the step itself{typical}", [],
-            f"Prepare {who} for the long cases of '{step.step}' ({step.procedure}): standing resources, a template "
-            "or pre-approved wording, practised before election day", step.actor,
-            step_lever(step.procedure, step.step))))
+            _long_cases_fix(step, who), step.actor, step_lever(step.procedure, step.step))))
     before = (step.elapsed or 0.0) - work - asked - (step.wait or 0.0)
     designed = advice.designed_arrival(step)
     earlier = advice.earlier_wait(step, arrived)
@@ -147,6 +148,20 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
                                                                               advice.start)
             if by == "crew" and ahead is not None else advice.queue(desk), earlier.actor,
             actor_lever(desk), waiting=earlier)))
+    design_over = max(0.0, designed + usual - goal) if designed is not None and usual is not None \
+        and goal is not None else 0.0  # what the design itself misses the goal by at this step
+    behind = before - designed if designed is not None else 0.0  # how much later than designed it arrived (0: none)
+    path = (f" (the designed path reaches it after {minutes(designed)})"
+            if designed is not None and abs(designed - before) >= 0.5 else "")
+    upstream = _largest_earlier(step, advice, arrived)
+    # an earlier delay beyond the design that is at least half of how much later than designed the work arrived,
+    # more than the design's own miss and, as far as it delayed the arrival, at least half the step's lateness (as
+    # its own delays): the step was late from it (off the designed path, nothing says how late it arrived)
+    if upstream is not None and behind > 0 and upstream[0] >= behind / 2 and upstream[0] > design_over \
+            and min(upstream[0], behind) >= late / 2:
+        prior.append((min(upstream[0], behind), upstream[1]._replace(
+            text=f"{upstream[1].text}, so the work reached {who} {minutes(before)} after {step.procedure} "
+                 f"began{path}")))
     if own:  # its own delays and the distinct ones earlier on its path, by minutes: the delay that matters most
         return _largest(own + prior + _loop_before(step, advice, arrived, before, designed, who))
     if carrier is not None and (carrier.latency or 0.0) >= before / 2:
@@ -175,11 +190,10 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
         return branch._replace(text=f"{branch.text}; it reached {who} {minutes(before)} after {step.procedure} "
                                f"began, {where}")
     room = (goal or 0.0) - designed if designed is not None else left  # the design's slack
-    path = (f" (the designed path reaches it after {minutes(designed)})"
-            if designed is not None and abs(designed - before) >= 0.5 else "")
     # the design misses the target at this step (reaching it in time, its work does not fit); a step the design
     # reaches only past its target is late from the steps before it
-    designed_long = usual is not None and usual >= room and (left > 0 or room > 0)
+    designed_long = usual is not None and usual >= room and (left > 0 or room > 0) \
+        and (designed is None or behind <= design_over)  # the design's own miss is the larger part of the lateness
     if goal is not None and usual is not None and (designed_long or (left > 0 and usual >= room / SLOW_FACTOR)):
         longer = "the target" if step.target is not None else goal_text
         what = f"path longer than {longer}" if designed_long else "little slack in the path"
@@ -197,8 +211,10 @@ def step_cause(step: StepResult, advice: Advisor) -> Cause:
     over = work - usual if usual is not None else 0.0
     ran = (f"; its own work also ran {minutes(over)} longer than its usual {minutes(usual)}"
            f"{' so far' if step.completed_at is None else ''}" if usual is not None and over >= 0.5 else "")
+    largest = (f"; the largest of them: {upstream[1].text.partition(': ')[2]}"
+               if upstream is not None and behind > 0 else "")
     return Cause("upstream", f"delays before the step: it reached {who} {minutes(before)} after "
-                 f"{step.procedure} began, {where}{ran}", [],
+                 f"{step.procedure} began{path}, {where}{ran}{largest}", [],
                  f"Shorten the steps and handoffs of {step.procedure} before '{step.step}' (see the earlier late "
                  f"steps{' and queues' if earlier is not None else ''}), or start it earlier", step.actor,
                  step_lever(step.procedure, step.step))
@@ -352,6 +368,48 @@ def _ran_long(step: StepResult, work: float, usual: float, late: float) -> tuple
     made_late = not open_ and over >= late - 1e-9
     return (f"; it ran {minutes(over)} longer {'so far, still open' if open_ else 'this time'} ({minutes(work)})"
             + (": with its usual work it would have been on time" if made_late else ""), made_late)
+
+
+def _long_cases_fix(step: StepResult, who: str) -> str:
+    """The fix for slow work at ``who`` on ``step``: prepare its long cases."""
+    return (f"Prepare {who} for the long cases of '{step.step}' ({step.procedure}): standing resources, a template "
+            "or pre-approved wording, practised before election day")
+
+
+def _largest_earlier(step: StepResult, advice: Advisor, arrived: float | None) -> tuple[float, Cause] | None:
+    """The largest delay beyond the design earlier on ``step``'s path, before its work ``arrived``, and its minutes:
+    an earlier step's work over its usual duration, or a handoff carrying an earlier step slower than its channel's
+    designed mean (the mean the designed path counts); its cause's words say what it was, not what it did."""
+    found: list[tuple[float, Cause]] = []
+    for earlier in advice.earlier_done(step, arrived):
+        usual = advice.usual_duration(earlier)
+        answer = answer_wait(earlier, advice)
+        asked = answer.made_at - answer.requested_at if answer is not None else 0.0  # no work: a wait for an answer
+        if usual and earlier.started_at is not None and earlier.completed_at is not None:  # (no duration: no usual)
+            took = earlier.completed_at - earlier.started_at - asked
+            doer = advice.who(earlier.actor)
+            found.append((took - usual, Cause(
+                "slow_work", f"work longer than usual earlier in {step.procedure}: '{earlier.step}' took "
+                f"{minutes(took)} at {doer}, {minutes(took - usual)} over its usual {minutes(usual)}",
+                list(earlier.evidence[-1:]), _long_cases_fix(earlier, doer), earlier.actor,
+                step_lever(earlier.procedure, earlier.step), earlier=True)))
+        for chain in advice.carriers(earlier):
+            channel = chain.channel or DIRECT
+            spec = advice.structure.channels.get(chain.first_channel or channel) if advice.structure else None
+            if chain.latency is None or spec is None:
+                continue
+            mean, first = float(spec.latency.mean), chain.first_channel or channel
+            failed = f", failing {chain.failures}× before getting through on {channel}" if chain.failures else ""
+            found.append((chain.latency - mean, Cause(
+                "channel", f"a handoff slower than by design earlier in {step.procedure}: '{chain.step}' took "
+                f"{minutes(chain.latency)} to reach {advice.who(chain.receiver)}, sent on {first} (about "
+                f"{minutes(mean)} by design){failed}",
+                list(chain.evidence),
+                advice.channel(chain.first_channel or channel) if chain.failures else advice.slow_channel(chain),
+                chain.sender, channel_lever(chain.first_channel) if chain.failures else delivery_lever(channel),
+                earlier=True)))
+    largest = max(found, key=lambda fc: fc[0], default=None)
+    return largest if largest is not None and largest[0] >= 0.5 else None
 
 
 def _long_cases(step: StepResult, who: str) -> str:

@@ -80,8 +80,9 @@ def _failed_then(prep: str, fallback: str, radio_retries: int = 0, phone_fails: 
 def test_a_handoff_failure_is_a_late_steps_cause_only_when_it_cost_half_its_lateness() -> None:
     # prep 60 min, then 1 min lost on radio and 1 min on phone: 'go' done at 11:12, 42 min late; the failure cost
     # 1 min beyond radio's usual minute: the work before it is the cause
-    assert _failed_then("60m", "1m") == ("delays before the step: it reached b 1 h 02 min after p began, already "
-                                         "past its 30 min target")
+    assert _failed_then("60m", "1m") == ("delays before the step: it reached b 1 h 02 min after p began (the "
+                                         "designed path reaches it after 1 h 01 min), already past its 30 min "
+                                         "target")
     # prep 10 min, the phone takes 40 min: done at 11:01, 31 min late; the failure cost 40 min: it is the cause
     assert _failed_then("10m", "40m") == ("failed channel: the handoff failed 1× on radio, got through on phone "
                                           "and took 41 min")
