@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from ballotdrill.scoring.wavecap import WaveStart
 from ballotdrill.scoring.chains import resend_fix
 from ballotdrill.scoring.channel_lines import add_lines
-from ballotdrill.scoring.designed import designed_arrival, loop_span
+from ballotdrill.scoring.designed import Leg, designed_legs, loop_span
 from ballotdrill.scoring.model import (
     EVIDENCE_ROWS,
     ActorLoad,
@@ -265,13 +265,20 @@ class Advisor:
                     chosen: Mapping[str, str] | None = None) -> float | None:
         """:meth:`designed_arrival` of step ``step`` of ``procedure`` for ``incident`` (``chosen``: the options taken
         at decision steps, instead of their defaults)."""
+        legs = self.designed_legs(incident, procedure, step, chosen)
+        return None if legs is None else sum(leg.minutes for leg in legs)
+
+    def designed_legs(self, incident: str, procedure: str, step: str,
+                      chosen: Mapping[str, str] | None = None) -> list[Leg] | None:
+        """The parts of the designed path to step ``step`` of ``procedure`` for ``incident``, as the run played its
+        actors (:func:`~ballotdrill.scoring.designed.designed_legs`)."""
         if self.structure is None:
             return None
         run = self._runs.get((incident, procedure), [])
         actors = {s.step: s.actor for s in run}
         first = min(run, key=lambda s: s.started_at if s.started_at is not None else math.inf, default=None)
         handed_in = first is not None and bool(self.carriers(first))
-        return designed_arrival(self.structure, procedure, step, actors, handed_in, chosen)
+        return designed_legs(self.structure, procedure, step, actors, handed_in, chosen)
 
     def loop_before(self, step: StepResult, arrived: float | None) -> tuple[Handoff | None, float]:
         """The decision loop of ``step``'s procedure run that cost most before ``step``'s work arrived, and the

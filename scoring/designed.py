@@ -15,17 +15,35 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Mapping, Sequence
+from typing import Literal, NamedTuple
 
 from ballotdrill.scenarios.structure import OWNER, Procedure, Step, Structure
 from ballotdrill.scoring.model import Handoff, StepResult
 
-__all__ = ["certain_path", "default_path", "designed_arrival", "designed_rest", "loop_span"]
+__all__ = ["Leg", "certain_path", "default_path", "designed_arrival", "designed_legs", "designed_rest", "loop_span"]
+
+
+class Leg(NamedTuple):
+    """One part of a designed path: a step's mean work (``step``) or the mean latency of the handoff to it
+    (``handoff``), and its minutes."""
+
+    kind: Literal["step", "handoff"]
+    step: str
+    minutes: float
 
 
 def designed_arrival(structure: Structure, procedure: str, step: str, actors: Mapping[str, str],
                      handed_in: bool = False, chosen: Mapping[str, str] | None = None) -> float | None:
     """Minutes from ``procedure``'s start to when ``step``'s work reaches its actor on the designed path (None:
-    ``step`` is not on the default path, or the procedure is unknown).
+    ``step`` is not on the default path, or the procedure is unknown): the sum of :func:`designed_legs`."""
+    legs = designed_legs(structure, procedure, step, actors, handed_in, chosen)
+    return None if legs is None else sum(leg.minutes for leg in legs)
+
+
+def designed_legs(structure: Structure, procedure: str, step: str, actors: Mapping[str, str],
+                  handed_in: bool = False, chosen: Mapping[str, str] | None = None) -> list[Leg] | None:
+    """The parts of the designed path from ``procedure``'s start to when ``step``'s work reaches its actor, in order
+    (None: ``step`` is not on the default path, or the procedure is unknown).
 
     ``actors``: the actor that played each step id of this procedure run (a role or the owner resolves to it; a
     step not played takes the structure's actor); ``handed_in``: the first step's work came by a handoff (from
@@ -35,7 +53,7 @@ def designed_arrival(structure: Structure, procedure: str, step: str, actors: Ma
     if proc is None:
         return None
     index = {s.id: i for i, s in enumerate(proc.steps)}
-    at, total, seen = 0, 0.0, set()
+    at, legs, seen = 0, [], set()
     previous: str | None = None
     while True:
         spec = proc.steps[at]
@@ -43,11 +61,11 @@ def designed_arrival(structure: Structure, procedure: str, step: str, actors: Ma
         if (previous is not None and (actor != previous or actor == OWNER)) or (previous is None and handed_in):
             channel = spec.via or structure.default_channel
             latency = structure.channels.get(channel) if channel else None
-            total += float(latency.latency.mean) if latency is not None else 0.0
+            legs.append(Leg("handoff", spec.id, float(latency.latency.mean) if latency is not None else 0.0))
         if spec.id == step:
-            return total
+            return legs
         seen.add(at)
-        total += float(spec.duration.mean)
+        legs.append(Leg("step", spec.id, float(spec.duration.mean)))
         option = (chosen or {}).get(spec.id, "") if spec.decision is not None else ""
         following = (spec.decision.options[option if option in spec.decision.options else spec.decision.default].next
                      if spec.decision is not None else proc.successors(at)[0])

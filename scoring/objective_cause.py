@@ -95,10 +95,12 @@ def objective_cause(advice: Advisor, obj: ObjectiveResult, delays: Sequence[Unex
             path += f"; {too_late}"
         if faster := faster_branch(advice, obj):
             path += f"; {faster}"
-        return Cause("objective", f"{plain}: {path}", [],
-                     f"Review the path to step '{step}': its actor's staff and shifts, its target, and the "
-                     "handoffs before it", actor, step_lever(procedure, step) if procedure else "",
-                     design=designed is not None and designed > obj.target + 1e-9)
+        design = designed is not None and designed > obj.target + 1e-9
+        fix = (_design_fix(advice, obj, procedure, step, incident, designed) if design and designed is not None
+               else f"Review the path to step '{step}': its actor's staff and shifts, its target, and the handoffs "
+                    "before it")
+        return Cause("objective", f"{plain}: {path}", [], fix, actor, step_lever(procedure, step) if procedure else "",
+                     design=design)
     stopped = dropped(advice, incident.incident, passed_at) if incident is not None and obj.kind != "on_time" \
         else None
     if stopped is not None:
@@ -314,6 +316,51 @@ def _designed_time(advice: Advisor, obj: ObjectiveResult, procedure: str, step: 
         detection = advice.detections.get(incident.inject)
         return end + (float(detection.after.mean) if detection is not None else 0.0)
     return None
+
+
+def _design_fix(advice: Advisor, obj: ObjectiveResult, procedure: str, step: str, incident: IncidentTimes | None,
+                designed: float) -> str:
+    """The fix of a time objective to ``step`` whose designed path alone takes longer than its target: that path,
+    named by its longest parts (the detection's mean delay, each step's mean work, each handoff's mean latency:
+    :func:`_designed_parts`), never the staff or the handoffs of a run that may have played it as designed."""
+    parts = sorted(_designed_parts(advice, obj, procedure, step, incident), key=lambda p: -p[1])[:3]
+    longest = [f"{name} about {minutes(took)}" for name, took in parts if took >= 0.5]
+    named = f"; its longest parts: {_listed(longest)}" if longest else ""
+    return (f"Review the designed path to step '{step}' against the {obj.target_text} target: by design it takes "
+            f"{minutes(designed, (obj.target,))}{named}; shorten or reorder them, or review the target")
+
+
+def _listed(items: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _designed_parts(advice: Advisor, obj: ObjectiveResult, procedure: str, step: str,
+                    incident: IncidentTimes | None) -> list[tuple[str, float]]:
+    """The parts of what a time objective to ``step`` measures on the designed path (:func:`_designed_time`), each
+    named with its minutes: the detection's mean delay (from the incident's start), the handoffs' mean latencies and
+    the steps' mean work (:func:`~ballotdrill.scoring.designed.designed_legs`); empty when not worked out."""
+    if advice.structure is None or not procedure or incident is None:
+        return []
+    try:
+        interval = parse_interval(obj.subject)
+    except ValueError:
+        return []
+    steps = {s.id: s for s in advice.structure.procedures[procedure].steps} \
+        if procedure in advice.structure.procedures else {}
+
+    def upto(point_step: str, event: str) -> list[tuple[str, float]]:
+        legs = advice.designed_legs(incident.incident, procedure, point_step) or []
+        parts = [(f"'{leg.step}'" if leg.kind == "step" else f"the handoff to '{leg.step}'", leg.minutes)
+                 for leg in legs]
+        own = steps.get(point_step)
+        return parts + ([(f"'{point_step}'", float(own.duration.mean))] if own and event != "started" else [])
+
+    end, begin = upto(step, interval.end.event), interval.start
+    if begin.step is not None:
+        return end[len(upto(begin.step, begin.event)):]
+    detection = advice.detections.get(incident.inject) if begin.event == "started" else None
+    return ([("detection", float(detection.after.mean))] if detection is not None else []) + end
 
 
 def _containing_progress(advice: Advisor, incident: IncidentTimes, procedures: list[str], at: float,
