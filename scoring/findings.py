@@ -180,7 +180,8 @@ def analyse(scores: Scores, names: dict[str, str], structure: Structure | None =
                 f.priority, -size[id(f)], f.title)
 
     ordered = [f.model_copy(update={"priority": priority_of(f.weight, f.priority),
-                                    "responsible": f.responsible or responsible(f.lever, f.actor, names, structure)})
+                                    "responsible": f.responsible or responsible(f.lever, f.actor, names, structure,
+                                                                               f.element)})
                for f in sorted(weighed, key=rank)]
     plan = plan_of(ordered)
     return Analysis(strengths=found.strengths, improvements=ordered, plan=plan, key=_key(scores, plan, ordered),

@@ -24,7 +24,9 @@ discussion questions left unanswered                   Exercises
   organisation of the actor that sent most of its failed handoffs (or the slowest, or overdue, one): it chooses
   the channel and its fallback;
 - a procedure's step (``step:P/S``): the procedure's ``owner``, else the organisation of the
-  step's actor; a whole procedure (``procedure:P``): its ``owner``, else its first step's actor's;
+  step's actor; but a Training fix (preparing a desk for the long cases of its own work) is the organisation of the
+  actor that did the work, which alone can train its people; a whole procedure (``procedure:P``): its ``owner``,
+  else its first step's actor's;
 - incidents no procedure answered: the organisation of the actor that detected them.
 
 Only when no lever exists (an objective whose delay has no cause in the journal) is the plan
@@ -115,9 +117,13 @@ def organisation(actor: str | None, names: dict[str, str], structure: Structure 
     return names.get(actor, actor)
 
 
-def responsible(lever: str, actor: str | None, names: dict[str, str], structure: Structure | None) -> str:
-    """The organisation that owns ``lever`` (``actor``: the actor the finding points at; see the module docstring)."""
+def responsible(lever: str, actor: str | None, names: dict[str, str], structure: Structure | None,
+                element: str = "") -> str:
+    """The organisation that owns ``lever`` (``actor``: the actor the finding points at; ``element``: its fix's
+    capability element; see the module docstring)."""
     kind, _, key = lever.partition(":")
+    if kind == "step" and element == "Training" and actor:  # a desk's own work: its organisation trains it
+        return organisation(actor, names, structure)
     if kind in ("channel", "delivery") and structure is not None:
         spec = structure.channels.get(key)
         if spec is not None and spec.owner:

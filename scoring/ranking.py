@@ -102,7 +102,8 @@ RANKING_TERMS: list[tuple[str, str]] = [
      "Planning; unanswered discussion questions → Exercises"),
     ("Responsible organisation", "the owner of the lever: the actor's organisation, the channel's or the "
      "procedure's owner as the structure says, else the actor itself (for a channel: the sender of most failed "
-     "handoffs, then of most failed attempts; senders still tied are named together)"),
+     "handoffs, then of most failed attempts; senders still tied are named together); a Training action on a "
+     "step (preparing a desk for its long cases) is the organisation of the actor that did the work"),
 ]
 """Definitions of the ranking and the plan's columns, for the report's appendix."""
 

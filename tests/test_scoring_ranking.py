@@ -133,6 +133,25 @@ def test_harm_after_containment_is_not_the_delay_s() -> None:
 # -- responsible organisation and capability element ---------------------------------------------
 
 
+def test_preparing_a_desk_for_its_long_cases_is_its_own_organisation_s_action() -> None:
+    """'convene' took 1 h 30 min against its usual 50 min and its 1 h target: slow work, a Training fix. The
+    procedure's owner designs the path; only the committee's own organisation can train the committee."""
+    data: dict[str, Any] = file_of(
+        {"a": {"staff": 1, "organisation": "Committee office"}, "b": {"staff": 1}},
+        {"p": {"owner": "Procedure office", "trigger": {"type": "x"}, "steps": [
+            {"id": "convene", "actor": "a", "duration": {"dist": "empirical", "values": ["10m", "90m"]},
+             "target": "1h"},
+            {"id": "decide", "actor": "b", "duration": "20m", "target": "3h"}]}},
+        [incident("X1", "12:00", "x", detected_by={"actor": "a", "after": "0m"})],
+        channels={"phone": {"latency": "5m"}}, default_channel="phone", start="12:00", end="18:00")
+    convene = next(s for s in score(checked(data, 5), load(data), "s").steps if s.step == "convene")
+    assert (convene.completed_at or 0.0) - (convene.started_at or 0.0) == 90  # seed 5 draws the long one
+    analysis = _analysis(data, seed=5)
+    row = next(p for p in analysis.plan if p.finding == "Step 'convene' late (1 of 1)")
+    assert row.element == "Training" and row.recommendation.startswith("Prepare a for the long cases of 'convene'")
+    assert row.responsible == "Committee office"
+
+
 def test_plan_rows_name_the_organisation_that_owns_the_lever() -> None:
     analysis = _analysis(_two_queues(organisation="Regional repair service"))
     # the waits' rows (X1's and X2's station-minutes, which no objective sets a target on, have rows of their own

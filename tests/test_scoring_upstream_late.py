@@ -58,3 +58,4 @@ def test_a_design_that_misses_by_more_than_the_earlier_overrun_is_still_the_path
     assert late.root_cause.startswith("path longer than the target: it reached c 1 h 40 min after p began (the "
                                       "designed path reaches it after 1 h 30 min)")
     assert late.lever == "step:p/publish"
+
