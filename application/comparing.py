@@ -37,21 +37,25 @@ from ballotdrill.application.runs import (
 )
 from ballotdrill.journal import JOURNAL_FILE, read_meta
 from ballotdrill.journal.seal import sealed, settle
+from ballotdrill.report.report import ReportFeed
 from ballotdrill.scenarios.errors import BallotdrillError
 from ballotdrill.scoring import Comparison, Scores, compare
 from ballotdrill.scoring.compare import input_differences, ungraded
-from ballotdrill.scoring.stream import Scorer
+from ballotdrill.scoring.comparewords import fix_first_words
+from ballotdrill.scoring.plan import PlanItem
 
 SCORES_FILE = REPORT_FILES["json"]
 
 
 class Side(NamedTuple):
-    """One run of a comparison: its files, its scores when ``scores.json`` could be taken, else why not."""
+    """One run of a comparison: its files, its scores and its report's improvement plan when ``scores.json`` could
+    be taken, else why not."""
 
     folder: Path
     files: RunFiles | None
     scores: Scores | None
     why_not: str
+    plan: list[PlanItem] | None = None
 
 
 def compare_runs(folder_a: Path, folder_b: Path, *, force: bool = False,
@@ -73,14 +77,16 @@ def compare_runs(folder_a: Path, folder_b: Path, *, force: bool = False,
             f"{folder_a} is a run of scenario {a.scenario!r} and {folder_b} of {b.scenario!r}: compare sets two "
             "runs of one scenario side by side (incidents and objectives are matched by id); compare each "
             "scenario's runs, or read each run's report")
-    scores = [side.scores if side.scores is not None else _streamed(side, say, problem.unfinished)
+    played = [(side.scores, side.plan or []) if side.scores is not None else _streamed(side, say, problem.unfinished)
               for side, problem in zip(checked, problems, strict=True)]
+    scores = [score for score, _ in played]
     inputs = input_differences(a.meta, b.meta, a.doc.model_dump(mode="json", by_alias=True),
                                b.doc.model_dump(mode="json", by_alias=True))
     live_a, live_b = (_live_inputs(side.folder) for side in sides)
     inputs += live_input_differences(live_a, live_b, scores[0].start, scores[1].start)
     comparison = compare(scores[0], scores[1], str(folder_a), str(folder_b), inputs,
-                         a.doc.scenarios[a.scenario].continuations() if a.scenario in a.doc.scenarios else None)
+                         a.doc.scenarios[a.scenario].continuations() if a.scenario in a.doc.scenarios else None,
+                         (fix_first_words(played[0][1]), fix_first_words(played[1][1])))
     unfinished = [f"{key.upper()} {problem.standing or 'did not finish'}: {UNFINISHED_HARM.removeprefix('; ')}."
                   for key, problem in zip("ab", problems, strict=True) if problem.unfinished]
     scored_from = {key: SCORES_FILE if side.scores is not None else f"journal ({side.why_not})"
@@ -90,13 +96,15 @@ def compare_runs(folder_a: Path, folder_b: Path, *, force: bool = False,
                                          "rows": rows})
 
 
-def _streamed(side: Side, say: Callable[[str], None] | None, unfinished: bool) -> Scores:
+def _streamed(side: Side, say: Callable[[str], None] | None, unfinished: bool) -> tuple[Scores, list[PlanItem]]:
+    """A run's scores and its report's improvement plan, from one pass over its journal (as its report is made)."""
     if say is not None:
         say(f"{side.folder}: {side.why_not}; scoring its journal instead (one pass)")
     assert side.files is not None
-    scorer = Scorer(side.files.doc, side.files.scenario, unfinished=unfinished)
-    stream_run(side.folder, side.files, scorer.feed)
-    return scorer.finish()
+    feed = ReportFeed(side.files.doc, side.files.scenario, unfinished=unfinished)
+    stream_run(side.folder, side.files, feed.feed)
+    report = feed.assemble()
+    return report.scores, report.analysis.plan
 
 
 def _recorded(folder: Path, *, force: bool = False) -> Side:
@@ -122,13 +130,14 @@ def _recorded(folder: Path, *, force: bool = False) -> Side:
         return Side(folder, None, None, problem.text)
     try:
         scores = Scores.model_validate(data["scores"])
+        plan = [PlanItem.model_validate(item) for item in data["analysis"]["plan"]]
     except (KeyError, TypeError, ValidationError):
         return Side(folder, None, None, f"its {SCORES_FILE} does not hold scores this version reads")
     files = open_run(folder)  # the meta's stored scenario file; no row is read
     if scores.scenario != files.scenario:
         return Side(folder, None, None, f"its {SCORES_FILE} is of scenario {scores.scenario!r}, its journal of "
                                         f"{files.scenario!r}")
-    return Side(folder, files, scores, "")
+    return Side(folder, files, scores, "", plan)
 
 
 def _stale(data: object, meta: dict[str, str]) -> str:

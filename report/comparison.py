@@ -139,10 +139,11 @@ SUMMARY_BACKGROUND = {"arrivals", "open_at_end", "to_contain median", "to_contai
 
 
 def in_summary(r: ComparisonRow) -> bool:
-    """What changed that matters: every objective (value and rating); the main run totals, queues that matter,
+    """What changed that matters: the key findings (bottleneck, Fix first) and every objective (value and rating),
+    changed or not; the main run totals, queues that matter,
     scripted incidents' containment and each background inject's distribution when they differ; a scripted
     incident that happened in one run only."""
-    if r.section == "objective":
+    if r.section in ("key findings", "objective"):
         return True
     if r.section == "incident" and r.measure == "started":
         return (r.a is None) != (r.b is None)

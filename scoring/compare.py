@@ -33,6 +33,7 @@ from ballotdrill.scoring.comparewords import (
     STOPPED,
     UNSIMULATED,
     InputDifference,
+    bottleneck_words,
     notes,
     shown_value,
     time_as_told,
@@ -144,13 +145,22 @@ _LOAD: tuple[tuple[str, bool | None, str], ...] = (
 
 def compare(a: Scores, b: Scores, label_a: str = "A", label_b: str = "B",
             inputs: Sequence[InputDifference] | None = None,
-            continuations: Mapping[str, Sequence[str]] | None = None) -> Comparison:
+            continuations: Mapping[str, Sequence[str]] | None = None,
+            first_fixes: tuple[str, str] | None = None) -> Comparison:
     """Every measure and rating of ``a`` and ``b`` side by side (``inputs``: how their inputs differ, None if not
     compared;
     ``continuations``: the scenario's incidents carried on by others). An objective's value is the one its rating
     judged (a harm objective rated U: the harm done by the end, :func:`~ballotdrill.scoring.judged.judged_value`);
-    without one, the report's words for it (:func:`~.comparewords.shown_value`)."""
-    rows: list[ComparisonRow] = []
+    without one, the report's words for it (:func:`~.comparewords.shown_value`).
+
+    The key findings lead: each run's bottleneck, and its "Fix first" when ``first_fixes`` gives them
+    (:func:`~.comparewords.fix_first_words` of each report's plan): what a what-if is run to find out."""
+    rows: list[ComparisonRow] = [
+        ComparisonRow(section="key findings", item="run", measure="bottleneck", a=bottleneck_words(a),
+                      b=bottleneck_words(b))]
+    if first_fixes is not None:
+        rows.append(ComparisonRow(section="key findings", item="run", measure="fix_first", a=first_fixes[0],
+                                  b=first_fixes[1]))
     for field, lower, unit in _TOTALS:
         rows.append(_num_row("totals", "run", field, getattr(a.totals, field), getattr(b.totals, field), lower, unit))
     for oid, x, y in _pairs(a.objectives, b.objectives, lambda o: o.id):

@@ -8,9 +8,27 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from ballotdrill.scoring.bottleneck import bottleneck_line
 from ballotdrill.scoring.model import Frozen, IncidentTimes, ObjectiveResult, Scores
+from ballotdrill.scoring.plan import PlanItem
 from ballotdrill.scoring.ratings import bands
 from ballotdrill.scoring.text import HARM_MEASURES, UNITS, as_clocks_read, measure_value, took_from
+
+
+def bottleneck_words(scores: Scores) -> str:
+    """The run's bottleneck as its report's key findings name it (:func:`~.bottleneck.bottleneck_line`), or
+    ``none``."""
+    found = bottleneck_line(scores.load).bottleneck
+    return found.name if found is not None else "none"
+
+
+def fix_first_words(plan: Sequence[PlanItem]) -> str:
+    """The run's "Fix first", by the finding its report leads the plan with: ``nothing to fix``, or ``nothing urgent
+    (the first minor one: …)`` when it weighs 0, as the key findings say."""
+    if not plan:
+        return "nothing to fix"
+    first = plan[0]
+    return first.finding if first.weight else f"nothing urgent (the first minor one: {first.finding})"
 
 
 class InputDifference(Frozen):

@@ -124,7 +124,9 @@ def test_compare_same_run_is_all_same_and_differences_are_signed() -> None:
     everything = comparison_view(diff, only_changed=False).detail
     assert all(row[3] != row[4] for row in view.detail[1:]) and len(view.detail) < len(everything)
     assert view.differing == len(view.detail) - 1 and view.total == len(everything) - 1
-    assert json.loads(comparison_json(diff))["rows"][0]["section"] == "totals"
+    rows = json.loads(comparison_json(diff))["rows"]
+    assert [r["section"] for r in rows[:2]] == ["key findings", "totals"]  # no plans given: the bottleneck alone
+    assert (rows[0]["measure"], rows[0]["a"], rows[0]["b"]) == ("bottleneck", "none", "none")
 
 
 def test_ocel_export_is_consistent() -> None:

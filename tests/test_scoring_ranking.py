@@ -8,7 +8,9 @@ from typing import Any
 from engine_helpers import checked, file_of, incident, load
 
 from ballotdrill.report import build_report, render_markdown
-from ballotdrill.scoring import Analysis, analyse, score
+from ballotdrill.report.comparison import comparison_view
+from ballotdrill.scoring import Analysis, analyse, compare, score
+from ballotdrill.scoring.comparewords import fix_first_words
 from ballotdrill.scoring.load import actor_names
 from ballotdrill.scoring.plan import NO_LEVER
 
@@ -72,6 +74,27 @@ def test_the_bottleneck_line_weighs_its_queue_not_another_finding_on_the_same_ac
     assert analysis.key.bottleneck_text.endswith(
         "It is not the first fix: its queue weighs 0 against 3.332 (it explains no objective rated S, M or U and "
         "0% of the harm).")
+
+
+def test_a_comparison_says_whether_the_bottleneck_and_the_first_fix_changed() -> None:
+    """A: the clerk's three forms make it the bottleneck (waits of 90 and 180 min, two at once), the crew's queue
+    the first fix. B: a second clerk, so the forms wait no more than 90 min, never two at once: no bottleneck."""
+    runs = []
+    for clerks in (1, 2):
+        data = _two_queues()
+        data["scenarios"]["s"]["injects"] += [_form("F3")]
+        data["structure"]["actors"]["clerk"]["staff"] = clerks
+        doc = load(data)
+        scores = score(checked(data), doc, "s")
+        runs.append((scores, analyse(scores, actor_names(doc.structure), doc.structure)))
+    (a, plan_a), (b, plan_b) = runs
+    diff = compare(a, b, first_fixes=(fix_first_words(plan_a.plan), fix_first_words(plan_b.plan)))
+    key = {r.measure: (r.a, r.b) for r in diff.rows if r.section == "key findings"}
+    assert key["bottleneck"] == ("clerk", "none")
+    assert key["fix_first"] == (plan_a.plan[0].finding, plan_b.plan[0].finding) == ("One long wait at crew",) * 2
+    summary = comparison_view(diff).summary
+    assert ["key findings", "run", "bottleneck", "clerk", "none", "", ""] in summary
+    assert ["key findings", "run", "fix first", "One long wait at crew", "One long wait at crew", "", ""] in summary
 
 
 def test_fix_first_is_the_queue_behind_the_harm_and_the_objective_not_the_longer_harmless_one() -> None:
