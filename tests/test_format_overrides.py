@@ -63,7 +63,7 @@ def test_empty_value_is_empty_text() -> None:
         ("scenarios.sc.title.x=1", "'scenarios.sc.title' holds a single value, not keys"),
         ("scenarios.sc.title.x.y=1", "scenarios.sc.title holds a single value, not keys"),
         ("structure.actors.cell-a.staff=[1,",
-         "cannot read the value: did not find expected node content (while parsing a flow node)"),
+         "cannot read the value: this '[' is never closed (the file ends inside it); close it with ']'"),
         ("structure.actors.cell-a.staff=*a", "cannot read the value: aliases (*a) are not allowed; write "
                                              "the value out in full"),
         ("structure.actors.cell-a.staff=&a 3",
