@@ -32,9 +32,10 @@ def test_key_findings_name_bottleneck_worst_channel_and_first_fix() -> None:
     # the same. Its 16 min wait is 16 of the 120 min N1 was open, so 13.3% of the run's reach. The decision left to
     # its timeout (15 min, 13:30-13:45) on N1's path to 'publish-debunk' alone also turns O1 (105 min, S), and so
     # does 'publish-debunk''s own slow work (9 min over its usual, only 1.5 min of it before the S bound, under the
-    # 5 % floor of 4.5 min, yet 111 min with it taken away: S): the three levers share its 2 points. The on-time share O3 (U: 1 of 3 steps with a target on time) turns to M (2 of 3)
+    # 5 % floor of 4.5 min, yet 111 min with it taken away: S): the three levers share its 2 points. The on-time
+    # share O3 (U: 1 of 3 steps with a target on time) turns to M (2 of 3)
     # with either late step on time: 'alert-interior', late from the queue, or 'publish-debunk', late from its slow
-    # work; the two share its 4 points (1 + 2 + 0.53)
+    # work; the two share its 4 points (its weight 0.67 + 2 + 0.53)
     assert key.first_fix.startswith("Add a procedure triggered by cyber_outage incidents")
     improvements = _analysis().improvements
     urgent = [f for f in improvements if f.priority == 1]
