@@ -201,8 +201,9 @@ class _Builder:
         self.columns = Columns(self.rows.parsed, self.rows.parse)
 
     def run(self, sink: SqliteSink, seen: Seen, side: Here) -> int:
-        """Fill the event tables (a share of them ``side``), the incidents and the actors, once the pass is done."""
-        db, j = self.db, self.j
+        """Fill the event tables (each by whichever of ``side``'s two sides is free first: :meth:`Here.share`), the
+        incidents and the actors, once the pass is done."""
+        j = self.j
         span = (0.0, 0.0)
         if seen.kinds:
             try:
@@ -220,23 +221,15 @@ class _Builder:
         side.settle()
         side.run(statements(("INSERT INTO event_object SELECT * FROM temp.relations", {}),
                             ("DROP TABLE temp.relations", {})))
-        # Each connection's rows to read times their values a row, for a fair split; the relations' copy, the
-        # incidents and the actors on the log's connection about half such a value a journal row.
-        loads, mine = [0, seen.rows * 3 // 2], []
+        fills = []
         for kind, table in sorted(tables, key=lambda item: -seen.counts[item[0]] * (2 + len(item[1].columns))):
             columns = "".join(f", {_ident(c)}" for c in table.columns)
             values = "".join(f", json_extract(data, '$.\"{c}\"')" for c in table.columns)
             rows = timed(f"SELECT seq, t, data FROM {j}.events WHERE seq BETWEEN :first AND :last AND kind = :kind")
-            fill = (f"INSERT INTO {_ident(table.name)} (ocel_id, ocel_time{columns}) "
-                    f"SELECT 'e' || seq, {text_sql('us', dates=dates)}{values} FROM {rows}",
-                    {**times, "kind": kind, "first": seen.kinds[kind], "last": seen.last[kind]})
-            here = loads[0] <= loads[1]
-            loads[not here] += seen.counts[kind] * (2 + len(table.columns))
-            if here:
-                mine.append(fill)
-                side.keep(table.name)
-            else:
-                side.run(statements(fill))
+            fills.append((table.name, statements((
+                f"INSERT INTO {_ident(table.name)} (ocel_id, ocel_time{columns}) "
+                f"SELECT 'e' || seq, {text_sql('us', dates=dates)}{values} FROM {rows}",
+                {**times, "kind": kind, "first": seen.kinds[kind], "last": seen.last[kind]}))))
         twice = [inc for inc, (_, _, starts) in seen.incidents.items() if starts > 1]
         if twice:
             raise Unsupported(f"incident {twice[0]!r} started twice")
@@ -244,8 +237,7 @@ class _Builder:
         side.run(partial(_fill_incidents, incidents, _incidents(dates), params))
         staffed = (seen.kinds.get("staff_changed"), seen.last.get("staff_changed"))
         side.run(self._actors(seen.actors, self.rows.named, staffed, times, dates))
-        for fill in mine:
-            db.execute(*fill)
+        side.share(fills)  # (the largest first: whichever side is free takes the next)
         return seen.rows
 
     def _actors(self, actors: set[str], named: set[str], staffed: tuple[int | None, int | None],

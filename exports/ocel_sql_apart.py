@@ -10,7 +10,9 @@ the process (no write can come between until the parent ends its reading, which 
 answered), so the child reads the rows the parent reads. Fills are handed over a pipe, in order: the work pass's
 rows as ``marshal`` bytes, every other fill (a ``partial`` of a module's function) and the order of
 :meth:`~ballotdrill.exports.ocel_sql_side.Here.meanwhile` and :meth:`~ballotdrill.exports.ocel_sql_side.Here.settle`
-pickled. The pipe bounds what waits (this process waits while it is full), so memory stays flat. The child commits
+pickled. The pipe bounds what waits (this process waits while it is full), so memory stays flat. The event tables'
+fills after the pass are shared: each is run by the process that reads its token from a second pipe
+(:meth:`Apart.share`). The child commits
 the log when its input ends and answers as the JSON Lines writer's child does (:mod:`ballotdrill.exports.apart`):
 nothing, or the error that stopped it, raised here. Whatever ends the build early kills it first.
 """
@@ -42,11 +44,18 @@ from ballotdrill.journal.sqlite_uri import read_only_uri
 _HEAD = struct.Struct("<cQ")
 """A message's kind and its length."""
 
-_ROWS, _FILL, _MEANWHILE, _SETTLE, _MIRROR = b"R", b"F", b"W", b"S", b"M"
+_ROWS, _FILL, _MEANWHILE, _SETTLE, _MIRROR, _SHARE = b"R", b"F", b"W", b"S", b"M", b"H"
 _BEGIN_WORK, _WORK, _WORK_DONE = b"B", b"P", b"D"
 
 _READ = 1 << 20
 """Bytes read from the pipe at once (a widened pipe's size)."""
+
+_TOKEN = struct.Struct("<H")
+"""A shared fill's index, as both processes take it from the tokens' pipe (:meth:`Apart.share`)."""
+
+_TOKENS = getattr(select, "PIPE_BUF", 512) // _TOKEN.size
+"""Shared fills handed out by tokens at most: all of them in one write no larger than ``PIPE_BUF`` (so each read of a
+token gets a whole one); any more are the main process's."""
 
 
 class Apart(Beside):
@@ -55,9 +64,12 @@ class Apart(Beside):
 
     def _start(self) -> None:
         (self.log_file,) = [file for _, name, file in self.log.execute("PRAGMA database_list") if name == "main"]
+        self.tokens = list(os.pipe())
+        """The tokens' pipe (read and write ends, -1 once closed here): each shared fill's index (:meth:`share`)."""
         try:
-            self.child = Forked(self._serve)
+            self.child = Forked(self._serve, keep=(self.tokens[0],))
         except OSError as exc:
+            self._close_tokens()
             raise ForkFailed(*exc.args) from exc
 
     def run(self, fill: Fill) -> None:
@@ -85,6 +97,26 @@ class Apart(Beside):
     def mirror(self, event_tables: list[tuple[str, dict[str, str]]]) -> None:
         self._send(_MIRROR, pickle.dumps(event_tables, pickle.HIGHEST_PROTOCOL))
 
+    def share(self, fills: list[tuple[str, Fill]]) -> None:
+        """Hand the child ``fills`` and write each one's index to the tokens' pipe; then take tokens here too until
+        none is left: each fill is run by the process that read its token (the child once it is done with the fills
+        given before), so neither side waits while the other has several left."""
+        shared, own = fills[:_TOKENS], fills[_TOKENS:]
+        self._send(_SHARE, pickle.dumps([fill for _, fill in shared], pickle.HIGHEST_PROTOCOL))
+        os.write(self.tokens[1], b"".join(_TOKEN.pack(index) for index in range(len(shared))))
+        self._close_tokens(write_only=True)
+        for index in _claimed(self.tokens[0]):
+            self.take(*shared[index])
+        for table, fill in own:
+            self.take(table, fill)
+
+    def _close_tokens(self, *, write_only: bool = False) -> None:
+        """Close this process's ends of the tokens' pipe (``write_only``: its write end)."""
+        for end in (1,) if write_only else (1, 0):
+            if self.tokens[end] >= 0:
+                os.close(self.tokens[end])
+                self.tokens[end] = -1
+
     def _send(self, kind: bytes, data: bytes) -> None:
         """One message to the child; a child gone (a fill failed) raises what stopped it."""
         view, write = memoryview(_HEAD.pack(kind, len(data)) + data), self.child.stdin.write
@@ -108,6 +140,7 @@ class Apart(Beside):
         main process filled into the log; commit the build."""
         told(PHASES[0])
         self.settle()
+        self._close_tokens()
         self._answer()
         self._copy_in(told)
 
@@ -119,6 +152,7 @@ class Apart(Beside):
             for pipe in (self.child.stdin, self.child.stdout):
                 pipe.close()
             self.child.wait()
+            self._close_tokens()
             self.reader.close()
             self.file.unlink(missing_ok=True)
 
@@ -167,6 +201,10 @@ class Apart(Beside):
             elif kind == _MIRROR:
                 for event_type, columns in pickle.loads(data):
                     self.log_sink._typed("event", event_type, EVENT_COLUMNS, columns)
+            elif kind == _SHARE:
+                shared = pickle.loads(data)
+                for index in _claimed(self.tokens[0]):
+                    shared[index](log)
             else:
                 raise OSError(f"an unknown order {kind!r} to the process filling the log")
         log.execute("COMMIT")
@@ -177,6 +215,14 @@ class Apart(Beside):
 def _insert_work(log: sqlite3.Connection, table: str, rows: Rows) -> None:
     """The child's work pass's rows of ``table``, inserted as they come."""
     insert_rows(log, f"INSERT INTO {table}", WIDTHS[table], rows)
+
+
+def _claimed(fd: int) -> Iterator[int]:
+    """The indexes of the shared fills read from the tokens' pipe ``fd``, one token a read, until the pipe is empty
+    and closed for writing (:meth:`Apart.share`)."""
+    while token := os.read(fd, _TOKEN.size):
+        (index,) = _TOKEN.unpack(token)
+        yield index
 
 
 def _messages(fd: int, idle: deque[Fill]) -> Iterator[tuple[bytes | None, bytes]]:

@@ -111,6 +111,18 @@ class Here:
     def keep(self, table: str) -> None:
         """The main thread filled ``table`` through :attr:`reader`: it belongs in the log."""
 
+    def share(self, fills: list[tuple[str, Fill]]) -> None:
+        """Run each of ``fills`` (the table it fills, and the fill) once, after every fill given before, on
+        whichever side is free first (the main thread's on :attr:`reader`, noted by :meth:`keep`), in the order
+        given (the largest first); return when none is left to begin and the main thread's are done."""
+        for table, fill in fills:
+            self.take(table, fill)
+
+    def take(self, table: str, fill: Fill) -> None:
+        """Run ``fill`` of ``table`` here, on :attr:`reader`, and keep the table (:meth:`share`)."""
+        fill(self.reader)
+        self.keep(table)
+
     def finish(self, told: Callable[[str], None]) -> None:
         """Commit the build (``told`` each step of :data:`PHASES` it takes as it begins)."""
         told(PHASES[0])
@@ -200,6 +212,25 @@ class Beside(Here):
 
     def keep(self, table: str) -> None:
         self.copied.append(table)
+
+    def share(self, fills: list[tuple[str, Fill]]) -> None:
+        left = collections.deque(fills)  # (popleft is atomic: each fill is taken by one thread)
+        self.run(partial(self._take_rest, left))
+        while left:
+            try:
+                table, fill = left.popleft()
+            except IndexError:  # the log's thread took the last one
+                break
+            self.take(table, fill)
+
+    def _take_rest(self, left: collections.deque[tuple[str, Fill]], log: sqlite3.Connection) -> None:
+        """Run the fills of ``left`` on the log until none is left (:meth:`share`: the log's thread's side)."""
+        while not self.stopped:
+            try:
+                _, fill = left.popleft()
+            except IndexError:
+                return
+            fill(log)
 
     def finish(self, told: Callable[[str], None]) -> None:
         """Wait for the thread's fills (raising what stopped them), end the reading (every row of the journal is

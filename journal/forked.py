@@ -6,7 +6,8 @@ everything the main process has imported (the report, the scorer, the scenario m
 memory, where a new interpreter spends up to a second of CPU on its imports before the first row. Their input pipes
 are widened (:func:`widen`) to hold whole batches.
 
-The child keeps nothing of the parent's but its memory: every file descriptor except its two pipe ends is closed
+The child keeps nothing of the parent's but its memory: every file descriptor except its two pipe ends (and those
+the caller names) is closed
 (the journal's SQLite file and its lock, the other children's pipes, whose end of input must come when the
 main process closes them), its standard streams go to ``/dev/null``, SIGINT is ignored (the run decides, as for the
 journal writer), and it ends by :func:`os._exit`, so no inherited buffer is flushed and no ``atexit`` handler runs.
@@ -57,8 +58,9 @@ def can_fork() -> bool:
 class Forked:
     """A forked child running ``serve(its_stdin, its_stdout)``, then ending (status 0, or 1 if ``serve`` raised)."""
 
-    def __init__(self, serve: Callable[[BinaryIO, BinaryIO], None]) -> None:
-        """Fork now; ``OSError`` when no process can be had."""
+    def __init__(self, serve: Callable[[BinaryIO, BinaryIO], None], keep: tuple[int, ...] = ()) -> None:
+        """Fork now; ``OSError`` when no process can be had. ``keep``: descriptors the child keeps open besides its
+        two pipe ends."""
         child_in, self_out = os.pipe()
         self_in, child_out = os.pipe()
         widen(self_out)
@@ -69,7 +71,7 @@ class Forked:
                 os.close(fd)
             raise
         if pid == 0:  # pragma: no cover - the child's side: measured by what it answers
-            _run_child(serve, child_in, child_out)
+            _run_child(serve, child_in, child_out, keep)
         os.close(child_in)
         os.close(child_out)
         self.pid = pid
@@ -154,7 +156,8 @@ _INHERITED: list[object] = []
 """In a child: the parent's standard streams, kept referenced."""
 
 
-def _run_child(serve: Callable[[BinaryIO, BinaryIO], None], stdin_fd: int, stdout_fd: int) -> NoReturn:
+def _run_child(serve: Callable[[BinaryIO, BinaryIO], None], stdin_fd: int, stdout_fd: int,
+               keep: tuple[int, ...] = ()) -> NoReturn:
     status = 1
     try:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -162,7 +165,7 @@ def _run_child(serve: Callable[[BinaryIO, BinaryIO], None], stdin_fd: int, stdou
         null = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(null, fd)
-        _close_all_but(stdin_fd, stdout_fd)
+        _close_all_but(stdin_fd, stdout_fd, *keep)
         _INHERITED.extend((sys.stdin, sys.stdout, sys.stderr))  # never finalized here: nothing inherited is flushed
         sys.stdin = sys.stdout = sys.stderr = open(2, "w", closefd=False)  # noqa: SIM115 - /dev/null
         serve(open(stdin_fd, "rb"), open(stdout_fd, "wb"))  # noqa: SIM115 - the same

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import threading
 import time
 from functools import partial
 from pathlib import Path
@@ -39,8 +40,8 @@ def noting_forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     forked: list[int] = []
 
     class Noted(ocel_sql_apart.Forked):
-        def __init__(self, *args: Any) -> None:
-            super().__init__(*args)
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
             forked.append(self.pid)
 
     monkeypatch.setattr(ocel_sql_apart, "Forked", Noted)
@@ -102,6 +103,38 @@ def test_the_child_runs_what_it_is_given_first_and_what_waits_meanwhile_before_w
     log.close()
     assert len(children) == 1 and reaped(children[0])
     assert sorted(p.name for p in tmp_path.iterdir()) == ["gate", "log.sqlite"]
+
+
+def meet(mine: str, other: str, db: sqlite3.Connection) -> None:
+    """A shared fill that says it has begun (``mine``), waits (30 s at most) for ``other`` to begin, and notes in its
+    table which process and thread ran it and whether the other had begun."""
+    Path(mine).touch()
+    wait_for(other, db)
+    db.execute(f"INSERT INTO {Path(mine).name} VALUES (?, ?)",
+               (f"{os.getpid()}/{threading.get_ident()}", os.path.exists(other)))
+
+
+@pytest.mark.parametrize("forking", [True, False], ids=["child", "thread"])
+def test_shared_fills_are_each_run_once_by_whichever_side_is_free(
+        tmp_path: Path, journal: Path, children: list[int], monkeypatch: pytest.MonkeyPatch, forking: bool) -> None:
+    """Two fills shared, each of which waits for the other to begin: they meet only if the two sides run one each
+    (one side taking both would wait 30 s and note the other not begun); the main process's table is copied in."""
+    if not forking:
+        monkeypatch.setattr(ocel_sql_apart, "can_fork", lambda: False)
+    log = sqlite3.connect(tmp_path / "log.sqlite", isolation_level=None, check_same_thread=False)
+    a, b = tmp_path / "met_a", tmp_path / "met_b"
+    with building(log, SqliteSink(log), tmp_path / "log.sqlite", journal) as side:
+        assert isinstance(side, Apart) is forking
+        for table in ("met_a", "met_b"):
+            side.run(statements((f"CREATE TABLE {table} (who, met)", {})))
+            side.reader.execute(f"CREATE TABLE {table} (who, met)")
+        side.share([("met_a", partial(meet, str(a), str(b))), ("met_b", partial(meet, str(b), str(a)))])
+        side.finish(lambda _: None)
+    rows = [log.execute(f"SELECT who, met FROM {table}").fetchall() for table in ("met_a", "met_b")]
+    log.close()
+    assert [len(found) for found in rows] == [1, 1] and all(found[0][1] == 1 for found in rows)
+    assert rows[0][0][0] != rows[1][0][0]
+    assert len(children) == forking
 
 
 def test_an_error_in_the_child_is_raised_here_and_stops_the_pass(tmp_path: Path, journal: Path,
