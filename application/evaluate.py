@@ -6,7 +6,7 @@ import itertools
 import os
 import shlex
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from functools import partial
 from pathlib import Path
 from typing import Any, NamedTuple, cast
@@ -126,9 +126,7 @@ def export_run(folder: Path, *, jsonl: Path | None = None, csv: Path | None = No
         elif sqlite_form:  # the OCEL writers (and the scenario models they read) are loaded only for an OCEL export
             log = partial(_ocel, _walked_sqlite, folder, rows_check, run, told(fmt, ocel))
         else:
-            from ballotdrill.exports.ocel_text import write_ocel_text
-
-            log = partial(_ocel, write_ocel_text, folder, rows_check, run, told(fmt, ocel))
+            log = partial(_ocel_json, folder, rows_check, run, told(fmt, ocel))
         wanted.append((fmt, ocel, log))
     done: list[Exported] = []
     written: list[Path] = []
@@ -227,6 +225,32 @@ def _ocel(write: Callable[..., int], folder: Path, rows_check: RowsToCheck | Non
     return write(rows, path, run.doc, run.scenario, run.meta.get("date"))
 
 
+OCEL_APART_FROM = 4 * BLOCK
+"""Rows of a sealed journal from which OCEL's JSON form is made on two processes
+(:mod:`ballotdrill.exports.ocel_text_apart`): below, forking and merging gain little (as :data:`APART_FROM`)."""
+
+
+def _ocel_json(folder: Path, rows_check: RowsToCheck | None, run: RunFiles, told: Told | None, path: Path,
+               apart_from: int | None = None) -> int:
+    """OCEL's JSON form: a sealed journal of at least ``apart_from`` rows (:data:`OCEL_APART_FROM`) on two
+    processes, its blocks checked against the seal as they are handed on; else, or where the split cannot give the
+    file exactly or no child can be forked, in one pass (the rows read again)."""
+    from ballotdrill.exports.ocel_text import write_ocel_text
+
+    least = OCEL_APART_FROM if apart_from is None else apart_from
+    if rows_check is not None and rows_check.rows >= least:
+        from ballotdrill.exports.ocel_text_apart import NotSplit, write_ocel_text_apart
+
+        blocks = _reading(folder, rows_check, run.journal, told=told)
+        try:
+            return write_ocel_text_apart(blocks, path, run.doc, run.scenario, run.meta.get("date"))
+        except NotSplit:
+            pass
+        finally:
+            blocks.close()
+    return _ocel(write_ocel_text, folder, rows_check, run, told, path)
+
+
 def _walked_sqlite(rows: Iterator[StoredRow], *args: Any) -> int:
     """OCEL's SQLite form by the walk (:class:`~ballotdrill.exports.ocel.OcelWalker`)."""
     from ballotdrill.exports.ocel import shared_events
@@ -254,7 +278,8 @@ def _ocel_sql(folder: Path, rows_check: RowsToCheck, run: RunFiles, told: Told |
 
 
 def _reading(folder: Path, rows_check: RowsToCheck | None, journal: Path, *, any_value: bool = False,
-             source: Iterator[list[RawRow]] | None = None, told: Told | None = None) -> Iterator[list[StoredRow]]:
+             source: Iterator[list[RawRow]] | None = None, told: Told | None = None
+             ) -> Generator[list[StoredRow], None, None]:
     """The journal's rows in blocks, each into the seal's digest (``rows_check``) as it goes by: after the last,
     a journal changed since it was sealed is refused (:class:`RunFolderError`, as :func:`check_run` says it).
     ``any_value``: the writer takes rows of any values (JSON Lines, CSV), so a sealed journal's rows are not

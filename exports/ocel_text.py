@@ -52,12 +52,13 @@ def _related(quoted: str, qualifier: str) -> str:
 
 
 class _Object:
-    """An object not yet closed, as text: its id and type, its values and relationships so far."""
+    """An object not yet closed, as text: its id and type, its values and relationships so far; ``at``: the row
+    that opened it (counted by a pass that keeps count, else 0)."""
 
-    __slots__ = ("attributes", "head", "relationships")
+    __slots__ = ("at", "attributes", "head", "relationships")
 
-    def __init__(self, head: str) -> None:
-        self.head = head
+    def __init__(self, head: str, at: int) -> None:
+        self.head, self.at = head, at
         self.attributes: list[str] = []
         self.relationships: list[str] = []
 
@@ -107,11 +108,12 @@ class _Kinds(dict[str, _Roles]):
         return roles
 
 
-class TextPass:
-    """Writes the OCEL log of stored rows to a :class:`~ballotdrill.exports.ocel_json.FileSink`, in one pass."""
+class TextRows:
+    """The OCEL log's lines made from stored rows, row by row: each row's event line (:attr:`lines`) and the lines of
+    the objects it closes (:attr:`closed`), which its owner takes away; no file of its own. :meth:`begin` first."""
 
-    def __init__(self, sink: FileSink, doc: ScenarioFile, scenario_name: str, day: str | None = None) -> None:
-        self.sink, self.doc, self.scenario = sink, doc, scenario_name
+    def __init__(self, doc: ScenarioFile, scenario_name: str, day: str | None = None) -> None:
+        self.doc, self.scenario = doc, scenario_name
         self.day_zero = datetime.combine(date.fromisoformat(day) if day else REFERENCE_DATE, datetime.min.time())
         self.start = 0.0
         self.t0 = ""
@@ -131,7 +133,19 @@ class TextPass:
         """A handoff's receiver (``to``) and sender (``from``) as its data names them."""
         self.lines: list[str] = []
         self.closed: list[str] = []
+        self.at = 0
+        """The row being read, for a pass that keeps count (:class:`_Object`'s ``at``)."""
         self._clock, self._time = float("nan"), ""
+
+    def begin(self, kind: str | None, data: Any) -> None:
+        """Before the first row (``kind`` and ``data`` its own; None for no rows): the start from a ``run_started``
+        row, and the structure's actors opened."""
+        if kind == "run_started":
+            self.start = float(decode_data(data).get("start") or 0.0)
+        self.t0 = self.stamp(self.start)
+        for key, actor in self.doc.structure.actors.items():
+            self.obj(f"actor:{key}", "actor", self.t0, None, (("name", actor.name or key), ("staff", actor.staff)))
+            self.actors.add(key)
 
     def stamp(self, clock: float) -> str:
         """The walk's time of ``clock`` minutes, as JSON text; the last one is kept."""
@@ -144,7 +158,7 @@ class TextPass:
         """Open ``oid`` if new, and add these values ``(name, value)`` (None: none) at ``time``."""
         item = self.objects.get(oid)
         if item is None:
-            item = self.objects[oid] = _Object('{"id":' + quote(oid) + _TYPE_TEXT[otype])
+            item = self.objects[oid] = _Object('{"id":' + quote(oid) + _TYPE_TEXT[otype], self.at)
             if owner is not None:
                 owner.owned.append(oid)
         for name, value in values:
@@ -176,40 +190,6 @@ class TextPass:
         if work is None:
             work = self.work[incident] = _Work()
         return work
-
-    def pass_over(self, rows: Iterable[tuple[Any, ...]]) -> int:
-        """Write every row's event and every object, then the event types; return how many events."""
-        with collector_paused():  # no reference cycles are made (as in the walk)
-            count = 0
-            row = self._row
-            for seq, t, kind, incident, actor, step, data in rows:
-                if not count:
-                    if kind == "run_started":
-                        self.start = float(decode_data(data).get("start") or 0.0)
-                    self._actors()
-                count += 1
-                row(seq, t, kind, incident, actor, step, data)
-                if len(self.lines) >= _LINES:
-                    self._flush()
-            if not count:
-                self._actors()
-            for oid in list(self.objects):
-                self.close(oid)
-            self._flush()
-            self.sink.finish(self.typing.types)
-            return count
-
-    def _flush(self) -> None:
-        self.sink.event_lines(self.lines)
-        self.sink.object_lines(self.closed)
-        self.lines.clear()
-        self.closed.clear()
-
-    def _actors(self) -> None:
-        self.t0 = self.stamp(self.start)
-        for key, actor in self.doc.structure.actors.items():
-            self.obj(f"actor:{key}", "actor", self.t0, None, (("name", actor.name or key), ("staff", actor.staff)))
-            self.actors.add(key)
 
     def _typed(self, kind: str, data: Any) -> list[Any]:
         """A data text's entry (made and typed now if not kept), typed again under ``kind`` if the text was last typed
@@ -352,6 +332,40 @@ class TextPass:
             if received:
                 work.arrived[(procedure, step)] = known
             self.close(known[0])
+
+
+class TextPass(TextRows):
+    """Writes the OCEL log of stored rows to a :class:`~ballotdrill.exports.ocel_json.FileSink`, in one pass."""
+
+    def __init__(self, sink: FileSink, doc: ScenarioFile, scenario_name: str, day: str | None = None) -> None:
+        super().__init__(doc, scenario_name, day)
+        self.sink = sink
+
+    def pass_over(self, rows: Iterable[tuple[Any, ...]]) -> int:
+        """Write every row's event and every object, then the event types; return how many events."""
+        with collector_paused():  # no reference cycles are made (as in the walk)
+            count = 0
+            row = self._row
+            for seq, t, kind, incident, actor, step, data in rows:
+                if not count:
+                    self.begin(kind, data)
+                count += 1
+                row(seq, t, kind, incident, actor, step, data)
+                if len(self.lines) >= _LINES:
+                    self._flush()
+            if not count:
+                self.begin(None, None)
+            for oid in list(self.objects):
+                self.close(oid)
+            self._flush()
+            self.sink.finish(self.typing.types)
+            return count
+
+    def _flush(self) -> None:
+        self.sink.event_lines(self.lines)
+        self.sink.object_lines(self.closed)
+        self.lines.clear()
+        self.closed.clear()
 
 
 def write_ocel_text(rows: Iterable[tuple[Any, ...]], path: Path, doc: ScenarioFile, scenario_name: str,

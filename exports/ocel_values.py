@@ -60,10 +60,20 @@ def event_attributes(d: dict[str, Any]) -> list[tuple[str, Scalar]]:
     return [(k, v if type(v) in SCALARS else stored_value(v)) for k, v in sorted(d.items()) if v is not None]
 
 
+_RANK = {"string": 0, "boolean": 1, "integer": 2, "float": 3}
+"""The attribute types from the lowest to the highest: an attribute's type is the highest of its values' types."""
+
+
+def joined_type(had: str | None, vtype: str) -> str:
+    """The type of an attribute typed ``had`` (None: not yet) once a value of type ``vtype`` comes."""
+    return vtype if had is None or _RANK[vtype] > _RANK[had] else had
+
+
 class EventTypes:
-    """Each event type's attribute types as the events come: a number joins the numbers seen (float wins), a string
-    never replaces a type. ``versions``: per kind, how many times its types changed (an event typed at the same
-    version again would change nothing, so its typing can be skipped)."""
+    """Each event type's attribute types: an attribute's type is the highest of its values' types (string < boolean
+    < integer < float), so it does not depend on the order the events come in, and the types of two parts of a
+    journal typed apart join into the whole's (:func:`joined_types`). ``versions``: per kind, how many times its types
+    changed (an event typed at the same version again would change nothing, so its typing can be skipped)."""
 
     def __init__(self) -> None:
         self.types: dict[str, dict[str, str]] = {kind: {} for kind in KINDS}
@@ -84,12 +94,22 @@ class EventTypes:
 
     def _note(self, kind: str, name: str, value: Scalar) -> None:
         known = self.types.setdefault(kind, {})
-        vtype = value_type(value)
         had = known.get(name)
-        if had in ("integer", "float") and vtype in ("integer", "float"):
-            vtype = "float" if "float" in (vtype, had) else "integer"
-        vtype = vtype if had is None or vtype != "string" else had
+        vtype = joined_type(had, value_type(value))
         if vtype != had:
             known[name] = vtype
             self.versions[kind] = self.versions.get(kind, 0) + 1
             self.changes += 1
+
+
+def joined_types(first: dict[str, dict[str, str]], second: dict[str, dict[str, str]],
+                 order: list[str]) -> dict[str, dict[str, str]]:
+    """The types of a journal whose rows were typed in two parts (:attr:`EventTypes.types` of each): per kind (in
+    ``order``, the kinds as one pass over the whole journal would have met them), each attribute's higher type."""
+    joined: dict[str, dict[str, str]] = {}
+    for kind in order:
+        attributes = dict(first.get(kind, {}))
+        for name, vtype in second.get(kind, {}).items():
+            attributes[name] = joined_type(attributes.get(name), vtype)
+        joined[kind] = attributes
+    return joined

@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from scoring_helpers import scenario_file
 from test_exports_ocel_sql import AWKWARD, P, hand_made, run_folder
 from test_exports_stream import odd_journal
@@ -15,6 +17,7 @@ from ballotdrill.application import export_run
 from ballotdrill.application.runs import open_run
 from ballotdrill.exports import write_ocel_json
 from ballotdrill.exports.ocel_text import write_ocel_text
+from ballotdrill.exports.ocel_values import EventTypes, joined_types, value_type
 from ballotdrill.journal.rows import stored_rows
 from ballotdrill.journal.store import events_of
 
@@ -77,8 +80,9 @@ def test_odd_names_and_times_give_the_walks_file(tmp_path: Path) -> None:
 
 
 def test_one_data_text_under_changing_types_gives_the_walks_file(tmp_path: Path) -> None:
-    """A data text shared by rows is typed once per kind while the kind's types stand: a type that turns from
-    integer to float, and back to integer after a boolean, still comes out as typing every row on its own."""
+    """A data text shared by rows is typed once per kind while the kind's types stand: an attribute's type is the
+    highest of its values' (string < boolean < integer < float), so an integer then a float is a float, and an
+    integer, a boolean and an integer again an integer, as typing every row on its own gives."""
     odd_journal(tmp_path)
     rows = list(stored_rows(tmp_path / "run" / "journal.sqlite"))
     end = rows[-1][0]
@@ -100,3 +104,32 @@ def test_no_rows_give_the_walks_file(tmp_path: Path) -> None:
     assert write_ocel_text(iter([]), lean, doc, "test", "2024-06-09") == 0
     assert lean.read_bytes() == walked.read_bytes()
     assert json.loads(lean.read_bytes())["objects"]  # the scenario's actors
+
+
+NOTES = st.lists(st.tuples(st.sampled_from(["note", "action_taken", "custom"]), st.sampled_from(["x", "y"]),
+                           st.one_of(st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=2))),
+                 max_size=12)
+
+
+@given(notes=NOTES, cut=st.integers(min_value=0, max_value=12), seed=st.randoms(use_true_random=False))
+def test_event_types_do_not_depend_on_the_order_and_two_parts_join(notes: list[tuple[str, str, Any]], cut: int,
+                                                                    seed: Any) -> None:
+    """An attribute's type is the highest of its values' types, whatever their order; two parts typed apart join
+    into the whole's types (the kinds in the order one pass met them)."""
+    def typed(part: list[tuple[str, str, Any]]) -> EventTypes:
+        types = EventTypes()
+        for kind, name, value in part:
+            types.note(kind, [(name, value)])
+        return types
+
+    whole = typed(notes).types
+    shuffled = list(notes)
+    seed.shuffle(shuffled)
+    assert typed(shuffled).types == whole
+    ranks = ["string", "boolean", "integer", "float"]
+    for kind, name, _ in notes:
+        assert whole[kind][name] == max((value_type(v) for k, n, v in notes if (k, n) == (kind, name)),
+                                        key=ranks.index)
+    first, second = typed(notes[:cut]), typed(notes[cut:])
+    joined = joined_types(first.types, second.types, list(whole))
+    assert joined == whole and list(joined) == list(whole)
