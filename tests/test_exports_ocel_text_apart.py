@@ -14,7 +14,9 @@ import pytest
 from scoring_helpers import JournalBuilder, scenario_file, write_run
 from test_exports_ocel_sql import AWKWARD, hand_made, run_folder
 from test_exports_ocel_text import ODD_ROWS
+from typer.testing import CliRunner
 
+from ballotdrill import cli
 from ballotdrill.application import evaluate, export_run
 from ballotdrill.application.journalfile import RunFolderError
 from ballotdrill.application.runs import RunInterrupted, open_run
@@ -254,3 +256,21 @@ def test_a_ctrl_c_leaves_no_file_and_no_child(tmp_path: Path, splits: list[str],
     assert "log.json was not written (no part of it is left)" in str(stopped.value)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run"]
     assert len(forks) == 1 and reaped(forks)
+
+
+def test_the_command_makes_it_apart_and_fails_as_in_one_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                             splits: list[str], forks: list[Forked]) -> None:
+    """``ballotdrill export RUN --ocel FILE``: the one pass's bytes; a child that fails is the error of a file that
+    cannot be written, nothing left."""
+    folder = run_folder(tmp_path, "run", "results-night-ddos", "--seed", "3")
+    done = CliRunner().invoke(cli.app, ["export", str(folder), "--ocel", str(tmp_path / "log.json")])
+    assert done.exit_code == 0, done.output
+    assert splits == ["split"]
+    assert (tmp_path / "log.json").read_bytes() == one_pass(folder, tmp_path / "one.json")
+    failing_child(monkeypatch, raise_disk_full)
+    failed = CliRunner().invoke(cli.app, ["export", str(folder), "--ocel", str(tmp_path / "again.json")])
+    assert isinstance(failed.exception, CannotWrite)  # (``main`` makes it one line and exit status 2)
+    again = tmp_path / "again.json"
+    assert str(failed.exception) == f"{again}: cannot write (No space left on device); nothing was changed"
+    assert not (tmp_path / "again.json").exists()
+    assert len(forks) == 2 and reaped(forks)
