@@ -155,3 +155,48 @@ def test_validate_and_json_list_to_a_pipe_load_no_rich() -> None:
         modules = loaded(*args)
         assert "ballotdrill.commands.output" in modules, args
         assert not [m for m in modules if m == "rich" or m.startswith("rich.")], args
+
+
+_WORKER_PROBE = """
+import sys
+import ballotdrill.sweep.worker
+sys.stdout.write(" ".join(sorted(sys.modules)))
+"""
+
+
+def test_a_sweeps_fork_server_loads_neither_aggregate_nor_comparisons_nor_templates() -> None:
+    """A sweep's fork server preloads ``ballotdrill.sweep.worker`` for its workers before the first replication can
+    start: playing and measuring, not what only the sweep's own process uses."""
+    done = subprocess.run([sys.executable, "-c", _WORKER_PROBE], capture_output=True, text=True, cwd=ROOT,
+                          timeout=120, check=True)
+    modules = set(done.stdout.split())
+    assert {"ballotdrill.exercise.engine", "ballotdrill.scoring.runmeasures"} <= modules
+    assert not {"ballotdrill.sweep.aggregate", "ballotdrill.sweep.render", "ballotdrill.sweep.execute", "jinja2",
+                "ballotdrill.scoring.compare", "ballotdrill.scoring.findings"} & modules
+
+
+_NAMES_PROBE = """
+import sys, types
+import ballotdrill.scoring.score, ballotdrill.scoring.compare, ballotdrill.sweep.aggregate
+from ballotdrill.scoring import compare, score
+from ballotdrill.sweep import aggregate
+import ballotdrill.scoring.findings
+from ballotdrill.scoring import analyse
+sys.stdout.write(" ".join(type(x).__name__ for x in (score, compare, aggregate, analyse)))
+"""
+
+
+@pytest.mark.parametrize("first", ["submodules", "names"])
+def test_a_lazy_packages_name_is_its_object_whichever_is_imported_first(first: str) -> None:
+    """``scoring.score``, ``scoring.compare`` and ``sweep.aggregate`` are functions of submodules of the same name: the
+    package's name stays the function when the submodule is imported before the name is asked for, or after."""
+    probe = _NAMES_PROBE if first == "submodules" else _NAMES_PROBE.replace(
+        "import ballotdrill.scoring.score, ballotdrill.scoring.compare, ballotdrill.sweep.aggregate\n", "") + """
+import ballotdrill.scoring.score, ballotdrill.scoring.compare, ballotdrill.sweep.aggregate
+from ballotdrill.scoring import compare, score
+from ballotdrill.sweep import aggregate
+sys.stdout.write(" " + " ".join(type(x).__name__ for x in (score, compare, aggregate)))
+"""
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=120,
+                          check=True)
+    assert set(done.stdout.split()) == {"function"}
