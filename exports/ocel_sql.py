@@ -29,6 +29,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime, timedelta
 from functools import partial
+from itertools import islice
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -44,7 +45,6 @@ from ballotdrill.exports.ocel_sqlite import (
     SqliteSink,
     _ident,
     built_beside,
-    insert_rows,
     refuse_clash,
 )
 from ballotdrill.exports.ocel_work import Unsupported, WorkRows
@@ -218,6 +218,17 @@ class _Builder:
         typed = [(kind, self.columns.of(kind)) for kind, _ in kinds]
         tables = [(kind, sink._typed("event", kind, EVENT_COLUMNS, columns)) for kind, columns in typed]
         side.mirror(typed)
+        twice = [inc for inc, (_, _, starts) in seen.incidents.items() if starts > 1]
+        if twice:
+            raise Unsupported(f"incident {twice[0]!r} started twice")
+        # The incidents and actors go before the settling: the log's side reads a fill given while it runs the idle
+        # ones, so this process goes on to the event tables instead of waiting for a full pipe.
+        side.run(statements(("CREATE TEMP TABLE incidents (inc, first, started)", {})))
+        for piece in seen.incident_rows(INCIDENTS_A_FILL):
+            side.rows("INSERT INTO incidents", 3, piece)
+        side.run(partial(_fill_incidents, _incidents(dates), params))
+        staffed = (seen.kinds.get("staff_changed"), seen.last.get("staff_changed"))
+        side.run(self._actors(seen.actors, self.rows.named, staffed, times, dates))
         side.settle()
         side.run(statements(("INSERT INTO event_object SELECT * FROM temp.relations", {}),
                             ("DROP TABLE temp.relations", {})))
@@ -230,13 +241,6 @@ class _Builder:
                 f"INSERT INTO {_ident(table.name)} (ocel_id, ocel_time{columns}) "
                 f"SELECT 'e' || seq, {text_sql('us', dates=dates)}{values} FROM {rows}",
                 {**times, "kind": kind, "first": seen.kinds[kind], "last": seen.last[kind]}))))
-        twice = [inc for inc, (_, _, starts) in seen.incidents.items() if starts > 1]
-        if twice:
-            raise Unsupported(f"incident {twice[0]!r} started twice")
-        incidents = [(inc, first, started) for inc, (first, started, _) in seen.incidents.items()]
-        side.run(partial(_fill_incidents, incidents, _incidents(dates), params))
-        staffed = (seen.kinds.get("staff_changed"), seen.last.get("staff_changed"))
-        side.run(self._actors(seen.actors, self.rows.named, staffed, times, dates))
         side.share(fills)  # (the largest first: whichever side is free takes the next)
         return seen.rows
 
@@ -280,18 +284,21 @@ def _fill_actors(objects: list[tuple[str]], initial: list[tuple[Any, ...]], late
                    "VALUES (?, ?, 'staff', ?)", later)
 
 
-def _fill_incidents(incidents: list[tuple[str, int, int | None]], script: str, params: dict[str, Any],
-                    db: sqlite3.Connection) -> None:
-    """The incident objects (:func:`_incidents`), ``incidents`` their ids, first rows and ``incident_started``."""
-    db.execute("CREATE TEMP TABLE incidents (inc, first, started)")
-    insert_rows(db, "INSERT INTO incidents", 3, incidents)
+def _fill_incidents(script: str, params: dict[str, Any], db: sqlite3.Connection) -> None:
+    """The incident objects (:func:`_incidents`) from the temporary table ``incidents`` (:meth:`Seen.incident_rows`):
+    ids, first rows and ``incident_started`` rows."""
     _script(db, script, params)
+
+
+INCIDENTS_A_FILL = 8_192
+"""Incidents handed over at once (:meth:`Seen.incident_rows`): neither side holds a list of all of them."""
 
 
 class Seen:
     """What the pass over a journal's rows (the seal's check) finds on the way, so that SQLite need not sort every
     row for it: each kind's first ``seq``, the earliest and latest ``t``, the actors, and per incident its first row,
-    its first ``incident_started`` row and how many it has. Holds one entry per incident (about 100 bytes)."""
+    its first ``incident_started`` row and how many it has. Holds one entry per incident (about 200 bytes with its
+    id's text)."""
 
     def __init__(self) -> None:
         self.kinds: dict[str, int] = {}
@@ -325,6 +332,13 @@ class Seen:
                 entry[1] = row[0] if entry[1] is None else entry[1]
                 entry[2] += 1
         self.rows += len(block)
+
+    def incident_rows(self, size: int) -> Iterator[list[tuple[str, int, int | None]]]:
+        """Every incident (in the order of their first rows) as its id, first row and first ``incident_started`` row
+        (None: never started), ``size`` at a time."""
+        items = iter(self.incidents.items())
+        while piece := [(inc, first, started) for inc, (first, started, _) in islice(items, size)]:
+            yield piece
 
 
 def _seeing(blocks: Iterator[list[RawRow]], seen: Seen, rows: WorkRows, side: Here, columns: Columns, *,

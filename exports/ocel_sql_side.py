@@ -41,6 +41,11 @@ PHASES = ("writing the objects and relationships", "copying the event tables int
 SCRATCH_CACHE_KIB = 16_384
 """The scratch database's page cache: its tables are only appended to."""
 
+COPY_CACHE_KIB = 2_048
+"""The log's page cache while the event tables are copied in (SQLite's default): each table is appended to whole, so
+a larger cache would only hold what was written, up to :data:`~ballotdrill.exports.ocel_sqlite.CACHE_KIB` more
+memory at the build's end in a large run."""
+
 WAITING = 4
 """Fills given and not yet begun by the thread before the main thread waits, so that memory stays flat if the thread
 lags (a work pass's fill holds up to 10,000 rows of one table, a few megabytes)."""
@@ -252,6 +257,7 @@ class Beside(Here):
         told(PHASES[1])
         log = self.log
         log.execute("DETACH DATABASE j")
+        log.execute(f"PRAGMA main.cache_size=-{COPY_CACHE_KIB}")  # (the copy only appends: its cache would grow)
         log.execute("ATTACH DATABASE ? AS s", (self.file.resolve().as_uri(),))
         log.execute("BEGIN")
         for table in self.copied:

@@ -310,20 +310,23 @@ def test_rows_go_in_whole_and_in_order_many_a_statement(count: int, limit: int |
 def test_the_events_and_their_relationships_read_in_stretches_are_the_log_read_in_one(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The log's thread reads the events and their relationships stretch by stretch of the journal whenever the pass
-    has nothing for it, and all of them before the relationships are copied after the pass: a journal read in
-    stretches of 37 rows gives the log one stretch gives, row for row."""
+    has nothing for it, and all of them before the relationships are copied after the pass; the incidents are handed
+    over a few at a time: a journal read in stretches of 37 rows, its incidents two at a time, gives the log one
+    stretch and one handing over give, row for row."""
     folder = run_folder(tmp_path, "run", "combined-hybrid-day", "--seed", "3")
     run = open_run(folder)
     dumps = []
-    for stretch in (10**9, 37):
+    for stretch, incidents in ((10**9, 10**9), (37, 2)):
         monkeypatch.setattr(ocel_sql, "STRETCH", stretch)
+        monkeypatch.setattr(ocel_sql, "INCIDENTS_A_FILL", incidents)
         log = tmp_path / f"log-{stretch}.sqlite"
         write_ocel_sqlite_from_journal(run.journal, log, run.doc, run.scenario, run.meta.get("date"))
         with sqlite3.connect(log) as db:
             dumps.append(list(db.iterdump()))
             (events,) = db.execute("SELECT count(*) FROM event").fetchone()
+            (incidents,) = db.execute("SELECT count(*) FROM object WHERE ocel_type = 'incident'").fetchone()
         db.close()
-    assert events > 20 * 37 and dumps[0] == dumps[1]
+    assert events > 20 * 37 and incidents > 2 * 2 and dumps[0] == dumps[1]
 
 
 def test_the_logs_thread_runs_what_it_is_given_first_and_what_waits_meanwhile_before_what_comes_after_settling(
