@@ -175,14 +175,13 @@ def test_a_sweeps_fork_server_loads_neither_aggregate_nor_comparisons_nor_templa
                 "ballotdrill.scoring.compare", "ballotdrill.scoring.findings"} & modules
 
 
-_NAMES_PROBE = """
-import sys, types
-import ballotdrill.scoring.score, ballotdrill.scoring.compare, ballotdrill.sweep.aggregate
-from ballotdrill.scoring import compare, score
-from ballotdrill.sweep import aggregate
+_IMPORT_SUBMODULES = "import ballotdrill.scoring.score, ballotdrill.scoring.compare, ballotdrill.sweep.aggregate\n"
+_PRINT_NAMES = """
+import sys
 import ballotdrill.scoring.findings
-from ballotdrill.scoring import analyse
-sys.stdout.write(" ".join(type(x).__name__ for x in (score, compare, aggregate, analyse)))
+from ballotdrill.scoring import analyse, compare, score
+from ballotdrill.sweep import aggregate
+sys.stdout.write(" " + " ".join(type(x).__name__ for x in (score, compare, aggregate, analyse)))
 """
 
 
@@ -190,13 +189,8 @@ sys.stdout.write(" ".join(type(x).__name__ for x in (score, compare, aggregate, 
 def test_a_lazy_packages_name_is_its_object_whichever_is_imported_first(first: str) -> None:
     """``scoring.score``, ``scoring.compare`` and ``sweep.aggregate`` are functions of submodules of the same name: the
     package's name stays the function when the submodule is imported before the name is asked for, or after."""
-    probe = _NAMES_PROBE if first == "submodules" else _NAMES_PROBE.replace(
-        "import ballotdrill.scoring.score, ballotdrill.scoring.compare, ballotdrill.sweep.aggregate\n", "") + """
-import ballotdrill.scoring.score, ballotdrill.scoring.compare, ballotdrill.sweep.aggregate
-from ballotdrill.scoring import compare, score
-from ballotdrill.sweep import aggregate
-sys.stdout.write(" " + " ".join(type(x).__name__ for x in (score, compare, aggregate)))
-"""
+    probe = (_IMPORT_SUBMODULES + _PRINT_NAMES if first == "submodules"
+             else _PRINT_NAMES + _IMPORT_SUBMODULES + _PRINT_NAMES)
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=120,
                           check=True)
     assert set(done.stdout.split()) == {"function"}
